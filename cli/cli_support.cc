@@ -1,0 +1,58 @@
+#include "cli/cli_support.h"
+
+#include <iostream>
+
+#include "cli/embedded_data.h"
+#include "common/logging.h"
+
+namespace headwire::cli {
+
+void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
+  command.add_option("-b,--bootstrap", kafka.bootstrap, "Kafka bootstrap servers, host:port[,...]")
+      ->envname("HEADWIRE_BOOTSTRAP")
+      ->required();
+  command
+      .add_option("-X,--kafka", kafka.properties,
+                  "librdkafka property key=value, applied last (repeatable)")
+      ->take_all();
+}
+
+void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop) {
+  command.add_flag("-e,--exit-at-end", loop.exit_at_end,
+                   "Exit once caught up with the end of every assigned partition");
+  command.add_option("--max-batch", loop.max_batch, "Records per persisted batch at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  command
+      .add_option_function<int>(
+          "--linger-ms", [&loop](int ms) { loop.linger = std::chrono::milliseconds(ms); },
+          "How long a batch waits for more records before it is persisted (default 100)")
+      ->check(CLI::Range(0, 60000));
+}
+
+void AddTaxonomyOption(CLI::App& command, std::string& path) {
+  command
+      .add_option("--taxonomy", path, "Taxonomy file (default: the built-in data/taxonomy.toml)")
+      ->envname("HEADWIRE_TAXONOMY");
+}
+
+Result<core::RulesClassifier> LoadClassifier(const std::string& path) {
+  auto taxonomy = path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
+                               : core::Taxonomy::FromFile(path);
+  if (!taxonomy) return Err(taxonomy.error());
+  return core::RulesClassifier(std::move(*taxonomy));
+}
+
+int ReportError(std::string_view command, const Status& status) {
+  std::cerr << "headwire " << command << ": error: " << status.ToString() << "\n";
+  return kExitFailure;
+}
+
+std::string& LogLevel() {
+  static std::string level = "info";
+  return level;
+}
+
+void StartLogging(std::string_view stage) { common::InitLogging(stage, LogLevel()); }
+
+}  // namespace headwire::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Registration of every subcommand of the `headwire` binary. Each Register function adds its
+// subcommand to `app`; when the subcommand runs, it stores its exit code in `exit_code`.
+
+#include <CLI/CLI.hpp>
+
+namespace headwire::cli {
+
+void RegisterBrokerCommand(CLI::App& app, int& exit_code);
+void RegisterProduceCommand(CLI::App& app, int& exit_code);
+void RegisterProcessCommand(CLI::App& app, int& exit_code);
+void RegisterSinkCommand(CLI::App& app, int& exit_code);
+void RegisterQueryCommand(CLI::App& app, int& exit_code);
+void RegisterFilterCommands(CLI::App& app, int& exit_code);
+void RegisterDemoCommand(CLI::App& app, int& exit_code);
+
+}  // namespace headwire::cli

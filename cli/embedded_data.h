@@ -1,0 +1,13 @@
+#pragma once
+// Files compiled into the binary (see cli/embed_data.cmake).
+
+#include <string_view>
+
+namespace headwire::cli {
+
+// data/taxonomy.toml: the default taxonomy of the rules classifier.
+extern const std::string_view kDefaultTaxonomy;
+// data/sample/headlines.jsonl: the demo's sample stream.
+extern const std::string_view kSampleHeadlines;
+
+}  // namespace headwire::cli

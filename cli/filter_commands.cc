@@ -1,0 +1,134 @@
+// `headwire classify` and `headwire dedup`: the offline filters, JSON Lines in and out, no Kafka.
+// They run the same core code as the processor daemon, so their verdicts are the daemon's.
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "cli/render.h"
+#include "common/article_json.h"
+#include "core/pipeline.h"
+
+namespace headwire::cli {
+namespace {
+
+struct FilterArgs {
+  std::string input = "-";
+  std::string taxonomy;
+  core::PipelineOptions pipeline;
+};
+
+// Runs `decide` on every valid record of the input and prints the record it returns. Invalid
+// records are reported as INPUT:LINE: reason: message on stderr. Returns the exit code.
+int RunFilter(
+    std::string_view command, const std::string& input_name,
+    const std::function<std::expected<common::Json, common::RecordError>(common::ArticleRecord&)>&
+        decide) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input_name != "-") {
+    file.open(input_name);
+    if (!file) return ReportError(command, Status::IoError("cannot open " + input_name));
+    in = &file;
+  }
+  std::string line;
+  uint64_t line_number = 0, invalid = 0;
+  while (std::getline(*in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    auto record = common::ParseArticleJson(line);
+    std::expected<common::Json, common::RecordError> out =
+        record ? decide(*record) : std::unexpected(record.error());
+    if (!out) {
+      ++invalid;
+      std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "
+                << out.error().message << "\n";
+      continue;
+    }
+    std::cout << out->dump() << "\n";
+  }
+  std::cout.flush();
+  if (in->bad()) return ReportError(command, Status::IoError("reading " + input_name + " failed"));
+  return invalid > 0 ? kExitInvalidInput : kExitOk;
+}
+
+CLI::App* AddFilterCommand(CLI::App& app, const char* name, const char* description,
+                           FilterArgs& args) {
+  CLI::App* cmd = app.add_subcommand(name, description);
+  cmd->add_option("input", args.input, "Input file, or - for stdin")->capture_default_str();
+  return cmd;
+}
+
+common::RecordError ToRecordError(const core::Rejection& rejection) {
+  return {core::RejectReasonName(rejection.reason), rejection.message};
+}
+
+}  // namespace
+
+void RegisterFilterCommands(CLI::App& app, int& exit_code) {
+  auto classify_args = std::make_shared<FilterArgs>();
+  CLI::App* classify = AddFilterCommand(
+      app, "classify",
+      "Offline filter: JSON Lines articles in, the same records out with \"topics\" and "
+      "\"scores\" added.",
+      *classify_args);
+  AddTaxonomyOption(*classify, classify_args->taxonomy);
+  classify->callback([classify_args, &exit_code] {
+    auto classifier = LoadClassifier(classify_args->taxonomy);
+    if (!classifier) {
+      exit_code = ReportError("classify", classifier.error());
+      return;
+    }
+    exit_code = RunFilter(
+        "classify", classify_args->input,
+        [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
+          if (auto rejection = core::Validate(record.article, classify_args->pipeline.validation)) {
+            return std::unexpected(ToRecordError(*rejection));
+          }
+          const auto c = classifier->Classify(record.article.title, record.article.body);
+          record.object["topics"] = c.topics;
+          record.object["scores"] = ScoresToJson(c.scores);
+          return std::move(record.object);
+        });
+  });
+
+  auto dedup_args = std::make_shared<FilterArgs>();
+  CLI::App* dedup = AddFilterCommand(
+      app, "dedup",
+      "Offline filter: JSON Lines articles in, the same records out with \"id\" (when derived), "
+      "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" and \"story_id\".",
+      *dedup_args);
+  dedup
+      ->add_option("--url-window-ms", dedup_args->pipeline.dedup.url_window_ms,
+                   "Same canonical URL within this event-time distance is a duplicate")
+      ->capture_default_str();
+  dedup
+      ->add_option("--content-window-ms", dedup_args->pipeline.dedup.content_window_ms,
+                   "Same normalised title and body within this distance is a duplicate")
+      ->capture_default_str();
+  dedup->callback([dedup_args, &exit_code] {
+    core::InMemoryDedupIndex index;
+    core::ArticlePipeline pipeline(dedup_args->pipeline, nullptr, index);
+    exit_code = RunFilter(
+        "dedup", dedup_args->input,
+        [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
+          auto verdict = pipeline.Process(record.article);
+          if (!verdict) return std::unexpected(ToRecordError(verdict.error()));
+          record.object["id"] = record.article.id;
+          record.object["canonical_url"] = verdict->canonical_url.empty()
+                                               ? common::Json(nullptr)
+                                               : common::Json(verdict->canonical_url);
+          record.object["duplicate_of"] = verdict->dedup.duplicate_of.empty()
+                                              ? common::Json(nullptr)
+                                              : common::Json(verdict->dedup.duplicate_of);
+          record.object["duplicate_kind"] = core::DuplicateKindName(verdict->dedup.kind);
+          record.object["story_id"] = verdict->dedup.story_id;
+          return std::move(record.object);
+        });
+  });
+}
+
+}  // namespace headwire::cli

@@ -1,0 +1,32 @@
+// headwire: a streaming headline aggregation pipeline. One binary, one subcommand per stage.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "common/shutdown.h"
+
+int main(int argc, char** argv) {
+  using namespace headwire::cli;
+  CLI::App app{"headwire: deduplicate, cluster and classify news headlines on Kafka"};
+  app.set_version_flag("--version", std::string("headwire ") + HEADWIRE_VERSION);
+  app.set_config("--config", "", "TOML config file; a [subcommand] table holds its options")
+      ->envname("HEADWIRE_CONFIG");
+  app.add_option("--log-level", LogLevel(), "trace, debug, info, warn, error or off")
+      ->envname("HEADWIRE_LOG_LEVEL")
+      ->capture_default_str();
+  app.require_subcommand(1);
+
+  int exit_code = kExitOk;
+  RegisterBrokerCommand(app, exit_code);
+  RegisterProduceCommand(app, exit_code);
+  RegisterProcessCommand(app, exit_code);
+  RegisterSinkCommand(app, exit_code);
+  RegisterQueryCommand(app, exit_code);
+  RegisterFilterCommands(app, exit_code);
+  RegisterDemoCommand(app, exit_code);
+
+  headwire::common::InstallShutdownHandlers();
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,60 @@
+// `headwire process`: the processor daemon.
+
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "processors/article_processor.h"
+
+namespace headwire::cli {
+
+void RegisterProcessCommand(CLI::App& app, int& exit_code) {
+  struct Args {
+    processors::ProcessorOptions options;
+    std::string taxonomy;
+  };
+  auto args = std::make_shared<Args>();
+  auto& o = args->options;
+  CLI::App* cmd = app.add_subcommand(
+      "process",
+      "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
+      "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.");
+  AddKafkaOptions(*cmd, o.kafka);
+  AddLoopOptions(*cmd, o.loop);
+  AddTaxonomyOption(*cmd, args->taxonomy);
+  cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
+      ->envname("HEADWIRE_PROCESS_STATE")
+      ->required();
+  cmd->add_option("-g,--group", o.group_id, "Consumer group")->capture_default_str();
+  cmd->add_option("--raw-topic", o.raw_topic, "Input topic")->capture_default_str();
+  cmd->add_option("--processed-topic", o.processed_topic, "Every article with its verdicts")
+      ->capture_default_str();
+  cmd->add_option("--topic-prefix", o.topic_prefix, "Prefix of the per-topic streams")
+      ->capture_default_str();
+  cmd->add_option("--dlq-topic", o.dlq_topic, "Dead-letter topic")->capture_default_str();
+  cmd->add_option("--url-window-ms", o.pipeline.dedup.url_window_ms,
+                  "Same canonical URL within this event-time distance is a duplicate")
+      ->capture_default_str();
+  cmd->add_option("--content-window-ms", o.pipeline.dedup.content_window_ms,
+                  "Same normalised title and body within this distance is a duplicate")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] {
+    StartLogging("process");
+    auto classifier = LoadClassifier(args->taxonomy);
+    if (!classifier) {
+      exit_code = ReportError("process", classifier.error());
+      return;
+    }
+    auto stats = processors::RunProcessor(args->options, *classifier);
+    if (!stats) {
+      exit_code = ReportError("process", stats.error());
+      return;
+    }
+    std::cerr << "headwire process: " << stats->consumed << " consumed, " << stats->unique
+              << " unique, " << stats->duplicates << " duplicates, " << stats->dead_lettered
+              << " dead-lettered\n";
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace headwire::cli

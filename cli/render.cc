@@ -1,0 +1,66 @@
+#include "cli/render.h"
+
+#include <algorithm>
+
+#include "common/time_format.h"
+
+namespace headwire::cli {
+namespace {
+
+size_t DisplayWidth(const std::string& s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+common::Json ProcessedToJson(const v1::ProcessedArticle& article) {
+  const auto& raw = article.article();
+  common::Json out;
+  out["id"] = raw.id();
+  out["title"] = raw.title();
+  out["source"] = raw.source();
+  out["url"] = raw.url();
+  out["canonical_url"] = article.canonical_url();
+  out["published_at"] = common::FormatRfc3339(raw.published_at_ms());
+  out["topics"] = common::Json::array();
+  for (const auto& t : article.topics()) out["topics"].push_back(t);
+  common::Json scores = common::Json::object();
+  for (const auto& s : article.scores()) scores[s.topic()] = s.score();
+  out["scores"] = scores;
+  out["story_id"] = article.story_id();
+  out["duplicate_of"] =
+      article.duplicate_of().empty() ? common::Json(nullptr) : common::Json(article.duplicate_of());
+  return out;
+}
+
+common::Json ScoresToJson(const std::vector<core::TopicScore>& scores) {
+  common::Json out = common::Json::object();
+  for (const auto& s : scores) out[s.topic] = s.score;
+  return out;
+}
+
+std::string FormatTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  std::string out;
+  auto append = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += row[i];
+      if (i + 1 < row.size()) out.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+    }
+    out += '\n';
+  };
+  append(header);
+  for (const auto& row : rows) append(row);
+  return out;
+}
+
+}  // namespace headwire::cli

@@ -1,0 +1,25 @@
+#pragma once
+// How the command line shows results: JSON objects for programs, aligned tables for people.
+
+#include <string>
+#include <vector>
+
+#include "common/article_json.h"
+#include "core/rules_classifier.h"
+#include "headwire/v1/article.pb.h"
+
+namespace headwire::cli {
+
+// {"id","title","source","url","canonical_url","published_at","topics","scores","story_id",
+//  "duplicate_of"} with published_at in RFC 3339.
+common::Json ProcessedToJson(const v1::ProcessedArticle& article);
+
+// {"space": 1.5, "ai": 0, ...} in taxonomy order.
+common::Json ScoresToJson(const std::vector<core::TopicScore>& scores);
+
+// Prints rows under a header with columns padded to their widest cell (by UTF-8 code points);
+// the last column is not padded.
+std::string FormatTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace headwire::cli

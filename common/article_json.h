@@ -1,0 +1,37 @@
+#pragma once
+// JSON Lines records of articles, the input of `headwire produce` and of the offline filters:
+// {"id", "title", "body", "url", "source", "language", "published_at"}, only "title" required,
+// "published_at" RFC 3339 or epoch milliseconds. Unknown fields are kept (the offline filters
+// echo them) and otherwise ignored.
+
+#include <cstdint>
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/article.h"
+
+namespace headwire::common {
+
+// Key order of the input is preserved on output, so filter output is byte-stable.
+using Json = nlohmann::ordered_json;
+
+struct ArticleRecord {
+  Json object;            // the record as read
+  core::Article article;  // its article fields; published_at_ms 0 when absent
+  bool has_event_time = false;
+};
+
+// Why a line is not an article. `reason` is a stable machine-readable word ("not_json",
+// "not_object", "invalid_utf8", "missing_field", "wrong_type", "bad_event_time"); `message`
+// explains it to a person.
+struct RecordError {
+  std::string reason;
+  std::string message;
+};
+
+// Parses one JSON Lines record. Never throws.
+std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line);
+
+}  // namespace headwire::common

@@ -1,0 +1,34 @@
+#include "common/consume_loop.h"
+
+#include "common/shutdown.h"
+
+namespace headwire::common {
+
+Status RunConsumeLoop(KafkaConsumer& consumer, const ConsumeLoopOptions& options,
+                      const ConsumeLoopHooks& hooks) {
+  using Clock = std::chrono::steady_clock;
+  size_t in_batch = 0;
+  auto last_record = Clock::now();
+  while (true) {
+    if (ShutdownRequested()) break;
+    auto polled = consumer.Poll(in_batch == 0 ? std::chrono::milliseconds(200)
+                                              : std::chrono::milliseconds(10));
+    if (!polled) return polled.error();
+    if (polled->has_value()) {
+      if (Status s = hooks.handle(**polled); !s.ok()) return s;
+      ++in_batch;
+      last_record = Clock::now();
+    }
+    const bool batch_full = in_batch >= options.max_batch;
+    const bool idle = !polled->has_value() && Clock::now() - last_record >= options.linger;
+    if (in_batch > 0 && (batch_full || idle || consumer.CaughtUp())) {
+      if (Status s = hooks.persist(); !s.ok()) return s;
+      in_batch = 0;
+    }
+    if (options.exit_at_end && in_batch == 0 && consumer.CaughtUp()) break;
+  }
+  if (in_batch > 0) return hooks.persist();
+  return Status::Ok();
+}
+
+}  // namespace headwire::common

@@ -1,0 +1,38 @@
+#pragma once
+// The consume loop every daemon shares: read a batch of records, hand each to the stage, then
+// persist the batch (state + offsets in one write) before reading more. Batches end at
+// `max_batch` records or when `linger` passes without a new record, whichever comes first.
+// Stops on SIGINT/SIGTERM after persisting, or, with `exit_at_end`, once every assigned
+// partition has been read to its end.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "common/kafka_consumer.h"
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct ConsumeLoopOptions {
+  // Records per batch at most. Default: 1000.
+  size_t max_batch = 1000;
+  // How long a batch waits for one more record before it is persisted. Default: 100 ms.
+  std::chrono::milliseconds linger{100};
+  // Stop once caught up with the end of every assigned partition. Default: false (run until
+  // SIGTERM).
+  bool exit_at_end = false;
+};
+
+struct ConsumeLoopHooks {
+  // Handles one record. An error stops the loop without persisting the batch.
+  std::function<Status(const Message&)> handle;
+  // Persists everything handled since the last call. An error stops the loop.
+  std::function<Status()> persist;
+};
+
+// Runs until shutdown, end of input (exit_at_end) or an error, which it returns.
+Status RunConsumeLoop(KafkaConsumer& consumer, const ConsumeLoopOptions& options,
+                      const ConsumeLoopHooks& hooks);
+
+}  // namespace headwire::common

@@ -1,0 +1,39 @@
+#pragma once
+// Kafka client configuration shared by every daemon: the bootstrap servers plus any librdkafka
+// property passed through verbatim ("-X key=value" on the command line, `kafka = [...]` in the
+// config file). Properties are applied after headwire's defaults, so a user can override any.
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct KafkaOptions {
+  // bootstrap.servers: "host:port[,host:port]". Required.
+  std::string bootstrap;
+  // librdkafka properties as "key=value", applied last. Default: none.
+  std::vector<std::string> properties;
+};
+
+struct RdKafkaConfDeleter {
+  void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
+};
+using RdKafkaConfPtr = std::unique_ptr<rd_kafka_conf_t, RdKafkaConfDeleter>;
+
+struct RdKafkaDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
+
+// Builds a librdkafka configuration: `defaults` first, then bootstrap.servers, then the user's
+// properties. Returns InvalidArgument naming the property librdkafka refused.
+Result<RdKafkaConfPtr> MakeKafkaConf(
+    const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults);
+
+}  // namespace headwire::common

@@ -1,0 +1,81 @@
+#include "common/kafka_producer.h"
+
+namespace headwire::common {
+
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
+  auto conf = MakeKafkaConf(options, {
+                                         {"enable.idempotence", "true"},
+                                         {"acks", "all"},
+                                         {"linger.ms", "5"},
+                                         {"compression.type", "lz4"},
+                                         {"message.timeout.ms", "60000"},
+                                     });
+  if (!conf) return Err(conf.error());
+  std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);
+  rd_kafka_conf_set_opaque(conf->get(), producer.get());
+  char error[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), error, sizeof error);
+  if (rk == nullptr) return Err(Status::InvalidArgument(std::string("kafka producer: ") + error));
+  conf->release();  // rd_kafka_new took ownership
+  producer->rk_.reset(rk);
+  return producer;
+}
+
+KafkaProducer::~KafkaProducer() = default;
+
+void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<KafkaProducer*>(opaque);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ++self->delivered_;
+    return;
+  }
+  ++self->failed_;
+  ++self->failed_since_flush_;
+  if (self->first_error_.empty()) {
+    self->first_error_ =
+        std::string(rd_kafka_topic_name(message->rkt)) + ": " + rd_kafka_err2str(message->err);
+  }
+}
+
+Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
+                              std::string_view value, const std::vector<Header>& headers) {
+  for (;;) {
+    rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
+    for (const auto& h : headers) {
+      rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()), h.value.data(),
+                          static_cast<ssize_t>(h.value.size()));
+    }
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_poll(rk_.get(), 0);
+      return Status::Ok();
+    }
+    rd_kafka_headers_destroy(hdrs);  // still ours when producev failed
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // The local queue drains as deliveries complete; serving reports makes room.
+      rd_kafka_poll(rk_.get(), 100);
+      continue;
+    }
+    return Status::InvalidArgument("produce to " + topic + ": " + rd_kafka_err2str(err));
+  }
+}
+
+Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+  rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+  const int undelivered = rd_kafka_outq_len(rk_.get());
+  const uint64_t failed = failed_since_flush_;
+  failed_since_flush_ = 0;
+  if (undelivered == 0 && failed == 0) return Status::Ok();
+  std::string message = std::to_string(failed) + " message(s) failed, " +
+                        std::to_string(undelivered) + " still undelivered";
+  if (!first_error_.empty()) message += "; first error: " + first_error_;
+  first_error_.clear();
+  return undelivered > 0 ? Status::TimedOut(message) : Status::Unavailable(message);
+}
+
+}  // namespace headwire::common

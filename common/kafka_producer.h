@@ -1,0 +1,63 @@
+#pragma once
+// A Kafka producer for headwire's outputs, over librdkafka. Idempotent with acks=all by default,
+// so broker retries never duplicate or reorder a partition's messages.
+//
+// Producing is asynchronous: Produce() only enqueues. The delivery report decides the outcome,
+// and Flush() waits for all of them: a daemon persists its progress only after Flush() returned
+// OK, which is what makes its output at-least-once. Errors: Produce() fails only for a message
+// librdkafka refuses outright (too large, unknown topic in strict mode); a full local queue is
+// waited out. Delivery failures are final after librdkafka's own retries (message.timeout.ms) and
+// are reported by Flush(). Not thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/kafka_config.h"
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+class KafkaProducer {
+ public:
+  // Creates the producer. Returns InvalidArgument for a bad property.
+  static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaOptions& options);
+
+  KafkaProducer(const KafkaProducer&) = delete;
+  KafkaProducer& operator=(const KafkaProducer&) = delete;
+  ~KafkaProducer();
+
+  // Enqueues one message for `topic`, partitioned by `key` (librdkafka's default partitioner,
+  // murmur2-compatible with Java clients).
+  Status Produce(const std::string& topic, std::string_view key, std::string_view value,
+                 const std::vector<Header>& headers);
+
+  // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
+  // were delivered; otherwise an error saying how many failed or are still undelivered, with the
+  // first delivery error.
+  Status Flush(std::chrono::milliseconds timeout);
+
+  uint64_t delivered() const { return delivered_; }
+  uint64_t failed() const { return failed_; }
+
+ private:
+  KafkaProducer() = default;
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+
+  RdKafkaPtr rk_;
+  uint64_t delivered_ = 0;
+  uint64_t failed_ = 0;
+  uint64_t failed_since_flush_ = 0;
+  std::string first_error_;
+};
+
+}  // namespace headwire::common

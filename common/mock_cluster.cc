@@ -1,0 +1,46 @@
+#include "common/mock_cluster.h"
+
+namespace headwire::common {
+
+std::vector<TopicSpec> DefaultTopics() {
+  return {
+      {"headwire.articles.raw", 1}, {"headwire.articles.processed"}, {"headwire.dlq"},
+      {"headwire.topic.space"},     {"headwire.topic.ai"},           {"headwire.topic.geopolitics"},
+      {"headwire.topic.business"}};
+}
+
+Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions& options) {
+  if (options.brokers < 1 || options.partitions < 1) {
+    return Err(Status::InvalidArgument("the mock cluster needs at least 1 broker and 1 partition"));
+  }
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char error[512];
+  // The handle only hosts the cluster; it never connects anywhere.
+  rd_kafka_conf_set(conf, "log_level", "3", error, sizeof error);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return Err(Status::Internal(std::string("mock cluster handle: ") + error));
+  }
+  std::unique_ptr<MockCluster> cluster(new MockCluster());
+  cluster->rk_.reset(rk);
+  cluster->cluster_ = rd_kafka_mock_cluster_new(rk, options.brokers);
+  if (cluster->cluster_ == nullptr) return Err(Status::Internal("cannot start the mock cluster"));
+  for (const auto& topic : options.topics) {
+    const int partitions = topic.partitions > 0 ? topic.partitions : options.partitions;
+    const auto err =
+        rd_kafka_mock_topic_create(cluster->cluster_, topic.name.c_str(), partitions, 1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Err(Status::Internal("create topic " + topic.name + ": " + rd_kafka_err2str(err)));
+    }
+  }
+  return cluster;
+}
+
+MockCluster::~MockCluster() {
+  if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
+}
+
+std::string MockCluster::bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
+
+}  // namespace headwire::common

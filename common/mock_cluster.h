@@ -1,0 +1,56 @@
+#pragma once
+// The embedded broker: librdkafka's mock cluster (rdkafka_mock.h), serving the Kafka protocol on
+// 127.0.0.1 random ports for the demo, the tests and laptops. Any Kafka client can use it. It
+// keeps everything in memory, dies with the process and keeps only about 5 MiB per partition;
+// see deploy/ for real clusters.
+
+#include <librdkafka/rdkafka.h>
+// rdkafka_mock.h requires rdkafka.h first.
+#include <librdkafka/rdkafka_mock.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/kafka_config.h"
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 0;  // 0: MockClusterOptions::partitions
+};
+
+struct MockClusterOptions {
+  // Number of brokers. Default: 1.
+  int brokers = 1;
+  // Partitions of a topic created at start whose spec does not say. Default: 4.
+  int partitions = 4;
+  // Topics created at start; others are auto-created with 4 partitions on first use.
+  std::vector<TopicSpec> topics;
+};
+
+// headwire's default topics: the raw topic with ONE partition (it is the dedup domain: one
+// partition gives every processor the same total order of articles, so verdicts are
+// deterministic), the processed, dead-letter and four topic streams with the default count.
+std::vector<TopicSpec> DefaultTopics();
+
+class MockCluster {
+ public:
+  static Result<std::unique_ptr<MockCluster>> Start(const MockClusterOptions& options);
+  MockCluster(const MockCluster&) = delete;
+  MockCluster& operator=(const MockCluster&) = delete;
+  ~MockCluster();
+
+  // "127.0.0.1:port[,127.0.0.1:port]".
+  std::string bootstrap() const;
+
+ private:
+  MockCluster() = default;
+
+  RdKafkaPtr rk_;  // the handle the cluster lives in
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+};
+
+}  // namespace headwire::common

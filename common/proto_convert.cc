@@ -1,0 +1,97 @@
+#include "common/proto_convert.h"
+
+namespace headwire::common {
+namespace {
+
+v1::DuplicateKind ToWire(core::DuplicateKind kind) {
+  switch (kind) {
+    case core::DuplicateKind::kUnique:
+      return v1::DUPLICATE_KIND_UNSPECIFIED;
+    case core::DuplicateKind::kSameId:
+      return v1::DUPLICATE_KIND_SAME_ID;
+    case core::DuplicateKind::kSameUrl:
+      return v1::DUPLICATE_KIND_SAME_URL;
+    case core::DuplicateKind::kSameContent:
+      return v1::DUPLICATE_KIND_SAME_CONTENT;
+  }
+  return v1::DUPLICATE_KIND_UNSPECIFIED;
+}
+
+}  // namespace
+
+std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Header> extra) {
+  std::vector<Header> headers{{kTypeHeader, std::string(type_name)},
+                              {kSchemaVersionHeader, std::string(kSchemaVersion)},
+                              {"content-type", "application/x-protobuf"}};
+  for (auto& header : extra) headers.push_back(std::move(header));
+  return headers;
+}
+
+v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
+  if (reason == core::RejectReasonName(core::RejectReason::kInvalidUtf8)) {
+    return v1::DEAD_LETTER_REASON_INVALID_UTF8;
+  }
+  if (reason == core::RejectReasonName(core::RejectReason::kMissingField)) {
+    return v1::DEAD_LETTER_REASON_MISSING_FIELD;
+  }
+  if (reason == core::RejectReasonName(core::RejectReason::kTooLarge)) {
+    return v1::DEAD_LETTER_REASON_TOO_LARGE;
+  }
+  if (reason == core::RejectReasonName(core::RejectReason::kBadEventTime)) {
+    return v1::DEAD_LETTER_REASON_BAD_EVENT_TIME;
+  }
+  return v1::DEAD_LETTER_REASON_UNDECODABLE;
+}
+
+core::Article ToCoreArticle(const v1::RawArticle& raw) {
+  core::Article a;
+  a.id = raw.id();
+  a.title = raw.title();
+  a.body = raw.body();
+  a.url = raw.url();
+  a.source = raw.source();
+  a.language = raw.language();
+  a.published_at_ms = raw.published_at_ms();
+  return a;
+}
+
+v1::RawArticle ToRawArticle(const core::Article& article) {
+  v1::RawArticle raw;
+  raw.set_id(article.id);
+  raw.set_title(article.title);
+  raw.set_body(article.body);
+  raw.set_url(article.url);
+  raw.set_source(article.source);
+  raw.set_language(article.language);
+  raw.set_published_at_ms(article.published_at_ms);
+  return raw;
+}
+
+v1::ProcessedArticle ToProcessedArticle(const v1::RawArticle& raw,
+                                        const core::ArticleVerdict& verdict,
+                                        const TopicPartition& source, int64_t source_offset,
+                                        std::string_view processor, std::string_view taxonomy) {
+  v1::ProcessedArticle out;
+  *out.mutable_article() = raw;
+  out.set_canonical_url(verdict.canonical_url);
+  out.mutable_fingerprints()->set_url_hash(verdict.fingerprints.url_hash);
+  out.mutable_fingerprints()->set_content_hash(verdict.fingerprints.content_hash);
+  out.set_duplicate_of(verdict.dedup.duplicate_of);
+  out.set_duplicate_kind(ToWire(verdict.dedup.kind));
+  out.set_story_id(verdict.dedup.story_id);
+  for (const auto& topic : verdict.classification.topics) out.add_topics(topic);
+  for (const auto& score : verdict.classification.scores) {
+    auto* s = out.add_scores();
+    s->set_topic(score.topic);
+    s->set_score(score.score);
+  }
+  auto* processing = out.mutable_processing();
+  processing->set_processor(std::string(processor));
+  processing->set_taxonomy(std::string(taxonomy));
+  processing->mutable_source()->set_topic(source.topic);
+  processing->mutable_source()->set_partition(source.partition);
+  processing->mutable_source()->set_offset(source_offset);
+  return out;
+}
+
+}  // namespace headwire::common

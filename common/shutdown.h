@@ -1,0 +1,16 @@
+#pragma once
+// Graceful shutdown: SIGINT and SIGTERM set a flag that daemon loops check between batches,
+// so a daemon finishes and persists the batch in hand before it exits.
+
+namespace headwire::common {
+
+// Installs the handlers. Call once, early in main().
+void InstallShutdownHandlers();
+
+// True once SIGINT or SIGTERM has arrived (or RequestShutdown was called).
+bool ShutdownRequested();
+
+// Asks every loop to stop, as a signal would.
+void RequestShutdown();
+
+}  // namespace headwire::common

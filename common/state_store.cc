@@ -1,0 +1,172 @@
+#include "common/state_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/table.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace headwire::common {
+namespace {
+
+constexpr std::string_view kOffsetsFamily = "offsets";
+
+std::string OffsetKey(const TopicPartition& tp) {
+  std::string key = tp.topic;
+  key.push_back('\0');
+  AppendBigEndian32(key, static_cast<uint32_t>(tp.partition));
+  return key;
+}
+
+}  // namespace
+
+void AppendBigEndian64(std::string& out, uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
+}
+
+void AppendBigEndian32(std::string& out, uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
+}
+
+uint64_t ReadBigEndian64(std::string_view bytes) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return value;
+}
+
+Status FromRocks(const rocksdb::Status& status, std::string_view context) {
+  if (status.ok()) return Status::Ok();
+  std::string message = std::string(context) + ": " + status.ToString();
+  if (status.IsNotFound()) return Status::NotFound(message);
+  if (status.IsCorruption()) return Status::Corruption(message);
+  if (status.IsIOError()) return Status::IoError(message);
+  if (status.IsInvalidArgument()) return Status::InvalidArgument(message);
+  return Status::Internal(message);
+}
+
+Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
+  return OpenImpl(options, /*secondary=*/false);
+}
+
+Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreOptions& options) {
+  if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
+    return Err(Status::NotFound("no state database at " + options.path));
+  }
+  return OpenImpl(options, /*secondary=*/true);
+}
+
+Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions& options,
+                                                         bool secondary) {
+  if (options.path.empty()) return Err(Status::InvalidArgument("no state directory given"));
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::ColumnFamilyOptions family_options;
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  descriptors.emplace_back(std::string(kOffsetsFamily), family_options);
+  for (const auto& name : options.column_families) descriptors.emplace_back(name, family_options);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = !secondary;
+  db_options.create_missing_column_families = !secondary;
+  db_options.keep_log_file_num = 3;
+
+  std::unique_ptr<StateStore> store(new StateStore());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (secondary) {
+    // A secondary needs a directory of its own for its info log; it lives only as long as us.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "headwire-query-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) return Err(Status::IoError("cannot create temp dir"));
+    store->secondary_path_ = pattern;
+    db_options.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(db_options, options.path, store->secondary_path_, descriptors,
+                                     &store->handles_, &raw);
+    if (s.ok()) s = raw->TryCatchUpWithPrimary();
+  } else {
+    std::filesystem::create_directories(options.path);
+    s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
+  }
+  if (!s.ok()) {
+    for (auto* h : store->handles_) delete h;
+    store->handles_.clear();
+    if (raw != nullptr) delete raw;
+    return Err(FromRocks(s, "open state " + options.path));
+  }
+  store->db_.reset(raw);
+  for (size_t i = 0; i < descriptors.size(); ++i) {
+    store->families_[descriptors[i].name] = store->handles_[i];
+  }
+  store->write_options_.sync = options.sync_writes;
+  return store;
+}
+
+StateStore::~StateStore() {
+  if (db_) {
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    db_->Close();
+    db_.reset();
+  }
+  if (!secondary_path_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(secondary_path_, ignored);
+  }
+}
+
+rocksdb::ColumnFamilyHandle* StateStore::family(std::string_view name) const {
+  const auto it = families_.find(name);
+  return it == families_.end() ? nullptr : it->second;
+}
+
+void StateStore::PutOffset(rocksdb::WriteBatch& batch, const TopicPartition& tp,
+                           int64_t next_offset) {
+  std::string value;
+  AppendBigEndian64(value, static_cast<uint64_t>(next_offset));
+  batch.Put(family(kOffsetsFamily), OffsetKey(tp), value);
+}
+
+std::optional<int64_t> StateStore::LoadOffset(const TopicPartition& tp) const {
+  std::string value;
+  if (!db_->Get(rocksdb::ReadOptions(), family(kOffsetsFamily), OffsetKey(tp), &value).ok()) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(ReadBigEndian64(value));
+}
+
+std::map<TopicPartition, int64_t> StateStore::LoadOffsets() const {
+  std::map<TopicPartition, int64_t> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), family(kOffsetsFamily)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const size_t nul = key.find('\0');
+    if (nul == std::string_view::npos || key.size() != nul + 5) continue;
+    const auto partition = static_cast<int32_t>(
+        ReadBigEndian64(std::string(4, '\0') + std::string(key.substr(nul + 1))) & 0xFFFFFFFF);
+    out[{std::string(key.substr(0, nul)), partition}] =
+        static_cast<int64_t>(ReadBigEndian64({it->value().data(), it->value().size()}));
+  }
+  return out;
+}
+
+StateStore::ConsistentView::ConsistentView(const StateStore& store) : db_(store.db()) {
+  if (store.secondary_path_.empty()) {
+    snapshot_ = db_->GetSnapshot();
+    options_.snapshot = snapshot_;
+  }
+}
+
+StateStore::ConsistentView::~ConsistentView() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
+
+Status StateStore::Write(rocksdb::WriteBatch& batch) {
+  return FromRocks(db_->Write(write_options_, &batch), "write state");
+}
+
+}  // namespace headwire::common

@@ -1,0 +1,103 @@
+#pragma once
+// StateStore: a RocksDB database with named column families, plus the consumed Kafka offsets
+// stored beside the state they produced. A daemon writes its state changes and the offsets of
+// the records that caused them in ONE WriteBatch, so after any crash the state and the resume
+// position agree: records after the stored offsets are simply read again.
+//
+// Reads for queries go through a snapshot (ReadSnapshot), so one query sees one consistent state.
+// Writes are not synced by default: the WAL survives a process crash (kill -9) but not a power
+// loss; set `sync_writes` for the latter. Thread-safe as RocksDB is.
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/kafka_consumer.h"
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct StateStoreOptions {
+  // Directory of the database; created when missing. Required.
+  std::string path;
+  // Column families besides "default" and the offsets family. Created when missing.
+  std::vector<std::string> column_families;
+  // Shared block cache for all column families, in bytes. Default: 64 MiB.
+  size_t block_cache_bytes = 64 << 20;
+  // fsync every write batch. Default: false (durable across process crashes, not power loss).
+  bool sync_writes = false;
+};
+
+class StateStore {
+ public:
+  // Opens (creating when missing) the database for reading and writing. Only one process may
+  // hold it; a second gets IoError ("lock held").
+  static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
+
+  // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
+  // up with the writer at the time of the call. NotFound when there is no database at `path`.
+  static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);
+
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+  ~StateStore();
+
+  // The handle of a column family named in the options; nullptr for an unknown name.
+  rocksdb::ColumnFamilyHandle* family(std::string_view name) const;
+  rocksdb::DB* db() const { return db_.get(); }
+
+  // Adds "resume `tp` at `next_offset`" to `batch`.
+  void PutOffset(rocksdb::WriteBatch& batch, const TopicPartition& tp, int64_t next_offset);
+  // The stored resume offset of `tp`, or nullopt when none was stored.
+  std::optional<int64_t> LoadOffset(const TopicPartition& tp) const;
+  // Every stored resume offset.
+  std::map<TopicPartition, int64_t> LoadOffsets() const;
+
+  // Applies `batch` atomically.
+  Status Write(rocksdb::WriteBatch& batch);
+
+  // Read options for one consistent view of the state, valid while the ConsistentView lives: a
+  // snapshot on the writer; on a query (secondary) instance the state is frozen at the moment it
+  // caught up with the writer, which is already one consistent point.
+  class ConsistentView {
+   public:
+    explicit ConsistentView(const StateStore& store);
+    ~ConsistentView();
+    ConsistentView(const ConsistentView&) = delete;
+    ConsistentView& operator=(const ConsistentView&) = delete;
+    const rocksdb::ReadOptions& options() const { return options_; }
+
+   private:
+    rocksdb::DB* db_;
+    const rocksdb::Snapshot* snapshot_ = nullptr;
+    rocksdb::ReadOptions options_;
+  };
+
+ private:
+  StateStore() = default;
+  static Result<std::unique_ptr<StateStore>> OpenImpl(const StateStoreOptions& options,
+                                                      bool secondary);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_options_;
+  std::string secondary_path_;  // non-empty for a query (secondary) instance
+};
+
+// Converts a RocksDB status into a headwire Status, keeping NotFound and IO errors apart.
+Status FromRocks(const rocksdb::Status& status, std::string_view context);
+
+// Big-endian fixed-width encodings, so that keys sort numerically.
+void AppendBigEndian64(std::string& out, uint64_t value);
+void AppendBigEndian32(std::string& out, uint32_t value);
+uint64_t ReadBigEndian64(std::string_view bytes);
+
+}  // namespace headwire::common

@@ -1,0 +1,26 @@
+#pragma once
+// Event-time parsing and formatting: RFC 3339 timestamps and epoch milliseconds, always UTC.
+// Pure; never reads the clock.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace headwire::common {
+
+// Parses an RFC 3339 date-time ("2026-03-02T08:15:00Z", "2026-03-02T08:15:00.250+01:00"; a
+// space for 'T' and a lower-case 'z' are accepted) into ms since the Unix epoch. Returns
+// InvalidArgument naming the problem otherwise.
+Result<int64_t> ParseRfc3339(std::string_view text);
+
+// Formats ms since the epoch as RFC 3339 UTC with millisecond precision when it has any:
+// "2026-03-02T08:15:00Z" or "2026-03-02T08:15:00.250Z".
+std::string FormatRfc3339(int64_t epoch_ms);
+
+// Milliseconds since the epoch by the wall clock. Only for informational metadata
+// (ingested_at, processed_at), never for a result.
+int64_t WallClockMs();
+
+}  // namespace headwire::common

@@ -1,0 +1,20 @@
+#pragma once
+// Article: the plain value the pure core works on. Adapters convert wire messages and JSON
+// records into it; nothing in core/ knows about Kafka, RocksDB or protobuf.
+
+#include <cstdint>
+#include <string>
+
+namespace headwire::core {
+
+struct Article {
+  std::string id;               // stable id (see article_id.h); may be empty before DeriveArticleId
+  std::string title;            // required
+  std::string body;             // may be empty
+  std::string url;              // as given; may be empty
+  std::string source;           // outlet, may be empty
+  std::string language;         // BCP 47; empty means unknown
+  int64_t published_at_ms = 0;  // event time, ms since the Unix epoch (UTC); 0 = unknown
+};
+
+}  // namespace headwire::core

@@ -1,0 +1,84 @@
+#include "core/exact_dedup.h"
+
+namespace headwire::core {
+namespace {
+
+std::string HashKey(char kind, uint64_t hash) {
+  std::string key(1 + sizeof(hash), kind);
+  for (size_t i = 0; i < sizeof(hash); ++i) {
+    key[1 + i] = static_cast<char>((hash >> (8 * (sizeof(hash) - 1 - i))) & 0xFF);
+  }
+  return key;
+}
+
+std::string IdKey(std::string_view id) {
+  std::string key = "i";
+  key += id;
+  return key;
+}
+
+int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
+
+}  // namespace
+
+const char* DuplicateKindName(DuplicateKind kind) {
+  switch (kind) {
+    case DuplicateKind::kUnique:
+      return "unique";
+    case DuplicateKind::kSameId:
+      return "same_id";
+    case DuplicateKind::kSameUrl:
+      return "same_url";
+    case DuplicateKind::kSameContent:
+      return "same_content";
+  }
+  return "unknown";
+}
+
+std::optional<SeenArticle> InMemoryDedupIndex::Find(std::string_view key) const {
+  const auto it = entries_.find(std::string(key));
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void InMemoryDedupIndex::Remember(std::string_view key, const SeenArticle& seen) {
+  entries_.insert_or_assign(std::string(key), seen);
+}
+
+std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
+                                                         int64_t published_at_ms,
+                                                         int64_t window_ms) const {
+  auto seen = index_.Find(key);
+  if (seen && Distance(seen->published_at_ms, published_at_ms) <= window_ms) return seen;
+  return std::nullopt;
+}
+
+DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints& fingerprints) {
+  const std::string id_key = IdKey(article.id);
+  const std::string url_key = HashKey('u', fingerprints.url_hash);
+  const std::string content_key = HashKey('c', fingerprints.content_hash);
+
+  auto duplicate = [&](DuplicateKind kind, const SeenArticle& original) {
+    // A resend of this duplicate must point at the same original, not at the duplicate.
+    if (kind != DuplicateKind::kSameId) index_.Remember(id_key, original);
+    return DedupVerdict{kind, original.id, original.story_id};
+  };
+
+  if (auto seen = index_.Find(id_key)) return duplicate(DuplicateKind::kSameId, *seen);
+  if (fingerprints.url_hash != 0) {
+    if (auto seen = FindWithin(url_key, article.published_at_ms, options_.url_window_ms)) {
+      return duplicate(DuplicateKind::kSameUrl, *seen);
+    }
+  }
+  if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms)) {
+    return duplicate(DuplicateKind::kSameContent, *seen);
+  }
+
+  const SeenArticle self{article.id, article.id, article.published_at_ms};
+  index_.Remember(id_key, self);
+  if (fingerprints.url_hash != 0) index_.Remember(url_key, self);
+  index_.Remember(content_key, self);
+  return DedupVerdict{DuplicateKind::kUnique, "", article.id};
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,96 @@
+#pragma once
+// Exact duplicate detection, as PRODUCT.md defines it: the same item sent again under the same
+// id, the same canonical URL, or the same normalised title and body. Event time bounds the URL
+// and content matches, so the same headline on another day (a trap) is not merged.
+//
+// The deduplicator is deterministic: the same articles in the same order give the same
+// verdicts. It keeps its memory in a DedupIndex that the caller owns; the processor daemon backs
+// it with RocksDB (persisted with the consumed offsets), the offline filter with a hash map.
+// Not thread-safe: one deduplicator per dedup domain.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/article.h"
+#include "core/fingerprint.h"
+
+namespace headwire::core {
+
+// What a dedup index remembers about an article it has seen.
+struct SeenArticle {
+  std::string id;        // the unique article (for a duplicate: the one it duplicates)
+  std::string story_id;  // that article's story
+  int64_t published_at_ms = 0;
+};
+
+// Storage for dedup memory. Keys are opaque byte strings made by the deduplicator.
+class DedupIndex {
+ public:
+  virtual ~DedupIndex() = default;
+  // Returns what was remembered under `key`, or nullopt.
+  virtual std::optional<SeenArticle> Find(std::string_view key) const = 0;
+  // Remembers `seen` under `key`, replacing what was there.
+  virtual void Remember(std::string_view key, const SeenArticle& seen) = 0;
+};
+
+// A DedupIndex in a hash map, for offline filters and tests. Memory grows with the input.
+class InMemoryDedupIndex final : public DedupIndex {
+ public:
+  std::optional<SeenArticle> Find(std::string_view key) const override;
+  void Remember(std::string_view key, const SeenArticle& seen) override;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::unordered_map<std::string, SeenArticle> entries_;
+};
+
+struct ExactDedupOptions {
+  // Two articles with the same canonical URL are duplicates when their event times are at most
+  // this far apart. Default: 7 days.
+  int64_t url_window_ms = 7LL * 24 * 3600 * 1000;
+  // Two articles with the same normalised title and body are duplicates when their event times
+  // are at most this far apart. Short, because recurring headlines ("Fed holds rates steady")
+  // return on other days about other events. Default: 12 hours.
+  int64_t content_window_ms = 12LL * 3600 * 1000;
+};
+
+enum class DuplicateKind {
+  kUnique,
+  kSameId,
+  kSameUrl,
+  kSameContent,
+};
+
+// "unique", "same_id", "same_url", "same_content".
+const char* DuplicateKindName(DuplicateKind kind);
+
+struct DedupVerdict {
+  DuplicateKind kind = DuplicateKind::kUnique;
+  std::string duplicate_of;  // empty when unique
+  std::string story_id;      // the article's own id when unique, else its original's story
+};
+
+class ExactDeduplicator {
+ public:
+  // `index` must outlive the deduplicator.
+  ExactDeduplicator(const ExactDedupOptions& options, DedupIndex& index)
+      : options_(options), index_(index) {}
+  ExactDeduplicator(const ExactDeduplicator&) = delete;
+  ExactDeduplicator& operator=(const ExactDeduplicator&) = delete;
+
+  // Decides whether `article` (with a non-empty id) duplicates one seen before and remembers it
+  // for the articles that follow.
+  DedupVerdict Check(const Article& article, const Fingerprints& fingerprints);
+
+ private:
+  std::optional<SeenArticle> FindWithin(std::string_view key, int64_t published_at_ms,
+                                        int64_t window_ms) const;
+
+  ExactDedupOptions options_;
+  DedupIndex& index_;
+};
+
+}  // namespace headwire::core

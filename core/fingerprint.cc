@@ -1,0 +1,32 @@
+#include "core/fingerprint.h"
+
+#include <xxhash.h>
+
+#include "core/text.h"
+
+namespace headwire::core {
+
+uint64_t UrlHash(std::string_view canonical_url) {
+  if (canonical_url.empty()) return 0;
+  return XXH3_64bits(canonical_url.data(), canonical_url.size());
+}
+
+uint64_t ContentHash(std::string_view title, std::string_view body) {
+  std::string key = NormalizeForMatching(title);
+  key.push_back('\n');
+  key += NormalizeForMatching(body);
+  return XXH3_64bits(key.data(), key.size());
+}
+
+std::string Hex128(std::string_view data) {
+  const XXH128_hash_t h = XXH3_128bits(data.data(), data.size());
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[static_cast<size_t>(15 - i)] = kDigits[(h.high64 >> (4 * i)) & 0xF];
+    out[static_cast<size_t>(31 - i)] = kDigits[(h.low64 >> (4 * i)) & 0xF];
+  }
+  return out;
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,26 @@
+#pragma once
+// Fingerprints: fixed-size digests that identify an article's address and content for exact
+// duplicate detection. XXH3-64, which is stable across versions, platforms and runs.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace headwire::core {
+
+struct Fingerprints {
+  uint64_t url_hash = 0;      // of the canonical URL; 0 when the article has none
+  uint64_t content_hash = 0;  // of the normalised title and body
+};
+
+// Hash of a canonical URL; 0 for an empty one.
+uint64_t UrlHash(std::string_view canonical_url);
+
+// Hash of the matching forms (NormalizeForMatching) of title and body, so that case, entities,
+// quotes and spacing do not change it.
+uint64_t ContentHash(std::string_view title, std::string_view body);
+
+// 128-bit XXH3 of `data` as 32 lower-case hex digits.
+std::string Hex128(std::string_view data);
+
+}  // namespace headwire::core

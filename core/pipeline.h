@@ -1,0 +1,50 @@
+#pragma once
+// The article pipeline of the processor: validate -> canonicalise the URL -> fingerprint ->
+// exact dedup -> classify. The processor daemon and the offline filters run this same code, so
+// an article gets the same verdict live, replayed or offline. Not thread-safe (the dedup memory
+// is shared state); deterministic for a given order of articles.
+
+#include <expected>
+#include <string>
+
+#include "core/article.h"
+#include "core/exact_dedup.h"
+#include "core/fingerprint.h"
+#include "core/rules_classifier.h"
+#include "core/validation.h"
+
+namespace headwire::core {
+
+struct PipelineOptions {
+  ValidationOptions validation;
+  ExactDedupOptions dedup;
+};
+
+struct ArticleVerdict {
+  std::string canonical_url;  // empty when the article has no usable URL
+  Fingerprints fingerprints;
+  DedupVerdict dedup;
+  Classification classification;
+};
+
+class ArticlePipeline {
+ public:
+  // `index` and `classifier` must outlive the pipeline. Without a classifier (nullptr) the
+  // verdicts carry no classification.
+  ArticlePipeline(const PipelineOptions& options, const RulesClassifier* classifier,
+                  DedupIndex& index)
+      : options_(options), classifier_(classifier), deduplicator_(options.dedup, index) {}
+
+  // Decides on one article. Fills in `article.id` (DeriveArticleId) when it is empty. Returns
+  // the Rejection when the article is invalid; an invalid article leaves no trace in the dedup
+  // memory. A URL that cannot be parsed is not a rejection: the article simply has no canonical
+  // URL.
+  std::expected<ArticleVerdict, Rejection> Process(Article& article);
+
+ private:
+  PipelineOptions options_;
+  const RulesClassifier* classifier_;
+  ExactDeduplicator deduplicator_;
+};
+
+}  // namespace headwire::core

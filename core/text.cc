@@ -1,0 +1,337 @@
+#include "core/text.h"
+
+#include <utf8proc.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+
+namespace headwire::core {
+namespace {
+
+struct NamedEntity {
+  std::string_view name;
+  char32_t code_point;
+};
+
+// The named references that occur in news copy and feeds; the full HTML list is not needed
+// because anything unknown is kept verbatim.
+constexpr std::array<NamedEntity, 40> kNamedEntities{{
+    {"amp", U'&'},         {"lt", U'<'},          {"gt", U'>'},          {"quot", U'"'},
+    {"apos", U'\''},       {"nbsp", U'\u00A0'},   {"ndash", U'\u2013'},  {"mdash", U'\u2014'},
+    {"lsquo", U'\u2018'},  {"rsquo", U'\u2019'},  {"ldquo", U'\u201C'},  {"rdquo", U'\u201D'},
+    {"sbquo", U'\u201A'},  {"bdquo", U'\u201E'},  {"hellip", U'\u2026'}, {"laquo", U'\u00AB'},
+    {"raquo", U'\u00BB'},  {"copy", U'\u00A9'},   {"reg", U'\u00AE'},    {"trade", U'\u2122'},
+    {"euro", U'\u20AC'},   {"pound", U'\u00A3'},  {"yen", U'\u00A5'},    {"cent", U'\u00A2'},
+    {"deg", U'\u00B0'},    {"eacute", U'\u00E9'}, {"egrave", U'\u00E8'}, {"aacute", U'\u00E1'},
+    {"agrave", U'\u00E0'}, {"iacute", U'\u00ED'}, {"oacute", U'\u00F3'}, {"uacute", U'\u00FA'},
+    {"ntilde", U'\u00F1'}, {"ccedil", U'\u00E7'}, {"auml", U'\u00E4'},   {"ouml", U'\u00F6'},
+    {"uuml", U'\u00FC'},   {"szlig", U'\u00DF'},  {"middot", U'\u00B7'}, {"bull", U'\u2022'},
+}};
+
+void AppendUtf8(char32_t cp, std::string& out) {
+  std::array<utf8proc_uint8_t, 4> buf{};
+  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf.data());
+  out.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n));
+}
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Parses "name;" / "#123;" / "#x1F;" at the start of `s`. Returns the decoded code point and the
+// number of bytes consumed (including the ';'), or 0 consumed when `s` is no reference.
+std::pair<char32_t, size_t> ParseReference(std::string_view s) {
+  const size_t semi = s.find(';');
+  if (semi == std::string_view::npos || semi == 0 || semi > 10) return {0, 0};
+  const std::string_view name = s.substr(0, semi);
+  if (name[0] == '#') {
+    const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+    const std::string_view digits = name.substr(hex ? 2 : 1);
+    if (digits.empty()) return {0, 0};
+    uint32_t value = 0;
+    for (char c : digits) {
+      uint32_t d;
+      if (c >= '0' && c <= '9') {
+        d = static_cast<uint32_t>(c - '0');
+      } else if (hex && c >= 'a' && c <= 'f') {
+        d = static_cast<uint32_t>(c - 'a' + 10);
+      } else if (hex && c >= 'A' && c <= 'F') {
+        d = static_cast<uint32_t>(c - 'A' + 10);
+      } else {
+        return {0, 0};
+      }
+      value = value * (hex ? 16 : 10) + d;
+      if (value > 0x10FFFF) return {0, 0};
+    }
+    if (value == 0 || !utf8proc_codepoint_valid(static_cast<utf8proc_int32_t>(value))) {
+      return {0, 0};
+    }
+    return {static_cast<char32_t>(value), semi + 1};
+  }
+  for (const auto& entity : kNamedEntities) {
+    if (entity.name == name) return {entity.code_point, semi + 1};
+  }
+  return {0, 0};
+}
+
+// utf8proc_map result owned by a unique_ptr so every path frees it.
+struct FreeDeleter {
+  void operator()(utf8proc_uint8_t* p) const { std::free(p); }
+};
+
+std::string Utf8procMap(std::string_view text, int options) {
+  utf8proc_uint8_t* raw = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &raw,
+                              static_cast<utf8proc_option_t>(options));
+  std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owned(raw);
+  if (n < 0) return {};
+  return {reinterpret_cast<const char*>(raw), static_cast<size_t>(n)};
+}
+
+// Replaces invalid sequences by U+FFFD so that later stages only see well-formed UTF-8.
+std::string RepairUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) {
+      AppendUtf8(U'\uFFFD', out);
+      ++i;
+    } else {
+      out.append(text.substr(i, static_cast<size_t>(n)));
+      i += static_cast<size_t>(n);
+    }
+  }
+  return out;
+}
+
+bool IsAscii(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+// Case folding, compatibility decomposition, accent stripping and lumping of typographic
+// punctuation (curly quotes, dashes, exotic spaces) into ASCII.
+std::string FoldUnicode(std::string_view text) {
+  if (IsAscii(text)) {
+    std::string out(text);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  const std::string valid = IsValidUtf8(text) ? std::string(text) : RepairUtf8(text);
+  return Utf8procMap(valid, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_LUMP |
+                                UTF8PROC_IGNORE);
+}
+
+bool IsWordCodePoint(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) return false;
+    i += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string DecodeHtmlEntities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '&') {
+      const auto [cp, used] = ParseReference(text.substr(i + 1));
+      if (used > 0) {
+        AppendUtf8(cp, out);
+        i += 1 + used;
+        continue;
+      }
+    } else if (c == '#') {
+      // "#39;" left behind when a feed lost the ampersand of "&#39;"; such feeds often put a
+      // space where the ampersand was ("Google #39;s"), which an apostrophe does not keep.
+      const auto [cp, used] = ParseReference(text.substr(i));
+      if (used > 0) {
+        if (cp == U'\'' && !out.empty() && out.back() == ' ') out.pop_back();
+        AppendUtf8(cp, out);
+        i += used;
+        continue;
+      }
+    } else if ((i == 0 || !IsAsciiAlnum(text[i - 1])) &&
+               (text.substr(i).starts_with("quot;") || text.substr(i).starts_with("amp;"))) {
+      const bool quot = text[i] == 'q';
+      out.push_back(quot ? '"' : '&');
+      i += quot ? 5 : 4;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string StripHtmlTags(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    // A '<' opens a tag only when a tag name, '/' or '!' follows; "a < b" stays text.
+    if (c == '<' && i + 1 < text.size() &&
+        (IsAsciiAlnum(text[i + 1]) || text[i + 1] == '/' || text[i + 1] == '!')) {
+      const size_t close = text.find('>', i + 1);
+      if (close != std::string_view::npos) {
+        out.push_back(' ');
+        i = close + 1;
+        continue;
+      }
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string NormalizeForMatching(std::string_view text) {
+  const std::string folded = FoldUnicode(DecodeHtmlEntities(StripHtmlTags(text)));
+  std::string out;
+  out.reserve(folded.size());
+  // Length of the current run of word characters since the last joined '.', to recognise
+  // dotted initialisms such as "u.s." whose pieces are single letters.
+  size_t segment_length = 0;
+  auto separate = [&]() {
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    segment_length = 0;
+  };
+  size_t i = 0;
+  while (i < folded.size()) {
+    const unsigned char c = static_cast<unsigned char>(folded[i]);
+    if (c < 0x80) {
+      const char ch = static_cast<char>(c);
+      const char next = i + 1 < folded.size() ? folded[i + 1] : '\0';
+      const char prev = out.empty() ? ' ' : out.back();
+      if (IsAsciiAlnum(ch)) {
+        out.push_back(ch);
+        ++segment_length;
+      } else if ((ch == '.' || ch == ',') && IsDigit(prev) && IsDigit(next)) {
+        if (ch == '.') out.push_back('.');  // "6.1" keeps its point; "1,000" loses its comma
+      } else if (ch == '.' && segment_length == 1 && prev != ' ' &&
+                 (next == '\0' || next == ' ' || IsAsciiAlnum(next) || next == ',')) {
+        segment_length = 0;  // joined initialism: "u.s." -> "us"
+        if (!IsAsciiAlnum(next)) separate();
+      } else if (ch == '\'' && prev != ' ') {
+        // Possessive "'s" goes; other apostrophes join ("don't" -> "dont").
+        const char after = i + 2 < folded.size() ? folded[i + 2] : '\0';
+        if (next == 's' && !IsAsciiAlnum(after)) {
+          ++i;
+        }
+      } else {
+        separate();
+      }
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
+                                    static_cast<utf8proc_ssize_t>(folded.size() - i), &cp);
+    if (n <= 0) {
+      separate();
+      ++i;
+      continue;
+    }
+    if (IsWordCodePoint(cp)) {
+      out.append(folded, i, static_cast<size_t>(n));
+      ++segment_length;
+    } else {
+      separate();
+    }
+    i += static_cast<size_t>(n);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::string_view> Tokenize(std::string_view normalized) {
+  std::vector<std::string_view> tokens;
+  size_t start = 0;
+  while (start < normalized.size()) {
+    size_t end = normalized.find(' ', start);
+    if (end == std::string_view::npos) end = normalized.size();
+    if (end > start) tokens.push_back(normalized.substr(start, end - start));
+    start = end + 1;
+  }
+  return tokens;
+}
+
+std::string CollapseWhitespace(std::string_view text) {
+  const std::string lumped =
+      IsAscii(text) ? std::string(text)
+                    : Utf8procMap(IsValidUtf8(text) ? std::string(text) : RepairUtf8(text),
+                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  std::string out;
+  out.reserve(lumped.size());
+  size_t i = 0;
+  bool pending_space = false;
+  while (i < lumped.size()) {
+    const unsigned char c = static_cast<unsigned char>(lumped[i]);
+    size_t n = 1;
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (c >= 0x80) {
+      utf8proc_int32_t cp = 0;
+      const auto len =
+          utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(lumped.data() + i),
+                           static_cast<utf8proc_ssize_t>(lumped.size() - i), &cp);
+      n = len > 0 ? static_cast<size_t>(len) : 1;
+      space = len > 0 && (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 ||
+                          cp == 0x2029 || cp == 0x85);
+    }
+    if (space) {
+      pending_space = !out.empty();
+    } else {
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      out.append(lumped, i, n);
+    }
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,41 @@
+#pragma once
+// Text normalisation shared by every matching stage (dedup, fingerprints, classification).
+// All functions are pure, thread-safe and deterministic: the same bytes give the same result on
+// every machine. Input must be valid UTF-8 (check with IsValidUtf8 first); invalid sequences are
+// replaced by U+FFFD rather than causing undefined behaviour.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace headwire::core {
+
+// Returns true when `text` is well-formed UTF-8 (no overlongs, surrogates or values > U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Decodes HTML character references: named ones common in news copy (&amp; &quot; &nbsp;
+// &rsquo; ...), decimal (&#39;) and hexadecimal (&#x2019;) ones. Also decodes the remnants that
+// news feeds leave after a lost ampersand ("#39;", "quot;", "amp;") when they stand alone.
+// Unknown references are kept as they are.
+std::string DecodeHtmlEntities(std::string_view text);
+
+// Removes HTML/XML tags ("<b>", "</a>", "<br/>") and replaces block-level breaks by a space.
+std::string StripHtmlTags(std::string_view text);
+
+// The matching form of a text: entities decoded, tags stripped, Unicode NFKC, case folded,
+// accents removed, typographic quotes and dashes folded, possessive "'s" removed, dotted
+// initialisms joined ("U.S." -> "us"), thousands separators dropped ("1,000" -> "1000"),
+// decimal points inside numbers kept ("6.1"), every other punctuation mark a separator, and
+// whitespace collapsed to single spaces with none at either end.
+// Example: "UPDATE 1-Musk&#39;s SpaceX  Launches A.I. Satellite" ->
+//          "update 1 musk spacex launches ai satellite"
+std::string NormalizeForMatching(std::string_view text);
+
+// Splits a NormalizeForMatching result at spaces. The views point into `normalized`.
+std::vector<std::string_view> Tokenize(std::string_view normalized);
+
+// Trims ASCII and Unicode whitespace from both ends and collapses inner runs to one space,
+// keeping case and punctuation: the display form of a title.
+std::string CollapseWhitespace(std::string_view text);
+
+}  // namespace headwire::core

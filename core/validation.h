@@ -1,0 +1,51 @@
+#pragma once
+// Validation of articles before any stage decides on them. A rejected article goes to the dead
+// letter topic (processor) or an error report (producer, offline filters) with the reason; it is
+// never dropped silently. Pure and thread-safe.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/article.h"
+
+namespace headwire::core {
+
+struct ValidationOptions {
+  // Longest accepted title, in bytes. Default: 2048.
+  size_t max_title_bytes = 2048;
+  // Longest accepted body, in bytes. Default: 256 KiB.
+  size_t max_body_bytes = 256 * 1024;
+  // Longest accepted URL, in bytes. Default: 4096.
+  size_t max_url_bytes = 4096;
+  // Longest accepted id, source or language, in bytes. Default: 256.
+  size_t max_short_field_bytes = 256;
+  // Earliest accepted event time, ms since the epoch. Default: 0 (1970-01-01); lower it to
+  // replay older archives.
+  int64_t min_event_time_ms = 0;
+  // Latest accepted event time, ms since the epoch. Default: 4102444800000 (2100-01-01). A fixed
+  // bound, not "now + slack", so that validation never depends on the wall clock.
+  int64_t max_event_time_ms = 4102444800000;
+};
+
+enum class RejectReason {
+  kInvalidUtf8,
+  kMissingField,
+  kTooLarge,
+  kBadEventTime,
+};
+
+// "invalid_utf8", "missing_field", "too_large", "bad_event_time".
+const char* RejectReasonName(RejectReason reason);
+
+struct Rejection {
+  RejectReason reason;
+  std::string message;  // names the field and the limit, e.g. "title is 5000 bytes (max 2048)"
+};
+
+// Returns the first problem found, or nullopt when the article is acceptable. An event time of
+// 0 means "unknown" and is accepted.
+std::optional<Rejection> Validate(const Article& article, const ValidationOptions& options);
+
+}  // namespace headwire::core

@@ -1,0 +1,205 @@
+#include "processors/article_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
+#include "common/logging.h"
+#include "common/proto_convert.h"
+#include "common/state_store.h"
+#include "headwire/v1/article.pb.h"
+#include "processors/rocks_dedup_index.h"
+
+namespace headwire::processors {
+namespace {
+
+constexpr const char* kProcessorName = "headwire-process/0.1.0";
+
+std::string JoinTopics(const std::vector<std::string>& topics) {
+  std::string out;
+  for (const auto& t : topics) {
+    if (!out.empty()) out += ',';
+    out += t;
+  }
+  return out;
+}
+
+// One processor run: the clients, the state and the counters it shares between records.
+class Processor {
+ public:
+  Processor(const ProcessorOptions& options, const core::RulesClassifier& classifier,
+            common::StateStore& store, common::KafkaProducer& producer)
+      : options_(options),
+        classifier_(classifier),
+        store_(store),
+        producer_(producer),
+        index_(store),
+        pipeline_(options.pipeline, &classifier, index_),
+        taxonomy_(classifier.taxonomy().name() + "/" +
+                  std::to_string(classifier.taxonomy().version())) {}
+
+  Status Handle(const common::Message& message) {
+    ++stats_.consumed;
+    pending_offsets_[{std::string(message.topic()), message.partition()}] = message.offset() + 1;
+
+    if (auto type = message.header(common::kTypeHeader);
+        type && *type != v1::RawArticle::descriptor()->full_name()) {
+      return DeadLetter(message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+                        "headwire-type is \"" + std::string(*type) + "\", expected " +
+                            v1::RawArticle::descriptor()->full_name());
+    }
+    if (auto version = message.header(common::kSchemaVersionHeader);
+        version && *version != common::kSchemaVersion) {
+      return DeadLetter(message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+                        "unsupported schema version \"" + std::string(*version) + "\"");
+    }
+    v1::RawArticle raw;
+    const auto value = message.value();
+    if (!raw.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return DeadLetter(
+          message, v1::DEAD_LETTER_REASON_UNDECODABLE,
+          "value is not a headwire.v1.RawArticle (" + std::to_string(value.size()) + " bytes)");
+    }
+    core::Article article = common::ToCoreArticle(raw);
+    auto verdict = pipeline_.Process(article);
+    if (!verdict)
+      return DeadLetter(message,
+                        common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
+                        verdict.error().message);
+    raw.set_id(article.id);
+
+    const v1::ProcessedArticle processed = common::ToProcessedArticle(
+        raw, *verdict, {std::string(message.topic()), message.partition()}, message.offset(),
+        kProcessorName, taxonomy_);
+    const std::string bytes = processed.SerializeAsString();
+    std::vector<common::Header> extra{
+        {"headwire-article-id", article.id},
+        {"headwire-topics", JoinTopics(verdict->classification.topics)}};
+    if (!processed.duplicate_of().empty()) {
+      extra.push_back({"headwire-duplicate-of", processed.duplicate_of()});
+    }
+    const auto headers =
+        common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
+    if (Status s = producer_.Produce(options_.processed_topic, article.id, bytes, headers);
+        !s.ok()) {
+      return s;
+    }
+    if (!processed.duplicate_of().empty()) {
+      ++stats_.duplicates;
+      return Status::Ok();
+    }
+    ++stats_.unique;
+    for (const auto& topic : processed.topics()) {
+      if (Status s = producer_.Produce(options_.topic_prefix + topic, article.id, bytes, headers);
+          !s.ok()) {
+        return s;
+      }
+      ++stats_.per_topic[topic];
+    }
+    return Status::Ok();
+  }
+
+  // Flushes the batch's output, then writes its dedup memory and offsets in one batch.
+  Status Persist(common::KafkaConsumer& consumer) {
+    if (pending_offsets_.empty()) return Status::Ok();
+    if (Status s = producer_.Flush(options_.flush_timeout); !s.ok()) {
+      index_.DiscardChanges();
+      return s.WithContext("output not acknowledged; the batch will be redone after restart");
+    }
+    if (!index_.status().ok()) return index_.status();
+    rocksdb::WriteBatch batch;
+    index_.TakeChanges(batch);
+    for (const auto& [tp, offset] : pending_offsets_) store_.PutOffset(batch, tp, offset);
+    if (Status s = store_.Write(batch); !s.ok()) return s;
+    consumer.CommitAsync(pending_offsets_);
+    pending_offsets_.clear();
+    return Status::Ok();
+  }
+
+  const ProcessorStats& stats() const { return stats_; }
+
+ private:
+  Status DeadLetter(const common::Message& message, v1::DeadLetterReason reason, std::string why) {
+    ++stats_.dead_lettered;
+    spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
+                 message.topic(), message.partition(), message.offset(),
+                 v1::DeadLetterReason_Name(reason), common::Quote(why));
+    v1::DeadLetter letter;
+    letter.set_original_value(std::string(message.value()));
+    letter.set_original_key(std::string(message.key()));
+    letter.mutable_source()->set_topic(std::string(message.topic()));
+    letter.mutable_source()->set_partition(message.partition());
+    letter.mutable_source()->set_offset(message.offset());
+    letter.set_reason(reason);
+    letter.set_message(std::move(why));
+    letter.set_stage("process");
+    return producer_.Produce(
+        options_.dlq_topic, message.key(), letter.SerializeAsString(),
+        common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                               {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}}));
+  }
+
+  const ProcessorOptions& options_;
+  const core::RulesClassifier& classifier_;
+  common::StateStore& store_;
+  common::KafkaProducer& producer_;
+  RocksDedupIndex index_;
+  core::ArticlePipeline pipeline_;
+  std::string taxonomy_;
+  ProcessorStats stats_;
+  std::map<common::TopicPartition, int64_t> pending_offsets_;
+};
+
+}  // namespace
+
+Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
+                                    const core::RulesClassifier& classifier) {
+  auto store =
+      common::StateStore::Open({.path = options.state_dir, .column_families = {kDedupFamily}});
+  if (!store) return Err(store.error());
+  auto producer = common::KafkaProducer::Create(options.kafka);
+  if (!producer) return Err(producer.error());
+
+  Processor processor(options, classifier, **store, **producer);
+  common::KafkaConsumer* consumer_ptr = nullptr;
+  Status revoke_status;
+  common::ConsumerCallbacks callbacks{
+      .stored_offset =
+          [&](const common::TopicPartition& tp) {
+            if (tp.partition > 0) {
+              spdlog::warn(
+                  "msg=\"raw topic has more than one partition: duplicates that land on different "
+                  "partitions are judged in the order the partitions happen to be read\" topic={}",
+                  tp.topic);
+            }
+            return (*store)->LoadOffset(tp);
+          },
+      .before_revoke =
+          [&](const std::vector<common::TopicPartition>&) {
+            if (consumer_ptr == nullptr) return;
+            if (Status s = processor.Persist(*consumer_ptr); !s.ok() && revoke_status.ok()) {
+              revoke_status = s;
+            }
+          },
+  };
+  auto consumer = common::KafkaConsumer::Create(options.kafka, options.group_id,
+                                                {options.raw_topic}, std::move(callbacks));
+  if (!consumer) return Err(consumer.error());
+  consumer_ptr = consumer->get();
+
+  spdlog::info("msg=\"processor started\" input={} state={}", options.raw_topic, options.state_dir);
+  Status status = common::RunConsumeLoop(
+      **consumer, options.loop,
+      {.handle = [&](const common::Message& m) { return processor.Handle(m); },
+       .persist =
+           [&]() { return revoke_status.ok() ? processor.Persist(**consumer) : revoke_status; }});
+  if (status.ok()) status = revoke_status;
+  (*consumer)->Close();
+  if (!status.ok()) return Err(status);
+  const auto& stats = processor.stats();
+  spdlog::info("msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={}",
+               stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered);
+  return stats;
+}
+
+}  // namespace headwire::processors

@@ -1,0 +1,63 @@
+#pragma once
+// The processor daemon: consumes raw articles, runs the article pipeline (validate, canonicalise,
+// exact dedup, classify) and writes
+//   - every valid article with its verdicts to the processed topic,
+//   - each unique article to the topic stream of every topic it was given,
+//   - what cannot be decoded or validated to the dead-letter topic, with the reason.
+//
+// Delivery: at-least-once with deterministic replay. A batch's outputs are flushed (acknowledged
+// by the brokers) before its dedup memory and consumed offsets are written to RocksDB in one
+// WriteBatch. After a crash the processor resumes from the stored offsets with the stored
+// memory, so it re-emits exactly the records of the unfinished batch, byte for byte; consumers
+// that key on the article id (the sink) see no difference.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/consume_loop.h"
+#include "common/kafka_config.h"
+#include "common/status.h"
+#include "core/pipeline.h"
+#include "core/rules_classifier.h"
+
+namespace headwire::processors {
+
+struct ProcessorOptions {
+  common::KafkaOptions kafka;
+  // Consumer group of the processors. Default: "headwire-process".
+  std::string group_id = "headwire-process";
+  // Input topic. Default: "headwire.articles.raw".
+  std::string raw_topic = "headwire.articles.raw";
+  // Every article with its verdicts. Default: "headwire.articles.processed".
+  std::string processed_topic = "headwire.articles.processed";
+  // Unique articles of topic T go to <prefix>T. Default: "headwire.topic.".
+  std::string topic_prefix = "headwire.topic.";
+  // Undecodable or invalid input. Default: "headwire.dlq".
+  std::string dlq_topic = "headwire.dlq";
+  // RocksDB directory of the dedup memory and offsets. Required.
+  std::string state_dir;
+  // Validation limits and dedup windows.
+  core::PipelineOptions pipeline;
+  common::ConsumeLoopOptions loop;
+  // How long a batch's flush may wait for the brokers before the processor gives up (and exits
+  // without persisting, so a restart redoes the batch). Default: 60 s.
+  std::chrono::milliseconds flush_timeout{60000};
+};
+
+struct ProcessorStats {
+  uint64_t consumed = 0;
+  uint64_t unique = 0;
+  uint64_t duplicates = 0;
+  uint64_t dead_lettered = 0;
+  std::map<std::string, uint64_t> per_topic;  // unique articles written per topic stream
+};
+
+// Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, the end of input.
+// Returns the counts, or the error that stopped it (bad options, state, fatal Kafka errors,
+// undeliverable output).
+Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
+                                    const core::RulesClassifier& classifier);
+
+}  // namespace headwire::processors

@@ -1,0 +1,52 @@
+#include "processors/rocks_dedup_index.h"
+
+namespace headwire::processors {
+
+std::string EncodeSeenArticle(const core::SeenArticle& seen) {
+  std::string out;
+  common::AppendBigEndian64(out, static_cast<uint64_t>(seen.published_at_ms));
+  out.push_back(static_cast<char>((seen.id.size() >> 8) & 0xFF));
+  out.push_back(static_cast<char>(seen.id.size() & 0xFF));
+  out += seen.id;
+  out += seen.story_id;
+  return out;
+}
+
+std::optional<core::SeenArticle> DecodeSeenArticle(std::string_view bytes) {
+  if (bytes.size() < 10) return std::nullopt;
+  core::SeenArticle seen;
+  seen.published_at_ms = static_cast<int64_t>(common::ReadBigEndian64(bytes));
+  const size_t id_size = (static_cast<size_t>(static_cast<unsigned char>(bytes[8])) << 8) |
+                         static_cast<unsigned char>(bytes[9]);
+  if (bytes.size() < 10 + id_size) return std::nullopt;
+  seen.id = std::string(bytes.substr(10, id_size));
+  seen.story_id = std::string(bytes.substr(10 + id_size));
+  return seen;
+}
+
+std::optional<core::SeenArticle> RocksDedupIndex::Find(std::string_view key) const {
+  if (const auto it = pending_.find(key); it != pending_.end()) return it->second;
+  std::string value;
+  const auto s = store_.db()->Get(rocksdb::ReadOptions(), store_.family(kDedupFamily),
+                                  rocksdb::Slice(key.data(), key.size()), &value);
+  if (!s.ok()) {
+    if (!s.IsNotFound() && status_.ok()) status_ = common::FromRocks(s, "read dedup state");
+    return std::nullopt;
+  }
+  auto seen = DecodeSeenArticle(value);
+  if (!seen && status_.ok()) status_ = Status::Corruption("undecodable dedup entry");
+  return seen;
+}
+
+void RocksDedupIndex::Remember(std::string_view key, const core::SeenArticle& seen) {
+  pending_.insert_or_assign(std::string(key), seen);
+}
+
+void RocksDedupIndex::TakeChanges(rocksdb::WriteBatch& batch) {
+  for (const auto& [key, seen] : pending_) {
+    batch.Put(store_.family(kDedupFamily), key, EncodeSeenArticle(seen));
+  }
+  pending_.clear();
+}
+
+}  // namespace headwire::processors

@@ -1,0 +1,32 @@
+#include "producers/article_reader.h"
+
+#include "common/proto_convert.h"
+#include "core/article_id.h"
+
+namespace headwire::producers {
+
+std::expected<v1::RawArticle, common::RecordError> ReadArticleLine(
+    std::string_view line, const core::ValidationOptions& validation, int64_t ingested_at_ms) {
+  if (line.size() > validation.max_body_bytes + validation.max_title_bytes + 64 * 1024) {
+    return std::unexpected(
+        common::RecordError{"too_large", "the line is " + std::to_string(line.size()) + " bytes"});
+  }
+  auto record = common::ParseArticleJson(line);
+  if (!record) return std::unexpected(record.error());
+  core::Article& article = record->article;
+  if (auto rejection = core::Validate(article, validation)) {
+    return std::unexpected(
+        common::RecordError{core::RejectReasonName(rejection->reason), rejection->message});
+  }
+  article.id = core::DeriveArticleId(article);
+  if (article.language.empty()) article.language = "en";
+  const bool estimated = !record->has_event_time;
+  if (estimated) article.published_at_ms = ingested_at_ms;
+
+  v1::RawArticle raw = common::ToRawArticle(article);
+  raw.set_ingested_at_ms(ingested_at_ms);
+  raw.set_event_time_estimated(estimated);
+  return raw;
+}
+
+}  // namespace headwire::producers

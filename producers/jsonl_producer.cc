@@ -1,0 +1,85 @@
+#include "producers/jsonl_producer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/proto_convert.h"
+#include "common/time_format.h"
+#include "headwire/v1/article.pb.h"
+#include "producers/article_reader.h"
+
+namespace headwire::producers {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& input_name,
+                                       const ProduceOptions& options, std::ostream& errors) {
+  auto producer = common::KafkaProducer::Create(options.kafka);
+  if (!producer) return Err(producer.error());
+  return ProduceJsonLines(in, input_name, options, errors, **producer);
+}
+
+Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& input_name,
+                                       const ProduceOptions& options, std::ostream& errors,
+                                       common::KafkaProducer& producer) {
+  ProduceReport report;
+  const std::string host = HostName();
+  const auto raw_headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
+  std::string line;
+  uint64_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    ++report.lines;
+    auto raw = ReadArticleLine(line, options.validation, common::WallClockMs());
+    if (!raw) {
+      ++report.invalid;
+      errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "
+             << raw.error().message << "\n";
+      if (!options.dlq_topic.empty()) {
+        v1::DeadLetter letter;
+        letter.set_original_value(line);
+        letter.mutable_source()->set_topic(input_name);
+        letter.mutable_source()->set_partition(-1);
+        letter.mutable_source()->set_offset(static_cast<int64_t>(line_number));
+        letter.set_message(raw.error().reason + ": " + raw.error().message);
+        letter.set_stage("produce");
+        letter.set_reason(common::DeadLetterReasonFor(raw.error().reason));
+        if (Status s = producer.Produce(
+                options.dlq_topic, "", letter.SerializeAsString(),
+                common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                                       {{"headwire-dlq-reason", raw.error().reason}}));
+            !s.ok()) {
+          return Err(s);
+        }
+      }
+      continue;
+    }
+    auto* info = raw->mutable_producer();
+    info->set_name("headwire produce");
+    info->set_version(HEADWIRE_VERSION);
+    info->set_host(host);
+    info->set_input(input_name);
+    info->set_input_line(line_number);
+    if (Status s =
+            producer.Produce(options.topic, raw->id(), raw->SerializeAsString(), raw_headers);
+        !s.ok()) {
+      return Err(s);
+    }
+    ++report.produced;
+  }
+  if (in.bad()) return Err(Status::IoError("reading " + input_name + " failed"));
+  if (Status s = producer.Flush(std::chrono::seconds(60)); !s.ok()) return Err(s);
+  return report;
+}
+
+}  // namespace headwire::producers

@@ -1,0 +1,62 @@
+#include "common/article_json.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::common {
+namespace {
+
+TEST(ArticleJsonTest, ParsesEveryField) {
+  auto r = ParseArticleJson(
+      R"({"id":"a1","title":"T","body":"B","url":"https://x.example/a","source":"S",)"
+      R"("language":"en","published_at":"2026-03-02T08:15:00Z","extra":[1,2]})");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->article.id, "a1");
+  EXPECT_EQ(r->article.title, "T");
+  EXPECT_EQ(r->article.body, "B");
+  EXPECT_EQ(r->article.url, "https://x.example/a");
+  EXPECT_EQ(r->article.source, "S");
+  EXPECT_EQ(r->article.published_at_ms, 1772439300000);
+  EXPECT_TRUE(r->has_event_time);
+  EXPECT_EQ(r->object["extra"].size(), 2u);
+}
+
+TEST(ArticleJsonTest, AcceptsTitleOnlyEpochMillisAndIntegerIds) {
+  auto r = ParseArticleJson(R"({"title":"Only"})");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_FALSE(r->has_event_time);
+  r = ParseArticleJson(R"({"id":42,"title":"T","published_at":1772439300000,"body":null})");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->article.id, "42");
+  EXPECT_EQ(r->article.published_at_ms, 1772439300000);
+}
+
+TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
+  const struct {
+    const char* line;
+    const char* reason;
+  } cases[] = {
+      {"not json", "not_json"},
+      {"[1,2]", "not_object"},
+      {R"({"body":"no title"})", "missing_field"},
+      {R"({"title":5})", "wrong_type"},
+      {R"({"title":"T","id":[1]})", "wrong_type"},
+      {R"({"title":"T","published_at":"yesterday"})", "bad_event_time"},
+      {R"({"title":"T","published_at":true})", "bad_event_time"},
+      {"{\"title\":\"caf\xC3\"}", "invalid_utf8"},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseArticleJson(c.line);
+    ASSERT_FALSE(r.has_value()) << c.line;
+    EXPECT_EQ(r.error().reason, c.reason) << c.line;
+    EXPECT_FALSE(r.error().message.empty());
+  }
+}
+
+TEST(ArticleJsonTest, KeepsKeyOrderForStableOutput) {
+  auto r = ParseArticleJson(R"({"title":"T","zeta":1,"alpha":2})");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->object.dump(), R"({"title":"T","zeta":1,"alpha":2})");
+}
+
+}  // namespace
+}  // namespace headwire::common

@@ -1,0 +1,39 @@
+#include "common/time_format.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::common {
+namespace {
+
+TEST(TimeFormatTest, ParsesUtcAndOffsets) {
+  EXPECT_EQ(ParseRfc3339("1970-01-01T00:00:00Z").value(), 0);
+  EXPECT_EQ(ParseRfc3339("2026-03-02T08:15:00Z").value(), 1772439300000);
+  EXPECT_EQ(ParseRfc3339("2026-03-02T09:15:00+01:00").value(), 1772439300000);
+  EXPECT_EQ(ParseRfc3339("2026-03-02T03:15:00-05:00").value(), 1772439300000);
+  EXPECT_EQ(ParseRfc3339("2026-03-02 08:15:00.25z").value(), 1772439300250);
+  EXPECT_EQ(ParseRfc3339("1987-02-26T15:01:01Z").value(), 541350061000);
+}
+
+TEST(TimeFormatTest, RejectsMalformedDates) {
+  for (const char* bad : {"not-a-date", "2026-02-30T00:00:00Z", "2026-03-02T25:00:00Z",
+                          "2026-03-02T08:15:00", "2026-03-02T08:15:00Zjunk", "2026-03-02",
+                          "2026-03-02T08:15:00.Z", "2026-03-02T08:15:00+5:00", ""}) {
+    auto r = ParseRfc3339(bad);
+    EXPECT_FALSE(r.has_value()) << bad;
+    if (!r) {
+      EXPECT_TRUE(r.error().IsInvalidArgument());
+    }
+  }
+}
+
+TEST(TimeFormatTest, FormatsRoundTrip) {
+  EXPECT_EQ(FormatRfc3339(1772439300000), "2026-03-02T08:15:00Z");
+  EXPECT_EQ(FormatRfc3339(1772439300250), "2026-03-02T08:15:00.250Z");
+  EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999Z");
+  for (int64_t t : {int64_t{0}, int64_t{541350061000}, int64_t{4102444799999}}) {
+    EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)).value(), t);
+  }
+}
+
+}  // namespace
+}  // namespace headwire::common

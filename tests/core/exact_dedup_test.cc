@@ -1,0 +1,126 @@
+#include "core/exact_dedup.h"
+
+#include <gtest/gtest.h>
+
+#include "core/canonical_url.h"
+
+namespace headwire::core {
+namespace {
+
+constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kT0 = 1772438400000;  // 2026-03-02T08:00:00Z
+
+Article Make(std::string id, std::string title, std::string url, int64_t t, std::string body = "") {
+  Article a;
+  a.id = std::move(id);
+  a.title = std::move(title);
+  a.url = std::move(url);
+  a.published_at_ms = t;
+  a.body = std::move(body);
+  return a;
+}
+
+Fingerprints Print(const Article& a) {
+  Fingerprints f;
+  if (auto canonical = CanonicalizeUrl(a.url)) f.url_hash = UrlHash(*canonical);
+  f.content_hash = ContentHash(a.title, a.body);
+  return f;
+}
+
+class ExactDedupTest : public ::testing::Test {
+ protected:
+  DedupVerdict Check(const Article& a) { return dedup_.Check(a, Print(a)); }
+
+  InMemoryDedupIndex index_;
+  ExactDeduplicator dedup_{ExactDedupOptions{}, index_};
+};
+
+TEST_F(ExactDedupTest, FirstArticleIsUniqueAndStartsItsStory) {
+  auto v = Check(Make("a", "Fed holds rates steady", "https://x.example/fed", kT0));
+  EXPECT_EQ(v.kind, DuplicateKind::kUnique);
+  EXPECT_EQ(v.duplicate_of, "");
+  EXPECT_EQ(v.story_id, "a");
+}
+
+TEST_F(ExactDedupTest, SameIdResentIsDuplicateOfItself) {
+  Check(Make("a", "Fed holds rates steady", "", kT0));
+  auto v = Check(Make("a", "Fed holds rates steady", "", kT0));
+  EXPECT_EQ(v.kind, DuplicateKind::kSameId);
+  EXPECT_EQ(v.duplicate_of, "a");
+}
+
+TEST_F(ExactDedupTest, SameCanonicalUrlIsDuplicateEvenWithNewTitle) {
+  Check(Make("a", "Rocket Lab launches Electron", "https://www.x.example/rl/", kT0));
+  auto v = Check(Make("b", "Rocket Lab launches Electron from New Zealand",
+                      "http://x.example/rl?utm_source=feed", kT0 + 2 * kHour));
+  EXPECT_EQ(v.kind, DuplicateKind::kSameUrl);
+  EXPECT_EQ(v.duplicate_of, "a");
+  EXPECT_EQ(v.story_id, "a");
+}
+
+TEST_F(ExactDedupTest, SameNormalisedContentWithinWindowIsDuplicate) {
+  Check(Make("a", "Nvidia unveils new AI chip", "https://one.example/1", kT0, "Body text."));
+  auto v = Check(
+      Make("b", "NVIDIA Unveils New  AI Chip", "https://two.example/2", kT0 + kHour, "body text"));
+  EXPECT_EQ(v.kind, DuplicateKind::kSameContent);
+  EXPECT_EQ(v.duplicate_of, "a");
+}
+
+TEST_F(ExactDedupTest, SameHeadlineOnAnotherDayIsNotMerged) {
+  Check(Make("a", "SpaceX launches 24 Starlink satellites", "", kT0));
+  auto v = Check(Make("b", "SpaceX launches 24 Starlink satellites", "", kT0 + 48 * kHour));
+  EXPECT_EQ(v.kind, DuplicateKind::kUnique);
+  EXPECT_EQ(v.story_id, "b");
+  // A third copy within hours of the second belongs to the second event, not the first.
+  auto w = Check(Make("c", "SpaceX launches 24 Starlink satellites", "", kT0 + 49 * kHour));
+  EXPECT_EQ(w.kind, DuplicateKind::kSameContent);
+  EXPECT_EQ(w.duplicate_of, "b");
+}
+
+TEST_F(ExactDedupTest, DifferentNumbersAreDifferentContent) {
+  Check(Make("a", "Quake of magnitude 6.1 hits coast", "", kT0));
+  auto v = Check(Make("b", "Quake of magnitude 6.4 hits coast", "", kT0));
+  EXPECT_EQ(v.kind, DuplicateKind::kUnique);
+}
+
+TEST_F(ExactDedupTest, ResendOfADuplicatePointsAtTheOriginal) {
+  Check(Make("a", "Title", "https://x.example/a", kT0));
+  Check(Make("b", "Other title", "https://x.example/a/", kT0));
+  auto v = Check(Make("b", "Other title", "https://x.example/a/", kT0));
+  EXPECT_EQ(v.kind, DuplicateKind::kSameId);
+  EXPECT_EQ(v.duplicate_of, "a");
+}
+
+TEST_F(ExactDedupTest, UrlWindowIsConfigurable) {
+  InMemoryDedupIndex index;
+  ExactDedupOptions options;
+  options.url_window_ms = kHour;
+  ExactDeduplicator dedup(options, index);
+  const Article a = Make("a", "One", "https://x.example/live", kT0);
+  const Article b = Make("b", "Two", "https://x.example/live", kT0 + 2 * kHour);
+  dedup.Check(a, Print(a));
+  EXPECT_EQ(dedup.Check(b, Print(b)).kind, DuplicateKind::kUnique);
+}
+
+TEST_F(ExactDedupTest, SameOrderGivesSameVerdicts) {
+  std::vector<Article> stream = {Make("a", "X", "https://x.example/1", kT0),
+                                 Make("b", "Y", "https://x.example/1", kT0),
+                                 Make("c", "x", "", kT0 + kHour), Make("a", "X", "", kT0)};
+  auto run = [&]() {
+    InMemoryDedupIndex index;
+    ExactDeduplicator dedup(ExactDedupOptions{}, index);
+    std::vector<std::string> out;
+    for (const auto& a : stream) {
+      auto v = dedup.Check(a, Print(a));
+      out.push_back(std::string(DuplicateKindName(v.kind)) + ":" + v.duplicate_of);
+    }
+    return out;
+  };
+  const auto first = run();
+  EXPECT_EQ(first, run());
+  EXPECT_EQ(first,
+            (std::vector<std::string>{"unique:", "same_url:a", "same_content:a", "same_id:a"}));
+}
+
+}  // namespace
+}  // namespace headwire::core

@@ -1,0 +1,102 @@
+#include "core/pipeline.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::core {
+namespace {
+
+constexpr int64_t kT0 = 1772438400000;  // 2026-03-02T08:00:00Z
+
+constexpr std::string_view kTinyTaxonomy = R"(
+name = "pipeline-test"
+version = 1
+[topics.space]
+description = "spaceflight"
+[topics.space.terms]
+"rocket" = 1.0
+[topics.business]
+description = "companies"
+[topics.business.terms]
+"shares" = 1.0
+)";
+
+RulesClassifier TinyClassifier() {
+  auto taxonomy = Taxonomy::FromString(kTinyTaxonomy, "test");
+  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
+  return RulesClassifier(std::move(*taxonomy));
+}
+
+Article Make(std::string id, std::string title, std::string url) {
+  Article a;
+  a.id = std::move(id);
+  a.title = std::move(title);
+  a.url = std::move(url);
+  a.published_at_ms = kT0;
+  return a;
+}
+
+TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
+  const RulesClassifier classifier = TinyClassifier();
+  InMemoryDedupIndex index;
+  ArticlePipeline pipeline({}, &classifier, index);
+  Article a = Make("a", "Rocket maker shares soar", "https://www.x.example/r/?utm_source=t");
+  auto v = pipeline.Process(a);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->canonical_url, "x.example/r");
+  EXPECT_NE(v->fingerprints.url_hash, 0u);
+  EXPECT_NE(v->fingerprints.content_hash, 0u);
+  EXPECT_EQ(v->dedup.kind, DuplicateKind::kUnique);
+  EXPECT_EQ(v->classification.topics, (std::vector<std::string>{"space", "business"}));
+}
+
+TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
+  const RulesClassifier classifier = TinyClassifier();
+  InMemoryDedupIndex index;
+  ArticlePipeline pipeline({}, &classifier, index);
+  Article a = Make("a", "Rocket lifts off", "https://x.example/r");
+  Article b = Make("b", "Rocket lifts off again", "http://x.example/r/amp/");
+  ASSERT_TRUE(pipeline.Process(a).has_value());
+  auto v = pipeline.Process(b);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->dedup.kind, DuplicateKind::kSameUrl);
+  EXPECT_EQ(v->dedup.duplicate_of, "a");
+  EXPECT_EQ(v->classification.topics, std::vector<std::string>{"space"});
+}
+
+TEST(PipelineTest, MissingIdIsDerivedStably) {
+  InMemoryDedupIndex index1, index2;
+  ArticlePipeline p1({}, nullptr, index1), p2({}, nullptr, index2);
+  Article a = Make("", "Rocket lifts off", "https://x.example/r");
+  Article b = Make("", "Rocket lifts off", "http://www.x.example/r/");
+  ASSERT_TRUE(p1.Process(a).has_value());
+  ASSERT_TRUE(p2.Process(b).has_value());
+  EXPECT_EQ(a.id.size(), 33u);
+  EXPECT_EQ(a.id, b.id);  // same canonical URL, same id
+}
+
+TEST(PipelineTest, InvalidArticleIsRejectedAndLeavesNoTrace) {
+  InMemoryDedupIndex index;
+  ArticlePipeline pipeline({}, nullptr, index);
+  Article bad = Make("a", "", "https://x.example/r");
+  auto v = pipeline.Process(bad);
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().reason, RejectReason::kMissingField);
+  EXPECT_EQ(index.size(), 0u);
+  Article good = Make("a", "Title", "https://x.example/r");
+  auto w = pipeline.Process(good);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->dedup.kind, DuplicateKind::kUnique);
+}
+
+TEST(PipelineTest, UnparseableUrlIsNotARejection) {
+  InMemoryDedupIndex index;
+  ArticlePipeline pipeline({}, nullptr, index);
+  Article a = Make("a", "Title", "not a url at all");
+  auto v = pipeline.Process(a);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->canonical_url, "");
+  EXPECT_EQ(v->fingerprints.url_hash, 0u);
+}
+
+}  // namespace
+}  // namespace headwire::core

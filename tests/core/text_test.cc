@@ -1,0 +1,78 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::core {
+namespace {
+
+TEST(TextTest, NormalizeFoldsCaseEntitiesAndPunctuation) {
+  EXPECT_EQ(NormalizeForMatching("UPDATE 1-Musk&#39;s SpaceX  Launches A.I. Satellite"),
+            "update 1 musk spacex launches ai satellite");
+}
+
+TEST(TextTest, NormalizeJoinsInitialismsButNotAbbreviations) {
+  EXPECT_EQ(NormalizeForMatching("U.S. and E.U. talks"), "us and eu talks");
+  EXPECT_EQ(NormalizeForMatching("Mr. Smith goes"), "mr smith goes");
+}
+
+TEST(TextTest, NormalizeKeepsDecimalPointsAndDropsThousandsSeparators) {
+  EXPECT_EQ(NormalizeForMatching("Magnitude 6.1 quake; 1,000 homes"),
+            "magnitude 6.1 quake 1000 homes");
+}
+
+TEST(TextTest, NormalizeFoldsTypographicQuotesAndAccents) {
+  EXPECT_EQ(NormalizeForMatching("Colombia\u2019s \u201CCaf\u00E9\u201D Pl\u00FCs \u2014 Talks"),
+            "colombia cafe plus talks");
+}
+
+TEST(TextTest, NormalizeHandlesLostAmpersandRemnants) {
+  EXPECT_EQ(NormalizeForMatching("Company#39;s quot;best quot; year"), "company best year");
+  EXPECT_EQ(NormalizeForMatching("It #39;s here"), "it here");
+}
+
+TEST(TextTest, NormalizeStripsHtmlTags) {
+  EXPECT_EQ(NormalizeForMatching("<p>Rocket <b>lifts</b> off</p>"), "rocket lifts off");
+  EXPECT_EQ(NormalizeForMatching("a < b"), "a b");
+}
+
+TEST(TextTest, NormalizeOfEmptyAndPunctuationOnlyIsEmpty) {
+  EXPECT_EQ(NormalizeForMatching(""), "");
+  EXPECT_EQ(NormalizeForMatching(" -- ... !! "), "");
+}
+
+TEST(TextTest, NormalizeRepairsInvalidUtf8InsteadOfFailing) {
+  const std::string bad = "caf\xC3 ok \xFF";
+  EXPECT_FALSE(IsValidUtf8(bad));
+  EXPECT_EQ(NormalizeForMatching(bad), "caf ok");
+}
+
+TEST(TextTest, ValidUtf8Detection) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("\u00E9\u4E2D\U0001F680"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
+}
+
+TEST(TextTest, DecodeEntitiesKeepsUnknownReferences) {
+  EXPECT_EQ(DecodeHtmlEntities("AT&amp;T &lt;b&gt; &#x2019; &bogus; & more"),
+            "AT&T <b> \u2019 &bogus; & more");
+  EXPECT_EQ(DecodeHtmlEntities("&#0; &#1114112;"), "&#0; &#1114112;");
+}
+
+TEST(TextTest, TokenizeSplitsAtSpaces) {
+  const auto tokens = Tokenize("spacex launches 24 starlink");
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[0], "spacex");
+  EXPECT_EQ(tokens[3], "starlink");
+  EXPECT_TRUE(Tokenize("").empty());
+}
+
+TEST(TextTest, CollapseWhitespaceKeepsCaseAndPunctuation) {
+  EXPECT_EQ(CollapseWhitespace("  Fed\u00A0holds \t rates,\n steady!  "),
+            "Fed holds rates, steady!");
+}
+
+}  // namespace
+}  // namespace headwire::core

@@ -1,0 +1,69 @@
+#include "core/validation.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::core {
+namespace {
+
+Article Valid() {
+  Article a;
+  a.id = "a1";
+  a.title = "SpaceX launches 24 Starlink satellites";
+  a.published_at_ms = 1772438400000;  // 2026-03-02
+  return a;
+}
+
+TEST(ValidationTest, AcceptsAMinimalArticle) {
+  EXPECT_FALSE(Validate(Valid(), {}).has_value());
+  Article title_only;
+  title_only.title = "Only a title";
+  EXPECT_FALSE(Validate(title_only, {}).has_value());
+}
+
+TEST(ValidationTest, RejectsMissingOrBlankTitle) {
+  Article a = Valid();
+  a.title = "  \t ";
+  auto r = Validate(a, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->reason, RejectReason::kMissingField);
+}
+
+TEST(ValidationTest, RejectsOversizedFieldsNamingTheField) {
+  Article a = Valid();
+  a.title = std::string(5000, 'x');
+  auto r = Validate(a, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->reason, RejectReason::kTooLarge);
+  EXPECT_EQ(r->message, "title is 5000 bytes (max 2048)");
+
+  a = Valid();
+  a.body = std::string(300 * 1024, 'y');
+  r = Validate(a, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->reason, RejectReason::kTooLarge);
+}
+
+TEST(ValidationTest, RejectsInvalidUtf8InAnyField) {
+  Article a = Valid();
+  a.source = "Caf\xC3";
+  auto r = Validate(a, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->reason, RejectReason::kInvalidUtf8);
+  EXPECT_NE(r->message.find("source"), std::string::npos);
+}
+
+TEST(ValidationTest, RejectsEventTimesOutsideTheRange) {
+  Article a = Valid();
+  a.published_at_ms = -5;
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_EQ(Validate(a, {})->reason, RejectReason::kBadEventTime);
+  a.published_at_ms = 32503680000000;  // year 3000
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  ValidationOptions old_archives;
+  old_archives.min_event_time_ms = -2208988800000;  // 1900
+  a.published_at_ms = -5;
+  EXPECT_FALSE(Validate(a, old_archives).has_value());
+}
+
+}  // namespace
+}  // namespace headwire::core
