@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""End-to-end test of the offline filters (`headwire dedup`, `headwire classify`) on the sample
+stream, against its hand-written ground truth (data/sample/labels.jsonl) and its bad-input file
+(data/sample/invalid.jsonl with invalid.expected.jsonl).
+
+Usage: filters_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+ARGS = None
+
+
+def headwire(*args, expect=0):
+    result = subprocess.run([ARGS.headwire, *args], capture_output=True, text=True, timeout=120)
+    if result.returncode != expect:
+        raise AssertionError(f"headwire {' '.join(args)} exited {result.returncode}, expected "
+                             f"{expect}\nstderr:\n{result.stderr}")
+    return result
+
+
+def sample(name):
+    return os.path.join(ARGS.repo, "data", "sample", name)
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class OfflineFilters(unittest.TestCase):
+    def test_dedup_finds_every_exact_duplicate_and_merges_no_trap(self):
+        out = [json.loads(l) for l in headwire("dedup", sample("headlines.jsonl")).stdout.splitlines()]
+        labels = read_jsonl(sample("labels.jsonl"))
+        self.assertEqual(len(out), len(labels))
+        exact = [(o, l) for o, l in zip(out, labels) if l["kind"] == "exact_duplicate"]
+        self.assertGreaterEqual(len(exact), 20)
+        for o, l in exact:
+            self.assertEqual(o["duplicate_of"], l["duplicate_of"] or o["id"], l["note"])
+        for o, l in zip(out, labels):
+            if l["kind"] == "unique":
+                self.assertIsNone(o["duplicate_of"], f"{o['id']} wrongly merged: {l['note']}")
+            if l.get("trap_of"):
+                self.assertNotEqual(o["duplicate_of"], l["trap_of"], f"trap merged: {l['note']}")
+
+    def test_dedup_is_deterministic_and_preserves_input_fields(self):
+        first = headwire("dedup", sample("headlines.jsonl")).stdout
+        self.assertEqual(first, headwire("dedup", sample("headlines.jsonl")).stdout)
+        with open(sample("headlines.jsonl"), encoding="utf-8") as f:
+            stdin_run = subprocess.run([ARGS.headwire, "dedup", "-"], stdin=f,
+                                       capture_output=True, text=True, timeout=120)
+        self.assertEqual(first, stdin_run.stdout)
+        inputs = read_jsonl(sample("headlines.jsonl"))
+        for record, line in zip(inputs, first.splitlines()):
+            out = json.loads(line)
+            for key, value in record.items():
+                self.assertEqual(out[key], value)
+            self.assertIn("story_id", out)
+            self.assertIn("canonical_url", out)
+
+    def test_classify_adds_topics_and_scores_for_every_record(self):
+        out = [json.loads(l) for l in headwire("classify", sample("headlines.jsonl")).stdout.splitlines()]
+        self.assertEqual(len(out), len(read_jsonl(sample("headlines.jsonl"))))
+        for record in out:
+            self.assertEqual(list(record["scores"]), ["space", "ai", "geopolitics", "business"])
+            self.assertTrue(set(record["topics"]) <= set(record["scores"]))
+
+    def test_bad_input_is_reported_line_by_line_never_dropped_silently(self):
+        expected = read_jsonl(sample("invalid.expected.jsonl"))
+        for command in ("dedup", "classify"):
+            result = headwire(command, sample("invalid.jsonl"), expect=2)
+            reported = {int(l.split(":")[1]) for l in result.stderr.splitlines()
+                        if l.startswith(sample("invalid.jsonl") + ":")}
+            self.assertEqual(reported, {e["line"] for e in expected if not e["valid"]}, command)
+            self.assertEqual(len(result.stdout.splitlines()),
+                             sum(1 for e in expected if e["valid"]), command)
+
+    def test_custom_taxonomy_adds_a_topic_without_code(self):
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"hw-taxonomy-{os.getpid()}.toml")
+        with open(path, "w") as f:
+            f.write('name = "e2e"\nversion = 1\n[topics.climate]\ndescription = "climate"\n'
+                    '[topics.climate.terms]\n"heatwave" = 1.0\n"emissions" = 1.0\n')
+        try:
+            result = subprocess.run([ARGS.headwire, "classify", "--taxonomy", path, "-"],
+                                    input='{"title":"Heatwave grips Europe"}\n{"title":"Cup final"}\n',
+                                    capture_output=True, text=True, timeout=60)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            rows = [json.loads(l) for l in result.stdout.splitlines()]
+            self.assertEqual([r["topics"] for r in rows], [["climate"], []])
+        finally:
+            os.remove(path)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--headwire", required=True)
+    parser.add_argument("--repo", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
