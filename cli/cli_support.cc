@@ -48,6 +48,11 @@ int ReportError(std::string_view command, const Status& status) {
   return kExitFailure;
 }
 
+std::string& ProgramPath() {
+  static std::string path = "headwire";
+  return path;
+}
+
 std::string& LogLevel() {
   static std::string level = "info";
   return level;

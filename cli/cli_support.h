@@ -35,6 +35,9 @@ int ReportError(std::string_view command, const Status& status);
 // Sets up structured logging for a stage from the global --log-level.
 void StartLogging(std::string_view stage);
 
+// How the user invoked the binary (argv[0]), for the commands the demo suggests.
+std::string& ProgramPath();
+
 // The global --log-level value (env HEADWIRE_LOG_LEVEL). Default: info.
 std::string& LogLevel();
 

@@ -107,13 +107,15 @@ Status RunDemo(const DemoArgs& args) {
                 << a.article().title() << "  [" << a.article().source() << "]\n";
     }
   }
+  const std::string& hw = ProgramPath();
   std::cout << "\nNext, try:\n"
-            << "  headwire query --state " << sink_state.string() << " latest --topic ai\n"
-            << "  headwire query --state " << sink_state.string() << " counts\n"
-            << "  headwire classify data/sample/headlines.jsonl | head -3\n"
-            << "  headwire dedup data/sample/headlines.jsonl | grep -v '\"duplicate_of\":null' | "
-               "head -3\n"
-            << "  headwire broker   # then produce/process/sink against it, see README.md\n";
+            << "  " << hw << " query --state " << sink_state.string() << " latest --topic ai\n"
+            << "  " << hw << " query --state " << sink_state.string() << " counts\n"
+            << "  " << hw << " classify data/sample/headlines.jsonl | head -3\n"
+            << "  " << hw
+            << " dedup data/sample/headlines.jsonl | grep -v '\"duplicate_of\":null' | head -3\n"
+            << "  " << hw
+            << " broker   # then produce, process and sink against it: see README.md\n";
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.require_subcommand(1);
 
+  if (argc > 0) ProgramPath() = argv[0];
   int exit_code = kExitOk;
   RegisterBrokerCommand(app, exit_code);
   RegisterProduceCommand(app, exit_code);
