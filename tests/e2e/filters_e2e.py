@@ -6,12 +6,14 @@ stream, against its hand-written ground truth (data/sample/labels.jsonl) and its
 Usage: filters_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 
 ARGS = None
 
@@ -96,14 +98,10 @@ class OfflineFilters(unittest.TestCase):
             os.remove(path)
 
 
-def main():
+def bind_args(args):
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--headwire", required=True)
-    parser.add_argument("--repo", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS = args
 
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(bind_args)

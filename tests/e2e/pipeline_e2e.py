@@ -9,7 +9,6 @@ protoc-generated classes, and kcat) and with `headwire query`.
 Usage: pipeline_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 import kafka_check  # noqa: E402
 
 ARGS = None
@@ -225,14 +225,10 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertEqual(json.loads(before), json.loads(after))
 
 
-def main():
+def bind_args(args):
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--headwire", required=True)
-    parser.add_argument("--repo", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS = args
 
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(bind_args)
