@@ -36,6 +36,35 @@ void AddTaxonomyOption(CLI::App& command, std::string& path) {
       ->envname("HEADWIRE_TAXONOMY");
 }
 
+void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
+  command
+      .add_option("--near-window-ms", options.near_duplicate_window_ms,
+                  "Near duplicates are at most this far apart in event time")
+      ->capture_default_str();
+  command
+      .add_option("--story-threshold", options.story_threshold,
+                  "Least TF-IDF cosine with a story's closest member to join the story")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      .add_option("--story-quiet-ms", options.story_quiet_ms,
+                  "A story with no new article for this long (event time) is closed")
+      ->capture_default_str();
+  command
+      .add_option("--story-member-window-ms", options.story_member_window_ms,
+                  "Compare an article only with story members this close in event time")
+      ->capture_default_str();
+  command
+      .add_option("--retention-ms", options.retention_ms,
+                  "How long an article stays in the near-dup/story window behind the watermark")
+      ->capture_default_str();
+  command
+      .add_option("--max-articles", options.max_articles,
+                  "Most articles the near-dup/story window holds (bounds memory)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
 Result<core::RulesClassifier> LoadClassifier(const std::string& path) {
   auto taxonomy = path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
                                : core::Taxonomy::FromFile(path);

@@ -8,6 +8,7 @@
 #include "common/consume_loop.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
+#include "core/recent_articles.h"
 #include "core/rules_classifier.h"
 
 namespace headwire::cli {
@@ -25,6 +26,9 @@ void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop);
 
 // Adds --taxonomy FILE (env HEADWIRE_TAXONOMY); empty means the compiled-in default.
 void AddTaxonomyOption(CLI::App& command, std::string& path);
+
+// Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...).
+void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options);
 
 // Loads the taxonomy at `path`, or the compiled-in default when `path` is empty.
 Result<core::RulesClassifier> LoadClassifier(const std::string& path);

@@ -14,4 +14,8 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
 
+// Adds the `eval` parent subcommand and returns it; its children register under it.
+CLI::App* AddEvalCommand(CLI::App& app);
+void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code);
+
 }  // namespace headwire::cli

@@ -99,7 +99,8 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
   CLI::App* dedup = AddFilterCommand(
       app, "dedup",
       "Offline filter: JSON Lines articles in, the same records out with \"id\" (when derived), "
-      "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" and \"story_id\".",
+      "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" (unique, same_id, "
+      "same_url, same_content, near) and \"story_id\".",
       *dedup_args);
   dedup
       ->add_option("--url-window-ms", dedup_args->pipeline.dedup.url_window_ms,
@@ -109,9 +110,11 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       ->add_option("--content-window-ms", dedup_args->pipeline.dedup.content_window_ms,
                    "Same normalised title and body within this distance is a duplicate")
       ->capture_default_str();
+  AddStoryOptions(*dedup, dedup_args->pipeline.recent);
   dedup->callback([dedup_args, &exit_code] {
     core::InMemoryDedupIndex index;
-    core::ArticlePipeline pipeline(dedup_args->pipeline, nullptr, index);
+    core::RecentArticles recent(dedup_args->pipeline.recent);
+    core::ArticlePipeline pipeline(dedup_args->pipeline, nullptr, index, &recent);
     exit_code = RunFilter(
         "dedup", dedup_args->input,
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {

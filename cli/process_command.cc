@@ -38,6 +38,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--content-window-ms", o.pipeline.dedup.content_window_ms,
                   "Same normalised title and body within this distance is a duplicate")
       ->capture_default_str();
+  AddStoryOptions(*cmd, o.pipeline.recent);
   cmd->callback([args, &exit_code] {
     StartLogging("process");
     auto classifier = LoadClassifier(args->taxonomy);

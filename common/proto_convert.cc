@@ -13,6 +13,8 @@ v1::DuplicateKind ToWire(core::DuplicateKind kind) {
       return v1::DUPLICATE_KIND_SAME_URL;
     case core::DuplicateKind::kSameContent:
       return v1::DUPLICATE_KIND_SAME_CONTENT;
+    case core::DuplicateKind::kNear:
+      return v1::DUPLICATE_KIND_NEAR;
   }
   return v1::DUPLICATE_KIND_UNSPECIFIED;
 }

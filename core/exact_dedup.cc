@@ -31,6 +31,8 @@ const char* DuplicateKindName(DuplicateKind kind) {
       return "same_url";
     case DuplicateKind::kSameContent:
       return "same_content";
+    case DuplicateKind::kNear:
+      return "near";
   }
   return "unknown";
 }
@@ -64,7 +66,9 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
     return DedupVerdict{kind, original.id, original.story_id};
   };
 
-  if (auto seen = index_.Find(id_key)) return duplicate(DuplicateKind::kSameId, *seen);
+  if (auto seen = FindWithin(id_key, article.published_at_ms, options_.url_window_ms)) {
+    return duplicate(DuplicateKind::kSameId, *seen);
+  }
   if (fingerprints.url_hash != 0) {
     if (auto seen = FindWithin(url_key, article.published_at_ms, options_.url_window_ms)) {
       return duplicate(DuplicateKind::kSameUrl, *seen);
@@ -74,11 +78,15 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
     return duplicate(DuplicateKind::kSameContent, *seen);
   }
 
-  const SeenArticle self{article.id, article.id, article.published_at_ms};
-  index_.Remember(id_key, self);
-  if (fingerprints.url_hash != 0) index_.Remember(url_key, self);
-  index_.Remember(content_key, self);
+  Remember(article, fingerprints, SeenArticle{article.id, article.id, article.published_at_ms});
   return DedupVerdict{DuplicateKind::kUnique, "", article.id};
+}
+
+void ExactDeduplicator::Remember(const Article& article, const Fingerprints& fingerprints,
+                                 const SeenArticle& seen) {
+  index_.Remember(IdKey(article.id), seen);
+  if (fingerprints.url_hash != 0) index_.Remember(HashKey('u', fingerprints.url_hash), seen);
+  index_.Remember(HashKey('c', fingerprints.content_hash), seen);
 }
 
 }  // namespace headwire::core

@@ -48,8 +48,8 @@ class InMemoryDedupIndex final : public DedupIndex {
 };
 
 struct ExactDedupOptions {
-  // Two articles with the same canonical URL are duplicates when their event times are at most
-  // this far apart. Default: 7 days.
+  // Two articles with the same canonical URL, or a resend under the same id, are duplicates
+  // when their event times are at most this far apart. Default: 7 days.
   int64_t url_window_ms = 7LL * 24 * 3600 * 1000;
   // Two articles with the same normalised title and body are duplicates when their event times
   // are at most this far apart. Short, because recurring headlines ("Fed holds rates steady")
@@ -62,9 +62,10 @@ enum class DuplicateKind {
   kSameId,
   kSameUrl,
   kSameContent,
+  kNear,  // decided by RecentArticles (near_duplicate.h), not by this class
 };
 
-// "unique", "same_id", "same_url", "same_content".
+// "unique", "same_id", "same_url", "same_content", "near".
 const char* DuplicateKindName(DuplicateKind kind);
 
 struct DedupVerdict {
@@ -84,6 +85,11 @@ class ExactDeduplicator {
   // Decides whether `article` (with a non-empty id) duplicates one seen before and remembers it
   // for the articles that follow.
   DedupVerdict Check(const Article& article, const Fingerprints& fingerprints);
+
+  // Re-remembers a unique article's id, URL and content as `seen`: for a near duplicate its
+  // original, for an article that joined a story itself with that story, so that later exact
+  // duplicates get the same original and story.
+  void Remember(const Article& article, const Fingerprints& fingerprints, const SeenArticle& seen);
 
  private:
   std::optional<SeenArticle> FindWithin(std::string_view key, int64_t published_at_ms,

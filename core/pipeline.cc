@@ -19,6 +19,22 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
   verdict.fingerprints.url_hash = UrlHash(verdict.canonical_url);
   verdict.fingerprints.content_hash = ContentHash(article.title, article.body);
   verdict.dedup = deduplicator_.Check(article, verdict.fingerprints);
+  if (verdict.dedup.kind == DuplicateKind::kUnique && recent_ != nullptr) {
+    RecentVerdict recent = recent_->Decide(
+        article.id, article.published_at_ms,
+        ExtractHeadlineFeatures(article.title, article.body, options_.recent.features));
+    verdict.near_duplicate = recent.near_duplicate;
+    verdict.story_score = recent.story_score;
+    if (recent.near_duplicate != NearDuplicateMatch::kNone) {
+      verdict.dedup = DedupVerdict{DuplicateKind::kNear, recent.duplicate_of, recent.story_id};
+      deduplicator_.Remember(article, verdict.fingerprints,
+                             {recent.duplicate_of, recent.story_id, article.published_at_ms});
+    } else if (recent.story_id != article.id) {
+      verdict.dedup.story_id = recent.story_id;
+      deduplicator_.Remember(article, verdict.fingerprints,
+                             {article.id, recent.story_id, article.published_at_ms});
+    }
+  }
   if (classifier_ != nullptr) {
     verdict.classification = classifier_->Classify(article.title, article.body);
   }

@@ -1,8 +1,9 @@
 #pragma once
 // The article pipeline of the processor: validate -> canonicalise the URL -> fingerprint ->
-// exact dedup -> classify. The processor daemon and the offline filters run this same code, so
-// an article gets the same verdict live, replayed or offline. Not thread-safe (the dedup memory
-// is shared state); deterministic for a given order of articles.
+// exact dedup -> near dedup and story (RecentArticles) -> classify. The processor daemon and the
+// offline filters run this same code, so an article gets the same verdict live, replayed or
+// offline. Not thread-safe (the dedup memory is shared state); deterministic for a given order of
+// articles.
 
 #include <expected>
 #include <string>
@@ -10,6 +11,7 @@
 #include "core/article.h"
 #include "core/exact_dedup.h"
 #include "core/fingerprint.h"
+#include "core/recent_articles.h"
 #include "core/rules_classifier.h"
 #include "core/validation.h"
 
@@ -18,22 +20,30 @@ namespace headwire::core {
 struct PipelineOptions {
   ValidationOptions validation;
   ExactDedupOptions dedup;
+  // Options of the RecentArticles the caller constructs; the pipeline uses its feature options.
+  RecentArticlesOptions recent;
 };
 
 struct ArticleVerdict {
   std::string canonical_url;  // empty when the article has no usable URL
   Fingerprints fingerprints;
   DedupVerdict dedup;
+  NearDuplicateMatch near_duplicate = NearDuplicateMatch::kNone;  // how a near duplicate matched
+  double story_score = 0;  // cosine with the story joined; 0 for a new story or a duplicate
   Classification classification;
 };
 
 class ArticlePipeline {
  public:
-  // `index` and `classifier` must outlive the pipeline. Without a classifier (nullptr) the
-  // verdicts carry no classification.
+  // `index`, `recent` and `classifier` must outlive the pipeline. Without a classifier
+  // (nullptr) the verdicts carry no classification; without `recent` (nullptr) only exact
+  // duplicates are found and every unique article is a story of its own.
   ArticlePipeline(const PipelineOptions& options, const RulesClassifier* classifier,
-                  DedupIndex& index)
-      : options_(options), classifier_(classifier), deduplicator_(options.dedup, index) {}
+                  DedupIndex& index, RecentArticles* recent)
+      : options_(options),
+        classifier_(classifier),
+        deduplicator_(options.dedup, index),
+        recent_(recent) {}
 
   // Decides on one article. Fills in `article.id` (DeriveArticleId) when it is empty. Returns
   // the Rejection when the article is invalid; an invalid article leaves no trace in the dedup
@@ -45,6 +55,7 @@ class ArticlePipeline {
   PipelineOptions options_;
   const RulesClassifier* classifier_;
   ExactDeduplicator deduplicator_;
+  RecentArticles* recent_;
 };
 
 }  // namespace headwire::core

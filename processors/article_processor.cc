@@ -8,6 +8,7 @@
 #include "common/proto_convert.h"
 #include "common/state_store.h"
 #include "headwire/v1/article.pb.h"
+#include "processors/recent_state.h"
 #include "processors/rocks_dedup_index.h"
 
 namespace headwire::processors {
@@ -34,9 +35,18 @@ class Processor {
         store_(store),
         producer_(producer),
         index_(store),
-        pipeline_(options.pipeline, &classifier, index_),
+        recent_(options.pipeline.recent),
+        pipeline_(options.pipeline, &classifier, index_, &recent_),
         taxonomy_(classifier.taxonomy().name() + "/" +
                   std::to_string(classifier.taxonomy().version())) {}
+
+  // Loads the near-duplicate and story window that the last persisted batch left.
+  Status Restore() {
+    if (Status s = RestoreRecentArticles(store_, recent_); !s.ok()) return s;
+    spdlog::info("msg=\"story window restored\" articles={} stories={}", recent_.size(),
+                 recent_.story_count());
+    return Status::Ok();
+  }
 
   Status Handle(const common::Message& message) {
     ++stats_.consumed;
@@ -109,6 +119,7 @@ class Processor {
     if (!index_.status().ok()) return index_.status();
     rocksdb::WriteBatch batch;
     index_.TakeChanges(batch);
+    TakeRecentChanges(store_, recent_, batch);
     for (const auto& [tp, offset] : pending_offsets_) store_.PutOffset(batch, tp, offset);
     if (Status s = store_.Write(batch); !s.ok()) return s;
     consumer.CommitAsync(pending_offsets_);
@@ -144,6 +155,7 @@ class Processor {
   common::StateStore& store_;
   common::KafkaProducer& producer_;
   RocksDedupIndex index_;
+  core::RecentArticles recent_;
   core::ArticlePipeline pipeline_;
   std::string taxonomy_;
   ProcessorStats stats_;
@@ -161,6 +173,7 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (!producer) return Err(producer.error());
 
   Processor processor(options, classifier, **store, **producer);
+  if (Status s = processor.Restore(); !s.ok()) return Err(s);
   common::KafkaConsumer* consumer_ptr = nullptr;
   Status revoke_status;
   common::ConsumerCallbacks callbacks{

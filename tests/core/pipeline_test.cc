@@ -38,7 +38,7 @@ Article Make(std::string id, std::string title, std::string url) {
 TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
   const RulesClassifier classifier = TinyClassifier();
   InMemoryDedupIndex index;
-  ArticlePipeline pipeline({}, &classifier, index);
+  ArticlePipeline pipeline({}, &classifier, index, nullptr);
   Article a = Make("a", "Rocket maker shares soar", "https://www.x.example/r/?utm_source=t");
   auto v = pipeline.Process(a);
   ASSERT_TRUE(v.has_value());
@@ -52,7 +52,7 @@ TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
 TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
   const RulesClassifier classifier = TinyClassifier();
   InMemoryDedupIndex index;
-  ArticlePipeline pipeline({}, &classifier, index);
+  ArticlePipeline pipeline({}, &classifier, index, nullptr);
   Article a = Make("a", "Rocket lifts off", "https://x.example/r");
   Article b = Make("b", "Rocket lifts off again", "http://x.example/r/amp/");
   ASSERT_TRUE(pipeline.Process(a).has_value());
@@ -65,7 +65,7 @@ TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
 
 TEST(PipelineTest, MissingIdIsDerivedStably) {
   InMemoryDedupIndex index1, index2;
-  ArticlePipeline p1({}, nullptr, index1), p2({}, nullptr, index2);
+  ArticlePipeline p1({}, nullptr, index1, nullptr), p2({}, nullptr, index2, nullptr);
   Article a = Make("", "Rocket lifts off", "https://x.example/r");
   Article b = Make("", "Rocket lifts off", "http://www.x.example/r/");
   ASSERT_TRUE(p1.Process(a).has_value());
@@ -76,7 +76,7 @@ TEST(PipelineTest, MissingIdIsDerivedStably) {
 
 TEST(PipelineTest, InvalidArticleIsRejectedAndLeavesNoTrace) {
   InMemoryDedupIndex index;
-  ArticlePipeline pipeline({}, nullptr, index);
+  ArticlePipeline pipeline({}, nullptr, index, nullptr);
   Article bad = Make("a", "", "https://x.example/r");
   auto v = pipeline.Process(bad);
   ASSERT_FALSE(v.has_value());
@@ -90,7 +90,7 @@ TEST(PipelineTest, InvalidArticleIsRejectedAndLeavesNoTrace) {
 
 TEST(PipelineTest, UnparseableUrlIsNotARejection) {
   InMemoryDedupIndex index;
-  ArticlePipeline pipeline({}, nullptr, index);
+  ArticlePipeline pipeline({}, nullptr, index, nullptr);
   Article a = Make("a", "Title", "not a url at all");
   auto v = pipeline.Process(a);
   ASSERT_TRUE(v.has_value());

