@@ -11,6 +11,7 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code);
 void RegisterProcessCommand(CLI::App& app, int& exit_code);
 void RegisterSinkCommand(CLI::App& app, int& exit_code);
 void RegisterQueryCommand(CLI::App& app, int& exit_code);
+void RegisterDigestCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
 

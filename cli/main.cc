@@ -4,6 +4,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/checkpoint_request.h"
 #include "common/shutdown.h"
 
 int main(int argc, char** argv) {
@@ -24,12 +25,14 @@ int main(int argc, char** argv) {
   RegisterProcessCommand(app, exit_code);
   RegisterSinkCommand(app, exit_code);
   RegisterQueryCommand(app, exit_code);
+  RegisterDigestCommand(app, exit_code);
   RegisterFilterCommands(app, exit_code);
   RegisterDemoCommand(app, exit_code);
   CLI::App* eval = AddEvalCommand(app);
   RegisterEvalDedupCommand(*eval, exit_code);
 
   headwire::common::InstallShutdownHandlers();
+  headwire::common::InstallCheckpointRequestHandler();
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

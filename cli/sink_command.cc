@@ -10,6 +10,16 @@ namespace headwire::cli {
 
 void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<sinks::SinkOptions>();
+  struct Durations {
+    int64_t out_of_order_s = 600;
+    int64_t grace_s = 3600;
+    int64_t retention_h = 168;
+    int64_t close_after_h = 6;
+    int64_t idle_after_s = 30;
+    size_t memory_budget_mib = 256;
+    std::string late = "drop";
+  };
+  auto d = std::make_shared<Durations>();
   CLI::App* cmd = app.add_subcommand(
       "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
@@ -22,18 +32,82 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-g,--group", options->group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--processed-topic", options->processed_topic, "Input topic")
       ->capture_default_str();
-  cmd->add_option("--block-cache-bytes", options->block_cache_bytes,
-                  "RocksDB block cache shared by the column families")
+  cmd->add_option("--memory-budget-mib", d->memory_budget_mib,
+                  "RocksDB memory budget: one block cache shared by every column family, with "
+                  "the memtables (at most half) charged to it")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1 << 20));
+  cmd->add_option("--max-out-of-order-s", d->out_of_order_s,
+                  "Allowed out-of-orderness of event times within a partition, seconds")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--grace-s", d->grace_s,
+                  "Allowed lateness after the watermark before a record is late, seconds")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retention-h", d->retention_h,
+                  "Event time that state is kept behind the watermark, hours")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--close-after-h", d->close_after_h,
+                  "A story with no member for this long (event time) is closed, hours")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--idle-after-s", d->idle_after_s,
+                  "A partition without records for this long stops holding the watermark back")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--late", d->late, "Late records: drop (counted) or dlq (counted and produced)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"drop", "dlq"}));
+  cmd->add_option("--dlq-topic", options->dlq_topic, "Dead-letter topic for --late dlq")
       ->capture_default_str();
-  cmd->callback([options, &exit_code] {
+  cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
+                  "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
+                  "--checkpoint-interval records)");
+  cmd->add_option("--checkpoint-interval", options->checkpoint_interval_records,
+                  "Checkpoint after every N consumed records (0 = only on SIGUSR1)")
+      ->capture_default_str();
+  cmd->add_option(
+      "--from-checkpoint", options->from_checkpoint,
+      "Copy this checkpoint into a fresh --state directory and resume from its offsets");
+  auto http = std::make_shared<sinks::HttpServerOptions>();
+  CLI::Option* http_address =
+      cmd->add_option("--http", http->address,
+                      "Serve the HTTP API and live page on HOST:PORT (e.g. 127.0.0.1:8080; see "
+                      "docs/api.md)");
+  cmd->add_option("--http-threads", http->threads, "HTTP worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  cmd->callback([options, d, http, http_address, &exit_code] {
+    if (http_address->count() > 0) options->http = *http;
     StartLogging("sink");
+    const int64_t grace_ms = d->grace_s * 1000;
+    const int64_t out_of_order_ms = d->out_of_order_s * 1000;
+    options->store.memory_budget_bytes = d->memory_budget_mib << 20;
+    options->store.watermark = {.max_out_of_order_ms = out_of_order_ms, .grace_ms = grace_ms};
+    options->store.retention_ms = d->retention_h * 3600 * 1000;
+    options->store.stories.close_after_ms = d->close_after_h * 3600 * 1000;
+    options->idle_after = std::chrono::seconds(d->idle_after_s);
+    options->late_policy =
+        d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
+    if (options->store.retention_ms <= grace_ms + out_of_order_ms) {
+      exit_code =
+          ReportError("sink", Status::InvalidArgument("--retention-h must exceed --grace-s plus "
+                                                      "--max-out-of-order-s"));
+      return;
+    }
     auto stats = sinks::RunSink(*options);
     if (!stats) {
       exit_code = ReportError("sink", stats.error());
       return;
     }
     std::cerr << "headwire sink: " << stats->consumed << " consumed, " << stats->rejected
-              << " rejected\n";
+              << " rejected, " << stats->late << " late, " << stats->checkpoints
+              << " checkpoints\n";
     exit_code = kExitOk;
   });
 }

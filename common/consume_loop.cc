@@ -26,6 +26,9 @@ Status RunConsumeLoop(KafkaConsumer& consumer, const ConsumeLoopOptions& options
       in_batch = 0;
     }
     if (options.exit_at_end && in_batch == 0 && consumer.CaughtUp()) break;
+    if (in_batch == 0 && !polled->has_value() && hooks.quiet) {
+      if (Status s = hooks.quiet(); !s.ok()) return s;
+    }
   }
   if (in_batch > 0) return hooks.persist();
   return Status::Ok();

@@ -29,6 +29,10 @@ struct ConsumeLoopHooks {
   std::function<Status(const Message&)> handle;
   // Persists everything handled since the last call. An error stops the loop.
   std::function<Status()> persist;
+  // Optional: called after a poll that returned no record while no batch is open, so that a
+  // daemon can do periodic work (advance a watermark) while its input is quiet. An error stops
+  // the loop.
+  std::function<Status()> quiet = nullptr;
 };
 
 // Runs until shutdown, end of input (exit_at_end) or an error, which it returns.

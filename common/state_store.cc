@@ -2,7 +2,10 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_buffer_manager.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -63,19 +66,38 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions family_options;
+  rocksdb::DBOptions db_options;
+  if (options.write_buffer_bytes > 0) {
+    // Index and filter blocks and memtables are charged to the one cache, so the cache's
+    // capacity is the budget for all of them.
+    table.cache_index_and_filter_blocks = true;
+    table.pin_l0_filter_and_index_blocks_in_cache = true;
+    db_options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
+        options.write_buffer_bytes, table.block_cache);
+    family_options.write_buffer_size =
+        std::max<size_t>(1 << 20, std::min<size_t>(64 << 20, options.write_buffer_bytes / 4));
+    family_options.max_write_buffer_number = 2;
+  }
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
+  std::unique_ptr<StateStore> store(new StateStore());
+  store->compaction_filters_ = options.compaction_filters;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   descriptors.emplace_back(std::string(kOffsetsFamily), family_options);
-  for (const auto& name : options.column_families) descriptors.emplace_back(name, family_options);
+  for (const auto& name : options.column_families) {
+    rocksdb::ColumnFamilyOptions cf = family_options;
+    const auto filter = options.compaction_filters.find(name);
+    if (!secondary && filter != options.compaction_filters.end()) {
+      cf.compaction_filter = filter->second.get();
+    }
+    descriptors.emplace_back(name, cf);
+  }
 
-  rocksdb::DBOptions db_options;
   db_options.create_if_missing = !secondary;
   db_options.create_missing_column_families = !secondary;
   db_options.keep_log_file_num = 3;
 
-  std::unique_ptr<StateStore> store(new StateStore());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (secondary) {
@@ -167,6 +189,40 @@ StateStore::ConsistentView::~ConsistentView() {
 
 Status StateStore::Write(rocksdb::WriteBatch& batch) {
   return FromRocks(db_->Write(write_options_, &batch), "write state");
+}
+
+Status StateStore::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  if (auto s = rocksdb::Checkpoint::Create(db_.get(), &raw); !s.ok()) {
+    return FromRocks(s, "checkpoint");
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir), "checkpoint to " + dir);
+}
+
+Status StateStore::CompactAll() {
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* handle : handles_) {
+    if (auto s = db_->CompactRange(options, handle, nullptr, nullptr); !s.ok()) {
+      return FromRocks(s, "compact");
+    }
+  }
+  return Status::Ok();
+}
+
+uint64_t StateStore::ApproximateSizeBytes() const {
+  uint64_t total = 0;
+  for (auto* handle : handles_) {
+    uint64_t value = 0;
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kLiveSstFilesSize, &value)) {
+      total += value;
+    }
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kCurSizeAllMemTables, &value)) {
+      total += value;
+    }
+  }
+  return total;
 }
 
 }  // namespace headwire::common

@@ -8,6 +8,7 @@
 // Writes are not synced by default: the WAL survives a process crash (kill -9) but not a power
 // loss; set `sync_writes` for the latter. Thread-safe as RocksDB is.
 
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -31,6 +32,13 @@ struct StateStoreOptions {
   std::vector<std::string> column_families;
   // Shared block cache for all column families, in bytes. Default: 64 MiB.
   size_t block_cache_bytes = 64 << 20;
+  // When non-zero, one WriteBufferManager limits the memtables of all column families to this
+  // many bytes and charges them to the block cache, so that block cache + memtables stay within
+  // block_cache_bytes. Default: 0 (each family's memtables are limited on their own).
+  size_t write_buffer_bytes = 0;
+  // Compaction filter per column family name; it must outlive the store and be thread-safe.
+  // Ignored on a query (secondary) instance. Default: none.
+  std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters = {};
   // fsync every write batch. Default: false (durable across process crashes, not power loss).
   bool sync_writes = false;
 };
@@ -63,6 +71,17 @@ class StateStore {
   // Applies `batch` atomically.
   Status Write(rocksdb::WriteBatch& batch);
 
+  // Writes a RocksDB checkpoint (hard links where possible) of the whole database, offsets
+  // included, to `dir`, which must not exist yet.
+  Status Checkpoint(const std::string& dir);
+
+  // Compacts every column family, running the compaction filters over all of it. Blocks; safe
+  // beside concurrent writes and reads.
+  Status CompactAll();
+
+  // Bytes of live SST files plus memtables over all column families.
+  uint64_t ApproximateSizeBytes() const;
+
   // Read options for one consistent view of the state, valid while the ConsistentView lives: a
   // snapshot on the writer; on a query (secondary) instance the state is frozen at the moment it
   // caught up with the writer, which is already one consistent point.
@@ -90,6 +109,7 @@ class StateStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
   std::string secondary_path_;  // non-empty for a query (secondary) instance
+  std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters_;
 };
 
 // Converts a RocksDB status into a headwire Status, keeping NotFound and IO errors apart.

@@ -1,74 +1,264 @@
 #include "sinks/article_store.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "core/terms.h"
+
 namespace headwire::sinks {
 namespace {
 
-constexpr const char* kArticles = "articles";
-constexpr const char* kLatest = "latest";
-constexpr const char* kDuplicates = "duplicates";
-constexpr const char* kRejects = "rejects";
+// Stories keep at most this many members (the newest by event time, ties by id); `size` counts
+// them all. Bounds a story's value however big it grows.
+constexpr size_t kMaxStoredMembers = 200;
 
-std::string LatestKey(const std::string& topic, int64_t published_at_ms, const std::string& id) {
-  std::string key = topic;
+constexpr core::WindowSize kTermWindowSizes[] = {core::WindowSize::kHour, core::WindowSize::kDay};
+
+std::string DuplicateKey(const v1::ProcessedArticle& article) {
+  std::string key = article.duplicate_of();
   key.push_back('\0');
-  // Inverted so that a forward scan returns the newest first.
-  common::AppendBigEndian64(key, ~static_cast<uint64_t>(published_at_ms) ^ (1ULL << 63));
-  key += id;
+  key += article.article().id();
+  key.push_back('\0');
+  common::AppendBigEndian32(key, static_cast<uint32_t>(article.processing().source().partition()));
+  common::AppendBigEndian64(key, static_cast<uint64_t>(article.processing().source().offset()));
   return key;
 }
 
-uint64_t CountFamily(rocksdb::DB* db, const rocksdb::ReadOptions& options,
-                     rocksdb::ColumnFamilyHandle* family) {
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options, family));
-  uint64_t n = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-  return n;
+bool Exists(const common::StateStore& store, const char* family, const std::string& key,
+            Status& error) {
+  std::string ignored;
+  const auto s = store.db()->Get(rocksdb::ReadOptions(), store.family(family), key, &ignored);
+  if (!s.ok() && !s.IsNotFound()) error = common::FromRocks(s, "read state");
+  return s.ok();
+}
+
+std::string StoryIdOf(const v1::ProcessedArticle& article) {
+  if (!article.story_id().empty()) return article.story_id();
+  return article.duplicate_of().empty() ? article.article().id() : article.duplicate_of();
 }
 
 }  // namespace
 
-Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path, bool for_queries,
-                                                         size_t block_cache_bytes) {
-  common::StateStoreOptions options{.path = path,
-                                    .column_families = {kArticles, kLatest, kDuplicates, kRejects},
-                                    .block_cache_bytes = block_cache_bytes};
-  auto store =
-      for_queries ? common::StateStore::OpenForQueries(options) : common::StateStore::Open(options);
-  if (!store) return Err(store.error());
-  return std::unique_ptr<ArticleStore>(new ArticleStore(std::move(*store)));
+// Runs full compactions on a thread of its own, so that the sink never waits for one. Requests
+// that arrive while one runs are merged into the next.
+class ExpirySweeper {
+ public:
+  explicit ExpirySweeper(common::StateStore& store) : store_(store), thread_([this] { Run(); }) {}
+  ~ExpirySweeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  void Request() {
+    {
+      std::lock_guard lock(mutex_);
+      requested_ = true;
+    }
+    wake_.notify_one();
+  }
+  // The error of the last sweep, once.
+  Status TakeError() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(error_, Status::Ok());
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wake_.wait(lock, [this] { return stop_ || requested_; });
+      if (stop_) return;
+      requested_ = false;
+      lock.unlock();
+      Status s = store_.CompactAll();
+      lock.lock();
+      if (!s.ok()) error_ = s;
+    }
+  }
+
+  common::StateStore& store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool requested_ = false;
+  bool stop_ = false;
+  Status error_;
+  std::thread thread_;
+};
+
+std::vector<std::string> TopicsOf(const v1::ProcessedArticle& article) {
+  if (article.topics().empty()) return {kOtherTopic};
+  return {article.topics().begin(), article.topics().end()};
 }
 
-Status ArticleStore::Stage(Batch& batch, const v1::ProcessedArticle& article) {
+ArticleStore::ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,
+                           std::shared_ptr<std::atomic<int64_t>> horizon)
+    : store_(std::move(store)),
+      options_(options),
+      tracker_(options.watermark),
+      horizon_(std::move(horizon)) {}
+
+ArticleStore::~ArticleStore() = default;
+
+Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path, bool for_queries,
+                                                         const StoreOptions& options) {
+  auto horizon = std::make_shared<std::atomic<int64_t>>(std::numeric_limits<int64_t>::min());
+  common::StateStoreOptions state{
+      .path = path,
+      .column_families = {kArticlesFamily, kLatestFamily, kDuplicatesFamily, kRejectsFamily,
+                          kWindowsFamily, kTermsFamily, kStoriesFamily, kCountersFamily,
+                          kMetaFamily},
+      .block_cache_bytes = options.memory_budget_bytes,
+      .write_buffer_bytes = options.memory_budget_bytes / 2};
+  for (const char* family : kLogicalFamilies) {
+    state.compaction_filters[family] = std::make_shared<ExpiryFilter>(family, horizon);
+  }
+  auto store =
+      for_queries ? common::StateStore::OpenForQueries(state) : common::StateStore::Open(state);
+  if (!store) return Err(store.error());
+  std::unique_ptr<ArticleStore> out(new ArticleStore(std::move(*store), options, horizon));
+  if (!for_queries) out->sweeper_ = std::make_unique<ExpirySweeper>(*out->store_);
+
+  // The watermark state, so that lateness after a restart is judged as before it.
+  auto* meta = out->store_->family(kMetaFamily);
+  std::unique_ptr<rocksdb::Iterator> it(out->store_->db()->NewIterator({}, meta));
+  for (it->Seek(kPartitionMaxPrefix); it->Valid() && it->key().starts_with(kPartitionMaxPrefix);
+       it->Next()) {
+    const std::string partition =
+        it->key().ToString().substr(std::string_view(kPartitionMaxPrefix).size());
+    out->tracker_.Restore(partition, ReadTime(it->value().ToStringView()));
+  }
+  std::string value;
+  if (out->store_->db()->Get({}, meta, kWatermarkKey, &value).ok()) {
+    out->watermark_ = ReadTime(value);
+  }
+  if (out->store_->db()->Get({}, meta, kHorizonKey, &value).ok()) horizon->store(ReadTime(value));
+  return out;
+}
+
+Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticle& article,
+                                         const std::string& partition) {
   const auto& raw = article.article();
-  if (raw.id().empty()) return Status::InvalidArgument("processed article without id");
-  if (!article.duplicate_of().empty()) {
-    std::string key = article.duplicate_of();
-    key.push_back('\0');
-    key += raw.id();
-    key.push_back('\0');
-    common::AppendBigEndian32(key,
-                              static_cast<uint32_t>(article.processing().source().partition()));
-    common::AppendBigEndian64(key, static_cast<uint64_t>(article.processing().source().offset()));
-    batch.writes_.Put(store_->family(kDuplicates), key, article.SerializeAsString());
+  if (raw.id().empty()) return Err(Status::InvalidArgument("processed article without id"));
+  const int64_t t = raw.published_at_ms();
+  const bool duplicate = !article.duplicate_of().empty();
+  const std::string duplicate_key = duplicate ? DuplicateKey(article) : "";
+  // A record already applied is a no-op first of all, so a redelivery is never counted late.
+  Status error;
+  const bool seen = duplicate ? batch.duplicate_keys_.contains(duplicate_key) ||
+                                    Exists(*store_, kDuplicatesFamily, duplicate_key, error)
+                              : batch.article_ids_.contains(raw.id()) ||
+                                    Exists(*store_, kArticlesFamily, raw.id(), error);
+  if (!error.ok()) return Err(error);
+  if (seen) return StageOutcome::kRedelivery;  // first verdict wins
+  if (tracker_.IsLate(partition, t)) {
+    ++batch.late_;
+    return StageOutcome::kLate;
+  }
+  // An estimated event time is the producer's wall clock: it must not drag the watermark (and
+  // with it lateness and expiry) to the present.
+  if (!raw.event_time_estimated()) tracker_.Observe(partition, t);
+  if (duplicate) {
+    batch.duplicate_keys_.insert(duplicate_key);
+    batch.writes_.Put(store_->family(kDuplicatesFamily), duplicate_key,
+                      TimedValue(t, article.SerializeAsString()));
+  } else {
+    batch.article_ids_.insert(raw.id());
+    batch.writes_.Put(store_->family(kArticlesFamily), raw.id(),
+                      TimedValue(t, article.SerializeAsString()));
+    std::vector<std::string> topics = TopicsOf(article);
+    topics.push_back(kAllTopics);
+    for (const auto& topic : topics) {
+      batch.writes_.Put(store_->family(kLatestFamily), LatestKey(topic, t, raw.id()), "");
+    }
+    const auto terms = core::ExtractTerms(raw.title());
+    for (const core::WindowSize size : kTermWindowSizes) {
+      const int64_t start = core::WindowStart(t, core::WindowLengthMs(size));
+      for (const auto& topic : topics) {
+        for (const auto& term : terms) ++batch.term_deltas_[WindowKey(size, start, topic, term)];
+      }
+    }
+  }
+  StageWindows(batch, article, duplicate);
+  if (Status s = LoadStory(batch, StoryIdOf(article)); !s.ok()) return Err(s);
+  StageStory(batch, article);
+  return StageOutcome::kApplied;
+}
+
+void ArticleStore::StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate) {
+  std::vector<std::string> topics = TopicsOf(article);
+  topics.push_back(kAllTopics);
+  const int64_t t = article.article().published_at_ms();
+  for (const core::WindowSize size : core::kAllWindowSizes) {
+    const int64_t start = core::WindowStart(t, core::WindowLengthMs(size));
+    for (const auto& topic : topics) {
+      auto& counts =
+          batch.window_deltas_[WindowKey(size, start, topic, article.article().source())];
+      ++(duplicate ? counts.duplicates : counts.articles);
+    }
+  }
+}
+
+Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
+  if (batch.stories_.contains(story_id)) return Status::Ok();
+  std::string value;
+  const auto s = store_->db()->Get({}, store_->family(kStoriesFamily), story_id, &value);
+  if (s.IsNotFound()) {
+    batch.stories_[story_id] = nullptr;
     return Status::Ok();
   }
-  if (batch.article_ids_.contains(raw.id())) return Status::Ok();
-  std::string existing;
-  const auto s =
-      store_->db()->Get(rocksdb::ReadOptions(), store_->family(kArticles), raw.id(), &existing);
-  if (s.ok()) return Status::Ok();  // first verdict wins: a redelivery changes nothing
-  if (!s.IsNotFound()) return common::FromRocks(s, "read article");
-  batch.article_ids_.insert(raw.id());
-  batch.writes_.Put(store_->family(kArticles), raw.id(), article.SerializeAsString());
-  if (article.topics().empty()) {
-    batch.writes_.Put(store_->family(kLatest),
-                      LatestKey(kOtherTopic, raw.published_at_ms(), raw.id()), "");
-  }
-  for (const auto& topic : article.topics()) {
-    batch.writes_.Put(store_->family(kLatest), LatestKey(topic, raw.published_at_ms(), raw.id()),
-                      "");
-  }
+  if (!s.ok()) return common::FromRocks(s, "read story " + story_id);
+  auto story = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!story.is_object()) return Status::Corruption("stored story " + story_id);
+  batch.stories_[story_id] = std::move(story);
   return Status::Ok();
+}
+
+void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article) {
+  const auto& raw = article.article();
+  const int64_t t = raw.published_at_ms();
+  nlohmann::json& story = batch.stories_[StoryIdOf(article)];
+  if (story.is_null()) {
+    story = {{"size", 0},
+             {"first_seen_ms", t},
+             {"last_seen_ms", t},
+             {"headline", raw.title()},
+             {"headline_id", raw.id()},
+             {"headline_ms", t},
+             {"members", nlohmann::json::array()},
+             {"sources", nlohmann::json::object()},
+             {"topics", nlohmann::json::object()}};
+  }
+  auto& members = story["members"];
+  const nlohmann::json member = {t, raw.id()};
+  // A resend of the same id is the same member.
+  for (const auto& m : members) {
+    if (m[1] == raw.id()) return;
+  }
+  story["size"] = story["size"].get<uint64_t>() + 1;
+  story["first_seen_ms"] = std::min(story["first_seen_ms"].get<int64_t>(), t);
+  story["last_seen_ms"] = std::max(story["last_seen_ms"].get<int64_t>(), t);
+  // The representative headline is the earliest member's: the same whatever the arrival order.
+  const std::pair<int64_t, std::string> current{story["headline_ms"].get<int64_t>(),
+                                                story["headline_id"].get<std::string>()};
+  if (std::pair<int64_t, std::string>{t, raw.id()} < current) {
+    story["headline"] = raw.title();
+    story["headline_id"] = raw.id();
+    story["headline_ms"] = t;
+  }
+  auto& sources = story["sources"];
+  sources[raw.source()] = sources.value(raw.source(), 0) + 1;
+  auto& topics = story["topics"];
+  for (const auto& topic : TopicsOf(article)) topics[topic] = topics.value(topic, 0) + 1;
+  auto pos = std::upper_bound(members.begin(), members.end(), member);
+  members.insert(pos, member);
+  if (members.size() > kMaxStoredMembers) members.erase(members.begin());
 }
 
 void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
@@ -77,16 +267,86 @@ void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, i
   key.push_back('\0');
   common::AppendBigEndian32(key, static_cast<uint32_t>(tp.partition));
   common::AppendBigEndian64(key, static_cast<uint64_t>(offset));
-  batch.writes_.Put(store_->family(kRejects), key, reason);
+  // A reject has no event time of its own; it expires with its partition's progress.
+  const std::string partition = tp.topic + "/" + std::to_string(tp.partition);
+  const auto watermark = tracker_.PartitionWatermark(partition);
+  batch.writes_.Put(store_->family(kRejectsFamily), key, TimedValue(watermark.value_or(0), reason));
+}
+
+void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle) {
+  const auto global = tracker_.GlobalWatermark(idle);
+  if (!global) return;
+  watermark_ = watermark_ ? std::max(*watermark_, *global) : *global;
+  std::string value;
+  AppendTime(value, *watermark_);
+  writes.Put(store_->family(kMetaFamily), kWatermarkKey, value);
+  const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
+  std::string horizon_value;
+  AppendTime(horizon_value, horizon);
+  writes.Put(store_->family(kMetaFamily), kHorizonKey, horizon_value);
 }
 
 Status ArticleStore::Commit(Batch& batch,
-                            const std::map<common::TopicPartition, int64_t>& next_offsets) {
-  for (const auto& [tp, offset] : next_offsets) store_->PutOffset(batch.writes_, tp, offset);
-  Status s = store_->Write(batch.writes_);
-  batch.writes_.Clear();
-  batch.article_ids_.clear();
-  return s;
+                            const std::map<common::TopicPartition, int64_t>& next_offsets,
+                            const std::set<std::string>& idle) {
+  auto& writes = batch.writes_;
+  std::string value;
+  for (const auto& [key, delta] : batch.window_deltas_) {
+    WindowCounts counts;
+    const auto s = store_->db()->Get({}, store_->family(kWindowsFamily), key, &value);
+    if (s.ok()) counts = DecodeWindowCounts(value);
+    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read window");
+    counts.articles += delta.articles;
+    counts.duplicates += delta.duplicates;
+    writes.Put(store_->family(kWindowsFamily), key, EncodeWindowCounts(counts));
+  }
+  for (const auto& [key, delta] : batch.term_deltas_) {
+    const auto s = store_->db()->Get({}, store_->family(kTermsFamily), key, &value);
+    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read term");
+    writes.Put(store_->family(kTermsFamily), key,
+               EncodeU64((s.ok() ? DecodeU64(value) : 0) + delta));
+  }
+  for (const auto& [id, story] : batch.stories_) {
+    if (!story.is_null()) writes.Put(store_->family(kStoriesFamily), id, story.dump());
+  }
+  if (batch.late_ > 0) {
+    const auto s = store_->db()->Get({}, store_->family(kCountersFamily), kLateCounter, &value);
+    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read counter");
+    writes.Put(store_->family(kCountersFamily), kLateCounter,
+               EncodeU64((s.ok() ? DecodeU64(value) : 0) + batch.late_));
+  }
+  for (const auto& [partition, max_time] : tracker_.maxima()) {
+    std::string t;
+    AppendTime(t, max_time);
+    writes.Put(store_->family(kMetaFamily), kPartitionMaxPrefix + partition, t);
+  }
+  StageWatermark(writes, idle);
+  for (const auto& [tp, offset] : next_offsets) store_->PutOffset(writes, tp, offset);
+  Status s = store_->Write(writes);
+  batch = Batch();
+  if (!s.ok() || !watermark_) return s;
+  const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
+  horizon_->store(horizon);
+  if (!swept_horizon_) swept_horizon_ = horizon;
+  if (sweeper_ == nullptr) return Status::Ok();
+  if (horizon - *swept_horizon_ >= options_.retention_ms / 4) {
+    swept_horizon_ = horizon;
+    sweeper_->Request();
+  }
+  return sweeper_->TakeError();
+}
+
+Status ArticleStore::AdvanceWatermark(const std::set<std::string>& idle) {
+  const auto global = tracker_.GlobalWatermark(idle);
+  if (!global || (watermark_ && *global <= *watermark_)) return Status::Ok();
+  Batch batch;
+  return Commit(batch, {}, idle);
+}
+
+std::set<std::string> ArticleStore::KnownPartitions() const {
+  std::set<std::string> out;
+  for (const auto& [partition, ignored] : tracker_.maxima()) out.insert(partition);
+  return out;
 }
 
 Result<std::vector<v1::ProcessedArticle>> ArticleStore::Latest(const std::string& topic,
@@ -95,16 +355,20 @@ Result<std::vector<v1::ProcessedArticle>> ArticleStore::Latest(const std::string
   std::string prefix = topic;
   prefix.push_back('\0');
   std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(reader.options(), store_->family(kLatest)));
+      store_->db()->NewIterator(reader.options(), store_->family(kLatestFamily)));
   std::vector<v1::ProcessedArticle> out;
   for (it->Seek(prefix); it->Valid() && out.size() < limit && it->key().starts_with(prefix);
        it->Next()) {
-    const std::string id = it->key().ToString().substr(prefix.size() + 8);
+    const auto parts = ParseLatestKey(it->key().ToStringView());
+    if (!parts) return Err(Status::Corruption("latest key"));
     std::string value;
-    const auto s = store_->db()->Get(reader.options(), store_->family(kArticles), id, &value);
-    if (!s.ok()) return Err(common::FromRocks(s, "read article " + id));
+    const auto s =
+        store_->db()->Get(reader.options(), store_->family(kArticlesFamily), parts->id, &value);
+    if (!s.ok()) return Err(common::FromRocks(s, "read article " + parts->id));
     v1::ProcessedArticle article;
-    if (!article.ParseFromString(value)) return Err(Status::Corruption("stored article " + id));
+    if (!article.ParseFromString(std::string(TimedPayload(value)))) {
+      return Err(Status::Corruption("stored article " + parts->id));
+    }
     out.push_back(std::move(article));
   }
   if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan latest"));
@@ -113,10 +377,23 @@ Result<std::vector<v1::ProcessedArticle>> ArticleStore::Latest(const std::string
 
 Result<StoreCounts> ArticleStore::Counts() const {
   common::StateStore::ConsistentView reader(*store_);
+  auto count = [&](const char* family) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_->db()->NewIterator(reader.options(), store_->family(family)));
+    uint64_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  };
   StoreCounts counts;
-  counts.articles = CountFamily(store_->db(), reader.options(), store_->family(kArticles));
-  counts.duplicates = CountFamily(store_->db(), reader.options(), store_->family(kDuplicates));
-  counts.rejects = CountFamily(store_->db(), reader.options(), store_->family(kRejects));
+  counts.articles = count(kArticlesFamily);
+  counts.duplicates = count(kDuplicatesFamily);
+  counts.rejects = count(kRejectsFamily);
+  std::string value;
+  if (store_->db()
+          ->Get(reader.options(), store_->family(kCountersFamily), kLateCounter, &value)
+          .ok()) {
+    counts.late = DecodeU64(value);
+  }
   return counts;
 }
 
@@ -124,10 +401,11 @@ Result<std::map<std::string, uint64_t>> ArticleStore::TopicCounts() const {
   common::StateStore::ConsistentView reader(*store_);
   std::map<std::string, uint64_t> counts;
   std::unique_ptr<rocksdb::Iterator> it(
-      store_->db()->NewIterator(reader.options(), store_->family(kLatest)));
+      store_->db()->NewIterator(reader.options(), store_->family(kLatestFamily)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string key = it->key().ToString();
-    ++counts[key.substr(0, key.find('\0'))];
+    const std::string topic = key.substr(0, key.find('\0'));
+    if (topic != kAllTopics) ++counts[topic];
   }
   return counts;
 }

@@ -1,48 +1,88 @@
 #pragma once
-// ArticleStore: the sink's RocksDB state and the queries over it.
-//
-// Column families:
-//   articles    article id -> ProcessedArticle            (unique articles only)
-//   latest      topic \0 (~event time, 8 bytes BE) article id -> ""   (newest first per topic;
-//               articles without a topic are listed under "other")
-//   duplicates  original id \0 duplicate id \0 raw partition (4) raw offset (8) -> ProcessedArticle
-//   rejects     topic \0 partition (4) offset (8) -> reason   (records the sink could not decode)
+// ArticleStore: the sink's RocksDB state. Layout in sinks/state_layout.h and docs/state.md:
+//   articles    id -> ProcessedArticle (unique articles only)
+//   latest      newest-first index per topic, plus "*" for all topics
+//   duplicates  duplicate records, keyed by the original and the raw record they came from
+//   rejects     records the sink could not decode
+//   windows     tumbling minute/hour/day counts per topic and source (unique + duplicates)
+//   terms       hour/day term counts per topic, for trending
+//   stories     story id -> members, size, sources, topics, first/last seen, headline
+//   counters    late records
+//   meta        per-partition largest event time, watermark, expiry horizon
 //   offsets     consumed offsets (see common/state_store.h)
 //
-// Applying is idempotent: the first verdict stored for an article id wins, and a duplicate record
+// Applying is idempotent: the first verdict stored for an article id wins and a duplicate record
 // is keyed by the raw record it came from, so applying the same processed record twice (a
-// redelivery) changes nothing. Queries read one snapshot. Not thread-safe for writers.
+// redelivery) changes nothing, windows and stories included. Lateness is judged per input
+// partition (core/watermark.h), so the state depends only on the input, never on timing.
+// Every entry expires by event time: a compaction filter drops what is older than the horizon
+// (global watermark - retention), and queries and the digest skip it before compaction does.
+// Files that no new write overlaps are never compacted on their own, so each time the horizon
+// has advanced by a quarter of the retention a background thread compacts the whole database.
+//
+// Threads: one writer (Stage/Commit/AdvanceWatermark/Checkpoint) and any number of concurrent
+// readers (queries), each reading one RocksDB snapshot.
 
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "common/state_store.h"
 #include "common/status.h"
+#include "core/story_status.h"
+#include "core/trending.h"
+#include "core/watermark.h"
 #include "headwire/v1/article.pb.h"
+#include "sinks/state_layout.h"
 
 namespace headwire::sinks {
 
 inline constexpr const char* kOtherTopic = "other";
 
+class ExpirySweeper;  // article_store.cc
+
+struct StoreOptions {
+  // Memory budget of the RocksDB state: one block cache of this size, to which the memtables
+  // of every column family (at most half of it) and index/filter blocks are charged.
+  // Default: 256 MiB.
+  size_t memory_budget_bytes = 256 << 20;
+  // Watermark rules (out-of-orderness, grace). Defaults: 10 minutes, 1 hour.
+  core::WatermarkOptions watermark = {};
+  // Event time for which every kind of state is kept behind the watermark. Must exceed the
+  // grace period plus out-of-orderness. Default: 7 days.
+  int64_t retention_ms = 7 * 24 * 3600 * 1000LL;
+  // Story life cycle (growing/closed). Defaults: 1 hour windows, closed after 6 hours quiet.
+  core::StoryStatusOptions stories = {};
+  // Trending score parameters (core/trending.h).
+  core::TrendingOptions trending = {};
+};
+
 struct StoreCounts {
   uint64_t articles = 0;
   uint64_t duplicates = 0;
   uint64_t rejects = 0;
+  uint64_t late = 0;
 };
+
+// What Stage did with a record.
+enum class StageOutcome { kApplied, kRedelivery, kLate };
 
 class ArticleStore {
  public:
   // Opens the state at `path` for the sink daemon (creating it) or, with `for_queries`, beside a
   // running sink (read-only). Returns NotFound for queries on a path with no state.
   static Result<std::unique_ptr<ArticleStore>> Open(const std::string& path, bool for_queries,
-                                                    size_t block_cache_bytes = 64 << 20);
+                                                    const StoreOptions& options = {});
 
-  // Batch of changes that Commit() applies together with consumed offsets.
+  // Changes that Commit() applies together with consumed offsets.
   class Batch {
    public:
     rocksdb::WriteBatch& writes() { return writes_; }
@@ -50,20 +90,35 @@ class ArticleStore {
    private:
     friend class ArticleStore;
     rocksdb::WriteBatch writes_;
-    std::set<std::string> article_ids_;  // unique articles staged in this batch
+    std::set<std::string> article_ids_;     // unique articles staged in this batch
+    std::set<std::string> duplicate_keys_;  // duplicate records staged in this batch
+    std::map<std::string, WindowCounts> window_deltas_;
+    std::map<std::string, uint64_t> term_deltas_;
+    std::map<std::string, nlohmann::json> stories_;  // story id -> state (null: none yet)
+    uint64_t late_ = 0;
   };
 
-  // Stages the effects of one processed record.
-  Status Stage(Batch& batch, const v1::ProcessedArticle& article);
+  // Stages the effects of one processed record read from `partition` (any stable name of the
+  // input partition, e.g. "topic/0").
+  Result<StageOutcome> Stage(Batch& batch, const v1::ProcessedArticle& article,
+                             const std::string& partition = "");
   // Stages a record that could not be decoded, so it is counted and inspectable.
   void StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
                    const std::string& reason);
-  // Applies the batch with the offsets in one atomic write.
-  Status Commit(Batch& batch, const std::map<common::TopicPartition, int64_t>& next_offsets);
+  // Applies the batch with the offsets and the partitions' event-time maxima in one atomic write,
+  // and advances the watermark with `idle` partitions not holding it back.
+  Status Commit(Batch& batch, const std::map<common::TopicPartition, int64_t>& next_offsets,
+                const std::set<std::string>& idle = {});
+  // Recomputes and stores the global watermark (and the expiry horizon) with `idle` partitions
+  // not holding it back.
+  Status AdvanceWatermark(const std::set<std::string>& idle);
+  // Every partition seen so far.
+  std::set<std::string> KnownPartitions() const;
 
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const {
     return store_->LoadOffset(tp);
   }
+  std::map<common::TopicPartition, int64_t> StoredOffsets() const { return store_->LoadOffsets(); }
 
   // Newest `limit` unique articles of `topic` by event time (ties: article id), from one snapshot.
   Result<std::vector<v1::ProcessedArticle>> Latest(const std::string& topic, size_t limit) const;
@@ -72,10 +127,36 @@ class ArticleStore {
   // Unique-article count per topic (including "other"), from one snapshot.
   Result<std::map<std::string, uint64_t>> TopicCounts() const;
 
+  common::StateStore& state() const { return *store_; }
+  const StoreOptions& options() const { return options_; }
+
  private:
-  explicit ArticleStore(std::unique_ptr<common::StateStore> store) : store_(std::move(store)) {}
+  ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,
+               std::shared_ptr<std::atomic<int64_t>> horizon);
+
+ public:
+  ~ArticleStore();
+  ArticleStore(const ArticleStore&) = delete;
+  ArticleStore& operator=(const ArticleStore&) = delete;
+
+ private:
+  Status LoadStory(Batch& batch, const std::string& story_id);
+  void StageStory(Batch& batch, const v1::ProcessedArticle& article);
+  void StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate);
+  void StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle);
 
   std::unique_ptr<common::StateStore> store_;
+  StoreOptions options_;
+  core::WatermarkTracker tracker_;
+  std::shared_ptr<std::atomic<int64_t>> horizon_;
+  std::optional<int64_t> watermark_;  // never moves back
+  // Horizon at the last sweep: expired entries are swept every quarter of the retention.
+  std::optional<int64_t> swept_horizon_;
+  // Declared last so that it stops before the database closes.
+  std::unique_ptr<ExpirySweeper> sweeper_;
 };
+
+// The topics an article is listed under: its topics, or "other" when it has none.
+std::vector<std::string> TopicsOf(const v1::ProcessedArticle& article);
 
 }  // namespace headwire::sinks

@@ -2,35 +2,159 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <filesystem>
+#include <map>
+
+#include "common/checkpoint_request.h"
 #include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
-#include "sinks/article_store.h"
 
 namespace headwire::sinks {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kFlushTimeout{30};
+constexpr std::chrono::seconds kQuietInterval{1};
+
+std::string PartitionName(const common::TopicPartition& tp) {
+  return tp.topic + "/" + std::to_string(tp.partition);
+}
+
+}  // namespace
+
+Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(checkpoint) / "CURRENT", ec)) {
+    return Status::NotFound("no checkpoint at " + checkpoint);
+  }
+  if (fs::exists(state_dir, ec) && !fs::is_empty(state_dir, ec)) {
+    return Status::InvalidArgument("state directory " + state_dir +
+                                   " is not empty; a checkpoint is restored into a fresh one");
+  }
+  fs::create_directories(state_dir, ec);
+  fs::copy(checkpoint, state_dir, fs::copy_options::recursive, ec);
+  if (ec) return Status::IoError("copy checkpoint " + checkpoint + ": " + ec.message());
+  return Status::Ok();
+}
 
 Result<SinkStats> RunSink(const SinkOptions& options) {
-  auto store =
-      ArticleStore::Open(options.state_dir, /*for_queries=*/false, options.block_cache_bytes);
+  if (!options.from_checkpoint.empty()) {
+    if (Status s = RestoreCheckpoint(options.from_checkpoint, options.state_dir); !s.ok()) {
+      return Err(s);
+    }
+    spdlog::info("msg=\"restored checkpoint\" checkpoint={} state={}", options.from_checkpoint,
+                 options.state_dir);
+  }
+  auto store = ArticleStore::Open(options.state_dir, /*for_queries=*/false, options.store);
   if (!store) return Err(store.error());
+  std::unique_ptr<common::KafkaProducer> producer;
+  if (options.late_policy == LatePolicy::kDeadLetter) {
+    auto created = common::KafkaProducer::Create(options.kafka);
+    if (!created) return Err(created.error());
+    producer = std::move(*created);
+  }
+  // What /v1/status reports, as of the last committed batch; read by the HTTP server's threads.
+  struct Progress {
+    std::atomic<uint64_t> consumed{0}, rejected{0}, late{0};
+  };
+  auto progress = std::make_shared<Progress>();
+  std::unique_ptr<HttpServer> http;
+  if (options.http) {
+    auto started =
+        HttpServer::Start(*options.http, **store,
+                          [progress, topic = options.processed_topic, group = options.group_id] {
+                            return common::Json{{"input_topic", topic},
+                                                {"group", group},
+                                                {"consumed", progress->consumed.load()},
+                                                {"rejected", progress->rejected.load()},
+                                                {"late", progress->late.load()}};
+                          });
+    if (!started) return Err(started.error());
+    http = std::move(*started);
+  }
 
   SinkStats stats;
   ArticleStore::Batch batch;
   std::map<common::TopicPartition, int64_t> pending_offsets;
+  std::map<std::string, Clock::time_point> last_record;
   common::KafkaConsumer* consumer_ptr = nullptr;
   Status revoke_status;
+  uint64_t since_checkpoint = 0;
+  auto last_quiet = Clock::now();
 
+  auto idle_partitions = [&]() {
+    std::set<std::string> idle;
+    const bool caught_up = consumer_ptr != nullptr && consumer_ptr->CaughtUp();
+    const auto now = Clock::now();
+    for (const auto& partition : (*store)->KnownPartitions()) {
+      const auto it = last_record.find(partition);
+      if (caught_up || it == last_record.end() || now - it->second >= options.idle_after) {
+        idle.insert(partition);
+      }
+    }
+    return idle;
+  };
+  auto checkpoint = [&]() -> Status {
+    if (options.checkpoint_dir.empty()) {
+      spdlog::warn("msg=\"checkpoint requested but no --checkpoint-dir given\"");
+      return Status::Ok();
+    }
+    int64_t covered = 0;
+    for (const auto& [tp, offset] : (*store)->StoredOffsets()) covered += offset;
+    const auto dir =
+        std::filesystem::path(options.checkpoint_dir) / ("offsets-" + std::to_string(covered));
+    std::error_code ec;
+    since_checkpoint = 0;
+    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
+    std::filesystem::create_directories(options.checkpoint_dir, ec);
+    if (Status s = (*store)->state().Checkpoint(dir.string()); !s.ok()) return s;
+    ++stats.checkpoints;
+    spdlog::info("msg=\"checkpoint\" dir={} records={}", dir.string(), covered);
+    return Status::Ok();
+  };
   auto persist = [&]() -> Status {
     if (pending_offsets.empty()) return Status::Ok();
-    if (Status s = (*store)->Commit(batch, pending_offsets); !s.ok()) return s;
+    if (producer) {
+      if (Status s = producer->Flush(kFlushTimeout); !s.ok()) return s;
+    }
+    if (Status s = (*store)->Commit(batch, pending_offsets, idle_partitions()); !s.ok()) return s;
     if (consumer_ptr != nullptr) consumer_ptr->CommitAsync(pending_offsets);
     pending_offsets.clear();
+    progress->consumed = stats.consumed;
+    progress->rejected = stats.rejected;
+    progress->late = stats.late;
+    const bool interval_due = options.checkpoint_interval_records > 0 &&
+                              since_checkpoint >= options.checkpoint_interval_records;
+    if (interval_due || common::TakeCheckpointRequest()) return checkpoint();
     return Status::Ok();
+  };
+  auto dead_letter = [&](const common::Message& message, int64_t event_time) -> Status {
+    v1::DeadLetter letter;
+    letter.set_original_value(std::string(message.value()));
+    letter.set_original_key(std::string(message.key()));
+    letter.mutable_source()->set_topic(std::string(message.topic()));
+    letter.mutable_source()->set_partition(message.partition());
+    letter.mutable_source()->set_offset(message.offset());
+    letter.set_reason(v1::DEAD_LETTER_REASON_LATE);
+    letter.set_message("event time " + std::to_string(event_time) +
+                       " is older than the partition's watermark minus the allowed lateness");
+    letter.set_stage("sink");
+    return producer->Produce(
+        options.dlq_topic, message.key(), letter.SerializeAsString(),
+        common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                               {{"headwire-dlq-reason", "DEAD_LETTER_REASON_LATE"}}));
   };
   auto handle = [&](const common::Message& message) -> Status {
     ++stats.consumed;
+    ++since_checkpoint;
     const common::TopicPartition tp{std::string(message.topic()), message.partition()};
     pending_offsets[tp] = message.offset() + 1;
+    const std::string partition = PartitionName(tp);
+    last_record[partition] = Clock::now();
     v1::ProcessedArticle article;
     const auto type = message.header(common::kTypeHeader);
     const bool right_type = !type || *type == v1::ProcessedArticle::descriptor()->full_name();
@@ -44,7 +168,24 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
       (*store)->StageReject(batch, tp, message.offset(), reason);
       return Status::Ok();
     }
-    return (*store)->Stage(batch, article);
+    auto outcome = (*store)->Stage(batch, article, partition);
+    if (!outcome) return outcome.error();
+    if (*outcome == StageOutcome::kLate) {
+      ++stats.late;
+      spdlog::debug("msg=\"late record\" partition={} offset={} event_time={}", partition,
+                    message.offset(), article.article().published_at_ms());
+      if (producer) return dead_letter(message, article.article().published_at_ms());
+    }
+    return Status::Ok();
+  };
+  // While the input is quiet, idle partitions stop holding the watermark back and on-demand
+  // checkpoints are still served.
+  auto quiet = [&]() -> Status {
+    if (Clock::now() - last_quiet < kQuietInterval) return Status::Ok();
+    last_quiet = Clock::now();
+    if (Status s = (*store)->AdvanceWatermark(idle_partitions()); !s.ok()) return s;
+    if (common::TakeCheckpointRequest()) return checkpoint();
+    return Status::Ok();
   };
 
   common::ConsumerCallbacks callbacks{
@@ -61,14 +202,21 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
 
   spdlog::info("msg=\"sink started\" input={} state={}", options.processed_topic,
                options.state_dir);
-  Status status = common::RunConsumeLoop(**consumer, options.loop,
-                                         {.handle = handle, .persist = [&]() {
-                                            return revoke_status.ok() ? persist() : revoke_status;
-                                          }});
+  Status status = common::RunConsumeLoop(
+      **consumer, options.loop,
+      {.handle = handle,
+       .persist = [&]() { return revoke_status.ok() ? persist() : revoke_status; },
+       .quiet = quiet});
   if (status.ok()) status = revoke_status;
+  // At the end of the input every partition is caught up, so none holds the watermark back.
+  if (status.ok() && options.loop.exit_at_end) {
+    status = (*store)->AdvanceWatermark((*store)->KnownPartitions());
+  }
+  if (status.ok() && common::TakeCheckpointRequest()) status = checkpoint();
   (*consumer)->Close();
   if (!status.ok()) return Err(status);
-  spdlog::info("msg=\"sink stopped\" consumed={} rejected={}", stats.consumed, stats.rejected);
+  spdlog::info("msg=\"sink stopped\" consumed={} rejected={} late={}", stats.consumed,
+               stats.rejected, stats.late);
   return stats;
 }
 

@@ -6,15 +6,29 @@
 // assignment the sink resumes from the offsets in RocksDB, not from Kafka's committed offsets.
 // A crash at any point therefore loses nothing (records after the stored offsets are read
 // again) and counts nothing twice (re-applying a record is a no-op, see article_store.h).
+//
+// Late records (core/watermark.h) are counted in the state and, with LatePolicy::kDeadLetter,
+// also produced to the DLQ topic; dead letters are flushed before the batch that counted them
+// is committed, so they are at least once.
+//
+// Checkpoints are RocksDB checkpoints of the whole database, offsets included, so each is a
+// consistent (state, resume position) pair by construction. A sink started from one resumes at
+// its offsets and ends with the same state as a sink that never stopped.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/consume_loop.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
+#include "sinks/article_store.h"
+#include "sinks/http_server.h"
 
 namespace headwire::sinks {
+
+enum class LatePolicy { kDrop, kDeadLetter };
 
 struct SinkOptions {
   common::KafkaOptions kafka;
@@ -24,15 +38,40 @@ struct SinkOptions {
   std::string processed_topic = "headwire.articles.processed";
   // RocksDB directory of the state. Required.
   std::string state_dir;
-  // Block cache shared by the column families, in bytes. Default: 64 MiB.
-  size_t block_cache_bytes = 64 << 20;
+  // Memory budget, watermark, retention, story and trending settings (article_store.h).
+  StoreOptions store;
+  // What happens to a late record besides being counted. Default: drop.
+  LatePolicy late_policy = LatePolicy::kDrop;
+  // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
+  std::string dlq_topic = "headwire.dlq";
+  // A partition with no record for this long (processing time), or every partition once the
+  // sink has caught up with the end of its input, no longer holds the watermark back.
+  // Default: 30 s.
+  std::chrono::milliseconds idle_after{30'000};
+  // Directory under which checkpoints are written, one subdirectory "offsets-<N>" each, where N
+  // is the number of input records the checkpoint covers (the sum of its resume offsets).
+  // Default: "" (no checkpoints; SIGUSR1 is then ignored with a warning).
+  std::string checkpoint_dir;
+  // Take a checkpoint after every this many consumed records (at the end of the batch that
+  // crosses it). Default: 0 (only on demand, SIGUSR1).
+  uint64_t checkpoint_interval_records = 0;
+  // Start from this checkpoint: copied into state_dir, which must not exist or be empty.
+  // Default: "" (start from state_dir as it is).
+  std::string from_checkpoint;
+  // Serve the HTTP API and live page (sinks/http_server.h) while running. Default: none.
+  std::optional<HttpServerOptions> http;
   common::ConsumeLoopOptions loop;
 };
 
 struct SinkStats {
   uint64_t consumed = 0;
   uint64_t rejected = 0;
+  uint64_t late = 0;
+  uint64_t checkpoints = 0;
 };
+
+// Copies the checkpoint at `checkpoint` into `state_dir`, which must not exist or be empty.
+Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir);
 
 // Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, the end of input.
 Result<SinkStats> RunSink(const SinkOptions& options);

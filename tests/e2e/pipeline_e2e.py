@@ -206,15 +206,15 @@ class PipelineEndToEnd(unittest.TestCase):
         for topic in TOPICS + ["other"]:
             out = run([ARGS.headwire, "query", "--state", self.sink_state, "latest", "--topic",
                        topic, "-n", "1000", "--json"]).stdout
-            rows = json.loads(out)
+            rows = json.loads(out)["items"]
             expected = {i for i, t in verdicts.items() if topic in t or (topic == "other" and not t)}
             self.assertEqual({r["id"] for r in rows}, expected, topic)
             times = [r["published_at"] for r in rows]
             self.assertEqual(times, sorted(times, reverse=True))
         counts = json.loads(run([ARGS.headwire, "query", "--state", self.sink_state, "counts",
                                  "--json"]).stdout)
-        self.assertEqual(counts["articles"], len(self.expected_topics))
-        self.assertEqual(counts["duplicates"], len(self.duplicates))
+        self.assertEqual(counts["totals"]["articles"], len(self.expected_topics))
+        self.assertEqual(counts["totals"]["duplicates"], len(self.duplicates))
 
     def test_restarted_sink_resumes_without_counting_twice(self):
         before = run([ARGS.headwire, "query", "--state", self.sink_state, "counts", "--json"]).stdout

@@ -39,7 +39,7 @@ class ArticleStoreTest : public ::testing::Test {
 
   void Apply(const std::vector<v1::ProcessedArticle>& articles, int64_t next_offset) {
     ArticleStore::Batch batch;
-    for (const auto& a : articles) ASSERT_TRUE(store_->Stage(batch, a).ok());
+    for (const auto& a : articles) ASSERT_TRUE(store_->Stage(batch, a).has_value());
     ASSERT_TRUE(store_->Commit(batch, {{{"processed", 0}, next_offset}}).ok());
   }
 

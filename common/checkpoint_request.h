@@ -1,0 +1,17 @@
+#pragma once
+// On-demand checkpoints: SIGUSR1 sets a flag that a daemon takes between batches, so that an
+// operator can ask for a checkpoint of the state without stopping the daemon.
+
+namespace headwire::common {
+
+// Installs the SIGUSR1 handler. Call once, early in main().
+void InstallCheckpointRequestHandler();
+
+// True once per request: returns whether a checkpoint was asked for since the last call, and
+// clears the request.
+bool TakeCheckpointRequest();
+
+// Asks for a checkpoint, as SIGUSR1 would.
+void RequestCheckpoint();
+
+}  // namespace headwire::common

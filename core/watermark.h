@@ -1,0 +1,62 @@
+#pragma once
+// Event-time watermarks per input partition, and the lateness rule built on them.
+//
+// A partition's watermark is the largest event time seen on it minus the allowed
+// out-of-orderness. A record is LATE when its event time is older than its own partition's
+// watermark minus the allowed lateness (grace). Judging a record only against its own partition
+// keeps the verdict deterministic on replay: a partition's order is fixed, the interleaving of
+// partitions is not.
+//
+// The global watermark, which decides when windows are final, is the minimum over the partitions
+// that are not idle; when every partition is idle it is the maximum of their watermarks. Which
+// partitions are idle is the caller's (processing-time) decision, so it only changes WHEN a
+// window is reported final, never what is in it. A window [start, end) is final once the global
+// watermark reaches end + grace. Pure; never reads the clock.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace headwire::core {
+
+struct WatermarkOptions {
+  // How far behind the newest event time of its partition a record may be and still count as
+  // in order. Default: 10 minutes.
+  int64_t max_out_of_order_ms = 10 * 60'000;
+  // Allowed lateness after the watermark (grace). Default: 1 hour.
+  int64_t grace_ms = 60 * 60'000;
+};
+
+class WatermarkTracker {
+ public:
+  explicit WatermarkTracker(WatermarkOptions options = {}) : options_(options) {}
+
+  // Sets a partition's largest event time, e.g. from stored state after a restart.
+  void Restore(const std::string& partition, int64_t max_event_time_ms);
+  // True when a record with this event time on `partition` is past the grace period.
+  bool IsLate(const std::string& partition, int64_t event_time_ms) const;
+  // Advances the partition's largest event time (never moves it back).
+  void Observe(const std::string& partition, int64_t event_time_ms);
+
+  // max event time - max_out_of_order; nullopt for a partition with no record yet.
+  std::optional<int64_t> PartitionWatermark(const std::string& partition) const;
+  // See the header comment; nullopt when no partition has a record.
+  std::optional<int64_t> GlobalWatermark(const std::set<std::string>& idle) const;
+  // The largest event time over every partition; nullopt when none.
+  std::optional<int64_t> MaxEventTime() const;
+  // True once `watermark` has passed `window_end_ms` plus the grace period.
+  bool IsFinal(int64_t window_end_ms, std::optional<int64_t> watermark) const {
+    return watermark.has_value() && *watermark >= window_end_ms + options_.grace_ms;
+  }
+
+  const std::map<std::string, int64_t>& maxima() const { return max_event_time_; }
+  const WatermarkOptions& options() const { return options_; }
+
+ private:
+  WatermarkOptions options_;
+  std::map<std::string, int64_t> max_event_time_;
+};
+
+}  // namespace headwire::core

@@ -1,0 +1,257 @@
+#include "sinks/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string_view>
+#include <thread>
+
+#include "common/logging.h"
+#include "sinks/http_address.h"
+#include "sinks/http_page.h"
+#include "sinks/query_api.h"
+
+namespace headwire::sinks {
+namespace {
+
+constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
+// The query kinds served as /v1/<kind>.
+constexpr std::array<std::string_view, 5> kQueryKinds = {"latest", "counts", "stories", "trending",
+                                                         "sources"};
+
+bool IsKnownPath(const std::string& path) {
+  if (path == "/" || path == "/healthz" || path == "/v1/status") return true;
+  for (std::string_view kind : kQueryKinds) {
+    if (path == "/v1/" + std::string(kind)) return true;
+  }
+  return false;
+}
+
+// Titles come from the wire; a stray invalid byte must not turn a response into an exception.
+std::string Dump(const common::Json& json) {
+  return json.dump(-1, ' ', false, common::Json::error_handler_t::replace);
+}
+
+void SendJson(httplib::Response& res, int status, const common::Json& body) {
+  res.status = status;
+  res.set_content(Dump(body) + "\n", std::string(kJsonType));
+}
+
+void SendError(httplib::Response& res, int status, std::string_view code,
+               const std::string& message) {
+  common::Json error;
+  error["error"]["code"] = code;
+  error["error"]["message"] = message;
+  SendJson(res, status, error);
+}
+
+int HttpStatusOf(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+void SendStatus(httplib::Response& res, const Status& status) {
+  SendError(res, HttpStatusOf(status), StatusCodeName(status.code()), status.message());
+}
+
+// The query string as ParseQueryRequest takes it; a parameter given twice is ambiguous.
+Result<std::map<std::string, std::string>> SingleParams(const httplib::Request& req) {
+  std::map<std::string, std::string> params;
+  for (const auto& [key, value] : req.params) {
+    if (!params.emplace(key, value).second) {
+      return Err(Status::InvalidArgument("parameter \"" + key + "\" is given more than once"));
+    }
+  }
+  return params;
+}
+
+std::string StatusText(int status) {
+  switch (status) {
+    case 400:
+      return "BAD_REQUEST";
+    case 404:
+      return "NOT_FOUND";
+    case 405:
+      return "METHOD_NOT_ALLOWED";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 414:
+      return "URI_TOO_LONG";
+    default:
+      return status >= 500 ? "INTERNAL" : "HTTP_" + std::to_string(status);
+  }
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  httplib::Server server;
+  std::thread thread;
+  std::atomic<bool> listen_returned{false};
+  std::string page;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl, std::string address)
+    : impl_(std::move(impl)), address_(std::move(address)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  impl_->server.stop();
+  impl_->thread.join();
+  spdlog::info("msg=\"http server stopped\" address={}", address_);
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                      const ArticleStore& store,
+                                                      StatusFields status_fields) {
+  auto address = ParseHttpAddress(options.address);
+  if (!address) return Err(address.error());
+  if (options.threads == 0) return Err(Status::InvalidArgument("HTTP threads must be at least 1"));
+  if (options.page_poll_ms < 100) {
+    return Err(Status::InvalidArgument("page poll interval must be at least 100 ms"));
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->page = std::string(kLivePageHtml);
+  const size_t at = impl->page.find(kLivePagePollPlaceholder);
+  if (at == std::string::npos) return Err(Status::Internal("live page lacks its poll placeholder"));
+  impl->page.replace(at, kLivePagePollPlaceholder.size(), std::to_string(options.page_poll_ms));
+
+  httplib::Server& server = impl->server;
+  const size_t threads = options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Short keep-alive, so idle browser connections do not hold the pool's threads for long.
+  server.set_keep_alive_timeout(2);
+  // httplib's default also sets SO_REUSEPORT, which would let a second server bind the same
+  // port and steal half of its connections; a busy port must be an error instead.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  server.set_default_headers(
+      {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}});
+
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "GET" || req.method == "HEAD")
+      return httplib::Server::HandlerResponse::Unhandled;
+    if (IsKnownPath(req.path)) {
+      res.set_header("Allow", "GET, HEAD");
+      SendError(res, 405, "METHOD_NOT_ALLOWED", req.method + " is not allowed on " + req.path);
+    } else {
+      SendError(res, 404, "NOT_FOUND", "no such path: " + req.path);
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  // Everything httplib answers by itself (no route, malformed request) gets the JSON error shape.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        const std::string message =
+            res.status == 404 ? "no such path: " + req.path : "request failed: " + req.path;
+        SendError(res, res.status, StatusText(res.status), message);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("msg=\"http handler failed\" path={} error={}", common::Quote(req.path),
+                      common::Quote(what));
+        SendError(res, 500, "INTERNAL", "internal error");
+      });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::debug("msg=\"http request\" method={} path={} status={}", req.method,
+                  common::Quote(req.path), res.status);
+  });
+
+  const std::string* page = &impl->page;
+  server.Get("/", [page](const httplib::Request&, httplib::Response& res) {
+    // The page may talk to this server only: no other origin, no external fonts or scripts.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                   "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
+    res.set_content(*page, "text/html; charset=utf-8");
+  });
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, {{"status", "ok"}});
+  });
+  server.Get("/v1/status",
+             [&store, status_fields](const httplib::Request& req, httplib::Response& res) {
+               if (!req.params.empty()) {
+                 SendError(res, 400, "INVALID_ARGUMENT", "/v1/status takes no parameters");
+                 return;
+               }
+               // The totals and watermark of the counts query, so they agree with /v1/counts.
+               QueryRequest counts;
+               counts.kind = "counts";
+               counts.window = "day";
+               counts.limit = 1;
+               auto snapshot = RunQuery(store, counts);
+               if (!snapshot) return SendStatus(res, snapshot.error());
+               common::Json body = {{"status", "ok"}};
+               if (status_fields) body.update(status_fields());
+               body["watermark"] = (*snapshot)["watermark"];
+               body["store"] = (*snapshot)["totals"];
+               SendJson(res, 200, body);
+             });
+  for (std::string_view kind : kQueryKinds) {
+    server.Get("/v1/" + std::string(kind),
+               [&store, kind](const httplib::Request& req, httplib::Response& res) {
+                 auto params = SingleParams(req);
+                 if (!params) return SendStatus(res, params.error());
+                 auto request = ParseQueryRequest(std::string(kind), *params);
+                 if (!request) return SendStatus(res, request.error());
+                 auto response = RunQuery(store, *request);
+                 if (!response) return SendStatus(res, response.error());
+                 SendJson(res, 200, *response);
+               });
+  }
+
+  int port = address->port;
+  if (port == 0) {
+    port = server.bind_to_any_port(address->host);
+    if (port < 0) port = -1;
+  } else if (!server.bind_to_port(address->host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return Err(Status::IoError("cannot listen on " + options.address +
+                               " (address in use, or not an address of this host)"));
+  }
+  address->port = port;
+  std::string bound = FormatHttpAddress(*address);
+
+  Impl* state = impl.get();
+  impl->thread = std::thread([state] {
+    state->server.listen_after_bind();
+    state->listen_returned = true;
+  });
+  // stop() is a no-op until the listen loop runs; wait for it so Stop() always ends the thread.
+  while (!server.is_running() && !state->listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  spdlog::info("msg=\"http server listening\" address={} url=http://{}/", bound, bound);
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), std::move(bound)));
+}
+
+}  // namespace headwire::sinks

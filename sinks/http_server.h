@@ -1,0 +1,71 @@
+#pragma once
+// HttpServer: the sink's read-only HTTP/JSON API and its live page, served from a pool of
+// background threads beside a running sink (see docs/api.md).
+//
+//   GET /                the live page (self-contained HTML, compiled into the binary)
+//   GET /healthz         liveness: {"status": "ok"}
+//   GET /v1/status       what the process reports (StatusFields), the watermark and the
+//                        store's totals
+//   GET /v1/<kind>       latest, counts, stories, trending, sources: ParseQueryRequest →
+//                        RunQuery (sinks/query_api.h), so the API answers what `headwire query`
+//                        answers, from one snapshot per request
+//
+// Errors are JSON {"error": {"code", "message"}}: 400 bad parameter, 404 unknown path, 405 any
+// method but GET/HEAD, 500 anything else. Handlers only read the ArticleStore (RocksDB reads are
+// thread-safe beside the sink's writer). Start and Stop belong to one owning thread.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/article_json.h"
+#include "common/status.h"
+#include "sinks/article_store.h"
+
+namespace headwire::sinks {
+
+struct HttpServerOptions {
+  // Where to listen, HOST:PORT (sinks/http_address.h); port 0 picks a free one. Default:
+  // "127.0.0.1:8080", loopback, because the API has no authentication.
+  std::string address = "127.0.0.1:8080";
+  // Worker threads; each serves one connection at a time, and a browser keeps up to six open.
+  // Default: 8.
+  size_t threads = 8;
+  // How often the live page polls the API, in milliseconds; a page URL's `?poll_ms=` overrides
+  // it. Default: 5000.
+  int page_poll_ms = 5000;
+};
+
+// Fields the owning process adds to /v1/status, e.g. the sink's consumed counts. Called on
+// server threads, concurrently: it must be thread-safe.
+using StatusFields = std::function<common::Json()>;
+
+class HttpServer {
+ public:
+  // Binds the address and starts serving. `store` must outlive the server. Returns
+  // InvalidArgument for a malformed address or options, IoError when the address cannot be bound.
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
+                                                   const ArticleStore& store,
+                                                   StatusFields status_fields);
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  // Stops serving, as Stop() does.
+  ~HttpServer();
+
+  // The bound address, HOST:PORT with the real port when the options asked for port 0.
+  const std::string& address() const { return address_; }
+
+  // Stops accepting, lets requests in flight finish and joins the threads. Idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl, std::string address);
+
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+};
+
+}  // namespace headwire::sinks

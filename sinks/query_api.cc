@@ -1,0 +1,541 @@
+#include "sinks/query_api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <tuple>
+
+#include "common/time_format.h"
+#include "core/event_windows.h"
+
+namespace headwire::sinks {
+namespace {
+
+constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
+
+// One snapshot of the state plus the bookkeeping every query needs from it.
+class View {
+ public:
+  explicit View(const ArticleStore& store) : state_(store.state()), reader_(state_) {
+    std::string value;
+    auto* meta = state_.family(kMetaFamily);
+    if (state_.db()->Get(reader_.options(), meta, kWatermarkKey, &value).ok()) {
+      watermark_ = ReadTime(value);
+    }
+    if (state_.db()->Get(reader_.options(), meta, kHorizonKey, &value).ok()) {
+      horizon_ = ReadTime(value);
+    }
+    std::unique_ptr<rocksdb::Iterator> it(state_.db()->NewIterator(reader_.options(), meta));
+    for (it->Seek(kPartitionMaxPrefix); it->Valid() && it->key().starts_with(kPartitionMaxPrefix);
+         it->Next()) {
+      const int64_t t = ReadTime(it->value().ToStringView());
+      max_event_time_ = max_event_time_ ? std::max(*max_event_time_, t) : t;
+    }
+  }
+
+  std::unique_ptr<rocksdb::Iterator> Iterate(const char* family) const {
+    return std::unique_ptr<rocksdb::Iterator>(
+        state_.db()->NewIterator(reader_.options(), state_.family(family)));
+  }
+  rocksdb::Status Get(const char* family, const std::string& key, std::string* value) const {
+    return state_.db()->Get(reader_.options(), state_.family(family), key, value);
+  }
+  // Expired entries are invisible even before compaction removes them.
+  bool Expired(int64_t expiry_time) const { return expiry_time < horizon_; }
+  std::optional<int64_t> watermark() const { return watermark_; }
+  std::optional<int64_t> max_event_time() const { return max_event_time_; }
+
+ private:
+  const common::StateStore& state_;
+  common::StateStore::ConsistentView reader_;
+  std::optional<int64_t> watermark_;
+  std::optional<int64_t> max_event_time_;
+  int64_t horizon_ = kMinTime;
+};
+
+common::Json TimeOrNull(std::optional<int64_t> t) {
+  return t ? common::Json(common::FormatRfc3339(*t)) : common::Json(nullptr);
+}
+
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kDigits[static_cast<unsigned char>(c) & 15]);
+  }
+  return out;
+}
+
+std::optional<std::string> FromHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned value = 0;
+    const auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, value, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return std::nullopt;
+    out.push_back(static_cast<char>(value));
+  }
+  return out;
+}
+
+// Lists computed in memory page by position: cursor "o<index>".
+Result<size_t> OffsetCursor(const std::string& cursor) {
+  if (cursor.empty()) return 0;
+  size_t offset = 0;
+  if (cursor[0] != 'o') return Err(Status::InvalidArgument("cursor: not a cursor of this query"));
+  const auto [p, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), offset);
+  if (ec != std::errc() || p != cursor.data() + cursor.size()) {
+    return Err(Status::InvalidArgument("cursor: malformed"));
+  }
+  return offset;
+}
+
+common::Json Page(std::vector<common::Json> all, size_t offset, size_t limit) {
+  common::Json items = common::Json::array();
+  for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
+    items.push_back(std::move(all[i]));
+  }
+  common::Json out;
+  out["items"] = std::move(items);
+  out["next_cursor"] = offset + limit < all.size()
+                           ? common::Json("o" + std::to_string(offset + limit))
+                           : common::Json(nullptr);
+  return out;
+}
+
+std::string DisplayTopic(const std::string& topic) { return topic == kAllTopics ? "all" : topic; }
+
+// "" and "all" mean every article once.
+std::string StoredTopic(const std::string& topic) {
+  return topic.empty() || topic == "all" ? kAllTopics : topic;
+}
+
+common::Json ArticleJson(const v1::ProcessedArticle& article) {
+  const auto& raw = article.article();
+  common::Json out;
+  out["id"] = raw.id();
+  out["title"] = raw.title();
+  out["source"] = raw.source();
+  out["url"] = raw.url();
+  out["published_at"] = common::FormatRfc3339(raw.published_at_ms());
+  out["topics"] = common::Json::array();
+  for (const auto& t : TopicsOf(article)) out["topics"].push_back(t);
+  out["story_id"] = article.story_id();
+  return out;
+}
+
+Result<common::Json> Latest(const View& view, const QueryRequest& request) {
+  const std::string topic = StoredTopic(request.topic);
+  std::string prefix = topic;
+  prefix.push_back('\0');
+  auto it = view.Iterate(kLatestFamily);
+  std::string after;
+  if (!request.cursor.empty()) {
+    auto key = request.cursor[0] == 'k' ? FromHex(std::string_view(request.cursor).substr(1))
+                                        : std::nullopt;
+    if (!key || !key->starts_with(prefix)) {
+      return Err(Status::InvalidArgument("cursor: not a cursor of this query"));
+    }
+    after = *key;
+    it->Seek(after);
+  } else if (request.to_ms != 0) {
+    it->Seek(LatestKey(topic, request.to_ms - 1, ""));
+  } else {
+    it->Seek(prefix);
+  }
+  common::Json items = common::Json::array();
+  common::Json next = nullptr;
+  std::string last_key;
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string key = it->key().ToString();
+    if (key == after) continue;
+    const auto parts = ParseLatestKey(key);
+    if (!parts) return Err(Status::Corruption("latest key"));
+    if (view.Expired(parts->time_ms) ||
+        (request.from_ms != 0 && parts->time_ms < request.from_ms)) {
+      break;  // newest first: everything after is older
+    }
+    std::string value;
+    if (auto s = view.Get(kArticlesFamily, parts->id, &value); !s.ok()) {
+      return Err(common::FromRocks(s, "read article " + parts->id));
+    }
+    v1::ProcessedArticle article;
+    if (!article.ParseFromString(std::string(TimedPayload(value)))) {
+      return Err(Status::Corruption("stored article " + parts->id));
+    }
+    if (!request.source.empty() && article.article().source() != request.source) continue;
+    if (items.size() == request.limit) {
+      next = "k" + ToHex(last_key);
+      break;
+    }
+    items.push_back(ArticleJson(article));
+    last_key = key;
+  }
+  if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan latest"));
+  common::Json out;
+  out["kind"] = "latest";
+  out["topic"] = DisplayTopic(topic);
+  out["items"] = std::move(items);
+  out["next_cursor"] = std::move(next);
+  return out;
+}
+
+// Sums of one stored window size over [from, to) that pass the topic and source filters, keyed
+// by (window start, topic, source).
+struct WindowRow {
+  int64_t start = 0;
+  std::string topic;
+  std::string source;
+  WindowCounts counts;
+};
+
+std::vector<WindowRow> ScanWindows(const View& view, core::WindowSize size,
+                                   const QueryRequest& request, const std::string* topic_filter) {
+  const int64_t length = core::WindowLengthMs(size);
+  const int64_t first =
+      request.from_ms != 0 ? core::WindowStart(request.from_ms, length) : kMinTime;
+  std::vector<WindowRow> rows;
+  auto it = view.Iterate(kWindowsFamily);
+  for (it->Seek(WindowPrefix(size, first)); it->Valid(); it->Next()) {
+    const auto parts = ParseWindowKey(it->key().ToStringView());
+    if (!parts || parts->size != size) break;
+    if (request.to_ms != 0 && parts->start_ms >= request.to_ms) break;
+    if (view.Expired(parts->start_ms + length)) continue;
+    if (topic_filter != nullptr && parts->topic != *topic_filter) continue;
+    if (!request.source.empty() && parts->name != request.source) continue;
+    rows.push_back({parts->start_ms, parts->topic, parts->name,
+                    DecodeWindowCounts(it->value().ToStringView())});
+  }
+  return rows;
+}
+
+Result<core::WindowSize> WindowOf(const std::string& name, const char* parameter) {
+  const auto size = core::ParseWindowSize(name);
+  if (!size) {
+    return Err(Status::InvalidArgument(std::string(parameter) +
+                                       ": expected minute, hour or day, got \"" + name + "\""));
+  }
+  return *size;
+}
+
+common::Json Totals(const View& view) {
+  uint64_t articles = 0;
+  uint64_t duplicates = 0;
+  for (const auto& row : ScanWindows(view, core::WindowSize::kDay, {}, nullptr)) {
+    if (row.topic != kAllTopics) continue;
+    articles += row.counts.articles;
+    duplicates += row.counts.duplicates;
+  }
+  uint64_t rejects = 0;
+  auto it = view.Iterate(kRejectsFamily);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto t = ExpiryTime(kRejectsFamily, it->key().ToStringView(), it->value().ToStringView());
+    if (!t || !view.Expired(*t)) ++rejects;
+  }
+  std::string value;
+  const uint64_t late = view.Get(kCountersFamily, kLateCounter, &value).ok() ? DecodeU64(value) : 0;
+  return {{"articles", articles}, {"duplicates", duplicates}, {"rejects", rejects}, {"late", late}};
+}
+
+Result<common::Json> Counts(const View& view, const ArticleStore& store,
+                            const QueryRequest& request) {
+  auto size = WindowOf(request.window, "window");
+  if (!size) return Err(size.error());
+  const int64_t length = core::WindowLengthMs(*size);
+  core::WindowSize stored = *size;
+  int64_t hop = length;
+  if (!request.hop.empty()) {
+    auto hop_size = WindowOf(request.hop, "hop");
+    if (!hop_size) return Err(hop_size.error());
+    hop = core::WindowLengthMs(*hop_size);
+    if (hop >= length) return Err(Status::InvalidArgument("hop: must be shorter than window"));
+    stored = *hop_size;
+  }
+  auto offset = OffsetCursor(request.cursor);
+  if (!offset) return Err(offset.error());
+  const std::string topic = request.topic.empty() ? "" : StoredTopic(request.topic);
+  QueryRequest range = request;
+  // A window starting just before `to` reaches length - hop past it.
+  if (hop != length && range.to_ms != 0) range.to_ms += length - hop;
+  std::map<std::tuple<int64_t, std::string>, WindowCounts> sums;
+  for (const auto& row : ScanWindows(view, stored, range, topic.empty() ? nullptr : &topic)) {
+    for (const int64_t start : core::HoppingWindowStarts(row.start, length, hop)) {
+      if (request.from_ms != 0 && start < request.from_ms) continue;
+      if (request.to_ms != 0 && start >= request.to_ms) continue;
+      auto& counts = sums[{start, DisplayTopic(row.topic)}];
+      counts.articles += row.counts.articles;
+      counts.duplicates += row.counts.duplicates;
+    }
+  }
+  const core::WatermarkTracker finality(store.options().watermark);
+  std::vector<common::Json> rows;
+  for (const auto& [key, counts] : sums) {
+    const auto& [start, name] = key;
+    rows.push_back({{"window_start", common::FormatRfc3339(start)},
+                    {"window_end", common::FormatRfc3339(start + length)},
+                    {"topic", name},
+                    {"articles", counts.articles},
+                    {"duplicates", counts.duplicates},
+                    {"final", finality.IsFinal(start + length, view.watermark())}});
+  }
+  common::Json page = Page(std::move(rows), *offset, request.limit);
+  common::Json out;
+  out["kind"] = "counts";
+  out["window"] = request.window;
+  out["hop"] = request.hop.empty() ? common::Json(request.window) : common::Json(request.hop);
+  out["watermark"] = TimeOrNull(view.watermark());
+  out["totals"] = Totals(view);
+  out["items"] = std::move(page["items"]);
+  out["next_cursor"] = std::move(page["next_cursor"]);
+  return out;
+}
+
+Result<common::Json> Stories(const View& view, const ArticleStore& store,
+                             const QueryRequest& request) {
+  auto offset = OffsetCursor(request.cursor);
+  if (!offset) return Err(offset.error());
+  // The largest event time, not the watermark: it depends on the input only.
+  const std::optional<int64_t> now = view.max_event_time();
+  struct Found {
+    int64_t last_seen;
+    uint64_t size;
+    std::string id;
+    common::Json json;
+  };
+  std::vector<Found> found;
+  auto it = view.Iterate(kStoriesFamily);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto story = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
+    if (!story.is_object()) return Err(Status::Corruption("stored story " + it->key().ToString()));
+    const int64_t first = story["first_seen_ms"].get<int64_t>();
+    const int64_t last = story["last_seen_ms"].get<int64_t>();
+    if (view.Expired(last)) continue;
+    if (request.from_ms != 0 && last < request.from_ms) continue;
+    if (request.to_ms != 0 && first >= request.to_ms) continue;
+    if (!request.topic.empty() && !story["topics"].contains(request.topic)) continue;
+    if (!request.source.empty() && !story["sources"].contains(request.source)) continue;
+    std::vector<int64_t> times;
+    common::Json members = common::Json::array();
+    for (const auto& m : story["members"]) {
+      times.push_back(m[0].get<int64_t>());
+      members.push_back(m[1].get<std::string>());
+    }
+    const auto status = now ? core::ClassifyStory(times, last, *now, store.options().stories)
+                            : core::StoryStatus::kSteady;
+    common::Json sources = common::Json::array();
+    for (const auto& [name, n] : story["sources"].items()) sources.push_back(name);
+    common::Json topics = common::Json::array();
+    for (const auto& [name, n] : story["topics"].items()) topics.push_back(name);
+    const std::string id = it->key().ToString();
+    found.push_back({last,
+                     story["size"].get<uint64_t>(),
+                     id,
+                     {{"story_id", id},
+                      {"headline", story["headline"].get<std::string>()},
+                      {"size", story["size"].get<uint64_t>()},
+                      {"status", core::StoryStatusName(status)},
+                      {"first_seen", common::FormatRfc3339(first)},
+                      {"last_seen", common::FormatRfc3339(last)},
+                      {"sources", std::move(sources)},
+                      {"topics", std::move(topics)},
+                      {"members", std::move(members)}}});
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(b.last_seen, b.size, a.id) < std::tie(a.last_seen, a.size, b.id);
+  });
+  std::vector<common::Json> rows;
+  for (auto& f : found) rows.push_back(std::move(f.json));
+  common::Json page = Page(std::move(rows), *offset, request.limit);
+  common::Json out;
+  out["kind"] = "stories";
+  out["as_of"] = TimeOrNull(now);
+  out["items"] = std::move(page["items"]);
+  out["next_cursor"] = std::move(page["next_cursor"]);
+  return out;
+}
+
+Result<common::Json> Trending(const View& view, const ArticleStore& store,
+                              const QueryRequest& request) {
+  auto size = WindowOf(request.window, "window");
+  if (!size) return Err(size.error());
+  if (*size == core::WindowSize::kMinute) {
+    return Err(Status::InvalidArgument("window: trending keeps hour and day windows only"));
+  }
+  auto offset = OffsetCursor(request.cursor);
+  if (!offset) return Err(offset.error());
+  const int64_t length = core::WindowLengthMs(*size);
+  const std::string topic = StoredTopic(request.topic);
+  const std::optional<int64_t> anchor =
+      request.to_ms != 0 ? std::optional<int64_t>(request.to_ms - 1) : view.max_event_time();
+  common::Json out;
+  out["kind"] = "trending";
+  out["topic"] = DisplayTopic(topic);
+  out["window"] = request.window;
+  std::vector<common::Json> rows;
+  if (anchor) {
+    const auto& options = store.options().trending;
+    const int64_t start = core::WindowStart(*anchor, length);
+    std::vector<core::TermWindowCounts> candidates;
+    const std::string prefix = WindowKey(*size, start, topic, "");
+    auto it = view.Iterate(kTermsFamily);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const auto parts = ParseWindowKey(it->key().ToStringView());
+      if (!parts) return Err(Status::Corruption("term key"));
+      core::TermWindowCounts c{parts->name, DecodeU64(it->value().ToStringView()), {}};
+      if (c.count < options.min_count) continue;
+      for (int b = 1; b <= options.baseline_windows; ++b) {
+        const int64_t before = start - b * length;
+        if (view.Expired(before + length)) break;
+        std::string value;
+        if (view.Get(kTermsFamily, WindowKey(*size, before, topic, parts->name), &value).ok()) {
+          c.baseline.push_back(DecodeU64(value));
+        }
+      }
+      candidates.push_back(std::move(c));
+    }
+    for (const auto& t : core::RankTrending(candidates, options)) {
+      rows.push_back({{"term", t.term},
+                      {"count", t.count},
+                      {"baseline_mean", t.baseline_mean},
+                      {"score", t.score}});
+    }
+    const core::WatermarkTracker finality(store.options().watermark);
+    out["window_start"] = common::FormatRfc3339(start);
+    out["window_end"] = common::FormatRfc3339(start + length);
+    out["final"] = finality.IsFinal(start + length, view.watermark());
+  } else {
+    out["window_start"] = nullptr;
+    out["window_end"] = nullptr;
+    out["final"] = false;
+  }
+  common::Json page = Page(std::move(rows), *offset, request.limit);
+  out["items"] = std::move(page["items"]);
+  out["next_cursor"] = std::move(page["next_cursor"]);
+  return out;
+}
+
+Result<common::Json> Sources(const View& view, const QueryRequest& request) {
+  auto size = WindowOf(request.window, "window");
+  if (!size) return Err(size.error());
+  auto offset = OffsetCursor(request.cursor);
+  if (!offset) return Err(offset.error());
+  const int64_t length = core::WindowLengthMs(*size);
+  struct Source {
+    uint64_t articles = 0;
+    uint64_t duplicates = 0;
+    std::map<std::string, uint64_t> topics;
+    int64_t first = kMaxTime;
+    int64_t last = kMinTime;
+  };
+  std::map<std::string, Source> sources;
+  const std::string wanted = StoredTopic(request.topic);
+  for (const auto& row : ScanWindows(view, *size, request, nullptr)) {
+    if (row.topic == wanted) {
+      auto& s = sources[row.source];
+      s.articles += row.counts.articles;
+      s.duplicates += row.counts.duplicates;
+      s.first = std::min(s.first, row.start);
+      s.last = std::max(s.last, row.start + length);
+    }
+    if (wanted == kAllTopics && row.topic != kAllTopics && row.counts.articles > 0) {
+      sources[row.source].topics[row.topic] += row.counts.articles;
+    }
+  }
+  std::vector<std::pair<std::string, Source>> sorted(sources.begin(), sources.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second.articles > b.second.articles;
+  });
+  std::vector<common::Json> rows;
+  for (const auto& [name, s] : sorted) {
+    if (s.articles + s.duplicates == 0) continue;
+    common::Json topics = common::Json::object();
+    for (const auto& [t, n] : s.topics) topics[t] = n;
+    rows.push_back({{"source", name},
+                    {"articles", s.articles},
+                    {"duplicates", s.duplicates},
+                    {"topics", std::move(topics)},
+                    {"first_window_start", common::FormatRfc3339(s.first)},
+                    {"last_window_end", common::FormatRfc3339(s.last)}});
+  }
+  common::Json page = Page(std::move(rows), *offset, request.limit);
+  common::Json out;
+  out["kind"] = "sources";
+  out["topic"] = DisplayTopic(wanted);
+  out["window"] = request.window;
+  out["items"] = std::move(page["items"]);
+  out["next_cursor"] = std::move(page["next_cursor"]);
+  return out;
+}
+
+Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
+  int64_t ms = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec == std::errc() && p == text.data() + text.size()) return ms;
+  auto parsed = common::ParseRfc3339(text);
+  if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
+  return *parsed;
+}
+
+}  // namespace
+
+Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& request) {
+  if (request.limit < 1 || request.limit > kMaxQueryLimit) {
+    return Err(
+        Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxQueryLimit)));
+  }
+  if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
+    return Err(Status::InvalidArgument("from: must be before to"));
+  }
+  const View view(store);
+  if (request.kind == "latest") return Latest(view, request);
+  if (request.kind == "counts") return Counts(view, store, request);
+  if (request.kind == "stories") return Stories(view, store, request);
+  if (request.kind == "trending") return Trending(view, store, request);
+  if (request.kind == "sources") return Sources(view, request);
+  return Err(Status::InvalidArgument("kind: unknown query \"" + request.kind + "\""));
+}
+
+Result<QueryRequest> ParseQueryRequest(std::string kind,
+                                       const std::map<std::string, std::string>& params) {
+  QueryRequest request;
+  request.kind = std::move(kind);
+  for (const auto& [name, value] : params) {
+    if (name == "topic") {
+      request.topic = value;
+    } else if (name == "source") {
+      request.source = value;
+    } else if (name == "window") {
+      if (!core::ParseWindowSize(value)) {
+        return Err(Status::InvalidArgument("window: expected minute, hour or day"));
+      }
+      request.window = value;
+    } else if (name == "hop") {
+      if (!value.empty() && !core::ParseWindowSize(value)) {
+        return Err(Status::InvalidArgument("hop: expected minute or hour"));
+      }
+      request.hop = value;
+    } else if (name == "from" || name == "to") {
+      auto t = ParseTime(name, value);
+      if (!t) return Err(t.error());
+      (name == "from" ? request.from_ms : request.to_ms) = *t;
+    } else if (name == "limit") {
+      size_t limit = 0;
+      const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || p != value.data() + value.size() || limit < 1 ||
+          limit > kMaxQueryLimit) {
+        return Err(Status::InvalidArgument("limit: must be an integer between 1 and " +
+                                           std::to_string(kMaxQueryLimit)));
+      }
+      request.limit = limit;
+    } else if (name == "cursor") {
+      request.cursor = value;
+    } else {
+      return Err(Status::InvalidArgument(name + ": unknown parameter"));
+    }
+  }
+  return request;
+}
+
+}  // namespace headwire::sinks

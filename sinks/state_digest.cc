@@ -1,0 +1,97 @@
+#include "sinks/state_digest.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <xxhash.h>
+
+#include <memory>
+
+namespace headwire::sinks {
+namespace {
+
+class Hasher {
+ public:
+  Hasher() : state_(XXH3_createState()) { XXH3_128bits_reset(state_); }
+  ~Hasher() { XXH3_freeState(state_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void AddField(std::string_view bytes) {
+    std::string length;
+    common::AppendBigEndian64(length, bytes.size());
+    XXH3_128bits_update(state_, length.data(), length.size());
+    XXH3_128bits_update(state_, bytes.data(), bytes.size());
+  }
+  std::string Hex() const {
+    const XXH128_hash_t h = XXH3_128bits_digest(state_);
+    std::string bytes;
+    common::AppendBigEndian64(bytes, h.high64);
+    common::AppendBigEndian64(bytes, h.low64);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : bytes) {
+      out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
+      out.push_back(kDigits[static_cast<unsigned char>(c) & 15]);
+    }
+    return out;
+  }
+
+ private:
+  XXH3_state_t* state_;
+};
+
+// Stored articles carry what the producer knew about itself and its wall clock; queries never
+// return it, so two runs that produced the same input at different times digest the same.
+std::string Canonical(std::string_view family, std::string_view value) {
+  if (family != kArticlesFamily && family != kDuplicatesFamily) return std::string(value);
+  v1::ProcessedArticle article;
+  if (!article.ParseFromString(std::string(TimedPayload(value)))) return std::string(value);
+  article.mutable_article()->clear_ingested_at_ms();
+  article.mutable_article()->clear_producer();
+  std::string out(value.substr(0, 8));
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    article.SerializeToCodedStream(&coded);
+  }  // the coded stream writes its last bytes when it goes
+  return out;
+}
+
+}  // namespace
+
+Result<StateDigest> DigestState(const ArticleStore& store) {
+  const auto& state = store.state();
+  common::StateStore::ConsistentView reader(state);
+  std::string value;
+  int64_t horizon = std::numeric_limits<int64_t>::min();
+  if (state.db()->Get(reader.options(), state.family(kMetaFamily), kHorizonKey, &value).ok()) {
+    horizon = ReadTime(value);
+  }
+  StateDigest out;
+  Hasher total;
+  for (const char* family : kLogicalFamilies) {
+    Hasher hasher;
+    FamilyDigest digest{family, 0, ""};
+    std::unique_ptr<rocksdb::Iterator> it(
+        state.db()->NewIterator(reader.options(), state.family(family)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto key = it->key().ToStringView();
+      const auto entry = it->value().ToStringView();
+      const auto expiry = ExpiryTime(family, key, entry);
+      if (expiry && *expiry < horizon) continue;
+      hasher.AddField(key);
+      hasher.AddField(Canonical(family, entry));
+      ++digest.entries;
+    }
+    if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan " + digest.family));
+    digest.digest = hasher.Hex();
+    total.AddField(digest.family);
+    total.AddField(digest.digest);
+    out.families.push_back(std::move(digest));
+  }
+  out.digest = total.Hex();
+  return out;
+}
+
+}  // namespace headwire::sinks

@@ -1,0 +1,130 @@
+#include "sinks/state_layout.h"
+
+#include <limits>
+
+#include "common/article_json.h"
+#include "common/state_store.h"
+
+namespace headwire::sinks {
+namespace {
+
+constexpr uint64_t kSignBit = 1ULL << 63;
+
+}  // namespace
+
+void AppendTime(std::string& out, int64_t time_ms) {
+  common::AppendBigEndian64(out, static_cast<uint64_t>(time_ms) ^ kSignBit);
+}
+
+int64_t ReadTime(std::string_view bytes) {
+  return static_cast<int64_t>(common::ReadBigEndian64(bytes) ^ kSignBit);
+}
+
+std::string EncodeU64(uint64_t value) {
+  std::string out;
+  common::AppendBigEndian64(out, value);
+  return out;
+}
+
+uint64_t DecodeU64(std::string_view bytes) { return common::ReadBigEndian64(bytes); }
+
+std::string TimedValue(int64_t time_ms, std::string_view payload) {
+  std::string out;
+  AppendTime(out, time_ms);
+  out += payload;
+  return out;
+}
+
+std::string_view TimedPayload(std::string_view value) {
+  return value.size() < 8 ? std::string_view() : value.substr(8);
+}
+
+std::string LatestKey(std::string_view topic, int64_t time_ms, std::string_view id) {
+  std::string key(topic);
+  key.push_back('\0');
+  common::AppendBigEndian64(key, ~(static_cast<uint64_t>(time_ms) ^ kSignBit));
+  key += id;
+  return key;
+}
+
+std::optional<LatestKeyParts> ParseLatestKey(std::string_view key) {
+  const size_t nul = key.find('\0');
+  if (nul == std::string_view::npos || key.size() < nul + 9) return std::nullopt;
+  const uint64_t inverted = common::ReadBigEndian64(key.substr(nul + 1, 8));
+  return LatestKeyParts{std::string(key.substr(0, nul)), static_cast<int64_t>(~inverted ^ kSignBit),
+                        std::string(key.substr(nul + 9))};
+}
+
+std::string WindowPrefix(core::WindowSize size, int64_t start_ms) {
+  std::string key(1, static_cast<char>(size));
+  AppendTime(key, start_ms);
+  return key;
+}
+
+std::string WindowKey(core::WindowSize size, int64_t start_ms, std::string_view topic,
+                      std::string_view name) {
+  std::string key = WindowPrefix(size, start_ms);
+  key += topic;
+  key.push_back('\0');
+  key += name;
+  return key;
+}
+
+std::optional<WindowKeyParts> ParseWindowKey(std::string_view key) {
+  if (key.size() < 10) return std::nullopt;
+  const auto size = static_cast<core::WindowSize>(key[0]);
+  const size_t nul = key.find('\0', 9);
+  if (nul == std::string_view::npos) return std::nullopt;
+  return WindowKeyParts{size, ReadTime(key.substr(1, 8)), std::string(key.substr(9, nul - 9)),
+                        std::string(key.substr(nul + 1))};
+}
+
+std::string EncodeWindowCounts(const WindowCounts& counts) {
+  std::string out;
+  common::AppendBigEndian64(out, counts.articles);
+  common::AppendBigEndian64(out, counts.duplicates);
+  return out;
+}
+
+WindowCounts DecodeWindowCounts(std::string_view value) {
+  if (value.size() < 16) return {};
+  return {common::ReadBigEndian64(value.substr(0, 8)), common::ReadBigEndian64(value.substr(8))};
+}
+
+std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
+                                  std::string_view value) {
+  if (family == kArticlesFamily || family == kDuplicatesFamily || family == kRejectsFamily) {
+    if (value.size() < 8) return std::nullopt;
+    return ReadTime(value);
+  }
+  if (family == kLatestFamily) {
+    const auto parts = ParseLatestKey(key);
+    if (!parts) return std::nullopt;
+    return parts->time_ms;
+  }
+  if (family == kWindowsFamily || family == kTermsFamily) {
+    const auto parts = ParseWindowKey(key);
+    if (!parts) return std::nullopt;
+    return parts->start_ms + core::WindowLengthMs(parts->size);
+  }
+  if (family == kStoriesFamily) {
+    const auto story = common::Json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (!story.is_object()) return std::nullopt;
+    const auto it = story.find("last_seen_ms");
+    if (it == story.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<int64_t>();
+  }
+  return std::nullopt;
+}
+
+bool ExpiryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
+                          const rocksdb::Slice& existing_value, std::string* /*new_value*/,
+                          bool* /*value_changed*/) const {
+  const int64_t horizon = horizon_->load(std::memory_order_relaxed);
+  if (horizon == std::numeric_limits<int64_t>::min()) return false;
+  const auto time =
+      ExpiryTime(family_, {key.data(), key.size()}, {existing_value.data(), existing_value.size()});
+  return time.has_value() && *time < horizon;
+}
+
+}  // namespace headwire::sinks

@@ -1,0 +1,108 @@
+#pragma once
+// The sink state's on-disk layout: column family names, key and value encodings, and the event
+// time every kept entry is expired by. One place, so that the store, the compaction filter, the
+// queries and the digest agree. docs/state.md describes the layout for people.
+//
+// Event times in keys are biased big-endian (value XOR 2^63), so keys sort by time and negative
+// times sort first; "latest" keys store the time inverted so a forward scan is newest first.
+
+#include <rocksdb/compaction_filter.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event_windows.h"
+
+namespace headwire::sinks {
+
+inline constexpr const char* kArticlesFamily = "articles";
+inline constexpr const char* kLatestFamily = "latest";
+inline constexpr const char* kDuplicatesFamily = "duplicates";
+inline constexpr const char* kRejectsFamily = "rejects";
+inline constexpr const char* kWindowsFamily = "windows";
+inline constexpr const char* kTermsFamily = "terms";
+inline constexpr const char* kStoriesFamily = "stories";
+inline constexpr const char* kCountersFamily = "counters";
+inline constexpr const char* kMetaFamily = "meta";
+
+// The families holding logical state (what queries return), in digest order. "meta" (watermark,
+// per-partition maxima) and the offsets are bookkeeping.
+inline constexpr const char* kLogicalFamilies[] = {
+    kArticlesFamily, kLatestFamily, kDuplicatesFamily, kRejectsFamily,
+    kWindowsFamily,  kTermsFamily,  kStoriesFamily,    kCountersFamily};
+
+// The pseudo-topic under which every article is listed once in "latest" and "windows".
+inline constexpr const char* kAllTopics = "*";
+
+// Counter keys in the "counters" family.
+inline constexpr const char* kLateCounter = "late";
+
+// Meta keys.
+inline constexpr const char* kWatermarkKey = "watermark";
+inline constexpr const char* kHorizonKey = "horizon";
+inline constexpr const char* kPartitionMaxPrefix = "pmax/";
+
+void AppendTime(std::string& out, int64_t time_ms);
+int64_t ReadTime(std::string_view bytes);
+std::string EncodeU64(uint64_t value);
+uint64_t DecodeU64(std::string_view bytes);
+
+// Values of "articles", "duplicates" and "rejects" start with the entry's event time.
+std::string TimedValue(int64_t time_ms, std::string_view payload);
+std::string_view TimedPayload(std::string_view value);
+
+// latest: topic \0 inverted time (8) id
+std::string LatestKey(std::string_view topic, int64_t time_ms, std::string_view id);
+struct LatestKeyParts {
+  std::string topic;
+  int64_t time_ms = 0;
+  std::string id;
+};
+std::optional<LatestKeyParts> ParseLatestKey(std::string_view key);
+
+// windows and terms: size (1) start (8) topic \0 name   (name = source or term)
+std::string WindowKey(core::WindowSize size, int64_t start_ms, std::string_view topic,
+                      std::string_view name);
+std::string WindowPrefix(core::WindowSize size, int64_t start_ms);
+struct WindowKeyParts {
+  core::WindowSize size = core::WindowSize::kHour;
+  int64_t start_ms = 0;
+  std::string topic;
+  std::string name;
+};
+std::optional<WindowKeyParts> ParseWindowKey(std::string_view key);
+// windows value: articles (8) duplicates (8)
+struct WindowCounts {
+  uint64_t articles = 0;
+  uint64_t duplicates = 0;
+};
+std::string EncodeWindowCounts(const WindowCounts& counts);
+WindowCounts DecodeWindowCounts(std::string_view value);
+
+// The event time by which an entry of `family` expires, or nullopt for entries that never do.
+// For windows and terms it is the window's end; for stories the last member's time.
+std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
+                                  std::string_view value);
+
+// Drops entries whose ExpiryTime is before the horizon (watermark - retention) that the sink
+// publishes through `horizon`. Stateless apart from that atomic, so one instance can serve
+// every compaction thread.
+class ExpiryFilter : public rocksdb::CompactionFilter {
+ public:
+  ExpiryFilter(std::string family, std::shared_ptr<std::atomic<int64_t>> horizon)
+      : family_(std::move(family)), horizon_(std::move(horizon)) {}
+  bool Filter(int level, const rocksdb::Slice& key, const rocksdb::Slice& existing_value,
+              std::string* new_value, bool* value_changed) const override;
+  const char* Name() const override { return "headwire.ExpiryFilter"; }
+
+ private:
+  std::string family_;
+  std::shared_ptr<std::atomic<int64_t>> horizon_;
+};
+
+}  // namespace headwire::sinks

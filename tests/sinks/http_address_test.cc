@@ -1,0 +1,42 @@
+#include "sinks/http_address.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::sinks {
+namespace {
+
+TEST(HttpAddressTest, HostAndPort) {
+  auto a = ParseHttpAddress("127.0.0.1:8080");
+  ASSERT_TRUE(a.has_value()) << a.error().ToString();
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 8080);
+  EXPECT_EQ(FormatHttpAddress(*a), "127.0.0.1:8080");
+}
+
+TEST(HttpAddressTest, EmptyHostMeansLoopback) {
+  auto a = ParseHttpAddress(":9000");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 9000);
+}
+
+TEST(HttpAddressTest, BracketedIpv6) {
+  auto a = ParseHttpAddress("[::1]:0");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->host, "::1");
+  EXPECT_EQ(a->port, 0);
+  EXPECT_EQ(FormatHttpAddress(*a), "[::1]:0");
+}
+
+TEST(HttpAddressTest, MalformedAddressesAreInvalidArguments) {
+  for (const char* text : {"", "8080", "localhost", "host:", "host:http", "host:65536", "host:-1",
+                           "host:80x", "::1:80", "[::1:80", "[]:80"}) {
+    auto a = ParseHttpAddress(text);
+    ASSERT_FALSE(a.has_value()) << text;
+    EXPECT_TRUE(a.error().IsInvalidArgument()) << text;
+    EXPECT_NE(a.error().message().find("HOST:PORT"), std::string::npos) << text;
+  }
+}
+
+}  // namespace
+}  // namespace headwire::sinks

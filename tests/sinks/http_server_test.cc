@@ -1,0 +1,174 @@
+#include "sinks/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "sinks/http_address.h"
+
+namespace headwire::sinks {
+namespace {
+
+v1::ProcessedArticle Make(const std::string& id, int64_t t, std::vector<std::string> topics,
+                          int64_t raw_offset) {
+  v1::ProcessedArticle a;
+  a.mutable_article()->set_id(id);
+  a.mutable_article()->set_title("Title " + id);
+  a.mutable_article()->set_published_at_ms(t);
+  for (auto& topic : topics) a.add_topics(topic);
+  a.set_story_id(id);
+  a.mutable_processing()->mutable_source()->set_partition(0);
+  a.mutable_processing()->mutable_source()->set_offset(raw_offset);
+  return a;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("headwire-http-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = ArticleStore::Open(dir_.string(), false);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+    ArticleStore::Batch batch;
+    const int64_t t0 = 1772438400000;  // 2026-03-02T08:00:00Z
+    const std::vector<v1::ProcessedArticle> articles = {
+        Make("old", t0, {"ai"}, 0), Make("mid", t0 + 60'000, {"ai", "business"}, 1),
+        Make("new", t0 + 120'000, {"ai"}, 2)};
+    for (const auto& a : articles) ASSERT_TRUE(store_->Stage(batch, a).has_value());
+    ASSERT_TRUE(store_->Commit(batch, {{{"processed", 0}, 3}}).ok());
+
+    HttpServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.threads = 2;
+    options.page_poll_ms = 1234;
+    auto server = HttpServer::Start(options, *store_, [] { return common::Json{{"consumed", 7}}; });
+    ASSERT_TRUE(server.has_value()) << server.error().ToString();
+    server_ = std::move(*server);
+    auto bound = ParseHttpAddress(server_->address());
+    ASSERT_TRUE(bound.has_value());
+    ASSERT_NE(bound->port, 0);
+    client_ = std::make_unique<httplib::Client>(bound->host, bound->port);
+  }
+  void TearDown() override {
+    client_.reset();
+    server_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Status and parsed JSON body of a GET.
+  std::pair<int, common::Json> Get(const std::string& path) {
+    auto res = client_->Get(path);
+    if (!res) return {-1, nullptr};
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8") << path;
+    EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store") << path;
+    return {res->status, common::Json::parse(res->body, nullptr, false)};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ArticleStore> store_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(HttpServerTest, HealthzIsOk) {
+  auto [status, body] = Get("/healthz");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body, (common::Json{{"status", "ok"}}));
+}
+
+TEST_F(HttpServerTest, StatusHasTheProcessFieldsAndTheStoreTotals) {
+  auto [status, body] = Get("/v1/status");
+  ASSERT_EQ(status, 200) << body.dump();
+  EXPECT_EQ(body["consumed"], 7);
+  EXPECT_EQ(body["store"]["articles"], 3);
+  EXPECT_EQ(body["store"]["duplicates"], 0);
+}
+
+TEST_F(HttpServerTest, LatestPagesFollowTheCursor) {
+  auto [status, first] = Get("/v1/latest?topic=ai&limit=2");
+  ASSERT_EQ(status, 200) << first.dump();
+  ASSERT_EQ(first["items"].size(), 2u);
+  EXPECT_EQ(first["items"][0]["id"], "new");
+  EXPECT_EQ(first["items"][1]["id"], "mid");
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  auto [status2, second] =
+      Get("/v1/latest?topic=ai&limit=2&cursor=" +
+          httplib::detail::encode_query_param(first["next_cursor"].get<std::string>()));
+  ASSERT_EQ(status2, 200) << second.dump();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_EQ(second["items"][0]["id"], "old");
+  EXPECT_TRUE(second["next_cursor"].is_null());
+}
+
+TEST_F(HttpServerTest, BadParametersAre400) {
+  for (const char* path : {"/v1/latest?colour=blue", "/v1/latest?limit=0",
+                           "/v1/latest?topic=ai&topic=space", "/v1/status?x=1"}) {
+    auto [status, body] = Get(path);
+    EXPECT_EQ(status, 400) << path;
+    EXPECT_EQ(body["error"]["code"], "INVALID_ARGUMENT") << path;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << path;
+  }
+}
+
+TEST_F(HttpServerTest, UnknownPathsAre404) {
+  for (const char* path : {"/v1/nothing", "/v2/latest", "/v1/latest/x", "/index.html"}) {
+    auto [status, body] = Get(path);
+    EXPECT_EQ(status, 404) << path;
+    EXPECT_EQ(body["error"]["code"], "NOT_FOUND") << path;
+  }
+}
+
+TEST_F(HttpServerTest, OtherMethodsAre405OnKnownPaths) {
+  auto post = client_->Post("/v1/latest", "{}", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
+  EXPECT_EQ(common::Json::parse(post->body)["error"]["code"], "METHOD_NOT_ALLOWED");
+  auto del = client_->Delete("/nowhere");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 404);
+}
+
+TEST_F(HttpServerTest, PageCarriesThePollIntervalAndNoExternalResources) {
+  auto res = client_->Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(res->body.find("content=\"1234\""), std::string::npos);
+  EXPECT_EQ(res->body.find("__HEADWIRE_POLL_MS__"), std::string::npos);
+  EXPECT_NE(res->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, BusyAddressIsAnIoError) {
+  HttpServerOptions options;
+  options.address = server_->address();
+  auto second = HttpServer::Start(options, *store_, nullptr);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code(), StatusCode::kIoError);
+}
+
+TEST_F(HttpServerTest, MalformedOptionsAreInvalidArguments) {
+  HttpServerOptions options;
+  options.address = "nowhere";
+  EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
+  options.address = "127.0.0.1:0";
+  options.threads = 0;
+  EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
+}
+
+TEST_F(HttpServerTest, StopEndsServingAndIsIdempotent) {
+  server_->Stop();
+  server_->Stop();
+  client_->set_connection_timeout(2);
+  EXPECT_FALSE(client_->Get("/healthz"));
+}
+
+}  // namespace
+}  // namespace headwire::sinks

@@ -1,0 +1,487 @@
+// The sink state over real RocksDB: windows, lateness, stories, trending, retention, digest and
+// checkpoints, observed through the query API that the CLI and HTTP serve.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/event_windows.h"
+#include "sinks/article_store.h"
+#include "sinks/query_api.h"
+#include "sinks/state_digest.h"
+
+namespace headwire::sinks {
+namespace {
+
+constexpr int64_t kT0 = 1772409600000;  // 2026-03-02T00:00:00Z
+constexpr int64_t kMin = core::kMinuteMs;
+constexpr int64_t kHour = core::kHourMs;
+constexpr int64_t kDay = core::kDayMs;
+
+struct Spec {
+  std::string id = "";
+  int64_t t = 0;
+  std::vector<std::string> topics = {};
+  std::string source = "Wire";
+  std::string title = "";
+  std::string duplicate_of = "";
+  std::string story = "";
+  int64_t raw_offset = 0;
+};
+
+v1::ProcessedArticle Make(const Spec& s) {
+  v1::ProcessedArticle a;
+  a.mutable_article()->set_id(s.id);
+  a.mutable_article()->set_title(s.title.empty() ? "Headline " + s.id : s.title);
+  a.mutable_article()->set_source(s.source);
+  a.mutable_article()->set_published_at_ms(s.t);
+  for (const auto& topic : s.topics) a.add_topics(topic);
+  a.set_duplicate_of(s.duplicate_of);
+  a.set_story_id(!s.story.empty() ? s.story : (s.duplicate_of.empty() ? s.id : s.duplicate_of));
+  a.mutable_processing()->mutable_source()->set_offset(s.raw_offset);
+  return a;
+}
+
+class SinkStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = std::filesystem::temp_directory_path() /
+            ("headwire-state-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(base_);
+  }
+  void TearDown() override { std::filesystem::remove_all(base_); }
+
+  std::unique_ptr<ArticleStore> Open(const std::string& name, StoreOptions options = {}) {
+    options.memory_budget_bytes = 16 << 20;
+    auto store = ArticleStore::Open((base_ / name).string(), false, options);
+    EXPECT_TRUE(store.has_value()) << store.error().ToString();
+    return store ? std::move(*store) : nullptr;
+  }
+
+  // Applies records of partition "p0" in batches of `batch_size`; returns the outcomes.
+  std::vector<StageOutcome> Apply(ArticleStore& store, const std::vector<Spec>& specs,
+                                  size_t batch_size = 1000, const std::string& partition = "p0") {
+    std::vector<StageOutcome> outcomes;
+    ArticleStore::Batch batch;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      auto outcome = store.Stage(batch, Make(specs[i]), partition);
+      EXPECT_TRUE(outcome.has_value());
+      outcomes.push_back(*outcome);
+      if ((i + 1) % batch_size == 0 || i + 1 == specs.size()) {
+        EXPECT_TRUE(store.Commit(batch, {{{"in", 0}, offset_ += batch_size}}).ok());
+      }
+    }
+    return outcomes;
+  }
+
+  common::Json Query(const ArticleStore& store, std::map<std::string, std::string> params,
+                     const std::string& kind) {
+    auto request = ParseQueryRequest(kind, params);
+    EXPECT_TRUE(request.has_value()) << request.error().ToString();
+    auto response = RunQuery(store, *request);
+    EXPECT_TRUE(response.has_value()) << response.error().ToString();
+    return response ? *response : common::Json();
+  }
+
+  std::string Digest(const ArticleStore& store) {
+    auto digest = DigestState(store);
+    EXPECT_TRUE(digest.has_value());
+    return digest->digest;
+  }
+
+  std::filesystem::path base_;
+  int64_t offset_ = 0;
+};
+
+std::vector<Spec> SampleDay() {
+  return {
+      {.id = "a1", .t = kT0 + 10 * kMin, .topics = {"space"}, .source = "Orbit"},
+      {.id = "a2", .t = kT0 + 20 * kMin, .topics = {"space", "business"}, .source = "Ledger"},
+      {.id = "a3", .t = kT0 + 70 * kMin, .topics = {}, .source = "Orbit"},
+      {.id = "d1",
+       .t = kT0 + 75 * kMin,
+       .topics = {"space"},
+       .source = "Copycat",
+       .duplicate_of = "a1",
+       .raw_offset = 9},
+      {.id = "a4", .t = kT0 + kDay + 5 * kMin, .topics = {"ai"}, .source = "Ledger"},
+  };
+}
+
+TEST_F(SinkStateTest, TumblingWindowsCountArticlesAndDuplicatesPerTopic) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  const auto hours = Query(*store, {{"window", "hour"}, {"topic", "space"}}, "counts");
+  ASSERT_EQ(hours["items"].size(), 2u) << hours.dump();
+  EXPECT_EQ(hours["items"][0]["window_start"], "2026-03-02T00:00:00Z");
+  EXPECT_EQ(hours["items"][0]["articles"], 2);
+  EXPECT_EQ(hours["items"][1]["window_start"], "2026-03-02T01:00:00Z");
+  EXPECT_EQ(hours["items"][1]["articles"], 0);
+  EXPECT_EQ(hours["items"][1]["duplicates"], 1);
+  const auto days = Query(*store, {{"window", "day"}, {"topic", "all"}}, "counts");
+  ASSERT_EQ(days["items"].size(), 2u);
+  EXPECT_EQ(days["items"][0]["articles"], 3);  // a2 counted once although it has two topics
+  EXPECT_EQ(days["totals"]["articles"], 4);
+  EXPECT_EQ(days["totals"]["duplicates"], 1);
+  const auto other = Query(*store, {{"window", "day"}, {"topic", "other"}}, "counts");
+  ASSERT_EQ(other["items"].size(), 1u);
+  EXPECT_EQ(other["items"][0]["articles"], 1);
+  const auto minutes = Query(*store, {{"window", "minute"}, {"source", "Orbit"}}, "counts");
+  // a1 (space, all) and a3 (other, all): four rows in two minutes.
+  EXPECT_EQ(minutes["items"].size(), 4u);
+}
+
+TEST_F(SinkStateTest, HoppingCountsSumTheFinerWindows) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  // Hour-long windows hopping by a minute: the one starting 00:15 holds a2 (00:20) only,
+  // the one starting 00:10 holds a1 and a2.
+  const auto hop = Query(*store,
+                         {{"window", "hour"},
+                          {"hop", "minute"},
+                          {"topic", "space"},
+                          {"from", "2026-03-02T00:10:00Z"},
+                          {"to", "2026-03-02T00:16:00Z"},
+                          {"limit", "1000"}},
+                         "counts");
+  std::map<std::string, int> by_start;
+  for (const auto& item : hop["items"]) by_start[item["window_start"]] = item["articles"];
+  EXPECT_EQ(by_start["2026-03-02T00:10:00Z"], 2);
+  EXPECT_EQ(by_start["2026-03-02T00:15:00Z"], 1);
+  EXPECT_EQ(by_start.size(), 6u);  // starts 00:10 .. 00:15
+  EXPECT_EQ(hop["hop"], "minute");
+}
+
+TEST_F(SinkStateTest, LateRecordsAreCountedAndNotApplied) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 5 * kMin, .grace_ms = 10 * kMin}});
+  const auto outcomes = Apply(*store, {{.id = "new", .t = kT0 + kHour, .topics = {"ai"}},
+                                       {.id = "ok", .t = kT0 + 45 * kMin, .topics = {"ai"}},
+                                       {.id = "late", .t = kT0 + 44 * kMin, .topics = {"ai"}}});
+  EXPECT_EQ(outcomes, (std::vector<StageOutcome>{StageOutcome::kApplied, StageOutcome::kApplied,
+                                                 StageOutcome::kLate}));
+  const auto counts = Query(*store, {{"window", "day"}, {"topic", "ai"}}, "counts");
+  EXPECT_EQ(counts["totals"]["late"], 1);
+  EXPECT_EQ(counts["items"][0]["articles"], 2);
+  // Another partition far behind has its own watermark: not late.
+  ArticleStore::Batch batch;
+  EXPECT_EQ(*store->Stage(batch, Make({.id = "p1", .t = kT0, .topics = {"ai"}}), "p1"),
+            StageOutcome::kApplied);
+}
+
+TEST_F(SinkStateTest, LatenessSurvivesARestart) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kMin}};
+  {
+    auto store = Open("s", options);
+    Apply(*store, {{.id = "new", .t = kT0 + kHour}});
+  }
+  auto store = Open("s", options);
+  ArticleStore::Batch batch;
+  EXPECT_EQ(*store->Stage(batch, Make({.id = "old", .t = kT0}), "p0"), StageOutcome::kLate);
+}
+
+TEST_F(SinkStateTest, WindowsBecomeFinalWhenTheWatermarkPassesEndPlusGrace) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = 30 * kMin}});
+  Apply(*store, {{.id = "a", .t = kT0 + 5 * kMin}, {.id = "b", .t = kT0 + kHour + 29 * kMin}});
+  auto counts = Query(*store, {{"window", "hour"}, {"topic", "all"}}, "counts");
+  EXPECT_FALSE(counts["items"][0]["final"].get<bool>());  // watermark 01:29 < 01:00 + 30 min
+  Apply(*store, {{.id = "c", .t = kT0 + kHour + 30 * kMin}});
+  counts = Query(*store, {{"window", "hour"}, {"topic", "all"}}, "counts");
+  EXPECT_TRUE(counts["items"][0]["final"].get<bool>());
+  EXPECT_FALSE(counts["items"][1]["final"].get<bool>());
+}
+
+TEST_F(SinkStateTest, IdlePartitionsDoNotHoldTheWatermarkBack) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = 0}});
+  Apply(*store, {{.id = "slow", .t = kT0}}, 1000, "p1");
+  Apply(*store, {{.id = "fast", .t = kT0 + 3 * kHour}}, 1000, "p0");
+  auto counts = Query(*store, {{"window", "hour"}, {"topic", "all"}}, "counts");
+  EXPECT_EQ(counts["watermark"], "2026-03-02T00:00:00Z");  // p1 holds it back
+  ASSERT_TRUE(store->AdvanceWatermark({"p1"}).ok());
+  counts = Query(*store, {{"window", "hour"}, {"topic", "all"}}, "counts");
+  EXPECT_EQ(counts["watermark"], "2026-03-02T03:00:00Z");
+  EXPECT_TRUE(counts["items"][0]["final"].get<bool>());
+}
+
+TEST_F(SinkStateTest, StoriesKeepMembersSourcesAndTheEarliestHeadline) {
+  auto store = Open("s", {.stories = {.window_ms = kHour, .close_after_ms = 6 * kHour}});
+  Apply(*store, {{.id = "lonely", .t = kT0 - 8 * kHour, .title = "Old news"},
+                 {.id = "b",
+                  .t = kT0 + 30 * kMin,
+                  .topics = {"space"},
+                  .source = "Two",
+                  .title = "Second",
+                  .story = "launch"},
+                 {.id = "a",
+                  .t = kT0 + 10 * kMin,
+                  .topics = {"space"},
+                  .source = "One",
+                  .title = "First",
+                  .story = "launch"},
+                 {.id = "c",
+                  .t = kT0 + 50 * kMin,
+                  .topics = {"business"},
+                  .source = "Two",
+                  .title = "Third",
+                  .story = "launch"}});
+  const auto stories = Query(*store, {}, "stories");
+  ASSERT_EQ(stories["items"].size(), 2u) << stories.dump();
+  const auto& launch = stories["items"][0];
+  EXPECT_EQ(launch["story_id"], "launch");
+  EXPECT_EQ(launch["size"], 3);
+  EXPECT_EQ(launch["headline"], "First");
+  EXPECT_EQ(launch["members"], (common::Json{"a", "b", "c"}));
+  EXPECT_EQ(launch["sources"], (common::Json{"One", "Two"}));
+  EXPECT_EQ(launch["topics"], (common::Json{"business", "space"}));
+  EXPECT_EQ(launch["first_seen"], "2026-03-02T00:10:00Z");
+  EXPECT_EQ(launch["last_seen"], "2026-03-02T00:50:00Z");
+  EXPECT_EQ(stories["items"][1]["status"], "closed");
+  const auto business = Query(*store, {{"topic", "business"}}, "stories");
+  EXPECT_EQ(business["items"].size(), 1u);
+  const auto by_source = Query(*store, {{"source", "One"}}, "stories");
+  EXPECT_EQ(by_source["items"].size(), 1u);
+}
+
+TEST_F(SinkStateTest, AStoryGrowsWhenTheLastWindowAddedMoreThanTheOneBefore) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                          .stories = {.window_ms = kHour, .close_after_ms = 6 * kHour}});
+  Apply(*store, {{.id = "y1", .t = kT0 + 30 * kMin, .story = "y"},
+                 {.id = "x1", .t = kT0 + 60 * kMin, .story = "x"},
+                 {.id = "x2", .t = kT0 + 90 * kMin, .story = "x"},
+                 {.id = "x3", .t = kT0 + 100 * kMin, .story = "x"},
+                 {.id = "z1", .t = kT0 + 2 * kHour, .story = "z"}});
+  const auto stories = Query(*store, {{"limit", "10"}}, "stories");
+  EXPECT_EQ(stories["as_of"], "2026-03-02T02:00:00Z");
+  std::map<std::string, std::string> status;
+  for (const auto& s : stories["items"]) status[s["story_id"]] = s["status"];
+  EXPECT_EQ(status["x"], "growing");  // 2 in (01:00, 02:00] against 1 in (00:00, 01:00]
+  EXPECT_EQ(status["y"], "steady");   // 0 against 1
+  EXPECT_EQ(status["z"], "growing");  // a new story: 1 against 0
+}
+
+TEST_F(SinkStateTest, TrendingFindsATermHighAgainstItsBaseline) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kDay}});
+  std::vector<Spec> specs;
+  int n = 0;
+  // "tariff" once an hour for six hours, then "Artemis Moon" names burst in the seventh.
+  for (int h = 0; h < 6; ++h) {
+    specs.push_back({.id = "t" + std::to_string(n++),
+                     .t = kT0 + h * kHour,
+                     .topics = {"business"},
+                     .title = "tariffs weigh on exporters"});
+  }
+  for (int i = 0; i < 4; ++i) {
+    specs.push_back({.id = "t" + std::to_string(n++),
+                     .t = kT0 + 6 * kHour + i * kMin,
+                     .topics = {"space"},
+                     .title = "NASA Artemis Moon rocket rolls out"});
+  }
+  specs.push_back({.id = "t" + std::to_string(n++),
+                   .t = kT0 + 6 * kHour + 9 * kMin,
+                   .topics = {"business"},
+                   .title = "tariffs again"});
+  Apply(*store, specs);
+  const auto trending = Query(*store, {{"window", "hour"}}, "trending");
+  EXPECT_EQ(trending["window_start"], "2026-03-02T06:00:00Z");
+  ASSERT_FALSE(trending["items"].empty()) << trending.dump();
+  std::set<std::string> terms;
+  for (const auto& t : trending["items"]) terms.insert(t["term"]);
+  EXPECT_TRUE(terms.contains("nasa artemis moon"));
+  EXPECT_TRUE(terms.contains("rocket"));
+  EXPECT_FALSE(terms.contains("tariff"));  // 1 now against a baseline of 1 per hour
+  EXPECT_DOUBLE_EQ(trending["items"][0]["score"].get<double>(), 5.0);  // (4 + 1) / (0 + 1)
+  const auto business = Query(*store, {{"window", "hour"}, {"topic", "business"}}, "trending");
+  EXPECT_TRUE(business["items"].empty());
+  auto bad = ParseQueryRequest("trending", {{"window", "minute"}});
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_FALSE(RunQuery(*store, *bad).has_value());
+}
+
+TEST_F(SinkStateTest, SourcesAggregateArticlesDuplicatesAndTopics) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  const auto sources = Query(*store, {{"window", "day"}}, "sources");
+  ASSERT_EQ(sources["items"].size(), 3u) << sources.dump();
+  EXPECT_EQ(sources["items"][0]["source"], "Ledger");  // 2 articles; Orbit has 2 too: by name
+  EXPECT_EQ(sources["items"][0]["articles"], 2);
+  EXPECT_EQ(sources["items"][0]["topics"],
+            (common::Json{{"ai", 1}, {"business", 1}, {"space", 1}}));
+  EXPECT_EQ(sources["items"][2]["source"], "Copycat");
+  EXPECT_EQ(sources["items"][2]["duplicates"], 1);
+  const auto ai = Query(*store, {{"window", "day"}, {"topic", "ai"}}, "sources");
+  ASSERT_EQ(ai["items"].size(), 1u);
+  EXPECT_EQ(ai["items"][0]["source"], "Ledger");
+}
+
+TEST_F(SinkStateTest, LatestPagesThroughEveryArticleOnceNewestFirst) {
+  auto store = Open("s");
+  std::vector<Spec> specs;
+  for (int i = 0; i < 7; ++i) specs.push_back({.id = "n" + std::to_string(i), .t = kT0 + i * kMin});
+  Apply(*store, specs);
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    std::map<std::string, std::string> params{{"limit", "3"}};
+    if (!cursor.empty()) params["cursor"] = cursor;
+    const auto response = Query(*store, params, "latest");
+    for (const auto& item : response["items"]) seen.push_back(item["id"]);
+    if (response["next_cursor"].is_null()) break;
+    cursor = response["next_cursor"];
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"n6", "n5", "n4", "n3", "n2", "n1", "n0"}));
+  const auto ranged = Query(
+      *store, {{"from", std::to_string(kT0 + 2 * kMin)}, {"to", std::to_string(kT0 + 4 * kMin)}},
+      "latest");
+  ASSERT_EQ(ranged["items"].size(), 2u);
+  EXPECT_EQ(ranged["items"][0]["id"], "n3");
+}
+
+TEST_F(SinkStateTest, BadParametersAreNamed) {
+  auto store = Open("s");
+  for (const auto& [params, name] :
+       std::vector<std::pair<std::map<std::string, std::string>, std::string>>{
+           {{{"limit", "0"}}, "limit"},
+           {{{"limit", "1001"}}, "limit"},
+           {{{"limit", "x"}}, "limit"},
+           {{{"window", "week"}}, "window"},
+           {{{"from", "yesterday"}}, "from"},
+           {{{"colour", "red"}}, "colour"}}) {
+    auto request = ParseQueryRequest("counts", params);
+    ASSERT_FALSE(request.has_value()) << name;
+    EXPECT_TRUE(request.error().IsInvalidArgument());
+    EXPECT_TRUE(request.error().message().starts_with(name)) << request.error().message();
+  }
+  EXPECT_FALSE(RunQuery(*store, {.kind = "nope"}).has_value());
+  EXPECT_FALSE(RunQuery(*store, {.kind = "stories", .cursor = "zz"}).has_value());
+  EXPECT_FALSE(RunQuery(*store, {.kind = "latest", .cursor = "k00"}).has_value());
+  EXPECT_FALSE(RunQuery(*store, {.kind = "counts", .from_ms = 5, .to_ms = 5}).has_value());
+}
+
+TEST_F(SinkStateTest, DigestIsTheSameForTheSameInputWhateverTheBatchingOrRedelivery) {
+  std::vector<Spec> specs = SampleDay();
+  auto one = Open("one");
+  Apply(*one, specs, 1000);
+  auto two = Open("two");
+  Apply(*two, specs, 2);
+  Apply(*two, specs, 3);  // a redelivery of everything
+  EXPECT_EQ(Digest(*one), Digest(*two));
+  for (size_t i = 0; i < std::size(kLogicalFamilies); ++i) {
+    EXPECT_EQ(DigestState(*one)->families[i].digest, DigestState(*two)->families[i].digest)
+        << kLogicalFamilies[i];
+  }
+  auto three = Open("three");
+  specs[1].title = "A different headline";
+  Apply(*three, specs);
+  EXPECT_NE(Digest(*one), Digest(*three));
+  auto digest = DigestState(*one);
+  ASSERT_TRUE(digest.has_value());
+  EXPECT_EQ(digest->families.size(), std::size(kLogicalFamilies));
+  EXPECT_EQ(digest->families[0].family, "articles");
+  EXPECT_EQ(digest->families[0].entries, 4u);
+}
+
+TEST_F(SinkStateTest, DigestIgnoresTheProducersWallClockButNotTheEventTime) {
+  auto digest_of = [&](const std::string& name, int64_t ingested, int64_t published) {
+    auto store = Open(name);
+    auto article = Make({.id = "a", .t = published});
+    article.mutable_article()->set_ingested_at_ms(ingested);
+    article.mutable_article()->mutable_producer()->set_host(name);
+    ArticleStore::Batch batch;
+    EXPECT_TRUE(store->Stage(batch, article, "p0").has_value());
+    EXPECT_TRUE(store->Commit(batch, {{{"in", 0}, 1}}).ok());
+    return Digest(*store);
+  };
+  const std::string first = digest_of("first", 111, kT0);
+  EXPECT_EQ(first, digest_of("second", 222, kT0));
+  EXPECT_NE(first, digest_of("third", 111, kT0 + 1));
+}
+
+TEST_F(SinkStateTest, ExpiredStateDisappearsAfterCompactionAndSizeStaysBounded) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  auto store = Open("s", options);
+  auto count_entries = [&]() {
+    uint64_t total = 0;
+    for (const char* family : kLogicalFamilies) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          store->state().db()->NewIterator({}, store->state().family(family)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) ++total;
+    }
+    return total;
+  };
+  std::vector<uint64_t> entries_after_day;
+  int n = 0;
+  for (int day = 0; day < 12; ++day) {
+    std::vector<Spec> specs;
+    for (int i = 0; i < 48; ++i) {
+      const std::string id = "x" + std::to_string(n++);
+      specs.push_back({.id = id,
+                       .t = kT0 + day * kDay + i * 30 * kMin,
+                       .topics = {i % 2 == 0 ? "ai" : "space"},
+                       .source = "S" + std::to_string(i % 3),
+                       .title = "Headline number " + std::to_string(i) + " about chips"});
+    }
+    Apply(*store, specs);
+    ASSERT_TRUE(store->state().CompactAll().ok());
+    entries_after_day.push_back(count_entries());
+  }
+  std::string value;
+  EXPECT_TRUE(store->state()
+                  .db()
+                  ->Get({}, store->state().family(kArticlesFamily), "x0", &value)
+                  .IsNotFound());
+  EXPECT_TRUE(
+      store->state()
+          .db()
+          ->Get({}, store->state().family(kArticlesFamily), "x" + std::to_string(n - 1), &value)
+          .ok());
+  // Growing for the first days, then flat: the retention bounds it, not the stream length.
+  EXPECT_GT(entries_after_day[2], entries_after_day[0]);
+  EXPECT_EQ(entries_after_day[11], entries_after_day[6]);
+  const auto latest = Query(*store, {{"limit", "1000"}}, "latest");
+  for (const auto& item : latest["items"]) {
+    EXPECT_GE(item["published_at"].get<std::string>(), "2026-03-11") << item.dump();
+  }
+}
+
+TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  const auto checkpoint = (base_ / "checkpoint").string();
+  ASSERT_TRUE(store->state().Checkpoint(checkpoint).ok());
+  Apply(*store, {{.id = "after", .t = kT0 + 2 * kDay}});
+  auto restored = ArticleStore::Open(checkpoint, false, {.memory_budget_bytes = 16 << 20});
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ((*restored)->StoredOffset({"in", 0}), 1000);
+  EXPECT_EQ(Query(**restored, {{"window", "day"}}, "counts")["totals"]["articles"], 4);
+  // Fed the rest, the restored state equals the one that never stopped.
+  offset_ = 1000;
+  Apply(**restored, {{.id = "after", .t = kT0 + 2 * kDay}});
+  EXPECT_EQ(Digest(**restored), Digest(*store));
+}
+
+TEST_F(SinkStateTest, QueriesRunBesideTheWriter) {
+  auto store = Open("s");
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::thread reader([&] {
+    while (!done) {
+      for (const char* kind : {"latest", "counts", "stories", "trending", "sources"}) {
+        if (!RunQuery(*store, {.kind = kind}).has_value()) ++failures;
+      }
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    Apply(*store, {{.id = "c" + std::to_string(i),
+                    .t = kT0 + i * kMin,
+                    .topics = {"ai"},
+                    .title = "Chips chips chips"}});
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["articles"], 200);
+}
+
+}  // namespace
+}  // namespace headwire::sinks
