@@ -291,15 +291,21 @@ std::string Stem(std::string_view word) {
       w.back() != 'l' && w.back() != 's' && w.back() != 'z') {
     w.pop_back();
   }
-  if (w.size() > 3 && w.back() == 'e') w.pop_back();
   return w;
 }
 
 std::string StoryConcept(std::string_view token) {
-  if (auto country = CountryOf(token)) return Stem(*country);
-  const auto& concepts = Concepts();
-  if (auto it = concepts.find(token); it != concepts.end()) return Stem(it->second);
-  return Stem(token);
+  std::string concept_;
+  if (auto country = CountryOf(token)) {
+    concept_ = Stem(*country);
+  } else if (auto it = Concepts().find(token); it != Concepts().end()) {
+    concept_ = Stem(it->second);
+  } else {
+    concept_ = Stem(token);
+  }
+  // "share", "shared" and "sharing" meet at "shar".
+  if (concept_.size() > 3 && concept_.back() == 'e') concept_.pop_back();
+  return concept_;
 }
 
 std::optional<std::string_view> CountryOf(std::string_view token) {

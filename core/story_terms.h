@@ -17,11 +17,11 @@
 namespace headwire::core {
 
 // Strips inflection: -s, -es (after s, x, z, ch, sh), -ies/-ied -> -y, -ed, -ing, a doubled
-// final consonant left by those (not l, s or z), and a final -e. Words of 3 letters or fewer and
-// numbers are kept as they are.
+// final consonant left by those (not l, s or z). Words of 3 letters or fewer and numbers are kept
+// as they are. Shared with trending terms (core/terms.h).
 std::string Stem(std::string_view word);
 
-// The concept of a canonical token (CanonicalWordForm output), stemmed.
+// The concept of a canonical token (CanonicalWordForm output), stemmed, without a final -e.
 std::string StoryConcept(std::string_view token);
 
 // The country (or bloc) a canonical token names, by name, demonym or capital; nullopt for any

@@ -1,7 +1,8 @@
 #pragma once
 // Terms of a headline for trending: multi-word capitalised names kept as one term, other words
 // normalised (core/text.h), stop words and numbers removed, and reduced by a light English
-// stemmer. Pure and deterministic.
+// stemmer (IsStopWord of core/word_forms.h, Stem of core/story_terms.h, shared with story
+// clustering). Pure and deterministic.
 //
 // Name rule: a run of 2 to 4 consecutive words that start with an ASCII capital letter and are
 // not stop words is one name ("Elon Musk", "European Central Bank"); its term is the normalised
@@ -14,14 +15,6 @@
 #include <vector>
 
 namespace headwire::core {
-
-// True for a normalised English function word ("the", "of", "says", ...).
-bool IsStopWord(std::string_view normalized_word);
-
-// Light suffix stripping for English: "launches" -> "launch", "rates" -> "rate",
-// "companies" -> "company", "talks" -> "talk", "raising" -> "rais", "planned" -> "plan".
-// Words of 4 bytes or fewer are kept as they are.
-std::string Stem(std::string_view normalized_word);
 
 // The distinct terms of `title`, sorted.
 std::vector<std::string> ExtractTerms(std::string_view title);

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "core/story_status.h"
+#include "core/story_terms.h"
 #include "core/trending.h"
+#include "core/word_forms.h"
 
 namespace headwire::core {
 namespace {
