@@ -13,5 +13,10 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code);
 void RegisterQueryCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
+void RegisterTrainCommand(CLI::App& app, int& exit_code);
+
+// The "eval" parent subcommand, created on first use; evaluations register under it.
+CLI::App* AddEvalCommand(CLI::App& app);
+void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code);
 
 }  // namespace headwire::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   RegisterQueryCommand(app, exit_code);
   RegisterFilterCommands(app, exit_code);
   RegisterDemoCommand(app, exit_code);
+  RegisterTrainCommand(app, exit_code);
+  RegisterEvalClassifyCommand(*AddEvalCommand(app), exit_code);
 
   headwire::common::InstallShutdownHandlers();
   CLI11_PARSE(app, argc, argv);

@@ -10,7 +10,7 @@
 #include "core/article.h"
 #include "core/exact_dedup.h"
 #include "core/fingerprint.h"
-#include "core/rules_classifier.h"
+#include "core/topic_classifier.h"
 #include "core/validation.h"
 
 namespace headwire::core {
@@ -31,7 +31,7 @@ class ArticlePipeline {
  public:
   // `index` and `classifier` must outlive the pipeline. Without a classifier (nullptr) the
   // verdicts carry no classification.
-  ArticlePipeline(const PipelineOptions& options, const RulesClassifier* classifier,
+  ArticlePipeline(const PipelineOptions& options, const TopicClassifier* classifier,
                   DedupIndex& index)
       : options_(options), classifier_(classifier), deduplicator_(options.dedup, index) {}
 
@@ -43,7 +43,7 @@ class ArticlePipeline {
 
  private:
   PipelineOptions options_;
-  const RulesClassifier* classifier_;
+  const TopicClassifier* classifier_;
   ExactDeduplicator deduplicator_;
 };
 

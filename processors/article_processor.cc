@@ -27,7 +27,7 @@ std::string JoinTopics(const std::vector<std::string>& topics) {
 // One processor run: the clients, the state and the counters it shares between records.
 class Processor {
  public:
-  Processor(const ProcessorOptions& options, const core::RulesClassifier& classifier,
+  Processor(const ProcessorOptions& options, const core::TopicClassifier& classifier,
             common::StateStore& store, common::KafkaProducer& producer)
       : options_(options),
         classifier_(classifier),
@@ -35,8 +35,7 @@ class Processor {
         producer_(producer),
         index_(store),
         pipeline_(options.pipeline, &classifier, index_),
-        taxonomy_(classifier.taxonomy().name() + "/" +
-                  std::to_string(classifier.taxonomy().version())) {}
+        taxonomy_(classifier.Describe()) {}
 
   Status Handle(const common::Message& message) {
     ++stats_.consumed;
@@ -140,7 +139,7 @@ class Processor {
   }
 
   const ProcessorOptions& options_;
-  const core::RulesClassifier& classifier_;
+  const core::TopicClassifier& classifier_;
   common::StateStore& store_;
   common::KafkaProducer& producer_;
   RocksDedupIndex index_;
@@ -153,7 +152,7 @@ class Processor {
 }  // namespace
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
-                                    const core::RulesClassifier& classifier) {
+                                    const core::TopicClassifier& classifier) {
   auto store =
       common::StateStore::Open({.path = options.state_dir, .column_families = {kDedupFamily}});
   if (!store) return Err(store.error());
