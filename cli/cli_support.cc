@@ -6,6 +6,11 @@
 #include "common/logging.h"
 
 namespace headwire::cli {
+namespace {
+
+constexpr std::string_view kNone = "none";
+
+}  // namespace
 
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
   command.add_option("-b,--bootstrap", kafka.bootstrap, "Kafka bootstrap servers, host:port[,...]")
@@ -32,7 +37,9 @@ void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop) {
 
 void AddTaxonomyOption(CLI::App& command, std::string& path) {
   command
-      .add_option("--taxonomy", path, "Taxonomy file (default: the built-in data/taxonomy.toml)")
+      .add_option("--taxonomy", path,
+                  "Taxonomy file of the rules layer (default: the built-in data/taxonomy.toml; "
+                  "none: no rules)")
       ->envname("HEADWIRE_TAXONOMY");
 }
 
@@ -65,11 +72,45 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
       ->check(CLI::PositiveNumber);
 }
 
-Result<core::RulesClassifier> LoadClassifier(const std::string& path) {
-  auto taxonomy = path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
-                               : core::Taxonomy::FromFile(path);
-  if (!taxonomy) return Err(taxonomy.error());
-  return core::RulesClassifier(std::move(*taxonomy));
+void AddModelOption(CLI::App& command, std::string& path) {
+  command
+      .add_option("--model", path,
+                  "Topic model file (default: the built-in models/topics-v1.hwm; none: rules "
+                  "only)")
+      ->envname("HEADWIRE_MODEL");
+}
+
+void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options) {
+  command
+      .add_option("--force-factor", options.force_factor,
+                  "The rules force a topic at this many times its threshold (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+}
+
+Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
+                                             const std::string& model_path,
+                                             const core::TopicClassifierOptions& options) {
+  if (taxonomy_path == kNone && model_path == kNone) {
+    return Err(Status::InvalidArgument("--taxonomy none and --model none leave no classifier"));
+  }
+  std::optional<core::RulesClassifier> rules;
+  if (taxonomy_path != kNone) {
+    auto taxonomy = taxonomy_path.empty()
+                        ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
+                        : core::Taxonomy::FromFile(taxonomy_path);
+    if (!taxonomy) return Err(taxonomy.error());
+    rules.emplace(std::move(*taxonomy));
+  }
+  std::optional<core::LinearModel> model;
+  if (model_path != kNone) {
+    auto loaded = model_path.empty()
+                      ? core::LinearModel::Deserialize(DefaultModelBytes(), "built-in model")
+                      : core::LinearModel::FromFile(model_path);
+    if (!loaded) return Err(loaded.error());
+    model.emplace(std::move(*loaded));
+  }
+  return core::TopicClassifier(std::move(model), std::move(rules), options);
 }
 
 int ReportError(std::string_view command, const Status& status) {

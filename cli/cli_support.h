@@ -9,7 +9,7 @@
 #include "common/kafka_config.h"
 #include "common/status.h"
 #include "core/recent_articles.h"
-#include "core/rules_classifier.h"
+#include "core/topic_classifier.h"
 
 namespace headwire::cli {
 
@@ -24,14 +24,25 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka);
 // Adds --exit-at-end, --max-batch and --linger-ms.
 void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop);
 
-// Adds --taxonomy FILE (env HEADWIRE_TAXONOMY); empty means the compiled-in default.
+// Adds --taxonomy FILE (env HEADWIRE_TAXONOMY); empty means the compiled-in default, "none" no
+// rules layer.
 void AddTaxonomyOption(CLI::App& command, std::string& path);
 
 // Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...).
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options);
 
-// Loads the taxonomy at `path`, or the compiled-in default when `path` is empty.
-Result<core::RulesClassifier> LoadClassifier(const std::string& path);
+// Adds --model FILE (env HEADWIRE_MODEL); empty means the compiled-in default model, "none" the
+// rules alone.
+void AddModelOption(CLI::App& command, std::string& path);
+
+// The topic classifier: the model at `model_path` combined with the taxonomy at
+// `taxonomy_path` (each: empty = compiled-in default, "none" = without it; not both "none").
+Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
+                                             const std::string& model_path = "",
+                                             const core::TopicClassifierOptions& options = {});
+
+// Adds --force-factor X: the rules force a topic at X times its threshold (0: never).
+void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options);
 
 // Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

@@ -14,6 +14,11 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code);
 void RegisterDigestCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
+void RegisterTrainCommand(CLI::App& app, int& exit_code);
+
+// The "eval" parent subcommand, created on first use; evaluations register under it.
+CLI::App* AddEvalCommand(CLI::App& app);
+void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code);
 
 // Adds the `eval` parent subcommand and returns it; its children register under it.
 CLI::App* AddEvalCommand(CLI::App& app);

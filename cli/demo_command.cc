@@ -24,12 +24,13 @@ struct DemoArgs {
   std::string state = "headwire-demo";
   std::string input;  // empty: the built-in sample stream
   std::string taxonomy;
+  std::string model;
   size_t latest = 3;
 };
 
 Status RunDemo(const DemoArgs& args) {
   namespace fs = std::filesystem;
-  auto classifier = LoadClassifier(args.taxonomy);
+  auto classifier = LoadClassifier(args.taxonomy, args.model);
   if (!classifier) return classifier.error();
 
   std::cout << "headwire demo: starting an in-process Kafka mock cluster...\n";
@@ -87,7 +88,7 @@ Status RunDemo(const DemoArgs& args) {
 
   auto store = sinks::ArticleStore::Open(sink_state.string(), /*for_queries=*/false);
   if (!store) return store.error();
-  std::vector<std::string> topics = classifier->taxonomy().topic_names();
+  std::vector<std::string> topics = classifier->topics();
   topics.push_back(sinks::kOtherTopic);
   auto per_topic = (*store)->TopicCounts();
   if (!per_topic) return per_topic.error();
@@ -134,6 +135,7 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-n,--latest", args->latest, "Headlines to show per topic")
       ->capture_default_str();
   AddTaxonomyOption(*cmd, args->taxonomy);
+  AddModelOption(*cmd, args->model);
   cmd->callback([args, &exit_code] {
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
     const Status status = RunDemo(*args);

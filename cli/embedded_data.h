@@ -10,4 +10,7 @@ extern const std::string_view kDefaultTaxonomy;
 // data/sample/headlines.jsonl: the demo's sample stream.
 extern const std::string_view kSampleHeadlines;
 
+// models/topics-v1.hwm: the default topic model (binary; see cli/embedded_model.cc).
+std::string_view DefaultModelBytes();
+
 }  // namespace headwire::cli

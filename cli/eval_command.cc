@@ -1,13 +1,16 @@
-// `headwire eval`: the parent of the evaluation subcommands, which score the pipeline's
-// decisions against labelled JSON Lines.
+// `headwire eval`: the parent of the evaluation subcommands (`eval classify`, ...). Each
+// evaluation registers itself under the parent that AddEvalCommand returns.
 
 #include "cli/commands.h"
 
 namespace headwire::cli {
 
 CLI::App* AddEvalCommand(CLI::App& app) {
+  const auto existing =
+      app.get_subcommands([](CLI::App* sub) { return sub->get_name() == "eval"; });
+  if (!existing.empty()) return existing.front();
   CLI::App* eval =
-      app.add_subcommand("eval", "Score the pipeline's decisions against labelled JSON Lines");
+      app.add_subcommand("eval", "Score a stage against labelled JSON Lines (gold data).");
   eval->require_subcommand(1);
   return eval;
 }

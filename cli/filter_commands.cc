@@ -17,6 +17,8 @@ namespace {
 struct FilterArgs {
   std::string input = "-";
   std::string taxonomy;
+  std::string model;
+  bool explain = false;
   core::PipelineOptions pipeline;
 };
 
@@ -76,8 +78,12 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       "\"scores\" added.",
       *classify_args);
   AddTaxonomyOption(*classify, classify_args->taxonomy);
+  AddModelOption(*classify, classify_args->model);
+  classify->add_flag("--explain", classify_args->explain,
+                     "Add \"explain\": per topic, how it was decided, the model features that "
+                     "drove it and the rules' matches");
   classify->callback([classify_args, &exit_code] {
-    auto classifier = LoadClassifier(classify_args->taxonomy);
+    auto classifier = LoadClassifier(classify_args->taxonomy, classify_args->model);
     if (!classifier) {
       exit_code = ReportError("classify", classifier.error());
       return;
@@ -91,6 +97,10 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
           const auto c = classifier->Classify(record.article.title, record.article.body);
           record.object["topics"] = c.topics;
           record.object["scores"] = ScoresToJson(c.scores);
+          if (classify_args->explain) {
+            record.object["explain"] =
+                ExplanationsToJson(classifier->Explain(record.article.title, record.article.body));
+          }
           return std::move(record.object);
         });
   });

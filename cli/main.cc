@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
   RegisterDigestCommand(app, exit_code);
   RegisterFilterCommands(app, exit_code);
   RegisterDemoCommand(app, exit_code);
+  RegisterTrainCommand(app, exit_code);
   CLI::App* eval = AddEvalCommand(app);
+  RegisterEvalClassifyCommand(*eval, exit_code);
   RegisterEvalDedupCommand(*eval, exit_code);
 
   headwire::common::InstallShutdownHandlers();

@@ -12,6 +12,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   struct Args {
     processors::ProcessorOptions options;
     std::string taxonomy;
+    std::string model;
   };
   auto args = std::make_shared<Args>();
   auto& o = args->options;
@@ -22,6 +23,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   AddKafkaOptions(*cmd, o.kafka);
   AddLoopOptions(*cmd, o.loop);
   AddTaxonomyOption(*cmd, args->taxonomy);
+  AddModelOption(*cmd, args->model);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
       ->envname("HEADWIRE_PROCESS_STATE")
       ->required();
@@ -41,7 +43,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   AddStoryOptions(*cmd, o.pipeline.recent);
   cmd->callback([args, &exit_code] {
     StartLogging("process");
-    auto classifier = LoadClassifier(args->taxonomy);
+    auto classifier = LoadClassifier(args->taxonomy, args->model);
     if (!classifier) {
       exit_code = ReportError("process", classifier.error());
       return;

@@ -1,6 +1,7 @@
 #include "cli/render.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/time_format.h"
 
@@ -37,6 +38,44 @@ common::Json ProcessedToJson(const v1::ProcessedArticle& article) {
 common::Json ScoresToJson(const std::vector<core::TopicScore>& scores) {
   common::Json out = common::Json::object();
   for (const auto& s : scores) out[s.topic] = s.score;
+  return out;
+}
+
+common::Json ExplanationsToJson(const std::vector<core::TopicExplanation>& explanations) {
+  const auto round = [](double v) { return static_cast<double>(std::lround(v * 1000.0)) / 1000.0; };
+  common::Json out = common::Json::object();
+  for (const core::TopicExplanation& e : explanations) {
+    const core::TopicDecision& d = e.decision;
+    common::Json topic = common::Json::object();
+    topic["assigned"] = d.assigned;
+    topic["decided_by"] = d.override > 0   ? "rules: forced"
+                          : d.override < 0 ? "rules: veto"
+                          : d.has_model    ? "model"
+                                           : "rules";
+    if (d.has_model) {
+      topic["probability"] = round(d.probability);
+      topic["threshold"] = round(d.threshold);
+      common::Json features = common::Json::array();
+      for (const core::FeatureEvidence& f : e.features) {
+        features.push_back(common::Json::array({f.feature, round(f.contribution)}));
+      }
+      topic["features"] = std::move(features);
+    }
+    if (d.has_rules) {
+      topic["rules_score"] = d.rules_score;
+      common::Json rules = common::Json::array();
+      for (const core::Match& m : e.rule_matches) {
+        if (m.veto) {
+          rules.push_back({{"veto", m.term}, {"matched", m.matched}});
+        } else {
+          rules.push_back(
+              {{"term", m.term}, {"matched", m.matched}, {"contribution", round(m.contribution)}});
+        }
+      }
+      topic["rules"] = std::move(rules);
+    }
+    out[d.topic] = std::move(topic);
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/article_json.h"
-#include "core/rules_classifier.h"
+#include "core/topic_classifier.h"
 #include "headwire/v1/article.pb.h"
 
 namespace headwire::cli {
@@ -16,6 +16,12 @@ common::Json ProcessedToJson(const v1::ProcessedArticle& article);
 
 // {"space": 1.5, "ai": 0, ...} in taxonomy order.
 common::Json ScoresToJson(const std::vector<core::TopicScore>& scores);
+
+// {"space": {"assigned", "decided_by", "probability", "threshold", "rules_score",
+//  "features": [["launches", 0.42], ...], "rules": [{"term", "matched", "contribution"} or
+//  {"veto", "matched"}, ...]}, ...}; "decided_by" is "model", "rules" (a topic the model lacks),
+// "rules: forced" or "rules: veto".
+common::Json ExplanationsToJson(const std::vector<core::TopicExplanation>& explanations);
 
 // Prints rows under a header with columns padded to their widest cell (by UTF-8 code points);
 // the last column is not padded.

@@ -212,7 +212,7 @@ std::string_view StripBodyDecorations(std::string_view body) {
 }
 
 HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_view body,
-                                         const FeatureOptions& options) {
+                                         const HeadlineFeatureOptions& options) {
   HeadlineFeatures features;
   const std::string cleaned = StripTitleDecorations(title, features.truncated);
   const NameEvidence names = CollectNames(cleaned);

@@ -11,7 +11,7 @@
 
 namespace headwire::core {
 
-struct FeatureOptions {
+struct HeadlineFeatureOptions {
   // How many content tokens of the body count as the lede for story terms. Default: 40.
   size_t lede_tokens = 40;
   // Weight of a title term and of a lede-only term in story similarity. Defaults: 2 and 1.
@@ -54,6 +54,6 @@ std::string_view StripBodyDecorations(std::string_view body);
 uint64_t TokenHash(std::string_view token);
 
 HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_view body,
-                                         const FeatureOptions& options = {});
+                                         const HeadlineFeatureOptions& options = {});
 
 }  // namespace headwire::core

@@ -12,7 +12,7 @@
 #include "core/exact_dedup.h"
 #include "core/fingerprint.h"
 #include "core/recent_articles.h"
-#include "core/rules_classifier.h"
+#include "core/topic_classifier.h"
 #include "core/validation.h"
 
 namespace headwire::core {
@@ -38,7 +38,7 @@ class ArticlePipeline {
   // `index`, `recent` and `classifier` must outlive the pipeline. Without a classifier
   // (nullptr) the verdicts carry no classification; without `recent` (nullptr) only exact
   // duplicates are found and every unique article is a story of its own.
-  ArticlePipeline(const PipelineOptions& options, const RulesClassifier* classifier,
+  ArticlePipeline(const PipelineOptions& options, const TopicClassifier* classifier,
                   DedupIndex& index, RecentArticles* recent)
       : options_(options),
         classifier_(classifier),
@@ -53,7 +53,7 @@ class ArticlePipeline {
 
  private:
   PipelineOptions options_;
-  const RulesClassifier* classifier_;
+  const TopicClassifier* classifier_;
   ExactDeduplicator deduplicator_;
   RecentArticles* recent_;
 };

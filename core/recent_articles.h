@@ -64,7 +64,7 @@ struct RecentArticlesOptions {
   // Terms in more than this fraction of the window's articles find no candidates (they still
   // count in the cosine). Default: 0.25.
   double max_candidate_df = 0.25;
-  FeatureOptions features;
+  HeadlineFeatureOptions features;
   NearDuplicateOptions near_duplicate;
 };
 

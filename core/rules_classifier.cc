@@ -109,7 +109,7 @@ struct FieldText {
 };
 
 // An article's title and body in matching form. Not copyable: the tokens point into the
-// strings it owns.
+// strings it owns (or, for text given already normalised, into the caller's strings).
 class PreparedText {
  public:
   PreparedText(std::string_view title, std::string_view body, const Taxonomy& taxonomy)
@@ -117,6 +117,12 @@ class PreparedText {
         body_(NormalizeForMatching(body)),
         title_tokens_(Tokenize(title_)),
         body_tokens_(Tokenize(body_)),
+        title_weight_(taxonomy.title_weight()),
+        body_weight_(taxonomy.body_weight()) {}
+  struct Normalized {};
+  PreparedText(Normalized, std::string_view title, std::string_view body, const Taxonomy& taxonomy)
+      : title_tokens_(Tokenize(title)),
+        body_tokens_(Tokenize(body)),
         title_weight_(taxonomy.title_weight()),
         body_weight_(taxonomy.body_weight()) {}
   PreparedText(const PreparedText&) = delete;
@@ -167,9 +173,11 @@ struct RulesClassifier::TopicIndex {
 
   // The one scoring routine behind Classify and Explain, so that the two never disagree.
   // `counted` is scratch space reused across calls; `explain`, when given, receives every match.
-  // Vetoes are only looked for when they could change the verdict, unless explaining.
+  // Vetoes are only looked for when they could change the verdict, unless explaining or
+  // `all_vetoes` asks for them.
   Outcome Score(const TopicDefinition& topic, std::span<const FieldText> fields,
-                std::vector<uint32_t>& counted, std::vector<Match>* explain) const {
+                std::vector<uint32_t>& counted, std::vector<Match>* explain,
+                bool all_vetoes = false) const {
     Outcome outcome;
     double sum = 0;
     for (const FieldText& f : fields) {
@@ -196,7 +204,7 @@ struct RulesClassifier::TopicIndex {
       }
     }
     outcome.score = RoundScore(sum);
-    if (outcome.score < topic.threshold && explain == nullptr) return outcome;
+    if (outcome.score < topic.threshold && explain == nullptr && !all_vetoes) return outcome;
 
     for (const FieldText& f : fields) {
       for (size_t pos = 0; pos < f.tokens.size(); ++pos) {
@@ -246,6 +254,28 @@ Classification RulesClassifier::Classify(std::string_view title, std::string_vie
     if (outcome.score >= topics[i].threshold && !outcome.vetoed) {
       out.topics.push_back(topics[i].name);
     }
+  }
+  return out;
+}
+
+std::vector<RuleOutcome> RulesClassifier::Evaluate(std::string_view title,
+                                                   std::string_view body) const {
+  return EvaluateNormalized(NormalizeForMatching(title), NormalizeForMatching(body), ~uint64_t{0});
+}
+
+std::vector<RuleOutcome> RulesClassifier::EvaluateNormalized(std::string_view title,
+                                                             std::string_view body,
+                                                             uint64_t veto_topics) const {
+  const PreparedText text(PreparedText::Normalized{}, title, body, taxonomy_);
+  const auto fields = text.fields();
+  std::vector<RuleOutcome> out;
+  const auto& topics = taxonomy_.topics();
+  out.reserve(topics.size());
+  std::vector<uint32_t> counted;
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const bool all_vetoes = i >= 64 || (veto_topics >> i & 1) != 0;
+    const auto outcome = indexes_[i].Score(topics[i], fields, counted, nullptr, all_vetoes);
+    out.push_back(RuleOutcome{outcome.score, outcome.vetoed});
   }
   return out;
 }

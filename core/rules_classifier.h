@@ -11,6 +11,7 @@
 //   // c.topics == {"space", "business"}
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,12 @@ struct Match {
   bool veto = false;  // a veto phrase: the topic is not assigned whatever its score
 };
 
+// A topic's rules verdict before thresholds: its score and whether a veto phrase is present.
+struct RuleOutcome {
+  double score = 0;  // rounded like TopicScore::score
+  bool vetoed = false;
+};
+
 class RulesClassifier {
  public:
   explicit RulesClassifier(Taxonomy taxonomy);
@@ -61,6 +68,18 @@ class RulesClassifier {
   // Scores every topic on the title and body (either may be empty) and assigns those whose
   // score reaches their threshold and that no veto phrase blocks.
   Classification Classify(std::string_view title, std::string_view body) const;
+
+  // One outcome per taxonomy topic, in taxonomy order. Unlike Classify, which stops looking for
+  // vetoes once a topic's score is below its threshold, this always reports them: a combined
+  // classifier needs the veto whatever the rules' own score.
+  std::vector<RuleOutcome> Evaluate(std::string_view title, std::string_view body) const;
+
+  // Evaluate for a title and body already in NormalizeForMatching form, looking for the vetoes
+  // of topic i (taxonomy order) only when bit i of `veto_topics` is set or its score reaches
+  // its threshold (topics past the 64th are always checked). Saves a second normalisation when
+  // the caller has one.
+  std::vector<RuleOutcome> EvaluateNormalized(std::string_view title, std::string_view body,
+                                              uint64_t veto_topics) const;
 
   // The matches behind Classify's scores, grouped by topic in taxonomy order; within a topic the
   // term matches (title, then body, in token order) and then the veto matches. Shields

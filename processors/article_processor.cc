@@ -28,7 +28,7 @@ std::string JoinTopics(const std::vector<std::string>& topics) {
 // One processor run: the clients, the state and the counters it shares between records.
 class Processor {
  public:
-  Processor(const ProcessorOptions& options, const core::RulesClassifier& classifier,
+  Processor(const ProcessorOptions& options, const core::TopicClassifier& classifier,
             common::StateStore& store, common::KafkaProducer& producer)
       : options_(options),
         classifier_(classifier),
@@ -37,8 +37,7 @@ class Processor {
         index_(store),
         recent_(options.pipeline.recent),
         pipeline_(options.pipeline, &classifier, index_, &recent_),
-        taxonomy_(classifier.taxonomy().name() + "/" +
-                  std::to_string(classifier.taxonomy().version())) {}
+        taxonomy_(classifier.Describe()) {}
 
   // Loads the near-duplicate and story window that the last persisted batch left.
   Status Restore() {
@@ -151,7 +150,7 @@ class Processor {
   }
 
   const ProcessorOptions& options_;
-  const core::RulesClassifier& classifier_;
+  const core::TopicClassifier& classifier_;
   common::StateStore& store_;
   common::KafkaProducer& producer_;
   RocksDedupIndex index_;
@@ -165,7 +164,7 @@ class Processor {
 }  // namespace
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
-                                    const core::RulesClassifier& classifier) {
+                                    const core::TopicClassifier& classifier) {
   auto store =
       common::StateStore::Open({.path = options.state_dir, .column_families = {kDedupFamily}});
   if (!store) return Err(store.error());

@@ -20,7 +20,7 @@
 #include "common/kafka_config.h"
 #include "common/status.h"
 #include "core/pipeline.h"
-#include "core/rules_classifier.h"
+#include "core/topic_classifier.h"
 
 namespace headwire::processors {
 
@@ -58,6 +58,6 @@ struct ProcessorStats {
 // Returns the counts, or the error that stopped it (bad options, state, fatal Kafka errors,
 // undeliverable output).
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
-                                    const core::RulesClassifier& classifier);
+                                    const core::TopicClassifier& classifier);
 
 }  // namespace headwire::processors

@@ -75,7 +75,7 @@ TEST(HeadlineFeaturesTest, NumbersNamesAndBody) {
 TEST(HeadlineFeaturesTest, TermsAreSortedUniqueWithTitleWeight) {
   const auto f = ExtractHeadlineFeatures("Rocket launch delayed", "The rocket launch was delayed.");
   for (size_t i = 1; i < f.terms.size(); ++i) EXPECT_LT(f.terms[i - 1].hash, f.terms[i].hash);
-  for (const auto& term : f.terms) EXPECT_EQ(term.weight, FeatureOptions{}.title_weight);
+  for (const auto& term : f.terms) EXPECT_EQ(term.weight, HeadlineFeatureOptions{}.title_weight);
 }
 
 }  // namespace

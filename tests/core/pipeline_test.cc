@@ -20,10 +20,10 @@ description = "companies"
 "shares" = 1.0
 )";
 
-RulesClassifier TinyClassifier() {
+TopicClassifier TinyClassifier() {
   auto taxonomy = Taxonomy::FromString(kTinyTaxonomy, "test");
   EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
-  return RulesClassifier(std::move(*taxonomy));
+  return TopicClassifier(std::nullopt, RulesClassifier(std::move(*taxonomy)));
 }
 
 Article Make(std::string id, std::string title, std::string url) {
@@ -36,7 +36,7 @@ Article Make(std::string id, std::string title, std::string url) {
 }
 
 TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
-  const RulesClassifier classifier = TinyClassifier();
+  const TopicClassifier classifier = TinyClassifier();
   InMemoryDedupIndex index;
   ArticlePipeline pipeline({}, &classifier, index, nullptr);
   Article a = Make("a", "Rocket maker shares soar", "https://www.x.example/r/?utm_source=t");
@@ -50,7 +50,7 @@ TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
 }
 
 TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
-  const RulesClassifier classifier = TinyClassifier();
+  const TopicClassifier classifier = TinyClassifier();
   InMemoryDedupIndex index;
   ArticlePipeline pipeline({}, &classifier, index, nullptr);
   Article a = Make("a", "Rocket lifts off", "https://x.example/r");

@@ -1,0 +1,160 @@
+// `headwire train`: fits the topic model to a labelled JSON Lines file, calibrates its
+// thresholds on a dev file (with the rules layer in the loop, as the classifier will run) and
+// writes the model file. Progress goes to stderr; the same data, options and seed give the
+// same file byte for byte.
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "common/labelled_json.h"
+#include "core/model_trainer.h"
+#include "core/threshold_calibration.h"
+#include "core/topic_classifier.h"
+
+namespace headwire::cli {
+namespace {
+
+struct TrainArgs {
+  std::string data;
+  std::string dev;
+  std::string out;
+  std::string taxonomy;  // the rules layer used while calibrating
+  std::string loss = "ovr";
+  core::TopicClassifierOptions combination;  // how the classifier will combine model and rules
+  bool rule_features = true;
+  core::TrainOptions options;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Sets each one-vs-rest threshold to the one with the best F1 on `dev`, judged on the decisions
+// of the full classifier (so a topic the rules force or veto is judged as it will be).
+Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>& dev,
+                 const std::string& taxonomy_path,
+                 const core::TopicClassifierOptions& combination) {
+  std::optional<core::RulesClassifier> rules;
+  if (taxonomy_path != "none") {
+    auto loaded = LoadClassifier(taxonomy_path, "none");
+    if (!loaded) return loaded.error();
+    rules = *loaded->rules();
+  }
+  const core::TopicClassifier classifier(model, std::move(rules), combination);
+  const size_t n = model.labels().size();
+  std::vector<std::vector<core::CalibrationPoint>> points(n);
+  for (const core::LabelledText& example : dev) {
+    for (const core::TopicDecision& d : classifier.Decide(example.title, example.body)) {
+      const int label = model.LabelIndex(d.topic);
+      if (label < 0) continue;
+      const bool gold = std::ranges::find(example.topics, d.topic) != example.topics.end();
+      points[static_cast<size_t>(label)].push_back({d.probability, gold, d.override});
+    }
+  }
+  std::vector<float> thresholds(n);
+  for (size_t l = 0; l < n; ++l) thresholds[l] = core::CalibrateThreshold(points[l]);
+  model.SetThresholds(thresholds);
+  return Status::Ok();
+}
+
+int RunTrain(TrainArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  if (args.loss == "softmax") {
+    args.options.loss = core::LossKind::kSoftmax;
+  } else if (args.loss != "ovr") {
+    return ReportError("train", Status::InvalidArgument("--loss must be ovr or softmax"));
+  }
+  if (args.options.model_name.empty()) {
+    args.options.model_name = std::filesystem::path(args.out).stem().string();
+  }
+  // The rules' verdicts are features of the model unless --taxonomy none.
+  std::optional<core::RulesClassifier> rules;
+  if (args.taxonomy != "none" && args.rule_features) {
+    auto loaded = LoadClassifier(args.taxonomy, "none");
+    if (!loaded) return ReportError("train", loaded.error());
+    rules = *loaded->rules();
+    args.options.rules = &*rules;
+  }
+  auto data = common::ReadLabelledFile(args.data);
+  if (!data) return ReportError("train", data.error());
+  std::cerr << "headwire train: " << data->size() << " examples from " << args.data << "\n";
+
+  auto model = core::TrainModel(*data, args.options, [&](const core::EpochReport& r) {
+    char line[128];
+    std::snprintf(line, sizeof(line), "headwire train: epoch %d/%d  loss %.4f  %.1f s\n", r.epoch,
+                  r.epochs, r.mean_loss, SecondsSince(start));
+    std::cerr << line;
+  });
+  if (!model) return ReportError("train", model.error());
+
+  if (!args.dev.empty() && model->loss() == core::LossKind::kOneVsRest) {
+    auto dev = common::ReadLabelledFile(args.dev);
+    if (!dev) return ReportError("train", dev.error());
+    if (const Status s = Calibrate(*model, *dev, args.taxonomy, args.combination); !s.ok()) {
+      return ReportError("train", s);
+    }
+    std::cerr << "headwire train: thresholds calibrated on " << dev->size() << " dev examples:";
+    for (const core::ModelLabel& label : model->labels()) {
+      char item[96];
+      std::snprintf(item, sizeof(item), " %s %.2f", label.name.c_str(), label.threshold);
+      std::cerr << item;
+    }
+    std::cerr << "\n";
+  }
+  if (const Status s = model->Save(args.out); !s.ok()) return ReportError("train", s);
+  char done[256];
+  std::snprintf(done, sizeof(done),
+                "headwire train: wrote %s (%zu bytes, %zu weight rows) in %.2f s\n",
+                args.out.c_str(), static_cast<size_t>(std::filesystem::file_size(args.out)),
+                model->NonZeroRows(), SecondsSince(start));
+  std::cerr << done;
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterTrainCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<TrainArgs>();
+  core::TrainOptions& o = args->options;
+  o.model_name.clear();
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train the topic model on labelled JSON Lines ({\"title\", \"body\", \"topics\": [...]}) "
+      "and calibrate its thresholds on a dev file.");
+  cmd->add_option("--data", args->data, "Training file")->required();
+  cmd->add_option("--out", args->out, "Model file to write")->required();
+  cmd->add_option("--dev", args->dev, "Dev file: calibrates the per-topic thresholds");
+  AddTaxonomyOption(*cmd, args->taxonomy);
+  AddForceFactorOption(*cmd, args->combination);
+  cmd->add_option("--name", o.model_name, "Name recorded in the model (default: file stem)");
+  cmd->add_option("--labels", o.labels,
+                  "Labels in model order (default: as they first appear in the data)")
+      ->delimiter(',');
+  cmd->add_option("--loss", args->loss, "ovr (multi-label) or softmax (one label per example)")
+      ->capture_default_str();
+  cmd->add_option("--epochs", o.epochs, "Passes over the data")->capture_default_str();
+  cmd->add_option("--lr", o.learning_rate, "AdaGrad learning rate")->capture_default_str();
+  cmd->add_option("--l2", o.l2, "L2 penalty")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed of the example order")->capture_default_str();
+  cmd->add_option("--bucket-bits", o.features.bucket_bits, "log2 of the hash buckets")
+      ->capture_default_str();
+  cmd->add_option("--minn", o.features.min_char_ngram, "Shortest character n-gram (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--maxn", o.features.max_char_ngram, "Longest character n-gram (0: none)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-bigrams", o.features.word_bigrams, "No word bigram features");
+  cmd->add_flag("!--no-body", o.features.use_body, "Ignore the body");
+  cmd->add_flag("!--no-rule-features", args->rule_features,
+                "Do not give the model the rules' verdicts as features");
+  cmd->add_option("--rule-feature-copies", o.rule_feature_copies,
+                  "Weight of the rules' verdicts as features, in copies of a word feature")
+      ->capture_default_str();
+  cmd->callback([args, &exit_code] { exit_code = RunTrain(*args); });
+}
+
+}  // namespace headwire::cli

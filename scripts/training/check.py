@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Checks data/training/ for the properties its README promises, and exits non-zero
+with a list of problems if any fails:
+
+  - every record has exactly the fields id, title, topics, origin, group, with topics a
+    subset of the four topics in canonical order and origin one of uci, sts, handwritten;
+  - ids are unique, titles are unique (case-insensitive, whitespace collapsed);
+  - train + dev + test hold exactly the records of labelled.jsonl, and no group is in
+    two splits;
+  - every split has every topic;
+  - running split.py again (into a temporary directory) reproduces the three files byte
+    for byte;
+  - the counts block in README.md is what stats.py computes from the files.
+
+Usage (from the repository root):
+  /usr/bin/python3 scripts/training/check.py
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TOPICS = ("space", "ai", "geopolitics", "business")
+ORIGINS = ("uci", "sts", "handwritten")
+SPLITS = ("train", "dev", "test")
+FIELDS = {"id", "title", "topics", "origin", "group"}
+HERE = Path(__file__).resolve().parent
+
+
+def load(path, problems):
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{number}: not JSON: {error}")
+            continue
+        if set(record) != FIELDS:
+            problems.append(f"{path}:{number}: fields {sorted(record)} != {sorted(FIELDS)}")
+            continue
+        topics = record["topics"]
+        if not isinstance(topics, list) or list(topics) != [t for t in TOPICS if t in topics] \
+                or len(set(topics)) != len(topics):
+            problems.append(f"{path}:{number}: topics {topics!r} not a subset of {TOPICS} in order")
+        if record["origin"] not in ORIGINS:
+            problems.append(f"{path}:{number}: origin {record['origin']!r}")
+        if not isinstance(record["title"], str) or not record["title"].strip():
+            problems.append(f"{path}:{number}: empty title")
+        records.append(record)
+    return records
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dir", type=Path, default=Path("data/training"))
+    args = parser.parse_args()
+    problems = []
+
+    pool = load(args.dir / "labelled.jsonl", problems)
+    splits = {s: load(args.dir / f"{s}.jsonl", problems) for s in SPLITS}
+
+    ids, titles = set(), set()
+    for record in pool:
+        if record["id"] in ids:
+            problems.append(f"duplicate id {record['id']}")
+        ids.add(record["id"])
+        key = " ".join(record["title"].lower().split())
+        if key in titles:
+            problems.append(f"duplicate title in {record['id']}: {record['title']!r}")
+        titles.add(key)
+
+    pool_lines = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in pool)
+    split_lines = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True)
+                         for s in SPLITS for r in splits[s])
+    if pool_lines != split_lines:
+        problems.append("train + dev + test do not hold exactly the records of labelled.jsonl")
+
+    home = {}
+    for split in SPLITS:
+        for record in splits[split]:
+            other = home.setdefault(record["group"], split)
+            if other != split:
+                problems.append(f"group {record['group']} is in both {other} and {split}")
+        for topic in TOPICS:
+            if not any(topic in r["topics"] for r in splits[split]):
+                problems.append(f"{split} has no {topic} record")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run = subprocess.run([sys.executable, str(HERE / "split.py"), "--pool", str(args.dir / "labelled.jsonl"),
+                              "--out-dir", tmp], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"split.py failed: {run.stderr.strip()}")
+        else:
+            for split in SPLITS:
+                if (Path(tmp) / f"{split}.jsonl").read_bytes() != (args.dir / f"{split}.jsonl").read_bytes():
+                    problems.append(f"split.py does not reproduce {split}.jsonl")
+
+    run = subprocess.run([sys.executable, str(HERE / "stats.py"), "--dir", str(args.dir)],
+                         capture_output=True, text=True)
+    readme = (args.dir / "README.md").read_text(encoding="utf-8")
+    if run.returncode != 0:
+        problems.append(f"stats.py failed: {run.stderr.strip()}")
+    elif f"<!-- stats:begin -->\n{run.stdout}<!-- stats:end -->" not in readme:
+        problems.append("README.md counts are stale: run stats.py --write")
+
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        sys.exit(f"check: {len(problems)} problem(s)")
+    print(f"check: OK ({len(pool)} records; train {len(splits['train'])}, "
+          f"dev {len(splits['dev'])}, test {len(splits['test'])})")
+
+
+if __name__ == "__main__":
+    main()

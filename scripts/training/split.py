@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Splits the labelled pool into train, dev and test by group, stratified by topic.
+
+Every record of a group (a UCI story, an STS sentence pair, a handwritten item and its
+variants, merged where titles repeat) lands in the same split, so near-identical
+headlines never sit on both sides of a train/test boundary.
+
+The split is made for each origin (uci, sts, handwritten) separately, so adding or
+dropping one origin leaves the others' assignment unchanged (build_pool.py links
+near-duplicates only within an origin; a group that an exact repeat links across origins
+is split with its first origin). Within an origin, groups
+are assigned one at a time, in the spirit of iterative stratification (Sechidis et al.,
+2011): groups holding the rarest topics go first, and each goes to the split that is
+furthest below its target share for that topic (ties: furthest below its share of
+records, then the order train, dev, test). The group order within equal rarity comes
+from a seeded shuffle, so the result is deterministic for a given pool and seed.
+
+Usage (from the repository root):
+  /usr/bin/python3 scripts/training/split.py [--seed 20260325]
+"""
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+TOPICS = ("space", "ai", "geopolitics", "business")
+LABELS = TOPICS + ("other",)
+ORIGINS = ("uci", "sts", "handwritten")
+SPLITS = ("train", "dev", "test")
+SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
+DEFAULT_SEED = 20260325
+
+
+def labels_of(record):
+    return record["topics"] or ["other"]
+
+
+def read_pool(path):
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    seen_ids, seen_titles = set(), {}
+    for record in records:
+        if record["id"] in seen_ids:
+            sys.exit(f"split: duplicate id {record['id']}")
+        seen_ids.add(record["id"])
+        key = " ".join(record["title"].lower().split())
+        if key in seen_titles:
+            sys.exit(f"split: {record['id']} repeats the title of {seen_titles[key]}")
+        seen_titles[key] = record["id"]
+    return records
+
+
+def split_origin(records, rng):
+    groups = defaultdict(list)
+    for record in records:
+        groups[record["group"]].append(record)
+
+    totals = Counter(label for r in records for label in labels_of(r))
+    group_labels = {g: Counter(label for r in rs for label in labels_of(r)) for g, rs in groups.items()}
+
+    def rarest(group):
+        return min(group_labels[group], key=lambda label: (totals[label], LABELS.index(label)))
+
+    names = sorted(groups)
+    rng.shuffle(names)
+    # Stable sort: rarest topic first, bigger groups first within it (they are the
+    # hardest to place), then the shuffled order.
+    names.sort(key=lambda g: (totals[rarest(g)], -len(groups[g])))
+
+    have = {s: Counter() for s in SPLITS}
+    have_records = Counter()
+    assignment = {}
+    for name in names:
+        label = rarest(name)
+        size = len(groups[name])
+
+        def need(split):
+            label_gap = SHARES[split] * totals[label] - have[split][label]
+            record_gap = SHARES[split] * len(records) - have_records[split]
+            return (label_gap, record_gap, -SPLITS.index(split))
+
+        chosen = max(SPLITS, key=need)
+        assignment[name] = chosen
+        have[chosen].update(group_labels[name])
+        have_records[chosen] += size
+    return assignment
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pool", type=Path, default=Path("data/training/labelled.jsonl"))
+    parser.add_argument("--out-dir", type=Path, default=Path("data/training"))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args()
+
+    records = read_pool(args.pool)
+    # A group normally holds one origin; if a repeated title ever links two, the whole
+    # group is split with the first origin in ORIGINS order, so it stays in one split.
+    group_origin = {}
+    for record in records:
+        current = group_origin.get(record["group"], record["origin"])
+        group_origin[record["group"]] = min(current, record["origin"], key=ORIGINS.index)
+    by_origin = defaultdict(list)
+    for record in records:
+        by_origin[group_origin[record["group"]]].append(record)
+
+    assignment = {}
+    for origin in sorted(by_origin):
+        # One generator per origin, seeded from the seed and the origin's name, so an
+        # origin's split does not depend on which other origins are present.
+        rng = random.Random(f"{args.seed}:{origin}")
+        assignment.update(split_origin(by_origin[origin], rng))
+
+    outputs = {s: [] for s in SPLITS}
+    for record in records:
+        outputs[assignment[record["group"]]].append(record)
+    for split in SPLITS:
+        path = args.out_dir / f"{split}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for record in outputs[split]:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        counts = Counter(label for r in outputs[split] for label in labels_of(r))
+        print(f"{split}: {len(outputs[split])} records, "
+              + ", ".join(f"{label} {counts[label]}" for label in LABELS))
+
+    missing = [(s, t) for s in SPLITS for t in TOPICS
+               if not any(t in r["topics"] for r in outputs[s])]
+    if missing:
+        sys.exit(f"split: some splits lack a topic: {missing}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+#include "core/linear_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "core/model_trainer.h"
+#include "tests/core/model_test_data.h"
+
+namespace headwire::core {
+namespace {
+
+LinearModel Trained() {
+  auto model = TrainModel(testing::SeparableSet(), testing::SmallOptions());
+  EXPECT_TRUE(model.has_value());
+  return std::move(*model);
+}
+
+std::vector<float> Probabilities(const LinearModel& model, std::string_view title) {
+  const FeatureExtractor extractor(model.feature_options());
+  FeatureBuffer buffer;
+  extractor.Extract(title, "", buffer);
+  std::vector<float> p(model.labels().size());
+  model.Predict(buffer.ids, p);
+  return p;
+}
+
+TEST(LinearModelTest, SerializeThenDeserializeGivesTheSameModel) {
+  LinearModel model = Trained();
+  const float thresholds[] = {0.3f, 0.6f, 0.45f};
+  model.SetThresholds(thresholds);
+  const std::string bytes = model.Serialize();
+  auto loaded = LinearModel::Deserialize(bytes, "test");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->name(), "test-model");
+  EXPECT_EQ(loaded->feature_options().bucket_bits, 16);
+  ASSERT_EQ(loaded->labels().size(), 3u);
+  EXPECT_EQ(loaded->labels()[1].name, "ai");
+  EXPECT_FLOAT_EQ(loaded->labels()[1].threshold, 0.6f);
+  EXPECT_EQ(loaded->Serialize(), bytes);
+  for (const char* title : {"rocket launch", "chatbot lab", "shares earnings", "cup final"}) {
+    EXPECT_EQ(Probabilities(*loaded, title), Probabilities(model, title)) << title;
+  }
+}
+
+TEST(LinearModelTest, SaveAndFromFileRoundTrip) {
+  const LinearModel model = Trained();
+  const std::string path = ::testing::TempDir() + "/hw-linear-model-test.hwm";
+  ASSERT_TRUE(model.Save(path).ok());
+  auto loaded = LinearModel::FromFile(path);
+  std::remove(path.c_str());
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->Serialize(), model.Serialize());
+}
+
+TEST(LinearModelTest, MissingFileIsNotFound) {
+  EXPECT_TRUE(LinearModel::FromFile("/nonexistent/model.hwm").error().IsNotFound());
+}
+
+TEST(LinearModelTest, DamagedBytesAreCorruption) {
+  const std::string bytes = Trained().Serialize();
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x5a;
+  EXPECT_EQ(LinearModel::Deserialize(flipped, "x").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(LinearModel::Deserialize(bytes.substr(0, bytes.size() - 3), "x").error().code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(LinearModel::Deserialize("", "x").error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(LinearModel::Deserialize("HWTM not a model at all", "x").error().code(),
+            StatusCode::kCorruption);
+}
+
+TEST(LinearModelTest, OnlyTouchedRowsAreStored) {
+  const LinearModel model = Trained();
+  EXPECT_GT(model.NonZeroRows(), 50u);
+  EXPECT_LT(model.NonZeroRows(), size_t{1} << 16);
+  // 3 int8 weights and at most 3 bytes of index per stored row, plus a small header.
+  EXPECT_LT(model.Serialize().size(), model.NonZeroRows() * 6 + 512);
+}
+
+TEST(LinearModelTest, ThresholdsDecideOneVsRestLabels) {
+  LinearModel model = Trained();
+  const std::vector<float> p = Probabilities(model, "rocket launch to orbit");
+  ASSERT_GT(p[0], 0.5f);
+  ASSERT_LT(p[1], 1.0f);
+  ASSERT_LT(p[2], 1.0f);
+  const float at[] = {p[0], 1.0f, 1.0f};
+  model.SetThresholds(at);
+  EXPECT_EQ(model.Assign(p), std::vector<size_t>{0});
+  const float above[] = {std::nextafter(p[0], 2.0f), 1.0f, 1.0f};
+  model.SetThresholds(above);
+  EXPECT_TRUE(model.Assign(p).empty());
+  const float everything[] = {0.0f, 0.0f, 0.0f};
+  model.SetThresholds(everything);
+  EXPECT_EQ(model.Assign(p), (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST(LinearModelTest, ContributionsAddUpToTheScore) {
+  const LinearModel model = Trained();
+  const FeatureExtractor extractor(model.feature_options());
+  FeatureBuffer buffer;
+  extractor.Extract("rocket launch to orbit", "", buffer);
+  float z = model.labels()[0].bias;
+  for (uint32_t id : buffer.ids) z += model.Contribution(id, 0, buffer.ids.size());
+  std::vector<float> p(3);
+  model.Predict(buffer.ids, p);
+  EXPECT_NEAR(1.0f / (1.0f + std::exp(-z)), p[0], 1e-4);
+}
+
+}  // namespace
+}  // namespace headwire::core

@@ -1,0 +1,100 @@
+#include "core/model_trainer.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/core/model_test_data.h"
+
+namespace headwire::core {
+namespace {
+
+using testing::SeparableSet;
+using testing::SmallOptions;
+
+std::vector<std::string> Predict(const LinearModel& model, std::string_view title) {
+  const FeatureExtractor extractor(model.feature_options());
+  FeatureBuffer buffer;
+  extractor.Extract(title, "", buffer);
+  std::vector<float> p(model.labels().size());
+  model.Predict(buffer.ids, p);
+  std::vector<std::string> out;
+  for (size_t l : model.Assign(p)) out.push_back(model.labels()[l].name);
+  return out;
+}
+
+TEST(ModelTrainerTest, LearnsASeparableSet) {
+  const auto data = SeparableSet();
+  auto model = TrainModel(data, SmallOptions());
+  ASSERT_TRUE(model.has_value()) << model.error().ToString();
+  for (const LabelledText& example : data) {
+    EXPECT_EQ(Predict(*model, example.title), example.topics) << example.title;
+  }
+}
+
+TEST(ModelTrainerTest, GeneralisesToUnseenCombinationsOfTopicWords) {
+  auto model = TrainModel(SeparableSet(), SmallOptions());
+  ASSERT_TRUE(model.has_value());
+  EXPECT_EQ(Predict(*model, "the crew rides a rocket"), std::vector<std::string>{"space"});
+  EXPECT_EQ(Predict(*model, "neural chatbot lab"), std::vector<std::string>{"ai"});
+  EXPECT_TRUE(Predict(*model, "garden salad recipe").empty());
+}
+
+TEST(ModelTrainerTest, SameSeedGivesByteIdenticalModels) {
+  auto a = TrainModel(SeparableSet(), SmallOptions());
+  auto b = TrainModel(SeparableSet(), SmallOptions());
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_EQ(a->Serialize(), b->Serialize());
+  TrainOptions other = SmallOptions();
+  other.seed = 99;
+  auto c = TrainModel(SeparableSet(), other);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_NE(a->Serialize(), c->Serialize());
+}
+
+TEST(ModelTrainerTest, ReportsEveryEpochWithFallingLoss) {
+  std::vector<EpochReport> reports;
+  auto model = TrainModel(SeparableSet(), SmallOptions(),
+                          [&](const EpochReport& r) { reports.push_back(r); });
+  ASSERT_TRUE(model.has_value());
+  ASSERT_EQ(reports.size(), 20u);
+  EXPECT_EQ(reports.front().epoch, 1);
+  EXPECT_EQ(reports.back().epoch, 20);
+  EXPECT_LT(reports.back().mean_loss, reports.front().mean_loss / 2);
+}
+
+TEST(ModelTrainerTest, LabelsFollowFirstAppearanceWhenNotGiven) {
+  TrainOptions options = SmallOptions();
+  options.labels.clear();
+  auto model = TrainModel(SeparableSet(), options);
+  ASSERT_TRUE(model.has_value());
+  std::vector<std::string> names;
+  for (const ModelLabel& l : model->labels()) names.push_back(l.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"space", "ai", "business"}));
+}
+
+TEST(ModelTrainerTest, SoftmaxPicksExactlyOneLabel) {
+  std::vector<LabelledText> data;
+  for (const LabelledText& t : SeparableSet()) {
+    if (t.topics.size() == 1) data.push_back(t);
+  }
+  TrainOptions options = SmallOptions();
+  options.loss = LossKind::kSoftmax;
+  auto model = TrainModel(data, options);
+  ASSERT_TRUE(model.has_value()) << model.error().ToString();
+  EXPECT_EQ(Predict(*model, "rocket launch to orbit"), std::vector<std::string>{"space"});
+  EXPECT_EQ(Predict(*model, "stocks and shares"), std::vector<std::string>{"business"});
+}
+
+TEST(ModelTrainerTest, RejectsBadInput) {
+  EXPECT_FALSE(TrainModel({}, SmallOptions()).has_value());
+  std::vector<LabelledText> unknown = {{"x", "title", "", {"sports"}}};
+  EXPECT_TRUE(TrainModel(unknown, SmallOptions()).error().IsInvalidArgument());
+  TrainOptions softmax = SmallOptions();
+  softmax.loss = LossKind::kSoftmax;
+  EXPECT_FALSE(TrainModel(SeparableSet(), softmax).has_value());  // multi-label and "other" rows
+  TrainOptions bad = SmallOptions();
+  bad.epochs = 0;
+  EXPECT_FALSE(TrainModel(SeparableSet(), bad).has_value());
+}
+
+}  // namespace
+}  // namespace headwire::core
