@@ -10,7 +10,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "cli/cli_support.h"
@@ -42,7 +41,6 @@ std::string StringField(const common::Json& object, const char* name) {
 }
 
 GoldRecord ReadGold(const common::Json& record) {
-  static const std::regex kTrapNote(R"(^trap of (\S+?):)");
   GoldRecord gold;
   const auto labels = record.find("gold");
   if (labels == record.end() || !labels->is_object()) {
@@ -58,8 +56,14 @@ GoldRecord ReadGold(const common::Json& record) {
   }
   const std::string note = StringField(*labels, "note");
   gold.trap_of = StringField(*labels, "trap_of");
-  std::smatch match;
-  if (gold.trap_of.empty() && std::regex_search(note, match, kTrapNote)) gold.trap_of = match[1];
+  // A note "trap of <id>: ..." names the look-alike.
+  constexpr std::string_view kTrapPrefix = "trap of ";
+  if (gold.trap_of.empty() && note.starts_with(kTrapPrefix)) {
+    const size_t colon = note.find(':', kTrapPrefix.size());
+    if (colon != std::string::npos) {
+      gold.trap_of = note.substr(kTrapPrefix.size(), colon - kTrapPrefix.size());
+    }
+  }
   if (gold.duplicate_of && !gold.duplicate_of->empty()) {
     const size_t dash = note.find(" \xE2\x80\x94 ");
     gold.variation = note.substr(0, dash == std::string::npos ? note.find(':') : dash);
