@@ -74,7 +74,8 @@ Status RunDemo(const DemoArgs& args) {
   auto processed = processors::RunProcessor(process, *classifier);
   if (!processed) return processed.error();
   std::cout << "2. process: " << processed->consumed << " consumed, " << processed->unique
-            << " unique, " << processed->duplicates << " exact duplicates dropped from the topic "
+            << " unique, " << processed->duplicates
+            << " duplicates (exact and near) dropped from the topic "
             << "streams, " << processed->dead_lettered << " dead-lettered\n";
 
   sinks::SinkOptions sink;

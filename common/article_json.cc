@@ -76,6 +76,7 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
     }
     record.has_event_time = true;
   }
+  a.event_time_estimated = !record.has_event_time;
   return record;
 }
 

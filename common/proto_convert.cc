@@ -54,6 +54,7 @@ core::Article ToCoreArticle(const v1::RawArticle& raw) {
   a.source = raw.source();
   a.language = raw.language();
   a.published_at_ms = raw.published_at_ms();
+  a.event_time_estimated = raw.event_time_estimated();
   return a;
 }
 

@@ -15,6 +15,9 @@ struct Article {
   std::string source;           // outlet, may be empty
   std::string language;         // BCP 47; empty means unknown
   int64_t published_at_ms = 0;  // event time, ms since the Unix epoch (UTC); 0 = unknown
+  // The source gave no event time; published_at_ms is when the producer read the record. Such a
+  // time says nothing about the stream's progress, so it never moves a watermark.
+  bool event_time_estimated = false;
 };
 
 }  // namespace headwire::core

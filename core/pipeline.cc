@@ -22,7 +22,8 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
   if (verdict.dedup.kind == DuplicateKind::kUnique && recent_ != nullptr) {
     RecentVerdict recent = recent_->Decide(
         article.id, article.published_at_ms,
-        ExtractHeadlineFeatures(article.title, article.body, options_.recent.features));
+        ExtractHeadlineFeatures(article.title, article.body, options_.recent.features),
+        article.event_time_estimated);
     verdict.near_duplicate = recent.near_duplicate;
     verdict.story_score = recent.story_score;
     if (recent.near_duplicate != NearDuplicateMatch::kNone) {

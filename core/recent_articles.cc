@@ -172,8 +172,10 @@ double RecentArticles::Idf(uint64_t term) const {
 }
 
 RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
-                                     HeadlineFeatures features) {
-  watermark_ms_ = std::max(watermark_ms_, event_time_ms);
+                                     HeadlineFeatures features, bool event_time_estimated) {
+  if (!event_time_estimated || watermark_ms_ == INT64_MIN) {
+    watermark_ms_ = std::max(watermark_ms_, event_time_ms);
+  }
   EvictExpired();
 
   RecentVerdict verdict;
@@ -343,7 +345,8 @@ void RecentArticles::EvictOldest() {
 }
 
 void RecentArticles::EvictExpired() {
-  while (!window_.empty() && window_.front().time_ms < watermark_ms_ - options_.retention_ms) {
+  while (!window_.empty() && (window_.front().time_ms < watermark_ms_ - options_.retention_ms ||
+                              window_.front().time_ms > watermark_ms_ + options_.retention_ms)) {
     EvictOldest();
   }
 }

@@ -4,8 +4,10 @@
 //
 // For each article, in stream order:
 //  1. Articles whose event time fell more than `retention_ms` behind the watermark (the largest
-//     event time seen) leave the window, oldest arrival first; so do the oldest when the window
-//     holds `max_articles`. Memory is bounded by configuration, not by the stream's length.
+//     event time seen) leave the window, oldest arrival first, as do those more than
+//     `retention_ms` ahead of it (an estimated time far from the stream's); so do the oldest
+//     when the window holds `max_articles`. Memory is bounded by configuration, not by the stream's
+//     length.
 //  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
@@ -91,8 +93,9 @@ class RecentArticles {
   explicit RecentArticles(const RecentArticlesOptions& options = {});
 
   // Decides on a unique (not exactly duplicated) article and remembers it unless it is a near
-  // duplicate.
-  RecentVerdict Decide(std::string_view id, int64_t event_time_ms, HeadlineFeatures features);
+  // duplicate. An estimated event time (the source gave none) does not move the watermark.
+  RecentVerdict Decide(std::string_view id, int64_t event_time_ms, HeadlineFeatures features,
+                       bool event_time_estimated = false);
 
   // Records changed since the last call, in a deterministic order.
   std::vector<StateChange> TakeChanges();

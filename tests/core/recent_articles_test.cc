@@ -103,6 +103,21 @@ TEST(RecentArticlesTest, WindowIsBoundedByRetentionAndSize) {
   EXPECT_LE(recent.story_count(), recent.size());
 }
 
+TEST(RecentArticlesTest, AnEstimatedTimeDoesNotMoveTheWatermark) {
+  RecentArticles recent;
+  const auto items = Stream();
+  Decide(recent, items[0]);
+  const int64_t watermark = recent.watermark();
+  // A record stamped with the producer's clock, months after the stream's event time.
+  recent.Decide("late-stamp", 200 * kDay, ExtractHeadlineFeatures("Library opens on Sundays", ""),
+                /*event_time_estimated=*/true);
+  EXPECT_EQ(recent.watermark(), watermark);
+  EXPECT_EQ(recent.size(), 2u);
+  // The window still holds the stream's articles (a moved watermark would have expired them).
+  EXPECT_EQ(Decide(recent, items[2]).story_id, "a1");
+  EXPECT_EQ(recent.size(), 3u);
+}
+
 TEST(RecentArticlesTest, SameInputGivesSameVerdicts) {
   RecentArticles first, second;
   for (const auto& item : Stream()) {
