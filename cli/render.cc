@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/time_format.h"
-
 namespace headwire::cli {
 namespace {
 
@@ -14,26 +12,6 @@ size_t DisplayWidth(const std::string& s) {
 }
 
 }  // namespace
-
-common::Json ProcessedToJson(const v1::ProcessedArticle& article) {
-  const auto& raw = article.article();
-  common::Json out;
-  out["id"] = raw.id();
-  out["title"] = raw.title();
-  out["source"] = raw.source();
-  out["url"] = raw.url();
-  out["canonical_url"] = article.canonical_url();
-  out["published_at"] = common::FormatRfc3339(raw.published_at_ms());
-  out["topics"] = common::Json::array();
-  for (const auto& t : article.topics()) out["topics"].push_back(t);
-  common::Json scores = common::Json::object();
-  for (const auto& s : article.scores()) scores[s.topic()] = s.score();
-  out["scores"] = scores;
-  out["story_id"] = article.story_id();
-  out["duplicate_of"] =
-      article.duplicate_of().empty() ? common::Json(nullptr) : common::Json(article.duplicate_of());
-  return out;
-}
 
 common::Json ScoresToJson(const std::vector<core::TopicScore>& scores) {
   common::Json out = common::Json::object();

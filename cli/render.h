@@ -6,13 +6,8 @@
 
 #include "common/article_json.h"
 #include "core/topic_classifier.h"
-#include "headwire/v1/article.pb.h"
 
 namespace headwire::cli {
-
-// {"id","title","source","url","canonical_url","published_at","topics","scores","story_id",
-//  "duplicate_of"} with published_at in RFC 3339.
-common::Json ProcessedToJson(const v1::ProcessedArticle& article);
 
 // {"space": 1.5, "ai": 0, ...} in taxonomy order.
 common::Json ScoresToJson(const std::vector<core::TopicScore>& scores);
