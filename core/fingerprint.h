@@ -23,4 +23,7 @@ uint64_t ContentHash(std::string_view title, std::string_view body);
 // 128-bit XXH3 of `data` as 32 lower-case hex digits.
 std::string Hex128(std::string_view data);
 
+// A 128-bit digest (high half first) as 32 lower-case hex digits.
+std::string HexDigest128(uint64_t high, uint64_t low);
+
 }  // namespace headwire::core

@@ -26,18 +26,6 @@ uint64_t HashPair(uint64_t left, uint64_t right) {
   return XXH3_64bits_withSeed(pair, sizeof(pair), kBigramSeed);
 }
 
-// Splits at the single spaces of a NormalizeForMatching result, into a reused vector.
-void SplitTokens(std::string_view normalized, std::vector<std::string_view>& tokens) {
-  tokens.clear();
-  size_t start = 0;
-  while (start < normalized.size()) {
-    size_t end = normalized.find(' ', start);
-    if (end == std::string_view::npos) end = normalized.size();
-    if (end > start) tokens.push_back(normalized.substr(start, end - start));
-    start = end + 1;
-  }
-}
-
 }  // namespace
 
 Status FeatureOptions::Validate() const {
@@ -62,7 +50,7 @@ void FeatureExtractor::ExtractField(std::string_view text, std::string& normaliz
   normalized.clear();
   if (text.empty()) return;
   normalized = NormalizeForMatching(text);
-  SplitTokens(normalized, buffer.tokens);
+  TokenizeInto(normalized, buffer.tokens);
   const bool chars = options_.min_char_ngram > 0 && options_.max_char_ngram > 0;
   const size_t min_n = static_cast<size_t>(options_.min_char_ngram);
   const size_t max_n = static_cast<size_t>(options_.max_char_ngram);

@@ -290,6 +290,12 @@ std::string NormalizeForMatching(std::string_view text) {
 
 std::vector<std::string_view> Tokenize(std::string_view normalized) {
   std::vector<std::string_view> tokens;
+  TokenizeInto(normalized, tokens);
+  return tokens;
+}
+
+void TokenizeInto(std::string_view normalized, std::vector<std::string_view>& tokens) {
+  tokens.clear();
   size_t start = 0;
   while (start < normalized.size()) {
     size_t end = normalized.find(' ', start);
@@ -297,7 +303,6 @@ std::vector<std::string_view> Tokenize(std::string_view normalized) {
     if (end > start) tokens.push_back(normalized.substr(start, end - start));
     start = end + 1;
   }
-  return tokens;
 }
 
 std::string CollapseWhitespace(std::string_view text) {

@@ -34,6 +34,9 @@ std::string NormalizeForMatching(std::string_view text);
 // Splits a NormalizeForMatching result at spaces. The views point into `normalized`.
 std::vector<std::string_view> Tokenize(std::string_view normalized);
 
+// Tokenize into a caller-owned vector (cleared first), so a hot loop can reuse its capacity.
+void TokenizeInto(std::string_view normalized, std::vector<std::string_view>& tokens);
+
 // Trims ASCII and Unicode whitespace from both ends and collapses inner runs to one space,
 // keeping case and punctuation: the display form of a title.
 std::string CollapseWhitespace(std::string_view text);

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "core/fingerprint.h"
+
 namespace headwire::sinks {
 namespace {
 
@@ -24,16 +26,7 @@ class Hasher {
   }
   std::string Hex() const {
     const XXH128_hash_t h = XXH3_128bits_digest(state_);
-    std::string bytes;
-    common::AppendBigEndian64(bytes, h.high64);
-    common::AppendBigEndian64(bytes, h.low64);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-      out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
-      out.push_back(kDigits[static_cast<unsigned char>(c) & 15]);
-    }
-    return out;
+    return core::HexDigest128(h.high64, h.low64);
   }
 
  private:
