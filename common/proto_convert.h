@@ -25,6 +25,12 @@ std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Heade
 // UNDECODABLE for words that name a malformed record ("not_json", "wrong_type", ...).
 v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason);
 
+// Enqueues on `dlq_topic` the DeadLetter of `message` (its bytes, key and position), with the
+// reason, a message for people and the stage ("process", "sink") that rejected it.
+Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
+                         const Message& message, v1::DeadLetterReason reason, std::string why,
+                         std::string_view stage);
+
 core::Article ToCoreArticle(const v1::RawArticle& raw);
 v1::RawArticle ToRawArticle(const core::Article& article);
 

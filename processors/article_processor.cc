@@ -134,19 +134,8 @@ class Processor {
     spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
                  message.topic(), message.partition(), message.offset(),
                  v1::DeadLetterReason_Name(reason), common::Quote(why));
-    v1::DeadLetter letter;
-    letter.set_original_value(std::string(message.value()));
-    letter.set_original_key(std::string(message.key()));
-    letter.mutable_source()->set_topic(std::string(message.topic()));
-    letter.mutable_source()->set_partition(message.partition());
-    letter.mutable_source()->set_offset(message.offset());
-    letter.set_reason(reason);
-    letter.set_message(std::move(why));
-    letter.set_stage("process");
-    return producer_.Produce(
-        options_.dlq_topic, message.key(), letter.SerializeAsString(),
-        common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                               {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}}));
+    return common::ProduceDeadLetter(producer_, options_.dlq_topic, message, reason, std::move(why),
+                                     "process");
   }
 
   const ProcessorOptions& options_;

@@ -133,20 +133,11 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
     return Status::Ok();
   };
   auto dead_letter = [&](const common::Message& message, int64_t event_time) -> Status {
-    v1::DeadLetter letter;
-    letter.set_original_value(std::string(message.value()));
-    letter.set_original_key(std::string(message.key()));
-    letter.mutable_source()->set_topic(std::string(message.topic()));
-    letter.mutable_source()->set_partition(message.partition());
-    letter.mutable_source()->set_offset(message.offset());
-    letter.set_reason(v1::DEAD_LETTER_REASON_LATE);
-    letter.set_message("event time " + std::to_string(event_time) +
-                       " is older than the partition's watermark minus the allowed lateness");
-    letter.set_stage("sink");
-    return producer->Produce(
-        options.dlq_topic, message.key(), letter.SerializeAsString(),
-        common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                               {{"headwire-dlq-reason", "DEAD_LETTER_REASON_LATE"}}));
+    return common::ProduceDeadLetter(
+        *producer, options.dlq_topic, message, v1::DEAD_LETTER_REASON_LATE,
+        "event time " + std::to_string(event_time) +
+            " is older than the partition's watermark minus the allowed lateness",
+        "sink");
   };
   auto handle = [&](const common::Message& message) -> Status {
     ++stats.consumed;
