@@ -6,10 +6,6 @@
 namespace headwire::core {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 using ConceptTable = std::unordered_map<std::string_view, std::string_view>;
@@ -273,17 +269,17 @@ std::string Stem(std::string_view word) {
   std::string w(word);
   if (w.size() <= 3 || (w[0] >= '0' && w[0] <= '9')) return w;
   bool stripped = false;
-  if (EndsWith(w, "ies") || EndsWith(w, "ied")) {
+  if (w.ends_with("ies") || w.ends_with("ied")) {
     w.replace(w.size() - 3, 3, "y");
-  } else if (EndsWith(w, "sses") || EndsWith(w, "xes") || EndsWith(w, "zes") ||
-             EndsWith(w, "ches") || EndsWith(w, "shes")) {
+  } else if (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("zes") ||
+             w.ends_with("ches") || w.ends_with("shes")) {
     w.resize(w.size() - 2);
-  } else if (EndsWith(w, "s") && !EndsWith(w, "ss") && !EndsWith(w, "us") && !EndsWith(w, "is")) {
+  } else if (w.ends_with("s") && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")) {
     w.pop_back();
-  } else if (EndsWith(w, "ing") && w.size() >= 6) {
+  } else if (w.ends_with("ing") && w.size() >= 6) {
     w.resize(w.size() - 3);
     stripped = true;
-  } else if (EndsWith(w, "ed") && w.size() >= 5) {
+  } else if (w.ends_with("ed") && w.size() >= 5) {
     w.resize(w.size() - 2);
     stripped = true;
   }

@@ -101,10 +101,6 @@ const Table& Exceptions() {
   return table;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // -ise/-isation -> -ize/-ization, -yse -> -yze, -our -> -or, -tre/-bre -> -ter/-ber,
 // -ogue -> -og. Each rule needs a minimum stem so that short words ("rise", "four", "acre")
 // stay as they are.
@@ -135,7 +131,7 @@ bool RewriteSuffix(std::string_view token, std::string& out) {
       {"ogue", "og", 7},
   }};
   for (const Rule& rule : kRules) {
-    if (token.size() >= rule.min_length && EndsWith(token, rule.from)) {
+    if (token.size() >= rule.min_length && token.ends_with(rule.from)) {
       out.assign(token.substr(0, token.size() - rule.from.size()));
       out.append(rule.to);
       return true;
