@@ -165,10 +165,15 @@ RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& featu
   return std::nullopt;
 }
 
-double RecentArticles::Idf(uint64_t term) const {
+uint32_t RecentArticles::DocumentFrequency(uint64_t term) const {
   const auto it = document_frequency_.find(term);
-  const double df = it == document_frequency_.end() ? 0.0 : it->second;
-  return std::log((static_cast<double>(window_.size()) + 1.0) / (df + 1.0)) + 1.0;
+  return it == document_frequency_.end() ? 0 : it->second;
+}
+
+double RecentArticles::Idf(uint32_t document_frequency) const {
+  return std::log((static_cast<double>(window_.size()) + 1.0) /
+                  (static_cast<double>(document_frequency) + 1.0)) +
+         1.0;
 }
 
 RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
@@ -192,26 +197,31 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       std::max(2.0, options_.max_candidate_df * static_cast<double>(window_.size()));
   // Only the article's rarest terms look for candidates: a story shares them, and common terms
   // would scan long posting lists for nothing. Every term counts in the cosine.
-  std::vector<std::pair<double, const StoryTerm*>> by_idf;
+  struct RankedTerm {
+    double idf;
+    uint32_t document_frequency;
+    const StoryTerm* term;
+  };
+  std::vector<RankedTerm> by_idf;
   by_idf.reserve(features.terms.size());
   double norm_squared = 0;
   for (const StoryTerm& term : features.terms) {
-    const double idf = Idf(term.hash);
+    const uint32_t document_frequency = DocumentFrequency(term.hash);
+    const double idf = Idf(document_frequency);
     const double weight = term.weight * idf;
     norm_squared += weight * weight;
-    by_idf.emplace_back(idf, &term);
+    by_idf.push_back({idf, document_frequency, &term});
   }
   const size_t searched = std::min(by_idf.size(), options_.candidate_terms);
-  std::partial_sort(
-      by_idf.begin(), by_idf.begin() + searched, by_idf.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second->hash < b.second->hash;
-      });
+  std::partial_sort(by_idf.begin(), by_idf.begin() + searched, by_idf.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.idf != b.idf ? a.idf > b.idf : a.term->hash < b.term->hash;
+                    });
   std::vector<Partial>& partials = partials_;
   partials.clear();
   for (size_t k = 0; k < searched; ++k) {
-    const auto [idf, term] = by_idf[k];
-    const auto df = document_frequency_.find(term->hash);
-    if (df == document_frequency_.end() || df->second > candidate_df_limit) continue;
+    const auto [idf, document_frequency, term] = by_idf[k];
+    if (document_frequency == 0 || document_frequency > candidate_df_limit) continue;
     const auto postings = postings_.find(term->hash);
     if (postings == postings_.end()) continue;
     for (const Posting& posting : postings->second) {

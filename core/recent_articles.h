@@ -132,7 +132,8 @@ class RecentArticles {
   const Entry* Find(uint64_t seq) const;
   std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
       int64_t time_ms, const HeadlineFeatures& features) const;
-  double Idf(uint64_t term) const;
+  uint32_t DocumentFrequency(uint64_t term) const;
+  double Idf(uint32_t document_frequency) const;
   void Insert(Entry entry);
   void EvictOldest();
   void EvictExpired();
