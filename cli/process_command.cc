@@ -55,7 +55,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
     }
     std::cerr << "headwire process: " << stats->consumed << " consumed, " << stats->unique
               << " unique, " << stats->duplicates << " duplicates, " << stats->dead_lettered
-              << " dead-lettered\n";
+              << " dead-lettered, " << stats->replayed << " decided again while catching up\n";
     exit_code = kExitOk;
   });
 }

@@ -66,6 +66,34 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
 
 KafkaConsumer::~KafkaConsumer() { Close(); }
 
+namespace {
+
+constexpr int kCommittedTimeoutMs = 10000;
+
+// The group's committed offsets of `partitions`, in their order. Blocks until the coordinator
+// answers (or the timeout passes, and then every entry is unknown).
+std::vector<GroupOffset> CommittedOffsets(rd_kafka_t* rk,
+                                          const rd_kafka_topic_partition_list_t* partitions) {
+  std::vector<GroupOffset> result(static_cast<size_t>(partitions->cnt));
+  rd_kafka_topic_partition_list_t* query = rd_kafka_topic_partition_list_copy(partitions);
+  const rd_kafka_resp_err_t err = rd_kafka_committed(rk, query, kCommittedTimeoutMs);
+  for (int i = 0; i < query->cnt; ++i) {
+    GroupOffset& group = result[static_cast<size_t>(i)];
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || query->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      group.known = false;
+    } else if (query->elems[i].offset >= 0) {
+      group.committed = query->elems[i].offset;
+    }
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("msg=\"committed offsets unavailable\" error=\"{}\"", rd_kafka_err2str(err));
+  }
+  rd_kafka_topic_partition_list_destroy(query);
+  return result;
+}
+
+}  // namespace
+
 void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<KafkaConsumer*>(opaque);
@@ -74,16 +102,17 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     list.push_back({partitions->elems[i].topic, partitions->elems[i].partition});
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    const std::vector<GroupOffset> group = CommittedOffsets(rk, partitions);
     for (int i = 0; i < partitions->cnt; ++i) {
+      const auto index = static_cast<size_t>(i);
       if (self->callbacks_.stored_offset) {
-        if (auto offset = self->callbacks_.stored_offset(list[static_cast<size_t>(i)])) {
+        if (auto offset = self->callbacks_.stored_offset(list[index], group[index])) {
           partitions->elems[i].offset = *offset;
         }
       }
-      self->at_end_[list[static_cast<size_t>(i)]] = false;
+      self->at_end_[list[index]] = false;
       spdlog::info("msg=\"partition assigned\" topic={} partition={} resume_offset={}",
-                   list[static_cast<size_t>(i)].topic, list[static_cast<size_t>(i)].partition,
-                   partitions->elems[i].offset);
+                   list[index].topic, list[index].partition, partitions->elems[i].offset);
     }
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions)) {
       spdlog::error("msg=\"incremental assign failed\" error=\"{}\"", rd_kafka_error_string(error));

@@ -2,8 +2,10 @@
 // A Kafka consumer-group member over librdkafka, for daemons whose progress is stored with
 // their state (RocksDB) rather than in Kafka.
 //
-// On every assignment the consumer asks `stored_offset` where each partition resumes; Kafka's
-// committed offsets are only the fallback (and then auto.offset.reset=earliest). Before
+// On every assignment the consumer reads the group's committed offsets and asks `stored_offset`
+// where each partition resumes; Kafka's committed offsets are only the fallback (and then
+// auto.offset.reset=earliest). The committed offset is passed along because it tells a stateful
+// owner how far a previous owner got, which may be further than its own state. Before
 // partitions are revoked it calls `before_revoke`, so the owner can persist the batch in flight
 // while it still owns them. Assignment is cooperative-sticky: a rebalance moves only the
 // partitions that must move. Offsets are also committed to Kafka after each persisted batch, so
@@ -53,10 +55,21 @@ class Message {
   std::unique_ptr<rd_kafka_message_t, Deleter> raw_;
 };
 
+// A resume offset that means "the partition's first record still kept".
+inline constexpr int64_t kOffsetBeginning = RD_KAFKA_OFFSET_BEGINNING;
+
+// What the consumer group knows of a partition at assignment.
+struct GroupOffset {
+  // The group's committed next offset; nullopt when none was committed.
+  std::optional<int64_t> committed;
+  // False when the group coordinator did not answer: `committed` is then unknown.
+  bool known = true;
+};
+
 struct ConsumerCallbacks {
-  // Where a newly assigned partition resumes: the next offset to read, or nullopt to use the
-  // group's committed offset.
-  std::function<std::optional<int64_t>(const TopicPartition&)> stored_offset;
+  // Where a newly assigned partition resumes: the next offset to read (or kOffsetBeginning), or
+  // nullopt to use the group's committed offset.
+  std::function<std::optional<int64_t>(const TopicPartition&, const GroupOffset&)> stored_offset;
   // Called before partitions are taken away, while they are still owned.
   std::function<void(const std::vector<TopicPartition>&)> before_revoke;
 };

@@ -47,34 +47,109 @@ class Processor {
     return Status::Ok();
   }
 
-  Status Handle(const common::Message& message) {
-    ++stats_.consumed;
-    pending_offsets_[{std::string(message.topic()), message.partition()}] = message.offset() + 1;
+  // Where a newly assigned raw partition resumes. Normally where this instance's own state
+  // stopped. When the group's committed offset is further (another instance owned the partition
+  // since), the records in between are decided again without output: their output is already
+  // on the topics, and deciding them rebuilds the exact state the previous owner had, because
+  // verdicts depend only on the records and their order.
+  std::optional<int64_t> ResumeOffset(const common::TopicPartition& tp,
+                                      const common::GroupOffset& group) {
+    if (tp.partition > 0) {
+      spdlog::warn(
+          "msg=\"raw topic has more than one partition: duplicates that land on different "
+          "partitions are judged in the order the partitions happen to be read\" topic={}",
+          tp.topic);
+    }
+    const std::optional<int64_t> local = store_.LoadOffset(tp);
+    if (!group.known) {
+      if (assign_status_.ok()) {
+        assign_status_ = Status::Unavailable(
+            "the group's committed offset of " + tp.topic + "/" + std::to_string(tp.partition) +
+            " is unknown; stopping rather than deciding with state that may be behind");
+      }
+      return local;
+    }
+    if (group.committed && *group.committed > local.value_or(0)) {
+      replay_until_[tp] = *group.committed;
+      spdlog::info(
+          "msg=\"catching up: another instance owned the partition; deciding its records again "
+          "without output\" topic={} partition={} from={} to={}",
+          tp.topic, tp.partition, local ? std::to_string(*local) : "beginning", *group.committed);
+      return local.value_or(common::kOffsetBeginning);
+    }
+    replay_until_.erase(tp);
+    return local;
+  }
 
+  Status Handle(const common::Message& message) {
+    const common::TopicPartition tp{std::string(message.topic()), message.partition()};
+    pending_offsets_[tp] = message.offset() + 1;
+    if (const auto it = replay_until_.find(tp); it != replay_until_.end()) {
+      if (message.offset() < it->second) {
+        ++stats_.replayed;
+        return Decide(message, Output::kSuppress);
+      }
+      spdlog::info("msg=\"caught up\" topic={} partition={} offset={}", tp.topic, tp.partition,
+                   message.offset());
+      replay_until_.erase(it);
+    }
+    ++stats_.consumed;
+    return Decide(message, Output::kEmit);
+  }
+
+  // Flushes the batch's output, then writes its dedup memory and offsets in one batch.
+  Status Persist(common::KafkaConsumer& consumer) {
+    if (pending_offsets_.empty()) return Status::Ok();
+    if (Status s = producer_.Flush(options_.flush_timeout); !s.ok()) {
+      index_.DiscardChanges();
+      return s.WithContext("output not acknowledged; the batch will be redone after restart");
+    }
+    if (!index_.status().ok()) return index_.status();
+    rocksdb::WriteBatch batch;
+    index_.TakeChanges(batch);
+    TakeRecentChanges(store_, recent_, batch);
+    for (const auto& [tp, offset] : pending_offsets_) store_.PutOffset(batch, tp, offset);
+    if (Status s = store_.Write(batch); !s.ok()) return s;
+    consumer.CommitAsync(pending_offsets_);
+    pending_offsets_.clear();
+    return Status::Ok();
+  }
+
+  // The first error met while partitions were assigned; it stops the daemon.
+  const Status& assign_status() const { return assign_status_; }
+
+  const ProcessorStats& stats() const { return stats_; }
+
+ private:
+  // kSuppress decides (and so updates the state) without writing or counting anything.
+  enum class Output { kEmit, kSuppress };
+
+  Status Decide(const common::Message& message, Output output) {
     if (auto type = message.header(common::kTypeHeader);
         type && *type != v1::RawArticle::descriptor()->full_name()) {
-      return DeadLetter(message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+      return DeadLetter(output, message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
                         "headwire-type is \"" + std::string(*type) + "\", expected " +
                             v1::RawArticle::descriptor()->full_name());
     }
     if (auto version = message.header(common::kSchemaVersionHeader);
         version && *version != common::kSchemaVersion) {
-      return DeadLetter(message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+      return DeadLetter(output, message, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
                         "unsupported schema version \"" + std::string(*version) + "\"");
     }
     v1::RawArticle raw;
     const auto value = message.value();
     if (!raw.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return DeadLetter(
-          message, v1::DEAD_LETTER_REASON_UNDECODABLE,
+          output, message, v1::DEAD_LETTER_REASON_UNDECODABLE,
           "value is not a headwire.v1.RawArticle (" + std::to_string(value.size()) + " bytes)");
     }
     core::Article article = common::ToCoreArticle(raw);
     auto verdict = pipeline_.Process(article);
     if (!verdict)
-      return DeadLetter(message,
+      return DeadLetter(output, message,
                         common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
                         verdict.error().message);
+    if (output == Output::kSuppress) return Status::Ok();
     raw.set_id(article.id);
 
     const v1::ProcessedArticle processed = common::ToProcessedArticle(
@@ -108,28 +183,9 @@ class Processor {
     return Status::Ok();
   }
 
-  // Flushes the batch's output, then writes its dedup memory and offsets in one batch.
-  Status Persist(common::KafkaConsumer& consumer) {
-    if (pending_offsets_.empty()) return Status::Ok();
-    if (Status s = producer_.Flush(options_.flush_timeout); !s.ok()) {
-      index_.DiscardChanges();
-      return s.WithContext("output not acknowledged; the batch will be redone after restart");
-    }
-    if (!index_.status().ok()) return index_.status();
-    rocksdb::WriteBatch batch;
-    index_.TakeChanges(batch);
-    TakeRecentChanges(store_, recent_, batch);
-    for (const auto& [tp, offset] : pending_offsets_) store_.PutOffset(batch, tp, offset);
-    if (Status s = store_.Write(batch); !s.ok()) return s;
-    consumer.CommitAsync(pending_offsets_);
-    pending_offsets_.clear();
-    return Status::Ok();
-  }
-
-  const ProcessorStats& stats() const { return stats_; }
-
- private:
-  Status DeadLetter(const common::Message& message, v1::DeadLetterReason reason, std::string why) {
+  Status DeadLetter(Output output, const common::Message& message, v1::DeadLetterReason reason,
+                    std::string why) {
+    if (output == Output::kSuppress) return Status::Ok();
     ++stats_.dead_lettered;
     spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
                  message.topic(), message.partition(), message.offset(),
@@ -148,6 +204,9 @@ class Processor {
   std::string taxonomy_;
   ProcessorStats stats_;
   std::map<common::TopicPartition, int64_t> pending_offsets_;
+  // Per partition: records below this offset were already emitted by a previous owner.
+  std::map<common::TopicPartition, int64_t> replay_until_;
+  Status assign_status_;
 };
 
 }  // namespace
@@ -166,14 +225,8 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   Status revoke_status;
   common::ConsumerCallbacks callbacks{
       .stored_offset =
-          [&](const common::TopicPartition& tp) {
-            if (tp.partition > 0) {
-              spdlog::warn(
-                  "msg=\"raw topic has more than one partition: duplicates that land on different "
-                  "partitions are judged in the order the partitions happen to be read\" topic={}",
-                  tp.topic);
-            }
-            return (*store)->LoadOffset(tp);
+          [&](const common::TopicPartition& tp, const common::GroupOffset& group) {
+            return processor.ResumeOffset(tp, group);
           },
       .before_revoke =
           [&](const std::vector<common::TopicPartition>&) {
@@ -193,13 +246,18 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
       **consumer, options.loop,
       {.handle = [&](const common::Message& m) { return processor.Handle(m); },
        .persist =
-           [&]() { return revoke_status.ok() ? processor.Persist(**consumer) : revoke_status; }});
+           [&]() {
+             if (!processor.assign_status().ok()) return processor.assign_status();
+             return revoke_status.ok() ? processor.Persist(**consumer) : revoke_status;
+           }});
   if (status.ok()) status = revoke_status;
+  if (status.ok()) status = processor.assign_status();
   (*consumer)->Close();
   if (!status.ok()) return Err(status);
   const auto& stats = processor.stats();
-  spdlog::info("msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={}",
-               stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered);
+  spdlog::info(
+      "msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={} replayed={}",
+      stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered, stats.replayed);
   return stats;
 }
 

@@ -10,6 +10,13 @@
 // WriteBatch. After a crash the processor resumes from the stored offsets with the stored
 // memory, so it re-emits exactly the records of the unfinished batch, byte for byte; consumers
 // that key on the article id (the sink) see no difference.
+//
+// Fail-over: instances in one group share the raw partition, one owner at a time. An instance
+// that is assigned the partition while its own state is behind the group's committed offset
+// (another instance owned it meanwhile) first decides the records in between again without
+// emitting them, from the partition's start when it has no state. That rebuilds the previous
+// owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
+// topic to keep the records the instance's state lacks.
 
 #include <chrono>
 #include <cstdint>
@@ -51,6 +58,8 @@ struct ProcessorStats {
   uint64_t unique = 0;
   uint64_t duplicates = 0;
   uint64_t dead_lettered = 0;
+  // Records decided again without output while catching up with a previous owner's progress.
+  uint64_t replayed = 0;
   std::map<std::string, uint64_t> per_topic;  // unique articles written per topic stream
 };
 

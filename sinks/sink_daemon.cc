@@ -180,7 +180,8 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
   };
 
   common::ConsumerCallbacks callbacks{
-      .stored_offset = [&](const common::TopicPartition& tp) { return (*store)->StoredOffset(tp); },
+      .stored_offset = [&](const common::TopicPartition& tp,
+                           const common::GroupOffset&) { return (*store)->StoredOffset(tp); },
       .before_revoke =
           [&](const std::vector<common::TopicPartition>&) {
             if (Status s = persist(); !s.ok() && revoke_status.ok()) revoke_status = s;

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""End-to-end test: the processor's near-duplicate and story verdicts survive restarts.
+"""End-to-end test: the processor's near-duplicate and story verdicts survive restarts and
+fail-over between instances.
 
 The hand-labelled evaluation stream (data/eval/dedup_gold.jsonl) goes through `headwire process`
-in pieces: a clean stop between pieces, and a `kill -9` while the processor is busy. Every raw
-record's verdict on the processed topic (read with python3-confluent-kafka) must equal the verdict
-of `headwire dedup`, which decides the whole stream in one uninterrupted run; a record the
-processor emitted twice (output is at-least-once) must be the same both times.
+in pieces: a clean stop between pieces, a `kill -9` while the processor is busy, and two
+instances in one consumer group, each with its own state, taking the raw partition from each
+other after `kill -9`. Every raw record's verdict on the processed topic (read with
+python3-confluent-kafka) must equal the verdict of `headwire dedup`, which decides the whole
+stream in one uninterrupted run; a record emitted twice (output is at-least-once) must be the
+same both times.
 
 Usage: processor_restart_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
@@ -62,9 +65,36 @@ class ProcessorRestart(unittest.TestCase):
             f.writelines(lines)
         run([ARGS.headwire, "produce", "--bootstrap", bootstrap, path])
 
-    def process_command(self, bootstrap, state, *extra):
-        return [ARGS.headwire, "--log-level", "warn", "process", "--bootstrap", bootstrap,
+    def process_command(self, bootstrap, state, *extra, log_level="warn"):
+        return [ARGS.headwire, "--log-level", log_level, "process", "--bootstrap", bootstrap,
                 "--state", state, "--max-batch", "16", *extra]
+
+    def start_instance(self, bootstrap, name):
+        """Starts a long-running processor instance logging to <work>/<name>.log."""
+        log = open(os.path.join(self.work, name + ".log"), "a")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen(
+            self.process_command(bootstrap, os.path.join(self.work, name), "--linger-ms", "1",
+                                 log_level="info"),
+            stdout=subprocess.DEVNULL, stderr=log)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        return proc
+
+    def log_of(self, name):
+        with open(os.path.join(self.work, name + ".log")) as f:
+            return f.read()
+
+    def wait_for_offsets(self, bootstrap, count, timeout=90):
+        """Waits until the processed topic holds a verdict for raw offsets 0..count-1."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            offsets = {self.pb.ProcessedArticle.FromString(value).processing.source.offset
+                       for _, value, _ in kafka_check.read_topic(bootstrap,
+                                                                 "headwire.articles.processed")}
+            if offsets >= set(range(count)):
+                return
+            time.sleep(0.5)
+        self.fail(f"no verdicts for all of the first {count} raw records after {timeout} s")
 
     def verdicts(self, bootstrap):
         """Raw offset -> (duplicate_of, kind, story_id), checking that repeats agree."""
@@ -111,6 +141,37 @@ class ProcessorRestart(unittest.TestCase):
         victim.wait(timeout=30)
         run(self.process_command(bootstrap, state, "--exit-at-end"))
         self.assert_same_as_uninterrupted(self.verdicts(bootstrap))
+
+    def test_fail_over_between_two_instances(self):
+        """Two instances decide exactly what one uninterrupted run decides, whichever owns the
+        partition: a fresh standby takes over from a killed owner, then the first instance comes
+        back with its stale state and takes over again."""
+        bootstrap = self.start_broker()
+        first, second = len(self.lines) // 3, 2 * len(self.lines) // 3
+
+        self.produce(bootstrap, self.lines[:first], "part1.jsonl")
+        a = self.start_instance(bootstrap, "a")
+        self.wait_for_offsets(bootstrap, first)
+        b = self.start_instance(bootstrap, "b")
+        a.send_signal(signal.SIGKILL)
+        a.wait(timeout=30)
+
+        self.produce(bootstrap, self.lines[first:second], "part2.jsonl")
+        self.wait_for_offsets(bootstrap, second)
+
+        a = self.start_instance(bootstrap, "a")
+        b.send_signal(signal.SIGKILL)
+        b.wait(timeout=30)
+        self.produce(bootstrap, self.lines[second:], "part3.jsonl")
+        self.wait_for_offsets(bootstrap, len(self.lines))
+        a.send_signal(signal.SIGTERM)
+        self.assertEqual(a.wait(timeout=60), 0)
+
+        self.assert_same_as_uninterrupted(self.verdicts(bootstrap))
+        # The fresh standby rebuilt the state from the partition's start; the comeback from its
+        # own stale state.
+        self.assertRegex(self.log_of("b"), r"catching up.* from=beginning to=[1-9]\d*")
+        self.assertRegex(self.log_of("a"), r"catching up.* from=[1-9]\d* to=[1-9]\d*")
 
 
 def bind_args(args):
