@@ -90,7 +90,7 @@ void BM_DedupAndStories(benchmark::State& state) {
     a.published_at_ms = time_ms;
     time_ms += kStepMs;
     Fingerprints fingerprints{0, ContentHash(a.title, a.body)};
-    DedupVerdict verdict = exact.Check(a, fingerprints);
+    DedupVerdict verdict = exact.Check(a, fingerprints, recent.watermark());
     if (verdict.kind == DuplicateKind::kUnique) {
       benchmark::DoNotOptimize(
           recent.Decide(a.id, a.published_at_ms, ExtractHeadlineFeatures(a.title, a.body)));

@@ -43,6 +43,22 @@ void AddTaxonomyOption(CLI::App& command, std::string& path) {
       ->envname("HEADWIRE_TAXONOMY");
 }
 
+void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options) {
+  command
+      .add_option("--url-window-ms", options.url_window_ms,
+                  "Same canonical URL (or id) within this event-time distance is a duplicate")
+      ->capture_default_str();
+  command
+      .add_option("--content-window-ms", options.content_window_ms,
+                  "Same normalised title and body within this distance is a duplicate")
+      ->capture_default_str();
+  command
+      .add_option("--forget-after-ms", options.forget_after_ms,
+                  "Exact-dedup entries this far behind the watermark are forgotten (and dropped "
+                  "from the processor's state)")
+      ->capture_default_str();
+}
+
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
   command
       .add_option("--near-window-ms", options.near_duplicate_window_ms,

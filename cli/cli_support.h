@@ -8,6 +8,7 @@
 #include "common/consume_loop.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
+#include "core/exact_dedup.h"
 #include "core/recent_articles.h"
 #include "core/topic_classifier.h"
 
@@ -30,6 +31,9 @@ void AddTaxonomyOption(CLI::App& command, std::string& path);
 
 // Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...).
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options);
+
+// Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
+void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);
 
 // Adds --model FILE (env HEADWIRE_MODEL); empty means the compiled-in default model, "none" the
 // rules alone.

@@ -112,14 +112,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" (unique, same_id, "
       "same_url, same_content, near) and \"story_id\".",
       *dedup_args);
-  dedup
-      ->add_option("--url-window-ms", dedup_args->pipeline.dedup.url_window_ms,
-                   "Same canonical URL within this event-time distance is a duplicate")
-      ->capture_default_str();
-  dedup
-      ->add_option("--content-window-ms", dedup_args->pipeline.dedup.content_window_ms,
-                   "Same normalised title and body within this distance is a duplicate")
-      ->capture_default_str();
+  AddExactDedupOptions(*dedup, dedup_args->pipeline.dedup);
   AddStoryOptions(*dedup, dedup_args->pipeline.recent);
   dedup->callback([dedup_args, &exit_code] {
     core::InMemoryDedupIndex index;

@@ -34,12 +34,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--topic-prefix", o.topic_prefix, "Prefix of the per-topic streams")
       ->capture_default_str();
   cmd->add_option("--dlq-topic", o.dlq_topic, "Dead-letter topic")->capture_default_str();
-  cmd->add_option("--url-window-ms", o.pipeline.dedup.url_window_ms,
-                  "Same canonical URL within this event-time distance is a duplicate")
-      ->capture_default_str();
-  cmd->add_option("--content-window-ms", o.pipeline.dedup.content_window_ms,
-                  "Same normalised title and body within this distance is a duplicate")
-      ->capture_default_str();
+  AddExactDedupOptions(*cmd, o.pipeline.dedup);
   AddStoryOptions(*cmd, o.pipeline.recent);
   cmd->callback([args, &exit_code] {
     StartLogging("process");

@@ -3,6 +3,10 @@
 namespace headwire::core {
 namespace {
 
+constexpr char kIdKeyPrefix = 'i';
+constexpr char kUrlKeyPrefix = 'u';
+constexpr char kContentKeyPrefix = 'c';
+
 std::string HashKey(char kind, uint64_t hash) {
   std::string key(1 + sizeof(hash), kind);
   for (size_t i = 0; i < sizeof(hash); ++i) {
@@ -12,7 +16,7 @@ std::string HashKey(char kind, uint64_t hash) {
 }
 
 std::string IdKey(std::string_view id) {
-  std::string key = "i";
+  std::string key(1, kIdKeyPrefix);
   key += id;
   return key;
 }
@@ -47,18 +51,29 @@ void InMemoryDedupIndex::Remember(std::string_view key, const SeenArticle& seen)
   entries_.insert_or_assign(std::string(key), seen);
 }
 
-std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
-                                                         int64_t published_at_ms,
-                                                         int64_t window_ms) const {
-  auto seen = index_.Find(key);
-  if (seen && Distance(seen->published_at_ms, published_at_ms) <= window_ms) return seen;
-  return std::nullopt;
+bool IsExactDedupKey(std::string_view key) {
+  return !key.empty() &&
+         (key[0] == kIdKeyPrefix || (key.size() == 1 + sizeof(uint64_t) &&
+                                     (key[0] == kUrlKeyPrefix || key[0] == kContentKeyPrefix)));
 }
 
-DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints& fingerprints) {
+std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
+                                                         int64_t published_at_ms, int64_t window_ms,
+                                                         int64_t watermark_ms) const {
+  auto seen = index_.Find(key);
+  if (!seen || Distance(seen->published_at_ms, published_at_ms) > window_ms) return std::nullopt;
+  if (watermark_ms != kNoWatermark &&
+      seen->published_at_ms < watermark_ms - options_.forget_after_ms) {
+    return std::nullopt;
+  }
+  return seen;
+}
+
+DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints& fingerprints,
+                                      int64_t watermark_ms) {
   const std::string id_key = IdKey(article.id);
-  const std::string url_key = HashKey('u', fingerprints.url_hash);
-  const std::string content_key = HashKey('c', fingerprints.content_hash);
+  const std::string url_key = HashKey(kUrlKeyPrefix, fingerprints.url_hash);
+  const std::string content_key = HashKey(kContentKeyPrefix, fingerprints.content_hash);
 
   auto duplicate = [&](DuplicateKind kind, const SeenArticle& original) {
     // A resend of this duplicate must point at the same original, not at the duplicate.
@@ -66,15 +81,18 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
     return DedupVerdict{kind, original.id, original.story_id};
   };
 
-  if (auto seen = FindWithin(id_key, article.published_at_ms, options_.url_window_ms)) {
+  if (auto seen =
+          FindWithin(id_key, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
     return duplicate(DuplicateKind::kSameId, *seen);
   }
   if (fingerprints.url_hash != 0) {
-    if (auto seen = FindWithin(url_key, article.published_at_ms, options_.url_window_ms)) {
+    if (auto seen =
+            FindWithin(url_key, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
       return duplicate(DuplicateKind::kSameUrl, *seen);
     }
   }
-  if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms)) {
+  if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms,
+                             watermark_ms)) {
     return duplicate(DuplicateKind::kSameContent, *seen);
   }
 
@@ -85,8 +103,9 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
 void ExactDeduplicator::Remember(const Article& article, const Fingerprints& fingerprints,
                                  const SeenArticle& seen) {
   index_.Remember(IdKey(article.id), seen);
-  if (fingerprints.url_hash != 0) index_.Remember(HashKey('u', fingerprints.url_hash), seen);
-  index_.Remember(HashKey('c', fingerprints.content_hash), seen);
+  if (fingerprints.url_hash != 0)
+    index_.Remember(HashKey(kUrlKeyPrefix, fingerprints.url_hash), seen);
+  index_.Remember(HashKey(kContentKeyPrefix, fingerprints.content_hash), seen);
 }
 
 }  // namespace headwire::core

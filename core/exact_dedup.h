@@ -9,6 +9,7 @@
 // Not thread-safe: one deduplicator per dedup domain.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,7 +56,19 @@ struct ExactDedupOptions {
   // are at most this far apart. Short, because recurring headlines ("Fed holds rates steady")
   // return on other days about other events. Default: 12 hours.
   int64_t content_window_ms = 12LL * 3600 * 1000;
+  // An entry is forgotten once its event time is more than this behind the watermark (the
+  // largest event time seen), so that the memory of a long stream stays bounded: only an
+  // article arriving more than `forget_after_ms - url_window_ms` late (3 days by default) can
+  // miss an original that way. Default: 10 days.
+  int64_t forget_after_ms = 10LL * 24 * 3600 * 1000;
 };
+
+// The watermark before any event time was seen: nothing is forgotten.
+inline constexpr int64_t kNoWatermark = std::numeric_limits<int64_t>::min();
+
+// True for the keys ExactDeduplicator writes into its DedupIndex (a store shared with other
+// owners can tell its entries apart by this).
+bool IsExactDedupKey(std::string_view key);
 
 enum class DuplicateKind {
   kUnique,
@@ -83,8 +96,11 @@ class ExactDeduplicator {
   ExactDeduplicator& operator=(const ExactDeduplicator&) = delete;
 
   // Decides whether `article` (with a non-empty id) duplicates one seen before and remembers it
-  // for the articles that follow.
-  DedupVerdict Check(const Article& article, const Fingerprints& fingerprints);
+  // for the articles that follow. Entries more than `forget_after_ms` behind `watermark_ms` count
+  // as forgotten (none with kNoWatermark), whether or not the index still holds them, so
+  // an index that drops them in the background decides exactly like one that keeps them.
+  DedupVerdict Check(const Article& article, const Fingerprints& fingerprints,
+                     int64_t watermark_ms);
 
   // Re-remembers a unique article's id, URL and content as `seen`: for a near duplicate its
   // original, for an article that joined a story itself with that story, so that later exact
@@ -93,7 +109,7 @@ class ExactDeduplicator {
 
  private:
   std::optional<SeenArticle> FindWithin(std::string_view key, int64_t published_at_ms,
-                                        int64_t window_ms) const;
+                                        int64_t window_ms, int64_t watermark_ms) const;
 
   ExactDedupOptions options_;
   DedupIndex& index_;

@@ -18,7 +18,8 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
   }
   verdict.fingerprints.url_hash = UrlHash(verdict.canonical_url);
   verdict.fingerprints.content_hash = ContentHash(article.title, article.body);
-  verdict.dedup = deduplicator_.Check(article, verdict.fingerprints);
+  verdict.dedup = deduplicator_.Check(article, verdict.fingerprints,
+                                      recent_ != nullptr ? recent_->watermark() : kNoWatermark);
   if (verdict.dedup.kind == DuplicateKind::kUnique && recent_ != nullptr) {
     RecentVerdict recent = recent_->Decide(
         article.id, article.published_at_ms,

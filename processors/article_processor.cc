@@ -29,11 +29,13 @@ std::string JoinTopics(const std::vector<std::string>& topics) {
 class Processor {
  public:
   Processor(const ProcessorOptions& options, const core::TopicClassifier& classifier,
-            common::StateStore& store, common::KafkaProducer& producer)
+            common::StateStore& store, common::KafkaProducer& producer,
+            ForgottenEntryFilter& forgotten)
       : options_(options),
         classifier_(classifier),
         store_(store),
         producer_(producer),
+        forgotten_(forgotten),
         index_(store),
         recent_(options.pipeline.recent),
         pipeline_(options.pipeline, &classifier, index_, &recent_),
@@ -44,6 +46,7 @@ class Processor {
     if (Status s = RestoreRecentArticles(store_, recent_); !s.ok()) return s;
     spdlog::info("msg=\"story window restored\" articles={} stories={}", recent_.size(),
                  recent_.story_count());
+    PublishForgetCutoff();
     return Status::Ok();
   }
 
@@ -110,6 +113,7 @@ class Processor {
     TakeRecentChanges(store_, recent_, batch);
     for (const auto& [tp, offset] : pending_offsets_) store_.PutOffset(batch, tp, offset);
     if (Status s = store_.Write(batch); !s.ok()) return s;
+    PublishForgetCutoff();
     consumer.CommitAsync(pending_offsets_);
     pending_offsets_.clear();
     return Status::Ok();
@@ -183,6 +187,12 @@ class Processor {
     return Status::Ok();
   }
 
+  // Lets compaction drop the exact-dedup entries that the persisted state has forgotten.
+  void PublishForgetCutoff() {
+    if (recent_.watermark() == core::kNoWatermark) return;
+    forgotten_.Advance(recent_.watermark() - options_.pipeline.dedup.forget_after_ms);
+  }
+
   Status DeadLetter(Output output, const common::Message& message, v1::DeadLetterReason reason,
                     std::string why) {
     if (output == Output::kSuppress) return Status::Ok();
@@ -198,6 +208,7 @@ class Processor {
   const core::TopicClassifier& classifier_;
   common::StateStore& store_;
   common::KafkaProducer& producer_;
+  ForgottenEntryFilter& forgotten_;
   RocksDedupIndex index_;
   core::RecentArticles recent_;
   core::ArticlePipeline pipeline_;
@@ -213,13 +224,15 @@ class Processor {
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
                                     const core::TopicClassifier& classifier) {
-  auto store =
-      common::StateStore::Open({.path = options.state_dir, .column_families = {kDedupFamily}});
+  auto forgotten = std::make_shared<ForgottenEntryFilter>();
+  auto store = common::StateStore::Open({.path = options.state_dir,
+                                         .column_families = {kDedupFamily},
+                                         .compaction_filters = {{kDedupFamily, forgotten}}});
   if (!store) return Err(store.error());
   auto producer = common::KafkaProducer::Create(options.kafka);
   if (!producer) return Err(producer.error());
 
-  Processor processor(options, classifier, **store, **producer);
+  Processor processor(options, classifier, **store, **producer, *forgotten);
   if (Status s = processor.Restore(); !s.ok()) return Err(s);
   common::KafkaConsumer* consumer_ptr = nullptr;
   Status revoke_status;

@@ -49,4 +49,19 @@ void RocksDedupIndex::TakeChanges(rocksdb::WriteBatch& batch) {
   pending_.clear();
 }
 
+void ForgottenEntryFilter::Advance(int64_t cutoff_ms) {
+  int64_t current = cutoff_ms_.load(std::memory_order_relaxed);
+  while (cutoff_ms > current &&
+         !cutoff_ms_.compare_exchange_weak(current, cutoff_ms, std::memory_order_relaxed)) {
+  }
+}
+
+bool ForgottenEntryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
+                                  const rocksdb::Slice& existing_value, std::string* /*new_value*/,
+                                  bool* /*value_changed*/) const {
+  if (!core::IsExactDedupKey({key.data(), key.size()})) return false;
+  const auto seen = DecodeSeenArticle({existing_value.data(), existing_value.size()});
+  return seen.has_value() && seen->published_at_ms < cutoff_ms_.load(std::memory_order_relaxed);
+}
+
 }  // namespace headwire::processors

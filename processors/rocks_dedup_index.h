@@ -4,9 +4,13 @@
 // batch that is never persisted (a crash) leaves no trace, and a replay of it decides the same.
 // Not thread-safe.
 
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
+#include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +43,24 @@ class RocksDedupIndex final : public core::DedupIndex {
   common::StateStore& store_;
   mutable Status status_;
   std::map<std::string, core::SeenArticle, std::less<>> pending_;
+};
+
+// Drops exact-dedup entries (core::IsExactDedupKey) whose event time is before the cutoff
+// (watermark - forget_after_ms) that the processor publishes after each persisted batch. The
+// deduplicator already counts such entries as forgotten, so when compaction happens to run
+// changes no verdict. The story window's records in the same family are left alone.
+// Thread-safe: the cutoff is the only shared state.
+class ForgottenEntryFilter : public rocksdb::CompactionFilter {
+ public:
+  ForgottenEntryFilter() = default;
+  // Entries before `cutoff_ms` may be dropped from now on; the cutoff never moves back.
+  void Advance(int64_t cutoff_ms);
+  bool Filter(int level, const rocksdb::Slice& key, const rocksdb::Slice& existing_value,
+              std::string* new_value, bool* value_changed) const override;
+  const char* Name() const override { return "headwire.ForgottenEntryFilter"; }
+
+ private:
+  std::atomic<int64_t> cutoff_ms_{std::numeric_limits<int64_t>::min()};
 };
 
 // The stored form of a SeenArticle: event time (8 bytes, big-endian), id length (2 bytes), id,

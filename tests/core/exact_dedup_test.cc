@@ -29,7 +29,7 @@ Fingerprints Print(const Article& a) {
 
 class ExactDedupTest : public ::testing::Test {
  protected:
-  DedupVerdict Check(const Article& a) { return dedup_.Check(a, Print(a)); }
+  DedupVerdict Check(const Article& a) { return dedup_.Check(a, Print(a), kNoWatermark); }
 
   InMemoryDedupIndex index_;
   ExactDeduplicator dedup_{ExactDedupOptions{}, index_};
@@ -98,8 +98,8 @@ TEST_F(ExactDedupTest, UrlWindowIsConfigurable) {
   ExactDeduplicator dedup(options, index);
   const Article a = Make("a", "One", "https://x.example/live", kT0);
   const Article b = Make("b", "Two", "https://x.example/live", kT0 + 2 * kHour);
-  dedup.Check(a, Print(a));
-  EXPECT_EQ(dedup.Check(b, Print(b)).kind, DuplicateKind::kUnique);
+  dedup.Check(a, Print(a), kNoWatermark);
+  EXPECT_EQ(dedup.Check(b, Print(b), kNoWatermark).kind, DuplicateKind::kUnique);
 }
 
 TEST_F(ExactDedupTest, SameOrderGivesSameVerdicts) {
@@ -111,7 +111,7 @@ TEST_F(ExactDedupTest, SameOrderGivesSameVerdicts) {
     ExactDeduplicator dedup(ExactDedupOptions{}, index);
     std::vector<std::string> out;
     for (const auto& a : stream) {
-      auto v = dedup.Check(a, Print(a));
+      auto v = dedup.Check(a, Print(a), kNoWatermark);
       out.push_back(std::string(DuplicateKindName(v.kind)) + ":" + v.duplicate_of);
     }
     return out;
@@ -120,6 +120,48 @@ TEST_F(ExactDedupTest, SameOrderGivesSameVerdicts) {
   EXPECT_EQ(first, run());
   EXPECT_EQ(first,
             (std::vector<std::string>{"unique:", "same_url:a", "same_content:a", "same_id:a"}));
+}
+
+TEST_F(ExactDedupTest, EntriesFarBehindTheWatermarkAreForgotten) {
+  // Defaults: a URL matches for 7 days, an entry is forgotten 10 days behind the watermark. A
+  // resend 5 days later matches while the watermark is near it...
+  const Article original = Make("a", "Title", "https://x.example/story", kT0);
+  const Article resend = Make("a", "Title", "https://x.example/story", kT0 + 5 * 24 * kHour);
+  dedup_.Check(original, Print(original), kT0);
+  EXPECT_EQ(dedup_.Check(resend, Print(resend), kT0 + 5 * 24 * kHour).kind, DuplicateKind::kSameId);
+  // ... but not once the stream has moved on more than 10 days past the original, although the
+  // index still holds it: a store that drops it in the background decides the same.
+  const Article late = Make("a", "Title", "https://x.example/story", kT0 + 6 * 24 * kHour);
+  EXPECT_EQ(dedup_.Check(late, Print(late), kT0 + 10 * 24 * kHour + 1).kind,
+            DuplicateKind::kUnique);
+  EXPECT_TRUE(index_.Find("ia").has_value());
+}
+
+TEST_F(ExactDedupTest, ForgetAfterIsConfigurable) {
+  InMemoryDedupIndex index;
+  ExactDedupOptions options;
+  options.forget_after_ms = 2 * kHour;
+  ExactDeduplicator dedup(options, index);
+  const Article a = Make("a", "One", "https://x.example/live", kT0);
+  const Article b = Make("b", "Two", "https://x.example/live", kT0 + kHour);
+  dedup.Check(a, Print(a), kT0);
+  EXPECT_EQ(dedup.Check(b, Print(b), kT0 + 2 * kHour).kind, DuplicateKind::kSameUrl);
+  const Article c = Make("c", "Three", "https://x.example/live", kT0 + kHour);
+  EXPECT_EQ(dedup.Check(c, Print(c), kT0 + 3 * kHour).kind, DuplicateKind::kUnique);
+}
+
+TEST(ExactDedupKeys, AreToldApartFromOtherOwnersKeys) {
+  InMemoryDedupIndex index;
+  ExactDeduplicator dedup(ExactDedupOptions{}, index);
+  const Article a = Make("a1", "Title", "https://x.example/1", kT0);
+  dedup.Check(a, Print(a), kNoWatermark);
+  EXPECT_EQ(index.size(), 3u);
+  EXPECT_TRUE(IsExactDedupKey("ia1"));
+  EXPECT_TRUE(IsExactDedupKey(std::string("u\0\0\0\0\0\0\0\1", 9)));
+  EXPECT_FALSE(IsExactDedupKey("A\0\0\0\0\0\0\0\1"));
+  EXPECT_FALSE(IsExactDedupKey("M"));
+  EXPECT_FALSE(IsExactDedupKey("Sstory"));
+  EXPECT_FALSE(IsExactDedupKey(""));
 }
 
 }  // namespace

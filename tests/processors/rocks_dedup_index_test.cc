@@ -17,9 +17,10 @@ class RocksDedupIndexTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::unique_ptr<common::StateStore> Open() {
-    auto store =
-        common::StateStore::Open({.path = dir_.string(), .column_families = {kDedupFamily}});
+  std::unique_ptr<common::StateStore> Open(std::shared_ptr<ForgottenEntryFilter> filter = nullptr) {
+    common::StateStoreOptions options{.path = dir_.string(), .column_families = {kDedupFamily}};
+    if (filter) options.compaction_filters = {{kDedupFamily, filter}};
+    auto store = common::StateStore::Open(options);
     EXPECT_TRUE(store.has_value()) << store.error().ToString();
     return std::move(*store);
   }
@@ -62,7 +63,7 @@ TEST_F(RocksDedupIndexTest, StateAndOffsetsSurviveReopen) {
     core::Article a;
     a.id = "a";
     a.title = "Fed holds rates steady";
-    dedup.Check(a, {0, 42});
+    dedup.Check(a, {0, 42}, core::kNoWatermark);
     rocksdb::WriteBatch batch;
     index.TakeChanges(batch);
     store->PutOffset(batch, {"headwire.articles.raw", 3}, 17);
@@ -77,9 +78,38 @@ TEST_F(RocksDedupIndexTest, StateAndOffsetsSurviveReopen) {
   core::Article b;
   b.id = "b";
   b.title = "Fed holds rates steady";
-  const auto verdict = dedup.Check(b, {0, 42});
+  const auto verdict = dedup.Check(b, {0, 42}, core::kNoWatermark);
   EXPECT_EQ(verdict.kind, core::DuplicateKind::kSameContent);
   EXPECT_EQ(verdict.duplicate_of, "a");
+}
+
+TEST_F(RocksDedupIndexTest, CompactionDropsOnlyForgottenExactEntries) {
+  auto filter = std::make_shared<ForgottenEntryFilter>();
+  auto store = Open(filter);
+  RocksDedupIndex index(*store);
+  const std::string old_url_key("u\0\0\0\0\0\0\0\x07", 9);
+  index.Remember("iold", {"old", "old", 1000});
+  index.Remember(old_url_key, {"old", "old", 1000});
+  index.Remember("inew", {"new", "new", 5000});
+  rocksdb::WriteBatch batch;
+  index.TakeChanges(batch);
+  // A story-window record (another owner of the family) with an old-looking value stays.
+  const std::string window_key("A\0\0\0\0\0\0\0\x01", 9);
+  batch.Put(store->family(kDedupFamily), window_key, EncodeSeenArticle({"w", "w", 1000}));
+  ASSERT_TRUE(store->Write(batch).ok());
+
+  filter->Advance(3000);
+  filter->Advance(2000);  // never moves back
+  ASSERT_TRUE(store->CompactAll().ok());
+  RocksDedupIndex after(*store);
+  EXPECT_FALSE(after.Find("iold").has_value());
+  EXPECT_FALSE(after.Find(old_url_key).has_value());
+  EXPECT_EQ(after.Find("inew")->id, "new");
+  std::string value;
+  EXPECT_TRUE(store->db()
+                  ->Get(rocksdb::ReadOptions(), store->family(kDedupFamily), window_key, &value)
+                  .ok());
+  EXPECT_TRUE(after.status().ok());
 }
 
 }  // namespace
