@@ -57,6 +57,11 @@ bool IsExactDedupKey(std::string_view key) {
                                      (key[0] == kUrlKeyPrefix || key[0] == kContentKeyPrefix)));
 }
 
+void InMemoryDedupIndex::ForgetBefore(int64_t cutoff_ms) {
+  std::erase_if(entries_,
+                [&](const auto& entry) { return entry.second.published_at_ms < cutoff_ms; });
+}
+
 std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
                                                          int64_t published_at_ms, int64_t window_ms,
                                                          int64_t watermark_ms) const {
@@ -71,6 +76,14 @@ std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
 
 DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints& fingerprints,
                                       int64_t watermark_ms) {
+  if (watermark_ms != kNoWatermark) {
+    const int64_t cutoff = watermark_ms - options_.forget_after_ms;
+    if (last_forget_cutoff_ms_ == kNoWatermark ||
+        cutoff - last_forget_cutoff_ms_ >= options_.forget_after_ms / 10) {
+      index_.ForgetBefore(cutoff);
+      last_forget_cutoff_ms_ = cutoff;
+    }
+  }
   const std::string id_key = IdKey(article.id);
   const std::string url_key = HashKey(kUrlKeyPrefix, fingerprints.url_hash);
   const std::string content_key = HashKey(kContentKeyPrefix, fingerprints.content_hash);

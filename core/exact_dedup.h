@@ -35,6 +35,9 @@ class DedupIndex {
   virtual std::optional<SeenArticle> Find(std::string_view key) const = 0;
   // Remembers `seen` under `key`, replacing what was there.
   virtual void Remember(std::string_view key, const SeenArticle& seen) = 0;
+  // May drop entries whose event time is before `cutoff_ms`: the deduplicator no longer looks
+  // at them. An index that expires entries by other means (a compaction filter) ignores it.
+  virtual void ForgetBefore(int64_t cutoff_ms) { static_cast<void>(cutoff_ms); }
 };
 
 // A DedupIndex in a hash map, for offline filters and tests. Memory grows with the input.
@@ -42,6 +45,7 @@ class InMemoryDedupIndex final : public DedupIndex {
  public:
   std::optional<SeenArticle> Find(std::string_view key) const override;
   void Remember(std::string_view key, const SeenArticle& seen) override;
+  void ForgetBefore(int64_t cutoff_ms) override;
   size_t size() const { return entries_.size(); }
 
  private:
@@ -96,9 +100,11 @@ class ExactDeduplicator {
   ExactDeduplicator& operator=(const ExactDeduplicator&) = delete;
 
   // Decides whether `article` (with a non-empty id) duplicates one seen before and remembers it
-  // for the articles that follow. Entries more than `forget_after_ms` behind `watermark_ms` count
-  // as forgotten (none with kNoWatermark), whether or not the index still holds them, so
-  // an index that drops them in the background decides exactly like one that keeps them.
+  // for the articles that follow. Each time the watermark has moved a tenth of
+  // `forget_after_ms`, the index is told it may drop what is forgotten. Entries more than
+  // `forget_after_ms` behind `watermark_ms` count as forgotten (none with kNoWatermark), whether or
+  // not the index still holds them, so an index that drops them in the background decides exactly
+  // like one that keeps them.
   DedupVerdict Check(const Article& article, const Fingerprints& fingerprints,
                      int64_t watermark_ms);
 
@@ -113,6 +119,7 @@ class ExactDeduplicator {
 
   ExactDedupOptions options_;
   DedupIndex& index_;
+  int64_t last_forget_cutoff_ms_ = kNoWatermark;
 };
 
 }  // namespace headwire::core

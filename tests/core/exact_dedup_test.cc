@@ -29,7 +29,9 @@ Fingerprints Print(const Article& a) {
 
 class ExactDedupTest : public ::testing::Test {
  protected:
-  DedupVerdict Check(const Article& a) { return dedup_.Check(a, Print(a), kNoWatermark); }
+  DedupVerdict Check(const Article& a, int64_t watermark = kNoWatermark) {
+    return dedup_.Check(a, Print(a), watermark);
+  }
 
   InMemoryDedupIndex index_;
   ExactDeduplicator dedup_{ExactDedupOptions{}, index_};
@@ -135,6 +137,19 @@ TEST_F(ExactDedupTest, EntriesFarBehindTheWatermarkAreForgotten) {
   EXPECT_EQ(dedup_.Check(late, Print(late), kT0 + 10 * 24 * kHour + 1).kind,
             DuplicateKind::kUnique);
   EXPECT_TRUE(index_.Find("ia").has_value());
+}
+
+TEST_F(ExactDedupTest, InMemoryIndexStaysBoundedOnALongStream) {
+  // One article an hour for 60 days, each with its own id, URL and content (3 entries): the index
+  // holds at most the last 10 days (+ a tenth, between clean-ups) of them, not all 1,440.
+  for (int hour = 0; hour < 60 * 24; ++hour) {
+    const std::string n = std::to_string(hour);
+    const int64_t t = kT0 + hour * kHour;
+    EXPECT_EQ(Check(Make("a" + n, "Title " + n, "https://x.example/" + n, t), t).kind,
+              DuplicateKind::kUnique);
+  }
+  EXPECT_LE(index_.size(), 3u * 11 * 24 + 3);
+  EXPECT_GE(index_.size(), 3u * 10 * 24);
 }
 
 TEST_F(ExactDedupTest, ForgetAfterIsConfigurable) {
