@@ -1,9 +1,33 @@
-"""Command line shared by the end-to-end test scripts: --headwire BINARY --repo ROOT, then the
-remaining arguments go to unittest."""
+"""What the end-to-end test scripts share: their command line (--headwire BINARY --repo ROOT,
+then the remaining arguments go to unittest), running a command, and starting the embedded
+broker."""
 
 import argparse
+import subprocess
 import sys
 import unittest
+
+
+def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
+    """Runs `cmd` to completion and returns the CompletedProcess; an unexpected exit code fails
+    with the command's output."""
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if result.returncode not in expect_codes:
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\n"
+            f"stderr:\n{result.stderr}")
+    return result
+
+
+def start_broker(headwire):
+    """Starts `headwire broker` (the embedded mock cluster) and returns (process, bootstrap)."""
+    broker = subprocess.Popen([headwire, "broker"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    bootstrap = broker.stdout.readline().strip()
+    if not bootstrap.startswith("127.0.0.1:"):
+        broker.kill()
+        raise AssertionError(f"bad bootstrap line {bootstrap!r}")
+    return broker, bootstrap
 
 
 def run_tests(bind_args):

@@ -34,6 +34,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import run  # noqa: E402
 import kafka_check  # noqa: E402
 
 ARGS = None
@@ -63,13 +64,6 @@ LIVE_RECORDS = [
 ]
 
 
-def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
-    if result.returncode not in expect_codes:
-        raise AssertionError(
-            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\n"
-            f"stderr:\n{result.stderr}")
-    return result
 
 
 def free_port():
@@ -220,10 +214,7 @@ class LivePageEndToEnd(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="headwire-live-")
         cls.artifacts = os.environ.get("HEADWIRE_ARTIFACTS_DIR", os.getcwd())
         cls.daemons = []
-        cls.broker = subprocess.Popen([ARGS.headwire, "broker"], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-        cls.bootstrap = cls.broker.stdout.readline().strip()
-        assert cls.bootstrap.startswith("127.0.0.1:"), f"bad bootstrap line {cls.bootstrap!r}"
+        cls.broker, cls.bootstrap = harness.start_broker(ARGS.headwire)
 
         # The sample stream without its undated record: that one's event time would be the time
         # of producing, and the newest headlines on the page must not depend on the clock.

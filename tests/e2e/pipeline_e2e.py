@@ -12,13 +12,13 @@ Usage: pipeline_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import run  # noqa: E402
 import kafka_check  # noqa: E402
 
 ARGS = None
@@ -27,13 +27,6 @@ DAY_MS = 24 * 3600 * 1000
 T0 = 1772438400000  # 2026-03-02T08:00:00Z
 
 
-def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
-    if result.returncode not in expect_codes:
-        raise AssertionError(
-            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\n"
-            f"stderr:\n{result.stderr}")
-    return result
 
 
 class PipelineEndToEnd(unittest.TestCase):
@@ -41,10 +34,7 @@ class PipelineEndToEnd(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="headwire-e2e-")
         cls.pb = kafka_check.load_wire_module(ARGS.repo)
-        cls.broker = subprocess.Popen([ARGS.headwire, "broker"], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-        cls.bootstrap = cls.broker.stdout.readline().strip()
-        assert cls.bootstrap.startswith("127.0.0.1:"), f"bad bootstrap line {cls.bootstrap!r}"
+        cls.broker, cls.bootstrap = harness.start_broker(ARGS.headwire)
 
         with open(os.path.join(ARGS.repo, "tests", "fixtures", "seed_examples.jsonl")) as f:
             cls.seeds = [json.loads(line) for line in f if line.strip()]

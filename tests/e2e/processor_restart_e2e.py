@@ -25,6 +25,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import run  # noqa: E402
 import kafka_check  # noqa: E402
 
 ARGS = None
@@ -32,11 +33,6 @@ PIECES = json.loads(os.environ.get("PIECES", "null"))
 KIND_NAMES = {0: "unique", 1: "same_id", 2: "same_url", 3: "same_content", 4: "near"}
 
 
-def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
-    if result.returncode not in expect_codes:
-        raise AssertionError(f"{' '.join(cmd)} exited {result.returncode}\n{result.stderr}")
-    return result
 
 
 class ProcessorRestart(unittest.TestCase):
@@ -54,10 +50,9 @@ class ProcessorRestart(unittest.TestCase):
         shutil.rmtree(cls.work, ignore_errors=True)
 
     def start_broker(self):
-        broker = subprocess.Popen([ARGS.headwire, "broker"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True)
+        broker, bootstrap = harness.start_broker(ARGS.headwire)
         self.addCleanup(lambda: (broker.terminate(), broker.wait(timeout=30)))
-        return broker.stdout.readline().strip()
+        return bootstrap
 
     def produce(self, bootstrap, lines, name):
         path = os.path.join(self.work, name)

@@ -25,6 +25,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import run  # noqa: E402
 import kafka_check  # noqa: E402
 
 from confluent_kafka import Producer  # noqa: E402
@@ -34,13 +35,6 @@ PROCESSED = "headwire.articles.processed"
 DAY_MS = 24 * 3600 * 1000
 
 
-def run(cmd, expect_codes=(0,), timeout=120):
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if result.returncode not in expect_codes:
-        raise AssertionError(
-            f"{' '.join(cmd)} exited {result.returncode}\nstdout:\n{result.stdout}\n"
-            f"stderr:\n{result.stderr}")
-    return result
 
 
 def rfc3339(ms):
@@ -53,10 +47,7 @@ class SinkStateEndToEnd(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="headwire-state-e2e-")
         cls.pb = kafka_check.load_wire_module(ARGS.repo)
-        cls.broker = subprocess.Popen([ARGS.headwire, "broker"], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-        cls.bootstrap = cls.broker.stdout.readline().strip()
-        assert cls.bootstrap.startswith("127.0.0.1:"), f"bad bootstrap line {cls.bootstrap!r}"
+        cls.broker, cls.bootstrap = harness.start_broker(ARGS.headwire)
         sample = os.path.join(ARGS.repo, "data", "sample", "headlines.jsonl")
         run([ARGS.headwire, "produce", "--bootstrap", cls.bootstrap, sample])
         run([ARGS.headwire, "process", "--bootstrap", cls.bootstrap,
@@ -83,7 +74,6 @@ class SinkStateEndToEnd(unittest.TestCase):
         cls.broker.terminate()
         cls.broker.wait(timeout=30)
         cls.broker.stdout.close()
-        cls.broker.stderr.close()
         shutil.rmtree(cls.work, ignore_errors=True)
 
     @classmethod
