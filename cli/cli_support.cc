@@ -66,7 +66,22 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
       ->capture_default_str();
   command
       .add_option("--story-threshold", options.story_threshold,
-                  "Least TF-IDF cosine with a story's closest member to join the story")
+                  "Least story score (closest member's TF-IDF cosine plus support) to join a story")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      .add_option("--story-name-threshold", options.story_name_threshold,
+                  "Least story score when a name of the article's title is a member's term")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      .add_option("--story-support-weight", options.story_support_weight,
+                  "Weight of the 2nd (and squared, 3rd) closest member in the story score")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      .add_option("--story-member-floor", options.story_member_floor,
+                  "Members below this fraction of --story-threshold neither score nor veto")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   command

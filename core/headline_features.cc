@@ -176,6 +176,29 @@ NameEvidence CollectNames(std::string_view title) {
 
 bool IsNumberToken(std::string_view token) { return !token.empty() && IsDigit(token.front()); }
 
+// Appends the story concept of `token`, and of the pair it ends when that pair names something
+// of its own ("federal reserve"), to `terms`; the countries they name, or whose institution they
+// are, to `countries`. `previous` becomes `token`.
+void AddStoryTerms(std::string& previous, std::string_view token, std::vector<uint64_t>& terms,
+                   std::vector<uint64_t>& countries) {
+  const std::string concept_ = StoryConcept(token);
+  terms.push_back(TokenHash(concept_));
+  if (auto country = CountryOf(token)) {
+    countries.push_back(TokenHash(*country));
+  } else if (auto jurisdiction = JurisdictionOf(concept_)) {
+    countries.push_back(TokenHash(*jurisdiction));
+  }
+  if (!previous.empty()) {
+    if (auto phrase = StoryPhrase(previous, token)) {
+      terms.push_back(TokenHash(*phrase));
+      if (auto jurisdiction = JurisdictionOf(*phrase)) {
+        countries.push_back(TokenHash(*jurisdiction));
+      }
+    }
+  }
+  previous.assign(token);
+}
+
 void SortUnique(std::vector<uint64_t>& values) {
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());
@@ -221,23 +244,28 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
   const std::string title_norm = NormalizeForMatching(cleaned);
   std::vector<bool> is_number;
   std::vector<uint64_t> story_title, story_lede;
+  std::string previous;  // the content token before, for two-word concepts
   for (std::string_view token : Tokenize(title_norm)) {
     const std::string_view canonical = CanonicalWordForm(token, scratch);
     if (IsStopWord(canonical)) continue;
     const bool number = IsNumberToken(canonical);
     features.title_tokens.push_back(TokenHash(canonical));
-    story_title.push_back(TokenHash(StoryConcept(canonical)));
-    if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+    AddStoryTerms(previous, canonical, story_title, features.countries);
     is_number.push_back(number);
-    features.title_slots.push_back(
-        number || names.every_word ||
-        std::binary_search(names.names.begin(), names.names.end(), TokenHash(token)));
+    const bool name = std::binary_search(names.names.begin(), names.names.end(), TokenHash(token));
+    features.title_slots.push_back(number || names.every_word || name);
+    if (name && !number && !names.every_word && !CountryOf(canonical)) {
+      features.title_names.push_back(story_title.back());
+    }
   }
+  SortUnique(features.title_names);
   for (size_t i = 0; i < features.title_tokens.size(); ++i) {
     if (is_number[i]) features.title_numbers.push_back(features.title_tokens[i]);
   }
   SortUnique(features.title_numbers);
 
+  previous.clear();
+  size_t lede_words = 0;
   const std::string body_norm = NormalizeForMatching(StripBodyDecorations(body));
   std::vector<uint64_t> body_tokens;
   for (std::string_view token : Tokenize(body_norm)) {
@@ -245,9 +273,9 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
     if (IsStopWord(canonical)) continue;
     const uint64_t hash = TokenHash(canonical);
     body_tokens.push_back(hash);
-    if (story_lede.size() < options.lede_tokens) {
-      story_lede.push_back(TokenHash(StoryConcept(canonical)));
-      if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+    if (lede_words < options.lede_tokens) {
+      ++lede_words;
+      AddStoryTerms(previous, canonical, story_lede, features.countries);
     }
     if (IsNumberToken(canonical)) features.body_numbers.push_back(hash);
   }

@@ -40,6 +40,10 @@ struct HeadlineFeatures {
   std::vector<uint64_t> body_numbers;  // sorted, unique
   std::vector<uint64_t> countries;     // TokenHash of CountryOf(...) in title and lede, sorted
   std::vector<StoryTerm> terms;  // story terms (story_terms.h) of title and lede, by hash, unique
+  // Story-term hashes of the names in a sentence-case title (title_slots that are neither numbers
+  // nor countries), sorted, unique; empty for a Title Case or ALL CAPS title. Evidence for the
+  // story of a new article only: the window does not keep them.
+  std::vector<uint64_t> title_names;
 };
 
 // The title without what wires and aggregators add around the same headline: leading tags

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/similarity_hash.h"
+#include "core/story_scoring.h"
 
 namespace headwire::core {
 namespace {
@@ -236,12 +237,14 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     return a.seq != b.seq ? a.seq < b.seq : a.dot < b.dot;
   });
 
-  // Per candidate story: its best member score, and whether any member is a look-alike of a
+  // Per candidate story: its three best member scores, whether a member names what the
+  // article's title names (a lower threshold), and whether any member is a look-alike of a
   // different event (then the whole story is out of reach).
   struct Candidate {
     const std::string* story_id;
-    double score;
+    MemberScores scores;
     bool vetoed;
+    bool named;
   };
   std::vector<Candidate> stories;
   std::unordered_map<const std::string*, size_t> story_index;  // lookup only, never iterated
@@ -252,8 +255,9 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     for (; i < partials.size() && partials[i].seq == seq; ++i) dot += partials[i].dot;
     if (member_norm <= 0 || norm <= 0) continue;
     const double score = dot / (norm * member_norm);
-    // Far members can neither win nor veto (a look-alike of another event is always close).
-    if (score < 0.75 * options_.story_threshold) continue;
+    // Far members can neither win, support nor veto (a look-alike of another event is always
+    // close); the floor also spares the visit to their entries.
+    if (score < options_.story_member_floor * options_.story_threshold) continue;
     const Entry* member = Find(seq);
     if (member == nullptr) continue;
     if (Distance(member->time_ms, event_time_ms) > options_.story_member_window_ms) continue;
@@ -263,23 +267,25 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     }
     const bool vetoed = AreConflictingTwins(member->features, features) ||
                         CountriesDisagree(member->features, features);
+    const bool named = SharesName(features, member->features);
     const auto [slot, inserted] = story_index.try_emplace(story->id, stories.size());
-    if (inserted) {
-      stories.push_back({story->id, score, vetoed});
-    } else {
-      Candidate& candidate = stories[slot->second];
-      candidate.score = std::max(candidate.score, score);
-      candidate.vetoed = candidate.vetoed || vetoed;
-    }
+    if (inserted) stories.push_back({story->id, {}, false, false});
+    Candidate& candidate = stories[slot->second];
+    candidate.scores.Add(score);
+    candidate.vetoed = candidate.vetoed || vetoed;
+    candidate.named = candidate.named || named;
   }
   const std::string* best_story = nullptr;
   double best_score = 0;
   for (const Candidate& candidate : stories) {
-    if (candidate.vetoed || candidate.score < options_.story_threshold) continue;
-    if (best_story == nullptr || candidate.score > best_score ||
-        (candidate.score == best_score && *candidate.story_id < *best_story)) {
+    const double score = candidate.scores.Combined(options_.story_support_weight);
+    const double threshold =
+        candidate.named ? options_.story_name_threshold : options_.story_threshold;
+    if (candidate.vetoed || score < threshold) continue;
+    if (best_story == nullptr || score > best_score ||
+        (score == best_score && *candidate.story_id < *best_story)) {
       best_story = candidate.story_id;
-      best_score = candidate.score;
+      best_score = score;
     }
   }
 
@@ -289,6 +295,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   entry.norm = static_cast<float>(norm);
   entry.story_id = best_story != nullptr ? *best_story : entry.id;
   entry.features = std::move(features);
+  entry.features.title_names = {};
   verdict.story_id = entry.story_id;
   verdict.story_score = best_story != nullptr ? best_score : 0;
 

@@ -11,12 +11,14 @@
 //  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
-//  3. Stories: candidates share a term of title or lede (inverted index); the score is the
-//     TF-IDF cosine with the closest member of the story (IDF over the articles in the window),
-//     among stories that are not closed (no article for `story_quiet_ms`) and whose member is
-//     within `story_member_window_ms`. Look-alikes of different events (AreConflictingTwins)
-//     never join. The best story at or above `story_threshold` wins, else the article opens a
-//     story of its own, named by its id. The verdict is final.
+//  3. Stories: candidates share a term of title or lede (inverted index); the score combines
+//     the TF-IDF cosines with the three closest members of the story (story_scoring.h; IDF over
+//     the articles in the window), among stories that are not closed (no article for
+//     `story_quiet_ms`) and whose member is within `story_member_window_ms`. Look-alikes of
+//     different events (AreConflictingTwins) and reports naming disjoint countries never join.
+//     The best story at or above `story_threshold` (`story_name_threshold` when a name of the
+//     article's title is among a member's terms) wins, else the article opens a story of its
+//     own, named by its id. The verdict is final.
 //
 // Determinism: verdicts depend only on the articles and their order; ties break by arrival, no
 // decision depends on hash-map iteration order or on wall-clock time. Persistence: TakeChanges()
@@ -48,9 +50,21 @@ struct RecentArticlesOptions {
   // An article is compared only with story members at most this far away in event time.
   // Default: 72 hours.
   int64_t story_member_window_ms = 72LL * 3600 * 1000;
-  // Least TF-IDF cosine with a story's closest member to join that story. Tuned on the sample
-  // stream (data/sample), see docs/dedup.md. Default: 0.25.
+  // Least story score (story_scoring.h: the closest member's TF-IDF cosine plus the support of
+  // the next two) to join that story. Tuned on data/sample and data/tuning, see docs/dedup.md.
+  // Default: 0.25.
   double story_threshold = 0.25;
+  // The least score instead when a name in the article's title (a capitalised word, not a
+  // country) is a term of a member the article is compared with. Tuned like the above.
+  // Default: 0.20.
+  double story_name_threshold = 0.20;
+  // Weight w of the second- and third-closest members in the story score (s1 + w s2 + w² s3).
+  // 0 scores the closest member alone. Tuned like the above. Default: 0.35.
+  double story_support_weight = 0.35;
+  // Members whose cosine is below this fraction of story_threshold neither score, support nor
+  // veto. Tuned like the above (lower vetoes more look-alikes but visits more members).
+  // Default: 0.4.
+  double story_member_floor = 0.4;
   // How far behind the watermark an article stays in the window; must cover the windows above.
   // Default: 72 hours.
   int64_t retention_ms = 72LL * 3600 * 1000;

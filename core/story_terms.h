@@ -6,8 +6,9 @@
 //   StoryConcept("ukrainian") -> "ukrain"   demonyms and capitals map to their country
 //   StoryConcept("quake")     -> "earthquak" common news paraphrases share one concept
 //
-// The table covers general news vocabulary (countries, capitals, demonyms and newsroom
-// synonyms); it was written from general knowledge, not fitted to any evaluation stream.
+// The tables cover general news vocabulary (countries, capitals, demonyms, newsroom synonyms,
+// institutions); they were written from general knowledge, and extended while reading errors on
+// the tuning streams (data/sample, data/tuning), never on an evaluation stream.
 // Pure and thread-safe.
 
 #include <optional>
@@ -27,5 +28,14 @@ std::string StoryConcept(std::string_view token);
 // The country (or bloc) a canonical token names, by name, demonym or capital; nullopt for any
 // other word. Two reports whose countries are disjoint are about different events.
 std::optional<std::string_view> CountryOf(std::string_view token);
+
+// The concept that two consecutive canonical content tokens name together, beyond their words:
+// "federal reserve" -> "fed", "central bank" -> "centralbank", "chief executive" -> "ceo", and
+// rate moves written out: "quarter point" and "25 basis" (points) -> "25bp". nullopt otherwise.
+std::optional<std::string> StoryPhrase(std::string_view previous, std::string_view token);
+
+// The country (or bloc) whose institution a story concept names: "fed" -> "us", "ecb" -> "eu",
+// "boj" -> "japan". nullopt for any other concept.
+std::optional<std::string_view> JurisdictionOf(std::string_view concept_);
 
 }  // namespace headwire::core

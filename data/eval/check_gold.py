@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Validates dedup_gold.jsonl and prints the counts quoted in README.md.
 
-Usage: check_gold.py [FILE] [--list-traps]
+Usage: check_gold.py [FILE] [--list-traps] [--id-prefix=LETTER]  (ids LETTER0001..; default g)
 
 Checks, independently of make_gold.py:
   - every line is a JSON object with the input fields and a gold label;
@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 LIST_TRAPS = "--list-traps" in sys.argv
+ID_PREFIX = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--id-prefix=")), "g")
 PATH = Path(ARGS[0]) if ARGS else Path(__file__).resolve().parent / "dedup_gold.jsonl"
 FIELDS = ["id", "title", "body", "url", "source", "published_at", "gold"]
 TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|outputtype|amp)$", re.IGNORECASE)
@@ -112,9 +113,10 @@ def main():
             if kind != "exact" or dup != rid:
                 problems.append(f"line {n}: resend of {rid} must be exact with duplicate_of {rid}")
         else:
-            if rid != f"g{expected_next:04d}":
-                problems.append(f"line {n}: id {rid}, expected g{expected_next:04d}")
-            expected_next = int(rid[1:]) + 1 if re.fullmatch(r"g\d{4}", rid) else expected_next
+            if rid != f"{ID_PREFIX}{expected_next:04d}":
+                problems.append(f"line {n}: id {rid}, expected {ID_PREFIX}{expected_next:04d}")
+            numbered = re.fullmatch(re.escape(ID_PREFIX) + r"\d{4}", rid)
+            expected_next = int(rid[len(ID_PREFIX):]) + 1 if numbered else expected_next
             first_by_id[rid] = rec
 
         url_key = canonical_url(rec["url"])
@@ -127,7 +129,8 @@ def main():
             if url_hit or content_hit:
                 other = (url_hit or content_hit)["id"]
                 problems.append(f"line {n}: unique {rid} is exact against {other}")
-            trap = re.match(r"trap of (g\d{4}): (template|number|actor|lookalike) — ", gold["note"])
+            trap = re.match(r"trap of (" + re.escape(ID_PREFIX) +
+                            r"\d{4}): (template|number|actor|lookalike) — ", gold["note"])
             if gold["note"].startswith("trap") and not trap:
                 problems.append(f"line {n}: malformed trap note")
             if trap:
@@ -201,7 +204,7 @@ def report(recs, near_same_url):
     times = {r["id"]: r["published_at"] for r in recs}
     gaps = []
     for r in traps:
-        other = r["gold"]["note"][8:13]
+        other = r["gold"]["note"][8:].split(":")[0]
         a, b = times[other], r["published_at"]
         hours = (int(b[8:10]) * 24 + int(b[11:13]) - int(a[8:10]) * 24 - int(a[11:13]))
         gaps.append(hours)
@@ -214,7 +217,7 @@ def report(recs, near_same_url):
     if LIST_TRAPS:
         by_id = {r["id"]: r for r in recs}
         for r in traps:
-            other = by_id[r["gold"]["note"][8:13]]
+            other = by_id[r["gold"]["note"][8:].split(":")[0]]
             print(f"| {other['id']} / {r['id']} | {r['gold']['note'].split(': ', 1)[1]} |")
     stories = collections.defaultdict(list)
     for r in recs:

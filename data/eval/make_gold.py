@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Builds dedup_gold.jsonl from the hand-written stories.txt.
+"""Builds dedup_gold.jsonl from the hand-written stories.txt (or, with --stories, --out and
+--id-prefix, another labelled stream from another source, such as data/tuning/).
 
 stories.txt holds every original article, written by hand, grouped by story. Duplicates are
 declared there too, as a variation applied to a named original; this script applies the
@@ -16,6 +17,7 @@ amp-path, amp-query, mobile, www, resend, synd; near = prefix, suffix, bodyprefi
 entities, spelling, trunc, changed, rewrite (see make_dup for their arguments).
 """
 
+import argparse
 import html
 import json
 import re
@@ -123,7 +125,14 @@ def parse_time(s):
 
 
 def main():
-    lines = (HERE / "stories.txt").read_text(encoding="utf-8").splitlines()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=Path, default=HERE / "stories.txt",
+                        help="hand-written source (default: stories.txt next to this script)")
+    parser.add_argument("--out", type=Path, default=HERE / "dedup_gold.jsonl",
+                        help="output stream (default: dedup_gold.jsonl next to this script)")
+    parser.add_argument("--id-prefix", default="g", help="letter before record numbers")
+    args = parser.parse_args()
+    lines = args.stories.read_text(encoding="utf-8").splitlines()
     items = []  # dicts with internal fields
     by_label = {}
     story = None
@@ -157,7 +166,7 @@ def main():
         it = items[i]
         if it["variation"] == "resend":
             continue
-        it["id"] = f"g{next_id:04d}"
+        it["id"] = f"{args.id_prefix}{next_id:04d}"
         next_id += 1
     out = []
     for i in order:
@@ -185,7 +194,7 @@ def main():
             "note": note,
         }
         out.append(json.dumps(rec, ensure_ascii=False))
-    (HERE / "dedup_gold.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
+    args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
     print(f"wrote {len(out)} records")
 
 

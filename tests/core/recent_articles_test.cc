@@ -129,10 +129,88 @@ TEST(RecentArticlesTest, SameInputGivesSameVerdicts) {
   }
 }
 
-TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
+// Background headlines, so that IDF tells a story's words from everyday ones.
+std::vector<Item> Background() {
+  return {{"b1", "Copper hits three-month high on supply worries", "", 0},
+          {"b2", "Local library to open on Sundays from July", "", 0},
+          {"b3", "Zoo welcomes twin red panda cubs", "", 0}};
+}
+
+// p3 resembles p1 (cosine about 0.40) and, less, p2 (about 0.19), which joined p1's story.
+std::vector<Item> SupportStream() {
+  auto items = Background();
+  items.push_back({"p1", "Rotterdam port strike halts container traffic", "", kHour});
+  items.push_back({"p2", "Strike at Rotterdam port halts container ships", "", 2 * kHour});
+  items.push_back({"p3", "Dockers walk out in Rotterdam, halting ships", "", 3 * kHour});
+  return items;
+}
+
+// v3 shares only the name "Volta" and "recall" with the story: a cosine between the name
+// threshold (0.20) and the plain one (0.25).
+std::vector<Item> NameStream() {
+  auto items = Background();
+  items.push_back({"v1", "Volta Motors recalls 310,000 cars over brake software fault",
+                   "The electric carmaker said a software error could delay the braking "
+                   "response in some models.",
+                   kHour});
+  items.push_back(
+      {"v2", "Volta to fix braking glitch in more than 300,000 vehicles", "", 2 * kHour});
+  items.push_back({"v3", "Investors shrug off Volta recall", "", 3 * kHour});
+  return items;
+}
+
+std::map<std::string, std::string> StoriesOf(const std::vector<Item>& items,
+                                             const RecentArticlesOptions& options) {
+  RecentArticles recent(options);
+  std::map<std::string, std::string> stories;
+  for (const auto& item : items) stories[item.id] = Decide(recent, item).story_id;
+  return stories;
+}
+
+TEST(RecentArticlesTest, OtherMembersSupportTheClosestOne) {
+  RecentArticlesOptions options;
+  options.story_threshold = options.story_name_threshold = 0.42;
+  options.story_support_weight = 0;
+  auto stories = StoriesOf(SupportStream(), options);
+  EXPECT_EQ(stories["p2"], "p1");
+  EXPECT_EQ(stories["p3"], "p3");  // the closest member alone is not enough
+  options.story_support_weight = 0.35;
+  stories = StoriesOf(SupportStream(), options);
+  EXPECT_EQ(stories["p2"], "p1");
+  EXPECT_EQ(stories["p3"], "p1");  // p2 adds its support
+}
+
+TEST(RecentArticlesTest, ASharedNameLowersTheThreshold) {
+  RecentArticlesOptions options;
+  auto stories = StoriesOf(NameStream(), options);
+  EXPECT_EQ(stories["v2"], "v1");
+  EXPECT_EQ(stories["v3"], "v1");
+  options.story_name_threshold = options.story_threshold;
+  stories = StoriesOf(NameStream(), options);
+  EXPECT_EQ(stories["v2"], "v1");
+  EXPECT_EQ(stories["v3"], "v3");  // without the name, the plain threshold holds
+}
+
+TEST(RecentArticlesTest, RateDecisionsOfTwoCentralBanksStayApart) {
+  RecentArticles recent;
+  EXPECT_EQ(
+      Decide(recent, {"f1", "Fed cuts rates by a quarter point, signals more easing ahead", "", 0})
+          .story_id,
+      "f1");
+  EXPECT_EQ(
+      Decide(recent, {"f2", "Federal Reserve lowers benchmark rate 25 basis points", "", kHour})
+          .story_id,
+      "f1");
+  // Another jurisdiction (the ECB's is the EU) vetoes the join, however alike the words.
+  EXPECT_EQ(
+      Decide(recent, {"e1", "ECB cuts rates by a quarter point as inflation cools", "", 2 * kHour})
+          .story_id,
+      "e1");
+}
+
+void ExpectRestoredWindowContinuesExactly(const std::vector<Item>& items) {
   RecentArticlesOptions options;
   options.retention_ms = 2 * kDay;
-  const auto items = Stream();
   for (size_t cut = 0; cut <= items.size(); ++cut) {
     RecentArticles uninterrupted(options), before(options), after(options);
     std::map<std::string, std::string> store;
@@ -154,6 +232,14 @@ TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
       EXPECT_EQ(actual[i].story_score, expected[i].story_score) << "cut " << cut;
     }
   }
+}
+
+TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
+  ExpectRestoredWindowContinuesExactly(Stream());
+  // Verdicts that support and shared names decide survive a restart too (names are only ever
+  // read from the incoming article, so the window need not keep them).
+  ExpectRestoredWindowContinuesExactly(SupportStream());
+  ExpectRestoredWindowContinuesExactly(NameStream());
 }
 
 TEST(RecentArticlesTest, CorruptRecordsAreReported) {
