@@ -89,13 +89,20 @@ bool LooksLikeOutlet(std::string_view suffix) {
 bool StripTrailingOutlet(std::string_view& title) {
   static constexpr std::array<std::string_view, 4> kSeparators = {" - ", " | ", " \xE2\x80\x94 ",
                                                                   " \xE2\x80\x93 "};
+  // The last separator of any kind: one backward scan that stops only at a space followed by
+  // a separator's second byte, instead of one rfind per kind.
   size_t best = std::string_view::npos;
   size_t best_length = 0;
-  for (std::string_view separator : kSeparators) {
-    const size_t at = title.rfind(separator);
-    if (at != std::string_view::npos && (best == std::string_view::npos || at > best)) {
-      best = at;
-      best_length = separator.size();
+  for (size_t at = title.size(); best == std::string_view::npos && at-- > 0;) {
+    if (title[at] != ' ' || at + 1 >= title.size()) continue;
+    const char next = title[at + 1];
+    if (next != '-' && next != '|' && next != '\xE2') continue;
+    for (std::string_view separator : kSeparators) {
+      if (title.substr(at).starts_with(separator)) {
+        best = at;
+        best_length = separator.size();
+        break;
+      }
     }
   }
   if (best == std::string_view::npos) return false;
@@ -216,7 +223,7 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
   HeadlineFeatures features;
   const std::string cleaned = StripTitleDecorations(title, features.truncated);
   const NameEvidence names = CollectNames(cleaned);
-  std::string scratch;
+  std::string scratch, concept_scratch;
 
   const std::string title_norm = NormalizeForMatching(cleaned);
   std::vector<bool> is_number;
@@ -226,8 +233,9 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
     if (IsStopWord(canonical)) continue;
     const bool number = IsNumberToken(canonical);
     features.title_tokens.push_back(TokenHash(canonical));
-    story_title.push_back(TokenHash(StoryConcept(canonical)));
-    if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+    const auto country = CountryOf(canonical);
+    story_title.push_back(TokenHash(StoryConcept(canonical, country, concept_scratch)));
+    if (country) features.countries.push_back(TokenHash(*country));
     is_number.push_back(number);
     features.title_slots.push_back(
         number || names.every_word ||
@@ -246,8 +254,9 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
     const uint64_t hash = TokenHash(canonical);
     body_tokens.push_back(hash);
     if (story_lede.size() < options.lede_tokens) {
-      story_lede.push_back(TokenHash(StoryConcept(canonical)));
-      if (auto country = CountryOf(canonical)) features.countries.push_back(TokenHash(*country));
+      const auto country = CountryOf(canonical);
+      story_lede.push_back(TokenHash(StoryConcept(canonical, country, concept_scratch)));
+      if (country) features.countries.push_back(TokenHash(*country));
     }
     if (IsNumberToken(canonical)) features.body_numbers.push_back(hash);
   }
