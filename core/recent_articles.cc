@@ -138,6 +138,38 @@ std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& feat
   return keys;
 }
 
+void RecentArticles::SortPartials() {
+  const auto before = [](const Partial& a, const Partial& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.dot < b.dot;
+  };
+  // Each term's postings are in arrival order, so partials_ is a few runs sorted by seq (one
+  // per term, each seq once): merging them pairwise gives the order a full sort gives, in
+  // O(n log runs). Equal elements are equal in every field, so the order is the same.
+  size_t start = 0;
+  for (const size_t end : run_ends_) {
+    if (!std::is_sorted(partials_.begin() + start, partials_.begin() + end, before)) {
+      std::sort(partials_.begin(), partials_.end(), before);
+      return;
+    }
+    start = end;
+  }
+  while (run_ends_.size() > 1) {
+    merged_.resize(partials_.size());
+    size_t out = 0, begin = 0, kept = 0;
+    for (size_t r = 0; r < run_ends_.size(); r += 2) {
+      const size_t middle = run_ends_[r];
+      const size_t end = r + 1 < run_ends_.size() ? run_ends_[r + 1] : middle;
+      std::merge(partials_.begin() + begin, partials_.begin() + middle, partials_.begin() + middle,
+                 partials_.begin() + end, merged_.begin() + out, before);
+      out += end - begin;
+      begin = end;
+      run_ends_[kept++] = end;
+    }
+    run_ends_.resize(kept);
+    partials_.swap(merged_);
+  }
+}
+
 const RecentArticles::Entry* RecentArticles::Find(uint64_t seq) const {
   if (window_.empty() || seq < window_.front().seq) return nullptr;
   const uint64_t index = seq - window_.front().seq;
@@ -148,9 +180,7 @@ std::optional<std::pair<const RecentArticles::Entry*, NearDuplicateMatch>>
 RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features) const {
   std::vector<uint64_t> candidates;
   for (uint64_t key : CandidateKeys(features)) {
-    if (auto it = buckets_.find(key); it != buckets_.end()) {
-      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-    }
+    buckets_.AppendSeqs(key, candidates);
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
@@ -166,9 +196,9 @@ RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& featu
   return std::nullopt;
 }
 
-uint32_t RecentArticles::DocumentFrequency(uint64_t term) const {
-  const auto it = document_frequency_.find(term);
-  return it == document_frequency_.end() ? 0 : it->second;
+const RecentArticles::TermState* RecentArticles::FindTerm(uint64_t term) const {
+  const auto it = terms_.find(term);
+  return it == terms_.end() ? nullptr : &it->second;
 }
 
 double RecentArticles::Idf(uint32_t document_frequency) const {
@@ -202,16 +232,18 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     double idf;
     uint32_t document_frequency;
     const StoryTerm* term;
+    const TermState* state;  // null when no article in the window has the term
   };
   std::vector<RankedTerm> by_idf;
   by_idf.reserve(features.terms.size());
   double norm_squared = 0;
   for (const StoryTerm& term : features.terms) {
-    const uint32_t document_frequency = DocumentFrequency(term.hash);
+    const TermState* state = FindTerm(term.hash);
+    const uint32_t document_frequency = state == nullptr ? 0 : state->document_frequency;
     const double idf = Idf(document_frequency);
     const double weight = term.weight * idf;
     norm_squared += weight * weight;
-    by_idf.push_back({idf, document_frequency, &term});
+    by_idf.push_back({idf, document_frequency, &term, state});
   }
   const size_t searched = std::min(by_idf.size(), options_.candidate_terms);
   std::partial_sort(by_idf.begin(), by_idf.begin() + searched, by_idf.end(),
@@ -220,22 +252,20 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
                     });
   std::vector<Partial>& partials = partials_;
   partials.clear();
+  run_ends_.clear();
   for (size_t k = 0; k < searched; ++k) {
-    const auto [idf, document_frequency, term] = by_idf[k];
+    const auto [idf, document_frequency, term, state] = by_idf[k];
     if (document_frequency == 0 || document_frequency > candidate_df_limit) continue;
-    const auto postings = postings_.find(term->hash);
-    if (postings == postings_.end()) continue;
-    for (const Posting& posting : postings->second) {
+    for (const Posting& posting : state->postings) {
       partials.push_back(
           {posting.weight_and_seq & kSeqMask,
            term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
            posting.norm});
     }
+    run_ends_.push_back(partials.size());
   }
   const double norm = std::sqrt(norm_squared);
-  std::sort(partials.begin(), partials.end(), [](const Partial& a, const Partial& b) {
-    return a.seq != b.seq ? a.seq < b.seq : a.dot < b.dot;
-  });
+  SortPartials();
 
   // Per candidate story: its three best member scores, whether a member names what the
   // article's title names (a lower threshold), and whether any member is a look-alike of a
@@ -307,7 +337,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       created ? event_time_ms : std::max(story->second.last_seen_ms, event_time_ms);
   ++story->second.members;
   ++story->second.live_members;
-  touched_stories_.insert(entry.story_id);
+  touched_stories_.push_back(entry.story_id);
 
   entry.seq = next_seq_++;
   added_.push_back(entry.seq);
@@ -321,11 +351,12 @@ void RecentArticles::Insert(Entry entry) {
     entry.story = &story->second;
   }
   for (uint64_t key : CandidateKeys(entry.features)) {
-    AppendCapped(buckets_[key], entry.seq, options_.bucket_limit);
+    buckets_.Add(key, entry.seq, options_.bucket_limit);
   }
   for (const StoryTerm& term : entry.features.terms) {
-    ++document_frequency_[term.hash];
-    AppendCapped(postings_[term.hash],
+    TermState& state = terms_[term.hash];
+    ++state.document_frequency;
+    AppendCapped(state.postings,
                  Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm},
                  options_.posting_limit);
   }
@@ -334,28 +365,21 @@ void RecentArticles::Insert(Entry entry) {
 
 void RecentArticles::EvictOldest() {
   Entry& entry = window_.front();
-  for (uint64_t key : CandidateKeys(entry.features)) {
-    auto it = buckets_.find(key);
-    if (it == buckets_.end()) continue;
-    auto& list = it->second;
-    if (!list.empty() && list.front() == entry.seq) list.erase(list.begin());
-    if (list.empty()) buckets_.erase(it);
-  }
+  for (uint64_t key : CandidateKeys(entry.features)) buckets_.Remove(key, entry.seq);
   for (const StoryTerm& term : entry.features.terms) {
-    if (auto df = document_frequency_.find(term.hash); df != document_frequency_.end()) {
-      if (--df->second == 0) document_frequency_.erase(df);
-    }
-    auto it = postings_.find(term.hash);
-    if (it == postings_.end()) continue;
-    auto& list = it->second;
+    auto it = terms_.find(term.hash);
+    if (it == terms_.end()) continue;
+    auto& list = it->second.postings;
     if (!list.empty() && (list.front().weight_and_seq & kSeqMask) == entry.seq) {
       list.erase(list.begin());
     }
-    if (list.empty()) postings_.erase(it);
+    // The list holds the term's most recent members, so it empties exactly when the last
+    // article with the term leaves.
+    if (--it->second.document_frequency == 0) terms_.erase(it);
   }
   if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
     if (--story->second.live_members == 0) stories_.erase(story);
-    touched_stories_.insert(entry.story_id);
+    touched_stories_.push_back(entry.story_id);
   }
   evicted_.push_back(entry.seq);
   window_.pop_front();
@@ -406,6 +430,9 @@ std::string RecentArticles::EncodeStory(const Story& story) const {
 std::vector<StateChange> RecentArticles::TakeChanges() {
   std::vector<StateChange> changes;
   std::sort(evicted_.begin(), evicted_.end());
+  std::sort(touched_stories_.begin(), touched_stories_.end());
+  touched_stories_.erase(std::unique(touched_stories_.begin(), touched_stories_.end()),
+                         touched_stories_.end());
   for (uint64_t seq : added_) {
     if (const Entry* entry = Find(seq)) changes.push_back({SeqKey(seq), EncodeEntry(*entry)});
   }

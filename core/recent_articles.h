@@ -29,14 +29,13 @@
 #include <cstdint>
 #include <deque>
 #include <expected>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/candidate_buckets.h"
 #include "core/headline_features.h"
 #include "core/near_duplicate.h"
 
@@ -127,7 +126,7 @@ class RecentArticles {
   struct Story;
   struct Entry {
     uint64_t seq = 0;
-    Story* story = nullptr;  // its node in stories_ (stable: map nodes never move)
+    Story* story = nullptr;  // its node in stories_ (stable: unordered_map nodes never move)
     std::string id;
     std::string story_id;
     int64_t time_ms = 0;
@@ -143,10 +142,12 @@ class RecentArticles {
   };
 
   std::vector<uint64_t> CandidateKeys(const HeadlineFeatures& features) const;
+  void SortPartials();
   const Entry* Find(uint64_t seq) const;
   std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
       int64_t time_ms, const HeadlineFeatures& features) const;
-  uint32_t DocumentFrequency(uint64_t term) const;
+  struct TermState;
+  const TermState* FindTerm(uint64_t term) const;
   double Idf(uint32_t document_frequency) const;
   void Insert(Entry entry);
   void EvictOldest();
@@ -158,8 +159,10 @@ class RecentArticles {
   std::deque<Entry> window_;  // in arrival order; window_[i].seq == window_.front().seq + i
   uint64_t next_seq_ = 0;
   int64_t watermark_ms_ = INT64_MIN;
-  std::map<std::string, Story, std::less<>> stories_;
-  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets_;  // candidate key -> seqs
+  // Looked up by id, never iterated: a hash map, because a tree of a million ids costs a chain
+  // of cache misses on every article.
+  std::unordered_map<std::string, Story> stories_;
+  CandidateBuckets buckets_;  // candidate key -> seqs
   // A member's norm travels with its postings, so that scoring a candidate needs no visit to
   // its entry (a cache miss) unless the score comes near the threshold.
   struct Posting {
@@ -171,13 +174,20 @@ class RecentArticles {
     double dot;
     float norm;
   };
-  std::unordered_map<uint64_t, std::vector<Posting>> postings_;
-  std::unordered_map<uint64_t, uint32_t> document_frequency_;
+  // Per term of the window: how many articles have it (for IDF) and the most recent of them.
+  // One map, so each term costs one lookup.
+  struct TermState {
+    uint32_t document_frequency = 0;
+    std::vector<Posting> postings;
+  };
+  std::unordered_map<uint64_t, TermState> terms_;
 
   std::vector<uint64_t> added_;  // seqs added since TakeChanges
   std::vector<uint64_t> evicted_;
-  std::set<std::string> touched_stories_;
-  std::vector<Partial> partials_;  // scratch of Decide, kept for its capacity
+  std::vector<std::string> touched_stories_;  // may repeat; sorted and deduplicated on taking
+  std::vector<Partial> partials_;             // scratch of Decide, kept for its capacity
+  std::vector<Partial> merged_;               // scratch of MergeRuns
+  std::vector<size_t> run_ends_;              // scratch: where each sorted run of partials_ ends
 };
 
 }  // namespace headwire::core

@@ -22,8 +22,16 @@ namespace headwire::core {
 // as they are. Shared with trending terms (core/terms.h).
 std::string Stem(std::string_view word);
 
+// Stem into a caller-owned string (replaced), so a hot loop can reuse its capacity.
+void StemInto(std::string_view word, std::string& out);
+
 // The concept of a canonical token (CanonicalWordForm output), stemmed, without a final -e.
 std::string StoryConcept(std::string_view token);
+
+// StoryConcept for a hot loop: `country` must be CountryOf(token) (the caller usually needs it
+// too); the result is written to `scratch` and the view points into it.
+std::string_view StoryConcept(std::string_view token, std::optional<std::string_view> country,
+                              std::string& scratch);
 
 // The country (or bloc) a canonical token names, by name, demonym or capital; nullopt for any
 // other word. Two reports whose countries are disjoint are about different events.

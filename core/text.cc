@@ -172,6 +172,8 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 std::string DecodeHtmlEntities(std::string_view text) {
+  // Every reference this decodes ends in ';': without one the text is already decoded.
+  if (text.find(';') == std::string_view::npos) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
@@ -208,6 +210,7 @@ std::string DecodeHtmlEntities(std::string_view text) {
 }
 
 std::string StripHtmlTags(std::string_view text) {
+  if (text.find('<') == std::string_view::npos) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
@@ -230,7 +233,12 @@ std::string StripHtmlTags(std::string_view text) {
 }
 
 std::string NormalizeForMatching(std::string_view text) {
-  const std::string folded = FoldUnicode(DecodeHtmlEntities(StripHtmlTags(text)));
+  // The usual title has no tag and no entity: then it goes to folding without a copy.
+  std::string stripped, decoded;
+  std::string_view view = text;
+  if (view.find('<') != std::string_view::npos) view = stripped = StripHtmlTags(view);
+  if (view.find(';') != std::string_view::npos) view = decoded = DecodeHtmlEntities(view);
+  const std::string folded = FoldUnicode(view);
   std::string out;
   out.reserve(folded.size());
   // Length of the current run of word characters since the last joined '.', to recognise
@@ -306,10 +314,13 @@ void TokenizeInto(std::string_view normalized, std::vector<std::string_view>& to
 }
 
 std::string CollapseWhitespace(std::string_view text) {
-  const std::string lumped =
-      IsAscii(text) ? std::string(text)
-                    : Utf8procMap(IsValidUtf8(text) ? std::string(text) : RepairUtf8(text),
-                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  const bool ascii = IsAscii(text);
+  std::string composed;
+  if (!ascii) {
+    composed = Utf8procMap(IsValidUtf8(text) ? std::string(text) : RepairUtf8(text),
+                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  }
+  const std::string_view lumped = ascii ? text : std::string_view(composed);
   std::string out;
   out.reserve(lumped.size());
   size_t i = 0;

@@ -1,19 +1,17 @@
 #include "core/word_forms.h"
 
 #include <array>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
+
+#include "core/word_table.h"
 
 namespace headwire::core {
 namespace {
 
-using Table = std::unordered_map<std::string_view, std::string_view>;
-
 // Words whose British and American forms differ in ways the suffix rules below do not cover, wire
 // abbreviations, and number words up to twenty.
-const Table& Exceptions() {
-  static const Table table = {
+const WordTable& Exceptions() {
+  static const WordTable table = {
       {"programme", "program"},
       {"programmes", "programs"},
       {"defence", "defense"},
@@ -131,7 +129,9 @@ bool RewriteSuffix(std::string_view token, std::string& out) {
       {"ogue", "og", 7},
   }};
   for (const Rule& rule : kRules) {
-    if (token.size() >= rule.min_length && token.ends_with(rule.from)) {
+    // The last byte first: most tokens match no rule and leave after one comparison.
+    if (token.size() >= rule.min_length && token.back() == rule.from.back() &&
+        token.ends_with(rule.from)) {
       out.assign(token.substr(0, token.size() - rule.from.size()));
       out.append(rule.to);
       return true;
@@ -143,15 +143,14 @@ bool RewriteSuffix(std::string_view token, std::string& out) {
 }  // namespace
 
 std::string_view CanonicalWordForm(std::string_view token, std::string& scratch) {
-  const Table& exceptions = Exceptions();
-  if (auto it = exceptions.find(token); it != exceptions.end()) return it->second;
+  if (const std::string_view* exception = Exceptions().Find(token)) return *exception;
   if (token.empty() || (token[0] >= '0' && token[0] <= '9')) return token;
   if (RewriteSuffix(token, scratch)) return scratch;
   return token;
 }
 
 bool IsStopWord(std::string_view token) {
-  static const std::unordered_set<std::string_view> kStopWords = {
+  static const WordTable kStopWords(std::vector<std::string_view>{
       "a",       "an",      "the",      "and",    "or",      "but",     "nor",      "of",
       "in",      "on",      "at",       "to",     "for",     "from",    "by",       "with",
       "as",      "into",    "onto",     "over",   "under",   "after",   "before",   "amid",
@@ -167,8 +166,8 @@ bool IsStopWord(std::string_view token) {
       "says",    "said",    "say",      "saying", "report",  "reports", "reported", "according",
       "percent", "pct",     "per-cent", "cent",   "s",       "t",       "vs",       "v",
       "more",    "most",    "very",     "all",    "any",     "some",    "new",      "now",
-  };
-  return kStopWords.contains(token);
+  });
+  return kStopWords.Contains(token);
 }
 
 }  // namespace headwire::core

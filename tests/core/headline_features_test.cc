@@ -42,6 +42,31 @@ TEST(HeadlineFeaturesTest, CanonicalWordFormsAreShared) {
   EXPECT_FALSE(IsStopWord("us"));  // the United States after normalisation
 }
 
+TEST(HeadlineFeaturesTest, TheLastOutletSeparatorDecides) {
+  bool truncated = false;
+  EXPECT_EQ(StripTitleDecorations("Shares rise - analysts cheer | Orbital Wire", truncated),
+            "Shares rise - analysts cheer");
+  EXPECT_EQ(StripTitleDecorations("Fed holds rates steady \u2014 Capitol Post", truncated),
+            "Fed holds rates steady");
+  // Only the last separator is tried: a lower-case tail after it keeps the whole title.
+  EXPECT_EQ(StripTitleDecorations("Fed holds rates - Capitol Post | and more", truncated),
+            "Fed holds rates - Capitol Post | and more");
+}
+
+TEST(HeadlineFeaturesTest, ScratchVariantsGiveTheSameConcepts) {
+  std::string scratch = "a long previous content";
+  StemInto("launches", scratch);
+  EXPECT_EQ(scratch, "launch");
+  StemInto("bus", scratch);
+  EXPECT_EQ(scratch, "bus");
+  EXPECT_EQ(StoryConcept("kyiv", CountryOf("kyiv"), scratch), "ukrain");
+  EXPECT_EQ(StoryConcept("quake", CountryOf("quake"), scratch), "earthquak");
+  EXPECT_EQ(StoryConcept("shares", CountryOf("shares"), scratch), "stock");
+  EXPECT_EQ(StoryConcept("launches", CountryOf("launches"), scratch), "launch");
+  EXPECT_EQ(StoryConcept("kyiv"), "ukrain");
+  EXPECT_EQ(StoryConcept("shared"), "shar");
+}
+
 TEST(HeadlineFeaturesTest, StoryConceptsJoinInflectionsAndAliases) {
   EXPECT_EQ(StoryConcept("launches"), StoryConcept("launched"));
   EXPECT_EQ(StoryConcept("launch"), StoryConcept("launching"));

@@ -76,3 +76,28 @@ TEST(TextTest, CollapseWhitespaceKeepsCaseAndPunctuation) {
 
 }  // namespace
 }  // namespace headwire::core
+
+namespace headwire::core {
+namespace {
+
+// The fast paths (no ';' means no reference, no '<' means no tag, ASCII skips Unicode folding)
+// must give what the full paths give; expected values written out by hand.
+TEST(TextTest, FastPathsAgreeWithTheFullPaths) {
+  EXPECT_EQ(DecodeHtmlEntities("AT&T &amp no semicolon"), "AT&T &amp no semicolon");
+  EXPECT_EQ(DecodeHtmlEntities("AT&amp;T"), "AT&T");
+  EXPECT_EQ(StripHtmlTags("no tags here"), "no tags here");
+  EXPECT_EQ(StripHtmlTags("x<br/>y"), "x y");
+  EXPECT_EQ(NormalizeForMatching("Cafe Zurich Sees 1,000 Visitors"),
+            "cafe zurich sees 1000 visitors");
+  EXPECT_EQ(NormalizeForMatching("CAF\u00C9 Z\u00FCrich Sees 1,000 Visitors"),
+            "cafe zurich sees 1000 visitors");
+  EXPECT_EQ(NormalizeForMatching("\uFB01nance &amp; <i>Stra\u00DFe</i>"), "finance strasse");
+  EXPECT_EQ(NormalizeForMatching("\u041C\u043E\u0441\u043A\u0432\u0430 talks"),
+            "\u043C\u043E\u0441\u043A\u0432\u0430 talks");
+  EXPECT_EQ(NormalizeForMatching("rates; fed holds"), "rates fed holds");
+  EXPECT_EQ(CollapseWhitespace("  Fed \t holds\u00A0rates  "), "Fed holds rates");
+  EXPECT_EQ(CollapseWhitespace("  Fed \t holds  rates  "), "Fed holds rates");
+}
+
+}  // namespace
+}  // namespace headwire::core
