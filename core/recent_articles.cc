@@ -267,16 +267,18 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   const double norm = std::sqrt(norm_squared);
   SortPartials();
 
-  // Per candidate story: its three best member scores, whether a member names what the
-  // article's title names (a lower threshold), and whether any member is a look-alike of a
-  // different event (then the whole story is out of reach).
+  // Per candidate story: its three best member scores, and its members. Whether a member is a
+  // look-alike of a different event (then the whole story is out of reach) or names what the
+  // article's title names (a lower threshold) is only asked of stories whose score could pass
+  // a threshold: those checks read the members' features, the costliest visits here.
   struct Candidate {
     const std::string* story_id;
     MemberScores scores;
-    bool vetoed;
-    bool named;
+    size_t first_member;  // index into story_members_, then linked by next_member
   };
+  constexpr size_t kNoMember = SIZE_MAX;
   std::vector<Candidate> stories;
+  story_members_.clear();
   std::unordered_map<const std::string*, size_t> story_index;  // lookup only, never iterated
   for (size_t i = 0; i < partials.size();) {
     const uint64_t seq = partials[i].seq;
@@ -295,23 +297,30 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     if (story == nullptr || event_time_ms > story->last_seen_ms + options_.story_quiet_ms) {
       continue;
     }
-    const bool vetoed = AreConflictingTwins(member->features, features) ||
-                        CountriesDisagree(member->features, features);
-    const bool named = SharesName(features, member->features);
     const auto [slot, inserted] = story_index.try_emplace(story->id, stories.size());
-    if (inserted) stories.push_back({story->id, {}, false, false});
+    if (inserted) stories.push_back({story->id, {}, kNoMember});
     Candidate& candidate = stories[slot->second];
     candidate.scores.Add(score);
-    candidate.vetoed = candidate.vetoed || vetoed;
-    candidate.named = candidate.named || named;
+    story_members_.push_back({member, candidate.first_member});
+    candidate.first_member = story_members_.size() - 1;
   }
+  const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
   const std::string* best_story = nullptr;
   double best_score = 0;
   for (const Candidate& candidate : stories) {
     const double score = candidate.scores.Combined(options_.story_support_weight);
-    const double threshold =
-        candidate.named ? options_.story_name_threshold : options_.story_threshold;
-    if (candidate.vetoed || score < threshold) continue;
+    if (score < lowest_threshold) continue;
+    const bool name_decides =
+        (score >= options_.story_threshold) != (score >= options_.story_name_threshold);
+    bool vetoed = false;
+    bool named = false;
+    for (size_t m = candidate.first_member; m != kNoMember && !vetoed; m = story_members_[m].next) {
+      const HeadlineFeatures& member = story_members_[m].entry->features;
+      vetoed = AreConflictingTwins(member, features) || CountriesDisagree(member, features);
+      if (name_decides && !named) named = SharesName(features, member);
+    }
+    const double threshold = named ? options_.story_name_threshold : options_.story_threshold;
+    if (vetoed || score < threshold) continue;
     if (best_story == nullptr || score > best_score ||
         (score == best_score && *candidate.story_id < *best_story)) {
       best_story = candidate.story_id;

@@ -186,8 +186,13 @@ class RecentArticles {
   std::vector<uint64_t> evicted_;
   std::vector<std::string> touched_stories_;  // may repeat; sorted and deduplicated on taking
   std::vector<Partial> partials_;             // scratch of Decide, kept for its capacity
-  std::vector<Partial> merged_;               // scratch of MergeRuns
-  std::vector<size_t> run_ends_;              // scratch: where each sorted run of partials_ ends
+  struct StoryMember {
+    const Entry* entry;
+    size_t next;  // the same story's previous member in story_members_, or SIZE_MAX
+  };
+  std::vector<StoryMember> story_members_;  // scratch of Decide, kept for its capacity
+  std::vector<Partial> merged_;             // scratch of MergeRuns
+  std::vector<size_t> run_ends_;            // scratch: where each sorted run of partials_ ends
 };
 
 }  // namespace headwire::core
