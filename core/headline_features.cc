@@ -185,8 +185,8 @@ bool IsNumberToken(std::string_view token) { return !token.empty() && IsDigit(to
 
 // Appends the story concept of `token`, and of the pair it ends when that pair names something
 // of its own ("federal reserve"), to `terms`; the countries they name, or whose institution they
-// are, to `countries`. `previous` becomes `token`.
-void AddStoryTerms(std::string& previous, std::string_view token, std::string& scratch,
+// are, to `countries`. `previous` becomes `token`. Returns whether `token` names a country.
+bool AddStoryTerms(std::string& previous, std::string_view token, std::string& scratch,
                    std::vector<uint64_t>& terms, std::vector<uint64_t>& countries) {
   const auto country = CountryOf(token);
   const std::string_view concept_ = StoryConcept(token, country, scratch);
@@ -205,6 +205,7 @@ void AddStoryTerms(std::string& previous, std::string_view token, std::string& s
     }
   }
   previous.assign(token);
+  return country.has_value();
 }
 
 void SortUnique(std::vector<uint64_t>& values) {
@@ -258,11 +259,12 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
     if (IsStopWord(canonical)) continue;
     const bool number = IsNumberToken(canonical);
     features.title_tokens.push_back(TokenHash(canonical));
-    AddStoryTerms(previous, canonical, concept_scratch, story_title, features.countries);
+    const bool country =
+        AddStoryTerms(previous, canonical, concept_scratch, story_title, features.countries);
     is_number.push_back(number);
     const bool name = std::binary_search(names.names.begin(), names.names.end(), TokenHash(token));
     features.title_slots.push_back(number || names.every_word || name);
-    if (name && !number && !names.every_word && !CountryOf(canonical)) {
+    if (name && !number && !names.every_word && !country) {
       features.title_names.push_back(story_title.back());
     }
   }
