@@ -34,59 +34,79 @@ std::string Text(const common::Json& value) {
 }
 
 // Table columns per kind: header and JSON field of each item.
-std::vector<std::pair<std::string, std::string>> Columns(const std::string& kind) {
-  if (kind == "latest") {
-    return {{"PUBLISHED", "published_at"},
-            {"SOURCE", "source"},
-            {"TOPICS", "topics"},
-            {"TITLE", "title"}};
+std::vector<std::pair<std::string, std::string>> Columns(sinks::QueryKind kind) {
+  switch (kind) {
+    case sinks::QueryKind::kLatest:
+      return {{"PUBLISHED", "published_at"},
+              {"SOURCE", "source"},
+              {"TOPICS", "topics"},
+              {"TITLE", "title"}};
+    case sinks::QueryKind::kCounts:
+      return {{"WINDOW START", "window_start"},
+              {"TOPIC", "topic"},
+              {"ARTICLES", "articles"},
+              {"DUPLICATES", "duplicates"},
+              {"FINAL", "final"}};
+    case sinks::QueryKind::kStories:
+      return {{"LAST SEEN", "last_seen"},
+              {"SIZE", "size"},
+              {"STATUS", "status"},
+              {"SOURCES", "sources"},
+              {"HEADLINE", "headline"}};
+    case sinks::QueryKind::kTrending:
+      return {
+          {"TERM", "term"}, {"COUNT", "count"}, {"BASELINE", "baseline_mean"}, {"SCORE", "score"}};
+    case sinks::QueryKind::kSources:
+      return {{"SOURCE", "source"},
+              {"ARTICLES", "articles"},
+              {"DUPLICATES", "duplicates"},
+              {"TOPICS", "topics"}};
   }
-  if (kind == "counts") {
-    return {{"WINDOW START", "window_start"},
-            {"TOPIC", "topic"},
-            {"ARTICLES", "articles"},
-            {"DUPLICATES", "duplicates"},
-            {"FINAL", "final"}};
-  }
-  if (kind == "stories") {
-    return {{"LAST SEEN", "last_seen"},
-            {"SIZE", "size"},
-            {"STATUS", "status"},
-            {"SOURCES", "sources"},
-            {"HEADLINE", "headline"}};
-  }
-  if (kind == "trending") {
-    return {
-        {"TERM", "term"}, {"COUNT", "count"}, {"BASELINE", "baseline_mean"}, {"SCORE", "score"}};
-  }
-  return {{"SOURCE", "source"},
-          {"ARTICLES", "articles"},
-          {"DUPLICATES", "duplicates"},
-          {"TOPICS", "topics"}};
+  return {};
 }
 
-std::string RenderTable(const std::string& kind, const common::Json& response) {
+// The field of an item that says its time is the producer's estimate, and the column it marks.
+constexpr std::pair<const char*, const char*> kEstimatedMarks[] = {
+    {"published_at_estimated", "published_at"}, {"time_estimated", "last_seen"}};
+constexpr std::string_view kEstimatedSuffix = " (estimated)";
+
+std::string RenderTable(sinks::QueryKind kind, const common::Json& response) {
   const auto columns = Columns(kind);
   std::vector<std::string> header;
   for (const auto& [title, field] : columns) header.push_back(title);
   std::vector<std::vector<std::string>> rows;
+  bool estimated = false;
   for (const auto& item : response["items"]) {
     std::vector<std::string> row;
-    for (const auto& [title, field] : columns)
-      row.push_back(Text(item.value(field, common::Json())));
+    for (const auto& [title, field] : columns) {
+      std::string cell = Text(item.value(field, common::Json()));
+      for (const auto& [flag, marked] : kEstimatedMarks) {
+        if (field == std::string_view(marked) && item.value(flag, false)) {
+          cell += kEstimatedSuffix;
+          estimated = true;
+        }
+      }
+      row.push_back(std::move(cell));
+    }
     rows.push_back(std::move(row));
   }
   std::string out;
-  if (kind == "trending" && !response["window_start"].is_null()) {
+  if (kind == sinks::QueryKind::kTrending && !response["window_start"].is_null()) {
     out += "window " + Text(response["window_start"]) + " .. " + Text(response["window_end"]) +
            " (" + Text(response["topic"]) + (response["final"].get<bool>() ? ", final" : "") +
            ")\n";
   }
   out += FormatTable(header, rows);
-  if (kind == "counts") {
+  if (estimated) {
+    out +=
+        "(estimated): the input had no published_at; the producer's clock stands in, and such "
+        "articles come after every dated one\n";
+  }
+  if (kind == sinks::QueryKind::kCounts) {
     const auto& t = response["totals"];
-    out += "totals: " + Text(t["articles"]) + " articles, " + Text(t["duplicates"]) +
-           " duplicates, " + Text(t["rejects"]) + " rejected, " + Text(t["late"]) + " late";
+    out += "totals (" + Text(response["topic"]) + "): " + Text(t["articles"]) + " articles, " +
+           Text(t["duplicates"]) + " duplicates; all topics: " + Text(t["rejects"]) +
+           " rejected, " + Text(t["late"]) + " late";
     out += "; watermark " +
            (response["watermark"].is_null() ? std::string("none") : Text(response["watermark"])) +
            "\n";
@@ -95,6 +115,47 @@ std::string RenderTable(const std::string& kind, const common::Json& response) {
     out += "more: --cursor " + Text(response["next_cursor"]) + "\n";
   }
   return out;
+}
+
+std::string_view KindHelp(sinks::QueryKind kind) {
+  switch (kind) {
+    case sinks::QueryKind::kLatest:
+      return "Newest unique articles, of one topic or all";
+    case sinks::QueryKind::kCounts:
+      return "Articles and duplicates per event-time window and topic, with totals";
+    case sinks::QueryKind::kStories:
+      return "Stories: members, size, sources, first/last seen, status";
+    case sinks::QueryKind::kTrending:
+      return "Terms high against their own recent baseline in the current window";
+    case sinks::QueryKind::kSources:
+      return "Articles per source, with their topics";
+  }
+  return "";
+}
+
+// The command-line flags and help of a query parameter.
+std::pair<std::string, std::string> ParamFlags(sinks::QueryParam param) {
+  switch (param) {
+    case sinks::QueryParam::kTopic:
+      return {"-t,--topic", "Topic; \"other\" = untagged, \"all\" or none = every topic"};
+    case sinks::QueryParam::kSource:
+      return {"--source", "Only this source"};
+    case sinks::QueryParam::kWindow:
+      return {"-w,--window", "Window size: minute, hour or day (default hour)"};
+    case sinks::QueryParam::kHop:
+      return {"--hop", "Hopping windows advancing by minute or hour"};
+    case sinks::QueryParam::kStatus:
+      return {"--status", "Only stories of this status: growing, steady or closed"};
+    case sinks::QueryParam::kFrom:
+      return {"--from", "Event-time range start, RFC 3339 or ms since the epoch"};
+    case sinks::QueryParam::kTo:
+      return {"--to", "Event-time range end (exclusive)"};
+    case sinks::QueryParam::kLimit:
+      return {"-n,--limit", "Page size (default 20, at most 1000)"};
+    case sinks::QueryParam::kCursor:
+      return {"--cursor", "next_cursor of the previous page"};
+  }
+  return {};
 }
 
 }  // namespace
@@ -113,29 +174,17 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
   cmd->require_subcommand(1);
 
-  const std::vector<std::pair<const char*, const char*>> kinds = {
-      {"latest", "Newest unique articles, of one topic or all"},
-      {"counts", "Articles and duplicates per event-time window and topic, with totals"},
-      {"stories", "Stories: members, size, sources, first/last seen, status"},
-      {"trending", "Terms high against their own recent baseline in the current window"},
-      {"sources", "Articles per source, with their topics"}};
-  for (const auto& [kind_name, help] : kinds) {
-    const std::string kind = kind_name;
-    CLI::App* sub = cmd->add_subcommand(kind, help);
-    auto add = [sub, args](const std::string& flags, const std::string& param,
-                           const std::string& description) {
+  for (const sinks::QueryKind kind : sinks::kQueryKinds) {
+    CLI::App* sub =
+        cmd->add_subcommand(std::string(sinks::QueryKindName(kind)), std::string(KindHelp(kind)));
+    // Options of `query` itself (--state, --json) may also follow the kind.
+    sub->fallthrough();
+    for (const sinks::QueryParam param : sinks::QueryParams(kind)) {
+      const auto [flags, description] = ParamFlags(param);
+      const std::string name(sinks::QueryParamName(param));
       sub->add_option_function<std::string>(
-          flags, [args, param](const std::string& v) { args->params[param] = v; }, description);
-    };
-    add("-t,--topic", "topic", "Topic; \"other\" = untagged, \"all\" or none = every topic");
-    add("--source", "source", "Only this source");
-    add("-w,--window", "window", "Window size: minute, hour or day (default hour)");
-    if (kind == "counts") add("--hop", "hop", "Hopping windows advancing by minute or hour");
-    add("--from", "from", "Event-time range start, RFC 3339 or ms since the epoch");
-    add("--to", "to", "Event-time range end (exclusive)");
-    add("-n,--limit", "limit", "Page size (default 20, at most 1000)");
-    add("--cursor", "cursor", "next_cursor of the previous page");
-    sub->add_flag("--json", args->json, "JSON for programs instead of a table");
+          flags, [args, name](const std::string& v) { args->params[name] = v; }, description);
+    }
     sub->callback([args, kind, &exit_code] {
       auto request = sinks::ParseQueryRequest(kind, args->params);
       if (!request) {

@@ -139,6 +139,7 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
     out->watermark_ = ReadTime(value);
   }
   if (out->store_->db()->Get({}, meta, kHorizonKey, &value).ok()) horizon->store(ReadTime(value));
+  out->known_topics_ = out->KnownTopics();
   return out;
 }
 
@@ -175,7 +176,8 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
     std::vector<std::string> topics = TopicsOf(article);
     topics.push_back(kAllTopics);
     for (const auto& topic : topics) {
-      batch.writes_.Put(store_->family(kLatestFamily), LatestKey(topic, t, raw.id()), "");
+      batch.writes_.Put(store_->family(kLatestFamily),
+                        LatestKey(topic, raw.event_time_estimated(), t, raw.id()), "");
     }
     const auto terms = core::ExtractTerms(raw.title());
     for (const core::WindowSize size : kTermWindowSizes) {
@@ -186,9 +188,19 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
     }
   }
   StageWindows(batch, article, duplicate);
+  StageTopics(batch, article);
   if (Status s = LoadStory(batch, StoryIdOf(article)); !s.ok()) return Err(s);
   StageStory(batch, article);
   return StageOutcome::kApplied;
+}
+
+void ArticleStore::StageTopics(Batch& batch, const v1::ProcessedArticle& article) {
+  auto note = [&](const std::string& topic) {
+    if (known_topics_.contains(topic) || !batch.new_topics_.insert(topic).second) return;
+    batch.writes_.Put(store_->family(kMetaFamily), kTopicPrefix + topic, "");
+  };
+  for (const auto& score : article.scores()) note(score.topic());
+  for (const auto& topic : article.topics()) note(topic);
 }
 
 void ArticleStore::StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate) {
@@ -223,11 +235,13 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
 void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article) {
   const auto& raw = article.article();
   const int64_t t = raw.published_at_ms();
+  const bool estimated = raw.event_time_estimated();
   nlohmann::json& story = batch.stories_[StoryIdOf(article)];
   if (story.is_null()) {
     story = {{"size", 0},
              {"first_seen_ms", t},
              {"last_seen_ms", t},
+             {"dated", !estimated},
              {"headline", raw.title()},
              {"headline_id", raw.id()},
              {"headline_ms", t},
@@ -236,21 +250,35 @@ void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article)
              {"topics", nlohmann::json::object()}};
   }
   auto& members = story["members"];
-  const nlohmann::json member = {t, raw.id()};
+  // Estimated members are [time, id, true]; their time is the producer's clock.
+  const nlohmann::json member =
+      estimated ? nlohmann::json{t, raw.id(), true} : nlohmann::json{t, raw.id()};
   // A resend of the same id is the same member.
   for (const auto& m : members) {
     if (m[1] == raw.id()) return;
   }
   story["size"] = story["size"].get<uint64_t>() + 1;
-  story["first_seen_ms"] = std::min(story["first_seen_ms"].get<int64_t>(), t);
-  story["last_seen_ms"] = std::max(story["last_seen_ms"].get<int64_t>(), t);
-  // The representative headline is the earliest member's: the same whatever the arrival order.
-  const std::pair<int64_t, std::string> current{story["headline_ms"].get<int64_t>(),
-                                                story["headline_id"].get<std::string>()};
-  if (std::pair<int64_t, std::string>{t, raw.id()} < current) {
+  // First and last seen and the headline come from the dated members; only a story without any
+  // takes them from estimated ones. The result is the same whatever the arrival order.
+  const bool dated = story.value("dated", true);
+  if (!estimated && !dated) {
+    story["dated"] = true;
+    story["first_seen_ms"] = t;
+    story["last_seen_ms"] = t;
     story["headline"] = raw.title();
     story["headline_id"] = raw.id();
     story["headline_ms"] = t;
+  } else if (estimated == !dated) {
+    story["first_seen_ms"] = std::min(story["first_seen_ms"].get<int64_t>(), t);
+    story["last_seen_ms"] = std::max(story["last_seen_ms"].get<int64_t>(), t);
+    // The representative headline is the earliest member's: the same whatever the arrival order.
+    const std::pair<int64_t, std::string> current{story["headline_ms"].get<int64_t>(),
+                                                  story["headline_id"].get<std::string>()};
+    if (std::pair<int64_t, std::string>{t, raw.id()} < current) {
+      story["headline"] = raw.title();
+      story["headline_id"] = raw.id();
+      story["headline_ms"] = t;
+    }
   }
   auto& sources = story["sources"];
   sources[raw.source()] = sources.value(raw.source(), 0) + 1;
@@ -323,6 +351,7 @@ Status ArticleStore::Commit(Batch& batch,
   StageWatermark(writes, idle);
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(writes, tp, offset);
   Status s = store_->Write(writes);
+  if (s.ok()) known_topics_.merge(batch.new_topics_);
   batch = Batch();
   if (!s.ok() || !watermark_) return s;
   const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
@@ -372,6 +401,15 @@ Result<std::vector<v1::ProcessedArticle>> ArticleStore::Latest(const std::string
     out.push_back(std::move(article));
   }
   if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan latest"));
+  return out;
+}
+
+std::set<std::string> ArticleStore::KnownTopics() const {
+  std::set<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator({}, store_->family(kMetaFamily)));
+  for (it->Seek(kTopicPrefix); it->Valid() && it->key().starts_with(kTopicPrefix); it->Next()) {
+    out.insert(it->key().ToString().substr(std::string_view(kTopicPrefix).size()));
+  }
   return out;
 }
 

@@ -95,6 +95,7 @@ class ArticleStore {
     std::map<std::string, WindowCounts> window_deltas_;
     std::map<std::string, uint64_t> term_deltas_;
     std::map<std::string, nlohmann::json> stories_;  // story id -> state (null: none yet)
+    std::set<std::string> new_topics_;               // taxonomy topics not stored before
     uint64_t late_ = 0;
   };
 
@@ -120,10 +121,14 @@ class ArticleStore {
   }
   std::map<common::TopicPartition, int64_t> StoredOffsets() const { return store_->LoadOffsets(); }
 
-  // Newest `limit` unique articles of `topic` by event time (ties: article id), from one snapshot.
+  // Newest `limit` unique articles of `topic` by event time (ties: article id), from one snapshot;
+  // articles with an estimated event time come after every dated one.
   Result<std::vector<v1::ProcessedArticle>> Latest(const std::string& topic, size_t limit) const;
   // Counts of every kind of record, from one snapshot.
   Result<StoreCounts> Counts() const;
+  // The topics of the taxonomy the input was classified with (every topic a processed record
+  // scored), as stored; empty before the first record.
+  std::set<std::string> KnownTopics() const;
   // Unique-article count per topic (including "other"), from one snapshot.
   Result<std::map<std::string, uint64_t>> TopicCounts() const;
 
@@ -143,13 +148,15 @@ class ArticleStore {
   Status LoadStory(Batch& batch, const std::string& story_id);
   void StageStory(Batch& batch, const v1::ProcessedArticle& article);
   void StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate);
+  void StageTopics(Batch& batch, const v1::ProcessedArticle& article);
   void StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle);
 
   std::unique_ptr<common::StateStore> store_;
   StoreOptions options_;
   core::WatermarkTracker tracker_;
   std::shared_ptr<std::atomic<int64_t>> horizon_;
-  std::optional<int64_t> watermark_;  // never moves back
+  std::optional<int64_t> watermark_;    // never moves back
+  std::set<std::string> known_topics_;  // stored under kTopicPrefix
   // Horizon at the last sweep: expired entries are swept every quarter of the retention.
   std::optional<int64_t> swept_horizon_;
   // Declared last so that it stops before the database closes.

@@ -10,9 +10,12 @@ Result<HttpAddress> ParseHttpAddress(std::string_view text) {
                                        "\": " + std::string(why) + " (expected HOST:PORT)"));
   };
   const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return bad("no port");
-  std::string_view host = text.substr(0, colon);
-  const std::string_view port_text = text.substr(colon + 1);
+  // A bare port ("8080") is loopback on that port, like ":8080".
+  const bool bare_port = colon == std::string_view::npos && !text.empty() &&
+                         text.find_first_not_of("0123456789") == std::string_view::npos;
+  if (colon == std::string_view::npos && !bare_port) return bad("no port");
+  std::string_view host = bare_port ? std::string_view() : text.substr(0, colon);
+  const std::string_view port_text = bare_port ? text : text.substr(colon + 1);
   if (host.starts_with('[')) {
     if (!host.ends_with(']') || host.size() < 3) return bad("unbalanced brackets");
     host = host.substr(1, host.size() - 2);

@@ -1,7 +1,7 @@
 #pragma once
 // The listening address of the HTTP server, "HOST:PORT": "127.0.0.1:8080", "[::1]:8080",
-// "0.0.0.0:80". An empty host (":8080") means loopback, so nothing is exposed by accident; port
-// 0 asks the system for a free port.
+// "0.0.0.0:80". An empty host (":8080") or a bare port ("8080") means loopback, so nothing is
+// exposed by accident; port 0 asks the system for a free port.
 
 #include <string>
 #include <string_view>
@@ -15,7 +15,7 @@ struct HttpAddress {
   int port = 0;      // 0..65535
 };
 
-// Returns InvalidArgument, naming what is wrong, for anything but HOST:PORT.
+// Returns InvalidArgument, naming what is wrong, for anything but HOST:PORT, :PORT or PORT.
 Result<HttpAddress> ParseHttpAddress(std::string_view text);
 
 // "host:port", or "[host]:port" when the host is an IPv6 address.

@@ -3,7 +3,6 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -20,14 +19,10 @@ namespace {
 
 constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 
-// The query kinds served as /v1/<kind>.
-constexpr std::array<std::string_view, 5> kQueryKinds = {"latest", "counts", "stories", "trending",
-                                                         "sources"};
-
 bool IsKnownPath(const std::string& path) {
   if (path == "/" || path == "/healthz" || path == "/v1/status") return true;
-  for (std::string_view kind : kQueryKinds) {
-    if (path == "/v1/" + std::string(kind)) return true;
+  for (const QueryKind kind : kQueryKinds) {
+    if (path == "/v1/" + std::string(QueryKindName(kind))) return true;
   }
   return false;
 }
@@ -203,8 +198,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                }
                // The totals and watermark of the counts query, so they agree with /v1/counts.
                QueryRequest counts;
-               counts.kind = "counts";
-               counts.window = "day";
+               counts.kind = QueryKind::kCounts;
+               counts.window = core::WindowSize::kDay;
                counts.limit = 1;
                auto snapshot = RunQuery(store, counts);
                if (!snapshot) return SendStatus(res, snapshot.error());
@@ -214,12 +209,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                body["store"] = (*snapshot)["totals"];
                SendJson(res, 200, body);
              });
-  for (std::string_view kind : kQueryKinds) {
-    server.Get("/v1/" + std::string(kind),
+  for (const QueryKind kind : kQueryKinds) {
+    server.Get("/v1/" + std::string(QueryKindName(kind)),
                [&store, kind](const httplib::Request& req, httplib::Response& res) {
                  auto params = SingleParams(req);
                  if (!params) return SendStatus(res, params.error());
-                 auto request = ParseQueryRequest(std::string(kind), *params);
+                 auto request = ParseQueryRequest(kind, *params);
                  if (!request) return SendStatus(res, request.error());
                  auto response = RunQuery(store, *request);
                  if (!response) return SendStatus(res, response.error());

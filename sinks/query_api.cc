@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <set>
 #include <tuple>
 
 #include "common/time_format.h"
 #include "core/event_windows.h"
+#include "core/story_status.h"
 
 namespace headwire::sinks {
 namespace {
@@ -32,6 +34,9 @@ class View {
       const int64_t t = ReadTime(it->value().ToStringView());
       max_event_time_ = max_event_time_ ? std::max(*max_event_time_, t) : t;
     }
+    for (it->Seek(kTopicPrefix); it->Valid() && it->key().starts_with(kTopicPrefix); it->Next()) {
+      known_topics_.insert(it->key().ToString().substr(std::string_view(kTopicPrefix).size()));
+    }
   }
 
   std::unique_ptr<rocksdb::Iterator> Iterate(const char* family) const {
@@ -44,13 +49,16 @@ class View {
   // Expired entries are invisible even before compaction removes them.
   bool Expired(int64_t expiry_time) const { return expiry_time < horizon_; }
   std::optional<int64_t> watermark() const { return watermark_; }
+  // The largest dated event time seen (estimated times do not count).
   std::optional<int64_t> max_event_time() const { return max_event_time_; }
+  const std::set<std::string>& known_topics() const { return known_topics_; }
 
  private:
   const common::StateStore& state_;
   common::StateStore::ConsistentView reader_;
   std::optional<int64_t> watermark_;
   std::optional<int64_t> max_event_time_;
+  std::set<std::string> known_topics_;
   int64_t horizon_ = kMinTime;
 };
 
@@ -120,6 +128,7 @@ common::Json ArticleJson(const v1::ProcessedArticle& article) {
   out["source"] = raw.source();
   out["url"] = raw.url();
   out["published_at"] = common::FormatRfc3339(raw.published_at_ms());
+  out["published_at_estimated"] = raw.event_time_estimated();
   out["topics"] = common::Json::array();
   for (const auto& t : TopicsOf(article)) out["topics"].push_back(t);
   out["story_id"] = article.story_id();
@@ -130,50 +139,60 @@ Result<common::Json> Latest(const View& view, const QueryRequest& request) {
   const std::string topic = StoredTopic(request.topic);
   std::string prefix = topic;
   prefix.push_back('\0');
-  auto it = view.Iterate(kLatestFamily);
-  std::string after;
+  std::string after;  // the key of the cursor: the page starts after it
   if (!request.cursor.empty()) {
     auto key = request.cursor[0] == 'k' ? FromHex(std::string_view(request.cursor).substr(1))
                                         : std::nullopt;
-    if (!key || !key->starts_with(prefix)) {
+    if (!key || !key->starts_with(prefix) || key->size() == prefix.size()) {
       return Err(Status::InvalidArgument("cursor: not a cursor of this query"));
     }
     after = *key;
-    it->Seek(after);
-  } else if (request.to_ms != 0) {
-    it->Seek(LatestKey(topic, request.to_ms - 1, ""));
-  } else {
-    it->Seek(prefix);
   }
   common::Json items = common::Json::array();
   common::Json next = nullptr;
   std::string last_key;
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string key = it->key().ToString();
-    if (key == after) continue;
-    const auto parts = ParseLatestKey(key);
-    if (!parts) return Err(Status::Corruption("latest key"));
-    if (view.Expired(parts->time_ms) ||
-        (request.from_ms != 0 && parts->time_ms < request.from_ms)) {
-      break;  // newest first: everything after is older
+  // Dated articles newest first, then those whose event time the producer estimated.
+  for (const bool estimated : {false, true}) {
+    std::string section = prefix;
+    section.push_back(estimated ? '\1' : '\0');
+    auto it = view.Iterate(kLatestFamily);
+    if (!after.empty() && after.starts_with(section)) {
+      it->Seek(after);
+    } else if (!after.empty() && after > section) {
+      continue;  // the cursor is past this section
+    } else if (request.to_ms != 0) {
+      it->Seek(LatestKey(topic, estimated, request.to_ms - 1, ""));
+    } else {
+      it->Seek(section);
     }
-    std::string value;
-    if (auto s = view.Get(kArticlesFamily, parts->id, &value); !s.ok()) {
-      return Err(common::FromRocks(s, "read article " + parts->id));
+    for (; it->Valid() && it->key().starts_with(section); it->Next()) {
+      const std::string key = it->key().ToString();
+      if (key == after) continue;
+      const auto parts = ParseLatestKey(key);
+      if (!parts) return Err(Status::Corruption("latest key"));
+      if (view.Expired(parts->time_ms) ||
+          (request.from_ms != 0 && parts->time_ms < request.from_ms)) {
+        break;  // newest first: everything after is older
+      }
+      std::string value;
+      if (auto s = view.Get(kArticlesFamily, parts->id, &value); !s.ok()) {
+        return Err(common::FromRocks(s, "read article " + parts->id));
+      }
+      v1::ProcessedArticle article;
+      if (!article.ParseFromString(std::string(TimedPayload(value)))) {
+        return Err(Status::Corruption("stored article " + parts->id));
+      }
+      if (!request.source.empty() && article.article().source() != request.source) continue;
+      if (items.size() == request.limit) {
+        next = "k" + ToHex(last_key);
+        break;
+      }
+      items.push_back(ArticleJson(article));
+      last_key = key;
     }
-    v1::ProcessedArticle article;
-    if (!article.ParseFromString(std::string(TimedPayload(value)))) {
-      return Err(Status::Corruption("stored article " + parts->id));
-    }
-    if (!request.source.empty() && article.article().source() != request.source) continue;
-    if (items.size() == request.limit) {
-      next = "k" + ToHex(last_key);
-      break;
-    }
-    items.push_back(ArticleJson(article));
-    last_key = key;
+    if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan latest"));
+    if (!next.is_null()) break;
   }
-  if (!it->status().ok()) return Err(common::FromRocks(it->status(), "scan latest"));
   common::Json out;
   out["kind"] = "latest";
   out["topic"] = DisplayTopic(topic);
@@ -211,20 +230,15 @@ std::vector<WindowRow> ScanWindows(const View& view, core::WindowSize size,
   return rows;
 }
 
-Result<core::WindowSize> WindowOf(const std::string& name, const char* parameter) {
-  const auto size = core::ParseWindowSize(name);
-  if (!size) {
-    return Err(Status::InvalidArgument(std::string(parameter) +
-                                       ": expected minute, hour or day, got \"" + name + "\""));
-  }
-  return *size;
-}
-
-common::Json Totals(const View& view) {
+// Totals over all time kept: unique articles and duplicates of the query's topic (every article
+// once without one) and source; rejects and late records have no topic or source and are the
+// store's.
+common::Json Totals(const View& view, const std::string& topic, const std::string& source) {
   uint64_t articles = 0;
   uint64_t duplicates = 0;
-  for (const auto& row : ScanWindows(view, core::WindowSize::kDay, {}, nullptr)) {
-    if (row.topic != kAllTopics) continue;
+  QueryRequest all_time;
+  all_time.source = source;
+  for (const auto& row : ScanWindows(view, core::WindowSize::kDay, all_time, &topic)) {
     articles += row.counts.articles;
     duplicates += row.counts.duplicates;
   }
@@ -241,17 +255,13 @@ common::Json Totals(const View& view) {
 
 Result<common::Json> Counts(const View& view, const ArticleStore& store,
                             const QueryRequest& request) {
-  auto size = WindowOf(request.window, "window");
-  if (!size) return Err(size.error());
-  const int64_t length = core::WindowLengthMs(*size);
-  core::WindowSize stored = *size;
+  const int64_t length = core::WindowLengthMs(request.window);
+  core::WindowSize stored = request.window;
   int64_t hop = length;
-  if (!request.hop.empty()) {
-    auto hop_size = WindowOf(request.hop, "hop");
-    if (!hop_size) return Err(hop_size.error());
-    hop = core::WindowLengthMs(*hop_size);
+  if (request.hop) {
+    hop = core::WindowLengthMs(*request.hop);
     if (hop >= length) return Err(Status::InvalidArgument("hop: must be shorter than window"));
-    stored = *hop_size;
+    stored = *request.hop;
   }
   auto offset = OffsetCursor(request.cursor);
   if (!offset) return Err(offset.error());
@@ -283,10 +293,11 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   common::Json page = Page(std::move(rows), *offset, request.limit);
   common::Json out;
   out["kind"] = "counts";
-  out["window"] = request.window;
-  out["hop"] = request.hop.empty() ? common::Json(request.window) : common::Json(request.hop);
+  out["topic"] = DisplayTopic(StoredTopic(request.topic));
+  out["window"] = core::WindowName(request.window);
+  out["hop"] = core::WindowName(request.hop.value_or(request.window));
   out["watermark"] = TimeOrNull(view.watermark());
-  out["totals"] = Totals(view);
+  out["totals"] = Totals(view, StoredTopic(request.topic), request.source);
   out["items"] = std::move(page["items"]);
   out["next_cursor"] = std::move(page["next_cursor"]);
   return out;
@@ -296,9 +307,10 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
                              const QueryRequest& request) {
   auto offset = OffsetCursor(request.cursor);
   if (!offset) return Err(offset.error());
-  // The largest event time, not the watermark: it depends on the input only.
+  // The largest dated event time, not the watermark: it depends on the input only.
   const std::optional<int64_t> now = view.max_event_time();
   struct Found {
+    bool dated;
     int64_t last_seen;
     uint64_t size;
     std::string id;
@@ -316,20 +328,26 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
     if (request.to_ms != 0 && first >= request.to_ms) continue;
     if (!request.topic.empty() && !story["topics"].contains(request.topic)) continue;
     if (!request.source.empty() && !story["sources"].contains(request.source)) continue;
+    // Members with an estimated time ([time, id, true]) do not make a story grow.
+    const bool dated = story.value("dated", true);
     std::vector<int64_t> times;
     common::Json members = common::Json::array();
     for (const auto& m : story["members"]) {
-      times.push_back(m[0].get<int64_t>());
+      if (m.size() == 2) times.push_back(m[0].get<int64_t>());
       members.push_back(m[1].get<std::string>());
     }
     const auto status = now ? core::ClassifyStory(times, last, *now, store.options().stories)
                             : core::StoryStatus::kSteady;
+    if (request.status && status != *request.status) continue;
     common::Json sources = common::Json::array();
-    for (const auto& [name, n] : story["sources"].items()) sources.push_back(name);
+    for (const auto& [name, n] : story["sources"].items()) {
+      if (!name.empty()) sources.push_back(name);
+    }
     common::Json topics = common::Json::array();
     for (const auto& [name, n] : story["topics"].items()) topics.push_back(name);
     const std::string id = it->key().ToString();
-    found.push_back({last,
+    found.push_back({dated,
+                     last,
                      story["size"].get<uint64_t>(),
                      id,
                      {{"story_id", id},
@@ -338,12 +356,15 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
                       {"status", core::StoryStatusName(status)},
                       {"first_seen", common::FormatRfc3339(first)},
                       {"last_seen", common::FormatRfc3339(last)},
+                      {"time_estimated", !dated},
                       {"sources", std::move(sources)},
                       {"topics", std::move(topics)},
                       {"members", std::move(members)}}});
   }
+  // Dated stories first: an estimated time must not outrank real ones.
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-    return std::tie(b.last_seen, b.size, a.id) < std::tie(a.last_seen, a.size, b.id);
+    return std::tie(b.dated, b.last_seen, b.size, a.id) <
+           std::tie(a.dated, a.last_seen, a.size, b.id);
   });
   std::vector<common::Json> rows;
   for (auto& f : found) rows.push_back(std::move(f.json));
@@ -358,27 +379,26 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
 
 Result<common::Json> Trending(const View& view, const ArticleStore& store,
                               const QueryRequest& request) {
-  auto size = WindowOf(request.window, "window");
-  if (!size) return Err(size.error());
-  if (*size == core::WindowSize::kMinute) {
+  const core::WindowSize size = request.window;
+  if (size == core::WindowSize::kMinute) {
     return Err(Status::InvalidArgument("window: trending keeps hour and day windows only"));
   }
   auto offset = OffsetCursor(request.cursor);
   if (!offset) return Err(offset.error());
-  const int64_t length = core::WindowLengthMs(*size);
+  const int64_t length = core::WindowLengthMs(size);
   const std::string topic = StoredTopic(request.topic);
   const std::optional<int64_t> anchor =
       request.to_ms != 0 ? std::optional<int64_t>(request.to_ms - 1) : view.max_event_time();
   common::Json out;
   out["kind"] = "trending";
   out["topic"] = DisplayTopic(topic);
-  out["window"] = request.window;
+  out["window"] = core::WindowName(size);
   std::vector<common::Json> rows;
   if (anchor) {
     const auto& options = store.options().trending;
     const int64_t start = core::WindowStart(*anchor, length);
     std::vector<core::TermWindowCounts> candidates;
-    const std::string prefix = WindowKey(*size, start, topic, "");
+    const std::string prefix = WindowKey(size, start, topic, "");
     auto it = view.Iterate(kTermsFamily);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const auto parts = ParseWindowKey(it->key().ToStringView());
@@ -389,7 +409,7 @@ Result<common::Json> Trending(const View& view, const ArticleStore& store,
         const int64_t before = start - b * length;
         if (view.Expired(before + length)) break;
         std::string value;
-        if (view.Get(kTermsFamily, WindowKey(*size, before, topic, parts->name), &value).ok()) {
+        if (view.Get(kTermsFamily, WindowKey(size, before, topic, parts->name), &value).ok()) {
           c.baseline.push_back(DecodeU64(value));
         }
       }
@@ -417,11 +437,9 @@ Result<common::Json> Trending(const View& view, const ArticleStore& store,
 }
 
 Result<common::Json> Sources(const View& view, const QueryRequest& request) {
-  auto size = WindowOf(request.window, "window");
-  if (!size) return Err(size.error());
   auto offset = OffsetCursor(request.cursor);
   if (!offset) return Err(offset.error());
-  const int64_t length = core::WindowLengthMs(*size);
+  const int64_t length = core::WindowLengthMs(request.window);
   struct Source {
     uint64_t articles = 0;
     uint64_t duplicates = 0;
@@ -431,7 +449,7 @@ Result<common::Json> Sources(const View& view, const QueryRequest& request) {
   };
   std::map<std::string, Source> sources;
   const std::string wanted = StoredTopic(request.topic);
-  for (const auto& row : ScanWindows(view, *size, request, nullptr)) {
+  for (const auto& row : ScanWindows(view, request.window, request, nullptr)) {
     if (row.topic == wanted) {
       auto& s = sources[row.source];
       s.articles += row.counts.articles;
@@ -463,7 +481,7 @@ Result<common::Json> Sources(const View& view, const QueryRequest& request) {
   common::Json out;
   out["kind"] = "sources";
   out["topic"] = DisplayTopic(wanted);
-  out["window"] = request.window;
+  out["window"] = core::WindowName(request.window);
   out["items"] = std::move(page["items"]);
   out["next_cursor"] = std::move(page["next_cursor"]);
   return out;
@@ -480,6 +498,71 @@ Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
 
 }  // namespace
 
+std::string_view QueryKindName(QueryKind kind) {
+  switch (kind) {
+    case QueryKind::kLatest:
+      return "latest";
+    case QueryKind::kCounts:
+      return "counts";
+    case QueryKind::kStories:
+      return "stories";
+    case QueryKind::kTrending:
+      return "trending";
+    case QueryKind::kSources:
+      return "sources";
+  }
+  return "latest";
+}
+
+std::string_view QueryParamName(QueryParam param) {
+  switch (param) {
+    case QueryParam::kTopic:
+      return "topic";
+    case QueryParam::kSource:
+      return "source";
+    case QueryParam::kWindow:
+      return "window";
+    case QueryParam::kHop:
+      return "hop";
+    case QueryParam::kStatus:
+      return "status";
+    case QueryParam::kFrom:
+      return "from";
+    case QueryParam::kTo:
+      return "to";
+    case QueryParam::kLimit:
+      return "limit";
+    case QueryParam::kCursor:
+      return "cursor";
+  }
+  return "topic";
+}
+
+std::span<const QueryParam> QueryParams(QueryKind kind) {
+  using P = QueryParam;
+  static constexpr P kLatest[] = {P::kTopic, P::kSource, P::kFrom, P::kTo, P::kLimit, P::kCursor};
+  static constexpr P kCounts[] = {P::kWindow, P::kHop, P::kTopic, P::kSource,
+                                  P::kFrom,   P::kTo,  P::kLimit, P::kCursor};
+  static constexpr P kStories[] = {P::kTopic, P::kSource, P::kStatus, P::kFrom,
+                                   P::kTo,    P::kLimit,  P::kCursor};
+  static constexpr P kTrending[] = {P::kTopic, P::kWindow, P::kTo, P::kLimit, P::kCursor};
+  static constexpr P kSources[] = {P::kTopic, P::kSource, P::kWindow, P::kFrom,
+                                   P::kTo,    P::kLimit,  P::kCursor};
+  switch (kind) {
+    case QueryKind::kLatest:
+      return kLatest;
+    case QueryKind::kCounts:
+      return kCounts;
+    case QueryKind::kStories:
+      return kStories;
+    case QueryKind::kTrending:
+      return kTrending;
+    case QueryKind::kSources:
+      return kSources;
+  }
+  return kLatest;
+}
+
 Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& request) {
   if (request.limit < 1 || request.limit > kMaxQueryLimit) {
     return Err(
@@ -489,50 +572,104 @@ Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& req
     return Err(Status::InvalidArgument("from: must be before to"));
   }
   const View view(store);
-  if (request.kind == "latest") return Latest(view, request);
-  if (request.kind == "counts") return Counts(view, store, request);
-  if (request.kind == "stories") return Stories(view, store, request);
-  if (request.kind == "trending") return Trending(view, store, request);
-  if (request.kind == "sources") return Sources(view, request);
-  return Err(Status::InvalidArgument("kind: unknown query \"" + request.kind + "\""));
+  // A misspelt topic must not look like a topic without articles. A state that has not seen
+  // a record yet knows no taxonomy and takes any topic.
+  const auto& known = view.known_topics();
+  if (!request.topic.empty() && request.topic != "all" && request.topic != kOtherTopic &&
+      !known.empty() && !known.contains(request.topic)) {
+    std::string names;
+    for (const auto& name : known) names += name + ", ";
+    return Err(Status::InvalidArgument("topic: unknown topic \"" + request.topic +
+                                       "\"; known topics: " + names + kOtherTopic + ", all"));
+  }
+  switch (request.kind) {
+    case QueryKind::kLatest:
+      return Latest(view, request);
+    case QueryKind::kCounts:
+      return Counts(view, store, request);
+    case QueryKind::kStories:
+      return Stories(view, store, request);
+    case QueryKind::kTrending:
+      return Trending(view, store, request);
+    case QueryKind::kSources:
+      return Sources(view, request);
+  }
+  return Err(Status::InvalidArgument("kind: unknown query"));
 }
 
-Result<QueryRequest> ParseQueryRequest(std::string kind,
+Result<QueryRequest> ParseQueryRequest(QueryKind kind,
                                        const std::map<std::string, std::string>& params) {
   QueryRequest request;
-  request.kind = std::move(kind);
+  request.kind = kind;
+  const auto takes = QueryParams(kind);
   for (const auto& [name, value] : params) {
-    if (name == "topic") {
-      request.topic = value;
-    } else if (name == "source") {
-      request.source = value;
-    } else if (name == "window") {
-      if (!core::ParseWindowSize(value)) {
-        return Err(Status::InvalidArgument("window: expected minute, hour or day"));
+    const auto param = std::find_if(takes.begin(), takes.end(),
+                                    [&](QueryParam p) { return QueryParamName(p) == name; });
+    if (param == takes.end()) {
+      std::string names;
+      for (const QueryParam p : takes)
+        names += (names.empty() ? "" : ", ") + std::string(QueryParamName(p));
+      return Err(Status::InvalidArgument(name + ": not a parameter of " +
+                                         std::string(QueryKindName(kind)) + " (it takes " + names +
+                                         ")"));
+    }
+    switch (*param) {
+      case QueryParam::kTopic:
+        request.topic = value;
+        break;
+      case QueryParam::kSource:
+        request.source = value;
+        break;
+      case QueryParam::kWindow: {
+        const auto size = core::ParseWindowSize(value);
+        if (!size) {
+          return Err(Status::InvalidArgument("window: expected minute, hour or day, got \"" +
+                                             value + "\""));
+        }
+        request.window = *size;
+        break;
       }
-      request.window = value;
-    } else if (name == "hop") {
-      if (!value.empty() && !core::ParseWindowSize(value)) {
-        return Err(Status::InvalidArgument("hop: expected minute or hour"));
+      case QueryParam::kHop: {
+        const auto size = core::ParseWindowSize(value);
+        if (!size || *size == core::WindowSize::kDay) {
+          return Err(
+              Status::InvalidArgument("hop: expected minute or hour, got \"" + value + "\""));
+        }
+        request.hop = *size;
+        break;
       }
-      request.hop = value;
-    } else if (name == "from" || name == "to") {
-      auto t = ParseTime(name, value);
-      if (!t) return Err(t.error());
-      (name == "from" ? request.from_ms : request.to_ms) = *t;
-    } else if (name == "limit") {
-      size_t limit = 0;
-      const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || p != value.data() + value.size() || limit < 1 ||
-          limit > kMaxQueryLimit) {
-        return Err(Status::InvalidArgument("limit: must be an integer between 1 and " +
-                                           std::to_string(kMaxQueryLimit)));
+      case QueryParam::kStatus: {
+        for (const auto status : {core::StoryStatus::kGrowing, core::StoryStatus::kSteady,
+                                  core::StoryStatus::kClosed}) {
+          if (core::StoryStatusName(status) == value) request.status = status;
+        }
+        if (!request.status) {
+          return Err(Status::InvalidArgument("status: expected growing, steady or closed, got \"" +
+                                             value + "\""));
+        }
+        break;
       }
-      request.limit = limit;
-    } else if (name == "cursor") {
-      request.cursor = value;
-    } else {
-      return Err(Status::InvalidArgument(name + ": unknown parameter"));
+      case QueryParam::kFrom:
+      case QueryParam::kTo: {
+        auto t = ParseTime(name, value);
+        if (!t) return Err(t.error());
+        (*param == QueryParam::kFrom ? request.from_ms : request.to_ms) = *t;
+        break;
+      }
+      case QueryParam::kLimit: {
+        size_t limit = 0;
+        const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+        if (ec != std::errc() || p != value.data() + value.size() || limit < 1 ||
+            limit > kMaxQueryLimit) {
+          return Err(Status::InvalidArgument("limit: must be an integer between 1 and " +
+                                             std::to_string(kMaxQueryLimit)));
+        }
+        request.limit = limit;
+        break;
+      }
+      case QueryParam::kCursor:
+        request.cursor = value;
+        break;
     }
   }
   return request;

@@ -11,10 +11,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "common/article_json.h"
 #include "common/status.h"
+#include "core/event_windows.h"
+#include "core/story_status.h"
 #include "sinks/article_store.h"
 
 namespace headwire::sinks {
@@ -22,19 +27,36 @@ namespace headwire::sinks {
 // Largest page a query returns; a larger `limit` is an InvalidArgument error.
 inline constexpr size_t kMaxQueryLimit = 1000;
 
+// The kinds of query, served as `headwire query <kind>` and GET /v1/<kind>.
+enum class QueryKind { kLatest, kCounts, kStories, kTrending, kSources };
+inline constexpr QueryKind kQueryKinds[] = {QueryKind::kLatest, QueryKind::kCounts,
+                                            QueryKind::kStories, QueryKind::kTrending,
+                                            QueryKind::kSources};
+// "latest", "counts", "stories", "trending", "sources".
+std::string_view QueryKindName(QueryKind kind);
+
+// The parameters of a query; each kind takes some of them (QueryParams).
+enum class QueryParam { kTopic, kSource, kWindow, kHop, kStatus, kFrom, kTo, kLimit, kCursor };
+// "topic", "source", "window", "hop", "status", "from", "to", "limit", "cursor".
+std::string_view QueryParamName(QueryParam param);
+// The parameters `kind` takes, in the order the documentation lists them.
+std::span<const QueryParam> QueryParams(QueryKind kind);
+
 struct QueryRequest {
-  // "latest" | "counts" | "stories" | "trending" | "sources". Required.
-  std::string kind = "";
+  // What to answer. Default: latest.
+  QueryKind kind = QueryKind::kLatest;
   // Topic filter. "" = all topics (latest: all topics merged newest first); "other" = articles
-  // without a topic. Default: "".
+  // without a topic. A topic the state's taxonomy lacks is an InvalidArgument error. Default: "".
   std::string topic = "";
   // Source filter (the article's `source` field), "" = all. Default: "".
   std::string source = "";
-  // Window size for counts, trending and sources: "minute" | "hour" | "day". Default: "hour".
-  std::string window = "hour";
-  // counts only: "" for tumbling windows, or a finer stored size ("minute" | "hour") by which
-  // windows of `window` length hop (sliding counts). Default: "".
-  std::string hop = "";
+  // Window size for counts, trending and sources. Default: hour.
+  core::WindowSize window = core::WindowSize::kHour;
+  // counts only: a finer stored size (minute or hour) by which windows of `window` length hop
+  // (sliding counts); none for tumbling windows. Default: none.
+  std::optional<core::WindowSize> hop = std::nullopt;
+  // stories only: only stories of this status; none for every story. Default: none.
+  std::optional<core::StoryStatus> status = std::nullopt;
   // Event-time range [from_ms, to_ms) in ms since the epoch; 0 = open on that side. Default: open.
   int64_t from_ms = 0;
   int64_t to_ms = 0;
@@ -45,13 +67,13 @@ struct QueryRequest {
 };
 
 // Runs one query on one consistent snapshot and returns its documented JSON response.
-// InvalidArgument for a bad request (unknown kind or window, bad cursor).
+// InvalidArgument for a bad request (a topic the state does not know, bad cursor or range).
 Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& request);
 
-// Parses query-string style parameters into a QueryRequest for `kind`. Known parameters: topic,
-// source, window, hop, from, to (RFC 3339 or ms since the epoch), limit, cursor. InvalidArgument
-// errors name the bad parameter; unknown parameters are an error too.
-Result<QueryRequest> ParseQueryRequest(std::string kind,
+// Parses query-string style parameters into a QueryRequest for `kind`. `from` and `to` take RFC
+// 3339 or ms since the epoch. InvalidArgument errors name the bad parameter; a parameter that
+// `kind` does not take (QueryParams) is an error too.
+Result<QueryRequest> ParseQueryRequest(QueryKind kind,
                                        const std::map<std::string, std::string>& params);
 
 }  // namespace headwire::sinks

@@ -39,9 +39,11 @@ std::string_view TimedPayload(std::string_view value) {
   return value.size() < 8 ? std::string_view() : value.substr(8);
 }
 
-std::string LatestKey(std::string_view topic, int64_t time_ms, std::string_view id) {
+std::string LatestKey(std::string_view topic, bool estimated, int64_t time_ms,
+                      std::string_view id) {
   std::string key(topic);
   key.push_back('\0');
+  key.push_back(estimated ? '\1' : '\0');
   common::AppendBigEndian64(key, ~(static_cast<uint64_t>(time_ms) ^ kSignBit));
   key += id;
   return key;
@@ -49,10 +51,11 @@ std::string LatestKey(std::string_view topic, int64_t time_ms, std::string_view 
 
 std::optional<LatestKeyParts> ParseLatestKey(std::string_view key) {
   const size_t nul = key.find('\0');
-  if (nul == std::string_view::npos || key.size() < nul + 9) return std::nullopt;
-  const uint64_t inverted = common::ReadBigEndian64(key.substr(nul + 1, 8));
-  return LatestKeyParts{std::string(key.substr(0, nul)), static_cast<int64_t>(~inverted ^ kSignBit),
-                        std::string(key.substr(nul + 9))};
+  if (nul == std::string_view::npos || key.size() < nul + 10) return std::nullopt;
+  const uint64_t inverted = common::ReadBigEndian64(key.substr(nul + 2, 8));
+  return LatestKeyParts{std::string(key.substr(0, nul)), key[nul + 1] != '\0',
+                        static_cast<int64_t>(~inverted ^ kSignBit),
+                        std::string(key.substr(nul + 10))};
 }
 
 std::string WindowPrefix(core::WindowSize size, int64_t start_ms) {

@@ -46,6 +46,8 @@ inline constexpr const char* kLateCounter = "late";
 inline constexpr const char* kWatermarkKey = "watermark";
 inline constexpr const char* kHorizonKey = "horizon";
 inline constexpr const char* kPartitionMaxPrefix = "pmax/";
+// "topic/<name>" for every topic of the taxonomy the input was classified with (empty value).
+inline constexpr const char* kTopicPrefix = "topic/";
 
 void AppendTime(std::string& out, int64_t time_ms);
 int64_t ReadTime(std::string_view bytes);
@@ -56,10 +58,12 @@ uint64_t DecodeU64(std::string_view bytes);
 std::string TimedValue(int64_t time_ms, std::string_view payload);
 std::string_view TimedPayload(std::string_view value);
 
-// latest: topic \0 inverted time (8) id
-std::string LatestKey(std::string_view topic, int64_t time_ms, std::string_view id);
+// latest: topic \0 estimated (1) inverted time (8) id. Articles whose event time the producer
+// estimated sort after every dated one (estimated = 1), so they never lead a newest-first list.
+std::string LatestKey(std::string_view topic, bool estimated, int64_t time_ms, std::string_view id);
 struct LatestKeyParts {
   std::string topic;
+  bool estimated = false;
   int64_t time_ms = 0;
   std::string id;
 };

@@ -20,6 +20,13 @@ TEST(HttpAddressTest, EmptyHostMeansLoopback) {
   EXPECT_EQ(a->port, 9000);
 }
 
+TEST(HttpAddressTest, BarePortMeansLoopbackOnThatPort) {
+  auto a = ParseHttpAddress("8080");
+  ASSERT_TRUE(a.has_value()) << a.error().ToString();
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 8080);
+}
+
 TEST(HttpAddressTest, BracketedIpv6) {
   auto a = ParseHttpAddress("[::1]:0");
   ASSERT_TRUE(a.has_value());
@@ -29,8 +36,8 @@ TEST(HttpAddressTest, BracketedIpv6) {
 }
 
 TEST(HttpAddressTest, MalformedAddressesAreInvalidArguments) {
-  for (const char* text : {"", "8080", "localhost", "host:", "host:http", "host:65536", "host:-1",
-                           "host:80x", "::1:80", "[::1:80", "[]:80"}) {
+  for (const char* text : {"", "localhost", "80a", "99999", "host:", "host:http", "host:65536",
+                           "host:-1", "host:80x", "::1:80", "[::1:80", "[]:80"}) {
     auto a = ParseHttpAddress(text);
     ASSERT_FALSE(a.has_value()) << text;
     EXPECT_TRUE(a.error().IsInvalidArgument()) << text;

@@ -107,13 +107,27 @@ TEST_F(HttpServerTest, LatestPagesFollowTheCursor) {
 }
 
 TEST_F(HttpServerTest, BadParametersAre400) {
-  for (const char* path : {"/v1/latest?colour=blue", "/v1/latest?limit=0",
-                           "/v1/latest?topic=ai&topic=space", "/v1/status?x=1"}) {
+  for (const char* path :
+       {"/v1/latest?colour=blue", "/v1/latest?limit=0", "/v1/latest?topic=ai&topic=space",
+        "/v1/status?x=1", "/v1/latest?window=day", "/v1/trending?source=x"}) {
     auto [status, body] = Get(path);
     EXPECT_EQ(status, 400) << path;
     EXPECT_EQ(body["error"]["code"], "INVALID_ARGUMENT") << path;
     EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << path;
   }
+}
+
+TEST_F(HttpServerTest, AMisspeltTopicIs400NamingTheKnownTopics) {
+  // The fixture's records carry no scores; a record with them tells the state its taxonomy.
+  ArticleStore::Batch batch;
+  v1::ProcessedArticle scored = Make("scored", 1772438400000, {"space"}, 3);
+  for (const char* topic : {"space", "ai"}) scored.add_scores()->set_topic(topic);
+  ASSERT_TRUE(store_->Stage(batch, scored).has_value());
+  ASSERT_TRUE(store_->Commit(batch, {{{"processed", 0}, 4}}).ok());
+  auto [status, body] = Get("/v1/latest?topic=spcae");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(body["error"]["message"],
+            "topic: unknown topic \"spcae\"; known topics: ai, business, space, other, all");
 }
 
 TEST_F(HttpServerTest, UnknownPathsAre404) {

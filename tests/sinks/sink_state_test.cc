@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/time_format.h"
 #include "core/event_windows.h"
 #include "sinks/article_store.h"
 #include "sinks/query_api.h"
@@ -27,6 +28,8 @@ struct Spec {
   std::string duplicate_of = "";
   std::string story = "";
   int64_t raw_offset = 0;
+  bool estimated = false;
+  std::vector<std::string> taxonomy = {};  // topics scored
 };
 
 v1::ProcessedArticle Make(const Spec& s) {
@@ -35,7 +38,9 @@ v1::ProcessedArticle Make(const Spec& s) {
   a.mutable_article()->set_title(s.title.empty() ? "Headline " + s.id : s.title);
   a.mutable_article()->set_source(s.source);
   a.mutable_article()->set_published_at_ms(s.t);
+  a.mutable_article()->set_event_time_estimated(s.estimated);
   for (const auto& topic : s.topics) a.add_topics(topic);
+  for (const auto& topic : s.taxonomy) a.add_scores()->set_topic(topic);
   a.set_duplicate_of(s.duplicate_of);
   a.set_story_id(!s.story.empty() ? s.story : (s.duplicate_of.empty() ? s.id : s.duplicate_of));
   a.mutable_processing()->mutable_source()->set_offset(s.raw_offset);
@@ -75,9 +80,17 @@ class SinkStateTest : public ::testing::Test {
     return outcomes;
   }
 
+  static QueryKind KindNamed(const std::string& name) {
+    for (const QueryKind kind : kQueryKinds) {
+      if (QueryKindName(kind) == name) return kind;
+    }
+    ADD_FAILURE() << "no query kind " << name;
+    return QueryKind::kLatest;
+  }
+
   common::Json Query(const ArticleStore& store, std::map<std::string, std::string> params,
                      const std::string& kind) {
-    auto request = ParseQueryRequest(kind, params);
+    auto request = ParseQueryRequest(KindNamed(kind), params);
     EXPECT_TRUE(request.has_value()) << request.error().ToString();
     auto response = RunQuery(store, *request);
     EXPECT_TRUE(response.has_value()) << response.error().ToString();
@@ -257,6 +270,10 @@ TEST_F(SinkStateTest, AStoryGrowsWhenTheLastWindowAddedMoreThanTheOneBefore) {
   EXPECT_EQ(status["x"], "growing");  // 2 in (01:00, 02:00] against 1 in (00:00, 01:00]
   EXPECT_EQ(status["y"], "steady");   // 0 against 1
   EXPECT_EQ(status["z"], "growing");  // a new story: 1 against 0
+  const auto growing = Query(*store, {{"status", "growing"}}, "stories");
+  ASSERT_EQ(growing["items"].size(), 2u) << growing.dump();
+  EXPECT_EQ(growing["items"][0]["story_id"], "z");
+  EXPECT_EQ(growing["items"][1]["story_id"], "x");
 }
 
 TEST_F(SinkStateTest, TrendingFindsATermHighAgainstItsBaseline) {
@@ -292,7 +309,7 @@ TEST_F(SinkStateTest, TrendingFindsATermHighAgainstItsBaseline) {
   EXPECT_DOUBLE_EQ(trending["items"][0]["score"].get<double>(), 5.0);  // (4 + 1) / (0 + 1)
   const auto business = Query(*store, {{"window", "hour"}, {"topic", "business"}}, "trending");
   EXPECT_TRUE(business["items"].empty());
-  auto bad = ParseQueryRequest("trending", {{"window", "minute"}});
+  auto bad = ParseQueryRequest(QueryKind::kTrending, {{"window", "minute"}});
   ASSERT_TRUE(bad.has_value());
   EXPECT_FALSE(RunQuery(*store, *bad).has_value());
 }
@@ -346,15 +363,136 @@ TEST_F(SinkStateTest, BadParametersAreNamed) {
            {{{"window", "week"}}, "window"},
            {{{"from", "yesterday"}}, "from"},
            {{{"colour", "red"}}, "colour"}}) {
-    auto request = ParseQueryRequest("counts", params);
+    auto request = ParseQueryRequest(QueryKind::kCounts, params);
     ASSERT_FALSE(request.has_value()) << name;
     EXPECT_TRUE(request.error().IsInvalidArgument());
     EXPECT_TRUE(request.error().message().starts_with(name)) << request.error().message();
   }
-  EXPECT_FALSE(RunQuery(*store, {.kind = "nope"}).has_value());
-  EXPECT_FALSE(RunQuery(*store, {.kind = "stories", .cursor = "zz"}).has_value());
-  EXPECT_FALSE(RunQuery(*store, {.kind = "latest", .cursor = "k00"}).has_value());
-  EXPECT_FALSE(RunQuery(*store, {.kind = "counts", .from_ms = 5, .to_ms = 5}).has_value());
+  EXPECT_FALSE(RunQuery(*store, {.kind = QueryKind::kStories, .cursor = "zz"}).has_value());
+  EXPECT_FALSE(RunQuery(*store, {.kind = QueryKind::kLatest, .cursor = "k00"}).has_value());
+  EXPECT_FALSE(
+      RunQuery(*store, {.kind = QueryKind::kCounts, .from_ms = 5, .to_ms = 5}).has_value());
+}
+
+TEST_F(SinkStateTest, AParameterAKindDoesNotTakeIsNamed) {
+  for (const auto& [kind, name] :
+       std::vector<std::pair<QueryKind, std::string>>{{QueryKind::kLatest, "window"},
+                                                      {QueryKind::kLatest, "hop"},
+                                                      {QueryKind::kStories, "window"},
+                                                      {QueryKind::kTrending, "source"},
+                                                      {QueryKind::kTrending, "from"},
+                                                      {QueryKind::kSources, "hop"}}) {
+    auto request = ParseQueryRequest(kind, {{name, "day"}});
+    ASSERT_FALSE(request.has_value()) << QueryKindName(kind) << " " << name;
+    EXPECT_TRUE(request.error().IsInvalidArgument());
+    EXPECT_EQ(request.error().message().rfind(
+                  name + ": not a parameter of " + std::string(QueryKindName(kind)), 0),
+              0u)
+        << request.error().message();
+  }
+  EXPECT_TRUE(ParseQueryRequest(QueryKind::kCounts, {{"window", "day"}, {"hop", "hour"}}));
+  EXPECT_TRUE(ParseQueryRequest(QueryKind::kStories, {{"status", "growing"}}));
+}
+
+TEST_F(SinkStateTest, AnUnknownTopicIsAnErrorNamingTheKnownOnes) {
+  auto store = Open("s");
+  // Before any record the state knows no taxonomy, and takes any topic.
+  EXPECT_TRUE(RunQuery(*store, {.kind = QueryKind::kLatest, .topic = "spcae"}).has_value());
+  Apply(*store, {{.id = "a1",
+                  .t = kT0,
+                  .topics = {"space"},
+                  .taxonomy = {"space", "ai", "geopolitics", "business"}}});
+  for (const QueryKind kind : kQueryKinds) {
+    auto response = RunQuery(*store, {.kind = kind, .topic = "spcae"});
+    ASSERT_FALSE(response.has_value()) << QueryKindName(kind);
+    EXPECT_TRUE(response.error().IsInvalidArgument());
+    EXPECT_EQ(response.error().message(),
+              "topic: unknown topic \"spcae\"; known topics: ai, business, geopolitics, space, "
+              "other, all");
+  }
+  // Known topics, including one without any article yet, and other and all, are fine.
+  for (const char* topic : {"space", "business", "other", "all"}) {
+    EXPECT_TRUE(RunQuery(*store, {.kind = QueryKind::kLatest, .topic = topic}).has_value())
+        << topic;
+  }
+  // The taxonomy survives a reopen, and a query beside the writer sees it.
+  auto reader = ArticleStore::Open((base_ / "s").string(), true);
+  ASSERT_TRUE(reader.has_value());
+  EXPECT_FALSE(RunQuery(**reader, {.kind = QueryKind::kLatest, .topic = "spcae"}).has_value());
+}
+
+TEST_F(SinkStateTest, CountTotalsAreThoseOfTheTopicAsked) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  const auto space = Query(*store, {{"window", "day"}, {"topic", "space"}}, "counts");
+  EXPECT_EQ(space["topic"], "space");
+  EXPECT_EQ(space["totals"]["articles"], 2);  // a1, a2
+  EXPECT_EQ(space["totals"]["duplicates"], 1);
+  const auto ai = Query(*store, {{"window", "day"}, {"topic", "ai"}}, "counts");
+  EXPECT_EQ(ai["totals"]["articles"], 1);
+  EXPECT_EQ(ai["totals"]["duplicates"], 0);
+  const auto orbit = Query(*store, {{"window", "day"}, {"source", "Orbit"}}, "counts");
+  EXPECT_EQ(orbit["topic"], "all");
+  EXPECT_EQ(orbit["totals"]["articles"], 2);  // a1, a3
+  const auto all = Query(*store, {{"window", "day"}}, "counts");
+  EXPECT_EQ(all["totals"]["articles"], 4);
+}
+
+TEST_F(SinkStateTest, AnEstimatedEventTimeNeverLeadsLatestOrStories) {
+  auto store = Open("s");
+  // u1 has no published_at: the producer's clock, months after the dated records, stands in.
+  Apply(*store,
+        {{.id = "d1", .t = kT0, .topics = {"space"}},
+         {.id = "u1", .t = kT0 + 200 * kDay, .topics = {"space"}, .source = "", .estimated = true},
+         {.id = "d2", .t = kT0 + kHour, .topics = {"space"}}});
+  const auto latest = Query(*store, {{"topic", "space"}}, "latest");
+  ASSERT_EQ(latest["items"].size(), 3u) << latest.dump();
+  EXPECT_EQ(latest["items"][0]["id"], "d2");
+  EXPECT_EQ(latest["items"][0]["published_at_estimated"], false);
+  EXPECT_EQ(latest["items"][1]["id"], "d1");
+  EXPECT_EQ(latest["items"][2]["id"], "u1");
+  EXPECT_EQ(latest["items"][2]["published_at_estimated"], true);
+  // Paging crosses from the dated articles to the estimated ones without losing one.
+  const auto first = Query(*store, {{"topic", "space"}, {"limit", "2"}}, "latest");
+  ASSERT_FALSE(first["next_cursor"].is_null());
+  const auto second = Query(
+      *store, {{"topic", "space"}, {"limit", "2"}, {"cursor", first["next_cursor"]}}, "latest");
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_EQ(second["items"][0]["id"], "u1");
+  // A range holding the estimated time still finds it.
+  const auto ranged = Query(*store, {{"from", std::to_string(kT0 + 100 * kDay)}}, "latest");
+  ASSERT_EQ(ranged["items"].size(), 1u);
+  EXPECT_EQ(ranged["items"][0]["id"], "u1");
+
+  const auto stories = Query(*store, {}, "stories");
+  ASSERT_EQ(stories["items"].size(), 3u);
+  EXPECT_EQ(stories["items"][0]["story_id"], "d2");
+  EXPECT_EQ(stories["items"][2]["story_id"], "u1");
+  EXPECT_EQ(stories["items"][2]["time_estimated"], true);
+  EXPECT_EQ(stories["items"][2]["sources"], common::Json::array());  // no empty source name
+  EXPECT_EQ(stories["items"][0]["time_estimated"], false);
+  EXPECT_EQ(stories["as_of"], common::FormatRfc3339(kT0 + kHour));
+}
+
+TEST_F(SinkStateTest, AStoryTakesItsTimesFromDatedMembersInAnyOrder) {
+  const std::vector<Spec> records = {
+      {.id = "u1", .t = kT0 + 200 * kDay, .title = "Undated", .story = "s", .estimated = true},
+      {.id = "d1", .t = kT0 + kHour, .title = "Later", .story = "s"},
+      {.id = "d0", .t = kT0, .title = "Earliest", .story = "s"}};
+  for (const bool reversed : {false, true}) {
+    auto store = Open(reversed ? "r" : "f");
+    std::vector<Spec> order = records;
+    if (reversed) std::reverse(order.begin(), order.end());
+    Apply(*store, order);
+    const auto stories = Query(*store, {}, "stories");
+    ASSERT_EQ(stories["items"].size(), 1u);
+    const auto& story = stories["items"][0];
+    EXPECT_EQ(story["size"], 3);
+    EXPECT_EQ(story["headline"], "Earliest");
+    EXPECT_EQ(story["first_seen"], common::FormatRfc3339(kT0));
+    EXPECT_EQ(story["last_seen"], common::FormatRfc3339(kT0 + kHour));
+    EXPECT_EQ(story["time_estimated"], false);
+  }
 }
 
 TEST_F(SinkStateTest, DigestIsTheSameForTheSameInputWhateverTheBatchingOrRedelivery) {
@@ -466,7 +604,7 @@ TEST_F(SinkStateTest, QueriesRunBesideTheWriter) {
   std::atomic<int> failures{0};
   std::thread reader([&] {
     while (!done) {
-      for (const char* kind : {"latest", "counts", "stories", "trending", "sources"}) {
+      for (const QueryKind kind : kQueryKinds) {
         if (!RunQuery(*store, {.kind = kind}).has_value()) ++failures;
       }
     }
