@@ -14,6 +14,11 @@ namespace {
 
 constexpr std::string_view kOffsetsFamily = "offsets";
 
+// The column family that only a state of each kind has: processors/rocks_dedup_index.h's
+// kDedupFamily and sinks/state_layout.h's kArticlesFamily.
+constexpr std::pair<StateKind, std::string_view> kKindFamilies[] = {
+    {StateKind::kProcessor, "dedup"}, {StateKind::kSink, "articles"}};
+
 std::string OffsetKey(const TopicPartition& tp) {
   std::string key = tp.topic;
   key.push_back('\0');
@@ -49,6 +54,30 @@ Status FromRocks(const rocksdb::Status& status, std::string_view context) {
   return Status::Internal(message);
 }
 
+std::string_view StateKindName(StateKind kind) {
+  switch (kind) {
+    case StateKind::kProcessor:
+      return "processor";
+    case StateKind::kSink:
+      return "sink";
+  }
+  return "sink";
+}
+
+Result<std::optional<StateKind>> DetectStateKind(const std::string& path) {
+  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+    return std::optional<StateKind>();
+  }
+  std::vector<std::string> families;
+  if (auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families); !s.ok()) {
+    return Err(FromRocks(s, "read state " + path));
+  }
+  for (const auto& [kind, family] : kKindFamilies) {
+    if (std::find(families.begin(), families.end(), family) != families.end()) return kind;
+  }
+  return std::optional<StateKind>();
+}
+
 Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
   return OpenImpl(options, /*secondary=*/false);
 }
@@ -63,6 +92,13 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreO
 Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions& options,
                                                          bool secondary) {
   if (options.path.empty()) return Err(Status::InvalidArgument("no state directory given"));
+  auto found = DetectStateKind(options.path);
+  if (!found) return Err(found.error());
+  if (*found && **found != options.kind) {
+    return Err(Status::InvalidArgument(options.path + " is a " +
+                                       std::string(StateKindName(**found)) + " state, not a " +
+                                       std::string(StateKindName(options.kind)) + " state"));
+  }
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions family_options;

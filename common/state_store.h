@@ -25,9 +25,21 @@
 
 namespace headwire::common {
 
+// What a state directory belongs to. Each kind is told apart by the column families it has, so
+// that a daemon or query given another kind's directory says so instead of failing in RocksDB.
+enum class StateKind { kProcessor, kSink };
+// "processor", "sink".
+std::string_view StateKindName(StateKind kind);
+
+// The kind of the state at `path`, recognised by its column families; nullopt when there is no
+// database there or it is of no known kind. IoError when the database cannot be read.
+Result<std::optional<StateKind>> DetectStateKind(const std::string& path);
+
 struct StateStoreOptions {
   // Directory of the database; created when missing. Required.
   std::string path;
+  // Whose state this is; opening another kind's state is an InvalidArgument error. Default: sink.
+  StateKind kind = StateKind::kSink;
   // Column families besides "default" and the offsets family. Created when missing.
   std::vector<std::string> column_families;
   // Shared block cache for all column families, in bytes. Default: 64 MiB.
@@ -46,7 +58,8 @@ struct StateStoreOptions {
 class StateStore {
  public:
   // Opens (creating when missing) the database for reading and writing. Only one process may
-  // hold it; a second gets IoError ("lock held").
+  // hold it; a second gets IoError ("lock held"). InvalidArgument ("DIR is a processor state, not
+  // a sink state") when `path` holds another kind of state.
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught

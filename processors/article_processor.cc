@@ -226,6 +226,7 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
                                     const core::TopicClassifier& classifier) {
   auto forgotten = std::make_shared<ForgottenEntryFilter>();
   auto store = common::StateStore::Open({.path = options.state_dir,
+                                         .kind = common::StateKind::kProcessor,
                                          .column_families = {kDedupFamily},
                                          .compaction_filters = {{kDedupFamily, forgotten}}});
   if (!store) return Err(store.error());

@@ -111,6 +111,7 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
   auto horizon = std::make_shared<std::atomic<int64_t>>(std::numeric_limits<int64_t>::min());
   common::StateStoreOptions state{
       .path = path,
+      .kind = common::StateKind::kSink,
       .column_families = {kArticlesFamily, kLatestFamily, kDuplicatesFamily, kRejectsFamily,
                           kWindowsFamily, kTermsFamily, kStoriesFamily, kCountersFamily,
                           kMetaFamily},

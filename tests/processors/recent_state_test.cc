@@ -37,7 +37,9 @@ TEST(RecentStateTest, RestartFromRocksDbContinuesLikeAnUninterruptedRun) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("headwire-recent-state-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  const common::StateStoreOptions options{.path = dir.string(), .column_families = {kDedupFamily}};
+  const common::StateStoreOptions options{.path = dir.string(),
+                                          .kind = common::StateKind::kProcessor,
+                                          .column_families = {kDedupFamily}};
 
   core::RecentArticles uninterrupted;
   std::vector<core::RecentVerdict> expected;
@@ -77,7 +79,9 @@ TEST(RecentStateTest, UndecodableRecordIsCorruption) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("headwire-recent-corrupt-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto store = common::StateStore::Open({.path = dir.string(), .column_families = {kDedupFamily}});
+  auto store = common::StateStore::Open({.path = dir.string(),
+                                         .kind = common::StateKind::kProcessor,
+                                         .column_families = {kDedupFamily}});
   ASSERT_TRUE(store.has_value());
   rocksdb::WriteBatch batch;
   batch.Put((*store)->family(kDedupFamily), std::string("A") + std::string(8, '\0'), "\x01junk");

@@ -18,7 +18,9 @@ class RocksDedupIndexTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<common::StateStore> Open(std::shared_ptr<ForgottenEntryFilter> filter = nullptr) {
-    common::StateStoreOptions options{.path = dir_.string(), .column_families = {kDedupFamily}};
+    common::StateStoreOptions options{.path = dir_.string(),
+                                      .kind = common::StateKind::kProcessor,
+                                      .column_families = {kDedupFamily}};
     if (filter) options.compaction_filters = {{kDedupFamily, filter}};
     auto store = common::StateStore::Open(options);
     EXPECT_TRUE(store.has_value()) << store.error().ToString();
