@@ -219,6 +219,64 @@ class SinkStateEndToEnd(unittest.TestCase):
         items = self.query("latest", "--topic", "space", "--limit", "5")["items"]
         self.assertEqual([i["id"] for i in items], [r.id for r in space[:5]])
 
+    def test_options_may_follow_the_kind(self):
+        after = run([ARGS.headwire, "query", "latest", "--state", self.state, "-n", "2",
+                     "--json"]).stdout
+        before = run([ARGS.headwire, "query", "--state", self.state, "--json", "latest", "-n",
+                      "2"]).stdout
+        self.assertEqual(json.loads(after), json.loads(before))
+        self.assertEqual(len(json.loads(after)["items"]), 2)
+
+    def test_count_totals_are_those_of_the_topic_asked(self):
+        space = [a for a, _ in self.records if "space" in a.topics]
+        totals = self.query("counts", "--topic", "space", "--window", "day")["totals"]
+        self.assertEqual(totals["articles"], sum(1 for a in space if not a.duplicate_of))
+        self.assertEqual(totals["duplicates"], sum(1 for a in space if a.duplicate_of))
+        table = run([ARGS.headwire, "query", "--state", self.state, "counts", "--topic", "space",
+                     "--window", "day"]).stdout
+        self.assertIn(f"totals (space): {totals['articles']} articles, "
+                      f"{totals['duplicates']} duplicates;", table)
+
+    def test_a_misspelt_topic_is_an_error_naming_the_known_topics(self):
+        out = run([ARGS.headwire, "query", "--state", self.state, "latest", "-t", "spcae"],
+                  expect_codes=(1,))
+        taxonomy = sorted({s.topic for a, _ in self.records for s in a.scores})
+        self.assertEqual(taxonomy, ["ai", "business", "geopolitics", "space"])
+        self.assertIn('topic: unknown topic "spcae"; known topics: ' + ", ".join(taxonomy) +
+                      ", other, all", out.stderr)
+        self.assertEqual(out.stdout, "")
+
+    def test_another_kind_of_state_is_named(self):
+        process_state = os.path.join(self.work, "process")
+        for cmd in ([ARGS.headwire, "query", "--state", process_state, "latest"],
+                    self.sink_command("wrong-state", process_state) + ["--exit-at-end"]):
+            out = run(cmd, expect_codes=(1,), timeout=60)
+            self.assertIn(f"{process_state} is a processor state, not a sink state", out.stderr)
+        out = run([ARGS.headwire, "process", "--bootstrap", self.bootstrap, "--group",
+                   "wrong-state", "--state", self.state, "--exit-at-end"], expect_codes=(1,),
+                  timeout=60)
+        self.assertIn(f"{self.state} is a sink state, not a processor state", out.stderr)
+
+    def test_an_estimated_event_time_never_leads_latest_or_stories(self):
+        undated = [a for a, _ in self.records if a.article.event_time_estimated]
+        self.assertEqual(len(undated), 1)
+        undated = undated[0].article
+        items = self.query_all("latest", "--topic", "all")
+        self.assertEqual(items[-1]["id"], undated.id)
+        self.assertTrue(items[-1]["published_at_estimated"])
+        self.assertFalse(any(i["published_at_estimated"] for i in items[:-1]))
+        dated = [i["published_at"] for i in items[:-1]]
+        self.assertEqual(dated, sorted(dated, reverse=True))
+        table = run([ARGS.headwire, "query", "--state", self.state, "latest", "-n", "3"]).stdout
+        self.assertNotIn(undated.title, table)
+        stories = self.query_all("stories")
+        self.assertTrue(stories[-1]["time_estimated"])
+        self.assertIn(undated.id, stories[-1]["members"])
+        self.assertNotIn("", stories[-1]["sources"])
+        # as_of is the newest dated event time (docs/api.md), not the watermark.
+        newest = max(a.article.published_at_ms for a, _ in self.timed)
+        self.assertEqual(self.query("stories")["as_of"], rfc3339(newest))
+
     # --- determinism, checkpoints, lateness ---------------------------------------------------
 
     def test_same_input_in_another_order_and_partitioning_gives_the_same_digest(self):
