@@ -22,8 +22,21 @@ struct FilterArgs {
   core::PipelineOptions pipeline;
 };
 
+// After this many lines that are not JSON, the filter says once what input it expects.
+constexpr uint64_t kNotJsonHintAfter = 3;
+
+std::string NotJsonHint(std::string_view command) {
+  return "headwire " + std::string(command) +
+         ": the input does not look like JSON Lines: one JSON object per line, such as "
+         "{\"title\": \"...\", \"published_at\": \"2026-03-02T08:15:00Z\"}. A CSV file with a "
+         "header row converts with: python3 -c 'import csv, json, sys; "
+         "[print(json.dumps(r)) for r in csv.DictReader(sys.stdin)]' < FILE.csv | headwire " +
+         std::string(command) + "\n";
+}
+
 // Runs `decide` on every valid record of the input and prints the record it returns. Invalid
-// records are reported as INPUT:LINE: reason: message on stderr. Returns the exit code.
+// records are reported as INPUT:LINE: reason: message on stderr; after kNotJsonHintAfter lines
+// that are not JSON, a hint on the expected input follows once. Returns the exit code.
 int RunFilter(
     std::string_view command, const std::string& input_name,
     const std::function<std::expected<common::Json, common::RecordError>(common::ArticleRecord&)>&
@@ -36,7 +49,7 @@ int RunFilter(
     in = &file;
   }
   std::string line;
-  uint64_t line_number = 0, invalid = 0;
+  uint64_t line_number = 0, invalid = 0, not_json = 0;
   while (std::getline(*in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -48,6 +61,9 @@ int RunFilter(
       ++invalid;
       std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "
                 << out.error().message << "\n";
+      if (out.error().reason == "not_json" && ++not_json == kNotJsonHintAfter) {
+        std::cerr << NotJsonHint(command);
+      }
       continue;
     }
     std::cout << out->dump() << "\n";

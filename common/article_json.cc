@@ -1,9 +1,11 @@
 #include "common/article_json.h"
 
 #include <cmath>
+#include <optional>
 
 #include "common/time_format.h"
 #include "core/text.h"
+#include "core/validation.h"
 
 namespace headwire::common {
 namespace {
@@ -18,6 +20,33 @@ std::expected<std::string, RecordError> StringField(const Json& object, const ch
   if (it == object.end() || it->is_null()) return std::string();
   if (it->is_string()) return it->get<std::string>();
   return Fail("wrong_type", std::string(name) + " must be a string, not " + it->type_name());
+}
+
+// Numbers are epoch milliseconds. One before 1990 or from 2100 on is taken for another unit:
+// 1772439300 as milliseconds is January 1970, as seconds March 2026. The unit is never guessed;
+// the message says what the number would mean in seconds or microseconds.
+constexpr int64_t kMinEpochMillis = 631152000000;  // 1990-01-01T00:00:00Z
+
+std::optional<RecordError> CheckEpochMillis(int64_t ms) {
+  const int64_t max_ms = core::ValidationOptions().max_event_time_ms;
+  if (ms >= kMinEpochMillis && ms < max_ms) return std::nullopt;
+  if (ms <= -max_ms * 1000 || ms >= max_ms * 1000) {
+    return RecordError{"bad_event_time", "published_at " + std::to_string(ms) +
+                                             " is not epoch milliseconds from 1990 to 2100"};
+  }
+  std::string message = "published_at " + std::to_string(ms) + " as epoch milliseconds is " +
+                        FormatRfc3339(ms) +
+                        (ms < kMinEpochMillis ? ", before 1990" : ", after 2100");
+  const bool seconds = ms >= kMinEpochMillis / 1000 && ms < max_ms / 1000;
+  const bool micros = ms / 1000 >= kMinEpochMillis && ms / 1000 < max_ms;
+  if (seconds) {
+    message += "; if it is epoch seconds (" + FormatRfc3339(ms * 1000) + "), write " +
+               std::to_string(ms) + "000 or an RFC 3339 string";
+  } else if (micros) {
+    message += "; if it is epoch microseconds (" + FormatRfc3339(ms / 1000) + "), write " +
+               std::to_string(ms / 1000) + " or an RFC 3339 string";
+  }
+  return RecordError{"bad_event_time", message};
 }
 
 }  // namespace
@@ -65,11 +94,13 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
       auto parsed = ParseRfc3339(it->get<std::string>());
       if (!parsed) return Fail("bad_event_time", "published_at: " + parsed.error().message());
       a.published_at_ms = *parsed;
-    } else if (it->is_number_integer() || it->is_number_unsigned()) {
-      a.published_at_ms = it->get<int64_t>();
-    } else if (it->is_number_float() && std::isfinite(it->get<double>()) &&
-               std::abs(it->get<double>()) < 9e15) {
-      a.published_at_ms = static_cast<int64_t>(std::llround(it->get<double>()));
+    } else if (it->is_number_integer() || it->is_number_unsigned() ||
+               (it->is_number_float() && std::isfinite(it->get<double>()) &&
+                std::abs(it->get<double>()) < 9e15)) {
+      a.published_at_ms = it->is_number_float()
+                              ? static_cast<int64_t>(std::llround(it->get<double>()))
+                              : it->get<int64_t>();
+      if (auto error = CheckEpochMillis(a.published_at_ms)) return std::unexpected(*error);
     } else {
       return Fail("bad_event_time",
                   "published_at must be an RFC 3339 string or epoch milliseconds");

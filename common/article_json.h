@@ -1,8 +1,9 @@
 #pragma once
 // JSON Lines records of articles, the input of `headwire produce` and of the offline filters:
 // {"id", "title", "body", "url", "source", "language", "published_at"}, only "title" required,
-// "published_at" RFC 3339 or epoch milliseconds. Unknown fields are kept (the offline filters
-// echo them) and otherwise ignored.
+// "published_at" RFC 3339 or epoch milliseconds from 1990 to 2100 (a number outside that range is
+// rejected, as it is most likely epoch seconds or microseconds). Unknown fields are kept (the
+// offline filters echo them) and otherwise ignored.
 
 #include <cstdint>
 #include <expected>

@@ -52,6 +52,31 @@ TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
   }
 }
 
+TEST(ArticleJsonTest, EpochSecondsAreRejectedWithWhatTheyWouldMean) {
+  auto r = ParseArticleJson(R"({"title":"T","published_at":1772439300})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().reason, "bad_event_time");
+  EXPECT_EQ(r.error().message,
+            "published_at 1772439300 as epoch milliseconds is 1970-01-21T12:20:39.300Z, before "
+            "1990; if it is epoch seconds (2026-03-02T08:15:00Z), write 1772439300000 or an RFC "
+            "3339 string");
+  r = ParseArticleJson(R"({"title":"T","published_at":1772439300000000})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("if it is epoch microseconds (2026-03-02T08:15:00Z), write "
+                                   "1772439300000"),
+            std::string::npos)
+      << r.error().message;
+  r = ParseArticleJson(R"({"title":"T","published_at":5})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().reason, "bad_event_time");
+  // The bounds themselves: 1990-01-01 is accepted, 2100-01-01 is not.
+  EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":631152000000})").has_value());
+  EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":631151999999})").has_value());
+  EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":4102444800000})").has_value());
+  // RFC 3339 says its unit; it is taken as written.
+  EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":"1985-07-01T00:00:00Z"})"));
+}
+
 TEST(ArticleJsonTest, KeepsKeyOrderForStableOutput) {
   auto r = ParseArticleJson(R"({"title":"T","zeta":1,"alpha":2})");
   ASSERT_TRUE(r.has_value());

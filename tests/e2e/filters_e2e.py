@@ -126,6 +126,26 @@ class OfflineFilters(unittest.TestCase):
             self.assertEqual(len(result.stdout.splitlines()),
                              sum(1 for e in expected if e["valid"]), command)
 
+    def test_a_csv_file_gets_one_hint_that_json_lines_are_expected(self):
+        rows = ["title,source,published_at"] + [f"Headline {i},Wire,2026-03-02T08:1{i}:00Z"
+                                                 for i in range(5)]
+        result = subprocess.run([ARGS.headwire, "classify", "-"], input="\n".join(rows) + "\n",
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 2)
+        lines = result.stderr.splitlines()
+        self.assertEqual(sum(": not_json: " in l for l in lines), 6)
+        hints = [l for l in lines if "does not look like JSON Lines" in l]
+        self.assertEqual(len(hints), 1, result.stderr)
+        self.assertIn("csv.DictReader", hints[0])
+        # The conversion the hint gives works.
+        command = hints[0].split("converts with: ", 1)[1].split(" < FILE.csv")[0]
+        converted = subprocess.run(command, shell=True, input="\n".join(rows) + "\n",
+                                   capture_output=True, text=True, timeout=60, check=True).stdout
+        out = subprocess.run([ARGS.headwire, "classify", "-"], input=converted,
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(len(out.stdout.splitlines()), 5)
+
     def test_custom_taxonomy_adds_a_topic_without_code(self):
         path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"hw-taxonomy-{os.getpid()}.toml")
         with open(path, "w") as f:
