@@ -40,7 +40,8 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     ++report.lines;
-    auto raw = ReadArticleLine(line, options.validation, common::WallClockMs());
+    auto raw = ReadArticleLine(line, options.validation,
+                               options.ingest_time_ms.value_or(common::WallClockMs()));
     if (!raw) {
       ++report.invalid;
       errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -22,6 +23,10 @@ struct ProduceOptions {
   // Destination of invalid lines; empty to only report them. Default: "headwire.dlq".
   std::string dlq_topic = "headwire.dlq";
   core::ValidationOptions validation;
+  // Ingestion time stamped on every article (ms since the epoch), which is also the event time
+  // of a record without published_at; none for the wall clock. Fixing it makes a run that has
+  // such records reproducible. Default: none.
+  std::optional<int64_t> ingest_time_ms = std::nullopt;
 };
 
 struct ProduceReport {
