@@ -20,6 +20,7 @@ import fcntl
 import html.parser
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -88,7 +89,9 @@ class Page(html.parser.HTMLParser):
 
     def __init__(self, text):
         super().__init__()
+        self.html = text
         self.body = {}
+        self.stories = {}  # topic -> [(story id, status), ...] in page order
         self.chart = None
         self.series = []
         self.headlines = {}  # topic -> [title, ...] in page order
@@ -112,6 +115,9 @@ class Page(html.parser.HTMLParser):
             self._topic = a["data-topic"]
             self.headlines[self._topic] = []
             self.headline_ids[self._topic] = []
+            self.stories[self._topic] = []
+        elif tag == "li" and self._topic and "story" in (a.get("class") or "").split():
+            self.stories[self._topic].append((a.get("data-story-id"), a.get("data-status")))
         elif tag == "li" and self._topic and "headline" in (a.get("class") or "").split():
             self._in_headline = 1
             self.headline_ids[self._topic].append(a.get("data-id"))
@@ -444,6 +450,45 @@ class LivePageEndToEnd(unittest.TestCase):
         self.assertEqual(sorted(s["data-topic"] for s in page.series), sorted(TOPICS))
         for s in page.series:
             self.assertRegex(s["d"], r"^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$")
+
+    def test_page_says_in_plain_words_what_it_shows(self):
+        page = self.load_dom("?poll_ms=1000")
+
+        def words(fragment):
+            fragment = re.sub(r"<(script|style)\b.*?</\1>", "", fragment, flags=re.S)
+            return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))
+
+        def part(pattern):
+            match = re.search(pattern, page.html, flags=re.S)
+            self.assertIsNotNone(match, pattern)
+            return words(match.group(0))
+
+        # The chart says what a point is, in words, without jargon.
+        chart = part(r'<section class="panel" aria-labelledby="chart-title">.*?</section>')
+        self.assertIn("New articles per topic in the 24 hours before each hour", chart)
+        self.assertIn("Counted by the time each article was published, duplicates left out",
+                      chart)
+        header = part(r"<header>.*?</header>")
+        for jargon in ("points", "event time", "watermark"):
+            self.assertNotIn(jargon, chart)
+            self.assertNotIn(jargon, header)
+        # The cards add up to more than the header's total, and the page says why.
+        total = self.get("/v1/status")["store"]["articles"]
+        self.assertIn(f" {total} articles ", header)
+        cards = sum(int(page.count_text[t].split()[0]) for t in TOPICS)
+        self.assertGreater(cards, total)
+        self.assertIn("An article can have several topics", part(r'<p id="topics-note".*?</p>'))
+        # Growing stories: the API's growing stories of the topic, and no other.
+        for topic in TOPICS:
+            growing = self.get(f"/v1/stories?topic={topic}&status=growing&limit=4")["items"]
+            self.assertEqual(page.stories[topic], [(s["story_id"], "growing") for s in growing],
+                             topic)
+            if not growing:
+                card = part(rf'<section [^>]*data-topic="{topic}".*?</section>')
+                self.assertIn("None: no story grew in the hour up to", card)
+        every = self.all_pages("/v1/stories", limit=100)[0]
+        self.assertLess(sum(s["status"] == "growing" for s in every), len(every) / 2,
+                        "the sample should have mostly other stories, or the check is weak")
 
     def test_page_screenshot(self):
         path = os.path.join(self.artifacts, "live_page.png")
