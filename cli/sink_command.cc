@@ -74,8 +74,8 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   auto http = std::make_shared<sinks::HttpServerOptions>();
   CLI::Option* http_address =
       cmd->add_option("--http", http->address,
-                      "Serve the HTTP API and live page on HOST:PORT (e.g. 127.0.0.1:8080; see "
-                      "docs/api.md)");
+                      "Serve the HTTP API and live page on HOST:PORT, or PORT for loopback (e.g. "
+                      "127.0.0.1:8080 or 8080; see docs/api.md)");
   cmd->add_option("--http-threads", http->threads, "HTTP worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -194,7 +194,7 @@ Result<common::Json> Latest(const View& view, const QueryRequest& request) {
     if (!next.is_null()) break;
   }
   common::Json out;
-  out["kind"] = "latest";
+  out["kind"] = QueryKindName(request.kind);
   out["topic"] = DisplayTopic(topic);
   out["items"] = std::move(items);
   out["next_cursor"] = std::move(next);
@@ -292,7 +292,7 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   }
   common::Json page = Page(std::move(rows), *offset, request.limit);
   common::Json out;
-  out["kind"] = "counts";
+  out["kind"] = QueryKindName(request.kind);
   out["topic"] = DisplayTopic(StoredTopic(request.topic));
   out["window"] = core::WindowName(request.window);
   out["hop"] = core::WindowName(request.hop.value_or(request.window));
@@ -370,7 +370,7 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
   for (auto& f : found) rows.push_back(std::move(f.json));
   common::Json page = Page(std::move(rows), *offset, request.limit);
   common::Json out;
-  out["kind"] = "stories";
+  out["kind"] = QueryKindName(request.kind);
   out["as_of"] = TimeOrNull(now);
   out["items"] = std::move(page["items"]);
   out["next_cursor"] = std::move(page["next_cursor"]);
@@ -390,7 +390,7 @@ Result<common::Json> Trending(const View& view, const ArticleStore& store,
   const std::optional<int64_t> anchor =
       request.to_ms != 0 ? std::optional<int64_t>(request.to_ms - 1) : view.max_event_time();
   common::Json out;
-  out["kind"] = "trending";
+  out["kind"] = QueryKindName(request.kind);
   out["topic"] = DisplayTopic(topic);
   out["window"] = core::WindowName(size);
   std::vector<common::Json> rows;
@@ -479,7 +479,7 @@ Result<common::Json> Sources(const View& view, const QueryRequest& request) {
   }
   common::Json page = Page(std::move(rows), *offset, request.limit);
   common::Json out;
-  out["kind"] = "sources";
+  out["kind"] = QueryKindName(request.kind);
   out["topic"] = DisplayTopic(wanted);
   out["window"] = core::WindowName(request.window);
   out["items"] = std::move(page["items"]);
