@@ -1,14 +1,16 @@
 #pragma once
 // ArticleStore: the sink's RocksDB state. Layout in sinks/state_layout.h and docs/state.md:
 //   articles    id -> ProcessedArticle (unique articles only)
-//   latest      newest-first index per topic, plus "*" for all topics
+//   latest      newest-first index per topic, plus "*" for all topics; articles whose event
+//               time the producer estimated come after every dated one
 //   duplicates  duplicate records, keyed by the original and the raw record they came from
 //   rejects     records the sink could not decode
 //   windows     tumbling minute/hour/day counts per topic and source (unique + duplicates)
 //   terms       hour/day term counts per topic, for trending
 //   stories     story id -> members, size, sources, topics, first/last seen, headline
 //   counters    late records
-//   meta        per-partition largest event time, watermark, expiry horizon
+//   meta        per-partition largest event time, watermark, expiry horizon, the taxonomy's
+//               topics (from the records' scores)
 //   offsets     consumed offsets (see common/state_store.h)
 //
 // Applying is idempotent: the first verdict stored for an article id wins and a duplicate record
