@@ -12,8 +12,8 @@ every marked example of the documents and compares:
     <!-- example: shell -->                                 before a ``` block of `$ command`
                                                             lines, each followed by its output
 
-In shell examples `headwire` is the binary under test, /tmp/hw-sink the finished sink's state
-and 127.0.0.1:8080 the serving sink's address. With HEADWIRE_REGENERATE_DOCS=1 the test rewrites
+In shell examples `headwire` is the binary under test, /tmp/hw-sink the finished sink's state,
+127.0.0.1:8080 the serving sink's address and $HEADWIRE_BOOTSTRAP the broker. With HEADWIRE_REGENERATE_DOCS=1 the test rewrites
 the blocks with what the binary printed instead of failing.
 
 Usage: docs_examples_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
@@ -142,7 +142,8 @@ class DocumentedExamples(unittest.TestCase):
     def shell(self, command):
         command = command.replace("/tmp/hw-sink", self.state).replace("127.0.0.1:8080",
                                                                        self.address)
-        env = dict(os.environ, PATH=self.bin + os.pathsep + os.environ["PATH"])
+        env = dict(os.environ, PATH=self.bin + os.pathsep + os.environ["PATH"],
+                   HEADWIRE_BOOTSTRAP=self.bootstrap)
         result = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
                                 timeout=60, env=env, cwd=ARGS.repo)
         return result.stdout.replace(self.state, "/tmp/hw-sink").replace(
