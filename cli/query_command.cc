@@ -99,8 +99,8 @@ std::string RenderTable(sinks::QueryKind kind, const common::Json& response) {
   out += FormatTable(header, rows);
   if (estimated) {
     out +=
-        "(estimated): the input had no published_at; the producer's clock stands in, and such "
-        "articles come after every dated one\n";
+        "(estimated): the input had no published_at; the time it was produced stands in, and "
+        "such articles come after every dated one\n";
   }
   if (kind == sinks::QueryKind::kCounts) {
     const auto& t = response["totals"];
