@@ -22,23 +22,26 @@ std::expected<std::string, RecordError> StringField(const Json& object, const ch
   return Fail("wrong_type", std::string(name) + " must be a string, not " + it->type_name());
 }
 
-// Numbers are epoch milliseconds. One before 1990 or from 2100 on is taken for another unit:
+// Numbers are epoch milliseconds. One outside the default event-time range of validation
+// (1990 to 2100) is most likely in another unit:
 // 1772439300 as milliseconds is January 1970, as seconds March 2026. The unit is never guessed;
 // the message says what the number would mean in seconds or microseconds.
-constexpr int64_t kMinEpochMillis = 631152000000;  // 1990-01-01T00:00:00Z
-
 std::optional<RecordError> CheckEpochMillis(int64_t ms) {
+  const int64_t min_ms = core::ValidationOptions().min_event_time_ms;
   const int64_t max_ms = core::ValidationOptions().max_event_time_ms;
-  if (ms >= kMinEpochMillis && ms < max_ms) return std::nullopt;
+  if (ms >= min_ms && ms < max_ms) return std::nullopt;
+  const std::string min_year = FormatRfc3339(min_ms).substr(0, 4);
+  const std::string max_year = FormatRfc3339(max_ms).substr(0, 4);
   if (ms <= -max_ms * 1000 || ms >= max_ms * 1000) {
     return RecordError{"bad_event_time", "published_at " + std::to_string(ms) +
-                                             " is not epoch milliseconds from 1990 to 2100"};
+                                             " is not epoch milliseconds from " + min_year +
+                                             " to " + max_year};
   }
   std::string message = "published_at " + std::to_string(ms) + " as epoch milliseconds is " +
                         FormatRfc3339(ms) +
-                        (ms < kMinEpochMillis ? ", before 1990" : ", after 2100");
-  const bool seconds = ms >= kMinEpochMillis / 1000 && ms < max_ms / 1000;
-  const bool micros = ms / 1000 >= kMinEpochMillis && ms / 1000 < max_ms;
+                        (ms < min_ms ? ", before " + min_year : ", in " + max_year + " or later");
+  const bool seconds = ms >= min_ms / 1000 && ms < max_ms / 1000;
+  const bool micros = ms / 1000 >= min_ms && ms / 1000 < max_ms;
   if (seconds) {
     message += "; if it is epoch seconds (" + FormatRfc3339(ms * 1000) + "), write " +
                std::to_string(ms) + "000 or an RFC 3339 string";

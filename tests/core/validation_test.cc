@@ -52,6 +52,15 @@ TEST(ValidationTest, RejectsInvalidUtf8InAnyField) {
   EXPECT_NE(r->message.find("source"), std::string::npos);
 }
 
+TEST(ValidationTest, RejectsEventTimesBefore1990ByDefault) {
+  Article a = Valid();
+  a.published_at_ms = 1772439300;  // epoch seconds of 2026-03-02 read as ms: January 1970
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_EQ(Validate(a, {})->reason, RejectReason::kBadEventTime);
+  a.published_at_ms = 631152000000;  // 1990-01-01T00:00:00Z
+  EXPECT_FALSE(Validate(a, {}).has_value());
+}
+
 TEST(ValidationTest, RejectsEventTimesOutsideTheRange) {
   Article a = Valid();
   a.published_at_ms = -5;
