@@ -25,19 +25,18 @@ void PrintTo(const Term& term, std::ostream* out) { *out << term.key << "|" << t
 
 namespace {
 
-TEST(Terms, StemmerStripsCommonSuffixes) {
-  EXPECT_EQ(Stem("launches"), "launch");
-  EXPECT_EQ(Stem("rates"), "rate");
-  EXPECT_EQ(Stem("companies"), "company");
-  EXPECT_EQ(Stem("planned"), "plan");
-  EXPECT_EQ(Stem("launching"), "launch");
-  EXPECT_EQ(Stem("stress"), "stress");
-  EXPECT_EQ(Stem("status"), "status");
-  EXPECT_EQ(Stem("crisis"), "crisis");
+TEST(Terms, StemmerGivesInflectionsOneStem) {
+  EXPECT_EQ(Stem("launches"), Stem("launch"));
+  EXPECT_EQ(Stem("launching"), Stem("launched"));
+  EXPECT_EQ(Stem("launch"), Stem("launched"));
+  EXPECT_EQ(Stem("rates"), Stem("rate"));
+  EXPECT_EQ(Stem("companies"), Stem("company"));
+  EXPECT_EQ(Stem("planned"), Stem("plan"));
+  EXPECT_EQ(Stem("hiring"), Stem("hires"));
+  EXPECT_NE(Stem("rocket"), Stem("rock"));
   EXPECT_EQ(Stem("talks"), "talk");
-  EXPECT_EQ(Stem("rocket"), "rocket");
-  EXPECT_EQ(Stem("bus"), "bus");  // short words are kept
-  EXPECT_EQ(Stem("sing"), "sing");
+  EXPECT_EQ(Stem("bus"), "bus");      // short words are kept
+  EXPECT_EQ(Stem("1990s"), "1990s");  // and numbers
 }
 
 // The keys of `terms`, then their surfaces, for compact expectations.
