@@ -35,17 +35,17 @@ bool IsDateWord(std::string_view token) {
 bool IsGenericStem(std::string_view stem) {
   static const std::vector<std::string> kStems = [] {
     constexpr std::array kWords = {
-        "add",     "adding",    "announce", "ask",    "become",    "became",   "begin",    "began",
-        "begun",   "bring",     "brought",  "call",   "come",      "came",     "continue", "eye",
-        "face",    "find",      "found",    "get",    "got",       "give",     "gave",     "given",
-        "go",      "went",      "gone",     "hit",    "hold",      "held",     "keep",     "kept",
-        "know",    "leave",     "left",     "let",    "look",      "make",     "made",     "mark",
-        "move",    "need",      "plan",     "put",    "reach",     "remain",   "reveal",   "roll",
-        "see",     "saw",       "seen",     "seek",   "sought",    "set",      "show",     "shown",
-        "start",   "take",      "took",     "taken",  "tell",      "told",     "try",      "turn",
-        "unveil",  "use",       "want",     "update", "exclusive", "breaking", "live",     "watch",
-        "factbox", "explainer", "refile",   "day",    "week",      "month",    "year",     "first",
-        "second",
+        "add",   "adding",  "complete",  "announce", "ask",    "become",    "became",   "begin",
+        "began", "begun",   "bring",     "brought",  "call",   "come",      "came",     "continue",
+        "eye",   "face",    "find",      "found",    "get",    "got",       "give",     "gave",
+        "given", "go",      "went",      "gone",     "hit",    "hold",      "held",     "keep",
+        "kept",  "know",    "leave",     "left",     "let",    "look",      "make",     "made",
+        "mark",  "move",    "need",      "plan",     "put",    "reach",     "remain",   "reveal",
+        "roll",  "see",     "saw",       "seen",     "seek",   "sought",    "set",      "show",
+        "shown", "start",   "take",      "took",     "taken",  "tell",      "told",     "try",
+        "turn",  "unveil",  "use",       "want",     "update", "exclusive", "breaking", "live",
+        "watch", "factbox", "explainer", "refile",   "day",    "week",      "month",    "year",
+        "first", "second",
     };
     std::vector<std::string> stems;
     for (const char* word : kWords) stems.push_back(SnowballStem(word));
