@@ -27,15 +27,15 @@ sb_stemmer* ThreadStemmer() {
 // it.
 constexpr size_t kCacheSlots = size_t{1} << 16;
 constexpr size_t kCacheCapacity = kCacheSlots / 4 * 3;
-constexpr size_t kMaxCachedBytes = 30;
+constexpr size_t kMaxCachedBytes = 31;
 
-struct CacheSlot {
+struct alignas(64) CacheSlot {
   uint8_t word_size = 0xFF;  // 0xFF: empty
   uint8_t stem_size = 0;
   std::array<char, kMaxCachedBytes> word;
   std::array<char, kMaxCachedBytes> stem;
 };
-static_assert(sizeof(CacheSlot) == 62);
+static_assert(sizeof(CacheSlot) == 64);  // one cache line each
 
 struct ThreadCache {
   std::unique_ptr<CacheSlot[]> slots = std::make_unique<CacheSlot[]>(kCacheSlots);
