@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""End-to-end test of a fifth topic added to the taxonomy, without code: the processor runs with
-a copy of the shipped taxonomy that adds a rules-only topic ("weather"); the test checks, with
-its own Kafka client, that the topic's stream `headwire.topic.weather` holds exactly the
-articles whose processed verdict names it, that the sink's queries return them, and that the
-live page, rendered in Debian's chromium, shows a card for the topic with those headlines.
+"""End-to-end test of a fifth topic added to the taxonomy, without code: broker and processor
+run with a copy of the shipped taxonomy that adds a rules-only topic ("weather"); the test checks,
+with its own Kafka client, that `headwire broker --taxonomy` created the topic's stream, that the
+stream `headwire.topic.weather` holds exactly the articles whose processed verdict names it, that
+the sink's queries return them, and that the live page, rendered in Debian's chromium, shows a
+card for the topic with those headlines.
 
 Usage: fifth_topic_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 Environment: HEADWIRE_CHROMIUM, the browser (default: /usr/bin/chromium).
@@ -26,10 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import run  # noqa: E402
 import kafka_check  # noqa: E402
+from confluent_kafka.admin import AdminClient  # noqa: E402
 from live_page_e2e import CHROMIUM, CHROMIUM_FLAGS, Page  # noqa: E402
 
 ARGS = None
 TOPIC = "weather"
+BROKER_PARTITIONS = 2
 # Upper bound for waiting on the pipeline; a bound against hanging, not a speed requirement.
 WAIT_S = 90
 TAXONOMY_ADDITION = """
@@ -64,12 +67,19 @@ class FifthTopicEndToEnd(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="headwire-fifth-")
         cls.daemons = []
-        cls.broker, cls.bootstrap = harness.start_broker(ARGS.headwire)
         taxonomy = os.path.join(cls.work, "taxonomy.toml")
         with open(os.path.join(ARGS.repo, "data", "taxonomy.toml")) as f:
             shipped = f.read()
         with open(taxonomy, "w") as f:
             f.write(shipped + TAXONOMY_ADDITION)
+        # The broker creates the taxonomy's streams with --partitions (2 here); a stream made on
+        # first use would get the mock cluster's 4.
+        cls.broker = subprocess.Popen([ARGS.headwire, "broker", "--taxonomy", taxonomy,
+                                       "--partitions", str(BROKER_PARTITIONS)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cls.bootstrap = cls.broker.stdout.readline().strip()
+        assert cls.bootstrap.startswith("127.0.0.1:"), f"bad bootstrap line {cls.bootstrap!r}"
+        cls.partitions_at_start = cls.stream_partitions()
         records = os.path.join(cls.work, "records.jsonl")
         with open(records, "w") as f:
             f.write("".join(json.dumps(r) + "\n" for r in RECORDS))
@@ -104,6 +114,15 @@ class FifthTopicEndToEnd(unittest.TestCase):
         shutil.rmtree(cls.work, ignore_errors=True)
 
     @classmethod
+    def stream_partitions(cls):
+        """Partitions of headwire.topic.weather as the cluster lists them (None: no such topic),
+        from a listing of every topic, which creates none."""
+        admin = AdminClient({"bootstrap.servers": cls.bootstrap})
+        topics = admin.list_topics(timeout=10).topics
+        stream = topics.get(f"headwire.topic.{TOPIC}")
+        return None if stream is None else len(stream.partitions)
+
+    @classmethod
     def get(cls, path):
         with urllib.request.urlopen(cls.base + path, timeout=30) as response:
             return json.loads(response.read().decode("utf-8"))
@@ -128,6 +147,9 @@ class FifthTopicEndToEnd(unittest.TestCase):
         stream = {key for key, _, _ in
                   kafka_check.read_topic(self.bootstrap, f"headwire.topic.{TOPIC}")}
         return verdicts, stream
+
+    def test_the_broker_creates_the_topics_stream_from_the_taxonomy(self):
+        self.assertEqual(self.partitions_at_start, BROKER_PARTITIONS)
 
     def test_the_topic_has_its_stream(self):
         verdicts, stream = self.weather_ids_on_kafka()
