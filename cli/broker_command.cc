@@ -1,5 +1,6 @@
 // `headwire broker`: the embedded mock cluster, until SIGINT/SIGTERM.
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "common/mock_cluster.h"
 #include "common/shutdown.h"
+#include "processors/article_processor.h"
 
 namespace headwire::cli {
 
@@ -29,8 +31,24 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
          "Another topic to create at start (repeatable); unknown topics are also auto-created "
          "with 4 partitions on first use")
       ->take_all();
-  cmd->callback([options, &exit_code] {
+  auto taxonomy = std::make_shared<std::string>();
+  AddTaxonomyOption(*cmd, *taxonomy);
+  cmd->callback([options, taxonomy, &exit_code] {
     StartLogging("broker");
+    // One stream per taxonomy topic (the processor's default prefix), beside the defaults.
+    if (*taxonomy != "none") {
+      auto loaded = LoadTaxonomy(*taxonomy);
+      if (!loaded) {
+        exit_code = ReportError("broker", loaded.error());
+        return;
+      }
+      for (const auto& topic : loaded->topics()) {
+        const std::string name = processors::ProcessorOptions{}.topic_prefix + topic.name;
+        if (std::ranges::none_of(options->topics, [&](const auto& t) { return t.name == name; })) {
+          options->topics.push_back({name});
+        }
+      }
+    }
     auto cluster = common::MockCluster::Start(*options);
     if (!cluster) {
       exit_code = ReportError("broker", cluster.error());

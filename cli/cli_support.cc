@@ -119,6 +119,11 @@ void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& optio
       ->check(CLI::Range(0.0, 100.0));
 }
 
+Result<core::Taxonomy> LoadTaxonomy(const std::string& path) {
+  return path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
+                      : core::Taxonomy::FromFile(path);
+}
+
 Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
                                              const std::string& model_path,
                                              const core::TopicClassifierOptions& options) {
@@ -127,9 +132,7 @@ Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
   }
   std::optional<core::RulesClassifier> rules;
   if (taxonomy_path != kNone) {
-    auto taxonomy = taxonomy_path.empty()
-                        ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
-                        : core::Taxonomy::FromFile(taxonomy_path);
+    auto taxonomy = LoadTaxonomy(taxonomy_path);
     if (!taxonomy) return Err(taxonomy.error());
     rules.emplace(std::move(*taxonomy));
   }

@@ -39,6 +39,9 @@ void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);
 // rules alone.
 void AddModelOption(CLI::App& command, std::string& path);
 
+// The taxonomy at `path` (empty = compiled-in default). Returns the file's or parser's error.
+Result<core::Taxonomy> LoadTaxonomy(const std::string& path);
+
 // The topic classifier: the model at `model_path` combined with the taxonomy at
 // `taxonomy_path` (each: empty = compiled-in default, "none" = without it; not both "none").
 Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,

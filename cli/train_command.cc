@@ -3,6 +3,7 @@
 // writes the model file. Progress goes to stderr; the same data, options and seed give the
 // same file byte for byte.
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,6 +27,8 @@ struct TrainArgs {
   std::string taxonomy;  // the rules layer used while calibrating
   std::string loss = "ovr";
   core::TopicClassifierOptions combination;  // how the classifier will combine model and rules
+  core::CalibrationOptions calibration;
+  std::vector<std::string> topic_betas;  // "topic=beta": that topic's F-beta for calibration
   bool rule_features = true;
   core::TrainOptions options;
 };
@@ -34,11 +37,28 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Sets each one-vs-rest threshold to the one with the best F1 on `dev`, judged on the decisions
+// Sets each one-vs-rest threshold to the one with the best F-beta on `dev`, judged on the decisions
 // of the full classifier (so a topic the rules force or veto is judged as it will be).
 Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>& dev,
-                 const std::string& taxonomy_path,
-                 const core::TopicClassifierOptions& combination) {
+                 const std::string& taxonomy_path, const core::TopicClassifierOptions& combination,
+                 const core::CalibrationOptions& calibration,
+                 const std::vector<std::string>& topic_betas) {
+  std::vector<core::CalibrationOptions> options(model.labels().size(), calibration);
+  for (const std::string& spec : topic_betas) {
+    const size_t eq = spec.find('=');
+    const int label = eq == std::string::npos ? -1 : model.LabelIndex(spec.substr(0, eq));
+    double beta = 0;
+    const char* last = spec.data() + spec.size();
+    const auto parsed = label < 0 ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                                  : std::from_chars(spec.data() + eq + 1, last, beta);
+    if (parsed.ec != std::errc() || parsed.ptr != last || !(beta > 0)) {
+      return Status::InvalidArgument(
+          "--topic-threshold-beta: expected TOPIC=BETA with a topic of the model and BETA > 0, "
+          "got '" +
+          spec + "'");
+    }
+    options[static_cast<size_t>(label)].beta = beta;
+  }
   std::optional<core::RulesClassifier> rules;
   if (taxonomy_path != "none") {
     auto loaded = LoadClassifier(taxonomy_path, "none");
@@ -57,7 +77,7 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
     }
   }
   std::vector<float> thresholds(n);
-  for (size_t l = 0; l < n; ++l) thresholds[l] = core::CalibrateThreshold(points[l]);
+  for (size_t l = 0; l < n; ++l) thresholds[l] = core::CalibrateThreshold(points[l], options[l]);
   model.SetThresholds(thresholds);
   return Status::Ok();
 }
@@ -95,7 +115,9 @@ int RunTrain(TrainArgs& args) {
   if (!args.dev.empty() && model->loss() == core::LossKind::kOneVsRest) {
     auto dev = common::ReadLabelledFile(args.dev);
     if (!dev) return ReportError("train", dev.error());
-    if (const Status s = Calibrate(*model, *dev, args.taxonomy, args.combination); !s.ok()) {
+    if (const Status s = Calibrate(*model, *dev, args.taxonomy, args.combination, args.calibration,
+                                   args.topic_betas);
+        !s.ok()) {
       return ReportError("train", s);
     }
     std::cerr << "headwire train: thresholds calibrated on " << dev->size() << " dev examples:";
@@ -151,6 +173,12 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("!--no-body", o.features.use_body, "Ignore the body");
   cmd->add_flag("!--no-rule-features", args->rule_features,
                 "Do not give the model the rules' verdicts as features");
+  cmd->add_option("--threshold-beta", args->calibration.beta,
+                  "Calibrate thresholds for F-beta on dev (below 1 favours precision)")
+      ->capture_default_str();
+  cmd->add_option("--topic-threshold-beta", args->topic_betas,
+                  "TOPIC=BETA: this topic's F-beta for calibration instead of --threshold-beta "
+                  "(repeatable)");
   cmd->add_option("--rule-feature-copies", o.rule_feature_copies,
                   "Weight of the rules' verdicts as features, in copies of a word feature")
       ->capture_default_str();

@@ -4,12 +4,11 @@
 #include <array>
 #include <vector>
 
+#include "core/english_stemmer.h"
 #include "core/word_table.h"
 
 namespace headwire::core {
 namespace {
-
-bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 // Demonyms and seats of government -> country.
 constexpr WordTable::Entry kCountryAliasList[] = {
@@ -530,27 +529,11 @@ const WordTable& Jurisdictions() {
 }  // namespace
 
 void StemInto(std::string_view word, std::string& w) {
-  w.assign(word);
-  if (w.size() <= 3 || (w[0] >= '0' && w[0] <= '9')) return;
-  bool stripped = false;
-  if (w.ends_with("ies") || w.ends_with("ied")) {
-    w.replace(w.size() - 3, 3, "y");
-  } else if (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("zes") ||
-             w.ends_with("ches") || w.ends_with("shes")) {
-    w.resize(w.size() - 2);
-  } else if (w.ends_with("s") && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")) {
-    w.pop_back();
-  } else if (w.ends_with("ing") && w.size() >= 6) {
-    w.resize(w.size() - 3);
-    stripped = true;
-  } else if (w.ends_with("ed") && w.size() >= 5) {
-    w.resize(w.size() - 2);
-    stripped = true;
+  if (word.size() <= 3 || (word[0] >= '0' && word[0] <= '9')) {
+    w.assign(word);
+    return;
   }
-  if (stripped && w.size() >= 3 && w[w.size() - 1] == w[w.size() - 2] && !IsVowel(w.back()) &&
-      w.back() != 'l' && w.back() != 's' && w.back() != 'z') {
-    w.pop_back();
-  }
+  SnowballStemInto(word, w);
 }
 
 std::string Stem(std::string_view word) {

@@ -2,7 +2,7 @@
 // Story concepts: the form a word takes when coverage of one event in different words is compared.
 // Unlike near-duplicate matching, which needs the exact words, stories need the shared meaning:
 //
-//   StoryConcept("launches")  -> "launch"   a light suffix-stripping stemmer
+//   StoryConcept("launches")  -> "launch"   Snowball's English stemmer
 //   StoryConcept("ukrainian") -> "ukrain"   demonyms and capitals map to their country
 //   StoryConcept("quake")     -> "earthquak" common news paraphrases share one concept
 //
@@ -17,9 +17,8 @@
 
 namespace headwire::core {
 
-// Strips inflection: -s, -es (after s, x, z, ch, sh), -ies/-ied -> -y, -ed, -ing, a doubled
-// final consonant left by those (not l, s or z). Words of 3 letters or fewer and numbers are kept
-// as they are. Shared with trending terms (core/terms.h).
+// The Snowball English stem (core/english_stemmer.h: "launches", "launched" -> "launch",
+// "companies" -> "compani"). Words of 3 letters or fewer and numbers are kept as they are.
 std::string Stem(std::string_view word);
 
 // Stem into a caller-owned string (replaced), so a hot loop can reuse its capacity.

@@ -2,33 +2,39 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 
 namespace headwire::core {
 namespace {
 
 struct NamedEntity {
-  std::string_view name;
-  char32_t code_point;
+  std::string_view name;  // without '&' and ';'
+  std::string_view utf8;  // one or two code points
 };
 
-// The named references that occur in news copy and feeds; the full HTML list is not needed
-// because anything unknown is kept verbatim.
-constexpr std::array<NamedEntity, 40> kNamedEntities{{
-    {"amp", U'&'},         {"lt", U'<'},          {"gt", U'>'},          {"quot", U'"'},
-    {"apos", U'\''},       {"nbsp", U'\u00A0'},   {"ndash", U'\u2013'},  {"mdash", U'\u2014'},
-    {"lsquo", U'\u2018'},  {"rsquo", U'\u2019'},  {"ldquo", U'\u201C'},  {"rdquo", U'\u201D'},
-    {"sbquo", U'\u201A'},  {"bdquo", U'\u201E'},  {"hellip", U'\u2026'}, {"laquo", U'\u00AB'},
-    {"raquo", U'\u00BB'},  {"copy", U'\u00A9'},   {"reg", U'\u00AE'},    {"trade", U'\u2122'},
-    {"euro", U'\u20AC'},   {"pound", U'\u00A3'},  {"yen", U'\u00A5'},    {"cent", U'\u00A2'},
-    {"deg", U'\u00B0'},    {"eacute", U'\u00E9'}, {"egrave", U'\u00E8'}, {"aacute", U'\u00E1'},
-    {"agrave", U'\u00E0'}, {"iacute", U'\u00ED'}, {"oacute", U'\u00F3'}, {"uacute", U'\u00FA'},
-    {"ntilde", U'\u00F1'}, {"ccedil", U'\u00E7'}, {"auml", U'\u00E4'},   {"ouml", U'\u00F6'},
-    {"uuml", U'\u00FC'},   {"szlig", U'\u00DF'},  {"middot", U'\u00B7'}, {"bull", U'\u2022'},
-}};
+// Every named HTML5 character reference that ends in ';', sorted by name (generated at build
+// time by scripts/build/html_entities.py).
+constexpr NamedEntity kNamedEntities[] = {
+#include "html_entities.inc"
+};
+constexpr size_t kLongestEntityName = [] {
+  size_t longest = 0;
+  for (const NamedEntity& entity : kNamedEntities) longest = std::max(longest, entity.name.size());
+  return longest;
+}();
+
+// The UTF-8 text of the named reference `name`, or an empty view when there is none.
+std::string_view FindNamedEntity(std::string_view name) {
+  const auto it = std::lower_bound(
+      std::begin(kNamedEntities), std::end(kNamedEntities), name,
+      [](const NamedEntity& entity, std::string_view key) { return entity.name < key; });
+  return it != std::end(kNamedEntities) && it->name == name ? it->utf8 : std::string_view();
+}
 
 void AppendUtf8(char32_t cp, std::string& out) {
   std::array<utf8proc_uint8_t, 4> buf{};
@@ -40,16 +46,32 @@ bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Parses "name;" / "#123;" / "#x1F;" at the start of `s`. Returns the decoded code point and the
-// number of bytes consumed (including the ';'), or 0 consumed when `s` is no reference.
-std::pair<char32_t, size_t> ParseReference(std::string_view s) {
-  const size_t semi = s.find(';');
-  if (semi == std::string_view::npos || semi == 0 || semi > 10) return {0, 0};
+// A decoded reference: a numeric one's code point or a named one's UTF-8 text, and the number of
+// bytes consumed (including the ';'); 0 consumed when there is no reference.
+struct Reference {
+  char32_t code_point = 0;
+  std::string_view named;
+  size_t used = 0;
+};
+
+// Appends the text of `reference` to `out`.
+void AppendReference(const Reference& reference, std::string& out) {
+  if (reference.named.empty()) {
+    AppendUtf8(reference.code_point, out);
+  } else {
+    out.append(reference.named);
+  }
+}
+
+// Parses "name;" / "#123;" / "#x1F;" at the start of `s`.
+Reference ParseReference(std::string_view s) {
+  const size_t semi = s.substr(0, kLongestEntityName + 1).find(';');
+  if (semi == std::string_view::npos || semi == 0) return {};
   const std::string_view name = s.substr(0, semi);
   if (name[0] == '#') {
     const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
     const std::string_view digits = name.substr(hex ? 2 : 1);
-    if (digits.empty()) return {0, 0};
+    if (digits.empty()) return {};
     uint32_t value = 0;
     for (char c : digits) {
       uint32_t d;
@@ -60,20 +82,19 @@ std::pair<char32_t, size_t> ParseReference(std::string_view s) {
       } else if (hex && c >= 'A' && c <= 'F') {
         d = static_cast<uint32_t>(c - 'A' + 10);
       } else {
-        return {0, 0};
+        return {};
       }
       value = value * (hex ? 16 : 10) + d;
-      if (value > 0x10FFFF) return {0, 0};
+      if (value > 0x10FFFF) return {};
     }
     if (value == 0 || !utf8proc_codepoint_valid(static_cast<utf8proc_int32_t>(value))) {
-      return {0, 0};
+      return {};
     }
-    return {static_cast<char32_t>(value), semi + 1};
+    return {static_cast<char32_t>(value), {}, semi + 1};
   }
-  for (const auto& entity : kNamedEntities) {
-    if (entity.name == name) return {entity.code_point, semi + 1};
-  }
-  return {0, 0};
+  const std::string_view named = FindNamedEntity(name);
+  if (named.empty()) return {};
+  return {0, named, semi + 1};
 }
 
 // utf8proc_map result owned by a unique_ptr so every path frees it.
@@ -180,20 +201,20 @@ std::string DecodeHtmlEntities(std::string_view text) {
   while (i < text.size()) {
     const char c = text[i];
     if (c == '&') {
-      const auto [cp, used] = ParseReference(text.substr(i + 1));
-      if (used > 0) {
-        AppendUtf8(cp, out);
-        i += 1 + used;
+      const Reference reference = ParseReference(text.substr(i + 1));
+      if (reference.used > 0) {
+        AppendReference(reference, out);
+        i += 1 + reference.used;
         continue;
       }
     } else if (c == '#') {
       // "#39;" left behind when a feed lost the ampersand of "&#39;"; such feeds often put a
       // space where the ampersand was ("Google #39;s"), which an apostrophe does not keep.
-      const auto [cp, used] = ParseReference(text.substr(i));
-      if (used > 0) {
-        if (cp == U'\'' && !out.empty() && out.back() == ' ') out.pop_back();
-        AppendUtf8(cp, out);
-        i += used;
+      const Reference reference = ParseReference(text.substr(i));
+      if (reference.used > 0) {
+        if (reference.code_point == U'\'' && !out.empty() && out.back() == ' ') out.pop_back();
+        AppendReference(reference, out);
+        i += reference.used;
         continue;
       }
     } else if ((i == 0 || !IsAsciiAlnum(text[i - 1])) &&

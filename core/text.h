@@ -13,9 +13,10 @@ namespace headwire::core {
 // Returns true when `text` is well-formed UTF-8 (no overlongs, surrogates or values > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
-// Decodes HTML character references: named ones common in news copy (&amp; &quot; &nbsp;
-// &rsquo; ...), decimal (&#39;) and hexadecimal (&#x2019;) ones. Also decodes the remnants that
-// news feeds leave after a lost ampersand ("#39;", "quot;", "amp;") when they stand alone.
+// Decodes HTML character references: every named one of HTML5 that ends in ';' (&amp; &rsquo;
+// &frac12; &NotEqualTilde; ...), decimal (&#39;) and hexadecimal (&#x2019;) ones. Also decodes
+// the remnants that news feeds leave after a lost ampersand ("#39;", "quot;", "amp;") when they
+// stand alone.
 // Unknown references are kept as they are.
 std::string DecodeHtmlEntities(std::string_view text);
 

@@ -19,7 +19,11 @@ float CalibrateThreshold(std::span<const CalibrationPoint> points,
       fp += assigned && !p.gold;
       fn += !assigned && p.gold;
     }
-    const double f1 = tp == 0 ? 0.0 : 2.0 * tp / static_cast<double>(2 * tp + fp + fn);
+    const double b2 = options.beta * options.beta;
+    const double f1 = tp == 0 ? 0.0
+                              : (1 + b2) * static_cast<double>(tp) /
+                                    ((1 + b2) * static_cast<double>(tp) +
+                                     b2 * static_cast<double>(fn) + static_cast<double>(fp));
     const bool better = f1 > best_f1 + 1e-12 || (std::abs(f1 - best_f1) <= 1e-12 &&
                                                  std::abs(t - 0.5f) < std::abs(best - 0.5f));
     if (better) {

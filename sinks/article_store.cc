@@ -184,7 +184,9 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
     for (const core::WindowSize size : kTermWindowSizes) {
       const int64_t start = core::WindowStart(t, core::WindowLengthMs(size));
       for (const auto& topic : topics) {
-        for (const auto& term : terms) ++batch.term_deltas_[WindowKey(size, start, topic, term)];
+        for (const auto& term : terms) {
+          ++batch.term_deltas_[WindowKey(size, start, topic, core::TermName(term))];
+        }
       }
     }
   }

@@ -9,6 +9,7 @@
 #include "common/time_format.h"
 #include "core/event_windows.h"
 #include "core/story_status.h"
+#include "core/terms.h"
 
 namespace headwire::sinks {
 namespace {
@@ -397,21 +398,28 @@ Result<common::Json> Trending(const View& view, const ArticleStore& store,
   if (anchor) {
     const auto& options = store.options().trending;
     const int64_t start = core::WindowStart(*anchor, length);
-    std::vector<core::TermWindowCounts> candidates;
+    core::TermFormTally current;
     const std::string prefix = WindowKey(size, start, topic, "");
     auto it = view.Iterate(kTermsFamily);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const auto parts = ParseWindowKey(it->key().ToStringView());
       if (!parts) return Err(Status::Corruption("term key"));
-      core::TermWindowCounts c{parts->name, DecodeU64(it->value().ToStringView()), {}};
-      if (c.count < options.min_count) continue;
+      current.Add(core::ParseTermName(parts->name), DecodeU64(it->value().ToStringView()));
+    }
+    std::vector<core::TermWindowCounts> candidates;
+    for (const auto& total : current.Totals()) {
+      if (total.count < options.min_count) continue;
+      core::TermWindowCounts c{total.surface, total.count, {}};
       for (int b = 1; b <= options.baseline_windows; ++b) {
         const int64_t before = start - b * length;
         if (view.Expired(before + length)) break;
-        std::string value;
-        if (view.Get(kTermsFamily, WindowKey(size, before, topic, parts->name), &value).ok()) {
-          c.baseline.push_back(DecodeU64(value));
+        const std::string forms = WindowKey(size, before, topic, core::TermNamePrefix(total.key));
+        uint64_t count = 0;
+        auto form = view.Iterate(kTermsFamily);
+        for (form->Seek(forms); form->Valid() && form->key().starts_with(forms); form->Next()) {
+          count += DecodeU64(form->value().ToStringView());
         }
+        c.baseline.push_back(count);
       }
       candidates.push_back(std::move(c));
     }

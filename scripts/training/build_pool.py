@@ -6,7 +6,10 @@ Inputs:
     (reviewed labels: a label per story, then per-row overrides);
   - the STS headline pairs and data/training/sources/sts_review.tsv (a reviewed label
     per unique sentence);
-  - data/training/sources/handwritten.txt (headlines written for the project).
+  - data/training/sources/handwritten.txt (headlines written for the project) and
+    data/training/sources/boundary.txt (written later for the topic boundaries: hard
+    negatives and "other" news; origin "boundary", so that the earlier origins keep their
+    splits).
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
 wins, in the order UCI, STS, handwritten. Groups that share a title, or hold two titles
@@ -28,7 +31,7 @@ from pathlib import Path
 
 TOPICS = ("space", "ai", "geopolitics", "business")
 LETTERS = {"S": "space", "A": "ai", "G": "geopolitics", "B": "business"}
-ORIGIN_ORDER = {"uci": 0, "sts": 1, "handwritten": 2}
+ORIGIN_ORDER = {"uci": 0, "sts": 1, "handwritten": 2, "boundary": 3}
 
 
 def fail(message):
@@ -124,7 +127,7 @@ def read_sts(pairs_path, review_path):
     return records
 
 
-def read_handwritten(path):
+def read_handwritten(path, origin="handwritten", prefix="hw"):
     records = []
     count = 0
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -148,10 +151,10 @@ def read_handwritten(path):
                 fail(f"{where}: bad topics {label_text!r}")
             topics = [t for t in TOPICS if t in {LETTERS[x] for x in letters}]
         count += 1
-        record_id = f"hw-{count:04d}"
-        group = f"hw-{slug}" if slug else record_id
+        record_id = f"{prefix}-{count:04d}"
+        group = f"{prefix}-{slug}" if slug else record_id
         records.append({"id": record_id, "title": title.strip(), "topics": topics,
-                        "origin": "handwritten", "group": group})
+                        "origin": origin, "group": group})
     return records
 
 
@@ -249,6 +252,7 @@ def main():
     records = read_uci(args.uci, args.sources / "uci_review.txt")
     records += read_sts(args.sts, args.sources / "sts_review.tsv")
     records += read_handwritten(args.sources / "handwritten.txt")
+    records += read_handwritten(args.sources / "boundary.txt", "boundary", "bd")
     pool = build(records)
     with args.out.open("w", encoding="utf-8") as out:
         for record in pool:

@@ -61,6 +61,15 @@ TEST(TextTest, DecodeEntitiesKeepsUnknownReferences) {
   EXPECT_EQ(DecodeHtmlEntities("&#0; &#1114112;"), "&#0; &#1114112;");
 }
 
+TEST(TextTest, DecodeEntitiesKnowsEveryNamedHtml5Reference) {
+  EXPECT_EQ(DecodeHtmlEntities("&frac12; cup, 5&deg;C, &Eacute;lys&eacute;e, &hearts;"),
+            "\u00BD cup, 5\u00B0C, \u00C9lys\u00E9e, \u2665");
+  // The longest name, a name that is two code points, and names that differ only by case.
+  EXPECT_EQ(DecodeHtmlEntities("&CounterClockwiseContourIntegral; &NotEqualTilde; &AMP;&amp;"),
+            "\u2233 \u2242\u0338 &&");
+  EXPECT_EQ(DecodeHtmlEntities("&Frac12; &frac12"), "&Frac12; &frac12");  // unknown, no ';'
+}
+
 TEST(TextTest, TokenizeSplitsAtSpaces) {
   const auto tokens = Tokenize("spacex launches 24 starlink");
   ASSERT_EQ(tokens.size(), 4u);

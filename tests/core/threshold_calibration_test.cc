@@ -23,6 +23,16 @@ TEST(ThresholdCalibrationTest, OverridesAreJudgedAsTheClassifierWillApplyThem) {
   EXPECT_NEAR(CalibrateThreshold(points), 0.56f, 1e-5);
 }
 
+TEST(ThresholdCalibrationTest, ABetaBelowOneTradesRecallForPrecision) {
+  // Up to 0.35 every positive is in with two negatives (P 4/6, R 1): F1 0.80, F0.5 0.71.
+  // Between 0.5 and 0.8 only the two surest positives are in (P 1, R 1/2): F1 0.67, F0.5 0.83.
+  const std::vector<CalibrationPoint> points = {{0.9f, true, 0},  {0.8f, true, 0},
+                                                {0.4f, true, 0},  {0.35f, true, 0},
+                                                {0.5f, false, 0}, {0.45f, false, 0}};
+  EXPECT_NEAR(CalibrateThreshold(points), 0.35f, 1e-5);
+  EXPECT_NEAR(CalibrateThreshold(points, {.beta = 0.5}), 0.51f, 1e-5);
+}
+
 TEST(ThresholdCalibrationTest, NoPointsGiveTheNeutralThreshold) {
   EXPECT_FLOAT_EQ(CalibrateThreshold({}), 0.5f);
 }
