@@ -25,6 +25,19 @@ std::optional<std::string_view> Message::header(const char* name) const {
   return std::string_view(static_cast<const char*>(value), size);
 }
 
+int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(raw_.get(), nullptr); }
+
+ConsumedRecord Message::record() const {
+  return {.topic = topic(),
+          .partition = partition(),
+          .offset = offset(),
+          .key = key(),
+          .value = value(),
+          .type = header(kTypeHeader),
+          .schema_version = header(kSchemaVersionHeader),
+          .timestamp_ms = timestamp_ms()};
+}
+
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,
                                                              const std::vector<std::string>& topics,

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/kafka_config.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {
@@ -47,6 +48,10 @@ class Message {
   std::string_view value() const;
   // The last header of that name, or nullopt.
   std::optional<std::string_view> header(const char* name) const;
+  // The broker's timestamp in milliseconds since the epoch, -1 when unknown.
+  int64_t timestamp_ms() const;
+  // The record as the decisions read it (common/record.h); views into this Message.
+  ConsumedRecord record() const;
 
  private:
   struct Deleter {
