@@ -78,8 +78,10 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
     }
     rd_kafka_headers_destroy(hdrs);  // still ours when producev failed
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      // The local queue drains as deliveries complete; serving reports makes room.
+      // The local queue drains as deliveries complete; serving reports makes room, unless the
+      // brokers cannot be reached at all.
       rd_kafka_poll(rk_.get(), 100);
+      if (Status s = watch_.Check(); !s.ok()) return s;
       continue;
     }
     return Status::InvalidArgument("produce to " + topic + ": " + rd_kafka_err2str(err));

@@ -37,7 +37,8 @@ class KafkaProducer {
   ~KafkaProducer();
 
   // Enqueues one message for `topic`, partitioned by `key` (librdkafka's default partitioner,
-  // murmur2-compatible with Java clients).
+  // murmur2-compatible with Java clients). Waits while the local queue is full; returns
+  // Unavailable when the brokers stay unreachable for the connect timeout meanwhile.
   Status Produce(const std::string& topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers);
   // Enqueues `record`, as Produce() above.

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -108,8 +109,10 @@ std::string LogfmtToJson(std::string_view ts, std::string_view level, std::strin
     }
     const std::string key(pairs.substr(i, k - i));
     std::string value;
+    bool quoted = false;
     i = k + 1;
     if (i < pairs.size() && pairs[i] == '"') {
+      quoted = true;
       ++i;
       while (i < pairs.size() && pairs[i] != '"') {
         if (pairs[i] == '\\' && i + 1 < pairs.size()) {
@@ -127,7 +130,13 @@ std::string LogfmtToJson(std::string_view ts, std::string_view level, std::strin
       value = std::string(pairs.substr(i, stop - i));
       i = stop;
     }
-    event[key] = value;
+    int64_t number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (!quoted && !value.empty() && ec == std::errc() && end == value.data() + value.size()) {
+      event[key] = number;  // offsets, partitions and counts stay numbers
+    } else {
+      event[key] = value;
+    }
   }
   if (!loose.empty()) {
     if (event.contains("msg")) {

@@ -2,7 +2,7 @@
 // Structured logs: one line per event on stderr, in logfmt (the default) or JSON Lines:
 //   ts=2026-03-02T08:15:00.123Z level=info stage=process msg="partition assigned" topic=t ...
 //   {"ts":"2026-03-02T08:15:00.123Z","level":"info","stage":"process","msg":"partition
-//    assigned","topic":"t",...}
+//    assigned","topic":"t","partition":0,...}
 // Call sites write the event as logfmt pairs (`msg="..." key=value`); the JSON format turns
 // those pairs into fields, so every call site serves both. librdkafka's own log lines are routed
 // here too (common/kafka_config.h), with stage, `client` and `facility` fields.
@@ -30,8 +30,8 @@ void InitLogging(std::string_view stage, std::string_view level,
 std::string Quote(std::string_view value);
 
 // The JSON object of one logfmt event line: `ts`, `level` and `stage` first, then each
-// `key=value` or `key="quoted value"` pair of `pairs` in order. Text that is not a pair is kept
-// under "msg". Exposed for tests.
+// `key=value` or `key="quoted value"` pair of `pairs` in order; an unquoted integer becomes a
+// JSON number. Text that is not a pair is kept under "msg". Exposed for tests.
 std::string LogfmtToJson(std::string_view ts, std::string_view level, std::string_view stage,
                          std::string_view pairs);
 

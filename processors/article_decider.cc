@@ -95,12 +95,12 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
   auto headers =
       common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
   const bool unique = decision.kind == DecisionKind::kUnique;
-  decision.outputs.reserve(1 + (unique ? processed.topics_size() : 0));
+  const int streams = unique ? processed.topics_size() : 0;
+  decision.outputs.reserve(1 + static_cast<size_t>(streams));
   decision.outputs.push_back({options_.processed_topic, article.id, bytes, headers});
-  if (unique) {
-    for (const auto& topic : processed.topics()) {
-      decision.outputs.push_back({options_.topic_prefix + topic, article.id, bytes, headers});
-    }
+  for (int i = 0; i < streams; ++i) {
+    decision.outputs.push_back(
+        {options_.topic_prefix + processed.topics(i), article.id, bytes, headers});
   }
   return decision;
 }

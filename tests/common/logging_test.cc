@@ -9,9 +9,9 @@ namespace {
 
 TEST(LoggingTest, LogfmtPairsBecomeJsonFieldsInOrder) {
   const std::string line = LogfmtToJson("2026-03-02T08:15:00.123Z", "info", "sink",
-                                        R"(msg="partition assigned" topic=t partition=3)");
+                                        R"(msg="partition assigned" topic=t partition=3 id="7")");
   EXPECT_EQ(line, R"({"ts":"2026-03-02T08:15:00.123Z","level":"info","stage":"sink",)"
-                  R"("msg":"partition assigned","topic":"t","partition":"3"})");
+                  R"("msg":"partition assigned","topic":"t","partition":3,"id":"7"})");
 }
 
 TEST(LoggingTest, QuotedValuesKeepEscapedQuotesAndNewlines) {
