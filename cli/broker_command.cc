@@ -43,7 +43,7 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
         return;
       }
       for (const auto& topic : loaded->topics()) {
-        const std::string name = processors::ProcessorOptions{}.topic_prefix + topic.name;
+        const std::string name = processors::ArticleDeciderOptions{}.topic_prefix + topic.name;
         if (std::ranges::none_of(options->topics, [&](const auto& t) { return t.name == name; })) {
           options->topics.push_back({name});
         }

@@ -16,6 +16,9 @@ core::TopicClassifier RulesOnly() {
   return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
 }
 
+// 2026-03-02T08:15:00Z: inside validation's event-time bounds.
+constexpr int64_t kEventTime = 1772439300000;
+
 std::string RawBytes(const std::string& id, const std::string& title, int64_t t) {
   v1::RawArticle raw;
   raw.set_id(id);
@@ -57,7 +60,7 @@ class ArticleDeciderTest : public ::testing::Test {
 
 TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream) {
   auto decider = Open();
-  const std::string bytes = RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", 1000);
+  const std::string bytes = RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", kEventTime);
   auto decision = decider->Decide(Record(bytes, 0));
   ASSERT_TRUE(decision.has_value());
   EXPECT_EQ(decision->kind, DecisionKind::kUnique);
@@ -75,7 +78,7 @@ TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream)
 
 TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {
   auto decider = Open();
-  const std::string bytes = RawBytes("a1", "Some headline", 1000);
+  const std::string bytes = RawBytes("a1", "Some headline", kEventTime);
   auto record = Record(bytes, 7);
   record.schema_version = "2";
   auto decision = decider->Decide(record);
@@ -99,7 +102,7 @@ TEST_F(ArticleDeciderTest, UndecodableValueIsDeadLettered) {
 }
 
 TEST_F(ArticleDeciderTest, CommittedStateAndOffsetsSurviveReopening) {
-  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", kEventTime);
   {
     auto decider = Open();
     ASSERT_EQ(decider->Decide(Record(bytes, 0))->kind, DecisionKind::kUnique);
@@ -116,7 +119,7 @@ TEST_F(ArticleDeciderTest, CommittedStateAndOffsetsSurviveReopening) {
 
 TEST_F(ArticleDeciderTest, EmitNoDecidesWithoutOutputs) {
   auto decider = Open();
-  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", kEventTime);
   auto first = decider->Decide(Record(bytes, 0), ArticleDecider::Emit::kNo);
   ASSERT_TRUE(first.has_value());
   EXPECT_TRUE(first->outputs.empty());
@@ -124,7 +127,7 @@ TEST_F(ArticleDeciderTest, EmitNoDecidesWithoutOutputs) {
 }
 
 TEST_F(ArticleDeciderTest, SameRecordsGiveSameBytesAfterDiscard) {
-  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", kEventTime);
   std::string first;
   {
     auto decider = Open();
