@@ -25,6 +25,28 @@ std::optional<std::string_view> Message::header(const char* name) const {
   return std::string_view(static_cast<const char*>(value), size);
 }
 
+std::vector<Header> Message::headers() const {
+  std::vector<Header> out;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(raw_.get(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                     RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    out.push_back({name, value == nullptr ? std::string()
+                                          : std::string(static_cast<const char*>(value), size)});
+  }
+  return out;
+}
+
+int64_t Message::timestamp_ms() const {
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t ts = rd_kafka_message_timestamp(raw_.get(), &type);
+  return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
+}
+
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,
                                                              const std::vector<std::string>& topics,

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/kafka_config.h"
+#include "common/kafka_producer.h"
 #include "common/status.h"
 
 namespace headwire::common {
@@ -47,6 +48,12 @@ class Message {
   std::string_view value() const;
   // The last header of that name, or nullopt.
   std::optional<std::string_view> header(const char* name) const;
+  // Every header in order; one without a value has an empty value.
+  std::vector<Header> headers() const;
+  // True when the message has a key (possibly empty).
+  bool has_key() const { return raw_->key != nullptr; }
+  // The broker's or producer's timestamp in ms since the epoch; -1 when there is none.
+  int64_t timestamp_ms() const;
 
  private:
   struct Deleter {
