@@ -60,7 +60,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--late", d->late, "Late records: drop (counted) or dlq (counted and produced)")
       ->capture_default_str()
       ->check(CLI::IsMember({"drop", "dlq"}));
-  cmd->add_option("--dlq-topic", options->dlq_topic, "Dead-letter topic for --late dlq")
+  cmd->add_option("--dlq-topic", options->apply.dlq_topic, "Dead-letter topic for --late dlq")
       ->capture_default_str();
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
@@ -92,7 +92,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     options->store.retention_ms = d->retention_h * 3600 * 1000;
     options->store.stories.close_after_ms = d->close_after_h * 3600 * 1000;
     options->idle_after = std::chrono::seconds(d->idle_after_s);
-    options->late_policy =
+    options->apply.late_policy =
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
     if (options->store.retention_ms <= grace_ms + out_of_order_ms) {
       exit_code =

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "common/kafka_producer.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {

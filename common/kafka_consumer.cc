@@ -41,10 +41,17 @@ std::vector<Header> Message::headers() const {
   return out;
 }
 
-int64_t Message::timestamp_ms() const {
-  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  const int64_t ts = rd_kafka_message_timestamp(raw_.get(), &type);
-  return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? -1 : ts;
+int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(raw_.get(), nullptr); }
+
+ConsumedRecord Message::record() const {
+  return {.topic = topic(),
+          .partition = partition(),
+          .offset = offset(),
+          .key = key(),
+          .value = value(),
+          .type = header(kTypeHeader),
+          .schema_version = header(kSchemaVersionHeader),
+          .timestamp_ms = timestamp_ms()};
 }
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,

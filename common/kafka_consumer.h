@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "common/kafka_config.h"
-#include "common/kafka_producer.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {
@@ -52,8 +52,10 @@ class Message {
   std::vector<Header> headers() const;
   // True when the message has a key (possibly empty).
   bool has_key() const { return raw_->key != nullptr; }
-  // The broker's or producer's timestamp in ms since the epoch; -1 when there is none.
+  // The broker's timestamp in milliseconds since the epoch, -1 when unknown.
   int64_t timestamp_ms() const;
+  // The record as the decisions read it (common/record.h); views into this Message.
+  ConsumedRecord record() const;
 
  private:
   struct Deleter {

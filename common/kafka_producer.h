@@ -18,14 +18,10 @@
 #include <vector>
 
 #include "common/kafka_config.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {
-
-struct Header {
-  std::string name;
-  std::string value;
-};
 
 class KafkaProducer {
  public:
@@ -40,6 +36,10 @@ class KafkaProducer {
   // murmur2-compatible with Java clients).
   Status Produce(const std::string& topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers);
+  // Enqueues `record`, as Produce() above.
+  Status Produce(const OutputRecord& record) {
+    return Produce(record.topic, record.key, record.value, record.headers);
+  }
 
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
   // were delivered; otherwise an error saying how many failed or are still undelivered, with the

@@ -26,8 +26,8 @@
 #include "common/consume_loop.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
-#include "core/pipeline.h"
 #include "core/topic_classifier.h"
+#include "processors/article_decider.h"
 
 namespace headwire::processors {
 
@@ -37,16 +37,10 @@ struct ProcessorOptions {
   std::string group_id = "headwire-process";
   // Input topic. Default: "headwire.articles.raw".
   std::string raw_topic = "headwire.articles.raw";
-  // Every article with its verdicts. Default: "headwire.articles.processed".
-  std::string processed_topic = "headwire.articles.processed";
-  // Unique articles of topic T go to <prefix>T. Default: "headwire.topic.".
-  std::string topic_prefix = "headwire.topic.";
-  // Undecodable or invalid input. Default: "headwire.dlq".
-  std::string dlq_topic = "headwire.dlq";
   // RocksDB directory of the dedup memory and offsets. Required.
   std::string state_dir;
-  // Validation limits and dedup windows.
-  core::PipelineOptions pipeline;
+  // Output topics, validation limits, dedup windows and story settings.
+  ArticleDeciderOptions decide;
   common::ConsumeLoopOptions loop;
   // How long a batch's flush may wait for the brokers before the processor gives up (and exits
   // without persisting, so a restart redoes the batch). Default: 60 s.

@@ -4,29 +4,10 @@
 
 #include <map>
 
+#include "common/archive_record.h"
 #include "common/kafka_consumer.h"
-#include "common/proto_convert.h"
-#include "headwire/v1/article.pb.h"
 
 namespace headwire::sinks {
-
-common::ArchiveRecord ToArchiveRecord(const common::Message& message) {
-  common::ArchiveRecord record;
-  record.partition = message.partition();
-  record.offset = message.offset();
-  record.timestamp_ms = message.timestamp_ms();
-  record.event_time_ms = record.timestamp_ms;
-  if (message.has_key()) record.key = std::string(message.key());
-  record.value = std::string(message.value());
-  record.headers = message.headers();
-  const auto type = message.header(common::kTypeHeader);
-  v1::RawArticle raw;
-  if ((!type || *type == v1::RawArticle::descriptor()->full_name()) &&
-      raw.ParseFromString(record.value) && raw.published_at_ms() != 0) {
-    record.event_time_ms = raw.published_at_ms();
-  }
-  return record;
-}
 
 Result<ArchiverStats> RunArchiver(const ArchiverOptions& options) {
   auto writer = ArchiveWriter::Open(options.writer);
@@ -68,7 +49,7 @@ Result<ArchiverStats> RunArchiver(const ArchiverOptions& options) {
              pending_offsets[{std::string(message.topic()), message.partition()}] =
                  message.offset() + 1;
              auto taken =
-                 (*writer)->Append(std::string(message.topic()), ToArchiveRecord(message));
+                 (*writer)->Append(std::string(message.topic()), common::ToArchiveRecord(message));
              if (!taken) return taken.error();
              ++(*taken ? stats.archived : stats.skipped);
              return Status::Ok();

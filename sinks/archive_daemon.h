@@ -35,10 +35,6 @@ struct ArchiverStats {
   uint64_t skipped = 0;  // already in the archive (redelivered)
 };
 
-// The record of `message`, with its event time: a headwire RawArticle's published_at, else the
-// message timestamp.
-common::ArchiveRecord ToArchiveRecord(const common::Message& message);
-
 // Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, until every assigned
 // partition is archived to its end. Returns the counts, or the error that stopped it.
 Result<ArchiverStats> RunArchiver(const ArchiverOptions& options);

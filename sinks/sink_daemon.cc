@@ -19,10 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kFlushTimeout{30};
 constexpr std::chrono::seconds kQuietInterval{1};
 
-std::string PartitionName(const common::TopicPartition& tp) {
-  return tp.topic + "/" + std::to_string(tp.partition);
-}
-
 }  // namespace
 
 Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir) {
@@ -52,7 +48,7 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
   auto store = ArticleStore::Open(options.state_dir, /*for_queries=*/false, options.store);
   if (!store) return Err(store.error());
   std::unique_ptr<common::KafkaProducer> producer;
-  if (options.late_policy == LatePolicy::kDeadLetter) {
+  if (options.apply.late_policy == LatePolicy::kDeadLetter) {
     auto created = common::KafkaProducer::Create(options.kafka);
     if (!created) return Err(created.error());
     producer = std::move(*created);
@@ -132,40 +128,25 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
     if (interval_due || common::TakeCheckpointRequest()) return checkpoint();
     return Status::Ok();
   };
-  auto dead_letter = [&](const common::Message& message, int64_t event_time) -> Status {
-    return common::ProduceDeadLetter(
-        *producer, options.dlq_topic, message, v1::DEAD_LETTER_REASON_LATE,
-        "event time " + std::to_string(event_time) +
-            " is older than the partition's watermark minus the allowed lateness",
-        "sink");
-  };
+  RecordApplier applier(**store, options.apply);
   auto handle = [&](const common::Message& message) -> Status {
     ++stats.consumed;
     ++since_checkpoint;
-    const common::TopicPartition tp{std::string(message.topic()), message.partition()};
-    pending_offsets[tp] = message.offset() + 1;
-    const std::string partition = PartitionName(tp);
-    last_record[partition] = Clock::now();
-    v1::ProcessedArticle article;
-    const auto type = message.header(common::kTypeHeader);
-    const bool right_type = !type || *type == v1::ProcessedArticle::descriptor()->full_name();
-    const auto value = message.value();
-    if (!right_type || !article.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    const common::ConsumedRecord record = message.record();
+    const common::TopicPartition tp{std::string(record.topic), record.partition};
+    pending_offsets[tp] = record.offset + 1;
+    last_record[PartitionName(tp)] = Clock::now();
+    auto applied = applier.Apply(batch, record);
+    if (!applied) return applied.error();
+    if (applied->outcome == ApplyOutcome::kRejected) {
       ++stats.rejected;
-      const std::string reason =
-          right_type ? "undecodable ProcessedArticle" : "unexpected type " + std::string(*type);
       spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
-                   tp.partition, message.offset(), common::Quote(reason));
-      (*store)->StageReject(batch, tp, message.offset(), reason);
-      return Status::Ok();
-    }
-    auto outcome = (*store)->Stage(batch, article, partition);
-    if (!outcome) return outcome.error();
-    if (*outcome == StageOutcome::kLate) {
+                   tp.partition, record.offset, common::Quote(applied->reason));
+    } else if (applied->outcome == ApplyOutcome::kLate) {
       ++stats.late;
-      spdlog::debug("msg=\"late record\" partition={} offset={} event_time={}", partition,
-                    message.offset(), article.article().published_at_ms());
-      if (producer) return dead_letter(message, article.article().published_at_ms());
+      spdlog::debug("msg=\"late record\" topic={} partition={} offset={}", tp.topic, tp.partition,
+                    record.offset);
+      if (applied->dead_letter) return producer->Produce(*applied->dead_letter);
     }
     return Status::Ok();
   };

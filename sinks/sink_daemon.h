@@ -25,10 +25,9 @@
 #include "common/status.h"
 #include "sinks/article_store.h"
 #include "sinks/http_server.h"
+#include "sinks/record_applier.h"
 
 namespace headwire::sinks {
-
-enum class LatePolicy { kDrop, kDeadLetter };
 
 struct SinkOptions {
   common::KafkaOptions kafka;
@@ -40,10 +39,8 @@ struct SinkOptions {
   std::string state_dir;
   // Memory budget, watermark, retention, story and trending settings (article_store.h).
   StoreOptions store;
-  // What happens to a late record besides being counted. Default: drop.
-  LatePolicy late_policy = LatePolicy::kDrop;
-  // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
-  std::string dlq_topic = "headwire.dlq";
+  // What happens to late records (record_applier.h).
+  RecordApplierOptions apply;
   // A partition with no record for this long (processing time), or every partition once the
   // sink has caught up with the end of its input, no longer holds the watermark back.
   // Default: 30 s.
