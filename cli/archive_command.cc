@@ -96,7 +96,7 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
 
 void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<sinks::ArchiverOptions>();
-  auto segment_mib = std::make_shared<uint64_t>(options->writer.segment_bytes >> 20);
+  auto segment_kib = std::make_shared<uint64_t>(options->writer.segment_bytes >> 10);
   CLI::App* cmd = app.add_subcommand(
       "archive",
       "The archive daemon: writes a topic's messages (key, headers, partition, offset, "
@@ -113,13 +113,14 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-d,--dir", options->writer.dir, "Archive directory");
   cmd->add_option("-t,--topic", options->topic, "Topic to archive")->capture_default_str();
   cmd->add_option("-g,--group", options->group_id, "Consumer group")->capture_default_str();
-  cmd->add_option("--segment-mib", *segment_mib, "A segment is sealed once it reaches this size")
+  cmd->add_option("--segment-kib", *segment_kib,
+                  "A segment is sealed once it reaches this size, KiB")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1 << 16));
+      ->check(CLI::Range(16, 1 << 24));
   cmd->require_subcommand(0, 1);
   RegisterList(*cmd, exit_code);
   RegisterVerify(*cmd, exit_code);
-  cmd->callback([cmd, options, segment_mib, &exit_code] {
+  cmd->callback([cmd, options, segment_kib, &exit_code] {
     if (!cmd->get_subcommands().empty()) return;
     if (options->kafka.bootstrap.empty() || options->writer.dir.empty()) {
       exit_code = ReportError(
@@ -128,7 +129,7 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
       return;
     }
     StartLogging("archive");
-    options->writer.segment_bytes = *segment_mib << 20;
+    options->writer.segment_bytes = *segment_kib << 10;
     auto stats = sinks::RunArchiver(*options);
     if (!stats) {
       exit_code = ReportError("archive", stats.error());
