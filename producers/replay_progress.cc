@@ -48,7 +48,7 @@ void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
   spdlog::info(
       "msg=\"{}\" records={} delivered={} rate={:.0f} fraction={} eta={} duplicates={} "
       "dead_letters={} filtered={}",
-      final ? "replay finished" : "replay progress", snap.read, snap.counts.delivered, rate,
+      final ? "replay stopped" : "replay progress", snap.read, snap.counts.delivered, rate,
       snap.fraction ? fmt::format("{:.3f}", *snap.fraction) : "unknown", final ? "0m00s" : eta,
       snap.counts.duplicates, snap.counts.dead_letters + snap.invalid, snap.filtered);
 }

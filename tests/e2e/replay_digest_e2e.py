@@ -124,6 +124,19 @@ class ReplayDigest(unittest.TestCase):
         self.assertEqual(a, b, "archive replayed into a fresh broker differs from live")
         self.assertEqual(a, c, "archive replayed --into differs from live")
 
+        # Paced, interrupted with Ctrl-C (SIGINT), then resumed: the same state again.
+        resumed = os.path.join(self.work, "resumed")
+        paced = subprocess.Popen([ARGS.headwire, "replay", "--archive", archive, "--into", resumed,
+                                  "--speed", "200000x", "--commit-every", "10"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        paced.send_signal(signal.SIGINT)
+        _, err = paced.communicate(timeout=60)
+        self.assertEqual(paced.returncode, 0, err)
+        self.assertIn("interrupted, continue with --resume", err)
+        run([ARGS.headwire, "replay", "--archive", archive, "--into", resumed, "--resume"])
+        self.assertEqual(a, digest(resumed), "an interrupted and resumed replay differs from live")
+
         # A time range: exactly the input's articles of days 3..7, counted from the file.
         start = parse_time("2026-03-04T00:00:00Z")
         end = start + datetime.timedelta(days=4)
