@@ -58,9 +58,8 @@ void RegisterList(CLI::App& archive, int& exit_code) {
     if (args->json) {
       std::cout << list.dump(2) << "\n";
     } else {
-      std::cout << FormatTable({"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES",
-                                "STATE"},
-                               rows);
+      std::cout << FormatTable(
+          {"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES", "STATE"}, rows);
       std::cout << segments->size() << " segments, " << records << " records\n";
     }
     exit_code = kExitOk;

@@ -153,10 +153,9 @@ Status RunReplayCommand(const ReplayArgs& a) {
       {.terminal = terminal,
        .interval = terminal ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000)},
       std::cerr);
-  auto report =
-      producers::RunReplay(**source, *target,
-                           {.range = range, .speed = *speed, .commit_every = a.commit_every},
-                           producers::SteadyPacerClock(), progress);
+  auto report = producers::RunReplay(
+      **source, *target, {.range = range, .speed = *speed, .commit_every = a.commit_every},
+      producers::SteadyPacerClock(), progress);
   if (!report) return report.error();
   const auto& t = report->totals;
   std::cerr << "headwire replay: " << t.counts.delivered << " delivered, " << t.filtered
@@ -178,8 +177,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--archive", a->archive, "Archive directory written by `headwire archive`");
   cmd->add_option("--archive-topic", a->archive_topic,
                   "The archived topic to replay (needed when the archive holds several)");
-  cmd->add_option("--file", a->file,
-                  "JSON Lines or CSV file (.jsonl, .csv; plain, .gz or .zst)");
+  cmd->add_option("--file", a->file, "JSON Lines or CSV file (.jsonl, .csv; plain, .gz or .zst)");
   cmd->add_option("--layout", a->layout, "Ready column mapping of --file: uci or ag-news");
   cmd->add_option("--columns", a->columns,
                   "Column mapping of --file: field=COLUMN,... (fields id, title, body, url, "

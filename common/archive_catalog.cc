@@ -20,10 +20,14 @@ constexpr const char* kSegmentExtension = ".hwseg";
 constexpr const char* kIndexExtension = ".hwidx";
 
 nlohmann::json BlockJson(const BlockInfo& b) {
-  return {{"position", b.file_position}, {"compressed", b.compressed_size},
-          {"raw", b.raw_size},           {"records", b.records},
-          {"first_offset", b.first_offset}, {"last_offset", b.last_offset},
-          {"min_event_ms", b.min_event_ms}, {"max_event_ms", b.max_event_ms}};
+  return {{"position", b.file_position},
+          {"compressed", b.compressed_size},
+          {"raw", b.raw_size},
+          {"records", b.records},
+          {"first_offset", b.first_offset},
+          {"last_offset", b.last_offset},
+          {"min_event_ms", b.min_event_ms},
+          {"max_event_ms", b.max_event_ms}};
 }
 
 BlockInfo BlockFromJson(const nlohmann::json& j) {
@@ -129,7 +133,8 @@ std::string SegmentPath(const std::string& dir, const std::string& topic, int32_
                         int64_t first_offset) {
   char name[32];
   std::snprintf(name, sizeof name, "%020lld", static_cast<long long>(first_offset));
-  return (fs::path(dir) / topic / std::to_string(partition) / (std::string(name) + kSegmentExtension))
+  return (fs::path(dir) / topic / std::to_string(partition) /
+          (std::string(name) + kSegmentExtension))
       .string();
 }
 

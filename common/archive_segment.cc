@@ -209,8 +209,8 @@ Result<SegmentScan> ScanSegment(const std::string& path) {
       break;
     }
     const bool sum_ok =
-        sizes_ok && ReadAt(file.get(), position + kBlockHeaderBytes, block.compressed_size,
-                           payload) &&
+        sizes_ok &&
+        ReadAt(file.get(), position + kBlockHeaderBytes, block.compressed_size, payload) &&
         BlockChecksum(std::string_view(bytes).substr(0, kBlockFieldsBytes), payload) == stored_sum;
     if (!sum_ok) {
       const bool at_end = sizes_ok && block.end_position() == scan.file_bytes;
@@ -242,8 +242,8 @@ Status ReadBlock(std::FILE* file, const BlockInfo& block, int32_t partition,
   std::string raw(block.raw_size, '\0');
   const size_t n = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
   if (ZSTD_isError(n) || n != raw.size()) {
-    return Status::Corruption(where + " does not decompress: " +
-                              (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size"));
+    return Status::Corruption(
+        where + " does not decompress: " + (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size"));
   }
   Cursor c(raw);
   for (uint32_t i = 0; i < block.records; ++i) {

@@ -14,8 +14,9 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
   source->options_ = options;
   if (options.topic.empty()) {
     if (topics.size() > 1) {
-      return Err(Status::InvalidArgument("the archive holds several topics; choose one with "
-                                         "--archive-topic"));
+      return Err(
+          Status::InvalidArgument("the archive holds several topics; choose one with "
+                                  "--archive-topic"));
     }
     source->topic_ = *topics.begin();
   } else {

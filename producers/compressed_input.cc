@@ -54,7 +54,8 @@ class ZstdInput : public CompressedInput {
         in_ = {in_buffer_.data(), n, 0};
       }
       const size_t rc = ZSTD_decompressStream(stream_, &output, &in_);
-      if (ZSTD_isError(rc)) return Err(Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(rc)));
+      if (ZSTD_isError(rc))
+        return Err(Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(rc)));
     }
     out.resize(output.pos);
     return out.size();

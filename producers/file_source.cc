@@ -102,8 +102,7 @@ Result<std::optional<std::string>> FileSource::NextJsonLine() {
 }
 
 Result<std::optional<common::ArchiveRecord>> FileSource::Next() {
-  static const auto kHeaders =
-      common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
+  static const auto kHeaders = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
   while (true) {
     auto line = NextJsonLine();
     if (!line) return Err(line.error());

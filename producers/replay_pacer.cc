@@ -29,7 +29,8 @@ PacerClock& SteadyPacerClock() {
 
 int64_t ReplayPacer::DueOffsetMs(int64_t event_ms) const {
   if (!first_event_ms_ || speed_ <= 0) return 0;
-  return static_cast<int64_t>(std::llround(static_cast<double>(event_ms - *first_event_ms_) / speed_));
+  return static_cast<int64_t>(
+      std::llround(static_cast<double>(event_ms - *first_event_ms_) / speed_));
 }
 
 bool ReplayPacer::Wait(int64_t event_ms, const std::function<bool()>& stop) {

@@ -1,9 +1,9 @@
 #include "producers/replay_progress.h"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <spdlog/fmt/fmt.h>
 #include <string>
 
 namespace headwire::producers {
@@ -18,10 +18,7 @@ std::string Duration(double seconds) {
 }  // namespace
 
 ReplayProgress::ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out)
-    : options_(options),
-      out_(bar_out),
-      start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+    : options_(options), out_(bar_out), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
   const auto now = std::chrono::steady_clock::now();

@@ -29,8 +29,8 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
 
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, options.topic.c_str(), nullptr);
   const rd_kafka_metadata_t* metadata = nullptr;
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(
-      rk, 0, rkt, &metadata, static_cast<int>(options.timeout.count()));
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk, 0, rkt, &metadata, static_cast<int>(options.timeout.count()));
   rd_kafka_topic_destroy(rkt);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("metadata", err));
   std::vector<int32_t> partitions;
@@ -46,9 +46,9 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
   for (const int32_t partition : partitions) {
     int64_t low = 0;
     int64_t high = 0;
-    const auto werr = rd_kafka_query_watermark_offsets(
-        rk, options.topic.c_str(), partition, &low, &high,
-        static_cast<int>(options.timeout.count()));
+    const auto werr =
+        rd_kafka_query_watermark_offsets(rk, options.topic.c_str(), partition, &low, &high,
+                                         static_cast<int>(options.timeout.count()));
     if (werr != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("watermarks", werr));
     int64_t start = low;
     if (options.from_offset) {

@@ -54,8 +54,8 @@ Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOption
 }
 
 Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
-  if (Status s = producer_->Produce(options_.topic, record.key.value_or(""), record.value,
-                                    record.headers);
+  if (Status s =
+          producer_->Produce(options_.topic, record.key.value_or(""), record.value, record.headers);
       !s.ok()) {
     return s;
   }

@@ -43,17 +43,16 @@ Result<ArchiverStats> RunArchiver(const ArchiverOptions& options) {
   spdlog::info("msg=\"archiver started\" input={} dir={}", options.topic, options.writer.dir);
   Status status = common::RunConsumeLoop(
       **consumer, options.loop,
-      {.handle =
-           [&](const common::Message& message) -> Status {
-             ++stats.consumed;
-             pending_offsets[{std::string(message.topic()), message.partition()}] =
-                 message.offset() + 1;
-             auto taken =
-                 (*writer)->Append(std::string(message.topic()), common::ToArchiveRecord(message));
-             if (!taken) return taken.error();
-             ++(*taken ? stats.archived : stats.skipped);
-             return Status::Ok();
-           },
+      {.handle = [&](const common::Message& message) -> Status {
+         ++stats.consumed;
+         pending_offsets[{std::string(message.topic()), message.partition()}] =
+             message.offset() + 1;
+         auto taken =
+             (*writer)->Append(std::string(message.topic()), common::ToArchiveRecord(message));
+         if (!taken) return taken.error();
+         ++(*taken ? stats.archived : stats.skipped);
+         return Status::Ok();
+       },
        .persist = [&]() { return revoke_status.ok() ? persist() : revoke_status; }});
   if (status.ok()) status = revoke_status;
   (*consumer)->Close();

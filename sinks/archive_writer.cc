@@ -20,8 +20,8 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(const ArchiveWriterOp
     if (entry.index.records > 0) p.next_offset = entry.index.last_offset + 1;
     if (entry.sealed) continue;
     // Reopening now cuts a torn tail, and a damaged open segment stops the archiver at start.
-    auto reopened = common::SegmentWriter::Open(entry.path, {tp.topic, tp.partition},
-                                                options.segment);
+    auto reopened =
+        common::SegmentWriter::Open(entry.path, {tp.topic, tp.partition}, options.segment);
     if (!reopened) return Err(reopened.error());
     p.open = std::move(*reopened);
   }

@@ -18,7 +18,8 @@ Result<std::unique_ptr<BackfillTarget>> BackfillTarget::Create(
     const BackfillOptions& options, const core::TopicClassifier& classifier) {
   std::unique_ptr<BackfillTarget> target(new BackfillTarget());
   target->options_ = options;
-  auto decider = processors::ArticleDecider::Open(options.process_state, options.decide, classifier);
+  auto decider =
+      processors::ArticleDecider::Open(options.process_state, options.decide, classifier);
   if (!decider) return Err(decider.error());
   target->decider_ = std::move(*decider);
   auto store = ArticleStore::Open(options.sink_state, /*for_queries=*/false, options.store);

@@ -8,7 +8,7 @@ namespace {
 TEST(ColumnMappingTest, UciLayoutTakesIdTitleUrlPublisherAndEpochTimestamp) {
   auto layout = NamedLayout("uci");
   ASSERT_TRUE(layout.has_value());
-  const std::vector<std::string> header{"ID",    "TITLE",    "URL",      "PUBLISHER",
+  const std::vector<std::string> header{"ID",       "TITLE", "URL",      "PUBLISHER",
                                         "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"};
   auto json = MapCsvRow(*layout, header,
                         {"7", "Fed holds rates", "http://x.example/a", "Reuters", "b", "dXyz",
