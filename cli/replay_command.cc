@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -25,7 +26,7 @@ struct ReplayArgs {
   std::string layout;
   std::string columns;
   std::string topic;
-  int64_t from_offset = -1;
+  std::optional<int64_t> from_offset;
   std::string from_time;
   std::string to_time;
   std::string speed = "max";
@@ -90,11 +91,10 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
   }
   if (a.kafka.bootstrap.empty()) return Err(Status::InvalidArgument("--topic needs --bootstrap"));
   raw_topic = a.topic;
-  auto source = producers::TopicSource::Open(
-      {.kafka = a.kafka,
-       .topic = a.topic,
-       .from_offset = a.from_offset >= 0 ? std::optional<int64_t>(a.from_offset) : std::nullopt,
-       .from_time_ms = range.from_ms});
+  auto source = producers::TopicSource::Open({.kafka = a.kafka,
+                                              .topic = a.topic,
+                                              .from_offset = a.from_offset,
+                                              .from_time_ms = range.from_ms});
   if (!source) return Err(source.error());
   return std::unique_ptr<producers::ReplaySource>(std::move(*source));
 }

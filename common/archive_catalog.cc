@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -192,7 +193,21 @@ Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
   auto segments = ListSegments(dir);
   if (!segments) return Err(segments.error());
   std::vector<VerifyFinding> findings;
+  // Per topic partition, the last offset of the segments before: a later segment must start
+  // after it, or the archive would hold a record twice.
+  std::map<std::pair<std::string, int32_t>, int64_t> last_offsets;
   for (const auto& entry : *segments) {
+    if (entry.index.records > 0) {
+      const auto key = std::make_pair(entry.index.topic, entry.index.partition);
+      const auto it = last_offsets.find(key);
+      if (it != last_offsets.end() && entry.index.first_offset <= it->second) {
+        findings.push_back({entry.path, "starts at offset " +
+                                            std::to_string(entry.index.first_offset) +
+                                            ", not after the previous segment's last offset " +
+                                            std::to_string(it->second)});
+      }
+      last_offsets[key] = entry.index.last_offset;
+    }
     auto scan = ScanSegment(entry.path);
     if (!scan) return Err(scan.error());
     if (scan->tail == TailState::kCorrupt || (entry.sealed && scan->tail == TailState::kTorn)) {

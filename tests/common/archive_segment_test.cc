@@ -188,5 +188,18 @@ TEST_F(ArchiveSegmentTest, IndexHoldsRangesAndCountAndMustMatchItsSegment) {
   EXPECT_TRUE((*findings)[0].damaged);
 }
 
+TEST_F(ArchiveSegmentTest, VerifyFindsSegmentsThatOverlapInOffsets) {
+  WriteSegment(6);  // offsets 0..5
+  const std::string second = SegmentPath(dir_.string(), "t", 2, 4);
+  auto writer = SegmentWriter::Open(second, {"t", 2});
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE((*writer)->Append(Record(4, 1)).ok());
+  ASSERT_TRUE((*writer)->Sync().ok());
+  auto findings = VerifyArchive(dir_.string());
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ((*findings)[0].segment, second);
+}
+
 }  // namespace
 }  // namespace headwire::common
