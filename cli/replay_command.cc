@@ -99,29 +99,30 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
   return std::unique_ptr<producers::ReplaySource>(std::move(*source));
 }
 
-Status RunReplayCommand(const ReplayArgs& a) {
+// Returns the exit code, or the error that stopped the replay.
+Result<int> RunReplayCommand(const ReplayArgs& a) {
   producers::TimeRange range;
   if (!a.from_time.empty()) {
     auto from = producers::ParseTimeBound(a.from_time);
-    if (!from) return from.error().WithContext("--from-time");
+    if (!from) return Err(from.error().WithContext("--from-time"));
     range.from_ms = *from;
   }
   if (!a.to_time.empty()) {
     auto to = producers::ParseTimeBound(a.to_time);
-    if (!to) return to.error().WithContext("--to-time");
+    if (!to) return Err(to.error().WithContext("--to-time"));
     range.to_ms = *to;
   }
   auto speed = ParseSpeed(a.speed);
-  if (!speed) return speed.error();
+  if (!speed) return Err(speed.error());
   std::string raw_topic = a.target_topic;
   auto source = OpenSource(a, range, raw_topic);
-  if (!source) return source.error();
+  if (!source) return Err(source.error());
 
   std::unique_ptr<common::ReplayTarget> target;
   std::optional<core::TopicClassifier> classifier;
   if (!a.into.empty()) {
     auto loaded = LoadClassifier(a.taxonomy, a.model);
-    if (!loaded) return loaded.error();
+    if (!loaded) return Err(loaded.error());
     classifier.emplace(std::move(*loaded));
     sinks::BackfillOptions options;
     options.sink_state = a.into;
@@ -129,24 +130,25 @@ Status RunReplayCommand(const ReplayArgs& a) {
     options.raw_topic = raw_topic;
     options.decide = a.decide;
     auto created = sinks::BackfillTarget::Create(options, *classifier);
-    if (!created) return created.error();
+    if (!created) return Err(created.error());
     target = std::move(*created);
   } else {
     if (a.kafka.bootstrap.empty()) {
-      return Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR");
+      return Err(Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR"));
     }
     if (a.resume && a.progress_file.empty()) {
-      return Status::InvalidArgument("--resume into a topic needs the --progress-file of the run");
+      return Err(
+          Status::InvalidArgument("--resume into a topic needs the --progress-file of the run"));
     }
     auto created = producers::TopicTarget::Create(
         {.kafka = a.kafka, .topic = a.target_topic, .progress_file = a.progress_file});
-    if (!created) return created.error();
+    if (!created) return Err(created.error());
     target = std::move(*created);
   }
   if (!a.resume && !target->StoredPositions().empty()) {
-    return Status::InvalidArgument(
+    return Err(Status::InvalidArgument(
         "the target already holds a replay's progress: add --resume to continue it, or start "
-        "with a fresh --into directory / --progress-file");
+        "with a fresh --into directory / --progress-file"));
   }
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   producers::ReplayProgress progress(
@@ -156,13 +158,13 @@ Status RunReplayCommand(const ReplayArgs& a) {
   auto report = producers::RunReplay(
       **source, *target, {.range = range, .speed = *speed, .commit_every = a.commit_every},
       producers::SteadyPacerClock(), progress);
-  if (!report) return report.error();
+  if (!report) return Err(report.error());
   const auto& t = report->totals;
   std::cerr << "headwire replay: " << t.counts.delivered << " delivered, " << t.filtered
             << " outside the time range, " << t.counts.duplicates << " duplicates, "
             << t.counts.dead_letters << " dead letters, " << t.invalid << " invalid"
             << (report->complete ? "" : "; interrupted, continue with --resume") << "\n";
-  return Status::Ok();
+  return t.invalid > 0 ? kExitInvalidInput : kExitOk;
 }
 
 }  // namespace
@@ -173,7 +175,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "replay",
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
-      "sink state; filtered by event time, paced with --speed, resumable with --resume.");
+      "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason).");
   cmd->add_option("--archive", a->archive, "Archive directory written by `headwire archive`");
   cmd->add_option("--archive-topic", a->archive_topic,
                   "The archived topic to replay (needed when the archive holds several)");
@@ -214,11 +217,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   AddStoryOptions(*cmd, a->decide.pipeline.recent);
   cmd->callback([a, &exit_code] {
     StartLogging("replay");
-    if (Status s = RunReplayCommand(*a); !s.ok()) {
-      exit_code = ReportError("replay", s);
-      return;
-    }
-    exit_code = kExitOk;
+    auto code = RunReplayCommand(*a);
+    exit_code = code ? *code : ReportError("replay", code.error());
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace headwire::common {
 namespace fs = std::filesystem;
@@ -48,6 +50,15 @@ bool SameBlocks(const std::vector<BlockInfo>& a, const std::vector<BlockInfo>& b
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) {
            return BlockJson(x) == BlockJson(y);
          });
+}
+
+// The partition a segment's directory names, or nullopt when it is not a number.
+std::optional<int32_t> PartitionOf(const fs::path& segment) {
+  const std::string name = segment.parent_path().filename().string();
+  int32_t partition = 0;
+  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), partition);
+  if (ec != std::errc() || end != name.data() + name.size()) return std::nullopt;
+  return partition;
 }
 
 }  // namespace
@@ -149,7 +160,8 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
   std::vector<std::string> paths;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == kSegmentExtension) {
+    if (it->is_regular_file() && it->path().extension() == kSegmentExtension &&
+        PartitionOf(it->path())) {
       paths.push_back(it->path().string());
     }
   }
@@ -160,8 +172,8 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
     const auto ta = pa.parent_path().parent_path().filename().string();
     const auto tb = pb.parent_path().parent_path().filename().string();
     if (ta != tb) return ta < tb;
-    const auto na = std::stoll(pa.parent_path().filename().string());
-    const auto nb = std::stoll(pb.parent_path().filename().string());
+    const auto na = *PartitionOf(pa);
+    const auto nb = *PartitionOf(pb);
     if (na != nb) return na < nb;
     return pa.filename() < pb.filename();
   });
@@ -182,7 +194,7 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
       // A segment torn before its header was durable names its partition by its place only.
       const fs::path p(path);
       entry.index.topic = p.parent_path().parent_path().filename().string();
-      entry.index.partition = std::stoi(p.parent_path().filename().string());
+      entry.index.partition = *PartitionOf(p);
     }
     out.push_back(std::move(entry));
   }

@@ -94,8 +94,10 @@ Result<common::Json> MapCsvRow(const ColumnMapping& mapping, const std::vector<s
     }
     if (!index || *index >= row.size() || row[*index].empty()) continue;
     const std::string& cell = row[*index];
-    if (field == ArticleField::kPublishedAt && AllDigits(cell) && cell.size() < 19) {
-      out[std::string(name)] = std::stoll(cell);
+    int64_t epoch_ms = 0;
+    if (field == ArticleField::kPublishedAt && AllDigits(cell) &&
+        std::from_chars(cell.data(), cell.data() + cell.size(), epoch_ms).ec == std::errc()) {
+      out[std::string(name)] = epoch_ms;
     } else {
       out[std::string(name)] = cell;
     }

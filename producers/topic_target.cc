@@ -1,5 +1,6 @@
 #include "producers/topic_target.h"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,8 +18,14 @@ Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path) {
     return Err(Status::Corruption(path + " is not a replay positions file"));
   }
   for (const auto& [partition, offset] : j["positions"].items()) {
-    if (!offset.is_number_integer()) return Err(Status::Corruption(path + ": bad position"));
-    out[std::stoi(partition)] = offset.get<int64_t>();
+    int32_t number = 0;
+    const auto [end, ec] =
+        std::from_chars(partition.data(), partition.data() + partition.size(), number);
+    if (ec != std::errc() || end != partition.data() + partition.size() ||
+        !offset.is_number_integer()) {
+      return Err(Status::Corruption(path + ": bad position " + partition));
+    }
+    out[number] = offset.get<int64_t>();
   }
   return out;
 }
