@@ -102,16 +102,11 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
       "timestamp) into zstd-compressed, checksummed, time-indexed segment files under --dir, "
       "each batch durable before its offsets are committed. `archive ls DIR` and `archive verify "
       "DIR` inspect an archive.");
-  cmd->add_option("-b,--bootstrap", options->kafka.bootstrap,
-                  "Kafka bootstrap servers, host:port[,...]")
-      ->envname("HEADWIRE_BOOTSTRAP");
-  cmd->add_option("-X,--kafka", options->kafka.properties,
-                  "librdkafka property key=value, applied last (repeatable)")
-      ->take_all();
-  AddLoopOptions(*cmd, options->loop);
+  AddDaemonOptions(*cmd, options->consumer, options->daemon);
+  // `archive ls` and `archive verify` need no broker.
+  cmd->get_option("--bootstrap")->required(false);
   cmd->add_option("-d,--dir", options->writer.dir, "Archive directory");
   cmd->add_option("-t,--topic", options->topic, "Topic to archive")->capture_default_str();
-  cmd->add_option("-g,--group", options->group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--segment-kib", *segment_kib,
                   "A segment is sealed once it reaches this size, KiB")
       ->capture_default_str()
@@ -121,7 +116,7 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   RegisterVerify(*cmd, exit_code);
   cmd->callback([cmd, options, segment_kib, &exit_code] {
     if (!cmd->get_subcommands().empty()) return;
-    if (options->kafka.bootstrap.empty() || options->writer.dir.empty()) {
+    if (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty()) {
       exit_code = ReportError(
           "archive", Status::InvalidArgument("--bootstrap and --dir are required (or use the "
                                              "ls / verify subcommands)"));

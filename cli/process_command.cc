@@ -20,14 +20,12 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       "process",
       "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
       "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.");
-  AddKafkaOptions(*cmd, o.kafka);
-  AddLoopOptions(*cmd, o.loop);
+  AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddModelOption(*cmd, args->model);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
       ->envname("HEADWIRE_PROCESS_STATE")
       ->required();
-  cmd->add_option("-g,--group", o.group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--raw-topic", o.raw_topic, "Input topic")->capture_default_str();
   cmd->add_option("--processed-topic", o.decide.processed_topic, "Every article with its verdicts")
       ->capture_default_str();

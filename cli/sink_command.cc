@@ -24,12 +24,10 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.");
-  AddKafkaOptions(*cmd, options->kafka);
-  AddLoopOptions(*cmd, options->loop);
+  AddDaemonOptions(*cmd, options->consumer, options->daemon);
   cmd->add_option("-s,--state", options->state_dir, "RocksDB directory of the state")
       ->envname("HEADWIRE_SINK_STATE")
       ->required();
-  cmd->add_option("-g,--group", options->group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--processed-topic", options->processed_topic, "Input topic")
       ->capture_default_str();
   cmd->add_option("--memory-budget-mib", d->memory_budget_mib,

@@ -18,13 +18,12 @@
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
 // topic to keep the records the instance's state lacks.
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
 
-#include "common/consume_loop.h"
-#include "common/kafka_config.h"
+#include "common/consumer_daemon.h"
+#include "common/daemon_context.h"
 #include "common/status.h"
 #include "core/topic_classifier.h"
 #include "processors/article_decider.h"
@@ -32,19 +31,18 @@
 namespace headwire::processors {
 
 struct ProcessorOptions {
-  common::KafkaOptions kafka;
-  // Consumer group of the processors. Default: "headwire-process".
-  std::string group_id = "headwire-process";
+  // Kafka, consumer group (default "headwire-process"), loop, flush timeout and readiness bound
+  // (common/consumer_daemon.h); the input topic is raw_topic.
+  common::ConsumerDaemonOptions consumer = {
+      .kafka = {}, .group_id = "headwire-process", .topics = {}, .loop = {}, .produces = true};
   // Input topic. Default: "headwire.articles.raw".
   std::string raw_topic = "headwire.articles.raw";
   // RocksDB directory of the dedup memory and offsets. Required.
   std::string state_dir;
   // Output topics, validation limits, dedup windows and story settings.
   ArticleDeciderOptions decide;
-  common::ConsumeLoopOptions loop;
-  // How long a batch's flush may wait for the brokers before the processor gives up (and exits
-  // without persisting, so a restart redoes the batch). Default: 60 s.
-  std::chrono::milliseconds flush_timeout{60000};
+  // Admin endpoint and liveness (common/daemon_context.h).
+  common::DaemonOptions daemon;
 };
 
 struct ProcessorStats {

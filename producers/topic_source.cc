@@ -10,6 +10,14 @@ Status KafkaError(const std::string& what, rd_kafka_resp_err_t err) {
   return Status::Unavailable(what + ": " + rd_kafka_err2str(err));
 }
 
+// The record of `message` with every header and whether it has a key.
+common::ConsumedRecord FullRecord(const common::Message& message) {
+  common::ConsumedRecord record = message.record();
+  record.headers = message.headers();
+  record.has_key = message.has_key();
+  return record;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions& options) {
@@ -89,7 +97,7 @@ Result<int64_t> TopicSource::EventTimeAt(int32_t partition, int64_t offset) {
     common::Message message(raw);
     if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     if (message.partition() != partition || message.offset() < offset) continue;
-    return common::ToArchiveRecord(message).event_time_ms;
+    return common::ToArchiveRecord(FullRecord(message)).event_time_ms;
   }
   return Err(Status::TimedOut("reading " + options_.topic + "/" + std::to_string(partition) +
                               " at offset " + std::to_string(offset)));
@@ -132,7 +140,7 @@ Result<std::optional<common::ArchiveRecord>> TopicSource::Next() {
     it->second = message.offset() + 1;
     if (it->second >= end_[message.partition()]) next_.erase(it);
     ++read_;
-    return common::ToArchiveRecord(message);
+    return common::ToArchiveRecord(FullRecord(message));
   }
   return std::nullopt;
 }

@@ -2,61 +2,58 @@
 
 #include <spdlog/spdlog.h>
 
-#include <map>
-
 #include "common/archive_record.h"
-#include "common/kafka_consumer.h"
 
 namespace headwire::sinks {
+namespace {
+
+// The archiver's decisions: append each record, make the batch durable at commit.
+class ArchiveStage : public common::ConsumerStage {
+ public:
+  explicit ArchiveStage(ArchiveWriter& writer) : writer_(writer) {}
+
+  Result<std::optional<int64_t>> ResumeOffset(const common::TopicPartition& tp,
+                                              const common::GroupOffset&) override {
+    return std::optional<int64_t>(writer_.NextOffset(tp).value_or(common::kOffsetBeginning));
+  }
+
+  Status Handle(const common::ConsumedRecord& record, common::Output&) override {
+    ++stats_.consumed;
+    auto taken = writer_.Append(std::string(record.topic), common::ToArchiveRecord(record));
+    if (!taken) return taken.error();
+    ++(*taken ? stats_.archived : stats_.skipped);
+    return Status::Ok();
+  }
+
+  // Only once this returns are the offsets committed to the group.
+  Status Commit(const std::map<common::TopicPartition, int64_t>&, bool) override {
+    return writer_.Persist();
+  }
+
+  const common::StateStore* state() const override { return nullptr; }
+
+  const ArchiverStats& stats() const { return stats_; }
+
+ private:
+  ArchiveWriter& writer_;
+  ArchiverStats stats_;
+};
+
+}  // namespace
 
 Result<ArchiverStats> RunArchiver(const ArchiverOptions& options) {
+  auto context = common::DaemonContext::Start("archive", options.daemon);
+  if (!context) return Err(context.error());
   auto writer = ArchiveWriter::Open(options.writer);
   if (!writer) return Err(writer.error());
-  ArchiverStats stats;
-  std::map<common::TopicPartition, int64_t> pending_offsets;
-  common::KafkaConsumer* consumer_ptr = nullptr;
-  Status revoke_status;
-
-  auto persist = [&]() -> Status {
-    if (pending_offsets.empty()) return Status::Ok();
-    if (Status s = (*writer)->Persist(); !s.ok()) return s;
-    // Only now is the batch durable: the group's offsets may move past it.
-    if (consumer_ptr != nullptr) consumer_ptr->CommitAsync(pending_offsets);
-    pending_offsets.clear();
-    return Status::Ok();
-  };
-  common::ConsumerCallbacks callbacks{
-      .stored_offset =
-          [&](const common::TopicPartition& tp, const common::GroupOffset&) {
-            return std::optional<int64_t>(
-                (*writer)->NextOffset(tp).value_or(common::kOffsetBeginning));
-          },
-      .before_revoke =
-          [&](const std::vector<common::TopicPartition>&) {
-            if (Status s = persist(); !s.ok() && revoke_status.ok()) revoke_status = s;
-          },
-  };
-  auto consumer = common::KafkaConsumer::Create(options.kafka, options.group_id, {options.topic},
-                                                std::move(callbacks));
-  if (!consumer) return Err(consumer.error());
-  consumer_ptr = consumer->get();
+  ArchiveStage stage(**writer);
+  common::ConsumerDaemonOptions consumer = options.consumer;
+  consumer.topics = {options.topic};
+  consumer.full_records = true;
+  common::ConsumerDaemon daemon(**context, std::move(consumer));
   spdlog::info("msg=\"archiver started\" input={} dir={}", options.topic, options.writer.dir);
-  Status status = common::RunConsumeLoop(
-      **consumer, options.loop,
-      {.handle = [&](const common::Message& message) -> Status {
-         ++stats.consumed;
-         pending_offsets[{std::string(message.topic()), message.partition()}] =
-             message.offset() + 1;
-         auto taken =
-             (*writer)->Append(std::string(message.topic()), common::ToArchiveRecord(message));
-         if (!taken) return taken.error();
-         ++(*taken ? stats.archived : stats.skipped);
-         return Status::Ok();
-       },
-       .persist = [&]() { return revoke_status.ok() ? persist() : revoke_status; }});
-  if (status.ok()) status = revoke_status;
-  (*consumer)->Close();
-  if (!status.ok()) return Err(status);
+  if (Status s = daemon.Run(stage); !s.ok()) return Err(s);
+  const ArchiverStats& stats = stage.stats();
   spdlog::info("msg=\"archiver stopped\" consumed={} archived={} skipped={}", stats.consumed,
                stats.archived, stats.skipped);
   return stats;

@@ -40,7 +40,9 @@ Status BackfillTarget::Deliver(const common::ArchiveRecord& record) {
       .value = record.value,
       .type = FindHeader(record.headers, common::kTypeHeader),
       .schema_version = FindHeader(record.headers, common::kSchemaVersionHeader),
-      .timestamp_ms = record.timestamp_ms};
+      .timestamp_ms = record.timestamp_ms,
+      .headers = {},
+      .has_key = record.key.has_value()};
   auto decision = decider_->Decide(raw);
   if (!decision) return decision.error();
   ++counts_.delivered;
@@ -56,7 +58,9 @@ Status BackfillTarget::Deliver(const common::ArchiveRecord& record) {
         .value = output.value,
         .type = FindHeader(output.headers, common::kTypeHeader),
         .schema_version = FindHeader(output.headers, common::kSchemaVersionHeader),
-        .timestamp_ms = record.timestamp_ms};
+        .timestamp_ms = record.timestamp_ms,
+        .headers = {},
+        .has_key = true};
     auto applied = applier_->Apply(batch_, processed);
     if (!applied) return applied.error();
   }
