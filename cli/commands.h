@@ -15,6 +15,8 @@ void RegisterDigestCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
+void RegisterArchiveCommand(CLI::App& app, int& exit_code);
+void RegisterReplayCommand(CLI::App& app, int& exit_code);
 
 // The "eval" parent subcommand, created on first use; evaluations register under it.
 CLI::App* AddEvalCommand(CLI::App& app);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   RegisterFilterCommands(app, exit_code);
   RegisterDemoCommand(app, exit_code);
   RegisterTrainCommand(app, exit_code);
+  RegisterArchiveCommand(app, exit_code);
+  RegisterReplayCommand(app, exit_code);
   CLI::App* eval = AddEvalCommand(app);
   RegisterEvalClassifyCommand(*eval, exit_code);
   RegisterEvalDedupCommand(*eval, exit_code);

@@ -42,7 +42,11 @@ Status ConsumerDaemon::Produce(const OutputRecord& record) {
 }
 
 Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
-  const ConsumedRecord record = message.record();
+  ConsumedRecord record = message.record();
+  if (options_.full_records) {
+    record.headers = message.headers();
+    record.has_key = message.has_key();
+  }
   pending_offsets_[{std::string(record.topic), record.partition}] = record.offset + 1;
   if (record.timestamp_ms >= 0) pending_timestamps_.push_back(record.timestamp_ms);
   CounterFor(consumed_, record.topic, false).Increment();
@@ -128,10 +132,11 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
     producer_->Serve();
     client_stats("producer", producer_->connectivity());
   }
-  const StateStore& state = stage.state();
-  metrics.StateBytes().Set(static_cast<double>(state.ApproximateSizeBytes()));
+  const StateStore* state = stage.state();
+  if (state == nullptr) return;
+  metrics.StateBytes().Set(static_cast<double>(state->ApproximateSizeBytes()));
   uint64_t cache = 0;
-  if (state.db()->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) {
+  if (state->db()->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) {
     metrics.BlockCacheBytes().Set(static_cast<double>(cache));
   }
 }

@@ -65,6 +65,9 @@ struct ConsumerDaemonOptions {
   // /readyz fails while any assigned partition lags by more than this many records.
   // Default: 1000.
   int64_t ready_max_lag = 1000;
+  // Hand the stage every header and whether the key is present (ConsumedRecord::headers,
+  // has_key), for a daemon that keeps whole records. Default: false.
+  bool full_records = false;
 };
 
 // Produces a stage's outputs, counting them per topic.
@@ -101,8 +104,9 @@ class ConsumerStage {
   virtual Status Finish(bool /*at_end*/) { return Status::Ok(); }
   // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
   virtual bool Restored() const { return true; }
-  // The stage's RocksDB state, for the state-size and block-cache metrics.
-  virtual const StateStore& state() const = 0;
+  // The stage's RocksDB state, for the state-size and block-cache metrics; nullptr for a stage
+  // that keeps its state elsewhere (the archiver's segment files).
+  virtual const StateStore* state() const = 0;
 };
 
 class ConsumerDaemon final : private Output {

@@ -29,6 +29,22 @@ std::optional<std::string_view> Message::header(const char* name) const {
   return std::string_view(static_cast<const char*>(value), size);
 }
 
+std::vector<Header> Message::headers() const {
+  std::vector<Header> out;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(raw_.get(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    out.push_back({name, value == nullptr ? std::string()
+                                          : std::string(static_cast<const char*>(value), size)});
+  }
+  return out;
+}
+
 int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(raw_.get(), nullptr); }
 
 ConsumedRecord Message::record() const {

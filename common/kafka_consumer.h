@@ -51,6 +51,10 @@ class Message {
   std::string_view value() const;
   // The last header of that name, or nullopt.
   std::optional<std::string_view> header(const char* name) const;
+  // Every header in order; one without a value has an empty value.
+  std::vector<Header> headers() const;
+  // True when the message has a key (possibly empty).
+  bool has_key() const { return raw_->key != nullptr; }
   // The broker's timestamp in milliseconds since the epoch, -1 when unknown.
   int64_t timestamp_ms() const;
   // The record as the decisions read it (common/record.h); views into this Message.

@@ -38,6 +38,11 @@ struct ConsumedRecord {
   // The broker's timestamp (create or log-append time), milliseconds since the epoch; -1 when
   // unknown. Only metrics read it, never a decision.
   int64_t timestamp_ms = -1;
+  // Every header in order, and whether the record has a key (an empty key is one): filled only
+  // for a daemon that keeps whole records (ConsumerDaemonOptions::full_records, the archiver);
+  // otherwise empty and true.
+  std::vector<Header> headers = {};
+  bool has_key = true;
 };
 
 // One record to produce: destination topic, key (partitions it), value and headers.

@@ -99,7 +99,7 @@ class ProcessorStage final : public common::ConsumerStage {
 
   bool Restored() const override { return replay_until_.empty(); }
 
-  const common::StateStore& state() const override { return decider_.state(); }
+  const common::StateStore* state() const override { return &decider_.state(); }
 
   const ProcessorStats& stats() const { return stats_; }
 

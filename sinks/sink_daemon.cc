@@ -109,7 +109,7 @@ class SinkStage final : public common::ConsumerStage {
     return Status::Ok();
   }
 
-  const common::StateStore& state() const override { return store_.state(); }
+  const common::StateStore* state() const override { return &store_.state(); }
 
   const SinkStats& stats() const { return stats_; }
 

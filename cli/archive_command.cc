@@ -1,0 +1,138 @@
+// `headwire archive`: the archive daemon, and `archive ls` / `archive verify` over its directory.
+
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "cli/render.h"
+#include "common/archive_catalog.h"
+#include "common/time_format.h"
+#include "sinks/archive_daemon.h"
+
+namespace headwire::cli {
+namespace {
+
+std::string TimeText(const common::SegmentIndex& index, int64_t ms) {
+  return index.records == 0 ? "-" : common::FormatRfc3339(ms);
+}
+
+void RegisterList(CLI::App& archive, int& exit_code) {
+  struct Args {
+    std::string dir;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = archive.add_subcommand(
+      "ls", "List an archive's segments: topic, partition, offsets, event times, records, size");
+  cmd->add_option("dir", args->dir, "Archive directory")->required();
+  cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
+  cmd->callback([args, &exit_code] {
+    auto segments = common::ListSegments(args->dir);
+    if (!segments) {
+      exit_code = ReportError("archive ls", segments.error());
+      return;
+    }
+    common::Json list = common::Json::array();
+    std::vector<std::vector<std::string>> rows;
+    uint64_t records = 0;
+    for (const auto& s : *segments) {
+      const auto& i = s.index;
+      records += i.records;
+      list.push_back({{"segment", s.path},
+                      {"topic", i.topic},
+                      {"partition", i.partition},
+                      {"sealed", s.sealed},
+                      {"records", i.records},
+                      {"first_offset", i.first_offset},
+                      {"last_offset", i.last_offset},
+                      {"min_event_time", TimeText(i, i.min_event_ms)},
+                      {"max_event_time", TimeText(i, i.max_event_ms)},
+                      {"bytes", i.bytes},
+                      {"blocks", i.blocks.size()}});
+      rows.push_back({i.topic, std::to_string(i.partition),
+                      std::to_string(i.first_offset) + ".." + std::to_string(i.last_offset),
+                      TimeText(i, i.min_event_ms), TimeText(i, i.max_event_ms),
+                      std::to_string(i.records), std::to_string(i.bytes),
+                      s.sealed ? "sealed" : "open"});
+    }
+    if (args->json) {
+      std::cout << list.dump(2) << "\n";
+    } else {
+      std::cout << FormatTable(
+          {"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES", "STATE"}, rows);
+      std::cout << segments->size() << " segments, " << records << " records\n";
+    }
+    exit_code = kExitOk;
+  });
+}
+
+void RegisterVerify(CLI::App& archive, int& exit_code) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = archive.add_subcommand(
+      "verify",
+      "Check every block's checksum and encoding and every index against its segment; exit 1 "
+      "and name each damaged segment when one is corrupt");
+  cmd->add_option("dir", *dir, "Archive directory")->required();
+  cmd->callback([dir, &exit_code] {
+    auto findings = common::VerifyArchive(*dir);
+    if (!findings) {
+      exit_code = ReportError("archive verify", findings.error());
+      return;
+    }
+    bool damaged = false;
+    for (const auto& f : *findings) {
+      std::cout << (f.damaged ? "DAMAGED " : "note ") << f.segment << ": " << f.problem << "\n";
+      damaged = damaged || f.damaged;
+    }
+    auto segments = common::ListSegments(*dir);
+    const size_t count = segments ? segments->size() : 0;
+    std::cout << (damaged ? "archive damaged" : "archive ok") << ": " << count << " segments\n";
+    exit_code = damaged ? kExitFailure : kExitOk;
+  });
+}
+
+}  // namespace
+
+void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<sinks::ArchiverOptions>();
+  auto segment_kib = std::make_shared<uint64_t>(options->writer.segment_bytes >> 10);
+  CLI::App* cmd = app.add_subcommand(
+      "archive",
+      "The archive daemon: writes a topic's messages (key, headers, partition, offset, "
+      "timestamp) into zstd-compressed, checksummed, time-indexed segment files under --dir, "
+      "each batch durable before its offsets are committed. `archive ls DIR` and `archive verify "
+      "DIR` inspect an archive.");
+  AddDaemonOptions(*cmd, options->consumer, options->daemon);
+  // `archive ls` and `archive verify` need no broker.
+  cmd->get_option("--bootstrap")->required(false);
+  cmd->add_option("-d,--dir", options->writer.dir, "Archive directory");
+  cmd->add_option("-t,--topic", options->topic, "Topic to archive")->capture_default_str();
+  cmd->add_option("--segment-kib", *segment_kib,
+                  "A segment is sealed once it reaches this size, KiB")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1 << 24));
+  cmd->require_subcommand(0, 1);
+  RegisterList(*cmd, exit_code);
+  RegisterVerify(*cmd, exit_code);
+  cmd->callback([cmd, options, segment_kib, &exit_code] {
+    if (!cmd->get_subcommands().empty()) return;
+    if (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty()) {
+      exit_code = ReportError(
+          "archive", Status::InvalidArgument("--bootstrap and --dir are required (or use the "
+                                             "ls / verify subcommands)"));
+      return;
+    }
+    StartLogging("archive");
+    options->writer.segment_bytes = *segment_kib << 10;
+    auto stats = sinks::RunArchiver(*options);
+    if (!stats) {
+      exit_code = ReportError("archive", stats.error());
+      return;
+    }
+    std::cerr << "headwire archive: " << stats->archived << " archived, " << stats->skipped
+              << " already archived, " << stats->consumed << " consumed\n";
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace headwire::cli

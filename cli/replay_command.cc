@@ -1,0 +1,225 @@
+// `headwire replay`: a historical stream (archive, file or topic) into the raw topic of a
+// broker, or into a sink state in-process.
+
+#include <unistd.h>
+
+#include <charconv>
+#include <iostream>
+#include <optional>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "producers/archive_source.h"
+#include "producers/file_source.h"
+#include "producers/replay.h"
+#include "producers/topic_source.h"
+#include "producers/topic_target.h"
+#include "sinks/backfill_target.h"
+
+namespace headwire::cli {
+namespace {
+
+struct ReplayArgs {
+  std::string archive;
+  std::string archive_topic;
+  std::string file;
+  std::string layout;
+  std::string columns;
+  std::string topic;
+  std::optional<int64_t> from_offset;
+  std::string from_time;
+  std::string to_time;
+  std::string speed = "max";
+  std::string into;
+  std::string process_state;
+  std::string progress_file;
+  bool resume = false;
+  common::KafkaOptions kafka;
+  std::string target_topic = "headwire.articles.raw";
+  std::string taxonomy;
+  std::string model;
+  processors::ArticleDeciderOptions decide;
+  uint64_t commit_every = producers::ReplayOptions{}.commit_every;
+};
+
+// "max" is 0 (no pacing); "60x" or "60" is 60 times real time.
+Result<double> ParseSpeed(std::string_view text) {
+  if (text == "max") return 0.0;
+  if (!text.empty() && text.back() == 'x') text.remove_suffix(1);
+  double speed = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), speed);
+  if (ec != std::errc() || end != text.data() + text.size() || speed <= 0) {
+    return Err(Status::InvalidArgument("--speed is \"max\" or a positive factor like 60x"));
+  }
+  return speed;
+}
+
+Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
+                                                            const producers::TimeRange& range,
+                                                            std::string& raw_topic) {
+  const int sources = !a.archive.empty() + !a.file.empty() + !a.topic.empty();
+  if (sources != 1) {
+    return Err(Status::InvalidArgument("give exactly one of --archive, --file and --topic"));
+  }
+  if (!a.archive.empty()) {
+    producers::ArchiveSourceOptions options;
+    options.dir = a.archive;
+    options.topic = a.archive_topic;
+    options.range = range;
+    auto source = producers::ArchiveSource::Open(options);
+    if (!source) return Err(source.error());
+    raw_topic = (*source)->topic();
+    return std::unique_ptr<producers::ReplaySource>(std::move(*source));
+  }
+  if (!a.file.empty()) {
+    producers::FileSourceOptions options;
+    options.path = a.file;
+    options.errors = &std::cerr;
+    if (!a.layout.empty()) {
+      auto layout = producers::NamedLayout(a.layout);
+      if (!layout) return Err(layout.error());
+      options.mapping = *layout;
+    }
+    if (!a.columns.empty()) {
+      auto mapping = producers::ParseColumnMapping(a.columns, options.mapping);
+      if (!mapping) return Err(mapping.error());
+      options.mapping = *mapping;
+    }
+    auto source = producers::FileSource::Open(options);
+    if (!source) return Err(source.error());
+    return std::unique_ptr<producers::ReplaySource>(std::move(*source));
+  }
+  if (a.kafka.bootstrap.empty()) return Err(Status::InvalidArgument("--topic needs --bootstrap"));
+  raw_topic = a.topic;
+  auto source = producers::TopicSource::Open({.kafka = a.kafka,
+                                              .topic = a.topic,
+                                              .from_offset = a.from_offset,
+                                              .from_time_ms = range.from_ms});
+  if (!source) return Err(source.error());
+  return std::unique_ptr<producers::ReplaySource>(std::move(*source));
+}
+
+// Returns the exit code, or the error that stopped the replay.
+Result<int> RunReplayCommand(const ReplayArgs& a) {
+  producers::TimeRange range;
+  if (!a.from_time.empty()) {
+    auto from = producers::ParseTimeBound(a.from_time);
+    if (!from) return Err(from.error().WithContext("--from-time"));
+    range.from_ms = *from;
+  }
+  if (!a.to_time.empty()) {
+    auto to = producers::ParseTimeBound(a.to_time);
+    if (!to) return Err(to.error().WithContext("--to-time"));
+    range.to_ms = *to;
+  }
+  auto speed = ParseSpeed(a.speed);
+  if (!speed) return Err(speed.error());
+  std::string raw_topic = a.target_topic;
+  auto source = OpenSource(a, range, raw_topic);
+  if (!source) return Err(source.error());
+
+  std::unique_ptr<common::ReplayTarget> target;
+  std::optional<core::TopicClassifier> classifier;
+  if (!a.into.empty()) {
+    auto loaded = LoadClassifier(a.taxonomy, a.model);
+    if (!loaded) return Err(loaded.error());
+    classifier.emplace(std::move(*loaded));
+    sinks::BackfillOptions options;
+    options.sink_state = a.into;
+    options.process_state = a.process_state.empty() ? a.into + ".process" : a.process_state;
+    options.raw_topic = raw_topic;
+    options.decide = a.decide;
+    auto created = sinks::BackfillTarget::Create(options, *classifier);
+    if (!created) return Err(created.error());
+    target = std::move(*created);
+  } else {
+    if (a.kafka.bootstrap.empty()) {
+      return Err(Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR"));
+    }
+    if (a.resume && a.progress_file.empty()) {
+      return Err(
+          Status::InvalidArgument("--resume into a topic needs the --progress-file of the run"));
+    }
+    auto created = producers::TopicTarget::Create(
+        {.kafka = a.kafka, .topic = a.target_topic, .progress_file = a.progress_file});
+    if (!created) return Err(created.error());
+    target = std::move(*created);
+  }
+  if (!a.resume && !target->StoredPositions().empty()) {
+    return Err(Status::InvalidArgument(
+        "the target already holds a replay's progress: add --resume to continue it, or start "
+        "with a fresh --into directory / --progress-file"));
+  }
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  producers::ReplayProgress progress(
+      {.terminal = terminal,
+       .interval = terminal ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000)},
+      std::cerr);
+  auto report = producers::RunReplay(
+      **source, *target, {.range = range, .speed = *speed, .commit_every = a.commit_every},
+      producers::SteadyPacerClock(), progress);
+  if (!report) return Err(report.error());
+  const auto& t = report->totals;
+  std::cerr << "headwire replay: " << t.counts.delivered << " delivered, " << t.filtered
+            << " outside the time range, " << t.counts.duplicates << " duplicates, "
+            << t.counts.dead_letters << " dead letters, " << t.invalid << " invalid"
+            << (report->complete ? "" : "; interrupted, continue with --resume") << "\n";
+  return t.invalid > 0 ? kExitInvalidInput : kExitOk;
+}
+
+}  // namespace
+
+void RegisterReplayCommand(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<ReplayArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
+      "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
+      "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason).");
+  cmd->add_option("--archive", a->archive, "Archive directory written by `headwire archive`");
+  cmd->add_option("--archive-topic", a->archive_topic,
+                  "The archived topic to replay (needed when the archive holds several)");
+  cmd->add_option("--file", a->file, "JSON Lines or CSV file (.jsonl, .csv; plain, .gz or .zst)");
+  cmd->add_option("--layout", a->layout, "Ready column mapping of --file: uci or ag-news");
+  cmd->add_option("--columns", a->columns,
+                  "Column mapping of --file: field=COLUMN,... (fields id, title, body, url, "
+                  "source, language, published_at; COLUMN a header name or a 1-based number)");
+  cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)");
+  cmd->add_option("--from-offset", a->from_offset,
+                  "With --topic: first offset of every partition (default: --from-time, else the "
+                  "start)");
+  cmd->add_option("--from-time", a->from_time,
+                  "First event time replayed, inclusive (RFC 3339 or epoch ms)");
+  cmd->add_option("--to-time", a->to_time, "Event time where the replay ends, exclusive");
+  cmd->add_option("--speed", a->speed, "max, or a factor of real time such as 60x")
+      ->capture_default_str();
+  cmd->add_option("--into", a->into,
+                  "Build this sink state in-process instead of producing to Kafka");
+  cmd->add_option("--process-state", a->process_state,
+                  "With --into: the processor's state directory (default: <into>.process)");
+  cmd->add_option("--progress-file", a->progress_file,
+                  "Into a topic: where positions are kept for --resume");
+  cmd->add_flag("--resume", a->resume, "Continue an interrupted replay after its last commit");
+  cmd->add_option("-b,--bootstrap", a->kafka.bootstrap, "Kafka bootstrap servers")
+      ->envname("HEADWIRE_BOOTSTRAP");
+  cmd->add_option("-X,--kafka", a->kafka.properties,
+                  "librdkafka property key=value, applied last (repeatable)")
+      ->take_all();
+  cmd->add_option("-t,--target-topic", a->target_topic, "Topic replayed into")
+      ->capture_default_str();
+  cmd->add_option("--commit-every", a->commit_every, "Records per commit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  AddTaxonomyOption(*cmd, a->taxonomy);
+  AddModelOption(*cmd, a->model);
+  AddExactDedupOptions(*cmd, a->decide.pipeline.dedup);
+  AddStoryOptions(*cmd, a->decide.pipeline.recent);
+  cmd->callback([a, &exit_code] {
+    StartLogging("replay");
+    auto code = RunReplayCommand(*a);
+    exit_code = code ? *code : ReportError("replay", code.error());
+  });
+}
+
+}  // namespace headwire::cli

@@ -1,0 +1,99 @@
+#include "producers/archive_source.h"
+
+#include <set>
+
+namespace headwire::producers {
+
+Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOptions& options) {
+  auto segments = common::ListSegments(options.dir);
+  if (!segments) return Err(segments.error());
+  std::set<std::string> topics;
+  for (const auto& s : *segments) topics.insert(s.index.topic);
+  if (topics.empty()) return Err(Status::NotFound("the archive " + options.dir + " is empty"));
+  std::unique_ptr<ArchiveSource> source(new ArchiveSource());
+  source->options_ = options;
+  if (options.topic.empty()) {
+    if (topics.size() > 1) {
+      return Err(
+          Status::InvalidArgument("the archive holds several topics; choose one with "
+                                  "--archive-topic"));
+    }
+    source->topic_ = *topics.begin();
+  } else {
+    source->topic_ = options.topic;
+  }
+  for (auto& s : *segments) {
+    if (s.index.topic != source->topic_) continue;
+    source->total_ += s.index.records;
+    source->partitions_[s.index.partition].segments.push_back(std::move(s));
+  }
+  if (source->partitions_.empty()) {
+    return Err(Status::NotFound("the archive holds nothing of " + source->topic_));
+  }
+  return source;
+}
+
+ArchiveSource::~ArchiveSource() {
+  for (auto& [partition, p] : partitions_) {
+    if (p.file != nullptr) std::fclose(p.file);
+  }
+}
+
+Status ArchiveSource::Refill(int32_t partition, Partition& p) {
+  while (p.buffered.empty() && !p.done) {
+    if (p.segment >= p.segments.size()) {
+      p.done = true;
+      break;
+    }
+    const common::SegmentEntry& segment = p.segments[p.segment];
+    const auto& index = segment.index;
+    if (p.block >= index.blocks.size() ||
+        options_.range.Excludes(index.min_event_ms, index.max_event_ms)) {
+      if (p.block == 0) passed_ += index.records;
+      if (p.file != nullptr) std::fclose(p.file);
+      p.file = nullptr;
+      ++p.segment;
+      p.block = 0;
+      continue;
+    }
+    const common::BlockInfo& block = index.blocks[p.block++];
+    if (options_.range.Excludes(block.min_event_ms, block.max_event_ms)) {
+      passed_ += block.records;
+      continue;
+    }
+    if (p.file == nullptr) {
+      p.file = std::fopen(segment.path.c_str(), "rb");
+      if (p.file == nullptr) return Status::IoError("cannot open " + segment.path);
+    }
+    std::vector<common::ArchiveRecord> records;
+    if (Status s = common::ReadBlock(p.file, block, partition, records); !s.ok()) {
+      return s.WithContext(segment.path);
+    }
+    for (auto& r : records) p.buffered.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<common::ArchiveRecord>> ArchiveSource::Next() {
+  Partition* best = nullptr;
+  for (auto& [partition, p] : partitions_) {
+    if (Status s = Refill(partition, p); !s.ok()) return Err(s);
+    if (p.buffered.empty()) continue;
+    if (best == nullptr ||
+        p.buffered.front().event_time_ms < best->buffered.front().event_time_ms) {
+      best = &p;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  common::ArchiveRecord record = std::move(best->buffered.front());
+  best->buffered.pop_front();
+  ++passed_;
+  return record;
+}
+
+std::optional<double> ArchiveSource::Fraction() const {
+  if (total_ == 0) return std::nullopt;
+  return static_cast<double>(passed_) / static_cast<double>(total_);
+}
+
+}  // namespace headwire::producers

@@ -1,0 +1,62 @@
+#pragma once
+// Replays an archive directory (common/archive_catalog.h) of one topic. Each partition is read
+// in offset order, one decompressed block at a time, so memory stays bounded by a block per
+// partition however long the archive; partitions are merged by event time. Segments and blocks
+// wholly outside the time range are skipped by their
+// index without being read. Not thread-safe.
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/archive_catalog.h"
+#include "producers/replay_source.h"
+#include "producers/time_range.h"
+
+namespace headwire::producers {
+
+struct ArchiveSourceOptions {
+  // The archive directory. Required.
+  std::string dir;
+  // The archived topic to replay. Default: "" (the archive's only topic).
+  std::string topic;
+  // Blocks wholly outside it are skipped; the caller filters the records. Default: unbounded.
+  TimeRange range;
+};
+
+class ArchiveSource : public ReplaySource {
+ public:
+  // Returns NotFound when the archive has no segment, InvalidArgument when it holds several
+  // topics and none was chosen.
+  static Result<std::unique_ptr<ArchiveSource>> Open(const ArchiveSourceOptions& options);
+  ~ArchiveSource() override;
+
+  Result<std::optional<common::ArchiveRecord>> Next() override;
+  std::optional<double> Fraction() const override;
+  const std::string& topic() const { return topic_; }
+
+ private:
+  struct Partition {
+    std::vector<common::SegmentEntry> segments;
+    size_t segment = 0;
+    size_t block = 0;
+    std::FILE* file = nullptr;
+    std::deque<common::ArchiveRecord> buffered;
+    bool done = false;
+  };
+  ArchiveSource() = default;
+  // Loads the partition's next wanted block; sets done at its end.
+  Status Refill(int32_t partition, Partition& p);
+
+  ArchiveSourceOptions options_;
+  std::string topic_;
+  std::map<int32_t, Partition> partitions_;
+  uint64_t total_ = 0;
+  uint64_t passed_ = 0;
+};
+
+}  // namespace headwire::producers

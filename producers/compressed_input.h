@@ -1,0 +1,37 @@
+#pragma once
+// Reads a file as a byte stream whatever its compression: zstd (".zst", Debian's libzstd), gzip
+// (".gz", zlib) or plain. Line by line for JSON Lines, in chunks for the CSV parser. Not
+// thread-safe.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace headwire::producers {
+
+class CompressedInput {
+ public:
+  // Opens `path`; the compression follows its extension. Returns IoError when it cannot be read.
+  static Result<std::unique_ptr<CompressedInput>> Open(const std::string& path);
+  virtual ~CompressedInput() = default;
+
+  // Up to `max` decompressed bytes into `out` (replacing it); empty at the end of the file.
+  // Returns IoError or Corruption when the file cannot be read or decompressed.
+  virtual Result<size_t> Read(std::string& out, size_t max) = 0;
+
+  // The next line without its end-of-line ("\n" or "\r\n"), nullopt at the end of the file.
+  Result<std::optional<std::string>> ReadLine();
+
+  // How much of the file (compressed bytes) has been consumed, 0 to 1.
+  virtual double Fraction() const = 0;
+
+ private:
+  std::string pending_;
+  size_t pending_pos_ = 0;
+  bool eof_ = false;
+};
+
+}  // namespace headwire::producers

@@ -1,0 +1,63 @@
+#pragma once
+// Replays a file of articles: JSON Lines (the input of `headwire produce`) or CSV (libcsv,
+// RFC 4180) with a column mapping (column_mapping.h); plain, gzip or zstd (compressed_input.h).
+// The format follows the name: ".csv" (before any ".gz"/".zst") is CSV, anything else JSON Lines.
+//
+// Each record becomes a RawArticle exactly as `headwire produce` makes it (same id, same
+// validation), keyed by its id, with the producer named "headwire replay". Its position is
+// partition 0, offset = its record number in the file (1-based). A record without an event time
+// gets the replay's wall clock, flagged estimated, as `produce` does. An invalid record is
+// reported to `errors` as FILE:RECORD: reason: message, counted, and skipped. Not thread-safe.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/validation.h"
+#include "producers/column_mapping.h"
+#include "producers/compressed_input.h"
+#include "producers/replay_source.h"
+
+namespace headwire::producers {
+
+struct FileSourceOptions {
+  // The file. Required.
+  std::string path;
+  // CSV columns or JSON keys. Default: fields under their own names, CSV with a header row.
+  ColumnMapping mapping;
+  core::ValidationOptions validation;
+  // Where invalid records are reported. Default: nowhere.
+  std::ostream* errors = nullptr;
+};
+
+class FileSource : public ReplaySource {
+ public:
+  // Returns IoError when the file cannot be opened.
+  static Result<std::unique_ptr<FileSource>> Open(const FileSourceOptions& options);
+  ~FileSource() override;
+
+  Result<std::optional<common::ArchiveRecord>> Next() override;
+  std::optional<double> Fraction() const override { return input_->Fraction(); }
+  uint64_t invalid() const override { return invalid_; }
+
+ private:
+  FileSource() = default;
+  // The next record as a JSON line, nullopt at the end.
+  Result<std::optional<std::string>> NextJsonLine();
+  Result<std::optional<std::vector<std::string>>> NextCsvRow();
+
+  FileSourceOptions options_;
+  std::unique_ptr<CompressedInput> input_;
+  bool csv_ = false;
+  struct CsvState;
+  std::unique_ptr<CsvState> csv_state_;
+  std::vector<std::string> header_;
+  uint64_t record_number_ = 0;
+  uint64_t invalid_ = 0;
+  std::string host_;
+};
+
+}  // namespace headwire::producers

@@ -1,0 +1,57 @@
+#include "producers/replay.h"
+
+#include "common/shutdown.h"
+
+namespace headwire::producers {
+
+Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& target,
+                               const ReplayOptions& options, PacerClock& clock,
+                               ReplayProgress& progress) {
+  ReplayPacer pacer(options.speed, clock);
+  std::map<int32_t, int64_t> positions = target.StoredPositions();
+  ReplayReport report;
+  ReplaySnapshot& snap = report.totals;
+  uint64_t since_commit = 0;
+  auto snapshot = [&]() -> const ReplaySnapshot& {
+    snap.counts = target.counts();
+    snap.invalid = source.invalid();
+    snap.fraction = source.Fraction();
+    return snap;
+  };
+  while (!common::ShutdownRequested()) {
+    auto next = source.Next();
+    if (!next) return Err(next.error());
+    if (!next->has_value()) {
+      report.complete = true;
+      break;
+    }
+    const common::ArchiveRecord& record = **next;
+    const auto stored = positions.find(record.partition);
+    if (stored != positions.end() && record.offset < stored->second) continue;
+    positions[record.partition] = record.offset + 1;
+    ++snap.read;
+    if (!options.range.Contains(record.event_time_ms)) {
+      ++snap.filtered;
+      continue;
+    }
+    if (!pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })) {
+      --snap.read;
+      positions[record.partition] = record.offset;
+      break;
+    }
+    if (Status s = target.Deliver(record); !s.ok()) return Err(s);
+    if (++since_commit >= options.commit_every) {
+      if (Status s = target.Commit(positions); !s.ok()) return Err(s);
+      since_commit = 0;
+    }
+    progress.Update(snapshot());
+  }
+  if (Status s = target.Commit(positions); !s.ok()) return Err(s);
+  if (report.complete) {
+    if (Status s = target.Finish(); !s.ok()) return Err(s);
+  }
+  progress.Update(snapshot(), /*final=*/true);
+  return report;
+}
+
+}  // namespace headwire::producers

@@ -1,0 +1,30 @@
+#pragma once
+// A historical stream for `headwire replay`: an archive (archive_source.h), a JSON Lines or CSV
+// file (file_source.h) or a Kafka topic (topic_source.h), read as common::ArchiveRecords in
+// replay order. Each record's (partition, offset) is its position in the source, increasing per
+// partition, so that a replay can resume after a position. Used by one thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/archive_segment.h"
+#include "common/status.h"
+
+namespace headwire::producers {
+
+class ReplaySource {
+ public:
+  virtual ~ReplaySource() = default;
+
+  // The next record, nullopt at the end of the source, or the error that stops the replay.
+  virtual Result<std::optional<common::ArchiveRecord>> Next() = 0;
+
+  // How much of the source has been read, 0 to 1; nullopt when unknown.
+  virtual std::optional<double> Fraction() const = 0;
+
+  // Records the source skipped as invalid (each reported where it was found).
+  virtual uint64_t invalid() const { return 0; }
+};
+
+}  // namespace headwire::producers

@@ -1,0 +1,22 @@
+#include "producers/time_range.h"
+
+#include <charconv>
+#include <string>
+
+#include "common/time_format.h"
+
+namespace headwire::producers {
+
+Result<int64_t> ParseTimeBound(std::string_view text) {
+  int64_t ms = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return ms;
+  auto parsed = common::ParseRfc3339(text);
+  if (!parsed) {
+    return Err(Status::InvalidArgument("\"" + std::string(text) +
+                                       "\" is neither RFC 3339 nor epoch milliseconds"));
+  }
+  return *parsed;
+}
+
+}  // namespace headwire::producers

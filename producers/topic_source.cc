@@ -1,0 +1,153 @@
+#include "producers/topic_source.h"
+
+#include "common/archive_record.h"
+#include "common/kafka_consumer.h"
+
+namespace headwire::producers {
+namespace {
+
+Status KafkaError(const std::string& what, rd_kafka_resp_err_t err) {
+  return Status::Unavailable(what + ": " + rd_kafka_err2str(err));
+}
+
+// The record of `message` with every header and whether it has a key.
+common::ConsumedRecord FullRecord(const common::Message& message) {
+  common::ConsumedRecord record = message.record();
+  record.headers = message.headers();
+  record.has_key = message.has_key();
+  return record;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions& options) {
+  auto conf = common::MakeKafkaConf(options.kafka, {{"group.id", "headwire-replay"},
+                                                    {"enable.auto.commit", "false"},
+                                                    {"enable.partition.eof", "false"},
+                                                    {"auto.offset.reset", "earliest"}});
+  if (!conf) return Err(conf.error());
+  std::unique_ptr<TopicSource> source(new TopicSource());
+  source->options_ = options;
+  char error[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof error);
+  if (rk == nullptr) return Err(Status::InvalidArgument(std::string("kafka consumer: ") + error));
+  conf->release();
+  source->rk_.reset(rk);
+  rd_kafka_poll_set_consumer(rk);
+
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, options.topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk, 0, rkt, &metadata, static_cast<int>(options.timeout.count()));
+  rd_kafka_topic_destroy(rkt);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("metadata", err));
+  std::vector<int32_t> partitions;
+  for (int t = 0; t < metadata->topic_cnt; ++t) {
+    if (metadata->topics[t].err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
+      partitions.push_back(metadata->topics[t].partitions[p].id);
+    }
+  }
+  rd_kafka_metadata_destroy(metadata);
+  if (partitions.empty()) return Err(Status::NotFound("no topic " + options.topic));
+
+  for (const int32_t partition : partitions) {
+    int64_t low = 0;
+    int64_t high = 0;
+    const auto werr =
+        rd_kafka_query_watermark_offsets(rk, options.topic.c_str(), partition, &low, &high,
+                                         static_cast<int>(options.timeout.count()));
+    if (werr != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("watermarks", werr));
+    int64_t start = low;
+    if (options.from_offset) {
+      start = std::clamp(*options.from_offset, low, high);
+    } else if (options.from_time_ms && high > low) {
+      auto found = source->SearchTime(partition, low, high, *options.from_time_ms);
+      if (!found) return Err(found.error());
+      start = *found;
+    }
+    source->start_[partition] = start;
+    source->end_[partition] = high;
+    if (start < high) {
+      source->next_[partition] = start;
+      source->total_ += static_cast<uint64_t>(high - start);
+    }
+  }
+  if (Status s = source->Assign(source->next_); !s.ok()) return Err(s);
+  return source;
+}
+
+Status TopicSource::Assign(const std::map<int32_t, int64_t>& offsets) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [partition, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list, options_.topic.c_str(), partition)->offset = offset;
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  return err == RD_KAFKA_RESP_ERR_NO_ERROR ? Status::Ok() : KafkaError("assign", err);
+}
+
+Result<int64_t> TopicSource::EventTimeAt(int32_t partition, int64_t offset) {
+  if (Status s = Assign({{partition, offset}}); !s.ok()) return Err(s);
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), 100);
+    if (raw == nullptr) continue;
+    common::Message message(raw);
+    if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (message.partition() != partition || message.offset() < offset) continue;
+    return common::ToArchiveRecord(FullRecord(message)).event_time_ms;
+  }
+  return Err(Status::TimedOut("reading " + options_.topic + "/" + std::to_string(partition) +
+                              " at offset " + std::to_string(offset)));
+}
+
+Result<int64_t> TopicSource::SearchTime(int32_t partition, int64_t low, int64_t high,
+                                        int64_t time_ms) {
+  // Invariant: every record before `low` is older than time_ms; the record at `high` (or the
+  // end) is not.
+  while (low < high) {
+    const int64_t mid = low + (high - low) / 2;
+    auto event = EventTimeAt(partition, mid);
+    if (!event) return Err(event.error());
+    if (*event < time_ms) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+Result<std::optional<common::ArchiveRecord>> TopicSource::Next() {
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  while (!next_.empty()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Err(Status::TimedOut("no record from " + options_.topic + " within the timeout"));
+    }
+    rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), 100);
+    if (raw == nullptr) continue;
+    common::Message message(raw);
+    if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (rd_kafka_fatal_error(rk_.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return Err(KafkaError("consume", raw->err));
+      }
+      continue;
+    }
+    const auto it = next_.find(message.partition());
+    if (it == next_.end() || message.offset() < it->second) continue;
+    it->second = message.offset() + 1;
+    if (it->second >= end_[message.partition()]) next_.erase(it);
+    ++read_;
+    return common::ToArchiveRecord(FullRecord(message));
+  }
+  return std::nullopt;
+}
+
+std::optional<double> TopicSource::Fraction() const {
+  if (total_ == 0) return 1.0;
+  return static_cast<double>(read_) / static_cast<double>(total_);
+}
+
+}  // namespace headwire::producers

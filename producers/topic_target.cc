@@ -1,0 +1,81 @@
+#include "producers/topic_target.h"
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace headwire::producers {
+
+Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path) {
+  std::map<int32_t, int64_t> out;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return out;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.contains("positions") || !j["positions"].is_object()) {
+    return Err(Status::Corruption(path + " is not a replay positions file"));
+  }
+  for (const auto& [partition, offset] : j["positions"].items()) {
+    int32_t number = 0;
+    const auto [end, ec] =
+        std::from_chars(partition.data(), partition.data() + partition.size(), number);
+    if (ec != std::errc() || end != partition.data() + partition.size() ||
+        !offset.is_number_integer()) {
+      return Err(Status::Corruption(path + ": bad position " + partition));
+    }
+    out[number] = offset.get<int64_t>();
+  }
+  return out;
+}
+
+Status WritePositionsFile(const std::string& path, const std::map<int32_t, int64_t>& positions) {
+  nlohmann::json j;
+  j["positions"] = nlohmann::json::object();
+  for (const auto& [partition, offset] : positions) {
+    j["positions"][std::to_string(partition)] = offset;
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump() << "\n";
+    if (!out.flush()) return Status::IoError("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot rename " + tmp);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOptions& options) {
+  std::unique_ptr<TopicTarget> target(new TopicTarget());
+  target->options_ = options;
+  auto producer = common::KafkaProducer::Create(options.kafka);
+  if (!producer) return Err(producer.error());
+  target->producer_ = std::move(*producer);
+  if (!options.progress_file.empty()) {
+    auto stored = ReadPositionsFile(options.progress_file);
+    if (!stored) return Err(stored.error());
+    target->stored_ = std::move(*stored);
+  }
+  return target;
+}
+
+Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
+  if (Status s =
+          producer_->Produce(options_.topic, record.key.value_or(""), record.value, record.headers);
+      !s.ok()) {
+    return s;
+  }
+  ++counts_.delivered;
+  return Status::Ok();
+}
+
+Status TopicTarget::Commit(const std::map<int32_t, int64_t>& next_positions) {
+  if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) return s;
+  if (options_.progress_file.empty()) return Status::Ok();
+  if (Status s = WritePositionsFile(options_.progress_file, next_positions); !s.ok()) return s;
+  stored_ = next_positions;
+  return Status::Ok();
+}
+
+}  // namespace headwire::producers

@@ -1,0 +1,52 @@
+#pragma once
+// Replays into a Kafka topic (by default the raw topic, so the live daemons pick the records up):
+// each record is produced with its own key, value and headers, partitioned by key as the live
+// producer does. Commit() waits for every delivery, then writes the source positions to the
+// progress file (temporary file and rename), so that --resume continues after them. Delivery is
+// at least once: after a crash, records after the last Commit are produced again, and the
+// processor drops them as same-id duplicates. Not thread-safe.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/kafka_producer.h"
+#include "common/replay_target.h"
+
+namespace headwire::producers {
+
+struct TopicTargetOptions {
+  common::KafkaOptions kafka;
+  // Destination. Default: "headwire.articles.raw".
+  std::string topic = "headwire.articles.raw";
+  // Where positions are kept for --resume. Default: "" (not kept).
+  std::string progress_file;
+  // How long a Commit waits for deliveries. Default: 60 s.
+  std::chrono::milliseconds flush_timeout{60000};
+};
+
+class TopicTarget : public common::ReplayTarget {
+ public:
+  // Returns InvalidArgument for a bad Kafka property, Corruption for an unreadable progress file.
+  static Result<std::unique_ptr<TopicTarget>> Create(const TopicTargetOptions& options);
+
+  Status Deliver(const common::ArchiveRecord& record) override;
+  Status Commit(const std::map<int32_t, int64_t>& next_positions) override;
+  Status Finish() override { return Status::Ok(); }
+  std::map<int32_t, int64_t> StoredPositions() const override { return stored_; }
+  const common::ReplayCounts& counts() const override { return counts_; }
+
+ private:
+  TopicTarget() = default;
+  TopicTargetOptions options_;
+  std::unique_ptr<common::KafkaProducer> producer_;
+  std::map<int32_t, int64_t> stored_;
+  common::ReplayCounts counts_;
+};
+
+// Reads / atomically writes a positions file: JSON {"positions": {"<partition>": next offset}}.
+Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path);
+Status WritePositionsFile(const std::string& path, const std::map<int32_t, int64_t>& positions);
+
+}  // namespace headwire::producers

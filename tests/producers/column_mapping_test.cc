@@ -1,0 +1,65 @@
+#include "producers/column_mapping.h"
+
+#include <gtest/gtest.h>
+
+namespace headwire::producers {
+namespace {
+
+TEST(ColumnMappingTest, UciLayoutTakesIdTitleUrlPublisherAndEpochTimestamp) {
+  auto layout = NamedLayout("uci");
+  ASSERT_TRUE(layout.has_value());
+  const std::vector<std::string> header{"ID",       "TITLE", "URL",      "PUBLISHER",
+                                        "CATEGORY", "STORY", "HOSTNAME", "TIMESTAMP"};
+  auto json = MapCsvRow(*layout, header,
+                        {"7", "Fed holds rates", "http://x.example/a", "Reuters", "b", "dXyz",
+                         "x.example", "1394470370698"});
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ((*json)["id"], "7");
+  EXPECT_EQ((*json)["title"], "Fed holds rates");
+  EXPECT_EQ((*json)["url"], "http://x.example/a");
+  EXPECT_EQ((*json)["source"], "Reuters");
+  EXPECT_EQ((*json)["published_at"], 1394470370698);
+  EXPECT_FALSE(json->contains("body"));
+}
+
+TEST(ColumnMappingTest, AgNewsLayoutHasNoHeaderAndTakesTitleAndBodyByNumber) {
+  auto layout = NamedLayout("ag-news");
+  ASSERT_TRUE(layout.has_value());
+  EXPECT_FALSE(layout->header_row);
+  auto json = MapCsvRow(*layout, {}, {"3", "Oil rises", "Prices climbed."});
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ((*json)["title"], "Oil rises");
+  EXPECT_EQ((*json)["body"], "Prices climbed.");
+  EXPECT_FALSE(json->contains("published_at"));
+  EXPECT_FALSE(json->contains("id"));
+}
+
+TEST(ColumnMappingTest, CustomMappingOverridesALayoutAndRejectsUnknownFields) {
+  auto mapping = ParseColumnMapping("title=headline,published_at=when");
+  ASSERT_TRUE(mapping.has_value());
+  auto json = MapCsvRow(*mapping, {"when", "headline"}, {"2026-03-02T08:00:00Z", "Hello"});
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ((*json)["title"], "Hello");
+  EXPECT_EQ((*json)["published_at"], "2026-03-02T08:00:00Z");
+
+  EXPECT_FALSE(ParseColumnMapping("headline=title").has_value());
+  EXPECT_FALSE(ParseColumnMapping("title").has_value());
+  EXPECT_FALSE(NamedLayout("reuters").has_value());
+}
+
+TEST(ColumnMappingTest, MappedColumnMissingFromTheHeaderIsAnError) {
+  auto mapping = ParseColumnMapping("title=HEADLINE");
+  auto json = MapCsvRow(*mapping, {"TITLE"}, {"x"});
+  ASSERT_FALSE(json.has_value());
+  EXPECT_NE(json.error().message().find("HEADLINE"), std::string::npos);
+}
+
+TEST(ColumnMappingTest, JsonKeysAreRenamed) {
+  auto mapping = ParseColumnMapping("title=headline");
+  auto json = MapJsonRecord(*mapping, common::Json::parse(R"({"headline":"A","url":"u"})"));
+  EXPECT_EQ(json["title"], "A");
+  EXPECT_EQ(json["url"], "u");
+}
+
+}  // namespace
+}  // namespace headwire::producers
