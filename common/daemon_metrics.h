@@ -55,10 +55,6 @@ class DaemonMetrics {
   prometheus::Counter& KafkaBytes(const std::string& client, const std::string& direction);
   prometheus::Gauge& BlockCacheBytes() { return *block_cache_bytes_; }
 
-  // The registry, for the admin endpoint's serializer.
-  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
-  const std::string& daemon() const { return daemon_; }
-
   // Every series in the text exposition format (version 0.0.4).
   std::string Serialize() const;
 

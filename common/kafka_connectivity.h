@@ -55,23 +55,18 @@ class ConnectivityWatch {
   // connection (2 s, or give_up_after when shorter): from then on Check() reports and probes
   // fail.
   bool Unreachable() const;
-  // How long the servers have been unreachable (zero while reachable).
-  std::chrono::milliseconds UnreachableFor() const;
-
   // From the latest statistics: brokers in state UP, and bytes sent to / received from brokers
   // since the client started.
   int brokers_up() const { return brokers_up_.load(std::memory_order_relaxed); }
   uint64_t tx_bytes() const { return tx_bytes_.load(std::memory_order_relaxed); }
   uint64_t rx_bytes() const { return rx_bytes_.load(std::memory_order_relaxed); }
 
-  // The error Check() returns after give_up_after; exposed so callers that give up for another
-  // reason (a flush that cannot finish) can say the same thing.
-  Status UnreachableError() const;
-
-  const std::string& bootstrap() const { return options_.bootstrap; }
-
  private:
   void MarkReachable(bool reachable);
+  // How long the servers have been unreachable (zero while reachable).
+  std::chrono::milliseconds UnreachableFor() const;
+  // The error Check() returns after give_up_after: the servers, --bootstrap, the last error.
+  Status UnreachableError() const;
 
   ConnectivityOptions options_;
   std::atomic<bool> reachable_{false};

@@ -128,15 +128,12 @@ class KafkaConsumer {
   // Leaves the group cleanly (revoking, with before_revoke, first).
   void Close();
 
-  size_t assigned_count() const { return at_end_.size(); }
-
   // Per assigned partition: the records between the consumer's position and the partition's
   // end as last seen by a fetch, or nullopt while either is unknown. Does not block.
   std::map<TopicPartition, std::optional<int64_t>> Lag() const;
 
   // Reachability of the bootstrap servers (see common/kafka_connectivity.h).
   ConnectivityWatch& connectivity() { return watch_; }
-  const char* name() const { return rd_kafka_name(rk_.get()); }
 
  private:
   explicit KafkaConsumer(const KafkaOptions& options);

@@ -57,7 +57,6 @@ class KafkaProducer {
   void Serve();
 
   ConnectivityWatch& connectivity() { return watch_; }
-  const char* name() const { return rd_kafka_name(rk_.get()); }
 
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
