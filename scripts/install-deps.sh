@@ -8,7 +8,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libxxhash-dev libutf8proc-dev liburiparser-dev libcpp-httplib-dev
-  kcat python3 python3-confluent-kafka python3-protobuf chromium
+  libcurl4-openssl-dev libxml2-dev libicu-dev zlib1g-dev
+  kcat python3 python3-confluent-kafka python3-protobuf python3-feedparser chromium
 )
 
 missing=()
