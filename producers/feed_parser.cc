@@ -437,14 +437,86 @@ std::string DetectCharset(std::string_view body) {
   return name;
 }
 
-// XML 1.0 forbids C0 control characters other than tab, CR and LF; real feeds contain them and
-// libxml2 stops at the first. In an ASCII-compatible encoding they are replaced by spaces.
-std::string WithoutControlCharacters(std::string_view body) {
-  std::string out(body);
-  if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return out;  // UTF-16
-  for (char& c : out) {
+bool IsNameStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
+
+bool IsNameChar(char c) {
+  return IsNameStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+}
+
+// Length of the character or entity reference at `at` ("&amp;", "&#38;", "&#x26;"), or 0 when
+// the '&' there starts none.
+size_t ReferenceLength(std::string_view text, size_t at) {
+  size_t i = at + 1;
+  if (i < text.size() && text[i] == '#') {
+    ++i;
+    const bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+    if (hex) ++i;
+    const size_t digits = i;
+    while (i < text.size() && (hex ? std::isxdigit(static_cast<unsigned char>(text[i]))
+                                   : std::isdigit(static_cast<unsigned char>(text[i])))) {
+      ++i;
+    }
+    return i > digits && i < text.size() && text[i] == ';' ? i - at + 1 : 0;
+  }
+  if (i >= text.size() || !IsNameStart(text[i])) return 0;
+  while (i < text.size() && IsNameChar(text[i])) ++i;
+  return i < text.size() && text[i] == ';' ? i - at + 1 : 0;
+}
+
+// Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
+// and comments, in an ASCII-compatible encoding (UTF-16 is left alone):
+// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces;
+// - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
+// - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
+//   means the same character in any document encoding. The five XML entities and entities the
+//   document declares itself are kept (these are never external: see InitLibxml).
+std::string RepairedForXml(std::string_view body) {
+  if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
+  std::string out;
+  out.reserve(body.size() + body.size() / 64);
+  size_t i = 0;
+  while (i < body.size()) {
+    const char c = body[i];
+    if (c == '<') {
+      size_t stop = i + 1;  // a plain '<' is copied as it is
+      for (auto [open, close] :
+           {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"}, {"<!--", "-->"}}) {
+        if (body.substr(i).starts_with(open)) {
+          const size_t end = body.find(close, i + open.size());
+          stop = end == std::string_view::npos ? body.size() : end + close.size();
+          break;
+        }
+      }
+      out.append(body.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (c == '&') {
+      const size_t length = ReferenceLength(body, i);
+      if (length == 0) {
+        out += "&amp;";
+        ++i;
+        continue;
+      }
+      const std::string name(body.substr(i + 1, length - 2));
+      const htmlEntityDesc* html =
+          name.starts_with('#') ? nullptr
+                                : htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+      const bool xml_entity =
+          name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+      if (html != nullptr && !xml_entity) {
+        out += "&#" + std::to_string(html->value) + ";";
+      } else {
+        out.append(body.substr(i, length));
+      }
+      i += length;
+      continue;
+    }
     const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 && u != '\t' && u != '\n' && u != '\r') c = ' ';
+    out += (u < 0x20 && u != '\t' && u != '\n' && u != '\r') ? ' ' : c;
+    ++i;
   }
   return out;
 }
@@ -452,7 +524,7 @@ std::string WithoutControlCharacters(std::string_view body) {
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
-  const std::string cleaned = WithoutControlCharacters(body);
+  const std::string cleaned = RepairedForXml(body);
   std::string encoding = HeaderCharset(response.content_type);
   if (encoding.empty() && !DeclaresEncoding(cleaned) && !core::IsValidUtf8(cleaned)) {
     encoding = DetectCharset(cleaned);

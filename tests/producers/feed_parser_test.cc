@@ -128,6 +128,7 @@ TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
   ASSERT_EQ(feed->items.size(), 3u);
   EXPECT_EQ(feed->items[0].title, "Good Item");
   EXPECT_EQ(feed->items[0].url, "http://example.com/good");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/bad?foo=1&bar=2");  // the bare '&' kept
   EXPECT_EQ(feed->items[2].title, "Item After Error");
   EXPECT_EQ(feed->items[0].published_at_ms, 0);  // no date in the feed
 }
@@ -198,6 +199,19 @@ TEST(FeedParserTest, ControlCharacterInTitleDoesNotStopTheParse) {
   auto feed = ParseFixture("gofeed/rss_channel_item_illegal_char.xml");
   ASSERT_TRUE(feed);
   EXPECT_EQ(feed->items.at(0).title, "ab cd");
+}
+
+TEST(FeedParserTest, BareAmpersandsAndHtmlEntitiesAreRepaired) {
+  auto feed = ParseFixture("gofeed/issue_305_bare_ampersand.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->title, "Fish & Chips & more <3");
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"windows-1252\"?><rss><channel><item>"
+      "<title>Caf&eacute;&nbsp;news &amp; <![CDATA[a && b]]></title>"
+      "<link>http://a.example/x</link></item></channel></rss>";
+  auto repaired = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(repaired);
+  EXPECT_EQ(repaired->items.at(0).title, "Caf\u00e9 news & a && b");
 }
 
 TEST(FeedParserTest, EscapedAmpersandsInLinksDecodeOnce) {
