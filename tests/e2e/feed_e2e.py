@@ -19,7 +19,9 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -366,6 +368,47 @@ class FeedEndToEnd(unittest.TestCase):
                 f.write(f'[[feed]]\nurl = "{url}"\n')
         result = self.run_once(config, os.path.join(self.work, "broken-state"), codes=(1,))
         self.assertIn("0 of 2 polls read", result.stderr)
+
+    def test_daemon_killed_with_sigkill_sends_nothing_twice_after_restart(self):
+        config = os.path.join(self.work, "daemon.toml")
+        state = os.path.join(self.work, "daemon-state")
+        feed = self.server.url("/rss/rome/slashdot.xml?daemon")
+        with open(config, "w") as f:
+            f.write(f'[defaults]\ninterval = "1h"\n[[feed]]\nurl = "{feed}"\n')
+        daemon = subprocess.Popen([ARGS.headwire, "feed", "-b", self.bootstrap, "--config", config,
+                                   "--state", state], stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 30
+            produced = 0
+            while time.time() < deadline and produced == 0:
+                time.sleep(0.3)
+                status = subprocess.run([ARGS.headwire, "feed", "status", "--state", state,
+                                         "--json"], capture_output=True, text=True)
+                if status.returncode == 0:
+                    feeds = json.loads(status.stdout)["feeds"]
+                    produced = feeds[0]["items_produced"] if feeds else 0
+            self.assertEqual(produced, 10)
+        finally:
+            daemon.send_signal(signal.SIGKILL)
+            daemon.wait()
+        restarted = self.run_once(config, state)
+        self.assertIn("headwire feed: 0 produced", restarted.stderr)
+        on_topic = self.by_feed(self.raw_records(), feed)
+        self.assertEqual(len(on_topic), 10)
+        self.assertEqual(len({raw.id for raw in on_topic}), 10)
+
+    def test_daemon_stops_cleanly_on_sigterm(self):
+        config = os.path.join(self.work, "term.toml")
+        with open(config, "w") as f:
+            f.write(f'[[feed]]\nurl = "{self.server.url("/rss/rome/atom_1.0.xml?term")}"\n')
+        daemon = subprocess.Popen([ARGS.headwire, "feed", "-b", self.bootstrap, "--config", config,
+                                   "--state", os.path.join(self.work, "term-state")],
+                                  stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=20)
+        self.assertEqual(daemon.returncode, 0, stderr)
+        self.assertIn("headwire feed: 2 produced", stderr)
 
     def test_bad_feed_list_names_the_key(self):
         config = os.path.join(self.work, "bad.toml")
