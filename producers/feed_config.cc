@@ -139,7 +139,6 @@ class FeedListParser {
     if (!entry.url.starts_with("http://") && !entry.url.starts_with("https://")) {
       return Fail(where + ".url", "must be an http:// or https:// URL, not \"" + entry.url + "\"");
     }
-    if (entry.language.empty()) entry.language = list.language;
     return entry;
   }
 

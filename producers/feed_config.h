@@ -35,7 +35,7 @@ namespace headwire::producers {
 struct FeedEntry {
   std::string url;
   std::string source;                  // empty: the feed's own title
-  std::string language;                // empty: the feed's own, else [defaults] language
+  std::string language;                // empty: the feed's own, else FeedList::language
   std::chrono::milliseconds interval;  // the entry's, else [defaults] interval
 };
 

@@ -657,6 +657,7 @@ std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
   article.source = TruncateUtf8(article.source, validation.max_short_field_bytes);
   article.language = overrides.language;
   if (article.language.empty()) article.language = item.language;
+  if (article.language.empty()) article.language = overrides.default_language;
   if (article.language.empty()) article.language = "en";
   article.published_at_ms = item.published_at_ms;
   if (auto rejection = core::Validate(article, validation)) return std::unexpected(*rejection);

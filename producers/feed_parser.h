@@ -67,8 +67,9 @@ Result<int64_t> ParseFeedDate(std::string_view text);
 
 // Overrides a feed list entry may set on every item of its feed.
 struct FeedItemOverrides {
-  std::string source;    // empty: the feed's own title, else the feed URL's host
-  std::string language;  // empty: the item's or feed's language, else "en"
+  std::string source;            // empty: the feed's own title, else the feed URL's host
+  std::string language;          // empty: the item's or feed's language, else `default_language`
+  std::string default_language;  // empty: "en"
 };
 
 // The raw article of `item`, in the form `headwire produce` writes: id = item id, event time

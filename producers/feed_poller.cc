@@ -138,7 +138,7 @@ class FeedPoller {
     if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
       return s;
     }
-    const FeedItemOverrides overrides{feed.source, feed.language};
+    const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
     uint64_t fresh = 0;
     uint64_t position = 0;
     for (const FeedItem& item : parsed->items) {

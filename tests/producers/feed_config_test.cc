@@ -31,7 +31,8 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
   ASSERT_TRUE(list) << list.error().ToString();
   ASSERT_EQ(list->feeds.size(), 2u);
   EXPECT_EQ(list->feeds[0].interval, minutes(10));
-  EXPECT_EQ(list->feeds[0].language, "de");
+  EXPECT_EQ(list->feeds[0].language, "");  // the feed's own decides, then list->language
+  EXPECT_EQ(list->language, "de");
   EXPECT_EQ(list->feeds[0].source, "");
   EXPECT_EQ(list->feeds[1].interval, seconds(90));
   EXPECT_EQ(list->feeds[1].source, "B Daily");

@@ -351,12 +351,17 @@ TEST(FeedParserTest, RawArticleHasTheProducersForm) {
   EXPECT_EQ(raw->ingested_at_ms(), 1'700'000'000'000);
 
   auto dated = ParseFixture("node-feedparser/rss2sample.xml");
-  auto named = FeedItemToRawArticle(dated->items[0], *dated, response, {"NASA", "fr"}, {}, 5);
+  auto named = FeedItemToRawArticle(dated->items[0], *dated, response, {"NASA", "fr", ""}, {}, 5);
   ASSERT_TRUE(named);
   EXPECT_EQ(named->source(), "NASA");
   EXPECT_EQ(named->language(), "fr");
   EXPECT_FALSE(named->event_time_estimated());
   EXPECT_EQ(named->published_at_ms(), Ms("2003-06-03T09:39:21Z"));
+  // The list's default language is only for feeds that name none.
+  auto own = FeedItemToRawArticle(dated->items[0], *dated, response, {"", "", "de"}, {}, 5);
+  EXPECT_EQ(own->language(), "en-us");
+  auto fallback = FeedItemToRawArticle(feed->items[0], *feed, response, {"", "", "de"}, {}, 5);
+  EXPECT_EQ(fallback->language(), "de");
 }
 
 TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
