@@ -120,6 +120,13 @@ class FeedHandler(http.server.BaseHTTPRequestHandler):
             return self.status_only(302, {"Location": "/loop"})
         if path == "/changing.xml":
             return self.send_body(changing_feed(self.server.changing_items), "application/rss+xml")
+        if path == "/feed.json":
+            return self.send_body(json.dumps({
+                "version": "https://jsonfeed.org/version/1.1", "title": "JSON Wire",
+                "items": [{"id": "j1", "url": "/json/1", "title": "JSON <b>first</b>",
+                           "date_published": "2026-03-02T08:15:00+01:00"},
+                          {"id": "j2", "content_text": "Untitled JSON item body"}]}).encode(),
+                "application/feed+json")
         if path == "/slow.xml":
             self.record(0)
             time.sleep(6)
@@ -181,9 +188,10 @@ class FeedEndToEnd(unittest.TestCase):
             "missing": cls.server.url("/rss/none.xml"),
         }
         cls.changing = cls.server.url("/changing.xml")
+        cls.json_feed = cls.server.url("/feed.json")
         lines = ["[defaults]", 'interval = "1h"', 'timeout = "2s"', 'connect_timeout = "2s"',
                  "max_redirects = 3", "per_host_connections = 4", ""]
-        for url in list(cls.feeds.values()) + list(cls.broken.values()) + [cls.changing]:
+        for url in list(cls.feeds.values()) + list(cls.broken.values()) + [cls.changing, cls.json_feed]:
             lines += ["[[feed]]", f'url = "{url}"', ""]
         lines += ["[[feed]]", f'url = "{cls.server.url("/rss/node-feedparser/rss2sample.xml?named")}"',
                   'source = "Liftoff Wire"', 'language = "en-GB"', ""]
@@ -288,6 +296,15 @@ class FeedEndToEnd(unittest.TestCase):
         plain = self.by_feed(self.after_first, self.feeds["node-feedparser/rss2sample.xml"])
         self.assertEqual({raw.source for raw in plain}, {"Liftoff News"})
         self.assertEqual({raw.language for raw in plain}, {"en-us"})
+
+    def test_json_feed_items_arrive(self):
+        items = sorted(self.by_feed(self.after_first, self.json_feed), key=lambda r: r.title)
+        self.assertEqual([r.title for r in items], ["JSON first", "Untitled JSON item body"])
+        self.assertEqual(items[0].url, self.server.url("/json/1"))
+        self.assertEqual(items[0].source, "JSON Wire")
+        self.assertEqual(items[0].published_at_ms,
+                         calendar.timegm((2026, 3, 2, 7, 15, 0)) * 1000)
+        self.assertTrue(items[1].event_time_estimated)
 
     def test_windows_1251_and_gzip_feeds_decode(self):
         for name in ("node-feedparser/iconv.xml", "node-feedparser/compressed.xml"):
