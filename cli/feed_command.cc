@@ -118,7 +118,7 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("feed", list.error());
       return;
     }
-    auto report = producers::RunFeedPoller(*list, args->options);
+    auto report = producers::RunFeedPoller(*list, args->options, nullptr);
     if (!report) {
       exit_code = ReportError("feed", report.error());
       return;

@@ -88,25 +88,19 @@ std::string FeedUserAgent() {
 
 Result<std::unique_ptr<FeedFetcher>> FeedFetcher::Create(const FetchOptions& options) {
   if (!InitCurl()) return Err(Status::Internal("curl_global_init failed"));
-  std::unique_ptr<FeedFetcher> fetcher(new FeedFetcher(options));
-  if (fetcher->multi_ == nullptr) return Err(Status::Internal("curl_multi_init failed"));
-  return fetcher;
-}
-
-FeedFetcher::FeedFetcher(const FetchOptions& options) : options_(options) {
   CURLM* multi = curl_multi_init();
-  if (multi != nullptr) {
-    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options_.per_host_connections);
-    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_connections);
-  }
-  multi_ = multi;
+  if (multi == nullptr) return Err(Status::Internal("curl_multi_init failed"));
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.per_host_connections);
+  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_connections);
+  return std::unique_ptr<FeedFetcher>(new FeedFetcher(options, multi));
 }
 
-FeedFetcher::~FeedFetcher() { curl_multi_cleanup(static_cast<CURLM*>(multi_)); }
+FeedFetcher::FeedFetcher(const FetchOptions& options, CURLM* multi)
+    : options_(options), multi_(multi) {}
 
 std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& requests,
                                                const std::function<bool()>& stop) {
-  CURLM* multi = static_cast<CURLM*>(multi_);
+  CURLM* multi = multi_.get();
   std::vector<FetchResult> results(requests.size());
   std::vector<std::unique_ptr<Transfer>> transfers;
   const std::string user_agent = FeedUserAgent();
@@ -152,8 +146,10 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
   }
 
   int running = 0;
+  CURLMcode failure = CURLM_OK;
   do {
-    if (curl_multi_perform(multi, &running) != CURLM_OK) break;
+    failure = curl_multi_perform(multi, &running);
+    if (failure != CURLM_OK) break;
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
@@ -170,7 +166,10 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
   for (auto& transfer : transfers) {
     if (transfer->result == nullptr) continue;  // finished above
     curl_multi_remove_handle(multi, transfer->easy);
-    transfer->result->error = Status::Aborted("shutdown before the transfer finished");
+    transfer->result->error =
+        failure != CURLM_OK
+            ? Status::Internal(std::string("libcurl: ") + curl_multi_strerror(failure))
+            : Status::Aborted("shutdown before the transfer finished");
     transfer->result->body.clear();
   }
   return results;

@@ -10,6 +10,8 @@
 // Errors are all transient from the fetcher's point of view (a later poll may succeed): the
 // caller backs off. An HTTP status >= 400 is an error; 304 is "not modified".
 
+#include <curl/curl.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -63,18 +65,21 @@ class FeedFetcher {
 
   FeedFetcher(const FeedFetcher&) = delete;
   FeedFetcher& operator=(const FeedFetcher&) = delete;
-  ~FeedFetcher();
 
   // Fetches every request concurrently within the limits and returns one result per request, in
   // request order. Blocks until all finished or timed out; `stop` is asked about every 100 ms and
-  // when it returns true the unfinished transfers end with Aborted.
+  // when it returns true the unfinished transfers end with Aborted (Internal if libcurl failed).
   std::vector<FetchResult> FetchAll(const std::vector<FetchRequest>& requests,
                                     const std::function<bool()>& stop);
 
  private:
-  explicit FeedFetcher(const FetchOptions& options);
+  struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  };
+
+  FeedFetcher(const FetchOptions& options, CURLM* multi);
   FetchOptions options_;
-  void* multi_ = nullptr;  // CURLM*
+  std::unique_ptr<CURLM, MultiDeleter> multi_;
 };
 
 }  // namespace headwire::producers

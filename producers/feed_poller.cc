@@ -32,12 +32,13 @@ std::string HostName() {
 class FeedPoller {
  public:
   FeedPoller(const FeedList& list, const FeedPollerOptions& options, FeedState& state,
-             common::KafkaProducer& producer, FeedFetcher& fetcher)
+             common::KafkaProducer& producer, FeedFetcher& fetcher, FeedMetrics* metrics)
       : list_(list),
         options_(options),
         state_(state),
         producer_(producer),
         fetcher_(fetcher),
+        metrics_(metrics),
         rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
         host_(HostName()),
         raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {}
@@ -71,26 +72,38 @@ class FeedPoller {
     const auto results = fetcher_.FetchAll(requests, [] { return common::ShutdownRequested(); });
     const int64_t now = common::WallClockMs();
     rocksdb::WriteBatch batch;
-    std::map<std::string, FeedRecord> updated;
+    struct Outcome {
+      FeedRecord record;
+      PollResult result;
+      uint64_t produced;
+    };
+    std::map<std::string, Outcome> updated;
     cycle_produced_ = 0;
     for (size_t i = 0; i < due.size(); ++i) {
       const FeedEntry& feed = *due[i];
       FeedRecord record = records_[feed.url];
       if (results[i].error.code() == StatusCode::kAborted) continue;  // shutdown: poll again
       ++report_.polls;
-      if (Status s = HandleResult(feed, results[i], now, record, batch); !s.ok()) return s;
+      const uint64_t produced_before = cycle_produced_;
+      auto result = HandleResult(feed, results[i], now, record, batch);
+      if (!result) return result.error();
       record.last_poll_ms = now;
       record.next_poll_ms =
           now +
           NextPollDelay(feed.interval, record.consecutive_failures, list_.schedule, rng_).count();
       state_.PutRecord(batch, feed.url, record);
-      updated[feed.url] = std::move(record);
+      updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before};
     }
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
     if (Status s = producer_.Flush(std::chrono::seconds(60)); !s.ok()) return s;
     if (Status s = state_.Write(batch); !s.ok()) return s;
     report_.produced += cycle_produced_;
-    for (auto& [url, record] : updated) records_[url] = std::move(record);
+    for (auto& [url, outcome] : updated) {
+      if (metrics_ != nullptr) {
+        metrics_->RecordPoll(url, outcome.result, outcome.record, outcome.produced);
+      }
+      records_[url] = std::move(outcome.record);
+    }
     return Status::Ok();
   }
 
@@ -107,8 +120,9 @@ class FeedPoller {
     record.consecutive_failures = 0;
   }
 
-  Status HandleResult(const FeedEntry& feed, const FetchResult& result, int64_t now,
-                      FeedRecord& record, rocksdb::WriteBatch& batch) {
+  // Returns how the poll ended, or the Kafka / RocksDB error that stops the daemon.
+  Result<PollResult> HandleResult(const FeedEntry& feed, const FetchResult& result, int64_t now,
+                                  FeedRecord& record, rocksdb::WriteBatch& batch) {
     record.http_status = result.http_status;
     if (!result.error.ok()) {
       ++report_.polls_failed;
@@ -116,14 +130,14 @@ class FeedPoller {
                    common::Quote(feed.url), result.http_status,
                    common::Quote(result.error.message()));
       Fail(record, result.error.message(), now);
-      return Status::Ok();
+      return PollResult::kFetchError;
     }
     if (result.not_modified) {
       ++report_.polls_read;
       Succeed(record, now);
       record.new_items_last_poll = 0;
       spdlog::info("msg=\"feed not modified\" feed={}", common::Quote(feed.url));
-      return Status::Ok();
+      return PollResult::kNotModified;
     }
     const FeedResponse response{feed.url, result.final_url, result.content_type};
     auto parsed = ParseFeed(result.body, response);
@@ -132,11 +146,14 @@ class FeedPoller {
       spdlog::warn("msg=\"not a feed\" feed={} http_status={} reason={}", common::Quote(feed.url),
                    result.http_status, common::Quote(parsed.error().message()));
       Fail(record, parsed.error().message(), now);
-      return DeadLetter(feed, result.body, parsed.error().message(), record);
+      if (Status s = DeadLetter(feed, result.body, parsed.error().message(), record); !s.ok()) {
+        return Err(s);
+      }
+      return PollResult::kNotAFeed;
     }
     ++report_.polls_read;
     if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
-      return s;
+      return Err(s);
     }
     const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
     uint64_t fresh = 0;
@@ -144,7 +161,7 @@ class FeedPoller {
     for (const FeedItem& item : parsed->items) {
       ++position;
       auto seen = state_.Seen(feed.url, item.id);
-      if (!seen) return seen.error();
+      if (!seen) return Err(seen.error());
       if (*seen) {
         state_.MarkSeen(batch, feed.url, item.id, now);  // still in the feed: keep remembering
         continue;
@@ -166,7 +183,7 @@ class FeedPoller {
       if (Status s =
               producer_.Produce(options_.topic, raw->id(), raw->SerializeAsString(), raw_headers_);
           !s.ok()) {
-        return s;
+        return Err(s);
       }
       state_.MarkSeen(batch, feed.url, item.id, now);
       ++fresh;
@@ -181,7 +198,7 @@ class FeedPoller {
     spdlog::info("msg=\"feed polled\" feed={} format={} http_status={} items={} new={}",
                  common::Quote(feed.url), FeedFormatName(parsed->format), result.http_status,
                  parsed->items.size(), fresh);
-    return Status::Ok();
+    return PollResult::kOk;
   }
 
   // Dead-letters a body that is not a feed, once per distinct body.
@@ -214,6 +231,7 @@ class FeedPoller {
   FeedState& state_;
   common::KafkaProducer& producer_;
   FeedFetcher& fetcher_;
+  FeedMetrics* metrics_;  // nullptr: no metrics
   std::mt19937_64 rng_;
   const std::string host_;
   const std::vector<common::Header> raw_headers_;
@@ -224,7 +242,8 @@ class FeedPoller {
 
 }  // namespace
 
-Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options) {
+Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options,
+                                     FeedMetrics* metrics) {
   if (options.state_dir.empty()) return Err(Status::InvalidArgument("--state is required"));
   auto state = FeedState::Open(options.state_dir);
   if (!state) return Err(state.error());
@@ -232,7 +251,7 @@ Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptio
   if (!producer) return Err(producer.error());
   auto fetcher = FeedFetcher::Create(list.fetch);
   if (!fetcher) return Err(fetcher.error());
-  return FeedPoller(list, options, **state, **producer, **fetcher).Run();
+  return FeedPoller(list, options, **state, **producer, **fetcher, metrics).Run();
 }
 
 }  // namespace headwire::producers

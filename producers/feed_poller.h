@@ -33,6 +33,7 @@
 #include "common/status.h"
 #include "core/validation.h"
 #include "producers/feed_config.h"
+#include "producers/feed_metrics.h"
 
 namespace headwire::producers {
 
@@ -60,9 +61,11 @@ struct FeedPollReport {
   uint64_t dead_letters = 0;   // bodies dead-lettered
 };
 
-// Runs the daemon until shutdown is requested (or one cycle with `once`). Returns the totals, or
-// the error that stopped it: bad options, the state cannot be opened, Kafka did not acknowledge
-// (then nothing of that cycle is marked seen).
-Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options);
+// Runs the daemon until shutdown is requested (or one cycle with `once`), recording each feed's
+// health in `metrics` (nullptr: none) once its poll is persisted. Returns the totals, or the error
+// that stopped it: bad options, the state cannot be opened, Kafka did not acknowledge (then
+// nothing of that cycle is marked seen).
+Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options,
+                                     FeedMetrics* metrics);
 
 }  // namespace headwire::producers
