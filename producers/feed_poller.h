@@ -12,13 +12,17 @@
 // Nothing is marked seen before Kafka has it, so a crash at any point before 4 loses nothing: the
 // state still has the old validators and no trace of the items, and the next run fetches the
 // feed in full and produces them again. The one window for a duplicate is a crash (kill -9, power)
-// between 3 and 4: those items are on the topic but not yet in the state, so the next run sends
+// after 2 and before 4 (librdkafka delivers in the background, so some items may reach the topic
+// before Flush returns): those items are on the topic but not in the state, so the next run sends
 // them a second time. It sends them with the SAME Kafka key and article id (the item id depends
-// only on the feed URL and the item: its GUID, canonical link or content), and the processor's
-// exact dedup treats a record whose id it has seen as DUPLICATE_KIND_SAME_ID when the two event
-// times are within its url window (7 days by default): always true for an item with a date (the
-// date is the same), and true for an undated item (event time = fetch time) re-sent within 7 days
-// of the crash, which the restart is. So no second copy reaches a topic's unique articles.
+// only on the feed URL and the item: its GUID, canonical link or content), so the processor marks
+// the second copy a duplicate of the first (duplicate_of = that same id), never a unique article:
+// its exact dedup answers DUPLICATE_KIND_SAME_ID when the two event times are within its url
+// window (7 days by default) and the first copy is not yet forgotten (forget_after_ms, 10 days
+// behind the processor's watermark); that holds for a dated item (the same date both times) and
+// for an undated one (event time = fetch time, minutes apart). An item older than that behind the
+// stream is matched by the near-duplicate stage instead (DUPLICATE_KIND_NEAR, same duplicate_of).
+// e2e.feed checks both by losing the state after a run and sending again.
 //
 // A feed whose body is not a feed (an HTML page) or cannot be parsed is logged as a warning and
 // dead-lettered once per distinct body (stage "feed", reason UNDECODABLE, key and source topic =
