@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <unicode/ucsdet.h>
