@@ -60,6 +60,27 @@ TEST(FeedParserTest, EveryFixtureParsesOrIsRejectedWithAReason) {
   EXPECT_EQ(files, 30u);
 }
 
+TEST(FeedParserTest, TruncatedFixturesParseOrFailCleanly) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "SOURCE.md" || name == "LICENSE") continue;
+    const std::string body =
+        ReadFixture(std::filesystem::relative(entry.path(), kFixtures).string());
+    for (size_t cut = 1; cut < 12; ++cut) {
+      const std::string prefix = body.substr(0, body.size() * cut / 12);
+      auto feed = ParseFeed(prefix, FeedResponse{kFeedUrl, "", ""});
+      if (!feed) {
+        EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << name << " cut " << cut;
+        continue;
+      }
+      for (const FeedItem& item : feed->items) {
+        EXPECT_FALSE(item.title.empty()) << name << " cut " << cut;
+        EXPECT_TRUE(core::IsValidUtf8(item.title)) << name << " cut " << cut;
+      }
+    }
+  }
+}
+
 TEST(FeedParserTest, Rss2SampleGivesTitlesLinksAndRfc822Dates) {
   auto feed = ParseFixture("node-feedparser/rss2sample.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
