@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", LogLevel(), "trace, debug, info, warn, error or off")
       ->envname("HEADWIRE_LOG_LEVEL")
       ->capture_default_str();
+  app.add_option("--log-format", LogFormatName(), "Log lines as logfmt or json (one object a line)")
+      ->envname("HEADWIRE_LOG_FORMAT")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"logfmt", "json"}));
   app.require_subcommand(1);
 
   if (argc > 0) ProgramPath() = argv[0];

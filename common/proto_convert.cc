@@ -45,22 +45,23 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
   return v1::DEAD_LETTER_REASON_UNDECODABLE;
 }
 
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const Message& message, v1::DeadLetterReason reason, std::string why,
-                         std::string_view stage) {
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
+                              v1::DeadLetterReason reason, std::string why,
+                              std::string_view stage) {
   v1::DeadLetter letter;
-  letter.set_original_value(std::string(message.value()));
-  letter.set_original_key(std::string(message.key()));
-  letter.mutable_source()->set_topic(std::string(message.topic()));
-  letter.mutable_source()->set_partition(message.partition());
-  letter.mutable_source()->set_offset(message.offset());
+  letter.set_original_value(std::string(record.value));
+  letter.set_original_key(std::string(record.key));
+  letter.mutable_source()->set_topic(std::string(record.topic));
+  letter.mutable_source()->set_partition(record.partition);
+  letter.mutable_source()->set_offset(record.offset);
   letter.set_reason(reason);
   letter.set_message(std::move(why));
   letter.set_stage(std::string(stage));
-  return producer.Produce(
-      dlq_topic, message.key(), letter.SerializeAsString(),
-      MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                     {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}}));
+  return {.topic = dlq_topic,
+          .key = std::string(record.key),
+          .value = letter.SerializeAsString(),
+          .headers = MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                                    {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}})};
 }
 
 core::Article ToCoreArticle(const v1::RawArticle& raw) {

@@ -15,8 +15,6 @@
 namespace headwire::common {
 
 inline constexpr std::string_view kSchemaVersion = "1";
-inline constexpr const char* kTypeHeader = "headwire-type";
-inline constexpr const char* kSchemaVersionHeader = "headwire-schema-version";
 
 // The headers of a message of `type_name` ("headwire.v1.RawArticle"), plus `extra`.
 std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Header> extra = {});
@@ -25,11 +23,10 @@ std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Heade
 // UNDECODABLE for words that name a malformed record ("not_json", "wrong_type", ...).
 v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason);
 
-// Enqueues on `dlq_topic` the DeadLetter of `message` (its bytes, key and position), with the
-// reason, a message for people and the stage ("process", "sink") that rejected it.
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const Message& message, v1::DeadLetterReason reason, std::string why,
-                         std::string_view stage);
+// The record for `dlq_topic` holding the DeadLetter of `record` (its bytes, key and position),
+// with the reason, a message for people and the stage ("process", "sink") that rejected it.
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
+                              v1::DeadLetterReason reason, std::string why, std::string_view stage);
 
 core::Article ToCoreArticle(const v1::RawArticle& raw);
 v1::RawArticle ToRawArticle(const core::Article& article);

@@ -7,7 +7,7 @@ PACKAGES=(
   librdkafka-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libxxhash-dev libutf8proc-dev liburiparser-dev libcpp-httplib-dev
+  libxxhash-dev libutf8proc-dev liburiparser-dev libcpp-httplib-dev prometheus-cpp-dev
   libcurl4-openssl-dev libxml2-dev libicu-dev zlib1g-dev
   kcat python3 python3-confluent-kafka python3-protobuf python3-feedparser chromium
 )
