@@ -75,6 +75,9 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for feeds that are not feeds; empty to only log them")
       ->capture_default_str();
+  cmd->add_option("--admin", args->options.daemon.admin,
+                  "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
+                  "127.0.0.1)");
   cmd->add_option("--jitter-seed", args->options.jitter_seed,
                   "Seed of the schedule's jitter; 0 for a random one")
       ->capture_default_str();
@@ -118,7 +121,7 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("feed", list.error());
       return;
     }
-    auto report = producers::RunFeedPoller(*list, args->options, nullptr);
+    auto report = producers::RunFeedPoller(*list, args->options);
     if (!report) {
       exit_code = ReportError("feed", report.error());
       return;

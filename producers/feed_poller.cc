@@ -10,10 +10,10 @@
 #include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
-#include "common/shutdown.h"
 #include "common/time_format.h"
 #include "core/fingerprint.h"
 #include "producers/feed_fetcher.h"
+#include "producers/feed_metrics.h"
 #include "producers/feed_parser.h"
 #include "producers/feed_state.h"
 
@@ -32,13 +32,15 @@ std::string HostName() {
 class FeedPoller {
  public:
   FeedPoller(const FeedList& list, const FeedPollerOptions& options, FeedState& state,
-             common::KafkaProducer& producer, FeedFetcher& fetcher, FeedMetrics* metrics)
+             common::KafkaProducer& producer, FeedFetcher& fetcher, common::DaemonContext& context)
       : list_(list),
         options_(options),
         state_(state),
         producer_(producer),
         fetcher_(fetcher),
-        metrics_(metrics),
+        context_(context),
+        feed_metrics_(*context.metrics().registry()),
+        produced_(context.metrics().Produced(options.topic)),
         rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
         host_(HostName()),
         raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {}
@@ -47,7 +49,9 @@ class FeedPoller {
     auto records = state_.LoadRecords();
     if (!records) return Err(records.error());
     records_ = std::move(*records);
-    while (!common::ShutdownRequested()) {
+    context_.SetReady({.ok = true, .reason = std::to_string(list_.feeds.size()) + " feeds"});
+    while (!context_.ShutdownRequested()) {
+      context_.Beat();
       const int64_t now = common::WallClockMs();
       std::vector<const FeedEntry*> due;
       for (const FeedEntry& feed : list_.feeds) {
@@ -69,7 +73,8 @@ class FeedPoller {
       const FeedRecord& record = records_[feed->url];
       requests.push_back({feed->url, record.etag, record.last_modified});
     }
-    const auto results = fetcher_.FetchAll(requests, [] { return common::ShutdownRequested(); });
+    const auto results =
+        fetcher_.FetchAll(requests, [this] { return context_.ShutdownRequested(); });
     const int64_t now = common::WallClockMs();
     rocksdb::WriteBatch batch;
     struct Outcome {
@@ -95,13 +100,17 @@ class FeedPoller {
       updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before};
     }
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
+    const auto persist_start = std::chrono::steady_clock::now();
     if (Status s = producer_.Flush(std::chrono::seconds(60)); !s.ok()) return s;
     if (Status s = state_.Write(batch); !s.ok()) return s;
+    common::DaemonMetrics& metrics = context_.metrics();
+    metrics.BatchPersistSeconds().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - persist_start).count());
+    metrics.StateBytes().Set(static_cast<double>(state_.ApproximateSizeBytes()));
+    produced_.Increment(static_cast<double>(cycle_produced_));
     report_.produced += cycle_produced_;
     for (auto& [url, outcome] : updated) {
-      if (metrics_ != nullptr) {
-        metrics_->RecordPoll(url, outcome.result, outcome.record, outcome.produced);
-      }
+      feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced);
       records_[url] = std::move(outcome.record);
     }
     return Status::Ok();
@@ -223,6 +232,7 @@ class FeedPoller {
     }
     record.dead_letter_digest = digest;
     ++report_.dead_letters;
+    context_.metrics().DeadLetters("not_a_feed").Increment();
     return Status::Ok();
   }
 
@@ -231,7 +241,9 @@ class FeedPoller {
   FeedState& state_;
   common::KafkaProducer& producer_;
   FeedFetcher& fetcher_;
-  FeedMetrics* metrics_;  // nullptr: no metrics
+  common::DaemonContext& context_;
+  FeedMetrics feed_metrics_;
+  prometheus::Counter& produced_;
   std::mt19937_64 rng_;
   const std::string host_;
   const std::vector<common::Header> raw_headers_;
@@ -242,16 +254,17 @@ class FeedPoller {
 
 }  // namespace
 
-Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options,
-                                     FeedMetrics* metrics) {
+Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options) {
   if (options.state_dir.empty()) return Err(Status::InvalidArgument("--state is required"));
+  auto context = common::DaemonContext::Start("feed", options.daemon);
+  if (!context) return Err(context.error());
   auto state = FeedState::Open(options.state_dir);
   if (!state) return Err(state.error());
   auto producer = common::KafkaProducer::Create(options.kafka);
   if (!producer) return Err(producer.error());
   auto fetcher = FeedFetcher::Create(list.fetch);
   if (!fetcher) return Err(fetcher.error());
-  return FeedPoller(list, options, **state, **producer, **fetcher, metrics).Run();
+  return FeedPoller(list, options, **state, **producer, **fetcher, **context).Run();
 }
 
 }  // namespace headwire::producers

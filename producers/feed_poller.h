@@ -3,6 +3,10 @@
 // with jitter, exponential backoff after failures), parses what changed, produces each item not
 // produced before to the raw topic as a RawArticle keyed by its item id, and remembers what it
 // produced in RocksDB under --state DIR. With `once`, polls every feed one time and returns.
+// Runs on the daemon runtime (common/daemon_context.h): SIGINT/SIGTERM stop it between cycles (a
+// fetch in flight is abandoned, nothing of it persisted), its loop beats for /healthz, it is ready
+// once its state is open, and /metrics carries the runtime's series (records produced, dead
+// letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
 //   1. fetch the due feeds (conditional GET with the stored validators);
@@ -33,16 +37,18 @@
 #include <cstdint>
 #include <string>
 
+#include "common/daemon_context.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
 #include "core/validation.h"
 #include "producers/feed_config.h"
-#include "producers/feed_metrics.h"
 
 namespace headwire::producers {
 
 struct FeedPollerOptions {
   common::KafkaOptions kafka;
+  // The admin endpoint (--admin) and the liveness bound.
+  common::DaemonOptions daemon;
   // Destination of the items. Default: "headwire.articles.raw".
   std::string topic = "headwire.articles.raw";
   // Destination of feeds that are not feeds; empty to only log them. Default: "headwire.dlq".
@@ -65,11 +71,9 @@ struct FeedPollReport {
   uint64_t dead_letters = 0;   // bodies dead-lettered
 };
 
-// Runs the daemon until shutdown is requested (or one cycle with `once`), recording each feed's
-// health in `metrics` (nullptr: none) once its poll is persisted. Returns the totals, or the error
-// that stopped it: bad options, the state cannot be opened, Kafka did not acknowledge (then
-// nothing of that cycle is marked seen).
-Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options,
-                                     FeedMetrics* metrics);
+// Runs the daemon until shutdown is requested (or one cycle with `once`). Returns the totals, or
+// the error that stopped it: bad options, the admin address is taken, the state cannot be opened,
+// Kafka did not acknowledge (then nothing of that cycle is marked seen).
+Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options);
 
 }  // namespace headwire::producers

@@ -62,6 +62,9 @@ class FeedState {
   // Applies `batch` atomically.
   Status Write(rocksdb::WriteBatch& batch);
 
+  // Bytes of live SST files plus memtables.
+  uint64_t ApproximateSizeBytes() const { return store_->ApproximateSizeBytes(); }
+
  private:
   explicit FeedState(std::unique_ptr<common::StateStore> store) : store_(std::move(store)) {}
   std::unique_ptr<common::StateStore> store_;

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -386,14 +387,18 @@ class FeedEndToEnd(unittest.TestCase):
         result = self.run_once(config, os.path.join(self.work, "broken-state"), codes=(1,))
         self.assertIn("0 of 2 polls read", result.stderr)
 
-    def test_daemon_killed_with_sigkill_sends_nothing_twice_after_restart(self):
+    def test_daemon_serves_metrics_and_after_kill_9_a_restart_sends_nothing_twice(self):
         config = os.path.join(self.work, "daemon.toml")
         state = os.path.join(self.work, "daemon-state")
         feed = self.server.url("/rss/rome/slashdot.xml?daemon")
         with open(config, "w") as f:
             f.write(f'[defaults]\ninterval = "1h"\n[[feed]]\nurl = "{feed}"\n')
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        admin = f"127.0.0.1:{probe.getsockname()[1]}"
+        probe.close()
         daemon = subprocess.Popen([ARGS.headwire, "feed", "-b", self.bootstrap, "--config", config,
-                                   "--state", state], stderr=subprocess.DEVNULL)
+                                   "--state", state, "--admin", admin], stderr=subprocess.DEVNULL)
         try:
             deadline = time.time() + 30
             produced = 0
@@ -405,6 +410,16 @@ class FeedEndToEnd(unittest.TestCase):
                     feeds = json.loads(status.stdout)["feeds"]
                     produced = feeds[0]["items_produced"] if feeds else 0
             self.assertEqual(produced, 10)
+            metrics = urllib.request.urlopen(f"http://{admin}/metrics", timeout=10).read().decode()
+            on_topic = len(self.by_feed(self.raw_records(), feed))
+            self.assertIn('headwire_records_produced_total{daemon="feed",topic="%s"} %d'
+                          % (RAW, on_topic), metrics)
+            self.assertIn('headwire_feed_polls_total{feed="%s",result="ok"} 1' % feed, metrics)
+            self.assertIn('headwire_feed_items_last_poll{feed="%s"} 10' % feed, metrics)
+            self.assertIn('headwire_feed_http_status{feed="%s"} 200' % feed, metrics)
+            for probe_path in ("/healthz", "/readyz"):
+                with urllib.request.urlopen(f"http://{admin}{probe_path}", timeout=10) as answer:
+                    self.assertEqual(answer.status, 200)
         finally:
             daemon.send_signal(signal.SIGKILL)
             daemon.wait()
