@@ -8,6 +8,7 @@ namespace headwire::cli {
 
 void RegisterBrokerCommand(CLI::App& app, int& exit_code);
 void RegisterProduceCommand(CLI::App& app, int& exit_code);
+void RegisterFeedCommand(CLI::App& app, int& exit_code);
 void RegisterProcessCommand(CLI::App& app, int& exit_code);
 void RegisterSinkCommand(CLI::App& app, int& exit_code);
 void RegisterQueryCommand(CLI::App& app, int& exit_code);

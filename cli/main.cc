@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   RegisterBrokerCommand(app, exit_code);
   RegisterProduceCommand(app, exit_code);
+  RegisterFeedCommand(app, exit_code);
   RegisterProcessCommand(app, exit_code);
   RegisterSinkCommand(app, exit_code);
   RegisterQueryCommand(app, exit_code);

@@ -8,8 +8,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libxxhash-dev libutf8proc-dev liburiparser-dev libcpp-httplib-dev libstemmer-dev prometheus-cpp-dev
-  libzstd-dev libcsv-dev zlib1g-dev
-  kcat python3 python3-confluent-kafka python3-protobuf chromium
+  libzstd-dev libcsv-dev zlib1g-dev libcurl4-openssl-dev libxml2-dev libicu-dev
+  kcat python3 python3-confluent-kafka python3-protobuf python3-feedparser chromium
 )
 
 missing=()

@@ -1,0 +1,178 @@
+#include "producers/feed_fetcher.h"
+
+#include <curl/curl.h>
+
+namespace headwire::producers {
+namespace {
+
+bool InitCurl() {
+  static const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  return ok;
+}
+
+// One transfer in flight: its easy handle, request headers and what arrived so far.
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  FetchResult* result = nullptr;
+  uint64_t max_bytes = 0;
+  bool too_large = false;
+
+  ~Transfer() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(easy);
+  }
+};
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  if (transfer->result->body.size() + bytes > transfer->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  transfer->result->body.append(data, bytes);
+  return bytes;
+}
+
+std::string ResponseHeader(CURL* easy, const char* name) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK) return "";
+  return header->value ? header->value : "";
+}
+
+void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
+  FetchResult& result = *transfer.result;
+  long status = 0;
+  curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+  result.http_status = status;
+  char* final_url = nullptr;
+  if (curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &final_url) == CURLE_OK &&
+      final_url) {
+    result.final_url = final_url;
+  }
+  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    result.error = Status::IoError("response larger than " + std::to_string(options.max_bytes) +
+                                   " bytes; aborted");
+    result.body.clear();
+    return;
+  }
+  if (code != CURLE_OK) {
+    const StatusCode kind =
+        code == CURLE_OPERATION_TIMEDOUT ? StatusCode::kTimedOut : StatusCode::kIoError;
+    result.error = Status(kind, curl_easy_strerror(code));
+    result.body.clear();
+    return;
+  }
+  char* content_type = nullptr;
+  if (curl_easy_getinfo(transfer.easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
+      content_type) {
+    result.content_type = content_type;
+  }
+  result.etag = ResponseHeader(transfer.easy, "ETag");
+  result.last_modified = ResponseHeader(transfer.easy, "Last-Modified");
+  if (status == 304) {
+    result.not_modified = true;
+  } else if (status >= 400 || status < 200) {
+    result.error = Status::IoError("HTTP status " + std::to_string(status));
+    result.body.clear();
+  }
+}
+
+}  // namespace
+
+std::string FeedUserAgent() {
+  return std::string("headwire/") + HEADWIRE_VERSION + " (feed poller; libcurl/" +
+         curl_version_info(CURLVERSION_NOW)->version + ")";
+}
+
+Result<std::unique_ptr<FeedFetcher>> FeedFetcher::Create(const FetchOptions& options) {
+  if (!InitCurl()) return Err(Status::Internal("curl_global_init failed"));
+  CURLM* multi = curl_multi_init();
+  if (multi == nullptr) return Err(Status::Internal("curl_multi_init failed"));
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.per_host_connections);
+  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_connections);
+  return std::unique_ptr<FeedFetcher>(new FeedFetcher(options, multi));
+}
+
+FeedFetcher::FeedFetcher(const FetchOptions& options, CURLM* multi)
+    : options_(options), multi_(multi) {}
+
+std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& requests,
+                                               const std::function<bool()>& stop) {
+  CURLM* multi = multi_.get();
+  std::vector<FetchResult> results(requests.size());
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  const std::string user_agent = FeedUserAgent();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->result = &results[i];
+    transfer->max_bytes = options_.max_bytes;
+    transfer->easy = curl_easy_init();
+    if (transfer->easy == nullptr) {
+      results[i].error = Status::Internal("curl_easy_init failed");
+      continue;
+    }
+    CURL* easy = transfer->easy;
+    curl_easy_setopt(easy, CURLOPT_URL, requests[i].url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, options_.max_redirects);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_bytes));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+    if (!requests[i].etag.empty()) {
+      transfer->headers =
+          curl_slist_append(transfer->headers, ("If-None-Match: " + requests[i].etag).c_str());
+    }
+    if (!requests[i].last_modified.empty()) {
+      transfer->headers = curl_slist_append(
+          transfer->headers, ("If-Modified-Since: " + requests[i].last_modified).c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+      results[i].error = Status::Internal("curl_multi_add_handle failed");
+      continue;
+    }
+    transfers.push_back(std::move(transfer));
+  }
+
+  int running = 0;
+  CURLMcode failure = CURLM_OK;
+  do {
+    failure = curl_multi_perform(multi, &running);
+    if (failure != CURLM_OK) break;
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      Transfer* transfer = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+      Finish(*transfer, message->data.result, options_);
+      curl_multi_remove_handle(multi, message->easy_handle);
+      transfer->result = nullptr;
+    }
+    if (running > 0 && stop()) break;
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  } while (running > 0);
+
+  for (auto& transfer : transfers) {
+    if (transfer->result == nullptr) continue;  // finished above
+    curl_multi_remove_handle(multi, transfer->easy);
+    transfer->result->error =
+        failure != CURLM_OK
+            ? Status::Internal(std::string("libcurl: ") + curl_multi_strerror(failure))
+            : Status::Aborted("shutdown before the transfer finished");
+    transfer->result->body.clear();
+  }
+  return results;
+}
+
+}  // namespace headwire::producers

@@ -1,0 +1,85 @@
+#pragma once
+// FeedFetcher: fetches many feed URLs at once over HTTP(S) with libcurl's multi interface.
+// Polite and bounded: conditional GET (If-None-Match / If-Modified-Since from the validators the
+// caller kept), at most `per_host_connections` transfers to one host at a time, connect and total
+// timeouts, a size limit that aborts as soon as a Content-Length announces too much (or the body
+// grows past it), a bounded number of redirects (http and https only), gzip/deflate, and a
+// User-Agent naming headwire and its version. Never throws; every failure is a FetchResult with
+// an error. Not thread-safe: one thread uses a fetcher.
+//
+// Errors are all transient from the fetcher's point of view (a later poll may succeed): the
+// caller backs off. An HTTP status >= 400 is an error; 304 is "not modified".
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace headwire::producers {
+
+struct FetchOptions {
+  // Longest wait for a TCP/TLS connection. Default: 10 s.
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  // Longest whole transfer, redirects included. Default: 30 s.
+  std::chrono::milliseconds timeout = std::chrono::seconds(30);
+  // Largest accepted body (after decompression), in bytes. Default: 16 MiB.
+  uint64_t max_bytes = 16 << 20;
+  // Most redirects followed. Default: 5.
+  long max_redirects = 5;
+  // Most simultaneous transfers to one host. Default: 2.
+  long per_host_connections = 2;
+  // Most simultaneous transfers overall. Default: 16.
+  long max_connections = 16;
+};
+
+struct FetchRequest {
+  std::string url;
+  std::string etag;           // validator from the last 200 response; empty: none
+  std::string last_modified;  // validator from the last 200 response; empty: none
+};
+
+struct FetchResult {
+  Status error;               // OK when an HTTP response with status < 400 arrived
+  long http_status = 0;       // 0 when no response arrived
+  bool not_modified = false;  // 304: the caller's validators still hold
+  std::string body;
+  std::string final_url;     // after redirects
+  std::string content_type;  // the Content-Type header; may be empty
+  std::string etag;          // validators of this response; empty when it sent none
+  std::string last_modified;
+};
+
+// "headwire/<version> (feed poller; +https://github.com/headwire)"-style User-Agent.
+std::string FeedUserAgent();
+
+class FeedFetcher {
+ public:
+  // Returns Internal when libcurl cannot be initialised.
+  static Result<std::unique_ptr<FeedFetcher>> Create(const FetchOptions& options);
+
+  FeedFetcher(const FeedFetcher&) = delete;
+  FeedFetcher& operator=(const FeedFetcher&) = delete;
+
+  // Fetches every request concurrently within the limits and returns one result per request, in
+  // request order. Blocks until all finished or timed out; `stop` is asked about every 100 ms and
+  // when it returns true the unfinished transfers end with Aborted (Internal if libcurl failed).
+  std::vector<FetchResult> FetchAll(const std::vector<FetchRequest>& requests,
+                                    const std::function<bool()>& stop);
+
+ private:
+  struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+  };
+
+  FeedFetcher(const FetchOptions& options, CURLM* multi);
+  FetchOptions options_;
+  std::unique_ptr<CURLM, MultiDeleter> multi_;
+};
+
+}  // namespace headwire::producers

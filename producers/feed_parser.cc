@@ -1,0 +1,679 @@
+#include "producers/feed_parser.h"
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <unicode/ucsdet.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_set>
+
+#include "common/time_format.h"
+#include "core/article_id.h"
+#include "core/fingerprint.h"
+#include "core/text.h"
+
+namespace headwire::producers {
+namespace {
+
+// Longest inflated body of a gzip-compressed feed.
+constexpr size_t kMaxInflatedBytes = 64 << 20;
+// Longest title made from an item's body when it has no title of its own.
+constexpr size_t kTitleFromBodyBytes = 160;
+
+// Refuses every external entity, DTD and XInclude, whatever the options say.
+xmlParserInputPtr RefuseExternalEntity(const char* /*url*/, const char* /*id*/,
+                                       xmlParserCtxtPtr /*context*/) {
+  return nullptr;
+}
+
+void InitLibxml() {
+  static const bool initialised = [] {
+    xmlInitParser();
+    xmlSetExternalEntityLoader(RefuseExternalEntity);
+    return true;
+  }();
+  static_cast<void>(initialised);
+}
+
+struct DocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
+
+struct XmlCharDeleter {
+  void operator()(xmlChar* text) const { xmlFree(text); }
+};
+using XmlCharPtr = std::unique_ptr<xmlChar, XmlCharDeleter>;
+
+std::string TakeXmlString(xmlChar* text) {
+  XmlCharPtr owned(text);
+  return owned ? std::string(reinterpret_cast<const char*>(owned.get())) : std::string();
+}
+
+std::string_view LocalName(const xmlNode* node) {
+  return node->name ? reinterpret_cast<const char*>(node->name) : "";
+}
+
+std::string Attribute(const xmlNode* node, const char* name) {
+  return TakeXmlString(xmlGetProp(node, reinterpret_cast<const xmlChar*>(name)));
+}
+
+std::string Trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r\n\f\v");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
+std::string CollapseWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool nbsp = c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0';
+    if (std::isspace(c) || nbsp) {
+      pending_space = !out.empty();
+      if (nbsp) ++i;
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+bool IsBlockElement(std::string_view name) {
+  static const std::unordered_set<std::string_view> kBlocks = {
+      "p",  "div", "br", "li", "ul", "ol",         "tr",  "td",      "th",      "table",  "h1",
+      "h2", "h3",  "h4", "h5", "h6", "blockquote", "pre", "section", "article", "figure", "hr"};
+  return kBlocks.contains(name);
+}
+
+void AppendHtmlText(const xmlNode* node, std::string& out) {
+  for (const xmlNode* n = node; n != nullptr; n = n->next) {
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content) out += reinterpret_cast<const char*>(n->content);
+    } else if (n->type == XML_ELEMENT_NODE) {
+      const std::string name = Lower(LocalName(n));
+      if (name == "script" || name == "style" || name == "noscript") continue;
+      const bool block = IsBlockElement(name);
+      if (block) out += ' ';
+      AppendHtmlText(n->children, out);
+      if (block) out += ' ';
+    }
+  }
+}
+
+// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
+// removed, whitespace collapsed.
+std::string HtmlToText(std::string_view html) {
+  if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
+  const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
+  DocPtr doc(htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), nullptr, "UTF-8",
+                            HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
+  if (!doc) return CollapseWhitespace(html);
+  std::string text;
+  AppendHtmlText(xmlDocGetRootElement(doc.get()), text);
+  return CollapseWhitespace(text);
+}
+
+// The concatenated text of a node's descendants (CDATA included, markup dropped).
+std::string NodeText(const xmlNode* node) { return TakeXmlString(xmlNodeGetContent(node)); }
+
+// The text of an element that may hold HTML: nested markup (a "naked" <p> in a title, Atom
+// xhtml) and escaped markup (&lt;p&gt;, CDATA) both reduce to plain text.
+std::string TextOfMarkupElement(const xmlNode* node) { return HtmlToText(NodeText(node)); }
+
+// Atom text constructs: type="text" is plain text (its '&' and '<' are literal), "html" and
+// "xhtml" are markup.
+std::string AtomText(const xmlNode* node) {
+  const std::string type = Lower(Attribute(node, "type"));
+  if (type.empty() || type == "text") return CollapseWhitespace(NodeText(node));
+  return TextOfMarkupElement(node);
+}
+
+std::vector<const xmlNode*> ChildElements(const xmlNode* node) {
+  std::vector<const xmlNode*> out;
+  for (const xmlNode* n = node ? node->children : nullptr; n != nullptr; n = n->next) {
+    if (n->type == XML_ELEMENT_NODE) out.push_back(n);
+  }
+  return out;
+}
+
+const xmlNode* FirstChild(const xmlNode* node, std::string_view name) {
+  for (const xmlNode* child : ChildElements(node)) {
+    if (LocalName(child) == name) return child;
+  }
+  return nullptr;
+}
+
+// Every element named `name` below `node`, depth first (items nested illegally included).
+void CollectElements(const xmlNode* node, std::string_view name, std::vector<const xmlNode*>& out) {
+  for (const xmlNode* child : ChildElements(node)) {
+    if (LocalName(child) == name) out.push_back(child);
+    CollectElements(child, name, out);
+  }
+}
+
+bool IsHttpUrl(std::string_view text) {
+  const std::string lower = Lower(text.substr(0, 8));
+  return lower.starts_with("http://") || lower.starts_with("https://");
+}
+
+// Resolves `link` against the xml:base in scope at `node` and the document URL. Returns "" when
+// the result is not an http(s) URL.
+std::string ResolveLink(const xmlNode* node, std::string_view link) {
+  const std::string trimmed = Trim(link);
+  if (trimmed.empty()) return "";
+  const std::string base = TakeXmlString(xmlNodeGetBase(node->doc, node));
+  std::string resolved =
+      base.empty() ? trimmed
+                   : TakeXmlString(xmlBuildURI(reinterpret_cast<const xmlChar*>(trimmed.c_str()),
+                                               reinterpret_cast<const xmlChar*>(base.c_str())));
+  return IsHttpUrl(resolved) ? resolved : "";
+}
+
+std::optional<int64_t> DateOf(const xmlNode* item, std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (const xmlNode* node = FirstChild(item, name)) {
+      if (auto ms = ParseFeedDate(NodeText(node))) return *ms;
+    }
+  }
+  return std::nullopt;
+}
+
+// An item as read from the document, before its id is chosen.
+struct ItemFields {
+  std::string guid;  // RSS guid, Atom id, JSON Feed id; may be empty
+  bool guid_is_permalink = false;
+  std::string title;
+  std::string body;
+  std::string url;
+  std::string language;
+  int64_t published_at_ms = 0;
+};
+
+// The item id: a GUID that is a permalink is the link it names, so it gets the id of that URL
+// (the id `produce` derives from a URL, so an item reached from two feeds is one article); any
+// other GUID is stable by definition and is scoped to its feed; without a GUID the canonical link
+// decides; without a link the content (title and body) in this feed.
+std::string ItemId(const ItemFields& fields, std::string_view feed_url) {
+  core::Article article;
+  if (!fields.guid.empty() && fields.guid_is_permalink) {
+    article.url = fields.guid;
+    const std::string id = core::DeriveArticleId(article);
+    if (id.starts_with('u')) return id;
+  }
+  if (!fields.guid.empty()) {
+    return "g" + core::Hex128(std::string(feed_url) + '\x1f' + fields.guid);
+  }
+  if (!fields.url.empty()) {
+    article.url = fields.url;
+    const std::string id = core::DeriveArticleId(article);
+    if (id.starts_with('u')) return id;
+  }
+  return "c" + core::Hex128(std::string(feed_url) + '\x1f' + fields.title + '\x1f' + fields.body);
+}
+
+ItemFields ReadRssItem(const xmlNode* item) {
+  ItemFields f;
+  if (const xmlNode* title = FirstChild(item, "title")) f.title = TextOfMarkupElement(title);
+  if (const xmlNode* orig = FirstChild(item, "origLink")) {
+    f.url = ResolveLink(orig, NodeText(orig));
+  }
+  if (const xmlNode* link = FirstChild(item, "link"); link && f.url.empty()) {
+    const std::string href = Attribute(link, "href");  // an Atom link inside RSS
+    f.url = ResolveLink(link, href.empty() ? NodeText(link) : href);
+  }
+  if (const xmlNode* guid = FirstChild(item, "guid")) {
+    f.guid = Trim(NodeText(guid));
+    f.guid_is_permalink = Lower(Attribute(guid, "isPermaLink")) != "false" && IsHttpUrl(f.guid);
+    if (f.url.empty() && f.guid_is_permalink) f.url = f.guid;
+  } else {
+    // RSS 1.0 names each item by its rdf:about URI.
+    const std::string uri = TakeXmlString(xmlGetNsProp(
+        item, reinterpret_cast<const xmlChar*>("about"),
+        reinterpret_cast<const xmlChar*>("http://www.w3.org/1999/02/22-rdf-syntax-ns#")));
+    if (!uri.empty()) {
+      f.guid = Trim(uri);
+      f.guid_is_permalink = IsHttpUrl(f.guid);
+    }
+  }
+  for (std::string_view name : {"description", "encoded", "summary"}) {
+    if (const xmlNode* node = FirstChild(item, name)) {
+      f.body = TextOfMarkupElement(node);
+      if (!f.body.empty()) break;
+    }
+  }
+  if (const xmlNode* language = FirstChild(item, "language")) {
+    f.language = Trim(NodeText(language));
+  }
+  f.published_at_ms = DateOf(item, {"pubDate", "date", "published", "updated"}).value_or(0);
+  return f;
+}
+
+ItemFields ReadAtomEntry(const xmlNode* entry) {
+  ItemFields f;
+  if (const xmlNode* title = FirstChild(entry, "title")) f.title = AtomText(title);
+  std::string first_link;
+  for (const xmlNode* child : ChildElements(entry)) {
+    if (LocalName(child) != "link") continue;
+    const std::string rel = Attribute(child, "rel");
+    const std::string href = ResolveLink(child, Attribute(child, "href"));
+    if (href.empty()) continue;
+    if (rel.empty() || rel == "alternate") {
+      f.url = href;
+      break;
+    }
+    if (first_link.empty() && rel != "self" && rel != "edit" && rel != "replies") {
+      first_link = href;
+    }
+  }
+  if (f.url.empty()) f.url = first_link;
+  if (const xmlNode* id = FirstChild(entry, "id")) {
+    f.guid = Trim(NodeText(id));
+    f.guid_is_permalink = IsHttpUrl(f.guid) && f.guid == f.url;
+  }
+  for (std::string_view name : {"summary", "content"}) {
+    if (const xmlNode* node = FirstChild(entry, name)) {
+      f.body = AtomText(node);
+      if (!f.body.empty()) break;
+    }
+  }
+  f.language = TakeXmlString(xmlNodeGetLang(entry));
+  f.published_at_ms = DateOf(entry, {"published", "updated", "issued", "modified"}).value_or(0);
+  return f;
+}
+
+bool LooksLikeJson(std::string_view body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '{';
+}
+
+std::string JsonString(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) return it->dump();
+  return "";
+}
+
+Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
+                                 std::vector<ItemFields>& items) {
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Err(Status::Corruption("not a feed: malformed JSON"));
+  if (!doc.is_object() ||
+      !JsonString(doc, "version").starts_with("https://jsonfeed.org/version/")) {
+    return Err(Status::Corruption("not a feed: JSON without a jsonfeed.org version"));
+  }
+  ParsedFeed feed;
+  feed.format = FeedFormat::kJsonFeed;
+  feed.title = CollapseWhitespace(JsonString(doc, "title"));
+  feed.language = JsonString(doc, "language");
+  const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
+  auto resolve = [&](const std::string& link) {
+    if (link.empty()) return link;
+    std::string out = TakeXmlString(xmlBuildURI(reinterpret_cast<const xmlChar*>(link.c_str()),
+                                                reinterpret_cast<const xmlChar*>(base.c_str())));
+    return IsHttpUrl(out) ? out : std::string();
+  };
+  auto it = doc.find("items");
+  if (it == doc.end() || !it->is_array()) {
+    return Err(Status::Corruption("not a feed: JSON Feed without an items array"));
+  }
+  for (const nlohmann::json& item : *it) {
+    if (!item.is_object()) continue;
+    ItemFields f;
+    f.guid = JsonString(item, "id");
+    f.url = resolve(JsonString(item, "url"));
+    if (f.url.empty()) f.url = resolve(JsonString(item, "external_url"));
+    f.guid_is_permalink = !f.url.empty() && f.guid == f.url;
+    f.title = HtmlToText(JsonString(item, "title"));
+    for (const char* key : {"summary", "content_text", "content_html"}) {
+      f.body = HtmlToText(JsonString(item, key));
+      if (!f.body.empty()) break;
+    }
+    f.language = JsonString(item, "language");
+    for (const char* key : {"date_published", "date_modified"}) {
+      if (auto ms = ParseFeedDate(JsonString(item, key))) {
+        f.published_at_ms = *ms;
+        break;
+      }
+    }
+    items.push_back(std::move(f));
+  }
+  return feed;
+}
+
+Result<std::string> Inflate(std::string_view body) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 32) != Z_OK) return Err(Status::Internal("zlib init failed"));
+  std::string out;
+  char buffer[64 * 1024];
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  stream.avail_in = static_cast<uInt>(body.size());
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    rc = inflate(&stream, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&stream);
+      return Err(Status::Corruption("not a feed: corrupt gzip data"));
+    }
+    out.append(buffer, sizeof buffer - stream.avail_out);
+    if (out.size() > kMaxInflatedBytes) {
+      inflateEnd(&stream);
+      return Err(Status::Corruption("not a feed: gzip data inflates past 64 MiB"));
+    }
+    if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) break;
+  }
+  inflateEnd(&stream);
+  return out;
+}
+
+// The charset named by a Content-Type header ("text/xml; charset=KOI8-R" -> "KOI8-R").
+std::string HeaderCharset(std::string_view content_type) {
+  const std::string lower = Lower(content_type);
+  const auto at = lower.find("charset=");
+  if (at == std::string::npos) return "";
+  std::string value(content_type.substr(at + 8));
+  value = Trim(value.substr(0, value.find(';')));
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+// True when the document names its own encoding: a byte-order mark or an XML declaration with
+// an encoding attribute.
+bool DeclaresEncoding(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF") || body.starts_with("\xFF\xFE") ||
+      body.starts_with("\xFE\xFF")) {
+    return true;
+  }
+  const std::string_view head = body.substr(0, 1024);
+  const auto decl = head.find("<?xml");
+  if (decl == std::string_view::npos) return false;
+  const auto end = head.find("?>", decl);
+  return head.substr(decl, end == std::string_view::npos ? end : end - decl).find("encoding") !=
+         std::string_view::npos;
+}
+
+// ICU's best guess at the charset of bytes that are not UTF-8; empty when it has none.
+std::string DetectCharset(std::string_view body) {
+  UErrorCode status = U_ZERO_ERROR;
+  UCharsetDetector* detector = ucsdet_open(&status);
+  if (U_FAILURE(status)) return "";
+  std::string name;
+  ucsdet_enableInputFilter(detector, true);  // ignore markup when guessing
+  ucsdet_setText(detector, body.data(),
+                 static_cast<int32_t>(std::min<size_t>(body.size(), 1 << 20)), &status);
+  const UCharsetMatch* match = U_SUCCESS(status) ? ucsdet_detect(detector, &status) : nullptr;
+  if (match != nullptr && U_SUCCESS(status)) {
+    const char* detected = ucsdet_getName(match, &status);
+    if (U_SUCCESS(status) && detected != nullptr) name = detected;
+  }
+  ucsdet_close(detector);
+  return name;
+}
+
+bool IsNameStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
+
+bool IsNameChar(char c) {
+  return IsNameStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+}
+
+// Length of the character or entity reference at `at` ("&amp;", "&#38;", "&#x26;"), or 0 when
+// the '&' there starts none.
+size_t ReferenceLength(std::string_view text, size_t at) {
+  size_t i = at + 1;
+  if (i < text.size() && text[i] == '#') {
+    ++i;
+    const bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+    if (hex) ++i;
+    const size_t digits = i;
+    while (i < text.size() && (hex ? std::isxdigit(static_cast<unsigned char>(text[i]))
+                                   : std::isdigit(static_cast<unsigned char>(text[i])))) {
+      ++i;
+    }
+    return i > digits && i < text.size() && text[i] == ';' ? i - at + 1 : 0;
+  }
+  if (i >= text.size() || !IsNameStart(text[i])) return 0;
+  while (i < text.size() && IsNameChar(text[i])) ++i;
+  return i < text.size() && text[i] == ';' ? i - at + 1 : 0;
+}
+
+// Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
+// and comments, in an ASCII-compatible encoding (UTF-16 is left alone):
+// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces;
+// - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
+// - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
+//   means the same character in any document encoding. The five XML entities and entities the
+//   document declares itself are kept (these are never external: see InitLibxml).
+std::string RepairedForXml(std::string_view body) {
+  if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
+  std::string out;
+  out.reserve(body.size() + body.size() / 64);
+  size_t i = 0;
+  while (i < body.size()) {
+    const char c = body[i];
+    if (c == '<') {
+      size_t stop = i + 1;  // a plain '<' is copied as it is
+      for (auto [open, close] :
+           {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"}, {"<!--", "-->"}}) {
+        if (body.substr(i).starts_with(open)) {
+          const size_t end = body.find(close, i + open.size());
+          stop = end == std::string_view::npos ? body.size() : end + close.size();
+          break;
+        }
+      }
+      out.append(body.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (c == '&') {
+      const size_t length = ReferenceLength(body, i);
+      if (length == 0) {
+        out += "&amp;";
+        ++i;
+        continue;
+      }
+      const std::string name(body.substr(i + 1, length - 2));
+      const htmlEntityDesc* html =
+          name.starts_with('#') ? nullptr
+                                : htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+      const bool xml_entity =
+          name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+      if (html != nullptr && !xml_entity) {
+        out += "&#" + std::to_string(html->value) + ";";
+      } else {
+        out.append(body.substr(i, length));
+      }
+      i += length;
+      continue;
+    }
+    const unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 && u != '\t' && u != '\n' && u != '\r') ? ' ' : c;
+    ++i;
+  }
+  return out;
+}
+
+Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
+                                std::vector<ItemFields>& items) {
+  InitLibxml();
+  const std::string cleaned = RepairedForXml(body);
+  std::string encoding = HeaderCharset(response.content_type);
+  if (encoding.empty() && !DeclaresEncoding(cleaned) && !core::IsValidUtf8(cleaned)) {
+    encoding = DetectCharset(cleaned);
+  }
+  const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
+  DocPtr doc(xmlReadMemory(cleaned.data(), static_cast<int>(cleaned.size()), base.c_str(),
+                           encoding.empty() ? nullptr : encoding.c_str(),
+                           XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                               XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
+  const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  if (root == nullptr) return Err(Status::Corruption("not a feed: empty or unreadable document"));
+  const std::string root_name(LocalName(root));
+  ParsedFeed feed;
+  std::vector<const xmlNode*> nodes;
+  if (root_name == "rss" || root_name == "RDF") {
+    feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
+    const xmlNode* channel = FirstChild(root, "channel");
+    if (channel != nullptr) {
+      if (const xmlNode* title = FirstChild(channel, "title")) {
+        feed.title = TextOfMarkupElement(title);
+      }
+      if (const xmlNode* language = FirstChild(channel, "language")) {
+        feed.language = Trim(NodeText(language));
+      }
+    }
+    CollectElements(feed.format == FeedFormat::kRss && channel ? channel : root, "item", nodes);
+    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node));
+  } else if (root_name == "feed") {
+    feed.format = FeedFormat::kAtom;
+    if (const xmlNode* title = FirstChild(root, "title")) feed.title = AtomText(title);
+    feed.language = TakeXmlString(xmlNodeGetLang(root));
+    CollectElements(root, "entry", nodes);
+    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node));
+  } else {
+    return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));
+  }
+  return feed;
+}
+
+// The first `max_bytes` of UTF-8 `text`, cut at a character boundary.
+std::string TruncateUtf8(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
+}  // namespace
+
+const char* FeedFormatName(FeedFormat format) {
+  switch (format) {
+    case FeedFormat::kRss:
+      return "rss";
+    case FeedFormat::kRdf:
+      return "rdf";
+    case FeedFormat::kAtom:
+      return "atom";
+    case FeedFormat::kJsonFeed:
+      return "json_feed";
+  }
+  return "unknown";
+}
+
+Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response) {
+  std::string inflated;
+  if (body.starts_with("\x1F\x8B")) {
+    auto out = Inflate(body);
+    if (!out) return Err(out.error());
+    inflated = std::move(*out);
+    body = inflated;
+  }
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Err(Status::Corruption("not a feed: empty document"));
+  }
+  std::vector<ItemFields> fields;
+  auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, fields)
+                                  : ParseXmlFeed(body, response, fields);
+  if (!feed) return feed;
+  std::unordered_set<std::string> ids;
+  for (ItemFields& f : fields) {
+    if (f.title.empty()) f.title = TruncateUtf8(f.body, kTitleFromBodyBytes);
+    if (f.title.empty() && f.url.empty()) {
+      ++feed->skipped_items;
+      continue;
+    }
+    if (f.title.empty()) f.title = f.url;
+    FeedItem item;
+    item.id = ItemId(f, response.feed_url);
+    if (!ids.insert(item.id).second) continue;
+    item.title = std::move(f.title);
+    item.body = std::move(f.body);
+    item.url = std::move(f.url);
+    item.language = f.language.empty() ? feed->language : std::move(f.language);
+    item.published_at_ms = f.published_at_ms;
+    feed->items.push_back(std::move(item));
+  }
+  return feed;
+}
+
+Result<int64_t> ParseFeedDate(std::string_view text) {
+  const std::string trimmed = Trim(text);
+  if (trimmed.empty()) return Err(Status::InvalidArgument("empty date"));
+  if (auto ms = common::ParseRfc3339(trimmed)) return *ms;
+  // RFC 822 and its variants; curl_getdate reads named zones and two-digit years. It never
+  // touches the network.
+  const time_t seconds = curl_getdate(trimmed.c_str(), nullptr);
+  if (seconds == -1) return Err(Status::InvalidArgument("not a date: \"" + trimmed + "\""));
+  return static_cast<int64_t>(seconds) * 1000;
+}
+
+std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
+    const FeedItem& item, const ParsedFeed& feed, const FeedResponse& response,
+    const FeedItemOverrides& overrides, const core::ValidationOptions& validation,
+    int64_t fetched_at_ms) {
+  core::Article article;
+  article.id = item.id;
+  article.title = item.title;
+  article.body = TruncateUtf8(item.body, validation.max_body_bytes);
+  article.url = item.url;
+  article.source = overrides.source;
+  if (article.source.empty()) article.source = feed.title;
+  if (article.source.empty()) {
+    xmlURIPtr uri = xmlParseURI(response.feed_url.c_str());
+    if (uri != nullptr) {
+      if (uri->server != nullptr) article.source = uri->server;
+      xmlFreeURI(uri);
+    }
+  }
+  article.source = TruncateUtf8(article.source, validation.max_short_field_bytes);
+  article.language = overrides.language;
+  if (article.language.empty()) article.language = item.language;
+  if (article.language.empty()) article.language = overrides.default_language;
+  if (article.language.empty()) article.language = "en";
+  article.published_at_ms = item.published_at_ms;
+  if (auto rejection = core::Validate(article, validation)) return std::unexpected(*rejection);
+  const bool estimated = item.published_at_ms == 0;
+  if (estimated) article.published_at_ms = fetched_at_ms;
+
+  v1::RawArticle raw;
+  raw.set_id(article.id);
+  raw.set_title(article.title);
+  raw.set_body(article.body);
+  raw.set_url(article.url);
+  raw.set_source(article.source);
+  raw.set_language(article.language);
+  raw.set_published_at_ms(article.published_at_ms);
+  raw.set_ingested_at_ms(fetched_at_ms);
+  raw.set_event_time_estimated(estimated);
+  return raw;
+}
+
+}  // namespace headwire::producers

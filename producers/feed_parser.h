@@ -1,0 +1,83 @@
+#pragma once
+// Feed parsing: the bytes of one HTTP response into the feed's items, for RSS 0.9x/2.0, RSS 1.0
+// (RDF), Atom 1.0 and JSON Feed 1.x. Pure: no network, no clock, no Kafka; the same bytes, URL
+// and headers always give the same items. Thread-safe (libxml2 is initialised once).
+//
+// XML goes through libxml2 in recovering mode, so a broken feed yields what can be read of it.
+// External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
+// that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
+// Charsets: the HTTP header's charset wins, then the document's BOM or declaration; a document
+// that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
+// windows-1251, Big5, ...). A gzip-compressed body is inflated. Titles and bodies are plain text:
+// HTML in them (escaped or not) is reduced to its text, whitespace collapsed. Links are resolved
+// against xml:base and the response URL.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "core/validation.h"
+#include "headwire/v1/article.pb.h"
+
+namespace headwire::producers {
+
+enum class FeedFormat { kRss, kRdf, kAtom, kJsonFeed };
+
+// "rss", "rdf", "atom", "json_feed".
+const char* FeedFormatName(FeedFormat format);
+
+// What the parser knows about the response besides its bytes.
+struct FeedResponse {
+  // The feed's configured URL: its identity (item ids of GUIDs are scoped to it). Required.
+  std::string feed_url;
+  // The URL the bytes came from after redirects; relative links resolve against it. Empty: the
+  // feed URL.
+  std::string base_url;
+  // The Content-Type header, e.g. "application/rss+xml; charset=windows-1251". May be empty.
+  std::string content_type;
+};
+
+struct FeedItem {
+  std::string id;               // stable item id (see ItemId in feed_parser.cc and the README)
+  std::string title;            // plain text, never empty
+  std::string body;             // plain text of the description / summary / content; may be empty
+  std::string url;              // absolute link, may be empty
+  std::string language;         // the item's own language, else the feed's; may be empty
+  int64_t published_at_ms = 0;  // 0 when the item carries no date the parser can read
+};
+
+struct ParsedFeed {
+  FeedFormat format = FeedFormat::kRss;
+  std::string title;            // the feed's own title, plain text; may be empty
+  std::string language;         // the feed's language; may be empty
+  std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
+  uint64_t skipped_items = 0;   // items with neither title, body nor link
+};
+
+// Parses `body`. Returns Corruption when it is not a feed ("not a feed: the root element is
+// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all.
+Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response);
+
+// Parses a feed date: RFC 3339 / ISO 8601 ("2005-11-08T20:00:00+00:00") or RFC 822 and its
+// variants (named zones such as GMT or EST, two-digit years, missing weekday). Returns ms since
+// the epoch, or InvalidArgument when the text is no date.
+Result<int64_t> ParseFeedDate(std::string_view text);
+
+// Overrides a feed list entry may set on every item of its feed.
+struct FeedItemOverrides {
+  std::string source;            // empty: the feed's own title, else the feed URL's host
+  std::string language;          // empty: the item's or feed's language, else `default_language`
+  std::string default_language;  // empty: "en"
+};
+
+// The raw article of `item`, in the form `headwire produce` writes: id = item id, event time
+// the item's date, or `fetched_at_ms` flagged event_time_estimated when it has none. Returns the
+// validation problem (title or body too long, bad date) when the item is not a valid article.
+std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
+    const FeedItem& item, const ParsedFeed& feed, const FeedResponse& response,
+    const FeedItemOverrides& overrides, const core::ValidationOptions& validation,
+    int64_t fetched_at_ms);
+
+}  // namespace headwire::producers

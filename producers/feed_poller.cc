@@ -1,0 +1,270 @@
+#include "producers/feed_poller.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "common/kafka_producer.h"
+#include "common/logging.h"
+#include "common/proto_convert.h"
+#include "common/time_format.h"
+#include "core/fingerprint.h"
+#include "producers/feed_fetcher.h"
+#include "producers/feed_metrics.h"
+#include "producers/feed_parser.h"
+#include "producers/feed_state.h"
+
+namespace headwire::producers {
+namespace {
+
+// Largest part of a broken body kept in its dead letter.
+constexpr size_t kDeadLetterBodyBytes = 256 * 1024;
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+class FeedPoller {
+ public:
+  FeedPoller(const FeedList& list, const FeedPollerOptions& options, FeedState& state,
+             common::KafkaProducer& producer, FeedFetcher& fetcher, common::DaemonContext& context)
+      : list_(list),
+        options_(options),
+        state_(state),
+        producer_(producer),
+        fetcher_(fetcher),
+        context_(context),
+        feed_metrics_(*context.metrics().registry()),
+        produced_(context.metrics().Produced(options.topic)),
+        rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
+        host_(HostName()),
+        raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {}
+
+  Result<FeedPollReport> Run() {
+    auto records = state_.LoadRecords();
+    if (!records) return Err(records.error());
+    records_ = std::move(*records);
+    context_.SetReady({.ok = true, .reason = std::to_string(list_.feeds.size()) + " feeds"});
+    while (!context_.ShutdownRequested()) {
+      context_.Beat();
+      const int64_t now = common::WallClockMs();
+      std::vector<const FeedEntry*> due;
+      for (const FeedEntry& feed : list_.feeds) {
+        if (options_.once || records_[feed.url].next_poll_ms <= now) due.push_back(&feed);
+      }
+      if (!due.empty()) {
+        if (Status s = PollCycle(due); !s.ok()) return Err(s);
+      }
+      if (options_.once) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return report_;
+  }
+
+ private:
+  Status PollCycle(const std::vector<const FeedEntry*>& due) {
+    std::vector<FetchRequest> requests;
+    for (const FeedEntry* feed : due) {
+      const FeedRecord& record = records_[feed->url];
+      requests.push_back({feed->url, record.etag, record.last_modified});
+    }
+    const auto results =
+        fetcher_.FetchAll(requests, [this] { return context_.ShutdownRequested(); });
+    const int64_t now = common::WallClockMs();
+    rocksdb::WriteBatch batch;
+    struct Outcome {
+      FeedRecord record;
+      PollResult result;
+      uint64_t produced;
+    };
+    std::map<std::string, Outcome> updated;
+    cycle_produced_ = 0;
+    for (size_t i = 0; i < due.size(); ++i) {
+      const FeedEntry& feed = *due[i];
+      FeedRecord record = records_[feed.url];
+      if (results[i].error.code() == StatusCode::kAborted) continue;  // shutdown: poll again
+      ++report_.polls;
+      const uint64_t produced_before = cycle_produced_;
+      auto result = HandleResult(feed, results[i], now, record, batch);
+      if (!result) return result.error();
+      record.last_poll_ms = now;
+      record.next_poll_ms =
+          now +
+          NextPollDelay(feed.interval, record.consecutive_failures, list_.schedule, rng_).count();
+      state_.PutRecord(batch, feed.url, record);
+      updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before};
+    }
+    // Only what Kafka acknowledged is marked seen: see feed_poller.h.
+    const auto persist_start = std::chrono::steady_clock::now();
+    if (Status s = producer_.Flush(std::chrono::seconds(60)); !s.ok()) return s;
+    if (Status s = state_.Write(batch); !s.ok()) return s;
+    common::DaemonMetrics& metrics = context_.metrics();
+    metrics.BatchPersistSeconds().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - persist_start).count());
+    metrics.StateBytes().Set(static_cast<double>(state_.ApproximateSizeBytes()));
+    produced_.Increment(static_cast<double>(cycle_produced_));
+    report_.produced += cycle_produced_;
+    for (auto& [url, outcome] : updated) {
+      feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced);
+      records_[url] = std::move(outcome.record);
+    }
+    return Status::Ok();
+  }
+
+  static void Fail(FeedRecord& record, const std::string& why, int64_t now) {
+    record.last_error = why;
+    record.last_error_ms = now;
+    record.new_items_last_poll = 0;
+    ++record.consecutive_failures;
+  }
+
+  static void Succeed(FeedRecord& record, int64_t now) {
+    record.last_success_ms = now;
+    record.last_error.clear();
+    record.consecutive_failures = 0;
+  }
+
+  // Returns how the poll ended, or the Kafka / RocksDB error that stops the daemon.
+  Result<PollResult> HandleResult(const FeedEntry& feed, const FetchResult& result, int64_t now,
+                                  FeedRecord& record, rocksdb::WriteBatch& batch) {
+    record.http_status = result.http_status;
+    if (!result.error.ok()) {
+      ++report_.polls_failed;
+      spdlog::warn("msg=\"feed fetch failed\" feed={} http_status={} error={}",
+                   common::Quote(feed.url), result.http_status,
+                   common::Quote(result.error.message()));
+      Fail(record, result.error.message(), now);
+      return PollResult::kFetchError;
+    }
+    if (result.not_modified) {
+      ++report_.polls_read;
+      Succeed(record, now);
+      record.new_items_last_poll = 0;
+      spdlog::info("msg=\"feed not modified\" feed={}", common::Quote(feed.url));
+      return PollResult::kNotModified;
+    }
+    const FeedResponse response{feed.url, result.final_url, result.content_type};
+    auto parsed = ParseFeed(result.body, response);
+    if (!parsed) {
+      ++report_.polls_failed;
+      spdlog::warn("msg=\"not a feed\" feed={} http_status={} reason={}", common::Quote(feed.url),
+                   result.http_status, common::Quote(parsed.error().message()));
+      Fail(record, parsed.error().message(), now);
+      if (Status s = DeadLetter(feed, result.body, parsed.error().message(), record); !s.ok()) {
+        return Err(s);
+      }
+      return PollResult::kNotAFeed;
+    }
+    ++report_.polls_read;
+    if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
+      return Err(s);
+    }
+    const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
+    uint64_t fresh = 0;
+    uint64_t position = 0;
+    for (const FeedItem& item : parsed->items) {
+      ++position;
+      auto seen = state_.Seen(feed.url, item.id);
+      if (!seen) return Err(seen.error());
+      if (*seen) {
+        state_.MarkSeen(batch, feed.url, item.id, now);  // still in the feed: keep remembering
+        continue;
+      }
+      auto raw = FeedItemToRawArticle(item, *parsed, response, overrides, options_.validation, now);
+      if (!raw) {
+        ++report_.invalid_items;
+        spdlog::warn("msg=\"invalid feed item\" feed={} item={} reason={} detail={}",
+                     common::Quote(feed.url), item.id, core::RejectReasonName(raw.error().reason),
+                     common::Quote(raw.error().message));
+        continue;
+      }
+      auto* info = raw->mutable_producer();
+      info->set_name("headwire feed");
+      info->set_version(HEADWIRE_VERSION);
+      info->set_host(host_);
+      info->set_input(feed.url);
+      info->set_input_line(position);
+      if (Status s =
+              producer_.Produce(options_.topic, raw->id(), raw->SerializeAsString(), raw_headers_);
+          !s.ok()) {
+        return Err(s);
+      }
+      state_.MarkSeen(batch, feed.url, item.id, now);
+      ++fresh;
+      ++cycle_produced_;
+    }
+    Succeed(record, now);
+    record.etag = result.etag;
+    record.last_modified = result.last_modified;
+    record.items_last_poll = parsed->items.size();
+    record.new_items_last_poll = fresh;
+    record.items_produced += fresh;
+    spdlog::info("msg=\"feed polled\" feed={} format={} http_status={} items={} new={}",
+                 common::Quote(feed.url), FeedFormatName(parsed->format), result.http_status,
+                 parsed->items.size(), fresh);
+    return PollResult::kOk;
+  }
+
+  // Dead-letters a body that is not a feed, once per distinct body.
+  Status DeadLetter(const FeedEntry& feed, const std::string& body, const std::string& why,
+                    FeedRecord& record) {
+    const std::string digest = core::Hex128(body);
+    if (options_.dlq_topic.empty() || digest == record.dead_letter_digest) return Status::Ok();
+    v1::DeadLetter letter;
+    letter.set_original_value(body.substr(0, kDeadLetterBodyBytes));
+    letter.set_original_key(feed.url);
+    letter.mutable_source()->set_topic(feed.url);
+    letter.mutable_source()->set_partition(-1);
+    letter.set_reason(v1::DEAD_LETTER_REASON_UNDECODABLE);
+    letter.set_message(feed.url + ": " + why);
+    letter.set_stage("feed");
+    if (Status s =
+            producer_.Produce(options_.dlq_topic, feed.url, letter.SerializeAsString(),
+                              common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                                                     {{"headwire-dlq-reason", "not_a_feed"}}));
+        !s.ok()) {
+      return s;
+    }
+    record.dead_letter_digest = digest;
+    ++report_.dead_letters;
+    context_.metrics().DeadLetters("not_a_feed").Increment();
+    return Status::Ok();
+  }
+
+  const FeedList& list_;
+  const FeedPollerOptions& options_;
+  FeedState& state_;
+  common::KafkaProducer& producer_;
+  FeedFetcher& fetcher_;
+  common::DaemonContext& context_;
+  FeedMetrics feed_metrics_;
+  prometheus::Counter& produced_;
+  std::mt19937_64 rng_;
+  const std::string host_;
+  const std::vector<common::Header> raw_headers_;
+  std::map<std::string, FeedRecord> records_;
+  FeedPollReport report_;
+  uint64_t cycle_produced_ = 0;  // produced in the current cycle, not yet flushed
+};
+
+}  // namespace
+
+Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options) {
+  if (options.state_dir.empty()) return Err(Status::InvalidArgument("--state is required"));
+  auto context = common::DaemonContext::Start("feed", options.daemon);
+  if (!context) return Err(context.error());
+  auto state = FeedState::Open(options.state_dir);
+  if (!state) return Err(state.error());
+  auto producer = common::KafkaProducer::Create(options.kafka);
+  if (!producer) return Err(producer.error());
+  auto fetcher = FeedFetcher::Create(list.fetch);
+  if (!fetcher) return Err(fetcher.error());
+  return FeedPoller(list, options, **state, **producer, **fetcher, **context).Run();
+}
+
+}  // namespace headwire::producers

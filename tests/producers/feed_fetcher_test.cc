@@ -1,0 +1,145 @@
+// The fetcher against a cpp-httplib server on 127.0.0.1 started by each test.
+
+#include "producers/feed_fetcher.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace headwire::producers {
+namespace {
+
+class FeedFetcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Get("/feed.xml", [this](const httplib::Request& request, httplib::Response& response) {
+      agent_ = request.get_header_value("User-Agent");
+      if (request.get_header_value("If-None-Match") == "\"v1\"") {
+        response.status = 304;
+        return;
+      }
+      response.set_header("ETag", "\"v1\"");
+      response.set_header("Last-Modified", "Wed, 02 Dec 2026 10:00:00 GMT");
+      response.set_content("<rss/>", "application/rss+xml; charset=utf-8");
+    });
+    server_.Get("/busy.xml", [this](const httplib::Request&, httplib::Response& response) {
+      const int now = ++in_flight_;
+      int seen = max_in_flight_.load();
+      while (now > seen && !max_in_flight_.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      --in_flight_;
+      response.set_content("<rss/>", "application/rss+xml");
+    });
+    server_.Get("/moved", [](const httplib::Request&, httplib::Response& response) {
+      response.set_redirect("/feed.xml");
+    });
+    server_.Get("/loop", [](const httplib::Request&, httplib::Response& response) {
+      response.set_redirect("/loop");
+    });
+    server_.Get("/gone", [](const httplib::Request&, httplib::Response& response) {
+      response.status = 410;
+    });
+    server_.Get("/big.xml", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(std::string(4096, 'x'), "application/rss+xml");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  void TearDown() override {
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  std::vector<FetchResult> Fetch(const std::vector<FetchRequest>& requests,
+                                 const FetchOptions& options = {}) {
+    auto fetcher = FeedFetcher::Create(options);
+    EXPECT_TRUE(fetcher);
+    return (*fetcher)->FetchAll(requests, [] { return false; });
+  }
+
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string agent_;
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> max_in_flight_{0};
+};
+
+TEST_F(FeedFetcherTest, KeepsValidatorsAndAsksConditionally) {
+  auto first = Fetch({{Url("/feed.xml"), "", ""}});
+  ASSERT_TRUE(first[0].error.ok()) << first[0].error.ToString();
+  EXPECT_EQ(first[0].http_status, 200);
+  EXPECT_EQ(first[0].body, "<rss/>");
+  EXPECT_EQ(first[0].etag, "\"v1\"");
+  EXPECT_EQ(first[0].last_modified, "Wed, 02 Dec 2026 10:00:00 GMT");
+  EXPECT_EQ(first[0].content_type, "application/rss+xml; charset=utf-8");
+  EXPECT_TRUE(agent_.starts_with("headwire/")) << agent_;
+
+  auto second = Fetch({{Url("/feed.xml"), first[0].etag, first[0].last_modified}});
+  ASSERT_TRUE(second[0].error.ok());
+  EXPECT_TRUE(second[0].not_modified);
+  EXPECT_EQ(second[0].http_status, 304);
+  EXPECT_TRUE(second[0].body.empty());
+}
+
+TEST_F(FeedFetcherTest, FollowsRedirectsUpToTheLimit) {
+  FetchOptions options;
+  options.max_redirects = 3;
+  auto results = Fetch({{Url("/moved"), "", ""}, {Url("/loop"), "", ""}}, options);
+  ASSERT_TRUE(results[0].error.ok()) << results[0].error.ToString();
+  EXPECT_EQ(results[0].final_url, Url("/feed.xml"));
+  EXPECT_EQ(results[0].body, "<rss/>");
+  EXPECT_FALSE(results[1].error.ok());
+}
+
+TEST_F(FeedFetcherTest, HttpErrorsAndOversizedBodiesAreErrors) {
+  FetchOptions options;
+  options.max_bytes = 1000;
+  auto results = Fetch({{Url("/gone"), "", ""}, {Url("/big.xml"), "", ""}}, options);
+  EXPECT_EQ(results[0].http_status, 410);
+  EXPECT_EQ(results[0].error.message(), "HTTP status 410");
+  EXPECT_NE(results[1].error.message().find("larger than 1000 bytes"), std::string::npos)
+      << results[1].error.ToString();
+  EXPECT_TRUE(results[1].body.empty());
+}
+
+TEST_F(FeedFetcherTest, SilentServerTimesOut) {
+  httplib::Server silent;
+  const int port = silent.bind_to_any_port("127.0.0.1");  // accepts connections, never answers
+  FetchOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  auto results = Fetch({{"http://127.0.0.1:" + std::to_string(port) + "/x", "", ""}}, options);
+  EXPECT_EQ(results[0].error.code(), StatusCode::kTimedOut) << results[0].error.ToString();
+  EXPECT_EQ(results[0].http_status, 0);
+}
+
+TEST_F(FeedFetcherTest, NeverMoreThanTheHostLimitAtOnce) {
+  FetchOptions options;
+  options.per_host_connections = 2;
+  std::vector<FetchRequest> requests;
+  for (int i = 0; i < 6; ++i) requests.push_back({Url("/busy.xml?" + std::to_string(i)), "", ""});
+  auto results = Fetch(requests, options);
+  for (const FetchResult& result : results) EXPECT_TRUE(result.error.ok());
+  EXPECT_LE(max_in_flight_.load(), 2);
+  EXPECT_GE(max_in_flight_.load(), 1);
+}
+
+TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
+  auto results = Fetch({{"file:///etc/passwd", "", ""}});
+  EXPECT_FALSE(results[0].error.ok());
+  EXPECT_TRUE(results[0].body.empty());
+}
+
+}  // namespace
+}  // namespace headwire::producers

@@ -1,0 +1,396 @@
+// The feed parser over the 30 real fixtures of ../shared/data/rss (see its SOURCE.md), plus
+// small documents written here for what the fixtures do not cover (JSON Feed, XXE, HTTP charset).
+// Expected values are read from the fixture files themselves (transcoded with iconv where the
+// fixture is not UTF-8), never from the parser's output.
+
+#include "producers/feed_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/time_format.h"
+#include "core/article_id.h"
+#include "core/text.h"
+
+namespace headwire::producers {
+namespace {
+
+const std::string kFixtures = HEADWIRE_RSS_FIXTURES;
+const std::string kFeedUrl = "http://news.example/feeds/main.xml";
+
+std::string ReadFixture(const std::string& relative) {
+  std::ifstream in(kFixtures + "/" + relative, std::ios::binary);
+  EXPECT_TRUE(in) << "missing fixture " << relative;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<ParsedFeed> ParseFixture(const std::string& relative, std::string content_type = "") {
+  return ParseFeed(ReadFixture(relative), FeedResponse{kFeedUrl, "", std::move(content_type)});
+}
+
+int64_t Ms(std::string_view rfc3339) { return *common::ParseRfc3339(rfc3339); }
+
+TEST(FeedParserTest, EveryFixtureParsesOrIsRejectedWithAReason) {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "SOURCE.md" || name == "LICENSE" ||
+        name.starts_with("LICENSE")) {
+      continue;
+    }
+    ++files;
+    const std::string relative = std::filesystem::relative(entry.path(), kFixtures).string();
+    auto feed = ParseFixture(relative);
+    if (!feed) {
+      EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << relative;
+      continue;
+    }
+    for (const FeedItem& item : feed->items) {
+      EXPECT_FALSE(item.id.empty()) << relative;
+      EXPECT_FALSE(item.title.empty()) << relative;
+      EXPECT_TRUE(core::IsValidUtf8(item.title)) << relative;
+      EXPECT_TRUE(core::IsValidUtf8(item.body)) << relative;
+    }
+  }
+  EXPECT_EQ(files, 30u);
+}
+
+TEST(FeedParserTest, TruncatedFixturesParseOrFailCleanly) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "SOURCE.md" || name == "LICENSE") continue;
+    const std::string body =
+        ReadFixture(std::filesystem::relative(entry.path(), kFixtures).string());
+    for (size_t cut = 1; cut < 12; ++cut) {
+      const std::string prefix = body.substr(0, body.size() * cut / 12);
+      auto feed = ParseFeed(prefix, FeedResponse{kFeedUrl, "", ""});
+      if (!feed) {
+        EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << name << " cut " << cut;
+        continue;
+      }
+      for (const FeedItem& item : feed->items) {
+        EXPECT_FALSE(item.title.empty()) << name << " cut " << cut;
+        EXPECT_TRUE(core::IsValidUtf8(item.title)) << name << " cut " << cut;
+      }
+    }
+  }
+}
+
+TEST(FeedParserTest, Rss2SampleGivesTitlesLinksAndRfc822Dates) {
+  auto feed = ParseFixture("node-feedparser/rss2sample.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->format, FeedFormat::kRss);
+  EXPECT_EQ(feed->title, "Liftoff News");
+  EXPECT_EQ(feed->language, "en-us");
+  ASSERT_EQ(feed->items.size(), 4u);
+  EXPECT_EQ(feed->items[0].title, "Star City");
+  EXPECT_EQ(feed->items[0].url, "http://liftoff.msfc.nasa.gov/news/2003/news-starcity.asp");
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2003-06-03T09:39:21Z"));
+  // The second item has no title: its description stands in, as plain text.
+  EXPECT_TRUE(feed->items[1].title.starts_with("Sky watchers in Europe, Asia, and parts of"));
+  EXPECT_EQ(feed->items[1].title.find('<'), std::string::npos);
+  EXPECT_EQ(feed->items[3].title, "Astronauts' Dirty Laundry");
+}
+
+TEST(FeedParserTest, CdataTitlesAndNamedZoneDates) {
+  auto feed = ParseFixture("node-feedparser/wapowellness.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 29u);
+  EXPECT_EQ(feed->title, "Wellness: Health, Fitness, Nutrition & More - The Washington Post");
+  EXPECT_EQ(feed->items[0].title, "Schools minister to kids\u2019 fitness and nutrition needs");
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2012-08-21T15:33:00Z"));  // 10:33 EST
+}
+
+TEST(FeedParserTest, DeclaredWindows1251IsTranscoded) {
+  auto feed = ParseFixture("node-feedparser/iconv.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 10u);
+  EXPECT_EQ(feed->title, "Новости Оренбурга и области / Раздел Новости");
+  EXPECT_EQ(feed->items[0].title, "В Бузулуке главные стройплощадки – детсад и Ледовый дворец");
+}
+
+TEST(FeedParserTest, GzipCompressedBodyIsInflated) {
+  auto plain = ParseFixture("node-feedparser/iconv.xml");
+  auto compressed = ParseFixture("node-feedparser/compressed.xml");
+  ASSERT_TRUE(plain && compressed);
+  ASSERT_EQ(compressed->items.size(), plain->items.size());
+  for (size_t i = 0; i < plain->items.size(); ++i) {
+    EXPECT_EQ(compressed->items[i].id, plain->items[i].id);
+    EXPECT_EQ(compressed->items[i].title, plain->items[i].title);
+  }
+}
+
+TEST(FeedParserTest, UndeclaredKoi8rIsDetected) {
+  auto feed = ParseFixture("feedparser/koi8r.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "Как пережить новогоднюю ночь");
+}
+
+TEST(FeedParserTest, HttpCharsetHeaderDecodesAnUndeclaredDocument) {
+  // "Привет" in windows-1251, with no declaration in the document.
+  const std::string body =
+      "<rss><channel><item><title>\xCF\xF0\xE8\xE2\xE5\xF2</title>"
+      "<link>http://a.example/1</link></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/rss+xml; charset=windows-1251"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "Привет");
+}
+
+TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
+  auto feed = ParseFixture("node-feedparser/saxerror.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].title, "Good Item");
+  EXPECT_EQ(feed->items[0].url, "http://example.com/good");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/bad?foo=1&bar=2");  // the bare '&' kept
+  EXPECT_EQ(feed->items[2].title, "Item After Error");
+  EXPECT_EQ(feed->items[0].published_at_ms, 0);  // no date in the feed
+}
+
+TEST(FeedParserTest, IllegallyNestedEmptyItemsAreSkipped) {
+  auto feed = ParseFixture("node-feedparser/illegally-nested.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->items.size(), 10u);
+  EXPECT_EQ(feed->skipped_items, 10u);
+  EXPECT_EQ(feed->items[0].title, "My Professional Armchair Analysis of CES");
+  // feedburner:origLink, not the feedproxy redirect.
+  EXPECT_TRUE(
+      feed->items[0].url.starts_with("http://www.pcmag.com/article2/0,2817,2525649,00.asp"));
+}
+
+TEST(FeedParserTest, HtmlPageIsNotAFeed) {
+  auto feed = ParseFixture("node-feedparser/notafeed.html");
+  ASSERT_FALSE(feed);
+  EXPECT_EQ(feed.error().code(), StatusCode::kCorruption);
+  EXPECT_EQ(feed.error().message(), "not a feed: the root element is <html>");
+}
+
+TEST(FeedParserTest, EmptyDocumentIsNotAFeed) {
+  EXPECT_FALSE(ParseFixture("feedparser/rss_empty_document.xml"));
+  EXPECT_FALSE(ParseFeed("", {kFeedUrl, "", ""}));
+}
+
+TEST(FeedParserTest, RelativeLinksResolveAgainstTheFeedUrl) {
+  auto feed = ParseFixture("node-feedparser/rss-with-relative-urls.xml");
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_TRUE(feed->items[0].url.starts_with("http://news.example/en/games/neverwinter/news/"))
+      << feed->items[0].url;
+  // Two-digit year with a numeric zone: "Thu, 07 Dec 17 10:00:29 -0800".
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2017-12-07T18:00:29Z"));
+
+  auto no_base = ParseFixture("node-feedparser/rss-with-relative-html-urls-no-base.xml");
+  ASSERT_TRUE(no_base);
+  ASSERT_EQ(no_base->items.size(), 1u);
+  EXPECT_EQ(no_base->items[0].url, "http://news.example/feeds/posts/post-1");
+}
+
+TEST(FeedParserTest, RelativeLinksResolveAgainstXmlBase) {
+  auto feed = ParseFixture("gofeed/rss_channel_item_xml_base.xml");
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].url, "http://example.org/feeds/post/1");
+}
+
+TEST(FeedParserTest, RedirectedResponseResolvesAgainstTheFinalUrl) {
+  auto feed = ParseFeed(ReadFixture("node-feedparser/rss-with-relative-html-urls-no-base.xml"),
+                        {kFeedUrl, "https://moved.example/blog/rss", ""});
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->items.at(0).url, "https://moved.example/blog/posts/post-1");
+}
+
+TEST(FeedParserTest, MarkupInTitlesBecomesText) {
+  auto naked = ParseFixture("gofeed/rss_channel_item_title_naked_markup.xml");
+  ASSERT_TRUE(naked);
+  EXPECT_EQ(naked->items.at(0).title, "Item Title");
+  // Escaped twice (entities inside CDATA): one level is markup, the rest is literal text.
+  auto escaped = ParseFixture("gofeed/rss_channel_item_title_cdata_escaped_markup.xml");
+  ASSERT_TRUE(escaped);
+  EXPECT_EQ(escaped->items.at(0).title, "<p>Item Title</p>");
+}
+
+TEST(FeedParserTest, ControlCharacterInTitleDoesNotStopTheParse) {
+  auto feed = ParseFixture("gofeed/rss_channel_item_illegal_char.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->items.at(0).title, "ab cd");
+}
+
+TEST(FeedParserTest, BareAmpersandsAndHtmlEntitiesAreRepaired) {
+  auto feed = ParseFixture("gofeed/issue_305_bare_ampersand.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->title, "Fish & Chips & more <3");
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"windows-1252\"?><rss><channel><item>"
+      "<title>Caf&eacute;&nbsp;news &amp; <![CDATA[a && b]]></title>"
+      "<link>http://a.example/x</link></item></channel></rss>";
+  auto repaired = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(repaired);
+  EXPECT_EQ(repaired->items.at(0).title, "Caf\u00e9 news & a && b");
+}
+
+TEST(FeedParserTest, EscapedAmpersandsInLinksDecodeOnce) {
+  auto feed = ParseFixture("feedparser/rss_item_link_corrupted_ampersands.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->items.at(0).url, "http://link/get?a=1&b=2");
+}
+
+TEST(FeedParserTest, TwoItemsWithOneGuidAreOneItem) {
+  auto feed = ParseFixture("rome/CDATATestFeed.xml");
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].url,
+            "http://rtl-now.rtl.de/awz.php?container_id=26908&paytype=ppv&productdetail=1&na=1");
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2009-08-05T05:30:00Z"));
+}
+
+TEST(FeedParserTest, RdfFeedWithDublinCoreDates) {
+  auto feed = ParseFixture("rome/slashdot.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->format, FeedFormat::kRdf);
+  ASSERT_EQ(feed->items.size(), 10u);
+  EXPECT_EQ(feed->items[0].title, "The Prisoner To Be Remade On U.K. TV");
+  EXPECT_EQ(feed->items[0].body.find("<img"), std::string::npos);  // escaped HTML became text
+}
+
+TEST(FeedParserTest, AtomEntriesWithAlternateLinksAndRelativeHrefs) {
+  auto feed = ParseFixture("rome/atom_1.0.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->format, FeedFormat::kAtom);
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].url, "http://example.com/blog/entry1");
+
+  auto tpm = ParseFixture("node-feedparser/tpm.atom");
+  ASSERT_TRUE(tpm);
+  ASSERT_EQ(tpm->items.size(), 20u);
+  EXPECT_EQ(tpm->items[0].title,
+            "Hannity Announces Fox Has Hired Sebastian Gorka As NatSec Strategist");
+  EXPECT_EQ(tpm->items[0].url,
+            "http://news.example/livewire/"
+            "hannity-announces-fox-hired-sebastian-gorka-national-security-strategist");
+}
+
+TEST(FeedParserTest, AtomXhtmlContentInAPrefixedNamespaceIsRead) {
+  auto feed = ParseFixture("node-feedparser/nondefaultnamespace-xhtml.atom");
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_NE(feed->items[0].body.find("Who knows"), std::string::npos) << feed->items[0].body;
+}
+
+TEST(FeedParserTest, ExternalEntitiesAreNeverResolved) {
+  const std::string body =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+      "<rss><channel><item><title>leak &xxe; here</title><link>http://a.example/x</link>"
+      "</item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title.find("root:"), std::string::npos);
+  EXPECT_TRUE(feed->items[0].title.starts_with("leak")) << feed->items[0].title;
+}
+
+TEST(FeedParserTest, JsonFeedItems) {
+  const std::string body = R"({
+    "version": "https://jsonfeed.org/version/1.1", "title": "JSON Daily", "language": "de",
+    "items": [
+      {"id": "1", "url": "/a/1", "title": "First <b>bold</b>", "content_text": "Body one",
+       "date_published": "2026-03-02T08:15:00+01:00"},
+      {"id": "2", "content_html": "<p>Only <i>content</i></p>"},
+      {"id": "1", "title": "Duplicate id"}
+    ]})";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/feed+json"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->format, FeedFormat::kJsonFeed);
+  EXPECT_EQ(feed->title, "JSON Daily");
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "First bold");
+  EXPECT_EQ(feed->items[0].url, "http://news.example/a/1");
+  EXPECT_EQ(feed->items[0].language, "de");
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2026-03-02T07:15:00Z"));
+  EXPECT_EQ(feed->items[1].title, "Only content");
+  EXPECT_EQ(feed->items[1].published_at_ms, 0);
+}
+
+TEST(FeedParserTest, JsonThatIsNoJsonFeedIsRejected) {
+  EXPECT_FALSE(ParseFeed(R"({"items": []})", {kFeedUrl, "", ""}));
+  EXPECT_FALSE(ParseFeed("{not json", {kFeedUrl, "", ""}));
+}
+
+TEST(FeedParserTest, ItemIdRules) {
+  const std::string body =
+      "<rss><channel>"
+      "<item><title>a</title><guid>http://a.example/story?utm_source=x</guid></item>"
+      "<item><title>b</title><guid isPermaLink=\"false\">tag:b-1</guid>"
+      "<link>http://a.example/b</link></item>"
+      "<item><title>c</title><link>http://a.example/c</link></item>"
+      "<item><title>d</title><description>no link</description></item>"
+      "</channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 4u);
+  core::Article by_url;
+  by_url.url = "http://a.example/story";  // canonical form drops utm_*
+  EXPECT_EQ(feed->items[0].id, core::DeriveArticleId(by_url));
+  EXPECT_TRUE(feed->items[1].id.starts_with("g"));  // stable GUID, scoped to the feed
+  auto other_feed = ParseFeed(body, {"http://other.example/rss", "", ""});
+  EXPECT_NE(other_feed->items[1].id, feed->items[1].id);
+  EXPECT_EQ(other_feed->items[0].id, feed->items[0].id);  // a permalink is the same article
+  by_url.url = "http://a.example/c";
+  EXPECT_EQ(feed->items[2].id, core::DeriveArticleId(by_url));
+  EXPECT_TRUE(feed->items[3].id.starts_with("c"));  // content hash
+}
+
+TEST(FeedParserTest, DateFormatsFeedsUse) {
+  EXPECT_EQ(*ParseFeedDate("Tue, 03 Jun 2003 09:39:21 GMT"), Ms("2003-06-03T09:39:21Z"));
+  EXPECT_EQ(*ParseFeedDate("Tue, 21 Aug 2012 10:33:00 EST"), Ms("2012-08-21T15:33:00Z"));
+  EXPECT_EQ(*ParseFeedDate("Sun, 10 Dec 17 13:01:36 -0800"), Ms("2017-12-10T21:01:36Z"));
+  EXPECT_EQ(*ParseFeedDate("03 Jun 2003 09:39:21 +0200"), Ms("2003-06-03T07:39:21Z"));
+  EXPECT_EQ(*ParseFeedDate("2005-11-20T01:11:49+00:00"), Ms("2005-11-20T01:11:49Z"));
+  EXPECT_EQ(*ParseFeedDate(" 2018-11-19T21:45:04.398Z "), Ms("2018-11-19T21:45:04.398Z"));
+  EXPECT_FALSE(ParseFeedDate("yesterday-ish"));
+  EXPECT_FALSE(ParseFeedDate(""));
+}
+
+TEST(FeedParserTest, RawArticleHasTheProducersForm) {
+  auto feed = ParseFixture("node-feedparser/saxerror.xml");
+  ASSERT_TRUE(feed);
+  const FeedResponse response{kFeedUrl, "", ""};
+  auto raw = FeedItemToRawArticle(feed->items[0], *feed, response, {}, {}, 1'700'000'000'000);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->id(), feed->items[0].id);
+  EXPECT_EQ(raw->title(), "Good Item");
+  EXPECT_EQ(raw->source(), "SAXError Test Feed");
+  EXPECT_EQ(raw->language(), "en");
+  EXPECT_TRUE(raw->event_time_estimated());  // no date: the fetch time, flagged
+  EXPECT_EQ(raw->published_at_ms(), 1'700'000'000'000);
+  EXPECT_EQ(raw->ingested_at_ms(), 1'700'000'000'000);
+
+  auto dated = ParseFixture("node-feedparser/rss2sample.xml");
+  auto named = FeedItemToRawArticle(dated->items[0], *dated, response, {"NASA", "fr", ""}, {}, 5);
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->source(), "NASA");
+  EXPECT_EQ(named->language(), "fr");
+  EXPECT_FALSE(named->event_time_estimated());
+  EXPECT_EQ(named->published_at_ms(), Ms("2003-06-03T09:39:21Z"));
+  // The list's default language is only for feeds that name none.
+  auto own = FeedItemToRawArticle(dated->items[0], *dated, response, {"", "", "de"}, {}, 5);
+  EXPECT_EQ(own->language(), "en-us");
+  auto fallback = FeedItemToRawArticle(feed->items[0], *feed, response, {"", "", "de"}, {}, 5);
+  EXPECT_EQ(fallback->language(), "de");
+}
+
+TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
+  FeedItem item{"x1", std::string(5000, 'a'), "", "http://a.example/1", "", 0};
+  auto raw = FeedItemToRawArticle(item, ParsedFeed{}, {kFeedUrl, "", ""}, {}, {}, 5);
+  ASSERT_FALSE(raw);
+  EXPECT_EQ(raw.error().reason, core::RejectReason::kTooLarge);
+}
+
+}  // namespace
+}  // namespace headwire::producers

@@ -1,0 +1,91 @@
+#include "producers/feed_state.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace headwire::producers {
+namespace {
+
+class FeedStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("feed_state_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
+  {
+    auto state = FeedState::Open(dir_);
+    ASSERT_TRUE(state) << state.error().ToString();
+    rocksdb::WriteBatch batch;
+    (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
+    FeedRecord record;
+    record.etag = "\"v1\"";
+    record.last_modified = "Wed, 02 Dec 2026 10:00:00 GMT";
+    record.http_status = 200;
+    record.items_produced = 1;
+    (*state)->PutRecord(batch, "http://a/rss", record);
+    ASSERT_TRUE((*state)->Write(batch).ok());
+  }
+  auto state = FeedState::Open(dir_);
+  ASSERT_TRUE(state);
+  EXPECT_TRUE(*(*state)->Seen("http://a/rss", "u1"));
+  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "u2"));
+  EXPECT_FALSE(*(*state)->Seen("http://b/rss", "u1"));  // seen sets are per feed
+  auto records = (*state)->LoadRecords();
+  ASSERT_TRUE(records);
+  ASSERT_EQ(records->count("http://a/rss"), 1u);
+  EXPECT_EQ(records->at("http://a/rss").etag, "\"v1\"");
+  EXPECT_EQ(records->at("http://a/rss").last_modified, "Wed, 02 Dec 2026 10:00:00 GMT");
+  EXPECT_EQ(records->at("http://a/rss").http_status, 200);
+}
+
+TEST_F(FeedStateTest, NothingIsSeenUntilTheBatchIsWritten) {
+  auto state = FeedState::Open(dir_);
+  ASSERT_TRUE(state);
+  rocksdb::WriteBatch batch;
+  (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
+  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "u1"));
+}
+
+TEST_F(FeedStateTest, IdsExpireOnlyAfterTheyLeftTheFeed) {
+  auto state = FeedState::Open(dir_);
+  ASSERT_TRUE(state);
+  rocksdb::WriteBatch first;
+  (*state)->MarkSeen(first, "http://a/rss", "old", 1000);
+  (*state)->MarkSeen(first, "http://a/rss", "kept", 1000);
+  (*state)->MarkSeen(first, "http://b/rss", "other", 1000);
+  ASSERT_TRUE((*state)->Write(first).ok());
+  // A later poll: "kept" is still in the feed and is marked again after the expiry pass.
+  rocksdb::WriteBatch second;
+  ASSERT_TRUE((*state)->ForgetBefore(second, "http://a/rss", 5000).ok());
+  (*state)->MarkSeen(second, "http://a/rss", "kept", 9000);
+  ASSERT_TRUE((*state)->Write(second).ok());
+  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "old"));
+  EXPECT_TRUE(*(*state)->Seen("http://a/rss", "kept"));
+  EXPECT_TRUE(*(*state)->Seen("http://b/rss", "other"));  // another feed's ids are untouched
+}
+
+TEST_F(FeedStateTest, StatusReaderOpensBesideTheDaemon) {
+  auto state = FeedState::Open(dir_);
+  ASSERT_TRUE(state);
+  rocksdb::WriteBatch batch;
+  FeedRecord record;
+  record.last_error = "HTTP status 404";
+  (*state)->PutRecord(batch, "http://a/rss", record);
+  ASSERT_TRUE((*state)->Write(batch).ok());
+  auto reader = FeedState::OpenForQueries(dir_);
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  auto records = (*reader)->LoadRecords();
+  ASSERT_TRUE(records);
+  EXPECT_EQ(records->at("http://a/rss").last_error, "HTTP status 404");
+}
+
+}  // namespace
+}  // namespace headwire::producers
