@@ -58,6 +58,9 @@ class DaemonMetrics {
   // Every series in the text exposition format (version 0.0.4).
   std::string Serialize() const;
 
+  // The registry, for daemons that add families of their own (the feed poller's per-feed series).
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
  private:
   std::string daemon_;
   std::shared_ptr<prometheus::Registry> registry_;
