@@ -1,0 +1,5 @@
+// `headwire dlq`: placeholder
+#include "cli/commands.h"
+namespace headwire::cli {
+void RegisterDlqCommand(CLI::App&, int&) {}
+}  // namespace headwire::cli
