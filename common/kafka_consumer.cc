@@ -25,6 +25,23 @@ std::optional<std::string_view> Message::header(const char* name) const {
   return std::string_view(static_cast<const char*>(value), size);
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> Message::headers() const {
+  std::vector<std::pair<std::string_view, std::string_view>> all;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(raw_.get(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return all;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    all.emplace_back(name, std::string_view(static_cast<const char*>(value), size));
+  }
+  return all;
+}
+
+int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(raw_.get(), nullptr); }
+
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,
                                                              const std::vector<std::string>& topics,

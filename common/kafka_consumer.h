@@ -47,6 +47,10 @@ class Message {
   std::string_view value() const;
   // The last header of that name, or nullopt.
   std::optional<std::string_view> header(const char* name) const;
+  // Every header (name, value), in order.
+  std::vector<std::pair<std::string_view, std::string_view>> headers() const;
+  // The record's timestamp (create or log-append time), ms since the epoch; -1 if it has none.
+  int64_t timestamp_ms() const;
 
  private:
   struct Deleter {

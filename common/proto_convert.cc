@@ -45,22 +45,47 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
   return v1::DEAD_LETTER_REASON_UNDECODABLE;
 }
 
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const Message& message, v1::DeadLetterReason reason, std::string why,
-                         std::string_view stage) {
+v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
+                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
+                              v1::DeadLetterReason reason, std::string why,
+                              std::string_view stage) {
   v1::DeadLetter letter;
-  letter.set_original_value(std::string(message.value()));
-  letter.set_original_key(std::string(message.key()));
-  letter.mutable_source()->set_topic(std::string(message.topic()));
-  letter.mutable_source()->set_partition(message.partition());
-  letter.mutable_source()->set_offset(message.offset());
+  letter.set_original_value(std::string(value));
+  letter.set_original_key(std::string(key));
+  for (const auto& header : headers) {
+    auto* added = letter.add_original_headers();
+    added->set_name(header.name);
+    added->set_value(header.value);
+  }
+  letter.mutable_source()->set_topic(origin.topic);
+  letter.mutable_source()->set_partition(origin.partition);
+  letter.mutable_source()->set_offset(origin.offset);
   letter.set_reason(reason);
   letter.set_message(std::move(why));
   letter.set_stage(std::string(stage));
+  return letter;
+}
+
+Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
+                         const v1::DeadLetter& letter) {
   return producer.Produce(
-      dlq_topic, message.key(), letter.SerializeAsString(),
+      dlq_topic, letter.original_key(), letter.SerializeAsString(),
       MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                     {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}}));
+                     {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}}));
+}
+
+Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
+                         const Message& message, v1::DeadLetterReason reason, std::string why,
+                         std::string_view stage) {
+  std::vector<Header> headers;
+  for (const auto& [name, value] : message.headers()) {
+    headers.push_back({std::string(name), std::string(value)});
+  }
+  return ProduceDeadLetter(
+      producer, dlq_topic,
+      MakeDeadLetter(message.value(), message.key(), headers,
+                     {std::string(message.topic()), message.partition(), message.offset()}, reason,
+                     std::move(why), stage));
 }
 
 core::Article ToCoreArticle(const v1::RawArticle& raw) {

@@ -25,8 +25,33 @@ std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Heade
 // UNDECODABLE for words that name a malformed record ("not_json", "wrong_type", ...).
 v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason);
 
-// Enqueues on `dlq_topic` the DeadLetter of `message` (its bytes, key and position), with the
-// reason, a message for people and the stage ("process", "sink") that rejected it.
+// The header that counts how often `headwire dlq redrive` sent a record back ("1", "2", ...).
+// Stages ignore it; a dead letter keeps it among the original headers.
+inline constexpr const char* kRedriveCountHeader = "headwire-redrive-count";
+// The dead letter ("headwire.dlq/0@5") a re-driven record was sent back from. A dead letter whose
+// record carries it supersedes that one, so a later re-drive skips the older letter.
+inline constexpr const char* kRedriveOfHeader = "headwire-redrive-of";
+
+// Where a dead letter's record came from: a topic partition and offset, or for `produce` the
+// input file (partition -1) and line.
+struct DeadLetterOrigin {
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+
+// The DeadLetter of a record (its value, key and headers, byte for byte), with the reason, a
+// message for people and the stage ("produce", "process", "sink") that rejected it.
+v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
+                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
+                              v1::DeadLetterReason reason, std::string why, std::string_view stage);
+
+// Enqueues `letter` on `dlq_topic`, keyed by its original key, with the message headers and
+// headwire-dlq-reason. Returns the producer's error if it refused the message.
+Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
+                         const v1::DeadLetter& letter);
+
+// The same for a consumed `message`: MakeDeadLetter of its bytes, headers and position.
 Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
                          const Message& message, v1::DeadLetterReason reason, std::string why,
                          std::string_view stage);
