@@ -181,6 +181,10 @@ class Reader {
       }
       std::vector<std::string> inputs = Values(where, key, node, *option);
       if (EnvironmentSet(*option)) continue;  // the environment outranks the file
+      // A flag set to false is a flag not given (CLI11 would read "false" as a negation).
+      if (KindOf(*option) == ValueKind::kFlag && inputs == std::vector<std::string>{"false"}) {
+        continue;
+      }
       items_.push_back(CLI::ConfigItem{parents, key, std::move(inputs)});
     }
   }
@@ -262,9 +266,13 @@ class Reader {
       const std::string property = key + "=" + Printed(node);
       common::KafkaOptions probe{.bootstrap = "localhost:9092", .properties = {property}};
       if (auto conf = common::MakeKafkaConf(probe, {}); !conf) {
-        throw CLI::ConfigError(
-            where + ": " + key + ": " +
-            (IsSecretKey(key) ? std::string("refused by librdkafka") : conf.error().message()));
+        std::string why = conf.error().message();
+        if (const std::string value = Printed(node); IsSecretKey(key) && !value.empty()) {
+          for (size_t at = why.find(value); at != std::string::npos; at = why.find(value, at)) {
+            why.replace(at, value.size(), kMaskedSecret);
+          }
+        }
+        throw CLI::ConfigError(where + ": " + key + ": " + why);
       }
       properties.push_back(property);
     }
