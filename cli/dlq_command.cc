@@ -212,7 +212,7 @@ int RunRedrive(const DlqArgs& args) {
     if (count >= args.max_redrives) {
       ++at_maximum;
       std::cerr << "headwire dlq redrive: " << where << " not re-driven: " << origin
-                << " was re-driven " << count << " times already (--max-redrives "
+                << " reached its re-drive limit (re-driven " << count << " of --max-redrives "
                 << args.max_redrives << "); last reason " << ReasonName(l.reason()) << ": "
                 << l.message() << "\n";
       continue;

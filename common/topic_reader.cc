@@ -32,8 +32,7 @@ Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& 
   // group.id only lets librdkafka's consumer run; the partitions are assigned, never subscribed.
   auto conf = MakeKafkaConf(options, {{"group.id", "headwire-topic-reader"},
                                       {"enable.auto.commit", "false"},
-                                      {"enable.auto.offset.store", "false"},
-                                      {"allow.auto.create.topics", "false"}});
+                                      {"enable.auto.offset.store", "false"}});
   if (!conf) return Err(conf.error());
   char error[512];
   RdKafkaPtr rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof error));

@@ -118,7 +118,8 @@ class DlqTest(unittest.TestCase):
         before = len(self.raw_records())
         result = self.redrive()
         self.assertIn("0 re-driven", result.stderr)
-        self.assertIn("re-driven 3 times already", result.stderr)
+        self.assertIn("reached its re-drive limit (re-driven 3 of --max-redrives 3)",
+                      result.stderr)
         self.assertEqual(len(self.raw_records()), before)
 
 
