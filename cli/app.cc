@@ -22,6 +22,10 @@ void BuildApp(CLI::App& app, int& exit_code) {
       ->envname("HEADWIRE_LOG_LEVEL")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", LogFormatName(), "Log lines as logfmt or json (one object a line)")
+      ->envname("HEADWIRE_LOG_FORMAT")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"logfmt", "json"}));
   app.require_subcommand(1);
 
   RegisterBrokerCommand(app, exit_code);

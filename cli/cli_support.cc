@@ -20,9 +20,28 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
       .add_option("-X,--kafka", kafka.properties,
                   "librdkafka property key=value, applied last (repeatable)")
       ->take_all();
+  command
+      .add_option_function<int>(
+          "--connect-timeout-s",
+          [&kafka](int s) { kafka.connect_timeout = std::chrono::seconds(s); },
+          "Give up after this many seconds without reaching a bootstrap server (produce, and "
+          "daemons with --exit-at-end; default 30)")
+      ->check(CLI::Range(1, 86400));
 }
 
-void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop) {
+void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer,
+                      common::DaemonOptions& daemon) {
+  AddKafkaOptions(command, consumer.kafka);
+  command.add_option("-g,--group", consumer.group_id, "Consumer group")->capture_default_str();
+  common::ConsumeLoopOptions& loop = consumer.loop;
+  command.add_option("--admin", daemon.admin,
+                     "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
+                     "127.0.0.1)");
+  command
+      .add_option("--ready-max-lag", consumer.ready_max_lag,
+                  "/readyz fails while a partition lags by more than this many records")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   command.add_flag("-e,--exit-at-end", loop.exit_at_end,
                    "Exit once caught up with the end of every assigned partition");
   command.add_option("--max-batch", loop.max_batch, "Records per persisted batch at most")
@@ -159,6 +178,14 @@ std::string& LogLevel() {
   return level;
 }
 
-void StartLogging(std::string_view stage) { common::InitLogging(stage, LogLevel()); }
+std::string& LogFormatName() {
+  static std::string format = "logfmt";
+  return format;
+}
+
+void StartLogging(std::string_view stage) {
+  common::InitLogging(stage, LogLevel(),
+                      common::ParseLogFormat(LogFormatName()).value_or(common::LogFormat::kLogfmt));
+}
 
 }  // namespace headwire::cli

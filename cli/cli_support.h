@@ -5,7 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "common/consume_loop.h"
+#include "common/consumer_daemon.h"
+#include "common/daemon_context.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
 #include "core/exact_dedup.h"
@@ -20,11 +21,14 @@ inline constexpr int kExitFailure = 1;       // the command could not do its job
 inline constexpr int kExitInvalidInput = 2;  // it did, but some input records were rejected
 inline constexpr int kExitUsage = 2;  // the command line or the configuration file is not valid
 
-// Adds --bootstrap (env HEADWIRE_BOOTSTRAP) and -X/--kafka key=value (repeatable).
+// Adds --bootstrap (env HEADWIRE_BOOTSTRAP), -X/--kafka key=value (repeatable) and
+// --connect-timeout-s.
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka);
 
-// Adds --exit-at-end, --max-batch and --linger-ms.
-void AddLoopOptions(CLI::App& command, common::ConsumeLoopOptions& loop);
+// Adds the daemon runtime's options: --bootstrap, -X and --connect-timeout-s (AddKafkaOptions),
+// -g/--group, --exit-at-end, --max-batch, --linger-ms, --ready-max-lag and --admin.
+void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer,
+                      common::DaemonOptions& daemon);
 
 // Adds --taxonomy FILE (env HEADWIRE_TAXONOMY); empty means the compiled-in default, "none" no
 // rules layer.
@@ -52,7 +56,7 @@ void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& optio
 // Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);
 
-// Sets up structured logging for a stage from the global --log-level.
+// Sets up structured logging for a stage from the global --log-level and --log-format.
 void StartLogging(std::string_view stage);
 
 // How the user invoked the binary (argv[0]), for the commands the demo suggests.
@@ -60,5 +64,8 @@ std::string& ProgramPath();
 
 // The global --log-level value (env HEADWIRE_LOG_LEVEL). Default: info.
 std::string& LogLevel();
+
+// The global --log-format value, logfmt or json (env HEADWIRE_LOG_FORMAT). Default: logfmt.
+std::string& LogFormatName();
 
 }  // namespace headwire::cli

@@ -68,9 +68,9 @@ Status RunDemo(const DemoArgs& args) {
             << produce_errors.str();
 
   processors::ProcessorOptions process;
-  process.kafka = kafka;
+  process.consumer.kafka = kafka;
   process.state_dir = process_state.string();
-  process.loop.exit_at_end = true;
+  process.consumer.loop.exit_at_end = true;
   auto processed = processors::RunProcessor(process, *classifier);
   if (!processed) return processed.error();
   std::cout << "2. process: " << processed->consumed << " consumed, " << processed->unique
@@ -79,9 +79,9 @@ Status RunDemo(const DemoArgs& args) {
             << "streams, " << processed->dead_lettered << " dead-lettered\n";
 
   sinks::SinkOptions sink;
-  sink.kafka = kafka;
+  sink.consumer.kafka = kafka;
   sink.state_dir = sink_state.string();
-  sink.loop.exit_at_end = true;
+  sink.consumer.loop.exit_at_end = true;
   auto sunk = sinks::RunSink(sink);
   if (!sunk) return sunk.error();
   std::cout << "3. sink: " << sunk->consumed << " records applied to RocksDB at "

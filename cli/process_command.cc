@@ -20,22 +20,20 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       "process",
       "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
       "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.");
-  AddKafkaOptions(*cmd, o.kafka);
-  AddLoopOptions(*cmd, o.loop);
+  AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddModelOption(*cmd, args->model);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
       ->envname("HEADWIRE_PROCESS_STATE")
       ->required();
-  cmd->add_option("-g,--group", o.group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--raw-topic", o.raw_topic, "Input topic")->capture_default_str();
-  cmd->add_option("--processed-topic", o.processed_topic, "Every article with its verdicts")
+  cmd->add_option("--processed-topic", o.decide.processed_topic, "Every article with its verdicts")
       ->capture_default_str();
-  cmd->add_option("--topic-prefix", o.topic_prefix, "Prefix of the per-topic streams")
+  cmd->add_option("--topic-prefix", o.decide.topic_prefix, "Prefix of the per-topic streams")
       ->capture_default_str();
-  cmd->add_option("--dlq-topic", o.dlq_topic, "Dead-letter topic")->capture_default_str();
-  AddExactDedupOptions(*cmd, o.pipeline.dedup);
-  AddStoryOptions(*cmd, o.pipeline.recent);
+  cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")->capture_default_str();
+  AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
+  AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {
     StartLogging("process");
     auto classifier = LoadClassifier(args->taxonomy, args->model);

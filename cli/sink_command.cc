@@ -24,12 +24,10 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.");
-  AddKafkaOptions(*cmd, options->kafka);
-  AddLoopOptions(*cmd, options->loop);
+  AddDaemonOptions(*cmd, options->consumer, options->daemon);
   cmd->add_option("-s,--state", options->state_dir, "RocksDB directory of the state")
       ->envname("HEADWIRE_SINK_STATE")
       ->required();
-  cmd->add_option("-g,--group", options->group_id, "Consumer group")->capture_default_str();
   cmd->add_option("--processed-topic", options->processed_topic, "Input topic")
       ->capture_default_str();
   cmd->add_option("--memory-budget-mib", d->memory_budget_mib,
@@ -60,7 +58,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--late", d->late, "Late records: drop (counted) or dlq (counted and produced)")
       ->capture_default_str()
       ->check(CLI::IsMember({"drop", "dlq"}));
-  cmd->add_option("--dlq-topic", options->dlq_topic, "Dead-letter topic for --late dlq")
+  cmd->add_option("--dlq-topic", options->apply.dlq_topic, "Dead-letter topic for --late dlq")
       ->capture_default_str();
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
@@ -92,7 +90,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     options->store.retention_ms = d->retention_h * 3600 * 1000;
     options->store.stories.close_after_ms = d->close_after_h * 3600 * 1000;
     options->idle_after = std::chrono::seconds(d->idle_after_s);
-    options->late_policy =
+    options->apply.late_policy =
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
     if (options->store.retention_ms <= grace_ms + out_of_order_ms) {
       exit_code =

@@ -11,6 +11,14 @@ Status RunConsumeLoop(KafkaConsumer& consumer, const ConsumeLoopOptions& options
   auto last_record = Clock::now();
   while (true) {
     if (ShutdownRequested()) break;
+    if (hooks.turn) {
+      if (Status s = hooks.turn(); !s.ok()) {
+        if (in_batch > 0) {
+          if (Status p = hooks.persist(); !p.ok()) return p;
+        }
+        return s;
+      }
+    }
     auto polled = consumer.Poll(in_batch == 0 ? std::chrono::milliseconds(200)
                                               : std::chrono::milliseconds(10));
     if (!polled) return polled.error();

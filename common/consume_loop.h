@@ -33,6 +33,9 @@ struct ConsumeLoopHooks {
   // daemon can do periodic work (advance a watermark) while its input is quiet. An error stops
   // the loop.
   std::function<Status()> quiet = nullptr;
+  // Optional: called at every turn of the loop, before it polls (health, connectivity, lag). An
+  // error stops the loop after persisting the open batch.
+  std::function<Status()> turn = nullptr;
 };
 
 // Runs until shutdown, end of input (exit_at_end) or an error, which it returns.

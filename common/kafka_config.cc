@@ -1,5 +1,9 @@
 #include "common/kafka_config.h"
 
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
+
 namespace headwire::common {
 namespace {
 
@@ -12,11 +16,25 @@ Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
   return Status::Ok();
 }
 
+// librdkafka's log lines (syslog levels) into headwire's logger. Called on librdkafka's threads.
+void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  spdlog::level::level_enum to = spdlog::level::debug;
+  if (level <= 4) {
+    to = spdlog::level::warn;  // librdkafka recovers from what it reports; the watch says more
+  } else if (level <= 6) {
+    to = spdlog::level::info;
+  }
+  spdlog::log(to, "msg={} client={} facility={}", Quote(std::string("librdkafka: ") + message),
+              rd_kafka_name(rk), facility);
+}
+
 }  // namespace
 
 Result<RdKafkaConfPtr> MakeKafkaConf(
     const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &OnLog);
+  if (Status s = Set(conf.get(), "statistics.interval.ms", "1000"); !s.ok()) return Err(s);
   for (const auto& [key, value] : defaults) {
     if (Status s = Set(conf.get(), key, value); !s.ok()) return Err(s);
   }

@@ -2,9 +2,14 @@
 // Kafka client configuration shared by every daemon: the bootstrap servers plus any librdkafka
 // property passed through verbatim ("-X key=value" on the command line, `kafka = [...]` in the
 // config file). Properties are applied after headwire's defaults, so a user can override any.
+// Every client built from it logs through headwire's logger (common/logging.h: librdkafka's lines
+// become `msg="librdkafka: ..." client=... facility=...`) and emits statistics once a second, which
+// the clients use to tell whether the bootstrap servers are reachable
+// (common/kafka_connectivity.h).
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,6 +24,10 @@ struct KafkaOptions {
   std::string bootstrap;
   // librdkafka properties as "key=value", applied last. Default: none.
   std::vector<std::string> properties;
+  // How long a client may find no bootstrap server before it gives up: `produce`, and daemons
+  // with --exit-at-end, then exit non-zero; other daemons keep retrying and keep saying so.
+  // Default: 30 s.
+  std::chrono::milliseconds connect_timeout{30000};
 };
 
 struct RdKafkaConfDeleter {

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "common/logging.h"
+
 namespace headwire::common {
 
 std::string_view Message::key() const {
@@ -42,10 +46,40 @@ std::vector<std::pair<std::string_view, std::string_view>> Message::headers() co
 
 int64_t Message::timestamp_ms() const { return rd_kafka_message_timestamp(raw_.get(), nullptr); }
 
+ConsumedRecord Message::record() const {
+  return {.topic = topic(),
+          .partition = partition(),
+          .offset = offset(),
+          .key = key(),
+          .value = value(),
+          .type = header(kTypeHeader),
+          .schema_version = header(kSchemaVersionHeader),
+          .timestamp_ms = timestamp_ms(),
+          .headers = headers()};
+}
+
+std::string ResumeOffsetName(int64_t offset) {
+  switch (offset) {
+    case RD_KAFKA_OFFSET_BEGINNING:
+      return "beginning";
+    case RD_KAFKA_OFFSET_END:
+      return "end";
+    case RD_KAFKA_OFFSET_STORED:
+    case RD_KAFKA_OFFSET_INVALID:
+      return "stored";
+    default:
+      return std::to_string(offset);
+  }
+}
+
+KafkaConsumer::KafkaConsumer(const KafkaOptions& options)
+    : watch_({.bootstrap = options.bootstrap, .give_up_after = options.connect_timeout}) {}
+
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,
                                                              const std::vector<std::string>& topics,
-                                                             ConsumerCallbacks callbacks) {
+                                                             ConsumerCallbacks callbacks,
+                                                             PartitionAssignment assignment) {
   auto conf = MakeKafkaConf(options, {
                                          {"group.id", group_id},
                                          {"enable.auto.commit", "false"},
@@ -57,9 +91,13 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
                                          {"isolation.level", "read_committed"},
                                      });
   if (!conf) return Err(conf.error());
-  std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer());
+  std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer(options));
   consumer->callbacks_ = std::move(callbacks);
+  consumer->assignment_ = assignment;
+  consumer->topics_ = topics;
   rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaConsumer::OnRebalance);
+  rd_kafka_conf_set_error_cb(conf->get(), &KafkaConsumer::OnError);
+  rd_kafka_conf_set_stats_cb(conf->get(), &KafkaConsumer::OnStatistics);
   rd_kafka_conf_set_opaque(conf->get(), consumer.get());
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof error);
@@ -67,6 +105,7 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
   conf->release();
   consumer->rk_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
+  if (assignment == PartitionAssignment::kAllPartitions) return consumer;
 
   rd_kafka_topic_partition_list_t* subscription =
       rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
@@ -83,9 +122,20 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
 
 KafkaConsumer::~KafkaConsumer() { Close(); }
 
+void KafkaConsumer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  static_cast<KafkaConsumer*>(opaque)->watch_.OnError(err, reason);
+}
+
+int KafkaConsumer::OnStatistics(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
+  static_cast<KafkaConsumer*>(opaque)->watch_.OnStatistics(std::string_view(json, json_len));
+  return 0;  // librdkafka frees the JSON
+}
+
 namespace {
 
 constexpr int kCommittedTimeoutMs = 10000;
+constexpr int kMetadataTimeoutMs = 1000;
+constexpr std::chrono::seconds kAssignRetry{1};
 
 // The group's committed offsets of `partitions`, in their order. Blocks until the coordinator
 // answers (or the timeout passes, and then every entry is unknown).
@@ -111,64 +161,145 @@ std::vector<GroupOffset> CommittedOffsets(rd_kafka_t* rk,
 
 }  // namespace
 
+void KafkaConsumer::ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partitions) {
+  const std::vector<GroupOffset> group = CommittedOffsets(rk_.get(), partitions);
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const auto index = static_cast<size_t>(i);
+    const TopicPartition tp{partitions->elems[i].topic, partitions->elems[i].partition};
+    std::string_view from = "group";
+    if (callbacks_.stored_offset) {
+      if (auto offset = callbacks_.stored_offset(tp, group[index])) {
+        partitions->elems[i].offset = *offset;
+        from = "state";
+      }
+    }
+    at_end_[tp] = false;
+    positions_.erase(tp);
+    spdlog::info("msg=\"partition assigned\" topic={} partition={} resume_offset={} resume_from={}",
+                 tp.topic, tp.partition, ResumeOffsetName(partitions->elems[i].offset), from);
+  }
+}
+
 void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<KafkaConsumer*>(opaque);
-  std::vector<TopicPartition> list;
-  for (int i = 0; i < partitions->cnt; ++i) {
-    list.push_back({partitions->elems[i].topic, partitions->elems[i].partition});
-  }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    const std::vector<GroupOffset> group = CommittedOffsets(rk, partitions);
-    for (int i = 0; i < partitions->cnt; ++i) {
-      const auto index = static_cast<size_t>(i);
-      if (self->callbacks_.stored_offset) {
-        if (auto offset = self->callbacks_.stored_offset(list[index], group[index])) {
-          partitions->elems[i].offset = *offset;
-        }
-      }
-      self->at_end_[list[index]] = false;
-      spdlog::info("msg=\"partition assigned\" topic={} partition={} resume_offset={}",
-                   list[index].topic, list[index].partition, partitions->elems[i].offset);
-    }
+    self->ChooseResumeOffsets(partitions);
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions)) {
       spdlog::error("msg=\"incremental assign failed\" error=\"{}\"", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
+    if (self->callbacks_.rebalanced) self->callbacks_.rebalanced();
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    std::vector<TopicPartition> list;
+    for (int i = 0; i < partitions->cnt; ++i) {
+      list.push_back({partitions->elems[i].topic, partitions->elems[i].partition});
+    }
     if (self->callbacks_.before_revoke) self->callbacks_.before_revoke(list);
-    for (const auto& tp : list) self->at_end_.erase(tp);
+    for (const auto& tp : list) {
+      self->at_end_.erase(tp);
+      self->positions_.erase(tp);
+      spdlog::info("msg=\"partition revoked\" topic={} partition={}", tp.topic, tp.partition);
+    }
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions)) {
       spdlog::error("msg=\"incremental unassign failed\" error=\"{}\"",
                     rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
+    if (self->callbacks_.rebalanced) self->callbacks_.rebalanced();
     return;
   }
   spdlog::error("msg=\"rebalance error\" error=\"{}\"", rd_kafka_err2str(err));
   rd_kafka_assign(rk, nullptr);
 }
 
+void KafkaConsumer::AssignAll() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_assign_attempt_) return;
+  next_assign_attempt_ = now + kAssignRetry;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  for (const auto& topic : topics_) {
+    rd_kafka_topic_t* handle = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_.get(), 0, handle, &metadata, kMetadataTimeoutMs);
+    rd_kafka_topic_destroy(handle);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::debug("msg=\"no metadata yet\" topic={} error={}", topic, rd_kafka_err2str(err));
+      rd_kafka_topic_partition_list_destroy(list);
+      return;
+    }
+    const bool missing = metadata->topic_cnt != 1 || metadata->topics[0].err ||
+                         metadata->topics[0].partition_cnt == 0;
+    if (!missing) {
+      for (int p = 0; p < metadata->topics[0].partition_cnt; ++p) {
+        rd_kafka_topic_partition_list_add(list, topic.c_str(),
+                                          metadata->topics[0].partitions[p].id);
+      }
+    }
+    rd_kafka_metadata_destroy(metadata);
+    if (missing) {
+      spdlog::warn("msg=\"input topic not found; waiting for it\" topic={}", topic);
+      rd_kafka_topic_partition_list_destroy(list);
+      return;
+    }
+  }
+  ChooseResumeOffsets(list);
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list); err) {
+    spdlog::error("msg=\"assign failed\" error=\"{}\"", rd_kafka_err2str(err));
+    at_end_.clear();
+  } else {
+    assigned_all_ = true;
+    if (callbacks_.rebalanced) callbacks_.rebalanced();
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
 Result<std::optional<Message>> KafkaConsumer::Poll(std::chrono::milliseconds timeout) {
+  if (assignment_ == PartitionAssignment::kAllPartitions && !assigned_all_) AssignAll();
   rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count()));
   if (raw == nullptr) return std::optional<Message>();
   Message message(raw);
   if (raw->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    at_end_[{std::string(message.topic()), message.partition()}] = false;
+    TopicPartition tp{std::string(message.topic()), message.partition()};
+    positions_[tp] = message.offset() + 1;
+    at_end_[std::move(tp)] = false;
     return std::optional<Message>(std::move(message));
   }
   if (raw->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-    if (raw->rkt != nullptr) at_end_[{std::string(message.topic()), message.partition()}] = true;
+    if (raw->rkt != nullptr) {
+      TopicPartition tp{std::string(message.topic()), message.partition()};
+      positions_[tp] = message.offset();
+      at_end_[std::move(tp)] = true;
+    }
     return std::optional<Message>();
   }
   char error[512];
   if (rd_kafka_fatal_error(rk_.get(), error, sizeof error) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Err(Status::Unavailable(std::string("kafka consumer fatal error: ") + error));
   }
-  spdlog::warn("msg=\"consumer error\" error=\"{}\"", rd_kafka_message_errstr(raw));
+  spdlog::warn("msg=\"consumer error\" error={}", Quote(rd_kafka_message_errstr(raw)));
   return std::optional<Message>();
+}
+
+std::map<TopicPartition, std::optional<int64_t>> KafkaConsumer::Lag() const {
+  std::map<TopicPartition, std::optional<int64_t>> lag;
+  for (const auto& [tp, at_end] : at_end_) {
+    std::optional<int64_t>& entry = lag[tp];
+    const auto position = positions_.find(tp);
+    if (position == positions_.end()) continue;
+    int64_t low = 0;
+    int64_t high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    entry = std::max<int64_t>(0, high - position->second);
+  }
+  return lag;
 }
 
 bool KafkaConsumer::CaughtUp() const {

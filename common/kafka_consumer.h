@@ -10,7 +10,9 @@
 // while it still owns them. Assignment is cooperative-sticky: a rebalance moves only the
 // partitions that must move. Offsets are also committed to Kafka after each persisted batch, so
 // lag tools work. Consumer errors are informational (librdkafka recovers by itself) and are
-// logged; only fatal errors end Poll(). Not thread-safe.
+// logged; only fatal errors end Poll(). Whether the bootstrap servers can be reached is tracked
+// by connectivity(), fed by librdkafka's error and statistics callbacks during Poll().
+// Not thread-safe (connectivity()'s readers excepted).
 
 #include <librdkafka/rdkafka.h>
 
@@ -26,6 +28,8 @@
 #include <vector>
 
 #include "common/kafka_config.h"
+#include "common/kafka_connectivity.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {
@@ -49,8 +53,10 @@ class Message {
   std::optional<std::string_view> header(const char* name) const;
   // Every header (name, value), in order.
   std::vector<std::pair<std::string_view, std::string_view>> headers() const;
-  // The record's timestamp (create or log-append time), ms since the epoch; -1 if it has none.
+  // The broker's timestamp in milliseconds since the epoch, -1 when unknown.
   int64_t timestamp_ms() const;
+  // The record as the decisions read it (common/record.h); views into this Message.
+  ConsumedRecord record() const;
 
  private:
   struct Deleter {
@@ -70,21 +76,38 @@ struct GroupOffset {
   bool known = true;
 };
 
+// How partitions come to a consumer.
+enum class PartitionAssignment {
+  // The consumer group shares the input's partitions among its members (cooperative-sticky).
+  kGroup,
+  // The consumer assigns itself every partition of its topics, whatever other members do; the
+  // group only receives its commits (for lag tools). For daemons that hold the whole state.
+  kAllPartitions,
+};
+
 struct ConsumerCallbacks {
   // Where a newly assigned partition resumes: the next offset to read (or kOffsetBeginning), or
   // nullopt to use the group's committed offset.
   std::function<std::optional<int64_t>(const TopicPartition&, const GroupOffset&)> stored_offset;
   // Called before partitions are taken away, while they are still owned.
   std::function<void(const std::vector<TopicPartition>&)> before_revoke;
+  // Called after partitions were assigned (resume offsets chosen) or revoked.
+  std::function<void()> rebalanced;
 };
+
+// How to print a resume offset: "beginning", "end", "stored" (the group's committed offset) or
+// the number.
+std::string ResumeOffsetName(int64_t offset);
 
 class KafkaConsumer {
  public:
-  // Joins `group_id` and subscribes to `topics`. Returns InvalidArgument for a bad property.
-  static Result<std::unique_ptr<KafkaConsumer>> Create(const KafkaOptions& options,
-                                                       const std::string& group_id,
-                                                       const std::vector<std::string>& topics,
-                                                       ConsumerCallbacks callbacks);
+  // Joins `group_id` and subscribes to `topics` (kGroup), or prepares to assign itself every
+  // partition of `topics` at the first Poll (kAllPartitions). Returns InvalidArgument for a bad
+  // property.
+  static Result<std::unique_ptr<KafkaConsumer>> Create(
+      const KafkaOptions& options, const std::string& group_id,
+      const std::vector<std::string>& topics, ConsumerCallbacks callbacks,
+      PartitionAssignment assignment = PartitionAssignment::kGroup);
   KafkaConsumer(const KafkaConsumer&) = delete;
   KafkaConsumer& operator=(const KafkaConsumer&) = delete;
   ~KafkaConsumer();
@@ -105,14 +128,35 @@ class KafkaConsumer {
 
   size_t assigned_count() const { return at_end_.size(); }
 
+  // Per assigned partition: the records between the consumer's position and the partition's
+  // end as last seen by a fetch, or nullopt while either is unknown. Does not block.
+  std::map<TopicPartition, std::optional<int64_t>> Lag() const;
+
+  // Reachability of the bootstrap servers (see common/kafka_connectivity.h).
+  ConnectivityWatch& connectivity() { return watch_; }
+  const char* name() const { return rd_kafka_name(rk_.get()); }
+
  private:
-  KafkaConsumer() = default;
+  explicit KafkaConsumer(const KafkaOptions& options);
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static int OnStatistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
+  // Sets the resume offsets of `partitions` (callbacks.stored_offset) and logs them.
+  void ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partitions);
+  // kAllPartitions: assigns every partition of the topics once their metadata is known.
+  void AssignAll();
 
   RdKafkaPtr rk_;
+  ConnectivityWatch watch_;
   ConsumerCallbacks callbacks_;
+  PartitionAssignment assignment_ = PartitionAssignment::kGroup;
+  std::vector<std::string> topics_;
+  bool assigned_all_ = false;
+  std::chrono::steady_clock::time_point next_assign_attempt_{};
   std::map<TopicPartition, bool> at_end_;
+  // Next offset the application reads per assigned partition, once known.
+  std::map<TopicPartition, int64_t> positions_;
   bool closed_ = false;
 };
 

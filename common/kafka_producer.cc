@@ -1,5 +1,7 @@
 #include "common/kafka_producer.h"
 
+#include <algorithm>
+
 namespace headwire::common {
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
@@ -11,8 +13,10 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
                                          {"message.timeout.ms", "60000"},
                                      });
   if (!conf) return Err(conf.error());
-  std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
+  std::unique_ptr<KafkaProducer> producer(new KafkaProducer(options));
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);
+  rd_kafka_conf_set_error_cb(conf->get(), &KafkaProducer::OnError);
+  rd_kafka_conf_set_stats_cb(conf->get(), &KafkaProducer::OnStatistics);
   rd_kafka_conf_set_opaque(conf->get(), producer.get());
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), error, sizeof error);
@@ -22,7 +26,24 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
   return producer;
 }
 
-KafkaProducer::~KafkaProducer() = default;
+KafkaProducer::KafkaProducer(const KafkaOptions& options)
+    : watch_({.bootstrap = options.bootstrap, .give_up_after = options.connect_timeout}) {}
+
+KafkaProducer::~KafkaProducer() {
+  // Whatever is still queued was reported undelivered by Flush(); do not wait for it.
+  if (rk_) rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+}
+
+void KafkaProducer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  static_cast<KafkaProducer*>(opaque)->watch_.OnError(err, reason);
+}
+
+int KafkaProducer::OnStatistics(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
+  static_cast<KafkaProducer*>(opaque)->watch_.OnStatistics(std::string_view(json, json_len));
+  return 0;  // librdkafka frees the JSON
+}
+
+void KafkaProducer::Serve() { rd_kafka_poll(rk_.get(), 0); }
 
 void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<KafkaProducer*>(opaque);
@@ -66,7 +87,21 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
-  rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+  // In slices, so that brokers that cannot be reached at all end the wait early and by name.
+  constexpr std::chrono::milliseconds kSlice{200};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (rd_kafka_outq_len(rk_.get()) > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    rd_kafka_flush(rk_.get(), static_cast<int>(std::min(left, kSlice).count()));
+    if (Status s = watch_.Check(); !s.ok()) {
+      const int undelivered = rd_kafka_outq_len(rk_.get());
+      if (undelivered == 0) break;
+      return Status::Unavailable(s.message() + "; " + std::to_string(undelivered) +
+                                 " message(s) undelivered");
+    }
+  }
   const int undelivered = rd_kafka_outq_len(rk_.get());
   const uint64_t failed = failed_since_flush_;
   failed_since_flush_ = 0;

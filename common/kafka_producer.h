@@ -7,7 +7,10 @@
 // OK, which is what makes its output at-least-once. Errors: Produce() fails only for a message
 // librdkafka refuses outright (too large, unknown topic in strict mode); a full local queue is
 // waited out. Delivery failures are final after librdkafka's own retries (message.timeout.ms) and
-// are reported by Flush(). Not thread-safe.
+// are reported by Flush(). When the bootstrap servers cannot be reached at all for
+// KafkaOptions::connect_timeout, Flush() gives up early with Unavailable naming them and
+// --bootstrap (common/kafka_connectivity.h), rather than waiting out message.timeout.ms.
+// Not thread-safe (connectivity()'s readers excepted).
 
 #include <chrono>
 #include <cstdint>
@@ -18,14 +21,11 @@
 #include <vector>
 
 #include "common/kafka_config.h"
+#include "common/kafka_connectivity.h"
+#include "common/record.h"
 #include "common/status.h"
 
 namespace headwire::common {
-
-struct Header {
-  std::string name;
-  std::string value;
-};
 
 class KafkaProducer {
  public:
@@ -40,19 +40,34 @@ class KafkaProducer {
   // murmur2-compatible with Java clients).
   Status Produce(const std::string& topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers);
+  // Enqueues `record`, as Produce() above.
+  Status Produce(const OutputRecord& record) {
+    return Produce(record.topic, record.key, record.value, record.headers);
+  }
 
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
-  // were delivered; otherwise an error saying how many failed or are still undelivered, with the
-  // first delivery error.
+  // were delivered; Unavailable naming the bootstrap servers when they have been unreachable for
+  // the connect timeout; otherwise an error saying how many failed or are still undelivered,
+  // with the first delivery error.
   Status Flush(std::chrono::milliseconds timeout);
+
+  // Serves delivery reports and librdkafka's callbacks without blocking; a daemon calls it while
+  // it has nothing to produce, so connectivity() stays current.
+  void Serve();
+
+  ConnectivityWatch& connectivity() { return watch_; }
+  const char* name() const { return rd_kafka_name(rk_.get()); }
 
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
 
  private:
-  KafkaProducer() = default;
+  explicit KafkaProducer(const KafkaOptions& options);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static int OnStatistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
 
+  ConnectivityWatch watch_;
   RdKafkaPtr rk_;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;

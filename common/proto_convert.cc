@@ -45,17 +45,18 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
   return v1::DEAD_LETTER_REASON_UNDECODABLE;
 }
 
-v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
-                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
-                              v1::DeadLetterReason reason, std::string why,
-                              std::string_view stage) {
+v1::DeadLetter MakeDeadLetter(
+    std::string_view value, std::string_view key,
+    const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
+    std::string_view stage) {
   v1::DeadLetter letter;
   letter.set_original_value(std::string(value));
   letter.set_original_key(std::string(key));
-  for (const auto& header : headers) {
+  for (const auto& [name, header_value] : headers) {
     auto* added = letter.add_original_headers();
-    added->set_name(header.name);
-    added->set_value(header.value);
+    added->set_name(std::string(name));
+    added->set_value(std::string(header_value));
   }
   letter.mutable_source()->set_topic(origin.topic);
   letter.mutable_source()->set_partition(origin.partition);
@@ -66,26 +67,22 @@ v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
   return letter;
 }
 
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const v1::DeadLetter& letter) {
-  return producer.Produce(
-      dlq_topic, letter.original_key(), letter.SerializeAsString(),
-      MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                     {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}}));
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter) {
+  return {.topic = dlq_topic,
+          .key = letter.original_key(),
+          .value = letter.SerializeAsString(),
+          .headers = MessageHeaders(
+              v1::DeadLetter::descriptor()->full_name(),
+              {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}})};
 }
 
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const Message& message, v1::DeadLetterReason reason, std::string why,
-                         std::string_view stage) {
-  std::vector<Header> headers;
-  for (const auto& [name, value] : message.headers()) {
-    headers.push_back({std::string(name), std::string(value)});
-  }
-  return ProduceDeadLetter(
-      producer, dlq_topic,
-      MakeDeadLetter(message.value(), message.key(), headers,
-                     {std::string(message.topic()), message.partition(), message.offset()}, reason,
-                     std::move(why), stage));
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
+                              v1::DeadLetterReason reason, std::string why,
+                              std::string_view stage) {
+  return DeadLetterRecord(
+      dlq_topic, MakeDeadLetter(record.value, record.key, record.headers,
+                                {std::string(record.topic), record.partition, record.offset},
+                                reason, std::move(why), stage));
 }
 
 core::Article ToCoreArticle(const v1::RawArticle& raw) {

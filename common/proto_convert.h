@@ -15,8 +15,6 @@
 namespace headwire::common {
 
 inline constexpr std::string_view kSchemaVersion = "1";
-inline constexpr const char* kTypeHeader = "headwire-type";
-inline constexpr const char* kSchemaVersionHeader = "headwire-schema-version";
 
 // The headers of a message of `type_name` ("headwire.v1.RawArticle"), plus `extra`.
 std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Header> extra = {});
@@ -42,19 +40,19 @@ struct DeadLetterOrigin {
 
 // The DeadLetter of a record (its value, key and headers, byte for byte), with the reason, a
 // message for people and the stage ("produce", "process", "sink") that rejected it.
-v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
-                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
+v1::DeadLetter MakeDeadLetter(
+    std::string_view value, std::string_view key,
+    const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
+    std::string_view stage);
+
+// The record for `dlq_topic` holding `letter`, keyed by its original key, with the message
+// headers and headwire-dlq-reason.
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter);
+
+// The same for a consumed `record`: MakeDeadLetter of its bytes, headers and position.
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
                               v1::DeadLetterReason reason, std::string why, std::string_view stage);
-
-// Enqueues `letter` on `dlq_topic`, keyed by its original key, with the message headers and
-// headwire-dlq-reason. Returns the producer's error if it refused the message.
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const v1::DeadLetter& letter);
-
-// The same for a consumed `message`: MakeDeadLetter of its bytes, headers and position.
-Status ProduceDeadLetter(KafkaProducer& producer, const std::string& dlq_topic,
-                         const Message& message, v1::DeadLetterReason reason, std::string why,
-                         std::string_view stage);
 
 core::Article ToCoreArticle(const v1::RawArticle& raw);
 v1::RawArticle ToRawArticle(const core::Article& article);

@@ -18,39 +18,31 @@
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
 // topic to keep the records the instance's state lacks.
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
 
-#include "common/consume_loop.h"
-#include "common/kafka_config.h"
+#include "common/consumer_daemon.h"
+#include "common/daemon_context.h"
 #include "common/status.h"
-#include "core/pipeline.h"
 #include "core/topic_classifier.h"
+#include "processors/article_decider.h"
 
 namespace headwire::processors {
 
 struct ProcessorOptions {
-  common::KafkaOptions kafka;
-  // Consumer group of the processors. Default: "headwire-process".
-  std::string group_id = "headwire-process";
+  // Kafka, consumer group (default "headwire-process"), loop, flush timeout and readiness bound
+  // (common/consumer_daemon.h); the input topic is raw_topic.
+  common::ConsumerDaemonOptions consumer = {
+      .kafka = {}, .group_id = "headwire-process", .topics = {}, .loop = {}, .produces = true};
   // Input topic. Default: "headwire.articles.raw".
   std::string raw_topic = "headwire.articles.raw";
-  // Every article with its verdicts. Default: "headwire.articles.processed".
-  std::string processed_topic = "headwire.articles.processed";
-  // Unique articles of topic T go to <prefix>T. Default: "headwire.topic.".
-  std::string topic_prefix = "headwire.topic.";
-  // Undecodable or invalid input. Default: "headwire.dlq".
-  std::string dlq_topic = "headwire.dlq";
   // RocksDB directory of the dedup memory and offsets. Required.
   std::string state_dir;
-  // Validation limits and dedup windows.
-  core::PipelineOptions pipeline;
-  common::ConsumeLoopOptions loop;
-  // How long a batch's flush may wait for the brokers before the processor gives up (and exits
-  // without persisting, so a restart redoes the batch). Default: 60 s.
-  std::chrono::milliseconds flush_timeout{60000};
+  // Output topics, validation limits, dedup windows and story settings.
+  ArticleDeciderOptions decide;
+  // Admin endpoint and liveness (common/daemon_context.h).
+  common::DaemonOptions daemon;
 };
 
 struct ProcessorStats {

@@ -50,7 +50,8 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
             line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
             common::DeadLetterReasonFor(raw.error().reason),
             raw.error().reason + ": " + raw.error().message, "produce");
-        if (Status s = common::ProduceDeadLetter(producer, options.dlq_topic, letter); !s.ok()) {
+        if (Status s = producer.Produce(common::DeadLetterRecord(options.dlq_topic, letter));
+            !s.ok()) {
           return Err(s);
         }
       }

@@ -118,7 +118,8 @@ void HttpServer::Stop() {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                       const ArticleStore& store,
-                                                      StatusFields status_fields) {
+                                                      StatusFields status_fields,
+                                                      HealthCheck health) {
   auto address = ParseHttpAddress(options.address);
   if (!address) return Err(address.error());
   if (options.threads == 0) return Err(Status::InvalidArgument("HTTP threads must be at least 1"));
@@ -192,11 +193,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                    "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
     res.set_content(*page, "text/html; charset=utf-8");
   });
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  server.Get("/healthz", [health](const httplib::Request&, httplib::Response& res) {
+    if (auto why = health ? health() : std::nullopt) {
+      return SendJson(res, 503, {{"status", "unavailable"}, {"reason", *why}});
+    }
     SendJson(res, 200, {{"status", "ok"}});
   });
   server.Get("/v1/status",
-             [&store, status_fields](const httplib::Request& req, httplib::Response& res) {
+             [&store, status_fields, health](const httplib::Request& req, httplib::Response& res) {
                if (!req.params.empty()) {
                  SendError(res, 400, "INVALID_ARGUMENT", "/v1/status takes no parameters");
                  return;
@@ -209,6 +213,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                auto snapshot = RunQuery(store, counts);
                if (!snapshot) return SendStatus(res, snapshot.error());
                common::Json body = {{"status", "ok"}};
+               if (auto why = health ? health() : std::nullopt) {
+                 body = {{"status", "unavailable"}, {"reason", *why}};
+               }
                if (status_fields) body.update(status_fields());
                body["watermark"] = (*snapshot)["watermark"];
                body["store"] = (*snapshot)["totals"];

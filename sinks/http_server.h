@@ -3,7 +3,8 @@
 // background threads beside a running sink (see docs/api.md).
 //
 //   GET /                the live page (self-contained HTML, compiled into the binary)
-//   GET /healthz         liveness: {"status": "ok"}
+//   GET /healthz         {"status": "ok"}, or 503 {"status": "unavailable", "reason": ...}
+//                        while the HealthCheck fails
 //   GET /v1/status       what the process reports (StatusFields), the watermark and the
 //                        store's totals
 //   GET /v1/<kind>       latest, counts, stories, trending, sources: ParseQueryRequest →
@@ -17,6 +18,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/article_json.h"
@@ -41,13 +43,19 @@ struct HttpServerOptions {
 // server threads, concurrently: it must be thread-safe.
 using StatusFields = std::function<common::Json()>;
 
+// Why the owning process is unhealthy (e.g. Kafka cannot be reached), or nullopt when it is
+// healthy; /healthz then answers 503 and /v1/status says "unavailable" with the reason. Called
+// on server threads, concurrently: it must be thread-safe.
+using HealthCheck = std::function<std::optional<std::string>()>;
+
 class HttpServer {
  public:
   // Binds the address and starts serving. `store` must outlive the server. Returns
   // InvalidArgument for a malformed address or options, IoError when the address cannot be bound.
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                                    const ArticleStore& store,
-                                                   StatusFields status_fields);
+                                                   StatusFields status_fields,
+                                                   HealthCheck health = nullptr);
 
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -7,24 +7,12 @@
 #include <map>
 
 #include "common/checkpoint_request.h"
-#include "common/kafka_consumer.h"
-#include "common/kafka_producer.h"
+#include "common/consumer_daemon.h"
+#include "common/daemon_context.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
 
 namespace headwire::sinks {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-constexpr std::chrono::seconds kFlushTimeout{30};
-constexpr std::chrono::seconds kQuietInterval{1};
-
-std::string PartitionName(const common::TopicPartition& tp) {
-  return tp.topic + "/" + std::to_string(tp.partition);
-}
-
-}  // namespace
-
 Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -41,6 +29,137 @@ Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state
   return Status::Ok();
 }
 
+namespace {
+
+// What /v1/status reports, as of the last committed batch; read by the HTTP server's threads.
+struct Progress {
+  std::atomic<uint64_t> consumed{0}, rejected{0}, late{0};
+};
+
+// The sink's stage on the daemon runtime: apply records, commit them with their offsets, keep
+// the watermark moving while the input is quiet, and take checkpoints.
+class SinkStage final : public common::ConsumerStage {
+ public:
+  SinkStage(const SinkOptions& options, ArticleStore& store, common::DaemonMetrics& metrics,
+            Progress& progress)
+      : options_(options),
+        store_(store),
+        metrics_(metrics),
+        progress_(progress),
+        applier_(store, options.apply) {}
+
+  // The sink resumes from the offsets in its own state, and from the partition's start when its
+  // state has none, whatever the group committed: the group's offsets may be another sink's.
+  Result<std::optional<int64_t>> ResumeOffset(const common::TopicPartition& tp,
+                                              const common::GroupOffset&) override {
+    return store_.StoredOffset(tp).value_or(common::kOffsetBeginning);
+  }
+
+  Status Handle(const common::ConsumedRecord& record, common::Output& output) override {
+    ++stats_.consumed;
+    ++since_checkpoint_;
+    const common::TopicPartition tp{std::string(record.topic), record.partition};
+    last_record_[PartitionName(tp)] = Clock::now();
+    auto applied = applier_.Apply(batch_, record);
+    if (!applied) return applied.error();
+    if (applied->outcome == ApplyOutcome::kRejected) {
+      ++stats_.rejected;
+      metrics_.DeadLetters("REJECTED").Increment();
+      spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
+                   tp.partition, record.offset, common::Quote(applied->reason));
+    } else if (applied->outcome == ApplyOutcome::kLate) {
+      ++stats_.late;
+      metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE)).Increment();
+      spdlog::debug("msg=\"late record\" topic={} partition={} offset={}", tp.topic, tp.partition,
+                    record.offset);
+      if (applied->dead_letter) return output.Produce(*applied->dead_letter);
+    }
+    return Status::Ok();
+  }
+
+  Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets,
+                bool caught_up) override {
+    if (Status s = store_.Commit(batch_, next_offsets, IdlePartitions(caught_up)); !s.ok()) {
+      return s;
+    }
+    batch_ = ArticleStore::Batch();
+    progress_.consumed = stats_.consumed;
+    progress_.rejected = stats_.rejected;
+    progress_.late = stats_.late;
+    const bool interval_due = options_.checkpoint_interval_records > 0 &&
+                              since_checkpoint_ >= options_.checkpoint_interval_records;
+    if (interval_due || common::TakeCheckpointRequest()) return Checkpoint();
+    return Status::Ok();
+  }
+
+  // While the input is quiet, idle partitions stop holding the watermark back and on-demand
+  // checkpoints are still served.
+  Status Quiet(bool caught_up) override {
+    if (Status s = store_.AdvanceWatermark(IdlePartitions(caught_up)); !s.ok()) return s;
+    if (common::TakeCheckpointRequest()) return Checkpoint();
+    return Status::Ok();
+  }
+
+  // At the end of the input every partition is caught up, so none holds the watermark back.
+  Status Finish(bool at_end) override {
+    if (at_end) {
+      if (Status s = store_.AdvanceWatermark(store_.KnownPartitions()); !s.ok()) return s;
+    }
+    if (common::TakeCheckpointRequest()) return Checkpoint();
+    return Status::Ok();
+  }
+
+  const common::StateStore& state() const override { return store_.state(); }
+
+  const SinkStats& stats() const { return stats_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  std::set<std::string> IdlePartitions(bool caught_up) const {
+    std::set<std::string> idle;
+    const auto now = Clock::now();
+    for (const auto& partition : store_.KnownPartitions()) {
+      const auto it = last_record_.find(partition);
+      if (caught_up || it == last_record_.end() || now - it->second >= options_.idle_after) {
+        idle.insert(partition);
+      }
+    }
+    return idle;
+  }
+
+  Status Checkpoint() {
+    if (options_.checkpoint_dir.empty()) {
+      spdlog::warn("msg=\"checkpoint requested but no --checkpoint-dir given\"");
+      return Status::Ok();
+    }
+    int64_t covered = 0;
+    for (const auto& [tp, offset] : store_.StoredOffsets()) covered += offset;
+    const auto dir =
+        std::filesystem::path(options_.checkpoint_dir) / ("offsets-" + std::to_string(covered));
+    std::error_code ec;
+    since_checkpoint_ = 0;
+    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
+    std::filesystem::create_directories(options_.checkpoint_dir, ec);
+    if (Status s = store_.state().Checkpoint(dir.string()); !s.ok()) return s;
+    ++stats_.checkpoints;
+    spdlog::info("msg=\"checkpoint\" dir={} records={}", dir.string(), covered);
+    return Status::Ok();
+  }
+
+  const SinkOptions& options_;
+  ArticleStore& store_;
+  common::DaemonMetrics& metrics_;
+  Progress& progress_;
+  RecordApplier applier_;
+  ArticleStore::Batch batch_;
+  SinkStats stats_;
+  std::map<std::string, Clock::time_point> last_record_;
+  uint64_t since_checkpoint_ = 0;
+};
+
+}  // namespace
+
 Result<SinkStats> RunSink(const SinkOptions& options) {
   if (!options.from_checkpoint.empty()) {
     if (Status s = RestoreCheckpoint(options.from_checkpoint, options.state_dir); !s.ok()) {
@@ -49,164 +168,41 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
     spdlog::info("msg=\"restored checkpoint\" checkpoint={} state={}", options.from_checkpoint,
                  options.state_dir);
   }
+  auto context = common::DaemonContext::Start("sink", options.daemon);
+  if (!context) return Err(context.error());
   auto store = ArticleStore::Open(options.state_dir, /*for_queries=*/false, options.store);
   if (!store) return Err(store.error());
-  std::unique_ptr<common::KafkaProducer> producer;
-  if (options.late_policy == LatePolicy::kDeadLetter) {
-    auto created = common::KafkaProducer::Create(options.kafka);
-    if (!created) return Err(created.error());
-    producer = std::move(*created);
-  }
-  // What /v1/status reports, as of the last committed batch; read by the HTTP server's threads.
-  struct Progress {
-    std::atomic<uint64_t> consumed{0}, rejected{0}, late{0};
-  };
   auto progress = std::make_shared<Progress>();
   std::unique_ptr<HttpServer> http;
   if (options.http) {
-    auto started =
-        HttpServer::Start(*options.http, **store,
-                          [progress, topic = options.processed_topic, group = options.group_id] {
-                            return common::Json{{"input_topic", topic},
-                                                {"group", group},
-                                                {"consumed", progress->consumed.load()},
-                                                {"rejected", progress->rejected.load()},
-                                                {"late", progress->late.load()}};
-                          });
+    common::DaemonContext* daemon_context = context->get();
+    auto started = HttpServer::Start(
+        *options.http, **store,
+        [progress, topic = options.processed_topic, group = options.consumer.group_id] {
+          return common::Json{{"input_topic", topic},
+                              {"group", group},
+                              {"consumed", progress->consumed.load()},
+                              {"rejected", progress->rejected.load()},
+                              {"late", progress->late.load()}};
+        },
+        [daemon_context]() -> std::optional<std::string> {
+          const common::Probe health = daemon_context->Health();
+          if (health.ok) return std::nullopt;
+          return health.reason;
+        });
     if (!started) return Err(started.error());
     http = std::move(*started);
   }
 
-  SinkStats stats;
-  ArticleStore::Batch batch;
-  std::map<common::TopicPartition, int64_t> pending_offsets;
-  std::map<std::string, Clock::time_point> last_record;
-  common::KafkaConsumer* consumer_ptr = nullptr;
-  Status revoke_status;
-  uint64_t since_checkpoint = 0;
-  auto last_quiet = Clock::now();
-
-  auto idle_partitions = [&]() {
-    std::set<std::string> idle;
-    const bool caught_up = consumer_ptr != nullptr && consumer_ptr->CaughtUp();
-    const auto now = Clock::now();
-    for (const auto& partition : (*store)->KnownPartitions()) {
-      const auto it = last_record.find(partition);
-      if (caught_up || it == last_record.end() || now - it->second >= options.idle_after) {
-        idle.insert(partition);
-      }
-    }
-    return idle;
-  };
-  auto checkpoint = [&]() -> Status {
-    if (options.checkpoint_dir.empty()) {
-      spdlog::warn("msg=\"checkpoint requested but no --checkpoint-dir given\"");
-      return Status::Ok();
-    }
-    int64_t covered = 0;
-    for (const auto& [tp, offset] : (*store)->StoredOffsets()) covered += offset;
-    const auto dir =
-        std::filesystem::path(options.checkpoint_dir) / ("offsets-" + std::to_string(covered));
-    std::error_code ec;
-    since_checkpoint = 0;
-    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
-    std::filesystem::create_directories(options.checkpoint_dir, ec);
-    if (Status s = (*store)->state().Checkpoint(dir.string()); !s.ok()) return s;
-    ++stats.checkpoints;
-    spdlog::info("msg=\"checkpoint\" dir={} records={}", dir.string(), covered);
-    return Status::Ok();
-  };
-  auto persist = [&]() -> Status {
-    if (pending_offsets.empty()) return Status::Ok();
-    if (producer) {
-      if (Status s = producer->Flush(kFlushTimeout); !s.ok()) return s;
-    }
-    if (Status s = (*store)->Commit(batch, pending_offsets, idle_partitions()); !s.ok()) return s;
-    if (consumer_ptr != nullptr) consumer_ptr->CommitAsync(pending_offsets);
-    pending_offsets.clear();
-    progress->consumed = stats.consumed;
-    progress->rejected = stats.rejected;
-    progress->late = stats.late;
-    const bool interval_due = options.checkpoint_interval_records > 0 &&
-                              since_checkpoint >= options.checkpoint_interval_records;
-    if (interval_due || common::TakeCheckpointRequest()) return checkpoint();
-    return Status::Ok();
-  };
-  auto dead_letter = [&](const common::Message& message, int64_t event_time) -> Status {
-    return common::ProduceDeadLetter(
-        *producer, options.dlq_topic, message, v1::DEAD_LETTER_REASON_LATE,
-        "event time " + std::to_string(event_time) +
-            " is older than the partition's watermark minus the allowed lateness",
-        "sink");
-  };
-  auto handle = [&](const common::Message& message) -> Status {
-    ++stats.consumed;
-    ++since_checkpoint;
-    const common::TopicPartition tp{std::string(message.topic()), message.partition()};
-    pending_offsets[tp] = message.offset() + 1;
-    const std::string partition = PartitionName(tp);
-    last_record[partition] = Clock::now();
-    v1::ProcessedArticle article;
-    const auto type = message.header(common::kTypeHeader);
-    const bool right_type = !type || *type == v1::ProcessedArticle::descriptor()->full_name();
-    const auto value = message.value();
-    if (!right_type || !article.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      ++stats.rejected;
-      const std::string reason =
-          right_type ? "undecodable ProcessedArticle" : "unexpected type " + std::string(*type);
-      spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
-                   tp.partition, message.offset(), common::Quote(reason));
-      (*store)->StageReject(batch, tp, message.offset(), reason);
-      return Status::Ok();
-    }
-    auto outcome = (*store)->Stage(batch, article, partition);
-    if (!outcome) return outcome.error();
-    if (*outcome == StageOutcome::kLate) {
-      ++stats.late;
-      spdlog::debug("msg=\"late record\" partition={} offset={} event_time={}", partition,
-                    message.offset(), article.article().published_at_ms());
-      if (producer) return dead_letter(message, article.article().published_at_ms());
-    }
-    return Status::Ok();
-  };
-  // While the input is quiet, idle partitions stop holding the watermark back and on-demand
-  // checkpoints are still served.
-  auto quiet = [&]() -> Status {
-    if (Clock::now() - last_quiet < kQuietInterval) return Status::Ok();
-    last_quiet = Clock::now();
-    if (Status s = (*store)->AdvanceWatermark(idle_partitions()); !s.ok()) return s;
-    if (common::TakeCheckpointRequest()) return checkpoint();
-    return Status::Ok();
-  };
-
-  common::ConsumerCallbacks callbacks{
-      .stored_offset = [&](const common::TopicPartition& tp,
-                           const common::GroupOffset&) { return (*store)->StoredOffset(tp); },
-      .before_revoke =
-          [&](const std::vector<common::TopicPartition>&) {
-            if (Status s = persist(); !s.ok() && revoke_status.ok()) revoke_status = s;
-          },
-  };
-  auto consumer = common::KafkaConsumer::Create(options.kafka, options.group_id,
-                                                {options.processed_topic}, std::move(callbacks));
-  if (!consumer) return Err(consumer.error());
-  consumer_ptr = consumer->get();
-
+  SinkStage stage(options, **store, (*context)->metrics(), *progress);
+  common::ConsumerDaemonOptions consumer = options.consumer;
+  consumer.topics = {options.processed_topic};
+  consumer.produces = options.apply.late_policy == LatePolicy::kDeadLetter;
+  common::ConsumerDaemon daemon(**context, std::move(consumer));
   spdlog::info("msg=\"sink started\" input={} state={}", options.processed_topic,
                options.state_dir);
-  Status status = common::RunConsumeLoop(
-      **consumer, options.loop,
-      {.handle = handle,
-       .persist = [&]() { return revoke_status.ok() ? persist() : revoke_status; },
-       .quiet = quiet});
-  if (status.ok()) status = revoke_status;
-  // At the end of the input every partition is caught up, so none holds the watermark back.
-  if (status.ok() && options.loop.exit_at_end) {
-    status = (*store)->AdvanceWatermark((*store)->KnownPartitions());
-  }
-  if (status.ok() && common::TakeCheckpointRequest()) status = checkpoint();
-  (*consumer)->Close();
-  if (!status.ok()) return Err(status);
+  if (Status s = daemon.Run(stage); !s.ok()) return Err(s);
+  const SinkStats& stats = stage.stats();
   spdlog::info("msg=\"sink stopped\" consumed={} rejected={} late={}", stats.consumed,
                stats.rejected, stats.late);
   return stats;

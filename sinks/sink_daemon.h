@@ -2,8 +2,10 @@
 // The sink daemon: consumes processed articles and applies them to the ArticleStore.
 //
 // Delivery guarantee: effectively once. Each batch's state changes and the offsets of the
-// records that caused them are written in ONE RocksDB WriteBatch; on start and on every
-// assignment the sink resumes from the offsets in RocksDB, not from Kafka's committed offsets.
+// records that caused them are written in ONE RocksDB WriteBatch; the sink resumes from the
+// offsets in RocksDB (from the start of a partition they do not cover), never from Kafka's
+// committed offsets. It runs on the daemon runtime (common/consumer_daemon.h) and assigns itself
+// every partition of its input: a sink holds the whole state, so partitions are never shared.
 // A crash at any point therefore loses nothing (records after the stored offsets are read
 // again) and counts nothing twice (re-applying a record is a no-op, see article_store.h).
 //
@@ -20,30 +22,34 @@
 #include <optional>
 #include <string>
 
-#include "common/consume_loop.h"
-#include "common/kafka_config.h"
+#include "common/consumer_daemon.h"
+#include "common/daemon_context.h"
 #include "common/status.h"
 #include "sinks/article_store.h"
 #include "sinks/http_server.h"
+#include "sinks/record_applier.h"
 
 namespace headwire::sinks {
 
-enum class LatePolicy { kDrop, kDeadLetter };
-
 struct SinkOptions {
-  common::KafkaOptions kafka;
-  // Consumer group of the sinks. Default: "headwire-sink".
-  std::string group_id = "headwire-sink";
+  // Kafka, consumer group (default "headwire-sink"), loop, flush timeout and readiness bound
+  // (common/consumer_daemon.h). The sink assigns itself every partition of its input (it holds
+  // the whole state), so a second sink in the same group reads everything too; the group only
+  // receives commits, for lag tools.
+  common::ConsumerDaemonOptions consumer = {
+      .kafka = {},
+      .group_id = "headwire-sink",
+      .topics = {},
+      .assignment = common::PartitionAssignment::kAllPartitions,
+      .loop = {}};
   // Input topic. Default: "headwire.articles.processed".
   std::string processed_topic = "headwire.articles.processed";
   // RocksDB directory of the state. Required.
   std::string state_dir;
   // Memory budget, watermark, retention, story and trending settings (article_store.h).
   StoreOptions store;
-  // What happens to a late record besides being counted. Default: drop.
-  LatePolicy late_policy = LatePolicy::kDrop;
-  // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
-  std::string dlq_topic = "headwire.dlq";
+  // What happens to late records (record_applier.h).
+  RecordApplierOptions apply;
   // A partition with no record for this long (processing time), or every partition once the
   // sink has caught up with the end of its input, no longer holds the watermark back.
   // Default: 30 s.
@@ -60,7 +66,8 @@ struct SinkOptions {
   std::string from_checkpoint;
   // Serve the HTTP API and live page (sinks/http_server.h) while running. Default: none.
   std::optional<HttpServerOptions> http;
-  common::ConsumeLoopOptions loop;
+  // Admin endpoint and liveness (common/daemon_context.h).
+  common::DaemonOptions daemon;
 };
 
 struct SinkStats {

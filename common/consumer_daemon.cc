@@ -1,0 +1,202 @@
+#include "common/consumer_daemon.h"
+
+#include <rocksdb/db.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace headwire::common {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kTickInterval{1};
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ConsumerDaemon::ConsumerDaemon(DaemonContext& context, ConsumerDaemonOptions options)
+    : context_(context), options_(std::move(options)) {}
+
+ConsumerDaemon::~ConsumerDaemon() = default;
+
+prometheus::Counter& ConsumerDaemon::CounterFor(
+    std::map<std::string, prometheus::Counter*, std::less<>>& cache, std::string_view topic,
+    bool produced) {
+  if (auto it = cache.find(topic); it != cache.end()) return *it->second;
+  const std::string name(topic);
+  prometheus::Counter& counter =
+      produced ? context_.metrics().Produced(name) : context_.metrics().Consumed(name);
+  cache.emplace(name, &counter);
+  return counter;
+}
+
+Status ConsumerDaemon::Produce(const OutputRecord& record) {
+  if (Status s = producer_->Produce(record); !s.ok()) return s;
+  CounterFor(produced_, record.topic, true).Increment();
+  return Status::Ok();
+}
+
+Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
+  const ConsumedRecord record = message.record();
+  pending_offsets_[{std::string(record.topic), record.partition}] = record.offset + 1;
+  if (record.timestamp_ms >= 0) pending_timestamps_.push_back(record.timestamp_ms);
+  CounterFor(consumed_, record.topic, false).Increment();
+  return stage.Handle(record, *this);
+}
+
+Status ConsumerDaemon::Persist(ConsumerStage& stage) {
+  if (!stop_status_.ok()) return stop_status_;
+  if (pending_offsets_.empty()) return Status::Ok();
+  const auto start = Clock::now();
+  if (producer_) {
+    if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) {
+      stage.Discard();
+      return s.WithContext("output not acknowledged; the batch will be redone after restart");
+    }
+  }
+  if (Status s = stage.Commit(pending_offsets_, consumer_->CaughtUp()); !s.ok()) return s;
+  consumer_->CommitAsync(pending_offsets_);
+  pending_offsets_.clear();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  context_.metrics().BatchPersistSeconds().Observe(seconds);
+  const int64_t now_ms = WallMs();
+  auto& latency = context_.metrics().RecordLatencySeconds();
+  for (const int64_t ts : pending_timestamps_) {
+    latency.Observe(static_cast<double>(std::max<int64_t>(0, now_ms - ts)) / 1000.0);
+  }
+  pending_timestamps_.clear();
+  return Status::Ok();
+}
+
+void ConsumerDaemon::Tick(ConsumerStage& stage) {
+  DaemonMetrics& metrics = context_.metrics();
+  std::optional<std::string> not_ready;
+  const bool unreachable = consumer_->connectivity().Unreachable() ||
+                           (producer_ && producer_->connectivity().Unreachable());
+  if (unreachable) {
+    not_ready = "cannot reach bootstrap servers " + options_.kafka.bootstrap;
+    context_.SetDependencies({.ok = false, .reason = *not_ready});
+  } else {
+    context_.SetDependencies({});
+  }
+  const auto lag = consumer_->Lag();
+  std::map<TopicPartition, prometheus::Gauge*> seen;
+  int64_t worst = 0;
+  bool unknown = false;
+  for (const auto& [tp, records] : lag) {
+    auto it = lag_.find(tp);
+    prometheus::Gauge* gauge = it != lag_.end() ? it->second : &metrics.Lag(tp.topic, tp.partition);
+    seen[tp] = gauge;
+    if (records) {
+      gauge->Set(static_cast<double>(*records));
+      worst = std::max(worst, *records);
+    } else {
+      unknown = true;
+    }
+  }
+  for (const auto& [tp, gauge] : lag_) {
+    if (!seen.contains(tp)) metrics.RemoveLag(tp.topic, tp.partition);
+  }
+  lag_ = std::move(seen);
+  if (!not_ready && lag.empty()) not_ready = "no partitions assigned";
+  if (!not_ready && !stage.Restored()) not_ready = "state not restored yet";
+  if (!not_ready && unknown) not_ready = "lag not known yet";
+  if (!not_ready && worst > options_.ready_max_lag) {
+    not_ready = "lag " + std::to_string(worst) + " records exceeds " +
+                std::to_string(options_.ready_max_lag);
+  }
+  context_.SetReady(not_ready ? Probe{.ok = false, .reason = *not_ready} : Probe{});
+
+  auto client_stats = [&](const char* client, ConnectivityWatch& watch) {
+    metrics.BrokersUp(client).Set(watch.brokers_up());
+    for (const auto& [direction, total] :
+         {std::pair<std::string, uint64_t>{"tx", watch.tx_bytes()}, {"rx", watch.rx_bytes()}}) {
+      uint64_t& seen_bytes = kafka_bytes_seen_[std::string(client) + direction];
+      if (total > seen_bytes) {
+        metrics.KafkaBytes(client, direction).Increment(static_cast<double>(total - seen_bytes));
+        seen_bytes = total;
+      }
+    }
+  };
+  client_stats("consumer", consumer_->connectivity());
+  if (producer_) {
+    producer_->Serve();
+    client_stats("producer", producer_->connectivity());
+  }
+  const StateStore& state = stage.state();
+  metrics.StateBytes().Set(static_cast<double>(state.ApproximateSizeBytes()));
+  uint64_t cache = 0;
+  if (state.db()->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) {
+    metrics.BlockCacheBytes().Set(static_cast<double>(cache));
+  }
+}
+
+Status ConsumerDaemon::Turn(ConsumerStage& stage) {
+  context_.Beat();
+  if (!stop_status_.ok()) return stop_status_;
+  const auto now = Clock::now();
+  if (now < next_tick_) return Status::Ok();
+  next_tick_ = now + kTickInterval;
+  Tick(stage);
+  Status consumer = consumer_->connectivity().Check();
+  Status producer = producer_ ? producer_->connectivity().Check() : Status::Ok();
+  if (options_.loop.exit_at_end) {
+    if (!consumer.ok()) return consumer.WithContext("giving up after --connect-timeout");
+    if (!producer.ok()) return producer.WithContext("giving up after --connect-timeout");
+  }
+  return Status::Ok();
+}
+
+Status ConsumerDaemon::Run(ConsumerStage& stage) {
+  if (options_.produces) {
+    auto producer = KafkaProducer::Create(options_.kafka);
+    if (!producer) return producer.error();
+    producer_ = std::move(*producer);
+  }
+  ConsumerCallbacks callbacks{
+      .stored_offset = [&](const TopicPartition& tp,
+                           const GroupOffset& group) -> std::optional<int64_t> {
+        auto offset = stage.ResumeOffset(tp, group);
+        if (offset) return *offset;
+        if (stop_status_.ok()) stop_status_ = offset.error();
+        return std::nullopt;
+      },
+      .before_revoke =
+          [&](const std::vector<TopicPartition>&) {
+            if (Status s = Persist(stage); !s.ok() && stop_status_.ok()) stop_status_ = s;
+          },
+      .rebalanced =
+          [&] {
+            context_.metrics().Rebalances().Increment();
+            next_tick_ = {};  // refresh readiness at once
+          },
+  };
+  auto consumer = KafkaConsumer::Create(options_.kafka, options_.group_id, options_.topics,
+                                        std::move(callbacks), options_.assignment);
+  if (!consumer) return consumer.error();
+  consumer_ = std::move(*consumer);
+  auto last_quiet = Clock::now();
+  Status status =
+      RunConsumeLoop(*consumer_, options_.loop,
+                     {.handle = [&](const Message& message) { return Handle(stage, message); },
+                      .persist = [&] { return Persist(stage); },
+                      .quiet = [&]() -> Status {
+                        if (Clock::now() - last_quiet < kTickInterval) return Status::Ok();
+                        last_quiet = Clock::now();
+                        return stage.Quiet(consumer_->CaughtUp());
+                      },
+                      .turn = [&] { return Turn(stage); }});
+  if (status.ok()) status = stop_status_;
+  if (status.ok()) {
+    status = stage.Finish(options_.loop.exit_at_end && !context_.ShutdownRequested());
+  }
+  consumer_->Close();
+  return status;
+}
+
+}  // namespace headwire::common

@@ -1,0 +1,145 @@
+#pragma once
+// ConsumerDaemon: the runtime under every daemon that consumes Kafka (the processor, the sink,
+// an archiver). It owns the consumer (and, for daemons with output, the producer) and does what
+// such a daemon does besides its own decisions:
+//   - the consume loop: batches of at most loop.max_batch records, ended early by loop.linger of
+//     quiet or the end of the input; stops on SIGINT/SIGTERM or, with loop.exit_at_end, at the
+//     end of every assigned partition (common/consume_loop.h);
+//   - persistence: before a batch's state is written, its outputs are flushed (waiting at most
+//     flush_timeout), then ConsumerStage::Commit writes the state changes and the consumed
+//     offsets in one atomic write, then the offsets are committed to the group for lag tools;
+//   - rebalances: resume offsets come from the stage (its state), the batch in flight is
+//     persisted before partitions are revoked; with PartitionAssignment::kAllPartitions the
+//     daemon takes every partition itself (daemons that hold the whole state);
+//   - health: /healthz while the loop turns, /readyz when partitions are assigned, the stage's
+//     state is restored, the lag is at most ready_max_lag and the brokers are reachable;
+//   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
+//     loop.exit_at_end it gives up after kafka.connect_timeout with Unavailable;
+//   - metrics (common/daemon_metrics.h): records consumed and produced, lag, rebalances, batch
+//     persist time, record latency, state size, librdkafka and RocksDB statistics.
+//
+// A daemon implements ConsumerStage (its decisions) and calls Run():
+//   class MyStage : public common::ConsumerStage { ... };
+//   auto context = common::DaemonContext::Start("archive", {.admin = "9102"});
+//   common::ConsumerDaemon daemon(**context, options);
+//   MyStage stage(...);
+//   Status s = daemon.Run(stage);
+// Not thread-safe: Run() and the stage's methods run on the calling thread; only the
+// DaemonContext's probes and metrics are read from other threads.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/consume_loop.h"
+#include "common/daemon_context.h"
+#include "common/kafka_config.h"
+#include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
+#include "common/record.h"
+#include "common/state_store.h"
+#include "common/status.h"
+
+namespace headwire::common {
+
+struct ConsumerDaemonOptions {
+  KafkaOptions kafka;
+  // Consumer group: shares the partitions (kGroup) or only receives commits (kAllPartitions).
+  // Required.
+  std::string group_id;
+  // Input topics. Required.
+  std::vector<std::string> topics;
+  // How partitions come to the daemon. Default: kGroup.
+  PartitionAssignment assignment = PartitionAssignment::kGroup;
+  ConsumeLoopOptions loop;
+  // Whether the daemon produces (creates a producer and flushes it before each persist).
+  // Default: false.
+  bool produces = false;
+  // How long a batch's flush may wait for the brokers; when it passes, the daemon stops without
+  // persisting the batch (a restart redoes it). Default: 60 s.
+  std::chrono::milliseconds flush_timeout{60000};
+  // /readyz fails while any assigned partition lags by more than this many records.
+  // Default: 1000.
+  int64_t ready_max_lag = 1000;
+};
+
+// Produces a stage's outputs, counting them per topic.
+class Output {
+ public:
+  virtual ~Output() = default;
+  // Enqueues `record` (common/kafka_producer.h). Returns Produce's error.
+  virtual Status Produce(const OutputRecord& record) = 0;
+};
+
+// The decisions of one consuming daemon. Methods run on the daemon's thread.
+class ConsumerStage {
+ public:
+  virtual ~ConsumerStage() = default;
+
+  // Where a newly assigned partition resumes: the next offset (or kOffsetBeginning), or nullopt
+  // for the group's committed offset. An error stops the daemon.
+  virtual Result<std::optional<int64_t>> ResumeOffset(const TopicPartition& tp,
+                                                      const GroupOffset& group) = 0;
+  // Decides one record and produces its outputs through `output`. An error stops the daemon
+  // without persisting the batch.
+  virtual Status Handle(const ConsumedRecord& record, Output& output) = 0;
+  // Writes the state changes of the records handled since the last call together with
+  // `next_offsets`, atomically. Called after their outputs were acknowledged; `caught_up` tells
+  // whether every assigned partition is read to its end.
+  virtual Status Commit(const std::map<TopicPartition, int64_t>& next_offsets, bool caught_up) = 0;
+  // The outputs of the records handled since the last Commit were not delivered: drop their
+  // state changes. The daemon stops afterwards.
+  virtual void Discard() {}
+  // Called about once a second while no batch is open (periodic work on a quiet input).
+  virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
+  // Called once when the loop ended without error, before the consumer closes; `at_end` is true
+  // when it ended at the end of the input (--exit-at-end).
+  virtual Status Finish(bool /*at_end*/) { return Status::Ok(); }
+  // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
+  virtual bool Restored() const { return true; }
+  // The stage's RocksDB state, for the state-size and block-cache metrics.
+  virtual const StateStore& state() const = 0;
+};
+
+class ConsumerDaemon final : private Output {
+ public:
+  // `context` must outlive the daemon.
+  ConsumerDaemon(DaemonContext& context, ConsumerDaemonOptions options);
+  ConsumerDaemon(const ConsumerDaemon&) = delete;
+  ConsumerDaemon& operator=(const ConsumerDaemon&) = delete;
+  ~ConsumerDaemon() override;
+
+  // Runs `stage` until shutdown, the end of input (exit_at_end) or an error, which it returns:
+  // bad options, a state write, a fatal Kafka error, undeliverable output, unreachable brokers
+  // with exit_at_end.
+  Status Run(ConsumerStage& stage);
+
+ private:
+  Status Produce(const OutputRecord& record) override;
+  Status Handle(ConsumerStage& stage, const Message& message);
+  Status Persist(ConsumerStage& stage);
+  Status Turn(ConsumerStage& stage);
+  // About once a second: lag, readiness, librdkafka and RocksDB statistics.
+  void Tick(ConsumerStage& stage);
+  prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
+                                  std::string_view topic, bool produced);
+
+  DaemonContext& context_;
+  ConsumerDaemonOptions options_;
+  std::unique_ptr<KafkaConsumer> consumer_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::map<TopicPartition, int64_t> pending_offsets_;
+  std::vector<int64_t> pending_timestamps_;  // broker timestamps of the batch's records
+  std::map<std::string, prometheus::Counter*, std::less<>> consumed_;
+  std::map<std::string, prometheus::Counter*, std::less<>> produced_;
+  std::map<TopicPartition, prometheus::Gauge*> lag_;
+  std::map<std::string, uint64_t> kafka_bytes_seen_;
+  Status stop_status_;  // the first error met in a callback (assignment, revocation)
+  std::chrono::steady_clock::time_point next_tick_{};
+};
+
+}  // namespace headwire::common

@@ -1,0 +1,108 @@
+#include "common/daemon_metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+namespace headwire::common {
+namespace {
+
+prometheus::Family<prometheus::Counter>& CounterFamily(prometheus::Registry& registry,
+                                                       const std::string& name,
+                                                       const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
+prometheus::Family<prometheus::Gauge>& GaugeFamily(prometheus::Registry& registry,
+                                                   const std::string& name,
+                                                   const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+
+}  // namespace
+
+DaemonMetrics::DaemonMetrics(std::string daemon)
+    : daemon_(std::move(daemon)),
+      registry_(std::make_shared<prometheus::Registry>()),
+      consumed_(CounterFamily(*registry_, "headwire_records_consumed_total",
+                              "Records read from an input topic")),
+      produced_(CounterFamily(*registry_, "headwire_records_produced_total",
+                              "Records enqueued to an output topic")),
+      dead_letters_(CounterFamily(*registry_, "headwire_dead_letters_total",
+                                  "Records dead-lettered or rejected, by reason")),
+      duplicates_(
+          CounterFamily(*registry_, "headwire_duplicates_total",
+                        "Duplicates found, by kind (same_id, same_url, same_content, near)")),
+      lag_(GaugeFamily(*registry_, "headwire_consumer_lag_records",
+                       "Records between the consumer's position and the partition's end")),
+      brokers_up_(GaugeFamily(*registry_, "headwire_kafka_brokers_up",
+                              "librdkafka: brokers this client is connected to")),
+      kafka_bytes_(CounterFamily(*registry_, "headwire_kafka_bytes_total",
+                                 "librdkafka: bytes sent (tx) to and received (rx) from brokers")) {
+  const prometheus::Labels labels{{"daemon", daemon_}};
+  persist_seconds_ = &prometheus::BuildHistogram()
+                          .Name("headwire_batch_persist_seconds")
+                          .Help(
+                              "Time to persist one batch: flush its output, write state and "
+                              "offsets")
+                          .Register(*registry_)
+                          .Add(labels, prometheus::Histogram::BucketBoundaries{
+                                           0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                           1, 2.5, 5, 10, 30});
+  record_latency_ = &prometheus::BuildHistogram()
+                         .Name("headwire_record_latency_seconds")
+                         .Help(
+                             "Broker timestamp of an input record to the persisted batch that "
+                             "holds its output or state change")
+                         .Register(*registry_)
+                         .Add(labels, prometheus::Histogram::BucketBoundaries{
+                                          0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+                                          30, 60, 300, 3600});
+  rebalances_ = &CounterFamily(*registry_, "headwire_rebalances_total",
+                               "Partition assignments and revocations")
+                     .Add(labels);
+  state_bytes_ =
+      &GaugeFamily(*registry_, "headwire_state_bytes", "RocksDB live size: SST files and memtables")
+           .Add(labels);
+  block_cache_bytes_ =
+      &GaugeFamily(*registry_, "headwire_rocksdb_block_cache_bytes", "RocksDB block cache usage")
+           .Add(labels);
+}
+
+prometheus::Counter& DaemonMetrics::Consumed(const std::string& topic) {
+  return consumed_.Add({{"daemon", daemon_}, {"topic", topic}});
+}
+
+prometheus::Counter& DaemonMetrics::Produced(const std::string& topic) {
+  return produced_.Add({{"daemon", daemon_}, {"topic", topic}});
+}
+
+prometheus::Counter& DaemonMetrics::DeadLetters(const std::string& reason) {
+  return dead_letters_.Add({{"daemon", daemon_}, {"reason", reason}});
+}
+
+prometheus::Counter& DaemonMetrics::Duplicates(const std::string& kind) {
+  return duplicates_.Add({{"kind", kind}});
+}
+
+prometheus::Gauge& DaemonMetrics::Lag(const std::string& topic, int32_t partition) {
+  return lag_.Add(
+      {{"daemon", daemon_}, {"topic", topic}, {"partition", std::to_string(partition)}});
+}
+
+void DaemonMetrics::RemoveLag(const std::string& topic, int32_t partition) {
+  lag_.Remove(&Lag(topic, partition));
+}
+
+prometheus::Gauge& DaemonMetrics::BrokersUp(const std::string& client) {
+  return brokers_up_.Add({{"daemon", daemon_}, {"client", client}});
+}
+
+prometheus::Counter& DaemonMetrics::KafkaBytes(const std::string& client,
+                                               const std::string& direction) {
+  return kafka_bytes_.Add({{"daemon", daemon_}, {"client", client}, {"direction", direction}});
+}
+
+std::string DaemonMetrics::Serialize() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace headwire::common

@@ -1,0 +1,82 @@
+#pragma once
+// DaemonMetrics: the Prometheus metrics of one daemon, kept in prometheus-cpp's registry and
+// served in the text exposition format by the admin endpoint (common/admin_server.h). Names and
+// labels (README "Operations"):
+//   headwire_records_consumed_total{daemon,topic}        records read from the input
+//   headwire_records_produced_total{daemon,topic}        records enqueued to an output topic
+//   headwire_dead_letters_total{daemon,reason}           records sent to (or kept as) dead letters
+//   headwire_duplicates_total{kind}                      duplicates found by the processor
+//   headwire_consumer_lag_records{daemon,topic,partition} high watermark minus position
+//   headwire_batch_persist_seconds{daemon}               flush + state write of one batch
+//   headwire_record_latency_seconds{daemon}              broker timestamp of an input record to
+//                                                        the persisted batch that holds its effect
+//   headwire_rebalances_total{daemon}                    assignments and revocations
+//   headwire_state_bytes{daemon}                         RocksDB live size (SST + memtables)
+//   headwire_kafka_brokers_up{daemon,client}             librdkafka: brokers in state UP
+//   headwire_kafka_bytes_total{daemon,client,direction}  librdkafka: bytes sent / received
+//   headwire_rocksdb_block_cache_bytes{daemon}           RocksDB: block cache usage
+//
+// The accessors return references that stay valid for the registry's life; callers on a hot path
+// keep them rather than look them up per record. Thread-safe (prometheus-cpp's metrics are).
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace headwire::common {
+
+class DaemonMetrics {
+ public:
+  // `daemon` is the value of every `daemon` label ("process", "sink").
+  explicit DaemonMetrics(std::string daemon);
+  DaemonMetrics(const DaemonMetrics&) = delete;
+  DaemonMetrics& operator=(const DaemonMetrics&) = delete;
+
+  prometheus::Counter& Consumed(const std::string& topic);
+  prometheus::Counter& Produced(const std::string& topic);
+  prometheus::Counter& DeadLetters(const std::string& reason);
+  prometheus::Counter& Duplicates(const std::string& kind);
+  prometheus::Gauge& Lag(const std::string& topic, int32_t partition);
+  // Drops a partition's lag series (the partition was revoked).
+  void RemoveLag(const std::string& topic, int32_t partition);
+  prometheus::Histogram& BatchPersistSeconds() { return *persist_seconds_; }
+  prometheus::Histogram& RecordLatencySeconds() { return *record_latency_; }
+  prometheus::Counter& Rebalances() { return *rebalances_; }
+  prometheus::Gauge& StateBytes() { return *state_bytes_; }
+  prometheus::Gauge& BrokersUp(const std::string& client);
+  // Bytes of `client` in `direction` ("tx" or "rx").
+  prometheus::Counter& KafkaBytes(const std::string& client, const std::string& direction);
+  prometheus::Gauge& BlockCacheBytes() { return *block_cache_bytes_; }
+
+  // The registry, for the admin endpoint's serializer.
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  const std::string& daemon() const { return daemon_; }
+
+  // Every series in the text exposition format (version 0.0.4).
+  std::string Serialize() const;
+
+ private:
+  std::string daemon_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& consumed_;
+  prometheus::Family<prometheus::Counter>& produced_;
+  prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Counter>& duplicates_;
+  prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Family<prometheus::Gauge>& brokers_up_;
+  prometheus::Family<prometheus::Counter>& kafka_bytes_;
+  prometheus::Histogram* persist_seconds_;
+  prometheus::Histogram* record_latency_;
+  prometheus::Counter* rebalances_;
+  prometheus::Gauge* state_bytes_;
+  prometheus::Gauge* block_cache_bytes_;
+};
+
+}  // namespace headwire::common

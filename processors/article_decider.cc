@@ -1,0 +1,143 @@
+#include "processors/article_decider.h"
+
+#include "common/proto_convert.h"
+#include "processors/recent_state.h"
+
+namespace headwire::processors {
+namespace {
+
+constexpr const char* kProcessorName = "headwire-process/0.1.0";
+constexpr const char* kStage = "process";
+
+std::string JoinTopics(const std::vector<std::string>& topics) {
+  std::string out;
+  for (const auto& t : topics) {
+    if (!out.empty()) out += ',';
+    out += t;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
+    const std::string& state_dir, const ArticleDeciderOptions& options,
+    const core::TopicClassifier& classifier) {
+  auto forgotten = std::make_shared<ForgottenEntryFilter>();
+  auto store = common::StateStore::Open({.path = state_dir,
+                                         .column_families = {kDedupFamily},
+                                         .compaction_filters = {{kDedupFamily, forgotten}}});
+  if (!store) return Err(store.error());
+  std::unique_ptr<ArticleDecider> decider(
+      new ArticleDecider(options, classifier, std::move(*store), std::move(forgotten)));
+  if (Status s = RestoreRecentArticles(*decider->store_, decider->recent_); !s.ok()) return Err(s);
+  decider->PublishForgetCutoff();
+  return decider;
+}
+
+ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
+                               const core::TopicClassifier& classifier,
+                               std::unique_ptr<common::StateStore> store,
+                               std::shared_ptr<ForgottenEntryFilter> forgotten)
+    : options_(options),
+      forgotten_(std::move(forgotten)),
+      store_(std::move(store)),
+      index_(*store_),
+      recent_(options_.pipeline.recent),
+      pipeline_(options_.pipeline, &classifier, index_, &recent_),
+      taxonomy_(classifier.Describe()) {}
+
+ArticleDecider::~ArticleDecider() = default;
+
+Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record, Emit emit) {
+  const std::string& raw_type = v1::RawArticle::descriptor()->full_name();
+  if (record.type && *record.type != raw_type) {
+    return DeadLetter(
+        record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+        "headwire-type is \"" + std::string(*record.type) + "\", expected " + raw_type);
+  }
+  if (record.schema_version && *record.schema_version != common::kSchemaVersion) {
+    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+                      "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
+  }
+  v1::RawArticle raw;
+  if (!raw.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
+    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNDECODABLE,
+                      "value is not a headwire.v1.RawArticle (" +
+                          std::to_string(record.value.size()) + " bytes)");
+  }
+  core::Article article = common::ToCoreArticle(raw);
+  auto verdict = pipeline_.Process(article);
+  if (!index_.status().ok()) return Err(index_.status());
+  if (!verdict) {
+    return DeadLetter(record, emit,
+                      common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
+                      verdict.error().message);
+  }
+  ArticleDecision decision;
+  decision.duplicate_kind = verdict->dedup.kind;
+  decision.kind = verdict->dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
+                                                                      : DecisionKind::kDuplicate;
+  decision.topics = verdict->classification.topics;
+  if (emit == Emit::kNo) return decision;
+  raw.set_id(article.id);
+
+  const v1::ProcessedArticle processed =
+      common::ToProcessedArticle(raw, *verdict, {std::string(record.topic), record.partition},
+                                 record.offset, kProcessorName, taxonomy_);
+  std::string bytes = processed.SerializeAsString();
+  std::vector<common::Header> extra{
+      {"headwire-article-id", article.id},
+      {"headwire-topics", JoinTopics(verdict->classification.topics)}};
+  if (!processed.duplicate_of().empty()) {
+    extra.push_back({"headwire-duplicate-of", processed.duplicate_of()});
+  }
+  auto headers =
+      common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
+  const bool unique = decision.kind == DecisionKind::kUnique;
+  decision.outputs.reserve(1 + (unique ? processed.topics_size() : 0));
+  decision.outputs.push_back({options_.processed_topic, article.id, bytes, headers});
+  if (unique) {
+    for (const auto& topic : processed.topics()) {
+      decision.outputs.push_back({options_.topic_prefix + topic, article.id, bytes, headers});
+    }
+  }
+  return decision;
+}
+
+ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record, Emit emit,
+                                           v1::DeadLetterReason reason, std::string why) const {
+  ArticleDecision decision;
+  decision.kind = DecisionKind::kDeadLetter;
+  decision.reason = reason;
+  decision.why = std::move(why);
+  if (emit == Emit::kYes) {
+    decision.outputs.push_back(
+        common::DeadLetterRecord(options_.dlq_topic, record, reason, decision.why, kStage));
+  }
+  return decision;
+}
+
+Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& next_offsets) {
+  if (!index_.status().ok()) return index_.status();
+  rocksdb::WriteBatch batch;
+  index_.TakeChanges(batch);
+  TakeRecentChanges(*store_, recent_, batch);
+  for (const auto& [tp, offset] : next_offsets) store_->PutOffset(batch, tp, offset);
+  if (Status s = store_->Write(batch); !s.ok()) return s;
+  PublishForgetCutoff();
+  return Status::Ok();
+}
+
+void ArticleDecider::Discard() { index_.DiscardChanges(); }
+
+std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition& tp) const {
+  return store_->LoadOffset(tp);
+}
+
+void ArticleDecider::PublishForgetCutoff() {
+  if (recent_.watermark() == core::kNoWatermark) return;
+  forgotten_->Advance(recent_.watermark() - options_.pipeline.dedup.forget_after_ms);
+}
+
+}  // namespace headwire::processors

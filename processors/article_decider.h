@@ -1,0 +1,123 @@
+#pragma once
+// ArticleDecider: the processor's decision for one raw record, without Kafka. It checks the
+// record's type and schema-version headers, decodes the RawArticle, runs the article pipeline
+// (validate, canonicalise, exact dedup, near dedup and story, classify) and returns what to
+// produce as values: the ProcessedArticle for the processed topic and, for a unique article, the
+// same bytes for each of its topics' streams; or one dead letter with the reason.
+//
+// State: it opens (and owns) the processor's RocksDB state, the exact-dedup entries and the
+// near-duplicate/story window beside the consumed offsets. Decisions change the state in memory
+// only; Commit() writes those changes and the offsets in ONE WriteBatch, Discard() drops them.
+// So a caller that persists a batch only after its outputs were delivered gets at-least-once
+// output with deterministic replay: deciding the same records again from the stored state gives
+// the same outputs, byte for byte.
+//
+// Usage (a daemon: processors/article_processor.h; a replay into a fresh state works the same):
+//   auto decider = ArticleDecider::Open(state_dir, options, classifier);   // restores the window
+//   for each record: auto decision = (*decider)->Decide(record);  produce decision->outputs
+//   after the outputs were acknowledged: (*decider)->Commit(next_offsets);
+//
+// Not thread-safe: one caller at a time.
+
+#include <rocksdb/write_batch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/kafka_consumer.h"
+#include "common/record.h"
+#include "common/state_store.h"
+#include "common/status.h"
+#include "core/pipeline.h"
+#include "core/recent_articles.h"
+#include "core/topic_classifier.h"
+#include "headwire/v1/article.pb.h"
+#include "processors/rocks_dedup_index.h"
+
+namespace headwire::processors {
+
+struct ArticleDeciderOptions {
+  // Every article with its verdicts. Default: "headwire.articles.processed".
+  std::string processed_topic = "headwire.articles.processed";
+  // Unique articles of topic T go to <prefix>T. Default: "headwire.topic.".
+  std::string topic_prefix = "headwire.topic.";
+  // Undecodable or invalid input. Default: "headwire.dlq".
+  std::string dlq_topic = "headwire.dlq";
+  // Validation limits, dedup windows, near-duplicate and story settings.
+  core::PipelineOptions pipeline;
+};
+
+// What a record turned out to be.
+enum class DecisionKind { kUnique, kDuplicate, kDeadLetter };
+
+struct ArticleDecision {
+  DecisionKind kind = DecisionKind::kUnique;
+  // For kDuplicate: how it duplicates its original.
+  core::DuplicateKind duplicate_kind = core::DuplicateKind::kUnique;
+  // For kUnique and kDuplicate: the topics the classifier gave the article.
+  std::vector<std::string> topics;
+  // For kDeadLetter: the reason and the message for people.
+  v1::DeadLetterReason reason = v1::DEAD_LETTER_REASON_UNSPECIFIED;
+  std::string why;
+  // What to produce, in this order: the processed record then one per topic stream, or the one
+  // dead letter. Empty when the record was decided with Emit::kNo.
+  std::vector<common::OutputRecord> outputs;
+};
+
+class ArticleDecider {
+ public:
+  // Opens (creating when missing) the processor's state at `state_dir` and restores the
+  // near-duplicate and story window from it. `classifier` must outlive the decider. Returns
+  // IoError when the state cannot be opened (e.g. another process holds it).
+  static Result<std::unique_ptr<ArticleDecider>> Open(const std::string& state_dir,
+                                                      const ArticleDeciderOptions& options,
+                                                      const core::TopicClassifier& classifier);
+  ArticleDecider(const ArticleDecider&) = delete;
+  ArticleDecider& operator=(const ArticleDecider&) = delete;
+  ~ArticleDecider();
+
+  // Whether Decide builds outputs. kNo still updates the state (a fail-over catch-up decides a
+  // previous owner's records again to rebuild its state; their output is already on the topics).
+  enum class Emit { kYes, kNo };
+
+  // Decides one raw record. A record that is not a valid RawArticle is a kDeadLetter decision,
+  // not an error. Returns an error only when the state cannot be read.
+  Result<ArticleDecision> Decide(const common::ConsumedRecord& record, Emit emit = Emit::kYes);
+
+  // Writes the state changes of every record decided since the last Commit/Discard and the
+  // `next_offsets` (next offset to read per partition) in one atomic WriteBatch, then lets
+  // compaction drop exact-dedup entries the state has forgotten. Returns the write error.
+  Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets);
+
+  // Forgets the exact-dedup changes since the last Commit (their outputs were not delivered).
+  // The caller must not Commit after a Discard without deciding the records again.
+  void Discard();
+
+  // The stored resume offset of `tp`, or nullopt when the state has none.
+  std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
+
+  common::StateStore& state() const { return *store_; }
+  const core::RecentArticles& recent() const { return recent_; }
+
+ private:
+  ArticleDecider(const ArticleDeciderOptions& options, const core::TopicClassifier& classifier,
+                 std::unique_ptr<common::StateStore> store,
+                 std::shared_ptr<ForgottenEntryFilter> forgotten);
+  ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
+                             v1::DeadLetterReason reason, std::string why) const;
+  void PublishForgetCutoff();
+
+  ArticleDeciderOptions options_;
+  std::shared_ptr<ForgottenEntryFilter> forgotten_;
+  std::unique_ptr<common::StateStore> store_;
+  RocksDedupIndex index_;
+  core::RecentArticles recent_;
+  core::ArticlePipeline pipeline_;
+  std::string taxonomy_;
+};
+
+}  // namespace headwire::processors

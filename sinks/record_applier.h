@@ -1,0 +1,71 @@
+#pragma once
+// RecordApplier: the sink's decision for one processed record, without Kafka. It checks the
+// record's type and schema-version headers, decodes the ProcessedArticle and stages its effects
+// into an ArticleStore::Batch (article_store.h), or stages a reject with the reason when the
+// record is not one it can apply. A late record is counted by the store and, with
+// LatePolicy::kDeadLetter, also comes back as a dead letter to produce.
+//
+// The caller commits the batch with the consumed offsets (ArticleStore::Commit), so a sink, a
+// replay into a fresh state and a test apply records the same way. Usage:
+//   RecordApplier applier(store, {.late_policy = LatePolicy::kDrop});
+//   ArticleStore::Batch batch;
+//   auto applied = applier.Apply(batch, record);     // for each record
+//   store.Commit(batch, next_offsets, idle);
+//
+// Not thread-safe; `store` must outlive the applier.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/record.h"
+#include "common/status.h"
+#include "sinks/article_store.h"
+
+namespace headwire::sinks {
+
+enum class LatePolicy { kDrop, kDeadLetter };
+
+struct RecordApplierOptions {
+  // What happens to a late record besides being counted. Default: drop.
+  LatePolicy late_policy = LatePolicy::kDrop;
+  // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
+  std::string dlq_topic = "headwire.dlq";
+};
+
+// What became of a record.
+enum class ApplyOutcome {
+  kApplied,     // its effects are staged
+  kRedelivery,  // it was applied before; nothing changes
+  kLate,        // older than its partition's watermark minus the grace period; counted only
+  kRejected,    // not a ProcessedArticle of a known schema; staged as a reject with `reason`
+};
+
+struct Applied {
+  ApplyOutcome outcome = ApplyOutcome::kApplied;
+  // For kRejected: why, for people.
+  std::string reason;
+  // For kLate with LatePolicy::kDeadLetter: the dead letter to produce.
+  std::optional<common::OutputRecord> dead_letter;
+};
+
+class RecordApplier {
+ public:
+  RecordApplier(ArticleStore& store, RecordApplierOptions options)
+      : store_(store), options_(std::move(options)) {}
+  RecordApplier(const RecordApplier&) = delete;
+  RecordApplier& operator=(const RecordApplier&) = delete;
+
+  // Stages the effects of `record` into `batch`. Returns an error only when the state cannot be
+  // read; a record that cannot be applied is an ApplyOutcome::kRejected.
+  Result<Applied> Apply(ArticleStore::Batch& batch, const common::ConsumedRecord& record);
+
+ private:
+  ArticleStore& store_;
+  RecordApplierOptions options_;
+};
+
+// The name under which the store tracks a partition's watermark: "topic/partition".
+std::string PartitionName(const common::TopicPartition& tp);
+
+}  // namespace headwire::sinks

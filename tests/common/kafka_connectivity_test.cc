@@ -1,0 +1,59 @@
+#include "common/kafka_connectivity.h"
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+
+#include <thread>
+
+namespace headwire::common {
+namespace {
+
+constexpr const char* kOneBrokerUp =
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"state":"INIT"},"127.0.0.1:9092/1":{"state":"UP"}},)"
+    R"("tx_bytes":120,"rx_bytes":3400})";
+constexpr const char* kNoBrokerUp =
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"state":"CONNECT"}},"tx_bytes":0,"rx_bytes":0})";
+
+TEST(ConnectivityWatchTest, UnreachableUntilStatisticsShowABrokerUp) {
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  EXPECT_FALSE(watch.Reachable());
+  watch.OnStatistics(kNoBrokerUp);
+  EXPECT_FALSE(watch.Reachable());
+  watch.OnStatistics(kOneBrokerUp);
+  EXPECT_TRUE(watch.Reachable());
+  EXPECT_EQ(watch.brokers_up(), 1);
+  EXPECT_EQ(watch.tx_bytes(), 120u);
+  EXPECT_EQ(watch.rx_bytes(), 3400u);
+  EXPECT_TRUE(watch.Check().ok());
+}
+
+TEST(ConnectivityWatchTest, AllBrokersDownMakesItUnreachable) {
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  watch.OnStatistics(kOneBrokerUp);
+  watch.OnError(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, "1/1 brokers are down");
+  EXPECT_FALSE(watch.Reachable());
+}
+
+TEST(ConnectivityWatchTest, GivesUpNamingTheServersAndTheOptionWithTheLastError) {
+  ConnectivityWatch watch(
+      {.bootstrap = "127.0.0.1:1", .give_up_after = std::chrono::milliseconds(1)});
+  watch.OnError(RD_KAFKA_RESP_ERR__TRANSPORT, "Connect to ipv4#127.0.0.1:1 failed");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const Status status = watch.Check();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find("cannot reach bootstrap servers 127.0.0.1:1 (-b/--bootstrap)"),
+            std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("Connect to ipv4#127.0.0.1:1 failed"), std::string::npos);
+}
+
+TEST(ConnectivityWatchTest, MalformedStatisticsChangeNothing) {
+  ConnectivityWatch watch({.bootstrap = "b:1"});
+  watch.OnStatistics(kOneBrokerUp);
+  watch.OnStatistics("not json");
+  EXPECT_TRUE(watch.Reachable());
+}
+
+}  // namespace
+}  // namespace headwire::common

@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""End-to-end test of the daemon runtime's operations surface: broker, produce, process and two
+sinks as separate processes with --admin. /metrics is scraped while the daemons run and its
+counters are checked against what kcat and python3-confluent-kafka read on the topics; /healthz
+and /readyz are probed. Then the failure cases of a new user's first hour: daemons and `produce`
+pointed at a closed port exit non-zero with a clear message within the bound, a sink's HTTP
+/healthz and /v1/status stop saying ok while Kafka is unreachable, a sink with an empty state
+reads from the start although its group committed before, and a second sink in the same group
+reads every partition."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from harness import run, run_tests, start_broker
+from kafka_check import produce_bytes, read_topic
+
+ARGS = None
+RAW = "headwire.articles.raw"
+PROCESSED = "headwire.articles.processed"
+TOPICS = ["space", "ai", "geopolitics", "business"]
+METRIC = re.compile(r'^(\w+)(?:\{([^}]*)\})? (\S+)$')
+
+
+def wait_for(predicate, what, timeout=45.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def get(url):
+    """(status, body) of a GET; the body parsed as JSON when it is JSON."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as res:
+            status, body = res.status, res.read().decode()
+    except urllib.error.HTTPError as e:
+        status, body = e.code, e.read().decode()
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, body
+
+
+def scrape(address):
+    """Every sample of /metrics as {(name, frozenset of label pairs): value}."""
+    status, text = get(f"http://{address}/metrics")
+    assert status == 200, status
+    samples = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line:
+            continue
+        m = METRIC.match(line)
+        assert m, f"unparsable metrics line {line!r}"
+        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+def value(samples, name, **labels):
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    """A daemon started in the background with --admin on a free loopback port."""
+
+    def __init__(self, work, name, argv):
+        self.log_path = os.path.join(work, name + ".log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(argv + ["--admin", "127.0.0.1:0"], stdout=subprocess.DEVNULL,
+                                     stderr=self.log, text=True)
+        self.admin = wait_for(self._address, f"{name}'s admin endpoint")
+
+    def _address(self):
+        with open(self.log_path) as f:
+            m = re.search(r'msg="admin endpoint listening" address=(\S+)', f.read())
+        return m.group(1) if m else None
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        self.log.close()
+        return code
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+
+class OperationsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="headwire-ops-e2e-")
+        cls.broker, cls.bootstrap = start_broker(ARGS.headwire)
+        sample = os.path.join(ARGS.repo, "data", "sample", "headlines.jsonl")
+        run([ARGS.headwire, "produce", "-b", cls.bootstrap, sample])
+        # A record of an unknown schema version: the processor must dead-letter it.
+        produce_bytes(cls.bootstrap, RAW, b"foreign", b"\x08\x01",
+                      [("headwire-type", b"headwire.v1.RawArticle"),
+                       ("headwire-schema-version", b"9")])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.terminate()
+        cls.broker.wait(timeout=30)
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def kcat_count(self, topic):
+        out = run(["kcat", "-b", self.bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%o\n"])
+        return len(out.stdout.split())
+
+    def daemon(self, name, *argv):
+        return Daemon(self.work, name, [ARGS.headwire, *argv, "-b", self.bootstrap])
+
+    def test_1_metrics_and_probes_match_the_topics(self):
+        raw_count = self.kcat_count(RAW)
+        process = self.daemon("process", "process", "-s", os.path.join(self.work, "p"))
+        try:
+            samples = wait_for(lambda: (lambda s: s if value(
+                s, "headwire_records_consumed_total", daemon="process", topic=RAW) >= raw_count
+                else None)(scrape(process.admin)), "the processor to consume the raw topic")
+            self.assertEqual(value(samples, "headwire_records_consumed_total", daemon="process",
+                                   topic=RAW), raw_count)
+            status, body = wait_for(
+                lambda: (lambda r: r if r[0] == 200 else None)(get(f"http://{process.admin}/readyz")),
+                "the processor to be ready")
+            self.assertEqual(body, {"status": "ok"})
+            self.assertEqual(get(f"http://{process.admin}/healthz"), (200, {"status": "ok"}))
+            # Outputs are counted when enqueued; the batch is persisted once they are delivered.
+            samples = wait_for(lambda: (lambda s: s if value(
+                s, "headwire_batch_persist_seconds_count", daemon="process") >= 1 and value(
+                s, "headwire_consumer_lag_records", daemon="process", topic=RAW,
+                partition="0") == 0 else None)(scrape(process.admin)), "a persisted batch")
+        finally:
+            self.assertEqual(process.stop(), 0, process.text())
+
+        processed = read_topic(self.bootstrap, PROCESSED)
+        self.assertEqual(value(samples, "headwire_records_produced_total", daemon="process",
+                               topic=PROCESSED), len(processed))
+        self.assertEqual(len(processed), self.kcat_count(PROCESSED))
+        for topic in TOPICS:
+            name = "headwire.topic." + topic
+            self.assertEqual(value(samples, "headwire_records_produced_total", daemon="process",
+                                   topic=name), self.kcat_count(name), name)
+        duplicates = sum(1 for _, _, h in processed if h.get("headwire-duplicate-of"))
+        by_kind = sum(v for (n, _), v in samples.items() if n == "headwire_duplicates_total")
+        self.assertEqual(by_kind, duplicates)
+        letters = [h for _, _, h in read_topic(self.bootstrap, "headwire.dlq")
+                   if h.get("headwire-dlq-reason") == "DEAD_LETTER_REASON_UNKNOWN_SCHEMA"]
+        self.assertEqual(value(samples, "headwire_dead_letters_total", daemon="process",
+                               reason="DEAD_LETTER_REASON_UNKNOWN_SCHEMA"), len(letters))
+        self.assertEqual(len(letters), 1)
+        self.assertGreaterEqual(value(samples, "headwire_rebalances_total", daemon="process"), 1)
+        self.assertGreater(value(samples, "headwire_state_bytes", daemon="process"), 0)
+        self.assertEqual(value(samples, "headwire_record_latency_seconds_count", daemon="process"),
+                         raw_count)
+        # Resume offsets are words or numbers, never librdkafka's negative constants.
+        self.assertRegex(process.text(), r"resume_offset=stored resume_from=group")
+
+        # Two sinks in the default group, each with its own state: each must read every record
+        # (a sink holds the whole state), not a share of the partitions.
+        sinks = [self.daemon(f"sink{i}", "sink", "-s", os.path.join(self.work, f"s{i}"))
+                 for i in (1, 2)]
+        try:
+            for sink in sinks:
+                samples = wait_for(lambda: (lambda s: s if value(
+                    s, "headwire_records_consumed_total", daemon="sink", topic=PROCESSED) >= len(
+                    processed) else None)(scrape(sink.admin)), "a sink to consume everything",)
+                wait_for(lambda: get(f"http://{sink.admin}/readyz")[0] == 200, "a ready sink")
+                samples = scrape(sink.admin)
+                self.assertEqual(value(samples, "headwire_records_consumed_total", daemon="sink",
+                                       topic=PROCESSED), len(processed))
+                lags = [v for (n, _), v in samples.items() if n == "headwire_consumer_lag_records"]
+                self.assertEqual(len(lags), 4)  # every partition of the processed topic
+                self.assertEqual(sum(lags), 0)
+        finally:
+            for sink in sinks:
+                self.assertEqual(sink.stop(), 0, sink.text())
+        for sink in sinks:
+            self.assertIn("resume_offset=beginning resume_from=state", sink.text())
+            self.assertNotIn("resume_offset=-", sink.text())
+
+        # A new, empty state in a group that has committed before reads from the start.
+        out = run([ARGS.headwire, "sink", "-b", self.bootstrap, "-s",
+                   os.path.join(self.work, "s3"), "-e"], timeout=60)
+        self.assertIn(f"headwire sink: {len(processed)} consumed", out.stderr)
+
+    def test_2_closed_port_gives_up_with_a_clear_message(self):
+        port = closed_port()
+        for command in (["process", "-s", os.path.join(self.work, "dead-p"), "-e"],
+                        ["sink", "-s", os.path.join(self.work, "dead-s"), "-e"]):
+            start = time.monotonic()
+            out = run([ARGS.headwire, *command, "-b", f"127.0.0.1:{port}",
+                       "--connect-timeout-s", "3"], expect_codes=(1,), timeout=60)
+            self.assertLess(time.monotonic() - start, 30, "gave up within the bound")
+            self.assertRegex(out.stderr, r'ts=\S+ level=error stage=\w+ msg="cannot reach '
+                             rf'bootstrap servers 127\.0\.0\.1:{port}"')
+            self.assertIn(f"cannot reach bootstrap servers 127.0.0.1:{port} (-b/--bootstrap)",
+                          out.stderr.splitlines()[-1])
+            # librdkafka's own lines go through headwire's logger too.
+            for line in out.stderr.splitlines()[:-1]:
+                self.assertTrue(line.startswith("ts="), line)
+
+        out = run([ARGS.headwire, "--log-format", "json", "produce", "-b", f"127.0.0.1:{port}",
+                   "--connect-timeout-s", "3",
+                   os.path.join(ARGS.repo, "data", "sample", "headlines.jsonl")],
+                  expect_codes=(1,), timeout=60)
+        last = out.stderr.splitlines()[-1]
+        self.assertIn(f"cannot reach bootstrap servers 127.0.0.1:{port} (-b/--bootstrap)", last)
+        events = [json.loads(line) for line in out.stderr.splitlines() if line.startswith("{")]
+        self.assertTrue(any(e["msg"] == f"cannot reach bootstrap servers 127.0.0.1:{port}"
+                            for e in events), out.stderr)
+
+    def test_3_sink_health_follows_kafka(self):
+        port = closed_port()
+        sink = Daemon(self.work, "dead-http-sink",
+                      [ARGS.headwire, "sink", "-b", f"127.0.0.1:{port}", "-s",
+                       os.path.join(self.work, "dead-http"), "--http", "127.0.0.1:0"])
+        try:
+            http = wait_for(lambda: (lambda m: m.group(1) if m else None)(
+                re.search(r'msg="http server listening" address=(\S+)', sink.text())),
+                "the HTTP API")
+            status, body = wait_for(
+                lambda: (lambda r: r if r[0] == 503 else None)(get(f"http://{http}/healthz")),
+                "/healthz to report Kafka unreachable", timeout=20)
+            self.assertEqual(body["status"], "unavailable")
+            self.assertIn(f"127.0.0.1:{port}", body["reason"])
+            self.assertEqual(get(f"http://{http}/v1/status")[1]["status"], "unavailable")
+            status, body = get(f"http://{sink.admin}/readyz")
+            self.assertEqual(status, 503)
+            self.assertIn("cannot reach bootstrap servers", body["reason"])
+            self.assertEqual(get(f"http://{sink.admin}/healthz")[0], 200)  # alive, loop turns
+        finally:
+            self.assertEqual(sink.stop(), 0, sink.text())
+
+
+def bind(args):
+    global ARGS
+    ARGS = args
+
+
+if __name__ == "__main__":
+    run_tests(bind)

@@ -1,0 +1,139 @@
+#include "processors/article_decider.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/proto_convert.h"
+
+namespace headwire::processors {
+namespace {
+
+core::TopicClassifier RulesOnly() {
+  auto taxonomy = core::Taxonomy::FromFile(HEADWIRE_SOURCE_DIR "/data/taxonomy.toml");
+  EXPECT_TRUE(taxonomy.has_value());
+  return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
+}
+
+std::string RawBytes(const std::string& id, const std::string& title, int64_t t) {
+  v1::RawArticle raw;
+  raw.set_id(id);
+  raw.set_title(title);
+  raw.set_url("https://example.com/" + id);
+  raw.set_published_at_ms(t);
+  return raw.SerializeAsString();
+}
+
+class ArticleDeciderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("headwire-decider-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<ArticleDecider> Open() {
+    auto decider = ArticleDecider::Open(dir_.string(), {}, classifier_);
+    EXPECT_TRUE(decider.has_value()) << decider.error().ToString();
+    return decider ? std::move(*decider) : nullptr;
+  }
+
+  static common::ConsumedRecord Record(const std::string& bytes, int64_t offset) {
+    return {.topic = "headwire.articles.raw",
+            .partition = 0,
+            .offset = offset,
+            .key = "k",
+            .value = bytes,
+            .type = "headwire.v1.RawArticle",
+            .schema_version = "1"};
+  }
+
+  std::filesystem::path dir_;
+  core::TopicClassifier classifier_ = RulesOnly();
+};
+
+TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream) {
+  auto decider = Open();
+  const std::string bytes = RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", 1000);
+  auto decision = decider->Decide(Record(bytes, 0));
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->kind, DecisionKind::kUnique);
+  ASSERT_FALSE(decision->topics.empty());
+  ASSERT_EQ(decision->outputs.size(), 1 + decision->topics.size());
+  EXPECT_EQ(decision->outputs[0].topic, "headwire.articles.processed");
+  EXPECT_EQ(decision->outputs[0].key, "a1");
+  EXPECT_EQ(decision->outputs[1].topic, "headwire.topic." + decision->topics[0]);
+  EXPECT_EQ(decision->outputs[1].value, decision->outputs[0].value);
+  v1::ProcessedArticle processed;
+  ASSERT_TRUE(processed.ParseFromString(decision->outputs[0].value));
+  EXPECT_EQ(processed.article().id(), "a1");
+  EXPECT_EQ(processed.processing().source().offset(), 0);
+}
+
+TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {
+  auto decider = Open();
+  const std::string bytes = RawBytes("a1", "Some headline", 1000);
+  auto record = Record(bytes, 7);
+  record.schema_version = "2";
+  auto decision = decider->Decide(record);
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA);
+  ASSERT_EQ(decision->outputs.size(), 1u);
+  EXPECT_EQ(decision->outputs[0].topic, "headwire.dlq");
+  v1::DeadLetter letter;
+  ASSERT_TRUE(letter.ParseFromString(decision->outputs[0].value));
+  EXPECT_EQ(letter.source().offset(), 7);
+  EXPECT_EQ(letter.original_value(), bytes);
+}
+
+TEST_F(ArticleDeciderTest, UndecodableValueIsDeadLettered) {
+  auto decider = Open();
+  auto decision = decider->Decide(Record("\xff\xff not protobuf", 0));
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_UNDECODABLE);
+}
+
+TEST_F(ArticleDeciderTest, CommittedStateAndOffsetsSurviveReopening) {
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  {
+    auto decider = Open();
+    ASSERT_EQ(decider->Decide(Record(bytes, 0))->kind, DecisionKind::kUnique);
+    ASSERT_TRUE(decider->Commit({{{"headwire.articles.raw", 0}, 1}}).ok());
+  }
+  auto decider = Open();
+  EXPECT_EQ(decider->StoredOffset({"headwire.articles.raw", 0}), 1);
+  auto again = decider->Decide(Record(bytes, 1));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(again->duplicate_kind, core::DuplicateKind::kSameId);
+  EXPECT_EQ(again->outputs.size(), 1u);  // processed topic only
+}
+
+TEST_F(ArticleDeciderTest, EmitNoDecidesWithoutOutputs) {
+  auto decider = Open();
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  auto first = decider->Decide(Record(bytes, 0), ArticleDecider::Emit::kNo);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(first->outputs.empty());
+  EXPECT_EQ(decider->Decide(Record(bytes, 1))->kind, DecisionKind::kDuplicate);
+}
+
+TEST_F(ArticleDeciderTest, SameRecordsGiveSameBytesAfterDiscard) {
+  const std::string bytes = RawBytes("a1", "Fed holds rates steady", 1000);
+  std::string first;
+  {
+    auto decider = Open();
+    first = decider->Decide(Record(bytes, 0))->outputs[0].value;
+    decider->Discard();
+  }
+  auto decider = Open();
+  EXPECT_EQ(decider->Decide(Record(bytes, 0))->outputs[0].value, first);
+}
+
+}  // namespace
+}  // namespace headwire::processors

@@ -1,0 +1,107 @@
+#include "sinks/record_applier.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace headwire::sinks {
+namespace {
+
+std::string ProcessedBytes(const std::string& id, int64_t t) {
+  v1::ProcessedArticle a;
+  a.mutable_article()->set_id(id);
+  a.mutable_article()->set_title("Title " + id);
+  a.mutable_article()->set_published_at_ms(t);
+  a.add_topics("ai");
+  a.set_story_id(id);
+  return a.SerializeAsString();
+}
+
+common::ConsumedRecord Record(const std::string& bytes, int64_t offset) {
+  return {.topic = "headwire.articles.processed",
+          .partition = 0,
+          .offset = offset,
+          .key = "k",
+          .value = bytes,
+          .type = "headwire.v1.ProcessedArticle",
+          .schema_version = "1"};
+}
+
+class RecordApplierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("headwire-applier-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = ArticleStore::Open(dir_.string(), false);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ArticleStore> store_;
+};
+
+TEST_F(RecordApplierTest, ProcessedArticleIsAppliedOnceAndRedeliveryChangesNothing) {
+  RecordApplier applier(*store_, {});
+  const std::string bytes = ProcessedBytes("a1", 1000);
+  ArticleStore::Batch batch;
+  EXPECT_EQ(applier.Apply(batch, Record(bytes, 0))->outcome, ApplyOutcome::kApplied);
+  ASSERT_TRUE(store_->Commit(batch, {{{"headwire.articles.processed", 0}, 1}}).ok());
+  ArticleStore::Batch again;
+  EXPECT_EQ(applier.Apply(again, Record(bytes, 0))->outcome, ApplyOutcome::kRedelivery);
+  EXPECT_EQ(store_->Counts()->articles, 1u);
+}
+
+TEST_F(RecordApplierTest, UnknownSchemaVersionIsRejectedWithTheVersion) {
+  RecordApplier applier(*store_, {});
+  const std::string bytes = ProcessedBytes("a1", 1000);
+  auto record = Record(bytes, 3);
+  record.schema_version = "2";
+  ArticleStore::Batch batch;
+  auto applied = applier.Apply(batch, record);
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_EQ(applied->outcome, ApplyOutcome::kRejected);
+  EXPECT_NE(applied->reason.find("schema version \"2\""), std::string::npos) << applied->reason;
+  ASSERT_TRUE(store_->Commit(batch, {{{"headwire.articles.processed", 0}, 4}}).ok());
+  EXPECT_EQ(store_->Counts()->articles, 0u);
+  EXPECT_EQ(store_->Counts()->rejects, 1u);
+}
+
+TEST_F(RecordApplierTest, WrongTypeIsRejected) {
+  RecordApplier applier(*store_, {});
+  const std::string bytes = ProcessedBytes("a1", 1000);
+  auto record = Record(bytes, 0);
+  record.type = "headwire.v1.RawArticle";
+  ArticleStore::Batch batch;
+  EXPECT_EQ(applier.Apply(batch, record)->outcome, ApplyOutcome::kRejected);
+}
+
+TEST_F(RecordApplierTest, LateRecordComesBackAsDeadLetterUnderDeadLetterPolicy) {
+  RecordApplier applier(*store_, {.late_policy = LatePolicy::kDeadLetter, .dlq_topic = "dlq"});
+  const int64_t day = 24 * 3600 * 1000LL;
+  const std::string fresh = ProcessedBytes("new", 10 * day);
+  const std::string old = ProcessedBytes("old", day);
+  ArticleStore::Batch batch;
+  ASSERT_EQ(applier.Apply(batch, Record(fresh, 0))->outcome, ApplyOutcome::kApplied);
+  ASSERT_TRUE(store_->Commit(batch, {{{"headwire.articles.processed", 0}, 1}}).ok());
+  ArticleStore::Batch next;
+  auto applied = applier.Apply(next, Record(old, 1));
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_EQ(applied->outcome, ApplyOutcome::kLate);
+  ASSERT_TRUE(applied->dead_letter.has_value());
+  EXPECT_EQ(applied->dead_letter->topic, "dlq");
+  v1::DeadLetter letter;
+  ASSERT_TRUE(letter.ParseFromString(applied->dead_letter->value));
+  EXPECT_EQ(letter.reason(), v1::DEAD_LETTER_REASON_LATE);
+  EXPECT_EQ(letter.source().offset(), 1);
+}
+
+}  // namespace
+}  // namespace headwire::sinks
