@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -98,6 +99,9 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
   const std::string where =
       (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(bound);
   impl->thread = std::thread([&server] { server.listen_after_bind(); });
+  // Stop() only stops a running server: wait until it runs, or a quick Stop() would be lost and
+  // its join() would wait for ever.
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   spdlog::info("msg=\"admin endpoint listening\" address={}", where);
   return std::unique_ptr<AdminServer>(new AdminServer(std::move(impl), where));
 }
