@@ -19,6 +19,7 @@ namespace headwire::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;       // the command could not do its job
 inline constexpr int kExitInvalidInput = 2;  // it did, but some input records were rejected
+inline constexpr int kExitUsage = 2;  // the command line or the configuration file is not valid
 
 // Adds --bootstrap (env HEADWIRE_BOOTSTRAP), -X/--kafka key=value (repeatable) and
 // --connect-timeout-s.

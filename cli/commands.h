@@ -6,6 +6,14 @@
 
 namespace headwire::cli {
 
+// Adds the global options, the configuration file and every subcommand to `app`.
+void BuildApp(CLI::App& app, int& exit_code);
+
+// Parses the command line and runs the chosen subcommand. Returns its exit code, or kExitUsage
+// (after printing why) for a command line or configuration file that cannot be used; 0 after
+// --help and --version.
+int ParseAndRun(CLI::App& app, int argc, const char* const* argv, const int& exit_code);
+
 void RegisterBrokerCommand(CLI::App& app, int& exit_code);
 void RegisterProduceCommand(CLI::App& app, int& exit_code);
 void RegisterFeedCommand(CLI::App& app, int& exit_code);
@@ -18,13 +26,12 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
 void RegisterArchiveCommand(CLI::App& app, int& exit_code);
 void RegisterReplayCommand(CLI::App& app, int& exit_code);
+void RegisterConfigCommand(CLI::App& app, int& exit_code);
+void RegisterDlqCommand(CLI::App& app, int& exit_code);
 
 // The "eval" parent subcommand, created on first use; evaluations register under it.
 CLI::App* AddEvalCommand(CLI::App& app);
 void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code);
-
-// Adds the `eval` parent subcommand and returns it; its children register under it.
-CLI::App* AddEvalCommand(CLI::App& app);
 void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code);
 
 }  // namespace headwire::cli

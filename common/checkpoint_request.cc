@@ -24,6 +24,4 @@ bool TakeCheckpointRequest() {
   return true;
 }
 
-void RequestCheckpoint() { g_checkpoint_requested = 1; }
-
 }  // namespace headwire::common

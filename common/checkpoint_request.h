@@ -11,7 +11,4 @@ void InstallCheckpointRequestHandler();
 // clears the request.
 bool TakeCheckpointRequest();
 
-// Asks for a checkpoint, as SIGUSR1 would.
-void RequestCheckpoint();
-
 }  // namespace headwire::common

@@ -43,10 +43,6 @@ Status ConsumerDaemon::Produce(const OutputRecord& record) {
 
 Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
   ConsumedRecord record = message.record();
-  if (options_.full_records) {
-    record.headers = message.headers();
-    record.has_key = message.has_key();
-  }
   pending_offsets_[{std::string(record.topic), record.partition}] = record.offset + 1;
   if (record.timestamp_ms >= 0) pending_timestamps_.push_back(record.timestamp_ms);
   CounterFor(consumed_, record.topic, false).Increment();

@@ -65,9 +65,6 @@ struct ConsumerDaemonOptions {
   // /readyz fails while any assigned partition lags by more than this many records.
   // Default: 1000.
   int64_t ready_max_lag = 1000;
-  // Hand the stage every header and whether the key is present (ConsumedRecord::headers,
-  // has_key), for a daemon that keeps whole records. Default: false.
-  bool full_records = false;
 };
 
 // Produces a stage's outputs, counting them per topic.

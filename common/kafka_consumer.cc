@@ -55,7 +55,9 @@ ConsumedRecord Message::record() const {
           .value = value(),
           .type = header(kTypeHeader),
           .schema_version = header(kSchemaVersionHeader),
-          .timestamp_ms = timestamp_ms()};
+          .timestamp_ms = timestamp_ms(),
+          .headers = headers(),
+          .has_key = has_key()};
 }
 
 std::string ResumeOffsetName(int64_t offset) {

@@ -45,23 +45,44 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
   return v1::DEAD_LETTER_REASON_UNDECODABLE;
 }
 
-OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
-                              v1::DeadLetterReason reason, std::string why,
-                              std::string_view stage) {
+v1::DeadLetter MakeDeadLetter(
+    std::string_view value, std::string_view key,
+    const std::vector<Header>& headers,
+    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
+    std::string_view stage) {
   v1::DeadLetter letter;
-  letter.set_original_value(std::string(record.value));
-  letter.set_original_key(std::string(record.key));
-  letter.mutable_source()->set_topic(std::string(record.topic));
-  letter.mutable_source()->set_partition(record.partition);
-  letter.mutable_source()->set_offset(record.offset);
+  letter.set_original_value(std::string(value));
+  letter.set_original_key(std::string(key));
+  for (const auto& header : headers) {
+    auto* added = letter.add_original_headers();
+    added->set_name(header.name);
+    added->set_value(header.value);
+  }
+  letter.mutable_source()->set_topic(origin.topic);
+  letter.mutable_source()->set_partition(origin.partition);
+  letter.mutable_source()->set_offset(origin.offset);
   letter.set_reason(reason);
   letter.set_message(std::move(why));
   letter.set_stage(std::string(stage));
+  return letter;
+}
+
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter) {
   return {.topic = dlq_topic,
-          .key = std::string(record.key),
+          .key = letter.original_key(),
           .value = letter.SerializeAsString(),
-          .headers = MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                                    {{"headwire-dlq-reason", v1::DeadLetterReason_Name(reason)}})};
+          .headers = MessageHeaders(
+              v1::DeadLetter::descriptor()->full_name(),
+              {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}})};
+}
+
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
+                              v1::DeadLetterReason reason, std::string why,
+                              std::string_view stage) {
+  return DeadLetterRecord(
+      dlq_topic, MakeDeadLetter(record.value, record.key, record.headers,
+                                {std::string(record.topic), record.partition, record.offset},
+                                reason, std::move(why), stage));
 }
 
 core::Article ToCoreArticle(const v1::RawArticle& raw) {

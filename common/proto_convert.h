@@ -23,8 +23,34 @@ std::vector<Header> MessageHeaders(std::string_view type_name, std::vector<Heade
 // UNDECODABLE for words that name a malformed record ("not_json", "wrong_type", ...).
 v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason);
 
-// The record for `dlq_topic` holding the DeadLetter of `record` (its bytes, key and position),
-// with the reason, a message for people and the stage ("process", "sink") that rejected it.
+// The header that counts how often `headwire dlq redrive` sent a record back ("1", "2", ...).
+// Stages ignore it; a dead letter keeps it among the original headers.
+inline constexpr const char* kRedriveCountHeader = "headwire-redrive-count";
+// The dead letter ("headwire.dlq/0@5") a re-driven record was sent back from. A dead letter whose
+// record carries it supersedes that one, so a later re-drive skips the older letter.
+inline constexpr const char* kRedriveOfHeader = "headwire-redrive-of";
+
+// Where a dead letter's record came from: a topic partition and offset, or for `produce` the
+// input file (partition -1) and line.
+struct DeadLetterOrigin {
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+};
+
+// The DeadLetter of a record (its value, key and headers, byte for byte), with the reason, a
+// message for people and the stage ("produce", "process", "sink") that rejected it.
+v1::DeadLetter MakeDeadLetter(
+    std::string_view value, std::string_view key,
+    const std::vector<Header>& headers,
+    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
+    std::string_view stage);
+
+// The record for `dlq_topic` holding `letter`, keyed by its original key, with the message
+// headers and headwire-dlq-reason.
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter);
+
+// The same for a consumed `record`: MakeDeadLetter of its bytes, headers and position.
 OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
                               v1::DeadLetterReason reason, std::string why, std::string_view stage);
 

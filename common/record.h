@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace headwire::common {
@@ -38,9 +39,8 @@ struct ConsumedRecord {
   // The broker's timestamp (create or log-append time), milliseconds since the epoch; -1 when
   // unknown. Only metrics read it, never a decision.
   int64_t timestamp_ms = -1;
-  // Every header in order, and whether the record has a key (an empty key is one): filled only
-  // for a daemon that keeps whole records (ConsumerDaemonOptions::full_records, the archiver);
-  // otherwise empty and true.
+  // Every header in order (a dead letter keeps them, so a re-driven record keeps its re-drive
+  // count; the archiver stores them), and whether the record has a key (an empty key is one).
   std::vector<Header> headers = {};
   bool has_key = true;
 };

@@ -21,6 +21,4 @@ void InstallShutdownHandlers() {
 
 bool ShutdownRequested() { return g_shutdown != 0; }
 
-void RequestShutdown() { g_shutdown = 1; }
-
 }  // namespace headwire::common

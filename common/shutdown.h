@@ -7,10 +7,7 @@ namespace headwire::common {
 // Installs the handlers. Call once, early in main().
 void InstallShutdownHandlers();
 
-// True once SIGINT or SIGTERM has arrived (or RequestShutdown was called).
+// True once SIGINT or SIGTERM has arrived.
 bool ShutdownRequested();
-
-// Asks every loop to stop, as a signal would.
-void RequestShutdown();
 
 }  // namespace headwire::common

@@ -98,10 +98,6 @@ float Sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 
 }  // namespace
 
-std::string_view LossKindName(LossKind loss) {
-  return loss == LossKind::kSoftmax ? "softmax" : "ovr";
-}
-
 float FeatureValue(size_t feature_count) {
   return feature_count == 0 ? 0.0f : 1.0f / std::sqrt(static_cast<float>(feature_count));
 }

@@ -23,8 +23,6 @@ namespace headwire::core {
 
 enum class LossKind : uint8_t { kOneVsRest = 0, kSoftmax = 1 };
 
-std::string_view LossKindName(LossKind loss);  // "ovr" or "softmax"
-
 struct ModelLabel {
   std::string name;
   // A one-vs-rest label is assigned when its probability >= threshold; calibrated on a dev set.

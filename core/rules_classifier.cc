@@ -160,8 +160,6 @@ double RoundScore(double score) {
 
 }  // namespace
 
-std::string_view FieldName(Field field) { return field == Field::kTitle ? "title" : "body"; }
-
 struct RulesClassifier::TopicIndex {
   PatternIndex terms;
   PatternIndex vetoes;

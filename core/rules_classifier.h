@@ -32,8 +32,6 @@ struct Classification {
 
 enum class Field { kTitle, kBody };
 
-std::string_view FieldName(Field field);  // "title" or "body"
-
 // One reason behind a score: a term (or a veto phrase) of a topic found in the text.
 struct Match {
   std::string topic;

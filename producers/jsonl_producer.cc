@@ -47,18 +47,11 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
       errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "
              << raw.error().message << "\n";
       if (!options.dlq_topic.empty()) {
-        v1::DeadLetter letter;
-        letter.set_original_value(line);
-        letter.mutable_source()->set_topic(input_name);
-        letter.mutable_source()->set_partition(-1);
-        letter.mutable_source()->set_offset(static_cast<int64_t>(line_number));
-        letter.set_message(raw.error().reason + ": " + raw.error().message);
-        letter.set_stage("produce");
-        letter.set_reason(common::DeadLetterReasonFor(raw.error().reason));
-        if (Status s = producer.Produce(
-                options.dlq_topic, "", letter.SerializeAsString(),
-                common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                                       {{"headwire-dlq-reason", raw.error().reason}}));
+        const auto letter = common::MakeDeadLetter(
+            line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
+            common::DeadLetterReasonFor(raw.error().reason),
+            raw.error().reason + ": " + raw.error().message, "produce");
+        if (Status s = producer.Produce(common::DeadLetterRecord(options.dlq_topic, letter));
             !s.ok()) {
           return Err(s);
         }

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages headwire needs to build, test and run. Idempotent; as root.
+# Installs the Debian 12 packages of scripts/packages.txt (the one package list) that are not
+# installed yet. Idempotent; as root (or with sudo).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-PACKAGES=(
-  build-essential cmake pkg-config git clang-format
-  librdkafka-dev libprotobuf-dev protobuf-compiler librocksdb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libxxhash-dev libutf8proc-dev liburiparser-dev libcpp-httplib-dev libstemmer-dev prometheus-cpp-dev
-  libzstd-dev libcsv-dev zlib1g-dev libcurl4-openssl-dev libxml2-dev libicu-dev
-  kcat python3 python3-confluent-kafka python3-protobuf python3-feedparser chromium
-)
+mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' scripts/packages.txt)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

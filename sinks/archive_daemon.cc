@@ -49,7 +49,6 @@ Result<ArchiverStats> RunArchiver(const ArchiverOptions& options) {
   ArchiveStage stage(**writer);
   common::ConsumerDaemonOptions consumer = options.consumer;
   consumer.topics = {options.topic};
-  consumer.full_records = true;
   common::ConsumerDaemon daemon(**context, std::move(consumer));
   spdlog::info("msg=\"archiver started\" input={} dir={}", options.topic, options.writer.dir);
   if (Status s = daemon.Run(stage); !s.ok()) return Err(s);

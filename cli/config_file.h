@@ -1,0 +1,52 @@
+#pragma once
+// The configuration file of the `headwire` binary, read with toml++ for CLI11.
+//
+// Layout: the global options (log-level) at the top; one [subcommand] table per subcommand
+// ([eval.classify] for a nested one), its keys spelled as the long flags without dashes; the
+// librdkafka properties of every Kafka client in a [kafka] table and of one subcommand in a
+// [subcommand.kafka] table, merged in that order, before the -X properties of the command line.
+//
+// Precedence: flag > environment > file > default. CLI11 applies a file before the environment,
+// so a key whose option has its environment variable set is left out of what the file yields.
+// Every table of the file is checked, whichever subcommand runs: invalid TOML, an unknown table
+// or key (named, with the closest known one), a value of the wrong type or one the option's
+// check refuses, and a librdkafka property librdkafka refuses are CLI::ConfigErrors.
+// Not thread-safe (it reads and updates the options of the App it was given).
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace headwire::cli {
+
+class TomlConfig : public CLI::Config {
+ public:
+  // `root` is the binary's top-level App; it must outlive this object.
+  explicit TomlConfig(CLI::App& root) : root_(root) {}
+
+  // The resolved options of `app` and its subcommands as a TOML document (see ResolvedConfig).
+  std::string to_config(const CLI::App* app, bool default_also, bool write_description,
+                        std::string prefix) const override;
+
+  // Throws CLI::ConfigError for any problem listed above.
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override;
+
+ private:
+  CLI::App& root_;
+};
+
+// The value every option of `root` and its subcommands (as nested tables) holds after parsing,
+// as a TOML document that a config file could hold: its flag, environment or file value, else
+// its default; options with neither are left out. Only the [only] table when `only` is not
+// empty. librdkafka properties form `kafka` tables. Values of secret keys are masked.
+std::string ResolvedConfig(const CLI::App& root, const std::string& only);
+
+// True for keys whose values are secrets: any key containing "password" or "secret"
+// (sasl.password, ssl.key.password, sasl.oauthbearer.client.secret), in any case.
+bool IsSecretKey(std::string_view key);
+
+// What a masked secret prints as.
+inline constexpr std::string_view kMaskedSecret = "*****";
+
+}  // namespace headwire::cli

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""End to end: the configuration file, its precedence (flag > environment > file > default),
+`headwire config check` and `headwire config print`, global options after the subcommand and the
+exit code of usage errors."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import tomllib
+import unittest
+
+import harness
+import kafka_check
+
+HEADWIRE = None
+REPO = None
+
+
+def bind_args(args):
+    global HEADWIRE, REPO
+    HEADWIRE, REPO = args.headwire, args.repo
+
+
+def env_without_headwire(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWIRE_")}
+    env.update(extra)
+    return env
+
+
+class ConfigTest(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="headwire-config-e2e-")
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def write(self, name, text):
+        path = os.path.join(self.work, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def headwire(self, *args, expect_codes=(0,), env=None, **kwargs):
+        return harness.run([HEADWIRE, *args], expect_codes=expect_codes,
+                           env=env or env_without_headwire(), **kwargs)
+
+    def printed(self, config, *args, env=None):
+        out = self.headwire("--config", config, "config", "print", *args, env=env).stdout
+        return tomllib.loads(out)
+
+    def test_flag_beats_environment_beats_file_beats_default(self):
+        config = self.write("a.toml", '[process]\nbootstrap = "file:9092"\nmax-batch = 500\n')
+        self.assertEqual(self.printed(config, "process")["process"]["bootstrap"], "file:9092")
+        env = env_without_headwire(HEADWIRE_BOOTSTRAP="env:9092")
+        resolved = self.printed(config, "process", env=env)["process"]
+        self.assertEqual(resolved["bootstrap"], "env:9092")
+        self.assertEqual(resolved["max-batch"], 500)
+        self.assertEqual(resolved["group"], "headwire-process")
+        resolved = self.printed(config, "--", "process", "-b", "flag:9092", "--max-batch", "7",
+                                env=env)["process"]
+        self.assertEqual(resolved["bootstrap"], "flag:9092")
+        self.assertEqual(resolved["max-batch"], 7)
+
+    def test_environment_beats_the_file_in_a_real_run(self):
+        broker, bootstrap = harness.start_broker(HEADWIRE)
+        try:
+            # Nothing listens on the file's bootstrap: the run succeeds only if the environment
+            # wins, and fails within seconds otherwise.
+            config = self.write("a.toml", '[produce]\nbootstrap = "127.0.0.1:1"\n'
+                                '[produce.kafka]\n"message.timeout.ms" = 5000\n')
+            data = self.write("in.jsonl", '{"id": "p-1", "title": "Probe reaches orbit"}\n')
+            self.headwire("--config", config, "produce", "-t", "config.e2e", data,
+                          env=env_without_headwire(HEADWIRE_BOOTSTRAP=bootstrap))
+            keys = [k for k, _, _ in kafka_check.read_topic(bootstrap, "config.e2e")]
+            self.assertEqual(keys, ["p-1"])
+        finally:
+            broker.terminate()
+            broker.wait(timeout=30)
+
+    def test_kafka_tables_merge_before_the_command_line_and_secrets_are_masked(self):
+        config = self.write("a.toml", '[kafka]\n"client.id" = "everyone"\n'
+                            '"sasl.password" = "file-pass-1"\n'
+                            '[sink.kafka]\n"client.id" = "the-sink"\n"linger.ms" = 7\n'
+                            '"ssl.key.password" = "file-pass-2"\n'
+                            '"ssl.keystore.password" = "file-pass-3"\n')
+        out = self.headwire("--config", config, "config", "print", "--", "sink", "-X",
+                            "acks=1", "-X", "sasl.password=flag-pass-4").stdout
+        for secret in ("file-pass-1", "file-pass-2", "file-pass-3", "flag-pass-4"):
+            self.assertNotIn(secret, out)
+        kafka = tomllib.loads(out)["sink"]["kafka"]
+        self.assertEqual(kafka, {"client.id": "the-sink", "linger.ms": "7", "acks": "1",
+                                 "sasl.password": "*****", "ssl.key.password": "*****",
+                                 "ssl.keystore.password": "*****"})
+        everything = self.printed(config)
+        self.assertEqual(everything["process"]["kafka"],
+                         {"client.id": "everyone", "sasl.password": "*****"})
+
+    def test_a_refused_secret_is_named_but_not_shown(self):
+        # This librdkafka build lacks OAuth/OIDC, so it refuses the property: the error names
+        # the key, never the value.
+        config = self.write("a.toml", '[kafka]\n"sasl.oauthbearer.client.secret" = "s3cr3t"\n')
+        result = self.headwire("--config", config, "config", "check", expect_codes=(2,))
+        self.assertIn("[kafka]: sasl.oauthbearer.client.secret:", result.stderr)
+        self.assertNotIn("s3cr3t", result.stderr)
+
+    def test_printed_configuration_is_a_valid_configuration(self):
+        config = self.write("a.toml", 'log-level = "warn"\n[sink]\nlate = "dlq"\n'
+                            '[eval.classify]\nforce-factor = 3.5\n')
+        out = self.headwire("--config", config, "config", "print").stdout
+        self.assertEqual(tomllib.loads(out)["eval"]["classify"]["force-factor"], 3.5)
+        printed = self.write("printed.toml", out)
+        self.assertIn("ok", self.headwire("--config", printed, "config", "check").stdout)
+        self.assertEqual(self.headwire("--config", printed, "config", "print").stdout, out)
+
+    def test_check_accepts_a_good_file_and_a_command_line_with_it(self):
+        config = self.write("good.toml", '[process]\nbootstrap = "k:9092"\n')
+        self.assertEqual(self.headwire("--config", config, "config", "check").stdout,
+                         f"{config}: ok\n")
+        self.headwire("config", "check", "--config", config, "--", "process", "--state", "/x",
+                      "--log-level", "debug")
+        missing = self.headwire("--config", config, "config", "check", "--", "process",
+                                expect_codes=(2,))
+        self.assertIn("--state is required", missing.stderr)
+
+    def test_check_rejects_bad_files_naming_the_table_and_key(self):
+        cases = {
+            '[process]\nbootstrp = "x"\n':
+                '[process]: unknown key "bootstrp" (did you mean "bootstrap"?)',
+            '[procss]\nbootstrap = "x"\n':
+                'unknown table "procss" (did you mean "process"?)',
+            '[sink]\nmax-batch = 0\n': "[sink]: max-batch: Value 0 not in range",
+            '[sink]\nmemory-budget-mib = "big"\n':
+                '[sink]: memory-budget-mib: expected a non-negative integer, got "big"',
+            '[sink]\nlate = "keep"\n': "[sink]: late: keep not in {drop,dlq}",
+            'log-level = "loud"\n': "log-level: loud not in",
+            '[process\nbootstrap = "x"\n': "invalid TOML at line 1",
+            '[process.kafka]\n"linger.ms" = "soon"\n': "[process.kafka]: linger.ms:",
+            '[kafka]\n"no.such.property" = 1\n': "[kafka]: no.such.property:",
+            '[process]\nkafka = ["a=b"]\n': "librdkafka properties are a table",
+        }
+        for text, expected in cases.items():
+            with self.subTest(text=text):
+                config = self.write("bad.toml", text)
+                result = self.headwire("--config", config, "config", "check", expect_codes=(2,))
+                self.assertIn(expected, result.stderr)
+                self.assertIn(config, result.stderr)
+
+    def test_check_without_a_file_is_a_usage_error(self):
+        result = self.headwire("config", "check", expect_codes=(2,))
+        self.assertIn("no configuration file", result.stderr)
+        config = self.write("good.toml", "[process]\nmax-batch = 10\n")
+        self.assertIn("ok", self.headwire("config", "check",
+                                          env=env_without_headwire(HEADWIRE_CONFIG=config)).stdout)
+
+    def test_global_options_are_taken_after_the_subcommand(self):
+        result = self.headwire("classify", "--log-level", "debug", "-", input="")
+        self.assertEqual(result.stdout, "")
+        config = self.write("bad.toml", "[classify]\nexplain = 3\n")
+        result = self.headwire("classify", "--config", config, "-", input="", expect_codes=(2,))
+        self.assertIn("[classify]: explain: expected true or false", result.stderr)
+
+    def test_usage_errors_exit_2(self):
+        for args in (["process", "--no-such-flag"], ["no-such-command"], ["sink"],
+                     ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"]):
+            with self.subTest(args=args):
+                self.headwire(*args, expect_codes=(2,), input="")
+
+
+if __name__ == "__main__":
+    harness.run_tests(bind_args)
