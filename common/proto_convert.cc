@@ -45,11 +45,10 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
   return v1::DEAD_LETTER_REASON_UNDECODABLE;
 }
 
-v1::DeadLetter MakeDeadLetter(
-    std::string_view value, std::string_view key,
-    const std::vector<Header>& headers,
-    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
-    std::string_view stage) {
+v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
+                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
+                              v1::DeadLetterReason reason, std::string why,
+                              std::string_view stage) {
   v1::DeadLetter letter;
   letter.set_original_value(std::string(value));
   letter.set_original_key(std::string(key));

@@ -40,11 +40,9 @@ struct DeadLetterOrigin {
 
 // The DeadLetter of a record (its value, key and headers, byte for byte), with the reason, a
 // message for people and the stage ("produce", "process", "sink") that rejected it.
-v1::DeadLetter MakeDeadLetter(
-    std::string_view value, std::string_view key,
-    const std::vector<Header>& headers,
-    const DeadLetterOrigin& origin, v1::DeadLetterReason reason, std::string why,
-    std::string_view stage);
+v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
+                              const std::vector<Header>& headers, const DeadLetterOrigin& origin,
+                              v1::DeadLetterReason reason, std::string why, std::string_view stage);
 
 // The record for `dlq_topic` holding `letter`, keyed by its original key, with the message
 // headers and headwire-dlq-reason.
