@@ -60,7 +60,8 @@ class ArticleDeciderTest : public ::testing::Test {
 
 TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream) {
   auto decider = Open();
-  const std::string bytes = RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", kEventTime);
+  const std::string bytes =
+      RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", kEventTime);
   auto decision = decider->Decide(Record(bytes, 0));
   ASSERT_TRUE(decision.has_value());
   EXPECT_EQ(decision->kind, DecisionKind::kUnique);
