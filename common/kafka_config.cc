@@ -30,10 +30,12 @@ void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* me
 
 }  // namespace
 
+void RouteKafkaLogs(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, &OnLog); }
+
 Result<RdKafkaConfPtr> MakeKafkaConf(
     const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
-  rd_kafka_conf_set_log_cb(conf.get(), &OnLog);
+  RouteKafkaLogs(conf.get());
   if (Status s = Set(conf.get(), "statistics.interval.ms", "1000"); !s.ok()) return Err(s);
   for (const auto& [key, value] : defaults) {
     if (Status s = Set(conf.get(), key, value); !s.ok()) return Err(s);

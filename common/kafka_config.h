@@ -45,4 +45,8 @@ using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 Result<RdKafkaConfPtr> MakeKafkaConf(
     const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults);
 
+// Sends librdkafka's own log lines of clients made with `conf` through our logger (level,
+// format, stage), as MakeKafkaConf does for every client it configures.
+void RouteKafkaLogs(rd_kafka_conf_t* conf);
+
 }  // namespace headwire::common

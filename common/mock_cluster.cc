@@ -17,6 +17,7 @@ Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions
   char error[512];
   // The handle only hosts the cluster; it never connects anywhere.
   rd_kafka_conf_set(conf, "log_level", "3", error, sizeof error);
+  RouteKafkaLogs(conf);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);
