@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "core/toml_document.h"
 
 namespace headwire::core {
 namespace {
@@ -346,18 +347,9 @@ class TaxonomyParser {
 };
 
 Result<Taxonomy> Taxonomy::FromString(std::string_view toml_text, std::string_view origin) {
-  toml::table root;
-  // toml++ reports syntax errors by exception; they stop here so that callers only ever see a
-  // Status.
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    return Err(Status::InvalidArgument(std::string(origin) + ":" + std::to_string(begin.line) +
-                                       ":" + std::to_string(begin.column) +
-                                       ": not valid TOML: " + std::string(e.description())));
-  }
-  return TaxonomyParser(origin).Parse(root);
+  auto root = ParseTomlDocument(toml_text, origin);
+  if (!root) return Err(root.error());
+  return TaxonomyParser(origin).Parse(*root);
 }
 
 Result<Taxonomy> Taxonomy::FromFile(const std::string& path) {

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/toml_document.h"
+
 namespace headwire::producers {
 namespace {
 
@@ -165,17 +167,9 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
 }
 
 Result<FeedList> ParseFeedList(std::string_view toml_text, std::string_view origin) {
-  toml::table root;
-  // toml++ reports syntax errors by exception; they stop here so that callers only see a Status.
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    return Err(Status::InvalidArgument(std::string(origin) + ":" + std::to_string(begin.line) +
-                                       ":" + std::to_string(begin.column) +
-                                       ": not valid TOML: " + std::string(e.description())));
-  }
-  return FeedListParser(origin).Parse(root);
+  auto root = core::ParseTomlDocument(toml_text, origin);
+  if (!root) return Err(root.error());
+  return FeedListParser(origin).Parse(*root);
 }
 
 Result<FeedList> LoadFeedList(const std::string& path) {
