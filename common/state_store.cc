@@ -133,6 +133,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   db_options.create_if_missing = !secondary;
   db_options.create_missing_column_families = !secondary;
   db_options.keep_log_file_num = 3;
+  // Every flush writes all column families together, so the files on disk always hold one
+  // batch boundary for all of them: losing the unsynced WAL (a power loss) can cost the newest
+  // batches, never leave the offsets ahead of the state they stand for.
+  db_options.atomic_flush = true;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -147,6 +151,16 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
                                      &store->handles_, &raw);
     if (s.ok()) s = raw->TryCatchUpWithPrimary();
   } else {
+    // A directory with files but no CURRENT is a damaged database (CURRENT deleted or lost), not
+    // an empty one: starting afresh there would silently lose the state.
+    std::error_code ec;
+    const std::filesystem::path dir(options.path);
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) &&
+        !std::filesystem::exists(dir / "CURRENT", ec)) {
+      return Err(Status::Corruption("state directory " + options.path +
+                                    " holds files but no CURRENT: the database is damaged; "
+                                    "restore it or a checkpoint, or remove the directory"));
+    }
     std::filesystem::create_directories(options.path);
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
   }
