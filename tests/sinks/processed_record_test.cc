@@ -37,7 +37,7 @@ TEST(ProcessedRecordTest, ArticleWithoutIdIsRejected) {
 TEST(ProcessedRecordTest, OtherSchemaVersionIsRejected) {
   auto r = DecodeProcessedRecord(kType, "2", Encoded("a1"));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error(), "unsupported schema version 2");
+  EXPECT_EQ(r.error(), "unsupported schema version \"2\"");
 }
 
 TEST(ProcessedRecordTest, OtherTypeAndGarbageAreRejected) {
