@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz (Debian's clang++, AddressSanitizer) and runs each
+# Builds the libFuzzer targets of tests/fuzz (Debian 12's clang++-16, AddressSanitizer) and runs each
 # over its corpus in tests/fuzz/corpus/<target>/, then mutates for SECONDS more (default 5). Stops at
 # the first crash, leak or hang; the input that caused it is left in build/fuzz/crash-*.
 # Usage: scripts/fuzz-smoke.sh [SECONDS]
@@ -11,7 +11,7 @@ jobs="$(nproc)"
 
 launcher=()
 if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-16 \
   -DHEADWIRE_FUZZ=ON -DHEADWIRE_BUILD_TESTS=OFF -DHEADWIRE_BUILD_BENCHMARKS=OFF "${launcher[@]}"
 mapfile -t targets < <(sed -n '/^set(HEADWIRE_FUZZ_TARGETS/,/^)/p' tests/fuzz/CMakeLists.txt |
   grep -o 'fuzz_[a-z_]*')

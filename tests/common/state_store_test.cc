@@ -1,8 +1,11 @@
 #include "common/state_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 namespace headwire::common {
@@ -104,6 +107,66 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
   ASSERT_GT(articles, 0);  // some flushes happened, or the test proves nothing
   ASSERT_LT(articles, written);
   EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), articles);
+}
+
+// A full disk (a small tmpfs; mounting it needs root, as CI runs): the store stops with a clear
+// IoError before RocksDB meets ENOSPC, every restart says the same instead of aborting, and once
+// space is freed it opens with every written batch and its offset.
+TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
+  const std::filesystem::path mount = dir_ / "fs";
+  std::filesystem::create_directories(mount);
+  const std::string target = mount.string();
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=24m"), 0)
+      << "mounting a tmpfs needs root: " << std::strerror(errno);
+  struct Unmount {
+    std::string target;
+    ~Unmount() { ::umount2(target.c_str(), MNT_DETACH); }
+  } unmount{target};
+  StateStoreOptions options = Sink();
+  options.path = (mount / "state").string();
+  options.min_free_bytes = 8 << 20;
+  int64_t written = 0;
+  Status error;
+  {
+    auto store = StateStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    const std::string value(256 << 10, 'v');
+    for (int64_t i = 0; i < 200 && error.ok(); ++i) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "a" + std::to_string(1000 + i), value);
+      (*store)->PutOffset(batch, {"in", 0}, i + 1);
+      error = (*store)->Write(batch);
+      if (error.ok()) written = i + 1;
+    }
+  }
+  ASSERT_FALSE(error.ok()) << "the tmpfs never filled";
+  EXPECT_EQ(error.code(), StatusCode::kIoError);
+  EXPECT_NE(error.message().find("bytes free"), std::string::npos) << error.ToString();
+  // Each restart stops at the same error: at opening, or at its first write (closing may give
+  // back a little preallocated space).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto store = StateStore::Open(options);
+    Status again = store.has_value() ? Status::Ok() : store.error();
+    if (store.has_value()) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "b" + std::to_string(attempt),
+                std::string(256 << 10, 'v'));
+      (*store)->PutOffset(batch, {"in", 0}, 1000 + attempt);
+      again = (*store)->Write(batch);
+    }
+    EXPECT_EQ(again.code(), StatusCode::kIoError);
+    EXPECT_NE(again.message().find("bytes free"), std::string::npos) << again.ToString();
+  }
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", MS_REMOUNT, "size=128m"), 0)
+      << std::strerror(errno);
+  auto store = StateStore::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  int64_t articles = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("articles")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++articles;
+  EXPECT_EQ(articles, written);
+  EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), written);
 }
 
 }  // namespace headwire::common

@@ -211,6 +211,36 @@ class HostileInputEndToEnd(unittest.TestCase):
         for control in ("\x1b", "\x07", "\r"):
             self.assertNotIn(control, table)
 
+    # --- brokers that cannot be used ------------------------------------------------------
+
+    def test_stages_give_up_on_unusable_brokers_with_a_clear_error(self):
+        """A closed port, and TLS or SASL against the plaintext broker: every stage exits 1 after
+        --connect-timeout-s and names the bootstrap servers, rather than waiting forever."""
+        path = self.write("one.jsonl", line(id="one", title="One line") + "\n")
+        settings = {
+            "closed port": ["--bootstrap", "127.0.0.1:1"],
+            "tls": ["--bootstrap", self.bootstrap, "-X", "security.protocol=ssl"],
+            "sasl": ["--bootstrap", self.bootstrap, "-X", "security.protocol=sasl_plaintext",
+                     "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=u",
+                     "-X", "sasl.password=p"],
+        }
+        for name, kafka in settings.items():
+            state = tempfile.mkdtemp(prefix="state-", dir=self.work)
+            commands = {
+                "produce": ["produce", *kafka, "--topic", "u.raw", path],
+                "process": ["process", *kafka, "--raw-topic", "u.raw", "--state",
+                            os.path.join(state, "p"), "--exit-at-end"],
+                "sink": ["sink", *kafka, "--processed-topic", "u.processed", "--state",
+                         os.path.join(state, "s"), "--exit-at-end"],
+            }
+            for stage, args in commands.items():
+                with self.subTest(broker=name, stage=stage):
+                    result = run([ARGS.headwire, *args, "--connect-timeout-s", "1"],
+                                 expect_codes=(1,), timeout=60)
+                    last = result.stderr.strip().splitlines()[-1]
+                    self.assertTrue(last.startswith(f"headwire {stage}: error: UNAVAILABLE"), last)
+                    self.assertIn("cannot reach bootstrap servers " + kafka[1], last)
+
     # --- offline filters ------------------------------------------------------------------
 
     def test_offline_filters_report_deep_nesting_and_go_on(self):
