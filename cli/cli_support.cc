@@ -80,6 +80,12 @@ void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options) {
 
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
   command
+      .add_option("--max-ahead-ms", options.max_ahead_ms,
+                  "An article this far ahead of the largest event time seen does not move the "
+                  "watermark")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
       .add_option("--near-window-ms", options.near_duplicate_window_ms,
                   "Near duplicates are at most this far apart in event time")
       ->capture_default_str();

@@ -151,6 +151,7 @@ int RunList(const DlqArgs& args) {
           {"key", Excerpt(l.original_key(), kExcerptChars)},
           {"excerpt", ReadableExcerpt(l)},
           {"value_bytes", l.original_value().size()},
+          {"original_bytes", l.original_size()},
           {"redrive_count", RedriveCount(l)}};
       std::cout << line.dump() << "\n";
       return;
@@ -198,6 +199,7 @@ int RunRedrive(const DlqArgs& args) {
   uint64_t redriven = 0;
   uint64_t at_maximum = 0;
   uint64_t not_raw = 0;
+  uint64_t truncated = 0;
   for (const auto& [where, l] : letters) {
     if (superseded.contains(where)) continue;
     const std::string origin =
@@ -206,6 +208,13 @@ int RunRedrive(const DlqArgs& args) {
       ++not_raw;
       std::cerr << "headwire dlq redrive: " << where << " not re-driven: it came from " << origin
                 << " (stage " << l.stage() << "), not from " << args.raw_topic << "\n";
+      continue;
+    }
+    if (common::IsTruncated(l)) {
+      ++truncated;
+      std::cerr << "headwire dlq redrive: " << where << " not re-driven: it holds only "
+                << l.original_value().size() << " of the record's " << l.original_size()
+                << " bytes (" << l.original_digest() << ")\n";
       continue;
     }
     const int count = RedriveCount(l);
@@ -238,7 +247,7 @@ int RunRedrive(const DlqArgs& args) {
   }
   std::cerr << "headwire dlq redrive: " << redriven << " re-driven to " << args.raw_topic << ", "
             << at_maximum << " at the maximum, " << not_raw << " not from " << args.raw_topic
-            << ", " << superseded.size() << " already re-driven\n";
+            << ", " << truncated << " truncated, " << superseded.size() << " already re-driven\n";
   return kExitOk;
 }
 

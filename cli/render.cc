@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text.h"
+
 namespace headwire::cli {
 namespace {
 
@@ -65,8 +67,14 @@ std::string FormatTable(const std::vector<std::string>& header,
       widths[i] = std::max(widths[i], DisplayWidth(row[i]));
     }
   };
+  std::vector<std::vector<std::string>> safe_rows;
+  safe_rows.reserve(rows.size());
+  for (const auto& row : rows) {
+    std::vector<std::string>& safe = safe_rows.emplace_back();
+    for (const auto& cell : row) safe.push_back(core::EscapeForTerminal(cell));
+  }
   measure(header);
-  for (const auto& row : rows) measure(row);
+  for (const auto& row : safe_rows) measure(row);
   std::string out;
   auto append = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
@@ -76,7 +84,7 @@ std::string FormatTable(const std::vector<std::string>& header,
     out += '\n';
   };
   append(header);
-  for (const auto& row : rows) append(row);
+  for (const auto& row : safe_rows) append(row);
   return out;
 }
 

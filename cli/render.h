@@ -20,7 +20,8 @@ common::Json ScoresToJson(const std::vector<core::TopicScore>& scores);
 common::Json ExplanationsToJson(const std::vector<core::TopicExplanation>& explanations);
 
 // Prints rows under a header with columns padded to their widest cell (by UTF-8 code points);
-// the last column is not padded.
+// the last column is not padded. Cells come from outside input (titles, sources), so their
+// control characters are escaped (core::EscapeForTerminal) rather than sent to the terminal.
 std::string FormatTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows);
 

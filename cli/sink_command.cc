@@ -1,5 +1,7 @@
 // `headwire sink`: the sink daemon.
 
+#include <cctype>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli_support.h"
@@ -43,6 +45,11 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
                   "Allowed lateness after the watermark before a record is late, seconds")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-ahead-ms", options->store.watermark.max_ahead_ms,
+                  "A record this far ahead of its partition's largest event time is rejected "
+                  "and does not move the watermark, ms")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--retention-h", d->retention_h,
                   "Event time that state is kept behind the watermark, hours")
       ->capture_default_str()
@@ -80,13 +87,33 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
-  cmd->callback([options, d, http, http_address, &exit_code] {
+  auto token_file = std::make_shared<std::string>();
+  cmd->add_option("--http-token-file", *token_file,
+                  "Require \"Authorization: Bearer TOKEN\" on the /v1/ API, TOKEN being this "
+                  "file's first line (see README, Security)")
+      ->envname("HEADWIRE_HTTP_TOKEN_FILE")
+      ->check(CLI::ExistingFile);
+  cmd->callback([options, d, http, http_address, token_file, &exit_code] {
+    if (!token_file->empty()) {
+      std::ifstream in(*token_file);
+      std::getline(in, http->bearer_token);
+      while (!http->bearer_token.empty() &&
+             std::isspace(static_cast<unsigned char>(http->bearer_token.back()))) {
+        http->bearer_token.pop_back();
+      }
+      if (http->bearer_token.empty()) {
+        exit_code = ReportError("sink", Status::InvalidArgument("--http-token-file " + *token_file +
+                                                                ": the first line holds no token"));
+        return;
+      }
+    }
     if (http_address->count() > 0) options->http = *http;
     StartLogging("sink");
     const int64_t grace_ms = d->grace_s * 1000;
     const int64_t out_of_order_ms = d->out_of_order_s * 1000;
     options->store.memory_budget_bytes = d->memory_budget_mib << 20;
-    options->store.watermark = {.max_out_of_order_ms = out_of_order_ms, .grace_ms = grace_ms};
+    options->store.watermark.max_out_of_order_ms = out_of_order_ms;
+    options->store.watermark.grace_ms = grace_ms;
     options->store.retention_ms = d->retention_h * 3600 * 1000;
     options->store.stories.close_after_ms = d->close_after_h * 3600 * 1000;
     options->idle_after = std::chrono::seconds(d->idle_after_s);

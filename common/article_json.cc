@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 
+#include "common/strict_json.h"
 #include "common/time_format.h"
 #include "core/text.h"
 #include "core/validation.h"
@@ -52,13 +53,26 @@ std::optional<RecordError> CheckEpochMillis(int64_t ms) {
   return RecordError{"bad_event_time", message};
 }
 
+const char* ProblemName(JsonProblem problem) {
+  switch (problem) {
+    case JsonProblem::kNotJson:
+      return "not_json";
+    case JsonProblem::kTooDeep:
+      return "too_deep";
+    case JsonProblem::kDuplicateKey:
+      return "duplicate_key";
+  }
+  return "not_json";
+}
+
 }  // namespace
 
 std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line) {
   if (!core::IsValidUtf8(line)) return Fail("invalid_utf8", "the line is not valid UTF-8");
   ArticleRecord record;
-  record.object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (record.object.is_discarded()) return Fail("not_json", "the line is not valid JSON");
+  auto parsed = ParseStrictJson(line);
+  if (!parsed) return Fail(ProblemName(parsed.error().problem), parsed.error().message);
+  record.object = std::move(*parsed);
   if (!record.object.is_object()) {
     return Fail("not_object",
                 std::string("the line is a JSON ") + record.object.type_name() + ", not an object");

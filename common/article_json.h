@@ -3,7 +3,8 @@
 // {"id", "title", "body", "url", "source", "language", "published_at"}, only "title" required,
 // "published_at" RFC 3339 or epoch milliseconds from 1990 to 2100 (a number outside that range is
 // rejected, as it is most likely epoch seconds or microseconds). Unknown fields are kept (the
-// offline filters echo them) and otherwise ignored.
+// offline filters echo them) and otherwise ignored. Parsing is strict (common/strict_json.h):
+// nesting is capped and a key given twice refuses the record.
 
 #include <cstdint>
 #include <expected>
@@ -25,7 +26,8 @@ struct ArticleRecord {
 };
 
 // Why a line is not an article. `reason` is a stable machine-readable word ("not_json",
-// "not_object", "invalid_utf8", "missing_field", "wrong_type", "bad_event_time"); `message`
+// "not_object", "too_deep", "duplicate_key", "invalid_utf8", "missing_field", "wrong_type",
+// "bad_event_time"); `message`
 // explains it to a person.
 struct RecordError {
   std::string reason;

@@ -1,8 +1,34 @@
 #include "common/kafka_producer.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace headwire::common {
+namespace {
+
+size_t ConfMaxMessageBytes(rd_kafka_conf_t* conf) {
+  char value[32];
+  size_t size = sizeof value;
+  // The property always exists; librdkafka fills in its default when it was not set.
+  rd_kafka_conf_get(conf, "message.max.bytes", value, &size);
+  return std::strtoull(value, nullptr, 10);
+}
+
+}  // namespace
+
+size_t MessageBytes(std::string_view key, std::string_view value,
+                    const std::vector<Header>& headers) {
+  constexpr size_t kHeaderFraming = 16;
+  size_t size = key.size() + value.size();
+  for (const auto& h : headers) size += h.name.size() + h.value.size() + kHeaderFraming;
+  return size;
+}
+
+Result<size_t> MaxMessageBytes(const KafkaOptions& options) {
+  auto conf = MakeKafkaConf(options, {});
+  if (!conf) return Err(conf.error());
+  return ConfMaxMessageBytes(conf->get());
+}
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
   auto conf = MakeKafkaConf(options, {
@@ -18,6 +44,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
   rd_kafka_conf_set_error_cb(conf->get(), &KafkaProducer::OnError);
   rd_kafka_conf_set_stats_cb(conf->get(), &KafkaProducer::OnStatistics);
   rd_kafka_conf_set_opaque(conf->get(), producer.get());
+  producer->max_message_bytes_ = ConfMaxMessageBytes(conf->get());
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), error, sizeof error);
   if (rk == nullptr) return Err(Status::InvalidArgument(std::string("kafka producer: ") + error));

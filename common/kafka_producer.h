@@ -27,6 +27,15 @@
 
 namespace headwire::common {
 
+// The size of a message as librdkafka weighs it against message.max.bytes: key, value, and each
+// header's name and value with a few bytes of framing.
+size_t MessageBytes(std::string_view key, std::string_view value,
+                    const std::vector<Header>& headers);
+
+// The message.max.bytes a producer made from `options` has (its property, or librdkafka's
+// default). Returns InvalidArgument for a bad property.
+Result<size_t> MaxMessageBytes(const KafkaOptions& options);
+
 class KafkaProducer {
  public:
   // Creates the producer. Returns InvalidArgument for a bad property.
@@ -57,6 +66,9 @@ class KafkaProducer {
   void Serve();
 
   ConnectivityWatch& connectivity() { return watch_; }
+  // The largest message librdkafka accepts (its message.max.bytes) as MessageBytes() counts it;
+  // Produce() refuses a larger one.
+  size_t max_message_bytes() const { return max_message_bytes_; }
 
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
@@ -69,6 +81,7 @@ class KafkaProducer {
 
   ConnectivityWatch watch_;
   RdKafkaPtr rk_;
+  size_t max_message_bytes_ = 0;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;
   uint64_t failed_since_flush_ = 0;

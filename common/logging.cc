@@ -11,6 +11,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace headwire::common {
 namespace {
 
@@ -72,15 +74,9 @@ void InitLogging(std::string_view stage, std::string_view level, LogFormat forma
 
 std::string Quote(std::string_view value) {
   std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
+  for (char c : core::EscapeForTerminal(value)) {
+    if (c == '"') out.push_back('\\');
+    out.push_back(c);
   }
   out.push_back('"');
   return out;
@@ -117,7 +113,17 @@ std::string LogfmtToJson(std::string_view ts, std::string_view level, std::strin
       while (i < pairs.size() && pairs[i] != '"') {
         if (pairs[i] == '\\' && i + 1 < pairs.size()) {
           ++i;
-          value.push_back(pairs[i] == 'n' ? '\n' : pairs[i]);
+          // Quote() writes control characters as \xHH; JSON escapes them by itself.
+          unsigned code = 0;
+          if (pairs[i] == 'x' && i + 2 < pairs.size() &&
+              std::from_chars(pairs.data() + i + 1, pairs.data() + i + 3, code, 16).ptr ==
+                  pairs.data() + i + 3 &&
+              code < 0x80) {
+            value.push_back(static_cast<char>(code));
+            i += 2;
+          } else {
+            value.push_back(pairs[i] == 'n' ? '\n' : pairs[i]);
+          }
         } else {
           value.push_back(pairs[i]);
         }

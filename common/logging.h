@@ -26,7 +26,9 @@ std::optional<LogFormat> ParseLogFormat(std::string_view name);
 void InitLogging(std::string_view stage, std::string_view level,
                  LogFormat format = LogFormat::kLogfmt);
 
-// Quotes a value for logfmt: wraps in double quotes and escapes quotes and newlines.
+// Quotes a value for logfmt: wraps in double quotes and escapes quotes, backslashes, control
+// characters (a newline as \x0A) and invalid UTF-8 (core::EscapeForTerminal), so outside text
+// cannot forge log lines or reach a terminal raw.
 std::string Quote(std::string_view value);
 
 // The JSON object of one logfmt event line: `ts`, `level` and `stage` first, then each

@@ -1,5 +1,10 @@
 #include "common/proto_convert.h"
 
+#include <algorithm>
+
+#include "core/fingerprint.h"
+#include "core/text.h"
+
 namespace headwire::common {
 namespace {
 
@@ -47,41 +52,74 @@ v1::DeadLetterReason DeadLetterReasonFor(std::string_view reason) {
 
 v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
                               const std::vector<Header>& headers, const DeadLetterOrigin& origin,
-                              v1::DeadLetterReason reason, std::string why,
+                              v1::DeadLetterReason reason, std::string_view why,
                               std::string_view stage) {
   v1::DeadLetter letter;
   letter.set_original_value(std::string(value));
   letter.set_original_key(std::string(key));
+  letter.set_original_size(value.size());
+  letter.set_original_digest("xxh3-128:" + core::Hex128(value));
   for (const auto& header : headers) {
     auto* added = letter.add_original_headers();
-    added->set_name(header.name);
+    added->set_name(core::RepairUtf8(header.name));
     added->set_value(header.value);
   }
-  letter.mutable_source()->set_topic(origin.topic);
+  letter.mutable_source()->set_topic(core::RepairUtf8(origin.topic));
   letter.mutable_source()->set_partition(origin.partition);
   letter.mutable_source()->set_offset(origin.offset);
   letter.set_reason(reason);
-  letter.set_message(std::move(why));
-  letter.set_stage(std::string(stage));
+  letter.set_message(core::RepairUtf8(why));
+  letter.set_stage(core::RepairUtf8(stage));
   return letter;
 }
 
-OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter) {
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, v1::DeadLetter letter,
+                              size_t max_message_bytes) {
+  auto headers =
+      MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
+                     {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}});
+  // The key appears twice (message key and letter); the value's own tag and length take at most
+  // 16 bytes of the letter.
+  constexpr size_t kValueFraming = 16;
+  const auto size = [&] {
+    return MessageBytes(letter.original_key(), {}, headers) + letter.ByteSizeLong();
+  };
+  if (size() > max_message_bytes) {
+    std::string value = std::move(*letter.mutable_original_value());
+    letter.clear_original_value();
+    if (letter.message().size() > kDeadLetterMaxMessageBytes) {
+      letter.set_message(core::RepairUtf8(
+          std::string_view(letter.message()).substr(0, kDeadLetterMaxMessageBytes)));
+    }
+    if (letter.original_key().size() > kDeadLetterMaxKeyBytes) {
+      letter.mutable_original_key()->resize(kDeadLetterMaxKeyBytes);
+    }
+    if (size() + kValueFraming > max_message_bytes) letter.clear_original_headers();
+    const size_t other = size() + kValueFraming;
+    if (other < max_message_bytes) {
+      value.resize(std::min(value.size(), max_message_bytes - other));
+      letter.set_original_value(std::move(value));
+    }
+  }
   return {.topic = dlq_topic,
           .key = letter.original_key(),
           .value = letter.SerializeAsString(),
-          .headers = MessageHeaders(
-              v1::DeadLetter::descriptor()->full_name(),
-              {{"headwire-dlq-reason", v1::DeadLetterReason_Name(letter.reason())}})};
+          .headers = std::move(headers)};
 }
 
 OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
-                              v1::DeadLetterReason reason, std::string why,
-                              std::string_view stage) {
+                              v1::DeadLetterReason reason, std::string_view why,
+                              std::string_view stage, size_t max_message_bytes) {
   return DeadLetterRecord(
-      dlq_topic, MakeDeadLetter(record.value, record.key, record.headers,
-                                {std::string(record.topic), record.partition, record.offset},
-                                reason, std::move(why), stage));
+      dlq_topic,
+      MakeDeadLetter(record.value, record.key, record.headers,
+                     {std::string(record.topic), record.partition, record.offset}, reason, why,
+                     stage),
+      max_message_bytes);
+}
+
+bool IsTruncated(const v1::DeadLetter& letter) {
+  return letter.original_size() > letter.original_value().size();
 }
 
 core::Article ToCoreArticle(const v1::RawArticle& raw) {

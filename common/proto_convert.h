@@ -38,19 +38,36 @@ struct DeadLetterOrigin {
   int64_t offset = -1;
 };
 
-// The DeadLetter of a record (its value, key and headers, byte for byte), with the reason, a
-// message for people and the stage ("produce", "process", "sink") that rejected it.
+// The DeadLetter of a record (its value, key and headers, byte for byte, original_size and
+// original_digest of the value), with the reason, a message for people and the stage
+// ("produce", "process", "sink") that rejected it. Text fields are repaired to valid UTF-8
+// (protobuf refuses to decode a string field that is not). Pure.
 v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
                               const std::vector<Header>& headers, const DeadLetterOrigin& origin,
-                              v1::DeadLetterReason reason, std::string why, std::string_view stage);
+                              v1::DeadLetterReason reason, std::string_view why,
+                              std::string_view stage);
+
+// At most this much of a record's key is kept in a dead letter that has to be cut to fit.
+inline constexpr size_t kDeadLetterMaxKeyBytes = 4096;
+// At most this much of the explanation is kept in a dead letter that has to be cut to fit.
+inline constexpr size_t kDeadLetterMaxMessageBytes = 1024;
 
 // The record for `dlq_topic` holding `letter`, keyed by its original key, with the message
-// headers and headwire-dlq-reason.
-OutputRecord DeadLetterRecord(const std::string& dlq_topic, const v1::DeadLetter& letter);
+// headers and headwire-dlq-reason. It always fits `max_message_bytes` (the producer's
+// message.max.bytes, common::MessageBytes): when the whole letter would not, its message and key
+// are cut (kDeadLetterMax*Bytes), its original headers dropped if they alone do not fit, and its
+// original_value cut to the room left; original_size and original_digest still describe the
+// whole value (IsTruncated).
+OutputRecord DeadLetterRecord(const std::string& dlq_topic, v1::DeadLetter letter,
+                              size_t max_message_bytes);
 
 // The same for a consumed `record`: MakeDeadLetter of its bytes, headers and position.
 OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,
-                              v1::DeadLetterReason reason, std::string why, std::string_view stage);
+                              v1::DeadLetterReason reason, std::string_view why,
+                              std::string_view stage, size_t max_message_bytes);
+
+// True when `letter` holds only the first bytes of its record's value (it was cut to fit).
+bool IsTruncated(const v1::DeadLetter& letter);
 
 core::Article ToCoreArticle(const v1::RawArticle& raw);
 v1::RawArticle ToRawArticle(const core::Article& article);

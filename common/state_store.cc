@@ -4,6 +4,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_buffer_manager.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -24,6 +25,23 @@ std::string OffsetKey(const TopicPartition& tp) {
   key.push_back('\0');
   AppendBigEndian32(key, static_cast<uint32_t>(tp.partition));
   return key;
+}
+
+// IoError when the file system holding `path` (or its nearest existing parent) has fewer than
+// `min_free` bytes free.
+Status CheckFreeSpace(const std::string& path, uint64_t min_free) {
+  std::filesystem::path at(path);
+  std::error_code ec;
+  while (!std::filesystem::exists(at, ec) && at.has_parent_path() && at != at.parent_path()) {
+    at = at.parent_path();
+  }
+  struct statvfs fs {};
+  if (::statvfs(at.c_str(), &fs) != 0) return Status::Ok();  // RocksDB reports what is wrong
+  const uint64_t free = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free >= min_free) return Status::Ok();
+  return Status::IoError("state " + path + ": only " + std::to_string(free) +
+                         " bytes free on its file system, below the " + std::to_string(min_free) +
+                         " the state keeps in reserve; free space, then restart");
 }
 
 }  // namespace
@@ -118,6 +136,8 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
 
   std::unique_ptr<StateStore> store(new StateStore());
   store->compaction_filters_ = options.compaction_filters;
+  store->path_ = options.path;
+  store->min_free_bytes_ = options.min_free_bytes;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   descriptors.emplace_back(std::string(kOffsetsFamily), family_options);
@@ -133,6 +153,12 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   db_options.create_if_missing = !secondary;
   db_options.create_missing_column_families = !secondary;
   db_options.keep_log_file_num = 3;
+  // Every flush writes all column families together, so the files on disk always hold one
+  // batch boundary for all of them: losing the unsynced WAL (a power loss) can cost the newest
+  // batches, never leave the offsets ahead of the state they stand for.
+  db_options.atomic_flush = true;
+  // No preallocated files: the free space min_free_bytes watches is then the space really left.
+  db_options.allow_fallocate = false;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -147,6 +173,19 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
                                      &store->handles_, &raw);
     if (s.ok()) s = raw->TryCatchUpWithPrimary();
   } else {
+    // A directory with files but no CURRENT is a damaged database (CURRENT deleted or lost), not
+    // an empty one: starting afresh there would silently lose the state.
+    std::error_code ec;
+    const std::filesystem::path dir(options.path);
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) &&
+        !std::filesystem::exists(dir / "CURRENT", ec)) {
+      return Err(Status::Corruption("state directory " + options.path +
+                                    " holds files but no CURRENT: the database is damaged; "
+                                    "restore it or a checkpoint, or remove the directory"));
+    }
+    if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
+      return Err(free);
+    }
     std::filesystem::create_directories(options.path);
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
   }
@@ -224,6 +263,7 @@ StateStore::ConsistentView::~ConsistentView() {
 }
 
 Status StateStore::Write(rocksdb::WriteBatch& batch) {
+  if (Status free = CheckFreeSpace(path_, min_free_bytes_); !free.ok()) return free;
   return FromRocks(db_->Write(write_options_, &batch), "write state");
 }
 

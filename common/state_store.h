@@ -53,13 +53,19 @@ struct StateStoreOptions {
   std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters = {};
   // fsync every write batch. Default: false (durable across process crashes, not power loss).
   bool sync_writes = false;
+  // Opening for writing, and every Write(), fail with IoError ("... bytes free ...") while the
+  // state's file system has less than this many bytes free. RocksDB aborts the whole process on
+  // some writes that fail for want of space, so the store stops before that, and every restart
+  // gives the same error until space is freed. Default: 64 MiB.
+  uint64_t min_free_bytes = 64 << 20;
 };
 
 class StateStore {
  public:
   // Opens (creating when missing) the database for reading and writing. Only one process may
   // hold it; a second gets IoError ("lock held"). InvalidArgument ("DIR is a processor state, not
-  // a sink state") when `path` holds another kind of state.
+  // a sink state") when `path` holds another kind of state. A directory that holds files but no
+  // CURRENT is damaged: Corruption, never a fresh start.
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
@@ -122,6 +128,8 @@ class StateStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
   std::string secondary_path_;  // non-empty for a query (secondary) instance
+  std::string path_;
+  uint64_t min_free_bytes_ = 0;
   std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters_;
 };
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/text.h"
+
 namespace headwire::common {
 namespace {
 
@@ -24,7 +26,7 @@ bool ReadDigits(std::string_view s, size_t pos, size_t width, int& out) {
 Result<int64_t> ParseRfc3339(std::string_view text) {
   auto invalid = [&](std::string_view why) {
     return Err(Status::InvalidArgument("not an RFC 3339 date-time (" + std::string(why) + "): \"" +
-                                       std::string(text.substr(0, 64)) + "\""));
+                                       core::RepairUtf8(text.substr(0, 64)) + "\""));
   };
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' ||
@@ -77,6 +79,7 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
 }
 
 std::string FormatRfc3339(int64_t epoch_ms) {
+  if (epoch_ms < kMinRfc3339Ms || epoch_ms > kMaxRfc3339Ms) return std::to_string(epoch_ms);
   using namespace std::chrono;
   const int64_t floor_seconds = epoch_ms >= 0 ? epoch_ms / 1000 : -((-epoch_ms + 999) / 1000);
   const int64_t ms = epoch_ms - floor_seconds * 1000;

@@ -209,7 +209,8 @@ double RecentArticles::Idf(uint32_t document_frequency) const {
 
 RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
                                      HeadlineFeatures features, bool event_time_estimated) {
-  if (!event_time_estimated || watermark_ms_ == INT64_MIN) {
+  if (watermark_ms_ == INT64_MIN ||
+      (!event_time_estimated && !IsFarAhead(event_time_ms, watermark_ms_, options_.max_ahead_ms))) {
     watermark_ms_ = std::max(watermark_ms_, event_time_ms);
   }
   EvictExpired();

@@ -38,6 +38,7 @@
 #include "core/candidate_buckets.h"
 #include "core/headline_features.h"
 #include "core/near_duplicate.h"
+#include "core/watermark.h"
 
 namespace headwire::core {
 
@@ -64,6 +65,9 @@ struct RecentArticlesOptions {
   // veto. Tuned like the above (lower vetoes more look-alikes but visits more members).
   // Default: 0.4.
   double story_member_floor = 0.4;
+  // An article more than this far ahead of the largest event time seen so far does not move the
+  // watermark (core/watermark.h, IsFarAhead). Default: kDefaultMaxAheadMs (7 days).
+  int64_t max_ahead_ms = kDefaultMaxAheadMs;
   // How far behind the watermark an article stays in the window; must cover the windows above.
   // Default: 72 hours.
   int64_t retention_ms = 72LL * 3600 * 1000;

@@ -112,26 +112,6 @@ std::string Utf8procMap(std::string_view text, int options) {
   return {reinterpret_cast<const char*>(raw), static_cast<size_t>(n)};
 }
 
-// Replaces invalid sequences by U+FFFD so that later stages only see well-formed UTF-8.
-std::string RepairUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) {
-      AppendUtf8(U'\uFFFD', out);
-      ++i;
-    } else {
-      out.append(text.substr(i, static_cast<size_t>(n)));
-      i += static_cast<size_t>(n);
-    }
-  }
-  return out;
-}
-
 bool IsAscii(std::string_view text) {
   for (unsigned char c : text) {
     if (c >= 0x80) return false;
@@ -188,6 +168,82 @@ bool IsValidUtf8(std::string_view text) {
                                     static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
     if (n <= 0) return false;
     i += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string RepairUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) {
+      AppendUtf8(U'\uFFFD', out);
+      ++i;
+    } else {
+      out.append(text.substr(i, static_cast<size_t>(n)));
+      i += static_cast<size_t>(n);
+    }
+  }
+  return out;
+}
+
+std::string EscapeForTerminal(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
+      ++i;
+      continue;
+    }
+    if (cp < 0x20 || cp == 0x7F) {
+      out += {'\\', 'x', kHex[cp >> 4], kHex[cp & 0xF]};
+    } else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+               (cp >= 0x2066 && cp <= 0x2069)) {
+      out +=
+          {'\\',          'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF],
+           kHex[cp & 0xF]};
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else {
+      out.append(text.substr(i, static_cast<size_t>(n)));
+    }
+    i += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+bool IsBlankText(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) return false;
+    i += static_cast<size_t>(n);
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_ZS:
+      case UTF8PROC_CATEGORY_ZL:
+      case UTF8PROC_CATEGORY_ZP:
+      case UTF8PROC_CATEGORY_CC:
+      case UTF8PROC_CATEGORY_CF:
+        continue;
+      default:
+        break;
+    }
+    // Letters and symbols that render as nothing: Hangul fillers and the blank Braille pattern.
+    if (cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800) continue;
+    return false;
   }
   return true;
 }

@@ -13,6 +13,19 @@ namespace headwire::core {
 // Returns true when `text` is well-formed UTF-8 (no overlongs, surrogates or values > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// `text` with every invalid sequence replaced by U+FFFD, so it can go where UTF-8 is required
+// (protobuf string fields, JSON); valid text is returned unchanged.
+std::string RepairUtf8(std::string_view text);
+
+// `text` safe to print on a terminal: control characters (C0, DEL, C1: ESC, BEL, CR, ...) and
+// the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are written as
+// "\x1B" or "\u202E", a backslash as "\\"; invalid UTF-8 bytes as "\xFF". Everything else is kept.
+std::string EscapeForTerminal(std::string_view text);
+
+// True when valid UTF-8 `text` shows nothing: only spaces, line breaks, control and format
+// characters (zero-width space, BOM, ...) and fillers that render blank (U+3164, U+2800, ...).
+bool IsBlankText(std::string_view text);
+
 // Decodes HTML character references: every named one of HTML5 that ends in ';' (&amp; &rsquo;
 // &frac12; &NotEqualTilde; ...), decimal (&#39;) and hexadecimal (&#x2019;) ones. Also decodes
 // the remnants that news feeds leave after a lost ampersand ("#39;", "quot;", "amp;") when they

@@ -20,10 +20,6 @@ std::optional<Rejection> CheckField(std::string_view name, std::string_view valu
   return std::nullopt;
 }
 
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-}
-
 }  // namespace
 
 const char* RejectReasonName(RejectReason reason) {
@@ -56,7 +52,7 @@ std::optional<Rejection> Validate(const Article& article, const ValidationOption
   for (const auto& field : fields) {
     if (auto rejection = CheckField(field.name, field.value, field.max)) return rejection;
   }
-  if (IsBlank(article.title)) {
+  if (IsBlankText(article.title)) {
     return Rejection{RejectReason::kMissingField, "title is missing or empty"};
   }
   if (article.published_at_ms != 0 && (article.published_at_ms < options.min_event_time_ms ||

@@ -13,6 +13,12 @@ bool WatermarkTracker::IsLate(const std::string& partition, int64_t event_time_m
   return watermark.has_value() && event_time_ms < *watermark - options_.grace_ms;
 }
 
+bool WatermarkTracker::IsFarAhead(const std::string& partition, int64_t event_time_ms) const {
+  const auto it = max_event_time_.find(partition);
+  return it != max_event_time_.end() &&
+         core::IsFarAhead(event_time_ms, it->second, options_.max_ahead_ms);
+}
+
 void WatermarkTracker::Observe(const std::string& partition, int64_t event_time_ms) {
   auto [it, inserted] = max_event_time_.try_emplace(partition, event_time_ms);
   if (!inserted) it->second = std::max(it->second, event_time_ms);

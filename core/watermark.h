@@ -14,6 +14,7 @@
 // watermark reaches end + grace. Pure; never reads the clock.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,12 +22,28 @@
 
 namespace headwire::core {
 
+// How far ahead of a stream's largest event time a record may be and still move the watermark:
+// one dated decades ahead by mistake must not make every later record late. Measured on the
+// stream's own event time, never the wall clock. 7 days.
+inline constexpr int64_t kDefaultMaxAheadMs = 7LL * 24 * 3600 * 1000;
+
+// True when `event_time_ms` is more than `max_ahead_ms` past `max_event_time_ms`. Never
+// overflows, whatever the inputs.
+inline bool IsFarAhead(int64_t event_time_ms, int64_t max_event_time_ms, int64_t max_ahead_ms) {
+  if (max_event_time_ms > std::numeric_limits<int64_t>::max() - max_ahead_ms) return false;
+  return event_time_ms > max_event_time_ms + max_ahead_ms;
+}
+
 struct WatermarkOptions {
   // How far behind the newest event time of its partition a record may be and still count as
   // in order. Default: 10 minutes.
   int64_t max_out_of_order_ms = 10 * 60'000;
   // Allowed lateness after the watermark (grace). Default: 1 hour.
   int64_t grace_ms = 60 * 60'000;
+  // A record more than this far ahead of its partition's largest event time is FAR AHEAD: it
+  // neither moves the watermark nor is applied (see IsFarAhead). The first record of a partition
+  // has nothing to be ahead of. Default: kDefaultMaxAheadMs (7 days).
+  int64_t max_ahead_ms = kDefaultMaxAheadMs;
 };
 
 class WatermarkTracker {
@@ -37,6 +54,9 @@ class WatermarkTracker {
   void Restore(const std::string& partition, int64_t max_event_time_ms);
   // True when a record with this event time on `partition` is past the grace period.
   bool IsLate(const std::string& partition, int64_t event_time_ms) const;
+  // True when a record with this event time on `partition` is more than max_ahead_ms ahead of
+  // the partition's largest event time (false for a partition with no record yet).
+  bool IsFarAhead(const std::string& partition, int64_t event_time_ms) const;
   // Advances the partition's largest event time (never moves it back).
   void Observe(const std::string& partition, int64_t event_time_ms);
 

@@ -95,6 +95,13 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
   }
   auto headers =
       common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
+  if (const size_t size = common::MessageBytes(article.id, bytes, headers);
+      size > options_.max_message_bytes) {
+    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_TOO_LARGE,
+                      "the processed record would be " + std::to_string(size) +
+                          " bytes, over the producer's message.max.bytes (" +
+                          std::to_string(options_.max_message_bytes) + ")");
+  }
   const bool unique = decision.kind == DecisionKind::kUnique;
   const int streams = unique ? processed.topics_size() : 0;
   decision.outputs.reserve(1 + static_cast<size_t>(streams));
@@ -113,8 +120,8 @@ ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record,
   decision.reason = reason;
   decision.why = std::move(why);
   if (emit == Emit::kYes) {
-    decision.outputs.push_back(
-        common::DeadLetterRecord(options_.dlq_topic, record, reason, decision.why, kStage));
+    decision.outputs.push_back(common::DeadLetterRecord(
+        options_.dlq_topic, record, reason, decision.why, kStage, options_.max_message_bytes));
   }
   return decision;
 }

@@ -21,6 +21,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -49,6 +50,11 @@ struct ArticleDeciderOptions {
   std::string dlq_topic = "headwire.dlq";
   // Validation limits, dedup windows, near-duplicate and story settings.
   core::PipelineOptions pipeline;
+  // The largest record the output producer accepts (its message.max.bytes, as
+  // common::MessageBytes counts): a processed record larger than that is dead-lettered as
+  // TOO_LARGE instead, and dead letters are cut to fit it. RunProcessor sets it from the Kafka
+  // properties. Default: no limit.
+  size_t max_message_bytes = SIZE_MAX;
 };
 
 // What a record turned out to be.

@@ -117,7 +117,11 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
                                     const core::TopicClassifier& classifier) {
   auto context = common::DaemonContext::Start("process", options.daemon);
   if (!context) return Err(context.error());
-  auto decider = ArticleDecider::Open(options.state_dir, options.decide, classifier);
+  auto max_message_bytes = common::MaxMessageBytes(options.consumer.kafka);
+  if (!max_message_bytes) return Err(max_message_bytes.error());
+  ArticleDeciderOptions decide = options.decide;
+  decide.max_message_bytes = *max_message_bytes;
+  auto decider = ArticleDecider::Open(options.state_dir, decide, classifier);
   if (!decider) return Err(decider.error());
   spdlog::info("msg=\"story window restored\" articles={} stories={}", (*decider)->recent().size(),
                (*decider)->recent().story_count());

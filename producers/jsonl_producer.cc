@@ -18,6 +18,16 @@ std::string HostName() {
   return buf;
 }
 
+// Stops the run on `error`, but first waits for what was already enqueued, so that the lines
+// before the failing one are delivered rather than lost with the process.
+std::unexpected<Status> FlushThenFail(common::KafkaProducer& producer, const Status& error) {
+  if (Status s = producer.Flush(std::chrono::seconds(60)); !s.ok()) {
+    return Err(Status::Unavailable(error.message() +
+                                   "; earlier lines were not delivered either: " + s.message()));
+  }
+  return Err(error);
+}
+
 }  // namespace
 
 Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& input_name,
@@ -51,9 +61,10 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
             line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
             common::DeadLetterReasonFor(raw.error().reason),
             raw.error().reason + ": " + raw.error().message, "produce");
-        if (Status s = producer.Produce(common::DeadLetterRecord(options.dlq_topic, letter));
+        if (Status s = producer.Produce(
+                common::DeadLetterRecord(options.dlq_topic, letter, producer.max_message_bytes()));
             !s.ok()) {
-          return Err(s);
+          return FlushThenFail(producer, s);
         }
       }
       continue;
@@ -67,7 +78,7 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
     if (Status s =
             producer.Produce(options.topic, raw->id(), raw->SerializeAsString(), raw_headers);
         !s.ok()) {
-      return Err(s);
+      return FlushThenFail(producer, s);
     }
     ++report.produced;
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The second README command: install dependencies, then build and run every test twice: once
-# with -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks formatting.
+# with -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks formatting
+# and runs every fuzz target over its corpus for a few seconds (scripts/fuzz-smoke.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -19,3 +20,6 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADWIRE_WERROR=ON 
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== fuzz smoke: libFuzzer targets over their corpora"
+bash scripts/fuzz-smoke.sh 5

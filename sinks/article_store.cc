@@ -160,8 +160,20 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   if (!error.ok()) return Err(error);
   if (seen) return StageOutcome::kRedelivery;  // first verdict wins
   if (tracker_.IsLate(partition, t)) {
+    // A late record leaves a marker so that its redelivery is not counted again.
+    const std::string marker = kLateMarkerPrefix + (duplicate ? duplicate_key : raw.id());
+    if (batch.late_keys_.contains(marker) || Exists(*store_, kCountersFamily, marker, error)) {
+      return StageOutcome::kRedelivery;
+    }
+    if (!error.ok()) return Err(error);
+    batch.late_keys_.insert(marker);
+    batch.writes_.Put(store_->family(kCountersFamily), marker,
+                      TimedValue(tracker_.PartitionWatermark(partition).value_or(t), ""));
     ++batch.late_;
     return StageOutcome::kLate;
+  }
+  if (!raw.event_time_estimated() && tracker_.IsFarAhead(partition, t)) {
+    return StageOutcome::kFarAhead;
   }
   // An estimated event time is the producer's wall clock: it must not drag the watermark (and
   // with it lateness and expiry) to the present.

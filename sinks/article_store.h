@@ -74,8 +74,10 @@ struct StoreCounts {
   uint64_t late = 0;
 };
 
-// What Stage did with a record.
-enum class StageOutcome { kApplied, kRedelivery, kLate };
+// What Stage did with a record. kLate: counted once per record (a redelivery of a late record
+// is kRedelivery), not applied. kFarAhead: more than WatermarkOptions::max_ahead_ms ahead of its
+// partition's largest event time; not applied and moves nothing, the caller records a reject.
+enum class StageOutcome { kApplied, kRedelivery, kLate, kFarAhead };
 
 class ArticleStore {
  public:
@@ -94,6 +96,7 @@ class ArticleStore {
     rocksdb::WriteBatch writes_;
     std::set<std::string> article_ids_;     // unique articles staged in this batch
     std::set<std::string> duplicate_keys_;  // duplicate records staged in this batch
+    std::set<std::string> late_keys_;       // late records staged in this batch
     std::map<std::string, WindowCounts> window_deltas_;
     std::map<std::string, uint64_t> term_deltas_;
     std::map<std::string, nlohmann::json> stories_;  // story id -> state (null: none yet)

@@ -35,6 +35,10 @@ Result<HttpAddress> ParseHttpAddress(std::string_view text) {
   return address;
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 std::string FormatHttpAddress(const HttpAddress& address) {
   const bool v6 = address.host.find(':') != std::string::npos;
   return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);

@@ -18,6 +18,9 @@ struct HttpAddress {
 // Returns InvalidArgument, naming what is wrong, for anything but HOST:PORT, :PORT or PORT.
 Result<HttpAddress> ParseHttpAddress(std::string_view text);
 
+// True when `host` only reaches this machine: 127.0.0.0/8, ::1 or "localhost".
+bool IsLoopbackHost(std::string_view host);
+
 // "host:port", or "[host]:port" when the host is an IPv6 address.
 std::string FormatHttpAddress(const HttpAddress& address);
 

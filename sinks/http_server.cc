@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <map>
+#include <random>
 #include <string_view>
 #include <thread>
 
 #include "common/logging.h"
+#include "sinks/guarded_http_server.h"
 #include "sinks/http_address.h"
 #include "sinks/http_page.h"
 #include "sinks/query_api.h"
@@ -18,6 +21,30 @@ namespace headwire::sinks {
 namespace {
 
 constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+
+// Whether `authorization` is "Bearer <token>"; compares in time independent of where it differs.
+bool HasBearerToken(std::string_view authorization, std::string_view token) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!authorization.starts_with(kScheme)) return false;
+  const std::string_view given = authorization.substr(kScheme.size());
+  unsigned char diff = given.size() == token.size() ? 0 : 1;
+  for (size_t i = 0; i < token.size(); ++i) {
+    diff |= static_cast<unsigned char>(token[i] ^ (i < given.size() ? given[i] : 0));
+  }
+  return diff == 0;
+}
+
+// 128 random bits in hex, for one response's Content-Security-Policy nonce.
+std::string NewNonce() {
+  std::random_device random;
+  std::string nonce;
+  for (int i = 0; i < 4; ++i) {
+    char word[9];
+    std::snprintf(word, sizeof word, "%08x", random());
+    nonce += word;
+  }
+  return nonce;
+}
 
 bool IsKnownPath(const std::string& path) {
   if (path == "/" || path == "/healthz" || path == "/v1/status") return true;
@@ -93,7 +120,8 @@ std::string StatusText(int status) {
 }  // namespace
 
 struct HttpServer::Impl {
-  httplib::Server server;
+  explicit Impl(const HttpGuardOptions& guard) : server(guard) {}
+  GuardedHttpServer server;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
   std::string page;
@@ -122,17 +150,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Err(Status::InvalidArgument("page poll interval must be at least 100 ms"));
   }
 
-  auto impl = std::make_unique<Impl>();
+  HttpGuardOptions guard;
+  guard.concurrent_requests = options.threads;
+  auto impl = std::make_unique<Impl>(guard);
   impl->page = std::string(kLivePageHtml);
   const size_t at = impl->page.find(kLivePagePollPlaceholder);
   if (at == std::string::npos) return Err(Status::Internal("live page lacks its poll placeholder"));
   impl->page.replace(at, kLivePagePollPlaceholder.size(), std::to_string(options.page_poll_ms));
 
   httplib::Server& server = impl->server;
-  const size_t threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Short keep-alive, so idle browser connections do not hold the pool's threads for long.
-  server.set_keep_alive_timeout(2);
+  // A thread per connection the guard admits, so that reading heads never waits behind
+  // handlers; `threads` bounds the handlers themselves.
+  const size_t connections = guard.max_connections;
+  server.new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
   // httplib's default also sets SO_REUSEPORT, which would let a second server bind the same
   // port and steal half of its connections; a busy port must be an error instead.
   server.set_socket_options([](socket_t sock) {
@@ -142,9 +172,18 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   server.set_default_headers(
       {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}});
 
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.method == "GET" || req.method == "HEAD")
-      return httplib::Server::HandlerResponse::Unhandled;
+  server.set_pre_routing_handler([token = options.bearer_token](const httplib::Request& req,
+                                                                httplib::Response& res) {
+    if (req.method == "GET" || req.method == "HEAD") {
+      if (token.empty() || !req.path.starts_with("/v1/") ||
+          HasBearerToken(req.get_header_value("Authorization"), token)) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      res.set_header("WWW-Authenticate", "Bearer");
+      SendError(res, 401, "UNAUTHENTICATED",
+                "this API needs \"Authorization: Bearer TOKEN\" (the sink's --http-token-file)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (IsKnownPath(req.path)) {
       res.set_header("Allow", "GET, HEAD");
       SendError(res, 405, "METHOD_NOT_ALLOWED", req.method + " is not allowed on " + req.path);
@@ -182,11 +221,20 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
 
   const std::string* page = &impl->page;
   server.Get("/", [page](const httplib::Request&, httplib::Response& res) {
-    // The page may talk to this server only: no other origin, no external fonts or scripts.
+    // The page may talk to this server only: no other origin, no external fonts or scripts, and
+    // no inline script or style but its own, which carry this response's nonce.
+    const std::string nonce = NewNonce();
+    std::string body = *page;
+    for (size_t at = body.find(kLivePageNoncePlaceholder); at != std::string::npos;
+         at = body.find(kLivePageNoncePlaceholder, at + nonce.size())) {
+      body.replace(at, kLivePageNoncePlaceholder.size(), nonce);
+    }
     res.set_header("Content-Security-Policy",
-                   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                   "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
-    res.set_content(*page, "text/html; charset=utf-8");
+                   "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" +
+                       nonce +
+                       "'; img-src data:; connect-src 'self'; base-uri 'none'; "
+                       "form-action 'none'; frame-ancestors 'none'");
+    res.set_content(body, "text/html; charset=utf-8");
   });
   server.Get("/healthz", [health](const httplib::Request&, httplib::Response& res) {
     if (auto why = health ? health() : std::nullopt) {
@@ -242,6 +290,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   }
   address->port = port;
   std::string bound = FormatHttpAddress(*address);
+  if (!IsLoopbackHost(address->host) && options.bearer_token.empty()) {
+    spdlog::warn(
+        "msg=\"the HTTP API has no authentication and listens beyond loopback: anyone who can "
+        "reach this address reads the whole state (see --http-token-file)\" address={}",
+        bound);
+  }
 
   Impl* state = impl.get();
   impl->thread = std::thread([state] {

@@ -11,8 +11,9 @@
 //                        RunQuery (sinks/query_api.h), so the API answers what `headwire query`
 //                        answers, from one snapshot per request
 //
-// Errors are JSON {"error": {"code", "message"}}: 400 bad parameter, 404 unknown path, 405 any
-// method but GET/HEAD, 500 anything else. Handlers only read the ArticleStore (RocksDB reads are
+// Errors are JSON {"error": {"code", "message"}}: 400 bad parameter, 401 missing or wrong bearer
+// token (HttpServerOptions::bearer_token), 404 unknown path, 405 any method but GET/HEAD, 500
+// anything else. Handlers only read the ArticleStore (RocksDB reads are
 // thread-safe beside the sink's writer). Start and Stop belong to one owning thread.
 
 #include <cstddef>
@@ -31,12 +32,17 @@ struct HttpServerOptions {
   // Where to listen, HOST:PORT (sinks/http_address.h); port 0 picks a free one. Default:
   // "127.0.0.1:8080", loopback, because the API has no authentication.
   std::string address = "127.0.0.1:8080";
-  // Worker threads; each serves one connection at a time, and a browser keeps up to six open.
+  // Requests served at once (sinks/guarded_http_server.h: each connection serves one request,
+  // its head must arrive within 5 s, at most 16 connections per client and 64 in all).
   // Default: 8.
   size_t threads = 8;
   // How often the live page polls the API, in milliseconds; a page URL's `?poll_ms=` overrides
   // it. Default: 5000.
   int page_poll_ms = 5000;
+  // When non-empty, every /v1/ request must carry "Authorization: Bearer <token>" or is answered
+  // 401 UNAUTHENTICATED; the page and /healthz stay open (the page sends the token given as
+  // /#token=...). Default: empty, no authentication (then keep the API on loopback).
+  std::string bearer_token;
 };
 
 // Fields the owning process adds to /v1/status, e.g. the sink's consumed counts. Called on

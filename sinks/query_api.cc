@@ -10,6 +10,7 @@
 #include "core/event_windows.h"
 #include "core/story_status.h"
 #include "core/terms.h"
+#include "core/text.h"
 
 namespace headwire::sinks {
 namespace {
@@ -38,15 +39,28 @@ class View {
     for (it->Seek(kTopicPrefix); it->Valid() && it->key().starts_with(kTopicPrefix); it->Next()) {
       known_topics_.insert(it->key().ToString().substr(std::string_view(kTopicPrefix).size()));
     }
+    Keep(it->status());
   }
 
-  std::unique_ptr<rocksdb::Iterator> Iterate(const char* family) const {
-    return std::unique_ptr<rocksdb::Iterator>(
-        state_.db()->NewIterator(reader_.options(), state_.family(family)));
+  // Hands the iterator's final status to the view when it is destroyed, so that a scan cut
+  // short by a read error (a damaged file) fails the query instead of shortening its answer.
+  struct KeepStatus {
+    const View* view;
+    void operator()(rocksdb::Iterator* it) const {
+      view->Keep(it->status());
+      delete it;
+    }
+  };
+  std::unique_ptr<rocksdb::Iterator, KeepStatus> Iterate(const char* family) const {
+    return {state_.db()->NewIterator(reader_.options(), state_.family(family)), KeepStatus{this}};
   }
   rocksdb::Status Get(const char* family, const std::string& key, std::string* value) const {
-    return state_.db()->Get(reader_.options(), state_.family(family), key, value);
+    auto s = state_.db()->Get(reader_.options(), state_.family(family), key, value);
+    if (!s.IsNotFound()) Keep(s);
+    return s;
   }
+  // The first read error met so far; OK when every read succeeded.
+  Status read_status() const { return read_status_; }
   // Expired entries are invisible even before compaction removes them.
   bool Expired(int64_t expiry_time) const { return expiry_time < horizon_; }
   std::optional<int64_t> watermark() const { return watermark_; }
@@ -61,6 +75,11 @@ class View {
   std::optional<int64_t> max_event_time_;
   std::set<std::string> known_topics_;
   int64_t horizon_ = kMinTime;
+  mutable Status read_status_;
+
+  void Keep(const rocksdb::Status& s) const {
+    if (!s.ok() && read_status_.ok()) read_status_ = common::FromRocks(s, "read state");
+  }
 };
 
 common::Json TimeOrNull(std::optional<int64_t> t) {
@@ -498,7 +517,13 @@ Result<common::Json> Sources(const View& view, const QueryRequest& request) {
 Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
   int64_t ms = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-  if (ec == std::errc() && p == text.data() + text.size()) return ms;
+  if (p == text.data() + text.size() && p != text.data()) {
+    // Window arithmetic on times past year 9999 would overflow.
+    if (ec != std::errc() || ms < common::kMinRfc3339Ms || ms > common::kMaxRfc3339Ms) {
+      return Err(Status::InvalidArgument(name + ": epoch milliseconds outside years 0000-9999"));
+    }
+    return ms;
+  }
   auto parsed = common::ParseRfc3339(text);
   if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
   return *parsed;
@@ -590,19 +615,27 @@ Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& req
     return Err(Status::InvalidArgument("topic: unknown topic \"" + request.topic +
                                        "\"; known topics: " + names + kOtherTopic + ", all"));
   }
+  Result<common::Json> answer = Err(Status::InvalidArgument("kind: unknown query"));
   switch (request.kind) {
     case QueryKind::kLatest:
-      return Latest(view, request);
+      answer = Latest(view, request);
+      break;
     case QueryKind::kCounts:
-      return Counts(view, store, request);
+      answer = Counts(view, store, request);
+      break;
     case QueryKind::kStories:
-      return Stories(view, store, request);
+      answer = Stories(view, store, request);
+      break;
     case QueryKind::kTrending:
-      return Trending(view, store, request);
+      answer = Trending(view, store, request);
+      break;
     case QueryKind::kSources:
-      return Sources(view, request);
+      answer = Sources(view, request);
+      break;
   }
-  return Err(Status::InvalidArgument("kind: unknown query"));
+  // Every iterator of the answer is closed by now, so every read error is known.
+  if (Status s = view.read_status(); !s.ok()) return Err(s);
+  return answer;
 }
 
 Result<QueryRequest> ParseQueryRequest(QueryKind kind,
@@ -611,6 +644,10 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
   request.kind = kind;
   const auto takes = QueryParams(kind);
   for (const auto& [name, value] : params) {
+    // Parameters are echoed in answers and errors, which are JSON: UTF-8 only.
+    if (!core::IsValidUtf8(name) || !core::IsValidUtf8(value)) {
+      return Err(Status::InvalidArgument("a parameter is not valid UTF-8"));
+    }
     const auto param = std::find_if(takes.begin(), takes.end(),
                                     [&](QueryParam p) { return QueryParamName(p) == name; });
     if (param == takes.end()) {

@@ -1,6 +1,7 @@
 #include "sinks/record_applier.h"
 
 #include "common/proto_convert.h"
+#include "sinks/processed_record.h"
 
 namespace headwire::sinks {
 
@@ -12,20 +13,14 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
                                      const common::ConsumedRecord& record) {
   const common::TopicPartition tp{std::string(record.topic), record.partition};
   Applied applied;
-  const std::string& type_name = v1::ProcessedArticle::descriptor()->full_name();
-  v1::ProcessedArticle article;
-  if (record.type && *record.type != type_name) {
-    applied.reason = "unexpected type " + std::string(*record.type);
-  } else if (record.schema_version && *record.schema_version != common::kSchemaVersion) {
-    applied.reason = "unsupported schema version \"" + std::string(*record.schema_version) + "\"";
-  } else if (!article.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
-    applied.reason = "undecodable ProcessedArticle";
-  }
-  if (!applied.reason.empty()) {
+  auto decoded = DecodeProcessedRecord(record.type, record.schema_version, record.value);
+  if (!decoded) {
     applied.outcome = ApplyOutcome::kRejected;
+    applied.reason = std::move(decoded.error());
     store_.StageReject(batch, tp, record.offset, applied.reason);
     return applied;
   }
+  const v1::ProcessedArticle& article = *decoded;
   auto outcome = store_.Stage(batch, article, PartitionName(tp));
   if (!outcome) return Err(outcome.error());
   switch (*outcome) {
@@ -35,6 +30,12 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
     case StageOutcome::kRedelivery:
       applied.outcome = ApplyOutcome::kRedelivery;
       break;
+    case StageOutcome::kFarAhead:
+      applied.outcome = ApplyOutcome::kRejected;
+      applied.reason = "event time " + std::to_string(article.article().published_at_ms()) +
+                       " is more than --max-ahead-ms ahead of the partition's largest event time";
+      store_.StageReject(batch, tp, record.offset, applied.reason);
+      break;
     case StageOutcome::kLate:
       applied.outcome = ApplyOutcome::kLate;
       if (options_.late_policy == LatePolicy::kDeadLetter) {
@@ -42,7 +43,7 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
             options_.dlq_topic, record, v1::DEAD_LETTER_REASON_LATE,
             "event time " + std::to_string(article.article().published_at_ms()) +
                 " is older than the partition's watermark minus the allowed lateness",
-            "sink");
+            "sink", options_.max_message_bytes);
       }
       break;
   }

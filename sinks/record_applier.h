@@ -1,6 +1,7 @@
 #pragma once
 // RecordApplier: the sink's decision for one processed record, without Kafka. It checks the
-// record's type and schema-version headers, decodes the ProcessedArticle and stages its effects
+// record's type and schema-version headers, decodes the ProcessedArticle
+// (sinks/processed_record.h) and stages its effects
 // into an ArticleStore::Batch (article_store.h), or stages a reject with the reason when the
 // record is not one it can apply. A late record is counted by the store and, with
 // LatePolicy::kDeadLetter, also comes back as a dead letter to produce.
@@ -14,6 +15,7 @@
 //
 // Not thread-safe; `store` must outlive the applier.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,10 @@ struct RecordApplierOptions {
   LatePolicy late_policy = LatePolicy::kDrop;
   // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
   std::string dlq_topic = "headwire.dlq";
+  // The largest record the producer accepts (its message.max.bytes): dead letters are cut to
+  // fit it (common::DeadLetterRecord). RunSink sets it from the Kafka properties.
+  // Default: no limit.
+  size_t max_message_bytes = SIZE_MAX;
 };
 
 // What became of a record.
@@ -38,7 +44,8 @@ enum class ApplyOutcome {
   kApplied,     // its effects are staged
   kRedelivery,  // it was applied before; nothing changes
   kLate,        // older than its partition's watermark minus the grace period; counted only
-  kRejected,    // not a ProcessedArticle of a known schema; staged as a reject with `reason`
+  kRejected,    // not a ProcessedArticle of a known schema with an id, or an event time too far
+                //   ahead (WatermarkOptions::max_ahead_ms); staged as a reject with `reason`
 };
 
 struct Applied {

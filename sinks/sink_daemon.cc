@@ -40,13 +40,13 @@ struct Progress {
 // the watermark moving while the input is quiet, and take checkpoints.
 class SinkStage final : public common::ConsumerStage {
  public:
-  SinkStage(const SinkOptions& options, ArticleStore& store, common::DaemonMetrics& metrics,
-            Progress& progress)
+  SinkStage(const SinkOptions& options, RecordApplierOptions apply, ArticleStore& store,
+            common::DaemonMetrics& metrics, Progress& progress)
       : options_(options),
         store_(store),
         metrics_(metrics),
         progress_(progress),
-        applier_(store, options.apply) {}
+        applier_(store, std::move(apply)) {}
 
   // The sink resumes from the offsets in its own state, and from the partition's start when its
   // state has none, whatever the group committed: the group's offsets may be another sink's.
@@ -194,7 +194,11 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
     http = std::move(*started);
   }
 
-  SinkStage stage(options, **store, (*context)->metrics(), *progress);
+  RecordApplierOptions apply = options.apply;
+  auto max_message_bytes = common::MaxMessageBytes(options.consumer.kafka);
+  if (!max_message_bytes) return Err(max_message_bytes.error());
+  apply.max_message_bytes = *max_message_bytes;
+  SinkStage stage(options, std::move(apply), **store, (*context)->metrics(), *progress);
   common::ConsumerDaemonOptions consumer = options.consumer;
   consumer.topics = {options.processed_topic};
   consumer.produces = options.apply.late_policy == LatePolicy::kDeadLetter;

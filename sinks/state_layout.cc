@@ -110,6 +110,10 @@ std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
     if (!parts) return std::nullopt;
     return parts->start_ms + core::WindowLengthMs(parts->size);
   }
+  if (family == kCountersFamily && key.starts_with(kLateMarkerPrefix)) {
+    if (value.size() < 8) return std::nullopt;
+    return ReadTime(value);
+  }
   if (family == kStoriesFamily) {
     const auto story = common::Json::parse(value, nullptr, /*allow_exceptions=*/false);
     if (!story.is_object()) return std::nullopt;

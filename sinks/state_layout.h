@@ -41,6 +41,9 @@ inline constexpr const char* kAllTopics = "*";
 
 // Counter keys in the "counters" family.
 inline constexpr const char* kLateCounter = "late";
+// "counters" also holds one marker per late record (prefix + article id or duplicate key), whose
+// value is the partition's watermark when it was judged late (8 bytes, as TimedValue).
+inline constexpr const char* kLateMarkerPrefix = "late/";
 
 // Meta keys.
 inline constexpr const char* kWatermarkKey = "watermark";

@@ -43,6 +43,9 @@ TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
       {R"({"title":"T","published_at":"yesterday"})", "bad_event_time"},
       {R"({"title":"T","published_at":true})", "bad_event_time"},
       {"{\"title\":\"caf\xC3\"}", "invalid_utf8"},
+      {R"({"title":"A","title":"B"})", "duplicate_key"},
+      {R"({"title":"T","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+       "too_deep"},
   };
   for (const auto& c : cases) {
     auto r = ParseArticleJson(c.line);
@@ -75,6 +78,14 @@ TEST(ArticleJsonTest, EpochSecondsAreRejectedWithWhatTheyWouldMean) {
   EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":4102444800000})").has_value());
   // RFC 3339 says its unit; it is taken as written.
   EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":"1985-07-01T00:00:00Z"})"));
+}
+
+TEST(ArticleJsonTest, FieldNestedHundredThousandDeepIsRefusedNotACrash) {
+  const std::string line =
+      R"({"title":"T","x":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto r = ParseArticleJson(line);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().reason, "too_deep");
 }
 
 TEST(ArticleJsonTest, KeepsKeyOrderForStableOutput) {

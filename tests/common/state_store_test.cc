@@ -1,8 +1,11 @@
 #include "common/state_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 namespace headwire::common {
@@ -50,4 +53,120 @@ TEST_F(StateStoreTest, OpeningAnotherKindsStateSaysWhatItIs) {
 }
 
 }  // namespace
+TEST_F(StateStoreTest, AMissingOrEmptyDirectoryStartsAFreshDatabase) {
+  EXPECT_TRUE(StateStore::Open(Processor()).has_value());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  EXPECT_TRUE(StateStore::Open(Processor()).has_value());
+}
+
+TEST_F(StateStoreTest, ADirectoryWithoutCurrentIsDamagedNotFresh) {
+  {
+    auto store = StateStore::Open(Processor());
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    rocksdb::WriteBatch batch;
+    (*store)->PutOffset(batch, {"in", 0}, 42);
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  std::filesystem::remove(dir_ / "CURRENT");
+  for (int attempt = 0; attempt < 2; ++attempt) {  // the same error on every restart
+    auto store = StateStore::Open(Processor());
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code(), StatusCode::kCorruption);
+    EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+  }
+}
+
+// A power loss takes the unsynced WAL with it. What was flushed must still be one batch boundary
+// for every family: offsets never ahead of (or behind) the state written with them.
+TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
+  StateStoreOptions options = Sink();
+  options.write_buffer_bytes = 4 << 20;  // 1 MiB memtables: the articles family flushes often
+  int64_t written = 0;
+  {
+    auto store = StateStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    const std::string value(64 << 10, 'v');
+    for (int64_t i = 0; i < 100; ++i) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "a" + std::to_string(1000 + i), value);
+      (*store)->PutOffset(batch, {"in", 0}, i + 1);
+      ASSERT_TRUE((*store)->Write(batch).ok());
+      written = i + 1;
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().extension() == ".log") std::filesystem::remove(entry.path());
+  }
+  auto store = StateStore::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  int64_t articles = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("articles")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++articles;
+  ASSERT_GT(articles, 0);  // some flushes happened, or the test proves nothing
+  ASSERT_LT(articles, written);
+  EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), articles);
+}
+
+// A full disk (a small tmpfs; mounting it needs root, as CI runs): the store stops with a clear
+// IoError before RocksDB meets ENOSPC, every restart says the same instead of aborting, and once
+// space is freed it opens with every written batch and its offset.
+TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
+  const std::filesystem::path mount = dir_ / "fs";
+  std::filesystem::create_directories(mount);
+  const std::string target = mount.string();
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=24m"), 0)
+      << "mounting a tmpfs needs root: " << std::strerror(errno);
+  struct Unmount {
+    std::string target;
+    ~Unmount() { ::umount2(target.c_str(), MNT_DETACH); }
+  } unmount{target};
+  StateStoreOptions options = Sink();
+  options.path = (mount / "state").string();
+  options.min_free_bytes = 8 << 20;
+  int64_t written = 0;
+  Status error;
+  {
+    auto store = StateStore::Open(options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    const std::string value(256 << 10, 'v');
+    for (int64_t i = 0; i < 200 && error.ok(); ++i) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "a" + std::to_string(1000 + i), value);
+      (*store)->PutOffset(batch, {"in", 0}, i + 1);
+      error = (*store)->Write(batch);
+      if (error.ok()) written = i + 1;
+    }
+  }
+  ASSERT_FALSE(error.ok()) << "the tmpfs never filled";
+  EXPECT_EQ(error.code(), StatusCode::kIoError);
+  EXPECT_NE(error.message().find("bytes free"), std::string::npos) << error.ToString();
+  // Each restart stops at the same error: at opening, or at its first write (closing may give
+  // back a little preallocated space).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto store = StateStore::Open(options);
+    Status again = store.has_value() ? Status::Ok() : store.error();
+    if (store.has_value()) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "b" + std::to_string(attempt),
+                std::string(256 << 10, 'v'));
+      (*store)->PutOffset(batch, {"in", 0}, 1000 + attempt);
+      again = (*store)->Write(batch);
+    }
+    EXPECT_EQ(again.code(), StatusCode::kIoError);
+    EXPECT_NE(again.message().find("bytes free"), std::string::npos) << again.ToString();
+  }
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", MS_REMOUNT, "size=128m"), 0)
+      << std::strerror(errno);
+  auto store = StateStore::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  int64_t articles = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("articles")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++articles;
+  EXPECT_EQ(articles, written);
+  EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), written);
+}
+
 }  // namespace headwire::common

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.h"
+
 namespace headwire::common {
 namespace {
 
@@ -33,6 +35,22 @@ TEST(TimeFormatTest, FormatsRoundTrip) {
   for (int64_t t : {int64_t{0}, int64_t{541350061000}, int64_t{4102444799999}}) {
     EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)).value(), t);
   }
+}
+
+TEST(TimeFormatTest, ErrorQuotingALongTextStaysValidUtf8) {
+  std::string text = "2026-03-02T00:15:00Z";
+  for (int i = 0; i < 40; ++i) text += "\u0190";  // two bytes each: byte 64 splits one
+  auto parsed = ParseRfc3339(text);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_TRUE(core::IsValidUtf8(parsed.error().message())) << parsed.error().message();
+}
+
+TEST(TimeFormatTest, TimesOutsideYears0000To9999AreWrittenAsMilliseconds) {
+  EXPECT_EQ(FormatRfc3339(kMaxRfc3339Ms), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatRfc3339(kMinRfc3339Ms), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(INT64_MAX), "9223372036854775807");
+  EXPECT_EQ(FormatRfc3339(INT64_MIN), "-9223372036854775808");
+  EXPECT_EQ(FormatRfc3339(kMaxRfc3339Ms + 1), "253402300800000");
 }
 
 }  // namespace

@@ -69,6 +69,18 @@ TEST(Watermark, AWindowIsFinalOnceTheWatermarkPassesItsEndPlusGrace) {
   EXPECT_TRUE(tracker.IsFinal(500, 600));
 }
 
+TEST(Watermark, ARecordFarAheadOfItsPartitionIsFlaggedWithoutOverflow) {
+  WatermarkTracker tracker({.max_out_of_order_ms = 0, .grace_ms = 0, .max_ahead_ms = kDayMs});
+  EXPECT_FALSE(tracker.IsFarAhead("p0", INT64_MAX));  // nothing to be ahead of yet
+  tracker.Observe("p0", 1772409600000);
+  EXPECT_FALSE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs));
+  EXPECT_TRUE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs + 1));
+  EXPECT_TRUE(tracker.IsFarAhead("p0", INT64_MAX));
+  EXPECT_FALSE(tracker.IsFarAhead("p1", INT64_MAX));  // judged per partition
+  EXPECT_FALSE(IsFarAhead(INT64_MAX, INT64_MAX - 5, kDayMs));
+  EXPECT_FALSE(IsFarAhead(INT64_MIN, INT64_MAX, kDayMs));
+}
+
 TEST(Watermark, RestoredMaximaGiveTheSameVerdicts) {
   WatermarkTracker a({.max_out_of_order_ms = 10, .grace_ms = 100});
   a.Observe("p0", 5000);

@@ -118,6 +118,29 @@ TEST(RecentArticlesTest, AnEstimatedTimeDoesNotMoveTheWatermark) {
   EXPECT_EQ(recent.size(), 3u);
 }
 
+TEST(RecentArticlesTest, AnEventTimeFarAheadDoesNotMoveTheWatermark) {
+  RecentArticles recent;
+  const auto items = Stream();
+  Decide(recent, items[0]);
+  const int64_t watermark = recent.watermark();
+  // A record dated 2099 in a 2026 stream: far ahead of the stream's own event time.
+  recent.Decide("2099", 4'070'908'800'000, ExtractHeadlineFeatures("Library opens on Sundays", ""));
+  EXPECT_EQ(recent.watermark(), watermark);
+  // The stream's own articles are still in the window.
+  EXPECT_EQ(Decide(recent, items[2]).story_id, "a1");
+}
+
+TEST(RecentArticlesTest, AnEventTimeWithinTheBoundMovesTheWatermark) {
+  RecentArticlesOptions options;
+  options.max_ahead_ms = 2 * kDay;
+  RecentArticles recent(options);
+  const auto items = Stream();
+  Decide(recent, items[0]);
+  const int64_t t = recent.watermark() + kDay;
+  recent.Decide("next-day", t, ExtractHeadlineFeatures("Library opens on Sundays", ""));
+  EXPECT_EQ(recent.watermark(), t);
+}
+
 TEST(RecentArticlesTest, SameInputGivesSameVerdicts) {
   RecentArticles first, second;
   for (const auto& item : Stream()) {

@@ -108,5 +108,24 @@ TEST(TextTest, FastPathsAgreeWithTheFullPaths) {
   EXPECT_EQ(CollapseWhitespace("  Fed \t holds  rates  "), "Fed holds rates");
 }
 
+TEST(TextTest, EscapeForTerminalWritesControlCharactersAsEscapes) {
+  EXPECT_EQ(EscapeForTerminal("a\x1B[2Jb\x07"
+                              "c\rd\x7F"),
+            "a\\x1B[2Jb\\x07c\\x0Dd\\x7F");
+  EXPECT_EQ(EscapeForTerminal("\u009B31m \u202Eevil"), "\\u009B31m \\u202Eevil");
+  EXPECT_EQ(EscapeForTerminal("back\\slash \xFF"), "back\\\\slash \\xFF");
+  EXPECT_EQ(EscapeForTerminal("Caf\u00E9 \u4E2D \U0001F680 tab-free"),
+            "Caf\u00E9 \u4E2D \U0001F680 tab-free");
+}
+
+TEST(TextTest, RepairUtf8ReplacesInvalidBytesAndKeepsValidText) {
+  EXPECT_EQ(RepairUtf8("caf\xC3"), "caf\uFFFD");
+  EXPECT_EQ(RepairUtf8("a\xFF\xFE"
+                       "b"),
+            "a\uFFFD\uFFFDb");
+  EXPECT_EQ(RepairUtf8("\u00E9\U0001F680"), "\u00E9\U0001F680");
+  EXPECT_TRUE(IsValidUtf8(RepairUtf8("\xED\xA0\x80 surrogate")));
+}
+
 }  // namespace
 }  // namespace headwire::core

@@ -28,6 +28,25 @@ TEST(ValidationTest, RejectsMissingOrBlankTitle) {
   EXPECT_EQ(r->reason, RejectReason::kMissingField);
 }
 
+TEST(ValidationTest, RejectsTitleMadeOnlyOfUnicodeBlanks) {
+  for (const char* blank :
+       {"\u00A0\u3000\u2003", "\u200B\u200B", "\uFEFF \u2028", "\u3164\u2800", "\x1B\x07\r"}) {
+    Article a = Valid();
+    a.title = blank;
+    auto r = Validate(a, {});
+    ASSERT_TRUE(r.has_value()) << a.title;
+    EXPECT_EQ(r->reason, RejectReason::kMissingField);
+  }
+}
+
+TEST(ValidationTest, AcceptsShortTitlesThatShowSomething) {
+  for (const char* title : {"\u00A0A\u00A0", "\U0001F680", "!", "\u4E2D"}) {
+    Article a = Valid();
+    a.title = title;
+    EXPECT_FALSE(Validate(a, {}).has_value()) << a.title;
+  }
+}
+
 TEST(ValidationTest, RejectsOversizedFieldsNamingTheField) {
   Article a = Valid();
   a.title = std::string(5000, 'x');

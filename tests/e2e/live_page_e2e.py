@@ -60,7 +60,7 @@ LIVE_RECORDS = [
      "source": "Live Test Wire", "url": "https://live-test.example/artemis-orion",
      "published_at": "2026-03-07T09:00:00Z"},
     {"id": "live-2", "title": "Central bank raises interest rates as inflation lifts bond yields",
-     "source": "Live Test Wire", "url": "https://live-test.example/rates",
+     "source": "Live Test Wire", "url": "javascript:alert(document.domain)",
      "published_at": "2026-03-07T09:05:00Z"},
 ]
 
@@ -542,6 +542,14 @@ class LivePageEndToEnd(unittest.TestCase):
                                               else None)(browser.evaluate(script)),
                                      f"{record['id']} at the top of {topic} on the open page")
                     self.assertEqual(shown[0], record["id"])
+            # Only web URLs become links; a javascript: URL from the input stays text.
+            links = browser.evaluate(
+                "Object.fromEntries([...document.querySelectorAll('li.headline')].map(li => "
+                "[li.dataset.id, li.querySelector('a') && li.querySelector('a').href]))")
+            self.assertEqual(links["live-1"], LIVE_RECORDS[0]["url"])
+            self.assertIsNone(links["live-2"])
+            api = {i["id"]: i["url"] for i in self.get("/v1/latest?limit=5")["items"]}
+            self.assertEqual(api["live-2"], LIVE_RECORDS[1]["url"])
             self.assertEqual(browser.evaluate("window.loadedOnce"), "marker", "the page reloaded")
             self.assertGreater(browser.evaluate(UPDATES), before)
             self.assertEqual(browser.evaluate("document.body.dataset.state"), "ok")

@@ -77,6 +77,38 @@ TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream)
   EXPECT_EQ(processed.processing().source().offset(), 0);
 }
 
+// A raw record within every field limit whose processed record would not fit the producer
+// (unknown fields travel along) is a TOO_LARGE dead letter, itself cut to fit, never an error
+// that stops the processor.
+TEST_F(ArticleDeciderTest, OutputOverTheProducersLimitIsDeadLetteredAndFits) {
+  ArticleDeciderOptions options;
+  options.max_message_bytes = 20'000;
+  auto decider = ArticleDecider::Open(dir_.string(), options, classifier_);
+  ASSERT_TRUE(decider.has_value()) << decider.error().ToString();
+  v1::RawArticle raw;
+  raw.ParseFromString(
+      RawBytes("big", "NASA launches new Mars rover on Atlas V rocket", kEventTime));
+  raw.GetReflection()->MutableUnknownFields(&raw)->AddLengthDelimited(1023,
+                                                                      std::string(30'000, 'z'));
+  const std::string bytes = raw.SerializeAsString();
+  auto decision = (*decider)->Decide(Record(bytes, 0));
+  ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_TOO_LARGE);
+  ASSERT_EQ(decision->outputs.size(), 1u);
+  const common::OutputRecord& out = decision->outputs[0];
+  EXPECT_LE(common::MessageBytes(out.key, out.value, out.headers), 20'000u);
+  v1::DeadLetter letter;
+  ASSERT_TRUE(letter.ParseFromString(out.value));
+  EXPECT_EQ(letter.original_size(), bytes.size());
+  EXPECT_TRUE(common::IsTruncated(letter));
+  // A small article still passes.
+  auto small = (*decider)->Decide(
+      Record(RawBytes("small", "Storm closes mountain pass for a week", kEventTime), 1));
+  ASSERT_TRUE(small.has_value());
+  EXPECT_NE(small->kind, DecisionKind::kDeadLetter);
+}
+
 TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {
   auto decider = Open();
   const std::string bytes = RawBytes("a1", "Some headline", kEventTime);

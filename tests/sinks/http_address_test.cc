@@ -45,5 +45,17 @@ TEST(HttpAddressTest, MalformedAddressesAreInvalidArguments) {
   }
 }
 
+TEST(HttpAddressTest, OnlyLoopbackHostsCountAsLoopback) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+  auto parsed = ParseHttpAddress(":8080");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_TRUE(IsLoopbackHost(parsed->host));
+}
+
 }  // namespace
 }  // namespace headwire::sinks

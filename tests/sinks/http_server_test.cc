@@ -1,10 +1,19 @@
 #include "sinks/http_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <set>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include "sinks/http_address.h"
 
@@ -158,6 +167,101 @@ TEST_F(HttpServerTest, PageCarriesThePollIntervalAndNoExternalResources) {
   EXPECT_EQ(res->body.find("__HEADWIRE_POLL_MS__"), std::string::npos);
   EXPECT_NE(res->get_header_value("Content-Security-Policy").find("default-src 'none'"),
             std::string::npos);
+}
+
+// No inline script or style runs but the page's own: the policy names a nonce, never
+// 'unsafe-inline', and the nonce is new in every response.
+TEST_F(HttpServerTest, PageScriptsRunOnlyByTheResponsesNonce) {
+  std::set<std::string> nonces;
+  for (int i = 0; i < 2; ++i) {
+    auto res = client_->Get("/");
+    ASSERT_TRUE(res);
+    const std::string policy = res->get_header_value("Content-Security-Policy");
+    EXPECT_EQ(policy.find("unsafe-inline"), std::string::npos) << policy;
+    const size_t at = policy.find("script-src 'nonce-");
+    ASSERT_NE(at, std::string::npos) << policy;
+    const size_t start = at + std::string_view("script-src 'nonce-").size();
+    const std::string nonce = policy.substr(start, policy.find('\'', start) - start);
+    ASSERT_GE(nonce.size(), 16u);
+    EXPECT_NE(res->body.find("<script nonce=\"" + nonce + "\">"), std::string::npos);
+    EXPECT_NE(res->body.find("<style nonce=\"" + nonce + "\">"), std::string::npos);
+    EXPECT_EQ(res->body.find("__HEADWIRE_NONCE__"), std::string::npos);
+    nonces.insert(nonce);
+  }
+  EXPECT_EQ(nonces.size(), 2u);
+}
+
+TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
+  HttpServerOptions options;
+  options.address = "127.0.0.1:0";
+  options.bearer_token = "s3cret-token";
+  auto server = HttpServer::Start(options, *store_, nullptr);
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto bound = ParseHttpAddress((*server)->address());
+  ASSERT_TRUE(bound.has_value());
+  httplib::Client client(bound->host, bound->port);
+  for (const char* header : {"", "Bearer wrong", "Bearer s3cret-toke", "Bearer s3cret-token2",
+                             "Basic s3cret-token", "s3cret-token"}) {
+    httplib::Headers headers;
+    if (*header != '\0') headers.emplace("Authorization", header);
+    auto res = client.Get("/v1/latest", headers);
+    ASSERT_TRUE(res) << header;
+    EXPECT_EQ(res->status, 401) << header;
+    EXPECT_EQ(common::Json::parse(res->body)["error"]["code"], "UNAUTHENTICATED") << header;
+    EXPECT_EQ(client.Get("/v1/status", headers)->status, 401) << header;
+  }
+  auto res = client.Get("/v1/latest", {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(common::Json::parse(res->body)["items"].size(), 3u);
+  // Probes and the page need no token; the page asks for it in its URL.
+  EXPECT_EQ(client.Get("/healthz")->status, 200);
+  EXPECT_EQ(client.Get("/")->status, 200);
+  // Without a token the API is open, as before.
+  EXPECT_EQ(Get("/v1/latest").first, 200);
+}
+
+// Clients that trickle their request a byte at a time hold no handler: with more of them than
+// handler threads (2 here), /healthz is still answered while they go on trickling, and each of
+// them is cut off once its head deadline passes.
+TEST_F(HttpServerTest, SlowClientsDoNotStarveOthers) {
+  auto bound = ParseHttpAddress(server_->address());
+  ASSERT_TRUE(bound.has_value());
+  std::atomic<bool> stop{false};
+  std::atomic<int> cut_off{0};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.emplace_back([&, port = bound->port] {
+      const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(static_cast<uint16_t>(port));
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
+      const std::string request = "GET /v1/latest HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+      for (size_t at = 0; !stop; at = (at + 1) % request.size()) {
+        if (::send(sock, request.data() + at, 1, MSG_NOSIGNAL) != 1) {
+          ++cut_off;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      }
+      ::close(sock);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // every slow client is connected
+  httplib::Client probe(bound->host, bound->port);
+  probe.set_read_timeout(4, 0);
+  auto res = probe.Get("/healthz");
+  ASSERT_TRUE(res) << "healthz got no answer while slow clients held connections";
+  EXPECT_EQ(res->status, 200);
+  // The head deadline (5 s) closes the trickling connections; their next send fails.
+  for (int i = 0; i < 100 && cut_off < 8; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  for (auto& t : slow) t.join();
+  EXPECT_EQ(cut_off, 8);
 }
 
 TEST_F(HttpServerTest, BusyAddressIsAnIoError) {

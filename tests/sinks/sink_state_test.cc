@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/time_format.h"
 #include "core/event_windows.h"
+#include "core/text.h"
 #include "sinks/article_store.h"
 #include "sinks/query_api.h"
 #include "sinks/state_digest.h"
@@ -180,6 +182,64 @@ TEST_F(SinkStateTest, LateRecordsAreCountedAndNotApplied) {
   ArticleStore::Batch batch;
   EXPECT_EQ(*store->Stage(batch, Make({.id = "p1", .t = kT0, .topics = {"ai"}}), "p1"),
             StageOutcome::kApplied);
+}
+
+TEST_F(SinkStateTest, RedeliveredLateRecordsAreCountedOnce) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = 10 * kMin}});
+  Apply(*store, {{.id = "new", .t = kT0 + kHour}});
+  const std::vector<Spec> late = {
+      {.id = "late", .t = kT0},
+      {.id = "late-dup", .t = kT0, .duplicate_of = "late", .raw_offset = 3}};
+  EXPECT_EQ(Apply(*store, late),
+            (std::vector<StageOutcome>{StageOutcome::kLate, StageOutcome::kLate}));
+  const std::string digest = Digest(*store);
+  // A second processor group re-delivers the same records, in this batch and the next one.
+  EXPECT_EQ(Apply(*store, {late[0], late[1], late[0]}),
+            (std::vector<StageOutcome>{StageOutcome::kRedelivery, StageOutcome::kRedelivery,
+                                       StageOutcome::kRedelivery}));
+  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["late"], 2);
+  EXPECT_EQ(Digest(*store), digest);
+}
+
+TEST_F(SinkStateTest, ARecordFarAheadNeitherAppliesNorMovesTheWatermark) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour}});
+  const auto outcomes = Apply(*store, {{.id = "a", .t = kT0},
+                                       {.id = "y2099", .t = 4'070'908'800'000},
+                                       {.id = "max", .t = INT64_MAX},
+                                       {.id = "b", .t = kT0 + kMin}});
+  EXPECT_EQ(outcomes, (std::vector<StageOutcome>{StageOutcome::kApplied, StageOutcome::kFarAhead,
+                                                 StageOutcome::kFarAhead, StageOutcome::kApplied}));
+  const auto counts = Query(*store, {{"window", "day"}}, "counts");
+  EXPECT_EQ(counts["watermark"], "2026-03-02T00:01:00Z");
+  EXPECT_EQ(counts["totals"]["articles"], 2);
+  EXPECT_EQ(counts["totals"]["late"], 0);
+}
+
+TEST_F(SinkStateTest, TimeParametersPastYear9999AreRefused) {
+  for (const char* value :
+       {"9223372036854775807", "99999999999999999999", "-9223372036854775808", "253402300800000"}) {
+    for (const char* name : {"from", "to"}) {
+      auto request = ParseQueryRequest(QueryKind::kCounts, {{name, value}});
+      ASSERT_FALSE(request.has_value()) << name << "=" << value;
+      EXPECT_EQ(request.error().code(), StatusCode::kInvalidArgument);
+    }
+  }
+  EXPECT_TRUE(ParseQueryRequest(QueryKind::kTrending, {{"to", "253402300799999"}}).has_value());
+}
+
+TEST_F(SinkStateTest, ParametersThatAreNotUtf8AreRefusedNotACrash) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"topic",
+                                                         "sp\xFF\xFF"
+                                                         "ace"},
+                                                        {"source", "\xC3"},
+                                                        {"cursor", "o\xFF"},
+                                                        {"\xFF", "1"}}) {
+    auto request = ParseQueryRequest(QueryKind::kLatest, {{name, value}});
+    ASSERT_FALSE(request.has_value()) << name;
+    EXPECT_EQ(request.error().code(), StatusCode::kInvalidArgument);
+    EXPECT_TRUE(core::IsValidUtf8(request.error().message()));
+  }
 }
 
 TEST_F(SinkStateTest, LatenessSurvivesARestart) {
@@ -596,6 +656,49 @@ TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   offset_ = 1000;
   Apply(**restored, {{.id = "after", .t = kT0 + 2 * kDay}});
   EXPECT_EQ(Digest(**restored), Digest(*store));
+}
+
+TEST_F(SinkStateTest, ADamagedTableFileFailsDigestAndQueriesInsteadOfShrinkingThem) {
+  {
+    auto store = Open("s");
+    std::vector<Spec> specs;
+    for (int i = 0; i < 300; ++i) {
+      specs.push_back({.id = "d" + std::to_string(i),
+                       .t = kT0 + i * kMin,
+                       .topics = {"ai"},
+                       .title = "Headline number " + std::to_string(i) + " about chips"});
+    }
+    Apply(*store, specs);
+    ASSERT_TRUE(store->state().CompactAll().ok());
+  }
+  // Overwrite the middle of the largest table file, as a bad disk block would.
+  std::filesystem::path largest;
+  for (const auto& entry : std::filesystem::directory_iterator(base_ / "s")) {
+    if (entry.path().extension() == ".sst" &&
+        (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
+      largest = entry.path();
+    }
+  }
+  ASSERT_FALSE(largest.empty());
+  {
+    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(largest) / 3));
+    const std::string garbage(512, '\x5A');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto reader = ArticleStore::Open((base_ / "s").string(), true, {.memory_budget_bytes = 16 << 20});
+  if (!reader) {
+    EXPECT_EQ(reader.error().code(), StatusCode::kCorruption) << reader.error().ToString();
+    return;
+  }
+  EXPECT_FALSE(DigestState(**reader).has_value());
+  bool every_query_answered = true;
+  for (const QueryKind kind : kQueryKinds) {
+    auto request = ParseQueryRequest(kind, {{"limit", "1000"}});
+    ASSERT_TRUE(request.has_value());
+    every_query_answered = every_query_answered && RunQuery(**reader, *request).has_value();
+  }
+  EXPECT_FALSE(every_query_answered);
 }
 
 TEST_F(SinkStateTest, QueriesRunBesideTheWriter) {

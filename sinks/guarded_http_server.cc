@@ -1,0 +1,150 @@
+#include "sinks/guarded_http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string_view>
+#include <utility>
+
+namespace headwire::sinks {
+namespace {
+
+constexpr size_t kMaxHeadBytes = 16 * 1024;
+constexpr int kIoTimeoutMs = 5000;  // each later read or write of a connection
+
+using Clock = std::chrono::steady_clock;
+
+bool Wait(socket_t sock, short events, int timeout_ms) {
+  pollfd fd{.fd = sock, .events = events, .revents = 0};
+  return ::poll(&fd, 1, timeout_ms) > 0;
+}
+
+std::string PeerAddress(socket_t sock) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (::getpeername(sock, reinterpret_cast<sockaddr*>(&address), &size) != 0) return "";
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address)->sin_addr, text, sizeof text);
+  } else if (address.ss_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+void Refuse(socket_t sock, std::string_view status) {
+  const std::string response =
+      "HTTP/1.1 " + std::string(status) + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+  if (Wait(sock, POLLOUT, 100)) {
+    [[maybe_unused]] const ssize_t sent =
+        ::send(sock, response.data(), response.size(), MSG_NOSIGNAL);
+  }
+}
+
+// The connection as httplib reads it: first the head already read, then the socket.
+class HeadFirstStream final : public httplib::Stream {
+ public:
+  HeadFirstStream(socket_t sock, std::string head, std::string ip)
+      : sock_(sock), head_(std::move(head)), ip_(std::move(ip)) {}
+
+  bool is_readable() const override {
+    return read_ < head_.size() || Wait(sock_, POLLIN, kIoTimeoutMs);
+  }
+  bool is_writable() const override { return Wait(sock_, POLLOUT, kIoTimeoutMs); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (read_ < head_.size()) {
+      const size_t n = std::min(size, head_.size() - read_);
+      head_.copy(ptr, n, read_);
+      read_ += n;
+      return static_cast<ssize_t>(n);
+    }
+    if (!Wait(sock_, POLLIN, kIoTimeoutMs)) return -1;
+    return ::recv(sock_, ptr, size, 0);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = ip_;
+    port = 0;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip.clear();
+    port = 0;
+  }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  socket_t sock_;
+  std::string head_;
+  std::string ip_;
+  size_t read_ = 0;
+};
+
+}  // namespace
+
+GuardedHttpServer::GuardedHttpServer(const HttpGuardOptions& options)
+    : options_(options),
+      handlers_(static_cast<std::ptrdiff_t>(std::max<size_t>(1, options.concurrent_requests))) {}
+
+bool GuardedHttpServer::Admit(const std::string& ip) {
+  std::lock_guard lock(mutex_);
+  size_t& mine = per_ip_[ip];
+  if (open_ >= options_.max_connections || mine >= options_.max_connections_per_client) {
+    if (mine == 0) per_ip_.erase(ip);
+    return false;
+  }
+  ++open_;
+  ++mine;
+  return true;
+}
+
+void GuardedHttpServer::Release(const std::string& ip) {
+  std::lock_guard lock(mutex_);
+  --open_;
+  if (--per_ip_[ip] == 0) per_ip_.erase(ip);
+}
+
+bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
+  const std::string ip = PeerAddress(sock);
+  bool served = false;
+  if (!Admit(ip)) {
+    Refuse(sock, "503 Service Unavailable");
+  } else {
+    // The head, read in whatever pieces it comes, within one deadline for all of them.
+    const auto deadline = Clock::now() + options_.head_timeout;
+    std::string head;
+    bool complete = false;
+    bool alive = true;
+    while (alive && !complete && head.size() <= kMaxHeadBytes) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0 || !Wait(sock, POLLIN, static_cast<int>(left))) break;
+      char buffer[4096];
+      const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
+      alive = n > 0;
+      if (alive) head.append(buffer, static_cast<size_t>(n));
+      complete = head.find("\r\n\r\n") != std::string::npos;
+    }
+    if (complete) {
+      handlers_.acquire();
+      HeadFirstStream stream(sock, std::move(head), ip);
+      bool closed = false;
+      served = process_request(stream, /*close_connection=*/true, closed, [](httplib::Request&) {});
+      handlers_.release();
+    } else if (alive) {
+      Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
+                                               : "408 Request Timeout");
+    }
+    Release(ip);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return served;
+}
+
+}  // namespace headwire::sinks

@@ -1,0 +1,55 @@
+#pragma once
+// GuardedHttpServer: an httplib::Server that bounds what slow or greedy clients can hold, so
+// that a few clients trickling bytes cannot starve everyone else (/healthz included).
+//   - Each connection serves one request (Connection: close).
+//   - Its request line and headers must arrive whole within head_timeout, counted from the
+//     connection's first turn, however the bytes trickle in; otherwise it is answered 408 and
+//     closed. Heads larger than 16 KiB get 431.
+//   - At most max_connections_per_client connections of one IP address and max_connections of
+//     all clients are read or served at once; one over either limit is answered 503 and closed.
+//   - At most `concurrent_requests` requests run their handlers at once; reading heads does not
+//     count against it.
+// The task queue the owner installs (httplib::Server::new_task_queue) needs max_connections
+// threads, so that reading heads never waits behind handlers.
+// Thread safety: as httplib::Server; the connection counts are locked.
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <semaphore>
+#include <string>
+
+namespace headwire::sinks {
+
+struct HttpGuardOptions {
+  // How long a request line and its headers may take to arrive, in total. Default: 5 s.
+  std::chrono::milliseconds head_timeout{5000};
+  // Connections read or served at once, over all clients. Default: 64.
+  size_t max_connections = 64;
+  // Connections read or served at once from one IP address. Default: 16.
+  size_t max_connections_per_client = 16;
+  // Requests whose handlers run at once. Default: 8.
+  size_t concurrent_requests = 8;
+};
+
+class GuardedHttpServer final : public httplib::Server {
+ public:
+  explicit GuardedHttpServer(const HttpGuardOptions& options);
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  // Counts `ip` in; false (nothing counted) when a limit is reached.
+  bool Admit(const std::string& ip);
+  void Release(const std::string& ip);
+
+  HttpGuardOptions options_;
+  std::counting_semaphore<> handlers_;
+  std::mutex mutex_;
+  size_t open_ = 0;                       // guarded by mutex_
+  std::map<std::string, size_t> per_ip_;  // guarded by mutex_
+};
+
+}  // namespace headwire::sinks

@@ -1,0 +1,77 @@
+#include "common/strict_json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/text.h"
+
+namespace headwire::common {
+namespace {
+
+std::string Nested(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST(StrictJsonTest, ParsesAnObjectKeepingKeyOrder) {
+  auto r = ParseStrictJson(R"({"b":1,"a":[true,null,"x",2.5]})");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->dump(), R"({"b":1,"a":[true,null,"x",2.5]})");
+}
+
+TEST(StrictJsonTest, NestingAtTheLimitIsAccepted) {
+  EXPECT_TRUE(ParseStrictJson(Nested(64)).has_value());
+  EXPECT_TRUE(ParseStrictJson(Nested(3), {.max_depth = 3}).has_value());
+}
+
+TEST(StrictJsonTest, NestingPastTheLimitIsRefused) {
+  auto r = ParseStrictJson(Nested(4), {.max_depth = 3});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kTooDeep);
+}
+
+TEST(StrictJsonTest, HundredThousandLevelsAreRefusedWithoutCrashing) {
+  const std::string deep =
+      R"({"title":"T","x":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto r = ParseStrictJson(deep);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kTooDeep);
+  // Unclosed nesting is refused the same way, before the end of the text.
+  r = ParseStrictJson(std::string(100'000, '{'));
+  ASSERT_FALSE(r.has_value());
+}
+
+TEST(StrictJsonTest, DuplicateKeyIsRefused) {
+  auto r = ParseStrictJson(R"({"title":"A","title":"B"})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kDuplicateKey);
+  EXPECT_NE(r.error().message.find("title"), std::string::npos);
+}
+
+TEST(StrictJsonTest, DuplicateKeyMessageStaysValidUtf8) {
+  std::string key;
+  for (int i = 0; i < 40; ++i) key += "\u0190";
+  auto r = ParseStrictJson("{\"" + key + "\":1,\"" + key + "\":2}");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(core::IsValidUtf8(r.error().message));
+}
+
+TEST(StrictJsonTest, SameKeyInDifferentObjectsIsFine) {
+  EXPECT_TRUE(ParseStrictJson(R"({"a":{"a":1},"b":{"a":2}})").has_value());
+  EXPECT_TRUE(ParseStrictJson(R"([{"a":1},{"a":2}])").has_value());
+}
+
+TEST(StrictJsonTest, DuplicateKeyInANestedObjectIsRefused) {
+  auto r = ParseStrictJson(R"({"x":{"k":1,"k":2}})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kDuplicateKey);
+}
+
+TEST(StrictJsonTest, MalformedTextIsNotJson) {
+  for (const char* text : {"", "{", "{\"a\":}", "[1,]", "nul", "{} {}"}) {
+    auto r = ParseStrictJson(text);
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_EQ(r.error().problem, JsonProblem::kNotJson) << text;
+  }
+}
+
+}  // namespace
+}  // namespace headwire::common

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Hostile input end to end: each stage (produce, process, sink, the offline filters, query)
+gets a matrix of bad records as separate processes on the embedded broker. For every stage:
+the exit code, no crash or hang (every command runs under a timeout), and count in = processed
++ dead-lettered + reported, read back with an independent client (python3-confluent-kafka and
+the published .proto)."""
+
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+from confluent_kafka import Producer
+
+import harness
+import kafka_check
+from harness import run
+
+ARGS = None
+T0 = 1772409600000  # 2026-03-02T00:00:00Z
+MIN = 60_000
+
+
+def line(**fields):
+    return json.dumps(fields)
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def unknown_field(size):
+    """Protobuf bytes of field 1023 (unknown to RawArticle) holding `size` bytes."""
+    return varint(1023 << 3 | 2) + varint(size) + b"z" * size
+
+
+class HostileInputEndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="headwire-hostile-e2e-")
+        cls.pb = kafka_check.load_wire_module(ARGS.repo)
+        cls.broker, cls.bootstrap = harness.start_broker(ARGS.headwire)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.terminate()
+        cls.broker.wait(timeout=30)
+        cls.broker.stdout.close()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def write(self, name, text, mode="w"):
+        path = os.path.join(self.work, name)
+        with open(path, mode) as f:
+            f.write(text)
+        return path
+
+    def send(self, topic, records):
+        """Writes (value, headers) pairs in order to partition 0 of `topic`, as a foreign
+        producer would."""
+        producer = Producer({"bootstrap.servers": self.bootstrap, "message.max.bytes": 2_000_000})
+        for value, headers in records:
+            producer.produce(topic, value=value, key=b"k", headers=headers, partition=0)
+        self.assertEqual(producer.flush(15), 0)
+
+    def letters(self, topic):
+        out = []
+        for _, value, _ in kafka_check.read_topic(self.bootstrap, topic):
+            letter = self.pb.DeadLetter()
+            letter.ParseFromString(value)  # raises on a letter protobuf cannot decode
+            out.append(letter)
+        return out
+
+    # --- produce --------------------------------------------------------------------------
+
+    def test_produce_dead_letters_every_bad_line_and_delivers_every_good_one(self):
+        big_title = "x" * 1_100_000
+        lines = [
+            line(id="good-1", title="First good line", published_at="2026-03-02T00:00:00Z"),
+            line(id="big", title=big_title, published_at="2026-03-02T00:01:00Z"),
+            line(id="good-2", title="Second good line", published_at="2026-03-02T00:02:00Z"),
+            '{"title":"deep","x":' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"id":"dup","title":"One","title":"Two"}',
+            line(id="blank", title="\u00a0\u200b\u3000"),
+            line(id="far", title="Dated 2200", published_at="2200-01-01T00:00:00Z"),
+            "not json at all",
+            line(id="good-3", title="Third \x1b[31mgood\x07 line\r", published_at=T0 + 3 * MIN),
+        ]
+        text = "\n".join(lines) + "\n"
+        path = self.write("produce.jsonl", text.encode("utf-8") + b'{"title":"caf\xc3"}\n', "wb")
+        result = run([ARGS.headwire, "produce", "--bootstrap", self.bootstrap,
+                      "--topic", "p.raw", "--dlq-topic", "p.dlq", path],
+                     expect_codes=(2,), timeout=60)
+        raw = kafka_check.read_topic(self.bootstrap, "p.raw")
+        letters = self.letters("p.dlq")
+        self.assertEqual(sorted(k for k, _, _ in raw), ["good-1", "good-2", "good-3"])
+        # count in = delivered + dead-lettered, and each bad line reported once on stderr
+        self.assertEqual(len(raw) + len(letters), len(lines) + 1)
+        self.assertIn("3 produced, 7 invalid, 10 lines", result.stderr)
+        reasons = {l.source.offset: l.message.split(":")[0] for l in letters}
+        self.assertEqual(reasons, {2: "too_large", 4: "too_deep", 5: "duplicate_key",
+                                   6: "missing_field", 7: "bad_event_time", 8: "not_json",
+                                   10: "invalid_utf8"})
+        big = next(l for l in letters if l.source.offset == 2)
+        self.assertEqual(big.original_size, len(lines[1].encode()))
+        self.assertLess(len(big.original_value), big.original_size)
+        self.assertTrue(lines[1].encode().startswith(big.original_value))
+        self.assertTrue(big.original_digest.startswith("xxh3-128:"))
+        small = next(l for l in letters if l.source.offset == 5)
+        self.assertEqual(small.original_value, lines[4].encode())
+
+    # --- process --------------------------------------------------------------------------
+
+    def test_processor_dead_letters_hostile_raw_records_and_keeps_running(self):
+        pb = self.pb
+
+        def raw(id, title, t, **extra):
+            article = pb.RawArticle(id=id, title=title, published_at_ms=t, language="en", **extra)
+            return article.SerializeToString()
+
+        raw_headers = [("headwire-type", b"headwire.v1.RawArticle"),
+                       ("headwire-schema-version", b"1")]
+        # A raw article near the processor's message.max.bytes (lowered to 600,000 below): within
+        # every field limit, but an unknown field makes its processed record larger than that.
+        near_mb = raw("near-mb", "Near the limit", T0 + 2 * MIN) + unknown_field(599_700)
+        records = [
+            (raw("ok-1", "Council approves new tram line", T0), raw_headers),
+            (b"\xff\xfe garbage", raw_headers),
+            (b"", raw_headers),
+            (None, raw_headers),
+            (raw("v2", "Schema two", T0), [("headwire-type", b"headwire.v1.RawArticle"),
+                                           ("headwire-schema-version", b"2")]),
+            (raw("badtype", "Bad type header", T0), [("headwire-type", b"\xff\xfe\xfd")]),
+            (raw("body", "Body too large", T0, body="b" * 300_000), raw_headers),
+            (near_mb, raw_headers),
+            (raw("blank", "\u3164\u2800", T0), raw_headers),
+            (raw("ok-2", "Storm closes mountain pass for a week", T0 + 5 * MIN), raw_headers),
+        ]
+        self.send("q.raw", records)
+        run([ARGS.headwire, "process", "--bootstrap", self.bootstrap, "--group", "q-proc",
+             "-X", "message.max.bytes=600000",
+             "--raw-topic", "q.raw", "--processed-topic", "q.processed", "--topic-prefix",
+             "q.topic.", "--dlq-topic", "q.dlq", "--state", os.path.join(self.work, "q-proc"),
+             "--exit-at-end"], timeout=60)
+        processed = kafka_check.read_topic(self.bootstrap, "q.processed")
+        letters = self.letters("q.dlq")
+        self.assertEqual(sorted(k for k, _, _ in processed), ["ok-1", "ok-2"])
+        self.assertEqual(len(processed) + len(letters), len(records))
+        by_offset = {l.source.offset: pb.DeadLetterReason.Name(l.reason) for l in letters}
+        self.assertEqual(by_offset, {
+            1: "DEAD_LETTER_REASON_UNDECODABLE", 2: "DEAD_LETTER_REASON_MISSING_FIELD",
+            3: "DEAD_LETTER_REASON_MISSING_FIELD", 4: "DEAD_LETTER_REASON_UNKNOWN_SCHEMA",
+            5: "DEAD_LETTER_REASON_UNKNOWN_SCHEMA", 6: "DEAD_LETTER_REASON_TOO_LARGE",
+            7: "DEAD_LETTER_REASON_TOO_LARGE", 8: "DEAD_LETTER_REASON_MISSING_FIELD"})
+        near = next(l for l in letters if l.source.offset == 7)
+        self.assertEqual(near.original_size, len(near_mb))
+        self.assertTrue(near_mb.startswith(near.original_value))
+
+    # --- sink -----------------------------------------------------------------------------
+
+    def test_sink_records_rejects_and_ignores_redeliveries_without_exiting(self):
+        pb = self.pb
+
+        def processed(id, t, title=None):
+            article = pb.ProcessedArticle(story_id=id)
+            article.article.id = id
+            article.article.title = title or f"Headline {id}"
+            article.article.published_at_ms = t
+            return article.SerializeToString()
+
+        headers = [("headwire-type", b"headwire.v1.ProcessedArticle"),
+                   ("headwire-schema-version", b"1")]
+        late = processed("late", T0 - 5 * 3600_000)
+        records = [
+            (processed("a", T0, "Alpha \x1b[2J\x07 title\r"), headers),
+            (b"", headers),
+            (None, headers),
+            (processed("", T0), headers),
+            (processed("v2", T0), [("headwire-schema-version", b"2")]),
+            (b"\xff\xff\xff\xff", headers),
+            (processed("y2099", 4_070_908_800_000), headers),
+            (processed("max", 2**63 - 1), headers),
+            (processed("b", T0 + MIN), headers),
+            (late, headers),
+            (late, headers),               # redelivered
+            (processed("a", T0), headers),  # redelivered
+        ]
+        self.send("s.processed", records)
+        state = os.path.join(self.work, "s-sink")
+        run([ARGS.headwire, "sink", "--bootstrap", self.bootstrap, "--group", "s-sink",
+             "--processed-topic", "s.processed", "--state", state, "--exit-at-end"], timeout=60)
+        counts = json.loads(run([ARGS.headwire, "query", "--state", state, "counts", "--json",
+                                 "--window", "day"]).stdout)
+        totals = counts["totals"]
+        self.assertEqual((totals["articles"], totals["rejects"], totals["late"]), (2, 7, 1))
+        redelivered = 2
+        self.assertEqual(totals["articles"] + totals["rejects"] + totals["late"] + redelivered,
+                         len(records))
+        # The newest sound event time (b, 00:01) less the default 10 minutes of out-of-order.
+        self.assertEqual(counts["watermark"], "2026-03-01T23:51:00Z")
+        run([ARGS.headwire, "digest", "--state", state])
+        # Titles reach the terminal with their control characters escaped.
+        table = run([ARGS.headwire, "query", "--state", state, "latest"]).stdout
+        self.assertIn("Alpha \\x1B[2J\\x07 title\\x0D", table)
+        for control in ("\x1b", "\x07", "\r"):
+            self.assertNotIn(control, table)
+
+    # --- brokers that cannot be used ------------------------------------------------------
+
+    def test_stages_give_up_on_unusable_brokers_with_a_clear_error(self):
+        """A closed port, and TLS or SASL against the plaintext broker: every stage exits 1 after
+        --connect-timeout-s and names the bootstrap servers, rather than waiting forever."""
+        path = self.write("one.jsonl", line(id="one", title="One line") + "\n")
+        settings = {
+            "closed port": ["--bootstrap", "127.0.0.1:1"],
+            "tls": ["--bootstrap", self.bootstrap, "-X", "security.protocol=ssl"],
+            "sasl": ["--bootstrap", self.bootstrap, "-X", "security.protocol=sasl_plaintext",
+                     "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=u",
+                     "-X", "sasl.password=p"],
+        }
+        for name, kafka in settings.items():
+            state = tempfile.mkdtemp(prefix="state-", dir=self.work)
+            commands = {
+                "produce": ["produce", *kafka, "--topic", "u.raw", path],
+                "process": ["process", *kafka, "--raw-topic", "u.raw", "--state",
+                            os.path.join(state, "p"), "--exit-at-end"],
+                "sink": ["sink", *kafka, "--processed-topic", "u.processed", "--state",
+                         os.path.join(state, "s"), "--exit-at-end"],
+            }
+            for stage, args in commands.items():
+                with self.subTest(broker=name, stage=stage):
+                    result = run([ARGS.headwire, *args, "--connect-timeout-s", "1"],
+                                 expect_codes=(1,), timeout=60)
+                    last = result.stderr.strip().splitlines()[-1]
+                    self.assertTrue(last.startswith(f"headwire {stage}: error: UNAVAILABLE"), last)
+                    self.assertIn("cannot reach bootstrap servers " + kafka[1], last)
+
+    # --- offline filters ------------------------------------------------------------------
+
+    def test_offline_filters_report_deep_nesting_and_go_on(self):
+        path = self.write("deep.jsonl", "\n".join([
+            line(title="Before the deep line"),
+            '{"title":"deep","x":' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"title":"deep","x":' + "{\"a\":" * 100_000 + "1" + "}" * 100_000 + "}",
+            line(title="After the deep line"),
+        ]) + "\n")
+        for command in ("dedup", "classify"):
+            result = run([ARGS.headwire, command, path], expect_codes=(2,), timeout=60)
+            out = [json.loads(l) for l in result.stdout.splitlines()]
+            self.assertEqual([o["title"] for o in out],
+                             ["Before the deep line", "After the deep line"], command)
+            self.assertEqual(result.stderr.count("too_deep"), 2, command)
+
+
+def bind_args(args):
+    global ARGS
+    ARGS = args
+
+
+if __name__ == "__main__":
+    harness.run_tests(bind_args)
