@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "common/logging.h"
+
 namespace headwire::common {
 namespace {
 
@@ -59,8 +61,13 @@ Status ConsumerDaemon::Persist(ConsumerStage& stage) {
       return s.WithContext("output not acknowledged; the batch will be redone after restart");
     }
   }
+  const auto delivered = Clock::now();
   if (Status s = stage.Commit(pending_offsets_, consumer_->CaughtUp()); !s.ok()) return s;
   consumer_->CommitAsync(pending_offsets_);
+  spdlog::debug("msg=\"batch persisted\" records={} delivery_wait_ms={:.1f} state_write_ms={:.1f}",
+                pending_timestamps_.size(),
+                std::chrono::duration<double, std::milli>(delivered - start).count(),
+                std::chrono::duration<double, std::milli>(Clock::now() - delivered).count());
   pending_offsets_.clear();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   context_.metrics().BatchPersistSeconds().Observe(seconds);
@@ -158,6 +165,9 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
     auto producer = KafkaProducer::Create(options_.kafka);
     if (!producer) return producer.error();
     producer_ = std::move(*producer);
+    if (Status s = producer_->Warm(stage.OutputTopics(), options_.flush_timeout); !s.ok()) {
+      spdlog::warn("msg=\"output topics not looked up in advance\" error={}", Quote(s.message()));
+    }
   }
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,

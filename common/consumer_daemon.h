@@ -99,6 +99,9 @@ class ConsumerStage {
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true
   // when it ended at the end of the input (--exit-at-end).
   virtual Status Finish(bool /*at_end*/) { return Status::Ok(); }
+  // The topics the stage will produce to, as far as it knows them up front; the daemon looks up
+  // their leaders before reading, so that the first batch does not wait for them.
+  virtual std::vector<std::string> OutputTopics() const { return {}; }
   // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
   virtual bool Restored() const { return true; }
   // The stage's RocksDB state, for the state-size and block-cache metrics; nullptr for a stage

@@ -43,6 +43,23 @@ int KafkaProducer::OnStatistics(rd_kafka_t*, char* json, size_t json_len, void* 
   return 0;  // librdkafka frees the JSON
 }
 
+Status KafkaProducer::Warm(const std::vector<std::string>& topics,
+                           std::chrono::milliseconds timeout) {
+  for (const auto& topic : topics) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    if (rkt == nullptr) return Status::InvalidArgument("producer topic " + topic);
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_.get(), 0, rkt, &metadata, static_cast<int>(timeout.count()));
+    if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err));
+    }
+  }
+  return Status::Ok();
+}
+
 void KafkaProducer::Serve() { rd_kafka_poll(rk_.get(), 0); }
 
 void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {

@@ -52,6 +52,12 @@ class KafkaProducer {
   // with the first delivery error.
   Status Flush(std::chrono::milliseconds timeout);
 
+  // Looks up the leaders of `topics` (creating them where the brokers auto-create topics), so
+  // that the first message to each is sent at once instead of waiting for a metadata refresh
+  // (hundreds of milliseconds per new topic). Waits up to `timeout`; returns Unavailable when
+  // the lookup did not complete (producing still works, only later).
+  Status Warm(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
+
   // Serves delivery reports and librdkafka's callbacks without blocking; a daemon calls it while
   // it has nothing to produce, so connectivity() stays current.
   void Serve();

@@ -46,7 +46,8 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
       index_(*store_),
       recent_(options_.pipeline.recent),
       pipeline_(options_.pipeline, &classifier, index_, &recent_),
-      taxonomy_(classifier.Describe()) {}
+      taxonomy_(classifier.Describe()),
+      stream_topics_(classifier.topics()) {}
 
 ArticleDecider::~ArticleDecider() = default;
 
@@ -131,6 +132,12 @@ Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& n
 }
 
 void ArticleDecider::Discard() { index_.DiscardChanges(); }
+
+std::vector<std::string> ArticleDecider::OutputTopics() const {
+  std::vector<std::string> topics{options_.processed_topic, options_.dlq_topic};
+  for (const auto& topic : stream_topics_) topics.push_back(options_.topic_prefix + topic);
+  return topics;
+}
 
 std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition& tp) const {
   return store_->LoadOffset(tp);

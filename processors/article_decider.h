@@ -97,6 +97,9 @@ class ArticleDecider {
   // The caller must not Commit after a Discard without deciding the records again.
   void Discard();
 
+  // Every topic Decide may produce to: processed, dead letters and each topic's stream.
+  std::vector<std::string> OutputTopics() const;
+
   // The stored resume offset of `tp`, or nullopt when the state has none.
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
 
@@ -118,6 +121,7 @@ class ArticleDecider {
   core::RecentArticles recent_;
   core::ArticlePipeline pipeline_;
   std::string taxonomy_;
+  std::vector<std::string> stream_topics_;  // the classifier's topics
 };
 
 }  // namespace headwire::processors

@@ -97,6 +97,8 @@ class ProcessorStage final : public common::ConsumerStage {
 
   void Discard() override { decider_.Discard(); }
 
+  std::vector<std::string> OutputTopics() const override { return decider_.OutputTopics(); }
+
   bool Restored() const override { return replay_until_.empty(); }
 
   const common::StateStore* state() const override { return &decider_.state(); }

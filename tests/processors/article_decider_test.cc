@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/proto_convert.h"
@@ -75,6 +76,21 @@ TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream)
   ASSERT_TRUE(processed.ParseFromString(decision->outputs[0].value));
   EXPECT_EQ(processed.article().id(), "a1");
   EXPECT_EQ(processed.processing().source().offset(), 0);
+}
+
+TEST_F(ArticleDeciderTest, OutputTopicsNameEveryTopicDecideCanProduceTo) {
+  auto decider = Open();
+  std::vector<std::string> expected{"headwire.articles.processed", "headwire.dlq"};
+  for (const auto& topic : classifier_.topics()) expected.push_back("headwire.topic." + topic);
+  EXPECT_EQ(decider->OutputTopics(), expected);
+  auto decision = decider->Decide(
+      Record(RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", kEventTime), 0));
+  ASSERT_TRUE(decision.has_value());
+  ASSERT_GT(decision->outputs.size(), 1u);
+  for (const auto& output : decision->outputs) {
+    EXPECT_NE(std::find(expected.begin(), expected.end(), output.topic), expected.end())
+        << output.topic;
+  }
 }
 
 TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {
