@@ -11,9 +11,9 @@ import os
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Beside the repository; a worktree under wt/ finds it one level further up.
-SHARED = next((p for p in (os.path.join(_REPO, "..", "shared", "data"),
+SHARED = os.path.normpath(next((p for p in (os.path.join(_REPO, "..", "shared", "data"),
                            os.path.join(_REPO, "..", "..", "shared", "data")) if os.path.isdir(p)),
-              os.path.join(_REPO, "..", "shared", "data"))
+              os.path.join(_REPO, "..", "shared", "data")))
 START_MS = 1772409600000  # 2026-03-02T00:00:00Z
 SPACING_MS = 15000
 LEDE_CHARS = 280

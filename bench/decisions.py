@@ -46,8 +46,10 @@ BENCH_RECORDS = 12000
 
 
 def filter_output(headwire, command, stream, out_path):
-    """stdout and stderr of `headwire COMMAND STREAM`, and its exit code, in one file."""
-    result = subprocess.run([headwire, command, stream], capture_output=True, timeout=900)
+    """stdout and stderr of `headwire COMMAND STREAM`, and its exit code, in one file. Run from the
+    stream's directory, so that messages name the file alike wherever the checkout is."""
+    result = subprocess.run([os.path.abspath(headwire), command, os.path.basename(stream)],
+                            capture_output=True, timeout=900, cwd=os.path.dirname(stream))
     with open(out_path, "wb") as f:
         f.write(result.stdout)
         f.write(b"\n--- stderr ---\n" + result.stderr)

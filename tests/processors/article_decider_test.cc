@@ -93,6 +93,26 @@ TEST_F(ArticleDeciderTest, OutputTopicsNameEveryTopicDecideCanProduceTo) {
   }
 }
 
+TEST_F(ArticleDeciderTest, SealedBatchIsSeenByLaterDecisionsAndWrittenOnlyByItsWrite) {
+  const std::string bytes = RawBytes("a1", "Fed holds interest rates steady again", kEventTime);
+  {
+    auto decider = Open();
+    ASSERT_TRUE(decider->Decide(Record(bytes, 0)).has_value());
+    auto write = decider->Seal({{{"headwire.articles.raw", 0}, 1}});
+    // Deciding the same record again before the write: a duplicate of the sealed one.
+    auto again = decider->Decide(Record(bytes, 1));
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->kind, DecisionKind::kDuplicate);
+    EXPECT_FALSE(decider->StoredOffset({"headwire.articles.raw", 0}).has_value());
+    ASSERT_TRUE(write().ok());
+    EXPECT_EQ(decider->StoredOffset({"headwire.articles.raw", 0}), 1);
+  }
+  auto decider = Open();
+  auto after = decider->Decide(Record(bytes, 1));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->kind, DecisionKind::kDuplicate);
+}
+
 TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {
   auto decider = Open();
   const std::string bytes = RawBytes("a1", "Some headline", kEventTime);
