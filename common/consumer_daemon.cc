@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/logging.h"
@@ -12,6 +13,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kTickInterval{1};
+// How long the start may wait for the output topics' leaders (milliseconds when the brokers are
+// up); bounded so that unreachable brokers delay neither liveness nor giving up after
+// --connect-timeout by more than this.
+constexpr std::chrono::milliseconds kWarmUpBound{2000};
 
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -208,7 +213,8 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
     auto producer = KafkaProducer::Create(options_.kafka);
     if (!producer) return producer.error();
     producer_ = std::move(*producer);
-    if (Status s = producer_->Warm(stage.OutputTopics(), options_.flush_timeout); !s.ok()) {
+    const auto bound = std::min(kWarmUpBound, options_.kafka.connect_timeout);
+    if (Status s = producer_->Warm(stage.OutputTopics(), bound); !s.ok()) {
       spdlog::warn("msg=\"output topics not looked up in advance\" error={}", Quote(s.message()));
     }
   }
