@@ -105,7 +105,11 @@ void BM_DedupAndStories(benchmark::State& state) {
   first_growth.try_emplace(window, double(rss_after) - double(rss_before));
   state.counters["window_bytes_per_article"] = first_growth[window] / double(window);
 }
-BENCHMARK(BM_DedupAndStories)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DedupAndStories)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_FeatureExtraction(benchmark::State& state) {
   Generator generator(7);

@@ -3,13 +3,20 @@
 #include <rocksdb/db.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+
+#include "common/logging.h"
 
 namespace headwire::common {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kTickInterval{1};
+// How long the start may wait for the output topics' leaders (milliseconds when the brokers are
+// up); bounded so that unreachable brokers delay neither liveness nor giving up after
+// --connect-timeout by more than this.
+constexpr std::chrono::milliseconds kWarmUpBound{2000};
 
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -51,26 +58,73 @@ Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
 
 Status ConsumerDaemon::Persist(ConsumerStage& stage) {
   if (!stop_status_.ok()) return stop_status_;
+  if (Status s = WriteSealed(stage, /*wait=*/true); !s.ok()) return s;
   if (pending_offsets_.empty()) return Status::Ok();
   const auto start = Clock::now();
   if (producer_) {
+    if (auto write = stage.Seal(pending_offsets_)) {
+      // Written by WriteSealed once its outputs are acknowledged, while the next batch is handled.
+      sealed_ = SealedBatch{.group = producer_->Seal(),
+                            .write = std::move(*write),
+                            .offsets = std::move(pending_offsets_),
+                            .timestamps = std::move(pending_timestamps_)};
+      pending_offsets_.clear();
+      pending_timestamps_.clear();
+      return Status::Ok();
+    }
     if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) {
       stage.Discard();
       return s.WithContext("output not acknowledged; the batch will be redone after restart");
     }
   }
+  const auto delivered = Clock::now();
   if (Status s = stage.Commit(pending_offsets_, consumer_->CaughtUp()); !s.ok()) return s;
-  consumer_->CommitAsync(pending_offsets_);
+  Persisted(pending_offsets_, pending_timestamps_, start, delivered);
   pending_offsets_.clear();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  context_.metrics().BatchPersistSeconds().Observe(seconds);
-  const int64_t now_ms = WallMs();
-  auto& latency = context_.metrics().RecordLatencySeconds();
-  for (const int64_t ts : pending_timestamps_) {
-    latency.Observe(static_cast<double>(std::max<int64_t>(0, now_ms - ts)) / 1000.0);
-  }
   pending_timestamps_.clear();
   return Status::Ok();
+}
+
+Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
+  if (!sealed_) return Status::Ok();
+  const auto start = Clock::now();
+  Status delivery = Status::Ok();
+  if (wait) {
+    delivery = producer_->WaitDelivered(sealed_->group, options_.flush_timeout);
+  } else {
+    auto delivered = producer_->Delivered(sealed_->group);
+    if (delivered && !*delivered) return Status::Ok();
+    if (!delivered) delivery = delivered.error();
+  }
+  if (!delivery.ok()) {
+    sealed_.reset();
+    stage.Discard();
+    return delivery.WithContext("output not acknowledged; the batch will be redone after restart");
+  }
+  const auto delivered = Clock::now();
+  SealedBatch batch = std::move(*sealed_);
+  sealed_.reset();
+  if (Status s = batch.write(); !s.ok()) return s;
+  Persisted(batch.offsets, batch.timestamps, start, delivered);
+  return Status::Ok();
+}
+
+void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
+                               const std::vector<int64_t>& timestamps, Clock::time_point start,
+                               Clock::time_point delivered) {
+  consumer_->CommitAsync(offsets);
+  const auto now = Clock::now();
+  spdlog::debug("msg=\"batch persisted\" records={} delivery_wait_ms={:.1f} state_write_ms={:.1f}",
+                timestamps.size(),
+                std::chrono::duration<double, std::milli>(delivered - start).count(),
+                std::chrono::duration<double, std::milli>(now - delivered).count());
+  context_.metrics().BatchPersistSeconds().Observe(
+      std::chrono::duration<double>(now - start).count());
+  const int64_t now_ms = WallMs();
+  auto& latency = context_.metrics().RecordLatencySeconds();
+  for (const int64_t ts : timestamps) {
+    latency.Observe(static_cast<double>(std::max<int64_t>(0, now_ms - ts)) / 1000.0);
+  }
 }
 
 void ConsumerDaemon::Tick(ConsumerStage& stage) {
@@ -140,6 +194,7 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
 Status ConsumerDaemon::Turn(ConsumerStage& stage) {
   context_.Beat();
   if (!stop_status_.ok()) return stop_status_;
+  if (Status s = WriteSealed(stage, /*wait=*/false); !s.ok()) return s;
   const auto now = Clock::now();
   if (now < next_tick_) return Status::Ok();
   next_tick_ = now + kTickInterval;
@@ -158,6 +213,10 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
     auto producer = KafkaProducer::Create(options_.kafka);
     if (!producer) return producer.error();
     producer_ = std::move(*producer);
+    const auto bound = std::min(kWarmUpBound, options_.kafka.connect_timeout);
+    if (Status s = producer_->Warm(stage.OutputTopics(), bound); !s.ok()) {
+      spdlog::warn("msg=\"output topics not looked up in advance\" error={}", Quote(s.message()));
+    }
   }
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,
@@ -169,7 +228,9 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
       },
       .before_revoke =
           [&](const std::vector<TopicPartition>&) {
-            if (Status s = Persist(stage); !s.ok() && stop_status_.ok()) stop_status_ = s;
+            Status s = Persist(stage);
+            if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
+            if (!s.ok() && stop_status_.ok()) stop_status_ = s;
           },
       .rebalanced =
           [&] {
@@ -193,6 +254,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                       },
                       .turn = [&] { return Turn(stage); }});
   if (status.ok()) status = stop_status_;
+  if (status.ok()) status = WriteSealed(stage, /*wait=*/true);
   if (status.ok()) {
     status = stage.Finish(options_.loop.exit_at_end && !context_.ShutdownRequested());
   }

@@ -5,9 +5,12 @@
 //   - the consume loop: batches of at most loop.max_batch records, ended early by loop.linger of
 //     quiet or the end of the input; stops on SIGINT/SIGTERM or, with loop.exit_at_end, at the
 //     end of every assigned partition (common/consume_loop.h);
-//   - persistence: before a batch's state is written, its outputs are flushed (waiting at most
-//     flush_timeout), then ConsumerStage::Commit writes the state changes and the consumed
-//     offsets in one atomic write, then the offsets are committed to the group for lag tools;
+//   - persistence: before a batch's state is written, its outputs are acknowledged (waiting at
+//     most flush_timeout), then the state changes and the consumed offsets are written in one
+//     atomic write, then the offsets are committed to the group for lag tools. A stage that can
+//     seal a batch (ConsumerStage::Seal, the processor) has its next batch handled while the
+//     previous one's outputs are being acknowledged, one sealed batch at a time; others wait at
+//     the end of each batch and Commit;
 //   - rebalances: resume offsets come from the stage (its state), the batch in flight is
 //     persisted before partitions are revoked; with PartitionAssignment::kAllPartitions the
 //     daemon takes every partition itself (daemons that hold the whole state);
@@ -29,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,14 +95,27 @@ class ConsumerStage {
   // `next_offsets`, atomically. Called after their outputs were acknowledged; `caught_up` tells
   // whether every assigned partition is read to its end.
   virtual Status Commit(const std::map<TopicPartition, int64_t>& next_offsets, bool caught_up) = 0;
-  // The outputs of the records handled since the last Commit were not delivered: drop their
-  // state changes. The daemon stops afterwards.
+  // Optional, Commit in two steps: takes the state changes of the records handled since the last
+  // Seal or Commit, with `next_offsets`, and returns the function that writes them, without
+  // writing. The daemon calls it (in Seal order) once those records' outputs are acknowledged,
+  // and handles the next records meanwhile: they must see the sealed changes as if written. The
+  // default returns nullopt (a stage whose Commit reads its state back cannot seal): the daemon
+  // then waits for the outputs and calls Commit.
+  virtual std::optional<std::function<Status()>> Seal(
+      const std::map<TopicPartition, int64_t>& /*next_offsets*/) {
+    return std::nullopt;
+  }
+  // The outputs of the records handled since the last write were not delivered: drop their
+  // state changes, sealed or not. The daemon stops afterwards.
   virtual void Discard() {}
   // Called about once a second while no batch is open (periodic work on a quiet input).
   virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true
   // when it ended at the end of the input (--exit-at-end).
   virtual Status Finish(bool /*at_end*/) { return Status::Ok(); }
+  // The topics the stage will produce to, as far as it knows them up front; the daemon looks up
+  // their leaders before reading, so that the first batch does not wait for them.
+  virtual std::vector<std::string> OutputTopics() const { return {}; }
   // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
   virtual bool Restored() const { return true; }
   // The stage's RocksDB state, for the state-size and block-cache metrics; nullptr for a stage
@@ -122,7 +139,17 @@ class ConsumerDaemon final : private Output {
  private:
   Status Produce(const OutputRecord& record) override;
   Status Handle(ConsumerStage& stage, const Message& message);
+  // Ends the open batch: seals it when the stage can (after writing the previously sealed one),
+  // else waits for its outputs and commits it.
   Status Persist(ConsumerStage& stage);
+  // Writes the sealed batch once its outputs are acknowledged: waits for them with `wait`, else
+  // writes only if they already are.
+  Status WriteSealed(ConsumerStage& stage, bool wait);
+  // After a batch's write: offsets to Kafka, metrics, the debug line.
+  void Persisted(const std::map<TopicPartition, int64_t>& offsets,
+                 const std::vector<int64_t>& timestamps,
+                 std::chrono::steady_clock::time_point start,
+                 std::chrono::steady_clock::time_point delivered);
   Status Turn(ConsumerStage& stage);
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
@@ -135,6 +162,13 @@ class ConsumerDaemon final : private Output {
   std::unique_ptr<KafkaProducer> producer_;
   std::map<TopicPartition, int64_t> pending_offsets_;
   std::vector<int64_t> pending_timestamps_;  // broker timestamps of the batch's records
+  struct SealedBatch {
+    uint64_t group = 0;  // the producer's delivery group of its outputs
+    std::function<Status()> write;
+    std::map<TopicPartition, int64_t> offsets;
+    std::vector<int64_t> timestamps;
+  };
+  std::optional<SealedBatch> sealed_;  // sealed, waiting for its outputs' acknowledgement
   std::map<std::string, prometheus::Counter*, std::less<>> consumed_;
   std::map<std::string, prometheus::Counter*, std::less<>> produced_;
   std::map<TopicPartition, prometheus::Gauge*> lag_;

@@ -70,10 +70,31 @@ int KafkaProducer::OnStatistics(rd_kafka_t*, char* json, size_t json_len, void* 
   return 0;  // librdkafka frees the JSON
 }
 
+Status KafkaProducer::Warm(const std::vector<std::string>& topics,
+                           std::chrono::milliseconds timeout) {
+  for (const auto& topic : topics) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    if (rkt == nullptr) return Status::InvalidArgument("producer topic " + topic);
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_.get(), 0, rkt, &metadata, static_cast<int>(timeout.count()));
+    if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err));
+    }
+  }
+  return Status::Ok();
+}
+
 void KafkaProducer::Serve() { rd_kafka_poll(rk_.get(), 0); }
 
 void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<KafkaProducer*>(opaque);
+  const auto group = reinterpret_cast<uintptr_t>(message->_private);
+  if (group >= self->first_group_ && group - self->first_group_ < self->undelivered_.size()) {
+    --self->undelivered_[group - self->first_group_];
+  }
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->delivered_;
     return;
@@ -98,8 +119,11 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
         RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(open_group_))),
+        RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      ++undelivered_.back();
       rd_kafka_poll(rk_.get(), 0);
       return Status::Ok();
     }
@@ -131,7 +155,10 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
                                  " message(s) undelivered");
     }
   }
-  const int undelivered = rd_kafka_outq_len(rk_.get());
+  return TakeDeliveryError(rd_kafka_outq_len(rk_.get()));
+}
+
+Status KafkaProducer::TakeDeliveryError(int undelivered) {
   const uint64_t failed = failed_since_flush_;
   failed_since_flush_ = 0;
   if (undelivered == 0 && failed == 0) return Status::Ok();
@@ -140,6 +167,41 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   if (!first_error_.empty()) message += "; first error: " + first_error_;
   first_error_.clear();
   return undelivered > 0 ? Status::TimedOut(message) : Status::Unavailable(message);
+}
+
+uint64_t KafkaProducer::Seal() {
+  undelivered_.push_back(0);
+  return open_group_++;
+}
+
+Result<bool> KafkaProducer::Delivered(uint64_t group) {
+  rd_kafka_poll(rk_.get(), 0);
+  if (failed_since_flush_ > 0) return Err(TakeDeliveryError(0));
+  while (first_group_ < open_group_ && undelivered_.front() == 0) {
+    undelivered_.pop_front();
+    ++first_group_;
+  }
+  return group < first_group_;
+}
+
+Status KafkaProducer::WaitDelivered(uint64_t group, std::chrono::milliseconds timeout) {
+  constexpr std::chrono::milliseconds kSlice{200};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto delivered = Delivered(group);
+    if (!delivered) return delivered.error();
+    if (*delivered) return Status::Ok();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return TakeDeliveryError(std::max(1, rd_kafka_outq_len(rk_.get())));
+    }
+    rd_kafka_poll(rk_.get(), static_cast<int>(std::min(left, kSlice).count()));
+    if (Status s = watch_.Check(); !s.ok()) {
+      return Status::Unavailable(s.message() + "; " + std::to_string(rd_kafka_outq_len(rk_.get())) +
+                                 " message(s) undelivered");
+    }
+  }
 }
 
 }  // namespace headwire::common

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +62,22 @@ class KafkaProducer {
   // with the first delivery error.
   Status Flush(std::chrono::milliseconds timeout);
 
+  // Delivery groups, for a daemon that persists a batch while it already produces the next one's
+  // outputs: Seal() closes the group of messages enqueued since the previous Seal() and returns
+  // its number. Delivered(group) serves delivery reports without blocking and tells whether
+  // every message of that group and of all earlier ones was acknowledged; it returns the error
+  // Flush() would when one of them failed. WaitDelivered() waits up to `timeout` for it, giving
+  // up early, as Flush() does, when the brokers cannot be reached.
+  uint64_t Seal();
+  Result<bool> Delivered(uint64_t group);
+  Status WaitDelivered(uint64_t group, std::chrono::milliseconds timeout);
+
+  // Looks up the leaders of `topics` (creating them where the brokers auto-create topics), so
+  // that the first message to each is sent at once instead of waiting for a metadata refresh
+  // (hundreds of milliseconds per new topic). Waits up to `timeout`; returns Unavailable when
+  // the lookup did not complete (producing still works, only later).
+  Status Warm(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
+
   // Serves delivery reports and librdkafka's callbacks without blocking; a daemon calls it while
   // it has nothing to produce, so connectivity() stays current.
   void Serve();
@@ -75,6 +92,8 @@ class KafkaProducer {
 
  private:
   explicit KafkaProducer(const KafkaOptions& options);
+  // The error of the deliveries that failed since the last report, or OK; resets the count.
+  Status TakeDeliveryError(int undelivered);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   static int OnStatistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
@@ -86,6 +105,10 @@ class KafkaProducer {
   uint64_t failed_ = 0;
   uint64_t failed_since_flush_ = 0;
   std::string first_error_;
+  // Undelivered messages per delivery group, from group first_group_ to the open one, open_group_.
+  std::deque<uint64_t> undelivered_{0};
+  uint64_t first_group_ = 0;
+  uint64_t open_group_ = 0;
 };
 
 }  // namespace headwire::common

@@ -32,7 +32,7 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
   std::unique_ptr<ArticleDecider> decider(
       new ArticleDecider(options, classifier, std::move(*store), std::move(forgotten)));
   if (Status s = RestoreRecentArticles(*decider->store_, decider->recent_); !s.ok()) return Err(s);
-  decider->PublishForgetCutoff();
+  decider->PublishForgetCutoff(decider->recent_.watermark());
   return decider;
 }
 
@@ -46,7 +46,8 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
       index_(*store_),
       recent_(options_.pipeline.recent),
       pipeline_(options_.pipeline, &classifier, index_, &recent_),
-      taxonomy_(classifier.Describe()) {}
+      taxonomy_(classifier.Describe()),
+      stream_topics_(classifier.topics()) {}
 
 ArticleDecider::~ArticleDecider() = default;
 
@@ -127,25 +128,41 @@ ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record,
 }
 
 Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& next_offsets) {
-  if (!index_.status().ok()) return index_.status();
-  rocksdb::WriteBatch batch;
-  index_.TakeChanges(batch);
-  TakeRecentChanges(*store_, recent_, batch);
-  for (const auto& [tp, offset] : next_offsets) store_->PutOffset(batch, tp, offset);
-  if (Status s = store_->Write(batch); !s.ok()) return s;
-  PublishForgetCutoff();
-  return Status::Ok();
+  return Seal(next_offsets)();
+}
+
+std::function<Status()> ArticleDecider::Seal(
+    const std::map<common::TopicPartition, int64_t>& next_offsets) {
+  auto batch = std::make_shared<rocksdb::WriteBatch>();
+  const uint64_t sealed = index_.SealChanges(*batch);
+  TakeRecentChanges(*store_, recent_, *batch);
+  for (const auto& [tp, offset] : next_offsets) store_->PutOffset(*batch, tp, offset);
+  // The cutoff is the written state's: a restart from it must still find what it remembers.
+  const int64_t watermark = recent_.watermark();
+  return [this, batch, sealed, watermark]() -> Status {
+    if (!index_.status().ok()) return index_.status();
+    if (Status s = store_->Write(*batch); !s.ok()) return s;
+    index_.ForgetSealed(sealed);
+    PublishForgetCutoff(watermark);
+    return Status::Ok();
+  };
 }
 
 void ArticleDecider::Discard() { index_.DiscardChanges(); }
+
+std::vector<std::string> ArticleDecider::OutputTopics() const {
+  std::vector<std::string> topics{options_.processed_topic, options_.dlq_topic};
+  for (const auto& topic : stream_topics_) topics.push_back(options_.topic_prefix + topic);
+  return topics;
+}
 
 std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition& tp) const {
   return store_->LoadOffset(tp);
 }
 
-void ArticleDecider::PublishForgetCutoff() {
-  if (recent_.watermark() == core::kNoWatermark) return;
-  forgotten_->Advance(recent_.watermark() - options_.pipeline.dedup.forget_after_ms);
+void ArticleDecider::PublishForgetCutoff(int64_t watermark) {
+  if (watermark == core::kNoWatermark) return;
+  forgotten_->Advance(watermark - options_.pipeline.dedup.forget_after_ms);
 }
 
 }  // namespace headwire::processors

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -94,14 +95,23 @@ class ArticleDecider {
   // not an error. Returns an error only when the state cannot be read.
   Result<ArticleDecision> Decide(const common::ConsumedRecord& record, Emit emit = Emit::kYes);
 
-  // Writes the state changes of every record decided since the last Commit/Discard and the
+  // Writes the state changes of every record decided since the last Commit/Seal/Discard and the
   // `next_offsets` (next offset to read per partition) in one atomic WriteBatch, then lets
   // compaction drop exact-dedup entries the state has forgotten. Returns the write error.
   Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets);
 
-  // Forgets the exact-dedup changes since the last Commit (their outputs were not delivered).
-  // The caller must not Commit after a Discard without deciding the records again.
+  // Commit in two steps, so that the next records can be decided while this batch's outputs are
+  // being acknowledged: Seal takes the changes and offsets into a WriteBatch and returns the
+  // function that writes it (as Commit does; call them in Seal order). Decide sees the sealed
+  // changes meanwhile, exactly as if they were written.
+  std::function<Status()> Seal(const std::map<common::TopicPartition, int64_t>& next_offsets);
+
+  // Forgets the exact-dedup changes not yet written (their outputs were not delivered). The
+  // caller must not Commit after a Discard without deciding the records again.
   void Discard();
+
+  // Every topic Decide may produce to: processed, dead letters and each topic's stream.
+  std::vector<std::string> OutputTopics() const;
 
   // The stored resume offset of `tp`, or nullopt when the state has none.
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
@@ -115,7 +125,8 @@ class ArticleDecider {
                  std::shared_ptr<ForgottenEntryFilter> forgotten);
   ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
                              v1::DeadLetterReason reason, std::string why) const;
-  void PublishForgetCutoff();
+  // Lets compaction drop exact-dedup entries older than what a state with `watermark` keeps.
+  void PublishForgetCutoff(int64_t watermark);
 
   ArticleDeciderOptions options_;
   std::shared_ptr<ForgottenEntryFilter> forgotten_;
@@ -124,6 +135,7 @@ class ArticleDecider {
   core::RecentArticles recent_;
   core::ArticlePipeline pipeline_;
   std::string taxonomy_;
+  std::vector<std::string> stream_topics_;  // the classifier's topics
 };
 
 }  // namespace headwire::processors

@@ -95,7 +95,14 @@ class ProcessorStage final : public common::ConsumerStage {
     return decider_.Commit(next_offsets);
   }
 
+  std::optional<std::function<Status()>> Seal(
+      const std::map<common::TopicPartition, int64_t>& next_offsets) override {
+    return decider_.Seal(next_offsets);
+  }
+
   void Discard() override { decider_.Discard(); }
+
+  std::vector<std::string> OutputTopics() const override { return decider_.OutputTopics(); }
 
   bool Restored() const override { return replay_until_.empty(); }
 

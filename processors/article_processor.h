@@ -7,9 +7,10 @@
 //
 // Delivery: at-least-once with deterministic replay. A batch's outputs are flushed (acknowledged
 // by the brokers) before its dedup memory and consumed offsets are written to RocksDB in one
-// WriteBatch. After a crash the processor resumes from the stored offsets with the stored
-// memory, so it re-emits exactly the records of the unfinished batch, byte for byte; consumers
-// that key on the article id (the sink) see no difference.
+// WriteBatch; meanwhile the next batch is already decided (its predecessor's changes sealed in
+// memory, ArticleDecider::Seal). After a crash the processor resumes from the stored offsets with
+// the stored memory, so it re-emits exactly the records of the unfinished batches, byte for
+// byte; consumers that key on the article id (the sink) see no difference.
 //
 // Fail-over: instances in one group share the raw partition, one owner at a time. An instance
 // that is assigned the partition while its own state is behind the group's committed offset

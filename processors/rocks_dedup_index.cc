@@ -26,6 +26,9 @@ std::optional<core::SeenArticle> DecodeSeenArticle(std::string_view bytes) {
 
 std::optional<core::SeenArticle> RocksDedupIndex::Find(std::string_view key) const {
   if (const auto it = pending_.find(key); it != pending_.end()) return it->second;
+  for (auto sealed = sealed_.rbegin(); sealed != sealed_.rend(); ++sealed) {
+    if (const auto it = sealed->second.find(key); it != sealed->second.end()) return it->second;
+  }
   std::string value;
   const auto s = store_.db()->Get(rocksdb::ReadOptions(), store_.family(kDedupFamily),
                                   rocksdb::Slice(key.data(), key.size()), &value);
@@ -42,11 +45,17 @@ void RocksDedupIndex::Remember(std::string_view key, const core::SeenArticle& se
   pending_.insert_or_assign(std::string(key), seen);
 }
 
-void RocksDedupIndex::TakeChanges(rocksdb::WriteBatch& batch) {
+uint64_t RocksDedupIndex::SealChanges(rocksdb::WriteBatch& batch) {
   for (const auto& [key, seen] : pending_) {
     batch.Put(store_.family(kDedupFamily), key, EncodeSeenArticle(seen));
   }
+  sealed_.emplace_back(++last_sealed_, std::move(pending_));
   pending_.clear();
+  return last_sealed_;
+}
+
+void RocksDedupIndex::ForgetSealed(uint64_t sealed) {
+  while (!sealed_.empty() && sealed_.front().first <= sealed) sealed_.pop_front();
 }
 
 void ForgottenEntryFilter::Advance(int64_t cutoff_ms) {

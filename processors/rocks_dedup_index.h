@@ -1,19 +1,22 @@
 #pragma once
 // A DedupIndex kept in the processor's RocksDB state (column family "dedup"). Entries remembered
-// during a batch stay in memory until TakeChanges() moves them into the batch's WriteBatch, so a
-// batch that is never persisted (a crash) leaves no trace, and a replay of it decides the same.
-// Not thread-safe.
+// during a batch stay in memory until SealChanges() copies them into the batch's WriteBatch, and
+// stay visible from memory until ForgetSealed() says that WriteBatch was written (the processor
+// decides the next batch meanwhile). A batch that is never persisted (a crash) leaves no trace,
+// and a replay of it decides the same. Not thread-safe.
 
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/state_store.h"
 #include "core/exact_dedup.h"
@@ -30,10 +33,17 @@ class RocksDedupIndex final : public core::DedupIndex {
   std::optional<core::SeenArticle> Find(std::string_view key) const override;
   void Remember(std::string_view key, const core::SeenArticle& seen) override;
 
-  // Moves the entries remembered since the last call into `batch`.
-  void TakeChanges(rocksdb::WriteBatch& batch);
-  // Forgets the entries remembered since the last call (their batch was not persisted).
-  void DiscardChanges() { pending_.clear(); }
+  // Puts the entries remembered since the last call into `batch`; Find still answers from them
+  // until ForgetSealed is called with the returned number.
+  uint64_t SealChanges(rocksdb::WriteBatch& batch);
+  // The batches sealed up to number `sealed` were written: Find reads their entries from
+  // RocksDB from now on.
+  void ForgetSealed(uint64_t sealed);
+  // Forgets every entry not yet written (their batches will not be persisted).
+  void DiscardChanges() {
+    pending_.clear();
+    sealed_.clear();
+  }
 
   // The first read error since construction (a read error must fail the batch, never pass as
   // "not seen"); OK when there was none.
@@ -42,7 +52,11 @@ class RocksDedupIndex final : public core::DedupIndex {
  private:
   common::StateStore& store_;
   mutable Status status_;
-  std::map<std::string, core::SeenArticle, std::less<>> pending_;
+  using Entries = std::map<std::string, core::SeenArticle, std::less<>>;
+  Entries pending_;
+  // Sealed batches not yet written, oldest first, with their numbers.
+  std::deque<std::pair<uint64_t, Entries>> sealed_;
+  uint64_t last_sealed_ = 0;
 };
 
 // Drops exact-dedup entries (core::IsExactDedupKey) whose event time is before the cutoff

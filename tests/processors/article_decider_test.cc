@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/proto_convert.h"
@@ -107,6 +108,41 @@ TEST_F(ArticleDeciderTest, OutputOverTheProducersLimitIsDeadLetteredAndFits) {
       Record(RawBytes("small", "Storm closes mountain pass for a week", kEventTime), 1));
   ASSERT_TRUE(small.has_value());
   EXPECT_NE(small->kind, DecisionKind::kDeadLetter);
+}
+
+TEST_F(ArticleDeciderTest, OutputTopicsNameEveryTopicDecideCanProduceTo) {
+  auto decider = Open();
+  std::vector<std::string> expected{"headwire.articles.processed", "headwire.dlq"};
+  for (const auto& topic : classifier_.topics()) expected.push_back("headwire.topic." + topic);
+  EXPECT_EQ(decider->OutputTopics(), expected);
+  auto decision = decider->Decide(
+      Record(RawBytes("a1", "NASA launches new Mars rover on Atlas V rocket", kEventTime), 0));
+  ASSERT_TRUE(decision.has_value());
+  ASSERT_GT(decision->outputs.size(), 1u);
+  for (const auto& output : decision->outputs) {
+    EXPECT_NE(std::find(expected.begin(), expected.end(), output.topic), expected.end())
+        << output.topic;
+  }
+}
+
+TEST_F(ArticleDeciderTest, SealedBatchIsSeenByLaterDecisionsAndWrittenOnlyByItsWrite) {
+  const std::string bytes = RawBytes("a1", "Fed holds interest rates steady again", kEventTime);
+  {
+    auto decider = Open();
+    ASSERT_TRUE(decider->Decide(Record(bytes, 0)).has_value());
+    auto write = decider->Seal({{{"headwire.articles.raw", 0}, 1}});
+    // Deciding the same record again before the write: a duplicate of the sealed one.
+    auto again = decider->Decide(Record(bytes, 1));
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->kind, DecisionKind::kDuplicate);
+    EXPECT_FALSE(decider->StoredOffset({"headwire.articles.raw", 0}).has_value());
+    ASSERT_TRUE(write().ok());
+    EXPECT_EQ(decider->StoredOffset({"headwire.articles.raw", 0}), 1);
+  }
+  auto decider = Open();
+  auto after = decider->Decide(Record(bytes, 1));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->kind, DecisionKind::kDuplicate);
 }
 
 TEST_F(ArticleDeciderTest, UnknownSchemaVersionIsDeadLettered) {

@@ -50,11 +50,31 @@ TEST_F(RocksDedupIndexTest, PendingEntriesAreVisibleButOnlyPersistedWhenTaken) {
 
   index.Remember("k2", {"b", "b", 2});
   rocksdb::WriteBatch batch;
-  index.TakeChanges(batch);
+  index.SealChanges(batch);
   ASSERT_TRUE(store->Write(batch).ok());
   RocksDedupIndex fresh(*store);
   EXPECT_EQ(fresh.Find("k2")->id, "b");
   EXPECT_TRUE(fresh.status().ok());
+}
+
+TEST_F(RocksDedupIndexTest, SealedEntriesStayVisibleUntilWrittenAndForgotten) {
+  auto store = Open();
+  RocksDedupIndex index(*store);
+  index.Remember("k1", {"a", "a", 1});
+  rocksdb::WriteBatch first;
+  const uint64_t sealed = index.SealChanges(first);
+  index.Remember("k2", {"b", "b", 2});
+  rocksdb::WriteBatch second;
+  index.SealChanges(second);
+  EXPECT_EQ(index.Find("k1")->id, "a");  // sealed, not written: answered from memory
+  EXPECT_FALSE(RocksDedupIndex(*store).Find("k1").has_value());
+  ASSERT_TRUE(store->Write(first).ok());
+  index.ForgetSealed(sealed);
+  EXPECT_EQ(index.Find("k1")->id, "a");  // now from RocksDB
+  EXPECT_EQ(index.Find("k2")->id, "b");  // the later sealed batch is still in memory
+  index.DiscardChanges();
+  EXPECT_FALSE(index.Find("k2").has_value());
+  EXPECT_EQ(index.Find("k1")->id, "a");
 }
 
 TEST_F(RocksDedupIndexTest, StateAndOffsetsSurviveReopen) {
@@ -67,7 +87,7 @@ TEST_F(RocksDedupIndexTest, StateAndOffsetsSurviveReopen) {
     a.title = "Fed holds rates steady";
     dedup.Check(a, {0, 42}, core::kNoWatermark);
     rocksdb::WriteBatch batch;
-    index.TakeChanges(batch);
+    index.SealChanges(batch);
     store->PutOffset(batch, {"headwire.articles.raw", 3}, 17);
     ASSERT_TRUE(store->Write(batch).ok());
   }
@@ -94,7 +114,7 @@ TEST_F(RocksDedupIndexTest, CompactionDropsOnlyForgottenExactEntries) {
   index.Remember(old_url_key, {"old", "old", 1000});
   index.Remember("inew", {"new", "new", 5000});
   rocksdb::WriteBatch batch;
-  index.TakeChanges(batch);
+  index.SealChanges(batch);
   // A story-window record (another owner of the family) with an old-looking value stays.
   const std::string window_key("A\0\0\0\0\0\0\0\x01", 9);
   batch.Put(store->family(kDedupFamily), window_key, EncodeSeenArticle({"w", "w", 1000}));

@@ -1,0 +1,73 @@
+#include "common/kafka_producer.h"
+
+#include <gtest/gtest.h>
+
+#include "common/mock_cluster.h"
+
+namespace headwire::common {
+namespace {
+
+TEST(KafkaProducerTest, WarmLooksUpEveryTopicOfAReachableCluster) {
+  auto cluster = MockCluster::Start({});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+  KafkaOptions options;
+  options.bootstrap = (*cluster)->bootstrap();
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  const Status warmed = (*producer)->Warm({"headwire.articles.processed", "headwire.topic.space"},
+                                          std::chrono::milliseconds(10000));
+  EXPECT_TRUE(warmed.ok()) << warmed.ToString();
+  EXPECT_TRUE((*producer)->Produce("headwire.topic.space", "k", "v", {}).ok());
+  EXPECT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+}
+
+TEST(KafkaProducerTest, DeliveryGroupIsDeliveredOnceEveryMessageOfItAndBeforeIsAcknowledged) {
+  auto cluster = MockCluster::Start({});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+  KafkaOptions options;
+  options.bootstrap = (*cluster)->bootstrap();
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE((*producer)->Produce("t", std::to_string(i), "first", {}).ok());
+  }
+  const uint64_t first = (*producer)->Seal();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE((*producer)->Produce("t", std::to_string(i), "second", {}).ok());
+  }
+  const uint64_t second = (*producer)->Seal();
+  EXPECT_LT(first, second);
+  ASSERT_TRUE((*producer)->WaitDelivered(second, std::chrono::milliseconds(10000)).ok());
+  EXPECT_EQ((*producer)->delivered(), 100u);
+  auto earlier = (*producer)->Delivered(first);
+  ASSERT_TRUE(earlier.has_value());
+  EXPECT_TRUE(*earlier);
+  auto open = (*producer)->Delivered(second + 1);  // the open group is never delivered
+  ASSERT_TRUE(open.has_value());
+  EXPECT_FALSE(*open);
+}
+
+TEST(KafkaProducerTest, WaitDeliveredFailsWhenNoBrokerAnswers) {
+  KafkaOptions options;
+  options.bootstrap = "127.0.0.1:1";
+  options.connect_timeout = std::chrono::milliseconds(500);
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  ASSERT_TRUE((*producer)->Produce("t", "k", "v", {}).ok());
+  const Status waited =
+      (*producer)->WaitDelivered((*producer)->Seal(), std::chrono::milliseconds(3000));
+  EXPECT_FALSE(waited.ok());
+}
+
+TEST(KafkaProducerTest, WarmIsUnavailableWhenNoBrokerAnswers) {
+  KafkaOptions options;
+  options.bootstrap = "127.0.0.1:1";
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  const Status warmed =
+      (*producer)->Warm({"headwire.articles.processed"}, std::chrono::milliseconds(300));
+  EXPECT_EQ(warmed.code(), StatusCode::kUnavailable) << warmed.ToString();
+}
+
+}  // namespace
+}  // namespace headwire::common
