@@ -31,8 +31,10 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
   if (!store) return Err(store.error());
   std::unique_ptr<ArticleDecider> decider(
       new ArticleDecider(options, classifier, std::move(*store), std::move(forgotten)));
-  if (Status s = RestoreRecentArticles(*decider->store_, decider->recent_); !s.ok()) return Err(s);
-  decider->PublishForgetCutoff();
+  for (const auto& [tp, offset] : decider->store_->LoadOffsets()) {
+    if (auto domain = decider->DomainOf(tp.partition); !domain) return Err(domain.error());
+  }
+  decider->PublishForgetCutoffs();
   return decider;
 }
 
@@ -41,14 +43,34 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
                                std::unique_ptr<common::StateStore> store,
                                std::shared_ptr<ForgottenEntryFilter> forgotten)
     : options_(options),
+      classifier_(classifier),
       forgotten_(std::move(forgotten)),
       store_(std::move(store)),
-      index_(*store_),
-      recent_(options_.pipeline.recent),
-      pipeline_(options_.pipeline, &classifier, index_, &recent_),
       taxonomy_(classifier.Describe()) {}
 
 ArticleDecider::~ArticleDecider() = default;
+
+Result<ArticleDecider::Domain*> ArticleDecider::DomainOf(int32_t partition) {
+  auto& domain = domains_[partition];
+  if (!domain) {
+    auto fresh = std::make_unique<Domain>(*store_, partition, options_, classifier_);
+    if (Status s = RestoreRecentArticles(*store_, fresh->recent, fresh->prefix); !s.ok()) {
+      domains_.erase(partition);
+      return Err(s);
+    }
+    domain = std::move(fresh);
+  }
+  return domain.get();
+}
+
+ArticleDecider::WindowSize ArticleDecider::window_size() const {
+  WindowSize size{.domains = domains_.size()};
+  for (const auto& [partition, domain] : domains_) {
+    size.articles += domain->recent.size();
+    size.stories += domain->recent.story_count();
+  }
+  return size;
+}
 
 Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record, Emit emit) {
   const std::string& raw_type = v1::RawArticle::descriptor()->full_name();
@@ -67,9 +89,11 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
                       "value is not a headwire.v1.RawArticle (" +
                           std::to_string(record.value.size()) + " bytes)");
   }
+  auto domain = DomainOf(record.partition);
+  if (!domain) return Err(domain.error());
   core::Article article = common::ToCoreArticle(raw);
-  auto verdict = pipeline_.Process(article);
-  if (!index_.status().ok()) return Err(index_.status());
+  auto verdict = (*domain)->pipeline.Process(article);
+  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
   if (!verdict) {
     return DeadLetter(record, emit,
                       common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
@@ -120,25 +144,32 @@ ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record,
 }
 
 Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& next_offsets) {
-  if (!index_.status().ok()) return index_.status();
   rocksdb::WriteBatch batch;
-  index_.TakeChanges(batch);
-  TakeRecentChanges(*store_, recent_, batch);
+  for (auto& [partition, domain] : domains_) {
+    if (!domain->index.status().ok()) return domain->index.status();
+    domain->index.TakeChanges(batch);
+    TakeRecentChanges(*store_, domain->recent, batch, domain->prefix);
+  }
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(batch, tp, offset);
   if (Status s = store_->Write(batch); !s.ok()) return s;
-  PublishForgetCutoff();
+  PublishForgetCutoffs();
   return Status::Ok();
 }
 
-void ArticleDecider::Discard() { index_.DiscardChanges(); }
+void ArticleDecider::Discard() {
+  for (auto& [partition, domain] : domains_) domain->index.DiscardChanges();
+}
 
 std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition& tp) const {
   return store_->LoadOffset(tp);
 }
 
-void ArticleDecider::PublishForgetCutoff() {
-  if (recent_.watermark() == core::kNoWatermark) return;
-  forgotten_->Advance(recent_.watermark() - options_.pipeline.dedup.forget_after_ms);
+void ArticleDecider::PublishForgetCutoffs() {
+  for (const auto& [partition, domain] : domains_) {
+    if (domain->recent.watermark() == core::kNoWatermark) continue;
+    forgotten_->Advance(partition,
+                        domain->recent.watermark() - options_.pipeline.dedup.forget_after_ms);
+  }
 }
 
 }  // namespace headwire::processors

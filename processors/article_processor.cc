@@ -22,12 +22,6 @@ class ProcessorStage final : public common::ConsumerStage {
   // verdicts depend only on the records and their order.
   Result<std::optional<int64_t>> ResumeOffset(const common::TopicPartition& tp,
                                               const common::GroupOffset& group) override {
-    if (tp.partition > 0) {
-      spdlog::warn(
-          "msg=\"raw topic has more than one partition: duplicates that land on different "
-          "partitions are judged in the order the partitions happen to be read\" topic={}",
-          tp.topic);
-    }
     const std::optional<int64_t> local = decider_.StoredOffset(tp);
     if (!group.known) {
       return Err(Status::Unavailable(
@@ -119,8 +113,9 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (!context) return Err(context.error());
   auto decider = ArticleDecider::Open(options.state_dir, options.decide, classifier);
   if (!decider) return Err(decider.error());
-  spdlog::info("msg=\"story window restored\" articles={} stories={}", (*decider)->recent().size(),
-               (*decider)->recent().story_count());
+  const auto window = (*decider)->window_size();
+  spdlog::info("msg=\"story windows restored\" domains={} articles={} stories={}", window.domains,
+               window.articles, window.stories);
   ProcessorStage stage(**decider, (*context)->metrics());
   common::ConsumerDaemonOptions consumer = options.consumer;
   consumer.topics = {options.raw_topic};

@@ -11,8 +11,10 @@
 // memory, so it re-emits exactly the records of the unfinished batch, byte for byte; consumers
 // that key on the article id (the sink) see no difference.
 //
-// Fail-over: instances in one group share the raw partition, one owner at a time. An instance
-// that is assigned the partition while its own state is behind the group's committed offset
+// Scale-out: each raw partition is a dedup domain with its own state (processors/
+// article_decider.h); the instances of one group each own some partitions at once, and a
+// partition moves between them on a rebalance. Fail-over is per partition: an instance
+// that is assigned a partition while its own state is behind the group's committed offset
 // (another instance owned it meanwhile) first decides the records in between again without
 // emitting them, from the partition's start when it has no state. That rebuilds the previous
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
