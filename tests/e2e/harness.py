@@ -19,15 +19,25 @@ def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
     return result
 
 
-def start_broker(headwire):
-    """Starts `headwire broker` (the embedded mock cluster) and returns (process, bootstrap)."""
-    broker = subprocess.Popen([headwire, "broker"], stdout=subprocess.PIPE,
+def start_broker(headwire, *args, control=False):
+    """Starts `headwire broker ARGS...` (the embedded mock cluster) and returns (process,
+    bootstrap). With `control`, its standard input is a pipe for broker_command()."""
+    broker = subprocess.Popen([headwire, "broker", *args], stdout=subprocess.PIPE,
+                              stdin=subprocess.PIPE if control else None,
                               stderr=subprocess.DEVNULL, text=True)
     bootstrap = broker.stdout.readline().strip()
     if not bootstrap.startswith("127.0.0.1:"):
         broker.kill()
         raise AssertionError(f"bad bootstrap line {bootstrap!r}")
     return broker, bootstrap
+
+
+def broker_command(broker, line):
+    """Sends one fault command to a broker started with control=True and returns its answer
+    ("ok" or "error: ...")."""
+    broker.stdin.write(line + "\n")
+    broker.stdin.flush()
+    return broker.stdout.readline().strip()
 
 
 def run_tests(bind_args):
