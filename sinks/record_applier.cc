@@ -1,5 +1,7 @@
 #include "sinks/record_applier.h"
 
+#include <algorithm>
+
 #include "common/proto_convert.h"
 
 namespace headwire::sinks {
@@ -25,6 +27,17 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
     applied.outcome = ApplyOutcome::kRejected;
     store_.StageReject(batch, tp, record.offset, applied.reason);
     return applied;
+  }
+  if (!options_.topics.empty()) {
+    auto* topics = article.mutable_topics();
+    topics->erase(
+        std::remove_if(topics->begin(), topics->end(),
+                       [&](const std::string& t) { return !options_.topics.contains(t); }),
+        topics->end());
+    if (topics->empty()) {
+      applied.outcome = ApplyOutcome::kOtherTopic;
+      return applied;
+    }
   }
   auto outcome = store_.Stage(batch, article, PartitionName(tp));
   if (!outcome) return Err(outcome.error());

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "common/record.h"
@@ -31,6 +32,9 @@ struct RecordApplierOptions {
   LatePolicy late_policy = LatePolicy::kDrop;
   // Where late records go with LatePolicy::kDeadLetter. Default: "headwire.dlq".
   std::string dlq_topic = "headwire.dlq";
+  // Keep the state of these topics only: an article is applied with its other topics removed,
+  // and not at all when it has none of them. Default: empty (every topic).
+  std::set<std::string> topics = {};
 };
 
 // What became of a record.
@@ -39,6 +43,7 @@ enum class ApplyOutcome {
   kRedelivery,  // it was applied before; nothing changes
   kLate,        // older than its partition's watermark minus the grace period; counted only
   kRejected,    // not a ProcessedArticle of a known schema; staged as a reject with `reason`
+  kOtherTopic,  // it has none of RecordApplierOptions::topics; nothing is staged
 };
 
 struct Applied {

@@ -67,6 +67,8 @@ class SinkStage final : public common::ConsumerStage {
       metrics_.DeadLetters("REJECTED").Increment();
       spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
                    tp.partition, record.offset, common::Quote(applied->reason));
+    } else if (applied->outcome == ApplyOutcome::kOtherTopic) {
+      ++stats_.other_topics;
     } else if (applied->outcome == ApplyOutcome::kLate) {
       ++stats_.late;
       metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE)).Increment();

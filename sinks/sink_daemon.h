@@ -74,6 +74,7 @@ struct SinkStats {
   uint64_t consumed = 0;
   uint64_t rejected = 0;
   uint64_t late = 0;
+  uint64_t other_topics = 0;  // skipped: none of the kept topics (RecordApplierOptions::topics)
   uint64_t checkpoints = 0;
 };
 
