@@ -94,19 +94,28 @@ Result<int32_t> KafkaProducer::PartitionCount(const std::string& topic,
   std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
       rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
   if (!handle) return Err(Status::InvalidArgument("topic " + topic + ": bad name"));
-  const rd_kafka_metadata_t* metadata = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(rk_.get(), 0, handle.get(), &metadata, static_cast<int>(timeout.count()));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Err(Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err)));
+  // In slices, so that brokers that cannot be reached at all end the wait early and by name.
+  constexpr std::chrono::milliseconds kSlice{1000};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_.get(), 0, handle.get(), &metadata, static_cast<int>(kSlice.count()));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> owned(
+          metadata, &rd_kafka_metadata_destroy);
+      if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          metadata->topics[0].partition_cnt < 1) {
+        return Err(Status::NotFound("topic " + topic + " has no partitions"));
+      }
+      return metadata->topics[0].partition_cnt;
+    }
+    rd_kafka_poll(rk_.get(), 0);  // serves the error callbacks the connectivity watch reads
+    if (Status s = watch_.Check(); !s.ok()) return Err(s);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Err(Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err)));
+    }
   }
-  std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> owned(
-      metadata, &rd_kafka_metadata_destroy);
-  if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
-      metadata->topics[0].partition_cnt < 1) {
-    return Err(Status::NotFound("topic " + topic + " has no partitions"));
-  }
-  return metadata->topics[0].partition_cnt;
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {

@@ -51,8 +51,9 @@ class KafkaProducer {
   }
 
   // The number of partitions of `topic` from the brokers' metadata (a missing topic may be
-  // auto-created by the request). Returns Unavailable when no broker answers within `timeout`,
-  // NotFound when the topic does not exist.
+  // auto-created by the request). Returns Unavailable naming the bootstrap servers when they
+  // have been unreachable for the connect timeout, Unavailable when no metadata came within
+  // `timeout`, NotFound when the topic does not exist.
   Result<int32_t> PartitionCount(const std::string& topic, std::chrono::milliseconds timeout);
 
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
