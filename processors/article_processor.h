@@ -43,6 +43,17 @@ struct ProcessorOptions {
   std::string state_dir;
   // Output topics, validation limits, dedup windows and story settings.
   ArticleDeciderOptions decide;
+  // Directory under which snapshots of the state are written, one subdirectory "offsets-<N>"
+  // each (a RocksDB checkpoint of every domain's state with its offsets; N is the sum of its
+  // resume offsets). Default: "" (no snapshots).
+  std::string snapshot_dir;
+  // Write a snapshot after every this many consumed records (at the end of the batch that
+  // crosses it). Default: 0 (none).
+  uint64_t snapshot_interval_records = 0;
+  // Start from this snapshot: copied into state_dir, which must not exist or be empty; the
+  // instance then catches up from the snapshot's offsets, so it needs the raw topic only from
+  // there on. Default: "" (start from state_dir as it is).
+  std::string from_snapshot;
   // Admin endpoint and liveness (common/daemon_context.h).
   common::DaemonOptions daemon;
 };
@@ -54,6 +65,7 @@ struct ProcessorStats {
   uint64_t dead_lettered = 0;
   // Records decided again without output while catching up with a previous owner's progress.
   uint64_t replayed = 0;
+  uint64_t snapshots = 0;
   std::map<std::string, uint64_t> per_topic;  // unique articles written per topic stream
 };
 

@@ -173,6 +173,25 @@ class DedupDomains(unittest.TestCase):
         caught_up = [name for name, path in logs.items() if "catching up" in open(path).read()]
         self.assertTrue(caught_up, "no instance took over a partition another had worked on")
 
+    def test_new_instance_joins_from_a_snapshot(self):
+        """An owner writes snapshots while it decides the first half; a new instance started
+        from the latest snapshot (no state of its own) catches up from the snapshot's offsets,
+        not from the partitions' start, and decides the second half as one processor would."""
+        bootstrap = self.broker(self.addCleanup)
+        snapshots = os.path.join(self.work, "snapshots")
+        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["first"]])
+        run(self.process_command(bootstrap, "owner", "-e", "--snapshot-dir", snapshots,
+                                 "--snapshot-interval", "300"))
+        taken = sorted(os.listdir(snapshots), key=lambda name: int(name.split("-")[1]))
+        self.assertGreater(len(taken), 1)
+        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["second"]])
+        joined = run(self.process_command(bootstrap, "joiner", "-e", "--from-snapshot",
+                                          os.path.join(snapshots, taken[-1]))).stderr
+        self.assertIn("restored snapshot", joined)
+        self.assertRegex(joined, r"catching up.* from=[1-9]\d* to=[1-9]\d*")
+        self.assertNotRegex(joined, r"catching up.* from=beginning")
+        self.assert_same_as_reference(bootstrap, "snapshot")
+
     def wait_for_log(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
