@@ -174,8 +174,10 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (Status s = daemon.Run(stage); !s.ok()) return Err(s);
   const auto& stats = stage.stats();
   spdlog::info(
-      "msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={} replayed={}",
-      stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered, stats.replayed);
+      "msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={} replayed={} "
+      "snapshots={}",
+      stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered, stats.replayed,
+      stats.snapshots);
   return stats;
 }
 
