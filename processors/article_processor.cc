@@ -11,7 +11,8 @@
 namespace headwire::processors {
 namespace {
 
-// The processor's stage on the daemon runtime: the decider's verdicts plus fail-over catch-up.
+// The processor's stage on the daemon runtime: the decider's verdicts plus fail-over catch-up
+// and periodic snapshots.
 class ProcessorStage final : public common::ConsumerStage {
  public:
   ProcessorStage(const ProcessorOptions& options, ArticleDecider& decider,
