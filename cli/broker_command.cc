@@ -1,16 +1,59 @@
-// `headwire broker`: the embedded mock cluster, until SIGINT/SIGTERM.
+// `headwire broker`: the embedded mock cluster, until SIGINT/SIGTERM, with fault-injection
+// commands on standard input (common/broker_control.h), each answered on stdout.
+
+#include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
-#include <thread>
+#include <string>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/broker_control.h"
 #include "common/mock_cluster.h"
 #include "common/shutdown.h"
 #include "processors/article_processor.h"
 
 namespace headwire::cli {
+namespace {
+
+// Answers one control line: "ok", or "error: <why>".
+std::string Answer(common::MockCluster& cluster, std::string_view line) {
+  auto command = common::ParseBrokerControl(line);
+  if (!command) return "error: " + command.error().message();
+  if (Status s = cluster.Apply(*command); !s.ok()) return "error: " + s.message();
+  return "ok";
+}
+
+// Serves control commands from standard input until shutdown is requested. At the end of input
+// the cluster keeps running without commands.
+void ServeControl(common::MockCluster& cluster) {
+  bool input_open = true;
+  std::string pending;
+  while (!common::ShutdownRequested()) {
+    pollfd fd{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+    if (!input_open || poll(&fd, 1, 100) <= 0) {
+      if (!input_open) usleep(100 * 1000);
+      continue;
+    }
+    char buffer[4096];
+    const ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+      input_open = false;
+      continue;
+    }
+    pending.append(buffer, static_cast<size_t>(n));
+    for (size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n')) {
+      const std::string line = pending.substr(0, end);
+      pending.erase(0, end + 1);
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::cout << Answer(cluster, line) << std::endl;
+    }
+  }
+}
+
+}  // namespace
 
 void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<common::MockClusterOptions>();
@@ -18,11 +61,17 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "broker",
       "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM. The first line on "
-      "stdout is the bootstrap address.");
-  cmd->add_option("--brokers", options->brokers, "Number of brokers")->capture_default_str();
-  cmd->add_option("--partitions", options->partitions,
-                  "Partitions of each pre-created topic but the raw topic, which has one")
+      "stdout is the bootstrap address. Fault commands on stdin, one per line, each answered "
+      "\"ok\" or \"error: ...\": down ID, up ID, rtt ID MS, errors API COUNT ERROR (Kafka names, "
+      "e.g. errors Produce 5 NOT_LEADER_OR_FOLLOWER)");
+  cmd->add_option("--brokers", options->brokers,
+                  "Number of brokers; topics get min(brokers, 3) replicas")
       ->capture_default_str();
+  CLI::Option* partitions =
+      cmd->add_option("--partitions", options->partitions,
+                      "Partitions of each pre-created topic; the raw topic has one unless this is "
+                      "given (its partitions are the dedup domains)")
+          ->capture_default_str();
   cmd->add_option_function<std::vector<std::string>>(
          "--topic",
          [options](const std::vector<std::string>& names) {
@@ -33,8 +82,11 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
       ->take_all();
   auto taxonomy = std::make_shared<std::string>();
   AddTaxonomyOption(*cmd, *taxonomy);
-  cmd->callback([options, taxonomy, &exit_code] {
+  cmd->callback([options, taxonomy, partitions, &exit_code] {
     StartLogging("broker");
+    if (partitions->count() > 0) {
+      for (auto& topic : options->topics) topic.partitions = 0;  // all take --partitions
+    }
     // One stream per taxonomy topic (the processor's default prefix), beside the defaults.
     if (*taxonomy != "none") {
       auto loaded = LoadTaxonomy(*taxonomy);
@@ -55,8 +107,7 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
       return;
     }
     std::cout << (*cluster)->bootstrap() << std::endl;
-    while (!common::ShutdownRequested())
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ServeControl(**cluster);
     exit_code = kExitOk;
   });
 }

@@ -32,6 +32,15 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--topic-prefix", o.decide.topic_prefix, "Prefix of the per-topic streams")
       ->capture_default_str();
   cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")->capture_default_str();
+  cmd->add_option("--snapshot-dir", o.snapshot_dir,
+                  "Write snapshots of the state (with their offsets) under this directory, every "
+                  "--snapshot-interval records");
+  cmd->add_option("--snapshot-interval", o.snapshot_interval_records,
+                  "Snapshot after every N consumed records (0 = never)")
+      ->capture_default_str();
+  cmd->add_option("--from-snapshot", o.from_snapshot,
+                  "Copy this snapshot into a fresh --state directory and catch up from its "
+                  "offsets");
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {

@@ -19,11 +19,16 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "produce",
       "Read JSON Lines articles ({\"id\",\"title\",\"body\",\"url\",\"source\",\"published_at\"}) "
-      "and produce them to Kafka as protobuf RawArticle messages keyed by article id. Invalid "
+      "and produce them to Kafka as protobuf RawArticle messages keyed by article id, on the "
+      "partition of their dedup domain. Invalid "
       "lines are reported as FILE:LINE: reason and sent to the dead-letter topic. Exit code 2 "
       "when some lines were invalid, 1 when delivery failed.");
   AddKafkaOptions(*cmd, args->options.kafka);
   cmd->add_option("-t,--topic", args->options.topic, "Destination topic")->capture_default_str();
+  cmd->add_option("--domain-key", args->options.domain_key,
+                  "Article field whose value is the dedup domain: articles with one value go to "
+                  "one partition of the topic (e.g. language, source)")
+      ->capture_default_str();
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for invalid lines; empty to only report them")
       ->capture_default_str();

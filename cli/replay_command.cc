@@ -36,6 +36,7 @@ struct ReplayArgs {
   bool resume = false;
   common::KafkaOptions kafka;
   std::string target_topic = "headwire.articles.raw";
+  std::string domain_key = producers::kDefaultDomainKey;
   std::string taxonomy;
   std::string model;
   processors::ArticleDeciderOptions decide;
@@ -140,8 +141,10 @@ Result<int> RunReplayCommand(const ReplayArgs& a) {
       return Err(
           Status::InvalidArgument("--resume into a topic needs the --progress-file of the run"));
     }
-    auto created = producers::TopicTarget::Create(
-        {.kafka = a.kafka, .topic = a.target_topic, .progress_file = a.progress_file});
+    auto created = producers::TopicTarget::Create({.kafka = a.kafka,
+                                                   .topic = a.target_topic,
+                                                   .domain_key = a.domain_key,
+                                                   .progress_file = a.progress_file});
     if (!created) return Err(created.error());
     target = std::move(*created);
   }
@@ -206,6 +209,10 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-X,--kafka", a->kafka.properties,
                   "librdkafka property key=value, applied last (repeatable)")
       ->take_all();
+  cmd->add_option("--domain-key", a->domain_key,
+                  "Article field whose value is the dedup domain: articles with one value go to "
+                  "one partition of the target topic")
+      ->capture_default_str();
   cmd->add_option("-t,--target-topic", a->target_topic, "Topic replayed into")
       ->capture_default_str();
   cmd->add_option("--commit-every", a->commit_every, "Records per commit")

@@ -67,6 +67,14 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"drop", "dlq"}));
   cmd->add_option("--dlq-topic", options->apply.dlq_topic, "Dead-letter topic for --late dlq")
       ->capture_default_str();
+  cmd->add_option_function<std::vector<std::string>>(
+         "--topics",
+         [options](const std::vector<std::string>& topics) {
+           options->apply.topics.insert(topics.begin(), topics.end());
+         },
+         "Keep the state of these topics only (comma-separated, e.g. space,ai): articles lose "
+         "their other topics, and those with none of them are skipped (default: every topic)")
+      ->delimiter(',');
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
                   "--checkpoint-interval records)");
@@ -131,8 +139,11 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       return;
     }
     std::cerr << "headwire sink: " << stats->consumed << " consumed, " << stats->rejected
-              << " rejected, " << stats->late << " late, " << stats->checkpoints
-              << " checkpoints\n";
+              << " rejected, " << stats->late << " late, ";
+    if (!options->apply.topics.empty()) {
+      std::cerr << stats->other_topics << " of other topics, ";
+    }
+    std::cerr << stats->checkpoints << " checkpoints\n";
     exit_code = kExitOk;
   });
 }

@@ -108,7 +108,8 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
 }
 
 Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
-                              std::string_view value, const std::vector<Header>& headers) {
+                              std::string_view value, const std::vector<Header>& headers,
+                              int32_t partition) {
   for (;;) {
     rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
     for (const auto& h : headers) {
@@ -116,7 +117,7 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
                           static_cast<ssize_t>(h.value.size()));
     }
     const rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
@@ -136,6 +137,35 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
       continue;
     }
     return Status::InvalidArgument("produce to " + topic + ": " + rd_kafka_err2str(err));
+  }
+}
+
+Result<int32_t> KafkaProducer::PartitionCount(const std::string& topic,
+                                              std::chrono::milliseconds timeout) {
+  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
+      rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
+  if (!handle) return Err(Status::InvalidArgument("topic " + topic + ": bad name"));
+  // In slices, so that brokers that cannot be reached at all end the wait early and by name.
+  constexpr std::chrono::milliseconds kSlice{1000};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_metadata(rk_.get(), 0, handle.get(), &metadata, static_cast<int>(kSlice.count()));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> owned(
+          metadata, &rd_kafka_metadata_destroy);
+      if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          metadata->topics[0].partition_cnt < 1) {
+        return Err(Status::NotFound("topic " + topic + " has no partitions"));
+      }
+      return metadata->topics[0].partition_cnt;
+    }
+    rd_kafka_poll(rk_.get(), 0);  // serves the error callbacks the connectivity watch reads
+    if (Status s = watch_.Check(); !s.ok()) return Err(s);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Err(Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err)));
+    }
   }
 }
 

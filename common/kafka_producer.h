@@ -46,15 +46,25 @@ class KafkaProducer {
   KafkaProducer& operator=(const KafkaProducer&) = delete;
   ~KafkaProducer();
 
-  // Enqueues one message for `topic`, partitioned by `key` (librdkafka's default partitioner,
-  // murmur2-compatible with Java clients). Waits while the local queue is full; returns
-  // Unavailable when the brokers stay unreachable for the connect timeout meanwhile.
+  // Any partition: the producer picks one by the key.
+  static constexpr int32_t kAnyPartition = RD_KAFKA_PARTITION_UA;
+
+  // Enqueues one message for `topic`, on `partition`, or with kAnyPartition partitioned by `key`
+  // (librdkafka's default partitioner, murmur2-compatible with Java clients). Waits while the
+  // local queue is full; returns Unavailable when the brokers stay unreachable for the connect
+  // timeout meanwhile.
   Status Produce(const std::string& topic, std::string_view key, std::string_view value,
-                 const std::vector<Header>& headers);
+                 const std::vector<Header>& headers, int32_t partition = kAnyPartition);
   // Enqueues `record`, as Produce() above.
   Status Produce(const OutputRecord& record) {
     return Produce(record.topic, record.key, record.value, record.headers);
   }
+
+  // The number of partitions of `topic` from the brokers' metadata (a missing topic may be
+  // auto-created by the request). Returns Unavailable naming the bootstrap servers when they
+  // have been unreachable for the connect timeout, Unavailable when no metadata came within
+  // `timeout`, NotFound when the topic does not exist.
+  Result<int32_t> PartitionCount(const std::string& topic, std::chrono::milliseconds timeout);
 
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
   // were delivered; Unavailable naming the bootstrap servers when they have been unreachable for

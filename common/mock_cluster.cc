@@ -1,5 +1,7 @@
 #include "common/mock_cluster.h"
 
+#include <algorithm>
+
 namespace headwire::common {
 
 std::vector<TopicSpec> DefaultTopics() {
@@ -25,12 +27,13 @@ Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions
   }
   std::unique_ptr<MockCluster> cluster(new MockCluster());
   cluster->rk_.reset(rk);
+  cluster->brokers_ = options.brokers;
   cluster->cluster_ = rd_kafka_mock_cluster_new(rk, options.brokers);
   if (cluster->cluster_ == nullptr) return Err(Status::Internal("cannot start the mock cluster"));
   for (const auto& topic : options.topics) {
     const int partitions = topic.partitions > 0 ? topic.partitions : options.partitions;
-    const auto err =
-        rd_kafka_mock_topic_create(cluster->cluster_, topic.name.c_str(), partitions, 1);
+    const auto err = rd_kafka_mock_topic_create(cluster->cluster_, topic.name.c_str(), partitions,
+                                                std::min(options.brokers, 3));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return Err(Status::Internal("create topic " + topic.name + ": " + rd_kafka_err2str(err)));
     }
@@ -43,5 +46,35 @@ MockCluster::~MockCluster() {
 }
 
 std::string MockCluster::bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
+
+Status MockCluster::Apply(const BrokerControlCommand& command) {
+  if (command.kind != BrokerControlKind::kErrors &&
+      (command.broker_id < 1 || command.broker_id > brokers_)) {
+    return Status::InvalidArgument("no broker " + std::to_string(command.broker_id) +
+                                   " (the cluster has brokers 1.." + std::to_string(brokers_) +
+                                   ")");
+  }
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  switch (command.kind) {
+    case BrokerControlKind::kDown:
+      err = rd_kafka_mock_broker_set_down(cluster_, command.broker_id);
+      break;
+    case BrokerControlKind::kUp:
+      err = rd_kafka_mock_broker_set_up(cluster_, command.broker_id);
+      break;
+    case BrokerControlKind::kRtt:
+      err = rd_kafka_mock_broker_set_rtt(cluster_, command.broker_id, command.rtt_ms);
+      break;
+    case BrokerControlKind::kErrors: {
+      const std::vector<rd_kafka_resp_err_t> errors(static_cast<size_t>(command.count),
+                                                    command.error);
+      rd_kafka_mock_push_request_errors_array(cluster_, command.api_key, errors.size(),
+                                              errors.data());
+      break;
+    }
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Internal(rd_kafka_err2str(err));
+  return Status::Ok();
+}
 
 }  // namespace headwire::common

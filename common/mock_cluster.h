@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/broker_control.h"
 #include "common/kafka_config.h"
 #include "common/status.h"
 
@@ -23,7 +24,9 @@ struct TopicSpec {
 };
 
 struct MockClusterOptions {
-  // Number of brokers. Default: 1.
+  // Number of brokers. Every topic gets min(brokers, 3) replicas. The mock cluster does not elect
+  // a new leader when a broker goes down: that broker's partitions wait until it is up again
+  // (clients retry meanwhile). Default: 1.
   int brokers = 1;
   // Partitions of a topic created at start whose spec does not say. Default: 4.
   int partitions = 4;
@@ -46,9 +49,14 @@ class MockCluster {
   // "127.0.0.1:port[,127.0.0.1:port]".
   std::string bootstrap() const;
 
+  // Carries out a fault-injection command (common/broker_control.h). Returns InvalidArgument for
+  // a broker id the cluster does not have.
+  Status Apply(const BrokerControlCommand& command);
+
  private:
   MockCluster() = default;
 
+  int brokers_ = 0;
   RdKafkaPtr rk_;  // the handle the cluster lives in
   rd_kafka_mock_cluster_t* cluster_ = nullptr;
 };

@@ -301,4 +301,20 @@ uint64_t StateStore::ApproximateSizeBytes() const {
   return total;
 }
 
+Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(checkpoint) / "CURRENT", ec)) {
+    return Status::NotFound("no checkpoint at " + checkpoint);
+  }
+  if (fs::exists(state_dir, ec) && !fs::is_empty(state_dir, ec)) {
+    return Status::InvalidArgument("state directory " + state_dir +
+                                   " is not empty; a checkpoint is restored into a fresh one");
+  }
+  fs::create_directories(state_dir, ec);
+  fs::copy(checkpoint, state_dir, fs::copy_options::recursive, ec);
+  if (ec) return Status::IoError("copy checkpoint " + checkpoint + ": " + ec.message());
+  return Status::Ok();
+}
+
 }  // namespace headwire::common

@@ -133,6 +133,11 @@ class StateStore {
   std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters_;
 };
 
+// Copies the checkpoint (StateStore::Checkpoint) at `checkpoint` into `state_dir`, which must not
+// exist or be empty. NotFound when there is no checkpoint there; InvalidArgument for a non-empty
+// `state_dir`; IoError when the copy fails.
+Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir);
+
 // Converts a RocksDB status into a headwire Status, keeping NotFound and IO errors apart.
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 

@@ -31,8 +31,10 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
   if (!store) return Err(store.error());
   std::unique_ptr<ArticleDecider> decider(
       new ArticleDecider(options, classifier, std::move(*store), std::move(forgotten)));
-  if (Status s = RestoreRecentArticles(*decider->store_, decider->recent_); !s.ok()) return Err(s);
-  decider->PublishForgetCutoff(decider->recent_.watermark());
+  for (const auto& [tp, offset] : decider->store_->LoadOffsets()) {
+    if (auto domain = decider->DomainOf(tp.partition); !domain) return Err(domain.error());
+  }
+  decider->PublishForgetCutoffs(decider->Watermarks());
   return decider;
 }
 
@@ -41,15 +43,35 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
                                std::unique_ptr<common::StateStore> store,
                                std::shared_ptr<ForgottenEntryFilter> forgotten)
     : options_(options),
+      classifier_(classifier),
       forgotten_(std::move(forgotten)),
       store_(std::move(store)),
-      index_(*store_),
-      recent_(options_.pipeline.recent),
-      pipeline_(options_.pipeline, &classifier, index_, &recent_),
       taxonomy_(classifier.Describe()),
       stream_topics_(classifier.topics()) {}
 
 ArticleDecider::~ArticleDecider() = default;
+
+Result<ArticleDecider::Domain*> ArticleDecider::DomainOf(int32_t partition) {
+  auto& domain = domains_[partition];
+  if (!domain) {
+    auto fresh = std::make_unique<Domain>(*store_, partition, options_, classifier_);
+    if (Status s = RestoreRecentArticles(*store_, fresh->recent, fresh->prefix); !s.ok()) {
+      domains_.erase(partition);
+      return Err(s);
+    }
+    domain = std::move(fresh);
+  }
+  return domain.get();
+}
+
+ArticleDecider::WindowSize ArticleDecider::window_size() const {
+  WindowSize size{.domains = domains_.size()};
+  for (const auto& [partition, domain] : domains_) {
+    size.articles += domain->recent.size();
+    size.stories += domain->recent.story_count();
+  }
+  return size;
+}
 
 Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record, Emit emit) {
   const std::string& raw_type = v1::RawArticle::descriptor()->full_name();
@@ -68,9 +90,11 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
                       "value is not a headwire.v1.RawArticle (" +
                           std::to_string(record.value.size()) + " bytes)");
   }
+  auto domain = DomainOf(record.partition);
+  if (!domain) return Err(domain.error());
   core::Article article = common::ToCoreArticle(raw);
-  auto verdict = pipeline_.Process(article);
-  if (!index_.status().ok()) return Err(index_.status());
+  auto verdict = (*domain)->pipeline.Process(article);
+  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
   if (!verdict) {
     return DeadLetter(record, emit,
                       common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
@@ -134,21 +158,29 @@ Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& n
 std::function<Status()> ArticleDecider::Seal(
     const std::map<common::TopicPartition, int64_t>& next_offsets) {
   auto batch = std::make_shared<rocksdb::WriteBatch>();
-  const uint64_t sealed = index_.SealChanges(*batch);
-  TakeRecentChanges(*store_, recent_, *batch);
+  std::vector<std::pair<Domain*, uint64_t>> sealed;
+  sealed.reserve(domains_.size());
+  for (auto& [partition, domain] : domains_) {
+    sealed.emplace_back(domain.get(), domain->index.SealChanges(*batch));
+    TakeRecentChanges(*store_, domain->recent, *batch, domain->prefix);
+  }
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(*batch, tp, offset);
-  // The cutoff is the written state's: a restart from it must still find what it remembers.
-  const int64_t watermark = recent_.watermark();
-  return [this, batch, sealed, watermark]() -> Status {
-    if (!index_.status().ok()) return index_.status();
+  // The cutoffs are the written state's: a restart from it must still find what it remembers.
+  // Domains are never dropped, so the pointers stay valid until the write.
+  return [this, batch, sealed = std::move(sealed), watermarks = Watermarks()]() -> Status {
+    for (const auto& [domain, number] : sealed) {
+      if (!domain->index.status().ok()) return domain->index.status();
+    }
     if (Status s = store_->Write(*batch); !s.ok()) return s;
-    index_.ForgetSealed(sealed);
-    PublishForgetCutoff(watermark);
+    for (const auto& [domain, number] : sealed) domain->index.ForgetSealed(number);
+    PublishForgetCutoffs(watermarks);
     return Status::Ok();
   };
 }
 
-void ArticleDecider::Discard() { index_.DiscardChanges(); }
+void ArticleDecider::Discard() {
+  for (auto& [partition, domain] : domains_) domain->index.DiscardChanges();
+}
 
 std::vector<std::string> ArticleDecider::OutputTopics() const {
   std::vector<std::string> topics{options_.processed_topic, options_.dlq_topic};
@@ -160,9 +192,19 @@ std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition
   return store_->LoadOffset(tp);
 }
 
-void ArticleDecider::PublishForgetCutoff(int64_t watermark) {
-  if (watermark == core::kNoWatermark) return;
-  forgotten_->Advance(watermark - options_.pipeline.dedup.forget_after_ms);
+std::map<int32_t, int64_t> ArticleDecider::Watermarks() const {
+  std::map<int32_t, int64_t> watermarks;
+  for (const auto& [partition, domain] : domains_) {
+    watermarks[partition] = domain->recent.watermark();
+  }
+  return watermarks;
+}
+
+void ArticleDecider::PublishForgetCutoffs(const std::map<int32_t, int64_t>& watermarks) {
+  for (const auto& [partition, watermark] : watermarks) {
+    if (watermark == core::kNoWatermark) continue;
+    forgotten_->Advance(partition, watermark - options_.pipeline.dedup.forget_after_ms);
+  }
 }
 
 }  // namespace headwire::processors

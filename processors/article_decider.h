@@ -6,14 +6,17 @@
 // same bytes for each of its topics' streams; or one dead letter with the reason.
 //
 // State: it opens (and owns) the processor's RocksDB state, the exact-dedup entries and the
-// near-duplicate/story window beside the consumed offsets. Decisions change the state in memory
-// only; Commit() writes those changes and the offsets in ONE WriteBatch, Discard() drops them.
-// So a caller that persists a batch only after its outputs were delivered gets at-least-once
-// output with deterministic replay: deciding the same records again from the stored state gives
-// the same outputs, byte for byte.
+// near-duplicate/story window beside the consumed offsets. Each raw partition is a dedup domain
+// with its own entries and window (keys apart, processors/rocks_dedup_index.h), so records are
+// judged only against their own partition's earlier records, in that partition's order: the
+// verdicts do not depend on how partitions interleave or which instance owns which partition.
+// Decisions change the state in memory only; Commit() writes those changes and the offsets in ONE
+// WriteBatch, Discard() drops them. So a caller that persists a batch only after its outputs were
+// delivered gets at-least-once output with deterministic replay: deciding the same records again
+// from the stored state gives the same outputs, byte for byte.
 //
 // Usage (a daemon: processors/article_processor.h; a replay into a fresh state works the same):
-//   auto decider = ArticleDecider::Open(state_dir, options, classifier);   // restores the window
+//   auto decider = ArticleDecider::Open(state_dir, options, classifier);   // restores windows
 //   for each record: auto decision = (*decider)->Decide(record);  produce decision->outputs
 //   after the outputs were acknowledged: (*decider)->Commit(next_offsets);
 //
@@ -78,7 +81,8 @@ struct ArticleDecision {
 class ArticleDecider {
  public:
   // Opens (creating when missing) the processor's state at `state_dir` and restores the
-  // near-duplicate and story window from it. `classifier` must outlive the decider. Returns
+  // near-duplicate and story window of every domain it has offsets for; other domains are
+  // restored when their first record comes. `classifier` must outlive the decider. Returns
   // IoError when the state cannot be opened (e.g. another process holds it).
   static Result<std::unique_ptr<ArticleDecider>> Open(const std::string& state_dir,
                                                       const ArticleDeciderOptions& options,
@@ -117,23 +121,50 @@ class ArticleDecider {
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
 
   common::StateStore& state() const { return *store_; }
-  const core::RecentArticles& recent() const { return recent_; }
+
+  // What the windows in memory hold, over all domains.
+  struct WindowSize {
+    size_t domains = 0;
+    size_t articles = 0;
+    size_t stories = 0;
+  };
+  WindowSize window_size() const;
 
  private:
+  // One dedup domain (raw partition): its exact-dedup entries, its window and the pipeline
+  // deciding against them.
+  struct Domain {
+    Domain(common::StateStore& store, int32_t partition, const ArticleDeciderOptions& options,
+           const core::TopicClassifier& classifier)
+        : prefix(DomainKeyPrefix(partition)),
+          index(store, prefix),
+          recent(options.pipeline.recent),
+          pipeline(options.pipeline, &classifier, index, &recent) {}
+    std::string prefix;
+    RocksDedupIndex index;
+    core::RecentArticles recent;
+    core::ArticlePipeline pipeline;
+  };
+
   ArticleDecider(const ArticleDeciderOptions& options, const core::TopicClassifier& classifier,
                  std::unique_ptr<common::StateStore> store,
                  std::shared_ptr<ForgottenEntryFilter> forgotten);
+  // The domain of raw partition `partition`, restored from the state on first use. Returns the
+  // read error.
+  Result<Domain*> DomainOf(int32_t partition);
   ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
                              v1::DeadLetterReason reason, std::string why) const;
-  // Lets compaction drop exact-dedup entries older than what a state with `watermark` keeps.
-  void PublishForgetCutoff(int64_t watermark);
+  // The watermark of each domain in memory, by raw partition.
+  std::map<int32_t, int64_t> Watermarks() const;
+  // Lets compaction drop each domain's exact-dedup entries older than what a state with that
+  // domain's watermark keeps.
+  void PublishForgetCutoffs(const std::map<int32_t, int64_t>& watermarks);
 
   ArticleDeciderOptions options_;
+  const core::TopicClassifier& classifier_;
   std::shared_ptr<ForgottenEntryFilter> forgotten_;
   std::unique_ptr<common::StateStore> store_;
-  RocksDedupIndex index_;
-  core::RecentArticles recent_;
-  core::ArticlePipeline pipeline_;
+  std::map<int32_t, std::unique_ptr<Domain>> domains_;
   std::string taxonomy_;
   std::vector<std::string> stream_topics_;  // the classifier's topics
 };

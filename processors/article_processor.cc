@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "common/logging.h"
 #include "common/proto_convert.h"
 #include "headwire/v1/article.pb.h"
@@ -9,11 +11,13 @@
 namespace headwire::processors {
 namespace {
 
-// The processor's stage on the daemon runtime: the decider's verdicts plus fail-over catch-up.
+// The processor's stage on the daemon runtime: the decider's verdicts plus fail-over catch-up
+// and periodic snapshots.
 class ProcessorStage final : public common::ConsumerStage {
  public:
-  ProcessorStage(ArticleDecider& decider, common::DaemonMetrics& metrics)
-      : decider_(decider), metrics_(metrics) {}
+  ProcessorStage(const ProcessorOptions& options, ArticleDecider& decider,
+                 common::DaemonMetrics& metrics)
+      : options_(options), decider_(decider), metrics_(metrics) {}
 
   // Where a newly assigned raw partition resumes. Normally where this instance's own state
   // stopped. When the group's committed offset is further (another instance owned the partition
@@ -22,12 +26,6 @@ class ProcessorStage final : public common::ConsumerStage {
   // verdicts depend only on the records and their order.
   Result<std::optional<int64_t>> ResumeOffset(const common::TopicPartition& tp,
                                               const common::GroupOffset& group) override {
-    if (tp.partition > 0) {
-      spdlog::warn(
-          "msg=\"raw topic has more than one partition: duplicates that land on different "
-          "partitions are judged in the order the partitions happen to be read\" topic={}",
-          tp.topic);
-    }
     const std::optional<int64_t> local = decider_.StoredOffset(tp);
     if (!group.known) {
       return Err(Status::Unavailable(
@@ -36,6 +34,7 @@ class ProcessorStage final : public common::ConsumerStage {
     }
     if (group.committed && *group.committed > local.value_or(0)) {
       replay_until_[tp] = *group.committed;
+      catch_up_from_[tp] = local.value_or(0);
       spdlog::info(
           "msg=\"catching up: another instance owned the partition; deciding its records again "
           "without output\" topic={} partition={} from={} to={}",
@@ -44,6 +43,7 @@ class ProcessorStage final : public common::ConsumerStage {
       return local.value_or(common::kOffsetBeginning);
     }
     replay_until_.erase(tp);
+    catch_up_from_.erase(tp);
     return local;
   }
 
@@ -51,6 +51,18 @@ class ProcessorStage final : public common::ConsumerStage {
     auto emit = ArticleDecider::Emit::kYes;
     if (!replay_until_.empty()) {
       const common::TopicPartition tp{std::string(record.topic), record.partition};
+      if (const auto from = catch_up_from_.find(tp); from != catch_up_from_.end()) {
+        // The first record of a catch-up must be the one the state stopped before: when the
+        // raw topic's retention dropped it, the state cannot be rebuilt from here.
+        if (record.offset != from->second) {
+          return Status::NotFound(
+              "the raw topic no longer holds offsets " + std::to_string(from->second) + ".." +
+              std::to_string(record.offset - 1) + " of " + tp.topic + "/" +
+              std::to_string(tp.partition) +
+              " that this state needs to catch up; start from a newer snapshot (--from-snapshot)");
+        }
+        catch_up_from_.erase(from);
+      }
       if (const auto it = replay_until_.find(tp); it != replay_until_.end()) {
         if (record.offset < it->second) {
           emit = ArticleDecider::Emit::kNo;
@@ -61,6 +73,7 @@ class ProcessorStage final : public common::ConsumerStage {
         }
       }
     }
+    ++since_snapshot_;
     auto decision = decider_.Decide(record, emit);
     if (!decision) return decision.error();
     if (emit == ArticleDecider::Emit::kNo) {
@@ -92,12 +105,16 @@ class ProcessorStage final : public common::ConsumerStage {
   }
 
   Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets, bool) override {
-    return decider_.Commit(next_offsets);
+    if (Status s = decider_.Commit(next_offsets); !s.ok()) return s;
+    return SnapshotWhenDue();
   }
 
   std::optional<std::function<Status()>> Seal(
       const std::map<common::TopicPartition, int64_t>& next_offsets) override {
-    return decider_.Seal(next_offsets);
+    return [this, write = decider_.Seal(next_offsets)]() -> Status {
+      if (Status s = write(); !s.ok()) return s;
+      return SnapshotWhenDue();
+    };
   }
 
   void Discard() override { decider_.Discard(); }
@@ -111,11 +128,41 @@ class ProcessorStage final : public common::ConsumerStage {
   const ProcessorStats& stats() const { return stats_; }
 
  private:
+  // A snapshot is due every snapshot_interval_records decided records, taken of the written
+  // state only (records decided since the last write are not in it, nor in its offsets).
+  Status SnapshotWhenDue() {
+    if (options_.snapshot_interval_records > 0 && !options_.snapshot_dir.empty() &&
+        since_snapshot_ >= options_.snapshot_interval_records) {
+      return Snapshot();
+    }
+    return Status::Ok();
+  }
+
+  // Writes a checkpoint of the whole state (every domain, with its offsets) under snapshot_dir.
+  Status Snapshot() {
+    since_snapshot_ = 0;
+    int64_t covered = 0;
+    for (const auto& [tp, offset] : decider_.state().LoadOffsets()) covered += offset;
+    const auto dir =
+        std::filesystem::path(options_.snapshot_dir) / ("offsets-" + std::to_string(covered));
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
+    std::filesystem::create_directories(options_.snapshot_dir, ec);
+    if (Status s = decider_.state().Checkpoint(dir.string()); !s.ok()) return s;
+    ++stats_.snapshots;
+    spdlog::info("msg=\"snapshot\" dir={} records={}", dir.string(), covered);
+    return Status::Ok();
+  }
+
+  const ProcessorOptions& options_;
   ArticleDecider& decider_;
   common::DaemonMetrics& metrics_;
   ProcessorStats stats_;
   // Per partition: records below this offset were already emitted by a previous owner.
   std::map<common::TopicPartition, int64_t> replay_until_;
+  // Per partition being caught up: the offset its first record must have.
+  std::map<common::TopicPartition, int64_t> catch_up_from_;
+  uint64_t since_snapshot_ = 0;
 };
 
 }  // namespace
@@ -124,15 +171,23 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
                                     const core::TopicClassifier& classifier) {
   auto context = common::DaemonContext::Start("process", options.daemon);
   if (!context) return Err(context.error());
+  if (!options.from_snapshot.empty()) {
+    if (Status s = common::RestoreCheckpoint(options.from_snapshot, options.state_dir); !s.ok()) {
+      return Err(s);
+    }
+    spdlog::info("msg=\"restored snapshot\" snapshot={} state={}", options.from_snapshot,
+                 options.state_dir);
+  }
   auto max_message_bytes = common::MaxMessageBytes(options.consumer.kafka);
   if (!max_message_bytes) return Err(max_message_bytes.error());
   ArticleDeciderOptions decide = options.decide;
   decide.max_message_bytes = *max_message_bytes;
   auto decider = ArticleDecider::Open(options.state_dir, decide, classifier);
   if (!decider) return Err(decider.error());
-  spdlog::info("msg=\"story window restored\" articles={} stories={}", (*decider)->recent().size(),
-               (*decider)->recent().story_count());
-  ProcessorStage stage(**decider, (*context)->metrics());
+  const auto window = (*decider)->window_size();
+  spdlog::info("msg=\"story windows restored\" domains={} articles={} stories={}", window.domains,
+               window.articles, window.stories);
+  ProcessorStage stage(options, **decider, (*context)->metrics());
   common::ConsumerDaemonOptions consumer = options.consumer;
   consumer.topics = {options.raw_topic};
   common::ConsumerDaemon daemon(**context, std::move(consumer));
@@ -140,8 +195,10 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (Status s = daemon.Run(stage); !s.ok()) return Err(s);
   const auto& stats = stage.stats();
   spdlog::info(
-      "msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={} replayed={}",
-      stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered, stats.replayed);
+      "msg=\"processor stopped\" consumed={} unique={} duplicates={} dead_lettered={} replayed={} "
+      "snapshots={}",
+      stats.consumed, stats.unique, stats.duplicates, stats.dead_lettered, stats.replayed,
+      stats.snapshots);
   return stats;
 }
 

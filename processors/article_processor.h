@@ -12,8 +12,10 @@
 // the stored memory, so it re-emits exactly the records of the unfinished batches, byte for
 // byte; consumers that key on the article id (the sink) see no difference.
 //
-// Fail-over: instances in one group share the raw partition, one owner at a time. An instance
-// that is assigned the partition while its own state is behind the group's committed offset
+// Scale-out: each raw partition is a dedup domain with its own state (processors/
+// article_decider.h); the instances of one group each own some partitions at once, and a
+// partition moves between them on a rebalance. Fail-over is per partition: an instance
+// that is assigned a partition while its own state is behind the group's committed offset
 // (another instance owned it meanwhile) first decides the records in between again without
 // emitting them, from the partition's start when it has no state. That rebuilds the previous
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
@@ -42,6 +44,17 @@ struct ProcessorOptions {
   std::string state_dir;
   // Output topics, validation limits, dedup windows and story settings.
   ArticleDeciderOptions decide;
+  // Directory under which snapshots of the state are written, one subdirectory "offsets-<N>"
+  // each (a RocksDB checkpoint of every domain's state with its offsets; N is the sum of its
+  // resume offsets). Default: "" (no snapshots).
+  std::string snapshot_dir;
+  // Write a snapshot after every this many consumed records (at the end of the batch that
+  // crosses it). Default: 0 (none).
+  uint64_t snapshot_interval_records = 0;
+  // Start from this snapshot: copied into state_dir, which must not exist or be empty; the
+  // instance then catches up from the snapshot's offsets, so it needs the raw topic only from
+  // there on. Default: "" (start from state_dir as it is).
+  std::string from_snapshot;
   // Admin endpoint and liveness (common/daemon_context.h).
   common::DaemonOptions daemon;
 };
@@ -53,6 +66,7 @@ struct ProcessorStats {
   uint64_t dead_lettered = 0;
   // Records decided again without output while catching up with a previous owner's progress.
   uint64_t replayed = 0;
+  uint64_t snapshots = 0;
   std::map<std::string, uint64_t> per_topic;  // unique articles written per topic stream
 };
 

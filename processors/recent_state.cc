@@ -15,15 +15,19 @@ bool IsRecentKey(std::string_view key) {
 
 }  // namespace
 
-Status RestoreRecentArticles(const common::StateStore& store, core::RecentArticles& recent) {
+Status RestoreRecentArticles(const common::StateStore& store, core::RecentArticles& recent,
+                             std::string_view prefix) {
   std::vector<std::pair<std::string, std::string>> records;
   const common::StateStore::ConsistentView view(store);
   std::unique_ptr<rocksdb::Iterator> it(
       store.db()->NewIterator(view.options(), store.family(kDedupFamily)));
-  for (const char prefix :
+  for (const char kind :
        {core::kRecentArticleKeyPrefix, core::kRecentMetaKey, core::kRecentStoryKeyPrefix}) {
-    for (it->Seek(rocksdb::Slice(&prefix, 1)); it->Valid() && it->key()[0] == prefix; it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
+    std::string start(prefix);
+    start += kind;
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+      const std::string_view key =
+          std::string_view(it->key().data(), it->key().size()).substr(prefix.size());
       if (IsRecentKey(key)) records.emplace_back(key, it->value().ToString());
     }
   }
@@ -35,12 +39,14 @@ Status RestoreRecentArticles(const common::StateStore& store, core::RecentArticl
 }
 
 void TakeRecentChanges(common::StateStore& store, core::RecentArticles& recent,
-                       rocksdb::WriteBatch& batch) {
+                       rocksdb::WriteBatch& batch, std::string_view prefix) {
   for (const core::StateChange& change : recent.TakeChanges()) {
+    std::string key(prefix);
+    key += change.key;
     if (change.value) {
-      batch.Put(store.family(kDedupFamily), change.key, *change.value);
+      batch.Put(store.family(kDedupFamily), key, *change.value);
     } else {
-      batch.Delete(store.family(kDedupFamily), change.key);
+      batch.Delete(store.family(kDedupFamily), key);
     }
   }
 }

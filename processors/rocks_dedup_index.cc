@@ -1,6 +1,28 @@
 #include "processors/rocks_dedup_index.h"
 
 namespace headwire::processors {
+namespace {
+
+constexpr char kDomainKeyPrefix = 'D';
+constexpr size_t kDomainPrefixSize = 1 + sizeof(uint32_t);
+
+}  // namespace
+
+std::string DomainKeyPrefix(int32_t partition) {
+  if (partition == 0) return {};
+  std::string prefix(1, kDomainKeyPrefix);
+  common::AppendBigEndian32(prefix, static_cast<uint32_t>(partition));
+  return prefix;
+}
+
+std::pair<int32_t, std::string_view> SplitDomainKey(std::string_view key) {
+  if (key.size() < kDomainPrefixSize || key[0] != kDomainKeyPrefix) return {0, key};
+  uint32_t partition = 0;
+  for (size_t i = 1; i < kDomainPrefixSize; ++i) {
+    partition = (partition << 8) | static_cast<unsigned char>(key[i]);
+  }
+  return {static_cast<int32_t>(partition), key.substr(kDomainPrefixSize)};
+}
 
 std::string EncodeSeenArticle(const core::SeenArticle& seen) {
   std::string out;
@@ -24,14 +46,20 @@ std::optional<core::SeenArticle> DecodeSeenArticle(std::string_view bytes) {
   return seen;
 }
 
+std::string RocksDedupIndex::StoredKey(std::string_view key) const {
+  std::string stored = prefix_;
+  stored += key;
+  return stored;
+}
+
 std::optional<core::SeenArticle> RocksDedupIndex::Find(std::string_view key) const {
   if (const auto it = pending_.find(key); it != pending_.end()) return it->second;
   for (auto sealed = sealed_.rbegin(); sealed != sealed_.rend(); ++sealed) {
     if (const auto it = sealed->second.find(key); it != sealed->second.end()) return it->second;
   }
   std::string value;
-  const auto s = store_.db()->Get(rocksdb::ReadOptions(), store_.family(kDedupFamily),
-                                  rocksdb::Slice(key.data(), key.size()), &value);
+  const auto s =
+      store_.db()->Get(rocksdb::ReadOptions(), store_.family(kDedupFamily), StoredKey(key), &value);
   if (!s.ok()) {
     if (!s.IsNotFound() && status_.ok()) status_ = common::FromRocks(s, "read dedup state");
     return std::nullopt;
@@ -47,7 +75,7 @@ void RocksDedupIndex::Remember(std::string_view key, const core::SeenArticle& se
 
 uint64_t RocksDedupIndex::SealChanges(rocksdb::WriteBatch& batch) {
   for (const auto& [key, seen] : pending_) {
-    batch.Put(store_.family(kDedupFamily), key, EncodeSeenArticle(seen));
+    batch.Put(store_.family(kDedupFamily), StoredKey(key), EncodeSeenArticle(seen));
   }
   sealed_.emplace_back(++last_sealed_, std::move(pending_));
   pending_.clear();
@@ -58,19 +86,26 @@ void RocksDedupIndex::ForgetSealed(uint64_t sealed) {
   while (!sealed_.empty() && sealed_.front().first <= sealed) sealed_.pop_front();
 }
 
-void ForgottenEntryFilter::Advance(int64_t cutoff_ms) {
-  int64_t current = cutoff_ms_.load(std::memory_order_relaxed);
-  while (cutoff_ms > current &&
-         !cutoff_ms_.compare_exchange_weak(current, cutoff_ms, std::memory_order_relaxed)) {
-  }
+void ForgottenEntryFilter::Advance(int32_t partition, int64_t cutoff_ms) {
+  const std::lock_guard lock(mutex_);
+  const auto [it, inserted] = cutoff_ms_.try_emplace(partition, cutoff_ms);
+  if (!inserted && cutoff_ms > it->second) it->second = cutoff_ms;
 }
 
 bool ForgottenEntryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
                                   const rocksdb::Slice& existing_value, std::string* /*new_value*/,
                                   bool* /*value_changed*/) const {
-  if (!core::IsExactDedupKey({key.data(), key.size()})) return false;
+  const auto [partition, entry_key] = SplitDomainKey({key.data(), key.size()});
+  if (!core::IsExactDedupKey(entry_key)) return false;
+  int64_t cutoff_ms = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    const auto it = cutoff_ms_.find(partition);
+    if (it == cutoff_ms_.end()) return false;
+    cutoff_ms = it->second;
+  }
   const auto seen = DecodeSeenArticle({existing_value.data(), existing_value.size()});
-  return seen.has_value() && seen->published_at_ms < cutoff_ms_.load(std::memory_order_relaxed);
+  return seen.has_value() && seen->published_at_ms < cutoff_ms;
 }
 
 }  // namespace headwire::processors

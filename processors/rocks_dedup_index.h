@@ -9,10 +9,12 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,10 +27,20 @@ namespace headwire::processors {
 
 inline constexpr const char* kDedupFamily = "dedup";
 
+// The key prefix of one dedup domain's entries (exact-dedup entries and story window) in the
+// "dedup" family. A domain is a raw partition. Partition 0 has no prefix (it is the only domain
+// of states written before there were several); partition p > 0 has 'D' and p (4 bytes,
+// big-endian).
+std::string DomainKeyPrefix(int32_t partition);
+// The domain (raw partition) of a stored key and the key without the domain prefix.
+std::pair<int32_t, std::string_view> SplitDomainKey(std::string_view key);
+
 class RocksDedupIndex final : public core::DedupIndex {
  public:
-  // `store` must have the kDedupFamily column family and outlive the index.
-  explicit RocksDedupIndex(common::StateStore& store) : store_(store) {}
+  // `store` must have the kDedupFamily column family and outlive the index. The index keeps
+  // the entries of one domain: its keys start with `prefix` (DomainKeyPrefix).
+  explicit RocksDedupIndex(common::StateStore& store, std::string prefix = {})
+      : store_(store), prefix_(std::move(prefix)) {}
 
   std::optional<core::SeenArticle> Find(std::string_view key) const override;
   void Remember(std::string_view key, const core::SeenArticle& seen) override;
@@ -50,7 +62,10 @@ class RocksDedupIndex final : public core::DedupIndex {
   const Status& status() const { return status_; }
 
  private:
+  std::string StoredKey(std::string_view key) const;
+
   common::StateStore& store_;
+  std::string prefix_;
   mutable Status status_;
   using Entries = std::map<std::string, core::SeenArticle, std::less<>>;
   Entries pending_;
@@ -59,22 +74,25 @@ class RocksDedupIndex final : public core::DedupIndex {
   uint64_t last_sealed_ = 0;
 };
 
-// Drops exact-dedup entries (core::IsExactDedupKey) whose event time is before the cutoff
-// (watermark - forget_after_ms) that the processor publishes after each persisted batch. The
-// deduplicator already counts such entries as forgotten, so when compaction happens to run
-// changes no verdict. The story window's records in the same family are left alone.
-// Thread-safe: the cutoff is the only shared state.
+// Drops exact-dedup entries (core::IsExactDedupKey) whose event time is before their domain's
+// cutoff (the domain's watermark - forget_after_ms) that the processor publishes after each
+// persisted batch. The deduplicator already counts such entries as forgotten, so when
+// compaction happens to run changes no verdict. Entries of a domain without a published cutoff
+// and the story window's records in the same family are left alone.
+// Thread-safe: the cutoffs are guarded by a mutex.
 class ForgottenEntryFilter : public rocksdb::CompactionFilter {
  public:
   ForgottenEntryFilter() = default;
-  // Entries before `cutoff_ms` may be dropped from now on; the cutoff never moves back.
-  void Advance(int64_t cutoff_ms);
+  // Entries of domain `partition` before `cutoff_ms` may be dropped from now on; a domain's
+  // cutoff never moves back.
+  void Advance(int32_t partition, int64_t cutoff_ms);
   bool Filter(int level, const rocksdb::Slice& key, const rocksdb::Slice& existing_value,
               std::string* new_value, bool* value_changed) const override;
   const char* Name() const override { return "headwire.ForgottenEntryFilter"; }
 
  private:
-  std::atomic<int64_t> cutoff_ms_{std::numeric_limits<int64_t>::min()};
+  mutable std::mutex mutex_;
+  std::map<int32_t, int64_t> cutoff_ms_;  // per domain (raw partition)
 };
 
 // The stored form of a SeenArticle: event time (8 bytes, big-endian), id length (2 bytes), id,

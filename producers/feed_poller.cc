@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -189,8 +190,10 @@ class FeedPoller {
       info->set_host(host_);
       info->set_input(feed.url);
       info->set_input_line(position);
-      if (Status s =
-              producer_.Produce(options_.topic, raw->id(), raw->SerializeAsString(), raw_headers_);
+      auto partition = DomainPartitionOf(*raw);
+      if (!partition) return Err(partition.error());
+      if (Status s = producer_.Produce(options_.topic, raw->id(), raw->SerializeAsString(),
+                                       raw_headers_, *partition);
           !s.ok()) {
         return Err(s);
       }
@@ -236,6 +239,19 @@ class FeedPoller {
     return Status::Ok();
   }
 
+  // The raw partition of `raw`'s dedup domain; the topic's partition count is read once, at the
+  // first item.
+  Result<int32_t> DomainPartitionOf(const v1::RawArticle& raw) {
+    if (!domains_) {
+      auto partitions = producer_.PartitionCount(options_.topic, std::chrono::minutes(5));
+      if (!partitions) return Err(partitions.error());
+      auto domains = DomainPartitioner::Create(options_.domain_key, *partitions);
+      if (!domains) return Err(domains.error());
+      domains_ = std::move(*domains);
+    }
+    return domains_->PartitionOf(raw);
+  }
+
   const FeedList& list_;
   const FeedPollerOptions& options_;
   FeedState& state_;
@@ -250,6 +266,7 @@ class FeedPoller {
   std::map<std::string, FeedRecord> records_;
   FeedPollReport report_;
   uint64_t cycle_produced_ = 0;  // produced in the current cycle, not yet flushed
+  std::optional<DomainPartitioner> domains_;
 };
 
 }  // namespace

@@ -41,6 +41,7 @@
 #include "common/kafka_config.h"
 #include "common/status.h"
 #include "core/validation.h"
+#include "producers/domain_partitioner.h"
 #include "producers/feed_config.h"
 
 namespace headwire::producers {
@@ -51,6 +52,9 @@ struct FeedPollerOptions {
   common::DaemonOptions daemon;
   // Destination of the items. Default: "headwire.articles.raw".
   std::string topic = "headwire.articles.raw";
+  // The article field whose value is the dedup domain; items of one domain go to one partition
+  // of `topic` (producers/domain_partitioner.h). Default: "language" (kDefaultDomainKey).
+  std::string domain_key = kDefaultDomainKey;
   // Destination of feeds that are not feeds; empty to only log them. Default: "headwire.dlq".
   std::string dlq_topic = "headwire.dlq";
   // Directory of the RocksDB state (seen ids, validators, health). Required.

@@ -40,6 +40,10 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
 Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& input_name,
                                        const ProduceOptions& options, std::ostream& errors,
                                        common::KafkaProducer& producer) {
+  auto partitions = producer.PartitionCount(options.topic, std::chrono::minutes(5));
+  if (!partitions) return Err(partitions.error());
+  auto domains = DomainPartitioner::Create(options.domain_key, *partitions);
+  if (!domains) return Err(domains.error());
   ProduceReport report;
   const std::string host = HostName();
   const auto raw_headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
@@ -75,8 +79,8 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
     info->set_host(host);
     info->set_input(input_name);
     info->set_input_line(line_number);
-    if (Status s =
-            producer.Produce(options.topic, raw->id(), raw->SerializeAsString(), raw_headers);
+    if (Status s = producer.Produce(options.topic, raw->id(), raw->SerializeAsString(), raw_headers,
+                                    domains->PartitionOf(*raw));
         !s.ok()) {
       return FlushThenFail(producer, s);
     }

@@ -1,6 +1,7 @@
 #pragma once
 // `headwire produce`: JSON Lines from a stream to the raw topic as protobuf RawArticle
-// messages, keyed by the article id. Every line that is not a valid article is reported with its
+// messages, keyed by the article id, each on the partition of its dedup domain
+// (producers/domain_partitioner.h). Every line that is not a valid article is reported with its
 // line number and reason and counted; with a dead-letter topic configured it is also sent there
 // (stage "produce") with its original bytes. Nothing is dropped silently.
 
@@ -13,6 +14,7 @@
 #include "common/kafka_producer.h"
 #include "common/status.h"
 #include "core/validation.h"
+#include "producers/domain_partitioner.h"
 
 namespace headwire::producers {
 
@@ -20,6 +22,9 @@ struct ProduceOptions {
   common::KafkaOptions kafka;
   // Destination of valid articles. Default: "headwire.articles.raw".
   std::string topic = "headwire.articles.raw";
+  // The article field whose value is the dedup domain; articles of one domain go to one
+  // partition of `topic`. Default: "language" (kDefaultDomainKey).
+  std::string domain_key = kDefaultDomainKey;
   // Destination of invalid lines; empty to only report them. Default: "headwire.dlq".
   std::string dlq_topic = "headwire.dlq";
   core::ValidationOptions validation;

@@ -1,10 +1,13 @@
 #include "producers/topic_target.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "headwire/v1/article.pb.h"
 
 namespace headwire::producers {
 
@@ -60,9 +63,27 @@ Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOption
   return target;
 }
 
+Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
+  const bool raw_type = std::ranges::any_of(record.headers, [](const common::Header& h) {
+    return h.name == common::kTypeHeader && h.value == v1::RawArticle::descriptor()->full_name();
+  });
+  v1::RawArticle raw;
+  if (!raw_type || !raw.ParseFromString(record.value)) return common::KafkaProducer::kAnyPartition;
+  if (!domains_) {
+    auto partitions = producer_->PartitionCount(options_.topic, std::chrono::minutes(5));
+    if (!partitions) return Err(partitions.error());
+    auto domains = DomainPartitioner::Create(options_.domain_key, *partitions);
+    if (!domains) return Err(domains.error());
+    domains_ = std::move(*domains);
+  }
+  return domains_->PartitionOf(raw);
+}
+
 Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
-  if (Status s =
-          producer_->Produce(options_.topic, record.key.value_or(""), record.value, record.headers);
+  auto partition = PartitionOf(record);
+  if (!partition) return partition.error();
+  if (Status s = producer_->Produce(options_.topic, record.key.value_or(""), record.value,
+                                    record.headers, *partition);
       !s.ok()) {
     return s;
   }

@@ -1,18 +1,21 @@
 #pragma once
 // Replays into a Kafka topic (by default the raw topic, so the live daemons pick the records up):
-// each record is produced with its own key, value and headers, partitioned by key as the live
-// producer does. Commit() waits for every delivery, then writes the source positions to the
-// progress file (temporary file and rename), so that --resume continues after them. Delivery is
-// at least once: after a crash, records after the last Commit are produced again, and the
-// processor drops them as same-id duplicates. Not thread-safe.
+// each record is produced with its own key, value and headers. A RawArticle goes to the partition
+// of its dedup domain (producers/domain_partitioner.h), as `produce` and `feed` put it; any other
+// record is partitioned by its key. Commit() waits for every delivery, then writes the source
+// positions to the progress file (temporary file and rename), so that --resume continues after
+// them. Delivery is at least once: after a crash, records after the last Commit are produced again,
+// and the processor drops them as same-id duplicates. Not thread-safe.
 
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/kafka_producer.h"
 #include "common/replay_target.h"
+#include "producers/domain_partitioner.h"
 
 namespace headwire::producers {
 
@@ -20,6 +23,8 @@ struct TopicTargetOptions {
   common::KafkaOptions kafka;
   // Destination. Default: "headwire.articles.raw".
   std::string topic = "headwire.articles.raw";
+  // The article field whose value is the dedup domain. Default: "language" (kDefaultDomainKey).
+  std::string domain_key = kDefaultDomainKey;
   // Where positions are kept for --resume. Default: "" (not kept).
   std::string progress_file;
   // How long a Commit waits for deliveries. Default: 60 s.
@@ -39,7 +44,11 @@ class TopicTarget : public common::ReplayTarget {
 
  private:
   TopicTarget() = default;
+  // The partition of `record`: its domain's for a RawArticle, else kAnyPartition.
+  Result<int32_t> PartitionOf(const common::ArchiveRecord& record);
+
   TopicTargetOptions options_;
+  std::optional<DomainPartitioner> domains_;  // created at the first RawArticle
   std::unique_ptr<common::KafkaProducer> producer_;
   std::map<int32_t, int64_t> stored_;
   common::ReplayCounts counts_;

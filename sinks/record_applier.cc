@@ -1,5 +1,7 @@
 #include "sinks/record_applier.h"
 
+#include <algorithm>
+
 #include "common/proto_convert.h"
 #include "sinks/processed_record.h"
 
@@ -20,7 +22,18 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
     store_.StageReject(batch, tp, record.offset, applied.reason);
     return applied;
   }
-  const v1::ProcessedArticle& article = *decoded;
+  v1::ProcessedArticle& article = *decoded;
+  if (!options_.topics.empty()) {
+    auto* topics = article.mutable_topics();
+    topics->erase(
+        std::remove_if(topics->begin(), topics->end(),
+                       [&](const std::string& t) { return !options_.topics.contains(t); }),
+        topics->end());
+    if (topics->empty()) {
+      applied.outcome = ApplyOutcome::kOtherTopic;
+      return applied;
+    }
+  }
   auto outcome = store_.Stage(batch, article, PartitionName(tp));
   if (!outcome) return Err(outcome.error());
   switch (*outcome) {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "common/record.h"
@@ -37,6 +38,9 @@ struct RecordApplierOptions {
   // fit it (common::DeadLetterRecord). RunSink sets it from the Kafka properties.
   // Default: no limit.
   size_t max_message_bytes = SIZE_MAX;
+  // Keep the state of these topics only: an article is applied with its other topics removed,
+  // and not at all when it has none of them. Default: empty (every topic).
+  std::set<std::string> topics = {};
 };
 
 // What became of a record.
@@ -46,6 +50,7 @@ enum class ApplyOutcome {
   kLate,        // older than its partition's watermark minus the grace period; counted only
   kRejected,    // not a ProcessedArticle of a known schema with an id, or an event time too far
                 //   ahead (WatermarkOptions::max_ahead_ms); staged as a reject with `reason`
+  kOtherTopic,  // it has none of RecordApplierOptions::topics; nothing is staged
 };
 
 struct Applied {

@@ -13,21 +13,6 @@
 #include "common/proto_convert.h"
 
 namespace headwire::sinks {
-Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(fs::path(checkpoint) / "CURRENT", ec)) {
-    return Status::NotFound("no checkpoint at " + checkpoint);
-  }
-  if (fs::exists(state_dir, ec) && !fs::is_empty(state_dir, ec)) {
-    return Status::InvalidArgument("state directory " + state_dir +
-                                   " is not empty; a checkpoint is restored into a fresh one");
-  }
-  fs::create_directories(state_dir, ec);
-  fs::copy(checkpoint, state_dir, fs::copy_options::recursive, ec);
-  if (ec) return Status::IoError("copy checkpoint " + checkpoint + ": " + ec.message());
-  return Status::Ok();
-}
 
 namespace {
 
@@ -67,6 +52,8 @@ class SinkStage final : public common::ConsumerStage {
       metrics_.DeadLetters("REJECTED").Increment();
       spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
                    tp.partition, record.offset, common::Quote(applied->reason));
+    } else if (applied->outcome == ApplyOutcome::kOtherTopic) {
+      ++stats_.other_topics;
     } else if (applied->outcome == ApplyOutcome::kLate) {
       ++stats_.late;
       metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE)).Increment();
@@ -162,7 +149,7 @@ class SinkStage final : public common::ConsumerStage {
 
 Result<SinkStats> RunSink(const SinkOptions& options) {
   if (!options.from_checkpoint.empty()) {
-    if (Status s = RestoreCheckpoint(options.from_checkpoint, options.state_dir); !s.ok()) {
+    if (Status s = common::RestoreCheckpoint(options.from_checkpoint, options.state_dir); !s.ok()) {
       return Err(s);
     }
     spdlog::info("msg=\"restored checkpoint\" checkpoint={} state={}", options.from_checkpoint,

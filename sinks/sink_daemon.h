@@ -74,11 +74,9 @@ struct SinkStats {
   uint64_t consumed = 0;
   uint64_t rejected = 0;
   uint64_t late = 0;
+  uint64_t other_topics = 0;  // skipped: none of the kept topics (RecordApplierOptions::topics)
   uint64_t checkpoints = 0;
 };
-
-// Copies the checkpoint at `checkpoint` into `state_dir`, which must not exist or be empty.
-Status RestoreCheckpoint(const std::string& checkpoint, const std::string& state_dir);
 
 // Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, the end of input.
 Result<SinkStats> RunSink(const SinkOptions& options);

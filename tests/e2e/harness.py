@@ -3,6 +3,7 @@ then the remaining arguments go to unittest), running a command, and starting th
 broker."""
 
 import argparse
+import os
 import subprocess
 import sys
 import unittest
@@ -19,15 +20,27 @@ def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
     return result
 
 
-def start_broker(headwire):
-    """Starts `headwire broker` (the embedded mock cluster) and returns (process, bootstrap)."""
-    broker = subprocess.Popen([headwire, "broker"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+def start_broker(headwire, *args, control=False, log=None):
+    """Starts `headwire broker ARGS...` (the embedded mock cluster) and returns (process,
+    bootstrap). With `control`, its standard input is a pipe for broker_command(); with `log`,
+    its standard error goes to that file."""
+    with open(log or os.devnull, "a") as errors:
+        broker = subprocess.Popen([headwire, "broker", *args], stdout=subprocess.PIPE,
+                                  stdin=subprocess.PIPE if control else None, stderr=errors,
+                                  text=True)
     bootstrap = broker.stdout.readline().strip()
     if not bootstrap.startswith("127.0.0.1:"):
         broker.kill()
         raise AssertionError(f"bad bootstrap line {bootstrap!r}")
     return broker, bootstrap
+
+
+def broker_command(broker, line):
+    """Sends one fault command to a broker started with control=True and returns its answer
+    ("ok" or "error: ...")."""
+    broker.stdin.write(line + "\n")
+    broker.stdin.flush()
+    return broker.stdout.readline().strip()
 
 
 def run_tests(bind_args):

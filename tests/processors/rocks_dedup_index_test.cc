@@ -120,8 +120,8 @@ TEST_F(RocksDedupIndexTest, CompactionDropsOnlyForgottenExactEntries) {
   batch.Put(store->family(kDedupFamily), window_key, EncodeSeenArticle({"w", "w", 1000}));
   ASSERT_TRUE(store->Write(batch).ok());
 
-  filter->Advance(3000);
-  filter->Advance(2000);  // never moves back
+  filter->Advance(0, 3000);
+  filter->Advance(0, 2000);  // never moves back
   ASSERT_TRUE(store->CompactAll().ok());
   RocksDedupIndex after(*store);
   EXPECT_FALSE(after.Find("iold").has_value());

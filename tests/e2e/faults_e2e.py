@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+"""End-to-end fault test: kill -9, broker faults, injected request errors and rebalances while a
+stream of 20,664 articles (six languages, each a dedup domain on its own raw partition) flows.
+
+The stream is first run uninterrupted (one broker, `produce`, `process -e`, `sink -e`): the
+reference digest and per-topic counts. Then, on a three-broker embedded cluster driven through
+its control channel (`headwire broker` standard input), the same stream is produced in six
+chunks while two processors and a sink run, and at seeded random points:
+  - the processors and the sink are killed with SIGKILL and restarted with the same --state
+    (five kills), each recovery timed from the kill until the restarted daemon's /readyz is OK;
+  - a broker is taken down and brought back (the daemons' memory is sampled meanwhile);
+  - Produce, Fetch and OffsetCommit requests fail with injected Kafka errors;
+  - a third processor joins and later leaves the group (rebalances).
+At the end the processors and the sink finish with --exit-at-end on their states. The sink's
+digest must equal the reference, and each topic stream must hold the same articles (checked with
+python3-confluent-kafka and the published .proto).
+
+Usage: faults_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
+"""
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import run  # noqa: E402
+import kafka_check  # noqa: E402
+import streams  # noqa: E402
+
+ARGS = None
+LANGUAGES = ["en", "de", "fr", "es", "it", "pt"]
+COPIES = 6
+PARTITIONS = "8"
+PROCESSED = "headwire.articles.processed"
+SEED = int(os.environ.get("HEADWIRE_FAULT_SEED", "1515"))
+# Faster group membership than the defaults, so that a killed member's partitions move on soon.
+GROUP = ["-X", "session.timeout.ms=4000", "-X", "heartbeat.interval.ms=500"]
+# Domains run in parallel, so they interleave on the processed partitions in varying order; a
+# grace that covers the skew keeps the sink's lateness verdicts (and digest) a function of the
+# input (see docs/state.md, "Event time, watermarks and lateness").
+SINK_LATENESS = ["--grace-s", str(100 * 86400), "--retention-h", str(120 * 24)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Daemon:
+    """One long-running headwire daemon with its own state, admin port and log."""
+
+    def __init__(self, test, name, command):
+        self.test, self.name, self.command = test, name, command
+        self.port = free_port()
+        self.log = os.path.join(test.work, name + ".log")
+        self.proc = None
+        test.addCleanup(self.kill)
+
+    def start(self):
+        with open(self.log, "a") as log:
+            self.proc = subprocess.Popen(self.command + ["--admin", str(self.port)],
+                                         stdout=subprocess.DEVNULL, stderr=log)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=60)
+        self.test.assertEqual(code, 0, f"{self.name} exited {code}:\n{self.tail()}")
+
+    def tail(self):
+        with open(self.log) as f:
+            return f.read()[-3000:]
+
+    def ready(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=1) as r:
+                return r.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_ready(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.test.broker.poll() is not None:
+                with open(self.test.broker_log) as f:
+                    self.test.fail(f"the broker exited {self.test.broker.returncode}:\n"
+                                   f"{f.read()[-3000:]}")
+            if self.proc.poll() is not None:
+                self.test.fail(f"{self.name} exited {self.proc.returncode}:\n{self.tail()}")
+            if self.ready():
+                return
+            time.sleep(0.05)
+        self.test.fail(f"{self.name} not ready after {timeout} s:\n{self.tail()}")
+
+    def kill_and_recover(self):
+        """SIGKILL, restart at once with the same state (as a supervisor would), and return the
+        seconds until the restarted daemon is ready."""
+        killed = time.monotonic()
+        self.kill()
+        self.start()
+        self.wait_ready()
+        return time.monotonic() - killed
+
+
+class Faults(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="headwire-faults-")
+        cls.pb = kafka_check.load_wire_module(ARGS.repo)
+        records = streams.multi_language_stream(ARGS.repo, LANGUAGES, COPIES,
+                                                shift=12 * streams.DAY)
+        cls.total = len(records)
+        cls.chunks = []
+        per = len(records) // COPIES
+        for i in range(COPIES):
+            path = os.path.join(cls.work, f"chunk{i}.jsonl")
+            streams.write_jsonl(path, records[i * per:(i + 1) * per if i < COPIES - 1 else None])
+            cls.chunks.append(path)
+        cls.all = os.path.join(cls.work, "all.jsonl")
+        streams.write_jsonl(cls.all, records)
+        cls.reference = cls.uninterrupted()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    @classmethod
+    def topic_streams(cls, bootstrap):
+        """Topic stream -> set of article ids, read with an independent client."""
+        from confluent_kafka.admin import AdminClient
+        names = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=10).topics
+        out = {}
+        for name in sorted(n for n in names if n.startswith("headwire.topic.")):
+            out[name] = {cls.pb.ProcessedArticle.FromString(v).article.id
+                         for _, v, _ in kafka_check.read_topic(bootstrap, name)}
+        return out
+
+    @classmethod
+    def outcome(cls, bootstrap, sink_state):
+        sources = {(m.processing.source.partition, m.processing.source.offset)
+                   for m in (cls.pb.ProcessedArticle.FromString(v)
+                             for _, v, _ in kafka_check.read_topic(bootstrap, PROCESSED))}
+        return {"digest": run([ARGS.headwire, "digest", "--state", sink_state, "--json"]).stdout,
+                "topics": cls.topic_streams(bootstrap), "decided": len(sources)}
+
+    @classmethod
+    def uninterrupted(cls):
+        broker, bootstrap = harness.start_broker(ARGS.headwire, "--partitions", PARTITIONS)
+        try:
+            run([ARGS.headwire, "produce", "-b", bootstrap, cls.all])
+            run([ARGS.headwire, "process", "-b", bootstrap, "-s", os.path.join(cls.work, "ref-p"),
+                 "-e"], timeout=300)
+            sink = os.path.join(cls.work, "ref-s")
+            run([ARGS.headwire, "sink", "-b", bootstrap, "-s", sink, "-e", *SINK_LATENESS],
+                timeout=300)
+            return cls.outcome(bootstrap, sink)
+        finally:
+            broker.terminate()
+            broker.wait(timeout=30)
+
+    def test_faults_change_nothing(self):
+        rng = random.Random(SEED)
+        print(f"\nseed {SEED}, {self.total} articles", flush=True)
+        broker_log = os.path.join(self.work, "broker.log")
+        broker, bootstrap = harness.start_broker(ARGS.headwire, "--brokers", "3",
+                                                 "--partitions", PARTITIONS, control=True,
+                                                 log=broker_log)
+        self.broker_log, self.broker = broker_log, broker
+        self.addCleanup(lambda: (broker.terminate(), broker.wait(timeout=30)))
+
+        def control(line):
+            self.assertEqual(harness.broker_command(broker, line), "ok", line)
+
+        def processor(name):
+            return Daemon(self, name, [
+                ARGS.headwire, "--log-level", "info", "process", "-b", bootstrap,
+                "-s", os.path.join(self.work, name), "--max-batch", "200", "--linger-ms", "5",
+                *GROUP])
+
+        sink_state = os.path.join(self.work, "sink")
+        sink = Daemon(self, "sink", [ARGS.headwire, "--log-level", "info", "sink", "-b", bootstrap,
+                                     "-s", sink_state, *SINK_LATENESS, *GROUP])
+        p1, p2 = processor("p1"), processor("p2")
+        for d in (sink, p1, p2):
+            d.start()
+
+        recoveries = []
+        producing = None
+
+        def produce(i):
+            nonlocal producing
+            if producing:
+                self.assertEqual(producing.wait(timeout=120), 0, "produce failed")
+            producing = subprocess.Popen([ARGS.headwire, "produce", "-b", bootstrap,
+                                          self.chunks[i]], stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+
+        def pause():
+            time.sleep(rng.uniform(0.2, 1.5))
+
+        def kill(daemon):
+            seconds = daemon.kill_and_recover()
+            recoveries.append((daemon.name, seconds))
+            print(f"kill -9 {daemon.name}: ready again after {seconds:.1f} s", flush=True)
+
+        produce(0)
+        pause()
+        kill(p1)
+
+        control("errors Produce 5 NOT_LEADER_OR_FOLLOWER")
+        control("errors Fetch 5 NOT_LEADER_OR_FOLLOWER")
+        control("errors OffsetCommit 3 REQUEST_TIMED_OUT")
+        produce(1)
+        pause()
+        kill(sink)
+
+        produce(2)
+        pause()
+        before = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink)}
+        control("down 2")
+        time.sleep(3)
+        during = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink)}
+        control("up 2")
+        print(f"broker 2 down for 3 s: RSS KiB before {before}, at the end {during}", flush=True)
+
+        p3 = processor("p3")
+        p3.start()
+        produce(3)
+        p3.wait_ready()
+        kill(p2)
+
+        produce(4)
+        pause()
+        p3.stop()
+        kill(sink)
+
+        produce(5)
+        pause()
+        kill(p1)
+        self.assertEqual(producing.wait(timeout=120), 0, "produce failed")
+
+        for d in (p1, p2):
+            d.stop()
+        run([ARGS.headwire, "process", "-b", bootstrap, "-s", os.path.join(self.work, "p1"),
+             "-e", *GROUP], timeout=300)
+        sink.stop()
+        run([ARGS.headwire, "sink", "-b", bootstrap, "-s", sink_state, "-e", *SINK_LATENESS,
+             *GROUP], timeout=300)
+
+        got = self.outcome(bootstrap, sink_state)
+        self.assertEqual(got["decided"], self.total)
+        self.assertEqual(self.reference["decided"], self.total)
+        self.assertEqual(sorted(got["topics"]), sorted(self.reference["topics"]))
+        for topic, ids in self.reference["topics"].items():
+            self.assertEqual(len(got["topics"][topic]), len(ids), topic)
+            self.assertEqual(got["topics"][topic], ids, topic)
+        self.maxDiff = None
+        self.assertEqual(got["digest"], self.reference["digest"])
+        self.assertGreaterEqual(len(recoveries), 5)
+        print("recovery times (s): " +
+              ", ".join(f"{name} {seconds:.1f}" for name, seconds in recoveries), flush=True)
+
+
+def bind_args(args):
+    global ARGS
+    ARGS = args
+
+
+if __name__ == "__main__":
+    harness.run_tests(bind_args)

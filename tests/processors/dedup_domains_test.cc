@@ -1,0 +1,176 @@
+// The processor's dedup domains: each raw partition is judged against its own earlier records
+// only, its state kept apart in RocksDB.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "processors/article_decider.h"
+#include "processors/rocks_dedup_index.h"
+
+namespace headwire::processors {
+namespace {
+
+// 2026-03-02T08:15:00Z: inside validation's event-time bounds.
+constexpr int64_t kEventTime = 1772439300000;
+constexpr const char* kRaw = "headwire.articles.raw";
+
+core::TopicClassifier RulesOnly() {
+  auto taxonomy = core::Taxonomy::FromFile(HEADWIRE_SOURCE_DIR "/data/taxonomy.toml");
+  EXPECT_TRUE(taxonomy.has_value());
+  return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
+}
+
+std::string RawBytes(const std::string& id, const std::string& title, const std::string& url,
+                     int64_t t) {
+  v1::RawArticle raw;
+  raw.set_id(id);
+  raw.set_title(title);
+  raw.set_url(url);
+  raw.set_published_at_ms(t);
+  return raw.SerializeAsString();
+}
+
+common::ConsumedRecord Record(const std::string& bytes, int32_t partition, int64_t offset) {
+  return {.topic = kRaw,
+          .partition = partition,
+          .offset = offset,
+          .key = "k",
+          .value = bytes,
+          .type = "headwire.v1.RawArticle",
+          .schema_version = "1"};
+}
+
+class DedupDomainsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("headwire-domains-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<ArticleDecider> Open(const std::string& suffix = "") {
+    auto decider = ArticleDecider::Open(dir_.string() + suffix, {}, classifier_);
+    EXPECT_TRUE(decider.has_value()) << decider.error().ToString();
+    return decider ? std::move(*decider) : nullptr;
+  }
+
+  std::filesystem::path dir_;
+  core::TopicClassifier classifier_ = RulesOnly();
+};
+
+TEST(DomainKeyTest, PartitionZeroKeepsTheUnprefixedKeysAndOthersRoundTrip) {
+  EXPECT_EQ(DomainKeyPrefix(0), "");
+  EXPECT_EQ(SplitDomainKey("iabc"), std::make_pair(0, std::string_view("iabc")));
+  for (const int32_t partition : {1, 7, 300, 70000}) {
+    const std::string key = DomainKeyPrefix(partition) + "iabc";
+    const auto [found, rest] = SplitDomainKey(key);
+    EXPECT_EQ(found, partition);
+    EXPECT_EQ(rest, "iabc");
+  }
+}
+
+TEST_F(DedupDomainsTest, TheSameArticleOnTwoPartitionsIsUniqueInEach) {
+  auto decider = Open();
+  const std::string bytes =
+      RawBytes("a1", "Fed holds rates steady", "https://example.com/fed", kEventTime);
+  EXPECT_EQ(decider->Decide(Record(bytes, 0, 0))->kind, DecisionKind::kUnique);
+  EXPECT_EQ(decider->Decide(Record(bytes, 3, 0))->kind, DecisionKind::kUnique);
+  const auto again = decider->Decide(Record(bytes, 3, 1));
+  EXPECT_EQ(again->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(again->duplicate_kind, core::DuplicateKind::kSameId);
+}
+
+TEST_F(DedupDomainsTest, VerdictsDoNotDependOnHowPartitionsInterleave) {
+  // Partition 0 and 1 each carry an original and later copies (same URL, same content, near).
+  std::vector<std::vector<std::string>> streams(2);
+  for (int p = 0; p < 2; ++p) {
+    const std::string tag = std::to_string(p);
+    streams[p] = {
+        RawBytes("o" + tag, "Storm closes ports along the northern coast",
+                 "https://news.example/storm", kEventTime),
+        RawBytes("u" + tag, "Ports closed by storm", "https://news.example/storm?utm_source=x",
+                 kEventTime + 60'000),
+        RawBytes("c" + tag, "Storm closes ports along the northern coast",
+                 "https://other.example/" + tag, kEventTime + 120'000),
+        RawBytes("n" + tag, "Storm closes ports along the northern coast, officials say",
+                 "https://third.example/" + tag, kEventTime + 180'000),
+    };
+  }
+  const auto verdicts = [&](const std::string& suffix, bool interleave) {
+    auto decider = Open(suffix);
+    std::vector<std::pair<int, core::DuplicateKind>> out;
+    std::vector<std::pair<int, int>> order;  // (partition, index)
+    for (int i = 0; i < 4; ++i) {
+      if (interleave) {
+        order.emplace_back(1, i);
+        order.emplace_back(0, i);
+      }
+    }
+    if (!interleave) {
+      for (int p = 0; p < 2; ++p) {
+        for (int i = 0; i < 4; ++i) order.emplace_back(p, i);
+      }
+    }
+    std::map<std::pair<int, int>, core::DuplicateKind> by_record;
+    for (const auto& [p, i] : order) {
+      auto decision = decider->Decide(Record(streams[p][i], p, i));
+      EXPECT_TRUE(decision.has_value());
+      by_record[{p, i}] = decision->duplicate_kind;
+    }
+    return by_record;
+  };
+  const auto apart = verdicts("-apart", false);
+  const auto interleaved = verdicts("-interleaved", true);
+  EXPECT_EQ(apart, interleaved);
+  // Each partition sees its own original first, so both judge their records alike.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(apart.at({0, i}), apart.at({1, i})) << i;
+  EXPECT_EQ(apart.at({0, 0}), core::DuplicateKind::kUnique);
+  EXPECT_NE(apart.at({0, 1}), core::DuplicateKind::kUnique);
+}
+
+TEST_F(DedupDomainsTest, EachDomainsWindowAndEntriesSurviveReopening) {
+  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
+                                 "https://example.com/a", kEventTime);
+  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
+                                 "https://example.com/b", kEventTime);
+  {
+    auto decider = Open();
+    ASSERT_EQ(decider->Decide(Record(a, 0, 0))->kind, DecisionKind::kUnique);
+    ASSERT_EQ(decider->Decide(Record(b, 2, 0))->kind, DecisionKind::kUnique);
+    ASSERT_TRUE(decider->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
+  }
+  auto decider = Open();
+  const auto window = decider->window_size();
+  EXPECT_EQ(window.domains, 2u);
+  EXPECT_EQ(window.articles, 2u);
+  // a is known in domain 0 only, b in domain 2 only.
+  EXPECT_EQ(decider->Decide(Record(a, 0, 1))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(decider->Decide(Record(b, 0, 2))->kind, DecisionKind::kUnique);
+  EXPECT_EQ(decider->Decide(Record(b, 2, 1))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(decider->Decide(Record(a, 2, 2))->kind, DecisionKind::kUnique);
+}
+
+TEST(ForgottenEntryFilterTest, CutoffsApplyPerDomainAndUnknownDomainsAreKept) {
+  ForgottenEntryFilter filter;
+  filter.Advance(0, 3000);
+  filter.Advance(0, 2000);  // never moves back
+  const std::string old_value = EncodeSeenArticle({"old", "old", 1000});
+  const std::string new_value = EncodeSeenArticle({"new", "new", 5000});
+  std::string unused;
+  bool changed = false;
+  EXPECT_TRUE(filter.Filter(0, "iold", old_value, &unused, &changed));
+  EXPECT_FALSE(filter.Filter(0, "inew", new_value, &unused, &changed));
+  // Domain 5 has published no cutoff: its entries stay whatever their age.
+  EXPECT_FALSE(filter.Filter(0, DomainKeyPrefix(5) + "iold", old_value, &unused, &changed));
+  filter.Advance(5, 500);
+  EXPECT_FALSE(filter.Filter(0, DomainKeyPrefix(5) + "iold", old_value, &unused, &changed));
+  filter.Advance(5, 1500);
+  EXPECT_TRUE(filter.Filter(0, DomainKeyPrefix(5) + "iold", old_value, &unused, &changed));
+}
+
+}  // namespace
+}  // namespace headwire::processors
