@@ -4,16 +4,18 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <initializer_list>
 
 namespace headwire::sinks {
 namespace {
 
-std::string ProcessedBytes(const std::string& id, int64_t t) {
+std::string ProcessedBytes(const std::string& id, int64_t t,
+                           std::initializer_list<const char*> topics = {"ai"}) {
   v1::ProcessedArticle a;
   a.mutable_article()->set_id(id);
   a.mutable_article()->set_title("Title " + id);
   a.mutable_article()->set_published_at_ms(t);
-  a.add_topics("ai");
+  for (const char* topic : topics) a.add_topics(topic);
   a.set_story_id(id);
   return a.SerializeAsString();
 }
@@ -101,6 +103,36 @@ TEST_F(RecordApplierTest, LateRecordComesBackAsDeadLetterUnderDeadLetterPolicy) 
   ASSERT_TRUE(letter.ParseFromString(applied->dead_letter->value));
   EXPECT_EQ(letter.reason(), v1::DEAD_LETTER_REASON_LATE);
   EXPECT_EQ(letter.source().offset(), 1);
+}
+
+// A sink that keeps some topics only (RecordApplierOptions::topics).
+TEST_F(RecordApplierTest, ArticlesOfOtherTopicsAreSkippedAndKeptOnesLoseTheirOtherTopics) {
+  RecordApplier applier(*store_, {.topics = {"space", "ai"}});
+  ArticleStore::Batch batch;
+  EXPECT_EQ(applier.Apply(batch, Record(ProcessedBytes("b", 1000, {"business"}), 0))->outcome,
+            ApplyOutcome::kOtherTopic);
+  EXPECT_EQ(applier.Apply(batch, Record(ProcessedBytes("o", 1000, {}), 1))->outcome,
+            ApplyOutcome::kOtherTopic);
+  EXPECT_EQ(
+      applier.Apply(batch, Record(ProcessedBytes("s", 1000, {"space", "business"}), 2))->outcome,
+      ApplyOutcome::kApplied);
+  ASSERT_TRUE(store_->Commit(batch, {{{"headwire.articles.processed", 0}, 3}}).ok());
+  EXPECT_EQ(store_->Counts()->articles, 1u);
+  auto topics = store_->TopicCounts();
+  ASSERT_TRUE(topics.has_value());
+  EXPECT_EQ(topics->count("business"), 0u);
+  EXPECT_EQ(topics->at("space"), 1u);
+}
+
+TEST_F(RecordApplierTest, NoTopicsKeepsEverything) {
+  RecordApplier applier(*store_, {});
+  ArticleStore::Batch batch;
+  EXPECT_EQ(applier.Apply(batch, Record(ProcessedBytes("b", 1000, {"business"}), 0))->outcome,
+            ApplyOutcome::kApplied);
+  EXPECT_EQ(applier.Apply(batch, Record(ProcessedBytes("o", 1000, {}), 1))->outcome,
+            ApplyOutcome::kApplied);
+  ASSERT_TRUE(store_->Commit(batch, {{{"headwire.articles.processed", 0}, 2}}).ok());
+  EXPECT_EQ(store_->Counts()->articles, 2u);
 }
 
 }  // namespace
