@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iterator>
 #include <memory>
+#include <utility>
 
 namespace headwire::core {
 namespace {
@@ -151,6 +152,15 @@ bool IsWordCodePoint(utf8proc_int32_t cp) {
   }
 }
 
+// The code point starting at byte `i` of `text` and its length in bytes; the length is 0 or
+// negative where the bytes there are not UTF-8.
+std::pair<utf8proc_int32_t, utf8proc_ssize_t> CodePointAt(std::string_view text, size_t i) {
+  utf8proc_int32_t cp = 0;
+  const auto length = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                       static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+  return {cp, length};
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
@@ -163,9 +173,7 @@ bool IsValidUtf8(std::string_view text) {
       ++i;
       continue;
     }
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const auto [cp, n] = CodePointAt(text, i);
     if (n <= 0) return false;
     i += static_cast<size_t>(n);
   }
@@ -177,9 +185,7 @@ std::string RepairUtf8(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const auto [cp, n] = CodePointAt(text, i);
     if (n <= 0) {
       AppendUtf8(U'\uFFFD', out);
       ++i;
@@ -197,9 +203,7 @@ std::string EscapeForTerminal(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const auto [cp, n] = CodePointAt(text, i);
     if (n <= 0) {
       const auto byte = static_cast<unsigned char>(text[i]);
       out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
@@ -226,9 +230,7 @@ std::string EscapeForTerminal(std::string_view text) {
 bool IsBlankText(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                    static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const auto [cp, n] = CodePointAt(text, i);
     if (n <= 0) return false;
     i += static_cast<size_t>(n);
     switch (utf8proc_category(cp)) {
@@ -353,9 +355,7 @@ std::string NormalizeForMatching(std::string_view text) {
       ++i;
       continue;
     }
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
-                                    static_cast<utf8proc_ssize_t>(folded.size() - i), &cp);
+    const auto [cp, n] = CodePointAt(folded, i);
     if (n <= 0) {
       separate();
       ++i;
@@ -407,10 +407,7 @@ std::string CollapseWhitespace(std::string_view text) {
     size_t n = 1;
     bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     if (c >= 0x80) {
-      utf8proc_int32_t cp = 0;
-      const auto len =
-          utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(lumped.data() + i),
-                           static_cast<utf8proc_ssize_t>(lumped.size() - i), &cp);
+      const auto [cp, len] = CodePointAt(lumped, i);
       n = len > 0 ? static_cast<size_t>(len) : 1;
       space = len > 0 && (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 ||
                           cp == 0x2029 || cp == 0x85);
