@@ -28,6 +28,15 @@ class StateStoreTest : public ::testing::Test {
     return {.path = dir_.string(), .kind = StateKind::kSink, .column_families = {"articles"}};
   }
 
+  // The number of keys in the "articles" family.
+  static int64_t ArticleCount(StateStore& store) {
+    int64_t count = 0;
+    std::unique_ptr<rocksdb::Iterator> it(
+        store.db()->NewIterator(rocksdb::ReadOptions(), store.family("articles")));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+    return count;
+  }
+
   std::filesystem::path dir_;
 };
 
@@ -52,7 +61,6 @@ TEST_F(StateStoreTest, OpeningAnotherKindsStateSaysWhatItIs) {
   EXPECT_TRUE(StateStore::Open(Processor()).has_value());
 }
 
-}  // namespace
 TEST_F(StateStoreTest, AMissingOrEmptyDirectoryStartsAFreshDatabase) {
   EXPECT_TRUE(StateStore::Open(Processor()).has_value());
   std::filesystem::remove_all(dir_);
@@ -100,10 +108,7 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
   }
   auto store = StateStore::Open(options);
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
-  int64_t articles = 0;
-  std::unique_ptr<rocksdb::Iterator> it(
-      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("articles")));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++articles;
+  const int64_t articles = ArticleCount(**store);
   ASSERT_GT(articles, 0);  // some flushes happened, or the test proves nothing
   ASSERT_LT(articles, written);
   EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), articles);
@@ -161,12 +166,10 @@ TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
       << std::strerror(errno);
   auto store = StateStore::Open(options);
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
-  int64_t articles = 0;
-  std::unique_ptr<rocksdb::Iterator> it(
-      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("articles")));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++articles;
+  const int64_t articles = ArticleCount(**store);
   EXPECT_EQ(articles, written);
   EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), written);
 }
 
+}  // namespace
 }  // namespace headwire::common
