@@ -72,12 +72,18 @@ int KafkaProducer::OnStatistics(rd_kafka_t*, char* json, size_t json_len, void* 
 
 Status KafkaProducer::Warm(const std::vector<std::string>& topics,
                            std::chrono::milliseconds timeout) {
+  // One deadline for all topics: the whole lookup takes at most `timeout`, as the daemon's start
+  // relies on (kWarmUpBound), not `timeout` per topic.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (const auto& topic : topics) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
     if (rkt == nullptr) return Status::InvalidArgument("producer topic " + topic);
+    const auto left = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               deadline - std::chrono::steady_clock::now())
+                                               .count());
     const rd_kafka_metadata_t* metadata = nullptr;
     const rd_kafka_resp_err_t err =
-        rd_kafka_metadata(rk_.get(), 0, rkt, &metadata, static_cast<int>(timeout.count()));
+        rd_kafka_metadata(rk_.get(), 0, rkt, &metadata, static_cast<int>(left));
     if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
     rd_kafka_topic_destroy(rkt);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
