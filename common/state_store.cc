@@ -62,6 +62,10 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
   return value;
 }
 
+uint32_t ReadBigEndian32(std::string_view bytes) {
+  return static_cast<uint32_t>(ReadBigEndian64(bytes.substr(0, 4)));
+}
+
 Status FromRocks(const rocksdb::Status& status, std::string_view context) {
   if (status.ok()) return Status::Ok();
   std::string message = std::string(context) + ": " + status.ToString();
@@ -243,8 +247,7 @@ std::map<TopicPartition, int64_t> StateStore::LoadOffsets() const {
     const std::string_view key(it->key().data(), it->key().size());
     const size_t nul = key.find('\0');
     if (nul == std::string_view::npos || key.size() != nul + 5) continue;
-    const auto partition = static_cast<int32_t>(
-        ReadBigEndian64(std::string(4, '\0') + std::string(key.substr(nul + 1))) & 0xFFFFFFFF);
+    const auto partition = static_cast<int32_t>(ReadBigEndian32(key.substr(nul + 1)));
     out[{std::string(key.substr(0, nul)), partition}] =
         static_cast<int64_t>(ReadBigEndian64({it->value().data(), it->value().size()}));
   }

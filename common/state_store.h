@@ -145,5 +145,6 @@ Status FromRocks(const rocksdb::Status& status, std::string_view context);
 void AppendBigEndian64(std::string& out, uint64_t value);
 void AppendBigEndian32(std::string& out, uint32_t value);
 uint64_t ReadBigEndian64(std::string_view bytes);
+uint32_t ReadBigEndian32(std::string_view bytes);
 
 }  // namespace headwire::common

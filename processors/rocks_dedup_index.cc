@@ -17,11 +17,8 @@ std::string DomainKeyPrefix(int32_t partition) {
 
 std::pair<int32_t, std::string_view> SplitDomainKey(std::string_view key) {
   if (key.size() < kDomainPrefixSize || key[0] != kDomainKeyPrefix) return {0, key};
-  uint32_t partition = 0;
-  for (size_t i = 1; i < kDomainPrefixSize; ++i) {
-    partition = (partition << 8) | static_cast<unsigned char>(key[i]);
-  }
-  return {static_cast<int32_t>(partition), key.substr(kDomainPrefixSize)};
+  const auto partition = static_cast<int32_t>(common::ReadBigEndian32(key.substr(1)));
+  return {partition, key.substr(kDomainPrefixSize)};
 }
 
 std::string EncodeSeenArticle(const core::SeenArticle& seen) {
