@@ -1,5 +1,7 @@
 #include "producers/domain_partitioner.h"
 
+#include <chrono>
+
 #include "core/domain_partition.h"
 
 namespace headwire::producers {
@@ -26,6 +28,14 @@ Result<DomainPartitioner> DomainPartitioner::Create(const std::string& field, in
         "domain key \"" + field + "\" is not a text field of an article (one of: " + usable + ")"));
   }
   return DomainPartitioner(found, partitions);
+}
+
+Result<DomainPartitioner> DomainPartitioner::ForTopic(common::KafkaProducer& producer,
+                                                      const std::string& topic,
+                                                      const std::string& field) {
+  auto partitions = producer.PartitionCount(topic, std::chrono::minutes(5));
+  if (!partitions) return Err(partitions.error());
+  return Create(field, *partitions);
 }
 
 int32_t DomainPartitioner::PartitionOf(const v1::RawArticle& article) const {

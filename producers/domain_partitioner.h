@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/kafka_producer.h"
 #include "common/status.h"
 #include "headwire/v1/article.pb.h"
 
@@ -21,6 +22,10 @@ class DomainPartitioner {
   // `partitions` is the raw topic's partition count (>= 1). Returns InvalidArgument otherwise,
   // listing the fields that can be used.
   static Result<DomainPartitioner> Create(const std::string& field, int32_t partitions);
+  // Create() for `topic` with its partition count read from the brokers through `producer`
+  // (waiting up to five minutes for metadata). Returns the lookup's error or Create()'s.
+  static Result<DomainPartitioner> ForTopic(common::KafkaProducer& producer,
+                                            const std::string& topic, const std::string& field);
 
   // The partition of `article`'s domain.
   int32_t PartitionOf(const v1::RawArticle& article) const;

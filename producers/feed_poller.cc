@@ -243,9 +243,7 @@ class FeedPoller {
   // first item.
   Result<int32_t> DomainPartitionOf(const v1::RawArticle& raw) {
     if (!domains_) {
-      auto partitions = producer_.PartitionCount(options_.topic, std::chrono::minutes(5));
-      if (!partitions) return Err(partitions.error());
-      auto domains = DomainPartitioner::Create(options_.domain_key, *partitions);
+      auto domains = DomainPartitioner::ForTopic(producer_, options_.topic, options_.domain_key);
       if (!domains) return Err(domains.error());
       domains_ = std::move(*domains);
     }

@@ -40,9 +40,7 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
 Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& input_name,
                                        const ProduceOptions& options, std::ostream& errors,
                                        common::KafkaProducer& producer) {
-  auto partitions = producer.PartitionCount(options.topic, std::chrono::minutes(5));
-  if (!partitions) return Err(partitions.error());
-  auto domains = DomainPartitioner::Create(options.domain_key, *partitions);
+  auto domains = DomainPartitioner::ForTopic(producer, options.topic, options.domain_key);
   if (!domains) return Err(domains.error());
   ProduceReport report;
   const std::string host = HostName();
