@@ -3,10 +3,11 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
+
+#include "common/http_address.h"
 
 namespace headwire::common {
 
@@ -26,30 +27,6 @@ void SendProbe(httplib::Response& res, const Probe& probe) {
 
 }  // namespace
 
-Result<std::pair<std::string, int>> ParseAdminAddress(std::string_view text) {
-  const auto bad = [&](std::string_view why) {
-    return Err(Status::InvalidArgument("admin address \"" + std::string(text) + "\": " +
-                                       std::string(why) + " (expected HOST:PORT or PORT)"));
-  };
-  const size_t colon = text.rfind(':');
-  std::string host = "127.0.0.1";
-  std::string_view port_text = text;
-  if (colon != std::string_view::npos) {
-    std::string_view h = text.substr(0, colon);
-    if (h.starts_with('[') && h.ends_with(']') && h.size() > 2) h = h.substr(1, h.size() - 2);
-    if (!h.empty()) host = std::string(h);
-    port_text = text.substr(colon + 1);
-  }
-  int port = -1;
-  const auto [end, ec] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return bad("port must be a number from 0 to 65535");
-  }
-  return std::pair{host, port};
-}
-
 AdminServer::AdminServer(std::unique_ptr<Impl> impl, std::string address)
     : impl_(std::move(impl)), address_(std::move(address)) {}
 
@@ -65,7 +42,7 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
                                                         const DaemonMetrics& metrics,
                                                         std::function<Probe()> liveness,
                                                         std::function<Probe()> readiness) {
-  auto address = ParseAdminAddress(options.address);
+  auto address = ParseHttpAddress(options.address);
   if (!address) return Err(address.error());
   auto impl = std::make_unique<Impl>();
   httplib::Server& server = impl->server;
@@ -85,7 +62,8 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
   server.Get("/readyz", [readiness](const httplib::Request&, httplib::Response& res) {
     SendProbe(res, readiness());
   });
-  const auto& [host, port] = *address;
+  const std::string& host = address->host;
+  const int port = address->port;
   int bound = port;
   if (port == 0) {
     bound = server.bind_to_any_port(host);
@@ -93,11 +71,9 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
     bound = -1;
   }
   if (bound < 0) {
-    return Err(
-        Status::IoError("admin endpoint: cannot listen on " + host + ":" + std::to_string(port)));
+    return Err(Status::IoError("admin endpoint: cannot listen on " + FormatHttpAddress(*address)));
   }
-  const std::string where =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(bound);
+  const std::string where = FormatHttpAddress({.host = host, .port = bound});
   impl->thread = std::thread([&server] { server.listen_after_bind(); });
   // Stop() before the loop runs would not end it: wait until it does.
   while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -10,7 +10,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "common/daemon_metrics.h"
 #include "common/status.h"
@@ -53,9 +52,5 @@ class AdminServer {
   std::unique_ptr<Impl> impl_;
   std::string address_;
 };
-
-// Splits "HOST:PORT" or "PORT" (loopback) into host and port. Returns InvalidArgument naming
-// the problem. Exposed for tests.
-Result<std::pair<std::string, int>> ParseAdminAddress(std::string_view text);
 
 }  // namespace headwire::common

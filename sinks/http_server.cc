@@ -11,9 +11,9 @@
 #include <string_view>
 #include <thread>
 
+#include "common/http_address.h"
 #include "common/logging.h"
 #include "sinks/guarded_http_server.h"
-#include "sinks/http_address.h"
 #include "sinks/http_page.h"
 #include "sinks/query_api.h"
 
@@ -143,7 +143,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                                                       const ArticleStore& store,
                                                       StatusFields status_fields,
                                                       HealthCheck health) {
-  auto address = ParseHttpAddress(options.address);
+  auto address = common::ParseHttpAddress(options.address);
   if (!address) return Err(address.error());
   if (options.threads == 0) return Err(Status::InvalidArgument("HTTP threads must be at least 1"));
   if (options.page_poll_ms < 100) {
@@ -289,8 +289,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                                " (address in use, or not an address of this host)"));
   }
   address->port = port;
-  std::string bound = FormatHttpAddress(*address);
-  if (!IsLoopbackHost(address->host) && options.bearer_token.empty()) {
+  std::string bound = common::FormatHttpAddress(*address);
+  if (!common::IsLoopbackHost(address->host) && options.bearer_token.empty()) {
     spdlog::warn(
         "msg=\"the HTTP API has no authentication and listens beyond loopback: anyone who can "
         "reach this address reads the whole state (see --http-token-file)\" address={}",

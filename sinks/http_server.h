@@ -29,7 +29,7 @@
 namespace headwire::sinks {
 
 struct HttpServerOptions {
-  // Where to listen, HOST:PORT (sinks/http_address.h); port 0 picks a free one. Default:
+  // Where to listen, HOST:PORT (common/http_address.h); port 0 picks a free one. Default:
   // "127.0.0.1:8080", loopback, because the API has no authentication.
   std::string address = "127.0.0.1:8080";
   // Requests served at once (sinks/guarded_http_server.h: each connection serves one request,

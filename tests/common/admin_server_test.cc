@@ -16,15 +16,6 @@ std::unique_ptr<httplib::Client> ClientFor(const std::string& address) {
   return client;
 }
 
-TEST(AdminServerTest, BarePortListensOnLoopback) {
-  auto address = ParseAdminAddress("9100");
-  ASSERT_TRUE(address.has_value());
-  EXPECT_EQ(address->first, "127.0.0.1");
-  EXPECT_EQ(address->second, 9100);
-  EXPECT_EQ(ParseAdminAddress("0.0.0.0:80")->first, "0.0.0.0");
-  EXPECT_FALSE(ParseAdminAddress("host:http").has_value());
-}
-
 TEST(AdminServerTest, ServesMetricsInTheTextFormat) {
   auto context = DaemonContext::Start("sink", {.admin = "127.0.0.1:0"});
   ASSERT_TRUE(context.has_value()) << context.error().ToString();

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "sinks/http_address.h"
+#include "common/http_address.h"
 
 namespace headwire::sinks {
 namespace {
@@ -58,7 +58,7 @@ class HttpServerTest : public ::testing::Test {
     auto server = HttpServer::Start(options, *store_, [] { return common::Json{{"consumed", 7}}; });
     ASSERT_TRUE(server.has_value()) << server.error().ToString();
     server_ = std::move(*server);
-    auto bound = ParseHttpAddress(server_->address());
+    auto bound = common::ParseHttpAddress(server_->address());
     ASSERT_TRUE(bound.has_value());
     ASSERT_NE(bound->port, 0);
     client_ = std::make_unique<httplib::Client>(bound->host, bound->port);
@@ -197,7 +197,7 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
   options.bearer_token = "s3cret-token";
   auto server = HttpServer::Start(options, *store_, nullptr);
   ASSERT_TRUE(server.has_value()) << server.error().ToString();
-  auto bound = ParseHttpAddress((*server)->address());
+  auto bound = common::ParseHttpAddress((*server)->address());
   ASSERT_TRUE(bound.has_value());
   httplib::Client client(bound->host, bound->port);
   for (const char* header : {"", "Bearer wrong", "Bearer s3cret-toke", "Bearer s3cret-token2",
@@ -225,7 +225,7 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
 // handler threads (2 here), /healthz is still answered while they go on trickling, and each of
 // them is cut off once its head deadline passes.
 TEST_F(HttpServerTest, SlowClientsDoNotStarveOthers) {
-  auto bound = ParseHttpAddress(server_->address());
+  auto bound = common::ParseHttpAddress(server_->address());
   ASSERT_TRUE(bound.has_value());
   std::atomic<bool> stop{false};
   std::atomic<int> cut_off{0};

@@ -1,8 +1,8 @@
-#include "sinks/http_address.h"
+#include "common/http_address.h"
 
 #include <charconv>
 
-namespace headwire::sinks {
+namespace headwire::common {
 
 Result<HttpAddress> ParseHttpAddress(std::string_view text) {
   const auto bad = [&](std::string_view why) {
@@ -44,4 +44,4 @@ std::string FormatHttpAddress(const HttpAddress& address) {
   return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
 }
 
-}  // namespace headwire::sinks
+}  // namespace headwire::common

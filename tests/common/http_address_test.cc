@@ -1,8 +1,8 @@
-#include "sinks/http_address.h"
+#include "common/http_address.h"
 
 #include <gtest/gtest.h>
 
-namespace headwire::sinks {
+namespace headwire::common {
 namespace {
 
 TEST(HttpAddressTest, HostAndPort) {
@@ -58,4 +58,4 @@ TEST(HttpAddressTest, OnlyLoopbackHostsCountAsLoopback) {
 }
 
 }  // namespace
-}  // namespace headwire::sinks
+}  // namespace headwire::common
