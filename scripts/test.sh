@@ -6,20 +6,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs="$(nproc)"
+phase() { echo "== [$((SECONDS / 60)) min] $*"; }
 
-echo "== format check (clang-format, .clang-format)"
+phase "format check (clang-format, .clang-format)"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 
-echo "== build and test: Debug, -Wall -Wextra -Werror"
+phase "build and test: Debug, -Wall -Wextra -Werror"
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DHEADWIRE_WERROR=ON
 cmake --build build/test -j"$jobs"
 ctest --test-dir build/test --output-on-failure -j"$jobs"
 
-echo "== build and test: ASan + UBSan"
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADWIRE_WERROR=ON -DHEADWIRE_SANITIZE=ON
+phase "build and test: ASan + UBSan"
+# -O1 -g1 (assertions on): the optimisation level the sanitizers recommend, with line tables for
+# their reports; it compiles in less than half the time of -O2 -g.
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DHEADWIRE_WERROR=ON -DHEADWIRE_SANITIZE=ON
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
 
-echo "== fuzz smoke: libFuzzer targets over their corpora"
+phase "fuzz smoke: libFuzzer targets over their corpora"
 bash scripts/fuzz-smoke.sh 5
+phase "all checks passed"
