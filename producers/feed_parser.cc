@@ -14,6 +14,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "core/article_id.h"
 #include "core/fingerprint.h"
@@ -663,14 +664,7 @@ std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
   const bool estimated = item.published_at_ms == 0;
   if (estimated) article.published_at_ms = fetched_at_ms;
 
-  v1::RawArticle raw;
-  raw.set_id(article.id);
-  raw.set_title(article.title);
-  raw.set_body(article.body);
-  raw.set_url(article.url);
-  raw.set_source(article.source);
-  raw.set_language(article.language);
-  raw.set_published_at_ms(article.published_at_ms);
+  v1::RawArticle raw = common::ToRawArticle(article);
   raw.set_ingested_at_ms(fetched_at_ms);
   raw.set_event_time_estimated(estimated);
   return raw;
