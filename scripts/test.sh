@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The second README command: install dependencies, then build and run every test twice: once
 # with -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks formatting
-# and runs every fuzz target over its corpus for a few seconds (scripts/fuzz-smoke.sh).
+# and runs every fuzz target over its corpus for a few seconds (scripts/fuzz.sh smoke).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -26,5 +26,5 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
 
 phase "fuzz smoke: libFuzzer targets over their corpora"
-bash scripts/fuzz-smoke.sh 5
+bash scripts/fuzz.sh smoke 5
 phase "all checks passed"

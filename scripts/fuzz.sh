@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz (Debian 12's clang++-16, AddressSanitizer) in
+# build/fuzz and runs them. Stops at the first crash, leak or hang; the input that caused it is
+# left in build/fuzz/crash-*.
+#
+#   scripts/fuzz.sh smoke [SECONDS]     each target over its kept corpus, then SECONDS more of
+#                                       mutation (default 5); the last step of scripts/test.sh
+#   scripts/fuzz.sh saturate [SECONDS]  each target in rounds of SECONDS (default 60) until a round
+#                                       covers no new edge (at most 10 rounds), then merges the
+#                                       inputs that add coverage into tests/fuzz/corpus/<target>/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-smoke}"
+case "$mode" in
+  smoke) seconds="${2:-5}" ;;
+  saturate) seconds="${2:-60}" ;;
+  *)
+    echo "usage: scripts/fuzz.sh smoke|saturate [SECONDS]" >&2
+    exit 2
+    ;;
+esac
+build=build/fuzz
+jobs="$(nproc)"
+max_rounds=10
+
+launcher=()
+if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCMAKE_CXX_COMPILER=clang++-16 \
+  -DHEADWIRE_FUZZ=ON -DHEADWIRE_BUILD_TESTS=OFF -DHEADWIRE_BUILD_BENCHMARKS=OFF "${launcher[@]}"
+mapfile -t targets < <(sed -n '/^set(HEADWIRE_FUZZ_TARGETS/,/^)/p' tests/fuzz/CMakeLists.txt |
+  grep -o 'fuzz_[a-z_]*')
+cmake --build "$build" -j"$jobs" --target "${targets[@]}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# run TARGET SECONDS: mutates from the scratch and kept corpora; new inputs go to the scratch
+# directory (the first one), the kept corpus is only read. Prints libFuzzer's final DONE line.
+run() {
+  local target="$1" time="$2"
+  if ! "$build/$target" -max_total_time="$time" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=4096 -artifact_prefix="$build/crash-$target-" \
+    "$work/$target" "tests/fuzz/corpus/$target" > "$work/$target.log" 2>&1; then
+    tail -40 "$work/$target.log" >&2
+    echo "$target failed: the input is in $build/crash-$target-*" >&2
+    exit 1
+  fi
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$work/$target.log"
+}
+
+edges() { grep -oE 'cov: [0-9]+' <<< "$1" | grep -oE '[0-9]+'; }
+
+for target in "${targets[@]}"; do
+  mkdir -p "$work/$target"
+  if [[ "$mode" == smoke ]]; then
+    echo "== $target: corpus, then ${seconds} s"
+    run "$target" "$seconds"
+    continue
+  fi
+  echo "== $target: rounds of ${seconds} s until one covers no new edge"
+  before=-1
+  for ((round = 1; round <= max_rounds; round++)); do
+    line="$(run "$target" "$seconds")"
+    echo "round $round: $line"
+    now="$(edges "$line")"
+    if [[ "$now" == "$before" ]]; then break; fi
+    before="$now"
+  done
+  kept_before="$(find "tests/fuzz/corpus/$target" -type f | wc -l)"
+  "$build/$target" -merge=1 -max_len=4096 "tests/fuzz/corpus/$target" "$work/$target" \
+    > "$work/$target.merge.log" 2>&1
+  kept_after="$(find "tests/fuzz/corpus/$target" -type f | wc -l)"
+  echo "$target: ${before} edges; corpus ${kept_before} -> ${kept_after} inputs"
+done
+echo "== fuzz $mode: ${#targets[@]} targets clean"
