@@ -54,10 +54,19 @@ class ConcurrentQueriesTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // What the writer and the readers share.
+  struct Shared {
+    std::atomic<uint64_t> committed{0};  // articles committed so far
+    std::atomic<bool> done{false};       // the writer is done
+    std::atomic<uint64_t> reads{0};      // answers the readers got
+    std::atomic<int> readers{0};         // readers still reading
+  };
+
   // Commits kBatches batches of kBatchArticles articles, in article order, on this thread,
-  // publishing the committed count after each; sets `done` at the end, also after a failure, so
-  // that the readers always stop.
-  void WriteAll(std::atomic<uint64_t>& committed, std::atomic<bool>& done) {
+  // publishing the committed count after each and waiting, while readers remain, until one more
+  // read has been answered, so that reads and commits interleave; sets `done` at the end, also
+  // after a failure, so that the readers always stop.
+  void WriteAll(Shared& shared) {
     for (int b = 0; b < kBatches; ++b) {
       ArticleStore::Batch batch;
       for (int i = 0; i < kBatchArticles; ++i) {
@@ -68,9 +77,11 @@ class ConcurrentQueriesTest : public ::testing::Test {
       const Status s = store_->Commit(batch, {{{"processed", 0}, next}});
       EXPECT_TRUE(s.ok()) << s.ToString();
       if (!s.ok()) break;
-      committed = static_cast<uint64_t>(next);
+      shared.committed = static_cast<uint64_t>(next);
+      const uint64_t reads = shared.reads;
+      while (shared.reads == reads && shared.readers > 0) std::this_thread::yield();
     }
-    done = true;
+    shared.done = true;
   }
 
   std::filesystem::path dir_;
@@ -78,22 +89,23 @@ class ConcurrentQueriesTest : public ::testing::Test {
 };
 
 TEST_F(ConcurrentQueriesTest, StoreQueriesSeeWholeBatchesWhileTheWriterCommits) {
-  std::atomic<uint64_t> committed{0};
-  std::atomic<bool> done{false};
+  Shared shared;
+  constexpr int kReaders = 3;
+  shared.readers = kReaders;
   std::vector<std::thread> readers;
   std::atomic<int> failures{0};
-  for (int r = 0; r < 3; ++r) {
+  for (int r = 0; r < kReaders; ++r) {
     readers.emplace_back([&] {
       uint64_t last = 0;
       bool final_read = false;
       while (!final_read) {
-        final_read = done;  // one more read after the writer is done
-        const uint64_t at_least = committed;
+        final_read = shared.done;  // one more read after the writer is done
+        const uint64_t at_least = shared.committed;
         auto counts = store_->Counts();
         auto latest = store_->Latest("ai", 3);
         if (!counts || !latest) {
           ++failures;
-          return;
+          break;
         }
         if (counts->articles % kBatchArticles != 0 || counts->articles < last ||
             counts->articles < at_least) {
@@ -106,34 +118,36 @@ TEST_F(ConcurrentQueriesTest, StoreQueriesSeeWholeBatchesWhileTheWriterCommits) 
             ++failures;
           }
         }
+        ++shared.reads;
       }
       if (last != kTotal) ++failures;
+      --shared.readers;
     });
   }
-  WriteAll(committed, done);
+  WriteAll(shared);
   for (auto& reader : readers) reader.join();
   EXPECT_EQ(failures, 0);
+  EXPECT_GE(shared.reads, static_cast<uint64_t>(kBatches));
   auto counts = store_->Counts();
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->articles, kTotal);
 }
 
 TEST_F(ConcurrentQueriesTest, ManyHttpClientsAtOnceGetConsistentAnswersWhileTheSinkWrites) {
-  std::atomic<uint64_t> committed{0};
-  std::atomic<bool> done{false};
+  Shared shared;
   HttpServerOptions options;
   options.address = "127.0.0.1:0";
   options.threads = 4;
-  auto server = HttpServer::Start(options, *store_, [&committed] {
-    return common::Json{{"consumed", committed.load()}};
+  auto server = HttpServer::Start(options, *store_, [&shared] {
+    return common::Json{{"consumed", shared.committed.load()}};
   });
   ASSERT_TRUE(server.has_value()) << server.error().ToString();
   auto bound = ParseHttpAddress((*server)->address());
   ASSERT_TRUE(bound.has_value());
 
   constexpr int kClients = 8;
+  shared.readers = kClients;
   std::vector<std::thread> clients;
-  std::atomic<int> answered{0};
   std::atomic<int> failures{0};
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
@@ -142,13 +156,13 @@ TEST_F(ConcurrentQueriesTest, ManyHttpClientsAtOnceGetConsistentAnswersWhileTheS
       uint64_t last = 0;
       bool final_read = false;
       while (!final_read) {
-        final_read = done;
+        final_read = shared.done;
         // Half the clients read the status, the others the latest articles.
         if (c % 2 == 0) {
           auto res = client.Get("/v1/status");
           if (!res || res->status != 200) {
             ++failures;
-            return;
+            break;
           }
           const auto body = common::Json::parse(res->body);
           const uint64_t articles = body["store"]["articles"].get<uint64_t>();
@@ -161,7 +175,7 @@ TEST_F(ConcurrentQueriesTest, ManyHttpClientsAtOnceGetConsistentAnswersWhileTheS
           auto res = client.Get("/v1/latest?topic=ai&limit=4");
           if (!res || res->status != 200) {
             ++failures;
-            return;
+            break;
           }
           const auto items = common::Json::parse(res->body)["items"];
           const uint64_t newest =
@@ -169,15 +183,16 @@ TEST_F(ConcurrentQueriesTest, ManyHttpClientsAtOnceGetConsistentAnswersWhileTheS
           if (items.size() > 4 || newest % kBatchArticles != 0 || newest < last) ++failures;
           last = newest;
         }
-        ++answered;
+        ++shared.reads;
       }
       if (last != kTotal) ++failures;
+      --shared.readers;
     });
   }
-  WriteAll(committed, done);
+  WriteAll(shared);
   for (auto& client : clients) client.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_GE(answered, kClients);
+  EXPECT_GE(shared.reads, static_cast<uint64_t>(kBatches));
 }
 
 }  // namespace
