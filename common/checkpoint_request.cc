@@ -1,13 +1,18 @@
 #include "common/checkpoint_request.h"
 
+#include <atomic>
 #include <csignal>
 
 namespace headwire::common {
 namespace {
 
-volatile std::sig_atomic_t g_checkpoint_requested = 0;
+// Set by the handler on whichever thread the signal lands on, taken by the daemon's loop: an
+// atomic (lock-free, so safe in a handler) taken with one exchange, so that a request arriving
+// while the loop takes the previous one is never lost.
+std::atomic<bool> g_checkpoint_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void OnCheckpointSignal(int) { g_checkpoint_requested = 1; }
+extern "C" void OnCheckpointSignal(int) { g_checkpoint_requested.store(true); }
 
 }  // namespace
 
@@ -18,10 +23,6 @@ void InstallCheckpointRequestHandler() {
   sigaction(SIGUSR1, &action, nullptr);
 }
 
-bool TakeCheckpointRequest() {
-  if (g_checkpoint_requested == 0) return false;
-  g_checkpoint_requested = 0;
-  return true;
-}
+bool TakeCheckpointRequest() { return g_checkpoint_requested.exchange(false); }
 
 }  // namespace headwire::common

@@ -1,13 +1,18 @@
 #include "common/shutdown.h"
 
+#include <atomic>
 #include <csignal>
 
 namespace headwire::common {
 namespace {
 
-volatile std::sig_atomic_t g_shutdown = 0;
+// Set by the handler on whichever thread the signal lands on and read by the daemon's loop on
+// its own: an atomic (lock-free, so safe in a handler), not a volatile flag, which only
+// synchronises with a handler on the reading thread.
+std::atomic<bool> g_shutdown{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void OnSignal(int) { g_shutdown = 1; }
+extern "C" void OnSignal(int) { g_shutdown.store(true); }
 
 }  // namespace
 
@@ -19,6 +24,6 @@ void InstallShutdownHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool ShutdownRequested() { return g_shutdown != 0; }
+bool ShutdownRequested() { return g_shutdown.load(); }
 
 }  // namespace headwire::common

@@ -2,6 +2,7 @@
 // Stable article ids: the Kafka key of every raw article and the identity the sinks use to make
 // re-delivery harmless. The same input always yields the same id, on any machine.
 
+#include <cstddef>
 #include <string>
 
 #include "core/article.h"
@@ -13,5 +14,8 @@ namespace headwire::core {
 // normalised title, the source and the event time (so the same headline on another day, a trap,
 // gets another id).
 std::string DeriveArticleId(const Article& article);
+
+// The length of an id DeriveArticleId makes up ("u" or "t" and 32 hex digits).
+inline constexpr size_t kDerivedArticleIdBytes = 33;
 
 }  // namespace headwire::core

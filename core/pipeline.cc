@@ -6,6 +6,12 @@
 namespace headwire::core {
 
 std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& article) {
+  auto verdict = Assess(article);
+  if (verdict) Deduplicate(article, *verdict);
+  return verdict;
+}
+
+std::expected<ArticleVerdict, Rejection> ArticlePipeline::Assess(Article& article) const {
   if (auto rejection = Validate(article, options_.validation)) {
     return std::unexpected(std::move(*rejection));
   }
@@ -18,6 +24,14 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
   }
   verdict.fingerprints.url_hash = UrlHash(verdict.canonical_url);
   verdict.fingerprints.content_hash = ContentHash(article.title, article.body);
+  verdict.dedup.story_id = article.id;
+  if (classifier_ != nullptr) {
+    verdict.classification = classifier_->Classify(article.title, article.body);
+  }
+  return verdict;
+}
+
+void ArticlePipeline::Deduplicate(const Article& article, ArticleVerdict& verdict) {
   verdict.dedup = deduplicator_.Check(article, verdict.fingerprints,
                                       recent_ != nullptr ? recent_->watermark() : kNoWatermark);
   if (verdict.dedup.kind == DuplicateKind::kUnique && recent_ != nullptr) {
@@ -37,10 +51,6 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
                              {article.id, recent.story_id, article.published_at_ms});
     }
   }
-  if (classifier_ != nullptr) {
-    verdict.classification = classifier_->Classify(article.title, article.body);
-  }
-  return verdict;
 }
 
 }  // namespace headwire::core

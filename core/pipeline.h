@@ -45,11 +45,21 @@ class ArticlePipeline {
         deduplicator_(options.dedup, index),
         recent_(recent) {}
 
-  // Decides on one article. Fills in `article.id` (DeriveArticleId) when it is empty. Returns
-  // the Rejection when the article is invalid; an invalid article leaves no trace in the dedup
-  // memory. A URL that cannot be parsed is not a rejection: the article simply has no canonical
-  // URL.
+  // Decides on one article: Assess, then Deduplicate. Fills in `article.id` (DeriveArticleId)
+  // when it is empty. Returns the Rejection when the article is invalid; an invalid article
+  // leaves no trace in the dedup memory. A URL that cannot be parsed is not a rejection: the
+  // article simply has no canonical URL.
   std::expected<ArticleVerdict, Rejection> Process(Article& article);
+
+  // The first step of Process: what depends on the article alone (validation, id, canonical
+  // URL, fingerprints, classification), with a unique dedup verdict. Leaves the dedup memory
+  // untouched, so a caller may still drop the article without a trace (the processor does, for
+  // an article whose output would not fit the broker). Returns the Rejection as Process does.
+  std::expected<ArticleVerdict, Rejection> Assess(Article& article) const;
+
+  // The second step: completes `verdict`, Assess's verdict of the same `article`, with the exact
+  // dedup, near-duplicate and story verdicts, and remembers the article for those that follow.
+  void Deduplicate(const Article& article, ArticleVerdict& verdict);
 
  private:
   PipelineOptions options_;

@@ -1,6 +1,10 @@
 #include "processors/article_decider.h"
 
+#include <algorithm>
+
+#include "common/kafka_producer.h"
 #include "common/proto_convert.h"
+#include "core/article_id.h"
 #include "processors/recent_state.h"
 
 namespace headwire::processors {
@@ -16,6 +20,17 @@ std::string JoinTopics(const std::vector<std::string>& topics) {
     out += t;
   }
   return out;
+}
+
+// The headers of a processed record.
+std::vector<common::Header> ProcessedHeaders(const v1::ProcessedArticle& processed) {
+  std::vector<common::Header> extra{
+      {"headwire-article-id", processed.article().id()},
+      {"headwire-topics", JoinTopics({processed.topics().begin(), processed.topics().end()})}};
+  if (!processed.duplicate_of().empty()) {
+    extra.push_back({"headwire-duplicate-of", processed.duplicate_of()});
+  }
+  return common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
 }
 
 }  // namespace
@@ -93,40 +108,36 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
   auto domain = DomainOf(record.partition);
   if (!domain) return Err(domain.error());
   core::Article article = common::ToCoreArticle(raw);
-  auto verdict = (*domain)->pipeline.Process(article);
-  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
+  auto verdict = (*domain)->pipeline.Assess(article);
   if (!verdict) {
     return DeadLetter(record, emit,
                       common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
                       verdict.error().message);
   }
+  raw.set_id(article.id);
+  // Checked before the dedup state sees the article, so that an article no reader gets leaves
+  // no trace there (docs/dedup.md), whether or not this decision emits.
+  if (const size_t size = LargestOutputBytes(raw, *verdict, record);
+      size > options_.max_message_bytes) {
+    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_TOO_LARGE,
+                      "the processed record could be " + std::to_string(size) +
+                          " bytes, over the producer's message.max.bytes (" +
+                          std::to_string(options_.max_message_bytes) + ")");
+  }
+  (*domain)->pipeline.Deduplicate(article, *verdict);
+  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
   ArticleDecision decision;
   decision.duplicate_kind = verdict->dedup.kind;
   decision.kind = verdict->dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
                                                                       : DecisionKind::kDuplicate;
   decision.topics = verdict->classification.topics;
   if (emit == Emit::kNo) return decision;
-  raw.set_id(article.id);
 
   const v1::ProcessedArticle processed =
       common::ToProcessedArticle(raw, *verdict, {std::string(record.topic), record.partition},
                                  record.offset, kProcessorName, taxonomy_);
   std::string bytes = processed.SerializeAsString();
-  std::vector<common::Header> extra{
-      {"headwire-article-id", article.id},
-      {"headwire-topics", JoinTopics(verdict->classification.topics)}};
-  if (!processed.duplicate_of().empty()) {
-    extra.push_back({"headwire-duplicate-of", processed.duplicate_of()});
-  }
-  auto headers =
-      common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
-  if (const size_t size = common::MessageBytes(article.id, bytes, headers);
-      size > options_.max_message_bytes) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_TOO_LARGE,
-                      "the processed record would be " + std::to_string(size) +
-                          " bytes, over the producer's message.max.bytes (" +
-                          std::to_string(options_.max_message_bytes) + ")");
-  }
+  auto headers = ProcessedHeaders(processed);
   const bool unique = decision.kind == DecisionKind::kUnique;
   const int streams = unique ? processed.topics_size() : 0;
   decision.outputs.reserve(1 + static_cast<size_t>(streams));
@@ -136,6 +147,22 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
         {options_.topic_prefix + processed.topics(i), article.id, bytes, headers});
   }
   return decision;
+}
+
+size_t ArticleDecider::LargestOutputBytes(const v1::RawArticle& raw,
+                                          const core::ArticleVerdict& assessed,
+                                          const common::ConsumedRecord& record) const {
+  // The dedup verdict is the only part that depends on the state: the longest it can be is a
+  // duplicate of, and in the story of, an article with the longest id the state can hold.
+  const size_t longest_id =
+      std::max(options_.pipeline.validation.max_short_field_bytes, core::kDerivedArticleIdBytes);
+  core::ArticleVerdict largest = assessed;
+  largest.dedup = {core::DuplicateKind::kNear, std::string(longest_id, 'x'),
+                   std::string(longest_id, 'x')};
+  const v1::ProcessedArticle processed =
+      common::ToProcessedArticle(raw, largest, {std::string(record.topic), record.partition},
+                                 record.offset, kProcessorName, taxonomy_);
+  return common::MessageBytes(raw.id(), {}, ProcessedHeaders(processed)) + processed.ByteSizeLong();
 }
 
 ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record, Emit emit,

@@ -152,6 +152,10 @@ class ArticleDecider {
   // The domain of raw partition `partition`, restored from the state on first use. Returns the
   // read error.
   Result<Domain*> DomainOf(int32_t partition);
+  // The size (common::MessageBytes) of the processed record of `raw` whatever its dedup verdict,
+  // from `assessed`, the pipeline's verdict before dedup.
+  size_t LargestOutputBytes(const v1::RawArticle& raw, const core::ArticleVerdict& assessed,
+                            const common::ConsumedRecord& record) const;
   ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
                              v1::DeadLetterReason reason, std::string why) const;
   // The watermark of each domain in memory, by raw partition.

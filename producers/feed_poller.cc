@@ -21,9 +21,6 @@
 namespace headwire::producers {
 namespace {
 
-// Largest part of a broken body kept in its dead letter.
-constexpr size_t kDeadLetterBodyBytes = 256 * 1024;
-
 std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "";
@@ -213,23 +210,17 @@ class FeedPoller {
     return PollResult::kOk;
   }
 
-  // Dead-letters a body that is not a feed, once per distinct body.
+  // Dead-letters a body that is not a feed, once per distinct body, through the shared path
+  // that cuts the letter to fit the broker and keeps the body's size and digest.
   Status DeadLetter(const FeedEntry& feed, const std::string& body, const std::string& why,
                     FeedRecord& record) {
     const std::string digest = core::Hex128(body);
     if (options_.dlq_topic.empty() || digest == record.dead_letter_digest) return Status::Ok();
-    v1::DeadLetter letter;
-    letter.set_original_value(body.substr(0, kDeadLetterBodyBytes));
-    letter.set_original_key(feed.url);
-    letter.mutable_source()->set_topic(feed.url);
-    letter.mutable_source()->set_partition(-1);
-    letter.set_reason(v1::DEAD_LETTER_REASON_UNDECODABLE);
-    letter.set_message(feed.url + ": " + why);
-    letter.set_stage("feed");
-    if (Status s =
-            producer_.Produce(options_.dlq_topic, feed.url, letter.SerializeAsString(),
-                              common::MessageHeaders(v1::DeadLetter::descriptor()->full_name(),
-                                                     {{"headwire-dlq-reason", "not_a_feed"}}));
+    const v1::DeadLetter letter =
+        common::MakeDeadLetter(body, feed.url, {}, {.topic = feed.url},
+                               v1::DEAD_LETTER_REASON_UNDECODABLE, feed.url + ": " + why, "feed");
+    if (Status s = producer_.Produce(
+            common::DeadLetterRecord(options_.dlq_topic, letter, producer_.max_message_bytes()));
         !s.ok()) {
       return s;
     }

@@ -30,9 +30,10 @@
 //
 // A feed whose body is not a feed (an HTML page) or cannot be parsed is logged as a warning and
 // dead-lettered once per distinct body (stage "feed", reason UNDECODABLE, key and source topic =
-// the feed URL, value = the body's first 256 KiB); fetch failures (timeouts, refused or dropped
-// connections, HTTP errors, oversized bodies) are logged and backed off. No feed can stop the
-// others. Not thread-safe: one daemon per state directory.
+// the feed URL, value = the body; common::DeadLetterRecord cuts a body too large for the broker
+// and keeps its size and digest, so the letter always fits); fetch failures (timeouts, refused or
+// dropped connections, HTTP errors, oversized bodies) are logged and backed off. No feed can stop
+// the others. Not thread-safe: one daemon per state directory.
 
 #include <cstdint>
 #include <string>

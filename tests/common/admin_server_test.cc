@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "common/daemon_context.h"
 
@@ -78,6 +82,67 @@ TEST(AdminServerTest, HealthIncludesUnreachableDependencies) {
   EXPECT_FALSE((*context)->Health().ok);
   EXPECT_EQ((*context)->Health().reason, "cannot reach bootstrap servers b:1");
   EXPECT_TRUE((*context)->Liveness().ok);
+}
+
+// Scrapes and probes from several clients while the daemon's loop counts, beats and publishes
+// its readiness, a turn at a time with an answer between turns: every answer is whole, counts
+// never move back, the last scrape has them all.
+TEST(AdminServerTest, MetricsAndProbesAreServedWhileTheDaemonUpdatesThem) {
+  auto context = DaemonContext::Start("sink", {.admin = "127.0.0.1:0"});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  DaemonContext& daemon = **context;
+  constexpr int kTurns = 100;
+  const std::string series =
+      "headwire_records_consumed_total{daemon=\"sink\",topic=\"headwire.articles.processed\"} ";
+  const auto consumed_in = [&](const std::string& body) -> int {
+    const size_t at = body.find(series);
+    return at == std::string::npos ? 0 : std::stoi(body.substr(at + series.size()));
+  };
+  const std::vector<std::string> paths = {"/metrics", "/healthz", "/readyz"};
+  std::atomic<bool> done{false};
+  std::atomic<int> answers{0};
+  std::atomic<int> live{static_cast<int>(paths.size())};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (const std::string& path : paths) {
+    clients.emplace_back([&, path] {
+      auto client = ClientFor(daemon.admin_address());
+      int last = 0;
+      bool final_read = false;
+      while (!final_read) {
+        final_read = done;
+        auto res = client->Get(path);
+        if (!res || (res->status != 200 && res->status != 503)) {
+          ++failures;
+          break;
+        }
+        if (path == "/metrics") {
+          const int consumed = consumed_in(res->body);
+          if (consumed < last) ++failures;
+          last = consumed;
+        } else {
+          const auto body = nlohmann::json::parse(res->body, nullptr, false);
+          if (!body.is_object() || !body.contains("status")) ++failures;
+        }
+        ++answers;
+      }
+      if (path == "/metrics" && last != kTurns) ++failures;
+      --live;
+    });
+  }
+  auto& counter = daemon.metrics().Consumed("headwire.articles.processed");
+  for (int turn = 1; turn <= kTurns; ++turn) {
+    daemon.Beat();
+    counter.Increment();
+    daemon.SetReady({.ok = turn % 2 == 0, .reason = "turn " + std::to_string(turn)});
+    daemon.SetDependencies({.ok = turn % 3 != 0, .reason = "broker " + std::to_string(turn)});
+    const int seen = answers;
+    while (answers == seen && live > 0) std::this_thread::yield();
+  }
+  done = true;
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_GE(answers, kTurns);
 }
 
 TEST(AdminServerTest, BusyPortIsAnError) {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace headwire::common {
 namespace {
@@ -53,6 +56,48 @@ TEST(ConnectivityWatchTest, MalformedStatisticsChangeNothing) {
   watch.OnStatistics(kOneBrokerUp);
   watch.OnStatistics("not json");
   EXPECT_TRUE(watch.Reachable());
+}
+
+// Health probes read from other threads while the polling thread reports: every probe sees a
+// state the reports set, and the byte counts never move back.
+TEST(ConnectivityWatchTest, ProbesReadWhileThePollingThreadReports) {
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  constexpr int kTurns = 200;
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> live{2};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> probes;
+  for (int p = 0; p < 2; ++p) {
+    probes.emplace_back([&] {
+      uint64_t last_tx = 0;
+      while (!done) {
+        const int up = watch.brokers_up();
+        const uint64_t tx = watch.tx_bytes();
+        if (up < 0 || up > 1 || tx < last_tx || tx > kTurns * 10) ++failures;
+        last_tx = tx;
+        // What /healthz reads; its answer may change between the two calls.
+        static_cast<void>(watch.Reachable());
+        static_cast<void>(watch.Unreachable());
+        ++reads;
+      }
+      --live;
+    });
+  }
+  for (int turn = 1; turn <= kTurns; ++turn) {
+    watch.OnStatistics(R"({"brokers":{"127.0.0.1:9092/1":{"state":"UP"}},"tx_bytes":)" +
+                       std::to_string(turn * 10) + R"(,"rx_bytes":5})");
+    static_cast<void>(watch.Check());
+    watch.OnError(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, "1/1 brokers are down");
+    static_cast<void>(watch.Check());
+    const int seen = reads;
+    while (reads == seen && live > 0) std::this_thread::yield();
+  }
+  done = true;
+  for (auto& probe : probes) probe.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(watch.tx_bytes(), static_cast<uint64_t>(kTurns * 10));
+  EXPECT_FALSE(watch.Reachable());
 }
 
 }  // namespace

@@ -49,6 +49,32 @@ TEST(PipelineTest, UniqueArticleGetsCanonicalUrlFingerprintsAndTopics) {
   EXPECT_EQ(v->classification.topics, (std::vector<std::string>{"space", "business"}));
 }
 
+// Assess judges what depends on the article alone; only Deduplicate touches the memory, so an
+// article assessed and then dropped leaves no trace.
+TEST(PipelineTest, AssessLeavesTheDedupMemoryUntouched) {
+  const TopicClassifier classifier = TinyClassifier();
+  InMemoryDedupIndex index;
+  RecentArticles recent;
+  ArticlePipeline pipeline({}, &classifier, index, &recent);
+  Article a = Make("a", "Rocket maker shares soar", "https://x.example/r");
+  auto assessed = pipeline.Assess(a);
+  ASSERT_TRUE(assessed.has_value());
+  EXPECT_EQ(assessed->dedup.kind, DuplicateKind::kUnique);
+  EXPECT_EQ(assessed->dedup.story_id, "a");
+  EXPECT_EQ(assessed->classification.topics, (std::vector<std::string>{"space", "business"}));
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_EQ(recent.size(), 0u);
+  EXPECT_EQ(recent.watermark(), kNoWatermark);
+  pipeline.Deduplicate(a, *assessed);
+  EXPECT_EQ(assessed->dedup.kind, DuplicateKind::kUnique);
+  EXPECT_EQ(recent.size(), 1u);
+  Article copy = Make("copy", "Rocket maker shares soar", "https://x.example/r");
+  auto v = pipeline.Process(copy);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->dedup.kind, DuplicateKind::kSameUrl);
+  EXPECT_EQ(v->dedup.duplicate_of, "a");
+}
+
 TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
   const TopicClassifier classifier = TinyClassifier();
   InMemoryDedupIndex index;

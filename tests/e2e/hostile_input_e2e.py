@@ -5,10 +5,12 @@ the exit code, no crash or hang (every command runs under a timeout), and count 
 + dead-lettered + reported, read back with an independent client (python3-confluent-kafka and
 the published .proto)."""
 
+import http.server
 import json
 import os
 import shutil
 import tempfile
+import threading
 import unittest
 
 from confluent_kafka import Producer
@@ -141,6 +143,8 @@ class HostileInputEndToEnd(unittest.TestCase):
             (near_mb, raw_headers),
             (raw("blank", "\u3164\u2800", T0), raw_headers),
             (raw("ok-2", "Storm closes mountain pass for a week", T0 + 5 * MIN), raw_headers),
+            # near-mb again, small enough: no reader saw the first, so this one is unique.
+            (raw("near-mb", "Near the limit", T0 + 6 * MIN), raw_headers),
         ]
         self.send("q.raw", records)
         run([ARGS.headwire, "process", "--bootstrap", self.bootstrap, "--group", "q-proc",
@@ -150,7 +154,7 @@ class HostileInputEndToEnd(unittest.TestCase):
              "--exit-at-end"], timeout=60)
         processed = kafka_check.read_topic(self.bootstrap, "q.processed")
         letters = self.letters("q.dlq")
-        self.assertEqual(sorted(k for k, _, _ in processed), ["ok-1", "ok-2"])
+        self.assertEqual(sorted(k for k, _, _ in processed), ["near-mb", "ok-1", "ok-2"])
         self.assertEqual(len(processed) + len(letters), len(records))
         by_offset = {l.source.offset: pb.DeadLetterReason.Name(l.reason) for l in letters}
         self.assertEqual(by_offset, {
@@ -161,6 +165,55 @@ class HostileInputEndToEnd(unittest.TestCase):
         near = next(l for l in letters if l.source.offset == 7)
         self.assertEqual(near.original_size, len(near_mb))
         self.assertTrue(near_mb.startswith(near.original_value))
+        again = pb.ProcessedArticle()
+        again.ParseFromString(next(v for k, v, _ in processed if k == "near-mb"))
+        self.assertEqual(again.duplicate_kind, pb.DUPLICATE_KIND_UNSPECIFIED)
+        self.assertEqual(again.duplicate_of, "")
+
+    # --- feed -----------------------------------------------------------------------------
+
+    def test_feed_dead_letters_an_enormous_document_that_fits_the_broker(self):
+        """A 3 MB page that is not a feed, with the broker's limit lowered to 100,000 bytes: its
+        dead letter fits, and keeps the whole body's size and digest."""
+        body = b"<!DOCTYPE html><html><body>" + b"<p>not a feed</p>" * 180_000 + b"</body></html>"
+
+        class Page(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
+            config = self.write("feeds.toml", f'[[feed]]\nurl = "{url}"\n')
+            result = run([ARGS.headwire, "feed", "-b", self.bootstrap, "-X",
+                          "message.max.bytes=100000", "--config", config, "--state",
+                          os.path.join(self.work, "feed-state"), "--once", "--topic", "f.raw",
+                          "--dlq-topic", "f.dlq"], expect_codes=(1,), timeout=60)
+        finally:
+            server.shutdown()
+            server.server_close()
+        self.assertIn("0 of 1 polls read", result.stderr)
+        self.assertNotIn("error:", result.stderr)
+        records = kafka_check.read_topic(self.bootstrap, "f.dlq")
+        self.assertEqual(len(records), 1)
+        key, value, _ = records[0]
+        self.assertLessEqual(len(key) + len(value), 100_000)
+        letter = self.pb.DeadLetter()
+        letter.ParseFromString(value)
+        self.assertEqual(letter.stage, "feed")
+        self.assertEqual(letter.source.topic, url)
+        self.assertEqual(letter.original_size, len(body))
+        self.assertLess(len(letter.original_value), len(body))
+        self.assertTrue(body.startswith(letter.original_value))
+        self.assertTrue(letter.original_digest.startswith("xxh3-128:"))
 
     # --- sink -----------------------------------------------------------------------------
 

@@ -110,6 +110,65 @@ TEST_F(ArticleDeciderTest, OutputOverTheProducersLimitIsDeadLetteredAndFits) {
   EXPECT_NE(small->kind, DecisionKind::kDeadLetter);
 }
 
+// The raw bytes of `id` with an unknown field of `padding` bytes: within every field limit, but
+// its processed record carries the padding along.
+std::string PaddedRawBytes(const std::string& id, const std::string& title, size_t padding) {
+  v1::RawArticle raw;
+  raw.ParseFromString(RawBytes(id, title, kEventTime));
+  raw.GetReflection()->MutableUnknownFields(&raw)->AddLengthDelimited(1023,
+                                                                      std::string(padding, 'z'));
+  return raw.SerializeAsString();
+}
+
+// An article dead-lettered as TOO_LARGE was never seen by a reader: a later copy of it (same
+// URL, same title) is decided as if the first had never come, unique and a story of its own.
+TEST_F(ArticleDeciderTest, OversizedArticleLeavesNoTraceInDedupOrStories) {
+  ArticleDeciderOptions options;
+  options.max_message_bytes = 20'000;
+  auto decider = ArticleDecider::Open(dir_.string(), options, classifier_);
+  ASSERT_TRUE(decider.has_value()) << decider.error().ToString();
+  const std::string title = "NASA launches new Mars rover on Atlas V rocket";
+  auto big = (*decider)->Decide(Record(PaddedRawBytes("big", title, 30'000), 0));
+  ASSERT_TRUE(big.has_value()) << big.error().ToString();
+  ASSERT_EQ(big->reason, v1::DEAD_LETTER_REASON_TOO_LARGE);
+  EXPECT_EQ((*decider)->window_size().articles, 0u);
+  // The same id, URL and title again, now small enough.
+  auto copy = (*decider)->Decide(Record(RawBytes("big", title, kEventTime), 1));
+  ASSERT_TRUE(copy.has_value()) << copy.error().ToString();
+  EXPECT_EQ(copy->kind, DecisionKind::kUnique);
+  v1::ProcessedArticle processed;
+  ASSERT_TRUE(processed.ParseFromString(copy->outputs.at(0).value));
+  EXPECT_EQ(processed.duplicate_of(), "");
+  EXPECT_EQ(processed.story_id(), "big");
+  // A near copy under another id is a near duplicate of the copy, the one readers saw.
+  auto near = (*decider)->Decide(
+      Record(RawBytes("near", "NASA launches new Mars rover on an Atlas V rocket", kEventTime), 2));
+  ASSERT_TRUE(near.has_value()) << near.error().ToString();
+  ASSERT_TRUE(processed.ParseFromString(near->outputs.at(0).value));
+  EXPECT_EQ(near->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(processed.duplicate_of(), "big");
+}
+
+// A fail-over catch-up (Emit::kNo) decides an oversized article as the owner did: a dead letter
+// leaving no trace, so that the rebuilt state gives the same verdicts.
+TEST_F(ArticleDeciderTest, OversizedArticleDecidedWithoutEmitLeavesNoTraceEither) {
+  ArticleDeciderOptions options;
+  options.max_message_bytes = 20'000;
+  auto decider = ArticleDecider::Open(dir_.string(), options, classifier_);
+  ASSERT_TRUE(decider.has_value()) << decider.error().ToString();
+  const std::string title = "Storm closes mountain pass for a week";
+  auto big = (*decider)->Decide(Record(PaddedRawBytes("big", title, 30'000), 0),
+                                ArticleDecider::Emit::kNo);
+  ASSERT_TRUE(big.has_value()) << big.error().ToString();
+  EXPECT_EQ(big->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(big->reason, v1::DEAD_LETTER_REASON_TOO_LARGE);
+  EXPECT_TRUE(big->outputs.empty());
+  EXPECT_EQ((*decider)->window_size().articles, 0u);
+  auto copy = (*decider)->Decide(Record(RawBytes("copy", title, kEventTime), 1));
+  ASSERT_TRUE(copy.has_value()) << copy.error().ToString();
+  EXPECT_EQ(copy->kind, DecisionKind::kUnique);
+}
+
 TEST_F(ArticleDeciderTest, OutputTopicsNameEveryTopicDecideCanProduceTo) {
   auto decider = Open();
   std::vector<std::string> expected{"headwire.articles.processed", "headwire.dlq"};
