@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second README command: install dependencies, then build and run every test twice: once
-# with -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks formatting
-# and runs every fuzz target over its corpus for a few seconds (scripts/fuzz.sh smoke).
+# with -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer. Also checks formatting,
+# runs the tests of what runs threads under ThreadSanitizer (scripts/tsan.sh) and every fuzz
+# target over its corpus for a few seconds (scripts/fuzz.sh smoke).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -24,6 +25,9 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_REL
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+phase "ThreadSanitizer: the tests of what runs threads (thread_tests)"
+bash scripts/tsan.sh
 
 phase "fuzz smoke: libFuzzer targets over their corpora"
 bash scripts/fuzz.sh smoke 5

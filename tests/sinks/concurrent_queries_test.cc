@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "sinks/article_store.h"
-#include "sinks/http_address.h"
+#include "common/http_address.h"
 #include "sinks/http_server.h"
 
 namespace headwire::sinks {
@@ -142,7 +142,7 @@ TEST_F(ConcurrentQueriesTest, ManyHttpClientsAtOnceGetConsistentAnswersWhileTheS
     return common::Json{{"consumed", shared.committed.load()}};
   });
   ASSERT_TRUE(server.has_value()) << server.error().ToString();
-  auto bound = ParseHttpAddress((*server)->address());
+  auto bound = common::ParseHttpAddress((*server)->address());
   ASSERT_TRUE(bound.has_value());
 
   constexpr int kClients = 8;
