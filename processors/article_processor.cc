@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <set>
 
 #include "common/logging.h"
@@ -155,14 +156,18 @@ class ProcessorStage final : public common::ConsumerStage {
   Status Snapshot() {
     since_snapshot_ = 0;
     for (const auto& tp : advanced_) {
+      const auto started = std::chrono::steady_clock::now();
       auto written = WriteDomainSnapshot(decider_.state(), options_.snapshot_dir, tp);
       if (!written) return written.error();
       if (!*written) continue;  // nothing written for it yet, or a snapshot at this offset exists
       ++stats_.snapshots;
       auto pruned = PruneDomainSnapshots(options_.snapshot_dir, tp, options_.snapshot_keep);
       if (!pruned) return pruned.error();
-      spdlog::info("msg=\"snapshot\" topic={} partition={} offset={} dir={} pruned={}", tp.topic,
-                   tp.partition, (*written)->offset, (*written)->dir.string(), *pruned);
+      spdlog::info("msg=\"snapshot\" topic={} partition={} offset={} dir={} pruned={} ms={}",
+                   tp.topic, tp.partition, (*written)->offset, (*written)->dir.string(), *pruned,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count());
     }
     advanced_.clear();
     return Status::Ok();

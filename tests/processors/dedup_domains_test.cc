@@ -161,13 +161,13 @@ TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
   const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
                                  "https://example.com/b", kEventTime);
   const std::string snapshots = (dir_ / "snapshots").string();
-  auto owner = Open("-owner");
+  auto owner = Open("/owner");
   ASSERT_EQ(owner->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
   ASSERT_EQ(owner->Decide(Record(b, 0, 0))->kind, DecisionKind::kUnique);
   ASSERT_TRUE(owner->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
 
-  auto joiner = Open("-joiner");
+  auto joiner = Open("/joiner");
   auto restored = joiner->RestoreDomain(snapshots, {kRaw, 2});
   ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
   ASSERT_TRUE(restored->has_value());
@@ -183,7 +183,7 @@ TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
 
 TEST_F(DedupDomainsTest, OnlyADomainWithoutStateStartsFromASnapshot) {
   const std::string snapshots = (dir_ / "snapshots").string();
-  auto owner = Open("-owner");
+  auto owner = Open("/owner");
   ASSERT_TRUE(
       owner->Decide(Record(RawBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
           .has_value());
