@@ -17,9 +17,11 @@ Usage: dedup_domains_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 
 import json
 import os
+import random
 import re
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -260,6 +262,45 @@ class DedupDomains(unittest.TestCase):
         self.assertEqual(replayed, self.spread_first_count - sum(restored.values()))
         self.assertNotIn("no snapshot of the partition", joined)
         self.assert_same_as_reference(bootstrap, "snapshot", reference)
+
+    def test_joiner_stops_when_the_raw_topic_no_longer_holds_the_snapshot_offset(self):
+        """The mock cluster keeps about 5 MiB per partition and silently drops older records
+        (BUILD-FACTS): after an owner snapshots one domain, 8 MiB more of it make the raw topic
+        drop the snapshot's offset. A new instance started from that snapshot must stop with the
+        gap named, not decide from whatever the topic still holds."""
+        bootstrap = self.broker(self.addCleanup)
+        rng = random.Random(15)
+
+        def articles(first, count):
+            # Random letters: lz4 (the producer's compression) cannot shrink them.
+            return [{"id": f"en-gap-{i}", "title": f"Gap headline number {i}",
+                     "body": " ".join("".join(rng.choice(string.ascii_lowercase)
+                                              for _ in range(8)) for _ in range(11000)),
+                     "url": f"https://gap.example/{i}", "source": "gap.example",
+                     "published_at": "2026-03-02T08:15:00Z", "language": "en"}
+                    for i in range(first, first + count)]
+
+        path = os.path.join(self.work, "gap.jsonl")
+        snapshots = os.path.join(self.work, "gap-snapshots")
+        streams.write_jsonl(path, articles(0, 20))
+        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        run(self.process_command(bootstrap, "gap-owner", "-e", "--snapshot-dir", snapshots,
+                                 "--snapshot-interval", "5"))
+        raw = os.path.join(snapshots, "headwire.articles.raw")
+        (partition_dir,) = os.listdir(raw)
+        partition = int(partition_dir.split("-")[1])
+        offset = max(int(name.split("-")[1])
+                     for name in os.listdir(os.path.join(raw, partition_dir)))
+        streams.write_jsonl(path, articles(20, 80))
+        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        low, _ = kafka_check.watermarks(bootstrap, "headwire.articles.raw", partition)
+        self.assertGreater(low, offset, "the mock kept the snapshot's offset; nothing to test")
+
+        joined = run(self.process_command(bootstrap, "gap-joiner", "-e", "--from-snapshot",
+                                          snapshots), expect_codes=(1,)).stderr
+        self.assertIn(f"offset={offset}", joined)
+        self.assertIn(f"the raw topic no longer holds offsets {offset}..{low - 1} of "
+                      f"headwire.articles.raw/{partition}", joined)
 
     def wait_for_log(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout
