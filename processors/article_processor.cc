@@ -86,7 +86,6 @@ class ProcessorStage final : public common::ConsumerStage {
       }
     }
     ++since_snapshot_;
-    advanced_.emplace(std::string(record.topic), record.partition);
     auto decision = decider_.Decide(record, emit);
     if (!decision) return decision.error();
     if (emit == ArticleDecider::Emit::kNo) {
@@ -118,12 +117,14 @@ class ProcessorStage final : public common::ConsumerStage {
   }
 
   Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets, bool) override {
+    NoteAdvanced(next_offsets);
     if (Status s = decider_.Commit(next_offsets); !s.ok()) return s;
     return SnapshotWhenDue();
   }
 
   std::optional<std::function<Status()>> Seal(
       const std::map<common::TopicPartition, int64_t>& next_offsets) override {
+    NoteAdvanced(next_offsets);
     return [this, write = decider_.Seal(next_offsets)]() -> Status {
       if (Status s = write(); !s.ok()) return s;
       return SnapshotWhenDue();
@@ -149,6 +150,10 @@ class ProcessorStage final : public common::ConsumerStage {
       return Snapshot();
     }
     return Status::Ok();
+  }
+
+  void NoteAdvanced(const std::map<common::TopicPartition, int64_t>& next_offsets) {
+    for (const auto& [tp, offset] : next_offsets) advanced_.insert(tp);
   }
 
   // Writes a snapshot of every domain that advanced since the last snapshots, then prunes its
@@ -182,7 +187,7 @@ class ProcessorStage final : public common::ConsumerStage {
   // Per partition being caught up or started from a snapshot: the offset its first record must
   // have.
   std::map<common::TopicPartition, int64_t> catch_up_from_;
-  // The domains that decided records since the last snapshots.
+  // The domains with batches committed or sealed since the last snapshots.
   std::set<common::TopicPartition> advanced_;
   uint64_t since_snapshot_ = 0;
 };

@@ -42,9 +42,10 @@ std::vector<DomainSnapshot> ListDomainSnapshots(const std::string& root,
                                                 const common::TopicPartition& tp);
 
 // Writes a snapshot of domain `tp` of the processor state `store` (the written state, not
-// what is decided but not yet committed). Returns it, or nullopt when the state holds no offset
-// for `tp` or a snapshot at that offset already exists. IoError when it cannot be written (the
-// temporary directory is removed).
+// what is decided but not yet committed). Reads the domain's key range; domain 0's keys have no
+// prefix (processors/rocks_dedup_index.h), so its snapshot reads past every other domain's too.
+// Returns it, or nullopt when the state holds no offset for `tp` or a snapshot at that offset
+// already exists. IoError when it cannot be written (the temporary directory is removed).
 Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateStore& store,
                                                           const std::string& root,
                                                           const common::TopicPartition& tp);
