@@ -56,8 +56,15 @@ Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateSto
                                                           const std::string& root,
                                                           const common::TopicPartition& tp) {
   const fs::path parent = DomainSnapshotsDir(root, tp);
-  const fs::path temporary = parent / TemporaryName();
+  const auto snapshot_dir = [&parent](int64_t offset) {
+    return parent / (std::string(kSnapshotPrefix) + std::to_string(offset));
+  };
   std::error_code ec;
+  // A domain that did not move since its last snapshot is not exported again.
+  if (const auto stored = store.LoadOffset(tp); stored && fs::exists(snapshot_dir(*stored), ec)) {
+    return std::optional<DomainSnapshot>();
+  }
+  const fs::path temporary = parent / TemporaryName();
   fs::remove_all(temporary, ec);  // left by a writer of this name that was killed
   const int32_t partition = tp.partition;
   auto offset = store.ExportPartition(
