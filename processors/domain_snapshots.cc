@@ -1,9 +1,11 @@
 #include "processors/domain_snapshots.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 
 #include "processors/rocks_dedup_index.h"
@@ -25,11 +27,31 @@ std::optional<int64_t> SnapshotOffset(std::string_view name) {
   return offset;
 }
 
-// A name no other writer uses at the same time: host and process id.
-std::string TemporaryName() {
+constexpr std::string_view kTemporaryPrefix = ".tmp-";
+
+std::string HostName() {
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
-  return ".tmp-" + std::string(host.data()) + "-" + std::to_string(getpid());
+  return host.data();
+}
+
+// A name no other writer uses at the same time: host and process id.
+std::string TemporaryName() {
+  return std::string(kTemporaryPrefix) + HostName() + "-" + std::to_string(getpid());
+}
+
+// Whether `name` is the temporary directory of a writer on this host that is gone (killed
+// half-way); another host's writers, and live ones, are not judged.
+bool IsAbandonedTemporary(std::string_view name, const std::string& host) {
+  if (!name.starts_with(kTemporaryPrefix)) return false;
+  name.remove_prefix(kTemporaryPrefix.size());
+  const size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || name.substr(0, dash) != host) return false;
+  const std::string_view digits = name.substr(dash + 1);
+  pid_t pid = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+  if (error != std::errc() || end != digits.data() + digits.size() || pid <= 0) return false;
+  return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 }  // namespace
@@ -93,6 +115,14 @@ Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateSto
 
 Result<size_t> PruneDomainSnapshots(const std::string& root, const common::TopicPartition& tp,
                                     size_t keep) {
+  const std::string host = HostName();
+  std::error_code listed;
+  for (const auto& entry : fs::directory_iterator(DomainSnapshotsDir(root, tp), listed)) {
+    if (IsAbandonedTemporary(entry.path().filename().string(), host)) {
+      std::error_code ec;
+      fs::remove_all(entry.path(), ec);
+    }
+  }
   const auto snapshots = ListDomainSnapshots(root, tp);
   const size_t drop = snapshots.size() > keep ? snapshots.size() - keep : 0;
   for (size_t i = 0; i < drop; ++i) {

@@ -8,7 +8,8 @@
 //                                              /dedup.sst     its exact-dedup entries and window
 //
 // A snapshot is written under a temporary name in the same directory and renamed when complete,
-// so a directory named offset-<O> is always whole; readers ignore every other name. Snapshots are
+// so a directory named offset-<O> is always whole; readers ignore every other name, and pruning
+// removes what a writer killed half-way left. Snapshots are
 // consistent (one RocksDB snapshot of a written state), and since verdicts depend only on the
 // records and their order, two instances that snapshot the same domain at the same offset write
 // the same entries: the first rename wins and the other is dropped.
@@ -50,8 +51,9 @@ Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateSto
                                                           const std::string& root,
                                                           const common::TopicPartition& tp);
 
-// Deletes all but the newest `keep` snapshots of `tp` (keep >= 1). Returns how many it deleted,
-// or IoError.
+// Deletes all but the newest `keep` snapshots of `tp` (keep >= 1), and the temporary directories
+// that writers on this host which are gone (killed half-way) left there. Returns how many
+// snapshots it deleted, or IoError.
 Result<size_t> PruneDomainSnapshots(const std::string& root, const common::TopicPartition& tp,
                                     size_t keep);
 

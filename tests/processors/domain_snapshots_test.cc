@@ -1,8 +1,10 @@
 #include "processors/domain_snapshots.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <map>
 
@@ -181,6 +183,26 @@ TEST_F(DomainSnapshotsTest, PruneLeavesOtherDomainsAlone) {
   ASSERT_TRUE(WriteDomainSnapshot(*owner, root_, kRaw2).value().has_value());
   EXPECT_EQ(PruneDomainSnapshots(root_, kRaw2, 1).value(), 1u);
   EXPECT_EQ(ListDomainSnapshots(root_, kRaw0).size(), 1u);
+}
+
+TEST_F(DomainSnapshotsTest, PruneRemovesWhatAKilledWriterOnThisHostLeft) {
+  const pid_t gone = ::fork();
+  ASSERT_GE(gone, 0);
+  if (gone == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(gone, nullptr, 0), gone);
+  std::array<char, 256> host{};
+  ASSERT_EQ(::gethostname(host.data(), host.size() - 1), 0);
+  const fs::path dir = DomainSnapshotsDir(root_, kRaw2);
+  const fs::path abandoned =
+      dir / (".tmp-" + std::string(host.data()) + "-" + std::to_string(gone));
+  const fs::path running =
+      dir / (".tmp-" + std::string(host.data()) + "-" + std::to_string(::getpid()));
+  const fs::path elsewhere = dir / (".tmp-another-host-" + std::to_string(gone));
+  for (const auto& path : {abandoned, running, elsewhere}) fs::create_directories(path);
+  EXPECT_EQ(PruneDomainSnapshots(root_, kRaw2, 1).value(), 0u);
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::exists(running));
+  EXPECT_TRUE(fs::exists(elsewhere));
 }
 
 TEST_F(DomainSnapshotsTest, ResumingAtTheStateOffsetPasses) {
