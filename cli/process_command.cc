@@ -33,14 +33,19 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")->capture_default_str();
   cmd->add_option("--snapshot-dir", o.snapshot_dir,
-                  "Write snapshots of the state (with their offsets) under this directory, every "
-                  "--snapshot-interval records");
+                  "Write a snapshot of each domain (raw partition) with its offset under "
+                  "DIR/<raw topic>/partition-<P>/offset-<O>, every --snapshot-interval records");
   cmd->add_option("--snapshot-interval", o.snapshot_interval_records,
                   "Snapshot after every N consumed records (0 = never)")
       ->capture_default_str();
-  cmd->add_option("--from-snapshot", o.from_snapshot,
-                  "Copy this snapshot into a fresh --state directory and catch up from its "
-                  "offsets");
+  cmd->add_option("--snapshot-keep", o.snapshot_keep,
+                  "Snapshots kept per domain; older ones are deleted")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option(
+      "--from-snapshot", o.from_snapshot,
+      "Start each assigned domain this instance holds no state for from its newest "
+      "snapshot under DIR (as --snapshot-dir writes them) and catch up from its offset");
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {

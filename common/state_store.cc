@@ -1,6 +1,7 @@
 #include "common/state_store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -277,6 +278,84 @@ Status StateStore::Checkpoint(const std::string& dir) {
   }
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   return FromRocks(checkpoint->CreateCheckpoint(dir), "checkpoint to " + dir);
+}
+
+Result<std::optional<int64_t>> StateStore::ExportPartition(
+    const TopicPartition& tp, std::string_view family_name, std::string_view prefix,
+    const std::function<bool(std::string_view key)>& selects, const std::string& dir) const {
+  rocksdb::ColumnFamilyHandle* handle = family(family_name);
+  if (handle == nullptr) {
+    return Err(Status::InvalidArgument("no column family " + std::string(family_name)));
+  }
+  const ConsistentView view(*this);
+  const std::string offset_key = OffsetKey(tp);
+  std::string offset_value;
+  const auto found = db_->Get(view.options(), family(kOffsetsFamily), offset_key, &offset_value);
+  if (found.IsNotFound()) return std::optional<int64_t>();
+  if (!found.ok()) return Err(FromRocks(found, "read offset"));
+  std::error_code ec;
+  if (!std::filesystem::create_directories(dir, ec)) {
+    return Err(Status::IoError("cannot create " + dir + ": " + ec.message()));
+  }
+  // One SST file per family, keys added in the family's order (SstFileWriter requires it).
+  const auto write = [&](rocksdb::ColumnFamilyHandle* into, std::string_view name,
+                         const std::function<Status(rocksdb::SstFileWriter&)>& add) -> Status {
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(into), into);
+    const std::string path = (std::filesystem::path(dir) / (std::string(name) + ".sst")).string();
+    if (auto s = writer.Open(path); !s.ok()) return FromRocks(s, "write " + path);
+    if (Status s = add(writer); !s.ok()) return s;
+    return FromRocks(writer.Finish(), "write " + path);
+  };
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options(), handle));
+  it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  const auto next_selected = [&] {
+    while (it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())) &&
+           !selects({it->key().data(), it->key().size()})) {
+      it->Next();
+    }
+    return it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+  };
+  if (next_selected()) {
+    Status s = write(handle, family_name, [&](rocksdb::SstFileWriter& writer) -> Status {
+      for (; next_selected(); it->Next()) {
+        if (auto put = writer.Put(it->key(), it->value()); !put.ok()) {
+          return FromRocks(put, "export " + std::string(family_name));
+        }
+      }
+      return FromRocks(it->status(), "read " + std::string(family_name));
+    });
+    if (!s.ok()) return Err(s);
+  } else if (!it->status().ok()) {
+    return Err(FromRocks(it->status(), "read " + std::string(family_name)));
+  }
+  Status s = write(family(kOffsetsFamily), kOffsetsFamily, [&](rocksdb::SstFileWriter& writer) {
+    return FromRocks(writer.Put(offset_key, offset_value), "export offsets");
+  });
+  if (!s.ok()) return Err(s);
+  return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(offset_value)));
+}
+
+Status StateStore::IngestPartition(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(dir) / (std::string(kOffsetsFamily) + ".sst"), ec)) {
+    return Status::NotFound("no " + std::string(kOffsetsFamily) + ".sst in " + dir);
+  }
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".sst") continue;
+    rocksdb::ColumnFamilyHandle* handle = family(entry.path().stem().string());
+    if (handle == nullptr) {
+      return Status::InvalidArgument(entry.path().string() + " is of no column family of " + path_);
+    }
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = handle;
+    arg.external_files = {entry.path().string()};
+    arg.options.move_files = false;
+    args.push_back(std::move(arg));
+  }
+  if (ec) return Status::IoError("read " + dir + ": " + ec.message());
+  return FromRocks(db_->IngestExternalFiles(args), "ingest " + dir);
 }
 
 Status StateStore::CompactAll() {

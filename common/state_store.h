@@ -13,6 +13,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,21 @@ class StateStore {
   // Writes a RocksDB checkpoint (hard links where possible) of the whole database, offsets
   // included, to `dir`, which must not exist yet.
   Status Checkpoint(const std::string& dir);
+
+  // Writes, from one consistent view, the stored resume offset of `tp` and the entries of
+  // `family` that start with `prefix` and that `selects` accepts, as SST files in `dir` (created;
+  // it must not exist): "offsets.sst", and "<family>.sst" when some entry was selected. Returns
+  // the offset written, or nullopt when the state holds no offset for `tp` (then nothing is
+  // written). InvalidArgument for an unknown family; IoError when a file cannot be written.
+  Result<std::optional<int64_t>> ExportPartition(
+      const TopicPartition& tp, std::string_view family, std::string_view prefix,
+      const std::function<bool(std::string_view key)>& selects, const std::string& dir) const;
+
+  // Ingests every "<family>.sst" file in `dir` (as ExportPartition writes them) into its column
+  // family, all files in one atomic step; they are copied, `dir` is left as it is. Entries with
+  // the same keys are replaced. NotFound when `dir` has no offsets.sst; InvalidArgument for a
+  // file of an unknown family; IoError when a file cannot be read.
+  Status IngestPartition(const std::string& dir);
 
   // Compacts every column family, running the compaction filters over all of it. Blocks; safe
   // beside concurrent writes and reads.

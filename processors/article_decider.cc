@@ -219,6 +219,19 @@ std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition
   return store_->LoadOffset(tp);
 }
 
+Result<std::optional<DomainSnapshot>> ArticleDecider::RestoreDomain(
+    const std::string& snapshot_root, const common::TopicPartition& tp) {
+  if (domains_.contains(tp.partition) || store_->LoadOffset(tp)) {
+    return Err(Status::InvalidArgument("domain " + tp.topic + "/" + std::to_string(tp.partition) +
+                                       " has state; a snapshot starts only a domain without"));
+  }
+  auto restored = RestoreDomainSnapshot(*store_, snapshot_root, tp);
+  if (!restored || !*restored) return restored;
+  if (auto domain = DomainOf(tp.partition); !domain) return Err(domain.error());
+  PublishForgetCutoffs(Watermarks());
+  return restored;
+}
+
 std::map<int32_t, int64_t> ArticleDecider::Watermarks() const {
   std::map<int32_t, int64_t> watermarks;
   for (const auto& [partition, domain] : domains_) {

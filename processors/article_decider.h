@@ -41,6 +41,7 @@
 #include "core/recent_articles.h"
 #include "core/topic_classifier.h"
 #include "headwire/v1/article.pb.h"
+#include "processors/domain_snapshots.h"
 #include "processors/rocks_dedup_index.h"
 
 namespace headwire::processors {
@@ -119,6 +120,13 @@ class ArticleDecider {
 
   // The stored resume offset of `tp`, or nullopt when the state has none.
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
+
+  // Starts domain `tp` from the newest snapshot under `snapshot_root`
+  // (processors/domain_snapshots.h) and restores its window. The decider must hold no state for
+  // the domain (no stored offset, nothing decided). Returns the snapshot, nullopt when there is
+  // none; InvalidArgument when the domain has state; the ingest's error otherwise.
+  Result<std::optional<DomainSnapshot>> RestoreDomain(const std::string& snapshot_root,
+                                                      const common::TopicPartition& tp);
 
   common::StateStore& state() const { return *store_; }
 

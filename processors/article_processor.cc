@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
+#include <chrono>
+#include <set>
 
 #include "common/logging.h"
 #include "common/proto_convert.h"
 #include "headwire/v1/article.pb.h"
+#include "processors/domain_snapshots.h"
 
 namespace headwire::processors {
 namespace {
@@ -26,11 +28,28 @@ class ProcessorStage final : public common::ConsumerStage {
   // verdicts depend only on the records and their order.
   Result<std::optional<int64_t>> ResumeOffset(const common::TopicPartition& tp,
                                               const common::GroupOffset& group) override {
-    const std::optional<int64_t> local = decider_.StoredOffset(tp);
+    std::optional<int64_t> local = decider_.StoredOffset(tp);
     if (!group.known) {
       return Err(Status::Unavailable(
           "the group's committed offset of " + tp.topic + "/" + std::to_string(tp.partition) +
           " is unknown; stopping rather than deciding with state that may be behind"));
+    }
+    catch_up_from_.erase(tp);
+    if (!local && !options_.from_snapshot.empty()) {
+      auto restored = decider_.RestoreDomain(options_.from_snapshot, tp);
+      if (!restored) return Err(restored.error());
+      if (*restored) {
+        local = (*restored)->offset;
+        // The snapshot's domain resumes at its offset, whether or not it has to catch up.
+        catch_up_from_[tp] = *local;
+        spdlog::info("msg=\"restored snapshot\" topic={} partition={} offset={} snapshot={}",
+                     tp.topic, tp.partition, *local, (*restored)->dir.string());
+      } else {
+        spdlog::warn(
+            "msg=\"no snapshot of the partition; catching up from its start\" topic={} "
+            "partition={} snapshots={}",
+            tp.topic, tp.partition, options_.from_snapshot);
+      }
     }
     if (group.committed && *group.committed > local.value_or(0)) {
       replay_until_[tp] = *group.committed;
@@ -43,24 +62,17 @@ class ProcessorStage final : public common::ConsumerStage {
       return local.value_or(common::kOffsetBeginning);
     }
     replay_until_.erase(tp);
-    catch_up_from_.erase(tp);
     return local;
   }
 
   Status Handle(const common::ConsumedRecord& record, common::Output& output) override {
     auto emit = ArticleDecider::Emit::kYes;
-    if (!replay_until_.empty()) {
+    if (!replay_until_.empty() || !catch_up_from_.empty()) {
       const common::TopicPartition tp{std::string(record.topic), record.partition};
       if (const auto from = catch_up_from_.find(tp); from != catch_up_from_.end()) {
-        // The first record of a catch-up must be the one the state stopped before: when the
-        // raw topic's retention dropped it, the state cannot be rebuilt from here.
-        if (record.offset != from->second) {
-          return Status::NotFound(
-              "the raw topic no longer holds offsets " + std::to_string(from->second) + ".." +
-              std::to_string(record.offset - 1) + " of " + tp.topic + "/" +
-              std::to_string(tp.partition) +
-              " that this state needs to catch up; start from a newer snapshot (--from-snapshot)");
-        }
+        // The first record must be the one the state stopped before: when the raw topic's
+        // retention dropped it, the state cannot be rebuilt from here.
+        if (Status s = CheckResumedAt(tp, from->second, record.offset); !s.ok()) return s;
         catch_up_from_.erase(from);
       }
       if (const auto it = replay_until_.find(tp); it != replay_until_.end()) {
@@ -105,12 +117,14 @@ class ProcessorStage final : public common::ConsumerStage {
   }
 
   Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets, bool) override {
+    NoteAdvanced(next_offsets);
     if (Status s = decider_.Commit(next_offsets); !s.ok()) return s;
     return SnapshotWhenDue();
   }
 
   std::optional<std::function<Status()>> Seal(
       const std::map<common::TopicPartition, int64_t>& next_offsets) override {
+    NoteAdvanced(next_offsets);
     return [this, write = decider_.Seal(next_offsets)]() -> Status {
       if (Status s = write(); !s.ok()) return s;
       return SnapshotWhenDue();
@@ -138,19 +152,29 @@ class ProcessorStage final : public common::ConsumerStage {
     return Status::Ok();
   }
 
-  // Writes a checkpoint of the whole state (every domain, with its offsets) under snapshot_dir.
+  void NoteAdvanced(const std::map<common::TopicPartition, int64_t>& next_offsets) {
+    for (const auto& [tp, offset] : next_offsets) advanced_.insert(tp);
+  }
+
+  // Writes a snapshot of every domain that advanced since the last snapshots, then prunes its
+  // older ones.
   Status Snapshot() {
     since_snapshot_ = 0;
-    int64_t covered = 0;
-    for (const auto& [tp, offset] : decider_.state().LoadOffsets()) covered += offset;
-    const auto dir =
-        std::filesystem::path(options_.snapshot_dir) / ("offsets-" + std::to_string(covered));
-    std::error_code ec;
-    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
-    std::filesystem::create_directories(options_.snapshot_dir, ec);
-    if (Status s = decider_.state().Checkpoint(dir.string()); !s.ok()) return s;
-    ++stats_.snapshots;
-    spdlog::info("msg=\"snapshot\" dir={} records={}", dir.string(), covered);
+    for (const auto& tp : advanced_) {
+      const auto started = std::chrono::steady_clock::now();
+      auto written = WriteDomainSnapshot(decider_.state(), options_.snapshot_dir, tp);
+      if (!written) return written.error();
+      if (!*written) continue;  // nothing written for it yet, or a snapshot at this offset exists
+      ++stats_.snapshots;
+      auto pruned = PruneDomainSnapshots(options_.snapshot_dir, tp, options_.snapshot_keep);
+      if (!pruned) return pruned.error();
+      spdlog::info("msg=\"snapshot\" topic={} partition={} offset={} dir={} pruned={} ms={}",
+                   tp.topic, tp.partition, (*written)->offset, (*written)->dir.string(), *pruned,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count());
+    }
+    advanced_.clear();
     return Status::Ok();
   }
 
@@ -160,8 +184,11 @@ class ProcessorStage final : public common::ConsumerStage {
   ProcessorStats stats_;
   // Per partition: records below this offset were already emitted by a previous owner.
   std::map<common::TopicPartition, int64_t> replay_until_;
-  // Per partition being caught up: the offset its first record must have.
+  // Per partition being caught up or started from a snapshot: the offset its first record must
+  // have.
   std::map<common::TopicPartition, int64_t> catch_up_from_;
+  // The domains with batches committed or sealed since the last snapshots.
+  std::set<common::TopicPartition> advanced_;
   uint64_t since_snapshot_ = 0;
 };
 
@@ -169,15 +196,11 @@ class ProcessorStage final : public common::ConsumerStage {
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
                                     const core::TopicClassifier& classifier) {
+  if (options.snapshot_keep == 0) {
+    return Err(Status::InvalidArgument("snapshot_keep must be at least 1"));
+  }
   auto context = common::DaemonContext::Start("process", options.daemon);
   if (!context) return Err(context.error());
-  if (!options.from_snapshot.empty()) {
-    if (Status s = common::RestoreCheckpoint(options.from_snapshot, options.state_dir); !s.ok()) {
-      return Err(s);
-    }
-    spdlog::info("msg=\"restored snapshot\" snapshot={} state={}", options.from_snapshot,
-                 options.state_dir);
-  }
   auto max_message_bytes = common::MaxMessageBytes(options.consumer.kafka);
   if (!max_message_bytes) return Err(max_message_bytes.error());
   ArticleDeciderOptions decide = options.decide;

@@ -19,8 +19,11 @@
 // (another instance owned it meanwhile) first decides the records in between again without
 // emitting them, from the partition's start when it has no state. That rebuilds the previous
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
-// topic to keep the records the instance's state lacks.
+// topic to keep the records the instance's state lacks. With snapshots (snapshot_dir,
+// from_snapshot) a domain the instance has no state for starts from the newest snapshot of it
+// instead of the partition's start.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -44,16 +47,19 @@ struct ProcessorOptions {
   std::string state_dir;
   // Output topics, validation limits, dedup windows and story settings.
   ArticleDeciderOptions decide;
-  // Directory under which snapshots of the state are written, one subdirectory "offsets-<N>"
-  // each (a RocksDB checkpoint of every domain's state with its offsets; N is the sum of its
-  // resume offsets). Default: "" (no snapshots).
+  // Directory under which snapshots of each domain the instance decides are written, with their
+  // offsets: <dir>/<raw topic>/partition-<P>/offset-<O> (processors/domain_snapshots.h).
+  // Default: "" (no snapshots).
   std::string snapshot_dir;
-  // Write a snapshot after every this many consumed records (at the end of the batch that
-  // crosses it). Default: 0 (none).
+  // Snapshot every domain that advanced after every this many consumed records (at the end of
+  // the batch that crosses it). Default: 0 (none).
   uint64_t snapshot_interval_records = 0;
-  // Start from this snapshot: copied into state_dir, which must not exist or be empty; the
-  // instance then catches up from the snapshot's offsets, so it needs the raw topic only from
-  // there on. Default: "" (start from state_dir as it is).
+  // Snapshots kept per domain; older ones are deleted after each new one. Default: 3.
+  size_t snapshot_keep = 3;
+  // Directory of snapshots (as snapshot_dir writes them) to start domains from: a domain this
+  // instance is assigned and holds no state for starts from its newest snapshot there and catches
+  // up from the snapshot's offset, so it needs the raw topic only from there on. Default: ""
+  // (such a domain is rebuilt from its partition's start).
   std::string from_snapshot;
   // Admin endpoint and liveness (common/daemon_context.h).
   common::DaemonOptions daemon;

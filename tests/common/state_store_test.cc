@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace headwire::common {
 namespace {
@@ -169,6 +172,62 @@ TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
   const int64_t articles = ArticleCount(**store);
   EXPECT_EQ(articles, written);
   EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), written);
+}
+
+TEST_F(StateStoreTest, APartitionExportsItsSelectedEntriesAndOffsetAndIngestsElsewhere) {
+  StateStoreOptions from = Processor();
+  from.path = (dir_ / "from").string();
+  auto source = StateStore::Open(from);
+  ASSERT_TRUE(source.has_value()) << source.error().ToString();
+  rocksdb::WriteBatch batch;
+  for (const char* key : {"a1", "a2-skip", "a3", "b1"}) {
+    batch.Put((*source)->family("dedup"), key, std::string("v-") + key);
+  }
+  (*source)->PutOffset(batch, {"in", 1}, 77);
+  (*source)->PutOffset(batch, {"in", 2}, 5);
+  ASSERT_TRUE((*source)->Write(batch).ok());
+  const std::string exported = (dir_ / "export").string();
+  auto offset = (*source)->ExportPartition(
+      {"in", 1}, "dedup", "a", [](std::string_view key) { return !key.ends_with("skip"); },
+      exported);
+  ASSERT_TRUE(offset.has_value()) << offset.error().ToString();
+  EXPECT_EQ(*offset, 77);
+
+  StateStoreOptions to = Processor();
+  to.path = (dir_ / "to").string();
+  auto target = StateStore::Open(to);
+  ASSERT_TRUE(target.has_value());
+  ASSERT_TRUE((*target)->IngestPartition(exported).ok());
+  EXPECT_EQ((*target)->LoadOffsets(), (std::map<TopicPartition, int64_t>{{{"in", 1}, 77}}));
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      (*target)->db()->NewIterator(rocksdb::ReadOptions(), (*target)->family("dedup")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a1", "a3"}));
+  // The exported files stay where they are.
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(exported) / "offsets.sst"));
+}
+
+TEST_F(StateStoreTest, APartitionWithoutOffsetExportsNothing) {
+  auto store = StateStore::Open(Processor());
+  ASSERT_TRUE(store.has_value());
+  const auto exported = dir_ / "export";
+  auto offset = (*store)->ExportPartition(
+      {"in", 3}, "dedup", "", [](std::string_view) { return true; }, exported.string());
+  ASSERT_TRUE(offset.has_value());
+  EXPECT_FALSE(offset->has_value());
+  EXPECT_FALSE(std::filesystem::exists(exported));
+  auto unknown = (*store)->ExportPartition(
+      {"in", 3}, "articles", "", [](std::string_view) { return true; }, exported.string());
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(StateStoreTest, IngestingADirectoryWithoutOffsetsIsNotFound) {
+  auto store = StateStore::Open(Processor());
+  ASSERT_TRUE(store.has_value());
+  std::filesystem::create_directories(dir_ / "empty");
+  EXPECT_EQ((*store)->IngestPartition((dir_ / "empty").string()).code(), StatusCode::kNotFound);
 }
 
 }  // namespace

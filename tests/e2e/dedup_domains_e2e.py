@@ -17,8 +17,11 @@ Usage: dedup_domains_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 
 import json
 import os
+import random
+import re
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,9 @@ import streams  # noqa: E402
 
 ARGS = None
 LANGUAGES = ["en", "de", "fr", "es"]
+# Four languages whose domain keys fall on four different partitions of four, so that every
+# instance of a group owns some domain with records.
+SPREAD_LANGUAGES = ["fi", "it", "en", "fr"]
 PARTITIONS = "4"
 PROCESSED = "headwire.articles.processed"
 # Domains are decided in parallel, so their records interleave on the processed topic's
@@ -40,6 +46,11 @@ PROCESSED = "headwire.articles.processed"
 # its grace must cover how far one domain's event time can run ahead of another's, or the
 # records that count as late (and with them the digest) would vary too. 30 days, retention 40.
 SINK_LATENESS = ["--grace-s", str(30 * 86400), "--retention-h", str(40 * 24)]
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
 
 
 class DedupDomains(unittest.TestCase):
@@ -54,7 +65,20 @@ class DedupDomains(unittest.TestCase):
                            ("second", cls.records[half:])):
             cls.inputs[name] = os.path.join(cls.work, name + ".jsonl")
             streams.write_jsonl(cls.inputs[name], part)
-        cls.reference = cls.single_processor_run()
+        # Each language's first half, then each language's second half: each partition (one
+        # language) gets the first half of its records first, so offsets are those of "spread".
+        spread = streams.multi_language_stream(ARGS.repo, SPREAD_LANGUAGES)
+        per_language = len(spread) // len(SPREAD_LANGUAGES)
+        spread_parts = (("spread", spread),
+                        ("spread-first", [r for i, r in enumerate(spread)
+                                          if i % per_language < per_language // 2]),
+                        ("spread-second", [r for i, r in enumerate(spread)
+                                           if i % per_language >= per_language // 2]))
+        for name, part in spread_parts:
+            cls.inputs[name] = os.path.join(cls.work, name + ".jsonl")
+            streams.write_jsonl(cls.inputs[name], part)
+        cls.spread_first_count = len(spread_parts[1][1])
+        cls.reference = cls.single_processor_run("all")
 
     @classmethod
     def tearDownClass(cls):
@@ -89,13 +113,13 @@ class DedupDomains(unittest.TestCase):
         return verdicts, digest
 
     @classmethod
-    def single_processor_run(cls):
+    def single_processor_run(cls, input_name):
         cleanups = []
         try:
             bootstrap = cls.broker(cleanups.append)
-            run([ARGS.headwire, "produce", "-b", bootstrap, cls.inputs["all"]])
-            run(cls.process_command(bootstrap, "single", "-e"))
-            verdicts, digest = cls.outcome(bootstrap, "single")
+            run([ARGS.headwire, "produce", "-b", bootstrap, cls.inputs[input_name]])
+            run(cls.process_command(bootstrap, "single-" + input_name, "-e"))
+            verdicts, digest = cls.outcome(bootstrap, "single-" + input_name)
             return {"verdicts": verdicts, "digest": digest}
         finally:
             for cleanup in reversed(cleanups):
@@ -173,24 +197,110 @@ class DedupDomains(unittest.TestCase):
         caught_up = [name for name, path in logs.items() if "catching up" in open(path).read()]
         self.assertTrue(caught_up, "no instance took over a partition another had worked on")
 
-    def test_new_instance_joins_from_a_snapshot(self):
-        """An owner writes snapshots while it decides the first half; a new instance started
-        from the latest snapshot (no state of its own) catches up from the snapshot's offsets,
-        not from the partitions' start, and decides the second half as one processor would."""
+    def test_new_instance_joins_from_snapshots_of_two_owners(self):
+        """Two owners decide the first half together, each owning some domains, and write
+        snapshots of them; a new instance with no state of its own, started from the snapshots'
+        directory, takes over every domain, each from its own newest snapshot (catching up from
+        the snapshot's offset, not the partition's start), and decides the second half as one
+        processor would."""
+        reference = self.single_processor_run("spread")
+        self.assertEqual(len({p for p, _ in reference["verdicts"]}), 4)
         bootstrap = self.broker(self.addCleanup)
         snapshots = os.path.join(self.work, "snapshots")
-        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["first"]])
-        run(self.process_command(bootstrap, "owner", "-e", "--snapshot-dir", snapshots,
-                                 "--snapshot-interval", "300"))
-        taken = sorted(os.listdir(snapshots), key=lambda name: int(name.split("-")[1]))
-        self.assertGreater(len(taken), 1)
-        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["second"]])
+        logs = {}
+        owners = {}
+        for name in ("owner-a", "owner-b"):
+            logs[name] = os.path.join(self.work, name + ".log")
+            with open(logs[name], "a") as log:
+                owners[name] = subprocess.Popen(
+                    self.process_command(bootstrap, name, "--snapshot-dir", snapshots,
+                                         "--snapshot-interval", "100", "--snapshot-keep", "2"),
+                    stdout=subprocess.DEVNULL, stderr=log)
+            proc = owners[name]
+            self.addCleanup(lambda proc=proc: proc.poll() is None and (proc.kill(), proc.wait()))
+        for name in owners:
+            self.wait_for_log(logs[name], "partition assigned")
+        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["spread-first"]])
+        self.wait_for_verdicts(bootstrap, self.spread_first_count)
+        for name, proc in owners.items():
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=60), 0, read(logs[name])[-3000:])
+
+        text = {name: read(path) for name, path in logs.items()}
+        snapshotted = {name: {int(p) for p in re.findall(r'msg="snapshot" .*partition=(\d+)', log)}
+                       for name, log in text.items()}
+        self.assertTrue(all(snapshotted.values()), f"an owner wrote no snapshot: {snapshotted}"
+                        + "".join(text.values())[-6000:])
+        raw = os.path.join(snapshots, "headwire.articles.raw")
+        for partition in sorted(os.listdir(raw)):
+            kept = os.listdir(os.path.join(raw, partition))
+            self.assertTrue(all(k.startswith("offset-") for k in kept), kept)
+            self.assertLessEqual(len(kept), 2, f"{partition} keeps {kept} beyond --snapshot-keep")
+        size = sum(os.path.getsize(os.path.join(d, f))
+                   for d, _, files in os.walk(snapshots) for f in files)
+        times = [int(ms) for log in text.values()
+                 for ms in re.findall(r'msg="snapshot" .* ms=(\d+)', log)]
+        print(f"snapshots: {len(times)} written, {size} bytes kept, "
+              f"{min(times)}..{max(times)} ms each", file=sys.stderr)
+
+        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["spread-second"]])
+        started = time.monotonic()
         joined = run(self.process_command(bootstrap, "joiner", "-e", "--from-snapshot",
-                                          os.path.join(snapshots, taken[-1]))).stderr
-        self.assertIn("restored snapshot", joined)
-        self.assertRegex(joined, r"catching up.* from=[1-9]\d* to=[1-9]\d*")
+                                          snapshots)).stderr
+        print(f"joiner: {time.monotonic() - started:.1f} s to decide the second half after "
+              f"restoring", file=sys.stderr)
+        restored = {int(p): int(o) for p, o in re.findall(
+            r'msg="restored snapshot" .*partition=(\d+) offset=(\d+)', joined)}
+        self.assertTrue(all(restored.values()), restored)
+        for name, owned in snapshotted.items():
+            self.assertTrue(owned & set(restored), f"no domain of {name} ({owned}) restored: "
+                            f"{restored}")
         self.assertNotRegex(joined, r"catching up.* from=beginning")
-        self.assert_same_as_reference(bootstrap, "snapshot")
+        # It decided again exactly the first half's records after the snapshots' offsets (the
+        # owners committed the whole first half), none before them.
+        replayed = int(re.search(r"(\d+) decided again while catching up", joined).group(1))
+        self.assertEqual(replayed, self.spread_first_count - sum(restored.values()))
+        self.assertNotIn("no snapshot of the partition", joined)
+        self.assert_same_as_reference(bootstrap, "snapshot", reference)
+
+    def test_joiner_stops_when_the_raw_topic_no_longer_holds_the_snapshot_offset(self):
+        """The mock cluster keeps about 5 MiB per partition and silently drops older records
+        (BUILD-FACTS): after an owner snapshots one domain, 8 MiB more of it make the raw topic
+        drop the snapshot's offset. A new instance started from that snapshot must stop with the
+        gap named, not decide from whatever the topic still holds."""
+        bootstrap = self.broker(self.addCleanup)
+        rng = random.Random(15)
+
+        def articles(first, count):
+            # Random letters: lz4 (the producer's compression) cannot shrink them.
+            return [{"id": f"en-gap-{i}", "title": f"Gap headline number {i}",
+                     "body": " ".join("".join(rng.choice(string.ascii_lowercase)
+                                              for _ in range(8)) for _ in range(11000)),
+                     "url": f"https://gap.example/{i}", "source": "gap.example",
+                     "published_at": "2026-03-02T08:15:00Z", "language": "en"}
+                    for i in range(first, first + count)]
+
+        path = os.path.join(self.work, "gap.jsonl")
+        snapshots = os.path.join(self.work, "gap-snapshots")
+        streams.write_jsonl(path, articles(0, 20))
+        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        run(self.process_command(bootstrap, "gap-owner", "-e", "--snapshot-dir", snapshots,
+                                 "--snapshot-interval", "5"))
+        raw = os.path.join(snapshots, "headwire.articles.raw")
+        (partition_dir,) = os.listdir(raw)
+        partition = int(partition_dir.split("-")[1])
+        offset = max(int(name.split("-")[1])
+                     for name in os.listdir(os.path.join(raw, partition_dir)))
+        streams.write_jsonl(path, articles(20, 80))
+        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        low, _ = kafka_check.watermarks(bootstrap, "headwire.articles.raw", partition)
+        self.assertGreater(low, offset, "the mock kept the snapshot's offset; nothing to test")
+
+        joined = run(self.process_command(bootstrap, "gap-joiner", "-e", "--from-snapshot",
+                                          snapshots), expect_codes=(1,)).stderr
+        self.assertIn(f"offset={offset}", joined)
+        self.assertIn(f"the raw topic no longer holds offsets {offset}..{low - 1} of "
+                      f"headwire.articles.raw/{partition}", joined)
 
     def wait_for_log(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout
@@ -212,15 +322,16 @@ class DedupDomains(unittest.TestCase):
             time.sleep(0.5)
         self.fail(f"fewer than {count} verdicts after {timeout} s")
 
-    def assert_same_as_reference(self, bootstrap, name):
+    def assert_same_as_reference(self, bootstrap, name, reference_run=None):
+        reference_run = reference_run or self.reference
         verdicts, digest = self.outcome(bootstrap, name)
-        reference = self.reference["verdicts"]
+        reference = reference_run["verdicts"]
         self.assertEqual(sorted(verdicts), sorted(reference))
         differing = [i for i in reference if verdicts[i] != reference[i]]
         self.assertEqual(differing, [], f"{len(differing)} verdicts differ, e.g. "
                          f"{[(i, verdicts[i], reference[i]) for i in differing[:3]]}")
         self.maxDiff = None
-        self.assertEqual(digest, self.reference["digest"])
+        self.assertEqual(digest, reference_run["digest"])
 
 
 def bind_args(args):

@@ -8,7 +8,8 @@ its control channel (`headwire broker` standard input), the same stream is produ
 chunks while two processors and a sink run, and at seeded random points:
   - the processors and the sink are killed with SIGKILL and restarted with the same --state
     (five kills), each recovery timed from the kill until the restarted daemon's /readyz is OK;
-  - a broker is taken down and brought back (the daemons' memory is sampled meanwhile);
+  - a broker is taken down and brought back; meanwhile each daemon's resident memory grows by
+    no more than its configured producer and consumer queues plus a stated allowance;
   - Produce, Fetch and OffsetCommit requests fail with injected Kafka errors;
   - a third processor joins and later leaves the group (rebalances).
 At the end the processors and the sink finish with --exit-at-end on their states. The sink's
@@ -45,6 +46,20 @@ PROCESSED = "headwire.articles.processed"
 SEED = int(os.environ.get("HEADWIRE_FAULT_SEED", "1515"))
 # Faster group membership than the defaults, so that a killed member's partitions move on soon.
 GROUP = ["-X", "session.timeout.ms=4000", "-X", "heartbeat.interval.ms=500"]
+# What a daemon may buffer while a broker is down: its producer's queue of unacknowledged output
+# (queue.buffering.max.kbytes; a full queue makes the daemon wait) and its consumer's queue of
+# pre-fetched input (queued.max.messages.kbytes; fetching pauses when it is full). The daemons
+# get these limits; librdkafka's defaults (1 GiB and 64 MiB) would allow more than a test shows.
+PRODUCER_QUEUE_KIB = 8192
+CONSUMER_QUEUE_KIB = 8192
+QUEUES = ["-X", f"queue.buffering.max.kbytes={PRODUCER_QUEUE_KIB}",
+          "-X", f"queued.max.messages.kbytes={CONSUMER_QUEUE_KIB}"]
+# Beyond the two queues, resident memory may grow while the broker is down by what the daemon
+# keeps working on meanwhile (the partitions other brokers lead still flow): RocksDB memtables
+# and block cache pages filling with the articles decided in those 3 s (at most a few thousand,
+# about 1 KiB each), librdkafka's per-broker request buffers and retry state, and allocator
+# slack. 32 MiB covers that several times over.
+ALLOWANCE_KIB = 32 * 1024
 # Domains run in parallel, so they interleave on the processed partitions in varying order; a
 # grace that covers the skew keeps the sink's lateness verdicts (and digest) a function of the
 # input (see docs/state.md, "Event time, watermarks and lateness").
@@ -198,11 +213,11 @@ class Faults(unittest.TestCase):
             return Daemon(self, name, [
                 ARGS.headwire, "--log-level", "info", "process", "-b", bootstrap,
                 "-s", os.path.join(self.work, name), "--max-batch", "200", "--linger-ms", "5",
-                *GROUP])
+                *GROUP, *QUEUES])
 
         sink_state = os.path.join(self.work, "sink")
         sink = Daemon(self, "sink", [ARGS.headwire, "--log-level", "info", "sink", "-b", bootstrap,
-                                     "-s", sink_state, *SINK_LATENESS, *GROUP])
+                                     "-s", sink_state, *SINK_LATENESS, *GROUP, *QUEUES])
         p1, p2 = processor("p1"), processor("p2")
         for d in (sink, p1, p2):
             d.start()
@@ -245,6 +260,11 @@ class Faults(unittest.TestCase):
         during = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink)}
         control("up 2")
         print(f"broker 2 down for 3 s: RSS KiB before {before}, at the end {during}", flush=True)
+        # Bounded, not growing with what waits for the broker: at most both queues full plus the
+        # allowance above.
+        for name in before:
+            self.assertLessEqual(during[name] - before[name],
+                                 PRODUCER_QUEUE_KIB + CONSUMER_QUEUE_KIB + ALLOWANCE_KIB, name)
 
         p3 = processor("p3")
         p3.start()

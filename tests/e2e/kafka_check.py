@@ -65,6 +65,15 @@ def read_topic(bootstrap, topic, timeout_s=30.0):
         consumer.close()
 
 
+def watermarks(bootstrap, topic, partition):
+    """(low, high) offsets the brokers hold for one partition."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "headwire-check-watermarks"})
+    try:
+        return consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=30)
+    finally:
+        consumer.close()
+
+
 def produce_bytes(bootstrap, topic, key, value, headers=None):
     """Writes one record as a foreign producer would (used to inject undecodable input)."""
     from confluent_kafka import Producer

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "processors/article_decider.h"
+#include "processors/domain_snapshots.h"
 #include "processors/rocks_dedup_index.h"
 
 namespace headwire::processors {
@@ -152,6 +153,49 @@ TEST_F(DedupDomainsTest, EachDomainsWindowAndEntriesSurviveReopening) {
   EXPECT_EQ(decider->Decide(Record(b, 0, 2))->kind, DecisionKind::kUnique);
   EXPECT_EQ(decider->Decide(Record(b, 2, 1))->kind, DecisionKind::kDuplicate);
   EXPECT_EQ(decider->Decide(Record(a, 2, 2))->kind, DecisionKind::kUnique);
+}
+
+TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
+  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
+                                 "https://example.com/a", kEventTime);
+  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
+                                 "https://example.com/b", kEventTime);
+  const std::string snapshots = (dir_ / "snapshots").string();
+  auto owner = Open("/owner");
+  ASSERT_EQ(owner->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(Record(b, 0, 0))->kind, DecisionKind::kUnique);
+  ASSERT_TRUE(owner->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
+  ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
+
+  auto joiner = Open("/joiner");
+  auto restored = joiner->RestoreDomain(snapshots, {kRaw, 2});
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  ASSERT_TRUE(restored->has_value());
+  EXPECT_EQ((*restored)->offset, 1);
+  EXPECT_EQ(joiner->StoredOffset({kRaw, 2}), 1);
+  EXPECT_EQ(joiner->window_size().articles, 1u);
+  // Domain 2 knows a (its window and exact entries came along), not b of domain 0.
+  for (auto* decider : {owner.get(), joiner.get()}) {
+    EXPECT_EQ(decider->Decide(Record(a, 2, 1))->kind, DecisionKind::kDuplicate);
+    EXPECT_EQ(decider->Decide(Record(b, 2, 2))->kind, DecisionKind::kUnique);
+  }
+}
+
+TEST_F(DedupDomainsTest, OnlyADomainWithoutStateStartsFromASnapshot) {
+  const std::string snapshots = (dir_ / "snapshots").string();
+  auto owner = Open("/owner");
+  ASSERT_TRUE(
+      owner->Decide(Record(RawBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
+          .has_value());
+  ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 1}}).ok());
+  ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
+  const auto again = owner->RestoreDomain(snapshots, {kRaw, 2});
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), StatusCode::kInvalidArgument);
+  // No snapshot of domain 3: nothing restored, the domain starts empty.
+  auto none = owner->RestoreDomain(snapshots, {kRaw, 3});
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->has_value());
 }
 
 TEST(ForgottenEntryFilterTest, CutoffsApplyPerDomainAndUnknownDomainsAreKept) {
