@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "sinks/article_store.h"
 #include "common/http_address.h"
+#include "sinks/article_store.h"
 #include "sinks/http_server.h"
 
 namespace headwire::sinks {
