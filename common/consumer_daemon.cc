@@ -50,10 +50,11 @@ Status ConsumerDaemon::Produce(const OutputRecord& record) {
 
 Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
   ConsumedRecord record = message.record();
+  CounterFor(consumed_, record.topic, false).Increment();
+  if (Status s = stage.Handle(record, *this); !s.ok()) return s;
   pending_offsets_[{std::string(record.topic), record.partition}] = record.offset + 1;
   if (record.timestamp_ms >= 0) pending_timestamps_.push_back(record.timestamp_ms);
-  CounterFor(consumed_, record.topic, false).Increment();
-  return stage.Handle(record, *this);
+  return Status::Ok();
 }
 
 Status ConsumerDaemon::Persist(ConsumerStage& stage) {
@@ -258,6 +259,9 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   if (status.ok()) {
     status = stage.Finish(options_.loop.exit_at_end && !context_.ShutdownRequested());
   }
+  // Closing revokes the partitions, which persists the open batch (before_revoke) unless the
+  // daemon stops on an error: then that batch may hold a record no one decided.
+  if (!status.ok() && stop_status_.ok()) stop_status_ = status;
   consumer_->Close();
   return status;
 }
