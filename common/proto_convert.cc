@@ -95,6 +95,17 @@ OutputRecord DeadLetterRecord(const std::string& dlq_topic, v1::DeadLetter lette
       letter.mutable_original_key()->resize(kDeadLetterMaxKeyBytes);
     }
     if (size() + kValueFraming > max_message_bytes) letter.clear_original_headers();
+    // A small message.max.bytes (librdkafka allows 1,000) may not even hold the cut message and
+    // key: keep less of the message, then of the key, which counts twice (record and letter).
+    if (size() + kValueFraming > max_message_bytes &&
+        letter.message().size() > kDeadLetterShortMessageBytes) {
+      letter.set_message(core::RepairUtf8(
+          std::string_view(letter.message()).substr(0, kDeadLetterShortMessageBytes)));
+    }
+    if (const size_t over = size() + kValueFraming; over > max_message_bytes) {
+      const size_t cut = std::min(letter.original_key().size(), (over - max_message_bytes + 1) / 2);
+      letter.mutable_original_key()->resize(letter.original_key().size() - cut);
+    }
     const size_t other = size() + kValueFraming;
     if (other < max_message_bytes) {
       value.resize(std::min(value.size(), max_message_bytes - other));

@@ -51,13 +51,16 @@ v1::DeadLetter MakeDeadLetter(std::string_view value, std::string_view key,
 inline constexpr size_t kDeadLetterMaxKeyBytes = 4096;
 // At most this much of the explanation is kept in a dead letter that has to be cut to fit.
 inline constexpr size_t kDeadLetterMaxMessageBytes = 1024;
+// ... and this much when even that does not fit (a message.max.bytes of a few KiB).
+inline constexpr size_t kDeadLetterShortMessageBytes = 128;
 
 // The record for `dlq_topic` holding `letter`, keyed by its original key, with the message
 // headers and headwire-dlq-reason. It always fits `max_message_bytes` (the producer's
-// message.max.bytes, common::MessageBytes): when the whole letter would not, its message and key
-// are cut (kDeadLetterMax*Bytes), its original headers dropped if they alone do not fit, and its
-// original_value cut to the room left; original_size and original_digest still describe the
-// whole value (IsTruncated).
+// message.max.bytes of at least 1,000, common::MessageBytes): when the whole letter would not,
+// its message and key are cut (kDeadLetterMax*Bytes), its original headers dropped if they alone
+// do not fit, then the message cut to kDeadLetterShortMessageBytes and the key to what is left if
+// they still do not, and its original_value cut to the room left; original_size and
+// original_digest still describe the whole value (IsTruncated).
 OutputRecord DeadLetterRecord(const std::string& dlq_topic, v1::DeadLetter letter,
                               size_t max_message_bytes);
 

@@ -90,6 +90,24 @@ TEST(DeadLetterTest, LongKeyMessageAndHeadersAreCutOnlyWhenTheLetterWouldNotFit)
   EXPECT_EQ(cut.original_size(), 1u);
 }
 
+// Found by fuzz_raw_message: a 4 KiB key twice (record and letter) is already over a few KiB.
+TEST(DeadLetterTest, TheSmallestMessageMaxBytesStillHoldsALetterWithALongKey) {
+  const std::string key(4'000, 'k');
+  const v1::DeadLetter whole = MakeDeadLetter(std::string(2'000, 'v'), key, {{"h", "v"}},
+                                              {"headwire.articles.raw", 0, 1},
+                                              v1::DEAD_LETTER_REASON_UNDECODABLE,
+                                              std::string(2'000, 'w'), "process");
+  for (const size_t limit : {1'000u, 4'096u}) {
+    const OutputRecord record = DeadLetterRecord("headwire.dlq", whole, limit);
+    EXPECT_LE(MessageBytes(record.key, record.value, record.headers), limit);
+    const v1::DeadLetter cut = Decoded(record);
+    EXPECT_EQ(record.key, cut.original_key());
+    EXPECT_TRUE(std::string_view(key).starts_with(cut.original_key()));
+    EXPECT_EQ(cut.original_size(), 2'000u);
+    EXPECT_EQ(cut.message(), std::string(kDeadLetterShortMessageBytes, 'w'));
+  }
+}
+
 // librdkafka refuses a message over message.max.bytes at once, without a broker: the dead letter
 // of a record over a megabyte must still be accepted.
 TEST(DeadLetterTest, DeadLetterOfAnOverMegabyteRecordIsAcceptedByTheProducer) {
