@@ -37,6 +37,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
                                          {"linger.ms", "5"},
                                          {"compression.type", "lz4"},
                                          {"message.timeout.ms", "60000"},
+                                         // What a daemon may hold while a broker is down;
+                                         // librdkafka's 1 GiB would let it grow that far.
+                                         {"queue.buffering.max.kbytes", "65536"},
                                      });
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer(options));
