@@ -42,7 +42,9 @@ ARGS = None
 LANGUAGES = ["en", "de", "fr", "es", "it", "pt"]
 COPIES = 6
 PARTITIONS = "8"
+RAW = "headwire.articles.raw"
 PROCESSED = "headwire.articles.processed"
+DLQ = "headwire.dlq"
 SEED = int(os.environ.get("HEADWIRE_FAULT_SEED", "1515"))
 # Faster group membership than the defaults, so that a killed member's partitions move on soon.
 GROUP = ["-X", "session.timeout.ms=4000", "-X", "heartbeat.interval.ms=500"]
@@ -160,7 +162,11 @@ class Faults(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        shutil.rmtree(cls.work, ignore_errors=True)
+        # HEADWIRE_E2E_KEEP=1 keeps the daemons' logs and states for a look after a failure.
+        if os.environ.get("HEADWIRE_E2E_KEEP") == "1":
+            print(f"kept {cls.work}", flush=True)
+        else:
+            shutil.rmtree(cls.work, ignore_errors=True)
 
     @classmethod
     def topic_streams(cls, bootstrap):
@@ -180,6 +186,26 @@ class Faults(unittest.TestCase):
                              for _, v, _ in kafka_check.read_topic(bootstrap, PROCESSED))}
         return {"digest": run([ARGS.headwire, "digest", "--state", sink_state, "--json"]).stdout,
                 "topics": cls.topic_streams(bootstrap), "decided": len(sources)}
+
+    @classmethod
+    def undecided(cls, bootstrap):
+        """What to look at when a raw record has no processed record: which ones, the processed
+        records of the same article, and what the dead-letter topic holds."""
+        processed = [cls.pb.ProcessedArticle.FromString(v)
+                     for _, v, _ in kafka_check.read_topic(bootstrap, PROCESSED)]
+        decided = {(m.processing.source.partition, m.processing.source.offset) for m in processed}
+        raw = {(partition, offset): cls.pb.RawArticle.FromString(value)
+               for partition, offset, _, value, _ in kafka_check.read_topic(bootstrap, RAW,
+                                                                           positions=True)}
+        lines = [f"{len(raw)} raw records, {len(processed)} processed records"]
+        for position in sorted(set(raw) - decided):
+            article = raw[position].id
+            same = [(m.processing.source.partition, m.processing.source.offset)
+                    for m in processed if m.article.id == article]
+            lines.append(f"raw {position} id {article}: processed with that id from {same}")
+        letters = kafka_check.read_topic(bootstrap, DLQ, timeout_s=10.0)
+        lines.append(f"dead letters: {[headers for _, _, headers in letters]}")
+        return "\n".join(lines)
 
     @classmethod
     def uninterrupted(cls):
@@ -291,7 +317,7 @@ class Faults(unittest.TestCase):
              *GROUP], timeout=300)
 
         got = self.outcome(bootstrap, sink_state)
-        self.assertEqual(got["decided"], self.total)
+        self.assertEqual(got["decided"], self.total, self.undecided(bootstrap))
         self.assertEqual(self.reference["decided"], self.total)
         self.assertEqual(sorted(got["topics"]), sorted(self.reference["topics"]))
         for topic, ids in self.reference["topics"].items():

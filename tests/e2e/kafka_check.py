@@ -26,9 +26,10 @@ def load_wire_module(repo_root):
     return importlib.import_module("headwire.v1.article_pb2")
 
 
-def read_topic(bootstrap, topic, timeout_s=30.0):
+def read_topic(bootstrap, topic, timeout_s=30.0, positions=False):
     """Returns every message of `topic` as (key, value, headers-dict) tuples, read from the
-    beginning of every partition to its end, without joining a consumer group."""
+    beginning of every partition to its end, without joining a consumer group; with
+    `positions`, as (partition, offset, key, value, headers-dict) tuples."""
     consumer = Consumer({
         "bootstrap.servers": bootstrap,
         "group.id": "headwire-e2e-reader",
@@ -59,7 +60,8 @@ def read_topic(bootstrap, topic, timeout_s=30.0):
                 raise AssertionError(f"consumer error on {topic}: {msg.error()}")
             headers = {k: (v.decode() if v is not None else None) for k, v in (msg.headers() or [])}
             key = msg.key().decode() if msg.key() is not None else None
-            messages.append((key, msg.value(), headers))
+            message = (key, msg.value(), headers)
+            messages.append((msg.partition(), msg.offset(), *message) if positions else message)
         return messages
     finally:
         consumer.close()
