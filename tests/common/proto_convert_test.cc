@@ -93,10 +93,9 @@ TEST(DeadLetterTest, LongKeyMessageAndHeadersAreCutOnlyWhenTheLetterWouldNotFit)
 // Found by fuzz_raw_message: a 4 KiB key twice (record and letter) is already over a few KiB.
 TEST(DeadLetterTest, TheSmallestMessageMaxBytesStillHoldsALetterWithALongKey) {
   const std::string key(4'000, 'k');
-  const v1::DeadLetter whole = MakeDeadLetter(std::string(2'000, 'v'), key, {{"h", "v"}},
-                                              {"headwire.articles.raw", 0, 1},
-                                              v1::DEAD_LETTER_REASON_UNDECODABLE,
-                                              std::string(2'000, 'w'), "process");
+  const v1::DeadLetter whole =
+      MakeDeadLetter(std::string(2'000, 'v'), key, {{"h", "v"}}, {"headwire.articles.raw", 0, 1},
+                     v1::DEAD_LETTER_REASON_UNDECODABLE, std::string(2'000, 'w'), "process");
   for (const size_t limit : {1'000u, 4'096u}) {
     const OutputRecord record = DeadLetterRecord("headwire.dlq", whole, limit);
     EXPECT_LE(MessageBytes(record.key, record.value, record.headers), limit);
