@@ -5,9 +5,11 @@
 #
 #   scripts/fuzz.sh smoke [SECONDS]     each target over its kept corpus, then SECONDS more of
 #                                       mutation (default 5); the last step of scripts/test.sh
-#   scripts/fuzz.sh saturate [SECONDS]  each target in rounds of SECONDS (default 60) until a round
-#                                       covers no new edge (at most 10 rounds), then merges the
-#                                       inputs that add coverage into tests/fuzz/corpus/<target>/
+#   scripts/fuzz.sh saturate [SECONDS [TARGET...]]
+#                                       each target (default: all) in rounds of SECONDS (default
+#                                       60) until a round covers no new edge (at most 10 rounds),
+#                                       then adds to tests/fuzz/corpus/<target>/ the fewest inputs
+#                                       that cover the edges found (the kept inputs all stay)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-smoke}"
@@ -30,6 +32,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWI
   -DHEADWIRE_FUZZ=ON -DHEADWIRE_BUILD_TESTS=OFF -DHEADWIRE_BUILD_BENCHMARKS=OFF "${launcher[@]}"
 mapfile -t targets < <(sed -n '/^set(HEADWIRE_FUZZ_TARGETS/,/^)/p' tests/fuzz/CMakeLists.txt |
   grep -o 'fuzz_[a-z_]*')
+if [[ "$mode" == saturate && $# -gt 2 ]]; then targets=("${@:3}"); fi
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
 work="$(mktemp -d)"
@@ -51,6 +54,23 @@ run() {
 
 edges() { grep -oE 'cov: [0-9]+' <<< "$1" | grep -oE '[0-9]+'; }
 
+# add_covering_inputs TARGET: the fewest inputs of the kept and scratch corpora that cover every
+# edge (set cover, hit counts ignored), of which those the kept corpus lacks are added to it.
+add_covering_inputs() {
+  local target="$1" kept="tests/fuzz/corpus/$1"
+  mkdir -p "$work/$target.cover"
+  "$build/$target" -set_cover_merge=1 -use_counters=0 -max_len=4096 "$work/$target.cover" \
+    "$kept" "$work/$target" > "$work/$target.merge.log" 2>&1
+  kept_before="$(find "$kept" -type f | wc -l)"
+  local known
+  known="$(sha1sum "$kept"/* | cut -d' ' -f1)"
+  for input in "$work/$target.cover"/*; do
+    [[ -e "$input" ]] || continue
+    if ! grep -qx "$(sha1sum < "$input" | cut -d' ' -f1)" <<< "$known"; then cp "$input" "$kept/"; fi
+  done
+  kept_after="$(find "$kept" -type f | wc -l)"
+}
+
 for target in "${targets[@]}"; do
   mkdir -p "$work/$target"
   if [[ "$mode" == smoke ]]; then
@@ -67,10 +87,7 @@ for target in "${targets[@]}"; do
     if [[ "$now" == "$before" ]]; then break; fi
     before="$now"
   done
-  kept_before="$(find "tests/fuzz/corpus/$target" -type f | wc -l)"
-  "$build/$target" -merge=1 -max_len=4096 "tests/fuzz/corpus/$target" "$work/$target" \
-    > "$work/$target.merge.log" 2>&1
-  kept_after="$(find "tests/fuzz/corpus/$target" -type f | wc -l)"
+  add_covering_inputs "$target"
   echo "$target: ${before} edges; corpus ${kept_before} -> ${kept_after} inputs"
 done
 echo "== fuzz $mode: ${#targets[@]} targets clean"
