@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
 
+#include "common/host_name.h"
 #include "processors/rocks_dedup_index.h"
 
 namespace headwire::processors {
@@ -29,15 +29,9 @@ std::optional<int64_t> SnapshotOffset(std::string_view name) {
 
 constexpr std::string_view kTemporaryPrefix = ".tmp-";
 
-std::string HostName() {
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
-  return host.data();
-}
-
 // A name no other writer uses at the same time: host and process id.
 std::string TemporaryName() {
-  return std::string(kTemporaryPrefix) + HostName() + "-" + std::to_string(getpid());
+  return std::string(kTemporaryPrefix) + common::HostName() + "-" + std::to_string(getpid());
 }
 
 // Whether `name` is the temporary directory of a writer on this host that is gone (killed
@@ -98,8 +92,7 @@ Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateSto
     if (!offset) return Err(offset.error());
     return std::optional<DomainSnapshot>();
   }
-  DomainSnapshot snapshot{**offset,
-                          parent / (std::string(kSnapshotPrefix) + std::to_string(**offset))};
+  DomainSnapshot snapshot{**offset, snapshot_dir(**offset)};
   // rename() does not replace a non-empty directory: a snapshot at this offset, already there
   // or renamed by another instance meanwhile, stays as it is.
   fs::rename(temporary, snapshot.dir, ec);
@@ -115,7 +108,7 @@ Result<std::optional<DomainSnapshot>> WriteDomainSnapshot(const common::StateSto
 
 Result<size_t> PruneDomainSnapshots(const std::string& root, const common::TopicPartition& tp,
                                     size_t keep) {
-  const std::string host = HostName();
+  const std::string host = common::HostName();
   std::error_code listed;
   for (const auto& entry : fs::directory_iterator(DomainSnapshotsDir(root, tp), listed)) {
     if (IsAbandonedTemporary(entry.path().filename().string(), host)) {

@@ -1,13 +1,13 @@
 #include "producers/feed_poller.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <optional>
 #include <random>
 #include <thread>
 
+#include "common/host_name.h"
 #include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
@@ -20,12 +20,6 @@
 
 namespace headwire::producers {
 namespace {
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
 
 class FeedPoller {
  public:
@@ -40,7 +34,7 @@ class FeedPoller {
         feed_metrics_(*context.metrics().registry()),
         produced_(context.metrics().Produced(options.topic)),
         rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
-        host_(HostName()),
+        host_(common::HostName()),
         raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {}
 
   Result<FeedPollReport> Run() {

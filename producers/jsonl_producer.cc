@@ -1,9 +1,8 @@
 #include "producers/jsonl_producer.h"
 
-#include <unistd.h>
-
 #include <chrono>
 
+#include "common/host_name.h"
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "headwire/v1/article.pb.h"
@@ -11,12 +10,6 @@
 
 namespace headwire::producers {
 namespace {
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
 
 // Stops the run on `error`, but first waits for what was already enqueued, so that the lines
 // before the failing one are delivered rather than lost with the process.
@@ -43,7 +36,7 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
   auto domains = DomainPartitioner::ForTopic(producer, options.topic, options.domain_key);
   if (!domains) return Err(domains.error());
   ProduceReport report;
-  const std::string host = HostName();
+  const std::string host = common::HostName();
   const auto raw_headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
   std::string line;
   uint64_t line_number = 0;
