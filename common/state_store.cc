@@ -28,6 +28,18 @@ std::string OffsetKey(const TopicPartition& tp) {
   return key;
 }
 
+// Moves `it` to the next entry at or after its position that starts with `prefix` and that
+// `selects` accepts; false when there is none (or the iterator failed: see its status).
+bool SkipToSelected(rocksdb::Iterator& it, std::string_view prefix,
+                    const std::function<bool(std::string_view key)>& selects) {
+  const rocksdb::Slice wanted(prefix.data(), prefix.size());
+  while (it.Valid() && it.key().starts_with(wanted) &&
+         !selects({it.key().data(), it.key().size()})) {
+    it.Next();
+  }
+  return it.Valid() && it.key().starts_with(wanted);
+}
+
 // IoError when the file system holding `path` (or its nearest existing parent) has fewer than
 // `min_free` bytes free.
 Status CheckFreeSpace(const std::string& path, uint64_t min_free) {
@@ -308,13 +320,7 @@ Result<std::optional<int64_t>> StateStore::ExportPartition(
   };
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options(), handle));
   it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
-  const auto next_selected = [&] {
-    while (it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())) &&
-           !selects({it->key().data(), it->key().size()})) {
-      it->Next();
-    }
-    return it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
-  };
+  const auto next_selected = [&] { return SkipToSelected(*it, prefix, selects); };
   if (next_selected()) {
     Status s = write(handle, family_name, [&](rocksdb::SstFileWriter& writer) -> Status {
       for (; next_selected(); it->Next()) {
@@ -333,6 +339,26 @@ Result<std::optional<int64_t>> StateStore::ExportPartition(
   });
   if (!s.ok()) return Err(s);
   return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(offset_value)));
+}
+
+Status StateStore::DeletePartition(const TopicPartition& tp, std::string_view family_name,
+                                   std::string_view prefix,
+                                   const std::function<bool(std::string_view key)>& selects) {
+  rocksdb::ColumnFamilyHandle* handle = family(family_name);
+  if (handle == nullptr) {
+    return Status::InvalidArgument("no column family " + std::string(family_name));
+  }
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); SkipToSelected(*it, prefix, selects);
+       it->Next()) {
+    if (auto s = batch.Delete(handle, it->key()); !s.ok()) return FromRocks(s, "delete entry");
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read " + std::string(family_name));
+  if (auto s = batch.Delete(family(kOffsetsFamily), OffsetKey(tp)); !s.ok()) {
+    return FromRocks(s, "delete offset");
+  }
+  return Write(batch);
 }
 
 Status StateStore::IngestPartition(const std::string& dir) {

@@ -104,6 +104,12 @@ class StateStore {
       const TopicPartition& tp, std::string_view family, std::string_view prefix,
       const std::function<bool(std::string_view key)>& selects, const std::string& dir) const;
 
+  // Deletes, in one atomic write, the stored resume offset of `tp` and the entries of `family`
+  // that start with `prefix` and that `selects` accepts (the entries ExportPartition would
+  // export). InvalidArgument for an unknown family; the read or write error otherwise.
+  Status DeletePartition(const TopicPartition& tp, std::string_view family, std::string_view prefix,
+                         const std::function<bool(std::string_view key)>& selects);
+
   // Ingests every "<family>.sst" file in `dir` (as ExportPartition writes them) into its column
   // family, all files in one atomic step; they are copied, `dir` is left as it is. Entries with
   // the same keys are replaced. NotFound when `dir` has no offsets.sst; InvalidArgument for a

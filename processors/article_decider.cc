@@ -69,7 +69,7 @@ ArticleDecider::~ArticleDecider() = default;
 Result<ArticleDecider::Domain*> ArticleDecider::DomainOf(int32_t partition) {
   auto& domain = domains_[partition];
   if (!domain) {
-    auto fresh = std::make_unique<Domain>(*store_, partition, options_, classifier_);
+    auto fresh = std::make_shared<Domain>(*store_, partition, options_, classifier_);
     if (Status s = RestoreRecentArticles(*store_, fresh->recent, fresh->prefix); !s.ok()) {
       domains_.erase(partition);
       return Err(s);
@@ -185,15 +185,14 @@ Status ArticleDecider::Commit(const std::map<common::TopicPartition, int64_t>& n
 std::function<Status()> ArticleDecider::Seal(
     const std::map<common::TopicPartition, int64_t>& next_offsets) {
   auto batch = std::make_shared<rocksdb::WriteBatch>();
-  std::vector<std::pair<Domain*, uint64_t>> sealed;
+  std::vector<std::pair<std::shared_ptr<Domain>, uint64_t>> sealed;
   sealed.reserve(domains_.size());
   for (auto& [partition, domain] : domains_) {
-    sealed.emplace_back(domain.get(), domain->index.SealChanges(*batch));
+    sealed.emplace_back(domain, domain->index.SealChanges(*batch));
     TakeRecentChanges(*store_, domain->recent, *batch, domain->prefix);
   }
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(*batch, tp, offset);
   // The cutoffs are the written state's: a restart from it must still find what it remembers.
-  // Domains are never dropped, so the pointers stay valid until the write.
   return [this, batch, sealed = std::move(sealed), watermarks = Watermarks()]() -> Status {
     for (const auto& [domain, number] : sealed) {
       if (!domain->index.status().ok()) return domain->index.status();
@@ -221,9 +220,27 @@ std::optional<int64_t> ArticleDecider::StoredOffset(const common::TopicPartition
 
 Result<std::optional<DomainSnapshot>> ArticleDecider::RestoreDomain(
     const std::string& snapshot_root, const common::TopicPartition& tp) {
-  if (domains_.contains(tp.partition) || store_->LoadOffset(tp)) {
+  const std::optional<int64_t> stored = store_->LoadOffset(tp);
+  if (!stored && domains_.contains(tp.partition)) {
     return Err(Status::InvalidArgument("domain " + tp.topic + "/" + std::to_string(tp.partition) +
-                                       " has state; a snapshot starts only a domain without"));
+                                       " has records decided but not written; a snapshot "
+                                       "cannot replace them"));
+  }
+  if (stored) {
+    const auto snapshots = ListDomainSnapshots(snapshot_root, tp);
+    if (snapshots.empty() || snapshots.back().offset <= *stored) {
+      return std::optional<DomainSnapshot>();
+    }
+    const int32_t partition = tp.partition;
+    if (Status s = store_->DeletePartition(
+            tp, kDedupFamily, DomainKeyPrefix(partition),
+            [partition](std::string_view key) { return SplitDomainKey(key).first == partition; });
+        !s.ok()) {
+      return Err(s);
+    }
+    // A sealed batch not yet written keeps the old domain alive; it holds no change of it,
+    // since the domain was not assigned here.
+    domains_.erase(partition);
   }
   auto restored = RestoreDomainSnapshot(*store_, snapshot_root, tp);
   if (!restored || !*restored) return restored;

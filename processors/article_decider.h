@@ -122,9 +122,13 @@ class ArticleDecider {
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;
 
   // Starts domain `tp` from the newest snapshot under `snapshot_root`
-  // (processors/domain_snapshots.h) and restores its window. The decider must hold no state for
-  // the domain (no stored offset, nothing decided). Returns the snapshot, nullopt when there is
-  // none; InvalidArgument when the domain has state; the ingest's error otherwise.
+  // (processors/domain_snapshots.h) and restores its window, when the decider holds no state for
+  // the domain or only state older than that snapshot: then the domain's entries, window and
+  // offset are deleted first (in one write; a crash before the ingest leaves the domain without
+  // state, which the next start restores the same way). Call it for a newly assigned domain,
+  // before any of its records is decided. Returns the snapshot, nullopt when there is none newer
+  // than the domain's state; InvalidArgument when records of the domain were decided but not
+  // written; the read, delete or ingest error otherwise.
   Result<std::optional<DomainSnapshot>> RestoreDomain(const std::string& snapshot_root,
                                                       const common::TopicPartition& tp);
 
@@ -176,7 +180,8 @@ class ArticleDecider {
   const core::TopicClassifier& classifier_;
   std::shared_ptr<ForgottenEntryFilter> forgotten_;
   std::unique_ptr<common::StateStore> store_;
-  std::map<int32_t, std::unique_ptr<Domain>> domains_;
+  // Shared with the write of a sealed batch, which may outlive a domain replaced by a snapshot.
+  std::map<int32_t, std::shared_ptr<Domain>> domains_;
   std::string taxonomy_;
   std::vector<std::string> stream_topics_;  // the classifier's topics
 };

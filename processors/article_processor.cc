@@ -35,16 +35,22 @@ class ProcessorStage final : public common::ConsumerStage {
           " is unknown; stopping rather than deciding with state that may be behind"));
     }
     catch_up_from_.erase(tp);
-    if (!local && !options_.from_snapshot.empty()) {
+    if (!options_.from_snapshot.empty()) {
+      // A domain without state, or with state older than its newest snapshot (an instance that
+      // was away longer than the raw topic's retention), starts from the snapshot.
       auto restored = decider_.RestoreDomain(options_.from_snapshot, tp);
       if (!restored) return Err(restored.error());
       if (*restored) {
-        local = (*restored)->offset;
+        spdlog::info(
+            "msg=\"restored snapshot\" topic={} partition={} offset={} snapshot={} replaced={}",
+            tp.topic, tp.partition, (*restored)->offset, (*restored)->dir.string(),
+            local ? std::to_string(*local) : "none");
         // The snapshot's domain resumes at its offset, whether or not it has to catch up.
-        catch_up_from_[tp] = *local;
-        spdlog::info("msg=\"restored snapshot\" topic={} partition={} offset={} snapshot={}",
-                     tp.topic, tp.partition, *local, (*restored)->dir.string());
-      } else {
+        catch_up_from_[tp] = (*restored)->offset;
+      }
+      // Read again: a replaced domain whose snapshot was pruned while being ingested has none.
+      local = decider_.StoredOffset(tp);
+      if (!local) {
         spdlog::warn(
             "msg=\"no snapshot of the partition; catching up from its start\" topic={} "
             "partition={} snapshots={}",
@@ -62,7 +68,10 @@ class ProcessorStage final : public common::ConsumerStage {
       return local.value_or(common::kOffsetBeginning);
     }
     replay_until_.erase(tp);
-    return local;
+    // A domain without state starts at the partition's beginning, chosen here rather than left
+    // to the group's committed offset: a commit landing between the look-up above and the
+    // consumer's own would start the domain part-way with an empty state.
+    return local.value_or(common::kOffsetBeginning);
   }
 
   Status Handle(const common::ConsumedRecord& record, common::Output& output) override {

@@ -223,6 +223,32 @@ TEST_F(StateStoreTest, APartitionWithoutOffsetExportsNothing) {
   EXPECT_EQ(unknown.error().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(StateStoreTest, DeletingAPartitionRemovesItsOffsetAndSelectedEntriesOnly) {
+  auto store = StateStore::Open(Processor());
+  ASSERT_TRUE(store.has_value());
+  rocksdb::WriteBatch batch;
+  for (const char* key : {"a1", "a2skip", "a3", "b1"}) {
+    ASSERT_TRUE(batch.Put((*store)->family("dedup"), key, "v").ok());
+  }
+  (*store)->PutOffset(batch, {"in", 1}, 77);
+  (*store)->PutOffset(batch, {"in", 2}, 5);
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  ASSERT_TRUE((*store)
+                  ->DeletePartition({"in", 1}, "dedup", "a",
+                                    [](std::string_view key) { return !key.ends_with("skip"); })
+                  .ok());
+  EXPECT_EQ((*store)->LoadOffsets(), (std::map<TopicPartition, int64_t>{{{"in", 2}, 5}}));
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      (*store)->db()->NewIterator(rocksdb::ReadOptions(), (*store)->family("dedup")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a2skip", "b1"}));
+  EXPECT_EQ((*store)
+                ->DeletePartition({"in", 1}, "articles", "", [](std::string_view) { return true; })
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(StateStoreTest, IngestingADirectoryWithoutOffsetsIsNotFound) {
   auto store = StateStore::Open(Processor());
   ASSERT_TRUE(store.has_value());

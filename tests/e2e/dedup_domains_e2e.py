@@ -269,30 +269,13 @@ class DedupDomains(unittest.TestCase):
         drop the snapshot's offset. A new instance started from that snapshot must stop with the
         gap named, not decide from whatever the topic still holds."""
         bootstrap = self.broker(self.addCleanup)
-        rng = random.Random(15)
-
-        def articles(first, count):
-            # Random letters: lz4 (the producer's compression) cannot shrink them.
-            return [{"id": f"en-gap-{i}", "title": f"Gap headline number {i}",
-                     "body": " ".join("".join(rng.choice(string.ascii_lowercase)
-                                              for _ in range(8)) for _ in range(11000)),
-                     "url": f"https://gap.example/{i}", "source": "gap.example",
-                     "published_at": "2026-03-02T08:15:00Z", "language": "en"}
-                    for i in range(first, first + count)]
-
         path = os.path.join(self.work, "gap.jsonl")
         snapshots = os.path.join(self.work, "gap-snapshots")
-        streams.write_jsonl(path, articles(0, 20))
-        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        self.produce_large(bootstrap, path, 0, 20)
         run(self.process_command(bootstrap, "gap-owner", "-e", "--snapshot-dir", snapshots,
                                  "--snapshot-interval", "5"))
-        raw = os.path.join(snapshots, "headwire.articles.raw")
-        (partition_dir,) = os.listdir(raw)
-        partition = int(partition_dir.split("-")[1])
-        offset = max(int(name.split("-")[1])
-                     for name in os.listdir(os.path.join(raw, partition_dir)))
-        streams.write_jsonl(path, articles(20, 80))
-        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+        partition, offset = self.newest_snapshot(snapshots)
+        self.produce_large(bootstrap, path, 20, 80)
         low, _ = kafka_check.watermarks(bootstrap, "headwire.articles.raw", partition)
         self.assertGreater(low, offset, "the mock kept the snapshot's offset; nothing to test")
 
@@ -301,6 +284,61 @@ class DedupDomains(unittest.TestCase):
         self.assertIn(f"offset={offset}", joined)
         self.assertIn(f"the raw topic no longer holds offsets {offset}..{low - 1} of "
                       f"headwire.articles.raw/{partition}", joined)
+
+    def test_standby_older_than_the_retention_rejoins_from_a_newer_snapshot(self):
+        """A standby decided a domain up to offset 20, then was away while the owner went on
+        and snapshotted it, and the raw topic dropped the records after the standby's offset.
+        Alone, its state cannot catch up (it stops on the gap); with --from-snapshot the newer
+        snapshot replaces its state of the domain and it goes on from there."""
+        bootstrap = self.broker(self.addCleanup)
+        path = os.path.join(self.work, "stale.jsonl")
+        snapshots = os.path.join(self.work, "stale-snapshots")
+        self.produce_large(bootstrap, path, 0, 20)
+        for name in ("stale-standby", "stale-owner"):
+            run(self.process_command(bootstrap, name, "-e"))
+        self.produce_large(bootstrap, path, 20, 40)
+        run(self.process_command(bootstrap, "stale-owner", "-e", "--snapshot-dir", snapshots,
+                                 "--snapshot-interval", "5"))
+        partition, offset = self.newest_snapshot(snapshots)
+        self.produce_large(bootstrap, path, 60, 20)
+        low, _ = kafka_check.watermarks(bootstrap, "headwire.articles.raw", partition)
+        self.assertGreater(low, 20, "the mock kept the standby's offset; nothing to test")
+        self.assertLessEqual(low, offset, "the mock dropped the snapshot's offset too")
+
+        alone = run(self.process_command(bootstrap, "stale-standby", "-e"),
+                    expect_codes=(1,)).stderr
+        self.assertIn(f"the raw topic no longer holds offsets 20..{low - 1}", alone)
+        joined = run(self.process_command(bootstrap, "stale-standby", "-e", "--from-snapshot",
+                                          snapshots)).stderr
+        self.assertIn(f'msg="restored snapshot" topic=headwire.articles.raw partition={partition} '
+                      f"offset={offset}", joined)
+        self.assertIn("replaced=20", joined)
+        self.assertNotIn("no longer holds", joined)
+        # It decided the records after the owner's last offset (60) with output.
+        self.assertRegex(joined, r'msg="processor stopped" consumed=20 ')
+
+    def produce_large(self, bootstrap, path, first, count):
+        """Produces `count` articles of about 100 KB in one language (one partition): the mock
+        cluster keeps about 5 MiB per partition and silently drops older records (BUILD-FACTS)."""
+        rng = random.Random(first)
+        # Random letters: lz4 (the producer's compression) cannot shrink them.
+        streams.write_jsonl(path, [
+            {"id": f"en-gap-{i}", "title": f"Gap headline number {i}",
+             "body": " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(8))
+                              for _ in range(11000)),
+             "url": f"https://gap.example/{i}", "source": "gap.example",
+             "published_at": "2026-03-02T08:15:00Z", "language": "en"}
+            for i in range(first, first + count)])
+        run([ARGS.headwire, "produce", "-b", bootstrap, path])
+
+    @staticmethod
+    def newest_snapshot(snapshots):
+        """(partition, offset) of the newest snapshot under `snapshots` (one domain)."""
+        raw = os.path.join(snapshots, "headwire.articles.raw")
+        (partition_dir,) = os.listdir(raw)
+        offset = max(int(name.split("-")[1])
+                     for name in os.listdir(os.path.join(raw, partition_dir)))
+        return int(partition_dir.split("-")[1]), offset
 
     def wait_for_log(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout

@@ -173,7 +173,7 @@ class OperationsTest(unittest.TestCase):
         self.assertEqual(value(samples, "headwire_record_latency_seconds_count", daemon="process"),
                          raw_count)
         # Resume offsets are words or numbers, never librdkafka's negative constants.
-        self.assertRegex(process.text(), r"resume_offset=stored resume_from=group")
+        self.assertRegex(process.text(), r"resume_offset=beginning resume_from=state")
 
         # Two sinks in the default group, each with its own state: each must read every record
         # (a sink holds the whole state), not a share of the partitions.

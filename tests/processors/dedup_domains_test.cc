@@ -181,7 +181,45 @@ TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
   }
 }
 
-TEST_F(DedupDomainsTest, OnlyADomainWithoutStateStartsFromASnapshot) {
+TEST_F(DedupDomainsTest, ASnapshotNewerThanADomainsStateReplacesIt) {
+  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
+                                 "https://example.com/a", kEventTime);
+  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
+                                 "https://example.com/b", kEventTime);
+  const std::string c = RawBytes("c", "Striker scores twice as the champions win the derby",
+                                 "https://example.com/c", kEventTime);
+  const std::string snapshots = (dir_ / "snapshots").string();
+  // The standby decided domain 2 up to offset 1 and domain 0 up to 1, then was away.
+  auto standby = Open("/standby");
+  ASSERT_EQ(standby->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(standby->Decide(Record(c, 0, 0))->kind, DecisionKind::kUnique);
+  ASSERT_TRUE(standby->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
+  // Meanwhile the owner went on to offset 2 of domain 2 and wrote a snapshot there.
+  auto owner = Open("/owner");
+  ASSERT_EQ(owner->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(Record(b, 2, 1))->kind, DecisionKind::kUnique);
+  ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 2}}).ok());
+  ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
+
+  auto restored = standby->RestoreDomain(snapshots, {kRaw, 2});
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  ASSERT_TRUE(restored->has_value());
+  EXPECT_EQ((*restored)->offset, 2);
+  EXPECT_EQ(standby->StoredOffset({kRaw, 2}), 2);
+  EXPECT_EQ(standby->StoredOffset({kRaw, 0}), 1);  // the other domain is left as it was
+  // Domain 2 now knows b, which the standby never read; domain 0 still knows c.
+  EXPECT_EQ(standby->Decide(Record(b, 2, 2))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(standby->Decide(Record(c, 0, 1))->kind, DecisionKind::kDuplicate);
+  // The replacement is written: a restart finds the snapshot's domain, not the old one.
+  ASSERT_TRUE(standby->Commit({{{kRaw, 0}, 2}, {{kRaw, 2}, 3}}).ok());
+  standby.reset();
+  auto restarted = Open("/standby");
+  EXPECT_EQ(restarted->StoredOffset({kRaw, 2}), 3);
+  EXPECT_EQ(restarted->Decide(Record(b, 2, 3))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(restarted->Decide(Record(a, 2, 4))->kind, DecisionKind::kDuplicate);
+}
+
+TEST_F(DedupDomainsTest, ASnapshotNoNewerThanADomainsStateLeavesItAlone) {
   const std::string snapshots = (dir_ / "snapshots").string();
   auto owner = Open("/owner");
   ASSERT_TRUE(
@@ -189,13 +227,35 @@ TEST_F(DedupDomainsTest, OnlyADomainWithoutStateStartsFromASnapshot) {
           .has_value());
   ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 1}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
-  const auto again = owner->RestoreDomain(snapshots, {kRaw, 2});
-  ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(
+      owner->Decide(Record(RawBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 1))
+          .has_value());
+  ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 2}}).ok());
+  const auto older = owner->RestoreDomain(snapshots, {kRaw, 2});
+  ASSERT_TRUE(older.has_value());
+  EXPECT_FALSE(older->has_value());
+  EXPECT_EQ(owner->StoredOffset({kRaw, 2}), 2);
   // No snapshot of domain 3: nothing restored, the domain starts empty.
   auto none = owner->RestoreDomain(snapshots, {kRaw, 3});
   ASSERT_TRUE(none.has_value());
   EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(DedupDomainsTest, ADomainWithUnwrittenDecisionsIsNotReplaced) {
+  const std::string snapshots = (dir_ / "snapshots").string();
+  auto owner = Open("/owner");
+  ASSERT_TRUE(
+      owner->Decide(Record(RawBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
+          .has_value());
+  ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 1}}).ok());
+  ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
+  auto joiner = Open("/joiner");
+  ASSERT_TRUE(
+      joiner->Decide(Record(RawBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 0))
+          .has_value());
+  const auto refused = joiner->RestoreDomain(snapshots, {kRaw, 2});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ForgottenEntryFilterTest, CutoffsApplyPerDomainAndUnknownDomainsAreKept) {
