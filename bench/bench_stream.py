@@ -24,25 +24,34 @@ def _read(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def write_stream(count, path, shared=SHARED):
-    """Writes `count` records to `path` (JSON lines, `headwire produce` input)."""
+def records(count, first=0, shared=SHARED):
+    """Returns an iterator over records first..first + count - 1 as JSON lines (`headwire
+    produce` input); the collections are read before it returns."""
     collections = [
         ("agnews", "AG News", _read(os.path.join(shared, "ag_news", "test.jsonl"))),
         ("reuters", "Reuters",
          [r for r in _read(os.path.join(shared, "reuters21578", "reuters21578.jsonl"))
           if r.get("title")]),
     ]
+
+    def line(i):
+        host, source, articles = collections[i % 2]
+        r = articles[(i // 2) % len(articles)]
+        body = (r.get("body") or "").replace("\\", " ")
+        return json.dumps({
+            "id": f"b{i}",
+            "title": r["title"],
+            "body": body[:LEDE_CHARS],
+            "url": f"https://{host}.example/a/{i}",
+            "source": source,
+            "published_at": START_MS + i * SPACING_MS,
+        }) + "\n"
+
+    return map(line, range(first, first + count))
+
+
+def write_stream(count, path, shared=SHARED):
+    """Writes `count` records to `path` (JSON lines, `headwire produce` input)."""
     with open(path, "w", encoding="utf-8") as out:
-        for i in range(count):
-            host, source, records = collections[i % 2]
-            r = records[(i // 2) % len(records)]
-            body = (r.get("body") or "").replace("\\", " ")
-            out.write(json.dumps({
-                "id": f"b{i}",
-                "title": r["title"],
-                "body": body[:LEDE_CHARS],
-                "url": f"https://{host}.example/a/{i}",
-                "source": source,
-                "published_at": START_MS + i * SPACING_MS,
-            }) + "\n")
+        out.writelines(records(count, shared=shared))
     return count

@@ -1,10 +1,12 @@
 #include "common/consumer_daemon.h"
 
+#include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 #include "common/logging.h"
 
@@ -115,10 +117,20 @@ void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
                                Clock::time_point delivered) {
   consumer_->CommitAsync(offsets);
   const auto now = Clock::now();
-  spdlog::debug("msg=\"batch persisted\" records={} delivery_wait_ms={:.1f} state_write_ms={:.1f}",
-                timestamps.size(),
-                std::chrono::duration<double, std::milli>(delivered - start).count(),
-                std::chrono::duration<double, std::milli>(now - delivered).count());
+  if (spdlog::should_log(spdlog::level::debug)) {
+    // The next offset per input partition says which records this batch applied
+    // (bench/live_load.py reads it for the end-to-end latency).
+    std::string next_offsets;
+    for (const auto& [tp, next] : offsets) {
+      next_offsets +=
+          fmt::format("{}{}:{}:{}", next_offsets.empty() ? "" : ",", tp.topic, tp.partition, next);
+    }
+    spdlog::debug(
+        "msg=\"batch persisted\" records={} delivery_wait_ms={:.1f} state_write_ms={:.1f} "
+        "offsets={}",
+        timestamps.size(), std::chrono::duration<double, std::milli>(delivered - start).count(),
+        std::chrono::duration<double, std::milli>(now - delivered).count(), next_offsets);
+  }
   context_.metrics().BatchPersistSeconds().Observe(
       std::chrono::duration<double>(now - start).count());
   const int64_t now_ms = WallMs();
