@@ -1,6 +1,7 @@
 #include "common/state_store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -150,6 +151,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
     family_options.max_write_buffer_number = 2;
   }
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::BlockBasedTableOptions lookup_table = table;
+  lookup_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  const std::shared_ptr<rocksdb::TableFactory> lookup_table_factory(
+      rocksdb::NewBlockBasedTableFactory(lookup_table));
 
   std::unique_ptr<StateStore> store(new StateStore());
   store->compaction_filters_ = options.compaction_filters;
@@ -163,6 +168,17 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
     const auto filter = options.compaction_filters.find(name);
     if (!secondary && filter != options.compaction_filters.end()) {
       cf.compaction_filter = filter->second.get();
+    }
+    if (options.point_lookup_families.contains(name)) {
+      cf.table_factory = lookup_table_factory;
+      cf.memtable_whole_key_filtering = true;
+      // Bloom bits of 2% of the memtable's size: about 10 bits a key for keys and values of
+      // about 60 bytes and more.
+      cf.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    if (const auto merge = options.merge_operators.find(name);
+        merge != options.merge_operators.end()) {
+      cf.merge_operator = merge->second;
     }
     descriptors.emplace_back(name, cf);
   }

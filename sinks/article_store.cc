@@ -116,9 +116,17 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
                           kWindowsFamily, kTermsFamily, kStoriesFamily, kCountersFamily,
                           kMetaFamily},
       .block_cache_bytes = options.memory_budget_bytes,
-      .write_buffer_bytes = options.memory_budget_bytes / 2};
+      .write_buffer_bytes = options.memory_budget_bytes / 2,
+      // Every record looks up its article id or duplicate key (a redelivery?) and its story;
+      // nearly all of them are new.
+      .point_lookup_families = {kArticlesFamily, kDuplicatesFamily, kStoriesFamily,
+                                kCountersFamily}};
   for (const char* family : kLogicalFamilies) {
     state.compaction_filters[family] = std::make_shared<ExpiryFilter>(family, horizon);
+  }
+  const auto add_counts = std::make_shared<AddCountsOperator>();
+  for (const char* family : {kWindowsFamily, kTermsFamily, kCountersFamily}) {
+    state.merge_operators[family] = add_counts;
   }
   auto store =
       for_queries ? common::StateStore::OpenForQueries(state) : common::StateStore::Open(state);
@@ -333,30 +341,18 @@ Status ArticleStore::Commit(Batch& batch,
                             const std::map<common::TopicPartition, int64_t>& next_offsets,
                             const std::set<std::string>& idle) {
   auto& writes = batch.writes_;
-  std::string value;
+  // Counts are added by merge operands (AddCountsOperator): no read per key.
   for (const auto& [key, delta] : batch.window_deltas_) {
-    WindowCounts counts;
-    const auto s = store_->db()->Get({}, store_->family(kWindowsFamily), key, &value);
-    if (s.ok()) counts = DecodeWindowCounts(value);
-    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read window");
-    counts.articles += delta.articles;
-    counts.duplicates += delta.duplicates;
-    writes.Put(store_->family(kWindowsFamily), key, EncodeWindowCounts(counts));
+    writes.Merge(store_->family(kWindowsFamily), key, EncodeWindowCounts(delta));
   }
   for (const auto& [key, delta] : batch.term_deltas_) {
-    const auto s = store_->db()->Get({}, store_->family(kTermsFamily), key, &value);
-    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read term");
-    writes.Put(store_->family(kTermsFamily), key,
-               EncodeU64((s.ok() ? DecodeU64(value) : 0) + delta));
+    writes.Merge(store_->family(kTermsFamily), key, EncodeU64(delta));
   }
   for (const auto& [id, story] : batch.stories_) {
     if (!story.is_null()) writes.Put(store_->family(kStoriesFamily), id, story.dump());
   }
   if (batch.late_ > 0) {
-    const auto s = store_->db()->Get({}, store_->family(kCountersFamily), kLateCounter, &value);
-    if (!s.ok() && !s.IsNotFound()) return common::FromRocks(s, "read counter");
-    writes.Put(store_->family(kCountersFamily), kLateCounter,
-               EncodeU64((s.ok() ? DecodeU64(value) : 0) + batch.late_));
+    writes.Merge(store_->family(kCountersFamily), kLateCounter, EncodeU64(batch.late_));
   }
   for (const auto& [partition, max_time] : tracker_.maxima()) {
     std::string t;

@@ -134,4 +134,27 @@ bool ExpiryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
   return time.has_value() && *time < horizon;
 }
 
+bool ExpiryFilter::FilterMergeOperand(int level, const rocksdb::Slice& key,
+                                      const rocksdb::Slice& operand) const {
+  return Filter(level, key, operand, nullptr, nullptr);
+}
+
+bool AddCountsOperator::Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing_value,
+                              const rocksdb::Slice& value, std::string* new_value,
+                              rocksdb::Logger* /*logger*/) const {
+  if (value.size() % 8 != 0) return false;
+  if (existing_value == nullptr) {
+    new_value->assign(value.data(), value.size());
+    return true;
+  }
+  if (existing_value->size() != value.size()) return false;
+  new_value->clear();
+  for (size_t at = 0; at < value.size(); at += 8) {
+    common::AppendBigEndian64(*new_value,
+                              common::ReadBigEndian64({existing_value->data() + at, 8}) +
+                                  common::ReadBigEndian64({value.data() + at, 8}));
+  }
+  return true;
+}
+
 }  // namespace headwire::sinks

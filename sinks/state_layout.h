@@ -7,6 +7,7 @@
 // times sort first; "latest" keys store the time inverted so a forward scan is newest first.
 
 #include <rocksdb/compaction_filter.h>
+#include <rocksdb/merge_operator.h>
 
 #include <atomic>
 #include <cstdint>
@@ -105,11 +106,28 @@ class ExpiryFilter : public rocksdb::CompactionFilter {
       : family_(std::move(family)), horizon_(std::move(horizon)) {}
   bool Filter(int level, const rocksdb::Slice& key, const rocksdb::Slice& existing_value,
               std::string* new_value, bool* value_changed) const override;
+  // A count's increments (AddCountsOperator) expire with their key, as its value does.
+  bool FilterMergeOperand(int level, const rocksdb::Slice& key,
+                          const rocksdb::Slice& operand) const override;
   const char* Name() const override { return "headwire.ExpiryFilter"; }
 
  private:
   std::string family_;
   std::shared_ptr<std::atomic<int64_t>> horizon_;
+};
+
+// Adds counts without reading them: the values of "windows" and "terms" and the "late" counter
+// are big-endian u64 counts (16 and 8 bytes), written as merge operands that hold the increments
+// in the same encoding, which this operator adds field by field. A key's value reads the same
+// as if each batch had read the count and written the sum. Stateless and thread-safe.
+// Returns false (RocksDB then reports Corruption) when an operand's size is not a multiple of 8
+// or differs from the value's.
+class AddCountsOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing_value,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* logger) const override;
+  const char* Name() const override { return "headwire.AddCounts"; }
 };
 
 }  // namespace headwire::sinks

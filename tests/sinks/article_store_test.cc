@@ -112,6 +112,28 @@ TEST_F(ArticleStoreTest, QueryOnMissingStateIsNotFound) {
   EXPECT_TRUE(reader.error().IsNotFound());
 }
 
+TEST_F(ArticleStoreTest, WindowCountsAddUpAcrossBatchesAndARestartForWriterAndQueries) {
+  Apply({Make("a", 1000, {"space"}), Make("b", 1100, {"space"}, "a", 7)}, 2);
+  Apply({Make("c", 1200, {"space"})}, 3);
+  store_.reset();  // a restart: the counts stored so far are merge operands and values on disk
+  auto reopened = ArticleStore::Open(dir_.string(), false);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  store_ = std::move(*reopened);
+  Apply({Make("d", 1300, {"space"}), Make("e", 1400, {"space"}, "d", 8)}, 5);
+  const std::string key = WindowKey(core::WindowSize::kMinute, 0, "space", "");
+  auto query_store = ArticleStore::Open(dir_.string(), /*for_queries=*/true);
+  ASSERT_TRUE(query_store.has_value()) << query_store.error().ToString();
+  for (const bool for_queries : {false, true}) {
+    const auto& state = for_queries ? (*query_store)->state() : store_->state();
+    std::string value;
+    const auto s = state.db()->Get({}, state.family(kWindowsFamily), key, &value);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    const WindowCounts counts = DecodeWindowCounts(value);
+    EXPECT_EQ(counts.articles, 3u) << "for queries: " << for_queries;
+    EXPECT_EQ(counts.duplicates, 2u) << "for queries: " << for_queries;
+  }
+}
+
 TEST_F(ArticleStoreTest, RejectsAreCounted) {
   ArticleStore::Batch batch;
   store_->StageReject(batch, {"processed", 0}, 9, "undecodable");
