@@ -208,6 +208,25 @@ class Faults(unittest.TestCase):
         return "\n".join(lines)
 
     @classmethod
+    def stream_difference(cls, bootstrap, topic, missing, extra):
+        """What to look at when a topic stream differs from the reference: each article it lacks
+        or has in excess, with every processed record of that article (where it was decided and
+        what was decided)."""
+        verdicts = {}
+        for _, value, _ in kafka_check.read_topic(bootstrap, PROCESSED):
+            m = cls.pb.ProcessedArticle.FromString(value)
+            if m.article.id in missing | extra:
+                verdicts.setdefault(m.article.id, []).append(
+                    f"raw {m.processing.source.partition}:{m.processing.source.offset} "
+                    f"kind {m.duplicate_kind} of {m.duplicate_of!r} story {m.story_id!r} "
+                    f"topics {list(m.topics)}")
+        lines = [f"{topic}: {len(missing)} missing, {len(extra)} in excess"]
+        for label, ids in (("missing", missing), ("in excess", extra)):
+            for article in sorted(ids):
+                lines.append(f"{label} {article}: {verdicts.get(article, 'no processed record')}")
+        return "\n".join(lines)
+
+    @classmethod
     def uninterrupted(cls):
         broker, bootstrap = harness.start_broker(ARGS.headwire, "--partitions", PARTITIONS)
         try:
@@ -321,8 +340,8 @@ class Faults(unittest.TestCase):
         self.assertEqual(self.reference["decided"], self.total)
         self.assertEqual(sorted(got["topics"]), sorted(self.reference["topics"]))
         for topic, ids in self.reference["topics"].items():
-            self.assertEqual(len(got["topics"][topic]), len(ids), topic)
-            self.assertEqual(got["topics"][topic], ids, topic)
+            self.assertEqual(got["topics"][topic], ids, self.stream_difference(
+                bootstrap, topic, ids - got["topics"][topic], got["topics"][topic] - ids))
         self.maxDiff = None
         self.assertEqual(got["digest"], self.reference["digest"])
         self.assertGreaterEqual(len(recoveries), 5)
