@@ -89,53 +89,83 @@ ArticleDecider::WindowSize ArticleDecider::window_size() const {
 }
 
 Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record, Emit emit) {
+  return Decide(record, Prepare(record, Features::kWhenNeeded), emit);
+}
+
+PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
+                                       Features features) const {
+  PreparedRecord prepared;
+  auto dead_letter = [&](v1::DeadLetterReason reason, std::string why) {
+    prepared.dead_letter = reason;
+    prepared.why = std::move(why);
+    return std::move(prepared);
+  };
   const std::string& raw_type = v1::RawArticle::descriptor()->full_name();
   if (record.type && *record.type != raw_type) {
-    return DeadLetter(
-        record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+    return dead_letter(
+        v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
         "headwire-type is \"" + std::string(*record.type) + "\", expected " + raw_type);
   }
   if (record.schema_version && *record.schema_version != common::kSchemaVersion) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
-                      "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
+    return dead_letter(
+        v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+        "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
   }
-  v1::RawArticle raw;
+  v1::RawArticle& raw = prepared.raw;
   if (!raw.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNDECODABLE,
-                      "value is not a headwire.v1.RawArticle (" +
-                          std::to_string(record.value.size()) + " bytes)");
+    return dead_letter(v1::DEAD_LETTER_REASON_UNDECODABLE,
+                       "value is not a headwire.v1.RawArticle (" +
+                           std::to_string(record.value.size()) + " bytes)");
   }
-  auto domain = DomainOf(record.partition);
-  if (!domain) return Err(domain.error());
-  core::Article article = common::ToCoreArticle(raw);
-  auto verdict = (*domain)->pipeline.Assess(article);
+  prepared.decoded = true;
+  prepared.article = common::ToCoreArticle(raw);
+  auto verdict = core::AssessArticle(prepared.article, options_.pipeline, &classifier_);
   if (!verdict) {
-    return DeadLetter(record, emit,
-                      common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
-                      verdict.error().message);
+    return dead_letter(common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
+                       verdict.error().message);
   }
-  raw.set_id(article.id);
+  raw.set_id(prepared.article.id);
   // Checked before the dedup state sees the article, so that an article no reader gets leaves
   // no trace there (docs/dedup.md), whether or not this decision emits.
   if (const size_t size = LargestOutputBytes(raw, *verdict, record);
       size > options_.max_message_bytes) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_TOO_LARGE,
-                      "the processed record could be " + std::to_string(size) +
-                          " bytes, over the producer's message.max.bytes (" +
-                          std::to_string(options_.max_message_bytes) + ")");
+    return dead_letter(v1::DEAD_LETTER_REASON_TOO_LARGE,
+                       "the processed record could be " + std::to_string(size) +
+                           " bytes, over the producer's message.max.bytes (" +
+                           std::to_string(options_.max_message_bytes) + ")");
   }
-  (*domain)->pipeline.Deduplicate(article, *verdict);
+  prepared.verdict = std::move(*verdict);
+  if (features == Features::kAhead) {
+    prepared.features = core::ArticleFeatures(prepared.article, options_.pipeline);
+  }
+  return prepared;
+}
+
+Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record,
+                                               PreparedRecord prepared, Emit emit) {
+  if (prepared.dead_letter != v1::DEAD_LETTER_REASON_UNSPECIFIED && !prepared.decoded) {
+    return DeadLetter(record, emit, prepared.dead_letter, std::move(prepared.why));
+  }
+  // A decoded record's domain is in memory from here on, whatever the verdict.
+  auto domain = DomainOf(record.partition);
+  if (!domain) return Err(domain.error());
+  if (prepared.dead_letter != v1::DEAD_LETTER_REASON_UNSPECIFIED) {
+    return DeadLetter(record, emit, prepared.dead_letter, std::move(prepared.why));
+  }
+  const core::Article& article = prepared.article;
+  core::ArticleVerdict& verdict = prepared.verdict;
+  (*domain)->pipeline.Deduplicate(article, verdict, std::move(prepared.features));
   if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
   ArticleDecision decision;
-  decision.duplicate_kind = verdict->dedup.kind;
-  decision.kind = verdict->dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
-                                                                      : DecisionKind::kDuplicate;
-  decision.topics = verdict->classification.topics;
+  decision.duplicate_kind = verdict.dedup.kind;
+  decision.kind = verdict.dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
+                                                                     : DecisionKind::kDuplicate;
+  decision.topics = verdict.classification.topics;
   if (emit == Emit::kNo) return decision;
 
-  const v1::ProcessedArticle processed =
-      common::ToProcessedArticle(raw, *verdict, {std::string(record.topic), record.partition},
-                                 record.offset, kProcessorName, taxonomy_);
+  const v1::ProcessedArticle processed = common::ToProcessedArticle(
+      prepared.raw, verdict, {std::string(record.topic), record.partition}, record.offset,
+      kProcessorName, taxonomy_);
   std::string bytes = processed.SerializeAsString();
   auto headers = ProcessedHeaders(processed);
   const bool unique = decision.kind == DecisionKind::kUnique;
