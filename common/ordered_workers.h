@@ -10,13 +10,14 @@
 //
 // Usage:
 //   common::OrderedWorkers<Job> pool(2, 64, [](Job& job) { job.result = Compute(job.input); });
-//   if (pool.full()) Use(pool.Pop());  // waits for the oldest item's work
+//   if (pool.full()) Use(pool.Pop());  // the oldest item, its work done (by the owner if no
+//                                      // thread had started it)
 //   pool.Submit(Job{...});
 //   while (auto job = pool.TryPop()) Use(*job);  // the oldest items whose work is done
 //
 // Thread safety: Submit, Pop, TryPop, size and full must be called from one thread (the owner);
-// `work` runs on the pool's threads. The destructor stops the threads after their current item;
-// items not popped are dropped.
+// `work` runs on the pool's threads, and on the owner's inside Pop. The destructor stops the
+// threads after their current item; items not popped are dropped.
 
 #include <algorithm>
 #include <condition_variable>
@@ -35,12 +36,12 @@ namespace headwire::common {
 template <typename T>
 class OrderedWorkers {
  public:
-  // Starts `threads` threads (at least one) that run `work`; holds at most `capacity` items
-  // (at least one).
+  // Starts `threads` threads that run `work` (with none, Pop does every item's work); holds at
+  // most `capacity` items (at least one).
   OrderedWorkers(size_t threads, size_t capacity, std::function<void(T&)> work)
       : work_(std::move(work)), ring_(std::max<size_t>(capacity, 1)) {
-    threads_.reserve(std::max<size_t>(threads, 1));
-    for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
+    threads_.reserve(threads);
+    for (size_t i = 0; i < threads; ++i) {
       threads_.emplace_back([this](std::stop_token stop) { Serve(stop); });
     }
   }
@@ -68,10 +69,19 @@ class OrderedWorkers {
     work_ready_.notify_one();
   }
 
-  // The oldest item, once its work is done (waits for it). Precondition: size() > 0.
+  // The oldest item, once its work is done. When no thread has started it yet, the owner does
+  // the work itself rather than wait for one (a busy machine may not run the pool's threads
+  // soon); else it waits for that thread. Precondition: size() > 0.
   T Pop() {
     std::unique_lock lock(mutex_);
     Slot& slot = ring_[head_ % ring_.size()];
+    if (next_ == head_) {
+      ++next_;
+      lock.unlock();
+      work_(slot.item);
+      lock.lock();
+      slot.done = true;
+    }
     item_done_.wait(lock, [&] { return slot.done; });
     ++head_;
     return std::move(slot.item);
