@@ -33,6 +33,16 @@ std::vector<common::Header> ProcessedHeaders(const v1::ProcessedArticle& process
   return common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
 }
 
+// The dedup verdict with the largest processed record: a near duplicate of, and in the story of,
+// an article with the longest id the state can hold (the verdict is the only part of a processed
+// record that depends on the state).
+core::DedupVerdict LargestDedupVerdict(const ArticleDeciderOptions& options) {
+  const std::string longest_id(
+      std::max(options.pipeline.validation.max_short_field_bytes, core::kDerivedArticleIdBytes),
+      'x');
+  return {core::DuplicateKind::kNear, longest_id, longest_id};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
@@ -62,7 +72,8 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
       forgotten_(std::move(forgotten)),
       store_(std::move(store)),
       taxonomy_(classifier.Describe()),
-      stream_topics_(classifier.topics()) {}
+      stream_topics_(classifier.topics()),
+      largest_dedup_(LargestDedupVerdict(options)) {}
 
 ArticleDecider::~ArticleDecider() = default;
 
@@ -111,7 +122,7 @@ PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
         v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
         "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
   }
-  v1::RawArticle& raw = prepared.raw;
+  v1::RawArticle raw;
   if (!raw.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
     return dead_letter(v1::DEAD_LETTER_REASON_UNDECODABLE,
                        "value is not a headwire.v1.RawArticle (" +
@@ -125,9 +136,16 @@ PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
                        verdict.error().message);
   }
   raw.set_id(prepared.article.id);
+  // The processed record is built once, here (on a worker when there are any): with the largest
+  // dedup verdict for the size check, which Decide replaces by the real one.
+  prepared.processed =
+      common::ToProcessedArticle(raw, *verdict, {std::string(record.topic), record.partition},
+                                 record.offset, kProcessorName, taxonomy_);
+  common::SetDedupVerdict(prepared.processed, largest_dedup_);
   // Checked before the dedup state sees the article, so that an article no reader gets leaves
   // no trace there (docs/dedup.md), whether or not this decision emits.
-  if (const size_t size = LargestOutputBytes(raw, *verdict, record);
+  if (const size_t size = common::MessageBytes(raw.id(), {}, ProcessedHeaders(prepared.processed)) +
+                          prepared.processed.ByteSizeLong();
       size > options_.max_message_bytes) {
     return dead_letter(v1::DEAD_LETTER_REASON_TOO_LARGE,
                        "the processed record could be " + std::to_string(size) +
@@ -163,9 +181,8 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
   decision.topics = verdict.classification.topics;
   if (emit == Emit::kNo) return decision;
 
-  const v1::ProcessedArticle processed = common::ToProcessedArticle(
-      prepared.raw, verdict, {std::string(record.topic), record.partition}, record.offset,
-      kProcessorName, taxonomy_);
+  v1::ProcessedArticle& processed = prepared.processed;
+  common::SetDedupVerdict(processed, verdict.dedup);
   std::string bytes = processed.SerializeAsString();
   auto headers = ProcessedHeaders(processed);
   const bool unique = decision.kind == DecisionKind::kUnique;
@@ -177,22 +194,6 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
         {options_.topic_prefix + processed.topics(i), article.id, bytes, headers});
   }
   return decision;
-}
-
-size_t ArticleDecider::LargestOutputBytes(const v1::RawArticle& raw,
-                                          const core::ArticleVerdict& assessed,
-                                          const common::ConsumedRecord& record) const {
-  // The dedup verdict is the only part that depends on the state: the longest it can be is a
-  // duplicate of, and in the story of, an article with the longest id the state can hold.
-  const size_t longest_id =
-      std::max(options_.pipeline.validation.max_short_field_bytes, core::kDerivedArticleIdBytes);
-  core::ArticleVerdict largest = assessed;
-  largest.dedup = {core::DuplicateKind::kNear, std::string(longest_id, 'x'),
-                   std::string(longest_id, 'x')};
-  const v1::ProcessedArticle processed =
-      common::ToProcessedArticle(raw, largest, {std::string(record.topic), record.partition},
-                                 record.offset, kProcessorName, taxonomy_);
-  return common::MessageBytes(raw.id(), {}, ProcessedHeaders(processed)) + processed.ByteSizeLong();
 }
 
 ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record, Emit emit,

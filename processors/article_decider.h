@@ -83,14 +83,17 @@ struct ArticleDecision {
 
 // What ArticleDecider::Prepare finds in a record alone: its reason to be a dead letter, or the
 // decoded article with its assessment (validation, id, canonical URL, fingerprints,
-// classification, size check) and, when asked for, its near-duplicate features.
+// classification), its processed record but for the dedup verdict, and, when asked for, its
+// near-duplicate features.
 struct PreparedRecord {
   // Whether the value decoded as a RawArticle.
   bool decoded = false;
   // A dead letter's reason (DEAD_LETTER_REASON_UNSPECIFIED: not a dead letter) and message.
   v1::DeadLetterReason dead_letter = v1::DEAD_LETTER_REASON_UNSPECIFIED;
   std::string why;
-  v1::RawArticle raw;
+  // The processed record with the largest dedup verdict (the one its size was checked with);
+  // Decide sets the real one.
+  v1::ProcessedArticle processed;
   core::Article article;
   core::ArticleVerdict verdict;
   std::optional<core::HeadlineFeatures> features;
@@ -193,10 +196,6 @@ class ArticleDecider {
   // The domain of raw partition `partition`, restored from the state on first use. Returns the
   // read error.
   Result<Domain*> DomainOf(int32_t partition);
-  // The size (common::MessageBytes) of the processed record of `raw` whatever its dedup verdict,
-  // from `assessed`, the pipeline's verdict before dedup.
-  size_t LargestOutputBytes(const v1::RawArticle& raw, const core::ArticleVerdict& assessed,
-                            const common::ConsumedRecord& record) const;
   ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
                              v1::DeadLetterReason reason, std::string why) const;
   // The watermark of each domain in memory, by raw partition.
@@ -213,6 +212,8 @@ class ArticleDecider {
   std::map<int32_t, std::shared_ptr<Domain>> domains_;
   std::string taxonomy_;
   std::vector<std::string> stream_topics_;  // the classifier's topics
+  // The dedup verdict whose processed record is the largest: Prepare checks sizes with it.
+  const core::DedupVerdict largest_dedup_;
 };
 
 }  // namespace headwire::processors
