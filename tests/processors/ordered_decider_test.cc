@@ -27,7 +27,7 @@ constexpr size_t kMaxMessageBytes = 20'000;
 struct Input {
   int32_t partition = 0;
   int64_t offset = 0;
-  std::string value;
+  std::string value = {};
   std::string type = "headwire.v1.RawArticle";
   ArticleDecider::Emit emit = ArticleDecider::Emit::kYes;
 
