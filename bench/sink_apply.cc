@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,7 +81,9 @@ int main(int argc, char** argv) {
                                             .partition = tp.partition,
                                             .offset = static_cast<int64_t>(i),
                                             .key = records[i].first,
-                                            .value = records[i].second};
+                                            .value = records[i].second,
+                                            .type = std::nullopt,
+                                            .schema_version = std::nullopt};
     auto applied = applier.Apply(batch, record);
     if (!applied) {
       std::fprintf(stderr, "sink_apply: %s\n", applied.error().ToString().c_str());
