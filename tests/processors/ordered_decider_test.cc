@@ -57,7 +57,7 @@ std::string RawBytes(const std::string& id, const std::string& title, const std:
 }
 
 // Two partitions of headlines with every kind of decision: unique articles, stories, exact
-// duplicates (same URL), near duplicates (a word changed), invalid articles (no title),
+// duplicates (same URL), near duplicates (a wire tag added), invalid articles (no title),
 // undecodable values, another record type, articles too large for the producer, and records
 // decided without output as a fail-over catch-up does.
 std::vector<Input> Stream() {
@@ -89,8 +89,8 @@ std::vector<Input> Stream() {
       case 3:  // exact duplicate: the URL of an earlier article, another title
         in.value = RawBytes(id, title(i), "https://example.com/a" + std::to_string(i - 4), t);
         break;
-      case 5:  // near duplicate of the one before: a word more
-        in.value = RawBytes(id, title(i - 1) + " again", url, t);
+      case 5:  // near duplicate of the one before (when on the same partition): a wire tag more
+        in.value = RawBytes(id, "UPDATE 1-" + title(i - 1), url, t);
         break;
       case 6:  // invalid: no title
         in.value = RawBytes(id, "", url, t);
