@@ -14,15 +14,17 @@ records with an event time (an estimated one is the wall clock, which no digest 
 
 Usage:
   bench/decisions.py record --headwire OLD/headwire --out DIR
-  bench/decisions.py check --headwire NEW/headwire --baseline DIR [--smoke]
+  bench/decisions.py check --headwire NEW/headwire --baseline DIR [--smoke] [--process-args ARGS]
 `--smoke` restricts both to the sample stream (seconds; what ctest runs on one binary, recording
-and checking against itself, so the script never rots).
+and checking against itself, so the script never rots). `--process-args` adds options to
+`headwire process` (e.g. "--workers 2"), to show that they change no decision.
 """
 
 import argparse
 import filecmp
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -56,8 +58,9 @@ def filter_output(headwire, command, stream, out_path):
         f.write(f"\n--- exit {result.returncode} ---\n".encode())
 
 
-def pipeline_digest(headwire, stream, out_path):
-    """The sink's digest after the stream went through its own broker, process and sink."""
+def pipeline_digest(headwire, stream, out_path, process_args):
+    """The sink's digest after the stream went through its own broker, process (with the extra
+    options process_args) and sink."""
     work = tempfile.mkdtemp(prefix="headwire-decisions-")
     timed = os.path.join(work, "timed.jsonl")
     with open(stream, encoding="utf-8") as f, open(timed, "w", encoding="utf-8") as out:
@@ -70,7 +73,7 @@ def pipeline_digest(headwire, stream, out_path):
                  "timeout": 600}
         subprocess.run([headwire, "produce", "-b", bootstrap, timed], **quiet)
         subprocess.run([headwire, "process", "-b", bootstrap, "-s", os.path.join(work, "p"),
-                        "-e"], **quiet)
+                        "-e", *process_args], **quiet)
         subprocess.run([headwire, "sink", "-b", bootstrap, "-s", os.path.join(work, "s"), "-e"],
                        **quiet)
         digest = subprocess.run([headwire, "digest", "--state", os.path.join(work, "s"),
@@ -83,7 +86,7 @@ def pipeline_digest(headwire, stream, out_path):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def record(headwire, out, smoke):
+def record(headwire, out, smoke, process_args):
     os.makedirs(out, exist_ok=True)
     streams = dict(STREAMS)
     work = tempfile.mkdtemp(prefix="headwire-decisions-stream-")
@@ -96,7 +99,8 @@ def record(headwire, out, smoke):
                 filter_output(headwire, command, streams[name],
                               os.path.join(out, f"{name}.{command}"))
             if name in PIPELINE_STREAMS:
-                pipeline_digest(headwire, streams[name], os.path.join(out, f"{name}.digest.json"))
+                pipeline_digest(headwire, streams[name], os.path.join(out, f"{name}.digest.json"),
+                                process_args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return sorted(os.listdir(out))
@@ -109,18 +113,21 @@ def main():
     parser.add_argument("--out")
     parser.add_argument("--baseline")
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--process-args", default="",
+                        help="options added to `headwire process`, one shell-quoted string")
     args = parser.parse_args()
+    process_args = shlex.split(args.process_args)
     if args.mode == "record":
         if not args.out:
             parser.error("record needs --out")
-        files = record(args.headwire, args.out, args.smoke)
+        files = record(args.headwire, args.out, args.smoke, process_args)
         print(f"recorded {len(files)} files in {args.out}")
         return 0
     if not args.baseline:
         parser.error("check needs --baseline")
     work = tempfile.mkdtemp(prefix="headwire-decisions-check-")
     try:
-        files = record(args.headwire, work, args.smoke)
+        files = record(args.headwire, work, args.smoke, process_args)
         missing = [f for f in files if not os.path.exists(os.path.join(args.baseline, f))]
         _, differ, errors = filecmp.cmpfiles(args.baseline, work, files, shallow=False)
         for f in missing:

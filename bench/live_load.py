@@ -171,9 +171,10 @@ def read_keys(path):
 
 
 def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budget_mib,
-        max_batch=None):
+        max_batch=None, process_args=()):
     """phases: [(name, rate, count)]; rss_at: persisted counts at which to report RSS;
-    max_batch: both daemons' --max-batch (None: their default).
+    max_batch: both daemons' --max-batch (None: their default); process_args: extra options of
+    the processor.
 
     Returns {"phases": [...], "rss": {...}, "memory_budget_mib": ...}.
     """
@@ -183,7 +184,8 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
         "processor": [headwire, "--log-level", "debug", "process", "-b", bootstrap, "-s",
                       os.path.join(work, "live_process"), "-g", "bench-live-processor",
                       "--raw-topic", raw_topic, "--processed-topic", processed_topic,
-                      "--topic-prefix", "bench.live.topic.", "--dlq-topic", "bench.live.dlq"],
+                      "--topic-prefix", "bench.live.topic.", "--dlq-topic", "bench.live.dlq",
+                      *process_args],
         "sink": [headwire, "--log-level", "debug", "sink", "-b", bootstrap, "-s",
                  os.path.join(work, "live_sink"), "-g", "bench-live-sink",
                  "--processed-topic", processed_topic,

@@ -46,6 +46,11 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       "--from-snapshot", o.from_snapshot,
       "Start each assigned domain this instance holds no state for from its newest "
       "snapshot under DIR (as --snapshot-dir writes them) and catch up from its offset");
+  cmd->add_option("--workers", o.parallel.workers,
+                  "Threads that decode, validate, featurise and classify records ahead of the "
+                  "dedup and story decisions, which stay on one thread in offset order (0 or 1: "
+                  "everything on one thread)")
+      ->capture_default_str();
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {

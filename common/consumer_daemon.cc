@@ -61,6 +61,7 @@ Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
 
 Status ConsumerDaemon::Persist(ConsumerStage& stage) {
   if (!stop_status_.ok()) return stop_status_;
+  if (Status s = stage.Drain(*this); !s.ok()) return s;
   if (Status s = WriteSealed(stage, /*wait=*/true); !s.ok()) return s;
   if (pending_offsets_.empty()) return Status::Ok();
   const auto start = Clock::now();

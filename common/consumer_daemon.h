@@ -88,9 +88,15 @@ class ConsumerStage {
   // for the group's committed offset. An error stops the daemon.
   virtual Result<std::optional<int64_t>> ResumeOffset(const TopicPartition& tp,
                                                       const GroupOffset& group) = 0;
-  // Decides one record and produces its outputs through `output`. An error stops the daemon
+  // Decides one record and produces its outputs through `output`, or, for a stage that decides
+  // on other threads, takes it to be decided by Drain at the latest. An error stops the daemon
   // without persisting the batch.
   virtual Status Handle(const ConsumedRecord& record, Output& output) = 0;
+  // Decides every record handed to Handle and not decided yet, producing their outputs through
+  // `output`. Called before each batch is sealed or committed (and so before partitions are
+  // revoked). An error stops the daemon without persisting the batch. The default has nothing
+  // to do.
+  virtual Status Drain(Output& /*output*/) { return Status::Ok(); }
   // Writes the state changes of the records handled since the last call together with
   // `next_offsets`, atomically. Called after their outputs were acknowledged; `caught_up` tells
   // whether every assigned partition is read to its end.

@@ -167,9 +167,7 @@ v1::ProcessedArticle ToProcessedArticle(const v1::RawArticle& raw,
   out.set_canonical_url(verdict.canonical_url);
   out.mutable_fingerprints()->set_url_hash(verdict.fingerprints.url_hash);
   out.mutable_fingerprints()->set_content_hash(verdict.fingerprints.content_hash);
-  out.set_duplicate_of(verdict.dedup.duplicate_of);
-  out.set_duplicate_kind(ToWire(verdict.dedup.kind));
-  out.set_story_id(verdict.dedup.story_id);
+  SetDedupVerdict(out, verdict.dedup);
   for (const auto& topic : verdict.classification.topics) out.add_topics(topic);
   for (const auto& score : verdict.classification.scores) {
     auto* s = out.add_scores();
@@ -183,6 +181,12 @@ v1::ProcessedArticle ToProcessedArticle(const v1::RawArticle& raw,
   processing->mutable_source()->set_partition(source.partition);
   processing->mutable_source()->set_offset(source_offset);
   return out;
+}
+
+void SetDedupVerdict(v1::ProcessedArticle& processed, const core::DedupVerdict& dedup) {
+  processed.set_duplicate_of(dedup.duplicate_of);
+  processed.set_duplicate_kind(ToWire(dedup.kind));
+  processed.set_story_id(dedup.story_id);
 }
 
 }  // namespace headwire::common

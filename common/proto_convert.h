@@ -82,4 +82,8 @@ v1::ProcessedArticle ToProcessedArticle(const v1::RawArticle& raw,
                                         const TopicPartition& source, int64_t source_offset,
                                         std::string_view processor, std::string_view taxonomy);
 
+// Sets the dedup verdict's fields of `processed` (duplicate of, kind, story), as
+// ToProcessedArticle does: the rest of a processed record depends on the article alone.
+void SetDedupVerdict(v1::ProcessedArticle& processed, const core::DedupVerdict& dedup);
+
 }  // namespace headwire::common

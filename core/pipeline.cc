@@ -12,7 +12,13 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Process(Article& artic
 }
 
 std::expected<ArticleVerdict, Rejection> ArticlePipeline::Assess(Article& article) const {
-  if (auto rejection = Validate(article, options_.validation)) {
+  return AssessArticle(article, options_, classifier_);
+}
+
+std::expected<ArticleVerdict, Rejection> AssessArticle(Article& article,
+                                                       const PipelineOptions& options,
+                                                       const TopicClassifier* classifier) {
+  if (auto rejection = Validate(article, options.validation)) {
     return std::unexpected(std::move(*rejection));
   }
   if (article.id.empty()) article.id = DeriveArticleId(article);
@@ -25,20 +31,25 @@ std::expected<ArticleVerdict, Rejection> ArticlePipeline::Assess(Article& articl
   verdict.fingerprints.url_hash = UrlHash(verdict.canonical_url);
   verdict.fingerprints.content_hash = ContentHash(article.title, article.body);
   verdict.dedup.story_id = article.id;
-  if (classifier_ != nullptr) {
-    verdict.classification = classifier_->Classify(article.title, article.body);
+  if (classifier != nullptr) {
+    verdict.classification = classifier->Classify(article.title, article.body);
   }
   return verdict;
 }
 
-void ArticlePipeline::Deduplicate(const Article& article, ArticleVerdict& verdict) {
+HeadlineFeatures ArticleFeatures(const Article& article, const PipelineOptions& options) {
+  return ExtractHeadlineFeatures(article.title, article.body, options.recent.features);
+}
+
+void ArticlePipeline::Deduplicate(const Article& article, ArticleVerdict& verdict,
+                                  std::optional<HeadlineFeatures> features) {
   verdict.dedup = deduplicator_.Check(article, verdict.fingerprints,
                                       recent_ != nullptr ? recent_->watermark() : kNoWatermark);
   if (verdict.dedup.kind == DuplicateKind::kUnique && recent_ != nullptr) {
-    RecentVerdict recent = recent_->Decide(
-        article.id, article.published_at_ms,
-        ExtractHeadlineFeatures(article.title, article.body, options_.recent.features),
-        article.event_time_estimated);
+    RecentVerdict recent =
+        recent_->Decide(article.id, article.published_at_ms,
+                        features ? std::move(*features) : ArticleFeatures(article, options_),
+                        article.event_time_estimated);
     verdict.near_duplicate = recent.near_duplicate;
     verdict.story_score = recent.story_score;
     if (recent.near_duplicate != NearDuplicateMatch::kNone) {

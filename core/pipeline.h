@@ -3,9 +3,11 @@
 // exact dedup -> near dedup and story (RecentArticles) -> classify. The processor daemon and the
 // offline filters run this same code, so an article gets the same verdict live, replayed or
 // offline. Not thread-safe (the dedup memory is shared state); deterministic for a given order of
-// articles.
+// articles. AssessArticle and ArticleFeatures, the steps that depend on the article alone, are
+// safe from many threads at once.
 
 #include <expected>
+#include <optional>
 #include <string>
 
 #include "core/article.h"
@@ -33,6 +35,15 @@ struct ArticleVerdict {
   Classification classification;
 };
 
+// Assess's work without a pipeline: validation, id, canonical URL, fingerprints and, with a
+// `classifier`, classification. Safe from many threads (TopicClassifier::Classify is).
+std::expected<ArticleVerdict, Rejection> AssessArticle(Article& article,
+                                                       const PipelineOptions& options,
+                                                       const TopicClassifier* classifier);
+
+// The features the near-duplicate and story stage reads of `article` (options.recent.features).
+HeadlineFeatures ArticleFeatures(const Article& article, const PipelineOptions& options);
+
 class ArticlePipeline {
  public:
   // `index`, `recent` and `classifier` must outlive the pipeline. Without a classifier
@@ -59,7 +70,10 @@ class ArticlePipeline {
 
   // The second step: completes `verdict`, Assess's verdict of the same `article`, with the exact
   // dedup, near-duplicate and story verdicts, and remembers the article for those that follow.
-  void Deduplicate(const Article& article, ArticleVerdict& verdict);
+  // `features` are ArticleFeatures of the article computed ahead (on another thread), or nullopt
+  // to compute them here when the article is not an exact duplicate; the verdict is the same.
+  void Deduplicate(const Article& article, ArticleVerdict& verdict,
+                   std::optional<HeadlineFeatures> features = std::nullopt);
 
  private:
   PipelineOptions options_;

@@ -33,6 +33,16 @@ std::vector<common::Header> ProcessedHeaders(const v1::ProcessedArticle& process
   return common::MessageHeaders(v1::ProcessedArticle::descriptor()->full_name(), std::move(extra));
 }
 
+// The dedup verdict with the largest processed record: a near duplicate of, and in the story of,
+// an article with the longest id the state can hold (the verdict is the only part of a processed
+// record that depends on the state).
+core::DedupVerdict LargestDedupVerdict(const ArticleDeciderOptions& options) {
+  const std::string longest_id(
+      std::max(options.pipeline.validation.max_short_field_bytes, core::kDerivedArticleIdBytes),
+      'x');
+  return {core::DuplicateKind::kNear, longest_id, longest_id};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
@@ -62,7 +72,8 @@ ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
       forgotten_(std::move(forgotten)),
       store_(std::move(store)),
       taxonomy_(classifier.Describe()),
-      stream_topics_(classifier.topics()) {}
+      stream_topics_(classifier.topics()),
+      largest_dedup_(LargestDedupVerdict(options)) {}
 
 ArticleDecider::~ArticleDecider() = default;
 
@@ -89,53 +100,89 @@ ArticleDecider::WindowSize ArticleDecider::window_size() const {
 }
 
 Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record, Emit emit) {
+  return Decide(record, Prepare(record, Features::kWhenNeeded), emit);
+}
+
+PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
+                                       Features features) const {
+  PreparedRecord prepared;
+  auto dead_letter = [&](v1::DeadLetterReason reason, std::string why) {
+    prepared.dead_letter = reason;
+    prepared.why = std::move(why);
+    return std::move(prepared);
+  };
   const std::string& raw_type = v1::RawArticle::descriptor()->full_name();
   if (record.type && *record.type != raw_type) {
-    return DeadLetter(
-        record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+    return dead_letter(
+        v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
         "headwire-type is \"" + std::string(*record.type) + "\", expected " + raw_type);
   }
   if (record.schema_version && *record.schema_version != common::kSchemaVersion) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
-                      "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
+    return dead_letter(
+        v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA,
+        "unsupported schema version \"" + std::string(*record.schema_version) + "\"");
   }
   v1::RawArticle raw;
   if (!raw.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_UNDECODABLE,
-                      "value is not a headwire.v1.RawArticle (" +
-                          std::to_string(record.value.size()) + " bytes)");
+    return dead_letter(v1::DEAD_LETTER_REASON_UNDECODABLE,
+                       "value is not a headwire.v1.RawArticle (" +
+                           std::to_string(record.value.size()) + " bytes)");
   }
-  auto domain = DomainOf(record.partition);
-  if (!domain) return Err(domain.error());
-  core::Article article = common::ToCoreArticle(raw);
-  auto verdict = (*domain)->pipeline.Assess(article);
+  prepared.decoded = true;
+  prepared.article = common::ToCoreArticle(raw);
+  auto verdict = core::AssessArticle(prepared.article, options_.pipeline, &classifier_);
   if (!verdict) {
-    return DeadLetter(record, emit,
-                      common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
-                      verdict.error().message);
+    return dead_letter(common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
+                       verdict.error().message);
   }
-  raw.set_id(article.id);
-  // Checked before the dedup state sees the article, so that an article no reader gets leaves
-  // no trace there (docs/dedup.md), whether or not this decision emits.
-  if (const size_t size = LargestOutputBytes(raw, *verdict, record);
-      size > options_.max_message_bytes) {
-    return DeadLetter(record, emit, v1::DEAD_LETTER_REASON_TOO_LARGE,
-                      "the processed record could be " + std::to_string(size) +
-                          " bytes, over the producer's message.max.bytes (" +
-                          std::to_string(options_.max_message_bytes) + ")");
-  }
-  (*domain)->pipeline.Deduplicate(article, *verdict);
-  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
-  ArticleDecision decision;
-  decision.duplicate_kind = verdict->dedup.kind;
-  decision.kind = verdict->dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
-                                                                      : DecisionKind::kDuplicate;
-  decision.topics = verdict->classification.topics;
-  if (emit == Emit::kNo) return decision;
-
-  const v1::ProcessedArticle processed =
+  raw.set_id(prepared.article.id);
+  // The processed record is built once, here (on a worker when there are any): with the largest
+  // dedup verdict for the size check, which Decide replaces by the real one.
+  prepared.processed =
       common::ToProcessedArticle(raw, *verdict, {std::string(record.topic), record.partition},
                                  record.offset, kProcessorName, taxonomy_);
+  common::SetDedupVerdict(prepared.processed, largest_dedup_);
+  // Checked before the dedup state sees the article, so that an article no reader gets leaves
+  // no trace there (docs/dedup.md), whether or not this decision emits.
+  if (const size_t size = common::MessageBytes(raw.id(), {}, ProcessedHeaders(prepared.processed)) +
+                          prepared.processed.ByteSizeLong();
+      size > options_.max_message_bytes) {
+    return dead_letter(v1::DEAD_LETTER_REASON_TOO_LARGE,
+                       "the processed record could be " + std::to_string(size) +
+                           " bytes, over the producer's message.max.bytes (" +
+                           std::to_string(options_.max_message_bytes) + ")");
+  }
+  prepared.verdict = std::move(*verdict);
+  if (features == Features::kAhead) {
+    prepared.features = core::ArticleFeatures(prepared.article, options_.pipeline);
+  }
+  return prepared;
+}
+
+Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& record,
+                                               PreparedRecord prepared, Emit emit) {
+  if (prepared.dead_letter != v1::DEAD_LETTER_REASON_UNSPECIFIED && !prepared.decoded) {
+    return DeadLetter(record, emit, prepared.dead_letter, std::move(prepared.why));
+  }
+  // A decoded record's domain is in memory from here on, whatever the verdict.
+  auto domain = DomainOf(record.partition);
+  if (!domain) return Err(domain.error());
+  if (prepared.dead_letter != v1::DEAD_LETTER_REASON_UNSPECIFIED) {
+    return DeadLetter(record, emit, prepared.dead_letter, std::move(prepared.why));
+  }
+  const core::Article& article = prepared.article;
+  core::ArticleVerdict& verdict = prepared.verdict;
+  (*domain)->pipeline.Deduplicate(article, verdict, std::move(prepared.features));
+  if (!(*domain)->index.status().ok()) return Err((*domain)->index.status());
+  ArticleDecision decision;
+  decision.duplicate_kind = verdict.dedup.kind;
+  decision.kind = verdict.dedup.kind == core::DuplicateKind::kUnique ? DecisionKind::kUnique
+                                                                     : DecisionKind::kDuplicate;
+  decision.topics = verdict.classification.topics;
+  if (emit == Emit::kNo) return decision;
+
+  v1::ProcessedArticle& processed = prepared.processed;
+  common::SetDedupVerdict(processed, verdict.dedup);
   std::string bytes = processed.SerializeAsString();
   auto headers = ProcessedHeaders(processed);
   const bool unique = decision.kind == DecisionKind::kUnique;
@@ -147,22 +194,6 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
         {options_.topic_prefix + processed.topics(i), article.id, bytes, headers});
   }
   return decision;
-}
-
-size_t ArticleDecider::LargestOutputBytes(const v1::RawArticle& raw,
-                                          const core::ArticleVerdict& assessed,
-                                          const common::ConsumedRecord& record) const {
-  // The dedup verdict is the only part that depends on the state: the longest it can be is a
-  // duplicate of, and in the story of, an article with the longest id the state can hold.
-  const size_t longest_id =
-      std::max(options_.pipeline.validation.max_short_field_bytes, core::kDerivedArticleIdBytes);
-  core::ArticleVerdict largest = assessed;
-  largest.dedup = {core::DuplicateKind::kNear, std::string(longest_id, 'x'),
-                   std::string(longest_id, 'x')};
-  const v1::ProcessedArticle processed =
-      common::ToProcessedArticle(raw, largest, {std::string(record.topic), record.partition},
-                                 record.offset, kProcessorName, taxonomy_);
-  return common::MessageBytes(raw.id(), {}, ProcessedHeaders(processed)) + processed.ByteSizeLong();
 }
 
 ArticleDecision ArticleDecider::DeadLetter(const common::ConsumedRecord& record, Emit emit,

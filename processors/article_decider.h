@@ -20,7 +20,9 @@
 //   for each record: auto decision = (*decider)->Decide(record);  produce decision->outputs
 //   after the outputs were acknowledged: (*decider)->Commit(next_offsets);
 //
-// Not thread-safe: one caller at a time.
+// Not thread-safe: one caller at a time, except Prepare, which other threads may call at any time
+// (it reads only what is fixed at Open), so that the order-independent part of many records'
+// decisions runs in parallel (processors/ordered_decider.h).
 
 #include <rocksdb/write_batch.h>
 
@@ -79,6 +81,24 @@ struct ArticleDecision {
   std::vector<common::OutputRecord> outputs;
 };
 
+// What ArticleDecider::Prepare finds in a record alone: its reason to be a dead letter, or the
+// decoded article with its assessment (validation, id, canonical URL, fingerprints,
+// classification), its processed record but for the dedup verdict, and, when asked for, its
+// near-duplicate features.
+struct PreparedRecord {
+  // Whether the value decoded as a RawArticle.
+  bool decoded = false;
+  // A dead letter's reason (DEAD_LETTER_REASON_UNSPECIFIED: not a dead letter) and message.
+  v1::DeadLetterReason dead_letter = v1::DEAD_LETTER_REASON_UNSPECIFIED;
+  std::string why;
+  // The processed record with the largest dedup verdict (the one its size was checked with);
+  // Decide sets the real one.
+  v1::ProcessedArticle processed;
+  core::Article article;
+  core::ArticleVerdict verdict;
+  std::optional<core::HeadlineFeatures> features;
+};
+
 class ArticleDecider {
  public:
   // Opens (creating when missing) the processor's state at `state_dir` and restores the
@@ -96,9 +116,21 @@ class ArticleDecider {
   // previous owner's records again to rebuild its state; their output is already on the topics).
   enum class Emit { kYes, kNo };
 
+  // Whether Prepare computes the near-duplicate features of every valid article (kAhead, for a
+  // caller that prepares on other threads) or leaves them to Decide, which computes them only for
+  // an article that is not an exact duplicate (kWhenNeeded).
+  enum class Features { kWhenNeeded, kAhead };
+
   // Decides one raw record. A record that is not a valid RawArticle is a kDeadLetter decision,
   // not an error. Returns an error only when the state cannot be read.
   Result<ArticleDecision> Decide(const common::ConsumedRecord& record, Emit emit = Emit::kYes);
+
+  // Decide in two steps. Prepare does what depends on the record alone; it is const and safe
+  // from any thread while the decider is in use. Decide(record, prepared) then decides against
+  // the state, in the records' order; the decision is the one Decide(record) gives.
+  PreparedRecord Prepare(const common::ConsumedRecord& record, Features features) const;
+  Result<ArticleDecision> Decide(const common::ConsumedRecord& record, PreparedRecord prepared,
+                                 Emit emit = Emit::kYes);
 
   // Writes the state changes of every record decided since the last Commit/Seal/Discard and the
   // `next_offsets` (next offset to read per partition) in one atomic WriteBatch, then lets
@@ -164,10 +196,6 @@ class ArticleDecider {
   // The domain of raw partition `partition`, restored from the state on first use. Returns the
   // read error.
   Result<Domain*> DomainOf(int32_t partition);
-  // The size (common::MessageBytes) of the processed record of `raw` whatever its dedup verdict,
-  // from `assessed`, the pipeline's verdict before dedup.
-  size_t LargestOutputBytes(const v1::RawArticle& raw, const core::ArticleVerdict& assessed,
-                            const common::ConsumedRecord& record) const;
   ArticleDecision DeadLetter(const common::ConsumedRecord& record, Emit emit,
                              v1::DeadLetterReason reason, std::string why) const;
   // The watermark of each domain in memory, by raw partition.
@@ -184,6 +212,8 @@ class ArticleDecider {
   std::map<int32_t, std::shared_ptr<Domain>> domains_;
   std::string taxonomy_;
   std::vector<std::string> stream_topics_;  // the classifier's topics
+  // The dedup verdict whose processed record is the largest: Prepare checks sizes with it.
+  const core::DedupVerdict largest_dedup_;
 };
 
 }  // namespace headwire::processors

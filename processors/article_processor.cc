@@ -19,7 +19,10 @@ class ProcessorStage final : public common::ConsumerStage {
  public:
   ProcessorStage(const ProcessorOptions& options, ArticleDecider& decider,
                  common::DaemonMetrics& metrics)
-      : options_(options), decider_(decider), metrics_(metrics) {}
+      : options_(options),
+        decider_(decider),
+        metrics_(metrics),
+        ordered_(decider, options.parallel) {}
 
   // Where a newly assigned raw partition resumes. Normally where this instance's own state
   // stopped. When the group's committed offset is further (another instance owned the partition
@@ -95,35 +98,10 @@ class ProcessorStage final : public common::ConsumerStage {
       }
     }
     ++since_snapshot_;
-    auto decision = decider_.Decide(record, emit);
-    if (!decision) return decision.error();
-    if (emit == ArticleDecider::Emit::kNo) {
-      ++stats_.replayed;
-      return Status::Ok();
-    }
-    ++stats_.consumed;
-    for (const auto& out : decision->outputs) {
-      if (Status s = output.Produce(out); !s.ok()) return s;
-    }
-    switch (decision->kind) {
-      case DecisionKind::kDeadLetter:
-        ++stats_.dead_lettered;
-        metrics_.DeadLetters(v1::DeadLetterReason_Name(decision->reason)).Increment();
-        spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
-                     record.topic, record.partition, record.offset,
-                     v1::DeadLetterReason_Name(decision->reason), common::Quote(decision->why));
-        break;
-      case DecisionKind::kDuplicate:
-        ++stats_.duplicates;
-        metrics_.Duplicates(core::DuplicateKindName(decision->duplicate_kind)).Increment();
-        break;
-      case DecisionKind::kUnique:
-        ++stats_.unique;
-        for (const auto& topic : decision->topics) ++stats_.per_topic[topic];
-        break;
-    }
-    return Status::Ok();
+    return ordered_.Add(record, emit, DecidedTo(output));
   }
+
+  Status Drain(common::Output& output) override { return ordered_.Finish(DecidedTo(output)); }
 
   Status Commit(const std::map<common::TopicPartition, int64_t>& next_offsets, bool) override {
     NoteAdvanced(next_offsets);
@@ -151,6 +129,44 @@ class ProcessorStage final : public common::ConsumerStage {
   const ProcessorStats& stats() const { return stats_; }
 
  private:
+  // Produces a decision's outputs and counts it.
+  Status Emitted(const common::ConsumedRecord& record, ArticleDecider::Emit emit,
+                 const ArticleDecision& decision, common::Output& output) {
+    if (emit == ArticleDecider::Emit::kNo) {
+      ++stats_.replayed;
+      return Status::Ok();
+    }
+    ++stats_.consumed;
+    for (const auto& out : decision.outputs) {
+      if (Status s = output.Produce(out); !s.ok()) return s;
+    }
+    switch (decision.kind) {
+      case DecisionKind::kDeadLetter:
+        ++stats_.dead_lettered;
+        metrics_.DeadLetters(v1::DeadLetterReason_Name(decision.reason)).Increment();
+        spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
+                     record.topic, record.partition, record.offset,
+                     v1::DeadLetterReason_Name(decision.reason), common::Quote(decision.why));
+        break;
+      case DecisionKind::kDuplicate:
+        ++stats_.duplicates;
+        metrics_.Duplicates(core::DuplicateKindName(decision.duplicate_kind)).Increment();
+        break;
+      case DecisionKind::kUnique:
+        ++stats_.unique;
+        for (const auto& topic : decision.topics) ++stats_.per_topic[topic];
+        break;
+    }
+    return Status::Ok();
+  }
+
+  OrderedDecider::Decided DecidedTo(common::Output& output) {
+    return [this, &output](const common::ConsumedRecord& record, ArticleDecider::Emit emit,
+                           ArticleDecision decision) {
+      return Emitted(record, emit, decision, output);
+    };
+  }
+
   // A snapshot is due every snapshot_interval_records decided records, taken of the written
   // state only (records decided since the last write are not in it, nor in its offsets).
   Status SnapshotWhenDue() {
@@ -190,6 +206,7 @@ class ProcessorStage final : public common::ConsumerStage {
   const ProcessorOptions& options_;
   ArticleDecider& decider_;
   common::DaemonMetrics& metrics_;
+  OrderedDecider ordered_;
   ProcessorStats stats_;
   // Per partition: records below this offset were already emitted by a previous owner.
   std::map<common::TopicPartition, int64_t> replay_until_;

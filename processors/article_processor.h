@@ -22,6 +22,11 @@
 // topic to keep the records the instance's state lacks. With snapshots (snapshot_dir,
 // from_snapshot) a domain the instance has no state for starts from the newest snapshot of it
 // instead of the partition's start.
+//
+// Threads: with parallel.workers above 1, what depends on a record alone (decoding, validation,
+// classification, features) runs on that many worker threads while the dedup and story decisions
+// stay on the daemon's thread, in offset order (processors/ordered_decider.h): the outputs, their
+// order, the offsets and the dead letters are those of one thread.
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +38,7 @@
 #include "common/status.h"
 #include "core/topic_classifier.h"
 #include "processors/article_decider.h"
+#include "processors/ordered_decider.h"
 
 namespace headwire::processors {
 
@@ -47,6 +53,8 @@ struct ProcessorOptions {
   std::string state_dir;
   // Output topics, validation limits, dedup windows and story settings.
   ArticleDeciderOptions decide;
+  // Worker threads that prepare records ahead of the decisions (none by default).
+  OrderedDeciderOptions parallel;
   // Directory under which snapshots of each domain the instance decides are written, with their
   // offsets: <dir>/<raw topic>/partition-<P>/offset-<O> (processors/domain_snapshots.h).
   // Default: "" (no snapshots).

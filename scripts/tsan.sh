@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the tests of what runs threads (tests/CMakeLists.txt: thread_tests: the HTTP API and
 # queries beside the sink's writer, the admin endpoint, the signal flags, the classifier shared
-# by threads) under ThreadSanitizer, -O1 -g1 to keep the build short, and runs each test in a
-# process of its own (as ctest does: a signal test leaves its flag set). Fails on the first
-# report (halt_on_error=1). Nothing here runs librdkafka: its threads (C11 thrd_create) escape
-# GCC 12's ThreadSanitizer, which then crashes in them.
+# by threads, the processor's worker pool) under ThreadSanitizer, -O1 -g1 to keep the build
+# short, and runs each test in a process of its own (as ctest does: a signal test leaves its flag
+# set). Fails on the first report (halt_on_error=1). Nothing here runs librdkafka: its threads
+# (C11 thrd_create) escape GCC 12's ThreadSanitizer, which then crashes in them.
 # Usage: scripts/tsan.sh [GTEST_FILTER]   (default: every thread test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
