@@ -124,8 +124,8 @@ TEST_F(DedupDomainsTest, VerdictsDoNotDependOnHowPartitionsInterleave) {
     }
     return by_record;
   };
-  const auto apart = verdicts("-apart", false);
-  const auto interleaved = verdicts("-interleaved", true);
+  const auto apart = verdicts("/apart", false);
+  const auto interleaved = verdicts("/interleaved", true);
   EXPECT_EQ(apart, interleaved);
   // Each partition sees its own original first, so both judge their records alike.
   for (int i = 0; i < 4; ++i) EXPECT_EQ(apart.at({0, i}), apart.at({1, i})) << i;
