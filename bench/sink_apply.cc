@@ -11,37 +11,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "kcat_records.h"
 #include "sinks/record_applier.h"
-
-namespace {
-
-// Parses kcat's "%K %S %k%s" stream: "<key length> <value length> <key><value>" per message.
-bool ParseRecords(const std::string& bytes, std::vector<std::pair<std::string, std::string>>& out) {
-  size_t at = 0;
-  while (at < bytes.size()) {
-    char* end = nullptr;
-    const long key_size = std::strtol(bytes.c_str() + at, &end, 10);
-    const long value_size = std::strtol(end, &end, 10);
-    if (end == nullptr || *end != ' ' || key_size < 0 || value_size < 0) return false;
-    at = static_cast<size_t>(end - bytes.c_str()) + 1;
-    if (at + static_cast<size_t>(key_size + value_size) > bytes.size()) return false;
-    const char* key = bytes.data() + at;
-    out.emplace_back(std::string(key, static_cast<size_t>(key_size)),
-                     std::string(key + key_size, static_cast<size_t>(value_size)));
-    at += static_cast<size_t>(key_size + value_size);
-  }
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using headwire::sinks::ApplyOutcome;
@@ -58,12 +35,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sink_apply --records FILE --dir DIR [--batch N]\n");
     return 2;
   }
-  std::ifstream in(records_path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::pair<std::string, std::string>> records;
-  if (!ParseRecords(bytes, records)) {
-    std::fprintf(stderr, "sink_apply: %s is not in kcat's '%%K %%S %%k%%s' format\n",
-                 records_path.c_str());
+  std::vector<headwire::bench::KcatRecord> records;
+  if (std::string error; !headwire::bench::ReadKcatRecords(records_path, records, error)) {
+    std::fprintf(stderr, "sink_apply: %s\n", error.c_str());
     return 1;
   }
   auto store = headwire::sinks::ArticleStore::Open(dir, /*for_queries=*/false);
