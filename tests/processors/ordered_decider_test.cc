@@ -118,12 +118,7 @@ std::vector<Input> Stream() {
 struct Decided {
   int32_t partition = 0;
   int64_t offset = 0;
-  DecisionKind kind = DecisionKind::kUnique;
-  core::DuplicateKind duplicate_kind = core::DuplicateKind::kUnique;
-  std::vector<std::string> topics;
-  v1::DeadLetterReason reason = v1::DEAD_LETTER_REASON_UNSPECIFIED;
-  std::string why;
-  std::vector<common::OutputRecord> outputs;
+  ArticleDecision decision;
 
   friend bool operator==(const Decided& a, const Decided& b) {
     auto same_outputs = [](const std::vector<common::OutputRecord>& x,
@@ -143,21 +138,16 @@ struct Decided {
       }
       return true;
     };
-    return a.partition == b.partition && a.offset == b.offset && a.kind == b.kind &&
-           a.duplicate_kind == b.duplicate_kind && a.topics == b.topics && a.reason == b.reason &&
-           a.why == b.why && same_outputs(a.outputs, b.outputs);
+    const ArticleDecision& x = a.decision;
+    const ArticleDecision& y = b.decision;
+    return a.partition == b.partition && a.offset == b.offset && x.kind == y.kind &&
+           x.duplicate_kind == y.duplicate_kind && x.topics == y.topics && x.reason == y.reason &&
+           x.why == y.why && same_outputs(x.outputs, y.outputs);
   }
 };
 
 Decided Of(const common::ConsumedRecord& record, ArticleDecision decision) {
-  return {.partition = record.partition,
-          .offset = record.offset,
-          .kind = decision.kind,
-          .duplicate_kind = decision.duplicate_kind,
-          .topics = std::move(decision.topics),
-          .reason = decision.reason,
-          .why = std::move(decision.why),
-          .outputs = std::move(decision.outputs)};
+  return {.partition = record.partition, .offset = record.offset, .decision = std::move(decision)};
 }
 
 class OrderedDeciderTest : public ::testing::Test {
@@ -228,12 +218,12 @@ TEST_F(OrderedDeciderTest, TheStreamHasEveryKindOfDecision) {
   const std::vector<Decided> decided = OneByOne(Stream());
   std::map<std::string, int> kinds;
   for (const Decided& d : decided) {
-    if (d.kind == DecisionKind::kDeadLetter) {
-      ++kinds[v1::DeadLetterReason_Name(d.reason)];
+    if (d.decision.kind == DecisionKind::kDeadLetter) {
+      ++kinds[v1::DeadLetterReason_Name(d.decision.reason)];
     } else {
-      ++kinds[std::string(core::DuplicateKindName(d.duplicate_kind))];
+      ++kinds[std::string(core::DuplicateKindName(d.decision.duplicate_kind))];
     }
-    if (d.outputs.empty()) ++kinds["no output"];
+    if (d.decision.outputs.empty()) ++kinds["no output"];
   }
   for (const char* kind : {"unique", "same_url", "near", "DEAD_LETTER_REASON_MISSING_FIELD",
                            "DEAD_LETTER_REASON_UNDECODABLE", "DEAD_LETTER_REASON_UNKNOWN_SCHEMA",
