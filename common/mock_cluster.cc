@@ -1,6 +1,10 @@
 #include "common/mock_cluster.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+
+#include "common/kafka_names.h"
 
 namespace headwire::common {
 
@@ -66,6 +70,16 @@ Status MockCluster::Apply(const BrokerControlCommand& command) {
       err = rd_kafka_mock_broker_set_rtt(cluster_, command.broker_id, command.rtt_ms);
       break;
     case BrokerControlKind::kErrors: {
+      if (command.api_key == KafkaApiKeyFromName("Produce") && !warned_produce_errors_) {
+        warned_produce_errors_ = true;
+        spdlog::warn(
+            "msg=\"this broker does not check the sequence numbers of idempotent producers "
+            "(librdkafka 2.0's mock checks transactional ones only): a producer with more than "
+            "one request in flight whose request fails with an injected error while a later "
+            "one succeeds has the failed messages reported delivered, and they are lost; give "
+            "producers -X max.in.flight.requests.per.connection=1 while injecting Produce "
+            "errors\"");
+      }
       const std::vector<rd_kafka_resp_err_t> errors(static_cast<size_t>(command.count),
                                                     command.error);
       rd_kafka_mock_push_request_errors_array(cluster_, command.api_key, errors.size(),

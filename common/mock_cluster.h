@@ -50,13 +50,17 @@ class MockCluster {
   std::string bootstrap() const;
 
   // Carries out a fault-injection command (common/broker_control.h). Returns InvalidArgument for
-  // a broker id the cluster does not have.
+  // a broker id the cluster does not have. The first injection of Produce errors logs a warning:
+  // this mock does not check idempotent producers' sequence numbers, so librdkafka acknowledges
+  // a failed request implicitly when a later one in flight succeeds (the failed messages are
+  // lost with a success report) unless producers keep one request in flight.
   Status Apply(const BrokerControlCommand& command);
 
  private:
   MockCluster() = default;
 
   int brokers_ = 0;
+  bool warned_produce_errors_ = false;
   RdKafkaPtr rk_;  // the handle the cluster lives in
   rd_kafka_mock_cluster_t* cluster_ = nullptr;
 };
