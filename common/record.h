@@ -23,6 +23,8 @@ inline constexpr const char* kSchemaVersionHeader = "headwire-schema-version";
 struct Header {
   std::string name;
   std::string value;
+
+  friend bool operator==(const Header&, const Header&) = default;
 };
 
 // One consumed record: where it was read, its key and value, and the headers the decisions check.
@@ -51,6 +53,8 @@ struct OutputRecord {
   std::string key;
   std::string value;
   std::vector<Header> headers;
+
+  friend bool operator==(const OutputRecord&, const OutputRecord&) = default;
 };
 
 }  // namespace headwire::common

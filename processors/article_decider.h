@@ -79,6 +79,8 @@ struct ArticleDecision {
   // What to produce, in this order: the processed record then one per topic stream, or the one
   // dead letter. Empty when the record was decided with Emit::kNo.
   std::vector<common::OutputRecord> outputs;
+
+  friend bool operator==(const ArticleDecision&, const ArticleDecision&) = default;
 };
 
 // What ArticleDecider::Prepare finds in a record alone: its reason to be a dead letter, or the

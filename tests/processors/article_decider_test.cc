@@ -7,26 +7,18 @@
 #include <filesystem>
 
 #include "common/proto_convert.h"
+#include "tests/processors/raw_inputs.h"
 
 namespace headwire::processors {
 namespace {
 
-core::TopicClassifier RulesOnly() {
-  auto taxonomy = core::Taxonomy::FromFile(HEADWIRE_SOURCE_DIR "/data/taxonomy.toml");
-  EXPECT_TRUE(taxonomy.has_value());
-  return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
-}
+using test_support::kEventTime;
+using test_support::RawArticleBytes;
+using test_support::RulesOnly;
 
-// 2026-03-02T08:15:00Z: inside validation's event-time bounds.
-constexpr int64_t kEventTime = 1772439300000;
-
+// A raw article whose URL follows from its id.
 std::string RawBytes(const std::string& id, const std::string& title, int64_t t) {
-  v1::RawArticle raw;
-  raw.set_id(id);
-  raw.set_title(title);
-  raw.set_url("https://example.com/" + id);
-  raw.set_published_at_ms(t);
-  return raw.SerializeAsString();
+  return RawArticleBytes(id, title, "https://example.com/" + id, t);
 }
 
 class ArticleDeciderTest : public ::testing::Test {
@@ -45,14 +37,8 @@ class ArticleDeciderTest : public ::testing::Test {
     return decider ? std::move(*decider) : nullptr;
   }
 
-  static common::ConsumedRecord Record(const std::string& bytes, int64_t offset) {
-    return {.topic = "headwire.articles.raw",
-            .partition = 0,
-            .offset = offset,
-            .key = "k",
-            .value = bytes,
-            .type = "headwire.v1.RawArticle",
-            .schema_version = "1"};
+  static common::ConsumedRecord Record(std::string_view bytes, int64_t offset) {
+    return test_support::RawRecord(bytes, 0, offset);
   }
 
   std::filesystem::path dir_;
@@ -113,11 +99,7 @@ TEST_F(ArticleDeciderTest, OutputOverTheProducersLimitIsDeadLetteredAndFits) {
 // The raw bytes of `id` with an unknown field of `padding` bytes: within every field limit, but
 // its processed record carries the padding along.
 std::string PaddedRawBytes(const std::string& id, const std::string& title, size_t padding) {
-  v1::RawArticle raw;
-  raw.ParseFromString(RawBytes(id, title, kEventTime));
-  raw.GetReflection()->MutableUnknownFields(&raw)->AddLengthDelimited(1023,
-                                                                      std::string(padding, 'z'));
-  return raw.SerializeAsString();
+  return RawArticleBytes(id, title, "https://example.com/" + id, kEventTime, padding);
 }
 
 // An article dead-lettered as TOO_LARGE was never seen by a reader: a later copy of it (same

@@ -9,39 +9,16 @@
 #include "processors/article_decider.h"
 #include "processors/domain_snapshots.h"
 #include "processors/rocks_dedup_index.h"
+#include "tests/processors/raw_inputs.h"
 
 namespace headwire::processors {
 namespace {
 
-// 2026-03-02T08:15:00Z: inside validation's event-time bounds.
-constexpr int64_t kEventTime = 1772439300000;
-constexpr const char* kRaw = "headwire.articles.raw";
-
-core::TopicClassifier RulesOnly() {
-  auto taxonomy = core::Taxonomy::FromFile(HEADWIRE_SOURCE_DIR "/data/taxonomy.toml");
-  EXPECT_TRUE(taxonomy.has_value());
-  return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
-}
-
-std::string RawBytes(const std::string& id, const std::string& title, const std::string& url,
-                     int64_t t) {
-  v1::RawArticle raw;
-  raw.set_id(id);
-  raw.set_title(title);
-  raw.set_url(url);
-  raw.set_published_at_ms(t);
-  return raw.SerializeAsString();
-}
-
-common::ConsumedRecord Record(const std::string& bytes, int32_t partition, int64_t offset) {
-  return {.topic = kRaw,
-          .partition = partition,
-          .offset = offset,
-          .key = "k",
-          .value = bytes,
-          .type = "headwire.v1.RawArticle",
-          .schema_version = "1"};
-}
+using test_support::kEventTime;
+using test_support::RawArticleBytes;
+using test_support::RawRecord;
+using test_support::RulesOnly;
+constexpr const char* kRaw = test_support::kRawTopic;
 
 class DedupDomainsTest : public ::testing::Test {
  protected:
@@ -77,10 +54,10 @@ TEST(DomainKeyTest, PartitionZeroKeepsTheUnprefixedKeysAndOthersRoundTrip) {
 TEST_F(DedupDomainsTest, TheSameArticleOnTwoPartitionsIsUniqueInEach) {
   auto decider = Open();
   const std::string bytes =
-      RawBytes("a1", "Fed holds rates steady", "https://example.com/fed", kEventTime);
-  EXPECT_EQ(decider->Decide(Record(bytes, 0, 0))->kind, DecisionKind::kUnique);
-  EXPECT_EQ(decider->Decide(Record(bytes, 3, 0))->kind, DecisionKind::kUnique);
-  const auto again = decider->Decide(Record(bytes, 3, 1));
+      RawArticleBytes("a1", "Fed holds rates steady", "https://example.com/fed", kEventTime);
+  EXPECT_EQ(decider->Decide(RawRecord(bytes, 0, 0))->kind, DecisionKind::kUnique);
+  EXPECT_EQ(decider->Decide(RawRecord(bytes, 3, 0))->kind, DecisionKind::kUnique);
+  const auto again = decider->Decide(RawRecord(bytes, 3, 1));
   EXPECT_EQ(again->kind, DecisionKind::kDuplicate);
   EXPECT_EQ(again->duplicate_kind, core::DuplicateKind::kSameId);
 }
@@ -91,14 +68,14 @@ TEST_F(DedupDomainsTest, VerdictsDoNotDependOnHowPartitionsInterleave) {
   for (int p = 0; p < 2; ++p) {
     const std::string tag = std::to_string(p);
     streams[p] = {
-        RawBytes("o" + tag, "Storm closes ports along the northern coast",
-                 "https://news.example/storm", kEventTime),
-        RawBytes("u" + tag, "Ports closed by storm", "https://news.example/storm?utm_source=x",
-                 kEventTime + 60'000),
-        RawBytes("c" + tag, "Storm closes ports along the northern coast",
-                 "https://other.example/" + tag, kEventTime + 120'000),
-        RawBytes("n" + tag, "Storm closes ports along the northern coast, officials say",
-                 "https://third.example/" + tag, kEventTime + 180'000),
+        RawArticleBytes("o" + tag, "Storm closes ports along the northern coast",
+                        "https://news.example/storm", kEventTime),
+        RawArticleBytes("u" + tag, "Ports closed by storm",
+                        "https://news.example/storm?utm_source=x", kEventTime + 60'000),
+        RawArticleBytes("c" + tag, "Storm closes ports along the northern coast",
+                        "https://other.example/" + tag, kEventTime + 120'000),
+        RawArticleBytes("n" + tag, "Storm closes ports along the northern coast, officials say",
+                        "https://third.example/" + tag, kEventTime + 180'000),
     };
   }
   const auto verdicts = [&](const std::string& suffix, bool interleave) {
@@ -118,7 +95,7 @@ TEST_F(DedupDomainsTest, VerdictsDoNotDependOnHowPartitionsInterleave) {
     }
     std::map<std::pair<int, int>, core::DuplicateKind> by_record;
     for (const auto& [p, i] : order) {
-      auto decision = decider->Decide(Record(streams[p][i], p, i));
+      auto decision = decider->Decide(RawRecord(streams[p][i], p, i));
       EXPECT_TRUE(decision.has_value());
       by_record[{p, i}] = decision->duplicate_kind;
     }
@@ -134,14 +111,14 @@ TEST_F(DedupDomainsTest, VerdictsDoNotDependOnHowPartitionsInterleave) {
 }
 
 TEST_F(DedupDomainsTest, EachDomainsWindowAndEntriesSurviveReopening) {
-  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
-                                 "https://example.com/a", kEventTime);
-  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
-                                 "https://example.com/b", kEventTime);
+  const std::string a = RawArticleBytes("a", "Central bank raises interest rates by half a point",
+                                        "https://example.com/a", kEventTime);
+  const std::string b = RawArticleBytes("b", "Volcano erupts near the island's main town",
+                                        "https://example.com/b", kEventTime);
   {
     auto decider = Open();
-    ASSERT_EQ(decider->Decide(Record(a, 0, 0))->kind, DecisionKind::kUnique);
-    ASSERT_EQ(decider->Decide(Record(b, 2, 0))->kind, DecisionKind::kUnique);
+    ASSERT_EQ(decider->Decide(RawRecord(a, 0, 0))->kind, DecisionKind::kUnique);
+    ASSERT_EQ(decider->Decide(RawRecord(b, 2, 0))->kind, DecisionKind::kUnique);
     ASSERT_TRUE(decider->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
   }
   auto decider = Open();
@@ -149,21 +126,21 @@ TEST_F(DedupDomainsTest, EachDomainsWindowAndEntriesSurviveReopening) {
   EXPECT_EQ(window.domains, 2u);
   EXPECT_EQ(window.articles, 2u);
   // a is known in domain 0 only, b in domain 2 only.
-  EXPECT_EQ(decider->Decide(Record(a, 0, 1))->kind, DecisionKind::kDuplicate);
-  EXPECT_EQ(decider->Decide(Record(b, 0, 2))->kind, DecisionKind::kUnique);
-  EXPECT_EQ(decider->Decide(Record(b, 2, 1))->kind, DecisionKind::kDuplicate);
-  EXPECT_EQ(decider->Decide(Record(a, 2, 2))->kind, DecisionKind::kUnique);
+  EXPECT_EQ(decider->Decide(RawRecord(a, 0, 1))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(decider->Decide(RawRecord(b, 0, 2))->kind, DecisionKind::kUnique);
+  EXPECT_EQ(decider->Decide(RawRecord(b, 2, 1))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(decider->Decide(RawRecord(a, 2, 2))->kind, DecisionKind::kUnique);
 }
 
 TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
-  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
-                                 "https://example.com/a", kEventTime);
-  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
-                                 "https://example.com/b", kEventTime);
+  const std::string a = RawArticleBytes("a", "Central bank raises interest rates by half a point",
+                                        "https://example.com/a", kEventTime);
+  const std::string b = RawArticleBytes("b", "Volcano erupts near the island's main town",
+                                        "https://example.com/b", kEventTime);
   const std::string snapshots = (dir_ / "snapshots").string();
   auto owner = Open("/owner");
-  ASSERT_EQ(owner->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
-  ASSERT_EQ(owner->Decide(Record(b, 0, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(RawRecord(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(RawRecord(b, 0, 0))->kind, DecisionKind::kUnique);
   ASSERT_TRUE(owner->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
 
@@ -176,28 +153,28 @@ TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
   EXPECT_EQ(joiner->window_size().articles, 1u);
   // Domain 2 knows a (its window and exact entries came along), not b of domain 0.
   for (auto* decider : {owner.get(), joiner.get()}) {
-    EXPECT_EQ(decider->Decide(Record(a, 2, 1))->kind, DecisionKind::kDuplicate);
-    EXPECT_EQ(decider->Decide(Record(b, 2, 2))->kind, DecisionKind::kUnique);
+    EXPECT_EQ(decider->Decide(RawRecord(a, 2, 1))->kind, DecisionKind::kDuplicate);
+    EXPECT_EQ(decider->Decide(RawRecord(b, 2, 2))->kind, DecisionKind::kUnique);
   }
 }
 
 TEST_F(DedupDomainsTest, ASnapshotNewerThanADomainsStateReplacesIt) {
-  const std::string a = RawBytes("a", "Central bank raises interest rates by half a point",
-                                 "https://example.com/a", kEventTime);
-  const std::string b = RawBytes("b", "Volcano erupts near the island's main town",
-                                 "https://example.com/b", kEventTime);
-  const std::string c = RawBytes("c", "Striker scores twice as the champions win the derby",
-                                 "https://example.com/c", kEventTime);
+  const std::string a = RawArticleBytes("a", "Central bank raises interest rates by half a point",
+                                        "https://example.com/a", kEventTime);
+  const std::string b = RawArticleBytes("b", "Volcano erupts near the island's main town",
+                                        "https://example.com/b", kEventTime);
+  const std::string c = RawArticleBytes("c", "Striker scores twice as the champions win the derby",
+                                        "https://example.com/c", kEventTime);
   const std::string snapshots = (dir_ / "snapshots").string();
   // The standby decided domain 2 up to offset 1 and domain 0 up to 1, then was away.
   auto standby = Open("/standby");
-  ASSERT_EQ(standby->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
-  ASSERT_EQ(standby->Decide(Record(c, 0, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(standby->Decide(RawRecord(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(standby->Decide(RawRecord(c, 0, 0))->kind, DecisionKind::kUnique);
   ASSERT_TRUE(standby->Commit({{{kRaw, 0}, 1}, {{kRaw, 2}, 1}}).ok());
   // Meanwhile the owner went on to offset 2 of domain 2 and wrote a snapshot there.
   auto owner = Open("/owner");
-  ASSERT_EQ(owner->Decide(Record(a, 2, 0))->kind, DecisionKind::kUnique);
-  ASSERT_EQ(owner->Decide(Record(b, 2, 1))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(RawRecord(a, 2, 0))->kind, DecisionKind::kUnique);
+  ASSERT_EQ(owner->Decide(RawRecord(b, 2, 1))->kind, DecisionKind::kUnique);
   ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 2}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
 
@@ -208,28 +185,30 @@ TEST_F(DedupDomainsTest, ASnapshotNewerThanADomainsStateReplacesIt) {
   EXPECT_EQ(standby->StoredOffset({kRaw, 2}), 2);
   EXPECT_EQ(standby->StoredOffset({kRaw, 0}), 1);  // the other domain is left as it was
   // Domain 2 now knows b, which the standby never read; domain 0 still knows c.
-  EXPECT_EQ(standby->Decide(Record(b, 2, 2))->kind, DecisionKind::kDuplicate);
-  EXPECT_EQ(standby->Decide(Record(c, 0, 1))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(standby->Decide(RawRecord(b, 2, 2))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(standby->Decide(RawRecord(c, 0, 1))->kind, DecisionKind::kDuplicate);
   // The replacement is written: a restart finds the snapshot's domain, not the old one.
   ASSERT_TRUE(standby->Commit({{{kRaw, 0}, 2}, {{kRaw, 2}, 3}}).ok());
   standby.reset();
   auto restarted = Open("/standby");
   EXPECT_EQ(restarted->StoredOffset({kRaw, 2}), 3);
-  EXPECT_EQ(restarted->Decide(Record(b, 2, 3))->kind, DecisionKind::kDuplicate);
-  EXPECT_EQ(restarted->Decide(Record(a, 2, 4))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(restarted->Decide(RawRecord(b, 2, 3))->kind, DecisionKind::kDuplicate);
+  EXPECT_EQ(restarted->Decide(RawRecord(a, 2, 4))->kind, DecisionKind::kDuplicate);
 }
 
 TEST_F(DedupDomainsTest, ASnapshotNoNewerThanADomainsStateLeavesItAlone) {
   const std::string snapshots = (dir_ / "snapshots").string();
   auto owner = Open("/owner");
-  ASSERT_TRUE(
-      owner->Decide(Record(RawBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
-          .has_value());
+  ASSERT_TRUE(owner
+                  ->Decide(RawRecord(
+                      RawArticleBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
+                  .has_value());
   ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 1}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
-  ASSERT_TRUE(
-      owner->Decide(Record(RawBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 1))
-          .has_value());
+  ASSERT_TRUE(owner
+                  ->Decide(RawRecord(
+                      RawArticleBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 1))
+                  .has_value());
   ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 2}}).ok());
   const auto older = owner->RestoreDomain(snapshots, {kRaw, 2});
   ASSERT_TRUE(older.has_value());
@@ -244,15 +223,17 @@ TEST_F(DedupDomainsTest, ASnapshotNoNewerThanADomainsStateLeavesItAlone) {
 TEST_F(DedupDomainsTest, ADomainWithUnwrittenDecisionsIsNotReplaced) {
   const std::string snapshots = (dir_ / "snapshots").string();
   auto owner = Open("/owner");
-  ASSERT_TRUE(
-      owner->Decide(Record(RawBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
-          .has_value());
+  ASSERT_TRUE(owner
+                  ->Decide(RawRecord(
+                      RawArticleBytes("a", "Fed holds rates", "https://e.com/a", kEventTime), 2, 0))
+                  .has_value());
   ASSERT_TRUE(owner->Commit({{{kRaw, 2}, 1}}).ok());
   ASSERT_TRUE(WriteDomainSnapshot(owner->state(), snapshots, {kRaw, 2}).value().has_value());
   auto joiner = Open("/joiner");
-  ASSERT_TRUE(
-      joiner->Decide(Record(RawBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 0))
-          .has_value());
+  ASSERT_TRUE(joiner
+                  ->Decide(RawRecord(
+                      RawArticleBytes("b", "Oil prices fall", "https://e.com/b", kEventTime), 2, 0))
+                  .has_value());
   const auto refused = joiner->RestoreDomain(snapshots, {kRaw, 2});
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);

@@ -9,18 +9,15 @@
 #include <vector>
 
 #include "headwire/v1/article.pb.h"
+#include "tests/processors/raw_inputs.h"
 
 namespace headwire::processors {
 namespace {
 
-core::TopicClassifier RulesOnly() {
-  auto taxonomy = core::Taxonomy::FromFile(HEADWIRE_SOURCE_DIR "/data/taxonomy.toml");
-  EXPECT_TRUE(taxonomy.has_value());
-  return core::TopicClassifier(std::nullopt, core::RulesClassifier(std::move(*taxonomy)));
-}
+using test_support::kEventTime;
+using test_support::RawArticleBytes;
+using test_support::RulesOnly;
 
-// 2026-03-02T08:15:00Z: inside validation's event-time bounds.
-constexpr int64_t kEventTime = 1772439300000;
 constexpr size_t kMaxMessageBytes = 20'000;
 
 // One raw record as the consumer hands it over, owning its bytes.
@@ -32,29 +29,9 @@ struct Input {
   ArticleDecider::Emit emit = ArticleDecider::Emit::kYes;
 
   common::ConsumedRecord record() const {
-    return {.topic = "headwire.articles.raw",
-            .partition = partition,
-            .offset = offset,
-            .key = "k",
-            .value = value,
-            .type = type,
-            .schema_version = "1"};
+    return test_support::RawRecord(value, partition, offset, type);
   }
 };
-
-std::string RawBytes(const std::string& id, const std::string& title, const std::string& url,
-                     int64_t t, size_t padding = 0) {
-  v1::RawArticle raw;
-  raw.set_id(id);
-  raw.set_title(title);
-  raw.set_url(url);
-  raw.set_published_at_ms(t);
-  if (padding > 0) {
-    raw.GetReflection()->MutableUnknownFields(&raw)->AddLengthDelimited(1023,
-                                                                        std::string(padding, 'z'));
-  }
-  return raw.SerializeAsString();
-}
 
 // Two partitions of headlines with every kind of decision: unique articles, stories, exact
 // duplicates (same URL), near duplicates (a wire tag added), invalid articles (no title),
@@ -87,26 +64,27 @@ std::vector<Input> Stream() {
     const int64_t t = kEventTime + i * 60'000;
     switch (i % 11) {
       case 3:  // exact duplicate: the URL of an earlier article, another title
-        in.value = RawBytes(id, title(i), "https://example.com/a" + std::to_string(i - 4), t);
+        in.value =
+            RawArticleBytes(id, title(i), "https://example.com/a" + std::to_string(i - 4), t);
         break;
       case 5:  // near duplicate of the one before (when on the same partition): a wire tag more
-        in.value = RawBytes(id, "UPDATE 1-" + title(i - 1), url, t);
+        in.value = RawArticleBytes(id, "UPDATE 1-" + title(i - 1), url, t);
         break;
       case 6:  // invalid: no title
-        in.value = RawBytes(id, "", url, t);
+        in.value = RawArticleBytes(id, "", url, t);
         break;
       case 7:
         in.value = "\xff\xff not protobuf";
         break;
       case 8:
-        in.value = RawBytes(id, title(i), url, t, 30'000);
+        in.value = RawArticleBytes(id, title(i), url, t, 30'000);
         break;
       case 9:
-        in.value = RawBytes(id, title(i), url, t);
+        in.value = RawArticleBytes(id, title(i), url, t);
         in.type = "headwire.v1.Other";
         break;
       default:
-        in.value = RawBytes(id, title(i), url, t);
+        in.value = RawArticleBytes(id, title(i), url, t);
     }
     if (i < 30 && partition == 1) in.emit = ArticleDecider::Emit::kNo;
     inputs.push_back(std::move(in));
@@ -120,30 +98,7 @@ struct Decided {
   int64_t offset = 0;
   ArticleDecision decision;
 
-  friend bool operator==(const Decided& a, const Decided& b) {
-    auto same_outputs = [](const std::vector<common::OutputRecord>& x,
-                           const std::vector<common::OutputRecord>& y) {
-      if (x.size() != y.size()) return false;
-      for (size_t i = 0; i < x.size(); ++i) {
-        if (x[i].topic != y[i].topic || x[i].key != y[i].key || x[i].value != y[i].value ||
-            x[i].headers.size() != y[i].headers.size()) {
-          return false;
-        }
-        for (size_t h = 0; h < x[i].headers.size(); ++h) {
-          if (x[i].headers[h].name != y[i].headers[h].name ||
-              x[i].headers[h].value != y[i].headers[h].value) {
-            return false;
-          }
-        }
-      }
-      return true;
-    };
-    const ArticleDecision& x = a.decision;
-    const ArticleDecision& y = b.decision;
-    return a.partition == b.partition && a.offset == b.offset && x.kind == y.kind &&
-           x.duplicate_kind == y.duplicate_kind && x.topics == y.topics && x.reason == y.reason &&
-           x.why == y.why && same_outputs(x.outputs, y.outputs);
-  }
+  friend bool operator==(const Decided&, const Decided&) = default;
 };
 
 Decided Of(const common::ConsumedRecord& record, ArticleDecision decision) {
