@@ -104,12 +104,44 @@ void BM_DedupAndStories(benchmark::State& state) {
   static std::map<size_t, double> first_growth;
   first_growth.try_emplace(window, double(rss_after) - double(rss_before));
   state.counters["window_bytes_per_article"] = first_growth[window] / double(window);
+  state.counters["counted_bytes_per_article"] =
+      double(recent.memory_bytes()) / double(recent.size());
 }
 BENCHMARK(BM_DedupAndStories)
     ->Arg(10'000)
     ->Arg(100'000)
     ->Arg(1'000'000)
     ->Unit(benchmark::kMicrosecond);
+
+// Resident memory of a window under --window-budget-mib while a stream of N articles passes
+// through it: with a budget, N should not matter. Run one size per process
+// (--benchmark_filter=BM_WindowUnderBudget/100000), or freed memory of one run is reused by
+// the next and hides its growth.
+void BM_WindowUnderBudget(benchmark::State& state) {
+  const size_t articles = static_cast<size_t>(state.range(0));
+  const size_t budget_mib = static_cast<size_t>(state.range(1));
+  for (auto _ : state) {
+    Generator generator(42);
+    RecentArticlesOptions options;
+    options.max_window_bytes = budget_mib << 20;
+    const size_t rss_before = ResidentBytes();
+    RecentArticles recent(options);
+    int64_t time_ms = 1'700'000'000'000;
+    for (size_t n = 0; n < articles; ++n, time_ms += kStepMs) {
+      Article a = generator.Next(time_ms, n);
+      recent.Decide(a.id, a.published_at_ms, ExtractHeadlineFeatures(a.title, a.body));
+      if (n % 1000 == 999) recent.TakeChanges();  // as the processor does after every batch
+    }
+    state.counters["rss_growth_mib"] = double(ResidentBytes() - rss_before) / double(1 << 20);
+    state.counters["counted_mib"] = double(recent.memory_bytes()) / double(1 << 20);
+    state.counters["window_articles"] = double(recent.size());
+  }
+}
+BENCHMARK(BM_WindowUnderBudget)
+    ->Args({100'000, 64})
+    ->Args({1'000'000, 64})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_FeatureExtraction(benchmark::State& state) {
   Generator generator(7);

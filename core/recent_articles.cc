@@ -119,9 +119,33 @@ void AppendCapped(std::vector<T>& list, T value, size_t limit) {
   list.push_back(value);
 }
 
+// What memory_bytes() counts, as libstdc++ lays things out on 64-bit Linux: a heap block costs
+// its size plus 16 bytes of malloc header; a hash-map node is its value, a next pointer and the
+// cached hash in one heap block, plus a bucket pointer (the maps' load factor is about 1).
+constexpr size_t kHeapBlock = 16;
+
+size_t HashNodeBytes(size_t value_bytes) { return value_bytes + 8 + 8 + kHeapBlock + 8; }
+
+template <typename T>
+size_t VectorHeap(const std::vector<T>& v) {
+  return v.empty() ? 0 : v.size() * sizeof(T) + kHeapBlock;
+}
+
+size_t StringHeap(const std::string& s) {
+  return s.size() < 16 ? 0 : s.size() + 1 + kHeapBlock;  // shorter ones live in the string
+}
+
 }  // namespace
 
 RecentArticles::RecentArticles(const RecentArticlesOptions& options) : options_(options) {}
+
+size_t RecentArticles::StoryNodeBytes(const std::string& id) {
+  return HashNodeBytes(sizeof(std::string) + sizeof(Story)) + StringHeap(id);
+}
+
+size_t RecentArticles::TermNodeBytes() {
+  return HashNodeBytes(sizeof(uint64_t) + sizeof(TermState));
+}
 
 std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& features) const {
   std::vector<uint64_t> keys;
@@ -341,7 +365,10 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
 
   auto [story, created] = stories_.try_emplace(entry.story_id);
   story->second.id = &story->first;
-  if (created) story->second.first_seen_ms = event_time_ms;
+  if (created) {
+    story->second.first_seen_ms = event_time_ms;
+    memory_bytes_ += StoryNodeBytes(entry.story_id);
+  }
   story->second.first_seen_ms = std::min(story->second.first_seen_ms, event_time_ms);
   story->second.last_seen_ms =
       created ? event_time_ms : std::max(story->second.last_seen_ms, event_time_ms);
@@ -352,24 +379,39 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   entry.seq = next_seq_++;
   added_.push_back(entry.seq);
   Insert(std::move(entry));
-  while (window_.size() > options_.max_articles) EvictOldest();
+  while (OverBudget()) EvictOldest();
   return verdict;
+}
+
+bool RecentArticles::OverBudget() const {
+  return window_.size() > options_.max_articles ||
+         (options_.max_window_bytes > 0 && memory_bytes_ > options_.max_window_bytes &&
+          !window_.empty());
 }
 
 void RecentArticles::Insert(Entry entry) {
   if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
     entry.story = &story->second;
   }
-  for (uint64_t key : CandidateKeys(entry.features)) {
-    buckets_.Add(key, entry.seq, options_.bucket_limit);
-  }
+  const std::vector<uint64_t> keys = CandidateKeys(entry.features);
+  for (uint64_t key : keys) buckets_.Add(key, entry.seq, options_.bucket_limit);
   for (const StoryTerm& term : entry.features.terms) {
-    TermState& state = terms_[term.hash];
+    auto [it, created] = terms_.try_emplace(term.hash);
+    if (created) memory_bytes_ += TermNodeBytes();
+    TermState& state = it->second;
     ++state.document_frequency;
     AppendCapped(state.postings,
                  Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm},
                  options_.posting_limit);
   }
+  const HeadlineFeatures& f = entry.features;
+  // The candidate buckets are at most half full: two slots of 16 bytes per (key, seq) pair.
+  entry.memory_bytes = static_cast<uint32_t>(
+      sizeof(Entry) + StringHeap(entry.id) + StringHeap(entry.story_id) +
+      VectorHeap(f.title_tokens) + (f.title_slots.empty() ? 0 : 8 + kHeapBlock) +
+      VectorHeap(f.title_numbers) + VectorHeap(f.body_numbers) + VectorHeap(f.countries) +
+      VectorHeap(f.terms) + f.terms.size() * sizeof(Posting) + keys.size() * 32);
+  memory_bytes_ += entry.memory_bytes;
   window_.push_back(std::move(entry));
 }
 
@@ -385,12 +427,19 @@ void RecentArticles::EvictOldest() {
     }
     // The list holds the term's most recent members, so it empties exactly when the last
     // article with the term leaves.
-    if (--it->second.document_frequency == 0) terms_.erase(it);
+    if (--it->second.document_frequency == 0) {
+      terms_.erase(it);
+      memory_bytes_ -= TermNodeBytes();
+    }
   }
   if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
-    if (--story->second.live_members == 0) stories_.erase(story);
+    if (--story->second.live_members == 0) {
+      memory_bytes_ -= StoryNodeBytes(story->first);
+      stories_.erase(story);
+    }
     touched_stories_.push_back(entry.story_id);
   }
+  memory_bytes_ -= entry.memory_bytes;
   evicted_.push_back(entry.seq);
   window_.pop_front();
 }
@@ -485,6 +534,7 @@ std::expected<void, std::string> RecentArticles::Restore(
       story.live_members = r.Varint();
       auto [it, inserted] = stories_.insert_or_assign(key.substr(1), story);
       it->second.id = &it->first;
+      if (inserted) memory_bytes_ += StoryNodeBytes(it->first);
     } else if (key[0] == kRecentArticleKeyPrefix && key.size() == 9) {
       Entry entry;
       for (int i = 0; i < 8; ++i) {

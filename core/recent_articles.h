@@ -6,8 +6,8 @@
 //  1. Articles whose event time fell more than `retention_ms` behind the watermark (the largest
 //     event time seen) leave the window, oldest arrival first, as do those more than
 //     `retention_ms` ahead of it (an estimated time far from the stream's); so do the oldest
-//     when the window holds `max_articles`. Memory is bounded by configuration, not by the stream's
-//     length.
+//     when the window holds `max_articles`, or more than `max_window_bytes` by memory_bytes().
+//     Memory is bounded by configuration, not by the stream's length.
 //  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
@@ -73,6 +73,9 @@ struct RecentArticlesOptions {
   int64_t retention_ms = 72LL * 3600 * 1000;
   // Most articles the window holds; the oldest leave first. Default: 2,000,000.
   size_t max_articles = 2'000'000;
+  // Most bytes the window may take by memory_bytes(); the oldest articles leave first. 0: no
+  // limit but max_articles. Default: 0.
+  size_t max_window_bytes = 0;
   // MinHash bands over the 16 slots of the title signature (16 / bands slots each). Default: 8.
   size_t title_bands = 8;
   // Most recent articles kept per candidate key and per term. Defaults: 16 and 64.
@@ -123,6 +126,13 @@ class RecentArticles {
       const std::vector<std::pair<std::string, std::string>>& records);
 
   size_t size() const { return window_.size(); }
+  // The memory the window takes, as max_window_bytes counts it: each article's entry, strings,
+  // features, postings and candidate-bucket slots, and each story's and term's node, from their
+  // sizes and sizeof, with the allocator's and the hash tables' overheads as libstdc++ has them
+  // on 64-bit Linux. An estimate of the heap the window holds, and computed from the articles
+  // alone, so the same stream evicts the same articles on every machine (bench/dedup_bench
+  // prints it beside the resident memory it stands for).
+  size_t memory_bytes() const { return memory_bytes_; }
   size_t story_count() const { return stories_.size(); }
   int64_t watermark() const { return watermark_ms_; }
 
@@ -135,6 +145,7 @@ class RecentArticles {
     std::string story_id;
     int64_t time_ms = 0;
     float norm = 0;
+    uint32_t memory_bytes = 0;  // what it adds to the window's memory_bytes()
     HeadlineFeatures features;
   };
   struct Story {
@@ -154,6 +165,9 @@ class RecentArticles {
   const TermState* FindTerm(uint64_t term) const;
   double Idf(uint32_t document_frequency) const;
   void Insert(Entry entry);
+  bool OverBudget() const;
+  static size_t StoryNodeBytes(const std::string& id);
+  static size_t TermNodeBytes();
   void EvictOldest();
   void EvictExpired();
   std::string EncodeEntry(const Entry& entry) const;
@@ -163,6 +177,7 @@ class RecentArticles {
   std::deque<Entry> window_;  // in arrival order; window_[i].seq == window_.front().seq + i
   uint64_t next_seq_ = 0;
   int64_t watermark_ms_ = INT64_MIN;
+  size_t memory_bytes_ = 0;
   // Looked up by id, never iterated: a hash map, because a tree of a million ids costs a chain
   // of cache misses on every article.
   std::unordered_map<std::string, Story> stories_;

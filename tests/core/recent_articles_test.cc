@@ -231,8 +231,8 @@ TEST(RecentArticlesTest, RateDecisionsOfTwoCentralBanksStayApart) {
       "e1");
 }
 
-void ExpectRestoredWindowContinuesExactly(const std::vector<Item>& items) {
-  RecentArticlesOptions options;
+void ExpectRestoredWindowContinuesExactly(const std::vector<Item>& items,
+                                          RecentArticlesOptions options = {}) {
   options.retention_ms = 2 * kDay;
   for (size_t cut = 0; cut <= items.size(); ++cut) {
     RecentArticles uninterrupted(options), before(options), after(options);
@@ -247,6 +247,7 @@ void ExpectRestoredWindowContinuesExactly(const std::vector<Item>& items) {
     ASSERT_TRUE(after.Restore(records).has_value());
     EXPECT_EQ(after.size(), before.size());
     EXPECT_EQ(after.story_count(), before.story_count());
+    EXPECT_EQ(after.memory_bytes(), before.memory_bytes());
     for (size_t i = cut; i < items.size(); ++i) actual.push_back(Decide(after, items[i]));
     ASSERT_EQ(actual.size(), expected.size());
     for (size_t i = 0; i < items.size(); ++i) {
@@ -263,6 +264,71 @@ TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
   // read from the incoming article, so the window need not keep them).
   ExpectRestoredWindowContinuesExactly(SupportStream());
   ExpectRestoredWindowContinuesExactly(NameStream());
+}
+
+// Hourly headlines of a few recurring subjects, so that the window has stories of several
+// members, shared terms and lone articles.
+std::vector<Item> HourlyHeadlines(int count) {
+  std::vector<Item> items;
+  for (int i = 0; i < count; ++i) {
+    items.push_back({"id" + std::to_string(i),
+                     "Headline number " + std::to_string(i) + " about topic " +
+                         std::to_string(i % 7) + " in region " + std::to_string(i % 3),
+                     "", i * kHour});
+  }
+  return items;
+}
+
+TEST(RecentArticlesTest, MemoryBytesCountsExactlyWhatTheWindowStillHolds) {
+  RecentArticlesOptions options;
+  options.retention_ms = kDay;
+  RecentArticles recent(options);
+  size_t previous = recent.memory_bytes();
+  EXPECT_EQ(previous, 0u);
+  for (const Item& item : HourlyHeadlines(20)) {
+    Decide(recent, item);
+    EXPECT_GT(recent.memory_bytes(), previous) << item.id;  // nothing left the window yet
+    previous = recent.memory_bytes();
+  }
+  // Five days on, every earlier article leaves: what is counted is the last one's alone.
+  const Item last{"late", "Ferry service resumes after winter storms", "", 5 * kDay};
+  Decide(recent, last);
+  ASSERT_EQ(recent.size(), 1u);
+  RecentArticles alone(options);
+  Decide(alone, last);
+  EXPECT_EQ(recent.memory_bytes(), alone.memory_bytes());
+}
+
+TEST(RecentArticlesTest, AWindowBudgetEvictsTheOldestUntilTheWindowFitsIt) {
+  const std::vector<Item> items = HourlyHeadlines(200);
+  RecentArticles unbounded;
+  for (size_t i = 0; i < 10; ++i) Decide(unbounded, items[i]);
+  RecentArticlesOptions options;
+  options.max_window_bytes = unbounded.memory_bytes();  // about ten articles' worth
+  RecentArticles recent(options);
+  for (const Item& item : items) {
+    Decide(recent, item);
+    EXPECT_LE(recent.memory_bytes(), options.max_window_bytes) << item.id;
+    EXPECT_GE(recent.size(), 1u);
+  }
+  EXPECT_LT(recent.size(), 20u);
+  // The newest stayed: a copy of the last article is its near duplicate, a copy of the first
+  // finds nothing.
+  Item copy_of_last = items.back(), copy_of_first = items.front();
+  copy_of_last.id = "copy-last";
+  copy_of_first.id = "copy-first";
+  copy_of_last.time = copy_of_first.time = items.back().time;
+  EXPECT_EQ(Decide(recent, copy_of_last).duplicate_of, items.back().id);
+  EXPECT_EQ(Decide(recent, copy_of_first).duplicate_of, "");
+}
+
+TEST(RecentArticlesTest, AWindowUnderABudgetIsRestoredExactly) {
+  RecentArticles ten_articles;
+  const std::vector<Item> items = HourlyHeadlines(40);
+  for (size_t i = 0; i < 10; ++i) Decide(ten_articles, items[i]);
+  RecentArticlesOptions options;
+  options.max_window_bytes = ten_articles.memory_bytes();
+  ExpectRestoredWindowContinuesExactly(items, options);
 }
 
 TEST(RecentArticlesTest, CorruptRecordsAreReported) {
