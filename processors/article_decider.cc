@@ -52,6 +52,8 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
   auto store = common::StateStore::Open({.path = state_dir,
                                          .kind = common::StateKind::kProcessor,
                                          .column_families = {kDedupFamily},
+                                         .block_cache_bytes = options.state_memory_bytes,
+                                         .write_buffer_bytes = options.state_memory_bytes / 2,
                                          .compaction_filters = {{kDedupFamily, forgotten}}});
   if (!store) return Err(store.error());
   std::unique_ptr<ArticleDecider> decider(

@@ -62,6 +62,10 @@ struct ArticleDeciderOptions {
   // TOO_LARGE instead, and dead letters are cut to fit it. RunProcessor sets it from the Kafka
   // properties. Default: no limit.
   size_t max_message_bytes = SIZE_MAX;
+  // RocksDB memory of the state: one block cache for every column family, with the memtables (at
+  // most half) charged to it. With the window's budget (pipeline.recent.max_window_bytes) and
+  // the Kafka clients' queues, it bounds what the processor holds. Default: 64 MiB.
+  size_t state_memory_bytes = 64 << 20;
 };
 
 // What a record turned out to be.
