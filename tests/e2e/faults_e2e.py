@@ -6,19 +6,22 @@ The stream is first run uninterrupted (one broker, `produce`, `process -e`, `sin
 reference digest and per-topic counts. Then, on a three-broker embedded cluster driven through
 its control channel (`headwire broker` standard input), the same stream is produced in six
 chunks while two processors and a sink run, and at seeded random points:
-  - the processors and the sink are killed with SIGKILL and restarted with the same --state
-    (five kills), each recovery timed from the kill until the restarted daemon's /readyz is OK;
+  - the processors, the sink and an archiver of the raw topic are killed with SIGKILL and
+    restarted with the same --state or --dir (six kills), each recovery timed from the kill
+    until the restarted daemon's /readyz is OK;
   - a broker is taken down and brought back; meanwhile each daemon's resident memory grows by
     no more than its configured producer and consumer queues plus a stated allowance;
   - Produce, Fetch and OffsetCommit requests fail with injected Kafka errors;
   - a third processor joins and later leaves the group (rebalances).
 At the end the processors and the sink finish with --exit-at-end on their states. The sink's
 digest must equal the reference, and each topic stream must hold the same articles (checked with
-python3-confluent-kafka and the published .proto).
+python3-confluent-kafka and the published .proto); the archive must verify and hold every offset
+of every raw partition exactly once.
 
 Usage: faults_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
 
+import json
 import os
 import random
 import shutil
@@ -206,6 +209,24 @@ class Faults(unittest.TestCase):
                 "topics": cls.topic_streams(bootstrap), "decided": len(sources),
                 "raw_order": raw_order}
 
+    def assert_archive_holds(self, archive_dir, raw_order):
+        """The archive verifies, and its segments hold each raw partition's offsets 0..N-1 once
+        each, N being what the raw topic holds."""
+        verify = run([ARGS.headwire, "archive", "verify", archive_dir])
+        self.assertIn("archive ok", verify.stdout)
+        self.assertNotIn("DAMAGED", verify.stdout)
+        offsets = {}
+        for segment in json.loads(run([ARGS.headwire, "archive", "ls", archive_dir,
+                                       "--json"]).stdout):
+            self.assertEqual(segment["topic"], RAW)
+            if segment["records"]:
+                self.assertEqual(segment["last_offset"] - segment["first_offset"] + 1,
+                                 segment["records"], segment["segment"])
+                offsets.setdefault(segment["partition"], []).extend(
+                    range(segment["first_offset"], segment["last_offset"] + 1))
+        self.assertEqual({p: sorted(o) for p, o in offsets.items()},
+                         {p: list(range(len(ids))) for p, ids in raw_order.items()})
+
     @staticmethod
     def order_difference(got, reference):
         """Per raw partition, where its articles first stand in another order than the
@@ -297,8 +318,12 @@ class Faults(unittest.TestCase):
         sink = Daemon(self, "sink", [ARGS.headwire, "--log-level", "info", "sink", "-b", bootstrap,
                                      "-s", sink_state, *SINK_LATENESS, *GROUP, *QUEUES,
                                      *ONE_IN_FLIGHT])
+        archive_dir = os.path.join(self.work, "archive")
+        archiver = Daemon(self, "archive", [
+            ARGS.headwire, "--log-level", "info", "archive", "-b", bootstrap, "--dir", archive_dir,
+            "--max-batch", "200", "--linger-ms", "20", "--segment-kib", "256", *GROUP, *QUEUES])
         p1, p2 = processor("p1"), processor("p2")
-        for d in (sink, p1, p2):
+        for d in (sink, p1, p2, archiver):
             d.start()
 
         recoveries = []
@@ -333,10 +358,10 @@ class Faults(unittest.TestCase):
 
         produce(2)
         pause()
-        before = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink)}
+        before = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink, archiver)}
         control("down 2")
         time.sleep(3)
-        during = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink)}
+        during = {d.name: rss_kib(d.proc.pid) for d in (p1, p2, sink, archiver)}
         control("up 2")
         print(f"broker 2 down for 3 s: RSS KiB before {before}, at the end {during}", flush=True)
         # Bounded, not growing with what waits for the broker: at most both queues full plus the
@@ -359,6 +384,7 @@ class Faults(unittest.TestCase):
         produce(5)
         pause()
         kill(p1)
+        kill(archiver)
         self.assertEqual(producing.wait(timeout=120), 0, "produce failed")
 
         for d in (p1, p2):
@@ -368,6 +394,9 @@ class Faults(unittest.TestCase):
         sink.stop()
         run([ARGS.headwire, "sink", "-b", bootstrap, "-s", sink_state, "-e", *SINK_LATENESS,
              *GROUP, *ONE_IN_FLIGHT], timeout=300)
+        archiver.stop()
+        run([ARGS.headwire, "archive", "-b", bootstrap, "--dir", archive_dir, "-e", *GROUP],
+            timeout=300)
 
         got = self.outcome(bootstrap, sink_state)
         self.assertEqual(got["decided"], self.total, self.undecided(bootstrap))
@@ -382,7 +411,8 @@ class Faults(unittest.TestCase):
                 bootstrap, topic, ids - got["topics"][topic], got["topics"][topic] - ids))
         self.maxDiff = None
         self.assertEqual(got["digest"], self.reference["digest"])
-        self.assertGreaterEqual(len(recoveries), 5)
+        self.assert_archive_holds(archive_dir, got["raw_order"])
+        self.assertGreaterEqual(len(recoveries), 6)
         print("recovery times (s): " +
               ", ".join(f"{name} {seconds:.1f}" for name, seconds in recoveries), flush=True)
 
