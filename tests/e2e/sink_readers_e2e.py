@@ -6,8 +6,10 @@ The sample stream goes through `produce` and `process`. Then
     the same digest (replicas);
   - a sink with `--topics space,ai` holds those topics only, with the same per-topic totals as
     a full sink, and nothing of the other topics;
-  - the README's downstream Python reader (examples/topic_consumer.py) prints exactly the
-    articles of headwire.topic.space, as read independently with python3-confluent-kafka.
+  - the README's downstream readers, in Python (examples/topic_consumer.py) and in C++
+    (examples/topic_consumer.cc, its binary named by HEADWIRE_TOPIC_CONSUMER), print exactly
+    the articles of headwire.topic.space, as read independently with python3-confluent-kafka,
+    and print the same lines.
 
 Usage: sink_readers_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
@@ -79,7 +81,7 @@ class SinkReaders(unittest.TestCase):
         self.assertGreater(self.totals("full", "business"), 0)
         self.assertEqual(self.totals("space-ai", "business"), 0)
 
-    def test_python_downstream_reader_prints_the_topic_stream(self):
+    def test_downstream_readers_print_the_topic_stream(self):
         expected = {self.pb.ProcessedArticle.FromString(v).article.id for _, v, _ in
                     kafka_check.read_topic(self.bootstrap, "headwire.topic.space")}
         # The classes protoc generated from the published .proto (OUT/headwire/v1/article_pb2.py).
@@ -92,6 +94,12 @@ class SinkReaders(unittest.TestCase):
         self.assertEqual({fields[1] for fields in printed}, expected)
         self.assertEqual(len(printed), len(expected))
         self.assertTrue(all(len(fields) == 4 and fields[3] for fields in printed))
+
+        # The C++ reader prints the same lines (in another order: its group reads the partitions
+        # in an order of its own).
+        cpp = run([os.environ["HEADWIRE_TOPIC_CONSUMER"], "--bootstrap", self.bootstrap,
+                   "--topic", "space", "--group", "readme-reader-cpp", "--to-end"]).stdout
+        self.assertEqual(sorted(cpp.splitlines()), sorted(out.splitlines()))
 
 
 def bind_args(args):
