@@ -126,12 +126,20 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
                   "Most articles the near-dup/story window holds (bounds memory)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command
+  AddMebibyteOption(command, "--window-budget-mib", options.max_window_bytes,
+                    "Most memory the near-dup/story window may take, in MiB, by its own count of "
+                    "what it holds; the oldest articles leave first (0: no limit but "
+                    "--max-articles)",
+                    0);
+}
+
+CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_t& bytes,
+                               const std::string& help, size_t min_mib) {
+  return command
       .add_option_function<size_t>(
-          "--window-budget-mib", [&options](size_t mib) { options.max_window_bytes = mib << 20; },
-          "Most memory the near-dup/story window may take, in MiB, by its own count of what it "
-          "holds; the oldest articles leave first (0: no limit but --max-articles)")
-      ->default_str(std::to_string(options.max_window_bytes >> 20));
+          name, [&bytes](size_t mib) { bytes = mib << 20; }, help)
+      ->default_str(std::to_string(bytes >> 20))
+      ->check(CLI::Range(min_mib, size_t{1} << 20));
 }
 
 void AddModelOption(CLI::App& command, std::string& path) {

@@ -37,6 +37,11 @@ void AddTaxonomyOption(CLI::App& command, std::string& path);
 // Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...).
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options);
 
+// A memory budget given in MiB on the command line and kept in bytes in an options struct, whose
+// value is the default shown; at least `min_mib` (0 allows "no budget").
+CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_t& bytes,
+                               const std::string& help, size_t min_mib);
+
 // Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
 void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);
 

@@ -51,13 +51,11 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
                   "dedup and story decisions, which stay on one thread in offset order (0 or 1: "
                   "everything on one thread)")
       ->capture_default_str();
-  cmd->add_option_function<size_t>(
-         "--memory-budget-mib", [&o](size_t mib) { o.decide.state_memory_bytes = mib << 20; },
-         "RocksDB memory of the state: one block cache shared by every column family, with the "
-         "memtables (at most half) charged to it; the story window has its own "
-         "--window-budget-mib")
-      ->default_str(std::to_string(o.decide.state_memory_bytes >> 20))
-      ->check(CLI::Range(8, 1 << 20));
+  AddMebibyteOption(*cmd, "--memory-budget-mib", o.decide.state_memory_bytes,
+                    "RocksDB memory of the state: one block cache shared by every column family, "
+                    "with the memtables (at most half) charged to it; the story window has its "
+                    "own --window-budget-mib",
+                    8);
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {

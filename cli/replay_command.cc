@@ -203,17 +203,12 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
                   "Build this sink state in-process instead of producing to Kafka");
   cmd->add_option("--process-state", a->process_state,
                   "With --into: the processor's state directory (default: <into>.process)");
-  cmd->add_option_function<size_t>(
-         "--memory-budget-mib", [a](size_t mib) { a->decide.state_memory_bytes = mib << 20; },
-         "With --into: RocksDB memory of the processor's state, as process --memory-budget-mib")
-      ->default_str(std::to_string(a->decide.state_memory_bytes >> 20))
-      ->check(CLI::Range(8, 1 << 20));
-  cmd->add_option_function<size_t>(
-         "--sink-memory-budget-mib",
-         [a](size_t mib) { a->sink_store.memory_budget_bytes = mib << 20; },
-         "With --into: RocksDB memory of the sink state, as sink --memory-budget-mib")
-      ->default_str(std::to_string(a->sink_store.memory_budget_bytes >> 20))
-      ->check(CLI::Range(8, 1 << 20));
+  AddMebibyteOption(
+      *cmd, "--memory-budget-mib", a->decide.state_memory_bytes,
+      "With --into: RocksDB memory of the processor's state, as process --memory-budget-mib", 8);
+  AddMebibyteOption(*cmd, "--sink-memory-budget-mib", a->sink_store.memory_budget_bytes,
+                    "With --into: RocksDB memory of the sink state, as sink --memory-budget-mib",
+                    8);
   cmd->add_option("--progress-file", a->progress_file,
                   "Into a topic: where positions are kept for --resume");
   cmd->add_flag("--resume", a->resume, "Continue an interrupted replay after its last commit");

@@ -18,7 +18,6 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     int64_t retention_h = 168;
     int64_t close_after_h = 6;
     int64_t idle_after_s = 30;
-    size_t memory_budget_mib = 256;
     std::string late = "drop";
   };
   auto d = std::make_shared<Durations>();
@@ -32,11 +31,10 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--processed-topic", options->processed_topic, "Input topic")
       ->capture_default_str();
-  cmd->add_option("--memory-budget-mib", d->memory_budget_mib,
-                  "RocksDB memory budget: one block cache shared by every column family, with "
-                  "the memtables (at most half) charged to it")
-      ->capture_default_str()
-      ->check(CLI::Range(8, 1 << 20));
+  AddMebibyteOption(*cmd, "--memory-budget-mib", options->store.memory_budget_bytes,
+                    "RocksDB memory budget: one block cache shared by every column family, with "
+                    "the memtables (at most half) charged to it",
+                    8);
   cmd->add_option("--max-out-of-order-s", d->out_of_order_s,
                   "Allowed out-of-orderness of event times within a partition, seconds")
       ->capture_default_str()
@@ -119,7 +117,6 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     StartLogging("sink");
     const int64_t grace_ms = d->grace_s * 1000;
     const int64_t out_of_order_ms = d->out_of_order_s * 1000;
-    options->store.memory_budget_bytes = d->memory_budget_mib << 20;
     options->store.watermark.max_out_of_order_ms = out_of_order_ms;
     options->store.watermark.grace_ms = grace_ms;
     options->store.retention_ms = d->retention_h * 3600 * 1000;
