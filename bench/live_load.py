@@ -14,6 +14,10 @@ the sink) and, along the way, each daemon's resident memory.
   the article id) to name each record.
 - Memory: VmRSS from /proc/PID/status of each daemon, sampled twice a second with the number of
   records each has persisted so far (from the same log line); reported at given record counts.
+- Records skipped: the embedded broker keeps only the newest few MiB of each partition, so a
+  daemon that falls that far behind the offered rate has its fetch position deleted under it, and
+  librdkafka resets it to the oldest record still there ("Offset out of range" in its log). Such
+  resets are counted per daemon: a run with any has skipped records and measures nothing.
 
 Between rates the producer waits until the sink has applied everything, so one rate's backlog
 does not count against the next.
@@ -161,6 +165,13 @@ def latencies(sink_log, processed_keys, sent, first, end):
     return sorted(out)
 
 
+def retention_resets(log_path):
+    """Times the daemon's consumer lost its position to the broker's retention (records
+    skipped)."""
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        return sum("Offset out of range" in line for line in f)
+
+
 def read_keys(path):
     keys = {}
     with open(path, "rb") as f:
@@ -254,7 +265,8 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
     sink_log = sampler.daemons["sink"][1]
     result = {"memory_budget_mib": memory_budget_mib, "max_batch": max_batch,
               "fetch_wait_max_ms": FETCH_WAIT_MS, "phases": [],
-              "rss": {}}
+              "rss": {}, "retention_resets": {name: retention_resets(path)
+                                              for name, path in logs.items()}}
     for name, rate, count, seconds, start, applied in bounds:
         values = latencies(sink_log, keys, sent[start - first_index:], start, start + count)
         result["phases"].append({
