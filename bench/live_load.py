@@ -172,6 +172,12 @@ def retention_resets(log_path):
         return sum("Offset out of range" in line for line in f)
 
 
+def skipped(live):
+    """The daemons of a live result that lost their position to the broker's retention, with
+    how often: {name: resets}, empty when no record was skipped."""
+    return {name: n for name, n in live["retention_resets"].items() if n}
+
+
 def read_keys(path):
     keys = {}
     with open(path, "rb") as f:
