@@ -12,6 +12,10 @@ the sink) and, along the way, each daemon's resident memory.
   of the processed topic at offset O of partition P is applied by the first batch whose next
   offset for P is above O. kcat reads the processed topic alongside (partition, offset and key,
   the article id) to name each record.
+- Stages: kcat reads the raw topic too, and each record's Kafka timestamp on the raw and the
+  processed topic (when `produce`, then the processor, handed it to librdkafka) splits its
+  latency into the time until `produce` sent it, until the processor sent its verdict, and until
+  the sink applied it.
 - Memory: VmRSS from /proc/PID/status of each daemon, sampled twice a second with the number of
   records each has persisted so far (from the same log line); reported at given record counts.
 - Records skipped: the embedded broker keeps only the newest few MiB of each partition, so a
@@ -142,9 +146,8 @@ def wait_applied(sampler, target, timeout):
     return sampler.persisted("sink")
 
 
-def latencies(sink_log, processed_keys, sent, first, end):
-    """Per record of ids b{first}..b{end - 1}: seconds from its send time (sent[i - first]) to
-    the sink's batch."""
+def applied_times(sink_log, processed_keys):
+    """Article id -> time of the sink's batch that first applied its processed record."""
     applied_at = {}
     previous = {}
     for t, offsets in sink_log.batches:
@@ -157,9 +160,19 @@ def latencies(sink_log, processed_keys, sent, first, end):
                 if key is not None and key not in applied_at:
                     applied_at[key] = t
             previous[partition] = next_offset
+    return applied_at
+
+
+def latencies(applied_at, sent, first, end, created=None):
+    """Per record of ids b{first}..b{end - 1}: seconds from its send time (sent[i - first]) to
+    the sink's batch; with `created` (article id -> the Kafka timestamp of one of its records),
+    seconds from the send time to that timestamp instead."""
     out = []
     for index in range(first, end):
-        t = applied_at.get(f"b{index}")
+        key = f"b{index}"
+        t = applied_at.get(key)
+        if created is not None:
+            t = created.get(key) if t is not None else None
         if t is not None:
             out.append(t - sent[index - first])
     return sorted(out)
@@ -179,13 +192,16 @@ def skipped(live):
 
 
 def read_keys(path):
-    keys = {}
+    """kcat lines "PARTITION OFFSET KEY TIMESTAMP_MS": ({partition: {offset: key}}, {key: first
+    timestamp in seconds})."""
+    keys, created = {}, {}
     with open(path, "rb") as f:
         for raw in f:
             fields = raw.decode("utf-8", "replace").split()
-            if len(fields) == 3:
+            if len(fields) == 4:
                 keys.setdefault(int(fields[0]), {})[int(fields[1])] = fields[2]
-    return keys
+                created.setdefault(fields[2], int(fields[3]) / 1000)
+    return keys, created
 
 
 def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budget_mib,
@@ -220,18 +236,22 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
         for cmd in commands.values():
             cmd += ["--max-batch", str(max_batch)]
     procs, files = {}, []
-    keys_path = os.path.join(work, "live_processed.keys")
-    kcat = producer = None
+    keys_paths = {topic: os.path.join(work, f"{topic}.keys") for topic in PROCESSOR_TOPICS}
+    kcats = []
+    producer = None
     try:
         for name, cmd in commands.items():
             log = open(logs[name], "w")
             files.append(log)
             procs[name] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-        keys_file = open(keys_path, "wb")
-        files.append(keys_file)
-        kcat = subprocess.Popen(["kcat", "-b", bootstrap, "-C", "-t", processed_topic, "-o",
-                                 "beginning", "-q", "-u", "-f", "%p %o %k\n"], stdout=keys_file,
-                                stderr=subprocess.DEVNULL)
+        # Both topics with each record's Kafka timestamp: the time `produce` (raw) or the
+        # processor (processed) handed it to librdkafka, which splits the latency by stage.
+        for topic, path in keys_paths.items():
+            keys_file = open(path, "wb")
+            files.append(keys_file)
+            kcats.append(subprocess.Popen(
+                ["kcat", "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-q", "-u",
+                 "-f", "%p %o %k %T\n"], stdout=keys_file, stderr=subprocess.DEVNULL))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not all(
                 "partition assigned" in open(path).read() for path in logs.values()):
@@ -258,23 +278,28 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
         sampler.sample()
         time.sleep(0.5)  # kcat reads at hundreds of thousands a second: the last batch is in
     finally:
-        for proc in [producer, kcat] + list(procs.values()):
+        for proc in [producer] + kcats + list(procs.values()):
             if proc and proc.poll() is None:
                 proc.terminate()
-        for proc in [producer, kcat] + list(procs.values()):
+        for proc in [producer] + kcats + list(procs.values()):
             if proc:
                 proc.wait(timeout=60)
         for f in files:
             f.close()
 
-    keys = read_keys(keys_path)
-    sink_log = sampler.daemons["sink"][1]
+    _, raw_created = read_keys(keys_paths[raw_topic])
+    keys, processed_created = read_keys(keys_paths[processed_topic])
+    applied_at = applied_times(sampler.daemons["sink"][1], keys)
     result = {"memory_budget_mib": memory_budget_mib, "max_batch": max_batch,
               "fetch_wait_max_ms": FETCH_WAIT_MS, "phases": [],
               "rss": {}, "retention_resets": {name: retention_resets(path)
                                               for name, path in logs.items()}}
     for name, rate, count, seconds, start, applied in bounds:
-        values = latencies(sink_log, keys, sent[start - first_index:], start, start + count)
+        due = sent[start - first_index:]
+        values = latencies(applied_at, due, start, start + count)
+        # The same records, up to the moment each stage handed them on.
+        stages = {stage: latencies(applied_at, due, start, start + count, created)
+                  for stage, created in (("raw", raw_created), ("processed", processed_created))}
         result["phases"].append({
             "name": name, "offered_per_s": rate, "records": count,
             "achieved_offer_per_s": count / seconds if seconds > 0 else None,
@@ -283,6 +308,9 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
             "p99_ms": 1000 * percentile(values, 0.99) if values else None,
             "p999_ms": 1000 * percentile(values, 0.999) if values else None,
             "max_ms": 1000 * values[-1] if values else None,
+            "stages": {stage: {"p50_ms": 1000 * percentile(v, 0.50) if v else None,
+                               "p99_ms": 1000 * percentile(v, 0.99) if v else None}
+                       for stage, v in stages.items()},
         })
     for name, samples in sampler.samples.items():
         points = {}
