@@ -1,7 +1,9 @@
 #pragma once
 // The consume loop every daemon shares: read a batch of records, hand each to the stage, then
 // persist the batch (state + offsets in one write) before reading more. Batches end at
-// `max_batch` records or when `linger` passes without a new record, whichever comes first.
+// `max_batch` records, or earlier when `linger` passes without a new record or every assigned
+// partition has been read to its end, if the daemon can persist without waiting
+// (ConsumeLoopHooks::may_end_early).
 // Stops on SIGINT/SIGTERM after persisting, or, with `exit_at_end`, once every assigned
 // partition has been read to its end.
 
@@ -36,6 +38,12 @@ struct ConsumeLoopHooks {
   // Optional: called at every turn of the loop, before it polls (health, connectivity, lag). An
   // error stops the loop after persisting the open batch.
   std::function<Status()> turn = nullptr;
+  // Optional: whether a batch that is not full may end now (the input is caught up, or linger
+  // passed) without making persist wait. A daemon whose previous batch still waits for its
+  // outputs' acknowledgement says no, and the open batch keeps taking records meanwhile, up to
+  // max_batch: under load batches grow to cover the acknowledgement time instead of paying it
+  // every few records. Default (null): always yes.
+  std::function<bool()> may_end_early = nullptr;
 };
 
 // Runs until shutdown, end of input (exit_at_end) or an error, which it returns.

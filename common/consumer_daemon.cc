@@ -205,6 +205,13 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   }
 }
 
+bool ConsumerDaemon::PreviousBatchDelivered() {
+  if (!sealed_) return true;
+  auto delivered = producer_->Delivered(sealed_->group);
+  // A delivery error ends the batch too: its persist reports it.
+  return !delivered || *delivered;
+}
+
 Status ConsumerDaemon::Turn(ConsumerStage& stage) {
   context_.Beat();
   if (!stop_status_.ok()) return stop_status_;
@@ -266,7 +273,8 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                         last_quiet = Clock::now();
                         return stage.Quiet(consumer_->CaughtUp());
                       },
-                      .turn = [&] { return Turn(stage); }});
+                      .turn = [&] { return Turn(stage); },
+                      .may_end_early = [&] { return PreviousBatchDelivered(); }});
   if (status.ok()) status = stop_status_;
   if (status.ok()) status = WriteSealed(stage, /*wait=*/true);
   if (status.ok()) {

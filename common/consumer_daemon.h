@@ -151,6 +151,9 @@ class ConsumerDaemon final : private Output {
   // Writes the sealed batch once its outputs are acknowledged: waits for them with `wait`, else
   // writes only if they already are.
   Status WriteSealed(ConsumerStage& stage, bool wait);
+  // Whether persisting now would not wait: no sealed batch, or its outputs are acknowledged (or
+  // failed). The consume loop keeps a caught-up batch open until then.
+  bool PreviousBatchDelivered();
   // After a batch's write: offsets to Kafka, metrics, the debug line.
   void Persisted(const std::map<TopicPartition, int64_t>& offsets,
                  const std::vector<int64_t>& timestamps,
