@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/kafka_producer.h"
-#include "common/mock_cluster.h"
+#include "tests/common/input_topic.h"
 
 namespace headwire::common {
 namespace {
@@ -13,28 +12,15 @@ namespace {
 class ConsumeLoopTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto cluster = MockCluster::Start({.topics = {{.name = "in", .partitions = 1}}});
-    ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-    cluster_ = std::move(*cluster);
-    kafka_.bootstrap = cluster_->bootstrap();
-    auto producer = KafkaProducer::Create(kafka_);
-    ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-    producer_ = std::move(*producer);
-    Produce(0, 5);
+    ASSERT_NO_FATAL_FAILURE(input_.Start());
+    ASSERT_NO_FATAL_FAILURE(input_.Produce(0, 5));
     ConsumerCallbacks callbacks;
     callbacks.stored_offset = [](const TopicPartition&, const GroupOffset&) {
       return std::optional<int64_t>(kOffsetBeginning);
     };
-    auto consumer = KafkaConsumer::Create(kafka_, "g", {"in"}, std::move(callbacks));
+    auto consumer = KafkaConsumer::Create(input_.kafka, "g", {"in"}, std::move(callbacks));
     ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
     consumer_ = std::move(*consumer);
-  }
-
-  void Produce(int first, int count) {
-    for (int i = first; i < first + count; ++i) {
-      ASSERT_TRUE(producer_->Produce("in", std::to_string(i), "record", {}).ok());
-    }
-    ASSERT_TRUE(producer_->Flush(std::chrono::milliseconds(10000)).ok());
   }
 
   // Runs the loop with a linger no test reaches, so that only the end of the input or a full
@@ -56,9 +42,7 @@ class ConsumeLoopTest : public ::testing::Test {
                            .may_end_early = std::move(may_end_early)});
   }
 
-  std::unique_ptr<MockCluster> cluster_;
-  KafkaOptions kafka_;
-  std::unique_ptr<KafkaProducer> producer_;
+  test_support::InputTopic input_;
   std::unique_ptr<KafkaConsumer> consumer_;
   size_t handled_ = 0;
   std::vector<size_t> batches_;
@@ -76,7 +60,7 @@ TEST_F(ConsumeLoopTest,
   size_t asked = 0;
   // Not ready until the five records produced while the first five waited are in the batch.
   const Status status = Run([&] {
-    if (asked++ == 0) Produce(5, 5);
+    if (asked++ == 0) input_.Produce(5, 5);
     return handled_ == 10;
   });
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/mock_cluster.h"
+#include "tests/common/input_topic.h"
 
 namespace headwire::common {
 namespace {
@@ -29,22 +29,13 @@ class FailingStage final : public ConsumerStage {
 };
 
 TEST(ConsumerDaemonTest, ARecordThatFailsIsNeverPersistedNotEvenWhenTheConsumerClosesAfterwards) {
-  auto cluster = MockCluster::Start({.topics = {{.name = "in", .partitions = 1}}});
-  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-  KafkaOptions kafka;
-  kafka.bootstrap = (*cluster)->bootstrap();
-  {
-    auto producer = KafkaProducer::Create(kafka);
-    ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-    for (int i = 0; i < 10; ++i) {
-      ASSERT_TRUE((*producer)->Produce("in", std::to_string(i), "record", {}).ok());
-    }
-    ASSERT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
-  }
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 10));
   auto context = DaemonContext::Start("test", {});
   ASSERT_TRUE(context.has_value()) << context.error().ToString();
   ConsumerDaemonOptions options;
-  options.kafka = kafka;
+  options.kafka = input.kafka;
   options.group_id = "g";
   options.topics = {"in"};
   options.loop.max_batch = 100;
@@ -93,23 +84,15 @@ class DeferringStage final : public ConsumerStage {
 class DeferringDaemonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto cluster = MockCluster::Start({.topics = {{.name = "in", .partitions = 1}}});
-    ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-    cluster_ = std::move(*cluster);
-    kafka_.bootstrap = cluster_->bootstrap();
-    auto producer = KafkaProducer::Create(kafka_);
-    ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-    for (int i = 0; i < 10; ++i) {
-      ASSERT_TRUE((*producer)->Produce("in", std::to_string(i), "record", {}).ok());
-    }
-    ASSERT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+    ASSERT_NO_FATAL_FAILURE(input_.Start());
+    ASSERT_NO_FATAL_FAILURE(input_.Produce(0, 10));
   }
 
   Status Run(DeferringStage& stage) {
     auto context = DaemonContext::Start("test", {});
     EXPECT_TRUE(context.has_value()) << context.error().ToString();
     ConsumerDaemonOptions options;
-    options.kafka = kafka_;
+    options.kafka = input_.kafka;
     options.group_id = "g";
     options.topics = {"in"};
     options.loop.max_batch = 3;
@@ -118,8 +101,7 @@ class DeferringDaemonTest : public ::testing::Test {
     return daemon.Run(stage);
   }
 
-  std::unique_ptr<MockCluster> cluster_;
-  KafkaOptions kafka_;
+  test_support::InputTopic input_;
 };
 
 TEST_F(DeferringDaemonTest, EveryHandledRecordIsDrainedBeforeItsBatchIsPersisted) {
