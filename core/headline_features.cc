@@ -133,7 +133,7 @@ bool StripEllipsis(std::string_view& title) {
 // the capitals of this title carry any information at all.
 struct NameEvidence {
   std::vector<uint64_t> names;  // TokenHash of the lower-cased word
-  bool every_word = false;      // Title Case or ALL CAPS: treat every token as a slot
+  bool every_word = false;      // Title Case or ALL CAPS: the capitals name nothing
 };
 
 NameEvidence CollectNames(std::string_view title) {
@@ -263,7 +263,7 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
         AddStoryTerms(previous, canonical, concept_scratch, story_title, features.countries);
     is_number.push_back(number);
     const bool name = std::binary_search(names.names.begin(), names.names.end(), TokenHash(token));
-    features.title_slots.push_back(number || names.every_word || name);
+    features.title_slots.push_back(number || (name && !names.every_word));
     if (name && !number && !names.every_word && !country) {
       features.title_names.push_back(story_title.back());
     }

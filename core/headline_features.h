@@ -30,8 +30,9 @@ struct HeadlineFeatures {
   // `truncated`, the last one may be a word cut short.
   std::vector<uint64_t> title_tokens;
   // Parallel to title_tokens: true for a number or a name (a capitalised word of a sentence-case
-  // title, the first included, or an acronym; every token of a Title Case or ALL CAPS title, whose
-  // capitals say nothing). A changed slot of this kind turns a look-alike into another event.
+  // title, the first included, or an acronym). A Title Case or ALL CAPS title has numbers only:
+  // its capitals cannot tell a name from a word. A changed slot of this kind turns a look-alike
+  // into another event.
   std::vector<bool> title_slots;
   std::vector<uint64_t> title_numbers;  // sorted, unique
   bool truncated = false;               // the title ended in "..." or "…"

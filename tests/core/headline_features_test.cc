@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/story_terms.h"
 #include "core/word_forms.h"
 
@@ -95,6 +97,14 @@ TEST(HeadlineFeaturesTest, NumbersNamesAndBody) {
   const auto g = ExtractHeadlineFeatures("Title only", "");
   EXPECT_FALSE(g.has_body);
   EXPECT_EQ(g.body_simhash, 0u);
+}
+
+TEST(HeadlineFeaturesTest, ATitleCaseTitleHasOnlyItsNumbersAsSlots) {
+  const auto f = ExtractHeadlineFeatures("Titanfall To Launch At 792p On Xbox One", "");
+  const auto numbers = std::count(f.title_slots.begin(), f.title_slots.end(), true);
+  EXPECT_EQ(numbers, 2);  // 792p and "one"
+  EXPECT_EQ(static_cast<size_t>(numbers), f.title_numbers.size());
+  EXPECT_TRUE(f.title_names.empty());
 }
 
 TEST(HeadlineFeaturesTest, TermsAreSortedUniqueWithTitleWeight) {

@@ -120,6 +120,15 @@ TEST(NearDuplicateTest, DifferentWordingsOfOneEventAreNotTwins) {
   EXPECT_FALSE(Twins("Fed holds rates steady", "Fed holds rates steady"));
 }
 
+TEST(NearDuplicateTest, TitleCaseLookAlikesAreTwinsOnlyByANumberOrASentenceCaseName) {
+  // Every word of a Title Case headline is capitalised, so a changed word is not a changed name.
+  EXPECT_FALSE(Twins("Titanfall Review Roundup", "Titanfall Review: My Buddy"));
+  EXPECT_TRUE(
+      Twins("Drone Strike Kills 12 In Eastern Ukraine", "Drone Strike Kills 7 In Eastern Ukraine"));
+  // The sentence-case title still says that Nvidia is a name.
+  EXPECT_TRUE(Twins("Nvidia shares jump 5% after earnings", "AMD Shares Jump 5% After Earnings"));
+}
+
 TEST(NearDuplicateTest, CountriesThatDifferDisagree) {
   auto a = ExtractHeadlineFeatures("Bank of Thailand holds rate", "");
   auto b = ExtractHeadlineFeatures("Polish central bank holds rate", "");
