@@ -105,6 +105,11 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   command
+      .add_option("--story-agreement", options.story_agreement,
+                  "Share of a story's members that must resemble the article for its full score")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  command
       .add_option("--story-member-floor", options.story_member_floor,
                   "Members below this fraction of --story-threshold neither score nor veto")
       ->capture_default_str()

@@ -297,7 +297,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   // article's title names (a lower threshold) is only asked of stories whose score could pass
   // a threshold: those checks read the members' features, the costliest visits here.
   struct Candidate {
-    const std::string* story_id;
+    const Story* story;
     MemberScores scores;
     size_t first_member;  // index into story_members_, then linked by next_member
   };
@@ -323,7 +323,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       continue;
     }
     const auto [slot, inserted] = story_index.try_emplace(story->id, stories.size());
-    if (inserted) stories.push_back({story->id, {}, kNoMember});
+    if (inserted) stories.push_back({story, {}, kNoMember});
     Candidate& candidate = stories[slot->second];
     candidate.scores.Add(score);
     story_members_.push_back({member, candidate.first_member});
@@ -333,7 +333,8 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   const std::string* best_story = nullptr;
   double best_score = 0;
   for (const Candidate& candidate : stories) {
-    const double score = candidate.scores.Combined(options_.story_support_weight);
+    const double score = candidate.scores.Combined(
+        options_.story_support_weight, options_.story_agreement, candidate.story->live_members);
     if (score < lowest_threshold) continue;
     const bool name_decides =
         (score >= options_.story_threshold) != (score >= options_.story_name_threshold);
@@ -347,8 +348,8 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     const double threshold = named ? options_.story_name_threshold : options_.story_threshold;
     if (vetoed || score < threshold) continue;
     if (best_story == nullptr || score > best_score ||
-        (score == best_score && *candidate.story_id < *best_story)) {
-      best_story = candidate.story_id;
+        (score == best_score && *candidate.story->id < *best_story)) {
+      best_story = candidate.story->id;
       best_score = score;
     }
   }

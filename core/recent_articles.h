@@ -12,8 +12,9 @@
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
 //  3. Stories: candidates share a term of title or lede (inverted index); the score combines
-//     the TF-IDF cosines with the three closest members of the story (story_scoring.h; IDF over
-//     the articles in the window), among stories that are not closed (no article for
+//     the TF-IDF cosines with the three closest members of the story, scaled down when few of
+//     its members resemble the article (story_scoring.h; IDF over the articles in the window),
+//     among stories that are not closed (no article for
 //     `story_quiet_ms`) and whose member is within `story_member_window_ms`. Look-alikes of
 //     different events (AreConflictingTwins) and reports naming disjoint countries never join.
 //     The best story at or above `story_threshold` (`story_name_threshold` when a name of the
@@ -61,6 +62,11 @@ struct RecentArticlesOptions {
   // Weight w of the second- and third-closest members in the story score (s1 + w s2 + w² s3).
   // 0 scores the closest member alone. Tuned like the above. Default: 0.35.
   double story_support_weight = 0.35;
+  // Share a of a story's members in the window that must resemble the article (cosine above the
+  // member floor) for the story's full score; fewer scale it by sqrt(n / (a m)) (story_scoring.h),
+  // so a large story does not absorb neighbouring threads through the one member that shares a
+  // word with them. 0 turns it off. Tuned like the above. Default: 0.3.
+  double story_agreement = 0.3;
   // Members whose cosine is below this fraction of story_threshold neither score, support nor
   // veto. Tuned like the above (lower vetoes more look-alikes but visits more members).
   // Default: 0.4.

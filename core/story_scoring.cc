@@ -1,18 +1,24 @@
 #include "core/story_scoring.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace headwire::core {
 
 void MemberScores::Add(double cosine) {
+  ++count_;
   for (double& slot : best_) {
     if (cosine > slot) std::swap(cosine, slot);
   }
 }
 
-double MemberScores::Combined(double support_weight) const {
-  return best_[0] + support_weight * (best_[1] + support_weight * best_[2]);
+double MemberScores::Combined(double support_weight, double agreement,
+                              uint64_t story_members) const {
+  const double score = best_[0] + support_weight * (best_[1] + support_weight * best_[2]);
+  const double needed = agreement * static_cast<double>(story_members);
+  if (static_cast<double>(count_) >= needed) return score;
+  return score * std::sqrt(static_cast<double>(count_) / needed);
 }
 
 bool SharesName(const HeadlineFeatures& article, const HeadlineFeatures& member) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
 
 namespace headwire::core {
 namespace {
@@ -201,6 +202,87 @@ TEST(RecentArticlesTest, OtherMembersSupportTheClosestOne) {
   stories = StoriesOf(SupportStream(), options);
   EXPECT_EQ(stories["p2"], "p1");
   EXPECT_EQ(stories["p3"], "p1");  // p2 adds its support
+}
+
+// Forty headlines of other news, so that a story's own words are rare enough to find it.
+std::vector<Item> ManyOtherHeadlines() {
+  const char* titles[] = {"Copper climbs on supply worries",
+                          "Local library to open on Sundays from July",
+                          "Zoo welcomes twin red panda cubs",
+                          "Parliament debates new housing bill",
+                          "Storm Ciara grounds flights in Britain",
+                          "Tech giant unveils folding phone",
+                          "Central bank holds interest rates",
+                          "Football club sacks manager after defeat",
+                          "Wildfire forces evacuations in California",
+                          "Oil tanker runs aground off Malta",
+                          "Museum returns looted bronzes to Nigeria",
+                          "Airline orders 50 new jets",
+                          "Teachers vote to strike over pay",
+                          "Scientists map deep ocean trench",
+                          "Pop star announces world tour",
+                          "Farmers protest fuel tax in Paris",
+                          "Hospital waiting lists hit record",
+                          "Chess prodigy wins national title",
+                          "Bridge closed after crack found",
+                          "Rail fares to rise in January",
+                          "Vaccine trial shows promising results",
+                          "City council approves cycle lanes",
+                          "Carmaker recalls electric vans",
+                          "Drought threatens olive harvest in Spain",
+                          "Astronomers spot distant comet",
+                          "Union leaders meet ministers over pensions",
+                          "Retailer opens flagship store in Milan",
+                          "Court blocks merger of two grocers",
+                          "Volcano eruption disrupts Bali flights",
+                          "Software bug delays tax refunds",
+                          "Ferry service cancelled amid high winds",
+                          "Author wins prize for debut novel",
+                          "Police seize smuggled ivory at port",
+                          "Startup raises funds for battery plant",
+                          "Heatwave warning issued for Greece",
+                          "Orchestra cancels tour over visa row",
+                          "Border talks resume between neighbours",
+                          "Mining firm posts record profit",
+                          "Satellite images show shrinking glacier",
+                          "Festival organisers cut ticket prices"};
+  std::vector<Item> items;
+  for (const char* title : titles)
+    items.push_back({"o" + std::to_string(items.size()), title, "", 0});
+  return items;
+}
+
+// A story of eight members about one chain's sales, the last of which blames the snow; then a
+// headline about snow alone, which resembles that one member and no other.
+std::vector<Item> LargeStoryStream() {
+  auto items = ManyOtherHeadlines();
+  const char* titles[] = {"Burger chain sales fall as diners cut back",
+                          "Burger chain sales slip again in February",
+                          "Burger chain reports drop in global sales",
+                          "Weak sales at burger chain disappoint investors",
+                          "Burger chain same-store sales fall",
+                          "Burger chain sales decline in February",
+                          "Investors sour on burger chain after sales drop",
+                          "Burger chain blames snow for sales slump"};
+  int64_t time = kHour;
+  for (size_t i = 0; i < std::size(titles); ++i) {
+    items.push_back({"m" + std::to_string(i), titles[i], "", time});
+    time += kHour / 6;
+  }
+  items.push_back({"snow", "Snow shuts schools", "", time});
+  return items;
+}
+
+TEST(RecentArticlesTest, ALargeStoryDoesNotAbsorbANeighbourThroughOneMember) {
+  RecentArticlesOptions options;
+  options.story_agreement = 0;
+  auto stories = StoriesOf(LargeStoryStream(), options);
+  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories["m" + std::to_string(i)], "m0");
+  EXPECT_EQ(stories["snow"], "m0");  // the one member that mentions snow was enough
+  options.story_agreement = 0.3;     // the default: 0.3 of the story's 8 members, 2.4
+  stories = StoriesOf(LargeStoryStream(), options);
+  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories["m" + std::to_string(i)], "m0");
+  EXPECT_EQ(stories["snow"], "snow");
 }
 
 TEST(RecentArticlesTest, ASharedNameLowersTheThreshold) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/headline_features.h"
 #include "core/near_duplicate.h"
@@ -40,6 +41,19 @@ TEST(StoryScoringTest, ClosestMemberPlusDecayingSupport) {
   MemberScores one;
   one.Add(0.4);
   EXPECT_DOUBLE_EQ(one.Combined(0.35), 0.4);  // a story of one member scores its cosine
+}
+
+TEST(StoryScoringTest, AStoryScoresLessWhenFewOfItsMembersResembleTheArticle) {
+  MemberScores scores;
+  scores.Add(0.40);
+  EXPECT_EQ(scores.count(), 1u);
+  EXPECT_DOUBLE_EQ(scores.Combined(0.35, 0.3, 3), 0.40);  // 0.9 members needed, 1 resembles
+  EXPECT_DOUBLE_EQ(scores.Combined(0.35, 0.3, 10), 0.40 * std::sqrt(1.0 / 3.0));
+  EXPECT_DOUBLE_EQ(scores.Combined(0.35, 0.0, 10), 0.40);  // share 0: the factor is off
+  scores.Add(0.20);
+  scores.Add(0.10);
+  // Three of ten resemble it: the full score.
+  EXPECT_DOUBLE_EQ(scores.Combined(0.5, 0.3, 10), 0.40 + 0.5 * 0.20 + 0.25 * 0.10);
 }
 
 TEST(StoryScoringTest, NamesOfASentenceCaseTitleAreEvidence) {
