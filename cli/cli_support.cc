@@ -25,7 +25,9 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
           "--connect-timeout-s",
           [&kafka](int s) { kafka.connect_timeout = std::chrono::seconds(s); },
           "Give up after this many seconds without reaching a bootstrap server (produce, and "
-          "daemons with --exit-at-end; default 30)")
+          "daemons with --exit-at-end)")
+      ->default_str(std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(kafka.connect_timeout).count()))
       ->check(CLI::Range(1, 86400));
 }
 
@@ -50,7 +52,9 @@ void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer
   command
       .add_option_function<int>(
           "--linger-ms", [&loop](int ms) { loop.linger = std::chrono::milliseconds(ms); },
-          "How long a batch waits for more records before it is persisted (default 100)")
+          "How long a batch that is not full waits for one more record before it is persisted; "
+          "while the previous batch's outputs are unacknowledged it stays open longer")
+      ->default_str(std::to_string(loop.linger.count()))
       ->check(CLI::Range(0, 60000));
 }
 
