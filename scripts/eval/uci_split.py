@@ -34,18 +34,15 @@ def main():
         story = row["story"]
         first_seen[story] = min(first_seen.get(story, row["published_at"]), row["published_at"])
 
+    halves = {"uci_tune": [], "uci_held": []}
+    for row in rows:
+        halves["uci_tune" if first_seen[row["story"]] < CUT_MS else "uci_held"].append(row)
     os.makedirs(args.out, exist_ok=True)
-    counts = {"uci_tune": [0, set()], "uci_held": [0, set()]}
-    paths = {name: os.path.join(args.out, name + ".jsonl") for name in counts}
-    with open(paths["uci_tune"], "w", encoding="utf-8") as tune, \
-            open(paths["uci_held"], "w", encoding="utf-8") as held:
-        for row in rows:
-            name = "uci_tune" if first_seen[row["story"]] < CUT_MS else "uci_held"
-            (tune if name == "uci_tune" else held).write(json.dumps(row) + "\n")
-            counts[name][0] += 1
-            counts[name][1].add(row["story"])
-    for name, (headlines, stories) in counts.items():
-        print(f"{paths[name]}: {headlines} headlines, {len(stories)} stories")
+    for name, half in halves.items():
+        path = os.path.join(args.out, name + ".jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(row) + "\n" for row in half)
+        print(f"{path}: {len(half)} headlines, {len({row['story'] for row in half})} stories")
 
 
 if __name__ == "__main__":
