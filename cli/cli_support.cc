@@ -1,6 +1,9 @@
 #include "cli/cli_support.h"
 
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
 
 #include "cli/embedded_data.h"
 #include "common/logging.h"
@@ -82,7 +85,45 @@ void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options) {
       ->capture_default_str();
 }
 
+std::shared_ptr<const core::BackgroundFrequencies> BuiltInStoryBackground() {
+  static const auto background = std::make_shared<const core::BackgroundFrequencies>(
+      core::BackgroundFrequencies::FromHeadlines(kBackgroundHeadlines));
+  return background;
+}
+
+Result<std::shared_ptr<const core::BackgroundFrequencies>> LoadStoryBackground(
+    const std::string& path) {
+  if (path.empty()) return BuiltInStoryBackground();
+  if (path == "none") return std::shared_ptr<const core::BackgroundFrequencies>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Err(Status::IoError("cannot open " + path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Err(Status::IoError("cannot read " + path));
+  return std::make_shared<const core::BackgroundFrequencies>(
+      core::BackgroundFrequencies::FromHeadlines(text.str()));
+}
+
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
+  // The built-in background is read only when this subcommand runs, and before its options, so
+  // that --story-background (command line or configuration file) replaces it.
+  command.preparse_callback([&options](size_t) { options.background = BuiltInStoryBackground(); });
+  command.add_option_function<std::string>(
+      "--story-background",
+      [&options](const std::string& path) {
+        auto background = LoadStoryBackground(path);
+        if (!background) {
+          throw CLI::ValidationError("--story-background", background.error().message());
+        }
+        options.background = *std::move(background);
+      },
+      "Headlines, one a line, that the story IDF counts as if they were in the window (default: "
+      "the built-in data/background/headlines.txt; none: the window alone)");
+  command
+      .add_option("--story-background-weight", options.background_weight,
+                  "How many window articles one background headline counts as")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
   command
       .add_option("--max-ahead-ms", options.max_ahead_ms,
                   "An article this far ahead of the largest event time seen does not move the "

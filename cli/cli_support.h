@@ -3,6 +3,7 @@
 // taxonomy, and error reporting with a meaningful exit code.
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 
 #include "common/consumer_daemon.h"
@@ -34,8 +35,18 @@ void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer
 // rules layer.
 void AddTaxonomyOption(CLI::App& command, std::string& path);
 
-// Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...).
+// Adds the near-duplicate and story options (--near-window-ms, --story-threshold, ...). When the
+// subcommand runs, options.background is the built-in background corpus unless
+// --story-background names another (or none).
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options);
+
+// The story window's background corpus compiled into the binary (data/background/headlines.txt),
+// read on the first call.
+std::shared_ptr<const core::BackgroundFrequencies> BuiltInStoryBackground();
+
+// The background corpus at `path`: empty = the built-in one, "none" = none (null).
+Result<std::shared_ptr<const core::BackgroundFrequencies>> LoadStoryBackground(
+    const std::string& path);
 
 // A memory budget given in MiB on the command line and kept in bytes in an options struct, whose
 // value is the default shown; at least `min_mib` (0 allows "no budget").

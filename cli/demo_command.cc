@@ -71,6 +71,7 @@ Status RunDemo(const DemoArgs& args) {
   process.consumer.kafka = kafka;
   process.state_dir = process_state.string();
   process.consumer.loop.exit_at_end = true;
+  process.decide.pipeline.recent.background = BuiltInStoryBackground();
   auto processed = processors::RunProcessor(process, *classifier);
   if (!processed) return processed.error();
   std::cout << "2. process: " << processed->consumed << " consumed, " << processed->unique

@@ -7,6 +7,8 @@ namespace headwire::cli {
 
 // data/taxonomy.toml: the default taxonomy of the rules classifier.
 extern const std::string_view kDefaultTaxonomy;
+// data/background/headlines.txt: the story window's default background corpus.
+extern const std::string_view kBackgroundHeadlines;
 // data/sample/headlines.jsonl: the demo's sample stream.
 extern const std::string_view kSampleHeadlines;
 

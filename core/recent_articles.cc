@@ -225,10 +225,14 @@ const RecentArticles::TermState* RecentArticles::FindTerm(uint64_t term) const {
   return it == terms_.end() ? nullptr : &it->second;
 }
 
-double RecentArticles::Idf(uint32_t document_frequency) const {
-  return std::log((static_cast<double>(window_.size()) + 1.0) /
-                  (static_cast<double>(document_frequency) + 1.0)) +
-         1.0;
+double RecentArticles::Idf(uint32_t document_frequency, uint64_t term_hash) const {
+  double documents = static_cast<double>(window_.size()) + 1.0;
+  double with_term = static_cast<double>(document_frequency) + 1.0;
+  if (const BackgroundFrequencies* background = options_.background.get()) {
+    documents += options_.background_weight * background->documents();
+    with_term += options_.background_weight * background->DocumentFrequency(term_hash);
+  }
+  return std::log(documents / with_term) + 1.0;
 }
 
 RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
@@ -265,7 +269,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   for (const StoryTerm& term : features.terms) {
     const TermState* state = FindTerm(term.hash);
     const uint32_t document_frequency = state == nullptr ? 0 : state->document_frequency;
-    const double idf = Idf(document_frequency);
+    const double idf = Idf(document_frequency, term.hash);
     const double weight = term.weight * idf;
     norm_squared += weight * weight;
     by_idf.push_back({idf, document_frequency, &term, state});

@@ -13,8 +13,8 @@
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
 //  3. Stories: candidates share a term of title or lede (inverted index); the score combines
 //     the TF-IDF cosines with the three closest members of the story, scaled down when few of
-//     its members resemble the article (story_scoring.h; IDF over the articles in the window),
-//     among stories that are not closed (no article for
+//     its members resemble the article (story_scoring.h; IDF over the articles in the window and
+//     the `background` headlines), among stories that are not closed (no article for
 //     `story_quiet_ms`) and whose member is within `story_member_window_ms`. Look-alikes of
 //     different events (AreConflictingTwins) and reports naming disjoint countries never join.
 //     The best story at or above `story_threshold` (`story_name_threshold` when a name of the
@@ -30,12 +30,14 @@
 #include <cstdint>
 #include <deque>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/background_frequencies.h"
 #include "core/candidate_buckets.h"
 #include "core/headline_features.h"
 #include "core/near_duplicate.h"
@@ -67,6 +69,16 @@ struct RecentArticlesOptions {
   // so a large story does not absorb neighbouring threads through the one member that shares a
   // word with them. 0 turns it off. Tuned like the above. Default: 0.3.
   double story_agreement = 0.3;
+  // Headlines the story IDF counts as if they were in the window, each as `background_weight`
+  // articles: IDF(t) = ln((N + 1 + w B) / (df(t) + 1 + w b(t))) + 1, N articles in the window,
+  // df(t) of them with term t, B background headlines, b(t) of them with t. Without it a young
+  // window weighs every word alike ("start", "week" join unrelated headlines) and a story's own
+  // term loses weight as soon as it trends. Null: the window alone. Default: null; the CLI
+  // passes data/background/headlines.txt (see docs/dedup.md).
+  std::shared_ptr<const BackgroundFrequencies> background;
+  // How many window articles one background headline counts as (0: as if none). Tuned on
+  // data/sample, data/tuning and the UCI tuning half. Default: 1.
+  double background_weight = 1.0;
   // Members whose cosine is below this fraction of story_threshold neither score, support nor
   // veto. Tuned like the above (lower vetoes more look-alikes but visits more members).
   // Default: 0.4.
@@ -169,7 +181,7 @@ class RecentArticles {
       int64_t time_ms, const HeadlineFeatures& features) const;
   struct TermState;
   const TermState* FindTerm(uint64_t term) const;
-  double Idf(uint32_t document_frequency) const;
+  double Idf(uint32_t document_frequency, uint64_t term_hash) const;
   void Insert(Entry entry);
   bool OverBudget() const;
   static size_t StoryNodeBytes(const std::string& id);

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace headwire::core {
 namespace {
@@ -283,6 +285,41 @@ TEST(RecentArticlesTest, ALargeStoryDoesNotAbsorbANeighbourThroughOneMember) {
   stories = StoriesOf(LargeStoryStream(), options);
   for (int i = 1; i < 8; ++i) EXPECT_EQ(stories["m" + std::to_string(i)], "m0");
   EXPECT_EQ(stories["snow"], "snow");
+}
+
+// Two headlines that share only everyday words ("big", "start", "week"), then a report of the
+// first one's event.
+std::vector<Item> EverydayWordsStream() {
+  return {{"gas", "Ohio gas prices steady at start of big week", "", 0},
+          {"show", "Reality show gets off to big start this week", "", kHour},
+          {"gas2", "Ohio gas prices hold steady as week begins", "", 2 * kHour}};
+}
+
+// Headlines in which "big", "start" and "week" are everyday words.
+constexpr std::string_view kEverydayBackground =
+    "# big, start and week in 8 of 20 headlines\n"
+    "Markets start the week higher\nBig festival starts next week\nSchools start term this week\n"
+    "Trial to start next week\nBig changes to ferry timetable start this week\n"
+    "Big week ahead for parliament\nRoadworks start on ring road\nBig match to watch this week\n"
+    "Copper climbs on supply worries\nZoo welcomes twin red panda cubs\n"
+    "Storm grounds flights in Britain\nCarmaker recalls electric vans\n"
+    "Museum returns looted bronzes\nAirline orders new jets\nHeatwave warning for Greece\n"
+    "Chess prodigy wins national title\nBridge closed after crack found\n"
+    "Volcano eruption disrupts flights\nAuthor wins prize for debut novel\n"
+    "Police seize smuggled ivory at port\n";
+
+TEST(RecentArticlesTest, EverydayWordsOfTheBackgroundDoNotJoinHeadlinesOfAYoungWindow) {
+  RecentArticlesOptions options;
+  auto stories = StoriesOf(EverydayWordsStream(), options);
+  EXPECT_EQ(stories["show"], "gas");  // in a window of one article, every word looks rare
+  options.background = std::make_shared<const BackgroundFrequencies>(
+      BackgroundFrequencies::FromHeadlines(kEverydayBackground));
+  stories = StoriesOf(EverydayWordsStream(), options);
+  EXPECT_EQ(stories["show"], "show");
+  EXPECT_EQ(stories["gas2"], "gas");  // the event's own words still join
+  options.background_weight = 0;
+  stories = StoriesOf(EverydayWordsStream(), options);
+  EXPECT_EQ(stories["show"], "gas");
 }
 
 TEST(RecentArticlesTest, ASharedNameLowersTheThreshold) {

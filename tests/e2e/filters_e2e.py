@@ -109,6 +109,17 @@ class OfflineFilters(unittest.TestCase):
             self.assertIn("story_id", out)
             self.assertIn("canonical_url", out)
 
+    def test_the_story_background_is_the_built_in_corpus_unless_another_is_given(self):
+        stream = sample("headlines.jsonl")
+        built_in = headwire("dedup", stream).stdout
+        corpus = os.path.join(ARGS.repo, "data", "background", "headlines.txt")
+        self.assertEqual(built_in, headwire("dedup", "--story-background", corpus, stream).stdout)
+        self.assertNotEqual(built_in,
+                            headwire("dedup", "--story-background", "none", stream).stdout)
+        missing = headwire("dedup", "--story-background", "/nonexistent/background.txt", stream,
+                           expect=2)
+        self.assertIn("cannot open /nonexistent/background.txt", missing.stderr)
+
     def test_classify_adds_topics_and_scores_for_every_record(self):
         out = [json.loads(l) for l in headwire("classify", sample("headlines.jsonl")).stdout.splitlines()]
         self.assertEqual(len(out), len(read_jsonl(sample("headlines.jsonl"))))

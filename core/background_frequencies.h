@@ -1,0 +1,35 @@
+#pragma once
+// BackgroundFrequencies: in how many headlines of a fixed corpus each story term occurs. The
+// story window's IDF counts these headlines as if they were in the window (RecentArticles,
+// RecentArticlesOptions::background), so that in a young or small window a common word
+// ("start", "week", "watch") weighs little from the first article on, and a story's own rare term
+// keeps its weight while the story is the talk of the window.
+//
+// Built once from plain text, one headline a line; blank lines and lines starting with '#' are
+// skipped. Terms are counted once per headline, by the same extraction the window uses
+// (ExtractHeadlineFeatures of the title), so any term the window sees can be looked up.
+// Immutable after construction; safe to share between threads.
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/headline_features.h"
+
+namespace headwire::core {
+
+class BackgroundFrequencies {
+ public:
+  static BackgroundFrequencies FromHeadlines(std::string_view text);
+
+  // Headlines counted.
+  uint32_t documents() const { return documents_; }
+  // Headlines that have the story term `term_hash` (StoryTerm::hash); 0 for an unknown term.
+  uint32_t DocumentFrequency(uint64_t term_hash) const;
+
+ private:
+  std::unordered_map<uint64_t, uint32_t> frequency_;
+  uint32_t documents_ = 0;
+};
+
+}  // namespace headwire::core
