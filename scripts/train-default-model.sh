@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 HEADWIRE=${1:-build/release/headwire}
 "$HEADWIRE" train --data data/training/train.jsonl --dev data/training/dev.jsonl \
   --out models/topics-v1.hwm --name topics-v1 --labels space,ai,geopolitics,business --seed 1 \
-  --lr 0.5 --epochs 10 --l2 0.003 --minn 0 --maxn 0 --rule-feature-copies 8 --force-factor 2 \
+  --lr 0.5 --epochs 20 --l2 0.003 --minn 0 --maxn 0 --rule-feature-copies 8 --force-factor 2 \
   --topic-threshold-beta business=0.7 --topic-threshold-beta geopolitics=0.7
 # The binary embeds the model at build time: rebuild it before evaluating the default.
 "$HEADWIRE" eval classify --gold data/training/test.jsonl --model models/topics-v1.hwm

@@ -9,7 +9,8 @@ Inputs:
   - data/training/sources/handwritten.txt (headlines written for the project) and
     data/training/sources/boundary.txt (written later for the topic boundaries: hard
     negatives and "other" news; origin "boundary", so that the earlier origins keep their
-    splits).
+    splits), and data/training/sources/breadth.txt (written after that for breadth: every
+    kind of business, "other", geopolitics, space and ai news; origin "breadth").
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
 wins, in the order UCI, STS, handwritten. Groups that share a title, or hold two titles
@@ -31,7 +32,7 @@ from pathlib import Path
 
 TOPICS = ("space", "ai", "geopolitics", "business")
 LETTERS = {"S": "space", "A": "ai", "G": "geopolitics", "B": "business"}
-ORIGIN_ORDER = {"uci": 0, "sts": 1, "handwritten": 2, "boundary": 3}
+ORIGIN_ORDER = {"uci": 0, "sts": 1, "handwritten": 2, "boundary": 3, "breadth": 4}
 
 
 def fail(message):
@@ -253,6 +254,7 @@ def main():
     records += read_sts(args.sts, args.sources / "sts_review.tsv")
     records += read_handwritten(args.sources / "handwritten.txt")
     records += read_handwritten(args.sources / "boundary.txt", "boundary", "bd")
+    records += read_handwritten(args.sources / "breadth.txt", "breadth", "br")
     pool = build(records)
     with args.out.open("w", encoding="utf-8") as out:
         for record in pool:

@@ -3,7 +3,7 @@
 with a list of problems if any fails:
 
   - every record has exactly the fields id, title, topics, origin, group, with topics a
-    subset of the four topics in canonical order and origin one of uci, sts, handwritten, boundary;
+    subset of the four topics in canonical order and origin one of uci, sts, handwritten, boundary, breadth;
   - ids are unique, titles are unique (case-insensitive, whitespace collapsed);
   - train + dev + test hold exactly the records of labelled.jsonl, and no group is in
     two splits;
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 TOPICS = ("space", "ai", "geopolitics", "business")
-ORIGINS = ("uci", "sts", "handwritten", "boundary")
+ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
 SPLITS = ("train", "dev", "test")
 FIELDS = {"id", "title", "topics", "origin", "group"}
 HERE = Path(__file__).resolve().parent

@@ -28,7 +28,7 @@ from pathlib import Path
 
 TOPICS = ("space", "ai", "geopolitics", "business")
 LABELS = TOPICS + ("other",)
-ORIGINS = ("uci", "sts", "handwritten", "boundary")
+ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
 SPLITS = ("train", "dev", "test")
 SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 DEFAULT_SEED = 20260325

@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 TOPICS = ("space", "ai", "geopolitics", "business")
-ORIGINS = ("uci", "sts", "handwritten", "boundary")
+ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
 FILES = ("train", "dev", "test", "labelled")
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 
