@@ -1,9 +1,7 @@
 #include "cli/cli_support.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli/embedded_data.h"
 #include "common/logging.h"
@@ -95,13 +93,9 @@ Result<std::shared_ptr<const core::BackgroundFrequencies>> LoadStoryBackground(
     const std::string& path) {
   if (path.empty()) return BuiltInStoryBackground();
   if (path == "none") return std::shared_ptr<const core::BackgroundFrequencies>();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Err(Status::IoError("cannot open " + path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Err(Status::IoError("cannot read " + path));
-  return std::make_shared<const core::BackgroundFrequencies>(
-      core::BackgroundFrequencies::FromHeadlines(text.str()));
+  auto background = core::BackgroundFrequencies::FromFile(path);
+  if (!background) return Err(background.error());
+  return std::make_shared<const core::BackgroundFrequencies>(*std::move(background));
 }
 
 void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {

@@ -1,5 +1,8 @@
 #include "core/background_frequencies.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace headwire::core {
 
 BackgroundFrequencies BackgroundFrequencies::FromHeadlines(std::string_view text) {
@@ -17,6 +20,15 @@ BackgroundFrequencies BackgroundFrequencies::FromHeadlines(std::string_view text
     ++background.documents_;
   }
   return background;
+}
+
+Result<BackgroundFrequencies> BackgroundFrequencies::FromFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Err(Status::IoError("cannot open " + path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Err(Status::IoError("cannot read " + path));
+  return FromHeadlines(text.view());
 }
 
 uint32_t BackgroundFrequencies::DocumentFrequency(uint64_t term_hash) const {

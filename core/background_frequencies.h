@@ -5,15 +5,17 @@
 // ("start", "week", "watch") weighs little from the first article on, and a story's own rare term
 // keeps its weight while the story is the talk of the window.
 //
-// Built once from plain text, one headline a line; blank lines and lines starting with '#' are
-// skipped. Terms are counted once per headline, by the same extraction the window uses
-// (ExtractHeadlineFeatures of the title), so any term the window sees can be looked up.
+// Built once from plain text or a file of it, one headline a line; blank lines and lines starting
+// with '#' are skipped. Terms are counted once per headline, by the same extraction the window
+// uses (ExtractHeadlineFeatures of the title), so any term the window sees can be looked up.
 // Immutable after construction; safe to share between threads.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "common/status.h"
 #include "core/headline_features.h"
 
 namespace headwire::core {
@@ -21,6 +23,8 @@ namespace headwire::core {
 class BackgroundFrequencies {
  public:
   static BackgroundFrequencies FromHeadlines(std::string_view text);
+  // FromHeadlines of the file at `path`; IoError when it cannot be opened or read.
+  static Result<BackgroundFrequencies> FromFile(const std::string& path);
 
   // Headlines counted.
   uint32_t documents() const { return documents_; }

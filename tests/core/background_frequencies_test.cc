@@ -1,9 +1,12 @@
-// The background corpus of the story window: what counts as a headline, and that a term counts
-// once per headline.
+// The background corpus of the story window: what counts as a headline, that a term counts once
+// per headline, and reading it from a file.
 
 #include "core/background_frequencies.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
 
 namespace headwire::core {
 namespace {
@@ -33,6 +36,18 @@ TEST(BackgroundFrequenciesTest, AnUnknownTermHasNoHeadlines) {
   const auto background = BackgroundFrequencies::FromHeadlines("Fed raises rates\n");
   EXPECT_EQ(background.DocumentFrequency(TermOf("volcano")), 0u);
   EXPECT_EQ(BackgroundFrequencies::FromHeadlines("").documents(), 0u);
+}
+
+TEST(BackgroundFrequenciesTest, AFileCountsAsItsTextAndAMissingOneIsAnError) {
+  const std::string path = ::testing::TempDir() + "/hw-background-test.txt";
+  std::ofstream(path) << "# corpus\nFed raises rates\nSnow closes schools\n";
+  const auto background = BackgroundFrequencies::FromFile(path);
+  ASSERT_TRUE(background.has_value()) << background.error().ToString();
+  EXPECT_EQ(background->documents(), 2u);
+  EXPECT_EQ(background->DocumentFrequency(TermOf("snow")), 1u);
+  const auto missing = BackgroundFrequencies::FromFile(path + ".missing");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message(), "cannot open " + path + ".missing");
 }
 
 }  // namespace
