@@ -10,7 +10,8 @@ with a list of problems if any fails:
   - every split has every topic;
   - running split.py again (into a temporary directory) reproduces the three files byte
     for byte;
-  - the counts block in README.md is what stats.py computes from the files.
+  - the counts block in README.md is what stats.py computes from the files;
+  - running background.py again reproduces data/background/headlines.txt byte for byte.
 
 Usage (from the repository root):
   /usr/bin/python3 scripts/training/check.py
@@ -56,6 +57,7 @@ def load(path, problems):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=Path("data/training"))
+    parser.add_argument("--background", type=Path, default=Path("data/background/headlines.txt"))
     args = parser.parse_args()
     problems = []
 
@@ -97,6 +99,15 @@ def main():
             for split in SPLITS:
                 if (Path(tmp) / f"{split}.jsonl").read_bytes() != (args.dir / f"{split}.jsonl").read_bytes():
                     problems.append(f"split.py does not reproduce {split}.jsonl")
+
+        background = Path(tmp) / "headlines.txt"
+        run = subprocess.run([sys.executable, str(HERE / "background.py"),
+                              "--pool", str(args.dir / "labelled.jsonl"), "--out", str(background)],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"background.py failed: {run.stderr.strip()}")
+        elif background.read_bytes() != args.background.read_bytes():
+            problems.append(f"background.py does not reproduce {args.background}")
 
     run = subprocess.run([sys.executable, str(HERE / "stats.py"), "--dir", str(args.dir)],
                          capture_output=True, text=True)
