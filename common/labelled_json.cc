@@ -55,6 +55,11 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
     text.title = std::move(record->article.title);
     text.body = std::move(record->article.body);
     text.topics = std::move(*topics);
+    if (const auto group = record->object.find("group"); group != record->object.end()) {
+      if (!group->is_string())
+        return Err(Status::InvalidArgument(where + "\"group\" is not a string"));
+      text.group = group->get<std::string>();
+    }
     out.push_back(std::move(text));
   }
   if (in.bad()) return Err(Status::IoError("reading " + path + " failed"));

@@ -1,7 +1,8 @@
 #pragma once
 // Labelled JSON Lines: the training, dev and gold files of the topic classifier. One article
 // record per line (as in article_json.h) plus its labels: "topics": ["space", ...] ([] means
-// "other"), or a single "label": "world" (AG News style). Other fields are ignored.
+// "other"), or a single "label": "world" (AG News style), and optionally the "group" (the story)
+// it belongs to, which training can weigh (TrainOptions::group_cap). Other fields are ignored.
 
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ namespace headwire::common {
 
 // Reads every record of `path`. Returns NotFound or IoError for an unreadable file and
 // InvalidArgument naming the file and line of the first bad record (not JSON, no title, no
-// topics/label, a label that is not a string). Blank lines are skipped.
+// topics/label, a label or group that is not a string). Blank lines are skipped.
 Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path);
 
 }  // namespace headwire::common

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/rule_features.h"
 
@@ -18,6 +20,7 @@ constexpr float kAdaGradEpsilon = 1e-8f;
 struct Encoded {
   std::vector<uint32_t> ids;
   std::vector<uint8_t> targets;  // one 0/1 per label
+  float weight = 1;              // of its loss: TrainOptions::group_cap
 };
 
 // Fisher-Yates with the generator's raw output: std::shuffle and the standard distributions
@@ -58,6 +61,7 @@ Status TrainOptions::Validate() const {
   if (rule_feature_copies < 1 || rule_feature_copies > 64) {
     return Status::InvalidArgument("rule feature copies must be within 1..64");
   }
+  if (group_cap < 0) return Status::InvalidArgument("group cap must be >= 0");
   return Status::Ok();
 }
 
@@ -113,6 +117,19 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
     encoded[i].ids = buffer.ids;
   }
 
+  if (options.group_cap > 0) {
+    std::unordered_map<std::string_view, size_t> group_sizes;
+    for (const LabelledText& example : data) {
+      if (!example.group.empty()) ++group_sizes[example.group];
+    }
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (data[i].group.empty()) continue;
+      const size_t size = group_sizes[data[i].group];
+      encoded[i].weight =
+          std::min(1.0f, static_cast<float>(options.group_cap) / static_cast<float>(size));
+    }
+  }
+
   const size_t buckets = extractor.bucket_count();
   std::vector<float> weights(buckets * n, 0.0f);
   std::vector<float> squared(buckets * n, 0.0f);  // AdaGrad's sums of squared gradients
@@ -139,8 +156,8 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
         for (size_t l = 0; l < n; ++l) {
           const float p = 1.0f / (1.0f + std::exp(-z[l]));
           const float y = example.targets[l];
-          gradient[l] = p - y;
-          loss -= std::log(std::max(y > 0 ? p : 1.0f - p, 1e-7f));
+          gradient[l] = (p - y) * example.weight;
+          loss -= example.weight * std::log(std::max(y > 0 ? p : 1.0f - p, 1e-7f));
         }
       } else {
         const float top = *std::max_element(z.begin(), z.end());
@@ -148,8 +165,8 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
         for (size_t l = 0; l < n; ++l) total += std::exp(z[l] - top);
         for (size_t l = 0; l < n; ++l) {
           const float p = std::exp(z[l] - top) / total;
-          gradient[l] = p - example.targets[l];
-          if (example.targets[l] > 0) loss -= std::log(std::max(p, 1e-7f));
+          gradient[l] = (p - example.targets[l]) * example.weight;
+          if (example.targets[l] > 0) loss -= example.weight * std::log(std::max(p, 1e-7f));
         }
       }
       for (size_t l = 0; l < n; ++l) {

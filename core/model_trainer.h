@@ -26,6 +26,9 @@ struct LabelledText {
   std::string title;
   std::string body;
   std::vector<std::string> topics;
+  // The story the text tells, when several texts tell it (the same event reported by many
+  // outlets); empty: a story of its own. See TrainOptions::group_cap.
+  std::string group;
 };
 
 struct TrainOptions {
@@ -51,9 +54,13 @@ struct TrainOptions {
   // Copies of each rule feature (1..64), i.e. how much a verdict weighs against one word.
   // Default: 8 (chosen on the dev split).
   int rule_feature_copies = 8;
+  // How many texts of one group teach as much as they can: a text of a group of n weighs
+  // min(1, group_cap / n) in the loss, so a story told 450 times does not drown the words of the
+  // topic in its own. 0: every text weighs 1. Default: 0.
+  int group_cap = 0;
 
   // Returns InvalidArgument for out-of-range values (epochs 1..1000, learning rate > 0,
-  // l2 >= 0, rule feature copies 1..64) or invalid feature options.
+  // l2 >= 0, rule feature copies 1..64, group cap >= 0) or invalid feature options.
   Status Validate() const;
 };
 

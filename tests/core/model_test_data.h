@@ -8,11 +8,20 @@
 
 namespace headwire::core::testing {
 
+inline LabelledText Labelled(std::string id, std::string title, std::vector<std::string> topics,
+                             std::string group = "") {
+  LabelledText text;
+  text.id = std::move(id);
+  text.title = std::move(title);
+  text.topics = std::move(topics);
+  text.group = std::move(group);
+  return text;
+}
+
 inline std::vector<LabelledText> SeparableSet() {
   std::vector<LabelledText> out;
   const auto add = [&](std::string title, std::vector<std::string> topics) {
-    out.push_back(
-        LabelledText{"t" + std::to_string(out.size()), std::move(title), "", std::move(topics)});
+    out.push_back(Labelled("t" + std::to_string(out.size()), std::move(title), std::move(topics)));
   };
   for (int i = 0; i < 6; ++i) {
     const std::string n = std::to_string(i);

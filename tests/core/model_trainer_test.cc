@@ -7,6 +7,7 @@
 namespace headwire::core {
 namespace {
 
+using testing::Labelled;
 using testing::SeparableSet;
 using testing::SmallOptions;
 
@@ -84,9 +85,55 @@ TEST(ModelTrainerTest, SoftmaxPicksExactlyOneLabel) {
   EXPECT_EQ(Predict(*model, "stocks and shares"), std::vector<std::string>{"business"});
 }
 
+float Probability(const LinearModel& model, std::string_view title, std::string_view label) {
+  const FeatureExtractor extractor(model.feature_options());
+  FeatureBuffer buffer;
+  extractor.Extract(title, "", buffer);
+  std::vector<float> p(model.labels().size());
+  model.Predict(buffer.ids, p);
+  return p[static_cast<size_t>(model.LabelIndex(std::string(label)))];
+}
+
+// One story told 60 times ("widget" in orbit) against 12 separate business reports of widgets.
+std::vector<LabelledText> OneLoudStory() {
+  std::vector<LabelledText> data;
+  for (int i = 0; i < 60; ++i) {
+    data.push_back(Labelled("s" + std::to_string(i), "widget reaches orbit", {"space"}, "story"));
+  }
+  for (int i = 0; i < 12; ++i) {
+    data.push_back(Labelled("b" + std::to_string(i), "widget sales figures", {"business"}));
+  }
+  return data;
+}
+
+TEST(ModelTrainerTest, AGroupCapMakesALoudStoryTeachNoMoreThanCapTexts) {
+  TrainOptions options = SmallOptions();
+  options.labels = {"space", "business"};
+  auto uncapped = TrainModel(OneLoudStory(), options);
+  options.group_cap = 3;
+  auto capped = TrainModel(OneLoudStory(), options);
+  ASSERT_TRUE(uncapped.has_value() && capped.has_value());
+  // "widget" is in every text; how much it means space depends on how loud the story is.
+  EXPECT_GT(Probability(*uncapped, "widget", "space"), Probability(*capped, "widget", "space"));
+  EXPECT_LT(Probability(*uncapped, "widget", "business"),
+            Probability(*capped, "widget", "business"));
+  // The story's own words are still learned.
+  EXPECT_GT(Probability(*capped, "widget reaches orbit", "space"), 0.5f);
+}
+
+TEST(ModelTrainerTest, AGroupCapAtLeastTheLargestGroupChangesNothing) {
+  TrainOptions options = SmallOptions();
+  options.labels = {"space", "business"};
+  auto uncapped = TrainModel(OneLoudStory(), options);
+  options.group_cap = 60;
+  auto capped = TrainModel(OneLoudStory(), options);
+  ASSERT_TRUE(uncapped.has_value() && capped.has_value());
+  EXPECT_EQ(uncapped->Serialize(), capped->Serialize());
+}
+
 TEST(ModelTrainerTest, RejectsBadInput) {
   EXPECT_FALSE(TrainModel({}, SmallOptions()).has_value());
-  std::vector<LabelledText> unknown = {{"x", "title", "", {"sports"}}};
+  std::vector<LabelledText> unknown = {Labelled("x", "title", {"sports"})};
   EXPECT_TRUE(TrainModel(unknown, SmallOptions()).error().IsInvalidArgument());
   TrainOptions softmax = SmallOptions();
   softmax.loss = LossKind::kSoftmax;
@@ -94,6 +141,9 @@ TEST(ModelTrainerTest, RejectsBadInput) {
   TrainOptions bad = SmallOptions();
   bad.epochs = 0;
   EXPECT_FALSE(TrainModel(SeparableSet(), bad).has_value());
+  TrainOptions negative_cap = SmallOptions();
+  negative_cap.group_cap = -1;
+  EXPECT_TRUE(TrainModel(SeparableSet(), negative_cap).error().IsInvalidArgument());
 }
 
 }  // namespace

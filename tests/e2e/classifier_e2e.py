@@ -94,6 +94,15 @@ class TopicClassifierCommands(unittest.TestCase):
                           expect=1)
         self.assertIn(f"{bad}:2:", result.stderr)
 
+    def test_a_group_that_is_not_a_string_is_a_clear_error(self):
+        bad = os.path.join(self.tmp.name, "bad_group.jsonl")
+        with open(bad, "w") as f:
+            f.write('{"title": "a", "topics": [], "group": "g1"}\n'
+                    '{"title": "b", "topics": [], "group": 7}\n')
+        result = headwire("train", "--data", bad, "--out", os.path.join(self.tmp.name, "x.hwm"),
+                          "--group-cap", "5", expect=1)
+        self.assertIn(f"{bad}:2: \"group\" is not a string", result.stderr)
+
     def test_model_option_overrides_the_shipped_model(self):
         line = [{"title": "Recipe for a summer garden salad"}]
         shipped = classify(line)[0]
