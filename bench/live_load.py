@@ -231,7 +231,7 @@ def run(headwire, bootstrap, work, out, phases, first_index, rss_at, memory_budg
     # records/s: p50 815 ms with the default, 92 ms with 5 ms. So the daemons fetch with a short
     # wait, and the latency measured is the pipeline's, not the mock's long poll.
     for cmd in commands.values():
-        cmd += ["-X", f"fetch.wait.max.ms={FETCH_WAIT_MS}"]
+        cmd += ["-X", f"consumer.fetch.wait.max.ms={FETCH_WAIT_MS}"]
     if max_batch:
         for cmd in commands.values():
             cmd += ["--max-batch", str(max_batch)]

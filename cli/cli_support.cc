@@ -18,8 +18,10 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
       ->envname("HEADWIRE_BOOTSTRAP")
       ->required();
   command
-      .add_option("-X,--kafka", kafka.properties,
-                  "librdkafka property key=value, applied last (repeatable)")
+      .add_option(
+          "-X,--kafka", kafka.properties,
+          "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
+          "prefix scopes it to that kind of client")
       ->take_all();
   command
       .add_option_function<int>(

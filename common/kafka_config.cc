@@ -2,16 +2,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string_view>
+
 #include "common/logging.h"
 
 namespace headwire::common {
 namespace {
 
-Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+// `as_given` names the property in an error when the user wrote it otherwise (with a scope).
+Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
+           std::string_view as_given = {}) {
   char error[512];
   if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
-    return Status::InvalidArgument("kafka property " + key + "=" + value + ": " + error);
+    const std::string shown = as_given.empty() ? key + "=" + value : std::string(as_given);
+    return Status::InvalidArgument("kafka property " + shown + ": " + error);
   }
   return Status::Ok();
 }
@@ -28,12 +33,19 @@ void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* me
               rd_kafka_name(rk), facility);
 }
 
+// The prefixes that scope a property to one kind of client.
+constexpr std::pair<std::string_view, KafkaClientKind> kScopes[] = {
+    {"consumer.", KafkaClientKind::kConsumer},
+    {"producer.", KafkaClientKind::kProducer},
+};
+
 }  // namespace
 
 void RouteKafkaLogs(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, &OnLog); }
 
 Result<RdKafkaConfPtr> MakeKafkaConf(
-    const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults) {
+    const KafkaOptions& options, KafkaClientKind kind,
+    const std::vector<std::pair<std::string, std::string>>& defaults) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
   RouteKafkaLogs(conf.get());
   if (Status s = Set(conf.get(), "statistics.interval.ms", "1000"); !s.ok()) return Err(s);
@@ -46,11 +58,21 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
   if (Status s = Set(conf.get(), "bootstrap.servers", options.bootstrap); !s.ok()) return Err(s);
   for (const auto& property : options.properties) {
     const size_t eq = property.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Err(Status::InvalidArgument("kafka property \"" + property +
-                                         "\" is not of the form key=value"));
+    std::string_view key = std::string_view(property).substr(0, eq == std::string::npos ? 0 : eq);
+    bool applies = true;
+    for (const auto& [prefix, kind_of_prefix] : kScopes) {
+      if (key.starts_with(prefix)) {
+        key.remove_prefix(prefix.size());
+        applies = kind_of_prefix == kind;
+        break;
+      }
     }
-    if (Status s = Set(conf.get(), property.substr(0, eq), property.substr(eq + 1)); !s.ok()) {
+    if (key.empty()) {
+      return Err(Status::InvalidArgument("kafka property \"" + property +
+                                         "\" is not of the form [consumer.|producer.]key=value"));
+    }
+    if (!applies) continue;
+    if (Status s = Set(conf.get(), std::string(key), property.substr(eq + 1), property); !s.ok()) {
       return Err(s);
     }
   }

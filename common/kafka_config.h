@@ -1,7 +1,10 @@
 #pragma once
 // Kafka client configuration shared by every daemon: the bootstrap servers plus any librdkafka
 // property passed through verbatim ("-X key=value" on the command line, `kafka = [...]` in the
-// config file). Properties are applied after headwire's defaults, so a user can override any.
+// config file). Properties are applied after headwire's defaults, so a user can override any. A
+// key prefixed "consumer." or "producer." reaches only the clients of that kind (as in Kafka
+// Streams), so a daemon that both consumes and produces takes a setting of one side without
+// librdkafka warning that the other side ignores it.
 // Every client built from it logs through headwire's logger (common/logging.h: librdkafka's lines
 // become `msg="librdkafka: ..." client=... facility=...`) and emits statistics once a second, which
 // the clients use to tell whether the bootstrap servers are reachable
@@ -22,7 +25,8 @@ namespace headwire::common {
 struct KafkaOptions {
   // bootstrap.servers: "host:port[,host:port]". Required.
   std::string bootstrap;
-  // librdkafka properties as "key=value", applied last. Default: none.
+  // librdkafka properties as "key=value", "consumer.key=value" or "producer.key=value", applied
+  // last. Default: none.
   std::vector<std::string> properties;
   // How long a client may find no bootstrap server before it gives up: `produce`, and daemons
   // with --exit-at-end, then exit non-zero; other daemons keep retrying and keep saying so.
@@ -40,10 +44,16 @@ struct RdKafkaDeleter {
 };
 using RdKafkaPtr = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 
-// Builds a librdkafka configuration: `defaults` first, then bootstrap.servers, then the user's
-// properties. Returns InvalidArgument naming the property librdkafka refused.
+// The kind of client a configuration is made for: it decides which prefixed properties apply.
+enum class KafkaClientKind { kConsumer, kProducer };
+
+// Builds a librdkafka configuration for a client of `kind`: `defaults` first, then
+// bootstrap.servers, then the user's properties (unprefixed ones and those prefixed with the
+// kind's name, without the prefix). Returns InvalidArgument for a property that is not key=value
+// and naming the property librdkafka refused.
 Result<RdKafkaConfPtr> MakeKafkaConf(
-    const KafkaOptions& options, const std::vector<std::pair<std::string, std::string>>& defaults);
+    const KafkaOptions& options, KafkaClientKind kind,
+    const std::vector<std::pair<std::string, std::string>>& defaults);
 
 // Sends librdkafka's own log lines of clients made with `conf` through our logger (level,
 // format, stage), as MakeKafkaConf does for every client it configures.

@@ -82,16 +82,17 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
                                                              const std::vector<std::string>& topics,
                                                              ConsumerCallbacks callbacks,
                                                              PartitionAssignment assignment) {
-  auto conf = MakeKafkaConf(options, {
-                                         {"group.id", group_id},
-                                         {"enable.auto.commit", "false"},
-                                         {"enable.auto.offset.store", "false"},
-                                         {"auto.offset.reset", "earliest"},
-                                         {"enable.partition.eof", "true"},
-                                         {"partition.assignment.strategy", "cooperative-sticky"},
-                                         {"session.timeout.ms", "6000"},
-                                         {"isolation.level", "read_committed"},
-                                     });
+  auto conf = MakeKafkaConf(options, KafkaClientKind::kConsumer,
+                            {
+                                {"group.id", group_id},
+                                {"enable.auto.commit", "false"},
+                                {"enable.auto.offset.store", "false"},
+                                {"auto.offset.reset", "earliest"},
+                                {"enable.partition.eof", "true"},
+                                {"partition.assignment.strategy", "cooperative-sticky"},
+                                {"session.timeout.ms", "6000"},
+                                {"isolation.level", "read_committed"},
+                            });
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer(options));
   consumer->callbacks_ = std::move(callbacks);

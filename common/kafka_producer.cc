@@ -25,22 +25,23 @@ size_t MessageBytes(std::string_view key, std::string_view value,
 }
 
 Result<size_t> MaxMessageBytes(const KafkaOptions& options) {
-  auto conf = MakeKafkaConf(options, {});
+  auto conf = MakeKafkaConf(options, KafkaClientKind::kProducer, {});
   if (!conf) return Err(conf.error());
   return ConfMaxMessageBytes(conf->get());
 }
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
-  auto conf = MakeKafkaConf(options, {
-                                         {"enable.idempotence", "true"},
-                                         {"acks", "all"},
-                                         {"linger.ms", "5"},
-                                         {"compression.type", "lz4"},
-                                         {"message.timeout.ms", "60000"},
-                                         // What a daemon may hold while a broker is down;
-                                         // librdkafka's 1 GiB would let it grow that far.
-                                         {"queue.buffering.max.kbytes", "65536"},
-                                     });
+  auto conf = MakeKafkaConf(options, KafkaClientKind::kProducer,
+                            {
+                                {"enable.idempotence", "true"},
+                                {"acks", "all"},
+                                {"linger.ms", "5"},
+                                {"compression.type", "lz4"},
+                                {"message.timeout.ms", "60000"},
+                                // What a daemon may hold while a broker is down;
+                                // librdkafka's 1 GiB would let it grow that far.
+                                {"queue.buffering.max.kbytes", "65536"},
+                            });
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer(options));
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);

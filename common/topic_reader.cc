@@ -30,9 +30,10 @@ Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& 
                                 const std::function<void(const Message&)>& visit,
                                 const TopicReaderOptions& reader) {
   // group.id only lets librdkafka's consumer run; the partitions are assigned, never subscribed.
-  auto conf = MakeKafkaConf(options, {{"group.id", "headwire-topic-reader"},
-                                      {"enable.auto.commit", "false"},
-                                      {"enable.auto.offset.store", "false"}});
+  auto conf = MakeKafkaConf(options, KafkaClientKind::kConsumer,
+                            {{"group.id", "headwire-topic-reader"},
+                             {"enable.auto.commit", "false"},
+                             {"enable.auto.offset.store", "false"}});
   if (!conf) return Err(conf.error());
   char error[512];
   RdKafkaPtr rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof error));

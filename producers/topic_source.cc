@@ -21,10 +21,11 @@ common::ConsumedRecord FullRecord(const common::Message& message) {
 }  // namespace
 
 Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions& options) {
-  auto conf = common::MakeKafkaConf(options.kafka, {{"group.id", "headwire-replay"},
-                                                    {"enable.auto.commit", "false"},
-                                                    {"enable.partition.eof", "false"},
-                                                    {"auto.offset.reset", "earliest"}});
+  auto conf = common::MakeKafkaConf(options.kafka, common::KafkaClientKind::kConsumer,
+                                    {{"group.id", "headwire-replay"},
+                                     {"enable.auto.commit", "false"},
+                                     {"enable.partition.eof", "false"},
+                                     {"auto.offset.reset", "earliest"}});
   if (!conf) return Err(conf.error());
   std::unique_ptr<TopicSource> source(new TopicSource());
   source->options_ = options;

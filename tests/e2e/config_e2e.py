@@ -78,6 +78,27 @@ class ConfigTest(unittest.TestCase):
             broker.terminate()
             broker.wait(timeout=30)
 
+    def test_a_scoped_kafka_property_reaches_only_its_kind_of_client(self):
+        broker, bootstrap = harness.start_broker(HEADWIRE)
+        try:
+            data = self.write("in.jsonl", '{"id": "p-1", "title": "Probe reaches orbit"}\n')
+            ignored = "fetch.wait.max.ms is a consumer property and will be ignored"
+            unscoped = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
+                                     "-X", "fetch.wait.max.ms=5")
+            self.assertIn(ignored, unscoped.stderr)
+            scoped = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
+                                   "-X", "consumer.fetch.wait.max.ms=5", "-X",
+                                   "producer.linger.ms=1")
+            self.assertNotIn("will be ignored", scoped.stderr)
+            keys = [k for k, _, _ in kafka_check.read_topic(bootstrap, "scoped.e2e")]
+            self.assertEqual(keys, ["p-1", "p-1"])
+            refused = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
+                                    "-X", "producer.no.such.property=1", expect_codes=(1,))
+            self.assertIn("producer.no.such.property=1", refused.stderr)
+        finally:
+            broker.terminate()
+            broker.wait(timeout=30)
+
     def test_kafka_tables_merge_before_the_command_line_and_secrets_are_masked(self):
         config = self.write("a.toml", '[kafka]\n"client.id" = "everyone"\n'
                             '"sasl.password" = "file-pass-1"\n'
@@ -137,6 +158,9 @@ class ConfigTest(unittest.TestCase):
             '[process\nbootstrap = "x"\n': "invalid TOML at line 1",
             '[process.kafka]\n"linger.ms" = "soon"\n': "[process.kafka]: linger.ms:",
             '[kafka]\n"no.such.property" = 1\n': "[kafka]: no.such.property:",
+            '[kafka]\n"consumer.no.such.property" = 1\n': "[kafka]: consumer.no.such.property:",
+            '[process.kafka]\n"producer.linger.ms" = "soon"\n':
+                "[process.kafka]: producer.linger.ms:",
             '[process]\nkafka = ["a=b"]\n': "librdkafka properties are a table",
         }
         for text, expected in cases.items():

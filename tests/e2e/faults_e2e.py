@@ -64,8 +64,8 @@ PRODUCER_QUEUE_KIB = 8192
 # and reports its messages delivered: they are lost. `headwire broker` warns about this.
 ONE_IN_FLIGHT = ["-X", "max.in.flight.requests.per.connection=1"]
 CONSUMER_QUEUE_KIB = 8192
-QUEUES = ["-X", f"queue.buffering.max.kbytes={PRODUCER_QUEUE_KIB}",
-          "-X", f"queued.max.messages.kbytes={CONSUMER_QUEUE_KIB}"]
+QUEUES = ["-X", f"producer.queue.buffering.max.kbytes={PRODUCER_QUEUE_KIB}",
+          "-X", f"consumer.queued.max.messages.kbytes={CONSUMER_QUEUE_KIB}"]
 # Beyond the two queues, resident memory may grow while the broker is down by what the daemon
 # keeps working on meanwhile (the partitions other brokers lead still flow): RocksDB memtables
 # and block cache pages filling with the articles decided in those 3 s (at most a few thousand,

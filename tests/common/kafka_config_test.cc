@@ -1,0 +1,66 @@
+#include "common/kafka_config.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace headwire::common {
+namespace {
+
+std::string Get(const RdKafkaConfPtr& conf, const char* key) {
+  char value[512];
+  size_t size = sizeof value;
+  if (rd_kafka_conf_get(conf.get(), key, value, &size) != RD_KAFKA_CONF_OK) return "<unknown>";
+  return value;
+}
+
+KafkaOptions WithProperties(std::vector<std::string> properties) {
+  KafkaOptions options;
+  options.bootstrap = "localhost:9092";
+  options.properties = std::move(properties);
+  return options;
+}
+
+TEST(KafkaConfigTest, AScopedPropertyReachesOnlyItsKindOfClient) {
+  const KafkaOptions options = WithProperties(
+      {"consumer.fetch.wait.max.ms=7", "producer.linger.ms=9", "client.id=every-client"});
+  auto consumer = MakeKafkaConf(options, KafkaClientKind::kConsumer, {});
+  auto producer = MakeKafkaConf(options, KafkaClientKind::kProducer, {});
+  ASSERT_TRUE(consumer.has_value() && producer.has_value());
+  EXPECT_EQ(Get(*consumer, "fetch.wait.max.ms"), "7");
+  EXPECT_EQ(Get(*producer, "linger.ms"), "9");
+  EXPECT_NE(Get(*consumer, "linger.ms"), "9");
+  EXPECT_NE(Get(*producer, "fetch.wait.max.ms"), "7");
+  EXPECT_EQ(Get(*consumer, "client.id"), "every-client");
+  EXPECT_EQ(Get(*producer, "client.id"), "every-client");
+}
+
+TEST(KafkaConfigTest, TheUsersPropertiesWinOverTheDefaults) {
+  const KafkaOptions options = WithProperties({"producer.linger.ms=50"});
+  auto producer = MakeKafkaConf(options, KafkaClientKind::kProducer, {{"linger.ms", "5"}});
+  auto consumer = MakeKafkaConf(options, KafkaClientKind::kConsumer, {{"linger.ms", "5"}});
+  ASSERT_TRUE(producer.has_value() && consumer.has_value());
+  EXPECT_EQ(Get(*producer, "linger.ms"), "50");
+  EXPECT_EQ(Get(*consumer, "linger.ms"), "5");
+}
+
+TEST(KafkaConfigTest, APropertyWithoutAKeyIsRefusedWithItsText) {
+  for (const char* bad : {"fetch.wait.max.ms", "=5", "consumer.=5", "producer."}) {
+    auto conf = MakeKafkaConf(WithProperties({bad}), KafkaClientKind::kConsumer, {});
+    ASSERT_FALSE(conf.has_value()) << bad;
+    EXPECT_TRUE(conf.error().IsInvalidArgument()) << bad;
+    EXPECT_NE(conf.error().message().find(bad), std::string::npos) << conf.error().message();
+  }
+}
+
+TEST(KafkaConfigTest, AnUnknownScopedPropertyIsRefusedByTheClientItReaches) {
+  const KafkaOptions options = WithProperties({"producer.no.such.property=1"});
+  auto producer = MakeKafkaConf(options, KafkaClientKind::kProducer, {});
+  ASSERT_FALSE(producer.has_value());
+  EXPECT_NE(producer.error().message().find("producer.no.such.property=1"), std::string::npos)
+      << producer.error().message();
+  EXPECT_TRUE(MakeKafkaConf(options, KafkaClientKind::kConsumer, {}).has_value());
+}
+
+}  // namespace
+}  // namespace headwire::common
