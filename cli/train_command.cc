@@ -182,8 +182,9 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--rule-feature-copies", o.rule_feature_copies,
                   "Weight of the rules' verdicts as features, in copies of a word feature")
       ->capture_default_str();
-  cmd->add_option("--group-cap", o.group_cap,
-                  "A text of a \"group\" of n texts weighs min(1, CAP/n) (0: all weigh 1)")
+  cmd->add_option(
+         "--group-cap", o.group_cap,
+         "Scale the loss of a text of a \"group\" of n texts by min(1, CAP/n) (0: no scaling)")
       ->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = RunTrain(*args); });
 }

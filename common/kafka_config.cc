@@ -33,6 +33,9 @@ void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* me
               rd_kafka_name(rk), facility);
 }
 
+// Set by headwire for every client; ConnectivityWatch and the Kafka metrics depend on it.
+constexpr std::string_view kStatisticsInterval = "statistics.interval.ms";
+
 // The prefixes that scope a property to one kind of client.
 constexpr std::pair<std::string_view, KafkaClientKind> kScopes[] = {
     {"consumer.", KafkaClientKind::kConsumer},
@@ -48,7 +51,7 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
     const std::vector<std::pair<std::string, std::string>>& defaults) {
   RdKafkaConfPtr conf(rd_kafka_conf_new());
   RouteKafkaLogs(conf.get());
-  if (Status s = Set(conf.get(), "statistics.interval.ms", "1000"); !s.ok()) return Err(s);
+  if (Status s = Set(conf.get(), std::string(kStatisticsInterval), "1000"); !s.ok()) return Err(s);
   for (const auto& [key, value] : defaults) {
     if (Status s = Set(conf.get(), key, value); !s.ok()) return Err(s);
   }
@@ -71,8 +74,18 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
       return Err(Status::InvalidArgument("kafka property \"" + property +
                                          "\" is not of the form [consumer.|producer.]key=value"));
     }
-    if (!applies) continue;
-    if (Status s = Set(conf.get(), std::string(key), property.substr(eq + 1), property); !s.ok()) {
+    if (key == kStatisticsInterval) {
+      return Err(Status::InvalidArgument(
+          "kafka property " + property + ": headwire sets " + std::string(kStatisticsInterval) +
+          " itself (1000): the statistics tell it whether the brokers are reachable (/readyz, "
+          "--connect-timeout-s) and feed the Kafka metrics"));
+    }
+    // A property for the other kind of client is still checked, on a scratch configuration, so
+    // that a typo in it is an error on every command, not only on those that build that client.
+    RdKafkaConfPtr scratch(applies ? nullptr : rd_kafka_conf_new());
+    if (Status s = Set(applies ? conf.get() : scratch.get(), std::string(key),
+                       property.substr(eq + 1), property);
+        !s.ok()) {
       return Err(s);
     }
   }

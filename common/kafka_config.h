@@ -1,10 +1,11 @@
 #pragma once
-// Kafka client configuration shared by every daemon: the bootstrap servers plus any librdkafka
-// property passed through verbatim ("-X key=value" on the command line, `kafka = [...]` in the
-// config file). Properties are applied after headwire's defaults, so a user can override any. A
-// key prefixed "consumer." or "producer." reaches only the clients of that kind (as in Kafka
-// Streams), so a daemon that both consumes and produces takes a setting of one side without
-// librdkafka warning that the other side ignores it.
+// Kafka client configuration shared by every daemon: the bootstrap servers plus the user's
+// librdkafka properties ("-X key=value" on the command line; the [kafka] and [SUBCOMMAND.kafka]
+// tables of the config file, cli/config_file.h). Properties are applied after headwire's
+// defaults, so a user can override any but statistics.interval.ms, which headwire needs. A key
+// prefixed "consumer." or "producer." reaches only the clients of that kind, without the prefix
+// (as in Kafka Streams), so a daemon that both consumes and produces takes a setting of one side
+// without librdkafka warning that the other side ignores it; librdkafka checks it either way.
 // Every client built from it logs through headwire's logger (common/logging.h: librdkafka's lines
 // become `msg="librdkafka: ..." client=... facility=...`) and emits statistics once a second, which
 // the clients use to tell whether the bootstrap servers are reachable
@@ -49,8 +50,9 @@ enum class KafkaClientKind { kConsumer, kProducer };
 
 // Builds a librdkafka configuration for a client of `kind`: `defaults` first, then
 // bootstrap.servers, then the user's properties (unprefixed ones and those prefixed with the
-// kind's name, without the prefix). Returns InvalidArgument for a property that is not key=value
-// and naming the property librdkafka refused.
+// kind's name, without the prefix). Returns InvalidArgument for a property that is not
+// [consumer.|producer.]key=value, sets statistics.interval.ms, or that librdkafka refuses (named
+// as written, whichever kind of client it is for).
 Result<RdKafkaConfPtr> MakeKafkaConf(
     const KafkaOptions& options, KafkaClientKind kind,
     const std::vector<std::pair<std::string, std::string>>& defaults);

@@ -130,6 +130,9 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
     }
   }
 
+  double total_weight = 0;
+  for (const Encoded& example : encoded) total_weight += example.weight;
+
   const size_t buckets = extractor.bucket_count();
   std::vector<float> weights(buckets * n, 0.0f);
   std::vector<float> squared(buckets * n, 0.0f);  // AdaGrad's sums of squared gradients
@@ -184,7 +187,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
         }
       }
     }
-    if (progress) progress({epoch, options.epochs, loss / static_cast<double>(data.size())});
+    if (progress) progress({epoch, options.epochs, loss / total_weight});
   }
 
   std::vector<ModelLabel> labels(n);

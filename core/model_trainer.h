@@ -54,9 +54,10 @@ struct TrainOptions {
   // Copies of each rule feature (1..64), i.e. how much a verdict weighs against one word.
   // Default: 8 (chosen on the dev split).
   int rule_feature_copies = 8;
-  // How many texts of one group teach as much as they can: a text of a group of n weighs
-  // min(1, group_cap / n) in the loss, so a story told 450 times does not drown the words of the
-  // topic in its own. 0: every text weighs 1. Default: 0.
+  // How many texts of one group teach as much as they can: the loss of a text of a group of n is
+  // scaled by min(1, group_cap / n) (the L2 penalty of its step is not), so a story told 450 times
+  // teaches no more than group_cap of its texts would and does not drown the words of the topic in
+  // its own. 0: every text weighs 1. Default: 0.
   int group_cap = 0;
 
   // Returns InvalidArgument for out-of-range values (epochs 1..1000, learning rate > 0,
@@ -68,7 +69,7 @@ struct TrainOptions {
 struct EpochReport {
   int epoch = 0;  // 1-based
   int epochs = 0;
-  double mean_loss = 0;  // mean training loss per example over the epoch
+  double mean_loss = 0;  // training loss per example over the epoch, weighted (group_cap)
 };
 
 // Returns the model, or InvalidArgument when the options are invalid, the data is empty, has a

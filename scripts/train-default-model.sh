@@ -4,8 +4,8 @@
 # built-in taxonomy's rules in the loop), then scored on data/training/test.jsonl, which played no
 # part in training or tuning. The settings were chosen on dev with bench/tune_topic_model.py; the
 # business and geopolitics thresholds are calibrated for F0.7 (precision first, docs/classifier.md),
-# and a story of n headlines weighs min(1, 5/n) per headline (--group-cap). Deterministic: the same
-# data give the same file byte for byte.
+# and the loss of each headline of a story of n headlines is scaled by min(1, 5/n) (--group-cap).
+# Deterministic: the same data give the same file byte for byte.
 # Usage: scripts/train-default-model.sh [path/to/headwire]   (default: build/release/headwire)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -53,13 +53,33 @@ TEST(KafkaConfigTest, APropertyWithoutAKeyIsRefusedWithItsText) {
   }
 }
 
-TEST(KafkaConfigTest, AnUnknownScopedPropertyIsRefusedByTheClientItReaches) {
-  const KafkaOptions options = WithProperties({"producer.no.such.property=1"});
-  auto producer = MakeKafkaConf(options, KafkaClientKind::kProducer, {});
-  ASSERT_FALSE(producer.has_value());
-  EXPECT_NE(producer.error().message().find("producer.no.such.property=1"), std::string::npos)
-      << producer.error().message();
-  EXPECT_TRUE(MakeKafkaConf(options, KafkaClientKind::kConsumer, {}).has_value());
+TEST(KafkaConfigTest, AScopedPropertyLibrdkafkaRefusesIsAnErrorForEveryKindOfClient) {
+  for (const char* bad : {"producer.no.such.property=1", "consumer.fetch.wait.max.ms=soon"}) {
+    for (const auto kind : {KafkaClientKind::kConsumer, KafkaClientKind::kProducer}) {
+      auto conf = MakeKafkaConf(WithProperties({bad}), kind, {});
+      ASSERT_FALSE(conf.has_value()) << bad;
+      EXPECT_NE(conf.error().message().find(bad), std::string::npos) << conf.error().message();
+    }
+  }
+}
+
+TEST(KafkaConfigTest, AValueMayHoldEqualsSigns) {
+  auto consumer =
+      MakeKafkaConf(WithProperties({"consumer.client.id=a=b"}), KafkaClientKind::kConsumer, {});
+  ASSERT_TRUE(consumer.has_value());
+  EXPECT_EQ(Get(*consumer, "client.id"), "a=b");
+}
+
+TEST(KafkaConfigTest, StatisticsStayOnBecauseReachabilityNeedsThem) {
+  for (const char* off : {"statistics.interval.ms=0", "consumer.statistics.interval.ms=0"}) {
+    auto conf = MakeKafkaConf(WithProperties({off}), KafkaClientKind::kConsumer, {});
+    ASSERT_FALSE(conf.has_value()) << off;
+    EXPECT_NE(conf.error().message().find("reachable"), std::string::npos)
+        << conf.error().message();
+  }
+  auto conf = MakeKafkaConf(WithProperties({}), KafkaClientKind::kProducer, {});
+  ASSERT_TRUE(conf.has_value());
+  EXPECT_EQ(Get(*conf, "statistics.interval.ms"), "1000");
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ PROCESSED = "headwire.articles.processed"
 DLQ = "headwire.dlq"
 SEED = int(os.environ.get("HEADWIRE_FAULT_SEED", "1515"))
 # Faster group membership than the defaults, so that a killed member's partitions move on soon.
-GROUP = ["-X", "session.timeout.ms=4000", "-X", "heartbeat.interval.ms=500"]
+GROUP = ["-X", "consumer.session.timeout.ms=4000", "-X", "consumer.heartbeat.interval.ms=500"]
 # What a daemon may buffer while a broker is down: its producer's queue of unacknowledged output
 # (queue.buffering.max.kbytes; a full queue makes the daemon wait) and its consumer's queue of
 # pre-fetched input (queued.max.messages.kbytes; fetching pauses when it is full). The daemons
