@@ -5,9 +5,9 @@ never on test.
 For every combination of learning rate, epochs, L2 penalty, rule-feature copies, the business
 threshold's beta and the group cap (geopolitics F0.7, space and ai F1, no character n-grams, force
 factor 2, as shipped), trains on --train, calibrates the thresholds on --dev (with the rules in
-the loop) and scores the result on --dev and on the sample stream (data/sample/headlines.jsonl with the topics
-of labels.jsonl); prints the table, best first by the mean of the two macro F1. Both figures are
-optimistic (settings are chosen on them, thresholds on dev); report test figures.
+the loop) and scores the result on --dev and on the sample stream (data/sample/headlines.jsonl
+with the topics of labels.jsonl); prints the table, best first by the mean of the two macro F1.
+Both figures are optimistic (settings are chosen on them, thresholds on dev); report test figures.
 
 Usage: bench/tune_topic_model.py --headwire build/release/headwire
            [--train data/training/train.jsonl] [--dev data/training/dev.jsonl]

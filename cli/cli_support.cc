@@ -13,16 +13,20 @@ constexpr std::string_view kNone = "none";
 
 }  // namespace
 
+void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& properties) {
+  command
+      .add_option(
+          "-X,--kafka", properties,
+          "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
+          "prefix scopes it to that kind of client")
+      ->take_all();
+}
+
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
   command.add_option("-b,--bootstrap", kafka.bootstrap, "Kafka bootstrap servers, host:port[,...]")
       ->envname("HEADWIRE_BOOTSTRAP")
       ->required();
-  command
-      .add_option(
-          "-X,--kafka", kafka.properties,
-          "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
-          "prefix scopes it to that kind of client")
-      ->take_all();
+  AddKafkaPropertiesOption(command, kafka.properties);
   command
       .add_option_function<int>(
           "--connect-timeout-s",

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/consumer_daemon.h"
 #include "common/daemon_context.h"
@@ -22,7 +23,11 @@ inline constexpr int kExitFailure = 1;       // the command could not do its job
 inline constexpr int kExitInvalidInput = 2;  // it did, but some input records were rejected
 inline constexpr int kExitUsage = 2;  // the command line or the configuration file is not valid
 
-// Adds --bootstrap (env HEADWIRE_BOOTSTRAP), -X/--kafka key=value (repeatable) and
+// Adds -X/--kafka [consumer.|producer.]key=value (repeatable): librdkafka properties, applied
+// last (common/kafka_config.h).
+void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& properties);
+
+// Adds --bootstrap (env HEADWIRE_BOOTSTRAP), -X/--kafka (AddKafkaPropertiesOption) and
 // --connect-timeout-s.
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka);
 

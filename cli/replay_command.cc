@@ -214,11 +214,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--resume", a->resume, "Continue an interrupted replay after its last commit");
   cmd->add_option("-b,--bootstrap", a->kafka.bootstrap, "Kafka bootstrap servers")
       ->envname("HEADWIRE_BOOTSTRAP");
-  cmd->add_option(
-         "-X,--kafka", a->kafka.properties,
-         "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
-         "prefix scopes it to that kind of client")
-      ->take_all();
+  AddKafkaPropertiesOption(*cmd, a->kafka.properties);
   cmd->add_option("--domain-key", a->domain_key,
                   "Article field whose value is the dedup domain: articles with one value go to "
                   "one partition of the target topic")

@@ -56,8 +56,9 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
     text.body = std::move(record->article.body);
     text.topics = std::move(*topics);
     if (const auto group = record->object.find("group"); group != record->object.end()) {
-      if (!group->is_string())
+      if (!group->is_string()) {
         return Err(Status::InvalidArgument(where + "\"group\" is not a string"));
+      }
       text.group = group->get<std::string>();
     }
     out.push_back(std::move(text));

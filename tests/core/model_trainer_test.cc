@@ -11,14 +11,19 @@ using testing::Labelled;
 using testing::SeparableSet;
 using testing::SmallOptions;
 
-std::vector<std::string> Predict(const LinearModel& model, std::string_view title) {
+// The model's probability per label for a title.
+std::vector<float> Probabilities(const LinearModel& model, std::string_view title) {
   const FeatureExtractor extractor(model.feature_options());
   FeatureBuffer buffer;
   extractor.Extract(title, "", buffer);
   std::vector<float> p(model.labels().size());
   model.Predict(buffer.ids, p);
+  return p;
+}
+
+std::vector<std::string> Predict(const LinearModel& model, std::string_view title) {
   std::vector<std::string> out;
-  for (size_t l : model.Assign(p)) out.push_back(model.labels()[l].name);
+  for (size_t l : model.Assign(Probabilities(model, title))) out.push_back(model.labels()[l].name);
   return out;
 }
 
@@ -86,12 +91,7 @@ TEST(ModelTrainerTest, SoftmaxPicksExactlyOneLabel) {
 }
 
 float Probability(const LinearModel& model, std::string_view title, std::string_view label) {
-  const FeatureExtractor extractor(model.feature_options());
-  FeatureBuffer buffer;
-  extractor.Extract(title, "", buffer);
-  std::vector<float> p(model.labels().size());
-  model.Predict(buffer.ids, p);
-  return p[static_cast<size_t>(model.LabelIndex(std::string(label)))];
+  return Probabilities(model, title)[static_cast<size_t>(model.LabelIndex(std::string(label)))];
 }
 
 // One story told 60 times ("widget" in orbit) against 12 separate business reports of widgets.
