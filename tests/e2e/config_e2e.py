@@ -86,9 +86,10 @@ class ConfigTest(unittest.TestCase):
             unscoped = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
                                      "-X", "fetch.wait.max.ms=5")
             self.assertIn(ignored, unscoped.stderr)
-            scoped = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
-                                   "-X", "consumer.fetch.wait.max.ms=5", "-X",
-                                   "producer.linger.ms=1")
+            # The input comes after the -X options: each -X takes one value.
+            scoped = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", "-X",
+                                   "consumer.fetch.wait.max.ms=5", "-X", "producer.linger.ms=1",
+                                   data)
             self.assertNotIn("will be ignored", scoped.stderr)
             keys = [k for k, _, _ in kafka_check.read_topic(bootstrap, "scoped.e2e")]
             self.assertEqual(keys, ["p-1", "p-1"])
