@@ -30,17 +30,6 @@ def run(cmd):
     return result.stdout
 
 
-def write_sample_gold(sample_dir, path):
-    """The sample stream's headlines with the topics of its hand-written labels, line by line."""
-    with open(os.path.join(sample_dir, "headlines.jsonl"), encoding="utf-8") as headlines, \
-            open(os.path.join(sample_dir, "labels.jsonl"), encoding="utf-8") as labels, \
-            open(path, "w", encoding="utf-8") as out:
-        for headline, label in zip(headlines, labels):
-            record = json.loads(headline)
-            record["topics"] = json.loads(label)["topics"]
-            out.write(json.dumps(record) + "\n")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--headwire", required=True)
@@ -51,10 +40,10 @@ def main():
     args = parser.parse_args()
 
     rows = []
+    sample_gold = ["--gold", os.path.join(args.sample, "headlines.jsonl"),
+                   "--labels", os.path.join(args.sample, "labels.jsonl")]
     with tempfile.TemporaryDirectory(prefix="hw-tune-") as work:
         model = os.path.join(work, "candidate.hwm")
-        sample_gold = os.path.join(work, "sample.jsonl")
-        write_sample_gold(args.sample, sample_gold)
         grid = itertools.product((0.2, 0.5), (5, 10, 20), (0.001, 0.003), (8, 16), (0.7, 1.0),
                                  (0, 5, 10, 20))
         for lr, epochs, l2, copies, business_beta, group_cap in grid:
@@ -64,9 +53,9 @@ def main():
                  "--rule-feature-copies", str(copies), "--force-factor", "2",
                  "--topic-threshold-beta", f"business={business_beta}",
                  "--topic-threshold-beta", "geopolitics=0.7", "--group-cap", str(group_cap)])
-            dev, sample = (json.loads(run([args.headwire, "eval", "classify", "--gold", gold,
-                                           "--model", model, "--json"]))
-                           for gold in (args.dev, sample_gold))
+            dev, sample = (json.loads(run([args.headwire, "eval", "classify", *gold, "--model",
+                                           model, "--json"]))
+                           for gold in (["--gold", args.dev], sample_gold))
             rows.append(((dev["macro_f1"] + sample["macro_f1"]) / 2, dev["macro_f1"],
                          sample["macro_f1"], dev["other_accuracy"], sample["other_accuracy"],
                          lr, epochs, l2, copies, business_beta, group_cap))

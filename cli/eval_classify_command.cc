@@ -1,7 +1,8 @@
-// `headwire eval classify`: runs the topic classifier over a gold JSON Lines file and prints
-// per-topic precision, recall and F1, micro and macro F1, exact match, accuracy on "other" and a
-// confusion summary (a table, or --json). The report on stdout depends only on the data and the
-// classifier; the classification speed goes to stderr.
+// `headwire eval classify`: runs the topic classifier over a gold JSON Lines file (topics in the
+// records or, with --labels, in a file of labels by id) and prints per-topic precision, recall and
+// F1, micro and macro F1, exact match, accuracy on "other" and a confusion summary (a table, or
+// --json). The report on stdout depends only on the data and the classifier; the classification
+// speed goes to stderr.
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@ namespace {
 
 struct EvalClassifyArgs {
   std::string gold;
+  std::string labels;
   std::string model;
   std::string taxonomy;
   core::TopicClassifierOptions options;
@@ -89,7 +91,7 @@ void PrintTable(const core::MetricsSummary& m, const std::string& gold,
 int RunEvalClassify(const EvalClassifyArgs& args) {
   auto classifier = LoadClassifier(args.taxonomy, args.model, args.options);
   if (!classifier) return ReportError("eval classify", classifier.error());
-  auto gold = common::ReadLabelledFile(args.gold);
+  auto gold = common::ReadLabelledFile(args.gold, args.labels);
   if (!gold) return ReportError("eval classify", gold.error());
 
   std::vector<std::string> labels = classifier->topics();
@@ -130,6 +132,10 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
       "Score the topic classifier against gold JSON Lines ({\"title\", \"body\", \"topics\"}): "
       "per-topic precision/recall/F1, micro and macro F1, exact match, accuracy on other.");
   cmd->add_option("--gold", args->gold, "Gold file")->required();
+  cmd->add_option(
+      "--labels", args->labels,
+      "JSON Lines of {\"id\", \"topics\"}: the gold records' topics, by id, for a "
+      "gold file without them (data/sample/labels.jsonl, data/eval/topic_labels.jsonl)");
   AddModelOption(*cmd, args->model);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddForceFactorOption(*cmd, args->options);

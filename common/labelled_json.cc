@@ -30,40 +30,101 @@ Result<std::vector<std::string>> TopicsOf(const Json& object) {
   return Err(Status::InvalidArgument("no \"topics\" or \"label\""));
 }
 
-}  // namespace
-
-Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path) {
+// Calls `visit(where, line)` for every non-blank line of `path`, `where` being "path:N: ".
+template <typename Visit>
+Status ForEachLine(const std::string& path, Visit visit) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Err(Status::NotFound("no file " + path));
+  if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
   std::ifstream in(path);
-  if (!in) return Err(Status::IoError("cannot open " + path));
-  std::vector<core::LabelledText> out;
+  if (!in) return Status::IoError("cannot open " + path);
   std::string line;
   size_t line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = path + ":" + std::to_string(line_number) + ": ";
-    auto record = ParseArticleJson(line);
-    if (!record) return Err(Status::InvalidArgument(where + record.error().message));
-    auto topics = TopicsOf(record->object);
-    if (!topics) return Err(Status::InvalidArgument(where + topics.error().message()));
-    core::LabelledText text;
-    text.id =
-        record->article.id.empty() ? "line " + std::to_string(line_number) : record->article.id;
-    text.title = std::move(record->article.title);
-    text.body = std::move(record->article.body);
-    text.topics = std::move(*topics);
-    if (const auto group = record->object.find("group"); group != record->object.end()) {
-      if (!group->is_string()) {
-        return Err(Status::InvalidArgument(where + "\"group\" is not a string"));
-      }
-      text.group = group->get<std::string>();
-    }
-    out.push_back(std::move(text));
+    Status status = visit(path + ":" + std::to_string(line_number) + ": ", line_number, line);
+    if (!status.ok()) return status;
   }
-  if (in.bad()) return Err(Status::IoError("reading " + path + " failed"));
+  if (in.bad()) return Status::IoError("reading " + path + " failed");
+  return Status::Ok();
+}
+
+// One line of a labels file: the id it names (empty for null) and its topics.
+struct TopicLabel {
+  std::string id;
+  std::vector<std::string> topics;
+  std::string where;
+};
+
+Result<std::vector<TopicLabel>> ReadTopicLabels(const std::string& path) {
+  std::vector<TopicLabel> labels;
+  Status status = ForEachLine(path, [&](const std::string& where, size_t, const std::string& line) {
+    const Json object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!object.is_object()) return Status::InvalidArgument(where + "not a JSON object");
+    const auto id = object.find("id");
+    if (id == object.end() || !(id->is_string() || id->is_null())) {
+      return Status::InvalidArgument(where + "no \"id\" (a string, or null for a record without)");
+    }
+    if (!object.contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
+    auto topics = TopicsOf(object);
+    if (!topics) return Status::InvalidArgument(where + topics.error().message());
+    labels.push_back({id->is_string() ? id->get<std::string>() : "", std::move(*topics), where});
+    return Status::Ok();
+  });
+  if (!status.ok()) return Err(std::move(status));
+  return labels;
+}
+
+}  // namespace
+
+Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path,
+                                                         const std::string& labels_path) {
+  std::vector<TopicLabel> labels;
+  if (!labels_path.empty()) {
+    auto read = ReadTopicLabels(labels_path);
+    if (!read) return Err(std::move(read.error()));
+    labels = std::move(*read);
+  }
+  std::vector<core::LabelledText> out;
+  Status status =
+      ForEachLine(path, [&](const std::string& where, size_t line_number, const std::string& line) {
+        auto record = ParseArticleJson(line);
+        if (!record) return Status::InvalidArgument(where + record.error().message);
+        core::LabelledText text;
+        if (labels_path.empty()) {
+          auto topics = TopicsOf(record->object);
+          if (!topics) return Status::InvalidArgument(where + topics.error().message());
+          text.topics = std::move(*topics);
+        } else {
+          if (out.size() >= labels.size()) {
+            return Status::InvalidArgument(where + "no label: " + labels_path + " holds " +
+                                           std::to_string(labels.size()));
+          }
+          TopicLabel& label = labels[out.size()];
+          if (label.id != record->article.id) {
+            return Status::InvalidArgument(where + "id \"" + record->article.id + "\", but " +
+                                           label.where + "labels id \"" + label.id + "\"");
+          }
+          text.topics = std::move(label.topics);
+        }
+        text.id =
+            record->article.id.empty() ? "line " + std::to_string(line_number) : record->article.id;
+        text.title = std::move(record->article.title);
+        text.body = std::move(record->article.body);
+        if (const auto group = record->object.find("group"); group != record->object.end()) {
+          if (!group->is_string())
+            return Status::InvalidArgument(where + "\"group\" is not a string");
+          text.group = group->get<std::string>();
+        }
+        out.push_back(std::move(text));
+        return Status::Ok();
+      });
+  if (!status.ok()) return Err(std::move(status));
+  if (labels.size() > out.size()) {
+    return Err(Status::InvalidArgument(labels[out.size()].where + "a label beyond the " +
+                                       std::to_string(out.size()) + " records of " + path));
+  }
   return out;
 }
 

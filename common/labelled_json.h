@@ -15,6 +15,14 @@ namespace headwire::common {
 // Reads every record of `path`. Returns NotFound or IoError for an unreadable file and
 // InvalidArgument naming the file and line of the first bad record (not JSON, no title, no
 // topics/label, a label or group that is not a string). Blank lines are skipped.
-Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path);
+//
+// With `labels_path`, the records' topics come from that file instead: JSON Lines of {"id",
+// "topics"}, the Nth line labelling the Nth record (as data/sample/labels.jsonl labels
+// data/sample/headlines.jsonl), so that a stream without topics, such as an evaluation stream of
+// duplicates and stories, is scored as it is. Each label's id must be its record's (null for a
+// record without one); a malformed label, a mismatched id and a count that differs are
+// InvalidArgument naming the file and line.
+Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path,
+                                                         const std::string& labels_path = "");
 
 }  // namespace headwire::common

@@ -86,6 +86,54 @@ class TopicClassifierCommands(unittest.TestCase):
                      "other accuracy", "confusion"):
             self.assertIn(word, out)
 
+    def test_labels_by_line_score_a_stream_without_topics(self):
+        labelled = []
+        with open(fixture("classifier_tiny.jsonl")) as f:
+            labelled = [json.loads(line) for line in f if line.strip()]
+        stream = os.path.join(self.tmp.name, "stream.jsonl")
+        labels = os.path.join(self.tmp.name, "labels.jsonl")
+        with open(stream, "w") as s, open(labels, "w") as l:
+            for i, record in enumerate(labelled):
+                s.write(json.dumps({"id": f"r{i}", "title": record["title"]}) + "\n")
+                l.write(json.dumps({"id": f"r{i}", "topics": record["topics"]}) + "\n")
+        args = ("eval", "classify", "--model", self.model, "--taxonomy", "none", "--json")
+        inline = json.loads(headwire(*args, "--gold", fixture("classifier_tiny.jsonl")).stdout)
+        joined = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
+        self.assertEqual(joined, inline)
+        # Wrong labels would not go unnoticed: all "other" changes the report.
+        with open(labels, "w") as l:
+            for i in range(len(labelled)):
+                l.write(json.dumps({"id": f"r{i}", "topics": []}) + "\n")
+        none = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
+        self.assertEqual(none["other_support"], len(labelled))
+
+    def test_labels_that_do_not_line_up_are_a_clear_error(self):
+        stream = os.path.join(self.tmp.name, "two.jsonl")
+        with open(stream, "w") as f:
+            f.write('{"id": "a", "title": "Probe lands on the Moon"}\n'
+                    '{"title": "Library opens on Sundays"}\n')
+        cases = [
+            ('{"id": "a", "topics": ["space"]}\n{"id": "b", "topics": []}\n',
+             f'{stream}:2: id "", but '),
+            ('{"id": "a", "topics": ["space"]}\n', f"{stream}:2: no label: "),
+            ('{"id": "a", "topics": ["space"]}\n{"id": null, "topics": []}\n{"id": "c", '
+             '"topics": []}\n', ":3: a label beyond the 2 records of"),
+            ('{"id": "a", "topics": "space"}\n{"id": null, "topics": []}\n',
+             ':1: "topics" is not an array'),
+        ]
+        labels = os.path.join(self.tmp.name, "two_labels.jsonl")
+        for text, message in cases:
+            with open(labels, "w") as f:
+                f.write(text)
+            result = headwire("eval", "classify", "--gold", stream, "--labels", labels, expect=1)
+            self.assertIn(message, result.stderr)
+        with open(labels, "w") as f:
+            f.write('{"id": "a", "topics": ["space"]}\n{"id": null, "topics": []}\n')
+        report = json.loads(headwire("eval", "classify", "--gold", stream, "--labels", labels,
+                                     "--json").stdout)
+        self.assertEqual(report["examples"], 2)
+        self.assertEqual(report["topics"]["space"]["support"], 1)
+
     def test_bad_training_data_is_a_clear_error(self):
         bad = os.path.join(self.tmp.name, "bad.jsonl")
         with open(bad, "w") as f:
