@@ -107,6 +107,20 @@ class TopicClassifierCommands(unittest.TestCase):
         none = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
         self.assertEqual(none["other_support"], len(labelled))
 
+    def test_the_repositorys_labelled_streams_line_up_with_their_labels(self):
+        for stream, labels in (("data/sample/headlines.jsonl", "data/sample/labels.jsonl"),
+                               ("data/tuning/stories_dev.jsonl", "data/tuning/topic_labels.jsonl"),
+                               ("data/eval/dedup_gold.jsonl", "data/eval/topic_labels.jsonl")):
+            with open(os.path.join(ARGS.repo, labels)) as f:
+                topics = [json.loads(line)["topics"] for line in f if line.strip()]
+            report = json.loads(headwire("eval", "classify", "--gold",
+                                         os.path.join(ARGS.repo, stream), "--labels",
+                                         os.path.join(ARGS.repo, labels), "--json").stdout)
+            self.assertEqual(report["examples"], len(topics), stream)
+            self.assertEqual(report["other_support"], sum(1 for t in topics if not t), stream)
+            for topic, scores in report["topics"].items():
+                self.assertEqual(scores["support"], sum(1 for t in topics if topic in t), stream)
+
     def test_labels_that_do_not_line_up_are_a_clear_error(self):
         stream = os.path.join(self.tmp.name, "two.jsonl")
         with open(stream, "w") as f:
