@@ -79,7 +79,6 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
          },
          "Another topic to create at start (repeatable); unknown topics are also auto-created "
          "with 4 partitions on first use")
-      ->allow_extra_args(false)
       ->take_all();
   auto taxonomy = std::make_shared<std::string>();
   AddTaxonomyOption(*cmd, *taxonomy);

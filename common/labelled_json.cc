@@ -30,7 +30,8 @@ Result<std::vector<std::string>> TopicsOf(const Json& object) {
   return Err(Status::InvalidArgument("no \"topics\" or \"label\""));
 }
 
-// Calls `visit(where, line)` for every non-blank line of `path`, `where` being "path:N: ".
+// Calls `visit(where, line_number, line)` for every non-blank line of `path`, `where` being
+// "path:N: ", and stops at the first error it returns.
 template <typename Visit>
 Status ForEachLine(const std::string& path, Visit visit) {
   std::error_code ec;
@@ -98,13 +99,14 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
           text.topics = std::move(*topics);
         } else {
           if (out.size() >= labels.size()) {
-            return Status::InvalidArgument(where + "no label: " + labels_path + " holds " +
-                                           std::to_string(labels.size()));
+            return Status::InvalidArgument(where + "no label: " + labels_path + " holds only " +
+                                           std::to_string(labels.size()) + " labels");
           }
           TopicLabel& label = labels[out.size()];
           if (label.id != record->article.id) {
-            return Status::InvalidArgument(where + "id \"" + record->article.id + "\", but " +
-                                           label.where + "labels id \"" + label.id + "\"");
+            return Status::InvalidArgument(
+                where + "id \"" + record->article.id + "\", but the label at " +
+                label.where.substr(0, label.where.size() - 2) + " is for id \"" + label.id + "\"");
           }
           text.topics = std::move(label.topics);
         }
@@ -113,8 +115,9 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
         text.title = std::move(record->article.title);
         text.body = std::move(record->article.body);
         if (const auto group = record->object.find("group"); group != record->object.end()) {
-          if (!group->is_string())
+          if (!group->is_string()) {
             return Status::InvalidArgument(where + "\"group\" is not a string");
+          }
           text.group = group->get<std::string>();
         }
         out.push_back(std::move(text));

@@ -128,7 +128,7 @@ class TopicClassifierCommands(unittest.TestCase):
                     '{"title": "Library opens on Sundays"}\n')
         cases = [
             ('{"id": "a", "topics": ["space"]}\n{"id": "b", "topics": []}\n',
-             f'{stream}:2: id "", but '),
+             f'{stream}:2: id "", but the label at '),
             ('{"id": "a", "topics": ["space"]}\n', f"{stream}:2: no label: "),
             ('{"id": "a", "topics": ["space"]}\n{"id": null, "topics": []}\n{"id": "c", '
              '"topics": []}\n', ":3: a label beyond the 2 records of"),
