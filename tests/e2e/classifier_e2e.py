@@ -110,12 +110,14 @@ class TopicClassifierCommands(unittest.TestCase):
     def test_the_repositorys_labelled_streams_line_up_with_their_labels(self):
         for stream, labels in (("data/sample/headlines.jsonl", "data/sample/labels.jsonl"),
                                ("data/tuning/stories_dev.jsonl", "data/tuning/topic_labels.jsonl"),
-                               ("data/eval/dedup_gold.jsonl", "data/eval/topic_labels.jsonl")):
-            with open(os.path.join(ARGS.repo, labels)) as f:
+                               ("data/eval/dedup_gold.jsonl", "data/eval/topic_labels.jsonl"),
+                               ("data/eval/topic_hard_cases.jsonl", None)):
+            with open(os.path.join(ARGS.repo, labels or stream)) as f:
                 topics = [json.loads(line)["topics"] for line in f if line.strip()]
+            label_args = ["--labels", os.path.join(ARGS.repo, labels)] if labels else []
             report = json.loads(headwire("eval", "classify", "--gold",
-                                         os.path.join(ARGS.repo, stream), "--labels",
-                                         os.path.join(ARGS.repo, labels), "--json").stdout)
+                                         os.path.join(ARGS.repo, stream), *label_args,
+                                         "--json").stdout)
             self.assertEqual(report["examples"], len(topics), stream)
             self.assertEqual(report["other_support"], sum(1 for t in topics if not t), stream)
             for topic, scores in report["topics"].items():
