@@ -19,6 +19,7 @@ void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& prope
           "-X,--kafka", properties,
           "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
           "prefix scopes it to that kind of client")
+      ->expected(1)
       ->allow_extra_args(false)
       ->take_all();
 }

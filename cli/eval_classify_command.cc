@@ -56,10 +56,12 @@ common::Json ToJson(const core::MetricsSummary& m, const std::string& classifier
   return out;
 }
 
-void PrintTable(const core::MetricsSummary& m, const std::string& gold,
+void PrintTable(const core::MetricsSummary& m, const EvalClassifyArgs& args,
                 const std::string& classifier) {
   char line[256];
-  std::cout << "gold: " << gold << " (" << m.examples << " examples)\n";
+  std::cout << "gold: " << args.gold;
+  if (!args.labels.empty()) std::cout << ", topics from " << args.labels;
+  std::cout << " (" << m.examples << " examples)\n";
   std::cout << "classifier: " << classifier << "\n\n";
   std::snprintf(line, sizeof(line), "%-14s %8s %10s %8s %8s\n", "topic", "support", "precision",
                 "recall", "f1");
@@ -112,7 +114,7 @@ int RunEvalClassify(const EvalClassifyArgs& args) {
   if (args.json) {
     std::cout << ToJson(summary, classifier->Describe()).dump() << "\n";
   } else {
-    PrintTable(summary, args.gold, classifier->Describe());
+    PrintTable(summary, args, classifier->Describe());
   }
   char speed[160];
   std::snprintf(speed, sizeof(speed),

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/article_json.h"
+#include "common/strict_json.h"
 
 namespace headwire::common {
 namespace {
@@ -61,21 +62,34 @@ struct TopicLabel {
 Result<std::vector<TopicLabel>> ReadTopicLabels(const std::string& path) {
   std::vector<TopicLabel> labels;
   Status status = ForEachLine(path, [&](const std::string& where, size_t, const std::string& line) {
-    const Json object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!object.is_object()) return Status::InvalidArgument(where + "not a JSON object");
-    const auto id = object.find("id");
-    if (id == object.end() || !(id->is_string() || id->is_null())) {
-      return Status::InvalidArgument(where + "no \"id\" (a string, or null for a record without)");
+    auto object = ParseStrictJson(line);
+    if (!object) return Status::InvalidArgument(where + object.error().message);
+    if (!object->is_object()) return Status::InvalidArgument(where + "not a JSON object");
+    const auto id = object->find("id");
+    if (id == object->end()) return Status::InvalidArgument(where + "no \"id\"");
+    TopicLabel label;
+    label.where = where;
+    // The same reading of an id as ParseArticleJson's, so that the two can be compared.
+    if (id->is_string()) {
+      label.id = id->get<std::string>();
+    } else if (id->is_number_integer() || id->is_number_unsigned()) {
+      label.id = id->dump();
+    } else if (!id->is_null()) {
+      return Status::InvalidArgument(where + "\"id\" is not a string, an integer or null");
     }
-    if (!object.contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
-    auto topics = TopicsOf(object);
+    if (!object->contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
+    auto topics = TopicsOf(*object);
     if (!topics) return Status::InvalidArgument(where + topics.error().message());
-    labels.push_back({id->is_string() ? id->get<std::string>() : "", std::move(*topics), where});
+    label.topics = std::move(*topics);
+    labels.push_back(std::move(label));
     return Status::Ok();
   });
   if (!status.ok()) return Err(std::move(status));
   return labels;
 }
+
+// "path:N: " without the separator, to name a place inside a message.
+std::string Place(const std::string& where) { return where.substr(0, where.size() - 2); }
 
 }  // namespace
 
@@ -88,41 +102,43 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
     labels = std::move(*read);
   }
   std::vector<core::LabelledText> out;
-  Status status =
-      ForEachLine(path, [&](const std::string& where, size_t line_number, const std::string& line) {
-        auto record = ParseArticleJson(line);
-        if (!record) return Status::InvalidArgument(where + record.error().message);
-        core::LabelledText text;
-        if (labels_path.empty()) {
-          auto topics = TopicsOf(record->object);
-          if (!topics) return Status::InvalidArgument(where + topics.error().message());
-          text.topics = std::move(*topics);
-        } else {
-          if (out.size() >= labels.size()) {
-            return Status::InvalidArgument(where + "no label: " + labels_path + " holds only " +
-                                           std::to_string(labels.size()) + " labels");
-          }
-          TopicLabel& label = labels[out.size()];
-          if (label.id != record->article.id) {
-            return Status::InvalidArgument(
-                where + "id \"" + record->article.id + "\", but the label at " +
-                label.where.substr(0, label.where.size() - 2) + " is for id \"" + label.id + "\"");
-          }
-          text.topics = std::move(label.topics);
-        }
-        text.id =
-            record->article.id.empty() ? "line " + std::to_string(line_number) : record->article.id;
-        text.title = std::move(record->article.title);
-        text.body = std::move(record->article.body);
-        if (const auto group = record->object.find("group"); group != record->object.end()) {
-          if (!group->is_string()) {
-            return Status::InvalidArgument(where + "\"group\" is not a string");
-          }
-          text.group = group->get<std::string>();
-        }
-        out.push_back(std::move(text));
-        return Status::Ok();
-      });
+  Status status = ForEachLine(path, [&](const std::string& where, size_t line_number,
+                                        const std::string& line) {
+    auto record = ParseArticleJson(line);
+    if (!record) return Status::InvalidArgument(where + record.error().message);
+    core::LabelledText text;
+    if (labels_path.empty()) {
+      auto topics = TopicsOf(record->object);
+      if (!topics) return Status::InvalidArgument(where + topics.error().message());
+      text.topics = std::move(*topics);
+    } else {
+      if (out.size() >= labels.size()) {
+        return Status::InvalidArgument(where + "no label: " + labels_path + " has " +
+                                       std::to_string(labels.size()) + " (one per record)");
+      }
+      TopicLabel& label = labels[out.size()];
+      if (label.id != record->article.id) {
+        const auto name = [](const std::string& id) {
+          return id.empty() ? std::string("no id") : "id \"" + id + "\"";
+        };
+        return Status::InvalidArgument(where + name(record->article.id) + ", but the label at " +
+                                       Place(label.where) + " has " + name(label.id));
+      }
+      text.topics = std::move(label.topics);
+    }
+    text.id =
+        record->article.id.empty() ? "line " + std::to_string(line_number) : record->article.id;
+    text.title = std::move(record->article.title);
+    text.body = std::move(record->article.body);
+    if (const auto group = record->object.find("group"); group != record->object.end()) {
+      if (!group->is_string()) {
+        return Status::InvalidArgument(where + "\"group\" is not a string");
+      }
+      text.group = group->get<std::string>();
+    }
+    out.push_back(std::move(text));
+    return Status::Ok();
+  });
   if (!status.ok()) return Err(std::move(status));
   if (labels.size() > out.size()) {
     return Err(Status::InvalidArgument(labels[out.size()].where + "a label beyond the " +

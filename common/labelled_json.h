@@ -16,12 +16,14 @@ namespace headwire::common {
 // InvalidArgument naming the file and line of the first bad record (not JSON, no title, no
 // topics/label, a label or group that is not a string). Blank lines are skipped.
 //
-// With `labels_path`, the records' topics come from that file instead: JSON Lines of {"id",
-// "topics"}, the Nth line labelling the Nth record (as data/sample/labels.jsonl labels
+// With `labels_path`, the records' topics come from that file instead, and a record's own
+// "topics" or "label" is not needed: JSON Lines of {"id", "topics"} (other fields ignored), the
+// Nth non-blank line labelling the Nth record (as data/sample/labels.jsonl labels
 // data/sample/headlines.jsonl), so that a stream without topics, such as an evaluation stream of
-// duplicates and stories, is scored as it is. Each label's id must be its record's (null for a
-// record without one); a malformed label, a mismatched id and a count that differs are
-// InvalidArgument naming the file and line.
+// duplicates and stories, is scored as it is. Each label's id must be its record's, read the same
+// way (a string, or an integer as its digits; null or "" for a record without one). A label that
+// is not strict JSON (strict_json.h) or lacks id or topics, a mismatched id and a count that
+// differs are InvalidArgument naming the file and line.
 Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path,
                                                          const std::string& labels_path = "");
 

@@ -87,23 +87,22 @@ class TopicClassifierCommands(unittest.TestCase):
             self.assertIn(word, out)
 
     def test_labels_by_line_score_a_stream_without_topics(self):
-        labelled = []
         with open(fixture("classifier_tiny.jsonl")) as f:
             labelled = [json.loads(line) for line in f if line.strip()]
         stream = os.path.join(self.tmp.name, "stream.jsonl")
         labels = os.path.join(self.tmp.name, "labels.jsonl")
-        with open(stream, "w") as s, open(labels, "w") as l:
+        with open(stream, "w") as records, open(labels, "w") as tags:
             for i, record in enumerate(labelled):
-                s.write(json.dumps({"id": f"r{i}", "title": record["title"]}) + "\n")
-                l.write(json.dumps({"id": f"r{i}", "topics": record["topics"]}) + "\n")
+                records.write(json.dumps({"id": f"r{i}", "title": record["title"]}) + "\n")
+                tags.write(json.dumps({"id": f"r{i}", "topics": record["topics"]}) + "\n")
         args = ("eval", "classify", "--model", self.model, "--taxonomy", "none", "--json")
         inline = json.loads(headwire(*args, "--gold", fixture("classifier_tiny.jsonl")).stdout)
         joined = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
         self.assertEqual(joined, inline)
         # Wrong labels would not go unnoticed: all "other" changes the report.
-        with open(labels, "w") as l:
+        with open(labels, "w") as tags:
             for i in range(len(labelled)):
-                l.write(json.dumps({"id": f"r{i}", "topics": []}) + "\n")
+                tags.write(json.dumps({"id": f"r{i}", "topics": []}) + "\n")
         none = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
         self.assertEqual(none["other_support"], len(labelled))
 
@@ -125,19 +124,21 @@ class TopicClassifierCommands(unittest.TestCase):
 
     def test_labels_that_do_not_line_up_are_a_clear_error(self):
         stream = os.path.join(self.tmp.name, "two.jsonl")
+        labels = os.path.join(self.tmp.name, "two_labels.jsonl")
         with open(stream, "w") as f:
             f.write('{"id": "a", "title": "Probe lands on the Moon"}\n'
                     '{"title": "Library opens on Sundays"}\n')
         cases = [
             ('{"id": "a", "topics": ["space"]}\n{"id": "b", "topics": []}\n',
-             f'{stream}:2: id "", but the label at '),
+             f'{stream}:2: no id, but the label at {labels}:2 has id "b"'),
             ('{"id": "a", "topics": ["space"]}\n', f"{stream}:2: no label: "),
             ('{"id": "a", "topics": ["space"]}\n{"id": null, "topics": []}\n{"id": "c", '
              '"topics": []}\n', ":3: a label beyond the 2 records of"),
             ('{"id": "a", "topics": "space"}\n{"id": null, "topics": []}\n',
              ':1: "topics" is not an array'),
+            ('{"id": "a", "topics": [], "topics": ["space"]}\n{"id": null, "topics": []}\n',
+             ':1: the key "topics" appears twice'),
         ]
-        labels = os.path.join(self.tmp.name, "two_labels.jsonl")
         for text, message in cases:
             with open(labels, "w") as f:
                 f.write(text)
