@@ -1,8 +1,8 @@
 // `headwire eval classify`: runs the topic classifier over a gold JSON Lines file (topics in the
-// records or, with --labels, in a file of labels by id) and prints per-topic precision, recall and
-// F1, micro and macro F1, exact match, accuracy on "other" and a confusion summary (a table, or
-// --json). The report on stdout depends only on the data and the classifier; the classification
-// speed goes to stderr.
+// records or, with --labels, in a file of labels line by line) and prints per-topic precision,
+// recall and F1, micro and macro F1, exact match, accuracy on "other" and a confusion summary (a
+// table, or --json). The report on stdout depends only on the data and the classifier; the
+// classification speed goes to stderr.
 
 #include <chrono>
 #include <cstdio>
@@ -136,8 +136,9 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
   cmd->add_option("--gold", args->gold, "Gold file")->required();
   cmd->add_option(
       "--labels", args->labels,
-      "JSON Lines of {\"id\", \"topics\"}: the gold records' topics, by id, for a "
-      "gold file without them (data/sample/labels.jsonl, data/eval/topic_labels.jsonl)");
+      "JSON Lines of {\"id\", \"topics\"}, one per gold record in order, ids matching: the "
+      "topics of a gold file without them (data/sample/labels.jsonl, "
+      "data/eval/topic_labels.jsonl)");
   AddModelOption(*cmd, args->model);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddForceFactorOption(*cmd, args->options);

@@ -67,6 +67,15 @@ const char* ProblemName(JsonProblem problem) {
 
 }  // namespace
 
+std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {
+  const auto it = object.find("id");
+  if (it == object.end() || it->is_null()) return std::string();
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
+  return Fail("wrong_type",
+              std::string("id must be a string or an integer, not ") + it->type_name());
+}
+
 std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line) {
   if (!core::IsValidUtf8(line)) return Fail("invalid_utf8", "the line is not valid UTF-8");
   ArticleRecord record;
@@ -80,16 +89,9 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
   const Json& o = record.object;
   core::Article& a = record.article;
 
-  if (const auto it = o.find("id"); it != o.end() && !it->is_null()) {
-    if (it->is_string()) {
-      a.id = it->get<std::string>();
-    } else if (it->is_number_integer() || it->is_number_unsigned()) {
-      a.id = it->dump();
-    } else {
-      return Fail("wrong_type",
-                  std::string("id must be a string or an integer, not ") + it->type_name());
-    }
-  }
+  auto id = ArticleIdOf(o);
+  if (!id) return std::unexpected(std::move(id.error()));
+  a.id = std::move(*id);
   const auto title_it = o.find("title");
   if (title_it == o.end() || title_it->is_null()) return Fail("missing_field", "title is missing");
   struct {

@@ -34,6 +34,11 @@ struct RecordError {
   std::string message;
 };
 
+// The record's "id" as ParseArticleJson reads it: a string as it is, an integer as its digits,
+// empty when absent or null; any other type is a wrong_type error. For other readers of records
+// by id (labels files), so that both read an id alike.
+std::expected<std::string, RecordError> ArticleIdOf(const Json& object);
+
 // Parses one JSON Lines record. Never throws.
 std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line);
 

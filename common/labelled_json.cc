@@ -65,23 +65,13 @@ Result<std::vector<TopicLabel>> ReadTopicLabels(const std::string& path) {
     auto object = ParseStrictJson(line);
     if (!object) return Status::InvalidArgument(where + object.error().message);
     if (!object->is_object()) return Status::InvalidArgument(where + "not a JSON object");
-    const auto id = object->find("id");
-    if (id == object->end()) return Status::InvalidArgument(where + "no \"id\"");
-    TopicLabel label;
-    label.where = where;
-    // The same reading of an id as ParseArticleJson's, so that the two can be compared.
-    if (id->is_string()) {
-      label.id = id->get<std::string>();
-    } else if (id->is_number_integer() || id->is_number_unsigned()) {
-      label.id = id->dump();
-    } else if (!id->is_null()) {
-      return Status::InvalidArgument(where + "\"id\" is not a string, an integer or null");
-    }
+    if (!object->contains("id")) return Status::InvalidArgument(where + "no \"id\"");
+    auto id = ArticleIdOf(*object);
+    if (!id) return Status::InvalidArgument(where + id.error().message);
     if (!object->contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
     auto topics = TopicsOf(*object);
     if (!topics) return Status::InvalidArgument(where + topics.error().message());
-    label.topics = std::move(*topics);
-    labels.push_back(std::move(label));
+    labels.push_back({std::move(*id), std::move(*topics), where});
     return Status::Ok();
   });
   if (!status.ok()) return Err(std::move(status));
