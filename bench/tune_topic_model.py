@@ -21,11 +21,14 @@ import subprocess
 import sys
 import tempfile
 
-TUNING_SETS = (("dev", ["--gold", "data/training/dev.jsonl"]),
-               ("sample", ["--gold", "data/sample/headlines.jsonl",
-                           "--labels", "data/sample/labels.jsonl"]),
-               ("tuning", ["--gold", "data/tuning/stories_dev.jsonl",
-                           "--labels", "data/tuning/topic_labels.jsonl"]))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "scripts",
+                                "training"))
+import calibration_set  # noqa: E402
+
+# Each part of the calibration set, scored on its own: `eval classify` arguments by name.
+TUNING_SETS = (("dev", ["--gold", calibration_set.DEV]),
+               *((name, ["--gold", stream, "--labels", labels])
+                 for name, stream, labels in calibration_set.STREAMS))
 
 
 def run(cmd):
@@ -46,7 +49,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="hw-tune-") as work:
         model = os.path.join(work, "candidate.hwm")
         calibration = os.path.join(work, "calibration.jsonl")
-        run([sys.executable, "scripts/training/calibration_set.py", "--out", calibration])
+        calibration_set.write_calibration_set(calibration)
         grid = itertools.product((0.2, 0.5), (5, 10, 20), (0.001, 0.003), (8, 16), (0.7, 1.0),
                                  (0, 5, 10, 20))
         for lr, epochs, l2, copies, business_beta, group_cap in grid:

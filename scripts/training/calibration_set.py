@@ -19,8 +19,9 @@ import json
 import sys
 
 DEV = "data/training/dev.jsonl"
-STREAMS = (("data/sample/headlines.jsonl", "data/sample/labels.jsonl"),
-           ("data/tuning/stories_dev.jsonl", "data/tuning/topic_labels.jsonl"))
+# Name, records, labels (line by line) of each stream pooled after the dev split.
+STREAMS = (("sample", "data/sample/headlines.jsonl", "data/sample/labels.jsonl"),
+           ("tuning", "data/tuning/stories_dev.jsonl", "data/tuning/topic_labels.jsonl"))
 
 
 def labelled_stream(stream, labels):
@@ -43,16 +44,20 @@ def labelled_stream(stream, labels):
         yield record
 
 
+def write_calibration_set(path):
+    """Writes the dev split and then each stream of STREAMS with its topics, as JSON Lines."""
+    with open(path, "w", encoding="utf-8") as out:
+        with open(DEV, encoding="utf-8") as dev:
+            out.writelines(line.rstrip("\n") + "\n" for line in dev if line.strip())
+        for _, stream, labels in STREAMS:
+            for record in labelled_stream(stream, labels):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    with open(args.out, "w", encoding="utf-8") as out:
-        with open(DEV, encoding="utf-8") as dev:
-            out.writelines(line.rstrip("\n") + "\n" for line in dev if line.strip())
-        for stream, labels in STREAMS:
-            for record in labelled_stream(stream, labels):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_calibration_set(parser.parse_args().out)
 
 
 if __name__ == "__main__":
