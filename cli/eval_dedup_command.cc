@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/article_json.h"
+#include "common/json_lines.h"
 #include "core/clustering_metrics.h"
 #include "core/pipeline.h"
 
@@ -112,31 +113,34 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
     std::vector<Prediction> predicted;
     std::vector<std::string> titles;
     std::map<std::string, size_t> first_line_of;  // id -> first record with it
-    std::string line;
-    uint64_t line_number = 0, invalid = 0;
-    while (std::getline(in, line)) {
-      ++line_number;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto record = common::ParseArticleJson(line);
-      if (!record) {
-        ++invalid;
-        std::cerr << args->gold << ":" << line_number << ": " << record.error().reason << ": "
-                  << record.error().message << "\n";
-        continue;
-      }
-      GoldRecord labels = ReadGold(record->object);
-      auto verdict = pipeline.Process(record->article);
-      if (!verdict) {
-        ++invalid;
-        std::cerr << args->gold << ":" << line_number << ": rejected: " << verdict.error().message
-                  << "\n";
-        continue;
-      }
-      first_line_of.try_emplace(record->article.id, gold.size());
-      gold.push_back(std::move(labels));
-      predicted.push_back(
-          {record->article.id, verdict->dedup.duplicate_of, verdict->dedup.story_id});
-      titles.push_back(record->article.title);
+    uint64_t invalid = 0;
+    const Status read =
+        common::ForEachLine(in, args->gold, [&](uint64_t line_number, const std::string& line) {
+          auto record = common::ParseArticleJson(line);
+          if (!record) {
+            ++invalid;
+            std::cerr << args->gold << ":" << line_number << ": " << record.error().reason << ": "
+                      << record.error().message << "\n";
+            return Status::Ok();
+          }
+          GoldRecord labels = ReadGold(record->object);
+          auto verdict = pipeline.Process(record->article);
+          if (!verdict) {
+            ++invalid;
+            std::cerr << args->gold << ":" << line_number
+                      << ": rejected: " << verdict.error().message << "\n";
+            return Status::Ok();
+          }
+          first_line_of.try_emplace(record->article.id, gold.size());
+          gold.push_back(std::move(labels));
+          predicted.push_back(
+              {record->article.id, verdict->dedup.duplicate_of, verdict->dedup.story_id});
+          titles.push_back(record->article.title);
+          return Status::Ok();
+        });
+    if (!read.ok()) {
+      exit_code = ReportError("eval dedup", read);
+      return;
     }
 
     // Gold duplicate groups: the root of each record is the first record of its group.

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/article_json.h"
+#include "common/json_lines.h"
 #include "core/pipeline.h"
 
 namespace headwire::cli {
@@ -48,28 +49,26 @@ int RunFilter(
     if (!file) return ReportError(command, Status::IoError("cannot open " + input_name));
     in = &file;
   }
-  std::string line;
-  uint64_t line_number = 0, invalid = 0, not_json = 0;
-  while (std::getline(*in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto record = common::ParseArticleJson(line);
-    std::expected<common::Json, common::RecordError> out =
-        record ? decide(*record) : std::unexpected(record.error());
-    if (!out) {
-      ++invalid;
-      std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "
-                << out.error().message << "\n";
-      if (out.error().reason == "not_json" && ++not_json == kNotJsonHintAfter) {
-        std::cerr << NotJsonHint(command);
-      }
-      continue;
-    }
-    std::cout << out->dump() << "\n";
-  }
+  uint64_t invalid = 0, not_json = 0;
+  const Status read =
+      common::ForEachLine(*in, input_name, [&](uint64_t line_number, const std::string& line) {
+        auto record = common::ParseArticleJson(line);
+        std::expected<common::Json, common::RecordError> out =
+            record ? decide(*record) : std::unexpected(record.error());
+        if (!out) {
+          ++invalid;
+          std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "
+                    << out.error().message << "\n";
+          if (out.error().reason == "not_json" && ++not_json == kNotJsonHintAfter) {
+            std::cerr << NotJsonHint(command);
+          }
+          return Status::Ok();
+        }
+        std::cout << out->dump() << "\n";
+        return Status::Ok();
+      });
   std::cout.flush();
-  if (in->bad()) return ReportError(command, Status::IoError("reading " + input_name + " failed"));
+  if (!read.ok()) return ReportError(command, read);
   return invalid > 0 ? kExitInvalidInput : kExitOk;
 }
 

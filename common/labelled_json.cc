@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/article_json.h"
+#include "common/json_lines.h"
 #include "common/strict_json.h"
 
 namespace headwire::common {
@@ -31,25 +32,17 @@ Result<std::vector<std::string>> TopicsOf(const Json& object) {
   return Err(Status::InvalidArgument("no \"topics\" or \"label\""));
 }
 
-// Calls `visit(where, line_number, line)` for every non-blank line of `path`, `where` being
-// "path:N: ", and stops at the first error it returns.
+// Calls `visit(where, line_number, line)` for every non-blank line of the file `path`
+// (ForEachLine), `where` being "path:N: ", and stops at the first error it returns.
 template <typename Visit>
-Status ForEachLine(const std::string& path, Visit visit) {
+Status ForEachFileLine(const std::string& path, Visit visit) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
   std::ifstream in(path);
   if (!in) return Status::IoError("cannot open " + path);
-  std::string line;
-  size_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    Status status = visit(path + ":" + std::to_string(line_number) + ": ", line_number, line);
-    if (!status.ok()) return status;
-  }
-  if (in.bad()) return Status::IoError("reading " + path + " failed");
-  return Status::Ok();
+  return ForEachLine(in, path, [&](uint64_t line_number, const std::string& line) {
+    return visit(path + ":" + std::to_string(line_number) + ": ", line_number, line);
+  });
 }
 
 // One line of a labels file: the id it names (empty for null) and its topics.
@@ -61,19 +54,20 @@ struct TopicLabel {
 
 Result<std::vector<TopicLabel>> ReadTopicLabels(const std::string& path) {
   std::vector<TopicLabel> labels;
-  Status status = ForEachLine(path, [&](const std::string& where, size_t, const std::string& line) {
-    auto object = ParseStrictJson(line);
-    if (!object) return Status::InvalidArgument(where + object.error().message);
-    if (!object->is_object()) return Status::InvalidArgument(where + "not a JSON object");
-    if (!object->contains("id")) return Status::InvalidArgument(where + "no \"id\"");
-    auto id = ArticleIdOf(*object);
-    if (!id) return Status::InvalidArgument(where + id.error().message);
-    if (!object->contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
-    auto topics = TopicsOf(*object);
-    if (!topics) return Status::InvalidArgument(where + topics.error().message());
-    labels.push_back({std::move(*id), std::move(*topics), where});
-    return Status::Ok();
-  });
+  Status status =
+      ForEachFileLine(path, [&](const std::string& where, size_t, const std::string& line) {
+        auto object = ParseStrictJson(line);
+        if (!object) return Status::InvalidArgument(where + object.error().message);
+        if (!object->is_object()) return Status::InvalidArgument(where + "not a JSON object");
+        if (!object->contains("id")) return Status::InvalidArgument(where + "no \"id\"");
+        auto id = ArticleIdOf(*object);
+        if (!id) return Status::InvalidArgument(where + id.error().message);
+        if (!object->contains("topics")) return Status::InvalidArgument(where + "no \"topics\"");
+        auto topics = TopicsOf(*object);
+        if (!topics) return Status::InvalidArgument(where + topics.error().message());
+        labels.push_back({std::move(*id), std::move(*topics), where});
+        return Status::Ok();
+      });
   if (!status.ok()) return Err(std::move(status));
   return labels;
 }
@@ -92,8 +86,8 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
     labels = std::move(*read);
   }
   std::vector<core::LabelledText> out;
-  Status status = ForEachLine(path, [&](const std::string& where, size_t line_number,
-                                        const std::string& line) {
+  Status status = ForEachFileLine(path, [&](const std::string& where, size_t line_number,
+                                            const std::string& line) {
     auto record = ParseArticleJson(line);
     if (!record) return Status::InvalidArgument(where + record.error().message);
     core::LabelledText text;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/host_name.h"
+#include "common/json_lines.h"
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "headwire/v1/article.pb.h"
@@ -38,46 +39,39 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
   ProduceReport report;
   const std::string host = common::HostName();
   const auto raw_headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
-  std::string line;
-  uint64_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    ++report.lines;
-    auto raw = ReadArticleLine(line, options.validation,
-                               options.ingest_time_ms.value_or(common::WallClockMs()));
-    if (!raw) {
-      ++report.invalid;
-      errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "
-             << raw.error().message << "\n";
-      if (!options.dlq_topic.empty()) {
-        const auto letter = common::MakeDeadLetter(
-            line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
-            common::DeadLetterReasonFor(raw.error().reason),
-            raw.error().reason + ": " + raw.error().message, "produce");
-        if (Status s = producer.Produce(
-                common::DeadLetterRecord(options.dlq_topic, letter, producer.max_message_bytes()));
-            !s.ok()) {
-          return FlushThenFail(producer, s);
+  const Status read =
+      common::ForEachLine(in, input_name, [&](uint64_t line_number, const std::string& line) {
+        ++report.lines;
+        auto raw = ReadArticleLine(line, options.validation,
+                                   options.ingest_time_ms.value_or(common::WallClockMs()));
+        if (!raw) {
+          ++report.invalid;
+          errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "
+                 << raw.error().message << "\n";
+          if (options.dlq_topic.empty()) return Status::Ok();
+          const auto letter = common::MakeDeadLetter(
+              line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
+              common::DeadLetterReasonFor(raw.error().reason),
+              raw.error().reason + ": " + raw.error().message, "produce");
+          return producer.Produce(
+              common::DeadLetterRecord(options.dlq_topic, letter, producer.max_message_bytes()));
         }
-      }
-      continue;
-    }
-    auto* info = raw->mutable_producer();
-    info->set_name("headwire produce");
-    info->set_version(HEADWIRE_VERSION);
-    info->set_host(host);
-    info->set_input(input_name);
-    info->set_input_line(line_number);
-    if (Status s = producer.Produce(options.topic, raw->id(), raw->SerializeAsString(), raw_headers,
-                                    domains->PartitionOf(*raw));
-        !s.ok()) {
-      return FlushThenFail(producer, s);
-    }
-    ++report.produced;
-  }
-  if (in.bad()) return Err(Status::IoError("reading " + input_name + " failed"));
+        auto* info = raw->mutable_producer();
+        info->set_name("headwire produce");
+        info->set_version(HEADWIRE_VERSION);
+        info->set_host(host);
+        info->set_input(input_name);
+        info->set_input_line(line_number);
+        if (Status s = producer.Produce(options.topic, raw->id(), raw->SerializeAsString(),
+                                        raw_headers, domains->PartitionOf(*raw));
+            !s.ok()) {
+          return s;
+        }
+        ++report.produced;
+        return Status::Ok();
+      });
+  // A failed read or produce still delivers the lines before it.
+  if (!read.ok()) return FlushThenFail(producer, read);
   if (Status s = producer.Flush(std::chrono::seconds(60)); !s.ok()) return Err(s);
   return report;
 }
