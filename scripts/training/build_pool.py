@@ -10,7 +10,9 @@ Inputs:
     data/training/sources/boundary.txt (written later for the topic boundaries: hard
     negatives and "other" news; origin "boundary", so that the earlier origins keep their
     splits), and data/training/sources/breadth.txt (written after that for breadth: every
-    kind of business, "other", geopolitics, space and ai news; origin "breadth").
+    kind of business, "other", geopolitics, space and ai news; origin "breadth"), and
+    data/training/sources/wire.txt (wire-style articles, a headline with its lede, written
+    after that; origin "wire": the only records with a body).
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
 wins, in the order UCI, STS, handwritten. Groups that share a title, or hold two titles
@@ -30,9 +32,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-TOPICS = ("space", "ai", "geopolitics", "business")
+from pool_schema import ORIGINS, TOPICS
+
 LETTERS = {"S": "space", "A": "ai", "G": "geopolitics", "B": "business"}
-ORIGIN_ORDER = {"uci": 0, "sts": 1, "handwritten": 2, "boundary": 3, "breadth": 4}
 
 
 def fail(message):
@@ -128,7 +130,8 @@ def read_sts(pairs_path, review_path):
     return records
 
 
-def read_handwritten(path, origin="handwritten", prefix="hw"):
+def read_handwritten(path, origin="handwritten", prefix="hw", with_body=False):
+    """Reads 'TOPICS | TITLE' lines, or 'TOPICS | TITLE | BODY' lines when with_body."""
     records = []
     count = 0
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -141,6 +144,11 @@ def read_handwritten(path, origin="handwritten", prefix="hw"):
             slug, _, line = line.partition(" ")
             slug = slug[1:]
         label_text, sep, title = line.partition("|")
+        body = None
+        if with_body:
+            title, body_sep, body = title.partition("|")
+            if not body_sep or not body.strip() or "|" in body:
+                fail(f"{where}: expected 'TOPICS | TITLE | BODY'")
         if not sep or not title.strip():
             fail(f"{where}: expected 'TOPICS | TITLE'")
         label_text = label_text.strip()
@@ -154,8 +162,11 @@ def read_handwritten(path, origin="handwritten", prefix="hw"):
         count += 1
         record_id = f"{prefix}-{count:04d}"
         group = f"{prefix}-{slug}" if slug else record_id
-        records.append({"id": record_id, "title": title.strip(), "topics": topics,
-                        "origin": origin, "group": group})
+        record = {"id": record_id, "title": title.strip(), "topics": topics,
+                  "origin": origin, "group": group}
+        if with_body:
+            record["body"] = body.strip()
+        records.append(record)
     return records
 
 
@@ -236,7 +247,7 @@ def build(records):
 
     def sort_key(record):
         prefix, _, rest = record["id"].partition("-")
-        return (ORIGIN_ORDER[record["origin"]], int(rest) if rest.isdigit() else 0, record["id"])
+        return (ORIGINS.index(record["origin"]), int(rest) if rest.isdigit() else 0, record["id"])
 
     pool.sort(key=sort_key)
     return pool
@@ -255,10 +266,12 @@ def main():
     records += read_handwritten(args.sources / "handwritten.txt")
     records += read_handwritten(args.sources / "boundary.txt", "boundary", "bd")
     records += read_handwritten(args.sources / "breadth.txt", "breadth", "br")
+    records += read_handwritten(args.sources / "wire.txt", "wire", "wr", with_body=True)
     pool = build(records)
     with args.out.open("w", encoding="utf-8") as out:
         for record in pool:
-            fields = {k: record[k] for k in ("id", "title", "topics", "origin", "group")}
+            fields = {k: record[k] for k in ("id", "title", "body", "topics", "origin", "group")
+                      if k in record}
             out.write(json.dumps(fields, ensure_ascii=False) + "\n")
     print(f"wrote {len(pool)} records to {args.out}")
 

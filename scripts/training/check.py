@@ -2,8 +2,9 @@
 """Checks data/training/ for the properties its README promises, and exits non-zero
 with a list of problems if any fails:
 
-  - every record has exactly the fields id, title, topics, origin, group, with topics a
-    subset of the four topics in canonical order and origin one of uci, sts, handwritten, boundary, breadth;
+  - every record has exactly the fields of its origin (pool_schema.py: id, title, topics,
+    origin, group, and a body for the wire origin), with topics a subset of the four topics
+    in canonical order and origin one of pool_schema.ORIGINS;
   - ids are unique, titles are unique (case-insensitive, whitespace collapsed);
   - train + dev + test hold exactly the records of labelled.jsonl, and no group is in
     two splits;
@@ -24,10 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-TOPICS = ("space", "ai", "geopolitics", "business")
-ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
+from pool_schema import ORIGINS, TOPICS, fields_of
+
 SPLITS = ("train", "dev", "test")
-FIELDS = {"id", "title", "topics", "origin", "group"}
 HERE = Path(__file__).resolve().parent
 
 
@@ -39,15 +39,17 @@ def load(path, problems):
         except json.JSONDecodeError as error:
             problems.append(f"{path}:{number}: not JSON: {error}")
             continue
-        if set(record) != FIELDS:
-            problems.append(f"{path}:{number}: fields {sorted(record)} != {sorted(FIELDS)}")
+        if record.get("origin") not in ORIGINS:
+            problems.append(f"{path}:{number}: origin {record.get('origin')!r}")
+            continue
+        fields = fields_of(record["origin"])
+        if set(record) != fields:
+            problems.append(f"{path}:{number}: fields {sorted(record)} != {sorted(fields)}")
             continue
         topics = record["topics"]
         if not isinstance(topics, list) or list(topics) != [t for t in TOPICS if t in topics] \
                 or len(set(topics)) != len(topics):
             problems.append(f"{path}:{number}: topics {topics!r} not a subset of {TOPICS} in order")
-        if record["origin"] not in ORIGINS:
-            problems.append(f"{path}:{number}: origin {record['origin']!r}")
         if not isinstance(record["title"], str) or not record["title"].strip():
             problems.append(f"{path}:{number}: empty title")
         records.append(record)

@@ -5,7 +5,7 @@ Every record of a group (a UCI story, an STS sentence pair, a handwritten item a
 variants, merged where titles repeat) lands in the same split, so near-identical
 headlines never sit on both sides of a train/test boundary.
 
-The split is made for each origin (uci, sts, handwritten) separately, so adding or
+The split is made for each origin (pool_schema.ORIGINS) separately, so adding or
 dropping one origin leaves the others' assignment unchanged (build_pool.py links
 near-duplicates only within an origin; a group that an exact repeat links across origins
 is split with its first origin). Within an origin, groups
@@ -26,9 +26,9 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-TOPICS = ("space", "ai", "geopolitics", "business")
+from pool_schema import ORIGINS, TOPICS
+
 LABELS = TOPICS + ("other",)
-ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
 SPLITS = ("train", "dev", "test")
 SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 DEFAULT_SEED = 20260325

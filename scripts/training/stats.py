@@ -17,8 +17,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-TOPICS = ("space", "ai", "geopolitics", "business")
-ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth")
+from pool_schema import ORIGINS, TOPICS
+
 FILES = ("train", "dev", "test", "labelled")
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 

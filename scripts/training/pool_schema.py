@@ -1,0 +1,18 @@
+"""What a record of the labelled pool (data/training/labelled.jsonl) may hold, stated once for
+the scripts that build, split, count and check it.
+
+ORIGINS is in pool order: build_pool.py sorts by it, and split.py splits a group that an exact
+repeat links across origins with the first of them. A new origin goes at the end, so that every
+earlier record keeps its split.
+"""
+
+TOPICS = ("space", "ai", "geopolitics", "business")
+ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth", "wire")
+# Every record has these fields; records of the origins in WITH_BODY also have a "body".
+FIELDS = frozenset({"id", "title", "topics", "origin", "group"})
+WITH_BODY = frozenset({"wire"})
+
+
+def fields_of(origin):
+    """The exact set of fields a record of this origin has."""
+    return FIELDS | {"body"} if origin in WITH_BODY else FIELDS
