@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace headwire::core {
@@ -39,14 +41,23 @@ Status FeatureOptions::Validate() const {
   if (min_char_ngram > max_char_ngram) {
     return Status::InvalidArgument("min_char_ngram must not exceed max_char_ngram");
   }
+  if (!(body_weight > 0.0f && body_weight <= 1.0f)) {
+    return Status::InvalidArgument("body_weight must be within (0, 1], got " +
+                                   std::to_string(body_weight));
+  }
+  if (max_body_words < 0 || max_body_words > 65535) {
+    return Status::InvalidArgument("max_body_words must be within 0..65535, got " +
+                                   std::to_string(max_body_words));
+  }
   return Status::Ok();
 }
 
 // `emit(hash, kind, tokens, first, count, char_begin, char_length)` receives every feature; the
 // named and unnamed extractions share this walk so that they cannot disagree.
 template <class Emit>
-void FeatureExtractor::ExtractField(std::string_view text, std::string& normalized,
-                                    FeatureBuffer& buffer, Emit&& emit) const {
+void FeatureExtractor::ExtractField(std::string_view text, size_t max_words,
+                                    std::string& normalized, FeatureBuffer& buffer,
+                                    Emit&& emit) const {
   normalized.clear();
   if (text.empty()) return;
   normalized = NormalizeForMatching(text);
@@ -55,7 +66,9 @@ void FeatureExtractor::ExtractField(std::string_view text, std::string& normaliz
   const size_t min_n = static_cast<size_t>(options_.min_char_ngram);
   const size_t max_n = static_cast<size_t>(options_.max_char_ngram);
   uint64_t previous = 0;
-  for (size_t i = 0; i < buffer.tokens.size(); ++i) {
+  const size_t words =
+      max_words > 0 ? std::min(max_words, buffer.tokens.size()) : buffer.tokens.size();
+  for (size_t i = 0; i < words; ++i) {
     const std::string_view token = buffer.tokens[i];
     const uint64_t word = HashWord(token);
     emit(word, buffer.tokens, i, 1, std::string_view());
@@ -88,9 +101,13 @@ void FeatureExtractor::Extract(std::string_view title, std::string_view body,
                         std::string_view) {
     buffer.ids.push_back(static_cast<uint32_t>(hash & mask));
   };
-  ExtractField(title, buffer.title, buffer, emit);
+  ExtractField(title, 0, buffer.title, buffer, emit);
+  buffer.body_begin = buffer.ids.size();
   buffer.body.clear();
-  if (options_.use_body) ExtractField(body, buffer.body, buffer, emit);
+  if (options_.use_body) {
+    ExtractField(body, static_cast<size_t>(options_.max_body_words), buffer.body, buffer, emit);
+  }
+  buffer.body_end = buffer.ids.size();
 }
 
 std::vector<NamedFeature> FeatureExtractor::ExtractNamed(std::string_view title,
@@ -111,9 +128,13 @@ std::vector<NamedFeature> FeatureExtractor::ExtractNamed(std::string_view title,
     }
     out.push_back(NamedFeature{static_cast<uint32_t>(hash & mask), std::move(name)});
   };
-  ExtractField(title, buffer.title, buffer, emit);
+  ExtractField(title, 0, buffer.title, buffer, emit);
+  const size_t title_features = out.size();
   buffer.body.clear();
-  if (options_.use_body) ExtractField(body, buffer.body, buffer, emit);
+  if (options_.use_body) {
+    ExtractField(body, static_cast<size_t>(options_.max_body_words), buffer.body, buffer, emit);
+  }
+  for (size_t i = title_features; i < out.size(); ++i) out[i].in_body = true;
   return out;
 }
 

@@ -31,9 +31,19 @@ struct FeatureOptions {
   // Also extract features from the body (with the same ids as the same words in a title).
   // Default: true.
   bool use_body = true;
+  // With use_body, only the body's first max_body_words words (after NormalizeForMatching) give
+  // features; 0: the whole body. A headline says what an article is about, and with the whole of
+  // a lede its words weigh less (each feature has the value 1/sqrt(n)); the first words of a lede
+  // (who did what) add to it without drowning it. Default: 0 (the shipped model's value:
+  // docs/classifier.md).
+  int max_body_words = 0;
+  // How much a body feature weighs against a title feature (0 < body_weight <= 1): a text's
+  // feature vector has unit length, so with a weight of 1 a long body drowns the headline's words.
+  // Default: 1 (the shipped model's value: docs/classifier.md).
+  float body_weight = 1.0f;
 
   // Returns InvalidArgument when a value is out of range (bucket_bits 8..26, n-grams 0..8 and
-  // min <= max).
+  // min <= max, max_body_words 0..65535, body_weight in (0, 1]).
   Status Validate() const;
 };
 
@@ -42,6 +52,10 @@ struct FeatureOptions {
 // NormalizeForMatching form of the fields (body only when options.use_body).
 struct FeatureBuffer {
   std::vector<uint32_t> ids;
+  // ids[body_begin, body_end) are the body's features; the others are the title's (and whatever
+  // a caller appends after the body).
+  size_t body_begin = 0;
+  size_t body_end = 0;
   std::string title;
   std::string body;
   std::vector<std::string_view> tokens;  // views into `normalized`
@@ -52,6 +66,7 @@ struct FeatureBuffer {
 struct NamedFeature {
   uint32_t id = 0;
   std::string name;  // "launches", "spacex launches" (bigram) or "<lau" (character n-gram)
+  bool in_body = false;
 };
 
 class FeatureExtractor {
@@ -69,9 +84,10 @@ class FeatureExtractor {
   const FeatureOptions& options() const { return options_; }
 
  private:
+  // `max_words` > 0: only the field's first max_words words give features.
   template <class Emit>
-  void ExtractField(std::string_view text, std::string& normalized, FeatureBuffer& buffer,
-                    Emit&& emit) const;
+  void ExtractField(std::string_view text, size_t max_words, std::string& normalized,
+                    FeatureBuffer& buffer, Emit&& emit) const;
 
   FeatureOptions options_;
 };

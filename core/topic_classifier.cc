@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/dateline.h"
 #include "core/text.h"
 
 namespace headwire::core {
@@ -50,6 +51,7 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
 void TopicClassifier::DecideInto(std::string_view title, std::string_view body, bool all_vetoes,
                                  FeatureBuffer& buffer, std::vector<TopicDecision>& out) const {
   out.clear();
+  body = BodyAfterDateline(body);
   float probabilities[kMaxModelLabels];
   bool model_assigned[kMaxModelLabels] = {};
   std::vector<RuleOutcome> rules;
@@ -67,7 +69,8 @@ void TopicClassifier::DecideInto(std::string_view title, std::string_view body, 
       rule_features_->Append(rules, buffer.ids);
     }
     const size_t n = model_->labels().size();
-    model_->Predict(buffer.ids, std::span<float>(probabilities, n));
+    model_->Predict(buffer.ids, std::span<float>(probabilities, n), buffer.body_begin,
+                    buffer.body_end);
     for (size_t l : model_->Assign(std::span<const float>(probabilities, n))) {
       model_assigned[l] = true;
     }
@@ -145,11 +148,12 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
   std::vector<TopicExplanation> out;
   for (TopicDecision& d : Decide(title, body))
     out.push_back(TopicExplanation{std::move(d), {}, {}});
+  const std::string_view text = BodyAfterDateline(body);  // what Decide reads
 
   if (model_) {
-    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, body);
+    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, text);
     if (rule_features_) {
-      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, body);
+      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, text);
       std::vector<uint32_t> ids;
       rule_features_->Append(outcomes, ids);
       const std::vector<std::string> names = rule_features_->Names(outcomes);
@@ -159,13 +163,18 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
         features.push_back(NamedFeature{ids[i], names[i / copies]});
       }
     }
+    const size_t body_count = static_cast<size_t>(
+        std::ranges::count_if(features, [](const NamedFeature& f) { return f.in_body; }));
+    const FeatureValues values = FeatureValuesOf(features.size() - body_count, body_count,
+                                                 model_->feature_options().body_weight);
     for (TopicExplanation& e : out) {
       const int label = model_->LabelIndex(e.decision.topic);
       if (label < 0) continue;
       // A feature that occurs twice contributes twice; report it once with the sum.
       std::map<std::string, float> summed;
       for (const NamedFeature& f : features) {
-        summed[f.name] += model_->Contribution(f.id, static_cast<size_t>(label), features.size());
+        summed[f.name] += model_->Contribution(f.id, static_cast<size_t>(label),
+                                               f.in_body ? values.body : values.head);
       }
       for (auto& [name, contribution] : summed) {
         if (contribution != 0) e.features.push_back(FeatureEvidence{name, contribution});
@@ -177,7 +186,7 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
     }
   }
   if (rules_) {
-    for (Match& m : rules_->Explain(title, body)) {
+    for (Match& m : rules_->Explain(title, text)) {
       for (TopicExplanation& e : out) {
         if (e.decision.topic == m.topic) e.rule_matches.push_back(m);
       }

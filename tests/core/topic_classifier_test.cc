@@ -118,6 +118,27 @@ TEST_F(TopicClassifierTest, ExplainListsTheFeaturesThatDroveEachTopic) {
   EXPECT_TRUE(explanations[2].features.empty());  // gaming has no model label
 }
 
+TEST_F(TopicClassifierTest, ADatelineIsNotReadAsPartOfTheArticle) {
+  // "SPACEPORT" as a dateline's place would force space (a strong rules term) and "ROCKET" feed
+  // the model; neither is what the article is about.
+  const std::string_view lede = "Shares and earnings beat forecasts.";
+  const std::string dated = "SPACEPORT ROCKET (Reuters) - " + std::string(lede);
+  const Classification plain = combined_.Classify("cup final", lede);
+  const Classification with_dateline = combined_.Classify("cup final", dated);
+  EXPECT_EQ(with_dateline.topics, plain.topics);
+  ASSERT_EQ(with_dateline.scores.size(), plain.scores.size());
+  for (size_t i = 0; i < plain.scores.size(); ++i) {
+    EXPECT_EQ(with_dateline.scores[i].score, plain.scores[i].score) << plain.scores[i].topic;
+  }
+  EXPECT_TRUE(plain.topics.empty());
+  for (const TopicExplanation& e : combined_.Explain("cup final", dated, 50)) {
+    EXPECT_TRUE(e.rule_matches.empty()) << e.decision.topic;
+    for (const FeatureEvidence& f : e.features) EXPECT_NE(f.feature, "rocket");
+  }
+  // Not a dateline: the body is read as usual.
+  EXPECT_EQ(combined_.Explain("cup final", "SPACEPORT fans cheer", 5)[0].rule_matches.size(), 1u);
+}
+
 TEST_F(TopicClassifierTest, DescribeNamesTaxonomyAndModel) {
   EXPECT_EQ(combined_.Describe(), "topic-classifier-test/2+test-model");
   EXPECT_EQ(model_only_.Describe(), "test-model");
