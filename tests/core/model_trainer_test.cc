@@ -97,11 +97,17 @@ float Probability(const LinearModel& model, std::string_view title, std::string_
 // One story told 60 times ("widget" in orbit) against 12 separate business reports of widgets.
 std::vector<LabelledText> OneLoudStory() {
   std::vector<LabelledText> data;
+  // Ids appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string at -O2.
+  const auto id = [](char prefix, int i) {
+    std::string out(1, prefix);
+    out += std::to_string(i);
+    return out;
+  };
   for (int i = 0; i < 60; ++i) {
-    data.push_back(Labelled("s" + std::to_string(i), "widget reaches orbit", {"space"}, "story"));
+    data.push_back(Labelled(id('s', i), "widget reaches orbit", {"space"}, "story"));
   }
   for (int i = 0; i < 12; ++i) {
-    data.push_back(Labelled("b" + std::to_string(i), "widget sales figures", {"business"}));
+    data.push_back(Labelled(id('b', i), "widget sales figures", {"business"}));
   }
   return data;
 }
