@@ -22,9 +22,6 @@ constexpr uint32_t kMaxNameBytes = 4096;
 class Writer {
  public:
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void U16(uint16_t v) {
-    for (int i = 0; i < 2; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
-  }
   void U32(uint32_t v) {
     for (int i = 0; i < 4; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
   }
@@ -56,15 +53,6 @@ class Reader {
   bool U8(uint8_t& v) {
     if (pos_ + 1 > in_.size()) return false;
     v = static_cast<uint8_t>(in_[pos_++]);
-    return true;
-  }
-  bool U16(uint16_t& v) {
-    v = 0;
-    for (int i = 0; i < 2; ++i) {
-      uint8_t b = 0;
-      if (!U8(b)) return false;
-      v = static_cast<uint16_t>(v | uint16_t{b} << (8 * i));
-    }
     return true;
   }
   bool U32(uint32_t& v) {
@@ -110,12 +98,8 @@ float Sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 
 }  // namespace
 
-FeatureValues FeatureValuesOf(size_t head, size_t body, float body_weight) {
-  const float squared_norm =
-      static_cast<float>(head) + body_weight * body_weight * static_cast<float>(body);
-  if (squared_norm <= 0) return {};
-  const float head_value = 1.0f / std::sqrt(squared_norm);
-  return {head_value, body_weight * head_value};
+float FeatureValue(size_t feature_count) {
+  return feature_count == 0 ? 0.0f : 1.0f / std::sqrt(static_cast<float>(feature_count));
 }
 
 LinearModel::LinearModel(std::string name, FeatureOptions features, LossKind loss,
@@ -135,10 +119,11 @@ int LinearModel::LabelIndex(std::string_view name) const {
   return -1;
 }
 
-void LinearModel::SumRows(std::span<const uint32_t> ids, int32_t* sums) const {
+void LinearModel::Predict(std::span<const uint32_t> ids, std::span<float> probabilities) const {
   const size_t n = labels_.size();
-  std::fill_n(sums, n, 0);
   // Four labels is the shipped case; the fixed-size path keeps the sums in registers.
+  int32_t sums[kMaxLabels];
+  std::fill_n(sums, n, 0);
   if (n == 4) {
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (uint32_t id : ids) {
@@ -152,30 +137,16 @@ void LinearModel::SumRows(std::span<const uint32_t> ids, int32_t* sums) const {
     sums[1] = s1;
     sums[2] = s2;
     sums[3] = s3;
-    return;
+  } else {
+    for (uint32_t id : ids) {
+      const int8_t* row = weights_.data() + size_t{id} * n;
+      for (size_t l = 0; l < n; ++l) sums[l] += row[l];
+    }
   }
-  for (uint32_t id : ids) {
-    const int8_t* row = weights_.data() + size_t{id} * n;
-    for (size_t l = 0; l < n; ++l) sums[l] += row[l];
-  }
-}
-
-void LinearModel::Predict(std::span<const uint32_t> ids, std::span<float> probabilities,
-                          size_t body_begin, size_t body_end) const {
-  const size_t n = labels_.size();
-  body_end = std::min(body_end, ids.size());
-  body_begin = std::min(body_begin, body_end);
-  int32_t head[kMaxLabels], before[kMaxLabels], body[kMaxLabels];
-  SumRows(ids.first(body_begin), before);
-  SumRows(ids.subspan(body_end), head);
-  SumRows(ids.subspan(body_begin, body_end - body_begin), body);
-  const size_t body_count = body_end - body_begin;
-  const FeatureValues x =
-      FeatureValuesOf(ids.size() - body_count, body_count, features_.body_weight);
+  const float x = FeatureValue(ids.size());
   float z[kMaxLabels];
   for (size_t l = 0; l < n; ++l) {
-    z[l] = labels_[l].bias + labels_[l].scale * (x.head * static_cast<float>(before[l] + head[l]) +
-                                                 x.body * static_cast<float>(body[l]));
+    z[l] = labels_[l].bias + labels_[l].scale * x * static_cast<float>(sums[l]);
   }
   if (loss_ == LossKind::kOneVsRest) {
     for (size_t l = 0; l < n; ++l) probabilities[l] = Sigmoid(z[l]);
@@ -203,8 +174,8 @@ std::vector<size_t> LinearModel::Assign(std::span<const float> probabilities) co
   return out;
 }
 
-float LinearModel::Contribution(uint32_t id, size_t label, float value) const {
-  return labels_[label].scale * value *
+float LinearModel::Contribution(uint32_t id, size_t label, size_t feature_count) const {
+  return labels_[label].scale * FeatureValue(feature_count) *
          static_cast<float>(weights_[size_t{id} * labels_.size() + label]);
 }
 
@@ -235,8 +206,6 @@ std::string LinearModel::Serialize() const {
   w.U8(static_cast<uint8_t>(features_.min_char_ngram));
   w.U8(static_cast<uint8_t>(features_.max_char_ngram));
   w.U8(features_.use_body ? 1 : 0);
-  w.U16(static_cast<uint16_t>(features_.max_body_words));
-  w.F32(features_.body_weight);
   w.U8(static_cast<uint8_t>(loss_));
   w.U8(static_cast<uint8_t>(rule_feature_copies_));
   w.U32(static_cast<uint32_t>(labels_.size()));
@@ -282,27 +251,21 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes, std::string
   Reader r(body.substr(kMagic.size()));
   uint32_t version = 0;
   if (!r.U32(version)) return corrupt("truncated header");
-  if (version < 1 || version > kFormatVersion) {
+  if (version != kFormatVersion) {
     return corrupt("format version " + std::to_string(version) + ", this build reads " +
                    std::to_string(kFormatVersion));
   }
   std::string name;
   uint8_t bits = 0, bigrams = 0, min_n = 0, max_n = 0, use_body = 0, loss = 0, rules = 0;
-  uint16_t max_body_words = 0;
-  float body_weight = 1.0f;
   if (!r.String(name, kMaxNameBytes) || !r.U8(bits) || !r.U8(bigrams) || !r.U8(min_n) ||
-      !r.U8(max_n) || !r.U8(use_body) ||
-      (version >= 2 && (!r.U16(max_body_words) || !r.F32(body_weight))) || !r.U8(loss) ||
-      !r.U8(rules)) {
+      !r.U8(max_n) || !r.U8(use_body) || !r.U8(loss) || !r.U8(rules)) {
     return corrupt("truncated header");
   }
   FeatureOptions features{.bucket_bits = bits,
                           .word_bigrams = bigrams != 0,
                           .min_char_ngram = min_n,
                           .max_char_ngram = max_n,
-                          .use_body = use_body != 0,
-                          .max_body_words = max_body_words,
-                          .body_weight = body_weight};
+                          .use_body = use_body != 0};
   if (const Status s = features.Validate(); !s.ok()) return corrupt(s.message());
   if (loss > 1) return corrupt("unknown loss kind");
   if (rules > 64) return corrupt("bad rule feature copies");

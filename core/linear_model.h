@@ -34,8 +34,7 @@ struct ModelLabel {
 
 class LinearModel {
  public:
-  // Version 2 added max_body_words; version 1 files still load (with the whole body).
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 1;
 
   // `weights` has bucket_count * labels.size() entries, row-major by bucket. `features` must be
   // valid and `labels` non-empty; names are unique.
@@ -56,18 +55,16 @@ class LinearModel {
   Status Save(const std::string& path) const;
 
   // Writes one probability per label into `probabilities` (size == labels().size()) for the
-  // features `ids` of one text, of which ids[body_begin, body_end) are its body's (FeatureBuffer).
-  // No features: the probabilities of the biases alone.
-  void Predict(std::span<const uint32_t> ids, std::span<float> probabilities, size_t body_begin = 0,
-               size_t body_end = 0) const;
+  // features `ids` of one text. No features: the probabilities of the biases alone.
+  void Predict(std::span<const uint32_t> ids, std::span<float> probabilities) const;
 
   // The labels a prediction assigns: those at or above their threshold (one-vs-rest), or the
   // most probable one (softmax). Indexes into labels(), ascending.
   std::vector<size_t> Assign(std::span<const float> probabilities) const;
 
-  // What feature `id` adds to label `label`'s raw score when it occurs once with the value `value`
-  // (FeatureValuesOf; for explanations).
-  float Contribution(uint32_t id, size_t label, float value) const;
+  // What feature `id` adds to label `label`'s raw score when it occurs once in a text of
+  // `feature_count` features (for explanations).
+  float Contribution(uint32_t id, size_t label, size_t feature_count) const;
 
   // Sets every one-vs-rest threshold; `thresholds` is parallel to labels().
   void SetThresholds(std::span<const float> thresholds);
@@ -89,19 +86,11 @@ class LinearModel {
   std::vector<ModelLabel> labels_;
   std::vector<int8_t> weights_;
   int rule_feature_copies_ = 0;
-
-  // sums[l] = the sum of label l's int8 weights over `ids`.
-  void SumRows(std::span<const uint32_t> ids, int32_t* sums) const;
 };
 
-// The value of each feature occurrence of a text with `head` features from its title (and the
-// rules' verdicts) and `body` from its body: 1/sqrt(head + w*w*body) for a head feature and w times
-// that for a body feature (w = body_weight), so that texts of any length have feature vectors of
-// unit length and one learning rate suits a five-word headline and a headline with a body alike.
-struct FeatureValues {
-  float head = 0;
-  float body = 0;
-};
-FeatureValues FeatureValuesOf(size_t head, size_t body, float body_weight);
+// Every feature occurrence of a text carries the same value, 1/sqrt(number of features), so
+// that texts of any length have feature vectors of about unit norm and one learning rate suits
+// a five-word headline and a headline with a body alike.
+float FeatureValue(size_t feature_count);
 
 }  // namespace headwire::core

@@ -8,7 +8,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/dateline.h"
 #include "core/rule_features.h"
 
 namespace headwire::core {
@@ -20,9 +19,8 @@ constexpr float kAdaGradEpsilon = 1e-8f;
 
 struct Encoded {
   std::vector<uint32_t> ids;
-  size_t body_begin = 0, body_end = 0;  // FeatureBuffer's
-  std::vector<uint8_t> targets;         // one 0/1 per label
-  float weight = 1;                     // of its loss: TrainOptions::group_cap
+  std::vector<uint8_t> targets;  // one 0/1 per label
+  float weight = 1;              // of its loss: TrainOptions::group_cap
 };
 
 // Fisher-Yates with the generator's raw output: std::shuffle and the standard distributions
@@ -112,14 +110,11 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
       }
       encoded[i].targets[static_cast<size_t>(l)] = 1;
     }
-    // As TopicClassifier reads an article: without the dateline its body may open with.
-    const std::string_view body = BodyAfterDateline(example.body);
-    extractor.Extract(example.title, body, buffer);
-    if (rule_features)
-      rule_features->Append(options.rules->Evaluate(example.title, body), buffer.ids);
+    extractor.Extract(example.title, example.body, buffer);
+    if (rule_features) {
+      rule_features->Append(options.rules->Evaluate(example.title, example.body), buffer.ids);
+    }
     encoded[i].ids = buffer.ids;
-    encoded[i].body_begin = buffer.body_begin;
-    encoded[i].body_end = buffer.body_end;
   }
 
   if (options.group_cap > 0) {
@@ -154,16 +149,10 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
     double loss = 0;
     for (uint32_t index : order) {
       const Encoded& example = encoded[index];
-      const size_t body_count = example.body_end - example.body_begin;
-      const FeatureValues values = FeatureValuesOf(example.ids.size() - body_count, body_count,
-                                                   options.features.body_weight);
-      const auto value_at = [&](size_t i) {
-        return i >= example.body_begin && i < example.body_end ? values.body : values.head;
-      };
+      const float x = FeatureValue(example.ids.size());
       for (size_t l = 0; l < n; ++l) z[l] = bias[l];
-      for (size_t i = 0; i < example.ids.size(); ++i) {
-        const float* row = weights.data() + size_t{example.ids[i]} * n;
-        const float x = value_at(i);
+      for (uint32_t id : example.ids) {
+        const float* row = weights.data() + size_t{id} * n;
         for (size_t l = 0; l < n; ++l) z[l] += row[l] * x;
       }
       if (options.loss == LossKind::kOneVsRest) {
@@ -187,10 +176,9 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
         bias_squared[l] += gradient[l] * gradient[l];
         bias[l] -= rate * gradient[l] / std::sqrt(bias_squared[l] + kAdaGradEpsilon);
       }
-      for (size_t i = 0; i < example.ids.size(); ++i) {
-        float* row = weights.data() + size_t{example.ids[i]} * n;
-        float* sq = squared.data() + size_t{example.ids[i]} * n;
-        const float x = value_at(i);
+      for (uint32_t id : example.ids) {
+        float* row = weights.data() + size_t{id} * n;
+        float* sq = squared.data() + size_t{id} * n;
         for (size_t l = 0; l < n; ++l) {
           const float g = gradient[l] * x + options.l2 * row[l];
           if (g == 0) continue;

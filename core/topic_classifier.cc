@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 
-#include "core/dateline.h"
 #include "core/text.h"
 
 namespace headwire::core {
@@ -51,7 +50,6 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
 void TopicClassifier::DecideInto(std::string_view title, std::string_view body, bool all_vetoes,
                                  FeatureBuffer& buffer, std::vector<TopicDecision>& out) const {
   out.clear();
-  body = BodyAfterDateline(body);
   float probabilities[kMaxModelLabels];
   bool model_assigned[kMaxModelLabels] = {};
   std::vector<RuleOutcome> rules;
@@ -69,8 +67,7 @@ void TopicClassifier::DecideInto(std::string_view title, std::string_view body, 
       rule_features_->Append(rules, buffer.ids);
     }
     const size_t n = model_->labels().size();
-    model_->Predict(buffer.ids, std::span<float>(probabilities, n), buffer.body_begin,
-                    buffer.body_end);
+    model_->Predict(buffer.ids, std::span<float>(probabilities, n));
     for (size_t l : model_->Assign(std::span<const float>(probabilities, n))) {
       model_assigned[l] = true;
     }
@@ -148,12 +145,11 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
   std::vector<TopicExplanation> out;
   for (TopicDecision& d : Decide(title, body))
     out.push_back(TopicExplanation{std::move(d), {}, {}});
-  const std::string_view text = BodyAfterDateline(body);  // what Decide reads
 
   if (model_) {
-    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, text);
+    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, body);
     if (rule_features_) {
-      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, text);
+      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, body);
       std::vector<uint32_t> ids;
       rule_features_->Append(outcomes, ids);
       const std::vector<std::string> names = rule_features_->Names(outcomes);
@@ -163,18 +159,13 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
         features.push_back(NamedFeature{ids[i], names[i / copies]});
       }
     }
-    const size_t body_count = static_cast<size_t>(
-        std::ranges::count_if(features, [](const NamedFeature& f) { return f.in_body; }));
-    const FeatureValues values = FeatureValuesOf(features.size() - body_count, body_count,
-                                                 model_->feature_options().body_weight);
     for (TopicExplanation& e : out) {
       const int label = model_->LabelIndex(e.decision.topic);
       if (label < 0) continue;
       // A feature that occurs twice contributes twice; report it once with the sum.
       std::map<std::string, float> summed;
       for (const NamedFeature& f : features) {
-        summed[f.name] += model_->Contribution(f.id, static_cast<size_t>(label),
-                                               f.in_body ? values.body : values.head);
+        summed[f.name] += model_->Contribution(f.id, static_cast<size_t>(label), features.size());
       }
       for (auto& [name, contribution] : summed) {
         if (contribution != 0) e.features.push_back(FeatureEvidence{name, contribution});
@@ -186,7 +177,7 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
     }
   }
   if (rules_) {
-    for (Match& m : rules_->Explain(title, text)) {
+    for (Match& m : rules_->Explain(title, body)) {
       for (TopicExplanation& e : out) {
         if (e.decision.topic == m.topic) e.rule_matches.push_back(m);
       }
