@@ -171,9 +171,6 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("!--no-bigrams", o.features.word_bigrams, "No word bigram features");
   cmd->add_flag("!--no-body", o.features.use_body, "Ignore the body");
-  cmd->add_option("--body-weight", o.features.body_weight,
-                  "Weight of a body feature against a title feature, in (0, 1]")
-      ->capture_default_str();
   cmd->add_option("--max-body-words", o.features.max_body_words,
                   "Only the body's first N words give features (0: the whole body)")
       ->capture_default_str();

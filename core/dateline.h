@@ -1,22 +1,23 @@
 #pragma once
-// BodyAfterDateline: a wire article's body without the dateline it opens with ("ATHENS (Reuters)
-// - ", "Athens, Greece (Sports Network) - ", "WASHINGTON — "), for the topic classifier. A
-// dateline says where a story was filed, not what it is about, yet its place names read as
-// geopolitics: a sports report from Athens is not news about Greece. Pure and thread-safe.
+// BodyAfterDateline: a wire article's body without the dateline or outlet tag it opens with
+// ("LONDON (Reuters) - ", "(Bloomberg) -- ", "NEW YORK (AP) — "). Such a tag says where and by
+// whom a story was filed, not what it is about, and two wires' copies of one story differ in it;
+// the story features (headline_features.h) and the topic classifier read the body without it.
+// Pure and thread-safe.
 //
-// A dateline is recognised when the body's first 64 bytes hold a dash (-, --, en or em dash)
-// between spaces (or after a closing parenthesis), and what comes before it is a place of at most
-// five words, starting with a capital letter and made of letters, digits, spaces and ",.'&"
-// (so "BEIJING, Oct 5" qualifies), followed either by a source in parentheses ("(Reuters)") or,
-// without one, written in capitals ("WASHINGTON"). Anything else is returned unchanged: "Apple -
-// the company said" keeps its first word.
+// Recognised only in the conservative wire form: a source in parentheses (at most 40 bytes) that
+// opens within the body's first 50 bytes, with no lower-case ASCII letter before it, followed by a
+// separator (-, --, :, |, an en or an em dash). Anything else is returned unchanged, so "NASA -
+// the agency said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports Network) - " keep their
+// words; an all-capitals subject with a parenthesised ticker ("NVIDIA (NVDA) - ") is the known
+// false positive.
 
 #include <string_view>
 
 namespace headwire::core {
 
-// `body` after its leading dateline and the spaces that follow it; `body` itself when it does not
-// open with one.
+// `body` after its leading dateline or outlet tag and the spaces around the separator; `body`
+// itself when it does not open with one.
 std::string_view BodyAfterDateline(std::string_view body);
 
 }  // namespace headwire::core

@@ -41,10 +41,6 @@ Status FeatureOptions::Validate() const {
   if (min_char_ngram > max_char_ngram) {
     return Status::InvalidArgument("min_char_ngram must not exceed max_char_ngram");
   }
-  if (!(body_weight > 0.0f && body_weight <= 1.0f)) {
-    return Status::InvalidArgument("body_weight must be within (0, 1], got " +
-                                   std::to_string(body_weight));
-  }
   if (max_body_words < 0 || max_body_words > 65535) {
     return Status::InvalidArgument("max_body_words must be within 0..65535, got " +
                                    std::to_string(max_body_words));
@@ -102,12 +98,10 @@ void FeatureExtractor::Extract(std::string_view title, std::string_view body,
     buffer.ids.push_back(static_cast<uint32_t>(hash & mask));
   };
   ExtractField(title, 0, buffer.title, buffer, emit);
-  buffer.body_begin = buffer.ids.size();
   buffer.body.clear();
   if (options_.use_body) {
     ExtractField(body, static_cast<size_t>(options_.max_body_words), buffer.body, buffer, emit);
   }
-  buffer.body_end = buffer.ids.size();
 }
 
 std::vector<NamedFeature> FeatureExtractor::ExtractNamed(std::string_view title,
@@ -129,12 +123,10 @@ std::vector<NamedFeature> FeatureExtractor::ExtractNamed(std::string_view title,
     out.push_back(NamedFeature{static_cast<uint32_t>(hash & mask), std::move(name)});
   };
   ExtractField(title, 0, buffer.title, buffer, emit);
-  const size_t title_features = out.size();
   buffer.body.clear();
   if (options_.use_body) {
     ExtractField(body, static_cast<size_t>(options_.max_body_words), buffer.body, buffer, emit);
   }
-  for (size_t i = title_features; i < out.size(); ++i) out[i].in_body = true;
   return out;
 }
 

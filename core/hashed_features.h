@@ -34,16 +34,12 @@ struct FeatureOptions {
   // With use_body, only the body's first max_body_words words (after NormalizeForMatching) give
   // features; 0: the whole body. A headline says what an article is about, and with the whole of
   // a lede its words weigh less (each feature has the value 1/sqrt(n)); the first words of a lede
-  // (who did what) add to it without drowning it. Default: 0 (the shipped model's value:
-  // docs/classifier.md).
+  // (who did what) add to it without drowning it. Default: 0, as in models trained before the
+  // option; the shipped model uses 6 (docs/classifier.md).
   int max_body_words = 0;
-  // How much a body feature weighs against a title feature (0 < body_weight <= 1): a text's
-  // feature vector has unit length, so with a weight of 1 a long body drowns the headline's words.
-  // Default: 1 (the shipped model's value: docs/classifier.md).
-  float body_weight = 1.0f;
 
   // Returns InvalidArgument when a value is out of range (bucket_bits 8..26, n-grams 0..8 and
-  // min <= max, max_body_words 0..65535, body_weight in (0, 1]).
+  // min <= max, max_body_words 0..65535).
   Status Validate() const;
 };
 
@@ -52,10 +48,7 @@ struct FeatureOptions {
 // NormalizeForMatching form of the fields (body only when options.use_body).
 struct FeatureBuffer {
   std::vector<uint32_t> ids;
-  // ids[body_begin, body_end) are the body's features; the others are the title's (and whatever
-  // a caller appends after the body).
-  size_t body_begin = 0;
-  size_t body_end = 0;
+
   std::string title;
   std::string body;
   std::vector<std::string_view> tokens;  // views into `normalized`
@@ -66,7 +59,6 @@ struct FeatureBuffer {
 struct NamedFeature {
   uint32_t id = 0;
   std::string name;  // "launches", "spacex launches" (bigram) or "<lau" (character n-gram)
-  bool in_body = false;
 };
 
 class FeatureExtractor {

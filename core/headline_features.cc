@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/dateline.h"
 #include "core/similarity_hash.h"
 #include "core/story_terms.h"
 #include "core/text.h"
@@ -228,21 +229,6 @@ std::string StripTitleDecorations(std::string_view title, bool& truncated) {
   return std::string(view);
 }
 
-std::string_view StripBodyDecorations(std::string_view body) {
-  const size_t open = body.find('(');
-  if (open == std::string_view::npos || open > 50) return body;
-  for (size_t i = 0; i < open; ++i) {
-    if (IsAsciiLower(body[i])) return body;
-  }
-  const size_t close = body.find(')', open);
-  if (close == std::string_view::npos || close - open > 40) return body;
-  std::string_view rest = body.substr(close + 1);
-  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  const size_t separator = SeparatorLength(rest);
-  if (separator == 0) return body;
-  return TrimSpaces(rest.substr(separator));
-}
-
 HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_view body,
                                          const HeadlineFeatureOptions& options) {
   HeadlineFeatures features;
@@ -276,7 +262,7 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
 
   previous.clear();
   size_t lede_words = 0;
-  const std::string body_norm = NormalizeForMatching(StripBodyDecorations(body));
+  const std::string body_norm = NormalizeForMatching(BodyAfterDateline(body));
   std::vector<uint64_t> body_tokens;
   for (std::string_view token : Tokenize(body_norm)) {
     const std::string_view canonical = CanonicalWordForm(token, scratch);

@@ -52,9 +52,6 @@ struct HeadlineFeatures {
 // "... | Capitol Post") and a trailing ellipsis (which sets `truncated`).
 std::string StripTitleDecorations(std::string_view title, bool& truncated);
 
-// The body without a leading dateline/outlet tag ("LONDON (Reuters) -", "(Bloomberg) --").
-std::string_view StripBodyDecorations(std::string_view body);
-
 // Stable hash of a canonical token.
 uint64_t TokenHash(std::string_view token);
 

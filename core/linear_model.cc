@@ -22,6 +22,9 @@ constexpr uint32_t kMaxNameBytes = 4096;
 class Writer {
  public:
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U16(uint16_t v) {
+    for (int i = 0; i < 2; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
+  }
   void U32(uint32_t v) {
     for (int i = 0; i < 4; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
   }
@@ -53,6 +56,15 @@ class Reader {
   bool U8(uint8_t& v) {
     if (pos_ + 1 > in_.size()) return false;
     v = static_cast<uint8_t>(in_[pos_++]);
+    return true;
+  }
+  bool U16(uint16_t& v) {
+    v = 0;
+    for (int i = 0; i < 2; ++i) {
+      uint8_t b = 0;
+      if (!U8(b)) return false;
+      v = static_cast<uint16_t>(v | uint16_t{b} << (8 * i));
+    }
     return true;
   }
   bool U32(uint32_t& v) {
@@ -206,6 +218,7 @@ std::string LinearModel::Serialize() const {
   w.U8(static_cast<uint8_t>(features_.min_char_ngram));
   w.U8(static_cast<uint8_t>(features_.max_char_ngram));
   w.U8(features_.use_body ? 1 : 0);
+  w.U16(static_cast<uint16_t>(features_.max_body_words));
   w.U8(static_cast<uint8_t>(loss_));
   w.U8(static_cast<uint8_t>(rule_feature_copies_));
   w.U32(static_cast<uint32_t>(labels_.size()));
@@ -251,21 +264,24 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes, std::string
   Reader r(body.substr(kMagic.size()));
   uint32_t version = 0;
   if (!r.U32(version)) return corrupt("truncated header");
-  if (version != kFormatVersion) {
+  if (version < 1 || version > kFormatVersion) {
     return corrupt("format version " + std::to_string(version) + ", this build reads " +
                    std::to_string(kFormatVersion));
   }
   std::string name;
   uint8_t bits = 0, bigrams = 0, min_n = 0, max_n = 0, use_body = 0, loss = 0, rules = 0;
+  uint16_t max_body_words = 0;  // version 1 files read the whole body
   if (!r.String(name, kMaxNameBytes) || !r.U8(bits) || !r.U8(bigrams) || !r.U8(min_n) ||
-      !r.U8(max_n) || !r.U8(use_body) || !r.U8(loss) || !r.U8(rules)) {
+      !r.U8(max_n) || !r.U8(use_body) || (version >= 2 && !r.U16(max_body_words)) || !r.U8(loss) ||
+      !r.U8(rules)) {
     return corrupt("truncated header");
   }
   FeatureOptions features{.bucket_bits = bits,
                           .word_bigrams = bigrams != 0,
                           .min_char_ngram = min_n,
                           .max_char_ngram = max_n,
-                          .use_body = use_body != 0};
+                          .use_body = use_body != 0,
+                          .max_body_words = max_body_words};
   if (const Status s = features.Validate(); !s.ok()) return corrupt(s.message());
   if (loss > 1) return corrupt("unknown loss kind");
   if (rules > 64) return corrupt("bad rule feature copies");

@@ -34,7 +34,8 @@ struct ModelLabel {
 
 class LinearModel {
  public:
-  static constexpr uint32_t kFormatVersion = 1;
+  // Version 2 added FeatureOptions::max_body_words; version 1 files still load (whole body).
+  static constexpr uint32_t kFormatVersion = 2;
 
   // `weights` has bucket_count * labels.size() entries, row-major by bucket. `features` must be
   // valid and `labels` non-empty; names are unique.

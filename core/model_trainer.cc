@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/dateline.h"
 #include "core/rule_features.h"
 
 namespace headwire::core {
@@ -110,9 +111,11 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
       }
       encoded[i].targets[static_cast<size_t>(l)] = 1;
     }
-    extractor.Extract(example.title, example.body, buffer);
+    // As TopicClassifier reads an article: without the dateline its body may open with.
+    const std::string_view body = BodyAfterDateline(example.body);
+    extractor.Extract(example.title, body, buffer);
     if (rule_features) {
-      rule_features->Append(options.rules->Evaluate(example.title, example.body), buffer.ids);
+      rule_features->Append(options.rules->Evaluate(example.title, body), buffer.ids);
     }
     encoded[i].ids = buffer.ids;
   }

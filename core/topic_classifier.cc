@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/dateline.h"
 #include "core/text.h"
 
 namespace headwire::core {
@@ -50,6 +51,7 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
 void TopicClassifier::DecideInto(std::string_view title, std::string_view body, bool all_vetoes,
                                  FeatureBuffer& buffer, std::vector<TopicDecision>& out) const {
   out.clear();
+  body = BodyAfterDateline(body);
   float probabilities[kMaxModelLabels];
   bool model_assigned[kMaxModelLabels] = {};
   std::vector<RuleOutcome> rules;
@@ -145,11 +147,12 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
   std::vector<TopicExplanation> out;
   for (TopicDecision& d : Decide(title, body))
     out.push_back(TopicExplanation{std::move(d), {}, {}});
+  const std::string_view text = BodyAfterDateline(body);  // what Decide reads
 
   if (model_) {
-    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, body);
+    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, text);
     if (rule_features_) {
-      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, body);
+      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, text);
       std::vector<uint32_t> ids;
       rule_features_->Append(outcomes, ids);
       const std::vector<std::string> names = rule_features_->Names(outcomes);
@@ -177,7 +180,7 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
     }
   }
   if (rules_) {
-    for (Match& m : rules_->Explain(title, body)) {
+    for (Match& m : rules_->Explain(title, text)) {
       for (TopicExplanation& e : out) {
         if (e.decision.topic == m.topic) e.rule_matches.push_back(m);
       }

@@ -5,7 +5,9 @@
 // assigns it. The taxonomy, when given, defines the topics: one the model does not know (a
 // fifth topic added to the taxonomy file) is decided by the rules alone, and model labels the
 // taxonomy lacks are not reported. Without a taxonomy the model's labels are the topics.
-// Produces the same Classification as RulesClassifier, so downstream code is unchanged.
+// Produces the same Classification as RulesClassifier, so downstream code is unchanged. The
+// model and the rules read the body without a leading dateline or outlet tag (dateline.h), so the
+// rules' body matches in Explain index the body after it.
 //
 // Immutable after construction; Classify and Explain are const and safe from many threads.
 // A warm Classify allocates nothing per token (the feature buffer is reused per thread).

@@ -124,13 +124,6 @@ TEST(HashedFeaturesTest, OnlyTheBodysFirstWordsGiveFeaturesWhenCapped) {
             (std::vector<std::string>{"rocket", "launch", "rocket launch", "today", "launch today",
                                       "the", "crew", "the crew"}));
   EXPECT_EQ(Names(extractor, "rocket", "crew"), (std::vector<std::string>{"rocket", "crew"}));
-  FeatureBuffer buffer;
-  extractor.Extract("rocket launch today", "The crew, of four, returned", buffer);
-  EXPECT_EQ(buffer.body_begin, 5u);
-  EXPECT_EQ(buffer.body_end, 8u);
-  for (const NamedFeature& f : extractor.ExtractNamed("rocket", "crew")) {
-    EXPECT_EQ(f.in_body, f.name == "crew") << f.name;
-  }
   options.max_body_words = 0;
   EXPECT_EQ(Names(FeatureExtractor{options}, "", "a b c").size(), 5u);
 }
@@ -164,9 +157,6 @@ TEST(HashedFeaturesTest, OptionsAreValidated) {
   EXPECT_FALSE(FeatureOptions{.max_body_words = -1}.Validate().ok());
   EXPECT_FALSE(FeatureOptions{.max_body_words = 65536}.Validate().ok());
   EXPECT_TRUE(FeatureOptions{.max_body_words = 65535}.Validate().ok());
-  EXPECT_FALSE(FeatureOptions{.body_weight = 0.0f}.Validate().ok());
-  EXPECT_FALSE(FeatureOptions{.body_weight = 1.5f}.Validate().ok());
-  EXPECT_TRUE(FeatureOptions{.body_weight = 0.5f}.Validate().ok());
 }
 
 }  // namespace

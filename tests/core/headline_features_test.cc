@@ -25,9 +25,6 @@ TEST(HeadlineFeaturesTest, StripsWireDecorations) {
   // A lower-case tail after a dash is part of the headline, not an outlet.
   EXPECT_EQ(StripTitleDecorations("Oil rises - and keeps rising", truncated),
             "Oil rises - and keeps rising");
-  EXPECT_EQ(StripBodyDecorations("LONDON (Ledger Daily) -- Shares fell."), "Shares fell.");
-  EXPECT_EQ(StripBodyDecorations("Shares (ordinary) fell - a lot."),
-            "Shares (ordinary) fell - a lot.");
 }
 
 TEST(HeadlineFeaturesTest, CanonicalWordFormsAreShared) {

@@ -46,70 +46,25 @@ TEST(LinearModelTest, SerializeThenDeserializeGivesTheSameModel) {
   }
 }
 
-TEST(LinearModelTest, BodyOptionsAreRecordedInTheFile) {
+TEST(LinearModelTest, BodyWordCapIsRecordedInTheFile) {
   TrainOptions options = testing::SmallOptions();
   options.features.max_body_words = 300;
-  options.features.body_weight = 0.25f;
   auto model = TrainModel(testing::SeparableSet(), options);
   ASSERT_TRUE(model.has_value());
   auto loaded = LinearModel::Deserialize(model->Serialize(), "test");
   ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
   EXPECT_EQ(loaded->feature_options().max_body_words, 300);
-  EXPECT_EQ(loaded->feature_options().body_weight, 0.25f);
 }
 
-TEST(LinearModelTest, FeatureVectorsHaveUnitLengthWhateverTheBodyWeight) {
-  for (const float weight : {1.0f, 0.5f, 0.1f}) {
-    for (const auto& [head, body] : {std::pair{5, 0}, {5, 40}, {0, 12}, {30, 3}}) {
-      const FeatureValues v = FeatureValuesOf(head, body, weight);
-      EXPECT_NEAR(head * v.head * v.head + body * v.body * v.body, 1.0f, 1e-5);
-      EXPECT_FLOAT_EQ(v.body, weight * v.head);
-    }
-  }
-  EXPECT_EQ(FeatureValuesOf(0, 0, 0.5f).head, 0.0f);
-}
-
-TEST(LinearModelTest, BodyFeaturesWeighTheBodyWeight) {
-  TrainOptions options = testing::SmallOptions();
-  options.features.body_weight = 0.5f;
-  options.features.min_char_ngram = 0;  // words and bigrams only, to count them below
-  options.features.max_char_ngram = 0;
-  auto trained = TrainModel(testing::SeparableSet(), options);
-  ASSERT_TRUE(trained.has_value());
-  const LinearModel& model = *trained;
-  const FeatureExtractor extractor(model.feature_options());
-  FeatureBuffer buffer;
-  extractor.Extract("stocks fall", "rocket launch to orbit", buffer);
-  ASSERT_EQ(buffer.body_begin, 3u);  // "stocks", "fall", "stocks fall"
-  ASSERT_EQ(buffer.body_end, buffer.ids.size());
-  const FeatureValues values = FeatureValuesOf(3, buffer.ids.size() - 3, 0.5f);
-  for (size_t label = 0; label < model.labels().size(); ++label) {
-    float z = model.labels()[label].bias;
-    for (size_t i = 0; i < buffer.ids.size(); ++i) {
-      z += model.Contribution(buffer.ids[i], label, i < 3 ? values.head : values.body);
-    }
-    std::vector<float> p(model.labels().size());
-    model.Predict(buffer.ids, p, buffer.body_begin, buffer.body_end);
-    EXPECT_NEAR(1.0f / (1.0f + std::exp(-z)), p[label], 1e-4) << label;
-  }
-  // The same words weigh more in the title than in the body.
-  std::vector<float> in_title(3), in_body(3);
-  extractor.Extract("rocket launch to orbit", "", buffer);
-  model.Predict(buffer.ids, in_title, buffer.body_begin, buffer.body_end);
-  extractor.Extract("stocks fall", "rocket launch to orbit", buffer);
-  model.Predict(buffer.ids, in_body, buffer.body_begin, buffer.body_end);
-  EXPECT_GT(in_title[0], in_body[0]);
-}
-
-// A file of format version 1 (before max_body_words and body_weight): the same file with the
-// version set back to 1, the six bytes of those two taken out and the checksum recomputed.
+// A file of format version 1 (before max_body_words): the same file with the version set back to
+// 1, the two bytes of the cap taken out and the checksum recomputed.
 std::string AsVersionOne(std::string bytes) {
   const size_t version_at = 4, name_at = 8;
   bytes[version_at] = 1;
   uint32_t name_length = 0;
   for (int i = 0; i < 4; ++i) name_length |= uint32_t{uint8_t(bytes[name_at + i])} << (8 * i);
   const size_t cap_at = name_at + 4 + name_length + 5;  // after the five feature-option bytes
-  bytes.erase(cap_at, 6);
+  bytes.erase(cap_at, 2);
   bytes.resize(bytes.size() - 8);
   const uint64_t sum = XXH64(bytes.data(), bytes.size(), 0);
   for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(sum >> (8 * i)));
@@ -188,8 +143,7 @@ TEST(LinearModelTest, ContributionsAddUpToTheScore) {
   FeatureBuffer buffer;
   extractor.Extract("rocket launch to orbit", "", buffer);
   float z = model.labels()[0].bias;
-  const float value = FeatureValuesOf(buffer.ids.size(), 0, 1.0f).head;
-  for (uint32_t id : buffer.ids) z += model.Contribution(id, 0, value);
+  for (uint32_t id : buffer.ids) z += model.Contribution(id, 0, buffer.ids.size());
   std::vector<float> p(3);
   model.Predict(buffer.ids, p);
   EXPECT_NEAR(1.0f / (1.0f + std::exp(-z)), p[0], 1e-4);
