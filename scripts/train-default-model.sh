@@ -6,8 +6,8 @@
 # stream (data/eval/), which played no part in training or tuning. The settings were chosen on the
 # same tuning data with bench/tune_topic_model.py; the business and geopolitics thresholds are
 # calibrated for F0.7 (precision first, docs/classifier.md), and the loss of each headline of a
-# story of n headlines is scaled by min(1, 5/n) (--group-cap), and a body counts its first 10 words
-# at half the weight of a title word (--max-body-words, --body-weight).
+# story of n headlines is scaled by min(1, 5/n) (--group-cap), and only the first 6 words of a
+# body give features (--max-body-words).
 # Deterministic: the same data give the same file byte for byte.
 # Usage: scripts/train-default-model.sh [path/to/headwire]   (default: build/release/headwire)
 set -euo pipefail
@@ -20,7 +20,7 @@ trap 'rm -f "$calibration"' EXIT
   --out models/topics-v1.hwm --name topics-v1 --labels space,ai,geopolitics,business --seed 1 \
   --lr 0.5 --epochs 20 --l2 0.003 --minn 0 --maxn 0 --rule-feature-copies 8 --force-factor 2 \
   --topic-threshold-beta business=0.7 --topic-threshold-beta geopolitics=0.7 --group-cap 5 \
-  --body-weight 0.5 --max-body-words 10
+  --max-body-words 6
 # The binary embeds the model at build time: rebuild it before evaluating the default.
 "$HEADWIRE" eval classify --gold data/training/test.jsonl --model models/topics-v1.hwm
 "$HEADWIRE" eval classify --gold data/eval/dedup_gold.jsonl --labels data/eval/topic_labels.jsonl \
