@@ -13,26 +13,26 @@ std::string_view TrimLeadingSpaces(std::string_view text) {
   return text;
 }
 
-// Length of the separator at the start of `text` ("-", "--", ":", "|", "–", "—"), or 0.
-size_t SeparatorAt(std::string_view text) {
+}  // namespace
+
+size_t WireSeparatorLength(std::string_view text) {
   if (text.starts_with("\xE2\x80\x93") || text.starts_with("\xE2\x80\x94")) return 3;
   size_t n = 0;
   while (n < text.size() && (text[n] == '-' || text[n] == ':' || text[n] == '|')) ++n;
   return n;
 }
 
-}  // namespace
-
 std::string_view BodyAfterDateline(std::string_view body) {
-  const size_t open = body.find('(');
-  if (open == std::string_view::npos || open > kMaxSourceStart) return body;
+  // Only the opening can hold a dateline: search it, not the whole body (this runs per article).
+  const size_t open = body.substr(0, kMaxSourceStart + 1).find('(');
+  if (open == std::string_view::npos) return body;
   for (size_t i = 0; i < open; ++i) {
     if (body[i] >= 'a' && body[i] <= 'z') return body;
   }
-  const size_t close = body.find(')', open);
-  if (close == std::string_view::npos || close - open > kMaxSourceBytes) return body;
+  const size_t close = body.substr(0, open + kMaxSourceBytes + 1).find(')', open);
+  if (close == std::string_view::npos) return body;
   const std::string_view rest = TrimLeadingSpaces(body.substr(close + 1));
-  const size_t separator = SeparatorAt(rest);
+  const size_t separator = WireSeparatorLength(rest);
   if (separator == 0) return body;
   std::string_view after = TrimLeadingSpaces(rest.substr(separator));
   while (!after.empty() && after.back() == ' ') after.remove_suffix(1);

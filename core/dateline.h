@@ -12,6 +12,7 @@
 // words; an all-capitals subject with a parenthesised ticker ("NVIDIA (NVDA) - ") is the known
 // false positive.
 
+#include <cstddef>
 #include <string_view>
 
 namespace headwire::core {
@@ -19,5 +20,9 @@ namespace headwire::core {
 // `body` after its leading dateline or outlet tag and the spaces around the separator; `body`
 // itself when it does not open with one.
 std::string_view BodyAfterDateline(std::string_view body);
+
+// Length of the wire separator at the start of `text` ("-", "--", ":", "|", an en or an em dash),
+// or 0. Also what ends a title's wire tag ("UPDATE 2-", headline_features.h).
+size_t WireSeparatorLength(std::string_view text);
 
 }  // namespace headwire::core

@@ -35,14 +35,6 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-// Length of a dash or colon separator at the start of `s` ("-", "--", ":", "|", "–", "—"), or 0.
-size_t SeparatorLength(std::string_view s) {
-  if (s.starts_with("\xE2\x80\x93") || s.starts_with("\xE2\x80\x94")) return 3;  // – —
-  size_t n = 0;
-  while (n < s.size() && (s[n] == '-' || s[n] == ':' || s[n] == '|')) ++n;
-  return n;
-}
-
 // Removes one leading wire tag ("UPDATE 2-", "EXCLUSIVE-", "BREAKING:"); false when none.
 bool StripLeadingTag(std::string_view& title) {
   static constexpr std::array<std::string_view, 22> kTags = {
@@ -57,7 +49,7 @@ bool StripLeadingTag(std::string_view& title) {
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     while (!rest.empty() && IsDigit(rest.front())) rest.remove_prefix(1);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    const size_t separator = SeparatorLength(rest);
+    const size_t separator = WireSeparatorLength(rest);
     if (separator == 0) continue;
     rest = TrimSpaces(rest.substr(separator));
     if (rest.empty()) continue;
