@@ -35,7 +35,7 @@ struct FeatureOptions {
   // features; 0: the whole body. A headline says what an article is about, and with the whole of
   // a lede its words weigh less (each feature has the value 1/sqrt(n)); the first words of a lede
   // (who did what) add to it without drowning it. Default: 0, as in models trained before the
-  // option; the shipped model uses 6 (docs/classifier.md).
+  // option (the shipped model's value: scripts/train-default-model.sh).
   int max_body_words = 0;
 
   // Returns InvalidArgument when a value is out of range (bucket_bits 8..26, n-grams 0..8 and
@@ -48,7 +48,6 @@ struct FeatureOptions {
 // NormalizeForMatching form of the fields (body only when options.use_body).
 struct FeatureBuffer {
   std::vector<uint32_t> ids;
-
   std::string title;
   std::string body;
   std::vector<std::string_view> tokens;  // views into `normalized`

@@ -119,8 +119,8 @@ TEST_F(TopicClassifierTest, ExplainListsTheFeaturesThatDroveEachTopic) {
 }
 
 TEST_F(TopicClassifierTest, ADatelineIsNotReadAsPartOfTheArticle) {
-  // "SPACEPORT" as a dateline's place would force space (a strong rules term) and "ROCKET" feed
-  // the model; neither is what the article is about.
+  // Read as words, "SPACEPORT" would count for space in the rules and "ROCKET" would feed the
+  // model; in a dateline neither is what the article is about.
   const std::string_view lede = "Shares and earnings beat forecasts.";
   const std::string dated = "SPACEPORT ROCKET (Reuters) - " + std::string(lede);
   const Classification plain = combined_.Classify("cup final", lede);
