@@ -1,5 +1,6 @@
 #include "core/dateline.h"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace headwire::core {
@@ -11,6 +12,44 @@ constexpr size_t kMaxSourceBytes = 40;
 std::string_view TrimLeadingSpaces(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   return text;
+}
+
+bool HasLowerCase(std::string_view text) {
+  for (const char c : text) {
+    if (c >= 'a' && c <= 'z') return true;
+  }
+  return false;
+}
+
+// English month names and their wire abbreviations, which may follow a place: "BEIJING, Oct 5".
+bool IsMonthWord(std::string_view word) {
+  static constexpr std::string_view kMonths[] = {
+      "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+      "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+      "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
+  const auto fold = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  return std::ranges::any_of(
+      kMonths, [&](std::string_view month) { return std::ranges::equal(word, month, {}, fold); });
+}
+
+// What may stand before the source: a place without lower-case letters ("NEW YORK"), optionally
+// followed after a comma by a date whose only lower-case letters are a month's ("Oct 5", "March
+// 3, 2025"). Prose ("Apple Inc", "Athens, Greece") is not a dateline.
+bool IsDatelinePlace(std::string_view prefix) {
+  const size_t comma = prefix.find(',');
+  if (HasLowerCase(prefix.substr(0, comma))) return false;
+  if (comma == std::string_view::npos) return true;
+  std::string_view date = prefix.substr(comma + 1);
+  while (!date.empty()) {
+    const size_t end = date.find_first_of(" ,.");
+    const std::string_view word = date.substr(0, end);
+    if (HasLowerCase(word) && !IsMonthWord(word)) return false;
+    if (end == std::string_view::npos) break;
+    date.remove_prefix(end + 1);
+  }
+  return true;
 }
 
 }  // namespace
@@ -26,9 +65,7 @@ std::string_view BodyAfterDateline(std::string_view body) {
   // Only the opening can hold a dateline: search it, not the whole body (this runs per article).
   const size_t open = body.substr(0, kMaxSourceStart + 1).find('(');
   if (open == std::string_view::npos) return body;
-  for (size_t i = 0; i < open; ++i) {
-    if (body[i] >= 'a' && body[i] <= 'z') return body;
-  }
+  if (!IsDatelinePlace(body.substr(0, open))) return body;
   const size_t close = body.substr(0, open + kMaxSourceBytes + 1).find(')', open);
   if (close == std::string_view::npos) return body;
   const std::string_view rest = TrimLeadingSpaces(body.substr(close + 1));

@@ -6,11 +6,12 @@
 // Pure and thread-safe.
 //
 // Recognised only in the conservative wire form: a source in parentheses (at most 40 bytes) that
-// opens within the body's first 50 bytes, with no lower-case ASCII letter before it, followed by a
-// separator (-, --, :, |, an en or an em dash). Anything else is returned unchanged, so "NASA -
-// the agency said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports Network) - " keep their
-// words; an all-capitals subject with a parenthesised ticker ("NVIDIA (NVDA) - ") is the known
-// false positive.
+// opens within the body's first 50 bytes, followed by a separator (-, --, :, |, an en or an em
+// dash), with before it nothing but a place in capitals and, after a comma, a date whose only
+// lower-case letters spell a month ("BEIJING, Oct 5 (Reuters) - "). Anything else is returned
+// unchanged, so "NASA - the agency said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports
+// Network) - " keep their words; an all-capitals subject with a parenthesised ticker
+// ("NVIDIA (NVDA) - ") is the known false positive.
 
 #include <cstddef>
 #include <string_view>

@@ -18,6 +18,13 @@ TEST(DatelineTest, WireDatelinesAndOutletTagsAreDropped) {
   EXPECT_EQ(BodyAfterDateline("NEW YORK (AP) | Stocks fell. "), "Stocks fell.");
 }
 
+TEST(DatelineTest, ADateAfterThePlaceMaySpellItsMonth) {
+  EXPECT_EQ(BodyAfterDateline("BEIJING, Oct 5 (Reuters) - China cut rates."), "China cut rates.");
+  EXPECT_EQ(BodyAfterDateline("WASHINGTON, March 3, 2025 (AP) \xE2\x80\x94 The Senate voted."),
+            "The Senate voted.");
+  EXPECT_EQ(BodyAfterDateline("PARIS, Sept. 14 (AFP) - Strikes spread."), "Strikes spread.");
+}
+
 TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {
   for (const std::string_view body : {
            "A strong earthquake struck near Arequipa early on Monday.",
@@ -28,8 +35,8 @@ TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {
            "Shares (ordinary) fell - a lot.",
            "WASHINGTON \xE2\x80\x94 The Senate voted.",
            "LONDON (Reuters) Shares fell without a separator.",
-           // Lower case before the source: kept, as the contract says, even for a real dateline.
-           "BEIJING, Oct 5 (Reuters) - China cut rates.",
+           "Beijing, Oct 5 (Reuters) - China cut rates.",
+           "LONDON, Octopus day (Reuters) - Shares fell.",
            "(Reuters) ",
            "",
        }) {

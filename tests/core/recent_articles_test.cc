@@ -16,6 +16,14 @@ namespace {
 constexpr int64_t kHour = 3600 * 1000;
 constexpr int64_t kDay = 24 * kHour;
 
+// "m" + std::to_string(n), built by appending: GCC 12's -Wrestrict misreads "literal" +
+// std::string at -O3.
+std::string NumberedId(std::string_view prefix, size_t n) {
+  std::string id(prefix);
+  id += std::to_string(n);
+  return id;
+}
+
 struct Item {
   std::string id, title, body;
   int64_t time;
@@ -249,8 +257,7 @@ std::vector<Item> ManyOtherHeadlines() {
                           "Satellite images show shrinking glacier",
                           "Festival organisers cut ticket prices"};
   std::vector<Item> items;
-  for (const char* title : titles)
-    items.push_back({"o" + std::to_string(items.size()), title, "", 0});
+  for (const char* title : titles) items.push_back({NumberedId("o", items.size()), title, "", 0});
   return items;
 }
 
@@ -268,7 +275,7 @@ std::vector<Item> LargeStoryStream() {
                           "Burger chain blames snow for sales slump"};
   int64_t time = kHour;
   for (size_t i = 0; i < std::size(titles); ++i) {
-    items.push_back({"m" + std::to_string(i), titles[i], "", time});
+    items.push_back({NumberedId("m", i), titles[i], "", time});
     time += kHour / 6;
   }
   items.push_back({"snow", "Snow shuts schools", "", time});
@@ -279,11 +286,11 @@ TEST(RecentArticlesTest, ALargeStoryDoesNotAbsorbANeighbourThroughOneMember) {
   RecentArticlesOptions options;
   options.story_agreement = 0;
   auto stories = StoriesOf(LargeStoryStream(), options);
-  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories["m" + std::to_string(i)], "m0");
+  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories[NumberedId("m", i)], "m0");
   EXPECT_EQ(stories["snow"], "m0");  // the one member that mentions snow was enough
   options.story_agreement = 0.3;     // the default: 0.3 of the story's 8 members, 2.4
   stories = StoriesOf(LargeStoryStream(), options);
-  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories["m" + std::to_string(i)], "m0");
+  for (int i = 1; i < 8; ++i) EXPECT_EQ(stories[NumberedId("m", i)], "m0");
   EXPECT_EQ(stories["snow"], "snow");
 }
 

@@ -59,7 +59,9 @@ std::vector<Input> Stream() {
   for (int i = 0; i < 240; ++i) {
     const int32_t partition = i % 5 == 0 ? 1 : 0;
     Input in{.partition = partition, .offset = next[partition]++};
-    const std::string id = "a" + std::to_string(i);
+    // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string at -O3.
+    std::string id = "a";
+    id += std::to_string(i);
     const std::string url = "https://example.com/" + id;
     const int64_t t = kEventTime + i * 60'000;
     switch (i % 11) {
