@@ -35,19 +35,22 @@ bool IsMonthWord(std::string_view word) {
 }
 
 // What may stand before the source: a place without lower-case letters ("NEW YORK"), optionally
-// followed after a comma by a date whose only lower-case letters are a month's ("Oct 5", "March
-// 3, 2025"). Prose ("Apple Inc", "Athens, Greece") is not a dateline.
+// followed after a comma by words without lower-case letters, a month ("Oct 5", "March 3, 2025")
+// or an abbreviation with its full stop ("Fla."). Prose ("Apple Inc", "Athens, Greece") is not a
+// dateline.
 bool IsDatelinePlace(std::string_view prefix) {
   const size_t comma = prefix.find(',');
   if (HasLowerCase(prefix.substr(0, comma))) return false;
   if (comma == std::string_view::npos) return true;
-  std::string_view date = prefix.substr(comma + 1);
-  while (!date.empty()) {
-    const size_t end = date.find_first_of(" ,.");
-    const std::string_view word = date.substr(0, end);
-    if (HasLowerCase(word) && !IsMonthWord(word)) return false;
+  std::string_view rest = prefix.substr(comma + 1);
+  while (!rest.empty()) {
+    const size_t end = rest.find_first_of(" ,");
+    std::string_view word = rest.substr(0, end);
+    const bool abbreviated = word.ends_with('.');
+    if (abbreviated) word.remove_suffix(1);
+    if (HasLowerCase(word) && !IsMonthWord(word) && !abbreviated) return false;
     if (end == std::string_view::npos) break;
-    date.remove_prefix(end + 1);
+    rest.remove_prefix(end + 1);
   }
   return true;
 }

@@ -7,11 +7,12 @@
 //
 // Recognised only in the conservative wire form: a source in parentheses (at most 40 bytes) that
 // opens within the body's first 50 bytes, followed by a separator (-, --, :, |, an en or an em
-// dash), with before it nothing but a place in capitals and, after a comma, a date whose only
-// lower-case letters spell a month ("BEIJING, Oct 5 (Reuters) - "). Anything else is returned
-// unchanged, so "NASA - the agency said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports
-// Network) - " keep their words; an all-capitals subject with a parenthesised ticker
-// ("NVIDIA (NVDA) - ") is the known false positive.
+// dash), with before it nothing but a place in capitals and, after a comma, words whose only
+// lower-case letters spell a month or an abbreviation ("BEIJING, Oct 5 (Reuters) - ",
+// "CAPE CANAVERAL, Fla. (AP) - "). Anything else is returned unchanged, so "NASA - the agency
+// said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports Network) - " keep their words; an
+// all-capitals subject with a parenthesised ticker ("NVIDIA (NVDA) - ") is the known false
+// positive.
 
 #include <cstddef>
 #include <string_view>

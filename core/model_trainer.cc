@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <optional>
 #include <random>
 #include <string_view>
 #include <unordered_map>
 
-#include "core/dateline.h"
-#include "core/rule_features.h"
+#include "core/model_input.h"
 
 namespace headwire::core {
 namespace {
@@ -88,13 +86,11 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
   if (names.size() > kMaxLabels) return Err(Status::InvalidArgument("more than 256 labels"));
   const size_t n = names.size();
 
-  const FeatureExtractor extractor(options.features);
-  std::optional<RuleFeatures> rule_features;
-  if (options.rules != nullptr) {
-    rule_features.emplace(options.rules->taxonomy(), options.features.bucket_bits,
-                          options.rule_feature_copies);
-  }
+  const ModelInput input(options.features,
+                         options.rules != nullptr ? &options.rules->taxonomy() : nullptr,
+                         options.rule_feature_copies);
   FeatureBuffer buffer;
+  std::vector<RuleOutcome> outcomes;
   std::vector<Encoded> encoded(data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     const LabelledText& example = data[i];
@@ -111,12 +107,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
       }
       encoded[i].targets[static_cast<size_t>(l)] = 1;
     }
-    // As TopicClassifier reads an article: without the dateline its body may open with.
-    const std::string_view body = BodyAfterDateline(example.body);
-    extractor.Extract(example.title, body, buffer);
-    if (rule_features) {
-      rule_features->Append(options.rules->Evaluate(example.title, body), buffer.ids);
-    }
+    input.Encode(example.title, example.body, options.rules, buffer, outcomes);
     encoded[i].ids = buffer.ids;
   }
 
@@ -136,7 +127,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
   double total_weight = 0;
   for (const Encoded& example : encoded) total_weight += example.weight;
 
-  const size_t buckets = extractor.bucket_count();
+  const size_t buckets = size_t{1} << options.features.bucket_bits;
   std::vector<float> weights(buckets * n, 0.0f);
   std::vector<float> squared(buckets * n, 0.0f);  // AdaGrad's sums of squared gradients
   std::vector<float> bias(n, 0.0f);

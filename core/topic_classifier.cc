@@ -5,7 +5,6 @@
 #include <map>
 
 #include "core/dateline.h"
-#include "core/text.h"
 
 namespace headwire::core {
 namespace {
@@ -27,11 +26,8 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
     for (const std::string& name : rules_->taxonomy().topic_names()) topics_.push_back(name);
   }
   if (model_) {
-    extractor_.emplace(model_->feature_options());
-    if (rules_ && model_->rule_feature_copies() > 0) {
-      rule_features_.emplace(rules_->taxonomy(), model_->feature_options().bucket_bits,
-                             model_->rule_feature_copies());
-    }
+    input_.emplace(model_->feature_options(), rules_ ? &rules_->taxonomy() : nullptr,
+                   model_->rule_feature_copies());
     if (!rules_) {
       for (const ModelLabel& label : model_->labels()) topics_.push_back(label.name);
     }
@@ -51,31 +47,23 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
 void TopicClassifier::DecideInto(std::string_view title, std::string_view body, bool all_vetoes,
                                  FeatureBuffer& buffer, std::vector<TopicDecision>& out) const {
   out.clear();
-  body = BodyAfterDateline(body);
   float probabilities[kMaxModelLabels];
   bool model_assigned[kMaxModelLabels] = {};
   std::vector<RuleOutcome> rules;
   if (!model_) {
-    rules = rules_->Evaluate(title, body);
+    rules = rules_->Evaluate(title, BodyAfterDateline(body));
   } else {
-    extractor_->Extract(title, body, buffer);
-    if (rules_ && !extractor_->options().use_body && !body.empty()) {
-      buffer.body = NormalizeForMatching(body);
-    }
-    // The rules reuse the normalised text. When their verdicts are model features, every veto
-    // is needed before the model runs.
-    if (rule_features_) {
-      rules = rules_->EvaluateNormalized(buffer.title, buffer.body, ~uint64_t{0});
-      rule_features_->Append(rules, buffer.ids);
-    }
+    // With the rules' verdicts as model features, every veto is looked for before the model runs.
+    input_->Encode(title, body, this->rules(), buffer, rules);
     const size_t n = model_->labels().size();
     model_->Predict(buffer.ids, std::span<float>(probabilities, n));
     for (size_t l : model_->Assign(std::span<const float>(probabilities, n))) {
       model_assigned[l] = true;
     }
-    if (rules_ && !rule_features_) {
-      // A veto only matters for a topic the model assigns; the rules look for the others'
-      // vetoes only when their own score would assign them.
+    if (rules_ && !input_->has_rule_features()) {
+      // The rules read the normalised text Encode left in the buffer. A veto only matters for a
+      // topic the model assigns; the rules look for the others' vetoes only when their own score
+      // would assign them.
       uint64_t veto_topics = all_vetoes ? ~uint64_t{0} : 0;
       for (size_t t = 0; t < topics_.size(); ++t) {
         const int label = model_label_[t];
@@ -147,21 +135,8 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
   std::vector<TopicExplanation> out;
   for (TopicDecision& d : Decide(title, body))
     out.push_back(TopicExplanation{std::move(d), {}, {}});
-  const std::string_view text = BodyAfterDateline(body);  // what Decide reads
-
   if (model_) {
-    std::vector<NamedFeature> features = extractor_->ExtractNamed(title, text);
-    if (rule_features_) {
-      const std::vector<RuleOutcome> outcomes = rules_->Evaluate(title, text);
-      std::vector<uint32_t> ids;
-      rule_features_->Append(outcomes, ids);
-      const std::vector<std::string> names = rule_features_->Names(outcomes);
-      // Append writes each feature's copies next to each other.
-      const size_t copies = static_cast<size_t>(model_->rule_feature_copies());
-      for (size_t i = 0; i < ids.size(); ++i) {
-        features.push_back(NamedFeature{ids[i], names[i / copies]});
-      }
-    }
+    const std::vector<NamedFeature> features = input_->EncodeNamed(title, body, rules());
     for (TopicExplanation& e : out) {
       const int label = model_->LabelIndex(e.decision.topic);
       if (label < 0) continue;
@@ -180,7 +155,7 @@ std::vector<TopicExplanation> TopicClassifier::Explain(std::string_view title,
     }
   }
   if (rules_) {
-    for (Match& m : rules_->Explain(title, text)) {
+    for (Match& m : rules_->Explain(title, BodyAfterDateline(body))) {
       for (TopicExplanation& e : out) {
         if (e.decision.topic == m.topic) e.rule_matches.push_back(m);
       }

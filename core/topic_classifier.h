@@ -22,7 +22,7 @@
 
 #include "core/hashed_features.h"
 #include "core/linear_model.h"
-#include "core/rule_features.h"
+#include "core/model_input.h"
 #include "core/rules_classifier.h"
 
 namespace headwire::core {
@@ -98,8 +98,7 @@ class TopicClassifier {
 
   std::optional<LinearModel> model_;
   std::optional<RulesClassifier> rules_;
-  std::optional<FeatureExtractor> extractor_;
-  std::optional<RuleFeatures> rule_features_;  // when the model expects them and rules exist
+  std::optional<ModelInput> input_;  // with a model
   TopicClassifierOptions options_;
   std::vector<std::string> topics_;
   std::vector<int> model_label_;  // per topic: index into the model's labels, or -1

@@ -18,11 +18,12 @@ TEST(DatelineTest, WireDatelinesAndOutletTagsAreDropped) {
   EXPECT_EQ(BodyAfterDateline("NEW YORK (AP) | Stocks fell. "), "Stocks fell.");
 }
 
-TEST(DatelineTest, ADateAfterThePlaceMaySpellItsMonth) {
+TEST(DatelineTest, AfterThePlaceADateMaySpellItsMonthAndAStateBeAbbreviated) {
   EXPECT_EQ(BodyAfterDateline("BEIJING, Oct 5 (Reuters) - China cut rates."), "China cut rates.");
   EXPECT_EQ(BodyAfterDateline("WASHINGTON, March 3, 2025 (AP) \xE2\x80\x94 The Senate voted."),
             "The Senate voted.");
   EXPECT_EQ(BodyAfterDateline("PARIS, Sept. 14 (AFP) - Strikes spread."), "Strikes spread.");
+  EXPECT_EQ(BodyAfterDateline("CAPE CANAVERAL, Fla., May 3 (AP) - It flew."), "It flew.");
 }
 
 TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {

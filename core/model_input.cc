@@ -1,0 +1,48 @@
+#include "core/model_input.h"
+
+#include "core/dateline.h"
+#include "core/text.h"
+
+namespace headwire::core {
+
+ModelInput::ModelInput(const FeatureOptions& features, const Taxonomy* taxonomy,
+                       int rule_feature_copies)
+    : extractor_(features) {
+  if (taxonomy != nullptr && rule_feature_copies > 0) {
+    rule_features_.emplace(*taxonomy, features.bucket_bits, rule_feature_copies);
+  }
+}
+
+void ModelInput::Encode(std::string_view title, std::string_view body, const RulesClassifier* rules,
+                        FeatureBuffer& buffer, std::vector<RuleOutcome>& outcomes) const {
+  body = BodyAfterDateline(body);
+  extractor_.Extract(title, body, buffer);
+  if (rules != nullptr && !extractor_.options().use_body) {
+    buffer.body = NormalizeForMatching(body);
+  }
+  outcomes.clear();
+  if (rule_features_) {
+    outcomes = rules->EvaluateNormalized(buffer.title, buffer.body, ~uint64_t{0});
+    rule_features_->Append(outcomes, buffer.ids);
+  }
+}
+
+std::vector<NamedFeature> ModelInput::EncodeNamed(std::string_view title, std::string_view body,
+                                                  const RulesClassifier* rules) const {
+  body = BodyAfterDateline(body);
+  std::vector<NamedFeature> features = extractor_.ExtractNamed(title, body);
+  if (rule_features_) {
+    const std::vector<RuleOutcome> outcomes = rules->Evaluate(title, body);
+    std::vector<uint32_t> ids;
+    rule_features_->Append(outcomes, ids);
+    const std::vector<std::string> names = rule_features_->Names(outcomes);
+    // Append writes each feature's copies next to each other.
+    const size_t copies = names.empty() ? 1 : ids.size() / names.size();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      features.push_back(NamedFeature{ids[i], names[i / copies]});
+    }
+  }
+  return features;
+}
+
+}  // namespace headwire::core
