@@ -3,14 +3,14 @@
 with a list of problems if any fails:
 
   - every record has exactly the fields of its origin (pool_schema.py: id, title, topics,
-    origin, group, and a body for the wire origin), with topics a subset of the four topics
-    in canonical order and origin one of pool_schema.ORIGINS;
+    origin, group, and a body for the origins of WITH_BODY), with topics a subset of the four
+    topics in canonical order and origin one of ORIGINS;
   - ids are unique, titles are unique (case-insensitive, whitespace collapsed);
   - train + dev + test hold exactly the records of labelled.jsonl, and no group is in
     two splits;
   - every split has every topic;
-  - running split.py again (into a temporary directory) reproduces the three files byte
-    for byte;
+  - running split.py again (into a temporary directory, keeping every group's split)
+    reproduces the three files byte for byte;
   - the counts block in README.md is what stats.py computes from the files;
   - running background.py again reproduces data/background/headlines.txt byte for byte.
 
@@ -94,7 +94,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         run = subprocess.run([sys.executable, str(HERE / "split.py"), "--pool", str(args.dir / "labelled.jsonl"),
-                              "--out-dir", tmp], capture_output=True, text=True)
+                              "--keep", str(args.dir), "--out-dir", tmp], capture_output=True, text=True)
         if run.returncode != 0:
             problems.append(f"split.py failed: {run.stderr.strip()}")
         else:

@@ -15,8 +15,14 @@ furthest below its target share for that topic (ties: furthest below its share o
 records, then the order train, dev, test). The group order within equal rarity comes
 from a seeded shuffle, so the result is deterministic for a given pool and seed.
 
+A group keeps the split it has in the current files (--keep, default data/training): only
+groups that are new are placed, counted against what the kept ones hold. So relabelling a
+record, which changes the stratification's order, moves nothing across the train/test
+boundary, and a model's figures before and after a relabelling are measured on the same
+records. --fresh splits everything anew.
+
 Usage (from the repository root):
-  /usr/bin/python3 scripts/training/split.py [--seed 20260325]
+  /usr/bin/python3 scripts/training/split.py [--seed 20260325] [--keep DIR | --fresh]
 """
 
 import argparse
@@ -52,7 +58,22 @@ def read_pool(path):
     return records
 
 
-def split_origin(records, rng):
+def read_kept(directory):
+    """The split of every group in the split files under `directory` (none when absent)."""
+    kept = {}
+    for split in SPLITS:
+        path = directory / f"{split}.jsonl"
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            group = json.loads(line)["group"]
+            if kept.setdefault(group, split) != split:
+                sys.exit(f"split: group {group} is in both {kept[group]} and {split} under {directory}")
+    return kept
+
+
+def split_origin(records, rng, kept):
+    """Assigns each group of one origin's records a split; the groups in `kept` keep theirs."""
     groups = defaultdict(list)
     for record in records:
         groups[record["group"]].append(record)
@@ -73,6 +94,13 @@ def split_origin(records, rng):
     have_records = Counter()
     assignment = {}
     for name in names:
+        if name in kept:
+            assignment[name] = kept[name]
+            have[kept[name]].update(group_labels[name])
+            have_records[kept[name]] += len(groups[name])
+    for name in names:
+        if name in assignment:
+            continue
         label = rarest(name)
         size = len(groups[name])
 
@@ -93,9 +121,14 @@ def main():
     parser.add_argument("--pool", type=Path, default=Path("data/training/labelled.jsonl"))
     parser.add_argument("--out-dir", type=Path, default=Path("data/training"))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--keep", type=Path, default=Path("data/training"),
+                        help="directory of the previous train/dev/test.jsonl: a group found there "
+                             "keeps its split (default: data/training)")
+    parser.add_argument("--fresh", action="store_true", help="ignore --keep and split afresh")
     args = parser.parse_args()
 
     records = read_pool(args.pool)
+    kept = {} if args.fresh else read_kept(args.keep)
     # A group normally holds one origin; if a repeated title ever links two, the whole
     # group is split with the first origin in ORIGINS order, so it stays in one split.
     group_origin = {}
@@ -111,7 +144,7 @@ def main():
         # One generator per origin, seeded from the seed and the origin's name, so an
         # origin's split does not depend on which other origins are present.
         rng = random.Random(f"{args.seed}:{origin}")
-        assignment.update(split_origin(by_origin[origin], rng))
+        assignment.update(split_origin(by_origin[origin], rng, kept))
 
     outputs = {s: [] for s in SPLITS}
     for record in records:
