@@ -12,7 +12,8 @@ Inputs:
     splits), and data/training/sources/breadth.txt (written after that for breadth: every
     kind of business, "other", geopolitics, space and ai news; origin "breadth"), and
     data/training/sources/wire.txt (wire-style articles, a headline with its lede, written
-    after that; origin "wire": the only records with a body).
+    after that; origin "wire"), and data/training/sources/crossings.txt (articles written
+    after that where topics cross; origin "crossing"). Only these last two have a body.
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
 wins, in the order UCI, STS, handwritten. Groups that share a title, or hold two titles
@@ -267,6 +268,7 @@ def main():
     records += read_handwritten(args.sources / "boundary.txt", "boundary", "bd")
     records += read_handwritten(args.sources / "breadth.txt", "breadth", "br")
     records += read_handwritten(args.sources / "wire.txt", "wire", "wr", with_body=True)
+    records += read_handwritten(args.sources / "crossings.txt", "crossing", "cx", with_body=True)
     pool = build(records)
     with args.out.open("w", encoding="utf-8") as out:
         for record in pool:

@@ -7,10 +7,10 @@ earlier record keeps its split.
 """
 
 TOPICS = ("space", "ai", "geopolitics", "business")
-ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth", "wire")
+ORIGINS = ("uci", "sts", "handwritten", "boundary", "breadth", "wire", "crossing")
 # Every record has these fields; records of the origins in WITH_BODY also have a "body".
 FIELDS = frozenset({"id", "title", "topics", "origin", "group"})
-WITH_BODY = frozenset({"wire"})
+WITH_BODY = frozenset({"wire", "crossing"})
 
 
 def fields_of(origin):
