@@ -44,7 +44,7 @@ class Generator {
   }
   Article Next(int64_t time_ms, uint64_t n) {
     Article a;
-    // Appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string at -O2.
+    // Appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
     a.id = 'b';
     a.id += std::to_string(n);
     const size_t words = 7 + rng_() % 6;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 
 namespace headwire::core {
 namespace {
@@ -34,23 +35,51 @@ bool IsMonthWord(std::string_view word) {
       kMonths, [&](std::string_view month) { return std::ranges::equal(word, month, {}, fold); });
 }
 
+bool IsNumber(std::string_view word) {
+  return !word.empty() && std::ranges::all_of(word, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The abbreviations that datelines give a US state or Canadian province ("Fla.", "W.Va.");
+// those in capitals alone ("N.Y.", "D.C.") need no list.
+bool IsRegionAbbreviation(std::string_view word) {
+  static constexpr std::string_view kRegions[] = {
+      "Ala",  "Ariz", "Ark", "Calif", "Colo", "Conn", "Del",  "Fla",  "Ga",   "Ill",
+      "Ind",  "Kan",  "Ky",  "La",    "Md",   "Mass", "Mich", "Minn", "Miss", "Mo",
+      "Mont", "Neb",  "Nev", "Okla",  "Ore",  "Pa",   "Tenn", "Tex",  "Va",   "Vt",
+      "Wash", "W.Va", "Wis", "Wyo",   "Alta", "Man",  "Ont",  "Que",  "Sask"};
+  return std::ranges::find(kRegions, word) != std::end(kRegions);
+}
+
 // What may stand before the source: a place without lower-case letters ("NEW YORK"), optionally
-// followed after a comma by words without lower-case letters, a month ("Oct 5", "March 3, 2025")
-// or an abbreviation with its full stop ("Fla."). Prose ("Apple Inc", "Athens, Greece") is not a
-// dateline.
+// followed after a comma by words without lower-case letters, a month next to a number ("Oct 5",
+// "March 3, 2025", "5 OCT") or a state's abbreviation with its full stop ("Fla."). Prose ("Apple
+// Inc", "Athens, Greece", "APPLE, Inc. (AAPL)", "UK, May (Conservative)") is not a dateline.
 bool IsDatelinePlace(std::string_view prefix) {
   const size_t comma = prefix.find(',');
   if (HasLowerCase(prefix.substr(0, comma))) return false;
   if (comma == std::string_view::npos) return true;
+  constexpr size_t kMaxWords = 16;
+  std::string_view words[kMaxWords];
+  size_t count = 0;
   std::string_view rest = prefix.substr(comma + 1);
   while (!rest.empty()) {
-    const size_t end = rest.find_first_of(" ,");
-    std::string_view word = rest.substr(0, end);
-    const bool abbreviated = word.ends_with('.');
-    if (abbreviated) word.remove_suffix(1);
-    if (HasLowerCase(word) && !IsMonthWord(word) && !abbreviated) return false;
-    if (end == std::string_view::npos) break;
-    rest.remove_prefix(end + 1);
+    const size_t end = std::min(rest.find_first_of(" ,"), rest.size());
+    if (end > 0) {
+      if (count == kMaxWords) return false;
+      words[count++] = rest.substr(0, end);
+    }
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (!HasLowerCase(words[i])) continue;
+    std::string_view core = words[i];
+    const bool abbreviated = core.ends_with('.');
+    if (abbreviated) core.remove_suffix(1);
+    const bool beside_number =
+        (i > 0 && IsNumber(words[i - 1])) || (i + 1 < count && IsNumber(words[i + 1]));
+    if (IsMonthWord(core) && beside_number) continue;
+    if (abbreviated && IsRegionAbbreviation(core)) continue;
+    return false;
   }
   return true;
 }

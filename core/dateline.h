@@ -7,12 +7,12 @@
 //
 // Recognised only in the conservative wire form: a source in parentheses (at most 40 bytes) that
 // opens within the body's first 50 bytes, followed by a separator (-, --, :, |, an en or an em
-// dash), with before it nothing but a place in capitals and, after a comma, words whose only
-// lower-case letters spell a month or an abbreviation ("BEIJING, Oct 5 (Reuters) - ",
+// dash), with before it nothing but a place in capitals and, after a comma, words in capitals or
+// digits, a month next to a number, or a state's abbreviation ("BEIJING, Oct 5 (Reuters) - ",
 // "CAPE CANAVERAL, Fla. (AP) - "). Anything else is returned unchanged, so "NASA - the agency
-// said", "Apple Inc (AAPL.O) - " and "Athens, Greece (Sports Network) - " keep their words; an
-// all-capitals subject with a parenthesised ticker ("NVIDIA (NVDA) - ") is the known false
-// positive.
+// said", "Apple Inc (AAPL.O) - ", "APPLE, Inc. (AAPL) - " and "Athens, Greece (Sports Network) - "
+// keep their words. Known false positives, all in capitals: a subject with a parenthesised ticker
+// ("NVIDIA (NVDA) - ") or a list of names ("US, EU (joint statement) - ").
 
 #include <cstddef>
 #include <string_view>

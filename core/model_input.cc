@@ -1,5 +1,8 @@
 #include "core/model_input.h"
 
+#include <cassert>
+#include <cstdint>
+
 #include "core/dateline.h"
 #include "core/text.h"
 
@@ -22,6 +25,7 @@ void ModelInput::Encode(std::string_view title, std::string_view body, const Rul
   }
   outcomes.clear();
   if (rule_features_) {
+    assert(rules != nullptr && "a model with rule features needs the rules");
     outcomes = rules->EvaluateNormalized(buffer.title, buffer.body, ~uint64_t{0});
     rule_features_->Append(outcomes, buffer.ids);
   }
@@ -32,6 +36,7 @@ std::vector<NamedFeature> ModelInput::EncodeNamed(std::string_view title, std::s
   body = BodyAfterDateline(body);
   std::vector<NamedFeature> features = extractor_.ExtractNamed(title, body);
   if (rule_features_) {
+    assert(rules != nullptr && "a model with rule features needs the rules");
     const std::vector<RuleOutcome> outcomes = rules->Evaluate(title, body);
     std::vector<uint32_t> ids;
     rule_features_->Append(outcomes, ids);

@@ -6,6 +6,7 @@
 // taxonomy rules' verdicts (rule_features.h). Immutable and thread-safe; the scratch space is the
 // caller's FeatureBuffer.
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ class ModelInput {
                                         const RulesClassifier* rules) const;
 
   bool has_rule_features() const { return rule_features_.has_value(); }
+  // Every feature id is below this (2^bucket_bits).
+  uint32_t bucket_count() const { return extractor_.bucket_count(); }
 
  private:
   FeatureExtractor extractor_;

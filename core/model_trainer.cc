@@ -127,7 +127,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
   double total_weight = 0;
   for (const Encoded& example : encoded) total_weight += example.weight;
 
-  const size_t buckets = size_t{1} << options.features.bucket_bits;
+  const size_t buckets = input.bucket_count();
   std::vector<float> weights(buckets * n, 0.0f);
   std::vector<float> squared(buckets * n, 0.0f);  // AdaGrad's sums of squared gradients
   std::vector<float> bias(n, 0.0f);

@@ -49,12 +49,12 @@ void TopicClassifier::DecideInto(std::string_view title, std::string_view body, 
   out.clear();
   float probabilities[kMaxModelLabels];
   bool model_assigned[kMaxModelLabels] = {};
-  std::vector<RuleOutcome> rules;
+  std::vector<RuleOutcome> outcomes;
   if (!model_) {
-    rules = rules_->Evaluate(title, BodyAfterDateline(body));
+    outcomes = rules_->Evaluate(title, BodyAfterDateline(body));
   } else {
     // With the rules' verdicts as model features, every veto is looked for before the model runs.
-    input_->Encode(title, body, this->rules(), buffer, rules);
+    input_->Encode(title, body, rules(), buffer, outcomes);
     const size_t n = model_->labels().size();
     model_->Predict(buffer.ids, std::span<float>(probabilities, n));
     for (size_t l : model_->Assign(std::span<const float>(probabilities, n))) {
@@ -72,7 +72,7 @@ void TopicClassifier::DecideInto(std::string_view title, std::string_view body, 
           veto_topics |= uint64_t{1} << rule;
         }
       }
-      rules = rules_->EvaluateNormalized(buffer.title, buffer.body, veto_topics);
+      outcomes = rules_->EvaluateNormalized(buffer.title, buffer.body, veto_topics);
     }
   }
 
@@ -88,7 +88,7 @@ void TopicClassifier::DecideInto(std::string_view title, std::string_view body, 
     }
     if (rule >= 0) {
       d.has_rules = true;
-      const RuleOutcome& outcome = rules[static_cast<size_t>(rule)];
+      const RuleOutcome& outcome = outcomes[static_cast<size_t>(rule)];
       const double threshold = rules_->taxonomy().topics()[static_cast<size_t>(rule)].threshold;
       d.rules_score = outcome.score;
       if (outcome.vetoed && (options_.rules_veto || label < 0)) {

@@ -24,6 +24,10 @@ TEST(DatelineTest, AfterThePlaceADateMaySpellItsMonthAndAStateBeAbbreviated) {
             "The Senate voted.");
   EXPECT_EQ(BodyAfterDateline("PARIS, Sept. 14 (AFP) - Strikes spread."), "Strikes spread.");
   EXPECT_EQ(BodyAfterDateline("CAPE CANAVERAL, Fla., May 3 (AP) - It flew."), "It flew.");
+  EXPECT_EQ(BodyAfterDateline("ST. LOUIS, Mo. (AP) - Rain fell."), "Rain fell.");
+  EXPECT_EQ(BodyAfterDateline("WASHINGTON, D.C. (AP) - Rain fell."), "Rain fell.");
+  EXPECT_EQ(BodyAfterDateline("ROME, 5 OCT (ANSA) - Rain fell."), "Rain fell.");
+  EXPECT_EQ(BodyAfterDateline("LONDON (Reuters) - "), "");
 }
 
 TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {
@@ -38,6 +42,10 @@ TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {
            "LONDON (Reuters) Shares fell without a separator.",
            "Beijing, Oct 5 (Reuters) - China cut rates.",
            "LONDON, Octopus day (Reuters) - Shares fell.",
+           "APPLE, Inc. (AAPL) - Apple said sales rose.",
+           "UK, May (Conservative) - The prime minister said.",
+           "CEO, Jr. (left) - shakes hands.",
+           "Q3, est. (consensus) - Revenue beat.",
            "(Reuters) ",
            "",
        }) {
@@ -46,7 +54,7 @@ TEST(DatelineTest, OpeningsThatAreTheStoryAreKept) {
 }
 
 TEST(DatelineTest, OnlyTheBodysOpeningIsSearched) {
-  // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string at -O2.
+  // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
   std::string late(60, 'X');
   late += " (Reuters) - text";
   EXPECT_EQ(BodyAfterDateline(late), late);

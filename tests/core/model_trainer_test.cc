@@ -97,7 +97,7 @@ float Probability(const LinearModel& model, std::string_view title, std::string_
 // One story told 60 times ("widget" in orbit) against 12 separate business reports of widgets.
 std::vector<LabelledText> OneLoudStory() {
   std::vector<LabelledText> data;
-  // Ids appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string at -O2.
+  // Ids appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
   const auto id = [](char prefix, int i) {
     std::string out(1, prefix);
     out += std::to_string(i);

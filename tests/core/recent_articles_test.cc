@@ -17,7 +17,7 @@ constexpr int64_t kHour = 3600 * 1000;
 constexpr int64_t kDay = 24 * kHour;
 
 // "m" + std::to_string(n), built by appending: GCC 12's -Wrestrict misreads "literal" +
-// std::string at -O3.
+// std::string in Release.
 std::string NumberedId(std::string_view prefix, size_t n) {
   std::string id(prefix);
   id += std::to_string(n);

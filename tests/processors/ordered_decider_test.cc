@@ -59,7 +59,7 @@ std::vector<Input> Stream() {
   for (int i = 0; i < 240; ++i) {
     const int32_t partition = i % 5 == 0 ? 1 : 0;
     Input in{.partition = partition, .offset = next[partition]++};
-    // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string at -O3.
+    // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
     std::string id = "a";
     id += std::to_string(i);
     const std::string url = "https://example.com/" + id;
