@@ -16,9 +16,11 @@ Inputs:
     after that where topics cross; origin "crossing"). Only these last two have a body.
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
-wins, in the order UCI, STS, handwritten. Groups that share a title, or hold two titles
-whose word sets overlap by 75% or more, are merged, so that a split by group can never
-put the same title, a near-copy of it, or its paraphrase partner in two splits. The output is sorted by origin and id, so the file is byte-identical on every run.
+wins, in pool order (pool_schema.ORIGINS: UCI, STS, handwritten, boundary, breadth, wire,
+crossing). Groups that share a title, or hold two titles whose word sets overlap by 75% or
+more, are merged, so that a split by group can never put the same title, a near-copy of it,
+or its paraphrase partner in two splits. The output is sorted by origin and id, so the file
+is byte-identical on every run.
 
 Usage (from the repository root):
   /usr/bin/python3 scripts/training/build_pool.py \

@@ -9,8 +9,12 @@ with a list of problems if any fails:
   - train + dev + test hold exactly the records of labelled.jsonl, and no group is in
     two splits;
   - every split has every topic;
-  - running split.py again (into a temporary directory, keeping every group's split)
-    reproduces the three files byte for byte;
+  - running split.py again (into a temporary directory, keeping every record's split)
+    reproduces the three files byte for byte: every group is placed, and the files are in
+    split.py's order;
+  - no record changed split since the last commit (git HEAD's split files; skipped outside a
+    git checkout), unless --allow-moves says a re-split (split.py --fresh) is meant: the
+    previous check cannot see a record moved by hand, this one can before it is committed;
   - the counts block in README.md is what stats.py computes from the files;
   - running background.py again reproduces data/background/headlines.txt byte for byte.
 
@@ -26,9 +30,22 @@ import tempfile
 from pathlib import Path
 
 from pool_schema import ORIGINS, TOPICS, fields_of
-
-SPLITS = ("train", "dev", "test")
+from split import SPLITS, title_key
 HERE = Path(__file__).resolve().parent
+
+
+def committed_splits(directory):
+    """Each record's split (by title_key) in the last commit's split files; None when the
+    directory is not in a git checkout or the files are not committed."""
+    splits = {}
+    for split in SPLITS:
+        run = subprocess.run(["git", "show", f"HEAD:./{split}.jsonl"], cwd=directory,
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            return None
+        for line in run.stdout.splitlines():
+            splits[title_key(json.loads(line)["title"])] = split
+    return splits
 
 
 def load(path, problems):
@@ -60,6 +77,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=Path("data/training"))
     parser.add_argument("--background", type=Path, default=Path("data/background/headlines.txt"))
+    parser.add_argument("--allow-moves", action="store_true",
+                        help="records may have changed split since the last commit (a re-split)")
     args = parser.parse_args()
     problems = []
 
@@ -110,6 +129,15 @@ def main():
             problems.append(f"background.py failed: {run.stderr.strip()}")
         elif background.read_bytes() != args.background.read_bytes():
             problems.append(f"background.py does not reproduce {args.background}")
+
+    committed = None if args.allow_moves else committed_splits(args.dir)
+    if committed:
+        moved = [(r["id"], committed[key], split) for split in SPLITS for r in splits[split]
+                 if (key := title_key(r["title"])) in committed and committed[key] != split]
+        if moved:
+            listing = ", ".join(f"{i} {a}->{b}" for i, a, b in moved[:10])
+            problems.append(f"{len(moved)} record(s) changed split since the last commit "
+                            f"({listing}); --allow-moves if a re-split is meant")
 
     run = subprocess.run([sys.executable, str(HERE / "stats.py"), "--dir", str(args.dir)],
                          capture_output=True, text=True)

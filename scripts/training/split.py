@@ -15,11 +15,13 @@ furthest below its target share for that topic (ties: furthest below its share o
 records, then the order train, dev, test). The group order within equal rarity comes
 from a seeded shuffle, so the result is deterministic for a given pool and seed.
 
-A group keeps the split it has in the current files (--keep, default data/training): only
-groups that are new are placed, counted against what the kept ones hold. So relabelling a
-record, which changes the stratification's order, moves nothing across the train/test
-boundary, and a model's figures before and after a relabelling are measured on the same
-records. --fresh splits everything anew.
+A record keeps the split it has in the current files (--keep, default data/training; known by
+its title, since ids of the handwritten-style origins count lines), and its group with it: only
+groups with no record placed yet are placed, counted against what the kept ones hold. So
+relabelling a record, which changes the stratification's order, or adding and removing lines,
+moves nothing across the train/test boundary, and a model's figures before and after are
+measured on the same records. A group that would join records of two splits (a repeated title
+merging two groups) stops the split with a list. --fresh splits everything anew.
 
 Usage (from the repository root):
   /usr/bin/python3 scripts/training/split.py [--seed 20260325] [--keep DIR | --fresh]
@@ -58,18 +60,40 @@ def read_pool(path):
     return records
 
 
+def title_key(title):
+    """What identifies a record across rebuilds: its title, ignoring case and spacing (the pool
+    holds each at most once). Ids of the handwritten-style origins count lines, so they change
+    when a line is added or removed above; titles do not."""
+    return " ".join(title.lower().split())
+
+
 def read_kept(directory):
-    """The split of every group in the split files under `directory` (none when absent)."""
+    """The split of every record (by title_key) in the split files under `directory`; none when
+    they are absent."""
     kept = {}
     for split in SPLITS:
         path = directory / f"{split}.jsonl"
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            group = json.loads(line)["group"]
-            if kept.setdefault(group, split) != split:
-                sys.exit(f"split: group {group} is in both {kept[group]} and {split} under {directory}")
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                kept[title_key(json.loads(line)["title"])] = split
     return kept
+
+
+def kept_groups(records, kept):
+    """The split each group keeps: that of its records already placed. A group whose placed
+    records sit in different splits (two groups merged, e.g. by a repeated title) cannot keep
+    both; it is reported, and splitting stops."""
+    splits_of = defaultdict(set)
+    for record in records:
+        split = kept.get(title_key(record["title"]))
+        if split:
+            splits_of[record["group"]].add(split)
+    conflicts = {g: sorted(s) for g, s in splits_of.items() if len(s) > 1}
+    if conflicts:
+        listing = "; ".join(f"{g}: {', '.join(s)}" for g, s in sorted(conflicts.items())[:10])
+        sys.exit(f"split: {len(conflicts)} group(s) hold records of several splits ({listing}); "
+                 "resolve the grouping, or re-split everything with --fresh")
+    return {g: s.pop() for g, s in splits_of.items()}
 
 
 def split_origin(records, rng, kept):
@@ -121,14 +145,16 @@ def main():
     parser.add_argument("--pool", type=Path, default=Path("data/training/labelled.jsonl"))
     parser.add_argument("--out-dir", type=Path, default=Path("data/training"))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--keep", type=Path, default=Path("data/training"),
-                        help="directory of the previous train/dev/test.jsonl: a group found there "
-                             "keeps its split (default: data/training)")
-    parser.add_argument("--fresh", action="store_true", help="ignore --keep and split afresh")
+    placement = parser.add_mutually_exclusive_group()
+    placement.add_argument("--keep", type=Path, default=Path("data/training"),
+                           help="directory of the previous train/dev/test.jsonl: a record found "
+                                "there keeps its split, and so does its group (default: "
+                                "data/training)")
+    placement.add_argument("--fresh", action="store_true", help="split everything anew")
     args = parser.parse_args()
 
     records = read_pool(args.pool)
-    kept = {} if args.fresh else read_kept(args.keep)
+    kept = {} if args.fresh else kept_groups(records, read_kept(args.keep))
     # A group normally holds one origin; if a repeated title ever links two, the whole
     # group is split with the first origin in ORIGINS order, so it stays in one split.
     group_origin = {}
