@@ -2,8 +2,8 @@
 """Chooses the shipped topic model's training settings on tuning data, never on test.
 
 For every combination of learning rate, epochs, L2 penalty, rule-feature copies, the business
-threshold's beta, the group cap and how much of a body gives features (all of it, as before, or
-its first 6 words, as shipped), with geopolitics F0.7, space and ai F1, no character n-grams and
+threshold's beta, the group cap, how much of a body gives features (all of it, or its first 6
+words) and character n-grams (none, or 4-grams alone), with geopolitics F0.7, space and ai F1 and
 force factor 2 as shipped, trains on --train, calibrates the thresholds on the pooled tuning data
 of scripts/training/calibration_set.py (the dev split, the sample stream and the tuning stream,
 with the rules in the loop) and scores the result on each of the three; prints the table, best first
@@ -52,11 +52,11 @@ def main():
         calibration = os.path.join(work, "calibration.jsonl")
         calibration_set.write_calibration_set(calibration)
         grid = itertools.product((0.2, 0.5), (5, 10, 20), (0.001, 0.003), (8, 16), (0.7, 1.0),
-                                 (0, 5, 10, 20), (0, 6))
-        for lr, epochs, l2, copies, business_beta, group_cap, body_words in grid:
+                                 (0, 5, 10, 20), (0, 6), (0, 4))
+        for lr, epochs, l2, copies, business_beta, group_cap, body_words, chars in grid:
             run([args.headwire, "train", "--data", args.train, "--dev", calibration, "--out",
                  model, "--labels", "space,ai,geopolitics,business", "--seed", args.seed, "--lr",
-                 str(lr), "--epochs", str(epochs), "--l2", str(l2), "--minn", "0", "--maxn", "0",
+                 str(lr), "--epochs", str(epochs), "--l2", str(l2), "--minn", str(chars), "--maxn", str(chars),
                  "--rule-feature-copies", str(copies), "--force-factor", "2",
                  "--topic-threshold-beta", f"business={business_beta}",
                  "--topic-threshold-beta", "geopolitics=0.7", "--group-cap", str(group_cap),
@@ -65,17 +65,18 @@ def main():
                                       "--json"])) for _, gold in TUNING_SETS]
             macro = [s["macro_f1"] for s in scores]
             rows.append((sum(macro) / len(macro), *macro, *(s["other_accuracy"] for s in scores),
-                         lr, epochs, l2, copies, business_beta, group_cap, body_words))
+                         lr, epochs, l2, copies, business_beta, group_cap, body_words, chars))
     rows.sort(key=lambda r: -r[0])
     names = [name for name, _ in TUNING_SETS]
     print(f"{'mean':>7} " + " ".join(f"{n:>7}" for n in names) + " " +
           " ".join(f"{n:>7}" for n in names) +
-          f" {'lr':>5} {'epochs':>6} {'l2':>6} {'copies':>6} {'beta B':>6} {'cap':>4} {'body':>4}")
+          f" {'lr':>5} {'epochs':>6} {'l2':>6} {'copies':>6} {'beta B':>6} {'cap':>4} {'body':>4}"
+          f" {'chars':>5}")
     print(f"{'macro':>7} " + " ".join(f"{'macro':>7}" for _ in names) + " " +
           " ".join(f"{'other':>7}" for _ in names))
     for r in rows:
         print(" ".join(f"{v:7.4f}" for v in r[:7]) +
-              f" {r[7]:5} {r[8]:6} {r[9]:6} {r[10]:6} {r[11]:6} {r[12]:4} {r[13]:4}")
+              f" {r[7]:5} {r[8]:6} {r[9]:6} {r[10]:6} {r[11]:6} {r[12]:4} {r[13]:4} {r[14]:5}")
 
 
 if __name__ == "__main__":
