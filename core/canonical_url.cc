@@ -7,6 +7,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace headwire::core {
 namespace {
 
@@ -17,22 +19,14 @@ constexpr std::array<std::string_view, 24> kTrackingParameters{
     "ref",    "ref_src", "referrer", "cmp",    "taid",    "mbid",  "sr_share", "amp"};
 constexpr std::array<std::string_view, 5> kTrackingPrefixes{"utm_", "at_", "mkt_", "pk_", "hsa_"};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string_view RangeText(const UriTextRangeA& range) {
   if (range.first == nullptr || range.afterLast == nullptr) return {};
   return {range.first, static_cast<size_t>(range.afterLast - range.first)};
 }
 
 bool IsTrackingParameter(std::string_view name, std::string_view value) {
-  const std::string lower = Lower(name);
-  if (lower == "outputtype" && Lower(value) == "amp") return true;
+  const std::string lower = AsciiLowercase(name);
+  if (lower == "outputtype" && AsciiLowercase(value) == "amp") return true;
   for (auto p : kTrackingParameters) {
     if (lower == p) return true;
   }
@@ -94,11 +88,11 @@ Result<std::string> CanonicalizeUrl(std::string_view url) {
   if (uriNormalizeSyntaxA(&uri) != URI_SUCCESS) {
     return Err(Status::InvalidArgument("URL cannot be normalised: " + text));
   }
-  const std::string scheme = Lower(RangeText(uri.scheme));
+  const std::string scheme = AsciiLowercase(RangeText(uri.scheme));
   if (scheme != "http" && scheme != "https") {
     return Err(Status::InvalidArgument("not an http(s) URL: " + text));
   }
-  std::string host = Lower(RangeText(uri.hostText));
+  std::string host = AsciiLowercase(RangeText(uri.hostText));
   if (host.empty()) return Err(Status::InvalidArgument("URL has no host: " + text));
 
   std::vector<std::string> segments;
@@ -111,7 +105,7 @@ Result<std::string> CanonicalizeUrl(std::string_view url) {
       (segments[0] == "c" || segments[0] == "v")) {
     const size_t host_index = segments[1] == "s" ? 2 : 1;
     if (host_index < segments.size()) {
-      host = Lower(segments[host_index]);
+      host = AsciiLowercase(segments[host_index]);
       segments.erase(segments.begin(), segments.begin() + static_cast<long>(host_index) + 1);
     }
   }
@@ -119,7 +113,8 @@ Result<std::string> CanonicalizeUrl(std::string_view url) {
     if (host.starts_with(prefix) && host.size() > prefix.size()) host.erase(0, prefix.size());
   }
 
-  std::erase_if(segments, [](const std::string& s) { return s.empty() || Lower(s) == "amp"; });
+  std::erase_if(segments,
+                [](const std::string& s) { return s.empty() || AsciiLowercase(s) == "amp"; });
   if (!segments.empty()) {
     std::string& last = segments.back();
     if (last.ends_with(".amp.html")) {

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <iterator>
 
+#include "core/ascii.h"
+
 namespace headwire::core {
 namespace {
 
@@ -15,12 +17,7 @@ std::string_view TrimLeadingSpaces(std::string_view text) {
   return text;
 }
 
-bool HasLowerCase(std::string_view text) {
-  for (const char c : text) {
-    if (c >= 'a' && c <= 'z') return true;
-  }
-  return false;
-}
+bool HasLowerCase(std::string_view text) { return std::ranges::any_of(text, IsAsciiLower); }
 
 // English month names and their wire abbreviations, which may follow a place: "BEIJING, Oct 5".
 bool IsMonthWord(std::string_view word) {
@@ -28,15 +25,13 @@ bool IsMonthWord(std::string_view word) {
       "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
       "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
       "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
-  const auto fold = [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  };
-  return std::ranges::any_of(
-      kMonths, [&](std::string_view month) { return std::ranges::equal(word, month, {}, fold); });
+  return std::ranges::any_of(kMonths, [&](std::string_view month) {
+    return std::ranges::equal(word, month, {}, AsciiLower);
+  });
 }
 
 bool IsNumber(std::string_view word) {
-  return !word.empty() && std::ranges::all_of(word, [](char c) { return c >= '0' && c <= '9'; });
+  return !word.empty() && std::ranges::all_of(word, IsAsciiDigit);
 }
 
 // The abbreviations that datelines give a US state or Canadian province ("Fla.", "W.Va.");

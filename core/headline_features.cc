@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/ascii.h"
 #include "core/dateline.h"
 #include "core/similarity_hash.h"
 #include "core/story_terms.h"
@@ -13,13 +14,6 @@
 
 namespace headwire::core {
 namespace {
-
-bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
-bool IsAsciiAlnum(char c) { return IsAsciiUpper(c) || IsAsciiLower(c) || (c >= '0' && c <= '9'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-char AsciiLower(char c) { return IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
@@ -45,9 +39,9 @@ bool StripLeadingTag(std::string_view& title) {
   for (std::string_view tag : kTags) {
     if (!StartsWithNoCase(title, tag)) continue;
     std::string_view rest = title.substr(tag.size());
-    if (!rest.empty() && IsAsciiAlnum(rest.front()) && !IsDigit(rest.front())) continue;
+    if (!rest.empty() && IsAsciiAlnum(rest.front()) && !IsAsciiDigit(rest.front())) continue;
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    while (!rest.empty() && IsDigit(rest.front())) rest.remove_prefix(1);
+    while (!rest.empty() && IsAsciiDigit(rest.front())) rest.remove_prefix(1);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     const size_t separator = WireSeparatorLength(rest);
     if (separator == 0) continue;
@@ -73,7 +67,7 @@ bool LooksLikeOutlet(std::string_view suffix) {
     if (word.empty()) continue;
     ++words;
     const bool joining = word == "of" || word == "the" || word == "&" || word == "and";
-    if (!joining && !IsAsciiUpper(word.front()) && !IsDigit(word.front())) return false;
+    if (!joining && !IsAsciiUpper(word.front()) && !IsAsciiDigit(word.front())) return false;
   }
   return words >= 1 && words <= 5;
 }
@@ -174,7 +168,7 @@ NameEvidence CollectNames(std::string_view title) {
   return evidence;
 }
 
-bool IsNumberToken(std::string_view token) { return !token.empty() && IsDigit(token.front()); }
+bool IsNumberToken(std::string_view token) { return !token.empty() && IsAsciiDigit(token.front()); }
 
 // Appends the story concept of `token`, and of the pair it ends when that pair names something
 // of its own ("federal reserve"), to `terms`; the countries they name, or whose institution they

@@ -4,6 +4,7 @@
 #include <array>
 #include <span>
 
+#include "core/ascii.h"
 #include "core/english_stemmer.h"
 #include "core/text.h"
 #include "core/word_forms.h"
@@ -64,11 +65,6 @@ bool IsFiller(std::string_view token, std::string& stem) {
 bool IsLeftOut(std::string_view token, std::string& stem) {
   if (token.size() < kMinTermBytes || (token[0] >= '0' && token[0] <= '9')) return true;
   return IsFiller(token, stem);
-}
-
-bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAsciiAlnum(char c) {
-  return IsAsciiUpper(c) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
 bool StartsCapitalised(std::string_view raw_word) {
@@ -240,18 +236,10 @@ void TermFormTally::Add(const Term& term, uint64_t count) {
 
 namespace {
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (IsAsciiUpper(c)) c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // The display form among one key's surface forms (see the header).
 std::string MostCommonForm(const std::map<std::string, uint64_t>& forms) {
   std::map<std::string, uint64_t> spellings;  // by ASCII-lower-cased spelling
-  for (const auto& [surface, count] : forms) spellings[AsciiLower(surface)] += count;
+  for (const auto& [surface, count] : forms) spellings[AsciiLowercase(surface)] += count;
   const auto spelling = std::max_element(  // the first of equal maxima: the smallest spelling
       spellings.begin(), spellings.end(),
       [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -259,7 +247,7 @@ std::string MostCommonForm(const std::map<std::string, uint64_t>& forms) {
   std::string best;
   uint64_t best_count = 0;
   for (const auto& [surface, count] : forms) {
-    if (count > best_count && AsciiLower(surface) == spelling->first) {
+    if (count > best_count && AsciiLowercase(surface) == spelling->first) {
       best = surface;
       best_count = count;
     }

@@ -10,6 +10,8 @@
 #include <memory>
 #include <utility>
 
+#include "core/ascii.h"
+
 namespace headwire::core {
 namespace {
 
@@ -41,10 +43,6 @@ void AppendUtf8(char32_t cp, std::string& out) {
   std::array<utf8proc_uint8_t, 4> buf{};
   const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf.data());
   out.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(n));
-}
-
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 // A decoded reference: a numeric one's code point or a named one's UTF-8 text, and the number of
