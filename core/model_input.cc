@@ -37,15 +37,7 @@ std::vector<NamedFeature> ModelInput::EncodeNamed(std::string_view title, std::s
   std::vector<NamedFeature> features = extractor_.ExtractNamed(title, body);
   if (rule_features_) {
     assert(rules != nullptr && "a model with rule features needs the rules");
-    const std::vector<RuleOutcome> outcomes = rules->Evaluate(title, body);
-    std::vector<uint32_t> ids;
-    rule_features_->Append(outcomes, ids);
-    const std::vector<std::string> names = rule_features_->Names(outcomes);
-    // Append writes each feature's copies next to each other.
-    const size_t copies = names.empty() ? 1 : ids.size() / names.size();
-    for (size_t i = 0; i < ids.size(); ++i) {
-      features.push_back(NamedFeature{ids[i], names[i / copies]});
-    }
+    rule_features_->AppendNamed(rules->Evaluate(title, body), features);
   }
   return features;
 }

@@ -44,13 +44,15 @@ void RuleFeatures::Append(std::span<const RuleOutcome> outcomes, std::vector<uin
   }
 }
 
-std::vector<std::string> RuleFeatures::Names(std::span<const RuleOutcome> outcomes) const {
-  std::vector<std::string> out;
+void RuleFeatures::AppendNamed(std::span<const RuleOutcome> outcomes,
+                               std::vector<NamedFeature>& features) const {
   for (size_t t = 0; t < outcomes.size() && t < topics_.size(); ++t) {
     const int level = LevelOf(t, outcomes[t]);
-    if (level >= 0) out.push_back(FeatureName(topics_[t], level));
+    if (level < 0) continue;
+    const uint32_t id = ids_[t * kLevels + static_cast<size_t>(level)];
+    const std::string name = FeatureName(topics_[t], level);
+    for (int k = 0; k < copies_; ++k) features.push_back(NamedFeature{id, name});
   }
-  return out;
 }
 
 }  // namespace headwire::core

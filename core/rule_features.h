@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hashed_features.h"
 #include "core/rules_classifier.h"
 
 namespace headwire::core {
@@ -24,8 +25,10 @@ class RuleFeatures {
   // returns them) to `ids`.
   void Append(std::span<const RuleOutcome> outcomes, std::vector<uint32_t>& ids) const;
 
-  // The names of the distinct features Append would add, in the same order.
-  std::vector<std::string> Names(std::span<const RuleOutcome> outcomes) const;
+  // Appends the same features as Append, in the same order, each with its name
+  // ("rules:space:hit"). Allocates; for explanations.
+  void AppendNamed(std::span<const RuleOutcome> outcomes,
+                   std::vector<NamedFeature>& features) const;
 
  private:
   enum Level { kVeto = 0, kStrong, kHit, kWeak, kLevels };
