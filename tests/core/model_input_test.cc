@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "tests/core/taxonomy_test_data.h"
+
 namespace headwire::core {
 namespace {
 
@@ -17,11 +19,7 @@ veto = ["rocket salad"]
 "rocket" = 1.0
 )";
 
-RulesClassifier Rules() {
-  auto taxonomy = Taxonomy::FromString(kTaxonomy, "test");
-  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
-  return RulesClassifier(std::move(*taxonomy));
-}
+RulesClassifier Rules() { return testing::RulesFromToml(kTaxonomy); }
 
 FeatureOptions Options(bool use_body, int max_body_words) {
   FeatureOptions options;

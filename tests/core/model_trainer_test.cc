@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/common/numbered_id.h"
 #include "tests/core/model_test_data.h"
 
 namespace headwire::core {
 namespace {
+
+using headwire::testing::NumberedId;
 
 using testing::Labelled;
 using testing::SeparableSet;
@@ -97,17 +100,11 @@ float Probability(const LinearModel& model, std::string_view title, std::string_
 // One story told 60 times ("widget" in orbit) against 12 separate business reports of widgets.
 std::vector<LabelledText> OneLoudStory() {
   std::vector<LabelledText> data;
-  // Ids appended piece by piece: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
-  const auto id = [](char prefix, int i) {
-    std::string out(1, prefix);
-    out += std::to_string(i);
-    return out;
-  };
   for (int i = 0; i < 60; ++i) {
-    data.push_back(Labelled(id('s', i), "widget reaches orbit", {"space"}, "story"));
+    data.push_back(Labelled(NumberedId("s", i), "widget reaches orbit", {"space"}, "story"));
   }
   for (int i = 0; i < 12; ++i) {
-    data.push_back(Labelled(id('b', i), "widget sales figures", {"business"}));
+    data.push_back(Labelled(NumberedId("b", i), "widget sales figures", {"business"}));
   }
   return data;
 }

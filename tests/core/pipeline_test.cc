@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/core/taxonomy_test_data.h"
+
 namespace headwire::core {
 namespace {
 
@@ -21,9 +23,7 @@ description = "companies"
 )";
 
 TopicClassifier TinyClassifier() {
-  auto taxonomy = Taxonomy::FromString(kTinyTaxonomy, "test");
-  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
-  return TopicClassifier(std::nullopt, RulesClassifier(std::move(*taxonomy)));
+  return TopicClassifier(std::nullopt, testing::RulesFromToml(kTinyTaxonomy));
 }
 
 Article Make(std::string id, std::string title, std::string url) {

@@ -10,19 +10,15 @@
 #include <string>
 #include <string_view>
 
+#include "tests/common/numbered_id.h"
+
 namespace headwire::core {
 namespace {
 
+using headwire::testing::NumberedId;
+
 constexpr int64_t kHour = 3600 * 1000;
 constexpr int64_t kDay = 24 * kHour;
-
-// "m" + std::to_string(n), built by appending: GCC 12's -Wrestrict misreads "literal" +
-// std::string in Release.
-std::string NumberedId(std::string_view prefix, size_t n) {
-  std::string id(prefix);
-  id += std::to_string(n);
-  return id;
-}
 
 struct Item {
   std::string id, title, body;

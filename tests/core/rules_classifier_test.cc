@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/core/taxonomy_test_data.h"
+
 namespace headwire::core {
 namespace {
 
@@ -58,12 +60,6 @@ threshold = 0.5
 "mars bar*" = 0.5
 )";
 
-RulesClassifier MakeClassifier(std::string_view toml) {
-  auto taxonomy = Taxonomy::FromString(toml, "test.toml");
-  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
-  return RulesClassifier(std::move(*taxonomy));
-}
-
 double ScoreOf(const Classification& c, std::string_view topic) {
   for (const TopicScore& s : c.scores) {
     if (s.topic == topic) return s.score;
@@ -92,7 +88,7 @@ class RulesClassifierTest : public ::testing::Test {
     return shipped_->Classify(title, body).topics;
   }
 
-  const RulesClassifier mechanics_ = MakeClassifier(kMechanics);
+  const RulesClassifier mechanics_ = testing::RulesFromToml(kMechanics);
 
   static const RulesClassifier* shipped_;
 };
@@ -273,7 +269,7 @@ description = "Climate change and the energy transition."
 "heatwave*" = 0.8
 "cop30" = 1.5
 )";
-  const RulesClassifier classifier = MakeClassifier(text);
+  const RulesClassifier classifier = testing::RulesFromToml(text);
   EXPECT_EQ(classifier.taxonomy().topic_names().back(), "climate");
 
   const auto c = classifier.Classify("EU Lawmakers Back Tougher Carbon Emissions Rules", "");

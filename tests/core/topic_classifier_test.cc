@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/core/model_test_data.h"
+#include "tests/core/taxonomy_test_data.h"
 
 namespace headwire::core {
 namespace {
@@ -35,11 +36,7 @@ LinearModel Model() {
   return std::move(*model);
 }
 
-RulesClassifier Rules() {
-  auto taxonomy = Taxonomy::FromString(kTaxonomy, "test");
-  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
-  return RulesClassifier(std::move(*taxonomy));
-}
+RulesClassifier Rules() { return testing::RulesFromToml(kTaxonomy); }
 
 class TopicClassifierTest : public ::testing::Test {
  protected:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "headwire/v1/article.pb.h"
+#include "tests/common/numbered_id.h"
 #include "tests/processors/raw_inputs.h"
 
 namespace headwire::processors {
@@ -59,9 +60,7 @@ std::vector<Input> Stream() {
   for (int i = 0; i < 240; ++i) {
     const int32_t partition = i % 5 == 0 ? 1 : 0;
     Input in{.partition = partition, .offset = next[partition]++};
-    // Built by appending: GCC 12's -Wrestrict misreads "literal" + std::string in Release.
-    std::string id = "a";
-    id += std::to_string(i);
+    const std::string id = headwire::testing::NumberedId("a", static_cast<size_t>(i));
     const std::string url = "https://example.com/" + id;
     const int64_t t = kEventTime + i * 60'000;
     switch (i % 11) {

@@ -1,0 +1,20 @@
+#pragma once
+// RulesFromToml: the rules classifier of a taxonomy given as TOML text, for tests that write their
+// own small taxonomy; a taxonomy that does not parse fails the calling test with the reason.
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+#include <utility>
+
+#include "core/rules_classifier.h"
+
+namespace headwire::core::testing {
+
+inline RulesClassifier RulesFromToml(std::string_view toml) {
+  auto taxonomy = Taxonomy::FromString(toml, "test.toml");
+  EXPECT_TRUE(taxonomy.has_value()) << taxonomy.error().ToString();
+  return RulesClassifier(std::move(*taxonomy));
+}
+
+}  // namespace headwire::core::testing
