@@ -30,22 +30,21 @@ import tempfile
 from pathlib import Path
 
 from pool_schema import ORIGINS, TOPICS, fields_of
-from split import SPLITS, title_key
+from split import SPLITS, splits_by_title, title_key
 HERE = Path(__file__).resolve().parent
 
 
 def committed_splits(directory):
     """Each record's split (by title_key) in the last commit's split files; None when the
     directory is not in a git checkout or the files are not committed."""
-    splits = {}
+    texts = {}
     for split in SPLITS:
         run = subprocess.run(["git", "show", f"HEAD:./{split}.jsonl"], cwd=directory,
                              capture_output=True, text=True)
         if run.returncode != 0:
             return None
-        for line in run.stdout.splitlines():
-            splits[title_key(json.loads(line)["title"])] = split
-    return splits
+        texts[split] = run.stdout
+    return splits_by_title(texts)
 
 
 def load(path, problems):
@@ -90,7 +89,7 @@ def main():
         if record["id"] in ids:
             problems.append(f"duplicate id {record['id']}")
         ids.add(record["id"])
-        key = " ".join(record["title"].lower().split())
+        key = title_key(record["title"])
         if key in titles:
             problems.append(f"duplicate title in {record['id']}: {record['title']!r}")
         titles.add(key)

@@ -46,20 +46,6 @@ def labels_of(record):
     return record["topics"] or ["other"]
 
 
-def read_pool(path):
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    seen_ids, seen_titles = set(), {}
-    for record in records:
-        if record["id"] in seen_ids:
-            sys.exit(f"split: duplicate id {record['id']}")
-        seen_ids.add(record["id"])
-        key = " ".join(record["title"].lower().split())
-        if key in seen_titles:
-            sys.exit(f"split: {record['id']} repeats the title of {seen_titles[key]}")
-        seen_titles[key] = record["id"]
-    return records
-
-
 def title_key(title):
     """What identifies a record across rebuilds: its title, ignoring case and spacing (the pool
     holds each at most once). Ids of the handwritten-style origins count lines, so they change
@@ -67,16 +53,32 @@ def title_key(title):
     return " ".join(title.lower().split())
 
 
+def read_pool(path):
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    seen_ids, seen_titles = set(), {}
+    for record in records:
+        if record["id"] in seen_ids:
+            sys.exit(f"split: duplicate id {record['id']}")
+        seen_ids.add(record["id"])
+        key = title_key(record["title"])
+        if key in seen_titles:
+            sys.exit(f"split: {record['id']} repeats the title of {seen_titles[key]}")
+        seen_titles[key] = record["id"]
+    return records
+
+
+def splits_by_title(texts):
+    """Each record's split, by title_key, from the text of each split file ({split: text})."""
+    return {title_key(json.loads(line)["title"]): split
+            for split, text in texts.items() for line in text.splitlines()}
+
+
 def read_kept(directory):
     """The split of every record (by title_key) in the split files under `directory`; none when
     they are absent."""
-    kept = {}
-    for split in SPLITS:
-        path = directory / f"{split}.jsonl"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                kept[title_key(json.loads(line)["title"])] = split
-    return kept
+    paths = {split: directory / f"{split}.jsonl" for split in SPLITS}
+    return splits_by_title({split: path.read_text(encoding="utf-8")
+                            for split, path in paths.items() if path.exists()})
 
 
 def kept_groups(records, kept):
