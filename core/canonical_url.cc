@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <vector>
 
 #include "core/ascii.h"
@@ -69,8 +68,8 @@ Result<std::string> CanonicalizeUrl(std::string_view url) {
   const size_t colon = text.find(':');
   const bool has_scheme_without_slashes =
       colon != std::string::npos && colon > 0 && colon < text.find('/') &&
-      std::isalpha(static_cast<unsigned char>(text[0])) &&
-      !(colon + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[colon + 1])));
+      (IsAsciiUpper(text[0]) || IsAsciiLower(text[0])) &&
+      !(colon + 1 < text.size() && IsAsciiDigit(text[colon + 1]));
   if (has_scheme_without_slashes && text.find("://") == std::string::npos) {
     return Err(Status::InvalidArgument("not an http(s) URL: " + text));
   }
