@@ -1,5 +1,6 @@
 #include "cli/cli_support.h"
 
+#include <charconv>
 #include <iostream>
 #include <memory>
 
@@ -19,9 +20,7 @@ void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& prope
           "-X,--kafka", properties,
           "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
           "prefix scopes it to that kind of client")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->take_all();
+      ->allow_extra_args(false);
 }
 
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
@@ -210,6 +209,36 @@ void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& optio
       ->check(CLI::Range(0.0, 100.0));
 }
 
+void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice) {
+  AddTaxonomyOption(command, choice.taxonomy);
+  AddModelOption(command, choice.model);
+  AddForceFactorOption(command, choice.options);
+  command
+      .add_option("--topic-threshold", choice.thresholds,
+                  "TOPIC=P: the model assigns TOPIC from probability P on, instead of its "
+                  "calibrated threshold (repeatable)")
+      ->allow_extra_args(false);
+}
+
+Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model,
+                                                  std::string_view spec, std::string_view flag) {
+  const size_t eq = spec.find('=');
+  const int label = eq == std::string_view::npos ? -1 : model.LabelIndex(spec.substr(0, eq));
+  double value = 0;
+  const char* last = spec.data() + spec.size();
+  const auto parsed = label < 0 ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                                : std::from_chars(spec.data() + eq + 1, last, value);
+  if (parsed.ec != std::errc() || parsed.ptr != last) {
+    std::string topics;
+    for (const core::ModelLabel& l : model.labels())
+      topics += (topics.empty() ? "" : ", ") + l.name;
+    return Err(Status::InvalidArgument(std::string(flag) +
+                                       ": expected TOPIC=VALUE with a topic of the model (" +
+                                       topics + "), got '" + std::string(spec) + "'"));
+  }
+  return std::pair<size_t, double>{static_cast<size_t>(label), value};
+}
+
 Result<core::Taxonomy> LoadTaxonomy(const std::string& path) {
   return path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
                       : core::Taxonomy::FromFile(path);
@@ -236,6 +265,34 @@ Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
     model.emplace(std::move(*loaded));
   }
   return core::TopicClassifier(std::move(model), std::move(rules), options);
+}
+
+Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
+  auto classifier = LoadClassifier(choice.taxonomy, choice.model, choice.options);
+  if (!classifier || choice.thresholds.empty()) return classifier;
+  const core::LinearModel* loaded = classifier->model();
+  if (loaded == nullptr || loaded->loss() != core::LossKind::kOneVsRest) {
+    return Err(Status::InvalidArgument(
+        "--topic-threshold needs a one-vs-rest model (a softmax model has no thresholds, the "
+        "rules alone have their taxonomy's)"));
+  }
+  core::LinearModel model = *loaded;
+  std::vector<float> thresholds;
+  for (const core::ModelLabel& label : model.labels()) thresholds.push_back(label.threshold);
+  for (const std::string& spec : choice.thresholds) {
+    auto parsed = ParseTopicValue(model, spec, "--topic-threshold");
+    if (!parsed) return Err(parsed.error());
+    const auto [label, threshold] = *parsed;
+    if (!(threshold > 0 && threshold <= 1)) {
+      return Err(Status::InvalidArgument("--topic-threshold: P must be within (0, 1], got '" +
+                                         spec + "'"));
+    }
+    thresholds[label] = static_cast<float>(threshold);
+  }
+  model.SetThresholds(thresholds);
+  std::optional<core::RulesClassifier> rules;
+  if (classifier->rules() != nullptr) rules = *classifier->rules();
+  return core::TopicClassifier(std::move(model), std::move(rules), choice.options);
 }
 
 int ReportError(std::string_view command, const Status& status) {

@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/consumer_daemon.h"
@@ -76,6 +78,29 @@ Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
 
 // Adds --force-factor X: the rules force a topic at X times its threshold (0: never).
 void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options);
+
+// What a command's topic classifier is made of, as AddClassifierOptions fills it.
+struct ClassifierChoice {
+  std::string taxonomy;  // --taxonomy: empty = the compiled-in default, "none" = no rules
+  std::string model;     // --model: empty = the compiled-in default, "none" = the rules alone
+  core::TopicClassifierOptions options;  // --force-factor
+  // --topic-threshold TOPIC=P: the model assigns TOPIC from probability P on, instead of the
+  // threshold calibrated into its file (raise it for a more precise desk, lower it for more
+  // recall). Default: none.
+  std::vector<std::string> thresholds;
+};
+
+// Adds --taxonomy, --model, --force-factor and --topic-threshold.
+void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice);
+
+// The classifier `choice` describes. Returns the files' or parsers' errors, and InvalidArgument
+// for a --topic-threshold that is not TOPIC=P with a topic of a one-vs-rest model and 0 < P <= 1.
+Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice);
+
+// Parses "TOPIC=VALUE" where TOPIC is a label of `model`: the label's index and the value.
+// InvalidArgument, naming `flag`, when it is not.
+Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model,
+                                                  std::string_view spec, std::string_view flag);
 
 // Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

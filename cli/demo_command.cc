@@ -23,14 +23,13 @@ namespace {
 struct DemoArgs {
   std::string state = "headwire-demo";
   std::string input;  // empty: the built-in sample stream
-  std::string taxonomy;
-  std::string model;
+  ClassifierChoice classifier;
   size_t latest = 3;
 };
 
 Status RunDemo(const DemoArgs& args) {
   namespace fs = std::filesystem;
-  auto classifier = LoadClassifier(args.taxonomy, args.model);
+  auto classifier = LoadClassifier(args.classifier);
   if (!classifier) return classifier.error();
 
   std::cout << "headwire demo: starting an in-process Kafka mock cluster...\n";
@@ -136,8 +135,7 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--input", args->input, "JSON Lines to use instead of the built-in sample");
   cmd->add_option("-n,--latest", args->latest, "Headlines to show per topic")
       ->capture_default_str();
-  AddTaxonomyOption(*cmd, args->taxonomy);
-  AddModelOption(*cmd, args->model);
+  AddClassifierOptions(*cmd, args->classifier);
   cmd->callback([args, &exit_code] {
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
     const Status status = RunDemo(*args);

@@ -20,9 +20,7 @@ namespace {
 struct EvalClassifyArgs {
   std::string gold;
   std::string labels;
-  std::string model;
-  std::string taxonomy;
-  core::TopicClassifierOptions options;
+  ClassifierChoice classifier;
   bool json = false;
 };
 
@@ -91,7 +89,7 @@ void PrintTable(const core::MetricsSummary& m, const EvalClassifyArgs& args,
 }
 
 int RunEvalClassify(const EvalClassifyArgs& args) {
-  auto classifier = LoadClassifier(args.taxonomy, args.model, args.options);
+  auto classifier = LoadClassifier(args.classifier);
   if (!classifier) return ReportError("eval classify", classifier.error());
   auto gold = common::ReadLabelledFile(args.gold, args.labels);
   if (!gold) return ReportError("eval classify", gold.error());
@@ -139,9 +137,7 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
       "JSON Lines of {\"id\", \"topics\"}, one per gold record in order, ids matching: the "
       "topics of a gold file without them (data/sample/labels.jsonl, "
       "data/eval/topic_labels.jsonl)");
-  AddModelOption(*cmd, args->model);
-  AddTaxonomyOption(*cmd, args->taxonomy);
-  AddForceFactorOption(*cmd, args->options);
+  AddClassifierOptions(*cmd, args->classifier);
   cmd->add_flag("--json", args->json, "One JSON object instead of the table");
   cmd->callback([args, &exit_code] { exit_code = RunEvalClassify(*args); });
 }

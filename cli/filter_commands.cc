@@ -17,8 +17,7 @@ namespace {
 
 struct FilterArgs {
   std::string input = "-";
-  std::string taxonomy;
-  std::string model;
+  ClassifierChoice classifier;  // classify only
   bool explain = false;
   core::PipelineOptions pipeline;
 };
@@ -92,13 +91,12 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       "Offline filter: JSON Lines articles in, the same records out with \"topics\" and "
       "\"scores\" added.",
       *classify_args);
-  AddTaxonomyOption(*classify, classify_args->taxonomy);
-  AddModelOption(*classify, classify_args->model);
+  AddClassifierOptions(*classify, classify_args->classifier);
   classify->add_flag("--explain", classify_args->explain,
                      "Add \"explain\": per topic, how it was decided, the model features that "
                      "drove it and the rules' matches");
   classify->callback([classify_args, &exit_code] {
-    auto classifier = LoadClassifier(classify_args->taxonomy, classify_args->model);
+    auto classifier = LoadClassifier(classify_args->classifier);
     if (!classifier) {
       exit_code = ReportError("classify", classifier.error());
       return;

@@ -11,8 +11,7 @@ namespace headwire::cli {
 void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   struct Args {
     processors::ProcessorOptions options;
-    std::string taxonomy;
-    std::string model;
+    ClassifierChoice classifier;
   };
   auto args = std::make_shared<Args>();
   auto& o = args->options;
@@ -21,8 +20,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
       "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.");
   AddDaemonOptions(*cmd, o.consumer, o.daemon);
-  AddTaxonomyOption(*cmd, args->taxonomy);
-  AddModelOption(*cmd, args->model);
+  AddClassifierOptions(*cmd, args->classifier);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
       ->envname("HEADWIRE_PROCESS_STATE")
       ->required();
@@ -60,7 +58,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {
     StartLogging("process");
-    auto classifier = LoadClassifier(args->taxonomy, args->model);
+    auto classifier = LoadClassifier(args->classifier);
     if (!classifier) {
       exit_code = ReportError("process", classifier.error());
       return;

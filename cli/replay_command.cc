@@ -37,8 +37,7 @@ struct ReplayArgs {
   common::KafkaOptions kafka;
   std::string target_topic = "headwire.articles.raw";
   std::string domain_key = producers::kDefaultDomainKey;
-  std::string taxonomy;
-  std::string model;
+  ClassifierChoice classifier;
   processors::ArticleDeciderOptions decide;
   sinks::StoreOptions sink_store;
   uint64_t commit_every = producers::ReplayOptions{}.commit_every;
@@ -123,7 +122,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a) {
   std::unique_ptr<common::ReplayTarget> target;
   std::optional<core::TopicClassifier> classifier;
   if (!a.into.empty()) {
-    auto loaded = LoadClassifier(a.taxonomy, a.model);
+    auto loaded = LoadClassifier(a.classifier);
     if (!loaded) return Err(loaded.error());
     classifier.emplace(std::move(*loaded));
     sinks::BackfillOptions options;
@@ -224,8 +223,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--commit-every", a->commit_every, "Records per commit")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
-  AddTaxonomyOption(*cmd, a->taxonomy);
-  AddModelOption(*cmd, a->model);
+  AddClassifierOptions(*cmd, a->classifier);
   AddExactDedupOptions(*cmd, a->decide.pipeline.dedup);
   AddStoryOptions(*cmd, a->decide.pipeline.recent);
   cmd->callback([a, &exit_code] {

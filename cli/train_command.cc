@@ -3,7 +3,6 @@
 // writes the model file. Progress goes to stderr; the same data, options and seed give the
 // same file byte for byte.
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -45,19 +44,13 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
                  const std::vector<std::string>& topic_betas) {
   std::vector<core::CalibrationOptions> options(model.labels().size(), calibration);
   for (const std::string& spec : topic_betas) {
-    const size_t eq = spec.find('=');
-    const int label = eq == std::string::npos ? -1 : model.LabelIndex(spec.substr(0, eq));
-    double beta = 0;
-    const char* last = spec.data() + spec.size();
-    const auto parsed = label < 0 ? std::from_chars_result{nullptr, std::errc::invalid_argument}
-                                  : std::from_chars(spec.data() + eq + 1, last, beta);
-    if (parsed.ec != std::errc() || parsed.ptr != last || !(beta > 0)) {
-      return Status::InvalidArgument(
-          "--topic-threshold-beta: expected TOPIC=BETA with a topic of the model and BETA > 0, "
-          "got '" +
-          spec + "'");
+    auto parsed = ParseTopicValue(model, spec, "--topic-threshold-beta");
+    if (!parsed) return parsed.error();
+    if (!(parsed->second > 0)) {
+      return Status::InvalidArgument("--topic-threshold-beta: BETA must be > 0, got '" + spec +
+                                     "'");
     }
-    options[static_cast<size_t>(label)].beta = beta;
+    options[parsed->first].beta = parsed->second;
   }
   std::optional<core::RulesClassifier> rules;
   if (taxonomy_path != "none") {

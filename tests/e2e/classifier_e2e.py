@@ -188,6 +188,37 @@ class TopicClassifierCommands(unittest.TestCase):
         self.assertEqual([r["topics"] for r in classify(lines, "--model", "none")], [[], []])
         self.assertEqual([r["topics"] for r in classify(lines)], [["business"], ["business"]])
 
+    def test_a_topic_threshold_moves_that_topics_decision_and_no_other(self):
+        # Business in words the taxonomy does not list, so the model alone decides it.
+        line = [{"title": "Supermarket chain cuts prices to win back shoppers"}]
+        explained = classify(line, "--explain")[0]["explain"]
+        p = explained["business"]["probability"]
+        self.assertTrue(explained["business"]["assigned"])
+        self.assertEqual(explained["business"]["decided_by"], "model")
+        above = classify(line, "--explain", "--topic-threshold", f"business={p + 0.01:.3f}")[0]
+        self.assertEqual(above["topics"], [])
+        self.assertAlmostEqual(above["explain"]["business"]["threshold"], p + 0.01, places=3)
+        for topic in ("space", "ai", "geopolitics"):
+            self.assertEqual(above["explain"][topic]["threshold"], explained[topic]["threshold"])
+        below = classify(line, "--topic-threshold", f"business={p - 0.01:.3f}")[0]
+        self.assertEqual(below["topics"], ["business"])
+        config = os.path.join(self.tmp.name, "thresholds.toml")
+        with open(config, "w") as f:
+            f.write(f'[classify]\ntopic-threshold = ["business={p + 0.01:.3f}"]\n')
+        from_file = headwire("--config", config, "classify", "-", stdin=json.dumps(line[0]) + "\n")
+        self.assertEqual(json.loads(from_file.stdout)["topics"], [])
+
+    def test_a_topic_threshold_the_model_cannot_take_is_a_clear_error(self):
+        for spec, message in (("sports=0.5", "a topic of the model (space, ai, geopolitics, "
+                                             "business), got 'sports=0.5'"),
+                              ("ai=1.5", "P must be within (0, 1], got 'ai=1.5'"),
+                              ("ai", "got 'ai'")):
+            result = headwire("classify", "--topic-threshold", spec, "-", stdin="", expect=1)
+            self.assertIn(message, result.stderr)
+        result = headwire("classify", "--model", "none", "--topic-threshold", "ai=0.5", "-",
+                          stdin="", expect=1)
+        self.assertIn("--topic-threshold needs a one-vs-rest model", result.stderr)
+
     def test_explain_shows_model_features_and_rule_matches(self):
         out = classify([{"title": "SpaceX launches 24 Starlink satellites"}], "--explain")[0]
         space = out["explain"]["space"]
