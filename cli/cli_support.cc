@@ -12,6 +12,30 @@ namespace {
 
 constexpr std::string_view kNone = "none";
 
+// --model FILE (env HEADWIRE_MODEL); empty means the compiled-in default, "none" the rules alone.
+void AddModelOption(CLI::App& command, std::string& path) {
+  command
+      .add_option("--model", path,
+                  "Topic model file (default: the built-in models/topics-v1.hwm; none: rules "
+                  "only)")
+      ->envname("HEADWIRE_MODEL");
+}
+
+// "TOPIC=P" with 0 < P <= 1 (as a float: a P too small for one would be a threshold of 0), or why
+// not; the topic is checked against the model when it is loaded.
+std::string CheckTopicThreshold(const std::string& spec) {
+  const size_t eq = spec.find('=');
+  double p = 0;
+  const char* last = spec.data() + spec.size();
+  const auto parsed = eq == std::string::npos || eq == 0
+                          ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                          : std::from_chars(spec.data() + eq + 1, last, p);
+  if (parsed.ec != std::errc() || parsed.ptr != last || !(static_cast<float>(p) > 0 && p <= 1)) {
+    return "expected TOPIC=P with 0 < P <= 1, got '" + spec + "'";
+  }
+  return "";
+}
+
 }  // namespace
 
 void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& properties) {
@@ -20,7 +44,9 @@ void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& prope
           "-X,--kafka", properties,
           "librdkafka property key=value, applied last (repeatable); a consumer. or producer. "
           "prefix scopes it to that kind of client")
-      ->allow_extra_args(false);
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
 }
 
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
@@ -193,14 +219,6 @@ CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_
       ->check(CLI::Range(min_mib, size_t{1} << 20));
 }
 
-void AddModelOption(CLI::App& command, std::string& path) {
-  command
-      .add_option("--model", path,
-                  "Topic model file (default: the built-in models/topics-v1.hwm; none: rules "
-                  "only)")
-      ->envname("HEADWIRE_MODEL");
-}
-
 void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options) {
   command
       .add_option("--force-factor", options.force_factor,
@@ -217,11 +235,14 @@ void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice) {
       .add_option("--topic-threshold", choice.thresholds,
                   "TOPIC=P: the model assigns TOPIC from probability P on, instead of its "
                   "calibrated threshold (repeatable)")
-      ->allow_extra_args(false);
+      ->type_name("TOPIC=P")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(CheckTopicThreshold, ""));
 }
 
 Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model,
-                                                  std::string_view spec, std::string_view flag) {
+                                                  std::string_view spec, std::string_view flag,
+                                                  std::string_view value_name) {
   const size_t eq = spec.find('=');
   const int label = eq == std::string_view::npos ? -1 : model.LabelIndex(spec.substr(0, eq));
   double value = 0;
@@ -232,9 +253,9 @@ Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model
     std::string topics;
     for (const core::ModelLabel& l : model.labels())
       topics += (topics.empty() ? "" : ", ") + l.name;
-    return Err(Status::InvalidArgument(std::string(flag) +
-                                       ": expected TOPIC=VALUE with a topic of the model (" +
-                                       topics + "), got '" + std::string(spec) + "'"));
+    return Err(Status::InvalidArgument(
+        std::string(flag) + ": expected TOPIC=" + std::string(value_name) +
+        " with a topic of the model (" + topics + "), got '" + std::string(spec) + "'"));
   }
   return std::pair<size_t, double>{static_cast<size_t>(label), value};
 }
@@ -244,54 +265,46 @@ Result<core::Taxonomy> LoadTaxonomy(const std::string& path) {
                       : core::Taxonomy::FromFile(path);
 }
 
-Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
-                                             const std::string& model_path,
-                                             const core::TopicClassifierOptions& options) {
-  if (taxonomy_path == kNone && model_path == kNone) {
+Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
+  if (choice.taxonomy == kNone && choice.model == kNone) {
     return Err(Status::InvalidArgument("--taxonomy none and --model none leave no classifier"));
   }
   std::optional<core::RulesClassifier> rules;
-  if (taxonomy_path != kNone) {
-    auto taxonomy = LoadTaxonomy(taxonomy_path);
+  if (choice.taxonomy != kNone) {
+    auto taxonomy = LoadTaxonomy(choice.taxonomy);
     if (!taxonomy) return Err(taxonomy.error());
     rules.emplace(std::move(*taxonomy));
   }
   std::optional<core::LinearModel> model;
-  if (model_path != kNone) {
-    auto loaded = model_path.empty()
+  if (choice.model != kNone) {
+    auto loaded = choice.model.empty()
                       ? core::LinearModel::Deserialize(DefaultModelBytes(), "built-in model")
-                      : core::LinearModel::FromFile(model_path);
+                      : core::LinearModel::FromFile(choice.model);
     if (!loaded) return Err(loaded.error());
     model.emplace(std::move(*loaded));
   }
-  return core::TopicClassifier(std::move(model), std::move(rules), options);
-}
-
-Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
-  auto classifier = LoadClassifier(choice.taxonomy, choice.model, choice.options);
-  if (!classifier || choice.thresholds.empty()) return classifier;
-  const core::LinearModel* loaded = classifier->model();
-  if (loaded == nullptr || loaded->loss() != core::LossKind::kOneVsRest) {
-    return Err(Status::InvalidArgument(
-        "--topic-threshold needs a one-vs-rest model (a softmax model has no thresholds, the "
-        "rules alone have their taxonomy's)"));
-  }
-  core::LinearModel model = *loaded;
-  std::vector<float> thresholds;
-  for (const core::ModelLabel& label : model.labels()) thresholds.push_back(label.threshold);
-  for (const std::string& spec : choice.thresholds) {
-    auto parsed = ParseTopicValue(model, spec, "--topic-threshold");
-    if (!parsed) return Err(parsed.error());
-    const auto [label, threshold] = *parsed;
-    if (!(threshold > 0 && threshold <= 1)) {
-      return Err(Status::InvalidArgument("--topic-threshold: P must be within (0, 1], got '" +
-                                         spec + "'"));
+  if (!choice.thresholds.empty()) {
+    if (!model || model->loss() != core::LossKind::kOneVsRest) {
+      return Err(Status::InvalidArgument(
+          "--topic-threshold needs a one-vs-rest model (a softmax model has no thresholds, the "
+          "rules alone have their taxonomy's)"));
     }
-    thresholds[label] = static_cast<float>(threshold);
+    std::vector<float> thresholds;
+    for (const core::ModelLabel& label : model->labels()) thresholds.push_back(label.threshold);
+    std::vector<bool> given(thresholds.size(), false);
+    for (const std::string& spec : choice.thresholds) {
+      auto parsed = ParseTopicValue(*model, spec, "--topic-threshold", "P");
+      if (!parsed) return Err(parsed.error());
+      const auto [label, threshold] = *parsed;
+      if (given[label]) {
+        return Err(Status::InvalidArgument("--topic-threshold: " + model->labels()[label].name +
+                                           " is given twice"));
+      }
+      given[label] = true;
+      thresholds[label] = static_cast<float>(threshold);
+    }
+    model->SetThresholds(thresholds);
   }
-  model.SetThresholds(thresholds);
-  std::optional<core::RulesClassifier> rules;
-  if (classifier->rules() != nullptr) rules = *classifier->rules();
   return core::TopicClassifier(std::move(model), std::move(rules), choice.options);
 }
 

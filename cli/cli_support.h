@@ -63,18 +63,8 @@ CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_
 // Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
 void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);
 
-// Adds --model FILE (env HEADWIRE_MODEL); empty means the compiled-in default model, "none" the
-// rules alone.
-void AddModelOption(CLI::App& command, std::string& path);
-
 // The taxonomy at `path` (empty = compiled-in default). Returns the file's or parser's error.
 Result<core::Taxonomy> LoadTaxonomy(const std::string& path);
-
-// The topic classifier: the model at `model_path` combined with the taxonomy at
-// `taxonomy_path` (each: empty = compiled-in default, "none" = without it; not both "none").
-Result<core::TopicClassifier> LoadClassifier(const std::string& taxonomy_path,
-                                             const std::string& model_path = "",
-                                             const core::TopicClassifierOptions& options = {});
 
 // Adds --force-factor X: the rules force a topic at X times its threshold (0: never).
 void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options);
@@ -90,17 +80,21 @@ struct ClassifierChoice {
   std::vector<std::string> thresholds;
 };
 
-// Adds --taxonomy, --model, --force-factor and --topic-threshold.
+// Adds --taxonomy, --model (env HEADWIRE_MODEL), --force-factor and --topic-threshold.
 void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice);
 
 // The classifier `choice` describes. Returns the files' or parsers' errors, and InvalidArgument
-// for a --topic-threshold that is not TOPIC=P with a topic of a one-vs-rest model and 0 < P <= 1.
+// when both are "none", or for a --topic-threshold whose topic the model (one-vs-rest) does not
+// have or that names a topic twice (AddClassifierOptions has checked that P is within (0, 1]).
+// Neither the thresholds nor the force factor are part of the classifier's Describe(): give
+// replay the values the live processor had.
 Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice);
 
 // Parses "TOPIC=VALUE" where TOPIC is a label of `model`: the label's index and the value.
-// InvalidArgument, naming `flag`, when it is not.
+// InvalidArgument, naming `flag` and calling the value `value_name`, when it is not.
 Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model,
-                                                  std::string_view spec, std::string_view flag);
+                                                  std::string_view spec, std::string_view flag,
+                                                  std::string_view value_name);
 
 // Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

@@ -32,6 +32,14 @@ struct TrainArgs {
   core::TrainOptions options;
 };
 
+// The taxonomy at `path` without a model: the rules the model is trained and calibrated with.
+ClassifierChoice RulesAlone(const std::string& path) {
+  ClassifierChoice choice;
+  choice.taxonomy = path;
+  choice.model = "none";
+  return choice;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -44,7 +52,7 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
                  const std::vector<std::string>& topic_betas) {
   std::vector<core::CalibrationOptions> options(model.labels().size(), calibration);
   for (const std::string& spec : topic_betas) {
-    auto parsed = ParseTopicValue(model, spec, "--topic-threshold-beta");
+    auto parsed = ParseTopicValue(model, spec, "--topic-threshold-beta", "BETA");
     if (!parsed) return parsed.error();
     if (!(parsed->second > 0)) {
       return Status::InvalidArgument("--topic-threshold-beta: BETA must be > 0, got '" + spec +
@@ -54,7 +62,7 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
   }
   std::optional<core::RulesClassifier> rules;
   if (taxonomy_path != "none") {
-    auto loaded = LoadClassifier(taxonomy_path, "none");
+    auto loaded = LoadClassifier(RulesAlone(taxonomy_path));
     if (!loaded) return loaded.error();
     rules = *loaded->rules();
   }
@@ -88,7 +96,7 @@ int RunTrain(TrainArgs& args) {
   // The rules' verdicts are features of the model unless --taxonomy none.
   std::optional<core::RulesClassifier> rules;
   if (args.taxonomy != "none" && args.rule_features) {
-    auto loaded = LoadClassifier(args.taxonomy, "none");
+    auto loaded = LoadClassifier(RulesAlone(args.taxonomy));
     if (!loaded) return ReportError("train", loaded.error());
     rules = *loaded->rules();
     args.options.rules = &*rules;

@@ -208,16 +208,40 @@ class TopicClassifierCommands(unittest.TestCase):
         from_file = headwire("--config", config, "classify", "-", stdin=json.dumps(line[0]) + "\n")
         self.assertEqual(json.loads(from_file.stdout)["topics"], [])
 
+    def test_a_topic_threshold_moves_eval_classify_too(self):
+        gold = [{"title": "Supermarket chain cuts prices to win back shoppers",
+                 "topics": ["business"]}]
+        path = os.path.join(self.tmp.name, "one_business.jsonl")
+        with open(path, "w") as f:
+            f.write("".join(json.dumps(g) + "\n" for g in gold))
+        found = json.loads(headwire("eval", "classify", "--gold", path, "--json").stdout)
+        missed = json.loads(headwire("eval", "classify", "--gold", path, "--json",
+                                     "--topic-threshold", "business=0.999").stdout)
+        self.assertEqual(found["topics"]["business"]["recall"], 1.0)
+        self.assertEqual(missed["topics"]["business"]["recall"], 0.0)
+
     def test_a_topic_threshold_the_model_cannot_take_is_a_clear_error(self):
-        for spec, message in (("sports=0.5", "a topic of the model (space, ai, geopolitics, "
-                                             "business), got 'sports=0.5'"),
-                              ("ai=1.5", "P must be within (0, 1], got 'ai=1.5'"),
-                              ("ai", "got 'ai'")):
-            result = headwire("classify", "--topic-threshold", spec, "-", stdin="", expect=1)
+        # Not TOPIC=P with 0 < P <= 1: a usage error, found before anything is loaded, and by
+        # `config check` in a configuration file.
+        for spec in ("ai=1.5", "ai", "ai=0", "ai=1e-50", "=0.5"):
+            result = headwire("classify", "--topic-threshold", spec, "-", stdin="", expect=2)
+            self.assertIn(f"expected TOPIC=P with 0 < P <= 1, got '{spec}'", result.stderr)
+        config = os.path.join(self.tmp.name, "bad_threshold.toml")
+        with open(config, "w") as f:
+            f.write('[process]\ntopic-threshold = ["ai=7"]\n')
+        result = headwire("--config", config, "config", "check", expect=2)
+        self.assertIn("topic-threshold: expected TOPIC=P with 0 < P <= 1, got 'ai=7'",
+                      result.stderr)
+        # Well-formed, but not what the model can take.
+        for extra, message in (
+                (["--topic-threshold", "sports=0.5"],
+                 "a topic of the model (space, ai, geopolitics, business), got 'sports=0.5'"),
+                (["--topic-threshold", "ai=0.5", "--topic-threshold", "ai=0.6"],
+                 "ai is given twice"),
+                (["--model", "none", "--topic-threshold", "ai=0.5"],
+                 "--topic-threshold needs a one-vs-rest model")):
+            result = headwire("classify", *extra, "-", stdin="", expect=1)
             self.assertIn(message, result.stderr)
-        result = headwire("classify", "--model", "none", "--topic-threshold", "ai=0.5", "-",
-                          stdin="", expect=1)
-        self.assertIn("--topic-threshold needs a one-vs-rest model", result.stderr)
 
     def test_explain_shows_model_features_and_rule_matches(self):
         out = classify([{"title": "SpaceX launches 24 Starlink satellites"}], "--explain")[0]
