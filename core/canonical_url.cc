@@ -67,8 +67,7 @@ Result<std::string> CanonicalizeUrl(std::string_view url) {
   // "mailto:x", "urn:y": a scheme without "//" is not a scheme-less web address.
   const size_t colon = text.find(':');
   const bool has_scheme_without_slashes =
-      colon != std::string::npos && colon > 0 && colon < text.find('/') &&
-      (IsAsciiUpper(text[0]) || IsAsciiLower(text[0])) &&
+      colon != std::string::npos && colon > 0 && colon < text.find('/') && IsAsciiAlpha(text[0]) &&
       !(colon + 1 < text.size() && IsAsciiDigit(text[colon + 1]));
   if (has_scheme_without_slashes && text.find("://") == std::string::npos) {
     return Err(Status::InvalidArgument("not an http(s) URL: " + text));

@@ -143,7 +143,7 @@ NameEvidence CollectNames(std::string_view title) {
     size_t word_upper = 0, word_letters = 0;
     for (char c : word) {
       if (IsAsciiUpper(c)) ++word_upper;
-      if (IsAsciiUpper(c) || IsAsciiLower(c)) ++word_letters;
+      if (IsAsciiAlpha(c)) ++word_letters;
     }
     letters += word_letters;
     upper += word_upper;

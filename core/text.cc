@@ -121,13 +121,7 @@ bool IsAscii(std::string_view text) {
 // Case folding, compatibility decomposition, accent stripping and lumping of typographic
 // punctuation (curly quotes, dashes, exotic spaces) into ASCII.
 std::string FoldUnicode(std::string_view text) {
-  if (IsAscii(text)) {
-    std::string out(text);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
+  if (IsAscii(text)) return AsciiLowercase(text);
   const std::string valid = IsValidUtf8(text) ? std::string(text) : RepairUtf8(text);
   return Utf8procMap(valid, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
                                 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_LUMP |
