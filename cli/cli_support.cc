@@ -3,6 +3,7 @@
 #include <charconv>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/embedded_data.h"
 #include "common/logging.h"
@@ -23,14 +24,23 @@ void AddModelOption(CLI::App& command, std::string& path) {
 
 // "TOPIC=P" with 0 < P <= 1 (as a float: a P too small for one would be a threshold of 0), or why
 // not; the topic is checked against the model when it is loaded.
-std::string CheckTopicThreshold(const std::string& spec) {
+// The topic and the number of "TOPIC=VALUE" when the topic is not empty and all that follows the
+// '=' is a number; nothing otherwise. The topic is a view into `spec`.
+std::optional<std::pair<std::string_view, double>> SplitTopicValue(std::string_view spec) {
   const size_t eq = spec.find('=');
-  double p = 0;
+  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+  double value = 0;
   const char* last = spec.data() + spec.size();
-  const auto parsed = eq == std::string::npos || eq == 0
-                          ? std::from_chars_result{nullptr, std::errc::invalid_argument}
-                          : std::from_chars(spec.data() + eq + 1, last, p);
-  if (parsed.ec != std::errc() || parsed.ptr != last || !(static_cast<float>(p) > 0 && p <= 1)) {
+  const auto [end, ec] = std::from_chars(spec.data() + eq + 1, last, value);
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return std::pair{spec.substr(0, eq), value};
+}
+
+// "TOPIC=P" with 0 < P <= 1 (as a float: a P too small for one would be a threshold of 0), or why
+// not; the topic is checked against the model when it is loaded.
+std::string CheckTopicThreshold(const std::string& spec) {
+  const auto split = SplitTopicValue(spec);
+  if (!split || !(static_cast<float>(split->second) > 0 && split->second <= 1)) {
     return "expected TOPIC=P with 0 < P <= 1, got '" + spec + "'";
   }
   return "";
@@ -243,13 +253,9 @@ void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice) {
 Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model,
                                                   std::string_view spec, std::string_view flag,
                                                   std::string_view value_name) {
-  const size_t eq = spec.find('=');
-  const int label = eq == std::string_view::npos ? -1 : model.LabelIndex(spec.substr(0, eq));
-  double value = 0;
-  const char* last = spec.data() + spec.size();
-  const auto parsed = label < 0 ? std::from_chars_result{nullptr, std::errc::invalid_argument}
-                                : std::from_chars(spec.data() + eq + 1, last, value);
-  if (parsed.ec != std::errc() || parsed.ptr != last) {
+  const auto split = SplitTopicValue(spec);
+  const int label = split ? model.LabelIndex(split->first) : -1;
+  if (label < 0) {
     std::string topics;
     for (const core::ModelLabel& l : model.labels())
       topics += (topics.empty() ? "" : ", ") + l.name;
@@ -257,12 +263,18 @@ Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model
         std::string(flag) + ": expected TOPIC=" + std::string(value_name) +
         " with a topic of the model (" + topics + "), got '" + std::string(spec) + "'"));
   }
-  return std::pair<size_t, double>{static_cast<size_t>(label), value};
+  return std::pair<size_t, double>{static_cast<size_t>(label), split->second};
 }
 
 Result<core::Taxonomy> LoadTaxonomy(const std::string& path) {
   return path.empty() ? core::Taxonomy::FromString(kDefaultTaxonomy, "built-in taxonomy")
                       : core::Taxonomy::FromFile(path);
+}
+
+Result<core::RulesClassifier> LoadRules(const std::string& path) {
+  auto taxonomy = LoadTaxonomy(path);
+  if (!taxonomy) return Err(taxonomy.error());
+  return core::RulesClassifier(std::move(*taxonomy));
 }
 
 Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
@@ -271,9 +283,9 @@ Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
   }
   std::optional<core::RulesClassifier> rules;
   if (choice.taxonomy != kNone) {
-    auto taxonomy = LoadTaxonomy(choice.taxonomy);
-    if (!taxonomy) return Err(taxonomy.error());
-    rules.emplace(std::move(*taxonomy));
+    auto loaded = LoadRules(choice.taxonomy);
+    if (!loaded) return Err(loaded.error());
+    rules.emplace(std::move(*loaded));
   }
   std::optional<core::LinearModel> model;
   if (choice.model != kNone) {

@@ -66,6 +66,9 @@ void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);
 // The taxonomy at `path` (empty = compiled-in default). Returns the file's or parser's error.
 Result<core::Taxonomy> LoadTaxonomy(const std::string& path);
 
+// The rules classifier of the taxonomy at `path` (as LoadTaxonomy).
+Result<core::RulesClassifier> LoadRules(const std::string& path);
+
 // Adds --force-factor X: the rules force a topic at X times its threshold (0: never).
 void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& options);
 

@@ -32,14 +32,6 @@ struct TrainArgs {
   core::TrainOptions options;
 };
 
-// The taxonomy at `path` without a model: the rules the model is trained and calibrated with.
-ClassifierChoice RulesAlone(const std::string& path) {
-  ClassifierChoice choice;
-  choice.taxonomy = path;
-  choice.model = "none";
-  return choice;
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -62,9 +54,9 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
   }
   std::optional<core::RulesClassifier> rules;
   if (taxonomy_path != "none") {
-    auto loaded = LoadClassifier(RulesAlone(taxonomy_path));
+    auto loaded = LoadRules(taxonomy_path);
     if (!loaded) return loaded.error();
-    rules = *loaded->rules();
+    rules.emplace(std::move(*loaded));
   }
   const core::TopicClassifier classifier(model, std::move(rules), combination);
   const size_t n = model.labels().size();
@@ -96,9 +88,9 @@ int RunTrain(TrainArgs& args) {
   // The rules' verdicts are features of the model unless --taxonomy none.
   std::optional<core::RulesClassifier> rules;
   if (args.taxonomy != "none" && args.rule_features) {
-    auto loaded = LoadClassifier(RulesAlone(args.taxonomy));
+    auto loaded = LoadRules(args.taxonomy);
     if (!loaded) return ReportError("train", loaded.error());
-    rules = *loaded->rules();
+    rules.emplace(std::move(*loaded));
     args.options.rules = &*rules;
   }
   auto data = common::ReadLabelledFile(args.data);
