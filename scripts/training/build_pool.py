@@ -13,11 +13,13 @@ Inputs:
     kind of business, "other", geopolitics, space and ai news; origin "breadth"), and
     data/training/sources/wire.txt (wire-style articles, a headline with its lede, written
     after that; origin "wire"), and data/training/sources/crossings.txt (articles written
-    after that where topics cross; origin "crossing"). Only these last two have a body.
+    after that where topics cross; origin "crossing"), and data/training/sources/desks.txt
+    (articles written after that, desk by desk, for volume; origin "desk"). Only these last
+    three have a body.
 
 Titles are deduplicated ignoring case, spacing and punctuation; the first occurrence
 wins, in pool order (pool_schema.ORIGINS: UCI, STS, handwritten, boundary, breadth, wire,
-crossing). Groups that share a title, or hold two titles whose word sets overlap by 75% or
+crossing, desk). Groups that share a title, or hold two titles whose word sets overlap by 75% or
 more, are merged, so that a split by group can never put the same title, a near-copy of it,
 or its paraphrase partner in two splits. The output is sorted by origin and id, so the file
 is byte-identical on every run.
@@ -271,6 +273,7 @@ def main():
     records += read_handwritten(args.sources / "breadth.txt", "breadth", "br")
     records += read_handwritten(args.sources / "wire.txt", "wire", "wr", with_body=True)
     records += read_handwritten(args.sources / "crossings.txt", "crossing", "cx", with_body=True)
+    records += read_handwritten(args.sources / "desks.txt", "desk", "dk", with_body=True)
     pool = build(records)
     with args.out.open("w", encoding="utf-8") as out:
         for record in pool:

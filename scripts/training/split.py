@@ -6,7 +6,8 @@ variants, merged where titles repeat) lands in the same split, so near-identical
 headlines never sit on both sides of a train/test boundary.
 
 The split is made for each origin (pool_schema.ORIGINS) separately, so adding or
-dropping one origin leaves the others' assignment unchanged (build_pool.py links
+dropping one origin leaves the others' assignment unchanged; the records of an origin in
+pool_schema.TRAINING_ONLY all go to train (build_pool.py links
 near-duplicates only within an origin; a group that an exact repeat links across origins
 is split with its first origin). Within an origin, groups
 are assigned one at a time, in the spirit of iterative stratification (Sechidis et al.,
@@ -34,7 +35,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pool_schema import ORIGINS, TOPICS
+from pool_schema import ORIGINS, TOPICS, TRAINING_ONLY
 
 LABELS = TOPICS + ("other",)
 SPLITS = ("train", "dev", "test")
@@ -171,6 +172,9 @@ def main():
     for origin in sorted(by_origin):
         # One generator per origin, seeded from the seed and the origin's name, so an
         # origin's split does not depend on which other origins are present.
+        if origin in TRAINING_ONLY:
+            assignment.update({record["group"]: "train" for record in by_origin[origin]})
+            continue
         rng = random.Random(f"{args.seed}:{origin}")
         assignment.update(split_origin(by_origin[origin], rng, kept))
 
