@@ -39,7 +39,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // Sets each one-vs-rest threshold to the one with the best F-beta on `dev`, judged on the decisions
 // of the full classifier (so a topic the rules force or veto is judged as it will be).
 Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>& dev,
-                 const std::string& taxonomy_path, const core::TopicClassifierOptions& combination,
+                 std::optional<core::RulesClassifier> rules,
+                 const core::TopicClassifierOptions& combination,
                  const core::CalibrationOptions& calibration,
                  const std::vector<std::string>& topic_betas) {
   std::vector<core::CalibrationOptions> options(model.labels().size(), calibration);
@@ -51,12 +52,6 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
                                      "'");
     }
     options[parsed->first].beta = parsed->second;
-  }
-  std::optional<core::RulesClassifier> rules;
-  if (taxonomy_path != "none") {
-    auto loaded = LoadRules(taxonomy_path);
-    if (!loaded) return loaded.error();
-    rules.emplace(std::move(*loaded));
   }
   const core::TopicClassifier classifier(model, std::move(rules), combination);
   const size_t n = model.labels().size();
@@ -85,13 +80,15 @@ int RunTrain(TrainArgs& args) {
   if (args.options.model_name.empty()) {
     args.options.model_name = std::filesystem::path(args.out).stem().string();
   }
-  // The rules' verdicts are features of the model unless --taxonomy none.
+  // The rules are read once: their verdicts are features of the model (unless --taxonomy none or
+  // --no-rule-features), and calibration judges thresholds with them in the loop.
+  const bool calibrates = !args.dev.empty() && args.options.loss == core::LossKind::kOneVsRest;
   std::optional<core::RulesClassifier> rules;
-  if (args.taxonomy != "none" && args.rule_features) {
+  if (args.taxonomy != "none" && (args.rule_features || calibrates)) {
     auto loaded = LoadRules(args.taxonomy);
     if (!loaded) return ReportError("train", loaded.error());
     rules.emplace(std::move(*loaded));
-    args.options.rules = &*rules;
+    if (args.rule_features) args.options.rules = &*rules;
   }
   auto data = common::ReadLabelledFile(args.data);
   if (!data) return ReportError("train", data.error());
@@ -105,11 +102,12 @@ int RunTrain(TrainArgs& args) {
   });
   if (!model) return ReportError("train", model.error());
 
-  if (!args.dev.empty() && model->loss() == core::LossKind::kOneVsRest) {
+  if (calibrates) {
     auto dev = common::ReadLabelledFile(args.dev);
     if (!dev) return ReportError("train", dev.error());
-    if (const Status s = Calibrate(*model, *dev, args.taxonomy, args.combination, args.calibration,
-                                   args.topic_betas);
+    args.options.rules = nullptr;  // the rules move into the classifier that calibrates
+    if (const Status s = Calibrate(*model, *dev, std::move(rules), args.combination,
+                                   args.calibration, args.topic_betas);
         !s.ok()) {
       return ReportError("train", s);
     }
