@@ -11,6 +11,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.h"
 #include "core/text.h"
 
 namespace headwire::common {
@@ -18,10 +19,7 @@ namespace {
 
 constexpr const char* kLogfmtPattern = "ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l stage=%n %v";
 
-bool IsKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
-}
+bool IsKeyChar(char c) { return core::IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-'; }
 
 // Formats each event as one JSON object per line.
 class JsonFormatter final : public spdlog::formatter {

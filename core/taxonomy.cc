@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/ascii.h"
 #include "core/text.h"
 #include "core/toml_document.h"
 
@@ -57,9 +58,8 @@ std::string_view TypeName(const toml::node& node) {
 // Topic names become Kafka topic suffixes and JSON keys, so they are kept to a safe alphabet.
 bool IsValidTopicName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
-  return std::ranges::all_of(name, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+  return std::ranges::all_of(
+      name, [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c) || c == '_' || c == '-'; });
 }
 
 std::string TermKey(std::string_view text) { return "terms.\"" + std::string(text) + "\""; }
