@@ -51,9 +51,10 @@ def main():
         model = os.path.join(work, "candidate.hwm")
         calibration = os.path.join(work, "calibration.jsonl")
         calibration_set.write_calibration_set(calibration)
-        grid = itertools.product((0.2, 0.5), (5, 10, 20), (0.001, 0.003), (8, 16), (0.7, 1.0),
-                                 (0, 5, 10, 20), (0, 6), (0, 4))
-        for lr, epochs, l2, copies, business_beta, group_cap, body_words, chars in grid:
+        grid = list(itertools.product((0.2, 0.5), (5, 10, 20), (0.001, 0.003), (8, 16), (0.7, 1.0),
+                                      (0, 5, 10, 20), (0, 6), (0, 4)))
+        for done, (lr, epochs, l2, copies, business_beta, group_cap, body_words,
+                   chars) in enumerate(grid, 1):
             run([args.headwire, "train", "--data", args.train, "--dev", calibration, "--out",
                  model, "--labels", "space,ai,geopolitics,business", "--seed", args.seed, "--lr",
                  str(lr), "--epochs", str(epochs), "--l2", str(l2), "--minn", str(chars), "--maxn", str(chars),
@@ -66,6 +67,9 @@ def main():
             macro = [s["macro_f1"] for s in scores]
             rows.append((sum(macro) / len(macro), *macro, *(s["other_accuracy"] for s in scores),
                          lr, epochs, l2, copies, business_beta, group_cap, body_words, chars))
+            # The table comes at the end; say how far the grid is, on stderr.
+            print(f"tune_topic_model: {done}/{len(grid)} settings, best mean so far "
+                  f"{max(r[0] for r in rows):.4f}", file=sys.stderr, flush=True)
     rows.sort(key=lambda r: -r[0])
     names = [name for name, _ in TUNING_SETS]
     print(f"{'mean':>7} " + " ".join(f"{n:>7}" for n in names) + " " +
