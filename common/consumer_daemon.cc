@@ -116,7 +116,17 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
 void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
                                const std::vector<int64_t>& timestamps, Clock::time_point start,
                                Clock::time_point delivered) {
-  consumer_->CommitAsync(offsets);
+  std::map<TopicPartition, int64_t> forward;
+  for (const auto& [tp, next] : offsets) {
+    const auto floor = group_committed_.find(tp);
+    if (floor == group_committed_.end()) {
+      forward.emplace(tp, next);
+    } else if (next > floor->second) {
+      forward.emplace(tp, next);
+      group_committed_.erase(floor);
+    }
+  }
+  if (!forward.empty()) consumer_->CommitAsync(forward);
   const auto now = Clock::now();
   if (spdlog::should_log(spdlog::level::debug)) {
     // The next offset per input partition says which records this batch applied
@@ -242,6 +252,11 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,
                            const GroupOffset& group) -> std::optional<int64_t> {
+        if (group.known && group.committed) {
+          group_committed_[tp] = *group.committed;
+        } else {
+          group_committed_.erase(tp);
+        }
         auto offset = stage.ResumeOffset(tp, group);
         if (offset) return *offset;
         if (stop_status_.ok()) stop_status_ = offset.error();

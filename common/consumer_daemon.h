@@ -171,6 +171,11 @@ class ConsumerDaemon final : private Output {
   std::unique_ptr<KafkaProducer> producer_;
   std::map<TopicPartition, int64_t> pending_offsets_;
   std::vector<int64_t> pending_timestamps_;  // broker timestamps of the batch's records
+  // The group's committed offset of each partition when it was assigned. A stage that decides
+  // records again below it (catching up on another instance's partition) persists its progress
+  // locally, but the group's offset is only ever moved forward: moving it back would have the
+  // next owner emit those records' outputs a second time.
+  std::map<TopicPartition, int64_t> group_committed_;
   struct SealedBatch {
     uint64_t group = 0;  // the producer's delivery group of its outputs
     std::function<Status()> write;

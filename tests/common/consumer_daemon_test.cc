@@ -88,7 +88,7 @@ class DeferringDaemonTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(input_.Produce(0, 10));
   }
 
-  Status Run(DeferringStage& stage) {
+  Status Run(ConsumerStage& stage) {
     auto context = DaemonContext::Start("test", {});
     EXPECT_TRUE(context.has_value()) << context.error().ToString();
     ConsumerDaemonOptions options;
@@ -120,6 +120,46 @@ TEST_F(DeferringDaemonTest, ADrainThatFailsStopsTheDaemonWithoutPersisting) {
   const Status status = Run(stage);
   EXPECT_EQ(status.code(), StatusCode::kIoError) << status.ToString();
   EXPECT_TRUE(stage.persisted.empty());
+}
+
+// Resumes every partition at its start, as an instance catching up on a partition another
+// instance decided does, fails at one record, and remembers the group's committed offset it was
+// told at assignment.
+class CatchingUpStage final : public ConsumerStage {
+ public:
+  explicit CatchingUpStage(int64_t failing_offset) : failing_offset_(failing_offset) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
+                                              const GroupOffset& group) override {
+    group_committed = group.committed;
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output&) override {
+    if (record.offset == failing_offset_) return Status::IoError("this record cannot be decided");
+    return Status::Ok();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  const StateStore* state() const override { return nullptr; }
+
+  std::optional<int64_t> group_committed;
+
+ private:
+  int64_t failing_offset_;
+};
+
+TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffsetBack) {
+  DeferringStage owner;
+  ASSERT_TRUE(Run(owner).ok());
+  ASSERT_EQ(owner.persisted.back(), 10);
+
+  // Persists its batches up to offset 6 locally, then stops: the group must still say 10, or the
+  // next owner would emit the outputs of offsets 6 to 9 a second time.
+  CatchingUpStage catching_up(/*failing_offset=*/7);
+  EXPECT_EQ(Run(catching_up).code(), StatusCode::kIoError);
+  EXPECT_EQ(catching_up.group_committed, 10);
+
+  CatchingUpStage next(/*failing_offset=*/-1);
+  ASSERT_TRUE(Run(next).ok());
+  EXPECT_EQ(next.group_committed, 10);
 }
 
 }  // namespace
