@@ -9,10 +9,11 @@
 // partitions are revoked it calls `before_revoke`, so the owner can persist the batch in flight
 // while it still owns them. Assignment is cooperative-sticky: a rebalance moves only the
 // partitions that must move. Offsets are also committed to Kafka after each persisted batch, so
-// lag tools work. Consumer errors are informational (librdkafka recovers by itself) and are
-// logged; only fatal errors end Poll(). Whether the bootstrap servers can be reached is tracked
-// by connectivity(), fed by librdkafka's error and statistics callbacks during Poll().
-// Not thread-safe (connectivity()'s readers excepted).
+// lag tools work and the next owner knows how far output went (ConsumerDaemon never commits below
+// the offset the group had at assignment). Consumer errors are informational (librdkafka recovers
+// by itself) and are logged; only fatal errors end Poll(). Whether the bootstrap servers can be
+// reached is tracked by connectivity(), fed by librdkafka's error and statistics callbacks during
+// Poll(). Not thread-safe (connectivity()'s readers excepted).
 
 #include <librdkafka/rdkafka.h>
 
