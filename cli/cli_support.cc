@@ -22,8 +22,6 @@ void AddModelOption(CLI::App& command, std::string& path) {
       ->envname("HEADWIRE_MODEL");
 }
 
-// "TOPIC=P" with 0 < P <= 1 (as a float: a P too small for one would be a threshold of 0), or why
-// not; the topic is checked against the model when it is loaded.
 // The topic and the number of "TOPIC=VALUE" when the topic is not empty and all that follows the
 // '=' is a number; nothing otherwise. The topic is a view into `spec`.
 std::optional<std::pair<std::string_view, double>> SplitTopicValue(std::string_view spec) {

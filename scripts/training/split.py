@@ -170,11 +170,11 @@ def main():
 
     assignment = {}
     for origin in sorted(by_origin):
-        # One generator per origin, seeded from the seed and the origin's name, so an
-        # origin's split does not depend on which other origins are present.
         if origin in TRAINING_ONLY:
             assignment.update({record["group"]: "train" for record in by_origin[origin]})
             continue
+        # One generator per origin, seeded from the seed and the origin's name, so an
+        # origin's split does not depend on which other origins are present.
         rng = random.Random(f"{args.seed}:{origin}")
         assignment.update(split_origin(by_origin[origin], rng, kept))
 
