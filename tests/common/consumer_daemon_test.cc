@@ -9,14 +9,20 @@ namespace {
 
 constexpr int64_t kFailingOffset = 5;
 
-// Fails on one record and remembers every offset the daemon asked it to persist.
+// Resumes every partition at its start (as an instance catching up on a partition another
+// instance decided does), fails on one record (none when negative), and remembers the group's
+// committed offset it was told at assignment and every offset the daemon asked it to persist.
 class FailingStage final : public ConsumerStage {
  public:
-  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+  explicit FailingStage(int64_t failing_offset = kFailingOffset)
+      : failing_offset_(failing_offset) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
+                                              const GroupOffset& group) override {
+    group_committed = group.committed;
     return std::optional<int64_t>(kOffsetBeginning);
   }
   Status Handle(const ConsumedRecord& record, Output&) override {
-    if (record.offset == kFailingOffset) return Status::IoError("this record cannot be decided");
+    if (record.offset == failing_offset_) return Status::IoError("this record cannot be decided");
     return Status::Ok();
   }
   Status Commit(const std::map<TopicPartition, int64_t>& next_offsets, bool) override {
@@ -25,7 +31,11 @@ class FailingStage final : public ConsumerStage {
   }
   const StateStore* state() const override { return nullptr; }
 
+  std::optional<int64_t> group_committed;
   std::vector<int64_t> persisted;
+
+ private:
+  int64_t failing_offset_;
 };
 
 TEST(ConsumerDaemonTest, ARecordThatFailsIsNeverPersistedNotEvenWhenTheConsumerClosesAfterwards) {
@@ -122,30 +132,6 @@ TEST_F(DeferringDaemonTest, ADrainThatFailsStopsTheDaemonWithoutPersisting) {
   EXPECT_TRUE(stage.persisted.empty());
 }
 
-// Resumes every partition at its start, as an instance catching up on a partition another
-// instance decided does, fails at one record, and remembers the group's committed offset it was
-// told at assignment.
-class CatchingUpStage final : public ConsumerStage {
- public:
-  explicit CatchingUpStage(int64_t failing_offset) : failing_offset_(failing_offset) {}
-  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
-                                              const GroupOffset& group) override {
-    group_committed = group.committed;
-    return std::optional<int64_t>(kOffsetBeginning);
-  }
-  Status Handle(const ConsumedRecord& record, Output&) override {
-    if (record.offset == failing_offset_) return Status::IoError("this record cannot be decided");
-    return Status::Ok();
-  }
-  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
-  const StateStore* state() const override { return nullptr; }
-
-  std::optional<int64_t> group_committed;
-
- private:
-  int64_t failing_offset_;
-};
-
 TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffsetBack) {
   DeferringStage owner;
   ASSERT_TRUE(Run(owner).ok());
@@ -153,11 +139,11 @@ TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffs
 
   // Persists its batches up to offset 6 locally, then stops: the group must still say 10, or the
   // next owner would emit the outputs of offsets 6 to 9 a second time.
-  CatchingUpStage catching_up(/*failing_offset=*/7);
+  FailingStage catching_up(/*failing_offset=*/7);
   EXPECT_EQ(Run(catching_up).code(), StatusCode::kIoError);
   EXPECT_EQ(catching_up.group_committed, 10);
 
-  CatchingUpStage next(/*failing_offset=*/-1);
+  FailingStage next(/*failing_offset=*/-1);
   ASSERT_TRUE(Run(next).ok());
   EXPECT_EQ(next.group_committed, 10);
 }
