@@ -12,6 +12,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -66,19 +67,14 @@ void FlushAndCommit(rd_kafka_t* producer, rd_kafka_t* consumer,
 
 int main(int argc, char** argv) {
   Args args;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--bootstrap") args.bootstrap = argv[i + 1];
-    if (flag == "--input") args.input = argv[i + 1];
-    if (flag == "--output") args.output = argv[i + 1];
-    if (flag == "--batch") args.batch = std::atoi(argv[i + 1]);
-  }
-  if (args.bootstrap.empty() || args.input.empty() || args.output.empty() || args.batch < 1) {
-    std::fprintf(stderr,
-                 "usage: kafka_passthrough --bootstrap HOST:PORT --input TOPIC --output TOPIC "
-                 "[--batch N]\n");
-    return 2;
-  }
+  CLI::App app{"Raw librdkafka consume -> produce of a topic: the processor's ceiling"};
+  app.add_option("--bootstrap", args.bootstrap, "bootstrap.servers (HOST:PORT)")->required();
+  app.add_option("--input", args.input, "Topic to read to its end")->required();
+  app.add_option("--output", args.output, "Topic to write")->required();
+  app.add_option("--batch", args.batch, "Messages per flush and commit")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
 
   rd_kafka_conf_t* pconf = rd_kafka_conf_new();
   for (const auto& [key, value] :

@@ -8,6 +8,7 @@
 //
 // Usage: sink_apply --records FILE --dir DIR [--batch N]
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,16 +26,13 @@ int main(int argc, char** argv) {
   std::string records_path;
   std::string dir;
   size_t batch_size = 1000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--records") records_path = argv[i + 1];
-    if (flag == "--dir") dir = argv[i + 1];
-    if (flag == "--batch") batch_size = std::strtoul(argv[i + 1], nullptr, 10);
-  }
-  if (records_path.empty() || dir.empty() || batch_size == 0) {
-    std::fprintf(stderr, "usage: sink_apply --records FILE --dir DIR [--batch N]\n");
-    return 2;
-  }
+  CLI::App app{"The sink's state work on kcat-dumped records, without Kafka"};
+  app.add_option("--records", records_path, "kcat dump (-f '%K %S %k%s')")->required();
+  app.add_option("--dir", dir, "Fresh state directory")->required();
+  app.add_option("--batch", batch_size, "Records per commit")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
   std::vector<headwire::bench::KcatRecord> records;
   if (std::string error; !headwire::bench::ReadKcatRecords(records_path, records, error)) {
     std::fprintf(stderr, "sink_apply: %s\n", error.c_str());

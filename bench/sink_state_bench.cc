@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -88,17 +89,18 @@ int main(int argc, char** argv) {
   std::string dir =
       (std::filesystem::temp_directory_path() / ("headwire-bench-" + std::to_string(::getpid())))
           .string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--articles")
-      articles = std::stoull(argv[i + 1]);
-    else if (flag == "--memory-budget-mib")
-      budget_mib = std::stoull(argv[i + 1]);
-    else if (flag == "--retention-days")
-      retention_days = std::stoll(argv[i + 1]);
-    else if (flag == "--dir")
-      dir = argv[i + 1];
-  }
+  CLI::App app{"Memory and disk of the sink's state over a long synthetic stream"};
+  app.add_option("--articles", articles, "Articles to apply")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--memory-budget-mib", budget_mib, "The store's memory budget")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--retention-days", retention_days, "The store's retention")
+      ->check(CLI::Range(int64_t{1}, int64_t{36500}))
+      ->capture_default_str();
+  app.add_option("--dir", dir, "State directory, removed first (default: under the temp dir)");
+  CLI11_PARSE(app, argc, argv);
   std::filesystem::remove_all(dir);
   // A month of event time, whatever N is.
   const int64_t spacing_ms = std::max<int64_t>(1, 30 * kDayMs / static_cast<int64_t>(articles));
