@@ -1,7 +1,6 @@
 #include "common/archive_segment.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <memory>
 
 #include "common/archive_catalog.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::common {
 namespace {
@@ -17,14 +17,7 @@ namespace fs = std::filesystem;
 
 class ArchiveSegmentTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hw-archive-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_.path()); }
 
   static ArchiveRecord Record(int64_t offset, int64_t event_ms) {
     ArchiveRecord r;
@@ -76,7 +69,7 @@ class ArchiveSegmentTest : public ::testing::Test {
     f.write(&c, 1);
   }
 
-  fs::path dir_;
+  const testing::TestDir dir_{"hw-archive"};
 };
 
 TEST_F(ArchiveSegmentTest, RecordsComeBackByteForByteWithKeyHeadersAndTimes) {

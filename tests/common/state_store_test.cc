@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,19 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/common/test_dir.h"
+
 namespace headwire::common {
 namespace {
 
 class StateStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-state-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   StateStoreOptions Processor() const {
     return {.path = dir_.string(), .kind = StateKind::kProcessor, .column_families = {"dedup"}};
   }
@@ -40,14 +33,14 @@ class StateStoreTest : public ::testing::Test {
     return count;
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-state-store-test"};
 };
 
 TEST_F(StateStoreTest, TheKindIsRecognisedByItsColumnFamilies) {
   EXPECT_EQ(*DetectStateKind(dir_.string()), std::nullopt);
   ASSERT_TRUE(StateStore::Open(Processor()).has_value());
   EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kProcessor);
-  std::filesystem::remove_all(dir_);
+  std::filesystem::remove_all(dir_.path());
   ASSERT_TRUE(StateStore::Open(Sink()).has_value());
   EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kSink);
 }
@@ -66,8 +59,8 @@ TEST_F(StateStoreTest, OpeningAnotherKindsStateSaysWhatItIs) {
 
 TEST_F(StateStoreTest, AMissingOrEmptyDirectoryStartsAFreshDatabase) {
   EXPECT_TRUE(StateStore::Open(Processor()).has_value());
-  std::filesystem::remove_all(dir_);
-  std::filesystem::create_directories(dir_);
+  std::filesystem::remove_all(dir_.path());
+  std::filesystem::create_directories(dir_.path());
   EXPECT_TRUE(StateStore::Open(Processor()).has_value());
 }
 
@@ -79,7 +72,7 @@ TEST_F(StateStoreTest, ADirectoryWithoutCurrentIsDamagedNotFresh) {
     (*store)->PutOffset(batch, {"in", 0}, 42);
     ASSERT_TRUE((*store)->Write(batch).ok());
   }
-  std::filesystem::remove(dir_ / "CURRENT");
+  std::filesystem::remove(dir_.path() / "CURRENT");
   for (int attempt = 0; attempt < 2; ++attempt) {  // the same error on every restart
     auto store = StateStore::Open(Processor());
     ASSERT_FALSE(store.has_value());
@@ -106,7 +99,7 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
       written = i + 1;
     }
   }
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     if (entry.path().extension() == ".log") std::filesystem::remove(entry.path());
   }
   auto store = StateStore::Open(options);
@@ -121,7 +114,7 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
 // IoError before RocksDB meets ENOSPC, every restart says the same instead of aborting, and once
 // space is freed it opens with every written batch and its offset.
 TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
-  const std::filesystem::path mount = dir_ / "fs";
+  const std::filesystem::path mount = dir_.path() / "fs";
   std::filesystem::create_directories(mount);
   const std::string target = mount.string();
   ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=24m"), 0)
@@ -176,7 +169,7 @@ TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
 
 TEST_F(StateStoreTest, APartitionExportsItsSelectedEntriesAndOffsetAndIngestsElsewhere) {
   StateStoreOptions from = Processor();
-  from.path = (dir_ / "from").string();
+  from.path = (dir_.path() / "from").string();
   auto source = StateStore::Open(from);
   ASSERT_TRUE(source.has_value()) << source.error().ToString();
   rocksdb::WriteBatch batch;
@@ -186,7 +179,7 @@ TEST_F(StateStoreTest, APartitionExportsItsSelectedEntriesAndOffsetAndIngestsEls
   (*source)->PutOffset(batch, {"in", 1}, 77);
   (*source)->PutOffset(batch, {"in", 2}, 5);
   ASSERT_TRUE((*source)->Write(batch).ok());
-  const std::string exported = (dir_ / "export").string();
+  const std::string exported = (dir_.path() / "export").string();
   auto offset = (*source)->ExportPartition(
       {"in", 1}, "dedup", "a", [](std::string_view key) { return !key.ends_with("skip"); },
       exported);
@@ -194,7 +187,7 @@ TEST_F(StateStoreTest, APartitionExportsItsSelectedEntriesAndOffsetAndIngestsEls
   EXPECT_EQ(*offset, 77);
 
   StateStoreOptions to = Processor();
-  to.path = (dir_ / "to").string();
+  to.path = (dir_.path() / "to").string();
   auto target = StateStore::Open(to);
   ASSERT_TRUE(target.has_value());
   ASSERT_TRUE((*target)->IngestPartition(exported).ok());
@@ -211,7 +204,7 @@ TEST_F(StateStoreTest, APartitionExportsItsSelectedEntriesAndOffsetAndIngestsEls
 TEST_F(StateStoreTest, APartitionWithoutOffsetExportsNothing) {
   auto store = StateStore::Open(Processor());
   ASSERT_TRUE(store.has_value());
-  const auto exported = dir_ / "export";
+  const auto exported = dir_.path() / "export";
   auto offset = (*store)->ExportPartition(
       {"in", 3}, "dedup", "", [](std::string_view) { return true; }, exported.string());
   ASSERT_TRUE(offset.has_value());
@@ -252,8 +245,9 @@ TEST_F(StateStoreTest, DeletingAPartitionRemovesItsOffsetAndSelectedEntriesOnly)
 TEST_F(StateStoreTest, IngestingADirectoryWithoutOffsetsIsNotFound) {
   auto store = StateStore::Open(Processor());
   ASSERT_TRUE(store.has_value());
-  std::filesystem::create_directories(dir_ / "empty");
-  EXPECT_EQ((*store)->IngestPartition((dir_ / "empty").string()).code(), StatusCode::kNotFound);
+  std::filesystem::create_directories(dir_.path() / "empty");
+  EXPECT_EQ((*store)->IngestPartition((dir_.path() / "empty").string()).code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

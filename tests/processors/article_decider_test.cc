@@ -1,14 +1,13 @@
 #include "processors/article_decider.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 
 #include "common/proto_convert.h"
+#include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
-
 namespace headwire::processors {
 namespace {
 
@@ -23,14 +22,6 @@ std::string RawBytes(const std::string& id, const std::string& title, int64_t t)
 
 class ArticleDeciderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-decider-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<ArticleDecider> Open() {
     auto decider = ArticleDecider::Open(dir_.string(), {}, classifier_);
     EXPECT_TRUE(decider.has_value()) << decider.error().ToString();
@@ -41,7 +32,7 @@ class ArticleDeciderTest : public ::testing::Test {
     return test_support::RawRecord(bytes, 0, offset);
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-decider-test"};
   core::TopicClassifier classifier_ = RulesOnly();
 };
 

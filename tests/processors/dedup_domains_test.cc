@@ -2,15 +2,14 @@
 // only, its state kept apart in RocksDB.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "processors/article_decider.h"
 #include "processors/domain_snapshots.h"
 #include "processors/rocks_dedup_index.h"
+#include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
-
 namespace headwire::processors {
 namespace {
 
@@ -22,21 +21,13 @@ constexpr const char* kRaw = test_support::kRawTopic;
 
 class DedupDomainsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-domains-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<ArticleDecider> Open(const std::string& suffix = "") {
     auto decider = ArticleDecider::Open(dir_.string() + suffix, {}, classifier_);
     EXPECT_TRUE(decider.has_value()) << decider.error().ToString();
     return decider ? std::move(*decider) : nullptr;
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-domains-test"};
   core::TopicClassifier classifier_ = RulesOnly();
 };
 
@@ -137,7 +128,7 @@ TEST_F(DedupDomainsTest, ADomainStartedFromASnapshotJudgesAsItsOwnerWould) {
                                         "https://example.com/a", kEventTime);
   const std::string b = RawArticleBytes("b", "Volcano erupts near the island's main town",
                                         "https://example.com/b", kEventTime);
-  const std::string snapshots = (dir_ / "snapshots").string();
+  const std::string snapshots = (dir_.path() / "snapshots").string();
   auto owner = Open("/owner");
   ASSERT_EQ(owner->Decide(RawRecord(a, 2, 0))->kind, DecisionKind::kUnique);
   ASSERT_EQ(owner->Decide(RawRecord(b, 0, 0))->kind, DecisionKind::kUnique);
@@ -165,7 +156,7 @@ TEST_F(DedupDomainsTest, ASnapshotNewerThanADomainsStateReplacesIt) {
                                         "https://example.com/b", kEventTime);
   const std::string c = RawArticleBytes("c", "Striker scores twice as the champions win the derby",
                                         "https://example.com/c", kEventTime);
-  const std::string snapshots = (dir_ / "snapshots").string();
+  const std::string snapshots = (dir_.path() / "snapshots").string();
   // The standby decided domain 2 up to offset 1 and domain 0 up to 1, then was away.
   auto standby = Open("/standby");
   ASSERT_EQ(standby->Decide(RawRecord(a, 2, 0))->kind, DecisionKind::kUnique);
@@ -197,7 +188,7 @@ TEST_F(DedupDomainsTest, ASnapshotNewerThanADomainsStateReplacesIt) {
 }
 
 TEST_F(DedupDomainsTest, ASnapshotNoNewerThanADomainsStateLeavesItAlone) {
-  const std::string snapshots = (dir_ / "snapshots").string();
+  const std::string snapshots = (dir_.path() / "snapshots").string();
   auto owner = Open("/owner");
   ASSERT_TRUE(owner
                   ->Decide(RawRecord(
@@ -221,7 +212,7 @@ TEST_F(DedupDomainsTest, ASnapshotNoNewerThanADomainsStateLeavesItAlone) {
 }
 
 TEST_F(DedupDomainsTest, ADomainWithUnwrittenDecisionsIsNotReplaced) {
-  const std::string snapshots = (dir_ / "snapshots").string();
+  const std::string snapshots = (dir_.path() / "snapshots").string();
   auto owner = Open("/owner");
   ASSERT_TRUE(owner
                   ->Decide(RawRecord(

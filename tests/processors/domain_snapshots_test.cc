@@ -9,6 +9,7 @@
 #include <map>
 
 #include "processors/rocks_dedup_index.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::processors {
 namespace {
@@ -20,17 +21,10 @@ const common::TopicPartition kRaw2{"raw", 2};
 
 class DomainSnapshotsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("headwire-domain-snapshots-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    root_ = (dir_ / "snapshots").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { root_ = (dir_.path() / "snapshots").string(); }
 
   std::unique_ptr<common::StateStore> Open(const std::string& name) {
-    auto store = common::StateStore::Open({.path = (dir_ / name).string(),
+    auto store = common::StateStore::Open({.path = (dir_.path() / name).string(),
                                            .kind = common::StateKind::kProcessor,
                                            .column_families = {kDedupFamily}});
     EXPECT_TRUE(store.has_value()) << store.error().ToString();
@@ -61,7 +55,7 @@ class DomainSnapshotsTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  const testing::TestDir dir_{"headwire-domain-snapshots-test"};
   std::string root_;
 };
 

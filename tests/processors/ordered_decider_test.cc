@@ -1,7 +1,6 @@
 #include "processors/ordered_decider.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -10,8 +9,8 @@
 
 #include "headwire/v1/article.pb.h"
 #include "tests/common/numbered_id.h"
+#include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
-
 namespace headwire::processors {
 namespace {
 
@@ -108,18 +107,10 @@ Decided Of(const common::ConsumedRecord& record, ArticleDecision decision) {
 
 class OrderedDeciderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("headwire-ordered-decider-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
   std::unique_ptr<ArticleDecider> Open(const std::string& name) {
     ArticleDeciderOptions options;
     options.max_message_bytes = kMaxMessageBytes;
-    auto decider = ArticleDecider::Open((root_ / name).string(), options, classifier_);
+    auto decider = ArticleDecider::Open((root_.path() / name).string(), options, classifier_);
     EXPECT_TRUE(decider.has_value()) << decider.error().ToString();
     return decider ? std::move(*decider) : nullptr;
   }
@@ -166,7 +157,7 @@ class OrderedDeciderTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path root_;
+  const testing::TestDir root_{"headwire-ordered-decider-test"};
   core::TopicClassifier classifier_ = RulesOnly();
 };
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "processors/rocks_dedup_index.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::processors {
 namespace {
@@ -34,9 +35,7 @@ core::RecentVerdict Decide(core::RecentArticles& recent, const Item& item) {
 }
 
 TEST(RecentStateTest, RestartFromRocksDbContinuesLikeAnUninterruptedRun) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("headwire-recent-state-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::TestDir dir{"headwire-recent-state"};
   const common::StateStoreOptions options{.path = dir.string(),
                                           .kind = common::StateKind::kProcessor,
                                           .column_families = {kDedupFamily}};
@@ -46,7 +45,7 @@ TEST(RecentStateTest, RestartFromRocksDbContinuesLikeAnUninterruptedRun) {
   for (const Item& item : kItems) expected.push_back(Decide(uninterrupted, item));
 
   for (size_t cut = 1; cut < std::size(kItems); ++cut) {
-    std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(dir.path());
     {
       auto store = common::StateStore::Open(options);
       ASSERT_TRUE(store.has_value()) << store.error().ToString();
@@ -72,13 +71,10 @@ TEST(RecentStateTest, RestartFromRocksDbContinuesLikeAnUninterruptedRun) {
   EXPECT_EQ(expected[3].story_id, "a");
   EXPECT_EQ(expected[4].story_id, "e");
   EXPECT_EQ(expected[5].duplicate_of, "b");
-  std::filesystem::remove_all(dir);
 }
 
 TEST(RecentStateTest, UndecodableRecordIsCorruption) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("headwire-recent-corrupt-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::TestDir dir{"headwire-recent-corrupt"};
   auto store = common::StateStore::Open({.path = dir.string(),
                                          .kind = common::StateKind::kProcessor,
                                          .column_families = {kDedupFamily}});
@@ -89,7 +85,6 @@ TEST(RecentStateTest, UndecodableRecordIsCorruption) {
   core::RecentArticles recent;
   const Status status = RestoreRecentArticles(**store, recent);
   EXPECT_EQ(status.code(), StatusCode::kCorruption);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,19 +4,13 @@
 
 #include <filesystem>
 
+#include "tests/common/test_dir.h"
+
 namespace headwire::processors {
 namespace {
 
 class RocksDedupIndexTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-dedup-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<common::StateStore> Open(std::shared_ptr<ForgottenEntryFilter> filter = nullptr) {
     common::StateStoreOptions options{.path = dir_.string(),
                                       .kind = common::StateKind::kProcessor,
@@ -27,7 +21,7 @@ class RocksDedupIndexTest : public ::testing::Test {
     return std::move(*store);
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-dedup-test"};
 };
 
 TEST_F(RocksDedupIndexTest, EncodingRoundTrips) {

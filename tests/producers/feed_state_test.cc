@@ -4,24 +4,19 @@
 
 #include <filesystem>
 
+#include "tests/common/test_dir.h"
+
 namespace headwire::producers {
 namespace {
 
 class FeedStateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("feed_state_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"feed_state_test"};
 };
 
 TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
   {
-    auto state = FeedState::Open(dir_);
+    auto state = FeedState::Open(dir_.path());
     ASSERT_TRUE(state) << state.error().ToString();
     rocksdb::WriteBatch batch;
     (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
@@ -33,7 +28,7 @@ TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
     (*state)->PutRecord(batch, "http://a/rss", record);
     ASSERT_TRUE((*state)->Write(batch).ok());
   }
-  auto state = FeedState::Open(dir_);
+  auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   EXPECT_TRUE(*(*state)->Seen("http://a/rss", "u1"));
   EXPECT_FALSE(*(*state)->Seen("http://a/rss", "u2"));
@@ -47,7 +42,7 @@ TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
 }
 
 TEST_F(FeedStateTest, NothingIsSeenUntilTheBatchIsWritten) {
-  auto state = FeedState::Open(dir_);
+  auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   rocksdb::WriteBatch batch;
   (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
@@ -55,7 +50,7 @@ TEST_F(FeedStateTest, NothingIsSeenUntilTheBatchIsWritten) {
 }
 
 TEST_F(FeedStateTest, IdsExpireOnlyAfterTheyLeftTheFeed) {
-  auto state = FeedState::Open(dir_);
+  auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   rocksdb::WriteBatch first;
   (*state)->MarkSeen(first, "http://a/rss", "old", 1000);
@@ -73,14 +68,14 @@ TEST_F(FeedStateTest, IdsExpireOnlyAfterTheyLeftTheFeed) {
 }
 
 TEST_F(FeedStateTest, StatusReaderOpensBesideTheDaemon) {
-  auto state = FeedState::Open(dir_);
+  auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   rocksdb::WriteBatch batch;
   FeedRecord record;
   record.last_error = "HTTP status 404";
   (*state)->PutRecord(batch, "http://a/rss", record);
   ASSERT_TRUE((*state)->Write(batch).ok());
-  auto reader = FeedState::OpenForQueries(dir_);
+  auto reader = FeedState::OpenForQueries(dir_.path());
   ASSERT_TRUE(reader) << reader.error().ToString();
   auto records = (*reader)->LoadRecords();
   ASSERT_TRUE(records);

@@ -1,11 +1,11 @@
 #include "sinks/archive_writer.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "common/archive_catalog.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
 namespace {
@@ -14,15 +14,6 @@ namespace fs = std::filesystem;
 
 class ArchiveWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() /
-            ("hw-archive-writer-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static common::ArchiveRecord Record(int64_t offset) {
     common::ArchiveRecord r;
     r.offset = offset;
@@ -39,20 +30,20 @@ class ArchiveWriterTest : public ::testing::Test {
 
   ArchiveWriterOptions Options(uint64_t segment_bytes = ArchiveWriterOptions{}.segment_bytes) {
     ArchiveWriterOptions options;
-    options.dir = dir_;
+    options.dir = dir_.string();
     options.segment_bytes = segment_bytes;
     return options;
   }
 
   uint64_t ArchivedRecords() {
-    auto segments = common::ListSegments(dir_);
+    auto segments = common::ListSegments(dir_.string());
     EXPECT_TRUE(segments.has_value());
     uint64_t n = 0;
     for (const auto& s : *segments) n += s.index.records;
     return n;
   }
 
-  std::string dir_;
+  const testing::TestDir dir_{"hw-archive-writer"};
 };
 
 TEST_F(ArchiveWriterTest, RedeliveredRecordsAreNotArchivedTwice) {
@@ -80,7 +71,7 @@ TEST_F(ArchiveWriterTest, ResumesAfterTheLastDurableRecordAndDropsWhatWasNotPers
   for (int64_t o = 3; o < 8; ++o) ASSERT_TRUE((*reopened)->Append("t", Record(o)).has_value());
   ASSERT_TRUE((*reopened)->Persist().ok());
   EXPECT_EQ(ArchivedRecords(), 8u);
-  EXPECT_TRUE(common::VerifyArchive(dir_)->empty());
+  EXPECT_TRUE(common::VerifyArchive(dir_.string())->empty());
 }
 
 TEST_F(ArchiveWriterTest, FullSegmentsAreSealedWithAnIndexAndANewOneStarts) {
@@ -92,7 +83,7 @@ TEST_F(ArchiveWriterTest, FullSegmentsAreSealedWithAnIndexAndANewOneStarts) {
       ASSERT_TRUE((*writer)->Persist().ok());
     }
   }
-  auto segments = common::ListSegments(dir_);
+  auto segments = common::ListSegments(dir_.string());
   ASSERT_TRUE(segments.has_value());
   ASSERT_GE(segments->size(), 2u);
   EXPECT_TRUE(segments->front().sealed);
@@ -102,7 +93,7 @@ TEST_F(ArchiveWriterTest, FullSegmentsAreSealedWithAnIndexAndANewOneStarts) {
     expected_first = s.index.last_offset + 1;
   }
   EXPECT_EQ(expected_first, 20);
-  EXPECT_TRUE(common::VerifyArchive(dir_)->empty());
+  EXPECT_TRUE(common::VerifyArchive(dir_.string())->empty());
 }
 
 }  // namespace

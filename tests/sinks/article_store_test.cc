@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "tests/common/test_dir.h"
+
 namespace headwire::sinks {
 namespace {
 
@@ -24,17 +26,9 @@ v1::ProcessedArticle Make(const std::string& id, int64_t t, std::vector<std::str
 class ArticleStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     auto store = ArticleStore::Open(dir_.string(), false);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void Apply(const std::vector<v1::ProcessedArticle>& articles, int64_t next_offset) {
@@ -43,7 +37,7 @@ class ArticleStoreTest : public ::testing::Test {
     ASSERT_TRUE(store_->Commit(batch, {{{"processed", 0}, next_offset}}).ok());
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-store-test"};
   std::unique_ptr<ArticleStore> store_;
 };
 
@@ -107,7 +101,7 @@ TEST_F(ArticleStoreTest, QueriesWorkBesideAWriter) {
 }
 
 TEST_F(ArticleStoreTest, QueryOnMissingStateIsNotFound) {
-  auto reader = ArticleStore::Open((dir_ / "nothing-here").string(), /*for_queries=*/true);
+  auto reader = ArticleStore::Open((dir_.path() / "nothing-here").string(), /*for_queries=*/true);
   ASSERT_FALSE(reader.has_value());
   EXPECT_TRUE(reader.error().IsNotFound());
 }

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -16,7 +15,7 @@
 #include "common/http_address.h"
 #include "sinks/article_store.h"
 #include "sinks/http_server.h"
-
+#include "tests/common/test_dir.h"
 namespace headwire::sinks {
 namespace {
 
@@ -41,17 +40,9 @@ v1::ProcessedArticle Make(int n) {
 class ConcurrentQueriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-concurrent-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     auto store = ArticleStore::Open(dir_.string(), false);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // What the writer and the readers share.
@@ -84,7 +75,7 @@ class ConcurrentQueriesTest : public ::testing::Test {
     shared.done = true;
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-concurrent-test"};
   std::unique_ptr<ArticleStore> store_;
 };
 

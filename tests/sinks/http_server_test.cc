@@ -5,7 +5,6 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "common/http_address.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
 namespace {
@@ -36,10 +36,6 @@ v1::ProcessedArticle Make(const std::string& id, int64_t t, std::vector<std::str
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-http-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     auto store = ArticleStore::Open(dir_.string(), false);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
@@ -67,7 +63,6 @@ class HttpServerTest : public ::testing::Test {
     client_.reset();
     server_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Status and parsed JSON body of a GET.
@@ -79,7 +74,7 @@ class HttpServerTest : public ::testing::Test {
     return {res->status, common::Json::parse(res->body, nullptr, false)};
   }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-http-test"};
   std::unique_ptr<ArticleStore> store_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<httplib::Client> client_;

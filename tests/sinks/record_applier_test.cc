@@ -1,10 +1,11 @@
 #include "sinks/record_applier.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <initializer_list>
+
+#include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
 namespace {
@@ -33,20 +34,12 @@ common::ConsumedRecord Record(const std::string& bytes, int64_t offset) {
 class RecordApplierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("headwire-applier-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     auto store = ArticleStore::Open(dir_.string(), false);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
-  std::filesystem::path dir_;
+  const testing::TestDir dir_{"headwire-applier-test"};
   std::unique_ptr<ArticleStore> store_;
 };
 

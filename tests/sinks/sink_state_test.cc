@@ -12,7 +12,7 @@
 #include "sinks/article_store.h"
 #include "sinks/query_api.h"
 #include "sinks/state_digest.h"
-
+#include "tests/common/test_dir.h"
 namespace headwire::sinks {
 namespace {
 
@@ -51,17 +51,9 @@ v1::ProcessedArticle Make(const Spec& s) {
 
 class SinkStateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    base_ = std::filesystem::temp_directory_path() /
-            ("headwire-state-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(base_);
-  }
-  void TearDown() override { std::filesystem::remove_all(base_); }
-
   std::unique_ptr<ArticleStore> Open(const std::string& name, StoreOptions options = {}) {
     options.memory_budget_bytes = 16 << 20;
-    auto store = ArticleStore::Open((base_ / name).string(), false, options);
+    auto store = ArticleStore::Open((base_.path() / name).string(), false, options);
     EXPECT_TRUE(store.has_value()) << store.error().ToString();
     return store ? std::move(*store) : nullptr;
   }
@@ -105,7 +97,7 @@ class SinkStateTest : public ::testing::Test {
     return digest->digest;
   }
 
-  std::filesystem::path base_;
+  const testing::TestDir base_{"headwire-state-test"};
   int64_t offset_ = 0;
 };
 
@@ -476,7 +468,7 @@ TEST_F(SinkStateTest, AnUnknownTopicIsAnErrorNamingTheKnownOnes) {
         << topic;
   }
   // The taxonomy survives a reopen, and a query beside the writer sees it.
-  auto reader = ArticleStore::Open((base_ / "s").string(), true);
+  auto reader = ArticleStore::Open((base_.path() / "s").string(), true);
   ASSERT_TRUE(reader.has_value());
   EXPECT_FALSE(RunQuery(**reader, {.kind = QueryKind::kLatest, .topic = "spcae"}).has_value());
 }
@@ -645,7 +637,7 @@ TEST_F(SinkStateTest, ExpiredStateDisappearsAfterCompactionAndSizeStaysBounded) 
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());
-  const auto checkpoint = (base_ / "checkpoint").string();
+  const auto checkpoint = (base_.path() / "checkpoint").string();
   ASSERT_TRUE(store->state().Checkpoint(checkpoint).ok());
   Apply(*store, {{.id = "after", .t = kT0 + 2 * kDay}});
   auto restored = ArticleStore::Open(checkpoint, false, {.memory_budget_bytes = 16 << 20});
@@ -673,7 +665,7 @@ TEST_F(SinkStateTest, ADamagedTableFileFailsDigestAndQueriesInsteadOfShrinkingTh
   }
   // Overwrite the middle of the largest table file, as a bad disk block would.
   std::filesystem::path largest;
-  for (const auto& entry : std::filesystem::directory_iterator(base_ / "s")) {
+  for (const auto& entry : std::filesystem::directory_iterator(base_.path() / "s")) {
     if (entry.path().extension() == ".sst" &&
         (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
       largest = entry.path();
@@ -686,7 +678,8 @@ TEST_F(SinkStateTest, ADamagedTableFileFailsDigestAndQueriesInsteadOfShrinkingTh
     const std::string garbage(512, '\x5A');
     file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
   }
-  auto reader = ArticleStore::Open((base_ / "s").string(), true, {.memory_budget_bytes = 16 << 20});
+  auto reader =
+      ArticleStore::Open((base_.path() / "s").string(), true, {.memory_budget_bytes = 16 << 20});
   if (!reader) {
     EXPECT_EQ(reader.error().code(), StatusCode::kCorruption) << reader.error().ToString();
     return;
