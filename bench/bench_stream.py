@@ -4,6 +4,8 @@ alternating, each as a title with a lede (the first 280 characters of its body),
 time 15 s after the previous one. About 390 bytes per record on the raw topic; the embedded
 broker keeps about 5 MiB per partition, so 12,000 records is about the most one raw partition
 holds. Past the end of a collection it starts over with the same titles (new ids, URLs, times).
+
+Also `copies`: a labelled stream (the UCI slice) repeated, for the benchmarks that read it.
 """
 
 import json
@@ -55,3 +57,21 @@ def write_stream(count, path, shared=SHARED):
     with open(path, "w", encoding="utf-8") as out:
         out.writelines(records(count, shared=shared))
     return count
+
+
+DAY_MS = 24 * 3600 * 1000
+
+
+def copies(path, count):
+    """Returns the records of the JSON Lines stream at `path` `count` times over as JSON lines
+    (`headwire produce` input): copy c gives each record the id "c<c>-<id>", its URL a query
+    parameter copy=<c> and its event time c * 30 days later, so that no copy is a duplicate of
+    another or falls in another's story window."""
+    base = _read(path)
+    return [json.dumps({
+        "id": f"c{copy}-{r['id']}",
+        "title": r["title"],
+        "url": r["url"] + ("&" if "?" in r["url"] else "?") + f"copy={copy}",
+        "source": r["source"],
+        "published_at": r["published_at"] + copy * 30 * DAY_MS,
+    }) + "\n" for copy in range(count) for r in base]

@@ -19,7 +19,6 @@ Usage: bench/processor_throughput.py --headwire build/release/headwire [--copies
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -28,26 +27,9 @@ import tempfile
 import time
 from datetime import datetime
 
-DAY_MS = 24 * 3600 * 1000
+import bench_stream
+
 TS = re.compile(r"^ts=(\S+) ")
-
-
-def make_stream(source, copies, path):
-    with open(source) as f:
-        records = [json.loads(line) for line in f if line.strip()]
-    count = 0
-    with open(path, "w") as out:
-        for copy in range(copies):
-            for r in records:
-                out.write(json.dumps({
-                    "id": f"c{copy}-{r['id']}",
-                    "title": r["title"],
-                    "url": r["url"] + ("&" if "?" in r["url"] else "?") + f"copy={copy}",
-                    "source": r["source"],
-                    "published_at": r["published_at"] + copy * 30 * DAY_MS,
-                }) + "\n")
-                count += 1
-    return count
 
 
 def log_seconds(log_path, start_marker, end_marker):
@@ -88,7 +70,10 @@ def main():
     try:
         bootstrap = broker.stdout.readline().strip()
         stream = os.path.join(work, "stream.jsonl")
-        count = make_stream(args.data, args.copies, stream)
+        lines = bench_stream.copies(args.data, args.copies)
+        with open(stream, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+        count = len(lines)
         subprocess.run([args.headwire, "produce", "--bootstrap", bootstrap, stream], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

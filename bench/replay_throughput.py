@@ -30,27 +30,12 @@ import time
 
 from confluent_kafka import Consumer, TopicPartition
 
-DAY_MS = 24 * 3600 * 1000
+import bench_stream
+
 RAW = "headwire.articles.raw"
 CHUNK = 10000
 MSG_DELIM = b"\x1e\x1f\x1e\x1f\x1e"
 KEY_DELIM = b"\x1f\x1e\x1f\x1e\x1f"
-
-
-def make_records(source, copies):
-    with open(source) as f:
-        base = [json.loads(line) for line in f if line.strip()]
-    out = []
-    for copy in range(copies):
-        for r in base:
-            out.append(json.dumps({
-                "id": f"c{copy}-{r['id']}",
-                "title": r["title"],
-                "url": r["url"] + ("&" if "?" in r["url"] else "?") + f"copy={copy}",
-                "source": r["source"],
-                "published_at": r["published_at"] + copy * 30 * DAY_MS,
-            }) + "\n")
-    return out
 
 
 def timed(cmd, rss_path, **kwargs):
@@ -103,7 +88,7 @@ def main():
     archiver = None
     try:
         bootstrap = broker.stdout.readline().strip()
-        lines = make_records(args.data, args.copies)
+        lines = bench_stream.copies(args.data, args.copies)
         archive = os.path.join(work, "archive")
         archiver = subprocess.Popen([args.headwire, "archive", "-b", bootstrap, "--dir", archive],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
