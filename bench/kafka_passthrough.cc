@@ -15,7 +15,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -72,7 +71,7 @@ int main(int argc, char** argv) {
   app.add_option("--input", args.input, "Topic to read to its end")->required();
   app.add_option("--output", args.output, "Topic to write")->required();
   app.add_option("--batch", args.batch, "Messages per flush and commit")
-      ->check(CLI::Range(1, 1000000))
+      ->check(CLI::Range(1, 1000000000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 

@@ -11,7 +11,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,7 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--records", records_path, "kcat dump (-f '%K %S %k%s')")->required();
   app.add_option("--dir", dir, "Fresh state directory")->required();
   app.add_option("--batch", batch_size, "Records per commit")
-      ->check(CLI::Range(1, 1000000))
+      ->check(CLI::Range(size_t{1}, size_t{1000000000}))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::vector<headwire::bench::KcatRecord> records;

@@ -1,9 +1,10 @@
 #pragma once
 // TestDir: a directory path of the running test's own, under the system's temporary directory and
 // named after a prefix, the process and the test, so that tests run side by side (ctest -j) never
-// share one. Whatever an earlier run that crashed left there is removed when the TestDir is made,
-// and the path is removed again when it goes. The directory itself is not created: the code under
-// test makes what it needs. Make it while a test runs: as a fixture's member or a test's local.
+// share one. Whatever is at that path already (left by a crashed run whose process id has come
+// round again) is removed when the TestDir is made, and the path is removed again when it goes.
+// The directory itself is not created: the code under test makes what it needs. Make it while a
+// test runs: as a fixture's member or a test's local.
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "common/proto_convert.h"
 #include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
+
 namespace headwire::processors {
 namespace {
 

@@ -3,13 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "processors/article_decider.h"
 #include "processors/domain_snapshots.h"
 #include "processors/rocks_dedup_index.h"
 #include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
+
 namespace headwire::processors {
 namespace {
 

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "tests/common/numbered_id.h"
 #include "tests/common/test_dir.h"
 #include "tests/processors/raw_inputs.h"
+
 namespace headwire::processors {
 namespace {
 

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "tests/common/test_dir.h"
 
 namespace headwire::processors {

@@ -2,15 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "common/archive_catalog.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
 namespace {
-
-namespace fs = std::filesystem;
 
 class ArchiveWriterTest : public ::testing::Test {
  protected:

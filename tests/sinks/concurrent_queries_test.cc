@@ -7,7 +7,6 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "sinks/article_store.h"
 #include "sinks/http_server.h"
 #include "tests/common/test_dir.h"
+
 namespace headwire::sinks {
 namespace {
 

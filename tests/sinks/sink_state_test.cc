@@ -13,6 +13,7 @@
 #include "sinks/query_api.h"
 #include "sinks/state_digest.h"
 #include "tests/common/test_dir.h"
+
 namespace headwire::sinks {
 namespace {
 
