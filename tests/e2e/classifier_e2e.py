@@ -106,6 +106,35 @@ class TopicClassifierCommands(unittest.TestCase):
         none = json.loads(headwire(*args, "--gold", stream, "--labels", labels).stdout)
         self.assertEqual(none["other_support"], len(labelled))
 
+    def test_list_errors_names_every_wrong_record_and_no_other(self):
+        # The tiny model is exact on its own data (above), so the two labels changed here are the
+        # only errors: an "other" record labelled space, and an ai record labelled other.
+        with open(fixture("classifier_tiny.jsonl")) as f:
+            gold = [json.loads(line) for line in f if line.strip()]
+        other = next(i for i, record in enumerate(gold) if not record["topics"])
+        ai = next(i for i, record in enumerate(gold) if record["topics"] == ["ai"])
+        gold[other]["topics"] = ["space"]
+        gold[ai]["topics"] = []
+        path = os.path.join(self.tmp.name, "two_wrong.jsonl")
+        with open(path, "w") as f:
+            f.write("\n\n".join(json.dumps(record) for record in gold) + "\n")
+        args = ("eval", "classify", "--gold", path, "--model", self.model, "--taxonomy", "none")
+        listed = headwire(*args, "--list-errors")
+        errors = [line for line in listed.stderr.splitlines() if line.startswith("record ")]
+        by_record = {int(line.split()[1]): line for line in errors}
+        # Records are counted from 1 without the blank lines between them.
+        self.assertEqual(len(errors), 2)
+        self.assertEqual(set(by_record), {other + 1, ai + 1})
+        self.assertRegex(by_record[other + 1],
+                         rf"^record {other + 1} \({gold[other]['id']}\): missed space 0\.\d{{3}}: ")
+        self.assertTrue(by_record[other + 1].endswith(": " + gold[other]["title"]))
+        self.assertRegex(by_record[ai + 1],
+                         rf"^record {ai + 1} \({gold[ai]['id']}\): false ai 0\.\d{{3}}: ")
+        self.assertTrue(by_record[ai + 1].endswith(": " + gold[ai]["title"]))
+        # The report itself is the same with and without the list.
+        self.assertEqual(listed.stdout, headwire(*args).stdout)
+        self.assertNotIn("record ", headwire(*args).stderr)
+
     def test_the_repositorys_labelled_streams_line_up_with_their_labels(self):
         for stream, labels in (("data/sample/headlines.jsonl", "data/sample/labels.jsonl"),
                                ("data/tuning/stories_dev.jsonl", "data/tuning/topic_labels.jsonl"),
