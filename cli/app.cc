@@ -1,12 +1,21 @@
 // The `headwire` command line: global options, the configuration file and every subcommand.
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
 
 namespace headwire::cli {
+namespace {
+
+constexpr const char* kConfigEnvironment = "HEADWIRE_CONFIG";
+
+}  // namespace
 
 void BuildApp(CLI::App& app, int& exit_code) {
   app.set_version_flag("--version", std::string("headwire ") + HEADWIRE_VERSION);
@@ -14,10 +23,13 @@ void BuildApp(CLI::App& app, int& exit_code) {
   // (--config, --log-level) to its parent. Subcommands inherit this when they are created.
   app.fallthrough();
   app.config_formatter(std::make_shared<TomlConfig>(app));
-  app.set_config("--config", "",
+  // CLI11 reads the configuration file before it looks at the environment, so HEADWIRE_CONFIG
+  // becomes the option's default: a --config on the command line still wins.
+  const char* environment_file = std::getenv(kConfigEnvironment);
+  app.set_config("--config", environment_file != nullptr ? environment_file : "",
                  "TOML config file: global options at the top, a [subcommand] table per "
                  "subcommand, librdkafka properties in [kafka] or [subcommand.kafka]")
-      ->envname("HEADWIRE_CONFIG");
+      ->envname(kConfigEnvironment);
   app.add_option("--log-level", LogLevel(), "trace, debug, info, warn, error or off")
       ->envname("HEADWIRE_LOG_LEVEL")
       ->capture_default_str()
@@ -48,6 +60,28 @@ void BuildApp(CLI::App& app, int& exit_code) {
 }
 
 int ParseAndRun(CLI::App& app, int argc, const char* const* argv, const int& exit_code) {
+  // CLI11 passes over a default file that does not exist, but one the user named must exist,
+  // unless the command line gives a file of its own (or asks only for help or the version).
+  const auto given = [&](std::initializer_list<std::string_view> names) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      for (const std::string_view name : names) {
+        if (arg == name || (name.starts_with("--") && arg.starts_with(std::string(name) + "="))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  if (const char* file = std::getenv(kConfigEnvironment);
+      file != nullptr && *file != '\0' && !given({"--config", "--help", "-h", "--version"})) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+      std::cerr << "headwire: error: " << kConfigEnvironment << "=" << file
+                << ": no such configuration file\n";
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ConfigError& e) {
@@ -56,6 +90,13 @@ int ParseAndRun(CLI::App& app, int argc, const char* const* argv, const int& exi
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  // Results that never reached their reader (a full disk, a closed file) are a failure, even
+  // when the command itself succeeded.
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "headwire: error: writing the output failed\n";
+    return kExitFailure;
   }
   return exit_code;
 }

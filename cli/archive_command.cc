@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/archive_catalog.h"
+#include "common/shutdown.h"
 #include "common/time_format.h"
 #include "sinks/archive_daemon.h"
 
@@ -116,6 +117,7 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   RegisterVerify(*cmd, exit_code);
   cmd->callback([cmd, options, segment_kib, &exit_code] {
     if (!cmd->get_subcommands().empty()) return;
+    common::InstallShutdownHandlers();
     if (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty()) {
       exit_code = ReportError(
           "archive", Status::InvalidArgument("--bootstrap and --dir are required (or use the "

@@ -83,6 +83,7 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   auto taxonomy = std::make_shared<std::string>();
   AddTaxonomyOption(*cmd, *taxonomy);
   cmd->callback([options, taxonomy, partitions, &exit_code] {
+    common::InstallShutdownHandlers();
     StartLogging("broker");
     if (partitions->count() > 0) {
       for (auto& topic : options->topics) topic.partitions = 0;  // all take --partitions

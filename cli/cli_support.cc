@@ -1,11 +1,14 @@
 #include "cli/cli_support.h"
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "cli/embedded_data.h"
+#include "common/http_address.h"
 #include "common/logging.h"
 
 namespace headwire::cli {
@@ -78,9 +81,11 @@ void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer
   AddKafkaOptions(command, consumer.kafka);
   command.add_option("-g,--group", consumer.group_id, "Consumer group")->capture_default_str();
   common::ConsumeLoopOptions& loop = consumer.loop;
-  command.add_option("--admin", daemon.admin,
-                     "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
-                     "127.0.0.1)");
+  command
+      .add_option("--admin", daemon.admin,
+                  "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
+                  "127.0.0.1)")
+      ->check(HttpListenAddress());
   command
       .add_option("--ready-max-lag", consumer.ready_max_lag,
                   "/readyz fails while a partition lags by more than this many records")
@@ -112,16 +117,19 @@ void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options) {
   command
       .add_option("--url-window-ms", options.url_window_ms,
                   "Same canonical URL (or id) within this event-time distance is a duplicate")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--content-window-ms", options.content_window_ms,
                   "Same normalised title and body within this distance is a duplicate")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--forget-after-ms", options.forget_after_ms,
                   "Exact-dedup entries this far behind the watermark are forgotten (and dropped "
                   "from the processor's state)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
 }
 
 std::shared_ptr<const core::BackgroundFrequencies> BuiltInStoryBackground() {
@@ -158,54 +166,58 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
       .add_option("--story-background-weight", options.background_weight,
                   "How many window articles one background headline counts as")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(FiniteRange(0.0, 1000.0));
   command
       .add_option("--max-ahead-ms", options.max_ahead_ms,
                   "An article this far ahead of the largest event time seen does not move the "
                   "watermark")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(EventDuration(1));
   command
       .add_option("--near-window-ms", options.near_duplicate_window_ms,
                   "Near duplicates are at most this far apart in event time")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--story-threshold", options.story_threshold,
                   "Least story score (closest member's TF-IDF cosine plus support) to join a story")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteRange(0.0, 1.0));
   command
       .add_option("--story-name-threshold", options.story_name_threshold,
                   "Least story score when a name of the article's title is a member's term")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteRange(0.0, 1.0));
   command
       .add_option("--story-support-weight", options.story_support_weight,
                   "Weight of the 2nd (and squared, 3rd) closest member in the story score")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteRange(0.0, 1.0));
   command
       .add_option("--story-agreement", options.story_agreement,
                   "Share of a story's members that must resemble the article for its full score")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteRange(0.0, 1.0));
   command
       .add_option("--story-member-floor", options.story_member_floor,
                   "Members below this fraction of --story-threshold neither score nor veto")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(FiniteRange(0.0, 1.0));
   command
       .add_option("--story-quiet-ms", options.story_quiet_ms,
                   "A story with no new article for this long (event time) is closed")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--story-member-window-ms", options.story_member_window_ms,
                   "Compare an article only with story members this close in event time")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--retention-ms", options.retention_ms,
                   "How long an article stays in the near-dup/story window behind the watermark")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(EventDuration(0));
   command
       .add_option("--max-articles", options.max_articles,
                   "Most articles the near-dup/story window holds (bounds memory)")
@@ -216,6 +228,42 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
                     "what it holds; the oldest articles leave first (0: no limit but "
                     "--max-articles)",
                     0);
+}
+
+CLI::Validator HttpListenAddress() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto address = common::ParseHttpAddress(text);
+        return address ? std::string() : address.error().message();
+      },
+      "HOST:PORT");
+}
+
+CLI::Validator EventDuration(int64_t min, int64_t unit_ms) {
+  // 200 years: longer than the whole accepted event-time range (1990 to 2100), and short enough
+  // that an event time plus it cannot overflow.
+  constexpr int64_t kMaxMs = int64_t{200} * 36525 * 24 * 3600 * 10;
+  return CLI::Range(min, kMaxMs / unit_ms);
+}
+
+CLI::Validator FiniteRange(double min, double max) {
+  std::ostringstream description;
+  description << "FLOAT in [" << min << " - " << max << "]";
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+          return "Value " + text + " is not a number";
+        }
+        if (value < min || value > max) {
+          std::ostringstream range;
+          range << "Value " << text << " not in range [" << min << " - " << max << "]";
+          return range.str();
+        }
+        return std::string();
+      },
+      description.str());
 }
 
 CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_t& bytes,
@@ -232,7 +280,7 @@ void AddForceFactorOption(CLI::App& command, core::TopicClassifierOptions& optio
       .add_option("--force-factor", options.force_factor,
                   "The rules force a topic at this many times its threshold (0: never)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(FiniteRange(0.0, 100.0));
 }
 
 void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice) {

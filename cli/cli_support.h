@@ -55,6 +55,16 @@ std::shared_ptr<const core::BackgroundFrequencies> BuiltInStoryBackground();
 Result<std::shared_ptr<const core::BackgroundFrequencies>> LoadStoryBackground(
     const std::string& path);
 
+// An address to listen on, as common::ParseHttpAddress reads it (HOST:PORT or PORT).
+CLI::Validator HttpListenAddress();
+
+// An event-time duration option in units of `unit_ms` (1: milliseconds), from `min` to 200 years.
+CLI::Validator EventDuration(int64_t min, int64_t unit_ms = 1);
+
+// CLI::Range for a floating-point option that also refuses NaN and infinities: NaN compares false
+// with both bounds, so CLI::Range lets it through.
+CLI::Validator FiniteRange(double min, double max);
+
 // A memory budget given in MiB on the command line and kept in bytes in an options struct, whose
 // value is the default shown; at least `min_mib` (0 allows "no budget").
 CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_t& bytes,

@@ -11,6 +11,7 @@
 #include "cli/embedded_data.h"
 #include "common/logging.h"
 #include "common/mock_cluster.h"
+#include "common/shutdown.h"
 #include "common/time_format.h"
 #include "processors/article_processor.h"
 #include "producers/jsonl_producer.h"
@@ -137,6 +138,7 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   AddClassifierOptions(*cmd, args->classifier);
   cmd->callback([args, &exit_code] {
+    common::InstallShutdownHandlers();
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
     const Status status = RunDemo(*args);
     exit_code = status.ok() ? kExitOk : ReportError("demo", status);

@@ -153,7 +153,8 @@ int RunList(const DlqArgs& args) {
           {"value_bytes", l.original_value().size()},
           {"original_bytes", l.original_size()},
           {"redrive_count", RedriveCount(l)}};
-      std::cout << line.dump() << "\n";
+      // The message and stage come from whoever wrote the dead letter: never trust their bytes.
+      std::cout << line.dump(-1, ' ', false, common::Json::error_handler_t::replace) << "\n";
       return;
     }
     rows.push_back({Position(m.topic(), m.partition(), m.offset()), time, ReasonName(l.reason()),

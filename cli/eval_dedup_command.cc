@@ -116,7 +116,8 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
     uint64_t invalid = 0;
     const Status read =
         common::ForEachLine(in, args->gold, [&](uint64_t line_number, const std::string& line) {
-          auto record = common::ParseArticleJson(line);
+          auto too_large = common::CheckLineSize(line, args->pipeline.validation);
+          auto record = too_large ? std::unexpected(*too_large) : common::ParseArticleJson(line);
           if (!record) {
             ++invalid;
             std::cerr << args->gold << ":" << line_number << ": " << record.error().reason << ": "
@@ -140,6 +141,12 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
         });
     if (!read.ok()) {
       exit_code = ReportError("eval dedup", read);
+      return;
+    }
+    if (gold.empty()) {
+      // Perfect scores over nothing would read as a pass.
+      exit_code = ReportError("eval dedup",
+                              Status::InvalidArgument(args->gold + ": no valid record to score"));
       return;
     }
 

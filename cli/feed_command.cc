@@ -7,6 +7,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/shutdown.h"
 #include "common/time_format.h"
 #include "producers/feed_poller.h"
 #include "producers/feed_state.h"
@@ -81,7 +82,8 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--admin", args->options.daemon.admin,
                   "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
-                  "127.0.0.1)");
+                  "127.0.0.1)")
+      ->check(HttpListenAddress());
   cmd->add_option("--jitter-seed", args->options.jitter_seed,
                   "Seed of the schedule's jitter; 0 for a random one")
       ->capture_default_str();
@@ -112,6 +114,7 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
 
   cmd->callback([cmd, args, &exit_code] {
     if (cmd->got_subcommand("status")) return;
+    common::InstallShutdownHandlers();
     StartLogging("feed");
     if (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
         args->options.state_dir.empty()) {

@@ -39,6 +39,7 @@ std::string NotJsonHint(std::string_view command) {
 // that are not JSON, a hint on the expected input follows once. Returns the exit code.
 int RunFilter(
     std::string_view command, const std::string& input_name,
+    const core::ValidationOptions& validation,
     const std::function<std::expected<common::Json, common::RecordError>(common::ArticleRecord&)>&
         decide) {
   std::ifstream file;
@@ -51,9 +52,14 @@ int RunFilter(
   uint64_t invalid = 0, not_json = 0;
   const Status read =
       common::ForEachLine(*in, input_name, [&](uint64_t line_number, const std::string& line) {
-        auto record = common::ParseArticleJson(line);
-        std::expected<common::Json, common::RecordError> out =
-            record ? decide(*record) : std::unexpected(record.error());
+        std::expected<common::Json, common::RecordError> out;
+        if (auto too_large = common::CheckLineSize(line, validation)) {
+          out = std::unexpected(*too_large);
+        } else if (auto record = common::ParseArticleJson(line)) {
+          out = decide(*record);
+        } else {
+          out = std::unexpected(record.error());
+        }
         if (!out) {
           ++invalid;
           std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "
@@ -63,7 +69,9 @@ int RunFilter(
           }
           return Status::Ok();
         }
-        std::cout << out->dump() << "\n";
+        // The input is valid UTF-8, but a string derived from it need not be (a byte n-gram of
+        // --explain): replaced, it costs one character instead of the rest of the run.
+        std::cout << out->dump(-1, ' ', false, common::Json::error_handler_t::replace) << "\n";
         return Status::Ok();
       });
   std::cout.flush();
@@ -102,7 +110,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       return;
     }
     exit_code = RunFilter(
-        "classify", classify_args->input,
+        "classify", classify_args->input, classify_args->pipeline.validation,
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
           if (auto rejection = core::Validate(record.article, classify_args->pipeline.validation)) {
             return std::unexpected(ToRecordError(*rejection));
@@ -132,7 +140,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
     core::RecentArticles recent(dedup_args->pipeline.recent);
     core::ArticlePipeline pipeline(dedup_args->pipeline, nullptr, index, &recent);
     exit_code = RunFilter(
-        "dedup", dedup_args->input,
+        "dedup", dedup_args->input, dedup_args->pipeline.validation,
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
           auto verdict = pipeline.Process(record.article);
           if (!verdict) return std::unexpected(ToRecordError(verdict.error()));

@@ -5,7 +5,6 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "common/checkpoint_request.h"
-#include "common/shutdown.h"
 
 int main(int argc, char** argv) {
   using namespace headwire::cli;
@@ -13,7 +12,6 @@ int main(int argc, char** argv) {
   if (argc > 0) ProgramPath() = argv[0];
   int exit_code = kExitOk;
   BuildApp(app, exit_code);
-  headwire::common::InstallShutdownHandlers();
   headwire::common::InstallCheckpointRequestHandler();
   return ParseAndRun(app, argc, argv, exit_code);
 }

@@ -4,6 +4,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/shutdown.h"
 #include "processors/article_processor.h"
 
 namespace headwire::cli {
@@ -57,6 +58,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {
+    common::InstallShutdownHandlers();
     StartLogging("process");
     auto classifier = LoadClassifier(args->classifier);
     if (!classifier) {

@@ -134,14 +134,17 @@ std::string_view KindHelp(sinks::QueryKind kind) {
 }
 
 // The command-line flags and help of a query parameter.
-std::pair<std::string, std::string> ParamFlags(sinks::QueryParam param) {
+std::pair<std::string, std::string> ParamFlags(sinks::QueryKind kind, sinks::QueryParam param) {
   switch (param) {
     case sinks::QueryParam::kTopic:
       return {"-t,--topic", "Topic; \"other\" = untagged, \"all\" or none = every topic"};
     case sinks::QueryParam::kSource:
       return {"--source", "Only this source"};
     case sinks::QueryParam::kWindow:
-      return {"-w,--window", "Window size: minute, hour or day (default hour)"};
+      // The sink keeps trending terms per hour and per day only.
+      return {"-w,--window", kind == sinks::QueryKind::kTrending
+                                 ? "Window size: hour or day (default hour)"
+                                 : "Window size: minute, hour or day (default hour)"};
     case sinks::QueryParam::kHop:
       return {"--hop", "Hopping windows advancing by minute or hour"};
     case sinks::QueryParam::kStatus:
@@ -180,7 +183,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
     // Options of `query` itself (--state, --json) may also follow the kind.
     sub->fallthrough();
     for (const sinks::QueryParam param : sinks::QueryParams(kind)) {
-      const auto [flags, description] = ParamFlags(param);
+      const auto [flags, description] = ParamFlags(kind, param);
       const std::string name(sinks::QueryParamName(param));
       sub->add_option_function<std::string>(
           flags, [args, name](const std::string& v) { args->params[name] = v; }, description);
@@ -188,7 +191,9 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
     sub->callback([args, kind, &exit_code] {
       auto request = sinks::ParseQueryRequest(kind, args->params);
       if (!request) {
-        exit_code = ReportError("query", request.error());
+        // A parameter out of range is a command line that cannot be used, as a bad flag is.
+        ReportError("query", request.error());
+        exit_code = kExitUsage;
         return;
       }
       auto store = sinks::ArticleStore::Open(args->state, /*for_queries=*/true);

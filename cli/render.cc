@@ -103,12 +103,8 @@ std::string Excerpt(std::string_view bytes, size_t max_chars) {
     } else if (c >= 0xc2 && c <= 0xf4) {
       const size_t want = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
       length = want;
-      for (size_t k = 1; k < want; ++k) {
-        if (i + k >= bytes.size() || (static_cast<unsigned char>(bytes[i + k]) & 0xc0) != 0x80) {
-          length = 0;
-          break;
-        }
-      }
+      // Surrogates, overlong forms and code points past U+10FFFF are not well-formed either.
+      if (i + want > bytes.size() || !core::IsValidUtf8(bytes.substr(i, want))) length = 0;
     }
     if (c == '"' || c == '\\') {
       out += '\\';

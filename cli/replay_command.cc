@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <optional>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/shutdown.h"
 #include "producers/archive_source.h"
 #include "producers/file_source.h"
 #include "producers/replay.h"
@@ -49,7 +51,8 @@ Result<double> ParseSpeed(std::string_view text) {
   if (!text.empty() && text.back() == 'x') text.remove_suffix(1);
   double speed = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), speed);
-  if (ec != std::errc() || end != text.data() + text.size() || speed <= 0) {
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(speed) ||
+      speed <= 0) {
     return Err(Status::InvalidArgument("--speed is \"max\" or a positive factor like 60x"));
   }
   return speed;
@@ -112,6 +115,10 @@ Result<int> RunReplayCommand(const ReplayArgs& a) {
     auto to = producers::ParseTimeBound(a.to_time);
     if (!to) return Err(to.error().WithContext("--to-time"));
     range.to_ms = *to;
+  }
+  if (range.from_ms && range.to_ms && *range.from_ms >= *range.to_ms) {
+    return Err(
+        Status::InvalidArgument("--from-time must be before --to-time (the range is empty)"));
   }
   auto speed = ParseSpeed(a.speed);
   if (!speed) return Err(speed.error());
@@ -227,6 +234,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   AddExactDedupOptions(*cmd, a->decide.pipeline.dedup);
   AddStoryOptions(*cmd, a->decide.pipeline.recent);
   cmd->callback([a, &exit_code] {
+    common::InstallShutdownHandlers();
     StartLogging("replay");
     auto code = RunReplayCommand(*a);
     exit_code = code ? *code : ReportError("replay", code.error());

@@ -6,6 +6,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/shutdown.h"
 #include "sinks/sink_daemon.h"
 
 namespace headwire::cli {
@@ -38,28 +39,28 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-out-of-order-s", d->out_of_order_s,
                   "Allowed out-of-orderness of event times within a partition, seconds")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(EventDuration(0, 1000));
   cmd->add_option("--grace-s", d->grace_s,
                   "Allowed lateness after the watermark before a record is late, seconds")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(EventDuration(0, 1000));
   cmd->add_option("--max-ahead-ms", options->store.watermark.max_ahead_ms,
                   "A record this far ahead of its partition's largest event time is rejected "
                   "and does not move the watermark, ms")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(EventDuration(1));
   cmd->add_option("--retention-h", d->retention_h,
                   "Event time that state is kept behind the watermark, hours")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(EventDuration(1, 3'600'000));
   cmd->add_option("--close-after-h", d->close_after_h,
                   "A story with no member for this long (event time) is closed, hours")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(EventDuration(1, 3'600'000));
   cmd->add_option("--idle-after-s", d->idle_after_s,
                   "A partition without records for this long stops holding the watermark back")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(EventDuration(1, 1000));
   cmd->add_option("--late", d->late, "Late records: drop (counted) or dlq (counted and produced)")
       ->capture_default_str()
       ->check(CLI::IsMember({"drop", "dlq"}));
@@ -86,7 +87,8 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   CLI::Option* http_address =
       cmd->add_option("--http", http->address,
                       "Serve the HTTP API and live page on HOST:PORT, or PORT for loopback (e.g. "
-                      "127.0.0.1:8080 or 8080; see docs/api.md)");
+                      "127.0.0.1:8080 or 8080; see docs/api.md)")
+          ->check(HttpListenAddress());
   cmd->add_option("--http-threads", http->threads, "HTTP worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -100,6 +102,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->envname("HEADWIRE_HTTP_TOKEN_FILE")
       ->check(CLI::ExistingFile);
   cmd->callback([options, d, http, http_address, token_file, &exit_code] {
+    common::InstallShutdownHandlers();
     if (!token_file->empty()) {
       std::ifstream in(*token_file);
       std::getline(in, http->bearer_token);

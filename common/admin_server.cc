@@ -7,12 +7,28 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/guarded_http_server.h"
 #include "common/http_address.h"
 
 namespace headwire::common {
+namespace {
+
+// Scrapes and probes only, all cheap: every admitted connection may run its handler at once,
+// and no client can hold more than a few connections, nor any past the head deadline.
+constexpr size_t kAdminConnections = 8;
+
+HttpGuardOptions AdminGuard() {
+  HttpGuardOptions guard;
+  guard.max_connections = kAdminConnections;
+  guard.max_connections_per_client = 4;
+  guard.concurrent_requests = kAdminConnections;
+  return guard;
+}
+
+}  // namespace
 
 struct AdminServer::Impl {
-  httplib::Server server;
+  GuardedHttpServer server{AdminGuard()};
   std::thread thread;
 };
 
@@ -46,8 +62,7 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
   if (!address) return Err(address.error());
   auto impl = std::make_unique<Impl>();
   httplib::Server& server = impl->server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  server.set_keep_alive_timeout(2);
+  server.new_task_queue = [] { return new httplib::ThreadPool(kAdminConnections); };
   // No SO_REUSEPORT: a busy port must be an error, not a shared one.
   server.set_socket_options([](socket_t sock) {
     int yes = 1;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 
+#include "common/json_lines.h"
 #include "common/strict_json.h"
 #include "common/time_format.h"
 #include "core/text.h"
@@ -112,7 +113,15 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
     if (it->is_string()) {
       auto parsed = ParseRfc3339(it->get<std::string>());
       if (!parsed) return Fail("bad_event_time", "published_at: " + parsed.error().message());
+      // 0 stands for "no event time" in an article, so the epoch itself cannot be one.
+      if (*parsed == 0) {
+        return Fail("bad_event_time", "published_at " + it->get<std::string>() +
+                                          " is the Unix epoch itself, not a time a story has");
+      }
       a.published_at_ms = *parsed;
+    } else if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      return Fail("bad_event_time", "published_at " + std::to_string(it->get<uint64_t>()) +
+                                        " is not epoch milliseconds");
     } else if (it->is_number_integer() || it->is_number_unsigned() ||
                (it->is_number_float() && std::isfinite(it->get<double>()) &&
                 std::abs(it->get<double>()) < 9e15)) {
@@ -128,6 +137,16 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
   }
   a.event_time_estimated = !record.has_event_time;
   return record;
+}
+
+std::optional<RecordError> CheckLineSize(std::string_view line,
+                                         const core::ValidationOptions& validation) {
+  const size_t max = core::MaxRecordBytes(validation);
+  if (line.size() <= max) return std::nullopt;
+  const std::string size = line.size() > kMaxLineBytes
+                               ? "longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB"
+                               : std::to_string(line.size()) + " bytes";
+  return RecordError{"too_large", "the line is " + size + " (max " + std::to_string(max) + ")"};
 }
 
 }  // namespace headwire::common

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <expected>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/article.h"
+#include "core/validation.h"
 
 namespace headwire::common {
 
@@ -41,5 +43,11 @@ std::expected<std::string, RecordError> ArticleIdOf(const Json& object);
 
 // Parses one JSON Lines record. Never throws.
 std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line);
+
+// A too_large error when `line` is longer than core::MaxRecordBytes(validation): the check before
+// ParseArticleJson. A line cut by the reader (longer than kMaxLineBytes, json_lines.h) is named
+// as longer than that.
+std::optional<RecordError> CheckLineSize(std::string_view line,
+                                         const core::ValidationOptions& validation);
 
 }  // namespace headwire::common

@@ -1,4 +1,4 @@
-#include "sinks/guarded_http_server.h"
+#include "common/guarded_http_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <utility>
 
-namespace headwire::sinks {
+namespace headwire::common {
 namespace {
 
 constexpr size_t kMaxHeadBytes = 16 * 1024;
@@ -87,6 +87,18 @@ class HeadFirstStream final : public httplib::Stream {
 
 }  // namespace
 
+bool GuardedHttpServer::IsProbe(std::string_view head) const {
+  if (options_.probe_path.empty()) return false;
+  for (const std::string_view method : {"GET ", "HEAD "}) {
+    if (!head.starts_with(method)) continue;
+    const std::string_view target = head.substr(method.size());
+    if (!target.starts_with(options_.probe_path)) return false;
+    const std::string_view rest = target.substr(options_.probe_path.size());
+    return rest.starts_with(' ') || rest.starts_with('?');
+  }
+  return false;
+}
+
 GuardedHttpServer::GuardedHttpServer(const HttpGuardOptions& options)
     : options_(options),
       handlers_(static_cast<std::ptrdiff_t>(std::max<size_t>(1, options.concurrent_requests))) {}
@@ -131,11 +143,13 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       complete = head.find("\r\n\r\n") != std::string::npos;
     }
     if (complete) {
-      handlers_.acquire();
+      // A probe is cheap and must answer while slow queries hold every handler.
+      const bool metered = !IsProbe(head);
+      if (metered) handlers_.acquire();
       HeadFirstStream stream(sock, std::move(head), ip);
       bool closed = false;
       served = process_request(stream, /*close_connection=*/true, closed, [](httplib::Request&) {});
-      handlers_.release();
+      if (metered) handlers_.release();
     } else if (alive) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
                                                : "408 Request Timeout");
@@ -147,4 +161,4 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   return served;
 }
 
-}  // namespace headwire::sinks
+}  // namespace headwire::common

@@ -8,7 +8,8 @@
 //   - At most max_connections_per_client connections of one IP address and max_connections of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
 //   - At most `concurrent_requests` requests run their handlers at once; reading heads does not
-//     count against it.
+//     count against it, nor do requests for `probe_path`, which must answer while slow requests
+//     hold every handler.
 // The task queue the owner installs (httplib::Server::new_task_queue) needs max_connections
 // threads, so that reading heads never waits behind handlers.
 // Thread safety: as httplib::Server; the connection counts are locked.
@@ -21,8 +22,9 @@
 #include <mutex>
 #include <semaphore>
 #include <string>
+#include <string_view>
 
-namespace headwire::sinks {
+namespace headwire::common {
 
 struct HttpGuardOptions {
   // How long a request line and its headers may take to arrive, in total. Default: 5 s.
@@ -33,6 +35,9 @@ struct HttpGuardOptions {
   size_t max_connections_per_client = 16;
   // Requests whose handlers run at once. Default: 8.
   size_t concurrent_requests = 8;
+  // GET or HEAD requests of this path run their handlers at once, whatever else runs; its
+  // handler must be cheap. Empty: none. Default: "/healthz".
+  std::string probe_path = "/healthz";
 };
 
 class GuardedHttpServer final : public httplib::Server {
@@ -41,6 +46,8 @@ class GuardedHttpServer final : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
+  // Whether the request whose head this is asks for the probe path.
+  bool IsProbe(std::string_view head) const;
   // Counts `ip` in; false (nothing counted) when a limit is reached.
   bool Admit(const std::string& ip);
   void Release(const std::string& ip);
@@ -52,4 +59,4 @@ class GuardedHttpServer final : public httplib::Server {
   std::map<std::string, size_t> per_ip_;  // guarded by mutex_
 };
 
-}  // namespace headwire::sinks
+}  // namespace headwire::common

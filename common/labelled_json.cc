@@ -40,8 +40,13 @@ Status ForEachFileLine(const std::string& path, Visit visit) {
   if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
   std::ifstream in(path);
   if (!in) return Status::IoError("cannot open " + path);
+  const core::ValidationOptions validation;
   return ForEachLine(in, path, [&](uint64_t line_number, const std::string& line) {
-    return visit(path + ":" + std::to_string(line_number) + ": ", line_number, line);
+    const std::string where = path + ":" + std::to_string(line_number) + ": ";
+    if (auto too_large = CheckLineSize(line, validation)) {
+      return Status::InvalidArgument(where + too_large->reason + ": " + too_large->message);
+    }
+    return visit(where, line_number, line);
   });
 }
 

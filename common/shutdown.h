@@ -4,7 +4,8 @@
 
 namespace headwire::common {
 
-// Installs the handlers. Call once, early in main().
+// Installs the handlers. Only commands whose loops check the flag call it (at their start):
+// every other command keeps the default action, so SIGINT or SIGTERM ends it at once.
 void InstallShutdownHandlers();
 
 // True once SIGINT or SIGTERM has arrived.

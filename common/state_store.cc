@@ -1,6 +1,7 @@
 #include "common/state_store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
@@ -114,6 +115,20 @@ Result<std::optional<StateKind>> DetectStateKind(const std::string& path) {
   return std::optional<StateKind>();
 }
 
+namespace {
+
+// Whether a writer holds the database: RocksDB's own lock call, which also sees a writer in this
+// process (fcntl locks do not), taken and given back at once when it is free.
+bool WriterHoldsLock(const std::string& path) {
+  rocksdb::Env* env = rocksdb::Env::Default();
+  rocksdb::FileLock* lock = nullptr;
+  if (!env->LockFile((std::filesystem::path(path) / "LOCK").string(), &lock).ok()) return true;
+  env->UnlockFile(lock).PermitUncheckedError();
+  return false;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
   return OpenImpl(options, /*secondary=*/false);
 }
@@ -195,16 +210,39 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  if (secondary) {
-    // A secondary needs a directory of its own for its info log; it lives only as long as us.
+  // A secondary needs a directory of its own for its info log; it lives only as long as us.
+  const auto open_secondary = [&]() -> rocksdb::Status {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "headwire-query-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) return Err(Status::IoError("cannot create temp dir"));
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return rocksdb::Status::IOError("cannot create a temporary directory");
+    }
     store->secondary_path_ = pattern;
+    rocksdb::Status status = rocksdb::DB::OpenAsSecondary(
+        db_options, options.path, store->secondary_path_, descriptors, &store->handles_, &raw);
+    if (status.ok()) status = raw->TryCatchUpWithPrimary();
+    return status;
+  };
+  if (secondary) {
+    store->frozen_ = true;
     db_options.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(db_options, options.path, store->secondary_path_, descriptors,
-                                     &store->handles_, &raw);
-    if (s.ok()) s = raw->TryCatchUpWithPrimary();
+    if (WriterHoldsLock(options.path)) {
+      s = open_secondary();
+    } else {
+      // Nobody writes: a read-only open recovers exactly as the writer would, so a missing or
+      // truncated file is an error here too, where a secondary would quietly fall back to the
+      // last version whose files are all there and answer from older, partial state.
+      s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &store->handles_,
+                                       &raw);
+      // A writer that started meanwhile may have moved files under the read: open beside it.
+      if (!s.ok() && WriterHoldsLock(options.path)) {
+        for (auto* h : store->handles_) delete h;
+        store->handles_.clear();
+        delete raw;
+        raw = nullptr;
+        s = open_secondary();
+      }
+    }
   } else {
     // A directory with files but no CURRENT is a damaged database (CURRENT deleted or lost), not
     // an empty one: starting afresh there would silently lose the state.
@@ -284,7 +322,7 @@ std::map<TopicPartition, int64_t> StateStore::LoadOffsets() const {
 }
 
 StateStore::ConsistentView::ConsistentView(const StateStore& store) : db_(store.db()) {
-  if (store.secondary_path_.empty()) {
+  if (!store.frozen_) {
     snapshot_ = db_->GetSnapshot();
     options_.snapshot = snapshot_;
   }

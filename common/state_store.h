@@ -81,6 +81,8 @@ class StateStore {
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
   // up with the writer at the time of the call. NotFound when there is no database at `path`.
+  // When no writer holds the database, it is opened read-only instead, which checks every file:
+  // a missing or truncated file is Corruption rather than an answer from an older version.
   static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);
 
   StateStore(const StateStore&) = delete;
@@ -160,6 +162,7 @@ class StateStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
   std::string secondary_path_;  // non-empty for a query (secondary) instance
+  bool frozen_ = false;         // a query instance (secondary or read-only): nothing writes
   std::string path_;
   uint64_t min_free_bytes_ = 0;
   std::map<std::string, std::shared_ptr<rocksdb::CompactionFilter>> compaction_filters_;

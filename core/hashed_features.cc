@@ -113,7 +113,8 @@ std::vector<NamedFeature> FeatureExtractor::ExtractNamed(std::string_view title,
                         size_t count, std::string_view gram) {
     std::string name;
     if (count == 0) {
-      name = gram;
+      // A character n-gram counts bytes, so it can cut a letter of a non-Latin script in two.
+      name = RepairUtf8(gram);
     } else {
       for (size_t k = 0; k < count; ++k) {
         if (k > 0) name += ' ';

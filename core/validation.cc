@@ -36,6 +36,10 @@ const char* RejectReasonName(RejectReason reason) {
   return "unknown";
 }
 
+size_t MaxRecordBytes(const ValidationOptions& options) {
+  return options.max_title_bytes + options.max_body_bytes + 64 * 1024;
+}
+
 std::optional<Rejection> Validate(const Article& article, const ValidationOptions& options) {
   const struct {
     std::string_view name;

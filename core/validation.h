@@ -30,6 +30,11 @@ struct ValidationOptions {
   int64_t max_event_time_ms = 4102444800000;
 };
 
+// The longest line (or message) of one article that can be within `options`: its title and body
+// at their limits and 64 KiB for the other fields and the JSON around them. A longer one is
+// rejected as too large before it is parsed.
+size_t MaxRecordBytes(const ValidationOptions& options);
+
 enum class RejectReason {
   kInvalidUtf8,
   kMissingField,

@@ -137,6 +137,13 @@ PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
     return dead_letter(common::DeadLetterReasonFor(core::RejectReasonName(verdict.error().reason)),
                        verdict.error().message);
   }
+  if (raw.published_at_ms() == 0 && !raw.event_time_estimated()) {
+    // A producer without the article's time sends its own clock, flagged estimated; 0 unflagged
+    // would be read as "no time" and the record never placed in event time.
+    return dead_letter(
+        common::DeadLetterReasonFor(core::RejectReasonName(core::RejectReason::kBadEventTime)),
+        "published_at_ms is 0 and event_time_estimated is false");
+  }
   raw.set_id(prepared.article.id);
   // The processed record is built once, here (on a worker when there are any): with the largest
   // dedup verdict for the size check, which Decide replaces by the real one.

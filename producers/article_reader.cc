@@ -7,10 +7,7 @@ namespace headwire::producers {
 
 std::expected<v1::RawArticle, common::RecordError> ReadArticleLine(
     std::string_view line, const core::ValidationOptions& validation, int64_t ingested_at_ms) {
-  if (line.size() > validation.max_body_bytes + validation.max_title_bytes + 64 * 1024) {
-    return std::unexpected(
-        common::RecordError{"too_large", "the line is " + std::to_string(line.size()) + " bytes"});
-  }
+  if (auto too_large = common::CheckLineSize(line, validation)) return std::unexpected(*too_large);
   auto record = common::ParseArticleJson(line);
   if (!record) return std::unexpected(record.error());
   core::Article& article = record->article;

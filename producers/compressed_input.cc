@@ -23,6 +23,15 @@ class ZlibInput : public CompressedInput {
       int err = 0;
       return Err(Status::Corruption(std::string("gzip: ") + gzerror(file_, &err)));
     }
+    if (n == 0) {
+      // zlib ends a gzip member cut short like a whole one, and says so only here.
+      int err = Z_OK;
+      gzerror(file_, &err);
+      if (err == Z_BUF_ERROR) {
+        return Err(
+            Status::Corruption("gzip: the file ends inside a compressed stream (truncated)"));
+      }
+    }
     out.resize(static_cast<size_t>(n));
     return out.size();
   }
@@ -47,15 +56,27 @@ class ZstdInput : public CompressedInput {
     out.resize(max);
     ZSTD_outBuffer output{out.data(), max, 0};
     while (output.pos == 0) {
-      if (in_.pos == in_.size) {
+      if (in_.pos == in_.size && !file_ended_) {
         const size_t n = std::fread(in_buffer_.data(), 1, in_buffer_.size(), file_);
         consumed_ += n;
-        if (n == 0) break;
+        if (n == 0) {
+          if (std::ferror(file_)) return Err(Status::IoError("zstd: reading the file failed"));
+          file_ended_ = true;
+        }
         in_ = {in_buffer_.data(), n, 0};
       }
+      // Called once more after the end of the file: the decoder may still hold decoded bytes.
+      const size_t in_before = in_.pos;
       const size_t rc = ZSTD_decompressStream(stream_, &output, &in_);
       if (ZSTD_isError(rc))
         return Err(Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(rc)));
+      if (in_.pos != in_before || output.pos != 0) frame_complete_ = rc == 0;
+      if (file_ended_ && output.pos == 0) {
+        if (!frame_complete_) {
+          return Err(Status::Corruption("zstd: the file ends inside a frame (truncated)"));
+        }
+        break;
+      }
     }
     out.resize(output.pos);
     return out.size();
@@ -71,6 +92,9 @@ class ZstdInput : public CompressedInput {
   std::string in_buffer_;
   ZSTD_inBuffer in_{nullptr, 0, 0};
   uint64_t consumed_ = 0;
+  bool file_ended_ = false;
+  // No frame is open: every frame begun has been decoded to its end (true for an empty file).
+  bool frame_complete_ = true;
 };
 
 }  // namespace
@@ -90,18 +114,24 @@ Result<std::unique_ptr<CompressedInput>> CompressedInput::Open(const std::string
   return std::unique_ptr<CompressedInput>(new ZlibInput(file, size));
 }
 
-Result<std::optional<std::string>> CompressedInput::ReadLine() {
+Result<std::optional<std::string>> CompressedInput::ReadLine(size_t max_bytes) {
   std::string line;
   std::string chunk;
+  bool any = false;
+  const auto keep = [&](size_t from, size_t count) {
+    line.append(pending_, from,
+                std::min(count, max_bytes + 1 - std::min(line.size(), max_bytes + 1)));
+  };
   while (true) {
     const size_t newline = pending_.find('\n', pending_pos_);
     if (newline != std::string::npos) {
-      line.append(pending_, pending_pos_, newline - pending_pos_);
+      keep(pending_pos_, newline - pending_pos_);
       pending_pos_ = newline + 1;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       return line;
     }
-    line.append(pending_, pending_pos_, std::string::npos);
+    any = any || pending_pos_ < pending_.size();
+    keep(pending_pos_, pending_.size() - pending_pos_);
     pending_.clear();
     pending_pos_ = 0;
     if (eof_) break;
@@ -109,8 +139,8 @@ Result<std::optional<std::string>> CompressedInput::ReadLine() {
     if (!n) return Err(n.error());
     if (*n == 0) eof_ = true;
   }
-  if (line.empty()) return std::nullopt;
-  if (line.back() == '\r') line.pop_back();
+  if (!any) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
 

@@ -22,8 +22,10 @@ class CompressedInput {
   // Returns IoError or Corruption when the file cannot be read or decompressed.
   virtual Result<size_t> Read(std::string& out, size_t max) = 0;
 
-  // The next line without its end-of-line ("\n" or "\r\n"), nullopt at the end of the file.
-  Result<std::optional<std::string>> ReadLine();
+  // The next line without its end-of-line ("\n" or "\r\n"), nullopt at the end of the file. Of a
+  // line longer than `max_bytes` only the first max_bytes + 1 bytes are kept (the caller reports
+  // it as too large), so memory stays bounded whatever the file holds.
+  Result<std::optional<std::string>> ReadLine(size_t max_bytes);
 
   // How much of the file (compressed bytes) has been consumed, 0 to 1.
   virtual double Fraction() const = 0;

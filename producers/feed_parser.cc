@@ -192,15 +192,6 @@ std::string ResolveLink(const xmlNode* node, std::string_view link) {
   return IsHttpUrl(resolved) ? resolved : "";
 }
 
-std::optional<int64_t> DateOf(const xmlNode* item, std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (const xmlNode* node = FirstChild(item, name)) {
-      if (auto ms = ParseFeedDate(NodeText(node))) return *ms;
-    }
-  }
-  return std::nullopt;
-}
-
 // An item as read from the document, before its id is chosen.
 struct ItemFields {
   std::string guid;  // RSS guid, Atom id, JSON Feed id; may be empty
@@ -210,7 +201,32 @@ struct ItemFields {
   std::string url;
   std::string language;
   int64_t published_at_ms = 0;
+  std::string unreadable_date;  // the first date given when none of them could be read
+
+  // Takes the first of the item's date texts that can be read. When there are some but none can,
+  // the item keeps no time (it gets the fetch time) and says which text it could not read.
+  void TakeDate(const std::vector<std::string>& texts) {
+    for (const std::string& text : texts) {
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+      if (auto ms = ParseFeedDate(text)) {
+        published_at_ms = *ms;
+        unreadable_date.clear();
+        return;
+      }
+      if (unreadable_date.empty()) unreadable_date = Trim(text);
+    }
+  }
 };
+
+// The texts of the first child elements of `item` with these names, in the order of the names.
+std::vector<std::string> DateTexts(const xmlNode* item,
+                                   std::initializer_list<std::string_view> names) {
+  std::vector<std::string> texts;
+  for (std::string_view name : names) {
+    if (const xmlNode* node = FirstChild(item, name)) texts.push_back(NodeText(node));
+  }
+  return texts;
+}
 
 // The item id: a GUID that is a permalink is the link it names, so it gets the id of that URL
 // (the id `produce` derives from a URL, so an item reached from two feeds is one article); any
@@ -267,7 +283,7 @@ ItemFields ReadRssItem(const xmlNode* item) {
   if (const xmlNode* language = FirstChild(item, "language")) {
     f.language = Trim(NodeText(language));
   }
-  f.published_at_ms = DateOf(item, {"pubDate", "date", "published", "updated"}).value_or(0);
+  f.TakeDate(DateTexts(item, {"pubDate", "date", "published", "updated"}));
   return f;
 }
 
@@ -300,7 +316,7 @@ ItemFields ReadAtomEntry(const xmlNode* entry) {
     }
   }
   f.language = TakeXmlString(xmlNodeGetLang(entry));
-  f.published_at_ms = DateOf(entry, {"published", "updated", "issued", "modified"}).value_or(0);
+  f.TakeDate(DateTexts(entry, {"published", "updated", "issued", "modified"}));
   return f;
 }
 
@@ -353,12 +369,7 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
       if (!f.body.empty()) break;
     }
     f.language = JsonString(item, "language");
-    for (const char* key : {"date_published", "date_modified"}) {
-      if (auto ms = ParseFeedDate(JsonString(item, key))) {
-        f.published_at_ms = *ms;
-        break;
-      }
-    }
+    f.TakeDate({JsonString(item, "date_published"), JsonString(item, "date_modified")});
     items.push_back(std::move(f));
   }
   return feed;
@@ -530,14 +541,27 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     encoding = DetectCharset(cleaned);
   }
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  DocPtr doc(xmlReadMemory(cleaned.data(), static_cast<int>(cleaned.size()), base.c_str(),
-                           encoding.empty() ? nullptr : encoding.c_str(),
-                           XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                               XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
+  // A parser context of its own, to learn afterwards whether recovery was needed and why.
+  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
+                                                                       &xmlFreeParserCtxt);
+  if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
+  DocPtr doc(xmlCtxtReadMemory(context.get(), cleaned.data(), static_cast<int>(cleaned.size()),
+                               base.c_str(), encoding.empty() ? nullptr : encoding.c_str(),
+                               XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                   XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
   const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
   if (root == nullptr) return Err(Status::Corruption("not a feed: empty or unreadable document"));
   const std::string root_name(LocalName(root));
   ParsedFeed feed;
+  // Recovery reads past ordinary damage (a bare '&', an unknown entity), which every poll would
+  // otherwise report; only a parse that stopped early (an entity loop, too deep a document) loses
+  // the items after that point.
+  if (context->disableSAX != 0) {
+    const xmlError* error = xmlCtxtGetLastError(context.get());
+    feed.damage = error != nullptr && error->message != nullptr
+                      ? Trim(error->message) + " (line " + std::to_string(error->line) + ")"
+                      : "the XML parser stopped early";
+  }
   std::vector<const xmlNode*> nodes;
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
@@ -620,6 +644,7 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
     item.url = std::move(f.url);
     item.language = f.language.empty() ? feed->language : std::move(f.language);
     item.published_at_ms = f.published_at_ms;
+    item.unreadable_date = std::move(f.unreadable_date);
     feed->items.push_back(std::move(item));
   }
   return feed;
@@ -628,11 +653,16 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
 Result<int64_t> ParseFeedDate(std::string_view text) {
   const std::string trimmed = Trim(text);
   if (trimmed.empty()) return Err(Status::InvalidArgument("empty date"));
-  if (auto ms = common::ParseRfc3339(trimmed)) return *ms;
+  // 0 stands for "no date" in an item, so the epoch itself is not read as one.
+  const auto epoch = [&] {
+    return Err(Status::InvalidArgument("the Unix epoch: \"" + trimmed + "\""));
+  };
+  if (auto ms = common::ParseRfc3339(trimmed)) return *ms == 0 ? epoch() : Result<int64_t>(*ms);
   // RFC 822 and its variants; curl_getdate reads named zones and two-digit years. It never
   // touches the network.
   const time_t seconds = curl_getdate(trimmed.c_str(), nullptr);
   if (seconds == -1) return Err(Status::InvalidArgument("not a date: \"" + trimmed + "\""));
+  if (seconds == 0) return epoch();
   return static_cast<int64_t>(seconds) * 1000;
 }
 

@@ -46,6 +46,7 @@ struct FeedItem {
   std::string url;              // absolute link, may be empty
   std::string language;         // the item's own language, else the feed's; may be empty
   int64_t published_at_ms = 0;  // 0 when the item carries no date the parser can read
+  std::string unreadable_date;  // the date the item gave when it could not be read; else empty
 };
 
 struct ParsedFeed {
@@ -54,6 +55,9 @@ struct ParsedFeed {
   std::string language;         // the feed's language; may be empty
   std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
   uint64_t skipped_items = 0;   // items with neither title, body nor link
+  // Why the XML parser stopped before the end of the document, so that the items after that
+  // point are missing; empty when it read to the end (recovering from ordinary damage).
+  std::string damage;
 };
 
 // Parses `body`. Returns Corruption when it is not a feed ("not a feed: the root element is

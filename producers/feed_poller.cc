@@ -13,6 +13,7 @@
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "core/fingerprint.h"
+#include "core/text.h"
 #include "producers/feed_fetcher.h"
 #include "producers/feed_metrics.h"
 #include "producers/feed_parser.h"
@@ -20,6 +21,9 @@
 
 namespace headwire::producers {
 namespace {
+
+// The most of an unreadable date a log line shows: a feed decides how long that text is.
+constexpr size_t kLoggedDateBytes = 80;
 
 class FeedPoller {
  public:
@@ -153,6 +157,17 @@ class FeedPoller {
       return PollResult::kNotAFeed;
     }
     ++report_.polls_read;
+    if (!parsed->damage.empty()) {
+      spdlog::warn(
+          "msg=\"the XML parser stopped early; the feed's later items are missing\" feed={} "
+          "detail={}",
+          common::Quote(feed.url), common::Quote(parsed->damage));
+    }
+    if (parsed->skipped_items > 0) {
+      report_.invalid_items += parsed->skipped_items;
+      spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
+                   common::Quote(feed.url), parsed->skipped_items);
+    }
     if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
       return Err(s);
     }
@@ -166,6 +181,12 @@ class FeedPoller {
       if (*seen) {
         state_.MarkSeen(batch, feed.url, item.id, now);  // still in the feed: keep remembering
         continue;
+      }
+      if (!item.unreadable_date.empty()) {
+        spdlog::warn("msg=\"unreadable item date, the fetch time is used\" feed={} item={} date={}",
+                     common::Quote(feed.url), item.id,
+                     common::Quote(core::RepairUtf8(
+                         std::string_view(item.unreadable_date).substr(0, kLoggedDateBytes))));
       }
       auto raw = FeedItemToRawArticle(item, *parsed, response, overrides, options_.validation, now);
       if (!raw) {

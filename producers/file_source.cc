@@ -4,19 +4,28 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <utility>
 
+#include "common/json_lines.h"
 #include "common/proto_convert.h"
+#include "common/strict_json.h"
 #include "common/time_format.h"
+#include "core/text.h"
 #include "producers/article_reader.h"
 
 namespace headwire::producers {
 
-// libcsv's parser and the rows it completed but Next() has not taken yet.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// libcsv's parser, the rows it completed but Next() has not taken yet, and the error that
+// stopped it, returned once those rows are taken.
 struct FileSource::CsvState {
   csv_parser parser{};
   std::vector<std::string> row;
   std::deque<std::vector<std::string>> rows;
+  bool started = false;
   bool finished = false;
+  std::optional<Status> error;
 
   static void OnField(void* data, size_t size, void* self) {
     static_cast<CsvState*>(self)->row.emplace_back(static_cast<const char*>(data), size);
@@ -39,7 +48,10 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const FileSourceOptions& op
   source->csv_ = name.extension() == ".csv";
   if (source->csv_) {
     source->csv_state_ = std::make_unique<CsvState>();
-    if (csv_init(&source->csv_state_->parser, CSV_APPEND_NULL) != 0) {
+    // Strict (RFC 4180): a stray quote is an error, and so is a quote still open at the end of
+    // the file, rather than a last field that swallowed every line after it.
+    if (csv_init(&source->csv_state_->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) !=
+        0) {
       return Err(Status::Internal("csv_init failed"));
     }
   }
@@ -54,38 +66,64 @@ FileSource::~FileSource() {
 
 Result<std::optional<std::vector<std::string>>> FileSource::NextCsvRow() {
   CsvState& s = *csv_state_;
+  // The data records before the parser's position: those taken and those queued (the header
+  // row, while queued, is not one).
+  const auto records_before = [&] {
+    const bool header_queued = options_.mapping.header_row && header_.empty() && !s.rows.empty();
+    return std::to_string(record_number_ + s.rows.size() - (header_queued ? 1 : 0));
+  };
   std::string chunk;
   while (s.rows.empty() && !s.finished) {
     auto n = input_->Read(chunk, 1 << 16);
     if (!n) return Err(n.error());
+    if (!s.started) {
+      s.started = true;
+      // Spreadsheets save "CSV UTF-8" with a byte order mark before the header; libcsv's strict
+      // mode would take it for text before a quoted name.
+      if (std::string_view(chunk).starts_with(kByteOrderMark)) {
+        chunk.erase(0, kByteOrderMark.size());
+      }
+    }
     if (*n == 0) {
-      csv_fini(&s.parser, &CsvState::OnField, &CsvState::OnRow, &s);
       s.finished = true;
+      if (csv_fini(&s.parser, &CsvState::OnField, &CsvState::OnRow, &s) != 0) {
+        s.error = Status::Corruption(options_.path +
+                                     ": the file ends inside a quoted field opened after record " +
+                                     records_before() + " (a quote is never closed)");
+      }
       break;
     }
     if (csv_parse(&s.parser, chunk.data(), chunk.size(), &CsvState::OnField, &CsvState::OnRow,
                   &s) != chunk.size()) {
-      return Err(Status::Corruption(options_.path + ": " + csv_strerror(csv_error(&s.parser))));
+      const int error = csv_error(&s.parser);
+      s.finished = true;
+      s.error = Status::Corruption(
+          options_.path + ": after record " + records_before() + ": " + csv_strerror(error) +
+          (error == CSV_EPARSE ? " (a quote inside a field that is not quoted as a whole?)" : ""));
     }
   }
-  if (s.rows.empty()) return std::nullopt;
+  if (s.rows.empty()) {
+    if (s.error) return Err(*std::exchange(s.error, std::nullopt));
+    return std::nullopt;
+  }
   std::vector<std::string> row = std::move(s.rows.front());
   s.rows.pop_front();
   return row;
 }
 
-Result<std::optional<std::string>> FileSource::NextJsonLine() {
+Result<std::optional<FileSource::Line>> FileSource::NextJsonLine() {
   while (true) {
     if (!csv_) {
-      auto line = input_->ReadLine();
+      auto line = input_->ReadLine(common::kMaxLineBytes);
       if (!line) return Err(line.error());
       if (!line->has_value()) return std::nullopt;
       ++record_number_;
       if ((*line)->find_first_not_of(" \t") == std::string::npos) continue;
-      if (options_.mapping.columns.empty()) return line;
-      auto parsed = common::Json::parse(**line, nullptr, /*allow_exceptions=*/false);
-      if (parsed.is_discarded()) return line;  // reported as not_json by the reader
-      return MapJsonRecord(options_.mapping, std::move(parsed)).dump();
+      if (options_.mapping.columns.empty()) return Line(std::move(**line));
+      auto parsed = common::ParseStrictJson(**line);
+      // The reader reports what is wrong with it, as for a file without a mapping.
+      if (!parsed) return Line(std::move(**line));
+      return Line(MapJsonRecord(options_.mapping, std::move(*parsed)).dump());
     }
     auto row = NextCsvRow();
     if (!row) return Err(row.error());
@@ -97,7 +135,14 @@ Result<std::optional<std::string>> FileSource::NextJsonLine() {
     ++record_number_;
     auto mapped = MapCsvRow(options_.mapping, header_, **row);
     if (!mapped) return Err(mapped.error().WithContext(options_.path));
-    return mapped->dump();
+    // Only the cells an article takes: a column it leaves out may hold anything.
+    for (const auto& [field, value] : mapped->items()) {
+      if (value.is_string() && !core::IsValidUtf8(value.get_ref<const std::string&>())) {
+        return Line(std::unexpected(common::RecordError{
+            "invalid_utf8", field + " is not valid UTF-8 (convert the file's encoding to UTF-8)"}));
+      }
+    }
+    return Line(mapped->dump());
   }
 }
 
@@ -108,7 +153,8 @@ Result<std::optional<common::ArchiveRecord>> FileSource::Next() {
     if (!line) return Err(line.error());
     if (!line->has_value()) return std::nullopt;
     const int64_t now = common::WallClockMs();
-    auto raw = ReadArticleLine(**line, options_.validation, now);
+    auto raw = **line ? ReadArticleLine(***line, options_.validation, now)
+                      : std::unexpected((**line).error());
     if (!raw) {
       ++invalid_;
       if (options_.errors != nullptr) {

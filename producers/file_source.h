@@ -6,16 +6,22 @@
 // Each record becomes a RawArticle exactly as `headwire produce` makes it (same id, same
 // validation), keyed by its id, with the producer named "headwire replay". Its position is
 // partition 0, offset = its record number in the file (1-based). A record without an event time
-// gets the replay's wall clock, flagged estimated, as `produce` does. An invalid record is
-// reported to `errors` as FILE:RECORD: reason: message, counted, and skipped. Not thread-safe.
+// gets the replay's wall clock, flagged estimated, as `produce` does. An invalid record (a CSV cell
+// it takes that is not UTF-8 among them) is reported to `errors` as FILE:RECORD: reason: message,
+// counted, and skipped. CSV is read strictly: a stray quote, or a quote still open at the end of
+// the file, is Corruption once the records before it are delivered; a leading byte order mark is
+// dropped. A compressed file that ends inside its stream is Corruption, never a shorter file. A
+// line longer than common::kMaxLineBytes costs no more memory than that. Not thread-safe.
 
 #include <cstdint>
 #include <deque>
+#include <expected>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "common/article_json.h"
 #include "core/validation.h"
 #include "producers/column_mapping.h"
 #include "producers/compressed_input.h"
@@ -45,8 +51,10 @@ class FileSource : public ReplaySource {
 
  private:
   FileSource() = default;
-  // The next record as a JSON line, nullopt at the end.
-  Result<std::optional<std::string>> NextJsonLine();
+  // A record as a JSON line, or why it cannot be one.
+  using Line = std::expected<std::string, common::RecordError>;
+  // The next record, nullopt at the end.
+  Result<std::optional<Line>> NextJsonLine();
   Result<std::optional<std::vector<std::string>>> NextCsvRow();
 
   FileSourceOptions options_;

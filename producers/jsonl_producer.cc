@@ -39,8 +39,8 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
   ProduceReport report;
   const std::string host = common::HostName();
   const auto raw_headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
-  const Status read =
-      common::ForEachLine(in, input_name, [&](uint64_t line_number, const std::string& line) {
+  const Status read = common::ForEachLine(
+      in, input_name, [&](uint64_t line_number, const std::string& line, uint64_t length) {
         ++report.lines;
         auto raw = ReadArticleLine(line, options.validation,
                                    options.ingest_time_ms.value_or(common::WallClockMs()));
@@ -49,10 +49,16 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
           errors << input_name << ":" << line_number << ": " << raw.error().reason << ": "
                  << raw.error().message << "\n";
           if (options.dlq_topic.empty()) return Status::Ok();
-          const auto letter = common::MakeDeadLetter(
+          auto letter = common::MakeDeadLetter(
               line, "", {}, {input_name, -1, static_cast<int64_t>(line_number)},
               common::DeadLetterReasonFor(raw.error().reason),
               raw.error().reason + ": " + raw.error().message, "produce");
+          if (length > common::kMaxLineBytes) {
+            // The reader kept only the start of an absurd line: its size is known, its digest
+            // is not.
+            letter.set_original_size(length);
+            letter.clear_original_digest();
+          }
           return producer.Produce(
               common::DeadLetterRecord(options.dlq_topic, letter, producer.max_message_bytes()));
         }

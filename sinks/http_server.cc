@@ -11,9 +11,9 @@
 #include <string_view>
 #include <thread>
 
+#include "common/guarded_http_server.h"
 #include "common/http_address.h"
 #include "common/logging.h"
-#include "sinks/guarded_http_server.h"
 #include "sinks/http_page.h"
 #include "sinks/query_api.h"
 
@@ -120,8 +120,8 @@ std::string StatusText(int status) {
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(const HttpGuardOptions& guard) : server(guard) {}
-  GuardedHttpServer server;
+  explicit Impl(const common::HttpGuardOptions& guard) : server(guard) {}
+  common::GuardedHttpServer server;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
   std::string page;
@@ -150,7 +150,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Err(Status::InvalidArgument("page poll interval must be at least 100 ms"));
   }
 
-  HttpGuardOptions guard;
+  common::HttpGuardOptions guard;
   guard.concurrent_requests = options.threads;
   auto impl = std::make_unique<Impl>(guard);
   impl->page = std::string(kLivePageHtml);

@@ -32,7 +32,7 @@ struct HttpServerOptions {
   // Where to listen, HOST:PORT (common/http_address.h); port 0 picks a free one. Default:
   // "127.0.0.1:8080", loopback, because the API has no authentication.
   std::string address = "127.0.0.1:8080";
-  // Requests served at once (sinks/guarded_http_server.h: each connection serves one request,
+  // Requests served at once (common/guarded_http_server.h: each connection serves one request,
   // its head must arrive within 5 s, at most 16 connections per client and 64 in all).
   // Default: 8.
   size_t threads = 8;

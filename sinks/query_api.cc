@@ -121,15 +121,15 @@ Result<size_t> OffsetCursor(const std::string& cursor) {
 }
 
 common::Json Page(std::vector<common::Json> all, size_t offset, size_t limit) {
+  // Clamped first: offset + limit must not wrap for a cursor near the largest number.
+  offset = std::min(offset, all.size());
+  const size_t end = offset + std::min(limit, all.size() - offset);
   common::Json items = common::Json::array();
-  for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
-    items.push_back(std::move(all[i]));
-  }
+  for (size_t i = offset; i < end; ++i) items.push_back(std::move(all[i]));
   common::Json out;
   out["items"] = std::move(items);
-  out["next_cursor"] = offset + limit < all.size()
-                           ? common::Json("o" + std::to_string(offset + limit))
-                           : common::Json(nullptr);
+  out["next_cursor"] =
+      end < all.size() ? common::Json("o" + std::to_string(end)) : common::Json(nullptr);
   return out;
 }
 
@@ -346,7 +346,10 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
     if (view.Expired(last)) continue;
     if (request.from_ms != 0 && last < request.from_ms) continue;
     if (request.to_ms != 0 && first >= request.to_ms) continue;
-    if (!request.topic.empty() && !story["topics"].contains(request.topic)) continue;
+    if (const std::string topic = StoredTopic(request.topic);
+        topic != kAllTopics && !story["topics"].contains(topic)) {
+      continue;
+    }
     if (!request.source.empty() && !story["sources"].contains(request.source)) continue;
     // Members with an estimated time ([time, id, true]) do not make a story grow.
     const bool dated = story.value("dated", true);
@@ -514,6 +517,16 @@ Result<common::Json> Sources(const View& view, const QueryRequest& request) {
   return out;
 }
 
+// A request keeps 0 for "no bound", so a bound at the epoch itself is refused rather than
+// silently widening the query.
+Result<int64_t> NonZero(const std::string& name, int64_t ms) {
+  if (ms == 0) {
+    return Err(Status::InvalidArgument(name + ": the Unix epoch itself is not a bound; leave " +
+                                       name + " out for none"));
+  }
+  return ms;
+}
+
 Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
   int64_t ms = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
@@ -522,11 +535,11 @@ Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
     if (ec != std::errc() || ms < common::kMinRfc3339Ms || ms > common::kMaxRfc3339Ms) {
       return Err(Status::InvalidArgument(name + ": epoch milliseconds outside years 0000-9999"));
     }
-    return ms;
+    return NonZero(name, ms);
   }
   auto parsed = common::ParseRfc3339(text);
   if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
-  return *parsed;
+  return NonZero(name, *parsed);
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 #include "common/admin_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/daemon_context.h"
+#include "common/http_address.h"
 
 namespace headwire::common {
 namespace {
@@ -143,6 +149,43 @@ TEST(AdminServerTest, MetricsAndProbesAreServedWhileTheDaemonUpdatesThem) {
   for (auto& client : clients) client.join();
   EXPECT_EQ(failures, 0);
   EXPECT_GE(answers, kTurns);
+}
+
+// Two clients trickling a request a byte at a time once held both of the admin port's threads,
+// and every liveness probe timed out behind them; now each holds one connection of its own and
+// only until the head deadline.
+TEST(AdminServerTest, SlowClientsDoNotStarveTheProbes) {
+  auto context = DaemonContext::Start("sink", {.admin = "127.0.0.1:0"});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  auto address = ParseHttpAddress((*context)->admin_address());
+  ASSERT_TRUE(address.has_value());
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 3; ++i) {
+    slow.emplace_back([&, port = address->port] {
+      const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in peer{};
+      peer.sin_family = AF_INET;
+      peer.sin_port = htons(static_cast<uint16_t>(port));
+      peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
+        const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+        for (size_t at = 0; !stop; at = (at + 1) % request.size()) {
+          if (::send(sock, request.data() + at, 1, MSG_NOSIGNAL) != 1) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+      }
+      ::close(sock);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the slow clients are in
+  auto client = ClientFor((*context)->admin_address());
+  client->set_read_timeout(4, 0);
+  auto res = client->Get("/healthz");
+  stop = true;
+  for (auto& t : slow) t.join();
+  ASSERT_TRUE(res) << "the probe got no answer while slow clients held connections";
+  EXPECT_EQ(res->status, 200);
 }
 
 TEST(AdminServerTest, BusyPortIsAnError) {

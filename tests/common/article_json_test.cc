@@ -76,8 +76,31 @@ TEST(ArticleJsonTest, EpochSecondsAreRejectedWithWhatTheyWouldMean) {
   EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":631152000000})").has_value());
   EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":631151999999})").has_value());
   EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":4102444800000})").has_value());
+  // 0 means "no time" in an article: the epoch written out is refused, not taken as no time.
+  auto epoch = ParseArticleJson(R"({"title":"T","published_at":"1970-01-01T00:00:00Z"})");
+  ASSERT_FALSE(epoch.has_value());
+  EXPECT_EQ(epoch.error().reason, "bad_event_time");
+  EXPECT_FALSE(ParseArticleJson(R"({"title":"T","published_at":"1969-12-31T19:00:00-05:00"})"));
+  // A number past the largest signed 64-bit one is named as written, not wrapped to -1.
+  auto huge = ParseArticleJson(R"({"title":"T","published_at":18446744073709551615})");
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_EQ(huge.error().reason, "bad_event_time");
+  EXPECT_NE(huge.error().message.find("18446744073709551615"), std::string::npos)
+      << huge.error().message;
   // RFC 3339 says its unit; it is taken as written.
   EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":"1985-07-01T00:00:00Z"})"));
+}
+
+TEST(ArticleJsonTest, ALineLongerThanAnArticleCanBeIsTooLargeBeforeItIsParsed) {
+  const core::ValidationOptions validation;
+  const std::string fits(core::MaxRecordBytes(validation), 'x');
+  EXPECT_FALSE(CheckLineSize(fits, validation).has_value());
+  // What a reader keeps of a longer line (json_lines.h): one byte over the limit.
+  const auto error = CheckLineSize(fits + "x", validation);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->reason, "too_large");
+  EXPECT_NE(error->message.find(std::to_string(core::MaxRecordBytes(validation))),
+            std::string::npos);
 }
 
 TEST(ArticleJsonTest, FieldNestedHundredThousandDeepIsRefusedNotACrash) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -108,6 +109,55 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
   ASSERT_GT(articles, 0);  // some flushes happened, or the test proves nothing
   ASSERT_LT(articles, written);
   EXPECT_EQ((*store)->LoadOffset({"in", 0}).value_or(0), articles);
+}
+
+// A query must not answer from an older version of a damaged state (a RocksDB secondary falls
+// back to the last version whose files are all there): with no writer running, a truncated or
+// missing table file makes OpenForQueries fail, as it makes the writer's Open fail.
+TEST_F(StateStoreTest, AQueryOfADamagedStateFailsInsteadOfAnsweringFromAnOlderVersion) {
+  {
+    auto store = StateStore::Open(Sink());
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    for (int i = 0; i < 2; ++i) {
+      rocksdb::WriteBatch batch;
+      batch.Put((*store)->family("articles"), "a" + std::to_string(i), std::string(4096, 'v'));
+      ASSERT_TRUE((*store)->Write(batch).ok());
+      ASSERT_TRUE(
+          (*store)->db()->Flush(rocksdb::FlushOptions(), (*store)->family("articles")).ok());
+    }
+  }
+  {
+    auto intact = StateStore::OpenForQueries(Sink());
+    ASSERT_TRUE(intact.has_value()) << intact.error().ToString();
+    EXPECT_EQ(ArticleCount(**intact), 2);
+  }
+  std::vector<std::filesystem::path> tables;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+  }
+  ASSERT_GE(tables.size(), 2u);
+  std::sort(tables.begin(), tables.end());
+  const std::filesystem::path newest = tables.back();
+  std::filesystem::resize_file(newest, std::filesystem::file_size(newest) / 2);
+  EXPECT_FALSE(StateStore::OpenForQueries(Sink()).has_value()) << "truncated table file";
+  std::filesystem::remove(newest);
+  EXPECT_FALSE(StateStore::OpenForQueries(Sink()).has_value()) << "missing table file";
+}
+
+// Beside a writer (here in the same process, whose lock fcntl alone would not show) a query opens
+// as a secondary, sees what the writer wrote, and leaves the writer's lock in place.
+TEST_F(StateStoreTest, AQueryBesideAWriterSeesItsWritesAndLeavesItsLock) {
+  auto writer = StateStore::Open(Sink());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  rocksdb::WriteBatch batch;
+  batch.Put((*writer)->family("articles"), "a1", "v");
+  ASSERT_TRUE((*writer)->Write(batch).ok());
+  {
+    auto query = StateStore::OpenForQueries(Sink());
+    ASSERT_TRUE(query.has_value()) << query.error().ToString();
+    EXPECT_EQ(ArticleCount(**query), 1);
+  }
+  EXPECT_FALSE(StateStore::Open(Sink()).has_value()) << "a second writer got the lock";
 }
 
 // A full disk (a small tmpfs; mounting it needs root, as CI runs): the store stops with a clear

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/text.h"
+
 namespace headwire::core {
 namespace {
 
@@ -61,6 +63,29 @@ TEST(HashedFeaturesTest, CharacterNgramsCoverThePaddedWord) {
   EXPECT_EQ(Names(extractor, "AI"), (std::vector<std::string>{"ai", "<ai", "ai>"}));
   EXPECT_EQ(Names(extractor, "mars"),
             (std::vector<std::string>{"mars", "<ma", "mar", "ars", "rs>", "<mar", "mars", "ars>"}));
+}
+
+// A character n-gram counts bytes and so can cut a Cyrillic or Japanese letter in two; its name
+// (shown by `classify --explain`, written as JSON) must still be valid UTF-8.
+TEST(HashedFeaturesTest, NamesOfNgramsThatCutALetterAreValidUtf8) {
+  FeatureOptions options = WordsOnly();
+  options.min_char_ngram = 4;
+  options.max_char_ngram = 4;
+  const FeatureExtractor extractor{options};
+  size_t grams = 0;
+  for (const NamedFeature& f : extractor.ExtractNamed("Привет мир", "日本の地震")) {
+    EXPECT_TRUE(IsValidUtf8(f.name)) << f.name;
+    ++grams;
+  }
+  EXPECT_GT(grams, 4u);
+  // Naming does not change the features: the ids are those Extract gives.
+  FeatureBuffer buffer;
+  extractor.Extract("Привет мир", "日本の地震", buffer);
+  std::vector<uint32_t> named;
+  for (const NamedFeature& f : extractor.ExtractNamed("Привет мир", "日本の地震")) {
+    named.push_back(f.id);
+  }
+  EXPECT_EQ(named, buffer.ids);
 }
 
 TEST(HashedFeaturesTest, KindsOfFeatureHashApart) {

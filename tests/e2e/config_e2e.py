@@ -3,6 +3,7 @@
 `headwire config check` and `headwire config print`, global options after the subcommand and the
 exit code of usage errors."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -177,6 +178,24 @@ class ConfigTest(unittest.TestCase):
         config = self.write("good.toml", "[process]\nmax-batch = 10\n")
         self.assertIn("ok", self.headwire("config", "check",
                                           env=env_without_headwire(HEADWIRE_CONFIG=config)).stdout)
+
+    def test_the_file_named_by_the_environment_is_read_and_checked_like_one_given_by_flag(self):
+        bad = self.write("bad.toml", "[classify]\nexplain = 3\n")
+        good = self.write("good.toml", "[classify]\nexplain = true\n")
+        env_bad = env_without_headwire(HEADWIRE_CONFIG=bad)
+        for args in (["classify", "-"], ["config", "check"]):
+            with self.subTest(args=args):
+                result = self.headwire(*args, input="", env=env_bad, expect_codes=(2,))
+                self.assertIn("[classify]: explain: expected true or false", result.stderr)
+        # A --config on the command line wins over the environment.
+        explained = self.headwire("--config", good, "classify", "-", env=env_bad,
+                                  input='{"title": "Rocket launch delayed"}\n')
+        self.assertIn("explain", json.loads(explained.stdout))
+        env_missing = env_without_headwire(HEADWIRE_CONFIG=bad + ".missing")
+        missing = self.headwire("classify", "-", input="", expect_codes=(2,), env=env_missing)
+        self.assertIn("no such configuration file", missing.stderr)
+        self.headwire("--config", good, "classify", "-", input="", env=env_missing)
+        self.headwire("--help", env=env_missing)
 
     def test_global_options_are_taken_after_the_subcommand(self):
         result = self.headwire("classify", "--log-level", "debug", "-", input="")

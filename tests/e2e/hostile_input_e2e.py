@@ -9,8 +9,11 @@ import http.server
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
+import time
 import unittest
 
 from confluent_kafka import Producer
@@ -116,6 +119,23 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertTrue(big.original_digest.startswith("xxh3-128:"))
         small = next(l for l in letters if l.source.offset == 5)
         self.assertEqual(small.original_value, lines[4].encode())
+
+    def test_dlq_list_in_json_reads_letters_whose_bytes_are_not_utf8(self):
+        # A surrogate (CESU-8), an overlong form and a code point past U+10FFFF: each passes a
+        # check of lead and continuation bits, none is UTF-8.
+        bad = [b'{"title":"cesu \xed\xa0\x80"}', b'{"title":"overlong \xe0\x80\x80"}',
+               b'{"title":"past max \xf4\x90\x80\x80"}']
+        path = self.write("bad-utf8.jsonl", b"\n".join(bad) + b"\n", "wb")
+        run([ARGS.headwire, "produce", "--bootstrap", self.bootstrap, "--topic", "u.raw",
+             "--dlq-topic", "u.dlq", path], expect_codes=(2,), timeout=60)
+        listed = run([ARGS.headwire, "dlq", "list", "--bootstrap", self.bootstrap,
+                      "--dlq-topic", "u.dlq", "--json"], timeout=60)
+        letters = [json.loads(l) for l in listed.stdout.splitlines()]
+        self.assertEqual([l["reason"] for l in letters], ["invalid_utf8"] * 3)
+        # Every byte that is not UTF-8 shows escaped, never raw.
+        excerpts = "".join(sorted(l["excerpt"] for l in letters))
+        for escaped in ("\\xed\\xa0\\x80", "\\xe0\\x80\\x80", "\\xf4\\x90\\x80\\x80"):
+            self.assertIn(escaped, excerpts)
 
     # --- process --------------------------------------------------------------------------
 
@@ -296,11 +316,65 @@ class HostileInputEndToEnd(unittest.TestCase):
 
     # --- offline filters ------------------------------------------------------------------
 
+    def test_offline_commands_fail_when_their_output_cannot_be_written(self):
+        path = self.write("one.jsonl", line(title="Rocket launch delayed") + "\n")
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([ARGS.headwire, "classify", path], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("writing the output failed", result.stderr)
+
+    def test_a_command_that_is_not_a_daemon_ends_at_sigterm(self):
+        # A daemon finishes its batch on SIGTERM; a filter waiting for input has no batch to
+        # finish and must not go on waiting.
+        proc = subprocess.Popen([ARGS.headwire, "classify", "-"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            proc.stdin.write(line(title="Rocket launch delayed") + "\n")
+            proc.stdin.flush()
+            # Its output is buffered: wait until it sleeps, reading for the next line.
+            for _ in range(3000):
+                with open(f"/proc/{proc.pid}/stat") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[0] == "S":
+                        break
+                time.sleep(0.01)
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=60), -signal.SIGTERM)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+
+    def test_values_no_option_can_mean_are_usage_errors(self):
+        for args in (["dedup", "--story-threshold", "nan"], ["dedup", "--story-agreement", "inf"],
+                     ["dedup", "--retention-ms", "9223372036854775807"],
+                     ["dedup", "--story-quiet-ms", "-1"]):
+            with self.subTest(args=args):
+                result = run([ARGS.headwire, *args], input="", expect_codes=(2,), timeout=60)
+                self.assertIn(args[1], result.stderr)
+        # An address that cannot be listened on is refused before the sink opens its state.
+        state = os.path.join(self.work, "never-made")
+        result = run([ARGS.headwire, "sink", "-b", "127.0.0.1:1", "-s", state, "--http", "abc"],
+                     expect_codes=(2,), timeout=60)
+        self.assertIn("--http", result.stderr)
+        self.assertFalse(os.path.exists(state))
+        path = self.write("dated.jsonl", line(title="T", published_at=T0) + "\n")
+        result = run([ARGS.headwire, "replay", "--file", path, "--into",
+                      os.path.join(self.work, "empty-range"), "--from-time",
+                      "2026-03-03T00:00:00Z", "--to-time", "2026-03-02T00:00:00Z"],
+                     expect_codes=(1,), timeout=60)
+        self.assertIn("--from-time must be before --to-time", result.stderr)
+        empty = self.write("empty-gold.jsonl", "")
+        result = run([ARGS.headwire, "eval", "dedup", "--gold", empty], expect_codes=(1,),
+                     timeout=60)
+        self.assertIn("no valid record to score", result.stderr)
+
     def test_offline_filters_report_deep_nesting_and_go_on(self):
         path = self.write("deep.jsonl", "\n".join([
             line(title="Before the deep line"),
             '{"title":"deep","x":' + "[" * 100_000 + "]" * 100_000 + "}",
-            '{"title":"deep","x":' + "{\"a\":" * 100_000 + "1" + "}" * 100_000 + "}",
+            # Within the size an article can take (core::MaxRecordBytes), so refused for depth.
+            '{"title":"deep","x":' + "{\"a\":" * 50_000 + "1" + "}" * 50_000 + "}",
             line(title="After the deep line"),
         ]) + "\n")
         for command in ("dedup", "classify"):

@@ -55,6 +55,26 @@ TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream)
   EXPECT_EQ(processed.processing().source().offset(), 0);
 }
 
+// 0 is how an article says "no event time"; a raw record claiming a real (not estimated) time of
+// 0 cannot be placed in event time, so it is dead-lettered with the reason, not decided.
+TEST_F(ArticleDeciderTest, AnUnestimatedEventTimeOfZeroIsABadEventTimeDeadLetter) {
+  auto decider = Open();
+  v1::RawArticle raw;
+  raw.ParseFromString(RawBytes("t0", "Council approves new tram line", kEventTime));
+  raw.set_published_at_ms(0);
+  raw.set_event_time_estimated(false);
+  auto decision = decider->Decide(Record(raw.SerializeAsString(), 0));
+  ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_BAD_EVENT_TIME);
+  // Flagged estimated, a producer's own clock stands in and the record is decided.
+  raw.set_published_at_ms(kEventTime);
+  raw.set_event_time_estimated(true);
+  auto estimated = decider->Decide(Record(raw.SerializeAsString(), 1));
+  ASSERT_TRUE(estimated.has_value());
+  EXPECT_NE(estimated->kind, DecisionKind::kDeadLetter);
+}
+
 // A raw record within every field limit whose processed record would not fit the producer
 // (unknown fields travel along) is a TOO_LARGE dead letter, itself cut to fit, never an error
 // that stops the processor.

@@ -355,6 +355,61 @@ TEST(FeedParserTest, DateFormatsFeedsUse) {
   EXPECT_EQ(*ParseFeedDate(" 2018-11-19T21:45:04.398Z "), Ms("2018-11-19T21:45:04.398Z"));
   EXPECT_FALSE(ParseFeedDate("yesterday-ish"));
   EXPECT_FALSE(ParseFeedDate(""));
+  // 0 is an item's "no date": the epoch written out is not read as one.
+  EXPECT_FALSE(ParseFeedDate("1970-01-01T00:00:00Z"));
+  EXPECT_FALSE(ParseFeedDate("Thu, 01 Jan 1970 00:00:00 GMT"));
+}
+
+// A date the parser cannot read is not the same as no date: the item still gets the fetch time,
+// but it carries the text it could not read, which the poller logs.
+TEST(FeedParserTest, AnUnreadableDateIsKeptForTheLogAndALaterReadableOneWins) {
+  const std::string body = R"(<rss version="2.0"><channel><title>T</title>
+    <item><title>Odd date</title><link>http://news.example/1</link>
+      <pubDate>32 Jun 99999</pubDate></item>
+    <item><title>Two dates</title><link>http://news.example/2</link>
+      <pubDate>garbage</pubDate><dc:date xmlns:dc="http://purl.org/dc/elements/1.1/">2026-03-02T08:15:00Z</dc:date></item>
+    <item><title>No date</title><link>http://news.example/3</link></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/rss+xml"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].published_at_ms, 0);
+  EXPECT_EQ(feed->items[0].unreadable_date, "32 Jun 99999");
+  EXPECT_EQ(feed->items[1].published_at_ms, Ms("2026-03-02T08:15:00Z"));
+  EXPECT_EQ(feed->items[1].unreadable_date, "");
+  EXPECT_EQ(feed->items[2].published_at_ms, 0);
+  EXPECT_EQ(feed->items[2].unreadable_date, "");
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+}
+
+// When the XML parser stops part way (here an entity that expands a billion times), the items
+// after that point are missing and the feed says why, so the poller can warn; a document that
+// only needed recovery (a bare '&') reads to its end and says nothing.
+TEST(FeedParserTest, AParseThatStoppedEarlySaysWhyAndRecoveryAloneDoesNot) {
+  std::string entities = "<!ENTITY l0 \"lol\">";
+  for (int i = 1; i <= 9; ++i) {
+    entities += "<!ENTITY l" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k) entities += "&l" + std::to_string(i - 1) + ";";
+    entities += "\">";
+  }
+  const std::string item = "<item><title>T</title><link>http://news.example/N</link></item>";
+  const auto numbered = [&](char n) {
+    std::string text = item;
+    text[text.find('N')] = n;
+    return text;
+  };
+  const std::string laughs = "<?xml version=\"1.0\"?><!DOCTYPE rss [" + entities +
+                             "]><rss version=\"2.0\"><channel><title>Laughs</title>" +
+                             numbered('1') + "<item><title>Laugh &l9;</title></item>" +
+                             numbered('2') + "</channel></rss>";
+  auto stopped = ParseFeed(laughs, {kFeedUrl, "", "application/rss+xml"});
+  ASSERT_TRUE(stopped) << stopped.error().ToString();
+  EXPECT_FALSE(stopped->damage.empty());
+  EXPECT_NE(stopped->damage.find("line"), std::string::npos) << stopped->damage;
+  auto recovered = ParseFixture("node-feedparser/saxerror.xml");
+  ASSERT_TRUE(recovered) << recovered.error().ToString();
+  EXPECT_EQ(recovered->items.size(), 3u);
+  EXPECT_TRUE(recovered->damage.empty()) << recovered->damage;
 }
 
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {
@@ -386,7 +441,7 @@ TEST(FeedParserTest, RawArticleHasTheProducersForm) {
 }
 
 TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
-  FeedItem item{"x1", std::string(5000, 'a'), "", "http://a.example/1", "", 0};
+  FeedItem item{"x1", std::string(5000, 'a'), "", "http://a.example/1", "", 0, ""};
   auto raw = FeedItemToRawArticle(item, ParsedFeed{}, {kFeedUrl, "", ""}, {}, {}, 5);
   ASSERT_FALSE(raw);
   EXPECT_EQ(raw.error().reason, core::RejectReason::kTooLarge);

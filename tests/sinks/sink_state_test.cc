@@ -304,6 +304,8 @@ TEST_F(SinkStateTest, StoriesKeepMembersSourcesAndTheEarliestHeadline) {
   EXPECT_EQ(stories["items"][1]["status"], "closed");
   const auto business = Query(*store, {{"topic", "business"}}, "stories");
   EXPECT_EQ(business["items"].size(), 1u);
+  // "all" means every topic, as for the other kinds: not a topic named "all".
+  EXPECT_EQ(Query(*store, {{"topic", "all"}}, "stories")["items"], stories["items"]);
   const auto by_source = Query(*store, {{"source", "One"}}, "stories");
   EXPECT_EQ(by_source["items"].size(), 1u);
 }
@@ -406,6 +408,19 @@ TEST_F(SinkStateTest, LatestPagesThroughEveryArticleOnceNewestFirst) {
   EXPECT_EQ(ranged["items"][0]["id"], "n3");
 }
 
+// An offset cursor past the end (however large: offset + limit must not wrap) is an empty last
+// page, never a cursor back to earlier pages.
+TEST_F(SinkStateTest, AnOffsetCursorPastTheEndIsAnEmptyLastPage) {
+  auto store = Open("s");
+  Apply(*store, SampleDay());
+  // 2^64 - 1000 + a limit of 1000 wraps to 0: a cursor back to the first page.
+  for (const std::string cursor : {"o5", "o18446744073709551615", "o18446744073709550616"}) {
+    const auto page = Query(*store, {{"cursor", cursor}, {"limit", "1000"}}, "sources");
+    EXPECT_TRUE(page["items"].empty()) << cursor << ": " << page.dump();
+    EXPECT_TRUE(page["next_cursor"].is_null()) << cursor << ": " << page.dump();
+  }
+}
+
 TEST_F(SinkStateTest, BadParametersAreNamed) {
   auto store = Open("s");
   for (const auto& [params, name] :
@@ -415,6 +430,8 @@ TEST_F(SinkStateTest, BadParametersAreNamed) {
            {{{"limit", "x"}}, "limit"},
            {{{"window", "week"}}, "window"},
            {{{"from", "yesterday"}}, "from"},
+           {{{"to", "0"}}, "to"},
+           {{{"to", "1970-01-01T00:00:00Z"}}, "to"},
            {{{"colour", "red"}}, "colour"}}) {
     auto request = ParseQueryRequest(QueryKind::kCounts, params);
     ASSERT_FALSE(request.has_value()) << name;

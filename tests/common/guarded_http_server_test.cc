@@ -1,0 +1,78 @@
+#include "common/guarded_http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+namespace headwire::common {
+namespace {
+
+// A server on a free loopback port with one handler slot, whose /slow handler holds that slot
+// until `release` is set.
+class GuardedHttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpGuardOptions guard;
+    guard.concurrent_requests = 1;
+    server_ = std::make_unique<GuardedHttpServer>(guard);
+    const size_t connections = guard.max_connections;
+    server_->new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
+    server_->Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
+      entered_.set_value();
+      release_.get_future().wait();
+      res.set_content("slow", "text/plain");
+    });
+    server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ok", "text/plain");
+    });
+    server_->Get("/other", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("other", "text/plain");
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void TearDown() override {
+    // A failed assertion may have left the slow handler waiting: let it go before stopping.
+    if (!released_) release_.set_value();
+    server_->stop();
+    thread_.join();
+  }
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(30, 0);
+    return client;
+  }
+
+  std::unique_ptr<GuardedHttpServer> server_;
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  bool released_ = false;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// The probe path runs beside a request that holds every handler slot: a liveness probe must not
+// fail because a query is slow.
+TEST_F(GuardedHttpServerTest, TheProbeAnswersWhileEveryHandlerSlotIsTaken) {
+  auto slow = std::async(std::launch::async, [this] { return Client().Get("/slow"); });
+  entered_.get_future().wait();
+  auto probe = Client().Get("/healthz");
+  ASSERT_TRUE(probe) << "the probe waited for the slow handler";
+  EXPECT_EQ(probe->body, "ok");
+  // Another path takes the slot, so it is served once the slow request is done.
+  auto other = std::async(std::launch::async, [this] { return Client().Get("/other"); });
+  release_.set_value();
+  released_ = true;
+  ASSERT_TRUE(slow.get());
+  auto served = other.get();
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->body, "other");
+}
+
+}  // namespace
+}  // namespace headwire::common

@@ -1,0 +1,148 @@
+#include "producers/file_source.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "core/validation.h"
+#include "tests/common/test_dir.h"
+
+namespace headwire::producers {
+namespace {
+
+constexpr const char* kTime = "1772439300000";
+
+// `count` valid JSON lines.
+std::string JsonLines(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += R"({"id":"a)" + std::to_string(i) + R"(","title":"Headline number )" +
+           std::to_string(i) + R"(","published_at":)" + kTime + "}\n";
+  }
+  return out;
+}
+
+std::string Zstd(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const size_t size = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
+  EXPECT_FALSE(ZSTD_isError(size));
+  out.resize(size);
+  return out;
+}
+
+class FileSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { std::filesystem::create_directories(dir_.path()); }
+
+  std::string Write(const std::string& name, const std::string& bytes) {
+    const std::string path = (dir_.path() / name).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  std::string Gzip(const std::string& text) {
+    const std::string path = (dir_.path() / "scratch.gz").string();
+    gzFile file = gzopen(path.c_str(), "wb");
+    EXPECT_NE(file, nullptr);
+    EXPECT_EQ(gzwrite(file, text.data(), static_cast<unsigned>(text.size())),
+              static_cast<int>(text.size()));
+    gzclose(file);
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // How many records the file gives, and the error that stopped reading it, if one did.
+  struct Reading {
+    uint64_t records = 0;
+    uint64_t invalid = 0;
+    std::optional<Status> error;
+  };
+  Reading ReadAll(const std::string& path) {
+    FileSourceOptions options;
+    options.path = path;
+    options.errors = &errors_;
+    auto source = FileSource::Open(options);
+    EXPECT_TRUE(source.has_value()) << source.error().ToString();
+    Reading reading;
+    while (true) {
+      auto next = (*source)->Next();
+      if (!next) {
+        reading.error = next.error();
+        break;
+      }
+      if (!next->has_value()) break;
+      ++reading.records;
+    }
+    reading.invalid = (*source)->invalid();
+    return reading;
+  }
+
+  std::ostringstream errors_;
+  const testing::TestDir dir_{"headwire-file-source-test"};
+};
+
+TEST_F(FileSourceTest, ACompressedFileCutShortIsCorruptionNotAShorterStream) {
+  const std::string text = JsonLines(300);
+  const std::string zstd = Zstd(text);
+  const std::string gzip = Gzip(text);
+  EXPECT_EQ(ReadAll(Write("whole.jsonl.zst", zstd)).records, 300u);
+  EXPECT_EQ(ReadAll(Write("whole.jsonl.gz", gzip)).records, 300u);
+  for (const auto& [name, bytes] : {std::pair{"cut.jsonl.zst", zstd}, {"cut.jsonl.gz", gzip}}) {
+    const Reading cut = ReadAll(Write(name, bytes.substr(0, bytes.size() / 2)));
+    ASSERT_TRUE(cut.error.has_value()) << name << ": " << cut.records << " records, no error";
+    EXPECT_TRUE(cut.error->code() == StatusCode::kCorruption) << cut.error->ToString();
+    EXPECT_NE(cut.error->message().find("truncated"), std::string::npos) << cut.error->message();
+  }
+  EXPECT_EQ(ReadAll(Write("empty.jsonl.zst", "")).records, 0u);
+}
+
+TEST_F(FileSourceTest, ALineLongerThanAnArticleCanBeIsTooLargeAndTheNextLinesAreRead) {
+  const std::string huge =
+      R"({"title":")" + std::string(core::MaxRecordBytes({}) + 10, 'x') + R"("})" + "\n";
+  const Reading reading = ReadAll(Write("long.jsonl", JsonLines(1) + huge + JsonLines(2)));
+  EXPECT_FALSE(reading.error.has_value());
+  EXPECT_EQ(reading.records, 3u);
+  EXPECT_EQ(reading.invalid, 1u);
+  EXPECT_NE(errors_.str().find("long.jsonl:2: too_large"), std::string::npos) << errors_.str();
+}
+
+TEST_F(FileSourceTest, ACsvQuoteNeverClosedIsCorruptionNotAFieldThatSwallowsTheFile) {
+  const Reading reading =
+      ReadAll(Write("open.csv", std::string("title,published_at\n") + "Closed,\"" + kTime + "\"\n" +
+                                    "\"Open quote," + kTime + "\n" + "Next row," + kTime + "\n"));
+  ASSERT_TRUE(reading.error.has_value()) << reading.records << " records, no error";
+  EXPECT_TRUE(reading.error->code() == StatusCode::kCorruption);
+  EXPECT_NE(reading.error->message().find("quote"), std::string::npos);
+  EXPECT_EQ(reading.records, 1u);
+}
+
+TEST_F(FileSourceTest, ACsvSavedWithAByteOrderMarkFindsItsFirstColumn) {
+  for (const std::string header : {"title,published_at", "\"title\",\"published_at\""}) {
+    const Reading reading =
+        ReadAll(Write("bom.csv", "\xEF\xBB\xBF" + header + "\r\nRocket launch," + kTime + "\r\n"));
+    ASSERT_FALSE(reading.error.has_value()) << header << ": " << reading.error->ToString();
+    EXPECT_EQ(reading.records, 1u) << header;
+    EXPECT_EQ(reading.invalid, 0u) << header << ": " << errors_.str();
+  }
+}
+
+TEST_F(FileSourceTest, ACsvCellThatIsNotUtf8IsAnInvalidRecordAndTheOthersAreKept) {
+  // The third record's bad byte is in a column no article field takes: it does not count.
+  const Reading reading = ReadAll(
+      Write("latin1.csv", std::string("title,published_at,note\n") + "First," + kTime + ",a\n" +
+                              "Caf\xE9 opens," + kTime + ",b\n" + "Third," + kTime + ",caf\xE9\n"));
+  EXPECT_FALSE(reading.error.has_value());
+  EXPECT_EQ(reading.records, 2u);
+  EXPECT_EQ(reading.invalid, 1u);
+  EXPECT_NE(errors_.str().find("latin1.csv:2: invalid_utf8: title"), std::string::npos)
+      << errors_.str();
+}
+
+}  // namespace
+}  // namespace headwire::producers
