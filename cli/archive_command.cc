@@ -119,7 +119,7 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
     if (!cmd->get_subcommands().empty()) return;
     common::InstallShutdownHandlers();
     if (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty()) {
-      exit_code = ReportError(
+      exit_code = ReportUsageError(
           "archive", Status::InvalidArgument("--bootstrap and --dir are required (or use the "
                                              "ls / verify subcommands)"));
       return;

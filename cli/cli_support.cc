@@ -371,6 +371,11 @@ int ReportError(std::string_view command, const Status& status) {
   return kExitFailure;
 }
 
+int ReportUsageError(std::string_view command, const Status& status) {
+  ReportError(command, status);
+  return kExitUsage;
+}
+
 std::string& ProgramPath() {
   static std::string path = "headwire";
   return path;

@@ -112,6 +112,10 @@ Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model
 // Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);
 
+// The same for a command line that cannot be used (a required option missing, two that exclude
+// each other): returns kExitUsage.
+int ReportUsageError(std::string_view command, const Status& status);
+
 // Sets up structured logging for a stage from the global --log-level and --log-format.
 void StartLogging(std::string_view stage);
 

@@ -118,7 +118,7 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
     StartLogging("feed");
     if (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
         args->options.state_dir.empty()) {
-      exit_code = ReportError(
+      exit_code = ReportUsageError(
           "feed", Status::InvalidArgument("--bootstrap, --config FEEDS.toml and --state DIR are "
                                           "required"));
       return;

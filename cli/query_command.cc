@@ -192,8 +192,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
       auto request = sinks::ParseQueryRequest(kind, args->params);
       if (!request) {
         // A parameter out of range is a command line that cannot be used, as a bad flag is.
-        ReportError("query", request.error());
-        exit_code = kExitUsage;
+        exit_code = ReportUsageError("query", request.error());
         return;
       }
       auto store = sinks::ArticleStore::Open(args->state, /*for_queries=*/true);

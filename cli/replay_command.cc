@@ -61,10 +61,6 @@ Result<double> ParseSpeed(std::string_view text) {
 Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
                                                             const producers::TimeRange& range,
                                                             std::string& raw_topic) {
-  const int sources = !a.archive.empty() + !a.file.empty() + !a.topic.empty();
-  if (sources != 1) {
-    return Err(Status::InvalidArgument("give exactly one of --archive, --file and --topic"));
-  }
   if (!a.archive.empty()) {
     producers::ArchiveSourceOptions options;
     options.dir = a.archive;
@@ -93,7 +89,6 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
     if (!source) return Err(source.error());
     return std::unique_ptr<producers::ReplaySource>(std::move(*source));
   }
-  if (a.kafka.bootstrap.empty()) return Err(Status::InvalidArgument("--topic needs --bootstrap"));
   raw_topic = a.topic;
   auto source = producers::TopicSource::Open({.kafka = a.kafka,
                                               .topic = a.topic,
@@ -103,25 +98,52 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
   return std::unique_ptr<producers::ReplaySource>(std::move(*source));
 }
 
-// Returns the exit code, or the error that stopped the replay.
-Result<int> RunReplayCommand(const ReplayArgs& a) {
+// What the command line asks for, once checked.
+struct ReplayPlan {
   producers::TimeRange range;
+  double speed = 0;
+};
+
+// Checks the command line before anything is opened: InvalidArgument when it cannot be used.
+Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
+  ReplayPlan plan;
+  const int sources = !a.archive.empty() + !a.file.empty() + !a.topic.empty();
+  if (sources != 1) {
+    return Err(Status::InvalidArgument("give exactly one of --archive, --file and --topic"));
+  }
+  if (!a.topic.empty() && a.kafka.bootstrap.empty()) {
+    return Err(Status::InvalidArgument("--topic needs --bootstrap"));
+  }
+  if (a.into.empty() && a.kafka.bootstrap.empty()) {
+    return Err(Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR"));
+  }
+  if (a.into.empty() && a.resume && a.progress_file.empty()) {
+    return Err(
+        Status::InvalidArgument("--resume into a topic needs the --progress-file of the run"));
+  }
   if (!a.from_time.empty()) {
     auto from = producers::ParseTimeBound(a.from_time);
     if (!from) return Err(from.error().WithContext("--from-time"));
-    range.from_ms = *from;
+    plan.range.from_ms = *from;
   }
   if (!a.to_time.empty()) {
     auto to = producers::ParseTimeBound(a.to_time);
     if (!to) return Err(to.error().WithContext("--to-time"));
-    range.to_ms = *to;
+    plan.range.to_ms = *to;
   }
-  if (range.from_ms && range.to_ms && *range.from_ms >= *range.to_ms) {
+  if (plan.range.from_ms && plan.range.to_ms && *plan.range.from_ms >= *plan.range.to_ms) {
     return Err(
         Status::InvalidArgument("--from-time must be before --to-time (the range is empty)"));
   }
   auto speed = ParseSpeed(a.speed);
   if (!speed) return Err(speed.error());
+  plan.speed = *speed;
+  return plan;
+}
+
+// Returns the exit code, or the error that stopped the replay.
+Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
+  const producers::TimeRange& range = plan.range;
   std::string raw_topic = a.target_topic;
   auto source = OpenSource(a, range, raw_topic);
   if (!source) return Err(source.error());
@@ -142,13 +164,6 @@ Result<int> RunReplayCommand(const ReplayArgs& a) {
     if (!created) return Err(created.error());
     target = std::move(*created);
   } else {
-    if (a.kafka.bootstrap.empty()) {
-      return Err(Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR"));
-    }
-    if (a.resume && a.progress_file.empty()) {
-      return Err(
-          Status::InvalidArgument("--resume into a topic needs the --progress-file of the run"));
-    }
     auto created = producers::TopicTarget::Create({.kafka = a.kafka,
                                                    .topic = a.target_topic,
                                                    .domain_key = a.domain_key,
@@ -167,7 +182,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a) {
        .interval = terminal ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000)},
       std::cerr);
   auto report = producers::RunReplay(
-      **source, *target, {.range = range, .speed = *speed, .commit_every = a.commit_every},
+      **source, *target, {.range = range, .speed = plan.speed, .commit_every = a.commit_every},
       producers::SteadyPacerClock(), progress);
   if (!report) return Err(report.error());
   const auto& t = report->totals;
@@ -236,7 +251,12 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->callback([a, &exit_code] {
     common::InstallShutdownHandlers();
     StartLogging("replay");
-    auto code = RunReplayCommand(*a);
+    auto plan = PlanReplay(*a);
+    if (!plan) {
+      exit_code = ReportUsageError("replay", plan.error());
+      return;
+    }
+    auto code = RunReplayCommand(*a, *plan);
     exit_code = code ? *code : ReportError("replay", code.error());
   });
 }

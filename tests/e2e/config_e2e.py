@@ -206,7 +206,9 @@ class ConfigTest(unittest.TestCase):
 
     def test_usage_errors_exit_2(self):
         for args in (["process", "--no-such-flag"], ["no-such-command"], ["sink"],
-                     ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"]):
+                     ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"],
+                     ["query", "-s", "/tmp/x", "latest", "-n", "0"], ["feed"], ["archive"],
+                     ["replay", "--into", "/tmp/x"], ["replay", "--file", "f", "--speed", "fast"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 

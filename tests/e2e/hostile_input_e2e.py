@@ -362,7 +362,7 @@ class HostileInputEndToEnd(unittest.TestCase):
         result = run([ARGS.headwire, "replay", "--file", path, "--into",
                       os.path.join(self.work, "empty-range"), "--from-time",
                       "2026-03-03T00:00:00Z", "--to-time", "2026-03-02T00:00:00Z"],
-                     expect_codes=(1,), timeout=60)
+                     expect_codes=(2,), timeout=60)
         self.assertIn("--from-time must be before --to-time", result.stderr)
         empty = self.write("empty-gold.jsonl", "")
         result = run([ARGS.headwire, "eval", "dedup", "--gold", empty], expect_codes=(1,),
