@@ -14,13 +14,15 @@ namespace headwire::common {
 namespace {
 
 // Scrapes and probes only, all cheap: every admitted connection may run its handler at once,
-// and no client can hold more than a few connections, nor any past the head deadline.
-constexpr size_t kAdminConnections = 8;
+// and no client can hold more than half of them, nor any past the head deadline. A client that
+// asks again at once may still be counted for its last connection, which the server closes just
+// after answering: half leaves room for a few scrapers and probes from one address.
+constexpr size_t kAdminConnections = 16;
 
 HttpGuardOptions AdminGuard() {
   HttpGuardOptions guard;
   guard.max_connections = kAdminConnections;
-  guard.max_connections_per_client = 4;
+  guard.max_connections_per_client = kAdminConnections / 2;
   guard.concurrent_requests = kAdminConnections;
   return guard;
 }
