@@ -116,8 +116,7 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
     uint64_t invalid = 0;
     const Status read =
         common::ForEachLine(in, args->gold, [&](uint64_t line_number, const std::string& line) {
-          auto too_large = common::CheckLineSize(line, args->pipeline.validation);
-          auto record = too_large ? std::unexpected(*too_large) : common::ParseArticleJson(line);
+          auto record = common::ParseArticleLine(line, args->pipeline.validation);
           if (!record) {
             ++invalid;
             std::cerr << args->gold << ":" << line_number << ": " << record.error().reason << ": "

@@ -52,14 +52,9 @@ int RunFilter(
   uint64_t invalid = 0, not_json = 0;
   const Status read =
       common::ForEachLine(*in, input_name, [&](uint64_t line_number, const std::string& line) {
-        std::expected<common::Json, common::RecordError> out;
-        if (auto too_large = common::CheckLineSize(line, validation)) {
-          out = std::unexpected(*too_large);
-        } else if (auto record = common::ParseArticleJson(line)) {
-          out = decide(*record);
-        } else {
-          out = std::unexpected(record.error());
-        }
+        auto record = common::ParseArticleLine(line, validation);
+        std::expected<common::Json, common::RecordError> out =
+            record ? decide(*record) : std::unexpected(record.error());
         if (!out) {
           ++invalid;
           std::cerr << input_name << ":" << line_number << ": " << out.error().reason << ": "

@@ -149,4 +149,10 @@ std::optional<RecordError> CheckLineSize(std::string_view line,
   return RecordError{"too_large", "the line is " + size + " (max " + std::to_string(max) + ")"};
 }
 
+std::expected<ArticleRecord, RecordError> ParseArticleLine(
+    std::string_view line, const core::ValidationOptions& validation) {
+  if (auto too_large = CheckLineSize(line, validation)) return std::unexpected(*too_large);
+  return ParseArticleJson(line);
+}
+
 }  // namespace headwire::common

@@ -50,4 +50,9 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
 std::optional<RecordError> CheckLineSize(std::string_view line,
                                          const core::ValidationOptions& validation);
 
+// One line of article input: CheckLineSize, then ParseArticleJson. How every reader of article
+// lines (produce, replay, the offline filters, eval dedup) parses one.
+std::expected<ArticleRecord, RecordError> ParseArticleLine(
+    std::string_view line, const core::ValidationOptions& validation);
+
 }  // namespace headwire::common

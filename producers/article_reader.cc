@@ -7,8 +7,7 @@ namespace headwire::producers {
 
 std::expected<v1::RawArticle, common::RecordError> ReadArticleLine(
     std::string_view line, const core::ValidationOptions& validation, int64_t ingested_at_ms) {
-  if (auto too_large = common::CheckLineSize(line, validation)) return std::unexpected(*too_large);
-  auto record = common::ParseArticleJson(line);
+  auto record = common::ParseArticleLine(line, validation);
   if (!record) return std::unexpected(record.error());
   core::Article& article = record->article;
   if (auto rejection = core::Validate(article, validation)) {
