@@ -210,6 +210,13 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
+  // What an open that failed may leave behind.
+  const auto discard = [&] {
+    for (auto* h : store->handles_) delete h;
+    store->handles_.clear();
+    delete raw;
+    raw = nullptr;
+  };
   // A secondary needs a directory of its own for its info log; it lives only as long as us.
   const auto open_secondary = [&]() -> rocksdb::Status {
     std::string pattern =
@@ -236,10 +243,7 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
                                        &raw);
       // A writer that started meanwhile may have moved files under the read: open beside it.
       if (!s.ok() && WriterHoldsLock(options.path)) {
-        for (auto* h : store->handles_) delete h;
-        store->handles_.clear();
-        delete raw;
-        raw = nullptr;
+        discard();
         s = open_secondary();
       }
     }
@@ -261,9 +265,7 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
     s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
   }
   if (!s.ok()) {
-    for (auto* h : store->handles_) delete h;
-    store->handles_.clear();
-    if (raw != nullptr) delete raw;
+    discard();
     return Err(FromRocks(s, "open state " + options.path));
   }
   store->db_.reset(raw);
