@@ -1,11 +1,7 @@
 #include "common/admin_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +12,7 @@
 
 #include "common/daemon_context.h"
 #include "common/http_address.h"
+#include "tests/common/slow_client.h"
 
 namespace headwire::common {
 namespace {
@@ -163,19 +160,8 @@ TEST(AdminServerTest, SlowClientsDoNotStarveTheProbes) {
   std::vector<std::thread> slow;
   for (int i = 0; i < 3; ++i) {
     slow.emplace_back([&, port = address->port] {
-      const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in peer{};
-      peer.sin_family = AF_INET;
-      peer.sin_port = htons(static_cast<uint16_t>(port));
-      peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
-        const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: ";
-        for (size_t at = 0; !stop; at = (at + 1) % request.size()) {
-          if (::send(sock, request.data() + at, 1, MSG_NOSIGNAL) != 1) break;
-          std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
-      }
-      ::close(sock);
+      testing::TrickleRequest(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: ", stop,
+                              std::chrono::milliseconds(200));
     });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the slow clients are in

@@ -1,10 +1,7 @@
 #include "sinks/http_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +11,7 @@
 #include <vector>
 
 #include "common/http_address.h"
+#include "tests/common/slow_client.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
@@ -226,21 +224,10 @@ TEST_F(HttpServerTest, SlowClientsDoNotStarveOthers) {
   std::vector<std::thread> slow;
   for (int i = 0; i < 8; ++i) {
     slow.emplace_back([&, port = bound->port] {
-      const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in address{};
-      address.sin_family = AF_INET;
-      address.sin_port = htons(static_cast<uint16_t>(port));
-      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
-      const std::string request = "GET /v1/latest HTTP/1.1\r\nHost: x\r\nX-Pad: ";
-      for (size_t at = 0; !stop; at = (at + 1) % request.size()) {
-        if (::send(sock, request.data() + at, 1, MSG_NOSIGNAL) != 1) {
-          ++cut_off;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (testing::TrickleRequest(port, "GET /v1/latest HTTP/1.1\r\nHost: x\r\nX-Pad: ", stop,
+                                  std::chrono::milliseconds(300))) {
+        ++cut_off;
       }
-      ::close(sock);
     });
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));  // every slow client is connected
