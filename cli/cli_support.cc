@@ -10,6 +10,7 @@
 #include "cli/embedded_data.h"
 #include "common/http_address.h"
 #include "common/logging.h"
+#include "common/time_format.h"
 
 namespace headwire::cli {
 namespace {
@@ -244,6 +245,20 @@ CLI::Validator EventDuration(int64_t min, int64_t unit_ms) {
   // that an event time plus it cannot overflow.
   constexpr int64_t kMaxMs = int64_t{200} * 36525 * 24 * 3600 * 10;
   return CLI::Range(min, kMaxMs / unit_ms);
+}
+
+void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_ms) {
+  command.add_option_function<std::string>(
+      "--ingest-time",
+      [&ingest_time_ms](const std::string& text) {
+        auto ms = common::ParseRfc3339(text);
+        if (!ms) throw CLI::ValidationError("--ingest-time", ms.error().message());
+        // An event time of 0 means "none" on the wire.
+        if (*ms == 0) throw CLI::ValidationError("--ingest-time", "the epoch itself is not a time");
+        ingest_time_ms = *ms;
+      },
+      "RFC 3339 time to stamp as ingestion time instead of the clock; it is also the event time "
+      "of records without published_at, so fixing it makes such runs reproducible");
 }
 
 CLI::Validator FiniteRange(double min, double max) {

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,10 @@ CLI::Validator FiniteRange(double min, double max);
 // value is the default shown; at least `min_mib` (0 allows "no budget").
 CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_t& bytes,
                                const std::string& help, size_t min_mib);
+
+// Adds --ingest-time: an RFC 3339 time stamped as ingestion time instead of the clock, and so the
+// event time of records without one, which makes runs over such records reproducible.
+void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_ms);
 
 // Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
 void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);

@@ -5,7 +5,6 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "common/time_format.h"
 #include "producers/jsonl_producer.h"
 
 namespace headwire::cli {
@@ -32,15 +31,7 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for invalid lines; empty to only report them")
       ->capture_default_str();
-  cmd->add_option_function<std::string>(
-      "--ingest-time",
-      [args](const std::string& text) {
-        auto ms = common::ParseRfc3339(text);
-        if (!ms) throw CLI::ValidationError("--ingest-time", ms.error().message());
-        args->options.ingest_time_ms = *ms;
-      },
-      "RFC 3339 time to stamp as ingestion time instead of the clock; it is also the event time "
-      "of records without published_at, so fixing it makes such runs reproducible");
+  AddIngestTimeOption(*cmd, args->options.ingest_time_ms);
   cmd->add_option("input", args->input, "Input file, or - for stdin")->capture_default_str();
   cmd->callback([args, &exit_code] {
     StartLogging("produce");

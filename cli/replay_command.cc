@@ -27,6 +27,7 @@ struct ReplayArgs {
   std::string file;
   std::string layout;
   std::string columns;
+  std::optional<int64_t> ingest_time_ms;
   std::string topic;
   std::optional<int64_t> from_offset;
   std::string from_time;
@@ -75,6 +76,7 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
     producers::FileSourceOptions options;
     options.path = a.file;
     options.errors = &std::cerr;
+    options.ingest_time_ms = a.ingest_time_ms;
     if (!a.layout.empty()) {
       auto layout = producers::NamedLayout(a.layout);
       if (!layout) return Err(layout.error());
@@ -110,6 +112,10 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   const int sources = !a.archive.empty() + !a.file.empty() + !a.topic.empty();
   if (sources != 1) {
     return Err(Status::InvalidArgument("give exactly one of --archive, --file and --topic"));
+  }
+  if (a.ingest_time_ms && a.file.empty()) {
+    return Err(Status::InvalidArgument(
+        "--ingest-time goes with --file (archived and topic records have their times)"));
   }
   if (!a.topic.empty() && a.kafka.bootstrap.empty()) {
     return Err(Status::InvalidArgument("--topic needs --bootstrap"));
@@ -211,6 +217,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--columns", a->columns,
                   "Column mapping of --file: field=COLUMN,... (fields id, title, body, url, "
                   "source, language, published_at; COLUMN a header name or a 1-based number)");
+  AddIngestTimeOption(*cmd, a->ingest_time_ms);
   cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)");
   cmd->add_option("--from-offset", a->from_offset,
                   "With --topic: first offset of every partition (default: --from-time, else the "

@@ -25,6 +25,9 @@ struct FileSource::CsvState {
   std::deque<std::vector<std::string>> rows;
   bool started = false;
   bool finished = false;
+  // Bytes given to the parser since it last completed a row: libcsv keeps an unfinished record
+  // in memory, so this is what the record being read costs (to within one chunk).
+  size_t unfinished_bytes = 0;
   std::optional<Status> error;
 
   static void OnField(void* data, size_t size, void* self) {
@@ -34,6 +37,7 @@ struct FileSource::CsvState {
     auto* state = static_cast<CsvState*>(self);
     state->rows.push_back(std::move(state->row));
     state->row.clear();
+    state->unfinished_bytes = 0;
   }
 };
 
@@ -100,6 +104,14 @@ Result<std::optional<std::vector<std::string>>> FileSource::NextCsvRow() {
       s.error = Status::Corruption(
           options_.path + ": after record " + records_before() + ": " + csv_strerror(error) +
           (error == CSV_EPARSE ? " (a quote inside a field that is not quoted as a whole?)" : ""));
+      break;
+    }
+    s.unfinished_bytes += chunk.size();
+    if (s.unfinished_bytes > common::kMaxLineBytes) {
+      s.finished = true;
+      s.error = Status::Corruption(
+          options_.path + ": the record after record " + records_before() + " is longer than " +
+          std::to_string(common::kMaxLineBytes >> 20) + " MiB (a quote that is never closed?)");
     }
   }
   if (s.rows.empty()) {
@@ -152,7 +164,7 @@ Result<std::optional<common::ArchiveRecord>> FileSource::Next() {
     auto line = NextJsonLine();
     if (!line) return Err(line.error());
     if (!line->has_value()) return std::nullopt;
-    const int64_t now = common::WallClockMs();
+    const int64_t now = options_.ingest_time_ms.value_or(common::WallClockMs());
     auto raw = **line ? ReadArticleLine(***line, options_.validation, now)
                       : std::unexpected((**line).error());
     if (!raw) {

@@ -6,17 +6,20 @@
 // Each record becomes a RawArticle exactly as `headwire produce` makes it (same id, same
 // validation), keyed by its id, with the producer named "headwire replay". Its position is
 // partition 0, offset = its record number in the file (1-based). A record without an event time
-// gets the replay's wall clock, flagged estimated, as `produce` does. An invalid record (a CSV cell
+// gets the ingest time (FileSourceOptions::ingest_time_ms, else the replay's wall clock), flagged
+// estimated, as `produce` does. An invalid record (a CSV cell
 // it takes that is not UTF-8 among them) is reported to `errors` as FILE:RECORD: reason: message,
 // counted, and skipped. CSV is read strictly: a stray quote, or a quote still open at the end of
 // the file, is Corruption once the records before it are delivered; a leading byte order mark is
 // dropped. A compressed file that ends inside its stream is Corruption, never a shorter file. A
-// line longer than common::kMaxLineBytes costs no more memory than that. Not thread-safe.
+// line longer than common::kMaxLineBytes costs no more memory than that; a CSV record longer than
+// that (a quote opened and never closed, say) is Corruption once so much is read. Not thread-safe.
 
 #include <cstdint>
 #include <deque>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,6 +40,10 @@ struct FileSourceOptions {
   core::ValidationOptions validation;
   // Where invalid records are reported. Default: nowhere.
   std::ostream* errors = nullptr;
+  // The ingestion time stamped on every record, and so the event time of records without one;
+  // fixed, it makes two replays of such a file give the same records. Default: the wall clock
+  // when each record is read.
+  std::optional<int64_t> ingest_time_ms = std::nullopt;
 };
 
 class FileSource : public ReplaySource {

@@ -208,7 +208,10 @@ class ConfigTest(unittest.TestCase):
         for args in (["process", "--no-such-flag"], ["no-such-command"], ["sink"],
                      ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"],
                      ["query", "-s", "/tmp/x", "latest", "-n", "0"], ["feed"], ["archive"],
-                     ["replay", "--into", "/tmp/x"], ["replay", "--file", "f", "--speed", "fast"]):
+                     ["replay", "--into", "/tmp/x"], ["replay", "--file", "f", "--speed", "fast"],
+                     ["replay", "--archive", "d", "--into", "/tmp/x", "--ingest-time",
+                      "2026-03-07T00:00:00Z"],
+                     ["produce", "--ingest-time", "1970-01-01T00:00:00Z", "-"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 

@@ -9,8 +9,12 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "common/json_lines.h"
 #include "core/validation.h"
+#include "headwire/v1/article.pb.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::producers {
@@ -67,6 +71,9 @@ class FileSourceTest : public ::testing::Test {
     FileSourceOptions options;
     options.path = path;
     options.errors = &errors_;
+    return ReadAll(options);
+  }
+  Reading ReadAll(const FileSourceOptions& options) {
     auto source = FileSource::Open(options);
     EXPECT_TRUE(source.has_value()) << source.error().ToString();
     Reading reading;
@@ -120,6 +127,48 @@ TEST_F(FileSourceTest, ACsvQuoteNeverClosedIsCorruptionNotAFieldThatSwallowsTheF
   EXPECT_TRUE(reading.error->code() == StatusCode::kCorruption);
   EXPECT_NE(reading.error->message().find("quote"), std::string::npos);
   EXPECT_EQ(reading.records, 1u);
+}
+
+TEST_F(FileSourceTest, ACsvRecordLongerThanALineCanBeIsCorruptionBeforeTheFileIsBuffered) {
+  // A quote opened and never closed: without the bound, libcsv would hold the rest of the file.
+  std::string text = std::string("title,published_at\n") + "Closed," + kTime + "\n\"Open,";
+  const std::string filler(1 << 20, 'x');
+  while (text.size() <= common::kMaxLineBytes + (2 << 20)) text += filler + "\n";
+  const Reading reading = ReadAll(Write("unbounded.csv", text));
+  ASSERT_TRUE(reading.error.has_value()) << reading.records << " records, no error";
+  EXPECT_TRUE(reading.error->code() == StatusCode::kCorruption);
+  EXPECT_NE(reading.error->message().find("longer than 64 MiB"), std::string::npos)
+      << reading.error->message();
+  EXPECT_EQ(reading.records, 1u);
+}
+
+TEST_F(FileSourceTest, AFixedIngestTimeDatesUndatedRecordsAlikeInEveryReplay) {
+  constexpr int64_t kIngest = 1772440000000;
+  const std::string path =
+      Write("undated.jsonl", std::string(R"({"id":"u1","title":"Undated headline"})") + "\n" +
+                                 R"({"id":"d1","title":"Dated headline","published_at":)" + kTime +
+                                 "}\n");
+  FileSourceOptions options;
+  options.path = path;
+  options.ingest_time_ms = kIngest;
+  for (int replay = 0; replay < 2; ++replay) {
+    auto source = FileSource::Open(options);
+    ASSERT_TRUE(source.has_value()) << source.error().ToString();
+    std::vector<std::pair<int64_t, bool>> times;
+    while (true) {
+      auto next = (*source)->Next();
+      ASSERT_TRUE(next.has_value()) << next.error().ToString();
+      if (!next->has_value()) break;
+      v1::RawArticle raw;
+      ASSERT_TRUE(raw.ParseFromString((*next)->value));
+      EXPECT_EQ(raw.ingested_at_ms(), kIngest);
+      EXPECT_EQ((*next)->timestamp_ms, kIngest);
+      times.emplace_back(raw.published_at_ms(), raw.event_time_estimated());
+    }
+    const std::vector<std::pair<int64_t, bool>> expected = {{kIngest, true},
+                                                            {std::stoll(kTime), false}};
+    EXPECT_EQ(times, expected) << "replay " << replay;
+  }
 }
 
 TEST_F(FileSourceTest, ACsvSavedWithAByteOrderMarkFindsItsFirstColumn) {
