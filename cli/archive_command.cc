@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/archive_catalog.h"
@@ -97,12 +98,20 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
 void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<sinks::ArchiverOptions>();
   auto segment_kib = std::make_shared<uint64_t>(options->writer.segment_bytes >> 10);
-  CLI::App* cmd = app.add_subcommand(
-      "archive",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "archive",
       "The archive daemon: writes a topic's messages (key, headers, partition, offset, "
       "timestamp) into zstd-compressed, checksummed, time-indexed segment files under --dir, "
       "each batch durable before its offsets are committed. `archive ls DIR` and `archive verify "
-      "DIR` inspect an archive.");
+      "DIR` inspect an archive.",
+      [options](const CLI::App& command) {
+        if (command.get_subcommands().empty() &&
+            (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty())) {
+          return Status::InvalidArgument(
+              "--bootstrap and --dir are required (or use the ls / verify subcommands)");
+        }
+        return Status::Ok();
+      });
   AddDaemonOptions(*cmd, options->consumer, options->daemon);
   // `archive ls` and `archive verify` need no broker.
   cmd->get_option("--bootstrap")->required(false);
@@ -117,13 +126,11 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   RegisterVerify(*cmd, exit_code);
   cmd->callback([cmd, options, segment_kib, &exit_code] {
     if (!cmd->get_subcommands().empty()) return;
-    common::InstallShutdownHandlers();
-    if (options->consumer.kafka.bootstrap.empty() || options->writer.dir.empty()) {
-      exit_code = ReportUsageError(
-          "archive", Status::InvalidArgument("--bootstrap and --dir are required (or use the "
-                                             "ls / verify subcommands)"));
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportUsageError("archive", checked);
       return;
     }
+    common::InstallShutdownHandlers();
     StartLogging("archive");
     options->writer.segment_bytes = *segment_kib << 10;
     auto stats = sinks::RunArchiver(*options);

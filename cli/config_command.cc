@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
 
@@ -61,7 +62,8 @@ void RegisterConfigCommand(CLI::App& app, int& exit_code) {
       "check",
       "Check the configuration file (--config or HEADWIRE_CONFIG): every table and key known, "
       "every value of the right type and range, every librdkafka property accepted. After --, a "
-      "command line to check with it, e.g. `config check -- process --state /var/lib/hw`. "
+      "command line to check with it, e.g. `config check -- process --state /var/lib/hw`, "
+      "including what the command checks of its options together before it starts. "
       "Exit 0 when good, 2 otherwise.");
   check->add_option("command", *check_args, "A command line to check with the file, after --")
       ->configurable(false);
@@ -80,9 +82,10 @@ void RegisterConfigCommand(CLI::App& app, int& exit_code) {
       return;
     }
     auto parsed = DryRun(file, *check_args, /*missing_ok=*/false);
-    if (!parsed) {
+    const Status checked = parsed ? CheckCommandLine(**parsed) : parsed.error();
+    if (!checked.ok()) {
       std::cerr << "headwire config check: error: `" << Joined(*check_args)
-                << "`: " << parsed.error().message() << "\n";
+                << "`: " << checked.message() << "\n";
       exit_code = kExitUsage;
       return;
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/shutdown.h"
 #include "common/time_format.h"
@@ -60,12 +61,21 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
     bool json = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "feed",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "feed",
       "Poll RSS, Atom, RDF and JSON feeds listed in a TOML file and produce each new item to "
       "Kafka as a RawArticle keyed by its item id; what was produced is remembered under --state, "
       "so nothing is sent twice. --once polls every feed once and exits (1 when no feed could be "
-      "read at all).");
+      "read at all).",
+      [args](const CLI::App& command) {
+        if (command.get_subcommands().empty() &&
+            (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
+             args->options.state_dir.empty())) {
+          return Status::InvalidArgument(
+              "--bootstrap, --config FEEDS.toml and --state DIR are required");
+        }
+        return Status::Ok();
+      });
   AddKafkaOptions(*cmd, args->options.kafka);
   // `feed status` needs no broker: the daemon's options are checked when the daemon runs.
   cmd->get_option("--bootstrap")->required(false);
@@ -114,15 +124,12 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
 
   cmd->callback([cmd, args, &exit_code] {
     if (cmd->got_subcommand("status")) return;
-    common::InstallShutdownHandlers();
-    StartLogging("feed");
-    if (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
-        args->options.state_dir.empty()) {
-      exit_code = ReportUsageError(
-          "feed", Status::InvalidArgument("--bootstrap, --config FEEDS.toml and --state DIR are "
-                                          "required"));
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportUsageError("feed", checked);
       return;
     }
+    common::InstallShutdownHandlers();
+    StartLogging("feed");
     auto list = producers::LoadFeedList(args->feed_list);
     if (!list) {
       exit_code = ReportError("feed", list.error());

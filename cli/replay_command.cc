@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/shutdown.h"
 #include "producers/archive_source.h"
@@ -203,12 +204,16 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
 
 void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ReplayArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "replay",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "replay",
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
-      "2 when some file records were invalid (each reported as FILE:RECORD: reason).");
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason).",
+      [a](const CLI::App&) {
+        auto plan = PlanReplay(*a);
+        return plan ? Status::Ok() : plan.error();
+      });
   cmd->add_option("--archive", a->archive, "Archive directory written by `headwire archive`");
   cmd->add_option("--archive-topic", a->archive_topic,
                   "The archived topic to replay (needed when the archive holds several)");

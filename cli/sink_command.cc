@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/shutdown.h"
 #include "sinks/sink_daemon.h"
@@ -22,10 +23,18 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     std::string late = "drop";
   };
   auto d = std::make_shared<Durations>();
-  CLI::App* cmd = app.add_subcommand(
-      "sink",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
-      "consumed offsets.");
+      "consumed offsets.",
+      [d](const CLI::App&) {
+        // A record may arrive this long after its window closed; the state must still hold it.
+        if (d->retention_h * 3600 <= d->grace_s + d->out_of_order_s) {
+          return Status::InvalidArgument(
+              "--retention-h must exceed --grace-s plus --max-out-of-order-s");
+        }
+        return Status::Ok();
+      });
   AddDaemonOptions(*cmd, options->consumer, options->daemon);
   cmd->add_option("-s,--state", options->state_dir, "RocksDB directory of the state")
       ->envname("HEADWIRE_SINK_STATE")
@@ -101,7 +110,11 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
                   "file's first line (see README, Security)")
       ->envname("HEADWIRE_HTTP_TOKEN_FILE")
       ->check(CLI::ExistingFile);
-  cmd->callback([options, d, http, http_address, token_file, &exit_code] {
+  cmd->callback([cmd, options, d, http, http_address, token_file, &exit_code] {
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportUsageError("sink", checked);
+      return;
+    }
     common::InstallShutdownHandlers();
     if (!token_file->empty()) {
       std::ifstream in(*token_file);
@@ -127,12 +140,6 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     options->idle_after = std::chrono::seconds(d->idle_after_s);
     options->apply.late_policy =
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
-    if (options->store.retention_ms <= grace_ms + out_of_order_ms) {
-      exit_code =
-          ReportError("sink", Status::InvalidArgument("--retention-h must exceed --grace-s plus "
-                                                      "--max-out-of-order-s"));
-      return;
-    }
     auto stats = sinks::RunSink(*options);
     if (!stats) {
       exit_code = ReportError("sink", stats.error());

@@ -146,6 +146,30 @@ class ConfigTest(unittest.TestCase):
                                 expect_codes=(2,))
         self.assertIn("--state is required", missing.stderr)
 
+    def test_check_refuses_what_the_command_would_refuse_of_its_options_together(self):
+        config = self.write("short.toml", '[sink]\nbootstrap = "k:9092"\nretention-h = 1\n')
+        refused = {
+            ("--config", config, "config", "check", "--", "sink", "--state", "/x"):
+                "--retention-h must exceed --grace-s",
+            ("config", "check", "--", "replay", "--file", "f", "--archive", "a", "--into", "/x"):
+                "exactly one of --archive, --file and --topic",
+            ("config", "check", "--", "archive", "-b", "k:9092"): "--bootstrap and --dir",
+            ("config", "check", "--", "feed", "-b", "k:9092"): "--state DIR are required",
+        }
+        for args, message in refused.items():
+            with self.subTest(args=args):
+                self.assertIn(message, self.headwire(*args, expect_codes=(2,)).stderr)
+        # The command itself refuses the same file, before it opens anything.
+        self.assertIn("--retention-h must exceed", self.headwire(
+            "--config", config, "sink", "--state", self.write("unused", ""),
+            expect_codes=(2,)).stderr)
+        for args in (("config", "check", "--", "sink", "-b", "k:9092", "--state", "/x",
+                      "--retention-h", "2"),
+                     ("config", "check", "--", "archive", "ls", "/x"),
+                     ("config", "check", "--", "feed", "status", "--state", "/x")):
+            with self.subTest(args=args):
+                self.assertIn(": ok", self.headwire(*args).stdout)
+
     def test_check_rejects_bad_files_naming_the_table_and_key(self):
         cases = {
             '[process]\nbootstrp = "x"\n':
