@@ -9,6 +9,7 @@
 // returns it; returns IoError naming `input_name` when the stream fails, OK at the end of the
 // input.
 
+#include <algorithm>
 #include <cstdint>
 #include <istream>
 #include <optional>
@@ -29,17 +30,27 @@ inline constexpr size_t kMaxLineBytes = size_t{64} << 20;
 inline std::optional<uint64_t> ReadBoundedLine(std::istream& in, std::string& line,
                                                size_t max_bytes) {
   line.clear();
-  std::streambuf* buffer = in.rdbuf();
+  // getline into a fixed chunk finds the newline with the stream's own buffer search; a line
+  // longer than a chunk arrives in several.
+  char chunk[1 << 14];
   uint64_t length = 0;
-  bool any = false;
-  for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
-    any = true;
-    if (c == '\n') return length;
-    if (line.size() <= max_bytes) line.push_back(static_cast<char>(c));
-    ++length;
+  while (true) {
+    in.getline(chunk, sizeof chunk);
+    const auto extracted = static_cast<size_t>(in.gcount());
+    const bool full = in.fail() && !in.eof() && extracted == sizeof chunk - 1;
+    const bool newline = !in.fail() && !in.eof();
+    const size_t stored = newline ? extracted - 1 : extracted;
+    if (line.size() <= max_bytes) line.append(chunk, std::min(stored, max_bytes + 1 - line.size()));
+    length += stored;
+    if (full) {
+      in.clear(in.rdstate() & ~std::ios::failbit);
+      continue;
+    }
+    if (newline) return length;
+    // The end of the input: getline also flags failure when it took nothing.
+    in.clear((in.rdstate() & std::ios::badbit) | std::ios::eofbit);
+    return length > 0 || extracted > 0 ? std::optional<uint64_t>(length) : std::nullopt;
   }
-  in.setstate(std::ios::eofbit);
-  return any ? std::optional<uint64_t>(length) : std::nullopt;
 }
 
 template <typename Visit>

@@ -43,6 +43,30 @@ TEST(JsonLinesTest, ALineLongerThanTheBoundIsCutOneByteOverItAndReadingGoesOn) {
   EXPECT_EQ(ReadBoundedLine(in, line, 10), std::nullopt);
 }
 
+// Lines are read in pieces of 16 KiB; one just under, at and over a piece's size, a NUL byte and
+// a last line without its newline come out whole.
+TEST(JsonLinesTest, EveryByteOfEveryLineIsKeptWhateverItsLengthAgainstTheReadersPieces) {
+  const size_t piece = 1 << 14;
+  std::vector<std::string> lines;
+  for (const size_t length : {piece - 2, piece - 1, piece, piece + 1, 3 * piece + 7}) {
+    lines.push_back(std::string(length, 'y'));
+  }
+  lines.push_back(std::string("nul\0inside", 10));
+  lines.push_back("");
+  lines.push_back("end");
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  text.pop_back();
+  std::istringstream in(text);
+  std::string line;
+  for (const auto& expected : lines) {
+    ASSERT_EQ(ReadBoundedLine(in, line, 1 << 20), expected.size());
+    EXPECT_EQ(line, expected);
+  }
+  EXPECT_EQ(ReadBoundedLine(in, line, 1 << 20), std::nullopt);
+  EXPECT_FALSE(in.bad());
+}
+
 TEST(JsonLinesTest, AVisitorTakingThreeArgumentsIsGivenTheWholeLength) {
   std::istringstream in("abc\r\n\nde\n");
   std::vector<uint64_t> lengths;
