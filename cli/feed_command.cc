@@ -68,13 +68,14 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       "so nothing is sent twice. --once polls every feed once and exits (1 when no feed could be "
       "read at all).",
       [args](const CLI::App& command) {
-        if (command.get_subcommands().empty() &&
-            (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
-             args->options.state_dir.empty())) {
+        if (!command.get_subcommands().empty()) return Status::Ok();
+        if (args->options.kafka.bootstrap.empty() || args->feed_list.empty() ||
+            args->options.state_dir.empty()) {
           return Status::InvalidArgument(
               "--bootstrap, --config FEEDS.toml and --state DIR are required");
         }
-        return Status::Ok();
+        auto list = producers::LoadFeedList(args->feed_list);
+        return list ? Status::Ok() : list.error();
       });
   AddKafkaOptions(*cmd, args->options.kafka);
   // `feed status` needs no broker: the daemon's options are checked when the daemon runs.
@@ -130,9 +131,10 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
     }
     common::InstallShutdownHandlers();
     StartLogging("feed");
+    // Checked above: only a file changed since can fail here, and it is still a usage error.
     auto list = producers::LoadFeedList(args->feed_list);
     if (!list) {
-      exit_code = ReportError("feed", list.error());
+      exit_code = ReportUsageError("feed", list.error());
       return;
     }
     auto report = producers::RunFeedPoller(*list, args->options);

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <deque>
+#include <map>
+
 namespace headwire::producers {
 namespace {
 
@@ -17,6 +20,7 @@ struct Transfer {
   FetchResult* result = nullptr;
   uint64_t max_bytes = 0;
   bool too_large = false;
+  std::string host;  // scheme, host and port of the request URL: HostOf
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -33,6 +37,25 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   }
   transfer->result->body.append(data, bytes);
   return bytes;
+}
+
+// The connection pool a URL draws on: its scheme, host and port; the URL itself when libcurl
+// cannot parse it (the transfer then fails on its own).
+std::string HostOf(const std::string& url) {
+  CURLU* parsed = curl_url();
+  std::string host = url;
+  if (parsed != nullptr && curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    std::string key;
+    for (const CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+      char* text = nullptr;
+      if (curl_url_get(parsed, part, &text, CURLU_DEFAULT_PORT) == CURLUE_OK) key += text;
+      curl_free(text);
+      key += '|';
+    }
+    host = key;
+  }
+  curl_url_cleanup(parsed);
+  return host;
 }
 
 std::string ResponseHeader(CURL* easy, const char* name) {
@@ -108,6 +131,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     auto transfer = std::make_unique<Transfer>();
     transfer->result = &results[i];
     transfer->max_bytes = options_.max_bytes;
+    transfer->host = HostOf(requests[i].url);
     transfer->easy = curl_easy_init();
     if (transfer->easy == nullptr) {
       results[i].error = Status::Internal("curl_easy_init failed");
@@ -138,12 +162,34 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
           transfer->headers, ("If-Modified-Since: " + requests[i].last_modified).c_str());
     }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-      results[i].error = Status::Internal("curl_multi_add_handle failed");
-      continue;
-    }
     transfers.push_back(std::move(transfer));
   }
+
+  // A transfer joins the multi handle only when its host and the whole fetcher have a free
+  // connection. libcurl would queue it itself, but its timeout would then run while it waits, and
+  // feeds behind two slow ones of the same host would time out without being asked for.
+  std::deque<Transfer*> waiting;
+  for (auto& transfer : transfers) waiting.push_back(transfer.get());
+  std::map<std::string, long> per_host;
+  long active = 0;
+  const auto start_ready = [&] {
+    for (auto it = waiting.begin(); it != waiting.end() && active < options_.max_connections;) {
+      Transfer& transfer = **it;
+      if (per_host[transfer.host] >= options_.per_host_connections) {
+        ++it;
+        continue;
+      }
+      it = waiting.erase(it);
+      if (curl_multi_add_handle(multi, transfer.easy) != CURLM_OK) {
+        transfer.result->error = Status::Internal("curl_multi_add_handle failed");
+        transfer.result = nullptr;
+        continue;
+      }
+      ++per_host[transfer.host];
+      ++active;
+    }
+  };
+  start_ready();
 
   int running = 0;
   CURLMcode failure = CURLM_OK;
@@ -158,14 +204,22 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       Finish(*transfer, message->data.result, options_);
       curl_multi_remove_handle(multi, message->easy_handle);
       transfer->result = nullptr;
+      --per_host[transfer->host];
+      --active;
     }
-    if (running > 0 && stop()) break;
+    if (!waiting.empty()) {
+      start_ready();
+      // Let the new transfers start before asking whether anything still runs.
+      failure = curl_multi_perform(multi, &running);
+      if (failure != CURLM_OK) break;
+    }
+    if ((running > 0 || !waiting.empty()) && stop()) break;
     if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
-  } while (running > 0);
+  } while (running > 0 || !waiting.empty());
 
   for (auto& transfer : transfers) {
-    if (transfer->result == nullptr) continue;  // finished above
-    curl_multi_remove_handle(multi, transfer->easy);
+    if (transfer->result == nullptr) continue;        // finished above
+    curl_multi_remove_handle(multi, transfer->easy);  // a no-op for one still waiting
     transfer->result->error =
         failure != CURLM_OK
             ? Status::Internal(std::string("libcurl: ") + curl_multi_strerror(failure))

@@ -1,7 +1,8 @@
 #pragma once
 // FeedFetcher: fetches many feed URLs at once over HTTP(S) with libcurl's multi interface.
 // Polite and bounded: conditional GET (If-None-Match / If-Modified-Since from the validators the
-// caller kept), at most `per_host_connections` transfers to one host at a time, connect and total
+// caller kept), at most `per_host_connections` transfers to one host at a time (a transfer waits
+// for its host's slot before it starts, so its timeouts count its own time only), connect and total
 // timeouts, a size limit that aborts as soon as a Content-Length announces too much (or the body
 // grows past it), a bounded number of redirects (http and https only), gzip/deflate, and a
 // User-Agent naming headwire and its version. Never throws; every failure is a FetchResult with

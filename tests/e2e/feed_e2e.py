@@ -482,12 +482,18 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertEqual(daemon.returncode, 0, stderr)
         self.assertIn("headwire feed: 2 produced", stderr)
 
-    def test_bad_feed_list_names_the_key(self):
+    def test_a_bad_feed_list_is_a_usage_error_naming_the_key_and_config_check_finds_it(self):
         config = os.path.join(self.work, "bad.toml")
         with open(config, "w") as f:
             f.write('[[feed]]\nurl = "http://127.0.0.1:1/x"\nintervall = "5m"\n')
-        result = self.run_once(config, os.path.join(self.work, "bad-state"), codes=(1,))
+        state = os.path.join(self.work, "bad-state")
+        result = self.run_once(config, state, codes=(2,))
         self.assertIn("feed[0].intervall: unknown key", result.stderr)
+        checked = run([ARGS.headwire, "config", "check", "--", "feed", "-b", self.bootstrap,
+                       "--config", config, "--state", state], expect_codes=(2,))
+        self.assertIn("feed[0].intervall: unknown key", checked.stderr)
+        missing = self.run_once(os.path.join(self.work, "no-such-list.toml"), state, codes=(2,))
+        self.assertIn("cannot read the feed list", missing.stderr)
 
 
 def bind(args):

@@ -135,6 +135,22 @@ TEST_F(FeedFetcherTest, NeverMoreThanTheHostLimitAtOnce) {
   EXPECT_GE(max_in_flight_.load(), 1);
 }
 
+// Ten feeds of one host, one connection at a time, 150 ms each: the last waits about 1.35 s for
+// its turn, longer than the timeout, which counts only its own transfer.
+TEST_F(FeedFetcherTest, TheWaitForTheHostsConnectionDoesNotCountAgainstTheTimeout) {
+  FetchOptions options;
+  options.per_host_connections = 1;
+  options.timeout = std::chrono::milliseconds(1000);
+  std::vector<FetchRequest> requests;
+  for (int i = 0; i < 10; ++i) requests.push_back({Url("/busy.xml?" + std::to_string(i)), "", ""});
+  auto results = Fetch(requests, options);
+  for (const FetchResult& result : results) {
+    EXPECT_TRUE(result.error.ok()) << result.error.ToString();
+    EXPECT_EQ(result.body, "<rss/>");
+  }
+  EXPECT_EQ(max_in_flight_.load(), 1);
+}
+
 TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
   auto results = Fetch({{"file:///etc/passwd", "", ""}});
   EXPECT_FALSE(results[0].error.ok());
