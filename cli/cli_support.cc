@@ -92,6 +92,18 @@ void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer
                   "/readyz fails while a partition lags by more than this many records")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  command
+      .add_option_function<std::string>(
+          "--on-offset-gap",
+          [&consumer](const std::string& policy) {
+            consumer.offset_gap =
+                policy == "skip" ? common::OffsetGapPolicy::kSkip : common::OffsetGapPolicy::kFail;
+          },
+          "When a partition resumes at an offset the topic no longer holds (retention deleted "
+          "records before they were read): fail (stop, naming them) or skip (log and count "
+          "them, resume at the partition's first record)")
+      ->check(CLI::IsMember({"fail", "skip"}))
+      ->default_str("fail");
   command.add_flag("-e,--exit-at-end", loop.exit_at_end,
                    "Exit once caught up with the end of every assigned partition");
   command.add_option("--max-batch", loop.max_batch, "Records per persisted batch at most")

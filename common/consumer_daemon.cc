@@ -59,6 +59,25 @@ Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
   return Status::Ok();
 }
 
+Status ConsumerDaemon::OnOffsetGap(const OffsetGap& gap) {
+  const std::string what = DescribeOffsetGap(gap);
+  if (options_.offset_gap == OffsetGapPolicy::kFail) {
+    return Status::NotFound(what +
+                            "; rebuild the state (README, Operations: records lost to retention), "
+                            "or accept the loss with --on-offset-gap skip");
+  }
+  // Records between the resume offset and the topic's start; none to count for a recreated topic.
+  const int64_t lost = std::max<int64_t>(0, gap.first_offset - gap.resume_offset);
+  context_.metrics()
+      .OffsetGapRecords(gap.tp.topic, gap.tp.partition)
+      .Increment(static_cast<double>(lost));
+  spdlog::error(
+      "msg=\"records lost: resuming at the partition's first offset\" topic={} "
+      "partition={} resume_offset={} first_offset={} lost={} detail={}",
+      gap.tp.topic, gap.tp.partition, gap.resume_offset, gap.first_offset, lost, Quote(what));
+  return Status::Ok();
+}
+
 Status ConsumerDaemon::Persist(ConsumerStage& stage) {
   if (!stop_status_.ok()) return stop_status_;
   if (Status s = stage.Drain(*this); !s.ok()) return s;
@@ -273,6 +292,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             context_.metrics().Rebalances().Increment();
             next_tick_ = {};  // refresh readiness at once
           },
+      .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(gap); },
   };
   auto consumer = KafkaConsumer::Create(options_.kafka, options_.group_id, options_.topics,
                                         std::move(callbacks), options_.assignment);

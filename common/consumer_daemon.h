@@ -16,6 +16,8 @@
 //     daemon takes every partition itself (daemons that hold the whole state);
 //   - health: /healthz while the loop turns, /readyz when partitions are assigned, the stage's
 //     state is restored, the lag is at most ready_max_lag and the brokers are reachable;
+//   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
+//     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
 //     loop.exit_at_end it gives up after kafka.connect_timeout with Unavailable;
 //   - metrics (common/daemon_metrics.h): records consumed and produced, lag, rebalances, batch
@@ -50,6 +52,13 @@
 
 namespace headwire::common {
 
+// What a daemon does when a partition's resume offset is no longer held by the topic (retention
+// deleted records before the daemon read them, or the topic was recreated).
+enum class OffsetGapPolicy {
+  kFail,  // stop with NotFound naming the records lost (the state must be rebuilt)
+  kSkip,  // log the loss as an error, count it, and resume at the partition's first record
+};
+
 struct ConsumerDaemonOptions {
   KafkaOptions kafka;
   // Consumer group: shares the partitions (kGroup) or only receives commits (kAllPartitions).
@@ -69,6 +78,8 @@ struct ConsumerDaemonOptions {
   // /readyz fails while any assigned partition lags by more than this many records.
   // Default: 1000.
   int64_t ready_max_lag = 1000;
+  // A resume offset the topic no longer holds. Default: kFail.
+  OffsetGapPolicy offset_gap = OffsetGapPolicy::kFail;
 };
 
 // Produces a stage's outputs, counting them per topic.
@@ -160,6 +171,8 @@ class ConsumerDaemon final : private Output {
                  std::chrono::steady_clock::time_point start,
                  std::chrono::steady_clock::time_point delivered);
   Status Turn(ConsumerStage& stage);
+  // A resume offset the topic no longer holds, by options_.offset_gap.
+  Status OnOffsetGap(const OffsetGap& gap);
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,

@@ -36,7 +36,10 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
       brokers_up_(GaugeFamily(*registry_, "headwire_kafka_brokers_up",
                               "librdkafka: brokers this client is connected to")),
       kafka_bytes_(CounterFamily(*registry_, "headwire_kafka_bytes_total",
-                                 "librdkafka: bytes sent (tx) to and received (rx) from brokers")) {
+                                 "librdkafka: bytes sent (tx) to and received (rx) from brokers")),
+      offset_gap_records_(CounterFamily(*registry_, "headwire_offset_gap_records_total",
+                                        "Records skipped because the topic no longer held them "
+                                        "when the partition resumed")) {
   const prometheus::Labels labels{{"daemon", daemon_}};
   persist_seconds_ = &prometheus::BuildHistogram()
                           .Name("headwire_batch_persist_seconds")
@@ -65,6 +68,11 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
   block_cache_bytes_ =
       &GaugeFamily(*registry_, "headwire_rocksdb_block_cache_bytes", "RocksDB block cache usage")
            .Add(labels);
+}
+
+prometheus::Counter& DaemonMetrics::OffsetGapRecords(const std::string& topic, int32_t partition) {
+  return offset_gap_records_.Add(
+      {{"daemon", daemon_}, {"topic", topic}, {"partition", std::to_string(partition)}});
 }
 
 prometheus::Counter& DaemonMetrics::Consumed(const std::string& topic) {

@@ -11,6 +11,8 @@
 //   headwire_record_latency_seconds{daemon}              broker timestamp of an input record to
 //                                                        the persisted batch that holds its effect
 //   headwire_rebalances_total{daemon}                    assignments and revocations
+//   headwire_offset_gap_records_total{daemon,topic,partition}  records skipped because the topic
+//                                                        no longer held them (--on-offset-gap skip)
 //   headwire_state_bytes{daemon}                         RocksDB live size (SST + memtables)
 //   headwire_kafka_brokers_up{daemon,client}             librdkafka: brokers in state UP
 //   headwire_kafka_bytes_total{daemon,client,direction}  librdkafka: bytes sent / received
@@ -49,6 +51,7 @@ class DaemonMetrics {
   prometheus::Histogram& BatchPersistSeconds() { return *persist_seconds_; }
   prometheus::Histogram& RecordLatencySeconds() { return *record_latency_; }
   prometheus::Counter& Rebalances() { return *rebalances_; }
+  prometheus::Counter& OffsetGapRecords(const std::string& topic, int32_t partition);
   prometheus::Gauge& StateBytes() { return *state_bytes_; }
   prometheus::Gauge& BrokersUp(const std::string& client);
   // Bytes of `client` in `direction` ("tx" or "rx").
@@ -71,6 +74,7 @@ class DaemonMetrics {
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Family<prometheus::Gauge>& brokers_up_;
   prometheus::Family<prometheus::Counter>& kafka_bytes_;
+  prometheus::Family<prometheus::Counter>& offset_gap_records_;
   prometheus::Histogram* persist_seconds_;
   prometheus::Histogram* record_latency_;
   prometheus::Counter* rebalances_;

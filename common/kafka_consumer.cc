@@ -74,6 +74,21 @@ std::string ResumeOffsetName(int64_t offset) {
   }
 }
 
+std::string DescribeOffsetGap(const OffsetGap& gap) {
+  const std::string partition = gap.tp.topic + "/" + std::to_string(gap.tp.partition);
+  const std::string held = gap.first_offset < gap.end_offset
+                               ? "offsets " + std::to_string(gap.first_offset) + ".." +
+                                     std::to_string(gap.end_offset - 1)
+                               : "no records";
+  if (gap.resume_offset > gap.end_offset) {
+    return partition + ": the state resumes at offset " + std::to_string(gap.resume_offset) +
+           ", but the topic holds " + held + " now: it was recreated or truncated";
+  }
+  return partition + ": the state resumes at offset " + std::to_string(gap.resume_offset) +
+         ", but the topic holds " + held + " now: records " + std::to_string(gap.resume_offset) +
+         ".." + std::to_string(gap.first_offset - 1) + " were deleted before they were read";
+}
+
 KafkaConsumer::KafkaConsumer(const KafkaOptions& options)
     : watch_({.bootstrap = options.bootstrap, .give_up_after = options.connect_timeout}) {}
 
@@ -87,7 +102,8 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
                                 {"group.id", group_id},
                                 {"enable.auto.commit", "false"},
                                 {"enable.auto.offset.store", "false"},
-                                {"auto.offset.reset", "earliest"},
+                                // Never skip silently: ResumeOutOfRange decides.
+                                {"auto.offset.reset", "error"},
                                 {"enable.partition.eof", "true"},
                                 {"partition.assignment.strategy", "cooperative-sticky"},
                                 {"session.timeout.ms", "6000"},
@@ -139,6 +155,7 @@ namespace {
 constexpr int kCommittedTimeoutMs = 10000;
 constexpr int kMetadataTimeoutMs = 1000;
 constexpr std::chrono::seconds kAssignRetry{1};
+constexpr int kWatermarkTimeoutMs = 10000;
 
 // The group's committed offsets of `partitions`, in their order. Blocks until the coordinator
 // answers (or the timeout passes, and then every entry is unknown).
@@ -279,12 +296,50 @@ Result<std::optional<Message>> KafkaConsumer::Poll(std::chrono::milliseconds tim
     }
     return std::optional<Message>();
   }
+  if (raw->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET && raw->rkt != nullptr) {
+    const TopicPartition tp{std::string(message.topic()), message.partition()};
+    if (Status s = ResumeOutOfRange(tp, message.offset()); !s.ok()) return Err(s);
+    return std::optional<Message>();
+  }
   char error[512];
   if (rd_kafka_fatal_error(rk_.get(), error, sizeof error) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Err(Status::Unavailable(std::string("kafka consumer fatal error: ") + error));
   }
   spdlog::warn("msg=\"consumer error\" error={}", Quote(rd_kafka_message_errstr(raw)));
   return std::optional<Message>();
+}
+
+Status KafkaConsumer::ResumeOutOfRange(const TopicPartition& tp, int64_t offset) {
+  int64_t low = 0;
+  int64_t high = 0;
+  if (const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+          rk_.get(), tp.topic.c_str(), tp.partition, &low, &high, kWatermarkTimeoutMs);
+      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Unavailable("cannot read the offsets " + tp.topic + "/" +
+                               std::to_string(tp.partition) +
+                               " holds, to resume it: " + rd_kafka_err2str(err));
+  }
+  if (offset >= 0) {
+    const OffsetGap gap{tp, offset, low, high};
+    if (!callbacks_.offset_gap) return Status::NotFound(DescribeOffsetGap(gap));
+    if (Status s = callbacks_.offset_gap(gap); !s.ok()) return s;
+  }
+  // librdkafka stopped fetching the partition, and a stopped partition cannot seek: it is
+  // assigned again, at its first offset held.
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = low;
+  rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_.get(), list);
+  if (error == nullptr) error = rd_kafka_incremental_assign(rk_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (error != nullptr) {
+    const std::string why = rd_kafka_error_string(error);
+    rd_kafka_error_destroy(error);
+    return Status::Unavailable("cannot resume " + tp.topic + "/" + std::to_string(tp.partition) +
+                               " at offset " + std::to_string(low) + ": " + why);
+  }
+  positions_.erase(tp);
+  at_end_[tp] = false;
+  return Status::Ok();
 }
 
 std::map<TopicPartition, std::optional<int64_t>> KafkaConsumer::Lag() const {

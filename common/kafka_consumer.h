@@ -3,17 +3,19 @@
 // their state (RocksDB) rather than in Kafka.
 //
 // On every assignment the consumer reads the group's committed offsets and asks `stored_offset`
-// where each partition resumes; Kafka's committed offsets are only the fallback (and then
-// auto.offset.reset=earliest). The committed offset is passed along because it tells a stateful
-// owner how far a previous owner got, which may be further than its own state. Before
-// partitions are revoked it calls `before_revoke`, so the owner can persist the batch in flight
-// while it still owns them. Assignment is cooperative-sticky: a rebalance moves only the
-// partitions that must move. Offsets are also committed to Kafka after each persisted batch, so
-// lag tools work and the next owner knows how far output went (ConsumerDaemon never commits below
-// the offset the group had at assignment). Consumer errors are informational (librdkafka recovers
-// by itself) and are logged; only fatal errors end Poll(). Whether the bootstrap servers can be
-// reached is tracked by connectivity(), fed by librdkafka's error and statistics callbacks during
-// Poll(). Not thread-safe (connectivity()'s readers excepted).
+// where each partition resumes; Kafka's committed offsets are only the fallback (and without one,
+// the partition's start). A resume offset the topic no longer holds (retention deleted records the
+// owner never read) is never skipped silently: `offset_gap` decides (OffsetGap). The committed
+// offset is passed along because it tells a stateful owner how far a previous owner got, which may
+// be further than its own state. Before partitions are revoked it calls `before_revoke`, so the
+// owner can persist the batch in flight while it still owns them. Assignment is cooperative-sticky:
+// a rebalance moves only the partitions that must move. Offsets are also committed to Kafka after
+// each persisted batch, so lag tools work and the next owner knows how far output went
+// (ConsumerDaemon never commits below the offset the group had at assignment). Consumer errors are
+// informational (librdkafka recovers by itself) and are logged; only fatal errors end Poll().
+// Whether the bootstrap servers can be reached is tracked by connectivity(), fed by librdkafka's
+// error and statistics callbacks during Poll(). Not thread-safe (connectivity()'s readers
+// excepted).
 
 #include <librdkafka/rdkafka.h>
 
@@ -88,6 +90,20 @@ enum class PartitionAssignment {
   kAllPartitions,
 };
 
+// A partition whose resume offset is outside what the topic holds: retention deleted records the
+// owner never read (resume_offset < first_offset), or the topic was recreated shorter
+// (resume_offset > end_offset).
+struct OffsetGap {
+  TopicPartition tp;
+  int64_t resume_offset = 0;
+  int64_t first_offset = 0;  // the partition's low watermark
+  int64_t end_offset = 0;    // its high watermark
+};
+
+// "T/P: the state resumes at offset R, but the topic holds offsets L..H-1 now: records R..L-1
+// were deleted before they were read".
+std::string DescribeOffsetGap(const OffsetGap& gap);
+
 struct ConsumerCallbacks {
   // Where a newly assigned partition resumes: the next offset to read (or kOffsetBeginning), or
   // nullopt to use the group's committed offset.
@@ -96,6 +112,9 @@ struct ConsumerCallbacks {
   std::function<void(const std::vector<TopicPartition>&)> before_revoke;
   // Called after partitions were assigned (resume offsets chosen) or revoked.
   std::function<void()> rebalanced;
+  // Called when a partition's resume offset is outside the topic (OffsetGap): OK resumes the
+  // partition at its first offset held; an error ends Poll() with it. Unset: NotFound.
+  std::function<Status(const OffsetGap&)> offset_gap;
 };
 
 // How to print a resume offset: "beginning", "end", "stored" (the group's committed offset) or
@@ -116,7 +135,8 @@ class KafkaConsumer {
   ~KafkaConsumer();
 
   // Returns the next record, nullopt when none arrived within `timeout`, or an error when the
-  // consumer failed fatally.
+  // consumer failed fatally or a partition's resume offset is outside the topic and offset_gap
+  // (or its absence) said to stop.
   Result<std::optional<Message>> Poll(std::chrono::milliseconds timeout);
 
   // True when partitions are assigned and every one has been read to its end (the high
@@ -146,6 +166,9 @@ class KafkaConsumer {
   void ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partitions);
   // kAllPartitions: assigns every partition of the topics once their metadata is known.
   void AssignAll();
+  // librdkafka could not start `tp` at `offset` (auto.offset.reset=error): a logical offset (no
+  // committed one) starts at the partition's first record; an absolute one is an OffsetGap.
+  Status ResumeOutOfRange(const TopicPartition& tp, int64_t offset);
 
   RdKafkaPtr rk_;
   ConnectivityWatch watch_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "tests/common/input_topic.h"
 
 namespace headwire::common {
@@ -146,6 +148,106 @@ TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffs
   FailingStage next(/*failing_offset=*/-1);
   ASSERT_TRUE(Run(next).ok());
   EXPECT_EQ(next.group_committed, 10);
+}
+
+// Resumes at a fixed offset, as a state that stopped there does, and records what it reads.
+class ResumingStage final : public ConsumerStage {
+ public:
+  explicit ResumingStage(int64_t resume_at) : resume_at_(resume_at) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(resume_at_);
+  }
+  Status Handle(const ConsumedRecord& record, Output&) override {
+    handled.push_back(record.offset);
+    return Status::Ok();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  const StateStore* state() const override { return nullptr; }
+
+  std::vector<int64_t> handled;
+
+ private:
+  int64_t resume_at_;
+};
+
+// The embedded broker keeps about 5 MiB per partition: 48 records of 256 KiB that do not compress
+// push the first ones out, as a topic's retention does while a daemon is stopped.
+class TruncatedTopicTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(input_.Start());
+    std::mt19937_64 random(1);
+    std::string large(256 << 10, '\0');
+    for (char& c : large) c = static_cast<char>(random());
+    for (int i = 0; i < 48; ++i) {
+      ASSERT_TRUE(input_.producer->Produce("in", std::to_string(i), large, {}).ok());
+    }
+    ASSERT_TRUE(input_.producer->Flush(std::chrono::milliseconds(20000)).ok());
+  }
+
+  Status Run(ConsumerStage& stage, OffsetGapPolicy policy, std::string* metrics = nullptr,
+             PartitionAssignment assignment = PartitionAssignment::kGroup) {
+    auto context = DaemonContext::Start("test", {});
+    EXPECT_TRUE(context.has_value()) << context.error().ToString();
+    ConsumerDaemonOptions options;
+    options.kafka = input_.kafka;
+    options.group_id = "g";
+    options.topics = {"in"};
+    options.loop.exit_at_end = true;
+    options.offset_gap = policy;
+    options.assignment = assignment;
+    ConsumerDaemon daemon(**context, options);
+    const Status status = daemon.Run(stage);
+    if (metrics != nullptr) *metrics = (*context)->metrics().Serialize();
+    return status;
+  }
+
+  test_support::InputTopic input_;
+};
+
+TEST_F(TruncatedTopicTest, AResumeOffsetTheTopicNoLongerHoldsStopsTheDaemonNamingTheLostRecords) {
+  ResumingStage stage(/*resume_at=*/2);
+  const Status status = Run(stage, OffsetGapPolicy::kFail);
+  EXPECT_EQ(status.code(), StatusCode::kNotFound) << status.ToString();
+  EXPECT_NE(status.message().find("in/0: the state resumes at offset 2"), std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("were deleted before they were read"), std::string::npos);
+  EXPECT_TRUE(stage.handled.empty());
+}
+
+// Both ways of taking partitions: a group member (the processor) and a daemon that assigns itself
+// every partition (the sink, the archiver).
+class TruncatedTopicAssignmentTest : public TruncatedTopicTest,
+                                     public ::testing::WithParamInterface<PartitionAssignment> {};
+
+TEST_P(TruncatedTopicAssignmentTest,
+       WithGapsSkippedTheDaemonResumesAtTheFirstRecordHeldAndCountsTheLoss) {
+  ResumingStage stage(/*resume_at=*/2);
+  std::string metrics;
+  const Status status = Run(stage, OffsetGapPolicy::kSkip, &metrics, GetParam());
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_FALSE(stage.handled.empty());
+  const int64_t first = stage.handled.front();
+  EXPECT_GT(first, 2);
+  EXPECT_EQ(stage.handled.back(), 47);
+  EXPECT_EQ(stage.handled.size(), static_cast<size_t>(48 - first));
+  EXPECT_NE(metrics.find("headwire_offset_gap_records_total{daemon=\"test\",partition=\"0\","
+                         "topic=\"in\"} " +
+                         std::to_string(first - 2)),
+            std::string::npos)
+      << metrics;
+}
+
+INSTANTIATE_TEST_SUITE_P(Assignments, TruncatedTopicAssignmentTest,
+                         ::testing::Values(PartitionAssignment::kGroup,
+                                           PartitionAssignment::kAllPartitions));
+
+TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {
+  ResumingStage stage(kOffsetBeginning);
+  const Status status = Run(stage, OffsetGapPolicy::kFail);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_FALSE(stage.handled.empty());
+  EXPECT_EQ(stage.handled.back(), 47);
 }
 
 }  // namespace
