@@ -120,17 +120,24 @@ Result<size_t> OffsetCursor(const std::string& cursor) {
   return offset;
 }
 
-common::Json Page(std::vector<common::Json> all, size_t offset, size_t limit) {
+// The page [offset, offset + limit) of a list of `size` items computed in memory; `item(i)`
+// makes the JSON of item i and is called for the page's items only, so that a page costs its
+// own items' JSON and not that of the whole list.
+template <typename MakeItem>
+common::Json Page(size_t size, size_t offset, size_t limit, MakeItem item) {
   // Clamped first: offset + limit must not wrap for a cursor near the largest number.
-  offset = std::min(offset, all.size());
-  const size_t end = offset + std::min(limit, all.size() - offset);
+  offset = std::min(offset, size);
+  const size_t end = offset + std::min(limit, size - offset);
   common::Json items = common::Json::array();
-  for (size_t i = offset; i < end; ++i) items.push_back(std::move(all[i]));
+  for (size_t i = offset; i < end; ++i) items.push_back(item(i));
   common::Json out;
   out["items"] = std::move(items);
-  out["next_cursor"] =
-      end < all.size() ? common::Json("o" + std::to_string(end)) : common::Json(nullptr);
+  out["next_cursor"] = end < size ? common::Json("o" + std::to_string(end)) : common::Json(nullptr);
   return out;
+}
+
+common::Json Page(std::vector<common::Json> all, size_t offset, size_t limit) {
+  return Page(all.size(), offset, limit, [&](size_t i) { return std::move(all[i]); });
 }
 
 std::string DisplayTopic(const std::string& topic) { return topic == kAllTopics ? "all" : topic; }
@@ -273,6 +280,47 @@ common::Json Totals(const View& view, const std::string& topic, const std::strin
   return {{"articles", articles}, {"duplicates", duplicates}, {"rejects", rejects}, {"late", late}};
 }
 
+// The sums of one topic's stored windows (every source added), in start order.
+using WindowSeries = std::vector<std::pair<int64_t, WindowCounts>>;
+
+// One window of a counts answer before it becomes JSON.
+struct CountRow {
+  int64_t start = 0;
+  size_t topic = 0;  // rank of the topic's display name
+  WindowCounts counts;
+};
+
+// Appends the windows of `length` hopping by `hop` that hold any window of `series` (whose
+// starts are multiples of `hop`) and start in [from_ms, to_ms) (0 = open), oldest first. A
+// running sum adds each stored window as the hopping window reaches it and subtracts it as the
+// window leaves it, so each stored window is added and subtracted once whatever length / hop is.
+void SlideWindows(const WindowSeries& series, int64_t length, int64_t hop, size_t topic,
+                  int64_t from_ms, int64_t to_ms, std::vector<CountRow>& out) {
+  size_t first = 0;  // the oldest stored window in the hopping window
+  size_t next = 0;   // the first stored window past it
+  WindowCounts sum;
+  int64_t start = series.empty() ? 0 : series.front().first - length + hop;
+  while (next < series.size() || first < next) {
+    for (; next < series.size() && series[next].first < start + length; ++next) {
+      sum.articles += series[next].second.articles;
+      sum.duplicates += series[next].second.duplicates;
+    }
+    for (; first < next && series[first].first < start; ++first) {
+      sum.articles -= series[first].second.articles;
+      sum.duplicates -= series[first].second.duplicates;
+    }
+    if (first == next) {
+      // An empty stretch: no window starting in it has a count, so none is listed.
+      if (next == series.size()) break;
+      start = series[next].first - length + hop;
+      continue;
+    }
+    if (to_ms != 0 && start >= to_ms) break;
+    if (from_ms == 0 || start >= from_ms) out.push_back({start, topic, sum});
+    start += hop;
+  }
+}
+
 Result<common::Json> Counts(const View& view, const ArticleStore& store,
                             const QueryRequest& request) {
   const int64_t length = core::WindowLengthMs(request.window);
@@ -289,28 +337,33 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   QueryRequest range = request;
   // A window starting just before `to` reaches length - hop past it.
   if (hop != length && range.to_ms != 0) range.to_ms += length - hop;
-  std::map<std::tuple<int64_t, std::string>, WindowCounts> sums;
+  // Keyed by the name the answer shows, in whose order windows of one start are listed.
+  std::map<std::string, WindowSeries> series;
   for (const auto& row : ScanWindows(view, stored, range, topic.empty() ? nullptr : &topic)) {
-    for (const int64_t start : core::HoppingWindowStarts(row.start, length, hop)) {
-      if (request.from_ms != 0 && start < request.from_ms) continue;
-      if (request.to_ms != 0 && start >= request.to_ms) continue;
-      auto& counts = sums[{start, DisplayTopic(row.topic)}];
-      counts.articles += row.counts.articles;
-      counts.duplicates += row.counts.duplicates;
-    }
+    auto& windows = series[DisplayTopic(row.topic)];
+    if (windows.empty() || windows.back().first != row.start) windows.push_back({row.start, {}});
+    windows.back().second.articles += row.counts.articles;
+    windows.back().second.duplicates += row.counts.duplicates;
   }
+  std::vector<CountRow> rows;
+  std::vector<const std::string*> names;
+  for (const auto& [name, windows] : series) {
+    SlideWindows(windows, length, hop, names.size(), request.from_ms, request.to_ms, rows);
+    names.push_back(&name);
+  }
+  std::sort(rows.begin(), rows.end(), [](const CountRow& a, const CountRow& b) {
+    return std::tie(a.start, a.topic) < std::tie(b.start, b.topic);
+  });
   const core::WatermarkTracker finality(store.options().watermark);
-  std::vector<common::Json> rows;
-  for (const auto& [key, counts] : sums) {
-    const auto& [start, name] = key;
-    rows.push_back({{"window_start", common::FormatRfc3339(start)},
-                    {"window_end", common::FormatRfc3339(start + length)},
-                    {"topic", name},
-                    {"articles", counts.articles},
-                    {"duplicates", counts.duplicates},
-                    {"final", finality.IsFinal(start + length, view.watermark())}});
-  }
-  common::Json page = Page(std::move(rows), *offset, request.limit);
+  common::Json page = Page(rows.size(), *offset, request.limit, [&](size_t i) {
+    const CountRow& row = rows[i];
+    return common::Json{{"window_start", common::FormatRfc3339(row.start)},
+                        {"window_end", common::FormatRfc3339(row.start + length)},
+                        {"topic", *names[row.topic]},
+                        {"articles", row.counts.articles},
+                        {"duplicates", row.counts.duplicates},
+                        {"final", finality.IsFinal(row.start + length, view.watermark())}};
+  });
   common::Json out;
   out["kind"] = QueryKindName(request.kind);
   out["topic"] = DisplayTopic(StoredTopic(request.topic));
