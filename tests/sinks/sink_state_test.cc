@@ -161,6 +161,58 @@ TEST_F(SinkStateTest, HoppingCountsSumTheFinerWindows) {
   EXPECT_EQ(hop["hop"], "minute");
 }
 
+TEST_F(SinkStateTest, HoppingCountsPageByStartThenTopicAsShown) {
+  auto store = Open("s");
+  Apply(*store, {{.id = "x1", .t = kT0 + 10 * kMin, .topics = {"ai"}},
+                 {.id = "x2", .t = kT0 + 20 * kMin, .topics = {"space"}}});
+  // Starts 00:06 .. 00:12 (the first at or after `from`, which is not on a minute) with all and
+  // space, those up to 00:10 with ai too; "all" sorted by its name, not by the stored "*".
+  const std::map<std::string, std::string> range = {{"window", "hour"},
+                                                    {"hop", "minute"},
+                                                    {"from", "2026-03-02T00:05:30Z"},
+                                                    {"to", "2026-03-02T00:13:00Z"}};
+  auto all = range;
+  all["limit"] = "1000";
+  const auto whole = Query(*store, all, "counts");
+  ASSERT_EQ(whole["items"].size(), 19u) << whole.dump();
+  EXPECT_EQ(whole["items"][0]["window_start"], "2026-03-02T00:06:00Z");
+  EXPECT_EQ(whole["items"][0]["topic"], "ai");
+  EXPECT_EQ(whole["items"][1]["topic"], "all");
+  EXPECT_EQ(whole["items"][1]["articles"], 2);
+  EXPECT_EQ(whole["items"][2]["topic"], "space");
+  EXPECT_EQ(whole["items"][15]["window_start"], "2026-03-02T00:11:00Z");
+  EXPECT_EQ(whole["items"][15]["topic"], "all");
+  EXPECT_EQ(whole["items"][18]["window_start"], "2026-03-02T00:12:00Z");
+  EXPECT_EQ(whole["items"][18]["topic"], "space");
+  // Pages of 4 list the same windows in the same order, each once.
+  common::Json paged = common::Json::array();
+  auto request = range;
+  request["limit"] = "4";
+  for (int page = 0; page < 10; ++page) {
+    const auto answer = Query(*store, request, "counts");
+    for (const auto& item : answer["items"]) paged.push_back(item);
+    if (answer["next_cursor"].is_null()) break;
+    request["cursor"] = answer["next_cursor"];
+  }
+  EXPECT_EQ(paged, whole["items"]);
+}
+
+TEST_F(SinkStateTest, HoppingCountsListNoWindowBetweenStoredOnes) {
+  auto store = Open("s");
+  Apply(*store, {{.id = "x1", .t = kT0 + 10 * kMin, .topics = {"ai"}},
+                 {.id = "x2", .t = kT0 + 3 * kHour, .topics = {"ai"}}});
+  const auto hop =
+      Query(*store, {{"window", "hour"}, {"hop", "minute"}, {"topic", "ai"}, {"limit", "1000"}},
+            "counts");
+  // 60 windows hold x1 (starting 23:11 the day before .. 00:10), 60 hold x2 (02:01 .. 03:00).
+  ASSERT_EQ(hop["items"].size(), 120u) << hop.dump();
+  EXPECT_EQ(hop["items"][0]["window_start"], "2026-03-01T23:11:00Z");
+  EXPECT_EQ(hop["items"][59]["window_start"], "2026-03-02T00:10:00Z");
+  EXPECT_EQ(hop["items"][60]["window_start"], "2026-03-02T02:01:00Z");
+  EXPECT_EQ(hop["items"][119]["window_start"], "2026-03-02T03:00:00Z");
+  for (const auto& item : hop["items"]) EXPECT_EQ(item["articles"], 1);
+}
+
 TEST_F(SinkStateTest, LateRecordsAreCountedAndNotApplied) {
   auto store = Open("s", {.watermark = {.max_out_of_order_ms = 5 * kMin, .grace_ms = 10 * kMin}});
   const auto outcomes = Apply(*store, {{.id = "new", .t = kT0 + kHour, .topics = {"ai"}},
@@ -329,6 +381,26 @@ TEST_F(SinkStateTest, AStoryGrowsWhenTheLastWindowAddedMoreThanTheOneBefore) {
   ASSERT_EQ(growing["items"].size(), 2u) << growing.dump();
   EXPECT_EQ(growing["items"][0]["story_id"], "z");
   EXPECT_EQ(growing["items"][1]["story_id"], "x");
+}
+
+TEST_F(SinkStateTest, StoriesThatTieOnLastSeenAreListedBySizeThenIdAcrossPages) {
+  auto store = Open("s");
+  Apply(*store, {{.id = "b1", .t = kT0, .story = "b"},
+                 {.id = "b2", .t = kT0 + 30 * kMin, .story = "b"},
+                 {.id = "c1", .t = kT0 + 30 * kMin, .story = "c"},
+                 {.id = "a1", .t = kT0 + 30 * kMin, .story = "a"},
+                 {.id = "e1", .t = kT0 + 40 * kMin, .story = "e"},
+                 {.id = "u1", .t = kT0 + 200 * kDay, .story = "u", .estimated = true}});
+  std::vector<std::string> ids;
+  std::map<std::string, std::string> request = {{"limit", "2"}};
+  for (int page = 0; page < 5; ++page) {
+    const auto answer = Query(*store, request, "stories");
+    for (const auto& item : answer["items"]) ids.push_back(item["story_id"]);
+    if (answer["next_cursor"].is_null()) break;
+    request["cursor"] = answer["next_cursor"];
+  }
+  // Newest first; at one last_seen the larger story, then the smaller id; estimated ones last.
+  EXPECT_EQ(ids, (std::vector<std::string>{"e", "b", "a", "c", "u"}));
 }
 
 TEST_F(SinkStateTest, TrendingFindsATermHighAgainstItsBaseline) {
