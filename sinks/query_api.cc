@@ -11,6 +11,7 @@
 #include "core/story_status.h"
 #include "core/terms.h"
 #include "core/text.h"
+#include "sinks/story_summary.h"
 
 namespace headwire::sinks {
 namespace {
@@ -376,57 +377,34 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   return out;
 }
 
-Result<common::Json> Stories(const View& view, const ArticleStore& store,
-                             const QueryRequest& request) {
-  auto offset = OffsetCursor(request.cursor);
-  if (!offset) return Err(offset.error());
-  // The largest dated event time, not the watermark: it depends on the input only.
-  const std::optional<int64_t> now = view.max_event_time();
-  struct Found {
-    bool dated;
-    int64_t last_seen;
-    uint64_t size;
-    std::string id;
-    common::Json json;
-  };
-  std::vector<Found> found;
-  auto it = view.Iterate(kStoriesFamily);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const auto story = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
-    if (!story.is_object()) return Err(Status::Corruption("stored story " + it->key().ToString()));
-    const int64_t first = story["first_seen_ms"].get<int64_t>();
-    const int64_t last = story["last_seen_ms"].get<int64_t>();
-    if (view.Expired(last)) continue;
-    if (request.from_ms != 0 && last < request.from_ms) continue;
-    if (request.to_ms != 0 && first >= request.to_ms) continue;
-    if (const std::string topic = StoredTopic(request.topic);
-        topic != kAllTopics && !story["topics"].contains(topic)) {
-      continue;
-    }
-    if (!request.source.empty() && !story["sources"].contains(request.source)) continue;
-    // Members with an estimated time ([time, id, true]) do not make a story grow.
-    const bool dated = story.value("dated", true);
-    std::vector<int64_t> times;
-    common::Json members = common::Json::array();
-    for (const auto& m : story["members"]) {
-      if (m.size() == 2) times.push_back(m[0].get<int64_t>());
-      members.push_back(m[1].get<std::string>());
-    }
-    const auto status = now ? core::ClassifyStory(times, last, *now, store.options().stories)
-                            : core::StoryStatus::kSteady;
-    if (request.status && status != *request.status) continue;
-    common::Json sources = common::Json::array();
-    for (const auto& [name, n] : story["sources"].items()) {
-      if (!name.empty()) sources.push_back(name);
-    }
-    common::Json topics = common::Json::array();
-    for (const auto& [name, n] : story["topics"].items()) topics.push_back(name);
-    const std::string id = it->key().ToString();
-    found.push_back({dated,
-                     last,
-                     story["size"].get<uint64_t>(),
-                     id,
-                     {{"story_id", id},
+// The answer's item for the stored story `id`, read again from the view's snapshot.
+Result<common::Json> StoryJson(const View& view, const std::string& id, std::optional<int64_t> now,
+                               const core::StoryStatusOptions& options) {
+  std::string value;
+  if (auto s = view.Get(kStoriesFamily, id, &value); !s.ok()) {
+    return Err(common::FromRocks(s, "read story " + id));
+  }
+  const auto story = nlohmann::json::parse(value, nullptr, false);
+  if (!story.is_object()) return Err(Status::Corruption("stored story " + id));
+  const int64_t first = story["first_seen_ms"].get<int64_t>();
+  const int64_t last = story["last_seen_ms"].get<int64_t>();
+  // Members with an estimated time ([time, id, true]) do not make a story grow.
+  const bool dated = story.value("dated", true);
+  std::vector<int64_t> times;
+  common::Json members = common::Json::array();
+  for (const auto& m : story["members"]) {
+    if (m.size() == 2) times.push_back(m[0].get<int64_t>());
+    members.push_back(m[1].get<std::string>());
+  }
+  const auto status =
+      now ? core::ClassifyStory(times, last, *now, options) : core::StoryStatus::kSteady;
+  common::Json sources = common::Json::array();
+  for (const auto& [name, n] : story["sources"].items()) {
+    if (!name.empty()) sources.push_back(name);
+  }
+  common::Json topics = common::Json::array();
+  for (const auto& [name, n] : story["topics"].items()) topics.push_back(name);
+  return common::Json{{"story_id", id},
                       {"headline", story["headline"].get<std::string>()},
                       {"size", story["size"].get<uint64_t>()},
                       {"status", core::StoryStatusName(status)},
@@ -435,16 +413,58 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
                       {"time_estimated", !dated},
                       {"sources", std::move(sources)},
                       {"topics", std::move(topics)},
-                      {"members", std::move(members)}}});
+                      {"members", std::move(members)}};
+}
+
+Result<common::Json> Stories(const View& view, const ArticleStore& store,
+                             const QueryRequest& request) {
+  auto offset = OffsetCursor(request.cursor);
+  if (!offset) return Err(offset.error());
+  // The largest dated event time, not the watermark: it depends on the input only.
+  const std::optional<int64_t> now = view.max_event_time();
+  const std::string topic = StoredTopic(request.topic);
+  const bool by_status = request.status.has_value();
+  // What sorting needs; a story's JSON is built for the page only.
+  struct Found {
+    bool dated;
+    int64_t last_seen;
+    uint64_t size;
+    std::string id;
+  };
+  std::vector<Found> found;
+  auto it = view.Iterate(kStoriesFamily);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto story = ReadStorySummary(
+        it->value().ToStringView(), topic == kAllTopics ? "" : topic, request.source, by_status);
+    if (!story) return Err(Status::Corruption("stored story " + it->key().ToString()));
+    if (view.Expired(story->last_seen_ms)) continue;
+    if (request.from_ms != 0 && story->last_seen_ms < request.from_ms) continue;
+    if (request.to_ms != 0 && story->first_seen_ms >= request.to_ms) continue;
+    if (topic != kAllTopics && !story->has_topic) continue;
+    if (!request.source.empty() && !story->has_source) continue;
+    if (by_status) {
+      const auto status = now ? core::ClassifyStory(story->dated_member_times, story->last_seen_ms,
+                                                    *now, store.options().stories)
+                              : core::StoryStatus::kSteady;
+      if (status != *request.status) continue;
+    }
+    found.push_back({story->dated, story->last_seen_ms, story->size, it->key().ToString()});
   }
   // Dated stories first: an estimated time must not outrank real ones.
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return std::tie(b.dated, b.last_seen, b.size, a.id) <
            std::tie(a.dated, a.last_seen, a.size, b.id);
   });
-  std::vector<common::Json> rows;
-  for (auto& f : found) rows.push_back(std::move(f.json));
-  common::Json page = Page(std::move(rows), *offset, request.limit);
+  Status read;
+  common::Json page = Page(found.size(), *offset, request.limit, [&](size_t i) -> common::Json {
+    auto json = StoryJson(view, found[i].id, now, store.options().stories);
+    if (!json) {
+      if (read.ok()) read = json.error();
+      return nullptr;
+    }
+    return std::move(*json);
+  });
+  if (!read.ok()) return Err(read);
   common::Json out;
   out["kind"] = QueryKindName(request.kind);
   out["as_of"] = TimeOrNull(now);
