@@ -39,13 +39,22 @@ int64_t WindowStart(int64_t event_time_ms, int64_t size_ms) {
   return quotient * size_ms;
 }
 
-std::vector<int64_t> HoppingWindowStarts(int64_t event_time_ms, int64_t size_ms, int64_t hop_ms) {
-  std::vector<int64_t> starts;
-  const int64_t last = WindowStart(event_time_ms, hop_ms);
-  for (int64_t start = last - size_ms + hop_ms; start <= last; start += hop_ms) {
-    starts.push_back(start);
+std::vector<HoppingSpan> HoppingWindowsOver(std::span<const int64_t> starts, int64_t size_ms,
+                                            int64_t hop_ms) {
+  std::vector<HoppingSpan> spans;
+  size_t first = 0;  // the oldest tumbling window that the next hopping window holds
+  size_t end = 0;    // the first tumbling window past those the last hopping window held
+  int64_t start = 0;
+  while (first < starts.size()) {
+    // Every tumbling window so far is behind: no hopping window before the first one to reach
+    // the next tumbling window holds any.
+    if (first == end) start = starts[end] - size_ms + hop_ms;
+    while (end < starts.size() && starts[end] < start + size_ms) ++end;
+    spans.push_back({start, first, end});
+    start += hop_ms;
+    while (first < end && starts[first] < start) ++first;
   }
-  return starts;
+  return spans;
 }
 
 }  // namespace headwire::core

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,8 +31,19 @@ std::optional<WindowSize> ParseWindowSize(std::string_view name);
 // times before 1970 land in the right window too).
 int64_t WindowStart(int64_t event_time_ms, int64_t size_ms);
 
-// Starts of the hopping windows of length `size_ms`, advancing by `hop_ms`, that contain
-// `event_time_ms`, oldest first. `hop_ms` must divide `size_ms`; a tumbling window is hop = size.
-std::vector<int64_t> HoppingWindowStarts(int64_t event_time_ms, int64_t size_ms, int64_t hop_ms);
+// A hopping window and the tumbling windows it holds: those at [first, end) of the list given to
+// HoppingWindowsOver.
+struct HoppingSpan {
+  int64_t start_ms = 0;
+  size_t first = 0;
+  size_t end = 0;
+};
+
+// The hopping windows of length `size_ms`, advancing by `hop_ms`, that hold at least one of the
+// tumbling windows of `hop_ms` starting at `starts` (ascending, distinct), oldest first; a window
+// holding none is not listed. `hop_ms` must divide `size_ms`; a tumbling window is hop = size.
+// Costs one step per window listed and per start, whatever size / hop is.
+std::vector<HoppingSpan> HoppingWindowsOver(std::span<const int64_t> starts, int64_t size_ms,
+                                            int64_t hop_ms);
 
 }  // namespace headwire::core

@@ -281,8 +281,25 @@ common::Json Totals(const View& view, const std::string& topic, const std::strin
   return {{"articles", articles}, {"duplicates", duplicates}, {"rejects", rejects}, {"late", late}};
 }
 
-// The sums of one topic's stored windows (every source added), in start order.
-using WindowSeries = std::vector<std::pair<int64_t, WindowCounts>>;
+// One topic's stored windows in start order, with running totals of their counts (every source
+// added), so that the sum of any run of them is one subtraction.
+struct TopicWindows {
+  std::vector<int64_t> starts;
+  std::vector<WindowCounts> totals = {{}};  // totals[i]: the sum of the first i windows
+
+  void Add(int64_t start, const WindowCounts& counts) {
+    if (starts.empty() || starts.back() != start) {
+      starts.push_back(start);
+      totals.push_back(totals.back());
+    }
+    totals.back().articles += counts.articles;
+    totals.back().duplicates += counts.duplicates;
+  }
+  WindowCounts Sum(size_t first, size_t end) const {
+    return {totals[end].articles - totals[first].articles,
+            totals[end].duplicates - totals[first].duplicates};
+  }
+};
 
 // One window of a counts answer before it becomes JSON.
 struct CountRow {
@@ -290,37 +307,6 @@ struct CountRow {
   size_t topic = 0;  // rank of the topic's display name
   WindowCounts counts;
 };
-
-// Appends the windows of `length` hopping by `hop` that hold any window of `series` (whose
-// starts are multiples of `hop`) and start in [from_ms, to_ms) (0 = open), oldest first. A
-// running sum adds each stored window as the hopping window reaches it and subtracts it as the
-// window leaves it, so each stored window is added and subtracted once whatever length / hop is.
-void SlideWindows(const WindowSeries& series, int64_t length, int64_t hop, size_t topic,
-                  int64_t from_ms, int64_t to_ms, std::vector<CountRow>& out) {
-  size_t first = 0;  // the oldest stored window in the hopping window
-  size_t next = 0;   // the first stored window past it
-  WindowCounts sum;
-  int64_t start = series.empty() ? 0 : series.front().first - length + hop;
-  while (next < series.size() || first < next) {
-    for (; next < series.size() && series[next].first < start + length; ++next) {
-      sum.articles += series[next].second.articles;
-      sum.duplicates += series[next].second.duplicates;
-    }
-    for (; first < next && series[first].first < start; ++first) {
-      sum.articles -= series[first].second.articles;
-      sum.duplicates -= series[first].second.duplicates;
-    }
-    if (first == next) {
-      // An empty stretch: no window starting in it has a count, so none is listed.
-      if (next == series.size()) break;
-      start = series[next].first - length + hop;
-      continue;
-    }
-    if (to_ms != 0 && start >= to_ms) break;
-    if (from_ms == 0 || start >= from_ms) out.push_back({start, topic, sum});
-    start += hop;
-  }
-}
 
 Result<common::Json> Counts(const View& view, const ArticleStore& store,
                             const QueryRequest& request) {
@@ -339,17 +325,18 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   // A window starting just before `to` reaches length - hop past it.
   if (hop != length && range.to_ms != 0) range.to_ms += length - hop;
   // Keyed by the name the answer shows, in whose order windows of one start are listed.
-  std::map<std::string, WindowSeries> series;
+  std::map<std::string, TopicWindows> by_topic;
   for (const auto& row : ScanWindows(view, stored, range, topic.empty() ? nullptr : &topic)) {
-    auto& windows = series[DisplayTopic(row.topic)];
-    if (windows.empty() || windows.back().first != row.start) windows.push_back({row.start, {}});
-    windows.back().second.articles += row.counts.articles;
-    windows.back().second.duplicates += row.counts.duplicates;
+    by_topic[DisplayTopic(row.topic)].Add(row.start, row.counts);
   }
   std::vector<CountRow> rows;
   std::vector<const std::string*> names;
-  for (const auto& [name, windows] : series) {
-    SlideWindows(windows, length, hop, names.size(), request.from_ms, request.to_ms, rows);
+  for (const auto& [name, windows] : by_topic) {
+    for (const auto& span : core::HoppingWindowsOver(windows.starts, length, hop)) {
+      if (request.from_ms != 0 && span.start_ms < request.from_ms) continue;
+      if (request.to_ms != 0 && span.start_ms >= request.to_ms) break;
+      rows.push_back({span.start_ms, names.size(), windows.Sum(span.first, span.end)});
+    }
     names.push_back(&name);
   }
   std::sort(rows.begin(), rows.end(), [](const CountRow& a, const CountRow& b) {

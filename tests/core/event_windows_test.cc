@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include "core/watermark.h"
 
 namespace headwire::core {
@@ -24,18 +27,37 @@ TEST(EventWindows, NamesRoundTripAndUnknownNamesAreRejected) {
   EXPECT_EQ(WindowLengthMs(WindowSize::kDay), 86'400'000);
 }
 
-TEST(EventWindows, HoppingWindowsContainingATime) {
-  // An hour-long window hopping by 15 minutes: four windows contain 10:20.
-  const int64_t t = 10 * kHourMs + 20 * kMinuteMs;
-  const auto starts = HoppingWindowStarts(t, kHourMs, 15 * kMinuteMs);
-  ASSERT_EQ(starts.size(), 4u);
-  EXPECT_EQ(starts.front(), 9 * kHourMs + 30 * kMinuteMs);
-  EXPECT_EQ(starts.back(), 10 * kHourMs + 15 * kMinuteMs);
-  for (const int64_t s : starts) {
-    EXPECT_LE(s, t);
-    EXPECT_GT(s + kHourMs, t);
+TEST(EventWindows, HoppingWindowsListThoseHoldingAStoredOneWithWhatTheyHold) {
+  // Hour-long windows hopping by 15 minutes over quarters starting 10:00, 10:15 and 12:00.
+  const int64_t q = 15 * kMinuteMs;
+  const std::vector<int64_t> starts = {40 * q, 41 * q, 48 * q};
+  const auto spans = HoppingWindowsOver(starts, kHourMs, q);
+  std::vector<std::tuple<int64_t, size_t, size_t>> got;
+  for (const auto& s : spans) got.emplace_back(s.start_ms, s.first, s.end);
+  const std::vector<std::tuple<int64_t, size_t, size_t>> want = {
+      {37 * q, 0, 1},
+      {38 * q, 0, 2},
+      {39 * q, 0, 2},
+      {40 * q, 0, 2},
+      {41 * q, 1, 2},
+      // 10:30 .. 11:00 hold nothing and are not listed.
+      {45 * q, 2, 3},
+      {46 * q, 2, 3},
+      {47 * q, 2, 3},
+      {48 * q, 2, 3}};
+  EXPECT_EQ(got, want);
+}
+
+TEST(EventWindows, TumblingWindowsOverStoredOnesAreThoseWindows) {
+  const std::vector<int64_t> starts = {-2 * kHourMs, 0, 5 * kHourMs};
+  const auto spans = HoppingWindowsOver(starts, kHourMs, kHourMs);
+  ASSERT_EQ(spans.size(), 3u);
+  for (size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_EQ(spans[i].start_ms, starts[i]);
+    EXPECT_EQ(spans[i].first, i);
+    EXPECT_EQ(spans[i].end, i + 1);
   }
-  EXPECT_EQ(HoppingWindowStarts(t, kHourMs, kHourMs), std::vector<int64_t>{10 * kHourMs});
+  EXPECT_TRUE(HoppingWindowsOver({}, kHourMs, kMinuteMs).empty());
 }
 
 TEST(Watermark, LatenessIsJudgedAgainstTheRecordsOwnPartition) {
