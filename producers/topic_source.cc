@@ -1,5 +1,7 @@
 #include "producers/topic_source.h"
 
+#include <algorithm>
+
 #include "common/archive_record.h"
 #include "common/kafka_consumer.h"
 
@@ -21,11 +23,16 @@ common::ConsumedRecord FullRecord(const common::Message& message) {
 }  // namespace
 
 Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions& options) {
-  auto conf = common::MakeKafkaConf(options.kafka, common::KafkaClientKind::kConsumer,
-                                    {{"group.id", "headwire-replay"},
-                                     {"enable.auto.commit", "false"},
-                                     {"enable.partition.eof", "false"},
-                                     {"auto.offset.reset", "earliest"}});
+  if (options.batch_records == 0) {
+    return Err(Status::InvalidArgument("the topic source needs a batch of at least 1 record"));
+  }
+  auto conf = common::MakeKafkaConf(
+      options.kafka, common::KafkaClientKind::kConsumer,
+      {{"group.id", "headwire-replay"},
+       {"enable.auto.commit", "false"},
+       {"enable.partition.eof", "false"},
+       {"auto.offset.reset", "earliest"},
+       {"queued.max.messages.kbytes", std::to_string(options.prefetch_kbytes)}});
   if (!conf) return Err(conf.error());
   std::unique_ptr<TopicSource> source(new TopicSource());
   source->options_ = options;
@@ -68,14 +75,30 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
       start = *found;
     }
     source->start_[partition] = start;
-    source->end_[partition] = high;
     if (start < high) {
-      source->next_[partition] = start;
+      Partition& p = source->partitions_[partition];
+      p.next = start;
+      p.end = high;
       source->total_ += static_cast<uint64_t>(high - start);
     }
   }
-  if (Status s = source->Assign(source->next_); !s.ok()) return Err(s);
+  if (Status s = source->StartPartitions(); !s.ok()) return Err(s);
   return source;
+}
+
+Status TopicSource::StartPartitions() {
+  std::map<int32_t, int64_t> offsets;
+  for (auto& [partition, p] : partitions_) {
+    p.queue.reset(rd_kafka_queue_get_partition(rk_.get(), options_.topic.c_str(), partition));
+    if (p.queue == nullptr) {
+      return Status::Internal("no queue for " + options_.topic + "/" + std::to_string(partition));
+    }
+    // Taken off the consumer queue before the assignment, which then leaves it apart: each
+    // partition is read on its own, so the merge can wait for one without buffering the others.
+    rd_kafka_queue_forward(p.queue.get(), nullptr);
+    offsets[partition] = p.next;
+  }
+  return Assign(offsets);
 }
 
 Status TopicSource::Assign(const std::map<int32_t, int64_t>& offsets) {
@@ -121,29 +144,73 @@ Result<int64_t> TopicSource::SearchTime(int32_t partition, int64_t low, int64_t 
   return low;
 }
 
-Result<std::optional<common::ArchiveRecord>> TopicSource::Next() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
-  while (!next_.empty()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Err(Status::TimedOut("no record from " + options_.topic + " within the timeout"));
+Status TopicSource::ServeEvents() {
+  while (rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), 0)) {
+    // Only errors and the binary search's outdated probes arrive here.
+    const common::Message message(raw);
+    if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+        rd_kafka_fatal_error(rk_.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaError("consume", raw->err);
     }
-    rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), 100);
-    if (raw == nullptr) continue;
-    common::Message message(raw);
+  }
+  return Status::Ok();
+}
+
+Status TopicSource::Refill(int32_t partition, Partition& p) {
+  if (!p.buffered.empty() || p.next >= p.end) return Status::Ok();
+  if (Status s = ServeEvents(); !s.ok()) return s;
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  while (p.buffered.size() < options_.batch_records && p.next < p.end) {
+    const int wait_ms = p.buffered.empty() ? 100 : 0;
+    rd_kafka_message_t* raw = rd_kafka_consume_queue(p.queue.get(), wait_ms);
+    if (raw == nullptr) {
+      if (!p.buffered.empty()) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::TimedOut("no record from " + options_.topic + "/" +
+                                std::to_string(partition) + " within the timeout");
+      }
+      if (Status s = ServeEvents(); !s.ok()) return s;
+      continue;
+    }
+    const common::Message message(raw);
     if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (rd_kafka_fatal_error(rk_.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return Err(KafkaError("consume", raw->err));
+        return KafkaError("consume", raw->err);
       }
       continue;
     }
-    const auto it = next_.find(message.partition());
-    if (it == next_.end() || message.offset() < it->second) continue;
-    it->second = message.offset() + 1;
-    if (it->second >= end_[message.partition()]) next_.erase(it);
-    ++read_;
-    return common::ToArchiveRecord(FullRecord(message));
+    if (message.offset() < p.next) continue;
+    if (message.offset() >= p.end) {
+      p.next = p.end;
+      break;
+    }
+    p.next = message.offset() + 1;
+    p.buffered.push_back(common::ToArchiveRecord(FullRecord(message)));
   }
-  return std::nullopt;
+  return Status::Ok();
+}
+
+Result<std::optional<common::ArchiveRecord>> TopicSource::Next() {
+  Partition* best = nullptr;
+  for (auto& [partition, p] : partitions_) {
+    if (Status s = Refill(partition, p); !s.ok()) return Err(s);
+    if (p.buffered.empty()) continue;
+    if (best == nullptr ||
+        p.buffered.front().event_time_ms < best->buffered.front().event_time_ms) {
+      best = &p;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  common::ArchiveRecord record = std::move(best->buffered.front());
+  best->buffered.pop_front();
+  ++read_;
+  return record;
+}
+
+size_t TopicSource::held() const {
+  size_t held = 0;
+  for (const auto& [partition, p] : partitions_) held += p.buffered.size();
+  return held;
 }
 
 std::optional<double> TopicSource::Fraction() const {

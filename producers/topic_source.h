@@ -8,11 +8,21 @@
 // offsets, reading one record per probe (the embedded broker does not answer offsetsForTimes,
 // and a record's event time is inside its value anyway). The search assumes event times do not
 // decrease within a partition, as when files sorted by time are produced; the replay still
-// filters every record by the time range. Records come in each partition's offset order. Not
-// thread-safe.
+// filters every record by the time range.
+//
+// Order: partitions are merged by event time, as the archive source merges them
+// (archive_source.h): the next record is the earliest-event-time head of the partitions not yet
+// at their end, the lowest partition on a tie, and each partition's records come in offset
+// order. A partition with nothing in hand is read (waiting up to `timeout`) before anything is
+// delivered, so a slow partition delays the replay instead of reordering it. Each partition is
+// read from its own queue; memory is bounded per partition by `batch_records` records held for
+// the merge and by `prefetch_kbytes` that librdkafka fetches ahead (plus one fetch response,
+// max.partition.fetch.bytes), whatever the topic's size. Not thread-safe.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,11 +44,17 @@ struct TopicSourceOptions {
   std::optional<int64_t> from_time_ms;
   // How long a metadata request or one record may take. Default: 10 s.
   std::chrono::milliseconds timeout{10000};
+  // Records taken from a partition at a time and held for the merge; at least 1. Default: 500.
+  size_t batch_records = 500;
+  // Kilobytes librdkafka fetches ahead per partition (queued.max.messages.kbytes, which applies
+  // per partition as each one has its own queue; a -X property overrides it). Default: 1024.
+  int prefetch_kbytes = 1024;
 };
 
 class TopicSource : public ReplaySource {
  public:
-  // Returns NotFound for an unknown topic, Unavailable when the broker does not answer.
+  // Returns NotFound for an unknown topic, Unavailable when the broker does not answer,
+  // InvalidArgument for a batch_records of 0.
   static Result<std::unique_ptr<TopicSource>> Open(const TopicSourceOptions& options);
 
   Result<std::optional<common::ArchiveRecord>> Next() override;
@@ -46,20 +62,39 @@ class TopicSource : public ReplaySource {
 
   // Where each partition starts (for logs and tests).
   const std::map<int32_t, int64_t>& starts() const { return start_; }
+  // Records held for the merge, over all partitions (for tests of the bound).
+  size_t held() const;
 
  private:
+  struct QueueDeleter {
+    void operator()(rd_kafka_queue_t* queue) const { rd_kafka_queue_destroy(queue); }
+  };
+  struct Partition {
+    int64_t next = 0;  // next offset expected
+    int64_t end = 0;   // one past the last offset to replay
+    std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue;
+    std::deque<common::ArchiveRecord> buffered;
+  };
+
   TopicSource() = default;
   // The event time of the record at `offset` of `partition`.
   Result<int64_t> EventTimeAt(int32_t partition, int64_t offset);
   // The first offset in [low, high) whose record's event time is >= `time_ms`.
   Result<int64_t> SearchTime(int32_t partition, int64_t low, int64_t high, int64_t time_ms);
   Status Assign(const std::map<int32_t, int64_t>& offsets);
+  // Gives each partition to replay its own queue, then assigns them at their starts.
+  Status StartPartitions();
+  // When `p` has nothing in hand and is not at its end: waits for its next record, then takes
+  // what else its queue holds, up to batch_records.
+  Status Refill(int32_t partition, Partition& p);
+  // Serves the consumer queue (statistics, logs, errors); returns a fatal error.
+  Status ServeEvents();
 
   TopicSourceOptions options_;
   common::RdKafkaPtr rk_;
   std::map<int32_t, int64_t> start_;
-  std::map<int32_t, int64_t> end_;   // one past the last offset to replay
-  std::map<int32_t, int64_t> next_;  // next offset expected per unfinished partition
+  // Declared after rk_: the queues go before the client does.
+  std::map<int32_t, Partition> partitions_;  // those with records to replay
   uint64_t total_ = 0;
   uint64_t read_ = 0;
 };
