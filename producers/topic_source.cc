@@ -93,8 +93,9 @@ Status TopicSource::StartPartitions() {
     if (p.queue == nullptr) {
       return Status::Internal("no queue for " + options_.topic + "/" + std::to_string(partition));
     }
-    // Taken off the consumer queue before the assignment, which then leaves it apart: each
-    // partition is read on its own, so the merge can wait for one without buffering the others.
+    // Unforwarded before the assignment: librdkafka keeps a forwarding the application chose
+    // (none included) when fetching starts, and each partition must be readable on its own so
+    // the merge can wait for one without taking in the others' records.
     rd_kafka_queue_forward(p.queue.get(), nullptr);
     offsets[partition] = p.next;
   }
