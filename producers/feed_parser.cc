@@ -19,6 +19,7 @@
 #include "core/article_id.h"
 #include "core/fingerprint.h"
 #include "core/text.h"
+#include "producers/feed_date.h"
 
 namespace headwire::producers {
 namespace {
@@ -650,22 +651,6 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
   return feed;
 }
 
-Result<int64_t> ParseFeedDate(std::string_view text) {
-  const std::string trimmed = Trim(text);
-  if (trimmed.empty()) return Err(Status::InvalidArgument("empty date"));
-  // 0 stands for "no date" in an item, so the epoch itself is not read as one.
-  const auto epoch = [&] {
-    return Err(Status::InvalidArgument("the Unix epoch: \"" + trimmed + "\""));
-  };
-  if (auto ms = common::ParseRfc3339(trimmed)) return *ms == 0 ? epoch() : Result<int64_t>(*ms);
-  // RFC 822 and its variants; curl_getdate reads named zones and two-digit years. It never
-  // touches the network.
-  const time_t seconds = curl_getdate(trimmed.c_str(), nullptr);
-  if (seconds == -1) return Err(Status::InvalidArgument("not a date: \"" + trimmed + "\""));
-  if (seconds == 0) return epoch();
-  return static_cast<int64_t>(seconds) * 1000;
-}
-
 std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
     const FeedItem& item, const ParsedFeed& feed, const FeedResponse& response,
     const FeedItemOverrides& overrides, const core::ValidationOptions& validation,
@@ -689,9 +674,13 @@ std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
   if (article.language.empty()) article.language = item.language;
   if (article.language.empty()) article.language = overrides.default_language;
   if (article.language.empty()) article.language = "en";
-  article.published_at_ms = item.published_at_ms;
+  // A date that reads but cannot be right (Go's zero time, a 1970 placeholder) says as little
+  // as no date: the item is still an article, and gets the fetch time.
+  const bool plausible = item.published_at_ms >= validation.min_event_time_ms &&
+                         item.published_at_ms <= validation.max_event_time_ms;
+  article.published_at_ms = plausible ? item.published_at_ms : 0;
   if (auto rejection = core::Validate(article, validation)) return std::unexpected(*rejection);
-  const bool estimated = item.published_at_ms == 0;
+  const bool estimated = article.published_at_ms == 0;
   if (estimated) article.published_at_ms = fetched_at_ms;
 
   v1::RawArticle raw = common::ToRawArticle(article);

@@ -64,11 +64,6 @@ struct ParsedFeed {
 // <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all.
 Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response);
 
-// Parses a feed date: RFC 3339 / ISO 8601 ("2005-11-08T20:00:00+00:00") or RFC 822 and its
-// variants (named zones such as GMT or EST, two-digit years, missing weekday). Returns ms since
-// the epoch, or InvalidArgument when the text is no date.
-Result<int64_t> ParseFeedDate(std::string_view text);
-
 // Overrides a feed list entry may set on every item of its feed.
 struct FeedItemOverrides {
   std::string source;            // empty: the feed's own title, else the feed URL's host
@@ -77,8 +72,9 @@ struct FeedItemOverrides {
 };
 
 // The raw article of `item`, in the form `headwire produce` writes: id = item id, event time
-// the item's date, or `fetched_at_ms` flagged event_time_estimated when it has none. Returns the
-// validation problem (title or body too long, bad date) when the item is not a valid article.
+// the item's date, or `fetched_at_ms` flagged event_time_estimated when it has none or its date
+// is outside `validation`'s event-time range (year 1, 1970). Returns the validation problem
+// (title or body too long) when the item is not a valid article.
 std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
     const FeedItem& item, const ParsedFeed& feed, const FeedResponse& response,
     const FeedItemOverrides& overrides, const core::ValidationOptions& validation,

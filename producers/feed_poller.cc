@@ -196,6 +196,11 @@ class FeedPoller {
                      common::Quote(raw.error().message));
         continue;
       }
+      if (item.published_at_ms != 0 && raw->event_time_estimated()) {
+        spdlog::warn(
+            "msg=\"item date out of range, the fetch time is used\" feed={} item={} date={}",
+            common::Quote(feed.url), item.id, common::FormatRfc3339(item.published_at_ms));
+      }
       auto* info = raw->mutable_producer();
       info->set_name("headwire feed");
       info->set_version(HEADWIRE_VERSION);

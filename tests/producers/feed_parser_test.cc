@@ -346,20 +346,6 @@ TEST(FeedParserTest, ItemIdRules) {
   EXPECT_TRUE(feed->items[3].id.starts_with("c"));  // content hash
 }
 
-TEST(FeedParserTest, DateFormatsFeedsUse) {
-  EXPECT_EQ(*ParseFeedDate("Tue, 03 Jun 2003 09:39:21 GMT"), Ms("2003-06-03T09:39:21Z"));
-  EXPECT_EQ(*ParseFeedDate("Tue, 21 Aug 2012 10:33:00 EST"), Ms("2012-08-21T15:33:00Z"));
-  EXPECT_EQ(*ParseFeedDate("Sun, 10 Dec 17 13:01:36 -0800"), Ms("2017-12-10T21:01:36Z"));
-  EXPECT_EQ(*ParseFeedDate("03 Jun 2003 09:39:21 +0200"), Ms("2003-06-03T07:39:21Z"));
-  EXPECT_EQ(*ParseFeedDate("2005-11-20T01:11:49+00:00"), Ms("2005-11-20T01:11:49Z"));
-  EXPECT_EQ(*ParseFeedDate(" 2018-11-19T21:45:04.398Z "), Ms("2018-11-19T21:45:04.398Z"));
-  EXPECT_FALSE(ParseFeedDate("yesterday-ish"));
-  EXPECT_FALSE(ParseFeedDate(""));
-  // 0 is an item's "no date": the epoch written out is not read as one.
-  EXPECT_FALSE(ParseFeedDate("1970-01-01T00:00:00Z"));
-  EXPECT_FALSE(ParseFeedDate("Thu, 01 Jan 1970 00:00:00 GMT"));
-}
-
 // A date the parser cannot read is not the same as no date: the item still gets the fetch time,
 // but it carries the text it could not read, which the poller logs.
 TEST(FeedParserTest, AnUnreadableDateIsKeptForTheLogAndALaterReadableOneWins) {
@@ -438,6 +424,47 @@ TEST(FeedParserTest, RawArticleHasTheProducersForm) {
   EXPECT_EQ(own->language(), "en-us");
   auto fallback = FeedItemToRawArticle(feed->items[0], *feed, response, {"", "", "de"}, {}, 5);
   EXPECT_EQ(fallback->language(), "de");
+}
+
+// Go's zero time and 1970 placeholders read as dates but say nothing: the article is kept, with
+// the fetch time, flagged estimated like an item without a date.
+TEST(FeedParserTest, ADateOutsideTheEventTimeRangeGetsTheFetchTimeNotARejection) {
+  const std::string body = R"(<rss version="2.0"><channel><title>T</title>
+    <item><title>Zero</title><link>http://news.example/1</link>
+      <pubDate>0001-01-01T00:00:00Z</pubDate></item>
+    <item><title>Placeholder</title><link>http://news.example/2</link>
+      <pubDate>Mon, 02 Mar 1970 08:15:00 GMT</pubDate></item>
+    <item><title>Fine</title><link>http://news.example/3</link>
+      <pubDate>Mon, 02 Mar 2026 08:15:00 GMT</pubDate></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("0001-01-01T00:00:00Z"));
+  const int64_t fetched = Ms("2026-03-03T00:00:00Z");
+  for (size_t i = 0; i < 2; ++i) {
+    auto raw = FeedItemToRawArticle(feed->items[i], *feed, {kFeedUrl, "", ""}, {}, {}, fetched);
+    ASSERT_TRUE(raw) << i << ": " << raw.error().message;
+    EXPECT_TRUE(raw->event_time_estimated()) << i;
+    EXPECT_EQ(raw->published_at_ms(), fetched) << i;
+  }
+  auto fine = FeedItemToRawArticle(feed->items[2], *feed, {kFeedUrl, "", ""}, {}, {}, fetched);
+  ASSERT_TRUE(fine);
+  EXPECT_FALSE(fine->event_time_estimated());
+  EXPECT_EQ(fine->published_at_ms(), Ms("2026-03-02T08:15:00Z"));
+}
+
+// An impossible date (31 February) is not rolled over into March: the item keeps the text for
+// the poller's warning and gets the fetch time.
+TEST(FeedParserTest, AnImpossibleDateIsUnreadableNotRolledOver) {
+  const std::string body = R"(<rss version="2.0"><channel><item><title>Feb</title>
+    <link>http://news.example/1</link><pubDate>Tue, 31 Feb 2026 08:15:00 GMT</pubDate></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].published_at_ms, 0);
+  EXPECT_EQ(feed->items[0].unreadable_date, "Tue, 31 Feb 2026 08:15:00 GMT");
 }
 
 TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
