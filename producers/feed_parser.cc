@@ -1,6 +1,5 @@
 #include "producers/feed_parser.h"
 
-#include <curl/curl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -20,6 +19,7 @@
 #include "core/fingerprint.h"
 #include "core/text.h"
 #include "producers/feed_date.h"
+#include "producers/feed_link.h"
 
 namespace headwire::producers {
 namespace {
@@ -183,14 +183,7 @@ bool IsHttpUrl(std::string_view text) {
 // Resolves `link` against the xml:base in scope at `node` and the document URL. Returns "" when
 // the result is not an http(s) URL.
 std::string ResolveLink(const xmlNode* node, std::string_view link) {
-  const std::string trimmed = Trim(link);
-  if (trimmed.empty()) return "";
-  const std::string base = TakeXmlString(xmlNodeGetBase(node->doc, node));
-  std::string resolved =
-      base.empty() ? trimmed
-                   : TakeXmlString(xmlBuildURI(reinterpret_cast<const xmlChar*>(trimmed.c_str()),
-                                               reinterpret_cast<const xmlChar*>(base.c_str())));
-  return IsHttpUrl(resolved) ? resolved : "";
+  return ResolveFeedLink(link, TakeXmlString(xmlNodeGetBase(node->doc, node)));
 }
 
 // An item as read from the document, before its id is chosen.
@@ -236,7 +229,7 @@ std::vector<std::string> DateTexts(const xmlNode* item,
 std::string ItemId(const ItemFields& fields, std::string_view feed_url) {
   core::Article article;
   if (!fields.guid.empty() && fields.guid_is_permalink) {
-    article.url = fields.guid;
+    article.url = ResolveFeedLink(fields.guid, "");
     const std::string id = core::DeriveArticleId(article);
     if (id.starts_with('u')) return id;
   }
@@ -264,7 +257,7 @@ ItemFields ReadRssItem(const xmlNode* item) {
   if (const xmlNode* guid = FirstChild(item, "guid")) {
     f.guid = Trim(NodeText(guid));
     f.guid_is_permalink = Lower(Attribute(guid, "isPermaLink")) != "false" && IsHttpUrl(f.guid);
-    if (f.url.empty() && f.guid_is_permalink) f.url = f.guid;
+    if (f.url.empty() && f.guid_is_permalink) f.url = ResolveFeedLink(f.guid, "");
   } else {
     // RSS 1.0 names each item by its rdf:about URI.
     const std::string uri = TakeXmlString(xmlGetNsProp(
@@ -308,7 +301,7 @@ ItemFields ReadAtomEntry(const xmlNode* entry) {
   if (f.url.empty()) f.url = first_link;
   if (const xmlNode* id = FirstChild(entry, "id")) {
     f.guid = Trim(NodeText(id));
-    f.guid_is_permalink = IsHttpUrl(f.guid) && f.guid == f.url;
+    f.guid_is_permalink = IsHttpUrl(f.guid) && ResolveFeedLink(f.guid, "") == f.url;
   }
   for (std::string_view name : {"summary", "content"}) {
     if (const xmlNode* node = FirstChild(entry, name)) {
@@ -347,12 +340,7 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
   feed.title = CollapseWhitespace(JsonString(doc, "title"));
   feed.language = JsonString(doc, "language");
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  auto resolve = [&](const std::string& link) {
-    if (link.empty()) return link;
-    std::string out = TakeXmlString(xmlBuildURI(reinterpret_cast<const xmlChar*>(link.c_str()),
-                                                reinterpret_cast<const xmlChar*>(base.c_str())));
-    return IsHttpUrl(out) ? out : std::string();
-  };
+  auto resolve = [&](const std::string& link) { return ResolveFeedLink(link, base); };
   auto it = doc.find("items");
   if (it == doc.end() || !it->is_array()) {
     return Err(Status::Corruption("not a feed: JSON Feed without an items array"));
@@ -363,7 +351,7 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
     f.guid = JsonString(item, "id");
     f.url = resolve(JsonString(item, "url"));
     if (f.url.empty()) f.url = resolve(JsonString(item, "external_url"));
-    f.guid_is_permalink = !f.url.empty() && f.guid == f.url;
+    f.guid_is_permalink = !f.url.empty() && ResolveFeedLink(f.guid, "") == f.url;
     f.title = HtmlToText(JsonString(item, "title"));
     for (const char* key : {"summary", "content_text", "content_html"}) {
       f.body = HtmlToText(JsonString(item, key));

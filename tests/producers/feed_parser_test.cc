@@ -206,6 +206,33 @@ TEST(FeedParserTest, RedirectedResponseResolvesAgainstTheFinalUrl) {
   EXPECT_EQ(feed->items.at(0).url, "https://moved.example/blog/posts/post-1");
 }
 
+// Links to non-Latin-script sites keep their URL, percent-encoded, so their id is the URL's,
+// the same as the id of the link written percent-encoded.
+TEST(FeedParserTest, IriLinksAreKeptPercentEncodedNotDropped) {
+  const std::string body = R"(<?xml version="1.0" encoding="UTF-8"?>
+    <rss version="2.0"><channel><title>IRI</title>
+    <item><title>I1</title><link>https://ru.example.org/новости/1</link></item>
+    <item><title>I2</title><link>https://example.org/news/some article.html</link></item>
+    <item><title>I3</title><link>https://example.org/a?x={1}|y</link></item>
+    <item><title>I4</title><guid>https://zh.example.org/新闻/123</guid></item>
+    <item><title>I5</title>
+      <link>https://ru.example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1</link></item>
+    <item><title>I6</title><link>https://пример.рф/news/1</link></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 5u);  // I1 and I5 are one article
+  EXPECT_EQ(feed->items[0].url,
+            "https://ru.example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1");
+  EXPECT_TRUE(feed->items[0].id.starts_with("u")) << feed->items[0].id;
+  EXPECT_EQ(feed->items[1].url, "https://example.org/news/some%20article.html");
+  EXPECT_EQ(feed->items[2].url, "https://example.org/a?x=%7B1%7D%7Cy");
+  EXPECT_EQ(feed->items[3].url, "https://zh.example.org/%E6%96%B0%E9%97%BB/123");
+  EXPECT_TRUE(feed->items[3].id.starts_with("u")) << feed->items[3].id;
+  EXPECT_EQ(feed->items[4].url, "https://xn--e1afmkfd.xn--p1ai/news/1");
+  for (const FeedItem& item : feed->items) EXPECT_TRUE(item.id.starts_with("u")) << item.title;
+}
+
 TEST(FeedParserTest, MarkupInTitlesBecomesText) {
   auto naked = ParseFixture("gofeed/rss_channel_item_title_naked_markup.xml");
   ASSERT_TRUE(naked);
