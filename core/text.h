@@ -17,6 +17,11 @@ bool IsValidUtf8(std::string_view text);
 // (protobuf string fields, JSON); valid text is returned unchanged.
 std::string RepairUtf8(std::string_view text);
 
+// `text` with every byte that is not part of valid UTF-8 read as windows-1252, the usual source
+// of such bytes (text from a Windows editor pasted into a UTF-8 page: "It\x92s" -> "It’s"); the
+// five bytes windows-1252 leaves undefined become U+FFFD. Valid text is returned unchanged.
+std::string RepairUtf8AsWindows1252(std::string_view text);
+
 // `text` safe to print on a terminal: control characters (C0, DEL, C1: ESC, BEL, CR, ...) and
 // the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are written as
 // "\x1B" or "\u202E", a backslash as "\\"; invalid UTF-8 bytes as "\xFF". Everything else is kept.

@@ -315,8 +315,9 @@ ItemFields ReadAtomEntry(const xmlNode* entry) {
 }
 
 bool LooksLikeJson(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   const auto first = body.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && body[first] == '{';
+  return first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
 }
 
 std::string JsonString(const nlohmann::json& object, const char* key) {
@@ -329,7 +330,9 @@ std::string JsonString(const nlohmann::json& object, const char* key) {
 
 Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
                                  std::vector<ItemFields>& items) {
-  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // JSON is UTF-8 by definition (RFC 8259), so stray bytes are read as in a UTF-8 XML feed.
+  const std::string text = core::RepairUtf8AsWindows1252(body);
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Err(Status::Corruption("not a feed: malformed JSON"));
   if (!doc.is_object() ||
       !JsonString(doc, "version").starts_with("https://jsonfeed.org/version/")) {
@@ -404,19 +407,28 @@ std::string HeaderCharset(std::string_view content_type) {
   return value;
 }
 
-// True when the document names its own encoding: a byte-order mark or an XML declaration with
-// an encoding attribute.
-bool DeclaresEncoding(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF") || body.starts_with("\xFF\xFE") ||
-      body.starts_with("\xFE\xFF")) {
-    return true;
-  }
+// The encoding the document names for itself: its byte-order mark, else its XML declaration's
+// encoding attribute; empty when it names none.
+std::string DocumentEncoding(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF")) return "UTF-8";
+  if (body.starts_with("\xFF\xFE")) return "UTF-16LE";
+  if (body.starts_with("\xFE\xFF")) return "UTF-16BE";
   const std::string_view head = body.substr(0, 1024);
   const auto decl = head.find("<?xml");
-  if (decl == std::string_view::npos) return false;
-  const auto end = head.find("?>", decl);
-  return head.substr(decl, end == std::string_view::npos ? end : end - decl).find("encoding") !=
-         std::string_view::npos;
+  if (decl == std::string_view::npos) return "";
+  const std::string_view declaration = head.substr(decl, head.find("?>", decl) - decl);
+  const auto attribute = declaration.find("encoding");
+  if (attribute == std::string_view::npos) return "";
+  const auto open = declaration.find_first_of("\"'", attribute);
+  if (open == std::string_view::npos) return "";
+  const auto close = declaration.find(declaration[open], open + 1);
+  if (close == std::string_view::npos) return "";
+  return std::string(declaration.substr(open + 1, close - open - 1));
+}
+
+bool IsUtf8Name(std::string_view encoding) {
+  const std::string lower = Lower(encoding);
+  return lower == "utf-8" || lower == "utf8";
 }
 
 // ICU's best guess at the charset of bytes that are not UTF-8; empty when it has none.
@@ -467,12 +479,13 @@ size_t ReferenceLength(std::string_view text, size_t at) {
 
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
 // and comments, in an ASCII-compatible encoding (UTF-16 is left alone):
-// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces;
+// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces, except
+//   ESC in an ISO-2022 document (`keep_escape`), whose shift sequences are made of it;
 // - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml).
-std::string RepairedForXml(std::string_view body) {
+std::string RepairedForXml(std::string_view body, bool keep_escape) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
   std::string out;
   out.reserve(body.size() + body.size() / 64);
@@ -515,7 +528,9 @@ std::string RepairedForXml(std::string_view body) {
       continue;
     }
     const unsigned char u = static_cast<unsigned char>(c);
-    out += (u < 0x20 && u != '\t' && u != '\n' && u != '\r') ? ' ' : c;
+    const bool allowed =
+        u >= 0x20 || u == '\t' || u == '\n' || u == '\r' || (keep_escape && u == 0x1B);
+    out += allowed ? c : ' ';
     ++i;
   }
   return out;
@@ -524,11 +539,20 @@ std::string RepairedForXml(std::string_view body) {
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
-  const std::string cleaned = RepairedForXml(body);
   std::string encoding = HeaderCharset(response.content_type);
-  if (encoding.empty() && !DeclaresEncoding(cleaned) && !core::IsValidUtf8(cleaned)) {
-    encoding = DetectCharset(cleaned);
+  const std::string declared = encoding.empty() ? DocumentEncoding(body) : encoding;
+  std::string repaired;
+  if (!core::IsValidUtf8(body)) {
+    if (declared.empty()) {
+      encoding = DetectCharset(body);
+    } else if (IsUtf8Name(declared)) {
+      // A feed declared UTF-8 with some bytes that are not: almost always windows-1252 text
+      // pasted in. Read so, the item is delivered instead of failing validation on every poll.
+      repaired = core::RepairUtf8AsWindows1252(body);
+      body = repaired;
+    }
   }
+  const std::string cleaned = RepairedForXml(body, Lower(declared).starts_with("iso-2022"));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
   // A parser context of its own, to learn afterwards whether recovery was needed and why.
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),

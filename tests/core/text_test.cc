@@ -127,5 +127,15 @@ TEST(TextTest, RepairUtf8ReplacesInvalidBytesAndKeepsValidText) {
   EXPECT_TRUE(IsValidUtf8(RepairUtf8("\xED\xA0\x80 surrogate")));
 }
 
+TEST(TextTest, RepairUtf8AsWindows1252ReadsStrayBytesAsWindows1252) {
+  EXPECT_EQ(RepairUtf8AsWindows1252("It\x92s caf\xE9 \x80"
+                                    "5"),
+            "It\u2019s caf\u00E9 \u20AC"
+            "5");
+  EXPECT_EQ(RepairUtf8AsWindows1252("undefined \x81"), "undefined \uFFFD");
+  EXPECT_EQ(RepairUtf8AsWindows1252("caf\u00E9 \u2019 kept"), "caf\u00E9 \u2019 kept");
+  EXPECT_EQ(RepairUtf8AsWindows1252("mixed \u00E9 and \xE9"), "mixed \u00E9 and \u00E9");
+}
+
 }  // namespace
 }  // namespace headwire::core

@@ -143,6 +143,44 @@ TEST(FeedParserTest, HttpCharsetHeaderDecodesAnUndeclaredDocument) {
   EXPECT_EQ(feed->items[0].title, "Привет");
 }
 
+// The most common encoding fault of real feeds: a windows-1252 byte in a feed declared UTF-8.
+// The text is repaired and the item delivered, not failed as invalid UTF-8 on every poll.
+TEST(FeedParserTest, StrayWindows1252BytesInAUtf8FeedAreReadAsWindows1252) {
+  const std::string mixed =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>"
+      "<item><title>M1 caf\u00e9</title><link>http://news.example/m1</link></item>"
+      "<item><title>M2</title><link>http://news.example/m2</link>"
+      "<description>It\x92s \u201cfine\u201d</description></item></channel></rss>";
+  auto feed = ParseFeed(mixed, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "M1 caf\u00e9");
+  EXPECT_EQ(feed->items[1].body, "It\u2019s \u201cfine\u201d");
+
+  const std::string all_windows_1252 =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><item>"
+      "<title>Caf\xE9 \x93news\x94 \x96 \x80"
+      "5</title><link>http://news.example/w</link>"
+      "</item></channel></rss>";
+  auto whole = ParseFeed(all_windows_1252, {kFeedUrl, "", ""});
+  ASSERT_TRUE(whole) << whole.error().ToString();
+  ASSERT_EQ(whole->items.size(), 1u);
+  EXPECT_EQ(whole->items[0].title, "Caf\u00e9 \u201cnews\u201d \u2013 \u20ac5");
+}
+
+// ISO-2022-JP shifts between character sets with ESC sequences: the control-character repair
+// must leave them to the decoder.
+TEST(FeedParserTest, DeclaredIso2022JpIsDecoded) {
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$BEl5~$G?7$7$$@/:v\x1B(B</title><link>http://news.example/j</link>"
+      "</item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "東京で新しい政策");
+}
+
 TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
@@ -342,6 +380,23 @@ TEST(FeedParserTest, JsonFeedItems) {
   EXPECT_EQ(feed->items[0].published_at_ms, Ms("2026-03-02T07:15:00Z"));
   EXPECT_EQ(feed->items[1].title, "Only content");
   EXPECT_EQ(feed->items[1].published_at_ms, 0);
+}
+
+TEST(FeedParserTest, JsonFeedWithAUtf8BomIsRead) {
+  const std::string body =
+      "\xEF\xBB\xBF{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"BOM\","
+      " \"items\": [{\"id\": \"1\", \"url\": \"http://news.example/1\", \"title\": \"One\"}]}";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/feed+json"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->format, FeedFormat::kJsonFeed);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "One");
+}
+
+TEST(FeedParserTest, ATopLevelJsonArrayIsJsonWithoutAJsonFeedVersion) {
+  auto feed = ParseFeed(R"([{"title":"array"}])", {kFeedUrl, "", "application/json"});
+  ASSERT_FALSE(feed);
+  EXPECT_EQ(feed.error().message(), "not a feed: JSON without a jsonfeed.org version");
 }
 
 TEST(FeedParserTest, JsonThatIsNoJsonFeedIsRejected) {
