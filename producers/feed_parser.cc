@@ -160,18 +160,39 @@ std::vector<const xmlNode*> ChildElements(const xmlNode* node) {
   return out;
 }
 
-const xmlNode* FirstChild(const xmlNode* node, std::string_view name) {
+// The elements a format defines: in no namespace (RSS 0.9x/2.0, Atom written without one) or in
+// one of the format's. Extensions that reuse a name (media:title, media:description, atom:link
+// inside RSS) are in another and are not taken for the format's own.
+enum class Vocabulary { kRss, kAtom, kAny };
+
+bool IsIn(const xmlNode* node, Vocabulary vocabulary) {
+  if (vocabulary == Vocabulary::kAny || node->ns == nullptr || node->ns->href == nullptr) {
+    return true;
+  }
+  const std::string_view href = reinterpret_cast<const char*>(node->ns->href);
+  if (vocabulary == Vocabulary::kRss) {
+    return href == "http://purl.org/rss/1.0/" || href == "http://my.netscape.com/rdf/simple/0.9/" ||
+           href == "http://backend.userland.com/rss2" ||
+           href == "http://blogs.law.harvard.edu/tech/rss";
+  }
+  return href == "http://www.w3.org/2005/Atom" || href == "http://purl.org/atom/ns#";
+}
+
+const xmlNode* FirstChild(const xmlNode* node, std::string_view name,
+                          Vocabulary vocabulary = Vocabulary::kAny) {
   for (const xmlNode* child : ChildElements(node)) {
-    if (LocalName(child) == name) return child;
+    if (LocalName(child) == name && IsIn(child, vocabulary)) return child;
   }
   return nullptr;
 }
 
-// Every element named `name` below `node`, depth first (items nested illegally included).
-void CollectElements(const xmlNode* node, std::string_view name, std::vector<const xmlNode*>& out) {
+// Every element named `name` of `vocabulary` below `node`, depth first (items nested illegally
+// included).
+void CollectElements(const xmlNode* node, std::string_view name, Vocabulary vocabulary,
+                     std::vector<const xmlNode*>& out) {
   for (const xmlNode* child : ChildElements(node)) {
-    if (LocalName(child) == name) out.push_back(child);
-    CollectElements(child, name, out);
+    if (LocalName(child) == name && IsIn(child, vocabulary)) out.push_back(child);
+    CollectElements(child, name, vocabulary, out);
   }
 }
 
@@ -244,17 +265,32 @@ std::string ItemId(const ItemFields& fields, std::string_view feed_url) {
   return "c" + core::Hex128(std::string(feed_url) + '\x1f' + fields.title + '\x1f' + fields.body);
 }
 
+// The href of the first Atom <link> among `node`'s children that names the page itself (no rel,
+// or "alternate"), resolved.
+std::string AlternateAtomLink(const xmlNode* node) {
+  for (const xmlNode* child : ChildElements(node)) {
+    if (LocalName(child) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
+    const std::string rel = Attribute(child, "rel");
+    if (!rel.empty() && rel != "alternate") continue;
+    const std::string href = ResolveLink(child, Attribute(child, "href"));
+    if (!href.empty()) return href;
+  }
+  return "";
+}
+
 ItemFields ReadRssItem(const xmlNode* item) {
   ItemFields f;
-  if (const xmlNode* title = FirstChild(item, "title")) f.title = TextOfMarkupElement(title);
+  if (const xmlNode* title = FirstChild(item, "title", Vocabulary::kRss)) {
+    f.title = TextOfMarkupElement(title);
+  }
   if (const xmlNode* orig = FirstChild(item, "origLink")) {
     f.url = ResolveLink(orig, NodeText(orig));
   }
-  if (const xmlNode* link = FirstChild(item, "link"); link && f.url.empty()) {
-    const std::string href = Attribute(link, "href");  // an Atom link inside RSS
-    f.url = ResolveLink(link, href.empty() ? NodeText(link) : href);
+  if (const xmlNode* link = FirstChild(item, "link", Vocabulary::kRss); link && f.url.empty()) {
+    f.url = ResolveLink(link, NodeText(link));
   }
-  if (const xmlNode* guid = FirstChild(item, "guid")) {
+  if (f.url.empty()) f.url = AlternateAtomLink(item);
+  if (const xmlNode* guid = FirstChild(item, "guid", Vocabulary::kRss)) {
     f.guid = Trim(NodeText(guid));
     f.guid_is_permalink = Lower(Attribute(guid, "isPermaLink")) != "false" && IsHttpUrl(f.guid);
     if (f.url.empty() && f.guid_is_permalink) f.url = ResolveFeedLink(f.guid, "");
@@ -268,11 +304,12 @@ ItemFields ReadRssItem(const xmlNode* item) {
       f.guid_is_permalink = IsHttpUrl(f.guid);
     }
   }
-  for (std::string_view name : {"description", "encoded", "summary"}) {
-    if (const xmlNode* node = FirstChild(item, name)) {
-      f.body = TextOfMarkupElement(node);
-      if (!f.body.empty()) break;
-    }
+  const xmlNode* bodies[] = {FirstChild(item, "description", Vocabulary::kRss),
+                             FirstChild(item, "encoded"), FirstChild(item, "summary")};
+  for (const xmlNode* node : bodies) {
+    if (node == nullptr) continue;
+    f.body = TextOfMarkupElement(node);
+    if (!f.body.empty()) break;
   }
   if (const xmlNode* language = FirstChild(item, "language")) {
     f.language = Trim(NodeText(language));
@@ -283,28 +320,25 @@ ItemFields ReadRssItem(const xmlNode* item) {
 
 ItemFields ReadAtomEntry(const xmlNode* entry) {
   ItemFields f;
-  if (const xmlNode* title = FirstChild(entry, "title")) f.title = AtomText(title);
-  std::string first_link;
-  for (const xmlNode* child : ChildElements(entry)) {
-    if (LocalName(child) != "link") continue;
-    const std::string rel = Attribute(child, "rel");
-    const std::string href = ResolveLink(child, Attribute(child, "href"));
-    if (href.empty()) continue;
-    if (rel.empty() || rel == "alternate") {
-      f.url = href;
-      break;
-    }
-    if (first_link.empty() && rel != "self" && rel != "edit" && rel != "replies") {
-      first_link = href;
+  if (const xmlNode* title = FirstChild(entry, "title", Vocabulary::kAtom)) {
+    f.title = AtomText(title);
+  }
+  f.url = AlternateAtomLink(entry);
+  if (f.url.empty()) {
+    for (const xmlNode* child : ChildElements(entry)) {
+      if (LocalName(child) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
+      const std::string rel = Attribute(child, "rel");
+      if (rel == "self" || rel == "edit" || rel == "replies") continue;
+      f.url = ResolveLink(child, Attribute(child, "href"));
+      if (!f.url.empty()) break;
     }
   }
-  if (f.url.empty()) f.url = first_link;
-  if (const xmlNode* id = FirstChild(entry, "id")) {
+  if (const xmlNode* id = FirstChild(entry, "id", Vocabulary::kAtom)) {
     f.guid = Trim(NodeText(id));
     f.guid_is_permalink = IsHttpUrl(f.guid) && ResolveFeedLink(f.guid, "") == f.url;
   }
   for (std::string_view name : {"summary", "content"}) {
-    if (const xmlNode* node = FirstChild(entry, name)) {
+    if (const xmlNode* node = FirstChild(entry, name, Vocabulary::kAtom)) {
       f.body = AtomText(node);
       if (!f.body.empty()) break;
     }
@@ -578,22 +612,25 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   std::vector<const xmlNode*> nodes;
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
-    const xmlNode* channel = FirstChild(root, "channel");
+    const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
     if (channel != nullptr) {
-      if (const xmlNode* title = FirstChild(channel, "title")) {
+      if (const xmlNode* title = FirstChild(channel, "title", Vocabulary::kRss)) {
         feed.title = TextOfMarkupElement(title);
       }
       if (const xmlNode* language = FirstChild(channel, "language")) {
         feed.language = Trim(NodeText(language));
       }
     }
-    CollectElements(feed.format == FeedFormat::kRss && channel ? channel : root, "item", nodes);
+    // RSS 1.0 puts its items beside the channel, and some RSS 2.0 feeds put a few there too.
+    CollectElements(root, "item", Vocabulary::kRss, nodes);
     for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node));
   } else if (root_name == "feed") {
     feed.format = FeedFormat::kAtom;
-    if (const xmlNode* title = FirstChild(root, "title")) feed.title = AtomText(title);
+    if (const xmlNode* title = FirstChild(root, "title", Vocabulary::kAtom)) {
+      feed.title = AtomText(title);
+    }
     feed.language = TakeXmlString(xmlNodeGetLang(root));
-    CollectElements(root, "entry", nodes);
+    CollectElements(root, "entry", Vocabulary::kAtom, nodes);
     for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node));
   } else {
     return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));

@@ -271,6 +271,45 @@ TEST(FeedParserTest, IriLinksAreKeptPercentEncodedNotDropped) {
   for (const FeedItem& item : feed->items) EXPECT_TRUE(item.id.starts_with("u")) << item.title;
 }
 
+// Media RSS and atom:link reuse RSS's element names in their own namespaces; the item's title,
+// description and link are RSS's, whatever comes first.
+TEST(FeedParserTest, NamespacedElementsAreNotTakenForRssOnes) {
+  const std::string body = R"(<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+      xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>C</title>
+    <item><media:title>C8 WRONG media title</media:title><title>C8 right title</title>
+      <link>http://example.com/c8</link>
+      <media:description>WRONG media description</media:description>
+      <description>right description</description></item>
+    <item><title>C9</title><atom:link href="http://example.com/c9/comments/feed" rel="replies"/>
+      <link>http://example.com/c9</link></item>
+    <item><title>C10 only an atom link</title>
+      <atom:link href="http://example.com/c10/feed" rel="self"/>
+      <atom:link href="http://example.com/c10"/></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].title, "C8 right title");
+  EXPECT_EQ(feed->items[0].body, "right description");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/c9");
+  core::Article c9;
+  c9.url = "http://example.com/c9";
+  EXPECT_EQ(feed->items[1].id, core::DeriveArticleId(c9));
+  EXPECT_EQ(feed->items[2].url, "http://example.com/c10");
+}
+
+// RSS 2.0 puts items in <channel>, but an item written beside it is still an item of the feed.
+TEST(FeedParserTest, ItemsOutsideTheChannelAreRead) {
+  const std::string body = R"(<rss version="2.0"><channel><title>D</title>
+    <item><title>DN1 inside</title><link>http://example.com/dn1</link></item></channel>
+    <item><title>DN2 outside</title><link>http://example.com/dn2</link></item></rss>)";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[1].title, "DN2 outside");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/dn2");
+}
+
 TEST(FeedParserTest, MarkupInTitlesBecomesText) {
   auto naked = ParseFixture("gofeed/rss_channel_item_title_naked_markup.xml");
   ASSERT_TRUE(naked);
