@@ -101,23 +101,32 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
+// The HTML elements that separate the text before them from the text after: words on either
+// side are two words, with no whitespace between them in the markup.
 bool IsBlockElement(std::string_view name) {
   static const std::unordered_set<std::string_view> kBlocks = {
-      "p",  "div", "br", "li", "ul", "ol",         "tr",  "td",      "th",      "table",  "h1",
-      "h2", "h3",  "h4", "h5", "h6", "blockquote", "pre", "section", "article", "figure", "hr"};
+      "p",     "div",  "br",         "li",     "ul",         "ol",      "dl",      "dt",     "dd",
+      "tr",    "td",   "th",         "table",  "caption",    "h1",      "h2",      "h3",     "h4",
+      "h5",    "h6",   "blockquote", "pre",    "section",    "article", "header",  "footer", "nav",
+      "aside", "main", "address",    "figure", "figcaption", "details", "summary", "hr"};
   return kBlocks.contains(name);
 }
 
-void AppendHtmlText(const xmlNode* node, std::string& out) {
+// Appends the text of `node` and its following siblings: text and CDATA as they are, script and
+// style dropped, a space around each block element, and the text of an entity reference (a feed's
+// own internal entity, which the XML parser leaves unsubstituted).
+void AppendMarkupText(const xmlNode* node, std::string& out) {
   for (const xmlNode* n = node; n != nullptr; n = n->next) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
       if (n->content) out += reinterpret_cast<const char*>(n->content);
+    } else if (n->type == XML_ENTITY_REF_NODE) {
+      out += TakeXmlString(xmlNodeGetContent(n));
     } else if (n->type == XML_ELEMENT_NODE) {
       const std::string name = Lower(LocalName(n));
       if (name == "script" || name == "style" || name == "noscript") continue;
       const bool block = IsBlockElement(name);
       if (block) out += ' ';
-      AppendHtmlText(n->children, out);
+      AppendMarkupText(n->children, out);
       if (block) out += ' ';
     }
   }
@@ -133,7 +142,7 @@ std::string HtmlToText(std::string_view html) {
                                 HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
   if (!doc) return CollapseWhitespace(html);
   std::string text;
-  AppendHtmlText(xmlDocGetRootElement(doc.get()), text);
+  AppendMarkupText(xmlDocGetRootElement(doc.get()), text);
   return CollapseWhitespace(text);
 }
 
@@ -141,8 +150,14 @@ std::string HtmlToText(std::string_view html) {
 std::string NodeText(const xmlNode* node) { return TakeXmlString(xmlNodeGetContent(node)); }
 
 // The text of an element that may hold HTML: nested markup (a "naked" <p> in a title, Atom
-// xhtml) and escaped markup (&lt;p&gt;, CDATA) both reduce to plain text.
-std::string TextOfMarkupElement(const xmlNode* node) { return HtmlToText(NodeText(node)); }
+// xhtml) and escaped markup (&lt;p&gt;, CDATA) both reduce to plain text. The nested markup is
+// walked here, before the escaped markup its text may hold is read, so that its block elements
+// still separate words.
+std::string TextOfMarkupElement(const xmlNode* node) {
+  std::string text;
+  AppendMarkupText(node->children, text);
+  return HtmlToText(text);
+}
 
 // Atom text constructs: type="text" is plain text (its '&' and '<' are literal), "html" and
 // "xhtml" are markup.

@@ -320,6 +320,34 @@ TEST(FeedParserTest, MarkupInTitlesBecomesText) {
   EXPECT_EQ(escaped->items.at(0).title, "<p>Item Title</p>");
 }
 
+// Markup left unescaped in a description, Atom xhtml content and definition lists keep the break
+// between the words of two blocks; inline elements do not add one.
+TEST(FeedParserTest, BlocksOfUnescapedAndXhtmlMarkupKeepTheirWordsApart) {
+  const std::string rss = R"(<rss version="2.0"><channel><title>W</title>
+    <item><title>W1</title><link>http://news.example/w1</link>
+      <description><p>First paragraph.</p><p>Second <b>bold</b>.</p></description></item>
+    <item><title>W2</title><link>http://news.example/w2</link>
+      <description>line one<br/>line two</description></item>
+    <item><title>W3</title><link>http://news.example/w3</link>
+      <description>&lt;dl&gt;&lt;dt&gt;Time&lt;/dt&gt;&lt;dd&gt;2018-11-19 21:42 UTC&lt;/dd&gt;&lt;dt&gt;Depth&lt;/dt&gt;&lt;dd&gt;5 km&lt;/dd&gt;&lt;/dl&gt;</description></item>
+    </channel></rss>)";
+  auto feed = ParseFeed(rss, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].body, "First paragraph. Second bold.");
+  EXPECT_EQ(feed->items[1].body, "line one line two");
+  EXPECT_EQ(feed->items[2].body, "Time 2018-11-19 21:42 UTC Depth 5 km");
+
+  const std::string atom = R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+    <entry><title>A2</title><id>tag:a2</id><link href="http://news.example/a2"/>
+      <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>XHTML <b>content</b></p><p>second</p></div></content>
+    </entry></feed>)";
+  auto entries = ParseFeed(atom, {kFeedUrl, "", ""});
+  ASSERT_TRUE(entries) << entries.error().ToString();
+  ASSERT_EQ(entries->items.size(), 1u);
+  EXPECT_EQ(entries->items[0].body, "XHTML content second");
+}
+
 TEST(FeedParserTest, ControlCharacterInTitleDoesNotStopTheParse) {
   auto feed = ParseFixture("gofeed/rss_channel_item_illegal_char.xml");
   ASSERT_TRUE(feed);
