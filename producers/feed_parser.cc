@@ -585,6 +585,112 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
   return out;
 }
 
+// One parse of an XML text in recovering mode, and what recovery had to do.
+struct XmlParse {
+  DocPtr doc;
+  // Why the document needed recovery (the parser's first error and its line), or why the parser
+  // stopped before its end; empty when it is well-formed.
+  std::string damage;
+};
+
+// Keeps the first well-formedness error of a parse in the string its context's _private points
+// to; later errors are mostly consequences of the first.
+void KeepFirstError(void* data, xmlError* error) {
+  auto* context = static_cast<xmlParserCtxt*>(data);
+  auto* first = static_cast<std::string*>(context->_private);
+  if (first == nullptr || !first->empty() || error == nullptr || error->message == nullptr ||
+      error->domain != XML_FROM_PARSER || error->level < XML_ERR_ERROR) {
+    return;
+  }
+  *first = Trim(error->message) + " (line " + std::to_string(error->line) + ")";
+}
+
+Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
+                          const std::string& encoding) {
+  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
+                                                                       &xmlFreeParserCtxt);
+  if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
+  std::string first_error;
+  context->_private = &first_error;
+  context->sax->serror = KeepFirstError;
+  XmlParse parse;
+  parse.doc.reset(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()),
+                                    base.c_str(), encoding.empty() ? nullptr : encoding.c_str(),
+                                    XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                        XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
+  if (context->disableSAX != 0) {
+    // The error that stopped the parse, with its line in the document: the first one may be an
+    // entity's, numbered from the start of the entity's text.
+    const xmlError* error = xmlCtxtGetLastError(context.get());
+    parse.damage = error != nullptr && error->message != nullptr
+                       ? Trim(error->message) + " (line " + std::to_string(error->line) + ")"
+                       : "the XML parser stopped early";
+  } else if (context->wellFormed == 0) {
+    parse.damage = first_error.empty() ? "the document is not well-formed" : first_error;
+  }
+  return parse;
+}
+
+// The items of a parsed RSS, RDF or Atom document, in document order.
+std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format) {
+  std::vector<const xmlNode*> nodes;
+  std::vector<ItemFields> items;
+  if (format == FeedFormat::kAtom) {
+    CollectElements(root, "entry", Vocabulary::kAtom, nodes);
+    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node));
+  } else {
+    // RSS 1.0 puts its items beside the channel, and some RSS 2.0 feeds put a few there too.
+    CollectElements(root, "item", Vocabulary::kRss, nodes);
+    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node));
+  }
+  return items;
+}
+
+// Where `tag` ("<item") opens an element at or after `from`, or npos.
+size_t FindStartTag(std::string_view text, std::string_view tag, size_t from) {
+  for (size_t at = text.find(tag, from); at != std::string_view::npos;
+       at = text.find(tag, at + 1)) {
+    const size_t next = at + tag.size();
+    if (next < text.size() &&
+        std::string_view(" \t\r\n>/").find(text[next]) != std::string_view::npos) {
+      return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The items of a damaged document read one at a time: each from its start tag to the next one,
+// inside a copy of the root's start tag (for its namespaces). libxml2's recovery can lose every
+// item after a mismatched end tag or an unclosed quote; read alone, the damage stays in its item.
+Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFormat format,
+                                                  const std::string& base,
+                                                  const std::string& encoding) {
+  std::vector<ItemFields> items;
+  size_t root = 0;
+  while ((root = text.find('<', root)) != std::string_view::npos && root + 1 < text.size() &&
+         !std::isalpha(static_cast<unsigned char>(text[root + 1]))) {
+    ++root;
+  }
+  const size_t root_end = root == std::string_view::npos ? root : text.find('>', root);
+  if (root_end == std::string_view::npos) return items;
+  const std::string_view root_tag = text.substr(root, root_end - root + 1);
+  const std::string root_name(root_tag.substr(1, root_tag.find_first_of(" \t\r\n>/") - 1));
+  const std::string_view tag = format == FeedFormat::kAtom ? "<entry" : "<item";
+  for (size_t at = FindStartTag(text, tag, root_end); at != std::string_view::npos;) {
+    const size_t next = FindStartTag(text, tag, at + 1);
+    const std::string_view item =
+        text.substr(at, next == std::string_view::npos ? next : next - at);
+    const std::string wrapped = std::string(root_tag) + std::string(item) + "</" + root_name + ">";
+    auto parse = ParseXml(wrapped, base, encoding);
+    if (!parse) return Err(parse.error());
+    if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
+      for (ItemFields& fields : ReadItems(element, format)) items.push_back(std::move(fields));
+    }
+    at = next;
+  }
+  return items;
+}
+
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
@@ -603,28 +709,13 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   const std::string cleaned = RepairedForXml(body, Lower(declared).starts_with("iso-2022"));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  // A parser context of its own, to learn afterwards whether recovery was needed and why.
-  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
-                                                                       &xmlFreeParserCtxt);
-  if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
-  DocPtr doc(xmlCtxtReadMemory(context.get(), cleaned.data(), static_cast<int>(cleaned.size()),
-                               base.c_str(), encoding.empty() ? nullptr : encoding.c_str(),
-                               XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                   XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
-  const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  auto parse = ParseXml(cleaned, base, encoding);
+  if (!parse) return Err(parse.error());
+  const xmlNode* root = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr;
   if (root == nullptr) return Err(Status::Corruption("not a feed: empty or unreadable document"));
   const std::string root_name(LocalName(root));
   ParsedFeed feed;
-  // Recovery reads past ordinary damage (a bare '&', an unknown entity), which every poll would
-  // otherwise report; only a parse that stopped early (an entity loop, too deep a document) loses
-  // the items after that point.
-  if (context->disableSAX != 0) {
-    const xmlError* error = xmlCtxtGetLastError(context.get());
-    feed.damage = error != nullptr && error->message != nullptr
-                      ? Trim(error->message) + " (line " + std::to_string(error->line) + ")"
-                      : "the XML parser stopped early";
-  }
-  std::vector<const xmlNode*> nodes;
+  feed.damage = parse->damage;
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
     const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
@@ -636,19 +727,21 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
         feed.language = Trim(NodeText(language));
       }
     }
-    // RSS 1.0 puts its items beside the channel, and some RSS 2.0 feeds put a few there too.
-    CollectElements(root, "item", Vocabulary::kRss, nodes);
-    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node));
   } else if (root_name == "feed") {
     feed.format = FeedFormat::kAtom;
     if (const xmlNode* title = FirstChild(root, "title", Vocabulary::kAtom)) {
       feed.title = AtomText(title);
     }
     feed.language = TakeXmlString(xmlNodeGetLang(root));
-    CollectElements(root, "entry", Vocabulary::kAtom, nodes);
-    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node));
   } else {
     return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));
+  }
+  items = ReadItems(root, feed.format);
+  if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
+    auto one_by_one =
+        ReadItemsOneByOne(cleaned, feed.format, base, encoding.empty() ? declared : encoding);
+    if (!one_by_one) return Err(one_by_one.error());
+    if (one_by_one->size() >= items.size()) items = std::move(*one_by_one);
   }
   return feed;
 }

@@ -4,13 +4,21 @@
 // and headers always give the same items. Thread-safe (libxml2 is initialised once).
 //
 // XML goes through libxml2 in recovering mode, so a broken feed yields what can be read of it.
+// Before it, what real feeds get wrong and recovery would drop is repaired: a bare '&', HTML
+// entities, control characters. A document that still needs recovery says why (ParsedFeed::
+// damage), and its items are also read one at a time, each in its own parse, so that damage in
+// one item (a mismatched end tag, an unclosed quote) does not lose the items after it.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
+// Item children are matched by namespace as well as name: media:title is not the RSS title.
 // Charsets: the HTTP header's charset wins, then the document's BOM or declaration; a document
 // that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
-// windows-1251, Big5, ...). A gzip-compressed body is inflated. Titles and bodies are plain text:
-// HTML in them (escaped or not) is reduced to its text, whitespace collapsed. Links are resolved
-// against xml:base and the response URL.
+// windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte that is not UTF-8
+// is read as windows-1252. A gzip-compressed body is inflated; a UTF-8 BOM before JSON is
+// skipped. Titles and bodies are plain text: HTML in them (escaped or not) is reduced to its
+// text, block elements kept apart by a space, whitespace collapsed. Links are resolved against
+// xml:base and the response URL and percent-encoded (feed_link.h); dates are read by
+// feed_date.h.
 
 #include <cstdint>
 #include <string>
@@ -55,8 +63,9 @@ struct ParsedFeed {
   std::string language;         // the feed's language; may be empty
   std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
   uint64_t skipped_items = 0;   // items with neither title, body nor link
-  // Why the XML parser stopped before the end of the document, so that the items after that
-  // point are missing; empty when it read to the end (recovering from ordinary damage).
+  // Why the XML document needed recovery (the parser's first error and its line) or stopped
+  // early (an entity loop), so that items after that point may be missing or incomplete; empty
+  // when it is well-formed (after the repairs the parser makes before: see ParseFeed).
   std::string damage;
 };
 

@@ -159,7 +159,7 @@ class FeedPoller {
     ++report_.polls_read;
     if (!parsed->damage.empty()) {
       spdlog::warn(
-          "msg=\"the XML parser stopped early; the feed's later items are missing\" feed={} "
+          "msg=\"feed is not well-formed XML; items after the damage may be missing\" feed={} "
           "detail={}",
           common::Quote(feed.url), common::Quote(parsed->damage));
     }

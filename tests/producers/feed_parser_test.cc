@@ -517,10 +517,10 @@ TEST(FeedParserTest, AnUnreadableDateIsKeptForTheLogAndALaterReadableOneWins) {
   EXPECT_TRUE(feed->damage.empty()) << feed->damage;
 }
 
-// When the XML parser stops part way (here an entity that expands a billion times), the items
-// after that point are missing and the feed says why, so the poller can warn; a document that
-// only needed recovery (a bare '&') reads to its end and says nothing.
-TEST(FeedParserTest, AParseThatStoppedEarlySaysWhyAndRecoveryAloneDoesNot) {
+// When the XML parser stops part way (here an entity that expands a billion times), the feed says
+// why, so the poller can warn; a document that only needed the repairs made before parsing (a
+// bare '&') is well-formed and says nothing.
+TEST(FeedParserTest, AParseThatStoppedEarlySaysWhyAndRepairedAmpersandsDoNot) {
   std::string entities = "<!ENTITY l0 \"lol\">";
   for (int i = 1; i <= 9; ++i) {
     entities += "<!ENTITY l" + std::to_string(i) + " \"";
@@ -545,6 +545,62 @@ TEST(FeedParserTest, AParseThatStoppedEarlySaysWhyAndRecoveryAloneDoesNot) {
   ASSERT_TRUE(recovered) << recovered.error().ToString();
   EXPECT_EQ(recovered->items.size(), 3u);
   EXPECT_TRUE(recovered->damage.empty()) << recovered->damage;
+}
+
+// Damage that libxml2's recovery cannot read past (a misspelt end tag, a doubled one, an unclosed
+// attribute quote) is reported, with its line, and costs at most the damaged item's fields: the
+// items after it are read.
+TEST(FeedParserTest, DamageIsReportedAndTheItemsAfterItAreRead) {
+  const std::string mismatched = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Damage1</title>
+<item><title>DM1 first</title><link>http://example.com/dm1</link></item>
+<item><title>DM2 mismatched</title><link>http://example.com/dm2</link></itme>
+<item><title>DM3 third</title><link>http://example.com/dm3</link></item>
+<item><title>DM4 a < b stray</title><link>http://example.com/dm4</link></item>
+<item><title>DM5 fifth</title><link>http://example.com/dm5</link></item>
+<item><title>DM6 attr "quote</title><link href="http://example.com/dm6 rel=x>http://example.com/dm6</link></item>
+<item><title>DM7 seventh</title><link>http://example.com/dm7</link></item>
+</channel></rss>)";
+  auto feed = ParseFeed(mismatched, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_NE(feed->damage.find("(line 4)"), std::string::npos) << feed->damage;
+  ASSERT_EQ(feed->items.size(), 7u);
+  EXPECT_EQ(feed->items[1].url, "http://example.com/dm2");
+  EXPECT_EQ(feed->items[6].title, "DM7 seventh");
+  EXPECT_EQ(feed->items[6].url, "http://example.com/dm7");
+
+  const std::string doubled = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Damage3</title>
+<item><title>DO1 first</title><link>http://example.com/do1</link></item>
+<item><title>DO2 </title></title><link>http://example.com/do2</link></item>
+<item><title>DO3 third</title><link>http://example.com/do3</link></item>
+</channel></rss>)";
+  auto three = ParseFeed(doubled, {kFeedUrl, "", ""});
+  ASSERT_TRUE(three) << three.error().ToString();
+  EXPECT_FALSE(three->damage.empty());
+  ASSERT_EQ(three->items.size(), 3u);
+  EXPECT_EQ(three->items[1].title, "DO2");  // its link is after the damage, and lost
+  EXPECT_EQ(three->items[2].title, "DO3 third");
+  EXPECT_EQ(three->items[2].url, "http://example.com/do3");
+}
+
+// Read one by one, the items of a damaged document keep the namespaces of its root, so RDF
+// items (in RSS 1.0's default namespace) are still items and media:title is still not a title.
+TEST(FeedParserTest, ItemsOfADamagedDocumentKeepTheRootsNamespaces) {
+  const std::string rdf = R"(<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:media="http://search.yahoo.com/mrss/"><channel rdf:about="http://example.com/"><title>R</title></channel>
+<item rdf:about="http://example.com/r1"><title>R1</title></itme>
+<item rdf:about="http://example.com/r2"><media:title>wrong</media:title><title>R2</title>
+  <link>http://example.com/r2</link></item>
+</rdf:RDF>)";
+  auto feed = ParseFeed(rdf, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->format, FeedFormat::kRdf);
+  EXPECT_FALSE(feed->damage.empty());
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[1].title, "R2");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/r2");
 }
 
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {
