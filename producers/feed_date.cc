@@ -1,5 +1,6 @@
 #include "producers/feed_date.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <optional>

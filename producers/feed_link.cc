@@ -91,6 +91,7 @@ std::string ResolveFeedLink(std::string_view link, std::string_view base) {
 
   std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
   if (url == nullptr) return "";
+  // A base libcurl cannot read is no base: only an absolute link then resolves.
   if (!base.empty()) {
     curl_url_set(url.get(), CURLUPART_URL, std::string(base).c_str(), CURLU_ALLOW_SPACE);
   }

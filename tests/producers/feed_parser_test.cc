@@ -1,5 +1,6 @@
 // The feed parser over the 30 real fixtures of ../shared/data/rss (see its SOURCE.md), plus
-// small documents written here for what the fixtures do not cover (JSON Feed, XXE, HTTP charset).
+// small documents written here for what the fixtures do not cover (JSON Feed, XXE, HTTP charset,
+// damaged XML, namespaced elements, IRIs, stray windows-1252 bytes, markup without spaces).
 // Expected values are read from the fixture files themselves (transcoded with iconv where the
 // fixture is not UTF-8), never from the parser's output.
 
