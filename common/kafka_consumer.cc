@@ -156,6 +156,10 @@ constexpr int kCommittedTimeoutMs = 10000;
 constexpr int kMetadataTimeoutMs = 1000;
 constexpr std::chrono::seconds kAssignRetry{1};
 constexpr int kWatermarkTimeoutMs = 10000;
+// Close(): how long to wait for a group's first assignment. Longer than session.timeout.ms, after
+// which the coordinator completes a rebalance without the members that did not rejoin.
+constexpr std::chrono::milliseconds kFirstAssignmentWait{10000};
+constexpr int kClosePollMs = 100;
 
 // The group's committed offsets of `partitions`, in their order. Blocks until the coordinator
 // answers (or the timeout passes, and then every entry is unknown).
@@ -204,7 +208,10 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<KafkaConsumer*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    self->ChooseResumeOffsets(partitions);
+    self->assignment_received_ = true;
+    // While closing nothing is read: the partitions are only taken so that the close can revoke
+    // them, without waiting for the group's committed offsets.
+    if (!self->closing_) self->ChooseResumeOffsets(partitions);
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions)) {
       spdlog::error("msg=\"incremental assign failed\" error=\"{}\"", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
@@ -381,10 +388,42 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
   rd_kafka_topic_partition_list_destroy(list);
 }
 
+bool KafkaConsumer::AwaitFirstAssignment() {
+  // librdkafka picks the assignor, whose state it destroys with the client, when the group
+  // answers a join, and that answer carries the member id: without one there is nothing to wait
+  // for.
+  char* member_id = rd_kafka_memberid(rk_.get());
+  const bool joined = member_id != nullptr && *member_id != '\0';
+  rd_kafka_mem_free(rk_.get(), member_id);
+  if (!joined) return true;
+  spdlog::info("msg=\"closing during a rebalance; waiting for the group's first assignment\"");
+  const auto deadline = std::chrono::steady_clock::now() + kFirstAssignmentWait;
+  while (!assignment_received_) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // Serves the rebalance callback; no record can come before an assignment.
+    if (rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), kClosePollMs)) {
+      rd_kafka_message_destroy(raw);
+    }
+  }
+  return true;
+}
+
 void KafkaConsumer::Close() {
   if (closed_ || !rk_) return;
   closed_ = true;
+  closing_ = true;
+  bool safe_to_destroy = true;
+  if (assignment_ == PartitionAssignment::kGroup && !assignment_received_) {
+    safe_to_destroy = AwaitFirstAssignment();
+  }
   rd_kafka_consumer_close(rk_.get());
+  if (!safe_to_destroy) {
+    spdlog::warn(
+        "msg=\"no assignment from the group within {} s; leaving the Kafka client to the process "
+        "exit (librdkafka aborts destroying a member that has none)\"",
+        std::chrono::duration_cast<std::chrono::seconds>(kFirstAssignmentWait).count());
+    static_cast<void>(rk_.release());
+  }
 }
 
 }  // namespace headwire::common

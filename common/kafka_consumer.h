@@ -146,7 +146,13 @@ class KafkaConsumer {
   // Commits `next_offsets` (the next offset to read per partition) to the group, asynchronously.
   void CommitAsync(const std::map<TopicPartition, int64_t>& next_offsets);
 
-  // Leaves the group cleanly (revoking, with before_revoke, first).
+  // Leaves the group cleanly (revoking, with before_revoke, first). With kGroup, a consumer that
+  // joined the group but has not received its first assignment yet (closed during a rebalance)
+  // first waits for it, up to 10 s: librdkafka before 2.3.0 aborts when such a
+  // member is destroyed (cooperative-sticky assignor, librdkafka issue #4312). An assignment
+  // arriving then is taken without asking stored_offset, and revoked by the close. When none
+  // comes, the client is not destroyed: the process is ending, and an abort would lose its exit
+  // status.
   void Close();
 
   // Per assigned partition: the records between the consumer's position and the partition's
@@ -169,6 +175,9 @@ class KafkaConsumer {
   // librdkafka could not start `tp` at `offset` (auto.offset.reset=error): a logical offset (no
   // committed one) starts at the partition's first record; an absolute one is an OffsetGap.
   Status ResumeOutOfRange(const TopicPartition& tp, int64_t offset);
+  // Close(): serves the group's callbacks until the first assignment arrived, if the group
+  // answered a join; returns whether it arrived (or no join was answered).
+  bool AwaitFirstAssignment();
 
   RdKafkaPtr rk_;
   ConnectivityWatch watch_;
@@ -180,6 +189,10 @@ class KafkaConsumer {
   std::map<TopicPartition, bool> at_end_;
   // Next offset the application reads per assigned partition, once known.
   std::map<TopicPartition, int64_t> positions_;
+  // An assignment of the group was served (kGroup); from then on destroying is safe.
+  bool assignment_received_ = false;
+  // Close() has begun: assignments are no longer resumed from the state.
+  bool closing_ = false;
   bool closed_ = false;
 };
 
