@@ -17,6 +17,7 @@
 namespace headwire::common {
 
 // A probe's verdict: ok, or why not (a short phrase for people), plus details for the JSON body.
+// An ok verdict may carry a reason too, saying in what state it is ok (a standby).
 struct Probe {
   bool ok = true;
   std::string reason;

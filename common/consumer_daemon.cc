@@ -200,14 +200,24 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
     if (!seen.contains(tp)) metrics.RemoveLag(tp.topic, tp.partition);
   }
   lag_ = std::move(seen);
-  if (!not_ready && lag.empty()) not_ready = "no partitions assigned";
+  // A group member with no partitions is a standby: ready to take over, which is its work.
+  const bool standby = lag.empty() && consumer_->Member();
+  if (!not_ready && lag.empty() && !standby) {
+    not_ready = options_.assignment == PartitionAssignment::kGroup
+                    ? "no partitions assigned: joining the consumer group"
+                    : "no partitions assigned";
+  }
   if (!not_ready && !stage.Restored()) not_ready = "state not restored yet";
   if (!not_ready && unknown) not_ready = "lag not known yet";
   if (!not_ready && worst > options_.ready_max_lag) {
     not_ready = "lag " + std::to_string(worst) + " records exceeds " +
                 std::to_string(options_.ready_max_lag);
   }
-  context_.SetReady(not_ready ? Probe{.ok = false, .reason = *not_ready} : Probe{});
+  if (not_ready) {
+    context_.SetReady({.ok = false, .reason = *not_ready});
+  } else {
+    context_.SetReady({.reason = standby ? "standby: no partitions assigned" : ""});
+  }
 
   auto client_stats = [&](const char* client, ConnectivityWatch& watch) {
     metrics.BrokersUp(client).Set(watch.brokers_up());

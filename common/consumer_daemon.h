@@ -14,8 +14,10 @@
 //   - rebalances: resume offsets come from the stage (its state), the batch in flight is
 //     persisted before partitions are revoked; with PartitionAssignment::kAllPartitions the
 //     daemon takes every partition itself (daemons that hold the whole state);
-//   - health: /healthz while the loop turns, /readyz when partitions are assigned, the stage's
-//     state is restored, the lag is at most ready_max_lag and the brokers are reachable;
+//   - health: /healthz while the loop turns, /readyz when the brokers are reachable, the stage's
+//     state is restored and either partitions are assigned and lag by at most ready_max_lag, or
+//     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
+//     assigned");
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with

@@ -388,6 +388,10 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
   rd_kafka_topic_partition_list_destroy(list);
 }
 
+bool KafkaConsumer::Member() const {
+  return assignment_ == PartitionAssignment::kGroup ? assignment_received_ : assigned_all_;
+}
+
 bool KafkaConsumer::AwaitFirstAssignment() {
   // librdkafka picks the assignor, whose state it destroys with the client, when the group
   // answers a join, and that answer carries the member id: without one there is nothing to wait

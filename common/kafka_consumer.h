@@ -146,6 +146,11 @@ class KafkaConsumer {
   // Commits `next_offsets` (the next offset to read per partition) to the group, asynchronously.
   void CommitAsync(const std::map<TopicPartition, int64_t>& next_offsets);
 
+  // True once the consumer takes part in consuming: with kGroup once the group gave it an
+  // assignment, possibly empty (a member with none is a standby); with kAllPartitions once it
+  // assigned itself its topics' partitions.
+  bool Member() const;
+
   // Leaves the group cleanly (revoking, with before_revoke, first). With kGroup, a consumer that
   // joined the group but has not received its first assignment yet (closed during a rebalance)
   // first waits for it, up to 10 s: librdkafka before 2.3.0 aborts when such a

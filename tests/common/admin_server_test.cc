@@ -61,6 +61,12 @@ TEST(AdminServerTest, ReadinessIsStartingUntilPublishedThenFollowsTheDaemon) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 503);
   EXPECT_EQ(nlohmann::json::parse(res->body)["reason"], "lag 5000 records exceeds 1000");
+  (*context)->SetReady({.reason = "standby: no partitions assigned"});
+  res = client->Get("/readyz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res->body),
+            (nlohmann::json{{"status", "ok"}, {"reason", "standby: no partitions assigned"}}));
 }
 
 TEST(AdminServerTest, LivenessFailsWhenTheLoopStopsTurning) {

@@ -144,6 +144,20 @@ class OperationsTest(unittest.TestCase):
                 "the processor to be ready")
             self.assertEqual(body, {"status": "ok"})
             self.assertEqual(get(f"http://{process.admin}/healthz"), (200, {"status": "ok"}))
+            # A second processor in the group gets no partition of the one-partition raw topic:
+            # a standby, ready to take over, and it says so.
+            standby = self.daemon("standby", "process", "-s", os.path.join(self.work, "p2"))
+            try:
+                status, body = wait_for(
+                    lambda: (lambda r: r if r[0] == 200 else None)(
+                        get(f"http://{standby.admin}/readyz")), "the standby to be ready")
+                self.assertEqual(body, {"status": "ok",
+                                        "reason": "standby: no partitions assigned"})
+                self.assertNotIn("headwire_consumer_lag_records",
+                                 {n for n, _ in scrape(standby.admin)})
+                self.assertEqual(get(f"http://{process.admin}/readyz"), (200, {"status": "ok"}))
+            finally:
+                self.assertEqual(standby.stop(), 0, standby.text())
             # Outputs are counted when enqueued; the batch is persisted once they are delivered.
             samples = wait_for(lambda: (lambda s: s if value(
                 s, "headwire_batch_persist_seconds_count", daemon="process") >= 1 and value(
