@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/logging.h"
 
@@ -56,16 +57,22 @@ void ConnectivityWatch::OnError(int error, std::string_view reason) {
 void ConnectivityWatch::OnStatistics(std::string_view json) {
   const auto stats = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!stats.is_object()) return;
-  int up = 0;
+  // Any connection up means the servers answer, but only brokers with an id are counted: the
+  // bootstrap connection (id -1 until librdkafka matches it to one) and the logical coordinator
+  // (another handle on a broker already listed) would count a broker twice.
+  bool any_up = false;
+  std::set<int64_t> ids_up;
   if (const auto brokers = stats.find("brokers"); brokers != stats.end() && brokers->is_object()) {
     for (const auto& broker : *brokers) {
-      if (broker.value("state", "") == "UP") ++up;
+      if (!broker.is_object() || broker.value("state", "") != "UP") continue;
+      any_up = true;
+      if (const int64_t id = broker.value("nodeid", int64_t{-1}); id >= 0) ids_up.insert(id);
     }
   }
-  brokers_up_.store(up, std::memory_order_relaxed);
+  brokers_up_.store(static_cast<int>(ids_up.size()), std::memory_order_relaxed);
   tx_bytes_.store(stats.value("tx_bytes", uint64_t{0}), std::memory_order_relaxed);
   rx_bytes_.store(stats.value("rx_bytes", uint64_t{0}), std::memory_order_relaxed);
-  MarkReachable(up > 0);
+  MarkReachable(any_up);
 }
 
 std::chrono::milliseconds ConnectivityWatch::UnreachableFor() const {

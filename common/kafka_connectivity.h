@@ -42,7 +42,8 @@ class ConnectivityWatch {
   // resolve errors are kept as the reason to show.
   void OnError(int error, std::string_view reason);
   // librdkafka's statistics (JSON): a broker in state UP marks the servers reachable. Also keeps
-  // the count of brokers up and the bytes sent and received, for metrics.
+  // the count of distinct broker ids up (not the bootstrap connection) and the bytes sent and
+  // received, for metrics.
   void OnStatistics(std::string_view json);
 
   // Logs while unreachable (see above). Returns Unavailable, naming the servers and
@@ -55,8 +56,8 @@ class ConnectivityWatch {
   // connection (2 s, or give_up_after when shorter): from then on Check() reports and probes
   // fail.
   bool Unreachable() const;
-  // From the latest statistics: brokers in state UP, and bytes sent to / received from brokers
-  // since the client started.
+  // From the latest statistics: distinct broker ids in state UP, and bytes sent to / received from
+  // brokers since the client started.
   int brokers_up() const { return brokers_up_.load(std::memory_order_relaxed); }
   uint64_t tx_bytes() const { return tx_bytes_.load(std::memory_order_relaxed); }
   uint64_t rx_bytes() const { return rx_bytes_.load(std::memory_order_relaxed); }

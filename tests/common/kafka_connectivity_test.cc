@@ -12,10 +12,21 @@ namespace headwire::common {
 namespace {
 
 constexpr const char* kOneBrokerUp =
-    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"state":"INIT"},"127.0.0.1:9092/1":{"state":"UP"}},)"
-    R"("tx_bytes":120,"rx_bytes":3400})";
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"nodeid":-1,"state":"INIT"},)"
+    R"("127.0.0.1:9092/1":{"nodeid":1,"state":"UP"}},"tx_bytes":120,"rx_bytes":3400})";
 constexpr const char* kNoBrokerUp =
-    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"state":"CONNECT"}},"tx_bytes":0,"rx_bytes":0})";
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"nodeid":-1,"state":"CONNECT"}},)"
+    R"("tx_bytes":0,"rx_bytes":0})";
+// Three brokers, as librdkafka lists them while the bootstrap connection is still up and the
+// group coordinator has its logical handle.
+constexpr const char* kThreeBrokersUp =
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"nodeid":-1,"state":"UP"},)"
+    R"("127.0.0.1:9093/1":{"nodeid":1,"state":"UP"},"127.0.0.1:9094/2":{"nodeid":2,"state":"UP"},)"
+    R"("127.0.0.1:9095/3":{"nodeid":3,"state":"UP"},"GroupCoordinator":{"nodeid":2,"state":"UP"},)"
+    R"(":0/internal":{"nodeid":-1,"state":"UP"}},"tx_bytes":0,"rx_bytes":0})";
+constexpr const char* kOnlyBootstrapUp =
+    R"({"brokers":{"127.0.0.1:9092/bootstrap":{"nodeid":-1,"state":"UP"}},)"
+    R"("tx_bytes":0,"rx_bytes":0})";
 
 TEST(ConnectivityWatchTest, UnreachableUntilStatisticsShowABrokerUp) {
   ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
@@ -28,6 +39,16 @@ TEST(ConnectivityWatchTest, UnreachableUntilStatisticsShowABrokerUp) {
   EXPECT_EQ(watch.tx_bytes(), 120u);
   EXPECT_EQ(watch.rx_bytes(), 3400u);
   EXPECT_TRUE(watch.Check().ok());
+}
+
+TEST(ConnectivityWatchTest, CountsEachBrokerIdOnceAndNotTheBootstrapConnection) {
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  watch.OnStatistics(kThreeBrokersUp);
+  EXPECT_EQ(watch.brokers_up(), 3);
+  EXPECT_TRUE(watch.Reachable());
+  watch.OnStatistics(kOnlyBootstrapUp);
+  EXPECT_EQ(watch.brokers_up(), 0);
+  EXPECT_TRUE(watch.Reachable());  // the servers answer, though no broker is known by id yet
 }
 
 TEST(ConnectivityWatchTest, AllBrokersDownMakesItUnreachable) {
@@ -85,7 +106,7 @@ TEST(ConnectivityWatchTest, ProbesReadWhileThePollingThreadReports) {
     });
   }
   for (int turn = 1; turn <= kTurns; ++turn) {
-    watch.OnStatistics(R"({"brokers":{"127.0.0.1:9092/1":{"state":"UP"}},"tx_bytes":)" +
+    watch.OnStatistics(R"({"brokers":{"127.0.0.1:9092/1":{"nodeid":1,"state":"UP"}},"tx_bytes":)" +
                        std::to_string(turn * 10) + R"(,"rx_bytes":5})");
     static_cast<void>(watch.Check());
     watch.OnError(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, "1/1 brokers are down");
