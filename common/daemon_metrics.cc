@@ -39,7 +39,11 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
                                  "librdkafka: bytes sent (tx) to and received (rx) from brokers")),
       offset_gap_records_(CounterFamily(*registry_, "headwire_offset_gap_records_total",
                                         "Records skipped because the topic no longer held them "
-                                        "when the partition resumed")) {
+                                        "when the partition resumed")),
+      state_bytes_(GaugeFamily(*registry_, "headwire_state_bytes",
+                               "RocksDB live size: SST files and memtables")),
+      block_cache_bytes_(GaugeFamily(*registry_, "headwire_rocksdb_block_cache_bytes",
+                                     "RocksDB block cache usage")) {
   const prometheus::Labels labels{{"daemon", daemon_}};
   persist_seconds_ = &prometheus::BuildHistogram()
                           .Name("headwire_batch_persist_seconds")
@@ -62,12 +66,6 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
   rebalances_ = &CounterFamily(*registry_, "headwire_rebalances_total",
                                "Partition assignments and revocations")
                      .Add(labels);
-  state_bytes_ =
-      &GaugeFamily(*registry_, "headwire_state_bytes", "RocksDB live size: SST files and memtables")
-           .Add(labels);
-  block_cache_bytes_ =
-      &GaugeFamily(*registry_, "headwire_rocksdb_block_cache_bytes", "RocksDB block cache usage")
-           .Add(labels);
 }
 
 prometheus::Counter& DaemonMetrics::OffsetGapRecords(const std::string& topic, int32_t partition) {
@@ -98,6 +96,12 @@ prometheus::Gauge& DaemonMetrics::Lag(const std::string& topic, int32_t partitio
 
 void DaemonMetrics::RemoveLag(const std::string& topic, int32_t partition) {
   lag_.Remove(&Lag(topic, partition));
+}
+
+prometheus::Gauge& DaemonMetrics::StateBytes() { return state_bytes_.Add({{"daemon", daemon_}}); }
+
+prometheus::Gauge& DaemonMetrics::BlockCacheBytes() {
+  return block_cache_bytes_.Add({{"daemon", daemon_}});
 }
 
 prometheus::Gauge& DaemonMetrics::BrokersUp(const std::string& client) {

@@ -13,10 +13,13 @@
 //   headwire_rebalances_total{daemon}                    assignments and revocations
 //   headwire_offset_gap_records_total{daemon,topic,partition}  records skipped because the topic
 //                                                        no longer held them (--on-offset-gap skip)
-//   headwire_state_bytes{daemon}                         RocksDB live size (SST + memtables)
+//   headwire_state_bytes{daemon}                         RocksDB live size (SST + memtables)*
 //   headwire_kafka_brokers_up{daemon,client}             librdkafka: brokers in state UP
 //   headwire_kafka_bytes_total{daemon,client,direction}  librdkafka: bytes sent / received
-//   headwire_rocksdb_block_cache_bytes{daemon}           RocksDB: block cache usage
+//   headwire_rocksdb_block_cache_bytes{daemon}           RocksDB: block cache usage*
+// * exported only by a daemon that has RocksDB state: the series appears at the first use of its
+//   accessor, so that a daemon without (the archiver) does not show a zero that reads like a
+//   broken gauge.
 //
 // The accessors return references that stay valid for the registry's life; callers on a hot path
 // keep them rather than look them up per record. Thread-safe (prometheus-cpp's metrics are).
@@ -52,11 +55,11 @@ class DaemonMetrics {
   prometheus::Histogram& RecordLatencySeconds() { return *record_latency_; }
   prometheus::Counter& Rebalances() { return *rebalances_; }
   prometheus::Counter& OffsetGapRecords(const std::string& topic, int32_t partition);
-  prometheus::Gauge& StateBytes() { return *state_bytes_; }
+  prometheus::Gauge& StateBytes();
   prometheus::Gauge& BrokersUp(const std::string& client);
   // Bytes of `client` in `direction` ("tx" or "rx").
   prometheus::Counter& KafkaBytes(const std::string& client, const std::string& direction);
-  prometheus::Gauge& BlockCacheBytes() { return *block_cache_bytes_; }
+  prometheus::Gauge& BlockCacheBytes();
 
   // Every series in the text exposition format (version 0.0.4).
   std::string Serialize() const;
@@ -75,11 +78,11 @@ class DaemonMetrics {
   prometheus::Family<prometheus::Gauge>& brokers_up_;
   prometheus::Family<prometheus::Counter>& kafka_bytes_;
   prometheus::Family<prometheus::Counter>& offset_gap_records_;
+  prometheus::Family<prometheus::Gauge>& state_bytes_;
+  prometheus::Family<prometheus::Gauge>& block_cache_bytes_;
   prometheus::Histogram* persist_seconds_;
   prometheus::Histogram* record_latency_;
   prometheus::Counter* rebalances_;
-  prometheus::Gauge* state_bytes_;
-  prometheus::Gauge* block_cache_bytes_;
 };
 
 }  // namespace headwire::common
