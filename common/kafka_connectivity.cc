@@ -33,7 +33,8 @@ void ConnectivityWatch::MarkReachable(bool reachable) {
   }
   std::lock_guard lock(mutex_);
   if (reported_) {
-    spdlog::info("msg=\"bootstrap servers reachable\" bootstrap={}", options_.bootstrap);
+    spdlog::info("msg=\"bootstrap servers reachable\" bootstrap={} client={}", options_.bootstrap,
+                 options_.client);
   }
   reported_ = false;
   last_error_.clear();
@@ -104,9 +105,9 @@ Status ConnectivityWatch::Check() {
       reported_ = true;
       last_report_ = now;
       spdlog::error(
-          "msg=\"cannot reach bootstrap servers {}\" bootstrap={} for_s={} last_error={} "
+          "msg=\"cannot reach bootstrap servers {}\" bootstrap={} client={} for_s={} last_error={} "
           "connect_timeout_s={}",
-          options_.bootstrap, options_.bootstrap,
+          options_.bootstrap, options_.bootstrap, options_.client,
           std::chrono::duration_cast<std::chrono::seconds>(unreachable).count(),
           Quote(last_error_.empty() ? "none yet" : last_error_),
           std::chrono::duration_cast<std::chrono::seconds>(options_.give_up_after).count());

@@ -5,7 +5,8 @@
 // format within seconds instead of waiting silently.
 //
 // Check() is called from the client's polling thread at each turn: while nothing is reachable it
-// logs `cannot reach bootstrap servers B` (with how long and librdkafka's last error) at once and
+// logs `cannot reach bootstrap servers B` (with the client, how long and librdkafka's last error)
+// at once and
 // then every report_interval, and once unreachable for give_up_after it returns Unavailable (a
 // caller decides whether that ends it: daemons with --exit-at-end and `produce` do). Reachable()
 // may be read from any thread (health probes). Callbacks arrive on the polling thread.
@@ -24,6 +25,9 @@ namespace headwire::common {
 struct ConnectivityOptions {
   // bootstrap.servers, for the messages. Required.
   std::string bootstrap;
+  // The kind of client watched ("consumer", "producer"), the `client` field of the messages: a
+  // daemon with both logs a change of connectivity once per client. Required.
+  std::string client;
   // How long unreachable before Check() returns Unavailable. Default: 30 s.
   std::chrono::milliseconds give_up_after{30000};
   // How often the "cannot reach" line is repeated. Default: 10 s.

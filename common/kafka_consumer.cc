@@ -90,7 +90,9 @@ std::string DescribeOffsetGap(const OffsetGap& gap) {
 }
 
 KafkaConsumer::KafkaConsumer(const KafkaOptions& options)
-    : watch_({.bootstrap = options.bootstrap, .give_up_after = options.connect_timeout}) {}
+    : watch_({.bootstrap = options.bootstrap,
+              .client = "consumer",
+              .give_up_after = options.connect_timeout}) {}
 
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,

@@ -58,7 +58,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
 }
 
 KafkaProducer::KafkaProducer(const KafkaOptions& options)
-    : watch_({.bootstrap = options.bootstrap, .give_up_after = options.connect_timeout}) {}
+    : watch_({.bootstrap = options.bootstrap,
+              .client = "producer",
+              .give_up_after = options.connect_timeout}) {}
 
 KafkaProducer::~KafkaProducer() {
   // Whatever is still queued was reported undelivered by Flush(); do not wait for it.

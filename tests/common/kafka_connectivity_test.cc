@@ -29,7 +29,7 @@ constexpr const char* kOnlyBootstrapUp =
     R"("tx_bytes":0,"rx_bytes":0})";
 
 TEST(ConnectivityWatchTest, UnreachableUntilStatisticsShowABrokerUp) {
-  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092", .client = "consumer"});
   EXPECT_FALSE(watch.Reachable());
   watch.OnStatistics(kNoBrokerUp);
   EXPECT_FALSE(watch.Reachable());
@@ -42,7 +42,7 @@ TEST(ConnectivityWatchTest, UnreachableUntilStatisticsShowABrokerUp) {
 }
 
 TEST(ConnectivityWatchTest, CountsEachBrokerIdOnceAndNotTheBootstrapConnection) {
-  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092", .client = "consumer"});
   watch.OnStatistics(kThreeBrokersUp);
   EXPECT_EQ(watch.brokers_up(), 3);
   EXPECT_TRUE(watch.Reachable());
@@ -52,15 +52,16 @@ TEST(ConnectivityWatchTest, CountsEachBrokerIdOnceAndNotTheBootstrapConnection) 
 }
 
 TEST(ConnectivityWatchTest, AllBrokersDownMakesItUnreachable) {
-  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092", .client = "consumer"});
   watch.OnStatistics(kOneBrokerUp);
   watch.OnError(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, "1/1 brokers are down");
   EXPECT_FALSE(watch.Reachable());
 }
 
 TEST(ConnectivityWatchTest, GivesUpNamingTheServersAndTheOptionWithTheLastError) {
-  ConnectivityWatch watch(
-      {.bootstrap = "127.0.0.1:1", .give_up_after = std::chrono::milliseconds(1)});
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:1",
+                           .client = "producer",
+                           .give_up_after = std::chrono::milliseconds(1)});
   watch.OnError(RD_KAFKA_RESP_ERR__TRANSPORT, "Connect to ipv4#127.0.0.1:1 failed");
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const Status status = watch.Check();
@@ -73,7 +74,7 @@ TEST(ConnectivityWatchTest, GivesUpNamingTheServersAndTheOptionWithTheLastError)
 }
 
 TEST(ConnectivityWatchTest, MalformedStatisticsChangeNothing) {
-  ConnectivityWatch watch({.bootstrap = "b:1"});
+  ConnectivityWatch watch({.bootstrap = "b:1", .client = "consumer"});
   watch.OnStatistics(kOneBrokerUp);
   watch.OnStatistics("not json");
   EXPECT_TRUE(watch.Reachable());
@@ -82,7 +83,7 @@ TEST(ConnectivityWatchTest, MalformedStatisticsChangeNothing) {
 // Health probes read from other threads while the polling thread reports: every probe sees a
 // state the reports set, and the byte counts never move back.
 TEST(ConnectivityWatchTest, ProbesReadWhileThePollingThreadReports) {
-  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092"});
+  ConnectivityWatch watch({.bootstrap = "127.0.0.1:9092", .client = "consumer"});
   constexpr int kTurns = 200;
   std::atomic<bool> done{false};
   std::atomic<int> reads{0};

@@ -232,6 +232,12 @@ class OperationsTest(unittest.TestCase):
             # librdkafka's own lines go through headwire's logger too.
             for line in out.stderr.splitlines()[:-1]:
                 self.assertTrue(line.startswith("ts="), line)
+            # Each Kafka client says so for itself, naming it (the processor has two).
+            reports = [line for line in out.stderr.splitlines()
+                       if 'msg="cannot reach bootstrap servers' in line]
+            self.assertTrue(reports, out.stderr)
+            for line in reports:
+                self.assertRegex(line, r" client=(consumer|producer) ")
 
         out = run([ARGS.headwire, "--log-format", "json", "produce", "-b", f"127.0.0.1:{port}",
                    "--connect-timeout-s", "3",
