@@ -23,6 +23,13 @@ Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
 
 // librdkafka's log lines (syslog levels) into headwire's logger. Called on librdkafka's threads.
 void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  if (CommitFailedInRebalance(facility, message)) {
+    spdlog::info(
+        "msg=\"offset commit refused during a rebalance; harmless, the state holds the offsets and "
+        "the next commit catches up\" client={} facility={} detail={}",
+        rd_kafka_name(rk), facility, Quote(message));
+    return;
+  }
   spdlog::level::level_enum to = spdlog::level::debug;
   if (level <= 4) {
     to = spdlog::level::warn;  // librdkafka recovers from what it reports; the watch says more
@@ -43,6 +50,15 @@ constexpr std::pair<std::string_view, KafkaClientKind> kScopes[] = {
 };
 
 }  // namespace
+
+bool CommitFailedInRebalance(std::string_view facility, std::string_view message) {
+  if (facility != "COMMITFAIL") return false;
+  for (const rd_kafka_resp_err_t err :
+       {RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION}) {
+    if (message.find(rd_kafka_err2str(err)) != std::string_view::npos) return true;
+  }
+  return false;
+}
 
 void RouteKafkaLogs(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, &OnLog); }
 

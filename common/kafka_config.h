@@ -16,6 +16,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,5 +61,11 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
 // Sends librdkafka's own log lines of clients made with `conf` through our logger (level,
 // format, stage), as MakeKafkaConf does for every client it configures.
 void RouteKafkaLogs(rd_kafka_conf_t* conf);
+
+// Whether a librdkafka log line reports an offset commit the group refused because it is
+// rebalancing (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION). RouteKafkaLogs logs those at info, not
+// warning: the daemons keep the offsets that matter in their state, and their next commit after
+// the rebalance moves the group's offsets on.
+bool CommitFailedInRebalance(std::string_view facility, std::string_view message);
 
 }  // namespace headwire::common

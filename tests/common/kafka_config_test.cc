@@ -82,5 +82,22 @@ TEST(KafkaConfigTest, StatisticsStayOnBecauseReachabilityNeedsThem) {
   EXPECT_EQ(Get(*conf, "statistics.interval.ms"), "1000");
 }
 
+TEST(KafkaConfigTest, CommitsRefusedDuringARebalanceAreToldApartFromOtherFailures) {
+  EXPECT_TRUE(CommitFailedInRebalance(
+      "COMMITFAIL",
+      "[thrd:main]: Offset commit (manual) failed for 2/2 partition(s) in join-state steady: "
+      "Broker: Group rebalance in progress: headwire.articles.raw[2]@14317(Broker: Group "
+      "rebalance in progress)"));
+  EXPECT_TRUE(CommitFailedInRebalance(
+      "COMMITFAIL",
+      std::string("[thrd:main]: Offset commit (manual) failed for 1/1 partition(s): ") +
+          rd_kafka_err2str(RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)));
+  EXPECT_FALSE(CommitFailedInRebalance(
+      "COMMITFAIL",
+      std::string("[thrd:main]: Offset commit (manual) failed for 1/1 partition(s): ") +
+          rd_kafka_err2str(RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE)));
+  EXPECT_FALSE(CommitFailedInRebalance("CGRP", "Group rebalance in progress"));
+}
+
 }  // namespace
 }  // namespace headwire::common
