@@ -9,12 +9,16 @@
 #include "common/checkpoint_request.h"
 #include "common/consumer_daemon.h"
 #include "common/daemon_context.h"
+#include "common/log_sampler.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
 
 namespace headwire::sinks {
 
 namespace {
+
+// The rejected records logged in full per interval.
+constexpr common::LogSamplerOptions kRejectLog{.burst = 5, .interval = std::chrono::seconds(10)};
 
 // What /v1/status reports, as of the last committed batch; read by the HTTP server's threads.
 struct Progress {
@@ -50,8 +54,12 @@ class SinkStage final : public common::ConsumerStage {
     if (applied->outcome == ApplyOutcome::kRejected) {
       ++stats_.rejected;
       metrics_.DeadLetters("REJECTED").Increment();
-      spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
-                   tp.partition, record.offset, common::Quote(applied->reason));
+      const auto now = Clock::now();
+      ReportSuppressedRejects(now);
+      if (reject_log_.Admit(now)) {
+        spdlog::warn("msg=\"rejected record\" topic={} partition={} offset={} reason={}", tp.topic,
+                     tp.partition, record.offset, common::Quote(applied->reason));
+      }
     } else if (applied->outcome == ApplyOutcome::kOtherTopic) {
       ++stats_.other_topics;
     } else if (applied->outcome == ApplyOutcome::kLate) {
@@ -70,6 +78,7 @@ class SinkStage final : public common::ConsumerStage {
       return s;
     }
     batch_ = ArticleStore::Batch();
+    ReportSuppressedRejects(Clock::now());
     progress_.consumed = stats_.consumed;
     progress_.rejected = stats_.rejected;
     progress_.late = stats_.late;
@@ -83,6 +92,7 @@ class SinkStage final : public common::ConsumerStage {
   // checkpoints are still served.
   Status Quiet(bool caught_up) override {
     if (Status s = store_.AdvanceWatermark(IdlePartitions(caught_up)); !s.ok()) return s;
+    ReportSuppressedRejects(Clock::now());
     if (common::TakeCheckpointRequest()) return Checkpoint();
     return Status::Ok();
   }
@@ -115,6 +125,16 @@ class SinkStage final : public common::ConsumerStage {
     return idle;
   }
 
+  // Input decides how many records are rejected; the log shows the first few of an interval in
+  // full and then how many more there were (the metric and the totals count every one).
+  void ReportSuppressedRejects(Clock::time_point now) {
+    if (const uint64_t count = reject_log_.TakeSuppressed(now)) {
+      spdlog::warn("msg=\"more rejected records, not logged one by one\" count={} interval_s={}",
+                   count,
+                   std::chrono::duration_cast<std::chrono::seconds>(kRejectLog.interval).count());
+    }
+  }
+
   Status Checkpoint() {
     if (options_.checkpoint_dir.empty()) {
       spdlog::warn("msg=\"checkpoint requested but no --checkpoint-dir given\"");
@@ -142,6 +162,7 @@ class SinkStage final : public common::ConsumerStage {
   ArticleStore::Batch batch_;
   SinkStats stats_;
   std::map<std::string, Clock::time_point> last_record_;
+  common::LogSampler reject_log_{kRejectLog};
   uint64_t since_checkpoint_ = 0;
 };
 
