@@ -240,7 +240,11 @@ TEST_P(TruncatedTopicAssignmentTest,
 
 INSTANTIATE_TEST_SUITE_P(Assignments, TruncatedTopicAssignmentTest,
                          ::testing::Values(PartitionAssignment::kGroup,
-                                           PartitionAssignment::kAllPartitions));
+                                           PartitionAssignment::kAllPartitions),
+                         [](const ::testing::TestParamInfo<PartitionAssignment>& info) {
+                           return info.param == PartitionAssignment::kGroup ? "Group"
+                                                                            : "AllPartitions";
+                         });
 
 TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {
   ResumingStage stage(kOffsetBeginning);
