@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "producers/event_time_merge.h"
+
 namespace headwire::producers {
 
 Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOptions& options) {
@@ -75,20 +77,10 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
 }
 
 Result<std::optional<common::ArchiveRecord>> ArchiveSource::Next() {
-  Partition* best = nullptr;
-  for (auto& [partition, p] : partitions_) {
-    if (Status s = Refill(partition, p); !s.ok()) return Err(s);
-    if (p.buffered.empty()) continue;
-    if (best == nullptr ||
-        p.buffered.front().event_time_ms < best->buffered.front().event_time_ms) {
-      best = &p;
-    }
-  }
-  if (best == nullptr) return std::nullopt;
-  common::ArchiveRecord record = std::move(best->buffered.front());
-  best->buffered.pop_front();
-  ++passed_;
-  return record;
+  auto next = NextByEventTime(
+      partitions_, [this](int32_t partition, Partition& p) { return Refill(partition, p); });
+  if (next && next->has_value()) ++passed_;
+  return next;
 }
 
 std::optional<double> ArchiveSource::Fraction() const {

@@ -4,6 +4,7 @@
 
 #include "common/archive_record.h"
 #include "common/kafka_consumer.h"
+#include "producers/event_time_merge.h"
 
 namespace headwire::producers {
 namespace {
@@ -192,20 +193,10 @@ Status TopicSource::Refill(int32_t partition, Partition& p) {
 }
 
 Result<std::optional<common::ArchiveRecord>> TopicSource::Next() {
-  Partition* best = nullptr;
-  for (auto& [partition, p] : partitions_) {
-    if (Status s = Refill(partition, p); !s.ok()) return Err(s);
-    if (p.buffered.empty()) continue;
-    if (best == nullptr ||
-        p.buffered.front().event_time_ms < best->buffered.front().event_time_ms) {
-      best = &p;
-    }
-  }
-  if (best == nullptr) return std::nullopt;
-  common::ArchiveRecord record = std::move(best->buffered.front());
-  best->buffered.pop_front();
-  ++read_;
-  return record;
+  auto next = NextByEventTime(
+      partitions_, [this](int32_t partition, Partition& p) { return Refill(partition, p); });
+  if (next && next->has_value()) ++read_;
+  return next;
 }
 
 size_t TopicSource::held() const {
