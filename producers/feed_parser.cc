@@ -24,8 +24,6 @@
 namespace headwire::producers {
 namespace {
 
-// Longest inflated body of a gzip-compressed feed.
-constexpr size_t kMaxInflatedBytes = 64 << 20;
 // Longest title made from an item's body when it has no title of its own.
 constexpr size_t kTitleFromBodyBytes = 160;
 
@@ -416,7 +414,7 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
   return feed;
 }
 
-Result<std::string> Inflate(std::string_view body) {
+Result<std::string> Inflate(std::string_view body, uint64_t max_bytes) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 32) != Z_OK) return Err(Status::Internal("zlib init failed"));
   std::string out;
@@ -433,9 +431,10 @@ Result<std::string> Inflate(std::string_view body) {
       return Err(Status::Corruption("not a feed: corrupt gzip data"));
     }
     out.append(buffer, sizeof buffer - stream.avail_out);
-    if (out.size() > kMaxInflatedBytes) {
+    if (out.size() > max_bytes) {
       inflateEnd(&stream);
-      return Err(Status::Corruption("not a feed: gzip data inflates past 64 MiB"));
+      return Err(Status::Corruption("not a feed: gzip data inflates past " +
+                                    std::to_string(max_bytes) + " bytes"));
     }
     if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) break;
   }
@@ -774,7 +773,7 @@ const char* FeedFormatName(FeedFormat format) {
 Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response) {
   std::string inflated;
   if (body.starts_with("\x1F\x8B")) {
-    auto out = Inflate(body);
+    auto out = Inflate(body, response.max_bytes);
     if (!out) return Err(out.error());
     inflated = std::move(*out);
     body = inflated;

@@ -45,6 +45,9 @@ struct FeedResponse {
   std::string base_url;
   // The Content-Type header, e.g. "application/rss+xml; charset=windows-1251". May be empty.
   std::string content_type;
+  // The largest document accepted once a gzip body (sent without Content-Encoding, so the
+  // fetcher's limit saw it compressed) is inflated: the fetch's max_bytes. Default: 16 MiB.
+  uint64_t max_bytes = 16 << 20;
 };
 
 struct FeedItem {

@@ -144,7 +144,8 @@ class FeedPoller {
       spdlog::info("msg=\"feed not modified\" feed={}", common::Quote(feed.url));
       return PollResult::kNotModified;
     }
-    const FeedResponse response{feed.url, result.final_url, result.content_type};
+    const FeedResponse response{feed.url, result.final_url, result.content_type,
+                                list_.fetch.max_bytes};
     auto parsed = ParseFeed(result.body, response);
     if (!parsed) {
       ++report_.polls_failed;

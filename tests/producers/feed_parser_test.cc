@@ -126,6 +126,19 @@ TEST(FeedParserTest, GzipCompressedBodyIsInflated) {
   }
 }
 
+TEST(FeedParserTest, AGzipBodyThatInflatesPastTheFetchLimitIsRefused) {
+  const std::string compressed = ReadFixture("node-feedparser/compressed.xml");
+  const std::string inflated = ReadFixture("node-feedparser/iconv.xml");
+  FeedResponse response{kFeedUrl, "", ""};
+  response.max_bytes = inflated.size() - 1;
+  auto refused = ParseFeed(compressed, response);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("inflates past"), std::string::npos)
+      << refused.error().ToString();
+  response.max_bytes = inflated.size();
+  EXPECT_TRUE(ParseFeed(compressed, response)) << "a body at the limit is read";
+}
+
 TEST(FeedParserTest, UndeclaredKoi8rIsDetected) {
   auto feed = ParseFixture("feedparser/koi8r.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
