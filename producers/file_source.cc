@@ -58,6 +58,9 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const FileSourceOptions& op
         0) {
       return Err(Status::Internal("csv_init failed"));
     }
+    // libcsv grows a field's buffer by this much at a time; by its default of 128 bytes a long
+    // field would be copied over and over.
+    csv_set_blk_size(&source->csv_state_->parser, 64 << 10);
   }
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) source->host_ = host;
@@ -107,11 +110,11 @@ Result<std::optional<std::vector<std::string>>> FileSource::NextCsvRow() {
       break;
     }
     s.unfinished_bytes += chunk.size();
-    if (s.unfinished_bytes > common::kMaxLineBytes) {
+    if (s.unfinished_bytes > options_.max_record_bytes) {
       s.finished = true;
-      s.error = Status::Corruption(
-          options_.path + ": the record after record " + records_before() + " is longer than " +
-          std::to_string(common::kMaxLineBytes >> 20) + " MiB (a quote that is never closed?)");
+      s.error = Status::Corruption(options_.path + ": the record after record " + records_before() +
+                                   " is longer than " + std::to_string(options_.max_record_bytes) +
+                                   " bytes (a quote that is never closed?)");
     }
   }
   if (s.rows.empty()) {
@@ -126,7 +129,7 @@ Result<std::optional<std::vector<std::string>>> FileSource::NextCsvRow() {
 Result<std::optional<FileSource::Line>> FileSource::NextJsonLine() {
   while (true) {
     if (!csv_) {
-      auto line = input_->ReadLine(common::kMaxLineBytes);
+      auto line = input_->ReadLine(options_.max_record_bytes);
       if (!line) return Err(line.error());
       if (!line->has_value()) return std::nullopt;
       ++record_number_;

@@ -12,8 +12,8 @@
 // counted, and skipped. CSV is read strictly: a stray quote, or a quote still open at the end of
 // the file, is Corruption once the records before it are delivered; a leading byte order mark is
 // dropped. A compressed file that ends inside its stream is Corruption, never a shorter file. A
-// line longer than common::kMaxLineBytes costs no more memory than that; a CSV record longer than
-// that (a quote opened and never closed, say) is Corruption once so much is read. Not thread-safe.
+// line longer than max_record_bytes costs no more memory than that; a CSV record longer than that
+// (a quote opened and never closed, say) is Corruption once so much is read. Not thread-safe.
 
 #include <cstdint>
 #include <deque>
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/article_json.h"
+#include "common/json_lines.h"
 #include "core/validation.h"
 #include "producers/column_mapping.h"
 #include "producers/compressed_input.h"
@@ -40,6 +41,9 @@ struct FileSourceOptions {
   core::ValidationOptions validation;
   // Where invalid records are reported. Default: nowhere.
   std::ostream* errors = nullptr;
+  // The most of one record kept in memory: a longer JSON line is read to its end and reported as
+  // too large, a longer CSV record is Corruption. Default: common::kMaxLineBytes (64 MiB).
+  size_t max_record_bytes = common::kMaxLineBytes;
   // The ingestion time stamped on every record, and so the event time of records without one;
   // fixed, it makes two replays of such a file give the same records. Default: the wall clock
   // when each record is read.

@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "common/json_lines.h"
 #include "core/validation.h"
 #include "headwire/v1/article.pb.h"
 #include "tests/common/test_dir.h"
@@ -129,15 +128,20 @@ TEST_F(FileSourceTest, ACsvQuoteNeverClosedIsCorruptionNotAFieldThatSwallowsTheF
   EXPECT_EQ(reading.records, 1u);
 }
 
-TEST_F(FileSourceTest, ACsvRecordLongerThanALineCanBeIsCorruptionBeforeTheFileIsBuffered) {
+TEST_F(FileSourceTest, ACsvRecordLongerThanTheBoundIsCorruptionBeforeTheFileIsBuffered) {
   // A quote opened and never closed: without the bound, libcsv would hold the rest of the file.
+  constexpr size_t kBound = 1 << 20;
   std::string text = std::string("title,published_at\n") + "Closed," + kTime + "\n\"Open,";
-  const std::string filler(1 << 20, 'x');
-  while (text.size() <= common::kMaxLineBytes + (2 << 20)) text += filler + "\n";
-  const Reading reading = ReadAll(Write("unbounded.csv", text));
+  const std::string filler(64 << 10, 'x');
+  while (text.size() <= 4 * kBound) text += filler + "\n";
+  FileSourceOptions options;
+  options.path = Write("unbounded.csv", text);
+  options.errors = &errors_;
+  options.max_record_bytes = kBound;
+  const Reading reading = ReadAll(options);
   ASSERT_TRUE(reading.error.has_value()) << reading.records << " records, no error";
   EXPECT_TRUE(reading.error->code() == StatusCode::kCorruption);
-  EXPECT_NE(reading.error->message().find("longer than 64 MiB"), std::string::npos)
+  EXPECT_NE(reading.error->message().find("longer than 1048576 bytes"), std::string::npos)
       << reading.error->message();
   EXPECT_EQ(reading.records, 1u);
 }
