@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
@@ -57,6 +58,8 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
   struct Args {
     producers::FeedPollerOptions options;
     std::string feed_list;
+    // Loaded by the command-line check, which runs before the daemon does.
+    producers::FeedList list;
     std::string status_state;
     bool json = false;
   };
@@ -75,7 +78,9 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
               "--bootstrap, --config FEEDS.toml and --state DIR are required");
         }
         auto list = producers::LoadFeedList(args->feed_list);
-        return list ? Status::Ok() : list.error();
+        if (!list) return list.error();
+        args->list = std::move(*list);
+        return Status::Ok();
       });
   AddKafkaOptions(*cmd, args->options.kafka);
   // `feed status` needs no broker: the daemon's options are checked when the daemon runs.
@@ -131,13 +136,7 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
     }
     common::InstallShutdownHandlers();
     StartLogging("feed");
-    // Checked above: only a file changed since can fail here, and it is still a usage error.
-    auto list = producers::LoadFeedList(args->feed_list);
-    if (!list) {
-      exit_code = ReportUsageError("feed", list.error());
-      return;
-    }
-    auto report = producers::RunFeedPoller(*list, args->options);
+    auto report = producers::RunFeedPoller(args->list, args->options);
     if (!report) {
       exit_code = ReportError("feed", report.error());
       return;
