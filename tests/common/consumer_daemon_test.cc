@@ -11,6 +11,15 @@ namespace {
 
 constexpr int64_t kFailingOffset = 5;
 
+// A daemon of group "g" reading the test topic "in".
+ConsumerDaemonOptions OptionsFor(const test_support::InputTopic& input) {
+  ConsumerDaemonOptions options;
+  options.kafka = input.kafka;
+  options.group_id = "g";
+  options.topics = {"in"};
+  return options;
+}
+
 // Resumes every partition at its start (as an instance catching up on a partition another
 // instance decided does), fails on one record (none when negative), and remembers the group's
 // committed offset it was told at assignment and every offset the daemon asked it to persist.
@@ -46,10 +55,7 @@ TEST(ConsumerDaemonTest, ARecordThatFailsIsNeverPersistedNotEvenWhenTheConsumerC
   ASSERT_NO_FATAL_FAILURE(input.Produce(0, 10));
   auto context = DaemonContext::Start("test", {});
   ASSERT_TRUE(context.has_value()) << context.error().ToString();
-  ConsumerDaemonOptions options;
-  options.kafka = input.kafka;
-  options.group_id = "g";
-  options.topics = {"in"};
+  ConsumerDaemonOptions options = OptionsFor(input);
   options.loop.max_batch = 100;
   options.loop.linger = std::chrono::milliseconds(5000);
   ConsumerDaemon daemon(**context, options);
@@ -103,10 +109,7 @@ class DeferringDaemonTest : public ::testing::Test {
   Status Run(ConsumerStage& stage) {
     auto context = DaemonContext::Start("test", {});
     EXPECT_TRUE(context.has_value()) << context.error().ToString();
-    ConsumerDaemonOptions options;
-    options.kafka = input_.kafka;
-    options.group_id = "g";
-    options.topics = {"in"};
+    ConsumerDaemonOptions options = OptionsFor(input_);
     options.loop.max_batch = 3;
     options.loop.exit_at_end = true;
     ConsumerDaemon daemon(**context, options);
@@ -189,10 +192,7 @@ class TruncatedTopicTest : public ::testing::Test {
              PartitionAssignment assignment = PartitionAssignment::kGroup) {
     auto context = DaemonContext::Start("test", {});
     EXPECT_TRUE(context.has_value()) << context.error().ToString();
-    ConsumerDaemonOptions options;
-    options.kafka = input_.kafka;
-    options.group_id = "g";
-    options.topics = {"in"};
+    ConsumerDaemonOptions options = OptionsFor(input_);
     options.loop.exit_at_end = true;
     options.offset_gap = policy;
     options.assignment = assignment;

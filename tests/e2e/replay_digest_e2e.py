@@ -132,16 +132,7 @@ class ReplayDigest(unittest.TestCase):
         self.assertEqual(a, c, "archive replayed --into differs from live")
 
         # Paced, interrupted with Ctrl-C (SIGINT), then resumed: the same state again.
-        resumed = os.path.join(self.work, "resumed")
-        paced = subprocess.Popen([ARGS.headwire, "replay", "--archive", archive, "--into", resumed,
-                                  "--speed", "200000x", "--commit-every", "10"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(2)
-        paced.send_signal(signal.SIGINT)
-        _, err = paced.communicate(timeout=60)
-        self.assertEqual(paced.returncode, 0, err)
-        self.assertIn("interrupted, continue with --resume", err)
-        run([ARGS.headwire, "replay", "--archive", archive, "--into", resumed, "--resume"])
+        resumed = self.interrupted_and_resumed(["--archive", archive], "resumed", "200000x")
         self.assertEqual(a, digest(resumed), "an interrupted and resumed replay differs from live")
 
         # A time range: exactly the input's articles of days 3..7, counted from the file.
@@ -182,21 +173,27 @@ class ReplayDigest(unittest.TestCase):
         self.assertEqual(expected, digest(from_topic),
                          "the topic replayed --into differs from the archive replayed --into")
 
-        resumed = os.path.join(self.work, "languages-resumed")
-        paced = subprocess.Popen([ARGS.headwire, "replay", "--topic", "headwire.articles.raw",
-                                  "-b", bootstrap, "--into", resumed, "--speed", "500000x",
-                                  "--commit-every", "10"],
+        # 25 days at 500000x take 4.3 s of pacing alone: the SIGINT comes before the end.
+        resumed = self.interrupted_and_resumed(
+            ["--topic", "headwire.articles.raw", "-b", bootstrap], "languages-resumed", "500000x")
+        self.assertEqual(expected, digest(resumed),
+                         "an interrupted and resumed topic replay differs from the archive's")
+
+    def interrupted_and_resumed(self, source, name, speed):
+        """Replays `source` --into a fresh state paced at `speed`, interrupts it with Ctrl-C
+        (SIGINT) after 2 s, checks that it stopped asking for --resume, resumes it, and returns
+        the state's directory."""
+        state = os.path.join(self.work, name)
+        paced = subprocess.Popen([ARGS.headwire, "replay", *source, "--into", state, "--speed",
+                                  speed, "--commit-every", "10"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(2)
         paced.send_signal(signal.SIGINT)
         _, err = paced.communicate(timeout=60)
         self.assertEqual(paced.returncode, 0, err)
-        # 25 days at 500000x take 4.3 s of pacing alone: the SIGINT comes before the end.
         self.assertIn("interrupted, continue with --resume", err)
-        run([ARGS.headwire, "replay", "--topic", "headwire.articles.raw", "-b", bootstrap,
-             "--into", resumed, "--resume"])
-        self.assertEqual(expected, digest(resumed),
-                         "an interrupted and resumed topic replay differs from the archive's")
+        run([ARGS.headwire, "replay", *source, "--into", state, "--resume"])
+        return state
 
     def start_broker_with(self, *args):
         broker, bootstrap = harness.start_broker(ARGS.headwire, *args)
