@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/mix.h"
 #include "sinks/article_store.h"
 #include "sinks/query_api.h"
 
@@ -41,19 +42,10 @@ constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr const char* kTopics[] = {"space",  "ai",     "geopolitics", "business",
                                    "health", "sports", "climate",     "science"};
 
-// Deterministic pseudo-random numbers, so every run builds the same state.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
 headwire::v1::ProcessedArticle Synthetic(uint64_t i, int64_t spacing_ms) {
   headwire::v1::ProcessedArticle a;
   auto* raw = a.mutable_article();
-  const uint64_t r = Mix(i);
+  const uint64_t r = headwire::bench::Mix(i);
   const int64_t t = kStart + static_cast<int64_t>(i) * spacing_ms;
   raw->set_id("bench-" + std::to_string(i));
   raw->set_title("Headline " + std::to_string(r % 100'000) + " of story " + std::to_string(i / 3));

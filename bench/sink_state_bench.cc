@@ -17,6 +17,7 @@
 #include <iostream>
 #include <string>
 
+#include "bench/mix.h"
 #include "sinks/article_store.h"
 
 namespace {
@@ -43,15 +44,6 @@ uint64_t DirectoryBytes(const std::filesystem::path& dir) {
   return total;
 }
 
-// Deterministic pseudo-random numbers, so every run applies the same stream.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
-
 headwire::v1::ProcessedArticle Synthetic(uint64_t i, int64_t spacing_ms) {
   static const char* kWords[] = {"rocket", "launch", "orbit",   "chip",   "model",  "tariff",
                                  "summit", "border", "markets", "profit", "merger", "satellite",
@@ -59,7 +51,7 @@ headwire::v1::ProcessedArticle Synthetic(uint64_t i, int64_t spacing_ms) {
   static const char* kTopics[] = {"space", "ai", "geopolitics", "business"};
   headwire::v1::ProcessedArticle a;
   auto* raw = a.mutable_article();
-  const uint64_t r = Mix(i);
+  const uint64_t r = headwire::bench::Mix(i);
   raw->set_id("bench-" + std::to_string(i));
   std::string title;
   for (int w = 0; w < 6; ++w) {
