@@ -374,21 +374,18 @@ Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
           "--topic-threshold needs a one-vs-rest model (a softmax model has no thresholds, the "
           "rules alone have their taxonomy's)"));
     }
-    std::vector<float> thresholds;
-    for (const core::ModelLabel& label : model->labels()) thresholds.push_back(label.threshold);
-    std::vector<bool> given(thresholds.size(), false);
+    core::TopicClassifierOptions options = choice.options;
     for (const std::string& spec : choice.thresholds) {
       auto parsed = ParseTopicValue(*model, spec, "--topic-threshold", "P");
       if (!parsed) return Err(parsed.error());
       const auto [label, threshold] = *parsed;
-      if (given[label]) {
+      if (!options.thresholds.emplace(model->labels()[label].name, static_cast<float>(threshold))
+               .second) {
         return Err(Status::InvalidArgument("--topic-threshold: " + model->labels()[label].name +
                                            " is given twice"));
       }
-      given[label] = true;
-      thresholds[label] = static_cast<float>(threshold);
     }
-    model->SetThresholds(thresholds);
+    return core::TopicClassifier(std::move(model), std::move(rules), std::move(options));
   }
   return core::TopicClassifier(std::move(model), std::move(rules), choice.options);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "core/dateline.h"
@@ -16,6 +17,13 @@ double Round3(double score) {
   return rounded == 0.0 ? 0.0 : rounded;
 }
 
+// The shortest form that reads back as the same setting: 0.5, 0.13, 3.
+std::string ShortNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 }  // namespace
 
 TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
@@ -28,6 +36,14 @@ TopicClassifier::TopicClassifier(std::optional<LinearModel> model,
   if (model_) {
     input_.emplace(model_->feature_options(), rules_ ? &rules_->taxonomy() : nullptr,
                    model_->rule_feature_copies());
+    if (model_->loss() == LossKind::kOneVsRest && !options_.thresholds.empty()) {
+      std::vector<float> thresholds;
+      for (const ModelLabel& label : model_->labels()) {
+        const auto it = options_.thresholds.find(label.name);
+        thresholds.push_back(it == options_.thresholds.end() ? label.threshold : it->second);
+      }
+      model_->SetThresholds(thresholds);
+    }
     if (!rules_) {
       for (const ModelLabel& label : model_->labels()) topics_.push_back(label.name);
     }
@@ -172,6 +188,20 @@ std::string TopicClassifier::Describe() const {
   if (model_) {
     if (!out.empty()) out += "+";
     out += model_->name();
+  }
+  std::vector<std::string> settings;
+  if (model_ && model_->loss() == LossKind::kOneVsRest) {
+    for (const auto& [topic, threshold] : options_.thresholds) {
+      if (model_->LabelIndex(topic) >= 0) settings.push_back(topic + "=" + ShortNumber(threshold));
+    }
+  }
+  if (rules_ && model_ && options_.force_factor != TopicClassifierOptions{}.force_factor) {
+    settings.push_back("force-factor=" + ShortNumber(options_.force_factor));
+  }
+  if (!settings.empty()) {
+    out += "[";
+    for (size_t i = 0; i < settings.size(); ++i) out += (i == 0 ? "" : ",") + settings[i];
+    out += "]";
   }
   return out;
 }

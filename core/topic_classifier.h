@@ -15,6 +15,7 @@
 //   TopicClassifier classifier(std::move(model), RulesClassifier(std::move(taxonomy)));
 //   Classification c = classifier.Classify("OpenAI unveils new reasoning model", "");
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ struct TopicClassifierOptions {
   // whatever the model says; 0 turns forcing off. Default: 2.0 (chosen on the dev split,
   // docs/classifier.md).
   double force_factor = 2.0;
+  // Thresholds that replace the model's calibrated ones, by topic name: the operator's lever for
+  // a desk that wants its stream more precise or fuller. Only for one-vs-rest models and topics
+  // the model has (the caller checks; others are ignored). Default: none.
+  std::map<std::string, float> thresholds = {};
 };
 
 // How one topic was decided for one text.
@@ -83,7 +88,10 @@ class TopicClassifier {
 
   // The taxonomy's topics in its order; without a taxonomy, the model's labels.
   const std::vector<std::string>& topics() const { return topics_; }
-  // "<taxonomy name>/<version>+<model name>", recorded with every processed article.
+  // "<taxonomy name>/<version>+<model name>", recorded with every processed article, followed by
+  // what changes the decisions beyond those files, so that a replay with other settings can be
+  // told apart: "[ai=0.5,force-factor=3]" for replaced thresholds and a force factor other than
+  // the default.
   std::string Describe() const;
 
   const LinearModel* model() const { return model_ ? &*model_ : nullptr; }

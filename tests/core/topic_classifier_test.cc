@@ -141,5 +141,24 @@ TEST_F(TopicClassifierTest, DescribeNamesTaxonomyAndModel) {
   EXPECT_EQ(model_only_.Describe(), "test-model");
 }
 
+TEST_F(TopicClassifierTest, AReplacedThresholdDecidesAndIsNamedInTheDescription) {
+  const std::string title = "machine learning lab release";
+  const float probability = combined_.Decide(title, "")[1].probability;
+  ASSERT_EQ(combined_.Classify(title, "").topics, std::vector<std::string>{"ai"});
+  const TopicClassifier strict(Model(), Rules(), {.thresholds = {{"ai", probability + 0.01f}}});
+  EXPECT_TRUE(strict.Classify(title, "").topics.empty());
+  EXPECT_FLOAT_EQ(strict.Decide(title, "")[1].threshold, probability + 0.01f);
+  EXPECT_EQ(strict.Decide(title, "")[0].threshold, combined_.Decide(title, "")[0].threshold);
+
+  const TopicClassifier settings(
+      Model(), Rules(), {.force_factor = 3, .thresholds = {{"space", 0.5f}, {"ai", 0.25f}}});
+  EXPECT_EQ(settings.Describe(),
+            "topic-classifier-test/2+test-model[ai=0.25,space=0.5,force-factor=3]");
+  // The force factor acts through the rules, the thresholds through the model.
+  EXPECT_EQ(TopicClassifier(std::nullopt, Rules(), {.force_factor = 3}).Describe(),
+            "topic-classifier-test/2");
+  EXPECT_EQ(TopicClassifier(Model(), std::nullopt, {.force_factor = 3}).Describe(), "test-model");
+}
+
 }  // namespace
 }  // namespace headwire::core

@@ -248,6 +248,9 @@ class TopicClassifierCommands(unittest.TestCase):
                                      "--topic-threshold", "business=0.999").stdout)
         self.assertEqual(found["topics"]["business"]["recall"], 1.0)
         self.assertEqual(missed["topics"]["business"]["recall"], 0.0)
+        # The classifier each report names (and each processed record carries) says so.
+        self.assertEqual(found["classifier"], "headwire-default/1+topics-v1")
+        self.assertEqual(missed["classifier"], "headwire-default/1+topics-v1[business=0.999]")
 
     def test_a_topic_threshold_the_model_cannot_take_is_a_clear_error(self):
         # Not TOPIC=P with 0 < P <= 1: a usage error, found before anything is loaded, and by
