@@ -530,6 +530,7 @@ size_t ReferenceLength(std::string_view text, size_t at) {
 // - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces, except
 //   ESC in an ISO-2022 document (`keep_escape`), whose shift sequences are made of it;
 // - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
+// - a '<' that cannot begin markup ("a < b", "<= 5", "<3") becomes "&lt;": recovery drops it;
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml).
@@ -541,7 +542,15 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
   while (i < body.size()) {
     const char c = body[i];
     if (c == '<') {
-      size_t stop = i + 1;  // a plain '<' is copied as it is
+      // Markup begins with a name (bytes above ASCII may be one), '/', '!' or '?'.
+      const unsigned char next = i + 1 < body.size() ? body[i + 1] : ' ';
+      if (!IsNameStart(static_cast<char>(next)) && next < 0x80 && next != '/' && next != '!' &&
+          next != '?') {
+        out += "&lt;";
+        ++i;
+        continue;
+      }
+      size_t stop = i + 1;  // a tag's '<' is copied as it is
       for (auto [open, close] :
            {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"}, {"<!--", "-->"}}) {
         if (body.substr(i).starts_with(open)) {

@@ -381,6 +381,22 @@ TEST(FeedParserTest, BareAmpersandsAndHtmlEntitiesAreRepaired) {
   EXPECT_EQ(repaired->items.at(0).title, "Caf\u00e9 news & a && b");
 }
 
+TEST(FeedParserTest, ALessThanSignThatBeginsNoTagIsKept) {
+  const std::string body =
+      "<?xml version=\"1.0\"?><rss><channel><item>"
+      "<title>Rates < 5% as inflation <= target, fans <3 it</title>"
+      "<description>a<b>bold</b> <![CDATA[x < y]]></description>"
+      "<link>http://a.example/x</link></item><item><title>Next</title>"
+      "<link>http://a.example/y</link></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "Rates < 5% as inflation <= target, fans <3 it");
+  EXPECT_EQ(feed->items[0].body, "abold x < y");
+  EXPECT_EQ(feed->items[1].title, "Next");
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+}
+
 TEST(FeedParserTest, EscapedAmpersandsInLinksDecodeOnce) {
   auto feed = ParseFixture("feedparser/rss_item_link_corrupted_ampersands.xml");
   ASSERT_TRUE(feed);
