@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/proto_convert.h"
@@ -525,12 +526,52 @@ size_t ReferenceLength(std::string_view text, size_t at) {
   return i < text.size() && text[i] == ';' ? i - at + 1 : 0;
 }
 
+// The name of the tag whose name starts at `at` ("" when none does).
+std::string_view TagName(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end < text.size() &&
+         (IsNameChar(text[end]) || static_cast<unsigned char>(text[end]) >= 0x80)) {
+    ++end;
+  }
+  return text.substr(at, end - at);
+}
+
+// The elements a document has opened and not yet closed, as its tags say, so that an end tag
+// that closes none of them can be told apart. Counts by name keep each end tag's test constant
+// in time whatever the depth.
+class OpenElements {
+ public:
+  void Open(std::string_view name) {
+    stack_.push_back(name);
+    ++count_[name];
+  }
+  // Closes `name`, appending to `out` an end tag for each element opened inside it and left
+  // unclosed; false when no open element has that name.
+  bool Close(std::string_view name, std::string& out) {
+    if (count_[name] == 0) return false;
+    while (true) {
+      const std::string_view top = stack_.back();
+      stack_.pop_back();
+      --count_[top];
+      if (top == name) return true;
+      out.append("</").append(top).append(">");
+    }
+  }
+
+ private:
+  std::vector<std::string_view> stack_;
+  std::unordered_map<std::string_view, size_t> count_;
+};
+
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
 // and comments, in an ASCII-compatible encoding (UTF-16 is left alone):
 // - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces, except
 //   ESC in an ISO-2022 document (`keep_escape`), whose shift sequences are made of it;
 // - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
 // - a '<' that cannot begin markup ("a < b", "<= 5", "<3") becomes "&lt;": recovery drops it;
+// - an end tag that closes no open element ("</b>" left by a template) is dropped, and one that
+//   closes an element with others left open inside it ("<p>one<br>two</p>") closes those first:
+//   recovery takes either for the end of the enclosing element, and the rest of it is lost;
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml).
@@ -538,6 +579,7 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
   std::string out;
   out.reserve(body.size() + body.size() / 64);
+  OpenElements open;
   size_t i = 0;
   while (i < body.size()) {
     const char c = body[i];
@@ -549,6 +591,17 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
         out += "&lt;";
         ++i;
         continue;
+      }
+      if (next == '/') {
+        const std::string_view name = TagName(body, i + 2);
+        const size_t end = body.find('>', i + 2);
+        if (!name.empty() && end != std::string_view::npos && !open.Close(name, out)) {
+          i = end + 1;
+          continue;
+        }
+      } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
+        const size_t end = body.find('>', i + 1);
+        if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }
       size_t stop = i + 1;  // a tag's '<' is copied as it is
       for (auto [open, close] :

@@ -397,6 +397,24 @@ TEST(FeedParserTest, ALessThanSignThatBeginsNoTagIsKept) {
   EXPECT_TRUE(feed->damage.empty()) << feed->damage;
 }
 
+TEST(FeedParserTest, AnEndTagThatClosesNothingCostsTheItemNothing) {
+  // "</b>" closes no open element; recovery took it for the item's end and lost the link.
+  const std::string body =
+      "<?xml version=\"1.0\"?><rss><channel><item><title>A</title></b>"
+      "<link>http://a.example/x</link></item><item><title>B <i>big</i></title>"
+      "<description><p>one<br>two</p></description>"
+      "<link>http://a.example/y</link></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "A");
+  EXPECT_EQ(feed->items[0].url, "http://a.example/x");
+  EXPECT_EQ(feed->items[1].title, "B big");
+  EXPECT_EQ(feed->items[1].body, "one two");  // <br> closed before </p>, still a break
+  EXPECT_EQ(feed->items[1].url, "http://a.example/y");
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+}
+
 TEST(FeedParserTest, EscapedAmpersandsInLinksDecodeOnce) {
   auto feed = ParseFixture("feedparser/rss_item_link_corrupted_ampersands.xml");
   ASSERT_TRUE(feed);
@@ -593,7 +611,9 @@ TEST(FeedParserTest, DamageIsReportedAndTheItemsAfterItAreRead) {
 </channel></rss>)";
   auto feed = ParseFeed(mismatched, {kFeedUrl, "", ""});
   ASSERT_TRUE(feed) << feed.error().ToString();
-  EXPECT_NE(feed->damage.find("(line 4)"), std::string::npos) << feed->damage;
+  // The mistyped end tag (line 4) and the stray '<' (line 6) are repaired before parsing; the
+  // unclosed quote (line 8) is not.
+  EXPECT_NE(feed->damage.find("(line 8)"), std::string::npos) << feed->damage;
   ASSERT_EQ(feed->items.size(), 7u);
   EXPECT_EQ(feed->items[1].url, "http://example.com/dm2");
   EXPECT_EQ(feed->items[6].title, "DM7 seventh");
@@ -607,9 +627,10 @@ TEST(FeedParserTest, DamageIsReportedAndTheItemsAfterItAreRead) {
 </channel></rss>)";
   auto three = ParseFeed(doubled, {kFeedUrl, "", ""});
   ASSERT_TRUE(three) << three.error().ToString();
-  EXPECT_FALSE(three->damage.empty());
+  EXPECT_TRUE(three->damage.empty()) << three->damage;  // the second </title> closes nothing
   ASSERT_EQ(three->items.size(), 3u);
-  EXPECT_EQ(three->items[1].title, "DO2");  // its link is after the damage, and lost
+  EXPECT_EQ(three->items[1].title, "DO2");
+  EXPECT_EQ(three->items[1].url, "http://example.com/do2");
   EXPECT_EQ(three->items[2].title, "DO3 third");
   EXPECT_EQ(three->items[2].url, "http://example.com/do3");
 }
@@ -620,7 +641,7 @@ TEST(FeedParserTest, ItemsOfADamagedDocumentKeepTheRootsNamespaces) {
   const std::string rdf = R"(<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
   xmlns:media="http://search.yahoo.com/mrss/"><channel rdf:about="http://example.com/"><title>R</title></channel>
-<item rdf:about="http://example.com/r1"><title>R1</title></itme>
+<item rdf:about="http://example.com/r1"><title>R1</title><link x="y>http://example.com/r1</link></item>
 <item rdf:about="http://example.com/r2"><media:title>wrong</media:title><title>R2</title>
   <link>http://example.com/r2</link></item>
 </rdf:RDF>)";
