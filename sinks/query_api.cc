@@ -744,6 +744,11 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
           return Err(Status::InvalidArgument("window: expected minute, hour or day, got \"" +
                                              value + "\""));
         }
+        // Checked here as well as by the query, so that `headwire query` reports it as a usage
+        // error (exit 2), as it does a limit out of range.
+        if (kind == QueryKind::kTrending && *size == core::WindowSize::kMinute) {
+          return Err(Status::InvalidArgument("window: trending keeps hour and day windows only"));
+        }
         request.window = *size;
         break;
       }
@@ -789,6 +794,13 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
         request.cursor = value;
         break;
     }
+  }
+  // What the parameters rule out together, checked here as well as by the query.
+  if (request.hop && core::WindowLengthMs(*request.hop) >= core::WindowLengthMs(request.window)) {
+    return Err(Status::InvalidArgument("hop: must be shorter than window"));
+  }
+  if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
+    return Err(Status::InvalidArgument("from: must be before to"));
   }
   return request;
 }

@@ -72,7 +72,9 @@ Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& req
 
 // Parses query-string style parameters into a QueryRequest for `kind`. `from` and `to` take RFC
 // 3339 or ms since the epoch. InvalidArgument errors name the bad parameter; a parameter that
-// `kind` does not take (QueryParams) is an error too.
+// `kind` does not take (QueryParams) is an error too, and so is what the parameters rule out
+// alone or together (a minute trending window, a hop not shorter than the window, an empty
+// range), so that only what needs the state (a topic, a cursor) is left to RunQuery.
 Result<QueryRequest> ParseQueryRequest(QueryKind kind,
                                        const std::map<std::string, std::string>& params);
 
