@@ -36,6 +36,15 @@ Result<std::unique_ptr<CLI::App>> DryRun(const std::string& config_file,
     // Parsed and checked; nothing ran.
   } catch (const CLI::RequiredError& e) {
     if (!missing_ok) return Err(Status::InvalidArgument(e.what()));
+    // CLI11 stops at the first missing option, before it refuses arguments nobody took (an
+    // unknown flag, a misspelt subcommand, a second subcommand name): refuse them here instead
+    // of printing a configuration that ignores them.
+    if (const std::vector<std::string> extra = app->remaining(/*recurse=*/true); !extra.empty()) {
+      std::string names;
+      for (const auto& arg : extra) names += (names.empty() ? "" : " ") + arg;
+      return Err(Status::InvalidArgument("The following arguments were not expected: " + names));
+    }
+    if (app->get_subcommands().empty()) return Err(Status::InvalidArgument(e.what()));
   } catch (const CLI::ParseError& e) {
     return Err(Status::InvalidArgument(e.what()));
   }

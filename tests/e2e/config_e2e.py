@@ -235,7 +235,11 @@ class ConfigTest(unittest.TestCase):
                      ["replay", "--into", "/tmp/x"], ["replay", "--file", "f", "--speed", "fast"],
                      ["replay", "--archive", "d", "--into", "/tmp/x", "--ingest-time",
                       "2026-03-07T00:00:00Z"],
-                     ["produce", "--ingest-time", "1970-01-01T00:00:00Z", "-"]):
+                     ["produce", "--ingest-time", "1970-01-01T00:00:00Z", "-"],
+                     ["query", "-s", "/tmp/x", "trending", "-w", "minute"],
+                     ["query", "-s", "/tmp/x", "counts", "-w", "hour", "--hop", "hour"],
+                     ["config", "print", "no-such-command"], ["config", "print", "process", "sink"],
+                     ["config", "print", "--", "process", "--no-such-flag", "1"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
