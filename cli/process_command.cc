@@ -49,7 +49,10 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
                   "Threads that decode, validate, featurise and classify records ahead of the "
                   "dedup and story decisions, which stay on one thread in offset order (0 or 1: "
                   "everything on one thread)")
-      ->capture_default_str();
+      ->capture_default_str()
+      // More threads than records the pool holds (256) would wait for nothing; a value past any
+      // machine's threads (or -1, wrapped) aborted the daemon when it reserved them.
+      ->check(CLI::Range(0, 256));
   AddMebibyteOption(*cmd, "--memory-budget-mib", o.decide.state_memory_bytes,
                     "RocksDB memory of the state: one block cache shared by every column family, "
                     "with the memtables (at most half) charged to it; the story window has its "

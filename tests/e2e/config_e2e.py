@@ -239,7 +239,9 @@ class ConfigTest(unittest.TestCase):
                      ["query", "-s", "/tmp/x", "trending", "-w", "minute"],
                      ["query", "-s", "/tmp/x", "counts", "-w", "hour", "--hop", "hour"],
                      ["config", "print", "no-such-command"], ["config", "print", "process", "sink"],
-                     ["config", "print", "--", "process", "--no-such-flag", "1"]):
+                     ["config", "print", "--", "process", "--no-such-flag", "1"],
+                     ["process", "-b", "x", "-s", "/tmp/x", "--workers", "-1"],
+                     ["process", "-b", "x", "-s", "/tmp/x", "--workers", "257"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
