@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/labelled_json.h"
 #include "core/model_trainer.h"
@@ -135,10 +136,18 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TrainArgs>();
   core::TrainOptions& o = args->options;
   o.model_name.clear();
-  CLI::App* cmd = app.add_subcommand(
-      "train",
+  // The options are checked before anything is read, so that an unusable command line is a
+  // usage error (exit 2, and `config check -- train ...` finds it), not a failed run.
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "train",
       "Train the topic model on labelled JSON Lines ({\"title\", \"body\", \"topics\": [...]}) "
-      "and calibrate its thresholds on a dev file.");
+      "and calibrate its thresholds on a dev file.",
+      [args](const CLI::App&) {
+        if (args->loss != "ovr" && args->loss != "softmax") {
+          return Status::InvalidArgument("--loss must be ovr or softmax");
+        }
+        return args->options.Validate();
+      });
   cmd->add_option("--data", args->data, "Training file")->required();
   cmd->add_option("--out", args->out, "Model file to write")->required();
   cmd->add_option("--dev", args->dev, "Dev file: calibrates the per-topic thresholds");
@@ -180,7 +189,13 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
          "--group-cap", o.group_cap,
          "Scale the loss of a text of a \"group\" of n texts by min(1, CAP/n) (0: no scaling)")
       ->capture_default_str();
-  cmd->callback([args, &exit_code] { exit_code = RunTrain(*args); });
+  cmd->callback([cmd, args, &exit_code] {
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportUsageError("train", checked);
+      return;
+    }
+    exit_code = RunTrain(*args);
+  });
 }
 
 }  // namespace headwire::cli

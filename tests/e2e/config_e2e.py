@@ -241,7 +241,10 @@ class ConfigTest(unittest.TestCase):
                      ["config", "print", "no-such-command"], ["config", "print", "process", "sink"],
                      ["config", "print", "--", "process", "--no-such-flag", "1"],
                      ["process", "-b", "x", "-s", "/tmp/x", "--workers", "-1"],
-                     ["process", "-b", "x", "-s", "/tmp/x", "--workers", "257"]):
+                     ["process", "-b", "x", "-s", "/tmp/x", "--workers", "257"],
+                     ["train", "--data", "x", "--out", "y", "--epochs", "0"],
+                     ["train", "--data", "x", "--out", "y", "--bucket-bits", "40"],
+                     ["train", "--data", "x", "--out", "y", "--loss", "hinge"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
