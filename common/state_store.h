@@ -74,9 +74,9 @@ struct StateStoreOptions {
 class StateStore {
  public:
   // Opens (creating when missing) the database for reading and writing. Only one process may
-  // hold it; a second gets IoError ("lock held"). InvalidArgument ("DIR is a processor state, not
-  // a sink state") when `path` holds another kind of state. A directory that holds files but no
-  // CURRENT is damaged: Corruption, never a fresh start.
+  // hold it; a second gets IoError (RocksDB's "While lock file: DIR/LOCK: ..."). InvalidArgument
+  // ("DIR is a processor state, not a sink state") when `path` holds another kind of state. A
+  // directory that holds files but no CURRENT is damaged: Corruption, never a fresh start.
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught

@@ -56,7 +56,7 @@ struct FetchResult {
   std::string last_modified;
 };
 
-// "headwire/<version> (feed poller; +https://github.com/headwire)"-style User-Agent.
+// The User-Agent: "headwire/<version> (feed poller; libcurl/<version>)".
 std::string FeedUserAgent();
 
 class FeedFetcher {

@@ -6,7 +6,7 @@
 // Changes go into a rocksdb::WriteBatch the caller applies with Write() only after the producer
 // flushed the items the batch marks as seen (see feed_poller.h for why this order loses nothing).
 // An id is forgotten `seen_ttl` after it was last seen in its feed, never while it is still in it.
-// Thread-safe as RocksDB is; one writer process (a second Open gets IoError "lock held").
+// Thread-safe as RocksDB is; one writer process (a second Open gets RocksDB's IoError on DIR/LOCK).
 
 #include <rocksdb/write_batch.h>
 
