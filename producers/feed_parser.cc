@@ -807,6 +807,13 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   return feed;
 }
 
+// What leaves the parser is UTF-8 whatever the document did: a byte the decoding let through
+// (a document declaring an encoding libxml2 does not know, say) is read as windows-1252, as in
+// a feed declared UTF-8.
+void MakeUtf8(std::string& text) {
+  if (!core::IsValidUtf8(text)) text = core::RepairUtf8AsWindows1252(text);
+}
+
 // The first `max_bytes` of UTF-8 `text`, cut at a character boundary.
 std::string TruncateUtf8(std::string text, size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
@@ -847,8 +854,13 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
   auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, fields)
                                   : ParseXmlFeed(body, response, fields);
   if (!feed) return feed;
+  for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
   std::unordered_set<std::string> ids;
   for (ItemFields& f : fields) {
+    for (std::string* text :
+         {&f.guid, &f.title, &f.body, &f.url, &f.language, &f.unreadable_date}) {
+      MakeUtf8(*text);
+    }
     if (f.title.empty()) f.title = TruncateUtf8(f.body, kTitleFromBodyBytes);
     if (f.title.empty() && f.url.empty()) {
       ++feed->skipped_items;

@@ -5,16 +5,18 @@
 //
 // XML goes through libxml2 in recovering mode, so a broken feed yields what can be read of it.
 // Before it, what real feeds get wrong and recovery would drop is repaired: a bare '&', HTML
-// entities, control characters. A document that still needs recovery says why (ParsedFeed::
-// damage), and its items are also read one at a time, each in its own parse, so that damage in
-// one item (a mismatched end tag, an unclosed quote) does not lose the items after it.
+// entities, a '<' that begins no tag, end tags that close nothing or leave elements open inside
+// the one they close, control characters. A document that still needs recovery says why
+// (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
+// that damage in one item (an unclosed quote) does not lose the items after it.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
 // Item children are matched by namespace as well as name: media:title is not the RSS title.
 // Charsets: the HTTP header's charset wins, then the document's BOM or declaration; a document
 // that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
 // windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte that is not UTF-8
-// is read as windows-1252. A gzip-compressed body is inflated; a UTF-8 BOM before JSON is
+// is read as windows-1252; every text the parser returns is valid UTF-8, whatever the document
+// declared. A gzip-compressed body is inflated; a UTF-8 BOM before JSON is
 // skipped. Titles and bodies are plain text: HTML in them (escaped or not) is reduced to its
 // text, block elements kept apart by a space, whitespace collapsed. Links are resolved against
 // xml:base and the response URL and percent-encoded (feed_link.h); dates are read by

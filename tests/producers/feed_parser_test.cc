@@ -415,6 +415,24 @@ TEST(FeedParserTest, AnEndTagThatClosesNothingCostsTheItemNothing) {
   EXPECT_TRUE(feed->damage.empty()) << feed->damage;
 }
 
+// Found by fuzz_feed_parser: an encoding libxml2 does not know let bytes through undecoded.
+TEST(FeedParserTest, EveryTextIsUtf8WhateverTheDocumentDeclares) {
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"ung=\"utf-8\"?>\n<rss><channel><title>W\xE9</title>"
+      "<item><title>Caf\xE9 &lt;b\xFF\xFF&gt; x</title><link>http://a.example/\xE9</link>"
+      "<description>&lt;p&gt;na\xEFve&lt;/p&gt;</description></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/rss+xml"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_TRUE(core::IsValidUtf8(feed->title)) << feed->title;
+  EXPECT_TRUE(core::IsValidUtf8(feed->damage)) << feed->damage;
+  ASSERT_FALSE(feed->items.empty());
+  for (const FeedItem& item : feed->items) {
+    EXPECT_TRUE(core::IsValidUtf8(item.title)) << item.title;
+    EXPECT_TRUE(core::IsValidUtf8(item.body)) << item.body;
+    EXPECT_TRUE(core::IsValidUtf8(item.url)) << item.url;
+  }
+}
+
 TEST(FeedParserTest, EscapedAmpersandsInLinksDecodeOnce) {
   auto feed = ParseFixture("feedparser/rss_item_link_corrupted_ampersands.xml");
   ASSERT_TRUE(feed);
