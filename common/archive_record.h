@@ -11,4 +11,9 @@ namespace headwire::common {
 
 ArchiveRecord ToArchiveRecord(const ConsumedRecord& record);
 
+// True when `record` is a headwire RawArticle whose event time the producer estimated (its input
+// had no published_at, so the producer's clock stands in): such a time says when the record was
+// produced, not when the article appeared.
+bool HasEstimatedEventTime(const ArchiveRecord& record);
+
 }  // namespace headwire::common

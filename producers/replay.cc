@@ -1,5 +1,6 @@
 #include "producers/replay.h"
 
+#include "common/archive_record.h"
 #include "common/shutdown.h"
 
 namespace headwire::producers {
@@ -34,7 +35,12 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
       ++snap.filtered;
       continue;
     }
-    if (!pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })) {
+    // An estimated event time is the producer's clock, not when the article appeared: waiting
+    // for it would hold the replay back for as long as the record was produced after the stream's
+    // time (months, for a record produced today among last year's), and every record after it
+    // would then count as out of order and go unpaced. Such a record goes at once.
+    const bool paced = options.speed > 0 && !common::HasEstimatedEventTime(record);
+    if (paced && !pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })) {
       --snap.read;
       positions[record.partition] = record.offset;
       break;

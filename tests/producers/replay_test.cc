@@ -1,0 +1,103 @@
+#include "producers/replay.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "common/proto_convert.h"
+#include "common/replay_target.h"
+#include "headwire/v1/article.pb.h"
+#include "producers/replay_pacer.h"
+#include "producers/replay_progress.h"
+#include "producers/replay_source.h"
+
+namespace headwire::producers {
+namespace {
+
+constexpr int64_t kBase = 1772439300000;
+
+// A clock that only moves when the pacer sleeps.
+class FakeClock : public PacerClock {
+ public:
+  int64_t NowMs() override { return now_; }
+  void SleepMs(int64_t ms) override { now_ += ms; }
+  int64_t now_ = 0;
+};
+
+// Hands out the records it was given, in order.
+class ListSource : public ReplaySource {
+ public:
+  explicit ListSource(std::deque<common::ArchiveRecord> records) : records_(std::move(records)) {}
+  Result<std::optional<common::ArchiveRecord>> Next() override {
+    if (records_.empty()) return std::nullopt;
+    common::ArchiveRecord record = std::move(records_.front());
+    records_.pop_front();
+    return record;
+  }
+  std::optional<double> Fraction() const override { return std::nullopt; }
+
+ private:
+  std::deque<common::ArchiveRecord> records_;
+};
+
+// Notes the fake clock's time at which each record is delivered.
+class TimingTarget : public common::ReplayTarget {
+ public:
+  explicit TimingTarget(const FakeClock& clock) : clock_(clock) {}
+  Status Deliver(const common::ArchiveRecord&) override {
+    delivered_at_.push_back(clock_.now_);
+    ++counts_.delivered;
+    return Status::Ok();
+  }
+  Status Commit(const std::map<int32_t, int64_t>&) override { return Status::Ok(); }
+  Status Finish() override { return Status::Ok(); }
+  std::map<int32_t, int64_t> StoredPositions() const override { return {}; }
+  const common::ReplayCounts& counts() const override { return counts_; }
+
+  const std::vector<int64_t>& delivered_at() const { return delivered_at_; }
+
+ private:
+  const FakeClock& clock_;
+  std::vector<int64_t> delivered_at_;
+  common::ReplayCounts counts_;
+};
+
+common::ArchiveRecord Article(int64_t offset, int64_t event_ms, bool estimated) {
+  v1::RawArticle article;
+  article.set_id("a" + std::to_string(offset));
+  article.set_title("headline");
+  article.set_published_at_ms(event_ms);
+  article.set_event_time_estimated(estimated);
+  common::ArchiveRecord record;
+  record.offset = offset;
+  record.event_time_ms = event_ms;
+  record.key = article.id();
+  record.value = article.SerializeAsString();
+  record.headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
+  return record;
+}
+
+TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
+  // The middle record had no published_at and was produced 300 days after the stream's time;
+  // at 60x, waiting for it would take five days, and the last record would then go unpaced.
+  constexpr int64_t kDay = 86'400'000;
+  ListSource source({Article(1, kBase, false), Article(2, kBase + 300 * kDay, true),
+                     Article(3, kBase + 60'000, false)});
+  FakeClock clock;
+  TimingTarget target(clock);
+  std::ostringstream log;
+  ReplayProgress progress({.interval = std::chrono::hours(1)}, log);
+  ReplayOptions options;
+  options.speed = 60;
+  auto report = RunReplay(source, target, options, clock, progress);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->complete);
+  EXPECT_EQ(target.delivered_at(), (std::vector<int64_t>{0, 0, 1000}));
+}
+
+}  // namespace
+}  // namespace headwire::producers
