@@ -11,6 +11,7 @@
 #include "common/http_address.h"
 #include "common/logging.h"
 #include "common/time_format.h"
+#include "producers/time_range.h"
 
 namespace headwire::cli {
 namespace {
@@ -271,6 +272,25 @@ void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_
       },
       "RFC 3339 time to stamp as ingestion time instead of the clock; it is also the event time "
       "of records without published_at, so fixing it makes such runs reproducible");
+}
+
+void AddMinEventTimeOption(CLI::App& command, core::ValidationOptions& validation) {
+  command.add_option_function<std::string>(
+      "--min-event-time",
+      [&validation](const std::string& text) {
+        auto ms = producers::ParseTimeBound(text);
+        if (!ms) throw CLI::ValidationError("--min-event-time", ms.error().message());
+        if (*ms >= validation.max_event_time_ms) {
+          throw CLI::ValidationError(
+              "--min-event-time",
+              "must be before " + common::FormatRfc3339(validation.max_event_time_ms));
+        }
+        validation.min_event_time_ms = *ms;
+      },
+      "Earliest event time accepted (RFC 3339 or epoch ms); an older record is rejected as "
+      "bad_event_time. Default: 1990-01-01T00:00:00Z, which catches epoch seconds written as "
+      "milliseconds (January 1970); lower it for older streams, such as Reuters-21578 (1987). "
+      "Every stage that reads the stream needs the same bound");
 }
 
 CLI::Validator FiniteRange(double min, double max) {

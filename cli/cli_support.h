@@ -17,6 +17,7 @@
 #include "core/exact_dedup.h"
 #include "core/recent_articles.h"
 #include "core/topic_classifier.h"
+#include "core/validation.h"
 
 namespace headwire::cli {
 
@@ -74,6 +75,11 @@ CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_
 // Adds --ingest-time: an RFC 3339 time stamped as ingestion time instead of the clock, and so the
 // event time of records without one, which makes runs over such records reproducible.
 void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_ms);
+
+// Adds --min-event-time: the earliest event time `validation` accepts, RFC 3339 or epoch ms
+// (default 1990-01-01, which catches epoch seconds written as milliseconds); lowered, older
+// streams such as Reuters-21578 (1987) can be produced, replayed and processed.
+void AddMinEventTimeOption(CLI::App& command, core::ValidationOptions& validation);
 
 // Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
 void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);

@@ -78,6 +78,7 @@ CLI::App* AddFilterCommand(CLI::App& app, const char* name, const char* descript
                            FilterArgs& args) {
   CLI::App* cmd = app.add_subcommand(name, description);
   cmd->add_option("input", args.input, "Input file, or - for stdin")->capture_default_str();
+  AddMinEventTimeOption(*cmd, args.pipeline.validation);
   return cmd;
 }
 

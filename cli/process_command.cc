@@ -58,6 +58,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
                     "with the memtables (at most half) charged to it; the story window has its "
                     "own --window-budget-mib",
                     8);
+  AddMinEventTimeOption(*cmd, o.decide.pipeline.validation);
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
   cmd->callback([args, &exit_code] {

@@ -32,6 +32,7 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
                   "Dead-letter topic for invalid lines; empty to only report them")
       ->capture_default_str();
   AddIngestTimeOption(*cmd, args->options.ingest_time_ms);
+  AddMinEventTimeOption(*cmd, args->options.validation);
   cmd->add_option("input", args->input, "Input file, or - for stdin")->capture_default_str();
   cmd->callback([args, &exit_code] {
     StartLogging("produce");

@@ -78,6 +78,7 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
     options.path = a.file;
     options.errors = &std::cerr;
     options.ingest_time_ms = a.ingest_time_ms;
+    options.validation = a.decide.pipeline.validation;
     if (!a.layout.empty()) {
       auto layout = producers::NamedLayout(a.layout);
       if (!layout) return Err(layout.error());
@@ -223,6 +224,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
                   "Column mapping of --file: field=COLUMN,... (fields id, title, body, url, "
                   "source, language, published_at; COLUMN a header name or a 1-based number)");
   AddIngestTimeOption(*cmd, a->ingest_time_ms);
+  AddMinEventTimeOption(*cmd, a->decide.pipeline.validation);
   cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)");
   cmd->add_option("--from-offset", a->from_offset,
                   "With --topic: first offset of every partition (default: --from-time, else the "

@@ -24,16 +24,22 @@ std::expected<std::string, RecordError> StringField(const Json& object, const ch
   return Fail("wrong_type", std::string(name) + " must be a string, not " + it->type_name());
 }
 
-// Numbers are epoch milliseconds. One outside the default event-time range of validation
-// (1990 to 2100) is most likely in another unit:
+// An event-time bound as its year when it is the start of one ("1990"), else in full.
+std::string BoundText(int64_t ms) {
+  const std::string text = FormatRfc3339(ms);
+  return text.ends_with("-01-01T00:00:00Z") ? text.substr(0, text.size() - 16) : text;
+}
+
+// Numbers are epoch milliseconds. One outside the event-time range of validation (by default
+// 1990 to 2100) is most likely in another unit:
 // 1772439300 as milliseconds is January 1970, as seconds March 2026. The unit is never guessed;
 // the message says what the number would mean in seconds or microseconds.
-std::optional<RecordError> CheckEpochMillis(int64_t ms) {
-  const int64_t min_ms = core::ValidationOptions().min_event_time_ms;
-  const int64_t max_ms = core::ValidationOptions().max_event_time_ms;
+std::optional<RecordError> CheckEpochMillis(int64_t ms, const core::ValidationOptions& validation) {
+  const int64_t min_ms = validation.min_event_time_ms;
+  const int64_t max_ms = validation.max_event_time_ms;
   if (ms >= min_ms && ms < max_ms) return std::nullopt;
-  const std::string min_year = FormatRfc3339(min_ms).substr(0, 4);
-  const std::string max_year = FormatRfc3339(max_ms).substr(0, 4);
+  const std::string min_year = BoundText(min_ms);
+  const std::string max_year = BoundText(max_ms);
   if (ms <= -max_ms * 1000 || ms >= max_ms * 1000) {
     return RecordError{"bad_event_time", "published_at " + std::to_string(ms) +
                                              " is not epoch milliseconds from " + min_year +
@@ -77,7 +83,8 @@ std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {
               std::string("id must be a string or an integer, not ") + it->type_name());
 }
 
-std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line) {
+std::expected<ArticleRecord, RecordError> ParseArticleJson(
+    std::string_view line, const core::ValidationOptions& validation) {
   if (!core::IsValidUtf8(line)) return Fail("invalid_utf8", "the line is not valid UTF-8");
   ArticleRecord record;
   auto parsed = ParseStrictJson(line);
@@ -128,7 +135,9 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line
       a.published_at_ms = it->is_number_float()
                               ? static_cast<int64_t>(std::llround(it->get<double>()))
                               : it->get<int64_t>();
-      if (auto error = CheckEpochMillis(a.published_at_ms)) return std::unexpected(*error);
+      if (auto error = CheckEpochMillis(a.published_at_ms, validation)) {
+        return std::unexpected(*error);
+      }
     } else {
       return Fail("bad_event_time",
                   "published_at must be an RFC 3339 string or epoch milliseconds");
@@ -152,7 +161,7 @@ std::optional<RecordError> CheckLineSize(std::string_view line,
 std::expected<ArticleRecord, RecordError> ParseArticleLine(
     std::string_view line, const core::ValidationOptions& validation) {
   if (auto too_large = CheckLineSize(line, validation)) return std::unexpected(*too_large);
-  return ParseArticleJson(line);
+  return ParseArticleJson(line, validation);
 }
 
 }  // namespace headwire::common

@@ -1,8 +1,9 @@
 #pragma once
 // JSON Lines records of articles, the input of `headwire produce` and of the offline filters:
 // {"id", "title", "body", "url", "source", "language", "published_at"}, only "title" required,
-// "published_at" RFC 3339 or epoch milliseconds from 1990 to 2100 (a number outside that range is
-// rejected, as it is most likely epoch seconds or microseconds). Unknown fields are kept (the
+// "published_at" RFC 3339 or epoch milliseconds within the validation's event-time range (by
+// default 1990 to 2100; a number outside it is rejected, as it is most likely epoch seconds or
+// microseconds). Unknown fields are kept (the
 // offline filters echo them) and otherwise ignored. Parsing is strict (common/strict_json.h):
 // nesting is capped and a key given twice refuses the record.
 
@@ -41,8 +42,10 @@ struct RecordError {
 // by id (labels files), so that both read an id alike.
 std::expected<std::string, RecordError> ArticleIdOf(const Json& object);
 
-// Parses one JSON Lines record. Never throws.
-std::expected<ArticleRecord, RecordError> ParseArticleJson(std::string_view line);
+// Parses one JSON Lines record; a numeric published_at must lie in the event-time range of
+// `validation`. Never throws.
+std::expected<ArticleRecord, RecordError> ParseArticleJson(
+    std::string_view line, const core::ValidationOptions& validation = {});
 
 // A too_large error when `line` is longer than core::MaxRecordBytes(validation): the check before
 // ParseArticleJson. A line cut by the reader (longer than kMaxLineBytes, json_lines.h) is named

@@ -23,7 +23,7 @@ struct ValidationOptions {
   size_t max_short_field_bytes = 256;
   // Earliest accepted event time, ms since the epoch. Default: 631152000000 (1990-01-01), so
   // that epoch seconds taken for milliseconds (January 1970) are rejected, not filed as ancient
-  // news; lower it to replay older archives.
+  // news; lower it (--min-event-time) to replay older archives.
   int64_t min_event_time_ms = 631152000000;
   // Latest accepted event time, ms since the epoch. Default: 4102444800000 (2100-01-01). A fixed
   // bound, not "now + slack", so that validation never depends on the wall clock.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 namespace headwire::common {
 namespace {
 
@@ -89,6 +91,25 @@ TEST(ArticleJsonTest, EpochSecondsAreRejectedWithWhatTheyWouldMean) {
       << huge.error().message;
   // RFC 3339 says its unit; it is taken as written.
   EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":"1985-07-01T00:00:00Z"})"));
+}
+
+TEST(ArticleJsonTest, ALoweredEventTimeFloorAcceptsOlderEpochMilliseconds) {
+  // Reuters-21578's first story, 1987-02-26T15:01:01.790Z.
+  constexpr std::string_view kLine =
+      R"({"title":"BAHIA COCOA REVIEW","published_at":541350061790})";
+  EXPECT_FALSE(ParseArticleJson(kLine).has_value());
+  core::ValidationOptions validation;
+  validation.min_event_time_ms = 536457600000;  // 1987-01-01
+  auto r = ParseArticleJson(kLine, validation);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->article.published_at_ms, 541350061790);
+  EXPECT_TRUE(ParseArticleLine(kLine, validation).has_value());
+  // The bound in the message is the one in force, in full when it is not the start of a year.
+  validation.min_event_time_ms = 541350061791;
+  auto older = ParseArticleJson(kLine, validation);
+  ASSERT_FALSE(older.has_value());
+  EXPECT_NE(older.error().message.find("before 1987-02-26T15:01:01.791Z"), std::string::npos)
+      << older.error().message;
 }
 
 TEST(ArticleJsonTest, ALineLongerThanAnArticleCanBeIsTooLargeBeforeItIsParsed) {
