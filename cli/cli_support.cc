@@ -293,6 +293,51 @@ void AddMinEventTimeOption(CLI::App& command, core::ValidationOptions& validatio
       "Every stage that reads the stream needs the same bound");
 }
 
+void AddSinkStateOptions(CLI::App& command, const std::string& prefix, SinkStateArgs& args,
+                         sinks::StoreOptions& store) {
+  command
+      .add_option("--" + prefix + "max-out-of-order-s", args.out_of_order_s,
+                  "Allowed out-of-orderness of event times within a partition, seconds")
+      ->capture_default_str()
+      ->check(EventDuration(0, 1000));
+  command
+      .add_option("--" + prefix + "grace-s", args.grace_s,
+                  "Allowed lateness after the watermark before a record is late, seconds")
+      ->capture_default_str()
+      ->check(EventDuration(0, 1000));
+  command
+      .add_option("--" + prefix + "max-ahead-ms", store.watermark.max_ahead_ms,
+                  "A record this far ahead of its partition's largest event time is rejected "
+                  "and does not move the watermark, ms")
+      ->capture_default_str()
+      ->check(EventDuration(1));
+  command
+      .add_option("--" + prefix + "retention-h", args.retention_h,
+                  "Event time that state is kept behind the watermark, hours")
+      ->capture_default_str()
+      ->check(EventDuration(1, 3'600'000));
+  command
+      .add_option("--" + prefix + "close-after-h", args.close_after_h,
+                  "A story with no member for this long (event time) is closed, hours")
+      ->capture_default_str()
+      ->check(EventDuration(1, 3'600'000));
+}
+
+Status CheckSinkStateArgs(const SinkStateArgs& args, const std::string& prefix) {
+  if (args.retention_h * 3600 <= args.grace_s + args.out_of_order_s) {
+    return Status::InvalidArgument("--" + prefix + "retention-h must exceed --" + prefix +
+                                   "grace-s plus --" + prefix + "max-out-of-order-s");
+  }
+  return Status::Ok();
+}
+
+void ApplySinkStateArgs(const SinkStateArgs& args, sinks::StoreOptions& store) {
+  store.watermark.max_out_of_order_ms = args.out_of_order_s * 1000;
+  store.watermark.grace_ms = args.grace_s * 1000;
+  store.retention_ms = args.retention_h * 3600 * 1000;
+  store.stories.close_after_ms = args.close_after_h * 3600 * 1000;
+}
+
 CLI::Validator FiniteRange(double min, double max) {
   std::ostringstream description;
   description << "FLOAT in [" << min << " - " << max << "]";

@@ -18,6 +18,7 @@
 #include "core/recent_articles.h"
 #include "core/topic_classifier.h"
 #include "core/validation.h"
+#include "sinks/article_store.h"
 
 namespace headwire::cli {
 
@@ -80,6 +81,29 @@ void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_
 // (default 1990-01-01, which catches epoch seconds written as milliseconds); lowered, older
 // streams such as Reuters-21578 (1987) can be produced, replayed and processed.
 void AddMinEventTimeOption(CLI::App& command, core::ValidationOptions& validation);
+
+// The event-time rules of a sink state, in the whole units `sink` takes them in. `replay --into`
+// takes the same options with a "sink-" prefix, so that it can build the state a sink run with
+// them builds.
+struct SinkStateArgs {
+  int64_t out_of_order_s = 600;
+  int64_t grace_s = 3600;
+  int64_t retention_h = 168;
+  int64_t close_after_h = 6;
+};
+
+// Adds --<prefix>max-out-of-order-s, --<prefix>grace-s, --<prefix>max-ahead-ms (straight into
+// `store`), --<prefix>retention-h and --<prefix>close-after-h.
+void AddSinkStateOptions(CLI::App& command, const std::string& prefix, SinkStateArgs& args,
+                         sinks::StoreOptions& store);
+
+// Returns InvalidArgument when the retention does not exceed the grace period plus the
+// out-of-orderness (a record may arrive that long after its window closed), naming the options
+// with `prefix`.
+Status CheckSinkStateArgs(const SinkStateArgs& args, const std::string& prefix);
+
+// Sets the watermark, retention and story rules of `store` from checked `args`.
+void ApplySinkStateArgs(const SinkStateArgs& args, sinks::StoreOptions& store);
 
 // Adds the exact-dedup windows (--url-window-ms, --content-window-ms, --forget-after-ms).
 void AddExactDedupOptions(CLI::App& command, core::ExactDedupOptions& options);

@@ -44,6 +44,7 @@ struct ReplayArgs {
   ClassifierChoice classifier;
   processors::ArticleDeciderOptions decide;
   sinks::StoreOptions sink_store;
+  SinkStateArgs sink_state;
   uint64_t commit_every = producers::ReplayOptions{}.commit_every;
 };
 
@@ -143,6 +144,7 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
     return Err(
         Status::InvalidArgument("--from-time must be before --to-time (the range is empty)"));
   }
+  if (Status s = CheckSinkStateArgs(a.sink_state, "sink-"); !s.ok()) return Err(s);
   auto speed = ParseSpeed(a.speed);
   if (!speed) return Err(speed.error());
   plan.speed = *speed;
@@ -168,6 +170,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
     options.raw_topic = raw_topic;
     options.decide = a.decide;
     options.store = a.sink_store;
+    ApplySinkStateArgs(a.sink_state, options.store);
     auto created = sinks::BackfillTarget::Create(options, *classifier);
     if (!created) return Err(created.error());
     target = std::move(*created);
@@ -244,6 +247,9 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   AddMebibyteOption(*cmd, "--sink-memory-budget-mib", a->sink_store.memory_budget_bytes,
                     "With --into: RocksDB memory of the sink state, as sink --memory-budget-mib",
                     8);
+  // The sink's event-time rules decide what its state holds (late, far-ahead and expired
+  // records), so a backfill meant to match a sink takes the options that sink was run with.
+  AddSinkStateOptions(*cmd, "sink-", a->sink_state, a->sink_store);
   cmd->add_option("--progress-file", a->progress_file,
                   "Into a topic: where positions are kept for --resume");
   cmd->add_flag("--resume", a->resume, "Continue an interrupted replay after its last commit");

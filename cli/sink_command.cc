@@ -15,10 +15,7 @@ namespace headwire::cli {
 void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<sinks::SinkOptions>();
   struct Durations {
-    int64_t out_of_order_s = 600;
-    int64_t grace_s = 3600;
-    int64_t retention_h = 168;
-    int64_t close_after_h = 6;
+    SinkStateArgs state;
     int64_t idle_after_s = 30;
     std::string late = "drop";
   };
@@ -27,14 +24,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.",
-      [d](const CLI::App&) {
-        // A record may arrive this long after its window closed; the state must still hold it.
-        if (d->retention_h * 3600 <= d->grace_s + d->out_of_order_s) {
-          return Status::InvalidArgument(
-              "--retention-h must exceed --grace-s plus --max-out-of-order-s");
-        }
-        return Status::Ok();
-      });
+      [d](const CLI::App&) { return CheckSinkStateArgs(d->state, ""); });
   AddDaemonOptions(*cmd, options->consumer, options->daemon);
   cmd->add_option("-s,--state", options->state_dir, "RocksDB directory of the state")
       ->envname("HEADWIRE_SINK_STATE")
@@ -45,27 +35,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
                     "RocksDB memory budget: one block cache shared by every column family, with "
                     "the memtables (at most half) charged to it",
                     8);
-  cmd->add_option("--max-out-of-order-s", d->out_of_order_s,
-                  "Allowed out-of-orderness of event times within a partition, seconds")
-      ->capture_default_str()
-      ->check(EventDuration(0, 1000));
-  cmd->add_option("--grace-s", d->grace_s,
-                  "Allowed lateness after the watermark before a record is late, seconds")
-      ->capture_default_str()
-      ->check(EventDuration(0, 1000));
-  cmd->add_option("--max-ahead-ms", options->store.watermark.max_ahead_ms,
-                  "A record this far ahead of its partition's largest event time is rejected "
-                  "and does not move the watermark, ms")
-      ->capture_default_str()
-      ->check(EventDuration(1));
-  cmd->add_option("--retention-h", d->retention_h,
-                  "Event time that state is kept behind the watermark, hours")
-      ->capture_default_str()
-      ->check(EventDuration(1, 3'600'000));
-  cmd->add_option("--close-after-h", d->close_after_h,
-                  "A story with no member for this long (event time) is closed, hours")
-      ->capture_default_str()
-      ->check(EventDuration(1, 3'600'000));
+  AddSinkStateOptions(*cmd, "", d->state, options->store);
   cmd->add_option("--idle-after-s", d->idle_after_s,
                   "A partition without records for this long stops holding the watermark back")
       ->capture_default_str()
@@ -131,12 +101,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     }
     if (http_address->count() > 0) options->http = *http;
     StartLogging("sink");
-    const int64_t grace_ms = d->grace_s * 1000;
-    const int64_t out_of_order_ms = d->out_of_order_s * 1000;
-    options->store.watermark.max_out_of_order_ms = out_of_order_ms;
-    options->store.watermark.grace_ms = grace_ms;
-    options->store.retention_ms = d->retention_h * 3600 * 1000;
-    options->store.stories.close_after_ms = d->close_after_h * 3600 * 1000;
+    ApplySinkStateArgs(d->state, options->store);
     options->idle_after = std::chrono::seconds(d->idle_after_s);
     options->apply.late_policy =
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;

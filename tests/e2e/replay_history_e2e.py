@@ -4,6 +4,10 @@
 - A stream older than 1990 (Reuters-21578 is from 1987) is refused record by record as
   bad_event_time by default, and replays whole with --min-event-time; the offline filters take
   the same option.
+- The sink's event-time rules: a stream that resumes after a month's gap (as Reuters-21578
+  does) has its later records rejected as far ahead and its earlier ones expired under the
+  defaults, and keeps them all with --sink-max-ahead-ms and --sink-retention-h, as a sink run
+  with --max-ahead-ms and --retention-h would.
 
 Usage: replay_history_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
@@ -63,6 +67,38 @@ class ReplayHistory(unittest.TestCase):
 
         classified = run([ARGS.headwire, "classify", "--min-event-time", "536457600000", stream])
         self.assertEqual(len(classified.stdout.splitlines()), 3, classified.stderr)
+
+    def counts_totals(self, state):
+        out = run([ARGS.headwire, "query", "--state", state, "counts", "--json"]).stdout
+        return json.loads(out)["totals"]
+
+    def test_sink_options_of_replay_into_keep_a_stream_with_a_gap(self):
+        day = 86_400_000
+        start = 1_772_439_300_000
+        before = [{"id": f"a{i}", "title": f"Spring headline number {i} about harbour cranes",
+                   "published_at": start + i * day} for i in range(3)]
+        after = [{"id": f"b{i}", "title": f"Summer headline number {i} about river ferries",
+                  "published_at": start + (40 + i) * day} for i in range(3)]
+        stream = self.write_stream(before + after)
+
+        default = os.path.join(self.dir, "default")
+        run([ARGS.headwire, "replay", "--file", stream, "--into", default])
+        totals = self.counts_totals(default)
+        self.assertEqual(totals["rejects"], 3, totals)
+        self.assertEqual(totals["articles"], 3, totals)
+
+        kept = os.path.join(self.dir, "kept")
+        run([ARGS.headwire, "replay", "--file", stream, "--into", kept,
+             "--sink-max-ahead-ms", str(60 * day), "--sink-retention-h", str(24 * 90)])
+        totals = self.counts_totals(kept)
+        self.assertEqual(totals["rejects"], 0, totals)
+        self.assertEqual(totals["articles"], 6, totals)
+        self.assertEqual(self.latest_ids(kept), ["a0", "a1", "a2", "b0", "b1", "b2"])
+
+        refused = run([ARGS.headwire, "replay", "--file", stream, "--into",
+                       os.path.join(self.dir, "bad"), "--sink-retention-h", "1",
+                       "--sink-grace-s", "3600"], expect_codes=(2,))
+        self.assertIn("--sink-retention-h must exceed --sink-grace-s", refused.stderr)
 
     def test_min_event_time_must_be_a_time_before_the_latest_accepted(self):
         stream = self.write_stream(STORIES_1987)
