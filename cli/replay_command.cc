@@ -116,6 +116,26 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   if (sources != 1) {
     return Err(Status::InvalidArgument("give exactly one of --archive, --file and --topic"));
   }
+  // An option of another source or target would otherwise be ignored, and the replay would run
+  // on something other than what was asked (all of a file instead of its tail, say).
+  if (a.from_offset && a.topic.empty()) {
+    return Err(Status::InvalidArgument(
+        "--from-offset goes with --topic (for an archive or a file, use --from-time)"));
+  }
+  if (!a.archive_topic.empty() && a.archive.empty()) {
+    return Err(Status::InvalidArgument("--archive-topic goes with --archive"));
+  }
+  if ((!a.layout.empty() || !a.columns.empty()) && a.file.empty()) {
+    return Err(Status::InvalidArgument("--layout and --columns go with --file"));
+  }
+  if (!a.into.empty() && !a.progress_file.empty()) {
+    return Err(Status::InvalidArgument(
+        "--progress-file goes with a replay into a topic (with --into the position is kept in "
+        "the processor state)"));
+  }
+  if (!a.process_state.empty() && a.into.empty()) {
+    return Err(Status::InvalidArgument("--process-state goes with --into"));
+  }
   if (a.ingest_time_ms && a.file.empty()) {
     return Err(Status::InvalidArgument(
         "--ingest-time goes with --file (archived and topic records have their times)"));

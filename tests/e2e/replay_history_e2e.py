@@ -8,6 +8,8 @@
   does) has its later records rejected as far ahead and its earlier ones expired under the
   defaults, and keeps them all with --sink-max-ahead-ms and --sink-retention-h, as a sink run
   with --max-ahead-ms and --retention-h would.
+- An option of another source or target (--from-offset without --topic, --progress-file with
+  --into, ...) is refused rather than ignored.
 
 Usage: replay_history_e2e.py --headwire PATH/TO/headwire --repo REPO_ROOT
 """
@@ -107,6 +109,25 @@ class ReplayHistory(unittest.TestCase):
                           os.path.join(self.dir, "bad"), "--min-event-time", bad],
                          expect_codes=(2,))
             self.assertIn("--min-event-time", result.stderr)
+
+
+    def test_an_option_of_another_source_or_target_is_refused_not_ignored(self):
+        stream = self.write_stream(STORIES_1987)
+        into = os.path.join(self.dir, "unused")
+        cases = {
+            ("--file", stream, "--into", into, "--from-offset", "2"): "--from-offset goes with",
+            ("--file", stream, "--into", into, "--archive-topic", "t"): "--archive-topic goes",
+            ("--file", stream, "--into", into, "--progress-file",
+             os.path.join(self.dir, "p.json")): "--progress-file goes with",
+            ("--file", stream, "-b", "127.0.0.1:1", "--process-state", into):
+                "--process-state goes with --into",
+            ("--archive", self.dir, "--into", into, "--layout", "uci"): "--layout and --columns",
+        }
+        for args, message in cases.items():
+            with self.subTest(args=args):
+                result = run([ARGS.headwire, "replay", *args], expect_codes=(2,), timeout=60)
+                self.assertIn(message, result.stderr)
+                self.assertFalse(os.path.exists(into), "a refused replay wrote a state")
 
 
 def bind_args(args):
