@@ -44,15 +44,19 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
   source->rk_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
 
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, options.topic.c_str(), nullptr);
+  // Every topic's metadata, not the topic's by name: a broker that creates topics on demand (the
+  // embedded one, and Kafka by default) creates a topic a metadata request names, so a mistyped
+  // --topic would replay nothing and leave an empty topic behind.
   const rd_kafka_metadata_t* metadata = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(rk, 0, rkt, &metadata, static_cast<int>(options.timeout.count()));
-  rd_kafka_topic_destroy(rkt);
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/1, nullptr, &metadata,
+                                                    static_cast<int>(options.timeout.count()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("metadata", err));
   std::vector<int32_t> partitions;
   for (int t = 0; t < metadata->topic_cnt; ++t) {
-    if (metadata->topics[t].err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (metadata->topics[t].topic != options.topic ||
+        metadata->topics[t].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      continue;
+    }
     for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
       partitions.push_back(metadata->topics[t].partitions[p].id);
     }

@@ -143,6 +143,18 @@ TEST_F(TopicSourceTest, HoldsAtMostABatchPerPartitionAndStillMergesByEventTime) 
   EXPECT_GT(most_held, 0u);
 }
 
+TEST_F(TopicSourceTest, AnUnknownTopicIsNotFoundAndNotCreated) {
+  TopicSourceOptions options = Options();
+  options.topic = "raw-mistyped";
+  auto first = TopicSource::Open(options);
+  ASSERT_FALSE(first.has_value());
+  EXPECT_TRUE(first.error().IsNotFound()) << first.error().ToString();
+  // Had looking for it created it, it would now be an empty topic to replay.
+  auto second = TopicSource::Open(options);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_TRUE(second.error().IsNotFound()) << second.error().ToString();
+}
+
 TEST_F(TopicSourceTest, RefusesABatchOfNoRecords) {
   TopicSourceOptions options = Options();
   options.batch_records = 0;
