@@ -28,6 +28,7 @@ ArchiveRecord ToArchiveRecord(const ConsumedRecord& record) {
   if (MayBeRawArticle(record.type) && raw.ParseFromString(out.value) &&
       raw.published_at_ms() != 0) {
     out.event_time_ms = raw.published_at_ms();
+    out.event_time_estimated = raw.event_time_estimated();
   }
   return out;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The archive record (common/archive_segment.h) of a consumed Kafka record: its exact key,
 // value, headers, partition, offset and timestamp, with its event time: a headwire RawArticle's
-// published_at, else the message timestamp. `record` must carry its headers
-// (ConsumedRecord::headers, has_key). Pure.
+// published_at (and whether the producer estimated it), else the message timestamp. `record` must
+// carry its headers (ConsumedRecord::headers, has_key). Pure.
 
 #include "common/archive_segment.h"
 #include "common/record.h"

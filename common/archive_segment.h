@@ -36,6 +36,10 @@ struct ArchiveRecord {
   // The record's event time: the article's published_at when the value is a headwire article,
   // else the message timestamp. Used for the index and time filters, never stored in Kafka.
   int64_t event_time_ms = 0;
+  // True when event_time_ms is the producer's clock standing in for a missing published_at
+  // (RawArticle.event_time_estimated): when the record was produced, not when anything happened.
+  // Derived from the value by whoever makes the record; not stored in segments.
+  bool event_time_estimated = false;
   // nullopt for a message without a key (not the same as an empty key).
   std::optional<std::string> key;
   std::string value;

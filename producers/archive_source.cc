@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/archive_record.h"
 #include "producers/event_time_merge.h"
 
 namespace headwire::producers {
@@ -71,7 +72,10 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
     if (Status s = common::ReadBlock(p.file, block, partition, records); !s.ok()) {
       return s.WithContext(segment.path);
     }
-    for (auto& r : records) p.buffered.push_back(std::move(r));
+    for (auto& r : records) {
+      r.event_time_estimated = common::HasEstimatedEventTime(r);
+      p.buffered.push_back(std::move(r));
+    }
   }
   return Status::Ok();
 }

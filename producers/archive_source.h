@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/archive_catalog.h"
+#include "producers/event_time_merge.h"
 #include "producers/replay_source.h"
 #include "producers/time_range.h"
 
@@ -46,6 +47,7 @@ class ArchiveSource : public ReplaySource {
     size_t block = 0;
     std::FILE* file = nullptr;
     std::deque<common::ArchiveRecord> buffered;
+    int64_t merged_event_ms = kNothingMerged;  // see event_time_merge.h
     bool done = false;
   };
   ArchiveSource() = default;

@@ -189,6 +189,7 @@ Result<std::optional<common::ArchiveRecord>> FileSource::Next() {
     record.offset = static_cast<int64_t>(record_number_);
     record.timestamp_ms = now;
     record.event_time_ms = raw->published_at_ms();
+    record.event_time_estimated = raw->event_time_estimated();
     record.key = raw->id();
     record.value = raw->SerializeAsString();
     record.headers = kHeaders;

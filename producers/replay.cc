@@ -1,6 +1,5 @@
 #include "producers/replay.h"
 
-#include "common/archive_record.h"
 #include "common/shutdown.h"
 
 namespace headwire::producers {
@@ -39,7 +38,7 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     // for it would hold the replay back for as long as the record was produced after the stream's
     // time (months, for a record produced today among last year's), and every record after it
     // would then count as out of order and go unpaced. Such a record goes at once.
-    const bool paced = options.speed > 0 && !common::HasEstimatedEventTime(record);
+    const bool paced = options.speed > 0 && !record.event_time_estimated;
     if (paced && !pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })) {
       --snap.read;
       positions[record.partition] = record.offset;

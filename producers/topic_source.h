@@ -29,6 +29,7 @@
 #include <string>
 
 #include "common/kafka_config.h"
+#include "producers/event_time_merge.h"
 #include "producers/replay_source.h"
 
 namespace headwire::producers {
@@ -74,6 +75,7 @@ class TopicSource : public ReplaySource {
     int64_t end = 0;   // one past the last offset to replay
     std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue;
     std::deque<common::ArchiveRecord> buffered;
+    int64_t merged_event_ms = kNothingMerged;  // see event_time_merge.h
   };
 
   TopicSource() = default;

@@ -75,6 +75,7 @@ common::ArchiveRecord Article(int64_t offset, int64_t event_ms, bool estimated) 
   common::ArchiveRecord record;
   record.offset = offset;
   record.event_time_ms = event_ms;
+  record.event_time_estimated = estimated;
   record.key = article.id();
   record.value = article.SerializeAsString();
   record.headers = common::MessageHeaders(v1::RawArticle::descriptor()->full_name());
