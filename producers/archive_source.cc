@@ -52,7 +52,11 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
     const auto& index = segment.index;
     if (p.block >= index.blocks.size() ||
         options_.range.Excludes(index.min_event_ms, index.max_event_ms)) {
-      if (p.block == 0) passed_ += index.records;
+      if (p.block == 0) {
+        // Not read at all: the whole segment lies outside the range (or holds no block).
+        passed_ += index.records;
+        outside_range_ += index.records;
+      }
       if (p.file != nullptr) std::fclose(p.file);
       p.file = nullptr;
       ++p.segment;
@@ -62,6 +66,7 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
     const common::BlockInfo& block = index.blocks[p.block++];
     if (options_.range.Excludes(block.min_event_ms, block.max_event_ms)) {
       passed_ += block.records;
+      outside_range_ += block.records;
       continue;
     }
     if (p.file == nullptr) {

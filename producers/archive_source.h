@@ -38,6 +38,7 @@ class ArchiveSource : public ReplaySource {
 
   Result<std::optional<common::ArchiveRecord>> Next() override;
   std::optional<double> Fraction() const override;
+  uint64_t outside_range() const override { return outside_range_; }
   const std::string& topic() const { return topic_; }
 
  private:
@@ -59,6 +60,7 @@ class ArchiveSource : public ReplaySource {
   std::map<int32_t, Partition> partitions_;
   uint64_t total_ = 0;
   uint64_t passed_ = 0;
+  uint64_t outside_range_ = 0;  // records of segments and blocks skipped by their index
 };
 
 }  // namespace headwire::producers

@@ -12,9 +12,11 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
   ReplayReport report;
   ReplaySnapshot& snap = report.totals;
   uint64_t since_commit = 0;
+  uint64_t filtered_here = 0;  // read, then found outside the range
   auto snapshot = [&]() -> const ReplaySnapshot& {
     snap.counts = target.counts();
     snap.invalid = source.invalid();
+    snap.filtered = filtered_here + source.outside_range();
     snap.fraction = source.Fraction();
     return snap;
   };
@@ -31,7 +33,7 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     positions[record.partition] = record.offset + 1;
     ++snap.read;
     if (!options.range.Contains(record.event_time_ms)) {
-      ++snap.filtered;
+      ++filtered_here;
       continue;
     }
     // An estimated event time is the producer's clock, not when the article appeared: waiting

@@ -25,6 +25,10 @@ class ReplaySource {
 
   // Records the source skipped as invalid (each reported where it was found).
   virtual uint64_t invalid() const { return 0; }
+
+  // Records the source passed over unread because an index showed them outside the time range;
+  // the replay counts them with the records it filters itself.
+  virtual uint64_t outside_range() const { return 0; }
 };
 
 }  // namespace headwire::producers
