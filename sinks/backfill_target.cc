@@ -18,13 +18,24 @@ Result<std::unique_ptr<BackfillTarget>> BackfillTarget::Create(
     const BackfillOptions& options, const core::TopicClassifier& classifier) {
   std::unique_ptr<BackfillTarget> target(new BackfillTarget());
   target->options_ = options;
+  auto store = ArticleStore::Open(options.sink_state, /*for_queries=*/false, options.store);
+  if (!store) return Err(store.error());
+  target->store_ = std::move(*store);
+  // A replay's sink state has offsets of one input partition only, the one it numbers itself;
+  // any other was written by a sink that consumed a processed topic. Applying the replay on top
+  // would mix two histories in one state (and a live sink's state is not to be touched).
+  for (const auto& [tp, offset] : target->store_->StoredOffsets()) {
+    if (tp == target->ProcessedPartition()) continue;
+    return Err(Status::InvalidArgument(
+        options.sink_state + " holds the state of a sink that consumed " + tp.topic + "/" +
+        std::to_string(tp.partition) +
+        ", not one a replay built; replay --into builds its state in a fresh directory"));
+  }
+  // Opened after the check, so that a refused replay leaves no processor state behind.
   auto decider =
       processors::ArticleDecider::Open(options.process_state, options.decide, classifier);
   if (!decider) return Err(decider.error());
   target->decider_ = std::move(*decider);
-  auto store = ArticleStore::Open(options.sink_state, /*for_queries=*/false, options.store);
-  if (!store) return Err(store.error());
-  target->store_ = std::move(*store);
   target->applier_ =
       std::make_unique<RecordApplier>(*target->store_, RecordApplierOptions{LatePolicy::kDrop});
   target->processed_next_ = target->store_->StoredOffset(target->ProcessedPartition()).value_or(0);

@@ -39,7 +39,8 @@ struct BackfillOptions {
 class BackfillTarget : public common::ReplayTarget {
  public:
   // Opens (creating) both states. `classifier` must outlive the target. Returns the error
-  // opening either state.
+  // opening either state, or InvalidArgument when the sink state holds offsets of an input
+  // partition a replay does not write (a live sink's state).
   static Result<std::unique_ptr<BackfillTarget>> Create(const BackfillOptions& options,
                                                         const core::TopicClassifier& classifier);
 

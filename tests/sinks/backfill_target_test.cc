@@ -1,0 +1,56 @@
+#include "sinks/backfill_target.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "tests/common/test_dir.h"
+#include "tests/processors/raw_inputs.h"
+
+namespace headwire::sinks {
+namespace {
+
+class BackfillTargetTest : public ::testing::Test {
+ protected:
+  BackfillOptions Options() const {
+    BackfillOptions options;
+    options.sink_state = (dir_.path() / "sink").string();
+    options.process_state = (dir_.path() / "process").string();
+    return options;
+  }
+
+  const testing::TestDir dir_{"hw-backfill-target"};
+  const core::TopicClassifier classifier_ = processors::test_support::RulesOnly();
+};
+
+TEST_F(BackfillTargetTest, RefusesASinkStateThatALiveSinkWrote) {
+  {
+    // A sink that consumed partition 3 of the processed topic, as live sinks do.
+    auto store = ArticleStore::Open(Options().sink_state, /*for_queries=*/false, {});
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    ArticleStore::Batch batch;
+    ASSERT_TRUE((*store)->Commit(batch, {{{"headwire.articles.processed", 3}, 42}}).ok());
+  }
+  auto target = BackfillTarget::Create(Options(), classifier_);
+  ASSERT_FALSE(target.has_value());
+  EXPECT_TRUE(target.error().IsInvalidArgument()) << target.error().ToString();
+  EXPECT_NE(target.error().message().find("headwire.articles.processed/3"), std::string::npos)
+      << target.error().ToString();
+  EXPECT_FALSE(std::filesystem::exists(Options().process_state));
+}
+
+TEST_F(BackfillTargetTest, ReopensTheStateAReplayMadeWithItsPositions) {
+  {
+    auto target = BackfillTarget::Create(Options(), classifier_);
+    ASSERT_TRUE(target.has_value()) << target.error().ToString();
+    ASSERT_TRUE((*target)->Commit({{0, 5}}).ok());
+  }
+  auto target = BackfillTarget::Create(Options(), classifier_);
+  ASSERT_TRUE(target.has_value()) << target.error().ToString();
+  EXPECT_EQ((*target)->StoredPositions(), (std::map<int32_t, int64_t>{{0, 5}}));
+}
+
+}  // namespace
+}  // namespace headwire::sinks
