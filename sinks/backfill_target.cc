@@ -36,6 +36,16 @@ Result<std::unique_ptr<BackfillTarget>> BackfillTarget::Create(
       processors::ArticleDecider::Open(options.process_state, options.decide, classifier);
   if (!decider) return Err(decider.error());
   target->decider_ = std::move(*decider);
+  // Commit() writes the sink state before the processor's, so a replay's processor state never
+  // has positions while its sink state has no offset. One that has was made by something else
+  // (a live processor, another replay), whose dedup memory would decide this replay.
+  if (!target->StoredPositions().empty() &&
+      !target->store_->StoredOffset(target->ProcessedPartition())) {
+    return Err(Status::InvalidArgument(
+        options.process_state + " holds a processor's positions but " + options.sink_state +
+        " holds none: the two were not built together by one replay (is " + options.process_state +
+        " a live processor's state?); give a fresh --process-state"));
+  }
   target->applier_ =
       std::make_unique<RecordApplier>(*target->store_, RecordApplierOptions{LatePolicy::kDrop});
   target->processed_next_ = target->store_->StoredOffset(target->ProcessedPartition()).value_or(0);

@@ -40,7 +40,8 @@ class BackfillTarget : public common::ReplayTarget {
  public:
   // Opens (creating) both states. `classifier` must outlive the target. Returns the error
   // opening either state, or InvalidArgument when the sink state holds offsets of an input
-  // partition a replay does not write (a live sink's state).
+  // partition a replay does not write (a live sink's state), or when the processor state holds
+  // positions that the sink state does not (the two were not built together).
   static Result<std::unique_ptr<BackfillTarget>> Create(const BackfillOptions& options,
                                                         const core::TopicClassifier& classifier);
 

@@ -41,6 +41,22 @@ TEST_F(BackfillTargetTest, RefusesASinkStateThatALiveSinkWrote) {
   EXPECT_FALSE(std::filesystem::exists(Options().process_state));
 }
 
+TEST_F(BackfillTargetTest, RefusesAProcessorStateWithPositionsBesideAFreshSinkState) {
+  {
+    auto target = BackfillTarget::Create(Options(), classifier_);
+    ASSERT_TRUE(target.has_value()) << target.error().ToString();
+    ASSERT_TRUE((*target)->Commit({{0, 5}}).ok());
+  }
+  // The same processor state (as a live processor's would be) beside a new sink state.
+  BackfillOptions options = Options();
+  options.sink_state = (dir_.path() / "other-sink").string();
+  auto target = BackfillTarget::Create(options, classifier_);
+  ASSERT_FALSE(target.has_value());
+  EXPECT_TRUE(target.error().IsInvalidArgument()) << target.error().ToString();
+  EXPECT_NE(target.error().message().find("not built together"), std::string::npos)
+      << target.error().ToString();
+}
+
 TEST_F(BackfillTargetTest, ReopensTheStateAReplayMadeWithItsPositions) {
   {
     auto target = BackfillTarget::Create(Options(), classifier_);
