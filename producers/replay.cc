@@ -34,6 +34,8 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     ++snap.read;
     if (!options.range.Contains(record.event_time_ms)) {
       ++filtered_here;
+      // A long stretch outside the range (a topic read past --to-time) is progress too.
+      progress.Update(snapshot());
       continue;
     }
     // An estimated event time is the producer's clock, not when the article appeared: waiting

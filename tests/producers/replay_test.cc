@@ -100,5 +100,22 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
   EXPECT_EQ(target.delivered_at(), (std::vector<int64_t>{0, 0, 1000}));
 }
 
+TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
+  ListSource source(
+      {Article(1, kBase, false), Article(2, kBase + 1, false), Article(3, kBase + 2, false)});
+  FakeClock clock;
+  TimingTarget target(clock);
+  std::ostringstream bar;
+  ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
+  ReplayOptions options;
+  options.range.to_ms = kBase;
+  auto report = RunReplay(source, target, options, clock, progress);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_EQ(report->totals.filtered, 3u);
+  // Redrawn for each filtered record, not only once at the end.
+  EXPECT_NE(bar.str().find("filtered 1\x1b[K"), std::string::npos) << bar.str();
+  EXPECT_NE(bar.str().find("filtered 2\x1b[K"), std::string::npos) << bar.str();
+}
+
 }  // namespace
 }  // namespace headwire::producers
