@@ -148,7 +148,11 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       if (metered) handlers_.acquire();
       HeadFirstStream stream(sock, std::move(head), ip);
       bool closed = false;
-      served = process_request(stream, /*close_connection=*/true, closed, [](httplib::Request&) {});
+      // Byte ranges are ignored (the whole response, 200): httplib would serve each range of a
+      // Range header in one body, so "bytes=0-,0-,..." in a 16 KiB head made it build a response
+      // thousands of times the size of the resource, in memory, for every such connection.
+      served = process_request(stream, /*close_connection=*/true, closed,
+                               [](httplib::Request& request) { request.ranges.clear(); });
       if (metered) handlers_.release();
     } else if (alive) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"

@@ -5,6 +5,7 @@
 //   - Its request line and headers must arrive whole within head_timeout, counted from the
 //     connection's first turn, however the bytes trickle in; otherwise it is answered 408 and
 //     closed. Heads larger than 16 KiB get 431.
+//   - A Range header is ignored: every response is whole.
 //   - At most max_connections_per_client connections of one IP address and max_connections of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
 //   - At most `concurrent_requests` requests run their handlers at once; reading heads does not
