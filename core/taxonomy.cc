@@ -55,13 +55,6 @@ std::string_view TypeName(const toml::node& node) {
   return "nothing";
 }
 
-// Topic names become Kafka topic suffixes and JSON keys, so they are kept to a safe alphabet.
-bool IsValidTopicName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  return std::ranges::all_of(
-      name, [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c) || c == '_' || c == '-'; });
-}
-
 std::string TermKey(std::string_view text) { return "terms.\"" + std::string(text) + "\""; }
 std::string VetoKey(std::string_view text) { return "veto \"" + std::string(text) + "\""; }
 
@@ -87,6 +80,12 @@ std::vector<std::pair<const toml::key*, const toml::node*>> InFileOrder(const to
 }
 
 }  // namespace
+
+bool IsValidTopicName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name == "all" || name == "other") return false;
+  return std::ranges::all_of(
+      name, [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c) || c == '_' || c == '-'; });
+}
 
 // Builds a Taxonomy from a parsed document. Every check reports the first problem it finds with
 // the file, line, topic and key, so an author can fix the file without reading this code.
@@ -142,6 +141,10 @@ class TaxonomyParser {
     if (topics == nullptr || !topics->is_table() || topics->as_table()->empty()) {
       return Err(Error(topics ? LineOf(topics->source()) : 0, {}, "topics",
                        "required: at least one [topics.<name>] table"));
+    }
+    if (topics->as_table()->size() > kMaxTopics) {
+      return Err(Error(LineOf(topics->source()), {}, "topics",
+                       "at most " + std::to_string(kMaxTopics) + " topics are allowed"));
     }
     for (const auto& [key, node] : InFileOrder(*topics->as_table())) {
       auto topic = ParseTopic(*key, *node, default_threshold);
@@ -262,7 +265,8 @@ class TaxonomyParser {
     const int topic_line = LineOf(key.source());
     if (!IsValidTopicName(topic.name)) {
       return Err(Error(topic_line, topic.name, "topics." + topic.name,
-                       "topic names are 1-64 characters of a-z, 0-9, '_' and '-'"));
+                       "topic names are 1-64 characters of a-z, 0-9, '_' and '-', and not "
+                       "\"all\" or \"other\" (the queries' words for every topic and for none)"));
     }
     const toml::table* table = node.as_table();
     if (table == nullptr) {

@@ -41,6 +41,15 @@ struct TopicDefinition {
   std::vector<Pattern> vetoes;      // any one present anywhere: the topic is never assigned
 };
 
+// The most topics a taxonomy may define, and so the most one article can carry: the topic model
+// holds at most as many labels.
+inline constexpr size_t kMaxTopics = 256;
+
+// Whether `name` can name a topic: 1-64 characters of a-z, 0-9, '_' and '-' (topic names become
+// Kafka topic suffixes and JSON keys), and neither "all" nor "other", which the queries reserve
+// for every topic and for articles without one.
+bool IsValidTopicName(std::string_view name);
+
 class Taxonomy {
  public:
   // Reads and validates the taxonomy at `path`. Returns NotFound when the file does not exist,

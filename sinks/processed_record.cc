@@ -1,6 +1,9 @@
 #include "sinks/processed_record.h"
 
+#include <unordered_set>
+
 #include "common/proto_convert.h"
+#include "core/taxonomy.h"
 #include "core/text.h"
 
 namespace headwire::sinks {
@@ -22,6 +25,20 @@ std::expected<v1::ProcessedArticle, std::string> DecodeProcessedRecord(
     return std::unexpected("undecodable ProcessedArticle");
   }
   if (article.article().id().empty()) return std::unexpected("processed article without id");
+  // Topics become keys of the state and rows of every count and source: a processor gives at
+  // most one per taxonomy topic, each once, so anything else did not come from one.
+  if (article.topics_size() > static_cast<int>(core::kMaxTopics)) {
+    return std::unexpected(std::to_string(article.topics_size()) + " topics, more than the " +
+                           std::to_string(core::kMaxTopics) + " a taxonomy can have");
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& topic : article.topics()) {
+    const std::string shown = core::RepairUtf8(std::string_view(topic).substr(0, 64));
+    if (!core::IsValidTopicName(topic)) {
+      return std::unexpected("\"" + shown + "\" is not a topic name");
+    }
+    if (!seen.insert(topic).second) return std::unexpected("topic \"" + shown + "\" given twice");
+  }
   return article;
 }
 

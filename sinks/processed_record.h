@@ -1,8 +1,10 @@
 #pragma once
 // The sink's check of one record read from the processed topic: the headers must name
 // headwire.v1.ProcessedArticle at schema version 1 (absent headers are accepted, for tools that
-// do not set them), and the value must decode to an article with an id. Anything else is a
-// reject, recorded with its reason, never a reason to stop. Pure and thread-safe.
+// do not set them), and the value must decode to an article with an id whose topics could come
+// from a taxonomy: at most core::kMaxTopics, each a valid topic name (core::IsValidTopicName),
+// none twice. Anything else is a reject, recorded with its reason, never a reason to stop. Pure
+// and thread-safe.
 
 #include <expected>
 #include <optional>

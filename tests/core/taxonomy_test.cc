@@ -314,5 +314,24 @@ TEST(TaxonomyTest, TopicNamesAreKafkaSafe) {
   EXPECT_TRUE(ok.has_value()) << ok.error().ToString();
 }
 
+// "all" and "other" are the queries' words for every topic and for articles without one: a topic
+// of either name could not be asked for on its own.
+TEST(TaxonomyTest, AllAndOtherAreNotTopicNames) {
+  ExpectInvalid("name = \"x\"\nversion = 1\n[topics.all.terms]\n\"rocket\" = 1\n",
+                {"topic 'all'", "not \"all\" or \"other\""});
+  ExpectInvalid("name = \"x\"\nversion = 1\n[topics.other.terms]\n\"rocket\" = 1\n",
+                {"topic 'other'", "not \"all\" or \"other\""});
+  EXPECT_FALSE(IsValidTopicName("all"));
+  EXPECT_TRUE(IsValidTopicName("others"));
+}
+
+TEST(TaxonomyTest, AtMostMaxTopicsTopics) {
+  std::string toml = "name = \"x\"\nversion = 1\n";
+  for (size_t i = 0; i <= kMaxTopics; ++i) {
+    toml += "[topics.t" + std::to_string(i) + ".terms]\n\"rocket\" = 1\n";
+  }
+  ExpectInvalid(toml, {"at most 256 topics"});
+}
+
 }  // namespace
 }  // namespace headwire::core

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/taxonomy.h"
+
 namespace headwire::sinks {
 namespace {
 
@@ -49,6 +55,41 @@ TEST(ProcessedRecordTest, ReasonOfAnInvalidUtf8HeaderIsValidUtf8) {
   auto r = DecodeProcessedRecord("\xFF\xFE", "1", Encoded("a1"));
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(), "unexpected type \uFFFD\uFFFD");
+}
+
+std::string WithTopics(const std::vector<std::string>& topics) {
+  v1::ProcessedArticle article;
+  article.mutable_article()->set_id("a1");
+  article.mutable_article()->set_title("T");
+  for (const std::string& topic : topics) article.add_topics(topic);
+  return article.SerializeAsString();
+}
+
+TEST(ProcessedRecordTest, TopicsNoTaxonomyCouldHaveAreRejected) {
+  EXPECT_TRUE(DecodeProcessedRecord(kType, "1", WithTopics({"space", "ai"})).has_value());
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"space\x1B[31m"}, "\"space\x1B[31m\" is not a topic name"},
+      {{""}, "\"\" is not a topic name"},
+      {{"all"}, "\"all\" is not a topic name"},
+      {{"other"}, "\"other\" is not a topic name"},
+      {{std::string(100000, 'x')}, "\"" + std::string(64, 'x') + "\" is not a topic name"},
+      {{"space", "ai", "space"}, "topic \"space\" given twice"},
+  };
+  for (const auto& [topics, reason] : cases) {
+    auto r = DecodeProcessedRecord(kType, "1", WithTopics(topics));
+    ASSERT_FALSE(r.has_value()) << reason;
+    EXPECT_EQ(r.error(), reason);
+  }
+}
+
+TEST(ProcessedRecordTest, MoreTopicsThanATaxonomyCanHaveAreRejected) {
+  std::vector<std::string> topics;
+  for (size_t i = 0; i <= core::kMaxTopics; ++i) topics.push_back("t" + std::to_string(i));
+  auto r = DecodeProcessedRecord(kType, "1", WithTopics(topics));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "257 topics, more than the 256 a taxonomy can have");
+  topics.pop_back();
+  EXPECT_TRUE(DecodeProcessedRecord(kType, "1", WithTopics(topics)).has_value());
 }
 
 }  // namespace
