@@ -2,7 +2,10 @@
 // records whose cause was fixed back to the raw topic. Both read the topic to its end and exit.
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <set>
 
 #include "cli/cli_support.h"
@@ -13,6 +16,7 @@
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "common/topic_reader.h"
+#include "core/text.h"
 #include "headwire/v1/article.pb.h"
 
 namespace headwire::cli {
@@ -49,10 +53,23 @@ v1::DeadLetterReason ReasonFromName(const std::string& name) {
 }
 
 // How often the record was re-driven before it was dead-lettered (its re-drive count header).
+// The header comes from whoever produced the record: one that is not a count is 0, and one too
+// large for an int is the largest int, so that no value ("-1000") buys extra rounds.
 int RedriveCount(const v1::DeadLetter& letter) {
   int count = 0;
   for (const auto& header : letter.original_headers()) {
-    if (header.name() == common::kRedriveCountHeader) count = std::atoi(header.value().c_str());
+    if (header.name() != common::kRedriveCountHeader) continue;
+    const std::string& text = header.value();
+    uint64_t parsed = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    const bool whole = end == text.data() + text.size();
+    if (error == std::errc::result_out_of_range && whole) {
+      count = std::numeric_limits<int>::max();
+    } else if (error == std::errc() && whole) {
+      count = static_cast<int>(std::min<uint64_t>(parsed, std::numeric_limits<int>::max()));
+    } else {
+      count = 0;
+    }
   }
   return count;
 }
@@ -108,59 +125,70 @@ void AddCommonOptions(CLI::App& command, DlqArgs& args) {
       ->check(CLI::IsMember(ReasonNames(), CLI::ignore_case));
 }
 
-// Reads the DLQ and calls `visit` with every dead letter of the chosen reason. Returns how many
-// records the topic held, or the reading's error (a record that is not a DeadLetter is one).
-Result<uint64_t> ForEachDeadLetter(
-    const DlqArgs& args,
+// What ForEachDeadLetter read.
+struct DlqRead {
+  uint64_t records = 0;      // every record the topic held
+  uint64_t not_letters = 0;  // records that are not a DeadLetter, reported and skipped
+};
+
+// Reads the DLQ and calls `visit` with every dead letter of the chosen reason. Anyone who can
+// write to the topic can put other records on it: each one that is not a DeadLetter (an empty
+// value included: every dead letter has a reason) is reported on stderr as `command` and skipped,
+// so that it cannot hide the dead letters after it. Returns what was read, or the reading's error.
+Result<DlqRead> ForEachDeadLetter(
+    const DlqArgs& args, std::string_view command,
     const std::function<void(const common::Message&, const v1::DeadLetter&)>& visit) {
   const v1::DeadLetterReason wanted =
       args.reason.empty() ? v1::DEAD_LETTER_REASON_UNSPECIFIED : ReasonFromName(args.reason);
-  Status bad_record;
+  DlqRead result;
   auto read = common::ReadTopicToEnd(args.kafka, args.dlq_topic, [&](const common::Message& m) {
     v1::DeadLetter letter;
-    if (!letter.ParseFromArray(m.value().data(), static_cast<int>(m.value().size()))) {
-      if (bad_record.ok()) {
-        bad_record = Status::Corruption(Position(m.topic(), m.partition(), m.offset()) +
-                                        " is not a headwire.v1.DeadLetter");
-      }
+    if (m.value().empty() ||
+        !letter.ParseFromArray(m.value().data(), static_cast<int>(m.value().size()))) {
+      ++result.not_letters;
+      std::cerr << "headwire " << command << ": " << Position(m.topic(), m.partition(), m.offset())
+                << " skipped: not a headwire.v1.DeadLetter (" << m.value().size() << " bytes)\n";
       return;
     }
     if (wanted == v1::DEAD_LETTER_REASON_UNSPECIFIED || letter.reason() == wanted) visit(m, letter);
   });
-  if (read && !bad_record.ok()) return Err(bad_record);
-  return read;
+  if (!read) return Err(read.error());
+  result.records = *read;
+  return result;
 }
 
 int RunList(const DlqArgs& args) {
   std::vector<std::vector<std::string>> rows;
-  auto read = ForEachDeadLetter(args, [&](const common::Message& m, const v1::DeadLetter& l) {
-    const std::string time = m.timestamp_ms() >= 0 ? common::FormatRfc3339(m.timestamp_ms()) : "";
-    const std::string origin =
-        Position(l.source().topic(), l.source().partition(), l.source().offset());
-    if (args.json) {
-      common::Json line = {
-          {"dlq", {{"topic", m.topic()}, {"partition", m.partition()}, {"offset", m.offset()}}},
-          {"time", time},
-          {"reason", ReasonName(l.reason())},
-          {"stage", l.stage()},
-          {"message", l.message()},
-          {"origin",
-           {{"topic", l.source().topic()},
-            {"partition", l.source().partition()},
-            {"offset", l.source().offset()}}},
-          {"key", Excerpt(l.original_key(), kExcerptChars)},
-          {"excerpt", ReadableExcerpt(l)},
-          {"value_bytes", l.original_value().size()},
-          {"original_bytes", l.original_size()},
-          {"redrive_count", RedriveCount(l)}};
-      // The message and stage come from whoever wrote the dead letter: never trust their bytes.
-      std::cout << line.dump(-1, ' ', false, common::Json::error_handler_t::replace) << "\n";
-      return;
-    }
-    rows.push_back({Position(m.topic(), m.partition(), m.offset()), time, ReasonName(l.reason()),
-                    l.stage(), origin, std::to_string(RedriveCount(l)),
-                    Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
-  });
+  auto read =
+      ForEachDeadLetter(args, "dlq list", [&](const common::Message& m, const v1::DeadLetter& l) {
+        const std::string time =
+            m.timestamp_ms() >= 0 ? common::FormatRfc3339(m.timestamp_ms()) : "";
+        const std::string origin =
+            Position(l.source().topic(), l.source().partition(), l.source().offset());
+        if (args.json) {
+          common::Json line = {
+              {"dlq", {{"topic", m.topic()}, {"partition", m.partition()}, {"offset", m.offset()}}},
+              {"time", time},
+              {"reason", ReasonName(l.reason())},
+              {"stage", l.stage()},
+              {"message", l.message()},
+              {"origin",
+               {{"topic", l.source().topic()},
+                {"partition", l.source().partition()},
+                {"offset", l.source().offset()}}},
+              {"key", Excerpt(l.original_key(), kExcerptChars)},
+              {"excerpt", ReadableExcerpt(l)},
+              {"value_bytes", l.original_value().size()},
+              {"original_bytes", l.original_size()},
+              {"redrive_count", RedriveCount(l)}};
+          // The message and stage come from whoever wrote the dead letter: never trust their bytes.
+          std::cout << line.dump(-1, ' ', false, common::Json::error_handler_t::replace) << "\n";
+          return;
+        }
+        rows.push_back({Position(m.topic(), m.partition(), m.offset()), time,
+                        ReasonName(l.reason()), l.stage(), origin, std::to_string(RedriveCount(l)),
+                        Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
+      });
   if (!read) {
     if (read.error().code() == StatusCode::kNotFound) {
       std::cerr << "headwire dlq list: " << read.error().message() << ": no dead letters\n";
@@ -171,8 +199,10 @@ int RunList(const DlqArgs& args) {
   if (!args.json) {
     std::cout << FormatTable(
         {"DLQ", "TIME", "REASON", "STAGE", "ORIGIN", "REDRIVES", "MESSAGE", "EXCERPT"}, rows);
-    std::cerr << "headwire dlq list: " << rows.size() << " dead letters shown of " << *read
-              << " on " << args.dlq_topic << "\n";
+    std::cerr << "headwire dlq list: " << rows.size() << " dead letters shown of " << read->records
+              << " on " << args.dlq_topic;
+    if (read->not_letters > 0) std::cerr << " (" << read->not_letters << " not dead letters)";
+    std::cerr << "\n";
   }
   return kExitOk;
 }
@@ -184,10 +214,11 @@ int RunRedrive(const DlqArgs& args) {
   };
   std::vector<Letter> letters;
   std::set<std::string> superseded;  // letters whose re-driven record was dead-lettered again
-  auto read = ForEachDeadLetter(args, [&](const common::Message& m, const v1::DeadLetter& l) {
-    if (auto of = OriginalHeader(l, common::kRedriveOfHeader)) superseded.insert(*of);
-    letters.push_back({Position(m.topic(), m.partition(), m.offset()), l});
-  });
+  auto read = ForEachDeadLetter(
+      args, "dlq redrive", [&](const common::Message& m, const v1::DeadLetter& l) {
+        if (auto of = OriginalHeader(l, common::kRedriveOfHeader)) superseded.insert(*of);
+        letters.push_back({Position(m.topic(), m.partition(), m.offset()), l});
+      });
   if (!read) {
     if (read.error().code() == StatusCode::kNotFound) {
       std::cerr << "headwire dlq redrive: " << read.error().message() << ": nothing to re-drive\n";
@@ -207,15 +238,16 @@ int RunRedrive(const DlqArgs& args) {
         Position(l.source().topic(), l.source().partition(), l.source().offset());
     if (l.source().topic() != args.raw_topic) {
       ++not_raw;
-      std::cerr << "headwire dlq redrive: " << where << " not re-driven: it came from " << origin
-                << " (stage " << l.stage() << "), not from " << args.raw_topic << "\n";
+      std::cerr << "headwire dlq redrive: " << where << " not re-driven: it came from "
+                << core::EscapeForTerminal(origin) << " (stage "
+                << core::EscapeForTerminal(l.stage()) << "), not from " << args.raw_topic << "\n";
       continue;
     }
     if (common::IsTruncated(l)) {
       ++truncated;
       std::cerr << "headwire dlq redrive: " << where << " not re-driven: it holds only "
                 << l.original_value().size() << " of the record's " << l.original_size()
-                << " bytes (" << l.original_digest() << ")\n";
+                << " bytes (" << core::EscapeForTerminal(l.original_digest()) << ")\n";
       continue;
     }
     const int count = RedriveCount(l);
@@ -224,7 +256,7 @@ int RunRedrive(const DlqArgs& args) {
       std::cerr << "headwire dlq redrive: " << where << " not re-driven: " << origin
                 << " reached its re-drive limit (re-driven " << count << " of --max-redrives "
                 << args.max_redrives << "); last reason " << ReasonName(l.reason()) << ": "
-                << l.message() << "\n";
+                << core::EscapeForTerminal(l.message()) << "\n";
       continue;
     }
     std::vector<common::Header> headers;
@@ -248,7 +280,9 @@ int RunRedrive(const DlqArgs& args) {
   }
   std::cerr << "headwire dlq redrive: " << redriven << " re-driven to " << args.raw_topic << ", "
             << at_maximum << " at the maximum, " << not_raw << " not from " << args.raw_topic
-            << ", " << truncated << " truncated, " << superseded.size() << " already re-driven\n";
+            << ", " << truncated << " truncated, " << superseded.size() << " already re-driven";
+  if (read->not_letters > 0) std::cerr << ", " << read->not_letters << " not dead letters";
+  std::cerr << "\n";
   return kExitOk;
 }
 

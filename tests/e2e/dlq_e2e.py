@@ -154,5 +154,59 @@ class RedriveHeaderTest(unittest.TestCase):
             shutil.rmtree(work, ignore_errors=True)
 
 
+class ForeignDlqRecordsTest(unittest.TestCase):
+    """Anyone who can write to the dead-letter topic can put anything on it: a record that is
+    not a dead letter is reported and skipped without hiding the others, a re-drive count that
+    is not a count buys no extra rounds, and a letter's text reaches the terminal escaped."""
+
+    def test_foreign_records_are_skipped_and_their_headers_are_not_trusted(self):
+        work = tempfile.mkdtemp(prefix="headwire-dlq-e2e-")
+        broker, bootstrap = harness.start_broker(HEADWIRE)
+        try:
+            pb = kafka_check.load_wire_module(REPO)
+
+            def letter(key, count, topic=RAW, stage="process"):
+                dead = pb.DeadLetter(original_value=b"not a protobuf", original_key=key.encode(),
+                                     reason=pb.DEAD_LETTER_REASON_UNDECODABLE, stage=stage,
+                                     message="value is not a headwire.v1.RawArticle",
+                                     source=pb.SourceOffset(topic=topic, partition=0, offset=0))
+                dead.original_headers.add(name="headwire-redrive-count", value=count)
+                return dead.SerializeToString()
+
+            kafka_check.produce_bytes(bootstrap, DLQ, "junk", b"garbage")
+            kafka_check.produce_bytes(bootstrap, DLQ, "empty", b"")
+            kafka_check.produce_bytes(bootstrap, DLQ, "negative", letter("negative", b"-1000"))
+            kafka_check.produce_bytes(bootstrap, DLQ, "huge",
+                                      letter("huge", b"99999999999999999999"))
+            kafka_check.produce_bytes(bootstrap, DLQ, "elsewhere",
+                                      letter("elsewhere", b"0", topic="in.jsonl",
+                                             stage="produce\x1b]0;owned\x07"))
+
+            listed = harness.run([HEADWIRE, "dlq", "list", "-b", bootstrap, "--json"])
+            counts = {l["key"]: l["redrive_count"]
+                      for l in map(json.loads, listed.stdout.splitlines())}
+            self.assertEqual(counts, {"negative": 0, "huge": 2147483647, "elsewhere": 0})
+            self.assertIn("skipped: not a headwire.v1.DeadLetter (7 bytes)", listed.stderr)
+            self.assertIn("skipped: not a headwire.v1.DeadLetter (0 bytes)", listed.stderr)
+            table = harness.run([HEADWIRE, "dlq", "list", "-b", bootstrap])
+            self.assertIn("3 dead letters shown of 5 on headwire.dlq (2 not dead letters)",
+                          table.stderr)
+
+            redriven = harness.run([HEADWIRE, "dlq", "redrive", "-b", bootstrap,
+                                    "--max-redrives", "1"])
+            self.assertIn("1 re-driven to headwire.articles.raw, 1 at the maximum, 1 not from "
+                          "headwire.articles.raw", redriven.stderr)
+            self.assertIn("2 not dead letters", redriven.stderr)
+            self.assertNotIn("\x1b", redriven.stderr)
+            self.assertIn("(stage produce\\x1B]0;owned\\x07)", redriven.stderr)
+            raw = kafka_check.read_topic(bootstrap, RAW)
+            self.assertEqual([(key, headers["headwire-redrive-count"]) for key, _, headers in raw],
+                             [("negative", "1")])
+        finally:
+            broker.terminate()
+            broker.wait(timeout=30)
+            shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     harness.run_tests(bind_args)
