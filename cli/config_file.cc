@@ -15,6 +15,7 @@ namespace {
 
 // The long name of librdkafka's pass-through option (-X, --kafka) and of its tables.
 constexpr std::string_view kKafka = "kafka";
+constexpr size_t kMaxConfigBytes = size_t{4} << 20;
 
 // What a TOML value must be to fill an option.
 enum class ValueKind { kFlag, kInteger, kUnsigned, kNumber, kText };
@@ -399,7 +400,15 @@ std::string TomlConfig::to_config(const CLI::App* app, bool, bool, std::string) 
 }
 
 std::vector<CLI::ConfigItem> TomlConfig::from_config(std::istream& input) const {
-  const std::string text{std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>()};
+  // A configuration is a few KiB; the bound keeps a wrong path (a device such as /dev/zero, a
+  // log file) from reading until memory runs out.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  input.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(input.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    throw CLI::ConfigError("the file is larger than " + std::to_string(kMaxConfigBytes >> 20) +
+                           " MiB, too large for a configuration");
+  }
   toml::table document;
   try {
     document = toml::parse(text);

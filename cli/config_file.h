@@ -8,9 +8,9 @@
 //
 // Precedence: flag > environment > file > default. CLI11 applies a file before the environment,
 // so a key whose option has its environment variable set is left out of what the file yields.
-// Every table of the file is checked, whichever subcommand runs: invalid TOML, an unknown table
-// or key (named, with the closest known one), a value of the wrong type or one the option's
-// check refuses, and a librdkafka property librdkafka refuses are CLI::ConfigErrors.
+// Every table of the file is checked, whichever subcommand runs: a file over 4 MiB, invalid TOML,
+// an unknown table or key (named, with the closest known one), a value of the wrong type or one
+// the option's check refuses, and a librdkafka property librdkafka refuses are CLI::ConfigErrors.
 // Not thread-safe (it reads and updates the options of the App it was given).
 
 #include <CLI/CLI.hpp>

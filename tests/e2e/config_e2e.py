@@ -196,6 +196,15 @@ class ConfigTest(unittest.TestCase):
                 self.assertIn(expected, result.stderr)
                 self.assertIn(config, result.stderr)
 
+    def test_a_file_too_large_for_a_configuration_is_refused_before_it_is_read_whole(self):
+        """/dev/zero never ends: read whole, it took memory until the machine had none (a short
+        timeout bounds what a regression can take)."""
+        for path in ("/dev/zero", self.write("big.toml", "#" * (5 << 20))):
+            with self.subTest(path=path):
+                result = self.headwire("--config", path, "config", "check", expect_codes=(2,),
+                                       timeout=20)
+                self.assertIn(f"{path}: the file is larger than 4 MiB", result.stderr)
+
     def test_check_without_a_file_is_a_usage_error(self):
         result = self.headwire("config", "check", expect_codes=(2,))
         self.assertIn("no configuration file", result.stderr)
