@@ -11,6 +11,35 @@
 #include "sinks/sink_daemon.h"
 
 namespace headwire::cli {
+namespace {
+
+// A token travels in a request head, which the server bounds at 16 KiB.
+constexpr size_t kMaxTokenBytes = 4096;
+
+// The first line of the token file, without trailing white space. Reads at most kMaxTokenBytes
+// and a byte more, so that a wrong path (/dev/zero, a huge file) cannot take memory without end.
+Result<std::string> ReadBearerToken(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Err(Status::IoError("--http-token-file " + path + ": cannot be read"));
+  std::string token;
+  char c = 0;
+  while (token.size() <= kMaxTokenBytes && in.get(c) && c != '\n') token += c;
+  if (token.size() > kMaxTokenBytes) {
+    return Err(Status::InvalidArgument("--http-token-file " + path +
+                                       ": the first line is longer than " +
+                                       std::to_string(kMaxTokenBytes) + " bytes"));
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) {
+    token.pop_back();
+  }
+  if (token.empty()) {
+    return Err(
+        Status::InvalidArgument("--http-token-file " + path + ": the first line holds no token"));
+  }
+  return token;
+}
+
+}  // namespace
 
 void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<sinks::SinkOptions>();
@@ -87,17 +116,12 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     }
     common::InstallShutdownHandlers();
     if (!token_file->empty()) {
-      std::ifstream in(*token_file);
-      std::getline(in, http->bearer_token);
-      while (!http->bearer_token.empty() &&
-             std::isspace(static_cast<unsigned char>(http->bearer_token.back()))) {
-        http->bearer_token.pop_back();
-      }
-      if (http->bearer_token.empty()) {
-        exit_code = ReportError("sink", Status::InvalidArgument("--http-token-file " + *token_file +
-                                                                ": the first line holds no token"));
+      auto token = ReadBearerToken(*token_file);
+      if (!token) {
+        exit_code = ReportError("sink", token.error());
         return;
       }
+      http->bearer_token = std::move(*token);
     }
     if (http_address->count() > 0) options->http = *http;
     StartLogging("sink");
