@@ -1,7 +1,6 @@
 #include "core/background_frequencies.h"
 
 #include <fstream>
-#include <sstream>
 
 namespace headwire::core {
 
@@ -25,10 +24,17 @@ BackgroundFrequencies BackgroundFrequencies::FromHeadlines(std::string_view text
 Result<BackgroundFrequencies> BackgroundFrequencies::FromFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Err(Status::IoError("cannot open " + path));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read to one byte past the bound: a wrong path (/dev/zero, a log) must not take all memory.
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return Err(Status::IoError("cannot read " + path));
-  return FromHeadlines(text.view());
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes) {
+    return Err(Status::InvalidArgument(path + ": larger than " +
+                                       std::to_string(kMaxFileBytes >> 20) +
+                                       " MiB, too large for a headline corpus"));
+  }
+  return FromHeadlines(text);
 }
 
 uint32_t BackgroundFrequencies::DocumentFrequency(uint64_t term_hash) const {

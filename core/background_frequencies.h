@@ -10,6 +10,7 @@
 // uses (ExtractHeadlineFeatures of the title), so any term the window sees can be looked up.
 // Immutable after construction; safe to share between threads.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,8 +23,12 @@ namespace headwire::core {
 
 class BackgroundFrequencies {
  public:
+  // The largest file FromFile reads (the shipped corpus is 0.3 MiB).
+  static constexpr size_t kMaxFileBytes = size_t{64} << 20;
+
   static BackgroundFrequencies FromHeadlines(std::string_view text);
-  // FromHeadlines of the file at `path`; IoError when it cannot be opened or read.
+  // FromHeadlines of the file at `path`; IoError when it cannot be opened or read,
+  // InvalidArgument when it holds more than kMaxFileBytes.
   static Result<BackgroundFrequencies> FromFile(const std::string& path);
 
   // Headlines counted.

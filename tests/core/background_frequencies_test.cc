@@ -50,5 +50,14 @@ TEST(BackgroundFrequenciesTest, AFileCountsAsItsTextAndAMissingOneIsAnError) {
   EXPECT_EQ(missing.error().message(), "cannot open " + path + ".missing");
 }
 
+// A wrong path must not be read until memory runs out: /dev/zero never ends.
+TEST(BackgroundFrequenciesTest, AFileLargerThanTheBoundIsAnError) {
+  const auto endless = BackgroundFrequencies::FromFile("/dev/zero");
+  ASSERT_FALSE(endless.has_value());
+  EXPECT_TRUE(endless.error().IsInvalidArgument()) << endless.error().ToString();
+  EXPECT_EQ(endless.error().message(),
+            "/dev/zero: larger than 64 MiB, too large for a headline corpus");
+}
+
 }  // namespace
 }  // namespace headwire::core
