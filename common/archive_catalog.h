@@ -54,10 +54,15 @@ struct SegmentEntry {
   std::string path;
   bool sealed = false;  // has an index; otherwise the partition's open segment
   SegmentIndex index;   // from the index file, or from a scan of an open segment's valid blocks
+  // An open segment's scan found damage past its valid blocks that is not a torn tail (a bad
+  // block with data after it, a bad header): what, as ScanSegment says it; else empty. The
+  // records after the damage are missing from `index`, so a reader must not take it as whole.
+  std::string damage;
 };
 
 // Every segment under `dir`, by topic, partition and first offset. Open segments are scanned
-// (a torn tail is left out, as a reader would). Returns NotFound when `dir` does not exist.
+// (a torn tail is left out, as a reader would; other damage is left out too and named in
+// SegmentEntry::damage). Returns NotFound when `dir` does not exist.
 Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir);
 
 struct VerifyFinding {

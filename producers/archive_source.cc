@@ -27,6 +27,12 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
   }
   for (auto& s : *segments) {
     if (s.index.topic != source->topic_) continue;
+    // Replaying around the damage would rebuild a state without its records, and say nothing.
+    if (!s.damage.empty()) {
+      return Err(Status::Corruption(s.path + ": " + s.damage +
+                                    "; the records after it cannot be read (headwire archive "
+                                    "verify lists every damaged segment)"));
+    }
     source->total_ += s.index.records;
     source->partitions_[s.index.partition].segments.push_back(std::move(s));
   }

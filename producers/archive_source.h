@@ -32,7 +32,8 @@ struct ArchiveSourceOptions {
 class ArchiveSource : public ReplaySource {
  public:
   // Returns NotFound when the archive has no segment, InvalidArgument when it holds several
-  // topics and none was chosen.
+  // topics and none was chosen, Corruption when an open segment of the topic is damaged before
+  // its end (SegmentEntry::damage; a torn tail is only left out).
   static Result<std::unique_ptr<ArchiveSource>> Open(const ArchiveSourceOptions& options);
   ~ArchiveSource() override;
 

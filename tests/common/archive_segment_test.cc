@@ -143,6 +143,27 @@ TEST_F(ArchiveSegmentTest, CorruptBlockBeforeTheTailIsCorruptionNotTorn) {
   EXPECT_EQ(reopened.error().code(), StatusCode::kCorruption);
 }
 
+// Listing an open segment leaves out what follows damage: the entry says so, for readers that
+// would otherwise take the records before it for the whole segment.
+TEST_F(ArchiveSegmentTest, ListingNamesTheDamageOfAnOpenSegmentButNotItsTornTail) {
+  const auto path = WriteSegment(9);
+  const auto scan = ScanSegment(path);
+  ASSERT_EQ(scan->blocks.size(), 3u);
+  fs::resize_file(path, scan->blocks[2].file_position + 10);  // a torn last block
+  auto torn = ListSegments(dir_.string());
+  ASSERT_TRUE(torn.has_value());
+  ASSERT_EQ(torn->size(), 1u);
+  EXPECT_EQ((*torn)[0].damage, "");
+  EXPECT_EQ((*torn)[0].index.records, 6u);
+  FlipByte(path, scan->blocks[0].file_position + 70);  // inside the first block's payload
+  auto damaged = ListSegments(dir_.string());
+  ASSERT_TRUE(damaged.has_value());
+  ASSERT_EQ(damaged->size(), 1u);
+  EXPECT_NE((*damaged)[0].damage, "");
+  EXPECT_EQ((*damaged)[0].damage, ScanSegment(path)->problem);
+  EXPECT_EQ((*damaged)[0].index.records, 0u);
+}
+
 TEST_F(ArchiveSegmentTest, VerifyNamesTheDamagedSegment) {
   const auto path = WriteSegment(9);
   auto clean = VerifyArchive(dir_.string());

@@ -4,11 +4,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "common/archive_catalog.h"
+#include "common/archive_segment.h"
 #include "common/proto_convert.h"
 #include "common/replay_target.h"
 #include "headwire/v1/article.pb.h"
@@ -133,6 +138,78 @@ TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
   // three are outside the range alike.
   EXPECT_EQ(report->totals.counts.delivered, 3u);
   EXPECT_EQ(report->totals.filtered, 3u);
+}
+
+namespace fs = std::filesystem;
+
+// An open segment of topic "t", partition 0, with records 0..8 in three blocks.
+class ArchiveSourceDamageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = common::SegmentPath(dir_.string(), "t", 0, 0);
+    fs::create_directories(fs::path(path_).parent_path());
+    auto writer = common::SegmentWriter::Open(path_, {"t", 0});
+    ASSERT_TRUE(writer.has_value());
+    for (int64_t offset = 0; offset < 9; ++offset) {
+      common::ArchiveRecord record;
+      record.offset = offset;
+      record.event_time_ms = 1000 + offset;
+      record.value = "record " + std::to_string(offset);
+      ASSERT_TRUE((*writer)->Append(record).ok());
+      if (offset % 3 == 2) {
+        ASSERT_TRUE((*writer)->Sync().ok());
+      }
+    }
+    blocks_ = common::ScanSegment(path_)->blocks;
+    ASSERT_EQ(blocks_.size(), 3u);
+  }
+
+  void FlipByte(uint64_t position) const {
+    std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(position));
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x5a);
+    f.seekp(static_cast<std::streamoff>(position));
+    f.write(&c, 1);
+  }
+
+  // How many records the source yields, or its error.
+  Result<int> Replayed() const {
+    ArchiveSourceOptions options;
+    options.dir = dir_.string();
+    auto source = ArchiveSource::Open(options);
+    if (!source) return Err(source.error());
+    int records = 0;
+    for (;;) {
+      auto next = (*source)->Next();
+      if (!next) return Err(next.error());
+      if (!next->has_value()) return records;
+      ++records;
+    }
+  }
+
+  const testing::TestDir dir_{"hw-archive-source"};
+  std::string path_;
+  std::vector<common::BlockInfo> blocks_;
+};
+
+TEST_F(ArchiveSourceDamageTest, ATornTailOfTheOpenSegmentIsLeftOut) {
+  fs::resize_file(path_, blocks_[2].file_position + 10);
+  auto replayed = Replayed();
+  ASSERT_TRUE(replayed.has_value()) << replayed.error().ToString();
+  EXPECT_EQ(*replayed, 6);
+}
+
+// A damaged block with blocks after it is not a torn write: replaying the records before it
+// alone would rebuild a state without the rest and report success.
+TEST_F(ArchiveSourceDamageTest, DamageBeforeTheEndOfTheOpenSegmentIsCorruption) {
+  FlipByte(blocks_[0].file_position + 40);
+  auto replayed = Replayed();
+  ASSERT_FALSE(replayed.has_value()) << *replayed << " records replayed";
+  EXPECT_EQ(replayed.error().code(), StatusCode::kCorruption);
+  EXPECT_NE(replayed.error().message().find(path_), std::string::npos)
+      << replayed.error().message();
 }
 
 }  // namespace
