@@ -67,6 +67,9 @@ Status RunDemo(const DemoArgs& args) {
             << produced->invalid << " invalid lines)\n"
             << produce_errors.str();
 
+  // From here on the daemons finish their batch on SIGINT or SIGTERM; while producing there is
+  // no batch to finish, and an input that never ends must not outlive the signal.
+  common::InstallShutdownHandlers();
   processors::ProcessorOptions process;
   process.consumer.kafka = kafka;
   process.state_dir = process_state.string();
@@ -138,7 +141,6 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   AddClassifierOptions(*cmd, args->classifier);
   cmd->callback([args, &exit_code] {
-    common::InstallShutdownHandlers();
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
     const Status status = RunDemo(*args);
     exit_code = status.ok() ? kExitOk : ReportError("demo", status);

@@ -345,6 +345,30 @@ class HostileInputEndToEnd(unittest.TestCase):
                 proc.kill()
             proc.communicate()
 
+    def test_demo_reading_an_endless_input_ends_at_sigterm(self):
+        # Its daemons finish their batch on SIGTERM, but reading the input there is none: the
+        # signal was swallowed and a FIFO or /dev/zero as --input kept it running for good.
+        fifo = os.path.join(self.work, "demo-input")
+        os.mkfifo(fifo)
+        writer = os.open(fifo, os.O_RDWR)  # holds the FIFO open so that reading blocks
+        proc = subprocess.Popen([ARGS.headwire, "demo", "--input", fifo, "-s",
+                                 os.path.join(self.work, "demo-state")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            os.write(writer, (line(title="Rocket launch delayed") + "\n").encode())
+            for _ in range(3000):
+                fds = os.listdir(f"/proc/{proc.pid}/fd")
+                if any(os.path.realpath(f"/proc/{proc.pid}/fd/{fd}") == fifo for fd in fds):
+                    break
+                time.sleep(0.01)
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=60), -signal.SIGTERM)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+            os.close(writer)
+
     def test_values_no_option_can_mean_are_usage_errors(self):
         for args in (["dedup", "--story-threshold", "nan"], ["dedup", "--story-agreement", "inf"],
                      ["dedup", "--retention-ms", "9223372036854775807"],
