@@ -372,7 +372,9 @@ class HostileInputEndToEnd(unittest.TestCase):
     def test_values_no_option_can_mean_are_usage_errors(self):
         for args in (["dedup", "--story-threshold", "nan"], ["dedup", "--story-agreement", "inf"],
                      ["dedup", "--retention-ms", "9223372036854775807"],
-                     ["dedup", "--story-quiet-ms", "-1"]):
+                     ["dedup", "--story-quiet-ms", "-1"],
+                     ["process", "--workers", "1000000", "-b", "127.0.0.1:1", "-s",
+                      os.path.join(self.work, "never")]):
             with self.subTest(args=args):
                 result = run([ARGS.headwire, *args], input="", expect_codes=(2,), timeout=60)
                 self.assertIn(args[1], result.stderr)
