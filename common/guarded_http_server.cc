@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <string_view>
 #include <utility>
 
@@ -45,10 +46,15 @@ void Refuse(socket_t sock, std::string_view status) {
 }
 
 // The connection as httplib reads it: first the head already read, then the socket.
+// `on_first_write` runs before the first byte is written, once the handler has answered.
 class HeadFirstStream final : public httplib::Stream {
  public:
-  HeadFirstStream(socket_t sock, std::string head, std::string ip)
-      : sock_(sock), head_(std::move(head)), ip_(std::move(ip)) {}
+  HeadFirstStream(socket_t sock, std::string head, std::string ip,
+                  std::function<void()> on_first_write)
+      : sock_(sock),
+        head_(std::move(head)),
+        ip_(std::move(ip)),
+        on_first_write_(std::move(on_first_write)) {}
 
   bool is_readable() const override {
     return read_ < head_.size() || Wait(sock_, POLLIN, kIoTimeoutMs);
@@ -65,6 +71,7 @@ class HeadFirstStream final : public httplib::Stream {
     return ::recv(sock_, ptr, size, 0);
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (on_first_write_) std::exchange(on_first_write_, nullptr)();
     if (!is_writable()) return -1;
     return ::send(sock_, ptr, size, MSG_NOSIGNAL);
   }
@@ -82,6 +89,7 @@ class HeadFirstStream final : public httplib::Stream {
   socket_t sock_;
   std::string head_;
   std::string ip_;
+  std::function<void()> on_first_write_;
   size_t read_ = 0;
 };
 
@@ -144,16 +152,27 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
     }
     if (complete) {
       // A probe is cheap and must answer while slow queries hold every handler.
-      const bool metered = !IsProbe(head);
-      if (metered) handlers_.acquire();
-      HeadFirstStream stream(sock, std::move(head), ip);
+      bool held = !IsProbe(head);
+      if (held) handlers_.acquire();
+      // The slot bounds the handlers' work, not the sending of their answers: a client reading
+      // its answer slowly must not keep others' requests waiting.
+      const auto release = [this, &held] {
+        if (held) handlers_.release();
+        held = false;
+      };
+      HeadFirstStream stream(sock, std::move(head), ip, release);
       bool closed = false;
       // Byte ranges are ignored (the whole response, 200): httplib would serve each range of a
       // Range header in one body, so "bytes=0-,0-,..." in a 16 KiB head made it build a response
       // thousands of times the size of the resource, in memory, for every such connection.
-      served = process_request(stream, /*close_connection=*/true, closed,
-                               [](httplib::Request& request) { request.ranges.clear(); });
-      if (metered) handlers_.release();
+      // Expect is dropped: there is no body to wait for, and httplib's "100 Continue" would be
+      // a write before the handler, giving up its slot early.
+      served =
+          process_request(stream, /*close_connection=*/true, closed, [](httplib::Request& request) {
+            request.ranges.clear();
+            request.headers.erase("Expect");
+          });
+      release();
     } else if (alive) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
                                                : "408 Request Timeout");

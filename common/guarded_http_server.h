@@ -8,9 +8,10 @@
 //   - A Range header is ignored: every response is whole.
 //   - At most max_connections_per_client connections of one IP address and max_connections of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
-//   - At most `concurrent_requests` requests run their handlers at once; reading heads does not
-//     count against it, nor do requests for `probe_path`, which must answer while slow requests
-//     hold every handler.
+//   - At most `concurrent_requests` requests run their handlers at once; reading heads and
+//     sending answers do not count against it (a client reading slowly holds only its own
+//     connection), nor do requests for `probe_path`, which must answer while slow requests hold
+//     every handler.
 // The task queue the owner installs (httplib::Server::new_task_queue) needs max_connections
 // threads, so that reading heads never waits behind handlers.
 // Thread safety: as httplib::Server; the connection counts are locked.

@@ -1,7 +1,11 @@
 #include "common/guarded_http_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <future>
@@ -31,6 +35,9 @@ class GuardedHttpServerTest : public ::testing::Test {
     server_->Get("/other", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("other", "text/plain");
     });
+    server_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(kBigBody, 'b'), "text/plain");
+    });
     port_ = server_->bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
@@ -47,6 +54,9 @@ class GuardedHttpServerTest : public ::testing::Test {
     client.set_read_timeout(30, 0);
     return client;
   }
+
+  // More than the socket buffers of both ends hold, so that its sending waits for the reader.
+  static constexpr size_t kBigBody = 32 << 20;
 
   std::unique_ptr<GuardedHttpServer> server_;
   std::promise<void> entered_;
@@ -84,6 +94,41 @@ TEST_F(GuardedHttpServerTest, RangeHeadersAreIgnoredAndTheWholeBodyIsServedOnce)
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "other");
   EXPECT_FALSE(response->has_header("Content-Range"));
+}
+
+// A client that does not read its answer holds its connection, not the handler slot: another
+// request is answered while the big answer is still being sent, and the slow client then gets
+// the whole of it. (Before, the slot stayed taken until the slow answer was sent or its write
+// timed out, and the slow client got a cut body.)
+TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
+  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  const int small = 4096;
+  ::setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons(static_cast<uint16_t>(port_));
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
+  const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  // The answer has begun: the slow request's handler is done.
+  char first = 0;
+  ASSERT_EQ(::recv(sock, &first, 1, 0), 1);
+
+  auto other = Client().Get("/other");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->body, "other");
+
+  std::string answer(1, first);
+  char buffer[1 << 16];
+  for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(sock);
+  const size_t body = answer.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(answer.size() - body - 4, kBigBody);
 }
 
 }  // namespace
