@@ -25,9 +25,11 @@ namespace {
 constexpr std::string_view kReasonPrefix = "DEAD_LETTER_REASON_";
 constexpr size_t kExcerptChars = 60;
 
-// "undecodable" for DEAD_LETTER_REASON_UNDECODABLE.
+// "undecodable" for DEAD_LETTER_REASON_UNDECODABLE; "unknown(N)" for a number the enum lacks
+// (a letter from a newer writer, or a foreign one), which would otherwise show as nothing.
 std::string ReasonName(v1::DeadLetterReason reason) {
   std::string name = v1::DeadLetterReason_Name(reason);
+  if (name.empty()) return "unknown(" + std::to_string(static_cast<int>(reason)) + ")";
   if (name.starts_with(kReasonPrefix)) name.erase(0, kReasonPrefix.size());
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -165,9 +165,10 @@ class ForeignDlqRecordsTest(unittest.TestCase):
         try:
             pb = kafka_check.load_wire_module(REPO)
 
-            def letter(key, count, topic=RAW, stage="process"):
+            def letter(key, count, topic=RAW, stage="process",
+                       reason=pb.DEAD_LETTER_REASON_UNDECODABLE):
                 dead = pb.DeadLetter(original_value=b"not a protobuf", original_key=key.encode(),
-                                     reason=pb.DEAD_LETTER_REASON_UNDECODABLE, stage=stage,
+                                     reason=reason, stage=stage,
                                      message="value is not a headwire.v1.RawArticle",
                                      source=pb.SourceOffset(topic=topic, partition=0, offset=0))
                 dead.original_headers.add(name="headwire-redrive-count", value=count)
@@ -180,12 +181,14 @@ class ForeignDlqRecordsTest(unittest.TestCase):
                                       letter("huge", b"99999999999999999999"))
             kafka_check.produce_bytes(bootstrap, DLQ, "elsewhere",
                                       letter("elsewhere", b"0", topic="in.jsonl",
-                                             stage="produce\x1b]0;owned\x07"))
+                                             stage="produce\x1b]0;owned\x07", reason=9999))
 
             listed = harness.run([HEADWIRE, "dlq", "list", "-b", bootstrap, "--json"])
             counts = {l["key"]: l["redrive_count"]
                       for l in map(json.loads, listed.stdout.splitlines())}
             self.assertEqual(counts, {"negative": 0, "huge": 2147483647, "elsewhere": 0})
+            reasons = {l["key"]: l["reason"] for l in map(json.loads, listed.stdout.splitlines())}
+            self.assertEqual(reasons["elsewhere"], "unknown(9999)")
             self.assertIn("skipped: not a headwire.v1.DeadLetter (7 bytes)", listed.stderr)
             self.assertIn("skipped: not a headwire.v1.DeadLetter (0 bytes)", listed.stderr)
             table = harness.run([HEADWIRE, "dlq", "list", "-b", bootstrap])
