@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kTickInterval{1};
 // How long the start may wait for the output topics' leaders (milliseconds when the brokers are
 // up); bounded so that unreachable brokers delay neither liveness nor giving up after
-// --connect-timeout by more than this.
+// --connect-timeout-s by more than this.
 constexpr std::chrono::milliseconds kWarmUpBound{2000};
 
 int64_t WallMs() {
@@ -262,8 +262,8 @@ Status ConsumerDaemon::Turn(ConsumerStage& stage) {
   Status consumer = consumer_->connectivity().Check();
   Status producer = producer_ ? producer_->connectivity().Check() : Status::Ok();
   if (options_.loop.exit_at_end) {
-    if (!consumer.ok()) return consumer.WithContext("giving up after --connect-timeout");
-    if (!producer.ok()) return producer.WithContext("giving up after --connect-timeout");
+    if (!consumer.ok()) return consumer.WithContext("giving up after --connect-timeout-s");
+    if (!producer.ok()) return producer.WithContext("giving up after --connect-timeout-s");
   }
   return Status::Ok();
 }
