@@ -451,6 +451,15 @@ class LivePageEndToEnd(unittest.TestCase):
         for s in page.series:
             self.assertRegex(s["d"], r"^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$")
 
+    def test_a_poll_interval_out_of_bounds_falls_back_to_the_sinks(self):
+        # A timer past 2^31 ms runs at once in a browser: ?poll_ms=1e10 polled in a tight loop.
+        for query in ("?poll_ms=1e10", "?poll_ms=1e400", "?poll_ms=50"):
+            with self.subTest(query=query):
+                page = self.load_dom(query)
+                self.assertIn('<span id="poll-seconds">5</span>', page.html)
+                # 15 s of virtual time at the sink's 5 s: the first update and at most three more.
+                self.assertLessEqual(int(page.body["data-updates"]), 4, page.body)
+
     def test_page_says_in_plain_words_what_it_shows(self):
         page = self.load_dom("?poll_ms=1000")
 
