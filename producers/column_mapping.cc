@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <set>
 
 namespace headwire::producers {
 namespace {
@@ -55,6 +56,7 @@ Result<ColumnMapping> NamedLayout(std::string_view name) {
 }
 
 Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping base) {
+  std::set<std::string_view> named;
   while (!spec.empty()) {
     const size_t comma = spec.find(',');
     const std::string_view entry = spec.substr(0, comma);
@@ -72,6 +74,11 @@ Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping ba
           "unknown field \"" + std::string(field) +
           "\" in the column mapping; fields: id, title, body, url, source, language, "
           "published_at"));
+    }
+    // Which of two columns the field would take is a guess; say so instead.
+    if (!named.insert(field).second) {
+      return Err(Status::InvalidArgument("field \"" + std::string(field) +
+                                         "\" is mapped twice in the column mapping"));
     }
     base.columns[it->first] = std::string(entry.substr(eq + 1));
   }

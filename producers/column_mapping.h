@@ -33,7 +33,8 @@ struct ColumnMapping {
 // A ready mapping by name ("uci", "ag-news"). Returns InvalidArgument listing the names otherwise.
 Result<ColumnMapping> NamedLayout(std::string_view name);
 
-// Adds "field=COLUMN,field=COLUMN" to `base`. Returns InvalidArgument naming a bad entry.
+// Adds "field=COLUMN,field=COLUMN" to `base` (replacing its entries for those fields). Returns
+// InvalidArgument naming a bad entry, or a field `spec` maps twice.
 Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping base = {});
 
 // The JSON record of one CSV row. `header` is the header row (empty without one). An empty

@@ -47,6 +47,18 @@ TEST(ColumnMappingTest, CustomMappingOverridesALayoutAndRejectsUnknownFields) {
   EXPECT_FALSE(NamedLayout("reuters").has_value());
 }
 
+TEST(ColumnMappingTest, AFieldMappedTwiceIsAnErrorButALayoutsFieldMayBeReplaced) {
+  auto twice = ParseColumnMapping("title=1,body=3,title=2");
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_NE(twice.error().message().find("\"title\" is mapped twice"), std::string::npos)
+      << twice.error().message();
+  auto layout = NamedLayout("ag-news");
+  ASSERT_TRUE(layout.has_value());
+  auto replaced = ParseColumnMapping("title=3", *layout);
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_EQ(replaced->columns.at(ArticleField::kTitle), "3");
+}
+
 TEST(ColumnMappingTest, MappedColumnMissingFromTheHeaderIsAnError) {
   auto mapping = ParseColumnMapping("title=HEADLINE");
   auto json = MapCsvRow(*mapping, {"TITLE"}, {"x"});
