@@ -683,8 +683,17 @@ Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& req
   const auto& known = view.known_topics();
   if (!request.topic.empty() && request.topic != "all" && request.topic != kOtherTopic &&
       !known.empty() && !known.contains(request.topic)) {
+    // A state fed by several taxonomies may know many topics; the answer names a few.
+    constexpr size_t kTopicsNamed = 32;
     std::string names;
-    for (const auto& name : known) names += name + ", ";
+    size_t named = 0;
+    for (const auto& name : known) {
+      if (named++ == kTopicsNamed) {
+        names += "and " + std::to_string(known.size() - kTopicsNamed) + " more, ";
+        break;
+      }
+      names += name + ", ";
+    }
     return Err(Status::InvalidArgument("topic: unknown topic \"" + request.topic +
                                        "\"; known topics: " + names + kOtherTopic + ", all"));
   }

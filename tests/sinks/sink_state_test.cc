@@ -572,6 +572,18 @@ TEST_F(SinkStateTest, AnUnknownTopicIsAnErrorNamingTheKnownOnes) {
   EXPECT_FALSE(RunQuery(**reader, {.kind = QueryKind::kLatest, .topic = "spcae"}).has_value());
 }
 
+TEST_F(SinkStateTest, AnUnknownTopicErrorNamesAtMost32OfTheKnownOnes) {
+  auto store = Open("s");
+  std::vector<std::string> taxonomy;
+  for (int i = 0; i < 100; ++i) taxonomy.push_back("t" + std::to_string(100 + i));
+  Apply(*store, {{.id = "a1", .t = kT0, .topics = {"t100"}, .taxonomy = taxonomy}});
+  auto response = RunQuery(*store, {.kind = QueryKind::kLatest, .topic = "nope"});
+  ASSERT_FALSE(response.has_value());
+  const std::string& message = response.error().message();
+  EXPECT_NE(message.find("t131, and 68 more, other, all"), std::string::npos) << message;
+  EXPECT_EQ(message.find("t132"), std::string::npos) << message;
+}
+
 TEST_F(SinkStateTest, CountTotalsAreThoseOfTheTopicAsked) {
   auto store = Open("s");
   Apply(*store, SampleDay());
