@@ -36,7 +36,8 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
                   "DIR/<raw topic>/partition-<P>/offset-<O>, every --snapshot-interval records");
   cmd->add_option("--snapshot-interval", o.snapshot_interval_records,
                   "Snapshot after every N consumed records (0 = never)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--snapshot-keep", o.snapshot_keep,
                   "Snapshots kept per domain; older ones are deleted")
       ->capture_default_str()

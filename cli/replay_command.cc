@@ -48,6 +48,10 @@ struct ReplayArgs {
   uint64_t commit_every = producers::ReplayOptions{}.commit_every;
 };
 
+// The slowest pace: a minute of event time in about 17 hours. Slower, one gap between records
+// could hold a replay for years (1e-300x waited forever after the first record).
+constexpr double kMinSpeed = 0.001;
+
 // "max" is 0 (no pacing); "60x" or "60" is 60 times real time.
 Result<double> ParseSpeed(std::string_view text) {
   if (text == "max") return 0.0;
@@ -55,8 +59,9 @@ Result<double> ParseSpeed(std::string_view text) {
   double speed = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), speed);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(speed) ||
-      speed <= 0) {
-    return Err(Status::InvalidArgument("--speed is \"max\" or a positive factor like 60x"));
+      speed < kMinSpeed) {
+    return Err(Status::InvalidArgument(
+        "--speed is \"max\" or a factor of real time from 0.001x, like 60x"));
   }
   return speed;
 }

@@ -251,6 +251,10 @@ class ConfigTest(unittest.TestCase):
                      ["config", "print", "--", "process", "--no-such-flag", "1"],
                      ["process", "-b", "x", "-s", "/tmp/x", "--workers", "-1"],
                      ["process", "-b", "x", "-s", "/tmp/x", "--workers", "257"],
+                     ["process", "-b", "x", "-s", "/tmp/x", "--snapshot-interval", "-1"],
+                     ["sink", "-b", "x", "-s", "/tmp/x", "--checkpoint-interval", "-1"],
+                     ["replay", "--file", "f", "--into", "/tmp/x", "--speed", "1e-300x"],
+                     ["replay", "--file", "f", "--into", "/tmp/x", "--speed", "0.0009x"],
                      ["train", "--data", "x", "--out", "y", "--epochs", "0"],
                      ["train", "--data", "x", "--out", "y", "--bucket-bits", "40"],
                      ["train", "--data", "x", "--out", "y", "--loss", "hinge"]):
