@@ -1,10 +1,12 @@
 #include "sinks/processed_record.h"
 
+#include <tuple>
 #include <unordered_set>
 
 #include "common/proto_convert.h"
 #include "core/taxonomy.h"
 #include "core/text.h"
+#include "core/validation.h"
 
 namespace headwire::sinks {
 
@@ -25,6 +27,26 @@ std::expected<v1::ProcessedArticle, std::string> DecodeProcessedRecord(
     return std::unexpected("undecodable ProcessedArticle");
   }
   if (article.article().id().empty()) return std::unexpected("processed article without id");
+  // The processor validated the article against these limits (core::ValidationOptions, which no
+  // option changes); a longer field did not come from one, and would make every answer that
+  // lists it as large.
+  static const core::ValidationOptions kLimits;
+  const v1::RawArticle& raw = article.article();
+  for (const auto& [name, text, limit] :
+       {std::tuple<const char*, const std::string&, size_t>{"id", raw.id(),
+                                                            kLimits.max_short_field_bytes},
+        {"title", raw.title(), kLimits.max_title_bytes},
+        {"body", raw.body(), kLimits.max_body_bytes},
+        {"url", raw.url(), kLimits.max_url_bytes},
+        {"source", raw.source(), kLimits.max_short_field_bytes},
+        {"language", raw.language(), kLimits.max_short_field_bytes},
+        {"duplicate_of", article.duplicate_of(), kLimits.max_short_field_bytes}}) {
+    if (text.size() > limit) {
+      return std::unexpected(std::string(name) + " is " + std::to_string(text.size()) +
+                             " bytes, more than a processor lets through (" +
+                             std::to_string(limit) + ")");
+    }
+  }
   // Topics become keys of the state and rows of every count and source: a processor gives at
   // most one per taxonomy topic, each once, so anything else did not come from one.
   if (article.topics_size() > static_cast<int>(core::kMaxTopics)) {

@@ -3,8 +3,9 @@
 // headwire.v1.ProcessedArticle at schema version 1 (absent headers are accepted, for tools that
 // do not set them), and the value must decode to an article with an id whose topics could come
 // from a taxonomy: at most core::kMaxTopics, each a valid topic name (core::IsValidTopicName),
-// none twice. Anything else is a reject, recorded with its reason, never a reason to stop. Pure
-// and thread-safe.
+// none twice, and whose fields are within the limits the processor validated them against
+// (core::ValidationOptions: a 250 KB title did not come from one). Anything else is a reject,
+// recorded with its reason, never a reason to stop. Pure and thread-safe.
 
 #include <expected>
 #include <optional>

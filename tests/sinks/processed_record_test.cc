@@ -27,6 +27,24 @@ TEST(ProcessedRecordTest, AcceptsAnArticleWithAndWithoutHeaders) {
   EXPECT_TRUE(DecodeProcessedRecord(std::nullopt, std::nullopt, Encoded("a1")).has_value());
 }
 
+TEST(ProcessedRecordTest, FieldsLongerThanAProcessorLetsThroughAreRejected) {
+  v1::ProcessedArticle article;
+  article.mutable_article()->set_id("a1");
+  article.mutable_article()->set_title(std::string(2048, 't'));
+  article.mutable_article()->set_body(std::string(256 * 1024, 'b'));
+  ASSERT_TRUE(DecodeProcessedRecord(kType, "1", article.SerializeAsString()).has_value());
+  article.mutable_article()->set_title(std::string(250'000, 't'));
+  auto title = DecodeProcessedRecord(kType, "1", article.SerializeAsString());
+  ASSERT_FALSE(title.has_value());
+  EXPECT_EQ(title.error(), "title is 250000 bytes, more than a processor lets through (2048)");
+  article.mutable_article()->set_title("T");
+  article.set_duplicate_of(std::string(300, 'd'));
+  auto duplicate_of = DecodeProcessedRecord(kType, "1", article.SerializeAsString());
+  ASSERT_FALSE(duplicate_of.has_value());
+  EXPECT_TRUE(duplicate_of.error().starts_with("duplicate_of is 300 bytes"))
+      << duplicate_of.error();
+}
+
 TEST(ProcessedRecordTest, EmptyOrNullValueIsRejected) {
   auto r = DecodeProcessedRecord(kType, "1", "");
   ASSERT_FALSE(r.has_value());
