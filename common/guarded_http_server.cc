@@ -148,7 +148,11 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
       alive = n > 0;
       if (alive) head.append(buffer, static_cast<size_t>(n));
-      complete = head.find("\r\n\r\n") != std::string::npos;
+      // The head ends within the bound, whatever came after it in the same read; one that ends
+      // past it (in the last read) is too large, as one that has not ended by then.
+      const size_t end = head.find("\r\n\r\n");
+      complete = end != std::string::npos && end + 4 <= kMaxHeadBytes;
+      if (end != std::string::npos && !complete) break;
     }
     if (complete) {
       // A probe is cheap and must answer while slow queries hold every handler.
