@@ -248,33 +248,36 @@ void KafkaConsumer::AssignAll() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_assign_attempt_) return;
   next_assign_attempt_ = now + kAssignRetry;
+  // Every topic's metadata, not the input topics' by name: a broker that creates topics on
+  // demand (the embedded one, Kafka by default) creates a topic a metadata request names, so a
+  // mistyped --topics would be created and read empty instead of waited for.
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk_.get(), /*all_topics=*/1, nullptr, &metadata, kMetadataTimeoutMs);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::debug("msg=\"no metadata yet\" error={}", rd_kafka_err2str(err));
+    return;
+  }
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
   for (const auto& topic : topics_) {
-    rd_kafka_topic_t* handle = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
-    const rd_kafka_metadata_t* metadata = nullptr;
-    const rd_kafka_resp_err_t err =
-        rd_kafka_metadata(rk_.get(), 0, handle, &metadata, kMetadataTimeoutMs);
-    rd_kafka_topic_destroy(handle);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      spdlog::debug("msg=\"no metadata yet\" topic={} error={}", topic, rd_kafka_err2str(err));
-      rd_kafka_topic_partition_list_destroy(list);
-      return;
-    }
-    const bool missing = metadata->topic_cnt != 1 || metadata->topics[0].err ||
-                         metadata->topics[0].partition_cnt == 0;
-    if (!missing) {
-      for (int p = 0; p < metadata->topics[0].partition_cnt; ++p) {
-        rd_kafka_topic_partition_list_add(list, topic.c_str(),
-                                          metadata->topics[0].partitions[p].id);
+    const rd_kafka_metadata_topic_t* found = nullptr;
+    for (int t = 0; t < metadata->topic_cnt; ++t) {
+      const rd_kafka_metadata_topic_t& candidate = metadata->topics[t];
+      if (candidate.topic == topic && !candidate.err && candidate.partition_cnt > 0) {
+        found = &candidate;
       }
     }
-    rd_kafka_metadata_destroy(metadata);
-    if (missing) {
+    if (found == nullptr) {
       spdlog::warn("msg=\"input topic not found; waiting for it\" topic={}", topic);
+      rd_kafka_metadata_destroy(metadata);
       rd_kafka_topic_partition_list_destroy(list);
       return;
     }
+    for (int p = 0; p < found->partition_cnt; ++p) {
+      rd_kafka_topic_partition_list_add(list, topic.c_str(), found->partitions[p].id);
+    }
   }
+  rd_kafka_metadata_destroy(metadata);
   ChooseResumeOffsets(list);
   if (rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list); err) {
     spdlog::error("msg=\"assign failed\" error=\"{}\"", rd_kafka_err2str(err));

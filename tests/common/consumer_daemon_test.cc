@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/kafka_consumer.h"
 #include "tests/common/input_topic.h"
 
 namespace headwire::common {
@@ -245,6 +246,42 @@ INSTANTIATE_TEST_SUITE_P(Assignments, TruncatedTopicAssignmentTest,
                            return info.param == PartitionAssignment::kGroup ? "Group"
                                                                             : "AllPartitions";
                          });
+
+// Whether the cluster at `bootstrap` has a topic called `name`, asked without naming it (a
+// metadata request that names a topic creates it on a broker that creates topics on demand).
+bool TopicExists(const std::string& bootstrap, const std::string& name) {
+  char error[256];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), error, sizeof error);
+  RdKafkaPtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error));
+  const rd_kafka_metadata_t* metadata = nullptr;
+  EXPECT_EQ(rd_kafka_metadata(rk.get(), 1, nullptr, &metadata, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  bool found = false;
+  for (int t = 0; metadata != nullptr && t < metadata->topic_cnt; ++t) {
+    found |= metadata->topics[t].topic == name;
+  }
+  if (metadata != nullptr) rd_kafka_metadata_destroy(metadata);
+  return found;
+}
+
+// A consumer that assigns itself every partition (the sink) waits for a topic that
+// does not exist; looking for it used to create it (empty, four partitions), so a mistyped
+// --topics was read as an empty topic.
+TEST(AllPartitionsConsumerTest, AMissingTopicIsWaitedForAndNotCreated) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_TRUE(TopicExists(input.kafka.bootstrap, "in"));
+  auto consumer = KafkaConsumer::Create(input.kafka, "g", {"in-mistyped"}, {},
+                                        PartitionAssignment::kAllPartitions);
+  ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
+  // Three assignment attempts, a second apart.
+  for (int i = 0; i < 25; ++i) {
+    auto polled = (*consumer)->Poll(std::chrono::milliseconds(100));
+    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
+  }
+  EXPECT_FALSE((*consumer)->Member());
+  EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "in-mistyped"));
+}
 
 TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {
   ResumingStage stage(kOffsetBeginning);
