@@ -70,6 +70,18 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Another method on a path served here is 405 naming the ones it takes (httplib answers 400
+  // or 404 by itself, which would send an operator looking for a wrong path or request).
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    const bool ours = req.path == "/metrics" || req.path == "/healthz" || req.path == "/readyz";
+    if (!ours || req.method == "GET" || req.method == "HEAD") {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content(req.method + " is not allowed on " + req.path + "\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
   });

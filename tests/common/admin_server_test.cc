@@ -42,6 +42,24 @@ TEST(AdminServerTest, ServesMetricsInTheTextFormat) {
   EXPECT_NE(res->body.find("# TYPE headwire_batch_persist_seconds histogram"), std::string::npos);
 }
 
+TEST(AdminServerTest, AnotherMethodOnAServedPathIs405) {
+  auto context = DaemonContext::Start("sink", {.admin = "127.0.0.1:0"});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  auto client = ClientFor((*context)->admin_address());
+  for (const char* path : {"/metrics", "/healthz", "/readyz"}) {
+    auto post = client->Post(path, "x", "text/plain");
+    ASSERT_TRUE(post) << path;
+    EXPECT_EQ(post->status, 405) << path;
+    EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD") << path;
+    auto head = client->Head(path);
+    ASSERT_TRUE(head) << path;
+    EXPECT_NE(head->status, 405) << path;
+  }
+  auto unknown = client->Post("/nowhere", "x", "text/plain");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+}
+
 TEST(AdminServerTest, ReadinessIsStartingUntilPublishedThenFollowsTheDaemon) {
   auto context = DaemonContext::Start("process", {.admin = "0"});
   ASSERT_TRUE(context.has_value()) << context.error().ToString();
