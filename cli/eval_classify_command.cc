@@ -25,6 +25,7 @@ struct EvalClassifyArgs {
   std::string gold;
   std::string labels;
   ClassifierChoice classifier;
+  core::ValidationOptions validation;  // the event times the gold records may have
   bool json = false;
   bool list_errors = false;
 };
@@ -133,7 +134,7 @@ void PrintTable(const core::MetricsSummary& m, const EvalClassifyArgs& args,
 int RunEvalClassify(const EvalClassifyArgs& args) {
   auto classifier = LoadClassifier(args.classifier);
   if (!classifier) return ReportError("eval classify", classifier.error());
-  auto gold = common::ReadLabelledFile(args.gold, args.labels);
+  auto gold = common::ReadLabelledFile(args.gold, args.labels, args.validation);
   if (!gold) return ReportError("eval classify", gold.error());
 
   std::vector<std::string> labels = classifier->topics();
@@ -188,6 +189,7 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
       "topics of a gold file without them (data/sample/labels.jsonl, "
       "data/eval/topic_labels.jsonl)");
   AddClassifierOptions(*cmd, args->classifier);
+  AddMinEventTimeOption(*cmd, args->validation);
   cmd->add_flag("--json", args->json, "One JSON object instead of the table");
   cmd->add_flag("--list-errors", args->list_errors,
                 "Also list on stderr every record whose topics differ from its gold ones, with "

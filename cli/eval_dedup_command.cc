@@ -97,6 +97,7 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
   cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
   cmd->add_flag("--list-errors", args->list_errors,
                 "Also list every wrong duplicate flag and every merged trap");
+  AddMinEventTimeOption(*cmd, args->pipeline.validation);
   AddExactDedupOptions(*cmd, args->pipeline.dedup);
   AddStoryOptions(*cmd, args->pipeline.recent);
   cmd->callback([args, &exit_code] {

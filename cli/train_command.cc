@@ -29,6 +29,7 @@ struct TrainArgs {
   core::TopicClassifierOptions combination;  // how the classifier will combine model and rules
   core::CalibrationOptions calibration;
   std::vector<std::string> topic_betas;  // "topic=beta": that topic's F-beta for calibration
+  core::ValidationOptions validation;    // the event times the training and dev records may have
   bool rule_features = true;
   core::TrainOptions options;
 };
@@ -91,7 +92,7 @@ int RunTrain(TrainArgs& args) {
     rules.emplace(std::move(*loaded));
     if (args.rule_features) args.options.rules = &*rules;
   }
-  auto data = common::ReadLabelledFile(args.data);
+  auto data = common::ReadLabelledFile(args.data, "", args.validation);
   if (!data) return ReportError("train", data.error());
   std::cerr << "headwire train: " << data->size() << " examples from " << args.data << "\n";
 
@@ -104,7 +105,7 @@ int RunTrain(TrainArgs& args) {
   if (!model) return ReportError("train", model.error());
 
   if (calibrates) {
-    auto dev = common::ReadLabelledFile(args.dev);
+    auto dev = common::ReadLabelledFile(args.dev, "", args.validation);
     if (!dev) return ReportError("train", dev.error());
     args.options.rules = nullptr;  // the rules move into the classifier that calibrates
     if (const Status s = Calibrate(*model, *dev, std::move(rules), args.combination,
@@ -151,6 +152,7 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--data", args->data, "Training file")->required();
   cmd->add_option("--out", args->out, "Model file to write")->required();
   cmd->add_option("--dev", args->dev, "Dev file: calibrates the per-topic thresholds");
+  AddMinEventTimeOption(*cmd, args->validation);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddForceFactorOption(*cmd, args->combination);
   cmd->add_option("--name", o.model_name, "Name recorded in the model (default: file stem)");

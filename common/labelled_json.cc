@@ -82,8 +82,9 @@ std::string Place(const std::string& where) { return where.substr(0, where.size(
 
 }  // namespace
 
-Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path,
-                                                         const std::string& labels_path) {
+Result<std::vector<core::LabelledText>> ReadLabelledFile(
+    const std::string& path, const std::string& labels_path,
+    const core::ValidationOptions& validation) {
   std::vector<TopicLabel> labels;
   if (!labels_path.empty()) {
     auto read = ReadTopicLabels(labels_path);
@@ -93,7 +94,7 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path
   std::vector<core::LabelledText> out;
   Status status = ForEachFileLine(path, [&](const std::string& where, size_t line_number,
                                             const std::string& line) {
-    auto record = ParseArticleJson(line);
+    auto record = ParseArticleJson(line, validation);
     if (!record) return Status::InvalidArgument(where + record.error().message);
     core::LabelledText text;
     if (labels_path.empty()) {

@@ -9,12 +9,14 @@
 
 #include "common/status.h"
 #include "core/model_trainer.h"
+#include "core/validation.h"
 
 namespace headwire::common {
 
 // Reads every record of `path`. Returns NotFound or IoError for an unreadable file and
 // InvalidArgument naming the file and line of the first bad record (not JSON, no title, no
-// topics/label, a label or group that is not a string). Blank lines are skipped.
+// topics/label, a label or group that is not a string, a published_at outside the event-time
+// range of `validation`, as for ParseArticleJson). Blank lines are skipped.
 //
 // With `labels_path`, the records' topics come from that file instead, and a record's own
 // "topics" or "label" is not needed: JSON Lines of {"id", "topics"} (other fields ignored), the
@@ -24,7 +26,8 @@ namespace headwire::common {
 // way (a string, or an integer as its digits; null or "" for a record without one). A label that
 // is not strict JSON (strict_json.h) or lacks id or topics, a mismatched id and a count that
 // differs are InvalidArgument naming the file and line.
-Result<std::vector<core::LabelledText>> ReadLabelledFile(const std::string& path,
-                                                         const std::string& labels_path = "");
+Result<std::vector<core::LabelledText>> ReadLabelledFile(
+    const std::string& path, const std::string& labels_path = "",
+    const core::ValidationOptions& validation = {});
 
 }  // namespace headwire::common

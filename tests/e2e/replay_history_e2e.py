@@ -2,8 +2,8 @@
 """End-to-end test: `headwire replay --file --into` on streams an analyst brings, without Kafka.
 
 - A stream older than 1990 (Reuters-21578 is from 1987) is refused record by record as
-  bad_event_time by default, and replays whole with --min-event-time; the offline filters take
-  the same option.
+  bad_event_time by default, and replays whole with --min-event-time; the offline filters,
+  train, eval classify and eval dedup take the same option.
 - The sink's event-time rules: a stream that resumes after a month's gap (as Reuters-21578
   does) has its later records rejected as far ahead and its earlier ones expired under the
   defaults, and keeps them all with --sink-max-ahead-ms and --sink-retention-h, as a sink run
@@ -69,6 +69,28 @@ class ReplayHistory(unittest.TestCase):
 
         classified = run([ARGS.headwire, "classify", "--min-event-time", "536457600000", stream])
         self.assertEqual(len(classified.stdout.splitlines()), 3, classified.stderr)
+
+    def test_eval_and_train_take_a_stream_from_before_1990_with_min_event_time(self):
+        # Reuters-21578 carries topics of its own: training and scoring on it is the point.
+        stream = self.write_stream(
+            [dict(r, topics=["business"] if i % 2 else []) for i, r in enumerate(STORIES_1987)])
+        model = os.path.join(self.dir, "reuters.hwm")
+        commands = {
+            "eval dedup": [ARGS.headwire, "eval", "dedup", "--gold", stream, "--json"],
+            "eval classify": [ARGS.headwire, "eval", "classify", "--gold", stream, "--json"],
+            "train": [ARGS.headwire, "train", "--data", stream, "--dev", stream, "--out", model,
+                      "--epochs", "1", "--bucket-bits", "12"],
+        }
+        for name, command in commands.items():
+            with self.subTest(name):
+                refused = run(command, expect_codes=(1,))
+                self.assertIn(":1:", refused.stderr)
+                self.assertIn("before 1990", refused.stderr)
+                run(command + ["--min-event-time", "1987-01-01T00:00:00Z"])
+        self.assertTrue(os.path.exists(model))
+        scored = run(commands["eval dedup"] + ["--min-event-time", "536457600000"])
+        self.assertEqual(json.loads(scored.stdout)["records"], 3)
+        self.assertEqual(json.loads(scored.stdout)["invalid"], 0)
 
     def counts_totals(self, state):
         out = run([ARGS.headwire, "query", "--state", state, "counts", "--json"]).stdout
