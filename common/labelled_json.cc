@@ -118,6 +118,7 @@ Result<std::vector<core::LabelledText>> ReadLabelledFile(
     }
     text.id =
         record->article.id.empty() ? "line " + std::to_string(line_number) : record->article.id;
+    text.origin = Place(where);
     text.title = std::move(record->article.title);
     text.body = std::move(record->article.body);
     if (const auto group = record->object.find("group"); group != record->object.end()) {

@@ -22,6 +22,12 @@ struct Encoded {
   float weight = 1;              // of its loss: TrainOptions::group_cap
 };
 
+// "train.jsonl:12: example uci-7" when the example was read from a file, else "example uci-7".
+std::string Describe(const LabelledText& example) {
+  const std::string name = "example " + example.id;
+  return example.origin.empty() ? name : example.origin + ": " + name;
+}
+
 // Fisher-Yates with the generator's raw output: std::shuffle and the standard distributions
 // are free to differ between library versions, mt19937_64's sequence is not.
 void Shuffle(std::vector<uint32_t>& order, std::mt19937_64& rng) {
@@ -95,7 +101,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
   for (size_t i = 0; i < data.size(); ++i) {
     const LabelledText& example = data[i];
     if (options.loss == LossKind::kSoftmax && example.topics.size() != 1) {
-      return Err(Status::InvalidArgument("example " + example.id +
+      return Err(Status::InvalidArgument(Describe(example) +
                                          ": softmax training needs exactly one label"));
     }
     encoded[i].targets.assign(n, 0);
@@ -103,7 +109,7 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
       const int l = index_of(topic);
       if (l < 0) {
         return Err(
-            Status::InvalidArgument("example " + example.id + ": unknown label \"" + topic + "\""));
+            Status::InvalidArgument(Describe(example) + ": unknown label \"" + topic + "\""));
       }
       encoded[i].targets[static_cast<size_t>(l)] = 1;
     }

@@ -29,6 +29,9 @@ struct LabelledText {
   // The story the text tells, when several texts tell it (the same event reported by many
   // outlets); empty: a story of its own. See TrainOptions::group_cap.
   std::string group;
+  // Where the text was read ("train.jsonl:12"), so that an error about it names the place;
+  // empty when it was not read from a file.
+  std::string origin;
 };
 
 struct TrainOptions {

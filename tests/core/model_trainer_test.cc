@@ -147,5 +147,23 @@ TEST(ModelTrainerTest, RejectsBadInput) {
   EXPECT_TRUE(TrainModel(SeparableSet(), negative_cap).error().IsInvalidArgument());
 }
 
+TEST(ModelTrainerTest, AnExampleItCannotUseIsNamedWhereItWasRead) {
+  std::vector<LabelledText> data = {Labelled("a", "rocket launch", {"space"}),
+                                    Labelled("b", "chess final", {"sports"})};
+  data[1].origin = "train.jsonl:2";
+  TrainOptions fixed = SmallOptions();
+  fixed.labels = {"space"};
+  EXPECT_EQ(TrainModel(data, fixed).error().message(),
+            "train.jsonl:2: example b: unknown label \"sports\"");
+  data[1].topics.clear();
+  TrainOptions softmax = SmallOptions();
+  softmax.loss = LossKind::kSoftmax;
+  EXPECT_EQ(TrainModel(data, softmax).error().message(),
+            "train.jsonl:2: example b: softmax training needs exactly one label");
+  data[1].origin.clear();
+  EXPECT_EQ(TrainModel(data, softmax).error().message(),
+            "example b: softmax training needs exactly one label");
+}
+
 }  // namespace
 }  // namespace headwire::core

@@ -188,6 +188,20 @@ class TopicClassifierCommands(unittest.TestCase):
                           expect=1)
         self.assertIn(f"{bad}:2:", result.stderr)
 
+    def test_a_label_training_cannot_use_names_the_file_and_line(self):
+        data = os.path.join(self.tmp.name, "five.jsonl")
+        with open(data, "w") as f:
+            f.write('{"id": "a", "title": "Rocket lifts off", "topics": ["space"]}\n'
+                    '{"title": "Heatwave grips Europe", "topics": ["climate"]}\n'
+                    '{"id": "c", "title": "Chatbot maker raises funds", "topics": []}\n')
+        out = os.path.join(self.tmp.name, "five.hwm")
+        result = headwire("train", "--data", data, "--out", out, "--labels", "space,ai",
+                          expect=1)
+        self.assertIn(f"{data}:2: example line 2: unknown label \"climate\"", result.stderr)
+        result = headwire("train", "--data", data, "--out", out, "--loss", "softmax", expect=1)
+        self.assertIn(f"{data}:3: example c: softmax training needs exactly one label",
+                      result.stderr)
+
     def test_a_group_that_is_not_a_string_is_a_clear_error(self):
         bad = os.path.join(self.tmp.name, "bad_group.jsonl")
         with open(bad, "w") as f:
