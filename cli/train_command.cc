@@ -3,6 +3,7 @@
 // writes the model file. Progress goes to stderr; the same data, options and seed give the
 // same file byte for byte.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,6 +73,35 @@ Status Calibrate(core::LinearModel& model, const std::vector<core::LabelledText>
   return Status::Ok();
 }
 
+// InvalidArgument naming the first label the model would learn (`labels`, else the topics of
+// `data` in order of appearance) that `taxonomy` (read from `path`, empty = the built-in one) does
+// not have. A classifier with a taxonomy reports the taxonomy's topics only, so calibration would
+// skip such a label (its threshold staying 0.5) and the model, used with the taxonomy its rule
+// features came from, could never report it.
+Status CheckLabelsInTaxonomy(const std::vector<std::string>& labels,
+                             const std::vector<core::LabelledText>& data,
+                             const core::Taxonomy& taxonomy, const std::string& path) {
+  const std::vector<std::string>& topics = taxonomy.topic_names();
+  auto check = [&](const std::string& label) {
+    if (std::ranges::find(topics, label) != topics.end()) return Status::Ok();
+    return Status::InvalidArgument(
+        "label '" + label + "' is not a topic of taxonomy '" + taxonomy.name() + "' (" +
+        (path.empty() ? std::string("the built-in data/taxonomy.toml") : path) +
+        "), so the classifier could never report it: give --taxonomy a copy of the taxonomy with "
+        "the topic added, or --taxonomy none");
+  };
+  for (const std::string& label : labels) {
+    if (Status s = check(label); !s.ok()) return s;
+  }
+  if (!labels.empty()) return Status::Ok();
+  for (const core::LabelledText& example : data) {
+    for (const std::string& topic : example.topics) {
+      if (Status s = check(topic); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
 int RunTrain(TrainArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   if (args.loss == "softmax") {
@@ -95,6 +125,14 @@ int RunTrain(TrainArgs& args) {
   auto data = common::ReadLabelledFile(args.data, "", args.validation);
   if (!data) return ReportError("train", data.error());
   std::cerr << "headwire train: " << data->size() << " examples from " << args.data << "\n";
+  if (rules) {
+    // Checked before training, which may take minutes.
+    if (const Status s =
+            CheckLabelsInTaxonomy(args.options.labels, *data, rules->taxonomy(), args.taxonomy);
+        !s.ok()) {
+      return ReportError("train", s);
+    }
+  }
 
   auto model = core::TrainModel(*data, args.options, [&](const core::EpochReport& r) {
     char line[128];

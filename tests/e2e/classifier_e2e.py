@@ -198,9 +198,35 @@ class TopicClassifierCommands(unittest.TestCase):
         result = headwire("train", "--data", data, "--out", out, "--labels", "space,ai",
                           expect=1)
         self.assertIn(f"{data}:2: example line 2: unknown label \"climate\"", result.stderr)
-        result = headwire("train", "--data", data, "--out", out, "--loss", "softmax", expect=1)
+        result = headwire("train", "--data", data, "--out", out, "--loss", "softmax",
+                          "--taxonomy", "none", expect=1)
         self.assertIn(f"{data}:3: example c: softmax training needs exactly one label",
                       result.stderr)
+
+    def test_training_a_label_the_taxonomy_lacks_is_an_error(self):
+        data = os.path.join(self.tmp.name, "climate.jsonl")
+        with open(data, "w") as f:
+            for i in range(4):
+                f.write(json.dumps({"title": f"Heatwave number {i} grips Europe",
+                                    "topics": ["climate"]}) + "\n")
+                f.write(json.dumps({"title": f"Rocket number {i} lifts off",
+                                    "topics": ["space"]}) + "\n")
+        model = os.path.join(self.tmp.name, "climate.hwm")
+        refused = headwire("train", "--data", data, "--dev", data, "--out", model, expect=1)
+        self.assertIn("label 'climate' is not a topic of taxonomy 'headwire-default' (the built-in "
+                      "data/taxonomy.toml), so the classifier could never report it",
+                      refused.stderr)
+        self.assertFalse(os.path.exists(model))
+        refused = headwire("train", "--data", data, "--out", model, "--labels", "space,climate",
+                           "--no-rule-features", "--dev", data, expect=1)
+        self.assertIn("label 'climate' is not a topic", refused.stderr)
+
+        trained = headwire("train", "--data", data, "--dev", data, "--out", model, "--taxonomy",
+                           "none", "--epochs", "3", "--bucket-bits", "12")
+        self.assertIn("climate", trained.stderr)
+        line = json.dumps({"title": "Heatwave grips Europe"}) + "\n"
+        alone = headwire("classify", "--model", model, "--taxonomy", "none", "-", stdin=line)
+        self.assertEqual(list(json.loads(alone.stdout)["scores"]), ["climate", "space"])
 
     def test_a_group_that_is_not_a_string_is_a_clear_error(self):
         bad = os.path.join(self.tmp.name, "bad_group.jsonl")
