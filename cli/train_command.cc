@@ -185,11 +185,18 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
         if (args->loss != "ovr" && args->loss != "softmax") {
           return Status::InvalidArgument("--loss must be ovr or softmax");
         }
+        // A softmax model picks its most probable label and has no thresholds: a dev file would
+        // be read for nothing, and leaving it unread let a wrong path pass unnoticed.
+        if (args->loss == "softmax" && !args->dev.empty()) {
+          return Status::InvalidArgument(
+              "--dev calibrates one-vs-rest thresholds; a softmax model (--loss softmax) has none");
+        }
         return args->options.Validate();
       });
   cmd->add_option("--data", args->data, "Training file")->required();
   cmd->add_option("--out", args->out, "Model file to write")->required();
-  cmd->add_option("--dev", args->dev, "Dev file: calibrates the per-topic thresholds");
+  cmd->add_option("--dev", args->dev,
+                  "Dev file: calibrates the per-topic thresholds (--loss ovr only)");
   AddMinEventTimeOption(*cmd, args->validation);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddForceFactorOption(*cmd, args->combination);

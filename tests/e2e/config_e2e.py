@@ -257,7 +257,8 @@ class ConfigTest(unittest.TestCase):
                      ["replay", "--file", "f", "--into", "/tmp/x", "--speed", "0.0009x"],
                      ["train", "--data", "x", "--out", "y", "--epochs", "0"],
                      ["train", "--data", "x", "--out", "y", "--bucket-bits", "40"],
-                     ["train", "--data", "x", "--out", "y", "--loss", "hinge"]):
+                     ["train", "--data", "x", "--out", "y", "--loss", "hinge"],
+                     ["train", "--data", "x", "--out", "y", "--loss", "softmax", "--dev", "z"]):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
