@@ -34,6 +34,7 @@ struct Prediction {
   std::string id;
   std::string duplicate_of;
   std::string story;
+  uint64_t line = 0;  // in the gold file, as an editor counts: blank and invalid lines too
 };
 
 std::string StringField(const common::Json& object, const char* name) {
@@ -134,8 +135,8 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
           }
           first_line_of.try_emplace(record->article.id, gold.size());
           gold.push_back(std::move(labels));
-          predicted.push_back(
-              {record->article.id, verdict->dedup.duplicate_of, verdict->dedup.story_id});
+          predicted.push_back({record->article.id, verdict->dedup.duplicate_of,
+                               verdict->dedup.story_id, line_number});
           titles.push_back(record->article.title);
           return Status::Ok();
         });
@@ -185,7 +186,7 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
       }
       if (has_duplicate_labels && is_gold != is_predicted) {
         errors.push_back(std::string(is_predicted ? "false duplicate" : "missed duplicate") +
-                         " line " + std::to_string(i + 1) + " (" + predicted[i].id +
+                         " line " + std::to_string(predicted[i].line) + " (" + predicted[i].id +
                          "): " + titles[i]);
       }
     }
@@ -200,8 +201,9 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
       if (original && root[*original] == root[*j]) ++trap_duplicates;
       if (predicted[i].story == predicted[*j].story) {
         ++trap_story_merges;
-        errors.push_back("trap joined its look-alike's story: line " + std::to_string(i + 1) +
-                         ": " + titles[i] + "  ~  " + titles[*j]);
+        errors.push_back("trap joined its look-alike's story: line " +
+                         std::to_string(predicted[i].line) + ": " + titles[i] + "  ~  " +
+                         titles[*j]);
       }
     }
 

@@ -94,6 +94,32 @@ class OfflineFilters(unittest.TestCase):
                                     "--story-threshold", "1").stdout)
         self.assertLess(alone["stories"]["bcubed_recall"], report["stories"]["bcubed_recall"])
 
+    def test_eval_dedup_lists_errors_by_the_line_of_the_gold_file(self):
+        def record(i, title, minute, **gold):
+            return json.dumps({"id": i, "title": title,
+                               "published_at": f"2026-03-02T08:{minute}:00Z", "gold": gold})
+        lines = [record("a", "SpaceX launches 24 Starlink satellites", 15, story="s1",
+                        duplicate_of=None),
+                 "",
+                 '{"title": ""}',
+                 record("b", "Fed holds rates steady", 16, story="s2", duplicate_of="a"),
+                 record("c", "SpaceX launches 24 Starlink satellites - Reuters", 17, story="s3",
+                        duplicate_of=None, trap_of="a")]
+        gold = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"hw-gold-{os.getpid()}.jsonl")
+        with open(gold, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        try:
+            errors = headwire("eval", "dedup", "--gold", gold, "--list-errors",
+                              expect=2).stderr.splitlines()
+        finally:
+            os.remove(gold)
+        self.assertIn(f"{gold}:3: rejected: title is missing or empty", errors)
+        self.assertIn("missed duplicate line 4 (b): Fed holds rates steady", errors)
+        self.assertIn(
+            "false duplicate line 5 (c): SpaceX launches 24 Starlink satellites - Reuters", errors)
+        self.assertTrue(any(e.startswith("trap joined its look-alike's story: line 5: ")
+                            for e in errors), errors)
+
     def test_dedup_is_deterministic_and_preserves_input_fields(self):
         first = headwire("dedup", sample("headlines.jsonl")).stdout
         self.assertEqual(first, headwire("dedup", sample("headlines.jsonl")).stdout)
