@@ -136,6 +136,11 @@ int RunEvalClassify(const EvalClassifyArgs& args) {
   if (!classifier) return ReportError("eval classify", classifier.error());
   auto gold = common::ReadLabelledFile(args.gold, args.labels, args.validation);
   if (!gold) return ReportError("eval classify", gold.error());
+  if (gold->empty()) {
+    // Zero scores over nothing, with exit code 0, would read as a run that measured something.
+    return ReportError("eval classify",
+                       Status::InvalidArgument(args.gold + ": no labelled record to score"));
+  }
 
   std::vector<std::string> labels = classifier->topics();
   for (const core::LabelledText& example : *gold) {

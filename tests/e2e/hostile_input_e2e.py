@@ -401,6 +401,10 @@ class HostileInputEndToEnd(unittest.TestCase):
         result = run([ARGS.headwire, "eval", "dedup", "--gold", empty], expect_codes=(1,),
                      timeout=60)
         self.assertIn("no valid record to score", result.stderr)
+        result = run([ARGS.headwire, "eval", "classify", "--gold", empty], expect_codes=(1,),
+                     timeout=60)
+        self.assertIn(f"{empty}: no labelled record to score", result.stderr)
+        self.assertEqual(result.stdout, "")
 
     def test_offline_filters_report_deep_nesting_and_go_on(self):
         path = self.write("deep.jsonl", "\n".join([
