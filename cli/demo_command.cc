@@ -9,6 +9,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/embedded_data.h"
+#include "common/json_lines.h"
 #include "common/logging.h"
 #include "common/mock_cluster.h"
 #include "common/shutdown.h"
@@ -53,8 +54,9 @@ Status RunDemo(const DemoArgs& args) {
   std::istream* in = &sample;
   std::string input_name = "built-in sample (data/sample/headlines.jsonl)";
   if (!args.input.empty()) {
-    file.open(args.input);
-    if (!file) return Status::IoError("cannot open " + args.input);
+    auto opened = common::OpenInputFile(args.input);
+    if (!opened) return opened.error();
+    file = std::move(*opened);
     in = &file;
     input_name = args.input;
   }

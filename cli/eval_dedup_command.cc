@@ -102,11 +102,12 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
   AddExactDedupOptions(*cmd, args->pipeline.dedup);
   AddStoryOptions(*cmd, args->pipeline.recent);
   cmd->callback([args, &exit_code] {
-    std::ifstream in(args->gold);
-    if (!in) {
-      exit_code = ReportError("eval dedup", Status::IoError("cannot open " + args->gold));
+    auto opened = common::OpenInputFile(args->gold);
+    if (!opened) {
+      exit_code = ReportError("eval dedup", opened.error());
       return;
     }
+    std::ifstream& in = *opened;
     core::InMemoryDedupIndex index;
     core::RecentArticles recent(args->pipeline.recent);
     core::ArticlePipeline pipeline(args->pipeline, nullptr, index, &recent);

@@ -45,8 +45,9 @@ int RunFilter(
   std::ifstream file;
   std::istream* in = &std::cin;
   if (input_name != "-") {
-    file.open(input_name);
-    if (!file) return ReportError(command, Status::IoError("cannot open " + input_name));
+    auto opened = common::OpenInputFile(input_name);
+    if (!opened) return ReportError(command, opened.error());
+    file = std::move(*opened);
     in = &file;
   }
   uint64_t invalid = 0, not_json = 0;

@@ -5,6 +5,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "common/json_lines.h"
 #include "producers/jsonl_producer.h"
 
 namespace headwire::cli {
@@ -39,11 +40,12 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
     std::ifstream file;
     std::istream* in = &std::cin;
     if (args->input != "-") {
-      file.open(args->input);
-      if (!file) {
-        exit_code = ReportError("produce", Status::IoError("cannot open " + args->input));
+      auto opened = common::OpenInputFile(args->input);
+      if (!opened) {
+        exit_code = ReportError("produce", opened.error());
         return;
       }
+      file = std::move(*opened);
       in = &file;
     }
     auto report = producers::ProduceJsonLines(*in, args->input, args->options, std::cerr);

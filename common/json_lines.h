@@ -10,7 +10,11 @@
 // input.
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <istream>
 #include <optional>
 #include <string>
@@ -51,6 +55,19 @@ inline std::optional<uint64_t> ReadBoundedLine(std::istream& in, std::string& li
     in.clear((in.rdstate() & std::ios::badbit) | std::ios::eofbit);
     return length > 0 || extracted > 0 ? std::optional<uint64_t>(length) : std::nullopt;
   }
+}
+
+// Opens the file `path` for ForEachLine. Returns IoError naming the path and why it cannot be read
+// ("No such file or directory", a directory), since "cannot open" alone leaves the user guessing
+// and a directory opens and then fails as a read.
+inline Result<std::ifstream> OpenInputFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Err(Status::IoError("cannot read " + path + ": it is a directory"));
+  }
+  std::ifstream file(path);
+  if (!file) return Err(Status::IoError("cannot open " + path + ": " + std::strerror(errno)));
+  return file;
 }
 
 template <typename Visit>

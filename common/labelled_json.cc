@@ -38,10 +38,10 @@ template <typename Visit>
 Status ForEachFileLine(const std::string& path, Visit visit) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
-  std::ifstream in(path);
-  if (!in) return Status::IoError("cannot open " + path);
+  auto in = OpenInputFile(path);
+  if (!in) return in.error();
   const core::ValidationOptions validation;
-  return ForEachLine(in, path, [&](uint64_t line_number, const std::string& line) {
+  return ForEachLine(*in, path, [&](uint64_t line_number, const std::string& line) {
     const std::string where = path + ":" + std::to_string(line_number) + ": ";
     if (auto too_large = CheckLineSize(line, validation)) {
       return Status::InvalidArgument(where + too_large->reason + ": " + too_large->message);

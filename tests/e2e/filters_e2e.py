@@ -120,6 +120,18 @@ class OfflineFilters(unittest.TestCase):
         self.assertTrue(any(e.startswith("trap joined its look-alike's story: line 5: ")
                             for e in errors), errors)
 
+    def test_an_input_that_cannot_be_read_is_named_with_the_reason(self):
+        directory = os.path.join(ARGS.repo, "data")
+        missing = os.path.join(ARGS.repo, "data", "no-such-file.jsonl")
+        no_such_file = f"cannot open {missing}: No such file or directory"
+        for command, missing_message in ((["classify"], no_such_file), (["dedup"], no_such_file),
+                                         (["eval", "dedup", "--gold"], no_such_file),
+                                         (["eval", "classify", "--gold"], f"no file {missing}")):
+            with self.subTest(command=command):
+                result = headwire(*command, directory, expect=1)
+                self.assertIn(f"cannot read {directory}: it is a directory", result.stderr)
+                self.assertIn(missing_message, headwire(*command, missing, expect=1).stderr)
+
     def test_dedup_is_deterministic_and_preserves_input_fields(self):
         first = headwire("dedup", sample("headlines.jsonl")).stdout
         self.assertEqual(first, headwire("dedup", sample("headlines.jsonl")).stdout)
