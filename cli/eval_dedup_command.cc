@@ -130,8 +130,10 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
           auto verdict = pipeline.Process(record->article);
           if (!verdict) {
             ++invalid;
-            std::cerr << args->gold << ":" << line_number
-                      << ": rejected: " << verdict.error().message << "\n";
+            // As `headwire dedup` reports it: the reason word first, for scripts to match.
+            std::cerr << args->gold << ":" << line_number << ": "
+                      << core::RejectReasonName(verdict.error().reason) << ": "
+                      << verdict.error().message << "\n";
             return Status::Ok();
           }
           first_line_of.try_emplace(record->article.id, gold.size());
