@@ -1,5 +1,6 @@
 #include "common/labelled_json.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -17,6 +18,12 @@ Result<std::vector<std::string>> TopicsOf(const Json& object) {
     for (const Json& topic : *it) {
       if (!topic.is_string() || topic.get_ref<const std::string&>().empty()) {
         return Err(Status::InvalidArgument("\"topics\" holds something other than a name"));
+      }
+      // Topics are a set: a repeated one would count twice in the confusion summary and fail
+      // the exact-match comparison of a classification that has it once.
+      if (std::ranges::find(topics, topic.get_ref<const std::string&>()) != topics.end()) {
+        return Err(
+            Status::InvalidArgument("\"topics\" names \"" + topic.get<std::string>() + "\" twice"));
       }
       topics.push_back(topic.get<std::string>());
     }

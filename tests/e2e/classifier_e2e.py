@@ -228,6 +228,23 @@ class TopicClassifierCommands(unittest.TestCase):
         alone = headwire("classify", "--model", model, "--taxonomy", "none", "-", stdin=line)
         self.assertEqual(list(json.loads(alone.stdout)["scores"]), ["climate", "space"])
 
+    def test_a_topic_named_twice_is_a_clear_error(self):
+        # Counted twice, it failed the exact match of a classification that has it once.
+        gold = os.path.join(self.tmp.name, "twice.jsonl")
+        with open(gold, "w") as f:
+            f.write('{"id": "a", "title": "OpenAI releases a new chatbot", "topics": ["ai"]}\n'
+                    '{"id": "b", "title": "OpenAI releases a chatbot", "topics": ["ai", "ai"]}\n')
+        for args in (("eval", "classify", "--gold", gold),
+                     ("train", "--data", gold, "--out", os.path.join(self.tmp.name, "x.hwm"))):
+            with self.subTest(args[0]):
+                result = headwire(*args, expect=1)
+                self.assertIn(f"{gold}:2: \"topics\" names \"ai\" twice", result.stderr)
+        labels = os.path.join(self.tmp.name, "twice_labels.jsonl")
+        with open(labels, "w") as f:
+            f.write('{"id": "a", "topics": ["ai", "ai"]}\n{"id": "b", "topics": ["ai"]}\n')
+        result = headwire("eval", "classify", "--gold", gold, "--labels", labels, expect=1)
+        self.assertIn(f"{labels}:1: \"topics\" names \"ai\" twice", result.stderr)
+
     def test_a_group_that_is_not_a_string_is_a_clear_error(self):
         bad = os.path.join(self.tmp.name, "bad_group.jsonl")
         with open(bad, "w") as f:
