@@ -3,9 +3,10 @@
 //
 // Gold records are input articles with labels, either in a "gold" object
 //   {"story": "...", "duplicate_of": "<id>"|null, "kind": "...", "note": "...", "trap_of": "<id>"}
-// or, as in the UCI News Aggregator slice, a top-level "story". Records are matched by line (an
-// id may repeat: a resend). Duplicate scores need "duplicate_of" labels; trap scores need
-// "trap_of" (or a note starting "trap of <id>:").
+// or, as in the UCI News Aggregator slice, a top-level "story"; a story or id label is a string
+// or an integer, as record ids are. Records are matched by line (an id may repeat: a resend).
+// Duplicate scores need "duplicate_of" labels; trap scores need "trap_of" (or a note starting
+// "trap of <id>:").
 
 #include <fstream>
 #include <iostream>
@@ -42,7 +43,22 @@ std::string StringField(const common::Json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-GoldRecord ReadGold(const common::Json& record) {
+// A gold label that names a record or a story: a string as it is, an integer as its digits (as
+// common::ArticleIdOf reads ids, so that "duplicate_of": 5 names the record with "id": 5), empty
+// when absent or null; any other type is a wrong_type error, since reading it as "no label" would
+// score the record as something it is not.
+std::expected<std::string, common::RecordError> LabelId(const common::Json& labels,
+                                                        const char* name) {
+  const auto it = labels.find(name);
+  if (it == labels.end() || it->is_null()) return std::string();
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
+  return std::unexpected(common::RecordError{
+      "wrong_type",
+      "gold." + std::string(name) + " must be a string or an integer, not " + it->type_name()});
+}
+
+std::expected<GoldRecord, common::RecordError> ReadGold(const common::Json& record) {
   GoldRecord gold;
   const auto labels = record.find("gold");
   if (labels == record.end() || !labels->is_object()) {
@@ -52,12 +68,16 @@ GoldRecord ReadGold(const common::Json& record) {
                      : std::string();
     return gold;
   }
-  gold.story = StringField(*labels, "story");
-  if (const auto d = labels->find("duplicate_of"); d != labels->end()) {
-    gold.duplicate_of = d->is_string() ? d->get<std::string>() : std::string();
+  auto story = LabelId(*labels, "story");
+  auto duplicate_of = LabelId(*labels, "duplicate_of");
+  auto trap_of = LabelId(*labels, "trap_of");
+  for (const auto* id : {&story, &duplicate_of, &trap_of}) {
+    if (!*id) return std::unexpected(id->error());
   }
+  gold.story = std::move(*story);
+  if (labels->contains("duplicate_of")) gold.duplicate_of = std::move(*duplicate_of);
   const std::string note = StringField(*labels, "note");
-  gold.trap_of = StringField(*labels, "trap_of");
+  gold.trap_of = std::move(*trap_of);
   // A note "trap of <id>: ..." names the look-alike.
   constexpr std::string_view kTrapPrefix = "trap of ";
   if (gold.trap_of.empty() && note.starts_with(kTrapPrefix)) {
@@ -126,7 +146,13 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
                       << record.error().message << "\n";
             return Status::Ok();
           }
-          GoldRecord labels = ReadGold(record->object);
+          auto labels = ReadGold(record->object);
+          if (!labels) {
+            ++invalid;
+            std::cerr << args->gold << ":" << line_number << ": " << labels.error().reason << ": "
+                      << labels.error().message << "\n";
+            return Status::Ok();
+          }
           auto verdict = pipeline.Process(record->article);
           if (!verdict) {
             ++invalid;
@@ -137,7 +163,7 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
             return Status::Ok();
           }
           first_line_of.try_emplace(record->article.id, gold.size());
-          gold.push_back(std::move(labels));
+          gold.push_back(std::move(*labels));
           predicted.push_back({record->article.id, verdict->dedup.duplicate_of,
                                verdict->dedup.story_id, line_number});
           titles.push_back(record->article.title);

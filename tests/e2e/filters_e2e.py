@@ -121,6 +121,33 @@ class OfflineFilters(unittest.TestCase):
         self.assertTrue(any(e.startswith("trap joined its look-alike's story: line 5: ")
                             for e in errors), errors)
 
+    def test_eval_dedup_reads_integer_ids_in_gold_labels_as_the_records_read_them(self):
+        # As in the UCI slice, ids are integers; the labels name them the same way.
+        lines = [{"id": 1, "title": "SpaceX launches 24 Starlink satellites",
+                  "published_at": "2026-03-02T08:15:00Z",
+                  "gold": {"story": 7, "duplicate_of": None}},
+                 {"id": 2, "title": "SpaceX launches 24 Starlink satellites - Reuters",
+                  "published_at": "2026-03-02T08:16:00Z", "gold": {"story": 7, "duplicate_of": 1}},
+                 {"id": 3, "title": "Fed holds rates steady",
+                  "published_at": "2026-03-02T08:17:00Z", "gold": {"story": 1.5}}]
+        gold = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"hw-int-gold-{os.getpid()}.jsonl")
+        with open(gold, "w") as f:
+            f.write("".join(json.dumps(l) + "\n" for l in lines))
+        try:
+            result = headwire("eval", "dedup", "--gold", gold, "--json", expect=2)
+        finally:
+            os.remove(gold)
+        self.assertIn(
+            f"{gold}:3: wrong_type: gold.story must be a string or an integer, not number",
+            result.stderr)
+        report = json.loads(result.stdout)
+        self.assertEqual((report["records"], report["invalid"]), (2, 1))
+        duplicates = report["duplicates"]
+        self.assertEqual(
+            [duplicates[k] for k in ("gold", "predicted", "correct", "correct_original")],
+            [1, 1, 1, 1])
+        self.assertEqual(report["stories"]["gold"], 1)
+
     def test_an_input_that_cannot_be_read_is_named_with_the_reason(self):
         directory = os.path.join(ARGS.repo, "data")
         missing = os.path.join(ARGS.repo, "data", "no-such-file.jsonl")
