@@ -199,10 +199,16 @@ class OperationsTest(unittest.TestCase):
                     s, "headwire_records_consumed_total", daemon="sink", topic=PROCESSED) >= len(
                     processed) else None)(scrape(sink.admin)), "a sink to consume everything",)
                 wait_for(lambda: get(f"http://{sink.admin}/readyz")[0] == 200, "a ready sink")
-                samples = scrape(sink.admin)
+
+                # The lag gauges follow the consumer at the daemon's next turn, not at once.
+                def lags_of(s):
+                    return [v for (n, _), v in s.items() if n == "headwire_consumer_lag_records"]
+
+                samples = wait_for(lambda: (lambda s: s if len(lags_of(s)) == 4 and sum(
+                    lags_of(s)) == 0 else None)(scrape(sink.admin)), "the sink's lag to reach 0")
                 self.assertEqual(value(samples, "headwire_records_consumed_total", daemon="sink",
                                        topic=PROCESSED), len(processed))
-                lags = [v for (n, _), v in samples.items() if n == "headwire_consumer_lag_records"]
+                lags = lags_of(samples)
                 self.assertEqual(len(lags), 4)  # every partition of the processed topic
                 self.assertEqual(sum(lags), 0)
         finally:
