@@ -43,21 +43,6 @@ std::string StringField(const common::Json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// A gold label that names a record or a story: a string as it is, an integer as its digits (as
-// common::ArticleIdOf reads ids, so that "duplicate_of": 5 names the record with "id": 5), empty
-// when absent or null; any other type is a wrong_type error, since reading it as "no label" would
-// score the record as something it is not.
-std::expected<std::string, common::RecordError> LabelId(const common::Json& labels,
-                                                        const char* name) {
-  const auto it = labels.find(name);
-  if (it == labels.end() || it->is_null()) return std::string();
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
-  return std::unexpected(common::RecordError{
-      "wrong_type",
-      "gold." + std::string(name) + " must be a string or an integer, not " + it->type_name()});
-}
-
 std::expected<GoldRecord, common::RecordError> ReadGold(const common::Json& record) {
   GoldRecord gold;
   const auto labels = record.find("gold");
@@ -68,9 +53,11 @@ std::expected<GoldRecord, common::RecordError> ReadGold(const common::Json& reco
                      : std::string();
     return gold;
   }
-  auto story = LabelId(*labels, "story");
-  auto duplicate_of = LabelId(*labels, "duplicate_of");
-  auto trap_of = LabelId(*labels, "trap_of");
+  // Labels that name a record or a story are read as ids are; any other type is an error, since
+  // reading it as "no label" would score the record as something it is not.
+  auto story = common::IdFieldOf(*labels, "story", "gold.story");
+  auto duplicate_of = common::IdFieldOf(*labels, "duplicate_of", "gold.duplicate_of");
+  auto trap_of = common::IdFieldOf(*labels, "trap_of", "gold.trap_of");
   for (const auto* id : {&story, &duplicate_of, &trap_of}) {
     if (!*id) return std::unexpected(id->error());
   }

@@ -74,13 +74,18 @@ const char* ProblemName(JsonProblem problem) {
 
 }  // namespace
 
-std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {
-  const auto it = object.find("id");
+std::expected<std::string, RecordError> IdFieldOf(const Json& object, std::string_view key,
+                                                  std::string_view shown) {
+  const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::string();
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
   return Fail("wrong_type",
-              std::string("id must be a string or an integer, not ") + it->type_name());
+              std::string(shown) + " must be a string or an integer, not " + it->type_name());
+}
+
+std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {
+  return IdFieldOf(object, "id", "id");
 }
 
 std::expected<ArticleRecord, RecordError> ParseArticleJson(

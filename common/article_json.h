@@ -37,9 +37,15 @@ struct RecordError {
   std::string message;
 };
 
-// The record's "id" as ParseArticleJson reads it: a string as it is, an integer as its digits,
-// empty when absent or null; any other type is a wrong_type error. For other readers of records
-// by id (labels files), so that both read an id alike.
+// The field `key` of `object` read as an id: a string as it is, an integer as its digits, empty
+// when absent or null; any other type is a wrong_type error ("<shown> must be a string or an
+// integer, not ..."). For every reader of ids and of labels that name records by id, so that an
+// id is read alike wherever it appears.
+std::expected<std::string, RecordError> IdFieldOf(const Json& object, std::string_view key,
+                                                  std::string_view shown);
+
+// The record's "id" as ParseArticleJson reads it (IdFieldOf). For other readers of records by id
+// (labels files), so that both read an id alike.
 std::expected<std::string, RecordError> ArticleIdOf(const Json& object);
 
 // Parses one JSON Lines record; a numeric published_at must lie in the event-time range of
