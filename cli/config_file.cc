@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <iterator>
 #include <map>
 #include <sstream>
 
 #include "common/kafka_config.h"
+#include "core/bounded_read.h"
 
 namespace headwire::cli {
 namespace {
@@ -402,16 +402,14 @@ std::string TomlConfig::to_config(const CLI::App* app, bool, bool, std::string) 
 std::vector<CLI::ConfigItem> TomlConfig::from_config(std::istream& input) const {
   // A configuration is a few KiB; the bound keeps a wrong path (a device such as /dev/zero, a
   // log file) from reading until memory runs out.
-  std::string text(kMaxConfigBytes + 1, '\0');
-  input.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(input.gcount()));
-  if (text.size() > kMaxConfigBytes) {
+  const std::optional<std::string> text = core::ReadAtMost(input, kMaxConfigBytes);
+  if (!text) {
     throw CLI::ConfigError("the file is larger than " + std::to_string(kMaxConfigBytes >> 20) +
                            " MiB, too large for a configuration");
   }
   toml::table document;
   try {
-    document = toml::parse(text);
+    document = toml::parse(*text);
   } catch (const toml::parse_error& e) {
     throw CLI::ConfigError("invalid TOML at line " + std::to_string(e.source().begin.line) +
                            ", column " + std::to_string(e.source().begin.column) + ": " +

@@ -1,6 +1,9 @@
 #include "core/background_frequencies.h"
 
 #include <fstream>
+#include <optional>
+
+#include "core/bounded_read.h"
 
 namespace headwire::core {
 
@@ -24,17 +27,15 @@ BackgroundFrequencies BackgroundFrequencies::FromHeadlines(std::string_view text
 Result<BackgroundFrequencies> BackgroundFrequencies::FromFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Err(Status::IoError("cannot open " + path));
-  // Read to one byte past the bound: a wrong path (/dev/zero, a log) must not take all memory.
-  std::string text(kMaxFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // Bounded: a wrong path (/dev/zero, a log) must not take all memory.
+  const std::optional<std::string> text = ReadAtMost(in, kMaxFileBytes);
   if (in.bad()) return Err(Status::IoError("cannot read " + path));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes) {
+  if (!text) {
     return Err(Status::InvalidArgument(path + ": larger than " +
                                        std::to_string(kMaxFileBytes >> 20) +
                                        " MiB, too large for a headline corpus"));
   }
-  return FromHeadlines(text);
+  return FromHeadlines(*text);
 }
 
 uint32_t BackgroundFrequencies::DocumentFrequency(uint64_t term_hash) const {
