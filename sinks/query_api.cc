@@ -308,6 +308,27 @@ struct CountRow {
   WindowCounts counts;
 };
 
+// What a request rules out by itself, whatever the state holds: a limit out of range, an empty
+// time range, a hop not shorter than its window, a minute window for trending. Checked when a
+// request is parsed (a usage error for `headwire query`) and when it is run (requests built in
+// code).
+Status CheckQueryRequest(const QueryRequest& request) {
+  if (request.limit < 1 || request.limit > kMaxQueryLimit) {
+    return Status::InvalidArgument("limit: must be between 1 and " +
+                                   std::to_string(kMaxQueryLimit));
+  }
+  if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
+    return Status::InvalidArgument("from: must be before to");
+  }
+  if (request.hop && core::WindowLengthMs(*request.hop) >= core::WindowLengthMs(request.window)) {
+    return Status::InvalidArgument("hop: must be shorter than window");
+  }
+  if (request.kind == QueryKind::kTrending && request.window == core::WindowSize::kMinute) {
+    return Status::InvalidArgument("window: trending keeps hour and day windows only");
+  }
+  return Status::Ok();
+}
+
 Result<common::Json> Counts(const View& view, const ArticleStore& store,
                             const QueryRequest& request) {
   const int64_t length = core::WindowLengthMs(request.window);
@@ -315,7 +336,6 @@ Result<common::Json> Counts(const View& view, const ArticleStore& store,
   int64_t hop = length;
   if (request.hop) {
     hop = core::WindowLengthMs(*request.hop);
-    if (hop >= length) return Err(Status::InvalidArgument("hop: must be shorter than window"));
     stored = *request.hop;
   }
   auto offset = OffsetCursor(request.cursor);
@@ -463,9 +483,6 @@ Result<common::Json> Stories(const View& view, const ArticleStore& store,
 Result<common::Json> Trending(const View& view, const ArticleStore& store,
                               const QueryRequest& request) {
   const core::WindowSize size = request.window;
-  if (size == core::WindowSize::kMinute) {
-    return Err(Status::InvalidArgument("window: trending keeps hour and day windows only"));
-  }
   auto offset = OffsetCursor(request.cursor);
   if (!offset) return Err(offset.error());
   const int64_t length = core::WindowLengthMs(size);
@@ -670,13 +687,7 @@ std::span<const QueryParam> QueryParams(QueryKind kind) {
 }
 
 Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& request) {
-  if (request.limit < 1 || request.limit > kMaxQueryLimit) {
-    return Err(
-        Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxQueryLimit)));
-  }
-  if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
-    return Err(Status::InvalidArgument("from: must be before to"));
-  }
+  if (Status checked = CheckQueryRequest(request); !checked.ok()) return Err(checked);
   const View view(store);
   // A misspelt topic must not look like a topic without articles. A state that has not seen
   // a record yet knows no taxonomy and takes any topic.
@@ -753,11 +764,6 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
           return Err(Status::InvalidArgument("window: expected minute, hour or day, got \"" +
                                              value + "\""));
         }
-        // Checked here as well as by the query, so that `headwire query` reports it as a usage
-        // error (exit 2), as it does a limit out of range.
-        if (kind == QueryKind::kTrending && *size == core::WindowSize::kMinute) {
-          return Err(Status::InvalidArgument("window: trending keeps hour and day windows only"));
-        }
         request.window = *size;
         break;
       }
@@ -804,13 +810,9 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
         break;
     }
   }
-  // What the parameters rule out together, checked here as well as by the query.
-  if (request.hop && core::WindowLengthMs(*request.hop) >= core::WindowLengthMs(request.window)) {
-    return Err(Status::InvalidArgument("hop: must be shorter than window"));
-  }
-  if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
-    return Err(Status::InvalidArgument("from: must be before to"));
-  }
+  // What the parameters rule out alone or together, so that `headwire query` reports it as a
+  // usage error (exit 2), as it does a limit out of range.
+  if (Status checked = CheckQueryRequest(request); !checked.ok()) return Err(checked);
   return request;
 }
 
