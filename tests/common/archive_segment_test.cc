@@ -4,10 +4,10 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "common/archive_catalog.h"
+#include "tests/common/flip_byte.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::common {
@@ -57,16 +57,6 @@ class ArchiveSegmentTest : public ::testing::Test {
       EXPECT_TRUE(ReadBlock(file.get(), block, scan->header.partition, out).ok());
     }
     return out;
-  }
-
-  static void FlipByte(const std::string& path, uint64_t position) {
-    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(position));
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x5a);
-    f.seekp(static_cast<std::streamoff>(position));
-    f.write(&c, 1);
   }
 
   const testing::TestDir dir_{"hw-archive"};
@@ -134,7 +124,7 @@ TEST_F(ArchiveSegmentTest, CorruptBlockBeforeTheTailIsCorruptionNotTorn) {
   const auto path = WriteSegment(9);
   const auto scan = ScanSegment(path);
   ASSERT_EQ(scan->blocks.size(), 3u);
-  FlipByte(path, scan->blocks[1].file_position + 70);  // inside the second block's payload
+  testing::FlipByte(path, scan->blocks[1].file_position + 70);  // inside the second block's payload
   const auto damaged = ScanSegment(path);
   EXPECT_EQ(damaged->tail, TailState::kCorrupt);
   EXPECT_EQ(damaged->blocks.size(), 1u);
@@ -155,7 +145,7 @@ TEST_F(ArchiveSegmentTest, ListingNamesTheDamageOfAnOpenSegmentButNotItsTornTail
   ASSERT_EQ(torn->size(), 1u);
   EXPECT_EQ((*torn)[0].damage, "");
   EXPECT_EQ((*torn)[0].index.records, 6u);
-  FlipByte(path, scan->blocks[0].file_position + 70);  // inside the first block's payload
+  testing::FlipByte(path, scan->blocks[0].file_position + 70);  // inside the first block's payload
   auto damaged = ListSegments(dir_.string());
   ASSERT_TRUE(damaged.has_value());
   ASSERT_EQ(damaged->size(), 1u);
@@ -169,7 +159,7 @@ TEST_F(ArchiveSegmentTest, VerifyNamesTheDamagedSegment) {
   auto clean = VerifyArchive(dir_.string());
   ASSERT_TRUE(clean.has_value());
   EXPECT_TRUE(clean->empty());
-  FlipByte(path, ScanSegment(path)->blocks[0].file_position + 60);
+  testing::FlipByte(path, ScanSegment(path)->blocks[0].file_position + 60);
   auto findings = VerifyArchive(dir_.string());
   ASSERT_TRUE(findings.has_value());
   ASSERT_EQ(findings->size(), 1u);

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -19,6 +18,7 @@
 #include "headwire/v1/article.pb.h"
 #include "producers/replay.h"
 #include "sinks/archive_writer.h"
+#include "tests/common/flip_byte.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::producers {
@@ -164,16 +164,6 @@ class ArchiveSourceDamageTest : public ::testing::Test {
     ASSERT_EQ(blocks_.size(), 3u);
   }
 
-  void FlipByte(uint64_t position) const {
-    std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(position));
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x5a);
-    f.seekp(static_cast<std::streamoff>(position));
-    f.write(&c, 1);
-  }
-
   // How many records the source yields, or its error.
   Result<int> Replayed() const {
     ArchiveSourceOptions options;
@@ -204,7 +194,7 @@ TEST_F(ArchiveSourceDamageTest, ATornTailOfTheOpenSegmentIsLeftOut) {
 // A damaged block with blocks after it is not a torn write: replaying the records before it
 // alone would rebuild a state without the rest and report success.
 TEST_F(ArchiveSourceDamageTest, DamageBeforeTheEndOfTheOpenSegmentIsCorruption) {
-  FlipByte(blocks_[0].file_position + 40);
+  testing::FlipByte(path_, blocks_[0].file_position + 40);
   auto replayed = Replayed();
   ASSERT_FALSE(replayed.has_value()) << *replayed << " records replayed";
   EXPECT_EQ(replayed.error().code(), StatusCode::kCorruption);
