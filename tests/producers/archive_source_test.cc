@@ -14,12 +14,12 @@
 #include "common/archive_catalog.h"
 #include "common/archive_segment.h"
 #include "common/proto_convert.h"
-#include "common/replay_target.h"
 #include "headwire/v1/article.pb.h"
 #include "producers/replay.h"
 #include "sinks/archive_writer.h"
 #include "tests/common/flip_byte.h"
 #include "tests/common/test_dir.h"
+#include "tests/producers/counting_target.h"
 
 namespace headwire::producers {
 namespace {
@@ -102,22 +102,6 @@ TEST_F(ArchiveSourceTest, AnEstimatedEventTimeDoesNotHoldItsPartitionBack) {
             (std::vector<Position>{{0, 0}, {0, 1}, {1, 0}, {0, 2}, {1, 1}, {0, 3}, {1, 2}}));
 }
 
-// Counts what it is handed; commits nothing.
-class CountingTarget : public common::ReplayTarget {
- public:
-  Status Deliver(const common::ArchiveRecord&) override {
-    ++counts_.delivered;
-    return Status::Ok();
-  }
-  Status Commit(const std::map<int32_t, int64_t>&) override { return Status::Ok(); }
-  Status Finish() override { return Status::Ok(); }
-  std::map<int32_t, int64_t> StoredPositions() const override { return {}; }
-  const common::ReplayCounts& counts() const override { return counts_; }
-
- private:
-  common::ReplayCounts counts_;
-};
-
 TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
   ASSERT_NO_FATAL_FAILURE(ArchiveBlocks({{Article(0, 0, 0), Article(0, 1, 1)},
                                          {Article(0, 2, 10), Article(0, 3, 11)},
@@ -127,7 +111,7 @@ TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
   options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
   auto source = ArchiveSource::Open(options);
   ASSERT_TRUE(source.has_value()) << source.error().ToString();
-  CountingTarget target;
+  testing::CountingTarget target;
   std::ostringstream log;
   ReplayProgress progress({.interval = std::chrono::hours(1)}, log);
   ReplayOptions replay;

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "common/proto_convert.h"
-#include "common/replay_target.h"
 #include "headwire/v1/article.pb.h"
 #include "producers/replay_pacer.h"
 #include "producers/replay_progress.h"
 #include "producers/replay_source.h"
+#include "tests/producers/counting_target.h"
 
 namespace headwire::producers {
 namespace {
@@ -44,28 +44,6 @@ class ListSource : public ReplaySource {
   std::deque<common::ArchiveRecord> records_;
 };
 
-// Notes the fake clock's time at which each record is delivered.
-class TimingTarget : public common::ReplayTarget {
- public:
-  explicit TimingTarget(const FakeClock& clock) : clock_(clock) {}
-  Status Deliver(const common::ArchiveRecord&) override {
-    delivered_at_.push_back(clock_.now_);
-    ++counts_.delivered;
-    return Status::Ok();
-  }
-  Status Commit(const std::map<int32_t, int64_t>&) override { return Status::Ok(); }
-  Status Finish() override { return Status::Ok(); }
-  std::map<int32_t, int64_t> StoredPositions() const override { return {}; }
-  const common::ReplayCounts& counts() const override { return counts_; }
-
-  const std::vector<int64_t>& delivered_at() const { return delivered_at_; }
-
- private:
-  const FakeClock& clock_;
-  std::vector<int64_t> delivered_at_;
-  common::ReplayCounts counts_;
-};
-
 common::ArchiveRecord Article(int64_t offset, int64_t event_ms, bool estimated) {
   v1::RawArticle article;
   article.set_id("a" + std::to_string(offset));
@@ -89,7 +67,9 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
   ListSource source({Article(1, kBase, false), Article(2, kBase + 300 * kDay, true),
                      Article(3, kBase + 60'000, false)});
   FakeClock clock;
-  TimingTarget target(clock);
+  testing::CountingTarget target;
+  std::vector<int64_t> delivered_at;
+  target.on_deliver = [&](const common::ArchiveRecord&) { delivered_at.push_back(clock.now_); };
   std::ostringstream log;
   ReplayProgress progress({.interval = std::chrono::hours(1)}, log);
   ReplayOptions options;
@@ -97,14 +77,14 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
   auto report = RunReplay(source, target, options, clock, progress);
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   EXPECT_TRUE(report->complete);
-  EXPECT_EQ(target.delivered_at(), (std::vector<int64_t>{0, 0, 1000}));
+  EXPECT_EQ(delivered_at, (std::vector<int64_t>{0, 0, 1000}));
 }
 
 TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
   ListSource source(
       {Article(1, kBase, false), Article(2, kBase + 1, false), Article(3, kBase + 2, false)});
   FakeClock clock;
-  TimingTarget target(clock);
+  testing::CountingTarget target;
   std::ostringstream bar;
   ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
   ReplayOptions options;
