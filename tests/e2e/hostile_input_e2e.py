@@ -31,6 +31,19 @@ def line(**fields):
     return json.dumps(fields)
 
 
+def wait_until(ready, seconds=30):
+    """Polls `ready` every 10 ms until it holds or `seconds` pass; the caller acts either way."""
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def proc_state(pid):
+    """The state letter of process `pid` (R, S, ...), as /proc/PID/stat gives it."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
 def varint(n):
     out = bytearray()
     while True:
@@ -333,11 +346,7 @@ class HostileInputEndToEnd(unittest.TestCase):
             proc.stdin.write(line(title="Rocket launch delayed") + "\n")
             proc.stdin.flush()
             # Its output is buffered: wait until it sleeps, reading for the next line.
-            for _ in range(3000):
-                with open(f"/proc/{proc.pid}/stat") as stat:
-                    if stat.read().rsplit(")", 1)[1].split()[0] == "S":
-                        break
-                time.sleep(0.01)
+            wait_until(lambda: proc_state(proc.pid) == "S")
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=60), -signal.SIGTERM)
         finally:
@@ -356,11 +365,8 @@ class HostileInputEndToEnd(unittest.TestCase):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             os.write(writer, (line(title="Rocket launch delayed") + "\n").encode())
-            for _ in range(3000):
-                fds = os.listdir(f"/proc/{proc.pid}/fd")
-                if any(os.path.realpath(f"/proc/{proc.pid}/fd/{fd}") == fifo for fd in fds):
-                    break
-                time.sleep(0.01)
+            wait_until(lambda: any(os.path.realpath(f"/proc/{proc.pid}/fd/{fd}") == fifo
+                                   for fd in os.listdir(f"/proc/{proc.pid}/fd")))
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=60), -signal.SIGTERM)
         finally:
