@@ -226,6 +226,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
             << " outside the time range, " << t.counts.duplicates << " duplicates, "
             << t.counts.dead_letters << " dead letters, " << t.invalid << " invalid"
             << (report->complete ? "" : "; interrupted, continue with --resume") << "\n";
+  if (!report->complete) return kExitSignalBase + common::ShutdownSignal();
   return t.invalid > 0 ? kExitInvalidInput : kExitOk;
 }
 
@@ -238,7 +239,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
-      "2 when some file records were invalid (each reported as FILE:RECORD: reason).",
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130 or 143 "
+      "when SIGINT or SIGTERM stopped it before the end (continue with --resume).",
       [a](const CLI::App&) {
         auto plan = PlanReplay(*a);
         return plan ? Status::Ok() : plan.error();

@@ -9,10 +9,13 @@ namespace {
 // Set by the handler on whichever thread the signal lands on and read by the daemon's loop on
 // its own: an atomic (lock-free, so safe in a handler), not a volatile flag, which only
 // synchronises with a handler on the reading thread.
-std::atomic<bool> g_shutdown{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" void OnSignal(int) { g_shutdown.store(true); }
+extern "C" void OnSignal(int signal) {
+  int none = 0;
+  g_signal.compare_exchange_strong(none, signal);
+}
 
 }  // namespace
 
@@ -24,6 +27,8 @@ void InstallShutdownHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool ShutdownRequested() { return g_shutdown.load(); }
+bool ShutdownRequested() { return g_signal.load() != 0; }
+
+int ShutdownSignal() { return g_signal.load(); }
 
 }  // namespace headwire::common

@@ -11,4 +11,9 @@ void InstallShutdownHandlers();
 // True once SIGINT or SIGTERM has arrived.
 bool ShutdownRequested();
 
+// The first of those signals to arrive (SIGINT or SIGTERM), or 0 while none has. A command
+// that stops short of its end because of it exits with 128 + this number, as a shell reports a
+// process the signal ended, so that a script can tell an interrupted run from a complete one.
+int ShutdownSignal();
+
 }  // namespace headwire::common

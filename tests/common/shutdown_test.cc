@@ -17,6 +17,18 @@ TEST(ShutdownTest, SignalHandledOnAnotherThreadStopsTheLoop) {
   while (!ShutdownRequested()) std::this_thread::yield();
   other.join();
   EXPECT_TRUE(ShutdownRequested());
+  EXPECT_EQ(ShutdownSignal(), SIGTERM);
+}
+
+// What a command's exit code reports is the signal that stopped it, not a later one (a second
+// Ctrl-C while it finishes its batch).
+TEST(ShutdownTest, TheFirstSignalIsTheOneNamed) {
+  InstallShutdownHandlers();
+  // ctest runs each test in a process of its own; run together, the test above came first.
+  const int before = ShutdownSignal();
+  std::raise(SIGINT);
+  std::raise(SIGTERM);
+  EXPECT_EQ(ShutdownSignal(), before != 0 ? before : SIGINT);
 }
 
 }  // namespace

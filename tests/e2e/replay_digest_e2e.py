@@ -181,8 +181,8 @@ class ReplayDigest(unittest.TestCase):
 
     def interrupted_and_resumed(self, source, name, speed):
         """Replays `source` --into a fresh state paced at `speed`, interrupts it with Ctrl-C
-        (SIGINT) after 2 s, checks that it stopped asking for --resume, resumes it, and returns
-        the state's directory."""
+        (SIGINT) after 2 s, checks that it stopped asking for --resume with exit code 130 (as a
+        shell reports Ctrl-C), resumes it, and returns the state's directory."""
         state = os.path.join(self.work, name)
         paced = subprocess.Popen([ARGS.headwire, "replay", *source, "--into", state, "--speed",
                                   speed, "--commit-every", "10"],
@@ -190,7 +190,7 @@ class ReplayDigest(unittest.TestCase):
         time.sleep(2)
         paced.send_signal(signal.SIGINT)
         _, err = paced.communicate(timeout=60)
-        self.assertEqual(paced.returncode, 0, err)
+        self.assertEqual(paced.returncode, 128 + signal.SIGINT, err)
         self.assertIn("interrupted, continue with --resume", err)
         run([ARGS.headwire, "replay", *source, "--into", state, "--resume"])
         return state
