@@ -192,6 +192,7 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
       if (!scan) return Err(scan.error());
       entry.index = MakeSegmentIndex(scan->header, scan->blocks, scan->valid_bytes);
       if (scan->tail == TailState::kCorrupt) entry.damage = scan->problem;
+      if (scan->tail == TailState::kTorn) entry.torn_tail = scan->problem;
       // A segment torn before its header was durable names its partition by its place only.
       const fs::path p(path);
       entry.index.topic = p.parent_path().parent_path().filename().string();

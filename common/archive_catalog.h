@@ -58,6 +58,11 @@ struct SegmentEntry {
   // block with data after it, a bad header): what, as ScanSegment says it; else empty. The
   // records after the damage are missing from `index`, so a reader must not take it as whole.
   std::string damage;
+  // An open segment's scan found a torn tail after its valid blocks: what, as ScanSegment says
+  // it; else empty. Its records are missing from `index`. A crash while the archiver wrote
+  // leaves one (the archiver writes those records again at its next start); so does damage to
+  // the last block, which the scan cannot tell apart from it.
+  std::string torn_tail;
 };
 
 // Every segment under `dir`, by topic, partition and first offset. Open segments are scanned

@@ -1,8 +1,11 @@
 #include "producers/archive_source.h"
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 
 #include "common/archive_record.h"
+#include "common/logging.h"
 #include "producers/event_time_merge.h"
 
 namespace headwire::producers {
@@ -32,6 +35,15 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
       return Err(Status::Corruption(s.path + ": " + s.damage +
                                     "; the records after it cannot be read (headwire archive "
                                     "verify lists every damaged segment)"));
+    }
+    // Left out, as the archiver will cut it; said, because a damaged last block looks the same
+    // and its records would otherwise be missing from the replay without a word.
+    if (!s.torn_tail.empty()) {
+      spdlog::warn(
+          "msg=\"torn tail of an open segment left out\" segment={} problem={} hint={}",
+          common::Quote(s.path), common::Quote(s.torn_tail),
+          common::Quote("a crash while the archiver wrote: it writes those records again at its "
+                        "next start"));
     }
     source->total_ += s.index.records;
     source->partitions_[s.index.partition].segments.push_back(std::move(s));

@@ -133,9 +133,9 @@ TEST_F(ArchiveSegmentTest, CorruptBlockBeforeTheTailIsCorruptionNotTorn) {
   EXPECT_EQ(reopened.error().code(), StatusCode::kCorruption);
 }
 
-// Listing an open segment leaves out what follows damage: the entry says so, for readers that
-// would otherwise take the records before it for the whole segment.
-TEST_F(ArchiveSegmentTest, ListingNamesTheDamageOfAnOpenSegmentButNotItsTornTail) {
+// Listing an open segment leaves out what follows damage or a torn tail: the entry says which,
+// for readers that would otherwise take the records before it for the whole segment.
+TEST_F(ArchiveSegmentTest, ListingTellsTheDamageOfAnOpenSegmentFromItsTornTail) {
   const auto path = WriteSegment(9);
   const auto scan = ScanSegment(path);
   ASSERT_EQ(scan->blocks.size(), 3u);
@@ -144,6 +144,8 @@ TEST_F(ArchiveSegmentTest, ListingNamesTheDamageOfAnOpenSegmentButNotItsTornTail
   ASSERT_TRUE(torn.has_value());
   ASSERT_EQ(torn->size(), 1u);
   EXPECT_EQ((*torn)[0].damage, "");
+  EXPECT_EQ((*torn)[0].torn_tail, ScanSegment(path)->problem);
+  EXPECT_NE((*torn)[0].torn_tail, "");
   EXPECT_EQ((*torn)[0].index.records, 6u);
   testing::FlipByte(path, scan->blocks[0].file_position + 70);  // inside the first block's payload
   auto damaged = ListSegments(dir_.string());
@@ -151,6 +153,7 @@ TEST_F(ArchiveSegmentTest, ListingNamesTheDamageOfAnOpenSegmentButNotItsTornTail
   ASSERT_EQ(damaged->size(), 1u);
   EXPECT_NE((*damaged)[0].damage, "");
   EXPECT_EQ((*damaged)[0].damage, ScanSegment(path)->problem);
+  EXPECT_EQ((*damaged)[0].torn_tail, "");
   EXPECT_EQ((*damaged)[0].index.records, 0u);
 }
 
