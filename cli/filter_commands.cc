@@ -10,6 +10,7 @@
 #include "cli/render.h"
 #include "common/article_json.h"
 #include "common/json_lines.h"
+#include "common/json_object_splice.h"
 #include "core/pipeline.h"
 
 namespace headwire::cli {
@@ -65,9 +66,15 @@ int RunFilter(
           }
           return Status::Ok();
         }
-        // The input is valid UTF-8, but a string derived from it need not be (a byte n-gram of
-        // --explain): replaced, it costs one character instead of the rest of the run.
-        std::cout << out->dump(-1, ' ', false, common::Json::error_handler_t::replace) << "\n";
+        // The record's own members are echoed as they were written; the stage's fields replace
+        // any of the same name. A derived string need not be valid UTF-8 (a byte n-gram of
+        // --explain): the splice replaces the bad bytes, which costs one character instead of
+        // the rest of the run.
+        auto echoed = common::SpliceObjectMembers(line, *out);
+        if (!echoed)
+          return Status::Internal("line " + std::to_string(line_number) + ": " +
+                                  echoed.error().message);
+        std::cout << *echoed << "\n";
         return Status::Ok();
       });
   std::cout.flush();
@@ -113,13 +120,12 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
             return std::unexpected(ToRecordError(*rejection));
           }
           const auto c = classifier->Classify(record.article.title, record.article.body);
-          record.object["topics"] = c.topics;
-          record.object["scores"] = ScoresToJson(c.scores);
+          common::Json decided = {{"topics", c.topics}, {"scores", ScoresToJson(c.scores)}};
           if (classify_args->explain) {
-            record.object["explain"] =
+            decided["explain"] =
                 ExplanationsToJson(classifier->Explain(record.article.title, record.article.body));
           }
-          return std::move(record.object);
+          return decided;
         });
   });
 
@@ -141,16 +147,20 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
           auto verdict = pipeline.Process(record.article);
           if (!verdict) return std::unexpected(ToRecordError(verdict.error()));
-          record.object["id"] = record.article.id;
-          record.object["canonical_url"] = verdict->canonical_url.empty()
-                                               ? common::Json(nullptr)
-                                               : common::Json(verdict->canonical_url);
-          record.object["duplicate_of"] = verdict->dedup.duplicate_of.empty()
-                                              ? common::Json(nullptr)
-                                              : common::Json(verdict->dedup.duplicate_of);
-          record.object["duplicate_kind"] = core::DuplicateKindName(verdict->dedup.kind);
-          record.object["story_id"] = verdict->dedup.story_id;
-          return std::move(record.object);
+          common::Json decided = common::Json::object();
+          // A given id is echoed as written (an integer stays one); a derived one is added.
+          if (common::ArticleIdOf(record.object).value_or("").empty()) {
+            decided["id"] = record.article.id;
+          }
+          decided["canonical_url"] = verdict->canonical_url.empty()
+                                         ? common::Json(nullptr)
+                                         : common::Json(verdict->canonical_url);
+          decided["duplicate_of"] = verdict->dedup.duplicate_of.empty()
+                                        ? common::Json(nullptr)
+                                        : common::Json(verdict->dedup.duplicate_of);
+          decided["duplicate_kind"] = core::DuplicateKindName(verdict->dedup.kind);
+          decided["story_id"] = verdict->dedup.story_id;
+          return decided;
         });
   });
 }

@@ -175,6 +175,23 @@ class OfflineFilters(unittest.TestCase):
             self.assertIn("story_id", out)
             self.assertIn("canonical_url", out)
 
+    def test_the_filters_echo_each_field_as_it_was_written(self):
+        line = ('{"id": 42, "title": "Rocket lab sends a probe to Venus", '
+                '"batch": 12345678901234567890123, "weight": 1.10, "\\u0074opics": ["x"]}')
+        for command, added in (("dedup", ',"canonical_url":null,"duplicate_of":null,'
+                                         '"duplicate_kind":"unique","story_id":"42"}'),
+                               ("classify", ',"topics":')):
+            out = subprocess.run([ARGS.headwire, command, "-"], input=line + "\n",
+                                 capture_output=True, text=True, timeout=120, check=True).stdout
+            kept = '{"id": 42,"title": "Rocket lab sends a probe to Venus","batch": ' \
+                   '12345678901234567890123,"weight": 1.10'
+            self.assertTrue(out.startswith(kept), out)
+            self.assertIn(added, out)
+            if command == "dedup":
+                self.assertIn('"\\u0074opics": ["x"]', out)
+            else:
+                self.assertNotIn("u0074opics", out)  # the stage's own field replaced it
+
     def test_the_story_background_is_the_built_in_corpus_unless_another_is_given(self):
         stream = sample("headlines.jsonl")
         built_in = headwire("dedup", stream).stdout

@@ -1,19 +1,29 @@
 // A JSON Lines record as `headwire produce`, `dedup` and `classify` read it: parsing, validation
 // and the raw article built from it. Checks that an accepted record serializes to a RawArticle
-// that decodes again and that every refusal has a reason.
+// that decodes again, that every refusal has a reason, and that the filters' echo of an accepted
+// record (SpliceObjectMembers) reads back as the record with the stage's fields in place.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "common/article_json.h"
+#include "common/json_object_splice.h"
 #include "core/text.h"
 #include "producers/article_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   if (auto record = headwire::common::ParseArticleJson(line); record) {
-    (void)record->object.dump();  // the offline filters print what they parsed
+    const headwire::common::Json fields = {{"title", "replaced"}, {"topics", {"ai"}}};
+    auto echoed = headwire::common::SpliceObjectMembers(line, fields);
+    if (!echoed) std::abort();
+    auto expected = record->object;
+    expected.erase("title");
+    expected.erase("topics");
+    expected.update(fields);
+    const auto reread = headwire::common::Json::parse(*echoed, nullptr, false);
+    if (reread.is_discarded() || reread != expected) std::abort();
   } else if (record.error().reason.empty() ||
              !headwire::core::IsValidUtf8(record.error().message)) {
     std::abort();  // a reason is required; the message goes to dead letters and JSON
