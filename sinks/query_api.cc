@@ -604,18 +604,25 @@ Result<int64_t> NonZero(const std::string& name, int64_t ms) {
   return ms;
 }
 
+// 0001-01-01T00:00:00Z: a window (a day at most) ending at a bound from then on starts in year
+// 0000 or later, where RFC 3339 can still write it.
+constexpr int64_t kFirstBoundMs = -62'135'596'800'000;
+
 Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
   int64_t ms = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
   if (p == text.data() + text.size() && p != text.data()) {
     // Window arithmetic on times past year 9999 would overflow.
-    if (ec != std::errc() || ms < common::kMinRfc3339Ms || ms > common::kMaxRfc3339Ms) {
-      return Err(Status::InvalidArgument(name + ": epoch milliseconds outside years 0000-9999"));
+    if (ec != std::errc() || ms < kFirstBoundMs || ms > common::kMaxRfc3339Ms) {
+      return Err(Status::InvalidArgument(name + ": epoch milliseconds outside years 0001-9999"));
     }
     return NonZero(name, ms);
   }
   auto parsed = common::ParseRfc3339(text);
   if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
+  if (*parsed < kFirstBoundMs) {
+    return Err(Status::InvalidArgument(name + ": " + text + " is before year 0001"));
+  }
   return NonZero(name, *parsed);
 }
 
