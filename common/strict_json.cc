@@ -81,6 +81,13 @@ class StrictHandler {
 
 std::expected<Json, JsonError> ParseStrictJson(std::string_view text,
                                                const StrictJsonOptions& options) {
+  // nlohmann's lexer takes a NUL byte for the end of the input (as in a C string), so whatever
+  // followed one would be dropped unread: a second record on the line, say. JSON text has no
+  // place for a raw NUL (a string writes it as \u0000).
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return std::unexpected(JsonError{
+        JsonProblem::kNotJson, "a NUL byte at byte " + std::to_string(nul + 1) + " is not JSON"});
+  }
   Json out;
   StrictHandler handler(out, options);
   const bool ok = Json::sax_parse(text.begin(), text.end(), &handler);

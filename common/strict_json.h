@@ -3,7 +3,8 @@
 //   - nesting deeper than a limit: the document model, its printer and its destructor walk the
 //     tree recursively, so a value nested 100,000 deep would exhaust the stack;
 //   - an object naming the same key twice: parsers disagree on which value wins, so such a record
-//     means different things to different readers.
+//     means different things to different readers;
+//   - a NUL byte anywhere: the underlying parser would end the text there and ignore the rest.
 // Parsing stops at the first problem, so a hostile text costs no more memory than its prefix.
 // Pure and thread-safe.
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "core/text.h"
 
@@ -70,6 +71,21 @@ TEST(StrictJsonTest, MalformedTextIsNotJson) {
     auto r = ParseStrictJson(text);
     ASSERT_FALSE(r.has_value()) << text;
     EXPECT_EQ(r.error().problem, JsonProblem::kNotJson) << text;
+  }
+}
+
+// The parser underneath ends a text at a NUL byte: what follows, a second record, would be lost
+// without a word.
+TEST(StrictJsonTest, ANulByteIsNotJsonWhereverItIs) {
+  using namespace std::string_view_literals;
+  for (const auto text :
+       {"{\"a\":1}\0{\"b\":2}"sv, "{\"a\":1}\0"sv, "\0{\"a\":1}"sv, "{\"a\":\"x\0y\"}"sv}) {
+    auto r = ParseStrictJson(text);
+    ASSERT_FALSE(r.has_value()) << text.size();
+    EXPECT_EQ(r.error().problem, JsonProblem::kNotJson);
+    EXPECT_NE(r.error().message.find("NUL byte at byte " + std::to_string(text.find('\0') + 1)),
+              std::string::npos)
+        << r.error().message;
   }
 }
 
