@@ -49,15 +49,15 @@ Status RunDemo(const DemoArgs& args) {
   fs::remove_all(process_state, ec);
   fs::remove_all(sink_state, ec);
 
-  std::ifstream file;
+  std::optional<common::CommandLineInput> file;
   std::istringstream sample{std::string(kSampleHeadlines)};
   std::istream* in = &sample;
   std::string input_name = "built-in sample (data/sample/headlines.jsonl)";
   if (!args.input.empty()) {
-    auto opened = common::OpenInputFile(args.input);
+    auto opened = common::CommandLineInput::Open(args.input);
     if (!opened) return opened.error();
     file = std::move(*opened);
-    in = &file;
+    in = &file->stream();
     input_name = args.input;
   }
   producers::ProduceOptions produce;

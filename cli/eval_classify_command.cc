@@ -187,7 +187,7 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
       "classify",
       "Score the topic classifier against gold JSON Lines ({\"title\", \"body\", \"topics\"}): "
       "per-topic precision/recall/F1, micro and macro F1, exact match, accuracy on other.");
-  cmd->add_option("--gold", args->gold, "Gold file")->required();
+  cmd->add_option("--gold", args->gold, "Gold file, or - for stdin")->required();
   cmd->add_option(
       "--labels", args->labels,
       "JSON Lines of {\"id\", \"topics\"}, one per gold record in order, ids matching: the "

@@ -101,7 +101,8 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = eval.add_subcommand(
       "dedup", "Precision/recall of duplicate flags, pairwise and B-cubed scores of stories");
-  cmd->add_option("--gold", args->gold, "Labelled JSON Lines (see docs/dedup.md)")->required();
+  cmd->add_option("--gold", args->gold, "Labelled JSON Lines, or - for stdin (see docs/dedup.md)")
+      ->required();
   cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
   cmd->add_flag("--list-errors", args->list_errors,
                 "Also list every wrong duplicate flag and every merged trap");
@@ -109,12 +110,12 @@ void RegisterEvalDedupCommand(CLI::App& eval, int& exit_code) {
   AddExactDedupOptions(*cmd, args->pipeline.dedup);
   AddStoryOptions(*cmd, args->pipeline.recent);
   cmd->callback([args, &exit_code] {
-    auto opened = common::OpenInputFile(args->gold);
+    auto opened = common::CommandLineInput::Open(args->gold);
     if (!opened) {
       exit_code = ReportError("eval dedup", opened.error());
       return;
     }
-    std::ifstream& in = *opened;
+    std::istream& in = opened->stream();
     core::InMemoryDedupIndex index;
     core::RecentArticles recent(args->pipeline.recent);
     core::ArticlePipeline pipeline(args->pipeline, nullptr, index, &recent);

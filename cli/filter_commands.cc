@@ -43,17 +43,11 @@ int RunFilter(
     const core::ValidationOptions& validation,
     const std::function<std::expected<common::Json, common::RecordError>(common::ArticleRecord&)>&
         decide) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (input_name != "-") {
-    auto opened = common::OpenInputFile(input_name);
-    if (!opened) return ReportError(command, opened.error());
-    file = std::move(*opened);
-    in = &file;
-  }
+  auto input = common::CommandLineInput::Open(input_name);
+  if (!input) return ReportError(command, input.error());
   uint64_t invalid = 0, not_json = 0;
-  const Status read =
-      common::ForEachLine(*in, input_name, [&](uint64_t line_number, const std::string& line) {
+  const Status read = common::ForEachLine(
+      input->stream(), input_name, [&](uint64_t line_number, const std::string& line) {
         auto record = common::ParseArticleLine(line, validation);
         std::expected<common::Json, common::RecordError> out =
             record ? decide(*record) : std::unexpected(record.error());

@@ -37,18 +37,13 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("input", args->input, "Input file, or - for stdin")->capture_default_str();
   cmd->callback([args, &exit_code] {
     StartLogging("produce");
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (args->input != "-") {
-      auto opened = common::OpenInputFile(args->input);
-      if (!opened) {
-        exit_code = ReportError("produce", opened.error());
-        return;
-      }
-      file = std::move(*opened);
-      in = &file;
+    auto input = common::CommandLineInput::Open(args->input);
+    if (!input) {
+      exit_code = ReportError("produce", input.error());
+      return;
     }
-    auto report = producers::ProduceJsonLines(*in, args->input, args->options, std::cerr);
+    auto report =
+        producers::ProduceJsonLines(input->stream(), args->input, args->options, std::cerr);
     if (!report) {
       exit_code = ReportError("produce", report.error());
       return;

@@ -191,12 +191,16 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
           return Status::InvalidArgument(
               "--dev calibrates one-vs-rest thresholds; a softmax model (--loss softmax) has none");
         }
+        if (args->data == "-" && args->dev == "-") {
+          return Status::InvalidArgument("--data and --dev cannot both be - (standard input)");
+        }
         return args->options.Validate();
       });
-  cmd->add_option("--data", args->data, "Training file")->required();
+  cmd->add_option("--data", args->data, "Training file, or - for stdin")->required();
   cmd->add_option("--out", args->out, "Model file to write")->required();
-  cmd->add_option("--dev", args->dev,
-                  "Dev file: calibrates the per-topic thresholds (--loss ovr only)");
+  cmd->add_option(
+      "--dev", args->dev,
+      "Dev file, or - for stdin: calibrates the per-topic thresholds (--loss ovr only)");
   AddMinEventTimeOption(*cmd, args->validation);
   AddTaxonomyOption(*cmd, args->taxonomy);
   AddForceFactorOption(*cmd, args->combination);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <istream>
 #include <optional>
 #include <string>
@@ -57,18 +58,34 @@ inline std::optional<uint64_t> ReadBoundedLine(std::istream& in, std::string& li
   }
 }
 
-// Opens the file `path` for ForEachLine. Returns IoError naming the path and why it cannot be read
-// ("No such file or directory", a directory), since "cannot open" alone leaves the user guessing
-// and a directory opens and then fails as a read.
-inline Result<std::ifstream> OpenInputFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Err(Status::IoError("cannot read " + path + ": it is a directory"));
+// An input named on a command line, for ForEachLine: standard input for "-", otherwise the file.
+// A file that cannot be read is an IoError naming the path and why ("No such file or
+// directory", a directory), since "cannot open" alone leaves the user guessing and a directory
+// opens and then fails as a read.
+class CommandLineInput {
+ public:
+  static Result<CommandLineInput> Open(const std::string& name) {
+    CommandLineInput input;
+    if (name == "-") {
+      input.standard_input_ = true;
+      return input;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(name, ec)) {
+      return Err(Status::IoError("cannot read " + name + ": it is a directory"));
+    }
+    input.file_.open(name);
+    if (!input.file_) {
+      return Err(Status::IoError("cannot open " + name + ": " + std::strerror(errno)));
+    }
+    return input;
   }
-  std::ifstream file(path);
-  if (!file) return Err(Status::IoError("cannot open " + path + ": " + std::strerror(errno)));
-  return file;
-}
+  std::istream& stream() { return standard_input_ ? std::cin : file_; }
+
+ private:
+  std::ifstream file_;
+  bool standard_input_ = false;
+};
 
 template <typename Visit>
 Status ForEachLine(std::istream& in, std::string_view input_name, Visit&& visit) {

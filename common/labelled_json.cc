@@ -44,11 +44,11 @@ Result<std::vector<std::string>> TopicsOf(const Json& object) {
 template <typename Visit>
 Status ForEachFileLine(const std::string& path, Visit visit) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
-  auto in = OpenInputFile(path);
+  if (path != "-" && !std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
+  auto in = CommandLineInput::Open(path);
   if (!in) return in.error();
   const core::ValidationOptions validation;
-  return ForEachLine(*in, path, [&](uint64_t line_number, const std::string& line) {
+  return ForEachLine(in->stream(), path, [&](uint64_t line_number, const std::string& line) {
     const std::string where = path + ":" + std::to_string(line_number) + ": ";
     if (auto too_large = CheckLineSize(line, validation)) {
       return Status::InvalidArgument(where + too_large->reason + ": " + too_large->message);
@@ -92,6 +92,10 @@ std::string Place(const std::string& where) { return where.substr(0, where.size(
 Result<std::vector<core::LabelledText>> ReadLabelledFile(
     const std::string& path, const std::string& labels_path,
     const core::ValidationOptions& validation) {
+  if (path == "-" && labels_path == "-") {
+    return Err(Status::InvalidArgument(
+        "the records and their labels cannot both come from standard input (-)"));
+  }
   std::vector<TopicLabel> labels;
   if (!labels_path.empty()) {
     auto read = ReadTopicLabels(labels_path);

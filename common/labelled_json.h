@@ -3,6 +3,7 @@
 // record per line (as in article_json.h) plus its labels: "topics": ["space", ...] ([] means
 // "other"), or a single "label": "world" (AG News style), and optionally the "group" (the story)
 // it belongs to, which training can weigh (TrainOptions::group_cap). Other fields are ignored.
+// A path of "-" reads standard input (for one of the two files at most).
 
 #include <string>
 #include <vector>

@@ -66,6 +66,23 @@ class TopicClassifierCommands(unittest.TestCase):
         with open(self.model, "rb") as a, open(again, "rb") as b:
             self.assertEqual(a.read(), b.read())
 
+    def test_train_and_eval_read_standard_input_for_a_dash(self):
+        with open(fixture("classifier_tiny.jsonl")) as f:
+            data = f.read()
+        piped = os.path.join(self.tmp.name, "piped.hwm")
+        headwire("train", "--data", "-", "--dev", fixture("classifier_tiny.jsonl"), "--out", piped,
+                 "--seed", "7", "--epochs", "15", "--bucket-bits", "16", "--taxonomy", "none",
+                 "--name", "tiny", stdin=data)
+        with open(self.model, "rb") as a, open(piped, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        args = ("eval", "classify", "--model", self.model, "--taxonomy", "none", "--json")
+        self.assertEqual(headwire(*args, "--gold", "-", stdin=data).stdout,
+                         headwire(*args, "--gold", fixture("classifier_tiny.jsonl")).stdout)
+        both = headwire("train", "--data", "-", "--dev", "-", "--out", piped, expect=2)
+        self.assertIn("--data and --dev cannot both be - (standard input)", both.stderr)
+        labels = headwire(*args, "--gold", "-", "--labels", "-", stdin=data, expect=1)
+        self.assertIn("cannot both come from standard input", labels.stderr)
+
     def test_eval_scores_the_trained_model_on_its_data(self):
         report = json.loads(headwire("eval", "classify", "--gold", fixture("classifier_tiny.jsonl"),
                                      "--model", self.model, "--taxonomy", "none", "--json").stdout)
