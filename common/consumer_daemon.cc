@@ -292,10 +292,11 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
         return std::nullopt;
       },
       .before_revoke =
-          [&](const std::vector<TopicPartition>&) {
+          [&](const std::vector<TopicPartition>& partitions) {
             Status s = Persist(stage);
             if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
             if (!s.ok() && stop_status_.ok()) stop_status_ = s;
+            stage.Revoked(partitions);
           },
       .rebalanced =
           [&] {

@@ -127,6 +127,10 @@ class ConsumerStage {
   // The outputs of the records handled since the last write were not delivered: drop their
   // state changes, sealed or not. The daemon stops afterwards.
   virtual void Discard() {}
+  // `partitions` are being taken from the daemon (a rebalance, a lost group session, the close),
+  // after the records handled from them were persisted: forget what the stage tracks per
+  // partition, such as a catch-up in progress. The default has nothing to forget.
+  virtual void Revoked(const std::vector<TopicPartition>& /*partitions*/) {}
   // Called about once a second while no batch is open (periodic work on a quiet input).
   virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true

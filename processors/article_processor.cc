@@ -88,11 +88,13 @@ class ProcessorStage final : public common::ConsumerStage {
         catch_up_from_.erase(from);
       }
       if (const auto it = replay_until_.find(tp); it != replay_until_.end()) {
-        if (record.offset < it->second) {
-          emit = ArticleDecider::Emit::kNo;
-        } else {
+        if (record.offset < it->second) emit = ArticleDecider::Emit::kNo;
+        // Caught up with the record before the previous owner's end, not with the first one after
+        // it: on a quiet partition that one may be long in coming, and until then the instance
+        // would stay unready (Restored).
+        if (record.offset + 1 >= it->second) {
           spdlog::info("msg=\"caught up\" topic={} partition={} offset={}", tp.topic, tp.partition,
-                       record.offset);
+                       it->second);
           replay_until_.erase(it);
         }
       }
@@ -119,6 +121,15 @@ class ProcessorStage final : public common::ConsumerStage {
   }
 
   void Discard() override { decider_.Discard(); }
+
+  // A partition taken away while catching up is no longer this instance's to restore: left in
+  // replay_until_, it would keep the instance unready (Restored) for as long as it runs.
+  void Revoked(const std::vector<common::TopicPartition>& partitions) override {
+    for (const auto& tp : partitions) {
+      replay_until_.erase(tp);
+      catch_up_from_.erase(tp);
+    }
+  }
 
   std::vector<std::string> OutputTopics() const override { return decider_.OutputTopics(); }
 

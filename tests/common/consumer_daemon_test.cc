@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <utility>
 
 #include "common/kafka_consumer.h"
 #include "tests/common/input_topic.h"
@@ -152,6 +153,37 @@ TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffs
   FailingStage next(/*failing_offset=*/-1);
   ASSERT_TRUE(Run(next).ok());
   EXPECT_EQ(next.group_committed, 10);
+}
+
+// Remembers each partition the daemon reported taken away, with the next offset persisted by
+// then.
+class RevocationStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord&, Output&) override { return Status::Ok(); }
+  Status Commit(const std::map<TopicPartition, int64_t>& next_offsets, bool) override {
+    for (const auto& [tp, offset] : next_offsets) persisted = offset;
+    return Status::Ok();
+  }
+  void Revoked(const std::vector<TopicPartition>& partitions) override {
+    for (const auto& tp : partitions) revoked.emplace_back(tp, persisted);
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  int64_t persisted = 0;
+  std::vector<std::pair<TopicPartition, int64_t>> revoked;
+};
+
+// A stage that tracks partitions (the processor's catch-ups) must hear when one is taken away,
+// or it keeps waiting for it: here the close takes the partition.
+TEST_F(DeferringDaemonTest, APartitionTakenAwayIsReportedToTheStageAfterItsRecordsArePersisted) {
+  RevocationStage stage;
+  ASSERT_TRUE(Run(stage).ok());
+  ASSERT_EQ(stage.revoked.size(), 1u);
+  EXPECT_EQ(stage.revoked[0].first, (TopicPartition{"in", 0}));
+  EXPECT_EQ(stage.revoked[0].second, 10);
 }
 
 // Resumes at a fixed offset, as a state that stopped there does, and records what it reads.

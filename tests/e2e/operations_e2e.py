@@ -6,7 +6,8 @@ and /readyz are probed. Then the failure cases of a new user's first hour: daemo
 pointed at a closed port exit non-zero with a clear message within the bound, a sink's HTTP
 /healthz and /v1/status stop saying ok while Kafka is unreachable, a sink with an empty state
 reads from the start although its group committed before, and a second sink in the same group
-reads every partition."""
+reads every partition. Last, processors of one group on a three-broker cluster: one that caught up
+on a partition another instance had read to its end is ready although nothing more arrives."""
 
 import json
 import os
@@ -22,7 +23,8 @@ import urllib.error
 import urllib.request
 
 from harness import run, run_tests, start_broker
-from kafka_check import produce_bytes, read_topic
+from kafka_check import produce_bytes, read_topic, watermarks
+from streams import multi_language_stream, write_jsonl
 
 ARGS = None
 RAW = "headwire.articles.raw"
@@ -276,6 +278,61 @@ class OperationsTest(unittest.TestCase):
             self.assertEqual(get(f"http://{sink.admin}/healthz")[0], 200)  # alive, loop turns
         finally:
             self.assertEqual(sink.stop(), 0, sink.text())
+
+
+class FleetTest(unittest.TestCase):
+    """Processors of one group on a three-broker cluster whose raw topic has two partitions: what
+    their /readyz says when the group moves partitions between them."""
+
+    LANGUAGES = ["en", "de", "fr", "es", "it", "pt"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="headwire-fleet-e2e-")
+        cls.broker, cls.bootstrap = start_broker(ARGS.headwire, "--brokers", "3",
+                                                 "--partitions", "2")
+        records = multi_language_stream(ARGS.repo, cls.LANGUAGES)
+        per_language = len(records) // len(cls.LANGUAGES)
+        stream = [r for i, r in enumerate(records) if i % per_language < 100]
+        path = os.path.join(cls.work, "stream.jsonl")
+        write_jsonl(path, stream)
+        run([ARGS.headwire, "produce", "-b", cls.bootstrap, path])
+        cls.raw_count = len(stream)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.terminate()
+        cls.broker.wait(timeout=30)
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def processor(self, name, group):
+        daemon = Daemon(self.work, name, [ARGS.headwire, "process", "-b", self.bootstrap, "-g",
+                                          group, "-s", os.path.join(self.work, name)])
+        self.addCleanup(lambda: daemon.proc.poll() is None and daemon.stop())
+        return daemon
+
+    def wait_ready(self, daemon, what):
+        return wait_for(lambda: get(f"http://{daemon.admin}/readyz") == (200, {"status": "ok"}),
+                        what, timeout=60)
+
+    def test_an_instance_that_caught_up_on_a_quiet_partition_is_ready(self):
+        for partition in (0, 1):
+            self.assertGreater(watermarks(self.bootstrap, RAW, partition)[1], 0,
+                               f"the stream leaves raw partition {partition} empty")
+        first = self.processor("first", "scale-out")
+        wait_for(lambda: value(scrape(first.admin), "headwire_records_consumed_total",
+                               daemon="process", topic=RAW) == self.raw_count,
+                 "the first processor to decide every record")
+        self.wait_ready(first, "the first processor to be ready")
+
+        # The second instance takes one partition and decides its records again up to where the
+        # first one got, which is the partition's end: nothing more arrives, and it is ready.
+        second = self.processor("second", "scale-out")
+        wait_for(lambda: "msg=\"catching up" in second.text(), "the second processor to catch up")
+        self.wait_ready(second, "the second processor to be ready after catching up")
+        self.wait_ready(first, "the first processor to be ready with one partition")
+        self.assertEqual(first.stop(), 0, first.text())
+        self.assertEqual(second.stop(), 0, second.text())
 
 
 def bind(args):
