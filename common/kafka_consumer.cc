@@ -211,6 +211,7 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   auto* self = static_cast<KafkaConsumer*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     self->assignment_received_ = true;
+    self->assignment_lost_ = false;
     // While closing nothing is read: the partitions are only taken so that the close can revoke
     // them, without waiting for the group's committed offsets.
     if (!self->closing_) self->ChooseResumeOffsets(partitions);
@@ -222,6 +223,7 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    if (rd_kafka_assignment_lost(rk)) self->assignment_lost_ = true;
     std::vector<TopicPartition> list;
     for (int i = 0; i < partitions->cnt; ++i) {
       list.push_back({partitions->elems[i].topic, partitions->elems[i].partition});
@@ -394,7 +396,8 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
 }
 
 bool KafkaConsumer::Member() const {
-  return assignment_ == PartitionAssignment::kGroup ? assignment_received_ : assigned_all_;
+  return assignment_ == PartitionAssignment::kGroup ? assignment_received_ && !assignment_lost_
+                                                    : assigned_all_;
 }
 
 bool KafkaConsumer::AwaitFirstAssignment() {

@@ -147,8 +147,10 @@ class KafkaConsumer {
   void CommitAsync(const std::map<TopicPartition, int64_t>& next_offsets);
 
   // True once the consumer takes part in consuming: with kGroup once the group gave it an
-  // assignment, possibly empty (a member with none is a standby); with kAllPartitions once it
-  // assigned itself its topics' partitions.
+  // assignment, possibly empty (a member with none is a standby), and not since it lost its
+  // partitions without a rebalance (its group session expired, e.g. while the coordinator was
+  // down) until the group assigns it again; with kAllPartitions once it assigned itself its
+  // topics' partitions.
   bool Member() const;
 
   // Leaves the group cleanly (revoking, with before_revoke, first). With kGroup, a consumer that
@@ -196,6 +198,9 @@ class KafkaConsumer {
   std::map<TopicPartition, int64_t> positions_;
   // An assignment of the group was served (kGroup); from then on destroying is safe.
   bool assignment_received_ = false;
+  // The partitions were lost (librdkafka revoked them when the group session expired) and the
+  // group has not assigned any since: the consumer is rejoining, not a standby.
+  bool assignment_lost_ = false;
   // Close() has begun: assignments are no longer resumed from the state.
   bool closing_ = false;
   bool closed_ = false;

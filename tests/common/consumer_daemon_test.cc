@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 #include <utility>
 
@@ -313,6 +314,44 @@ TEST(AllPartitionsConsumerTest, AMissingTopicIsWaitedForAndNotCreated) {
   }
   EXPECT_FALSE((*consumer)->Member());
   EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "in-mistyped"));
+}
+
+// Polls `consumer` until `done` holds; returns false when `bound` passes first or Poll fails.
+bool PollUntil(KafkaConsumer& consumer, const std::function<bool()>& done,
+               std::chrono::seconds bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (!consumer.Poll(std::chrono::milliseconds(100))) return false;
+  }
+  return true;
+}
+
+// A member whose group session expires (its coordinator was down) loses its partitions without a
+// rebalance. Until the group assigns it again it is rejoining, not a standby that the group gave
+// nothing: /readyz must not call it ready.
+TEST(GroupConsumerTest, AMemberThatLostItsPartitionsIsNoStandbyUntilTheGroupAssignsItAgain) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
+  int revocations = 0;
+  ConsumerCallbacks callbacks;
+  callbacks.before_revoke = [&revocations](const std::vector<TopicPartition>&) { ++revocations; };
+  auto consumer = KafkaConsumer::Create(input.kafka, "g", {"in"}, std::move(callbacks));
+  ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
+  KafkaConsumer& member = **consumer;
+  ASSERT_TRUE(PollUntil(
+      member, [&] { return member.Member() && !member.Lag().empty(); }, std::chrono::seconds(30)));
+
+  ASSERT_TRUE(input.cluster->Apply({.kind = BrokerControlKind::kDown, .broker_id = 1}).ok());
+  ASSERT_TRUE(PollUntil(
+      member, [&] { return revocations > 0; }, std::chrono::seconds(30)));
+  EXPECT_TRUE(member.Lag().empty());
+  EXPECT_FALSE(member.Member());
+
+  ASSERT_TRUE(input.cluster->Apply({.kind = BrokerControlKind::kUp, .broker_id = 1}).ok());
+  EXPECT_TRUE(PollUntil(
+      member, [&] { return member.Member(); }, std::chrono::seconds(30)));
 }
 
 TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {

@@ -7,7 +7,9 @@ pointed at a closed port exit non-zero with a clear message within the bound, a 
 /healthz and /v1/status stop saying ok while Kafka is unreachable, a sink with an empty state
 reads from the start although its group committed before, and a second sink in the same group
 reads every partition. Last, processors of one group on a three-broker cluster: one that caught up
-on a partition another instance had read to its end is ready although nothing more arrives."""
+on a partition another instance had read to its end is ready although nothing more arrives, and
+one whose group session expired while the coordinator was down is not ready (not a standby) until
+the group assigns it again."""
 
 import json
 import os
@@ -21,8 +23,9 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+import zlib
 
-from harness import run, run_tests, start_broker
+from harness import broker_command, run, run_tests, start_broker
 from kafka_check import produce_bytes, read_topic, watermarks
 from streams import multi_language_stream, write_jsonl
 
@@ -282,7 +285,8 @@ class OperationsTest(unittest.TestCase):
 
 class FleetTest(unittest.TestCase):
     """Processors of one group on a three-broker cluster whose raw topic has two partitions: what
-    their /readyz says when the group moves partitions between them."""
+    their /readyz says when the group moves partitions between them and while the group's
+    coordinator is down."""
 
     LANGUAGES = ["en", "de", "fr", "es", "it", "pt"]
 
@@ -290,7 +294,7 @@ class FleetTest(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="headwire-fleet-e2e-")
         cls.broker, cls.bootstrap = start_broker(ARGS.headwire, "--brokers", "3",
-                                                 "--partitions", "2")
+                                                 "--partitions", "2", control=True)
         records = multi_language_stream(ARGS.repo, cls.LANGUAGES)
         per_language = len(records) // len(cls.LANGUAGES)
         stream = [r for i, r in enumerate(records) if i % per_language < 100]
@@ -333,6 +337,30 @@ class FleetTest(unittest.TestCase):
         self.wait_ready(first, "the first processor to be ready with one partition")
         self.assertEqual(first.stop(), 0, first.text())
         self.assertEqual(second.stop(), 0, second.text())
+
+    def test_a_member_that_lost_its_partitions_is_not_a_standby(self):
+        group = "lost-session"
+        # The mock cluster makes broker crc32(group) mod N + 1 the group's coordinator
+        # (librdkafka's rdkafka_mock.c); down, it answers no heartbeat, so the member's session
+        # expires after session.timeout.ms and librdkafka takes its partitions away.
+        coordinator = zlib.crc32(group.encode()) % 3 + 1
+        member = self.processor("member", group)
+        self.wait_ready(member, "the member to be ready")
+        self.assertEqual(broker_command(self.broker, f"down {coordinator}"), "ok")
+        try:
+            wait_for(lambda: "Consumer group session timed out" in member.text(),
+                     "the member's session to expire")
+            status, body = wait_for(
+                lambda: (lambda r: r if r != (200, {"status": "ok"}) else None)(
+                    get(f"http://{member.admin}/readyz")),
+                "/readyz to follow the lost partitions")
+            self.assertEqual((status, body), (503, {
+                "status": "unavailable",
+                "reason": "no partitions assigned: joining the consumer group"}))
+        finally:
+            self.assertEqual(broker_command(self.broker, f"up {coordinator}"), "ok")
+        self.wait_ready(member, "the member to be ready again once the group assigns it")
+        self.assertEqual(member.stop(), 0, member.text())
 
 
 def bind(args):
