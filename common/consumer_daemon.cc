@@ -299,8 +299,10 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             stage.Revoked(partitions);
           },
       .rebalanced =
-          [&] {
-            context_.metrics().Rebalances().Increment();
+          [&](size_t partitions) {
+            // The metric counts changes to the daemon's partitions, not every rebalance of its
+            // group: an empty assignment changed nothing here.
+            if (partitions > 0) context_.metrics().Rebalances().Increment();
             next_tick_ = {};  // refresh readiness at once
           },
       .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(gap); },

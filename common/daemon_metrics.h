@@ -10,7 +10,8 @@
 //   headwire_batch_persist_seconds{daemon}               flush + state write of one batch
 //   headwire_record_latency_seconds{daemon}              broker timestamp of an input record to
 //                                                        the persisted batch that holds its effect
-//   headwire_rebalances_total{daemon}                    assignments and revocations
+//   headwire_rebalances_total{daemon}                    assignments and revocations of at
+//                                                        least one partition
 //   headwire_offset_gap_records_total{daemon,topic,partition}  records skipped because the topic
 //                                                        no longer held them (--on-offset-gap skip)
 //   headwire_state_bytes{daemon}                         RocksDB live size (SST + memtables)*

@@ -219,7 +219,9 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
       spdlog::error("msg=\"incremental assign failed\" error=\"{}\"", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
-    if (self->callbacks_.rebalanced) self->callbacks_.rebalanced();
+    if (self->callbacks_.rebalanced) {
+      self->callbacks_.rebalanced(static_cast<size_t>(partitions->cnt));
+    }
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -239,7 +241,7 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                     rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
-    if (self->callbacks_.rebalanced) self->callbacks_.rebalanced();
+    if (self->callbacks_.rebalanced) self->callbacks_.rebalanced(list.size());
     return;
   }
   spdlog::error("msg=\"rebalance error\" error=\"{}\"", rd_kafka_err2str(err));
@@ -286,7 +288,7 @@ void KafkaConsumer::AssignAll() {
     at_end_.clear();
   } else {
     assigned_all_ = true;
-    if (callbacks_.rebalanced) callbacks_.rebalanced();
+    if (callbacks_.rebalanced) callbacks_.rebalanced(static_cast<size_t>(list->cnt));
   }
   rd_kafka_topic_partition_list_destroy(list);
 }

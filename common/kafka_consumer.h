@@ -110,8 +110,10 @@ struct ConsumerCallbacks {
   std::function<std::optional<int64_t>(const TopicPartition&, const GroupOffset&)> stored_offset;
   // Called before partitions are taken away, while they are still owned.
   std::function<void(const std::vector<TopicPartition>&)> before_revoke;
-  // Called after partitions were assigned (resume offsets chosen) or revoked.
-  std::function<void()> rebalanced;
+  // Called after partitions were assigned (resume offsets chosen) or revoked, with how many: 0
+  // when a rebalance of the group gave the consumer nothing and took nothing from it (a
+  // standby's, or the second round of a cooperative rebalance).
+  std::function<void(size_t partitions)> rebalanced;
   // Called when a partition's resume offset is outside the topic (OffsetGap): OK resumes the
   // partition at its first offset held; an error ends Poll() with it. Unset: NotFound.
   std::function<Status(const OffsetGap&)> offset_gap;

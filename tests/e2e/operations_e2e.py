@@ -7,9 +7,9 @@ pointed at a closed port exit non-zero with a clear message within the bound, a 
 /healthz and /v1/status stop saying ok while Kafka is unreachable, a sink with an empty state
 reads from the start although its group committed before, and a second sink in the same group
 reads every partition. Last, processors of one group on a three-broker cluster: one that caught up
-on a partition another instance had read to its end is ready although nothing more arrives, and
-one whose group session expired while the coordinator was down is not ready (not a standby) until
-the group assigns it again."""
+on a partition another instance had read to its end is ready although nothing more arrives, a
+standby counts no rebalance, and one whose group session expired while the coordinator was down
+is not ready (not a standby) until the group assigns it again."""
 
 import json
 import os
@@ -319,7 +319,7 @@ class FleetTest(unittest.TestCase):
         return wait_for(lambda: get(f"http://{daemon.admin}/readyz") == (200, {"status": "ok"}),
                         what, timeout=60)
 
-    def test_an_instance_that_caught_up_on_a_quiet_partition_is_ready(self):
+    def test_scaling_out_to_a_caught_up_instance_and_a_standby(self):
         for partition in (0, 1):
             self.assertGreater(watermarks(self.bootstrap, RAW, partition)[1], 0,
                                f"the stream leaves raw partition {partition} empty")
@@ -335,8 +335,16 @@ class FleetTest(unittest.TestCase):
         wait_for(lambda: "msg=\"catching up" in second.text(), "the second processor to catch up")
         self.wait_ready(second, "the second processor to be ready after catching up")
         self.wait_ready(first, "the first processor to be ready with one partition")
-        self.assertEqual(first.stop(), 0, first.text())
-        self.assertEqual(second.stop(), 0, second.text())
+
+        # A third has no partition left: a standby, whose rebalances changed nothing for it.
+        third = self.processor("third", "scale-out")
+        wait_for(lambda: get(f"http://{third.admin}/readyz") == (
+            200, {"status": "ok", "reason": "standby: no partitions assigned"}),
+            "the third processor to be a standby", timeout=60)
+        self.assertEqual(value(scrape(third.admin), "headwire_rebalances_total",
+                               daemon="process"), 0)
+        for daemon in (first, second, third):
+            self.assertEqual(daemon.stop(), 0, daemon.text())
 
     def test_a_member_that_lost_its_partitions_is_not_a_standby(self):
         group = "lost-session"
