@@ -191,6 +191,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       // about 60 bytes and more.
       cf.memtable_prefix_bloom_size_ratio = 0.02;
     }
+    if (const auto hint = options.insert_hint_prefixes.find(name);
+        hint != options.insert_hint_prefixes.end()) {
+      cf.memtable_insert_with_hint_prefix_extractor = hint->second;
+    }
     if (const auto merge = options.merge_operators.find(name);
         merge != options.merge_operators.end()) {
       cf.merge_operator = merge->second;

@@ -120,7 +120,10 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
       // Every record looks up its article id or duplicate key (a redelivery?) and its story;
       // nearly all of them are new.
       .point_lookup_families = {kArticlesFamily, kDuplicatesFamily, kStoriesFamily,
-                                kCountersFamily}};
+                                kCountersFamily},
+      .insert_hint_prefixes = {{kWindowsFamily, WindowPrefixTransform()},
+                               {kTermsFamily, WindowPrefixTransform()},
+                               {kLatestFamily, TopicPrefixTransform()}}};
   for (const char* family : kLogicalFamilies) {
     state.compaction_filters[family] = std::make_shared<ExpiryFilter>(family, horizon);
   }

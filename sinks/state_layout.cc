@@ -1,5 +1,6 @@
 #include "sinks/state_layout.h"
 
+#include <cstring>
 #include <limits>
 
 #include "common/article_json.h"
@@ -9,6 +10,19 @@ namespace headwire::sinks {
 namespace {
 
 constexpr uint64_t kSignBit = 1ULL << 63;
+
+// The bytes of a key up to and including its first \0; keys without one have no prefix.
+class UpToNulTransform : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "headwire.UpToNul"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const auto* nul = static_cast<const char*>(std::memchr(key.data(), '\0', key.size()));
+    return {key.data(), static_cast<size_t>(nul - key.data()) + 1};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return std::memchr(key.data(), '\0', key.size()) != nullptr;
+  }
+};
 
 }  // namespace
 
@@ -62,6 +76,15 @@ std::string WindowPrefix(core::WindowSize size, int64_t start_ms) {
   std::string key(1, static_cast<char>(size));
   AppendTime(key, start_ms);
   return key;
+}
+
+std::shared_ptr<const rocksdb::SliceTransform> WindowPrefixTransform() {
+  // WindowPrefix: the size (1) and the start (8).
+  return std::shared_ptr<const rocksdb::SliceTransform>(rocksdb::NewFixedPrefixTransform(9));
+}
+
+std::shared_ptr<const rocksdb::SliceTransform> TopicPrefixTransform() {
+  return std::make_shared<UpToNulTransform>();
 }
 
 std::string WindowKey(core::WindowSize size, int64_t start_ms, std::string_view topic,

@@ -8,6 +8,7 @@
 
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
 
 #include <atomic>
 #include <cstdint>
@@ -96,6 +97,13 @@ WindowCounts DecodeWindowCounts(std::string_view value);
 // For windows and terms it is the window's end; for stories the last member's time.
 std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
                                   std::string_view value);
+
+// The prefixes under which a batch's keys come in ascending runs, for the memtable's insert
+// hints (common::StateStoreOptions::insert_hint_prefixes): a window's (WindowPrefix) for
+// "windows" and "terms", a topic's (up to its \0) for "latest", whose keys of one topic a batch
+// adds mostly newest last, so each just before the one added before it. Stateless.
+std::shared_ptr<const rocksdb::SliceTransform> WindowPrefixTransform();
+std::shared_ptr<const rocksdb::SliceTransform> TopicPrefixTransform();
 
 // Drops entries whose ExpiryTime is before the horizon (watermark - retention) that the sink
 // publishes through `horizon`. Stateless apart from that atomic, so one instance can serve
