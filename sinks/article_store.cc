@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "core/terms.h"
@@ -28,12 +29,30 @@ std::string DuplicateKey(const v1::ProcessedArticle& article) {
   return key;
 }
 
-bool Exists(const common::StateStore& store, const char* family, const std::string& key,
-            Status& error) {
+bool Exists(const common::StateStore& store, rocksdb::ColumnFamilyHandle* family,
+            const std::string& key, Status& error) {
   std::string ignored;
-  const auto s = store.db()->Get(rocksdb::ReadOptions(), store.family(family), key, &ignored);
+  const auto s = store.db()->Get(rocksdb::ReadOptions(), family, key, &ignored);
   if (!s.ok() && !s.IsNotFound()) error = common::FromRocks(s, "read state");
   return s.ok();
+}
+
+// The topics an article is counted under in "latest" and "windows": its own, and kAllTopics.
+std::vector<std::string> ListedTopics(const v1::ProcessedArticle& article) {
+  std::vector<std::string> topics = TopicsOf(article);
+  topics.emplace_back(kAllTopics);
+  return topics;
+}
+
+// The entries of a batch's counts in key order.
+template <typename Map>
+std::vector<const typename Map::value_type*> SortedByKey(const Map& counts) {
+  std::vector<const typename Map::value_type*> out;
+  out.reserve(counts.size());
+  for (const auto& entry : counts) out.push_back(&entry);
+  std::sort(out.begin(), out.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return out;
 }
 
 std::string StoryIdOf(const v1::ProcessedArticle& article) {
@@ -100,6 +119,15 @@ std::vector<std::string> TopicsOf(const v1::ProcessedArticle& article) {
 ArticleStore::ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,
                            std::shared_ptr<std::atomic<int64_t>> horizon)
     : store_(std::move(store)),
+      families_{.articles = store_->family(kArticlesFamily),
+                .latest = store_->family(kLatestFamily),
+                .duplicates = store_->family(kDuplicatesFamily),
+                .rejects = store_->family(kRejectsFamily),
+                .windows = store_->family(kWindowsFamily),
+                .terms = store_->family(kTermsFamily),
+                .stories = store_->family(kStoriesFamily),
+                .counters = store_->family(kCountersFamily),
+                .meta = store_->family(kMetaFamily)},
       options_(options),
       tracker_(options.watermark),
       horizon_(std::move(horizon)) {}
@@ -165,20 +193,20 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   // A record already applied is a no-op first of all, so a redelivery is never counted late.
   Status error;
   const bool seen = duplicate ? batch.duplicate_keys_.contains(duplicate_key) ||
-                                    Exists(*store_, kDuplicatesFamily, duplicate_key, error)
+                                    Exists(*store_, families_.duplicates, duplicate_key, error)
                               : batch.article_ids_.contains(raw.id()) ||
-                                    Exists(*store_, kArticlesFamily, raw.id(), error);
+                                    Exists(*store_, families_.articles, raw.id(), error);
   if (!error.ok()) return Err(error);
   if (seen) return StageOutcome::kRedelivery;  // first verdict wins
   if (tracker_.IsLate(partition, t)) {
     // A late record leaves a marker so that its redelivery is not counted again.
     const std::string marker = kLateMarkerPrefix + (duplicate ? duplicate_key : raw.id());
-    if (batch.late_keys_.contains(marker) || Exists(*store_, kCountersFamily, marker, error)) {
+    if (batch.late_keys_.contains(marker) || Exists(*store_, families_.counters, marker, error)) {
       return StageOutcome::kRedelivery;
     }
     if (!error.ok()) return Err(error);
     batch.late_keys_.insert(marker);
-    batch.writes_.Put(store_->family(kCountersFamily), marker,
+    batch.writes_.Put(families_.counters, marker,
                       TimedValue(tracker_.PartitionWatermark(partition).value_or(t), ""));
     ++batch.late_;
     return StageOutcome::kLate;
@@ -189,31 +217,35 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   // An estimated event time is the producer's wall clock: it must not drag the watermark (and
   // with it lateness and expiry) to the present.
   if (!raw.event_time_estimated()) tracker_.Observe(partition, t);
+  const std::vector<std::string> topics = ListedTopics(article);
   if (duplicate) {
     batch.duplicate_keys_.insert(duplicate_key);
-    batch.writes_.Put(store_->family(kDuplicatesFamily), duplicate_key,
+    batch.writes_.Put(families_.duplicates, duplicate_key,
                       TimedValue(t, article.SerializeAsString()));
   } else {
     batch.article_ids_.insert(raw.id());
-    batch.writes_.Put(store_->family(kArticlesFamily), raw.id(),
-                      TimedValue(t, article.SerializeAsString()));
-    std::vector<std::string> topics = TopicsOf(article);
-    topics.push_back(kAllTopics);
+    batch.writes_.Put(families_.articles, raw.id(), TimedValue(t, article.SerializeAsString()));
     for (const auto& topic : topics) {
-      batch.writes_.Put(store_->family(kLatestFamily),
-                        LatestKey(topic, raw.event_time_estimated(), t, raw.id()), "");
+      batch.writes_.Put(families_.latest, LatestKey(topic, raw.event_time_estimated(), t, raw.id()),
+                        "");
     }
-    const auto terms = core::ExtractTerms(raw.title());
+    std::vector<std::string> names;
+    for (const auto& term : core::ExtractTerms(raw.title())) names.push_back(core::TermName(term));
+    std::string key;
     for (const core::WindowSize size : kTermWindowSizes) {
       const int64_t start = core::WindowStart(t, core::WindowLengthMs(size));
       for (const auto& topic : topics) {
-        for (const auto& term : terms) {
-          ++batch.term_deltas_[WindowKey(size, start, topic, core::TermName(term))];
+        key = WindowKey(size, start, topic, "");
+        const size_t name_at = key.size();
+        for (const auto& name : names) {
+          key.resize(name_at);
+          key += name;
+          ++batch.term_deltas_[key];
         }
       }
     }
   }
-  StageWindows(batch, article, duplicate);
+  StageWindows(batch, article, topics, duplicate);
   StageTopics(batch, article);
   if (Status s = LoadStory(batch, StoryIdOf(article)); !s.ok()) return Err(s);
   StageStory(batch, article);
@@ -223,21 +255,21 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
 void ArticleStore::StageTopics(Batch& batch, const v1::ProcessedArticle& article) {
   auto note = [&](const std::string& topic) {
     if (known_topics_.contains(topic) || !batch.new_topics_.insert(topic).second) return;
-    batch.writes_.Put(store_->family(kMetaFamily), kTopicPrefix + topic, "");
+    batch.writes_.Put(families_.meta, kTopicPrefix + topic, "");
   };
   for (const auto& score : article.scores()) note(score.topic());
   for (const auto& topic : article.topics()) note(topic);
 }
 
-void ArticleStore::StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate) {
-  std::vector<std::string> topics = TopicsOf(article);
-  topics.push_back(kAllTopics);
+void ArticleStore::StageWindows(Batch& batch, const v1::ProcessedArticle& article,
+                                const std::vector<std::string>& topics, bool duplicate) {
   const int64_t t = article.article().published_at_ms();
+  std::string key;
   for (const core::WindowSize size : core::kAllWindowSizes) {
     const int64_t start = core::WindowStart(t, core::WindowLengthMs(size));
     for (const auto& topic : topics) {
-      auto& counts =
-          batch.window_deltas_[WindowKey(size, start, topic, article.article().source())];
+      key = WindowKey(size, start, topic, article.article().source());
+      auto& counts = batch.window_deltas_[key];
       ++(duplicate ? counts.duplicates : counts.articles);
     }
   }
@@ -246,15 +278,15 @@ void ArticleStore::StageWindows(Batch& batch, const v1::ProcessedArticle& articl
 Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   if (batch.stories_.contains(story_id)) return Status::Ok();
   std::string value;
-  const auto s = store_->db()->Get({}, store_->family(kStoriesFamily), story_id, &value);
+  const auto s = store_->db()->Get({}, families_.stories, story_id, &value);
   if (s.IsNotFound()) {
-    batch.stories_[story_id] = nullptr;
+    batch.stories_[story_id] = std::nullopt;
     return Status::Ok();
   }
   if (!s.ok()) return common::FromRocks(s, "read story " + story_id);
-  auto story = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (!story.is_object()) return Status::Corruption("stored story " + story_id);
-  batch.stories_[story_id] = std::move(story);
+  auto story = ParseStoryRecord(value);
+  if (!story) return Status::Corruption("stored story " + story_id);
+  batch.stories_[story_id] = std::move(*story);
   return Status::Ok();
 }
 
@@ -262,57 +294,47 @@ void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article)
   const auto& raw = article.article();
   const int64_t t = raw.published_at_ms();
   const bool estimated = raw.event_time_estimated();
-  nlohmann::json& story = batch.stories_[StoryIdOf(article)];
-  if (story.is_null()) {
-    story = {{"size", 0},
-             {"first_seen_ms", t},
-             {"last_seen_ms", t},
-             {"dated", !estimated},
-             {"headline", raw.title()},
-             {"headline_id", raw.id()},
-             {"headline_ms", t},
-             {"members", nlohmann::json::array()},
-             {"sources", nlohmann::json::object()},
-             {"topics", nlohmann::json::object()}};
+  std::optional<StoryRecord>& stored = batch.stories_[StoryIdOf(article)];
+  if (!stored) {
+    stored = StoryRecord{.first_seen_ms = t,
+                         .last_seen_ms = t,
+                         .dated = !estimated,
+                         .headline = raw.title(),
+                         .headline_id = raw.id(),
+                         .headline_ms = t};
   }
-  auto& members = story["members"];
-  // Estimated members are [time, id, true]; their time is the producer's clock.
-  const nlohmann::json member =
-      estimated ? nlohmann::json{t, raw.id(), true} : nlohmann::json{t, raw.id()};
+  StoryRecord& story = *stored;
   // A resend of the same id is the same member.
-  for (const auto& m : members) {
-    if (m[1] == raw.id()) return;
+  for (const auto& m : story.members) {
+    if (m.id == raw.id()) return;
   }
-  story["size"] = story["size"].get<uint64_t>() + 1;
+  ++story.size;
   // First and last seen and the headline come from the dated members; only a story without any
   // takes them from estimated ones. The result is the same whatever the arrival order.
-  const bool dated = story.value("dated", true);
+  const bool dated = story.dated.value_or(true);
   if (!estimated && !dated) {
-    story["dated"] = true;
-    story["first_seen_ms"] = t;
-    story["last_seen_ms"] = t;
-    story["headline"] = raw.title();
-    story["headline_id"] = raw.id();
-    story["headline_ms"] = t;
+    story.dated = true;
+    story.first_seen_ms = t;
+    story.last_seen_ms = t;
+    story.headline = raw.title();
+    story.headline_id = raw.id();
+    story.headline_ms = t;
   } else if (estimated == !dated) {
-    story["first_seen_ms"] = std::min(story["first_seen_ms"].get<int64_t>(), t);
-    story["last_seen_ms"] = std::max(story["last_seen_ms"].get<int64_t>(), t);
+    story.first_seen_ms = std::min(story.first_seen_ms, t);
+    story.last_seen_ms = std::max(story.last_seen_ms, t);
     // The representative headline is the earliest member's: the same whatever the arrival order.
-    const std::pair<int64_t, std::string> current{story["headline_ms"].get<int64_t>(),
-                                                  story["headline_id"].get<std::string>()};
-    if (std::pair<int64_t, std::string>{t, raw.id()} < current) {
-      story["headline"] = raw.title();
-      story["headline_id"] = raw.id();
-      story["headline_ms"] = t;
+    if (std::tie(t, raw.id()) < std::tie(story.headline_ms, story.headline_id)) {
+      story.headline = raw.title();
+      story.headline_id = raw.id();
+      story.headline_ms = t;
     }
   }
-  auto& sources = story["sources"];
-  sources[raw.source()] = sources.value(raw.source(), 0) + 1;
-  auto& topics = story["topics"];
-  for (const auto& topic : TopicsOf(article)) topics[topic] = topics.value(topic, 0) + 1;
-  auto pos = std::upper_bound(members.begin(), members.end(), member);
-  members.insert(pos, member);
-  if (members.size() > kMaxStoredMembers) members.erase(members.begin());
+  ++story.sources[raw.source()];
+  for (const auto& topic : TopicsOf(article)) ++story.topics[topic];
+  StoryMember member{.time_ms = t, .id = raw.id(), .estimated = estimated};
+  const auto pos = std::upper_bound(story.members.begin(), story.members.end(), member);
+  story.members.insert(pos, std::move(member));
+  if (story.members.size() > kMaxStoredMembers) story.members.erase(story.members.begin());
 }
 
 void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
@@ -324,7 +346,7 @@ void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, i
   // A reject has no event time of its own; it expires with its partition's progress.
   const std::string partition = tp.topic + "/" + std::to_string(tp.partition);
   const auto watermark = tracker_.PartitionWatermark(partition);
-  batch.writes_.Put(store_->family(kRejectsFamily), key, TimedValue(watermark.value_or(0), reason));
+  batch.writes_.Put(families_.rejects, key, TimedValue(watermark.value_or(0), reason));
 }
 
 void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle) {
@@ -333,34 +355,35 @@ void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<st
   watermark_ = watermark_ ? std::max(*watermark_, *global) : *global;
   std::string value;
   AppendTime(value, *watermark_);
-  writes.Put(store_->family(kMetaFamily), kWatermarkKey, value);
+  writes.Put(families_.meta, kWatermarkKey, value);
   const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
   std::string horizon_value;
   AppendTime(horizon_value, horizon);
-  writes.Put(store_->family(kMetaFamily), kHorizonKey, horizon_value);
+  writes.Put(families_.meta, kHorizonKey, horizon_value);
 }
 
 Status ArticleStore::Commit(Batch& batch,
                             const std::map<common::TopicPartition, int64_t>& next_offsets,
                             const std::set<std::string>& idle) {
   auto& writes = batch.writes_;
-  // Counts are added by merge operands (AddCountsOperator): no read per key.
-  for (const auto& [key, delta] : batch.window_deltas_) {
-    writes.Merge(store_->family(kWindowsFamily), key, EncodeWindowCounts(delta));
+  // Counts are added by merge operands (AddCountsOperator): no read per key. In key order, so
+  // that the memtable's insert hints (state_layout.h) find each key's place near the last.
+  for (const auto* entry : SortedByKey(batch.window_deltas_)) {
+    writes.Merge(families_.windows, entry->first, EncodeWindowCounts(entry->second));
   }
-  for (const auto& [key, delta] : batch.term_deltas_) {
-    writes.Merge(store_->family(kTermsFamily), key, EncodeU64(delta));
+  for (const auto* entry : SortedByKey(batch.term_deltas_)) {
+    writes.Merge(families_.terms, entry->first, EncodeU64(entry->second));
   }
   for (const auto& [id, story] : batch.stories_) {
-    if (!story.is_null()) writes.Put(store_->family(kStoriesFamily), id, story.dump());
+    if (story) writes.Put(families_.stories, id, StoryRecordJson(*story));
   }
   if (batch.late_ > 0) {
-    writes.Merge(store_->family(kCountersFamily), kLateCounter, EncodeU64(batch.late_));
+    writes.Merge(families_.counters, kLateCounter, EncodeU64(batch.late_));
   }
   for (const auto& [partition, max_time] : tracker_.maxima()) {
     std::string t;
     AppendTime(t, max_time);
-    writes.Put(store_->family(kMetaFamily), kPartitionMaxPrefix + partition, t);
+    writes.Put(families_.meta, kPartitionMaxPrefix + partition, t);
   }
   StageWatermark(writes, idle);
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(writes, tp, offset);

@@ -31,10 +31,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/state_store.h"
@@ -44,6 +45,7 @@
 #include "core/watermark.h"
 #include "headwire/v1/article.pb.h"
 #include "sinks/state_layout.h"
+#include "sinks/story_record.h"
 
 namespace headwire::sinks {
 
@@ -94,13 +96,15 @@ class ArticleStore {
    private:
     friend class ArticleStore;
     rocksdb::WriteBatch writes_;
-    std::set<std::string> article_ids_;     // unique articles staged in this batch
-    std::set<std::string> duplicate_keys_;  // duplicate records staged in this batch
-    std::set<std::string> late_keys_;       // late records staged in this batch
-    std::map<std::string, WindowCounts> window_deltas_;
-    std::map<std::string, uint64_t> term_deltas_;
-    std::map<std::string, nlohmann::json> stories_;  // story id -> state (null: none yet)
-    std::set<std::string> new_topics_;               // taxonomy topics not stored before
+    std::unordered_set<std::string> article_ids_;     // unique articles staged in this batch
+    std::unordered_set<std::string> duplicate_keys_;  // duplicate records staged in this batch
+    std::unordered_set<std::string> late_keys_;       // late records staged in this batch
+    // Keyed by the window or term count's key; Commit writes them in key order.
+    std::unordered_map<std::string, WindowCounts> window_deltas_;
+    std::unordered_map<std::string, uint64_t> term_deltas_;
+    // story id -> state (nullopt: none yet)
+    std::unordered_map<std::string, std::optional<StoryRecord>> stories_;
+    std::set<std::string> new_topics_;  // taxonomy topics not stored before
     uint64_t late_ = 0;
   };
 
@@ -152,11 +156,25 @@ class ArticleStore {
  private:
   Status LoadStory(Batch& batch, const std::string& story_id);
   void StageStory(Batch& batch, const v1::ProcessedArticle& article);
-  void StageWindows(Batch& batch, const v1::ProcessedArticle& article, bool duplicate);
+  void StageWindows(Batch& batch, const v1::ProcessedArticle& article,
+                    const std::vector<std::string>& topics, bool duplicate);
   void StageTopics(Batch& batch, const v1::ProcessedArticle& article);
   void StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle);
 
   std::unique_ptr<common::StateStore> store_;
+  // The handles of the column families, looked up once rather than by name for every write.
+  struct Families {
+    rocksdb::ColumnFamilyHandle* articles;
+    rocksdb::ColumnFamilyHandle* latest;
+    rocksdb::ColumnFamilyHandle* duplicates;
+    rocksdb::ColumnFamilyHandle* rejects;
+    rocksdb::ColumnFamilyHandle* windows;
+    rocksdb::ColumnFamilyHandle* terms;
+    rocksdb::ColumnFamilyHandle* stories;
+    rocksdb::ColumnFamilyHandle* counters;
+    rocksdb::ColumnFamilyHandle* meta;
+  };
+  Families families_;
   StoreOptions options_;
   core::WatermarkTracker tracker_;
   std::shared_ptr<std::atomic<int64_t>> horizon_;

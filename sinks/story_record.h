@@ -1,0 +1,51 @@
+#pragma once
+// StoryRecord: one story of the sink's "stories" family as ArticleStore changes it within a batch,
+// typed, and its stored JSON. The stored form is the JSON object the store has always written
+// (docs/state.md): keys in byte order, no spaces, strings escaped as nlohmann::json's dump()
+// escapes them, so a story read and written again is byte for byte what it was. Reading and
+// writing it costs one pass over its text, where a JSON tree cost an allocation per member.
+// Pure; thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace headwire::sinks {
+
+struct StoryMember {
+  int64_t time_ms = 0;
+  std::string id;
+  bool estimated = false;  // stored as a third element, true, when set
+  // The order of the stored members: time, then id, then dated before estimated.
+  auto operator<=>(const StoryMember&) const = default;
+};
+
+struct StoryRecord {
+  uint64_t size = 0;
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;
+  // Absent in stories stored before members could be estimated: such a story is dated, and stays
+  // without the field until something sets it.
+  std::optional<bool> dated;
+  std::string headline;
+  std::string headline_id;
+  int64_t headline_ms = 0;
+  std::vector<StoryMember> members = {};  // sorted (StoryMember's order)
+  std::map<std::string, int64_t> sources = {};
+  std::map<std::string, int64_t> topics = {};
+};
+
+// Reads a stored story. Corruption when `stored` is not such a JSON object: not JSON, another
+// key or another type for one, or a member that is not [time, id] or [time, id, true].
+Result<StoryRecord> ParseStoryRecord(std::string_view stored);
+
+// The stored JSON of `story`. Its strings must be UTF-8, as every string of a ProcessedArticle
+// and of a parsed story is.
+std::string StoryRecordJson(const StoryRecord& story);
+
+}  // namespace headwire::sinks
