@@ -162,36 +162,8 @@ std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& feat
   return keys;
 }
 
-void RecentArticles::SortPartials() {
-  const auto before = [](const Partial& a, const Partial& b) {
-    return a.seq != b.seq ? a.seq < b.seq : a.dot < b.dot;
-  };
-  // Each term's postings are in arrival order, so partials_ is a few runs sorted by seq (one
-  // per term, each seq once): merging them pairwise gives the order a full sort gives, in
-  // O(n log runs). Equal elements are equal in every field, so the order is the same.
-  size_t start = 0;
-  for (const size_t end : run_ends_) {
-    if (!std::is_sorted(partials_.begin() + start, partials_.begin() + end, before)) {
-      std::sort(partials_.begin(), partials_.end(), before);
-      return;
-    }
-    start = end;
-  }
-  while (run_ends_.size() > 1) {
-    merged_.resize(partials_.size());
-    size_t out = 0, begin = 0, kept = 0;
-    for (size_t r = 0; r < run_ends_.size(); r += 2) {
-      const size_t middle = run_ends_[r];
-      const size_t end = r + 1 < run_ends_.size() ? run_ends_[r + 1] : middle;
-      std::merge(partials_.begin() + begin, partials_.begin() + middle, partials_.begin() + middle,
-                 partials_.begin() + end, merged_.begin() + out, before);
-      out += end - begin;
-      begin = end;
-      run_ends_[kept++] = end;
-    }
-    run_ends_.resize(kept);
-    partials_.swap(merged_);
-  }
+uint32_t RecentArticles::StoryTag(std::string_view story_id) {
+  return static_cast<uint32_t>(std::hash<std::string_view>{}(story_id));
 }
 
 const RecentArticles::Entry* RecentArticles::Find(uint64_t seq) const {
@@ -251,8 +223,9 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     return verdict;
   }
 
-  // Score accumulation over the inverted index: (seq, partial dot product) pairs, reduced in
-  // seq order so that the result does not depend on hash-map iteration.
+  // Score accumulation over the inverted index: every posting of a searched term adds a partial
+  // dot product to its member, summed in a fixed order (MemberDotProducts), so that no cosine
+  // depends on the order in which postings are met.
   const double candidate_df_limit =
       std::max(2.0, options_.max_candidate_df * static_cast<double>(window_.size()));
   // Only the article's rarest terms look for candidates: a story shares them, and common terms
@@ -279,61 +252,99 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
                     [](const auto& a, const auto& b) {
                       return a.idf != b.idf ? a.idf > b.idf : a.term->hash < b.term->hash;
                     });
-  std::vector<Partial>& partials = partials_;
-  partials.clear();
-  run_ends_.clear();
+  size_t postings = 0;
+  for (size_t k = 0; k < searched; ++k) {
+    if (by_idf[k].state != nullptr) postings += by_idf[k].state->postings.size();
+  }
+  member_dots_.Reset(postings);
   for (size_t k = 0; k < searched; ++k) {
     const auto [idf, document_frequency, term, state] = by_idf[k];
     if (document_frequency == 0 || document_frequency > candidate_df_limit) continue;
     for (const Posting& posting : state->postings) {
-      partials.push_back(
-          {posting.weight_and_seq & kSeqMask,
-           term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
-           posting.norm});
+      member_dots_.Add(posting.weight_and_seq & kSeqMask,
+                       term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
+                       posting.norm, posting.story_tag);
     }
-    run_ends_.push_back(partials.size());
   }
+  member_dots_.Finish();
   const double norm = std::sqrt(norm_squared);
-  SortPartials();
+  // Far members can neither win, support nor veto (a look-alike of another event is always
+  // close); the floor also spares the visit to their entries.
+  constexpr uint32_t kNone = UINT32_MAX;
+  resembling_.clear();
+  for (const MemberDotProducts::Member& member : member_dots_.members()) {
+    if (member.norm <= 0 || norm <= 0) continue;
+    const double score = member.dot / (norm * member.norm);
+    if (score < options_.story_member_floor * options_.story_threshold) continue;
+    resembling_.push_back({member.seq, score, member.story_tag, kNone});
+  }
+  // Grouped by story tag: a group holds every resembling member of a story (and, rarely, of
+  // another story with the same tag), with the three best scores among them.
+  tag_groups_.clear();
+  tag_slots_.assign(std::bit_ceil(std::max<size_t>(16, 2 * resembling_.size())), 0);
+  const size_t tag_mask = tag_slots_.size() - 1;
+  for (uint32_t r = 0; r < resembling_.size(); ++r) {
+    const uint32_t tag = resembling_[r].story_tag;
+    size_t i = tag & tag_mask;  // the tag is a hash already
+    while (tag_slots_[i] != 0 && tag_groups_[tag_slots_[i] - 1].tag != tag) i = (i + 1) & tag_mask;
+    if (tag_slots_[i] == 0) {
+      tag_groups_.push_back({tag, kNone, {}});
+      tag_slots_[i] = static_cast<uint32_t>(tag_groups_.size());
+    }
+    TagGroup& group = tag_groups_[tag_slots_[i] - 1];
+    resembling_[r].next = group.last;
+    group.last = r;
+    group.scores.Add(resembling_[r].score);
+  }
 
-  // Per candidate story: its three best member scores, and its members. Whether a member is a
-  // look-alike of a different event (then the whole story is out of reach) or names what the
-  // article's title names (a lower threshold) is only asked of stories whose score could pass
-  // a threshold: those checks read the members' features, the costliest visits here.
+  // Per candidate story: its three best member scores, and its members. A story scores at most
+  // what its tag group's three best members would combine to (more members and higher scores
+  // never lower Combined, and the share factor is at most 1), so a group that cannot reach the
+  // lowest threshold is passed over without reading its members' entries and stories, the cache
+  // misses that used to grow with the window. The order in which groups and members are taken
+  // (first found first; a group's members last first) decides nothing: a story's score depends
+  // on the set of its members' scores, its vetoes on whether any member vetoes, and the best
+  // story on score, then id. Whether a member is a look-alike of a different event (then the
+  // whole story is out of reach) or names what the article's title names (a lower threshold) is
+  // only asked of stories whose score could pass a threshold: those checks read the members'
+  // features.
   struct Candidate {
     const Story* story;
     MemberScores scores;
     size_t first_member;  // index into story_members_, then linked by next_member
   };
   constexpr size_t kNoMember = SIZE_MAX;
+  const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
+  // The bound needs a weight of at least 0; a negative one reads every group.
+  const bool bounded = options_.story_support_weight >= 0;
   std::vector<Candidate> stories;
   story_members_.clear();
-  std::unordered_map<const std::string*, size_t> story_index;  // lookup only, never iterated
-  for (size_t i = 0; i < partials.size();) {
-    const uint64_t seq = partials[i].seq;
-    const float member_norm = partials[i].norm;
-    double dot = 0;
-    for (; i < partials.size() && partials[i].seq == seq; ++i) dot += partials[i].dot;
-    if (member_norm <= 0 || norm <= 0) continue;
-    const double score = dot / (norm * member_norm);
-    // Far members can neither win, support nor veto (a look-alike of another event is always
-    // close); the floor also spares the visit to their entries.
-    if (score < options_.story_member_floor * options_.story_threshold) continue;
-    const Entry* member = Find(seq);
-    if (member == nullptr) continue;
-    if (Distance(member->time_ms, event_time_ms) > options_.story_member_window_ms) continue;
-    const Story* story = member->story;
-    if (story == nullptr || event_time_ms > story->last_seen_ms + options_.story_quiet_ms) {
+  for (const TagGroup& group : tag_groups_) {
+    if (bounded && group.scores.Combined(options_.story_support_weight) < lowest_threshold) {
       continue;
     }
-    const auto [slot, inserted] = story_index.try_emplace(story->id, stories.size());
-    if (inserted) stories.push_back({story, {}, kNoMember});
-    Candidate& candidate = stories[slot->second];
-    candidate.scores.Add(score);
-    story_members_.push_back({member, candidate.first_member});
-    candidate.first_member = story_members_.size() - 1;
+    const size_t group_stories = stories.size();
+    for (uint32_t r = group.last; r != kNone; r = resembling_[r].next) {
+      const Entry* member = Find(resembling_[r].seq);
+      if (member == nullptr ||
+          Distance(member->time_ms, event_time_ms) > options_.story_member_window_ms) {
+        continue;
+      }
+      const Story* story = member->story;
+      if (story == nullptr || event_time_ms > story->last_seen_ms + options_.story_quiet_ms) {
+        continue;
+      }
+      auto candidate = std::find_if(stories.begin() + group_stories, stories.end(),
+                                    [story](const Candidate& c) { return c.story == story; });
+      if (candidate == stories.end()) {
+        stories.push_back({story, {}, kNoMember});
+        candidate = stories.end() - 1;
+      }
+      candidate->scores.Add(resembling_[r].score);
+      story_members_.push_back({member, candidate->first_member});
+      candidate->first_member = story_members_.size() - 1;
+    }
   }
-  const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
   const std::string* best_story = nullptr;
   double best_score = 0;
   for (const Candidate& candidate : stories) {
@@ -400,13 +411,14 @@ void RecentArticles::Insert(Entry entry) {
   }
   const std::vector<uint64_t> keys = CandidateKeys(entry.features);
   for (uint64_t key : keys) buckets_.Add(key, entry.seq, options_.bucket_limit);
+  const uint32_t tag = StoryTag(entry.story_id);
   for (const StoryTerm& term : entry.features.terms) {
     auto [it, created] = terms_.try_emplace(term.hash);
     if (created) memory_bytes_ += TermNodeBytes();
     TermState& state = it->second;
     ++state.document_frequency;
     AppendCapped(state.postings,
-                 Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm},
+                 Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm, tag},
                  options_.posting_limit);
   }
   const HeadlineFeatures& f = entry.features;

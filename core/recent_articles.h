@@ -40,7 +40,9 @@
 #include "core/background_frequencies.h"
 #include "core/candidate_buckets.h"
 #include "core/headline_features.h"
+#include "core/member_dot_products.h"
 #include "core/near_duplicate.h"
+#include "core/story_scoring.h"
 #include "core/watermark.h"
 
 namespace headwire::core {
@@ -175,7 +177,6 @@ class RecentArticles {
   };
 
   std::vector<uint64_t> CandidateKeys(const HeadlineFeatures& features) const;
-  void SortPartials();
   const Entry* Find(uint64_t seq) const;
   std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
       int64_t time_ms, const HeadlineFeatures& features) const;
@@ -200,17 +201,16 @@ class RecentArticles {
   // of cache misses on every article.
   std::unordered_map<std::string, Story> stories_;
   CandidateBuckets buckets_;  // candidate key -> seqs
-  // A member's norm travels with its postings, so that scoring a candidate needs no visit to
-  // its entry (a cache miss) unless the score comes near the threshold.
+  // A member's norm and a tag of its story travel with its postings, so that scoring a
+  // candidate needs no visit to its entry (a cache miss) unless its story's best members could
+  // reach a threshold. The tag fills what was padding: memory_bytes() counts 16 bytes a posting.
   struct Posting {
     uint64_t weight_and_seq;  // weight << 56 | seq
     float norm;
+    uint32_t story_tag;  // StoryTag(story_id): equal for one story, rarely for two
   };
-  struct Partial {
-    uint64_t seq;
-    double dot;
-    float norm;
-  };
+  static_assert(sizeof(Posting) == 16);
+  static uint32_t StoryTag(std::string_view story_id);
   // Per term of the window: how many articles have it (for IDF) and the most recent of them.
   // One map, so each term costs one lookup.
   struct TermState {
@@ -222,14 +222,28 @@ class RecentArticles {
   std::vector<uint64_t> added_;  // seqs added since TakeChanges
   std::vector<uint64_t> evicted_;
   std::vector<std::string> touched_stories_;  // may repeat; sorted and deduplicated on taking
-  std::vector<Partial> partials_;             // scratch of Decide, kept for its capacity
+  MemberDotProducts member_dots_;             // scratch of Decide, kept for its capacity
+  // Scratch of Decide, kept for their capacity: the members above the floor, and their groups by
+  // story tag (in an open-addressing table of indexes into tag_groups_ plus one).
+  struct Resembling {
+    uint64_t seq;
+    double score;
+    uint32_t story_tag;
+    uint32_t next;  // the previous member of its tag group, or UINT32_MAX
+  };
+  std::vector<Resembling> resembling_;
+  struct TagGroup {
+    uint32_t tag;
+    uint32_t last;  // its last member in resembling_
+    MemberScores scores;
+  };
+  std::vector<TagGroup> tag_groups_;
+  std::vector<uint32_t> tag_slots_;
   struct StoryMember {
     const Entry* entry;
     size_t next;  // the same story's previous member in story_members_, or SIZE_MAX
   };
   std::vector<StoryMember> story_members_;  // scratch of Decide, kept for its capacity
-  std::vector<Partial> merged_;             // scratch of MergeRuns
-  std::vector<size_t> run_ends_;            // scratch: where each sorted run of partials_ ends
 };
 
 }  // namespace headwire::core

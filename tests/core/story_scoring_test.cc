@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "core/headline_features.h"
 #include "core/near_duplicate.h"
@@ -54,6 +55,29 @@ TEST(StoryScoringTest, AStoryScoresLessWhenFewOfItsMembersResembleTheArticle) {
   scores.Add(0.10);
   // Three of ten resemble it: the full score.
   EXPECT_DOUBLE_EQ(scores.Combined(0.5, 0.3, 10), 0.40 + 0.5 * 0.20 + 0.25 * 0.10);
+}
+
+TEST(StoryScoringTest, AStoryScoresNoMoreThanAnySetOfMembersThatHoldsItsOwn) {
+  // RecentArticles reads a story's members only when the scores of every member with its story
+  // tag (its own and, rarely, another story's) combine to a threshold without the share factor:
+  // that bound must hold for every rounded score, equal scores included.
+  std::mt19937_64 rng(18);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int i = 0; i < 100'000; ++i) {
+    const double weight = i % 10 == 0 ? 1.0 : unit(rng);
+    MemberScores story;
+    MemberScores group;
+    const int members = 1 + i % 5;
+    for (int k = 0; k < members; ++k) {
+      const double score = i % 7 == 0 ? 0.17 : unit(rng);
+      story.Add(score);
+      group.Add(score);
+    }
+    for (int k = 0; k < i % 3; ++k) group.Add(unit(rng));
+    const uint64_t story_members = members + i % 20;
+    EXPECT_LE(story.Combined(weight, 0.3, story_members), group.Combined(weight));
+    EXPECT_LE(story.Combined(weight), group.Combined(weight));
+  }
 }
 
 TEST(StoryScoringTest, NamesOfASentenceCaseTitleAreEvidence) {
