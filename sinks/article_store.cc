@@ -286,6 +286,12 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   if (!s.ok()) return common::FromRocks(s, "read story " + story_id);
   auto story = ParseStoryRecord(value);
   if (!story) return Status::Corruption("stored story " + story_id);
+  // A story past the horizon is gone, whether compaction has removed it yet or not: continuing
+  // it only until a background compaction ran would make the state depend on when that was.
+  if (story->last_seen_ms < horizon_->load()) {
+    batch.stories_[story_id] = std::nullopt;
+    return Status::Ok();
+  }
   batch.stories_[story_id] = std::move(*story);
   return Status::Ok();
 }

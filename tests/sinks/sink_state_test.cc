@@ -750,6 +750,35 @@ TEST_F(SinkStateTest, ExpiredStateDisappearsAfterCompactionAndSizeStaysBounded) 
   }
 }
 
+// Compaction removes a story past the horizon in the background, at a time of its own: until it
+// has, the story must be gone all the same, or a new member would continue it or start it afresh
+// depending on when compaction ran.
+TEST_F(SinkStateTest, AStoryPastTheHorizonStartsAfreshWhetherCompactedOrNot) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  std::vector<std::string> digests;
+  for (const bool compacted : {false, true}) {
+    auto store = Open(compacted ? "compacted" : "not-compacted", options);
+    Apply(*store, {{.id = "a", .t = kT0, .story = "s"}});
+    Apply(*store, {{.id = "b", .t = kT0 + 3 * kDay}});  // the horizon passes story s
+    if (compacted) {
+      ASSERT_TRUE(store->state().CompactAll().ok());
+    }
+    Apply(*store, {{.id = "c", .t = kT0 + 3 * kDay, .story = "s"}});
+    const auto stories = Query(*store, {}, "stories");
+    bool found = false;
+    for (const auto& story : stories["items"]) {
+      if (story["story_id"] != "s") continue;
+      found = true;
+      EXPECT_EQ(story["size"], 1) << compacted << " " << story.dump();
+      EXPECT_EQ(story["first_seen"], "2026-03-05T00:00:00Z") << compacted << " " << story.dump();
+    }
+    EXPECT_TRUE(found) << stories.dump();
+    digests.push_back(Digest(*store));
+  }
+  EXPECT_EQ(digests[0], digests[1]);
+}
+
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());
