@@ -235,7 +235,8 @@ void AppendString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void AppendNumber(std::string& out, int64_t value) {
+template <typename Integer>
+void AppendNumber(std::string& out, Integer value) {
   char digits[24];
   const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
   out.append(digits, end);
@@ -308,8 +309,7 @@ std::string StoryRecordJson(const StoryRecord& story) {
   }
   out += "],";
   AppendKey(out, "size");
-  char digits[24];
-  out.append(digits, std::to_chars(std::begin(digits), std::end(digits), story.size).ptr);
+  AppendNumber(out, story.size);
   out.push_back(',');
   AppendKey(out, "sources");
   AppendCounts(out, story.sources);
