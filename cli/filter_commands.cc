@@ -139,13 +139,12 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
     exit_code = RunFilter(
         "dedup", dedup_args->input, dedup_args->pipeline.validation,
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
+          // A given id is echoed as written (an integer stays one); one Process derives is added.
+          const bool id_given = !record.article.id.empty();
           auto verdict = pipeline.Process(record.article);
           if (!verdict) return std::unexpected(ToRecordError(verdict.error()));
           common::Json decided = common::Json::object();
-          // A given id is echoed as written (an integer stays one); a derived one is added.
-          if (common::ArticleIdOf(record.object).value_or("").empty()) {
-            decided["id"] = record.article.id;
-          }
+          if (!id_given) decided["id"] = record.article.id;
           decided["canonical_url"] = verdict->canonical_url.empty()
                                          ? common::Json(nullptr)
                                          : common::Json(verdict->canonical_url);
