@@ -611,19 +611,17 @@ constexpr int64_t kFirstBoundMs = -62'135'596'800'000;
 Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
   int64_t ms = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-  if (p == text.data() + text.size() && p != text.data()) {
-    // Window arithmetic on times past year 9999 would overflow.
-    if (ec != std::errc() || ms < kFirstBoundMs || ms > common::kMaxRfc3339Ms) {
-      return Err(Status::InvalidArgument(name + ": epoch milliseconds outside years 0001-9999"));
-    }
-    return NonZero(name, ms);
+  const bool epoch_ms = p == text.data() + text.size() && p != text.data();
+  if (!epoch_ms) {
+    auto parsed = common::ParseRfc3339(text);
+    if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
+    ms = *parsed;
   }
-  auto parsed = common::ParseRfc3339(text);
-  if (!parsed) return Err(Status::InvalidArgument(name + ": " + parsed.error().message()));
-  if (*parsed < kFirstBoundMs) {
-    return Err(Status::InvalidArgument(name + ": " + text + " is before year 0001"));
+  // Window arithmetic on times past year 9999 would overflow.
+  if ((epoch_ms && ec != std::errc()) || ms < kFirstBoundMs || ms > common::kMaxRfc3339Ms) {
+    return Err(Status::InvalidArgument(name + ": " + text + " is outside years 0001-9999"));
   }
-  return NonZero(name, *parsed);
+  return NonZero(name, ms);
 }
 
 }  // namespace
