@@ -31,6 +31,10 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--topic-prefix", o.decide.topic_prefix, "Prefix of the per-topic streams")
       ->capture_default_str();
   cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")->capture_default_str();
+  cmd->add_option("--handover-topic", o.consumer.handover_topic,
+                  "Where a processor that gives a raw partition up says how far its output went, "
+                  "for the partition's next owner (empty: rely on the group's committed offsets)")
+      ->capture_default_str();
   cmd->add_option("--snapshot-dir", o.snapshot_dir,
                   "Write a snapshot of each domain (raw partition) with its offset under "
                   "DIR/<raw topic>/partition-<P>/offset-<O>, every --snapshot-interval records");

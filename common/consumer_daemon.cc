@@ -19,6 +19,9 @@ constexpr std::chrono::seconds kTickInterval{1};
 // up); bounded so that unreachable brokers delay neither liveness nor giving up after
 // --connect-timeout-s by more than this.
 constexpr std::chrono::milliseconds kWarmUpBound{2000};
+// How long an assignment may wait for the handover topic: it runs inside the group's rebalance,
+// which waits for it.
+constexpr std::chrono::milliseconds kHandoverReadTimeout{10000};
 
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -132,17 +135,70 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
   return Status::Ok();
 }
 
+GroupOffset ConsumerDaemon::WithHandover(const TopicPartition& tp, GroupOffset group) {
+  if (options_.handover_topic.empty() || !group.known) return group;
+  if (!handovers_) {
+    auto read = ReadHandovers(options_.kafka, options_.handover_topic, options_.group_id,
+                              kHandoverReadTimeout);
+    if (read) {
+      handovers_ = std::move(*read);
+      if (handovers_->undecodable() > 0) {
+        spdlog::warn("msg=\"records that are not handovers skipped\" topic={} count={}",
+                     options_.handover_topic, handovers_->undecodable());
+      }
+    } else {
+      // Not a reason to stop: the committed offset still bounds what was emitted from below, so
+      // at worst a previous owner's last outputs are emitted again.
+      spdlog::warn(
+          "msg=\"handovers not read; outputs after the group's committed offset may be emitted "
+          "again\" topic={} error={}",
+          options_.handover_topic, Quote(read.error().message()));
+      handovers_ = HandoverTable(options_.group_id);
+    }
+  }
+  group.handed_over = handovers_->NextOffset(tp);
+  return group;
+}
+
+void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions) {
+  if (!producer_ || options_.handover_topic.empty()) return;
+  size_t written = 0;
+  for (const auto& tp : partitions) {
+    const auto next = persisted_next_.find(tp);
+    if (next == persisted_next_.end()) continue;
+    if (Status s =
+            Produce(HandoverRecord(options_.handover_topic, options_.group_id, tp, next->second));
+        !s.ok()) {
+      spdlog::warn("msg=\"handover not written\" topic={} partition={} error={}", tp.topic,
+                   tp.partition, Quote(s.message()));
+      continue;
+    }
+    spdlog::info("msg=\"partition handed over\" topic={} partition={} next_offset={}", tp.topic,
+                 tp.partition, next->second);
+    persisted_next_.erase(next);
+    ++written;
+  }
+  if (written == 0) return;
+  if (Status s = producer_->WaitDelivered(producer_->Seal(), options_.flush_timeout); !s.ok()) {
+    spdlog::warn(
+        "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
+        "committed offset again\" error={}",
+        Quote(s.message()));
+  }
+}
+
 void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
                                const std::vector<int64_t>& timestamps, Clock::time_point start,
                                Clock::time_point delivered) {
   std::map<TopicPartition, int64_t> forward;
   for (const auto& [tp, next] : offsets) {
-    const auto floor = group_committed_.find(tp);
-    if (floor == group_committed_.end()) {
+    persisted_next_[tp] = next;
+    const auto floor = commit_floor_.find(tp);
+    if (floor == commit_floor_.end()) {
       forward.emplace(tp, next);
     } else if (next > floor->second) {
       forward.emplace(tp, next);
-      group_committed_.erase(floor);
+      commit_floor_.erase(floor);
     }
   }
   if (!forward.empty()) consumer_->CommitAsync(forward);
@@ -281,12 +337,14 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,
                            const GroupOffset& group) -> std::optional<int64_t> {
-        if (group.known && group.committed) {
-          group_committed_[tp] = *group.committed;
+        const GroupOffset known = WithHandover(tp, group);
+        persisted_next_.erase(tp);
+        if (known.known && known.OutputEnd()) {
+          commit_floor_[tp] = *known.OutputEnd();
         } else {
-          group_committed_.erase(tp);
+          commit_floor_.erase(tp);
         }
-        auto offset = stage.ResumeOffset(tp, group);
+        auto offset = stage.ResumeOffset(tp, known);
         if (offset) return *offset;
         if (stop_status_.ok()) stop_status_ = offset.error();
         return std::nullopt;
@@ -296,6 +354,9 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             Status s = Persist(stage);
             if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
             if (!s.ok() && stop_status_.ok()) stop_status_ = s;
+            // Even after a failed persist: the offsets handed over are those of earlier batches,
+            // whose outputs were acknowledged.
+            HandOver(partitions);
             stage.Revoked(partitions);
           },
       .rebalanced =
@@ -303,7 +364,8 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             // The metric counts changes to the daemon's partitions, not every rebalance of its
             // group: an empty assignment changed nothing here.
             if (partitions > 0) context_.metrics().Rebalances().Increment();
-            next_tick_ = {};  // refresh readiness at once
+            handovers_.reset();  // a later assignment may follow handovers written meanwhile
+            next_tick_ = {};     // refresh readiness at once
           },
       .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(gap); },
   };

@@ -12,8 +12,10 @@
 //     previous one's outputs are being acknowledged, one sealed batch at a time; others wait at
 //     the end of each batch and Commit;
 //   - rebalances: resume offsets come from the stage (its state), the batch in flight is
-//     persisted before partitions are revoked; with PartitionAssignment::kAllPartitions the
-//     daemon takes every partition itself (daemons that hold the whole state);
+//     persisted before partitions are revoked, and with a handover topic the revoked partitions'
+//     persisted offsets are handed over to their next owner; with
+//     PartitionAssignment::kAllPartitions the daemon takes every partition itself (daemons that
+//     hold the whole state);
 //   - health: /healthz while the loop turns, /readyz when the brokers are reachable, the stage's
 //     state is restored and either partitions are assigned and lag by at most ready_max_lag, or
 //     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
@@ -48,6 +50,7 @@
 #include "common/kafka_config.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
+#include "common/partition_handover.h"
 #include "common/record.h"
 #include "common/state_store.h"
 #include "common/status.h"
@@ -82,6 +85,12 @@ struct ConsumerDaemonOptions {
   int64_t ready_max_lag = 1000;
   // A resume offset the topic no longer holds. Default: kFail.
   OffsetGapPolicy offset_gap = OffsetGapPolicy::kFail;
+  // For a daemon that produces and shares partitions with its group: the topic of handovers
+  // (common/partition_handover.h). Each partition taken from the daemon gets one after its
+  // outputs were acknowledged, and a newly assigned partition's GroupOffset::handed_over is read
+  // from it. Default: "" (none; the group's committed offset alone tells the next owner how far
+  // output went).
+  std::string handover_topic = {};
 };
 
 // Produces a stage's outputs, counting them per topic.
@@ -179,6 +188,10 @@ class ConsumerDaemon final : private Output {
   Status Turn(ConsumerStage& stage);
   // A resume offset the topic no longer holds, by options_.offset_gap.
   Status OnOffsetGap(const OffsetGap& gap);
+  // `group` with what the handover topic says of `tp` (read once per assignment).
+  GroupOffset WithHandover(const TopicPartition& tp, GroupOffset group);
+  // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them.
+  void HandOver(const std::vector<TopicPartition>& partitions);
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
@@ -190,11 +203,17 @@ class ConsumerDaemon final : private Output {
   std::unique_ptr<KafkaProducer> producer_;
   std::map<TopicPartition, int64_t> pending_offsets_;
   std::vector<int64_t> pending_timestamps_;  // broker timestamps of the batch's records
-  // The group's committed offset of each partition when it was assigned. A stage that decides
-  // records again below it (catching up on another instance's partition) persists its progress
-  // locally, but the group's offset is only ever moved forward: moving it back would have the
-  // next owner emit those records' outputs a second time.
-  std::map<TopicPartition, int64_t> group_committed_;
+  // How far output went for each partition when it was assigned (GroupOffset::OutputEnd). A
+  // stage that decides records again below it (catching up on another instance's partition)
+  // persists its progress locally, but the group's offset is only ever moved forward, and not
+  // below this: moving it back would have the next owner emit those records' outputs a second
+  // time.
+  std::map<TopicPartition, int64_t> commit_floor_;
+  // The next offset of the last persisted batch of each assigned partition: what a handover says.
+  std::map<TopicPartition, int64_t> persisted_next_;
+  // The handover topic's records, read at the first partition of an assignment; reset by every
+  // rebalance.
+  std::optional<HandoverTable> handovers_;
   struct SealedBatch {
     uint64_t group = 0;  // the producer's delivery group of its outputs
     std::function<Status()> write;

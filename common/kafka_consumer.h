@@ -19,6 +19,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -79,6 +80,18 @@ struct GroupOffset {
   std::optional<int64_t> committed;
   // False when the group coordinator did not answer: `committed` is then unknown.
   bool known = true;
+  // The highest next offset a previous owner handed over when it gave the partition up cleanly
+  // (common/partition_handover.h), nullopt when none did; set by ConsumerDaemon for daemons
+  // with a handover topic.
+  std::optional<int64_t> handed_over = std::nullopt;
+
+  // How far the previous owners' output is known to have gone: the higher of `committed` and
+  // `handed_over`, nullopt when neither is known.
+  std::optional<int64_t> OutputEnd() const {
+    if (!committed) return handed_over;
+    if (!handed_over) return committed;
+    return std::max(*committed, *handed_over);
+  }
 };
 
 // How partitions come to a consumer.

@@ -12,7 +12,7 @@ std::vector<TopicSpec> DefaultTopics() {
   return {
       {"headwire.articles.raw", 1}, {"headwire.articles.processed"}, {"headwire.dlq"},
       {"headwire.topic.space"},     {"headwire.topic.ai"},           {"headwire.topic.geopolitics"},
-      {"headwire.topic.business"}};
+      {"headwire.topic.business"},  {"headwire.process.handover"}};
 }
 
 Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions& options) {

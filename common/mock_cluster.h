@@ -36,7 +36,8 @@ struct MockClusterOptions {
 
 // headwire's default topics: the raw topic with ONE partition (it is the dedup domain: one
 // partition gives every processor the same total order of articles, so verdicts are
-// deterministic), the processed, dead-letter and four topic streams with the default count.
+// deterministic), the processed, dead-letter and four topic streams and the processors'
+// handover topic with the default count.
 std::vector<TopicSpec> DefaultTopics();
 
 class MockCluster {

@@ -60,14 +60,17 @@ class ProcessorStage final : public common::ConsumerStage {
             tp.topic, tp.partition, options_.from_snapshot);
       }
     }
-    if (group.committed && *group.committed > local.value_or(0)) {
-      replay_until_[tp] = *group.committed;
+    const std::optional<int64_t> output_end = group.OutputEnd();
+    if (output_end && *output_end > local.value_or(0)) {
+      replay_until_[tp] = *output_end;
       catch_up_from_[tp] = local.value_or(0);
       spdlog::info(
           "msg=\"catching up: another instance owned the partition; deciding its records again "
-          "without output\" topic={} partition={} from={} to={}",
+          "without output\" topic={} partition={} from={} to={} committed={} handed_over={}",
           tp.topic, tp.partition,
-          common::ResumeOffsetName(local.value_or(common::kOffsetBeginning)), *group.committed);
+          common::ResumeOffsetName(local.value_or(common::kOffsetBeginning)), *output_end,
+          group.committed ? std::to_string(*group.committed) : "none",
+          group.handed_over ? std::to_string(*group.handed_over) : "none");
       return local.value_or(common::kOffsetBeginning);
     }
     replay_until_.erase(tp);

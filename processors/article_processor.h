@@ -15,9 +15,10 @@
 // Scale-out: each raw partition is a dedup domain with its own state (processors/
 // article_decider.h); the instances of one group each own some partitions at once, and a
 // partition moves between them on a rebalance. Fail-over is per partition: an instance
-// that is assigned a partition while its own state is behind the group's committed offset
-// (another instance owned it meanwhile) first decides the records in between again without
-// emitting them, from the partition's start when it has no state. That rebuilds the previous
+// that is assigned a partition while its own state is behind how far output went (the group's
+// committed offset, or the previous owner's handover when it gave the partition up cleanly:
+// common/partition_handover.h) first decides the records in between again without emitting
+// them, from the partition's start when it has no state. That rebuilds the previous
 // owner's state exactly, so verdicts do not depend on which instance made them; it needs the raw
 // topic to keep the records the instance's state lacks. With snapshots (snapshot_dir,
 // from_snapshot) a domain the instance has no state for starts from the newest snapshot of it
@@ -43,10 +44,15 @@
 namespace headwire::processors {
 
 struct ProcessorOptions {
-  // Kafka, consumer group (default "headwire-process"), loop, flush timeout and readiness bound
-  // (common/consumer_daemon.h); the input topic is raw_topic.
-  common::ConsumerDaemonOptions consumer = {
-      .kafka = {}, .group_id = "headwire-process", .topics = {}, .loop = {}, .produces = true};
+  // Kafka, consumer group (default "headwire-process"), loop, flush timeout, readiness bound and
+  // handover topic (default "headwire.process.handover"; common/consumer_daemon.h); the input
+  // topic is raw_topic.
+  common::ConsumerDaemonOptions consumer = {.kafka = {},
+                                            .group_id = "headwire-process",
+                                            .topics = {},
+                                            .loop = {},
+                                            .produces = true,
+                                            .handover_topic = "headwire.process.handover"};
   // Input topic. Default: "headwire.articles.raw".
   std::string raw_topic = "headwire.articles.raw";
   // RocksDB directory of the dedup memory and offsets. Required.

@@ -6,6 +6,7 @@
 #include <random>
 #include <utility>
 
+#include "common/broker_control.h"
 #include "common/kafka_consumer.h"
 #include "tests/common/input_topic.h"
 
@@ -33,6 +34,7 @@ class FailingStage final : public ConsumerStage {
   Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
                                               const GroupOffset& group) override {
     group_committed = group.committed;
+    handed_over = group.handed_over;
     return std::optional<int64_t>(kOffsetBeginning);
   }
   Status Handle(const ConsumedRecord& record, Output&) override {
@@ -46,6 +48,7 @@ class FailingStage final : public ConsumerStage {
   const StateStore* state() const override { return nullptr; }
 
   std::optional<int64_t> group_committed;
+  std::optional<int64_t> handed_over;
   std::vector<int64_t> persisted;
 
  private:
@@ -109,12 +112,14 @@ class DeferringDaemonTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(input_.Produce(0, 10));
   }
 
-  Status Run(ConsumerStage& stage) {
+  Status Run(ConsumerStage& stage, const std::string& handover_topic = "") {
     auto context = DaemonContext::Start("test", {});
     EXPECT_TRUE(context.has_value()) << context.error().ToString();
     ConsumerDaemonOptions options = OptionsFor(input_);
     options.loop.max_batch = 3;
     options.loop.exit_at_end = true;
+    options.produces = !handover_topic.empty();
+    options.handover_topic = handover_topic;
     ConsumerDaemon daemon(**context, options);
     return daemon.Run(stage);
   }
@@ -154,6 +159,33 @@ TEST_F(DeferringDaemonTest, AnInstanceCatchingUpNeverMovesTheGroupsCommittedOffs
   FailingStage next(/*failing_offset=*/-1);
   ASSERT_TRUE(Run(next).ok());
   EXPECT_EQ(next.group_committed, 10);
+}
+
+// A group refuses commits while it rebalances. When it refused all of them, only the handover
+// the first owner wrote as it gave the partition up tells the next owner how far output went.
+TEST_F(DeferringDaemonTest,
+       APartitionGivenUpCleanlyTellsItsNextOwnerHowFarOutputWentWhenTheGroupRefusedTheCommits) {
+  auto refuse = ParseBrokerControl("errors OffsetCommit 1000 REBALANCE_IN_PROGRESS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE(input_.cluster->Apply(*refuse).ok());
+  DeferringStage owner;
+  ASSERT_TRUE(Run(owner, "handover").ok());
+  ASSERT_EQ(owner.persisted.back(), 10);
+
+  FailingStage next(/*failing_offset=*/-1);
+  ASSERT_TRUE(Run(next, "handover").ok());
+  EXPECT_EQ(next.group_committed, std::nullopt);
+  EXPECT_EQ(next.handed_over, 10);
+}
+
+// Without a handover topic nothing is handed over: the group's committed offset is all there is.
+TEST_F(DeferringDaemonTest, WithoutAHandoverTopicTheNextOwnerHasTheCommittedOffsetOnly) {
+  DeferringStage owner;
+  ASSERT_TRUE(Run(owner).ok());
+  FailingStage next(/*failing_offset=*/-1);
+  ASSERT_TRUE(Run(next).ok());
+  EXPECT_EQ(next.group_committed, 10);
+  EXPECT_EQ(next.handed_over, std::nullopt);
 }
 
 // Remembers each partition the daemon reported taken away, with the next offset persisted by

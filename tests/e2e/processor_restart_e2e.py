@@ -168,6 +168,37 @@ class ProcessorRestart(unittest.TestCase):
         self.assertRegex(self.log_of("b"), r"catching up.* from=beginning to=[1-9]\d*")
         self.assertRegex(self.log_of("a"), r"catching up.* from=[1-9]\d* to=[1-9]\d*")
 
+    def test_a_clean_stop_hands_the_partition_over_while_the_group_refuses_commits(self):
+        """A group refuses offset commits while it rebalances, so its committed offset can lag
+        what the owner emitted. An owner that stops cleanly hands the partition over; the next
+        owner decides everything up to there without output, so no record is emitted twice."""
+        broker, bootstrap = harness.start_broker(ARGS.headwire, control=True)
+        self.addCleanup(lambda: (broker.terminate(), broker.wait(timeout=30)))
+        self.produce(bootstrap, self.lines, "all.jsonl")
+        self.assertEqual(harness.broker_command(
+            broker, "errors OffsetCommit 1000000 REBALANCE_IN_PROGRESS"), "ok")
+
+        a = self.start_instance(bootstrap, "handing-over")
+        self.wait_for_offsets(bootstrap, len(self.lines))
+        a.send_signal(signal.SIGTERM)
+        self.assertEqual(a.wait(timeout=60), 0)
+        b = self.start_instance(bootstrap, "taking-over")
+        deadline = time.monotonic() + 90
+        while "caught up" not in self.log_of("taking-over") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        b.send_signal(signal.SIGTERM)
+        self.assertEqual(b.wait(timeout=60), 0)
+
+        count = len(self.lines)
+        self.assertRegex(self.log_of("handing-over"),
+                         rf"partition handed over\".*partition=0 next_offset={count}\b")
+        self.assertRegex(self.log_of("taking-over"),
+                         rf"catching up.* from=beginning to={count} committed=none "
+                         rf"handed_over={count}\b")
+        self.assertEqual(len(kafka_check.read_topic(bootstrap, "headwire.articles.processed")),
+                         count, "records emitted twice")
+        self.assert_same_as_uninterrupted(self.verdicts(bootstrap))
+
 
 def bind_args(args):
     global ARGS
