@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "common/logging.h"
 
@@ -22,6 +23,9 @@ constexpr std::chrono::milliseconds kWarmUpBound{2000};
 // How long an assignment may wait for the handover topic: it runs inside the group's rebalance,
 // which waits for it.
 constexpr std::chrono::milliseconds kHandoverReadTimeout{10000};
+// How long the start waits for the handover topic to exist, and how often it looks.
+constexpr std::chrono::milliseconds kHandoverTopicWait{5000};
+constexpr std::chrono::milliseconds kHandoverTopicRetry{250};
 
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -158,6 +162,31 @@ GroupOffset ConsumerDaemon::WithHandover(const TopicPartition& tp, GroupOffset g
   }
   group.handed_over = handovers_->NextOffset(tp);
   return group;
+}
+
+Status ConsumerDaemon::CheckHandoverTopic() {
+  if (options_.handover_topic.empty()) return Status::Ok();
+  // A handover to a missing topic would wait in the producer's queue, stalling every rebalance
+  // by flush_timeout and failing a later batch when it expires: better to say so at the start. A
+  // cluster that creates topics on demand may answer the first look-up before the topic exists.
+  const auto deadline = Clock::now() + std::min(kHandoverTopicWait, options_.kafka.connect_timeout);
+  for (;;) {
+    auto partitions = producer_->PartitionCount(options_.handover_topic, kHandoverTopicWait);
+    if (partitions) return Status::Ok();
+    if (partitions.error().code() != StatusCode::kNotFound) {
+      // Unreachable brokers are reported, and waited for, like every other connection problem.
+      spdlog::warn("msg=\"handover topic not looked up\" topic={} error={}",
+                   options_.handover_topic, Quote(partitions.error().message()));
+      return Status::Ok();
+    }
+    if (Clock::now() >= deadline) {
+      return Status::NotFound("handover topic " + options_.handover_topic + " does not exist on " +
+                              options_.kafka.bootstrap +
+                              ": create it (compacted; deploy/README.md, Topics) or run with "
+                              "--handover-topic \"\" to rely on the group's committed offsets");
+    }
+    std::this_thread::sleep_for(kHandoverTopicRetry);
+  }
 }
 
 void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions) {
@@ -333,6 +362,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
     if (Status s = producer_->Warm(stage.OutputTopics(), bound); !s.ok()) {
       spdlog::warn("msg=\"output topics not looked up in advance\" error={}", Quote(s.message()));
     }
+    if (Status s = CheckHandoverTopic(); !s.ok()) return s;
   }
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,

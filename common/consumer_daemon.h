@@ -190,6 +190,9 @@ class ConsumerDaemon final : private Output {
   Status OnOffsetGap(const OffsetGap& gap);
   // `group` with what the handover topic says of `tp` (read once per assignment).
   GroupOffset WithHandover(const TopicPartition& tp, GroupOffset group);
+  // NotFound when the handover topic does not exist (after waiting a little for a cluster that
+  // creates topics on demand).
+  Status CheckHandoverTopic();
   // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them.
   void HandOver(const std::vector<TopicPartition>& partitions);
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
