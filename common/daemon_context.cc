@@ -66,6 +66,9 @@ Probe DaemonContext::Liveness() const {
 }
 
 Probe DaemonContext::Readiness() const {
+  // From the signal on, while the daemon finishes its batch, hands its partitions over and leaves
+  // its group, a load balancer or orchestrator should send it nothing new.
+  if (ShutdownRequested()) return {.ok = false, .reason = "shutting down"};
   std::lock_guard lock(mutex_);
   return ready_;
 }

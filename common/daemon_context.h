@@ -57,6 +57,7 @@ class DaemonContext {
 
   // Liveness: the loop turned within stall_after.
   Probe Liveness() const;
+  // What SetReady published; not ready ("shutting down") once SIGINT/SIGTERM arrived.
   Probe Readiness() const;
   // Liveness, and the dependencies can be reached: what a user-facing status says.
   Probe Health() const;

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <thread>
 
+#include "common/daemon_context.h"
+
 namespace headwire::common {
 namespace {
 
@@ -29,6 +31,21 @@ TEST(ShutdownTest, TheFirstSignalIsTheOneNamed) {
   std::raise(SIGINT);
   std::raise(SIGTERM);
   EXPECT_EQ(ShutdownSignal(), before != 0 ? before : SIGINT);
+}
+
+// Between the signal and the exit a daemon persists its batch and leaves its group, which may
+// take seconds: it must not be sent new work meanwhile.
+TEST(ShutdownTest, ADaemonIsNotReadyFromTheSignalOn) {
+  InstallShutdownHandlers();
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  (*context)->SetReady({});
+  ASSERT_TRUE((*context)->Readiness().ok) << "ctest runs each test in a process of its own";
+  std::raise(SIGTERM);
+  const Probe ready = (*context)->Readiness();
+  EXPECT_FALSE(ready.ok);
+  EXPECT_EQ(ready.reason, "shutting down");
+  EXPECT_TRUE((*context)->Liveness().ok);
 }
 
 }  // namespace
