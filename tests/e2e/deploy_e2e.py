@@ -60,6 +60,20 @@ def yaml_documents(path):
         return [d for d in yaml.safe_load_all(f) if d is not None]
 
 
+def pod_value(variable, pod_name):
+    """An environment variable of a container as Kubernetes sets it in pod `pod_name`: its value,
+    or the pod's name for one taken from the field metadata.name."""
+    if "value" in variable:
+        return variable["value"]
+    assert variable["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name", variable
+    return pod_name
+
+
+def expand(args, env):
+    """`args` with $(NAME) replaced by the container's variable NAME, as Kubernetes does."""
+    return [re.sub(r"\$\((\w+)\)", lambda m: env[m.group(1)], a) for a in args]
+
+
 def clean_env(extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEADWIRE_")}
     env.update(extra)
@@ -193,8 +207,8 @@ class DeployTest(unittest.TestCase):
                 self.assertEqual(annotations["prometheus.io/path"], "/metrics")
                 claim = spec["volumeClaimTemplates"][0]["metadata"]["name"]
                 container = template["spec"]["containers"][0]
-                env = {e["name"]: e["value"] for e in container.get("env", [])}
-                args = self.check_command(container["args"], configmap, env, name)
+                env = {e["name"]: pod_value(e, f"{name}-0") for e in container.get("env", [])}
+                args = self.check_command(expand(container["args"], env), configmap, env, name)
                 self.assertEqual(args[args.index("--log-format") + 1], "json")
                 admin_port = int(args[args.index("--admin") + 1].rsplit(":", 1)[1])
                 self.assertEqual(int(annotations["prometheus.io/port"]), admin_port)
