@@ -126,18 +126,6 @@ Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions&
   conf->release();
   consumer->rk_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
-  if (assignment == PartitionAssignment::kAllPartitions) return consumer;
-
-  rd_kafka_topic_partition_list_t* subscription =
-      rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
-  for (const auto& topic : topics) {
-    rd_kafka_topic_partition_list_add(subscription, topic.c_str(), RD_KAFKA_PARTITION_UA);
-  }
-  const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, subscription);
-  rd_kafka_topic_partition_list_destroy(subscription);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Err(Status::InvalidArgument(std::string("subscribe: ") + rd_kafka_err2str(err)));
-  }
   return consumer;
 }
 
@@ -156,7 +144,7 @@ namespace {
 
 constexpr int kCommittedTimeoutMs = 10000;
 constexpr int kMetadataTimeoutMs = 1000;
-constexpr std::chrono::seconds kAssignRetry{1};
+constexpr std::chrono::seconds kTopicLookupRetry{1};
 constexpr int kWatermarkTimeoutMs = 10000;
 // Close(): how long to wait for a group's first assignment. Longer than session.timeout.ms, after
 // which the coordinator completes a rebalance without the members that did not rejoin.
@@ -248,10 +236,10 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   rd_kafka_assign(rk, nullptr);
 }
 
-void KafkaConsumer::AssignAll() {
+std::optional<std::map<std::string, std::vector<int32_t>>> KafkaConsumer::FindTopics() {
   const auto now = std::chrono::steady_clock::now();
-  if (now < next_assign_attempt_) return;
-  next_assign_attempt_ = now + kAssignRetry;
+  if (now < next_topic_lookup_) return std::nullopt;
+  next_topic_lookup_ = now + kTopicLookupRetry;
   // Every topic's metadata, not the input topics' by name: a broker that creates topics on
   // demand (the embedded one, Kafka by default) creates a topic a metadata request names, so a
   // mistyped --topics would be created and read empty instead of waited for.
@@ -260,41 +248,72 @@ void KafkaConsumer::AssignAll() {
       rd_kafka_metadata(rk_.get(), /*all_topics=*/1, nullptr, &metadata, kMetadataTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     spdlog::debug("msg=\"no metadata yet\" error={}", rd_kafka_err2str(err));
-    return;
+    return std::nullopt;
   }
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  std::map<std::string, std::vector<int32_t>> partitions;
   for (const auto& topic : topics_) {
-    const rd_kafka_metadata_topic_t* found = nullptr;
     for (int t = 0; t < metadata->topic_cnt; ++t) {
       const rd_kafka_metadata_topic_t& candidate = metadata->topics[t];
-      if (candidate.topic == topic && !candidate.err && candidate.partition_cnt > 0) {
-        found = &candidate;
-      }
+      if (candidate.topic != topic || candidate.err || candidate.partition_cnt <= 0) continue;
+      auto& ids = partitions[topic];
+      for (int p = 0; p < candidate.partition_cnt; ++p) ids.push_back(candidate.partitions[p].id);
     }
-    if (found == nullptr) {
+    if (!partitions.contains(topic)) {
       spdlog::warn("msg=\"input topic not found; waiting for it\" topic={}", topic);
       rd_kafka_metadata_destroy(metadata);
-      rd_kafka_topic_partition_list_destroy(list);
-      return;
-    }
-    for (int p = 0; p < found->partition_cnt; ++p) {
-      rd_kafka_topic_partition_list_add(list, topic.c_str(), found->partitions[p].id);
+      return std::nullopt;
     }
   }
   rd_kafka_metadata_destroy(metadata);
+  return partitions;
+}
+
+void KafkaConsumer::AssignAll() {
+  const auto partitions = FindTopics();
+  if (!partitions) return;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  for (const auto& topic : topics_) {
+    for (const int32_t id : partitions->at(topic)) {
+      rd_kafka_topic_partition_list_add(list, topic.c_str(), id);
+    }
+  }
   ChooseResumeOffsets(list);
   if (rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list); err) {
     spdlog::error("msg=\"assign failed\" error=\"{}\"", rd_kafka_err2str(err));
     at_end_.clear();
   } else {
-    assigned_all_ = true;
+    started_ = true;
     if (callbacks_.rebalanced) callbacks_.rebalanced(static_cast<size_t>(list->cnt));
   }
   rd_kafka_topic_partition_list_destroy(list);
 }
 
+Status KafkaConsumer::SubscribeWhenTopicsExist() {
+  // Subscribing makes librdkafka name the topics in its metadata requests, which creates them on
+  // a broker that creates topics on demand: so only once they exist.
+  if (!FindTopics()) return Status::Ok();
+  rd_kafka_topic_partition_list_t* subscription =
+      rd_kafka_topic_partition_list_new(static_cast<int>(topics_.size()));
+  for (const auto& topic : topics_) {
+    rd_kafka_topic_partition_list_add(subscription, topic.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), subscription);
+  rd_kafka_topic_partition_list_destroy(subscription);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::InvalidArgument(std::string("subscribe: ") + rd_kafka_err2str(err));
+  }
+  started_ = true;
+  return Status::Ok();
+}
+
 Result<std::optional<Message>> KafkaConsumer::Poll(std::chrono::milliseconds timeout) {
-  if (assignment_ == PartitionAssignment::kAllPartitions && !assigned_all_) AssignAll();
+  if (!started_) {
+    if (assignment_ == PartitionAssignment::kAllPartitions) {
+      AssignAll();
+    } else if (Status s = SubscribeWhenTopicsExist(); !s.ok()) {
+      return Err(s);
+    }
+  }
   rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count()));
   if (raw == nullptr) return std::optional<Message>();
   Message message(raw);
@@ -399,7 +418,7 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
 
 bool KafkaConsumer::Member() const {
   return assignment_ == PartitionAssignment::kGroup ? assignment_received_ && !assignment_lost_
-                                                    : assigned_all_;
+                                                    : started_;
 }
 
 bool KafkaConsumer::AwaitFirstAssignment() {

@@ -192,8 +192,13 @@ class KafkaConsumer {
   static int OnStatistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
   // Sets the resume offsets of `partitions` (callbacks.stored_offset) and logs them.
   void ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partitions);
-  // kAllPartitions: assigns every partition of the topics once their metadata is known.
+  // The partitions of every input topic, or nullopt while one of them does not exist (logged)
+  // or no metadata came; looks at most once a second (nullopt in between).
+  std::optional<std::map<std::string, std::vector<int32_t>>> FindTopics();
+  // kAllPartitions: assigns every partition of the topics once they exist.
   void AssignAll();
+  // kGroup: subscribes to the topics once they exist. Returns subscribe's error.
+  Status SubscribeWhenTopicsExist();
   // librdkafka could not start `tp` at `offset` (auto.offset.reset=error): a logical offset (no
   // committed one) starts at the partition's first record; an absolute one is an OffsetGap.
   Status ResumeOutOfRange(const TopicPartition& tp, int64_t offset);
@@ -206,8 +211,10 @@ class KafkaConsumer {
   ConsumerCallbacks callbacks_;
   PartitionAssignment assignment_ = PartitionAssignment::kGroup;
   std::vector<std::string> topics_;
-  bool assigned_all_ = false;
-  std::chrono::steady_clock::time_point next_assign_attempt_{};
+  // The consumer subscribed (kGroup) or assigned itself its partitions (kAllPartitions): both
+  // wait until the input topics exist.
+  bool started_ = false;
+  std::chrono::steady_clock::time_point next_topic_lookup_{};
   std::map<TopicPartition, bool> at_end_;
   // Next offset the application reads per assigned partition, once known.
   std::map<TopicPartition, int64_t> positions_;

@@ -348,6 +348,34 @@ TEST(AllPartitionsConsumerTest, AMissingTopicIsWaitedForAndNotCreated) {
   EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "in-mistyped"));
 }
 
+// A group member (the processor, an archiver) waits for its input topic too, and joins the group
+// once the topic exists.
+TEST(GroupConsumerTest, AMissingTopicIsWaitedForAndNotCreatedThenSubscribedOnceItExists) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  auto consumer = KafkaConsumer::Create(input.kafka, "g", {"late"}, {});
+  ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
+  // Three look-ups, a second apart.
+  for (int i = 0; i < 25; ++i) {
+    auto polled = (*consumer)->Poll(std::chrono::milliseconds(100));
+    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
+  }
+  EXPECT_FALSE((*consumer)->Member());
+  EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "late"));
+
+  ASSERT_TRUE(input.producer->Produce("late", "k", "record", {}).ok());
+  ASSERT_TRUE(input.producer->Flush(std::chrono::milliseconds(10000)).ok());
+  std::optional<int64_t> offset;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!offset && std::chrono::steady_clock::now() < deadline) {
+    auto polled = (*consumer)->Poll(std::chrono::milliseconds(100));
+    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
+    if (*polled) offset = (*polled)->offset();
+  }
+  EXPECT_EQ(offset, 0);
+  EXPECT_TRUE((*consumer)->Member());
+}
+
 // Polls `consumer` until `done` holds; returns false when `bound` passes first or Poll fails.
 bool PollUntil(KafkaConsumer& consumer, const std::function<bool()>& done,
                std::chrono::seconds bound) {
