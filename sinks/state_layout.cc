@@ -3,8 +3,8 @@
 #include <cstring>
 #include <limits>
 
-#include "common/article_json.h"
 #include "common/state_store.h"
+#include "sinks/story_record.h"
 
 namespace headwire::sinks {
 namespace {
@@ -23,6 +23,26 @@ class UpToNulTransform : public rocksdb::SliceTransform {
     return std::memchr(key.data(), '\0', key.size()) != nullptr;
   }
 };
+
+// Where the id of a "latest" key starts (after its topic, \0, estimated and time), or npos when
+// the key is too short to be one.
+size_t LatestIdAt(std::string_view key) {
+  const size_t nul = key.find('\0');
+  if (nul == std::string_view::npos || key.size() < nul + 10) return std::string_view::npos;
+  return nul + 10;
+}
+
+int64_t LatestTime(std::string_view key, size_t id_at) {
+  return static_cast<int64_t>(~common::ReadBigEndian64(key.substr(id_at - 8, 8)) ^ kSignBit);
+}
+
+// Where the name of a "windows" or "terms" key starts (after its size, start, topic and \0), or
+// npos when the key is not one.
+size_t WindowNameAt(std::string_view key) {
+  if (key.size() < 10) return std::string_view::npos;
+  const size_t nul = key.find('\0', 9);
+  return nul == std::string_view::npos ? nul : nul + 1;
+}
 
 }  // namespace
 
@@ -64,12 +84,10 @@ std::string LatestKey(std::string_view topic, bool estimated, int64_t time_ms,
 }
 
 std::optional<LatestKeyParts> ParseLatestKey(std::string_view key) {
-  const size_t nul = key.find('\0');
-  if (nul == std::string_view::npos || key.size() < nul + 10) return std::nullopt;
-  const uint64_t inverted = common::ReadBigEndian64(key.substr(nul + 2, 8));
-  return LatestKeyParts{std::string(key.substr(0, nul)), key[nul + 1] != '\0',
-                        static_cast<int64_t>(~inverted ^ kSignBit),
-                        std::string(key.substr(nul + 10))};
+  const size_t id_at = LatestIdAt(key);
+  if (id_at == std::string_view::npos) return std::nullopt;
+  return LatestKeyParts{std::string(key.substr(0, id_at - 10)), key[id_at - 9] != '\0',
+                        LatestTime(key, id_at), std::string(key.substr(id_at))};
 }
 
 std::string WindowPrefix(core::WindowSize size, int64_t start_ms) {
@@ -97,12 +115,10 @@ std::string WindowKey(core::WindowSize size, int64_t start_ms, std::string_view 
 }
 
 std::optional<WindowKeyParts> ParseWindowKey(std::string_view key) {
-  if (key.size() < 10) return std::nullopt;
-  const auto size = static_cast<core::WindowSize>(key[0]);
-  const size_t nul = key.find('\0', 9);
-  if (nul == std::string_view::npos) return std::nullopt;
-  return WindowKeyParts{size, ReadTime(key.substr(1, 8)), std::string(key.substr(9, nul - 9)),
-                        std::string(key.substr(nul + 1))};
+  const size_t name_at = WindowNameAt(key);
+  if (name_at == std::string_view::npos) return std::nullopt;
+  return WindowKeyParts{static_cast<core::WindowSize>(key[0]), ReadTime(key.substr(1, 8)),
+                        std::string(key.substr(9, name_at - 10)), std::string(key.substr(name_at))};
 }
 
 std::string EncodeWindowCounts(const WindowCounts& counts) {
@@ -123,27 +139,21 @@ std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
     if (value.size() < 8) return std::nullopt;
     return ReadTime(value);
   }
+  // The compaction filter reads every key: the times, without copying topics, ids or names.
   if (family == kLatestFamily) {
-    const auto parts = ParseLatestKey(key);
-    if (!parts) return std::nullopt;
-    return parts->time_ms;
+    const size_t id_at = LatestIdAt(key);
+    if (id_at == std::string_view::npos) return std::nullopt;
+    return LatestTime(key, id_at);
   }
   if (family == kWindowsFamily || family == kTermsFamily) {
-    const auto parts = ParseWindowKey(key);
-    if (!parts) return std::nullopt;
-    return parts->start_ms + core::WindowLengthMs(parts->size);
+    if (WindowNameAt(key) == std::string_view::npos) return std::nullopt;
+    return ReadTime(key.substr(1, 8)) + core::WindowLengthMs(static_cast<core::WindowSize>(key[0]));
   }
   if (family == kCountersFamily && key.starts_with(kLateMarkerPrefix)) {
     if (value.size() < 8) return std::nullopt;
     return ReadTime(value);
   }
-  if (family == kStoriesFamily) {
-    const auto story = common::Json::parse(value, nullptr, /*allow_exceptions=*/false);
-    if (!story.is_object()) return std::nullopt;
-    const auto it = story.find("last_seen_ms");
-    if (it == story.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<int64_t>();
-  }
+  if (family == kStoriesFamily) return StoredLastSeenMs(value);
   return std::nullopt;
 }
 

@@ -44,6 +44,14 @@ struct StoryRecord {
 // key or another type for one, or a member that is not [time, id] or [time, id, true].
 Result<StoryRecord> ParseStoryRecord(std::string_view stored);
 
+// The last_seen_ms of a stored story (its expiry time) as a full JSON parse of `stored` reads it:
+// nullopt when `stored` is not a JSON object, has no such field or holds anything but an integer
+// there; of repeated fields the last counts, and an unsigned integer beyond int64 wraps as
+// nlohmann::json's get<int64_t>() wraps it. The compaction filter and the digest read it from
+// every story, so it is one pass over the bytes that builds nothing; only a value that pass does
+// not vouch for (a \u escape, deep nesting, anything that is not well-formed) is parsed in full.
+std::optional<int64_t> StoredLastSeenMs(std::string_view stored);
+
 // The stored JSON of `story`. Its strings must be UTF-8, as every string of a ProcessedArticle
 // and of a parsed story is.
 std::string StoryRecordJson(const StoryRecord& story);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/state_store.h"
+#include "sinks/story_record.h"
 
 namespace headwire::sinks {
 namespace {
@@ -51,6 +52,42 @@ TEST(ExpiryFilterTest, IncrementsOfAnExpiredCountAreDroppedWithTheirKey) {
   EXPECT_FALSE(filter.FilterMergeOperand(0, kept, EncodeU64(1)));
   horizon->store(std::numeric_limits<int64_t>::min());
   EXPECT_FALSE(filter.FilterMergeOperand(0, expired, EncodeU64(1)));
+}
+
+TEST(ExpiryFilterTest, AStoryExpiresWithItsLastMemberAndAValueThatIsNoStoryNever) {
+  auto horizon = std::make_shared<std::atomic<int64_t>>(100);
+  const ExpiryFilter filter(kStoriesFamily, horizon);
+  const auto stored = [](int64_t last_seen_ms) {
+    return StoryRecordJson({.first_seen_ms = 1,
+                            .last_seen_ms = last_seen_ms,
+                            .dated = true,
+                            .headline = "h",
+                            .headline_id = "a",
+                            .headline_ms = 1});
+  };
+  EXPECT_TRUE(filter.Filter(0, "story", stored(99), nullptr, nullptr));
+  EXPECT_FALSE(filter.Filter(0, "story", stored(100), nullptr, nullptr));
+  EXPECT_FALSE(filter.Filter(0, "story", "{\"last_seen_ms\":1", nullptr, nullptr));
+}
+
+TEST(ExpiryTimeTest, KeysExpireByTheTimesTheirPartsHold) {
+  const auto hour = core::WindowLengthMs(core::WindowSize::kHour);
+  const std::string window = WindowKey(core::WindowSize::kHour, -3 * hour, "space", "rocket");
+  EXPECT_EQ(ExpiryTime(kTermsFamily, window, EncodeU64(1)), -2 * hour);
+  EXPECT_EQ(ParseWindowKey(window)->topic, "space");
+  EXPECT_EQ(ParseWindowKey(window)->name, "rocket");
+  const std::string latest = LatestKey("space", true, -5, "id");
+  EXPECT_EQ(ExpiryTime(kLatestFamily, latest, ""), -5);
+  EXPECT_EQ(ParseLatestKey(latest)->topic, "space");
+  EXPECT_TRUE(ParseLatestKey(latest)->estimated);
+  EXPECT_EQ(ParseLatestKey(latest)->id, "id");
+  for (const std::string_view cut :
+       {std::string_view(window).substr(0, 9), std::string_view(window).substr(0, 12)}) {
+    EXPECT_EQ(ExpiryTime(kWindowsFamily, cut, ""), std::nullopt);
+    EXPECT_FALSE(ParseWindowKey(cut).has_value());
+  }
+  EXPECT_EQ(ExpiryTime(kLatestFamily, latest.substr(0, 14), ""), std::nullopt);
+  EXPECT_FALSE(ParseLatestKey(latest.substr(0, 14)).has_value());
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace headwire::sinks {
 namespace {
@@ -75,6 +79,81 @@ TEST(StoryRecordTest, AnythingElseIsCorruption) {
     const auto story = ParseStoryRecord(stored);
     ASSERT_FALSE(story.has_value()) << stored;
     EXPECT_EQ(story.error().code(), StatusCode::kCorruption) << stored;
+  }
+}
+
+// The expiry time as the compaction filter and the digest read it before StoredLastSeenMs: the
+// whole value parsed as a JSON tree.
+std::optional<int64_t> ParsedLastSeenMs(const std::string& stored) {
+  const auto story = nlohmann::ordered_json::parse(stored, nullptr, /*allow_exceptions=*/false);
+  if (!story.is_object()) return std::nullopt;
+  const auto it = story.find("last_seen_ms");
+  if (it == story.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+TEST(StoredLastSeenMsTest, EveryStoredStoryExpiresWhenAFullParseOfItSays) {
+  nlohmann::json without_dated = Tree();
+  without_dated.erase("dated");
+  StoryRecord story{.first_seen_ms = -7,
+                    .last_seen_ms = -7,
+                    .dated = std::nullopt,
+                    .headline = "caf\xc3\xa9",
+                    .headline_id = "id",
+                    .headline_ms = -7};
+  story.members.push_back({.time_ms = -7, .id = "id", .estimated = true});
+  std::vector<std::string> stored = {
+      Tree().dump(),
+      without_dated.dump(),
+      Tree().dump(2),
+      StoryRecordJson(story),
+      "{\"headline\":\"\\u00e9 \\ud83d\\ude00\",\"last_seen_ms\":5}",
+      R"({"last_seen_ms":1,"last_seen_ms":2})",
+      R"({"last_seen_ms":1,"last_seen_ms":"2"})",
+      R"({"last_seen_ms":2.5})",
+      R"({"last_seen_ms":1e3})",
+      R"({"last_seen_ms":-0})",
+      R"({"last_seen_ms":9223372036854775807})",
+      R"({"last_seen_ms":18446744073709551615})",
+      R"({"last_seen_ms":18446744073709551616})",
+      R"({"last_seen_ms":-9223372036854775808})",
+      R"({"last_seen_ms":-9223372036854775809})",
+      R"({"last_seen_ms":5,"x":1e999})",
+      R"({"last_seen_ms":5,"x":1e-999})",
+      R"({"last_seen_ms":5,"x":[1,{"y":[true,false,null]}]})",
+      R"({"a":{"last_seen_ms":5}})",
+      R"({"last_seen_ms" : 5 } )",
+      R"( {"last_seen_ms":5}x)",
+      R"({"last_seen_ms":5,})",
+      R"({"last_seen_ms":05})",
+      R"({"last_seen_ms":5,"x":truex})",
+      R"({"last\u005fseen_ms":5})",
+      R"({"last_seen_ms":5,"x":"\q"})",
+      "{\"last_seen_ms\":5,\"x\":\"\x01\"}",
+      "{\"last_seen_ms\":5,\"x\":\"\xc3\x28\"}",
+      "{\"last_seen_ms\":5,\"x\":\"\xc0\xaf\"}",
+      "{\"last_seen_ms\":5,\"x\":\"\xed\xa0\x80\"}",
+      "{\"last_seen_ms\":5,\"x\":\"\xf4\x90\x80\x80\"}",
+      "{\"last_seen_ms\":5,\"x\":\"\xf0\x9f\x98\x80\xe2\x80\"}",
+      "\xef\xbb\xbf{\"last_seen_ms\":5}",
+      std::string(40, '[') + std::string(40, ']'),
+      "{\"x\":" + std::string(40, '[') + std::string(40, ']') + ",\"last_seen_ms\":5}",
+      "",
+      "[]",
+      "null",
+      "{}"};
+  // Every prefix of a stored story, and every byte of it replaced by each of a few others.
+  const std::string whole = Tree().dump();
+  for (size_t n = 0; n < whole.size(); ++n) {
+    stored.push_back(whole.substr(0, n));
+    for (const char c : std::string_view("\"\\{}[],:0-e. \x01\x80\xc3x")) {
+      std::string changed = whole;
+      changed[n] = c;
+      stored.push_back(changed);
+    }
+  }
+  for (const auto& value : stored) {
+    EXPECT_EQ(StoredLastSeenMs(value), ParsedLastSeenMs(value)) << value;
   }
 }
 
