@@ -166,6 +166,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
     family_options.max_write_buffer_number = 2;
   }
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (options.uncompressed_level0) {
+    // The last entry applies to every deeper level.
+    family_options.compression_per_level = {rocksdb::kNoCompression, family_options.compression};
+  }
   rocksdb::BlockBasedTableOptions lookup_table = table;
   lookup_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   const std::shared_ptr<rocksdb::TableFactory> lookup_table_factory(

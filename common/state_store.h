@@ -70,6 +70,13 @@ struct StateStoreOptions {
   // Merge operator per column family name, for writers and query instances alike (reading a
   // key with merge operands needs it). Default: none.
   std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> merge_operators = {};
+  // Whether the table files that flushes write (level 0) are left uncompressed. A compaction
+  // soon reads and rewrites them, so compressing them costs CPU at every flush and decompressing
+  // them again at every compaction, for files that live only until then; level 0 takes more disk
+  // meanwhile (1.7 times the bytes on the sink's benchmark stream). Deeper levels keep RocksDB's
+  // compression (Snappy). Every block records its compression, so a state opens and reads the
+  // same whichever way it was written. Default: false (level 0 compressed as every level).
+  bool uncompressed_level0 = false;
   // fsync every write batch. Default: false (durable across process crashes, not power loss).
   bool sync_writes = false;
   // Opening for writing, and every Write(), fail with IoError ("... bytes free ...") while the

@@ -1,6 +1,7 @@
 #include "common/state_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/table_properties.h>
 #include <sys/mount.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,42 @@ TEST_F(StateStoreTest, TheKindIsRecognisedByItsColumnFamilies) {
   std::filesystem::remove_all(dir_.path());
   ASSERT_TRUE(StateStore::Open(Sink()).has_value());
   EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kSink);
+}
+
+// The compression names of the "articles" family's table files, one per file.
+std::multiset<std::string> TableCompressions(StateStore& store) {
+  rocksdb::TablePropertiesCollection tables;
+  EXPECT_TRUE(store.db()->GetPropertiesOfAllTables(store.family("articles"), &tables).ok());
+  std::multiset<std::string> out;
+  for (const auto& [file, properties] : tables) out.insert(properties->compression_name);
+  return out;
+}
+
+TEST_F(StateStoreTest, UncompressedLevel0IsWrittenSoAndAStateReadsTheSameWrittenEitherWay) {
+  const auto write = [&](bool uncompressed_level0, const std::string& key) {
+    StateStoreOptions options = Sink();
+    options.uncompressed_level0 = uncompressed_level0;
+    auto store = StateStore::Open(options);
+    ASSERT_TRUE(store.has_value());
+    rocksdb::WriteBatch batch;
+    ASSERT_TRUE(batch.Put((*store)->family("articles"), key, std::string(4096, 'v')).ok());
+    ASSERT_TRUE((*store)->Write(batch).ok());
+    ASSERT_TRUE((*store)->db()->Flush({}, (*store)->family("articles")).ok());
+  };
+  write(true, "a");
+  write(false, "b");
+  auto store = StateStore::Open(Sink());
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ(TableCompressions(**store), (std::multiset<std::string>{"NoCompression", "Snappy"}));
+  for (const std::string key : {"a", "b"}) {
+    std::string value;
+    ASSERT_TRUE((*store)->db()->Get({}, (*store)->family("articles"), key, &value).ok());
+    EXPECT_EQ(value, std::string(4096, 'v'));
+  }
+  // A compaction writes the deeper level compressed as before, whatever level 0 was.
+  ASSERT_TRUE((*store)->CompactAll().ok());
+  EXPECT_EQ(TableCompressions(**store), (std::multiset<std::string>{"Snappy"}));
+  EXPECT_EQ(ArticleCount(**store), 2);
 }
 
 TEST_F(StateStoreTest, OpeningAnotherKindsStateSaysWhatItIs) {
