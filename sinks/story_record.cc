@@ -4,7 +4,6 @@
 #include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 namespace headwire::sinks {
 namespace {
@@ -260,221 +259,73 @@ void AppendCounts(std::string& out, const std::map<std::string, int64_t>& counts
   out.push_back('}');
 }
 
-// Walks a stored story's bytes once, checking that they are JSON that nlohmann::json parses, and
-// keeps what the top-level "last_seen_ms" holds. It vouches only for what it fully understands
-// (no \u escapes, at most kMaxDepth levels); for anything else Run() is false.
-class LastSeenScan {
+// Reads the top-level "last_seen_ms" of a stored story from nlohmann::json's SAX events: the
+// same parser as a full parse, so the same answer for any bytes, without building the tree.
+class LastSeenReader final : public nlohmann::json_sax<Json> {
  public:
-  explicit LastSeenScan(std::string_view text)
-      : at_(text.data()), end_(text.data() + text.size()) {}
+  // The value once the whole text parsed as one JSON object: nullopt when it has no such field
+  // or holds anything but an integer there.
+  std::optional<int64_t> last_seen() const { return object_ ? last_seen_ : std::nullopt; }
 
-  // Whether the text is one JSON object, with only whitespace around it, that this scan vouches
-  // for; last_seen() is then what a full parse finds.
-  bool Run() {
-    Space();
-    if (at_ == end_ || *at_ != '{' || !Object(0)) return false;
-    Space();
-    return at_ == end_;
+  bool null() override { return Value(std::nullopt); }
+  bool boolean(bool) override { return Value(std::nullopt); }
+  bool number_integer(number_integer_t value) override { return Value(value); }
+  // As get<int64_t>() reads an unsigned integer beyond int64: wrapped.
+  bool number_unsigned(number_unsigned_t value) override {
+    return Value(static_cast<int64_t>(value));
   }
-  std::optional<int64_t> last_seen() const { return last_seen_; }
-
- private:
-  static constexpr int kMaxDepth = 16;
-
-  void Space() {
-    while (at_ != end_ && (*at_ == ' ' || *at_ == '\t' || *at_ == '\n' || *at_ == '\r')) ++at_;
-  }
-  bool Take(char c) {
-    if (at_ == end_ || *at_ != c) return false;
-    ++at_;
+  bool number_float(number_float_t, const string_t&) override { return Value(std::nullopt); }
+  bool string(string_t&) override { return Value(std::nullopt); }
+  bool binary(binary_t&) override { return Value(std::nullopt); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) object_ = true;
+    Value(std::nullopt);
+    ++depth_;
     return true;
   }
-  bool Digits() {
-    const char* start = at_;
-    while (at_ != end_ && *at_ >= '0' && *at_ <= '9') ++at_;
-    return at_ != start;
-  }
-
-  // At a '{'.
-  bool Object(int depth) {
-    ++at_;
-    Space();
-    if (Take('}')) return true;
-    while (true) {
-      Space();
-      std::string_view key;
-      if (!String(&key)) return false;
-      Space();
-      if (!Take(':')) return false;
-      Space();
-      // A key with an escape never reads "last_seen_ms", so its raw bytes can be compared.
-      if (!Value(depth + 1, depth == 0 && key == "last_seen_ms" ? &last_seen_ : nullptr)) {
-        return false;
-      }
-      Space();
-      if (Take('}')) return true;
-      if (!Take(',')) return false;
-    }
-  }
-
-  // At a '['.
-  bool Array(int depth) {
-    ++at_;
-    Space();
-    if (Take(']')) return true;
-    while (true) {
-      Space();
-      if (!Value(depth + 1, nullptr)) return false;
-      Space();
-      if (Take(']')) return true;
-      if (!Take(',')) return false;
-    }
-  }
-
-  // One value; `integer`, when given, is set to it when it is an integer and reset otherwise.
-  bool Value(int depth, std::optional<int64_t>* integer) {
-    if (integer != nullptr) integer->reset();
-    if (at_ == end_) return false;
-    switch (*at_) {
-      case '{':
-        return depth < kMaxDepth && Object(depth);
-      case '[':
-        return depth < kMaxDepth && Array(depth);
-      case '"':
-        return String(nullptr);
-      case 't':
-        return Word("true");
-      case 'f':
-        return Word("false");
-      case 'n':
-        return Word("null");
-      default:
-        return Number(integer);
-    }
-  }
-
-  bool Word(std::string_view word) {
-    if (static_cast<size_t>(end_ - at_) < word.size() ||
-        std::string_view(at_, word.size()) != word) {
-      return false;
-    }
-    at_ += word.size();
+  bool key(string_t& name) override {
+    at_last_seen_ = depth_ == 1 && name == "last_seen_ms";
     return true;
   }
-
-  // JSON's number grammar. An integer is what nlohmann::json keeps as one: a negative one that
-  // fits int64, a non-negative one that fits uint64 (read back through int64, as get<int64_t>()
-  // does); any other number is a float to it, and one beyond a double's range an error, which
-  // the full parse is left to report.
-  bool Number(std::optional<int64_t>* integer) {
-    const char* start = at_;
-    Take('-');
-    if (!Take('0')) {
-      if (at_ == end_ || *at_ < '1' || *at_ > '9') return false;
-      Digits();
-    }
-    bool whole = true;
-    if (Take('.')) {
-      whole = false;
-      if (!Digits()) return false;
-    }
-    if (at_ != end_ && (*at_ == 'e' || *at_ == 'E')) {
-      ++at_;
-      whole = false;
-      if (at_ != end_ && (*at_ == '+' || *at_ == '-')) ++at_;
-      if (!Digits()) return false;
-    }
-    if (integer != nullptr && whole) {
-      if (*start == '-') {
-        int64_t value = 0;
-        if (std::from_chars(start, at_, value).ec == std::errc()) *integer = value;
-      } else {
-        uint64_t value = 0;
-        if (std::from_chars(start, at_, value).ec == std::errc()) {
-          *integer = static_cast<int64_t>(value);
-        }
-      }
-    }
-    // A whole number of up to 20 characters is a finite double whatever nlohmann makes of it.
-    if (!whole || at_ - start > 20) {
-      double value = 0;
-      if (std::from_chars(start, at_, value).ec != std::errc()) return false;
-    }
+  bool end_object() override {
+    --depth_;
     return true;
   }
-
-  // A string of UTF-8 without \u escapes; `raw`, when given, gets the bytes between its quotes.
-  bool String(std::string_view* raw) {
-    if (!Take('"')) return false;
-    const char* start = at_;
-    while (at_ != end_) {
-      const auto c = static_cast<unsigned char>(*at_);
-      if (c == '"') {
-        if (raw != nullptr) *raw = std::string_view(start, static_cast<size_t>(at_ - start));
-        ++at_;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c == '\\') {
-        ++at_;
-        if (at_ == end_ || std::string_view("\"\\/bfnrt").find(*at_) == std::string_view::npos) {
-          return false;
-        }
-        ++at_;
-      } else if (c < 0x80) {
-        ++at_;
-      } else if (!Utf8Sequence()) {
-        return false;
-      }
-    }
+  bool start_array(std::size_t) override {
+    Value(std::nullopt);
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    object_ = false;
     return false;
   }
 
-  // One well-formed UTF-8 sequence of two to four bytes (The Unicode Standard, table 3-7: no
-  // overlong forms, no surrogates, nothing above U+10FFFF), as nlohmann::json accepts them.
-  bool Utf8Sequence() {
-    const auto lead = static_cast<unsigned char>(*at_);
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    int follow = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      follow = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      follow = 2;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      follow = 3;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (end_ - at_ <= follow) return false;
-    for (int i = 1; i <= follow; ++i) {
-      const auto c = static_cast<unsigned char>(at_[i]);
-      if (c < low || c > high) return false;
-      low = 0x80;
-      high = 0xBF;
-    }
-    at_ += follow + 1;
+ private:
+  // A value begins; it is last_seen_ms's when it follows that key at the top level (the last of
+  // repeated keys counts, as in a full parse).
+  bool Value(std::optional<int64_t> value) {
+    if (at_last_seen_) last_seen_ = value;
+    at_last_seen_ = false;
     return true;
   }
 
-  const char* at_;
-  const char* end_;
+  int depth_ = 0;
+  bool object_ = false;
+  bool at_last_seen_ = false;
   std::optional<int64_t> last_seen_;
 };
 
 }  // namespace
 
 std::optional<int64_t> StoredLastSeenMs(std::string_view stored) {
-  if (LastSeenScan scan(stored); scan.Run()) return scan.last_seen();
-  const auto story = Json::parse(stored, nullptr, /*allow_exceptions=*/false);
-  if (!story.is_object()) return std::nullopt;
-  const auto it = story.find("last_seen_ms");
-  if (it == story.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int64_t>();
+  LastSeenReader reader;
+  if (!Json::sax_parse(stored, &reader)) return std::nullopt;
+  return reader.last_seen();
 }
 
 Result<StoryRecord> ParseStoryRecord(std::string_view stored) {

@@ -48,8 +48,7 @@ Result<StoryRecord> ParseStoryRecord(std::string_view stored);
 // nullopt when `stored` is not a JSON object, has no such field or holds anything but an integer
 // there; of repeated fields the last counts, and an unsigned integer beyond int64 wraps as
 // nlohmann::json's get<int64_t>() wraps it. The compaction filter and the digest read it from
-// every story, so it is one pass over the bytes that builds nothing; only a value that pass does
-// not vouch for (a \u escape, deep nesting, anything that is not well-formed) is parsed in full.
+// every story, so it is read from the parser's events (SAX) without building the tree.
 std::optional<int64_t> StoredLastSeenMs(std::string_view stored);
 
 // The stored JSON of `story`. Its strings must be UTF-8, as every string of a ProcessedArticle
