@@ -113,12 +113,6 @@ std::string StoryKey(std::string_view story_id) {
   return key;
 }
 
-template <typename T>
-void AppendCapped(std::vector<T>& list, T value, size_t limit) {
-  if (list.size() >= limit) list.erase(list.begin());
-  list.push_back(value);
-}
-
 // What memory_bytes() counts, as libstdc++ lays things out on 64-bit Linux: a heap block costs
 // its size plus 16 bytes of malloc header; a hash-map node is its value, a next pointer and the
 // cached hash in one heap block, plus a bucket pointer (the maps' load factor is about 1).
@@ -144,7 +138,11 @@ size_t RecentArticles::StoryNodeBytes(const std::string& id) {
 }
 
 size_t RecentArticles::TermNodeBytes() {
-  return HashNodeBytes(sizeof(uint64_t) + sizeof(TermState));
+  // The count of the node-based map the terms lived in before TermTable: its value was the hash
+  // and a 32-byte (frequency, posting vector) pair. Kept, so that a budget evicts the same
+  // articles as before (docs/dedup.md); a TermTable slot is 48 bytes at a load of 1/4 to 1/2.
+  constexpr size_t kCountedTermValue = sizeof(uint64_t) + 32;
+  return HashNodeBytes(kCountedTermValue);
 }
 
 std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& features) const {
@@ -192,11 +190,6 @@ RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& featu
   return std::nullopt;
 }
 
-const RecentArticles::TermState* RecentArticles::FindTerm(uint64_t term) const {
-  const auto it = terms_.find(term);
-  return it == terms_.end() ? nullptr : &it->second;
-}
-
 double RecentArticles::Idf(uint32_t document_frequency, uint64_t term_hash) const {
   double documents = static_cast<double>(window_.size()) + 1.0;
   double with_term = static_cast<double>(document_frequency) + 1.0;
@@ -234,14 +227,21 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     double idf;
     uint32_t document_frequency;
     const StoryTerm* term;
-    const TermState* state;  // null when no article in the window has the term
+    const TermTable::Term* state;  // null when no article in the window has the term
   };
   std::vector<RankedTerm> by_idf;
   by_idf.reserve(features.terms.size());
   double norm_squared = 0;
+  // The terms' slots, then their posting lists, are far apart in a large window: asked for all
+  // at once, as early as their addresses are known, their cache misses overlap instead of coming
+  // one after the other.
+  for (const StoryTerm& term : features.terms) terms_.Prefetch(term.hash);
   for (const StoryTerm& term : features.terms) {
-    const TermState* state = FindTerm(term.hash);
+    const TermTable::Term* state = terms_.Find(term.hash);
     const uint32_t document_frequency = state == nullptr ? 0 : state->document_frequency;
+    if (document_frequency != 0 && document_frequency <= candidate_df_limit) {
+      state->postings.Prefetch();
+    }
     const double idf = Idf(document_frequency, term.hash);
     const double weight = term.weight * idf;
     norm_squared += weight * weight;
@@ -260,11 +260,11 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   for (size_t k = 0; k < searched; ++k) {
     const auto [idf, document_frequency, term, state] = by_idf[k];
     if (document_frequency == 0 || document_frequency > candidate_df_limit) continue;
-    for (const Posting& posting : state->postings) {
+    state->postings.ForEach([&](const TermPosting& posting) {
       member_dots_.Add(posting.weight_and_seq & kSeqMask,
                        term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
                        posting.norm, posting.story_tag);
-    }
+    });
   }
   member_dots_.Finish();
   const double norm = std::sqrt(norm_squared);
@@ -317,6 +317,19 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
   // The bound needs a weight of at least 0; a negative one reads every group.
   const bool bounded = options_.story_support_weight >= 0;
+  // The entries of the members read below are far apart in a large window: asked for all at
+  // once, their cache misses overlap instead of coming one after the other.
+  for (const TagGroup& group : tag_groups_) {
+    if (bounded && group.scores.Combined(options_.story_support_weight) < lowest_threshold) {
+      continue;
+    }
+    for (uint32_t r = group.last; r != kNone; r = resembling_[r].next) {
+      if (const Entry* member = Find(resembling_[r].seq)) {
+        __builtin_prefetch(&member->story);
+        __builtin_prefetch(&member->time_ms);
+      }
+    }
+  }
   std::vector<Candidate> stories;
   story_members_.clear();
   for (const TagGroup& group : tag_groups_) {
@@ -413,13 +426,12 @@ void RecentArticles::Insert(Entry entry) {
   for (uint64_t key : keys) buckets_.Add(key, entry.seq, options_.bucket_limit);
   const uint32_t tag = StoryTag(entry.story_id);
   for (const StoryTerm& term : entry.features.terms) {
-    auto [it, created] = terms_.try_emplace(term.hash);
+    bool created = false;
+    TermTable::Term& state = terms_.Count(term.hash, created);
     if (created) memory_bytes_ += TermNodeBytes();
-    TermState& state = it->second;
-    ++state.document_frequency;
-    AppendCapped(state.postings,
-                 Posting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm, tag},
-                 options_.posting_limit);
+    state.postings.PushBack(
+        TermPosting{(static_cast<uint64_t>(term.weight) << 56) | entry.seq, entry.norm, tag},
+        options_.posting_limit);
   }
   const HeadlineFeatures& f = entry.features;
   // The candidate buckets are at most half full: two slots of 16 bytes per (key, seq) pair.
@@ -427,7 +439,7 @@ void RecentArticles::Insert(Entry entry) {
       sizeof(Entry) + StringHeap(entry.id) + StringHeap(entry.story_id) +
       VectorHeap(f.title_tokens) + (f.title_slots.empty() ? 0 : 8 + kHeapBlock) +
       VectorHeap(f.title_numbers) + VectorHeap(f.body_numbers) + VectorHeap(f.countries) +
-      VectorHeap(f.terms) + f.terms.size() * sizeof(Posting) + keys.size() * 32);
+      VectorHeap(f.terms) + f.terms.size() * sizeof(TermPosting) + keys.size() * 32);
   memory_bytes_ += entry.memory_bytes;
   window_.push_back(std::move(entry));
 }
@@ -436,16 +448,14 @@ void RecentArticles::EvictOldest() {
   Entry& entry = window_.front();
   for (uint64_t key : CandidateKeys(entry.features)) buckets_.Remove(key, entry.seq);
   for (const StoryTerm& term : entry.features.terms) {
-    auto it = terms_.find(term.hash);
-    if (it == terms_.end()) continue;
-    auto& list = it->second.postings;
-    if (!list.empty() && (list.front().weight_and_seq & kSeqMask) == entry.seq) {
-      list.erase(list.begin());
-    }
+    TermTable::Term* state = terms_.Find(term.hash);
+    if (state == nullptr) continue;
+    auto& list = state->postings;
+    if (!list.empty() && (list.front().weight_and_seq & kSeqMask) == entry.seq) list.PopFront();
     // The list holds the term's most recent members, so it empties exactly when the last
     // article with the term leaves.
-    if (--it->second.document_frequency == 0) {
-      terms_.erase(it);
+    if (--state->document_frequency == 0) {
+      terms_.Erase(*state);
       memory_bytes_ -= TermNodeBytes();
     }
   }

@@ -43,6 +43,7 @@
 #include "core/member_dot_products.h"
 #include "core/near_duplicate.h"
 #include "core/story_scoring.h"
+#include "core/term_table.h"
 #include "core/watermark.h"
 
 namespace headwire::core {
@@ -180,8 +181,6 @@ class RecentArticles {
   const Entry* Find(uint64_t seq) const;
   std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
       int64_t time_ms, const HeadlineFeatures& features) const;
-  struct TermState;
-  const TermState* FindTerm(uint64_t term) const;
   double Idf(uint32_t document_frequency, uint64_t term_hash) const;
   void Insert(Entry entry);
   bool OverBudget() const;
@@ -201,23 +200,13 @@ class RecentArticles {
   // of cache misses on every article.
   std::unordered_map<std::string, Story> stories_;
   CandidateBuckets buckets_;  // candidate key -> seqs
-  // A member's norm and a tag of its story travel with its postings, so that scoring a
-  // candidate needs no visit to its entry (a cache miss) unless its story's best members could
-  // reach a threshold. The tag fills what was padding: memory_bytes() counts 16 bytes a posting.
-  struct Posting {
-    uint64_t weight_and_seq;  // weight << 56 | seq
-    float norm;
-    uint32_t story_tag;  // StoryTag(story_id): equal for one story, rarely for two
-  };
-  static_assert(sizeof(Posting) == 16);
+  // A member's norm and a tag of its story travel with its postings (TermPosting), so that
+  // scoring a candidate needs no visit to its entry (a cache miss) unless its story's best
+  // members could reach a threshold. The tag fills what was padding: memory_bytes() counts 16
+  // bytes a posting.
   static uint32_t StoryTag(std::string_view story_id);
   // Per term of the window: how many articles have it (for IDF) and the most recent of them.
-  // One map, so each term costs one lookup.
-  struct TermState {
-    uint32_t document_frequency = 0;
-    std::vector<Posting> postings;
-  };
-  std::unordered_map<uint64_t, TermState> terms_;
+  TermTable terms_;
 
   std::vector<uint64_t> added_;  // seqs added since TakeChanges
   std::vector<uint64_t> evicted_;
