@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <span>
 
 #include "core/similarity_hash.h"
 #include "core/story_scoring.h"
@@ -260,11 +261,14 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   for (size_t k = 0; k < searched; ++k) {
     const auto [idf, document_frequency, term, state] = by_idf[k];
     if (document_frequency == 0 || document_frequency > candidate_df_limit) continue;
-    state->postings.ForEach([&](const TermPosting& posting) {
-      member_dots_.Add(posting.weight_and_seq & kSeqMask,
-                       term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
-                       posting.norm, posting.story_tag);
-    });
+    for (std::span<const TermPosting> run : state->postings.Runs()) {
+      for (const TermPosting& posting : run) {
+        member_dots_.Add(
+            posting.weight_and_seq & kSeqMask,
+            term->weight * idf * static_cast<double>(posting.weight_and_seq >> 56) * idf,
+            posting.norm, posting.story_tag);
+      }
+    }
   }
   member_dots_.Finish();
   const double norm = std::sqrt(norm_squared);
@@ -317,12 +321,14 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
   // The bound needs a weight of at least 0; a negative one reads every group.
   const bool bounded = options_.story_support_weight >= 0;
+  if (bounded) {
+    std::erase_if(tag_groups_, [&](const TagGroup& group) {
+      return group.scores.Combined(options_.story_support_weight) < lowest_threshold;
+    });
+  }
   // The entries of the members read below are far apart in a large window: asked for all at
   // once, their cache misses overlap instead of coming one after the other.
   for (const TagGroup& group : tag_groups_) {
-    if (bounded && group.scores.Combined(options_.story_support_weight) < lowest_threshold) {
-      continue;
-    }
     for (uint32_t r = group.last; r != kNone; r = resembling_[r].next) {
       if (const Entry* member = Find(resembling_[r].seq)) {
         __builtin_prefetch(&member->story);
@@ -333,9 +339,6 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   std::vector<Candidate> stories;
   story_members_.clear();
   for (const TagGroup& group : tag_groups_) {
-    if (bounded && group.scores.Combined(options_.story_support_weight) < lowest_threshold) {
-      continue;
-    }
     const size_t group_stories = stories.size();
     for (uint32_t r = group.last; r != kNone; r = resembling_[r].next) {
       const Entry* member = Find(resembling_[r].seq);

@@ -9,11 +9,14 @@
 // `head`: appending to a full ring overwrites its oldest value in place instead of shifting all
 // the others (a full posting list of 64 shifted 1 KB on every append). Removing the oldest value
 // shifts only the values stored after it, and the first append after that to a ring not full
-// rotates it back to start at 0. Values are visited oldest first by ForEach. Not thread-safe.
+// rotates it back to start at 0. Runs() gives the values oldest first, as two spans (plain loops,
+// which the compiler keeps in registers better than a callback). Not thread-safe.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace headwire::core {
@@ -47,17 +50,16 @@ class RecentRing {
     if (head_ == values_.size()) head_ = 0;
   }
 
-  // Asks the processor for the line of the oldest values, which ForEach reads first; changes
+  // Asks the processor for the line of the oldest values, which Runs() gives first; changes
   // nothing.
   void Prefetch() const {
     if (!values_.empty()) __builtin_prefetch(values_.data() + head_);
   }
 
-  // Calls f(value) for every value, oldest first.
-  template <typename F>
-  void ForEach(F&& f) const {
-    for (size_t i = head_; i < values_.size(); ++i) f(values_[i]);
-    for (size_t i = 0; i < head_; ++i) f(values_[i]);
+  // Every value, oldest first: the first span's, then the second's (empty unless the ring wraps).
+  std::array<std::span<const T>, 2> Runs() const {
+    const std::span<const T> all(values_);
+    return {all.subspan(head_), all.first(head_)};
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
 #include <vector>
 
 namespace headwire::core {
@@ -10,7 +11,7 @@ namespace {
 
 std::vector<int> Values(const RecentRing<int>& ring) {
   std::vector<int> values;
-  ring.ForEach([&](int v) { values.push_back(v); });
+  for (std::span<const int> run : ring.Runs()) values.insert(values.end(), run.begin(), run.end());
   return values;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -67,7 +68,9 @@ TEST(TermTableTest, ATermKeepsItsPostingsWhenOthersMoveAroundIt) {
   ASSERT_NE(term, nullptr);
   EXPECT_EQ(term->document_frequency, 2u);
   std::vector<uint64_t> seqs;
-  term->postings.ForEach([&](const TermPosting& p) { seqs.push_back(p.weight_and_seq); });
+  for (std::span<const TermPosting> run : term->postings.Runs()) {
+    for (const TermPosting& p : run) seqs.push_back(p.weight_and_seq);
+  }
   EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2}));
   EXPECT_EQ(table.size(), 1u);
 }
