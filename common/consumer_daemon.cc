@@ -23,6 +23,9 @@ constexpr std::chrono::milliseconds kWarmUpBound{2000};
 // How long an assignment may wait for the handover topic: it runs inside the group's rebalance,
 // which waits for it.
 constexpr std::chrono::milliseconds kHandoverReadTimeout{10000};
+// How long giving partitions up may wait for the handovers' acknowledgement: the group's
+// rebalance waits for it, and without them the next owner is only at-least-once.
+constexpr std::chrono::milliseconds kHandoverWriteTimeout{10000};
 // How long the start waits for the handover topic to exist, and how often it looks.
 constexpr std::chrono::milliseconds kHandoverTopicWait{5000};
 constexpr std::chrono::milliseconds kHandoverTopicRetry{250};
@@ -208,7 +211,8 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions) {
     ++written;
   }
   if (written == 0) return;
-  if (Status s = producer_->WaitDelivered(producer_->Seal(), options_.flush_timeout); !s.ok()) {
+  const auto bound = std::min(kHandoverWriteTimeout, options_.flush_timeout);
+  if (Status s = producer_->WaitDelivered(producer_->Seal(), bound); !s.ok()) {
     spdlog::warn(
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
         "committed offset again\" error={}",
@@ -380,13 +384,15 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
         return std::nullopt;
       },
       .before_revoke =
-          [&](const std::vector<TopicPartition>& partitions) {
+          [&](const std::vector<TopicPartition>& partitions, bool lost) {
             Status s = Persist(stage);
             if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
             if (!s.ok() && stop_status_.ok()) stop_status_ = s;
             // Even after a failed persist: the offsets handed over are those of earlier batches,
-            // whose outputs were acknowledged.
-            HandOver(partitions);
+            // whose outputs were acknowledged. Not for partitions already lost: their next owners
+            // started from what they found, and a broker that cannot be reached (the usual
+            // cause) would hold the loop for the whole wait.
+            if (!lost) HandOver(partitions);
             stage.Revoked(partitions);
           },
       .rebalanced =

@@ -218,7 +218,8 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     for (int i = 0; i < partitions->cnt; ++i) {
       list.push_back({partitions->elems[i].topic, partitions->elems[i].partition});
     }
-    if (self->callbacks_.before_revoke) self->callbacks_.before_revoke(list);
+    if (self->callbacks_.before_revoke)
+      self->callbacks_.before_revoke(list, self->assignment_lost_);
     for (const auto& tp : list) {
       self->at_end_.erase(tp);
       self->positions_.erase(tp);

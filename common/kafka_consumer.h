@@ -121,8 +121,9 @@ struct ConsumerCallbacks {
   // Where a newly assigned partition resumes: the next offset to read (or kOffsetBeginning), or
   // nullopt to use the group's committed offset.
   std::function<std::optional<int64_t>(const TopicPartition&, const GroupOffset&)> stored_offset;
-  // Called before partitions are taken away, while they are still owned.
-  std::function<void(const std::vector<TopicPartition>&)> before_revoke;
+  // Called before partitions are taken away, while they are still owned; `lost` when the group
+  // already gave them to others (the member's session expired), not when it asked for them.
+  std::function<void(const std::vector<TopicPartition>&, bool lost)> before_revoke;
   // Called after partitions were assigned (resume offsets chosen) or revoked, with how many: 0
   // when a rebalance of the group gave the consumer nothing and took nothing from it (a
   // standby's, or the second round of a cooperative rebalance).

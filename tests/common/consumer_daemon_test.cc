@@ -396,7 +396,9 @@ TEST(GroupConsumerTest, AMemberThatLostItsPartitionsIsNoStandbyUntilTheGroupAssi
   ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
   int revocations = 0;
   ConsumerCallbacks callbacks;
-  callbacks.before_revoke = [&revocations](const std::vector<TopicPartition>&) { ++revocations; };
+  callbacks.before_revoke = [&revocations](const std::vector<TopicPartition>&, bool) {
+    ++revocations;
+  };
   auto consumer = KafkaConsumer::Create(input.kafka, "g", {"in"}, std::move(callbacks));
   ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
   KafkaConsumer& member = **consumer;
