@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/archive_catalog.h"
+#include "common/archive_gaps.h"
 #include "common/shutdown.h"
 #include "common/time_format.h"
 #include "sinks/archive_daemon.h"
@@ -16,6 +17,12 @@ namespace {
 
 std::string TimeText(const common::SegmentIndex& index, int64_t ms) {
   return index.records == 0 ? "-" : common::FormatRfc3339(ms);
+}
+
+uint64_t LostRecords(const std::vector<common::ArchiveGap>& gaps) {
+  uint64_t lost = 0;
+  for (const auto& gap : gaps) lost += gap.records();
+  return lost;
 }
 
 void RegisterList(CLI::App& archive, int& exit_code) {
@@ -59,11 +66,23 @@ void RegisterList(CLI::App& archive, int& exit_code) {
     }
     if (args->json) {
       std::cout << list.dump(2) << "\n";
-    } else {
-      std::cout << FormatTable(
-          {"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES", "STATE"}, rows);
-      std::cout << segments->size() << " segments, " << records << " records\n";
+      exit_code = kExitOk;
+      return;
     }
+    auto gaps = common::ListArchiveGaps(args->dir);
+    if (!gaps) {
+      exit_code = ReportError("archive ls", gaps.error());
+      return;
+    }
+    std::cout << FormatTable(
+        {"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES", "STATE"}, rows);
+    for (const auto& gap : *gaps) {
+      std::cout << "lost: " << gap.topic << "/" << gap.partition << " "
+                << common::DescribeArchiveGap(gap) << "\n";
+    }
+    std::cout << segments->size() << " segments, " << records << " records";
+    if (!gaps->empty()) std::cout << "; " << LostRecords(*gaps) << " records lost";
+    std::cout << "\n";
     exit_code = kExitOk;
   });
 }
@@ -73,7 +92,8 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
   CLI::App* cmd = archive.add_subcommand(
       "verify",
       "Check every block's checksum and encoding and every index against its segment; exit 1 "
-      "and name each damaged segment when one is corrupt");
+      "and name each damaged segment when one is corrupt, else exit 2 when records were "
+      "deleted from the topic before they were archived (--on-offset-gap skip)");
   cmd->add_option("dir", *dir, "Archive directory")->required();
   cmd->callback([dir, &exit_code] {
     auto findings = common::VerifyArchive(*dir);
@@ -81,15 +101,33 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
       exit_code = ReportError("archive verify", findings.error());
       return;
     }
+    auto gaps = common::ListArchiveGaps(*dir);
+    if (!gaps) {
+      exit_code = ReportError("archive verify", gaps.error());
+      return;
+    }
     bool damaged = false;
     for (const auto& f : *findings) {
       std::cout << (f.damaged ? "DAMAGED " : "note ") << f.segment << ": " << f.problem << "\n";
       damaged = damaged || f.damaged;
     }
+    for (const auto& gap : *gaps) {
+      std::cout << "LOST " << common::GapsPath(*dir, gap.topic, gap.partition) << ": "
+                << common::DescribeArchiveGap(gap) << "\n";
+    }
     auto segments = common::ListSegments(*dir);
     const size_t count = segments ? segments->size() : 0;
-    std::cout << (damaged ? "archive damaged" : "archive ok") << ": " << count << " segments\n";
-    exit_code = damaged ? kExitFailure : kExitOk;
+    if (damaged) {
+      std::cout << "archive damaged: " << count << " segments\n";
+      exit_code = kExitFailure;
+    } else if (!gaps->empty()) {
+      std::cout << "archive incomplete: " << count << " segments, " << LostRecords(*gaps)
+                << " records lost before they were archived\n";
+      exit_code = kExitInvalidInput;
+    } else {
+      std::cout << "archive ok: " << count << " segments\n";
+      exit_code = kExitOk;
+    }
   });
 }
 

@@ -105,7 +105,10 @@ Status WriteSegmentIndex(const std::string& path, const SegmentIndex& index) {
                             {"max_event_ms", index.max_event_ms},
                             {"bytes", index.bytes},
                             {"blocks", blocks}};
-  const std::string text = j.dump() + "\n";
+  return WriteFileAtomically(path, j.dump() + "\n");
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view text) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError("open " + tmp + ": " + std::strerror(errno));

@@ -8,10 +8,11 @@
 // (without an index). An index is small JSON (offset and event-time ranges, record count, the
 // blocks) written to a temporary file, fsynced and renamed into place, so it is there whole or
 // not at all; it lets a reader find a time range without reading every segment. Functions here
-// only read, except WriteSegmentIndex and SyncDirectory. Thread-compatible.
+// only read, except WriteSegmentIndex, WriteFileAtomically and SyncDirectory. Thread-compatible.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/archive_segment.h"
@@ -40,6 +41,10 @@ Status WriteSegmentIndex(const std::string& path, const SegmentIndex& index);
 
 // Reads an index written by WriteSegmentIndex. Returns Corruption when it does not parse.
 Result<SegmentIndex> ReadSegmentIndex(const std::string& path);
+
+// Replaces `path` with `text` whole or not at all: a temporary file beside it, fsynced, renamed
+// into place, then the directory fsynced.
+Status WriteFileAtomically(const std::string& path, std::string_view text);
 
 // fsyncs a directory, so that files created or renamed in it survive a crash.
 Status SyncDirectory(const std::string& path);

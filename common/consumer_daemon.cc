@@ -69,7 +69,7 @@ Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
   return Status::Ok();
 }
 
-Status ConsumerDaemon::OnOffsetGap(const OffsetGap& gap) {
+Status ConsumerDaemon::OnOffsetGap(ConsumerStage& stage, const OffsetGap& gap) {
   const std::string what = DescribeOffsetGap(gap);
   if (options_.offset_gap == OffsetGapPolicy::kFail) {
     return Status::NotFound(what +
@@ -85,7 +85,7 @@ Status ConsumerDaemon::OnOffsetGap(const OffsetGap& gap) {
       "msg=\"records lost: resuming at the partition's first offset\" topic={} "
       "partition={} resume_offset={} first_offset={} lost={} detail={}",
       gap.tp.topic, gap.tp.partition, gap.resume_offset, gap.first_offset, lost, Quote(what));
-  return Status::Ok();
+  return lost > 0 ? stage.RecordsLost(gap) : Status::Ok();
 }
 
 Status ConsumerDaemon::Persist(ConsumerStage& stage) {
@@ -403,7 +403,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             handovers_.reset();  // a later assignment may follow handovers written meanwhile
             next_tick_ = {};     // refresh readiness at once
           },
-      .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(gap); },
+      .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(stage, gap); },
   };
   auto consumer = KafkaConsumer::Create(options_.kafka, options_.group_id, options_.topics,
                                         std::move(callbacks), options_.assignment);

@@ -140,6 +140,11 @@ class ConsumerStage {
   // after the records handled from them were persisted: forget what the stage tracks per
   // partition, such as a catch-up in progress. The default has nothing to forget.
   virtual void Revoked(const std::vector<TopicPartition>& /*partitions*/) {}
+  // The records of `gap` were deleted from the topic before they were read and the daemon
+  // resumes past them (--on-offset-gap skip): a stage that keeps its own record of what it read
+  // notes the loss here, before any later record of the partition is handled. An error stops the
+  // daemon. The default notes nothing (the daemon logs and counts the loss whatever the stage).
+  virtual Status RecordsLost(const OffsetGap& /*gap*/) { return Status::Ok(); }
   // Called about once a second while no batch is open (periodic work on a quiet input).
   virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true
@@ -187,7 +192,7 @@ class ConsumerDaemon final : private Output {
                  std::chrono::steady_clock::time_point delivered);
   Status Turn(ConsumerStage& stage);
   // A resume offset the topic no longer holds, by options_.offset_gap.
-  Status OnOffsetGap(const OffsetGap& gap);
+  Status OnOffsetGap(ConsumerStage& stage, const OffsetGap& gap);
   // `group` with what the handover topic says of `tp` (read once per assignment).
   GroupOffset WithHandover(const TopicPartition& tp, GroupOffset group);
   // NotFound when the handover topic does not exist (after waiting a little for a cluster that

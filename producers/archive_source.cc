@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "common/archive_gaps.h"
 #include "common/archive_record.h"
 #include "common/logging.h"
 #include "producers/event_time_merge.h"
@@ -50,6 +51,17 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
   }
   if (source->partitions_.empty()) {
     return Err(Status::NotFound("the archive holds nothing of " + source->topic_));
+  }
+  auto gaps = common::ListArchiveGaps(options.dir);
+  if (!gaps) return Err(gaps.error());
+  for (const auto& gap : *gaps) {
+    if (gap.topic != source->topic_) continue;
+    spdlog::warn(
+        "msg=\"records missing from the archive\" topic={} partition={} first_offset={} "
+        "last_offset={} records={} hint={}",
+        gap.topic, gap.partition, gap.first_offset, gap.last_offset, gap.records(),
+        common::Quote("the topic deleted them before the archiver read them (it resumed with "
+                      "--on-offset-gap skip); the replay goes on without them"));
   }
   return source;
 }

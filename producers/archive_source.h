@@ -3,7 +3,8 @@
 // in offset order, one decompressed block at a time, so memory stays bounded by a block per
 // partition however long the archive; partitions are merged by event time. Segments and blocks
 // wholly outside the time range are skipped by their
-// index without being read. Not thread-safe.
+// index without being read. Records the archive notes as lost before they were archived
+// (common/archive_gaps.h) are named in a warning at Open. Not thread-safe.
 
 #include <cstdint>
 #include <cstdio>

@@ -25,6 +25,12 @@ class ArchiveStage : public common::ConsumerStage {
     return Status::Ok();
   }
 
+  // The loss is written into the archive before any later record, so `archive verify` and a
+  // replay can say what is missing.
+  Status RecordsLost(const common::OffsetGap& gap) override {
+    return writer_.NoteGap(gap.tp, gap.resume_offset, gap.first_offset - 1);
+  }
+
   // Only once this returns are the offsets committed to the group.
   Status Commit(const std::map<common::TopicPartition, int64_t>&, bool) override {
     return writer_.Persist();

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/archive_catalog.h"
+#include "common/archive_gaps.h"
 
 namespace headwire::sinks {
 namespace fs = std::filesystem;
@@ -52,6 +53,11 @@ Result<bool> ArchiveWriter::Append(const std::string& topic, const common::Archi
   p.next_offset = record.offset + 1;
   ++archived_;
   return true;
+}
+
+Status ArchiveWriter::NoteGap(const common::TopicPartition& tp, int64_t first_offset,
+                              int64_t last_offset) {
+  return common::NoteArchiveGap(options_.dir, {tp.topic, tp.partition, first_offset, last_offset});
 }
 
 Status ArchiveWriter::Persist() {

@@ -7,7 +7,8 @@
 // record at or below the last archived offset is skipped, so a redelivered record is never
 // archived twice. Persist() writes every buffered block, fsyncs the segments (and the
 // directories of new ones), then seals the segments that reached their size (index written
-// atomically); only after it returns may the offsets be committed. Not thread-safe.
+// atomically); only after it returns may the offsets be committed. Records the topic deleted
+// before they were archived are noted as a gap beside the segments (NoteGap). Not thread-safe.
 
 #include <cstdint>
 #include <map>
@@ -41,6 +42,11 @@ class ArchiveWriter {
   // Buffers `record` of `topic` unless its offset is already archived. Returns whether it was
   // taken, or the error writing a full block.
   Result<bool> Append(const std::string& topic, const common::ArchiveRecord& record);
+
+  // Notes durably (common/archive_gaps.h) that the records of `tp` from `first_offset` to
+  // `last_offset` were lost before they were archived; call it before appending any later
+  // record of `tp`.
+  Status NoteGap(const common::TopicPartition& tp, int64_t first_offset, int64_t last_offset);
 
   // Makes everything appended so far durable, then seals full segments.
   Status Persist();
