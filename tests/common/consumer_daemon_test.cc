@@ -329,6 +329,14 @@ bool TopicExists(const std::string& bootstrap, const std::string& name) {
   return found;
 }
 
+// Polls `consumer` for 2.5 s: long enough for three look-ups of a missing topic, a second apart.
+void PollForLookUps(KafkaConsumer& consumer) {
+  for (int i = 0; i < 25; ++i) {
+    auto polled = consumer.Poll(std::chrono::milliseconds(100));
+    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
+  }
+}
+
 // A consumer that assigns itself every partition (the sink) waits for a topic that
 // does not exist; looking for it used to create it (empty, four partitions), so a mistyped
 // --topics was read as an empty topic.
@@ -339,11 +347,7 @@ TEST(AllPartitionsConsumerTest, AMissingTopicIsWaitedForAndNotCreated) {
   auto consumer = KafkaConsumer::Create(input.kafka, "g", {"in-mistyped"}, {},
                                         PartitionAssignment::kAllPartitions);
   ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
-  // Three assignment attempts, a second apart.
-  for (int i = 0; i < 25; ++i) {
-    auto polled = (*consumer)->Poll(std::chrono::milliseconds(100));
-    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
-  }
+  ASSERT_NO_FATAL_FAILURE(PollForLookUps(**consumer));
   EXPECT_FALSE((*consumer)->Member());
   EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "in-mistyped"));
 }
@@ -355,11 +359,7 @@ TEST(GroupConsumerTest, AMissingTopicIsWaitedForAndNotCreatedThenSubscribedOnceI
   ASSERT_NO_FATAL_FAILURE(input.Start());
   auto consumer = KafkaConsumer::Create(input.kafka, "g", {"late"}, {});
   ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
-  // Three look-ups, a second apart.
-  for (int i = 0; i < 25; ++i) {
-    auto polled = (*consumer)->Poll(std::chrono::milliseconds(100));
-    ASSERT_TRUE(polled.has_value()) << polled.error().ToString();
-  }
+  ASSERT_NO_FATAL_FAILURE(PollForLookUps(**consumer));
   EXPECT_FALSE((*consumer)->Member());
   EXPECT_FALSE(TopicExists(input.kafka.bootstrap, "late"));
 
