@@ -137,8 +137,10 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(
     } else if (it->is_number_integer() || it->is_number_unsigned() ||
                (it->is_number_float() && std::isfinite(it->get<double>()) &&
                 std::abs(it->get<double>()) < 9e15)) {
+      // A fraction of a millisecond is dropped, as an RFC 3339 string's sub-millisecond digits
+      // are, so that one instant written either way is one event time.
       a.published_at_ms = it->is_number_float()
-                              ? static_cast<int64_t>(std::llround(it->get<double>()))
+                              ? static_cast<int64_t>(std::floor(it->get<double>()))
                               : it->get<int64_t>();
       if (auto error = CheckEpochMillis(a.published_at_ms, validation)) {
         return std::unexpected(*error);

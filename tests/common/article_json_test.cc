@@ -32,6 +32,18 @@ TEST(ArticleJsonTest, AcceptsTitleOnlyEpochMillisAndIntegerIds) {
   EXPECT_EQ(r->article.published_at_ms, 1772439300000);
 }
 
+TEST(ArticleJsonTest, AnInstantWrittenWithSubMillisecondDigitsIsOneEventTimeEitherWay) {
+  for (const char* line : {R"({"title":"T","published_at":1772439300001.5})",
+                           R"({"title":"T","published_at":1772439300001.999})",
+                           R"({"title":"T","published_at":"2026-03-02T08:15:00.0015Z"})",
+                           R"({"title":"T","published_at":"2026-03-02T08:15:00.001999Z"})",
+                           R"({"title":"T","published_at":1772439300001})"}) {
+    auto r = ParseArticleJson(line);
+    ASSERT_TRUE(r.has_value()) << line;
+    EXPECT_EQ(r->article.published_at_ms, 1772439300001) << line;
+  }
+}
+
 TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
   const struct {
     const char* line;
