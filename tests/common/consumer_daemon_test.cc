@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <random>
 #include <utility>
 
 #include "common/broker_control.h"
@@ -239,19 +238,14 @@ class ResumingStage final : public ConsumerStage {
   int64_t resume_at_;
 };
 
-// The embedded broker keeps about 5 MiB per partition: 48 records of 256 KiB that do not compress
-// push the first ones out, as a topic's retention does while a daemon is stopped.
+// A topic whose first records were deleted, as by retention while a daemon was stopped.
 class TruncatedTopicTest : public ::testing::Test {
  protected:
+  static constexpr int64_t kLastOffset = test_support::InputTopic::kPastRetention - 1;
+
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(input_.Start());
-    std::mt19937_64 random(1);
-    std::string large(256 << 10, '\0');
-    for (char& c : large) c = static_cast<char>(random());
-    for (int i = 0; i < 48; ++i) {
-      ASSERT_TRUE(input_.producer->Produce("in", std::to_string(i), large, {}).ok());
-    }
-    ASSERT_TRUE(input_.producer->Flush(std::chrono::milliseconds(20000)).ok());
+    ASSERT_NO_FATAL_FAILURE(input_.ProducePastRetention());
   }
 
   Status Run(ConsumerStage& stage, OffsetGapPolicy policy, std::string* metrics = nullptr,
@@ -295,8 +289,8 @@ TEST_P(TruncatedTopicAssignmentTest,
   ASSERT_FALSE(stage.handled.empty());
   const int64_t first = stage.handled.front();
   EXPECT_GT(first, 2);
-  EXPECT_EQ(stage.handled.back(), 47);
-  EXPECT_EQ(stage.handled.size(), static_cast<size_t>(48 - first));
+  EXPECT_EQ(stage.handled.back(), kLastOffset);
+  EXPECT_EQ(stage.handled.size(), static_cast<size_t>(kLastOffset + 1 - first));
   EXPECT_NE(metrics.find("headwire_offset_gap_records_total{daemon=\"test\",partition=\"0\","
                          "topic=\"in\"} " +
                          std::to_string(first - 2)),
@@ -421,7 +415,7 @@ TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithou
   const Status status = Run(stage, OffsetGapPolicy::kFail);
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_FALSE(stage.handled.empty());
-  EXPECT_EQ(stage.handled.back(), 47);
+  EXPECT_EQ(stage.handled.back(), kLastOffset);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "common/kafka_producer.h"
@@ -31,6 +32,20 @@ struct InputTopic {
       ASSERT_TRUE(producer->Produce("in", std::to_string(i), "record", {}).ok());
     }
     ASSERT_TRUE(producer->Flush(std::chrono::milliseconds(10000)).ok());
+  }
+
+  // The embedded broker keeps about 5 MiB per partition: kPastRetention records of 256 KiB that
+  // do not compress push the first ones out, as a topic's retention does while a daemon is
+  // stopped. Offsets 0 .. kPastRetention - 1; only the last ones stay.
+  static constexpr int kPastRetention = 48;
+  void ProducePastRetention() {
+    std::mt19937_64 random(1);
+    std::string large(256 << 10, '\0');
+    for (char& c : large) c = static_cast<char>(random());
+    for (int i = 0; i < kPastRetention; ++i) {
+      ASSERT_TRUE(producer->Produce("in", std::to_string(i), large, {}).ok());
+    }
+    ASSERT_TRUE(producer->Flush(std::chrono::milliseconds(20000)).ok());
   }
 
   std::unique_ptr<common::MockCluster> cluster;

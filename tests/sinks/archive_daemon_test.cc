@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "common/archive_catalog.h"
 #include "common/archive_gaps.h"
 #include "tests/common/input_topic.h"
@@ -12,20 +10,13 @@
 namespace headwire::sinks {
 namespace {
 
-// The embedded broker keeps about 5 MiB per partition: 48 records of 256 KiB that do not compress
-// push the first ones out, as a topic's retention does while the archiver is stopped. The archive
-// already holds offsets 0 and 1, so the archiver resumes at 2, which the topic no longer holds.
+// The topic's first records were deleted while the archiver was stopped (as by retention), and
+// the archive holds offsets 0 and 1: the archiver resumes at 2, which the topic no longer holds.
 class ArchiverAfterRetentionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(input_.Start());
-    std::mt19937_64 random(1);
-    std::string large(256 << 10, '\0');
-    for (char& c : large) c = static_cast<char>(random());
-    for (int i = 0; i < 48; ++i) {
-      ASSERT_TRUE(input_.producer->Produce("in", std::to_string(i), large, {}).ok());
-    }
-    ASSERT_TRUE(input_.producer->Flush(std::chrono::milliseconds(20000)).ok());
+    ASSERT_NO_FATAL_FAILURE(input_.ProducePastRetention());
     ArchiveWriterOptions options;
     options.dir = dir_.string();
     auto writer = ArchiveWriter::Open(options);
@@ -75,8 +66,9 @@ TEST_F(ArchiverAfterRetentionTest, WithGapsSkippedTheArchiveSaysWhichRecordsItLa
   auto stats = Run(common::OffsetGapPolicy::kSkip);
   ASSERT_TRUE(stats.has_value()) << stats.error().ToString();
   ASSERT_GT(stats->archived, 0u);
-  // The records archived after the loss are the topic's last ones, up to offset 47.
-  const int64_t first_held = 48 - static_cast<int64_t>(stats->archived);
+  // The records archived after the loss are the topic's last ones.
+  const int64_t first_held =
+      test_support::InputTopic::kPastRetention - static_cast<int64_t>(stats->archived);
   ASSERT_GT(first_held, 2);
   auto gaps = common::ListArchiveGaps(dir_.string());
   ASSERT_TRUE(gaps.has_value()) << gaps.error().ToString();
@@ -87,7 +79,7 @@ TEST_F(ArchiverAfterRetentionTest, WithGapsSkippedTheArchiveSaysWhichRecordsItLa
   EXPECT_TRUE(findings->empty());
 
   // A second run finds the archive at the topic's end: nothing more is lost or noted.
-  input_.Produce(48, 1);
+  input_.Produce(test_support::InputTopic::kPastRetention, 1);
   auto again = Run(common::OffsetGapPolicy::kSkip);
   ASSERT_TRUE(again.has_value()) << again.error().ToString();
   EXPECT_EQ(again->archived, 1u);
