@@ -418,18 +418,25 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
 }
 
 bool KafkaConsumer::Member() const {
-  return assignment_ == PartitionAssignment::kGroup ? assignment_received_ && !assignment_lost_
-                                                    : started_;
+  if (assignment_ != PartitionAssignment::kGroup) return started_;
+  if (!assignment_received_ || assignment_lost_) return false;
+  // librdkafka drops the member id when the session expires: a standby has no partitions to lose,
+  // so no revoke tells it, and it is out of the group until a join answers with a new id.
+  return HasMemberId();
+}
+
+bool KafkaConsumer::HasMemberId() const {
+  char* member_id = rd_kafka_memberid(rk_.get());
+  const bool joined = member_id != nullptr && *member_id != '\0';
+  rd_kafka_mem_free(rk_.get(), member_id);
+  return joined;
 }
 
 bool KafkaConsumer::AwaitFirstAssignment() {
   // librdkafka picks the assignor, whose state it destroys with the client, when the group
   // answers a join, and that answer carries the member id: without one there is nothing to wait
   // for.
-  char* member_id = rd_kafka_memberid(rk_.get());
-  const bool joined = member_id != nullptr && *member_id != '\0';
-  rd_kafka_mem_free(rk_.get(), member_id);
-  if (!joined) return true;
+  if (!HasMemberId()) return true;
   spdlog::info("msg=\"closing during a rebalance; waiting for the group's first assignment\"");
   const auto deadline = std::chrono::steady_clock::now() + kFirstAssignmentWait;
   while (!assignment_received_) {

@@ -163,10 +163,10 @@ class KafkaConsumer {
   void CommitAsync(const std::map<TopicPartition, int64_t>& next_offsets);
 
   // True once the consumer takes part in consuming: with kGroup once the group gave it an
-  // assignment, possibly empty (a member with none is a standby), and not since it lost its
-  // partitions without a rebalance (its group session expired, e.g. while the coordinator was
-  // down) until the group assigns it again; with kAllPartitions once it assigned itself its
-  // topics' partitions.
+  // assignment, possibly empty (a member with none is a standby), and not since its group session
+  // expired (e.g. while the coordinator was down: it lost its partitions without a rebalance, or,
+  // a standby, its member id) until the group assigns it again; with kAllPartitions once it
+  // assigned itself its topics' partitions.
   bool Member() const;
 
   // Leaves the group cleanly (revoking, with before_revoke, first). With kGroup, a consumer that
@@ -206,6 +206,8 @@ class KafkaConsumer {
   // Close(): serves the group's callbacks until the first assignment arrived, if the group
   // answered a join; returns whether it arrived (or no join was answered).
   bool AwaitFirstAssignment();
+  // Whether the group answered a join with a member id that the session has not lost since.
+  bool HasMemberId() const;
 
   RdKafkaPtr rk_;
   ConnectivityWatch watch_;

@@ -410,6 +410,33 @@ TEST(GroupConsumerTest, AMemberThatLostItsPartitionsIsNoStandbyUntilTheGroupAssi
       member, [&] { return member.Member(); }, std::chrono::seconds(30)));
 }
 
+// A standby (a member the group gave nothing) whose session expires has no partitions to lose and
+// so no revoke; it is out of the group all the same, and cannot take over until it rejoins.
+TEST(GroupConsumerTest, AStandbyWhoseSessionExpiredIsNoMemberUntilItRejoins) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
+  auto owner = KafkaConsumer::Create(input.kafka, "g", {"in"}, {});
+  ASSERT_TRUE(owner.has_value()) << owner.error().ToString();
+  ASSERT_TRUE(PollUntil(
+      **owner, [&] { return (*owner)->Member() && !(*owner)->Lag().empty(); },
+      std::chrono::seconds(30)));
+  auto standby = KafkaConsumer::Create(input.kafka, "g", {"in"}, {});
+  ASSERT_TRUE(standby.has_value()) << standby.error().ToString();
+  const auto both = [&] {
+    return (*owner)->Poll(std::chrono::milliseconds(0)).has_value() && (*standby)->Member();
+  };
+  ASSERT_TRUE(PollUntil(**standby, both, std::chrono::seconds(30)));
+  EXPECT_TRUE((*standby)->Lag().empty());
+
+  ASSERT_TRUE(input.cluster->Apply({.kind = BrokerControlKind::kDown, .broker_id = 1}).ok());
+  EXPECT_TRUE(PollUntil(
+      **standby, [&] { return !(*standby)->Member(); }, std::chrono::seconds(30)));
+
+  ASSERT_TRUE(input.cluster->Apply({.kind = BrokerControlKind::kUp, .broker_id = 1}).ok());
+  EXPECT_TRUE(PollUntil(**standby, both, std::chrono::seconds(60)));
+}
+
 TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {
   ResumingStage stage(kOffsetBeginning);
   const Status status = Run(stage, OffsetGapPolicy::kFail);
