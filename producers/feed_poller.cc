@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -80,6 +81,7 @@ class FeedPoller {
     };
     std::map<std::string, Outcome> updated;
     cycle_produced_ = 0;
+    cycle_items_.clear();
     for (size_t i = 0; i < due.size(); ++i) {
       const FeedEntry& feed = *due[i];
       FeedRecord record = records_[feed.url];
@@ -95,6 +97,7 @@ class FeedPoller {
       state_.PutRecord(batch, feed.url, record);
       updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before};
     }
+    if (Status s = ProduceCycleItems(); !s.ok()) return s;
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
     const auto persist_start = std::chrono::steady_clock::now();
     if (Status s = producer_.Flush(std::chrono::seconds(60)); !s.ok()) return s;
@@ -109,6 +112,25 @@ class FeedPoller {
       feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced);
       records_[url] = std::move(outcome.record);
     }
+    return Status::Ok();
+  }
+
+  // Produces the cycle's new items oldest first. Feeds list their newest items first, and a
+  // first poll brings hours or days of them: in document order, each item older than the newest
+  // by more than the sink's allowed disorder would be late there. Items of equal time keep
+  // their feed and document order (a stable sort).
+  Status ProduceCycleItems() {
+    std::stable_sort(
+        cycle_items_.begin(), cycle_items_.end(),
+        [](const CycleItem& a, const CycleItem& b) { return a.event_time_ms < b.event_time_ms; });
+    for (const CycleItem& item : cycle_items_) {
+      if (Status s =
+              producer_.Produce(options_.topic, item.id, item.value, raw_headers_, item.partition);
+          !s.ok()) {
+        return s;
+      }
+    }
+    cycle_items_.clear();
     return Status::Ok();
   }
 
@@ -210,11 +232,8 @@ class FeedPoller {
       info->set_input_line(position);
       auto partition = DomainPartitionOf(*raw);
       if (!partition) return Err(partition.error());
-      if (Status s = producer_.Produce(options_.topic, raw->id(), raw->SerializeAsString(),
-                                       raw_headers_, *partition);
-          !s.ok()) {
-        return Err(s);
-      }
+      cycle_items_.push_back(
+          {raw->published_at_ms(), *partition, raw->id(), raw->SerializeAsString()});
       state_.MarkSeen(batch, feed.url, item.id, now);
       ++fresh;
       ++cycle_produced_;
@@ -276,6 +295,14 @@ class FeedPoller {
   std::map<std::string, FeedRecord> records_;
   FeedPollReport report_;
   uint64_t cycle_produced_ = 0;  // produced in the current cycle, not yet flushed
+  // The current cycle's new items, produced together once every due feed was read.
+  struct CycleItem {
+    int64_t event_time_ms;
+    int32_t partition;
+    std::string id;
+    std::string value;
+  };
+  std::vector<CycleItem> cycle_items_;
   std::optional<DomainPartitioner> domains_;
 };
 

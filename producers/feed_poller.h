@@ -10,7 +10,8 @@
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
 //   1. fetch the due feeds (conditional GET with the stored validators);
-//   2. produce the items whose id is not in the feed's seen set;
+//   2. produce the items whose id is not in the feed's seen set, every due feed's together, oldest
+//      event time first (a feed lists its newest first);
 //   3. Flush(): wait until Kafka acknowledged every one of them;
 //   4. write ONE RocksDB batch: the ids as seen, the new validators, schedule and health.
 // Nothing is marked seen before Kafka has it, so a crash at any point before 4 loses nothing: the

@@ -261,6 +261,22 @@ class FeedEndToEnd(unittest.TestCase):
             self.assertNotIn(self.feeds[name], inputs)
         self.assertIn("headwire feed: ", self.first.stderr)
 
+    def test_a_cycles_items_reach_the_raw_topic_oldest_first(self):
+        # Feeds list their newest items first; in that order most of a first poll would be late
+        # in the sink. The first cycle read every feed, so its items span years of event time.
+        per_partition = {}
+        for partition, offset, _, value, _ in kafka_check.read_topic(self.bootstrap, RAW,
+                                                                     positions=True):
+            raw = self.pb.RawArticle()
+            raw.ParseFromString(value)
+            if offset < len(self.after_first):
+                per_partition.setdefault(partition, []).append((offset, raw.published_at_ms))
+        self.assertEqual(sum(len(v) for v in per_partition.values()), len(self.after_first))
+        for partition, records in per_partition.items():
+            times = [t for _, t in sorted(records)]
+            self.assertEqual(times, sorted(times), f"partition {partition}")
+            self.assertGreater(times[-1] - times[0], 86400 * 1000, "the fixtures span days")
+
     def test_items_match_an_independent_parser(self):
         import feedparser
         checked = 0
