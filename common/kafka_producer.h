@@ -57,7 +57,8 @@ class KafkaProducer {
                  const std::vector<Header>& headers, int32_t partition = kAnyPartition);
   // Enqueues `record`, as Produce() above.
   Status Produce(const OutputRecord& record) {
-    return Produce(record.topic, record.key, record.value, record.headers);
+    return Produce(record.topic, record.key, record.value, record.headers,
+                   record.partition.value_or(kAnyPartition));
   }
 
   // The number of partitions of `topic` from the brokers' metadata (a missing topic may be

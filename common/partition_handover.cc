@@ -21,7 +21,8 @@ OutputRecord HandoverRecord(const std::string& handover_topic, const std::string
   return {.topic = handover_topic,
           .key = group + "/" + tp.topic + "/" + std::to_string(tp.partition),
           .value = handover.SerializeAsString(),
-          .headers = MessageHeaders(v1::PartitionHandover::descriptor()->full_name())};
+          .headers = MessageHeaders(v1::PartitionHandover::descriptor()->full_name()),
+          .partition = std::nullopt};
 }
 
 void HandoverTable::Add(const ConsumedRecord& record) {

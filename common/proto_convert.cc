@@ -115,7 +115,8 @@ OutputRecord DeadLetterRecord(const std::string& dlq_topic, v1::DeadLetter lette
   return {.topic = dlq_topic,
           .key = letter.original_key(),
           .value = letter.SerializeAsString(),
-          .headers = std::move(headers)};
+          .headers = std::move(headers),
+          .partition = std::nullopt};
 }
 
 OutputRecord DeadLetterRecord(const std::string& dlq_topic, const ConsumedRecord& record,

@@ -53,6 +53,8 @@ struct OutputRecord {
   std::string key;
   std::string value;
   std::vector<Header> headers;
+  // The partition to write to; nullopt lets the producer choose one by the key.
+  std::optional<int32_t> partition;
 
   friend bool operator==(const OutputRecord&, const OutputRecord&) = default;
 };

@@ -197,10 +197,15 @@ Result<ArticleDecision> ArticleDecider::Decide(const common::ConsumedRecord& rec
   const bool unique = decision.kind == DecisionKind::kUnique;
   const int streams = unique ? processed.topics_size() : 0;
   decision.outputs.reserve(1 + static_cast<size_t>(streams));
-  decision.outputs.push_back({options_.processed_topic, article.id, bytes, headers});
+  const std::optional<int32_t> processed_partition =
+      options_.processed_partitions > 0
+          ? std::optional<int32_t>(record.partition % options_.processed_partitions)
+          : std::nullopt;
+  decision.outputs.push_back(
+      {options_.processed_topic, article.id, bytes, headers, processed_partition});
   for (int i = 0; i < streams; ++i) {
     decision.outputs.push_back(
-        {options_.topic_prefix + processed.topics(i), article.id, bytes, headers});
+        {options_.topic_prefix + processed.topics(i), article.id, bytes, headers, std::nullopt});
   }
   return decision;
 }

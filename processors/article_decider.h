@@ -57,6 +57,12 @@ struct ArticleDeciderOptions {
   std::string dlq_topic = "headwire.dlq";
   // Validation limits, dedup windows, near-duplicate and story settings.
   core::PipelineOptions pipeline;
+  // Partitions of processed_topic. When set, each raw partition's processed records go to
+  // partition raw % processed_partitions, so a processed partition holds its domains' records
+  // in their decision order (the sink judges lateness per partition: see README, "Ordering
+  // across domains"); 0 partitions them by article id. RunProcessor sets it from the topic's
+  // metadata. Default: 0.
+  int32_t processed_partitions = 0;
   // The largest record the output producer accepts (its message.max.bytes, as
   // common::MessageBytes counts): a processed record larger than that is dead-lettered as
   // TOO_LARGE instead, and dead letters are cut to fit it. RunProcessor sets it from the Kafka

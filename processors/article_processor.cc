@@ -5,8 +5,10 @@
 #include <chrono>
 #include <set>
 
+#include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
+#include "common/shutdown.h"
 #include "headwire/v1/article.pb.h"
 #include "processors/domain_snapshots.h"
 
@@ -232,6 +234,29 @@ class ProcessorStage final : public common::ConsumerStage {
   uint64_t since_snapshot_ = 0;
 };
 
+// The partition count of the processed topic, on which every processed record's partition
+// depends: a missing topic stops the processor at the start; unreachable brokers are waited for,
+// as a daemon waits for them, except with --exit-at-end.
+Result<int32_t> ProcessedPartitions(const ProcessorOptions& options) {
+  auto producer = common::KafkaProducer::Create(options.consumer.kafka);
+  if (!producer) return Err(producer.error());
+  const std::string& topic = options.decide.processed_topic;
+  for (;;) {
+    auto count = (*producer)->PartitionCount(topic, options.consumer.kafka.connect_timeout);
+    if (count) return *count;
+    if (count.error().code() == StatusCode::kNotFound) {
+      return Err(Status::NotFound(count.error().message() + " on " +
+                                  options.consumer.kafka.bootstrap + ": create " + topic +
+                                  " (deploy/README.md, Topics)"));
+    }
+    if (options.consumer.loop.exit_at_end || common::ShutdownRequested()) {
+      return Err(count.error());
+    }
+    spdlog::warn("msg=\"processed topic not looked up; retrying\" topic={} error={}", topic,
+                 common::Quote(count.error().message()));
+  }
+}
+
 }  // namespace
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
@@ -245,6 +270,9 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (!max_message_bytes) return Err(max_message_bytes.error());
   ArticleDeciderOptions decide = options.decide;
   decide.max_message_bytes = *max_message_bytes;
+  auto processed_partitions = ProcessedPartitions(options);
+  if (!processed_partitions) return Err(processed_partitions.error());
+  decide.processed_partitions = *processed_partitions;
   auto decider = ArticleDecider::Open(options.state_dir, decide, classifier);
   if (!decider) return Err(decider.error());
   const auto window = (*decider)->window_size();

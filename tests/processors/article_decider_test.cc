@@ -55,6 +55,35 @@ TEST_F(ArticleDeciderTest, UniqueArticleGoesToProcessedTopicThenEachTopicStream)
   EXPECT_EQ(processed.processing().source().offset(), 0);
 }
 
+// The sink judges lateness per processed partition: each raw partition's records must reach one
+// processed partition, in decision order, whatever partition their key would hash to.
+TEST_F(ArticleDeciderTest, AProcessedRecordGoesToItsRawPartitionModTheProcessedCountStreamsByKey) {
+  ArticleDeciderOptions options;
+  options.processed_partitions = 4;
+  auto decider = ArticleDecider::Open(dir_.string(), options, classifier_);
+  ASSERT_TRUE(decider.has_value()) << decider.error().ToString();
+  const std::vector<std::pair<int32_t, int32_t>> raw_to_processed = {{0, 0}, {3, 3}, {6, 2}};
+  for (size_t i = 0; i < raw_to_processed.size(); ++i) {
+    const auto [raw, processed] = raw_to_processed[i];
+    const std::string id = "p" + std::to_string(raw);
+    auto decision = (*decider)->Decide(test_support::RawRecord(
+        RawBytes(id, "NASA launches rover " + id + " on Atlas V rocket", kEventTime), raw,
+        static_cast<int64_t>(i)));
+    ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
+    ASSERT_GE(decision->outputs.size(), 2u);
+    EXPECT_EQ(decision->outputs[0].partition, processed) << "raw partition " << raw;
+    for (size_t s = 1; s < decision->outputs.size(); ++s) {
+      EXPECT_EQ(decision->outputs[s].partition, std::nullopt) << decision->outputs[s].topic;
+    }
+  }
+  // Without the count, the processed topic is partitioned by key too.
+  decider->reset();
+  auto by_key = Open();
+  auto decision = by_key->Decide(Record(RawBytes("k", "NASA launches Atlas V", kEventTime), 0));
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->outputs.at(0).partition, std::nullopt);
+}
+
 // 0 is how an article says "no event time"; a raw record claiming a real (not estimated) time of
 // 0 cannot be placed in event time, so it is dead-lettered with the reason, not decided.
 TEST_F(ArticleDeciderTest, AnUnestimatedEventTimeOfZeroIsABadEventTimeDeadLetter) {
