@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/ingest_time.h"
 #include "common/kafka_producer.h"
 #include "common/proto_convert.h"
 #include "core/article_id.h"
@@ -143,6 +144,10 @@ PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
     return dead_letter(
         common::DeadLetterReasonFor(core::RejectReasonName(core::RejectReason::kBadEventTime)),
         "published_at_ms is 0 and event_time_estimated is false");
+  }
+  if (auto error = common::CheckAheadOfIngest(raw.published_at_ms(), raw.ingested_at_ms(),
+                                              options_.pipeline.recent.max_ahead_ms)) {
+    return dead_letter(common::DeadLetterReasonFor(error->reason), std::move(error->message));
   }
   raw.set_id(prepared.article.id);
   // The processed record is built once, here (on a worker when there are any): with the largest

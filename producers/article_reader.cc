@@ -1,7 +1,9 @@
 #include "producers/article_reader.h"
 
+#include "common/ingest_time.h"
 #include "common/proto_convert.h"
 #include "core/article_id.h"
+#include "core/watermark.h"
 
 namespace headwire::producers {
 
@@ -18,6 +20,10 @@ std::expected<v1::RawArticle, common::RecordError> ReadArticleLine(
   if (article.language.empty()) article.language = "en";
   const bool estimated = !record->has_event_time;
   if (estimated) article.published_at_ms = ingested_at_ms;
+  if (auto error = common::CheckAheadOfIngest(article.published_at_ms, ingested_at_ms,
+                                              core::kDefaultMaxAheadMs)) {
+    return std::unexpected(*error);
+  }
 
   v1::RawArticle raw = common::ToRawArticle(article);
   raw.set_ingested_at_ms(ingested_at_ms);

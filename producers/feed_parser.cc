@@ -14,11 +14,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/ingest_time.h"
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "core/article_id.h"
 #include "core/fingerprint.h"
 #include "core/text.h"
+#include "core/watermark.h"
 #include "producers/feed_date.h"
 #include "producers/feed_link.h"
 
@@ -904,10 +906,12 @@ std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
   if (article.language.empty()) article.language = item.language;
   if (article.language.empty()) article.language = overrides.default_language;
   if (article.language.empty()) article.language = "en";
-  // A date that reads but cannot be right (Go's zero time, a 1970 placeholder) says as little
-  // as no date: the item is still an article, and gets the fetch time.
-  const bool plausible = item.published_at_ms >= validation.min_event_time_ms &&
-                         item.published_at_ms <= validation.max_event_time_ms;
+  // A date that reads but cannot be right (Go's zero time, a 1970 placeholder, a date far past
+  // the fetch) says as little as no date: the item is still an article, and gets the fetch time.
+  const bool plausible =
+      item.published_at_ms >= validation.min_event_time_ms &&
+      item.published_at_ms <= validation.max_event_time_ms &&
+      !common::CheckAheadOfIngest(item.published_at_ms, fetched_at_ms, core::kDefaultMaxAheadMs);
   article.published_at_ms = plausible ? item.published_at_ms : 0;
   if (auto rejection = core::Validate(article, validation)) return std::unexpected(*rejection);
   const bool estimated = article.published_at_ms == 0;

@@ -84,6 +84,30 @@ TEST_F(ArticleDeciderTest, AProcessedRecordGoesToItsRawPartitionModTheProcessedC
   EXPECT_EQ(decision->outputs.at(0).partition, std::nullopt);
 }
 
+// A record dated years past the time its producer read it has a wrong date, even first on its
+// partition, where the window has nothing to find it far ahead of.
+TEST_F(ArticleDeciderTest, AnEventTimeFarPastItsIngestionIsABadEventTimeDeadLetter) {
+  auto decider = Open();
+  v1::RawArticle raw;
+  raw.set_id("typo");
+  raw.set_title("NASA launches new Mars rover on Atlas V rocket");
+  raw.set_published_at_ms(4'076'122'500'000);  // 2099-03-02T08:15:00Z
+  raw.set_ingested_at_ms(kEventTime);
+  const std::string typo = raw.SerializeAsString();
+  auto decision = decider->Decide(Record(typo, 0));
+  ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_BAD_EVENT_TIME);
+  EXPECT_NE(decision->why.find("after the record was read"), std::string::npos) << decision->why;
+  EXPECT_EQ(decider->window_size().articles, 0u);
+  // Without an ingestion time there is nothing to judge it by: the stream's own bound decides.
+  raw.set_ingested_at_ms(0);
+  const std::string unknown = raw.SerializeAsString();
+  decision = decider->Decide(Record(unknown, 1));
+  ASSERT_TRUE(decision.has_value()) << decision.error().ToString();
+  EXPECT_EQ(decision->kind, DecisionKind::kUnique);
+}
+
 // 0 is how an article says "no event time"; a raw record claiming a real (not estimated) time of
 // 0 cannot be placed in event time, so it is dead-lettered with the reason, not decided.
 TEST_F(ArticleDeciderTest, AnUnestimatedEventTimeOfZeroIsABadEventTimeDeadLetter) {

@@ -687,42 +687,48 @@ TEST(FeedParserTest, RawArticleHasTheProducersForm) {
   EXPECT_EQ(raw->ingested_at_ms(), 1'700'000'000'000);
 
   auto dated = ParseFixture("node-feedparser/rss2sample.xml");
-  auto named = FeedItemToRawArticle(dated->items[0], *dated, response, {"NASA", "fr", ""}, {}, 5);
+  const int64_t fetched = 1'700'000'000'000;
+  auto named =
+      FeedItemToRawArticle(dated->items[0], *dated, response, {"NASA", "fr", ""}, {}, fetched);
   ASSERT_TRUE(named);
   EXPECT_EQ(named->source(), "NASA");
   EXPECT_EQ(named->language(), "fr");
   EXPECT_FALSE(named->event_time_estimated());
   EXPECT_EQ(named->published_at_ms(), Ms("2003-06-03T09:39:21Z"));
   // The list's default language is only for feeds that name none.
-  auto own = FeedItemToRawArticle(dated->items[0], *dated, response, {"", "", "de"}, {}, 5);
+  auto own = FeedItemToRawArticle(dated->items[0], *dated, response, {"", "", "de"}, {}, fetched);
   EXPECT_EQ(own->language(), "en-us");
-  auto fallback = FeedItemToRawArticle(feed->items[0], *feed, response, {"", "", "de"}, {}, 5);
+  auto fallback =
+      FeedItemToRawArticle(feed->items[0], *feed, response, {"", "", "de"}, {}, fetched);
   EXPECT_EQ(fallback->language(), "de");
 }
 
-// Go's zero time and 1970 placeholders read as dates but say nothing: the article is kept, with
-// the fetch time, flagged estimated like an item without a date.
+// Go's zero time, 1970 placeholders and dates far past the fetch read as dates but say nothing:
+// the article is kept, with the fetch time, flagged estimated like an item without a date.
 TEST(FeedParserTest, ADateOutsideTheEventTimeRangeGetsTheFetchTimeNotARejection) {
   const std::string body = R"(<rss version="2.0"><channel><title>T</title>
     <item><title>Zero</title><link>http://news.example/1</link>
       <pubDate>0001-01-01T00:00:00Z</pubDate></item>
     <item><title>Placeholder</title><link>http://news.example/2</link>
       <pubDate>Mon, 02 Mar 1970 08:15:00 GMT</pubDate></item>
+    <item><title>Typo</title><link>http://news.example/4</link>
+      <pubDate>Mon, 02 Mar 2099 08:15:00 GMT</pubDate></item>
     <item><title>Fine</title><link>http://news.example/3</link>
       <pubDate>Mon, 02 Mar 2026 08:15:00 GMT</pubDate></item>
     </channel></rss>)";
   auto feed = ParseFeed(body, {kFeedUrl, "", ""});
   ASSERT_TRUE(feed) << feed.error().ToString();
-  ASSERT_EQ(feed->items.size(), 3u);
+  ASSERT_EQ(feed->items.size(), 4u);
   EXPECT_EQ(feed->items[0].published_at_ms, Ms("0001-01-01T00:00:00Z"));
+  EXPECT_EQ(feed->items[2].published_at_ms, Ms("2099-03-02T08:15:00Z"));
   const int64_t fetched = Ms("2026-03-03T00:00:00Z");
-  for (size_t i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < 3; ++i) {
     auto raw = FeedItemToRawArticle(feed->items[i], *feed, {kFeedUrl, "", ""}, {}, {}, fetched);
     ASSERT_TRUE(raw) << i << ": " << raw.error().message;
     EXPECT_TRUE(raw->event_time_estimated()) << i;
     EXPECT_EQ(raw->published_at_ms(), fetched) << i;
   }
-  auto fine = FeedItemToRawArticle(feed->items[2], *feed, {kFeedUrl, "", ""}, {}, {}, fetched);
+  auto fine = FeedItemToRawArticle(feed->items[3], *feed, {kFeedUrl, "", ""}, {}, {}, fetched);
   ASSERT_TRUE(fine);
   EXPECT_FALSE(fine->event_time_estimated());
   EXPECT_EQ(fine->published_at_ms(), Ms("2026-03-02T08:15:00Z"));
