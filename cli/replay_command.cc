@@ -3,10 +3,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
@@ -46,7 +51,29 @@ struct ReplayArgs {
   sinks::StoreOptions sink_store;
   SinkStateArgs sink_state;
   uint64_t commit_every = producers::ReplayOptions{}.commit_every;
+  // The options given (command line or configuration file) that only one target reads, by
+  // their longest name: a replay into a topic copies records and decides nothing, one --into
+  // produces to no topic. Filled from the parsed command line before PlanReplay.
+  std::vector<std::string> given_into_options;
+  std::vector<std::string> given_topic_options;
 };
+
+// The long names of the options `command` has from index `first` on (those registered since).
+std::vector<std::string> OptionNamesFrom(const CLI::App& command, size_t first) {
+  std::vector<std::string> names;
+  const auto options = command.get_options();
+  for (size_t i = first; i < options.size(); ++i) names.push_back(options[i]->get_name());
+  return names;
+}
+
+// Which options of `names` `command` was given.
+std::vector<std::string> GivenOf(const CLI::App& command, const std::vector<std::string>& names) {
+  std::vector<std::string> given;
+  for (const auto& name : names) {
+    if (command.count(name) > 0) given.push_back(name);
+  }
+  return given;
+}
 
 // The slowest pace: a minute of event time in about 17 hours. Slower, one gap between records
 // could hold a replay for years (1e-300x waited forever after the first record).
@@ -141,6 +168,16 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   if (!a.process_state.empty() && a.into.empty()) {
     return Err(Status::InvalidArgument("--process-state goes with --into"));
   }
+  if (!a.into.empty() && !a.given_topic_options.empty()) {
+    return Err(Status::InvalidArgument(a.given_topic_options.front() +
+                                       " goes with a replay into a topic (--bootstrap without "
+                                       "--into)"));
+  }
+  if (a.into.empty() && !a.given_into_options.empty()) {
+    return Err(Status::InvalidArgument(
+        a.given_into_options.front() +
+        " goes with --into (a replay into a topic copies records and decides nothing)"));
+  }
   if (a.ingest_time_ms && a.file.empty()) {
     return Err(Status::InvalidArgument(
         "--ingest-time goes with --file (archived and topic records have their times)"));
@@ -200,10 +237,18 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
     if (!created) return Err(created.error());
     target = std::move(*created);
   } else {
-    auto created = producers::TopicTarget::Create({.kafka = a.kafka,
-                                                   .topic = a.target_topic,
-                                                   .domain_key = a.domain_key,
-                                                   .progress_file = a.progress_file});
+    // An archive or a topic keeps each record on the partition (the dedup domain) it had, as
+    // long as no --domain-key asks to spread it again; a file's records have none.
+    const bool respread =
+        !a.file.empty() ||
+        std::ranges::find(a.given_topic_options, "--domain-key") != a.given_topic_options.end();
+    auto created =
+        producers::TopicTarget::Create({.kafka = a.kafka,
+                                        .topic = a.target_topic,
+                                        .partition = respread ? producers::TargetPartition::kDomain
+                                                              : producers::TargetPartition::kSource,
+                                        .domain_key = a.domain_key,
+                                        .progress_file = a.progress_file});
     if (!created) return Err(created.error());
     target = std::move(*created);
   }
@@ -234,6 +279,8 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
 
 void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ReplayArgs>();
+  // Set once every option is registered: notes in `a` which target-specific options were given.
+  auto note_given = std::make_shared<std::function<void(const CLI::App&)>>();
   CLI::App* cmd = AddCheckedSubcommand(
       app, "replay",
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
@@ -241,7 +288,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
       "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130 or 143 "
       "when SIGINT or SIGTERM stopped it before the end (continue with --resume).",
-      [a](const CLI::App&) {
+      [a, note_given](const CLI::App& command) {
+        (*note_given)(command);
         auto plan = PlanReplay(*a);
         return plan ? Status::Ok() : plan.error();
       });
@@ -268,6 +316,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
                   "Build this sink state in-process instead of producing to Kafka");
   cmd->add_option("--process-state", a->process_state,
                   "With --into: the processor's state directory (default: <into>.process)");
+  const size_t into_options_start = cmd->get_options().size();
   AddMebibyteOption(
       *cmd, "--memory-budget-mib", a->decide.state_memory_bytes,
       "With --into: RocksDB memory of the processor's state, as process --memory-budget-mib", 8);
@@ -277,25 +326,39 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   // The sink's event-time rules decide what its state holds (late, far-ahead and expired
   // records), so a backfill meant to match a sink takes the options that sink was run with.
   AddSinkStateOptions(*cmd, "sink-", a->sink_state, a->sink_store);
+  auto into_options =
+      std::make_shared<std::vector<std::string>>(OptionNamesFrom(*cmd, into_options_start));
   cmd->add_option("--progress-file", a->progress_file,
                   "Into a topic: where positions are kept for --resume");
   cmd->add_flag("--resume", a->resume, "Continue an interrupted replay after its last commit");
   cmd->add_option("-b,--bootstrap", a->kafka.bootstrap, "Kafka bootstrap servers")
       ->envname("HEADWIRE_BOOTSTRAP");
   AddKafkaPropertiesOption(*cmd, a->kafka.properties);
+  const size_t topic_options_start = cmd->get_options().size();
   cmd->add_option("--domain-key", a->domain_key,
-                  "Article field whose value is the dedup domain: articles with one value go to "
-                  "one partition of the target topic")
+                  "Into a topic: article field whose value is the dedup domain, articles with "
+                  "one value going to one partition of the target topic (default for a --file; "
+                  "an --archive or a --topic keeps each record's partition unless it is given)")
       ->capture_default_str();
   cmd->add_option("-t,--target-topic", a->target_topic, "Topic replayed into")
       ->capture_default_str();
+  const auto topic_options =
+      std::make_shared<std::vector<std::string>>(OptionNamesFrom(*cmd, topic_options_start));
   cmd->add_option("--commit-every", a->commit_every, "Records per commit")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
+  const size_t decide_options_start = cmd->get_options().size();
   AddClassifierOptions(*cmd, a->classifier);
   AddExactDedupOptions(*cmd, a->decide.pipeline.dedup);
   AddStoryOptions(*cmd, a->decide.pipeline.recent);
-  cmd->callback([a, &exit_code] {
+  const auto decide_options = OptionNamesFrom(*cmd, decide_options_start);
+  into_options->insert(into_options->end(), decide_options.begin(), decide_options.end());
+  *note_given = [a, into_options, topic_options](const CLI::App& command) {
+    a->given_into_options = GivenOf(command, *into_options);
+    a->given_topic_options = GivenOf(command, *topic_options);
+  };
+  cmd->callback([a, cmd, note_given, &exit_code] {
+    (*note_given)(*cmd);
     common::InstallShutdownHandlers();
     StartLogging("replay");
     auto plan = PlanReplay(*a);

@@ -64,6 +64,22 @@ Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOption
 }
 
 Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
+  if (options_.partition == TargetPartition::kSource) {
+    if (!target_partitions_) {
+      auto count = producer_->PartitionCount(options_.topic, options_.kafka.connect_timeout);
+      if (!count) return Err(count.error());
+      target_partitions_ = *count;
+    }
+    if (record.partition < 0 || record.partition >= *target_partitions_) {
+      return Err(Status::InvalidArgument(
+          "a record of partition " + std::to_string(record.partition) +
+          " cannot keep its partition: " + options_.topic + " has " +
+          std::to_string(*target_partitions_) + "; create it with at least " +
+          std::to_string(record.partition + 1) +
+          ", or give --domain-key to put each article on its domain's partition"));
+    }
+    return record.partition;
+  }
   const bool raw_type = std::ranges::any_of(record.headers, [](const common::Header& h) {
     return h.name == common::kTypeHeader && h.value == v1::RawArticle::descriptor()->full_name();
   });

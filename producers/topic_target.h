@@ -1,8 +1,7 @@
 #pragma once
 // Replays into a Kafka topic (by default the raw topic, so the live daemons pick the records up):
-// each record is produced with its own key, value and headers. A RawArticle goes to the partition
-// of its dedup domain (producers/domain_partitioner.h), as `produce` and `feed` put it; any other
-// record is partitioned by its key. Commit() waits for every delivery, then writes the source
+// each record is produced with its own key, value and headers, on the partition TargetPartition
+// chooses. Commit() waits for every delivery, then writes the source
 // positions to the progress file (temporary file and rename), so that --resume continues after
 // them. Delivery is at least once: after a crash, records after the last Commit are produced again,
 // and the processor drops them as same-id duplicates. Not thread-safe.
@@ -19,11 +18,26 @@
 
 namespace headwire::producers {
 
+// Where a replayed record goes in the target topic.
+enum class TargetPartition {
+  // A RawArticle to the partition of its dedup domain (producers/domain_partitioner.h), as
+  // `produce` and `feed` put it; any other record by its key. For a file, whose records have no
+  // partition, and to spread a history over a topic of another shape.
+  kDomain,
+  // Every record to the partition it had in the archive or topic replayed, so that each
+  // partition (each dedup domain) gets the same records in the same order as it did live,
+  // whatever domain key put them there. A record whose partition the target lacks is an error.
+  kSource,
+};
+
 struct TopicTargetOptions {
   common::KafkaOptions kafka;
   // Destination. Default: "headwire.articles.raw".
   std::string topic = "headwire.articles.raw";
-  // The article field whose value is the dedup domain. Default: "language" (kDefaultDomainKey).
+  // How a record's partition is chosen. Default: kDomain.
+  TargetPartition partition = TargetPartition::kDomain;
+  // With kDomain, the article field whose value is the dedup domain. Default: "language"
+  // (kDefaultDomainKey).
   std::string domain_key = kDefaultDomainKey;
   // Where positions are kept for --resume. Default: "" (not kept).
   std::string progress_file;
@@ -44,11 +58,12 @@ class TopicTarget : public common::ReplayTarget {
 
  private:
   TopicTarget() = default;
-  // The partition of `record`: its domain's for a RawArticle, else kAnyPartition.
+  // The partition of `record`, as options_.partition says (kAnyPartition: by its key).
   Result<int32_t> PartitionOf(const common::ArchiveRecord& record);
 
   TopicTargetOptions options_;
   std::optional<DomainPartitioner> domains_;  // created at the first RawArticle
+  std::optional<int32_t> target_partitions_;  // kSource: looked up at the first record
   std::unique_ptr<common::KafkaProducer> producer_;
   std::map<int32_t, int64_t> stored_;
   common::ReplayCounts counts_;

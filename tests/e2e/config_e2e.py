@@ -262,6 +262,23 @@ class ConfigTest(unittest.TestCase):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
+    def test_a_replay_refuses_the_options_of_the_other_target_and_config_check_too(self):
+        into = ["replay", "--archive", "d", "--into", "/tmp/x"]
+        to_topic = ["replay", "--archive", "d", "-b", "127.0.0.1:1"]
+        for args, named in ((into + ["-t", "headwire.articles.raw"], "--target-topic"),
+                            (into + ["--domain-key", "source"], "--domain-key"),
+                            (to_topic + ["--sink-grace-s", "5"], "--sink-grace-s"),
+                            (to_topic + ["--taxonomy", "/nonexistent"], "--taxonomy"),
+                            (to_topic + ["--memory-budget-mib", "64"], "--memory-budget-mib")):
+            with self.subTest(args=args):
+                result = self.headwire(*args, expect_codes=(2,), input="")
+                self.assertIn(named + " goes with", result.stderr)
+                result = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                self.assertIn(named + " goes with", result.stderr)
+        config = self.write("replay.toml", '[replay]\nsink-grace-s = 5\n')
+        result = self.headwire("--config", config, *to_topic, expect_codes=(2,), input="")
+        self.assertIn("--sink-grace-s goes with --into", result.stderr)
+
 
 if __name__ == "__main__":
     harness.run_tests(bind_args)

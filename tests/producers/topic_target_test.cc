@@ -1,0 +1,97 @@
+#include "producers/topic_target.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "common/mock_cluster.h"
+#include "common/record.h"
+#include "common/topic_reader.h"
+#include "headwire/v1/article.pb.h"
+
+namespace headwire::producers {
+namespace {
+
+// A RawArticle as an archive holds it: its bytes, its type header and its partition.
+common::ArchiveRecord Archived(const std::string& id, const std::string& source,
+                               int32_t partition) {
+  v1::RawArticle raw;
+  raw.set_id(id);
+  raw.set_title("Headline " + id);
+  raw.set_source(source);
+  raw.set_language("en");
+  raw.set_published_at_ms(1772439300000);
+  common::ArchiveRecord record;
+  record.partition = partition;
+  record.key = id;
+  record.value = raw.SerializeAsString();
+  record.headers = {{common::kTypeHeader, v1::RawArticle::descriptor()->full_name()}};
+  return record;
+}
+
+class TopicTargetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = common::MockCluster::Start({.topics = {{.name = "raw", .partitions = 4}}});
+    ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+    cluster_ = std::move(*cluster);
+    kafka_.bootstrap = cluster_->bootstrap();
+  }
+
+  // Replays `records` into "raw" and returns each key's partition there.
+  std::map<std::string, int32_t> Replay(TargetPartition partition,
+                                        const std::vector<common::ArchiveRecord>& records) {
+    auto target = TopicTarget::Create({.kafka = kafka_,
+                                       .topic = "raw",
+                                       .partition = partition,
+                                       .domain_key = "language",
+                                       .progress_file = ""});
+    EXPECT_TRUE(target.has_value()) << target.error().ToString();
+    for (const auto& r : records) EXPECT_TRUE((*target)->Deliver(r).ok());
+    EXPECT_TRUE((*target)->Commit({}).ok());
+    std::map<std::string, int32_t> partitions;
+    auto read = common::ReadTopicToEnd(kafka_, "raw", [&](const common::Message& m) {
+      partitions[std::string(m.record().key)] = m.partition();
+    });
+    EXPECT_TRUE(read.has_value()) << read.error().ToString();
+    return partitions;
+  }
+
+  std::unique_ptr<common::MockCluster> cluster_;
+  common::KafkaOptions kafka_;
+};
+
+// Live, `produce --domain-key source` spread these over partitions by outlet; a replay of the
+// archive must give each domain the same records, whatever the replay's own domain key.
+TEST_F(TopicTargetTest, AnArchivedRecordKeepsItsPartitionWhateverItsDomainKeyWouldSay) {
+  const auto partitions =
+      Replay(TargetPartition::kSource,
+             {Archived("a", "Reuters", 3), Archived("b", "AP", 1), Archived("c", "AFP", 2)});
+  EXPECT_EQ(partitions, (std::map<std::string, int32_t>{{"a", 3}, {"b", 1}, {"c", 2}}));
+}
+
+TEST_F(TopicTargetTest, ByDomainEveryArticleOfOneLanguageSharesAPartition) {
+  const auto partitions =
+      Replay(TargetPartition::kDomain,
+             {Archived("a", "Reuters", 3), Archived("b", "AP", 1), Archived("c", "AFP", 2)});
+  ASSERT_EQ(partitions.size(), 3u);
+  EXPECT_EQ(partitions.at("a"), partitions.at("b"));
+  EXPECT_EQ(partitions.at("a"), partitions.at("c"));
+}
+
+TEST_F(TopicTargetTest, APartitionTheTargetLacksIsAnErrorNamingHowToFixIt) {
+  auto target = TopicTarget::Create({.kafka = kafka_,
+                                     .topic = "raw",
+                                     .partition = TargetPartition::kSource,
+                                     .domain_key = "language",
+                                     .progress_file = ""});
+  ASSERT_TRUE(target.has_value()) << target.error().ToString();
+  const Status status = (*target)->Deliver(Archived("z", "Reuters", 5));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("raw has 4; create it with at least 6, or give --domain-key"),
+            std::string::npos)
+      << status.message();
+}
+
+}  // namespace
+}  // namespace headwire::producers
