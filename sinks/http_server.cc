@@ -14,6 +14,7 @@
 #include "common/guarded_http_server.h"
 #include "common/http_address.h"
 #include "common/logging.h"
+#include "core/ascii.h"
 #include "sinks/http_page.h"
 #include "sinks/query_api.h"
 
@@ -22,10 +23,11 @@ namespace {
 
 constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 
-// Whether `authorization` is "Bearer <token>"; compares in time independent of where it differs.
+// Whether `authorization` is "Bearer <token>", the scheme in any case (RFC 9110, 11.1: schemes
+// are case-insensitive); compares the token in time independent of where it differs.
 bool HasBearerToken(std::string_view authorization, std::string_view token) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (!authorization.starts_with(kScheme)) return false;
+  constexpr std::string_view kScheme = "bearer ";
+  if (core::AsciiLowercase(authorization.substr(0, kScheme.size())) != kScheme) return false;
   const std::string_view given = authorization.substr(kScheme.size());
   unsigned char diff = given.size() == token.size() ? 0 : 1;
   for (size_t i = 0; i < token.size(); ++i) {

@@ -206,6 +206,10 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(common::Json::parse(res->body)["items"].size(), 3u);
+  // The scheme's name is case-insensitive; the token is not.
+  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "bearer s3cret-token"}})->status, 200);
+  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "BEARER s3cret-token"}})->status, 200);
+  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "Bearer S3CRET-TOKEN"}})->status, 401);
   // Probes and the page need no token; the page asks for it in its URL.
   EXPECT_EQ(client.Get("/healthz")->status, 200);
   EXPECT_EQ(client.Get("/")->status, 200);
