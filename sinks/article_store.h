@@ -143,6 +143,11 @@ class ArticleStore {
 
   common::StateStore& state() const { return *store_; }
   const StoreOptions& options() const { return options_; }
+  // The watermark of the input partition `tp` (its largest event time minus the allowed
+  // out-of-orderness); nullopt before its first record.
+  std::optional<int64_t> PartitionWatermark(const common::TopicPartition& tp) const {
+    return tracker_.PartitionWatermark(tp.topic + "/" + std::to_string(tp.partition));
+  }
 
  private:
   ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,

@@ -3,9 +3,22 @@
 #include <algorithm>
 
 #include "common/proto_convert.h"
+#include "common/time_format.h"
 #include "sinks/processed_record.h"
 
 namespace headwire::sinks {
+namespace {
+
+// Why a record is late, in times a person reads.
+std::string LateReason(int64_t event_ms, std::optional<int64_t> watermark_ms, int64_t grace_ms) {
+  std::string reason = "event time " + common::FormatRfc3339(event_ms) +
+                       " is more than the allowed lateness (--grace-s, " +
+                       std::to_string(grace_ms / 1000) + " s) behind its partition's watermark";
+  if (watermark_ms) reason += " " + common::FormatRfc3339(*watermark_ms);
+  return reason + " (the newest event time of the partition minus --max-out-of-order-s)";
+}
+
+}  // namespace
 
 std::string PartitionName(const common::TopicPartition& tp) {
   return tp.topic + "/" + std::to_string(tp.partition);
@@ -54,8 +67,8 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
       if (options_.late_policy == LatePolicy::kDeadLetter) {
         applied.dead_letter = common::DeadLetterRecord(
             options_.dlq_topic, record, v1::DEAD_LETTER_REASON_LATE,
-            "event time " + std::to_string(article.article().published_at_ms()) +
-                " is older than the partition's watermark minus the allowed lateness",
+            LateReason(article.article().published_at_ms(), store_.PartitionWatermark(tp),
+                       store_.options().watermark.grace_ms),
             "sink", options_.max_message_bytes);
       }
       break;

@@ -95,6 +95,12 @@ TEST_F(RecordApplierTest, LateRecordComesBackAsDeadLetterUnderDeadLetterPolicy) 
   ASSERT_TRUE(letter.ParseFromString(applied->dead_letter->value));
   EXPECT_EQ(letter.reason(), v1::DEAD_LETTER_REASON_LATE);
   EXPECT_EQ(letter.source().offset(), 1);
+  // Times as people read them: the record's, and the watermark it fell behind (day 10 minus
+  // the default 10 minutes of out-of-orderness).
+  EXPECT_EQ(letter.message(),
+            "event time 1970-01-02T00:00:00Z is more than the allowed lateness (--grace-s, 3600 "
+            "s) behind its partition's watermark 1970-01-10T23:50:00Z (the newest event time of "
+            "the partition minus --max-out-of-order-s)");
 }
 
 // A sink that keeps some topics only (RecordApplierOptions::topics).
