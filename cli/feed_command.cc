@@ -122,6 +122,9 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
     }
     if (args->json) {
       std::cout << StatusJson(*records).dump(2) << "\n";
+    } else if (records->empty()) {
+      // A table of nothing would read as "no problem": say why there is nothing.
+      std::cout << "no feed polled yet: the daemon has not finished a poll cycle with this state\n";
     } else {
       PrintStatusTable(*records, std::cout);
     }

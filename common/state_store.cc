@@ -21,7 +21,9 @@ constexpr std::string_view kOffsetsFamily = "offsets";
 // The column family that only a state of each kind has: processors/rocks_dedup_index.h's
 // kDedupFamily and sinks/state_layout.h's kArticlesFamily.
 constexpr std::pair<StateKind, std::string_view> kKindFamilies[] = {
-    {StateKind::kProcessor, "dedup"}, {StateKind::kSink, "articles"}};
+    {StateKind::kProcessor, "dedup"},
+    {StateKind::kSink, "articles"},
+    {StateKind::kFeed, "feed_records"}};
 
 std::string OffsetKey(const TopicPartition& tp) {
   std::string key = tp.topic;
@@ -97,6 +99,8 @@ std::string_view StateKindName(StateKind kind) {
       return "processor";
     case StateKind::kSink:
       return "sink";
+    case StateKind::kFeed:
+      return "feed";
   }
   return "sink";
 }

@@ -31,8 +31,8 @@ namespace headwire::common {
 
 // What a state directory belongs to. Each kind is told apart by the column families it has, so
 // that a daemon or query given another kind's directory says so instead of failing in RocksDB.
-enum class StateKind { kProcessor, kSink };
-// "processor", "sink".
+enum class StateKind { kProcessor, kSink, kFeed };
+// "processor", "sink", "feed".
 std::string_view StateKindName(StateKind kind);
 
 // The kind of the state at `path`, recognised by its column families; nullopt when there is no

@@ -11,6 +11,7 @@ constexpr const char* kSeen = "feed_seen";
 common::StateStoreOptions StoreOptions(const std::string& dir) {
   common::StateStoreOptions options;
   options.path = dir;
+  options.kind = common::StateKind::kFeed;
   options.column_families = {kRecords, kSeen};
   options.block_cache_bytes = 8 << 20;
   return options;

@@ -394,6 +394,19 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertIn(f"ERROR {self.broken['huge']}", table)
         self.assertIn(f"ok    {self.changing}", table)
 
+    def test_status_of_a_state_without_a_poll_says_so_and_other_states_are_named(self):
+        state = os.path.join(self.work, "never-polled")
+        unreachable = run([ARGS.headwire, "feed", "-b", "127.0.0.1:1", "--config", self.config,
+                           "--state", state, "--once", "--connect-timeout-s", "1"],
+                          expect_codes=(1,), timeout=60)
+        self.assertIn("cannot reach", unreachable.stderr.lower() + unreachable.stdout.lower())
+        result = run([ARGS.headwire, "feed", "status", "--state", state])
+        self.assertIn("no feed polled yet", result.stdout)
+        self.assertEqual(json.loads(run([ARGS.headwire, "feed", "status", "--state", state,
+                                         "--json"]).stdout), {"feeds": []})
+        query = run([ARGS.headwire, "query", "--state", self.state, "latest"], expect_codes=(1,))
+        self.assertIn("is a feed state, not a sink state", query.stderr)
+
     def test_once_fails_only_when_no_feed_could_be_read(self):
         config = os.path.join(self.work, "broken.toml")
         with open(config, "w") as f:

@@ -80,5 +80,25 @@ TEST_F(FeedStateTest, StatusReaderOpensBesideTheDaemon) {
   EXPECT_EQ(records->at("http://a/rss").last_error, "HTTP status 404");
 }
 
+// A feed state given to a sink or a query, or another state given to `feed`, is named as what
+// it is instead of failing in RocksDB over column families.
+TEST_F(FeedStateTest, AnotherKindOfStateIsNamedAndAFeedStateIsNamedToOthers) {
+  ASSERT_TRUE(FeedState::Open(dir_.string()).has_value());
+  EXPECT_EQ(*common::DetectStateKind(dir_.string()), common::StateKind::kFeed);
+  auto as_sink = common::StateStore::OpenForQueries(
+      {.path = dir_.string(), .kind = common::StateKind::kSink, .column_families = {"articles"}});
+  ASSERT_FALSE(as_sink.has_value());
+  EXPECT_EQ(as_sink.error().message(), dir_.string() + " is a feed state, not a sink state");
+
+  const testing::TestDir sink_dir{"feed_state_test_sink"};
+  ASSERT_TRUE(common::StateStore::Open({.path = sink_dir.string(),
+                                        .kind = common::StateKind::kSink,
+                                        .column_families = {"articles"}})
+                  .has_value());
+  auto as_feed = FeedState::Open(sink_dir.string());
+  ASSERT_FALSE(as_feed.has_value());
+  EXPECT_EQ(as_feed.error().message(), sink_dir.string() + " is a sink state, not a feed state");
+}
+
 }  // namespace
 }  // namespace headwire::producers
