@@ -80,8 +80,14 @@ std::expected<std::string, RecordError> IdFieldOf(const Json& object, std::strin
   if (it == object.end() || it->is_null()) return std::string();
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
+  // A JSON parser reads an integer beyond 64 bits as a floating-point number, which would not
+  // keep every digit: such an id has to come as a string.
+  const bool long_integer = it->is_number_float() && std::isfinite(it->get<double>()) &&
+                            std::trunc(it->get<double>()) == it->get<double>();
   return Fail("wrong_type",
-              std::string(shown) + " must be a string or an integer, not " + it->type_name());
+              std::string(shown) + " must be a string or an integer, not " +
+                  (long_integer ? std::string("an integer beyond 64 bits (write it as a string)")
+                                : std::string(it->type_name())));
 }
 
 std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {

@@ -44,6 +44,20 @@ TEST(ArticleJsonTest, AnInstantWrittenWithSubMillisecondDigitsIsOneEventTimeEith
   }
 }
 
+TEST(ArticleJsonTest, AnIdTooLongForAnIntegerIsAskedForAsAString) {
+  auto r = ParseArticleJson(R"({"title":"T","id":12345678901234567890123})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().reason, "wrong_type");
+  EXPECT_EQ(r.error().message,
+            "id must be a string or an integer, not an integer beyond 64 bits (write it as a "
+            "string)");
+  r = ParseArticleJson(R"({"title":"T","id":1.5})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "id must be a string or an integer, not number");
+  r = ParseArticleJson(R"({"title":"T","id":"12345678901234567890123"})");
+  ASSERT_TRUE(r.has_value());
+}
+
 TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
   const struct {
     const char* line;
