@@ -306,7 +306,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)");
   cmd->add_option("--from-offset", a->from_offset,
                   "With --topic: first offset of every partition (default: --from-time, else the "
-                  "start)");
+                  "start)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--from-time", a->from_time,
                   "First event time replayed, inclusive (RFC 3339 or epoch ms)");
   cmd->add_option("--to-time", a->to_time, "Event time where the replay ends, exclusive");

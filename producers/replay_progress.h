@@ -1,6 +1,7 @@
 #pragma once
 // Progress of a replay for people and for logs: on a terminal, one bar line redrawn in place
-// (percentage when the source knows it, records, rate, ETA, duplicates, dead letters, filtered);
+// (percentage when the source knows it, records, rate, ETA, duplicates, dead letters, invalid
+// source records, filtered);
 // otherwise a structured log line at a fixed interval. Not thread-safe.
 
 #include <chrono>

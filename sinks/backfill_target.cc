@@ -1,5 +1,9 @@
 #include "sinks/backfill_target.h"
 
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
+
 namespace headwire::sinks {
 namespace {
 
@@ -67,7 +71,18 @@ Status BackfillTarget::Deliver(const common::ArchiveRecord& record) {
   auto decision = decider_->Decide(raw);
   if (!decision) return decision.error();
   ++counts_.delivered;
-  if (decision->kind == processors::DecisionKind::kDeadLetter) ++counts_.dead_letters;
+  if (decision->kind == processors::DecisionKind::kDeadLetter) {
+    ++counts_.dead_letters;
+    const auto now = common::LogSampler::Clock::now();
+    if (const uint64_t suppressed = dead_letter_log_.TakeSuppressed(now)) {
+      spdlog::warn("msg=\"more dead letters, not logged one by one\" count={}", suppressed);
+    }
+    if (dead_letter_log_.Admit(now)) {
+      spdlog::warn("msg=\"dead letter\" partition={} offset={} reason={} detail={}",
+                   record.partition, record.offset, v1::DeadLetterReason_Name(decision->reason),
+                   common::Quote(decision->why));
+    }
+  }
   if (decision->kind == processors::DecisionKind::kDuplicate) ++counts_.duplicates;
   for (const auto& output : decision->outputs) {
     if (output.topic != options_.decide.processed_topic) continue;

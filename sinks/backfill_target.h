@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/replay_target.h"
+#include "common/log_sampler.h"
 #include "core/topic_classifier.h"
 #include "processors/article_decider.h"
 #include "sinks/article_store.h"
@@ -62,6 +63,9 @@ class BackfillTarget : public common::ReplayTarget {
   ArticleStore::Batch batch_;
   int64_t processed_next_ = 0;
   common::ReplayCounts counts_;
+  // The first dead letters of every 10 s are logged with their reason, the rest counted: a
+  // whole archive of the wrong topic must not flood the log, nor fail without a word.
+  common::LogSampler dead_letter_log_{{.burst = 5, .interval = std::chrono::seconds(10)}};
 };
 
 }  // namespace headwire::sinks

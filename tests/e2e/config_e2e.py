@@ -265,6 +265,8 @@ class ConfigTest(unittest.TestCase):
     def test_a_replay_refuses_the_options_of_the_other_target_and_config_check_too(self):
         into = ["replay", "--archive", "d", "--into", "/tmp/x"]
         to_topic = ["replay", "--archive", "d", "-b", "127.0.0.1:1"]
+        self.headwire("replay", "--topic", "t", "-b", "127.0.0.1:1", "--into", "/tmp/x",
+                      "--from-offset", "-5", expect_codes=(2,), input="")
         for args, named in ((into + ["-t", "headwire.articles.raw"], "--target-topic"),
                             (into + ["--domain-key", "source"], "--domain-key"),
                             (to_topic + ["--sink-grace-s", "5"], "--sink-grace-s"),

@@ -97,5 +97,18 @@ TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
   EXPECT_NE(bar.str().find("filtered 2\x1b[K"), std::string::npos) << bar.str();
 }
 
+// A file's invalid lines never reached the target: they are not its dead letters.
+TEST(ReplayTest, TheBarCountsInvalidSourceRecordsApartFromDeadLetters) {
+  std::ostringstream bar;
+  ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
+  ReplaySnapshot snapshot;
+  snapshot.read = 30;
+  snapshot.invalid = 27;
+  snapshot.counts.delivered = 3;
+  snapshot.counts.dead_letters = 1;
+  progress.Update(snapshot, /*final=*/true);
+  EXPECT_NE(bar.str().find("dlq 1  invalid 27  filtered 0"), std::string::npos) << bar.str();
+}
+
 }  // namespace
 }  // namespace headwire::producers
