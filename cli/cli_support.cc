@@ -11,6 +11,7 @@
 #include "common/http_address.h"
 #include "common/logging.h"
 #include "common/time_format.h"
+#include "producers/domain_partitioner.h"
 #include "producers/time_range.h"
 
 namespace headwire::cli {
@@ -49,6 +50,16 @@ std::string CheckTopicThreshold(const std::string& spec) {
   return "";
 }
 
+// Why librdkafka, or headwire, refuses the property "[consumer.|producer.]key=value", or "": so
+// that a property no client can take is a usage error (exit 2, and refused by `config check`)
+// instead of a failure once the command has started.
+std::string CheckKafkaProperty(const std::string& property) {
+  const common::KafkaOptions probe{.bootstrap = "localhost:9092", .properties = {property}};
+  // Either kind of client checks every property, scoped or not.
+  auto conf = common::MakeKafkaConf(probe, common::KafkaClientKind::kConsumer, {});
+  return conf ? std::string() : conf.error().message();
+}
+
 }  // namespace
 
 void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& properties) {
@@ -59,7 +70,8 @@ void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& prope
           "prefix scopes it to that kind of client")
       ->expected(1)
       ->allow_extra_args(false)
-      ->take_all();
+      ->take_all()
+      ->check(CLI::Validator(CheckKafkaProperty, ""));
 }
 
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
@@ -251,6 +263,16 @@ CLI::Validator HttpListenAddress() {
         return address ? std::string() : address.error().message();
       },
       "HOST:PORT");
+}
+
+CLI::Validator DomainKeyField() {
+  return CLI::Validator(
+      [](std::string& field) -> std::string {
+        // The partition count plays no part in whether the field can be a domain key.
+        auto partitioner = producers::DomainPartitioner::Create(field, 1);
+        return partitioner ? std::string() : partitioner.error().message();
+      },
+      "");
 }
 
 CLI::Validator EventDuration(int64_t min, int64_t unit_ms) {

@@ -64,6 +64,9 @@ Result<std::shared_ptr<const core::BackgroundFrequencies>> LoadStoryBackground(
 // An address to listen on, as common::ParseHttpAddress reads it (HOST:PORT or PORT).
 CLI::Validator HttpListenAddress();
 
+// A text field of an article that can be the dedup domain key (producers/domain_partitioner.h).
+CLI::Validator DomainKeyField();
+
 // An event-time duration option in units of `unit_ms` (1: milliseconds), from `min` to 200 years.
 CLI::Validator EventDuration(int64_t min, int64_t unit_ms = 1);
 

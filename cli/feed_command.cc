@@ -92,7 +92,8 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--domain-key", args->options.domain_key,
                   "Article field whose value is the dedup domain: items with one value go to one "
                   "partition of the topic (e.g. language, source)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(DomainKeyField());
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for feeds that are not feeds; empty to only log them")
       ->capture_default_str();

@@ -1,8 +1,10 @@
 // `headwire process`: the processor daemon.
 
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/shutdown.h"
 #include "processors/article_processor.h"
@@ -13,13 +15,23 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   struct Args {
     processors::ProcessorOptions options;
     ClassifierChoice classifier;
+    // The classifier the command line's check loaded, for the run to use.
+    std::optional<core::TopicClassifier> loaded;
   };
   auto args = std::make_shared<Args>();
   auto& o = args->options;
-  CLI::App* cmd = app.add_subcommand(
-      "process",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "process",
       "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
-      "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.");
+      "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.",
+      // The classifier's files and --topic-threshold's topics against the model: a threshold for
+      // a topic the model does not have is a command line that cannot be used.
+      [args](const CLI::App&) {
+        auto classifier = LoadClassifier(args->classifier);
+        if (!classifier) return classifier.error();
+        args->loaded.emplace(std::move(*classifier));
+        return Status::Ok();
+      });
   AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddClassifierOptions(*cmd, args->classifier);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
@@ -66,15 +78,18 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   AddMinEventTimeOption(*cmd, o.decide.pipeline.validation);
   AddExactDedupOptions(*cmd, o.decide.pipeline.dedup);
   AddStoryOptions(*cmd, o.decide.pipeline.recent);
-  cmd->callback([args, &exit_code] {
+  cmd->callback([cmd, args, &exit_code] {
     common::InstallShutdownHandlers();
     StartLogging("process");
-    auto classifier = LoadClassifier(args->classifier);
-    if (!classifier) {
-      exit_code = ReportError("process", classifier.error());
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      // A file that cannot be read or parsed is a failure of the run, as before; a choice of
+      // options that cannot work together is a usage error.
+      exit_code = checked.code() == StatusCode::kInvalidArgument
+                      ? ReportUsageError("process", checked)
+                      : ReportError("process", checked);
       return;
     }
-    auto stats = processors::RunProcessor(args->options, *classifier);
+    auto stats = processors::RunProcessor(args->options, *args->loaded);
     if (!stats) {
       exit_code = ReportError("process", stats.error());
       return;

@@ -28,7 +28,8 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--domain-key", args->options.domain_key,
                   "Article field whose value is the dedup domain: articles with one value go to "
                   "one partition of the topic (e.g. language, source)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(DomainKeyField());
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for invalid lines; empty to only report them")
       ->capture_default_str();

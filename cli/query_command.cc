@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "sinks/query_api.h"
@@ -178,8 +179,14 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(1);
 
   for (const sinks::QueryKind kind : sinks::kQueryKinds) {
+    // A parameter out of range is a command line that cannot be used, as a bad flag is; `config
+    // check -- query ...` refuses it too.
     CLI::App* sub =
-        cmd->add_subcommand(std::string(sinks::QueryKindName(kind)), std::string(KindHelp(kind)));
+        AddCheckedSubcommand(*cmd, std::string(sinks::QueryKindName(kind)),
+                             std::string(KindHelp(kind)), [args, kind](const CLI::App&) {
+                               auto request = sinks::ParseQueryRequest(kind, args->params);
+                               return request ? Status::Ok() : request.error();
+                             });
     // Options of `query` itself (--state, --json) may also follow the kind.
     sub->fallthrough();
     for (const sinks::QueryParam param : sinks::QueryParams(kind)) {

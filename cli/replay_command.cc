@@ -160,6 +160,17 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   if ((!a.layout.empty() || !a.columns.empty()) && a.file.empty()) {
     return Err(Status::InvalidArgument("--layout and --columns go with --file"));
   }
+  producers::ColumnMapping mapping;
+  if (!a.layout.empty()) {
+    auto layout = producers::NamedLayout(a.layout);
+    if (!layout) return Err(layout.error());
+    mapping = *layout;
+  }
+  if (!a.columns.empty()) {
+    if (auto columns = producers::ParseColumnMapping(a.columns, mapping); !columns) {
+      return Err(columns.error());
+    }
+  }
   if (!a.into.empty() && !a.progress_file.empty()) {
     return Err(Status::InvalidArgument(
         "--progress-file goes with a replay into a topic (with --into the position is kept in "
@@ -340,7 +351,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
                   "Into a topic: article field whose value is the dedup domain, articles with "
                   "one value going to one partition of the target topic (default for a --file; "
                   "an --archive or a --topic keeps each record's partition unless it is given)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(DomainKeyField());
   cmd->add_option("-t,--target-topic", a->target_topic, "Topic replayed into")
       ->capture_default_str();
   const auto topic_options =

@@ -49,11 +49,21 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
     std::string late = "drop";
   };
   auto d = std::make_shared<Durations>();
+  auto token_file = std::make_shared<std::string>();
   CLI::App* cmd = AddCheckedSubcommand(
       app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.",
-      [d](const CLI::App&) { return CheckSinkStateArgs(d->state, ""); });
+      [d, token_file](const CLI::App&) {
+        if (Status checked = CheckSinkStateArgs(d->state, ""); !checked.ok()) return checked;
+        // A token file without a token is a configuration that cannot be used; one that cannot
+        // be read (gone since it was named) is left to the run.
+        if (!token_file->empty()) {
+          auto token = ReadBearerToken(*token_file);
+          if (!token && token.error().code() == StatusCode::kInvalidArgument) return token.error();
+        }
+        return Status::Ok();
+      });
   AddDaemonOptions(*cmd, options->consumer, options->daemon);
   cmd->add_option("-s,--state", options->state_dir, "RocksDB directory of the state")
       ->envname("HEADWIRE_SINK_STATE")
@@ -104,7 +114,6 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
-  auto token_file = std::make_shared<std::string>();
   cmd->add_option("--http-token-file", *token_file,
                   "Require \"Authorization: Bearer TOKEN\" on the /v1/ API, TOKEN being this "
                   "file's first line (see README, Security)")

@@ -95,7 +95,7 @@ class ConfigTest(unittest.TestCase):
             keys = [k for k, _, _ in kafka_check.read_topic(bootstrap, "scoped.e2e")]
             self.assertEqual(keys, ["p-1", "p-1"])
             refused = self.headwire("produce", "-b", bootstrap, "-t", "scoped.e2e", data,
-                                    "-X", "producer.no.such.property=1", expect_codes=(1,))
+                                    "-X", "producer.no.such.property=1", expect_codes=(2,))
             self.assertIn("producer.no.such.property=1", refused.stderr)
         finally:
             broker.terminate()
@@ -280,6 +280,32 @@ class ConfigTest(unittest.TestCase):
         config = self.write("replay.toml", '[replay]\nsink-grace-s = 5\n')
         result = self.headwire("--config", config, *to_topic, expect_codes=(2,), input="")
         self.assertIn("--sink-grace-s goes with --into", result.stderr)
+
+    def test_option_values_no_run_could_use_exit_2_and_fail_config_check(self):
+        empty_token = self.write("empty.tok", "\n")
+        state = os.path.join(self.work, "state")
+        cases = {
+            ("produce", "-b", "127.0.0.1:1", "-X", "no.such.prop=1", "x"):
+                "No such configuration property",
+            ("produce", "-b", "127.0.0.1:1", "-X", "noequals", "x"): "key=value",
+            ("produce", "-b", "127.0.0.1:1", "--domain-key", "nosuch", "x"):
+                "not a text field of an article",
+            ("replay", "--file", "f.csv", "--into", state, "--columns",
+             "title=headline,bogus=when"): 'unknown field "bogus"',
+            ("sink", "-b", "127.0.0.1:1", "-s", state, "--http-token-file", empty_token):
+                "holds no token",
+            ("process", "-b", "127.0.0.1:1", "-s", state, "--topic-threshold", "nosuch=0.5"):
+                "a topic of the model",
+            ("query", "-s", state, "latest", "-n", "0"): "limit: must be",
+        }
+        for args, message in cases.items():
+            with self.subTest(args=args):
+                self.assertIn(message, self.headwire(*args, expect_codes=(2,), input="").stderr)
+                checked = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                self.assertIn(message, checked.stderr)
+                self.assertNotIn(": ok", checked.stdout)
+        # Nothing was opened or created on the way.
+        self.assertFalse(os.path.exists(state))
 
 
 if __name__ == "__main__":

@@ -390,10 +390,11 @@ class HostileInputEndToEnd(unittest.TestCase):
                      expect_codes=(2,), timeout=60)
         self.assertIn("--http", result.stderr)
         self.assertFalse(os.path.exists(state))
-        # A token file that never ends (a short timeout bounds what a regression can take).
+        # A token file that never ends (a short timeout bounds what a regression can take): a
+        # configuration that cannot be used.
         result = run([ARGS.headwire, "sink", "-b", "127.0.0.1:1", "-s", state, "--http",
                       "127.0.0.1:0", "--http-token-file", "/dev/zero"],
-                     expect_codes=(1,), timeout=20)
+                     expect_codes=(2,), timeout=20)
         self.assertIn("--http-token-file /dev/zero: the first line is longer than 4096 bytes",
                       result.stderr)
         self.assertFalse(os.path.exists(state))
