@@ -192,8 +192,11 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
     for (const sinks::QueryParam param : sinks::QueryParams(kind)) {
       const auto [flags, description] = ParamFlags(kind, param);
       const std::string name(sinks::QueryParamName(param));
-      sub->add_option_function<std::string>(
+      CLI::Option* option = sub->add_option_function<std::string>(
           flags, [args, name](const std::string& v) { args->params[name] = v; }, description);
+      // The page size is a number, and a configuration file gives it as one (limit = 20);
+      // ParseQueryRequest checks its range.
+      if (param == sinks::QueryParam::kLimit) option->type_name("UINT");
     }
     sub->callback([args, kind, &exit_code] {
       auto request = sinks::ParseQueryRequest(kind, args->params);

@@ -281,6 +281,20 @@ class ConfigTest(unittest.TestCase):
         result = self.headwire("--config", config, *to_topic, expect_codes=(2,), input="")
         self.assertIn("--sink-grace-s goes with --into", result.stderr)
 
+    def test_a_query_limit_is_an_integer_in_the_file(self):
+        config = self.write("limit.toml", "[query.latest]\nlimit = 2\n")
+        self.assertEqual(self.headwire("--config", config, "config", "check").stdout,
+                         f"{config}: ok\n")
+        self.assertEqual(self.printed(config, "query")["query"]["latest"]["limit"], 2)
+        self.headwire("--config", config, "config", "check", "--", "query", "-s", "/x", "latest")
+        refused = self.headwire("--config", self.write("zero.toml", "[query.latest]\nlimit = 0\n"),
+                                "config", "check", "--", "query", "-s", "/x", "latest",
+                                expect_codes=(2,))
+        self.assertIn("limit: must be", refused.stderr)
+        self.assertIn("expected a non-negative integer", self.headwire(
+            "--config", self.write("word.toml", '[query.latest]\nlimit = "ten"\n'), "config",
+            "check", expect_codes=(2,)).stderr)
+
     def test_option_values_no_run_could_use_exit_2_and_fail_config_check(self):
         empty_token = self.write("empty.tok", "\n")
         state = os.path.join(self.work, "state")
