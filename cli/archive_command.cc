@@ -25,6 +25,15 @@ uint64_t LostRecords(const std::vector<common::ArchiveGap>& gaps) {
   return lost;
 }
 
+// NotFound for a directory that holds no segment and records no loss (an empty directory, a
+// sink's state, the wrong path): "0 segments, ok" would pass a check of an archive that is not
+// there, which `replay --archive` then refuses as empty.
+Status NoArchiveUnlessSomething(const std::string& dir, size_t segments, size_t gaps) {
+  if (segments > 0 || gaps > 0) return Status::Ok();
+  return Status::NotFound("no archive at " + dir +
+                          ": it holds no segment (DIR/<topic>/<partition>/<offset>.hwseg)");
+}
+
 void RegisterList(CLI::App& archive, int& exit_code) {
   struct Args {
     std::string dir;
@@ -32,13 +41,25 @@ void RegisterList(CLI::App& archive, int& exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = archive.add_subcommand(
-      "ls", "List an archive's segments: topic, partition, offsets, event times, records, size");
+      "ls",
+      "List an archive's segments: topic, partition, offsets, event times, records, size; exit 1 "
+      "when DIR holds no archive");
   cmd->add_option("dir", args->dir, "Archive directory")->required();
   cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
   cmd->callback([args, &exit_code] {
     auto segments = common::ListSegments(args->dir);
     if (!segments) {
       exit_code = ReportError("archive ls", segments.error());
+      return;
+    }
+    auto gaps = common::ListArchiveGaps(args->dir);
+    if (!gaps) {
+      exit_code = ReportError("archive ls", gaps.error());
+      return;
+    }
+    if (Status found = NoArchiveUnlessSomething(args->dir, segments->size(), gaps->size());
+        !found.ok()) {
+      exit_code = ReportError("archive ls", found);
       return;
     }
     common::Json list = common::Json::array();
@@ -69,11 +90,6 @@ void RegisterList(CLI::App& archive, int& exit_code) {
       exit_code = kExitOk;
       return;
     }
-    auto gaps = common::ListArchiveGaps(args->dir);
-    if (!gaps) {
-      exit_code = ReportError("archive ls", gaps.error());
-      return;
-    }
     std::cout << FormatTable(
         {"TOPIC", "PART", "OFFSETS", "FROM", "TO", "RECORDS", "BYTES", "STATE"}, rows);
     for (const auto& gap : *gaps) {
@@ -92,8 +108,9 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
   CLI::App* cmd = archive.add_subcommand(
       "verify",
       "Check every block's checksum and encoding and every index against its segment; exit 1 "
-      "and name each damaged segment when one is corrupt, else exit 2 when records were "
-      "deleted from the topic before they were archived (--on-offset-gap skip)");
+      "and name each damaged segment when one is corrupt, or when DIR holds no archive; else "
+      "exit 2 when records were deleted from the topic before they were archived "
+      "(--on-offset-gap skip)");
   cmd->add_option("dir", *dir, "Archive directory")->required();
   cmd->callback([dir, &exit_code] {
     auto findings = common::VerifyArchive(*dir);
@@ -106,6 +123,16 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
       exit_code = ReportError("archive verify", gaps.error());
       return;
     }
+    auto segments = common::ListSegments(*dir);
+    if (!segments) {
+      exit_code = ReportError("archive verify", segments.error());
+      return;
+    }
+    if (Status found = NoArchiveUnlessSomething(*dir, segments->size(), gaps->size());
+        !found.ok() && findings->empty()) {
+      exit_code = ReportError("archive verify", found);
+      return;
+    }
     bool damaged = false;
     for (const auto& f : *findings) {
       std::cout << (f.damaged ? "DAMAGED " : "note ") << f.segment << ": " << f.problem << "\n";
@@ -115,8 +142,7 @@ void RegisterVerify(CLI::App& archive, int& exit_code) {
       std::cout << "LOST " << common::GapsPath(*dir, gap.topic, gap.partition) << ": "
                 << common::DescribeArchiveGap(gap) << "\n";
     }
-    auto segments = common::ListSegments(*dir);
-    const size_t count = segments ? segments->size() : 0;
+    const size_t count = segments->size();
     if (damaged) {
       std::cout << "archive damaged: " << count << " segments\n";
       exit_code = kExitFailure;

@@ -337,6 +337,23 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("writing the output failed", result.stderr)
 
+    def test_archive_tools_say_there_is_no_archive_where_none_is(self):
+        empty = os.path.join(self.work, "no-archive-empty")
+        os.makedirs(empty, exist_ok=True)
+        # What a sink's state directory holds: RocksDB's files, no segment.
+        not_archive = os.path.join(self.work, "no-archive-state")
+        os.makedirs(os.path.join(not_archive, "sub"), exist_ok=True)
+        for name in ("CURRENT", "MANIFEST-000005", "000009.sst", "sub/LOG"):
+            with open(os.path.join(not_archive, name), "w") as f:
+                f.write("x\n")
+        for directory in (empty, not_archive):
+            for tool in (["verify"], ["ls"], ["ls", "--json"]):
+                with self.subTest(directory=directory, tool=tool):
+                    result = run([ARGS.headwire, "archive", tool[0], directory, *tool[1:]],
+                                 expect_codes=(1,))
+                    self.assertIn(f"NOT_FOUND: no archive at {directory}", result.stderr)
+                    self.assertNotIn("ok", result.stdout)
+
     def test_a_command_that_is_not_a_daemon_ends_at_sigterm(self):
         # A daemon finishes its batch on SIGTERM; a filter waiting for input has no batch to
         # finish and must not go on waiting.
