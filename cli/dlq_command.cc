@@ -107,6 +107,15 @@ std::string Position(std::string_view topic, int32_t partition, int64_t offset) 
   return std::string(topic) + "/" + std::to_string(partition) + "@" + std::to_string(offset);
 }
 
+// A dead-letter topic that does not exist is named as missing, not read as empty: a mistyped
+// --dlq-topic would otherwise look like a clean pipeline.
+Status Missing(const Status& status) {
+  if (status.code() != StatusCode::kNotFound) return status;
+  return Status::NotFound(status.message() +
+                          " (check --dlq-topic; a dead-letter topic that nothing was ever "
+                          "dead-lettered to may not have been created yet)");
+}
+
 struct DlqArgs {
   common::KafkaOptions kafka;
   // Default: "headwire.dlq".
@@ -192,11 +201,7 @@ int RunList(const DlqArgs& args) {
                         Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
       });
   if (!read) {
-    if (read.error().code() == StatusCode::kNotFound) {
-      std::cerr << "headwire dlq list: " << read.error().message() << ": no dead letters\n";
-      return kExitOk;
-    }
-    return ReportError("dlq list", read.error());
+    return ReportError("dlq list", Missing(read.error()));
   }
   if (!args.json) {
     std::cout << FormatTable(
@@ -222,11 +227,7 @@ int RunRedrive(const DlqArgs& args) {
         letters.push_back({Position(m.topic(), m.partition(), m.offset()), l});
       });
   if (!read) {
-    if (read.error().code() == StatusCode::kNotFound) {
-      std::cerr << "headwire dlq redrive: " << read.error().message() << ": nothing to re-drive\n";
-      return kExitOk;
-    }
-    return ReportError("dlq redrive", read.error());
+    return ReportError("dlq redrive", Missing(read.error()));
   }
   auto producer = common::KafkaProducer::Create(args.kafka);
   if (!producer) return ReportError("dlq redrive", producer.error());

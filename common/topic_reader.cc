@@ -12,10 +12,6 @@ struct MetadataDeleter {
   }
 };
 
-struct TopicDeleter {
-  void operator()(rd_kafka_topic_t* topic) const { rd_kafka_topic_destroy(topic); }
-};
-
 struct PartitionListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* list) const {
     rd_kafka_topic_partition_list_destroy(list);
@@ -41,26 +37,31 @@ Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& 
   conf->release();  // rd_kafka_new took ownership
   rd_kafka_poll_set_consumer(rk.get());
 
-  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> handle(
-      rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr));
+  // Every topic's metadata, not the topic's by name: a broker that creates topics on demand (the
+  // embedded one, Kafka by default) creates a topic a metadata request names, so a mistyped
+  // topic would be created and read as empty instead of reported missing.
   const rd_kafka_metadata_t* raw_metadata = nullptr;
-  if (rd_kafka_resp_err_t err =
-          rd_kafka_metadata(rk.get(), 0, handle.get(), &raw_metadata, TimeoutMs(reader.timeout));
+  if (rd_kafka_resp_err_t err = rd_kafka_metadata(rk.get(), /*all_topics=*/1, nullptr,
+                                                  &raw_metadata, TimeoutMs(reader.timeout));
       err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Err(Status::Unavailable("no metadata for " + topic + " from " + options.bootstrap +
                                    ": " + rd_kafka_err2str(err)));
   }
   std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> metadata(raw_metadata);
-  if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  const rd_kafka_metadata_topic_t* found = nullptr;
+  for (int t = 0; t < metadata->topic_cnt; ++t) {
+    if (metadata->topics[t].topic == topic) found = &metadata->topics[t];
+  }
+  if (found == nullptr || found->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Err(Status::NotFound("topic " + topic + " does not exist on " + options.bootstrap));
   }
 
   // The end of each partition as of now; partitions already empty are not read.
   std::map<int32_t, int64_t> ends;
   std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> assignment(
-      rd_kafka_topic_partition_list_new(metadata->topics[0].partition_cnt));
-  for (int i = 0; i < metadata->topics[0].partition_cnt; ++i) {
-    const int32_t partition = metadata->topics[0].partitions[i].id;
+      rd_kafka_topic_partition_list_new(found->partition_cnt));
+  for (int i = 0; i < found->partition_cnt; ++i) {
+    const int32_t partition = found->partitions[i].id;
     int64_t low = 0;
     int64_t high = 0;
     if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(

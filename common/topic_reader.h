@@ -24,7 +24,8 @@ struct TopicReaderOptions {
 
 // Calls `visit` with each record of `topic` present when the reading starts; records of one
 // partition come in offset order. Returns the number of records read, NotFound when the topic
-// does not exist, or Unavailable / TimedOut naming the bootstrap servers when the cluster did not
+// does not exist (asked without naming it, so that a broker that creates topics on demand does
+// not create it), or Unavailable / TimedOut naming the bootstrap servers when the cluster did not
 // answer in time.
 Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& topic,
                                 const std::function<void(const Message&)>& visit,

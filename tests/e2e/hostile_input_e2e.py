@@ -337,6 +337,22 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("writing the output failed", result.stderr)
 
+    def topic_names(self):
+        """Every topic of the broker, asked without naming one (which would create it)."""
+        from confluent_kafka.admin import AdminClient
+        return set(AdminClient({"bootstrap.servers": self.bootstrap}).list_topics(
+            timeout=10).topics)
+
+    def test_dlq_tools_report_a_missing_topic_without_creating_it(self):
+        self.assertNotIn("no-such-dlq", self.topic_names())
+        for tool in (["list"], ["list", "--json"], ["redrive"]):
+            with self.subTest(tool=tool):
+                result = run([ARGS.headwire, "dlq", tool[0], "--bootstrap", self.bootstrap,
+                              "--dlq-topic", "no-such-dlq", *tool[1:]], expect_codes=(1,),
+                             timeout=60)
+                self.assertIn("NOT_FOUND: topic no-such-dlq does not exist", result.stderr)
+                self.assertNotIn("no-such-dlq", self.topic_names())
+
     def test_archive_tools_say_there_is_no_archive_where_none_is(self):
         empty = os.path.join(self.work, "no-archive-empty")
         os.makedirs(empty, exist_ok=True)
