@@ -353,6 +353,17 @@ Status ConsumerDaemon::Turn(ConsumerStage& stage) {
   if (options_.loop.exit_at_end) {
     if (!consumer.ok()) return consumer.WithContext("giving up after --connect-timeout-s");
     if (!producer.ok()) return producer.WithContext("giving up after --connect-timeout-s");
+    // A run that is to end at the end of its input has none to end at: say so instead of
+    // waiting for a topic that a typo or a missing upstream stage may never create.
+    if (const std::string& missing = consumer_->MissingTopic();
+        !missing.empty() && now - run_started_ >= options_.kafka.connect_timeout) {
+      return Status::NotFound("input topic " + missing + " does not exist on " +
+                              options_.kafka.bootstrap + "; giving up after --connect-timeout-s " +
+                              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                 options_.kafka.connect_timeout)
+                                                 .count()) +
+                              " (without --exit-at-end the daemon waits for it)");
+    }
   }
   return Status::Ok();
 }
@@ -409,6 +420,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                                         std::move(callbacks), options_.assignment);
   if (!consumer) return consumer.error();
   consumer_ = std::move(*consumer);
+  run_started_ = Clock::now();
   auto last_quiet = Clock::now();
   Status status =
       RunConsumeLoop(*consumer_, options_.loop,

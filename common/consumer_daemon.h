@@ -24,6 +24,8 @@
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
 //     loop.exit_at_end it gives up after kafka.connect_timeout with Unavailable;
+//   - a missing input topic: waited for (and said so every second); with loop.exit_at_end, for at
+//     most kafka.connect_timeout, then it gives up with NotFound naming the topic;
 //   - metrics (common/daemon_metrics.h): records consumed and produced, lag, rebalances, batch
 //     persist time, record latency, state size, librdkafka and RocksDB statistics.
 //
@@ -170,7 +172,7 @@ class ConsumerDaemon final : private Output {
 
   // Runs `stage` until shutdown, the end of input (exit_at_end) or an error, which it returns:
   // bad options, a state write, a fatal Kafka error, undeliverable output, unreachable brokers
-  // with exit_at_end.
+  // or a missing input topic with exit_at_end.
   Status Run(ConsumerStage& stage);
 
  private:
@@ -235,6 +237,7 @@ class ConsumerDaemon final : private Output {
   std::map<std::string, uint64_t> kafka_bytes_seen_;
   Status stop_status_;  // the first error met in a callback (assignment, revocation)
   std::chrono::steady_clock::time_point next_tick_{};
+  std::chrono::steady_clock::time_point run_started_{};  // when Run() started consuming
 };
 
 }  // namespace headwire::common

@@ -261,11 +261,13 @@ std::optional<std::map<std::string, std::vector<int32_t>>> KafkaConsumer::FindTo
     }
     if (!partitions.contains(topic)) {
       spdlog::warn("msg=\"input topic not found; waiting for it\" topic={}", topic);
+      missing_topic_ = topic;
       rd_kafka_metadata_destroy(metadata);
       return std::nullopt;
     }
   }
   rd_kafka_metadata_destroy(metadata);
+  missing_topic_.clear();
   return partitions;
 }
 

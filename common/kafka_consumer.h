@@ -182,6 +182,10 @@ class KafkaConsumer {
   // end as last seen by a fetch, or nullopt while either is unknown. Does not block.
   std::map<TopicPartition, std::optional<int64_t>> Lag() const;
 
+  // The input topic the last look-up did not find while the consumer waits for its topics to
+  // exist; empty once they all do, or while no look-up has answered.
+  const std::string& MissingTopic() const { return missing_topic_; }
+
   // Reachability of the bootstrap servers (see common/kafka_connectivity.h).
   ConnectivityWatch& connectivity() { return watch_; }
 
@@ -218,6 +222,7 @@ class KafkaConsumer {
   // wait until the input topics exist.
   bool started_ = false;
   std::chrono::steady_clock::time_point next_topic_lookup_{};
+  std::string missing_topic_;  // MissingTopic()
   std::map<TopicPartition, bool> at_end_;
   // Next offset the application reads per assigned partition, once known.
   std::map<TopicPartition, int64_t> positions_;

@@ -353,6 +353,26 @@ class HostileInputEndToEnd(unittest.TestCase):
                 self.assertIn("NOT_FOUND: topic no-such-dlq does not exist", result.stderr)
                 self.assertNotIn("no-such-dlq", self.topic_names())
 
+    def test_daemons_run_to_the_end_give_up_on_a_missing_input_topic(self):
+        state = os.path.join(self.work, "missing-input")
+        cases = {
+            "sink": ["sink", "--processed-topic", "no-such-processed", "-s", state + "-sink"],
+            "process": ["process", "--raw-topic", "no-such-raw", "--processed-topic",
+                        "mi.processed", "--topic-prefix", "mi.topic.", "--dlq-topic", "mi.dlq",
+                        "-s", state + "-process"],
+            "archive": ["archive", "-t", "no-such-archived", "--dir", state + "-archive"],
+        }
+        for stage, args in cases.items():
+            missing = args[args.index("--processed-topic" if stage == "sink" else
+                                      "--raw-topic" if stage == "process" else "-t") + 1]
+            with self.subTest(stage=stage):
+                # Without the bound it waited for the topic for ever: the harness's timeout.
+                result = run([ARGS.headwire, *args, "-b", self.bootstrap, "-e",
+                              "--connect-timeout-s", "2"], expect_codes=(1,), timeout=60)
+                self.assertIn(f"NOT_FOUND: input topic {missing} does not exist", result.stderr)
+                self.assertIn("--connect-timeout-s 2", result.stderr)
+                self.assertNotIn(missing, self.topic_names())
+
     def test_archive_tools_say_there_is_no_archive_where_none_is(self):
         empty = os.path.join(self.work, "no-archive-empty")
         os.makedirs(empty, exist_ok=True)
