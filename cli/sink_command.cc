@@ -90,7 +90,8 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
            options->apply.topics.insert(topics.begin(), topics.end());
          },
          "Keep the state of these topics only (comma-separated, e.g. space,ai): articles lose "
-         "their other topics, and those with none of them are skipped (default: every topic)")
+         "their other topics, and those with none of them are skipped (default: every topic). "
+         "A topic the input's taxonomy lacks stops the sink with exit code 2")
       ->delimiter(',');
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
@@ -141,7 +142,11 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
     auto stats = sinks::RunSink(*options);
     if (!stats) {
-      exit_code = ReportError("sink", stats.error());
+      // --topics naming a topic the input's taxonomy lacks is known once the state or the first
+      // record says which taxonomy that is; it is still a command line that cannot be used.
+      exit_code = sinks::RecordApplier::IsTopicsError(stats.error())
+                      ? ReportUsageError("sink", stats.error())
+                      : ReportError("sink", stats.error());
       return;
     }
     std::cerr << "headwire sink: " << stats->consumed << " consumed, " << stats->rejected

@@ -20,6 +20,31 @@ std::string LateReason(int64_t event_ms, std::optional<int64_t> watermark_ms, in
 
 }  // namespace
 
+namespace {
+constexpr std::string_view kTopicsOption = "--topics";
+}  // namespace
+
+Status RecordApplier::CheckTopics(const std::set<std::string>& wanted,
+                                  const std::set<std::string>& taxonomy) {
+  if (taxonomy.empty()) return Status::Ok();
+  std::string unknown;
+  for (const std::string& topic : wanted) {
+    if (!taxonomy.contains(topic)) unknown += (unknown.empty() ? "" : ", ") + topic;
+  }
+  if (unknown.empty()) return Status::Ok();
+  std::string known;
+  for (const std::string& topic : taxonomy) known += (known.empty() ? "" : ", ") + topic;
+  return Status::InvalidArgument(std::string(kTopicsOption) + ": " + unknown +
+                                 " is not a topic of the taxonomy the input was classified with "
+                                 "(its topics: " +
+                                 known + ")");
+}
+
+bool RecordApplier::IsTopicsError(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument &&
+         status.message().starts_with(kTopicsOption);
+}
+
 std::string PartitionName(const common::TopicPartition& tp) {
   return tp.topic + "/" + std::to_string(tp.partition);
 }
@@ -36,6 +61,13 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
     return applied;
   }
   v1::ProcessedArticle& article = *decoded;
+  if (!options_.topics.empty() && !topics_checked_ && article.scores_size() > 0) {
+    // A processed record scores every topic of the taxonomy it was classified with.
+    std::set<std::string> taxonomy;
+    for (const auto& score : article.scores()) taxonomy.insert(score.topic());
+    if (Status s = CheckTopics(options_.topics, taxonomy); !s.ok()) return Err(s);
+    topics_checked_ = true;
+  }
   if (!options_.topics.empty()) {
     auto* topics = article.mutable_topics();
     topics->erase(

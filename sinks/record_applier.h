@@ -68,13 +68,23 @@ class RecordApplier {
   RecordApplier(const RecordApplier&) = delete;
   RecordApplier& operator=(const RecordApplier&) = delete;
 
-  // Stages the effects of `record` into `batch`. Returns an error only when the state cannot be
-  // read; a record that cannot be applied is an ApplyOutcome::kRejected.
+  // Stages the effects of `record` into `batch`. Returns an error when the state cannot be read,
+  // or CheckTopics' when the first scored record shows that RecordApplierOptions::topics names
+  // a topic its taxonomy lacks; a record that cannot be applied is an ApplyOutcome::kRejected.
   Result<Applied> Apply(ArticleStore::Batch& batch, const common::ConsumedRecord& record);
+
+  // InvalidArgument, starting "--topics", naming the topics of `taxonomy`, when one of `wanted` is
+  // not among them (a misspelt --topics would keep nothing); OK when `taxonomy` is empty (not
+  // known yet).
+  static Status CheckTopics(const std::set<std::string>& wanted,
+                            const std::set<std::string>& taxonomy);
+  // Whether `status` is CheckTopics' refusal: a command line that cannot be used.
+  static bool IsTopicsError(const Status& status);
 
  private:
   ArticleStore& store_;
   RecordApplierOptions options_;
+  bool topics_checked_ = false;  // options_.topics were checked against a record's taxonomy
 };
 
 // The name under which the store tracks a partition's watermark: "topic/partition".

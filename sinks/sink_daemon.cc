@@ -180,6 +180,12 @@ Result<SinkStats> RunSink(const SinkOptions& options) {
   if (!context) return Err(context.error());
   auto store = ArticleStore::Open(options.state_dir, /*for_queries=*/false, options.store);
   if (!store) return Err(store.error());
+  // A state that has seen records knows its taxonomy: a --topics it lacks is refused before
+  // anything is read (a fresh state checks the first record instead).
+  if (Status s = RecordApplier::CheckTopics(options.apply.topics, (*store)->KnownTopics());
+      !s.ok()) {
+    return Err(s);
+  }
   auto progress = std::make_shared<Progress>();
   std::unique_ptr<HttpServer> http;
   if (options.http) {

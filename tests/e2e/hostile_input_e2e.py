@@ -297,6 +297,38 @@ class HostileInputEndToEnd(unittest.TestCase):
         for control in ("\x1b", "\x07", "\r"):
             self.assertNotIn(control, table)
 
+    def test_sink_topics_the_taxonomy_lacks_are_a_usage_error_naming_its_topics(self):
+        pb = self.pb
+        headers = [("headwire-type", b"headwire.v1.ProcessedArticle"),
+                   ("headwire-schema-version", b"1")]
+        records = []
+        for i, topics in enumerate((["space"], ["ai"], [])):
+            article = pb.ProcessedArticle(story_id=f"t{i}")
+            article.article.id = f"t{i}"
+            article.article.title = f"Headline t{i}"
+            article.article.published_at_ms = T0 + i * MIN
+            article.topics.extend(topics)
+            for topic in ("ai", "space"):
+                article.scores.add(topic=topic, score=0.9 if topic in topics else 0.1)
+            records.append((article.SerializeToString(), headers))
+        self.send("t.processed", records)
+        sink = [ARGS.headwire, "sink", "--bootstrap", self.bootstrap, "--processed-topic",
+                "t.processed", "--exit-at-end"]
+        message = ("--topics: spcae is not a topic of the taxonomy the input was classified "
+                   "with (its topics: ai, space)")
+        # A fresh state learns the taxonomy from the first record.
+        fresh = run([*sink, "--group", "t-fresh", "--state", os.path.join(self.work, "t-fresh"),
+                     "--topics", "spcae"], expect_codes=(2,), timeout=60)
+        self.assertIn(message, fresh.stderr)
+        state = os.path.join(self.work, "t-sink")
+        kept = run([*sink, "--group", "t-sink", "--state", state, "--topics", "space"],
+                   timeout=60)
+        self.assertIn("2 of other topics", kept.stderr)
+        # A state that knows its taxonomy refuses at once.
+        known = run([*sink, "--group", "t-sink", "--state", state, "--topics", "space,spcae"],
+                    expect_codes=(2,), timeout=60)
+        self.assertIn(message, known.stderr)
+
     # --- brokers that cannot be used ------------------------------------------------------
 
     def test_stages_give_up_on_unusable_brokers_with_a_clear_error(self):
