@@ -1,5 +1,7 @@
 #include "core/validation.h"
 
+#include <chrono>
+#include <cstdio>
 #include <string_view>
 
 #include "core/text.h"
@@ -18,6 +20,30 @@ std::optional<Rejection> CheckField(std::string_view name, std::string_view valu
     return Rejection{RejectReason::kInvalidUtf8, std::string(name) + " is not valid UTF-8"};
   }
   return std::nullopt;
+}
+
+// `ms` since the epoch as RFC 3339 in UTC (the core's own, as it does not depend on common/),
+// or the number with "ms" outside years 1 to 9999.
+std::string EventTimeText(int64_t ms) {
+  constexpr int64_t kYear1Ms = -62135596800000;
+  constexpr int64_t kYear10000Ms = 253402300800000;
+  if (ms < kYear1Ms || ms >= kYear10000Ms) return std::to_string(ms) + " ms";
+  using namespace std::chrono;
+  const sys_time<milliseconds> time{milliseconds{ms}};
+  const sys_days day = floor<days>(time);
+  const year_month_day date{day};
+  const int64_t of_day = (time - day).count();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(of_day / 3600000), static_cast<int>(of_day / 60000 % 60),
+                static_cast<int>(of_day / 1000 % 60));
+  std::string text = buf;
+  if (of_day % 1000 != 0) {
+    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(of_day % 1000));
+    text += buf;
+  }
+  return text + "Z";
 }
 
 }  // namespace
@@ -59,13 +85,18 @@ std::optional<Rejection> Validate(const Article& article, const ValidationOption
   if (IsBlankText(article.title)) {
     return Rejection{RejectReason::kMissingField, "title is missing or empty"};
   }
-  if (article.published_at_ms != 0 && (article.published_at_ms < options.min_event_time_ms ||
-                                       article.published_at_ms > options.max_event_time_ms)) {
+  if (article.published_at_ms != 0 && article.published_at_ms < options.min_event_time_ms) {
     return Rejection{RejectReason::kBadEventTime,
-                     "published_at " + std::to_string(article.published_at_ms) +
-                         " ms is outside the accepted range [" +
-                         std::to_string(options.min_event_time_ms) + ", " +
-                         std::to_string(options.max_event_time_ms) + "]"};
+                     "published_at " + EventTimeText(article.published_at_ms) + " is before " +
+                         EventTimeText(options.min_event_time_ms) +
+                         ", the earliest event time accepted; for an older stream, lower "
+                         "--min-event-time on every stage that reads it"};
+  }
+  if (article.published_at_ms != 0 && article.published_at_ms > options.max_event_time_ms) {
+    return Rejection{RejectReason::kBadEventTime,
+                     "published_at " + EventTimeText(article.published_at_ms) + " is after " +
+                         EventTimeText(options.max_event_time_ms) +
+                         ", the latest event time accepted"};
   }
   return std::nullopt;
 }

@@ -80,6 +80,33 @@ TEST(ValidationTest, RejectsEventTimesBefore1990ByDefault) {
   EXPECT_FALSE(Validate(a, {}).has_value());
 }
 
+// The bound and the time are said as times, not as milliseconds, and an old stream is pointed to
+// --min-event-time.
+TEST(ValidationTest, AnEventTimeOutsideTheRangeIsNamedInRfc3339) {
+  Article a = Valid();
+  a.published_at_ms = 541671300000;  // 1987-03-02T08:15:00Z
+  auto r = Validate(a, {});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->message,
+            "published_at 1987-03-02T08:15:00Z is before 1990-01-01T00:00:00Z, the earliest event "
+            "time accepted; for an older stream, lower --min-event-time on every stage that reads "
+            "it");
+  a.published_at_ms = -5;
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_TRUE(
+      Validate(a, {})->message.starts_with("published_at 1969-12-31T23:59:59.995Z is before "))
+      << Validate(a, {})->message;
+  a.published_at_ms = 32503680000000;  // year 3000
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_EQ(Validate(a, {})->message,
+            "published_at 3000-01-01T00:00:00Z is after 2100-01-01T00:00:00Z, the latest event "
+            "time accepted");
+  a.published_at_ms = INT64_MIN + 1;
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_NE(Validate(a, {})->message.find(std::to_string(INT64_MIN + 1) + " ms"),
+            std::string::npos);
+}
+
 TEST(ValidationTest, RejectsEventTimesOutsideTheRange) {
   Article a = Valid();
   a.published_at_ms = -5;
