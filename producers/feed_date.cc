@@ -252,7 +252,10 @@ std::optional<int64_t> EpochMs(const Fields& f) {
 
 }  // namespace
 
-Result<int64_t> ParseFeedDate(std::string_view text) {
+namespace {
+
+// ParseFeedDate without its refusal of the epoch.
+Result<int64_t> ReadFeedDate(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return Err(Status::InvalidArgument("empty date"));
   const auto last = text.find_last_not_of(" \t\r\n");
@@ -263,8 +266,25 @@ Result<int64_t> ParseFeedDate(std::string_view text) {
   if (!fields) return Err(Status::InvalidArgument("not a date: " + quoted));
   const std::optional<int64_t> ms = EpochMs(*fields);
   if (!ms) return Err(Status::InvalidArgument("no such date or time: " + quoted));
-  if (*ms == 0) return Err(Status::InvalidArgument("the Unix epoch: " + quoted));
   return *ms;
+}
+
+}  // namespace
+
+Result<int64_t> ParseFeedDate(std::string_view text) {
+  auto ms = ReadFeedDate(text);
+  if (ms && *ms == 0) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return Err(Status::InvalidArgument("the Unix epoch: \"" +
+                                       std::string(text.substr(first, last - first + 1)) + "\""));
+  }
+  return ms;
+}
+
+bool IsUnixEpochDate(std::string_view text) {
+  const auto ms = ReadFeedDate(text);
+  return ms && *ms == 0;
 }
 
 }  // namespace headwire::producers

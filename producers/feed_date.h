@@ -24,4 +24,9 @@ namespace headwire::producers {
 // accepts. The epoch itself is refused: an item's 0 means "no date".
 Result<int64_t> ParseFeedDate(std::string_view text);
 
+// Whether `text` is a date ParseFeedDate reads but refuses as the epoch itself (a 1970
+// placeholder such as "Thu, 01 Jan 1970 00:00:00 GMT"): a date out of range, not an unreadable
+// one.
+bool IsUnixEpochDate(std::string_view text);
+
 }  // namespace headwire::producers

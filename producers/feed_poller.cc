@@ -15,6 +15,7 @@
 #include "common/time_format.h"
 #include "core/fingerprint.h"
 #include "core/text.h"
+#include "producers/feed_date.h"
 #include "producers/feed_fetcher.h"
 #include "producers/feed_metrics.h"
 #include "producers/feed_parser.h"
@@ -205,7 +206,13 @@ class FeedPoller {
         state_.MarkSeen(batch, feed.url, item.id, now);  // still in the feed: keep remembering
         continue;
       }
-      if (!item.unreadable_date.empty()) {
+      if (IsUnixEpochDate(item.unreadable_date)) {
+        // Read, but the epoch stands for "no date" in an article: out of range, as a 1970
+        // placeholder one second later is.
+        spdlog::warn(
+            "msg=\"item date out of range, the fetch time is used\" feed={} item={} date={}",
+            common::Quote(feed.url), item.id, common::FormatRfc3339(0));
+      } else if (!item.unreadable_date.empty()) {
         spdlog::warn("msg=\"unreadable item date, the fetch time is used\" feed={} item={} date={}",
                      common::Quote(feed.url), item.id,
                      common::Quote(core::RepairUtf8(

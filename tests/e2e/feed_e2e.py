@@ -121,6 +121,13 @@ class FeedHandler(http.server.BaseHTTPRequestHandler):
             return self.status_only(302, {"Location": "/loop"})
         if path == "/changing.xml":
             return self.send_body(changing_feed(self.server.changing_items), "application/rss+xml")
+        if path == "/placeholder-dates.xml":
+            return self.send_body(b"""<rss version="2.0"><channel><title>Dates</title>
+<item><title>Epoch placeholder</title><link>http://dates.example/1</link>
+<pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate></item>
+<item><title>Impossible date</title><link>http://dates.example/2</link>
+<pubDate>Tue, 31 Feb 2026 08:15:00 GMT</pubDate></item>
+</channel></rss>""", "application/rss+xml")
         if path == "/feed.json":
             return self.send_body(json.dumps({
                 "version": "https://jsonfeed.org/version/1.1", "title": "JSON Wire",
@@ -415,6 +422,19 @@ class FeedEndToEnd(unittest.TestCase):
                 f.write(f'[[feed]]\nurl = "{url}"\n')
         result = self.run_once(config, os.path.join(self.work, "broken-state"), codes=(1,))
         self.assertIn("0 of 2 polls read", result.stderr)
+
+    def test_a_1970_placeholder_date_is_out_of_range_and_an_impossible_one_unreadable(self):
+        config = os.path.join(self.work, "placeholder.toml")
+        with open(config, "w") as f:
+            f.write(f'[[feed]]\nurl = "{self.server.url("/placeholder-dates.xml")}"\n')
+        result = self.run_once(config, os.path.join(self.work, "placeholder-state"))
+        lines = result.stderr.splitlines()
+        out_of_range = [l for l in lines if 'msg="item date out of range' in l]
+        unreadable = [l for l in lines if 'msg="unreadable item date' in l]
+        self.assertEqual(len(out_of_range), 1, result.stderr)
+        self.assertIn("date=1970-01-01T00:00:00Z", out_of_range[0])
+        self.assertEqual(len(unreadable), 1, result.stderr)
+        self.assertIn('date="Tue, 31 Feb 2026 08:15:00 GMT"', unreadable[0])
 
     def test_daemon_serves_metrics_and_after_kill_9_a_restart_sends_nothing_twice(self):
         config = os.path.join(self.work, "daemon.toml")

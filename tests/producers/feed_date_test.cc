@@ -30,6 +30,19 @@ TEST(FeedDateTest, Rfc822AndRfc3339FormsFeedsUse) {
   EXPECT_FALSE(ParseFeedDate("Thu, 01 Jan 1970 00:00:00 GMT"));
 }
 
+// A 1970 placeholder is a date read and out of range, not an unreadable one.
+TEST(FeedDateTest, TheEpochWrittenOutIsADateNotAnUnreadableText) {
+  EXPECT_TRUE(IsUnixEpochDate("Thu, 01 Jan 1970 00:00:00 GMT"));
+  EXPECT_TRUE(IsUnixEpochDate(" 1970-01-01T00:00:00Z "));
+  EXPECT_TRUE(IsUnixEpochDate("1970-01-01T01:00:00+01:00"));
+  EXPECT_FALSE(IsUnixEpochDate("Thu, 01 Jan 1970 00:00:01 GMT"));
+  EXPECT_FALSE(IsUnixEpochDate("Tue, 31 Feb 2026 08:15:00 GMT"));
+  EXPECT_FALSE(IsUnixEpochDate("yesterday-ish"));
+  EXPECT_FALSE(IsUnixEpochDate(""));
+  EXPECT_EQ(ParseFeedDate(" 1970-01-01T00:00:00Z ").error().message(),
+            "the Unix epoch: \"1970-01-01T00:00:00Z\"");
+}
+
 TEST(FeedDateTest, W3cdtfPartialFormsOfRdfDcDateAreRead) {
   EXPECT_EQ(*ParseFeedDate("2026-03-02"), Ms("2026-03-02T00:00:00Z"));
   EXPECT_EQ(*ParseFeedDate("2026-03-02T08:15Z"), Ms("2026-03-02T08:15:00Z"));
