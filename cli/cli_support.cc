@@ -83,8 +83,9 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
       .add_option_function<int>(
           "--connect-timeout-s",
           [&kafka](int s) { kafka.connect_timeout = std::chrono::seconds(s); },
-          "Give up after this many seconds without reaching a bootstrap server (produce, and "
-          "daemons with --exit-at-end)")
+          "Give up after this many seconds without reaching a bootstrap server, or, for a daemon "
+          "with --exit-at-end, waiting for its input topic; daemons without --exit-at-end keep "
+          "retrying")
       ->default_str(std::to_string(
           std::chrono::duration_cast<std::chrono::seconds>(kafka.connect_timeout).count()))
       ->check(CLI::Range(1, 86400));

@@ -18,8 +18,9 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "produce",
-      "Read JSON Lines articles ({\"id\",\"title\",\"body\",\"url\",\"source\",\"published_at\"}) "
-      "and produce them to Kafka as protobuf RawArticle messages keyed by article id, on the "
+      "Read JSON Lines articles ({\"id\",\"title\",\"body\",\"url\",\"source\",\"language\","
+      "\"published_at\"}) and produce them to Kafka as protobuf RawArticle messages keyed by "
+      "article id, on the "
       "partition of their dedup domain. Invalid "
       "lines are reported as FILE:LINE: reason and sent to the dead-letter topic. Exit code 2 "
       "when some lines were invalid, 1 when delivery failed.");

@@ -190,6 +190,41 @@ class DocumentedExamples(unittest.TestCase):
                     f.write("\n".join(lines))
         self.assertGreaterEqual(checked, 10, "the documents lost their marked examples")
 
+    def test_the_daemons_option_tables_list_every_option(self):
+        # Common to every daemon and described under "Subcommands" instead.
+        common = {"--help", "--kafka", "--exit-at-end"}
+        with open(os.path.join(ARGS.repo, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        for command in ("process", "sink"):
+            with self.subTest(command=command):
+                heading = re.search(rf"`headwire {command}` \(group `[^`]+`\):\n\n\| option",
+                                    readme)
+                self.assertIsNotNone(heading, f"README lost the table of {command}")
+                documented = set()
+                for line in readme[heading.end():].splitlines()[1:]:
+                    if not line.startswith("|"):
+                        break
+                    documented |= set(re.findall(r"--[a-z][a-z0-9-]*", line.split("|")[1]))
+                shown = subprocess.run([ARGS.headwire, command, "--help"], capture_output=True,
+                                       text=True, check=True).stdout
+                options = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", shown)) - common
+                self.assertEqual(sorted(options - documented), [],
+                                 f"options of {command} --help without a row in README's table")
+                self.assertEqual(sorted(documented - options), [],
+                                 f"rows of README's {command} table that {command} does not have")
+
+    def test_help_names_every_input_field_and_who_gives_up_after_the_connect_timeout(self):
+        produce = subprocess.run([ARGS.headwire, "produce", "--help"], capture_output=True,
+                                 text=True, check=True).stdout
+        self.assertIn('\\"language\\"'.replace("\\", ""), produce)
+        for command in ("produce", "feed", "dlq list", "sink"):
+            with self.subTest(command=command):
+                shown = subprocess.run([ARGS.headwire, *command.split(), "--help"],
+                                       capture_output=True, text=True, check=True).stdout
+                flat = " ".join(shown.split())
+                self.assertIn("--connect-timeout-s", flat)
+                self.assertNotIn("(produce, and daemons with --exit-at-end)", flat)
+
 
 def bind_args(args):
     global ARGS
