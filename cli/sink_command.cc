@@ -91,7 +91,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
          },
          "Keep the state of these topics only (comma-separated, e.g. space,ai): articles lose "
          "their other topics, and those with none of them are skipped (default: every topic). "
-         "A topic the input's taxonomy lacks stops the sink with exit code 2")
+         "A topic the input's taxonomy lacks stops the sink, naming the taxonomy's topics")
       ->delimiter(',');
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
@@ -142,11 +142,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
         d->late == "dlq" ? sinks::LatePolicy::kDeadLetter : sinks::LatePolicy::kDrop;
     auto stats = sinks::RunSink(*options);
     if (!stats) {
-      // --topics naming a topic the input's taxonomy lacks is known once the state or the first
-      // record says which taxonomy that is; it is still a command line that cannot be used.
-      exit_code = sinks::RecordApplier::IsTopicsError(stats.error())
-                      ? ReportUsageError("sink", stats.error())
-                      : ReportError("sink", stats.error());
+      exit_code = ReportError("sink", stats.error());
       return;
     }
     std::cerr << "headwire sink: " << stats->consumed << " consumed, " << stats->rejected

@@ -20,10 +20,6 @@ std::string LateReason(int64_t event_ms, std::optional<int64_t> watermark_ms, in
 
 }  // namespace
 
-namespace {
-constexpr std::string_view kTopicsOption = "--topics";
-}  // namespace
-
 Status RecordApplier::CheckTopics(const std::set<std::string>& wanted,
                                   const std::set<std::string>& taxonomy) {
   if (taxonomy.empty()) return Status::Ok();
@@ -34,15 +30,10 @@ Status RecordApplier::CheckTopics(const std::set<std::string>& wanted,
   if (unknown.empty()) return Status::Ok();
   std::string known;
   for (const std::string& topic : taxonomy) known += (known.empty() ? "" : ", ") + topic;
-  return Status::InvalidArgument(std::string(kTopicsOption) + ": " + unknown +
+  return Status::InvalidArgument("--topics: " + unknown +
                                  " is not a topic of the taxonomy the input was classified with "
                                  "(its topics: " +
                                  known + ")");
-}
-
-bool RecordApplier::IsTopicsError(const Status& status) {
-  return status.code() == StatusCode::kInvalidArgument &&
-         status.message().starts_with(kTopicsOption);
 }
 
 std::string PartitionName(const common::TopicPartition& tp) {

@@ -78,8 +78,6 @@ class RecordApplier {
   // known yet).
   static Status CheckTopics(const std::set<std::string>& wanted,
                             const std::set<std::string>& taxonomy);
-  // Whether `status` is CheckTopics' refusal: a command line that cannot be used.
-  static bool IsTopicsError(const Status& status);
 
  private:
   ArticleStore& store_;

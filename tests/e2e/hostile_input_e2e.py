@@ -297,7 +297,7 @@ class HostileInputEndToEnd(unittest.TestCase):
         for control in ("\x1b", "\x07", "\r"):
             self.assertNotIn(control, table)
 
-    def test_sink_topics_the_taxonomy_lacks_are_a_usage_error_naming_its_topics(self):
+    def test_sink_topics_the_taxonomy_lacks_stop_the_sink_naming_its_topics(self):
         pb = self.pb
         headers = [("headwire-type", b"headwire.v1.ProcessedArticle"),
                    ("headwire-schema-version", b"1")]
@@ -318,7 +318,7 @@ class HostileInputEndToEnd(unittest.TestCase):
                    "with (its topics: ai, space)")
         # A fresh state learns the taxonomy from the first record.
         fresh = run([*sink, "--group", "t-fresh", "--state", os.path.join(self.work, "t-fresh"),
-                     "--topics", "spcae"], expect_codes=(2,), timeout=60)
+                     "--topics", "spcae"], expect_codes=(1,), timeout=60)
         self.assertIn(message, fresh.stderr)
         state = os.path.join(self.work, "t-sink")
         kept = run([*sink, "--group", "t-sink", "--state", state, "--topics", "space"],
@@ -326,7 +326,7 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertIn("2 of other topics", kept.stderr)
         # A state that knows its taxonomy refuses at once.
         known = run([*sink, "--group", "t-sink", "--state", state, "--topics", "space,spcae"],
-                    expect_codes=(2,), timeout=60)
+                    expect_codes=(1,), timeout=60)
         self.assertIn(message, known.stderr)
 
     # --- brokers that cannot be used ------------------------------------------------------
