@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "common/logging.h"
+#include "common/partition_offsets.h"
 
 namespace headwire::common {
 
@@ -145,7 +147,10 @@ namespace {
 constexpr int kCommittedTimeoutMs = 10000;
 constexpr int kMetadataTimeoutMs = 1000;
 constexpr std::chrono::seconds kTopicLookupRetry{1};
-constexpr int kWatermarkTimeoutMs = 10000;
+// How long a partition out of range waits for its leader to say what it holds, per attempt.
+constexpr std::chrono::milliseconds kHeldOffsetsTimeout{10000};
+// Between two attempts to resume a partition whose leader did not answer.
+constexpr std::chrono::seconds kResumeRetry{1};
 // Close(): how long to wait for a group's first assignment. Longer than session.timeout.ms, after
 // which the coordinator completes a rebalance without the members that did not rejoin.
 constexpr std::chrono::milliseconds kFirstAssignmentWait{10000};
@@ -223,6 +228,7 @@ void KafkaConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     for (const auto& tp : list) {
       self->at_end_.erase(tp);
       self->positions_.erase(tp);
+      self->pending_resumes_.erase(tp);
       spdlog::info("msg=\"partition revoked\" topic={} partition={}", tp.topic, tp.partition);
     }
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions)) {
@@ -317,6 +323,7 @@ Result<std::optional<Message>> KafkaConsumer::Poll(std::chrono::milliseconds tim
       return Err(s);
     }
   }
+  if (Status s = RetryPendingResumes(); !s.ok()) return Err(s);
   rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count()));
   if (raw == nullptr) return std::optional<Message>();
   Message message(raw);
@@ -348,19 +355,24 @@ Result<std::optional<Message>> KafkaConsumer::Poll(std::chrono::milliseconds tim
 }
 
 Status KafkaConsumer::ResumeOutOfRange(const TopicPartition& tp, int64_t offset) {
-  int64_t low = 0;
-  int64_t high = 0;
-  if (const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          rk_.get(), tp.topic.c_str(), tp.partition, &low, &high, kWatermarkTimeoutMs);
-      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::Unavailable("cannot read the offsets " + tp.topic + "/" +
-                               std::to_string(tp.partition) +
-                               " holds, to resume it: " + rd_kafka_err2str(err));
-  }
+  // A logical offset (no committed one) starts at the first record held, which librdkafka finds
+  // itself; only a gap needs to know what the partition holds.
+  int64_t low = RD_KAFKA_OFFSET_BEGINNING;
   if (offset >= 0) {
-    const OffsetGap gap{tp, offset, low, high};
+    auto held = QueryHeldOffsets(rk_.get(), tp.topic, tp.partition, kHeldOffsetsTimeout);
+    if (!held) {
+      // The leader is away: the partition stays stopped and is resumed once it answers.
+      spdlog::warn(
+          "msg=\"partition out of range; resuming it once its leader answers\" topic={} "
+          "partition={} offset={} error={}",
+          tp.topic, tp.partition, offset, Quote(held.error().message()));
+      pending_resumes_[tp] = offset;
+      return Status::Ok();
+    }
+    const OffsetGap gap{tp, offset, held->first, held->end};
     if (!callbacks_.offset_gap) return Status::NotFound(DescribeOffsetGap(gap));
     if (Status s = callbacks_.offset_gap(gap); !s.ok()) return s;
+    low = held->first;
   }
   // librdkafka stopped fetching the partition, and a stopped partition cannot seek: it is
   // assigned again, at its first offset held.
@@ -377,6 +389,18 @@ Status KafkaConsumer::ResumeOutOfRange(const TopicPartition& tp, int64_t offset)
   }
   positions_.erase(tp);
   at_end_[tp] = false;
+  return Status::Ok();
+}
+
+Status KafkaConsumer::RetryPendingResumes() {
+  if (pending_resumes_.empty() || std::chrono::steady_clock::now() < next_resume_retry_) {
+    return Status::Ok();
+  }
+  next_resume_retry_ = std::chrono::steady_clock::now() + kResumeRetry;
+  const auto pending = std::exchange(pending_resumes_, {});
+  for (const auto& [tp, offset] : pending) {
+    if (Status s = ResumeOutOfRange(tp, offset); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 

@@ -206,7 +206,10 @@ class KafkaConsumer {
   Status SubscribeWhenTopicsExist();
   // librdkafka could not start `tp` at `offset` (auto.offset.reset=error): a logical offset (no
   // committed one) starts at the partition's first record; an absolute one is an OffsetGap.
+  // A leader that does not answer leaves the partition in pending_resumes_.
   Status ResumeOutOfRange(const TopicPartition& tp, int64_t offset);
+  // Tries the pending resumes again, at most once per kResumeRetry.
+  Status RetryPendingResumes();
   // Close(): serves the group's callbacks until the first assignment arrived, if the group
   // answered a join; returns whether it arrived (or no join was answered).
   bool AwaitFirstAssignment();
@@ -226,6 +229,10 @@ class KafkaConsumer {
   std::map<TopicPartition, bool> at_end_;
   // Next offset the application reads per assigned partition, once known.
   std::map<TopicPartition, int64_t> positions_;
+  // Partitions out of range whose leader did not say what they hold, with the offset they were
+  // to resume at; RetryPendingResumes asks again.
+  std::map<TopicPartition, int64_t> pending_resumes_;
+  std::chrono::steady_clock::time_point next_resume_retry_{};
   // An assignment of the group was served (kGroup); from then on destroying is safe.
   bool assignment_received_ = false;
   // The partitions were lost (librdkafka revoked them when the group session expired) and the

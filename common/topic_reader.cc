@@ -3,6 +3,8 @@
 #include <map>
 #include <memory>
 
+#include "common/partition_offsets.h"
+
 namespace headwire::common {
 namespace {
 
@@ -62,14 +64,10 @@ Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& 
       rd_kafka_topic_partition_list_new(found->partition_cnt));
   for (int i = 0; i < found->partition_cnt; ++i) {
     const int32_t partition = found->partitions[i].id;
-    int64_t low = 0;
-    int64_t high = 0;
-    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-            rk.get(), topic.c_str(), partition, &low, &high, TimeoutMs(reader.timeout));
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Err(Status::Unavailable("no offsets for " + topic + "/" + std::to_string(partition) +
-                                     " from " + options.bootstrap + ": " + rd_kafka_err2str(err)));
-    }
+    auto held = QueryHeldOffsets(rk.get(), topic, partition, reader.timeout);
+    if (!held) return Err(held.error().WithContext(options.bootstrap));
+    const int64_t low = held->first;
+    const int64_t high = held->end;
     if (high <= low) continue;
     ends[partition] = high;
     rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)->offset = low;

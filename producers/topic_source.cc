@@ -4,6 +4,7 @@
 
 #include "common/archive_record.h"
 #include "common/kafka_consumer.h"
+#include "common/partition_offsets.h"
 #include "producers/event_time_merge.h"
 
 namespace headwire::producers {
@@ -65,12 +66,10 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
   if (partitions.empty()) return Err(Status::NotFound("no topic " + options.topic));
 
   for (const int32_t partition : partitions) {
-    int64_t low = 0;
-    int64_t high = 0;
-    const auto werr =
-        rd_kafka_query_watermark_offsets(rk, options.topic.c_str(), partition, &low, &high,
-                                         static_cast<int>(options.timeout.count()));
-    if (werr != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("watermarks", werr));
+    auto held = common::QueryHeldOffsets(rk, options.topic, partition, options.timeout);
+    if (!held) return Err(held.error());
+    const int64_t low = held->first;
+    const int64_t high = held->end;
     int64_t start = low;
     if (options.from_offset) {
       start = std::clamp(*options.from_offset, low, high);
