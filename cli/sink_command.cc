@@ -54,8 +54,12 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.",
-      [d, token_file](const CLI::App&) {
+      [d, token_file, options](const CLI::App&) {
         if (Status checked = CheckSinkStateArgs(d->state, ""); !checked.ok()) return checked;
+        // Checkpoints with nowhere to go would be skipped without a word.
+        if (options->checkpoint_interval_records > 0 && options->checkpoint_dir.empty()) {
+          return Status::InvalidArgument("--checkpoint-interval needs --checkpoint-dir");
+        }
         // A token file without a token is a configuration that cannot be used; one that cannot
         // be read (gone since it was named) is left to the run.
         if (!token_file->empty()) {

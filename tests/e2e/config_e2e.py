@@ -253,6 +253,7 @@ class ConfigTest(unittest.TestCase):
                      ["process", "-b", "x", "-s", "/tmp/x", "--workers", "257"],
                      ["process", "-b", "x", "-s", "/tmp/x", "--snapshot-interval", "-1"],
                      ["sink", "-b", "x", "-s", "/tmp/x", "--checkpoint-interval", "-1"],
+                     ["sink", "-b", "x", "-s", "/tmp/x", "--checkpoint-interval", "100"],
                      ["replay", "--file", "f", "--into", "/tmp/x", "--speed", "1e-300x"],
                      ["replay", "--file", "f", "--into", "/tmp/x", "--speed", "0.0009x"],
                      ["train", "--data", "x", "--out", "y", "--epochs", "0"],
