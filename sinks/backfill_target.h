@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "common/replay_target.h"
 #include "common/log_sampler.h"
+#include "common/replay_target.h"
 #include "core/topic_classifier.h"
 #include "processors/article_decider.h"
 #include "sinks/article_store.h"
