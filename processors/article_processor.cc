@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
 #include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
-#include "common/shutdown.h"
 #include "headwire/v1/article.pb.h"
 #include "processors/domain_snapshots.h"
 
@@ -235,23 +235,35 @@ class ProcessorStage final : public common::ConsumerStage {
 };
 
 // The partition count of the processed topic, on which every processed record's partition
-// depends: a missing topic stops the processor at the start; unreachable brokers are waited for,
-// as a daemon waits for them, except with --exit-at-end.
-Result<int32_t> ProcessedPartitions(const ProcessorOptions& options) {
+// depends: a missing topic stops the processor at the start; unreachable brokers are waited for
+// (alive, not ready), as the daemon's loop waits for them, except with --exit-at-end.
+Result<int32_t> ProcessedPartitions(const ProcessorOptions& options,
+                                    common::DaemonContext& context) {
+  // Short attempts, so that /healthz keeps seeing the daemon alive while it waits.
+  constexpr std::chrono::milliseconds kAttempt{10000};
   auto producer = common::KafkaProducer::Create(options.consumer.kafka);
   if (!producer) return Err(producer.error());
   const std::string& topic = options.decide.processed_topic;
+  const auto started = std::chrono::steady_clock::now();
   for (;;) {
-    auto count = (*producer)->PartitionCount(topic, options.consumer.kafka.connect_timeout);
+    context.Beat();
+    auto count = (*producer)->PartitionCount(
+        topic, std::min(kAttempt, options.consumer.kafka.connect_timeout));
     if (count) return *count;
     if (count.error().code() == StatusCode::kNotFound) {
       return Err(Status::NotFound(count.error().message() + " on " +
                                   options.consumer.kafka.bootstrap + ": create " + topic +
                                   " (deploy/README.md, Topics)"));
     }
-    if (options.consumer.loop.exit_at_end || common::ShutdownRequested()) {
-      return Err(count.error());
+    const bool gave_up =
+        options.consumer.loop.exit_at_end &&
+        std::chrono::steady_clock::now() - started >= options.consumer.kafka.connect_timeout;
+    if (gave_up) return Err(count.error());
+    if (context.ShutdownRequested()) {
+      return Err(Status::Aborted("stopped before the processed topic was looked up"));
     }
+    context.SetReady(
+        {.ok = false, .reason = "processed topic not looked up: " + count.error().message()});
     spdlog::warn("msg=\"processed topic not looked up; retrying\" topic={} error={}", topic,
                  common::Quote(count.error().message()));
   }
@@ -270,7 +282,11 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (!max_message_bytes) return Err(max_message_bytes.error());
   ArticleDeciderOptions decide = options.decide;
   decide.max_message_bytes = *max_message_bytes;
-  auto processed_partitions = ProcessedPartitions(options);
+  auto processed_partitions = ProcessedPartitions(options, **context);
+  // A stop asked for while Kafka was still out of reach is a clean stop: nothing was read.
+  if (!processed_partitions && processed_partitions.error().code() == StatusCode::kAborted) {
+    return ProcessorStats{};
+  }
   if (!processed_partitions) return Err(processed_partitions.error());
   decide.processed_partitions = *processed_partitions;
   auto decider = ArticleDecider::Open(options.state_dir, decide, classifier);

@@ -260,6 +260,25 @@ class OperationsTest(unittest.TestCase):
         self.assertTrue(any(e["msg"] == f"cannot reach bootstrap servers 127.0.0.1:{port}"
                             for e in events), out.stderr)
 
+    def test_2_a_processor_waiting_for_kafka_at_start_is_alive_and_not_ready(self):
+        # Before it reads, the processor looks up its processed topic's partitions (they decide
+        # every output's partition): while that waits for Kafka, the daemon says so on /readyz
+        # and keeps beating for /healthz.
+        port = closed_port()
+        process = Daemon(self.work, "waiting-process",
+                         [ARGS.headwire, "process", "-b", f"127.0.0.1:{port}", "-s",
+                          os.path.join(self.work, "waiting-p"), "--connect-timeout-s", "2"])
+        try:
+            status, body = wait_for(
+                lambda: (lambda r: r if "processed topic not looked up" in str(r[1]) else None)(
+                    get(f"http://{process.admin}/readyz")),
+                "/readyz to say the processed topic is not looked up yet", timeout=30)
+            self.assertEqual(status, 503)
+            self.assertIn(f"127.0.0.1:{port}", body["reason"])
+            self.assertEqual(get(f"http://{process.admin}/healthz")[0], 200)
+        finally:
+            self.assertEqual(process.stop(), 0, process.text())
+
     def test_3_sink_health_follows_kafka(self):
         port = closed_port()
         sink = Daemon(self.work, "dead-http-sink",
