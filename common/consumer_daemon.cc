@@ -29,6 +29,8 @@ constexpr std::chrono::milliseconds kHandoverWriteTimeout{10000};
 // How long the start waits for the handover topic to exist, and how often it looks.
 constexpr std::chrono::milliseconds kHandoverTopicWait{5000};
 constexpr std::chrono::milliseconds kHandoverTopicRetry{250};
+// Short, so that /healthz keeps seeing the daemon alive while it waits for Kafka at the start.
+constexpr std::chrono::milliseconds kPartitionLookUpAttempt{10000};
 
 int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -165,6 +167,39 @@ GroupOffset ConsumerDaemon::WithHandover(const TopicPartition& tp, GroupOffset g
   }
   group.handed_over = handovers_->NextOffset(tp);
   return group;
+}
+
+Status ConsumerDaemon::LookUpOutputPartitions(ConsumerStage& stage) {
+  std::map<std::string, int32_t> counts;
+  const auto started = Clock::now();
+  for (const std::string& topic : stage.PartitionedOutputTopics()) {
+    for (;;) {
+      context_.Beat();
+      auto count = producer_->PartitionCount(
+          topic, std::min(kPartitionLookUpAttempt, options_.kafka.connect_timeout));
+      if (count) {
+        counts[topic] = *count;
+        break;
+      }
+      if (count.error().code() == StatusCode::kNotFound) {
+        return Status::NotFound(count.error().message() + " on " + options_.kafka.bootstrap +
+                                ": create " + topic + " (deploy/README.md, Topics)");
+      }
+      const bool gave_up =
+          options_.loop.exit_at_end && Clock::now() - started >= options_.kafka.connect_timeout;
+      if (gave_up) return count.error();
+      if (context_.ShutdownRequested()) {
+        return Status::Aborted("stopped before output topic " + topic + " was looked up");
+      }
+      context_.SetReady(
+          {.ok = false,
+           .reason = "output topic " + topic + " not looked up: " + count.error().message()});
+      spdlog::warn("msg=\"output topic not looked up; retrying\" topic={} error={}", topic,
+                   Quote(count.error().message()));
+    }
+  }
+  stage.OutputPartitions(counts);
+  return Status::Ok();
 }
 
 Status ConsumerDaemon::CheckHandoverTopic() {
@@ -376,6 +411,10 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
     const auto bound = std::min(kWarmUpBound, options_.kafka.connect_timeout);
     if (Status s = producer_->Warm(stage.OutputTopics(), bound); !s.ok()) {
       spdlog::warn("msg=\"output topics not looked up in advance\" error={}", Quote(s.message()));
+    }
+    if (Status s = LookUpOutputPartitions(stage); !s.ok()) {
+      // A stop asked for while Kafka was still out of reach is a clean stop: nothing was read.
+      return s.code() == StatusCode::kAborted ? Status::Ok() : s;
     }
     if (Status s = CheckHandoverTopic(); !s.ok()) return s;
   }

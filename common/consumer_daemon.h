@@ -155,6 +155,13 @@ class ConsumerStage {
   // The topics the stage will produce to, as far as it knows them up front; the daemon looks up
   // their leaders before reading, so that the first batch does not wait for them.
   virtual std::vector<std::string> OutputTopics() const { return {}; }
+  // The output topics whose partition counts the stage's decisions depend on. The daemon looks
+  // them up before reading, waiting (alive, not ready) while Kafka is out of reach; a missing
+  // one stops it at the start. The default has none.
+  virtual std::vector<std::string> PartitionedOutputTopics() const { return {}; }
+  // The partition count of each of PartitionedOutputTopics(), given once before the first
+  // record.
+  virtual void OutputPartitions(const std::map<std::string, int32_t>& /*counts*/) {}
   // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
   virtual bool Restored() const { return true; }
   // The stage's RocksDB state, for the state-size and block-cache metrics; nullptr for a stage
@@ -172,7 +179,8 @@ class ConsumerDaemon final : private Output {
 
   // Runs `stage` until shutdown, the end of input (exit_at_end) or an error, which it returns:
   // bad options, a state write, a fatal Kafka error, undeliverable output, unreachable brokers
-  // or a missing input topic with exit_at_end.
+  // a missing partitioned output topic, or a missing input topic with exit_at_end. A stop asked
+  // for while the output topics are looked up is a clean stop.
   Status Run(ConsumerStage& stage);
 
  private:
@@ -197,6 +205,9 @@ class ConsumerDaemon final : private Output {
   Status OnOffsetGap(ConsumerStage& stage, const OffsetGap& gap);
   // `group` with what the handover topic says of `tp` (read once per assignment).
   GroupOffset WithHandover(const TopicPartition& tp, GroupOffset group);
+  // Looks up the partition counts of the stage's PartitionedOutputTopics() and gives them to it.
+  // Aborted when a stop is asked for meanwhile.
+  Status LookUpOutputPartitions(ConsumerStage& stage);
   // NotFound when the handover topic does not exist (after waiting a little for a cluster that
   // creates topics on demand).
   Status CheckHandoverTopic();

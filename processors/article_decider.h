@@ -60,8 +60,8 @@ struct ArticleDeciderOptions {
   // Partitions of processed_topic. When set, each raw partition's processed records go to
   // partition raw % processed_partitions, so a processed partition holds its domains' records
   // in their decision order (the sink judges lateness per partition: see README, "Ordering
-  // across domains"); 0 partitions them by article id. RunProcessor sets it from the topic's
-  // metadata. Default: 0.
+  // across domains"); 0 partitions them by article id. The processor sets it from the topic's
+  // metadata (set_processed_partitions) before the first record. Default: 0.
   int32_t processed_partitions = 0;
   // The largest record the output producer accepts (its message.max.bytes, as
   // common::MessageBytes counts): a processed record larger than that is dead-lettered as
@@ -161,6 +161,10 @@ class ArticleDecider {
 
   // Every topic Decide may produce to: processed, dead letters and each topic's stream.
   std::vector<std::string> OutputTopics() const;
+
+  // Sets options.processed_partitions, once the processed topic's metadata is known; before the
+  // first Decide.
+  void set_processed_partitions(int32_t count) { options_.processed_partitions = count; }
 
   // The stored resume offset of `tp`, or nullopt when the state has none.
   std::optional<int64_t> StoredOffset(const common::TopicPartition& tp) const;

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "common/kafka_producer.h"
@@ -138,6 +138,16 @@ class ProcessorStage final : public common::ConsumerStage {
 
   std::vector<std::string> OutputTopics() const override { return decider_.OutputTopics(); }
 
+  // Each processed record's partition follows its raw partition modulo the processed topic's
+  // count: a missing processed topic stops the processor at the start.
+  std::vector<std::string> PartitionedOutputTopics() const override {
+    return {options_.decide.processed_topic};
+  }
+
+  void OutputPartitions(const std::map<std::string, int32_t>& counts) override {
+    decider_.set_processed_partitions(counts.at(options_.decide.processed_topic));
+  }
+
   bool Restored() const override { return replay_until_.empty(); }
 
   const common::StateStore* state() const override { return &decider_.state(); }
@@ -234,41 +244,6 @@ class ProcessorStage final : public common::ConsumerStage {
   uint64_t since_snapshot_ = 0;
 };
 
-// The partition count of the processed topic, on which every processed record's partition
-// depends: a missing topic stops the processor at the start; unreachable brokers are waited for
-// (alive, not ready), as the daemon's loop waits for them, except with --exit-at-end.
-Result<int32_t> ProcessedPartitions(const ProcessorOptions& options,
-                                    common::DaemonContext& context) {
-  // Short attempts, so that /healthz keeps seeing the daemon alive while it waits.
-  constexpr std::chrono::milliseconds kAttempt{10000};
-  auto producer = common::KafkaProducer::Create(options.consumer.kafka);
-  if (!producer) return Err(producer.error());
-  const std::string& topic = options.decide.processed_topic;
-  const auto started = std::chrono::steady_clock::now();
-  for (;;) {
-    context.Beat();
-    auto count = (*producer)->PartitionCount(
-        topic, std::min(kAttempt, options.consumer.kafka.connect_timeout));
-    if (count) return *count;
-    if (count.error().code() == StatusCode::kNotFound) {
-      return Err(Status::NotFound(count.error().message() + " on " +
-                                  options.consumer.kafka.bootstrap + ": create " + topic +
-                                  " (deploy/README.md, Topics)"));
-    }
-    const bool gave_up =
-        options.consumer.loop.exit_at_end &&
-        std::chrono::steady_clock::now() - started >= options.consumer.kafka.connect_timeout;
-    if (gave_up) return Err(count.error());
-    if (context.ShutdownRequested()) {
-      return Err(Status::Aborted("stopped before the processed topic was looked up"));
-    }
-    context.SetReady(
-        {.ok = false, .reason = "processed topic not looked up: " + count.error().message()});
-    spdlog::warn("msg=\"processed topic not looked up; retrying\" topic={} error={}", topic,
-                 common::Quote(count.error().message()));
-  }
-}
-
 }  // namespace
 
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
@@ -282,13 +257,6 @@ Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,
   if (!max_message_bytes) return Err(max_message_bytes.error());
   ArticleDeciderOptions decide = options.decide;
   decide.max_message_bytes = *max_message_bytes;
-  auto processed_partitions = ProcessedPartitions(options, **context);
-  // A stop asked for while Kafka was still out of reach is a clean stop: nothing was read.
-  if (!processed_partitions && processed_partitions.error().code() == StatusCode::kAborted) {
-    return ProcessorStats{};
-  }
-  if (!processed_partitions) return Err(processed_partitions.error());
-  decide.processed_partitions = *processed_partitions;
   auto decider = ArticleDecider::Open(options.state_dir, decide, classifier);
   if (!decider) return Err(decider.error());
   const auto window = (*decider)->window_size();

@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
+#include <string>
 #include <utility>
 
 #include "common/broker_control.h"
 #include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
+#include "common/mock_cluster.h"
 #include "tests/common/input_topic.h"
 
 namespace headwire::common {
@@ -443,6 +447,68 @@ TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithou
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_FALSE(stage.handled.empty());
   EXPECT_EQ(stage.handled.back(), kLastOffset);
+}
+
+// Produces to `output`, whose partition count its decisions depend on; remembers the count it
+// was given and how many records it had handled by then.
+class PartitioningStage final : public ConsumerStage {
+ public:
+  explicit PartitioningStage(std::string output) : output_(std::move(output)) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord&, Output&) override {
+    ++handled;
+    return Status::Ok();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  std::vector<std::string> PartitionedOutputTopics() const override { return {output_}; }
+  void OutputPartitions(const std::map<std::string, int32_t>& counts) override {
+    given = counts;
+    handled_when_given = handled;
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  int handled = 0;
+  std::optional<std::map<std::string, int32_t>> given;
+  int handled_when_given = -1;
+
+ private:
+  std::string output_;
+};
+
+Status RunToEnd(const std::string& bootstrap, ConsumerStage& stage) {
+  auto context = DaemonContext::Start("test", {});
+  EXPECT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options;
+  options.kafka.bootstrap = bootstrap;
+  options.group_id = "g";
+  options.topics = {"in"};
+  options.loop.exit_at_end = true;
+  options.produces = true;
+  ConsumerDaemon daemon(**context, options);
+  return daemon.Run(stage);
+}
+
+TEST(PartitionedOutputTest, TheStageIsGivenItsOutputsPartitionCountBeforeItsFirstRecord) {
+  auto cluster = MockCluster::Start(
+      {.topics = {{.name = "in", .partitions = 1}, {.name = "out", .partitions = 3}}});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+  KafkaOptions kafka;
+  kafka.bootstrap = (*cluster)->bootstrap();
+  auto producer = KafkaProducer::Create(kafka);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE((*producer)->Produce("in", "k", "record", {}).ok());
+  ASSERT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+  PartitioningStage stage("out");
+
+  const Status status = RunToEnd((*cluster)->bootstrap(), stage);
+
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_TRUE(stage.given.has_value());
+  EXPECT_EQ(*stage.given, (std::map<std::string, int32_t>{{"out", 3}}));
+  EXPECT_EQ(stage.handled_when_given, 0);
+  EXPECT_EQ(stage.handled, 4);
 }
 
 }  // namespace

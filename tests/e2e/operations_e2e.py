@@ -270,7 +270,8 @@ class OperationsTest(unittest.TestCase):
                           os.path.join(self.work, "waiting-p"), "--connect-timeout-s", "2"])
         try:
             status, body = wait_for(
-                lambda: (lambda r: r if "processed topic not looked up" in str(r[1]) else None)(
+                lambda: (lambda r: r if "output topic headwire.articles.processed not looked up"
+                         in str(r[1]) else None)(
                     get(f"http://{process.admin}/readyz")),
                 "/readyz to say the processed topic is not looked up yet", timeout=30)
             self.assertEqual(status, 503)
