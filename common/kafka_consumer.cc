@@ -77,7 +77,7 @@ std::string ResumeOffsetName(int64_t offset) {
 }
 
 std::string DescribeOffsetGap(const OffsetGap& gap) {
-  const std::string partition = gap.tp.topic + "/" + std::to_string(gap.tp.partition);
+  const std::string partition = PartitionName(gap.tp);
   const std::string held = gap.first_offset < gap.end_offset
                                ? "offsets " + std::to_string(gap.first_offset) + ".." +
                                      std::to_string(gap.end_offset - 1)
@@ -384,8 +384,8 @@ Status KafkaConsumer::ResumeOutOfRange(const TopicPartition& tp, int64_t offset)
   if (error != nullptr) {
     const std::string why = rd_kafka_error_string(error);
     rd_kafka_error_destroy(error);
-    return Status::Unavailable("cannot resume " + tp.topic + "/" + std::to_string(tp.partition) +
-                               " at offset " + std::to_string(low) + ": " + why);
+    return Status::Unavailable("cannot resume " + PartitionName(tp) + " at offset " +
+                               std::to_string(low) + ": " + why);
   }
   positions_.erase(tp);
   at_end_[tp] = false;

@@ -44,6 +44,11 @@ struct TopicPartition {
   auto operator<=>(const TopicPartition&) const = default;
 };
 
+// "topic/partition": how messages, logs and the sink's watermarks name a partition.
+inline std::string PartitionName(const TopicPartition& tp) {
+  return tp.topic + "/" + std::to_string(tp.partition);
+}
+
 // One consumed record. Views stay valid while the Message lives.
 class Message {
  public:

@@ -272,7 +272,7 @@ Result<std::optional<DomainSnapshot>> ArticleDecider::RestoreDomain(
     const std::string& snapshot_root, const common::TopicPartition& tp) {
   const std::optional<int64_t> stored = store_->LoadOffset(tp);
   if (!stored && domains_.contains(tp.partition)) {
-    return Err(Status::InvalidArgument("domain " + tp.topic + "/" + std::to_string(tp.partition) +
+    return Err(Status::InvalidArgument("domain " + common::PartitionName(tp) +
                                        " has records decided but not written; a snapshot "
                                        "cannot replace them"));
   }

@@ -36,7 +36,7 @@ class ProcessorStage final : public common::ConsumerStage {
     std::optional<int64_t> local = decider_.StoredOffset(tp);
     if (!group.known) {
       return Err(Status::Unavailable(
-          "the group's committed offset of " + tp.topic + "/" + std::to_string(tp.partition) +
+          "the group's committed offset of " + common::PartitionName(tp) +
           " is unknown; stopping rather than deciding with state that may be behind"));
     }
     catch_up_from_.erase(tp);

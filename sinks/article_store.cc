@@ -353,8 +353,7 @@ void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, i
   common::AppendBigEndian32(key, static_cast<uint32_t>(tp.partition));
   common::AppendBigEndian64(key, static_cast<uint64_t>(offset));
   // A reject has no event time of its own; it expires with its partition's progress.
-  const std::string partition = tp.topic + "/" + std::to_string(tp.partition);
-  const auto watermark = tracker_.PartitionWatermark(partition);
+  const auto watermark = tracker_.PartitionWatermark(common::PartitionName(tp));
   batch.writes_.Put(families_.rejects, key, TimedValue(watermark.value_or(0), reason));
 }
 

@@ -146,7 +146,7 @@ class ArticleStore {
   // The watermark of the input partition `tp` (its largest event time minus the allowed
   // out-of-orderness); nullopt before its first record.
   std::optional<int64_t> PartitionWatermark(const common::TopicPartition& tp) const {
-    return tracker_.PartitionWatermark(tp.topic + "/" + std::to_string(tp.partition));
+    return tracker_.PartitionWatermark(common::PartitionName(tp));
   }
 
  private:

@@ -36,10 +36,6 @@ Status RecordApplier::CheckTopics(const std::set<std::string>& wanted,
                                  known + ")");
 }
 
-std::string PartitionName(const common::TopicPartition& tp) {
-  return tp.topic + "/" + std::to_string(tp.partition);
-}
-
 Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
                                      const common::ConsumedRecord& record) {
   const common::TopicPartition tp{std::string(record.topic), record.partition};
@@ -70,7 +66,7 @@ Result<Applied> RecordApplier::Apply(ArticleStore::Batch& batch,
       return applied;
     }
   }
-  auto outcome = store_.Stage(batch, article, PartitionName(tp));
+  auto outcome = store_.Stage(batch, article, common::PartitionName(tp));
   if (!outcome) return Err(outcome.error());
   switch (*outcome) {
     case StageOutcome::kApplied:

@@ -85,7 +85,4 @@ class RecordApplier {
   bool topics_checked_ = false;  // options_.topics were checked against a record's taxonomy
 };
 
-// The name under which the store tracks a partition's watermark: "topic/partition".
-std::string PartitionName(const common::TopicPartition& tp);
-
 }  // namespace headwire::sinks

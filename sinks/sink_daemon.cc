@@ -48,7 +48,7 @@ class SinkStage final : public common::ConsumerStage {
     ++stats_.consumed;
     ++since_checkpoint_;
     const common::TopicPartition tp{std::string(record.topic), record.partition};
-    last_record_[PartitionName(tp)] = Clock::now();
+    last_record_[common::PartitionName(tp)] = Clock::now();
     auto applied = applier_.Apply(batch_, record);
     if (!applied) return applied.error();
     if (applied->outcome == ApplyOutcome::kRejected) {
