@@ -4,6 +4,7 @@
 
 #include "common/archive_catalog.h"
 #include "common/archive_gaps.h"
+#include "tests/common/archived_records.h"
 #include "tests/common/input_topic.h"
 #include "tests/common/test_dir.h"
 
@@ -40,14 +41,6 @@ class ArchiverAfterRetentionTest : public ::testing::Test {
     return RunArchiver(options);
   }
 
-  uint64_t ArchivedRecords() {
-    auto segments = common::ListSegments(dir_.string());
-    EXPECT_TRUE(segments.has_value());
-    uint64_t n = 0;
-    for (const auto& s : *segments) n += s.index.records;
-    return n;
-  }
-
   test_support::InputTopic input_;
   testing::TestDir dir_{"archiver-retention"};
 };
@@ -56,7 +49,7 @@ TEST_F(ArchiverAfterRetentionTest, RecordsDeletedBeforeTheyWereArchivedStopTheAr
   auto stats = Run(common::OffsetGapPolicy::kFail);
   ASSERT_FALSE(stats.has_value());
   EXPECT_EQ(stats.error().code(), StatusCode::kNotFound) << stats.error().ToString();
-  EXPECT_EQ(ArchivedRecords(), 2u);
+  EXPECT_EQ(testing::ArchivedRecords(dir_.string()), 2u);
   auto gaps = common::ListArchiveGaps(dir_.string());
   ASSERT_TRUE(gaps.has_value());
   EXPECT_TRUE(gaps->empty());
@@ -73,7 +66,7 @@ TEST_F(ArchiverAfterRetentionTest, WithGapsSkippedTheArchiveSaysWhichRecordsItLa
   auto gaps = common::ListArchiveGaps(dir_.string());
   ASSERT_TRUE(gaps.has_value()) << gaps.error().ToString();
   EXPECT_EQ(*gaps, std::vector<common::ArchiveGap>({{"in", 0, 2, first_held - 1}}));
-  EXPECT_EQ(ArchivedRecords(), 2 + stats->archived);
+  EXPECT_EQ(testing::ArchivedRecords(dir_.string()), 2 + stats->archived);
   auto findings = common::VerifyArchive(dir_.string());
   ASSERT_TRUE(findings.has_value());
   EXPECT_TRUE(findings->empty());

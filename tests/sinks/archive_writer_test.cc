@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/archive_catalog.h"
+#include "tests/common/archived_records.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::sinks {
@@ -31,14 +32,6 @@ class ArchiveWriterTest : public ::testing::Test {
     return options;
   }
 
-  uint64_t ArchivedRecords() {
-    auto segments = common::ListSegments(dir_.string());
-    EXPECT_TRUE(segments.has_value());
-    uint64_t n = 0;
-    for (const auto& s : *segments) n += s.index.records;
-    return n;
-  }
-
   const testing::TestDir dir_{"hw-archive-writer"};
 };
 
@@ -48,7 +41,7 @@ TEST_F(ArchiveWriterTest, RedeliveredRecordsAreNotArchivedTwice) {
   for (int64_t o : {0, 1, 2, 1, 2, 3}) ASSERT_TRUE((*writer)->Append("t", Record(o)).has_value());
   ASSERT_TRUE((*writer)->Persist().ok());
   EXPECT_EQ((*writer)->archived(), 4u);
-  EXPECT_EQ(ArchivedRecords(), 4u);
+  EXPECT_EQ(testing::ArchivedRecords(dir_.string()), 4u);
 }
 
 TEST_F(ArchiveWriterTest, ResumesAfterTheLastDurableRecordAndDropsWhatWasNotPersisted) {
@@ -66,7 +59,7 @@ TEST_F(ArchiveWriterTest, ResumesAfterTheLastDurableRecordAndDropsWhatWasNotPers
   EXPECT_EQ((*reopened)->NextOffset({"t", 1}), std::nullopt);
   for (int64_t o = 3; o < 8; ++o) ASSERT_TRUE((*reopened)->Append("t", Record(o)).has_value());
   ASSERT_TRUE((*reopened)->Persist().ok());
-  EXPECT_EQ(ArchivedRecords(), 8u);
+  EXPECT_EQ(testing::ArchivedRecords(dir_.string()), 8u);
   EXPECT_TRUE(common::VerifyArchive(dir_.string())->empty());
 }
 
