@@ -146,7 +146,12 @@ class SinkStage final : public common::ConsumerStage {
         std::filesystem::path(options_.checkpoint_dir) / ("offsets-" + std::to_string(covered));
     std::error_code ec;
     since_checkpoint_ = 0;
-    if (std::filesystem::exists(dir, ec)) return Status::Ok();  // nothing new since then
+    if (std::filesystem::exists(dir, ec)) {
+      // An operator who asked for it still learns where the state is checkpointed.
+      spdlog::info("msg=\"checkpoint already taken; nothing new since\" dir={} records={}",
+                   dir.string(), covered);
+      return Status::Ok();
+    }
     std::filesystem::create_directories(options_.checkpoint_dir, ec);
     if (Status s = store_.state().Checkpoint(dir.string()); !s.ok()) return s;
     ++stats_.checkpoints;

@@ -316,9 +316,12 @@ class SinkStateEndToEnd(unittest.TestCase):
     def test_sigusr1_takes_a_checkpoint_of_a_running_sink(self):
         state = os.path.join(self.work, "running")
         checkpoints = os.path.join(self.work, "running-checkpoints")
+        log_path = os.path.join(self.work, "running.log")
+        log = open(log_path, "w")
         sink = subprocess.Popen(self.sink_command("running", state) +
                                 ["--checkpoint-dir", checkpoints],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.DEVNULL, stderr=log, text=True)
+        log.close()
         try:
             # Once it has applied everything (the handler is installed long before), ask.
             wanted = f"offsets-{len(self.records)}"
@@ -340,11 +343,17 @@ class SinkStateEndToEnd(unittest.TestCase):
                 time.sleep(0.2)
             self.assertTrue(os.path.isdir(os.path.join(checkpoints, wanted)),
                             os.listdir(checkpoints) if os.path.isdir(checkpoints) else "none")
+            # Asked again with nothing new, the sink says where the checkpoint already is.
+            sink.send_signal(signal.SIGUSR1)
+            again = (f'msg="checkpoint already taken; nothing new since" '
+                     f'dir={os.path.join(checkpoints, wanted)} records={len(self.records)}')
+            while time.monotonic() < deadline and again not in open(log_path).read():
+                time.sleep(0.2)
+            self.assertIn(again, open(log_path).read())
         finally:
             sink.terminate()
             sink.wait(timeout=30)
-        stderr = sink.stderr.read()
-        sink.stderr.close()
+        stderr = open(log_path).read()
         self.assertEqual(sink.returncode, 0, stderr)
         self.assertEqual(self.digest(os.path.join(checkpoints, wanted))["families"]["articles"],
                          self.digest(self.state)["families"]["articles"])
