@@ -1,5 +1,7 @@
 // `headwire archive`: the archive daemon, and `archive ls` / `archive verify` over its directory.
 
+#include <spdlog/fmt/fmt.h>
+
 #include <iostream>
 
 #include "cli/cli_support.h"
@@ -202,8 +204,8 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("archive", stats.error());
       return;
     }
-    std::cerr << "headwire archive: " << stats->archived << " archived, " << stats->skipped
-              << " already archived, " << stats->consumed << " consumed\n";
+    ReportSummary("archive", fmt::format("{} archived, {} already archived, {} consumed",
+                                         stats->archived, stats->skipped, stats->consumed));
     exit_code = kExitOk;
   });
 }

@@ -17,6 +17,9 @@
 namespace headwire::cli {
 namespace {
 
+// Whether StartLogging set up JSON logs: the closing summary or error line is then a JSON event.
+bool g_json_logs = false;
+
 constexpr std::string_view kNone = "none";
 
 // --model FILE (env HEADWIRE_MODEL); empty means the compiled-in default, "none" the rules alone.
@@ -479,8 +482,22 @@ Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
 }
 
 int ReportError(std::string_view command, const Status& status) {
-  std::cerr << "headwire " << command << ": error: " << status.ToString() << "\n";
+  if (g_json_logs) {
+    common::LogRegardlessOfLevel(common::EventLevel::kError,
+                                 "msg=\"error\" error=" + common::Quote(status.ToString()));
+  } else {
+    std::cerr << "headwire " << command << ": error: " << status.ToString() << "\n";
+  }
   return kExitFailure;
+}
+
+void ReportSummary(std::string_view command, std::string_view text) {
+  if (g_json_logs) {
+    common::LogRegardlessOfLevel(common::EventLevel::kInfo,
+                                 "msg=\"summary\" text=" + common::Quote(text));
+  } else {
+    std::cerr << "headwire " << command << ": " << text << "\n";
+  }
 }
 
 int ReportUsageError(std::string_view command, const Status& status) {
@@ -504,8 +521,9 @@ std::string& LogFormatName() {
 }
 
 void StartLogging(std::string_view stage) {
-  common::InitLogging(stage, LogLevel(),
-                      common::ParseLogFormat(LogFormatName()).value_or(common::LogFormat::kLogfmt));
+  const auto format = common::ParseLogFormat(LogFormatName()).value_or(common::LogFormat::kLogfmt);
+  common::InitLogging(stage, LogLevel(), format);
+  g_json_logs = format == common::LogFormat::kJson;
 }
 
 }  // namespace headwire::cli

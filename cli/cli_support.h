@@ -150,8 +150,14 @@ Result<std::pair<size_t, double>> ParseTopicValue(const core::LinearModel& model
                                                   std::string_view spec, std::string_view flag,
                                                   std::string_view value_name);
 
-// Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure.
+// Prints "headwire <command>: error: <status>" on stderr and returns kExitFailure. Once
+// StartLogging set up --log-format json, the line is a JSON event instead (msg "error", the status
+// under "error"), so that stderr stays JSON Lines for a log shipper.
 int ReportError(std::string_view command, const Status& status);
+
+// Prints a command's closing summary, "headwire <command>: <text>", on stderr; with
+// --log-format json (once StartLogging ran) a JSON event with msg "summary" and `text`.
+void ReportSummary(std::string_view command, std::string_view text);
 
 // The same for a command line that cannot be used (a required option missing, two that exclude
 // each other): returns kExitUsage.

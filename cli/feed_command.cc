@@ -1,6 +1,8 @@
 // `headwire feed`: the feed daemon (RSS, Atom, RDF, JSON Feed to the raw topic), and
 // `headwire feed status`: each feed's health from the daemon's state.
 
+#include <spdlog/fmt/fmt.h>
+
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -145,10 +147,12 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("feed", report.error());
       return;
     }
-    std::cerr << "headwire feed: " << report->produced << " produced, " << report->polls_read
-              << " of " << report->polls << " polls read, " << report->polls_failed << " failed, "
-              << report->dead_letters << " dead-lettered, " << report->invalid_items
-              << " invalid items\n";
+    ReportSummary(
+        "feed",
+        fmt::format(
+            "{} produced, {} of {} polls read, {} failed, {} dead-lettered, {} invalid items",
+            report->produced, report->polls_read, report->polls, report->polls_failed,
+            report->dead_letters, report->invalid_items));
     exit_code = report->polls > 0 && report->polls_read == 0 ? kExitFailure : kExitOk;
   });
 }

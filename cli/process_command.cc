@@ -1,6 +1,7 @@
 // `headwire process`: the processor daemon.
 
-#include <iostream>
+#include <spdlog/fmt/fmt.h>
+
 #include <optional>
 
 #include "cli/cli_support.h"
@@ -94,9 +95,11 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("process", stats.error());
       return;
     }
-    std::cerr << "headwire process: " << stats->consumed << " consumed, " << stats->unique
-              << " unique, " << stats->duplicates << " duplicates, " << stats->dead_lettered
-              << " dead-lettered, " << stats->replayed << " decided again while catching up\n";
+    ReportSummary("process",
+                  fmt::format("{} consumed, {} unique, {} duplicates, {} dead-lettered, {} decided "
+                              "again while catching up",
+                              stats->consumed, stats->unique, stats->duplicates,
+                              stats->dead_lettered, stats->replayed));
     exit_code = kExitOk;
   });
 }

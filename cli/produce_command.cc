@@ -1,5 +1,7 @@
 // `headwire produce`: JSON Lines to the raw topic.
 
+#include <spdlog/fmt/fmt.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -50,8 +52,8 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("produce", report.error());
       return;
     }
-    std::cerr << "headwire produce: " << report->produced << " produced, " << report->invalid
-              << " invalid, " << report->lines << " lines\n";
+    ReportSummary("produce", fmt::format("{} produced, {} invalid, {} lines", report->produced,
+                                         report->invalid, report->lines));
     exit_code = report->invalid > 0 ? kExitInvalidInput : kExitOk;
   });
 }

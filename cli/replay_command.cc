@@ -1,6 +1,7 @@
 // `headwire replay`: a historical stream (archive, file or topic) into the raw topic of a
 // broker, or into a sink state in-process.
 
+#include <spdlog/fmt/fmt.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -278,10 +279,12 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
       producers::SteadyPacerClock(), progress);
   if (!report) return Err(report.error());
   const auto& t = report->totals;
-  std::cerr << "headwire replay: " << t.counts.delivered << " delivered, " << t.filtered
-            << " outside the time range, " << t.counts.duplicates << " duplicates, "
-            << t.counts.dead_letters << " dead letters, " << t.invalid << " invalid"
-            << (report->complete ? "" : "; interrupted, continue with --resume") << "\n";
+  ReportSummary(
+      "replay",
+      fmt::format("{} delivered, {} outside the time range, {} duplicates, "
+                  "{} dead letters, {} invalid{}",
+                  t.counts.delivered, t.filtered, t.counts.duplicates, t.counts.dead_letters,
+                  t.invalid, report->complete ? "" : "; interrupted, continue with --resume"));
   if (!report->complete) return kExitSignalBase + common::ShutdownSignal();
   return t.invalid > 0 ? kExitInvalidInput : kExitOk;
 }

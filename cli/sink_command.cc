@@ -1,8 +1,9 @@
 // `headwire sink`: the sink daemon.
 
+#include <spdlog/fmt/fmt.h>
+
 #include <cctype>
 #include <fstream>
-#include <iostream>
 
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
@@ -149,12 +150,13 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError("sink", stats.error());
       return;
     }
-    std::cerr << "headwire sink: " << stats->consumed << " consumed, " << stats->rejected
-              << " rejected, " << stats->late << " late, ";
+    std::string summary = fmt::format("{} consumed, {} rejected, {} late, ", stats->consumed,
+                                      stats->rejected, stats->late);
     if (!options->apply.topics.empty()) {
-      std::cerr << stats->other_topics << " of other topics, ";
+      summary += fmt::format("{} of other topics, ", stats->other_topics);
     }
-    std::cerr << stats->checkpoints << " checkpoints\n";
+    summary += fmt::format("{} checkpoints", stats->checkpoints);
+    ReportSummary("sink", summary);
     exit_code = kExitOk;
   });
 }

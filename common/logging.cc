@@ -70,6 +70,18 @@ void InitLogging(std::string_view stage, std::string_view level, LogFormat forma
   spdlog::set_default_logger(std::move(logger));
 }
 
+void LogRegardlessOfLevel(EventLevel level, std::string_view pairs) {
+  const auto logger = spdlog::default_logger();
+  const spdlog::details::log_msg event(
+      logger->name(), level == EventLevel::kError ? spdlog::level::err : spdlog::level::info,
+      spdlog::string_view_t(pairs.data(), pairs.size()));
+  // The logger's sinks carry its formatter and no level of their own.
+  for (const auto& sink : logger->sinks()) {
+    sink->log(event);
+    sink->flush();
+  }
+}
+
 std::string Quote(std::string_view value) {
   std::string out = "\"";
   for (char c : core::EscapeForTerminal(value)) {

@@ -26,6 +26,13 @@ std::optional<LogFormat> ParseLogFormat(std::string_view name);
 void InitLogging(std::string_view stage, std::string_view level,
                  LogFormat format = LogFormat::kLogfmt);
 
+enum class EventLevel { kInfo, kError };
+
+// Writes one event (logfmt pairs, as a call site writes them) through the process-wide logger,
+// whatever its level: for a command's closing line (its summary or error), which the person or
+// the log shipper reading stderr must see in the configured format even under --log-level off.
+void LogRegardlessOfLevel(EventLevel level, std::string_view pairs);
+
 // Quotes a value for logfmt: wraps in double quotes and escapes quotes, backslashes, control
 // characters (a newline as \x0A) and invalid UTF-8 (core::EscapeForTerminal), so outside text
 // cannot forge log lines or reach a terminal raw.

@@ -256,9 +256,22 @@ class OperationsTest(unittest.TestCase):
                   expect_codes=(1,), timeout=60)
         last = out.stderr.splitlines()[-1]
         self.assertIn(f"cannot reach bootstrap servers 127.0.0.1:{port} (-b/--bootstrap)", last)
-        events = [json.loads(line) for line in out.stderr.splitlines() if line.startswith("{")]
+        # Every line is a JSON event, the closing error too.
+        events = [json.loads(line) for line in out.stderr.splitlines()]
         self.assertTrue(any(e["msg"] == f"cannot reach bootstrap servers 127.0.0.1:{port}"
                             for e in events), out.stderr)
+        self.assertEqual((events[-1]["level"], events[-1]["stage"], events[-1]["msg"]),
+                         ("error", "produce", "error"))
+
+    def test_2_json_logs_end_with_a_json_summary_whatever_the_level(self):
+        out = run([ARGS.headwire, "--log-format", "json", "--log-level", "off", "produce", "-b",
+                   self.bootstrap, "-t", "json-summary",
+                   os.path.join(ARGS.repo, "data", "sample", "headlines.jsonl")], timeout=60)
+        events = [json.loads(line) for line in out.stderr.splitlines()]
+        self.assertEqual(len(events), 1, out.stderr)
+        self.assertEqual((events[0]["level"], events[0]["stage"], events[0]["msg"]),
+                         ("info", "produce", "summary"))
+        self.assertEqual(events[0]["text"], "294 produced, 0 invalid, 294 lines")
 
     def test_2_a_processor_waiting_for_kafka_at_start_is_alive_and_not_ready(self):
         # Before it reads, the processor looks up its processed topic's partitions (they decide
