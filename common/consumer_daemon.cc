@@ -26,6 +26,9 @@ constexpr std::chrono::milliseconds kHandoverReadTimeout{10000};
 // How long giving partitions up may wait for the handovers' acknowledgement: the group's
 // rebalance waits for it, and without them the next owner is only at-least-once.
 constexpr std::chrono::milliseconds kHandoverWriteTimeout{10000};
+// The same for partitions the group took as lost: the usual cause is an unreachable coordinator,
+// when waiting long only holds the loop.
+constexpr std::chrono::milliseconds kLostHandoverWriteTimeout{2000};
 // How long the start waits for the handover topic to exist, and how often it looks.
 constexpr std::chrono::milliseconds kHandoverTopicWait{5000};
 constexpr std::chrono::milliseconds kHandoverTopicRetry{250};
@@ -227,7 +230,8 @@ Status ConsumerDaemon::CheckHandoverTopic() {
   }
 }
 
-void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions) {
+void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
+                              std::chrono::milliseconds wait) {
   if (!producer_ || options_.handover_topic.empty()) return;
   size_t written = 0;
   for (const auto& tp : partitions) {
@@ -246,7 +250,7 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions) {
     ++written;
   }
   if (written == 0) return;
-  const auto bound = std::min(kHandoverWriteTimeout, options_.flush_timeout);
+  const auto bound = std::min(wait, options_.flush_timeout);
   if (Status s = producer_->WaitDelivered(producer_->Seal(), bound); !s.ok()) {
     spdlog::warn(
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
@@ -439,10 +443,12 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
             if (!s.ok() && stop_status_.ok()) stop_status_ = s;
             // Even after a failed persist: the offsets handed over are those of earlier batches,
-            // whose outputs were acknowledged. Not for partitions already lost: their next owners
-            // started from what they found, and a broker that cannot be reached (the usual
-            // cause) would hold the loop for the whole wait.
-            if (!lost) HandOver(partitions);
+            // whose outputs were acknowledged. Lost partitions too: one lost while the brokers
+            // answer (the group moved past this member's generation during a rebalance, refusing
+            // its commits) may not have its next owner yet, which then reads the handover. A
+            // handover only says what is true (outputs acknowledged), so one read late, or
+            // never, does no harm.
+            HandOver(partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
             stage.Revoked(partitions);
           },
       .rebalanced =

@@ -211,8 +211,9 @@ class ConsumerDaemon final : private Output {
   // NotFound when the handover topic does not exist (after waiting a little for a cluster that
   // creates topics on demand).
   Status CheckHandoverTopic();
-  // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them.
-  void HandOver(const std::vector<TopicPartition>& partitions);
+  // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them
+  // at most `wait`.
+  void HandOver(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds wait);
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,

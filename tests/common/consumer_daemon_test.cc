@@ -181,6 +181,36 @@ TEST_F(DeferringDaemonTest,
   EXPECT_EQ(next.handed_over, 10);
 }
 
+// Remembers what the daemon said of the group's offsets at each assignment.
+class ReassignedStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
+                                              const GroupOffset& group) override {
+    assignments.push_back(group);
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord&, Output&) override { return Status::Ok(); }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  const StateStore* state() const override { return nullptr; }
+
+  std::vector<GroupOffset> assignments;
+};
+
+// A commit answered "illegal generation" (the group moved past the member during a rebalance)
+// makes the member's partitions lost. The brokers still answer, so the handover is written all
+// the same, and the partition's next owner (here the member itself, rejoining) reads it.
+TEST_F(DeferringDaemonTest, APartitionLostWhileTheBrokersAnswerIsHandedOverAllTheSame) {
+  auto lose = ParseBrokerControl("errors OffsetCommit 1 ILLEGAL_GENERATION");
+  ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
+  ASSERT_TRUE(input_.cluster->Apply(*lose).ok());
+  ReassignedStage owner;
+  ASSERT_TRUE(Run(owner, "handover").ok());
+
+  ASSERT_GE(owner.assignments.size(), 2u);
+  EXPECT_EQ(owner.assignments[0].handed_over, std::nullopt);
+  EXPECT_GE(owner.assignments[1].handed_over.value_or(0), 3);
+}
+
 // Without a handover topic nothing is handed over: the group's committed offset is all there is.
 TEST_F(DeferringDaemonTest, WithoutAHandoverTopicTheNextOwnerHasTheCommittedOffsetOnly) {
   DeferringStage owner;
