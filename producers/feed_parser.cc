@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
+#include <libxml/xmlerror.h>
 #include <unicode/ucsdet.h>
 #include <zlib.h>
 
@@ -81,6 +82,58 @@ std::string Lower(std::string_view text) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+// libxml2 reports what no parser context catches (a byte its decoder refuses: "encoding error :
+// input conversion failed", "I/O error : encoder error") through its generic and structured
+// error handlers, which print raw lines to stderr by default: lines in no log format, that break
+// --log-format json. Those handlers are per thread in libxml2 2.9 built with threads (the main
+// thread's are the process globals, which only it uses), so no handler installed once would reach
+// the poll threads: each parse installs its own for its duration and puts back what it found.
+// What they receive becomes the parser's own values (ParsedFeed::damage, the error), never a
+// line of output. The parser context's own handler (KeepFirstError) still gets its errors first.
+class LibxmlDiagnostics {
+ public:
+  LibxmlDiagnostics()
+      : structured_(xmlStructuredError),
+        structured_context_(xmlStructuredErrorContext),
+        generic_(xmlGenericError),
+        generic_context_(xmlGenericErrorContext) {
+    xmlSetStructuredErrorFunc(this, &LibxmlDiagnostics::Structured);
+    xmlSetGenericErrorFunc(this, &LibxmlDiagnostics::Generic);
+  }
+  ~LibxmlDiagnostics() {
+    xmlSetStructuredErrorFunc(structured_context_, structured_);
+    xmlSetGenericErrorFunc(generic_context_, generic_);
+  }
+  LibxmlDiagnostics(const LibxmlDiagnostics&) = delete;
+  LibxmlDiagnostics& operator=(const LibxmlDiagnostics&) = delete;
+
+  // The first error decoding the document's bytes ("input conversion failed due to input error,
+  // bytes 0x98 0xB7 0xB5 0x70"); empty when there was none.
+  const std::string& decoding_error() const { return decoding_error_; }
+
+ private:
+  static void Structured(void* data, xmlError* error) {
+    auto* self = static_cast<LibxmlDiagnostics*>(data);
+    if (self == nullptr || error == nullptr || error->message == nullptr ||
+        !self->decoding_error_.empty()) {
+      return;
+    }
+    if (error->domain == XML_FROM_I18N ||
+        (error->domain == XML_FROM_IO && error->code == XML_IO_ENCODER)) {
+      self->decoding_error_ = Trim(error->message);
+    }
+  }
+  // Only what libxml2 prints without a structured error (memory failures, debug output): the
+  // parse fails or succeeds on its own terms, with nothing to add.
+  static void Generic(void* /*data*/, const char* /*format*/, ...) {}
+
+  xmlStructuredErrorFunc structured_;
+  void* structured_context_;
+  xmlGenericErrorFunc generic_;
+  void* generic_context_;
+  std::string decoding_error_;
+};
 
 // Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
 std::string CollapseWhitespace(std::string_view text) {
@@ -755,6 +808,7 @@ Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFor
 }
 
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
+                                const LibxmlDiagnostics& diagnostics,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
   std::string encoding = HeaderCharset(response.content_type);
@@ -770,15 +824,28 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
       body = repaired;
     }
   }
+  const std::string& effective = encoding.empty() ? declared : encoding;
   const std::string cleaned = RepairedForXml(body, Lower(declared).starts_with("iso-2022"));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
   auto parse = ParseXml(cleaned, base, encoding);
   if (!parse) return Err(parse.error());
+  // Read now: the parses below (HTML in items, items one by one) do not decode the document.
+  const std::string decoding_error = diagnostics.decoding_error();
   const xmlNode* root = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr;
-  if (root == nullptr) return Err(Status::Corruption("not a feed: empty or unreadable document"));
+  if (root == nullptr) {
+    return Err(
+        Status::Corruption("not a feed: empty or unreadable document" +
+                           (decoding_error.empty() ? std::string() : " (" + decoding_error + ")")));
+  }
   const std::string root_name(LocalName(root));
   ParsedFeed feed;
   feed.damage = parse->damage;
+  if (!decoding_error.empty()) {
+    // The cause: libxml2 stops reading at a byte its decoder refuses, and what it reports after
+    // (a premature end) follows from it.
+    feed.damage = "bytes that are not " + (effective.empty() ? "UTF-8" : effective) + " (" +
+                  decoding_error + ")";
+  }
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
     const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
@@ -801,8 +868,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   items = ReadItems(root, feed.format);
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
-    auto one_by_one =
-        ReadItemsOneByOne(cleaned, feed.format, base, encoding.empty() ? declared : encoding);
+    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective);
     if (!one_by_one) return Err(one_by_one.error());
     if (one_by_one->size() >= items.size()) items = std::move(*one_by_one);
   }
@@ -852,9 +918,10 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Err(Status::Corruption("not a feed: empty document"));
   }
+  const LibxmlDiagnostics diagnostics;  // the whole parse: HTML in JSON Feed goes through libxml2
   std::vector<ItemFields> fields;
   auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, fields)
-                                  : ParseXmlFeed(body, response, fields);
+                                  : ParseXmlFeed(body, response, diagnostics, fields);
   if (!feed) return feed;
   for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
   std::unordered_set<std::string> ids;

@@ -75,7 +75,8 @@ struct ParsedFeed {
 };
 
 // Parses `body`. Returns Corruption when it is not a feed ("not a feed: the root element is
-// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all.
+// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all. libxml2
+// writes nothing to stderr while it runs: what it reports becomes the error or ParsedFeed::damage.
 Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response);
 
 // Overrides a feed list entry may set on every item of its feed.

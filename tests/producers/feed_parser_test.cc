@@ -7,10 +7,14 @@
 #include "producers/feed_parser.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "common/time_format.h"
 #include "core/article_id.h"
@@ -752,6 +756,89 @@ TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
   auto raw = FeedItemToRawArticle(item, ParsedFeed{}, {kFeedUrl, "", ""}, {}, {}, 5);
   ASSERT_FALSE(raw);
   EXPECT_EQ(raw.error().reason, core::RejectReason::kTooLarge);
+}
+
+// Where the bytes are not the charset they are said to be, libxml2's decoder stops; the cause is
+// the parser's damage (logged as a warning), not a line libxml2 prints itself, and the items
+// after it are read one by one.
+TEST(FeedParserTest, UndecodableBytesAreTheDamage) {
+  // 0x98 is no character in windows-1251.
+  const std::string body =
+      "<rss><channel><item><title>One</title><link>http://a.example/1</link></item>"
+      "<item><title>T\x98o</title><link>http://a.example/2</link></item>"
+      "<item><title>Three</title><link>http://a.example/3</link></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "application/rss+xml; charset=windows-1251"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_NE(feed->damage.find("bytes that are not windows-1251"), std::string::npos)
+      << feed->damage;
+  EXPECT_NE(feed->damage.find("0x98"), std::string::npos) << feed->damage;
+  // Read one by one, the items after the undecodable byte are not lost with it.
+  ASSERT_GE(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items.front().title, "One");
+  EXPECT_EQ(feed->items.back().title, "Three");
+}
+
+// Everything written to file descriptor 2 between construction and Stop(): what libxml2 prints
+// goes to stderr with fprintf, below any C++ stream.
+class StderrCapture {
+ public:
+  StderrCapture() {
+    std::fflush(stderr);
+    file_ = std::tmpfile();
+    saved_ = dup(STDERR_FILENO);
+    EXPECT_TRUE(file_ != nullptr && saved_ >= 0 && dup2(fileno(file_), STDERR_FILENO) >= 0);
+  }
+  ~StderrCapture() { Stop(); }
+  std::string Stop() {
+    if (file_ == nullptr) return "";
+    std::fflush(stderr);
+    dup2(saved_, STDERR_FILENO);
+    close(saved_);
+    std::string text;
+    std::rewind(file_);
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, file_)) > 0;) text.append(buffer, n);
+    std::fclose(file_);
+    file_ = nullptr;
+    return text;
+  }
+
+ private:
+  std::FILE* file_ = nullptr;
+  int saved_ = -1;
+};
+
+// Bodies that made libxml2 print "encoding error : input conversion failed ..." and "I/O
+// error : encoder error" to stderr, outside every log format.
+void ParseUndecodableBodies() {
+  std::mt19937 random(20260302);
+  std::string noise(4096, '\0');
+  for (char& c : noise) c = static_cast<char>(random());
+  const std::string with_0x98 = "<rss><channel><item><title>T\x98o</title></item></channel></rss>";
+  const std::pair<std::string, std::string> cases[] = {
+      {noise, ""},
+      {noise, "text/xml; charset=windows-1251"},
+      {noise, "text/xml; charset=ISO-2022-JP"},
+      {"<?xml version=\"1.0\" encoding=\"windows-1251\"?>" + noise, ""},
+      {"<?xml version=\"1.0\" encoding=\"x-bogus-9\"?>" + noise, ""},
+      {with_0x98, "text/xml; charset=windows-1251"},
+      {"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\","
+       "\"content_html\":\"<p>\xC3(" +
+           noise.substr(0, 64) + "</b></i>\"}]}",
+       ""},
+  };
+  for (const auto& [body, content_type] : cases) {
+    static_cast<void>(ParseFeed(body, {kFeedUrl, "", content_type}));
+  }
+}
+
+TEST(FeedParserTest, LibxmlWritesNothingToStderr) {
+  StderrCapture capture;
+  ParseUndecodableBodies();
+  // libxml2's error handlers are per thread: a poll thread needs them as much as the main one.
+  std::thread poll_thread(ParseUndecodableBodies);
+  poll_thread.join();
+  EXPECT_EQ(capture.Stop(), "");
 }
 
 }  // namespace
