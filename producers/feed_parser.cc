@@ -1,6 +1,7 @@
 #include "producers/feed_parser.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
@@ -721,8 +722,10 @@ void KeepFirstError(void* data, xmlError* error) {
   *first = Trim(error->message) + " (line " + std::to_string(error->line) + ")";
 }
 
+// `encoding` (empty: the document's own BOM or declaration, else UTF-8) decodes `text`; with
+// `ignore_declaration` it does even when the XML declaration names another.
 Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
-                          const std::string& encoding) {
+                          const std::string& encoding, bool ignore_declaration = false) {
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
                                                                        &xmlFreeParserCtxt);
   if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
@@ -733,7 +736,8 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   parse.doc.reset(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()),
                                     base.c_str(), encoding.empty() ? nullptr : encoding.c_str(),
                                     XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                        XML_PARSE_NOWARNING | XML_PARSE_NOCDATA));
+                                        XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+                                        (ignore_declaration ? XML_PARSE_IGNORE_ENC : 0)));
   if (context->disableSAX != 0) {
     // The error that stopped the parse, with its line in the document: the first one may be an
     // entity's, numbered from the start of the entity's text.
@@ -807,32 +811,67 @@ Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFor
   return items;
 }
 
+// An encoding name as written by a feed, fit for a log line: valid UTF-8 and short.
+std::string EncodingNameForLog(std::string_view name) {
+  return core::RepairUtf8AsWindows1252(name.substr(0, 64));
+}
+
+// Whether libxml2 can decode `name`, natively or through iconv.
+bool LibxmlKnowsEncoding(const std::string& name) {
+  if (name.empty()) return false;
+  xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(name.c_str());
+  if (handler == nullptr) return false;
+  xmlCharEncCloseFunc(handler);
+  return true;
+}
+
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
                                 const LibxmlDiagnostics& diagnostics,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
+  // A charset libxml2 cannot decode is as good as none: libxml2 itself would ignore an unknown
+  // one passed to it, and halt at one in the declaration, reading nothing (the XML
+  // recommendation's rule), so that every item of a readable feed would be lost on each poll.
+  std::string unknown_encoding;
   std::string encoding = HeaderCharset(response.content_type);
-  const std::string declared = encoding.empty() ? DocumentEncoding(body) : encoding;
+  if (!encoding.empty() && !LibxmlKnowsEncoding(encoding)) {
+    unknown_encoding = EncodingNameForLog(encoding);
+    encoding.clear();
+  }
+  std::string declared = encoding.empty() ? DocumentEncoding(body) : encoding;
+  const bool ignore_declaration = !declared.empty() && !LibxmlKnowsEncoding(declared);
+  if (ignore_declaration) {
+    if (unknown_encoding.empty()) unknown_encoding = EncodingNameForLog(declared);
+    declared.clear();
+  }
   std::string repaired;
   if (!core::IsValidUtf8(body)) {
     if (declared.empty()) {
       encoding = DetectCharset(body);
-    } else if (IsUtf8Name(declared)) {
-      // A feed declared UTF-8 with some bytes that are not: almost always windows-1252 text
-      // pasted in. Read so, the item is delivered instead of failing validation on every poll.
+      if (!LibxmlKnowsEncoding(encoding)) encoding.clear();
+    }
+    // A feed declared UTF-8 with some bytes that are not: almost always windows-1252 text
+    // pasted in. Read so, the item is delivered instead of failing validation on every poll.
+    // The same holds for a document whose charset is unknown and cannot be detected.
+    if (IsUtf8Name(declared) || (ignore_declaration && encoding.empty())) {
       repaired = core::RepairUtf8AsWindows1252(body);
       body = repaired;
     }
   }
+  if (ignore_declaration && encoding.empty()) encoding = "UTF-8";
   const std::string& effective = encoding.empty() ? declared : encoding;
-  const std::string cleaned = RepairedForXml(body, Lower(declared).starts_with("iso-2022"));
+  const std::string cleaned = RepairedForXml(body, Lower(effective).starts_with("iso-2022"));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  auto parse = ParseXml(cleaned, base, encoding);
+  auto parse = ParseXml(cleaned, base, encoding, ignore_declaration);
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
   const std::string decoding_error = diagnostics.decoding_error();
   const xmlNode* root = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr;
   if (root == nullptr) {
+    if (!unknown_encoding.empty()) {
+      return Err(Status::Corruption("not a feed: unreadable document in the unknown encoding \"" +
+                                    unknown_encoding + "\""));
+    }
     return Err(
         Status::Corruption("not a feed: empty or unreadable document" +
                            (decoding_error.empty() ? std::string() : " (" + decoding_error + ")")));
@@ -845,6 +884,10 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     // (a premature end) follows from it.
     feed.damage = "bytes that are not " + (effective.empty() ? "UTF-8" : effective) + " (" +
                   decoding_error + ")";
+  }
+  if (!unknown_encoding.empty()) {
+    feed.unknown_encoding = unknown_encoding;
+    feed.read_as = effective.empty() ? "UTF-8" : effective;
   }
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;

@@ -16,11 +16,13 @@
 // that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
 // windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte that is not UTF-8
 // is read as windows-1252; every text the parser returns is valid UTF-8, whatever the document
-// declared. A gzip-compressed body is inflated; a UTF-8 BOM before JSON is
-// skipped. Titles and bodies are plain text: HTML in them (escaped or not) is reduced to its
-// text, block elements kept apart by a space, whitespace collapsed. Links are resolved against
-// xml:base and the response URL and percent-encoded (feed_link.h); dates are read by
-// feed_date.h.
+// declared. A charset libxml2 does not know is passed over, as if not named (see
+// ParsedFeed::unknown_encoding); a document so read that is not UTF-8 and whose charset ICU
+// cannot detect is read as UTF-8 with windows-1252 repair. A gzip-compressed body is inflated;
+// a UTF-8 BOM before JSON is skipped. Titles and bodies are plain text: HTML in them (escaped or
+// not) is reduced to its text, block elements kept apart by a space, whitespace collapsed. Links
+// are resolved against xml:base and the response URL and percent-encoded (feed_link.h); dates are
+// read by feed_date.h.
 
 #include <cstdint>
 #include <string>
@@ -72,11 +74,17 @@ struct ParsedFeed {
   // early (an entity loop), so that items after that point may be missing or incomplete; empty
   // when it is well-formed (after the repairs the parser makes before: see ParseFeed).
   std::string damage;
+  // The charset the response or the document named that libxml2 cannot decode ("x-bogus-9"),
+  // when the document was read without it; `read_as` is then what it was read as (the
+  // declaration's, else the detected charset, else UTF-8). Both empty otherwise.
+  std::string unknown_encoding;
+  std::string read_as;
 };
 
 // Parses `body`. Returns Corruption when it is not a feed ("not a feed: the root element is
-// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all. libxml2
-// writes nothing to stderr while it runs: what it reports becomes the error or ParsedFeed::damage.
+// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all (the
+// reason names an unknown charset the document declared). libxml2 writes nothing to stderr
+// while it runs: what it reports becomes the error or ParsedFeed::damage.
 Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response);
 
 // Overrides a feed list entry may set on every item of its feed.

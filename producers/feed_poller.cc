@@ -187,6 +187,13 @@ class FeedPoller {
           "detail={}",
           common::Quote(feed.url), common::Quote(parsed->damage));
     }
+    if (!parsed->unknown_encoding.empty()) {
+      spdlog::warn(
+          "msg=\"feed names an unknown encoding, read as another\" feed={} encoding={} "
+          "read_as={}",
+          common::Quote(feed.url), common::Quote(parsed->unknown_encoding),
+          common::Quote(parsed->read_as));
+    }
     if (parsed->skipped_items > 0) {
       report_.invalid_items += parsed->skipped_items;
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",

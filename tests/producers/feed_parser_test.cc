@@ -758,6 +758,54 @@ TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
   EXPECT_EQ(raw.error().reason, core::RejectReason::kTooLarge);
 }
 
+// A charset libxml2 does not know, in the declaration, used to halt the parse (the XML
+// recommendation's rule) and lose the whole feed as "empty or unreadable" on every poll.
+TEST(FeedParserTest, UnknownDeclaredEncodingIsReadByTheUndeclaredRules) {
+  const std::string utf8 =
+      "<?xml version=\"1.0\" encoding=\"x-bogus-9\"?><rss version=\"2.0\"><channel>"
+      "<item><title>Caf\u00e9 \u2013 one</title><link>http://news.example/1</link></item>"
+      "<item><title>Two</title><link>http://news.example/2</link></item></channel></rss>";
+  auto feed = ParseFeed(utf8, {kFeedUrl, "", "application/rss+xml"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "Caf\u00e9 \u2013 one");
+  EXPECT_EQ(feed->unknown_encoding, "x-bogus-9");
+  EXPECT_EQ(feed->read_as, "UTF-8");
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+
+  // Not UTF-8: the charset ICU detects, as for a document that declares none.
+  auto koi8r = ParseFeed(
+      "<?xml version=\"1.0\" encoding=\"x-bogus-9\"?>\n" + ReadFixture("feedparser/koi8r.xml"),
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(koi8r) << koi8r.error().ToString();
+  ASSERT_EQ(koi8r->items.size(), 1u);
+  EXPECT_EQ(koi8r->items[0].title, "Как пережить новогоднюю ночь");
+  EXPECT_EQ(koi8r->unknown_encoding, "x-bogus-9");
+  EXPECT_EQ(koi8r->read_as, "KOI8-R");
+}
+
+TEST(FeedParserTest, UnknownHeaderCharsetGivesWayToTheDeclaration) {
+  // "Привет" in windows-1251, as the declaration says.
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss><channel><item>"
+      "<title>\xCF\xF0\xE8\xE2\xE5\xF2</title><link>http://a.example/1</link></item>"
+      "</channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", "text/xml; charset=x-bogus-9"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "Привет");
+  EXPECT_EQ(feed->unknown_encoding, "x-bogus-9");
+  EXPECT_EQ(feed->read_as, "windows-1251");
+}
+
+TEST(FeedParserTest, UnreadableDocumentInAnUnknownEncodingSaysWhich) {
+  auto feed = ParseFeed("<?xml version=\"1.0\" encoding=\"x-bogus-9\"?>\n\x01\x02 no markup",
+                        {kFeedUrl, "", ""});
+  ASSERT_FALSE(feed);
+  EXPECT_EQ(feed.error().message(),
+            "not a feed: unreadable document in the unknown encoding \"x-bogus-9\"");
+}
+
 // Where the bytes are not the charset they are said to be, libxml2's decoder stops; the cause is
 // the parser's damage (logged as a warning), not a line libxml2 prints itself, and the items
 // after it are read one by one.
