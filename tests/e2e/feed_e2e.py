@@ -18,6 +18,7 @@ import hashlib
 import http.server
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -121,6 +122,17 @@ class FeedHandler(http.server.BaseHTTPRequestHandler):
             return self.status_only(302, {"Location": "/loop"})
         if path == "/changing.xml":
             return self.send_body(changing_feed(self.server.changing_items), "application/rss+xml")
+        if path.startswith("/noise"):
+            # 4 KB of random bytes: libxml2's decoder refuses some of them in any charset.
+            body = random.Random(20260302).randbytes(4096)
+            kind = "text/xml; charset=windows-1251" if path == "/noise-1251.xml" else "text/xml"
+            return self.send_body(body, kind)
+        if path == "/bogus-encoding.xml":
+            return self.send_body("""<?xml version="1.0" encoding="x-bogus-9"?>
+<rss version="2.0"><channel><title>Bogus</title>
+<item><title>Caf\u00e9 one</title><link>http://bogus.example/1</link></item>
+<item><title>Two</title><link>http://bogus.example/2</link></item>
+</channel></rss>""".encode(), "application/rss+xml")
         if path == "/placeholder-dates.xml":
             return self.send_body(b"""<rss version="2.0"><channel><title>Dates</title>
 <item><title>Epoch placeholder</title><link>http://dates.example/1</link>
@@ -435,6 +447,29 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertIn("date=1970-01-01T00:00:00Z", out_of_range[0])
         self.assertEqual(len(unreadable), 1, result.stderr)
         self.assertIn('date="Tue, 31 Feb 2026 08:15:00 GMT"', unreadable[0])
+
+    def test_json_log_only_and_an_unknown_encoding_is_read_with_a_warning(self):
+        # libxml2 used to print "encoding error : input conversion failed ..." to stderr, outside
+        # the log format, and to give up on a declared encoding it did not know.
+        config = os.path.join(self.work, "encodings.toml")
+        with open(config, "w") as f:
+            for path in ("/noise.xml", "/noise-1251.xml", "/bogus-encoding.xml"):
+                f.write(f'[[feed]]\nurl = "{self.server.url(path)}"\n')
+        result = run([ARGS.headwire, "--log-format", "json", "feed", "-b", self.bootstrap,
+                      "--config", config, "--state", os.path.join(self.work, "encodings-state"),
+                      "--once", "--jitter-seed", "7"], timeout=60)
+        logs = []
+        for line in result.stderr.splitlines():
+            if line.startswith("headwire feed: "):  # the run's summary
+                continue
+            try:
+                logs.append(json.loads(line))
+            except ValueError:
+                self.fail(f"stderr line is not JSON: {line!r}\n{result.stderr}")
+        self.assertIn("headwire feed: 2 produced", result.stderr)
+        unknown = [l for l in logs if "unknown encoding" in json.dumps(l)]
+        self.assertEqual(len(unknown), 1, result.stderr)
+        self.assertIn("x-bogus-9", json.dumps(unknown[0]))
 
     def test_daemon_serves_metrics_and_after_kill_9_a_restart_sends_nothing_twice(self):
         config = os.path.join(self.work, "daemon.toml")
