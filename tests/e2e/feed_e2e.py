@@ -459,14 +459,13 @@ class FeedEndToEnd(unittest.TestCase):
                       "--config", config, "--state", os.path.join(self.work, "encodings-state"),
                       "--once", "--jitter-seed", "7"], timeout=60)
         logs = []
-        for line in result.stderr.splitlines():
-            if line.startswith("headwire feed: "):  # the run's summary
-                continue
+        for line in result.stderr.splitlines():  # the closing summary included
             try:
                 logs.append(json.loads(line))
             except ValueError:
                 self.fail(f"stderr line is not JSON: {line!r}\n{result.stderr}")
-        self.assertIn("headwire feed: 2 produced", result.stderr)
+        self.assertEqual(logs[-1]["msg"], "summary", result.stderr)
+        self.assertTrue(logs[-1]["text"].startswith("2 produced,"), result.stderr)
         unknown = [l for l in logs if "unknown encoding" in json.dumps(l)]
         self.assertEqual(len(unknown), 1, result.stderr)
         self.assertIn("x-bogus-9", json.dumps(unknown[0]))
