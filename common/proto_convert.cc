@@ -144,6 +144,7 @@ core::Article ToCoreArticle(const v1::RawArticle& raw) {
   a.language = raw.language();
   a.published_at_ms = raw.published_at_ms();
   a.event_time_estimated = raw.event_time_estimated();
+  a.ingested_at_ms = raw.ingested_at_ms();
   return a;
 }
 
@@ -156,6 +157,7 @@ v1::RawArticle ToRawArticle(const core::Article& article) {
   raw.set_source(article.source);
   raw.set_language(article.language);
   raw.set_published_at_ms(article.published_at_ms);
+  raw.set_ingested_at_ms(article.ingested_at_ms);
   return raw;
 }
 

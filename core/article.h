@@ -18,6 +18,9 @@ struct Article {
   // The source gave no event time; published_at_ms is when the producer read the record. Such a
   // time says nothing about the stream's progress, so it never moves a watermark.
   bool event_time_estimated = false;
+  // When the producer read the article, by its clock; 0 = unknown. It vouches for an event time
+  // far ahead of the stream's (core/watermark.h, VouchedByIngestTime).
+  int64_t ingested_at_ms = 0;
 };
 
 }  // namespace headwire::core

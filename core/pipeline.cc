@@ -49,7 +49,7 @@ void ArticlePipeline::Deduplicate(const Article& article, ArticleVerdict& verdic
     RecentVerdict recent =
         recent_->Decide(article.id, article.published_at_ms,
                         features ? std::move(*features) : ArticleFeatures(article, options_),
-                        article.event_time_estimated);
+                        article.event_time_estimated, article.ingested_at_ms);
     verdict.near_duplicate = recent.near_duplicate;
     verdict.story_score = recent.story_score;
     if (recent.near_duplicate != NearDuplicateMatch::kNone) {

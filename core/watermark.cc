@@ -13,10 +13,12 @@ bool WatermarkTracker::IsLate(const std::string& partition, int64_t event_time_m
   return watermark.has_value() && event_time_ms < *watermark - options_.grace_ms;
 }
 
-bool WatermarkTracker::IsFarAhead(const std::string& partition, int64_t event_time_ms) const {
+bool WatermarkTracker::IsFarAhead(const std::string& partition, int64_t event_time_ms,
+                                  int64_t ingested_at_ms) const {
   const auto it = max_event_time_.find(partition);
   return it != max_event_time_.end() &&
-         core::IsFarAhead(event_time_ms, it->second, options_.max_ahead_ms);
+         core::IsFarAhead(event_time_ms, it->second, options_.max_ahead_ms) &&
+         !VouchedByIngestTime(event_time_ms, ingested_at_ms, options_.max_ahead_ms);
 }
 
 void WatermarkTracker::Observe(const std::string& partition, int64_t event_time_ms) {

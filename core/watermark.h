@@ -34,6 +34,19 @@ inline bool IsFarAhead(int64_t event_time_ms, int64_t max_event_time_ms, int64_t
   return event_time_ms > max_event_time_ms + max_ahead_ms;
 }
 
+// True when the record's own ingestion time vouches for `event_time_ms`: it is known
+// (`ingested_at_ms` > 0) and no more than `max_ahead_ms` from the event time either way, so the
+// record was read live. A live record is not far ahead, whatever its stream's largest event
+// time: the stream was behind (a feed whose first item is a months-old pinned post, a domain
+// quiet for longer than the bound), and judging it far ahead would reject every current record
+// after that one for good. A historical record replayed today is not vouched for: its stream's
+// own times still judge it, so a year mistyped ahead in an old stream stays far ahead.
+inline bool VouchedByIngestTime(int64_t event_time_ms, int64_t ingested_at_ms,
+                                int64_t max_ahead_ms) {
+  return ingested_at_ms > 0 && !IsFarAhead(event_time_ms, ingested_at_ms, max_ahead_ms) &&
+         !IsFarAhead(ingested_at_ms, event_time_ms, max_ahead_ms);
+}
+
 struct WatermarkOptions {
   // How far behind the newest event time of its partition a record may be and still count as
   // in order. Default: 10 minutes.
@@ -41,8 +54,9 @@ struct WatermarkOptions {
   // Allowed lateness after the watermark (grace). Default: 1 hour.
   int64_t grace_ms = 60 * 60'000;
   // A record more than this far ahead of its partition's largest event time is FAR AHEAD: it
-  // neither moves the watermark nor is applied (see IsFarAhead). The first record of a partition
-  // has nothing to be ahead of. Default: kDefaultMaxAheadMs (7 days).
+  // neither moves the watermark nor is applied (see IsFarAhead), unless its ingestion time
+  // vouches for it (VouchedByIngestTime). The first record of a partition has nothing to be
+  // ahead of. Default: kDefaultMaxAheadMs (7 days).
   int64_t max_ahead_ms = kDefaultMaxAheadMs;
 };
 
@@ -55,8 +69,10 @@ class WatermarkTracker {
   // True when a record with this event time on `partition` is past the grace period.
   bool IsLate(const std::string& partition, int64_t event_time_ms) const;
   // True when a record with this event time on `partition` is more than max_ahead_ms ahead of
-  // the partition's largest event time (false for a partition with no record yet).
-  bool IsFarAhead(const std::string& partition, int64_t event_time_ms) const;
+  // the partition's largest event time (false for a partition with no record yet) and its
+  // ingestion time (0 = unknown) does not vouch for it.
+  bool IsFarAhead(const std::string& partition, int64_t event_time_ms,
+                  int64_t ingested_at_ms) const;
   // Advances the partition's largest event time (never moves it back).
   void Observe(const std::string& partition, int64_t event_time_ms);
 

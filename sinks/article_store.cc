@@ -214,7 +214,7 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
     ++batch.late_;
     return StageOutcome::kLate;
   }
-  if (!raw.event_time_estimated() && tracker_.IsFarAhead(partition, t)) {
+  if (!raw.event_time_estimated() && tracker_.IsFarAhead(partition, t, raw.ingested_at_ms())) {
     return StageOutcome::kFarAhead;
   }
   // An estimated event time is the producer's wall clock: it must not drag the watermark (and

@@ -93,14 +93,32 @@ TEST(Watermark, AWindowIsFinalOnceTheWatermarkPassesItsEndPlusGrace) {
 
 TEST(Watermark, ARecordFarAheadOfItsPartitionIsFlaggedWithoutOverflow) {
   WatermarkTracker tracker({.max_out_of_order_ms = 0, .grace_ms = 0, .max_ahead_ms = kDayMs});
-  EXPECT_FALSE(tracker.IsFarAhead("p0", INT64_MAX));  // nothing to be ahead of yet
+  EXPECT_FALSE(tracker.IsFarAhead("p0", INT64_MAX, 0));  // nothing to be ahead of yet
   tracker.Observe("p0", 1772409600000);
-  EXPECT_FALSE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs));
-  EXPECT_TRUE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs + 1));
-  EXPECT_TRUE(tracker.IsFarAhead("p0", INT64_MAX));
-  EXPECT_FALSE(tracker.IsFarAhead("p1", INT64_MAX));  // judged per partition
+  EXPECT_FALSE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs, 0));
+  EXPECT_TRUE(tracker.IsFarAhead("p0", 1772409600000 + kDayMs + 1, 0));
+  EXPECT_TRUE(tracker.IsFarAhead("p0", INT64_MAX, 0));
+  EXPECT_FALSE(tracker.IsFarAhead("p1", INT64_MAX, 0));  // judged per partition
   EXPECT_FALSE(IsFarAhead(INT64_MAX, INT64_MAX - 5, kDayMs));
   EXPECT_FALSE(IsFarAhead(INT64_MIN, INT64_MAX, kDayMs));
+}
+
+// A partition whose largest event time is stale (a feed's months-old pinned item came first)
+// must not reject every current record: a live record's own ingestion time vouches for it.
+TEST(Watermark, ARecordReadWithinTheBoundOfItsEventTimeIsNotFarAheadOfAStalePartition) {
+  WatermarkTracker tracker({.max_out_of_order_ms = 0, .grace_ms = 0, .max_ahead_ms = kDayMs});
+  const int64_t stale = 1772409600000;
+  const int64_t now = stale + 60 * kDayMs;
+  tracker.Observe("p0", stale);
+  EXPECT_TRUE(tracker.IsFarAhead("p0", now, 0));  // no ingestion time: nothing vouches
+  EXPECT_FALSE(tracker.IsFarAhead("p0", now, now));
+  EXPECT_FALSE(tracker.IsFarAhead("p0", now + kDayMs, now));
+  EXPECT_TRUE(tracker.IsFarAhead("p0", now + kDayMs + 1, now));  // dated after its ingestion
+  EXPECT_FALSE(tracker.IsFarAhead("p0", now - kDayMs, now));
+  // Replayed long after it was published: its stream's own times judge it.
+  EXPECT_TRUE(tracker.IsFarAhead("p0", now - kDayMs - 1, now));
+  EXPECT_TRUE(VouchedByIngestTime(INT64_MAX, INT64_MAX - 5, kDayMs));  // without overflow
+  EXPECT_FALSE(VouchedByIngestTime(INT64_MAX, INT64_MIN + 5, kDayMs));
 }
 
 TEST(Watermark, RestoredMaximaGiveTheSameVerdicts) {

@@ -148,6 +148,18 @@ TEST(RecentArticlesTest, AnEventTimeWithinTheBoundMovesTheWatermark) {
   EXPECT_EQ(recent.watermark(), t);
 }
 
+TEST(RecentArticlesTest, AnEventTimeFarAheadThatItsIngestionTimeVouchesForMovesTheWatermark) {
+  RecentArticles recent;
+  const auto items = Stream();
+  Decide(recent, items[0]);
+  // The window's first article was months old (a feed's pinned post); today's articles, read
+  // today, move the window on.
+  const int64_t today = recent.watermark() + 60 * kDay;
+  recent.Decide("today", today, ExtractHeadlineFeatures("Library opens on Sundays", ""), false,
+                today + 60'000);
+  EXPECT_EQ(recent.watermark(), today);
+}
+
 TEST(RecentArticlesTest, SameInputGivesSameVerdicts) {
   RecentArticles first, second;
   for (const auto& item : Stream()) {

@@ -33,6 +33,7 @@ struct Spec {
   int64_t raw_offset = 0;
   bool estimated = false;
   std::vector<std::string> taxonomy = {};  // topics scored
+  int64_t ingested_at = 0;
 };
 
 v1::ProcessedArticle Make(const Spec& s) {
@@ -42,6 +43,7 @@ v1::ProcessedArticle Make(const Spec& s) {
   a.mutable_article()->set_source(s.source);
   a.mutable_article()->set_published_at_ms(s.t);
   a.mutable_article()->set_event_time_estimated(s.estimated);
+  a.mutable_article()->set_ingested_at_ms(s.ingested_at);
   for (const auto& topic : s.topics) a.add_topics(topic);
   for (const auto& topic : s.taxonomy) a.add_scores()->set_topic(topic);
   a.set_duplicate_of(s.duplicate_of);
@@ -258,6 +260,21 @@ TEST_F(SinkStateTest, ARecordFarAheadNeitherAppliesNorMovesTheWatermark) {
   EXPECT_EQ(counts["watermark"], "2026-03-02T00:01:00Z");
   EXPECT_EQ(counts["totals"]["articles"], 2);
   EXPECT_EQ(counts["totals"]["late"], 0);
+}
+
+// A partition that began with a stale record (a feed's pinned post from months ago) keeps taking
+// current records: each one's ingestion time vouches for its event time.
+TEST_F(SinkStateTest, CurrentRecordsAfterAStaleFirstRecordAreAppliedWhenTheirIngestionVouches) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour}});
+  const int64_t today = kT0 + 60 * 24 * kHour;
+  const auto outcomes =
+      Apply(*store, {{.id = "pinned", .t = kT0, .ingested_at = today},
+                     {.id = "today", .t = today, .ingested_at = today},
+                     {.id = "unvouched", .t = today + 30 * 24 * kHour},
+                     {.id = "later", .t = today + kMin, .ingested_at = today + kMin}});
+  EXPECT_EQ(outcomes, (std::vector<StageOutcome>{StageOutcome::kApplied, StageOutcome::kApplied,
+                                                 StageOutcome::kFarAhead, StageOutcome::kApplied}));
+  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["watermark"], "2026-05-01T00:01:00Z");
 }
 
 // A window ending at a bound in year 0000 would start where RFC 3339 has no form for it.
