@@ -5,6 +5,7 @@
 #include "common/ingest_time.h"
 #include "common/kafka_producer.h"
 #include "common/proto_convert.h"
+#include "common/utf8_tolerant_decoder.h"
 #include "core/article_id.h"
 #include "processors/recent_state.h"
 
@@ -57,8 +58,10 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
                                          .write_buffer_bytes = options.state_memory_bytes / 2,
                                          .compaction_filters = {{kDedupFamily, forgotten}}});
   if (!store) return Err(store.error());
-  std::unique_ptr<ArticleDecider> decider(
-      new ArticleDecider(options, classifier, std::move(*store), std::move(forgotten)));
+  auto raw_decoder = common::Utf8TolerantDecoder::Create(*v1::RawArticle::descriptor());
+  if (!raw_decoder) return Err(raw_decoder.error());
+  std::unique_ptr<ArticleDecider> decider(new ArticleDecider(
+      options, classifier, std::move(*store), std::move(forgotten), std::move(*raw_decoder)));
   for (const auto& [tp, offset] : decider->store_->LoadOffsets()) {
     if (auto domain = decider->DomainOf(tp.partition); !domain) return Err(domain.error());
   }
@@ -69,11 +72,13 @@ Result<std::unique_ptr<ArticleDecider>> ArticleDecider::Open(
 ArticleDecider::ArticleDecider(const ArticleDeciderOptions& options,
                                const core::TopicClassifier& classifier,
                                std::unique_ptr<common::StateStore> store,
-                               std::shared_ptr<ForgottenEntryFilter> forgotten)
+                               std::shared_ptr<ForgottenEntryFilter> forgotten,
+                               std::unique_ptr<common::Utf8TolerantDecoder> raw_decoder)
     : options_(options),
       classifier_(classifier),
       forgotten_(std::move(forgotten)),
       store_(std::move(store)),
+      raw_decoder_(std::move(raw_decoder)),
       taxonomy_(classifier.Describe()),
       stream_topics_(classifier.topics()),
       largest_dedup_(LargestDedupVerdict(options)) {}
@@ -127,6 +132,13 @@ PreparedRecord ArticleDecider::Prepare(const common::ConsumedRecord& record,
   }
   v1::RawArticle raw;
   if (!raw.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
+    // protobuf refuses a text field that is not UTF-8 as if the whole value were foreign: a
+    // second look tells that record (INVALID_UTF8, naming the fields) from bytes of another type.
+    if (auto tolerant = raw_decoder_->Decode(record.value);
+        tolerant && !tolerant->invalid_utf8_fields.empty()) {
+      return dead_letter(v1::DEAD_LETTER_REASON_INVALID_UTF8,
+                         common::InvalidUtf8Message(tolerant->invalid_utf8_fields));
+    }
     return dead_letter(v1::DEAD_LETTER_REASON_UNDECODABLE,
                        "value is not a headwire.v1.RawArticle (" +
                            std::to_string(record.value.size()) + " bytes)");

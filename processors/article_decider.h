@@ -39,6 +39,7 @@
 #include "common/record.h"
 #include "common/state_store.h"
 #include "common/status.h"
+#include "common/utf8_tolerant_decoder.h"
 #include "core/pipeline.h"
 #include "core/recent_articles.h"
 #include "core/topic_classifier.h"
@@ -134,7 +135,9 @@ class ArticleDecider {
   enum class Features { kWhenNeeded, kAhead };
 
   // Decides one raw record. A record that is not a valid RawArticle is a kDeadLetter decision,
-  // not an error. Returns an error only when the state cannot be read.
+  // not an error: INVALID_UTF8 naming the fields when the value is one but for text fields that
+  // are not UTF-8, UNDECODABLE when it is not one at all. Returns an error only when the state
+  // cannot be read.
   Result<ArticleDecision> Decide(const common::ConsumedRecord& record, Emit emit = Emit::kYes);
 
   // Decide in two steps. Prepare does what depends on the record alone; it is const and safe
@@ -208,7 +211,8 @@ class ArticleDecider {
 
   ArticleDecider(const ArticleDeciderOptions& options, const core::TopicClassifier& classifier,
                  std::unique_ptr<common::StateStore> store,
-                 std::shared_ptr<ForgottenEntryFilter> forgotten);
+                 std::shared_ptr<ForgottenEntryFilter> forgotten,
+                 std::unique_ptr<common::Utf8TolerantDecoder> raw_decoder);
   // The domain of raw partition `partition`, restored from the state on first use. Returns the
   // read error.
   Result<Domain*> DomainOf(int32_t partition);
@@ -224,6 +228,8 @@ class ArticleDecider {
   const core::TopicClassifier& classifier_;
   std::shared_ptr<ForgottenEntryFilter> forgotten_;
   std::unique_ptr<common::StateStore> store_;
+  // Reads a raw value protobuf refused, to tell invalid UTF-8 from undecodable bytes.
+  std::unique_ptr<common::Utf8TolerantDecoder> raw_decoder_;
   // Shared with the write of a sealed batch, which may outlive a domain replaced by a snapshot.
   std::map<int32_t, std::shared_ptr<Domain>> domains_;
   std::string taxonomy_;

@@ -178,6 +178,10 @@ class HostileInputEndToEnd(unittest.TestCase):
             (raw("ok-2", "Storm closes mountain pass for a week", T0 + 5 * MIN), raw_headers),
             # near-mb again, small enough: no reader saw the first, so this one is unique.
             (raw("near-mb", "Near the limit", T0 + 6 * MIN), raw_headers),
+            # Text fields that are not UTF-8 (field 2, the title, set again; field 3, the body),
+            # which protobuf refuses to decode; the second without headers, as kcat sends it.
+            (raw("utf8-title", "Replaced", T0) + b"\x12\x02\xff\xfe", raw_headers),
+            (raw("utf8-body", "Body is not UTF-8", T0) + b"\x1a\x02\xc3\x28", None),
         ]
         self.send("q.raw", records)
         run([ARGS.headwire, "process", "--bootstrap", self.bootstrap, "--group", "q-proc",
@@ -194,7 +198,12 @@ class HostileInputEndToEnd(unittest.TestCase):
             1: "DEAD_LETTER_REASON_UNDECODABLE", 2: "DEAD_LETTER_REASON_MISSING_FIELD",
             3: "DEAD_LETTER_REASON_MISSING_FIELD", 4: "DEAD_LETTER_REASON_UNKNOWN_SCHEMA",
             5: "DEAD_LETTER_REASON_UNKNOWN_SCHEMA", 6: "DEAD_LETTER_REASON_TOO_LARGE",
-            7: "DEAD_LETTER_REASON_TOO_LARGE", 8: "DEAD_LETTER_REASON_MISSING_FIELD"})
+            7: "DEAD_LETTER_REASON_TOO_LARGE", 8: "DEAD_LETTER_REASON_MISSING_FIELD",
+            11: "DEAD_LETTER_REASON_INVALID_UTF8", 12: "DEAD_LETTER_REASON_INVALID_UTF8"})
+        messages = {l.source.offset: l.message for l in letters}
+        self.assertEqual(messages[1], "value is not a headwire.v1.RawArticle (10 bytes)")
+        self.assertEqual(messages[11], "field title is not valid UTF-8")
+        self.assertEqual(messages[12], "field body is not valid UTF-8")
         near = next(l for l in letters if l.source.offset == 7)
         self.assertEqual(near.original_size, len(near_mb))
         self.assertTrue(near_mb.startswith(near.original_value))

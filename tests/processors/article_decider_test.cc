@@ -273,6 +273,34 @@ TEST_F(ArticleDeciderTest, UndecodableValueIsDeadLettered) {
   ASSERT_TRUE(decision.has_value());
   EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
   EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_UNDECODABLE);
+  EXPECT_EQ(decision->why, "value is not a headwire.v1.RawArticle (15 bytes)");
+}
+
+TEST_F(ArticleDeciderTest, TextFieldsThatAreNotUtf8AreInvalidUtf8NotUndecodable) {
+  auto decider = Open();
+  // A RawArticle whose title (field 2) is then set to \xff\xfe, protobuf's last value winning:
+  // the bytes kcat would send for a title that is not UTF-8.
+  const std::string title = RawBytes("a1", "Fed holds rates", kEventTime) + "\x12\x02\xff\xfe";
+  auto decision = decider->Decide(Record(title, 3));
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->kind, DecisionKind::kDeadLetter);
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_INVALID_UTF8);
+  EXPECT_EQ(decision->why, "field title is not valid UTF-8");
+  ASSERT_EQ(decision->outputs.size(), 1u);
+  v1::DeadLetter letter;
+  ASSERT_TRUE(letter.ParseFromString(decision->outputs[0].value));
+  EXPECT_EQ(letter.reason(), v1::DEAD_LETTER_REASON_INVALID_UTF8);
+  EXPECT_EQ(letter.original_value(), title);
+
+  // body (field 3) \xc3\x28 and producer.host (field 10, its field 3) as well.
+  const std::string several = RawBytes("a2", "Fed holds rates", kEventTime) + "\x1a\x02\xc3\x28" +
+                              "\x52\x04\x1a\x02\xc3\x28";
+  decision = decider->Decide(Record(several, 4));
+  ASSERT_TRUE(decision.has_value());
+  EXPECT_EQ(decision->reason, v1::DEAD_LETTER_REASON_INVALID_UTF8);
+  EXPECT_EQ(decision->why, "fields body and producer.host are not valid UTF-8");
+  // Like an undecodable record, it is no article of its domain.
+  EXPECT_EQ(decider->window_size().domains, 0u);
 }
 
 TEST_F(ArticleDeciderTest, CommittedStateAndOffsetsSurviveReopening) {
