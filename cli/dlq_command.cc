@@ -16,6 +16,7 @@
 #include "common/proto_convert.h"
 #include "common/time_format.h"
 #include "common/topic_reader.h"
+#include "core/excerpt.h"
 #include "core/text.h"
 #include "headwire/v1/article.pb.h"
 
@@ -90,16 +91,16 @@ std::string ReadableExcerpt(const v1::DeadLetter& letter) {
   if (type == v1::RawArticle::descriptor()->full_name()) {
     v1::RawArticle raw;
     if (raw.ParseFromString(letter.original_value())) {
-      return "RawArticle title: " + Excerpt(raw.title(), kExcerptChars);
+      return "RawArticle title: " + core::Excerpt(raw.title(), kExcerptChars);
     }
   }
   if (type == v1::ProcessedArticle::descriptor()->full_name()) {
     v1::ProcessedArticle processed;
     if (processed.ParseFromString(letter.original_value())) {
-      return "ProcessedArticle title: " + Excerpt(processed.article().title(), kExcerptChars);
+      return "ProcessedArticle title: " + core::Excerpt(processed.article().title(), kExcerptChars);
     }
   }
-  return Excerpt(letter.original_value(), kExcerptChars);
+  return core::Excerpt(letter.original_value(), kExcerptChars);
 }
 
 std::string Position(std::string_view topic, int32_t partition, int64_t offset) {
@@ -187,7 +188,7 @@ int RunList(const DlqArgs& args) {
                {{"topic", l.source().topic()},
                 {"partition", l.source().partition()},
                 {"offset", l.source().offset()}}},
-              {"key", Excerpt(l.original_key(), kExcerptChars)},
+              {"key", core::Excerpt(l.original_key(), kExcerptChars)},
               {"excerpt", ReadableExcerpt(l)},
               {"value_bytes", l.original_value().size()},
               {"original_bytes", l.original_size()},
@@ -198,7 +199,7 @@ int RunList(const DlqArgs& args) {
         }
         rows.push_back({Position(m.topic(), m.partition(), m.offset()), time,
                         ReasonName(l.reason()), l.stage(), origin, std::to_string(RedriveCount(l)),
-                        Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
+                        core::Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
       });
   if (!read) {
     return ReportError("dlq list", Missing(read.error()));

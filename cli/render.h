@@ -25,9 +25,4 @@ common::Json ExplanationsToJson(const std::vector<core::TopicExplanation>& expla
 std::string FormatTable(const std::vector<std::string>& header,
                         const std::vector<std::vector<std::string>>& rows);
 
-// A readable excerpt of arbitrary bytes on one line: valid UTF-8 text as it is, quotes and
-// backslashes escaped, \n \r \t as such, other control bytes and bytes that are not UTF-8 as
-// \xNN; cut after `max_chars` characters with "..." appended.
-std::string Excerpt(std::string_view bytes, size_t max_chars);
-
 }  // namespace headwire::cli
