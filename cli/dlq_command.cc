@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/article_json.h"
+#include "common/dead_letter_excerpt.h"
 #include "common/kafka_producer.h"
 #include "common/proto_convert.h"
 #include "common/time_format.h"
@@ -85,24 +86,6 @@ std::optional<std::string> OriginalHeader(const v1::DeadLetter& letter, std::str
   return value;
 }
 
-// A headwire record shows its title; anything else its bytes.
-std::string ReadableExcerpt(const v1::DeadLetter& letter) {
-  const auto type = OriginalHeader(letter, common::kTypeHeader);
-  if (type == v1::RawArticle::descriptor()->full_name()) {
-    v1::RawArticle raw;
-    if (raw.ParseFromString(letter.original_value())) {
-      return "RawArticle title: " + core::Excerpt(raw.title(), kExcerptChars);
-    }
-  }
-  if (type == v1::ProcessedArticle::descriptor()->full_name()) {
-    v1::ProcessedArticle processed;
-    if (processed.ParseFromString(letter.original_value())) {
-      return "ProcessedArticle title: " + core::Excerpt(processed.article().title(), kExcerptChars);
-    }
-  }
-  return core::Excerpt(letter.original_value(), kExcerptChars);
-}
-
 std::string Position(std::string_view topic, int32_t partition, int64_t offset) {
   if (partition < 0) return std::string(topic) + ":" + std::to_string(offset);  // file:line
   return std::string(topic) + "/" + std::to_string(partition) + "@" + std::to_string(offset);
@@ -170,6 +153,8 @@ Result<DlqRead> ForEachDeadLetter(
 }
 
 int RunList(const DlqArgs& args) {
+  auto excerpts = common::DeadLetterExcerpts::Create();
+  if (!excerpts) return ReportError("dlq list", excerpts.error());
   std::vector<std::vector<std::string>> rows;
   auto read =
       ForEachDeadLetter(args, "dlq list", [&](const common::Message& m, const v1::DeadLetter& l) {
@@ -189,7 +174,7 @@ int RunList(const DlqArgs& args) {
                 {"partition", l.source().partition()},
                 {"offset", l.source().offset()}}},
               {"key", core::Excerpt(l.original_key(), kExcerptChars)},
-              {"excerpt", ReadableExcerpt(l)},
+              {"excerpt", excerpts->Of(l, kExcerptChars)},
               {"value_bytes", l.original_value().size()},
               {"original_bytes", l.original_size()},
               {"redrive_count", RedriveCount(l)}};
@@ -199,7 +184,7 @@ int RunList(const DlqArgs& args) {
         }
         rows.push_back({Position(m.topic(), m.partition(), m.offset()), time,
                         ReasonName(l.reason()), l.stage(), origin, std::to_string(RedriveCount(l)),
-                        core::Excerpt(l.message(), kExcerptChars), ReadableExcerpt(l)});
+                        core::Excerpt(l.message(), kExcerptChars), excerpts->Of(l, kExcerptChars)});
       });
   if (!read) {
     return ReportError("dlq list", Missing(read.error()));

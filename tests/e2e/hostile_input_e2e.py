@@ -204,6 +204,16 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertEqual(messages[1], "value is not a headwire.v1.RawArticle (10 bytes)")
         self.assertEqual(messages[11], "field title is not valid UTF-8")
         self.assertEqual(messages[12], "field body is not valid UTF-8")
+        # dlq list shows a raw article's title, escaped, and the bytes of anything else.
+        listed = run([ARGS.headwire, "dlq", "list", "--bootstrap", self.bootstrap,
+                      "--dlq-topic", "q.dlq", "--json"], timeout=60)
+        excerpts = {l["origin"]["offset"]: l["excerpt"]
+                    for l in map(json.loads, listed.stdout.splitlines())}
+        self.assertEqual(excerpts[1], "\\xff\\xfe garbage")
+        self.assertEqual(excerpts[6], "RawArticle title: Body too large")
+        self.assertTrue(excerpts[8].startswith("\\n\\x05blank"), excerpts[8])
+        self.assertEqual(excerpts[11], "RawArticle title: \\xff\\xfe")
+        self.assertEqual(excerpts[12], "RawArticle title: Body is not UTF-8")
         near = next(l for l in letters if l.source.offset == 7)
         self.assertEqual(near.original_size, len(near_mb))
         self.assertTrue(near_mb.startswith(near.original_value))
