@@ -1,5 +1,6 @@
 #include "common/logging.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/formatter.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -50,6 +51,17 @@ class JsonFormatter final : public spdlog::formatter {
   std::string stage_;
 };
 
+// protobuf's own diagnostics (e.g. "String field ... contains invalid UTF-8 data" when a record
+// is refused) went to stderr raw, outside the log format. The stage that refused the record
+// already says why, so they are debug events.
+void OnProtobufLog(google::protobuf::LogLevel level, const char* filename, int line,
+                   const std::string& message) {
+  const auto spd_level =
+      level >= google::protobuf::LOGLEVEL_FATAL ? spdlog::level::err : spdlog::level::debug;
+  spdlog::log(spd_level, "msg=\"protobuf\" detail={} file={} line={}", Quote(message),
+              Quote(filename), line);
+}
+
 }  // namespace
 
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
@@ -68,6 +80,7 @@ void InitLogging(std::string_view stage, std::string_view level, LogFormat forma
   }
   logger->set_level(spdlog::level::from_str(std::string(level)));
   spdlog::set_default_logger(std::move(logger));
+  google::protobuf::SetLogHandler(&OnProtobufLog);
 }
 
 void LogRegardlessOfLevel(EventLevel level, std::string_view pairs) {

@@ -5,7 +5,8 @@
 //    assigned","topic":"t","partition":0,...}
 // Call sites write the event as logfmt pairs (`msg="..." key=value`); the JSON format turns
 // those pairs into fields, so every call site serves both. librdkafka's own log lines are routed
-// here too (common/kafka_config.h), with stage, `client` and `facility` fields.
+// here too (common/kafka_config.h), with stage, `client` and `facility` fields, and so are
+// protobuf's (msg="protobuf", at debug level: the stage that refused a record says why).
 //
 // Thread-safe: the logger writes through spdlog's multi-threaded stderr sink, so the HTTP and
 // librdkafka threads may log beside the daemon's loop.
