@@ -425,6 +425,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,
                            const GroupOffset& group) -> std::optional<int64_t> {
+        context_.metrics().OffsetGapRecords(tp.topic, tp.partition);  // at 0 until a gap
         const GroupOffset known = WithHandover(tp, group);
         persisted_next_.erase(tp);
         if (known.known && known.OutputEnd()) {

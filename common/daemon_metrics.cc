@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "common/process_stats.h"
+
 namespace headwire::common {
 namespace {
 
@@ -66,6 +68,18 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
   rebalances_ = &CounterFamily(*registry_, "headwire_rebalances_total",
                                "Partition assignments and revocations")
                      .Add(labels);
+  GaugeFamily(*registry_, "headwire_build_info", "1, labelled with the running headwire version")
+      .Add({{"daemon", daemon_}, {"version", HEADWIRE_VERSION}})
+      .Set(1);
+  process_cpu_seconds_ = &CounterFamily(*registry_, "process_cpu_seconds_total",
+                                        "Total user and system CPU time spent in seconds")
+                              .Add({});
+  process_resident_bytes_ =
+      &GaugeFamily(*registry_, "process_resident_memory_bytes", "Resident memory size in bytes")
+           .Add({});
+  process_start_time_ = &GaugeFamily(*registry_, "process_start_time_seconds",
+                                     "Start time of the process since unix epoch in seconds")
+                             .Add({});
 }
 
 prometheus::Counter& DaemonMetrics::OffsetGapRecords(const std::string& topic, int32_t partition) {
@@ -86,7 +100,7 @@ prometheus::Counter& DaemonMetrics::DeadLetters(const std::string& reason) {
 }
 
 prometheus::Counter& DaemonMetrics::Duplicates(const std::string& kind) {
-  return duplicates_.Add({{"kind", kind}});
+  return duplicates_.Add({{"daemon", daemon_}, {"kind", kind}});
 }
 
 prometheus::Gauge& DaemonMetrics::Lag(const std::string& topic, int32_t partition) {
@@ -114,6 +128,15 @@ prometheus::Counter& DaemonMetrics::KafkaBytes(const std::string& client,
 }
 
 std::string DaemonMetrics::Serialize() const {
+  if (auto stats = ReadProcessStats()) {
+    const std::lock_guard lock(process_mutex_);
+    if (stats->cpu_seconds > process_cpu_counted_) {
+      process_cpu_seconds_->Increment(stats->cpu_seconds - process_cpu_counted_);
+      process_cpu_counted_ = stats->cpu_seconds;
+    }
+    process_resident_bytes_->Set(static_cast<double>(stats->resident_bytes));
+    process_start_time_->Set(stats->start_time_seconds);
+  }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

@@ -5,7 +5,7 @@
 //   headwire_records_consumed_total{daemon,topic}        records read from the input
 //   headwire_records_produced_total{daemon,topic}        records enqueued to an output topic
 //   headwire_dead_letters_total{daemon,reason}           records sent to (or kept as) dead letters
-//   headwire_duplicates_total{kind}                      duplicates found by the processor
+//   headwire_duplicates_total{daemon,kind}               duplicates found by the processor
 //   headwire_consumer_lag_records{daemon,topic,partition} high watermark minus position
 //   headwire_batch_persist_seconds{daemon}               flush + state write of one batch
 //   headwire_record_latency_seconds{daemon}              broker timestamp of an input record to
@@ -18,6 +18,11 @@
 //   headwire_kafka_brokers_up{daemon,client}             librdkafka: brokers in state UP
 //   headwire_kafka_bytes_total{daemon,client,direction}  librdkafka: bytes sent / received
 //   headwire_rocksdb_block_cache_bytes{daemon}           RocksDB: block cache usage*
+//   headwire_build_info{daemon,version}                  1, naming the running version
+//   process_cpu_seconds_total, process_resident_memory_bytes, process_start_time_seconds
+//                                                        the process, as Prometheus' client
+//                                                        libraries name them; read from /proc at
+//                                                        each Serialize
 // * exported only by a daemon that has RocksDB state: the series appears at the first use of its
 //   accessor, so that a daemon without (the archiver) does not show a zero that reads like a
 //   broken gauge.
@@ -33,6 +38,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -62,7 +68,7 @@ class DaemonMetrics {
   prometheus::Counter& KafkaBytes(const std::string& client, const std::string& direction);
   prometheus::Gauge& BlockCacheBytes();
 
-  // Every series in the text exposition format (version 0.0.4).
+  // Every series in the text exposition format (version 0.0.4), the process series refreshed.
   std::string Serialize() const;
 
   // The registry, for daemons that add families of their own (the feed poller's per-feed series).
@@ -84,6 +90,13 @@ class DaemonMetrics {
   prometheus::Histogram* persist_seconds_;
   prometheus::Histogram* record_latency_;
   prometheus::Counter* rebalances_;
+  prometheus::Counter* process_cpu_seconds_;
+  prometheus::Gauge* process_resident_bytes_;
+  prometheus::Gauge* process_start_time_;
+  // The CPU seconds already added to process_cpu_seconds_ (a counter only moves by increments);
+  // scrapes may come on several HTTP threads at once.
+  mutable std::mutex process_mutex_;
+  mutable double process_cpu_counted_ = 0;
 };
 
 }  // namespace headwire::common

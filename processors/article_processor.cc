@@ -9,6 +9,7 @@
 #include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
+#include "core/exact_dedup.h"
 #include "headwire/v1/article.pb.h"
 #include "processors/domain_snapshots.h"
 
@@ -24,7 +25,22 @@ class ProcessorStage final : public common::ConsumerStage {
       : options_(options),
         decider_(decider),
         metrics_(metrics),
-        ordered_(decider, options.parallel) {}
+        ordered_(decider, options.parallel) {
+    // Every series the processor may count starts at 0, so that an alert on its rate tells "none
+    // yet" from "not exported".
+    const auto* reasons = v1::DeadLetterReason_descriptor();
+    for (int i = 0; i < reasons->value_count(); ++i) {
+      const auto reason = static_cast<v1::DeadLetterReason>(reasons->value(i)->number());
+      if (reason == v1::DEAD_LETTER_REASON_UNSPECIFIED || reason == v1::DEAD_LETTER_REASON_LATE) {
+        continue;  // LATE is the sink's verdict
+      }
+      metrics_.DeadLetters(v1::DeadLetterReason_Name(reason));
+    }
+    for (const auto kind : {core::DuplicateKind::kSameId, core::DuplicateKind::kSameUrl,
+                            core::DuplicateKind::kSameContent, core::DuplicateKind::kNear}) {
+      metrics_.Duplicates(core::DuplicateKindName(kind));
+    }
+  }
 
   // Where a newly assigned raw partition resumes. Normally where this instance's own state
   // stopped. When the group's committed offset is further (another instance owned the partition

@@ -41,7 +41,9 @@ class FeedPoller {
         produced_(context.metrics().Produced(options.topic)),
         rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
         host_(common::HostName()),
-        raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {}
+        raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {
+    context.metrics().DeadLetters("not_a_feed");  // at 0 from the start, as a rate alert wants
+  }
 
   Result<FeedPollReport> Run() {
     auto records = state_.LoadRecords();

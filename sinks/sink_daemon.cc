@@ -35,7 +35,11 @@ class SinkStage final : public common::ConsumerStage {
         store_(store),
         metrics_(metrics),
         progress_(progress),
-        applier_(store, std::move(apply)) {}
+        applier_(store, std::move(apply)) {
+    // Both series start at 0, so that an alert on their rate tells "none yet" from "not exported".
+    metrics_.DeadLetters("REJECTED");
+    metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE));
+  }
 
   // The sink resumes from the offsets in its own state, and from the partition's start when its
   // state has none, whatever the group committed: the group's offsets may be another sink's.

@@ -38,7 +38,8 @@ TEST(AdminServerTest, ServesMetricsInTheTextFormat) {
                            "articles.processed\"} 3"),
             std::string::npos)
       << res->body;
-  EXPECT_NE(res->body.find("headwire_duplicates_total{kind=\"near\"} 1"), std::string::npos);
+  EXPECT_NE(res->body.find("headwire_duplicates_total{daemon=\"sink\",kind=\"near\"} 1"),
+            std::string::npos);
   EXPECT_NE(res->body.find("# TYPE headwire_batch_persist_seconds histogram"), std::string::npos);
 }
 

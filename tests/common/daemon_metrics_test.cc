@@ -20,5 +20,19 @@ TEST(DaemonMetricsTest, StateGaugesAppearOnlyOnceTheDaemonReportsState) {
       << text;
 }
 
+TEST(DaemonMetricsTest, TheVersionAndTheProcessAreExportedAsPrometheusClientsNameThem) {
+  DaemonMetrics metrics("process");
+  const std::string text = metrics.Serialize();
+  EXPECT_NE(
+      text.find("headwire_build_info{daemon=\"process\",version=\"" HEADWIRE_TEST_VERSION "\"} 1"),
+      std::string::npos)
+      << text;
+  for (const char* series : {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+                             "process_start_time_seconds "}) {
+    EXPECT_NE(text.find(std::string("\n") + series), std::string::npos) << series << text;
+  }
+  EXPECT_EQ(text.find("process_resident_memory_bytes 0\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace headwire::common
