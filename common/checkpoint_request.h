@@ -1,6 +1,7 @@
 #pragma once
 // On-demand checkpoints: SIGUSR1 sets a flag that a daemon takes between batches, so that an
-// operator can ask for a checkpoint of the state without stopping the daemon.
+// operator can ask for a copy of the state without stopping the daemon: the sink writes a
+// checkpoint, the processor snapshots its domains.
 
 namespace headwire::common {
 

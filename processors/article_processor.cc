@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/checkpoint_request.h"
 #include "common/kafka_producer.h"
 #include "common/logging.h"
 #include "common/proto_convert.h"
@@ -135,13 +136,18 @@ class ProcessorStage final : public common::ConsumerStage {
   std::optional<std::function<Status()>> Seal(
       const std::map<common::TopicPartition, int64_t>& next_offsets) override {
     NoteAdvanced(next_offsets);
+    ++sealed_unwritten_;
     return [this, write = decider_.Seal(next_offsets)]() -> Status {
+      --sealed_unwritten_;
       if (Status s = write(); !s.ok()) return s;
       return SnapshotWhenDue();
     };
   }
 
-  void Discard() override { decider_.Discard(); }
+  void Discard() override {
+    sealed_unwritten_ = 0;
+    decider_.Discard();
+  }
 
   // A partition taken away while catching up is no longer this instance's to restore: left in
   // replay_until_, it would keep the instance unready (Restored) for as long as it runs.
@@ -162,6 +168,13 @@ class ProcessorStage final : public common::ConsumerStage {
 
   void OutputPartitions(const std::map<std::string, int32_t>& counts) override {
     decider_.set_processed_partitions(counts.at(options_.decide.processed_topic));
+  }
+
+  // An idle processor takes a requested snapshot too, once its last batch is written (else the
+  // write takes it), so that the snapshot holds every record decided when it was asked for.
+  Status Quiet(bool) override {
+    if (sealed_unwritten_ > 0 || !common::TakeCheckpointRequest()) return Status::Ok();
+    return SnapshotOnRequest();
   }
 
   bool Restored() const override { return replay_until_.empty(); }
@@ -209,13 +222,27 @@ class ProcessorStage final : public common::ConsumerStage {
     };
   }
 
-  // A snapshot is due every snapshot_interval_records decided records, taken of the written
-  // state only (records decided since the last write are not in it, nor in its offsets).
+  // A snapshot is due every snapshot_interval_records decided records, and when an operator
+  // asked for one (SIGUSR1), taken of the written state only (records decided since the last
+  // write are not in it, nor in its offsets).
   Status SnapshotWhenDue() {
+    if (common::TakeCheckpointRequest()) return SnapshotOnRequest();
     if (options_.snapshot_interval_records > 0 && !options_.snapshot_dir.empty() &&
         since_snapshot_ >= options_.snapshot_interval_records) {
       return Snapshot();
     }
+    return Status::Ok();
+  }
+
+  Status SnapshotOnRequest() {
+    if (options_.snapshot_dir.empty()) {
+      spdlog::warn("msg=\"snapshot requested (SIGUSR1) but no --snapshot-dir given\"");
+      return Status::Ok();
+    }
+    const uint64_t before = stats_.snapshots;
+    if (Status s = Snapshot(); !s.ok()) return s;
+    spdlog::info("msg=\"snapshots on request\" written={} dir={}", stats_.snapshots - before,
+                 options_.snapshot_dir);
     return Status::Ok();
   }
 
@@ -258,6 +285,8 @@ class ProcessorStage final : public common::ConsumerStage {
   // The domains with batches committed or sealed since the last snapshots.
   std::set<common::TopicPartition> advanced_;
   uint64_t since_snapshot_ = 0;
+  // Batches sealed whose state is not written yet (their outputs await acknowledgement).
+  int sealed_unwritten_ = 0;
 };
 
 }  // namespace

@@ -267,6 +267,31 @@ class DedupDomains(unittest.TestCase):
         self.assertNotIn("no snapshot of the partition", joined)
         self.assert_same_as_reference(bootstrap, "snapshot", reference)
 
+    def test_sigusr1_snapshots_every_domain_of_a_running_processor(self):
+        """An operator asks a running processor (no --snapshot-interval) for snapshots, e.g.
+        before maintenance: each domain it decided gets one at its committed offset."""
+        bootstrap = self.broker(self.addCleanup)
+        snapshots = os.path.join(self.work, "requested-snapshots")
+        log_path = os.path.join(self.work, "requested.log")
+        with open(log_path, "a") as log:
+            proc = subprocess.Popen(
+                self.process_command(bootstrap, "requested", "--snapshot-dir", snapshots),
+                stdout=subprocess.DEVNULL, stderr=log)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        self.wait_for_log(log_path, "partition assigned")
+        run([ARGS.headwire, "produce", "-b", bootstrap, self.inputs["spread-first"]])
+        self.wait_for_verdicts(bootstrap, self.spread_first_count)
+        self.assertFalse(os.path.exists(snapshots), "a snapshot before any was asked for")
+        proc.send_signal(signal.SIGUSR1)
+        self.wait_for_log(log_path, 'msg="snapshots on request" written=4')
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=60), 0, read(log_path)[-3000:])
+        raw = os.path.join(snapshots, "headwire.articles.raw")
+        offsets = {int(p.split("-")[1]): [int(o.split("-")[1]) for o in os.listdir(
+            os.path.join(raw, p))] for p in os.listdir(raw)}
+        per_partition = self.spread_first_count // len(SPREAD_LANGUAGES)
+        self.assertEqual(offsets, {p: [per_partition] for p in range(4)})
+
     def test_joiner_stops_when_the_raw_topic_no_longer_holds_the_snapshot_offset(self):
         """The mock cluster keeps about 5 MiB per partition and silently drops older records
         (BUILD-FACTS): after an owner snapshots one domain, 8 MiB more of it make the raw topic
