@@ -68,9 +68,13 @@ Status ConsumerDaemon::Produce(const OutputRecord& record) {
 Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
   ConsumedRecord record = message.record();
   CounterFor(consumed_, record.topic, false).Increment();
+  const bool catching_up = stage.CatchingUp(record);
   if (Status s = stage.Handle(record, *this); !s.ok()) return s;
   pending_offsets_[{std::string(record.topic), record.partition}] = record.offset + 1;
-  if (record.timestamp_ms >= 0) pending_timestamps_.push_back(record.timestamp_ms);
+  ++pending_records_.count;
+  if (record.timestamp_ms >= 0 && !catching_up) {
+    pending_records_.timestamps.push_back(record.timestamp_ms);
+  }
   return Status::Ok();
 }
 
@@ -105,9 +109,9 @@ Status ConsumerDaemon::Persist(ConsumerStage& stage) {
       sealed_ = SealedBatch{.group = producer_->Seal(),
                             .write = std::move(*write),
                             .offsets = std::move(pending_offsets_),
-                            .timestamps = std::move(pending_timestamps_)};
+                            .records = std::move(pending_records_)};
       pending_offsets_.clear();
-      pending_timestamps_.clear();
+      pending_records_ = {};
       return Status::Ok();
     }
     if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) {
@@ -117,9 +121,9 @@ Status ConsumerDaemon::Persist(ConsumerStage& stage) {
   }
   const auto delivered = Clock::now();
   if (Status s = stage.Commit(pending_offsets_, consumer_->CaughtUp()); !s.ok()) return s;
-  Persisted(pending_offsets_, pending_timestamps_, start, delivered);
+  Persisted(pending_offsets_, pending_records_, start, delivered);
   pending_offsets_.clear();
-  pending_timestamps_.clear();
+  pending_records_ = {};
   return Status::Ok();
 }
 
@@ -143,7 +147,7 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
   SealedBatch batch = std::move(*sealed_);
   sealed_.reset();
   if (Status s = batch.write(); !s.ok()) return s;
-  Persisted(batch.offsets, batch.timestamps, start, delivered);
+  Persisted(batch.offsets, batch.records, start, delivered);
   return Status::Ok();
 }
 
@@ -260,7 +264,7 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
 }
 
 void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
-                               const std::vector<int64_t>& timestamps, Clock::time_point start,
+                               const BatchRecords& records, Clock::time_point start,
                                Clock::time_point delivered) {
   std::map<TopicPartition, int64_t> forward;
   for (const auto& [tp, next] : offsets) {
@@ -286,14 +290,14 @@ void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
     spdlog::debug(
         "msg=\"batch persisted\" records={} delivery_wait_ms={:.1f} state_write_ms={:.1f} "
         "offsets={}",
-        timestamps.size(), std::chrono::duration<double, std::milli>(delivered - start).count(),
+        records.count, std::chrono::duration<double, std::milli>(delivered - start).count(),
         std::chrono::duration<double, std::milli>(now - delivered).count(), next_offsets);
   }
   context_.metrics().BatchPersistSeconds().Observe(
       std::chrono::duration<double>(now - start).count());
   const int64_t now_ms = WallMs();
   auto& latency = context_.metrics().RecordLatencySeconds();
-  for (const int64_t ts : timestamps) {
+  for (const int64_t ts : records.timestamps) {
     latency.Observe(static_cast<double>(std::max<int64_t>(0, now_ms - ts)) / 1000.0);
   }
 }

@@ -147,6 +147,11 @@ class ConsumerStage {
   // notes the loss here, before any later record of the partition is handled. An error stops the
   // daemon. The default notes nothing (the daemon logs and counts the loss whatever the stage).
   virtual Status RecordsLost(const OffsetGap& /*gap*/) { return Status::Ok(); }
+  // Whether `record` will be decided again without output, catching up with a previous owner of
+  // its partition: asked before Handle. Its broker timestamp is old news, so it stays out of
+  // headwire_record_latency_seconds, which would otherwise fill with minutes after each
+  // takeover. The default: never.
+  virtual bool CatchingUp(const ConsumedRecord& /*record*/) const { return false; }
   // Called about once a second while no batch is open (periodic work on a quiet input).
   virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true
@@ -171,6 +176,13 @@ class ConsumerStage {
 
 class ConsumerDaemon final : private Output {
  public:
+  // What a batch's records tell the metrics and the debug log.
+  struct BatchRecords {
+    size_t count = 0;
+    // Broker timestamps of the records whose latency counts (not those caught up with).
+    std::vector<int64_t> timestamps;
+  };
+
   // `context` must outlive the daemon.
   ConsumerDaemon(DaemonContext& context, ConsumerDaemonOptions options);
   ConsumerDaemon(const ConsumerDaemon&) = delete;
@@ -196,8 +208,7 @@ class ConsumerDaemon final : private Output {
   // failed). The consume loop keeps a caught-up batch open until then.
   bool PreviousBatchDelivered();
   // After a batch's write: offsets to Kafka, metrics, the debug line.
-  void Persisted(const std::map<TopicPartition, int64_t>& offsets,
-                 const std::vector<int64_t>& timestamps,
+  void Persisted(const std::map<TopicPartition, int64_t>& offsets, const BatchRecords& records,
                  std::chrono::steady_clock::time_point start,
                  std::chrono::steady_clock::time_point delivered);
   Status Turn(ConsumerStage& stage);
@@ -224,7 +235,7 @@ class ConsumerDaemon final : private Output {
   std::unique_ptr<KafkaConsumer> consumer_;
   std::unique_ptr<KafkaProducer> producer_;
   std::map<TopicPartition, int64_t> pending_offsets_;
-  std::vector<int64_t> pending_timestamps_;  // broker timestamps of the batch's records
+  BatchRecords pending_records_;
   // How far output went for each partition when it was assigned (GroupOffset::OutputEnd). A
   // stage that decides records again below it (catching up on another instance's partition)
   // persists its progress locally, but the group's offset is only ever moved forward, and not
@@ -240,7 +251,7 @@ class ConsumerDaemon final : private Output {
     uint64_t group = 0;  // the producer's delivery group of its outputs
     std::function<Status()> write;
     std::map<TopicPartition, int64_t> offsets;
-    std::vector<int64_t> timestamps;
+    BatchRecords records;
   };
   std::optional<SealedBatch> sealed_;  // sealed, waiting for its outputs' acknowledgement
   std::map<std::string, prometheus::Counter*, std::less<>> consumed_;

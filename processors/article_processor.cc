@@ -170,6 +170,12 @@ class ProcessorStage final : public common::ConsumerStage {
     decider_.set_processed_partitions(counts.at(options_.decide.processed_topic));
   }
 
+  bool CatchingUp(const common::ConsumedRecord& record) const override {
+    if (replay_until_.empty()) return false;
+    const auto it = replay_until_.find({std::string(record.topic), record.partition});
+    return it != replay_until_.end() && record.offset < it->second;
+  }
+
   // An idle processor takes a requested snapshot too, once its last batch is written (else the
   // write takes it), so that the snapshot holds every record decided when it was asked for.
   Status Quiet(bool) override {

@@ -541,5 +541,39 @@ TEST(PartitionedOutputTest, TheStageIsGivenItsOutputsPartitionCountBeforeItsFirs
   EXPECT_EQ(stage.handled, 4);
 }
 
+// Decides records 0..4 again without output, as an instance catching up with a previous owner.
+class CatchingUpStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  bool CatchingUp(const ConsumedRecord& record) const override { return record.offset < 5; }
+  Status Handle(const ConsumedRecord&, Output&) override { return Status::Ok(); }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  const StateStore* state() const override { return nullptr; }
+};
+
+TEST(ConsumerDaemonTest, RecordsCaughtUpWithStayOutOfTheLatencyButAreConsumed) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 10));
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options = OptionsFor(input);
+  options.loop.exit_at_end = true;
+  ConsumerDaemon daemon(**context, options);
+  CatchingUpStage stage;
+
+  ASSERT_TRUE(daemon.Run(stage).ok());
+
+  const std::string metrics = (*context)->metrics().Serialize();
+  EXPECT_NE(metrics.find("headwire_record_latency_seconds_count{daemon=\"test\"} 5\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("headwire_records_consumed_total{daemon=\"test\",topic=\"in\"} 10\n"),
+            std::string::npos)
+      << metrics;
+}
+
 }  // namespace
 }  // namespace headwire::common
