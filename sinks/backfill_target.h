@@ -54,7 +54,12 @@ class BackfillTarget : public common::ReplayTarget {
 
  private:
   BackfillTarget() = default;
-  common::TopicPartition ProcessedPartition() const { return {options_.decide.processed_topic, 0}; }
+  // Where the sink state keeps how many processed records the replay applied. Not a Kafka topic
+  // (no topic name holds ':'), so that a live sink's offsets of the processed topic can never
+  // pass for a replay's, nor a replay's for a live sink's.
+  common::TopicPartition ProcessedPartition() const {
+    return {"replay:" + options_.decide.processed_topic, 0};
+  }
 
   BackfillOptions options_;
   std::unique_ptr<processors::ArticleDecider> decider_;
