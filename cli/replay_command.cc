@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/shutdown.h"
+#include "common/time_format.h"
 #include "producers/archive_source.h"
 #include "producers/file_source.h"
 #include "producers/replay.h"
@@ -225,6 +227,34 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   return plan;
 }
 
+// The replay's name, kept with its progress so that only the same replay resumes it: the source
+// (an archive or file by absolute path, with the archived topic or the file's layout, columns
+// and --ingest-time; a topic with its bootstrap servers and first offset) and the time range.
+// The pace and the target's options are not in it: a replay may resume at another --speed.
+std::string ReplayName(const ReplayArgs& a, const producers::TimeRange& range) {
+  std::error_code ec;
+  const auto absolute = [&ec](const std::string& path) {
+    const auto full = std::filesystem::absolute(path, ec);
+    return ec ? path : full.lexically_normal().string();
+  };
+  std::string name;
+  if (!a.archive.empty()) {
+    name = "archive " + absolute(a.archive);
+    if (!a.archive_topic.empty()) name += " topic " + a.archive_topic;
+  } else if (!a.file.empty()) {
+    name = "file " + absolute(a.file);
+    if (!a.layout.empty()) name += " layout " + a.layout;
+    if (!a.columns.empty()) name += " columns " + a.columns;
+    if (a.ingest_time_ms) name += " ingest-time " + common::FormatRfc3339(*a.ingest_time_ms);
+  } else {
+    name = "topic " + a.topic + " on " + a.kafka.bootstrap;
+    if (a.from_offset) name += " from-offset " + std::to_string(*a.from_offset);
+  }
+  if (range.from_ms) name += " from " + common::FormatRfc3339(*range.from_ms);
+  if (range.to_ms) name += " to " + common::FormatRfc3339(*range.to_ms);
+  return name;
+}
+
 // Returns the exit code, or the error that stopped the replay.
 Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
   const producers::TimeRange& range = plan.range;
@@ -244,6 +274,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
     options.raw_topic = raw_topic;
     options.decide = a.decide;
     options.store = a.sink_store;
+    options.replay = ReplayName(a, range);
     ApplySinkStateArgs(a.sink_state, options.store);
     auto created = sinks::BackfillTarget::Create(options, *classifier);
     if (!created) return Err(created.error());
@@ -260,7 +291,8 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
                                         .partition = respread ? producers::TargetPartition::kDomain
                                                               : producers::TargetPartition::kSource,
                                         .domain_key = a.domain_key,
-                                        .progress_file = a.progress_file});
+                                        .progress_file = a.progress_file,
+                                        .replay = ReplayName(a, range)});
     if (!created) return Err(created.error());
     target = std::move(*created);
   }
@@ -279,12 +311,17 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
       producers::SteadyPacerClock(), progress);
   if (!report) return Err(report.error());
   const auto& t = report->totals;
-  ReportSummary(
-      "replay",
-      fmt::format("{} delivered, {} outside the time range, {} duplicates, "
-                  "{} dead letters, {} invalid{}",
-                  t.counts.delivered, t.filtered, t.counts.duplicates, t.counts.dead_letters,
-                  t.invalid, report->complete ? "" : "; interrupted, continue with --resume"));
+  // Into a topic, only a progress file keeps what was delivered: without one, running it again
+  // sends those records a second time.
+  const bool resumable = !a.into.empty() || !a.progress_file.empty();
+  const char* interrupted = resumable ? "; interrupted, continue with --resume"
+                                      : "; interrupted, and without --progress-file it cannot be "
+                                        "resumed: the records delivered are in the topic";
+  ReportSummary("replay",
+                fmt::format("{} delivered, {} outside the time range, {} duplicates, "
+                            "{} dead letters, {} invalid{}",
+                            t.counts.delivered, t.filtered, t.counts.duplicates,
+                            t.counts.dead_letters, t.invalid, report->complete ? "" : interrupted));
   if (!report->complete) return kExitSignalBase + common::ShutdownSignal();
   return t.invalid > 0 ? kExitInvalidInput : kExitOk;
 }
@@ -301,7 +338,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
       "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130 or 143 "
-      "when SIGINT or SIGTERM stopped it before the end (continue with --resume).",
+      "when SIGINT or SIGTERM stopped it before the end (continue with --resume; into a topic "
+      "only with --progress-file).",
       [a, note_given](const CLI::App& command) {
         (*note_given)(command);
         auto plan = PlanReplay(*a);

@@ -2,12 +2,16 @@
 // Where `headwire replay` delivers records: the raw topic of a broker
 // (producers/topic_target.h) or a sink state built in-process (sinks/backfill_target.h). A
 // record is a common::ArchiveRecord whatever its source; its (partition, offset) is its position
-// in the source, which Commit() stores so that a replay can resume after it.
+// in the source, which Commit() stores so that a replay can resume after it. Positions mean
+// something only for the source and time range they were stored for: a target keeps them with
+// the replay's name (its source and range, as `headwire replay` writes it) and refuses to be
+// resumed by a replay of another name, which would skip records of the new source silently.
 //
 // Implementations are used by one thread.
 
 #include <cstdint>
 #include <map>
+#include <string>
 
 #include "common/archive_segment.h"
 #include "common/status.h"
@@ -20,6 +24,16 @@ struct ReplayCounts {
   uint64_t duplicates = 0;    // known only when the target runs the processor
   uint64_t dead_letters = 0;  // records the processor (or the source) rejected
 };
+
+// InvalidArgument: `where` holds the progress of replay `stored`, which replay `given` cannot
+// resume.
+inline Status OtherReplayError(const std::string& where, const std::string& stored,
+                               const std::string& given) {
+  return Status::InvalidArgument(where + " holds the progress of another replay (" + stored +
+                                 "), not of this one (" + given +
+                                 "): resume with the same source and time range, or start a "
+                                 "fresh target");
+}
 
 class ReplayTarget {
  public:

@@ -11,8 +11,8 @@
 
 namespace headwire::producers {
 
-Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path) {
-  std::map<int32_t, int64_t> out;
+Result<StoredProgress> ReadPositionsFile(const std::string& path) {
+  StoredProgress out;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return out;
   std::ifstream in(path);
@@ -28,15 +28,20 @@ Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path) {
         !offset.is_number_integer()) {
       return Err(Status::Corruption(path + ": bad position " + partition));
     }
-    out[number] = offset.get<int64_t>();
+    out.positions[number] = offset.get<int64_t>();
+  }
+  if (j.contains("replay")) {
+    if (!j["replay"].is_string()) return Err(Status::Corruption(path + ": bad replay"));
+    out.replay = j["replay"].get<std::string>();
   }
   return out;
 }
 
-Status WritePositionsFile(const std::string& path, const std::map<int32_t, int64_t>& positions) {
+Status WritePositionsFile(const std::string& path, const StoredProgress& progress) {
   nlohmann::json j;
+  j["replay"] = progress.replay;
   j["positions"] = nlohmann::json::object();
-  for (const auto& [partition, offset] : positions) {
+  for (const auto& [partition, offset] : progress.positions) {
     j["positions"][std::to_string(partition)] = offset;
   }
   const std::string tmp = path + ".tmp";
@@ -58,7 +63,10 @@ Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOption
   if (!options.progress_file.empty()) {
     auto stored = ReadPositionsFile(options.progress_file);
     if (!stored) return Err(stored.error());
-    target->stored_ = std::move(*stored);
+    if (!stored->positions.empty() && !stored->replay.empty() && stored->replay != options.replay) {
+      return Err(common::OtherReplayError(options.progress_file, stored->replay, options.replay));
+    }
+    target->stored_ = std::move(stored->positions);
   }
   return target;
 }
@@ -108,7 +116,10 @@ Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
 Status TopicTarget::Commit(const std::map<int32_t, int64_t>& next_positions) {
   if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) return s;
   if (options_.progress_file.empty()) return Status::Ok();
-  if (Status s = WritePositionsFile(options_.progress_file, next_positions); !s.ok()) return s;
+  if (Status s = WritePositionsFile(options_.progress_file, {next_positions, options_.replay});
+      !s.ok()) {
+    return s;
+  }
   stored_ = next_positions;
   return Status::Ok();
 }

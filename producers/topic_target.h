@@ -41,6 +41,9 @@ struct TopicTargetOptions {
   std::string domain_key = kDefaultDomainKey;
   // Where positions are kept for --resume. Default: "" (not kept).
   std::string progress_file;
+  // Which replay this is (its source and time range, common::ReplayTarget): kept in the progress
+  // file, which a replay of another source or range then refuses to resume. Default: "".
+  std::string replay;
   // How long a Commit waits for deliveries. Default: 60 s.
   std::chrono::milliseconds flush_timeout{60000};
 };
@@ -69,8 +72,15 @@ class TopicTarget : public common::ReplayTarget {
   common::ReplayCounts counts_;
 };
 
-// Reads / atomically writes a positions file: JSON {"positions": {"<partition>": next offset}}.
-Result<std::map<int32_t, int64_t>> ReadPositionsFile(const std::string& path);
-Status WritePositionsFile(const std::string& path, const std::map<int32_t, int64_t>& positions);
+// Reads / atomically writes a positions file: JSON {"replay": "<name>", "positions":
+// {"<partition>": next offset}}.
+// A progress file: the next source offset per source partition, and the replay they belong to
+// ("" in a file written before replays were named).
+struct StoredProgress {
+  std::map<int32_t, int64_t> positions;
+  std::string replay;
+};
+Result<StoredProgress> ReadPositionsFile(const std::string& path);
+Status WritePositionsFile(const std::string& path, const StoredProgress& progress);
 
 }  // namespace headwire::producers

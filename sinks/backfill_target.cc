@@ -30,6 +30,10 @@ Result<std::unique_ptr<BackfillTarget>> BackfillTarget::Create(
   // would mix two histories in one state (and a live sink's state is not to be touched).
   for (const auto& [tp, offset] : target->store_->StoredOffsets()) {
     if (tp == target->ProcessedPartition()) continue;
+    if (tp.topic.starts_with(kReplayPrefix)) {
+      return Err(common::OtherReplayError(options.sink_state, tp.topic.substr(kReplayPrefix.size()),
+                                          options.replay));
+    }
     return Err(Status::InvalidArgument(
         options.sink_state + " holds the state of a sink that consumed " + tp.topic + "/" +
         std::to_string(tp.partition) +

@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/log_sampler.h"
 #include "common/replay_target.h"
@@ -35,14 +36,18 @@ struct BackfillOptions {
   std::string raw_topic = "headwire.articles.raw";
   processors::ArticleDeciderOptions decide;
   StoreOptions store;
+  // Which replay this is (its source and time range, common::ReplayTarget): kept in the sink
+  // state, which a replay of another source or range then refuses to resume. Default: "".
+  std::string replay;
 };
 
 class BackfillTarget : public common::ReplayTarget {
  public:
   // Opens (creating) both states. `classifier` must outlive the target. Returns the error
   // opening either state, or InvalidArgument when the sink state holds offsets of an input
-  // partition a replay does not write (a live sink's state), or when the processor state holds
-  // positions that the sink state does not (the two were not built together).
+  // partition a replay does not write (a live sink's state) or another replay's progress, or
+  // when the processor state holds positions that the sink state does not (the two were not
+  // built together).
   static Result<std::unique_ptr<BackfillTarget>> Create(const BackfillOptions& options,
                                                         const core::TopicClassifier& classifier);
 
@@ -54,12 +59,13 @@ class BackfillTarget : public common::ReplayTarget {
 
  private:
   BackfillTarget() = default;
-  // Where the sink state keeps how many processed records the replay applied. Not a Kafka topic
-  // (no topic name holds ':'), so that a live sink's offsets of the processed topic can never
-  // pass for a replay's, nor a replay's for a live sink's.
+  // Where the sink state keeps how many processed records the replay applied, named after the
+  // replay. Not a Kafka topic (no topic name holds ':'), so that a live sink's offsets of the
+  // processed topic can never pass for a replay's, nor a replay's for a live sink's.
   common::TopicPartition ProcessedPartition() const {
-    return {"replay:" + options_.decide.processed_topic, 0};
+    return {std::string(kReplayPrefix) + options_.replay, 0};
   }
+  static constexpr std::string_view kReplayPrefix = "replay:";
 
   BackfillOptions options_;
   std::unique_ptr<processors::ArticleDecider> decider_;

@@ -192,6 +192,11 @@ class ReplayDigest(unittest.TestCase):
         _, err = paced.communicate(timeout=60)
         self.assertEqual(paced.returncode, 128 + signal.SIGINT, err)
         self.assertIn("interrupted, continue with --resume", err)
+        # Its positions are offsets of this source and range: another range may not use them.
+        other = run([ARGS.headwire, "replay", *source, "--into", state, "--resume", "--to-time",
+                     "2100-01-01T00:00:00Z"], expect_codes=(1,))
+        self.assertIn("holds the progress of another replay", other.stderr)
+        self.assertIn(" to 2100-01-01T00:00:00Z)", other.stderr)
         run([ARGS.headwire, "replay", *source, "--into", state, "--resume"])
         return state
 

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <string>
 
 #include "common/mock_cluster.h"
 #include "common/record.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
+#include "tests/common/test_dir.h"
 
 namespace headwire::producers {
 namespace {
@@ -45,7 +48,8 @@ class TopicTargetTest : public ::testing::Test {
                                        .topic = "raw",
                                        .partition = partition,
                                        .domain_key = "language",
-                                       .progress_file = ""});
+                                       .progress_file = "",
+                                       .replay = "archive /a"});
     EXPECT_TRUE(target.has_value()) << target.error().ToString();
     for (const auto& r : records) EXPECT_TRUE((*target)->Deliver(r).ok());
     EXPECT_TRUE((*target)->Commit({}).ok());
@@ -84,13 +88,45 @@ TEST_F(TopicTargetTest, APartitionTheTargetLacksIsAnErrorNamingHowToFixIt) {
                                      .topic = "raw",
                                      .partition = TargetPartition::kSource,
                                      .domain_key = "language",
-                                     .progress_file = ""});
+                                     .progress_file = "",
+                                     .replay = "archive /a"});
   ASSERT_TRUE(target.has_value()) << target.error().ToString();
   const Status status = (*target)->Deliver(Archived("z", "Reuters", 5));
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("raw has 4; create it with at least 6, or give --domain-key"),
             std::string::npos)
       << status.message();
+}
+
+// Positions are offsets of one source: those of an archive, applied to a file, would skip the
+// file's first records without a word.
+TEST_F(TopicTargetTest, AProgressFileIsResumedOnlyByTheReplayThatWroteIt) {
+  const testing::TestDir dir{"hw-topic-target"};
+  std::filesystem::create_directories(dir.path());
+  const std::string progress = (dir.path() / "progress.json").string();
+  const auto create = [&](const std::string& replay) {
+    return TopicTarget::Create({.kafka = kafka_,
+                                .topic = "raw",
+                                .partition = TargetPartition::kSource,
+                                .domain_key = "language",
+                                .progress_file = progress,
+                                .replay = replay});
+  };
+  {
+    auto first = create("archive /a from 2026-03-01T00:00:00.000Z");
+    ASSERT_TRUE(first.has_value()) << first.error().ToString();
+    const Status committed = (*first)->Commit({{0, 19}});
+    ASSERT_TRUE(committed.ok()) << committed.ToString();
+  }
+  auto same = create("archive /a from 2026-03-01T00:00:00.000Z");
+  ASSERT_TRUE(same.has_value()) << same.error().ToString();
+  EXPECT_EQ((*same)->StoredPositions(), (std::map<int32_t, int64_t>{{0, 19}}));
+  auto other = create("file /uci.csv layout uci");
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(other.error().message().find("another replay (archive /a from 2026-03-01"),
+            std::string::npos)
+      << other.error().message();
 }
 
 }  // namespace

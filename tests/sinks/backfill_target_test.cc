@@ -79,5 +79,21 @@ TEST_F(BackfillTargetTest, ReopensTheStateAReplayMadeWithItsPositions) {
   EXPECT_EQ((*target)->StoredPositions(), (std::map<int32_t, int64_t>{{0, 5}}));
 }
 
+TEST_F(BackfillTargetTest, AStateIsResumedOnlyByTheReplayThatBuiltIt) {
+  BackfillOptions options = Options();
+  options.replay = "archive /a";
+  {
+    auto target = BackfillTarget::Create(options, classifier_);
+    ASSERT_TRUE(target.has_value()) << target.error().ToString();
+    ASSERT_TRUE((*target)->Commit({{0, 19}}).ok());
+  }
+  options.replay = "file /uci.csv layout uci";
+  auto target = BackfillTarget::Create(options, classifier_);
+  ASSERT_FALSE(target.has_value());
+  EXPECT_TRUE(target.error().IsInvalidArgument()) << target.error().ToString();
+  EXPECT_NE(target.error().message().find("another replay (archive /a)"), std::string::npos)
+      << target.error().ToString();
+}
+
 }  // namespace
 }  // namespace headwire::sinks
