@@ -229,7 +229,7 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
 
 // The replay's name, kept with its progress so that only the same replay resumes it: the source
 // (an archive or file by absolute path, with the archived topic or the file's layout, columns
-// and --ingest-time; a topic with its bootstrap servers and first offset) and the time range.
+// and --ingest-time; a topic with its first offset) and the time range.
 // The pace and the target's options are not in it: a replay may resume at another --speed.
 std::string ReplayName(const ReplayArgs& a, const producers::TimeRange& range) {
   std::error_code ec;
@@ -247,7 +247,8 @@ std::string ReplayName(const ReplayArgs& a, const producers::TimeRange& range) {
     if (!a.columns.empty()) name += " columns " + a.columns;
     if (a.ingest_time_ms) name += " ingest-time " + common::FormatRfc3339(*a.ingest_time_ms);
   } else {
-    name = "topic " + a.topic + " on " + a.kafka.bootstrap;
+    // Not the bootstrap servers: one cluster has many spellings of them.
+    name = "topic " + a.topic;
     if (a.from_offset) name += " from-offset " + std::to_string(*a.from_offset);
   }
   if (range.from_ms) name += " from " + common::FormatRfc3339(*range.from_ms);
