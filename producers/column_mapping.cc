@@ -85,6 +85,21 @@ Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping ba
   return base;
 }
 
+Status CheckCsvHeader(const ColumnMapping& mapping, const std::vector<std::string>& header) {
+  const auto mapped = mapping.columns.find(ArticleField::kTitle);
+  const std::string column = mapped != mapping.columns.end()
+                                 ? mapped->second
+                                 : std::string(ArticleFieldName(ArticleField::kTitle));
+  if (std::find(header.begin(), header.end(), column) != header.end() || ColumnNumber(column)) {
+    return Status::Ok();
+  }
+  std::string names;
+  for (const auto& name : header) names += (names.empty() ? "" : ", ") + name;
+  return Status::InvalidArgument("the header row (" + names + ") has no column \"" + column +
+                                 "\" for the title: map one with --columns title=COLUMN, or give "
+                                 "--layout (uci, ag-news) for a known file");
+}
+
 Result<common::Json> MapCsvRow(const ColumnMapping& mapping, const std::vector<std::string>& header,
                                const std::vector<std::string>& row) {
   common::Json out = common::Json::object();

@@ -37,6 +37,11 @@ Result<ColumnMapping> NamedLayout(std::string_view name);
 // InvalidArgument naming a bad entry, or a field `spec` maps twice.
 Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping base = {});
 
+// InvalidArgument when no column of `header` (the header row) gives the title, which every
+// article needs: without it each record would be refused on its own, thousands of times over.
+// Names the header's columns and the ways to map one.
+Status CheckCsvHeader(const ColumnMapping& mapping, const std::vector<std::string>& header);
+
 // The JSON record of one CSV row. `header` is the header row (empty without one). An empty
 // cell is an absent field; a published_at of digits only is epoch milliseconds. Returns
 // InvalidArgument when a mapped column does not exist.

@@ -145,6 +145,9 @@ Result<std::optional<FileSource::Line>> FileSource::NextJsonLine() {
     if (!row->has_value()) return std::nullopt;
     if (options_.mapping.header_row && header_.empty()) {
       header_ = std::move(**row);
+      if (Status s = CheckCsvHeader(options_.mapping, header_); !s.ok()) {
+        return Err(s.WithContext(options_.path));
+      }
       continue;
     }
     ++record_number_;

@@ -73,5 +73,22 @@ TEST(ColumnMappingTest, JsonKeysAreRenamed) {
   EXPECT_EQ(json["url"], "u");
 }
 
+// The UCI file without --layout: its header says TITLE, not title, and every record would be
+// refused one by one.
+TEST(ColumnMappingTest, AHeaderWithoutATitleColumnIsOneErrorNamingTheColumnsAndTheWaysOut) {
+  const std::vector<std::string> uci{"ID", "TITLE", "URL", "PUBLISHER", "TIMESTAMP"};
+  const Status status = CheckCsvHeader({}, uci);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("(ID, TITLE, URL, PUBLISHER, TIMESTAMP) has no column "
+                                  "\"title\""),
+            std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("--columns title=COLUMN"), std::string::npos);
+  EXPECT_TRUE(CheckCsvHeader(*ParseColumnMapping("title=TITLE"), uci).ok());
+  EXPECT_TRUE(CheckCsvHeader(*NamedLayout("uci"), uci).ok());
+  EXPECT_TRUE(CheckCsvHeader(*ParseColumnMapping("title=2"), uci).ok());
+  EXPECT_TRUE(CheckCsvHeader({}, {"id", "title"}).ok());
+}
+
 }  // namespace
 }  // namespace headwire::producers
