@@ -298,9 +298,11 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
     target = std::move(*created);
   }
   if (!a.resume && !target->StoredPositions().empty()) {
-    return Err(Status::InvalidArgument(
-        "the target already holds a replay's progress: add --resume to continue it, or start "
-        "with a fresh --into directory / --progress-file"));
+    // The command line, not the target, is what to change: a usage error.
+    return ReportUsageError(
+        "replay", Status::InvalidArgument(
+                      "the target already holds a replay's progress: add --resume to continue "
+                      "it, or start with a fresh --into directory / --progress-file"));
   }
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   producers::ReplayProgress progress(

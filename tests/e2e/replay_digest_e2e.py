@@ -192,6 +192,9 @@ class ReplayDigest(unittest.TestCase):
         _, err = paced.communicate(timeout=60)
         self.assertEqual(paced.returncode, 128 + signal.SIGINT, err)
         self.assertIn("interrupted, continue with --resume", err)
+        # Started again without --resume: the command line is what to change (a usage error).
+        again = run([ARGS.headwire, "replay", *source, "--into", state], expect_codes=(2,))
+        self.assertIn("already holds a replay's progress: add --resume", again.stderr)
         # Its positions are offsets of this source and range: another range may not use them.
         other = run([ARGS.headwire, "replay", *source, "--into", state, "--resume", "--to-time",
                      "2100-01-01T00:00:00Z"], expect_codes=(1,))
