@@ -1,5 +1,7 @@
 #include "producers/topic_source.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "common/archive_record.h"
@@ -73,6 +75,14 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
     int64_t start = low;
     if (options.from_offset) {
       start = std::clamp(*options.from_offset, low, high);
+      if (*options.from_offset != start) {
+        // Not an error (the other partitions may hold records there), but not silent either.
+        spdlog::warn(
+            "msg=\"--from-offset is outside the partition's records; starting at {}\" topic={} "
+            "partition={} from_offset={} first_offset={} end_offset={}",
+            start == high ? "its end: nothing to replay from it" : "its first record",
+            options.topic, partition, *options.from_offset, low, high);
+      }
     } else if (options.from_time_ms && high > low) {
       auto found = source->SearchTime(partition, low, high, *options.from_time_ms);
       if (!found) return Err(found.error());
