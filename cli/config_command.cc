@@ -51,9 +51,30 @@ Result<std::unique_ptr<CLI::App>> DryRun(const std::string& config_file,
   return app;
 }
 
+// "key=value" as "key=*****": the value of a librdkafka property may be a password, whatever its
+// key looks like (a misspelt "sasl.passwrd" too).
+std::string WithoutValue(const std::string& property) {
+  const size_t eq = property.find('=');
+  return eq == std::string::npos ? property
+                                 : property.substr(0, eq + 1) + std::string(kMaskedSecret);
+}
+
+// The command line as the user gave it, for a message, without the values of its -X properties.
 std::string Joined(const std::vector<std::string>& args) {
   std::string out;
-  for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
+  bool property_next = false;
+  for (const auto& a : args) {
+    std::string shown = a;
+    if (property_next) {
+      shown = WithoutValue(a);
+    } else if (a.starts_with("--kafka=")) {
+      shown = "--kafka=" + WithoutValue(a.substr(8));
+    } else if (a.starts_with("-X") && a.size() > 2) {
+      shown = "-X" + WithoutValue(a.substr(2));
+    }
+    property_next = a == "-X" || a == "--kafka";
+    out += (out.empty() ? "" : " ") + shown;
+  }
   return out;
 }
 

@@ -9,14 +9,45 @@
 namespace headwire::common {
 namespace {
 
-// `as_given` names the property in an error when the user wrote it otherwise (with a scope).
+// librdkafka's reason with every occurrence of `value` outside the key's own name replaced:
+// some reasons quote the value ("Invalid value \"x\" for configuration property ...").
+std::string WithoutValue(std::string_view reason, std::string_view key, std::string_view value) {
+  while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
+    reason.remove_suffix(1);
+  if (value.empty()) return std::string(reason);
+  std::string out;
+  size_t at = 0;
+  while (at < reason.size()) {
+    const std::string_view rest = reason.substr(at);
+    // The longer of the two wins where both start (a value may hold the key, or the other way).
+    const bool key_first = key.size() >= value.size();
+    if (key_first && !key.empty() && rest.starts_with(key)) {
+      out += key;
+      at += key.size();
+    } else if (rest.starts_with(value)) {
+      out += "(value not shown)";
+      at += value.size();
+    } else if (!key_first && !key.empty() && rest.starts_with(key)) {
+      out += key;
+      at += key.size();
+    } else {
+      out += reason[at++];
+    }
+  }
+  return out;
+}
+
+// `name` is the property as the user wrote its key (with a scope); the error names it and gives
+// librdkafka's reason, never the value, whatever the key: a misspelt "sasl.passwrd" holds a
+// password all the same.
 Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
-           std::string_view as_given = {}) {
+           std::string_view name = {}) {
   char error[512];
   if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
-    const std::string shown = as_given.empty() ? key + "=" + value : std::string(as_given);
-    return Status::InvalidArgument("kafka property " + shown + ": " + error);
+    return Status::InvalidArgument("kafka property " +
+                                   std::string(name.empty() ? std::string_view(key) : name) + ": " +
+                                   WithoutValue(error, key, value));
   }
   return Status::Ok();
 }
@@ -86,13 +117,16 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
         break;
       }
     }
+    // What the user wrote before the "=": the value is never shown.
+    const std::string name = property.substr(0, eq);
     if (key.empty()) {
-      return Err(Status::InvalidArgument("kafka property \"" + property +
+      return Err(Status::InvalidArgument("kafka property \"" + name +
+                                         (eq == std::string::npos ? "" : "=...") +
                                          "\" is not of the form [consumer.|producer.]key=value"));
     }
     if (key == kStatisticsInterval) {
       return Err(Status::InvalidArgument(
-          "kafka property " + property + ": headwire sets " + std::string(kStatisticsInterval) +
+          "kafka property " + name + ": headwire sets " + std::string(kStatisticsInterval) +
           " itself (1000): the statistics tell it whether the brokers are reachable (/readyz, "
           "--connect-timeout-s) and feed the Kafka metrics"));
     }
@@ -100,7 +134,7 @@ Result<RdKafkaConfPtr> MakeKafkaConf(
     // that a typo in it is an error on every command, not only on those that build that client.
     RdKafkaConfPtr scratch(applies ? nullptr : rd_kafka_conf_new());
     if (Status s = Set(applies ? conf.get() : scratch.get(), std::string(key),
-                       property.substr(eq + 1), property);
+                       property.substr(eq + 1), name);
         !s.ok()) {
       return Err(s);
     }

@@ -44,21 +44,58 @@ TEST(KafkaConfigTest, TheUsersPropertiesWinOverTheDefaults) {
   EXPECT_EQ(Get(*consumer, "linger.ms"), "5");
 }
 
-TEST(KafkaConfigTest, APropertyWithoutAKeyIsRefusedWithItsText) {
-  for (const char* bad : {"fetch.wait.max.ms", "=5", "consumer.=5", "producer."}) {
+TEST(KafkaConfigTest, APropertyWithoutAKeyIsRefusedWithItsKeyButNotItsValue) {
+  for (const char* bad : {"fetch.wait.max.ms", "producer."}) {
     auto conf = MakeKafkaConf(WithProperties({bad}), KafkaClientKind::kConsumer, {});
     ASSERT_FALSE(conf.has_value()) << bad;
     EXPECT_TRUE(conf.error().IsInvalidArgument()) << bad;
     EXPECT_NE(conf.error().message().find(bad), std::string::npos) << conf.error().message();
   }
+  for (const char* bad : {"=Hunter2", "consumer.=Hunter2"}) {
+    auto conf = MakeKafkaConf(WithProperties({bad}), KafkaClientKind::kConsumer, {});
+    ASSERT_FALSE(conf.has_value()) << bad;
+    EXPECT_TRUE(conf.error().IsInvalidArgument()) << bad;
+    EXPECT_EQ(conf.error().message().find("Hunter2"), std::string::npos) << conf.error().message();
+  }
 }
 
 TEST(KafkaConfigTest, AScopedPropertyLibrdkafkaRefusesIsAnErrorForEveryKindOfClient) {
   for (const char* bad : {"producer.no.such.property=1", "consumer.fetch.wait.max.ms=soon"}) {
+    const std::string key = std::string(bad).substr(0, std::string(bad).find('='));
     for (const auto kind : {KafkaClientKind::kConsumer, KafkaClientKind::kProducer}) {
       auto conf = MakeKafkaConf(WithProperties({bad}), kind, {});
       ASSERT_FALSE(conf.has_value()) << bad;
-      EXPECT_NE(conf.error().message().find(bad), std::string::npos) << conf.error().message();
+      EXPECT_NE(conf.error().message().find("kafka property " + key + ": "), std::string::npos)
+          << conf.error().message();
+      EXPECT_EQ(conf.error().message().find(bad), std::string::npos) << conf.error().message();
+    }
+  }
+}
+
+// A misspelt or refused property may hold a password whatever its key looks like: the error
+// names the key and librdkafka's reason, never the value.
+TEST(KafkaConfigTest, ARefusedPropertyNeverShowsItsValue) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"sasl.passwrd=Hunter2-TOPSECRET", "Hunter2-TOPSECRET"},
+      {"consumer.sasl.passwod=CLIPASS", "CLIPASS"},
+      {"sasl.jaas.config=x password=hunter2", "hunter2"},
+      {"security.protocol=hunter3", "hunter3"},      // librdkafka quotes an invalid value
+      {"sasl.mechanisms=PLAIN hunter4", "hunter4"},  // or appends it
+      {"security.protocol=protocol", "protocol"},    // a value inside the key's own name
+  };
+  for (const auto& [property, secret] : cases) {
+    const std::string text(property);
+    const std::string key = text.substr(0, text.find('='));
+    for (const auto kind : {KafkaClientKind::kConsumer, KafkaClientKind::kProducer}) {
+      auto conf = MakeKafkaConf(WithProperties({property}), kind, {});
+      ASSERT_FALSE(conf.has_value()) << property;
+      const std::string message = conf.error().message();
+      EXPECT_TRUE(message.starts_with("kafka property " + key + ": ")) << message;
+      std::string without_key = message;
+      for (size_t at = without_key.find(key); at != std::string::npos; at = without_key.find(key)) {
+        without_key.erase(at, key.size());
+      }
+      EXPECT_EQ(without_key.find(secret), std::string::npos) << message;
     }
   }
 }
