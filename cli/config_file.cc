@@ -367,7 +367,12 @@ bool IsSecretKey(std::string_view key) {
   std::string lower(key);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos;
+  if (lower.ends_with("-file") || lower.ends_with(".location")) return false;
+  for (const std::string_view part :
+       {"password", "secret", "key.pem", "private", "credentials", "jaas", "token"}) {
+    if (lower.find(part) != std::string::npos) return true;
+  }
+  return false;
 }
 
 std::string ResolvedConfig(const CLI::App& root, const std::string& only) {

@@ -42,8 +42,11 @@ class TomlConfig : public CLI::Config {
 // empty. librdkafka properties form `kafka` tables. Values of secret keys are masked.
 std::string ResolvedConfig(const CLI::App& root, const std::string& only);
 
-// True for keys whose values are secrets: any key containing "password" or "secret"
-// (sasl.password, ssl.key.password, sasl.oauthbearer.client.secret), in any case.
+// True for keys whose values are secrets, in any case: any key containing "password", "secret",
+// "key.pem", "private", "credentials", "jaas" or "token" (sasl.password, ssl.key.password,
+// sasl.oauthbearer.client.secret, ssl.key.pem, sasl.jaas.config), unless it names a file that holds
+// one (a key ending in "-file" or ".location": --http-token-file, ssl.key.location). The one
+// masking rule of `config print`; README "Configuration" documents it.
 bool IsSecretKey(std::string_view key);
 
 // What a masked secret prints as.

@@ -153,6 +153,15 @@ class ConfigTest(unittest.TestCase):
             self.assertIn("sasl.password=*****", result.stdout)
             self.assertNotIn("good-pass", result.stdout + result.stderr)
 
+    def test_private_key_material_is_masked(self):
+        config = self.write("a.toml", '[kafka]\n"ssl.key.pem" = "PEM-MATERIAL"\n'
+                            '"ssl.key.location" = "/etc/headwire/key.pem"\n')
+        out = self.headwire("--config", config, "config", "print", "process").stdout
+        self.assertNotIn("PEM-MATERIAL", out)
+        kafka = tomllib.loads(out)["process"]["kafka"]
+        self.assertEqual(kafka["ssl.key.pem"], "*****")
+        self.assertEqual(kafka["ssl.key.location"], "/etc/headwire/key.pem")
+
     def test_printed_configuration_is_a_valid_configuration(self):
         config = self.write("a.toml", 'log-level = "warn"\n[sink]\nlate = "dlq"\n'
                             '[eval.classify]\nforce-factor = 3.5\n')
