@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/config_file.h"
 #include "cli/embedded_data.h"
 #include "common/http_address.h"
 #include "common/logging.h"
@@ -57,6 +58,12 @@ std::string CheckTopicThreshold(const std::string& spec) {
 // that a property no client can take is a usage error (exit 2, and refused by `config check`)
 // instead of a failure once the command has started.
 std::string CheckKafkaProperty(const std::string& property) {
+  if (const size_t eq = property.find('='); eq != std::string::npos) {
+    const std::string key = property.substr(0, eq);
+    if (std::string why = RefusedSecret(key, property.substr(eq + 1)); !why.empty()) {
+      return "kafka property " + key + ": " + why;
+    }
+  }
   const common::KafkaOptions probe{.bootstrap = "localhost:9092", .properties = {property}};
   // Either kind of client checks every property, scoped or not.
   auto conf = common::MakeKafkaConf(probe, common::KafkaClientKind::kConsumer, {});

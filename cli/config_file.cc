@@ -209,6 +209,11 @@ class Reader {
     } else {
       inputs.push_back(Scalar(where, key, node, option));
     }
+    for (const auto& input : inputs) {
+      if (std::string why = RefusedSecret(key, input); !why.empty()) {
+        throw CLI::ConfigError(where + ": " + key + ": " + why);
+      }
+    }
     for (int i = 0;; ++i) {
       const CLI::Validator* validator = nullptr;
       try {
@@ -263,6 +268,9 @@ class Reader {
       const std::string where = KafkaTableName(parents);
       if (!node.is_value()) {
         throw CLI::ConfigError(where + ": " + key + ": expected a string, number or boolean");
+      }
+      if (std::string why = RefusedSecret(key, Printed(node)); !why.empty()) {
+        throw CLI::ConfigError(where + ": " + key + ": " + why);
       }
       const std::string property = key + "=" + Printed(node);
       const common::KafkaOptions probe{.bootstrap = "localhost:9092", .properties = {property}};
@@ -373,6 +381,12 @@ bool IsSecretKey(std::string_view key) {
     if (lower.find(part) != std::string::npos) return true;
   }
   return false;
+}
+
+std::string RefusedSecret(std::string_view key, std::string_view value) {
+  if (value != kMaskedSecret || !IsSecretKey(key)) return "";
+  return "holds the mask `config print` writes (" + std::string(kMaskedSecret) +
+         "), not a secret: put the secret itself here";
 }
 
 std::string ResolvedConfig(const CLI::App& root, const std::string& only) {

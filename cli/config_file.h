@@ -52,4 +52,8 @@ bool IsSecretKey(std::string_view key);
 // What a masked secret prints as.
 inline constexpr std::string_view kMaskedSecret = "*****";
 
+// Why a secret key (IsSecretKey) may not hold `value`, or "": a value that is exactly the mask
+// comes from saving `config print`'s output as the configuration, not from a real secret.
+std::string RefusedSecret(std::string_view key, std::string_view value);
+
 }  // namespace headwire::cli

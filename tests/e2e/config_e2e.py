@@ -162,6 +162,21 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(kafka["ssl.key.pem"], "*****")
         self.assertEqual(kafka["ssl.key.location"], "/etc/headwire/key.pem")
 
+    def test_the_mask_is_not_a_secret(self):
+        # Saving `config print`'s output as the configuration would make ***** the password.
+        config = self.write("a.toml", '[kafka]\n"sasl.password" = "real-pass"\n')
+        out = self.headwire("--config", config, "config", "print").stdout
+        printed = self.write("printed.toml", out)
+        for args in (("config", "check"), ("config", "print")):
+            result = self.headwire("--config", printed, *args, expect_codes=(2,))
+            self.assertIn("sasl.password: holds the mask `config print` writes", result.stderr)
+        result = self.headwire("config", "check", "--", "sink", "-b", "k:9092", "-X",
+                               "consumer.sasl.password=*****", expect_codes=(2,))
+        self.assertIn("holds the mask `config print` writes", result.stderr)
+        # A non-secret key may hold the text.
+        config = self.write("b.toml", '[kafka]\n"client.id" = "*****"\n')
+        self.assertIn("ok", self.headwire("--config", config, "config", "check").stdout)
+
     def test_printed_configuration_is_a_valid_configuration(self):
         config = self.write("a.toml", 'log-level = "warn"\n[sink]\nlate = "dlq"\n'
                             '[eval.classify]\nforce-factor = 3.5\n')
