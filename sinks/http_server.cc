@@ -171,8 +171,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  server.set_default_headers(
-      {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}});
+  // The guard ignores Range (every answer is whole, 200); httplib would otherwise announce
+  // "Accept-Ranges: bytes".
+  server.set_default_headers({{"Cache-Control", "no-store"},
+                              {"X-Content-Type-Options", "nosniff"},
+                              {"Accept-Ranges", "none"}});
 
   server.set_pre_routing_handler([token = options.bearer_token](const httplib::Request& req,
                                                                 httplib::Response& res) {

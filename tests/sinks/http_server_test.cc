@@ -118,6 +118,19 @@ TEST_F(HttpServerTest, BadParametersAre400) {
   }
 }
 
+// The guard ignores Range, so the server must not announce that it serves byte ranges.
+TEST_F(HttpServerTest, NoAnswerAnnouncesByteRanges) {
+  for (const char* path : {"/v1/latest", "/healthz", "/", "/v1/nope", "/v1/latest?limit=0"}) {
+    for (const bool head : {false, true}) {
+      auto res = head ? client_->Head(path) : client_->Get(path, {{"Range", "bytes=0-3"}});
+      ASSERT_TRUE(res) << path;
+      EXPECT_NE(res->status, 206) << path;
+      EXPECT_EQ(res->headers.count("Accept-Ranges"), 1u) << path;
+      EXPECT_EQ(res->get_header_value("Accept-Ranges"), "none") << path << " head=" << head;
+    }
+  }
+}
+
 TEST_F(HttpServerTest, AMisspeltTopicIs400NamingTheKnownTopics) {
   // The fixture's records carry no scores; a record with them tells the state its taxonomy.
   ArticleStore::Batch batch;
