@@ -119,6 +119,26 @@ std::string StatusText(int status) {
   }
 }
 
+// The message of an error httplib answers by itself, before any handler: it may know nothing of
+// the request (a malformed one has no path).
+std::string ErrorMessage(const httplib::Request& req, int status) {
+  switch (status) {
+    case 400:
+      return "malformed request: its request line (method, target, HTTP version) or a header "
+             "cannot be parsed";
+    case 404:
+      return "no such path: " + req.path;
+    case 413:
+      return "request body too large: this API takes no body";
+    case 414:
+      return "request target too long: the request line may take at most " +
+             std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) + " bytes";
+    default:
+      return "request failed with HTTP status " + std::to_string(status) +
+             (req.path.empty() ? "" : ": " + req.path);
+  }
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -201,9 +221,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   server.set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        const std::string message =
-            res.status == 404 ? "no such path: " + req.path : "request failed: " + req.path;
-        SendError(res, res.status, StatusText(res.status), message);
+        SendError(res, res.status, StatusText(res.status), ErrorMessage(req, res.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
   server.set_exception_handler(

@@ -131,6 +131,43 @@ TEST_F(HttpServerTest, NoAnswerAnnouncesByteRanges) {
   }
 }
 
+// What httplib refuses before any handler still gets a message that says why.
+TEST_F(HttpServerTest, RequestsHttplibRefusesGetARealMessage) {
+  auto bound = common::ParseHttpAddress(server_->address());
+  ASSERT_TRUE(bound.has_value());
+  const auto send = [&](const std::string& request) {
+    const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in peer{};
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(static_cast<uint16_t>(bound->port));
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string answer;
+    if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0 &&
+        ::send(sock, request.data(), request.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
+    }
+    ::close(sock);
+    return answer;
+  };
+  const auto message = [](const std::string& answer) {
+    const size_t body = answer.find("\r\n\r\n");
+    if (body == std::string::npos) return std::string("<no body>");
+    return common::Json::parse(answer.substr(body + 4), nullptr, false)["error"]["message"]
+        .get<std::string>();
+  };
+  const std::string unknown_method = send("BREW /v1/latest HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(unknown_method.starts_with("HTTP/1.1 400 ")) << unknown_method;
+  EXPECT_TRUE(message(unknown_method).starts_with("malformed request")) << unknown_method;
+  const std::string too_long =
+      send("GET /v1/latest?topic=" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(too_long.starts_with("HTTP/1.1 414 ")) << too_long;
+  EXPECT_EQ(message(too_long),
+            "request target too long: the request line may take at most 8192 bytes")
+      << too_long;
+}
+
 TEST_F(HttpServerTest, AMisspeltTopicIs400NamingTheKnownTopics) {
   // The fixture's records carry no scores; a record with them tells the state its taxonomy.
   ArticleStore::Batch batch;
