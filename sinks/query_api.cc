@@ -756,6 +756,8 @@ Result<QueryRequest> ParseQueryRequest(QueryKind kind,
                                          std::string(QueryKindName(kind)) + " (it takes " + names +
                                          ")"));
     }
+    // An empty value is never a default: "?topic=" would otherwise ask for every topic.
+    if (value.empty()) return Err(Status::InvalidArgument(name + ": empty value"));
     switch (*param) {
       case QueryParam::kTopic:
         request.topic = value;

@@ -74,7 +74,8 @@ Result<common::Json> RunQuery(const ArticleStore& store, const QueryRequest& req
 // 3339 or ms since the epoch. InvalidArgument errors name the bad parameter; a parameter that
 // `kind` does not take (QueryParams) is an error too, and so is what the parameters rule out
 // alone or together (a minute trending window, a hop not shorter than the window, an empty
-// range), so that only what needs the state (a topic, a cursor) is left to RunQuery.
+// range), so that only what needs the state (a topic, a cursor) is left to RunQuery. An empty
+// value of any parameter is an error ("topic: empty value"): leaving it out asks for the default.
 Result<QueryRequest> ParseQueryRequest(QueryKind kind,
                                        const std::map<std::string, std::string>& params);
 

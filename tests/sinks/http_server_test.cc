@@ -118,6 +118,23 @@ TEST_F(HttpServerTest, BadParametersAre400) {
   }
 }
 
+// An empty value is malformed like any other: "?topic=" must not ask for every topic.
+TEST_F(HttpServerTest, AnEmptyParameterValueIs400NamingTheParameter) {
+  for (const std::string name : {"topic", "source", "cursor", "limit", "from", "to"}) {
+    const std::string path = "/v1/latest?" + name + "=";
+    auto [status, body] = Get(path);
+    EXPECT_EQ(status, 400) << path << " " << body.dump();
+    EXPECT_EQ(body["error"]["code"], "INVALID_ARGUMENT") << path;
+    EXPECT_EQ(body["error"]["message"], name + ": empty value") << path;
+  }
+  for (const char* path : {"/v1/stories?status=", "/v1/counts?window=", "/v1/counts?hop=",
+                           "/v1/latest?topic=ai&source="}) {
+    auto [status, body] = Get(path);
+    EXPECT_EQ(status, 400) << path << " " << body.dump();
+    EXPECT_TRUE(body["error"]["message"].get<std::string>().ends_with(": empty value")) << path;
+  }
+}
+
 // The guard ignores Range, so the server must not announce that it serves byte ranges.
 TEST_F(HttpServerTest, NoAnswerAnnouncesByteRanges) {
   for (const char* path : {"/v1/latest", "/healthz", "/", "/v1/nope", "/v1/latest?limit=0"}) {
