@@ -204,8 +204,8 @@ double RecentArticles::Idf(uint32_t document_frequency, uint64_t term_hash) cons
 RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
                                      HeadlineFeatures features, bool event_time_estimated,
                                      int64_t ingested_at_ms) {
-  const bool far_ahead = IsFarAhead(event_time_ms, watermark_ms_, options_.max_ahead_ms) &&
-                         !VouchedByIngestTime(event_time_ms, ingested_at_ms, options_.max_ahead_ms);
+  const bool far_ahead =
+      IsFarAheadOfStream(event_time_ms, ingested_at_ms, watermark_ms_, options_.max_ahead_ms);
   if (watermark_ms_ == INT64_MIN || (!event_time_estimated && !far_ahead)) {
     watermark_ms_ = std::max(watermark_ms_, event_time_ms);
   }

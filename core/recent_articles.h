@@ -87,7 +87,7 @@ struct RecentArticlesOptions {
   // Default: 0.4.
   double story_member_floor = 0.4;
   // An article more than this far ahead of the largest event time seen so far does not move the
-  // watermark (core/watermark.h, IsFarAhead). Default: kDefaultMaxAheadMs (7 days).
+  // watermark (core/watermark.h, IsFarAheadOfStream). Default: kDefaultMaxAheadMs (7 days).
   int64_t max_ahead_ms = kDefaultMaxAheadMs;
   // How far behind the watermark an article stays in the window; must cover the windows above.
   // Default: 72 hours.

@@ -17,8 +17,7 @@ bool WatermarkTracker::IsFarAhead(const std::string& partition, int64_t event_ti
                                   int64_t ingested_at_ms) const {
   const auto it = max_event_time_.find(partition);
   return it != max_event_time_.end() &&
-         core::IsFarAhead(event_time_ms, it->second, options_.max_ahead_ms) &&
-         !VouchedByIngestTime(event_time_ms, ingested_at_ms, options_.max_ahead_ms);
+         IsFarAheadOfStream(event_time_ms, ingested_at_ms, it->second, options_.max_ahead_ms);
 }
 
 void WatermarkTracker::Observe(const std::string& partition, int64_t event_time_ms) {

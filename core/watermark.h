@@ -47,6 +47,16 @@ inline bool VouchedByIngestTime(int64_t event_time_ms, int64_t ingested_at_ms,
          !IsFarAhead(ingested_at_ms, event_time_ms, max_ahead_ms);
 }
 
+// The far-ahead rule, the same for the sink's partitions and the processor's window: a record
+// is FAR AHEAD of its stream when its event time is more than `max_ahead_ms` past the stream's
+// largest event time (`max_event_time_ms`) and its ingestion time (`ingested_at_ms`, 0 =
+// unknown) does not vouch for it. Never overflows, whatever the inputs.
+inline bool IsFarAheadOfStream(int64_t event_time_ms, int64_t ingested_at_ms,
+                               int64_t max_event_time_ms, int64_t max_ahead_ms) {
+  return IsFarAhead(event_time_ms, max_event_time_ms, max_ahead_ms) &&
+         !VouchedByIngestTime(event_time_ms, ingested_at_ms, max_ahead_ms);
+}
+
 struct WatermarkOptions {
   // How far behind the newest event time of its partition a record may be and still count as
   // in order. Default: 10 minutes.
@@ -54,7 +64,7 @@ struct WatermarkOptions {
   // Allowed lateness after the watermark (grace). Default: 1 hour.
   int64_t grace_ms = 60 * 60'000;
   // A record more than this far ahead of its partition's largest event time is FAR AHEAD: it
-  // neither moves the watermark nor is applied (see IsFarAhead), unless its ingestion time
+  // neither moves the watermark nor is applied (IsFarAheadOfStream), unless its ingestion time
   // vouches for it (VouchedByIngestTime). The first record of a partition has nothing to be
   // ahead of. Default: kDefaultMaxAheadMs (7 days).
   int64_t max_ahead_ms = kDefaultMaxAheadMs;

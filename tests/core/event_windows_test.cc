@@ -121,6 +121,20 @@ TEST(Watermark, ARecordReadWithinTheBoundOfItsEventTimeIsNotFarAheadOfAStalePart
   EXPECT_FALSE(VouchedByIngestTime(INT64_MAX, INT64_MIN + 5, kDayMs));
 }
 
+// The rule itself, which the sink's partitions and the processor's window both apply to their
+// stream's largest event time.
+TEST(Watermark, ARecordIsFarAheadOfItsStreamWhenPastTheBoundAndItsIngestionDoesNotVouch) {
+  const int64_t stream_max = 1772409600000;
+  const int64_t now = stream_max + 60 * kDayMs;
+  EXPECT_FALSE(IsFarAheadOfStream(stream_max + kDayMs, 0, stream_max, kDayMs));
+  EXPECT_TRUE(IsFarAheadOfStream(stream_max + kDayMs + 1, 0, stream_max, kDayMs));
+  EXPECT_FALSE(IsFarAheadOfStream(now, now, stream_max, kDayMs));  // read live: vouched for
+  // Replayed long after it was published: only its stream judges it.
+  EXPECT_TRUE(IsFarAheadOfStream(now - kDayMs - 1, now, stream_max, kDayMs));
+  EXPECT_FALSE(IsFarAheadOfStream(INT64_MAX, 0, INT64_MAX - 5, kDayMs));  // without overflow
+  EXPECT_TRUE(IsFarAheadOfStream(INT64_MAX, INT64_MIN + 5, INT64_MIN, kDayMs));
+}
+
 TEST(Watermark, RestoredMaximaGiveTheSameVerdicts) {
   WatermarkTracker a({.max_out_of_order_ms = 10, .grace_ms = 100});
   a.Observe("p0", 5000);
