@@ -100,7 +100,7 @@ class ProcessorStage final : public common::ConsumerStage {
   }
 
   Status Handle(const common::ConsumedRecord& record, common::Output& output) override {
-    auto emit = ArticleDecider::Emit::kYes;
+    const auto emit = CatchingUp(record) ? ArticleDecider::Emit::kNo : ArticleDecider::Emit::kYes;
     if (!replay_until_.empty() || !catch_up_from_.empty()) {
       const common::TopicPartition tp{std::string(record.topic), record.partition};
       if (const auto from = catch_up_from_.find(tp); from != catch_up_from_.end()) {
@@ -110,7 +110,6 @@ class ProcessorStage final : public common::ConsumerStage {
         catch_up_from_.erase(from);
       }
       if (const auto it = replay_until_.find(tp); it != replay_until_.end()) {
-        if (record.offset < it->second) emit = ArticleDecider::Emit::kNo;
         // Caught up with the record before the previous owner's end, not with the first one after
         // it: on a quiet partition that one may be long in coming, and until then the instance
         // would stay unready (Restored).
