@@ -479,6 +479,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                       .quiet = [&]() -> Status {
                         if (Clock::now() - last_quiet < kTickInterval) return Status::Ok();
                         last_quiet = Clock::now();
+                        if (sealed_) return Status::Ok();
                         return stage.Quiet(consumer_->CaughtUp());
                       },
                       .turn = [&] { return Turn(stage); },

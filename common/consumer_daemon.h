@@ -152,7 +152,8 @@ class ConsumerStage {
   // headwire_record_latency_seconds, which would otherwise fill with minutes after each
   // takeover. The default: never.
   virtual bool CatchingUp(const ConsumedRecord& /*record*/) const { return false; }
-  // Called about once a second while no batch is open (periodic work on a quiet input).
+  // Called about once a second while no batch is open and no sealed batch awaits its write
+  // (periodic work on a quiet input, on state that is all written).
   virtual Status Quiet(bool /*caught_up*/) { return Status::Ok(); }
   // Called once when the loop ended without error, before the consumer closes; `at_end` is true
   // when it ended at the end of the input (--exit-at-end).

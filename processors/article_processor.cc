@@ -135,18 +135,13 @@ class ProcessorStage final : public common::ConsumerStage {
   std::optional<std::function<Status()>> Seal(
       const std::map<common::TopicPartition, int64_t>& next_offsets) override {
     NoteAdvanced(next_offsets);
-    ++sealed_unwritten_;
     return [this, write = decider_.Seal(next_offsets)]() -> Status {
-      --sealed_unwritten_;
       if (Status s = write(); !s.ok()) return s;
       return SnapshotWhenDue();
     };
   }
 
-  void Discard() override {
-    sealed_unwritten_ = 0;
-    decider_.Discard();
-  }
+  void Discard() override { decider_.Discard(); }
 
   // A partition taken away while catching up is no longer this instance's to restore: left in
   // replay_until_, it would keep the instance unready (Restored) for as long as it runs.
@@ -175,10 +170,11 @@ class ProcessorStage final : public common::ConsumerStage {
     return it != replay_until_.end() && record.offset < it->second;
   }
 
-  // An idle processor takes a requested snapshot too, once its last batch is written (else the
-  // write takes it), so that the snapshot holds every record decided when it was asked for.
+  // An idle processor takes a requested snapshot too; the daemon asks only once the last batch
+  // is written (until then the write takes it), so that the snapshot holds every record decided
+  // when it was asked for.
   Status Quiet(bool) override {
-    if (sealed_unwritten_ > 0 || !common::TakeCheckpointRequest()) return Status::Ok();
+    if (!common::TakeCheckpointRequest()) return Status::Ok();
     return SnapshotOnRequest();
   }
 
@@ -290,8 +286,6 @@ class ProcessorStage final : public common::ConsumerStage {
   // The domains with batches committed or sealed since the last snapshots.
   std::set<common::TopicPartition> advanced_;
   uint64_t since_snapshot_ = 0;
-  // Batches sealed whose state is not written yet (their outputs await acknowledgement).
-  int sealed_unwritten_ = 0;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -507,32 +508,41 @@ class PartitioningStage final : public ConsumerStage {
   std::string output_;
 };
 
-Status RunToEnd(const std::string& bootstrap, ConsumerStage& stage) {
+// A mock cluster with the topics "in", holding four records, and "out" of `out_partitions`.
+void StartWithOutput(int32_t out_partitions, std::unique_ptr<MockCluster>& cluster) {
+  auto started = MockCluster::Start(
+      {.topics = {{.name = "in", .partitions = 1}, {.name = "out", .partitions = out_partitions}}});
+  ASSERT_TRUE(started.has_value()) << started.error().ToString();
+  cluster = std::move(*started);
+  KafkaOptions kafka;
+  kafka.bootstrap = cluster->bootstrap();
+  auto producer = KafkaProducer::Create(kafka);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE((*producer)->Produce("in", "k", "record", {}).ok());
+  ASSERT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+}
+
+// Runs `stage` as a daemon that produces, until the end of "in" when `exit_at_end`, else until
+// it stops.
+Status RunProducing(const MockCluster& cluster, ConsumerStage& stage, bool exit_at_end) {
   auto context = DaemonContext::Start("test", {});
   EXPECT_TRUE(context.has_value()) << context.error().ToString();
   ConsumerDaemonOptions options;
-  options.kafka.bootstrap = bootstrap;
+  options.kafka.bootstrap = cluster.bootstrap();
   options.group_id = "g";
   options.topics = {"in"};
-  options.loop.exit_at_end = true;
+  options.loop.exit_at_end = exit_at_end;
   options.produces = true;
   ConsumerDaemon daemon(**context, options);
   return daemon.Run(stage);
 }
 
 TEST(PartitionedOutputTest, TheStageIsGivenItsOutputsPartitionCountBeforeItsFirstRecord) {
-  auto cluster = MockCluster::Start(
-      {.topics = {{.name = "in", .partitions = 1}, {.name = "out", .partitions = 3}}});
-  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-  KafkaOptions kafka;
-  kafka.bootstrap = (*cluster)->bootstrap();
-  auto producer = KafkaProducer::Create(kafka);
-  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE((*producer)->Produce("in", "k", "record", {}).ok());
-  ASSERT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+  std::unique_ptr<MockCluster> cluster;
+  ASSERT_NO_FATAL_FAILURE(StartWithOutput(3, cluster));
   PartitioningStage stage("out");
 
-  const Status status = RunToEnd((*cluster)->bootstrap(), stage);
+  const Status status = RunProducing(*cluster, stage, /*exit_at_end=*/true);
 
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_TRUE(stage.given.has_value());
@@ -573,6 +583,64 @@ TEST(ConsumerDaemonTest, RecordsCaughtUpWithStayOutOfTheLatencyButAreConsumed) {
   EXPECT_NE(metrics.find("headwire_records_consumed_total{daemon=\"test\",topic=\"in\"} 10\n"),
             std::string::npos)
       << metrics;
+}
+
+// Seals its batches, each record with an output to "out" that `cluster` acknowledges slowly once
+// the first record is handled; remembers whether it was ever asked to be quiet while a sealed
+// batch was not written, and stops the daemon at its third quiet turn after a seal.
+class SealingStage final : public ConsumerStage {
+ public:
+  explicit SealingStage(MockCluster& cluster) : cluster_(cluster) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    if (Status s =
+            cluster_.Apply({.kind = BrokerControlKind::kRtt, .broker_id = 1, .rtt_ms = 1500});
+        !s.ok()) {
+      return s;
+    }
+    return output.Produce({.topic = "out",
+                           .key = std::string(record.key),
+                           .value = "decided",
+                           .headers = {},
+                           .partition = {}});
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  std::optional<std::function<Status()>> Seal(const std::map<TopicPartition, int64_t>&) override {
+    ++sealed;
+    ++unwritten;
+    return [this] {
+      --unwritten;
+      return Status::Ok();
+    };
+  }
+  Status Quiet(bool) override {
+    if (unwritten > 0) quiet_while_unwritten = true;
+    if (sealed == 0 || ++quiet_turns_after_seal < 3) return Status::Ok();
+    return Status::Aborted("quiet long enough");
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  int sealed = 0;
+  int unwritten = 0;
+  int quiet_turns_after_seal = 0;
+  bool quiet_while_unwritten = false;
+
+ private:
+  MockCluster& cluster_;
+};
+
+TEST(ConsumerDaemonTest, AStageIsNotAskedToBeQuietWhileASealedBatchAwaitsItsWrite) {
+  std::unique_ptr<MockCluster> cluster;
+  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
+  SealingStage stage(*cluster);
+
+  const Status status = RunProducing(*cluster, stage, /*exit_at_end=*/false);
+
+  EXPECT_EQ(status.code(), StatusCode::kAborted) << status.ToString();
+  EXPECT_GT(stage.sealed, 0);
+  EXPECT_FALSE(stage.quiet_while_unwritten);
 }
 
 }  // namespace
