@@ -34,6 +34,15 @@ std::string ReadFile(const char* path) {
   return text.str();
 }
 
+// `btime` of /proc/stat: when the system booted, seconds since the epoch.
+Result<int64_t> ReadBootTime() {
+  const std::string system = ReadFile("/proc/stat");
+  const size_t btime = system.find("\nbtime ");
+  if (btime == std::string::npos) return Err(Status::IoError("/proc/stat cannot be read"));
+  const size_t value = btime + 7;
+  return Number(std::string_view(system).substr(value, system.find('\n', value) - value));
+}
+
 }  // namespace
 
 Result<ProcessStats> ParseProcessStat(std::string_view stat, int64_t boot_time_seconds,
@@ -70,16 +79,13 @@ Result<ProcessStats> ParseProcessStat(std::string_view stat, int64_t boot_time_s
 }
 
 Result<ProcessStats> ReadProcessStats() {
+  // The boot time cannot change while the process runs: read once, not at every scrape (and a
+  // /proc/stat without it at the start will not have it later).
+  static const Result<int64_t> boot_time_seconds = ReadBootTime();
   const std::string stat = ReadFile("/proc/self/stat");
-  const std::string system = ReadFile("/proc/stat");
-  const size_t btime = system.find("\nbtime ");
-  if (stat.empty() || btime == std::string::npos) {
-    return Err(Status::IoError("/proc/self/stat or /proc/stat cannot be read"));
-  }
-  const size_t value = btime + 7;
-  auto boot = Number(std::string_view(system).substr(value, system.find('\n', value) - value));
-  if (!boot) return Err(boot.error());
-  return ParseProcessStat(stat, *boot, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
+  if (stat.empty()) return Err(Status::IoError("/proc/self/stat cannot be read"));
+  if (!boot_time_seconds) return Err(boot_time_seconds.error());
+  return ParseProcessStat(stat, *boot_time_seconds, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace headwire::common
