@@ -176,34 +176,44 @@ GroupOffset ConsumerDaemon::WithHandover(const TopicPartition& tp, GroupOffset g
   return group;
 }
 
+Result<int32_t> ConsumerDaemon::PartitionCountUntil(const std::string& topic,
+                                                    std::chrono::milliseconds attempt,
+                                                    const GiveUp& give_up) {
+  for (;;) {
+    auto count = producer_->PartitionCount(topic, attempt);
+    if (count) return count;
+    if (std::optional<Status> stop = give_up(count.error())) return Err(*std::move(stop));
+  }
+}
+
 Status ConsumerDaemon::LookUpOutputPartitions(ConsumerStage& stage) {
   std::map<std::string, int32_t> counts;
   const auto started = Clock::now();
   for (const std::string& topic : stage.PartitionedOutputTopics()) {
-    for (;;) {
-      context_.Beat();
-      auto count = producer_->PartitionCount(
-          topic, std::min(kPartitionLookUpAttempt, options_.kafka.connect_timeout));
-      if (count) {
-        counts[topic] = *count;
-        break;
-      }
-      if (count.error().code() == StatusCode::kNotFound) {
-        return Status::NotFound(count.error().message() + " on " + options_.kafka.bootstrap +
-                                ": create " + topic + " (deploy/README.md, Topics)");
-      }
-      const bool gave_up =
-          options_.loop.exit_at_end && Clock::now() - started >= options_.kafka.connect_timeout;
-      if (gave_up) return count.error();
-      if (context_.ShutdownRequested()) {
-        return Status::Aborted("stopped before output topic " + topic + " was looked up");
-      }
-      context_.SetReady(
-          {.ok = false,
-           .reason = "output topic " + topic + " not looked up: " + count.error().message()});
-      spdlog::warn("msg=\"output topic not looked up; retrying\" topic={} error={}", topic,
-                   Quote(count.error().message()));
-    }
+    context_.Beat();
+    auto count = PartitionCountUntil(
+        topic, std::min(kPartitionLookUpAttempt, options_.kafka.connect_timeout),
+        [&](const Status& error) -> std::optional<Status> {
+          if (error.code() == StatusCode::kNotFound) {
+            return Status::NotFound(error.message() + " on " + options_.kafka.bootstrap +
+                                    ": create " + topic + " (deploy/README.md, Topics)");
+          }
+          const bool gave_up =
+              options_.loop.exit_at_end && Clock::now() - started >= options_.kafka.connect_timeout;
+          if (gave_up) return error;
+          if (context_.ShutdownRequested()) {
+            return Status::Aborted("stopped before output topic " + topic + " was looked up");
+          }
+          context_.SetReady(
+              {.ok = false,
+               .reason = "output topic " + topic + " not looked up: " + error.message()});
+          spdlog::warn("msg=\"output topic not looked up; retrying\" topic={} error={}", topic,
+                       Quote(error.message()));
+          context_.Beat();
+          return std::nullopt;
+        });
+    if (!count) return count.error();
+    counts[topic] = *count;
   }
   stage.OutputPartitions(counts);
   return Status::Ok();
@@ -215,23 +225,25 @@ Status ConsumerDaemon::CheckHandoverTopic() {
   // by flush_timeout and failing a later batch when it expires: better to say so at the start. A
   // cluster that creates topics on demand may answer the first look-up before the topic exists.
   const auto deadline = Clock::now() + std::min(kHandoverTopicWait, options_.kafka.connect_timeout);
-  for (;;) {
-    auto partitions = producer_->PartitionCount(options_.handover_topic, kHandoverTopicWait);
-    if (partitions) return Status::Ok();
-    if (partitions.error().code() != StatusCode::kNotFound) {
-      // Unreachable brokers are reported, and waited for, like every other connection problem.
-      spdlog::warn("msg=\"handover topic not looked up\" topic={} error={}",
-                   options_.handover_topic, Quote(partitions.error().message()));
-      return Status::Ok();
-    }
-    if (Clock::now() >= deadline) {
-      return Status::NotFound("handover topic " + options_.handover_topic + " does not exist on " +
-                              options_.kafka.bootstrap +
-                              ": create it (compacted; deploy/README.md, Topics) or run with "
-                              "--handover-topic \"\" to rely on the group's committed offsets");
-    }
-    std::this_thread::sleep_for(kHandoverTopicRetry);
-  }
+  auto partitions = PartitionCountUntil(
+      options_.handover_topic, kHandoverTopicWait,
+      [&](const Status& error) -> std::optional<Status> {
+        if (error.code() != StatusCode::kNotFound) return error;
+        if (Clock::now() >= deadline) {
+          return Status::NotFound("handover topic " + options_.handover_topic +
+                                  " does not exist on " + options_.kafka.bootstrap +
+                                  ": create it (compacted; deploy/README.md, Topics) or run with "
+                                  "--handover-topic \"\" to rely on the group's committed offsets");
+        }
+        std::this_thread::sleep_for(kHandoverTopicRetry);
+        return std::nullopt;
+      });
+  if (partitions) return Status::Ok();
+  if (partitions.error().code() == StatusCode::kNotFound) return partitions.error();
+  // Unreachable brokers are reported, and waited for, like every other connection problem.
+  spdlog::warn("msg=\"handover topic not looked up\" topic={} error={}", options_.handover_topic,
+               Quote(partitions.error().message()));
+  return Status::Ok();
 }
 
 void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,

@@ -217,6 +217,13 @@ class ConsumerDaemon final : private Output {
   Status OnOffsetGap(ConsumerStage& stage, const OffsetGap& gap);
   // `group` with what the handover topic says of `tp` (read once per assignment).
   GroupOffset WithHandover(const TopicPartition& tp, GroupOffset group);
+  // What to do when a partition count look-up failed with the given error: nullopt to ask
+  // again, else the status to give up with.
+  using GiveUp = std::function<std::optional<Status>(const Status& error)>;
+  // `topic`'s partition count, asked for (each attempt waiting at most `attempt`) until it is
+  // known or `give_up` says to stop.
+  Result<int32_t> PartitionCountUntil(const std::string& topic, std::chrono::milliseconds attempt,
+                                      const GiveUp& give_up);
   // Looks up the partition counts of the stage's PartitionedOutputTopics() and gives them to it.
   // Aborted when a stop is asked for meanwhile.
   Status LookUpOutputPartitions(ConsumerStage& stage);
