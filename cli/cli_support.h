@@ -27,8 +27,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;       // the command could not do its job
 inline constexpr int kExitInvalidInput = 2;  // it did, but some input records were rejected
 inline constexpr int kExitUsage = 2;  // the command line or the configuration file is not valid
-// A command that SIGINT or SIGTERM stopped before its end exits with kExitSignalBase + the signal
-// (130, 143), as a shell reports a process the signal ended.
+// A command that SIGINT, SIGTERM or SIGHUP stopped before its end exits with kExitSignalBase + the
+// signal (130, 143, 129), as a shell reports a process the signal ended.
 inline constexpr int kExitSignalBase = 128;
 
 // Adds -X/--kafka [consumer.|producer.]key=value (repeatable): librdkafka properties, applied

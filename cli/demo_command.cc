@@ -69,8 +69,8 @@ Status RunDemo(const DemoArgs& args) {
             << produced->invalid << " invalid lines)\n"
             << produce_errors.str();
 
-  // From here on the daemons finish their batch on SIGINT or SIGTERM; while producing there is
-  // no batch to finish, and an input that never ends must not outlive the signal.
+  // From here on the daemons finish their batch on SIGINT, SIGTERM or SIGHUP; while producing
+  // there is no batch to finish, and an input that never ends must not outlive the signal.
   common::InstallShutdownHandlers();
   processors::ProcessorOptions process;
   process.consumer.kafka = kafka;

@@ -340,9 +340,9 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
-      "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130 or 143 "
-      "when SIGINT or SIGTERM stopped it before the end (continue with --resume; into a topic "
-      "only with --progress-file).",
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130, 143 or "
+      "129 when SIGINT, SIGTERM or SIGHUP stopped it before the end (continue with --resume; "
+      "into a topic only with --progress-file).",
       [a, note_given](const CLI::App& command) {
         (*note_given)(command);
         auto plan = PlanReplay(*a);

@@ -25,6 +25,7 @@ void InstallShutdownHandlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
 }
 
 bool ShutdownRequested() { return g_signal.load() != 0; }

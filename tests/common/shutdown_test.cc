@@ -33,6 +33,16 @@ TEST(ShutdownTest, TheFirstSignalIsTheOneNamed) {
   EXPECT_EQ(ShutdownSignal(), before != 0 ? before : SIGINT);
 }
 
+// A terminal that closes sends SIGHUP to the daemon started from it: the daemon stops as on
+// SIGTERM, persisting its batch, instead of dying by the default action; it does not reload.
+TEST(ShutdownTest, SighupStopsTheLoopAsSigtermDoes) {
+  InstallShutdownHandlers();
+  ASSERT_FALSE(ShutdownRequested()) << "ctest runs each test in a process of its own";
+  std::raise(SIGHUP);
+  EXPECT_TRUE(ShutdownRequested());
+  EXPECT_EQ(ShutdownSignal(), SIGHUP);
+}
+
 // Between the signal and the exit a daemon persists its batch and leaves its group, which may
 // take seconds: it must not be sent new work meanwhile.
 TEST(ShutdownTest, ADaemonIsNotReadyFromTheSignalOn) {

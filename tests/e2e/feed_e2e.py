@@ -552,18 +552,25 @@ class FeedEndToEnd(unittest.TestCase):
                 # Items of January 2000: the exact index still remembers their ids.
                 self.assertEqual(second.duplicate_kind, self.pb.DUPLICATE_KIND_SAME_ID)
 
-    def test_daemon_stops_cleanly_on_sigterm(self):
-        config = os.path.join(self.work, "term.toml")
-        with open(config, "w") as f:
-            f.write(f'[[feed]]\nurl = "{self.server.url("/rss/rome/atom_1.0.xml?term")}"\n')
-        daemon = subprocess.Popen([ARGS.headwire, "feed", "-b", self.bootstrap, "--config", config,
-                                   "--state", os.path.join(self.work, "term-state")],
-                                  stderr=subprocess.PIPE, text=True)
-        time.sleep(2)
-        daemon.send_signal(signal.SIGTERM)
-        _, stderr = daemon.communicate(timeout=20)
-        self.assertEqual(daemon.returncode, 0, stderr)
-        self.assertIn("headwire feed: 2 produced", stderr)
+    def test_daemon_stops_cleanly_on_sigterm_and_on_sighup(self):
+        # SIGHUP: the terminal the daemon was started from closed. Its default action would end
+        # the daemon before it persisted what it produced.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with self.subTest(signal=sig.name):
+                name = sig.name.lower()
+                config = os.path.join(self.work, f"{name}.toml")
+                with open(config, "w") as f:
+                    url = self.server.url(f"/rss/rome/atom_1.0.xml?{name}")
+                    f.write(f'[[feed]]\nurl = "{url}"\n')
+                daemon = subprocess.Popen([ARGS.headwire, "feed", "-b", self.bootstrap,
+                                           "--config", config,
+                                           "--state", os.path.join(self.work, f"{name}-state")],
+                                          stderr=subprocess.PIPE, text=True)
+                time.sleep(2)
+                daemon.send_signal(sig)
+                _, stderr = daemon.communicate(timeout=20)
+                self.assertEqual(daemon.returncode, 0, stderr)
+                self.assertIn("headwire feed: 2 produced", stderr)
 
     def test_a_bad_feed_list_is_a_usage_error_naming_the_key_and_config_check_finds_it(self):
         config = os.path.join(self.work, "bad.toml")
