@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -89,6 +90,11 @@ int ParseAndRun(CLI::App& app, int argc, const char* const* argv, const int& exi
               << "\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
+    // A value the environment gave is refused under its flag's name: say where it came from.
+    if (std::string message = WithOptionSources(app, e.what()); message != e.what()) {
+      return app.exit(CLI::ParseError(std::move(message), e.get_exit_code())) == 0 ? kExitOk
+                                                                                   : kExitUsage;
+    }
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
   // Results that never reached their reader (a full disk, a closed file) are a failure, even

@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include "cli/config_file.h"
+
 namespace headwire::cli {
 namespace {
 
@@ -30,7 +32,9 @@ CLI::App* AddCheckedSubcommand(CLI::App& parent, std::string name, std::string d
 
 Status CheckCommandLine(const CLI::App& app) {
   if (const auto* checked = dynamic_cast<const CheckedSubcommand*>(&app)) {
-    if (Status status = checked->Check(); !status.ok()) return status;
+    if (Status status = checked->Check(); !status.ok()) {
+      return {status.code(), WithOptionSources(app, status.message())};
+    }
   }
   for (const CLI::App* sub : app.get_subcommands()) {
     if (Status status = CheckCommandLine(*sub); !status.ok()) return status;

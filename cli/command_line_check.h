@@ -21,7 +21,9 @@ CLI::App* AddCheckedSubcommand(CLI::App& parent, std::string name, std::string d
                                CommandLineCheck check);
 
 // Runs the checks of `app` and of every subcommand parsed below it, outermost first; the first
-// error, or OK.
+// error, or OK. The error says where each option it names came from when that was not the
+// command line (the environment, or the configuration file's table and key), so that a value
+// the user did not type is not blamed on a flag.
 Status CheckCommandLine(const CLI::App& app);
 
 }  // namespace headwire::cli

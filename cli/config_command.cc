@@ -46,7 +46,7 @@ Result<std::unique_ptr<CLI::App>> DryRun(const std::string& config_file,
     }
     if (app->get_subcommands().empty()) return Err(Status::InvalidArgument(e.what()));
   } catch (const CLI::ParseError& e) {
-    return Err(Status::InvalidArgument(e.what()));
+    return Err(Status::InvalidArgument(WithOptionSources(*app, e.what())));
   }
   return app;
 }

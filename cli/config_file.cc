@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <sstream>
@@ -369,7 +370,72 @@ void Resolve(const CLI::App& app, toml::table& out) {
   }
 }
 
+// Whether `text` names the flag `flag` ("--max-batch" but not within "--max-batch-bytes").
+bool NamesFlag(std::string_view text, const std::string& flag) {
+  for (size_t at = text.find(flag); at != std::string_view::npos; at = text.find(flag, at + 1)) {
+    const size_t end = at + flag.size();
+    const bool word_end =
+        end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                text[end] == '-' || text[end] == '_');
+    if (word_end) return true;
+  }
+  return false;
+}
+
+bool GivenOnCommandLine(const CLI::App& app, const CLI::Option& option) {
+  const auto& parsed = app.parse_order();
+  return std::find(parsed.begin(), parsed.end(), &option) != parsed.end();
+}
+
+const CLI::App& RootOf(const CLI::App& app) {
+  const CLI::App* root = &app;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  return *root;
+}
+
+// Where the value of `option` of `app` came from, or "" for the command line or its default.
+// CLI11 fills an option from the file only when the command line did not, and from the
+// environment only when neither did; the file's reader (Reader) leaves out a key whose
+// environment variable is set, so a value from neither source is the environment's when its
+// variable is set and else the file's.
+std::string SourceOf(const CLI::App& app, const CLI::Option& option) {
+  if (option.count() == 0 || GivenOnCommandLine(app, option)) return "";
+  if (EnvironmentSet(option)) return "the environment: " + option.get_envname();
+  const CLI::Option* config = RootOf(app).get_config_ptr();
+  const std::string file = config == nullptr ? "" : config->as<std::string>();
+  if (file.empty()) return "";
+  return file + ": " + TableName(ParentsOf(app)) + ": " + KeyOf(option);
+}
+
 }  // namespace
+
+std::string WithOptionSources(const CLI::App& command, std::string message) {
+  std::vector<const CLI::App*> apps;
+  for (const CLI::App* app = command.get_parent(); app != nullptr; app = app->get_parent()) {
+    apps.push_back(app);
+  }
+  // The subcommands the command line chose below `command`, level by level.
+  for (std::vector<const CLI::App*> level{&command}; !level.empty();) {
+    std::vector<const CLI::App*> next;
+    for (const CLI::App* app : level) {
+      apps.push_back(app);
+      for (const CLI::App* sub : app->get_subcommands()) next.push_back(sub);
+    }
+    level = std::move(next);
+  }
+  std::string sources;
+  for (const CLI::App* app : apps) {
+    for (const CLI::Option* option : app->get_options()) {
+      if (option->get_lnames().empty()) continue;
+      const std::string flag = "--" + option->get_lnames().front();
+      if (!NamesFlag(message, flag)) continue;
+      if (std::string source = SourceOf(*app, *option); !source.empty()) {
+        sources += (sources.empty() ? "" : "; ") + flag + " is from " + source;
+      }
+    }
+  }
+  return sources.empty() ? message : message + " (" + sources + ")";
+}
 
 bool IsSecretKey(std::string_view key) {
   std::string lower(key);

@@ -42,6 +42,14 @@ class TomlConfig : public CLI::Config {
 // empty. librdkafka properties form `kafka` tables. Values of secret keys are masked.
 std::string ResolvedConfig(const CLI::App& root, const std::string& only);
 
+// `message`, an error about options of `command`, of its parents or of the subcommands parsed
+// below it, naming them as --flags, with where each named option's value came from when that
+// was not the command line:
+// "--log-level: loud not in {...} (--log-level is from the environment: HEADWIRE_LOG_LEVEL)",
+// "... (--sink-grace-s is from replay.toml: [replay]: sink-grace-s)". The user sees which
+// variable or which line of which file to change. Call it once the command line is parsed.
+std::string WithOptionSources(const CLI::App& command, std::string message);
+
 // True for keys whose values are secrets, in any case: any key containing "password", "secret",
 // "key.pem", "private", "credentials", "jaas" or "token" (sasl.password, ssl.key.password,
 // sasl.oauthbearer.client.secret, ssl.key.pem, sasl.jaas.config), unless it names a file that holds

@@ -6,6 +6,7 @@
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
 #include "cli/commands.h"
+#include "cli/config_file.h"
 #include "cli/render.h"
 #include "sinks/query_api.h"
 
@@ -162,6 +163,10 @@ std::pair<std::string, std::string> ParamFlags(sinks::QueryKind kind, sinks::Que
   return {};
 }
 
+// A query parameter's error as the command line names it: "--limit: must be ...", not the HTTP
+// API's "limit: must be ...", so that WithOptionSources can say where the value came from.
+Status AsFlagError(const Status& status) { return {status.code(), "--" + status.message()}; }
+
 }  // namespace
 
 void RegisterQueryCommand(CLI::App& app, int& exit_code) {
@@ -185,7 +190,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
         AddCheckedSubcommand(*cmd, std::string(sinks::QueryKindName(kind)),
                              std::string(KindHelp(kind)), [args, kind](const CLI::App&) {
                                auto request = sinks::ParseQueryRequest(kind, args->params);
-                               return request ? Status::Ok() : request.error();
+                               return request ? Status::Ok() : AsFlagError(request.error());
                              });
     // Options of `query` itself (--state, --json) may also follow the kind.
     sub->fallthrough();
@@ -198,11 +203,13 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
       // ParseQueryRequest checks its range.
       if (param == sinks::QueryParam::kLimit) option->type_name("UINT");
     }
-    sub->callback([args, kind, &exit_code] {
+    sub->callback([args, kind, sub, &exit_code] {
       auto request = sinks::ParseQueryRequest(kind, args->params);
       if (!request) {
         // A parameter out of range is a command line that cannot be used, as a bad flag is.
-        exit_code = ReportUsageError("query", request.error());
+        const Status error = AsFlagError(request.error());
+        exit_code =
+            ReportUsageError("query", {error.code(), WithOptionSources(*sub, error.message())});
         return;
       }
       auto store = sinks::ArticleStore::Open(args->state, /*for_queries=*/true);

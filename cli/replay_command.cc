@@ -18,6 +18,7 @@
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
 #include "cli/commands.h"
+#include "cli/config_file.h"
 #include "common/shutdown.h"
 #include "common/time_format.h"
 #include "producers/archive_source.h"
@@ -420,7 +421,9 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
     StartLogging("replay");
     auto plan = PlanReplay(*a);
     if (!plan) {
-      exit_code = ReportUsageError("replay", plan.error());
+      const Status& error = plan.error();
+      exit_code =
+          ReportUsageError("replay", {error.code(), WithOptionSources(*cmd, error.message())});
       return;
     }
     auto code = RunReplayCommand(*a, *plan);

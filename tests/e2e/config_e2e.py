@@ -346,6 +346,43 @@ class ConfigTest(unittest.TestCase):
             "--config", self.write("word.toml", '[query.latest]\nlimit = "ten"\n'), "config",
             "check", expect_codes=(2,)).stderr)
 
+    def test_a_value_from_the_environment_is_refused_naming_its_variable_not_its_flag(self):
+        env = env_without_headwire(HEADWIRE_LOG_LEVEL="loud")
+        for args in (["classify", "-"], ["config", "check", "--", "classify"]):
+            with self.subTest(args=args):
+                result = self.headwire(*args, env=env, input="", expect_codes=(2,))
+                self.assertIn("--log-level is from the environment: HEADWIRE_LOG_LEVEL",
+                              result.stderr)
+        flag = self.headwire("--log-level", "loud", "classify", "-", env=env, input="",
+                             expect_codes=(2,))
+        self.assertNotIn("HEADWIRE_LOG_LEVEL", flag.stderr)
+        env = env_without_headwire(HEADWIRE_HTTP_TOKEN_FILE=self.write("empty.tok", "\n"))
+        checked = self.headwire("config", "check", "--", "sink", "-b", "k:9092", "-s", "/x",
+                                env=env, expect_codes=(2,))
+        self.assertIn("holds no token (--http-token-file is from the environment: "
+                      "HEADWIRE_HTTP_TOKEN_FILE)", checked.stderr)
+
+    def test_an_option_the_file_set_is_refused_naming_the_file_table_and_key(self):
+        replay = self.write("replay.toml", "[replay]\nsink-grace-s = 5\n")
+        to_topic = ["replay", "--archive", "d", "-b", "127.0.0.1:1"]
+        named = f"--sink-grace-s is from {replay}: [replay]: sink-grace-s"
+        self.assertIn(named, self.headwire("--config", replay, *to_topic, input="",
+                                           expect_codes=(2,)).stderr)
+        self.assertIn(named, self.headwire("--config", replay, "config", "check", "--", *to_topic,
+                                           expect_codes=(2,)).stderr)
+        # Given on the command line too, the flag is what counts: the file is not blamed.
+        flagged = self.headwire("--config", replay, *to_topic, "--sink-grace-s", "5", input="",
+                                expect_codes=(2,))
+        self.assertIn("--sink-grace-s goes with --into", flagged.stderr)
+        self.assertNotIn(replay, flagged.stderr)
+        query = self.write("zero.toml", "[query.latest]\nlimit = 0\n")
+        self.assertIn(f"--limit is from {query}: [query.latest]: limit", self.headwire(
+            "--config", query, "query", "-s", "/x", "latest", expect_codes=(2,)).stderr)
+        sink = self.write("short.toml", "[sink]\nretention-h = 1\n")
+        self.assertIn(f"--retention-h is from {sink}: [sink]: retention-h", self.headwire(
+            "--config", sink, "config", "check", "--", "sink", "-b", "k:9092", "-s", "/x",
+            expect_codes=(2,)).stderr)
+
     def test_option_values_no_run_could_use_exit_2_and_fail_config_check(self):
         empty_token = self.write("empty.tok", "\n")
         state = os.path.join(self.work, "state")
