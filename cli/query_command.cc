@@ -2,12 +2,15 @@
 // runs sinks::RunQuery, as the HTTP API does, and prints its JSON (--json) or a table of it.
 
 #include <iostream>
+#include <map>
+#include <string>
 
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "cli/config_file.h"
 #include "cli/render.h"
+#include "core/event_windows.h"
 #include "sinks/query_api.h"
 
 namespace headwire::cli {
@@ -145,8 +148,8 @@ std::pair<std::string, std::string> ParamFlags(sinks::QueryKind kind, sinks::Que
     case sinks::QueryParam::kWindow:
       // The sink keeps trending terms per hour and per day only.
       return {"-w,--window", kind == sinks::QueryKind::kTrending
-                                 ? "Window size: hour or day (default hour)"
-                                 : "Window size: minute, hour or day (default hour)"};
+                                 ? "Window size: hour or day"
+                                 : "Window size: minute, hour or day"};
     case sinks::QueryParam::kHop:
       return {"--hop", "Hopping windows advancing by minute or hour"};
     case sinks::QueryParam::kStatus:
@@ -156,11 +159,25 @@ std::pair<std::string, std::string> ParamFlags(sinks::QueryKind kind, sinks::Que
     case sinks::QueryParam::kTo:
       return {"--to", "Event-time range end (exclusive)"};
     case sinks::QueryParam::kLimit:
-      return {"-n,--limit", "Page size (default 20, at most 1000)"};
+      return {"-n,--limit", "Page size (at most " + std::to_string(sinks::kMaxQueryLimit) + ")"};
     case sinks::QueryParam::kCursor:
       return {"--cursor", "next_cursor of the previous page"};
   }
   return {};
+}
+
+// The default of a query parameter as `config print` shows it, from sinks::QueryRequest's: ""
+// for a parameter whose default is "none".
+std::string ParamDefault(sinks::QueryParam param) {
+  const sinks::QueryRequest defaults;
+  switch (param) {
+    case sinks::QueryParam::kWindow:
+      return std::string(core::WindowName(defaults.window));
+    case sinks::QueryParam::kLimit:
+      return std::to_string(defaults.limit);
+    default:
+      return "";
+  }
 }
 
 // A query parameter's error as the command line names it: "--limit: must be ...", not the HTTP
@@ -172,7 +189,9 @@ Status AsFlagError(const Status& status) { return {status.code(), "--" + status.
 void RegisterQueryCommand(CLI::App& app, int& exit_code) {
   struct Args {
     std::string state;
-    std::map<std::string, std::string> params;
+    // Per kind: a file's [query.counts] table fills the options of `query counts` even when
+    // another kind runs, and must not reach that kind's request.
+    std::map<sinks::QueryKind, std::map<std::string, std::string>> params;
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -189,7 +208,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
     CLI::App* sub =
         AddCheckedSubcommand(*cmd, std::string(sinks::QueryKindName(kind)),
                              std::string(KindHelp(kind)), [args, kind](const CLI::App&) {
-                               auto request = sinks::ParseQueryRequest(kind, args->params);
+                               auto request = sinks::ParseQueryRequest(kind, args->params[kind]);
                                return request ? Status::Ok() : AsFlagError(request.error());
                              });
     // Options of `query` itself (--state, --json) may also follow the kind.
@@ -198,13 +217,16 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
       const auto [flags, description] = ParamFlags(kind, param);
       const std::string name(sinks::QueryParamName(param));
       CLI::Option* option = sub->add_option_function<std::string>(
-          flags, [args, name](const std::string& v) { args->params[name] = v; }, description);
+          flags, [args, kind, name](const std::string& v) { args->params[kind][name] = v; },
+          description);
+      // Shown by --help and `config print`; ParseQueryRequest applies it.
+      option->default_str(ParamDefault(param));
       // The page size is a number, and a configuration file gives it as one (limit = 20);
       // ParseQueryRequest checks its range.
       if (param == sinks::QueryParam::kLimit) option->type_name("UINT");
     }
     sub->callback([args, kind, sub, &exit_code] {
-      auto request = sinks::ParseQueryRequest(kind, args->params);
+      auto request = sinks::ParseQueryRequest(kind, args->params[kind]);
       if (!request) {
         // A parameter out of range is a command line that cannot be used, as a bad flag is.
         const Status error = AsFlagError(request.error());

@@ -383,6 +383,20 @@ class ConfigTest(unittest.TestCase):
             "--config", sink, "config", "check", "--", "sink", "-b", "k:9092", "-s", "/x",
             expect_codes=(2,)).stderr)
 
+    def test_config_print_shows_every_query_table_and_one_kind_leaves_the_others_alone(self):
+        query = tomllib.loads(self.headwire("config", "print").stdout)["query"]
+        for kind in ("latest", "counts", "stories", "trending", "sources"):
+            with self.subTest(kind=kind):
+                self.assertEqual(query[kind]["limit"], 20)
+        for kind in ("counts", "trending", "sources"):
+            self.assertEqual(query[kind]["window"], "hour")
+        # Windows of minutes are for counts only: they must not reach trending or stories.
+        config = self.write("kinds.toml", '[query.counts]\nwindow = "minute"\n')
+        for kind in ("trending", "stories", "counts"):
+            with self.subTest(kind=kind):
+                self.headwire("--config", config, "config", "check", "--", "query", "-s", "/x",
+                              kind)
+
     def test_option_values_no_run_could_use_exit_2_and_fail_config_check(self):
         empty_token = self.write("empty.tok", "\n")
         state = os.path.join(self.work, "state")
