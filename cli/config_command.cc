@@ -78,6 +78,21 @@ std::string Joined(const std::vector<std::string>& args) {
   return out;
 }
 
+// Why `config print NAME` cannot print NAME, listing what it can, or "" when NAME is a
+// subcommand (or an option, which starts a command line after --).
+std::string NotASubcommand(const CLI::App& root, const std::string& name) {
+  if (name.starts_with("-")) return "";
+  std::string names;
+  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == name) return "";
+    if (sub->get_name() == "config") continue;  // it has no options to print
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  return "not a subcommand; config print takes one of " + names +
+         " (a nested one prints with its parent: query for [query.latest]), or after -- a "
+         "command line";
+}
+
 }  // namespace
 
 void RegisterConfigCommand(CLI::App& app, int& exit_code) {
@@ -135,6 +150,11 @@ void RegisterConfigCommand(CLI::App& app, int& exit_code) {
     if (print_args->empty()) {
       std::cout << ResolvedConfig(app, "");
       exit_code = kExitOk;
+      return;
+    }
+    if (std::string why = NotASubcommand(app, print_args->front()); !why.empty()) {
+      std::cerr << "headwire config print: error: `" << Joined(*print_args) << "`: " << why << "\n";
+      exit_code = kExitUsage;
       return;
     }
     auto parsed = DryRun(config_file->as<std::string>(), *print_args, /*missing_ok=*/true);

@@ -397,6 +397,12 @@ class ConfigTest(unittest.TestCase):
                 self.headwire("--config", config, "config", "check", "--", "query", "-s", "/x",
                               kind)
 
+    def test_config_print_of_an_unknown_subcommand_lists_the_known_ones(self):
+        result = self.headwire("config", "print", "nosuch", expect_codes=(2,))
+        self.assertIn("`nosuch`: not a subcommand; config print takes one of broker, produce, ",
+                      result.stderr)
+        self.assertIn("query", result.stderr)
+
     def test_option_values_no_run_could_use_exit_2_and_fail_config_check(self):
         empty_token = self.write("empty.tok", "\n")
         state = os.path.join(self.work, "state")
