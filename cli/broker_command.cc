@@ -1,4 +1,4 @@
-// `headwire broker`: the embedded mock cluster, until SIGINT/SIGTERM, with fault-injection
+// `headwire broker`: the embedded mock cluster, until SIGINT/SIGTERM/SIGHUP, with fault-injection
 // commands on standard input (common/broker_control.h), each answered on stdout.
 
 #include <poll.h>
@@ -60,10 +60,10 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   options->topics = common::DefaultTopics();
   CLI::App* cmd = app.add_subcommand(
       "broker",
-      "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM. The first line on "
-      "stdout is the bootstrap address. Fault commands on stdin, one per line, each answered "
-      "\"ok\" or \"error: ...\": down ID, up ID, rtt ID MS, errors API COUNT ERROR (Kafka names, "
-      "e.g. errors Produce 5 NOT_LEADER_OR_FOLLOWER)");
+      "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM/SIGHUP. The first "
+      "line on stdout is the bootstrap address. Fault commands on stdin, one per line, each "
+      "answered \"ok\" or \"error: ...\": down ID, up ID, rtt ID MS, errors API COUNT ERROR "
+      "(Kafka names, e.g. errors Produce 5 NOT_LEADER_OR_FOLLOWER)");
   cmd->add_option("--brokers", options->brokers,
                   "Number of brokers; topics get min(brokers, 3) replicas")
       ->capture_default_str();

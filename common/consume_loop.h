@@ -4,7 +4,7 @@
 // `max_batch` records, or earlier when `linger` passes without a new record or every assigned
 // partition has been read to its end, if the daemon can persist without waiting
 // (ConsumeLoopHooks::may_end_early).
-// Stops on SIGINT/SIGTERM after persisting, or, with `exit_at_end`, once every assigned
+// Stops on SIGINT/SIGTERM/SIGHUP after persisting, or, with `exit_at_end`, once every assigned
 // partition has been read to its end.
 
 #include <chrono>

@@ -3,8 +3,8 @@
 // an archiver). It owns the consumer (and, for daemons with output, the producer) and does what
 // such a daemon does besides its own decisions:
 //   - the consume loop: batches of at most loop.max_batch records, ended early by loop.linger of
-//     quiet or the end of the input; stops on SIGINT/SIGTERM or, with loop.exit_at_end, at the
-//     end of every assigned partition (common/consume_loop.h);
+//     quiet or the end of the input; stops on SIGINT/SIGTERM/SIGHUP or, with loop.exit_at_end, at
+//     the end of every assigned partition (common/consume_loop.h);
 //   - persistence: before a batch's state is written, its outputs are acknowledged (waiting at
 //     most flush_timeout), then the state changes and the consumed offsets are written in one
 //     atomic write, then the offsets are committed to the group for lag tools. A stage that can

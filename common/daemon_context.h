@@ -57,12 +57,12 @@ class DaemonContext {
 
   // Liveness: the loop turned within stall_after.
   Probe Liveness() const;
-  // What SetReady published; not ready ("shutting down") once SIGINT/SIGTERM arrived.
+  // What SetReady published; not ready ("shutting down") once SIGINT/SIGTERM/SIGHUP arrived.
   Probe Readiness() const;
   // Liveness, and the dependencies can be reached: what a user-facing status says.
   Probe Health() const;
 
-  // True once SIGINT/SIGTERM arrived (common/shutdown.h).
+  // True once SIGINT/SIGTERM/SIGHUP arrived (common/shutdown.h).
   bool ShutdownRequested() const;
 
   // The admin endpoint's bound address, or "" without one.

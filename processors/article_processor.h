@@ -90,7 +90,7 @@ struct ProcessorStats {
   std::map<std::string, uint64_t> per_topic;  // unique articles written per topic stream
 };
 
-// Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, the end of input.
+// Runs the daemon until SIGTERM/SIGINT/SIGHUP or, with options.loop.exit_at_end, the end of input.
 // Returns the counts, or the error that stopped it (bad options, state, fatal Kafka errors,
 // undeliverable output).
 Result<ProcessorStats> RunProcessor(const ProcessorOptions& options,

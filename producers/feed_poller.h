@@ -3,10 +3,10 @@
 // with jitter, exponential backoff after failures), parses what changed, produces each item not
 // produced before to the raw topic as a RawArticle keyed by its item id, and remembers what it
 // produced in RocksDB under --state DIR. With `once`, polls every feed one time and returns.
-// Runs on the daemon runtime (common/daemon_context.h): SIGINT/SIGTERM stop it between cycles (a
-// fetch in flight is abandoned, nothing of it persisted), its loop beats for /healthz, it is ready
-// once its state is open, and /metrics carries the runtime's series (records produced, dead
-// letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
+// Runs on the daemon runtime (common/daemon_context.h): SIGINT/SIGTERM/SIGHUP stop it between
+// cycles (a fetch in flight is abandoned, nothing of it persisted), its loop beats for /healthz, it
+// is ready once its state is open, and /metrics carries the runtime's series (records produced,
+// dead letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
 //   1. fetch the due feeds (conditional GET with the stored validators);

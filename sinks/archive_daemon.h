@@ -38,8 +38,8 @@ struct ArchiverStats {
   uint64_t skipped = 0;  // already in the archive (redelivered)
 };
 
-// Runs the daemon until SIGTERM/SIGINT or, with consumer.loop.exit_at_end, until every assigned
-// partition is archived to its end. Returns the counts, or the error that stopped it.
+// Runs the daemon until SIGTERM/SIGINT/SIGHUP or, with consumer.loop.exit_at_end, until every
+// assigned partition is archived to its end. Returns the counts, or the error that stopped it.
 Result<ArchiverStats> RunArchiver(const ArchiverOptions& options);
 
 }  // namespace headwire::sinks

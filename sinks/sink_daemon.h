@@ -78,7 +78,7 @@ struct SinkStats {
   uint64_t checkpoints = 0;
 };
 
-// Runs the daemon until SIGTERM/SIGINT or, with options.loop.exit_at_end, the end of input.
+// Runs the daemon until SIGTERM/SIGINT/SIGHUP or, with options.loop.exit_at_end, the end of input.
 Result<SinkStats> RunSink(const SinkOptions& options);
 
 }  // namespace headwire::sinks
