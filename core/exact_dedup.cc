@@ -104,9 +104,11 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
       return duplicate(DuplicateKind::kSameUrl, *seen);
     }
   }
-  if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms,
-                             watermark_ms)) {
-    return duplicate(DuplicateKind::kSameContent, *seen);
+  if (fingerprints.content_hash != 0) {
+    if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms,
+                               watermark_ms)) {
+      return duplicate(DuplicateKind::kSameContent, *seen);
+    }
   }
 
   Remember(article, fingerprints, SeenArticle{article.id, article.id, article.published_at_ms});
@@ -118,7 +120,8 @@ void ExactDeduplicator::Remember(const Article& article, const Fingerprints& fin
   index_.Remember(IdKey(article.id), seen);
   if (fingerprints.url_hash != 0)
     index_.Remember(HashKey(kUrlKeyPrefix, fingerprints.url_hash), seen);
-  index_.Remember(HashKey(kContentKeyPrefix, fingerprints.content_hash), seen);
+  if (fingerprints.content_hash != 0)
+    index_.Remember(HashKey(kContentKeyPrefix, fingerprints.content_hash), seen);
 }
 
 }  // namespace headwire::core

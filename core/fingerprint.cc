@@ -13,8 +13,10 @@ uint64_t UrlHash(std::string_view canonical_url) {
 
 uint64_t ContentHash(std::string_view title, std::string_view body) {
   std::string key = NormalizeForMatching(title);
+  const std::string normalized_body = NormalizeForMatching(body);
+  if (key.empty() && normalized_body.empty()) return 0;
   key.push_back('\n');
-  key += NormalizeForMatching(body);
+  key += normalized_body;
   return XXH3_64bits(key.data(), key.size());
 }
 

@@ -10,14 +10,15 @@ namespace headwire::core {
 
 struct Fingerprints {
   uint64_t url_hash = 0;      // of the canonical URL; 0 when the article has none
-  uint64_t content_hash = 0;  // of the normalised title and body
+  uint64_t content_hash = 0;  // of the normalised title and body; 0 when both are empty
 };
 
 // Hash of a canonical URL; 0 for an empty one.
 uint64_t UrlHash(std::string_view canonical_url);
 
 // Hash of the matching forms (NormalizeForMatching) of title and body, so that case, entities,
-// quotes and spacing do not change it.
+// quotes and spacing do not change it. 0 when both forms are empty (a title of markup,
+// punctuation or emoji alone): records with no content are not the same content.
 uint64_t ContentHash(std::string_view title, std::string_view body);
 
 // 128-bit XXH3 of `data` as 32 lower-case hex digits.

@@ -85,6 +85,28 @@ TEST_F(ExactDedupTest, DifferentNumbersAreDifferentContent) {
   EXPECT_EQ(v.kind, DuplicateKind::kUnique);
 }
 
+// Markup, punctuation and emoji normalise to nothing: such records share no content, only
+// the absence of it.
+TEST_F(ExactDedupTest, RecordsWithNoLettersOrDigitsAreNotContentDuplicates) {
+  EXPECT_EQ(Check(Make("a", "<b></b>", "", kT0)).kind, DuplicateKind::kUnique);
+  EXPECT_EQ(Check(Make("b", "...", "", kT0)).kind, DuplicateKind::kUnique);
+  EXPECT_EQ(Check(Make("c", "\U0001F680\U0001F680\U0001F680", "", kT0, "!!")).kind,
+            DuplicateKind::kUnique);
+  EXPECT_EQ(Check(Make("d", "\U0001F389 \U0001F389", "", kT0)).kind, DuplicateKind::kUnique);
+}
+
+TEST_F(ExactDedupTest, RecordsWithNoLettersOrDigitsAreStillUrlDuplicates) {
+  Check(Make("a", "...", "https://x.example/a", kT0));
+  auto v = Check(Make("b", "<b></b>", "https://x.example/a/", kT0));
+  EXPECT_EQ(v.kind, DuplicateKind::kSameUrl);
+  EXPECT_EQ(v.duplicate_of, "a");
+}
+
+TEST_F(ExactDedupTest, EmptyNormalisedTitleAndBodyHaveNoContentHash) {
+  EXPECT_EQ(ContentHash("<b></b>", "..."), 0u);
+  EXPECT_NE(ContentHash("...", "Body text"), 0u);
+}
+
 TEST_F(ExactDedupTest, ResendOfADuplicatePointsAtTheOriginal) {
   Check(Make("a", "Title", "https://x.example/a", kT0));
   Check(Make("b", "Other title", "https://x.example/a/", kT0));
