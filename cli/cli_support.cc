@@ -307,6 +307,21 @@ void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_
       "of records without published_at, so fixing it makes such runs reproducible");
 }
 
+Status CheckIngestTimeAccepted(const std::optional<int64_t>& ingest_time_ms,
+                               const core::ValidationOptions& validation) {
+  if (!ingest_time_ms) return Status::Ok();
+  const int64_t ms = *ingest_time_ms;
+  if (ms >= validation.min_event_time_ms && ms <= validation.max_event_time_ms) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      "--ingest-time " + common::FormatRfc3339(ms) + " is outside the accepted event times (" +
+      common::FormatRfc3339(validation.min_event_time_ms) + " to " +
+      common::FormatRfc3339(validation.max_event_time_ms) +
+      ", the start set by --min-event-time): it is the event time of every record without "
+      "published_at, so each such record would be rejected as bad_event_time");
+}
+
 void AddMinEventTimeOption(CLI::App& command, core::ValidationOptions& validation) {
   command.add_option_function<std::string>(
       "--min-event-time",

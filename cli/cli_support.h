@@ -83,6 +83,12 @@ CLI::Option* AddMebibyteOption(CLI::App& command, const std::string& name, size_
 // event time of records without one, which makes runs over such records reproducible.
 void AddIngestTimeOption(CLI::App& command, std::optional<int64_t>& ingest_time_ms);
 
+// InvalidArgument when the --ingest-time `ingest_time_ms` lies outside the event times
+// `validation` accepts: every record without published_at takes it as its event time, so each
+// would be dead-lettered downstream. OK without one.
+Status CheckIngestTimeAccepted(const std::optional<int64_t>& ingest_time_ms,
+                               const core::ValidationOptions& validation);
+
 // Adds --min-event-time: the earliest event time `validation` accepts, RFC 3339 or epoch ms
 // (default 1990-01-01, which catches epoch seconds written as milliseconds); lowered, older
 // streams such as Reuters-21578 (1987) can be produced, replayed and processed.

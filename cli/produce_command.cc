@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/json_lines.h"
 #include "producers/jsonl_producer.h"
@@ -18,14 +19,17 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
     std::string input = "-";
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "produce",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "produce",
       "Read JSON Lines articles ({\"id\",\"title\",\"body\",\"url\",\"source\",\"language\","
       "\"published_at\"}) and produce them to Kafka as protobuf RawArticle messages keyed by "
       "article id, on the "
       "partition of their dedup domain. Invalid "
       "lines are reported as FILE:LINE: reason and sent to the dead-letter topic. Exit code 2 "
-      "when some lines were invalid, 1 when delivery failed.");
+      "when some lines were invalid, 1 when delivery failed.",
+      [args](const CLI::App&) {
+        return CheckIngestTimeAccepted(args->options.ingest_time_ms, args->options.validation);
+      });
   AddKafkaOptions(*cmd, args->options.kafka);
   cmd->add_option("-t,--topic", args->options.topic, "Destination topic")->capture_default_str();
   cmd->add_option("--domain-key", args->options.domain_key,
@@ -39,8 +43,12 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
   AddIngestTimeOption(*cmd, args->options.ingest_time_ms);
   AddMinEventTimeOption(*cmd, args->options.validation);
   cmd->add_option("input", args->input, "Input file, or - for stdin")->capture_default_str();
-  cmd->callback([args, &exit_code] {
+  cmd->callback([cmd, args, &exit_code] {
     StartLogging("produce");
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportUsageError("produce", checked);
+      return;
+    }
     auto input = common::CommandLineInput::Open(args->input);
     if (!input) {
       exit_code = ReportError("produce", input.error());

@@ -197,6 +197,9 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
     return Err(Status::InvalidArgument(
         "--ingest-time goes with --file (archived and topic records have their times)"));
   }
+  if (Status s = CheckIngestTimeAccepted(a.ingest_time_ms, a.decide.pipeline.validation); !s.ok()) {
+    return Err(s);
+  }
   if (!a.topic.empty() && a.kafka.bootstrap.empty()) {
     return Err(Status::InvalidArgument("--topic needs --bootstrap"));
   }

@@ -313,6 +313,22 @@ class ConfigTest(unittest.TestCase):
             with self.subTest(args=args):
                 self.headwire(*args, expect_codes=(2,), input="")
 
+    def test_an_ingest_time_outside_the_accepted_event_times_is_a_usage_error(self):
+        for when in ("1975-01-01T00:00:00Z", "2200-01-01T00:00:00Z"):
+            for args in (["produce", "-b", "127.0.0.1:1", "--ingest-time", when, "-"],
+                         ["replay", "--file", "f", "--into", "/tmp/x", "--ingest-time", when]):
+                with self.subTest(args=args):
+                    result = self.headwire(*args, expect_codes=(2,), input="")
+                    self.assertIn(f"--ingest-time {when} is outside the accepted event times",
+                                  result.stderr)
+                    self.assertIn("without published_at", result.stderr)
+                    result = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                    self.assertIn(f"--ingest-time {when} is outside", result.stderr)
+        # A lowered --min-event-time accepts an older ingest time, as it does older records.
+        self.headwire("config", "check", "--", "produce", "-b", "127.0.0.1:1",
+                      "--min-event-time", "1970-01-02T00:00:00Z", "--ingest-time",
+                      "1975-01-01T00:00:00Z", "-")
+
     def test_a_replay_refuses_the_options_of_the_other_target_and_config_check_too(self):
         into = ["replay", "--archive", "d", "--into", "/tmp/x"]
         to_topic = ["replay", "--archive", "d", "-b", "127.0.0.1:1"]
