@@ -1,5 +1,6 @@
 #include "cli/cli_support.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -480,6 +481,21 @@ Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice) {
                       : core::LinearModel::FromFile(choice.model);
     if (!loaded) return Err(loaded.error());
     model.emplace(std::move(*loaded));
+  }
+  if (model && rules) {
+    // A classifier with a taxonomy reports the taxonomy's topics only: a label of the model that
+    // the taxonomy lacks would be dropped from every verdict, unseen. train refuses the same.
+    const std::vector<std::string>& topics = rules->taxonomy().topic_names();
+    for (const core::ModelLabel& label : model->labels()) {
+      if (std::ranges::find(topics, label.name) != topics.end()) continue;
+      return Err(Status::InvalidArgument(
+          "model label '" + label.name + "' is not a topic of taxonomy '" +
+          rules->taxonomy().name() + "' (" +
+          (choice.taxonomy.empty() ? std::string("the built-in data/taxonomy.toml")
+                                   : choice.taxonomy) +
+          "), so the classifier could never report it: give --taxonomy the file the model was "
+          "trained with"));
+    }
   }
   if (!choice.thresholds.empty()) {
     if (!model || model->loss() != core::LossKind::kOneVsRest) {

@@ -144,7 +144,8 @@ struct ClassifierChoice {
 void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice);
 
 // The classifier `choice` describes. Returns the files' or parsers' errors, and InvalidArgument
-// when both are "none", or for a --topic-threshold whose topic the model (one-vs-rest) does not
+// when both are "none", when the model has a label the taxonomy lacks (the classifier could
+// never report it), or for a --topic-threshold whose topic the model (one-vs-rest) does not
 // have or that names a topic twice (AddClassifierOptions has checked that P is within (0, 1]).
 // Neither the thresholds nor the force factor are part of the classifier's Describe(): give
 // replay the values the live processor had.

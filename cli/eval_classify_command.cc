@@ -9,10 +9,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "common/article_json.h"
 #include "common/labelled_json.h"
@@ -25,6 +28,8 @@ struct EvalClassifyArgs {
   std::string gold;
   std::string labels;
   ClassifierChoice classifier;
+  // The classifier the command line's check loaded, for the run to use.
+  std::optional<core::TopicClassifier> loaded;
   core::ValidationOptions validation;  // the event times the gold records may have
   bool json = false;
   bool list_errors = false;
@@ -132,8 +137,7 @@ void PrintTable(const core::MetricsSummary& m, const EvalClassifyArgs& args,
 }
 
 int RunEvalClassify(const EvalClassifyArgs& args) {
-  auto classifier = LoadClassifier(args.classifier);
-  if (!classifier) return ReportError("eval classify", classifier.error());
+  const core::TopicClassifier* classifier = &*args.loaded;
   auto gold = common::ReadLabelledFile(args.gold, args.labels, args.validation);
   if (!gold) return ReportError("eval classify", gold.error());
   if (gold->empty()) {
@@ -183,10 +187,17 @@ int RunEvalClassify(const EvalClassifyArgs& args) {
 
 void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
   auto args = std::make_shared<EvalClassifyArgs>();
-  CLI::App* cmd = eval.add_subcommand(
-      "classify",
+  CLI::App* cmd = AddCheckedSubcommand(
+      eval, "classify",
       "Score the topic classifier against gold JSON Lines ({\"title\", \"body\", \"topics\"}): "
-      "per-topic precision/recall/F1, micro and macro F1, exact match, accuracy on other.");
+      "per-topic precision/recall/F1, micro and macro F1, exact match, accuracy on other.",
+      // As for classify: a model whose topics the taxonomy lacks cannot be scored.
+      [args](const CLI::App&) {
+        auto classifier = LoadClassifier(args->classifier);
+        if (!classifier) return classifier.error();
+        args->loaded.emplace(std::move(*classifier));
+        return Status::Ok();
+      });
   cmd->add_option("--gold", args->gold, "Gold file, or - for stdin")->required();
   cmd->add_option(
       "--labels", args->labels,
@@ -199,7 +210,16 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
   cmd->add_flag("--list-errors", args->list_errors,
                 "Also list on stderr every record whose topics differ from its gold ones, with "
                 "the scores of the topics it got wrong");
-  cmd->callback([args, &exit_code] { exit_code = RunEvalClassify(*args); });
+  cmd->callback([cmd, args, &exit_code] {
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      // As for classify: a file that cannot be read is a failure, a mismatch a usage error.
+      exit_code = checked.code() == StatusCode::kInvalidArgument
+                      ? ReportUsageError("eval classify", checked)
+                      : ReportError("eval classify", checked);
+      return;
+    }
+    exit_code = RunEvalClassify(*args);
+  });
 }
 
 }  // namespace headwire::cli

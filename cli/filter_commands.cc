@@ -4,8 +4,11 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "cli/cli_support.h"
+#include "cli/command_line_check.h"
 #include "cli/commands.h"
 #include "cli/render.h"
 #include "common/article_json.h"
@@ -19,6 +22,8 @@ namespace {
 struct FilterArgs {
   std::string input = "-";
   ClassifierChoice classifier;  // classify only
+  // classify only: the classifier the command line's check loaded, for the run to use.
+  std::optional<core::TopicClassifier> loaded;
   bool explain = false;
   core::PipelineOptions pipeline;
 };
@@ -77,8 +82,8 @@ int RunFilter(
 }
 
 CLI::App* AddFilterCommand(CLI::App& app, const char* name, const char* description,
-                           FilterArgs& args) {
-  CLI::App* cmd = app.add_subcommand(name, description);
+                           FilterArgs& args, CommandLineCheck check) {
+  CLI::App* cmd = AddCheckedSubcommand(app, name, description, std::move(check));
   cmd->add_option("input", args.input, "Input file, or - for stdin")->capture_default_str();
   AddMinEventTimeOption(*cmd, args.pipeline.validation);
   return cmd;
@@ -96,28 +101,40 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       app, "classify",
       "Offline filter: JSON Lines articles in, the same records out with \"topics\" and "
       "\"scores\" added.",
-      *classify_args);
+      *classify_args,
+      // The classifier's files against each other and --topic-threshold: a model whose topics
+      // the taxonomy lacks is a command line that cannot be used.
+      [classify_args](const CLI::App&) {
+        auto classifier = LoadClassifier(classify_args->classifier);
+        if (!classifier) return classifier.error();
+        classify_args->loaded.emplace(std::move(*classifier));
+        return Status::Ok();
+      });
   AddClassifierOptions(*classify, classify_args->classifier);
   classify->add_flag("--explain", classify_args->explain,
                      "Add \"explain\": per topic, how it was decided, the model features that "
                      "drove it and the rules' matches");
-  classify->callback([classify_args, &exit_code] {
-    auto classifier = LoadClassifier(classify_args->classifier);
-    if (!classifier) {
-      exit_code = ReportError("classify", classifier.error());
+  classify->callback([classify, classify_args, &exit_code] {
+    if (Status checked = CheckCommandLine(*classify); !checked.ok()) {
+      // A file that cannot be read or parsed is a failure of the run; a model and taxonomy or
+      // thresholds that cannot work together are a usage error.
+      exit_code = checked.code() == StatusCode::kInvalidArgument
+                      ? ReportUsageError("classify", checked)
+                      : ReportError("classify", checked);
       return;
     }
+    const core::TopicClassifier& classifier = *classify_args->loaded;
     exit_code = RunFilter(
         "classify", classify_args->input, classify_args->pipeline.validation,
         [&](common::ArticleRecord& record) -> std::expected<common::Json, common::RecordError> {
           if (auto rejection = core::Validate(record.article, classify_args->pipeline.validation)) {
             return std::unexpected(ToRecordError(*rejection));
           }
-          const auto c = classifier->Classify(record.article.title, record.article.body);
+          const auto c = classifier.Classify(record.article.title, record.article.body);
           common::Json decided = {{"topics", c.topics}, {"scores", ScoresToJson(c.scores)}};
           if (classify_args->explain) {
             decided["explain"] =
-                ExplanationsToJson(classifier->Explain(record.article.title, record.article.body));
+                ExplanationsToJson(classifier.Explain(record.article.title, record.article.body));
           }
           return decided;
         });
@@ -129,7 +146,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       "Offline filter: JSON Lines articles in, the same records out with \"id\" (when derived), "
       "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" (unique, same_id, "
       "same_url, same_content, near) and \"story_id\".",
-      *dedup_args);
+      *dedup_args, [](const CLI::App&) { return Status::Ok(); });
   AddExactDedupOptions(*dedup, dedup_args->pipeline.dedup);
   AddStoryOptions(*dedup, dedup_args->pipeline.recent);
   dedup->callback([dedup_args, &exit_code] {

@@ -244,6 +244,21 @@ class TopicClassifierCommands(unittest.TestCase):
         line = json.dumps({"title": "Heatwave grips Europe"}) + "\n"
         alone = headwire("classify", "--model", model, "--taxonomy", "none", "-", stdin=line)
         self.assertEqual(list(json.loads(alone.stdout)["scores"]), ["climate", "space"])
+        # With a taxonomy that lacks its label, the model's topic would be dropped unseen:
+        # refused wherever a model meets a taxonomy, before any record is read.
+        state = os.path.join(self.tmp.name, "climate-process")
+        for args in (("classify", "--model", model, "-"),
+                     ("eval", "classify", "--model", model, "--gold", data),
+                     ("process", "-b", "127.0.0.1:1", "-s", state, "--model", model),
+                     ("config", "check", "--", "classify", "--model", model, "-")):
+            with self.subTest(args=args):
+                refused = headwire(*args, stdin="", expect=2)
+                self.assertIn("model label 'climate' is not a topic of taxonomy "
+                              "'headwire-default' (the built-in data/taxonomy.toml)",
+                              refused.stderr)
+                self.assertIn("give --taxonomy the file the model was trained with",
+                              refused.stderr)
+                self.assertEqual(refused.stdout, "")
 
     def test_a_topic_named_twice_is_a_clear_error(self):
         # Counted twice, it failed the exact match of a classification that has it once.
@@ -338,7 +353,8 @@ class TopicClassifierCommands(unittest.TestCase):
         result = headwire("--config", config, "config", "check", expect=2)
         self.assertIn("topic-threshold: expected TOPIC=P with 0 < P <= 1, got 'ai=7'",
                       result.stderr)
-        # Well-formed, but not what the model can take.
+        # Well-formed, but not what the model can take: found when the model is loaded, before
+        # any record is read, as for process.
         for extra, message in (
                 (["--topic-threshold", "sports=0.5"],
                  "a topic of the model (space, ai, geopolitics, business), got 'sports=0.5'"),
@@ -346,7 +362,7 @@ class TopicClassifierCommands(unittest.TestCase):
                  "ai is given twice"),
                 (["--model", "none", "--topic-threshold", "ai=0.5"],
                  "--topic-threshold needs a one-vs-rest model")):
-            result = headwire("classify", *extra, "-", stdin="", expect=1)
+            result = headwire("classify", *extra, "-", stdin="", expect=2)
             self.assertIn(message, result.stderr)
 
     def test_explain_shows_model_features_and_rule_matches(self):
