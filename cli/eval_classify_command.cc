@@ -72,6 +72,12 @@ std::string DescribeError(size_t record, const core::LabelledText& example,
   return out + ": " + differences + ": " + example.title;
 }
 
+std::string Fixed3(double v) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3f", v);
+  return text;
+}
+
 double Round4(double v) { return static_cast<double>(std::lround(v * 10000.0)) / 10000.0; }
 
 common::Json ToJson(const core::MetricsSummary& m, const std::string& classifier) {
@@ -79,21 +85,24 @@ common::Json ToJson(const core::MetricsSummary& m, const std::string& classifier
   out["classifier"] = classifier;
   out["examples"] = m.examples;
   common::Json labels = common::Json::object();
+  // null for a score that is 0/0: undefined, not 0.
+  auto score = [](bool defined, double v) { return defined ? common::Json(Round4(v)) : nullptr; };
   for (const core::LabelScores& s : m.labels) {
     labels[s.label] = {{"support", s.support},
                        {"true_positives", s.true_positives},
                        {"false_positives", s.false_positives},
                        {"false_negatives", s.false_negatives},
-                       {"precision", Round4(s.precision)},
-                       {"recall", Round4(s.recall)},
-                       {"f1", Round4(s.f1)}};
+                       {"precision", score(s.scored, s.precision)},
+                       {"recall", score(s.scored, s.recall)},
+                       {"f1", score(s.scored, s.f1)}};
   }
   out["topics"] = std::move(labels);
   out["micro_f1"] = Round4(m.micro_f1);
   out["macro_f1"] = Round4(m.macro_f1);
+  out["macro_topics"] = m.macro_labels;
   out["exact_match"] = Round4(m.exact_match);
   out["other_support"] = m.other_support;
-  out["other_accuracy"] = Round4(m.other_accuracy);
+  out["other_accuracy"] = score(m.other_support > 0, m.other_accuracy);
   common::Json confusion = common::Json::object();
   for (const auto& [gold, row] : m.confusion) {
     for (const auto& [predicted, count] : row) confusion[gold][predicted] = count;
@@ -113,16 +122,24 @@ void PrintTable(const core::MetricsSummary& m, const EvalClassifyArgs& args,
                 "recall", "f1");
   std::cout << line;
   for (const core::LabelScores& s : m.labels) {
-    std::snprintf(line, sizeof(line), "%-14s %8llu %10.3f %8.3f %8.3f\n", s.label.c_str(),
-                  static_cast<unsigned long long>(s.support), s.precision, s.recall, s.f1);
+    if (s.scored) {
+      std::snprintf(line, sizeof(line), "%-14s %8llu %10.3f %8.3f %8.3f\n", s.label.c_str(),
+                    static_cast<unsigned long long>(s.support), s.precision, s.recall, s.f1);
+    } else {
+      std::snprintf(line, sizeof(line), "%-14s %8llu %10s %8s %8s\n", s.label.c_str(),
+                    static_cast<unsigned long long>(s.support), "n/a", "n/a", "n/a");
+    }
     std::cout << line;
   }
-  std::snprintf(line, sizeof(line),
-                "\nmicro F1 %.3f   macro F1 %.3f   exact match %.3f   other accuracy %.3f "
-                "(%llu examples)\n",
-                m.micro_f1, m.macro_f1, m.exact_match, m.other_accuracy,
-                static_cast<unsigned long long>(m.other_support));
-  std::cout << line;
+  std::string macro = Fixed3(m.macro_f1);
+  if (m.macro_labels < m.labels.size()) {
+    macro += " (" + std::to_string(m.macro_labels) + " of " + std::to_string(m.labels.size()) +
+             " topics; n/a: no gold or predicted example)";
+  }
+  std::cout << "\nmicro F1 " << Fixed3(m.micro_f1) << "   macro F1 " << macro << "   exact match "
+            << Fixed3(m.exact_match) << "   other accuracy "
+            << (m.other_support > 0 ? Fixed3(m.other_accuracy) : std::string("n/a")) << " ("
+            << m.other_support << " examples)\n";
   std::cout << "\nconfusion (gold -> predicted, counts; hits first):\n";
   for (const auto& [gold_label, row] : m.confusion) {
     std::vector<std::pair<std::string, uint64_t>> cells(row.begin(), row.end());
@@ -146,11 +163,25 @@ int RunEvalClassify(const EvalClassifyArgs& args) {
                        Status::InvalidArgument(args.gold + ": no labelled record to score"));
   }
 
-  std::vector<std::string> labels = classifier->topics();
+  // A gold label the classifier cannot give would score 0 whatever the classifier did: said
+  // once, and left out of the per-topic scores and so of the F1 averages.
+  const std::vector<std::string> labels = classifier->topics();
+  std::vector<std::pair<std::string, size_t>> unknown;
   for (const core::LabelledText& example : *gold) {
     for (const std::string& topic : example.topics) {
-      if (std::ranges::find(labels, topic) == labels.end()) labels.push_back(topic);
+      if (std::ranges::find(labels, topic) != labels.end()) continue;
+      auto it = std::ranges::find(unknown, topic, &std::pair<std::string, size_t>::first);
+      if (it == unknown.end()) it = unknown.insert(unknown.end(), {topic, 0});
+      ++it->second;
     }
+  }
+  std::string topics;
+  for (const std::string& l : labels) topics += (topics.empty() ? "" : ", ") + l;
+  for (const auto& [topic, records] : unknown) {
+    std::cerr << "headwire eval classify: warning: gold label '" << topic << "' (" << records
+              << (records == 1 ? " record" : " records")
+              << ") is not a topic the classifier can give (" << topics
+              << "): left out of the F1 averages; its records still count against exact match\n";
   }
   core::ClassificationMetrics metrics(labels);
   std::vector<std::string> errors;

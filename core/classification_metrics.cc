@@ -57,13 +57,17 @@ MetricsSummary ClassificationMetrics::Summarise() const {
     s.precision = Ratio(s.true_positives, s.true_positives + s.false_positives);
     s.recall = Ratio(s.true_positives, s.true_positives + s.false_negatives);
     s.f1 = F1(s.true_positives, s.false_positives, s.false_negatives);
+    s.scored = s.true_positives + s.false_positives + s.false_negatives > 0;
     tp += s.true_positives;
     fp += s.false_positives;
     fn += s.false_negatives;
-    f1_sum += s.f1;
+    if (s.scored) {
+      f1_sum += s.f1;
+      ++out.macro_labels;
+    }
   }
   out.micro_f1 = F1(tp, fp, fn);
-  out.macro_f1 = out.labels.empty() ? 0.0 : f1_sum / static_cast<double>(out.labels.size());
+  out.macro_f1 = out.macro_labels == 0 ? 0.0 : f1_sum / static_cast<double>(out.macro_labels);
   out.exact_match = Ratio(exact_, out.examples);
   out.other_accuracy = Ratio(other_hits_, out.other_support);
   return out;

@@ -3,6 +3,7 @@
 // precision, recall and F1, micro and macro F1, exact match, accuracy on "other" (gold has no
 // label) and a confusion summary. Pure; accumulate with Add, then read Summarise.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -20,16 +21,20 @@ struct LabelScores {
   double precision = 0;  // 0 when nothing was predicted
   double recall = 0;     // 0 when nothing was gold
   double f1 = 0;
+  // False when the label has neither gold nor predicted examples: its precision, recall and F1
+  // are 0/0, undefined rather than 0, and it is left out of macro F1.
+  bool scored = false;
 };
 
 struct MetricsSummary {
   uint64_t examples = 0;
   std::vector<LabelScores> labels;  // in the order given to the constructor
   double micro_f1 = 0;
-  double macro_f1 = 0;         // unweighted mean of the labels' F1
+  double macro_f1 = 0;         // unweighted mean of the scored labels' F1; 0 when none is
+  size_t macro_labels = 0;     // how many labels macro F1 averages: the scored ones
   double exact_match = 0;      // share of examples whose predicted set equals the gold set
   uint64_t other_support = 0;  // gold examples with no label
-  double other_accuracy = 0;   // share of those predicted with no label either
+  double other_accuracy = 0;   // share of those predicted with no label either; 0 when none
   // confusion[gold][predicted]: for every gold label (or "other") of an example, the labels
   // predicted for it ("other" when none). The diagonal counts hits; the rest shows what a label
   // is mistaken for.

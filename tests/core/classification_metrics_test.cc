@@ -44,8 +44,32 @@ TEST(ClassificationMetricsTest, ConfusionShowsWhatEachGoldLabelBecame) {
   EXPECT_FALSE(s.confusion.at("space").contains("space"));
 }
 
+// Its F1 is 0/0: counted as 0, one desk's file (business only) would score a macro F1 that
+// looks broken.
+TEST(ClassificationMetricsTest, ALabelWithNeitherGoldNorPredictedExamplesIsLeftOutOfMacroF1) {
+  ClassificationMetrics m({"space", "geopolitics", "business"});
+  m.Add(Labels{"space"}, Labels{"space"});
+  m.Add(Labels{"business"}, Labels{});
+  const MetricsSummary s = m.Summarise();
+  EXPECT_TRUE(s.labels[0].scored);
+  EXPECT_FALSE(s.labels[1].scored);
+  EXPECT_TRUE(s.labels[2].scored);
+  EXPECT_EQ(s.macro_labels, 2u);
+  EXPECT_DOUBLE_EQ(s.macro_f1, 0.5);
+}
+
+TEST(ClassificationMetricsTest, ALabelPredictedWithoutGoldExamplesCountsInMacroF1) {
+  ClassificationMetrics m({"space", "ai"});
+  m.Add(Labels{"space"}, Labels{"space", "ai"});
+  const MetricsSummary s = m.Summarise();
+  EXPECT_TRUE(s.labels[1].scored);
+  EXPECT_EQ(s.macro_labels, 2u);
+  EXPECT_DOUBLE_EQ(s.macro_f1, 0.5);
+}
+
 TEST(ClassificationMetricsTest, EmptyMetricsAreZeroNotNan) {
   const MetricsSummary s = ClassificationMetrics({"ai"}).Summarise();
+  EXPECT_EQ(s.macro_labels, 0u);
   EXPECT_EQ(s.macro_f1, 0.0);
   EXPECT_EQ(s.exact_match, 0.0);
   EXPECT_EQ(s.other_accuracy, 0.0);

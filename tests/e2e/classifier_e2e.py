@@ -96,6 +96,31 @@ class TopicClassifierCommands(unittest.TestCase):
         self.assertEqual(report["other_accuracy"], 1.0)
         self.assertEqual(report["confusion"]["other"], {"other": 12})
 
+    def test_eval_leaves_topics_without_examples_and_labels_it_cannot_give_out_of_averages(self):
+        # One desk's file: no geopolitics at all, no record without topics, and a label ("sports")
+        # the classifier can never give. Scored as 0, they made a perfect run look broken.
+        gold = os.path.join(self.tmp.name, "one_desk.jsonl")
+        with open(gold, "w") as f:
+            f.write('{"title": "NASA launches probe", "topics": ["space"]}\n'
+                    '{"title": "Lakers win again", "topics": ["sports"]}\n'
+                    '{"title": "Nvidia earnings beat", "topics": ["ai", "business"]}\n')
+        table = headwire("eval", "classify", "--gold", gold)
+        self.assertIn("gold label 'sports' (1 record) is not a topic the classifier can give",
+                      table.stderr)
+        self.assertFalse([line for line in table.stdout.splitlines() if line.startswith("sports")])
+        rows = {line.split()[0]: line.split()[1:] for line in table.stdout.splitlines()
+                if line.split() and line.split()[0] in ("space", "geopolitics")}
+        self.assertEqual(rows["geopolitics"], ["0", "n/a", "n/a", "n/a"])
+        self.assertEqual(rows["space"], ["1", "1.000", "1.000", "1.000"])
+        self.assertIn("micro F1 1.000   macro F1 1.000 (3 of 4 topics; n/a: no gold or predicted "
+                      "example)   exact match 0.667   other accuracy n/a (0 examples)", table.stdout)
+        report = json.loads(headwire("eval", "classify", "--gold", gold, "--json").stdout)
+        self.assertEqual(set(report["topics"]), {"space", "ai", "geopolitics", "business"})
+        self.assertEqual(report["topics"]["geopolitics"]["f1"], None)
+        self.assertEqual(report["macro_f1"], 1.0)
+        self.assertEqual(report["macro_topics"], 3)
+        self.assertEqual(report["other_accuracy"], None)
+
     def test_eval_table_names_the_classifier_and_every_metric(self):
         out = headwire("eval", "classify", "--gold", fixture("seed_examples.jsonl")).stdout
         self.assertIn("classifier: headwire-default/1+topics-v1", out)
