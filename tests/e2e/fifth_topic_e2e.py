@@ -12,6 +12,7 @@ Environment: HEADWIRE_CHROMIUM, the browser (default: /usr/bin/chromium).
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -170,6 +171,15 @@ class FifthTopicEndToEnd(unittest.TestCase):
         self.assertIn(TOPIC, page.headlines)
         self.assertEqual(page.headline_ids[TOPIC], ["w-2", "w-1"])
         self.assertIn("Weather", out.stdout)
+        # Its own colour, not the fallback grey of Other, and a swatch that is not blank.
+        strokes = {s["data-topic"]: s["stroke"] for s in page.series}
+        self.assertIn(TOPIC, strokes)
+        others = {stroke for topic, stroke in strokes.items() if topic != TOPIC}
+        self.assertNotIn(strokes[TOPIC], others | {"#555", ""})
+        swatch = re.search(r'<span class="swatch" style="background: ([^;"]+);?"></span>Weather<',
+                           out.stdout)
+        self.assertIsNotNone(swatch)
+        self.assertNotIn("var(", swatch.group(1))
 
 
 def bind(args):

@@ -451,6 +451,32 @@ class LivePageEndToEnd(unittest.TestCase):
         for s in page.series:
             self.assertRegex(s["d"], r"^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$")
 
+    def test_text_from_the_feeds_is_bidi_isolated_and_titles_are_clamped(self):
+        # A U+202E in a title reordered the text after it ("gnp.exe" read "exe.png"), and a
+        # 2 KiB title stretched its card over several screens.
+        page = self.load_dom("?poll_ms=1000")
+        for rule in ("bdi { unicode-bidi: isolate; }", "-webkit-line-clamp: 3"):
+            self.assertTrue(rule in page.html, f"the page's CSS has no {rule!r}")
+        items = re.findall(r'<li class="headline[^"]*" data-id="[^"]*">(.*?)</li>', page.html,
+                           re.S)
+        self.assertGreaterEqual(len(items), len(TOPICS) * PAGE_HEADLINES)
+        sources = 0
+        for item in items:
+            title = re.match(r'<span class="title" title="([^"]*)">(?:<a [^>]*>)?<bdi>([^<]*)'
+                             r'</bdi>', item)
+            self.assertIsNotNone(title, item)
+            self.assertEqual(html.unescape(title.group(1)), html.unescape(title.group(2)))
+            meta = re.search(r'<span class="meta">[^<]*(?: · <bdi>[^<]*</bdi>)?</span>$', item)
+            self.assertIsNotNone(meta, item)
+            sources += "<bdi>" in meta.group(0)
+        self.assertGreater(sources, 0)
+        for terms in re.findall(r'<p class="trending">(.*?)</p>', page.html, re.S):
+            if terms != "—":
+                self.assertRegex(terms, r"^<bdi>[^<]*</bdi>( · <bdi>[^<]*</bdi>)*$")
+        for story in re.findall(r'<li class="story"[^>]*>(.*?)</li>', page.html, re.S):
+            self.assertRegex(story, r'^<span class="title" title="[^"]*"><span class="badge '
+                                    r'[^"]*">[^<]*</span> <bdi>[^<]*</bdi></span>')
+
     def test_a_poll_interval_out_of_bounds_falls_back_to_the_sinks(self):
         # A timer past 2^31 ms runs at once in a browser: ?poll_ms=1e10 polled in a tight loop.
         for query in ("?poll_ms=1e10", "?poll_ms=1e400", "?poll_ms=50"):
