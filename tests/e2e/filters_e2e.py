@@ -246,7 +246,14 @@ class OfflineFilters(unittest.TestCase):
             f.write('name = "e2e"\nversion = 1\n[topics.climate]\ndescription = "climate"\n'
                     '[topics.climate.terms]\n"heatwave" = 1.0\n"emissions" = 1.0\n')
         try:
-            result = subprocess.run([ARGS.headwire, "classify", "--taxonomy", path, "-"],
+            # The file holds climate alone, so the rules alone decide: the built-in model's
+            # topics are not in it, and a model with labels its taxonomy lacks is refused.
+            refused = subprocess.run([ARGS.headwire, "classify", "--taxonomy", path, "-"],
+                                     input="", capture_output=True, text=True, timeout=60)
+            self.assertEqual(refused.returncode, 2, refused.stderr)
+            self.assertIn("model label 'space' is not a topic of taxonomy 'e2e'", refused.stderr)
+            result = subprocess.run([ARGS.headwire, "classify", "--taxonomy", path, "--model",
+                                     "none", "-"],
                                     input='{"title":"Heatwave grips Europe"}\n{"title":"Cup final"}\n',
                                     capture_output=True, text=True, timeout=60)
             self.assertEqual(result.returncode, 0, result.stderr)
