@@ -81,9 +81,11 @@ int RunFilter(
   return invalid > 0 ? kExitInvalidInput : kExitOk;
 }
 
+// `check`, when there is one, is the command line's check (command_line_check.h).
 CLI::App* AddFilterCommand(CLI::App& app, const char* name, const char* description,
-                           FilterArgs& args, CommandLineCheck check) {
-  CLI::App* cmd = AddCheckedSubcommand(app, name, description, std::move(check));
+                           FilterArgs& args, CommandLineCheck check = {}) {
+  CLI::App* cmd = check ? AddCheckedSubcommand(app, name, description, std::move(check))
+                        : app.add_subcommand(name, description);
   cmd->add_option("input", args.input, "Input file, or - for stdin")->capture_default_str();
   AddMinEventTimeOption(*cmd, args.pipeline.validation);
   return cmd;
@@ -146,7 +148,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       "Offline filter: JSON Lines articles in, the same records out with \"id\" (when derived), "
       "\"canonical_url\", \"duplicate_of\" (id or null), \"duplicate_kind\" (unique, same_id, "
       "same_url, same_content, near) and \"story_id\".",
-      *dedup_args, [](const CLI::App&) { return Status::Ok(); });
+      *dedup_args);
   AddExactDedupOptions(*dedup, dedup_args->pipeline.dedup);
   AddStoryOptions(*dedup, dedup_args->pipeline.recent);
   dedup->callback([dedup_args, &exit_code] {
