@@ -200,6 +200,15 @@ void SortUnique(std::vector<uint64_t>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
+bool SortedShareAValue(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) return true;
+    a[i] < b[j] ? ++i : ++j;
+  }
+  return false;
+}
+
 }  // namespace
 
 uint64_t TokenHash(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
@@ -273,6 +282,9 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
   }
   SortUnique(features.body_numbers);
   SortUnique(features.countries);
+  SortUnique(story_title);
+  SortUnique(story_lede);
+  features.body_about_title = SortedShareAValue(story_title, story_lede);
 
   features.terms.reserve(story_title.size() + story_lede.size());
   for (uint64_t hash : story_title) features.terms.push_back({hash, options.title_weight});

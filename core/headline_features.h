@@ -37,7 +37,11 @@ struct HeadlineFeatures {
   std::vector<uint64_t> title_numbers;  // sorted, unique
   bool truncated = false;               // the title ended in "..." or "…"
   bool has_body = false;
-  uint64_t body_simhash = 0;           // over body bigrams of content tokens; 0 without body
+  uint64_t body_simhash = 0;  // over body bigrams of content tokens; 0 without body
+  // The lede shares a story term with the title. A body that does not (a paywall notice, "Read
+  // more.", a photo credit that a feed prints under every item) tells nothing of what the article
+  // is about, so two such bodies alike are no evidence that the articles are one.
+  bool body_about_title = false;
   std::vector<uint64_t> body_numbers;  // sorted, unique
   std::vector<uint64_t> countries;     // TokenHash of CountryOf(...) in title and lede, sorted
   std::vector<StoryTerm> terms;  // story terms (story_terms.h) of title and lede, by hash, unique

@@ -496,7 +496,9 @@ std::string RecentArticles::EncodeEntry(const Entry& entry) const {
   for (bool slot : f.title_slots) slots.push_back(slot ? '1' : '0');
   w.Bytes(slots);
   w.Hashes(f.title_numbers);
-  w.Varint((f.truncated ? 1 : 0) | (f.has_body ? 2 : 0));
+  // The flag is stored inverted: an entry written before it existed reads as about its title and
+  // matches as it did.
+  w.Varint((f.truncated ? 1 : 0) | (f.has_body ? 2 : 0) | (f.body_about_title ? 0 : 4));
   w.Fixed64(f.body_simhash);
   w.Hashes(f.body_numbers);
   w.Hashes(f.countries);
@@ -583,6 +585,7 @@ std::expected<void, std::string> RecentArticles::Restore(
       const uint64_t flags = r.Varint();
       f.truncated = (flags & 1) != 0;
       f.has_body = (flags & 2) != 0;
+      f.body_about_title = (flags & 4) == 0;
       f.body_simhash = r.Fixed64();
       f.body_numbers = r.Hashes();
       f.countries = r.Hashes();

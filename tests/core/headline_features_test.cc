@@ -96,6 +96,17 @@ TEST(HeadlineFeaturesTest, NumbersNamesAndBody) {
   EXPECT_EQ(g.body_simhash, 0u);
 }
 
+TEST(HeadlineFeaturesTest, ABodyIsAboutItsTitleWhenTheLedeSharesAStoryTermWithIt) {
+  EXPECT_TRUE(ExtractHeadlineFeatures("NASA delays Artemis II crew launch to April",
+                                      "The agency moved the crewed flight around the Moon after "
+                                      "tests of the heat shield.")
+                  .body_about_title);
+  EXPECT_FALSE(ExtractHeadlineFeatures("Fed holds interest rates steady in March", "Read more.")
+                   .body_about_title);
+  EXPECT_FALSE(
+      ExtractHeadlineFeatures("Fed holds interest rates steady in March", "").body_about_title);
+}
+
 TEST(HeadlineFeaturesTest, ATitleCaseTitleHasOnlyItsNumbersAsSlots) {
   const auto f = ExtractHeadlineFeatures("Titanfall To Launch At 792p On Xbox One", "");
   const auto numbers = std::count(f.title_slots.begin(), f.title_slots.end(), true);

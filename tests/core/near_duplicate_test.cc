@@ -74,6 +74,35 @@ TEST(NearDuplicateTest, SameBodyUnderARewrittenHeadline) {
             NearDuplicateMatch::kBody);
 }
 
+TEST(NearDuplicateTest, BoilerplateUnderUnrelatedTitlesIsNotOneArticle) {
+  for (std::string_view boilerplate :
+       {"Read more.", "Comments", "Photo: Getty Images",
+        "Click here for the full story and video coverage from our correspondents.",
+        "Subscribe to read the full article. Already a subscriber? Sign in to continue reading."}) {
+    EXPECT_EQ(Match("NASA delays Artemis II crew launch to April",
+                    "Fed holds interest rates steady in March", boilerplate, boilerplate),
+              NearDuplicateMatch::kNone)
+        << boilerplate;
+  }
+}
+
+TEST(NearDuplicateTest, SameBodyEchoingOnlyOneOfTheTitlesIsADuplicate) {
+  constexpr std::string_view kContinuation =
+      "Nonfarm payrolls came in below forecasts of 160,000 and March was revised lower, the "
+      "Labor Department said on Friday.";
+  EXPECT_EQ(
+      Match("US employers add 142,000 jobs in April as unemployment rises to 4.5%",
+            "Payroll growth slows in April as jobless rate rises", kContinuation, kContinuation),
+      NearDuplicateMatch::kBody);
+}
+
+TEST(NearDuplicateTest, ACorrectedTerseHeadlineOverTheSameBodyIsADuplicate) {
+  constexpr std::string_view kItem = "Qtly div 11 cts vs 11 cts prior Pay June 15 Record May 15";
+  EXPECT_EQ(Match("MILTON ROY CO <MRC> SETS QUARTERLY", "MILTON ROY CO <MRC> SETS REGULAR DIVIDEND",
+                  kItem, kItem),
+            NearDuplicateMatch::kBody);
+}
+
 TEST(NearDuplicateTest, SameTitleOverDifferentBodiesIsNotADuplicate) {
   EXPECT_EQ(Match("Central bank holds rates steady as inflation eases",
                   "Central bank holds rates steady as inflation eases",

@@ -398,6 +398,13 @@ TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
   // read from the incoming article, so the window need not keep them).
   ExpectRestoredWindowContinuesExactly(SupportStream());
   ExpectRestoredWindowContinuesExactly(NameStream());
+  // Whether a body is about its title decides body matches after a restart as before it.
+  const std::string boilerplate = "Subscribe to read the full article.";
+  ExpectRestoredWindowContinuesExactly({
+      {"p1", "Fed holds interest rates steady in March", boilerplate, 0},
+      {"p2", "NASA delays Artemis II crew launch to April", boilerplate, kHour},
+      {"p3", "Apple unveils new iPhone with satellite messaging", boilerplate, 2 * kHour},
+  });
 }
 
 // Hourly headlines of a few recurring subjects, so that the window has stories of several
