@@ -207,7 +207,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   const bool far_ahead =
       IsFarAheadOfStream(event_time_ms, ingested_at_ms, watermark_ms_, options_.max_ahead_ms);
   if (watermark_ms_ == INT64_MIN || (!event_time_estimated && !far_ahead)) {
-    watermark_ms_ = std::max(watermark_ms_, event_time_ms);
+    watermark_ms_ = std::max(watermark_ms_, WatermarkEventTime(event_time_ms, ingested_at_ms));
   }
   EvictExpired();
 

@@ -135,8 +135,8 @@ class RecentArticles {
 
   // Decides on a unique (not exactly duplicated) article and remembers it unless it is a near
   // duplicate. An estimated event time (the source gave none) does not move the watermark, nor
-  // does one far ahead of it that the article's ingestion time (0 = unknown) does not vouch for
-  // (core/watermark.h).
+  // does one far ahead of it that the article's ingestion time (0 = unknown) does not vouch for,
+  // and none moves it past that ingestion time (WatermarkEventTime, core/watermark.h).
   RecentVerdict Decide(std::string_view id, int64_t event_time_ms, HeadlineFeatures features,
                        bool event_time_estimated = false, int64_t ingested_at_ms = 0);
 

@@ -13,6 +13,7 @@
 // window is reported final, never what is in it. A window [start, end) is final once the global
 // watermark reaches end + grace. Pure; never reads the clock.
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -55,6 +56,24 @@ inline bool IsFarAheadOfStream(int64_t event_time_ms, int64_t ingested_at_ms,
                                int64_t max_event_time_ms, int64_t max_ahead_ms) {
   return IsFarAhead(event_time_ms, max_event_time_ms, max_ahead_ms) &&
          !VouchedByIngestTime(event_time_ms, ingested_at_ms, max_ahead_ms);
+}
+
+// How far a record's event time may be ahead of the time it was read and still count in full
+// for the watermark: publishers' clocks run a little fast. 5 minutes.
+inline constexpr int64_t kIngestClockSkewMs = 5 * 60'000;
+
+// The event time a record may move a watermark to: its own, but no later than the time it was
+// read (`ingested_at_ms`, 0 = unknown) plus kIngestClockSkewMs. An article is not published after
+// it was read, so a later date is a mistake (a local time written as UTC, a wrong day); taken in
+// full, one such record would make every current record after it late and expire the state
+// behind it. The record itself keeps its event time. Both times are fields of the record, so
+// replays move the watermark alike.
+inline int64_t WatermarkEventTime(int64_t event_time_ms, int64_t ingested_at_ms) {
+  if (ingested_at_ms <= 0 ||
+      ingested_at_ms > std::numeric_limits<int64_t>::max() - kIngestClockSkewMs) {
+    return event_time_ms;
+  }
+  return std::min(event_time_ms, ingested_at_ms + kIngestClockSkewMs);
 }
 
 struct WatermarkOptions {

@@ -219,7 +219,9 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   }
   // An estimated event time is the producer's wall clock: it must not drag the watermark (and
   // with it lateness and expiry) to the present.
-  if (!raw.event_time_estimated()) tracker_.Observe(partition, t);
+  if (!raw.event_time_estimated()) {
+    tracker_.Observe(partition, core::WatermarkEventTime(t, raw.ingested_at_ms()));
+  }
   const std::vector<std::string> topics = ListedTopics(article);
   if (duplicate) {
     batch.duplicate_keys_.insert(duplicate_key);

@@ -121,6 +121,15 @@ TEST(Watermark, ARecordReadWithinTheBoundOfItsEventTimeIsNotFarAheadOfAStalePart
   EXPECT_FALSE(VouchedByIngestTime(INT64_MAX, INT64_MIN + 5, kDayMs));
 }
 
+TEST(Watermark, ARecordDatedAfterItWasReadMovesTheWatermarkOnlyToItsReadingTime) {
+  const int64_t read = 1772409600000;
+  EXPECT_EQ(WatermarkEventTime(read - kDayMs, read), read - kDayMs);
+  EXPECT_EQ(WatermarkEventTime(read + kIngestClockSkewMs, read), read + kIngestClockSkewMs);
+  EXPECT_EQ(WatermarkEventTime(read + 3 * 3600'000, read), read + kIngestClockSkewMs);
+  EXPECT_EQ(WatermarkEventTime(read + 3 * 3600'000, 0), read + 3 * 3600'000);  // read when: unknown
+  EXPECT_EQ(WatermarkEventTime(INT64_MAX, INT64_MAX - 5), INT64_MAX);          // without overflow
+}
+
 // The rule itself, which the sink's partitions and the processor's window both apply to their
 // stream's largest event time.
 TEST(Watermark, ARecordIsFarAheadOfItsStreamWhenPastTheBoundAndItsIngestionDoesNotVouch) {

@@ -160,6 +160,20 @@ TEST(RecentArticlesTest, AnEventTimeFarAheadThatItsIngestionTimeVouchesForMovesT
   EXPECT_EQ(recent.watermark(), today);
 }
 
+TEST(RecentArticlesTest, AnEventTimeAfterItsIngestionMovesTheWatermarkOnlyToTheIngestionTime) {
+  RecentArticles recent;
+  const int64_t read = Stream()[0].time + 60 * kDay;
+  recent.Decide("yesterday", read - kDay, ExtractHeadlineFeatures("Bridge reopens to traffic", ""),
+                false, read - kDay);
+  recent.Decide("mis-zoned", read + 6 * kDay,
+                ExtractHeadlineFeatures("Library opens on Sundays", ""), false, read);
+  EXPECT_EQ(recent.watermark(), read + kIngestClockSkewMs);
+  // The day before is still within the window's retention of the watermark.
+  recent.Decide("today", read, ExtractHeadlineFeatures("Council approves new budget", ""), false,
+                read);
+  EXPECT_EQ(recent.size(), 3u);
+}
+
 TEST(RecentArticlesTest, SameInputGivesSameVerdicts) {
   RecentArticles first, second;
   for (const auto& item : Stream()) {

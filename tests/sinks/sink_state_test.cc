@@ -277,6 +277,19 @@ TEST_F(SinkStateTest, CurrentRecordsAfterAStaleFirstRecordAreAppliedWhenTheirIng
   EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["watermark"], "2026-05-01T00:01:00Z");
 }
 
+// A feed that writes local time as UTC dates an article hours after it was read.
+TEST_F(SinkStateTest, ARecordDatedHoursAfterItWasReadMakesNoCurrentRecordLate) {
+  auto store = Open("s", {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour}});
+  const int64_t now = kT0 + 60 * 24 * kHour;
+  const auto outcomes =
+      Apply(*store, {{.id = "mis-zoned", .t = now + 3 * kHour, .ingested_at = now},
+                     {.id = "50 minutes old", .t = now - 50 * kMin, .ingested_at = now + kMin},
+                     {.id = "fresh", .t = now, .ingested_at = now + 2 * kMin}});
+  EXPECT_EQ(outcomes, (std::vector<StageOutcome>{StageOutcome::kApplied, StageOutcome::kApplied,
+                                                 StageOutcome::kApplied}));
+  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["watermark"], "2026-05-01T00:05:00Z");
+}
+
 // A window ending at a bound in year 0000 would start where RFC 3339 has no form for it.
 TEST_F(SinkStateTest, TimeParametersOutsideYears0001To9999AreRefused) {
   for (const char* value :
