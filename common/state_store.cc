@@ -219,6 +219,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   db_options.atomic_flush = true;
   // No preallocated files: the free space min_free_bytes watches is then the space really left.
   db_options.allow_fallocate = false;
+  // A record cut short at the end of the log is what a crash leaves, and recovery drops it; a
+  // damaged record before the end is not, and is a CORRUPTION error instead of a state quietly
+  // recovered to the point before it (RocksDB's default), for queries and writers alike.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -289,6 +293,14 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
 }
 
 StateStore::~StateStore() {
+  if (db_ && !frozen_) {
+    // A stopped daemon's state lives in table files, which every open checks, rather than in a
+    // log replayed at the next open: a damaged log can then cost nothing. A flush that fails
+    // (a full disk) leaves the log, which recovery replays as before.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    db_->Flush(flush, handles_).PermitUncheckedError();
+  }
   if (db_) {
     for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
     db_->Close();

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -124,8 +125,12 @@ TEST_F(StateStoreTest, ADirectoryWithoutCurrentIsDamagedNotFresh) {
 // for every family: offsets never ahead of (or behind) the state written with them.
 TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
   StateStoreOptions options = Sink();
+  options.path = (dir_.path() / "running").string();
   options.write_buffer_bytes = 4 << 20;  // 1 MiB memtables: the articles family flushes often
   int64_t written = 0;
+  // A copy of the directory of a running store, without its logs, is what a power loss leaves
+  // (a clean close would flush everything into table files first).
+  const std::filesystem::path crashed = dir_.path() / "crashed";
   {
     auto store = StateStore::Open(options);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
@@ -137,10 +142,12 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
       ASSERT_TRUE((*store)->Write(batch).ok());
       written = i + 1;
     }
+    std::filesystem::copy(options.path, crashed);
   }
-  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(crashed)) {
     if (entry.path().extension() == ".log") std::filesystem::remove(entry.path());
   }
+  options.path = crashed.string();
   auto store = StateStore::Open(options);
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
   const int64_t articles = ArticleCount(**store);
@@ -216,11 +223,18 @@ TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
   options.min_free_bytes = 8 << 20;
   int64_t written = 0;
   Status error;
+  // Values that do not compress, so that a flush does not give space back.
+  std::mt19937_64 random(7);
+  const auto incompressible = [&random] {
+    std::string value(256 << 10, '\0');
+    for (char& c : value) c = static_cast<char>(random());
+    return value;
+  };
   {
     auto store = StateStore::Open(options);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
-    const std::string value(256 << 10, 'v');
     for (int64_t i = 0; i < 200 && error.ok(); ++i) {
+      const std::string value = incompressible();
       rocksdb::WriteBatch batch;
       batch.Put((*store)->family("articles"), "a" + std::to_string(1000 + i), value);
       (*store)->PutOffset(batch, {"in", 0}, i + 1);
@@ -238,8 +252,7 @@ TEST_F(StateStoreTest, AFullDiskIsTheSameClearErrorUntilSpaceIsFreed) {
     Status again = store.has_value() ? Status::Ok() : store.error();
     if (store.has_value()) {
       rocksdb::WriteBatch batch;
-      batch.Put((*store)->family("articles"), "b" + std::to_string(attempt),
-                std::string(256 << 10, 'v'));
+      batch.Put((*store)->family("articles"), "b" + std::to_string(attempt), incompressible());
       (*store)->PutOffset(batch, {"in", 0}, 1000 + attempt);
       again = (*store)->Write(batch);
     }

@@ -869,6 +869,71 @@ TEST_F(SinkStateTest, ADamagedTableFileFailsDigestAndQueriesInsteadOfShrinkingTh
   EXPECT_FALSE(every_query_answered);
 }
 
+std::vector<Spec> Headlines(int count) {
+  std::vector<Spec> specs;
+  for (int i = 0; i < count; ++i) {
+    specs.push_back({.id = "w" + std::to_string(i),
+                     .t = kT0 + i * kMin,
+                     .topics = {"ai"},
+                     .title = "Headline number " + std::to_string(i) + " about chips"});
+  }
+  return specs;
+}
+
+// Every *.log file (RocksDB's write-ahead logs) of a state directory.
+std::vector<std::filesystem::path> LogFiles(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> logs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") logs.push_back(entry.path());
+  }
+  return logs;
+}
+
+void Overwrite(const std::filesystem::path& file, uintmax_t offset) {
+  std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+  stream.seekp(static_cast<std::streamoff>(offset));
+  const std::string garbage(64, '\x5A');
+  stream.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+}
+
+TEST_F(SinkStateTest, AStoppedSinksStateLivesInTableFilesSoADamagedLogLosesNothing) {
+  std::string digest;
+  {
+    auto store = Open("s");
+    Apply(*store, Headlines(300), 10);
+    digest = Digest(*store);
+  }
+  for (const auto& log : LogFiles(base_.path() / "s")) {
+    const uintmax_t size = std::filesystem::file_size(log);
+    if (size > 128) Overwrite(log, size / 3);
+    std::filesystem::resize_file(log, size / 2);
+  }
+  auto reader =
+      ArticleStore::Open((base_.path() / "s").string(), true, {.memory_budget_bytes = 16 << 20});
+  ASSERT_TRUE(reader.has_value()) << reader.error().ToString();
+  EXPECT_EQ(Digest(**reader), digest);
+}
+
+// A copy taken while the sink runs holds its newest batches in the log only, as a crash leaves
+// them.
+TEST_F(SinkStateTest, ADamagedRecordInsideTheLogIsACorruptionNotAnOlderState) {
+  auto store = Open("s");
+  Apply(*store, Headlines(300), 10);
+  const std::filesystem::path copy = base_.path() / "copy";
+  std::filesystem::copy(base_.path() / "s", copy);
+  uintmax_t damaged = 0;
+  for (const auto& log : LogFiles(copy)) {
+    const uintmax_t size = std::filesystem::file_size(log);
+    if (size < 4096) continue;
+    Overwrite(log, size / 3);
+    ++damaged;
+  }
+  ASSERT_GT(damaged, 0u);
+  auto reader = ArticleStore::Open(copy.string(), true, {.memory_budget_bytes = 16 << 20});
+  ASSERT_FALSE(reader.has_value());
+  EXPECT_EQ(reader.error().code(), StatusCode::kCorruption) << reader.error().ToString();
+}
+
 TEST_F(SinkStateTest, QueriesRunBesideTheWriter) {
   auto store = Open("s");
   std::atomic<bool> done{false};
