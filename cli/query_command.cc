@@ -181,8 +181,15 @@ std::string ParamDefault(sinks::QueryParam param) {
 }
 
 // A query parameter's error as the command line names it: "--limit: must be ...", not the HTTP
-// API's "limit: must be ...", so that WithOptionSources can say where the value came from.
-Status AsFlagError(const Status& status) { return {status.code(), "--" + status.message()}; }
+// API's "limit: must be ...", so that WithOptionSources can say where the value came from. An
+// error that names no parameter first ("a parameter is not valid UTF-8") is left as it is.
+Status AsFlagError(sinks::QueryKind kind, const Status& status) {
+  for (const sinks::QueryParam param : sinks::QueryParams(kind)) {
+    const std::string prefix = std::string(sinks::QueryParamName(param)) + ":";
+    if (status.message().starts_with(prefix)) return {status.code(), "--" + status.message()};
+  }
+  return status;
+}
 
 }  // namespace
 
@@ -209,7 +216,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
         AddCheckedSubcommand(*cmd, std::string(sinks::QueryKindName(kind)),
                              std::string(KindHelp(kind)), [args, kind](const CLI::App&) {
                                auto request = sinks::ParseQueryRequest(kind, args->params[kind]);
-                               return request ? Status::Ok() : AsFlagError(request.error());
+                               return request ? Status::Ok() : AsFlagError(kind, request.error());
                              });
     // Options of `query` itself (--state, --json) may also follow the kind.
     sub->fallthrough();
@@ -229,7 +236,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code) {
       auto request = sinks::ParseQueryRequest(kind, args->params[kind]);
       if (!request) {
         // A parameter out of range is a command line that cannot be used, as a bad flag is.
-        const Status error = AsFlagError(request.error());
+        const Status error = AsFlagError(kind, request.error());
         exit_code =
             ReportUsageError("query", {error.code(), WithOptionSources(*sub, error.message())});
         return;

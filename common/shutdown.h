@@ -2,7 +2,8 @@
 // Graceful shutdown: SIGINT, SIGTERM and SIGHUP set a flag that daemon loops check between
 // batches, so a daemon finishes and persists the batch in hand before it exits. SIGHUP is a stop,
 // not a reload (a daemon reads its configuration only at the start): it is what a daemon started
-// from a terminal gets when the terminal closes, and the default action would end it at once.
+// from a terminal gets when the terminal closes, and the default action would end it at once. A
+// daemon started with SIGHUP ignored (nohup) keeps it ignored.
 
 namespace headwire::common {
 

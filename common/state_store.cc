@@ -219,10 +219,6 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   db_options.atomic_flush = true;
   // No preallocated files: the free space min_free_bytes watches is then the space really left.
   db_options.allow_fallocate = false;
-  // A record cut short at the end of the log is what a crash leaves, and recovery drops it; a
-  // damaged record before the end is not, and is a CORRUPTION error instead of a state quietly
-  // recovered to the point before it (RocksDB's default), for queries and writers alike.
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -255,7 +251,12 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       // Nobody writes: a read-only open recovers exactly as the writer would, so a missing or
       // truncated file is an error here too, where a secondary would quietly fall back to the
       // last version whose files are all there and answer from older, partial state.
-      s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &store->handles_,
+      // A log cut short at its end is what a crash leaves; a damaged record before the end is
+      // not, and is a CORRUPTION error here, where the writer would recover to the point before
+      // it (RocksDB's default) and read the rest again from Kafka, its offsets being in the state.
+      rocksdb::DBOptions read_only = db_options;
+      read_only.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+      s = rocksdb::DB::OpenForReadOnly(read_only, options.path, descriptors, &store->handles_,
                                        &raw);
       // A writer that started meanwhile may have moved files under the read: open beside it.
       if (!s.ok() && WriterHoldsLock(options.path)) {
@@ -293,10 +294,11 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
 }
 
 StateStore::~StateStore() {
-  if (db_ && !frozen_) {
-    // A stopped daemon's state lives in table files, which every open checks, rather than in a
-    // log replayed at the next open: a damaged log can then cost nothing. A flush that fails
-    // (a full disk) leaves the log, which recovery replays as before.
+  // A stopped daemon's state lives in table files, which every open checks, rather than in a log
+  // replayed at the next open: a damaged log can then cost nothing. Not below the free-space
+  // reserve, which writes must not eat into; the log, which recovery replays, stays then, as it
+  // does when a flush fails.
+  if (db_ && !frozen_ && CheckFreeSpace(path_, min_free_bytes_).ok()) {
     rocksdb::FlushOptions flush;
     flush.wait = true;
     db_->Flush(flush, handles_).PermitUncheckedError();

@@ -25,19 +25,6 @@ bool TitleNumbersConflict(const HeadlineFeatures& a, const HeadlineFeatures& b) 
   return !IsSubset(a.title_numbers, b.title_numbers) && !IsSubset(b.title_numbers, a.title_numbers);
 }
 
-// At least half of the shorter title's distinct content tokens are in the other title.
-bool TitlesMostlyShared(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  const auto& shorter = a.size() <= b.size() ? a : b;
-  const auto& longer = a.size() <= b.size() ? b : a;
-  std::vector<uint64_t> distinct(shorter);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  const auto shared = std::count_if(distinct.begin(), distinct.end(), [&](uint64_t token) {
-    return std::find(longer.begin(), longer.end(), token) != longer.end();
-  });
-  return !distinct.empty() && 2 * static_cast<size_t>(shared) >= distinct.size();
-}
-
 bool TitlesMatch(const HeadlineFeatures& a, const HeadlineFeatures& b,
                  const NearDuplicateOptions& options) {
   if (a.title_tokens.empty() || b.title_tokens.empty()) return false;
@@ -76,12 +63,10 @@ NearDuplicateMatch MatchNearDuplicate(const HeadlineFeatures& earlier,
   if (titles_match && distance <= options.agreeing_body_bits && body_numbers_agree) {
     return NearDuplicateMatch::kTitle;
   }
-  // The same body is evidence only when it is about the articles: the bodies are one text, so it
-  // is enough that it echoes one of the titles (a partner's lede may echo only its own rewritten
-  // headline), or that the titles themselves are mostly one (a corrected headline over a body
-  // that names nothing of it, as terse wire items do).
-  const bool body_tells = earlier.body_about_title || later.body_about_title ||
-                          TitlesMostlyShared(earlier.title_tokens, later.title_tokens);
+  // The same body is evidence only when it is about the articles. The bodies are one text, so it
+  // is enough that one of them echoes its own title: a partner's lede may echo only its own
+  // rewritten headline.
+  const bool body_tells = earlier.body_about_title || later.body_about_title;
   if (body_tells && distance <= options.same_body_bits &&
       earlier.body_numbers == later.body_numbers && !TitleNumbersConflict(earlier, later)) {
     return NearDuplicateMatch::kBody;

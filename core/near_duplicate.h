@@ -8,10 +8,9 @@
 //    quotes, entities, spelling, wire tags and outlet suffixes do not matter), or one title was
 //    truncated and is a prefix of the other; and, when both have a body, the bodies agree;
 //  - body path: both bodies are the same text (SimHash within a few bits) under titles that may
-//    have been rewritten, as syndication partners do, when the lede shares a story term with
-//    one of the two titles or the titles share half their content tokens (boilerplate printed
-//    under every item of a feed, "Read more." or a paywall notice, does not make two articles
-//    one);
+//    have been rewritten, as syndication partners do, when the lede of one of them shares a
+//    story term with its own title (boilerplate printed under every item of a feed, "Read more."
+//    or a paywall notice, does not make two articles one);
 // and in both cases the numbers agree: a title number present on one side only vetoes the match
 // unless that side was truncated. Event time bounds every comparison (the caller's window).
 

@@ -43,6 +43,16 @@ TEST(ShutdownTest, SighupStopsTheLoopAsSigtermDoes) {
   EXPECT_EQ(ShutdownSignal(), SIGHUP);
 }
 
+TEST(ShutdownTest, ADaemonStartedUnderNohupKeepsSighupIgnored) {
+  std::signal(SIGHUP, SIG_IGN);  // what nohup does before it starts the command
+  InstallShutdownHandlers();
+  std::raise(SIGHUP);
+  EXPECT_FALSE(ShutdownRequested());
+  struct sigaction hangup {};
+  sigaction(SIGHUP, nullptr, &hangup);
+  EXPECT_EQ(hangup.sa_handler, SIG_IGN);
+}
+
 // Between the signal and the exit a daemon persists its batch and leaves its group, which may
 // take seconds: it must not be sent new work meanwhile.
 TEST(ShutdownTest, ADaemonIsNotReadyFromTheSignalOn) {

@@ -142,7 +142,10 @@ TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {
       ASSERT_TRUE((*store)->Write(batch).ok());
       written = i + 1;
     }
+    // No flush or compaction may run while the files are copied.
+    ASSERT_TRUE((*store)->db()->PauseBackgroundWork().ok());
     std::filesystem::copy(options.path, crashed);
+    ASSERT_TRUE((*store)->db()->ContinueBackgroundWork().ok());
   }
   for (const auto& entry : std::filesystem::directory_iterator(crashed)) {
     if (entry.path().extension() == ".log") std::filesystem::remove(entry.path());

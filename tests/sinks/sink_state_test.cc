@@ -920,7 +920,10 @@ TEST_F(SinkStateTest, ADamagedRecordInsideTheLogIsACorruptionNotAnOlderState) {
   auto store = Open("s");
   Apply(*store, Headlines(300), 10);
   const std::filesystem::path copy = base_.path() / "copy";
+  // No flush or compaction may run while the files are copied.
+  ASSERT_TRUE(store->state().db()->PauseBackgroundWork().ok());
   std::filesystem::copy(base_.path() / "s", copy);
+  ASSERT_TRUE(store->state().db()->ContinueBackgroundWork().ok());
   uintmax_t damaged = 0;
   for (const auto& log : LogFiles(copy)) {
     const uintmax_t size = std::filesystem::file_size(log);
