@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/command_line_check.h"
 #include "common/consumer_daemon.h"
 #include "common/daemon_context.h"
 #include "common/kafka_config.h"
@@ -150,6 +151,20 @@ void AddClassifierOptions(CLI::App& command, ClassifierChoice& choice);
 // Neither the thresholds nor the force factor are part of the classifier's Describe(): give
 // replay the values the live processor had.
 Result<core::TopicClassifier> LoadClassifier(const ClassifierChoice& choice);
+
+// The command-line check of a command that classifies: loads the classifier of
+// `args->classifier` into `args->loaded` for the run, so that its refusals (a model label the
+// taxonomy lacks, a --topic-threshold the model cannot take) are usage errors and `config
+// check` finds them.
+template <typename Args>
+CommandLineCheck LoadClassifierCheck(std::shared_ptr<Args> args) {
+  return [args](const CLI::App&) {
+    auto classifier = LoadClassifier(args->classifier);
+    if (!classifier) return classifier.error();
+    args->loaded.emplace(std::move(*classifier));
+    return Status::Ok();
+  };
+}
 
 // Parses "TOPIC=VALUE" where TOPIC is a label of `model`: the label's index and the value.
 // InvalidArgument, naming `flag` and calling the value `value_name`, when it is not.

@@ -223,12 +223,7 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
       "Score the topic classifier against gold JSON Lines ({\"title\", \"body\", \"topics\"}): "
       "per-topic precision/recall/F1, micro and macro F1, exact match, accuracy on other.",
       // As for classify: a model whose topics the taxonomy lacks cannot be scored.
-      [args](const CLI::App&) {
-        auto classifier = LoadClassifier(args->classifier);
-        if (!classifier) return classifier.error();
-        args->loaded.emplace(std::move(*classifier));
-        return Status::Ok();
-      });
+      LoadClassifierCheck(args));
   cmd->add_option("--gold", args->gold, "Gold file, or - for stdin")->required();
   cmd->add_option(
       "--labels", args->labels,

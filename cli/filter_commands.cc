@@ -106,12 +106,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
       *classify_args,
       // The classifier's files against each other and --topic-threshold: a model whose topics
       // the taxonomy lacks is a command line that cannot be used.
-      [classify_args](const CLI::App&) {
-        auto classifier = LoadClassifier(classify_args->classifier);
-        if (!classifier) return classifier.error();
-        classify_args->loaded.emplace(std::move(*classifier));
-        return Status::Ok();
-      });
+      LoadClassifierCheck(classify_args));
   AddClassifierOptions(*classify, classify_args->classifier);
   classify->add_flag("--explain", classify_args->explain,
                      "Add \"explain\": per topic, how it was decided, the model features that "

@@ -27,12 +27,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.",
       // The classifier's files and --topic-threshold's topics against the model: a threshold for
       // a topic the model does not have is a command line that cannot be used.
-      [args](const CLI::App&) {
-        auto classifier = LoadClassifier(args->classifier);
-        if (!classifier) return classifier.error();
-        args->loaded.emplace(std::move(*classifier));
-        return Status::Ok();
-      });
+      LoadClassifierCheck(args));
   AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddClassifierOptions(*cmd, args->classifier);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
