@@ -200,6 +200,10 @@ void SortUnique(std::vector<uint64_t>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
+}  // namespace
+
+uint64_t TokenHash(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
+
 bool SortedShareAValue(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -208,10 +212,6 @@ bool SortedShareAValue(const std::vector<uint64_t>& a, const std::vector<uint64_
   }
   return false;
 }
-
-}  // namespace
-
-uint64_t TokenHash(std::string_view token) { return XXH3_64bits(token.data(), token.size()); }
 
 std::string StripTitleDecorations(std::string_view title, bool& truncated) {
   const std::string decoded = CollapseWhitespace(DecodeHtmlEntities(title));

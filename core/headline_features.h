@@ -59,6 +59,10 @@ std::string StripTitleDecorations(std::string_view title, bool& truncated);
 // Stable hash of a canonical token.
 uint64_t TokenHash(std::string_view token);
 
+// Whether two ascending vectors of token hashes (such as `countries`) have a value in common; one
+// merge walk, O(|a| + |b|).
+bool SortedShareAValue(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
 HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_view body,
                                          const HeadlineFeatureOptions& options = {});
 

@@ -76,12 +76,7 @@ NearDuplicateMatch MatchNearDuplicate(const HeadlineFeatures& earlier,
 
 bool CountriesDisagree(const HeadlineFeatures& a, const HeadlineFeatures& b) {
   if (a.countries.empty() || b.countries.empty()) return false;
-  size_t i = 0, j = 0;
-  while (i < a.countries.size() && j < b.countries.size()) {
-    if (a.countries[i] == b.countries[j]) return false;
-    a.countries[i] < b.countries[j] ? ++i : ++j;
-  }
-  return true;
+  return !SortedShareAValue(a.countries, b.countries);
 }
 
 // A slot (number or name) at position i of `a` that the other title does not have anywhere: a

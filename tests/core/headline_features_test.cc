@@ -121,5 +121,14 @@ TEST(HeadlineFeaturesTest, TermsAreSortedUniqueWithTitleWeight) {
   for (const auto& term : f.terms) EXPECT_EQ(term.weight, HeadlineFeatureOptions{}.title_weight);
 }
 
+TEST(HeadlineFeaturesTest, SortedVectorsShareAValueWhereverItStands) {
+  EXPECT_TRUE(SortedShareAValue({1, 5, 9}, {9}));
+  EXPECT_TRUE(SortedShareAValue({4}, {1, 4, 7}));
+  EXPECT_TRUE(SortedShareAValue({2, 3, 8, 20}, {1, 8, 30}));
+  EXPECT_FALSE(SortedShareAValue({1, 3, 5}, {2, 4, 6}));
+  EXPECT_FALSE(SortedShareAValue({}, {1, 2}));
+  EXPECT_FALSE(SortedShareAValue({7}, {}));
+}
+
 }  // namespace
 }  // namespace headwire::core
