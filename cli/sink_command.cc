@@ -51,15 +51,21 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   };
   auto d = std::make_shared<Durations>();
   auto token_file = std::make_shared<std::string>();
+  auto http = std::make_shared<sinks::HttpServerOptions>();
   CLI::App* cmd = AddCheckedSubcommand(
       app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.",
-      [d, token_file, options](const CLI::App&) {
+      [d, token_file, options, http](const CLI::App&) {
         if (Status checked = CheckSinkStateArgs(d->state, ""); !checked.ok()) return checked;
         // Checkpoints with nowhere to go would be skipped without a word.
         if (options->checkpoint_interval_records > 0 && options->checkpoint_dir.empty()) {
           return Status::InvalidArgument("--checkpoint-interval needs --checkpoint-dir");
+        }
+        if (http->connections.per_client > http->connections.total) {
+          return Status::InvalidArgument(fmt::format(
+              "--http-max-connections-per-client ({}) must not exceed --http-max-connections ({})",
+              http->connections.per_client, http->connections.total));
         }
         // A token file without a token is a configuration that cannot be used; one that cannot
         // be read (gone since it was named) is left to the run.
@@ -108,7 +114,6 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--from-checkpoint", options->from_checkpoint,
       "Copy this checkpoint into a fresh --state directory and resume from its offsets");
-  auto http = std::make_shared<sinks::HttpServerOptions>();
   CLI::Option* http_address =
       cmd->add_option("--http", http->address,
                       "Serve the HTTP API and live page on HOST:PORT, or PORT for loopback (e.g. "
@@ -117,6 +122,16 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-threads", http->threads, "HTTP worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--http-max-connections", http->connections.total,
+                  "Connections the HTTP API reads or serves at once, a thread each; one more is "
+                  "answered 503")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
+  cmd->add_option("--http-max-connections-per-client", http->connections.per_client,
+                  "Of those, from one client address (behind a reverse proxy every request "
+                  "comes from the proxy: raise it)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
   cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));

@@ -21,8 +21,8 @@ constexpr size_t kAdminConnections = 16;
 
 HttpGuardOptions AdminGuard() {
   HttpGuardOptions guard;
-  guard.max_connections = kAdminConnections;
-  guard.max_connections_per_client = kAdminConnections / 2;
+  guard.connections.total = kAdminConnections;
+  guard.connections.per_client = kAdminConnections / 2;
   guard.concurrent_requests = kAdminConnections;
   return guard;
 }

@@ -114,7 +114,7 @@ GuardedHttpServer::GuardedHttpServer(const HttpGuardOptions& options)
 bool GuardedHttpServer::Admit(const std::string& ip) {
   std::lock_guard lock(mutex_);
   size_t& mine = per_ip_[ip];
-  if (open_ >= options_.max_connections || mine >= options_.max_connections_per_client) {
+  if (open_ >= options_.connections.total || mine >= options_.connections.per_client) {
     if (mine == 0) per_ip_.erase(ip);
     return false;
   }

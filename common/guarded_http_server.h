@@ -6,13 +6,13 @@
 //     connection's first turn, however the bytes trickle in; otherwise it is answered 408 and
 //     closed. Heads larger than 16 KiB get 431.
 //   - A Range header is ignored: every response is whole.
-//   - At most max_connections_per_client connections of one IP address and max_connections of
+//   - At most `connections.per_client` connections of one IP address and `connections.total` of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
 //   - At most `concurrent_requests` requests run their handlers at once; reading heads and
 //     sending answers do not count against it (a client reading slowly holds only its own
 //     connection), nor do requests for `probe_path`, which must answer while slow requests hold
 //     every handler.
-// The task queue the owner installs (httplib::Server::new_task_queue) needs max_connections
+// The task queue the owner installs (httplib::Server::new_task_queue) needs connections.total
 // threads, so that reading heads never waits behind handlers.
 // Thread safety: as httplib::Server; the connection counts are locked.
 
@@ -26,15 +26,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/http_connection_limits.h"
+
 namespace headwire::common {
 
 struct HttpGuardOptions {
   // How long a request line and its headers may take to arrive, in total. Default: 5 s.
   std::chrono::milliseconds head_timeout{5000};
-  // Connections read or served at once, over all clients. Default: 64.
-  size_t max_connections = 64;
-  // Connections read or served at once from one IP address. Default: 16.
-  size_t max_connections_per_client = 16;
+  // Connections read or served at once. Default: HttpConnectionLimits's.
+  HttpConnectionLimits connections;
   // Requests whose handlers run at once. Default: 8.
   size_t concurrent_requests = 8;
   // GET or HEAD requests of this path run their handlers at once, whatever else runs; its

@@ -1,5 +1,6 @@
 #include "sinks/http_server.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -172,8 +173,21 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Err(Status::InvalidArgument("page poll interval must be at least 100 ms"));
   }
 
+  const common::HttpConnectionLimits& limits = options.connections;
+  if (limits.total == 0 || limits.total > kMaxHttpConnections) {
+    return Err(Status::InvalidArgument(
+        fmt::format("HTTP connections in all must be between 1 and {}, not {}", kMaxHttpConnections,
+                    limits.total)));
+  }
+  if (limits.per_client == 0 || limits.per_client > limits.total) {
+    return Err(Status::InvalidArgument(
+        fmt::format("HTTP connections per client must be between 1 and the total ({}), not {}",
+                    limits.total, limits.per_client)));
+  }
+
   common::HttpGuardOptions guard;
   guard.concurrent_requests = options.threads;
+  guard.connections = limits;
   auto impl = std::make_unique<Impl>(guard);
   impl->page = std::string(kLivePageHtml);
   const size_t at = impl->page.find(kLivePagePollPlaceholder);
@@ -183,7 +197,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   httplib::Server& server = impl->server;
   // A thread per connection the guard admits, so that reading heads never waits behind
   // handlers; `threads` bounds the handlers themselves.
-  const size_t connections = guard.max_connections;
+  const size_t connections = limits.total;
   server.new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
   // httplib's default also sets SO_REUSEPORT, which would let a second server bind the same
   // port and steal half of its connections; a busy port must be an error instead.

@@ -23,19 +23,25 @@
 #include <string>
 
 #include "common/article_json.h"
+#include "common/http_connection_limits.h"
 #include "common/status.h"
 #include "sinks/article_store.h"
 
 namespace headwire::sinks {
+
+// The most connections HttpServerOptions::connections may allow in all: a thread each.
+inline constexpr size_t kMaxHttpConnections = 1024;
 
 struct HttpServerOptions {
   // Where to listen, HOST:PORT (common/http_address.h); port 0 picks a free one. Default:
   // "127.0.0.1:8080", loopback, because the API has no authentication.
   std::string address = "127.0.0.1:8080";
   // Requests served at once (common/guarded_http_server.h: each connection serves one request,
-  // its head must arrive within 5 s, at most 16 connections per client and 64 in all).
-  // Default: 8.
+  // its head must arrive within 5 s). Default: 8.
   size_t threads = 8;
+  // Connections read or served at once, in all and per client address; each has a thread. At
+  // most kMaxHttpConnections in all; per client at most the total. Default: HttpConnectionLimits's.
+  common::HttpConnectionLimits connections;
   // How often the live page polls the API, in milliseconds; a page URL's `?poll_ms=` overrides
   // it. Default: 5000.
   int page_poll_ms = 5000;

@@ -1,8 +1,13 @@
 #include "sinks/http_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <set>
@@ -28,6 +33,42 @@ v1::ProcessedArticle Make(const std::string& id, int64_t t, std::vector<std::str
   a.mutable_processing()->mutable_source()->set_partition(0);
   a.mutable_processing()->mutable_source()->set_offset(raw_offset);
   return a;
+}
+
+// Opens `count` connections to the port on loopback at once, each sending the start of a request
+// head that never ends, and returns the status each is answered with before the server closes
+// it (-1 for none): 503 for a connection over the limits, 408 once the head deadline (5 s) passes
+// for one admitted.
+std::vector<int> StatusesOfUnfinishedRequests(int port, int count) {
+  std::vector<int> sockets;
+  for (int i = 0; i < count; ++i) {
+    const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in peer{};
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(static_cast<uint16_t>(port));
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval patience{30, 0};
+    ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+    const std::string_view start = "GET /v1/latest HTTP/1.1\r\nHost: x\r\n";
+    if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
+      ::send(sock, start.data(), start.size(), MSG_NOSIGNAL);
+    }
+    sockets.push_back(sock);
+  }
+  std::vector<int> statuses;
+  for (const int sock : sockets) {
+    std::string answer;
+    char buffer[512];
+    for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
+    ::close(sock);
+    int status = -1;
+    if (answer.starts_with("HTTP/1.1 ") && answer.size() >= 12) {
+      status = std::stoi(answer.substr(9, 3));
+    }
+    statuses.push_back(status);
+  }
+  std::sort(statuses.begin(), statuses.end());
+  return statuses;
 }
 
 class HttpServerTest : public ::testing::Test {
@@ -284,6 +325,30 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
   EXPECT_EQ(Get("/v1/latest").first, 200);
 }
 
+// Whichever of them the server takes first, one connection over the per-client limit is refused
+// and every other is held until its head deadline; the limit is the option's, not a constant.
+TEST_F(HttpServerTest, ConnectionsOverThePerClientLimitGet503) {
+  auto start = [this](size_t per_client) {
+    HttpServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.connections.per_client = per_client;
+    auto server = HttpServer::Start(options, *store_, nullptr);
+    EXPECT_TRUE(server.has_value()) << server.error().ToString();
+    return std::move(*server);
+  };
+  auto port = [](const HttpServer& server) {
+    return common::ParseHttpAddress(server.address())->port;
+  };
+  auto three = start(3);
+  auto four = start(4);
+  std::vector<int> over_three, within_four;
+  std::thread other([&] { within_four = StatusesOfUnfinishedRequests(port(*four), 4); });
+  over_three = StatusesOfUnfinishedRequests(port(*three), 4);
+  other.join();
+  EXPECT_EQ(over_three, (std::vector<int>{408, 408, 408, 503}));
+  EXPECT_EQ(within_four, (std::vector<int>{408, 408, 408, 408}));
+}
+
 // Clients that trickle their request a byte at a time hold no handler: with more of them than
 // handler threads (2 here), /healthz is still answered while they go on trickling, and each of
 // them is cut off once its head deadline passes.
@@ -330,6 +395,13 @@ TEST_F(HttpServerTest, MalformedOptionsAreInvalidArguments) {
   EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
   options.address = "127.0.0.1:0";
   options.threads = 0;
+  EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
+  options.threads = 1;
+  options.connections = {.total = kMaxHttpConnections + 1, .per_client = 1};
+  EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
+  options.connections = {.total = 4, .per_client = 5};
+  EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
+  options.connections = {.total = 4, .per_client = 0};
   EXPECT_TRUE(HttpServer::Start(options, *store_, nullptr).error().IsInvalidArgument());
 }
 
