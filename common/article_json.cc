@@ -151,6 +151,10 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(
       if (auto error = CheckEpochMillis(a.published_at_ms, validation)) {
         return std::unexpected(*error);
       }
+    } else if (it->is_number_float() && !std::isfinite(it->get<double>())) {
+      // A number beyond a double (strict_json.h): its digits are gone, but not what it is.
+      return Fail("bad_event_time",
+                  "published_at is a number beyond the range of a double, not epoch milliseconds");
     } else {
       return Fail("bad_event_time",
                   "published_at must be an RFC 3339 string or epoch milliseconds");

@@ -4,8 +4,9 @@
 // "published_at" RFC 3339 or epoch milliseconds within the validation's event-time range (by
 // default 1990 to 2100; a number outside it is rejected, as it is most likely epoch seconds or
 // microseconds). Unknown fields are kept (the
-// offline filters echo them) and otherwise ignored. Parsing is strict (common/strict_json.h):
-// nesting is capped and a key given twice refuses the record.
+// offline filters echo them) and otherwise ignored, whatever their value (a number beyond a
+// double too). Parsing is strict (common/strict_json.h): nesting is capped and a key given twice
+// refuses the record.
 
 #include <cstdint>
 #include <expected>

@@ -1,6 +1,11 @@
 #include "common/strict_json.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "core/text.h"
@@ -10,18 +15,66 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// nlohmann's id of the error "number overflow parsing" (a number beyond a double).
+constexpr int kNumberOverflow = 406;
+
+// Per number value of a text, by its place among the text's numbers (0 for the first), the sign
+// of each that overflows a double: true for a negative one.
+using OverflowingNumbers = std::map<size_t, bool>;
+
+bool IsNumberByte(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// Finds the numbers of `text` that overflow a double and overwrites each in `patched` (a copy of
+// `text`) with a 0 padded by spaces, which the parser accepts and which keeps every byte
+// position, so that a later error names the byte it would have named. Outside strings, each
+// run of number bytes starting with '-' or a digit is one number value of a valid text, in the
+// order the parser meets them.
+OverflowingNumbers PatchOverflowingNumbers(std::string_view text, std::string& patched) {
+  OverflowingNumbers overflowing;
+  size_t place = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      ++i;
+      continue;
+    }
+    if (text[i] != '-' && (text[i] < '0' || text[i] > '9')) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && IsNumberByte(text[end])) ++end;
+    const std::string token(text.substr(i, end - i));
+    if (std::isinf(std::strtod(token.c_str(), nullptr))) {
+      overflowing[place] = token.front() == '-';
+      patched.replace(i, token.size(), "0" + std::string(token.size() - 1, ' '));
+    }
+    ++place;
+    i = end;
+  }
+  return overflowing;
+}
+
 // Builds the document with nlohmann's own DOM builder and watches depth and keys on the way.
 class StrictHandler {
  public:
-  StrictHandler(Json& out, const StrictJsonOptions& options)
-      : dom_(out, false), options_(options) {}
+  StrictHandler(Json& out, const StrictJsonOptions& options, OverflowingNumbers overflowing = {})
+      : dom_(out, false), options_(options), overflowing_(std::move(overflowing)) {}
 
   bool null() { return dom_.null(); }
   bool boolean(bool value) { return dom_.boolean(value); }
-  bool number_integer(Json::number_integer_t value) { return dom_.number_integer(value); }
-  bool number_unsigned(Json::number_unsigned_t value) { return dom_.number_unsigned(value); }
+  bool number_integer(Json::number_integer_t value) {
+    return NextOverflowed() ? AddInfinity() : dom_.number_integer(value);
+  }
+  bool number_unsigned(Json::number_unsigned_t value) {
+    return NextOverflowed() ? AddInfinity() : dom_.number_unsigned(value);
+  }
   bool number_float(Json::number_float_t value, const Json::string_t& text) {
-    return dom_.number_float(value, text);
+    return NextOverflowed() ? AddInfinity() : dom_.number_float(value, text);
   }
   bool string(Json::string_t& value) { return dom_.string(value); }
   bool binary(Json::binary_t& value) { return dom_.binary(value); }
@@ -54,15 +107,32 @@ class StrictHandler {
     --depth_;
     return dom_.end_array();
   }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& cause) {
+    number_overflow_ = cause.id == kNumberOverflow;
     error_ = JsonError{JsonProblem::kNotJson,
                        "not valid JSON (at byte " + std::to_string(position) + ")"};
     return false;
   }
 
   const std::optional<JsonError>& error() const { return error_; }
+  // Whether the parse stopped at a number beyond a double.
+  bool number_overflow() const { return number_overflow_; }
 
  private:
+  // Counts the number value met; true when it is one that overflowed a double.
+  bool NextOverflowed() {
+    const auto it = overflowing_.find(numbers_++);
+    if (it == overflowing_.end()) return false;
+    negative_ = it->second;
+    return true;
+  }
+  // The infinity that stands for the overflowing number just met.
+  bool AddInfinity() {
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    return dom_.number_float(negative_ ? -kInfinity : kInfinity, "");
+  }
+
   bool Enter() {
     if (++depth_ <= options_.max_depth) return true;
     error_ = JsonError{JsonProblem::kTooDeep,
@@ -74,7 +144,11 @@ class StrictHandler {
   const StrictJsonOptions& options_;
   size_t depth_ = 0;
   std::vector<std::vector<std::string>> keys_;  // keys of each open object
+  const OverflowingNumbers overflowing_;
+  size_t numbers_ = 0;     // number values met so far
+  bool negative_ = false;  // the sign of the overflowing number just met
   std::optional<JsonError> error_;
+  bool number_overflow_ = false;
 };
 
 }  // namespace
@@ -90,8 +164,15 @@ std::expected<Json, JsonError> ParseStrictJson(std::string_view text,
   }
   Json out;
   StrictHandler handler(out, options);
-  const bool ok = Json::sax_parse(text.begin(), text.end(), &handler);
-  if (ok) return out;
+  if (Json::sax_parse(text.begin(), text.end(), &handler)) return out;
+  if (handler.number_overflow()) {
+    // Rare, so found and patched only once the parser stopped at one: a second pass over a copy.
+    std::string patched(text);
+    Json again;
+    StrictHandler patched_handler(again, options, PatchOverflowingNumbers(text, patched));
+    if (Json::sax_parse(patched.begin(), patched.end(), &patched_handler)) return again;
+    if (patched_handler.error()) return std::unexpected(*patched_handler.error());
+  }
   if (handler.error()) return std::unexpected(*handler.error());
   return std::unexpected(JsonError{JsonProblem::kNotJson, "not valid JSON"});
 }

@@ -6,6 +6,9 @@
 //     means different things to different readers;
 //   - a NUL byte anywhere: the underlying parser would end the text there and ignore the rest.
 // Parsing stops at the first problem, so a hostile text costs no more memory than its prefix.
+// A number beyond the range of a double (1E400) is valid JSON, which the underlying parser
+// refuses: it is read as infinity of its sign, so that a reader that ignores the member can
+// accept the text and one that uses it can say what is wrong (dump() writes infinity as null).
 // Pure and thread-safe.
 
 #include <cstddef>

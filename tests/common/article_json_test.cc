@@ -58,6 +58,32 @@ TEST(ArticleJsonTest, AnIdTooLongForAnIntegerIsAskedForAsAString) {
   ASSERT_TRUE(r.has_value());
 }
 
+// 1E400 is valid JSON that no double holds: a field the article does not read may hold it.
+TEST(ArticleJsonTest, AnUnknownFieldHoldingANumberBeyondADoubleIsIgnored) {
+  for (const char* line : {R"({"title":"T","extra":1E400})", R"({"extra":-1e999,"title":"T"})",
+                           R"({"title":"T","extra":{"deep":[1,2E400,3]},"id":7})"}) {
+    auto r = ParseArticleJson(line);
+    ASSERT_TRUE(r.has_value()) << line << ": " << r.error().message;
+    EXPECT_EQ(r->article.title, "T") << line;
+  }
+  EXPECT_EQ(ParseArticleJson(R"({"title":"T","extra":{"deep":[1,2E400,3]},"id":7})")->article.id,
+            "7");
+}
+
+TEST(ArticleJsonTest, APublishedAtBeyondADoubleIsABadEventTimeSayingSo) {
+  for (const char* line :
+       {R"({"title":"T","published_at":1E400})", R"({"title":"T","published_at":-1E400})"}) {
+    auto r = ParseArticleJson(line);
+    ASSERT_FALSE(r.has_value()) << line;
+    EXPECT_EQ(r.error().reason, "bad_event_time") << line;
+    EXPECT_EQ(r.error().message,
+              "published_at is a number beyond the range of a double, not epoch milliseconds");
+  }
+  auto r = ParseArticleJson(R"({"title":1E400})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "title must be a string, not number");
+}
+
 TEST(ArticleJsonTest, ExplainsEveryKindOfBadLine) {
   const struct {
     const char* line;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,31 @@ TEST(StrictJsonTest, ParsesAnObjectKeepingKeyOrder) {
   auto r = ParseStrictJson(R"({"b":1,"a":[true,null,"x",2.5]})");
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->dump(), R"({"b":1,"a":[true,null,"x",2.5]})");
+}
+
+TEST(StrictJsonTest, ANumberBeyondADoubleIsReadAsInfinityOfItsSign) {
+  auto r = ParseStrictJson(R"({"a":1E400,"b":[-2e999,"1E400",3],"c":1.5,"d":-0})");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ((*r)["a"].get<double>(), std::numeric_limits<double>::infinity());
+  EXPECT_EQ((*r)["b"][0].get<double>(), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ((*r)["b"][1], "1E400");
+  EXPECT_EQ((*r)["b"][2], 3);
+  EXPECT_EQ((*r)["c"].get<double>(), 1.5);
+  EXPECT_EQ((*r)["d"], 0);
+}
+
+TEST(StrictJsonTest, ATextWithANumberBeyondADoubleIsStillCheckedAfterIt) {
+  // The problem after the number is found, at the byte it is at.
+  auto r = ParseStrictJson(R"({"a":1E400,"a":1})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kDuplicateKey);
+  r = ParseStrictJson(R"({"a":1E400,})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kNotJson);
+  EXPECT_EQ(r.error().message, ParseStrictJson(R"({"a":12345,})").error().message);
+  r = ParseStrictJson(R"([1E400)");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().problem, JsonProblem::kNotJson);
 }
 
 TEST(StrictJsonTest, NestingAtTheLimitIsAccepted) {

@@ -175,6 +175,27 @@ TEST_F(FileSourceTest, AFixedIngestTimeDatesUndatedRecordsAlikeInEveryReplay) {
   }
 }
 
+// 1E400 is valid JSON that no double holds: a key the mapping leaves out may hold it, and a
+// mapped field holding it is refused as it would be unmapped, not taken as absent.
+TEST_F(FileSourceTest, AMappedJsonFieldBeyondADoubleIsRefusedAndAnUnmappedOneIgnored) {
+  FileSourceOptions options;
+  options.path = Write("huge.jsonl", std::string(R"({"headline":"Kept","time":)") + kTime +
+                                         R"(,"extra":1E400})" + "\n" +
+                                         R"({"headline":"Refused","time":1E400})" + "\n");
+  options.errors = &errors_;
+  auto mapping = ParseColumnMapping("title=headline,published_at=time");
+  ASSERT_TRUE(mapping.has_value());
+  options.mapping = *mapping;
+  const Reading reading = ReadAll(options);
+  EXPECT_FALSE(reading.error.has_value());
+  EXPECT_EQ(reading.records, 1u) << errors_.str();
+  EXPECT_EQ(reading.invalid, 1u);
+  EXPECT_NE(errors_.str().find("huge.jsonl:2: bad_event_time: published_at is a number beyond "
+                               "the range of a double"),
+            std::string::npos)
+      << errors_.str();
+}
+
 TEST_F(FileSourceTest, ACsvSavedWithAByteOrderMarkFindsItsFirstColumn) {
   for (const std::string header : {"title,published_at", "\"title\",\"published_at\""}) {
     const Reading reading =
