@@ -75,7 +75,12 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   const int64_t days = sys_days(date).time_since_epoch().count();
   const int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59) - offset_minutes * 60;
-  return seconds * 1000 + millis;
+  const int64_t ms = seconds * 1000 + millis;
+  // An offset can carry year 0000 or 9999 past the years RFC 3339 writes: such a time would have
+  // no RFC 3339 form to be shown in.
+  if (ms < kMinRfc3339Ms) return invalid("before 0000-01-01T00:00:00Z in UTC");
+  if (ms > kMaxRfc3339Ms) return invalid("after 9999-12-31T23:59:59.999Z in UTC");
+  return ms;
 }
 
 std::string FormatRfc3339(int64_t epoch_ms) {

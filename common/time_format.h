@@ -11,8 +11,9 @@
 namespace headwire::common {
 
 // Parses an RFC 3339 date-time ("2026-03-02T08:15:00Z", "2026-03-02T08:15:00.250+01:00"; a
-// space for 'T' and a lower-case 'z' are accepted) into ms since the Unix epoch. Returns
-// InvalidArgument naming the problem otherwise.
+// space for 'T' and a lower-case 'z' are accepted) into ms since the Unix epoch, within
+// [kMinRfc3339Ms, kMaxRfc3339Ms]. Returns InvalidArgument naming the problem otherwise (a time
+// that an offset carries outside that range too).
 Result<int64_t> ParseRfc3339(std::string_view text);
 
 // The range of times RFC 3339 can write: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.

@@ -23,11 +23,12 @@ std::optional<Rejection> CheckField(std::string_view name, std::string_view valu
 }
 
 // `ms` since the epoch as RFC 3339 in UTC (the core's own, as it does not depend on common/),
-// or the number with "ms" outside years 1 to 9999.
+// or the number with "ms" outside years 0000 to 9999, the years RFC 3339 writes (and
+// common/time_format.h parses), so that a time given as RFC 3339 is shown as RFC 3339.
 std::string EventTimeText(int64_t ms) {
-  constexpr int64_t kYear1Ms = -62135596800000;
+  constexpr int64_t kYear0Ms = -62167219200000;
   constexpr int64_t kYear10000Ms = 253402300800000;
-  if (ms < kYear1Ms || ms >= kYear10000Ms) return std::to_string(ms) + " ms";
+  if (ms < kYear0Ms || ms >= kYear10000Ms) return std::to_string(ms) + " ms";
   using namespace std::chrono;
   const sys_time<milliseconds> time{milliseconds{ms}};
   const sys_days day = floor<days>(time);

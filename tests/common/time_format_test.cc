@@ -45,6 +45,22 @@ TEST(TimeFormatTest, ErrorQuotingALongTextStaysValidUtf8) {
   EXPECT_TRUE(core::IsValidUtf8(parsed.error().message())) << parsed.error().message();
 }
 
+TEST(TimeFormatTest, AnOffsetCarryingATimeOutsideYears0000To9999IsRefused) {
+  EXPECT_EQ(ParseRfc3339("0000-01-01T00:00:00Z").value(), kMinRfc3339Ms);
+  EXPECT_EQ(ParseRfc3339("0000-01-01T01:00:00+01:00").value(), kMinRfc3339Ms);
+  EXPECT_EQ(ParseRfc3339("9999-12-31T23:59:59.999Z").value(), kMaxRfc3339Ms);
+  auto early = ParseRfc3339("0000-01-01T00:30:00+01:00");
+  ASSERT_FALSE(early.has_value());
+  EXPECT_NE(early.error().message().find("before 0000-01-01T00:00:00Z in UTC): "
+                                         "\"0000-01-01T00:30:00+01:00\""),
+            std::string::npos)
+      << early.error().message();
+  auto late = ParseRfc3339("9999-12-31T23:59:59-01:00");
+  ASSERT_FALSE(late.has_value());
+  EXPECT_NE(late.error().message().find("after 9999-12-31T23:59:59.999Z in UTC"), std::string::npos)
+      << late.error().message();
+}
+
 TEST(TimeFormatTest, TimesOutsideYears0000To9999AreWrittenAsMilliseconds) {
   EXPECT_EQ(FormatRfc3339(kMaxRfc3339Ms), "9999-12-31T23:59:59.999Z");
   EXPECT_EQ(FormatRfc3339(kMinRfc3339Ms), "0000-01-01T00:00:00Z");

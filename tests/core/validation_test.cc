@@ -107,6 +107,20 @@ TEST(ValidationTest, AnEventTimeOutsideTheRangeIsNamedInRfc3339) {
             std::string::npos);
 }
 
+// Year 0000 is one RFC 3339 writes: a time given so is shown as given, not in milliseconds.
+TEST(ValidationTest, AnEventTimeInYearZeroIsShownAsRfc3339) {
+  Article a = Valid();
+  a.published_at_ms = -62167219200000;  // 0000-01-01T00:00:00Z: 719528 days before 1970
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_TRUE(Validate(a, {})->message.starts_with(
+      "published_at 0000-01-01T00:00:00Z is before 1990-01-01T00:00:00Z, "))
+      << Validate(a, {})->message;
+  a.published_at_ms = -62167219200001;  // before year 0000: RFC 3339 has no form for it
+  ASSERT_TRUE(Validate(a, {}).has_value());
+  EXPECT_TRUE(Validate(a, {})->message.starts_with("published_at -62167219200001 ms is before "))
+      << Validate(a, {})->message;
+}
+
 TEST(ValidationTest, RejectsEventTimesOutsideTheRange) {
   Article a = Valid();
   a.published_at_ms = -5;
