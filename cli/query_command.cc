@@ -181,9 +181,13 @@ std::string ParamDefault(sinks::QueryParam param) {
 }
 
 // A query parameter's error as the command line names it: "--limit: must be ...", not the HTTP
-// API's "limit: must be ...", so that WithOptionSources can say where the value came from. An
-// error that names no parameter first ("a parameter is not valid UTF-8") is left as it is.
+// API's "limit: must be ...", so that WithOptionSources can say where the value came from; an
+// empty range names both its flags, as either value may have come from elsewhere. An error that
+// names no parameter first ("a parameter is not valid UTF-8") is left as it is.
 Status AsFlagError(sinks::QueryKind kind, const Status& status) {
+  if (status.message() == sinks::EmptyRangeMessage("from", "to")) {
+    return {status.code(), sinks::EmptyRangeMessage("--from", "--to")};
+  }
   for (const sinks::QueryParam param : sinks::QueryParams(kind)) {
     const std::string prefix = std::string(sinks::QueryParamName(param)) + ":";
     if (status.message().starts_with(prefix)) return {status.code(), "--" + status.message()};

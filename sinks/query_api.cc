@@ -318,7 +318,7 @@ Status CheckQueryRequest(const QueryRequest& request) {
                                    std::to_string(kMaxQueryLimit));
   }
   if (request.from_ms != 0 && request.to_ms != 0 && request.from_ms >= request.to_ms) {
-    return Status::InvalidArgument("from: must be before to");
+    return Status::InvalidArgument(EmptyRangeMessage("from", "to"));
   }
   if (request.hop && core::WindowLengthMs(*request.hop) >= core::WindowLengthMs(request.window)) {
     return Status::InvalidArgument("hop: must be shorter than window");
@@ -640,6 +640,10 @@ std::string_view QueryKindName(QueryKind kind) {
       return "sources";
   }
   return "latest";
+}
+
+std::string EmptyRangeMessage(std::string_view from, std::string_view to) {
+  return std::string(from) + ": must be before " + std::string(to);
 }
 
 std::string_view QueryParamName(QueryParam param) {

@@ -39,6 +39,10 @@ std::string_view QueryKindName(QueryKind kind);
 enum class QueryParam { kTopic, kSource, kWindow, kHop, kStatus, kFrom, kTo, kLimit, kCursor };
 // "topic", "source", "window", "hop", "status", "from", "to", "limit", "cursor".
 std::string_view QueryParamName(QueryParam param);
+// The error message of a request whose range is empty ("from: must be before to"), naming its
+// bounds `from` and `to` as the caller calls them: the API's parameters, or the command line's
+// flags, which then name both values' sources.
+std::string EmptyRangeMessage(std::string_view from, std::string_view to);
 // The parameters `kind` takes, in the order the documentation lists them.
 std::span<const QueryParam> QueryParams(QueryKind kind);
 

@@ -399,6 +399,17 @@ class ConfigTest(unittest.TestCase):
             "--config", sink, "config", "check", "--", "sink", "-b", "k:9092", "-s", "/x",
             expect_codes=(2,)).stderr)
 
+    def test_an_empty_query_range_names_where_each_bound_came_from(self):
+        # Either bound may be the one to change: each is named with its source.
+        query = self.write("range.toml", '[query.counts]\nto = "2026-03-01T00:00:00Z"\n')
+        for args in (["query", "-s", "/x", "counts"],
+                     ["config", "check", "--", "query", "-s", "/x", "counts"]):
+            with self.subTest(args=args):
+                refused = self.headwire("--config", query, *args, "--from",
+                                        "2026-03-02T00:00:00Z", expect_codes=(2,)).stderr
+                self.assertIn(f"--from: must be before --to (--to is from {query}: "
+                              "[query.counts]: to)", refused)
+
     def test_config_print_shows_every_query_table_and_one_kind_leaves_the_others_alone(self):
         query = tomllib.loads(self.headwire("config", "print").stdout)["query"]
         for kind in ("latest", "counts", "stories", "trending", "sources"):
