@@ -27,12 +27,12 @@ struct DemoArgs {
   std::string input;  // empty: the built-in sample stream
   ClassifierChoice classifier;
   size_t latest = 3;
+  std::optional<core::TopicClassifier> loaded;  // by the command-line check
 };
 
 Status RunDemo(const DemoArgs& args) {
   namespace fs = std::filesystem;
-  auto classifier = LoadClassifier(args.classifier);
-  if (!classifier) return classifier.error();
+  const core::TopicClassifier& classifier = *args.loaded;
 
   std::cout << "headwire demo: starting an in-process Kafka mock cluster...\n";
   auto cluster = common::MockCluster::Start({.topics = common::DefaultTopics()});
@@ -77,7 +77,7 @@ Status RunDemo(const DemoArgs& args) {
   process.state_dir = process_state.string();
   process.consumer.loop.exit_at_end = true;
   process.decide.pipeline.recent.background = BuiltInStoryBackground();
-  auto processed = processors::RunProcessor(process, *classifier);
+  auto processed = processors::RunProcessor(process, classifier);
   if (!processed) return processed.error();
   std::cout << "2. process: " << processed->consumed << " consumed, " << processed->unique
             << " unique, " << processed->duplicates
@@ -95,7 +95,7 @@ Status RunDemo(const DemoArgs& args) {
 
   auto store = sinks::ArticleStore::Open(sink_state.string(), /*for_queries=*/false);
   if (!store) return store.error();
-  std::vector<std::string> topics = classifier->topics();
+  std::vector<std::string> topics = classifier.topics();
   topics.push_back(sinks::kOtherTopic);
   auto per_topic = (*store)->TopicCounts();
   if (!per_topic) return per_topic.error();
@@ -131,10 +131,12 @@ Status RunDemo(const DemoArgs& args) {
 
 void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<DemoArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "demo",
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "demo",
       "Run every stage in one process against an in-process mock Kafka cluster on the sample "
-      "stream, then summarise the result.");
+      "stream, then summarise the result.",
+      // As for process: a model label the taxonomy lacks is a command line that cannot be used.
+      LoadClassifierCheck(args));
   cmd->add_option("-s,--state", args->state,
                   "Directory for the demo's RocksDB state (its process/ and sink/ are replaced)")
       ->capture_default_str();
@@ -142,8 +144,15 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-n,--latest", args->latest, "Headlines to show per topic")
       ->capture_default_str();
   AddClassifierOptions(*cmd, args->classifier);
-  cmd->callback([args, &exit_code] {
+  cmd->callback([cmd, args, &exit_code] {
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      // As for process: a file that cannot be read is a failure of the run, a mismatch a usage
+      // error.
+      exit_code = checked.code() == StatusCode::kInvalidArgument ? ReportUsageError("demo", checked)
+                                                                 : ReportError("demo", checked);
+      return;
+    }
     const Status status = RunDemo(*args);
     exit_code = status.ok() ? kExitOk : ReportError("demo", status);
   });

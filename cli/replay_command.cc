@@ -143,9 +143,14 @@ Result<std::unique_ptr<producers::ReplaySource>> OpenSource(const ReplayArgs& a,
 struct ReplayPlan {
   producers::TimeRange range;
   double speed = 0;
+  // With --into, the classifier its decisions use: loaded with the plan so that a model and
+  // taxonomy that cannot work together are a usage error, as for classify and process.
+  std::optional<core::TopicClassifier> classifier;
 };
 
-// Checks the command line before anything is opened: InvalidArgument when it cannot be used.
+// Checks the command line, and loads the classifier of --into, before anything else is opened:
+// InvalidArgument when the command line cannot be used, another error when a classifier file
+// cannot be read.
 Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   ReplayPlan plan;
   const int sources = !a.archive.empty() + !a.file.empty() + !a.topic.empty();
@@ -228,6 +233,11 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   auto speed = ParseSpeed(a.speed);
   if (!speed) return Err(speed.error());
   plan.speed = *speed;
+  if (!a.into.empty()) {
+    auto classifier = LoadClassifier(a.classifier);
+    if (!classifier) return Err(classifier.error());
+    plan.classifier.emplace(std::move(*classifier));
+  }
   return plan;
 }
 
@@ -268,11 +278,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
   if (!source) return Err(source.error());
 
   std::unique_ptr<common::ReplayTarget> target;
-  std::optional<core::TopicClassifier> classifier;
   if (!a.into.empty()) {
-    auto loaded = LoadClassifier(a.classifier);
-    if (!loaded) return Err(loaded.error());
-    classifier.emplace(std::move(*loaded));
     sinks::BackfillOptions options;
     options.sink_state = a.into;
     options.process_state = a.process_state.empty() ? a.into + ".process" : a.process_state;
@@ -281,7 +287,7 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
     options.store = a.sink_store;
     options.replay = ReplayName(a, range);
     ApplySinkStateArgs(a.sink_state, options.store);
-    auto created = sinks::BackfillTarget::Create(options, *classifier);
+    auto created = sinks::BackfillTarget::Create(options, *plan.classifier);
     if (!created) return Err(created.error());
     target = std::move(*created);
   } else {
@@ -424,9 +430,11 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
     StartLogging("replay");
     auto plan = PlanReplay(*a);
     if (!plan) {
-      const Status& error = plan.error();
-      exit_code =
-          ReportUsageError("replay", {error.code(), WithOptionSources(*cmd, error.message())});
+      // As for classify and process: a file that cannot be read is a failure of the run, a
+      // command line that cannot work (a model label the taxonomy lacks) a usage error.
+      const Status error{plan.error().code(), WithOptionSources(*cmd, plan.error().message())};
+      exit_code = error.code() == StatusCode::kInvalidArgument ? ReportUsageError("replay", error)
+                                                               : ReportError("replay", error);
       return;
     }
     auto code = RunReplayCommand(*a, *plan);

@@ -272,10 +272,15 @@ class TopicClassifierCommands(unittest.TestCase):
         # With a taxonomy that lacks its label, the model's topic would be dropped unseen:
         # refused wherever a model meets a taxonomy, before any record is read.
         state = os.path.join(self.tmp.name, "climate-process")
+        into = ("replay", "--file", data, "--into", os.path.join(self.tmp.name, "climate-sink"),
+                "--model", model)
+        demo = ("demo", "-s", os.path.join(self.tmp.name, "climate-demo"), "--model", model)
         for args in (("classify", "--model", model, "-"),
                      ("eval", "classify", "--model", model, "--gold", data),
                      ("process", "-b", "127.0.0.1:1", "-s", state, "--model", model),
-                     ("config", "check", "--", "classify", "--model", model, "-")):
+                     into, demo,
+                     ("config", "check", "--", "classify", "--model", model, "-"),
+                     ("config", "check", "--", *into), ("config", "check", "--", *demo)):
             with self.subTest(args=args):
                 refused = headwire(*args, stdin="", expect=2)
                 self.assertIn("model label 'climate' is not a topic of taxonomy "
