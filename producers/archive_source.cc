@@ -46,7 +46,15 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
           common::Quote("a crash while the archiver wrote: it writes those records again at its "
                         "next start"));
     }
-    source->total_ += s.index.records;
+    // Only the blocks Refill will read: those the range excludes by their index go at once,
+    // and counting them would make a paced replay's ETA count records it never waits for.
+    if (!options.range.Excludes(s.index.min_event_ms, s.index.max_event_ms)) {
+      for (const common::BlockInfo& block : s.index.blocks) {
+        if (!options.range.Excludes(block.min_event_ms, block.max_event_ms)) {
+          source->to_read_ += block.records;
+        }
+      }
+    }
     source->partitions_[s.index.partition].segments.push_back(std::move(s));
   }
   if (source->partitions_.empty()) {
@@ -84,7 +92,6 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
         options_.range.Excludes(index.min_event_ms, index.max_event_ms)) {
       if (p.block == 0) {
         // Not read at all: the whole segment lies outside the range (or holds no block).
-        passed_ += index.records;
         outside_range_ += index.records;
       }
       if (p.file != nullptr) std::fclose(p.file);
@@ -95,7 +102,6 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
     }
     const common::BlockInfo& block = index.blocks[p.block++];
     if (options_.range.Excludes(block.min_event_ms, block.max_event_ms)) {
-      passed_ += block.records;
       outside_range_ += block.records;
       continue;
     }
@@ -118,13 +124,13 @@ Status ArchiveSource::Refill(int32_t partition, Partition& p) {
 Result<std::optional<common::ArchiveRecord>> ArchiveSource::Next() {
   auto next = NextByEventTime(
       partitions_, [this](int32_t partition, Partition& p) { return Refill(partition, p); });
-  if (next && next->has_value()) ++passed_;
+  if (next && next->has_value()) ++read_;
   return next;
 }
 
 std::optional<double> ArchiveSource::Fraction() const {
-  if (total_ == 0) return std::nullopt;
-  return static_cast<double>(passed_) / static_cast<double>(total_);
+  if (to_read_ == 0) return 1.0;
+  return static_cast<double>(read_) / static_cast<double>(to_read_);
 }
 
 }  // namespace headwire::producers

@@ -39,6 +39,9 @@ class ArchiveSource : public ReplaySource {
   ~ArchiveSource() override;
 
   Result<std::optional<common::ArchiveRecord>> Next() override;
+  // Of the records in the blocks the time range does not exclude by their index: those skipped
+  // unread take no time, so counting them would make a paced replay's ETA too short. 1 when no
+  // block is left to read.
   std::optional<double> Fraction() const override;
   uint64_t outside_range() const override { return outside_range_; }
   const std::string& topic() const { return topic_; }
@@ -60,8 +63,8 @@ class ArchiveSource : public ReplaySource {
   ArchiveSourceOptions options_;
   std::string topic_;
   std::map<int32_t, Partition> partitions_;
-  uint64_t total_ = 0;
-  uint64_t passed_ = 0;
+  uint64_t to_read_ = 0;        // records of the blocks the range does not exclude by index
+  uint64_t read_ = 0;           // records Next() returned
   uint64_t outside_range_ = 0;  // records of segments and blocks skipped by their index
 };
 

@@ -20,7 +20,9 @@ class ReplaySource {
   // The next record, nullopt at the end of the source, or the error that stops the replay.
   virtual Result<std::optional<common::ArchiveRecord>> Next() = 0;
 
-  // How much of the source has been read, 0 to 1; nullopt when unknown.
+  // How much of the source has been read, 0 to 1; nullopt when unknown. The replay's progress
+  // bases its ETA on it, so a source that knows records will be filtered (by an index) leaves
+  // them out.
   virtual std::optional<double> Fraction() const = 0;
 
   // Records the source skipped as invalid (each reported where it was found).

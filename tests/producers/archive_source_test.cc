@@ -127,6 +127,30 @@ TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
   EXPECT_EQ(report->totals.filtered, 3u);
 }
 
+// A paced replay's ETA is the time so far scaled by the fraction still to read: records its
+// index skips unread take no time, so they are not part of that fraction.
+TEST_F(ArchiveSourceTest, TheFractionReadLeavesOutBlocksTheTimeRangeExcludes) {
+  ASSERT_NO_FATAL_FAILURE(ArchiveBlocks({{Article(0, 0, 0), Article(0, 1, 1)},
+                                         {Article(0, 2, 10), Article(0, 3, 11)},
+                                         {Article(0, 4, 20), Article(0, 5, 21)}}));
+  ArchiveSourceOptions options;
+  options.dir = dir_.string();
+  options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
+  auto source = ArchiveSource::Open(options);
+  ASSERT_TRUE(source.has_value()) << source.error().ToString();
+  // The second and third blocks may hold records of the range: 4 records to read.
+  EXPECT_EQ((*source)->Fraction(), 0.0);
+  for (const double fraction : {0.25, 0.5, 0.75, 1.0}) {
+    auto next = (*source)->Next();
+    ASSERT_TRUE(next.has_value() && next->has_value());
+    EXPECT_EQ((*source)->Fraction(), fraction) << "offset " << (*next)->offset;
+  }
+  options.range = {.from_ms = kBase + 30 * kMinute, .to_ms = std::nullopt};
+  auto nothing = ArchiveSource::Open(options);
+  ASSERT_TRUE(nothing.has_value()) << nothing.error().ToString();
+  EXPECT_EQ((*nothing)->Fraction(), 1.0);
+}
+
 namespace fs = std::filesystem;
 
 // An open segment of topic "t", partition 0, with records 0..8 in three blocks.
