@@ -1,5 +1,7 @@
 #include "core/exact_dedup.h"
 
+#include <algorithm>
+
 namespace headwire::core {
 namespace {
 
@@ -21,7 +23,21 @@ std::string IdKey(std::string_view id) {
   return key;
 }
 
-int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
+// How far `time_ms` lies from the event times of the copies `seen` stands for.
+int64_t DistanceToCopies(const SeenArticle& seen, int64_t time_ms) {
+  if (time_ms < seen.earliest_ms()) return seen.earliest_ms() - time_ms;
+  if (time_ms > seen.published_at_ms) return time_ms - seen.published_at_ms;
+  return 0;
+}
+
+// `seen`, widened to the copies of `remembered` when that is the same original's entry.
+SeenArticle WithEarlierCopies(SeenArticle seen, const SeenArticle& remembered) {
+  if (remembered.id != seen.id) return seen;
+  const int64_t earliest = std::min(seen.earliest_ms(), remembered.earliest_ms());
+  seen.published_at_ms = std::max(seen.published_at_ms, remembered.published_at_ms);
+  seen.span_ms = seen.published_at_ms - earliest;
+  return seen;
+}
 
 }  // namespace
 
@@ -62,16 +78,11 @@ void InMemoryDedupIndex::ForgetBefore(int64_t cutoff_ms) {
                 [&](const auto& entry) { return entry.second.published_at_ms < cutoff_ms; });
 }
 
-std::optional<SeenArticle> ExactDeduplicator::FindWithin(std::string_view key,
-                                                         int64_t published_at_ms, int64_t window_ms,
-                                                         int64_t watermark_ms) const {
-  auto seen = index_.Find(key);
-  if (!seen || Distance(seen->published_at_ms, published_at_ms) > window_ms) return std::nullopt;
-  if (watermark_ms != kNoWatermark &&
-      seen->published_at_ms < watermark_ms - options_.forget_after_ms) {
-    return std::nullopt;
-  }
-  return seen;
+bool ExactDeduplicator::Within(const std::optional<SeenArticle>& seen, int64_t published_at_ms,
+                               int64_t window_ms, int64_t watermark_ms) const {
+  if (!seen || DistanceToCopies(*seen, published_at_ms) > window_ms) return false;
+  return watermark_ms == kNoWatermark ||
+         seen->published_at_ms >= watermark_ms - options_.forget_after_ms;
 }
 
 DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints& fingerprints,
@@ -84,6 +95,7 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
       last_forget_cutoff_ms_ = cutoff;
     }
   }
+  replaced_.clear();
   const std::string id_key = IdKey(article.id);
   const std::string url_key = HashKey(kUrlKeyPrefix, fingerprints.url_hash);
   const std::string content_key = HashKey(kContentKeyPrefix, fingerprints.content_hash);
@@ -94,34 +106,51 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
     return DedupVerdict{kind, original.id, original.story_id};
   };
 
-  if (auto seen =
-          FindWithin(id_key, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
-    return duplicate(DuplicateKind::kSameId, *seen);
+  std::optional<SeenArticle> id_entry = index_.Find(id_key);
+  if (Within(id_entry, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
+    return duplicate(DuplicateKind::kSameId, *id_entry);
   }
+  std::optional<SeenArticle> url_entry;
   if (fingerprints.url_hash != 0) {
-    if (auto seen =
-            FindWithin(url_key, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
-      return duplicate(DuplicateKind::kSameUrl, *seen);
+    url_entry = index_.Find(url_key);
+    if (Within(url_entry, article.published_at_ms, options_.url_window_ms, watermark_ms)) {
+      return duplicate(DuplicateKind::kSameUrl, *url_entry);
     }
   }
+  std::optional<SeenArticle> content_entry;
   if (fingerprints.content_hash != 0) {
-    if (auto seen = FindWithin(content_key, article.published_at_ms, options_.content_window_ms,
-                               watermark_ms)) {
-      return duplicate(DuplicateKind::kSameContent, *seen);
+    content_entry = index_.Find(content_key);
+    if (Within(content_entry, article.published_at_ms, options_.content_window_ms, watermark_ms)) {
+      return duplicate(DuplicateKind::kSameContent, *content_entry);
     }
   }
 
-  Remember(article, fingerprints, SeenArticle{article.id, article.id, article.published_at_ms});
+  // A new original, as far as exact dedup can tell: what the keys held (copies too far away, or
+  // forgotten) is replaced, and kept aside until Remember says whether the article is a copy of
+  // that entry's original after all.
+  const SeenArticle seen{article.id, article.id, article.published_at_ms};
+  auto replace = [&](const std::string& key, std::optional<SeenArticle>& entry) {
+    if (entry) replaced_.emplace_back(key, std::move(*entry));
+    index_.Remember(key, seen);
+  };
+  replace(id_key, id_entry);
+  if (fingerprints.url_hash != 0) replace(url_key, url_entry);
+  if (fingerprints.content_hash != 0) replace(content_key, content_entry);
   return DedupVerdict{DuplicateKind::kUnique, "", article.id};
 }
 
 void ExactDeduplicator::Remember(const Article& article, const Fingerprints& fingerprints,
                                  const SeenArticle& seen) {
-  index_.Remember(IdKey(article.id), seen);
-  if (fingerprints.url_hash != 0)
-    index_.Remember(HashKey(kUrlKeyPrefix, fingerprints.url_hash), seen);
+  auto remember = [&](const std::string& key) {
+    const auto replaced = std::find_if(replaced_.begin(), replaced_.end(),
+                                       [&](const auto& entry) { return entry.first == key; });
+    index_.Remember(key,
+                    replaced == replaced_.end() ? seen : WithEarlierCopies(seen, replaced->second));
+  };
+  remember(IdKey(article.id));
+  if (fingerprints.url_hash != 0) remember(HashKey(kUrlKeyPrefix, fingerprints.url_hash));
   if (fingerprints.content_hash != 0)
-    index_.Remember(HashKey(kContentKeyPrefix, fingerprints.content_hash), seen);
+    remember(HashKey(kContentKeyPrefix, fingerprints.content_hash));
 }
 
 }  // namespace headwire::core

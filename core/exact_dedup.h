@@ -14,17 +14,25 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/article.h"
 #include "core/fingerprint.h"
 
 namespace headwire::core {
 
-// What a dedup index remembers about an article it has seen.
+// What a dedup index remembers under a key: the original of the articles seen with that id, URL
+// or content, and the event times of those copies, as a span. A copy that arrives out of order
+// widens the span instead of moving it, so the next copy is judged against every copy seen
+// whatever order they came in.
 struct SeenArticle {
-  std::string id;        // the unique article (for a duplicate: the one it duplicates)
-  std::string story_id;  // that article's story
-  int64_t published_at_ms = 0;
+  std::string id;               // the unique article (for a duplicate: the one it duplicates)
+  std::string story_id;         // that article's story
+  int64_t published_at_ms = 0;  // the latest copy's event time (forgetting counts from it)
+  int64_t span_ms = 0;          // how much earlier the earliest copy is; 0: a single time
+
+  int64_t earliest_ms() const { return published_at_ms - span_ms; }
 };
 
 // Storage for dedup memory. Keys are opaque byte strings made by the deduplicator.
@@ -110,16 +118,24 @@ class ExactDeduplicator {
 
   // Re-remembers a unique article's id, URL and content as `seen`: for a near duplicate its
   // original, for an article that joined a story itself with that story, so that later exact
-  // duplicates get the same original and story.
+  // duplicates get the same original and story. Call it after Check of the same article (which
+  // found it unique) and before the next Check: a key whose entry that Check replaced (copies too
+  // far away to match) keeps the event times of those copies when they are of the same original,
+  // the span growing to cover `seen.published_at_ms`; so an exact copy dated outside the content
+  // window (a near duplicate) does not move its original's entry away from the original.
   void Remember(const Article& article, const Fingerprints& fingerprints, const SeenArticle& seen);
 
  private:
-  std::optional<SeenArticle> FindWithin(std::string_view key, int64_t published_at_ms,
-                                        int64_t window_ms, int64_t watermark_ms) const;
+  // True when `seen` is an entry whose copies lie within `window_ms` of `published_at_ms` and
+  // that is not forgotten at `watermark_ms`.
+  bool Within(const std::optional<SeenArticle>& seen, int64_t published_at_ms, int64_t window_ms,
+              int64_t watermark_ms) const;
 
   ExactDedupOptions options_;
   DedupIndex& index_;
   int64_t last_forget_cutoff_ms_ = kNoWatermark;
+  // The entries the last Check replaced, by key: what Remember widens.
+  std::vector<std::pair<std::string, SeenArticle>> replaced_;
 };
 
 }  // namespace headwire::core

@@ -5,6 +5,10 @@ namespace {
 
 constexpr char kDomainKeyPrefix = 'D';
 constexpr size_t kDomainPrefixSize = 1 + sizeof(uint32_t);
+// The top bit of a stored entry's id length: the copies' span follows. Ids are at most 256
+// bytes (ValidationOptions), far below it, and an entry of a single time leaves it clear, so the
+// entries written before spans existed read unchanged.
+constexpr size_t kSpanFollows = 0x8000;
 
 }  // namespace
 
@@ -24,8 +28,10 @@ std::pair<int32_t, std::string_view> SplitDomainKey(std::string_view key) {
 std::string EncodeSeenArticle(const core::SeenArticle& seen) {
   std::string out;
   common::AppendBigEndian64(out, static_cast<uint64_t>(seen.published_at_ms));
-  out.push_back(static_cast<char>((seen.id.size() >> 8) & 0xFF));
-  out.push_back(static_cast<char>(seen.id.size() & 0xFF));
+  const size_t length_field = seen.id.size() | (seen.span_ms != 0 ? kSpanFollows : 0);
+  out.push_back(static_cast<char>((length_field >> 8) & 0xFF));
+  out.push_back(static_cast<char>(length_field & 0xFF));
+  if (seen.span_ms != 0) common::AppendBigEndian64(out, static_cast<uint64_t>(seen.span_ms));
   out += seen.id;
   out += seen.story_id;
   return out;
@@ -35,11 +41,19 @@ std::optional<core::SeenArticle> DecodeSeenArticle(std::string_view bytes) {
   if (bytes.size() < 10) return std::nullopt;
   core::SeenArticle seen;
   seen.published_at_ms = static_cast<int64_t>(common::ReadBigEndian64(bytes));
-  const size_t id_size = (static_cast<size_t>(static_cast<unsigned char>(bytes[8])) << 8) |
-                         static_cast<unsigned char>(bytes[9]);
-  if (bytes.size() < 10 + id_size) return std::nullopt;
-  seen.id = std::string(bytes.substr(10, id_size));
-  seen.story_id = std::string(bytes.substr(10 + id_size));
+  const size_t length_field = (static_cast<size_t>(static_cast<unsigned char>(bytes[8])) << 8) |
+                              static_cast<unsigned char>(bytes[9]);
+  bytes.remove_prefix(10);
+  if ((length_field & kSpanFollows) != 0) {
+    if (bytes.size() < 8) return std::nullopt;
+    seen.span_ms = static_cast<int64_t>(common::ReadBigEndian64(bytes));
+    if (seen.span_ms <= 0) return std::nullopt;
+    bytes.remove_prefix(8);
+  }
+  const size_t id_size = length_field & ~kSpanFollows;
+  if (bytes.size() < id_size) return std::nullopt;
+  seen.id = std::string(bytes.substr(0, id_size));
+  seen.story_id = std::string(bytes.substr(id_size));
   return seen;
 }
 

@@ -95,8 +95,11 @@ class ForgottenEntryFilter : public rocksdb::CompactionFilter {
   std::map<int32_t, int64_t> cutoff_ms_;  // per domain (raw partition)
 };
 
-// The stored form of a SeenArticle: event time (8 bytes, big-endian), id length (2 bytes), id,
-// story id. Exposed for tests.
+// The stored form of a SeenArticle: event time (8 bytes, big-endian), id length (2 bytes, the top
+// bit set when the span follows), the span when it is not 0 (8 bytes, big-endian), id, story id.
+// An entry of a single time has the layout of the versions before spans, which read it alike;
+// those versions refuse an entry with a span as undecodable (a CORRUPTION), never misread it.
+// Exposed for tests.
 std::string EncodeSeenArticle(const core::SeenArticle& seen);
 std::optional<core::SeenArticle> DecodeSeenArticle(std::string_view bytes);
 

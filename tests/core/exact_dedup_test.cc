@@ -115,6 +115,30 @@ TEST_F(ExactDedupTest, ResendOfADuplicatePointsAtTheOriginal) {
   EXPECT_EQ(v.duplicate_of, "a");
 }
 
+TEST_F(ExactDedupTest, ReRememberingACopyWidensTheEntryInsteadOfMovingIt) {
+  const Article original = Make("a", "Same words", "", kT0);
+  const Article earlier_copy = Make("b", "Same words", "", kT0 - 13 * kHour);
+  Check(original);
+  // 13 hours away: not a content duplicate. What the pipeline does when the near-duplicate stage
+  // finds it a copy of "a": its keys point at the original, at its own time.
+  ASSERT_EQ(Check(earlier_copy).kind, DuplicateKind::kUnique);
+  dedup_.Remember(earlier_copy, Print(earlier_copy), {"a", "a", earlier_copy.published_at_ms});
+  // 30 minutes after the original, 13.5 hours after the copy: the original's time still counts.
+  EXPECT_EQ(Check(Make("c", "same words", "", kT0 + kHour / 2)).kind, DuplicateKind::kSameContent);
+  // 11 hours before the copy, 24 hours before the original: the copy's time counts too.
+  const auto before_both = Check(Make("d", "same words", "", kT0 - 24 * kHour));
+  EXPECT_EQ(before_both.kind, DuplicateKind::kSameContent);
+  EXPECT_EQ(before_both.duplicate_of, "a");
+}
+
+TEST_F(ExactDedupTest, ANewOriginalReplacesAnEntryOutsideTheWindowRatherThanWidensIt) {
+  Check(Make("a", "Fed holds rates steady", "", kT0));
+  Check(Make("a2", "Fed holds rates steady", "", kT0 + 48 * kHour));
+  // 13 hours from the second, 35 from the first: neither counts as a copy within 12 hours.
+  EXPECT_EQ(Check(Make("c", "Fed holds rates steady", "", kT0 + 35 * kHour)).kind,
+            DuplicateKind::kUnique);
+}
+
 TEST_F(ExactDedupTest, UrlWindowIsConfigurable) {
   InMemoryDedupIndex index;
   ExactDedupOptions options;

@@ -89,6 +89,35 @@ TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
   EXPECT_EQ(v->classification.topics, std::vector<std::string>{"space"});
 }
 
+// A copy 13 hours from the original is outside the 12-hour content window, so the near-duplicate
+// stage decides it (a near duplicate of the original, within 24 hours). A third copy 30 minutes
+// after the original is within the content window of the original, so it is a same_content
+// duplicate of it, whether the copy in between was dated before or after the original.
+TEST(PipelineTest, AnExactCopyIsSameContentWhateverOrderEarlierCopiesArrivedIn) {
+  constexpr int64_t kHour = 3600 * 1000;
+  for (const int64_t between : {-13 * kHour, 13 * kHour}) {
+    SCOPED_TRACE(between);
+    InMemoryDedupIndex index;
+    RecentArticles recent;
+    ArticlePipeline pipeline({}, nullptr, index, &recent);
+    const std::string title = "Volcano erupts near Reykjavik as the airport closes";
+    Article original = Make("original", title, "");
+    Article out_of_window = Make("out-of-window", title, "");
+    out_of_window.published_at_ms = kT0 + between;
+    Article third = Make("third", title, "");
+    third.published_at_ms = kT0 + kHour / 2;
+
+    ASSERT_EQ(pipeline.Process(original)->dedup.kind, DuplicateKind::kUnique);
+    const auto second = pipeline.Process(out_of_window);
+    ASSERT_EQ(second->dedup.kind, DuplicateKind::kNear);
+    ASSERT_EQ(second->dedup.duplicate_of, "original");
+    const auto verdict = pipeline.Process(third);
+    EXPECT_EQ(verdict->dedup.kind, DuplicateKind::kSameContent);
+    EXPECT_EQ(verdict->dedup.duplicate_of, "original");
+    EXPECT_EQ(verdict->dedup.story_id, "original");
+  }
+}
+
 TEST(PipelineTest, MissingIdIsDerivedStably) {
   InMemoryDedupIndex index1, index2;
   ArticlePipeline p1({}, nullptr, index1, nullptr), p2({}, nullptr, index2, nullptr);

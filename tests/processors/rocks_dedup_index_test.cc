@@ -32,6 +32,35 @@ TEST_F(RocksDedupIndexTest, EncodingRoundTrips) {
   EXPECT_FALSE(DecodeSeenArticle("short").has_value());
 }
 
+TEST_F(RocksDedupIndexTest, EncodingKeepsTheSpanOfTheCopies) {
+  const core::SeenArticle seen{"article-1", "story-9", 1772438400000, 13 * 3600 * 1000};
+  auto decoded = DecodeSeenArticle(EncodeSeenArticle(seen));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->id, "article-1");
+  EXPECT_EQ(decoded->story_id, "story-9");
+  EXPECT_EQ(decoded->published_at_ms, 1772438400000);
+  EXPECT_EQ(decoded->span_ms, 13 * 3600 * 1000);
+}
+
+TEST_F(RocksDedupIndexTest, EntriesWrittenBeforeSpansExistedReadAsASingleTime) {
+  // The layout before spans: event time, id length, id, story id.
+  std::string stored("\x00\x00\x01\x9c\xad\x8f\xac\x00\x00\x01", 10);
+  stored += "as";
+  auto decoded = DecodeSeenArticle(stored);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->published_at_ms, 1772438400000);  // 0x19cad8fac00
+  EXPECT_EQ(decoded->span_ms, 0);
+  EXPECT_EQ(decoded->id, "a");
+  EXPECT_EQ(decoded->story_id, "s");
+  // And an entry of a single time is still written in that layout.
+  EXPECT_EQ(EncodeSeenArticle(*decoded), stored);
+}
+
+TEST_F(RocksDedupIndexTest, ATruncatedSpanIsUndecodable) {
+  std::string stored = EncodeSeenArticle({"a", "s", 1000, 500});
+  EXPECT_FALSE(DecodeSeenArticle(std::string_view(stored).substr(0, 14)).has_value());
+}
+
 TEST_F(RocksDedupIndexTest, PendingEntriesAreVisibleButOnlyPersistedWhenTaken) {
   auto store = Open();
   RocksDedupIndex index(*store);
