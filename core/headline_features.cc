@@ -214,7 +214,7 @@ bool SortedShareAValue(const std::vector<uint64_t>& a, const std::vector<uint64_
 }
 
 std::string StripTitleDecorations(std::string_view title, bool& truncated) {
-  const std::string decoded = CollapseWhitespace(DecodeHtmlEntities(title));
+  const std::string decoded = MarkupToPlainText(title);
   std::string_view view = decoded;
   while (StripLeadingTag(view)) {
   }

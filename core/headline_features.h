@@ -51,7 +51,8 @@ struct HeadlineFeatures {
   std::vector<uint64_t> title_names;
 };
 
-// The title without what wires and aggregators add around the same headline: leading tags
+// The title as plain text (MarkupToPlainText: HTML tags dropped, entities decoded), without what
+// wires and aggregators add around the same headline: leading tags
 // ("UPDATE 2-", "EXCLUSIVE-", "BREAKING:"), a trailing outlet ("... - Orbital Wire",
 // "... | Capitol Post") and a trailing ellipsis (which sets `truncated`).
 std::string StripTitleDecorations(std::string_view title, bool& truncated);

@@ -188,7 +188,9 @@ void AddName(std::span<const std::string_view> words, std::map<std::string, std:
 }  // namespace
 
 std::vector<Term> ExtractTerms(std::string_view title) {
-  const std::vector<std::string_view> words = SplitWhitespace(title);
+  // A tag spans words ("<img src=x onerror=alert(1)>"): it goes before the title is split.
+  const std::string text = MarkupToPlainText(title);
+  const std::vector<std::string_view> words = SplitWhitespace(text);
   std::map<std::string, std::string> terms;
   size_t i = 0;
   while (i < words.size()) {

@@ -2,6 +2,8 @@
 // Terms of a headline for trending, as a reader would name a trend: each term has a key that
 // groups its spellings and the surface form it was written in. Pure and deterministic.
 //
+// The title is read as plain text first (MarkupToPlainText: HTML tags dropped, character
+// references decoded), so markup adds no term and "AT&amp;T" is written "AT&T".
 // Words: normalised (core/text.h) and grouped by their Snowball stem (core/english_stemmer.h), so
 // "hiring", "hires" and "hired" are one term. Left out: stop words (IsStopWord of
 // core/word_forms.h), words of fewer than 3 letters, numbers and anything starting with a digit

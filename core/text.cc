@@ -329,6 +329,12 @@ std::string StripHtmlTags(std::string_view text) {
   return out;
 }
 
+std::string MarkupToPlainText(std::string_view text) {
+  std::string stripped;
+  if (text.find('<') != std::string_view::npos) text = stripped = StripHtmlTags(text);
+  return CollapseWhitespace(DecodeHtmlEntities(text));
+}
+
 std::string NormalizeForMatching(std::string_view text) {
   // The usual title has no tag and no entity: then it goes to folding without a copy.
   std::string stripped, decoded;

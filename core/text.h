@@ -41,6 +41,14 @@ std::string DecodeHtmlEntities(std::string_view text);
 // Removes HTML/XML tags ("<b>", "</a>", "<br/>") and replaces block-level breaks by a space.
 std::string StripHtmlTags(std::string_view text);
 
+// The text a reader sees of `text` read as an HTML fragment: tags dropped (each leaves a space,
+// as StripHtmlTags), character references decoded (DecodeHtmlEntities) and whitespace collapsed
+// (CollapseWhitespace). What the stages that split a title into words before normalising them
+// (trending terms, title decorations) read, so that markup in a title ("Mayor <img src=x> quits")
+// adds no word, whichever input path the title came by.
+// Example: "Mayor <b>Jane&nbsp;Doe</b> resigns" -> "Mayor Jane Doe resigns"
+std::string MarkupToPlainText(std::string_view text);
+
 // The matching form of a text: entities decoded, tags stripped, Unicode NFKC, case folded,
 // accents removed, typographic quotes and dashes folded, possessive "'s" removed, dotted
 // initialisms joined ("U.S." -> "us"), thousands separators dropped ("1,000" -> "1000"),

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/fingerprint.h"
 #include "core/story_terms.h"
 #include "core/word_forms.h"
 
@@ -25,6 +26,22 @@ TEST(HeadlineFeaturesTest, StripsWireDecorations) {
   // A lower-case tail after a dash is part of the headline, not an outlet.
   EXPECT_EQ(StripTitleDecorations("Oil rises - and keeps rising", truncated),
             "Oil rises - and keeps rising");
+}
+
+TEST(HeadlineFeaturesTest, MarkupInATitleChangesNoFeature) {
+  bool truncated = false;
+  EXPECT_EQ(StripTitleDecorations("<b>BREAKING:</b> Mayor <img src=x onerror=alert(1)> resigns",
+                                  truncated),
+            "Mayor resigns");
+  const HeadlineFeatures marked =
+      ExtractHeadlineFeatures("Mayor <em>Jane Doe</em> resigns <img src=x>", "", {});
+  const HeadlineFeatures plain = ExtractHeadlineFeatures("Mayor Jane Doe resigns", "", {});
+  EXPECT_EQ(marked.title_tokens, plain.title_tokens);
+  EXPECT_EQ(marked.title_slots, plain.title_slots);
+  EXPECT_EQ(marked.title_names, plain.title_names);
+  EXPECT_EQ(marked.terms, plain.terms);
+  EXPECT_EQ(ContentHash("Mayor <em>Jane Doe</em> resigns <img src=x>", ""),
+            ContentHash("Mayor Jane Doe resigns", ""));
 }
 
 TEST(HeadlineFeaturesTest, CanonicalWordFormsAreShared) {

@@ -103,6 +103,17 @@ TEST(Terms, TitleCaseHeadlinesAreNotOneLongName) {
   EXPECT_EQ(terms, (Terms{"again", "bank", "central", "interest", "rais", "rate"}));
 }
 
+TEST(Terms, MarkupInATitleAddsNoTerm) {
+  // A JSON record's title as received: the tag's attributes are words only inside the tag.
+  EXPECT_EQ(ExtractTerms("Mayor <img src=x onerror=alert(1)> resigns"),
+            ExtractTerms("Mayor resigns"));
+  EXPECT_EQ(ExtractTerms("Mayor <b>Jane Doe</b> resigns"), ExtractTerms("Mayor Jane Doe resigns"));
+  // References are decoded before the title is split, so the written form is the text's.
+  EXPECT_EQ(ExtractTerms("Caf&eacute; owner&nbsp;resigns"), ExtractTerms("Café owner resigns"));
+  // A '<' that opens no tag is text.
+  EXPECT_EQ(Keys(ExtractTerms("Rates < 5% lift lenders")), (Terms{"lender", "lift", "rate"}));
+}
+
 TEST(Terms, EachTermOnceAndSorted) {
   EXPECT_EQ(Surfaces(ExtractTerms("rocket rocket rockets")), (Terms{"rocket"}));
 }

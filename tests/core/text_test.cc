@@ -78,6 +78,14 @@ TEST(TextTest, TokenizeSplitsAtSpaces) {
   EXPECT_TRUE(Tokenize("").empty());
 }
 
+TEST(TextTest, MarkupToPlainTextDropsTagsAndDecodesReferences) {
+  EXPECT_EQ(MarkupToPlainText("Mayor <b>Jane&nbsp;Doe</b> resigns"), "Mayor Jane Doe resigns");
+  EXPECT_EQ(MarkupToPlainText("Mayor <img src=x onerror=alert(1)> resigns"), "Mayor resigns");
+  // An escaped tag is text once decoded, as NormalizeForMatching reads it; "a < b" is no tag.
+  EXPECT_EQ(MarkupToPlainText("Use &lt;b&gt; for bold"), "Use <b> for bold");
+  EXPECT_EQ(MarkupToPlainText("Rates < 5%"), "Rates < 5%");
+}
+
 TEST(TextTest, CollapseWhitespaceKeepsCaseAndPunctuation) {
   EXPECT_EQ(CollapseWhitespace("  Fed\u00A0holds \t rates,\n steady!  "),
             "Fed holds rates, steady!");
