@@ -62,7 +62,15 @@ LIVE_RECORDS = [
     {"id": "live-2", "title": "Central bank raises interest rates as inflation lifts bond yields",
      "source": "Live Test Wire", "url": "javascript:alert(document.domain)",
      "published_at": "2026-03-07T09:05:00Z"},
+    # A RIGHT-TO-LEFT OVERRIDE reverses what follows it inside its own <bdi>: "gnp.exe" reads
+    # "exe.png". Another topic than the records above, so that each is the newest of its topic.
+    {"id": "live-3",
+     "title": "AI chatbot model flags \u202egnp.exe as malware in a machine learning test",
+     "source": "\u2067Live Test Wire\u2069", "url": "https://live-test.example/ai-bidi",
+     "published_at": "2026-03-07T09:10:00Z"},
 ]
+# The bidirectional embeddings, overrides and isolates the page leaves out of what it shows.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 
@@ -583,8 +591,22 @@ class LivePageEndToEnd(unittest.TestCase):
                 "[li.dataset.id, li.querySelector('a') && li.querySelector('a').href]))")
             self.assertEqual(links["live-1"], LIVE_RECORDS[0]["url"])
             self.assertIsNone(links["live-2"])
-            api = {i["id"]: i["url"] for i in self.get("/v1/latest?limit=5")["items"]}
-            self.assertEqual(api["live-2"], LIVE_RECORDS[1]["url"])
+            api = {i["id"]: i for i in self.get("/v1/latest?limit=5")["items"]}
+            self.assertEqual(api["live-2"]["url"], LIVE_RECORDS[1]["url"])
+            # The API gives the title as received; the page shows it without bidi controls, in
+            # its text and in its tooltip, and the source likewise.
+            self.assertEqual(api["live-3"]["title"], LIVE_RECORDS[2]["title"])
+            shown_text = browser.evaluate(
+                "(() => { const li = document.querySelector('li.headline[data-id=\"live-3\"]');"
+                " return [...li.querySelectorAll('bdi')].map(b => b.textContent)"
+                ".concat([li.querySelector('span.title').title]); })()")
+            self.assertEqual(shown_text, [
+                "AI chatbot model flags gnp.exe as malware in a machine learning test",
+                "Live Test Wire",
+                "AI chatbot model flags gnp.exe as malware in a machine learning test"])
+            for text in browser.evaluate("[...document.querySelectorAll('bdi, [title]')]"
+                                         ".map(n => n.textContent + n.title)"):
+                self.assertIsNone(BIDI_CONTROLS.search(text), text)
             self.assertEqual(browser.evaluate("window.loadedOnce"), "marker", "the page reloaded")
             self.assertGreater(browser.evaluate(UPDATES), before)
             self.assertEqual(browser.evaluate("document.body.dataset.state"), "ok")
