@@ -26,11 +26,41 @@ bool IsNumberByte(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `token` is one whole number of JSON's grammar (RFC 8259, section 6):
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsJsonNumber(std::string_view token) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < token.size() && IsDigit(token[i])) ++i;
+    return i > start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == token.size();
+}
+
 // Finds the numbers of `text` that overflow a double and overwrites each in `patched` (a copy of
 // `text`) with a 0 padded by spaces, which the parser accepts and which keeps every byte
 // position, so that a later error names the byte it would have named. Outside strings, each
 // run of number bytes starting with '-' or a digit is one number value of a valid text, in the
-// order the parser meets them.
+// order the parser meets them. A run that is not one whole JSON number ("1e400-") is left as it
+// is, so that the parser refuses it again.
 OverflowingNumbers PatchOverflowingNumbers(std::string_view text, std::string& patched) {
   OverflowingNumbers overflowing;
   size_t place = 0;
@@ -49,7 +79,7 @@ OverflowingNumbers PatchOverflowingNumbers(std::string_view text, std::string& p
     size_t end = i;
     while (end < text.size() && IsNumberByte(text[end])) ++end;
     const std::string token(text.substr(i, end - i));
-    if (std::isinf(std::strtod(token.c_str(), nullptr))) {
+    if (IsJsonNumber(token) && std::isinf(std::strtod(token.c_str(), nullptr))) {
       overflowing[place] = token.front() == '-';
       patched.replace(i, token.size(), "0" + std::string(token.size() - 1, ' '));
     }

@@ -44,6 +44,19 @@ TEST(StrictJsonTest, ATextWithANumberBeyondADoubleIsStillCheckedAfterIt) {
   EXPECT_EQ(r.error().problem, JsonProblem::kNotJson);
 }
 
+TEST(StrictJsonTest, ARunOfNumberBytesThatIsNoOneNumberIsNotJsonEvenWhenItStartsBeyondADouble) {
+  for (const char* text :
+       {R"({"x":1e400-})", R"({"x":1e400.5})", R"({"x":1e400e5})", R"({"x":1e400.})",
+        R"({"x":1e4001.2.3.4})", R"({"x":1e400+-+})", R"({"x":-1e400-})", R"({"x":1e+-400})"}) {
+    auto r = ParseStrictJson(text);
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_EQ(r.error().problem, JsonProblem::kNotJson) << text;
+  }
+  for (const char* text : {R"({"x":1e400})", R"({"x":-0.5E+400})", R"({"x":10e0400})"}) {
+    EXPECT_TRUE(ParseStrictJson(text).has_value()) << text;
+  }
+}
+
 TEST(StrictJsonTest, NestingAtTheLimitIsAccepted) {
   EXPECT_TRUE(ParseStrictJson(Nested(64)).has_value());
   EXPECT_TRUE(ParseStrictJson(Nested(3), {.max_depth = 3}).has_value());
