@@ -64,7 +64,6 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
   if (!address) return Err(address.error());
   auto impl = std::make_unique<Impl>();
   httplib::Server& server = impl->server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(kAdminConnections); };
   // No SO_REUSEPORT: a busy port must be an error, not a shared one.
   server.set_socket_options([](socket_t sock) {
     int yes = 1;

@@ -109,7 +109,11 @@ bool GuardedHttpServer::IsProbe(std::string_view head) const {
 
 GuardedHttpServer::GuardedHttpServer(const HttpGuardOptions& options)
     : options_(options),
-      handlers_(static_cast<std::ptrdiff_t>(std::max<size_t>(1, options.concurrent_requests))) {}
+      handlers_(static_cast<std::ptrdiff_t>(std::max<size_t>(1, options.concurrent_requests))) {
+  // At most `total` connections hold a thread past Admit, so one is always free to refuse.
+  const size_t threads = options.connections.total + 1;
+  new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+}
 
 bool GuardedHttpServer::Admit(const std::string& ip) {
   std::lock_guard lock(mutex_);

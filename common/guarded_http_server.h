@@ -12,8 +12,10 @@
 //     sending answers do not count against it (a client reading slowly holds only its own
 //     connection), nor do requests for `probe_path`, which must answer while slow requests hold
 //     every handler.
-// The task queue the owner installs (httplib::Server::new_task_queue) needs connections.total
-// threads, so that reading heads never waits behind handlers.
+// It runs connections on a pool of connections.total + 1 threads of its own: one for each
+// connection it admits, so that reading heads never waits behind handlers, and one more, so that
+// a connection over the total is refused at once instead of waiting in the queue for an admitted
+// one to end.
 // Thread safety: as httplib::Server; the connection counts are locked.
 
 #include <httplib.h>

@@ -195,10 +195,6 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   impl->page.replace(at, kLivePagePollPlaceholder.size(), std::to_string(options.page_poll_ms));
 
   httplib::Server& server = impl->server;
-  // A thread per connection the guard admits, so that reading heads never waits behind
-  // handlers; `threads` bounds the handlers themselves.
-  const size_t connections = limits.total;
-  server.new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
   // httplib's default also sets SO_REUSEPORT, which would let a second server bind the same
   // port and steal half of its connections; a busy port must be an error instead.
   server.set_socket_options([](socket_t sock) {

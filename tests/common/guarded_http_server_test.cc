@@ -22,8 +22,6 @@ class GuardedHttpServerTest : public ::testing::Test {
     HttpGuardOptions guard;
     guard.concurrent_requests = 1;
     server_ = std::make_unique<GuardedHttpServer>(guard);
-    const size_t connections = guard.connections.total;
-    server_->new_task_queue = [connections] { return new httplib::ThreadPool(connections); };
     server_->Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
       entered_.set_value();
       release_.get_future().wait();

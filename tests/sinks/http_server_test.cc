@@ -35,14 +35,18 @@ v1::ProcessedArticle Make(const std::string& id, int64_t t, std::vector<std::str
   return a;
 }
 
-// Opens `count` connections to the port on loopback at once, each sending the start of a request
-// head that never ends, and returns the status each is answered with before the server closes
-// it (-1 for none): 503 for a connection over the limits, 408 once the head deadline (5 s) passes
-// for one admitted.
-std::vector<int> StatusesOfUnfinishedRequests(int port, int count) {
+// Opens a connection to the port on 127.0.0.1 from each of `clients` (loopback addresses, e.g.
+// "127.0.0.2": the whole of 127/8 is loopback) at once, each sending the start of a request head
+// that never ends, and returns the statuses they are answered with before the server closes them
+// (-1 for none), sorted: 503 for a connection over the limits, 408 once the head deadline (5 s)
+// passes for one admitted.
+std::vector<int> StatusesOfUnfinishedRequests(int port, const std::vector<std::string>& clients) {
   std::vector<int> sockets;
-  for (int i = 0; i < count; ++i) {
+  for (const std::string& client : clients) {
     const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in self{};
+    self.sin_family = AF_INET;
+    ::inet_pton(AF_INET, client.c_str(), &self.sin_addr);
     sockaddr_in peer{};
     peer.sin_family = AF_INET;
     peer.sin_port = htons(static_cast<uint16_t>(port));
@@ -50,7 +54,8 @@ std::vector<int> StatusesOfUnfinishedRequests(int port, int count) {
     timeval patience{30, 0};
     ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     const std::string_view start = "GET /v1/latest HTTP/1.1\r\nHost: x\r\n";
-    if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
+    if (::bind(sock, reinterpret_cast<sockaddr*>(&self), sizeof self) == 0 &&
+        ::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
       ::send(sock, start.data(), start.size(), MSG_NOSIGNAL);
     }
     sockets.push_back(sock);
@@ -325,28 +330,37 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
   EXPECT_EQ(Get("/v1/latest").first, 200);
 }
 
-// Whichever of them the server takes first, one connection over the per-client limit is refused
-// and every other is held until its head deadline; the limit is the option's, not a constant.
-TEST_F(HttpServerTest, ConnectionsOverThePerClientLimitGet503) {
-  auto start = [this](size_t per_client) {
+// Whichever of them the server takes first, one connection over a limit is refused and every
+// other is held until its head deadline; the limits are the options', not constants.
+TEST_F(HttpServerTest, ConnectionsOverEitherLimitGet503) {
+  auto start = [this](common::HttpConnectionLimits limits) -> std::unique_ptr<HttpServer> {
     HttpServerOptions options;
     options.address = "127.0.0.1:0";
-    options.connections.per_client = per_client;
+    options.connections = limits;
     auto server = HttpServer::Start(options, *store_, nullptr);
-    EXPECT_TRUE(server.has_value()) << server.error().ToString();
-    return std::move(*server);
+    if (!server) ADD_FAILURE() << server.error().ToString();
+    return server ? std::move(*server) : nullptr;
   };
+  const auto per_client_3 = start({.total = 64, .per_client = 3});
+  const auto per_client_4 = start({.total = 64, .per_client = 4});
+  const auto total_3 = start({.total = 3, .per_client = 2});
+  ASSERT_TRUE(per_client_3 && per_client_4 && total_3);
   auto port = [](const HttpServer& server) {
     return common::ParseHttpAddress(server.address())->port;
   };
-  auto three = start(3);
-  auto four = start(4);
-  std::vector<int> over_three, within_four;
-  std::thread other([&] { within_four = StatusesOfUnfinishedRequests(port(*four), 4); });
-  over_three = StatusesOfUnfinishedRequests(port(*three), 4);
-  other.join();
-  EXPECT_EQ(over_three, (std::vector<int>{408, 408, 408, 503}));
-  EXPECT_EQ(within_four, (std::vector<int>{408, 408, 408, 408}));
+  const std::vector<std::string> one_client(4, "127.0.0.1");
+  const std::vector<std::string> two_clients = {"127.0.0.1", "127.0.0.2", "127.0.0.1", "127.0.0.2"};
+  std::vector<int> over_per_client, within_per_client, over_total;
+  std::thread a(
+      [&] { within_per_client = StatusesOfUnfinishedRequests(port(*per_client_4), one_client); });
+  std::thread b([&] { over_total = StatusesOfUnfinishedRequests(port(*total_3), two_clients); });
+  over_per_client = StatusesOfUnfinishedRequests(port(*per_client_3), one_client);
+  a.join();
+  b.join();
+  EXPECT_EQ(over_per_client, (std::vector<int>{408, 408, 408, 503}));
+  EXPECT_EQ(within_per_client, (std::vector<int>{408, 408, 408, 408}));
+  // Two per client address, within their limit of 2: the fourth is over the total.
+  EXPECT_EQ(over_total, (std::vector<int>{408, 408, 408, 503}));
 }
 
 // Clients that trickle their request a byte at a time hold no handler: with more of them than
