@@ -76,10 +76,15 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   const int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59) - offset_minutes * 60;
   const int64_t ms = seconds * 1000 + millis;
-  // An offset can carry year 0000 or 9999 past the years RFC 3339 writes: such a time would have
-  // no RFC 3339 form to be shown in.
-  if (ms < kMinRfc3339Ms) return invalid("before 0000-01-01T00:00:00Z in UTC");
-  if (ms > kMaxRfc3339Ms) return invalid("after 9999-12-31T23:59:59.999Z in UTC");
+  // An offset can carry year 0000 or 9999 past the years RFC 3339 writes: a valid date-time, but
+  // one that would have no RFC 3339 form in UTC to be shown in.
+  const auto outside = [&](std::string_view why) {
+    return Err(Status::InvalidArgument("an RFC 3339 date-time outside years 0000-9999 (" +
+                                       std::string(why) + "): \"" +
+                                       core::RepairUtf8(text.substr(0, 64)) + "\""));
+  };
+  if (ms < kMinRfc3339Ms) return outside("before 0000-01-01T00:00:00Z in UTC");
+  if (ms > kMaxRfc3339Ms) return outside("after 9999-12-31T23:59:59.999Z in UTC");
   return ms;
 }
 

@@ -42,26 +42,6 @@ TEST(RecentRingTest, HoldsTheSameValuesInTheSameOrderAsACappedVector) {
   }
 }
 
-TEST(RecentRingTest, PrefetchingChangesNothing) {
-  // Decide asks for a posting list's lines before summing it: whether the ring is empty, full,
-  // wrapped or shifted by a drop, that must leave its values and their order as they were.
-  std::mt19937 rng(7);
-  RecentRing<int> ring;
-  std::vector<int> list;
-  for (int step = 0; step < 5'000; ++step) {
-    if (!list.empty() && rng() % 3 == 0) {
-      ring.PopFront();
-      list.erase(list.begin());
-    } else {
-      ring.PushBack(step, 64);
-      PushBackCapped(list, step, 64);
-    }
-    ring.PrefetchFront();
-    ring.Prefetch();
-    ASSERT_EQ(Values(ring), list) << "step " << step;
-  }
-}
-
 TEST(RecentRingTest, AFullRingDropsItsOldestOnAppend) {
   RecentRing<int> ring;
   for (int v = 1; v <= 5; ++v) ring.PushBack(v, 3);
