@@ -207,4 +207,27 @@ std::expected<Json, JsonError> ParseStrictJson(std::string_view text,
   return std::unexpected(JsonError{JsonProblem::kNotJson, "not valid JSON"});
 }
 
+std::string DumpStrictJson(const Json& value) {
+  if (value.is_number_float() && std::isinf(value.get<double>())) {
+    return value.get<double>() < 0 ? "-1e999" : "1e999";
+  }
+  if (value.is_object()) {
+    std::string text = "{";
+    for (const auto& [key, member] : value.items()) {
+      if (text.size() > 1) text += ',';
+      text += Json(key).dump() + ':' + DumpStrictJson(member);
+    }
+    return text + '}';
+  }
+  if (value.is_array()) {
+    std::string text = "[";
+    for (const Json& element : value) {
+      if (text.size() > 1) text += ',';
+      text += DumpStrictJson(element);
+    }
+    return text + ']';
+  }
+  return value.dump();
+}
+
 }  // namespace headwire::common

@@ -8,8 +8,8 @@
 // Parsing stops at the first problem, so a hostile text costs no more memory than its prefix.
 // A number beyond the range of a double (1E400) is valid JSON, which the underlying parser
 // refuses: it is read as infinity of its sign, so that a reader that ignores the member can
-// accept the text and one that uses it can say what is wrong (dump() writes infinity as null).
-// Pure and thread-safe.
+// accept the text and one that uses it can say what is wrong (dump() writes infinity as null;
+// DumpStrictJson writes it as a number beyond a double again). Pure and thread-safe.
 
 #include <cstddef>
 #include <expected>
@@ -39,5 +39,10 @@ struct JsonError {
 // Returns the parsed value (key order preserved) or the first problem found.
 std::expected<nlohmann::ordered_json, JsonError> ParseStrictJson(
     std::string_view text, const StrictJsonOptions& options = {});
+
+// Writes `value` as dump() does, except that a number beyond a double (read as infinity) is
+// written as one again, 1e999 or -1e999, not as null: ParseStrictJson reads the text back as
+// `value`.
+std::string DumpStrictJson(const nlohmann::ordered_json& value);
 
 }  // namespace headwire::common

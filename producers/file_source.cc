@@ -3,7 +3,6 @@
 #include <csv.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <filesystem>
 #include <utility>
 
@@ -17,25 +16,6 @@
 namespace headwire::producers {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
-namespace {
-
-// The JSON Lines record a mapping made. dump() writes a number beyond a double (read as
-// infinity, common/strict_json.h) as null, and the field would read as absent: such a field is
-// written as a number that overflows again, for the reader to refuse as it refuses it unmapped.
-std::string MappedLine(const common::Json& record) {
-  if (!record.is_object()) return record.dump();
-  std::string line = "{";
-  for (const auto& [key, value] : record.items()) {
-    if (line.size() > 1) line += ',';
-    line += common::Json(key).dump() + ':';
-    const bool overflowed = value.is_number_float() && std::isinf(value.get<double>());
-    line += !overflowed ? value.dump() : value.get<double>() < 0 ? "-1e999" : "1e999";
-  }
-  return line + "}";
-}
-
-}  // namespace
 
 // libcsv's parser, the rows it completed but Next() has not taken yet, and the error that
 // stopped it, returned once those rows are taken.
@@ -158,7 +138,9 @@ Result<std::optional<FileSource::Line>> FileSource::NextJsonLine() {
       auto parsed = common::ParseStrictJson(**line);
       // The reader reports what is wrong with it, as for a file without a mapping.
       if (!parsed) return Line(std::move(**line));
-      return Line(MappedLine(MapJsonRecord(options_.mapping, std::move(*parsed))));
+      // A mapped field beyond a double stays one (not null, which would read as absent), for the
+      // reader to refuse as it refuses it unmapped.
+      return Line(common::DumpStrictJson(MapJsonRecord(options_.mapping, std::move(*parsed))));
     }
     auto row = NextCsvRow();
     if (!row) return Err(row.error());

@@ -57,6 +57,17 @@ TEST(StrictJsonTest, ARunOfNumberBytesThatIsNoOneNumberIsNotJsonEvenWhenItStarts
   }
 }
 
+TEST(StrictJsonTest, ANumberBeyondADoubleIsWrittenBackAsOneWhereverItStands) {
+  const std::string text = R"({"a":1e400,"b":[-1E400,{"c":1e999}],"d":"1e400","e":1.5})";
+  auto value = ParseStrictJson(text);
+  ASSERT_TRUE(value.has_value());
+  const std::string written = DumpStrictJson(*value);
+  EXPECT_EQ(written, R"({"a":1e999,"b":[-1e999,{"c":1e999}],"d":"1e400","e":1.5})");
+  auto again = ParseStrictJson(written);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(DumpStrictJson(*again), written);
+}
+
 TEST(StrictJsonTest, NestingAtTheLimitIsAccepted) {
   EXPECT_TRUE(ParseStrictJson(Nested(64)).has_value());
   EXPECT_TRUE(ParseStrictJson(Nested(3), {.max_depth = 3}).has_value());
