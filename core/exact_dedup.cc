@@ -30,9 +30,8 @@ int64_t DistanceToCopies(const SeenArticle& seen, int64_t time_ms) {
   return 0;
 }
 
-// `seen`, widened to the copies of `remembered` when that is the same original's entry.
+// `seen`, widened to the copies of `remembered`, an entry of the same original.
 SeenArticle WithEarlierCopies(SeenArticle seen, const SeenArticle& remembered) {
-  if (remembered.id != seen.id) return seen;
   const int64_t earliest = std::min(seen.earliest_ms(), remembered.earliest_ms());
   seen.published_at_ms = std::max(seen.published_at_ms, remembered.published_at_ms);
   seen.span_ms = seen.published_at_ms - earliest;
@@ -141,11 +140,17 @@ DedupVerdict ExactDeduplicator::Check(const Article& article, const Fingerprints
 
 void ExactDeduplicator::Remember(const Article& article, const Fingerprints& fingerprints,
                                  const SeenArticle& seen) {
+  // Only a copy (remembered under another article's id) keeps its original's earlier copies: an
+  // article remembered as itself is a new original, even when its id held an entry of its own
+  // (an id back after the URL window), and widening would stretch that entry over the gap.
+  const bool is_copy = seen.id != article.id;
   auto remember = [&](const std::string& key) {
-    const auto replaced = std::find_if(replaced_.begin(), replaced_.end(),
-                                       [&](const auto& entry) { return entry.first == key; });
-    index_.Remember(key,
-                    replaced == replaced_.end() ? seen : WithEarlierCopies(seen, replaced->second));
+    const auto replaced = std::find_if(replaced_.begin(), replaced_.end(), [&](const auto& entry) {
+      return entry.first == key && entry.second.id == seen.id;
+    });
+    index_.Remember(key, is_copy && replaced != replaced_.end()
+                             ? WithEarlierCopies(seen, replaced->second)
+                             : seen);
   };
   remember(IdKey(article.id));
   if (fingerprints.url_hash != 0) remember(HashKey(kUrlKeyPrefix, fingerprints.url_hash));

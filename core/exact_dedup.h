@@ -119,10 +119,12 @@ class ExactDeduplicator {
   // Re-remembers a unique article's id, URL and content as `seen`: for a near duplicate its
   // original, for an article that joined a story itself with that story, so that later exact
   // duplicates get the same original and story. Call it after Check of the same article (which
-  // found it unique) and before the next Check: a key whose entry that Check replaced (copies too
-  // far away to match) keeps the event times of those copies when they are of the same original,
-  // the span growing to cover `seen.published_at_ms`; so an exact copy dated outside the content
-  // window (a near duplicate) does not move its original's entry away from the original.
+  // found it unique) and before the next Check. When `seen` is another article (`article` is a
+  // copy of it), a key whose entry that Check replaced (copies too far away to match) keeps the
+  // event times of those copies when they are of that original, the span growing to cover
+  // `seen.published_at_ms`; so an exact copy dated outside the content window (a near duplicate)
+  // does not move its original's entry away from the original. An article remembered as itself
+  // is a new original and replaces the entry, even one under its own id.
   void Remember(const Article& article, const Fingerprints& fingerprints, const SeenArticle& seen);
 
  private:

@@ -139,6 +139,19 @@ TEST_F(ExactDedupTest, ANewOriginalReplacesAnEntryOutsideTheWindowRatherThanWide
             DuplicateKind::kUnique);
 }
 
+// An id back after the URL window is a new original; the pipeline re-remembers it with the story
+// it joined, as itself. That must not stretch the old entry over the days in between.
+TEST_F(ExactDedupTest, AnIdBackAfterTheUrlWindowThatJoinsAStoryReplacesItsEntriesRatherThanWidens) {
+  Check(Make("x", "Norway keeps key rate on hold", "", kT0));
+  Check(Make("y", "Norway central bank holds again", "", kT0 + 8 * 24 * kHour - kHour));
+  const Article x_again = Make("x", "Norway keeps key rate on hold", "", kT0 + 8 * 24 * kHour);
+  ASSERT_EQ(Check(x_again).kind, DuplicateKind::kUnique);
+  dedup_.Remember(x_again, Print(x_again), {"x", "y", x_again.published_at_ms});
+  // 4 days from either x: outside the 12-hour content window of both.
+  EXPECT_EQ(Check(Make("z", "Norway keeps key rate on hold", "", kT0 + 4 * 24 * kHour)).kind,
+            DuplicateKind::kUnique);
+}
+
 TEST_F(ExactDedupTest, UrlWindowIsConfigurable) {
   InMemoryDedupIndex index;
   ExactDedupOptions options;
