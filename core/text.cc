@@ -313,9 +313,10 @@ std::string StripHtmlTags(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
-    // A '<' opens a tag only when a tag name, '/' or '!' follows; "a < b" stays text.
+    // As in HTML, a '<' opens a tag only when a tag name (a letter), '/' or '!' follows:
+    // "a < b" and "<3%" stay text.
     if (c == '<' && i + 1 < text.size() &&
-        (IsAsciiAlnum(text[i + 1]) || text[i + 1] == '/' || text[i + 1] == '!')) {
+        (IsAsciiAlpha(text[i + 1]) || text[i + 1] == '/' || text[i + 1] == '!')) {
       const size_t close = text.find('>', i + 1);
       if (close != std::string_view::npos) {
         out.push_back(' ');

@@ -87,6 +87,15 @@ TEST_F(ExactDedupTest, DifferentNumbersAreDifferentContent) {
 
 // Markup, punctuation and emoji normalise to nothing: such records share no content, only
 // the absence of it.
+TEST_F(ExactDedupTest, TitlesThatDifferAfterALessThanSignAndADigitAreDifferentContent) {
+  const Article first = Make(
+      "a", "Inflation <3% for the first time since 2021 while jobless rate stays >5%", "", kT0);
+  const Article second = Make("b", "Inflation <3% in Spain as unemployment hits >5%", "", kT0);
+  EXPECT_NE(Print(first).content_hash, Print(second).content_hash);
+  Check(first);
+  EXPECT_EQ(Check(second).kind, DuplicateKind::kUnique);
+}
+
 TEST_F(ExactDedupTest, RecordsWithNoLettersOrDigitsAreNotContentDuplicates) {
   EXPECT_EQ(Check(Make("a", "<b></b>", "", kT0)).kind, DuplicateKind::kUnique);
   EXPECT_EQ(Check(Make("b", "...", "", kT0)).kind, DuplicateKind::kUnique);

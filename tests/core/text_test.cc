@@ -86,6 +86,16 @@ TEST(TextTest, MarkupToPlainTextDropsTagsAndDecodesReferences) {
   EXPECT_EQ(MarkupToPlainText("Rates < 5%"), "Rates < 5%");
 }
 
+// As in HTML, a tag opens with '<' and a letter, '/' or '!'; "<3%" is a number.
+TEST(TextTest, ALessThanSignBeforeADigitIsTextNotATag) {
+  EXPECT_EQ(
+      StripHtmlTags("Inflation <3% for the first time since 2021 while jobless rate stays >5%"),
+      "Inflation <3% for the first time since 2021 while jobless rate stays >5%");
+  EXPECT_EQ(NormalizeForMatching("Inflation <3% in Spain as unemployment hits >5%"),
+            "inflation 3 in spain as unemployment hits 5");
+  EXPECT_EQ(StripHtmlTags("a<b>c</b>d<!-- note -->e<!DOCTYPE html>f"), "a c d e f");
+}
+
 TEST(TextTest, CollapseWhitespaceKeepsCaseAndPunctuation) {
   EXPECT_EQ(CollapseWhitespace("  Fed\u00A0holds \t rates,\n steady!  "),
             "Fed holds rates, steady!");
