@@ -70,6 +70,18 @@ class ArchiveSourceTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(ArchiveBlocks({records}));
   }
 
+  // Three blocks of two records, minutes 0-1, 10-11 and 20-21, opened for minutes 10 to 21: the
+  // index skips the first block unread, and the last record is read and filtered.
+  ArchiveSourceOptions ThreeBlocksForMinutes10To21() {
+    ArchiveBlocks({{Article(0, 0, 0), Article(0, 1, 1)},
+                   {Article(0, 2, 10), Article(0, 3, 11)},
+                   {Article(0, 4, 20), Article(0, 5, 21)}});
+    ArchiveSourceOptions options;
+    options.dir = dir_.string();
+    options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
+    return options;
+  }
+
   std::vector<Position> ReplayOrder() {
     ArchiveSourceOptions options;
     options.dir = dir_.string();
@@ -106,12 +118,8 @@ TEST_F(ArchiveSourceTest, AnEstimatedEventTimeDoesNotHoldItsPartitionBack) {
 }
 
 TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
-  ASSERT_NO_FATAL_FAILURE(ArchiveBlocks({{Article(0, 0, 0), Article(0, 1, 1)},
-                                         {Article(0, 2, 10), Article(0, 3, 11)},
-                                         {Article(0, 4, 20), Article(0, 5, 21)}}));
   ArchiveSourceOptions options;
-  options.dir = dir_.string();
-  options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
+  ASSERT_NO_FATAL_FAILURE(options = ThreeBlocksForMinutes10To21());
   auto source = ArchiveSource::Open(options);
   ASSERT_TRUE(source.has_value()) << source.error().ToString();
   testing::CountingTarget target;
@@ -130,12 +138,8 @@ TEST_F(ArchiveSourceTest, RecordsItsIndexSkipsCountAsOutsideTheTimeRange) {
 // A paced replay's ETA is the time so far scaled by the fraction still to read: records its
 // index skips unread take no time, so they are not part of that fraction.
 TEST_F(ArchiveSourceTest, TheFractionReadLeavesOutBlocksTheTimeRangeExcludes) {
-  ASSERT_NO_FATAL_FAILURE(ArchiveBlocks({{Article(0, 0, 0), Article(0, 1, 1)},
-                                         {Article(0, 2, 10), Article(0, 3, 11)},
-                                         {Article(0, 4, 20), Article(0, 5, 21)}}));
   ArchiveSourceOptions options;
-  options.dir = dir_.string();
-  options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
+  ASSERT_NO_FATAL_FAILURE(options = ThreeBlocksForMinutes10To21());
   auto source = ArchiveSource::Open(options);
   ASSERT_TRUE(source.has_value()) << source.error().ToString();
   // The second and third blocks may hold records of the range: 4 records to read.
