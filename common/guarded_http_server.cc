@@ -136,7 +136,8 @@ void GuardedHttpServer::Release(const std::string& ip) {
 bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   const std::string ip = PeerAddress(sock);
   bool served = false;
-  if (!Admit(ip)) {
+  const bool admitted = Admit(ip);
+  if (!admitted) {
     Refuse(sock, "503 Service Unavailable");
   } else {
     // The head, read in whatever pieces it comes, within one deadline for all of them.
@@ -185,10 +186,12 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
                                                : "408 Request Timeout");
     }
-    Release(ip);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
+  // Counted until its thread is done with it, so that the pool's spare thread is free whenever
+  // the count has room.
+  if (admitted) Release(ip);
   return served;
 }
 

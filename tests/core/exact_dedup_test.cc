@@ -85,8 +85,6 @@ TEST_F(ExactDedupTest, DifferentNumbersAreDifferentContent) {
   EXPECT_EQ(v.kind, DuplicateKind::kUnique);
 }
 
-// Markup, punctuation and emoji normalise to nothing: such records share no content, only
-// the absence of it.
 TEST_F(ExactDedupTest, TitlesThatDifferAfterALessThanSignAndADigitAreDifferentContent) {
   const Article first = Make(
       "a", "Inflation <3% for the first time since 2021 while jobless rate stays >5%", "", kT0);
@@ -96,6 +94,8 @@ TEST_F(ExactDedupTest, TitlesThatDifferAfterALessThanSignAndADigitAreDifferentCo
   EXPECT_EQ(Check(second).kind, DuplicateKind::kUnique);
 }
 
+// Markup, punctuation and emoji normalise to nothing: such records share no content, only
+// the absence of it.
 TEST_F(ExactDedupTest, RecordsWithNoLettersOrDigitsAreNotContentDuplicates) {
   EXPECT_EQ(Check(Make("a", "<b></b>", "", kT0)).kind, DuplicateKind::kUnique);
   EXPECT_EQ(Check(Make("b", "...", "", kT0)).kind, DuplicateKind::kUnique);

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -54,10 +56,12 @@ std::vector<int> StatusesOfUnfinishedRequests(int port, const std::vector<std::s
     timeval patience{30, 0};
     ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     const std::string_view start = "GET /v1/latest HTTP/1.1\r\nHost: x\r\n";
-    if (::bind(sock, reinterpret_cast<sockaddr*>(&self), sizeof self) == 0 &&
-        ::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
-      ::send(sock, start.data(), start.size(), MSG_NOSIGNAL);
-    }
+    // Linux routes the whole of 127/8 to the loopback interface.
+    EXPECT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&self), sizeof self), 0)
+        << client << ": " << std::strerror(errno);
+    EXPECT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0)
+        << client << ": " << std::strerror(errno);
+    ::send(sock, start.data(), start.size(), MSG_NOSIGNAL);
     sockets.push_back(sock);
   }
   std::vector<int> statuses;
