@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/text.h"
 
 namespace headwire::common {
@@ -23,10 +24,8 @@ constexpr int kNumberOverflow = 406;
 using OverflowingNumbers = std::map<size_t, bool>;
 
 bool IsNumberByte(char c) {
-  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  return core::IsAsciiDigit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Whether `token` is one whole number of JSON's grammar (RFC 8259, section 6):
 // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -34,7 +33,7 @@ bool IsJsonNumber(std::string_view token) {
   size_t i = 0;
   const auto digits = [&] {
     const size_t start = i;
-    while (i < token.size() && IsDigit(token[i])) ++i;
+    while (i < token.size() && core::IsAsciiDigit(token[i])) ++i;
     return i > start;
   };
   if (i < token.size() && token[i] == '-') ++i;
@@ -72,7 +71,7 @@ OverflowingNumbers PatchOverflowingNumbers(std::string_view text, std::string& p
       ++i;
       continue;
     }
-    if (text[i] != '-' && (text[i] < '0' || text[i] > '9')) {
+    if (text[i] != '-' && !core::IsAsciiDigit(text[i])) {
       ++i;
       continue;
     }
