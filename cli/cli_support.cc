@@ -543,6 +543,11 @@ int ReportUsageError(std::string_view command, const Status& status) {
   return kExitUsage;
 }
 
+int ReportCheckFailure(std::string_view command, const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument ? ReportUsageError(command, status)
+                                                       : ReportError(command, status);
+}
+
 std::string& ProgramPath() {
   static std::string path = "headwire";
   return path;

@@ -185,6 +185,11 @@ void ReportSummary(std::string_view command, std::string_view text);
 // each other): returns kExitUsage.
 int ReportUsageError(std::string_view command, const Status& status);
 
+// A failed check of a command line before its run: InvalidArgument (options that cannot work
+// together, a model label the taxonomy lacks) as ReportUsageError, anything else (a file that
+// cannot be read or parsed) as ReportError, a failure of the run.
+int ReportCheckFailure(std::string_view command, const Status& status);
+
 // Sets up structured logging for a stage from the global --log-level and --log-format.
 void StartLogging(std::string_view stage);
 

@@ -147,10 +147,7 @@ void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   cmd->callback([cmd, args, &exit_code] {
     common::InitLogging("demo", LogLevel() == "info" ? "warn" : LogLevel());
     if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
-      // As for process: a file that cannot be read is a failure of the run, a mismatch a usage
-      // error.
-      exit_code = checked.code() == StatusCode::kInvalidArgument ? ReportUsageError("demo", checked)
-                                                                 : ReportError("demo", checked);
+      exit_code = ReportCheckFailure("demo", checked);
       return;
     }
     const Status status = RunDemo(*args);

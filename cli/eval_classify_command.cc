@@ -238,10 +238,7 @@ void RegisterEvalClassifyCommand(CLI::App& eval, int& exit_code) {
                 "the scores of the topics it got wrong");
   cmd->callback([cmd, args, &exit_code] {
     if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
-      // As for classify: a file that cannot be read is a failure, a mismatch a usage error.
-      exit_code = checked.code() == StatusCode::kInvalidArgument
-                      ? ReportUsageError("eval classify", checked)
-                      : ReportError("eval classify", checked);
+      exit_code = ReportCheckFailure("eval classify", checked);
       return;
     }
     exit_code = RunEvalClassify(*args);

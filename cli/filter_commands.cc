@@ -113,11 +113,7 @@ void RegisterFilterCommands(CLI::App& app, int& exit_code) {
                      "drove it and the rules' matches");
   classify->callback([classify, classify_args, &exit_code] {
     if (Status checked = CheckCommandLine(*classify); !checked.ok()) {
-      // A file that cannot be read or parsed is a failure of the run; a model and taxonomy or
-      // thresholds that cannot work together are a usage error.
-      exit_code = checked.code() == StatusCode::kInvalidArgument
-                      ? ReportUsageError("classify", checked)
-                      : ReportError("classify", checked);
+      exit_code = ReportCheckFailure("classify", checked);
       return;
     }
     const core::TopicClassifier& classifier = *classify_args->loaded;

@@ -78,11 +78,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
     common::InstallShutdownHandlers();
     StartLogging("process");
     if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
-      // A file that cannot be read or parsed is a failure of the run, as before; a choice of
-      // options that cannot work together is a usage error.
-      exit_code = checked.code() == StatusCode::kInvalidArgument
-                      ? ReportUsageError("process", checked)
-                      : ReportError("process", checked);
+      exit_code = ReportCheckFailure("process", checked);
       return;
     }
     auto stats = processors::RunProcessor(args->options, *args->loaded);

@@ -430,11 +430,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
     StartLogging("replay");
     auto plan = PlanReplay(*a);
     if (!plan) {
-      // As for classify and process: a file that cannot be read is a failure of the run, a
-      // command line that cannot work (a model label the taxonomy lacks) a usage error.
-      const Status error{plan.error().code(), WithOptionSources(*cmd, plan.error().message())};
-      exit_code = error.code() == StatusCode::kInvalidArgument ? ReportUsageError("replay", error)
-                                                               : ReportError("replay", error);
+      exit_code = ReportCheckFailure(
+          "replay", {plan.error().code(), WithOptionSources(*cmd, plan.error().message())});
       return;
     }
     auto code = RunReplayCommand(*a, *plan);
