@@ -286,17 +286,22 @@ HeadlineFeatures ExtractHeadlineFeatures(std::string_view title, std::string_vie
   SortUnique(story_lede);
   features.body_about_title = SortedShareAValue(story_title, story_lede);
 
+  // Both lists are sorted and unique: merged by hash, a term of both keeps the larger weight and
+  // counts as the title's.
   features.terms.reserve(story_title.size() + story_lede.size());
-  for (uint64_t hash : story_title) features.terms.push_back({hash, options.title_weight});
-  for (uint64_t hash : story_lede) features.terms.push_back({hash, options.lede_weight});
-  std::sort(features.terms.begin(), features.terms.end(),
-            [](const StoryTerm& a, const StoryTerm& b) {
-              return a.hash != b.hash ? a.hash < b.hash : a.weight > b.weight;
-            });
-  features.terms.erase(
-      std::unique(features.terms.begin(), features.terms.end(),
-                  [](const StoryTerm& a, const StoryTerm& b) { return a.hash == b.hash; }),
-      features.terms.end());
+  size_t t = 0;
+  size_t l = 0;
+  while (t < story_title.size() || l < story_lede.size()) {
+    if (l == story_lede.size() || (t < story_title.size() && story_title[t] < story_lede[l])) {
+      features.terms.push_back({story_title[t++], options.title_weight, false});
+    } else if (t == story_title.size() || story_lede[l] < story_title[t]) {
+      features.terms.push_back({story_lede[l++], options.lede_weight, true});
+    } else {
+      features.terms.push_back(
+          {story_title[t++], std::max(options.title_weight, options.lede_weight), false});
+      ++l;
+    }
+  }
   return features;
 }
 

@@ -22,6 +22,10 @@ struct HeadlineFeatureOptions {
 struct StoryTerm {
   uint64_t hash = 0;
   uint8_t weight = 0;
+  // The term comes from the lede alone, not from the title. Read only when a new article is
+  // decided (a lede that turns out to be boilerplate gives no story terms); the window does not
+  // keep it.
+  bool lede_only = false;
   friend bool operator==(const StoryTerm&, const StoryTerm&) = default;
 };
 

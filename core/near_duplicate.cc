@@ -128,4 +128,10 @@ bool AreConflictingTwins(const HeadlineFeatures& a, const HeadlineFeatures& b) {
   return false;
 }
 
+bool ShareBoilerplateBody(const HeadlineFeatures& a, const HeadlineFeatures& b,
+                          const NearDuplicateOptions& options) {
+  return a.has_body && b.has_body && !a.body_about_title && !b.body_about_title &&
+         HammingDistance(a.body_simhash, b.body_simhash) <= options.same_body_bits;
+}
+
 }  // namespace headwire::core

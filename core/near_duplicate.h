@@ -38,6 +38,12 @@ NearDuplicateMatch MatchNearDuplicate(const HeadlineFeatures& earlier,
                                       const HeadlineFeatures& later,
                                       const NearDuplicateOptions& options = {});
 
+// True when both articles carry the same body (within `same_body_bits`) and neither lede is about
+// its own title (HeadlineFeatures::body_about_title): text a feed prints under every item, such as
+// "Read more." or a paywall notice. Such a lede tells nothing of either article.
+bool ShareBoilerplateBody(const HeadlineFeatures& a, const HeadlineFeatures& b,
+                          const NearDuplicateOptions& options = {});
+
 // True when two titles follow the same template with a number or a name changed ("Nvidia
 // shares jump 5%" / "AMD shares jump 5%", "kills 12" / "kills 40"), or are identical while their
 // bodies carry other numbers: look-alikes of different events, never one story.

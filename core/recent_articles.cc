@@ -171,24 +171,30 @@ const RecentArticles::Entry* RecentArticles::Find(uint64_t seq) const {
   return index < window_.size() ? &window_[index] : nullptr;
 }
 
-std::optional<std::pair<const RecentArticles::Entry*, NearDuplicateMatch>>
-RecentArticles::FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features) const {
+RecentArticles::NearDuplicateSearch RecentArticles::FindNearDuplicate(
+    int64_t time_ms, const HeadlineFeatures& features) const {
   std::vector<uint64_t> candidates;
   for (uint64_t key : CandidateKeys(features)) {
     buckets_.AppendSeqs(key, candidates);
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  NearDuplicateSearch search;
   for (uint64_t seq : candidates) {  // oldest first: the original of a group wins
     const Entry* entry = Find(seq);
     if (entry == nullptr || Distance(entry->time_ms, time_ms) > options_.near_duplicate_window_ms) {
       continue;
     }
-    const NearDuplicateMatch match =
-        MatchNearDuplicate(entry->features, features, options_.near_duplicate);
-    if (match != NearDuplicateMatch::kNone) return std::make_pair(entry, match);
+    search.match = MatchNearDuplicate(entry->features, features, options_.near_duplicate);
+    if (search.match != NearDuplicateMatch::kNone) {
+      search.original = entry;
+      return search;
+    }
+    search.boilerplate_body =
+        search.boilerplate_body ||
+        ShareBoilerplateBody(entry->features, features, options_.near_duplicate);
   }
-  return std::nullopt;
+  return search;
 }
 
 double RecentArticles::Idf(uint32_t document_frequency, uint64_t term_hash) const {
@@ -212,11 +218,15 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   EvictExpired();
 
   RecentVerdict verdict;
-  if (auto original = FindNearDuplicate(event_time_ms, features)) {
-    verdict.near_duplicate = original->second;
-    verdict.duplicate_of = original->first->id;
-    verdict.story_id = original->first->story_id;
+  const NearDuplicateSearch search = FindNearDuplicate(event_time_ms, features);
+  if (search.original != nullptr) {
+    verdict.near_duplicate = search.match;
+    verdict.duplicate_of = search.original->id;
+    verdict.story_id = search.original->story_id;
     return verdict;
+  }
+  if (search.boilerplate_body) {
+    std::erase_if(features.terms, [](const StoryTerm& term) { return term.lede_only; });
   }
 
   // Score accumulation over the inverted index: every posting of a searched term adds a partial

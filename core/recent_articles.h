@@ -11,6 +11,9 @@
 //  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
+//     A lede that is the same text as that of a candidate, neither lede being about its own
+//     title (ShareBoilerplateBody: "Read more.", a paywall notice), is boilerplate: the article
+//     loses its lede-only story terms, so that such text joins no stories, and is kept so.
 //  3. Stories: candidates share a term of title or lede (inverted index); the score combines
 //     the TF-IDF cosines with the three closest members of the story, scaled down when few of
 //     its members resemble the article (story_scoring.h; IDF over the articles in the window and
@@ -181,8 +184,12 @@ class RecentArticles {
 
   std::vector<uint64_t> CandidateKeys(const HeadlineFeatures& features) const;
   const Entry* Find(uint64_t seq) const;
-  std::optional<std::pair<const Entry*, NearDuplicateMatch>> FindNearDuplicate(
-      int64_t time_ms, const HeadlineFeatures& features) const;
+  struct NearDuplicateSearch {
+    const Entry* original = nullptr;  // the earliest confirmed original, if any
+    NearDuplicateMatch match = NearDuplicateMatch::kNone;
+    bool boilerplate_body = false;  // a candidate shares a boilerplate body with the article
+  };
+  NearDuplicateSearch FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features) const;
   double Idf(uint32_t document_frequency, uint64_t term_hash) const;
   void Insert(Entry entry);
   bool OverBudget() const;

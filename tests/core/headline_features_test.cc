@@ -135,7 +135,26 @@ TEST(HeadlineFeaturesTest, ATitleCaseTitleHasOnlyItsNumbersAsSlots) {
 TEST(HeadlineFeaturesTest, TermsAreSortedUniqueWithTitleWeight) {
   const auto f = ExtractHeadlineFeatures("Rocket launch delayed", "The rocket launch was delayed.");
   for (size_t i = 1; i < f.terms.size(); ++i) EXPECT_LT(f.terms[i - 1].hash, f.terms[i].hash);
-  for (const auto& term : f.terms) EXPECT_EQ(term.weight, HeadlineFeatureOptions{}.title_weight);
+  for (const auto& term : f.terms) {
+    EXPECT_EQ(term.weight, HeadlineFeatureOptions{}.title_weight);
+    EXPECT_FALSE(term.lede_only);
+  }
+}
+
+TEST(HeadlineFeaturesTest, OnlyTermsThatTheTitleLacksAreLedeOnly) {
+  const auto title_only = ExtractHeadlineFeatures("Rocket launch delayed", "");
+  const auto f = ExtractHeadlineFeatures("Rocket launch delayed", "Engineers found a fuel leak.");
+  size_t lede_only = 0;
+  for (const auto& term : f.terms) {
+    const bool in_title = std::any_of(title_only.terms.begin(), title_only.terms.end(),
+                                      [&](const StoryTerm& t) { return t.hash == term.hash; });
+    EXPECT_EQ(term.lede_only, !in_title);
+    EXPECT_EQ(term.weight, in_title ? HeadlineFeatureOptions{}.title_weight
+                                    : HeadlineFeatureOptions{}.lede_weight);
+    lede_only += term.lede_only ? 1 : 0;
+  }
+  EXPECT_GE(lede_only, 3u);  // engineers, fuel, leak
+  EXPECT_EQ(f.terms.size(), title_only.terms.size() + lede_only);
 }
 
 TEST(HeadlineFeaturesTest, SortedVectorsShareAValueWhereverItStands) {

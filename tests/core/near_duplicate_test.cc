@@ -86,6 +86,26 @@ TEST(NearDuplicateTest, BoilerplateUnderUnrelatedTitlesIsNotOneArticle) {
   }
 }
 
+TEST(NearDuplicateTest, TheSameBodyAboutNeitherTitleIsBoilerplate) {
+  const auto features = [](std::string_view title, std::string_view body) {
+    return ExtractHeadlineFeatures(title, body);
+  };
+  constexpr std::string_view kPaywall =
+      "Subscribe to read the full article. Already a subscriber? Sign in to continue reading.";
+  EXPECT_TRUE(
+      ShareBoilerplateBody(features("NASA delays Artemis II crew launch to April", kPaywall),
+                           features("Fed holds interest rates steady in March", kPaywall)));
+  // A lede about its title is the article's own text, even when a partner prints it too.
+  constexpr std::string_view kLede = "The Fed held interest rates steady on Wednesday.";
+  EXPECT_FALSE(ShareBoilerplateBody(features("Fed holds interest rates steady", kLede),
+                                    features("Markets shrug as policy makers wait", kLede)));
+  // Two boilerplate bodies that are not the same text.
+  EXPECT_FALSE(ShareBoilerplateBody(features("Fed holds interest rates steady", kPaywall),
+                                    features("NASA delays Artemis II crew launch", "Read more.")));
+  EXPECT_FALSE(ShareBoilerplateBody(features("Fed holds interest rates steady", ""),
+                                    features("NASA delays Artemis II crew launch", "")));
+}
+
 TEST(NearDuplicateTest, SameBodyEchoingOnlyOneOfTheTitlesIsADuplicate) {
   constexpr std::string_view kContinuation =
       "Nonfarm payrolls came in below forecasts of 160,000 and March was revised lower, the "

@@ -351,6 +351,46 @@ TEST(RecentArticlesTest, EverydayWordsOfTheBackgroundDoNotJoinHeadlinesOfAYoungW
   EXPECT_EQ(stories["show"], "gas");
 }
 
+// Unrelated articles of one outlet, each over the paywall notice its feed prints as the body.
+std::vector<Item> PaywallStream() {
+  const std::string paywall =
+      "Subscribe to continue reading. Already a subscriber? Sign in to read the full story and "
+      "the rest of our coverage, with unlimited access on any device.";
+  return {
+      {"w0", "Fed holds interest rates steady as inflation cools", paywall, 0},
+      {"w1", "Storm floods coastal towns in northern Spain", paywall, kHour},
+      {"w2", "Chipmaker posts record quarterly profit on server demand", paywall, 2 * kHour},
+      {"w3", "Local team wins regional football cup after penalties", paywall, 3 * kHour},
+      {"w4", "Parliament passes new budget after long night debate", paywall, 4 * kHour},
+      {"w5", "Museum reopens after renovation with modern art wing", paywall, 5 * kHour},
+  };
+}
+
+// The shipped background, as the CLI has by default: against thousands of headlines the
+// paywall's words stay rare however often the outlet prints them.
+RecentArticlesOptions WithShippedBackground() {
+  auto background =
+      BackgroundFrequencies::FromFile(HEADWIRE_SOURCE_DIR "/data/background/headlines.txt");
+  EXPECT_TRUE(background.has_value()) << background.error().ToString();
+  RecentArticlesOptions options;
+  if (background.has_value()) {
+    options.background = std::make_shared<const BackgroundFrequencies>(std::move(*background));
+  }
+  return options;
+}
+
+TEST(RecentArticlesTest, ABoilerplateLedeJoinsNoStories) {
+  const auto stories = StoriesOf(PaywallStream(), WithShippedBackground());
+  for (const auto& [id, story] : stories) EXPECT_EQ(story, id);
+}
+
+TEST(RecentArticlesTest, APaywalledFollowUpStillJoinsItsStoryByItsTitle) {
+  std::vector<Item> items = PaywallStream();
+  items.push_back(
+      {"f1", "Fed holds rates steady again as inflation keeps cooling", items[0].body, 6 * kHour});
+  EXPECT_EQ(StoriesOf(items, WithShippedBackground())["f1"], "w0");
+}
+
 TEST(RecentArticlesTest, ASharedNameLowersTheThreshold) {
   RecentArticlesOptions options;
   auto stories = StoriesOf(NameStream(), options);
@@ -419,6 +459,8 @@ TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
       {"p2", "NASA delays Artemis II crew launch to April", boilerplate, kHour},
       {"p3", "Apple unveils new iPhone with satellite messaging", boilerplate, 2 * kHour},
   });
+  // Articles that lost their boilerplate lede's terms are restored without them.
+  ExpectRestoredWindowContinuesExactly(PaywallStream());
 }
 
 // Hourly headlines of a few recurring subjects, so that the window has stories of several
