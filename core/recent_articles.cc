@@ -552,7 +552,10 @@ std::vector<StateChange> RecentArticles::TakeChanges() {
                                                ? std::nullopt
                                                : std::optional(EncodeStory(it->second))});
   }
-  if (!added_.empty() || !evicted_.empty()) {
+  // The watermark moves on near duplicates too, which add and evict nothing: a restart must find
+  // it where an uninterrupted run has it (what is far ahead, what expires, what is forgotten).
+  if (!added_.empty() || !evicted_.empty() || watermark_ms_ != persisted_watermark_ms_) {
+    persisted_watermark_ms_ = watermark_ms_;
     Writer w;
     w.Varint(kEncodingVersion);
     w.Varint(next_seq_);
@@ -576,6 +579,7 @@ std::expected<void, std::string> RecentArticles::Restore(
     if (key[0] == kRecentMetaKey && key.size() == 1) {
       next_seq_ = r.Varint();
       watermark_ms_ = r.Signed();
+      persisted_watermark_ms_ = watermark_ms_;
     } else if (key[0] == kRecentStoryKeyPrefix) {
       Story story;
       story.first_seen_ms = r.Signed();

@@ -204,6 +204,7 @@ class RecentArticles {
   std::deque<Entry> window_;  // in arrival order; window_[i].seq == window_.front().seq + i
   uint64_t next_seq_ = 0;
   int64_t watermark_ms_ = INT64_MIN;
+  int64_t persisted_watermark_ms_ = INT64_MIN;  // as the last TakeChanges wrote it
   size_t memory_bytes_ = 0;
   // Looked up by id, never iterated: a hash map, because a tree of a million ids costs a chain
   // of cache misses on every article.

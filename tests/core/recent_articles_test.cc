@@ -463,6 +463,31 @@ TEST(RecentArticlesTest, RestoredWindowContinuesExactlyLikeAnUninterruptedOne) {
   ExpectRestoredWindowContinuesExactly(PaywallStream());
 }
 
+// b1, a near duplicate, moves the watermark 20 hours on; from there c1 is not far ahead (from a1
+// it would be), so it moves the watermark too and a1 leaves the window before d1 arrives.
+std::vector<Item> WatermarkMovedByANearDuplicate() {
+  return {
+      {"a1", "SpaceX Starship rocket explodes minutes after launch from Boca Chica Texas", "", 0},
+      {"b1", "SpaceX Starship rocket explodes minutes after its launch, from Boca Chica Texas", "",
+       20 * kHour},
+      {"c1", "Dutch court orders retrial in decade-old art theft case", "", 7 * kDay + 19 * kHour},
+      {"d1", "SpaceX Starship rocket explodes minutes after launch from Boca Chica in Texas", "",
+       2 * kHour},
+  };
+}
+
+TEST(RecentArticlesTest, AWatermarkMovedByANearDuplicateSurvivesARestart) {
+  RecentArticlesOptions options;
+  options.retention_ms = 2 * kDay;
+  RecentArticles recent(options);
+  std::vector<RecentVerdict> verdicts;
+  for (const Item& item : WatermarkMovedByANearDuplicate())
+    verdicts.push_back(Decide(recent, item));
+  ASSERT_EQ(verdicts[1].duplicate_of, "a1");
+  EXPECT_EQ(verdicts[3].duplicate_of, "");  // a1 is gone
+  ExpectRestoredWindowContinuesExactly(WatermarkMovedByANearDuplicate());
+}
+
 // Hourly headlines of a few recurring subjects, so that the window has stories of several
 // members, shared terms and lone articles.
 std::vector<Item> HourlyHeadlines(int count) {
