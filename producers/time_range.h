@@ -23,8 +23,8 @@ struct TimeRange {
   }
 };
 
-// Parses a bound: RFC 3339 ("2026-03-02T08:00:00Z") or epoch milliseconds ("1772438400000").
-// Returns InvalidArgument naming the text otherwise.
+// Parses a bound: RFC 3339 ("2026-03-02T08:00:00Z") or epoch milliseconds ("1772438400000")
+// within the years 0000-9999. Returns InvalidArgument naming the text otherwise.
 Result<int64_t> ParseTimeBound(std::string_view text);
 
 }  // namespace headwire::producers

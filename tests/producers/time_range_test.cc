@@ -38,5 +38,15 @@ TEST(TimeRangeTest, BoundsParseAsRfc3339OrEpochMilliseconds) {
   EXPECT_FALSE(ParseTimeBound("").has_value());
 }
 
+TEST(TimeRangeTest, EpochMillisecondsOutsideTheYears0000To9999AreRefused) {
+  EXPECT_EQ(ParseTimeBound("-62167219200000").value(), -62167219200000);  // 0000-01-01
+  EXPECT_EQ(ParseTimeBound("253402300799999").value(), 253402300799999);  // 9999-12-31, last ms
+  EXPECT_FALSE(ParseTimeBound("-62167219200001").has_value());
+  EXPECT_FALSE(ParseTimeBound("253402300800000").has_value());
+  const auto refused = ParseTimeBound("-9223372036854775808");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message().find("0000-9999"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace headwire::producers
