@@ -3,11 +3,13 @@
 // story clustering, with the verdict for each new article.
 //
 // For each article, in stream order:
-//  1. Articles whose event time fell more than `retention_ms` behind the watermark (the largest
-//     event time seen) leave the window, oldest arrival first, as do those more than
-//     `retention_ms` ahead of it (an estimated time far from the stream's); so do the oldest
-//     when the window holds `max_articles`, or more than `max_window_bytes` by memory_bytes().
-//     Memory is bounded by configuration, not by the stream's length.
+//  1. The window leaves in arrival order (it stays a contiguous run of arrivals, which is what
+//     Restore rebuilds): the oldest arrival leaves while its event time is more than
+//     `retention_ms` behind the watermark (the largest event time seen) or more than
+//     `retention_ms` ahead of it (an estimated time far from the stream's), and while the window
+//     holds `max_articles` or more than `max_window_bytes` by memory_bytes(). An article that
+//     arrived late stays until the arrivals before it have left. Memory is bounded by
+//     configuration, not by the stream's length.
 //  2. Near duplicates: candidates share a MinHash band of the title tokens or a SimHash block of
 //     the body; near_duplicate.h confirms them within `near_duplicate_window_ms`. The earliest
 //     confirmed original wins. A near duplicate takes its original's story and is not added.
