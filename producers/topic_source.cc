@@ -35,7 +35,8 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
       {{"group.id", "headwire-replay"},
        {"enable.auto.commit", "false"},
        {"enable.partition.eof", "false"},
-       {"auto.offset.reset", "earliest"},
+       // Records deleted under the replay are an error, not a silent jump to what is left.
+       {"auto.offset.reset", "error"},
        {"queued.max.messages.kbytes", std::to_string(options.prefetch_kbytes)}});
   if (!conf) return Err(conf.error());
   std::unique_ptr<TopicSource> source(new TopicSource());
@@ -134,6 +135,9 @@ Result<int64_t> TopicSource::EventTimeAt(int32_t partition, int64_t offset) {
     rd_kafka_message_t* raw = rd_kafka_consumer_poll(rk_.get(), 100);
     if (raw == nullptr) continue;
     common::Message message(raw);
+    if (raw->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET && message.partition() == partition) {
+      return Err(RecordsDeleted(partition, offset));
+    }
     if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     if (message.partition() != partition || message.offset() < offset) continue;
     return common::ToArchiveRecord(FullRecord(message)).event_time_ms;
@@ -171,6 +175,19 @@ Status TopicSource::ServeEvents() {
   return Status::Ok();
 }
 
+Status TopicSource::RecordsDeleted(int32_t partition, int64_t next) {
+  const std::string name = options_.topic + "/" + std::to_string(partition);
+  auto held = common::QueryHeldOffsets(rk_.get(), options_.topic, partition, options_.timeout);
+  const std::string deleted =
+      held && held->first > next
+          ? "records " + std::to_string(next) + ".." + std::to_string(held->first - 1)
+          : "records from offset " + std::to_string(next);
+  return Status::NotFound(name + ": the replay was at offset " + std::to_string(next) + ", but " +
+                          deleted +
+                          " were deleted by the broker before they were read; replay them from "
+                          "an archive (headwire archive), or from a later --from-offset");
+}
+
 Status TopicSource::Refill(int32_t partition, Partition& p) {
   if (!p.buffered.empty() || p.next >= p.end) return Status::Ok();
   if (Status s = ServeEvents(); !s.ok()) return s;
@@ -188,6 +205,7 @@ Status TopicSource::Refill(int32_t partition, Partition& p) {
       continue;
     }
     const common::Message message(raw);
+    if (raw->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) return RecordsDeleted(partition, p.next);
     if (raw->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (rd_kafka_fatal_error(rk_.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return KafkaError("consume", raw->err);

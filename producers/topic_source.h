@@ -17,7 +17,9 @@
 // delivered, so a slow partition delays the replay instead of reordering it. Each partition is
 // read from its own queue; memory is bounded per partition by `batch_records` records held for
 // the merge and by `prefetch_kbytes` that librdkafka fetches ahead (plus one fetch response,
-// max.partition.fetch.bytes), whatever the topic's size. Not thread-safe.
+// max.partition.fetch.bytes), whatever the topic's size. Records the broker deletes (retention)
+// before the replay reads them end it with NotFound naming them: never a silent jump to what is
+// left. Not thread-safe.
 
 #include <chrono>
 #include <cstddef>
@@ -89,6 +91,8 @@ class TopicSource : public ReplaySource {
   // When `p` has nothing in hand and is not at its end: waits for its next record, then takes
   // what else its queue holds, up to batch_records.
   Status Refill(int32_t partition, Partition& p);
+  // NotFound naming the records of `partition` from `next` on that the broker deleted unread.
+  Status RecordsDeleted(int32_t partition, int64_t next);
   // Serves the consumer queue (statistics, logs, errors); returns a fatal error.
   Status ServeEvents();
 

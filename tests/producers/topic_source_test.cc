@@ -64,6 +64,30 @@ class TopicSourceTest : public ::testing::Test {
     ASSERT_TRUE(producer_->Flush(std::chrono::milliseconds(10000)).ok());
   }
 
+  // Appends `count` articles of about 100 KB to `partition`, one second apart from `first`: the
+  // mock cluster keeps about 5 MiB a partition and deletes the oldest records beyond that.
+  void ProduceLarge(int32_t partition, int first, int count) {
+    std::string body(100'000, 'a');
+    uint64_t state = static_cast<uint64_t>(first) + 1;
+    for (int i = 0; i < count; ++i) {
+      // Letters the producer's compression cannot shrink.
+      for (char& c : body) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        c = static_cast<char>('a' + (state >> 59) % 26);
+      }
+      v1::RawArticle article;
+      article.set_id("p" + std::to_string(partition) + "-" + std::to_string(next_[partition]));
+      article.set_title("headline");
+      article.set_body(body);
+      article.set_published_at_ms(kBase + (first + i) * 1000LL);
+      ASSERT_TRUE(
+          producer_->Produce(kTopic, article.id(), article.SerializeAsString(), {}, partition)
+              .ok());
+      produced_.push_back({partition, next_[partition]++, article.published_at_ms()});
+      ASSERT_TRUE(producer_->Flush(std::chrono::milliseconds(10000)).ok());
+    }
+  }
+
   // Each partition in event-time order, the partitions interleaved, with ties across them.
   void ProduceInterleaved() {
     ASSERT_NO_FATAL_FAILURE(Produce(0, {0, 3, 6, 6, 9, 12, 20, 21, 22, 40}));
@@ -239,6 +263,40 @@ class CrashingTarget : public common::ReplayTarget {
   std::map<int32_t, int64_t> positions_;
   common::ReplayCounts counts_;
 };
+
+TEST_F(TopicSourceTest, RecordsDeletedBeforeTheReplayReadThemEndItWithAnErrorNamingThem) {
+  ASSERT_NO_FATAL_FAILURE(ProduceLarge(0, 0, 30));
+  TopicSourceOptions options = Options();
+  options.batch_records = 1;
+  options.prefetch_kbytes = 1;
+  options.kafka.properties.push_back("max.partition.fetch.bytes=150000");
+  auto source = Open(options);
+  ASSERT_NE(source, nullptr);
+  auto first = source->Next();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  ASSERT_EQ((*first)->offset, 0);
+  // Twice what the mock keeps: the replay's unread records go.
+  ASSERT_NO_FATAL_FAILURE(ProduceLarge(0, 30, 100));
+
+  int64_t expected = 1;
+  for (;;) {
+    auto next = source->Next();
+    if (!next.has_value()) {
+      EXPECT_EQ(next.error().code(), StatusCode::kNotFound);
+      EXPECT_NE(next.error().message().find("raw/0: the replay was at offset " +
+                                            std::to_string(expected) + ", but records " +
+                                            std::to_string(expected) + ".."),
+                std::string::npos)
+          << next.error().ToString();
+      EXPECT_NE(next.error().message().find("were deleted by the broker before they were read"),
+                std::string::npos);
+      return;
+    }
+    ASSERT_TRUE(next->has_value()) << "the replay ended although records were deleted under it";
+    // What is delivered comes in order, with no record left out.
+    ASSERT_EQ((*next)->offset, expected++);
+  }
+}
 
 TEST_F(TopicSourceTest, AReplayCutShortThenResumedDeliversEveryRecordOnceInMergedOrder) {
   ASSERT_NO_FATAL_FAILURE(ProduceInterleaved());
