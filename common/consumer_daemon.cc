@@ -66,6 +66,9 @@ Status ConsumerDaemon::Produce(const OutputRecord& record) {
 }
 
 Status ConsumerDaemon::Handle(ConsumerStage& stage, const Message& message) {
+  // A persist that failed inside a rebalance callback of this very poll discarded part of the
+  // stage's state: a record of a partition still assigned must not be decided against the rest.
+  if (!stop_status_.ok()) return stop_status_;
   ConsumedRecord record = message.record();
   CounterFor(consumed_, record.topic, false).Increment();
   const bool catching_up = stage.CatchingUp(record);
@@ -391,7 +394,8 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
 bool ConsumerDaemon::PreviousBatchDelivered() {
   if (!sealed_) return true;
   auto delivered = producer_->Delivered(sealed_->group);
-  // A delivery error ends the batch too: its persist reports it.
+  // A delivery error ends the batch too: its persist reports it (the producer's failure is
+  // final, so the persist's own wait sees it again).
   return !delivered || *delivered;
 }
 

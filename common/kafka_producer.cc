@@ -112,7 +112,6 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
     return;
   }
   ++self->failed_;
-  ++self->failed_since_flush_;
   if (self->first_error_.empty()) {
     self->first_error_ =
         std::string(rd_kafka_topic_name(message->rkt)) + ": " + rd_kafka_err2str(message->err);
@@ -197,17 +196,14 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
                                  " message(s) undelivered");
     }
   }
-  return TakeDeliveryError(rd_kafka_outq_len(rk_.get()));
+  return DeliveryError(rd_kafka_outq_len(rk_.get()));
 }
 
-Status KafkaProducer::TakeDeliveryError(int undelivered) {
-  const uint64_t failed = failed_since_flush_;
-  failed_since_flush_ = 0;
-  if (undelivered == 0 && failed == 0) return Status::Ok();
-  std::string message = std::to_string(failed) + " message(s) failed, " +
+Status KafkaProducer::DeliveryError(int undelivered) const {
+  if (undelivered == 0 && failed_ == 0) return Status::Ok();
+  std::string message = std::to_string(failed_) + " message(s) failed, " +
                         std::to_string(undelivered) + " still undelivered";
   if (!first_error_.empty()) message += "; first error: " + first_error_;
-  first_error_.clear();
   return undelivered > 0 ? Status::TimedOut(message) : Status::Unavailable(message);
 }
 
@@ -218,7 +214,7 @@ uint64_t KafkaProducer::Seal() {
 
 Result<bool> KafkaProducer::Delivered(uint64_t group) {
   rd_kafka_poll(rk_.get(), 0);
-  if (failed_since_flush_ > 0) return Err(TakeDeliveryError(0));
+  if (failed_ > 0) return Err(DeliveryError(0));
   while (first_group_ < open_group_ && undelivered_.front() == 0) {
     undelivered_.pop_front();
     ++first_group_;
@@ -236,7 +232,7 @@ Status KafkaProducer::WaitDelivered(uint64_t group, std::chrono::milliseconds ti
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      return TakeDeliveryError(std::max(1, rd_kafka_outq_len(rk_.get())));
+      return DeliveryError(std::max(1, rd_kafka_outq_len(rk_.get())));
     }
     rd_kafka_poll(rk_.get(), static_cast<int>(std::min(left, kSlice).count()));
     if (Status s = watch_.Check(); !s.ok()) {

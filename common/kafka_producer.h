@@ -7,8 +7,11 @@
 // OK, which is what makes its output at-least-once. Errors: Produce() fails only for a message
 // librdkafka refuses outright (too large, unknown topic in strict mode); a full local queue is
 // waited out. Delivery failures are final after librdkafka's own retries (message.timeout.ms) and
-// are reported by Flush(). When the bootstrap servers cannot be reached at all for
-// KafkaOptions::connect_timeout, Flush() gives up early with Unavailable naming them and
+// so is the producer's failure: once a message failed, Flush(), Delivered() and WaitDelivered()
+// report it from then on, whatever they are asked about, so that no later persist can take a
+// batch with a lost output for delivered (every user stops and redoes its batch on restart). When
+// the bootstrap servers cannot be reached at all for KafkaOptions::connect_timeout, Flush() gives
+// up early with Unavailable naming them and
 // --bootstrap (common/kafka_connectivity.h), rather than waiting out message.timeout.ms.
 // Not thread-safe (connectivity()'s readers excepted).
 
@@ -103,8 +106,9 @@ class KafkaProducer {
 
  private:
   explicit KafkaProducer(const KafkaOptions& options);
-  // The error of the deliveries that failed since the last report, or OK; resets the count.
-  Status TakeDeliveryError(int undelivered);
+  // The error of every delivery that failed so far, with `undelivered` messages still out; OK
+  // when there is neither.
+  Status DeliveryError(int undelivered) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   static int OnStatistics(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
@@ -114,7 +118,6 @@ class KafkaProducer {
   size_t max_message_bytes_ = 0;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;
-  uint64_t failed_since_flush_ = 0;
   std::string first_error_;
   // Undelivered messages per delivery group, from group first_group_ to the open one, open_group_.
   std::deque<uint64_t> undelivered_{0};

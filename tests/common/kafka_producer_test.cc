@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/broker_control.h"
 #include "common/mock_cluster.h"
 
 namespace headwire::common {
@@ -45,6 +46,35 @@ TEST(KafkaProducerTest, DeliveryGroupIsDeliveredOnceEveryMessageOfItAndBeforeIsA
   auto open = (*producer)->Delivered(second + 1);  // the open group is never delivered
   ASSERT_TRUE(open.has_value());
   EXPECT_FALSE(*open);
+}
+
+TEST(KafkaProducerTest, AFailedDeliveryIsReportedByEveryLaterCheckNotOnlyTheFirst) {
+  auto cluster = MockCluster::Start({});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+  KafkaOptions options;
+  options.bootstrap = (*cluster)->bootstrap();
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  ASSERT_TRUE((*producer)->Warm({"t"}, std::chrono::milliseconds(10000)).ok());
+  auto command = ParseBrokerControl("errors Produce 1 MSG_SIZE_TOO_LARGE");
+  ASSERT_TRUE(command.has_value()) << command.error().ToString();
+  ASSERT_TRUE((*cluster)->Apply(*command).ok());
+
+  ASSERT_TRUE((*producer)->Produce("t", "k", "lost", {}).ok());
+  const uint64_t failed_group = (*producer)->Seal();
+  const Status first = (*producer)->WaitDelivered(failed_group, std::chrono::milliseconds(10000));
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ((*producer)->failed(), 1u);
+  // A check that merely asks again, as a daemon's next persist does, must not find it delivered.
+  auto again = (*producer)->Delivered(failed_group);
+  EXPECT_FALSE(again.has_value());
+  EXPECT_FALSE((*producer)->WaitDelivered(failed_group, std::chrono::milliseconds(1000)).ok());
+  // Nor may a later group that was itself acknowledged vouch for the lost message.
+  ASSERT_TRUE((*producer)->Produce("t", "k", "delivered", {}).ok());
+  const uint64_t later = (*producer)->Seal();
+  EXPECT_FALSE((*producer)->WaitDelivered(later, std::chrono::milliseconds(10000)).ok());
+  EXPECT_FALSE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+  EXPECT_EQ((*producer)->delivered(), 1u);  // the later message itself went through
 }
 
 TEST(KafkaProducerTest, WaitDeliveredFailsWhenNoBrokerAnswers) {
