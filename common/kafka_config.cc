@@ -9,32 +9,33 @@
 namespace headwire::common {
 namespace {
 
-// librdkafka's reason with every occurrence of `value` outside the key's own name replaced:
-// some reasons quote the value ("Invalid value \"x\" for configuration property ...").
-std::string WithoutValue(std::string_view reason, std::string_view key, std::string_view value) {
+// Whether `reason` holds `value` anywhere but inside an occurrence of the key's own name (a
+// reason names the key, and "protocol" is in "security.protocol").
+bool HoldsValue(std::string_view reason, std::string_view key, std::string_view value) {
+  for (size_t at = reason.find(value); at != std::string_view::npos;
+       at = reason.find(value, at + 1)) {
+    const size_t end = at + value.size();
+    bool inside_key = false;
+    for (size_t start = end > key.size() ? end - key.size() : 0; start <= at && !key.empty();
+         ++start) {
+      if (reason.substr(start).starts_with(key)) inside_key = true;
+    }
+    if (!inside_key) return true;
+  }
+  return false;
+}
+
+// librdkafka's reason, or a placeholder when it holds the value: some reasons quote the value
+// ("Invalid value \"x\" for configuration property ..."). Cutting the value out instead would
+// mangle every word that merely holds a short value ("s" in "supported") and hint at it.
+std::string ReasonWithoutValue(std::string_view reason, std::string_view key,
+                               std::string_view value) {
   while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
     reason.remove_suffix(1);
-  if (value.empty()) return std::string(reason);
-  std::string out;
-  size_t at = 0;
-  while (at < reason.size()) {
-    const std::string_view rest = reason.substr(at);
-    // The longer of the two wins where both start (a value may hold the key, or the other way).
-    const bool key_first = key.size() >= value.size();
-    if (key_first && !key.empty() && rest.starts_with(key)) {
-      out += key;
-      at += key.size();
-    } else if (rest.starts_with(value)) {
-      out += "(value not shown)";
-      at += value.size();
-    } else if (!key_first && !key.empty() && rest.starts_with(key)) {
-      out += key;
-      at += key.size();
-    } else {
-      out += reason[at++];
-    }
+  if (!value.empty() && HoldsValue(reason, key, value)) {
+    return "(librdkafka's reason not shown: it contains the value)";
   }
-  return out;
+  return std::string(reason);
 }
 
 // `name` is the property as the user wrote its key (with a scope); the error names it and gives
@@ -47,7 +48,7 @@ Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
       RD_KAFKA_CONF_OK) {
     return Status::InvalidArgument("kafka property " +
                                    std::string(name.empty() ? std::string_view(key) : name) + ": " +
-                                   WithoutValue(error, key, value));
+                                   ReasonWithoutValue(error, key, value));
   }
   return Status::Ok();
 }

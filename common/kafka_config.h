@@ -53,8 +53,9 @@ enum class KafkaClientKind { kConsumer, kProducer };
 // bootstrap.servers, then the user's properties (unprefixed ones and those prefixed with the
 // kind's name, without the prefix). Returns InvalidArgument for a property that is not
 // [consumer.|producer.]key=value, sets statistics.interval.ms, or that librdkafka refuses (its
-// key named as written, whichever kind of client it is for, with librdkafka's reason; the value is
-// never shown, whatever the key, since a misspelt key may hold a password).
+// key named as written, whichever kind of client it is for, with librdkafka's reason unless the
+// reason contains the value; the value is never shown, whatever the key, since a misspelt key
+// may hold a password).
 Result<RdKafkaConfPtr> MakeKafkaConf(
     const KafkaOptions& options, KafkaClientKind kind,
     const std::vector<std::pair<std::string, std::string>>& defaults);

@@ -100,6 +100,25 @@ TEST(KafkaConfigTest, ARefusedPropertyNeverShowsItsValue) {
   }
 }
 
+// A one-letter value is in half the words of any reason: cutting it out would mangle them all.
+TEST(KafkaConfigTest, AReasonHoldingTheValueIsLeftOutWholeNotCutApart) {
+  auto conf =
+      MakeKafkaConf(WithProperties({"security.protocol=s"}), KafkaClientKind::kConsumer, {});
+  ASSERT_FALSE(conf.has_value());
+  EXPECT_EQ(conf.error().message(),
+            "kafka property security.protocol: (librdkafka's reason not shown: it contains the "
+            "value)");
+}
+
+TEST(KafkaConfigTest, AReasonWithoutTheValueIsShownWhole) {
+  auto conf = MakeKafkaConf(WithProperties({"consumer.no.such.property=1"}),
+                            KafkaClientKind::kConsumer, {});
+  ASSERT_FALSE(conf.has_value());
+  EXPECT_EQ(conf.error().message(),
+            "kafka property consumer.no.such.property: No such configuration property: "
+            "\"no.such.property\"");
+}
+
 TEST(KafkaConfigTest, AValueMayHoldEqualsSigns) {
   auto consumer =
       MakeKafkaConf(WithProperties({"consumer.client.id=a=b"}), KafkaClientKind::kConsumer, {});
