@@ -72,6 +72,22 @@ const char* ProblemName(JsonProblem problem) {
   return "not_json";
 }
 
+// What a JSON value that is not a string or an integer is, for a wrong_type message. A JSON
+// parser reads an integer literal as an integer when it fits 64 bits (signed or unsigned) and as
+// a floating-point number otherwise, so a floating-point value within that range was written
+// with a fraction or an exponent (1.0, 1e3), and one beyond it is an integer that would not keep
+// every digit.
+std::string NonIntegerNumberText(const Json& value) {
+  if (!value.is_number_float()) return value.type_name();
+  const double number = value.get<double>();
+  if (!std::isfinite(number)) return "a number beyond the range of a double";
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (number <= -kTwoTo63 || number >= 2 * kTwoTo63) {
+    return "an integer beyond 64 bits (write it as a string)";
+  }
+  return "a number with a fraction or an exponent";
+}
+
 }  // namespace
 
 std::expected<std::string, RecordError> IdFieldOf(const Json& object, std::string_view key,
@@ -80,14 +96,8 @@ std::expected<std::string, RecordError> IdFieldOf(const Json& object, std::strin
   if (it == object.end() || it->is_null()) return std::string();
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number_integer() || it->is_number_unsigned()) return it->dump();
-  // A JSON parser reads an integer beyond 64 bits as a floating-point number, which would not
-  // keep every digit: such an id has to come as a string.
-  const bool long_integer = it->is_number_float() && std::isfinite(it->get<double>()) &&
-                            std::trunc(it->get<double>()) == it->get<double>();
-  return Fail("wrong_type",
-              std::string(shown) + " must be a string or an integer, not " +
-                  (long_integer ? std::string("an integer beyond 64 bits (write it as a string)")
-                                : std::string(it->type_name())));
+  return Fail("wrong_type", std::string(shown) + " must be a string or an integer, not " +
+                                NonIntegerNumberText(*it));
 }
 
 std::expected<std::string, RecordError> ArticleIdOf(const Json& object) {

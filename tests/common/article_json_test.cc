@@ -51,11 +51,40 @@ TEST(ArticleJsonTest, AnIdTooLongForAnIntegerIsAskedForAsAString) {
   EXPECT_EQ(r.error().message,
             "id must be a string or an integer, not an integer beyond 64 bits (write it as a "
             "string)");
-  r = ParseArticleJson(R"({"title":"T","id":1.5})");
+  r = ParseArticleJson(R"({"title":"T","id":-9223372036854775809})");
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().message, "id must be a string or an integer, not number");
+  EXPECT_EQ(r.error().message,
+            "id must be a string or an integer, not an integer beyond 64 bits (write it as a "
+            "string)");
   r = ParseArticleJson(R"({"title":"T","id":"12345678901234567890123"})");
   ASSERT_TRUE(r.has_value());
+}
+
+// Only digits make an integer id: one written with a fraction or an exponent would not come out
+// as it was written, and none of these is anywhere near 64 bits.
+TEST(ArticleJsonTest, AnIdWithAFractionOrAnExponentIsRefusedAsNotAnInteger) {
+  for (const char* line :
+       {R"({"title":"a","id":1.0})", R"({"title":"a","id":1e3})", R"({"title":"a","id":-2.5E1})",
+        R"({"title":"a","id":1.5})", R"({"title":"a","id":1.5e19})"}) {
+    auto r = ParseArticleJson(line);
+    ASSERT_FALSE(r.has_value()) << line;
+    EXPECT_EQ(r.error().reason, "wrong_type") << line;
+    EXPECT_EQ(r.error().message,
+              "id must be a string or an integer, not a number with a fraction or an exponent")
+        << line;
+  }
+  auto label = IdFieldOf(Json::parse(R"({"story":2E2})"), "story", "gold.story");
+  ASSERT_FALSE(label.has_value());
+  EXPECT_EQ(label.error().message,
+            "gold.story must be a string or an integer, not a number with a fraction or an "
+            "exponent");
+}
+
+TEST(ArticleJsonTest, AnIdBeyondADoubleIsNamedSo) {
+  auto r = ParseArticleJson(R"({"title":"T","id":1E400})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message,
+            "id must be a string or an integer, not a number beyond the range of a double");
 }
 
 // 1E400 is valid JSON that no double holds: a field the article does not read may hold it.

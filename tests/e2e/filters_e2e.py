@@ -138,7 +138,8 @@ class OfflineFilters(unittest.TestCase):
         finally:
             os.remove(gold)
         self.assertIn(
-            f"{gold}:3: wrong_type: gold.story must be a string or an integer, not number",
+            f"{gold}:3: wrong_type: gold.story must be a string or an integer, "
+            "not a number with a fraction or an exponent",
             result.stderr)
         report = json.loads(result.stdout)
         self.assertEqual((report["records"], report["invalid"]), (2, 1))
