@@ -116,7 +116,7 @@ void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer
       .add_option("--ready-max-lag", consumer.ready_max_lag,
                   "/readyz fails while a partition lags by more than this many records")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(IntegerAtLeast(0));
   command
       .add_option_function<std::string>(
           "--on-offset-gap",
@@ -260,7 +260,7 @@ void AddStoryOptions(CLI::App& command, core::RecentArticlesOptions& options) {
       .add_option("--max-articles", options.max_articles,
                   "Most articles the near-dup/story window holds (bounds memory)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(IntegerAtLeast(1));
   AddMebibyteOption(command, "--window-budget-mib", options.max_window_bytes,
                     "Most memory the near-dup/story window may take, in MiB, by its own count of "
                     "what it holds; the oldest articles leave first (0: no limit but "
@@ -385,6 +385,27 @@ void ApplySinkStateArgs(const SinkStateArgs& args, sinks::StoreOptions& store) {
   store.watermark.grace_ms = args.grace_s * 1000;
   store.retention_ms = args.retention_h * 3600 * 1000;
   store.stories.close_after_ms = args.close_after_h * 3600 * 1000;
+}
+
+CLI::Validator IntegerAtLeast(int64_t min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        int64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        // Beyond 64 bits is left to the option's own type to refuse, except below zero.
+        const bool out_of_range = ec == std::errc::result_out_of_range;
+        if (end != text.data() + text.size() || (ec != std::errc() && !out_of_range)) {
+          return "Value " + text + " is not an integer";
+        }
+        if (out_of_range ? text.starts_with('-') : value < min) {
+          return "Value " + text + " must be at least " + std::to_string(min);
+        }
+        return std::string();
+      },
+      // As CLI11 names its own validators in --help: "UINT:POSITIVE".
+      min == 0   ? "NONNEGATIVE"
+      : min == 1 ? "POSITIVE"
+                 : "AT LEAST " + std::to_string(min));
 }
 
 CLI::Validator FiniteRange(double min, double max) {

@@ -71,6 +71,11 @@ CLI::Validator DomainKeyField();
 // An event-time duration option in units of `unit_ms` (1: milliseconds), from `min` to 200 years.
 CLI::Validator EventDuration(int64_t min, int64_t unit_ms = 1);
 
+// A whole number of at least `min`, for an integer option without an upper bound of its own (a
+// count). CLI::PositiveNumber and CLI::NonNegativeNumber compare as doubles and name the largest
+// double, 309 digits, as the upper bound in their message; this one says "must be at least".
+CLI::Validator IntegerAtLeast(int64_t min);
+
 // CLI::Range for a floating-point option that also refuses NaN and infinities: NaN compares false
 // with both bounds, so CLI::Range lets it through.
 CLI::Validator FiniteRange(double min, double max);

@@ -49,11 +49,11 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--snapshot-interval", o.snapshot_interval_records,
                   "Snapshot after every N consumed records (0 = never)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(IntegerAtLeast(0));
   cmd->add_option("--snapshot-keep", o.snapshot_keep,
                   "Snapshots kept per domain; older ones are deleted")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(IntegerAtLeast(1));
   cmd->add_option(
       "--from-snapshot", o.from_snapshot,
       "Start each assigned domain this instance holds no state for from its newest "

@@ -372,7 +372,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--from-offset", a->from_offset,
                   "With --topic: first offset of every partition (default: --from-time, else the "
                   "start)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(IntegerAtLeast(0));
   cmd->add_option("--from-time", a->from_time,
                   "First event time replayed, inclusive (RFC 3339 or epoch ms)");
   cmd->add_option("--to-time", a->to_time, "Event time where the replay ends, exclusive");

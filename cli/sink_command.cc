@@ -110,7 +110,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--checkpoint-interval", options->checkpoint_interval_records,
                   "Checkpoint after every N consumed records (0 = only on SIGUSR1)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(IntegerAtLeast(0));
   cmd->add_option(
       "--from-checkpoint", options->from_checkpoint,
       "Copy this checkpoint into a fresh --state directory and resume from its offsets");

@@ -220,6 +220,31 @@ class ConfigTest(unittest.TestCase):
             with self.subTest(args=args):
                 self.assertIn(": ok", self.headwire(*args).stdout)
 
+    def test_integer_options_without_an_upper_bound_say_what_they_must_be_at_least(self):
+        process = ("process", "-b", "k:9092", "--state", "/x")
+        sink = ("sink", "-b", "k:9092", "--state", "/x")
+        refused = {
+            (*process, "--snapshot-keep", "0"): "--snapshot-keep: Value 0 must be at least 1",
+            (*process, "--max-articles", "0"): "--max-articles: Value 0 must be at least 1",
+            (*process, "--max-articles", "1.5"): "--max-articles: Value 1.5 is not an integer",
+            (*process, "--snapshot-interval", "-1"):
+                "--snapshot-interval: Value -1 must be at least 0",
+            (*sink, "--checkpoint-interval", "-1"):
+                "--checkpoint-interval: Value -1 must be at least 0",
+            (*sink, "--ready-max-lag", "-99999999999999999999"):
+                "--ready-max-lag: Value -99999999999999999999 must be at least 0",
+            ("replay", "--topic", "t", "-b", "k:9092", "--into", "/x", "--from-offset", "-2"):
+                "--from-offset: Value -2 must be at least 0",
+        }
+        for args, message in refused.items():
+            with self.subTest(args=args):
+                stderr = self.headwire("config", "check", "--", *args, expect_codes=(2,)).stderr
+                self.assertIn(message, stderr)
+                self.assertNotIn("179769313486231", stderr)  # the largest double's digits
+        self.assertIn("`: ok", self.headwire("config", "check", "--", *process,
+                                             "--snapshot-keep", "1", "--max-articles", "1",
+                                             "--snapshot-interval", "0").stdout)
+
     def test_check_rejects_bad_files_naming_the_table_and_key(self):
         cases = {
             '[process]\nbootstrp = "x"\n':
