@@ -8,6 +8,7 @@
 #include "cli/cli_support.h"
 #include "cli/command_line_check.h"
 #include "cli/commands.h"
+#include "common/http_connection_limits.h"
 #include "common/shutdown.h"
 #include "sinks/sink_daemon.h"
 
@@ -122,14 +123,26 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-threads", http->threads, "HTTP worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->add_option("--http-max-connections", http->connections.total,
-                  "Connections the HTTP API reads or serves at once, a thread each; one more is "
-                  "answered 503")
-      ->capture_default_str()
+  cmd->add_option_function<size_t>(
+         "--http-max-connections",
+         [cmd, http](size_t total) {
+           http->connections.total = total;
+           // CLI11 has read every source (flags, environment, file) by now: a per-client limit
+           // not given follows the total, and `config print` shows the one the sink runs with.
+           CLI::Option* per_client = cmd->get_option("--http-max-connections-per-client");
+           if (per_client->count() == 0) {
+             http->connections.per_client = common::DefaultPerClientConnections(total);
+             per_client->default_str(std::to_string(http->connections.per_client));
+           }
+         },
+         "Connections the HTTP API reads or serves at once, a thread each; one more is "
+         "answered 503")
+      ->default_str(std::to_string(http->connections.total))
       ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
   cmd->add_option("--http-max-connections-per-client", http->connections.per_client,
-                  "Of those, from one client address (behind a reverse proxy every request "
-                  "comes from the proxy: raise it)")
+                  "Of those, from one client address (default: 16, or --http-max-connections "
+                  "when that is lower; behind a reverse proxy every request comes from the "
+                  "proxy: raise it)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
   cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")

@@ -220,6 +220,33 @@ class ConfigTest(unittest.TestCase):
             with self.subTest(args=args):
                 self.assertIn(": ok", self.headwire(*args).stdout)
 
+    def test_a_total_below_sixteen_connections_lowers_the_per_client_default_with_it(self):
+        config = self.write("eight.toml", "[sink]\nhttp-max-connections = 8\n")
+        sink = ("sink", "-b", "k:9092", "--state", "/x")
+        self.assertIn(": ok", self.headwire("--config", config, "config", "check").stdout)
+        for args in (("--config", config, "config", "check", "--", *sink),
+                     ("config", "check", "--", *sink, "--http-max-connections", "8"),
+                     ("config", "check", "--", *sink, "--http-max-connections", "8",
+                      "--http-max-connections-per-client", "8")):
+            with self.subTest(args=args):
+                self.assertIn("`: ok", self.headwire(*args).stdout)
+        printed = self.printed(config, "sink")["sink"]
+        self.assertEqual((printed["http-max-connections"],
+                          printed["http-max-connections-per-client"]), (8, 8))
+        # Given, the per-client limit is what the user said; above the total it is an error.
+        given = self.printed(config, "--", *sink, "--http-max-connections-per-client", "3")
+        self.assertEqual(given["sink"]["http-max-connections-per-client"], 3)
+        refused = self.headwire("--config", config, "config", "check", "--", *sink,
+                                "--http-max-connections-per-client", "9", expect_codes=(2,))
+        self.assertIn("--http-max-connections-per-client (9) must not exceed "
+                      "--http-max-connections (8)", refused.stderr)
+        # The sink itself starts (and gives up on the closed port, exit 1, not a usage error).
+        result = self.headwire("sink", "-b", "127.0.0.1:1", "--state",
+                               os.path.join(self.work, "state"), "--http-max-connections", "8",
+                               "--connect-timeout-s", "1", "--exit-at-end", expect_codes=(1,),
+                               timeout=60)
+        self.assertNotIn("must not exceed", result.stderr)
+
     def test_integer_options_without_an_upper_bound_say_what_they_must_be_at_least(self):
         process = ("process", "-b", "k:9092", "--state", "/x")
         sink = ("sink", "-b", "k:9092", "--state", "/x")
