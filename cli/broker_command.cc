@@ -57,7 +57,6 @@ void ServeControl(common::MockCluster& cluster) {
 
 void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<common::MockClusterOptions>();
-  options->topics = common::DefaultTopics();
   CLI::App* cmd = app.add_subcommand(
       "broker",
       "Run librdkafka's mock Kafka cluster on loopback until SIGINT/SIGTERM/SIGHUP. The first "
@@ -85,23 +84,28 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
   cmd->callback([options, taxonomy, partitions, &exit_code] {
     common::InstallShutdownHandlers();
     StartLogging("broker");
-    if (partitions->count() > 0) {
-      for (auto& topic : options->topics) topic.partitions = 0;  // all take --partitions
+    // One stream per topic of the taxonomy (the processor's default prefix), as the processor
+    // writes them; without rules ("none") the built-in model's topics, which are the built-in
+    // taxonomy's.
+    auto loaded = LoadTaxonomy(*taxonomy == "none" ? "" : *taxonomy);
+    if (!loaded) {
+      exit_code = ReportError("broker", loaded.error());
+      return;
     }
-    // One stream per taxonomy topic (the processor's default prefix), beside the defaults.
-    if (*taxonomy != "none") {
-      auto loaded = LoadTaxonomy(*taxonomy);
-      if (!loaded) {
-        exit_code = ReportError("broker", loaded.error());
-        return;
-      }
-      for (const auto& topic : loaded->topics()) {
-        const std::string name = processors::ArticleDeciderOptions{}.topic_prefix + topic.name;
-        if (std::ranges::none_of(options->topics, [&](const auto& t) { return t.name == name; })) {
-          options->topics.push_back({name});
-        }
+    std::vector<std::string> streams;
+    for (const auto& topic : loaded->topics()) {
+      streams.push_back(processors::ArticleDeciderOptions{}.topic_prefix + topic.name);
+    }
+    std::vector<common::TopicSpec> topics = common::PipelineTopics(streams);
+    for (auto& topic : topics) {
+      if (partitions->count() > 0) topic.partitions = 0;  // all take --partitions
+    }
+    for (auto& added : options->topics) {
+      if (std::ranges::none_of(topics, [&](const auto& t) { return t.name == added.name; })) {
+        topics.push_back(std::move(added));
       }
     }
+    options->topics = std::move(topics);
     auto cluster = common::MockCluster::Start(*options);
     if (!cluster) {
       exit_code = ReportError("broker", cluster.error());

@@ -35,7 +35,11 @@ Status RunDemo(const DemoArgs& args) {
   const core::TopicClassifier& classifier = *args.loaded;
 
   std::cout << "headwire demo: starting an in-process Kafka mock cluster...\n";
-  auto cluster = common::MockCluster::Start({.topics = common::DefaultTopics()});
+  std::vector<std::string> streams;
+  for (const auto& topic : classifier.topics()) {
+    streams.push_back(processors::ArticleDeciderOptions{}.topic_prefix + topic);
+  }
+  auto cluster = common::MockCluster::Start({.topics = common::PipelineTopics(streams)});
   if (!cluster) return cluster.error();
   common::KafkaOptions kafka;
   kafka.bootstrap = (*cluster)->bootstrap();

@@ -8,11 +8,12 @@
 
 namespace headwire::common {
 
-std::vector<TopicSpec> DefaultTopics() {
-  return {
-      {"headwire.articles.raw", 1}, {"headwire.articles.processed"}, {"headwire.dlq"},
-      {"headwire.topic.space"},     {"headwire.topic.ai"},           {"headwire.topic.geopolitics"},
-      {"headwire.topic.business"},  {"headwire.process.handover"}};
+std::vector<TopicSpec> PipelineTopics(const std::vector<std::string>& topic_streams) {
+  std::vector<TopicSpec> topics = {
+      {"headwire.articles.raw", 1}, {"headwire.articles.processed"}, {"headwire.dlq"}};
+  for (const auto& stream : topic_streams) topics.push_back({stream});
+  topics.push_back({"headwire.process.handover"});
+  return topics;
 }
 
 Result<std::unique_ptr<MockCluster>> MockCluster::Start(const MockClusterOptions& options) {

@@ -34,11 +34,12 @@ struct MockClusterOptions {
   std::vector<TopicSpec> topics;
 };
 
-// headwire's default topics: the raw topic with ONE partition (it is the dedup domain: one
-// partition gives every processor the same total order of articles, so verdicts are
-// deterministic), the processed, dead-letter and four topic streams and the processors'
-// handover topic with the default count.
-std::vector<TopicSpec> DefaultTopics();
+// headwire's topics for a pipeline whose processors write the topic streams `topic_streams`
+// ("headwire.topic.space", ...: one per topic of the taxonomy): the raw topic with ONE partition
+// (it is the dedup domain: one partition gives every processor the same total order of articles,
+// so verdicts are deterministic), the processed and dead-letter topics, the streams and the
+// processors' handover topic, those with the default count.
+std::vector<TopicSpec> PipelineTopics(const std::vector<std::string>& topic_streams);
 
 class MockCluster {
  public:

@@ -182,6 +182,28 @@ class FifthTopicEndToEnd(unittest.TestCase):
         self.assertNotIn("var(", swatch.group(1))
 
 
+class TaxonomyStreamsTest(unittest.TestCase):
+    """The broker creates a stream per topic of the taxonomy it is given, and none for a topic of
+    the built-in taxonomy that the given one lacks."""
+
+    def test_a_renamed_topic_gets_its_stream_and_the_old_name_none(self):
+        work = tempfile.mkdtemp(prefix="headwire-streams-")
+        self.addCleanup(shutil.rmtree, work, ignore_errors=True)
+        with open(os.path.join(ARGS.repo, "data", "taxonomy.toml")) as f:
+            renamed = f.read().replace("[topics.space", "[topics.astro")
+        taxonomy = os.path.join(work, "taxonomy.toml")
+        with open(taxonomy, "w") as f:
+            f.write(renamed)
+        broker, bootstrap = harness.start_broker(ARGS.headwire, "--taxonomy", taxonomy)
+        self.addCleanup(broker.communicate, timeout=30)
+        self.addCleanup(broker.terminate)
+        # A listing of every topic, which creates none.
+        topics = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=10).topics
+        streams = {name for name in topics if name.startswith("headwire.topic.")}
+        self.assertEqual(streams, {"headwire.topic.astro", "headwire.topic.ai",
+                                   "headwire.topic.geopolitics", "headwire.topic.business"})
+
+
 def bind(args):
     global ARGS
     ARGS = args
