@@ -21,4 +21,10 @@ uint64_t LogSampler::TakeSuppressed(Clock::time_point now) {
   return events_ > options_.burst ? events_ - options_.burst : 0;
 }
 
+uint64_t LogSampler::TakeSuppressedAtStop() {
+  if (!open_) return 0;
+  open_ = false;
+  return events_ > options_.burst ? events_ - options_.burst : 0;
+}
+
 }  // namespace headwire::common

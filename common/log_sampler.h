@@ -5,7 +5,8 @@
 // The caller passes the time, so that the sampling is decided by its arguments alone:
 //   if (uint64_t n = sampler.TakeSuppressed(now)) spdlog::warn("... count={}", n);
 //   if (sampler.Admit(now)) spdlog::warn(...);
-// (and TakeSuppressed alone now and then, so that the summary comes when the events stop too).
+// (and TakeSuppressed alone now and then, so that the summary comes when the events stop too;
+// TakeSuppressedAtStop when the caller stops, so that the last interval is summarised as well).
 // Not thread-safe.
 
 #include <chrono>
@@ -31,6 +32,10 @@ class LogSampler {
   // Once the interval of the first counted event is over: the events not logged in full since
   // (0 when none), and a new interval begins with the next event. Before then: 0.
   uint64_t TakeSuppressed(Clock::time_point now);
+  // The events not logged in full since the last summary, whether or not their interval is over
+  // (0 when none): for the summary of a caller that stops before the interval ends. A new
+  // interval begins with the next event.
+  uint64_t TakeSuppressedAtStop();
 
  private:
   LogSamplerOptions options_;

@@ -119,6 +119,9 @@ Status BackfillTarget::Commit(const std::map<int32_t, int64_t>& next_positions) 
 }
 
 Status BackfillTarget::Finish() {
+  if (const uint64_t suppressed = dead_letter_log_.TakeSuppressedAtStop()) {
+    spdlog::warn("msg=\"more dead letters, not logged one by one\" count={}", suppressed);
+  }
   // At the end of the input no partition holds the watermark back, as for `sink -e`.
   return store_->AdvanceWatermark(store_->KnownPartitions());
 }

@@ -103,6 +103,8 @@ class SinkStage final : public common::ConsumerStage {
 
   // At the end of the input every partition is caught up, so none holds the watermark back.
   Status Finish(bool at_end) override {
+    // Stopped within an interval (at the end of the input, say), its summary would be lost.
+    LogSuppressedRejects(reject_log_.TakeSuppressedAtStop());
     if (at_end) {
       if (Status s = store_.AdvanceWatermark(store_.KnownPartitions()); !s.ok()) return s;
     }
@@ -132,11 +134,13 @@ class SinkStage final : public common::ConsumerStage {
   // Input decides how many records are rejected; the log shows the first few of an interval in
   // full and then how many more there were (the metric and the totals count every one).
   void ReportSuppressedRejects(Clock::time_point now) {
-    if (const uint64_t count = reject_log_.TakeSuppressed(now)) {
-      spdlog::warn("msg=\"more rejected records, not logged one by one\" count={} interval_s={}",
-                   count,
-                   std::chrono::duration_cast<std::chrono::seconds>(kRejectLog.interval).count());
-    }
+    LogSuppressedRejects(reject_log_.TakeSuppressed(now));
+  }
+  void LogSuppressedRejects(uint64_t count) {
+    if (count == 0) return;
+    spdlog::warn("msg=\"more rejected records, not logged one by one\" count={} interval_s={}",
+                 count,
+                 std::chrono::duration_cast<std::chrono::seconds>(kRejectLog.interval).count());
   }
 
   Status Checkpoint() {

@@ -38,5 +38,22 @@ TEST(LogSamplerTest, AnIntervalWithoutSuppressedEventsEndsAtTheNextEvent) {
   EXPECT_EQ(sampler.TakeSuppressed(kStart + seconds(21)), 1u);
 }
 
+// A caller that stops within an interval would otherwise never say how many it held back.
+TEST(LogSamplerTest, StoppingWithinAnIntervalSummarisesWhatItHeldBack) {
+  LogSampler sampler({.burst = 5, .interval = seconds(10)});
+  for (int i = 0; i < 8; ++i) sampler.Admit(kStart + seconds(1));
+  EXPECT_EQ(sampler.TakeSuppressed(kStart + seconds(2)), 0u);  // the interval is not over
+  EXPECT_EQ(sampler.TakeSuppressedAtStop(), 3u);
+  EXPECT_EQ(sampler.TakeSuppressedAtStop(), 0u);  // told once
+  EXPECT_EQ(sampler.TakeSuppressed(kStart + seconds(30)), 0u);
+}
+
+TEST(LogSamplerTest, StoppingAfterFewEventsOwesNoSummary) {
+  LogSampler sampler({.burst = 5, .interval = seconds(10)});
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(sampler.Admit(kStart));
+  EXPECT_EQ(sampler.TakeSuppressedAtStop(), 0u);
+  EXPECT_EQ(LogSampler().TakeSuppressedAtStop(), 0u);
+}
+
 }  // namespace
 }  // namespace headwire::common

@@ -8,6 +8,7 @@ the published .proto)."""
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -318,6 +319,23 @@ class HostileInputEndToEnd(unittest.TestCase):
         self.assertIn("Alpha \\x1B[2J\\x07 title\\x0D", table)
         for control in ("\x1b", "\x07", "\r"):
             self.assertNotIn(control, table)
+
+    def test_a_sink_that_ends_within_the_interval_still_counts_the_rejects_it_did_not_log(self):
+        # Within 10 s the sink logs 5 rejects in full and promises one line for the rest; with -e
+        # it ends long before the interval does. However the rejects fall into intervals, every
+        # one is either logged or counted in a summary line.
+        headers = [("headwire-type", b"headwire.v1.ProcessedArticle"),
+                   ("headwire-schema-version", b"1")]
+        junk = 8
+        self.send("j.processed", [(b"\xff\xff\xff\xff", headers)] * junk)
+        result = run([ARGS.headwire, "sink", "--bootstrap", self.bootstrap, "--group", "j-sink",
+                      "--processed-topic", "j.processed", "--state",
+                      os.path.join(self.work, "j-sink"), "--exit-at-end"],
+                     env=dict(os.environ, HEADWIRE_LOG_FORMAT="logfmt"), timeout=60)
+        logged = result.stderr.count('msg="rejected record"')
+        summarised = sum(int(n) for n in re.findall(
+            r'msg="more rejected records, not logged one by one" count=(\d+)', result.stderr))
+        self.assertEqual(logged + summarised, junk, result.stderr)
 
     def test_sink_topics_the_taxonomy_lacks_stop_the_sink_naming_its_topics(self):
         pb = self.pb

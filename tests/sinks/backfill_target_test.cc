@@ -1,9 +1,13 @@
 #include "sinks/backfill_target.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 
 #include "tests/common/test_dir.h"
@@ -93,6 +97,39 @@ TEST_F(BackfillTargetTest, AStateIsResumedOnlyByTheReplayThatBuiltIt) {
   EXPECT_TRUE(target.error().IsInvalidArgument()) << target.error().ToString();
   EXPECT_NE(target.error().message().find("another replay (archive /a)"), std::string::npos)
       << target.error().ToString();
+}
+
+// A replay ends long before 10 s on a short archive: the dead letters its sampler held back
+// were never counted in the log.
+TEST_F(BackfillTargetTest, EveryDeadLetterIsLoggedOrCountedInASummaryByTheEnd) {
+  auto target = BackfillTarget::Create(Options(), classifier_);
+  ASSERT_TRUE(target.has_value()) << target.error().ToString();
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "backfill-target-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  constexpr int kJunk = 8;
+  for (int offset = 0; offset < kJunk; ++offset) {
+    common::ArchiveRecord junk;
+    junk.offset = offset;
+    junk.value = "\xff\xff\xff\xff";  // no protobuf message
+    ASSERT_TRUE((*target)->Deliver(junk).ok());
+  }
+  ASSERT_TRUE((*target)->Commit({{0, kJunk}}).ok());
+  ASSERT_TRUE((*target)->Finish().ok());
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ((*target)->counts().dead_letters, uint64_t{kJunk});
+  const std::string text = log.str();
+  int told = 0;
+  const std::regex one_by_one("msg=\"dead letter\"");
+  told += static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), one_by_one),
+                                         std::sregex_iterator()));
+  const std::regex summary("more dead letters, not logged one by one\" count=([0-9]+)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), summary);
+       it != std::sregex_iterator(); ++it) {
+    told += std::stoi((*it)[1]);
+  }
+  EXPECT_EQ(told, kJunk) << text;
 }
 
 }  // namespace
