@@ -85,11 +85,7 @@ void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& prope
       ->check(CLI::Validator(CheckKafkaProperty, ""));
 }
 
-void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
-  command.add_option("-b,--bootstrap", kafka.bootstrap, "Kafka bootstrap servers, host:port[,...]")
-      ->envname("HEADWIRE_BOOTSTRAP")
-      ->required();
-  AddKafkaPropertiesOption(command, kafka.properties);
+void AddConnectTimeoutOption(CLI::App& command, common::KafkaOptions& kafka) {
   command
       .add_option_function<int>(
           "--connect-timeout-s",
@@ -100,6 +96,14 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
       ->default_str(std::to_string(
           std::chrono::duration_cast<std::chrono::seconds>(kafka.connect_timeout).count()))
       ->check(CLI::Range(1, 86400));
+}
+
+void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
+  command.add_option("-b,--bootstrap", kafka.bootstrap, "Kafka bootstrap servers, host:port[,...]")
+      ->envname("HEADWIRE_BOOTSTRAP")
+      ->required();
+  AddKafkaPropertiesOption(command, kafka.properties);
+  AddConnectTimeoutOption(command, kafka);
 }
 
 void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer,

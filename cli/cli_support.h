@@ -36,8 +36,12 @@ inline constexpr int kExitSignalBase = 128;
 // last (common/kafka_config.h).
 void AddKafkaPropertiesOption(CLI::App& command, std::vector<std::string>& properties);
 
+// Adds --connect-timeout-s: how long `kafka`'s clients may find no bootstrap server before the
+// command gives up (a daemon without --exit-at-end keeps retrying).
+void AddConnectTimeoutOption(CLI::App& command, common::KafkaOptions& kafka);
+
 // Adds --bootstrap (env HEADWIRE_BOOTSTRAP), -X/--kafka (AddKafkaPropertiesOption) and
-// --connect-timeout-s.
+// --connect-timeout-s (AddConnectTimeoutOption).
 void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka);
 
 // Adds the daemon runtime's options: --bootstrap, -X and --connect-timeout-s (AddKafkaOptions),

@@ -400,6 +400,7 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-b,--bootstrap", a->kafka.bootstrap, "Kafka bootstrap servers")
       ->envname("HEADWIRE_BOOTSTRAP");
   AddKafkaPropertiesOption(*cmd, a->kafka.properties);
+  AddConnectTimeoutOption(*cmd, a->kafka);
   const size_t topic_options_start = cmd->get_options().size();
   cmd->add_option("--domain-key", a->domain_key,
                   "Into a topic: article field whose value is the dedup domain, articles with "

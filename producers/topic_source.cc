@@ -7,6 +7,7 @@
 #include "common/archive_record.h"
 #include "common/kafka_consumer.h"
 #include "common/partition_offsets.h"
+#include "common/topic_metadata.h"
 #include "producers/event_time_merge.h"
 
 namespace headwire::producers {
@@ -41,35 +42,27 @@ Result<std::unique_ptr<TopicSource>> TopicSource::Open(const TopicSourceOptions&
   if (!conf) return Err(conf.error());
   std::unique_ptr<TopicSource> source(new TopicSource());
   source->options_ = options;
-  char error[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), error, sizeof error);
-  if (rk == nullptr) return Err(Status::InvalidArgument(std::string("kafka consumer: ") + error));
-  conf->release();
-  source->rk_.reset(rk);
-  rd_kafka_poll_set_consumer(rk);
-
-  // Every topic's metadata, not the topic's by name: a broker that creates topics on demand (the
-  // embedded one, and Kafka by default) creates a topic a metadata request names, so a mistyped
-  // --topic would replay nothing and leave an empty topic behind.
-  const rd_kafka_metadata_t* metadata = nullptr;
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/1, nullptr, &metadata,
-                                                    static_cast<int>(options.timeout.count()));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Err(KafkaError("metadata", err));
+  source->watch_ = std::make_unique<common::ConnectivityWatch>(
+      common::ConnectivityOptions{.bootstrap = options.kafka.bootstrap,
+                                  .client = "consumer",
+                                  .give_up_after = options.kafka.connect_timeout});
+  auto rk = common::NewWatchedConsumer(std::move(*conf), *source->watch_);
+  if (!rk) return Err(rk.error());
+  source->rk_ = std::move(*rk);
+  auto metadata = common::AllTopicsMetadata(
+      source->rk_.get(), *source->watch_, std::max(options.timeout, options.kafka.connect_timeout));
+  if (!metadata) return Err(metadata.error());
   std::vector<int32_t> partitions;
-  for (int t = 0; t < metadata->topic_cnt; ++t) {
-    if (metadata->topics[t].topic != options.topic ||
-        metadata->topics[t].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      continue;
-    }
-    for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
-      partitions.push_back(metadata->topics[t].partitions[p].id);
-    }
+  for (int t = 0; t < (*metadata)->topic_cnt; ++t) {
+    const rd_kafka_metadata_topic_t& topic = (*metadata)->topics[t];
+    if (topic.topic != options.topic || topic.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    for (int p = 0; p < topic.partition_cnt; ++p) partitions.push_back(topic.partitions[p].id);
   }
-  rd_kafka_metadata_destroy(metadata);
   if (partitions.empty()) return Err(Status::NotFound("no topic " + options.topic));
 
   for (const int32_t partition : partitions) {
-    auto held = common::QueryHeldOffsets(rk, options.topic, partition, options.timeout);
+    auto held =
+        common::QueryHeldOffsets(source->rk_.get(), options.topic, partition, options.timeout);
     if (!held) return Err(held.error());
     const int64_t low = held->first;
     const int64_t high = held->end;

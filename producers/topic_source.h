@@ -31,6 +31,7 @@
 #include <string>
 
 #include "common/kafka_config.h"
+#include "common/kafka_connectivity.h"
 #include "producers/event_time_merge.h"
 #include "producers/replay_source.h"
 
@@ -45,7 +46,9 @@ struct TopicSourceOptions {
   // Without from_offset: start at the first record with at least this event time. Default: none
   // (the first record kept).
   std::optional<int64_t> from_time_ms;
-  // How long a metadata request or one record may take. Default: 10 s.
+  // How long a metadata request (or kafka.connect_timeout, when longer) or one record may take.
+  // While no bootstrap server answers, the source gives up after kafka.connect_timeout whatever
+  // this is. Default: 10 s.
   std::chrono::milliseconds timeout{10000};
   // Records taken from a partition at a time and held for the merge; at least 1. Default: 500.
   size_t batch_records = 500;
@@ -56,7 +59,8 @@ struct TopicSourceOptions {
 
 class TopicSource : public ReplaySource {
  public:
-  // Returns NotFound for an unknown topic, Unavailable when the broker does not answer,
+  // Returns NotFound for an unknown topic, Unavailable when the broker does not answer ("cannot
+  // reach bootstrap servers ..." after kafka.connect_timeout when none answers at all),
   // InvalidArgument for a batch_records of 0.
   static Result<std::unique_ptr<TopicSource>> Open(const TopicSourceOptions& options);
 
@@ -97,6 +101,8 @@ class TopicSource : public ReplaySource {
   Status ServeEvents();
 
   TopicSourceOptions options_;
+  // Declared before rk_: the client feeds it until it is destroyed.
+  std::unique_ptr<common::ConnectivityWatch> watch_;
   common::RdKafkaPtr rk_;
   std::map<int32_t, int64_t> start_;
   // Declared after rk_: the queues go before the client does.

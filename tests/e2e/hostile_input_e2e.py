@@ -372,8 +372,10 @@ class HostileInputEndToEnd(unittest.TestCase):
     # --- brokers that cannot be used ------------------------------------------------------
 
     def test_stages_give_up_on_unusable_brokers_with_a_clear_error(self):
-        """A closed port, and TLS or SASL against the plaintext broker: every stage exits 1 after
-        --connect-timeout-s and names the bootstrap servers, rather than waiting forever."""
+        """A closed port, and TLS or SASL against the plaintext broker: every stage, and every
+        tool that reads a topic (dlq list, dlq redrive, replay from or into a topic), exits 1
+        after --connect-timeout-s and names the bootstrap servers, rather than waiting forever or
+        for a fixed time."""
         path = self.write("one.jsonl", line(id="one", title="One line") + "\n")
         settings = {
             "closed port": ["--bootstrap", "127.0.0.1:1"],
@@ -390,13 +392,21 @@ class HostileInputEndToEnd(unittest.TestCase):
                             os.path.join(state, "p"), "--exit-at-end"],
                 "sink": ["sink", *kafka, "--processed-topic", "u.processed", "--state",
                          os.path.join(state, "s"), "--exit-at-end"],
+                "dlq list": ["dlq", "list", *kafka, "--dlq-topic", "u.dlq"],
+                "dlq redrive": ["dlq", "redrive", *kafka, "--dlq-topic", "u.dlq"],
+                "replay": ["replay", *kafka, "--topic", "u.raw", "--target-topic", "u.replayed"],
             }
+            if name == "closed port":
+                # The replay's target, not its source, is what cannot be reached.
+                commands["replay into a topic"] = ["replay", *kafka, "--file", path]
             for stage, args in commands.items():
                 with self.subTest(broker=name, stage=stage):
                     result = run([ARGS.headwire, *args, "--connect-timeout-s", "1"],
                                  expect_codes=(1,), timeout=60)
                     last = result.stderr.strip().splitlines()[-1]
-                    self.assertTrue(last.startswith(f"headwire {stage}: error: UNAVAILABLE"), last)
+                    command = "replay" if stage.startswith("replay") else stage
+                    self.assertTrue(last.startswith(f"headwire {command}: error: UNAVAILABLE"),
+                                    last)
                     self.assertIn("cannot reach bootstrap servers " + kafka[1], last)
 
     # --- offline filters ------------------------------------------------------------------
