@@ -25,9 +25,15 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
       app, "process",
       "The processor daemon: raw articles -> canonicalise, exact dedup, classify -> the processed "
       "topic (every article), headwire.topic.<topic> (unique articles) and the dead-letter topic.",
-      // The classifier's files and --topic-threshold's topics against the model: a threshold for
-      // a topic the model does not have is a command line that cannot be used.
-      LoadClassifierCheck(args));
+      [args, load_classifier = LoadClassifierCheck(args)](const CLI::App& command) {
+        // Snapshots with nowhere to go would be skipped without a word.
+        if (args->options.snapshot_interval_records > 0 && args->options.snapshot_dir.empty()) {
+          return Status::InvalidArgument("--snapshot-interval needs --snapshot-dir");
+        }
+        // The classifier's files and --topic-threshold's topics against the model: a threshold
+        // for a topic the model does not have is a command line that cannot be used.
+        return load_classifier(command);
+      });
   AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddClassifierOptions(*cmd, args->classifier);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
@@ -47,7 +53,7 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
                   "Write a snapshot of each domain (raw partition) with its offset under "
                   "DIR/<raw topic>/partition-<P>/offset-<O>, every --snapshot-interval records");
   cmd->add_option("--snapshot-interval", o.snapshot_interval_records,
-                  "Snapshot after every N consumed records (0 = never)")
+                  "Snapshot after every N consumed records (0 = never; needs --snapshot-dir)")
       ->capture_default_str()
       ->check(IntegerAtLeast(0));
   cmd->add_option("--snapshot-keep", o.snapshot_keep,

@@ -339,6 +339,19 @@ class ConfigTest(unittest.TestCase):
         result = self.headwire("classify", "--config", config, "-", input="", expect_codes=(2,))
         self.assertIn("[classify]: explain: expected true or false", result.stderr)
 
+    def test_snapshots_without_a_snapshot_dir_are_refused_and_config_check_says_so_too(self):
+        state = os.path.join(self.work, "process-state")
+        result = self.headwire("process", "-b", "k:9092", "-s", state, "--snapshot-interval",
+                               "10", expect_codes=(2,))
+        self.assertIn("--snapshot-interval needs --snapshot-dir", result.stderr)
+        self.assertFalse(os.path.exists(state), "refused before it opened anything")
+        check = self.headwire("config", "check", "--", "process", "-b", "k:9092", "-s", "/x",
+                              "--snapshot-interval", "10", expect_codes=(2,))
+        self.assertIn("--snapshot-interval needs --snapshot-dir", check.stderr)
+        self.assertIn(": ok", self.headwire("config", "check", "--", "process", "-b", "k:9092",
+                                            "-s", "/x", "--snapshot-interval", "10",
+                                            "--snapshot-dir", "/y").stdout)
+
     def test_usage_errors_exit_2(self):
         for args in (["process", "--no-such-flag"], ["no-such-command"], ["sink"],
                      ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"],
