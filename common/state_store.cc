@@ -131,6 +131,20 @@ bool WriterHoldsLock(const std::string& path) {
   return false;
 }
 
+// Corruption when `path` holds files but no CURRENT: a damaged database (CURRENT deleted or
+// lost), not an empty one. OK for a missing or empty directory, or one with a CURRENT.
+Status CheckNotDamagedWithoutCurrent(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path dir(path);
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) &&
+      !std::filesystem::exists(dir / "CURRENT", ec)) {
+    return Status::Corruption("state directory " + path +
+                              " holds files but no CURRENT: the database is damaged; restore it "
+                              "or a checkpoint, or remove the directory");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
@@ -138,6 +152,10 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& op
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreOptions& options) {
+  // A damaged state, not a missing one: the writer refuses it too.
+  if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
+    return Err(damaged);
+  }
   if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
     return Err(Status::NotFound("no state database at " + options.path));
   }
@@ -265,15 +283,9 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       }
     }
   } else {
-    // A directory with files but no CURRENT is a damaged database (CURRENT deleted or lost), not
-    // an empty one: starting afresh there would silently lose the state.
-    std::error_code ec;
-    const std::filesystem::path dir(options.path);
-    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec) &&
-        !std::filesystem::exists(dir / "CURRENT", ec)) {
-      return Err(Status::Corruption("state directory " + options.path +
-                                    " holds files but no CURRENT: the database is damaged; "
-                                    "restore it or a checkpoint, or remove the directory"));
+    // Starting afresh in a damaged database would silently lose the state.
+    if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
+      return Err(damaged);
     }
     if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
       return Err(free);

@@ -95,7 +95,8 @@ class StateStore {
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
-  // up with the writer at the time of the call. NotFound when there is no database at `path`.
+  // up with the writer at the time of the call. NotFound when there is no database at `path`;
+  // Corruption, as Open says, when `path` holds files but no CURRENT.
   // When no writer holds the database, it is opened read-only instead, which checks every file:
   // a missing or truncated file is Corruption rather than an answer from an older version.
   static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);

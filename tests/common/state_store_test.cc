@@ -121,6 +121,25 @@ TEST_F(StateStoreTest, ADirectoryWithoutCurrentIsDamagedNotFresh) {
   }
 }
 
+TEST_F(StateStoreTest, AQueryOfADirectoryWithoutCurrentSaysItIsDamagedNotMissing) {
+  {
+    auto store = StateStore::Open(Sink());
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  }
+  std::filesystem::remove(dir_.path() / "CURRENT");
+  auto store = StateStore::OpenForQueries(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+  EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+}
+
+TEST_F(StateStoreTest, AQueryOfAMissingDirectoryFindsNoDatabase) {
+  std::filesystem::remove_all(dir_.path());
+  auto store = StateStore::OpenForQueries(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_TRUE(store.error().IsNotFound()) << store.error().ToString();
+}
+
 // A power loss takes the unsynced WAL with it. What was flushed must still be one batch boundary
 // for every family: offsets never ahead of (or behind) the state written with them.
 TEST_F(StateStoreTest, LosingTheWalLeavesOffsetsAndStateAtTheSameBatch) {

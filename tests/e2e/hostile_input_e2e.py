@@ -472,6 +472,20 @@ class HostileInputEndToEnd(unittest.TestCase):
                     self.assertIn(f"NOT_FOUND: no archive at {directory}", result.stderr)
                     self.assertNotIn("ok", result.stdout)
 
+    def test_state_readers_report_a_directory_without_current_as_damaged(self):
+        # What is left of a sink's state whose CURRENT was lost: RocksDB's files, no CURRENT.
+        state = os.path.join(self.work, "headless-state")
+        os.makedirs(state, exist_ok=True)
+        for name in ("MANIFEST-000005", "000009.sst", "LOG", "OPTIONS-000007"):
+            with open(os.path.join(state, name), "w") as f:
+                f.write("x\n")
+        for tool in (["query", "-s", state, "latest"], ["digest", "-s", state]):
+            with self.subTest(tool=tool[0]):
+                result = run([ARGS.headwire, *tool], expect_codes=(1,))
+                self.assertIn(f"CORRUPTION: state directory {state} holds files but no CURRENT",
+                              result.stderr)
+                self.assertNotIn("NOT_FOUND", result.stderr)
+
     def test_a_command_that_is_not_a_daemon_ends_at_sigterm(self):
         # A daemon finishes its batch on SIGTERM; a filter waiting for input has no batch to
         # finish and must not go on waiting.
