@@ -21,6 +21,12 @@ std::string TimeText(const common::SegmentIndex& index, int64_t ms) {
   return index.records == 0 ? "-" : common::FormatRfc3339(ms);
 }
 
+// An open segment whose only block was torn by a crash holds no record, and so no offsets.
+std::string OffsetsText(const common::SegmentIndex& index) {
+  if (index.records == 0) return "(none)";
+  return std::to_string(index.first_offset) + ".." + std::to_string(index.last_offset);
+}
+
 uint64_t LostRecords(const std::vector<common::ArchiveGap>& gaps) {
   uint64_t lost = 0;
   for (const auto& gap : gaps) lost += gap.records();
@@ -81,8 +87,7 @@ void RegisterList(CLI::App& archive, int& exit_code) {
                       {"max_event_time", TimeText(i, i.max_event_ms)},
                       {"bytes", i.bytes},
                       {"blocks", i.blocks.size()}});
-      rows.push_back({i.topic, std::to_string(i.partition),
-                      std::to_string(i.first_offset) + ".." + std::to_string(i.last_offset),
+      rows.push_back({i.topic, std::to_string(i.partition), OffsetsText(i),
                       TimeText(i, i.min_event_ms), TimeText(i, i.max_event_ms),
                       std::to_string(i.records), std::to_string(i.bytes),
                       s.sealed ? "sealed" : "open"});

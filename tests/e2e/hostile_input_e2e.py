@@ -486,6 +486,32 @@ class HostileInputEndToEnd(unittest.TestCase):
                               result.stderr)
                 self.assertNotIn("NOT_FOUND", result.stderr)
 
+    def test_archive_ls_shows_an_open_segment_holding_only_a_torn_block_as_empty(self):
+        topic = "torn.archived"
+        self.send(topic, [(b"one", None), (b"two", None)])
+        archive = os.path.join(self.work, "torn-archive")
+        run([ARGS.headwire, "archive", "-b", self.bootstrap, "-t", topic, "--dir", archive, "-e",
+             "--connect-timeout-s", "10"], timeout=60)
+        partition_dir = os.path.join(archive, topic, "0")
+        segments = sorted(n for n in os.listdir(partition_dir) if n.endswith(".hwseg"))
+        self.assertEqual(len(segments), 1, os.listdir(partition_dir))
+        segment = os.path.join(partition_dir, segments[0])
+        # As a crash leaves the segment being written: no index (open), and its one block cut
+        # short. The segment header is "HWSEG001", u32 partition, u32 topic length, the topic,
+        # u64 checksum (common/archive_segment.h).
+        index = segment[:-len(".hwseg")] + ".hwidx"
+        if os.path.exists(index):
+            os.remove(index)
+        header = 8 + 4 + 4 + len(topic) + 8
+        self.assertGreater(os.path.getsize(segment), header + 10)
+        os.truncate(segment, header + 10)
+        listing = json.loads(run([ARGS.headwire, "archive", "ls", archive, "--json"]).stdout)
+        self.assertEqual([(s["sealed"], s["records"]) for s in listing], [(False, 0)])
+        table = run([ARGS.headwire, "archive", "ls", archive]).stdout
+        row = next(l for l in table.splitlines() if l.startswith(topic))
+        self.assertEqual(row.split()[:3], [topic, "0", "(none)"], table)
+        self.assertNotIn("-1", row)
+
     def test_a_command_that_is_not_a_daemon_ends_at_sigterm(self):
         # A daemon finishes its batch on SIGTERM; a filter waiting for input has no batch to
         # finish and must not go on waiting.
