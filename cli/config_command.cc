@@ -17,6 +17,16 @@ class DryRunApp : public CLI::App {
   void pre_callback() override { throw CLI::Success(); }
 };
 
+// The names of `root`'s subcommands, comma-separated, `config` (which has no options) left out.
+std::string SubcommandNames(const CLI::App& root) {
+  std::string names;
+  for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == "config") continue;
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  return names;
+}
+
 // Parses `args` (with `config_file`, when given) as the binary would, in a fresh App whose
 // subcommands do not run. `missing_ok` accepts a command line that lacks required options.
 // Returns the parsed App, or InvalidArgument with CLI11's reason.
@@ -35,6 +45,16 @@ Result<std::unique_ptr<CLI::App>> DryRun(const std::string& config_file,
   } catch (const CLI::Success&) {
     // Parsed and checked; nothing ran.
   } catch (const CLI::RequiredError& e) {
+    // CLI11 says "A subcommand is required" of a misspelt one too, which sends the user looking
+    // for what is missing instead of what is wrong: name the argument it could not place.
+    if (app->get_subcommands().empty()) {
+      for (const std::string& arg : app->remaining(/*recurse=*/true)) {
+        if (!arg.starts_with("-")) {
+          return Err(Status::InvalidArgument("unknown subcommand " + arg +
+                                             "; the subcommands are " + SubcommandNames(*app)));
+        }
+      }
+    }
     if (!missing_ok) return Err(Status::InvalidArgument(e.what()));
     // CLI11 stops at the first missing option, before it refuses arguments nobody took (an
     // unknown flag, a misspelt subcommand, a second subcommand name): refuse them here instead
@@ -82,13 +102,10 @@ std::string Joined(const std::vector<std::string>& args) {
 // subcommand (or an option, which starts a command line after --).
 std::string NotASubcommand(const CLI::App& root, const std::string& name) {
   if (name.starts_with("-")) return "";
-  std::string names;
   for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) {
     if (sub->get_name() == name) return "";
-    if (sub->get_name() == "config") continue;  // it has no options to print
-    names += (names.empty() ? "" : ", ") + sub->get_name();
   }
-  return "not a subcommand; config print takes one of " + names +
+  return "not a subcommand; config print takes one of " + SubcommandNames(root) +
          " (a nested one prints with its parent: query for [query.latest]), or after -- a "
          "command line";
 }

@@ -352,6 +352,14 @@ class ConfigTest(unittest.TestCase):
                                             "-s", "/x", "--snapshot-interval", "10",
                                             "--snapshot-dir", "/y").stdout)
 
+    def test_config_check_of_an_unknown_subcommand_says_it_is_unknown(self):
+        for args in (["bogus"], ["bogus", "-s", "/x"], ["--log-level", "debug", "bogus"]):
+            with self.subTest(args=args):
+                result = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                self.assertIn("unknown subcommand bogus; the subcommands are ", result.stderr)
+                self.assertIn("process", result.stderr)
+                self.assertNotIn("A subcommand is required", result.stderr)
+
     def test_usage_errors_exit_2(self):
         for args in (["process", "--no-such-flag"], ["no-such-command"], ["sink"],
                      ["query", "-s", "/tmp/x"], ["--log-level", "loud", "classify"],
