@@ -117,7 +117,7 @@ std::vector<std::string> TopicsOf(const v1::ProcessedArticle& article) {
 }
 
 ArticleStore::ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,
-                           std::shared_ptr<std::atomic<int64_t>> horizon)
+                           std::shared_ptr<ExpiryHorizons> horizons)
     : store_(std::move(store)),
       families_{.articles = store_->family(kArticlesFamily),
                 .latest = store_->family(kLatestFamily),
@@ -130,13 +130,13 @@ ArticleStore::ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptio
                 .meta = store_->family(kMetaFamily)},
       options_(options),
       tracker_(options.watermark),
-      horizon_(std::move(horizon)) {}
+      horizons_(std::move(horizons)) {}
 
 ArticleStore::~ArticleStore() = default;
 
 Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path, bool for_queries,
                                                          const StoreOptions& options) {
-  auto horizon = std::make_shared<std::atomic<int64_t>>(std::numeric_limits<int64_t>::min());
+  auto horizons = std::make_shared<ExpiryHorizons>();
   common::StateStoreOptions state{
       .path = path,
       .kind = common::StateKind::kSink,
@@ -156,7 +156,7 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
       // decompressing; the compacted state is compressed as before.
       .uncompressed_level0 = true};
   for (const char* family : kLogicalFamilies) {
-    state.compaction_filters[family] = std::make_shared<ExpiryFilter>(family, horizon);
+    state.compaction_filters[family] = std::make_shared<ExpiryFilter>(family, horizons);
   }
   const auto add_counts = std::make_shared<AddCountsOperator>();
   for (const char* family : {kWindowsFamily, kTermsFamily, kCountersFamily}) {
@@ -165,7 +165,7 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
   auto store =
       for_queries ? common::StateStore::OpenForQueries(state) : common::StateStore::Open(state);
   if (!store) return Err(store.error());
-  std::unique_ptr<ArticleStore> out(new ArticleStore(std::move(*store), options, horizon));
+  std::unique_ptr<ArticleStore> out(new ArticleStore(std::move(*store), options, horizons));
   if (!for_queries) out->sweeper_ = std::make_unique<ExpirySweeper>(*out->store_);
 
   // The watermark state, so that lateness after a restart is judged as before it.
@@ -181,7 +181,13 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
   if (out->store_->db()->Get({}, meta, kWatermarkKey, &value).ok()) {
     out->watermark_ = ReadTime(value);
   }
-  if (out->store_->db()->Get({}, meta, kHorizonKey, &value).ok()) horizon->store(ReadTime(value));
+  // Published before any compaction can need them; until then compaction deletes nothing.
+  auto partition_horizons = ReadPartitionHorizons(*out->store_->db(), {}, meta);
+  if (!partition_horizons) return Err(partition_horizons.error());
+  out->partition_horizons_ = std::move(*partition_horizons);
+  if (out->store_->db()->Get({}, meta, kHorizonKey, &value).ok()) {
+    horizons->Publish(ReadTime(value), out->partition_horizons_);
+  }
   out->known_topics_ = out->KnownTopics();
   return out;
 }
@@ -253,7 +259,7 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   StageWindows(batch, article, topics, duplicate);
   StageTopics(batch, article);
   if (Status s = LoadStory(batch, StoryIdOf(article)); !s.ok()) return Err(s);
-  StageStory(batch, article);
+  StageStory(batch, article, partition);
   return StageOutcome::kApplied;
 }
 
@@ -293,7 +299,10 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   if (!story) return Status::Corruption("stored story " + story_id);
   // A story past the horizon is gone, whether compaction has removed it yet or not: continuing
   // it only until a background compaction ran would make the state depend on when that was.
-  if (story->last_seen_ms < horizon_->load()) {
+  // Its own partition's horizon depends on that partition's records alone; the global one would
+  // also depend on the other partitions and on the idle rule's timing.
+  const auto horizon = story->partition ? PartitionHorizon(*story->partition) : horizons_->global();
+  if (horizon && story->last_seen_ms < *horizon) {
     batch.stories_[story_id] = std::nullopt;
     return Status::Ok();
   }
@@ -301,7 +310,8 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   return Status::Ok();
 }
 
-void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article) {
+void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article,
+                              const std::string& partition) {
   const auto& raw = article.article();
   const int64_t t = raw.published_at_ms();
   const bool estimated = raw.event_time_estimated();
@@ -312,7 +322,8 @@ void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article)
                          .dated = !estimated,
                          .headline = raw.title(),
                          .headline_id = raw.id(),
-                         .headline_ms = t};
+                         .headline_ms = t,
+                         .partition = partition};
   }
   StoryRecord& story = *stored;
   // A resend of the same id is the same member.
@@ -359,6 +370,14 @@ void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, i
   batch.writes_.Put(families_.rejects, key, TimedValue(watermark.value_or(0), reason));
 }
 
+std::optional<int64_t> ArticleStore::PartitionHorizon(const std::string& partition) const {
+  const auto watermark = tracker_.PartitionWatermark(partition);
+  if (!watermark) return std::nullopt;
+  const int64_t horizon = *watermark - options_.retention_ms;
+  const auto published = partition_horizons_.find(partition);
+  return published == partition_horizons_.end() ? horizon : std::max(horizon, published->second);
+}
+
 void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle) {
   const auto global = tracker_.GlobalWatermark(idle);
   if (!global) return;
@@ -366,7 +385,9 @@ void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<st
   std::string value;
   AppendTime(value, *watermark_);
   writes.Put(families_.meta, kWatermarkKey, value);
-  const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
+  const int64_t horizon =
+      std::max(horizons_->global().value_or(*watermark_ - options_.retention_ms),
+               *watermark_ - options_.retention_ms);
   std::string horizon_value;
   AppendTime(horizon_value, horizon);
   writes.Put(families_.meta, kHorizonKey, horizon_value);
@@ -390,19 +411,32 @@ Status ArticleStore::Commit(Batch& batch,
   if (batch.late_ > 0) {
     writes.Merge(families_.counters, kLateCounter, EncodeU64(batch.late_));
   }
+  ExpiryHorizons::PartitionHorizons partition_horizons = partition_horizons_;
   for (const auto& [partition, max_time] : tracker_.maxima()) {
     std::string t;
     AppendTime(t, max_time);
     writes.Put(families_.meta, kPartitionMaxPrefix + partition, t);
+    const int64_t horizon = *PartitionHorizon(partition);
+    auto [at, added] = partition_horizons.emplace(partition, horizon);
+    if (!added && at->second == horizon) continue;
+    at->second = horizon;
+    std::string h;
+    AppendTime(h, horizon);
+    writes.Put(families_.meta, kPartitionHorizonPrefix + partition, h);
   }
   StageWatermark(writes, idle);
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(writes, tp, offset);
   Status s = store_->Write(writes);
-  if (s.ok()) known_topics_.merge(batch.new_topics_);
+  if (s.ok()) {
+    known_topics_.merge(batch.new_topics_);
+    partition_horizons_ = std::move(partition_horizons);
+  }
   batch = Batch();
   if (!s.ok() || !watermark_) return s;
-  const int64_t horizon = std::max(horizon_->load(), *watermark_ - options_.retention_ms);
-  horizon_->store(horizon);
+  const int64_t horizon =
+      std::max(horizons_->global().value_or(*watermark_ - options_.retention_ms),
+               *watermark_ - options_.retention_ms);
+  horizons_->Publish(horizon, partition_horizons_);
   if (!swept_horizon_) swept_horizon_ = horizon;
   if (sweeper_ == nullptr) return Status::Ok();
   if (horizon - *swept_horizon_ >= options_.retention_ms / 4) {

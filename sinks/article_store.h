@@ -9,8 +9,8 @@
 //   terms       hour/day term counts per topic, for trending
 //   stories     story id -> members, size, sources, topics, first/last seen, headline
 //   counters    late records
-//   meta        per-partition largest event time, watermark, expiry horizon, the taxonomy's
-//               topics (from the records' scores)
+//   meta        per-partition largest event time and expiry horizon, watermark, expiry
+//               horizon, the taxonomy's topics (from the records' scores)
 //   offsets     consumed offsets (see common/state_store.h)
 //
 // Applying is idempotent: the first verdict stored for an article id wins and a duplicate record
@@ -19,6 +19,10 @@
 // partition (core/watermark.h), so the state depends only on the input, never on timing.
 // Every entry expires by event time: a compaction filter drops what is older than the horizon
 // (global watermark - retention), and queries and the digest skip it before compaction does.
+// Stories belong to one input partition and also wait for that partition's own horizon (its
+// watermark - retention): whether a stored story is continued or starts afresh then depends on
+// its partition's records alone, not on how far other partitions or the idle rule have moved the
+// global watermark (ExpiryHorizons in state_layout.h).
 // Files that no new write overlaps are never compacted on their own, so each time the horizon
 // has advanced by a quarter of the retention a background thread compacts the whole database.
 //
@@ -151,7 +155,7 @@ class ArticleStore {
 
  private:
   ArticleStore(std::unique_ptr<common::StateStore> store, StoreOptions options,
-               std::shared_ptr<std::atomic<int64_t>> horizon);
+               std::shared_ptr<ExpiryHorizons> horizons);
 
  public:
   ~ArticleStore();
@@ -160,7 +164,10 @@ class ArticleStore {
 
  private:
   Status LoadStory(Batch& batch, const std::string& story_id);
-  void StageStory(Batch& batch, const v1::ProcessedArticle& article);
+  void StageStory(Batch& batch, const v1::ProcessedArticle& article, const std::string& partition);
+  // The partition's own horizon as its records so far put it; nullopt before its first
+  // watermark. Never behind the one published to compaction.
+  std::optional<int64_t> PartitionHorizon(const std::string& partition) const;
   void StageWindows(Batch& batch, const v1::ProcessedArticle& article,
                     const std::vector<std::string>& topics, bool duplicate);
   void StageTopics(Batch& batch, const v1::ProcessedArticle& article);
@@ -182,7 +189,9 @@ class ArticleStore {
   Families families_;
   StoreOptions options_;
   core::WatermarkTracker tracker_;
-  std::shared_ptr<std::atomic<int64_t>> horizon_;
+  std::shared_ptr<ExpiryHorizons> horizons_;
+  // As last committed (and published through horizons_); stored under kPartitionHorizonPrefix.
+  ExpiryHorizons::PartitionHorizons partition_horizons_;
   std::optional<int64_t> watermark_;    // never moves back
   std::set<std::string> known_topics_;  // stored under kTopicPrefix
   // Horizon at the last sweep: expired entries are swept every quarter of the retention.

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/fingerprint.h"
+#include "sinks/story_record.h"
 
 namespace headwire::sinks {
 namespace {
@@ -35,7 +36,15 @@ class Hasher {
 
 // Stored articles carry what the producer knew about itself and its wall clock; queries never
 // return it, so two runs that produced the same input at different times digest the same.
+// A story's partition is where its records happened to come from, which no query returns: the
+// same records spread over partitions otherwise digest the same.
 std::string Canonical(std::string_view family, std::string_view value) {
+  if (family == kStoriesFamily) {
+    auto story = ParseStoryRecord(value);
+    if (!story || !story->partition) return std::string(value);
+    story->partition.reset();
+    return StoryRecordJson(*story);
+  }
   if (family != kArticlesFamily && family != kDuplicatesFamily) return std::string(value);
   v1::ProcessedArticle article;
   if (!article.ParseFromString(std::string(TimedPayload(value)))) return std::string(value);

@@ -1,10 +1,11 @@
 #pragma once
-// A digest of the sink's logical state: everything a query can return, and nothing that
-// depends on timing (offsets, the watermark, entries already past the expiry horizon, the
-// producer's ingestion time and host stored inside articles). Two
-// sinks that applied the same input have equal digests, whatever their batch sizes, restarts or
-// compactions. XXH3-128 over a canonical serialisation: per column family in a fixed order, every
-// entry in key order as (key length, key, value length, value), lengths as 8-byte big-endian.
+// A digest of the sink's logical state: everything a query can return, and nothing that depends on
+// timing or on how records were spread over partitions (offsets, the watermark, entries already
+// past the expiry horizon, the producer's ingestion time and host stored inside articles, a story's
+// partition). Two sinks that applied the same input have equal digests, whatever their batch sizes,
+// restarts or compactions. XXH3-128 over a canonical serialisation: per column family in a fixed
+// order, every entry in key order as (key length, key, value length, value), lengths as 8-byte
+// big-endian.
 
 #include <cstdint>
 #include <string>

@@ -44,6 +44,21 @@ size_t WindowNameAt(std::string_view key) {
   return nul == std::string_view::npos ? nul : nul + 1;
 }
 
+// The time an entry expires by (ExpiryTime) and the input partition whose own horizon it also
+// waits for (ExpiryHorizons::DeleteBelow), read together so that the filter parses a story once.
+struct EntryExpiry {
+  std::optional<int64_t> time;
+  std::optional<std::string> partition;
+};
+
+EntryExpiry ReadEntryExpiry(std::string_view family, std::string_view key, std::string_view value) {
+  if (family == kStoriesFamily) {
+    auto stored = ReadStoredStoryExpiry(value);
+    return {stored.last_seen_ms, std::move(stored.partition)};
+  }
+  return {ExpiryTime(family, key, value), std::nullopt};
+}
+
 }  // namespace
 
 void AppendTime(std::string& out, int64_t time_ms) {
@@ -157,14 +172,40 @@ std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
   return std::nullopt;
 }
 
+std::optional<int64_t> ExpiryHorizons::DeleteBelow(std::optional<int64_t> global,
+                                                   const std::optional<std::string>& partition,
+                                                   const PartitionHorizons& partitions) {
+  if (!global || !partition) return global;
+  const auto own = partitions.find(*partition);
+  if (own == partitions.end()) return std::nullopt;
+  return std::min(*global, own->second);
+}
+
+Result<ExpiryHorizons::PartitionHorizons> ReadPartitionHorizons(rocksdb::DB& db,
+                                                                const rocksdb::ReadOptions& options,
+                                                                rocksdb::ColumnFamilyHandle* meta) {
+  ExpiryHorizons::PartitionHorizons out;
+  const std::string_view prefix = kPartitionHorizonPrefix;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, meta));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    out[it->key().ToString().substr(prefix.size())] = ReadTime(it->value().ToStringView());
+  }
+  if (!it->status().ok()) return Err(common::FromRocks(it->status(), "read partition horizons"));
+  return out;
+}
+
 bool ExpiryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
                           const rocksdb::Slice& existing_value, std::string* /*new_value*/,
                           bool* /*value_changed*/) const {
-  const int64_t horizon = horizon_->load(std::memory_order_relaxed);
-  if (horizon == std::numeric_limits<int64_t>::min()) return false;
-  const auto time =
-      ExpiryTime(family_, {key.data(), key.size()}, {existing_value.data(), existing_value.size()});
-  return time.has_value() && *time < horizon;
+  const auto global = horizons_->global();
+  if (!global) return false;
+  const auto expiry = ReadEntryExpiry(family_, {key.data(), key.size()},
+                                      {existing_value.data(), existing_value.size()});
+  if (!expiry.time) return false;
+  const auto below = expiry.partition ? ExpiryHorizons::DeleteBelow(global, expiry.partition,
+                                                                    *horizons_->partitions())
+                                      : global;
+  return below.has_value() && *expiry.time < *below;
 }
 
 bool ExpiryFilter::FilterMergeOperand(int level, const rocksdb::Slice& key,

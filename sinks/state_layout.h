@@ -7,17 +7,21 @@
 // times sort first; "latest" keys store the time inverted so a forward scan is newest first.
 
 #include <rocksdb/compaction_filter.h>
+#include <rocksdb/db.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/slice_transform.h>
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "core/event_windows.h"
 
 namespace headwire::sinks {
@@ -51,6 +55,9 @@ inline constexpr const char* kLateMarkerPrefix = "late/";
 inline constexpr const char* kWatermarkKey = "watermark";
 inline constexpr const char* kHorizonKey = "horizon";
 inline constexpr const char* kPartitionMaxPrefix = "pmax/";
+// "phorizon/<partition>": that input partition's own expiry horizon (its watermark - retention),
+// by which its stories also expire (ExpiryHorizons::DeleteBelow).
+inline constexpr const char* kPartitionHorizonPrefix = "phorizon/";
 // "topic/<name>" for every topic of the taxonomy the input was classified with (empty value).
 inline constexpr const char* kTopicPrefix = "topic/";
 
@@ -105,13 +112,55 @@ std::optional<int64_t> ExpiryTime(std::string_view family, std::string_view key,
 std::shared_ptr<const rocksdb::SliceTransform> WindowPrefixTransform();
 std::shared_ptr<const rocksdb::SliceTransform> TopicPrefixTransform();
 
-// Drops entries whose ExpiryTime is before the horizon (watermark - retention) that the sink
-// publishes through `horizon`. Stateless apart from that atomic, so one instance can serve
-// every compaction thread.
+// The expiry horizons the sink publishes to compaction: the global one (global watermark -
+// retention) and each input partition's own (its watermark - retention). Both only move forward,
+// so a reader that sees an older value only keeps more. Thread-safe: one writer (the sink),
+// any number of readers (RocksDB's compaction threads).
+class ExpiryHorizons {
+ public:
+  using PartitionHorizons = std::map<std::string, int64_t>;
+
+  // nullopt before the first watermark: nothing expires.
+  std::optional<int64_t> global() const {
+    const int64_t horizon = global_.load(std::memory_order_relaxed);
+    if (horizon == std::numeric_limits<int64_t>::min()) return std::nullopt;
+    return horizon;
+  }
+  // Every partition that has a watermark, with its horizon.
+  std::shared_ptr<const PartitionHorizons> partitions() const { return partitions_.load(); }
+  void Publish(int64_t global, PartitionHorizons partitions) {
+    global_.store(global, std::memory_order_relaxed);
+    partitions_.store(std::make_shared<const PartitionHorizons>(std::move(partitions)));
+  }
+
+  // The horizon below which an entry may be deleted: the global one, or for an entry of an input
+  // `partition` (a story stored with its partition, as a story belongs to the one partition
+  // that carries its domain) the older of the global one and that partition's own. The global
+  // one keeps what queries still show, the partition's own what the sink would still continue.
+  // nullopt: keep.
+  static std::optional<int64_t> DeleteBelow(std::optional<int64_t> global,
+                                            const std::optional<std::string>& partition,
+                                            const PartitionHorizons& partitions);
+
+ private:
+  std::atomic<int64_t> global_{std::numeric_limits<int64_t>::min()};
+  std::atomic<std::shared_ptr<const PartitionHorizons>> partitions_{
+      std::make_shared<const PartitionHorizons>()};
+};
+
+// The per-partition horizons stored in the "meta" family `meta` of `db`, as read through
+// `options` (a snapshot). Returns the read error, if any.
+Result<ExpiryHorizons::PartitionHorizons> ReadPartitionHorizons(rocksdb::DB& db,
+                                                                const rocksdb::ReadOptions& options,
+                                                                rocksdb::ColumnFamilyHandle* meta);
+
+// Drops entries whose ExpiryTime is below ExpiryHorizons::DeleteBelow of the horizons the sink
+// publishes through `horizons`. Stateless apart from those, so one instance can serve every
+// compaction thread.
 class ExpiryFilter : public rocksdb::CompactionFilter {
  public:
-  ExpiryFilter(std::string family, std::shared_ptr<std::atomic<int64_t>> horizon)
-      : family_(std::move(family)), horizon_(std::move(horizon)) {}
+  ExpiryFilter(std::string family, std::shared_ptr<const ExpiryHorizons> horizons)
+      : family_(std::move(family)), horizons_(std::move(horizons)) {}
   bool Filter(int level, const rocksdb::Slice& key, const rocksdb::Slice& existing_value,
               std::string* new_value, bool* value_changed) const override;
   // A count's increments (AddCountsOperator) expire with their key, as its value does.
@@ -121,7 +170,7 @@ class ExpiryFilter : public rocksdb::CompactionFilter {
 
  private:
   std::string family_;
-  std::shared_ptr<std::atomic<int64_t>> horizon_;
+  std::shared_ptr<const ExpiryHorizons> horizons_;
 };
 
 // Adds counts without reading them: the values of "windows" and "terms" and the "late" counter

@@ -20,6 +20,7 @@ enum class Field {
   kHeadlineId,
   kHeadlineMs,
   kMembers,
+  kPartition,
   kSources,
   kTopics
 };
@@ -33,6 +34,7 @@ Field FieldNamed(std::string_view name) {
                                                             {"headline_id", Field::kHeadlineId},
                                                             {"headline_ms", Field::kHeadlineMs},
                                                             {"members", Field::kMembers},
+                                                            {"partition", Field::kPartition},
                                                             {"sources", Field::kSources},
                                                             {"topics", Field::kTopics}};
   const auto it = kFields.find(name);
@@ -76,6 +78,10 @@ class RecordReader {
     }
     if (depth_ == 1 && field_ == Field::kHeadlineId) {
       out_.headline_id = std::move(value);
+      return Mark();
+    }
+    if (depth_ == 1 && field_ == Field::kPartition) {
+      out_.partition = std::move(value);
       return Mark();
     }
     if (depth_ == 3 && elements_ == 1) {
@@ -139,7 +145,7 @@ class RecordReader {
     return false;
   }
 
-  // Whether every field but `dated` was there.
+  // Whether every field but `dated` and `partition` was there.
   bool complete() const {
     constexpr Field kRequired[] = {Field::kSize,     Field::kFirstSeen,  Field::kLastSeen,
                                    Field::kHeadline, Field::kHeadlineId, Field::kHeadlineMs,
@@ -259,13 +265,16 @@ void AppendCounts(std::string& out, const std::map<std::string, int64_t>& counts
   out.push_back('}');
 }
 
-// Reads the top-level "last_seen_ms" of a stored story from nlohmann::json's SAX events: the
-// same parser as a full parse, so the same answer for any bytes, without building the tree.
+// Reads the top-level "last_seen_ms" and "partition" of a stored story from nlohmann::json's SAX
+// events: the same parser as a full parse, so the same answer for any bytes, without building
+// the tree.
 class LastSeenReader final : public nlohmann::json_sax<Json> {
  public:
   // The value once the whole text parsed as one JSON object: nullopt when it has no such field
   // or holds anything but an integer there.
   std::optional<int64_t> last_seen() const { return object_ ? last_seen_ : std::nullopt; }
+  // The top-level "partition" when it is a string, on the same terms.
+  std::optional<std::string> partition() const { return object_ ? partition_ : std::nullopt; }
 
   bool null() override { return Value(std::nullopt); }
   bool boolean(bool) override { return Value(std::nullopt); }
@@ -275,7 +284,12 @@ class LastSeenReader final : public nlohmann::json_sax<Json> {
     return Value(static_cast<int64_t>(value));
   }
   bool number_float(number_float_t, const string_t&) override { return Value(std::nullopt); }
-  bool string(string_t&) override { return Value(std::nullopt); }
+  bool string(string_t& value) override {
+    const bool at_partition = at_partition_;
+    Value(std::nullopt);
+    if (at_partition) partition_ = std::move(value);
+    return true;
+  }
   bool binary(binary_t&) override { return Value(std::nullopt); }
   bool start_object(std::size_t) override {
     if (depth_ == 0) object_ = true;
@@ -285,6 +299,7 @@ class LastSeenReader final : public nlohmann::json_sax<Json> {
   }
   bool key(string_t& name) override {
     at_last_seen_ = depth_ == 1 && name == "last_seen_ms";
+    at_partition_ = depth_ == 1 && name == "partition";
     return true;
   }
   bool end_object() override {
@@ -310,22 +325,30 @@ class LastSeenReader final : public nlohmann::json_sax<Json> {
   // repeated keys counts, as in a full parse).
   bool Value(std::optional<int64_t> value) {
     if (at_last_seen_) last_seen_ = value;
+    if (at_partition_) partition_.reset();
     at_last_seen_ = false;
+    at_partition_ = false;
     return true;
   }
 
   int depth_ = 0;
   bool object_ = false;
   bool at_last_seen_ = false;
+  bool at_partition_ = false;
   std::optional<int64_t> last_seen_;
+  std::optional<std::string> partition_;
 };
 
 }  // namespace
 
 std::optional<int64_t> StoredLastSeenMs(std::string_view stored) {
+  return ReadStoredStoryExpiry(stored).last_seen_ms;
+}
+
+StoredStoryExpiry ReadStoredStoryExpiry(std::string_view stored) {
   LastSeenReader reader;
-  if (!Json::sax_parse(stored, &reader)) return std::nullopt;
-  return reader.last_seen();
+  if (!Json::sax_parse(stored, &reader)) return {};
+  return {reader.last_seen(), reader.partition()};
 }
 
 Result<StoryRecord> ParseStoryRecord(std::string_view stored) {
@@ -375,6 +398,11 @@ std::string StoryRecordJson(const StoryRecord& story) {
     out.push_back(']');
   }
   out += "],";
+  if (story.partition) {
+    AppendKey(out, "partition");
+    AppendString(out, *story.partition);
+    out.push_back(',');
+  }
   AppendKey(out, "size");
   AppendNumber(out, story.size);
   out.push_back(',');

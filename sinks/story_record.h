@@ -38,6 +38,10 @@ struct StoryRecord {
   std::vector<StoryMember> members = {};  // sorted (StoryMember's order)
   std::map<std::string, int64_t> sources = {};
   std::map<std::string, int64_t> topics = {};
+  // The input partition whose records the story's members came from (a story never spans
+  // domains, and one partition carries each domain), by whose own horizon it expires. Absent in
+  // stories stored before it was kept: such a story expires by the global horizon.
+  std::optional<std::string> partition = std::nullopt;
 };
 
 // Reads a stored story. Corruption when `stored` is not such a JSON object: not JSON, another
@@ -50,6 +54,14 @@ Result<StoryRecord> ParseStoryRecord(std::string_view stored);
 // nlohmann::json's get<int64_t>() wraps it. The compaction filter and the digest read it from
 // every story, so it is read from the parser's events (SAX) without building the tree.
 std::optional<int64_t> StoredLastSeenMs(std::string_view stored);
+
+// What a stored story expires by: StoredLastSeenMs, and the top-level "partition" when it is a
+// string (nullopt otherwise), read in the same single pass.
+struct StoredStoryExpiry {
+  std::optional<int64_t> last_seen_ms;
+  std::optional<std::string> partition;
+};
+StoredStoryExpiry ReadStoredStoryExpiry(std::string_view stored);
 
 // The stored JSON of `story`. Its strings must be UTF-8, as every string of a ProcessedArticle
 // and of a parsed story is.

@@ -809,6 +809,54 @@ TEST_F(SinkStateTest, AStoryPastTheHorizonStartsAfreshWhetherCompactedOrNot) {
   EXPECT_EQ(digests[0], digests[1]);
 }
 
+// A story belongs to the one partition that carries its domain, and whether it is gone is
+// judged by that partition's own horizon. The global one jumps ahead when a partition that runs
+// far ahead leaves the other idle (a backfill beside a live domain, or two `sink -e` runs): a
+// story of the lagging partition must still continue, compacted, restarted or not.
+TEST_F(SinkStateTest, AStoryOfAPartitionFarBehindTheOthersContinuesWhateverTheIdleRuleDid) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  const Spec y1{.id = "y1", .t = kT0, .story = "y"};
+  const Spec y2{.id = "y2", .t = kT0 + kDay, .story = "y"};
+  // With both partitions idle the global watermark is x1's: the horizon passes y1 but not y2.
+  const Spec x1{.id = "x1", .t = kT0 + 2 * kDay + 12 * kHour};
+  std::vector<std::string> digests;
+  for (const std::string run : {"one-run", "two-runs", "compacted", "restarted"}) {
+    auto store = Open(run, options);
+    if (run == "one-run") {
+      Apply(*store, {y1, y2}, 1000, "fr");
+      Apply(*store, {x1}, 1000, "en");
+      ASSERT_TRUE(store->AdvanceWatermark({"en", "fr"}).ok());
+    } else {
+      Apply(*store, {y1}, 1000, "fr");
+      Apply(*store, {x1}, 1000, "en");
+      ASSERT_TRUE(store->AdvanceWatermark({"en", "fr"}).ok());  // the first run's end
+      if (run == "restarted") {
+        store.reset();
+        store = Open(run, options);
+      }
+      if (run != "two-runs") {
+        ASSERT_TRUE(store->state().CompactAll().ok());
+      }
+      Apply(*store, {y2}, 1000, "fr");
+      ASSERT_TRUE(store->AdvanceWatermark({"en", "fr"}).ok());
+    }
+    const auto stories = Query(*store, {}, "stories");
+    bool found = false;
+    for (const auto& story : stories["items"]) {
+      if (story["story_id"] != "y") continue;
+      found = true;
+      EXPECT_EQ(story["size"], 2) << run << " " << story.dump();
+      EXPECT_EQ(story["first_seen"], "2026-03-02T00:00:00Z") << run << " " << story.dump();
+      EXPECT_EQ(story["headline"], "Headline y1") << run << " " << story.dump();
+      EXPECT_EQ(story["members"], common::Json::array({"y1", "y2"})) << run << " " << story.dump();
+    }
+    EXPECT_TRUE(found) << run << " " << stories.dump();
+    digests.push_back(Digest(*store));
+  }
+  for (size_t i = 1; i < digests.size(); ++i) EXPECT_EQ(digests[i], digests[0]) << i;
+}
+
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());

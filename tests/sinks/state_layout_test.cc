@@ -44,19 +44,21 @@ TEST(AddCountsOperatorTest, AnOperandOfAnotherSizeIsRefused) {
 
 TEST(ExpiryFilterTest, IncrementsOfAnExpiredCountAreDroppedWithTheirKey) {
   const auto hour = core::WindowLengthMs(core::WindowSize::kHour);
-  auto horizon = std::make_shared<std::atomic<int64_t>>(10 * hour);
-  const ExpiryFilter filter(kTermsFamily, horizon);
+  auto horizons = std::make_shared<ExpiryHorizons>();
+  horizons->Publish(10 * hour, {});
+  const ExpiryFilter filter(kTermsFamily, horizons);
   const std::string expired = WindowKey(core::WindowSize::kHour, 8 * hour, "*", "rocket");
   const std::string kept = WindowKey(core::WindowSize::kHour, 10 * hour, "*", "rocket");
   EXPECT_TRUE(filter.FilterMergeOperand(0, expired, EncodeU64(1)));
   EXPECT_FALSE(filter.FilterMergeOperand(0, kept, EncodeU64(1)));
-  horizon->store(std::numeric_limits<int64_t>::min());
+  horizons->Publish(std::numeric_limits<int64_t>::min(), {});
   EXPECT_FALSE(filter.FilterMergeOperand(0, expired, EncodeU64(1)));
 }
 
 TEST(ExpiryFilterTest, AStoryExpiresWithItsLastMemberAndAValueThatIsNoStoryNever) {
-  auto horizon = std::make_shared<std::atomic<int64_t>>(100);
-  const ExpiryFilter filter(kStoriesFamily, horizon);
+  auto horizons = std::make_shared<ExpiryHorizons>();
+  horizons->Publish(100, {});
+  const ExpiryFilter filter(kStoriesFamily, horizons);
   const auto stored = [](int64_t last_seen_ms) {
     return StoryRecordJson({.first_seen_ms = 1,
                             .last_seen_ms = last_seen_ms,
@@ -68,6 +70,29 @@ TEST(ExpiryFilterTest, AStoryExpiresWithItsLastMemberAndAValueThatIsNoStoryNever
   EXPECT_TRUE(filter.Filter(0, "story", stored(99), nullptr, nullptr));
   EXPECT_FALSE(filter.Filter(0, "story", stored(100), nullptr, nullptr));
   EXPECT_FALSE(filter.Filter(0, "story", "{\"last_seen_ms\":1", nullptr, nullptr));
+}
+
+// A story of a partition far behind the others waits for that partition's own horizon, and for
+// the global one, which queries still show it by.
+TEST(ExpiryFilterTest, AStoryOfAPartitionIsDroppedOnlyPastItsOwnAndTheGlobalHorizon) {
+  auto horizons = std::make_shared<ExpiryHorizons>();
+  horizons->Publish(100, {{"in/0", 50}, {"in/1", 200}});
+  const ExpiryFilter stories(kStoriesFamily, horizons);
+  const auto stored = [](int64_t last_seen_ms, std::optional<std::string> partition) {
+    return StoryRecordJson({.first_seen_ms = 1,
+                            .last_seen_ms = last_seen_ms,
+                            .dated = true,
+                            .headline = "h",
+                            .headline_id = "a",
+                            .headline_ms = 1,
+                            .partition = std::move(partition)});
+  };
+  EXPECT_FALSE(stories.Filter(0, "s", stored(60, "in/0"), nullptr, nullptr));
+  EXPECT_TRUE(stories.Filter(0, "s", stored(49, "in/0"), nullptr, nullptr));
+  EXPECT_FALSE(stories.Filter(0, "s", stored(150, "in/1"), nullptr, nullptr));
+  EXPECT_TRUE(stories.Filter(0, "s", stored(99, "in/1"), nullptr, nullptr));
+  EXPECT_FALSE(stories.Filter(0, "s", stored(1, "in/9"), nullptr, nullptr));  // no horizon yet
+  EXPECT_TRUE(stories.Filter(0, "s", stored(99, std::nullopt), nullptr, nullptr));
 }
 
 TEST(ExpiryTimeTest, KeysExpireByTheTimesTheirPartsHold) {

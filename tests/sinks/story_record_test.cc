@@ -49,6 +49,21 @@ TEST(StoryRecordTest, AStoryStoredWithoutDatedStaysWithoutIt) {
   EXPECT_EQ(StoryRecordJson(*story), stored);
 }
 
+TEST(StoryRecordTest, AStoryKeepsItsPartitionAndOneStoredWithoutStaysWithoutIt) {
+  nlohmann::json tree = Tree();
+  tree["partition"] = "hw.processed/1";
+  const std::string stored = tree.dump();
+  const auto story = ParseStoryRecord(stored);
+  ASSERT_TRUE(story.has_value()) << story.error().ToString();
+  EXPECT_EQ(story->partition, "hw.processed/1");
+  EXPECT_EQ(StoryRecordJson(*story), stored);
+  EXPECT_EQ(ReadStoredStoryExpiry(stored).partition, "hw.processed/1");
+  EXPECT_EQ(ReadStoredStoryExpiry(stored).last_seen_ms, 3000);
+  const std::string without = Tree().dump();
+  EXPECT_FALSE(ParseStoryRecord(without)->partition.has_value());
+  EXPECT_FALSE(ReadStoredStoryExpiry(without).partition.has_value());
+}
+
 TEST(StoryRecordTest, ANewStoryIsWrittenAsItsJsonTreeDumps) {
   StoryRecord story{.first_seen_ms = 7,
                     .last_seen_ms = 7,
