@@ -226,7 +226,9 @@ Result<StageOutcome> ArticleStore::Stage(Batch& batch, const v1::ProcessedArticl
   // An estimated event time is the producer's wall clock: it must not drag the watermark (and
   // with it lateness and expiry) to the present.
   if (!raw.event_time_estimated()) {
+    const bool first = !tracker_.PartitionWatermark(partition).has_value();
     tracker_.Observe(partition, core::WatermarkEventTime(t, raw.ingested_at_ms()));
+    if (first) batch.first_watermarks_.emplace(partition, *tracker_.PartitionWatermark(partition));
   }
   const std::vector<std::string> topics = ListedTopics(article);
   if (duplicate) {
@@ -361,13 +363,15 @@ void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article,
 
 void ArticleStore::StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
                                const std::string& reason) {
-  std::string key = tp.topic;
-  key.push_back('\0');
-  common::AppendBigEndian32(key, static_cast<uint32_t>(tp.partition));
-  common::AppendBigEndian64(key, static_cast<uint64_t>(offset));
-  // A reject has no event time of its own; it expires with its partition's progress.
-  const auto watermark = tracker_.PartitionWatermark(common::PartitionName(tp));
-  batch.writes_.Put(families_.rejects, key, TimedValue(watermark.value_or(0), reason));
+  // A reject has no event time of its own; it expires with its partition's progress, which
+  // depends on that partition's records alone.
+  std::string partition = common::PartitionName(tp);
+  std::string key = RejectKey(tp.topic, tp.partition, offset);
+  if (const auto watermark = tracker_.PartitionWatermark(partition)) {
+    batch.writes_.Put(families_.rejects, key, TimedValue(*watermark, reason));
+    return;
+  }
+  batch.pending_rejects_.push_back({std::move(partition), std::move(key), reason});
 }
 
 std::optional<int64_t> ArticleStore::PartitionHorizon(const std::string& partition) const {
@@ -376,6 +380,23 @@ std::optional<int64_t> ArticleStore::PartitionHorizon(const std::string& partiti
   const int64_t horizon = *watermark - options_.retention_ms;
   const auto published = partition_horizons_.find(partition);
   return published == partition_horizons_.end() ? horizon : std::max(horizon, published->second);
+}
+
+Status ArticleStore::StampPendingRejects(rocksdb::WriteBatch& writes,
+                                         const std::map<std::string, int64_t>& first_watermarks) {
+  // Rejects wait only before their partition's first valid record, so this scan runs once per
+  // partition in the state's life.
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator({}, families_.rejects));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto value = it->value().ToStringView();
+    if (value.size() < 8 || ReadTime(value) != kPendingRejectTime) continue;
+    const auto partition = RejectPartition(it->key().ToStringView());
+    const auto first = partition ? first_watermarks.find(*partition) : first_watermarks.end();
+    if (first == first_watermarks.end()) continue;
+    writes.Put(families_.rejects, it->key(), TimedValue(first->second, TimedPayload(value)));
+  }
+  if (!it->status().ok()) return common::FromRocks(it->status(), "scan rejects");
+  return Status::Ok();
 }
 
 void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle) {
@@ -410,6 +431,18 @@ Status ArticleStore::Commit(Batch& batch,
   }
   if (batch.late_ > 0) {
     writes.Merge(families_.counters, kLateCounter, EncodeU64(batch.late_));
+  }
+  for (const auto& pending : batch.pending_rejects_) {
+    const auto first = batch.first_watermarks_.find(pending.partition);
+    const int64_t stamp =
+        first == batch.first_watermarks_.end() ? kPendingRejectTime : first->second;
+    writes.Put(families_.rejects, pending.key, TimedValue(stamp, pending.reason));
+  }
+  if (!batch.first_watermarks_.empty()) {
+    if (Status s = StampPendingRejects(writes, batch.first_watermarks_); !s.ok()) {
+      batch = Batch();
+      return s;
+    }
   }
   ExpiryHorizons::PartitionHorizons partition_horizons = partition_horizons_;
   for (const auto& [partition, max_time] : tracker_.maxima()) {

@@ -19,10 +19,10 @@
 // partition (core/watermark.h), so the state depends only on the input, never on timing.
 // Every entry expires by event time: a compaction filter drops what is older than the horizon
 // (global watermark - retention), and queries and the digest skip it before compaction does.
-// Stories belong to one input partition and also wait for that partition's own horizon (its
-// watermark - retention): whether a stored story is continued or starts afresh then depends on
-// its partition's records alone, not on how far other partitions or the idle rule have moved the
-// global watermark (ExpiryHorizons in state_layout.h).
+// Stories and rejects belong to one input partition and also wait for that partition's own
+// horizon (its watermark - retention): whether a stored story is continued or starts afresh then
+// depends on its partition's records alone, not on how far other partitions or the idle rule
+// have moved the global watermark (ExpiryHorizons in state_layout.h).
 // Files that no new write overlaps are never compacted on their own, so each time the horizon
 // has advanced by a quarter of the retention a background thread compacts the whole database.
 //
@@ -110,13 +110,25 @@ class ArticleStore {
     std::unordered_map<std::string, std::optional<StoryRecord>> stories_;
     std::set<std::string> new_topics_;  // taxonomy topics not stored before
     uint64_t late_ = 0;
+    // Rejects of partitions without a watermark yet, stamped at Commit.
+    struct PendingReject {
+      std::string partition;
+      std::string key;
+      std::string reason;
+    };
+    std::vector<PendingReject> pending_rejects_;
+    // Partitions that got their first watermark in this batch, with it.
+    std::map<std::string, int64_t> first_watermarks_;
   };
 
   // Stages the effects of one processed record read from `partition` (any stable name of the
   // input partition, e.g. "topic/0").
   Result<StageOutcome> Stage(Batch& batch, const v1::ProcessedArticle& article,
                              const std::string& partition = "");
-  // Stages a record that could not be decoded, so it is counted and inspectable.
+  // Stages a record that could not be decoded, so it is counted and inspectable. It is stamped
+  // with its partition's watermark, or, while the partition has none, with the first one the
+  // partition gets (until then it never expires), so it counts until its own partition has moved
+  // on by the retention.
   void StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
                    const std::string& reason);
   // Applies the batch with the offsets and the partitions' event-time maxima in one atomic write,
@@ -168,6 +180,9 @@ class ArticleStore {
   // The partition's own horizon as its records so far put it; nullopt before its first
   // watermark. Never behind the one published to compaction.
   std::optional<int64_t> PartitionHorizon(const std::string& partition) const;
+  // Stamps the stored rejects waiting for the first watermark of one of `first_watermarks`.
+  Status StampPendingRejects(rocksdb::WriteBatch& writes,
+                             const std::map<std::string, int64_t>& first_watermarks);
   void StageWindows(Batch& batch, const v1::ProcessedArticle& article,
                     const std::vector<std::string>& topics, bool duplicate);
   void StageTopics(Batch& batch, const v1::ProcessedArticle& article);

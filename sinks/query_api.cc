@@ -31,6 +31,11 @@ class View {
     if (state_.db()->Get(reader_.options(), meta, kHorizonKey, &value).ok()) {
       horizon_ = ReadTime(value);
     }
+    if (auto horizons = ReadPartitionHorizons(*state_.db(), reader_.options(), meta)) {
+      partition_horizons_ = std::move(*horizons);
+    } else if (read_status_.ok()) {
+      read_status_ = horizons.error();
+    }
     std::unique_ptr<rocksdb::Iterator> it(state_.db()->NewIterator(reader_.options(), meta));
     for (it->Seek(kPartitionMaxPrefix); it->Valid() && it->key().starts_with(kPartitionMaxPrefix);
          it->Next()) {
@@ -64,6 +69,12 @@ class View {
   Status read_status() const { return read_status_; }
   // Expired entries are invisible even before compaction removes them.
   bool Expired(int64_t expiry_time) const { return expiry_time < horizon_; }
+  // The same for an entry whose expiry may also wait for its partition (HiddenByHorizons).
+  bool Hidden(std::string_view family, std::string_view key, std::string_view value) const {
+    return HiddenByHorizons(family, key, value,
+                            horizon_ == kMinTime ? std::nullopt : std::optional(horizon_),
+                            partition_horizons_);
+  }
   std::optional<int64_t> watermark() const { return watermark_; }
   // The largest dated event time seen (estimated times do not count).
   std::optional<int64_t> max_event_time() const { return max_event_time_; }
@@ -76,6 +87,7 @@ class View {
   std::optional<int64_t> max_event_time_;
   std::set<std::string> known_topics_;
   int64_t horizon_ = kMinTime;
+  ExpiryHorizons::PartitionHorizons partition_horizons_;
   mutable Status read_status_;
 
   void Keep(const rocksdb::Status& s) const {
@@ -273,8 +285,9 @@ common::Json Totals(const View& view, const std::string& topic, const std::strin
   uint64_t rejects = 0;
   auto it = view.Iterate(kRejectsFamily);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const auto t = ExpiryTime(kRejectsFamily, it->key().ToStringView(), it->value().ToStringView());
-    if (!t || !view.Expired(*t)) ++rejects;
+    if (!view.Hidden(kRejectsFamily, it->key().ToStringView(), it->value().ToStringView())) {
+      ++rejects;
+    }
   }
   std::string value;
   const uint64_t late = view.Get(kCountersFamily, kLateCounter, &value).ok() ? DecodeU64(value) : 0;

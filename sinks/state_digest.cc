@@ -66,10 +66,13 @@ Result<StateDigest> DigestState(const ArticleStore& store) {
   const auto& state = store.state();
   common::StateStore::ConsistentView reader(state);
   std::string value;
-  int64_t horizon = std::numeric_limits<int64_t>::min();
+  std::optional<int64_t> horizon;
   if (state.db()->Get(reader.options(), state.family(kMetaFamily), kHorizonKey, &value).ok()) {
     horizon = ReadTime(value);
   }
+  const auto partition_horizons =
+      ReadPartitionHorizons(*state.db(), reader.options(), state.family(kMetaFamily));
+  if (!partition_horizons) return Err(partition_horizons.error());
   StateDigest out;
   Hasher total;
   for (const char* family : kLogicalFamilies) {
@@ -80,8 +83,7 @@ Result<StateDigest> DigestState(const ArticleStore& store) {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const auto key = it->key().ToStringView();
       const auto entry = it->value().ToStringView();
-      const auto expiry = ExpiryTime(family, key, entry);
-      if (expiry && *expiry < horizon) continue;
+      if (HiddenByHorizons(family, key, entry, horizon, *partition_horizons)) continue;
       hasher.AddField(key);
       hasher.AddField(Canonical(family, entry));
       ++digest.entries;

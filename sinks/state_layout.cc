@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/kafka_consumer.h"
 #include "common/state_store.h"
 #include "sinks/story_record.h"
 
@@ -56,6 +57,7 @@ EntryExpiry ReadEntryExpiry(std::string_view family, std::string_view key, std::
     auto stored = ReadStoredStoryExpiry(value);
     return {stored.last_seen_ms, std::move(stored.partition)};
   }
+  if (family == kRejectsFamily) return {ExpiryTime(family, key, value), RejectPartition(key)};
   return {ExpiryTime(family, key, value), std::nullopt};
 }
 
@@ -86,6 +88,20 @@ std::string TimedValue(int64_t time_ms, std::string_view payload) {
 
 std::string_view TimedPayload(std::string_view value) {
   return value.size() < 8 ? std::string_view() : value.substr(8);
+}
+
+std::string RejectKey(std::string_view topic, int32_t partition, int64_t offset) {
+  std::string key(topic);
+  key.push_back('\0');
+  common::AppendBigEndian32(key, static_cast<uint32_t>(partition));
+  common::AppendBigEndian64(key, static_cast<uint64_t>(offset));
+  return key;
+}
+
+std::optional<std::string> RejectPartition(std::string_view key) {
+  if (key.size() < 13 || key[key.size() - 13] != '\0') return std::nullopt;
+  const auto partition = static_cast<int32_t>(common::ReadBigEndian32(key.substr(key.size() - 12)));
+  return common::PartitionName({std::string(key.substr(0, key.size() - 13)), partition});
 }
 
 std::string LatestKey(std::string_view topic, bool estimated, int64_t time_ms,
@@ -179,6 +195,17 @@ std::optional<int64_t> ExpiryHorizons::DeleteBelow(std::optional<int64_t> global
   const auto own = partitions.find(*partition);
   if (own == partitions.end()) return std::nullopt;
   return std::min(*global, own->second);
+}
+
+bool HiddenByHorizons(std::string_view family, std::string_view key, std::string_view value,
+                      std::optional<int64_t> global,
+                      const ExpiryHorizons::PartitionHorizons& partitions) {
+  const auto time = ExpiryTime(family, key, value);
+  if (!time) return false;
+  const auto below = family == kRejectsFamily
+                         ? ExpiryHorizons::DeleteBelow(global, RejectPartition(key), partitions)
+                         : global;
+  return below.has_value() && *time < *below;
 }
 
 Result<ExpiryHorizons::PartitionHorizons> ReadPartitionHorizons(rocksdb::DB& db,

@@ -56,7 +56,7 @@ inline constexpr const char* kWatermarkKey = "watermark";
 inline constexpr const char* kHorizonKey = "horizon";
 inline constexpr const char* kPartitionMaxPrefix = "pmax/";
 // "phorizon/<partition>": that input partition's own expiry horizon (its watermark - retention),
-// by which its stories also expire (ExpiryHorizons::DeleteBelow).
+// by which its stories and rejects also expire (ExpiryHorizons::DeleteBelow).
 inline constexpr const char* kPartitionHorizonPrefix = "phorizon/";
 // "topic/<name>" for every topic of the taxonomy the input was classified with (empty value).
 inline constexpr const char* kTopicPrefix = "topic/";
@@ -69,6 +69,15 @@ uint64_t DecodeU64(std::string_view bytes);
 // Values of "articles", "duplicates" and "rejects" start with the entry's event time.
 std::string TimedValue(int64_t time_ms, std::string_view payload);
 std::string_view TimedPayload(std::string_view value);
+
+// rejects: topic \0 partition (4) offset (8). The value's time is the partition's watermark when
+// the reject arrived, or kPendingRejectTime while the partition has none yet; the sink stamps it
+// with the partition's first watermark when that comes.
+std::string RejectKey(std::string_view topic, int32_t partition, int64_t offset);
+// The name of the reject key's input partition ("topic/partition", as the watermark tracker
+// names it); nullopt when `key` is not a reject key.
+std::optional<std::string> RejectPartition(std::string_view key);
+inline constexpr int64_t kPendingRejectTime = std::numeric_limits<int64_t>::max();
 
 // latest: topic \0 estimated (1) inverted time (8) id. Articles whose event time the producer
 // estimated sort after every dated one (estimated = 1), so they never lead a newest-first list.
@@ -134,10 +143,11 @@ class ExpiryHorizons {
   }
 
   // The horizon below which an entry may be deleted: the global one, or for an entry of an input
-  // `partition` (a story stored with its partition, as a story belongs to the one partition
-  // that carries its domain) the older of the global one and that partition's own. The global
-  // one keeps what queries still show, the partition's own what the sink would still continue.
-  // nullopt: keep.
+  // `partition` (a reject; a story stored with its partition, as a story belongs to the one
+  // partition that carries its domain) the older of the global one and that partition's own.
+  // The global one keeps what queries still show, the partition's own what the sink would still
+  // continue (a story) or what its partition has not yet left behind by the retention (a
+  // reject). nullopt: keep.
   static std::optional<int64_t> DeleteBelow(std::optional<int64_t> global,
                                             const std::optional<std::string>& partition,
                                             const PartitionHorizons& partitions);
@@ -147,6 +157,14 @@ class ExpiryHorizons {
   std::atomic<std::shared_ptr<const PartitionHorizons>> partitions_{
       std::make_shared<const PartitionHorizons>()};
 };
+
+// Whether queries and the digest no longer show an entry of `family`: its ExpiryTime is below
+// the global horizon, or for a reject below ExpiryHorizons::DeleteBelow, so that a reject counts
+// until its own partition has moved on by the retention however far the others are ahead. A
+// story is shown as of the global horizon, although the sink continues it by its partition's.
+bool HiddenByHorizons(std::string_view family, std::string_view key, std::string_view value,
+                      std::optional<int64_t> global,
+                      const ExpiryHorizons::PartitionHorizons& partitions);
 
 // The per-partition horizons stored in the "meta" family `meta` of `db`, as read through
 // `options` (a snapshot). Returns the read error, if any.

@@ -857,6 +857,38 @@ TEST_F(SinkStateTest, AStoryOfAPartitionFarBehindTheOthersContinuesWhateverTheId
   for (size_t i = 1; i < digests.size(); ++i) EXPECT_EQ(digests[i], digests[0]) << i;
 }
 
+// A reject has no event time: it counts until its own partition has moved on by the retention,
+// also when it came before that partition's first valid record (alone in a batch, or before
+// that record in one) and however far ahead the other partitions are.
+TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  auto store = Open("s", options);
+  const auto rejects = [&] {
+    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
+  };
+  ArticleStore::Batch batch;
+  store->StageReject(batch, {"in", 0}, 0, "garbage before any record");
+  ASSERT_TRUE(store->Commit(batch, {}).ok());
+  store->StageReject(batch, {"in", 0}, 1, "garbage before the partition's first record");
+  ASSERT_TRUE(store->Stage(batch, Make({.id = "a", .t = kT0}), "in/0").has_value());
+  ASSERT_TRUE(store->Commit(batch, {}).ok());
+  // Far ahead, then both idle: the global horizon passes the partition's watermark.
+  Apply(*store, {{.id = "b", .t = kT0 + 5 * kDay}}, 1000, "in/1");
+  ASSERT_TRUE(store->AdvanceWatermark({"in/0", "in/1"}).ok());
+  store->StageReject(batch, {"in", 0}, 3, "garbage behind the global horizon");
+  ASSERT_TRUE(store->Commit(batch, {}).ok());
+  EXPECT_EQ(rejects(), 3);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(rejects(), 3);
+  EXPECT_EQ(store->Counts()->rejects, 3u);
+  // Its partition moves on by more than the retention: they expire, so rejects stay bounded.
+  Apply(*store, {{.id = "c", .t = kT0 + 2 * kDay + kHour}}, 1000, "in/0");
+  EXPECT_EQ(rejects(), 0);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(store->Counts()->rejects, 0u);
+}
+
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());

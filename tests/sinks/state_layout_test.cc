@@ -72,9 +72,9 @@ TEST(ExpiryFilterTest, AStoryExpiresWithItsLastMemberAndAValueThatIsNoStoryNever
   EXPECT_FALSE(filter.Filter(0, "story", "{\"last_seen_ms\":1", nullptr, nullptr));
 }
 
-// A story of a partition far behind the others waits for that partition's own horizon, and for
-// the global one, which queries still show it by.
-TEST(ExpiryFilterTest, AStoryOfAPartitionIsDroppedOnlyPastItsOwnAndTheGlobalHorizon) {
+// A story or reject of a partition far behind the others waits for that partition's own
+// horizon, and for the global one, which queries still show it by.
+TEST(ExpiryFilterTest, AStoryOrRejectOfAPartitionIsDroppedOnlyPastItsOwnAndTheGlobalHorizon) {
   auto horizons = std::make_shared<ExpiryHorizons>();
   horizons->Publish(100, {{"in/0", 50}, {"in/1", 200}});
   const ExpiryFilter stories(kStoriesFamily, horizons);
@@ -93,6 +93,12 @@ TEST(ExpiryFilterTest, AStoryOfAPartitionIsDroppedOnlyPastItsOwnAndTheGlobalHori
   EXPECT_TRUE(stories.Filter(0, "s", stored(99, "in/1"), nullptr, nullptr));
   EXPECT_FALSE(stories.Filter(0, "s", stored(1, "in/9"), nullptr, nullptr));  // no horizon yet
   EXPECT_TRUE(stories.Filter(0, "s", stored(99, std::nullopt), nullptr, nullptr));
+  const ExpiryFilter rejects(kRejectsFamily, horizons);
+  EXPECT_EQ(RejectPartition(RejectKey("in", 0, 7)), "in/0");
+  EXPECT_FALSE(rejects.Filter(0, RejectKey("in", 0, 7), TimedValue(60, "bad"), nullptr, nullptr));
+  EXPECT_TRUE(rejects.Filter(0, RejectKey("in", 0, 7), TimedValue(49, "bad"), nullptr, nullptr));
+  EXPECT_FALSE(rejects.Filter(0, RejectKey("in", 2, 7), TimedValue(kPendingRejectTime, "bad"),
+                              nullptr, nullptr));
 }
 
 TEST(ExpiryTimeTest, KeysExpireByTheTimesTheirPartsHold) {
