@@ -636,6 +636,18 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
   std::string out;
   out.reserve(body.size() + body.size() / 64);
   OpenElements open;
+  // Where the first '>' at or after the last position asked about is. Tags are asked about in
+  // document order, so one found ahead of a later tag's name is its '>' too: searching again for
+  // each '<' would cost the rest of the document every time ("<a<a<a..." with no '>').
+  size_t next_gt = 0;
+  bool next_gt_known = false;
+  const auto tag_end = [&](size_t from) {
+    if (!next_gt_known || (next_gt != std::string_view::npos && next_gt < from)) {
+      next_gt = body.find('>', from);
+      next_gt_known = true;
+    }
+    return next_gt;
+  };
   size_t i = 0;
   while (i < body.size()) {
     const char c = body[i];
@@ -650,13 +662,13 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
       }
       if (next == '/') {
         const std::string_view name = TagName(body, i + 2);
-        const size_t end = body.find('>', i + 2);
+        const size_t end = tag_end(i + 2);
         if (!name.empty() && end != std::string_view::npos && !open.Close(name, out)) {
           i = end + 1;
           continue;
         }
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
-        const size_t end = body.find('>', i + 1);
+        const size_t end = tag_end(i + 1);
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }
       size_t stop = i + 1;  // a tag's '<' is copied as it is
