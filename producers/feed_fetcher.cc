@@ -191,11 +191,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
   };
   start_ready();
 
-  int running = 0;
-  CURLMcode failure = CURLM_OK;
-  do {
-    failure = curl_multi_perform(multi, &running);
-    if (failure != CURLM_OK) break;
+  const auto finish_done = [&] {
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
@@ -207,6 +203,14 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       --per_host[transfer->host];
       --active;
     }
+  };
+
+  int running = 0;
+  CURLMcode failure = CURLM_OK;
+  do {
+    failure = curl_multi_perform(multi, &running);
+    if (failure != CURLM_OK) break;
+    finish_done();
     if (!waiting.empty()) {
       start_ready();
       // Let the new transfers start before asking whether anything still runs.
@@ -216,6 +220,9 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     if ((running > 0 || !waiting.empty()) && stop()) break;
     if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
   } while (running > 0 || !waiting.empty());
+  // The last perform may have ended transfers (one started by it that failed at once, such as
+  // a URL with a space in its host): their outcome is already known, not cut short.
+  finish_done();
 
   for (auto& transfer : transfers) {
     if (transfer->result == nullptr) continue;        // finished above

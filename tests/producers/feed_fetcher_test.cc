@@ -151,6 +151,19 @@ TEST_F(FeedFetcherTest, TheWaitForTheHostsConnectionDoesNotCountAgainstTheTimeou
   EXPECT_EQ(max_in_flight_.load(), 1);
 }
 
+// A URL whose host has a space fails inside the perform that starts it. With one connection,
+// each transfer is started by the perform that ends the loop once the one before it failed.
+TEST_F(FeedFetcherTest, ATransferThatFailsAsItStartsIsReportedNotAborted) {
+  FetchOptions options;
+  options.max_connections = 1;
+  auto results =
+      Fetch({{"http://bad host/1.xml", "", ""}, {"http://bad host/2.xml", "", ""}}, options);
+  for (const FetchResult& result : results) {
+    EXPECT_EQ(result.error.code(), StatusCode::kIoError) << result.error.ToString();
+    EXPECT_EQ(result.http_status, 0);
+  }
+}
+
 TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
   auto results = Fetch({{"file:///etc/passwd", "", ""}});
   EXPECT_FALSE(results[0].error.ok());
