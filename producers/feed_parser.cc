@@ -335,6 +335,23 @@ std::string ItemId(const ItemFields& fields, std::string_view feed_url) {
   return "c" + core::Hex128(std::string(feed_url) + '\x1f' + fields.title + '\x1f' + fields.body);
 }
 
+// What tells an item apart from another of its document with the same ItemId: its GUID as
+// written (fragment included), else its title. Two items with the same key are one item listed
+// twice.
+std::string ItemKey(const ItemFields& fields) {
+  return fields.guid.empty() ? "t" + fields.title : "g" + fields.guid;
+}
+
+// The id of an item whose ItemId another item of its document, with another key, has too (items
+// of a status page that all link to the page; permalinks that differ only by their fragment):
+// from its permalink GUID as written, else from its link and title; a GUID that is not a link
+// keeps its ItemId, which no item with another GUID can share.
+std::string SharedItemId(const ItemFields& fields, std::string_view feed_url) {
+  if (!fields.guid.empty() && !fields.guid_is_permalink) return ItemId(fields, feed_url);
+  if (!fields.guid.empty()) return "l" + core::Hex128(fields.guid);
+  return "l" + core::Hex128(fields.url + '\x1f' + fields.title);
+}
+
 // The href of the first Atom <link> among `node`'s children that names the page itself (no rel,
 // or "alternate"), resolved.
 std::string AlternateAtomLink(const xmlNode* node) {
@@ -979,7 +996,9 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
                                   : ParseXmlFeed(body, response, diagnostics, fields);
   if (!feed) return feed;
   for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
-  std::unordered_set<std::string> ids;
+  std::vector<std::string> item_ids;
+  // The keys (ItemKey) of the items of each id: an id that has two is shared by distinct items.
+  std::unordered_map<std::string, std::unordered_set<std::string>> keys_of_id;
   for (ItemFields& f : fields) {
     for (std::string* text :
          {&f.guid, &f.title, &f.body, &f.url, &f.language, &f.unreadable_date}) {
@@ -988,11 +1007,23 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
     if (f.title.empty()) f.title = TruncateUtf8(f.body, kTitleFromBodyBytes);
     if (f.title.empty() && f.url.empty()) {
       ++feed->skipped_items;
+      item_ids.emplace_back();
       continue;
     }
     if (f.title.empty()) f.title = f.url;
+    item_ids.push_back(ItemId(f, response.feed_url));
+    keys_of_id[item_ids.back()].insert(ItemKey(f));
+  }
+  std::unordered_set<std::string> ids;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    ItemFields& f = fields[i];
+    if (item_ids[i].empty()) continue;  // skipped above
     FeedItem item;
-    item.id = ItemId(f, response.feed_url);
+    item.id = std::move(item_ids[i]);
+    if (keys_of_id[item.id].size() > 1) {
+      item.id = SharedItemId(f, response.feed_url);
+      ++feed->shared_id_items;
+    }
     if (!ids.insert(item.id).second) continue;
     item.title = std::move(f.title);
     item.body = std::move(f.body);

@@ -201,6 +201,10 @@ class FeedPoller {
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
                    common::Quote(feed.url), parsed->skipped_items);
     }
+    if (parsed->shared_id_items > 0) {
+      spdlog::warn("msg=\"feed items share a link, told apart by GUID or title\" feed={} items={}",
+                   common::Quote(feed.url), parsed->shared_id_items);
+    }
     if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
       return Err(s);
     }

@@ -271,13 +271,13 @@ TEST(FeedParserTest, IriLinksAreKeptPercentEncodedNotDropped) {
     <item><title>I2</title><link>https://example.org/news/some article.html</link></item>
     <item><title>I3</title><link>https://example.org/a?x={1}|y</link></item>
     <item><title>I4</title><guid>https://zh.example.org/新闻/123</guid></item>
-    <item><title>I5</title>
+    <item><title>I1</title>
       <link>https://ru.example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1</link></item>
     <item><title>I6</title><link>https://пример.рф/news/1</link></item>
     </channel></rss>)";
   auto feed = ParseFeed(body, {kFeedUrl, "", ""});
   ASSERT_TRUE(feed) << feed.error().ToString();
-  ASSERT_EQ(feed->items.size(), 5u);  // I1 and I5 are one article
+  ASSERT_EQ(feed->items.size(), 5u);  // I1 and I1 percent-encoded are one article
   EXPECT_EQ(feed->items[0].url,
             "https://ru.example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1");
   EXPECT_TRUE(feed->items[0].id.starts_with("u")) << feed->items[0].id;
@@ -594,6 +594,52 @@ TEST(FeedParserTest, ItemIdRules) {
   by_url.url = "http://a.example/c";
   EXPECT_EQ(feed->items[2].id, core::DeriveArticleId(by_url));
   EXPECT_TRUE(feed->items[3].id.starts_with("c"));  // content hash
+}
+
+// A status page links every item to itself; a live blog's permalinks differ by their fragment.
+// Each item is its own; an item that shares its link with no other keeps the usual id, so that
+// the ids of feeds without such items do not change.
+TEST(FeedParserTest, ItemsThatShareALinkButNotATitleOrGuidAreDistinct) {
+  const std::string status =
+      "<rss><channel>"
+      "<item><title>Database failover</title><link>https://status.example.com/</link></item>"
+      "<item><title>Outage resolved</title><link>https://status.example.com/</link></item>"
+      "<item><title>Outage resolved</title><link>https://status.example.com/</link></item>"
+      "<item><title>Own page</title><link>https://status.example.com/own</link></item>"
+      "</channel></rss>";
+  auto feed = ParseFeed(status, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);  // the one listed twice is one item
+  EXPECT_EQ(feed->items[0].title, "Database failover");
+  EXPECT_EQ(feed->items[1].title, "Outage resolved");
+  EXPECT_NE(feed->items[0].id, feed->items[1].id);
+  EXPECT_EQ(feed->shared_id_items, 3u);
+  core::Article own;
+  own.url = "https://status.example.com/own";
+  EXPECT_EQ(feed->items[2].id, core::DeriveArticleId(own));
+
+  // The same item in a later version of the page, beside a new one, keeps its id.
+  const std::string later =
+      "<rss><channel>"
+      "<item><title>Maintenance Friday</title><link>https://status.example.com/</link></item>"
+      "<item><title>Outage resolved</title><link>https://status.example.com/</link></item>"
+      "</channel></rss>";
+  auto next = ParseFeed(later, {kFeedUrl, "", ""});
+  ASSERT_TRUE(next) << next.error().ToString();
+  ASSERT_EQ(next->items.size(), 2u);
+  EXPECT_EQ(next->items[1].id, feed->items[1].id);
+  EXPECT_NE(next->items[0].id, feed->items[0].id);
+
+  const std::string live =
+      "<rss><channel>"
+      "<item><title>Polls open</title><guid>https://news.example/live#post-1</guid></item>"
+      "<item><title>Turnout high</title><guid>https://news.example/live#post-2</guid></item>"
+      "</channel></rss>";
+  auto posts = ParseFeed(live, {kFeedUrl, "", ""});
+  ASSERT_TRUE(posts) << posts.error().ToString();
+  ASSERT_EQ(posts->items.size(), 2u);
+  EXPECT_NE(posts->items[0].id, posts->items[1].id);
+  EXPECT_EQ(posts->shared_id_items, 2u);
 }
 
 // A date the parser cannot read is not the same as no date: the item still gets the fetch time,
