@@ -449,10 +449,58 @@ std::string JsonString(const nlohmann::json& object, const char* key) {
   return "";
 }
 
+// Deepest nesting of arrays and objects accepted in a JSON Feed. The format needs five levels
+// (feed, items, item, authors, author); extensions a few more. A parsed JSON value costs tens of
+// times its text, so a body of nested brackets would cost hundreds of megabytes if parsed whole.
+constexpr size_t kMaxJsonDepth = 64;
+
+// A SAX pass that stops at the first array or object nested deeper than kMaxJsonDepth, before
+// anything is built; it also stops at a syntax error.
+class JsonDepthCheck : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool too_deep() const { return too_deep_; }
+
+  bool null() override { return true; }
+  bool boolean(bool /*value*/) override { return true; }
+  bool number_integer(number_integer_t /*value*/) override { return true; }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return true; }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return true; }
+  bool string(string_t& /*value*/) override { return true; }
+  bool binary(binary_t& /*value*/) override { return true; }
+  bool key(string_t& /*value*/) override { return true; }
+  bool start_object(std::size_t /*elements*/) override { return Enter(); }
+  bool end_object() override { return Leave(); }
+  bool start_array(std::size_t /*elements*/) override { return Enter(); }
+  bool end_array() override { return Leave(); }
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
+                   const nlohmann::detail::exception& /*error*/) override {
+    return false;
+  }
+
+ private:
+  bool Enter() {
+    too_deep_ = ++depth_ > kMaxJsonDepth;
+    return !too_deep_;
+  }
+  bool Leave() {
+    --depth_;
+    return true;
+  }
+
+  size_t depth_ = 0;
+  bool too_deep_ = false;
+};
+
 Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
                                  std::vector<ItemFields>& items) {
   // JSON is UTF-8 by definition (RFC 8259), so stray bytes are read as in a UTF-8 XML feed.
   const std::string text = core::RepairUtf8AsWindows1252(body);
+  JsonDepthCheck depth;
+  if (!nlohmann::json::sax_parse(text, &depth)) {
+    return Err(Status::Corruption(depth.too_deep() ? "not a feed: JSON nested deeper than " +
+                                                         std::to_string(kMaxJsonDepth) + " levels"
+                                                   : std::string("not a feed: malformed JSON")));
+  }
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Err(Status::Corruption("not a feed: malformed JSON"));
   if (!doc.is_object() ||

@@ -567,6 +567,27 @@ TEST(FeedParserTest, ATopLevelJsonArrayIsJsonWithoutAJsonFeedVersion) {
   EXPECT_EQ(feed.error().message(), "not a feed: JSON without a jsonfeed.org version");
 }
 
+// Parsed whole, a body of nested brackets costs tens of times its size (6 MB took 230 MB).
+TEST(FeedParserTest, JsonNestedDeeperThan64LevelsIsRejectedWithTheReason) {
+  const auto feed_with = [](size_t levels) {
+    return R"({"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","title":"t"}],)"
+           R"("_x":)" +
+           std::string(levels, '[') + std::string(levels, ']') + "}";
+  };
+  // The document object is level 1 and its extension's outer array level 2.
+  auto deepest = ParseFeed(feed_with(63), {kFeedUrl, "", ""});
+  ASSERT_TRUE(deepest) << deepest.error().ToString();
+  EXPECT_EQ(deepest->items.size(), 1u);
+  auto too_deep = ParseFeed(feed_with(64), {kFeedUrl, "", ""});
+  ASSERT_FALSE(too_deep);
+  EXPECT_EQ(too_deep.error().message(), "not a feed: JSON nested deeper than 64 levels");
+  auto unterminated = ParseFeed(
+      R"({"version":"https://jsonfeed.org/version/1.1","x":)" + std::string(3'000'000, '['),
+      {kFeedUrl, "", ""});
+  ASSERT_FALSE(unterminated);
+  EXPECT_EQ(unterminated.error().message(), "not a feed: JSON nested deeper than 64 levels");
+}
+
 TEST(FeedParserTest, JsonThatIsNoJsonFeedIsRejected) {
   EXPECT_FALSE(ParseFeed(R"({"items": []})", {kFeedUrl, "", ""}));
   EXPECT_FALSE(ParseFeed("{not json", {kFeedUrl, "", ""}));
