@@ -684,10 +684,56 @@ class OpenElements {
   std::unordered_map<std::string_view, size_t> count_;
 };
 
+// Where an ISO-2022 document leaves ASCII: after an escape sequence that puts another character
+// set in use (ESC $ B, JIS X 0208, until ESC ( B or ESC ( J; ESC ( I, katakana), and between SO and
+// SI (ISO-2022-KR, -CN). There the bytes '<', '&' and control bytes are halves of characters or
+// the shifts themselves, not markup, and are left as they are.
+class Iso2022Runs {
+ public:
+  // `lower_encoding`: the document's charset, lower case; not ISO-2022 means no runs.
+  explicit Iso2022Runs(std::string_view lower_encoding)
+      : escapes_(lower_encoding.starts_with("iso-2022")),
+        shifts_(escapes_ && !lower_encoding.starts_with("iso-2022-jp")) {}
+
+  bool escapes() const { return escapes_; }
+  bool inside() const { return designated_ || shifted_; }
+
+  // The length of the escape sequence or shift at `at` (0: none), whose effect is taken.
+  size_t Take(std::string_view text, size_t at) {
+    const char c = text[at];
+    if (shifts_ && (c == '\x0E' || c == '\x0F')) {
+      shifted_ = c == '\x0E';
+      return 1;
+    }
+    if (!escapes_ || c != '\x1B') return 0;
+    size_t end = at + 1;
+    while (end < text.size() && text[end] >= 0x20 && text[end] <= 0x2F) ++end;  // intermediates
+    if (end >= text.size() || text[end] < 0x30 || text[end] > 0x7E) return 0;
+    const std::string_view intermediates = text.substr(at + 1, end - at - 1);
+    // "(" and "$" designate the set in use (G0); ")" and "$)" designate one that SO calls.
+    if (intermediates == "(" || intermediates == "$" || intermediates == "$(") {
+      designated_ = !(intermediates == "(" && (text[end] == 'B' || text[end] == 'J'));
+    }
+    return end + 1 - at;
+  }
+
+  // Where the run that `at` is in ends: the next escape or shift; the end of `text` when none.
+  size_t RunEnd(std::string_view text, size_t at) const {
+    const size_t end = text.find_first_of(shifts_ ? "\x1B\x0F" : "\x1B", at);
+    return end == std::string_view::npos ? text.size() : end;
+  }
+
+ private:
+  bool escapes_;
+  bool shifts_;
+  bool designated_ = false;  // G0 holds a set other than ASCII or JIS-Roman
+  bool shifted_ = false;     // between SO and SI
+};
+
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
-// and comments, in an ASCII-compatible encoding (UTF-16 is left alone):
-// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces, except
-//   ESC in an ISO-2022 document (`keep_escape`), whose shift sequences are made of it;
+// and comments, in an ASCII-compatible encoding (UTF-16 is left alone), and outside an ISO-2022
+// document's runs of other character sets (Iso2022Runs), whose escape sequences and shifts stay:
+// - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces;
 // - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
 // - a '<' that cannot begin markup ("a < b", "<= 5", "<3") becomes "&lt;": recovery drops it;
 // - an end tag that closes no open element ("</b>" left by a template) is dropped, and one that
@@ -696,7 +742,7 @@ class OpenElements {
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml).
-std::string RepairedForXml(std::string_view body, bool keep_escape) {
+std::string RepairedForXml(std::string_view body, std::string_view lower_encoding) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
   std::string out;
   out.reserve(body.size() + body.size() / 64);
@@ -713,8 +759,22 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
     }
     return next_gt;
   };
+  Iso2022Runs runs(lower_encoding);
   size_t i = 0;
   while (i < body.size()) {
+    if (runs.escapes()) {
+      if (const size_t length = runs.Take(body, i); length > 0) {
+        out.append(body.substr(i, length));
+        i += length;
+        continue;
+      }
+      if (runs.inside()) {
+        const size_t end = runs.RunEnd(body, i);
+        out.append(body.substr(i, end - i));
+        i = end;
+        continue;
+      }
+    }
     const char c = body[i];
     if (c == '<') {
       // Markup begins with a name (bytes above ASCII may be one), '/', '!' or '?'.
@@ -771,8 +831,7 @@ std::string RepairedForXml(std::string_view body, bool keep_escape) {
       continue;
     }
     const unsigned char u = static_cast<unsigned char>(c);
-    const bool allowed =
-        u >= 0x20 || u == '\t' || u == '\n' || u == '\r' || (keep_escape && u == 0x1B);
+    const bool allowed = u >= 0x20 || u == '\t' || u == '\n' || u == '\r';
     out += allowed ? c : ' ';
     ++i;
   }
@@ -937,7 +996,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   if (ignore_declaration && encoding.empty()) encoding = "UTF-8";
   const std::string& effective = encoding.empty() ? declared : encoding;
-  const std::string cleaned = RepairedForXml(body, Lower(effective).starts_with("iso-2022"));
+  const std::string cleaned = RepairedForXml(body, Lower(effective));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
   auto parse = ParseXml(cleaned, base, encoding, ignore_declaration);
   if (!parse) return Err(parse.error());

@@ -199,6 +199,35 @@ TEST(FeedParserTest, DeclaredIso2022JpIsDecoded) {
   EXPECT_EQ(feed->items[0].title, "東京で新しい政策");
 }
 
+// In ISO-2022 two-byte runs, '&' and '<' are halves of characters (う is 0x24 0x26, 自 is 0x3C
+// 0x2B) and ISO-2022-KR's SO and SI shifts are control bytes: none of them is repaired. The
+// expected titles are iconv's reading of the same bytes.
+TEST(FeedParserTest, Iso2022TwoByteRunsAreNotRepairedAsMarkup) {
+  const std::string jp =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$B$\"$j$,$H$&$4$6$$$^$9\x1B(B &amp; more</title>"
+      "<guid isPermaLink=\"false\">jp-1</guid></item>"
+      "<item><title>\x1B$B<+<R$N?7@=IJ$rH/I=\x1B(B</title>"
+      "<guid isPermaLink=\"false\">jp-2</guid></item></channel></rss>";
+  auto feed = ParseFeed(jp, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "ありがとうございます & more");
+  EXPECT_EQ(feed->items[1].title, "自社の新製品を発表");
+
+  const std::string kr =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-KR\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$)C\x0E<-?o\x0F \x0E"
+      "4:=:\x0F \x0E<S:8\x0F</title>"
+      "<guid isPermaLink=\"false\">kr-1</guid></item></channel></rss>";
+  auto korean = ParseFeed(kr, {kFeedUrl, "", ""});
+  ASSERT_TRUE(korean) << korean.error().ToString();
+  EXPECT_TRUE(korean->damage.empty()) << korean->damage;
+  ASSERT_EQ(korean->items.size(), 1u);
+  EXPECT_EQ(korean->items[0].title, "서울 뉴스 속보");
+}
+
 TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
