@@ -915,9 +915,47 @@ size_t FindStartTag(std::string_view text, std::string_view tag, size_t from) {
   return std::string_view::npos;
 }
 
+// The start tags of the elements still open at `end`, outermost first, as the tags of `text`
+// from `from` say (comments, CDATA sections, declarations and processing instructions skipped).
+std::vector<std::string_view> OpenStartTags(std::string_view text, size_t from, size_t end) {
+  std::vector<std::string_view> open;
+  std::vector<std::string_view> names;
+  for (size_t at = text.find('<', from); at < end; at = text.find('<', at + 1)) {
+    const std::string_view rest = text.substr(at, end - at);
+    if (rest.starts_with("<!--") || rest.starts_with("<![CDATA[")) {
+      const std::string_view close = rest.starts_with("<!--") ? "-->" : "]]>";
+      const size_t stop = text.find(close, at);
+      if (stop == std::string_view::npos || stop >= end) break;
+      at = stop;
+      continue;
+    }
+    const size_t close = text.find('>', at);
+    if (close == std::string_view::npos || close >= end) break;
+    if (rest.starts_with("<!") || rest.starts_with("<?")) {
+      at = close;
+      continue;
+    }
+    if (rest.starts_with("</")) {
+      const std::string_view name = TagName(text, at + 2);
+      const auto match = std::find(names.rbegin(), names.rend(), name);
+      if (match != names.rend()) {
+        const size_t keep = static_cast<size_t>(names.rend() - match) - 1;
+        names.resize(keep);
+        open.resize(keep);
+      }
+    } else if (text[close - 1] != '/') {
+      names.push_back(TagName(text, at + 1));
+      open.push_back(text.substr(at, close - at + 1));
+    }
+    at = close;
+  }
+  return open;
+}
+
 // The items of a damaged document read one at a time: each from its start tag to the next one,
-// inside a copy of the root's start tag (for its namespaces). libxml2's recovery can lose every
-// item after a mismatched end tag or an unclosed quote; read alone, the damage stays in its item.
+// inside copies of the start tags around the first item (the root's, an RSS channel's), for the
+// namespaces and xml:base they declare. libxml2's recovery can lose every item after a
+// mismatched end tag or an unclosed quote; read alone, the damage stays in its item.
 Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFormat format,
                                                   const std::string& base,
                                                   const std::string& encoding) {
@@ -932,11 +970,21 @@ Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFor
   const std::string_view root_tag = text.substr(root, root_end - root + 1);
   const std::string root_name(root_tag.substr(1, root_tag.find_first_of(" \t\r\n>/") - 1));
   const std::string_view tag = format == FeedFormat::kAtom ? "<entry" : "<item";
-  for (size_t at = FindStartTag(text, tag, root_end); at != std::string_view::npos;) {
+  const size_t first = FindStartTag(text, tag, root_end);
+  std::string opening(root_tag);
+  std::string closing;
+  if (root_tag.back() != '/' && first != std::string_view::npos) {
+    for (std::string_view start : OpenStartTags(text, root_end + 1, first)) {
+      opening.append(start);
+      closing.insert(0, "</" + std::string(TagName(start, 1)) + ">");
+    }
+  }
+  closing += "</" + root_name + ">";
+  for (size_t at = first; at != std::string_view::npos;) {
     const size_t next = FindStartTag(text, tag, at + 1);
     const std::string_view item =
         text.substr(at, next == std::string_view::npos ? next : next - at);
-    const std::string wrapped = std::string(root_tag) + std::string(item) + "</" + root_name + ">";
+    const std::string wrapped = opening + std::string(item) + closing;
     auto parse = ParseXml(wrapped, base, encoding);
     if (!parse) return Err(parse.error());
     if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {

@@ -803,6 +803,28 @@ TEST(FeedParserTest, ItemsOfADamagedDocumentKeepTheRootsNamespaces) {
   EXPECT_EQ(feed->items[1].url, "http://example.com/r2");
 }
 
+// The channel's xml:base and namespaces are in scope for each item read alone too: otherwise the
+// undamaged items' links would resolve against the feed URL, giving them other ids than the
+// whole document gave them on polls before the damage, and their dc:date would not be read.
+TEST(FeedParserTest, ItemsOfADamagedDocumentKeepTheChannelsBaseAndNamespaces) {
+  const std::string damaged = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel xml:base="https://news.example.com/world/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"><title>Base</title><!-- <item> -->
+<item><title>C</title><link>c.html</link><category domain="x>News</category></item>
+<item><title>A</title><link>a.html</link><dc:date>2026-12-06T10:00:00Z</dc:date></item>
+</channel></rss>)";
+  auto feed = ParseFeed(damaged, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_FALSE(feed->damage.empty());
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].url, "https://news.example.com/world/c.html");
+  EXPECT_EQ(feed->items[1].url, "https://news.example.com/world/a.html");
+  core::Article a;
+  a.url = "https://news.example.com/world/a.html";
+  EXPECT_EQ(feed->items[1].id, core::DeriveArticleId(a));
+  EXPECT_EQ(feed->items[1].published_at_ms, Ms("2026-12-06T10:00:00Z"));
+}
+
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed);
