@@ -5,6 +5,9 @@
 //                                                       fetch_error, not_a_feed
 //   headwire_feed_items_last_poll{feed}                 items in the feed at its last 200
 //   headwire_feed_new_items_total{feed}                 items produced (acknowledged by Kafka)
+//   headwire_feed_shared_id_items_total{feed}           items told apart from others that had
+//                                                       their link (ParsedFeed::shared_id_items);
+//                                                       no series until there is one
 //   headwire_feed_http_status{feed}                     status of the last poll; 0: no response
 //   headwire_feed_consecutive_failures{feed}
 //   headwire_feed_last_success_timestamp_seconds{feed}  0: never
@@ -34,14 +37,16 @@ class FeedMetrics {
   FeedMetrics& operator=(const FeedMetrics&) = delete;
 
   // Records one persisted poll of `feed` that ended in `result`, leaving `record` (its state
-  // after the poll) and producing `produced` items.
+  // after the poll), producing `produced` items and reading `shared_id_items` items that shared
+  // their usual id with another.
   void RecordPoll(const std::string& feed, PollResult result, const FeedRecord& record,
-                  uint64_t produced);
+                  uint64_t produced, uint64_t shared_id_items);
 
  private:
   prometheus::Family<prometheus::Counter>& polls_;
   prometheus::Family<prometheus::Gauge>& items_last_poll_;
   prometheus::Family<prometheus::Counter>& new_items_;
+  prometheus::Family<prometheus::Counter>& shared_id_items_;
   prometheus::Family<prometheus::Gauge>& http_status_;
   prometheus::Family<prometheus::Gauge>& consecutive_failures_;
   prometheus::Family<prometheus::Gauge>& last_success_;

@@ -81,6 +81,7 @@ class FeedPoller {
       FeedRecord record;
       PollResult result;
       uint64_t produced;
+      uint64_t shared_id_items;
     };
     std::map<std::string, Outcome> updated;
     cycle_produced_ = 0;
@@ -91,6 +92,7 @@ class FeedPoller {
       if (results[i].error.code() == StatusCode::kAborted) continue;  // shutdown: poll again
       ++report_.polls;
       const uint64_t produced_before = cycle_produced_;
+      shared_id_items_ = 0;
       auto result = HandleResult(feed, results[i], now, record, batch);
       if (!result) return result.error();
       record.last_poll_ms = now;
@@ -98,7 +100,8 @@ class FeedPoller {
           now +
           NextPollDelay(feed.interval, record.consecutive_failures, list_.schedule, rng_).count();
       state_.PutRecord(batch, feed.url, record);
-      updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before};
+      updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before,
+                           shared_id_items_};
     }
     if (Status s = ProduceCycleItems(); !s.ok()) return s;
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
@@ -112,7 +115,8 @@ class FeedPoller {
     produced_.Increment(static_cast<double>(cycle_produced_));
     report_.produced += cycle_produced_;
     for (auto& [url, outcome] : updated) {
-      feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced);
+      feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced,
+                               outcome.shared_id_items);
       records_[url] = std::move(outcome.record);
     }
     return Status::Ok();
@@ -201,6 +205,7 @@ class FeedPoller {
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
                    common::Quote(feed.url), parsed->skipped_items);
     }
+    shared_id_items_ = parsed->shared_id_items;
     if (parsed->shared_id_items > 0) {
       spdlog::warn("msg=\"feed items share a link, told apart by GUID or title\" feed={} items={}",
                    common::Quote(feed.url), parsed->shared_id_items);
@@ -314,7 +319,8 @@ class FeedPoller {
   const std::vector<common::Header> raw_headers_;
   std::map<std::string, FeedRecord> records_;
   FeedPollReport report_;
-  uint64_t cycle_produced_ = 0;  // produced in the current cycle, not yet flushed
+  uint64_t cycle_produced_ = 0;   // produced in the current cycle, not yet flushed
+  uint64_t shared_id_items_ = 0;  // ParsedFeed::shared_id_items of the feed HandleResult read
   // The current cycle's new items, produced together once every due feed was read.
   struct CycleItem {
     int64_t event_time_ms;
