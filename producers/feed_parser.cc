@@ -1175,11 +1175,10 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
     if (item_ids[i].empty()) continue;  // skipped above
     FeedItem item;
     item.id = std::move(item_ids[i]);
-    if (keys_of_id[item.id].size() > 1) {
-      item.id = SharedItemId(f, response.feed_url);
-      ++feed->shared_id_items;
-    }
+    const bool shared = keys_of_id[item.id].size() > 1;
+    if (shared) item.id = SharedItemId(f, response.feed_url);
     if (!ids.insert(item.id).second) continue;
+    if (shared) ++feed->shared_id_items;
     item.title = std::move(f.title);
     item.body = std::move(f.body);
     item.url = std::move(f.url);

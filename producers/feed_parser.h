@@ -70,9 +70,10 @@ struct ParsedFeed {
   std::string language;         // the feed's language; may be empty
   std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
   uint64_t skipped_items = 0;   // items with neither title, body nor link
-  // Items whose usual id another item of the document, with another GUID or (without GUIDs)
-  // another title, has too, such as the items of a status page that all link to the page: each
-  // got an id of its own from its GUID as written, else its link and title (see the README).
+  // Items (of `items`) whose usual id another item of the document, with another GUID or
+  // (without GUIDs) another title, has too, such as the items of a status page that all link to the
+  // page: each got an id of its own from its GUID as written, else its link and title (see the
+  // README).
   uint64_t shared_id_items = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped
   // early (an entity loop), so that items after that point may be missing or incomplete; empty
