@@ -251,30 +251,45 @@ Status ConsumerDaemon::CheckHandoverTopic() {
 
 void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
                               std::chrono::milliseconds wait) {
-  if (!producer_ || options_.handover_topic.empty()) return;
+  if (!handover_producer_) return;
   size_t written = 0;
   for (const auto& tp : partitions) {
     const auto next = persisted_next_.find(tp);
     if (next == persisted_next_.end()) continue;
-    if (Status s =
-            Produce(HandoverRecord(options_.handover_topic, options_.group_id, tp, next->second));
+    // A stage still catching up persists offsets below where output already went: the handover
+    // says where output went, never less. On a compacted handover topic it replaces every
+    // earlier one for the partition, so a lower offset would have the next owner emit outputs a
+    // second time.
+    int64_t handed_over = next->second;
+    if (const auto floor = commit_floor_.find(tp); floor != commit_floor_.end()) {
+      handed_over = std::max(handed_over, floor->second);
+    }
+    if (Status s = handover_producer_->Produce(
+            HandoverRecord(options_.handover_topic, options_.group_id, tp, handed_over));
         !s.ok()) {
       spdlog::warn("msg=\"handover not written\" topic={} partition={} error={}", tp.topic,
                    tp.partition, Quote(s.message()));
       continue;
     }
     spdlog::info("msg=\"partition handed over\" topic={} partition={} next_offset={}", tp.topic,
-                 tp.partition, next->second);
+                 tp.partition, handed_over);
+    CounterFor(produced_, options_.handover_topic, true).Increment();
     persisted_next_.erase(next);
     ++written;
   }
   if (written == 0) return;
   const auto bound = std::min(wait, options_.flush_timeout);
-  if (Status s = producer_->WaitDelivered(producer_->Seal(), bound); !s.ok()) {
+  if (Status s = handover_producer_->Flush(bound); !s.ok()) {
     spdlog::warn(
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
         "committed offset again\" error={}",
         Quote(s.message()));
+    // A producer's failure is final: the next handovers get a fresh one. One that is only slow
+    // keeps its handovers queued.
+    if (handover_producer_->failed() > 0) {
+      auto fresh = KafkaProducer::Create(options_.kafka);
+      if (fresh) handover_producer_ = std::move(*fresh);
+    }
   }
 }
 
@@ -441,6 +456,11 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
       return s.code() == StatusCode::kAborted ? Status::Ok() : s;
     }
     if (Status s = CheckHandoverTopic(); !s.ok()) return s;
+    if (!options_.handover_topic.empty()) {
+      auto handovers = KafkaProducer::Create(options_.kafka);
+      if (!handovers) return handovers.error();
+      handover_producer_ = std::move(*handovers);
+    }
   }
   ConsumerCallbacks callbacks{
       .stored_offset = [&](const TopicPartition& tp,

@@ -242,6 +242,9 @@ class ConsumerDaemon final : private Output {
   ConsumerDaemonOptions options_;
   std::unique_ptr<KafkaConsumer> consumer_;
   std::unique_ptr<KafkaProducer> producer_;
+  // Handovers have a producer of their own: one that fails is a warning, and must neither fail
+  // the output batches (a producer's failure is final) nor hold up their delivery groups.
+  std::unique_ptr<KafkaProducer> handover_producer_;
   std::map<TopicPartition, int64_t> pending_offsets_;
   BatchRecords pending_records_;
   // How far output went for each partition when it was assigned (GroupOffset::OutputEnd). A

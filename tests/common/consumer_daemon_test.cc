@@ -12,6 +12,8 @@
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 #include "common/mock_cluster.h"
+#include "common/partition_handover.h"
+#include "common/topic_reader.h"
 #include "tests/common/input_topic.h"
 
 namespace headwire::common {
@@ -180,6 +182,32 @@ TEST_F(DeferringDaemonTest,
   ASSERT_TRUE(Run(next, "handover").ok());
   EXPECT_EQ(next.group_committed, std::nullopt);
   EXPECT_EQ(next.handed_over, 10);
+}
+
+// A compacted handover topic keeps only the newest handover of a partition. An instance that
+// was still catching up when it stopped must hand over where output went (10), not where its
+// own decisions had reached (6), or the partition's next owner would emit outputs again.
+TEST_F(DeferringDaemonTest, AnInstanceCatchingUpHandsOverWhereOutputWentNotWhereItHadReached) {
+  auto refuse = ParseBrokerControl("errors OffsetCommit 1000 REBALANCE_IN_PROGRESS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE(input_.cluster->Apply(*refuse).ok());
+  DeferringStage owner;
+  ASSERT_TRUE(Run(owner, "handover").ok());
+  FailingStage catching_up(/*failing_offset=*/7);
+  EXPECT_EQ(Run(catching_up, "handover").code(), StatusCode::kIoError);
+  ASSERT_EQ(catching_up.handed_over, 10);
+  ASSERT_FALSE(catching_up.persisted.empty());
+  EXPECT_LT(catching_up.persisted.back(), 10);
+
+  std::vector<int64_t> handed_over;  // in the order written, as compaction reads them
+  auto read = ReadTopicToEnd(input_.kafka, "handover", [&](const Message& message) {
+    HandoverTable one("g");
+    one.Add(message.record());
+    if (auto next = one.NextOffset({"in", 0})) handed_over.push_back(*next);
+  });
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  ASSERT_GE(handed_over.size(), 2u);
+  EXPECT_EQ(handed_over.back(), 10);
 }
 
 // Remembers what the daemon said of the group's offsets at each assignment.
