@@ -303,7 +303,11 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   // it only until a background compaction ran would make the state depend on when that was.
   // Its own partition's horizon depends on that partition's records alone; the global one would
   // also depend on the other partitions and on the idle rule's timing.
-  const auto horizon = story->partition ? PartitionHorizon(*story->partition) : horizons_->global();
+  // A partition without a horizon of its own (estimated event times only) goes by the global one,
+  // as compaction does (ExpiryHorizons::DeleteBelow).
+  std::optional<int64_t> horizon =
+      story->partition ? PartitionHorizon(*story->partition) : std::nullopt;
+  if (!horizon) horizon = horizons_->global();
   if (horizon && story->last_seen_ms < *horizon) {
     batch.stories_[story_id] = std::nullopt;
     return Status::Ok();
@@ -434,8 +438,12 @@ Status ArticleStore::Commit(Batch& batch,
   }
   for (const auto& pending : batch.pending_rejects_) {
     const auto first = batch.first_watermarks_.find(pending.partition);
-    const int64_t stamp =
-        first == batch.first_watermarks_.end() ? kPendingRejectTime : first->second;
+    // Without a watermark of its own partition yet, the sink's global one, when there is one,
+    // dates it: a partition that carries only rejects or estimated event times gets no watermark,
+    // and its rejects would otherwise stay for good.
+    const int64_t stamp = first != batch.first_watermarks_.end()
+                              ? first->second
+                              : watermark_.value_or(kPendingRejectTime);
     writes.Put(families_.rejects, pending.key, TimedValue(stamp, pending.reason));
   }
   if (!batch.first_watermarks_.empty()) {

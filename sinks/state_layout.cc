@@ -193,7 +193,7 @@ std::optional<int64_t> ExpiryHorizons::DeleteBelow(std::optional<int64_t> global
                                                    const PartitionHorizons& partitions) {
   if (!global || !partition) return global;
   const auto own = partitions.find(*partition);
-  if (own == partitions.end()) return std::nullopt;
+  if (own == partitions.end()) return global;
   return std::min(*global, own->second);
 }
 

@@ -147,7 +147,9 @@ class ExpiryHorizons {
   // partition that carries its domain) the older of the global one and that partition's own.
   // The global one keeps what queries still show, the partition's own what the sink would still
   // continue (a story) or what its partition has not yet left behind by the retention (a
-  // reject). nullopt: keep.
+  // reject). A partition with no horizon of its own (only records with an estimated event
+  // time, which no watermark counts, or rejects) goes by the global one, so that its entries do
+  // not stay for good. nullopt: keep.
   static std::optional<int64_t> DeleteBelow(std::optional<int64_t> global,
                                             const std::optional<std::string>& partition,
                                             const PartitionHorizons& partitions);

@@ -889,6 +889,26 @@ TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention)
   EXPECT_EQ(store->Counts()->rejects, 0u);
 }
 
+// A partition that carries no dated record (only rejects, or estimated event times) never gets
+// a watermark of its own: its rejects are dated by the sink's watermark instead, and expire.
+TEST_F(SinkStateTest, ARejectOfAPartitionWithoutDatedRecordsExpiresByTheSinksWatermark) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  auto store = Open("s", options);
+  const auto rejects = [&] {
+    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
+  };
+  Apply(*store, {{.id = "a", .t = kT0}}, 1000, "in/0");
+  ArticleStore::Batch batch;
+  store->StageReject(batch, {"in", 2}, 0, "garbage on a partition with no dated record");
+  ASSERT_TRUE(store->Commit(batch, {}).ok());
+  EXPECT_EQ(rejects(), 1);
+  Apply(*store, {{.id = "c", .t = kT0 + 3 * kDay}}, 1000, "in/0");
+  EXPECT_EQ(rejects(), 0);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(store->Counts()->rejects, 0u);
+}
+
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());

@@ -73,7 +73,8 @@ TEST(ExpiryFilterTest, AStoryExpiresWithItsLastMemberAndAValueThatIsNoStoryNever
 }
 
 // A story or reject of a partition far behind the others waits for that partition's own
-// horizon, and for the global one, which queries still show it by.
+// horizon, and for the global one, which queries still show it by; one of a partition without a
+// horizon of its own goes by the global one.
 TEST(ExpiryFilterTest, AStoryOrRejectOfAPartitionIsDroppedOnlyPastItsOwnAndTheGlobalHorizon) {
   auto horizons = std::make_shared<ExpiryHorizons>();
   horizons->Publish(100, {{"in/0", 50}, {"in/1", 200}});
@@ -91,7 +92,9 @@ TEST(ExpiryFilterTest, AStoryOrRejectOfAPartitionIsDroppedOnlyPastItsOwnAndTheGl
   EXPECT_TRUE(stories.Filter(0, "s", stored(49, "in/0"), nullptr, nullptr));
   EXPECT_FALSE(stories.Filter(0, "s", stored(150, "in/1"), nullptr, nullptr));
   EXPECT_TRUE(stories.Filter(0, "s", stored(99, "in/1"), nullptr, nullptr));
-  EXPECT_FALSE(stories.Filter(0, "s", stored(1, "in/9"), nullptr, nullptr));  // no horizon yet
+  // A partition with no horizon of its own goes by the global one, or it would keep for good.
+  EXPECT_TRUE(stories.Filter(0, "s", stored(99, "in/9"), nullptr, nullptr));
+  EXPECT_FALSE(stories.Filter(0, "s", stored(100, "in/9"), nullptr, nullptr));
   EXPECT_TRUE(stories.Filter(0, "s", stored(99, std::nullopt), nullptr, nullptr));
   const ExpiryFilter rejects(kRejectsFamily, horizons);
   EXPECT_EQ(RejectPartition(RejectKey("in", 0, 7)), "in/0");
