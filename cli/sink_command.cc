@@ -140,9 +140,10 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->default_str(std::to_string(http->connections.total))
       ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
   cmd->add_option("--http-max-connections-per-client", http->connections.per_client,
-                  "Of those, from one client address (default: 16, or --http-max-connections "
-                  "when that is lower; behind a reverse proxy every request comes from the "
-                  "proxy: raise it)")
+                  "Of those, from one client address (default: " +
+                      std::to_string(common::DefaultPerClientConnections(SIZE_MAX)) +
+                      ", or --http-max-connections when that is lower; behind a reverse proxy "
+                      "every request comes from the proxy: raise it)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, sinks::kMaxHttpConnections));
   cmd->add_option("--page-poll-ms", http->page_poll_ms, "How often the live page refreshes")

@@ -16,6 +16,12 @@ std::optional<std::string_view> FindHeader(const std::vector<common::Header>& he
   return found;
 }
 
+// The one line that stands for the dead letters the sampler held back (none: no line).
+void LogSuppressedDeadLetters(uint64_t suppressed) {
+  if (suppressed == 0) return;
+  spdlog::warn("msg=\"more dead letters, not logged one by one\" count={}", suppressed);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BackfillTarget>> BackfillTarget::Create(
@@ -78,9 +84,7 @@ Status BackfillTarget::Deliver(const common::ArchiveRecord& record) {
   if (decision->kind == processors::DecisionKind::kDeadLetter) {
     ++counts_.dead_letters;
     const auto now = common::LogSampler::Clock::now();
-    if (const uint64_t suppressed = dead_letter_log_.TakeSuppressed(now)) {
-      spdlog::warn("msg=\"more dead letters, not logged one by one\" count={}", suppressed);
-    }
+    LogSuppressedDeadLetters(dead_letter_log_.TakeSuppressed(now));
     if (dead_letter_log_.Admit(now)) {
       spdlog::warn("msg=\"dead letter\" partition={} offset={} reason={} detail={}",
                    record.partition, record.offset, v1::DeadLetterReason_Name(decision->reason),
@@ -119,9 +123,7 @@ Status BackfillTarget::Commit(const std::map<int32_t, int64_t>& next_positions) 
 }
 
 Status BackfillTarget::Finish() {
-  if (const uint64_t suppressed = dead_letter_log_.TakeSuppressedAtStop()) {
-    spdlog::warn("msg=\"more dead letters, not logged one by one\" count={}", suppressed);
-  }
+  LogSuppressedDeadLetters(dead_letter_log_.TakeSuppressedAtStop());
   // At the end of the input no partition holds the watermark back, as for `sink -e`.
   return store_->AdvanceWatermark(store_->KnownPartitions());
 }
