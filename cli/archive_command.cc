@@ -53,7 +53,9 @@ void RegisterList(CLI::App& archive, int& exit_code) {
       "List an archive's segments: topic, partition, offsets, event times, records, size; exit 1 "
       "when DIR holds no archive");
   cmd->add_option("dir", args->dir, "Archive directory")->required();
-  cmd->add_flag("--json", args->json, "JSON for programs instead of a table");
+  cmd->add_flag("--json", args->json,
+                "JSON for programs instead of a table: {segments: [...], records, lost: [...], "
+                "lost_records}");
   cmd->callback([args, &exit_code] {
     auto segments = common::ListSegments(args->dir);
     if (!segments) {
@@ -76,15 +78,19 @@ void RegisterList(CLI::App& archive, int& exit_code) {
     for (const auto& s : *segments) {
       const auto& i = s.index;
       records += i.records;
+      // A segment without records has no offsets or times: null, not the index's placeholders.
+      const auto when_held = [&i](auto value) {
+        return i.records == 0 ? common::Json(nullptr) : common::Json(value);
+      };
       list.push_back({{"segment", s.path},
                       {"topic", i.topic},
                       {"partition", i.partition},
                       {"sealed", s.sealed},
                       {"records", i.records},
-                      {"first_offset", i.first_offset},
-                      {"last_offset", i.last_offset},
-                      {"min_event_time", TimeText(i, i.min_event_ms)},
-                      {"max_event_time", TimeText(i, i.max_event_ms)},
+                      {"first_offset", when_held(i.first_offset)},
+                      {"last_offset", when_held(i.last_offset)},
+                      {"min_event_time", when_held(TimeText(i, i.min_event_ms))},
+                      {"max_event_time", when_held(TimeText(i, i.max_event_ms))},
                       {"bytes", i.bytes},
                       {"blocks", i.blocks.size()}});
       rows.push_back({i.topic, std::to_string(i.partition), OffsetsText(i),
@@ -93,7 +99,19 @@ void RegisterList(CLI::App& archive, int& exit_code) {
                       s.sealed ? "sealed" : "open"});
     }
     if (args->json) {
-      std::cout << list.dump(2) << "\n";
+      common::Json lost = common::Json::array();
+      for (const auto& gap : *gaps) {
+        lost.push_back({{"topic", gap.topic},
+                        {"partition", gap.partition},
+                        {"first_offset", gap.first_offset},
+                        {"last_offset", gap.last_offset},
+                        {"records", gap.records()}});
+      }
+      const common::Json listing = {{"segments", std::move(list)},
+                                    {"records", records},
+                                    {"lost", std::move(lost)},
+                                    {"lost_records", LostRecords(*gaps)}};
+      std::cout << listing.dump(2) << "\n";
       exit_code = kExitOk;
       return;
     }

@@ -86,7 +86,8 @@ class ArchiveKill(unittest.TestCase):
 
         original = kafka_check.read_topic(bootstrap, RAW)
         self.assertEqual(len(original), sum(len(p) for p in self.pieces))
-        segments = json.loads(run([ARGS.headwire, "archive", "ls", archive, "--json"]).stdout)
+        segments = json.loads(run([ARGS.headwire, "archive", "ls", archive,
+                                   "--json"]).stdout)["segments"]
         self.assertGreater(sum(1 for s in segments if s["sealed"]), 0, "no segment was sealed")
         offsets = []
         for s in segments:

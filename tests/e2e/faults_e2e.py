@@ -217,7 +217,7 @@ class Faults(unittest.TestCase):
         self.assertNotIn("DAMAGED", verify.stdout)
         offsets = {}
         for segment in json.loads(run([ARGS.headwire, "archive", "ls", archive_dir,
-                                       "--json"]).stdout):
+                                       "--json"]).stdout)["segments"]:
             self.assertEqual(segment["topic"], RAW)
             if segment["records"]:
                 self.assertEqual(segment["last_offset"] - segment["first_offset"] + 1,

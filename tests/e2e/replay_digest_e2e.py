@@ -99,7 +99,8 @@ class ReplayDigest(unittest.TestCase):
 
     def archived_records(self, archive):
         listing = json.loads(run([ARGS.headwire, "archive", "ls", archive, "--json"]).stdout)
-        return sum(s["records"] for s in listing)
+        self.assertEqual(listing["records"], sum(s["records"] for s in listing["segments"]))
+        return listing["records"]
 
     def test_live_replayed_and_backfilled_digests_are_equal(self):
         bootstrap = self.start_broker()
@@ -158,7 +159,7 @@ class ReplayDigest(unittest.TestCase):
         archive = os.path.join(self.work, "languages-archive")
         run([ARGS.headwire, "archive", "-b", bootstrap, "--dir", archive, "-e"])
         listing = json.loads(run([ARGS.headwire, "archive", "ls", archive, "--json"]).stdout)
-        self.assertEqual(len({s["partition"] for s in listing}), 4)
+        self.assertEqual(len({s["partition"] for s in listing["segments"]}), 4)
         self.assertEqual(self.archived_records(archive), len(records))
 
         from_archive = os.path.join(self.work, "languages-from-archive")
