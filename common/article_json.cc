@@ -75,15 +75,15 @@ const char* ProblemName(JsonProblem problem) {
 // What a JSON value that is not a string or an integer is, for a wrong_type message. A JSON
 // parser reads an integer literal as an integer when it fits 64 bits (signed or unsigned) and as
 // a floating-point number otherwise, so a floating-point value within that range was written
-// with a fraction or an exponent (1.0, 1e3), and one beyond it is an integer that would not keep
-// every digit.
+// with a fraction or an exponent (1.0, 1e3). Beyond that range the parser keeps no trace of how
+// the number was written (12345678901234567890123 and 1e30 read alike), so the message fits both.
 std::string NonIntegerNumberText(const Json& value) {
   if (!value.is_number_float()) return value.type_name();
   const double number = value.get<double>();
   if (!std::isfinite(number)) return "a number beyond the range of a double";
   constexpr double kTwoTo63 = 9223372036854775808.0;
   if (number <= -kTwoTo63 || number >= 2 * kTwoTo63) {
-    return "an integer beyond 64 bits (write it as a string)";
+    return "a number beyond 64 bits (an id this large must be a string)";
   }
   return "a number with a fraction or an exponent";
 }

@@ -49,13 +49,18 @@ TEST(ArticleJsonTest, AnIdTooLongForAnIntegerIsAskedForAsAString) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().reason, "wrong_type");
   EXPECT_EQ(r.error().message,
-            "id must be a string or an integer, not an integer beyond 64 bits (write it as a "
-            "string)");
+            "id must be a string or an integer, not a number beyond 64 bits (an id this large "
+            "must be a string)");
   r = ParseArticleJson(R"({"title":"T","id":-9223372036854775809})");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message,
-            "id must be a string or an integer, not an integer beyond 64 bits (write it as a "
-            "string)");
+            "id must be a string or an integer, not a number beyond 64 bits (an id this large "
+            "must be a string)");
+  r = ParseArticleJson(R"({"title":"T","id":1e30})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message,
+            "id must be a string or an integer, not a number beyond 64 bits (an id this large "
+            "must be a string)");
   r = ParseArticleJson(R"({"title":"T","id":"12345678901234567890123"})");
   ASSERT_TRUE(r.has_value());
 }
