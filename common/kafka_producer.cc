@@ -118,9 +118,12 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
   }
 }
 
-Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
+Status KafkaProducer::Produce(const std::string& topic, std::optional<std::string_view> key,
                               std::string_view value, const std::vector<Header>& headers,
                               int32_t partition) {
+  // librdkafka writes a null key for a null pointer, an empty one for any other with length 0.
+  char* const key_data = key ? const_cast<char*>(key->data()) : nullptr;
+  const size_t key_size = key ? key->size() : 0;
   for (;;) {
     rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
     for (const auto& h : headers) {
@@ -129,7 +132,7 @@ Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
     }
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+        RD_KAFKA_V_KEY(key_data, key_size),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(open_group_))),

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,11 +54,12 @@ class KafkaProducer {
   static constexpr int32_t kAnyPartition = RD_KAFKA_PARTITION_UA;
 
   // Enqueues one message for `topic`, on `partition`, or with kAnyPartition partitioned by `key`
-  // (librdkafka's default partitioner, murmur2-compatible with Java clients). Waits while the
-  // local queue is full; returns Unavailable when the brokers stay unreachable for the connect
-  // timeout meanwhile.
-  Status Produce(const std::string& topic, std::string_view key, std::string_view value,
-                 const std::vector<Header>& headers, int32_t partition = kAnyPartition);
+  // (librdkafka's default partitioner, murmur2-compatible with Java clients). A nullopt key is a
+  // missing (null) key, which Kafka tells from an empty one. Waits while the local queue is full;
+  // returns Unavailable when the brokers stay unreachable for the connect timeout meanwhile.
+  Status Produce(const std::string& topic, std::optional<std::string_view> key,
+                 std::string_view value, const std::vector<Header>& headers,
+                 int32_t partition = kAnyPartition);
   // Enqueues `record`, as Produce() above.
   Status Produce(const OutputRecord& record) {
     return Produce(record.topic, record.key, record.value, record.headers,

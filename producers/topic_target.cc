@@ -104,8 +104,8 @@ Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
 Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
   auto partition = PartitionOf(record);
   if (!partition) return partition.error();
-  if (Status s = producer_->Produce(options_.topic, record.key.value_or(""), record.value,
-                                    record.headers, *partition);
+  if (Status s =
+          producer_->Produce(options_.topic, record.key, record.value, record.headers, *partition);
       !s.ok()) {
     return s;
   }

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/mock_cluster.h"
 #include "common/record.h"
@@ -81,6 +83,33 @@ TEST_F(TopicTargetTest, ByDomainEveryArticleOfOneLanguageSharesAPartition) {
   ASSERT_EQ(partitions.size(), 3u);
   EXPECT_EQ(partitions.at("a"), partitions.at("b"));
   EXPECT_EQ(partitions.at("a"), partitions.at("c"));
+}
+
+// Kafka tells a missing key from an empty one (compaction, consumers keyed on null); the archive
+// keeps which it was, and a replay must give it back.
+TEST_F(TopicTargetTest, AReplayedRecordKeepsAMissingKeyMissingAndAnEmptyKeyEmpty) {
+  auto target = TopicTarget::Create({.kafka = kafka_,
+                                     .topic = "raw",
+                                     .partition = TargetPartition::kSource,
+                                     .domain_key = "language",
+                                     .progress_file = "",
+                                     .replay = "archive /a"});
+  ASSERT_TRUE(target.has_value()) << target.error().ToString();
+  common::ArchiveRecord keyless = Archived("keyless", "Reuters", 0);
+  keyless.key.reset();
+  common::ArchiveRecord empty = Archived("empty", "Reuters", 0);
+  empty.key = "";
+  ASSERT_TRUE((*target)->Deliver(keyless).ok());
+  ASSERT_TRUE((*target)->Deliver(empty).ok());
+  ASSERT_TRUE((*target)->Deliver(Archived("keyed", "Reuters", 0)).ok());
+  ASSERT_TRUE((*target)->Commit({}).ok());
+  std::vector<std::pair<bool, std::string>> keys;
+  auto read = common::ReadTopicToEnd(kafka_, "raw", [&](const common::Message& m) {
+    keys.emplace_back(m.has_key(), std::string(m.key()));
+  });
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ(keys,
+            (std::vector<std::pair<bool, std::string>>{{false, ""}, {true, ""}, {true, "keyed"}}));
 }
 
 TEST_F(TopicTargetTest, APartitionTheTargetLacksIsAnErrorNamingHowToFixIt) {
