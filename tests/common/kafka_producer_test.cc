@@ -2,79 +2,83 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "common/broker_control.h"
 #include "common/mock_cluster.h"
 
 namespace headwire::common {
 namespace {
 
-TEST(KafkaProducerTest, WarmLooksUpEveryTopicOfAReachableCluster) {
-  auto cluster = MockCluster::Start({});
-  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-  KafkaOptions options;
-  options.bootstrap = (*cluster)->bootstrap();
-  auto producer = KafkaProducer::Create(options);
-  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-  const Status warmed = (*producer)->Warm({"headwire.articles.processed", "headwire.topic.space"},
-                                          std::chrono::milliseconds(10000));
+// A producer connected to a mock cluster of its own.
+class KafkaProducerOnClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = MockCluster::Start({});
+    ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+    cluster_ = std::move(*cluster);
+    KafkaOptions options;
+    options.bootstrap = cluster_->bootstrap();
+    auto producer = KafkaProducer::Create(options);
+    ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+    producer_ = std::move(*producer);
+  }
+
+  std::unique_ptr<MockCluster> cluster_;
+  // Declared after the cluster: destroyed before it.
+  std::unique_ptr<KafkaProducer> producer_;
+};
+
+TEST_F(KafkaProducerOnClusterTest, WarmLooksUpEveryTopicOfAReachableCluster) {
+  const Status warmed = producer_->Warm({"headwire.articles.processed", "headwire.topic.space"},
+                                        std::chrono::milliseconds(10000));
   EXPECT_TRUE(warmed.ok()) << warmed.ToString();
-  EXPECT_TRUE((*producer)->Produce("headwire.topic.space", "k", "v", {}).ok());
-  EXPECT_TRUE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
+  EXPECT_TRUE(producer_->Produce("headwire.topic.space", "k", "v", {}).ok());
+  EXPECT_TRUE(producer_->Flush(std::chrono::milliseconds(10000)).ok());
 }
 
-TEST(KafkaProducerTest, DeliveryGroupIsDeliveredOnceEveryMessageOfItAndBeforeIsAcknowledged) {
-  auto cluster = MockCluster::Start({});
-  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-  KafkaOptions options;
-  options.bootstrap = (*cluster)->bootstrap();
-  auto producer = KafkaProducer::Create(options);
-  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+TEST_F(KafkaProducerOnClusterTest,
+       DeliveryGroupIsDeliveredOnceEveryMessageOfItAndBeforeIsAcknowledged) {
   for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE((*producer)->Produce("t", std::to_string(i), "first", {}).ok());
+    ASSERT_TRUE(producer_->Produce("t", std::to_string(i), "first", {}).ok());
   }
-  const uint64_t first = (*producer)->Seal();
+  const uint64_t first = producer_->Seal();
   for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE((*producer)->Produce("t", std::to_string(i), "second", {}).ok());
+    ASSERT_TRUE(producer_->Produce("t", std::to_string(i), "second", {}).ok());
   }
-  const uint64_t second = (*producer)->Seal();
+  const uint64_t second = producer_->Seal();
   EXPECT_LT(first, second);
-  ASSERT_TRUE((*producer)->WaitDelivered(second, std::chrono::milliseconds(10000)).ok());
-  EXPECT_EQ((*producer)->delivered(), 100u);
-  auto earlier = (*producer)->Delivered(first);
+  ASSERT_TRUE(producer_->WaitDelivered(second, std::chrono::milliseconds(10000)).ok());
+  EXPECT_EQ(producer_->delivered(), 100u);
+  auto earlier = producer_->Delivered(first);
   ASSERT_TRUE(earlier.has_value());
   EXPECT_TRUE(*earlier);
-  auto open = (*producer)->Delivered(second + 1);  // the open group is never delivered
+  auto open = producer_->Delivered(second + 1);  // the open group is never delivered
   ASSERT_TRUE(open.has_value());
   EXPECT_FALSE(*open);
 }
 
-TEST(KafkaProducerTest, AFailedDeliveryIsReportedByEveryLaterCheckNotOnlyTheFirst) {
-  auto cluster = MockCluster::Start({});
-  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
-  KafkaOptions options;
-  options.bootstrap = (*cluster)->bootstrap();
-  auto producer = KafkaProducer::Create(options);
-  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
-  ASSERT_TRUE((*producer)->Warm({"t"}, std::chrono::milliseconds(10000)).ok());
+TEST_F(KafkaProducerOnClusterTest, AFailedDeliveryIsReportedByEveryLaterCheckNotOnlyTheFirst) {
+  ASSERT_TRUE(producer_->Warm({"t"}, std::chrono::milliseconds(10000)).ok());
   auto command = ParseBrokerControl("errors Produce 1 MSG_SIZE_TOO_LARGE");
   ASSERT_TRUE(command.has_value()) << command.error().ToString();
-  ASSERT_TRUE((*cluster)->Apply(*command).ok());
+  ASSERT_TRUE(cluster_->Apply(*command).ok());
 
-  ASSERT_TRUE((*producer)->Produce("t", "k", "lost", {}).ok());
-  const uint64_t failed_group = (*producer)->Seal();
-  const Status first = (*producer)->WaitDelivered(failed_group, std::chrono::milliseconds(10000));
+  ASSERT_TRUE(producer_->Produce("t", "k", "lost", {}).ok());
+  const uint64_t failed_group = producer_->Seal();
+  const Status first = producer_->WaitDelivered(failed_group, std::chrono::milliseconds(10000));
   ASSERT_FALSE(first.ok());
-  EXPECT_EQ((*producer)->failed(), 1u);
+  EXPECT_EQ(producer_->failed(), 1u);
   // A check that merely asks again, as a daemon's next persist does, must not find it delivered.
-  auto again = (*producer)->Delivered(failed_group);
+  auto again = producer_->Delivered(failed_group);
   EXPECT_FALSE(again.has_value());
-  EXPECT_FALSE((*producer)->WaitDelivered(failed_group, std::chrono::milliseconds(1000)).ok());
+  EXPECT_FALSE(producer_->WaitDelivered(failed_group, std::chrono::milliseconds(1000)).ok());
   // Nor may a later group that was itself acknowledged vouch for the lost message.
-  ASSERT_TRUE((*producer)->Produce("t", "k", "delivered", {}).ok());
-  const uint64_t later = (*producer)->Seal();
-  EXPECT_FALSE((*producer)->WaitDelivered(later, std::chrono::milliseconds(10000)).ok());
-  EXPECT_FALSE((*producer)->Flush(std::chrono::milliseconds(10000)).ok());
-  EXPECT_EQ((*producer)->delivered(), 1u);  // the later message itself went through
+  ASSERT_TRUE(producer_->Produce("t", "k", "delivered", {}).ok());
+  const uint64_t later = producer_->Seal();
+  EXPECT_FALSE(producer_->WaitDelivered(later, std::chrono::milliseconds(10000)).ok());
+  EXPECT_FALSE(producer_->Flush(std::chrono::milliseconds(10000)).ok());
+  EXPECT_EQ(producer_->delivered(), 1u);  // the later message itself went through
 }
 
 TEST(KafkaProducerTest, WaitDeliveredFailsWhenNoBrokerAnswers) {
