@@ -717,9 +717,11 @@ class Iso2022Runs {
     return end + 1 - at;
   }
 
-  // Where the run that `at` is in ends: the next escape or shift; the end of `text` when none.
+  // Where the run that `at` is in ends: the next escape or shift after `at`; the end of `text`
+  // when none. The byte at `at` belongs to the run whatever it is: Take() refused it, and an
+  // ESC it cannot read (ESC at the end, ESC LF) is the decoder's to reject, not an end.
   size_t RunEnd(std::string_view text, size_t at) const {
-    const size_t end = text.find_first_of(shifts_ ? "\x1B\x0F" : "\x1B", at);
+    const size_t end = text.find_first_of(shifts_ ? "\x1B\x0F" : "\x1B", at + 1);
     return end == std::string_view::npos ? text.size() : end;
   }
 

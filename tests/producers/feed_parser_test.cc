@@ -228,6 +228,34 @@ TEST(FeedParserTest, Iso2022TwoByteRunsAreNotRepairedAsMarkup) {
   EXPECT_EQ(korean->items[0].title, "서울 뉴스 속보");
 }
 
+// An ESC that begins no escape sequence (at the end of the body, before a line feed or another
+// ESC) inside a run of another character set is data the decoder rejects, not the run's end: a
+// repair that stopped there would never move on. The items before it are read.
+TEST(FeedParserTest, AnUnreadableEscapeInsideAnIso2022RunEndsTheParse) {
+  const std::string good =
+      "<item><title>\x1B$BEl5~\x1B(B</title><guid isPermaLink=\"false\">jp-1</guid></item>";
+  for (const std::string& tail : {std::string("<item><title>\x1B$B$\"\x1B"),
+                                  std::string("<item><title>\x1B$B$\"\x1B\n</title></item>"),
+                                  std::string("<item><title>\x1B$B$\"\x1B\x1B</title></item>")}) {
+    const std::string jp =
+        "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><rss version=\"2.0\">"
+        "<channel>" +
+        good + tail;
+    auto feed = ParseFeed(jp, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << feed.error().ToString();
+    ASSERT_FALSE(feed->items.empty());
+    EXPECT_EQ(feed->items[0].title, "東京");
+  }
+  const std::string kr =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-KR\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$)C\x0E<-?o\x0F</title><guid isPermaLink=\"false\">kr-1</guid></item>"
+      "<item><title>\x0E<-\x1B\n</title></item>";
+  auto korean = ParseFeed(kr, {kFeedUrl, "", ""});
+  ASSERT_TRUE(korean) << korean.error().ToString();
+  ASSERT_FALSE(korean->items.empty());
+  EXPECT_EQ(korean->items[0].title, "서울");
+}
+
 TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
