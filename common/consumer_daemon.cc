@@ -252,6 +252,14 @@ Status ConsumerDaemon::CheckHandoverTopic() {
 void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
                               std::chrono::milliseconds wait) {
   if (!handover_producer_) return;
+  // A handover whose flush only timed out may have failed since; its failure is sticky, and would
+  // be reported below against these handovers, which a fresh producer can still deliver.
+  if (handover_producer_->failed() > 0) {
+    spdlog::warn(
+        "msg=\"an earlier handover failed after its wait; the next owner of its partition may emit "
+        "outputs after the group's committed offset again\"");
+    ReplaceFailedHandoverProducer();
+  }
   size_t written = 0;
   for (const auto& tp : partitions) {
     const auto next = persisted_next_.find(tp);
@@ -284,13 +292,16 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
         "committed offset again\" error={}",
         Quote(s.message()));
-    // A producer's failure is final: the next handovers get a fresh one. One that is only slow
-    // keeps its handovers queued.
-    if (handover_producer_->failed() > 0) {
-      auto fresh = KafkaProducer::Create(options_.kafka);
-      if (fresh) handover_producer_ = std::move(*fresh);
-    }
+    ReplaceFailedHandoverProducer();
   }
+}
+
+void ConsumerDaemon::ReplaceFailedHandoverProducer() {
+  // A producer's failure is final: the next handovers get a fresh one. One that is only slow
+  // keeps its handovers queued.
+  if (handover_producer_->failed() == 0) return;
+  auto fresh = KafkaProducer::Create(options_.kafka);
+  if (fresh) handover_producer_ = std::move(*fresh);
 }
 
 void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,
