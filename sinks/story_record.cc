@@ -20,6 +20,7 @@ enum class Field {
   kHeadlineId,
   kHeadlineMs,
   kMembers,
+  kOtherSources,
   kPartition,
   kSources,
   kTopics
@@ -34,6 +35,7 @@ Field FieldNamed(std::string_view name) {
                                                             {"headline_id", Field::kHeadlineId},
                                                             {"headline_ms", Field::kHeadlineMs},
                                                             {"members", Field::kMembers},
+                                                            {"other_sources", Field::kOtherSources},
                                                             {"partition", Field::kPartition},
                                                             {"sources", Field::kSources},
                                                             {"topics", Field::kTopics}};
@@ -65,6 +67,10 @@ class RecordReader {
   bool number_unsigned(Json::number_unsigned_t value) {
     if (depth_ == 1 && field_ == Field::kSize) {
       out_.size = value;
+      return Mark();
+    }
+    if (depth_ == 1 && field_ == Field::kOtherSources) {
+      out_.other_sources = value;
       return Mark();
     }
     if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
@@ -145,7 +151,7 @@ class RecordReader {
     return false;
   }
 
-  // Whether every field but `dated` and `partition` was there.
+  // Whether every field but `dated`, `other_sources` and `partition` was there.
   bool complete() const {
     constexpr Field kRequired[] = {Field::kSize,     Field::kFirstSeen,  Field::kLastSeen,
                                    Field::kHeadline, Field::kHeadlineId, Field::kHeadlineMs,
@@ -398,6 +404,11 @@ std::string StoryRecordJson(const StoryRecord& story) {
     out.push_back(']');
   }
   out += "],";
+  if (story.other_sources > 0) {
+    AppendKey(out, "other_sources");
+    AppendNumber(out, story.other_sources);
+    out.push_back(',');
+  }
   if (story.partition) {
     AppendKey(out, "partition");
     AppendString(out, *story.partition);

@@ -36,7 +36,13 @@ struct StoryRecord {
   std::string headline_id;
   int64_t headline_ms = 0;
   std::vector<StoryMember> members = {};  // sorted (StoryMember's order)
+  // Members per source, for at most as many sources as the store keeps per story
+  // (StoreOptions::max_story_sources): the first ones in byte order.
   std::map<std::string, int64_t> sources = {};
+  // Members of the sources left out of `sources` (the story has as many names before theirs as
+  // it keeps), so that `size` is still the sum of every count. Stored as "other_sources" when above
+  // zero: a story without it is stored as it was before the field existed.
+  uint64_t other_sources = 0;
   std::map<std::string, int64_t> topics = {};
   // The input partition whose records the story's members came from (a story never spans
   // domains, and one partition carries each domain), by whose own horizon it expires. Absent in

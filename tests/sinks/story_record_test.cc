@@ -64,6 +64,28 @@ TEST(StoryRecordTest, AStoryKeepsItsPartitionAndOneStoredWithoutStaysWithoutIt) 
   EXPECT_FALSE(ReadStoredStoryExpiry(without).partition.has_value());
 }
 
+TEST(StoryRecordTest, AStoryStoredWithoutOtherSourcesHasNoneAndIsWrittenAsItWas) {
+  const std::string stored = Tree().dump();
+  const auto story = ParseStoryRecord(stored);
+  ASSERT_TRUE(story.has_value()) << story.error().ToString();
+  EXPECT_EQ(story->other_sources, 0u);
+  EXPECT_EQ(StoryRecordJson(*story), stored);
+}
+
+TEST(StoryRecordTest, OtherSourcesIsReadAndWrittenInItsPlaceAmongTheKeys) {
+  nlohmann::json tree = Tree();
+  tree["other_sources"] = 8;
+  tree["size"] = 12;
+  for (const bool with_partition : {false, true}) {
+    if (with_partition) tree["partition"] = "hw.processed/1";
+    const std::string stored = tree.dump();
+    const auto story = ParseStoryRecord(stored);
+    ASSERT_TRUE(story.has_value()) << story.error().ToString();
+    EXPECT_EQ(story->other_sources, 8u);
+    EXPECT_EQ(StoryRecordJson(*story), stored);
+  }
+}
+
 TEST(StoryRecordTest, ANewStoryIsWrittenAsItsJsonTreeDumps) {
   StoryRecord story{.first_seen_ms = 7,
                     .last_seen_ms = 7,
@@ -90,7 +112,10 @@ TEST(StoryRecordTest, AnythingElseIsCorruption) {
       {"", "[]", "null", "{}", R"({"size":1})", "{\"size\": 1.5}",
        R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[[1]],"size":1,"sources":{},"topics":{}})",
        R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[[1,"a",false]],"size":1,"sources":{},"topics":{}})",
-       R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[],"size":1,"sources":{},"topics":{},"other":1})"}) {
+       R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[],"size":1,"sources":{},"topics":{},"other":1})",
+       R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[],"other_sources":-1,"size":1,"sources":{},"topics":{}})",
+       R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[],"other_sources":"1","size":1,"sources":{},"topics":{}})",
+       R"({"first_seen_ms":1,"headline":"h","headline_id":"a","headline_ms":1,"last_seen_ms":1,"members":[],"other_sources":1.5,"size":1,"sources":{},"topics":{}})"}) {
     const auto story = ParseStoryRecord(stored);
     ASSERT_FALSE(story.has_value()) << stored;
     EXPECT_EQ(story.error().code(), StatusCode::kCorruption) << stored;
