@@ -374,6 +374,12 @@ void AddSinkStateOptions(CLI::App& command, const std::string& prefix, SinkState
                   "A story with no member for this long (event time) is closed, hours")
       ->capture_default_str()
       ->check(EventDuration(1, 3'600'000));
+  command
+      .add_option("--" + prefix + "max-story-sources", store.max_story_sources,
+                  "Most sources a story names (the first in byte order); the members of its "
+                  "other sources are counted together")
+      ->capture_default_str()
+      ->check(IntegerAtLeast(0));
 }
 
 Status CheckSinkStateArgs(const SinkStateArgs& args, const std::string& prefix) {

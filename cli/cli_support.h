@@ -114,8 +114,9 @@ struct SinkStateArgs {
   int64_t close_after_h = 6;
 };
 
-// Adds --<prefix>max-out-of-order-s, --<prefix>grace-s, --<prefix>max-ahead-ms (straight into
-// `store`), --<prefix>retention-h and --<prefix>close-after-h.
+// Adds --<prefix>max-out-of-order-s, --<prefix>grace-s, --<prefix>max-ahead-ms and
+// --<prefix>max-story-sources (straight into `store`), --<prefix>retention-h and
+// --<prefix>close-after-h.
 void AddSinkStateOptions(CLI::App& command, const std::string& prefix, SinkStateArgs& args,
                          sinks::StoreOptions& store);
 

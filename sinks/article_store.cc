@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -357,7 +358,16 @@ void ArticleStore::StageStory(Batch& batch, const v1::ProcessedArticle& article,
       story.headline_ms = t;
     }
   }
+  // A story names the sources that come first in byte order and counts the others' members
+  // together: the names kept are the smallest of the story's sources, and each keeps every one of
+  // its members (a name once set aside never comes back, as smaller ones have taken its place),
+  // so the result is the same whatever the arrival order.
   ++story.sources[raw.source()];
+  while (story.sources.size() > options_.max_story_sources) {
+    const auto largest = std::prev(story.sources.end());
+    story.other_sources += static_cast<uint64_t>(largest->second);
+    story.sources.erase(largest);
+  }
   for (const auto& topic : TopicsOf(article)) ++story.topics[topic];
   StoryMember member{.time_ms = t, .id = raw.id(), .estimated = estimated};
   const auto pos = std::upper_bound(story.members.begin(), story.members.end(), member);

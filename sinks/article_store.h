@@ -7,7 +7,7 @@
 //   rejects     records the sink could not decode
 //   windows     tumbling minute/hour/day counts per topic and source (unique + duplicates)
 //   terms       hour/day term counts per topic, for trending
-//   stories     story id -> members, size, sources, topics, first/last seen, headline
+//   stories     story id -> members, size, sources (capped), topics, first/last seen, headline
 //   counters    late records
 //   meta        per-partition largest event time and expiry horizon, watermark, expiry
 //               horizon, the taxonomy's topics (from the records' scores)
@@ -71,6 +71,11 @@ struct StoreOptions {
   core::StoryStatusOptions stories = {};
   // Trending score parameters (core/trending.h).
   core::TrendingOptions trending = {};
+  // Most distinct sources a story counts members of by name: the first ones in byte order, so
+  // that which are named does not depend on the arrival order. Members of any other source are
+  // only counted together, so a story syndicated by many outlets, or a stream of made-up source
+  // names, cannot grow a stored story without bound (0: none by name). Default: 200.
+  size_t max_story_sources = 200;
 };
 
 struct StoreCounts {

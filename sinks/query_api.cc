@@ -432,6 +432,7 @@ Result<common::Json> StoryJson(const View& view, const std::string& id, std::opt
                       {"last_seen", common::FormatRfc3339(last)},
                       {"time_estimated", !dated},
                       {"sources", std::move(sources)},
+                      {"other_source_members", story.value("other_sources", uint64_t{0})},
                       {"topics", std::move(topics)},
                       {"members", std::move(members)}};
 }

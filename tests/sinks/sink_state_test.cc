@@ -693,6 +693,97 @@ TEST_F(SinkStateTest, AStoryTakesItsTimesFromDatedMembersInAnyOrder) {
   }
 }
 
+// The value of story `id` as the store wrote it.
+std::string StoredStory(const ArticleStore& store, const std::string& id) {
+  std::string value;
+  const auto s = store.state().db()->Get(rocksdb::ReadOptions(),
+                                         store.state().family(kStoriesFamily), id, &value);
+  EXPECT_TRUE(s.ok()) << id << ": " << s.ToString();
+  return value;
+}
+
+// Story "big": 12 members from 8 sources, some of them with several members, in no order of
+// their names.
+std::vector<Spec> ManySourcedStory() {
+  const char* const sources[] = {"S5", "S2", "S7", "S0", "S5", "S3",
+                                 "S6", "S1", "S4", "S7", "S2", "S7"};
+  std::vector<Spec> specs;
+  for (size_t i = 0; i < std::size(sources); ++i) {
+    specs.push_back({.id = "m" + std::to_string(i),
+                     .t = kT0 + static_cast<int64_t>(i) * kMin,
+                     .source = sources[i],
+                     .story = "big"});
+  }
+  return specs;
+}
+
+TEST_F(SinkStateTest, AStoryNamesAtMostMaxStorySourcesAndCountsTheOthersSoSizeIsTheSum) {
+  auto store = Open("s", {.max_story_sources = 3});
+  Apply(*store, ManySourcedStory());
+  const auto story = ParseStoryRecord(StoredStory(*store, "big"));
+  ASSERT_TRUE(story.has_value()) << story.error().ToString();
+  // The three smallest names, each with every one of its members.
+  EXPECT_EQ(story->sources, (std::map<std::string, int64_t>{{"S0", 1}, {"S1", 1}, {"S2", 2}}));
+  EXPECT_EQ(story->other_sources, 8u);
+  EXPECT_EQ(story->size, 12u);
+  uint64_t named = 0;
+  for (const auto& [name, count] : story->sources) named += static_cast<uint64_t>(count);
+  EXPECT_EQ(named + story->other_sources, story->size);
+
+  const auto stories = Query(*store, {}, "stories");
+  ASSERT_EQ(stories["items"].size(), 1u) << stories.dump();
+  const auto& item = stories["items"][0];
+  EXPECT_EQ(item["sources"], (common::Json{"S0", "S1", "S2"}));
+  EXPECT_EQ(item["other_source_members"], 8);
+  EXPECT_EQ(item["size"], 12);
+  // The source filter finds a story by the names it keeps only.
+  EXPECT_EQ(Query(*store, {{"source", "S2"}}, "stories")["items"].size(), 1u);
+  EXPECT_EQ(Query(*store, {{"source", "S7"}}, "stories")["items"].size(), 0u);
+}
+
+TEST_F(SinkStateTest, AStoryWithinTheSourceBoundIsStoredByteForByteAsBefore) {
+  const std::vector<Spec> specs = {
+      {.id = "b", .t = kT0 + kMin, .topics = {"space"}, .source = "Two", .story = "launch"},
+      {.id = "a",
+       .t = kT0,
+       .topics = {"space"},
+       .source = "One",
+       .title = "First",
+       .story = "launch"},
+      {.id = "c", .t = kT0 + 2 * kMin, .source = "One", .story = "launch"}};
+  // As the store wrote it before it bounded sources: no "other_sources".
+  const std::string before =
+      R"({"dated":true,"first_seen_ms":1772409600000,"headline":"First","headline_id":"a",)"
+      R"("headline_ms":1772409600000,"last_seen_ms":1772409720000,"members":)"
+      R"([[1772409600000,"a"],[1772409660000,"b"],[1772409720000,"c"]],"partition":"p0",)"
+      R"("size":3,"sources":{"One":2,"Two":1},"topics":{"other":1,"space":2}})";
+  // The default bound, and one the story's sources just fill.
+  for (const size_t bound : {StoreOptions{}.max_story_sources, size_t{2}}) {
+    auto store = Open("s" + std::to_string(bound), {.max_story_sources = bound});
+    Apply(*store, specs);
+    EXPECT_EQ(StoredStory(*store, "launch"), before) << bound;
+  }
+}
+
+TEST_F(SinkStateTest, AStorysNamedSourcesAreTheSameWhateverTheBatchingRedeliveryOrOrder) {
+  const StoreOptions options{.max_story_sources = 3};
+  const std::vector<Spec> specs = ManySourcedStory();
+  auto one = Open("one", options);
+  Apply(*one, specs, 1000);
+  auto two = Open("two", options);
+  Apply(*two, specs, 2);
+  Apply(*two, specs, 3);  // a redelivery of everything
+  auto three = Open("three", options);
+  std::vector<Spec> reversed(specs.rbegin(), specs.rend());
+  Apply(*three, reversed, 5);
+  const std::string stored = StoredStory(*one, "big");
+  EXPECT_NE(stored.find(R"("other_sources":8,)"), std::string::npos) << stored;
+  EXPECT_EQ(StoredStory(*two, "big"), stored);
+  EXPECT_EQ(StoredStory(*three, "big"), stored);
+  EXPECT_EQ(Digest(*two), Digest(*one));
+  EXPECT_EQ(Digest(*three), Digest(*one));
+}
+
 TEST_F(SinkStateTest, DigestIsTheSameForTheSameInputWhateverTheBatchingOrRedelivery) {
   std::vector<Spec> specs = SampleDay();
   auto one = Open("one");
