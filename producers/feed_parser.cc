@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "core/watermark.h"
 #include "producers/feed_date.h"
+#include "producers/feed_item_split.h"
 #include "producers/feed_link.h"
 
 namespace headwire::producers {
@@ -136,6 +137,125 @@ class LibxmlDiagnostics {
   std::string decoding_error_;
 };
 
+// The reason a body over FeedParseOptions::max_nodes is refused with.
+std::string OverNodeLimit(uint64_t max_nodes) {
+  return "not a feed: more than max_nodes = " + std::to_string(max_nodes) +
+         " elements, attributes and other nodes in one parse";
+}
+
+// Attributes of one tag past which a body is refused. libxml2 2.9 compares each attribute of a
+// tag with every one before it, so a single tag of many attributes costs time quadratic in its
+// size (a 1 MiB tag: minutes) before any node is built that the node limit could count; no real
+// element needs more than a few dozen.
+constexpr size_t kMaxAttributesPerTag = 1024;
+
+// The most attributes one tag of `markup` has, as the '=' in its tags outside quoted values
+// say (a quoted value also ends at a '<', where libxml2's recovery ends it). NUL bytes are passed
+// over, so that a UTF-16 document is read as its ASCII characters. Linear in the text.
+size_t MostAttributesInATag(std::string_view markup) {
+  size_t most = 0;
+  size_t count = 0;
+  bool after_lt = false;
+  bool in_tag = false;
+  char quote = 0;
+  for (const char c : markup) {
+    if (c == '\0') continue;
+    if (after_lt) {
+      after_lt = false;
+      in_tag = IsXmlNameStart(c);
+    }
+    if (quote != 0 && c != '<') {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    quote = 0;
+    if (c == '<') {
+      after_lt = true;
+      in_tag = false;
+      count = 0;
+    } else if (in_tag && (c == '"' || c == '\'')) {
+      quote = c;
+    } else if (in_tag && c == '=') {
+      most = std::max(most, ++count);
+    } else if (c == '>') {
+      in_tag = false;
+    }
+  }
+  return most;
+}
+
+// What a parse keeps in its context's _private: its first error, and the nodes built so far
+// against the limit, counted by the SAX handlers below before they build them.
+struct ParseWatch {
+  std::string first_error;
+  uint64_t* nodes = nullptr;  // shared by the parses of a damaged document's items
+  uint64_t max_nodes = 0;
+  bool over = false;
+  xmlSAXHandler builder{};  // the handlers that build the tree
+};
+
+ParseWatch& WatchOf(void* context) {
+  return *static_cast<ParseWatch*>(static_cast<xmlParserCtxtPtr>(context)->_private);
+}
+
+// Counts `nodes` about to be built; past the limit, stops the parse instead, so that what a
+// parse holds is bounded whatever its input.
+bool Admit(void* context, uint64_t nodes) {
+  ParseWatch& watch = WatchOf(context);
+  *watch.nodes += nodes;
+  if (*watch.nodes <= watch.max_nodes) return true;
+  watch.over = true;
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(context));
+  return false;
+}
+
+void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* prefix,
+                           const xmlChar* uri, int namespaces, const xmlChar** declarations,
+                           int attributes, int defaulted, const xmlChar** values) {
+  if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
+    WatchOf(context).builder.startElementNs(context, name, prefix, uri, namespaces, declarations,
+                                            attributes, defaulted, values);
+  }
+}
+
+void CountedStartElement(void* context, const xmlChar* name, const xmlChar** attributes) {
+  uint64_t nodes = 1;
+  for (const xmlChar** a = attributes; a != nullptr && a[0] != nullptr; a += 2) ++nodes;
+  if (Admit(context, nodes)) WatchOf(context).builder.startElement(context, name, attributes);
+}
+
+void CountedReference(void* context, const xmlChar* name) {
+  if (Admit(context, 1)) WatchOf(context).builder.reference(context, name);
+}
+
+void CountedComment(void* context, const xmlChar* text) {
+  if (Admit(context, 1)) WatchOf(context).builder.comment(context, text);
+}
+
+void CountedInstruction(void* context, const xmlChar* target, const xmlChar* data) {
+  if (Admit(context, 1)) WatchOf(context).builder.processingInstruction(context, target, data);
+}
+
+// Puts the counting handlers in front of those of `context` that build nodes, and `watch` in its
+// _private. Text is not counted: a text node lies between two counted nodes.
+void WatchNodes(xmlParserCtxtPtr context, ParseWatch& watch) {
+  xmlSAXHandler& sax = *context->sax;
+  watch.builder = sax;
+  context->_private = &watch;
+  if (sax.startElementNs != nullptr) sax.startElementNs = CountedStartElementNs;
+  if (sax.startElement != nullptr) sax.startElement = CountedStartElement;
+  if (sax.reference != nullptr) sax.reference = CountedReference;
+  if (sax.comment != nullptr) sax.comment = CountedComment;
+  if (sax.processingInstruction != nullptr) sax.processingInstruction = CountedInstruction;
+}
+
+// The node limit of one body's parses (FeedParseOptions::max_nodes), and whether a parse of the
+// markup in its items' text went past it: then the body is refused.
+struct MarkupLimit {
+  uint64_t max_nodes = 0;
+  bool exceeded = false;
+};
+
 // Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
 std::string CollapseWhitespace(std::string_view text) {
   std::string out;
@@ -188,13 +308,31 @@ void AppendMarkupText(const xmlNode* node, std::string& out) {
 }
 
 // The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
-// removed, whitespace collapsed.
-std::string HtmlToText(std::string_view html) {
+// removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
+// kMaxAttributesPerTag attributes, marks the limit exceeded and gives "".
+std::string HtmlToText(std::string_view html, MarkupLimit& limit) {
   if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
+  if (MostAttributesInATag(html) > kMaxAttributesPerTag) {
+    limit.exceeded = true;
+    return "";
+  }
   const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
-  DocPtr doc(htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), nullptr, "UTF-8",
-                            HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
+  std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(htmlNewParserCtxt(),
+                                                                         &htmlFreeParserCtxt);
+  if (context == nullptr) return CollapseWhitespace(html);
+  uint64_t nodes = 0;
+  ParseWatch watch;
+  watch.nodes = &nodes;
+  watch.max_nodes = limit.max_nodes;
+  WatchNodes(context.get(), watch);
+  DocPtr doc(htmlCtxtReadMemory(context.get(), wrapped.data(), static_cast<int>(wrapped.size()),
+                                nullptr, "UTF-8",
+                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
+  if (watch.over) {
+    limit.exceeded = true;
+    return "";
+  }
   if (!doc) return CollapseWhitespace(html);
   std::string text;
   AppendMarkupText(xmlDocGetRootElement(doc.get()), text);
@@ -208,18 +346,18 @@ std::string NodeText(const xmlNode* node) { return TakeXmlString(xmlNodeGetConte
 // xhtml) and escaped markup (&lt;p&gt;, CDATA) both reduce to plain text. The nested markup is
 // walked here, before the escaped markup its text may hold is read, so that its block elements
 // still separate words.
-std::string TextOfMarkupElement(const xmlNode* node) {
+std::string TextOfMarkupElement(const xmlNode* node, MarkupLimit& limit) {
   std::string text;
   AppendMarkupText(node->children, text);
-  return HtmlToText(text);
+  return HtmlToText(text, limit);
 }
 
 // Atom text constructs: type="text" is plain text (its '&' and '<' are literal), "html" and
 // "xhtml" are markup.
-std::string AtomText(const xmlNode* node) {
+std::string AtomText(const xmlNode* node, MarkupLimit& limit) {
   const std::string type = Lower(Attribute(node, "type"));
   if (type.empty() || type == "text") return CollapseWhitespace(NodeText(node));
-  return TextOfMarkupElement(node);
+  return TextOfMarkupElement(node, limit);
 }
 
 std::vector<const xmlNode*> ChildElements(const xmlNode* node) {
@@ -365,10 +503,10 @@ std::string AlternateAtomLink(const xmlNode* node) {
   return "";
 }
 
-ItemFields ReadRssItem(const xmlNode* item) {
+ItemFields ReadRssItem(const xmlNode* item, MarkupLimit& limit) {
   ItemFields f;
   if (const xmlNode* title = FirstChild(item, "title", Vocabulary::kRss)) {
-    f.title = TextOfMarkupElement(title);
+    f.title = TextOfMarkupElement(title, limit);
   }
   if (const xmlNode* orig = FirstChild(item, "origLink")) {
     f.url = ResolveLink(orig, NodeText(orig));
@@ -395,7 +533,7 @@ ItemFields ReadRssItem(const xmlNode* item) {
                              FirstChild(item, "encoded"), FirstChild(item, "summary")};
   for (const xmlNode* node : bodies) {
     if (node == nullptr) continue;
-    f.body = TextOfMarkupElement(node);
+    f.body = TextOfMarkupElement(node, limit);
     if (!f.body.empty()) break;
   }
   if (const xmlNode* language = FirstChild(item, "language")) {
@@ -405,10 +543,10 @@ ItemFields ReadRssItem(const xmlNode* item) {
   return f;
 }
 
-ItemFields ReadAtomEntry(const xmlNode* entry) {
+ItemFields ReadAtomEntry(const xmlNode* entry, MarkupLimit& limit) {
   ItemFields f;
   if (const xmlNode* title = FirstChild(entry, "title", Vocabulary::kAtom)) {
-    f.title = AtomText(title);
+    f.title = AtomText(title, limit);
   }
   f.url = AlternateAtomLink(entry);
   if (f.url.empty()) {
@@ -426,7 +564,7 @@ ItemFields ReadAtomEntry(const xmlNode* entry) {
   }
   for (std::string_view name : {"summary", "content"}) {
     if (const xmlNode* node = FirstChild(entry, name, Vocabulary::kAtom)) {
-      f.body = AtomText(node);
+      f.body = AtomText(node, limit);
       if (!f.body.empty()) break;
     }
   }
@@ -454,23 +592,27 @@ std::string JsonString(const nlohmann::json& object, const char* key) {
 // times its text, so a body of nested brackets would cost hundreds of megabytes if parsed whole.
 constexpr size_t kMaxJsonDepth = 64;
 
-// A SAX pass that stops at the first array or object nested deeper than kMaxJsonDepth, before
-// anything is built; it also stops at a syntax error.
-class JsonDepthCheck : public nlohmann::json_sax<nlohmann::json> {
+// A SAX pass that stops, before anything is built, at the first array or object nested deeper
+// than kMaxJsonDepth, at the first value (or object key) past `max_nodes` (a value costs tens of
+// times its text too: "{}," is three bytes), and at a syntax error.
+class JsonShapeCheck : public nlohmann::json_sax<nlohmann::json> {
  public:
-  bool too_deep() const { return too_deep_; }
+  explicit JsonShapeCheck(uint64_t max_nodes) : max_nodes_(max_nodes) {}
 
-  bool null() override { return true; }
-  bool boolean(bool /*value*/) override { return true; }
-  bool number_integer(number_integer_t /*value*/) override { return true; }
-  bool number_unsigned(number_unsigned_t /*value*/) override { return true; }
-  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return true; }
-  bool string(string_t& /*value*/) override { return true; }
-  bool binary(binary_t& /*value*/) override { return true; }
-  bool key(string_t& /*value*/) override { return true; }
-  bool start_object(std::size_t /*elements*/) override { return Enter(); }
+  bool too_deep() const { return too_deep_; }
+  bool too_many() const { return too_many_; }
+
+  bool null() override { return Count(); }
+  bool boolean(bool /*value*/) override { return Count(); }
+  bool number_integer(number_integer_t /*value*/) override { return Count(); }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return Count(); }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return Count(); }
+  bool string(string_t& /*value*/) override { return Count(); }
+  bool binary(binary_t& /*value*/) override { return Count(); }
+  bool key(string_t& /*value*/) override { return Count(); }
+  bool start_object(std::size_t /*elements*/) override { return Count() && Enter(); }
   bool end_object() override { return Leave(); }
-  bool start_array(std::size_t /*elements*/) override { return Enter(); }
+  bool start_array(std::size_t /*elements*/) override { return Count() && Enter(); }
   bool end_array() override { return Leave(); }
   bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
                    const nlohmann::detail::exception& /*error*/) override {
@@ -478,6 +620,10 @@ class JsonDepthCheck : public nlohmann::json_sax<nlohmann::json> {
   }
 
  private:
+  bool Count() {
+    too_many_ = ++nodes_ > max_nodes_;
+    return !too_many_;
+  }
   bool Enter() {
     too_deep_ = ++depth_ > kMaxJsonDepth;
     return !too_deep_;
@@ -487,17 +633,21 @@ class JsonDepthCheck : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
 
+  uint64_t max_nodes_;
+  uint64_t nodes_ = 0;
   size_t depth_ = 0;
   bool too_deep_ = false;
+  bool too_many_ = false;
 };
 
 Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
-                                 std::vector<ItemFields>& items) {
+                                 MarkupLimit& limit, std::vector<ItemFields>& items) {
   // JSON is UTF-8 by definition (RFC 8259), so stray bytes are read as in a UTF-8 XML feed.
   const std::string text = core::RepairUtf8AsWindows1252(body);
-  JsonDepthCheck depth;
-  if (!nlohmann::json::sax_parse(text, &depth)) {
-    return Err(Status::Corruption(depth.too_deep() ? "not a feed: JSON nested deeper than " +
+  JsonShapeCheck shape(limit.max_nodes);
+  if (!nlohmann::json::sax_parse(text, &shape)) {
+    if (shape.too_many()) return Err(Status::Corruption(OverNodeLimit(limit.max_nodes)));
+    return Err(Status::Corruption(shape.too_deep() ? "not a feed: JSON nested deeper than " +
                                                          std::to_string(kMaxJsonDepth) + " levels"
                                                    : std::string("not a feed: malformed JSON")));
   }
@@ -524,9 +674,9 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
     f.url = resolve(JsonString(item, "url"));
     if (f.url.empty()) f.url = resolve(JsonString(item, "external_url"));
     f.guid_is_permalink = !f.url.empty() && ResolveFeedLink(f.guid, "") == f.url;
-    f.title = HtmlToText(JsonString(item, "title"));
+    f.title = HtmlToText(JsonString(item, "title"), limit);
     for (const char* key : {"summary", "content_text", "content_html"}) {
-      f.body = HtmlToText(JsonString(item, key));
+      f.body = HtmlToText(JsonString(item, key), limit);
       if (!f.body.empty()) break;
     }
     f.language = JsonString(item, "language");
@@ -619,14 +769,6 @@ std::string DetectCharset(std::string_view body) {
   return name;
 }
 
-bool IsNameStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
-}
-
-bool IsNameChar(char c) {
-  return IsNameStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-}
-
 // Length of the character or entity reference at `at` ("&amp;", "&#38;", "&#x26;"), or 0 when
 // the '&' there starts none.
 size_t ReferenceLength(std::string_view text, size_t at) {
@@ -642,33 +784,32 @@ size_t ReferenceLength(std::string_view text, size_t at) {
     }
     return i > digits && i < text.size() && text[i] == ';' ? i - at + 1 : 0;
   }
-  if (i >= text.size() || !IsNameStart(text[i])) return 0;
-  while (i < text.size() && IsNameChar(text[i])) ++i;
+  if (i >= text.size() || !IsXmlNameStart(text[i])) return 0;
+  while (i < text.size() && IsXmlNameChar(text[i])) ++i;
   return i < text.size() && text[i] == ';' ? i - at + 1 : 0;
-}
-
-// The name of the tag whose name starts at `at` ("" when none does).
-std::string_view TagName(std::string_view text, size_t at) {
-  size_t end = at;
-  while (end < text.size() &&
-         (IsNameChar(text[end]) || static_cast<unsigned char>(text[end]) >= 0x80)) {
-    ++end;
-  }
-  return text.substr(at, end - at);
 }
 
 // The elements a document has opened and not yet closed, as its tags say, so that an end tag
 // that closes none of them can be told apart. Counts by name keep each end tag's test constant
-// in time whatever the depth.
+// in time whatever the depth. Past kMaxTrackedDepth open elements it stops tracking, and from
+// then on takes every end tag as closing one: libxml2 stops reading a document deeper than 256
+// elements there anyway, and a body of unclosed "<a>" would otherwise cost five times its size.
 class OpenElements {
  public:
+  static constexpr size_t kMaxTrackedDepth = 1024;
+
   void Open(std::string_view name) {
+    if (stack_.size() == kMaxTrackedDepth) {
+      untracked_ = true;
+      return;
+    }
     stack_.push_back(name);
     ++count_[name];
   }
   // Closes `name`, appending to `out` an end tag for each element opened inside it and left
   // unclosed; false when no open element has that name.
   bool Close(std::string_view name, std::string& out) {
+    if (untracked_) return true;
     if (count_[name] == 0) return false;
     while (true) {
       const std::string_view top = stack_.back();
@@ -682,6 +823,7 @@ class OpenElements {
  private:
   std::vector<std::string_view> stack_;
   std::unordered_map<std::string_view, size_t> count_;
+  bool untracked_ = false;
 };
 
 // Where an ISO-2022 document leaves ASCII: after an escape sequence that puts another character
@@ -781,7 +923,7 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     if (c == '<') {
       // Markup begins with a name (bytes above ASCII may be one), '/', '!' or '?'.
       const unsigned char next = i + 1 < body.size() ? body[i + 1] : ' ';
-      if (!IsNameStart(static_cast<char>(next)) && next < 0x80 && next != '/' && next != '!' &&
+      if (!IsXmlNameStart(static_cast<char>(next)) && next < 0x80 && next != '/' && next != '!' &&
           next != '?') {
         out += "&lt;";
         ++i;
@@ -848,27 +990,30 @@ struct XmlParse {
   std::string damage;
 };
 
-// Keeps the first well-formedness error of a parse in the string its context's _private points
-// to; later errors are mostly consequences of the first.
+// Keeps the first well-formedness error of a parse in its ParseWatch; later errors are mostly
+// consequences of the first.
 void KeepFirstError(void* data, xmlError* error) {
-  auto* context = static_cast<xmlParserCtxt*>(data);
-  auto* first = static_cast<std::string*>(context->_private);
-  if (first == nullptr || !first->empty() || error == nullptr || error->message == nullptr ||
+  std::string& first = WatchOf(data).first_error;
+  if (!first.empty() || error == nullptr || error->message == nullptr ||
       error->domain != XML_FROM_PARSER || error->level < XML_ERR_ERROR) {
     return;
   }
-  *first = Trim(error->message) + " (line " + std::to_string(error->line) + ")";
+  first = Trim(error->message) + " (line " + std::to_string(error->line) + ")";
 }
 
 // `encoding` (empty: the document's own BOM or declaration, else UTF-8) decodes `text`; with
-// `ignore_declaration` it does even when the XML declaration names another.
+// `ignore_declaration` it does even when the XML declaration names another. The nodes it builds
+// are added to `nodes`; past `max_nodes` the parse stops and the body is refused.
 Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
-                          const std::string& encoding, bool ignore_declaration = false) {
+                          const std::string& encoding, uint64_t& nodes, uint64_t max_nodes,
+                          bool ignore_declaration = false) {
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
                                                                        &xmlFreeParserCtxt);
   if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
-  std::string first_error;
-  context->_private = &first_error;
+  ParseWatch watch;
+  watch.nodes = &nodes;
+  watch.max_nodes = max_nodes;
+  WatchNodes(context.get(), watch);
   context->sax->serror = KeepFirstError;
   XmlParse parse;
   parse.doc.reset(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()),
@@ -876,6 +1021,7 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
                                     XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
                                         XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
                                         (ignore_declaration ? XML_PARSE_IGNORE_ENC : 0)));
+  if (watch.over) return Err(Status::Corruption(OverNodeLimit(max_nodes)));
   if (context->disableSAX != 0) {
     // The error that stopped the parse, with its line in the document: the first one may be an
     // entity's, numbered from the start of the entity's text.
@@ -884,115 +1030,53 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
                        ? Trim(error->message) + " (line " + std::to_string(error->line) + ")"
                        : "the XML parser stopped early";
   } else if (context->wellFormed == 0) {
-    parse.damage = first_error.empty() ? "the document is not well-formed" : first_error;
+    parse.damage =
+        watch.first_error.empty() ? "the document is not well-formed" : watch.first_error;
   }
   return parse;
 }
 
 // The items of a parsed RSS, RDF or Atom document, in document order.
-std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format) {
+std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, MarkupLimit& limit) {
   std::vector<const xmlNode*> nodes;
   std::vector<ItemFields> items;
   if (format == FeedFormat::kAtom) {
     CollectElements(root, "entry", Vocabulary::kAtom, nodes);
-    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node));
+    items.reserve(nodes.size());
+    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node, limit));
   } else {
     // RSS 1.0 puts its items beside the channel, and some RSS 2.0 feeds put a few there too.
     CollectElements(root, "item", Vocabulary::kRss, nodes);
-    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node));
+    items.reserve(nodes.size());
+    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node, limit));
   }
   return items;
 }
 
-// Where `tag` ("<item") opens an element at or after `from`, or npos.
-size_t FindStartTag(std::string_view text, std::string_view tag, size_t from) {
-  for (size_t at = text.find(tag, from); at != std::string_view::npos;
-       at = text.find(tag, at + 1)) {
-    const size_t next = at + tag.size();
-    if (next < text.size() &&
-        std::string_view(" \t\r\n>/").find(text[next]) != std::string_view::npos) {
-      return at;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// The start tags of the elements still open at `end`, outermost first, as the tags of `text`
-// from `from` say (comments, CDATA sections, declarations and processing instructions skipped).
-std::vector<std::string_view> OpenStartTags(std::string_view text, size_t from, size_t end) {
-  std::vector<std::string_view> open;
-  std::vector<std::string_view> names;
-  for (size_t at = text.find('<', from); at < end; at = text.find('<', at + 1)) {
-    const std::string_view rest = text.substr(at, end - at);
-    if (rest.starts_with("<!--") || rest.starts_with("<![CDATA[")) {
-      const std::string_view close = rest.starts_with("<!--") ? "-->" : "]]>";
-      const size_t stop = text.find(close, at);
-      if (stop == std::string_view::npos || stop >= end) break;
-      at = stop;
-      continue;
-    }
-    const size_t close = text.find('>', at);
-    if (close == std::string_view::npos || close >= end) break;
-    if (rest.starts_with("<!") || rest.starts_with("<?")) {
-      at = close;
-      continue;
-    }
-    if (rest.starts_with("</")) {
-      const std::string_view name = TagName(text, at + 2);
-      const auto match = std::find(names.rbegin(), names.rend(), name);
-      if (match != names.rend()) {
-        const size_t keep = static_cast<size_t>(names.rend() - match) - 1;
-        names.resize(keep);
-        open.resize(keep);
-      }
-    } else if (text[close - 1] != '/') {
-      names.push_back(TagName(text, at + 1));
-      open.push_back(text.substr(at, close - at + 1));
-    }
-    at = close;
-  }
-  return open;
-}
-
-// The items of a damaged document read one at a time: each from its start tag to the next one,
-// inside copies of the start tags around the first item (the root's, an RSS channel's), for the
-// namespaces and xml:base they declare. libxml2's recovery can lose every item after a
-// mismatched end tag or an unclosed quote; read alone, the damage stays in its item.
-Result<std::vector<ItemFields>> ReadItemsOneByOne(std::string_view text, FeedFormat format,
-                                                  const std::string& base,
-                                                  const std::string& encoding) {
+// The items of a damaged document read one at a time (feed_item_split.h), inside the start tags
+// around them cut down to what items inherit. libxml2's recovery can lose every item after a
+// mismatched end tag or an unclosed quote; read alone, the damage stays in its item. The parses
+// together count against one node limit, as one document's. nullopt when the document is not cut
+// (see SplitItems).
+Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(std::string_view text,
+                                                                 FeedFormat format,
+                                                                 const std::string& base,
+                                                                 const std::string& encoding,
+                                                                 MarkupLimit& limit) {
+  const auto split = SplitItems(text, format == FeedFormat::kAtom ? "<entry" : "<item");
+  if (!split) return std::nullopt;
   std::vector<ItemFields> items;
-  size_t root = 0;
-  while ((root = text.find('<', root)) != std::string_view::npos && root + 1 < text.size() &&
-         !std::isalpha(static_cast<unsigned char>(text[root + 1]))) {
-    ++root;
-  }
-  const size_t root_end = root == std::string_view::npos ? root : text.find('>', root);
-  if (root_end == std::string_view::npos) return items;
-  const std::string_view root_tag = text.substr(root, root_end - root + 1);
-  const std::string root_name(root_tag.substr(1, root_tag.find_first_of(" \t\r\n>/") - 1));
-  const std::string_view tag = format == FeedFormat::kAtom ? "<entry" : "<item";
-  const size_t first = FindStartTag(text, tag, root_end);
-  std::string opening(root_tag);
-  std::string closing;
-  if (root_tag.back() != '/' && first != std::string_view::npos) {
-    for (std::string_view start : OpenStartTags(text, root_end + 1, first)) {
-      opening.append(start);
-      closing.insert(0, "</" + std::string(TagName(start, 1)) + ">");
-    }
-  }
-  closing += "</" + root_name + ">";
-  for (size_t at = first; at != std::string_view::npos;) {
-    const size_t next = FindStartTag(text, tag, at + 1);
-    const std::string_view item =
-        text.substr(at, next == std::string_view::npos ? next : next - at);
-    const std::string wrapped = opening + std::string(item) + closing;
-    auto parse = ParseXml(wrapped, base, encoding);
+  uint64_t nodes = 0;
+  std::string wrapped;
+  for (std::string_view item : split->items) {
+    wrapped.assign(split->opening).append(item).append(split->closing);
+    auto parse = ParseXml(wrapped, base, encoding, nodes, limit.max_nodes);
     if (!parse) return Err(parse.error());
     if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
-      for (ItemFields& fields : ReadItems(element, format)) items.push_back(std::move(fields));
+      for (ItemFields& fields : ReadItems(element, format, limit)) {
+        items.push_back(std::move(fields));
+      }
     }
-    at = next;
   }
   return items;
 }
@@ -1012,7 +1096,7 @@ bool LibxmlKnowsEncoding(const std::string& name) {
 }
 
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
-                                const LibxmlDiagnostics& diagnostics,
+                                const LibxmlDiagnostics& diagnostics, MarkupLimit& limit,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
   // A charset libxml2 cannot decode is as good as none: libxml2 itself would ignore an unknown
@@ -1048,7 +1132,12 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   const std::string& effective = encoding.empty() ? declared : encoding;
   const std::string cleaned = RepairedForXml(body, Lower(effective));
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  auto parse = ParseXml(cleaned, base, encoding, ignore_declaration);
+  if (MostAttributesInATag(cleaned) > kMaxAttributesPerTag) {
+    return Err(Status::Corruption("not a feed: a tag with more than " +
+                                  std::to_string(kMaxAttributesPerTag) + " attributes"));
+  }
+  uint64_t nodes = 0;
+  auto parse = ParseXml(cleaned, base, encoding, nodes, limit.max_nodes, ignore_declaration);
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
   const std::string decoding_error = diagnostics.decoding_error();
@@ -1080,7 +1169,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
     if (channel != nullptr) {
       if (const xmlNode* title = FirstChild(channel, "title", Vocabulary::kRss)) {
-        feed.title = TextOfMarkupElement(title);
+        feed.title = TextOfMarkupElement(title, limit);
       }
       if (const xmlNode* language = FirstChild(channel, "language")) {
         feed.language = Trim(NodeText(language));
@@ -1089,17 +1178,23 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   } else if (root_name == "feed") {
     feed.format = FeedFormat::kAtom;
     if (const xmlNode* title = FirstChild(root, "title", Vocabulary::kAtom)) {
-      feed.title = AtomText(title);
+      feed.title = AtomText(title, limit);
     }
     feed.language = TakeXmlString(xmlNodeGetLang(root));
   } else {
     return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));
   }
-  items = ReadItems(root, feed.format);
+  items = ReadItems(root, feed.format, limit);
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
-    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective);
+    parse->doc.reset();  // the items read alone are parsed without it
+    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, limit);
     if (!one_by_one) return Err(one_by_one.error());
-    if (one_by_one->size() >= items.size()) items = std::move(*one_by_one);
+    if (!*one_by_one) {
+      feed.damage +=
+          "; items not read one at a time: the start tags around them are too long or too deep";
+    } else if ((*one_by_one)->size() >= items.size()) {
+      items = std::move(**one_by_one);
+    }
   }
   return feed;
 }
@@ -1136,7 +1231,8 @@ const char* FeedFormatName(FeedFormat format) {
   return "unknown";
 }
 
-Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response) {
+Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response,
+                             const FeedParseOptions& options) {
   std::string inflated;
   if (body.starts_with("\x1F\x8B")) {
     auto out = Inflate(body, response.max_bytes);
@@ -1149,11 +1245,14 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
   }
   const LibxmlDiagnostics diagnostics;  // the whole parse: HTML in JSON Feed goes through libxml2
   std::vector<ItemFields> fields;
-  auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, fields)
-                                  : ParseXmlFeed(body, response, diagnostics, fields);
+  MarkupLimit limit{options.max_nodes};
+  auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, limit, fields)
+                                  : ParseXmlFeed(body, response, diagnostics, limit, fields);
   if (!feed) return feed;
+  if (limit.exceeded) return Err(Status::Corruption(OverNodeLimit(options.max_nodes)));
   for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
   std::vector<std::string> item_ids;
+  item_ids.reserve(fields.size());
   // The keys (ItemKey) of the items of each id: an id that has two is shared by distinct items.
   std::unordered_map<std::string, std::unordered_set<std::string>> keys_of_id;
   for (ItemFields& f : fields) {

@@ -86,11 +86,25 @@ struct ParsedFeed {
   std::string read_as;
 };
 
+struct FeedParseOptions {
+  // Most nodes one parse of a body may build: XML elements, attributes, namespace declarations,
+  // comments, processing instructions and entity references (text between them is not counted),
+  // or JSON values and keys. Each parse counts on its own: the document, the markup in the text
+  // of each item, and a damaged document's items read one at a time (together). A node costs
+  // libxml2 about 150 to 250 bytes, and a body of tiny nodes ("<a/>") about 40 times its size,
+  // so this bounds what a parse holds whatever the body: a body that needs more is refused
+  // ("not a feed: more than max_nodes = N ..."). Real feeds need a few thousand, about one per
+  // 50 bytes: this admits some 12 MB of such a feed. Default: 250000.
+  uint64_t max_nodes = 250'000;
+};
+
 // Parses `body`. Returns Corruption when it is not a feed ("not a feed: the root element is
-// <html>", "empty document", "JSON is not a JSON Feed: ...") or cannot be decoded at all (the
-// reason names an unknown charset the document declared). libxml2 writes nothing to stderr
-// while it runs: what it reports becomes the error or ParsedFeed::damage.
-Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response);
+// <html>", "empty document", "JSON is not a JSON Feed: ...", over `options.max_nodes`, a tag of
+// more than 1024 attributes) or cannot be decoded at all (the reason names an unknown charset the
+// document declared). libxml2 writes nothing to stderr while it runs: what it reports becomes the
+// error or ParsedFeed::damage.
+Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response,
+                             const FeedParseOptions& options = {});
 
 // Overrides a feed list entry may set on every item of its feed.
 struct FeedItemOverrides {

@@ -1057,6 +1057,165 @@ void ParseUndecodableBodies() {
   }
 }
 
+// A body's parse is bounded by FeedParseOptions::max_nodes: a body that would make the parser
+// build more nodes is refused, with a reason that names the limit, before it costs tens of times
+// its size in memory.
+std::string Rss(const std::string& inside) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Limit</title>"
+         "<item><title>One</title><link>http://news.example/1</link></item>" +
+         inside + "</channel></rss>";
+}
+
+std::string Repeat(std::string_view unit, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += unit;
+  return out;
+}
+
+void ExpectOverNodeLimit(const Result<ParsedFeed>& feed, uint64_t max_nodes) {
+  ASSERT_FALSE(feed) << feed->items.size() << " items";
+  EXPECT_EQ(feed.error().code(), StatusCode::kCorruption) << feed.error().ToString();
+  EXPECT_NE(feed.error().message().find("max_nodes = " + std::to_string(max_nodes)),
+            std::string::npos)
+      << feed.error().message();
+  EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << feed.error().message();
+}
+
+TEST(FeedParserTest, ADocumentOverTheNodeLimitIsRefusedWithTheLimitNamed) {
+  const FeedResponse response{kFeedUrl, "", "application/rss+xml"};
+  const std::string body = Rss(Repeat("<a/>", 100));
+  ExpectOverNodeLimit(ParseFeed(body, response, {.max_nodes = 100}), 100);
+  auto within = ParseFeed(body, response, {.max_nodes = 120});
+  ASSERT_TRUE(within) << within.error().ToString();
+  ASSERT_EQ(within->items.size(), 1u);
+  EXPECT_EQ(within->items[0].title, "One");
+
+  const uint64_t default_limit = FeedParseOptions{}.max_nodes;
+  ExpectOverNodeLimit(ParseFeed(Rss(Repeat("<a/>", default_limit)), response), default_limit);
+}
+
+TEST(FeedParserTest, AttributesCommentsAndEntityReferencesCountAsNodes) {
+  const FeedResponse response{kFeedUrl, "", ""};
+  ExpectOverNodeLimit(ParseFeed(Rss("<a" + Repeat(" b=\"\"", 1) + "/>" +
+                                    "<c d=\"\" e=\"\" f=\"\" g=\"\" h=\"\" i=\"\" j=\"\"/>"),
+                                response, {.max_nodes = 12}),
+                      12);
+  ExpectOverNodeLimit(ParseFeed(Rss(Repeat("<!---->", 50)), response, {.max_nodes = 40}), 40);
+  const std::string entities = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY e \"x\">]>" +
+                               Rss("<item><title>" + Repeat("&e;", 50) + "</title></item>")
+                                   .substr(std::string_view("<?xml version=\"1.0\"?>").size());
+  ExpectOverNodeLimit(ParseFeed(entities, response, {.max_nodes = 40}), 40);
+}
+
+// Escaped markup in an item's text is one text node of the document, and parsed as HTML after:
+// that parse counts on its own against the limit.
+TEST(FeedParserTest, MarkupInAnItemsTextOverTheNodeLimitIsRefused) {
+  const std::string body = Rss("<item><title>Two</title><description>" +
+                               Repeat("&lt;b&gt;x&lt;/b&gt; ", 50) + "</description></item>");
+  ExpectOverNodeLimit(ParseFeed(body, {kFeedUrl, "", ""}, {.max_nodes = 40}), 40);
+  auto within = ParseFeed(body, {kFeedUrl, "", ""}, {.max_nodes = 60});
+  ASSERT_TRUE(within) << within.error().ToString();
+  ASSERT_EQ(within->items.size(), 2u);
+  EXPECT_EQ(within->items[1].body, Repeat("x ", 49) + "x");
+}
+
+TEST(FeedParserTest, AJsonFeedOverTheNodeLimitIsRefused) {
+  const std::string body =
+      R"({"version":"https://jsonfeed.org/version/1.1","title":"J","items":[)" + Repeat("{},", 50) +
+      R"({"id":"1","title":"One"}]})";
+  ExpectOverNodeLimit(ParseFeed(body, {kFeedUrl, "", ""}, {.max_nodes = 50}), 50);
+  auto within = ParseFeed(body, {kFeedUrl, "", ""}, {.max_nodes = 70});
+  ASSERT_TRUE(within) << within.error().ToString();
+  ASSERT_EQ(within->items.size(), 1u);
+  EXPECT_EQ(within->items[0].title, "One");
+}
+
+// libxml2 2.9 compares each attribute of a tag with all before it: one tag of many attributes
+// would cost quadratic time before a node is built, so such a tag is refused outright.
+TEST(FeedParserTest, ATagWithMoreThan1024AttributesIsRefused) {
+  std::string tag = "<a";
+  for (int i = 0; i < 1025; ++i) tag += " a" + std::to_string(i) + "=\"\"";
+  auto feed = ParseFeed(Rss(tag + "/>"), {kFeedUrl, "", ""});
+  ASSERT_FALSE(feed);
+  EXPECT_EQ(feed.error().message(), "not a feed: a tag with more than 1024 attributes");
+  std::string fewer = "<a";
+  for (int i = 0; i < 1024; ++i) fewer += " a" + std::to_string(i) + "=\"x=y\"";
+  EXPECT_TRUE(ParseFeed(Rss(fewer + "/>"), {kFeedUrl, "", ""}));
+}
+
+TEST(FeedParserTest, EveryFixtureGivesTheSameItemsUnderTheDefaultNodeLimitAsWithout) {
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "SOURCE.md" || name.starts_with("LICENSE")) continue;
+    const std::string body = ReadFixture(std::filesystem::relative(entry.path(), kFixtures));
+    auto limited = ParseFeed(body, {kFeedUrl, "", ""});
+    auto unlimited = ParseFeed(body, {kFeedUrl, "", ""}, {.max_nodes = UINT64_MAX});
+    ASSERT_EQ(limited.has_value(), unlimited.has_value()) << name;
+    if (!limited) {
+      EXPECT_EQ(limited.error().message(), unlimited.error().message()) << name;
+      continue;
+    }
+    ++compared;
+    EXPECT_EQ(limited->damage, unlimited->damage) << name;
+    ASSERT_EQ(limited->items.size(), unlimited->items.size()) << name;
+    for (size_t i = 0; i < limited->items.size(); ++i) {
+      EXPECT_EQ(limited->items[i].id, unlimited->items[i].id) << name;
+      EXPECT_EQ(limited->items[i].title, unlimited->items[i].title) << name;
+      EXPECT_EQ(limited->items[i].body, unlimited->items[i].body) << name;
+      EXPECT_EQ(limited->items[i].url, unlimited->items[i].url) << name;
+      EXPECT_EQ(limited->items[i].published_at_ms, unlimited->items[i].published_at_ms) << name;
+    }
+  }
+  EXPECT_EQ(compared, 28u);
+}
+
+// A damaged document whose root start tag is megabytes long: each item read alone is wrapped in
+// the root's name and namespaces only, so every item is read, and the document is read at all
+// (wrapped in the whole tag, 2000 items made 2 GB of parsing).
+TEST(FeedParserTest, ItemsOfADamagedDocumentWithAHugeRootTagAreAllRead) {
+  std::string root = "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"";
+  for (int i = 0; i < 1000; ++i) {
+    root += " a" + std::to_string(i) + "=\"" + std::string(1000, 'v') + "\"";
+  }
+  std::string items;
+  for (int i = 0; i < 2000; ++i) {
+    items += "<item><title>T" + std::to_string(i) + "</title><link>http://news.example/" +
+             std::to_string(i) + "</link><dc:date>2026-12-06T10:00:00Z</dc:date></item>";
+  }
+  const std::string body = "<?xml version=\"1.0\"?>" + root +
+                           "><channel><item><title a=\"x>Damaged</title></item>" + items +
+                           "</channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_FALSE(feed->damage.empty());
+  EXPECT_EQ(feed->damage.find("not read one at a time"), std::string::npos) << feed->damage;
+  ASSERT_EQ(feed->items.size(), 2000u);
+  EXPECT_EQ(feed->items[1999].title, "T1999");
+  EXPECT_EQ(feed->items[1999].url, "http://news.example/1999");
+  EXPECT_EQ(feed->items[1999].published_at_ms, Ms("2026-12-06T10:00:00Z"));
+}
+
+// When even the namespaces around the items are too long to wrap each item in, the document's
+// items are those its whole parse gave, and the damage says they were not read one at a time.
+TEST(FeedParserTest, ADamagedDocumentTooCostlyToReadItemByItemSaysSo) {
+  std::string root = "<rss version=\"2.0\"";
+  for (int i = 0; i < 1000; ++i) {
+    root += " xmlns:p" + std::to_string(i) + "=\"" + std::string(1000, 'u') + "\"";
+  }
+  std::string items;
+  for (int i = 0; i < 2000; ++i) {
+    items += "<item><title>T" + std::to_string(i) + "</title></item>";
+  }
+  const std::string body = "<?xml version=\"1.0\"?>" + root + "><channel>" + items +
+                           "<item><title a=\"x>Damaged</title></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_NE(feed->damage.find("not read one at a time"), std::string::npos) << feed->damage;
+  ASSERT_GE(feed->items.size(), 2000u);
+  EXPECT_EQ(feed->items[1999].title, "T1999");
+}
+
 TEST(FeedParserTest, LibxmlWritesNothingToStderr) {
   StderrCapture capture;
   ParseUndecodableBodies();

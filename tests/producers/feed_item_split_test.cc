@@ -1,0 +1,102 @@
+// Cutting a damaged feed document into its items (feed_item_split.h): what wraps each item, and
+// that the wrapping of all of them stays linear in the document whatever its root start tag.
+
+#include "producers/feed_item_split.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace headwire::producers {
+namespace {
+
+std::string Items(int count) {
+  std::string items;
+  for (int i = 0; i < count; ++i) {
+    items += "<item><title>T" + std::to_string(i) + "</title></item>";
+  }
+  return items;
+}
+
+// Its wrapping all items together cost, in bytes.
+size_t WrappingBytes(const ItemSplit& split) {
+  return (split.opening.size() + split.closing.size()) * split.items.size();
+}
+
+TEST(FeedItemSplitTest, ItemsAreWrappedInTheOpenStartTagsWithOnlyWhatTheyInherit) {
+  const std::string text =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+      "<!-- c --><channel xml:base='https://news.example/' rdf:about=\"x\" xml:lang=\"de\">"
+      "<title>C</title><item><title>A</title></item><item><title>B</title></item></channel></rss>";
+  const auto split = SplitItems(text, "<item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->opening,
+            "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+            "<channel xml:base='https://news.example/' xml:lang=\"de\">");
+  EXPECT_EQ(split->closing, "</channel></rss>");
+  ASSERT_EQ(split->items.size(), 2u);
+  EXPECT_EQ(split->items[0], "<item><title>A</title></item>");
+  EXPECT_EQ(split->items[1], "<item><title>B</title></item></channel></rss>");
+}
+
+TEST(FeedItemSplitTest, AHugeRootStartTagIsNotCopiedAroundEachItem) {
+  std::string root = "<rss version=\"2.0\"";
+  for (int i = 0; i < 1000; ++i) {
+    root += " a" + std::to_string(i) + "=\"" + std::string(1000, 'v') + "\"";
+  }
+  const std::string text =
+      root + "><channel><item><title a=\"x></title></item>" + Items(2000) + "</channel></rss>";
+  const auto split = SplitItems(text, "<item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->items.size(), 2001u);
+  EXPECT_EQ(split->opening, "<rss><channel>");
+  EXPECT_LE(WrappingBytes(*split), text.size());
+}
+
+TEST(FeedItemSplitTest, ADocumentWhoseWrappingWouldNotBeLinearIsNotCut) {
+  std::string root = "<rss";
+  for (int i = 0; i < 1000; ++i) {
+    root += " xmlns:p" + std::to_string(i) + "=\"" + std::string(1000, 'u') + "\"";
+  }
+  const std::string text = root + "><channel>" + Items(20000) + "</channel></rss>";
+  EXPECT_FALSE(SplitItems(text, "<item"));
+  // The same declarations around few items are within the bound, and kept.
+  const std::string few = root + "><channel>" + Items(3) + "</channel></rss>";
+  const auto split = SplitItems(few, "<item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->items.size(), 3u);
+  EXPECT_LE(WrappingBytes(*split), kMaxWrappingPerByte * few.size() + kMaxWrappingSlack);
+}
+
+TEST(FeedItemSplitTest, ItemsDeeperThanLibxml2ReadsAreNotCut) {
+  std::string open;
+  for (int i = 0; i < 300; ++i) open += "<x>";
+  EXPECT_FALSE(SplitItems("<rss>" + open + Items(2) + "</rss>", "<item"));
+  // Closed again before the first item, the elements are not around it.
+  std::string closed = open;
+  for (int i = 0; i < 300; ++i) closed += "</x>";
+  const auto split = SplitItems("<rss><channel>" + closed + Items(2) + "</channel></rss>", "<item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->opening, "<rss><channel>");
+  EXPECT_EQ(split->items.size(), 2u);
+}
+
+TEST(FeedItemSplitTest, ElementsLeftOpenAroundTheFirstItemAreClosedInnermostFirst) {
+  const auto split = SplitItems("<feed><a><b><c></c><entry>E</entry></b></a></feed>", "<entry");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->opening, "<feed><a><b>");
+  EXPECT_EQ(split->closing, "</b></a></feed>");
+  ASSERT_EQ(split->items.size(), 1u);
+}
+
+TEST(FeedItemSplitTest, ADocumentWithoutItemsHasNone) {
+  const auto split = SplitItems("<rss><channel><title>T</title></channel></rss>", "<item");
+  ASSERT_TRUE(split);
+  EXPECT_TRUE(split->items.empty());
+  const auto no_element = SplitItems("just text", "<item");
+  ASSERT_TRUE(no_element);
+  EXPECT_TRUE(no_element->items.empty());
+}
+
+}  // namespace
+}  // namespace headwire::producers
