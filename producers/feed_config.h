@@ -9,6 +9,8 @@
 //   timeout = "30s"           # whole transfer
 //   connect_timeout = "10s"
 //   max_bytes = 16777216      # largest body accepted
+//   max_nodes = <n>           # most nodes a body may make the parser build; default and
+//                             # meaning: FeedParseOptions::max_nodes
 //   max_redirects = 5
 //   per_host_connections = 2
 //   seen_ttl = "30d"          # how long an item id is remembered after it left its feed
@@ -28,6 +30,7 @@
 
 #include "common/status.h"
 #include "producers/feed_fetcher.h"
+#include "producers/feed_parser.h"
 #include "producers/feed_schedule.h"
 
 namespace headwire::producers {
@@ -41,6 +44,7 @@ struct FeedEntry {
 
 struct FeedList {
   FetchOptions fetch;
+  FeedParseOptions parse;
   ScheduleOptions schedule;
   // Language of items whose entry and feed say nothing. Default: "" (then "en").
   std::string language;

@@ -175,7 +175,7 @@ class FeedPoller {
     }
     const FeedResponse response{feed.url, result.final_url, result.content_type,
                                 list_.fetch.max_bytes};
-    auto parsed = ParseFeed(result.body, response);
+    auto parsed = ParseFeed(result.body, response, list_.parse);
     if (!parsed) {
       ++report_.polls_failed;
       spdlog::warn("msg=\"not a feed\" feed={} http_status={} reason={}", common::Quote(feed.url),

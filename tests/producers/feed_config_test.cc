@@ -16,6 +16,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
     language = "de"
     timeout = "20s"
     max_bytes = 1000
+    max_nodes = 5000
     per_host_connections = 1
 
     [[feed]]
@@ -40,6 +41,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
   EXPECT_DOUBLE_EQ(list->schedule.jitter, 0.2);
   EXPECT_EQ(list->fetch.timeout, seconds(20));
   EXPECT_EQ(list->fetch.max_bytes, 1000u);
+  EXPECT_EQ(list->parse.max_nodes, 5000u);
   EXPECT_EQ(list->fetch.per_host_connections, 1);
 }
 
@@ -48,6 +50,7 @@ TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
   ASSERT_TRUE(list);
   EXPECT_EQ(list->feeds[0].interval, ScheduleOptions{}.interval);
   EXPECT_EQ(list->fetch.max_bytes, FetchOptions{}.max_bytes);
+  EXPECT_EQ(list->parse.max_nodes, FeedParseOptions{}.max_nodes);
 }
 
 void ExpectError(std::string_view toml, std::string_view expected) {
@@ -74,6 +77,8 @@ TEST(FeedConfigTest, ErrorsNameTheKey) {
               "[defaults].jitter: must be a number from 0 to 0.5");
   ExpectError("[defaults]\nmax_bytes = -1\n[[feed]]\nurl = \"http://a/\"\n",
               "[defaults].max_bytes: must be a positive integer");
+  ExpectError("[defaults]\nmax_nodes = 0\n[[feed]]\nurl = \"http://a/\"\n",
+              "[defaults].max_nodes: must be a positive integer");
   ExpectError("[defaults]\n", "feed: the list needs at least one [[feed]]");
   ExpectError("feeds = 1\n[[feed]]\nurl = \"http://a/\"\n", "feeds: unknown key");
   ExpectError("[[feed]\n", "feeds.toml:1:");
