@@ -8,7 +8,9 @@
 // entities, a '<' that begins no tag, end tags that close nothing or leave elements open inside
 // the one they close, control characters. A document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
-// that damage in one item (an unclosed quote) does not lose the items after it.
+// that damage in one item (an unclosed quote) does not lose the items after it (unless that would
+// cost more than linear time: feed_item_split.h). What a parse may hold is bounded by
+// FeedParseOptions.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
 // Item children are matched by namespace as well as name: media:title is not the RSS title.
@@ -76,7 +78,8 @@ struct ParsedFeed {
   // README).
   uint64_t shared_id_items = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped
-  // early (an entity loop), so that items after that point may be missing or incomplete; empty
+  // early (an entity loop), so that items after that point may be missing or incomplete; it ends
+  // in "; items not read one at a time: ..." when they could not be (feed_item_split.h). Empty
   // when it is well-formed (after the repairs the parser makes before: see ParseFeed).
   std::string damage;
   // The charset the response or the document named that libxml2 cannot decode ("x-bogus-9"),
