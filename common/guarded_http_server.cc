@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -43,6 +44,76 @@ void Refuse(socket_t sock, std::string_view status) {
     [[maybe_unused]] const ssize_t sent =
         ::send(sock, response.data(), response.size(), MSG_NOSIGNAL);
   }
+}
+
+// Ends a connection without a reset: closed with bytes of the client's still unread (a second,
+// pipelined request, a stray line end), the socket would send RST, and the client's kernel would
+// discard the end of the answer it had not read yet. What the client sends meanwhile is read and
+// dropped, for at most a second or 64 KiB.
+void CloseGracefully(socket_t sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto deadline = Clock::now() + std::chrono::seconds(1);
+  size_t drained = 0;
+  while (drained < 64 * 1024) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || !Wait(sock, POLLIN, static_cast<int>(left))) break;
+    char buffer[4096];
+    const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    drained += static_cast<size_t>(n);
+  }
+  ::close(sock);
+}
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The name of a header line ("Content-Length: 5" → "content-length"), lower case.
+std::string HeaderName(std::string_view line) {
+  const size_t colon = line.find(':');
+  std::string name(line.substr(0, colon == std::string_view::npos ? 0 : colon));
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+  for (char& c : name) c = AsciiLower(c);
+  return name;
+}
+
+std::string_view HeaderValue(std::string_view line) {
+  const size_t colon = line.find(':');
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
+// A request head as the server takes it: whether it announces a body, and the head without its
+// Range headers. No path served here takes a body, and httplib would read any announced one,
+// whole and without a bound, into memory; it would also answer a Range header it cannot parse
+// with 416 before any handler could ignore it.
+struct ScreenedHead {
+  bool announces_body = false;
+  std::string head;
+};
+
+ScreenedHead Screen(const std::string& received) {
+  ScreenedHead out;
+  const size_t end = received.find("\r\n\r\n");
+  size_t at = received.find("\r\n");
+  out.head = received.substr(0, at + 2);  // the request line
+  while (at < end) {
+    const size_t from = at + 2;
+    at = received.find("\r\n", from);
+    const std::string_view line = std::string_view(received).substr(from, at - from);
+    const std::string name = HeaderName(line);
+    if (name == "range") continue;
+    if (name == "transfer-encoding" || (name == "content-length" && HeaderValue(line) != "0")) {
+      out.announces_body = true;
+    }
+    out.head.append(line);
+    out.head += "\r\n";
+  }
+  out.head += "\r\n";
+  out.head.append(received, end + 4);  // what came after the head: left for httplib to see
+  return out;
 }
 
 // The connection as httplib reads it: first the head already read, then the socket.
@@ -159,7 +230,12 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       complete = end != std::string::npos && end + 4 <= kMaxHeadBytes;
       if (end != std::string::npos && !complete) break;
     }
-    if (complete) {
+    ScreenedHead screened;
+    if (complete) screened = Screen(head);
+    if (complete && screened.announces_body) {
+      Refuse(sock, "413 Content Too Large");
+    } else if (complete) {
+      head = std::move(screened.head);
       // A probe is cheap and must answer while slow queries hold every handler.
       bool held = !IsProbe(head);
       if (held) handlers_.acquire();
@@ -171,24 +247,20 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       };
       HeadFirstStream stream(sock, std::move(head), ip, release);
       bool closed = false;
-      // Byte ranges are ignored (the whole response, 200): httplib would serve each range of a
-      // Range header in one body, so "bytes=0-,0-,..." in a 16 KiB head made it build a response
-      // thousands of times the size of the resource, in memory, for every such connection.
-      // Expect is dropped: there is no body to wait for, and httplib's "100 Continue" would be
-      // a write before the handler, giving up its slot early.
-      served =
-          process_request(stream, /*close_connection=*/true, closed, [](httplib::Request& request) {
-            request.ranges.clear();
-            request.headers.erase("Expect");
-          });
+      // Range headers are gone (Screen): httplib would serve each range of one in one body, so
+      // "bytes=0-,0-,..." in a 16 KiB head made it build a response thousands of times the size
+      // of the resource, in memory, for every such connection. Expect is dropped: there is no
+      // body to wait for, and httplib's "100 Continue" would be a write before the handler,
+      // giving up its slot early.
+      served = process_request(stream, /*close_connection=*/true, closed,
+                               [](httplib::Request& request) { request.headers.erase("Expect"); });
       release();
     } else if (alive) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
                                                : "408 Request Timeout");
     }
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
+  CloseGracefully(sock);
   // Counted until its thread is done with it, so that the pool's spare thread is free whenever
   // the count has room.
   if (admitted) Release(ip);

@@ -112,6 +112,62 @@ std::string RawExchange(int port, const std::string& request) {
   return answer;
 }
 
+// httplib answers a Range header it cannot parse with 416 before any handler runs; ignored, it
+// is the whole body like any other.
+TEST_F(GuardedHttpServerTest, AnUnparsableRangeHeaderIsIgnoredToo) {
+  const std::string answer =
+      RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\nRange: bytes=abc\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+  EXPECT_TRUE(answer.ends_with("\r\n\r\nother")) << answer;
+}
+
+// No path takes a body, and httplib would read an announced one whole into memory, however
+// large, for as long as the client trickles it: such a request is refused before any of it is
+// read.
+TEST_F(GuardedHttpServerTest, ARequestAnnouncingABodyGets413WithoutItBeingRead) {
+  for (const char* head : {"POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n",
+                           "PUT /x HTTP/1.1\r\nHost: x\r\ncontent-length : 5\r\n\r\nabcde",
+                           "POST /other HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                           "GET /other HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"}) {
+    EXPECT_TRUE(RawExchange(port_, head).starts_with("HTTP/1.1 413")) << head;
+  }
+  EXPECT_TRUE(RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+                  .starts_with("HTTP/1.1 200"));
+}
+
+// A second request sent behind the first is never read (one request per connection); closing
+// with it unread would reset the connection, and the client's kernel would drop the part of the
+// answer not yet read. A client with a small receive buffer still gets the whole answer.
+TEST_F(GuardedHttpServerTest, APipelinedRequestDoesNotCutTheFirstAnswerShort) {
+  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  const int small = 4096;
+  ::setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons(static_cast<uint16_t>(port_));
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
+  const std::string first = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, first.data(), first.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(first.size()));
+  // The answer has begun, so the server has read the first head: the second stays unread.
+  char buffer[65536];
+  const ssize_t begun = ::recv(sock, buffer, sizeof buffer, 0);
+  ASSERT_GT(begun, 0);
+  std::string answer(buffer, static_cast<size_t>(begun));
+  const std::string second = "GET /other HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, second.data(), second.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(second.size()));
+  for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(sock);
+  const size_t body = answer.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(answer.size() - body - 4, kBigBody);
+}
+
 // 16 KiB is the bound of a request head, to the byte, however the head arrives: before, a head
 // of up to 20 KiB was served when its end came in the read that crossed the bound.
 TEST_F(GuardedHttpServerTest, AHeadLongerThan16KiBGets431) {
