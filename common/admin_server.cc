@@ -70,15 +70,21 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const AdminServerOptions
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   // Another method on a path served here is 405 naming the ones it takes (httplib answers 400
-  // or 404 by itself, which would send an operator looking for a wrong path or request).
+  // or 404 by itself, which would send an operator looking for a wrong path or request); on any
+  // other path it is 404 here, before httplib's routing of it could read a request body.
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    const bool ours = req.path == "/metrics" || req.path == "/healthz" || req.path == "/readyz";
-    if (!ours || req.method == "GET" || req.method == "HEAD") {
+    if (req.method == "GET" || req.method == "HEAD") {
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    res.status = 405;
-    res.set_header("Allow", "GET, HEAD");
-    res.set_content(req.method + " is not allowed on " + req.path + "\n", "text/plain");
+    const bool ours = req.path == "/metrics" || req.path == "/healthz" || req.path == "/readyz";
+    if (ours) {
+      res.status = 405;
+      res.set_header("Allow", "GET, HEAD");
+      res.set_content(req.method + " is not allowed on " + req.path + "\n", "text/plain");
+    } else {
+      res.status = 404;
+      res.set_content("no such path: " + req.path + "\n", "text/plain");
+    }
     return httplib::Server::HandlerResponse::Handled;
   });
   server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
