@@ -621,6 +621,9 @@ Result<int64_t> NonZero(const std::string& name, int64_t ms) {
 // 0001-01-01T00:00:00Z: a window (a day at most) ending at a bound from then on starts in year
 // 0000 or later, where RFC 3339 can still write it.
 constexpr int64_t kFirstBoundMs = -62'135'596'800'000;
+// 9999-12-30T23:59:59.999Z: a window (a day at most) holding a bound up to then ends by
+// 9999-12-31, where RFC 3339 can still write it.
+constexpr int64_t kLastBoundMs = common::kMaxRfc3339Ms - 86'400'000;
 
 Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
   int64_t ms = 0;
@@ -632,8 +635,10 @@ Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
     ms = *parsed;
   }
   // Window arithmetic on times past year 9999 would overflow.
-  if ((epoch_ms && ec != std::errc()) || ms < kFirstBoundMs || ms > common::kMaxRfc3339Ms) {
-    return Err(Status::InvalidArgument(name + ": " + text + " is outside years 0001-9999"));
+  if ((epoch_ms && ec != std::errc()) || ms < kFirstBoundMs || ms > kLastBoundMs) {
+    return Err(Status::InvalidArgument(name + ": " + text +
+                                       " is outside 0001-01-01 to 9999-12-30, the times whose "
+                                       "windows RFC 3339 can write"));
   }
   return NonZero(name, ms);
 }

@@ -290,18 +290,24 @@ TEST_F(SinkStateTest, ARecordDatedHoursAfterItWasReadMakesNoCurrentRecordLate) {
   EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["watermark"], "2026-05-01T00:05:00Z");
 }
 
-// A window ending at a bound in year 0000 would start where RFC 3339 has no form for it.
-TEST_F(SinkStateTest, TimeParametersOutsideYears0001To9999AreRefused) {
+// A window (a day at most) holding a bound in year 0000 would start, and one holding a bound on
+// 9999-12-31 would end, where RFC 3339 has no form for it.
+TEST_F(SinkStateTest, TimeParametersWhoseWindowsRfc3339CannotWriteAreRefused) {
   for (const char* value :
        {"9223372036854775807", "99999999999999999999", "-9223372036854775808", "253402300800000",
-        "0000-01-01T00:00:00Z", "0000-12-31T23:59:59.999Z", "-62135596800001"}) {
+        "253402300799999", "9999-12-31T00:00:00Z", "0000-01-01T00:00:00Z",
+        "0000-12-31T23:59:59.999Z", "-62135596800001"}) {
     for (const char* name : {"from", "to"}) {
       auto request = ParseQueryRequest(QueryKind::kCounts, {{name, value}});
       ASSERT_FALSE(request.has_value()) << name << "=" << value;
       EXPECT_EQ(request.error().code(), StatusCode::kInvalidArgument);
     }
   }
-  EXPECT_TRUE(ParseQueryRequest(QueryKind::kTrending, {{"to", "253402300799999"}}).has_value());
+  EXPECT_TRUE(ParseQueryRequest(QueryKind::kTrending, {{"to", "253402213599999"}}).has_value());
+  auto store = Open("s");
+  const auto last =
+      Query(*store, {{"window", "day"}, {"to", "9999-12-30T23:59:59.999Z"}}, "trending");
+  EXPECT_EQ(last["window_end"], "9999-12-31T00:00:00Z") << last.dump();
   EXPECT_TRUE(
       ParseQueryRequest(QueryKind::kTrending, {{"to", "0001-01-01T00:00:00Z"}}).has_value());
   EXPECT_TRUE(ParseQueryRequest(QueryKind::kTrending, {{"to", "-62135596800000"}}).has_value());
