@@ -73,8 +73,12 @@ class FeedPoller {
       const FeedRecord& record = records_[feed->url];
       requests.push_back({feed->url, record.etag, record.last_modified});
     }
-    const auto results =
-        fetcher_.FetchAll(requests, [this] { return context_.ShutdownRequested(); });
+    const auto results = fetcher_.FetchAll(requests, [this] {
+      // A round waits on slow hosts for up to their timeouts, feed after feed: the loop is
+      // alive while it does, and /healthz must say so.
+      context_.Beat();
+      return context_.ShutdownRequested();
+    });
     const int64_t now = common::WallClockMs();
     rocksdb::WriteBatch batch;
     struct Outcome {
