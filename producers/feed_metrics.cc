@@ -31,8 +31,8 @@ FeedMetrics::FeedMetrics(prometheus::Registry& registry)
                      .Register(registry)),
       shared_id_items_(prometheus::BuildCounter()
                            .Name("headwire_feed_shared_id_items_total")
-                           .Help("Items of the feed given an id of their own because another "
-                                 "item of the document had their link")
+                           .Help("Items of the feed produced under an id of their own because "
+                                 "another item had their link")
                            .Register(registry)),
       http_status_(prometheus::BuildGauge()
                        .Name("headwire_feed_http_status")
@@ -52,12 +52,12 @@ FeedMetrics::FeedMetrics(prometheus::Registry& registry)
                       .Register(registry)) {}
 
 void FeedMetrics::RecordPoll(const std::string& feed, PollResult result, const FeedRecord& record,
-                             uint64_t produced, uint64_t shared_id_items) {
+                             uint64_t produced, uint64_t produced_shared) {
   const prometheus::Labels labels{{"feed", feed}};
   polls_.Add({{"feed", feed}, {"result", PollResultName(result)}}).Increment();
   new_items_.Add(labels).Increment(static_cast<double>(produced));
-  if (shared_id_items > 0) {
-    shared_id_items_.Add(labels).Increment(static_cast<double>(shared_id_items));
+  if (produced_shared > 0) {
+    shared_id_items_.Add(labels).Increment(static_cast<double>(produced_shared));
   }
   items_last_poll_.Add(labels).Set(static_cast<double>(record.items_last_poll));
   http_status_.Add(labels).Set(static_cast<double>(record.http_status));

@@ -5,9 +5,11 @@
 //                                                       fetch_error, not_a_feed
 //   headwire_feed_items_last_poll{feed}                 items in the feed at its last 200
 //   headwire_feed_new_items_total{feed}                 items produced (acknowledged by Kafka)
-//   headwire_feed_shared_id_items_total{feed}           items told apart from others that had
-//                                                       their link (ParsedFeed::shared_id_items);
-//                                                       no series until there is one
+//   headwire_feed_shared_id_items_total{feed}           of those, items produced under their
+//                                                       shared id (feed_novelty.h): told apart
+//                                                       from another item with their link by
+//                                                       GUID or title; no series until there is
+//                                                       one
 //   headwire_feed_http_status{feed}                     status of the last poll; 0: no response
 //   headwire_feed_consecutive_failures{feed}
 //   headwire_feed_last_success_timestamp_seconds{feed}  0: never
@@ -37,10 +39,10 @@ class FeedMetrics {
   FeedMetrics& operator=(const FeedMetrics&) = delete;
 
   // Records one persisted poll of `feed` that ended in `result`, leaving `record` (its state
-  // after the poll), producing `produced` items and reading `shared_id_items` items that shared
-  // their usual id with another.
+  // after the poll) and producing `produced` items, `produced_shared` of them under their shared
+  // id.
   void RecordPoll(const std::string& feed, PollResult result, const FeedRecord& record,
-                  uint64_t produced, uint64_t shared_id_items);
+                  uint64_t produced, uint64_t produced_shared);
 
  private:
   prometheus::Family<prometheus::Counter>& polls_;

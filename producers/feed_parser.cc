@@ -473,17 +473,17 @@ std::string ItemId(const ItemFields& fields, std::string_view feed_url) {
   return "c" + core::Hex128(std::string(feed_url) + '\x1f' + fields.title + '\x1f' + fields.body);
 }
 
-// What tells an item apart from another of its document with the same ItemId: its GUID as
-// written (fragment included), else its title. Two items with the same key are one item listed
-// twice.
+// What tells an item apart from another with the same ItemId, in its document or seen before:
+// its GUID as written (fragment included), else its title. Two items of a document with the
+// same key are one item listed twice.
 std::string ItemKey(const ItemFields& fields) {
   return fields.guid.empty() ? "t" + fields.title : "g" + fields.guid;
 }
 
-// The id of an item whose ItemId another item of its document, with another key, has too (items
-// of a status page that all link to the page; permalinks that differ only by their fragment):
-// from its permalink GUID as written, else from its link and title; a GUID that is not a link
-// keeps its ItemId, which no item with another GUID can share.
+// The id of an item whose ItemId belongs to another item with another key, in its document or
+// seen before (items of a status page that all link to the page; permalinks that differ only by
+// their fragment): from its permalink GUID as written, else from its link and title; a GUID that
+// is not a link keeps its ItemId, which no item with another GUID can share.
 std::string SharedItemId(const ItemFields& fields, std::string_view feed_url) {
   if (!fields.guid.empty() && !fields.guid_is_permalink) return ItemId(fields, feed_url);
   if (!fields.guid.empty()) return "l" + core::Hex128(fields.guid);
@@ -1275,11 +1275,11 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
     ItemFields& f = fields[i];
     if (item_ids[i].empty()) continue;  // skipped above
     FeedItem item;
-    item.id = std::move(item_ids[i]);
-    const bool shared = keys_of_id[item.id].size() > 1;
-    if (shared) item.id = SharedItemId(f, response.feed_url);
+    item.usual_id = std::move(item_ids[i]);
+    item.shared_id = SharedItemId(f, response.feed_url);
+    item.id = keys_of_id[item.usual_id].size() > 1 ? item.shared_id : item.usual_id;
     if (!ids.insert(item.id).second) continue;
-    if (shared) ++feed->shared_id_items;
+    item.key = core::Hex128(ItemKey(f));
     item.title = std::move(f.title);
     item.body = std::move(f.body);
     item.url = std::move(f.url);

@@ -57,13 +57,22 @@ struct FeedResponse {
 };
 
 struct FeedItem {
-  std::string id;               // stable item id (see ItemId in feed_parser.cc and the README)
+  // The item's id by its document alone: `usual_id`, or `shared_id` when another item of the
+  // document, with another key, has the same usual id (see ItemId in feed_parser.cc and the
+  // README). Whether it was produced before, and so under which of the two it is known, is
+  // decided against the feed's seen ids (feed_novelty.h).
+  std::string id;
   std::string title;            // plain text, never empty
   std::string body;             // plain text of the description / summary / content; may be empty
   std::string url;              // absolute link, may be empty
   std::string language;         // the item's own language, else the feed's; may be empty
   int64_t published_at_ms = 0;  // 0 when the item carries no date the parser can read
   std::string unreadable_date;  // the date the item gave when it could not be read; else empty
+  std::string usual_id;         // from its GUID, canonical link or content
+  std::string shared_id;        // from its GUID as written, else its link and title
+  // A digest of what tells the item apart from others with its usual id: its GUID as written,
+  // else its title.
+  std::string key;
 };
 
 struct ParsedFeed {
@@ -72,11 +81,6 @@ struct ParsedFeed {
   std::string language;         // the feed's language; may be empty
   std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
   uint64_t skipped_items = 0;   // items with neither title, body nor link
-  // Items (of `items`) whose usual id another item of the document, with another GUID or
-  // (without GUIDs) another title, has too, such as the items of a status page that all link to the
-  // page: each got an id of its own from its GUID as written, else its link and title (see the
-  // README).
-  uint64_t shared_id_items = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped
   // early (an entity loop), so that items after that point may be missing or incomplete; it ends
   // in "; items not read one at a time: ..." when they could not be (feed_item_split.h). Empty

@@ -18,6 +18,7 @@
 #include "producers/feed_date.h"
 #include "producers/feed_fetcher.h"
 #include "producers/feed_metrics.h"
+#include "producers/feed_novelty.h"
 #include "producers/feed_parser.h"
 #include "producers/feed_state.h"
 
@@ -85,7 +86,7 @@ class FeedPoller {
       FeedRecord record;
       PollResult result;
       uint64_t produced;
-      uint64_t shared_id_items;
+      uint64_t produced_shared;
     };
     std::map<std::string, Outcome> updated;
     cycle_produced_ = 0;
@@ -96,7 +97,7 @@ class FeedPoller {
       if (results[i].error.code() == StatusCode::kAborted) continue;  // shutdown: poll again
       ++report_.polls;
       const uint64_t produced_before = cycle_produced_;
-      shared_id_items_ = 0;
+      produced_shared_ = 0;
       auto result = HandleResult(feed, results[i], now, record, batch);
       if (!result) return result.error();
       record.last_poll_ms = now;
@@ -105,7 +106,7 @@ class FeedPoller {
           NextPollDelay(feed.interval, record.consecutive_failures, list_.schedule, rng_).count();
       state_.PutRecord(batch, feed.url, record);
       updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before,
-                           shared_id_items_};
+                           produced_shared_};
     }
     if (Status s = ProduceCycleItems(); !s.ok()) return s;
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
@@ -120,7 +121,7 @@ class FeedPoller {
     report_.produced += cycle_produced_;
     for (auto& [url, outcome] : updated) {
       feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced,
-                               outcome.shared_id_items);
+                               outcome.produced_shared);
       records_[url] = std::move(outcome.record);
     }
     return Status::Ok();
@@ -209,25 +210,22 @@ class FeedPoller {
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
                    common::Quote(feed.url), parsed->skipped_items);
     }
-    shared_id_items_ = parsed->shared_id_items;
-    if (parsed->shared_id_items > 0) {
-      spdlog::warn("msg=\"feed items share a link, told apart by GUID or title\" feed={} items={}",
-                   common::Quote(feed.url), parsed->shared_id_items);
-    }
     if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
       return Err(s);
     }
     const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
+    auto novelty = JudgeItems(state_, feed.url, parsed->items);
+    if (!novelty) return Err(novelty.error());
     uint64_t fresh = 0;
-    uint64_t position = 0;
-    for (const FeedItem& item : parsed->items) {
-      ++position;
-      auto seen = state_.Seen(feed.url, item.id);
-      if (!seen) return Err(seen.error());
-      if (*seen) {
-        state_.MarkSeen(batch, feed.url, item.id, now);  // still in the feed: keep remembering
+    for (size_t i = 0; i < parsed->items.size(); ++i) {
+      const ItemNovelty& judged = (*novelty)[i];
+      if (!judged.fresh) {
+        // Still in the feed: keep remembering it.
+        state_.MarkSeen(batch, feed.url, judged.id, parsed->items[i].key, now);
         continue;
       }
+      FeedItem item = parsed->items[i];
+      item.id = judged.id;
       if (IsUnixEpochDate(item.unreadable_date)) {
         // Read, but the epoch stands for "no date" in an article: out of range, as a 1970
         // placeholder one second later is.
@@ -258,14 +256,20 @@ class FeedPoller {
       info->set_version(HEADWIRE_VERSION);
       info->set_host(host_);
       info->set_input(feed.url);
-      info->set_input_line(position);
+      info->set_input_line(i + 1);
       auto partition = DomainPartitionOf(*raw);
       if (!partition) return Err(partition.error());
       cycle_items_.push_back(
           {raw->published_at_ms(), *partition, raw->id(), raw->SerializeAsString()});
-      state_.MarkSeen(batch, feed.url, item.id, now);
+      state_.MarkSeen(batch, feed.url, item.id, item.key, now);
       ++fresh;
       ++cycle_produced_;
+      if (judged.shared) ++produced_shared_;
+    }
+    if (produced_shared_ > 0) {
+      spdlog::warn(
+          "msg=\"new feed items share a link, told apart by GUID or title\" feed={} items={}",
+          common::Quote(feed.url), produced_shared_);
     }
     Succeed(record, now);
     record.etag = result.etag;
@@ -324,7 +328,7 @@ class FeedPoller {
   std::map<std::string, FeedRecord> records_;
   FeedPollReport report_;
   uint64_t cycle_produced_ = 0;   // produced in the current cycle, not yet flushed
-  uint64_t shared_id_items_ = 0;  // ParsedFeed::shared_id_items of the feed HandleResult read
+  uint64_t produced_shared_ = 0;  // of the feed HandleResult read: new items under a shared id
   // The current cycle's new items, produced together once every due feed was read.
   struct CycleItem {
     int64_t event_time_ms;

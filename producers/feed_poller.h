@@ -10,8 +10,8 @@
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
 //   1. fetch the due feeds (conditional GET with the stored validators);
-//   2. produce the items whose id is not in the feed's seen set, every due feed's together, oldest
-//      event time first (a feed lists its newest first);
+//   2. produce the items not in the feed's seen set (feed_novelty.h), every due feed's together,
+//      oldest event time first (a feed lists its newest first);
 //   3. Flush(): wait until Kafka acknowledged every one of them;
 //   4. write ONE RocksDB batch: the ids as seen, the new validators, schedule and health.
 // Nothing is marked seen before Kafka has it, so a crash at any point before 4 loses nothing: the
@@ -20,7 +20,9 @@
 // after 2 and before 4 (librdkafka delivers in the background, so some items may reach the topic
 // before Flush returns): those items are on the topic but not in the state, so the next run sends
 // them a second time. It sends them with the SAME Kafka key and article id (the item id depends
-// only on the feed URL and the item: its GUID, canonical link or content), so the processor marks
+// on the feed URL, the item (its GUID, canonical link or content) and the seen ids, which the
+// crash left as they were; see feed_novelty.h for an item whose link another item shares, which
+// the processor can also match by URL), so the processor marks
 // the second copy a duplicate of the first (duplicate_of = that same id), never a unique article:
 // its exact dedup answers DUPLICATE_KIND_SAME_ID when the two event times are within its url
 // window (7 days by default) and the first copy is not yet forgotten (forget_after_ms, 10 days

@@ -18,6 +18,8 @@ common::StateStoreOptions StoreOptions(const std::string& dir) {
 }
 
 // Seen keys: feed URL, a NUL (never in a URL), the item id; so one feed's ids are one range.
+// Values: the time last seen (8 bytes, big-endian), then the item's key. A value of the time
+// alone was written before keys were kept; an earlier version reads the time of either.
 std::string SeenPrefix(const std::string& feed_url) { return feed_url + '\0'; }
 
 std::string EncodeRecord(const FeedRecord& r) {
@@ -87,19 +89,26 @@ Result<std::map<std::string, FeedRecord>> FeedState::LoadRecords() const {
   return records;
 }
 
-Result<bool> FeedState::Seen(const std::string& feed_url, const std::string& item_id) const {
+Result<std::optional<SeenId>> FeedState::Lookup(const std::string& feed_url,
+                                                const std::string& item_id) const {
   std::string value;
   const rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), store_->family(kSeen),
                                               SeenPrefix(feed_url) + item_id, &value);
-  if (s.IsNotFound()) return false;
+  if (s.IsNotFound()) return std::optional<SeenId>();
   if (!s.ok()) return Err(common::FromRocks(s, "reading seen ids"));
-  return true;
+  if (value.size() < 8) {
+    return Err(Status::Corruption("seen id of " + feed_url + " has a value of " +
+                                  std::to_string(value.size()) + " bytes, fewer than 8"));
+  }
+  return std::optional<SeenId>(
+      SeenId{static_cast<int64_t>(common::ReadBigEndian64(value)), value.substr(8)});
 }
 
 void FeedState::MarkSeen(rocksdb::WriteBatch& batch, const std::string& feed_url,
-                         const std::string& item_id, int64_t now_ms) {
+                         const std::string& item_id, const std::string& key, int64_t now_ms) {
   std::string value;
   common::AppendBigEndian64(value, static_cast<uint64_t>(now_ms));
+  value += key;
   batch.Put(store_->family(kSeen), SeenPrefix(feed_url) + item_id, value);
 }
 

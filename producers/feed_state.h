@@ -1,7 +1,8 @@
 #pragma once
 // FeedState: the feed daemon's memory in RocksDB (common::StateStore) under --state DIR: per
 // feed the HTTP validators, the schedule and the health shown by `headwire feed status`, and the
-// ids of the items already produced, each with the time it was last seen in its feed.
+// ids of the items already produced, each with the time it was last seen in its feed and the key
+// of the item it was produced for (FeedItem::key; how it is used: feed_novelty.h).
 //
 // Changes go into a rocksdb::WriteBatch the caller applies with Write() only after the producer
 // flushed the items the batch marks as seen (see feed_poller.h for why this order loses nothing).
@@ -20,6 +21,14 @@
 #include "common/status.h"
 
 namespace headwire::producers {
+
+// A seen item id.
+struct SeenId {
+  int64_t last_seen_ms = 0;  // when it was last seen in its feed
+  // The key (FeedItem::key) of the item it was produced for; empty for an id written before
+  // keys were kept.
+  std::string key;
+};
 
 // What the daemon keeps about one feed between polls.
 struct FeedRecord {
@@ -48,12 +57,13 @@ class FeedState {
   // Every feed's record, by URL.
   Result<std::map<std::string, FeedRecord>> LoadRecords() const;
 
-  // True when `item_id` was produced for `feed_url` and not forgotten.
-  Result<bool> Seen(const std::string& feed_url, const std::string& item_id) const;
+  // `item_id` of `feed_url` when it was produced and not forgotten, else nullopt.
+  Result<std::optional<SeenId>> Lookup(const std::string& feed_url,
+                                       const std::string& item_id) const;
 
-  // Adds "item seen in its feed at `now_ms`" to `batch`.
+  // Adds "item `item_id`, of key `key` (never empty), seen in its feed at `now_ms`" to `batch`.
   void MarkSeen(rocksdb::WriteBatch& batch, const std::string& feed_url, const std::string& item_id,
-                int64_t now_ms);
+                const std::string& key, int64_t now_ms);
   // Adds the deletion of `feed_url`'s ids last seen before `cutoff_ms` to `batch`.
   Status ForgetBefore(rocksdb::WriteBatch& batch, const std::string& feed_url, int64_t cutoff_ms);
   // Adds `record` of `feed_url` to `batch`.

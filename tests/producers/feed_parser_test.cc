@@ -691,10 +691,16 @@ TEST(FeedParserTest, ItemsThatShareALinkButNotATitleOrGuidAreDistinct) {
   EXPECT_EQ(feed->items[0].title, "Database failover");
   EXPECT_EQ(feed->items[1].title, "Outage resolved");
   EXPECT_NE(feed->items[0].id, feed->items[1].id);
-  EXPECT_EQ(feed->shared_id_items, 2u);  // the item listed twice is counted once
+  for (size_t i : {0, 1}) {
+    EXPECT_EQ(feed->items[i].id, feed->items[i].shared_id);
+    EXPECT_TRUE(feed->items[i].id.starts_with("l"));
+  }
+  EXPECT_EQ(feed->items[0].usual_id, feed->items[1].usual_id);  // the page's
+  EXPECT_NE(feed->items[0].key, feed->items[1].key);
   core::Article own;
   own.url = "https://status.example.com/own";
   EXPECT_EQ(feed->items[2].id, core::DeriveArticleId(own));
+  EXPECT_EQ(feed->items[2].id, feed->items[2].usual_id);
 
   // The same item in a later version of the page, beside a new one, keeps its id.
   const std::string later =
@@ -717,7 +723,22 @@ TEST(FeedParserTest, ItemsThatShareALinkButNotATitleOrGuidAreDistinct) {
   ASSERT_TRUE(posts) << posts.error().ToString();
   ASSERT_EQ(posts->items.size(), 2u);
   EXPECT_NE(posts->items[0].id, posts->items[1].id);
-  EXPECT_EQ(posts->shared_id_items, 2u);
+  EXPECT_EQ(posts->items[0].usual_id, posts->items[1].usual_id);
+  EXPECT_EQ(posts->items[1].id, posts->items[1].shared_id);
+
+  // Alone in its document an item has its usual id; its shared id and key do not depend on the
+  // others (the feed's seen ids decide which of the two it is known by: feed_novelty.h).
+  const std::string alone =
+      "<rss><channel>"
+      "<item><title>Outage resolved</title><link>https://status.example.com/</link></item>"
+      "</channel></rss>";
+  auto single = ParseFeed(alone, {kFeedUrl, "", ""});
+  ASSERT_TRUE(single) << single.error().ToString();
+  ASSERT_EQ(single->items.size(), 1u);
+  EXPECT_EQ(single->items[0].id, single->items[0].usual_id);
+  EXPECT_EQ(single->items[0].usual_id, feed->items[1].usual_id);
+  EXPECT_EQ(single->items[0].shared_id, feed->items[1].shared_id);
+  EXPECT_EQ(single->items[0].key, feed->items[1].key);
 }
 
 // A date the parser cannot read is not the same as no date: the item still gets the fetch time,
@@ -929,7 +950,10 @@ TEST(FeedParserTest, AnImpossibleDateIsUnreadableNotRolledOver) {
 }
 
 TEST(FeedParserTest, OverlongTitleIsRejectedNotTruncated) {
-  FeedItem item{"x1", std::string(5000, 'a'), "", "http://a.example/1", "", 0, ""};
+  FeedItem item;
+  item.id = "x1";
+  item.title = std::string(5000, 'a');
+  item.url = "http://a.example/1";
   auto raw = FeedItemToRawArticle(item, ParsedFeed{}, {kFeedUrl, "", ""}, {}, {}, 5);
   ASSERT_FALSE(raw);
   EXPECT_EQ(raw.error().reason, core::RejectReason::kTooLarge);

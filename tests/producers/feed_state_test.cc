@@ -17,7 +17,7 @@ TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
     auto state = FeedState::Open(dir_.path());
     ASSERT_TRUE(state) << state.error().ToString();
     rocksdb::WriteBatch batch;
-    (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
+    (*state)->MarkSeen(batch, "http://a/rss", "u1", "k1", 1000);
     FeedRecord record;
     record.etag = "\"v1\"";
     record.last_modified = "Wed, 02 Dec 2026 10:00:00 GMT";
@@ -28,9 +28,12 @@ TEST_F(FeedStateTest, SeenIdsAndRecordsSurviveReopening) {
   }
   auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
-  EXPECT_TRUE(*(*state)->Seen("http://a/rss", "u1"));
-  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "u2"));
-  EXPECT_FALSE(*(*state)->Seen("http://b/rss", "u1"));  // seen sets are per feed
+  auto seen = (*state)->Lookup("http://a/rss", "u1");
+  ASSERT_TRUE(seen && *seen);
+  EXPECT_EQ((*seen)->last_seen_ms, 1000);
+  EXPECT_EQ((*seen)->key, "k1");
+  EXPECT_FALSE(*(*state)->Lookup("http://a/rss", "u2"));
+  EXPECT_FALSE(*(*state)->Lookup("http://b/rss", "u1"));  // seen sets are per feed
   auto records = (*state)->LoadRecords();
   ASSERT_TRUE(records);
   ASSERT_EQ(records->count("http://a/rss"), 1u);
@@ -43,26 +46,26 @@ TEST_F(FeedStateTest, NothingIsSeenUntilTheBatchIsWritten) {
   auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   rocksdb::WriteBatch batch;
-  (*state)->MarkSeen(batch, "http://a/rss", "u1", 1000);
-  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "u1"));
+  (*state)->MarkSeen(batch, "http://a/rss", "u1", "k1", 1000);
+  EXPECT_FALSE(*(*state)->Lookup("http://a/rss", "u1"));
 }
 
 TEST_F(FeedStateTest, IdsExpireOnlyAfterTheyLeftTheFeed) {
   auto state = FeedState::Open(dir_.path());
   ASSERT_TRUE(state);
   rocksdb::WriteBatch first;
-  (*state)->MarkSeen(first, "http://a/rss", "old", 1000);
-  (*state)->MarkSeen(first, "http://a/rss", "kept", 1000);
-  (*state)->MarkSeen(first, "http://b/rss", "other", 1000);
+  (*state)->MarkSeen(first, "http://a/rss", "old", "k", 1000);
+  (*state)->MarkSeen(first, "http://a/rss", "kept", "k", 1000);
+  (*state)->MarkSeen(first, "http://b/rss", "other", "k", 1000);
   ASSERT_TRUE((*state)->Write(first).ok());
   // A later poll: "kept" is still in the feed and is marked again after the expiry pass.
   rocksdb::WriteBatch second;
   ASSERT_TRUE((*state)->ForgetBefore(second, "http://a/rss", 5000).ok());
-  (*state)->MarkSeen(second, "http://a/rss", "kept", 9000);
+  (*state)->MarkSeen(second, "http://a/rss", "kept", "k", 9000);
   ASSERT_TRUE((*state)->Write(second).ok());
-  EXPECT_FALSE(*(*state)->Seen("http://a/rss", "old"));
-  EXPECT_TRUE(*(*state)->Seen("http://a/rss", "kept"));
-  EXPECT_TRUE(*(*state)->Seen("http://b/rss", "other"));  // another feed's ids are untouched
+  EXPECT_FALSE(*(*state)->Lookup("http://a/rss", "old"));
+  EXPECT_TRUE(*(*state)->Lookup("http://a/rss", "kept"));
+  EXPECT_TRUE(*(*state)->Lookup("http://b/rss", "other"));  // another feed's ids are untouched
 }
 
 TEST_F(FeedStateTest, StatusReaderOpensBesideTheDaemon) {

@@ -1,0 +1,138 @@
+// The feed daemon against a cpp-httplib server on 127.0.0.1 and a mock Kafka cluster, one poll
+// per run (`once`): every poll opens the state again, as a restart does.
+
+#include "producers/feed_poller.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/mock_cluster.h"
+#include "common/topic_reader.h"
+#include "headwire/v1/article.pb.h"
+#include "tests/common/test_dir.h"
+
+namespace headwire::producers {
+namespace {
+
+constexpr const char* kTopic = "headwire.articles.raw";
+constexpr std::string_view kSharedWarning = "msg=\"new feed items share a link";
+
+// A status page's feed: every incident links to the page, none has a GUID.
+std::string StatusPage(const std::vector<std::string>& incidents) {
+  std::string rss = "<rss version=\"2.0\"><channel><title>Status</title>";
+  for (const std::string& title : incidents) {
+    rss += "<item><title>" + title + "</title><link>https://status.example.com/</link></item>";
+  }
+  return rss + "</channel></rss>";
+}
+
+size_t Occurrences(std::string_view text, std::string_view part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+class FeedPollerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = common::MockCluster::Start({.topics = {{.name = kTopic, .partitions = 1}}});
+    ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+    cluster_ = std::move(*cluster);
+    server_.Get("/status.xml", [this](const httplib::Request&, httplib::Response& response) {
+      const std::lock_guard lock(mutex_);
+      response.set_content(document_, "application/rss+xml; charset=utf-8");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  void TearDown() override {
+    server_.stop();
+    thread_.join();
+  }
+
+  // Serves `incidents` and runs one poll; returns the log lines it wrote.
+  std::string Poll(const std::vector<std::string>& incidents) {
+    {
+      const std::lock_guard lock(mutex_);
+      document_ = StatusPage(incidents);
+    }
+    FeedList list;
+    list.feeds.push_back({"http://127.0.0.1:" + std::to_string(port_) + "/status.xml", "", "",
+                          std::chrono::minutes(15)});
+    FeedPollerOptions options;
+    options.kafka.bootstrap = cluster_->bootstrap();
+    options.state_dir = dir_.string();
+    options.dlq_topic = "";
+    options.once = true;
+    options.jitter_seed = 1;
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "feed-poller-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+    auto report = RunFeedPoller(list, options);
+    spdlog::set_default_logger(previous);
+    EXPECT_TRUE(report) << report.error().ToString();
+    if (report) {
+      EXPECT_EQ(report->polls_read, 1u);
+    }
+    return log.str();
+  }
+
+  // Each title on the raw topic, with how often it is there.
+  std::map<std::string, int> Produced() {
+    std::map<std::string, int> titles;
+    common::KafkaOptions kafka;
+    kafka.bootstrap = cluster_->bootstrap();
+    auto read = common::ReadTopicToEnd(kafka, kTopic, [&](const common::Message& m) {
+      v1::RawArticle raw;
+      EXPECT_TRUE(raw.ParseFromArray(m.value().data(), static_cast<int>(m.value().size())));
+      EXPECT_EQ(std::string(m.record().key), raw.id());
+      ++titles[raw.title()];
+    });
+    EXPECT_TRUE(read.has_value()) << read.error().ToString();
+    return titles;
+  }
+
+  const testing::TestDir dir_{"feed_poller_test"};
+  std::unique_ptr<common::MockCluster> cluster_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::string document_;
+};
+
+// Incidents listed one at a time, then together, then one at a time again, each poll a restart:
+// every incident reaches the topic once, and the warning about items that share a link is
+// written only by the polls that produced such an item.
+TEST_F(FeedPollerTest, EveryIncidentOfAStatusPageIsProducedOnceAcrossPollsAndRestarts) {
+  EXPECT_EQ(Occurrences(Poll({"Incident A"}), kSharedWarning), 0u);
+  EXPECT_EQ(Occurrences(Poll({"Incident B"}), kSharedWarning), 1u);
+  EXPECT_EQ(Occurrences(Poll({"Incident B"}), kSharedWarning), 0u);
+  EXPECT_EQ(Occurrences(Poll({"Incident C", "Incident B", "Incident A"}), kSharedWarning), 1u);
+  EXPECT_EQ(Occurrences(Poll({"Incident C", "Incident B", "Incident A"}), kSharedWarning), 0u);
+  EXPECT_EQ(Occurrences(Poll({"Incident A"}), kSharedWarning), 0u);
+  EXPECT_EQ(Occurrences(Poll({"Incident D"}), kSharedWarning), 1u);
+  EXPECT_EQ(Produced(),
+            (std::map<std::string, int>{
+                {"Incident A", 1}, {"Incident B", 1}, {"Incident C", 1}, {"Incident D", 1}}));
+}
+
+}  // namespace
+}  // namespace headwire::producers
