@@ -77,43 +77,23 @@ std::string HeaderName(std::string_view line) {
   return name;
 }
 
-std::string_view HeaderValue(std::string_view line) {
-  const size_t colon = line.find(':');
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return value;
-}
-
-// A request head as the server takes it: whether it announces a body, and the head without its
-// Range headers. No path served here takes a body, and httplib would read any announced one,
-// whole and without a bound, into memory; it would also answer a Range header it cannot parse
-// with 416 before any handler could ignore it.
-struct ScreenedHead {
-  bool announces_body = false;
-  std::string head;
-};
-
-ScreenedHead Screen(const std::string& received) {
-  ScreenedHead out;
+// The head without its Range headers: httplib would answer one it cannot parse with 416 before
+// any handler could ignore it.
+std::string WithoutRange(const std::string& received) {
   const size_t end = received.find("\r\n\r\n");
   size_t at = received.find("\r\n");
-  out.head = received.substr(0, at + 2);  // the request line
+  std::string head = received.substr(0, at + 2);  // the request line
   while (at < end) {
     const size_t from = at + 2;
     at = received.find("\r\n", from);
     const std::string_view line = std::string_view(received).substr(from, at - from);
-    const std::string name = HeaderName(line);
-    if (name == "range") continue;
-    if (name == "transfer-encoding" || (name == "content-length" && HeaderValue(line) != "0")) {
-      out.announces_body = true;
-    }
-    out.head.append(line);
-    out.head += "\r\n";
+    if (HeaderName(line) == "range") continue;
+    head.append(line);
+    head += "\r\n";
   }
-  out.head += "\r\n";
-  out.head.append(received, end + 4);  // what came after the head: left for httplib to see
-  return out;
+  head += "\r\n";
+  head.append(received, end + 4);  // what came after the head: left for httplib to see
+  return head;
 }
 
 // The connection as httplib reads it: first the head already read, then the socket.
@@ -230,12 +210,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       complete = end != std::string::npos && end + 4 <= kMaxHeadBytes;
       if (end != std::string::npos && !complete) break;
     }
-    ScreenedHead screened;
-    if (complete) screened = Screen(head);
-    if (complete && screened.announces_body) {
-      Refuse(sock, "413 Content Too Large");
-    } else if (complete) {
-      head = std::move(screened.head);
+    if (complete) {
+      head = WithoutRange(head);
       // A probe is cheap and must answer while slow queries hold every handler.
       bool held = !IsProbe(head);
       if (held) handlers_.acquire();
@@ -247,8 +223,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       };
       HeadFirstStream stream(sock, std::move(head), ip, release);
       bool closed = false;
-      // Range headers are gone (Screen): httplib would serve each range of one in one body, so
-      // "bytes=0-,0-,..." in a 16 KiB head made it build a response thousands of times the size
+      // Range headers are gone (WithoutRange): httplib would serve each range of one in one body,
+      // so "bytes=0-,0-,..." in a 16 KiB head made it build a response thousands of times the size
       // of the resource, in memory, for every such connection. Expect is dropped: there is no
       // body to wait for, and httplib's "100 Continue" would be a write before the handler,
       // giving up its slot early.

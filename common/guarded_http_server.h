@@ -5,9 +5,7 @@
 //   - Its request line and headers must arrive whole within head_timeout, counted from the
 //     connection's first turn, however the bytes trickle in; otherwise it is answered 408 and
 //     closed. Heads larger than 16 KiB get 431.
-//   - A Range header is ignored: every response is whole. A request that announces a body
-//     (Content-Length above 0, or Transfer-Encoding) is answered 413 without reading it: no path
-//     takes one.
+//   - A Range header is ignored: every response is whole.
 //   - A connection ends with the client's pending bytes read and dropped (for at most 1 s), so
 //     that a pipelined request does not reset it and cut the answer short.
 //   - At most `connections.per_client` connections of one IP address and `connections.total` of

@@ -1,13 +1,18 @@
 #include "common/admin_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/daemon_context.h"
@@ -59,6 +64,34 @@ TEST(AdminServerTest, AnotherMethodOnAServedPathIs405) {
   auto unknown = client->Post("/nowhere", "x", "text/plain");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
+}
+
+// httplib reads a POST's announced body whole into memory before routing it, for as long as the
+// client trickles it; no admin path takes one, so every other method is answered first, and
+// a head announcing a gigabyte it never sends still gets its answer at once.
+TEST(AdminServerTest, ABodyAnnouncedOnAnyPathIsNeverRead) {
+  auto context = DaemonContext::Start("feed", {.admin = "127.0.0.1:0"});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  const std::string address = (*context)->admin_address();
+  const int port = std::stoi(address.substr(address.rfind(':') + 1));
+  for (const auto& [head, status] : std::vector<std::pair<std::string, std::string>>{
+           {"POST /anything HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", "404"},
+           {"PUT /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", "405"}}) {
+    const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(sock, 0);
+    sockaddr_in peer{};
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(static_cast<uint16_t>(port));
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
+    ASSERT_EQ(::send(sock, head.data(), head.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(head.size()));
+    char buffer[256] = {};
+    const ssize_t n = ::recv(sock, buffer, sizeof buffer - 1, 0);
+    ::close(sock);
+    ASSERT_GT(n, 0) << head;
+    EXPECT_TRUE(std::string(buffer).starts_with("HTTP/1.1 " + status)) << buffer;
+  }
 }
 
 TEST(AdminServerTest, ReadinessIsStartingUntilPublishedThenFollowsTheDaemon) {
