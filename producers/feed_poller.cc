@@ -272,8 +272,11 @@ class FeedPoller {
           common::Quote(feed.url), produced_shared_);
     }
     Succeed(record, now);
-    record.etag = result.etag;
-    record.last_modified = result.last_modified;
+    // A damaged document may be one cut short in transit (a server that closes mid-body without
+    // a Content-Length): kept, its validators would have the server answer 304 until the feed
+    // changes, and the items the damage hid would not be read before then.
+    record.etag = parsed->damage.empty() ? result.etag : "";
+    record.last_modified = parsed->damage.empty() ? result.last_modified : "";
     record.items_last_poll = parsed->items.size();
     record.new_items_last_poll = fresh;
     record.items_produced += fresh;

@@ -51,10 +51,13 @@ class FeedPollerTest : public ::testing::Test {
     auto cluster = common::MockCluster::Start({.topics = {{.name = kTopic, .partitions = 1}}});
     ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
     cluster_ = std::move(*cluster);
-    server_.Get("/status.xml", [this](const httplib::Request&, httplib::Response& response) {
-      const std::lock_guard lock(mutex_);
-      response.set_content(document_, "application/rss+xml; charset=utf-8");
-    });
+    server_.Get("/status.xml",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  const std::lock_guard lock(mutex_);
+                  validators_sent_.push_back(request.get_header_value("If-None-Match"));
+                  response.set_header("ETag", "\"v1\"");
+                  response.set_content(document_, "application/rss+xml; charset=utf-8");
+                });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -68,9 +71,14 @@ class FeedPollerTest : public ::testing::Test {
 
   // Serves `incidents` and runs one poll; returns the log lines it wrote.
   std::string Poll(const std::vector<std::string>& incidents) {
+    return PollDocument(StatusPage(incidents));
+  }
+
+  // Serves `document` (with the ETag "v1") and runs one poll; returns the log lines it wrote.
+  std::string PollDocument(const std::string& document) {
     {
       const std::lock_guard lock(mutex_);
-      document_ = StatusPage(incidents);
+      document_ = document;
     }
     FeedList list;
     list.feeds.push_back({"http://127.0.0.1:" + std::to_string(port_) + "/status.xml", "", "",
@@ -116,6 +124,7 @@ class FeedPollerTest : public ::testing::Test {
   int port_ = 0;
   std::mutex mutex_;
   std::string document_;
+  std::vector<std::string> validators_sent_;  // each request's If-None-Match ("" for none)
 };
 
 // Incidents listed one at a time, then together, then one at a time again, each poll a restart:
@@ -132,6 +141,18 @@ TEST_F(FeedPollerTest, EveryIncidentOfAStatusPageIsProducedOnceAcrossPollsAndRes
   EXPECT_EQ(Produced(),
             (std::map<std::string, int>{
                 {"Incident A", 1}, {"Incident B", 1}, {"Incident C", 1}, {"Incident D", 1}}));
+}
+
+// A document cut short (a server that closes mid-body, without a Content-Length) parses with
+// damage, and the items after the cut are missing: its validators must not be kept, or the next
+// polls would be answered 304 and never read them. A whole document's validators are kept.
+TEST_F(FeedPollerTest, ADamagedDocumentsValidatorsAreNotKeptSoTheNextPollReadsItWhole) {
+  const std::string whole = StatusPage({"Incident A", "Incident B"});
+  PollDocument(whole.substr(0, whole.find("Incident B") + 5));
+  PollDocument(whole);
+  PollDocument(whole);
+  EXPECT_EQ(validators_sent_, (std::vector<std::string>{"", "", "\"v1\""}));
+  EXPECT_EQ(Produced().count("Incident B"), 1u);
 }
 
 }  // namespace
