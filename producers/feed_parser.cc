@@ -686,7 +686,14 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
   return feed;
 }
 
-Result<std::string> Inflate(std::string_view body, uint64_t max_bytes) {
+// What a gzip body inflated to, and whether its stream ended: a body cut short in transit
+// inflates to a prefix of the document.
+struct Inflated {
+  std::string text;
+  bool complete = false;
+};
+
+Result<Inflated> Inflate(std::string_view body, uint64_t max_bytes) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 32) != Z_OK) return Err(Status::Internal("zlib init failed"));
   std::string out;
@@ -711,7 +718,7 @@ Result<std::string> Inflate(std::string_view body, uint64_t max_bytes) {
     if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) break;
   }
   inflateEnd(&stream);
-  return out;
+  return Inflated{std::move(out), rc == Z_STREAM_END};
 }
 
 // The charset named by a Content-Type header ("text/xml; charset=KOI8-R" -> "KOI8-R").
@@ -1233,12 +1240,12 @@ const char* FeedFormatName(FeedFormat format) {
 
 Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response,
                              const FeedParseOptions& options) {
-  std::string inflated;
+  Inflated inflated{.text = "", .complete = true};
   if (body.starts_with("\x1F\x8B")) {
     auto out = Inflate(body, response.max_bytes);
     if (!out) return Err(out.error());
     inflated = std::move(*out);
-    body = inflated;
+    body = inflated.text;
   }
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Err(Status::Corruption("not a feed: empty document"));
@@ -1250,6 +1257,10 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
                                   : ParseXmlFeed(body, response, diagnostics, limit, fields);
   if (!feed) return feed;
   if (limit.exceeded) return Err(Status::Corruption(OverNodeLimit(options.max_nodes)));
+  if (!inflated.complete) {
+    feed->damage = "the gzip data ends before its stream does (the body was cut short)" +
+                   (feed->damage.empty() ? "" : "; " + feed->damage);
+  }
   for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
   std::vector<std::string> item_ids;
   item_ids.reserve(fields.size());

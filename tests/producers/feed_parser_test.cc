@@ -143,6 +143,19 @@ TEST(FeedParserTest, AGzipBodyThatInflatesPastTheFetchLimitIsRefused) {
   EXPECT_TRUE(ParseFeed(compressed, response)) << "a body at the limit is read";
 }
 
+// A gzip body cut short in transit inflates to a prefix of the document: what it holds is read,
+// and the cut is damage, so that the poller does not keep the response's validators.
+TEST(FeedParserTest, AGzipBodyCutShortIsReadAsFarAsItGoesAndReportedAsDamage) {
+  const std::string compressed = ReadFixture("node-feedparser/compressed.xml");
+  auto whole = ParseFeed(compressed, {kFeedUrl, "", ""});
+  ASSERT_TRUE(whole) << whole.error().ToString();
+  EXPECT_TRUE(whole->damage.empty()) << whole->damage;
+  auto cut = ParseFeed(compressed.substr(0, compressed.size() * 2 / 3), {kFeedUrl, "", ""});
+  ASSERT_TRUE(cut) << cut.error().ToString();
+  EXPECT_TRUE(cut->damage.starts_with("the gzip data ends before its stream does")) << cut->damage;
+  EXPECT_LT(cut->items.size(), whole->items.size());
+}
+
 TEST(FeedParserTest, UndeclaredKoi8rIsDetected) {
   auto feed = ParseFixture("feedparser/koi8r.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
