@@ -1,9 +1,7 @@
 #include "common/admin_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 
 #include "common/daemon_context.h"
 #include "common/http_address.h"
+#include "tests/common/loopback_socket.h"
 #include "tests/common/slow_client.h"
 
 namespace headwire::common {
@@ -77,13 +76,8 @@ TEST(AdminServerTest, ABodyAnnouncedOnAnyPathIsNeverRead) {
   for (const auto& [head, status] : std::vector<std::pair<std::string, std::string>>{
            {"POST /anything HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", "404"},
            {"PUT /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", "405"}}) {
-    const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int sock = testing::ConnectLoopback(port);
     ASSERT_GE(sock, 0);
-    sockaddr_in peer{};
-    peer.sin_family = AF_INET;
-    peer.sin_port = htons(static_cast<uint16_t>(port));
-    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
     ASSERT_EQ(::send(sock, head.data(), head.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(head.size()));
     char buffer[256] = {};

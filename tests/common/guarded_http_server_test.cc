@@ -1,15 +1,15 @@
 #include "common/guarded_http_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <future>
 #include <thread>
+
+#include "tests/common/loopback_socket.h"
 
 namespace headwire::common {
 namespace {
@@ -96,12 +96,8 @@ TEST_F(GuardedHttpServerTest, RangeHeadersAreIgnoredAndTheWholeBodyIsServedOnce)
 
 // The whole answer to `request` sent on a fresh connection, in one write.
 std::string RawExchange(int port, const std::string& request) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_port = htons(static_cast<uint16_t>(port));
-  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (sock < 0 || ::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) != 0) return "";
+  const int sock = testing::ConnectLoopback(port);
+  if (sock < 0) return "";
   ::send(sock, request.data(), request.size(), MSG_NOSIGNAL);
   std::string answer;
   char buffer[4096];
@@ -125,15 +121,8 @@ TEST_F(GuardedHttpServerTest, AnUnparsableRangeHeaderIsIgnoredToo) {
 // with it unread would reset the connection, and the client's kernel would drop the part of the
 // answer not yet read. A client with a small receive buffer still gets the whole answer.
 TEST_F(GuardedHttpServerTest, APipelinedRequestDoesNotCutTheFirstAnswerShort) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
   ASSERT_GE(sock, 0);
-  const int small = 4096;
-  ::setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_port = htons(static_cast<uint16_t>(port_));
-  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
   const std::string first = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(::send(sock, first.data(), first.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(first.size()));
@@ -180,15 +169,8 @@ TEST_F(GuardedHttpServerTest, AHeadLongerThan16KiBGets431) {
 // the whole of it. (Before, the slot stayed taken until the slow answer was sent or its write
 // timed out, and the slow client got a cut body.)
 TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
   ASSERT_GE(sock, 0);
-  const int small = 4096;
-  ::setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_port = htons(static_cast<uint16_t>(port_));
-  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer), 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(::send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
   // The answer has begun: the slow request's handler is done.

@@ -4,8 +4,6 @@
 // until `stop` is set or the server cuts it off; returns true in the second case (a send failed),
 // false when it could not connect or `stop` ended it.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,17 +13,15 @@
 #include <string_view>
 #include <thread>
 
+#include "tests/common/loopback_socket.h"
+
 namespace headwire::testing {
 
 inline bool TrickleRequest(int port, std::string_view head, const std::atomic<bool>& stop,
                            std::chrono::milliseconds every) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_port = htons(static_cast<uint16_t>(port));
-  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int sock = ConnectLoopback(port);
   bool cut_off = false;
-  if (::connect(sock, reinterpret_cast<sockaddr*>(&peer), sizeof peer) == 0) {
+  if (sock >= 0) {
     for (size_t at = 0; !stop; at = (at + 1) % head.size()) {
       if (::send(sock, head.data() + at, 1, MSG_NOSIGNAL) != 1) {
         cut_off = true;
@@ -34,7 +30,7 @@ inline bool TrickleRequest(int port, std::string_view head, const std::atomic<bo
       std::this_thread::sleep_for(every);
     }
   }
-  ::close(sock);
+  if (sock >= 0) ::close(sock);
   return cut_off;
 }
 

@@ -43,6 +43,16 @@ class TopicTargetTest : public ::testing::Test {
     kafka_.bootstrap = cluster_->bootstrap();
   }
 
+  // A target into "raw" that keeps each archived record's partition.
+  Result<std::unique_ptr<TopicTarget>> KeepingPartitions() {
+    return TopicTarget::Create({.kafka = kafka_,
+                                .topic = "raw",
+                                .partition = TargetPartition::kSource,
+                                .domain_key = "language",
+                                .progress_file = "",
+                                .replay = "archive /a"});
+  }
+
   // Replays `records` into "raw" and returns each key's partition there.
   std::map<std::string, int32_t> Replay(TargetPartition partition,
                                         const std::vector<common::ArchiveRecord>& records) {
@@ -88,12 +98,7 @@ TEST_F(TopicTargetTest, ByDomainEveryArticleOfOneLanguageSharesAPartition) {
 // Kafka tells a missing key from an empty one (compaction, consumers keyed on null); the archive
 // keeps which it was, and a replay must give it back.
 TEST_F(TopicTargetTest, AReplayedRecordKeepsAMissingKeyMissingAndAnEmptyKeyEmpty) {
-  auto target = TopicTarget::Create({.kafka = kafka_,
-                                     .topic = "raw",
-                                     .partition = TargetPartition::kSource,
-                                     .domain_key = "language",
-                                     .progress_file = "",
-                                     .replay = "archive /a"});
+  auto target = KeepingPartitions();
   ASSERT_TRUE(target.has_value()) << target.error().ToString();
   common::ArchiveRecord keyless = Archived("keyless", "Reuters", 0);
   keyless.key.reset();
@@ -113,12 +118,7 @@ TEST_F(TopicTargetTest, AReplayedRecordKeepsAMissingKeyMissingAndAnEmptyKeyEmpty
 }
 
 TEST_F(TopicTargetTest, APartitionTheTargetLacksIsAnErrorNamingHowToFixIt) {
-  auto target = TopicTarget::Create({.kafka = kafka_,
-                                     .topic = "raw",
-                                     .partition = TargetPartition::kSource,
-                                     .domain_key = "language",
-                                     .progress_file = "",
-                                     .replay = "archive /a"});
+  auto target = KeepingPartitions();
   ASSERT_TRUE(target.has_value()) << target.error().ToString();
   const Status status = (*target)->Deliver(Archived("z", "Reuters", 5));
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
