@@ -224,14 +224,15 @@ Result<ExpiryHorizons::PartitionHorizons> ReadPartitionHorizons(rocksdb::DB& db,
 bool ExpiryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
                           const rocksdb::Slice& existing_value, std::string* /*new_value*/,
                           bool* /*value_changed*/) const {
-  const auto global = horizons_->global();
-  if (!global) return false;
+  const auto horizons = horizons_->Load();
+  if (!horizons->global) return false;
   const auto expiry = ReadEntryExpiry(family_, {key.data(), key.size()},
                                       {existing_value.data(), existing_value.size()});
   if (!expiry.time) return false;
-  const auto below = expiry.partition ? ExpiryHorizons::DeleteBelow(global, expiry.partition,
-                                                                    *horizons_->partitions())
-                                      : global;
+  const auto below =
+      expiry.partition
+          ? ExpiryHorizons::DeleteBelow(horizons->global, expiry.partition, horizons->partitions)
+          : horizons->global;
   return below.has_value() && *expiry.time < *below;
 }
 

@@ -122,24 +122,23 @@ std::shared_ptr<const rocksdb::SliceTransform> WindowPrefixTransform();
 std::shared_ptr<const rocksdb::SliceTransform> TopicPrefixTransform();
 
 // The expiry horizons the sink publishes to compaction: the global one (global watermark -
-// retention) and each input partition's own (its watermark - retention). Both only move forward,
-// so a reader that sees an older value only keeps more. Thread-safe: one writer (the sink),
-// any number of readers (RocksDB's compaction threads).
+// retention) and each input partition's own (its watermark - retention). Both only move
+// forward, so a reader that sees an older snapshot only keeps more. They are published together
+// as one immutable snapshot, so that a reader never pairs a new global horizon with older
+// partition horizons or the reverse. Thread-safe: one writer (the sink), any number of readers
+// (RocksDB's compaction threads).
 class ExpiryHorizons {
  public:
   using PartitionHorizons = std::map<std::string, int64_t>;
+  struct Snapshot {
+    std::optional<int64_t> global;  // nullopt before the first watermark: nothing expires
+    PartitionHorizons partitions;   // every partition that has a watermark, with its horizon
+  };
 
-  // nullopt before the first watermark: nothing expires.
-  std::optional<int64_t> global() const {
-    const int64_t horizon = global_.load(std::memory_order_relaxed);
-    if (horizon == std::numeric_limits<int64_t>::min()) return std::nullopt;
-    return horizon;
-  }
-  // Every partition that has a watermark, with its horizon.
-  std::shared_ptr<const PartitionHorizons> partitions() const { return partitions_.load(); }
+  std::shared_ptr<const Snapshot> Load() const { return snapshot_.load(); }
+  std::optional<int64_t> global() const { return Load()->global; }
   void Publish(int64_t global, PartitionHorizons partitions) {
-    global_.store(global, std::memory_order_relaxed);
-    partitions_.store(std::make_shared<const PartitionHorizons>(std::move(partitions)));
+    snapshot_.store(std::make_shared<const Snapshot>(Snapshot{global, std::move(partitions)}));
   }
 
   // The horizon below which an entry may be deleted: the global one, or for an entry of an input
@@ -155,9 +154,7 @@ class ExpiryHorizons {
                                             const PartitionHorizons& partitions);
 
  private:
-  std::atomic<int64_t> global_{std::numeric_limits<int64_t>::min()};
-  std::atomic<std::shared_ptr<const PartitionHorizons>> partitions_{
-      std::make_shared<const PartitionHorizons>()};
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_{std::make_shared<const Snapshot>()};
 };
 
 // Whether queries and the digest no longer show an entry of `family`: its ExpiryTime is below

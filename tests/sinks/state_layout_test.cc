@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <thread>
 
 #include "common/state_store.h"
 #include "sinks/story_record.h"
@@ -102,6 +103,25 @@ TEST(ExpiryFilterTest, AStoryOrRejectOfAPartitionIsDroppedOnlyPastItsOwnAndTheGl
   EXPECT_TRUE(rejects.Filter(0, RejectKey("in", 0, 7), TimedValue(49, "bad"), nullptr, nullptr));
   EXPECT_FALSE(rejects.Filter(0, RejectKey("in", 2, 7), TimedValue(kPendingRejectTime, "bad"),
                               nullptr, nullptr));
+}
+
+// Compaction threads read the horizons while the sink publishes them: each read must pair a
+// global horizon with the partition horizons published with it, never with older or newer ones.
+TEST(ExpiryHorizonsTest, AReaderSeesTheGlobalAndPartitionHorizonsOfOnePublication) {
+  ExpiryHorizons horizons;
+  horizons.Publish(0, {{"in/0", 0}});
+  constexpr int64_t kLast = 20000;
+  std::thread writer([&] {
+    for (int64_t h = 1; h <= kLast; ++h) horizons.Publish(h, {{"in/0", -h}});
+  });
+  int64_t mismatches = 0;
+  for (bool done = false; !done;) {
+    const auto snapshot = horizons.Load();
+    if (!snapshot->global || snapshot->partitions.at("in/0") != -*snapshot->global) ++mismatches;
+    done = snapshot->global == kLast;
+  }
+  writer.join();
+  EXPECT_EQ(mismatches, 0);
 }
 
 TEST(ExpiryTimeTest, KeysExpireByTheTimesTheirPartsHold) {
