@@ -190,6 +190,15 @@ Result<std::unique_ptr<ArticleStore>> ArticleStore::Open(const std::string& path
     horizons->Publish(ReadTime(value), out->partition_horizons_);
   }
   out->known_topics_ = out->KnownTopics();
+  // State of an older headwire may hold rejects still waiting for the sink's first watermark
+  // although it has one; they get it now, as they would have when it came.
+  if (!for_queries && out->watermark_) {
+    rocksdb::WriteBatch writes;
+    if (Status s = out->RestampStoredRejects(writes, {}); !s.ok()) return Err(s);
+    if (writes.Count() > 0) {
+      if (Status s = out->store_->Write(writes); !s.ok()) return Err(s);
+    }
+  }
   return out;
 }
 
@@ -396,27 +405,52 @@ std::optional<int64_t> ArticleStore::PartitionHorizon(const std::string& partiti
   return published == partition_horizons_.end() ? horizon : std::max(horizon, published->second);
 }
 
-Status ArticleStore::StampPendingRejects(rocksdb::WriteBatch& writes,
-                                         const std::map<std::string, int64_t>& first_watermarks) {
-  // Rejects wait only before their partition's first valid record, so this scan runs once per
-  // partition in the state's life.
+std::optional<int64_t> ArticleStore::ProvisionalRejectStamp(
+    const std::string& partition, int64_t stamp,
+    const std::map<std::string, int64_t>& first_watermarks) const {
+  // Every reject of a partition stored before its first watermark is provisional, whichever
+  // stamp it got: that first watermark replaces it, so that the stamp does not depend on
+  // whether the reject and the partition's first dated record were committed together.
+  if (const auto first = first_watermarks.find(partition); first != first_watermarks.end()) {
+    return first->second;
+  }
+  // A partition that carries only rejects or estimated event times gets no watermark, and its
+  // rejects would stay for good: the sink's one dates them meanwhile.
+  if (stamp == kPendingRejectTime && watermark_) return *watermark_;
+  return std::nullopt;
+}
+
+Status ArticleStore::RestampStoredRejects(rocksdb::WriteBatch& writes,
+                                          const std::map<std::string, int64_t>& first_watermarks) {
+  // Runs when a partition gets its first watermark, when the sink gets its first, and on open:
+  // a few times in the state's life.
+  const auto horizons = horizons_->Load();
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator({}, families_.rejects));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
     const auto value = it->value().ToStringView();
-    if (value.size() < 8 || ReadTime(value) != kPendingRejectTime) continue;
-    const auto partition = RejectPartition(it->key().ToStringView());
-    const auto first = partition ? first_watermarks.find(*partition) : first_watermarks.end();
-    if (first == first_watermarks.end()) continue;
-    writes.Put(families_.rejects, it->key(), TimedValue(first->second, TimedPayload(value)));
+    const auto partition = RejectPartition(key);
+    if (value.size() < 8 || !partition) continue;
+    const auto stamp = ProvisionalRejectStamp(*partition, ReadTime(value), first_watermarks);
+    if (!stamp) continue;
+    // One that queries already stopped showing is gone, whether compaction has removed it yet
+    // or not: a new stamp must not bring it back only where compaction was late.
+    if (HiddenByHorizons(kRejectsFamily, key, value, horizons->global, horizons->partitions)) {
+      writes.Delete(families_.rejects, it->key());
+    } else {
+      writes.Put(families_.rejects, it->key(), TimedValue(*stamp, TimedPayload(value)));
+    }
   }
   if (!it->status().ok()) return common::FromRocks(it->status(), "scan rejects");
   return Status::Ok();
 }
 
-void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle) {
-  const auto global = tracker_.GlobalWatermark(idle);
-  if (!global) return;
-  watermark_ = watermark_ ? std::max(*watermark_, *global) : *global;
+std::optional<int64_t> ArticleStore::StageWatermark(rocksdb::WriteBatch& writes,
+                                                    const std::set<std::string>& idle) {
+  if (const auto global = tracker_.GlobalWatermark(idle)) {
+    watermark_ = watermark_ ? std::max(*watermark_, *global) : *global;
+  }
+  if (!watermark_) return std::nullopt;
   std::string value;
   AppendTime(value, *watermark_);
   writes.Put(families_.meta, kWatermarkKey, value);
@@ -426,6 +460,7 @@ void ArticleStore::StageWatermark(rocksdb::WriteBatch& writes, const std::set<st
   std::string horizon_value;
   AppendTime(horizon_value, horizon);
   writes.Put(families_.meta, kHorizonKey, horizon_value);
+  return horizon;
 }
 
 Status ArticleStore::Commit(Batch& batch,
@@ -446,36 +481,35 @@ Status ArticleStore::Commit(Batch& batch,
   if (batch.late_ > 0) {
     writes.Merge(families_.counters, kLateCounter, EncodeU64(batch.late_));
   }
-  for (const auto& pending : batch.pending_rejects_) {
-    const auto first = batch.first_watermarks_.find(pending.partition);
-    // Without a watermark of its own partition yet, the sink's global one, when there is one,
-    // dates it: a partition that carries only rejects or estimated event times gets no watermark,
-    // and its rejects would otherwise stay for good.
-    const int64_t stamp = first != batch.first_watermarks_.end()
-                              ? first->second
-                              : watermark_.value_or(kPendingRejectTime);
-    writes.Put(families_.rejects, pending.key, TimedValue(stamp, pending.reason));
-  }
-  if (!batch.first_watermarks_.empty()) {
-    if (Status s = StampPendingRejects(writes, batch.first_watermarks_); !s.ok()) {
-      batch = Batch();
-      return s;
-    }
-  }
+  const bool first_global = !watermark_;
+  const auto horizon = StageWatermark(writes, idle);
   ExpiryHorizons::PartitionHorizons partition_horizons = partition_horizons_;
   for (const auto& [partition, max_time] : tracker_.maxima()) {
     std::string t;
     AppendTime(t, max_time);
     writes.Put(families_.meta, kPartitionMaxPrefix + partition, t);
-    const int64_t horizon = *PartitionHorizon(partition);
-    auto [at, added] = partition_horizons.emplace(partition, horizon);
-    if (!added && at->second == horizon) continue;
-    at->second = horizon;
+    const int64_t own = *PartitionHorizon(partition);
+    auto [at, added] = partition_horizons.emplace(partition, own);
+    if (!added && at->second == own) continue;
+    at->second = own;
     std::string h;
-    AppendTime(h, horizon);
+    AppendTime(h, own);
     writes.Put(families_.meta, kPartitionHorizonPrefix + partition, h);
   }
-  StageWatermark(writes, idle);
+  // The rejects of this batch that arrived before their partition's watermark are provisional
+  // like the stored ones, and stamped by the same rule.
+  for (const auto& pending : batch.pending_rejects_) {
+    const int64_t stamp =
+        ProvisionalRejectStamp(pending.partition, kPendingRejectTime, batch.first_watermarks_)
+            .value_or(kPendingRejectTime);
+    writes.Put(families_.rejects, pending.key, TimedValue(stamp, pending.reason));
+  }
+  if (!batch.first_watermarks_.empty() || (first_global && watermark_)) {
+    if (Status s = RestampStoredRejects(writes, batch.first_watermarks_); !s.ok()) {
+      batch = Batch();
+      return s;
+    }
+  }
   for (const auto& [tp, offset] : next_offsets) store_->PutOffset(writes, tp, offset);
   Status s = store_->Write(writes);
   if (s.ok()) {
@@ -483,14 +517,11 @@ Status ArticleStore::Commit(Batch& batch,
     partition_horizons_ = std::move(partition_horizons);
   }
   batch = Batch();
-  if (!s.ok() || !watermark_) return s;
-  const int64_t horizon =
-      std::max(horizons_->global().value_or(*watermark_ - options_.retention_ms),
-               *watermark_ - options_.retention_ms);
-  horizons_->Publish(horizon, partition_horizons_);
+  if (!s.ok() || !horizon) return s;
+  horizons_->Publish(*horizon, partition_horizons_);
   if (!swept_horizon_) swept_horizon_ = horizon;
   if (sweeper_ == nullptr) return Status::Ok();
-  if (horizon - *swept_horizon_ >= options_.retention_ms / 4) {
+  if (*horizon - *swept_horizon_ >= options_.retention_ms / 4) {
     swept_horizon_ = horizon;
     sweeper_->Request();
   }

@@ -115,7 +115,7 @@ class ArticleStore {
     std::unordered_map<std::string, std::optional<StoryRecord>> stories_;
     std::set<std::string> new_topics_;  // taxonomy topics not stored before
     uint64_t late_ = 0;
-    // Rejects of partitions without a watermark yet, stamped at Commit.
+    // Rejects of partitions without a watermark yet (provisional), stamped at Commit.
     struct PendingReject {
       std::string partition;
       std::string key;
@@ -131,9 +131,10 @@ class ArticleStore {
   Result<StageOutcome> Stage(Batch& batch, const v1::ProcessedArticle& article,
                              const std::string& partition = "");
   // Stages a record that could not be decoded, so it is counted and inspectable. It is stamped
-  // with its partition's watermark, or, while the partition has none, with the first one the
-  // partition gets (until then it never expires), so it counts until its own partition has moved
-  // on by the retention.
+  // with its partition's watermark, so it counts until its own partition has moved on by the
+  // retention. One that arrives while the partition has none gets the first one the partition
+  // gets, whatever the batching; until then (for good, if the partition never gets one) it is
+  // dated by the sink's global watermark, and waits without expiring while the sink has none.
   void StageReject(Batch& batch, const common::TopicPartition& tp, int64_t offset,
                    const std::string& reason);
   // Applies the batch with the offsets and the partitions' event-time maxima in one atomic write,
@@ -185,13 +186,23 @@ class ArticleStore {
   // The partition's own horizon as its records so far put it; nullopt before its first
   // watermark. Never behind the one published to compaction.
   std::optional<int64_t> PartitionHorizon(const std::string& partition) const;
-  // Stamps the stored rejects waiting for the first watermark of one of `first_watermarks`.
-  Status StampPendingRejects(rocksdb::WriteBatch& writes,
-                             const std::map<std::string, int64_t>& first_watermarks);
+  // The new stamp of a provisional reject of `partition` stamped `stamp`: the partition's first
+  // watermark when `first_watermarks` (the partitions that get theirs now) holds it, else for a
+  // pending one the sink's global watermark once there is one; nullopt: `stamp` stays.
+  std::optional<int64_t> ProvisionalRejectStamp(
+      const std::string& partition, int64_t stamp,
+      const std::map<std::string, int64_t>& first_watermarks) const;
+  // Re-stamps the stored rejects by ProvisionalRejectStamp, deleting instead those that queries
+  // no longer show. Reads every reject.
+  Status RestampStoredRejects(rocksdb::WriteBatch& writes,
+                              const std::map<std::string, int64_t>& first_watermarks);
   void StageWindows(Batch& batch, const v1::ProcessedArticle& article,
                     const std::vector<std::string>& topics, bool duplicate);
   void StageTopics(Batch& batch, const v1::ProcessedArticle& article);
-  void StageWatermark(rocksdb::WriteBatch& writes, const std::set<std::string>& idle);
+  // Advances the global watermark and stores it with the global horizon, which it returns;
+  // nullopt before the first watermark.
+  std::optional<int64_t> StageWatermark(rocksdb::WriteBatch& writes,
+                                        const std::set<std::string>& idle);
 
   std::unique_ptr<common::StateStore> store_;
   // The handles of the column families, looked up once rather than by name for every write.

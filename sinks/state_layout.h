@@ -71,8 +71,10 @@ std::string TimedValue(int64_t time_ms, std::string_view payload);
 std::string_view TimedPayload(std::string_view value);
 
 // rejects: topic \0 partition (4) offset (8). The value's time is the partition's watermark when
-// the reject arrived, or kPendingRejectTime while the partition has none yet; the sink stamps it
-// with the partition's first watermark when that comes.
+// the reject arrived. One that arrives while its partition has no watermark is provisional: it
+// holds the sink's global watermark, or kPendingRejectTime while the sink has none either. The
+// sink re-stamps every reject of a partition with the partition's first watermark when that
+// comes, and the pending ones with the first global watermark when that comes.
 std::string RejectKey(std::string_view topic, int32_t partition, int64_t offset);
 // The name of the reject key's input partition ("topic/partition", as the watermark tracker
 // names it); nullopt when `key` is not a reject key.

@@ -1006,6 +1006,118 @@ TEST_F(SinkStateTest, ARejectOfAPartitionWithoutDatedRecordsExpiresByTheSinksWat
   EXPECT_EQ(store->Counts()->rejects, 0u);
 }
 
+// A reject that arrives before its partition's first dated record is provisional, whether it
+// was stamped with the sink's global watermark (committed without that record) or waited for
+// it (committed with it): that record's watermark replaces the stamp, so the count and the
+// digest do not depend on where the batches end.
+TEST_F(SinkStateTest, ARejectBeforeItsPartitionsFirstRecordCountsTheSameInAnyBatching) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  struct Outcome {
+    common::Json rejects;
+    std::string digest;
+  };
+  int runs = 0;
+  // Stages x on in/0, a reject on in/1, then a and b on in/1, committing after the steps
+  // `commits` lists (1-based; the last is 4), then lets both partitions go idle.
+  const auto run = [&](int64_t x_time, int64_t b_time, const std::vector<size_t>& commits) {
+    auto store = Open("run" + std::to_string(runs++), options);
+    ArticleStore::Batch batch;
+    const auto stage = [&](const std::string& partition, const Spec& spec) {
+      ASSERT_TRUE(store->Stage(batch, Make(spec), partition).has_value());
+    };
+    const auto commit_after = [&](size_t step) {
+      if (std::find(commits.begin(), commits.end(), step) == commits.end()) return;
+      ASSERT_TRUE(store->Commit(batch, {}).ok());
+    };
+    stage("in/0", {.id = "x", .t = x_time});
+    commit_after(1);
+    store->StageReject(batch, {"in", 1}, 0, "garbage");
+    commit_after(2);
+    stage("in/1", {.id = "a", .t = kT0});
+    commit_after(3);
+    stage("in/1", {.id = "b", .t = b_time});
+    commit_after(4);
+    Outcome out{Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], ""};
+    EXPECT_TRUE(store->AdvanceWatermark({"in/0", "in/1"}).ok());
+    EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], 0)
+        << "after both went idle, commits after " << ::testing::PrintToString(commits);
+    out.digest = Digest(*store);
+    return out;
+  };
+  // in/0 ahead of in/1 by less than the retention: stamped with a's watermark (T0), the reject
+  // counts until in/1 (b) and, with both idle, the global watermark have moved on by more.
+  const std::vector<std::vector<size_t>> batchings = {{1, 2, 3, 4}, {1, 3, 4}, {2, 4},
+                                                      {1, 4},       {3, 4},    {4}};
+  std::vector<Outcome> outcomes;
+  for (const auto& commits : batchings) {
+    outcomes.push_back(run(kT0 + kDay + 12 * kHour, kT0 + 2 * kDay + 12 * kHour, commits));
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_EQ(outcomes[i].rejects, 1) << ::testing::PrintToString(batchings[i]);
+    EXPECT_EQ(outcomes[i].digest, outcomes[0].digest) << ::testing::PrintToString(batchings[i]);
+  }
+  // in/0 ten days ahead, and b moves in/1 on by more than the retention: gone in either case.
+  const Outcome together = run(kT0 + 10 * kDay, kT0 + 3 * kDay, {1, 3, 4});
+  const Outcome apart = run(kT0 + 10 * kDay, kT0 + 3 * kDay, {1, 2, 3, 4});
+  EXPECT_EQ(together.rejects, 0);
+  EXPECT_EQ(apart.rejects, 0);
+  EXPECT_EQ(together.digest, apart.digest);
+}
+
+// A reject that arrives before the sink has any watermark waits; it must still expire: by its
+// partition's own horizon once that partition gets a watermark, and by the global horizon if it
+// never does.
+TEST_F(SinkStateTest, ARejectBeforeAnyWatermarkExpiresByItsPartitionsOrTheGlobalHorizon) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  auto store = Open("s", options);
+  const auto rejects = [&] {
+    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
+  };
+  ArticleStore::Batch batch;
+  store->StageReject(batch, {"in", 2}, 0, "garbage on a partition with no dated record");
+  store->StageReject(batch, {"in", 3}, 0, "garbage before its partition's first record");
+  ASSERT_TRUE(store->Commit(batch, {}).ok());
+  EXPECT_EQ(rejects(), 2);
+  Apply(*store, {{.id = "a", .t = kT0 + 3 * kDay}}, 1000, "in/0");
+  Apply(*store, {{.id = "b", .t = kT0 + 2 * kDay}}, 1000, "in/3");
+  EXPECT_EQ(rejects(), 2);
+  // in/3 moves on by more than the retention from b, and with both idle so does the global
+  // watermark.
+  Apply(*store, {{.id = "c", .t = kT0 + 4 * kDay + kHour}}, 1000, "in/3");
+  ASSERT_TRUE(store->AdvanceWatermark({"in/0", "in/3"}).ok());
+  EXPECT_EQ(rejects(), 1);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(store->Counts()->rejects, 1u);
+  // The global horizon passes a's watermark, which dated the in/2 reject.
+  Apply(*store, {{.id = "d", .t = kT0 + 6 * kDay}}, 1000, "in/0");
+  ASSERT_TRUE(store->AdvanceWatermark({"in/3"}).ok());
+  EXPECT_EQ(rejects(), 0);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(store->Counts()->rejects, 0u);
+}
+
+// State written by an older sink can hold a reject that waits for the first watermark although
+// the sink has one: it is dated by that watermark when the state opens, so it expires.
+TEST_F(SinkStateTest, AWaitingRejectInStateWithAWatermarkIsDatedWhenTheStateOpens) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  auto store = Open("s", options);
+  Apply(*store, {{.id = "a", .t = kT0}}, 1000, "in/0");
+  ASSERT_TRUE(store->state()
+                  .db()
+                  ->Put({}, store->state().family(kRejectsFamily), RejectKey("in", 2, 0),
+                        TimedValue(kPendingRejectTime, "garbage"))
+                  .ok());
+  store.reset();
+  store = Open("s", options);
+  Apply(*store, {{.id = "b", .t = kT0 + 3 * kDay}}, 1000, "in/0");
+  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], 0);
+  ASSERT_TRUE(store->state().CompactAll().ok());
+  EXPECT_EQ(store->Counts()->rejects, 0u);
+}
+
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
   auto store = Open("s");
   Apply(*store, SampleDay());
