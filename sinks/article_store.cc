@@ -61,6 +61,21 @@ std::string StoryIdOf(const v1::ProcessedArticle& article) {
   return article.duplicate_of().empty() ? article.article().id() : article.duplicate_of();
 }
 
+// Whether the horizons have moved on by `step` since `swept`, the ones at the last sweep: the
+// global one, or the one below which some partition's entries may go (a partition catching up
+// moves its own while the global one stays).
+bool SweepDue(const ExpiryHorizons::Snapshot& swept, const ExpiryHorizons::Snapshot& now,
+              int64_t step) {
+  if (!now.global) return false;
+  if (!swept.global || *now.global - *swept.global >= step) return true;
+  for (const auto& [partition, ignored] : now.partitions) {
+    const auto before = ExpiryHorizons::DeleteBelow(swept.global, partition, swept.partitions);
+    const auto after = ExpiryHorizons::DeleteBelow(now.global, partition, now.partitions);
+    if (*after - *before >= step) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // Runs full compactions on a thread of its own, so that the sink never waits for one. Requests
@@ -314,7 +329,9 @@ Status ArticleStore::LoadStory(Batch& batch, const std::string& story_id) {
   // Its own partition's horizon depends on that partition's records alone; the global one would
   // also depend on the other partitions and on the idle rule's timing.
   // A partition without a horizon of its own (estimated event times only) goes by the global one,
-  // as compaction does (ExpiryHorizons::DeleteBelow).
+  // as compaction does (ExpiryHorizons::DeleteBelow). A partition's own horizon is kept within a
+  // retention of the global one (Commit), so a story of a partition that lags the others by more
+  // than that restarts, as compaction may have removed it.
   std::optional<int64_t> horizon =
       story->partition ? PartitionHorizon(*story->partition) : std::nullopt;
   if (!horizon) horizon = horizons_->global();
@@ -488,12 +505,15 @@ Status ArticleStore::Commit(Batch& batch,
     std::string t;
     AppendTime(t, max_time);
     writes.Put(families_.meta, kPartitionMaxPrefix + partition, t);
+    // At most a retention behind the global horizon: a partition gone quiet would otherwise
+    // keep its stories and rejects for good.
     const int64_t own = *PartitionHorizon(partition);
-    auto [at, added] = partition_horizons.emplace(partition, own);
-    if (!added && at->second == own) continue;
-    at->second = own;
+    const int64_t held = horizon ? std::max(own, *horizon - options_.retention_ms) : own;
+    auto [at, added] = partition_horizons.emplace(partition, held);
+    if (!added && at->second == held) continue;
+    at->second = held;
     std::string h;
-    AppendTime(h, own);
+    AppendTime(h, held);
     writes.Put(families_.meta, kPartitionHorizonPrefix + partition, h);
   }
   // The rejects of this batch that arrived before their partition's watermark are provisional
@@ -519,10 +539,11 @@ Status ArticleStore::Commit(Batch& batch,
   batch = Batch();
   if (!s.ok() || !horizon) return s;
   horizons_->Publish(*horizon, partition_horizons_);
-  if (!swept_horizon_) swept_horizon_ = horizon;
+  const auto published = horizons_->Load();
+  if (!swept_) swept_ = published;
   if (sweeper_ == nullptr) return Status::Ok();
-  if (*horizon - *swept_horizon_ >= options_.retention_ms / 4) {
-    swept_horizon_ = horizon;
+  if (SweepDue(*swept_, *published, options_.retention_ms / 4)) {
+    swept_ = published;
     sweeper_->Request();
   }
   return sweeper_->TakeError();

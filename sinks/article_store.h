@@ -20,11 +20,14 @@
 // Every entry expires by event time: a compaction filter drops what is older than the horizon
 // (global watermark - retention), and queries and the digest skip it before compaction does.
 // Stories and rejects belong to one input partition and also wait for that partition's own
-// horizon (its watermark - retention): whether a stored story is continued or starts afresh then
-// depends on its partition's records alone, not on how far other partitions or the idle rule
-// have moved the global watermark (ExpiryHorizons in state_layout.h).
-// Files that no new write overlaps are never compacted on their own, so each time the horizon
-// has advanced by a quarter of the retention a background thread compacts the whole database.
+// horizon (its watermark - retention, held at most a retention behind the global one): whether a
+// stored story is continued or starts afresh then depends on its partition's records alone, not
+// on how far other partitions or the idle rule have moved the global watermark, unless the
+// partition lags the global watermark by more than the retention (ExpiryHorizons in
+// state_layout.h).
+// Files that no new write overlaps are never compacted on their own, so each time the global
+// horizon, or the one below which some partition's entries may go, has advanced by a quarter of
+// the retention a background thread compacts the whole database.
 //
 // Threads: one writer (Stage/Commit/AdvanceWatermark/Checkpoint) and any number of concurrent
 // readers (queries), each reading one RocksDB snapshot.
@@ -225,8 +228,8 @@ class ArticleStore {
   ExpiryHorizons::PartitionHorizons partition_horizons_;
   std::optional<int64_t> watermark_;    // never moves back
   std::set<std::string> known_topics_;  // stored under kTopicPrefix
-  // Horizon at the last sweep: expired entries are swept every quarter of the retention.
-  std::optional<int64_t> swept_horizon_;
+  // The horizons at the last sweep: expired entries are swept every quarter of the retention.
+  std::shared_ptr<const ExpiryHorizons::Snapshot> swept_;
   // Declared last so that it stops before the database closes.
   std::unique_ptr<ExpirySweeper> sweeper_;
 };

@@ -55,8 +55,9 @@ inline constexpr const char* kLateMarkerPrefix = "late/";
 inline constexpr const char* kWatermarkKey = "watermark";
 inline constexpr const char* kHorizonKey = "horizon";
 inline constexpr const char* kPartitionMaxPrefix = "pmax/";
-// "phorizon/<partition>": that input partition's own expiry horizon (its watermark - retention),
-// by which its stories and rejects also expire (ExpiryHorizons::DeleteBelow).
+// "phorizon/<partition>": that input partition's own expiry horizon (its watermark - retention,
+// held at most a retention behind the global horizon), by which its stories and rejects also
+// expire (ExpiryHorizons::DeleteBelow).
 inline constexpr const char* kPartitionHorizonPrefix = "phorizon/";
 // "topic/<name>" for every topic of the taxonomy the input was classified with (empty value).
 inline constexpr const char* kTopicPrefix = "topic/";
@@ -124,11 +125,11 @@ std::shared_ptr<const rocksdb::SliceTransform> WindowPrefixTransform();
 std::shared_ptr<const rocksdb::SliceTransform> TopicPrefixTransform();
 
 // The expiry horizons the sink publishes to compaction: the global one (global watermark -
-// retention) and each input partition's own (its watermark - retention). Both only move
-// forward, so a reader that sees an older snapshot only keeps more. They are published together
-// as one immutable snapshot, so that a reader never pairs a new global horizon with older
-// partition horizons or the reverse. Thread-safe: one writer (the sink), any number of readers
-// (RocksDB's compaction threads).
+// retention) and each input partition's own (its watermark - retention, but never more than a
+// retention behind the global one). Both only move forward, so a reader that sees an older
+// snapshot only keeps more. They are published together as one immutable snapshot, so that a
+// reader never pairs a new global horizon with older partition horizons or the reverse.
+// Thread-safe: one writer (the sink), any number of readers (RocksDB's compaction threads).
 class ExpiryHorizons {
  public:
   using PartitionHorizons = std::map<std::string, int64_t>;
@@ -150,7 +151,8 @@ class ExpiryHorizons {
   // continue (a story) or what its partition has not yet left behind by the retention (a
   // reject). A partition with no horizon of its own (only records with an estimated event
   // time, which no watermark counts, or rejects) goes by the global one, so that its entries do
-  // not stay for good. nullopt: keep.
+  // not stay for good; the sink keeps a partition's own horizon within a retention of the global
+  // one, so that a partition gone quiet does not keep its entries for good either. nullopt: keep.
   static std::optional<int64_t> DeleteBelow(std::optional<int64_t> global,
                                             const std::optional<std::string>& partition,
                                             const PartitionHorizons& partitions);

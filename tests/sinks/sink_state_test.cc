@@ -956,7 +956,8 @@ TEST_F(SinkStateTest, AStoryOfAPartitionFarBehindTheOthersContinuesWhateverTheId
 
 // A reject has no event time: it counts until its own partition has moved on by the retention,
 // also when it came before that partition's first valid record (alone in a batch, or before
-// that record in one) and however far ahead the other partitions are.
+// that record in one) and when the other partitions are ahead by more than the retention (up to
+// two, where the bound on a quiet partition's hold takes over).
 TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention) {
   const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
                              .retention_ms = 2 * kDay};
@@ -971,7 +972,7 @@ TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention)
   ASSERT_TRUE(store->Stage(batch, Make({.id = "a", .t = kT0}), "in/0").has_value());
   ASSERT_TRUE(store->Commit(batch, {}).ok());
   // Far ahead, then both idle: the global horizon passes the partition's watermark.
-  Apply(*store, {{.id = "b", .t = kT0 + 5 * kDay}}, 1000, "in/1");
+  Apply(*store, {{.id = "b", .t = kT0 + 3 * kDay}}, 1000, "in/1");
   ASSERT_TRUE(store->AdvanceWatermark({"in/0", "in/1"}).ok());
   store->StageReject(batch, {"in", 0}, 3, "garbage behind the global horizon");
   ASSERT_TRUE(store->Commit(batch, {}).ok());
@@ -1116,6 +1117,46 @@ TEST_F(SinkStateTest, AWaitingRejectInStateWithAWatermarkIsDatedWhenTheStateOpen
   EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], 0);
   ASSERT_TRUE(store->state().CompactAll().ok());
   EXPECT_EQ(store->Counts()->rejects, 0u);
+}
+
+// A partition that stops receiving records keeps its own horizon where it stopped. Its stories
+// and rejects are held by it at most a retention behind the global horizon, then compacted; a
+// story held no longer starts afresh, compacted or not.
+TEST_F(SinkStateTest, AQuietPartitionsStoriesAndRejectsGoOnceTheGlobalHorizonIsARetentionPast) {
+  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
+                             .retention_ms = 2 * kDay};
+  std::vector<std::string> digests;
+  for (const bool compacted : {false, true}) {
+    auto store = Open(compacted ? "compacted" : "not-compacted", options);
+    const auto stored = [&](const char* family, const std::string& key) {
+      std::string value;
+      return store->state().db()->Get({}, store->state().family(family), key, &value).ok();
+    };
+    Apply(*store, {{.id = "y1", .t = kT0, .story = "y"}}, 1000, "in/1");
+    ArticleStore::Batch batch;
+    store->StageReject(batch, {"in", 1}, 7, "garbage");
+    ASSERT_TRUE(store->Commit(batch, {}).ok());
+    for (int day = 1; day <= 5; ++day) {
+      Apply(*store, {{.id = "x" + std::to_string(day), .t = kT0 + day * kDay}}, 1000, "in/0");
+      ASSERT_TRUE(store->AdvanceWatermark({"in/1"}).ok());
+      if (!compacted) continue;
+      ASSERT_TRUE(store->state().CompactAll().ok());
+      // Global horizon T0 + (day - 2) days: in/1's is held at T0 + (day - 4) days.
+      EXPECT_EQ(stored(kStoriesFamily, "y"), day <= 4) << day;
+      EXPECT_EQ(stored(kRejectsFamily, RejectKey("in", 1, 7)), day <= 4) << day;
+    }
+    Apply(*store, {{.id = "y2", .t = kT0 + kHour, .story = "y"}}, 1000, "in/1");
+    std::string value;
+    ASSERT_TRUE(
+        store->state().db()->Get({}, store->state().family(kStoriesFamily), "y", &value).ok());
+    const auto story = ParseStoryRecord(value);
+    ASSERT_TRUE(story.has_value());
+    EXPECT_EQ(story->size, 1u) << compacted << " " << value;
+    ASSERT_EQ(story->members.size(), 1u) << compacted << " " << value;
+    EXPECT_EQ(story->members[0].id, "y2") << compacted;
+    digests.push_back(Digest(*store));
+  }
+  EXPECT_EQ(digests[0], digests[1]);
 }
 
 TEST_F(SinkStateTest, ACheckpointHoldsTheStateAndItsOffsets) {
