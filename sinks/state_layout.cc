@@ -224,10 +224,17 @@ Result<ExpiryHorizons::PartitionHorizons> ReadPartitionHorizons(rocksdb::DB& db,
 bool ExpiryFilter::Filter(int /*level*/, const rocksdb::Slice& key,
                           const rocksdb::Slice& existing_value, std::string* /*new_value*/,
                           bool* /*value_changed*/) const {
+  const std::string_view entry_key(key.data(), key.size());
+  const std::string_view value(existing_value.data(), existing_value.size());
+  if (!by_partition_) {
+    const auto global = horizons_->global();
+    if (!global) return false;
+    const auto time = ExpiryTime(family_, entry_key, value);
+    return time.has_value() && *time < *global;
+  }
   const auto horizons = horizons_->Load();
   if (!horizons->global) return false;
-  const auto expiry = ReadEntryExpiry(family_, {key.data(), key.size()},
-                                      {existing_value.data(), existing_value.size()});
+  const auto expiry = ReadEntryExpiry(family_, entry_key, value);
   if (!expiry.time) return false;
   const auto below =
       expiry.partition
