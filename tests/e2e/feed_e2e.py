@@ -366,11 +366,21 @@ class FeedEndToEnd(unittest.TestCase):
     def test_second_run_sends_nothing_and_is_answered_304(self):
         self.assertEqual(len(self.after_second), len(self.after_first))
         self.assertIn("headwire feed: 0 produced", self.second.stderr)
-        fixture_answers = [status for path, status, _ in self.second_log
-                           if path.startswith("/rss/") and path != "/rss/none.xml"
-                           and not any(path.endswith(n) for n in NOT_FEEDS)]
-        self.assertTrue(fixture_answers)
-        self.assertEqual(set(fixture_answers), {304})
+        answers = {path: status for path, status, _ in self.second_log
+                   if path.startswith("/rss/") and path != "/rss/none.xml"
+                   and not any(path.endswith(n) for n in NOT_FEEDS)}
+        # A document that needed recovery may have been cut short in transit: its validators are
+        # not kept, and the second run reads it whole (200) instead of being answered 304.
+        damaged = set()
+        for line in self.first.stderr.splitlines():
+            if 'msg="feed is not well-formed XML' in line:
+                url = line.split(" feed=", 1)[1].split(" ", 1)[0].strip('"')
+                damaged.add(url[url.index("/rss/"):])
+        self.assertIn("/rss/feedparser/rss_incomplete_cdata.xml", damaged)  # its CDATA never ends
+        self.assertEqual({p for p, status in answers.items() if status == 200}, damaged & set(answers))
+        self.assertEqual({p for p, status in answers.items() if status == 304},
+                         set(answers) - damaged)
+        self.assertGreater(len(set(answers) - damaged), 10)
 
     def test_changed_feed_sends_exactly_its_new_items(self):
         first = sorted(raw.title for raw in self.by_feed(self.after_first, self.changing))
