@@ -48,18 +48,14 @@ void Refuse(socket_t sock, std::string_view status) {
 
 // Ends a connection without a reset: closed with bytes of the client's still unread (a second,
 // pipelined request, a stray line end), the socket would send RST, and the client's kernel would
-// discard the end of the answer it had not read yet. What the client sends meanwhile is read and
-// dropped, for at most a second or 64 KiB.
+// discard the end of the answer it had not read yet. What has arrived is read and dropped (64 KiB
+// at most) without waiting for more: waiting for the client to close first would hold the
+// connection's slot for as long as a client keeps its end open.
 void CloseGracefully(socket_t sock) {
   ::shutdown(sock, SHUT_WR);
-  const auto deadline = Clock::now() + std::chrono::seconds(1);
-  size_t drained = 0;
-  while (drained < 64 * 1024) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0 || !Wait(sock, POLLIN, static_cast<int>(left))) break;
-    char buffer[4096];
-    const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
+  char buffer[4096];
+  for (size_t drained = 0; drained < 64 * 1024;) {
+    const ssize_t n = ::recv(sock, buffer, sizeof buffer, MSG_DONTWAIT);
     if (n <= 0) break;
     drained += static_cast<size_t>(n);
   }

@@ -6,7 +6,7 @@
 //     connection's first turn, however the bytes trickle in; otherwise it is answered 408 and
 //     closed. Heads larger than 16 KiB get 431.
 //   - A Range header is ignored: every response is whole.
-//   - A connection ends with the client's pending bytes read and dropped (for at most 1 s), so
+//   - A connection ends with the bytes the client sent after its request read and dropped, so
 //     that a pipelined request does not reset it and cut the answer short.
 //   - At most `connections.per_client` connections of one IP address and `connections.total` of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
