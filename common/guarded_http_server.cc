@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/ascii.h"
+
 namespace headwire::common {
 namespace {
 
@@ -62,15 +64,12 @@ void CloseGracefully(socket_t sock) {
   ::close(sock);
 }
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // The name of a header line ("Content-Length: 5" → "content-length"), lower case.
 std::string HeaderName(std::string_view line) {
   const size_t colon = line.find(':');
-  std::string name(line.substr(0, colon == std::string_view::npos ? 0 : colon));
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-  for (char& c : name) c = AsciiLower(c);
-  return name;
+  std::string_view name = colon == std::string_view::npos ? "" : line.substr(0, colon);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  return core::AsciiLowercase(name);
 }
 
 // The head without its Range headers: httplib would answer one it cannot parse with 416 before
