@@ -254,11 +254,10 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
   if (!handover_producer_) return;
   // A handover whose flush only timed out may have failed since; its failure is sticky, and would
   // be reported below against these handovers, which a fresh producer can still deliver.
-  if (handover_producer_->failed() > 0) {
+  if (ReplaceFailedHandoverProducer()) {
     spdlog::warn(
         "msg=\"an earlier handover failed after its wait; the next owner of its partition may emit "
         "outputs after the group's committed offset again\"");
-    ReplaceFailedHandoverProducer();
   }
   size_t written = 0;
   for (const auto& tp : partitions) {
@@ -296,12 +295,13 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
   }
 }
 
-void ConsumerDaemon::ReplaceFailedHandoverProducer() {
+bool ConsumerDaemon::ReplaceFailedHandoverProducer() {
   // A producer's failure is final: the next handovers get a fresh one. One that is only slow
   // keeps its handovers queued.
-  if (handover_producer_->failed() == 0) return;
+  if (handover_producer_->failed() == 0) return false;
   auto fresh = KafkaProducer::Create(options_.kafka);
   if (fresh) handover_producer_ = std::move(*fresh);
+  return true;
 }
 
 void ConsumerDaemon::Persisted(const std::map<TopicPartition, int64_t>& offsets,

@@ -233,8 +233,9 @@ class ConsumerDaemon final : private Output {
   // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them
   // at most `wait`.
   void HandOver(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds wait);
-  // Gives the handovers a fresh producer when the one they have failed a delivery.
-  void ReplaceFailedHandoverProducer();
+  // Gives the handovers a fresh producer when the one they have failed a delivery; returns
+  // whether it had.
+  bool ReplaceFailedHandoverProducer();
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
