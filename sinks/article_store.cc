@@ -538,8 +538,7 @@ Status ArticleStore::Commit(Batch& batch,
   }
   batch = Batch();
   if (!s.ok() || !horizon) return s;
-  horizons_->Publish(*horizon, partition_horizons_);
-  const auto published = horizons_->Load();
+  const auto published = horizons_->Publish(*horizon, partition_horizons_);
   if (!swept_) swept_ = published;
   if (sweeper_ == nullptr) return Status::Ok();
   if (SweepDue(*swept_, *published, options_.retention_ms / 4)) {

@@ -148,9 +148,12 @@ class ExpiryHorizons {
     if (horizon == kNone) return std::nullopt;
     return horizon;
   }
-  void Publish(int64_t global, PartitionHorizons partitions) {
-    snapshot_.store(std::make_shared<const Snapshot>(Snapshot{global, std::move(partitions)}));
+  // Publishes the pair; returns it as published.
+  std::shared_ptr<const Snapshot> Publish(int64_t global, PartitionHorizons partitions) {
+    auto published = std::make_shared<const Snapshot>(Snapshot{global, std::move(partitions)});
+    snapshot_.store(published);
     global_.store(global, std::memory_order_release);
+    return published;
   }
 
   // The horizon below which an entry may be deleted: the global one, or for an entry of an input
