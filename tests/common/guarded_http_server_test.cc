@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "tests/common/loopback_server.h"
 #include "tests/common/loopback_socket.h"
 
 namespace headwire::common {
@@ -36,16 +37,13 @@ class GuardedHttpServerTest : public ::testing::Test {
     server_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kBigBody, 'b'), "text/plain");
     });
-    port_ = server_->bind_to_any_port("127.0.0.1");
+    port_ = serving_.Start(*server_);
     ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen_after_bind(); });
-    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   void TearDown() override {
     // A failed assertion may have left the slow handler waiting: let it go before stopping.
     if (!released_) release_.set_value();
-    server_->stop();
-    thread_.join();
+    serving_.Stop();
   }
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", port_);
@@ -61,7 +59,7 @@ class GuardedHttpServerTest : public ::testing::Test {
   std::promise<void> release_;
   bool released_ = false;
   int port_ = 0;
-  std::thread thread_;
+  testing::LoopbackServing serving_;
 };
 
 // The probe path runs beside a request that holds every handler slot: a liveness probe must not

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/common/loopback_server.h"
+
 namespace headwire::producers {
 namespace {
 
@@ -46,16 +48,12 @@ class FeedFetcherTest : public ::testing::Test {
     server_.Get("/big.xml", [](const httplib::Request&, httplib::Response& response) {
       response.set_content(std::string(4096, 'x'), "application/rss+xml");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    port_ = serving_.Start(server_);
     ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
-  void TearDown() override {
-    server_.stop();
-    thread_.join();
-  }
+  // Before the members the handlers use go.
+  void TearDown() override { serving_.Stop(); }
 
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
@@ -69,7 +67,7 @@ class FeedFetcherTest : public ::testing::Test {
   }
 
   httplib::Server server_;
-  std::thread thread_;
+  testing::LoopbackServing serving_;
   int port_ = 0;
   std::string agent_;
   std::atomic<int> in_flight_{0};

@@ -20,6 +20,7 @@
 #include "common/mock_cluster.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
+#include "tests/common/loopback_server.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::producers {
@@ -58,16 +59,12 @@ class FeedPollerTest : public ::testing::Test {
                   response.set_header("ETag", "\"v1\"");
                   response.set_content(document_, "application/rss+xml; charset=utf-8");
                 });
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    port_ = serving_.Start(server_);
     ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
-  void TearDown() override {
-    server_.stop();
-    thread_.join();
-  }
+  // Before the members the handlers use go.
+  void TearDown() override { serving_.Stop(); }
 
   // Serves `incidents` and runs one poll; returns the log lines it wrote.
   std::string Poll(const std::vector<std::string>& incidents) {
@@ -120,7 +117,7 @@ class FeedPollerTest : public ::testing::Test {
   const testing::TestDir dir_{"feed_poller_test"};
   std::unique_ptr<common::MockCluster> cluster_;
   httplib::Server server_;
-  std::thread thread_;
+  testing::LoopbackServing serving_;
   int port_ = 0;
   std::mutex mutex_;
   std::string document_;
