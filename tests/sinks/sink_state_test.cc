@@ -94,6 +94,24 @@ class SinkStateTest : public ::testing::Test {
     return response ? *response : common::Json();
   }
 
+  // The settings of the expiry tests: a watermark that waits only for an hour's grace, and two
+  // days of retention.
+  static StoreOptions TwoDayRetention() {
+    return {.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour}, .retention_ms = 2 * kDay};
+  }
+
+  // The rejects the counts query shows.
+  common::Json ShownRejects(const ArticleStore& store) {
+    return Query(store, {{"window", "day"}}, "counts")["totals"]["rejects"];
+  }
+
+  // `n` rejects shown by queries, then, after a full compaction, `n` stored.
+  void ExpectRejectsShownThenStored(ArticleStore& store, uint64_t n) {
+    EXPECT_EQ(ShownRejects(store), n);
+    ASSERT_TRUE(store.state().CompactAll().ok());
+    EXPECT_EQ(store.Counts()->rejects, n);
+  }
+
   std::string Digest(const ArticleStore& store) {
     auto digest = DigestState(store);
     EXPECT_TRUE(digest.has_value());
@@ -830,8 +848,7 @@ TEST_F(SinkStateTest, DigestIgnoresTheProducersWallClockButNotTheEventTime) {
 }
 
 TEST_F(SinkStateTest, ExpiredStateDisappearsAfterCompactionAndSizeStaysBounded) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   auto store = Open("s", options);
   auto count_entries = [&]() {
     uint64_t total = 0;
@@ -881,8 +898,7 @@ TEST_F(SinkStateTest, ExpiredStateDisappearsAfterCompactionAndSizeStaysBounded) 
 // has, the story must be gone all the same, or a new member would continue it or start it afresh
 // depending on when compaction ran.
 TEST_F(SinkStateTest, AStoryPastTheHorizonStartsAfreshWhetherCompactedOrNot) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   std::vector<std::string> digests;
   for (const bool compacted : {false, true}) {
     auto store = Open(compacted ? "compacted" : "not-compacted", options);
@@ -911,8 +927,7 @@ TEST_F(SinkStateTest, AStoryPastTheHorizonStartsAfreshWhetherCompactedOrNot) {
 // far ahead leaves the other idle (a backfill beside a live domain, or two `sink -e` runs): a
 // story of the lagging partition must still continue, compacted, restarted or not.
 TEST_F(SinkStateTest, AStoryOfAPartitionFarBehindTheOthersContinuesWhateverTheIdleRuleDid) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   const Spec y1{.id = "y1", .t = kT0, .story = "y"};
   const Spec y2{.id = "y2", .t = kT0 + kDay, .story = "y"};
   // With both partitions idle the global watermark is x1's: the horizon passes y1 but not y2.
@@ -959,12 +974,8 @@ TEST_F(SinkStateTest, AStoryOfAPartitionFarBehindTheOthersContinuesWhateverTheId
 // that record in one) and when the other partitions are ahead by more than the retention (up to
 // two, where the bound on a quiet partition's hold takes over).
 TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   auto store = Open("s", options);
-  const auto rejects = [&] {
-    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
-  };
   ArticleStore::Batch batch;
   store->StageReject(batch, {"in", 0}, 0, "garbage before any record");
   ASSERT_TRUE(store->Commit(batch, {}).ok());
@@ -976,35 +987,27 @@ TEST_F(SinkStateTest, ARejectCountsUntilItsOwnPartitionHasMovedOnByTheRetention)
   ASSERT_TRUE(store->AdvanceWatermark({"in/0", "in/1"}).ok());
   store->StageReject(batch, {"in", 0}, 3, "garbage behind the global horizon");
   ASSERT_TRUE(store->Commit(batch, {}).ok());
-  EXPECT_EQ(rejects(), 3);
+  EXPECT_EQ(ShownRejects(*store), 3);
   ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(rejects(), 3);
+  EXPECT_EQ(ShownRejects(*store), 3);
   EXPECT_EQ(store->Counts()->rejects, 3u);
   // Its partition moves on by more than the retention: they expire, so rejects stay bounded.
   Apply(*store, {{.id = "c", .t = kT0 + 2 * kDay + kHour}}, 1000, "in/0");
-  EXPECT_EQ(rejects(), 0);
-  ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(store->Counts()->rejects, 0u);
+  ExpectRejectsShownThenStored(*store, 0);
 }
 
 // A partition that carries no dated record (only rejects, or estimated event times) never gets
 // a watermark of its own: its rejects are dated by the sink's watermark instead, and expire.
 TEST_F(SinkStateTest, ARejectOfAPartitionWithoutDatedRecordsExpiresByTheSinksWatermark) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   auto store = Open("s", options);
-  const auto rejects = [&] {
-    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
-  };
   Apply(*store, {{.id = "a", .t = kT0}}, 1000, "in/0");
   ArticleStore::Batch batch;
   store->StageReject(batch, {"in", 2}, 0, "garbage on a partition with no dated record");
   ASSERT_TRUE(store->Commit(batch, {}).ok());
-  EXPECT_EQ(rejects(), 1);
+  EXPECT_EQ(ShownRejects(*store), 1);
   Apply(*store, {{.id = "c", .t = kT0 + 3 * kDay}}, 1000, "in/0");
-  EXPECT_EQ(rejects(), 0);
-  ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(store->Counts()->rejects, 0u);
+  ExpectRejectsShownThenStored(*store, 0);
 }
 
 // A reject that arrives before its partition's first dated record is provisional, whether it
@@ -1012,8 +1015,7 @@ TEST_F(SinkStateTest, ARejectOfAPartitionWithoutDatedRecordsExpiresByTheSinksWat
 // it (committed with it): that record's watermark replaces the stamp, so the count and the
 // digest do not depend on where the batches end.
 TEST_F(SinkStateTest, ARejectBeforeItsPartitionsFirstRecordCountsTheSameInAnyBatching) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   struct Outcome {
     common::Json rejects;
     std::string digest;
@@ -1039,9 +1041,9 @@ TEST_F(SinkStateTest, ARejectBeforeItsPartitionsFirstRecordCountsTheSameInAnyBat
     commit_after(3);
     stage("in/1", {.id = "b", .t = b_time});
     commit_after(4);
-    Outcome out{Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], ""};
+    Outcome out{ShownRejects(*store), ""};
     EXPECT_TRUE(store->AdvanceWatermark({"in/0", "in/1"}).ok());
-    EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], 0)
+    EXPECT_EQ(ShownRejects(*store), 0)
         << "after both went idle, commits after " << ::testing::PrintToString(commits);
     out.digest = Digest(*store);
     return out;
@@ -1070,40 +1072,31 @@ TEST_F(SinkStateTest, ARejectBeforeItsPartitionsFirstRecordCountsTheSameInAnyBat
 // partition's own horizon once that partition gets a watermark, and by the global horizon if it
 // never does.
 TEST_F(SinkStateTest, ARejectBeforeAnyWatermarkExpiresByItsPartitionsOrTheGlobalHorizon) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   auto store = Open("s", options);
-  const auto rejects = [&] {
-    return Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"];
-  };
   ArticleStore::Batch batch;
   store->StageReject(batch, {"in", 2}, 0, "garbage on a partition with no dated record");
   store->StageReject(batch, {"in", 3}, 0, "garbage before its partition's first record");
   ASSERT_TRUE(store->Commit(batch, {}).ok());
-  EXPECT_EQ(rejects(), 2);
+  EXPECT_EQ(ShownRejects(*store), 2);
   Apply(*store, {{.id = "a", .t = kT0 + 3 * kDay}}, 1000, "in/0");
   Apply(*store, {{.id = "b", .t = kT0 + 2 * kDay}}, 1000, "in/3");
-  EXPECT_EQ(rejects(), 2);
+  EXPECT_EQ(ShownRejects(*store), 2);
   // in/3 moves on by more than the retention from b, and with both idle so does the global
   // watermark.
   Apply(*store, {{.id = "c", .t = kT0 + 4 * kDay + kHour}}, 1000, "in/3");
   ASSERT_TRUE(store->AdvanceWatermark({"in/0", "in/3"}).ok());
-  EXPECT_EQ(rejects(), 1);
-  ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(store->Counts()->rejects, 1u);
+  ExpectRejectsShownThenStored(*store, 1);
   // The global horizon passes a's watermark, which dated the in/2 reject.
   Apply(*store, {{.id = "d", .t = kT0 + 6 * kDay}}, 1000, "in/0");
   ASSERT_TRUE(store->AdvanceWatermark({"in/3"}).ok());
-  EXPECT_EQ(rejects(), 0);
-  ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(store->Counts()->rejects, 0u);
+  ExpectRejectsShownThenStored(*store, 0);
 }
 
 // State written by an older sink can hold a reject that waits for the first watermark although
 // the sink has one: it is dated by that watermark when the state opens, so it expires.
 TEST_F(SinkStateTest, AWaitingRejectInStateWithAWatermarkIsDatedWhenTheStateOpens) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   auto store = Open("s", options);
   Apply(*store, {{.id = "a", .t = kT0}}, 1000, "in/0");
   ASSERT_TRUE(store->state()
@@ -1114,17 +1107,14 @@ TEST_F(SinkStateTest, AWaitingRejectInStateWithAWatermarkIsDatedWhenTheStateOpen
   store.reset();
   store = Open("s", options);
   Apply(*store, {{.id = "b", .t = kT0 + 3 * kDay}}, 1000, "in/0");
-  EXPECT_EQ(Query(*store, {{"window", "day"}}, "counts")["totals"]["rejects"], 0);
-  ASSERT_TRUE(store->state().CompactAll().ok());
-  EXPECT_EQ(store->Counts()->rejects, 0u);
+  ExpectRejectsShownThenStored(*store, 0);
 }
 
 // A partition that stops receiving records keeps its own horizon where it stopped. Its stories
 // and rejects are held by it at most a retention behind the global horizon, then compacted; a
 // story held no longer starts afresh, compacted or not.
 TEST_F(SinkStateTest, AQuietPartitionsStoriesAndRejectsGoOnceTheGlobalHorizonIsARetentionPast) {
-  const StoreOptions options{.watermark = {.max_out_of_order_ms = 0, .grace_ms = kHour},
-                             .retention_ms = 2 * kDay};
+  const StoreOptions options = TwoDayRetention();
   std::vector<std::string> digests;
   for (const bool compacted : {false, true}) {
     auto store = Open(compacted ? "compacted" : "not-compacted", options);
