@@ -81,6 +81,11 @@ void RegisterBrokerCommand(CLI::App& app, int& exit_code) {
       ->take_all();
   auto taxonomy = std::make_shared<std::string>();
   AddTaxonomyOption(*cmd, *taxonomy);
+  // The broker reads a taxonomy only for its topics' names, so "none" cannot mean "no rules" here.
+  cmd->get_option("--taxonomy")
+      ->description(
+          "Taxonomy file whose topics get a headwire.topic.<t> stream (default, and none: the "
+          "built-in data/taxonomy.toml)");
   cmd->callback([options, taxonomy, partitions, &exit_code] {
     common::InstallShutdownHandlers();
     StartLogging("broker");

@@ -86,9 +86,13 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       });
   AddKafkaOptions(*cmd, args->options.kafka);
   // `feed status` needs no broker: the daemon's options are checked when the daemon runs.
-  cmd->get_option("--bootstrap")->required(false);
-  cmd->add_option("--config", args->feed_list, "Feed list (TOML: [defaults], [[feed]] url=...)");
-  cmd->add_option("--state", args->options.state_dir, "State directory (RocksDB)");
+  cmd->get_option("--bootstrap")
+      ->required(false)
+      ->description("Kafka bootstrap servers, host:port[,...]; REQUIRED to run the daemon");
+  cmd->add_option("--config", args->feed_list,
+                  "Feed list (TOML: [defaults], [[feed]] url=...); REQUIRED to run the daemon");
+  cmd->add_option("--state", args->options.state_dir,
+                  "State directory (RocksDB); REQUIRED to run the daemon");
   cmd->add_flag("--once", args->options.once, "Poll every feed once, produce, exit");
   cmd->add_option("-t,--topic", args->options.topic, "Destination topic")->capture_default_str();
   cmd->add_option("--domain-key", args->options.domain_key,
