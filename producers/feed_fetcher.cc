@@ -1,6 +1,8 @@
 #include "producers/feed_fetcher.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <deque>
 #include <map>
@@ -21,6 +23,10 @@ struct Transfer {
   uint64_t max_bytes = 0;
   bool too_large = false;
   std::string host;  // scheme, host and port of the request URL: HostOf
+  PrivateAddresses private_addresses = PrivateAddresses::kDirect;
+  bool reached_public = false;  // a hop of this transfer connected to a public address
+  Status refused;  // why the last address refused was refused: the error if the transfer fails
+  bool https_only_redirects = false;
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -37,6 +43,47 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   }
   transfer->result->body.append(data, bytes);
   return bytes;
+}
+
+// Before libcurl opens a connection, so that a refused address gets not even a SYN. Returning
+// CURL_SOCKET_BAD makes libcurl try the host's next address, or fail with CURLE_COULDNT_CONNECT.
+curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  char text[INET6_ADDRSTRLEN] = "";
+  const void* bytes = nullptr;
+  if (address->family == AF_INET) {
+    bytes = &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr;
+  } else if (address->family == AF_INET6) {
+    bytes = &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr;
+  }
+  if (bytes == nullptr || inet_ntop(address->family, bytes, text, sizeof text) == nullptr) {
+    text[0] = '\0';  // not an IP address: CheckConnectAddress refuses it unless kAny
+  }
+  Status allowed = CheckConnectAddress(text, transfer->private_addresses, transfer->reached_public);
+  if (!allowed.ok()) {
+    transfer->refused = std::move(allowed);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+// Before each request of a transfer, the first and each redirect's, on a new or a reused
+// connection. The check on opening is not enough: the multi handle's connections are shared by
+// all transfers, so a redirect may be sent over one that another transfer opened to an intranet
+// feed, and no socket is opened for it. This is also where a hop counts as reached.
+int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::string_view address = primary_ip != nullptr ? primary_ip : "";
+  Status allowed =
+      CheckConnectAddress(address, transfer->private_addresses, transfer->reached_public);
+  if (!allowed.ok()) {
+    transfer->refused = std::move(allowed);
+    return CURL_PREREQFUNC_ABORT;
+  }
+  // Another address of the host may have been refused on the way to this one.
+  transfer->refused = Status::Ok();
+  if (ClassifyAddress(address) == AddressClass::kPublic) transfer->reached_public = true;
+  return CURL_PREREQFUNC_OK;
 }
 
 // The connection pool a URL draws on: its scheme, host and port; the URL itself when libcurl
@@ -77,6 +124,20 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     result.error = Status::IoError("response larger than " + std::to_string(options.max_bytes) +
                                    " bytes; aborted");
+    result.body.clear();
+    return;
+  }
+  if (code != CURLE_OK && !transfer.refused.ok()) {
+    result.error = transfer.refused;
+    result.body.clear();
+    return;
+  }
+  if (code == CURLE_UNSUPPORTED_PROTOCOL && transfer.https_only_redirects) {
+    // The request's own URL is https, which is supported: what was refused is a redirect's.
+    result.error = Status::IoError(
+        "refused to follow a redirect from https to " + result.final_url +
+        ": an https feed is redirected to https only; set allow_https_to_http_redirects = true "
+        "to allow http");
     result.body.clear();
     return;
   }
@@ -132,6 +193,10 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     transfer->result = &results[i];
     transfer->max_bytes = options_.max_bytes;
     transfer->host = HostOf(requests[i].url);
+    transfer->private_addresses = options_.private_addresses;
+    const std::string redirect_protocols =
+        RedirectProtocols(requests[i].url, options_.allow_https_to_http_redirects);
+    transfer->https_only_redirects = redirect_protocols == "https";
     transfer->easy = curl_easy_init();
     if (transfer->easy == nullptr) {
       results[i].error = Status::Internal("curl_easy_init failed");
@@ -140,7 +205,11 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     CURL* easy = transfer->easy;
     curl_easy_setopt(easy, CURLOPT_URL, requests[i].url.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, redirect_protocols.c_str());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, OnPrerequest);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, options_.max_redirects);
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes

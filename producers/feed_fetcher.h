@@ -4,9 +4,13 @@
 // caller kept), at most `per_host_connections` transfers to one host at a time (a transfer waits
 // for its host's slot before it starts, so its timeouts count its own time only), connect and total
 // timeouts, a size limit that aborts as soon as a Content-Length announces too much (or the body
-// grows past it), a bounded number of redirects (http and https only), gzip/deflate, and a
-// User-Agent naming headwire and its version. Never throws; every failure is a FetchResult with
-// an error. Not thread-safe: one thread uses a fetcher.
+// grows past it), a bounded number of redirects (http and https only; an https URL only to https
+// unless allowed), gzip/deflate, and a User-Agent naming headwire and its version. Every
+// connection, the first and each redirect's, new or reused, is checked against the
+// private-address policy on the address it actually goes to (fetch_policy.h), so neither a
+// redirect nor a name that resolves to an internal address takes a feed inside the network.
+// Never throws; every failure is a FetchResult with an error. Not thread-safe: one thread uses a
+// fetcher.
 //
 // Errors are all transient from the fetcher's point of view (a later poll may succeed): the
 // caller backs off. An HTTP status >= 400 is an error; 304 is "not modified".
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "producers/fetch_policy.h"
 
 namespace headwire::producers {
 
@@ -37,6 +42,13 @@ struct FetchOptions {
   long per_host_connections = 2;
   // Most simultaneous transfers overall. Default: 16.
   long max_connections = 16;
+  // Which loopback, private and link-local addresses a transfer may connect to (fetch_policy.h);
+  // a refused one ends the transfer with an IoError naming the address and the rule. Default:
+  // kDirect (those a feed's own URL reaches, never after a public hop).
+  PrivateAddresses private_addresses = PrivateAddresses::kDirect;
+  // Whether a redirect may take an https URL to http, which would hand the rest of the transfer
+  // to anyone on the path. Default: false (the transfer ends with an IoError saying so).
+  bool allow_https_to_http_redirects = false;
 };
 
 struct FetchRequest {

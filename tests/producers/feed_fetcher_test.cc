@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -160,6 +164,47 @@ TEST_F(FeedFetcherTest, ATransferThatFailsAsItStartsIsReportedNotAborted) {
     EXPECT_EQ(result.error.code(), StatusCode::kIoError) << result.error.ToString();
     EXPECT_EQ(result.http_status, 0);
   }
+}
+
+// The address is refused before libcurl opens a socket: the listener never sees a connection
+// (the kernel would have queued one for accept() had there been a handshake).
+TEST_F(FeedFetcherTest, PolicyNoneRefusesALoopbackFeedWithoutConnectingAndSaysWhy) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x";
+
+  FetchOptions options;
+  options.private_addresses = PrivateAddresses::kNone;
+  auto results = Fetch({{url, "", ""}, {Url("/feed.xml"), "", ""}}, options);
+  pollfd pending{listener, POLLIN, 0};
+  const int connections = ::poll(&pending, 1, 0);
+  ::close(listener);
+  EXPECT_EQ(connections, 0);
+  for (const FetchResult& result : results) {
+    EXPECT_EQ(result.error.code(), StatusCode::kIoError) << result.error.ToString();
+    EXPECT_EQ(result.error.message(),
+              "refused to connect to 127.0.0.1: loopback address and private_addresses = none; "
+              "set private_addresses = any to allow");
+    EXPECT_EQ(result.http_status, 0);
+    EXPECT_TRUE(result.body.empty());
+  }
+  EXPECT_TRUE(agent_.empty()) << "the feed server was asked: " << agent_;
+}
+
+TEST_F(FeedFetcherTest, PolicyDirectFetchesALoopbackFeedAndFollowsItsLoopbackRedirect) {
+  FetchOptions options;
+  options.private_addresses = PrivateAddresses::kDirect;
+  auto results = Fetch({{Url("/moved"), "", ""}}, options);
+  ASSERT_TRUE(results[0].error.ok()) << results[0].error.ToString();
+  EXPECT_EQ(results[0].final_url, Url("/feed.xml"));
+  EXPECT_EQ(results[0].body, "<rss/>");
 }
 
 TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {

@@ -20,6 +20,7 @@
 #include "common/mock_cluster.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
+#include "producers/feed_state.h"
 #include "tests/common/loopback_server.h"
 #include "tests/common/test_dir.h"
 
@@ -66,6 +67,21 @@ class FeedPollerTest : public ::testing::Test {
   // Before the members the handlers use go.
   void TearDown() override { serving_.Stop(); }
 
+  std::string FeedUrl() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/status.xml";
+  }
+
+  // One poll, no dead letters, a fixed jitter.
+  FeedPollerOptions Options() const {
+    FeedPollerOptions options;
+    options.kafka.bootstrap = cluster_->bootstrap();
+    options.state_dir = dir_.string();
+    options.dlq_topic = "";
+    options.once = true;
+    options.jitter_seed = 1;
+    return options;
+  }
+
   // Serves `incidents` and runs one poll; returns the log lines it wrote.
   std::string Poll(const std::vector<std::string>& incidents) {
     return PollDocument(StatusPage(incidents));
@@ -78,14 +94,8 @@ class FeedPollerTest : public ::testing::Test {
       document_ = document;
     }
     FeedList list;
-    list.feeds.push_back({"http://127.0.0.1:" + std::to_string(port_) + "/status.xml", "", "",
-                          std::chrono::minutes(15)});
-    FeedPollerOptions options;
-    options.kafka.bootstrap = cluster_->bootstrap();
-    options.state_dir = dir_.string();
-    options.dlq_topic = "";
-    options.once = true;
-    options.jitter_seed = 1;
+    list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
+    const FeedPollerOptions options = Options();
     std::ostringstream log;
     const auto previous = spdlog::default_logger();
     spdlog::set_default_logger(std::make_shared<spdlog::logger>(
@@ -150,6 +160,32 @@ TEST_F(FeedPollerTest, ADamagedDocumentsValidatorsAreNotKeptSoTheNextPollReadsIt
   PollDocument(whole);
   EXPECT_EQ(validators_sent_, (std::vector<std::string>{"", "", "\"v1\""}));
   EXPECT_EQ(Produced().count("Incident B"), 1u);
+}
+
+// A feed the address policy refuses is a failed poll as an unreachable one is: counted, kept as
+// the feed's last error, and backed off (polled again after twice its interval, not at once).
+TEST_F(FeedPollerTest, AFeedTheAddressPolicyRefusesIsAFailedPollAndIsBackedOff) {
+  FeedList list;
+  list.fetch.private_addresses = PrivateAddresses::kNone;
+  list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
+  auto report = RunFeedPoller(list, Options());
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->polls, 1u);
+  EXPECT_EQ(report->polls_failed, 1u);
+  EXPECT_EQ(report->polls_read, 0u);
+  auto state = FeedState::OpenForQueries(dir_.string());
+  ASSERT_TRUE(state) << state.error().ToString();
+  auto records = (*state)->LoadRecords();
+  ASSERT_TRUE(records) << records.error().ToString();
+  ASSERT_EQ(records->count(FeedUrl()), 1u);
+  const FeedRecord& record = records->at(FeedUrl());
+  EXPECT_EQ(record.consecutive_failures, 1u);
+  EXPECT_TRUE(record.last_error.starts_with("refused to connect to 127.0.0.1: loopback address"))
+      << record.last_error;
+  // Twice 15 minutes, scaled by a jitter factor of at least 0.9.
+  EXPECT_GE(record.next_poll_ms - record.last_poll_ms,
+            std::chrono::milliseconds(std::chrono::minutes(27)).count());
+  EXPECT_TRUE(validators_sent_.empty());
 }
 
 }  // namespace
