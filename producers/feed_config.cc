@@ -108,6 +108,18 @@ class FeedListParser {
         } else {
           list.schedule.jitter = *value;
         }
+      } else if (key == "private_addresses") {
+        auto value = String(node, name);
+        if (!value) return value.error();
+        auto policy = ParsePrivateAddresses(*value);
+        if (policy) list.fetch.private_addresses = *policy;
+        status = policy ? Status::Ok() : Fail(name, policy.error().message()).error();
+      } else if (key == "allow_https_to_http_redirects") {
+        if (node.is_boolean()) {
+          list.fetch.allow_https_to_http_redirects = node.as_boolean()->get();
+        } else {
+          status = Fail(name, "must be true or false").error();
+        }
       } else if (key == "language") {
         auto value = String(node, name);
         if (value) list.language = *value;

@@ -14,6 +14,8 @@
 //   max_redirects = 5
 //   per_host_connections = 2
 //   seen_ttl = "30d"          # how long an item id is remembered after it left its feed
+//   private_addresses = "direct"  # "direct", "any" or "none": FetchOptions::private_addresses
+//   allow_https_to_http_redirects = false
 //
 //   [[feed]]
 //   url = "https://example.org/rss"   # required, http or https

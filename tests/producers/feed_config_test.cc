@@ -51,6 +51,18 @@ TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
   EXPECT_EQ(list->feeds[0].interval, ScheduleOptions{}.interval);
   EXPECT_EQ(list->fetch.max_bytes, FetchOptions{}.max_bytes);
   EXPECT_EQ(list->parse.max_nodes, FeedParseOptions{}.max_nodes);
+  EXPECT_EQ(list->fetch.private_addresses, PrivateAddresses::kDirect);
+  EXPECT_FALSE(list->fetch.allow_https_to_http_redirects);
+}
+
+TEST(FeedConfigTest, TheAddressPolicyAndTheDowngradeAreSetInDefaults) {
+  auto list = ParseFeedList(
+      "[defaults]\nprivate_addresses = \"none\"\nallow_https_to_http_redirects = true\n"
+      "[[feed]]\nurl = \"https://a.example/rss\"\n",
+      "f.toml");
+  ASSERT_TRUE(list) << list.error().ToString();
+  EXPECT_EQ(list->fetch.private_addresses, PrivateAddresses::kNone);
+  EXPECT_TRUE(list->fetch.allow_https_to_http_redirects);
 }
 
 void ExpectError(std::string_view toml, std::string_view expected) {
@@ -79,6 +91,14 @@ TEST(FeedConfigTest, ErrorsNameTheKey) {
               "[defaults].max_bytes: must be a positive integer");
   ExpectError("[defaults]\nmax_nodes = 0\n[[feed]]\nurl = \"http://a/\"\n",
               "[defaults].max_nodes: must be a positive integer");
+  ExpectError("[defaults]\nprivate_addresses = \"intranet\"\n[[feed]]\nurl = \"http://a/\"\n",
+              "feeds.toml: [defaults].private_addresses: \"intranet\" is not one of \"direct\", "
+              "\"any\", \"none\"");
+  ExpectError("[defaults]\nprivate_addresses = 1\n[[feed]]\nurl = \"http://a/\"\n",
+              "[defaults].private_addresses: must be a string");
+  ExpectError(
+      "[defaults]\nallow_https_to_http_redirects = \"yes\"\n[[feed]]\nurl = \"http://a/\"\n",
+      "[defaults].allow_https_to_http_redirects: must be true or false");
   ExpectError("[defaults]\n", "feed: the list needs at least one [[feed]]");
   ExpectError("feeds = 1\n[[feed]]\nurl = \"http://a/\"\n", "feeds: unknown key");
   ExpectError("[[feed]\n", "feeds.toml:1:");
