@@ -19,7 +19,8 @@ bool InitCurl() {
 struct Transfer {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
-  FetchResult* result = nullptr;
+  FetchResult* result = nullptr;  // null once its result is final
+  size_t index = 0;               // of its request
   uint64_t max_bytes = 0;
   bool too_large = false;
   std::string host;  // scheme, host and port of the request URL: HostOf
@@ -111,6 +112,10 @@ std::string ResponseHeader(CURL* easy, const char* name) {
   return header->value ? header->value : "";
 }
 
+// The body of a failed transfer is not handed on: its memory is released now (clear() would keep
+// it, up to max_bytes, until the round ends).
+void DropBody(FetchResult& result) { std::string().swap(result.body); }
+
 void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
   FetchResult& result = *transfer.result;
   long status = 0;
@@ -124,12 +129,12 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     result.error = Status::IoError("response larger than " + std::to_string(options.max_bytes) +
                                    " bytes; aborted");
-    result.body.clear();
+    DropBody(result);
     return;
   }
   if (code != CURLE_OK && !transfer.refused.ok()) {
     result.error = transfer.refused;
-    result.body.clear();
+    DropBody(result);
     return;
   }
   if (code == CURLE_UNSUPPORTED_PROTOCOL && transfer.https_only_redirects) {
@@ -138,14 +143,14 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
         "refused to follow a redirect from https to " + result.final_url +
         ": an https feed is redirected to https only; set allow_https_to_http_redirects = true "
         "to allow http");
-    result.body.clear();
+    DropBody(result);
     return;
   }
   if (code != CURLE_OK) {
     const StatusCode kind =
         code == CURLE_OPERATION_TIMEDOUT ? StatusCode::kTimedOut : StatusCode::kIoError;
     result.error = Status(kind, curl_easy_strerror(code));
-    result.body.clear();
+    DropBody(result);
     return;
   }
   char* content_type = nullptr;
@@ -159,7 +164,7 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
     result.not_modified = true;
   } else if (status >= 400 || status < 200) {
     result.error = Status::IoError("HTTP status " + std::to_string(status));
-    result.body.clear();
+    DropBody(result);
   }
 }
 
@@ -183,14 +188,19 @@ FeedFetcher::FeedFetcher(const FetchOptions& options, CURLM* multi)
     : options_(options), multi_(multi) {}
 
 std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& requests,
-                                               const std::function<bool()>& stop) {
+                                               const std::function<bool()>& stop,
+                                               const OnFinished& on_finished) {
   CURLM* multi = multi_.get();
   std::vector<FetchResult> results(requests.size());
+  const auto hand_over = [&](size_t index) {
+    if (on_finished) on_finished(index, results[index]);
+  };
   std::vector<std::unique_ptr<Transfer>> transfers;
   const std::string user_agent = FeedUserAgent();
   for (size_t i = 0; i < requests.size(); ++i) {
     auto transfer = std::make_unique<Transfer>();
     transfer->result = &results[i];
+    transfer->index = i;
     transfer->max_bytes = options_.max_bytes;
     transfer->host = HostOf(requests[i].url);
     transfer->private_addresses = options_.private_addresses;
@@ -200,6 +210,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     transfer->easy = curl_easy_init();
     if (transfer->easy == nullptr) {
       results[i].error = Status::Internal("curl_easy_init failed");
+      hand_over(i);
       continue;
     }
     CURL* easy = transfer->easy;
@@ -252,6 +263,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       if (curl_multi_add_handle(multi, transfer.easy) != CURLM_OK) {
         transfer.result->error = Status::Internal("curl_multi_add_handle failed");
         transfer.result = nullptr;
+        hand_over(transfer.index);
         continue;
       }
       ++per_host[transfer.host];
@@ -271,6 +283,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       transfer->result = nullptr;
       --per_host[transfer->host];
       --active;
+      hand_over(transfer->index);
     }
   };
 
@@ -300,7 +313,9 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
         failure != CURLM_OK
             ? Status::Internal(std::string("libcurl: ") + curl_multi_strerror(failure))
             : Status::Aborted("shutdown before the transfer finished");
-    transfer->result->body.clear();
+    DropBody(*transfer->result);
+    transfer->result = nullptr;
+    hand_over(transfer->index);
   }
   return results;
 }

@@ -79,11 +79,22 @@ class FeedFetcher {
   FeedFetcher(const FeedFetcher&) = delete;
   FeedFetcher& operator=(const FeedFetcher&) = delete;
 
+  // Called once for each request, with its index in the requests, as soon as its result is final:
+  // in the order the transfers end (one whose handle libcurl could not make at once, those ended
+  // by `stop` or a libcurl failure after the rest, in request order). It may take what it
+  // needs out of the result, its body above all: then a body lives only from its transfer's end
+  // to this call's, and a round holds at most the bodies of the `max_connections` transfers in
+  // flight, not every request's. It runs on the fetching thread, between two turns of libcurl:
+  // while it runs no transfer moves, and their timeouts keep counting.
+  using OnFinished = std::function<void(size_t index, FetchResult& result)>;
+
   // Fetches every request concurrently within the limits and returns one result per request, in
-  // request order. Blocks until all finished or timed out; `stop` is asked about every 100 ms and
-  // when it returns true the unfinished transfers end with Aborted (Internal if libcurl failed).
+  // request order, as `on_finished` (when given) left it. Blocks until all finished or timed out;
+  // `stop` is asked about every 100 ms and when it returns true the unfinished transfers end with
+  // Aborted (Internal if libcurl failed).
   std::vector<FetchResult> FetchAll(const std::vector<FetchRequest>& requests,
-                                    const std::function<bool()>& stop);
+                                    const std::function<bool()>& stop,
+                                    const OnFinished& on_finished = nullptr);
 
  private:
   struct MultiDeleter {

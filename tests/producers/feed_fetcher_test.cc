@@ -11,7 +11,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/common/loopback_server.h"
 
@@ -40,6 +44,14 @@ class FeedFetcherTest : public ::testing::Test {
       --in_flight_;
       response.set_content("<rss/>", "application/rss+xml");
     });
+    // Answers once the test releases it (or, should that never happen, after 20 s: then `held_`
+    // stays false and the test fails instead of hanging).
+    server_.Get("/held.xml", [this](const httplib::Request&, httplib::Response& response) {
+      std::unique_lock lock(mutex_);
+      held_ =
+          released_changed_.wait_for(lock, std::chrono::seconds(20), [this] { return released_; });
+      response.set_content("<rss>held</rss>", "application/rss+xml");
+    });
     server_.Get("/moved", [](const httplib::Request&, httplib::Response& response) {
       response.set_redirect("/feed.xml");
     });
@@ -57,7 +69,24 @@ class FeedFetcherTest : public ::testing::Test {
   }
 
   // Before the members the handlers use go.
-  void TearDown() override { serving_.Stop(); }
+  void TearDown() override {
+    Release();
+    serving_.Stop();
+  }
+
+  bool Held() {
+    const std::lock_guard lock(mutex_);
+    return held_;
+  }
+
+  // Lets /held.xml answer.
+  void Release() {
+    {
+      const std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    released_changed_.notify_all();
+  }
 
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
@@ -76,6 +105,10 @@ class FeedFetcherTest : public ::testing::Test {
   std::string agent_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_in_flight_{0};
+  std::mutex mutex_;
+  std::condition_variable released_changed_;
+  bool released_ = false;
+  bool held_ = false;  // /held.xml answered because it was released
 };
 
 TEST_F(FeedFetcherTest, KeepsValidatorsAndAsksConditionally) {
@@ -211,6 +244,51 @@ TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
   auto results = Fetch({{"file:///etc/passwd", "", ""}});
   EXPECT_FALSE(results[0].error.ok());
   EXPECT_TRUE(results[0].body.empty());
+}
+
+// /held.xml answers only once the second transfer was handed over: the caller gets each result
+// as its transfer ends, while others are in flight, and may take its body; what FetchAll
+// returns is what the caller left.
+TEST_F(FeedFetcherTest, EachResultIsHandedOverAsItsTransferEndsAndItsBodyMayBeTaken) {
+  auto fetcher = FeedFetcher::Create({});
+  ASSERT_TRUE(fetcher);
+  std::vector<size_t> handed;
+  std::string taken;
+  const auto results = (*fetcher)->FetchAll(
+      {{Url("/held.xml"), "", ""}, {Url("/feed.xml"), "", ""}}, [] { return false; },
+      [&](size_t index, FetchResult& result) {
+        handed.push_back(index);
+        if (index == 1) {
+          taken = std::move(result.body);
+          Release();
+        }
+      });
+  EXPECT_TRUE(Held());
+  EXPECT_EQ(handed, (std::vector<size_t>{1, 0}));
+  EXPECT_EQ(taken, "<rss/>");
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[1].error.ok()) << results[1].error.ToString();
+  EXPECT_TRUE(results[1].body.empty());
+  EXPECT_EQ(results[0].body, "<rss>held</rss>");
+}
+
+// A transfer that `stop` cut short and one that failed at once are handed over too, once each:
+// the caller learns the end of every request.
+TEST_F(FeedFetcherTest, EveryRequestIsHandedOverOnceEvenWhenStopEndsItsTransfer) {
+  auto fetcher = FeedFetcher::Create({});
+  ASSERT_TRUE(fetcher);
+  std::vector<size_t> handed;
+  const auto results = (*fetcher)->FetchAll(
+      {{Url("/held.xml"), "", ""}, {"file:///etc/passwd", "", ""}, {Url("/feed.xml"), "", ""}},
+      [&] { return handed.size() >= 2; },
+      [&](size_t index, FetchResult&) { handed.push_back(index); });
+  std::sort(handed.begin(), handed.end());
+  EXPECT_EQ(handed, (std::vector<size_t>{0, 1, 2}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].error.code(), StatusCode::kAborted) << results[0].error.ToString();
+  EXPECT_FALSE(results[1].error.ok());
+  EXPECT_TRUE(results[2].error.ok()) << results[2].error.ToString();
+  EXPECT_FALSE(Held());
 }
 
 }  // namespace
