@@ -7,6 +7,8 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "common/host_name.h"
 #include "common/kafka_producer.h"
@@ -68,19 +70,62 @@ class FeedPoller {
   }
 
  private:
+  // What one due feed's poll left to do once every due feed is fetched, kept instead of its body.
+  struct FeedOutcome {
+    bool finished = false;  // false: ended by shutdown, polled again (nothing of it is written)
+    FeedRecord record;
+    PollResult result = PollResult::kFetchError;
+    bool expire = false;  // read: its ids last seen before seen_ttl are forgotten
+    // Ids to mark seen with their keys, in document order: the items still in the feed and the
+    // new ones produced.
+    std::vector<std::pair<std::string, std::string>> seen;
+    // The letter of a body that is not a feed, built at once (cut to fit the broker) so that the
+    // body is not kept, produced in feed-list order after the fetch; its body's digest.
+    std::optional<common::OutputRecord> dead_letter;
+    std::string dead_letter_digest;
+    uint64_t produced = 0;         // new items
+    uint64_t produced_shared = 0;  // of those: under a shared id
+  };
+
+  // Each body is parsed and judged as soon as its transfer ends, and released: a cycle holds the
+  // bodies in flight plus what the FeedOutcomes and cycle_items_ keep. Everything written (batch,
+  // Kafka, metrics) is then done in the feed list's order, never in the order the transfers
+  // ended.
   Status PollCycle(const std::vector<const FeedEntry*>& due) {
     std::vector<FetchRequest> requests;
     for (const FeedEntry* feed : due) {
       const FeedRecord& record = records_[feed->url];
       requests.push_back({feed->url, record.etag, record.last_modified});
     }
-    const auto results = fetcher_.FetchAll(requests, [this] {
-      // A round waits on slow hosts for up to their timeouts, feed after feed: the loop is
-      // alive while it does, and /healthz must say so.
-      context_.Beat();
-      return context_.ShutdownRequested();
-    });
+    // One time for the whole cycle: an undated item's event time must not depend on when its
+    // transfer ended, nor the produce order on that.
     const int64_t now = common::WallClockMs();
+    std::vector<FeedOutcome> outcomes(due.size());
+    cycle_items_.clear();
+    Status failed;
+    fetcher_.FetchAll(
+        requests,
+        [this, &failed] {
+          // A round waits on slow hosts for up to their timeouts, feed after feed: the loop is
+          // alive while it does, and /healthz must say so.
+          context_.Beat();
+          return !failed.ok() || context_.ShutdownRequested();
+        },
+        [&](size_t index, FetchResult& result) {
+          if (!failed.ok() || result.error.code() == StatusCode::kAborted) return;
+          const std::string body = std::move(result.body);
+          FeedOutcome& outcome = outcomes[index];
+          outcome.finished = true;
+          outcome.record = records_[due[index]->url];
+          ++report_.polls;
+          auto polled = HandleResult(*due[index], index, result, body, now, outcome);
+          if (!polled) {
+            failed = polled.error();
+            return;
+          }
+          outcome.result = *polled;
+        });
+    if (!failed.ok()) return failed;
     rocksdb::WriteBatch batch;
     struct Outcome {
       FeedRecord record;
@@ -89,25 +134,35 @@ class FeedPoller {
       uint64_t produced_shared;
     };
     std::map<std::string, Outcome> updated;
-    cycle_produced_ = 0;
-    cycle_items_.clear();
+    uint64_t cycle_produced = 0;
     for (size_t i = 0; i < due.size(); ++i) {
       const FeedEntry& feed = *due[i];
-      FeedRecord record = records_[feed.url];
-      if (results[i].error.code() == StatusCode::kAborted) continue;  // shutdown: poll again
-      ++report_.polls;
-      const uint64_t produced_before = cycle_produced_;
-      produced_shared_ = 0;
-      auto result = HandleResult(feed, results[i], now, record, batch);
-      if (!result) return result.error();
+      FeedOutcome& outcome = outcomes[i];
+      if (!outcome.finished) continue;  // shutdown: poll again
+      FeedRecord& record = outcome.record;
+      if (outcome.expire) {
+        if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count());
+            !s.ok()) {
+          return s;
+        }
+      }
+      for (const auto& [id, key] : outcome.seen) state_.MarkSeen(batch, feed.url, id, key, now);
+      if (outcome.dead_letter) {
+        if (Status s = producer_.Produce(*outcome.dead_letter); !s.ok()) return s;
+        record.dead_letter_digest = outcome.dead_letter_digest;
+        ++report_.dead_letters;
+        context_.metrics().DeadLetters("not_a_feed").Increment();
+      }
       record.last_poll_ms = now;
       record.next_poll_ms =
           now +
           NextPollDelay(feed.interval, record.consecutive_failures, list_.schedule, rng_).count();
       state_.PutRecord(batch, feed.url, record);
-      updated[feed.url] = {std::move(record), *result, cycle_produced_ - produced_before,
-                           produced_shared_};
+      cycle_produced += outcome.produced;
+      updated[feed.url] = {std::move(record), outcome.result, outcome.produced,
+                           outcome.produced_shared};
     }
+    outcomes.clear();
     if (Status s = ProduceCycleItems(); !s.ok()) return s;
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
     const auto persist_start = std::chrono::steady_clock::now();
@@ -117,8 +172,8 @@ class FeedPoller {
     metrics.BatchPersistSeconds().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - persist_start).count());
     metrics.StateBytes().Set(static_cast<double>(state_.ApproximateSizeBytes()));
-    produced_.Increment(static_cast<double>(cycle_produced_));
-    report_.produced += cycle_produced_;
+    produced_.Increment(static_cast<double>(cycle_produced));
+    report_.produced += cycle_produced;
     for (auto& [url, outcome] : updated) {
       feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced,
                                outcome.produced_shared);
@@ -130,11 +185,11 @@ class FeedPoller {
   // Produces the cycle's new items oldest first. Feeds list their newest items first, and a
   // first poll brings hours or days of them: in document order, each item older than the newest
   // by more than the sink's allowed disorder would be late there. Items of equal time keep
-  // their feed and document order (a stable sort).
+  // their feed-list and document order, whichever feed's transfer ended first.
   Status ProduceCycleItems() {
-    std::stable_sort(
-        cycle_items_.begin(), cycle_items_.end(),
-        [](const CycleItem& a, const CycleItem& b) { return a.event_time_ms < b.event_time_ms; });
+    std::sort(cycle_items_.begin(), cycle_items_.end(), [](const CycleItem& a, const CycleItem& b) {
+      return std::tie(a.event_time_ms, a.feed, a.item) < std::tie(b.event_time_ms, b.feed, b.item);
+    });
     for (const CycleItem& item : cycle_items_) {
       if (Status s =
               producer_.Produce(options_.topic, item.id, item.value, raw_headers_, item.partition);
@@ -159,9 +214,12 @@ class FeedPoller {
     record.consecutive_failures = 0;
   }
 
-  // Returns how the poll ended, or the Kafka / RocksDB error that stops the daemon.
-  Result<PollResult> HandleResult(const FeedEntry& feed, const FetchResult& result, int64_t now,
-                                  FeedRecord& record, rocksdb::WriteBatch& batch) {
+  // Reads the `feed_index`th due feed's fetch `result` (its `body` apart) into `outcome` and
+  // cycle_items_. Returns how the poll ended, or the Kafka / RocksDB error that stops the daemon.
+  Result<PollResult> HandleResult(const FeedEntry& feed, size_t feed_index,
+                                  const FetchResult& result, const std::string& body, int64_t now,
+                                  FeedOutcome& outcome) {
+    FeedRecord& record = outcome.record;
     record.http_status = result.http_status;
     if (!result.error.ok()) {
       ++report_.polls_failed;
@@ -180,15 +238,13 @@ class FeedPoller {
     }
     const FeedResponse response{feed.url, result.final_url, result.content_type,
                                 list_.fetch.max_bytes};
-    auto parsed = ParseFeed(result.body, response, list_.parse);
+    auto parsed = ParseFeed(body, response, list_.parse);
     if (!parsed) {
       ++report_.polls_failed;
       spdlog::warn("msg=\"not a feed\" feed={} http_status={} reason={}", common::Quote(feed.url),
                    result.http_status, common::Quote(parsed.error().message()));
       Fail(record, parsed.error().message(), now);
-      if (Status s = DeadLetter(feed, result.body, parsed.error().message(), record); !s.ok()) {
-        return Err(s);
-      }
+      LetterFor(feed, body, parsed.error().message(), outcome);
       return PollResult::kNotAFeed;
     }
     ++report_.polls_read;
@@ -210,9 +266,7 @@ class FeedPoller {
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
                    common::Quote(feed.url), parsed->skipped_items);
     }
-    if (Status s = state_.ForgetBefore(batch, feed.url, now - list_.seen_ttl.count()); !s.ok()) {
-      return Err(s);
-    }
+    outcome.expire = true;
     const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
     auto novelty = JudgeItems(state_, feed.url, parsed->items);
     if (!novelty) return Err(novelty.error());
@@ -221,7 +275,7 @@ class FeedPoller {
       const ItemNovelty& judged = (*novelty)[i];
       if (!judged.fresh) {
         // Still in the feed: keep remembering it.
-        state_.MarkSeen(batch, feed.url, judged.id, parsed->items[i].key, now);
+        outcome.seen.emplace_back(judged.id, parsed->items[i].key);
         continue;
       }
       FeedItem item = parsed->items[i];
@@ -260,16 +314,16 @@ class FeedPoller {
       auto partition = DomainPartitionOf(*raw);
       if (!partition) return Err(partition.error());
       cycle_items_.push_back(
-          {raw->published_at_ms(), *partition, raw->id(), raw->SerializeAsString()});
-      state_.MarkSeen(batch, feed.url, item.id, item.key, now);
+          {raw->published_at_ms(), feed_index, i, *partition, raw->id(), raw->SerializeAsString()});
+      outcome.seen.emplace_back(item.id, item.key);
       ++fresh;
-      ++cycle_produced_;
-      if (judged.shared) ++produced_shared_;
+      if (judged.shared) ++outcome.produced_shared;
     }
-    if (produced_shared_ > 0) {
+    outcome.produced = fresh;
+    if (outcome.produced_shared > 0) {
       spdlog::warn(
           "msg=\"new feed items share a link, told apart by GUID or title\" feed={} items={}",
-          common::Quote(feed.url), produced_shared_);
+          common::Quote(feed.url), outcome.produced_shared);
     }
     Succeed(record, now);
     // A damaged document may be one cut short in transit (a server that closes mid-body without
@@ -286,24 +340,19 @@ class FeedPoller {
     return PollResult::kOk;
   }
 
-  // Dead-letters a body that is not a feed, once per distinct body, through the shared path
-  // that cuts the letter to fit the broker and keeps the body's size and digest.
-  Status DeadLetter(const FeedEntry& feed, const std::string& body, const std::string& why,
-                    FeedRecord& record) {
-    const std::string digest = core::Hex128(body);
-    if (options_.dlq_topic.empty() || digest == record.dead_letter_digest) return Status::Ok();
-    const v1::DeadLetter letter =
+  // The dead letter of a body that is not a feed, once per distinct body, through the shared
+  // path that cuts the letter to fit the broker and keeps the body's size and digest; none when
+  // this body was dead-lettered already.
+  void LetterFor(const FeedEntry& feed, const std::string& body, const std::string& why,
+                 FeedOutcome& outcome) {
+    std::string digest = core::Hex128(body);
+    if (options_.dlq_topic.empty() || digest == outcome.record.dead_letter_digest) return;
+    outcome.dead_letter = common::DeadLetterRecord(
+        options_.dlq_topic,
         common::MakeDeadLetter(body, feed.url, {}, {.topic = feed.url},
-                               v1::DEAD_LETTER_REASON_UNDECODABLE, feed.url + ": " + why, "feed");
-    if (Status s = producer_.Produce(
-            common::DeadLetterRecord(options_.dlq_topic, letter, producer_.max_message_bytes()));
-        !s.ok()) {
-      return s;
-    }
-    record.dead_letter_digest = digest;
-    ++report_.dead_letters;
-    context_.metrics().DeadLetters("not_a_feed").Increment();
-    return Status::Ok();
+                               v1::DEAD_LETTER_REASON_UNDECODABLE, feed.url + ": " + why, "feed"),
+        producer_.max_message_bytes());
+    outcome.dead_letter_digest = std::move(digest);
   }
 
   // The raw partition of `raw`'s dedup domain; the topic's partition count is read once, at the
@@ -330,11 +379,11 @@ class FeedPoller {
   const std::vector<common::Header> raw_headers_;
   std::map<std::string, FeedRecord> records_;
   FeedPollReport report_;
-  uint64_t cycle_produced_ = 0;   // produced in the current cycle, not yet flushed
-  uint64_t produced_shared_ = 0;  // of the feed HandleResult read: new items under a shared id
   // The current cycle's new items, produced together once every due feed was read.
   struct CycleItem {
     int64_t event_time_ms;
+    size_t feed;  // index in the cycle's due feeds
+    size_t item;  // index in its feed's document
     int32_t partition;
     std::string id;
     std::string value;

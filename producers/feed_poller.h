@@ -9,11 +9,21 @@
 // dead letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
-//   1. fetch the due feeds (conditional GET with the stored validators);
-//   2. produce the items not in the feed's seen set (feed_novelty.h), every due feed's together,
-//      oldest event time first (a feed lists its newest first);
+//   1. fetch the due feeds (conditional GET with the stored validators); each body is parsed,
+//      its items judged against the state (feed_novelty.h, reads only) and the body released as
+//      soon as its transfer ends, so a cycle holds at most the bodies in flight (the fetcher's
+//      max_connections, each at most max_bytes) besides what it keeps for the steps below: the
+//      new items, serialized, the ids and keys of the items still listed, the validators and, for
+//      a body that is not a feed, its dead letter (cut to the broker's message size);
+//   2. produce the dead letters in feed-list order, then the items not in the feed's seen set,
+//      every due feed's together, oldest event time first (a feed lists its newest first), equal
+//      times in feed-list and document order: which transfer ended first changes nothing
+//      produced or written (the cycle's one clock reading, taken before the fetch, stands for
+//      "now" in all of it, an undated item's event time included);
 //   3. Flush(): wait until Kafka acknowledged every one of them;
 //   4. write ONE RocksDB batch: the ids as seen, the new validators, schedule and health.
+// A state read that fails in 1 stops the fetch and then the daemon with that error, as a dead
+// letter Kafka refuses in 2 does; the state is not written then.
 // Nothing is marked seen before Kafka has it, so a crash at any point before 4 loses nothing: the
 // state still has the old validators and no trace of the items, and the next run fetches the
 // feed in full and produces them again. The one window for a duplicate is a crash (kill -9, power)

@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,15 +63,41 @@ class FeedPollerTest : public ::testing::Test {
                   response.set_header("ETag", "\"v1\"");
                   response.set_content(document_, "application/rss+xml; charset=utf-8");
                 });
+    // The first of two feeds answers only once the second was polled (or, should that never
+    // happen, after 20 s: then `first_held_` stays false and the test fails instead of hanging).
+    server_.Get("/first.xml", [this](const httplib::Request&, httplib::Response& response) {
+      std::unique_lock lock(mutex_);
+      first_held_ = second_polled_.wait_for(lock, std::chrono::seconds(20),
+                                            [this] { return second_was_polled_; });
+      response.set_content(first_document_, "application/rss+xml");
+    });
+    server_.Get("/second.xml", [this](const httplib::Request&, httplib::Response& response) {
+      const std::lock_guard lock(mutex_);
+      response.set_content(second_document_, "application/rss+xml");
+    });
     port_ = serving_.Start(server_);
     ASSERT_GT(port_, 0);
   }
 
   // Before the members the handlers use go.
-  void TearDown() override { serving_.Stop(); }
+  void TearDown() override {
+    SecondPolled();
+    serving_.Stop();
+  }
 
-  std::string FeedUrl() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/status.xml";
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  std::string FeedUrl() const { return Url("/status.xml"); }
+
+  // Lets /first.xml answer.
+  void SecondPolled() {
+    {
+      const std::lock_guard lock(mutex_);
+      second_was_polled_ = true;
+    }
+    second_polled_.notify_all();
   }
 
   // One poll, no dead letters, a fixed jitter.
@@ -124,6 +153,20 @@ class FeedPollerTest : public ::testing::Test {
     return titles;
   }
 
+  // The titles on the raw topic, in topic order.
+  std::vector<std::string> ProducedInOrder() {
+    std::vector<std::string> titles;
+    common::KafkaOptions kafka;
+    kafka.bootstrap = cluster_->bootstrap();
+    auto read = common::ReadTopicToEnd(kafka, kTopic, [&](const common::Message& m) {
+      v1::RawArticle raw;
+      EXPECT_TRUE(raw.ParseFromArray(m.value().data(), static_cast<int>(m.value().size())));
+      titles.push_back(raw.title());
+    });
+    EXPECT_TRUE(read.has_value()) << read.error().ToString();
+    return titles;
+  }
+
   const testing::TestDir dir_{"feed_poller_test"};
   std::unique_ptr<common::MockCluster> cluster_;
   httplib::Server server_;
@@ -132,6 +175,27 @@ class FeedPollerTest : public ::testing::Test {
   std::mutex mutex_;
   std::string document_;
   std::vector<std::string> validators_sent_;  // each request's If-None-Match ("" for none)
+  std::string first_document_;
+  std::string second_document_;
+  std::condition_variable second_polled_;
+  bool second_was_polled_ = false;
+  bool first_held_ = false;  // /first.xml answered because the second feed was polled
+};
+
+// Passes each log line on, and calls `on_line` with it (outside the sink's lock).
+class WatchingSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit WatchingSink(std::function<void(const std::string&)> on_line)
+      : on_line_(std::move(on_line)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    on_line_(std::string(message.payload.data(), message.payload.size()));
+  }
+  void flush_() override {}
+
+ private:
+  std::function<void(const std::string&)> on_line_;
 };
 
 // Incidents listed one at a time, then together, then one at a time again, each poll a restart:
@@ -186,6 +250,44 @@ TEST_F(FeedPollerTest, AFeedTheAddressPolicyRefusesIsAFailedPollAndIsBackedOff) 
   EXPECT_GE(record.next_poll_ms - record.last_poll_ms,
             std::chrono::milliseconds(std::chrono::minutes(27)).count());
   EXPECT_TRUE(validators_sent_.empty());
+}
+
+// The first-listed feed answers only after the second was parsed and judged: the items still
+// go out as if both had answered at once, oldest first, equal times in feed-list then document
+// order.
+TEST_F(FeedPollerTest, TheProduceOrderDoesNotDependOnWhichFeedAnsweredFirst) {
+  const auto item = [](const std::string& title, const std::string& date) {
+    return "<item><title>" + title + "</title><guid>urn:" + title + "</guid><pubDate>" + date +
+           "</pubDate></item>";
+  };
+  const std::string noon = "Wed, 02 Dec 2026 12:00:00 GMT";
+  const std::string eleven = "Wed, 02 Dec 2026 11:00:00 GMT";
+  {
+    const std::lock_guard lock(mutex_);
+    first_document_ = "<rss version=\"2.0\"><channel><title>First</title>" + item("first 1", noon) +
+                      item("first 2", noon) + "</channel></rss>";
+    second_document_ = "<rss version=\"2.0\"><channel><title>Second</title>" +
+                       item("second 1", noon) + item("second 0", eleven) + "</channel></rss>";
+  }
+  FeedList list;
+  list.feeds.push_back({Url("/first.xml"), "", "", std::chrono::minutes(15)});
+  list.feeds.push_back({Url("/second.xml"), "", "", std::chrono::minutes(15)});
+  const std::string second_polled = "\"feed polled\" feed=\"" + Url("/second.xml") + "\"";
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "feed-poller-test", std::make_shared<WatchingSink>([&](const std::string& line) {
+        if (line.find(second_polled) != std::string::npos) SecondPolled();
+      })));
+  auto report = RunFeedPoller(list, Options());
+  spdlog::set_default_logger(previous);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->polls_read, 2u);
+  {
+    const std::lock_guard lock(mutex_);
+    EXPECT_TRUE(first_held_) << "the first feed answered before the second was polled";
+  }
+  EXPECT_EQ(ProducedInOrder(),
+            (std::vector<std::string>{"second 0", "first 1", "first 2", "second 1"}));
 }
 
 }  // namespace
