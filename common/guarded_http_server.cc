@@ -3,21 +3,27 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "common/logging.h"
 #include "core/ascii.h"
 
 namespace headwire::common {
 namespace {
 
 constexpr size_t kMaxHeadBytes = 16 * 1024;
-constexpr int kIoTimeoutMs = 5000;  // each later read or write of a connection
+constexpr int kIoTimeoutMs = 5000;  // each later wait to read or write on a connection
 
 using Clock = std::chrono::steady_clock;
 
@@ -64,6 +70,16 @@ void CloseGracefully(socket_t sock) {
   ::close(sock);
 }
 
+// Ends a connection whose answer was cut at the response deadline with a reset, dropping what
+// its send buffer still holds: closed gracefully, the kernel would go on feeding that (up to a
+// few MiB) to the slow client at its own pace after the connection's slot is free, so the limits
+// would no longer bound what slow readers hold.
+void Reset(socket_t sock) {
+  const linger abort{.l_onoff = 1, .l_linger = 0};
+  ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  ::close(sock);
+}
+
 // The name of a header line ("Content-Length: 5" → "content-length"), lower case.
 std::string HeaderName(std::string_view line) {
   const size_t colon = line.find(':');
@@ -92,20 +108,38 @@ std::string WithoutRange(const std::string& received) {
 }
 
 // The connection as httplib reads it: first the head already read, then the socket.
-// `on_first_write` runs before the first byte is written, once the handler has answered.
+// `on_first_write` runs before the first byte is written, once the handler has answered; from
+// then on, writing is refused once `response_timeout` has passed.
 class HeadFirstStream final : public httplib::Stream {
  public:
   HeadFirstStream(socket_t sock, std::string head, std::string ip,
-                  std::function<void()> on_first_write)
+                  std::chrono::milliseconds response_timeout, std::function<void()> on_first_write)
       : sock_(sock),
         head_(std::move(head)),
         ip_(std::move(ip)),
+        response_timeout_(response_timeout),
         on_first_write_(std::move(on_first_write)) {}
+
+  // Whether writing was refused because the response deadline had passed.
+  bool timed_out() const { return timed_out_; }
 
   bool is_readable() const override {
     return read_ < head_.size() || Wait(sock_, POLLIN, kIoTimeoutMs);
   }
-  bool is_writable() const override { return Wait(sock_, POLLOUT, kIoTimeoutMs); }
+  bool is_writable() const override {
+    int wait_ms = kIoTimeoutMs;
+    if (deadline_) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+      if (left.count() <= 0) {
+        timed_out_ = true;
+        return false;
+      }
+      wait_ms = static_cast<int>(std::min<int64_t>(wait_ms, left.count()));
+    }
+    if (Wait(sock_, POLLOUT, wait_ms)) return true;
+    timed_out_ = deadline_ && Clock::now() >= *deadline_;
+    return false;
+  }
   ssize_t read(char* ptr, size_t size) override {
     if (read_ < head_.size()) {
       const size_t n = std::min(size, head_.size() - read_);
@@ -117,9 +151,18 @@ class HeadFirstStream final : public httplib::Stream {
     return ::recv(sock_, ptr, size, 0);
   }
   ssize_t write(const char* ptr, size_t size) override {
-    if (on_first_write_) std::exchange(on_first_write_, nullptr)();
-    if (!is_writable()) return -1;
-    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    if (on_first_write_) {
+      std::exchange(on_first_write_, nullptr)();
+      deadline_ = Clock::now() + response_timeout_;
+    }
+    // Never blocking: a blocking send returns only once all of `size` is queued, for as long as
+    // a slow client takes to make room for it, past any deadline. Sent in part, the rest is
+    // httplib's next write.
+    while (is_writable()) {
+      const ssize_t sent = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return sent;
+    }
+    return -1;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = ip_;
@@ -135,7 +178,10 @@ class HeadFirstStream final : public httplib::Stream {
   socket_t sock_;
   std::string head_;
   std::string ip_;
+  std::chrono::milliseconds response_timeout_;
   std::function<void()> on_first_write_;
+  std::optional<Clock::time_point> deadline_;  // set by the first write
+  mutable bool timed_out_ = false;             // set by is_writable, which httplib calls too
   size_t read_ = 0;
 };
 
@@ -182,6 +228,7 @@ void GuardedHttpServer::Release(const std::string& ip) {
 bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   const std::string ip = PeerAddress(sock);
   bool served = false;
+  bool cut = false;
   const bool admitted = Admit(ip);
   if (!admitted) {
     Refuse(sock, "503 Service Unavailable");
@@ -216,7 +263,7 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
         if (held) handlers_.release();
         held = false;
       };
-      HeadFirstStream stream(sock, std::move(head), ip, release);
+      HeadFirstStream stream(sock, std::move(head), ip, options_.response_timeout, release);
       bool closed = false;
       // Range headers are gone (WithoutRange): httplib would serve each range of one in one body,
       // so "bytes=0-,0-,..." in a 16 KiB head made it build a response thousands of times the size
@@ -226,12 +273,23 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       served = process_request(stream, /*close_connection=*/true, closed,
                                [](httplib::Request& request) { request.headers.erase("Expect"); });
       release();
+      cut = stream.timed_out();
+      // At most connections.total of these per response_timeout, as each holds its connection
+      // that long: no sampling needed.
+      if (cut) {
+        spdlog::info("msg=\"http response cut at its deadline\" client={} response_timeout_ms={}",
+                     Quote(ip), options_.response_timeout.count());
+      }
     } else if (alive) {
       Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
                                                : "408 Request Timeout");
     }
   }
-  CloseGracefully(sock);
+  if (cut) {
+    Reset(sock);
+  } else {
+    CloseGracefully(sock);
+  }
   // Counted until its thread is done with it, so that the pool's spare thread is free whenever
   // the count has room.
   if (admitted) Release(ip);

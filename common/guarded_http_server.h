@@ -10,10 +10,14 @@
 //     that a pipelined request does not reset it and cut the answer short.
 //   - At most `connections.per_client` connections of one IP address and `connections.total` of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
+//   - Its answer must be sent whole within response_timeout, counted from the first byte the
+//     handler's answer is written with (the handler's own time is not counted), however slowly
+//     the client reads; otherwise the connection is reset, cutting the answer short, and the cut
+//     is logged. Each single wait to write is bounded by 5 s besides.
 //   - At most `concurrent_requests` requests run their handlers at once; reading heads and
 //     sending answers do not count against it (a client reading slowly holds only its own
-//     connection), nor do requests for `probe_path`, which must answer while slow requests hold
-//     every handler.
+//     connection, for response_timeout at most), nor do requests for `probe_path`, which must
+//     answer while slow requests hold every handler.
 // It runs connections on a pool of connections.total + 1 threads of its own: one for each
 // connection it admits, so that reading heads never waits behind handlers, and one more, so that
 // a connection over the total is refused at once instead of waiting in the queue for an admitted
@@ -37,6 +41,9 @@ namespace headwire::common {
 struct HttpGuardOptions {
   // How long a request line and its headers may take to arrive, in total. Default: 5 s.
   std::chrono::milliseconds head_timeout{5000};
+  // How long sending one answer may take, in total, from its first byte: bounds how long a
+  // client reading slowly holds its connection, its thread and its per-client slot. Default: 30 s.
+  std::chrono::milliseconds response_timeout{30000};
   // Connections read or served at once. Default: HttpConnectionLimits's.
   HttpConnectionLimits connections;
   // Requests whose handlers run at once. Default: 8.

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -19,10 +21,16 @@ namespace {
 // until `release` is set.
 class GuardedHttpServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  virtual HttpGuardOptions Guard() const {
     HttpGuardOptions guard;
     guard.concurrent_requests = 1;
-    server_ = std::make_unique<GuardedHttpServer>(guard);
+    // Far beyond what any test's reading takes, however slow the machine: only the tests of the
+    // deadline have one that counts.
+    guard.response_timeout = std::chrono::minutes(10);
+    return guard;
+  }
+  void SetUp() override {
+    server_ = std::make_unique<GuardedHttpServer>(Guard());
     server_->Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
       entered_.set_value();
       release_.get_future().wait();
@@ -36,6 +44,9 @@ class GuardedHttpServerTest : public ::testing::Test {
     });
     server_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(kBigBody, 'b'), "text/plain");
+    });
+    server_->Get("/medium", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(kMediumBody, 'm'), "text/plain");
     });
     port_ = serving_.Start(*server_);
     ASSERT_GT(port_, 0);
@@ -53,6 +64,8 @@ class GuardedHttpServerTest : public ::testing::Test {
 
   // More than the socket buffers of both ends hold, so that its sending waits for the reader.
   static constexpr size_t kBigBody = 32 << 20;
+  // More than the socket buffers of loopback hold when a connection begins.
+  static constexpr size_t kMediumBody = 1 << 20;
 
   std::unique_ptr<GuardedHttpServer> server_;
   std::promise<void> entered_;
@@ -188,6 +201,87 @@ TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
   const size_t body = answer.find("\r\n\r\n");
   ASSERT_NE(body, std::string::npos);
   EXPECT_EQ(answer.size() - body - 4, kBigBody);
+}
+
+// The fixture's server with a response deadline of 1 s, and one connection per client address,
+// so that a connection's slot is the only one its address has.
+class ResponseDeadlineTest : public GuardedHttpServerTest {
+ protected:
+  HttpGuardOptions Guard() const override {
+    HttpGuardOptions guard = GuardedHttpServerTest::Guard();
+    guard.response_timeout = std::chrono::seconds(1);
+    guard.connections.per_client = 1;
+    return guard;
+  }
+};
+
+struct SlowRead {
+  size_t bytes = 0;    // of the answer, head included
+  bool ended = false;  // the server closed or reset the connection
+};
+
+// Asks for the big body on a connection with a 4 KiB receive buffer and reads it 1 KiB every
+// 10 ms (the whole would take over five minutes; each of the server's waits to write is short)
+// until the server ends the connection, or for 60 s at most (a safety bound, not the measure).
+SlowRead RequestBigAndReadSlowly(int port) {
+  SlowRead read;
+  const int sock = testing::ConnectLoopback(port, /*receive_buffer=*/4096);
+  if (sock < 0) return read;
+  const timeval safety{.tv_sec = 10, .tv_usec = 0};
+  ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  if (::send(sock, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
+    ::close(sock);
+    return read;
+  }
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char buffer[1024];
+  while (std::chrono::steady_clock::now() < give_up) {
+    const ssize_t n = ::recv(sock, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      read.ended = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+      break;
+    }
+    read.bytes += static_cast<size_t>(n);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::close(sock);
+  return read;
+}
+
+// A client reading its answer a little at a time, never pausing long enough for a single write
+// to time out, holds its connection (its thread, its client's slot) only until the response
+// deadline: then the server ends it, whatever is left of the answer.
+TEST_F(ResponseDeadlineTest, AClientReadingTooSlowlyIsCutOffAtTheDeadline) {
+  const SlowRead read = RequestBigAndReadSlowly(port_);
+  EXPECT_GT(read.bytes, 0u) << "the answer never began";
+  EXPECT_TRUE(read.ended) << "still open after 60 s, having read " << read.bytes << " bytes";
+  EXPECT_LT(read.bytes, kBigBody);
+}
+
+// The deadline bounds slow clients, not answers: one that reads as fast as the server sends gets
+// an answer larger than the socket buffers whole.
+TEST_F(ResponseDeadlineTest, AClientThatKeepsReadingGetsTheWholeAnswer) {
+  auto response = Client().Get("/medium");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, std::string(kMediumBody, 'm'));
+}
+
+// The cut connection gives its slot back: its client, allowed one connection, is served again.
+TEST_F(ResponseDeadlineTest, ACutConnectionFreesItsClientsSlot) {
+  ASSERT_TRUE(RequestBigAndReadSlowly(port_).ended);
+  // The server counts a connection until its thread is done with it, just after ending it: a
+  // request sent at once may still find the slot taken, so this asks again for up to 10 s.
+  int status = -1;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (status != 200 && std::chrono::steady_clock::now() < give_up) {
+    auto response = Client().Get("/other");
+    status = response ? response->status : -1;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 200);
 }
 
 }  // namespace
