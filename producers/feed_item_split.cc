@@ -8,12 +8,30 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Where the next markup at or after `from` begins: a '<' outside the comments and CDATA sections
+// that begin at or after `from`, whose text ("<item>" written about in a description) is no
+// markup; npos when there is none. A comment or CDATA section left unclosed runs to the end, as
+// the repairs before the parse read it. Each byte is looked at a bounded number of times.
+size_t NextMarkup(std::string_view text, size_t from) {
+  for (size_t at = text.find('<', from); at != std::string_view::npos;
+       at = text.find('<', at + 1)) {
+    const std::string_view rest = text.substr(at);
+    if (!rest.starts_with("<!--") && !rest.starts_with("<![CDATA[")) return at;
+    const std::string_view open = rest.starts_with("<!--") ? "<!--" : "<![CDATA[";
+    const std::string_view close = open == "<!--" ? "-->" : "]]>";
+    const size_t stop = text.find(close, at + open.size());
+    if (stop == std::string_view::npos) return std::string_view::npos;
+    at = stop + close.size() - 1;
+  }
+  return std::string_view::npos;
+}
+
 // Where `tag` ("<item") opens an element at or after `from`, or npos.
 size_t FindStartTag(std::string_view text, std::string_view tag, size_t from) {
-  for (size_t at = text.find(tag, from); at != std::string_view::npos;
-       at = text.find(tag, at + 1)) {
+  for (size_t at = NextMarkup(text, from); at != std::string_view::npos;
+       at = NextMarkup(text, at + 1)) {
     const size_t next = at + tag.size();
-    if (next < text.size() &&
+    if (text.substr(at).starts_with(tag) && next < text.size() &&
         std::string_view(" \t\r\n>/").find(text[next]) != std::string_view::npos) {
       return at;
     }
@@ -119,7 +137,7 @@ void AppendScope(std::string_view tag, std::string& out) {
 std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item_tag) {
   ItemSplit split;
   size_t root = 0;
-  while ((root = text.find('<', root)) != std::string_view::npos && root + 1 < text.size() &&
+  while ((root = NextMarkup(text, root)) != std::string_view::npos && root + 1 < text.size() &&
          !std::isalpha(static_cast<unsigned char>(text[root + 1]))) {
     ++root;
   }

@@ -11,7 +11,8 @@
 // kMaxWrappingPerByte times the document plus kMaxWrappingSlack bytes, and a document whose
 // wrapping would cost more, or whose items lie deeper than libxml2 reads (256 elements), is not
 // cut (SplitItems returns nullopt). Pure text scanning, no parsing; tags are read as the parser's
-// repairs read them (the first '>' ends a tag).
+// repairs read them (the first '>' ends a tag; the text of comments and CDATA sections, where a
+// description may write "<item>", holds none).
 
 #include <cstddef>
 #include <optional>

@@ -89,6 +89,36 @@ TEST(FeedItemSplitTest, ElementsLeftOpenAroundTheFirstItemAreClosedInnermostFirs
   ASSERT_EQ(split->items.size(), 1u);
 }
 
+// A description may write "<item>" in a CDATA section and a comment may hold an "<entry>": that
+// text starts no item, and the item around it is not cut in two.
+TEST(FeedItemSplitTest, AStartTagInACommentOrCdataSectionStartsNoItem) {
+  const std::string rss =
+      "<?xml version=\"1.0\"?><!-- <item> --><rss><channel><!-- <item> -->"
+      "<item><title>A</title><description><![CDATA[write <item> or <item/>]]></description></item>"
+      "<item><title>B</title></item></channel></rss>";
+  const auto items = SplitItems(rss, "<item");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->opening, "<rss><channel>");
+  ASSERT_EQ(items->items.size(), 2u);
+  EXPECT_EQ(items->items[0],
+            "<item><title>A</title><description><![CDATA[write <item> or <item/>]]></description>"
+            "</item>");
+
+  const std::string atom =
+      "<feed><!-- an <entry> was here --><entry><title>E</title><!--<entry>--></entry>"
+      "<entry><title>F</title><summary><![CDATA[<entry/>]]></summary></entry></feed>";
+  const auto entries = SplitItems(atom, "<entry");
+  ASSERT_TRUE(entries);
+  EXPECT_EQ(entries->opening, "<feed>");
+  ASSERT_EQ(entries->items.size(), 2u);
+  EXPECT_EQ(entries->items[0], "<entry><title>E</title><!--<entry>--></entry>");
+
+  // Left unclosed, a comment runs to the end of the document, as the repairs read it.
+  const auto unclosed = SplitItems("<rss><item>A</item><!-- <item>B</item></rss>", "<item");
+  ASSERT_TRUE(unclosed);
+  ASSERT_EQ(unclosed->items.size(), 1u);
+}
+
 TEST(FeedItemSplitTest, ADocumentWithoutItemsHasNone) {
   const auto split = SplitItems("<rss><channel><title>T</title></channel></rss>", "<item");
   ASSERT_TRUE(split);

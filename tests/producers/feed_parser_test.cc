@@ -887,6 +887,43 @@ TEST(FeedParserTest, ItemsOfADamagedDocumentKeepTheChannelsBaseAndNamespaces) {
   EXPECT_EQ(feed->items[1].published_at_ms, Ms("2026-12-06T10:00:00Z"));
 }
 
+// Read one at a time, a damaged document's items start at item start tags only: "<item>" written
+// in a description's CDATA section, or "<entry>" in a comment, cuts no item in two (the half
+// after it would be an item of its own, titled with the rest of the text).
+TEST(FeedParserTest, StartTagsInCdataOrCommentsOfADamagedDocumentStartNoItem) {
+  const std::string rss = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Markup</title>
+<item><title>One</title><link>http://example.com/1</link><category domain="x>News</category></item>
+<item><title>Two</title><link>http://example.com/2</link>
+  <description><![CDATA[Write <item> for each story]]></description></item>
+<item><title>Three</title><link>http://example.com/3</link></item>
+</channel></rss>)";
+  auto feed = ParseFeed(rss, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_FALSE(feed->damage.empty());
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[1].title, "Two");
+  EXPECT_TRUE(feed->items[1].body.starts_with("Write")) << feed->items[1].body;
+  EXPECT_EQ(feed->items[2].title, "Three");
+  EXPECT_EQ(feed->skipped_items, 0u);
+
+  const std::string atom = R"(<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Markup</title>
+<entry><title>One</title><link href="http://example.com/1"/><category term="x/></entry>
+<entry><title>Two</title><link href="http://example.com/2"/>
+  <!-- copied from an <entry> of another feed --><summary>Second.</summary></entry>
+<entry><title>Three</title><link href="http://example.com/3"/></entry>
+</feed>)";
+  auto entries = ParseFeed(atom, {kFeedUrl, "", ""});
+  ASSERT_TRUE(entries) << entries.error().ToString();
+  EXPECT_FALSE(entries->damage.empty());
+  ASSERT_EQ(entries->items.size(), 3u);
+  EXPECT_EQ(entries->items[1].title, "Two");
+  EXPECT_EQ(entries->items[1].body, "Second.");
+  EXPECT_EQ(entries->items[2].title, "Three");
+  EXPECT_EQ(entries->skipped_items, 0u);
+}
+
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed);
