@@ -834,9 +834,10 @@ class OpenElements {
 };
 
 // Where an ISO-2022 document leaves ASCII: after an escape sequence that puts another character
-// set in use (ESC $ B, JIS X 0208, until ESC ( B or ESC ( J; ESC ( I, katakana), and between SO and
-// SI (ISO-2022-KR, -CN). There the bytes '<', '&' and control bytes are halves of characters or
-// the shifts themselves, not markup, and are left as they are.
+// set in use (ESC $ B, JIS X 0208, until ESC ( B or ESC ( J; ESC ( I, katakana), between SO and
+// SI (ISO-2022-KR, -CN), and in the one character after a single shift (ESC N, ESC O: ISO-2022-
+// JP-2's Latin-1 and Greek, -CN's CNS 11643 planes). There the bytes '<', '&' and control bytes
+// are halves of characters or the shifts themselves, not markup, and are left as they are.
 class Iso2022Runs {
  public:
   // `lower_encoding`: the document's charset, lower case; not ISO-2022 means no runs.
@@ -847,7 +848,8 @@ class Iso2022Runs {
   bool escapes() const { return escapes_; }
   bool inside() const { return designated_ || shifted_; }
 
-  // The length of the escape sequence or shift at `at` (0: none), whose effect is taken.
+  // The length of the escape sequence or shift at `at` (0: none), whose effect is taken; a single
+  // shift's with the character it shifts (as much of it as `text` holds).
   size_t Take(std::string_view text, size_t at) {
     const char c = text[at];
     if (shifts_ && (c == '\x0E' || c == '\x0F')) {
@@ -863,7 +865,22 @@ class Iso2022Runs {
     if (intermediates == "(" || intermediates == "$" || intermediates == "$(") {
       designated_ = !(intermediates == "(" && (text[end] == 'B' || text[end] == 'J'));
     }
-    return end + 1 - at;
+    // "*" and "." designate a set of one-byte characters to G2, "+" and "/" to G3; after "$" the
+    // characters are two bytes.
+    const std::string_view set = intermediates.substr(intermediates.starts_with('$') ? 1 : 0);
+    if (set == "*" || set == ".") g2_bytes_ = intermediates.size();
+    if (set == "+" || set == "/") g3_bytes_ = intermediates.size();
+    if (!intermediates.empty() || (text[end] != 'N' && text[end] != 'O')) return end + 1 - at;
+    // A single shift: the next character, of graphic bytes, is G2's (N) or G3's (O); one that is
+    // not there or not graphic is the decoder's to reject.
+    const size_t width = text[end] == 'N' ? g2_bytes_ : g3_bytes_;
+    size_t shifted = end + 1;
+    while (shifted < text.size() && shifted - end <= width &&
+           static_cast<unsigned char>(text[shifted]) >= 0x20 &&
+           static_cast<unsigned char>(text[shifted]) < 0x80) {
+      ++shifted;
+    }
+    return shifted - at;
   }
 
   // Where the run that `at` is in ends: the next escape or shift after `at`; the end of `text`
@@ -879,6 +896,8 @@ class Iso2022Runs {
   bool shifts_;
   bool designated_ = false;  // G0 holds a set other than ASCII or JIS-Roman
   bool shifted_ = false;     // between SO and SI
+  size_t g2_bytes_ = 1;      // bytes of a character of the sets designated to G2 and G3
+  size_t g3_bytes_ = 1;
 };
 
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections

@@ -269,6 +269,96 @@ TEST(FeedParserTest, AnUnreadableEscapeInsideAnIso2022RunEndsTheParse) {
   EXPECT_EQ(korean->items[0].title, "서울");
 }
 
+// A single shift (ESC N, SS2; ESC O, SS3) takes the next character from the set designated to G2
+// or G3: one byte in ISO-2022-JP-2 (ESC . A: ISO-8859-1's upper half, where '<' is ¼ and '&' is
+// ¦), two in ISO-2022-CN(-EXT), where '<' and '&' are halves of characters too. Those bytes are
+// not markup, outside SO runs as inside. The expected titles are iconv's reading of the bytes.
+TEST(FeedParserTest, Iso2022SingleShiftedCharactersAreNotRepairedAsMarkup) {
+  const std::string jp =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-JP-2\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B.A\x1BN< off, \x1BN& co, caf\x1BNi</title>"
+      "<guid isPermaLink=\"false\">jp2-1</guid></item></channel></rss>";
+  auto latin = ParseFeed(jp, {kFeedUrl, "", ""});
+  ASSERT_TRUE(latin) << latin.error().ToString();
+  EXPECT_TRUE(latin->damage.empty()) << latin->damage;
+  ASSERT_EQ(latin->items.size(), 1u);
+  EXPECT_EQ(latin->items[0].title, "\u00bc off, \u00a6 co, caf\u00e9");
+
+  const std::string cn =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-CN\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$*H\x1BN%<\x1BN&\"\x0F</title>"
+      "<guid isPermaLink=\"false\">cn-1</guid></item>"
+      "<item><title>\x1B$)A\x0EVP\x1BN%<ND\x0F</title>"
+      "<guid isPermaLink=\"false\">cn-2</guid></item></channel></rss>";
+  auto chinese = ParseFeed(cn, {kFeedUrl, "", ""});
+  ASSERT_TRUE(chinese) << chinese.error().ToString();
+  EXPECT_TRUE(chinese->damage.empty()) << chinese->damage;
+  ASSERT_EQ(chinese->items.size(), 2u);
+  EXPECT_EQ(chinese->items[0].title, "\u4f77\u577d");        // 佷坽
+  EXPECT_EQ(chinese->items[1].title, "\u4e2d\u4f77\u6587");  // 中佷文
+
+  const std::string ext =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-CN-EXT\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$+J\x1BO<<\x0F</title><guid isPermaLink=\"false\">ext-1</guid></item>"
+      "</channel></rss>";
+  auto plane3 = ParseFeed(ext, {kFeedUrl, "", ""});
+  ASSERT_TRUE(plane3) << plane3.error().ToString();
+  EXPECT_TRUE(plane3->damage.empty()) << plane3->damage;
+  ASSERT_EQ(plane3->items.size(), 1u);
+  EXPECT_EQ(plane3->items[0].title, "\u52e5");  // 勥
+}
+
+// A body that ends inside an escape sequence or a single shift (ESC, ESC $, ESC $ *, ESC N, ESC N
+// and half a character), or that holds the 8-bit single shifts 0x8E and 0x8F, which 7-bit
+// ISO-2022 has not, is read without a hang and without reading past its end: the items before
+// are read, every text is UTF-8, and bytes the decoder refuses are named as the damage.
+TEST(FeedParserTest, TruncatedIso2022EscapesAndEightBitShiftsAreReadSafely) {
+  // An item of each charset's own, with its title as iconv reads it.
+  const std::string jp_item =
+      "<item><title>\x1B$BEl5~\x1B(B</title><guid isPermaLink=\"false\">jp-1</guid></item>";
+  const std::string cn_item =
+      "<item><title>\x1B$)A\x0EVPND\x0F</title><guid isPermaLink=\"false\">cn-1</guid></item>";
+  const struct {
+    std::string charset, item, title, tail;
+  } cases[] = {
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "</channel></rss>\x1B"},
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "</channel></rss>\x1B$"},
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "</channel></rss>\x1B."},
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "</channel></rss>\x1B.A\x1BN"},
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "<item><title>\x1B.A\x1BN"},
+      {"ISO-2022-JP-2", jp_item, "\u6771\u4eac", "<item><title>\x1BN"},
+      {"ISO-2022-CN", cn_item, "\u4e2d\u6587", "</channel></rss>\x1B$*"},
+      {"ISO-2022-CN", cn_item, "\u4e2d\u6587", "</channel></rss>\x1B$*H\x1BN%"},
+      {"ISO-2022-CN", cn_item, "\u4e2d\u6587", "<item><title>\x1B$*H\x1BN%"},
+      {"ISO-2022-CN", cn_item, "\u4e2d\u6587", "<item><title>\x0E\x1BN"},
+      {"ISO-2022-CN-EXT", cn_item, "\u4e2d\u6587", "<item><title>\x1B$+J\x1BO"},
+  };
+  for (const auto& c : cases) {
+    const std::string body = "<?xml version=\"1.0\" encoding=\"" + c.charset +
+                             "\"?><rss version=\"2.0\"><channel>" + c.item + c.tail;
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    const std::string name = c.charset + " " + testing::PrintToString(c.tail);
+    ASSERT_TRUE(feed) << name << ": " << feed.error().ToString();
+    ASSERT_FALSE(feed->items.empty()) << name;
+    EXPECT_EQ(feed->items[0].title, c.title) << name;
+    for (const FeedItem& item : feed->items) EXPECT_TRUE(core::IsValidUtf8(item.title)) << name;
+  }
+  const std::string good = jp_item;
+  for (const char* shift : {"\x8E", "\x8F"}) {
+    const std::string body =
+        "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><rss version=\"2.0\"><channel>" + good +
+        "<item><title>A" + shift + "&lt;</title><guid isPermaLink=\"false\">jp-2</guid></item>" +
+        "<item><title>B</title><guid isPermaLink=\"false\">jp-3</guid></item></channel></rss>";
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << feed.error().ToString();
+    EXPECT_NE(feed->damage.find("bytes that are not ISO-2022-JP"), std::string::npos)
+        << feed->damage;
+    ASSERT_GE(feed->items.size(), 2u);
+    EXPECT_EQ(feed->items.front().title, "\u6771\u4eac");
+    EXPECT_EQ(feed->items.back().title, "B");
+  }
+}
+
 TEST(FeedParserTest, MalformedFeedKeepsTheItemsAroundTheError) {
   auto feed = ParseFixture("node-feedparser/saxerror.xml");
   ASSERT_TRUE(feed) << feed.error().ToString();
