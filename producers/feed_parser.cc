@@ -113,17 +113,20 @@ class LibxmlDiagnostics {
   // The first error decoding the document's bytes ("input conversion failed due to input error,
   // bytes 0x98 0xB7 0xB5 0x70"); empty when there was none.
   const std::string& decoding_error() const { return decoding_error_; }
+  // How many there were so far: a parse during which this grows stopped at a byte its decoder
+  // refused, before the end of its text.
+  uint64_t decoding_errors() const { return decoding_errors_; }
 
  private:
   static void Structured(void* data, xmlError* error) {
     auto* self = static_cast<LibxmlDiagnostics*>(data);
-    if (self == nullptr || error == nullptr || error->message == nullptr ||
-        !self->decoding_error_.empty()) {
-      return;
-    }
+    if (self == nullptr || error == nullptr) return;
     if (error->domain == XML_FROM_I18N ||
         (error->domain == XML_FROM_IO && error->code == XML_IO_ENCODER)) {
-      self->decoding_error_ = Trim(error->message);
+      ++self->decoding_errors_;
+      if (self->decoding_error_.empty() && error->message != nullptr) {
+        self->decoding_error_ = Trim(error->message);
+      }
     }
   }
   // Only what libxml2 prints without a structured error (memory failures, debug output): the
@@ -135,6 +138,7 @@ class LibxmlDiagnostics {
   xmlGenericErrorFunc generic_;
   void* generic_context_;
   std::string decoding_error_;
+  uint64_t decoding_errors_ = 0;
 };
 
 // The reason a body over FeedParseOptions::max_nodes is refused with.
@@ -191,6 +195,9 @@ struct ParseWatch {
   uint64_t* nodes = nullptr;  // shared by the parses of a damaged document's items
   uint64_t max_nodes = 0;
   bool over = false;
+  // The elements started and not yet ended, outermost first: at the end of a parse, those its
+  // text ended inside of (or that it stopped inside of).
+  std::vector<const xmlNode*> open;
   xmlSAXHandler builder{};  // the handlers that build the tree
 };
 
@@ -213,9 +220,20 @@ void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* pr
                            const xmlChar* uri, int namespaces, const xmlChar** declarations,
                            int attributes, int defaulted, const xmlChar** values) {
   if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
-    WatchOf(context).builder.startElementNs(context, name, prefix, uri, namespaces, declarations,
-                                            attributes, defaulted, values);
+    ParseWatch& watch = WatchOf(context);
+    watch.builder.startElementNs(context, name, prefix, uri, namespaces, declarations, attributes,
+                                 defaulted, values);
+    watch.open.push_back(static_cast<xmlParserCtxtPtr>(context)->node);
   }
+}
+
+// Called at an element's end tag, or where recovery ends it (a mismatched end tag), never for
+// the elements still open at the end of the text.
+void CountedEndElementNs(void* context, const xmlChar* name, const xmlChar* prefix,
+                         const xmlChar* uri) {
+  ParseWatch& watch = WatchOf(context);
+  if (!watch.open.empty()) watch.open.pop_back();
+  watch.builder.endElementNs(context, name, prefix, uri);
 }
 
 void CountedStartElement(void* context, const xmlChar* name, const xmlChar** attributes) {
@@ -243,6 +261,7 @@ void WatchNodes(xmlParserCtxtPtr context, ParseWatch& watch) {
   watch.builder = sax;
   context->_private = &watch;
   if (sax.startElementNs != nullptr) sax.startElementNs = CountedStartElementNs;
+  if (sax.endElementNs != nullptr) sax.endElementNs = CountedEndElementNs;
   if (sax.startElement != nullptr) sax.startElement = CountedStartElement;
   if (sax.reference != nullptr) sax.reference = CountedReference;
   if (sax.comment != nullptr) sax.comment = CountedComment;
@@ -1014,6 +1033,10 @@ struct XmlParse {
   // Why the document needed recovery (the parser's first error and its line), or why the parser
   // stopped before its end; empty when it is well-formed.
   std::string damage;
+  // The elements the text ends inside of, before their end tags (a body cut short): what they
+  // hold stops at the cut. Empty when the parse stopped before the end of its text (at a byte the
+  // decoder refused, an entity loop), where what is open is not known to be cut.
+  std::unordered_set<const xmlNode*> cut_off;
 };
 
 // Keeps the first well-formedness error of a parse in its ParseWatch; later errors are mostly
@@ -1029,10 +1052,11 @@ void KeepFirstError(void* data, xmlError* error) {
 
 // `encoding` (empty: the document's own BOM or declaration, else UTF-8) decodes `text`; with
 // `ignore_declaration` it does even when the XML declaration names another. The nodes it builds
-// are added to `nodes`; past `max_nodes` the parse stops and the body is refused.
+// are added to `nodes`; past `max_nodes` the parse stops and the body is refused. `diagnostics`
+// tells whether the decoder stopped it.
 Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
-                          const std::string& encoding, uint64_t& nodes, uint64_t max_nodes,
-                          bool ignore_declaration = false) {
+                          const std::string& encoding, const LibxmlDiagnostics& diagnostics,
+                          uint64_t& nodes, uint64_t max_nodes, bool ignore_declaration = false) {
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
                                                                        &xmlFreeParserCtxt);
   if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
@@ -1041,6 +1065,7 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   watch.max_nodes = max_nodes;
   WatchNodes(context.get(), watch);
   context->sax->serror = KeepFirstError;
+  const uint64_t decoding_errors = diagnostics.decoding_errors();
   XmlParse parse;
   parse.doc.reset(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()),
                                     base.c_str(), encoding.empty() ? nullptr : encoding.c_str(),
@@ -1059,47 +1084,58 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
     parse.damage =
         watch.first_error.empty() ? "the document is not well-formed" : watch.first_error;
   }
+  if (context->disableSAX == 0 && diagnostics.decoding_errors() == decoding_errors) {
+    parse.cut_off.insert(watch.open.begin(), watch.open.end());
+  }
   return parse;
 }
 
-// The items of a parsed RSS, RDF or Atom document, in document order.
-std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, MarkupLimit& limit) {
+// The items of a parsed RSS, RDF or Atom document, in document order, but for those `parse` was
+// cut off inside of (XmlParse::cut_off), which are counted in `cut_off_items` instead.
+std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const XmlParse& parse,
+                                  MarkupLimit& limit, uint64_t& cut_off_items) {
   std::vector<const xmlNode*> nodes;
-  std::vector<ItemFields> items;
   if (format == FeedFormat::kAtom) {
     CollectElements(root, "entry", Vocabulary::kAtom, nodes);
-    items.reserve(nodes.size());
-    for (const xmlNode* node : nodes) items.push_back(ReadAtomEntry(node, limit));
   } else {
     // RSS 1.0 puts its items beside the channel, and some RSS 2.0 feeds put a few there too.
     CollectElements(root, "item", Vocabulary::kRss, nodes);
-    items.reserve(nodes.size());
-    for (const xmlNode* node : nodes) items.push_back(ReadRssItem(node, limit));
+  }
+  std::vector<ItemFields> items;
+  items.reserve(nodes.size());
+  for (const xmlNode* node : nodes) {
+    if (parse.cut_off.contains(node)) {
+      ++cut_off_items;
+    } else {
+      items.push_back(format == FeedFormat::kAtom ? ReadAtomEntry(node, limit)
+                                                  : ReadRssItem(node, limit));
+    }
   }
   return items;
 }
 
 // The items of a damaged document read one at a time (feed_item_split.h), inside the start tags
 // around them cut down to what items inherit. libxml2's recovery can lose every item after a
-// mismatched end tag or an unclosed quote; read alone, the damage stays in its item. The parses
-// together count against one node limit, as one document's. nullopt when the document is not cut
-// (see SplitItems).
-Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(std::string_view text,
-                                                                 FeedFormat format,
-                                                                 const std::string& base,
-                                                                 const std::string& encoding,
-                                                                 MarkupLimit& limit) {
+// mismatched end tag or an unclosed quote; read alone, the damage stays in its item. The last one
+// runs to the end of the document and is read as it ends, without the end tags of the wrapping,
+// so that an item the document is cut off inside of is seen to be: it is counted in
+// `cut_off_items`, not read. The parses together count against one node limit, as one
+// document's. nullopt when the document is not cut (see SplitItems).
+Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
+    std::string_view text, FeedFormat format, const std::string& base, const std::string& encoding,
+    const LibxmlDiagnostics& diagnostics, MarkupLimit& limit, uint64_t& cut_off_items) {
   const auto split = SplitItems(text, format == FeedFormat::kAtom ? "<entry" : "<item");
   if (!split) return std::nullopt;
   std::vector<ItemFields> items;
   uint64_t nodes = 0;
   std::string wrapped;
-  for (std::string_view item : split->items) {
-    wrapped.assign(split->opening).append(item).append(split->closing);
-    auto parse = ParseXml(wrapped, base, encoding, nodes, limit.max_nodes);
+  for (size_t i = 0; i < split->items.size(); ++i) {
+    wrapped.assign(split->opening).append(split->items[i]);
+    if (i + 1 < split->items.size()) wrapped.append(split->closing);
+    auto parse = ParseXml(wrapped, base, encoding, diagnostics, nodes, limit.max_nodes);
     if (!parse) return Err(parse.error());
     if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
-      for (ItemFields& fields : ReadItems(element, format, limit)) {
+      for (ItemFields& fields : ReadItems(element, format, *parse, limit, cut_off_items)) {
         items.push_back(std::move(fields));
       }
     }
@@ -1163,7 +1199,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
                                   std::to_string(kMaxAttributesPerTag) + " attributes"));
   }
   uint64_t nodes = 0;
-  auto parse = ParseXml(cleaned, base, encoding, nodes, limit.max_nodes, ignore_declaration);
+  auto parse =
+      ParseXml(cleaned, base, encoding, diagnostics, nodes, limit.max_nodes, ignore_declaration);
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
   const std::string decoding_error = diagnostics.decoding_error();
@@ -1210,16 +1247,19 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   } else {
     return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));
   }
-  items = ReadItems(root, feed.format, limit);
+  items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items);
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
     parse->doc.reset();  // the items read alone are parsed without it
-    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, limit);
+    uint64_t cut_off_alone = 0;
+    auto one_by_one =
+        ReadItemsOneByOne(cleaned, feed.format, base, effective, diagnostics, limit, cut_off_alone);
     if (!one_by_one) return Err(one_by_one.error());
     if (!*one_by_one) {
       feed.damage +=
           "; items not read one at a time: the start tags around them are too long or too deep";
     } else if ((*one_by_one)->size() >= items.size()) {
       items = std::move(**one_by_one);
+      feed.cut_off_items = cut_off_alone;
     }
   }
   return feed;

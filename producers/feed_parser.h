@@ -9,8 +9,9 @@
 // the one they close, control characters. A document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
-// cost more than linear time: feed_item_split.h). What a parse may hold is bounded by
-// FeedParseOptions.
+// cost more than linear time: feed_item_split.h). An item the document ends inside of (a body cut
+// short) is counted, not returned: its text stops at the cut (ParsedFeed::cut_off_items). What a
+// parse may hold is bounded by FeedParseOptions.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
 // Item children are matched by namespace as well as name: media:title is not the RSS title.
@@ -81,6 +82,9 @@ struct ParsedFeed {
   std::string language;         // the feed's language; may be empty
   std::vector<FeedItem> items;  // in document order, duplicates (same id) removed
   uint64_t skipped_items = 0;   // items with neither title, body nor link
+  // Items the document ends inside of, before their end tag (a body cut short in transit): not
+  // in `items`, since what they hold stops at the cut ("NASA launches Arte").
+  uint64_t cut_off_items = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped
   // early (an entity loop), so that items after that point may be missing or incomplete; it ends
   // in "; items not read one at a time: ..." when they could not be (feed_item_split.h). Empty

@@ -266,6 +266,12 @@ class FeedPoller {
       spdlog::warn("msg=\"feed items without title, text or link skipped\" feed={} items={}",
                    common::Quote(feed.url), parsed->skipped_items);
     }
+    if (parsed->cut_off_items > 0) {
+      report_.invalid_items += parsed->cut_off_items;
+      spdlog::warn(
+          "msg=\"feed items cut off by the end of the document not produced\" feed={} items={}",
+          common::Quote(feed.url), parsed->cut_off_items);
+    }
     outcome.expire = true;
     const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
     auto novelty = JudgeItems(state_, feed.url, parsed->items);

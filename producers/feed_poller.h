@@ -85,7 +85,7 @@ struct FeedPollReport {
   uint64_t polls_read = 0;     // of those: a feed was read (200 parsed, or 304 not modified)
   uint64_t polls_failed = 0;   // fetch failed or the body was not a feed
   uint64_t produced = 0;       // items produced (acknowledged by Kafka)
-  uint64_t invalid_items = 0;  // items that are not valid articles (logged, not produced)
+  uint64_t invalid_items = 0;  // items not valid articles or cut off (logged, not produced)
   uint64_t dead_letters = 0;   // bodies dead-lettered
 };
 

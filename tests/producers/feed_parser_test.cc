@@ -311,7 +311,7 @@ TEST(FeedParserTest, Iso2022SingleShiftedCharactersAreNotRepairedAsMarkup) {
 // A body that ends inside an escape sequence or a single shift (ESC, ESC $, ESC $ *, ESC N, ESC N
 // and half a character), or that holds the 8-bit single shifts 0x8E and 0x8F, which 7-bit
 // ISO-2022 has not, is read without a hang and without reading past its end: the items before
-// are read, every text is UTF-8, and bytes the decoder refuses are named as the damage.
+// are read, and bytes the decoder refuses are named as the damage.
 TEST(FeedParserTest, TruncatedIso2022EscapesAndEightBitShiftsAreReadSafely) {
   // An item of each charset's own, with its title as iconv reads it.
   const std::string jp_item =
@@ -339,9 +339,10 @@ TEST(FeedParserTest, TruncatedIso2022EscapesAndEightBitShiftsAreReadSafely) {
     auto feed = ParseFeed(body, {kFeedUrl, "", ""});
     const std::string name = c.charset + " " + testing::PrintToString(c.tail);
     ASSERT_TRUE(feed) << name << ": " << feed.error().ToString();
-    ASSERT_FALSE(feed->items.empty()) << name;
+    ASSERT_EQ(feed->items.size(), 1u) << name;
     EXPECT_EQ(feed->items[0].title, c.title) << name;
-    for (const FeedItem& item : feed->items) EXPECT_TRUE(core::IsValidUtf8(item.title)) << name;
+    // A second item the body ends inside of is cut off, not produced.
+    EXPECT_EQ(feed->cut_off_items, c.tail.starts_with("<item>") ? 1u : 0u) << name;
   }
   const std::string good = jp_item;
   for (const char* shift : {"\x8E", "\x8F"}) {
@@ -1012,6 +1013,56 @@ TEST(FeedParserTest, StartTagsInCdataOrCommentsOfADamagedDocumentStartNoItem) {
   EXPECT_EQ(entries->items[1].body, "Second.");
   EXPECT_EQ(entries->items[2].title, "Three");
   EXPECT_EQ(entries->skipped_items, 0u);
+}
+
+// A body cut off inside its last item (a transfer that ended early) holds that item's text only
+// up to the cut: the item is not produced as if whole ("NASA launches Arte"), but counted, and
+// every item closed before the cut is produced. An item whose end tag the document reaches is
+// produced, even when the document is cut off in or after that tag.
+TEST(FeedParserTest, AnItemTheDocumentEndsInsideIsCountedNotProduced) {
+  const std::string rss = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Launches</title>
+<item><title>Crew returns</title><link>http://example.com/1</link><description>Safe.</description></item>
+<item><title>NASA launches Artemis</title><link>http://example.com/2</link><description>The rocket lifted off.</description></item>
+</channel></rss>)";
+  const std::string atom = R"(<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Launches</title>
+<entry><title>Crew returns</title><link href="http://example.com/1"/><summary>Safe.</summary></entry>
+<entry><title>NASA launches Artemis</title><link href="http://example.com/2"/><summary>The rocket lifted off.</summary></entry>
+</feed>)";
+  for (const std::string& whole : {rss, atom}) {
+    const size_t second = whole.find("NASA");
+    const size_t end = whole.find("</item>", second) != std::string::npos
+                           ? whole.find("</item>", second) + 7
+                           : whole.find("</entry>", second) + 8;
+    const size_t end_tag = whole.rfind("</", end - 1);
+    for (const size_t cut : {second + 18, whole.find("</title>", second) + 8,
+                             whole.find("lifted", second) + 3, end_tag}) {
+      auto feed = ParseFeed(whole.substr(0, cut), {kFeedUrl, "", ""});
+      ASSERT_TRUE(feed) << feed.error().ToString();
+      EXPECT_FALSE(feed->damage.empty());
+      ASSERT_EQ(feed->items.size(), 1u) << whole.substr(cut - 20, 20);
+      EXPECT_EQ(feed->items[0].title, "Crew returns");
+      EXPECT_EQ(feed->items[0].body, "Safe.");
+      EXPECT_EQ(feed->cut_off_items, 1u) << whole.substr(cut - 20, 20);
+    }
+    // Cut inside its end tag ("</it"), the item holds all it had: the tag closes it.
+    for (const size_t cut : {end_tag + 4, end}) {
+      auto closed = ParseFeed(whole.substr(0, cut), {kFeedUrl, "", ""});
+      ASSERT_TRUE(closed) << closed.error().ToString();
+      EXPECT_FALSE(closed->damage.empty());
+      ASSERT_EQ(closed->items.size(), 2u) << whole.substr(cut - 20, 20);
+      EXPECT_EQ(closed->items[1].title, "NASA launches Artemis");
+      EXPECT_EQ(closed->items[1].body, "The rocket lifted off.");
+      EXPECT_EQ(closed->cut_off_items, 0u);
+    }
+  }
+  // Cut off inside its only item, a document is still a feed: of no items, one cut off.
+  auto only = ParseFeed("<rss version=\"2.0\"><channel><item><title>NASA launches Arte",
+                        {kFeedUrl, "", ""});
+  ASSERT_TRUE(only) << only.error().ToString();
+  EXPECT_TRUE(only->items.empty());
+  EXPECT_EQ(only->cut_off_items, 1u);
 }
 
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {

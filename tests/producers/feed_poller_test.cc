@@ -290,5 +290,18 @@ TEST_F(FeedPollerTest, TheProduceOrderDoesNotDependOnWhichFeedAnsweredFirst) {
             (std::vector<std::string>{"second 0", "first 1", "first 2", "second 1"}));
 }
 
+// A document cut off inside an item holds only the start of that item's title: the item is not
+// produced as if whole, but warned about, and produced whole from the next poll's document.
+TEST_F(FeedPollerTest, AnItemTheDocumentEndsInsideIsWarnedAboutAndNotProduced) {
+  const std::string whole = StatusPage({"Incident A", "Incident B"});
+  const std::string log = PollDocument(whole.substr(0, whole.find("Incident B") + 5));
+  EXPECT_EQ(Occurrences(log, "msg=\"feed items cut off by the end of the document not produced\""),
+            1u)
+      << log;
+  EXPECT_EQ(Produced(), (std::map<std::string, int>{{"Incident A", 1}}));
+  PollDocument(whole);
+  EXPECT_EQ(Produced(), (std::map<std::string, int>{{"Incident A", 1}, {"Incident B", 1}}));
+}
+
 }  // namespace
 }  // namespace headwire::producers
