@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -1015,22 +1016,23 @@ TEST(FeedParserTest, StartTagsInCdataOrCommentsOfADamagedDocumentStartNoItem) {
   EXPECT_EQ(entries->skipped_items, 0u);
 }
 
+const std::string kLaunchesRss = R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Launches</title>
+<item><title>Crew returns</title><link>http://example.com/1</link><description>Safe.</description></item>
+<item><title>NASA launches Artemis</title><link>http://example.com/2</link><description>The rocket lifted off.</description></item>
+</channel></rss>)";
+const std::string kLaunchesAtom = R"(<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Launches</title>
+<entry><title>Crew returns</title><link href="http://example.com/1"/><summary>Safe.</summary></entry>
+<entry><title>NASA launches Artemis</title><link href="http://example.com/2"/><summary>The rocket lifted off.</summary></entry>
+</feed>)";
+
 // A body cut off inside its last item (a transfer that ended early) holds that item's text only
 // up to the cut: the item is not produced as if whole ("NASA launches Arte"), but counted, and
 // every item closed before the cut is produced. An item whose end tag the document reaches is
 // produced, even when the document is cut off in or after that tag.
 TEST(FeedParserTest, AnItemTheDocumentEndsInsideIsCountedNotProduced) {
-  const std::string rss = R"(<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Launches</title>
-<item><title>Crew returns</title><link>http://example.com/1</link><description>Safe.</description></item>
-<item><title>NASA launches Artemis</title><link>http://example.com/2</link><description>The rocket lifted off.</description></item>
-</channel></rss>)";
-  const std::string atom = R"(<?xml version="1.0"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Launches</title>
-<entry><title>Crew returns</title><link href="http://example.com/1"/><summary>Safe.</summary></entry>
-<entry><title>NASA launches Artemis</title><link href="http://example.com/2"/><summary>The rocket lifted off.</summary></entry>
-</feed>)";
-  for (const std::string& whole : {rss, atom}) {
+  for (const std::string& whole : {kLaunchesRss, kLaunchesAtom}) {
     const size_t second = whole.find("NASA");
     const size_t end = whole.find("</item>", second) != std::string::npos
                            ? whole.find("</item>", second) + 7
@@ -1063,6 +1065,42 @@ TEST(FeedParserTest, AnItemTheDocumentEndsInsideIsCountedNotProduced) {
   ASSERT_TRUE(only) << only.error().ToString();
   EXPECT_TRUE(only->items.empty());
   EXPECT_EQ(only->cut_off_items, 1u);
+}
+
+// However a body is cut, it yields only items the whole document has: each with all the text the
+// whole gives it, or not at all. Over every prefix of RSS, Atom and ISO-2022 documents, whose
+// escape sequences and single shifts may be cut too.
+TEST(FeedParserTest, EveryPrefixOfADocumentYieldsOnlyWholeItems) {
+  const std::string jp =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-JP-2\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$BEl5~\x1B(B</title><link>http://example.com/1</link></item>"
+      "<item><title>\x1B.A\x1BN< off, caf\x1BNi</title><link>http://example.com/2</link></item>"
+      "</channel></rss>";
+  const std::string cn =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-CN\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1B$)A\x0EVPND\x0F</title><link>http://example.com/1</link></item>"
+      "<item><title>\x1B$*H\x1BN%<\x1BN&\"\x0F</title><link>http://example.com/2</link></item>"
+      "</channel></rss>";
+  for (const std::string& whole : {kLaunchesRss, kLaunchesAtom, jp, cn}) {
+    auto all = ParseFeed(whole, {kFeedUrl, "", ""});
+    ASSERT_TRUE(all) << all.error().ToString();
+    ASSERT_EQ(all->items.size(), 2u);
+    for (size_t cut = 1; cut < whole.size(); ++cut) {
+      auto feed = ParseFeed(whole.substr(0, cut), {kFeedUrl, "", ""});
+      if (!feed) {
+        EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << cut;
+        continue;
+      }
+      for (const FeedItem& item : feed->items) {
+        EXPECT_TRUE(std::ranges::any_of(all->items,
+                                        [&](const FeedItem& full) {
+                                          return full.title == item.title &&
+                                                 full.body == item.body && full.url == item.url;
+                                        }))
+            << testing::PrintToString(whole.substr(0, cut)) << " gave " << item.title;
+      }
+    }
+  }
 }
 
 TEST(FeedParserTest, RawArticleHasTheProducersForm) {
