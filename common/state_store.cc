@@ -145,6 +145,42 @@ Status CheckNotDamagedWithoutCurrent(const std::string& path) {
   return Status::Ok();
 }
 
+// Whether `dir` holds only files that RocksDB's first open writes before CURRENT: LOCK, LOG
+// (LOG.old.* when an earlier first open was cut short), IDENTITY, MANIFEST-000001 and the
+// NNNNNN.dbtmp files IDENTITY and CURRENT are written through. A state that lost its CURRENT
+// holds more: the later manifests, logs, table files and OPTIONS of every open after the first.
+bool HoldsOnlyFilesOfAFirstOpen(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::string_view stem = std::string_view(name).substr(0, name.find('.'));
+    const bool temporary =
+        name.ends_with(".dbtmp") && !stem.empty() &&
+        std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (name != "LOCK" && name != "LOG" && !name.starts_with("LOG.old.") && name != "IDENTITY" &&
+        name != "MANIFEST-000001" && !temporary) {
+      return false;
+    }
+  }
+  return !ec;
+}
+
+// Unavailable when a writer holds `path` and is creating its database: CURRENT is not written
+// yet, and nothing but the files of a first open is there. OK otherwise.
+Status CheckNotBeingCreated(const std::string& path, StateKind kind) {
+  const std::filesystem::path dir(path);
+  std::error_code ec;
+  // Only an existing LOCK is tried: creating it could take it before the writer does.
+  if (!std::filesystem::exists(dir / "LOCK", ec) || !HoldsOnlyFilesOfAFirstOpen(dir) ||
+      !WriterHoldsLock(path)) {
+    return Status::Ok();
+  }
+  const std::string writer(StateKindName(kind));
+  return Status::Unavailable("state directory " + path + " is being created by a starting " +
+                             writer + " (no CURRENT yet); try again when the " + writer +
+                             " is ready");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
@@ -152,9 +188,17 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& op
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreOptions& options) {
-  // A damaged state, not a missing one: the writer refuses it too.
+  // A damaged state, not a missing one: the writer refuses it too. Unless it is a state that
+  // does not exist yet, asked for in the moment its writer creates it.
   if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
-    return Err(damaged);
+    if (Status creating = CheckNotBeingCreated(options.path, options.kind); !creating.ok()) {
+      return Err(creating);
+    }
+    // A CURRENT found now was written while the files were looked at: the writer finished
+    // creating the state meanwhile, and what the look saw was not all of it.
+    if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
+      return Err(damaged);
+    }
   }
   if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
     return Err(Status::NotFound("no state database at " + options.path));

@@ -96,7 +96,10 @@ class StateStore {
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
   // up with the writer at the time of the call. NotFound when there is no database at `path`;
-  // Corruption, as Open says, when `path` holds files but no CURRENT.
+  // Corruption, as Open says, when `path` holds files but no CURRENT, except in the moment a
+  // writer creates the database: Unavailable ("... is being created ...") while a writer holds
+  // its LOCK and the directory holds only what a first open writes before CURRENT (LOCK, LOG,
+  // IDENTITY, MANIFEST-000001).
   // When no writer holds the database, it is opened read-only instead, which checks every file:
   // a missing or truncated file is Corruption rather than an answer from an older version.
   static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);

@@ -1,6 +1,7 @@
 #include "common/state_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/env.h>
 #include <rocksdb/table_properties.h>
 #include <sys/mount.h>
 
@@ -126,6 +127,66 @@ TEST_F(StateStoreTest, AQueryOfADirectoryWithoutCurrentSaysItIsDamagedNotMissing
     auto store = StateStore::Open(Sink());
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
   }
+  std::filesystem::remove(dir_.path() / "CURRENT");
+  auto store = StateStore::OpenForQueries(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+  EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+}
+
+// RocksDB's own first open of `path`, stopped where it would write CURRENT: the directory as a
+// query finds it while a writer creates the database.
+void LeaveAFirstOpenBeforeCurrent(const std::filesystem::path& path) {
+  struct NoCurrent : rocksdb::EnvWrapper {
+    NoCurrent() : EnvWrapper(rocksdb::Env::Default()) {}
+    const char* Name() const override { return "NoCurrent"; }
+    rocksdb::Status RenameFile(const std::string& from, const std::string& to) override {
+      if (to.ends_with("/CURRENT")) return rocksdb::Status::IOError("stopped before CURRENT");
+      return target()->RenameFile(from, to);
+    }
+  } env;
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.env = &env;
+  rocksdb::DB* db = nullptr;
+  ASSERT_FALSE(rocksdb::DB::Open(options, path.string(), &db).ok());
+  ASSERT_FALSE(std::filesystem::exists(path / "CURRENT"));
+  ASSERT_TRUE(std::filesystem::exists(path / "MANIFEST-000001"));
+}
+
+TEST_F(StateStoreTest, AQueryWhileAWriterCreatesTheStateSaysItIsBeingCreatedNotDamaged) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  // The writer that is creating it holds its lock.
+  rocksdb::FileLock* lock = nullptr;
+  ASSERT_TRUE(rocksdb::Env::Default()->LockFile((dir_.path() / "LOCK").string(), &lock).ok());
+  auto store = StateStore::OpenForQueries(Sink());
+  ASSERT_TRUE(rocksdb::Env::Default()->UnlockFile(lock).ok());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kUnavailable) << store.error().ToString();
+  EXPECT_EQ(store.error().message(),
+            "state directory " + dir_.string() +
+                " is being created by a starting sink (no CURRENT yet); try again when the sink "
+                "is ready");
+}
+
+TEST_F(StateStoreTest, AFirstOpenLeftUnfinishedWithNoWriterIsStillDamaged) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  auto store = StateStore::OpenForQueries(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+  EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+}
+
+TEST_F(StateStoreTest, AStateThatLostItsCurrentUnderItsRunningWriterIsDamagedNotBeingCreated) {
+  auto writer = StateStore::Open(Sink());
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  rocksdb::WriteBatch batch;
+  batch.Put((*writer)->family("articles"), "a1", "article");
+  (*writer)->PutOffset(batch, {"in", 0}, 1);
+  ASSERT_TRUE((*writer)->Write(batch).ok());
+  ASSERT_TRUE((*writer)->db()->Flush(rocksdb::FlushOptions()).ok());
   std::filesystem::remove(dir_.path() / "CURRENT");
   auto store = StateStore::OpenForQueries(Sink());
   ASSERT_FALSE(store.has_value());
