@@ -43,6 +43,8 @@ class ArchiveSource : public ReplaySource {
   // unread take no time, so counting them would make a paced replay's ETA too short. 1 when no
   // block is left to read.
   std::optional<double> Fraction() const override;
+  // Blocks across a bound hold the only records outside the range that the fraction counts.
+  bool FractionLeavesOut(const TimeRange& /*range*/) const override { return true; }
   uint64_t outside_range() const override { return outside_range_; }
   const std::string& topic() const { return topic_; }
 

@@ -18,6 +18,7 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     snap.invalid = source.invalid();
     snap.filtered = filtered_here + source.outside_range();
     snap.fraction = source.Fraction();
+    snap.fraction_leaves_out_range = source.FractionLeavesOut(options.range);
     return snap;
   };
   while (!common::ShutdownRequested()) {

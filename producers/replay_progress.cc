@@ -27,7 +27,7 @@ void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(snap.read) / elapsed : 0;
   std::string eta = "?";
-  if (snap.fraction && *snap.fraction > 0) {
+  if (snap.fraction && *snap.fraction > 0 && snap.fraction_leaves_out_range) {
     eta = Duration(elapsed * (1 - *snap.fraction) / *snap.fraction);
   }
   if (options_.terminal) {

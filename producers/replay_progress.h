@@ -1,7 +1,7 @@
 #pragma once
 // Progress of a replay for people and for logs: on a terminal, one bar line redrawn in place
-// (percentage when the source knows it, records, rate, ETA, duplicates, dead letters, invalid
-// source records, filtered);
+// (percentage when the source knows it, records, rate, ETA when that percentage is of the
+// replay's work, duplicates, dead letters, invalid source records, filtered);
 // otherwise a structured log line at a fixed interval. Not thread-safe.
 
 #include <chrono>
@@ -26,6 +26,9 @@ struct ReplaySnapshot {
   uint64_t invalid = 0;   // rejected by the source
   common::ReplayCounts counts;
   std::optional<double> fraction;  // of the source read, when known
+  // Whether `fraction` leaves out the records outside the time range
+  // (ReplaySource::FractionLeavesOut), so that an ETA follows from it; otherwise none is shown.
+  bool fraction_leaves_out_range = true;
 };
 
 class ReplayProgress {

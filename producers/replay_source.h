@@ -10,6 +10,7 @@
 
 #include "common/archive_segment.h"
 #include "common/status.h"
+#include "producers/time_range.h"
 
 namespace headwire::producers {
 
@@ -24,6 +25,14 @@ class ReplaySource {
   // bases its ETA on it, so a source that knows records will be filtered (by an index) leaves
   // them out.
   virtual std::optional<double> Fraction() const = 0;
+
+  // Whether Fraction() leaves out the records outside `range`, so that it measures the replay's
+  // work and an ETA can follow from it: a record read only to be filtered costs next to nothing
+  // beside one paced and delivered, and a fraction that counts such records runs ahead while
+  // they are read and behind while the range's own are. Default: when `range` has no bound.
+  virtual bool FractionLeavesOut(const TimeRange& range) const {
+    return !range.from_ms && !range.to_ms;
+  }
 
   // Records the source skipped as invalid (each reported where it was found).
   virtual uint64_t invalid() const { return 0; }

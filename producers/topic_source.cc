@@ -229,6 +229,11 @@ size_t TopicSource::held() const {
   return held;
 }
 
+bool TopicSource::FractionLeavesOut(const TimeRange& range) const {
+  const bool start_searched = !options_.from_offset && options_.from_time_ms == range.from_ms;
+  return !range.to_ms && (!range.from_ms || start_searched);
+}
+
 std::optional<double> TopicSource::Fraction() const {
   if (total_ == 0) return 1.0;
   return static_cast<double>(read_) / static_cast<double>(total_);

@@ -66,6 +66,10 @@ class TopicSource : public ReplaySource {
 
   Result<std::optional<common::ArchiveRecord>> Next() override;
   std::optional<double> Fraction() const override;
+  // Records before from_time_ms are not read (the search starts after them), but every record
+  // up to the end of each partition is: an upper bound is counted, and so is a lower bound that
+  // the start was not searched for.
+  bool FractionLeavesOut(const TimeRange& range) const override;
 
   // Where each partition starts (for logs and tests).
   const std::map<int32_t, int64_t>& starts() const { return start_; }

@@ -153,6 +153,7 @@ TEST_F(ArchiveSourceTest, TheFractionReadLeavesOutBlocksTheTimeRangeExcludes) {
   auto nothing = ArchiveSource::Open(options);
   ASSERT_TRUE(nothing.has_value()) << nothing.error().ToString();
   EXPECT_EQ((*nothing)->Fraction(), 1.0);
+  EXPECT_TRUE((*nothing)->FractionLeavesOut(options.range));
 }
 
 namespace fs = std::filesystem;

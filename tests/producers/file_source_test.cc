@@ -146,6 +146,19 @@ TEST_F(FileSourceTest, ACsvRecordLongerThanTheBoundIsCorruptionBeforeTheFileIsBu
   EXPECT_EQ(reading.records, 1u);
 }
 
+// A file has no index: every record is read, whatever its time, and counts in the fraction read.
+TEST_F(FileSourceTest, TheFractionReadLeavesOutRecordsOutsideNoTimeRange) {
+  FileSourceOptions options;
+  options.path =
+      Write("dated.jsonl",
+            std::string(R"({"id":"d1","title":"Dated headline","published_at":)") + kTime + "}\n");
+  auto source = FileSource::Open(options);
+  ASSERT_TRUE(source.has_value()) << source.error().ToString();
+  EXPECT_TRUE((*source)->FractionLeavesOut({}));
+  EXPECT_FALSE((*source)->FractionLeavesOut({.from_ms = 1, .to_ms = std::nullopt}));
+  EXPECT_FALSE((*source)->FractionLeavesOut({.from_ms = std::nullopt, .to_ms = 1}));
+}
+
 TEST_F(FileSourceTest, AFixedIngestTimeDatesUndatedRecordsAlikeInEveryReplay) {
   constexpr int64_t kIngest = 1772440000000;
   const std::string path =

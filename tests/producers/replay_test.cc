@@ -97,6 +97,68 @@ TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
   EXPECT_NE(bar.str().find("filtered 2\x1b[K"), std::string::npos) << bar.str();
 }
 
+// Reads a fixed list of records and tells the fraction of it read, records outside the range
+// counted as a file's are, or left out as an archive's index leaves them out.
+class CountingSource : public ListSource {
+ public:
+  CountingSource(std::deque<common::ArchiveRecord> records, bool leaves_out_range)
+      : ListSource(records), total_(records.size()), leaves_out_range_(leaves_out_range) {}
+  Result<std::optional<common::ArchiveRecord>> Next() override {
+    auto next = ListSource::Next();
+    if (next && next->has_value()) ++read_;
+    return next;
+  }
+  std::optional<double> Fraction() const override {
+    return static_cast<double>(read_) / static_cast<double>(total_);
+  }
+  bool FractionLeavesOut(const TimeRange& /*range*/) const override { return leaves_out_range_; }
+
+ private:
+  size_t total_;
+  size_t read_ = 0;
+  bool leaves_out_range_;
+};
+
+// The bar's redraws before the final one, each with its ETA.
+std::vector<std::string> RedrawsBeforeTheEnd(const std::string& bar) {
+  std::vector<std::string> redraws;
+  size_t at = bar.find('\r');
+  while (at != std::string::npos) {
+    const size_t next = bar.find('\r', at + 1);
+    redraws.push_back(bar.substr(at + 1, next == std::string::npos ? next : next - at - 1));
+    at = next;
+  }
+  if (!redraws.empty()) redraws.pop_back();
+  return redraws;
+}
+
+// Records before --from-time are read in no time, those of the range at the replay's pace: a
+// fraction that counts both would promise the end far too soon (then far too late, past
+// --to-time). No ETA is better than that one.
+TEST(ReplayTest, NoEtaIsShownFromAFractionThatCountsRecordsOutsideTheRange) {
+  const std::deque<common::ArchiveRecord> records = {
+      Article(1, kBase, false), Article(2, kBase + 1, false), Article(3, kBase + 2, false),
+      Article(4, kBase + 3, false)};
+  for (const bool leaves_out_range : {false, true}) {
+    CountingSource source(records, leaves_out_range);
+    FakeClock clock;
+    testing::CountingTarget target;
+    std::ostringstream bar;
+    ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
+    ReplayOptions options;
+    options.range.from_ms = kBase + 2;
+    auto report = RunReplay(source, target, options, clock, progress);
+    ASSERT_TRUE(report.has_value()) << report.error().ToString();
+    EXPECT_EQ(report->totals.filtered, 2u);
+    const std::vector<std::string> redraws = RedrawsBeforeTheEnd(bar.str());
+    ASSERT_EQ(redraws.size(), 4u) << bar.str();
+    for (const std::string& redraw : redraws) {
+      EXPECT_NE(redraw.find("%"), std::string::npos) << redraw;  // the share read still shows
+      EXPECT_EQ(redraw.find("ETA ?") == std::string::npos, leaves_out_range) << redraw;
+    }
+  }
+}
+
 // A file's invalid lines never reached the target: they are not its dead letters.
 TEST(ReplayTest, TheBarCountsInvalidSourceRecordsApartFromDeadLetters) {
   std::ostringstream bar;

@@ -211,6 +211,24 @@ TEST_F(TopicSourceTest, FromTimeStartsEachPartitionAtItsFirstRecordOfThatTimeAnd
   EXPECT_EQ(ReadAll(*source), expected);
 }
 
+// Records before the time searched for are never read; every record after --to-time is.
+TEST_F(TopicSourceTest, TheFractionReadLeavesOutRecordsBeforeTheStartSearchedForOnly) {
+  ASSERT_NO_FATAL_FAILURE(ProduceInterleaved());
+  TopicSourceOptions options = Options();
+  options.from_time_ms = kBase + 10 * 1000;
+  auto searched = Open(options);
+  ASSERT_NE(searched, nullptr);
+  EXPECT_TRUE(searched->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = std::nullopt}));
+  EXPECT_FALSE(
+      searched->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = kBase + 20 * 1000}));
+  options.from_offset = 0;
+  auto from_offset = Open(options);
+  ASSERT_NE(from_offset, nullptr);
+  EXPECT_FALSE(
+      from_offset->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = std::nullopt}));
+  EXPECT_TRUE(from_offset->FractionLeavesOut({}));
+}
+
 TEST_F(TopicSourceTest, FromOffsetStartsEveryPartitionThereClampedToItsEnd) {
   ASSERT_NO_FATAL_FAILURE(ProduceInterleaved());
   TopicSourceOptions options = Options();
