@@ -92,6 +92,9 @@ class FeedPoller {
   // Kafka, metrics) is then done in the feed list's order, never in the order the transfers
   // ended.
   Status PollCycle(const std::vector<const FeedEntry*>& due) {
+    // The partition count is a broker round trip: asked here, not in on_finished, where no
+    // transfer moves while their timeouts count and the loop does not beat.
+    if (Status s = ResolveDomains(); !s.ok()) return s;
     std::vector<FetchRequest> requests;
     for (const FeedEntry* feed : due) {
       const FeedRecord& record = records_[feed->url];
@@ -317,10 +320,8 @@ class FeedPoller {
       info->set_host(host_);
       info->set_input(feed.url);
       info->set_input_line(i + 1);
-      auto partition = DomainPartitionOf(*raw);
-      if (!partition) return Err(partition.error());
-      cycle_items_.push_back(
-          {raw->published_at_ms(), feed_index, i, *partition, raw->id(), raw->SerializeAsString()});
+      cycle_items_.push_back({raw->published_at_ms(), feed_index, i, domains_->PartitionOf(*raw),
+                              raw->id(), raw->SerializeAsString()});
       outcome.seen.emplace_back(item.id, item.key);
       ++fresh;
       if (judged.shared) ++outcome.produced_shared;
@@ -361,15 +362,13 @@ class FeedPoller {
     outcome.dead_letter_digest = std::move(digest);
   }
 
-  // The raw partition of `raw`'s dedup domain; the topic's partition count is read once, at the
-  // first item.
-  Result<int32_t> DomainPartitionOf(const v1::RawArticle& raw) {
-    if (!domains_) {
-      auto domains = DomainPartitioner::ForTopic(producer_, options_.topic, options_.domain_key);
-      if (!domains) return Err(domains.error());
-      domains_ = std::move(*domains);
-    }
-    return domains_->PartitionOf(raw);
+  // Reads the topic's partition count once, before the first cycle's fetch.
+  Status ResolveDomains() {
+    if (domains_) return Status::Ok();
+    auto domains = DomainPartitioner::ForTopic(producer_, options_.topic, options_.domain_key);
+    if (!domains) return domains.error();
+    domains_ = std::move(*domains);
+    return Status::Ok();
   }
 
   const FeedList& list_;
