@@ -14,12 +14,13 @@ AddressClass ClassifyIpv4(const std::array<uint8_t, 4>& a) {
   if (a[0] == 0) return AddressClass::kUnspecified;
   if (a[0] == 127) return AddressClass::kLoopback;
   if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
-      (a[0] == 100 && (a[1] & 0xc0) == 64)) {
+      (a[0] == 100 && (a[1] & 0xc0) == 64) || (a[0] == 198 && (a[1] & 0xfe) == 18)) {
     return AddressClass::kPrivate;
   }
   if (a[0] == 169 && a[1] == 254) return AddressClass::kLinkLocal;
   if ((a[0] & 0xf0) == 224) return AddressClass::kMulticast;
   if (a == std::array<uint8_t, 4>{255, 255, 255, 255}) return AddressClass::kBroadcast;
+  if ((a[0] & 0xf0) == 240) return AddressClass::kReserved;
   return AddressClass::kPublic;
 }
 
@@ -34,8 +35,15 @@ AddressClass ClassifyIpv6(const std::array<uint8_t, 16>& a) {
     // to a.b.c.d.
     return ClassifyIpv4(v4);
   }
+  // NAT64 (64:ff9b::/96, and the local-use 64:ff9b:1::/48 with the IPv4 address in the last 32
+  // bits as its /96 prefixes carry it): the translator connects to the embedded IPv4 address.
+  const bool nat64 = a[0] == 0 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b;
+  bool well_known_nat64 = nat64;
+  for (int i = 4; i < 12; ++i) well_known_nat64 = well_known_nat64 && a[i] == 0;
+  if (well_known_nat64 || (nat64 && a[4] == 0 && a[5] == 1)) return ClassifyIpv4(v4);
   if ((a[0] & 0xfe) == 0xfc) return AddressClass::kPrivate;
   if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;
+  if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return AddressClass::kPrivate;  // site-local
   if (a[0] == 0xff) return AddressClass::kMulticast;
   return AddressClass::kPublic;
 }
@@ -79,6 +87,8 @@ std::string_view AddressClassName(AddressClass kind) {
       return "multicast";
     case AddressClass::kBroadcast:
       return "broadcast";
+    case AddressClass::kReserved:
+      return "reserved";
   }
   return "public";
 }
@@ -101,7 +111,7 @@ Status CheckConnectAddress(std::string_view address, PrivateAddresses policy, bo
   if (!kind) {
     rule = "not an IP address";
   } else if (*kind == AddressClass::kUnspecified || *kind == AddressClass::kMulticast ||
-             *kind == AddressClass::kBroadcast) {
+             *kind == AddressClass::kBroadcast || *kind == AddressClass::kReserved) {
     rule = std::string(AddressClassName(*kind)) + " address";
   } else if (policy == PrivateAddresses::kNone) {
     rule = std::string(AddressClassName(*kind)) + " address and private_addresses = none";

@@ -4,8 +4,9 @@
 // admin page on loopback or another intranet host (server-side request forgery), or from https
 // down to plain http. This file decides, purely:
 //   - the class of an IP address (loopback, private, link-local, unspecified, multicast,
-//     broadcast, public); an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) IPv6
-//     address is its IPv4 address;
+//     broadcast, reserved, public); an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+//     (::a.b.c.d) or NAT64 (64:ff9b::a.b.c.d, and 64:ff9b:1::/48 with the IPv4 address in its
+//     last 32 bits) IPv6 address is its IPv4 address;
 //   - whether a transfer may connect to an address, given the PrivateAddresses policy and
 //     whether an earlier hop of the same transfer reached a public address;
 //   - which protocols a redirect may switch to.
@@ -28,7 +29,7 @@ enum class PrivateAddresses {
   // address: a feed configured on an intranet host works (and redirects within the intranet), but
   // a public server cannot redirect the fetcher inside.
   kDirect,
-  // Every address, unspecified, multicast and broadcast included.
+  // Every address, unspecified, multicast, broadcast and reserved included.
   kAny,
   // Public addresses only.
   kNone,
@@ -37,11 +38,13 @@ enum class PrivateAddresses {
 enum class AddressClass {
   kPublic,
   kLoopback,     // 127/8, ::1
-  kPrivate,      // 10/8, 172.16/12, 192.168/16, 100.64/10 (CGNAT), fc00::/7
+  kPrivate,      // 10/8, 172.16/12, 192.168/16, 100.64/10 (CGNAT), 198.18/15 (benchmarking),
+                 // fc00::/7, fec0::/10 (the deprecated site-local)
   kLinkLocal,    // 169.254/16 (cloud metadata among it), fe80::/10
   kUnspecified,  // 0/8 ("this network": Linux connects 0.0.0.0 to loopback), ::
   kMulticast,    // 224/4, ff00::/8
   kBroadcast,    // 255.255.255.255
+  kReserved,     // 240/4 but the broadcast address: no host has one
 };
 
 // "direct", "any", "none": the names the feed list uses.

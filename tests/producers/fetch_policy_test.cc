@@ -30,7 +30,10 @@ TEST(FetchPolicyTest, Ipv4AddressesAreClassifiedByTheirRangeWithItsEdges) {
       {"0.0.0.0", AddressClass::kUnspecified},       {"0.1.2.3", AddressClass::kUnspecified},
       {"224.0.0.1", AddressClass::kMulticast},       {"239.255.255.255", AddressClass::kMulticast},
       {"255.255.255.255", AddressClass::kBroadcast}, {"8.8.8.8", AddressClass::kPublic},
-      {"93.184.216.34", AddressClass::kPublic},
+      {"93.184.216.34", AddressClass::kPublic},      {"198.17.255.255", AddressClass::kPublic},
+      {"198.18.0.1", AddressClass::kPrivate},        {"198.19.255.255", AddressClass::kPrivate},
+      {"198.20.0.1", AddressClass::kPublic},         {"239.255.255.255", AddressClass::kMulticast},
+      {"240.0.0.1", AddressClass::kReserved},        {"255.255.255.254", AddressClass::kReserved},
   });
 }
 
@@ -43,7 +46,16 @@ TEST(FetchPolicyTest, Ipv6AddressesAreClassifiedAndMappedIpv4OnesAsTheirIpv4) {
       {"fe80::1", AddressClass::kLinkLocal},
       {"fe80::1%eth0", AddressClass::kLinkLocal},
       {"febf::1", AddressClass::kLinkLocal},
-      {"fec0::1", AddressClass::kPublic},
+      {"fec0::1", AddressClass::kPrivate},
+      {"feff::1", AddressClass::kPrivate},
+      {"64:ff9b::a00:1", AddressClass::kPrivate},
+      {"64:ff9b::169.254.169.254", AddressClass::kLinkLocal},
+      {"64:ff9b::127.0.0.1", AddressClass::kLoopback},
+      {"64:ff9b::8.8.8.8", AddressClass::kPublic},
+      {"64:ff9b:1::10.0.0.1", AddressClass::kPrivate},
+      {"64:ff9b:1:ffff::192.168.0.1", AddressClass::kPrivate},
+      {"64:ff9b:2::10.0.0.1", AddressClass::kPublic},
+      {"64:ff9b:0:1::10.0.0.1", AddressClass::kPublic},
       {"ff02::1", AddressClass::kMulticast},
       {"2606:4700:4700::1111", AddressClass::kPublic},
       {"::ffff:127.0.0.1", AddressClass::kLoopback},
@@ -91,8 +103,9 @@ TEST(FetchPolicyTest, NoneAllowsOnlyPublicAddresses) {
   EXPECT_TRUE(CheckConnectAddress("2606:4700:4700::1111", PrivateAddresses::kNone, true).ok());
 }
 
-TEST(FetchPolicyTest, UnspecifiedMulticastBroadcastAndNonAddressesOnlyUnderAny) {
-  for (const char* address : {"0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", ""}) {
+TEST(FetchPolicyTest, UnspecifiedMulticastBroadcastReservedAndNonAddressesOnlyUnderAny) {
+  for (const char* address :
+       {"0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "240.0.0.1", ""}) {
     for (const PrivateAddresses policy : {PrivateAddresses::kDirect, PrivateAddresses::kNone}) {
       EXPECT_FALSE(CheckConnectAddress(address, policy, false).ok())
           << address << " " << PrivateAddressesName(policy);
