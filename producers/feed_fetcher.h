@@ -7,8 +7,9 @@
 // grows past it), a bounded number of redirects (http and https only; an https URL only to https
 // unless allowed), gzip/deflate, and a User-Agent naming headwire and its version. Every
 // connection, the first and each redirect's, new or reused, is checked against the
-// private-address policy on the address it actually goes to (fetch_policy.h), so neither a
-// redirect nor a name that resolves to an internal address takes a feed inside the network.
+// private-address policy on the address it actually goes to (fetch_policy.h), so a redirect
+// from a public address cannot take a feed inside the network, whatever name it gives; under
+// kDirect the first hop may reach a loopback or private address, named by the URL or resolved.
 // Never throws; every failure is a FetchResult with an error. Not thread-safe: one thread uses a
 // fetcher.
 //
@@ -44,7 +45,8 @@ struct FetchOptions {
   long max_connections = 16;
   // Which loopback, private and link-local addresses a transfer may connect to (fetch_policy.h);
   // a refused one ends the transfer with an IoError naming the address and the rule. Default:
-  // kDirect (those a feed's own URL reaches, never after a public hop).
+  // kDirect (loopback and private ones a feed's own URL reaches, never after a public hop; never
+  // link-local ones).
   PrivateAddresses private_addresses = PrivateAddresses::kDirect;
   // Whether a redirect may take an https URL to http, which would hand the rest of the transfer
   // to anyone on the path. Default: false (the transfer ends with an IoError saying so).

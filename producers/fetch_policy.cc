@@ -111,7 +111,8 @@ Status CheckConnectAddress(std::string_view address, PrivateAddresses policy, bo
   if (!kind) {
     rule = "not an IP address";
   } else if (*kind == AddressClass::kUnspecified || *kind == AddressClass::kMulticast ||
-             *kind == AddressClass::kBroadcast || *kind == AddressClass::kReserved) {
+             *kind == AddressClass::kBroadcast || *kind == AddressClass::kReserved ||
+             *kind == AddressClass::kLinkLocal) {
     rule = std::string(AddressClassName(*kind)) + " address";
   } else if (policy == PrivateAddresses::kNone) {
     rule = std::string(AddressClassName(*kind)) + " address and private_addresses = none";

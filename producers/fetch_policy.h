@@ -11,9 +11,11 @@
 //     whether an earlier hop of the same transfer reached a public address;
 //   - which protocols a redirect may switch to.
 // The fetcher (feed_fetcher.h) asks it about the address libcurl is about to connect to or
-// has connected to, after name resolution, so a name that resolves to a private address (DNS
-// rebinding) is judged by that address. Through a proxy libcurl connects to the proxy, and the
-// proxy's address is the one judged.
+// has connected to, after name resolution: what is judged is an address, never how it was
+// reached. So under kDirect a feed URL naming a public host that resolves to a loopback or
+// private address (DNS rebinding) is fetched on its first hop, as an intranet feed would be;
+// only kNone refuses that. A link-local address (the cloud metadata endpoint) is refused on
+// every hop unless kAny.
 
 #include <optional>
 #include <string>
@@ -25,11 +27,11 @@ namespace headwire::producers {
 
 // Which non-public addresses a fetch may connect to.
 enum class PrivateAddresses {
-  // A loopback, private or link-local address only while no hop of the transfer reached a public
-  // address: a feed configured on an intranet host works (and redirects within the intranet), but
-  // a public server cannot redirect the fetcher inside.
+  // A loopback or private address only while no hop of the transfer reached a public address: a
+  // feed configured on an intranet host works (and redirects within the intranet), but a public
+  // server cannot redirect the fetcher inside. Never a link-local one.
   kDirect,
-  // Every address, unspecified, multicast, broadcast and reserved included.
+  // Every address, link-local, unspecified, multicast, broadcast and reserved included.
   kAny,
   // Public addresses only.
   kNone,

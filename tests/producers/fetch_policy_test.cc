@@ -76,7 +76,7 @@ TEST(FetchPolicyTest, WhatIsNotANumericAddressHasNoClass) {
 }
 
 TEST(FetchPolicyTest, DirectAllowsPrivateAddressesUntilAHopReachedAPublicOne) {
-  for (const char* address : {"127.0.0.1", "10.0.0.1", "fd00::1", "169.254.169.254"}) {
+  for (const char* address : {"127.0.0.1", "10.0.0.1", "fd00::1", "::ffff:192.168.0.1"}) {
     EXPECT_TRUE(CheckConnectAddress(address, PrivateAddresses::kDirect, false).ok()) << address;
     EXPECT_FALSE(CheckConnectAddress(address, PrivateAddresses::kDirect, true).ok()) << address;
   }
@@ -84,11 +84,23 @@ TEST(FetchPolicyTest, DirectAllowsPrivateAddressesUntilAHopReachedAPublicOne) {
   EXPECT_TRUE(CheckConnectAddress("93.184.216.34", PrivateAddresses::kDirect, true).ok());
 }
 
+TEST(FetchPolicyTest, DirectRefusesLinkLocalAddressesOnEveryHop) {
+  for (const char* address : {"169.254.169.254", "fe80::1", "::ffff:169.254.169.254"}) {
+    for (const bool reached_public : {false, true}) {
+      EXPECT_FALSE(CheckConnectAddress(address, PrivateAddresses::kDirect, reached_public).ok())
+          << address << " " << reached_public;
+    }
+  }
+  EXPECT_EQ(CheckConnectAddress("169.254.169.254", PrivateAddresses::kDirect, false).message(),
+            "refused to connect to 169.254.169.254: link-local address; set private_addresses = "
+            "any to allow");
+}
+
 TEST(FetchPolicyTest, ARefusalNamesTheAddressTheRuleAndTheSetting) {
-  const Status refused = CheckConnectAddress("169.254.169.254", PrivateAddresses::kDirect, true);
+  const Status refused = CheckConnectAddress("10.0.0.1", PrivateAddresses::kDirect, true);
   EXPECT_EQ(refused.code(), StatusCode::kIoError);
   EXPECT_EQ(refused.message(),
-            "refused to connect to 169.254.169.254: link-local address reached by a redirect "
+            "refused to connect to 10.0.0.1: private address reached by a redirect "
             "from a public address; set private_addresses = any to allow");
   EXPECT_EQ(CheckConnectAddress("::1", PrivateAddresses::kNone, false).message(),
             "refused to connect to ::1: loopback address and private_addresses = none; set "
