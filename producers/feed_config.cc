@@ -114,6 +114,10 @@ class FeedListParser {
         auto policy = ParsePrivateAddresses(*value);
         if (policy) list.fetch.private_addresses = *policy;
         status = policy ? Status::Ok() : Fail(name, policy.error().message()).error();
+      } else if (key == "proxy") {
+        auto value = String(node, name);
+        if (value) list.fetch.proxy = *value;
+        status = value ? Status::Ok() : value.error();
       } else if (key == "allow_https_to_http_redirects") {
         if (node.is_boolean()) {
           list.fetch.allow_https_to_http_redirects = node.as_boolean()->get();

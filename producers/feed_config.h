@@ -16,6 +16,7 @@
 //   seen_ttl = "30d"          # how long an item id is remembered after it left its feed
 //   private_addresses = "direct"  # "direct", "any" or "none": FetchOptions::private_addresses
 //   allow_https_to_http_redirects = false
+//   proxy = ""                # "" none, else the proxy of every fetch: FetchOptions::proxy
 //
 //   [[feed]]
 //   url = "https://example.org/rss"   # required, http or https

@@ -26,6 +26,7 @@ struct Transfer {
   std::string host;  // scheme, host and port of the request URL: HostOf
   PrivateAddresses private_addresses = PrivateAddresses::kDirect;
   bool reached_public = false;  // a hop of this transfer connected to a public address
+  bool proxied = false;         // through FetchOptions::proxy: fetch_policy.h, CheckProxiedHost
   Status refused;  // why the last address refused was refused: the error if the transfer fails
   bool https_only_redirects = false;
 
@@ -50,6 +51,9 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 // CURL_SOCKET_BAD makes libcurl try the host's next address, or fail with CURLE_COULDNT_CONNECT.
 curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->proxied) {  // every connection goes to the proxy, which the operator named
+    return socket(address->family, address->socktype, address->protocol);
+  }
   char text[INET6_ADDRSTRLEN] = "";
   const void* bytes = nullptr;
   if (address->family == AF_INET) {
@@ -68,12 +72,43 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   return socket(address->family, address->socktype, address->protocol);
 }
 
+// The host part of `url` as libcurl's URL parser gives it; empty when it cannot parse it.
+std::string UrlHost(const char* url) {
+  CURLU* parsed = curl_url();
+  std::string host;
+  char* text = nullptr;
+  if (parsed != nullptr && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &text, 0) == CURLUE_OK) {
+    host = text;
+  }
+  curl_free(text);
+  curl_url_cleanup(parsed);
+  return host;
+}
+
+// Through a proxy the connection is the proxy's: what can be judged is the host of the URL
+// about to be asked for, the feed's or a redirect's.
+int OnProxiedPrerequest(Transfer& transfer) {
+  char* url = nullptr;
+  curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+  const std::string host = UrlHost(url != nullptr ? url : "");
+  Status allowed = CheckProxiedHost(host, transfer.private_addresses, transfer.reached_public);
+  if (!allowed.ok()) {
+    transfer.refused = std::move(allowed);
+    return CURL_PREREQFUNC_ABORT;
+  }
+  transfer.refused = Status::Ok();
+  if (ProxiedHopIsPublic(host)) transfer.reached_public = true;
+  return CURL_PREREQFUNC_OK;
+}
+
 // Before each request of a transfer, the first and each redirect's, on a new or a reused
 // connection. The check on opening is not enough: the multi handle's connections are shared by
 // all transfers, so a redirect may be sent over one that another transfer opened to an intranet
 // feed, and no socket is opened for it. This is also where a hop counts as reached.
 int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
   auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->proxied) return OnProxiedPrerequest(*transfer);
   const std::string_view address = primary_ip != nullptr ? primary_ip : "";
   Status allowed =
       CheckConnectAddress(address, transfer->private_addresses, transfer->reached_public);
@@ -204,6 +239,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     transfer->max_bytes = options_.max_bytes;
     transfer->host = HostOf(requests[i].url);
     transfer->private_addresses = options_.private_addresses;
+    transfer->proxied = !options_.proxy.empty();
     const std::string redirect_protocols =
         RedirectProtocols(requests[i].url, options_.allow_https_to_http_redirects);
     transfer->https_only_redirects = redirect_protocols == "https";
@@ -216,6 +252,11 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     CURL* easy = transfer->easy;
     curl_easy_setopt(easy, CURLOPT_URL, requests[i].url.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Only the proxy the feed list names, for every host: one from the environment (http_proxy,
+    // https_proxy, all_proxy) or an exemption in no_proxy would change which address the
+    // policy sees.
+    curl_easy_setopt(easy, CURLOPT_PROXY, options_.proxy.c_str());
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, redirect_protocols.c_str());
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());

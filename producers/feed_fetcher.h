@@ -51,6 +51,14 @@ struct FetchOptions {
   // Whether a redirect may take an https URL to http, which would hand the rest of the transfer
   // to anyone on the path. Default: false (the transfer ends with an IoError saying so).
   bool allow_https_to_http_redirects = false;
+  // The proxy every transfer goes through, as libcurl's CURLOPT_PROXY takes it
+  // ("http://proxy.internal:3128", "socks5h://10.0.0.2:1080"); proxies named in the environment
+  // (http_proxy, https_proxy, all_proxy, no_proxy) are ignored either way. The connection to it
+  // is not judged by `private_addresses`, and the fetcher cannot see the addresses the proxy
+  // reaches: the proxy must enforce the policy. What is still refused, before any request, is a
+  // feed URL or redirect whose host is a literal address or localhost the policy refuses
+  // (fetch_policy.h, CheckProxiedHost). Default: "" (none: direct connections).
+  std::string proxy;
 };
 
 struct FetchRequest {

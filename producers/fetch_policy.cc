@@ -126,6 +126,37 @@ Status CheckConnectAddress(std::string_view address, PrivateAddresses policy, bo
                          "; set private_addresses = any to allow");
 }
 
+std::optional<std::string> HostAddress(std::string_view host) {
+  std::string name = core::AsciiLowercase(host);
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  constexpr std::string_view kLocalhost = "localhost";
+  constexpr std::string_view kUnderLocalhost = ".localhost";
+  if (name == kLocalhost || (name.size() > kUnderLocalhost.size() &&
+                             name.compare(name.size() - kUnderLocalhost.size(),
+                                          kUnderLocalhost.size(), kUnderLocalhost) == 0)) {
+    return "127.0.0.1";
+  }
+  if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+    if (ClassifyAddress(name)) return name;
+    return std::nullopt;
+  }
+  std::array<uint8_t, 4> v4{};
+  if (inet_pton(AF_INET, name.c_str(), v4.data()) == 1) return name;
+  return std::nullopt;
+}
+
+Status CheckProxiedHost(std::string_view host, PrivateAddresses policy, bool reached_public) {
+  const std::optional<std::string> address = HostAddress(host);
+  if (!address) return Status::Ok();
+  return CheckConnectAddress(*address, policy, reached_public);
+}
+
+bool ProxiedHopIsPublic(std::string_view host) {
+  const std::optional<std::string> address = HostAddress(host);
+  return !address || ClassifyAddress(*address) == AddressClass::kPublic;
+}
+
 std::string RedirectProtocols(std::string_view url, bool allow_https_to_http) {
   const bool https = core::AsciiLowercase(url.substr(0, 8)) == "https://";
   return https && !allow_https_to_http ? "https" : "http,https";

@@ -69,6 +69,21 @@ std::optional<AddressClass> ClassifyAddress(std::string_view address);
 // An address that does not parse is refused unless the policy is kAny.
 Status CheckConnectAddress(std::string_view address, PrivateAddresses policy, bool reached_public);
 
+// The address a URL's host names by itself, as libcurl's URL parser gives the host: a literal
+// IPv4 address ("10.0.0.1"), a literal IPv6 one ("[::1]", brackets and all), or 127.0.0.1 for
+// "localhost" and names ending in ".localhost" (which libcurl and resolvers answer with
+// loopback); nullopt for any other host name.
+std::optional<std::string> HostAddress(std::string_view host);
+
+// Through a proxy the fetcher connects only to the proxy, which the operator named and which is
+// not judged; the proxy resolves and reaches the targets, and must enforce the policy itself.
+// What the fetcher can still refuse, before a request is sent, is a hop to a URL whose host is
+// an address by itself (HostAddress): CheckConnectAddress on that address. A host name is
+// allowed, and counts as a public hop (ProxiedHopIsPublic), since the fetcher cannot tell where
+// the proxy takes it.
+Status CheckProxiedHost(std::string_view host, PrivateAddresses policy, bool reached_public);
+bool ProxiedHopIsPublic(std::string_view host);
+
 // The protocols a redirect of a transfer for `url` may switch to, as libcurl's
 // CURLOPT_REDIR_PROTOCOLS_STR takes them: "https" for an https URL unless
 // `allow_https_to_http` (a redirect must not drop the encryption the feed list asked for),

@@ -53,6 +53,7 @@ TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
   EXPECT_EQ(list->parse.max_nodes, FeedParseOptions{}.max_nodes);
   EXPECT_EQ(list->fetch.private_addresses, PrivateAddresses::kDirect);
   EXPECT_FALSE(list->fetch.allow_https_to_http_redirects);
+  EXPECT_EQ(list->fetch.proxy, "");
 }
 
 TEST(FeedConfigTest, TheAddressPolicyAndTheDowngradeAreSetInDefaults) {
@@ -71,6 +72,16 @@ void ExpectError(std::string_view toml, std::string_view expected) {
   EXPECT_TRUE(list.error().IsInvalidArgument());
   EXPECT_NE(list.error().message().find(expected), std::string::npos)
       << list.error().message() << " lacks " << expected;
+}
+
+TEST(FeedConfigTest, TheProxyIsNamedInDefaults) {
+  auto list = ParseFeedList(
+      "[defaults]\nproxy = \"http://proxy.internal:3128\"\n[[feed]]\nurl = \"https://a/\"\n",
+      "f.toml");
+  ASSERT_TRUE(list) << list.error().ToString();
+  EXPECT_EQ(list->fetch.proxy, "http://proxy.internal:3128");
+  ExpectError("[defaults]\nproxy = 3128\n[[feed]]\nurl = \"http://a/\"\n",
+              "[defaults].proxy: must be a string");
 }
 
 TEST(FeedConfigTest, ErrorsNameTheKey) {

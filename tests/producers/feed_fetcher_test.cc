@@ -240,6 +240,97 @@ TEST_F(FeedFetcherTest, PolicyDirectFetchesALoopbackFeedAndFollowsItsLoopbackRed
   EXPECT_EQ(results[0].body, "<rss/>");
 }
 
+// A port nothing listens on: bound, never listened to, closed.
+int ClosedPort() {
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(probe, reinterpret_cast<sockaddr*>(&address), length);
+  ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(probe);
+  return ntohs(address.sin_port);
+}
+
+// Sets the proxy variables libcurl reads for the lifetime of the object.
+class ProxyEnvironment {
+ public:
+  explicit ProxyEnvironment(const std::string& proxy) {
+    for (const char* name : kProxies) ::setenv(name, proxy.c_str(), 1);
+    for (const char* name : kExemptions) ::unsetenv(name);
+  }
+  ~ProxyEnvironment() {
+    for (const char* name : kProxies) ::unsetenv(name);
+  }
+
+ private:
+  static constexpr const char* kProxies[] = {"http_proxy", "https_proxy", "all_proxy", "ALL_PROXY"};
+  static constexpr const char* kExemptions[] = {"no_proxy", "NO_PROXY"};
+};
+
+// Under a proxy from the environment the policy would judge the proxy's address, not the
+// feed's: the fetcher uses only the proxy the feed list names.
+TEST_F(FeedFetcherTest, AProxyInTheEnvironmentIsIgnored) {
+  const ProxyEnvironment environment("http://127.0.0.1:" + std::to_string(ClosedPort()));
+  auto results = Fetch({{Url("/feed.xml"), "", ""}});
+  ASSERT_TRUE(results[0].error.ok()) << results[0].error.ToString();
+  EXPECT_EQ(results[0].body, "<rss/>");
+}
+
+// The named proxy is used for every host (no_proxy notwithstanding): the fetch of a loopback
+// feed fails connecting to a proxy that is not there.
+TEST_F(FeedFetcherTest, TheNamedProxyCarriesEveryFetch) {
+  const ProxyEnvironment environment("");
+  ::setenv("no_proxy", "*", 1);
+  FetchOptions options;
+  options.proxy = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  auto results = Fetch({{Url("/feed.xml"), "", ""}}, options);
+  ::unsetenv("no_proxy");
+  EXPECT_EQ(results[0].error.code(), StatusCode::kIoError);
+  EXPECT_EQ(results[0].error.message(), curl_easy_strerror(CURLE_COULDNT_CONNECT));
+  EXPECT_TRUE(agent_.empty()) << "the feed server was asked directly";
+}
+
+// The test server plays the proxy: it is asked for absolute URLs. The connection to it, on
+// loopback, is allowed under none (the operator named it); a redirect to a literal loopback
+// address is refused before it is asked for.
+TEST_F(FeedFetcherTest, ThroughAProxyARedirectToALiteralAddressThePolicyRefusesIsNotFollowed) {
+  httplib::Server proxy;
+  proxy.Get("http://public.example/feed.xml",
+            [](const httplib::Request&, httplib::Response& response) {
+              response.set_content("<rss>proxied</rss>", "application/rss+xml");
+            });
+  std::atomic<int> asked_inside{0};
+  proxy.Get("http://public.example/inside",
+            [this](const httplib::Request&, httplib::Response& response) {
+              response.set_redirect(Url("/feed.xml"));
+            });
+  proxy.Get("http://127.0.0.1.*", [&](const httplib::Request&, httplib::Response& response) {
+    ++asked_inside;
+    response.set_content("<rss>inside</rss>", "application/rss+xml");
+  });
+  testing::LoopbackServing serving;
+  const int port = serving.Start(proxy);
+  ASSERT_GT(port, 0);
+  for (const PrivateAddresses policy : {PrivateAddresses::kNone, PrivateAddresses::kDirect}) {
+    FetchOptions options;
+    options.private_addresses = policy;
+    options.proxy = "http://127.0.0.1:" + std::to_string(port);
+    auto results = Fetch(
+        {{"http://public.example/feed.xml", "", ""}, {"http://public.example/inside", "", ""}},
+        options);
+    ASSERT_TRUE(results[0].error.ok()) << results[0].error.ToString();
+    EXPECT_EQ(results[0].body, "<rss>proxied</rss>");
+    EXPECT_EQ(results[1].error.code(), StatusCode::kIoError);
+    EXPECT_EQ(results[1].error.message().rfind("refused to connect to 127.0.0.1: loopback", 0), 0)
+        << results[1].error.message();
+  }
+  serving.Stop();
+  EXPECT_EQ(asked_inside.load(), 0);
+  EXPECT_TRUE(agent_.empty()) << "the feed server was asked directly";
+}
+
 TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
   auto results = Fetch({{"file:///etc/passwd", "", ""}});
   EXPECT_FALSE(results[0].error.ok());

@@ -141,6 +141,34 @@ TEST(FetchPolicyTest, PolicyNamesParseBackAndAnUnknownOneIsRefused) {
   EXPECT_FALSE(ParsePrivateAddresses("Direct"));
 }
 
+TEST(FetchPolicyTest, AHostIsAnAddressByItselfWhenLiteralOrLocalhost) {
+  EXPECT_EQ(HostAddress("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(HostAddress("[::1]"), "::1");
+  EXPECT_EQ(HostAddress("[fe80::1]"), "fe80::1");
+  EXPECT_EQ(HostAddress("localhost"), "127.0.0.1");
+  EXPECT_EQ(HostAddress("LocalHost."), "127.0.0.1");
+  EXPECT_EQ(HostAddress("admin.localhost"), "127.0.0.1");
+  for (const char* name :
+       {"feeds.example", "localhost.example", "notlocalhost", "::1", "[x]", ""}) {
+    EXPECT_FALSE(HostAddress(name).has_value()) << name;
+  }
+}
+
+TEST(FetchPolicyTest, ThroughAProxyLiteralAddressesAreJudgedAndNamesCountAsPublic) {
+  EXPECT_EQ(CheckProxiedHost("169.254.169.254", PrivateAddresses::kDirect, true).message(),
+            CheckConnectAddress("169.254.169.254", PrivateAddresses::kDirect, true).message());
+  EXPECT_FALSE(CheckProxiedHost("[::1]", PrivateAddresses::kNone, false).ok());
+  EXPECT_FALSE(CheckProxiedHost("localhost", PrivateAddresses::kNone, false).ok());
+  EXPECT_FALSE(CheckProxiedHost("10.1.2.3", PrivateAddresses::kDirect, true).ok());
+  EXPECT_TRUE(CheckProxiedHost("10.1.2.3", PrivateAddresses::kDirect, false).ok());
+  EXPECT_TRUE(CheckProxiedHost("10.1.2.3", PrivateAddresses::kAny, true).ok());
+  EXPECT_TRUE(CheckProxiedHost("intranet.example", PrivateAddresses::kNone, true).ok());
+  EXPECT_TRUE(ProxiedHopIsPublic("intranet.example"));
+  EXPECT_TRUE(ProxiedHopIsPublic("8.8.8.8"));
+  EXPECT_FALSE(ProxiedHopIsPublic("10.1.2.3"));
+  EXPECT_FALSE(ProxiedHopIsPublic("localhost"));
+}
+
 TEST(FetchPolicyTest, AnHttpsUrlIsRedirectedToHttpsOnlyUnlessHttpIsAllowed) {
   EXPECT_EQ(RedirectProtocols("https://a.example/rss", false), "https");
   EXPECT_EQ(RedirectProtocols("HTTPS://a.example/rss", false), "https");
