@@ -27,7 +27,11 @@ struct Transfer {
   PrivateAddresses private_addresses = PrivateAddresses::kDirect;
   bool reached_public = false;  // a hop of this transfer connected to a public address
   bool proxied = false;         // through FetchOptions::proxy: fetch_policy.h, CheckProxiedHost
-  Status refused;  // why the last address refused was refused: the error if the transfer fails
+  // Why the hop's last address was refused on opening: the error when the hop then could not
+  // connect and no other address of it was allowed (else the error is that address's failure).
+  Status refused_socket;
+  bool socket_allowed = false;  // an address of the current hop was allowed on opening
+  Status refused_request;       // why the hop's request was refused: the error of the abort
   bool https_only_redirects = false;
 
   ~Transfer() {
@@ -66,9 +70,10 @@ curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
   }
   Status allowed = CheckConnectAddress(text, transfer->private_addresses, transfer->reached_public);
   if (!allowed.ok()) {
-    transfer->refused = std::move(allowed);
+    transfer->refused_socket = std::move(allowed);
     return CURL_SOCKET_BAD;
   }
+  transfer->socket_allowed = true;
   return socket(address->family, address->socktype, address->protocol);
 }
 
@@ -94,10 +99,9 @@ int OnProxiedPrerequest(Transfer& transfer) {
   const std::string host = UrlHost(url != nullptr ? url : "");
   Status allowed = CheckProxiedHost(host, transfer.private_addresses, transfer.reached_public);
   if (!allowed.ok()) {
-    transfer.refused = std::move(allowed);
+    transfer.refused_request = std::move(allowed);
     return CURL_PREREQFUNC_ABORT;
   }
-  transfer.refused = Status::Ok();
   if (ProxiedHopIsPublic(host)) transfer.reached_public = true;
   return CURL_PREREQFUNC_OK;
 }
@@ -113,11 +117,12 @@ int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
   Status allowed =
       CheckConnectAddress(address, transfer->private_addresses, transfer->reached_public);
   if (!allowed.ok()) {
-    transfer->refused = std::move(allowed);
+    transfer->refused_request = std::move(allowed);
     return CURL_PREREQFUNC_ABORT;
   }
-  // Another address of the host may have been refused on the way to this one.
-  transfer->refused = Status::Ok();
+  // The next hop's connection is judged afresh.
+  transfer->refused_socket = Status::Ok();
+  transfer->socket_allowed = false;
   if (ClassifyAddress(address) == AddressClass::kPublic) transfer->reached_public = true;
   return CURL_PREREQFUNC_OK;
 }
@@ -167,8 +172,14 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
     DropBody(result);
     return;
   }
-  if (code != CURLE_OK && !transfer.refused.ok()) {
-    result.error = transfer.refused;
+  // A refusal is the error only when it ended the transfer: an address refused on the way to
+  // an allowed one that then failed (connect refused, timeout, TLS) leaves that failure.
+  const Status& refused = code == CURLE_ABORTED_BY_CALLBACK ? transfer.refused_request
+                          : code == CURLE_COULDNT_CONNECT && !transfer.socket_allowed
+                              ? transfer.refused_socket
+                              : Status::Ok();
+  if (!refused.ok()) {
+    result.error = refused;
     DropBody(result);
     return;
   }
