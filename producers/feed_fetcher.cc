@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <deque>
+#include <exception>
 #include <map>
 
 namespace headwire::producers {
@@ -33,6 +34,7 @@ struct Transfer {
   bool socket_allowed = false;  // an address of the current hop was allowed on opening
   Status refused_request;       // why the hop's request was refused: the error of the abort
   bool https_only_redirects = false;
+  Status internal;  // an exception a callback caught: the transfer's error
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -40,8 +42,7 @@ struct Transfer {
   }
 };
 
-size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
+size_t Body(Transfer* transfer, char* data, size_t size, size_t count) {
   const size_t bytes = size * count;
   if (transfer->result->body.size() + bytes > transfer->max_bytes) {
     transfer->too_large = true;
@@ -53,8 +54,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 
 // Before libcurl opens a connection, so that a refused address gets not even a SYN. Returning
 // CURL_SOCKET_BAD makes libcurl try the host's next address, or fail with CURLE_COULDNT_CONNECT.
-curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
-  auto* transfer = static_cast<Transfer*>(user);
+curl_socket_t OpenSocket(Transfer* transfer, curl_sockaddr* address) {
   if (transfer->proxied) {  // every connection goes to the proxy, which the operator named
     return socket(address->family, address->socktype, address->protocol);
   }
@@ -110,8 +110,7 @@ int OnProxiedPrerequest(Transfer& transfer) {
 // connection. The check on opening is not enough: the multi handle's connections are shared by
 // all transfers, so a redirect may be sent over one that another transfer opened to an intranet
 // feed, and no socket is opened for it. This is also where a hop counts as reached.
-int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
-  auto* transfer = static_cast<Transfer*>(user);
+int Prerequest(Transfer* transfer, const char* primary_ip) {
   if (transfer->proxied) return OnProxiedPrerequest(*transfer);
   const std::string_view address = primary_ip != nullptr ? primary_ip : "";
   Status allowed =
@@ -125,6 +124,52 @@ int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
   transfer->socket_allowed = false;
   if (ClassifyAddress(address) == AddressClass::kPublic) transfer->reached_public = true;
   return CURL_PREREQFUNC_OK;
+}
+
+// No C++ exception may unwind through libcurl's C frames: a callback that throws (std::bad_alloc
+// above all) ends its transfer, and the transfer's error says why.
+void RecordException(Transfer& transfer) noexcept {
+  try {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      transfer.internal = Status::Internal(std::string("in a libcurl callback: ") + e.what());
+    } catch (...) {
+      transfer.internal = Status::Internal("in a libcurl callback: unknown exception");
+    }
+  } catch (...) {
+    // No memory for the message: the transfer still ends, with libcurl's error.
+  }
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  try {
+    return Body(transfer, data, size, count);
+  } catch (...) {
+    RecordException(*transfer);
+    return 0;
+  }
+}
+
+curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  try {
+    return OpenSocket(transfer, address);
+  } catch (...) {
+    RecordException(*transfer);
+    return CURL_SOCKET_BAD;
+  }
+}
+
+int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
+  auto* transfer = static_cast<Transfer*>(user);
+  try {
+    return Prerequest(transfer, primary_ip);
+  } catch (...) {
+    RecordException(*transfer);
+    return CURL_PREREQFUNC_ABORT;
+  }
 }
 
 // The connection pool a URL draws on: its scheme, host and port; the URL itself when libcurl
@@ -165,6 +210,11 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
   if (curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &final_url) == CURLE_OK &&
       final_url) {
     result.final_url = final_url;
+  }
+  if (!transfer.internal.ok()) {
+    result.error = transfer.internal;
+    DropBody(result);
+    return;
   }
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     result.error = Status::IoError("response larger than " + std::to_string(options.max_bytes) +
