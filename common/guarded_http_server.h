@@ -10,10 +10,13 @@
 //     that a pipelined request does not reset it and cut the answer short.
 //   - At most `connections.per_client` connections of one IP address and `connections.total` of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
-//   - Its answer must be sent whole within response_timeout, counted from the first byte the
-//     handler's answer is written with (the handler's own time is not counted), however slowly
-//     the client reads; otherwise the connection is reset, cutting the answer short, and the cut
-//     is logged. Each single wait to write is bounded by 5 s besides.
+//   - Its answer must be handed whole to the kernel within response_timeout, counted from the
+//     first byte the handler's answer is written with (the handler's own time is not counted);
+//     otherwise the connection is reset, cutting the answer short, and the cut is logged. What
+//     is bounded is the handing over, not the client's reading: an answer that fits the
+//     socket's send buffer is queued at once and never cut, however slowly the client reads it
+//     (the kernel then holds it, not a thread). Each single wait to write is bounded by 5 s
+//     besides.
 //   - At most `concurrent_requests` requests run their handlers at once; reading heads and
 //     sending answers do not count against it (a client reading slowly holds only its own
 //     connection, for response_timeout at most), nor do requests for `probe_path`, which must
@@ -41,8 +44,9 @@ namespace headwire::common {
 struct HttpGuardOptions {
   // How long a request line and its headers may take to arrive, in total. Default: 5 s.
   std::chrono::milliseconds head_timeout{5000};
-  // How long sending one answer may take, in total, from its first byte: bounds how long a
-  // client reading slowly holds its connection, its thread and its per-client slot. Default: 30 s.
+  // How long handing one answer to the kernel may take, in total, from its first byte: bounds how
+  // long a client reading slowly holds its connection, its thread and its per-client slot (an
+  // answer the send buffer takes whole holds none of them). Default: 30 s.
   std::chrono::milliseconds response_timeout{30000};
   // Connections read or served at once. Default: HttpConnectionLimits's.
   HttpConnectionLimits connections;
