@@ -27,9 +27,17 @@ constexpr int kIoTimeoutMs = 5000;  // each later wait to read or write on a con
 
 using Clock = std::chrono::steady_clock;
 
+// A signal interrupting the wait does not end it: the rest of the time is waited.
 bool Wait(socket_t sock, short events, int timeout_ms) {
   pollfd fd{.fd = sock, .events = events, .revents = 0};
-  return ::poll(&fd, 1, timeout_ms) > 0;
+  const auto until = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  int left_ms = timeout_ms;
+  while (true) {
+    const int ready = ::poll(&fd, 1, left_ms);
+    if (ready >= 0 || errno != EINTR) return ready > 0;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+    left_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+  }
 }
 
 std::string PeerAddress(socket_t sock) {
