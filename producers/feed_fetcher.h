@@ -10,6 +10,8 @@
 // private-address policy on the address it actually goes to (fetch_policy.h), so a redirect
 // from a public address cannot take a feed inside the network, whatever name it gives; under
 // kDirect the first hop may reach a loopback or private address, named by the URL or resolved.
+// Through FetchOptions::proxy only the hosts a URL names by address are checked: the proxy must
+// enforce the policy on the rest.
 // Never throws; every failure is a FetchResult with an error. Not thread-safe: one thread uses a
 // fetcher.
 //
