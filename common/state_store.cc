@@ -7,11 +7,14 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_buffer_manager.h>
+#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+
+#include "common/logging.h"
 
 namespace headwire::common {
 namespace {
@@ -165,20 +168,74 @@ bool HoldsOnlyFilesOfAFirstOpen(const std::filesystem::path& dir) {
   return !ec;
 }
 
-// Unavailable when a writer holds `path` and is creating its database: CURRENT is not written
-// yet, and nothing but the files of a first open is there. OK otherwise.
-Status CheckNotBeingCreated(const std::string& path, StateKind kind) {
+// The daemon that writes a state of `kind`, as messages name it.
+std::string WriterName(StateKind kind) {
+  return kind == StateKind::kFeed ? "feed daemon" : std::string(StateKindName(kind));
+}
+
+// For a directory without CURRENT that holds only the files of a first open: Unavailable while a
+// writer holds its LOCK (it is creating the database), NotFound when none does (a first open
+// that stopped before CURRENT, which the writer creates afresh). OK when it holds anything else.
+Status CheckNotAFirstOpen(const std::string& path, StateKind kind) {
   const std::filesystem::path dir(path);
+  if (!HoldsOnlyFilesOfAFirstOpen(dir)) return Status::Ok();
+  const std::string writer = WriterName(kind);
   std::error_code ec;
   // Only an existing LOCK is tried: creating it could take it before the writer does.
-  if (!std::filesystem::exists(dir / "LOCK", ec) || !HoldsOnlyFilesOfAFirstOpen(dir) ||
-      !WriterHoldsLock(path)) {
-    return Status::Ok();
+  if (std::filesystem::exists(dir / "LOCK", ec) && WriterHoldsLock(path)) {
+    return Status::Unavailable("state directory " + path + " is being created by a starting " +
+                               writer + " (no CURRENT yet); try again when the " + writer +
+                               " is ready");
   }
-  const std::string writer(StateKindName(kind));
-  return Status::Unavailable("state directory " + path + " is being created by a starting " +
-                             writer + " (no CURRENT yet); try again when the " + writer +
-                             " is ready");
+  return Status::NotFound("no state database at " + path + " yet: a first open of it stopped " +
+                          "before it wrote CURRENT, and no " + writer + " holds it; the " + writer +
+                          " creates it afresh when it starts");
+}
+
+// Makes `path` ready for the writer's open. A directory without CURRENT that holds only the
+// files of a first open stored nothing: they are removed (LOCK stays, so that no other writer
+// can take a lock of its own meanwhile) and the state is created afresh. Anything else without
+// CURRENT is damaged: starting afresh there would silently lose the state.
+Status PrepareForWriter(const std::string& path) {
+  Status result = CheckNotDamagedWithoutCurrent(path);
+  const std::filesystem::path dir(path);
+  if (result.ok() || !HoldsOnlyFilesOfAFirstOpen(dir)) return result;
+  rocksdb::Env* env = rocksdb::Env::Default();
+  rocksdb::FileLock* lock = nullptr;
+  // The error RocksDB's open gives when another writer holds the state.
+  if (auto s = env->LockFile((dir / "LOCK").string(), &lock); !s.ok()) {
+    return FromRocks(s, "open state " + path);
+  }
+  // Under the lock no writer adds a file: what is seen now stays until the lock is given back.
+  result = CheckNotDamagedWithoutCurrent(path);
+  std::vector<std::string> removed;
+  if (!result.ok() && HoldsOnlyFilesOfAFirstOpen(dir)) {
+    result = Status::Ok();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (entry.path().filename() != "LOCK") removed.push_back(entry.path().filename().string());
+    }
+    std::sort(removed.begin(), removed.end());
+    for (const auto& name : removed) {
+      if (ec || !std::filesystem::remove(dir / name, ec)) break;
+    }
+    if (ec) {
+      result = Status::IoError("state directory " + path +
+                               " holds only an interrupted first open, whose files could not "
+                               "be removed: " +
+                               ec.message());
+    }
+  }
+  env->UnlockFile(lock).PermitUncheckedError();
+  if (result.ok() && !removed.empty()) {
+    std::string names;
+    for (const auto& name : removed) names += (names.empty() ? "" : ",") + name;
+    spdlog::warn(
+        "msg=\"state directory holds only an interrupted first open; created afresh\" dir={} "
+        "removed={}",
+        Quote(path), Quote(names));
+  }
+  return result;
 }
 
 }  // namespace
@@ -188,16 +245,15 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& op
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreOptions& options) {
-  // A damaged state, not a missing one: the writer refuses it too. Unless it is a state that
-  // does not exist yet, asked for in the moment its writer creates it.
+  // A damaged state, not a missing one: the writer refuses it too. Unless it holds only a first
+  // open's files: a state being created, or one that never was.
   if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
-    if (Status creating = CheckNotBeingCreated(options.path, options.kind); !creating.ok()) {
-      return Err(creating);
-    }
+    Status why = CheckNotAFirstOpen(options.path, options.kind);
+    if (why.ok()) why = damaged;
     // A CURRENT found now was written while the files were looked at: the writer finished
     // creating the state meanwhile, and what the look saw was not all of it.
     if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
-      return Err(damaged);
+      return Err(why);
     }
   }
   if (!std::filesystem::exists(std::filesystem::path(options.path) / "CURRENT")) {
@@ -327,10 +383,7 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       }
     }
   } else {
-    // Starting afresh in a damaged database would silently lose the state.
-    if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
-      return Err(damaged);
-    }
+    if (Status prepared = PrepareForWriter(options.path); !prepared.ok()) return Err(prepared);
     if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
       return Err(free);
     }

@@ -91,15 +91,20 @@ class StateStore {
   // Opens (creating when missing) the database for reading and writing. Only one process may
   // hold it; a second gets IoError (RocksDB's "While lock file: DIR/LOCK: ..."). InvalidArgument
   // ("DIR is a processor state, not a sink state") when `path` holds another kind of state. A
-  // directory that holds files but no CURRENT is damaged: Corruption, never a fresh start.
+  // directory that holds files but no CURRENT is damaged: Corruption, never a fresh start. The
+  // one exception is a first open that stopped before CURRENT (a writer killed while creating
+  // the state): when the directory holds only what RocksDB writes before CURRENT (LOCK, LOG,
+  // LOG.old.*, IDENTITY, MANIFEST-000001, NNNNNN.dbtmp), nothing was stored, so those files are
+  // removed (but LOCK) and the state is created afresh, with a warning naming them; IoError as
+  // above while another process holds its LOCK.
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
   // up with the writer at the time of the call. NotFound when there is no database at `path`;
-  // Corruption, as Open says, when `path` holds files but no CURRENT, except in the moment a
-  // writer creates the database: Unavailable ("... is being created ...") while a writer holds
-  // its LOCK and the directory holds only what a first open writes before CURRENT (LOCK, LOG,
-  // IDENTITY, MANIFEST-000001).
+  // Corruption, as Open says, when `path` holds files but no CURRENT, except when it holds only
+  // what a first open writes before CURRENT (as Open lists): Unavailable ("... is being created
+  // ...") while a writer holds its LOCK; NotFound ("no state database at DIR yet: a first open
+  // of it stopped ...") when none does, which Open creates afresh.
   // When no writer holds the database, it is opened read-only instead, which checks every file:
   // a missing or truncated file is Corruption rather than an answer from an older version.
   static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);

@@ -3,15 +3,19 @@
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/table_properties.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/mount.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -170,13 +174,114 @@ TEST_F(StateStoreTest, AQueryWhileAWriterCreatesTheStateSaysItIsBeingCreatedNotD
                 "is ready");
 }
 
-TEST_F(StateStoreTest, AFirstOpenLeftUnfinishedWithNoWriterIsStillDamaged) {
+TEST_F(StateStoreTest, AQueryOfAFirstOpenLeftUnfinishedWithNoWriterFindsNoStateYet) {
   std::filesystem::remove_all(dir_.path());
   LeaveAFirstOpenBeforeCurrent(dir_.path());
   auto store = StateStore::OpenForQueries(Sink());
   ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kNotFound) << store.error().ToString();
+  EXPECT_EQ(store.error().message(),
+            "no state database at " + dir_.string() +
+                " yet: a first open of it stopped before it wrote CURRENT, and no sink holds it; "
+                "the sink creates it afresh when it starts");
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "MANIFEST-000001")) << "a query removes "
+                                                                           "nothing";
+}
+
+// The names of the files in `dir`.
+std::set<std::string> FileNames(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+TEST_F(StateStoreTest, AWriterKilledInItsFirstOpenStartsAfreshAtTheNextOpenAndSaysSo) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  // A first open cut short before that one, whose info log RocksDB renamed aside.
+  std::filesystem::copy_file(dir_.path() / "LOG", dir_.path() / "LOG.old.1765000000000000");
+  std::set<std::string> left = FileNames(dir_.path());
+  left.erase("LOCK");
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "state-store-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  {
+    auto store = StateStore::Open(Sink());
+    spdlog::set_default_logger(previous);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    EXPECT_EQ(ArticleCount(**store), 0);
+    EXPECT_EQ((*store)->LoadOffsets().size(), 0u);
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->family("articles"), "a1", "article");
+    (*store)->PutOffset(batch, {"in", 0}, 1);
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  std::string removed;
+  for (const auto& name : left) removed += (removed.empty() ? "" : ",") + name;
+  EXPECT_NE(log.str().find("msg=\"state directory holds only an interrupted first open; created "
+                           "afresh\" dir=\"" +
+                           dir_.string() + "\" removed=\"" + removed + "\""),
+            std::string::npos)
+      << log.str();
+  EXPECT_NE(removed.find("MANIFEST-000001"), std::string::npos) << removed;
+  EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kSink);
+  auto reopened = StateStore::Open(Sink());
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  EXPECT_EQ(ArticleCount(**reopened), 1);
+  EXPECT_EQ((*reopened)->LoadOffset({"in", 0}), 1);
+}
+
+TEST_F(StateStoreTest, AWriterFindingAFirstOpenWhoseLockIsHeldFailsAsLockedAndRemovesNothing) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  const std::set<std::string> before = FileNames(dir_.path());
+  // The writer that is creating it holds its lock.
+  rocksdb::FileLock* lock = nullptr;
+  ASSERT_TRUE(rocksdb::Env::Default()->LockFile((dir_.path() / "LOCK").string(), &lock).ok());
+  auto store = StateStore::Open(Sink());
+  ASSERT_TRUE(rocksdb::Env::Default()->UnlockFile(lock).ok());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError) << store.error().ToString();
+  EXPECT_NE(store.error().message().find("open state " + dir_.string()), std::string::npos)
+      << store.error().ToString();
+  EXPECT_NE(store.error().message().find((dir_.path() / "LOCK").string()), std::string::npos)
+      << store.error().ToString();
+  EXPECT_EQ(FileNames(dir_.path()), before);
+}
+
+TEST_F(StateStoreTest, AWriterFindingAFirstOpensFilesAndOneMoreCallsItDamagedAndRemovesNothing) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  { std::ofstream(dir_.path() / "000004.log") << "x"; }
+  const std::set<std::string> before = FileNames(dir_.path());
+  auto store = StateStore::Open(Sink());
+  ASSERT_FALSE(store.has_value());
   EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
   EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+  EXPECT_EQ(FileNames(dir_.path()), before);
+}
+
+TEST_F(StateStoreTest, AWriterFindingAStateThatLostItsCurrentAfterWritesCallsItDamaged) {
+  {
+    auto store = StateStore::Open(Sink());
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->family("articles"), "a1", "article");
+    (*store)->PutOffset(batch, {"in", 0}, 1);
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  std::filesystem::remove(dir_.path() / "CURRENT");
+  const std::set<std::string> before = FileNames(dir_.path());
+  for (int attempt = 0; attempt < 2; ++attempt) {  // the same error on every restart
+    auto store = StateStore::Open(Sink());
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+    EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+    EXPECT_EQ(FileNames(dir_.path()), before);
+  }
 }
 
 TEST_F(StateStoreTest, AStateThatLostItsCurrentUnderItsRunningWriterIsDamagedNotBeingCreated) {
