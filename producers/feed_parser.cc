@@ -862,7 +862,11 @@ class Iso2022Runs {
   // `lower_encoding`: the document's charset, lower case; not ISO-2022 means no runs.
   explicit Iso2022Runs(std::string_view lower_encoding)
       : escapes_(lower_encoding.starts_with("iso-2022")),
-        shifts_(escapes_ && !lower_encoding.starts_with("iso-2022-jp")) {}
+        shifts_(escapes_ && !lower_encoding.starts_with("iso-2022-jp")),
+        // ISO-2022-CN's single shifts call CNS 11643 planes, of two-byte characters, and glibc
+        // decodes one so even before the plane is designated.
+        g2_bytes_(lower_encoding.starts_with("iso-2022-cn") ? 2 : 1),
+        g3_bytes_(g2_bytes_) {}
 
   bool escapes() const { return escapes_; }
   bool inside() const { return designated_ || shifted_; }
@@ -915,8 +919,8 @@ class Iso2022Runs {
   bool shifts_;
   bool designated_ = false;  // G0 holds a set other than ASCII or JIS-Roman
   bool shifted_ = false;     // between SO and SI
-  size_t g2_bytes_ = 1;      // bytes of a character of the sets designated to G2 and G3
-  size_t g3_bytes_ = 1;
+  size_t g2_bytes_;          // bytes of a character of the sets designated to G2 and G3
+  size_t g3_bytes_;
 };
 
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections

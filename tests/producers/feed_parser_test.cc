@@ -298,6 +298,17 @@ TEST(FeedParserTest, Iso2022SingleShiftedCharactersAreNotRepairedAsMarkup) {
   EXPECT_EQ(chinese->items[0].title, "\u4f77\u577d");        // 佷坽
   EXPECT_EQ(chinese->items[1].title, "\u4e2d\u4f77\u6587");  // 中佷文
 
+  // A single shift calls CNS 11643 plane 2 even before ESC $ * H designates it, as iconv reads it.
+  const std::string undesignated =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-CN\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\x1BN%<\x1BN&\"</title><guid isPermaLink=\"false\">cn-3</guid></item>"
+      "</channel></rss>";
+  auto plane2 = ParseFeed(undesignated, {kFeedUrl, "", ""});
+  ASSERT_TRUE(plane2) << plane2.error().ToString();
+  EXPECT_TRUE(plane2->damage.empty()) << plane2->damage;
+  ASSERT_EQ(plane2->items.size(), 1u);
+  EXPECT_EQ(plane2->items[0].title, "\u4f77\u577d");  // 佷坽
+
   const std::string ext =
       "<?xml version=\"1.0\" encoding=\"ISO-2022-CN-EXT\"?><rss version=\"2.0\"><channel>"
       "<item><title>\x1B$+J\x1BO<<\x0F</title><guid isPermaLink=\"false\">ext-1</guid></item>"
