@@ -195,9 +195,6 @@ struct ParseWatch {
   uint64_t* nodes = nullptr;  // shared by the parses of a damaged document's items
   uint64_t max_nodes = 0;
   bool over = false;
-  // The elements started and not yet ended, outermost first: at the end of a parse, those its
-  // text ended inside of (or that it stopped inside of).
-  std::vector<const xmlNode*> open;
   xmlSAXHandler builder{};  // the handlers that build the tree
 };
 
@@ -220,20 +217,9 @@ void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* pr
                            const xmlChar* uri, int namespaces, const xmlChar** declarations,
                            int attributes, int defaulted, const xmlChar** values) {
   if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
-    ParseWatch& watch = WatchOf(context);
-    watch.builder.startElementNs(context, name, prefix, uri, namespaces, declarations, attributes,
-                                 defaulted, values);
-    watch.open.push_back(static_cast<xmlParserCtxtPtr>(context)->node);
+    WatchOf(context).builder.startElementNs(context, name, prefix, uri, namespaces, declarations,
+                                            attributes, defaulted, values);
   }
-}
-
-// Called at an element's end tag, or where recovery ends it (a mismatched end tag), never for
-// the elements still open at the end of the text.
-void CountedEndElementNs(void* context, const xmlChar* name, const xmlChar* prefix,
-                         const xmlChar* uri) {
-  ParseWatch& watch = WatchOf(context);
-  if (!watch.open.empty()) watch.open.pop_back();
-  watch.builder.endElementNs(context, name, prefix, uri);
 }
 
 void CountedStartElement(void* context, const xmlChar* name, const xmlChar** attributes) {
@@ -261,7 +247,6 @@ void WatchNodes(xmlParserCtxtPtr context, ParseWatch& watch) {
   watch.builder = sax;
   context->_private = &watch;
   if (sax.startElementNs != nullptr) sax.startElementNs = CountedStartElementNs;
-  if (sax.endElementNs != nullptr) sax.endElementNs = CountedEndElementNs;
   if (sax.startElement != nullptr) sax.startElement = CountedStartElement;
   if (sax.reference != nullptr) sax.reference = CountedReference;
   if (sax.comment != nullptr) sax.comment = CountedComment;
@@ -1088,8 +1073,11 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
     parse.damage =
         watch.first_error.empty() ? "the document is not well-formed" : watch.first_error;
   }
+  // Read from the parser's own stack of open elements, not from its start and end events: when
+  // it cannot finish a start tag ("<img src=a.jpg>"), recovery closes that element without an end
+  // event.
   if (context->disableSAX == 0 && diagnostics.decoding_errors() == decoding_errors) {
-    parse.cut_off.insert(watch.open.begin(), watch.open.end());
+    parse.cut_off.insert(context->nodeTab, context->nodeTab + context->nodeNr);
   }
   return parse;
 }

@@ -1078,6 +1078,40 @@ TEST(FeedParserTest, AnItemTheDocumentEndsInsideIsCountedNotProduced) {
   EXPECT_EQ(only->cut_off_items, 1u);
 }
 
+// A start tag libxml2 cannot finish ("<img src=a.jpg>": an unquoted attribute) ends its element
+// without the end event of other elements; the items around it are still whole, not cut off, in
+// a whole document and in one cut right after its last item, and an item the cut is inside of
+// is still cut off.
+TEST(FeedParserTest, AStartTagThatCannotBeFinishedCutsNoItemOff) {
+  const std::string atom =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title><content type=\"html\">"
+      "<p><img src=a.jpg> and <img src=b.jpg></p></content></entry>"
+      "<entry><title>B</title></entry></feed>";
+  const std::string rss =
+      "<rss><channel><item><title>A</title><description><img src=a.jpg><img src=b.jpg>"
+      "<img src=c.jpg></description></item><item><title>B</title></item></channel></rss>";
+  const std::string atom_cut =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title>"
+      "<link href=\"http://a/\"/></entry><entry><title>B</title><link href=http://b/ /></entry>";
+  const std::string rss_cut =
+      "<rss><channel><item><title>A</title></item><item><title>B</title>"
+      "<enclosure url=\"http://b/x.mp3\" length=100 type=\"audio/mpeg\"/></item>";
+  for (const std::string& body : {atom, rss, atom_cut, rss_cut}) {
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << feed.error().ToString();
+    EXPECT_FALSE(feed->damage.empty()) << body;
+    ASSERT_EQ(feed->items.size(), 2u) << body;
+    EXPECT_EQ(feed->items[0].title, "A");
+    EXPECT_EQ(feed->items[1].title, "B");
+    EXPECT_EQ(feed->cut_off_items, 0u) << body;
+  }
+  auto cut = ParseFeed(rss.substr(0, rss.find("<title>B") + 8), {kFeedUrl, "", ""});
+  ASSERT_TRUE(cut) << cut.error().ToString();
+  ASSERT_EQ(cut->items.size(), 1u);
+  EXPECT_EQ(cut->items[0].title, "A");
+  EXPECT_EQ(cut->cut_off_items, 1u);
+}
+
 // However a body is cut, it yields only items the whole document has: each with all the text the
 // whole gives it, or not at all. Over every prefix of RSS, Atom and ISO-2022 documents, whose
 // escape sequences and single shifts may be cut too.
