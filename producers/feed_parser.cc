@@ -762,6 +762,31 @@ bool IsUtf8Name(std::string_view encoding) {
   return lower == "utf-8" || lower == "utf8";
 }
 
+// How many bytes at the end of `text` begin a UTF-8 character that they do not complete (up to
+// 3: a body cut inside a character); 0 when it ends at a character boundary, or in bytes that
+// cannot begin a character (those are the decoder's to refuse).
+size_t IncompleteUtf8Tail(std::string_view text) {
+  for (size_t tail = 1; tail <= 3 && tail <= text.size(); ++tail) {
+    const auto lead = static_cast<unsigned char>(text[text.size() - tail]);
+    if ((lead & 0xC0) == 0x80) continue;  // a continuation byte: the lead is further back
+    const size_t length = lead >= 0xC2 && lead <= 0xDF   ? 2
+                          : lead >= 0xE0 && lead <= 0xEF ? 3
+                          : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                         : 0;
+    if (length <= tail) return 0;
+    if (tail >= 2) {
+      // The second byte's range is narrower after these leads (no overlong forms, surrogates or
+      // code points past U+10FFFF).
+      const auto second = static_cast<unsigned char>(text[text.size() - tail + 1]);
+      const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+      const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+      if (second < low || second > high) return 0;
+    }
+    return tail;
+  }
+  return 0;
+}
+
 // ICU's best guess at the charset of bytes that are not UTF-8; empty when it has none.
 std::string DetectCharset(std::string_view body) {
   UErrorCode status = U_ZERO_ERROR;
@@ -1168,6 +1193,10 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     if (unknown_encoding.empty()) unknown_encoding = EncodingNameForLog(declared);
     declared.clear();
   }
+  // A UTF-8 body cut inside a character ends in its first bytes, where libxml2 stops as at an
+  // error, leaving the item the cut is in as if whole but for its last character. Without them,
+  // the parse reaches the end of the text inside the item, which is then seen to be cut off.
+  if (declared.empty() || IsUtf8Name(declared)) body.remove_suffix(IncompleteUtf8Tail(body));
   std::string repaired;
   if (!core::IsValidUtf8(body)) {
     if (declared.empty()) {

@@ -1112,9 +1112,41 @@ TEST(FeedParserTest, AStartTagThatCannotBeFinishedCutsNoItemOff) {
   EXPECT_EQ(cut->cut_off_items, 1u);
 }
 
-// However a body is cut, it yields only items the whole document has: each with all the text the
-// whole gives it, or not at all. Over every prefix of RSS, Atom and ISO-2022 documents, whose
-// escape sequences and single shifts may be cut too.
+// A UTF-8 body cut inside a multi-byte character ends inside its last item as much as one cut
+// between characters: the item is cut off, not produced with its text up to that character
+// ("日本語のニュース速" for "...速報", "caf" for "café").
+TEST(FeedParserTest, AUtf8BodyCutInsideACharacterCutsItsItemOff) {
+  const std::string japanese =
+      "<rss><channel><item><title>A</title></item>"
+      "<item><title>\u65e5\u672c\u8a9e\u306e\u30cb\u30e5\u30fc\u30b9\u901f\u5831</title>"
+      "</item></channel></rss>";
+  const std::string french =
+      "<rss><channel><item><title>A</title></item>"
+      "<item><title>B</title><description>caf\u00e9</description></item></channel></rss>";
+  const std::string emoji =
+      "<rss><channel><item><title>A</title></item>"
+      "<item><title>Launch \U0001f680</title></item></channel></rss>";
+  for (const auto& [whole, character] :
+       {std::pair{japanese, std::string("\u5831")}, std::pair{french, std::string("\u00e9")},
+        std::pair{emoji, std::string("\U0001f680")}}) {
+    const size_t at = whole.find(character);
+    for (size_t bytes = 1; bytes < character.size(); ++bytes) {
+      for (const char* content_type : {"", "application/rss+xml; charset=utf-8"}) {
+        auto feed = ParseFeed(whole.substr(0, at + bytes), {kFeedUrl, "", content_type});
+        const std::string name = testing::PrintToString(whole.substr(at - 6, 6 + bytes));
+        ASSERT_TRUE(feed) << name << ": " << feed.error().ToString();
+        ASSERT_EQ(feed->items.size(), 1u) << name << " " << content_type;
+        EXPECT_EQ(feed->items[0].title, "A") << name;
+        EXPECT_EQ(feed->cut_off_items, 1u) << name << " " << content_type;
+      }
+    }
+  }
+}
+
+// However a body is cut, it yields only items the whole document has, each with all the text the
+// whole gives it, or not at all, and it yields every item it holds the end tag of. Over every
+// prefix of RSS, Atom, UTF-8 and ISO-2022 documents, whose characters, escape sequences and
+// single shifts may be cut too.
 TEST(FeedParserTest, EveryPrefixOfADocumentYieldsOnlyWholeItems) {
   const std::string jp =
       "<?xml version=\"1.0\" encoding=\"ISO-2022-JP-2\"?><rss version=\"2.0\"><channel>"
@@ -1126,16 +1158,34 @@ TEST(FeedParserTest, EveryPrefixOfADocumentYieldsOnlyWholeItems) {
       "<item><title>\x1B$)A\x0EVPND\x0F</title><link>http://example.com/1</link></item>"
       "<item><title>\x1B$*H\x1BN%<\x1BN&\"\x0F</title><link>http://example.com/2</link></item>"
       "</channel></rss>";
-  for (const std::string& whole : {kLaunchesRss, kLaunchesAtom, jp, cn}) {
+  // Undeclared UTF-8, with start tags libxml2 cannot finish (unquoted attributes).
+  const std::string utf8 =
+      "<rss version=\"2.0\"><channel>"
+      "<item><title>\u65e5\u672c\u8a9e\u306e\u30cb\u30e5\u30fc\u30b9</title>"
+      "<link>http://example.com/1</link><description><img src=a.jpg> Caf\u00e9 <img src=b.jpg>"
+      "<img src=c.jpg></description></item>"
+      "<item><title>Cr\u00e8me br\u00fbl\u00e9e \U0001f680</title><link>http://example.com/2</link>"
+      "</item></channel></rss>";
+  for (const std::string& whole : {kLaunchesRss, kLaunchesAtom, jp, cn, utf8}) {
     auto all = ParseFeed(whole, {kFeedUrl, "", ""});
     ASSERT_TRUE(all) << all.error().ToString();
     ASSERT_EQ(all->items.size(), 2u);
+    const std::string end_tag =
+        whole.find("</entry>") != std::string::npos ? "</entry>" : "</item>";
     for (size_t cut = 1; cut < whole.size(); ++cut) {
-      auto feed = ParseFeed(whole.substr(0, cut), {kFeedUrl, "", ""});
+      const std::string prefix = whole.substr(0, cut);
+      auto feed = ParseFeed(prefix, {kFeedUrl, "", ""});
       if (!feed) {
         EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << cut;
         continue;
       }
+      size_t closed = 0;
+      for (size_t at = prefix.find(end_tag); at != std::string::npos;
+           at = prefix.find(end_tag, at + 1)) {
+        ++closed;
+      }
+      EXPECT_GE(feed->items.size(), closed) << testing::PrintToString(prefix);
+      EXPECT_LE(feed->items.size() + feed->cut_off_items, 2u) << testing::PrintToString(prefix);
       for (const FeedItem& item : feed->items) {
         EXPECT_TRUE(std::ranges::any_of(all->items,
                                         [&](const FeedItem& full) {
