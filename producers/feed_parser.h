@@ -9,9 +9,14 @@
 // the one they close, control characters. A document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
-// cost more than linear time: feed_item_split.h). An item the document ends inside of (a body cut
-// short) is counted, not returned: its text stops at the cut (ParsedFeed::cut_off_items). What a
-// parse may hold is bounded by FeedParseOptions.
+// cost more than linear time: feed_item_split.h). An item the document ends inside of, before its
+// end tag (a body cut short, between characters or inside a UTF-8 one, whose first bytes are
+// dropped), is counted, not returned: its text stops at the cut (ParsedFeed::cut_off_items). Open
+// is what libxml2's own stack holds open when the parse reaches the end of the text: an item
+// whose end tag the text reaches, even in part ("</ite"), is whole, an element recovery closes
+// without an end tag (at a start tag it cannot finish: "<img src=a.jpg>") cuts nothing off, and
+// a parse the decoder stops before the end (a byte not in the charset) cuts nothing off either:
+// that item keeps its text up to the byte. What a parse may hold is bounded by FeedParseOptions.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
 // Item children are matched by namespace as well as name: media:title is not the RSS title.
