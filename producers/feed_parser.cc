@@ -933,9 +933,31 @@ class Iso2022Runs {
   size_t g3_bytes_;
 };
 
+// Appends a comment whose text is `text` (`closed`: ended by "-->"), each '-' that would make
+// "--" in it (after another, or before the closing "-->") a space. XML forbids "--" there, and
+// libxml2 2.9.14 copies all of the comment read so far into each error it reports for one, a
+// time quadratic in the comment's length ("<!--" + "a--b" x 120000, 480 KB, took over 10 s);
+// libxml2 then also ends the comment where the repairs do, at its first "-->" ("--->" ends
+// none). Feeds never read the text of comments. In an ISO-2022 document (`iso2022`) a comment with
+// an escape sequence or a shift is left as it is: there a '-' may be half of a character.
+void AppendComment(std::string_view text, bool closed, bool iso2022, std::string& out) {
+  out.append("<!--");
+  if (iso2022 && text.find_first_of("\x1B\x0E") != std::string_view::npos) {
+    out.append(text);
+  } else {
+    for (size_t k = 0; k < text.size(); ++k) {
+      const bool doubled =
+          text[k] == '-' && ((k > 0 && text[k - 1] == '-') || (closed && k + 1 == text.size()));
+      out += doubled ? ' ' : text[k];
+    }
+  }
+  if (closed) out.append("-->");
+}
+
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
-// and comments, in an ASCII-compatible encoding (UTF-16 is left alone), and outside an ISO-2022
-// document's runs of other character sets (Iso2022Runs), whose escape sequences and shifts stay:
+// and (but for the last) comments, in an ASCII-compatible encoding (UTF-16 is left alone), and
+// outside an ISO-2022 document's runs of other character sets (Iso2022Runs), whose escape sequences
+// and shifts stay:
 // - C0 control characters other than tab, CR and LF (forbidden in XML 1.0) become spaces;
 // - a bare '&' ("Fish & Chips", "?a=1&b=2") becomes "&amp;";
 // - a '<' that cannot begin markup ("a < b", "<= 5", "<3") becomes "&lt;": recovery drops it;
@@ -944,7 +966,8 @@ class Iso2022Runs {
 //   recovery takes either for the end of the enclosing element, and the rest of it is lost;
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
-//   document declares itself are kept (these are never external: see InitLibxml).
+//   document declares itself are kept (these are never external: see InitLibxml);
+// - in a comment, a '-' that makes "--" becomes a space (AppendComment).
 std::string RepairedForXml(std::string_view body, std::string_view lower_encoding) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
   std::string out;
@@ -999,14 +1022,18 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         const size_t end = tag_end(i + 1);
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }
+      if (body.substr(i).starts_with("<!--")) {
+        const size_t end = body.find("-->", i + 4);
+        const size_t stop = end == std::string_view::npos ? body.size() : end + 3;
+        AppendComment(body.substr(i + 4, (end == std::string_view::npos ? stop : end) - i - 4),
+                      end != std::string_view::npos, runs.escapes(), out);
+        i = stop;
+        continue;
+      }
       size_t stop = i + 1;  // a tag's '<' is copied as it is
-      for (auto [open, close] :
-           {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"}, {"<!--", "-->"}}) {
-        if (body.substr(i).starts_with(open)) {
-          const size_t end = body.find(close, i + open.size());
-          stop = end == std::string_view::npos ? body.size() : end + close.size();
-          break;
-        }
+      if (body.substr(i).starts_with("<![CDATA[")) {
+        const size_t end = body.find("]]>", i + 9);
+        stop = end == std::string_view::npos ? body.size() : end + 3;
       }
       out.append(body.substr(i, stop - i));
       i = stop;

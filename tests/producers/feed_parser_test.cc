@@ -1027,6 +1027,26 @@ TEST(FeedParserTest, StartTagsInCdataOrCommentsOfADamagedDocumentStartNoItem) {
   EXPECT_EQ(entries->skipped_items, 0u);
 }
 
+// "--" inside a comment (forbidden there: "<!-- old -- new -->", a "--->" ending) is repaired
+// away, not damage: the comment ends at its first "-->", what follows it is read, and libxml2
+// reports no error per "--" (each copied the comment so far, a time quadratic in its length).
+TEST(FeedParserTest, DoubledHyphensInACommentAreRepaired) {
+  std::string hyphens;
+  for (int i = 0; i < 1000; ++i) hyphens += "a--b";
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><!--" + hyphens +
+      "--><item><title>A</title><!-- old -- new ---></item>"
+      "<item><title>B</title><!-----><link>http://example.com/b</link></item></channel></rss>";
+  auto feed = ParseFeed(rss, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_TRUE(feed->damage.empty()) << feed->damage;
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "A");
+  EXPECT_EQ(feed->items[1].title, "B");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/b");
+  EXPECT_EQ(feed->cut_off_items, 0u);
+}
+
 const std::string kLaunchesRss = R"(<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Launches</title>
 <item><title>Crew returns</title><link>http://example.com/1</link><description>Safe.</description></item>
