@@ -444,6 +444,15 @@ bool PollUntil(KafkaConsumer& consumer, const std::function<bool()>& done,
   return true;
 }
 
+// The options of a member whose session the tests let expire: 3 s instead of the daemons' 6 s,
+// which also shortens the mock coordinator's wait for members to rejoin a rebalance (the session
+// timeout less 1 s, rdkafka_mock_cgrp.c). What the tests prove does not depend on the length.
+KafkaOptions ShortSession(KafkaOptions kafka) {
+  kafka.properties.push_back("consumer.session.timeout.ms=3000");
+  kafka.properties.push_back("consumer.heartbeat.interval.ms=500");
+  return kafka;
+}
+
 // A member whose group session expires (its coordinator was down) loses its partitions without a
 // rebalance. Until the group assigns it again it is rejoining, not a standby that the group gave
 // nothing: /readyz must not call it ready.
@@ -456,7 +465,8 @@ TEST(GroupConsumerTest, AMemberThatLostItsPartitionsIsNoStandbyUntilTheGroupAssi
   callbacks.before_revoke = [&revocations](const std::vector<TopicPartition>&, bool) {
     ++revocations;
   };
-  auto consumer = KafkaConsumer::Create(input.kafka, "g", {"in"}, std::move(callbacks));
+  auto consumer =
+      KafkaConsumer::Create(ShortSession(input.kafka), "g", {"in"}, std::move(callbacks));
   ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
   KafkaConsumer& member = **consumer;
   ASSERT_TRUE(PollUntil(
@@ -479,12 +489,12 @@ TEST(GroupConsumerTest, AStandbyWhoseSessionExpiredIsNoMemberUntilItRejoins) {
   test_support::InputTopic input;
   ASSERT_NO_FATAL_FAILURE(input.Start());
   ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
-  auto owner = KafkaConsumer::Create(input.kafka, "g", {"in"}, {});
+  auto owner = KafkaConsumer::Create(ShortSession(input.kafka), "g", {"in"}, {});
   ASSERT_TRUE(owner.has_value()) << owner.error().ToString();
   ASSERT_TRUE(PollUntil(
       **owner, [&] { return (*owner)->Member() && !(*owner)->Lag().empty(); },
       std::chrono::seconds(30)));
-  auto standby = KafkaConsumer::Create(input.kafka, "g", {"in"}, {});
+  auto standby = KafkaConsumer::Create(ShortSession(input.kafka), "g", {"in"}, {});
   ASSERT_TRUE(standby.has_value()) << standby.error().ToString();
   const auto both = [&] {
     return (*owner)->Poll(std::chrono::milliseconds(0)).has_value() && (*standby)->Member();
