@@ -93,7 +93,8 @@ class DedupDomains(unittest.TestCase):
     @classmethod
     def process_command(cls, bootstrap, name, *extra):
         return [ARGS.headwire, "--log-level", "info", "process", "-b", bootstrap,
-                "-s", os.path.join(cls.work, name), "--max-batch", "64", "--linger-ms", "1", *extra]
+                "-s", os.path.join(cls.work, name), "--max-batch", "64", "--linger-ms", "1",
+                *harness.SHORT_SESSION, *extra]
 
     @classmethod
     def outcome(cls, bootstrap, name):

@@ -9,6 +9,14 @@ import sys
 import unittest
 
 
+# librdkafka properties of a consumer group member in tests whose members join, leave, are killed
+# or lose their coordinator: a 3 s session (the daemons' default is 6 s) shortens the waits for a
+# killed member's session to expire and the mock coordinator's wait for members to rejoin a
+# rebalance (the session timeout less 1 s, rdkafka_mock_cgrp.c). Only the waits get shorter.
+SHORT_SESSION = ["-X", "consumer.session.timeout.ms=3000",
+                 "-X", "consumer.heartbeat.interval.ms=500"]
+
+
 def run(cmd, expect_codes=(0,), timeout=120, **kwargs):
     """Runs `cmd` to completion and returns the CompletedProcess; an unexpected exit code fails
     with the command's output."""

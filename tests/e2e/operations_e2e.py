@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 import zlib
 
-from harness import broker_command, run, run_tests, start_broker
+from harness import SHORT_SESSION, broker_command, run, run_tests, start_broker
 from kafka_check import produce_bytes, read_topic, watermarks
 from streams import multi_language_stream, write_jsonl
 
@@ -133,7 +133,8 @@ class OperationsTest(unittest.TestCase):
         return len(out.stdout.split())
 
     def daemon(self, name, *argv):
-        return Daemon(self.work, name, [ARGS.headwire, *argv, "-b", self.bootstrap])
+        return Daemon(self.work, name, [ARGS.headwire, *argv, "-b", self.bootstrap,
+                                        *SHORT_SESSION])
 
     def test_1_metrics_and_probes_match_the_topics(self):
         raw_count = self.kcat_count(RAW)
@@ -344,7 +345,8 @@ class FleetTest(unittest.TestCase):
 
     def processor(self, name, group):
         daemon = Daemon(self.work, name, [ARGS.headwire, "process", "-b", self.bootstrap, "-g",
-                                          group, "-s", os.path.join(self.work, name)])
+                                          group, "-s", os.path.join(self.work, name),
+                                          *SHORT_SESSION])
         self.addCleanup(lambda: daemon.proc.poll() is None and daemon.stop())
         return daemon
 

@@ -70,7 +70,7 @@ class ProcessorRestart(unittest.TestCase):
         self.addCleanup(log.close)
         proc = subprocess.Popen(
             self.process_command(bootstrap, os.path.join(self.work, name), "--linger-ms", "1",
-                                 log_level="info"),
+                                 *harness.SHORT_SESSION, log_level="info"),
             stdout=subprocess.DEVNULL, stderr=log)
         self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
         return proc
