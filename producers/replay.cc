@@ -30,6 +30,7 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     }
     const common::ArchiveRecord& record = **next;
     const auto stored = positions.find(record.partition);
+    // Delivered before a resume: no progress update, so that these set no pace for the ETA.
     if (stored != positions.end() && record.offset < stored->second) continue;
     positions[record.partition] = record.offset + 1;
     ++snap.read;

@@ -22,13 +22,17 @@ ReplayProgress::ReplayProgress(const ReplayProgressOptions& options, std::ostrea
 
 void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
   const auto now = std::chrono::steady_clock::now();
+  // Anchored before the interval check: a redraw due only later must still measure from here.
+  if (!eta_from_ && snap.read > 0 && snap.fraction) eta_from_ = {*snap.fraction, now};
   if (!final && now - last_ < options_.interval) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(snap.read) / elapsed : 0;
   std::string eta = "?";
-  if (snap.fraction && *snap.fraction > 0 && snap.fraction_leaves_out_range) {
-    eta = Duration(elapsed * (1 - *snap.fraction) / *snap.fraction);
+  if (snap.fraction && eta_from_ && *snap.fraction > eta_from_->fraction &&
+      snap.fraction_leaves_out_range) {
+    const double since = std::chrono::duration<double>(now - eta_from_->at).count();
+    eta = Duration(since * (1 - *snap.fraction) / (*snap.fraction - eta_from_->fraction));
   }
   if (options_.terminal) {
     constexpr int kWidth = 24;

@@ -1,7 +1,8 @@
 #pragma once
 // Progress of a replay for people and for logs: on a terminal, one bar line redrawn in place
 // (percentage when the source knows it, records, rate, ETA when that percentage is of the
-// replay's work, duplicates, dead letters, invalid source records, filtered);
+// replay's work and has moved since the first record this run read, duplicates, dead letters,
+// invalid source records, filtered);
 // otherwise a structured log line at a fixed interval. Not thread-safe.
 
 #include <chrono>
@@ -36,14 +37,23 @@ class ReplayProgress {
   // Bars go to `bar_out`.
   ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out);
 
-  // Shows `snapshot` if the interval has passed since the last time (or `final`).
+  // Shows `snapshot` if the interval has passed since the last time (or `final`). Called for the
+  // records this run reads, never for those a resumed replay reads again only to skip them: the
+  // ETA is measured from the first snapshot with a record read, since the source's fraction
+  // counts the skipped ones, read in seconds, and would promise the paced rest as soon.
   void Update(const ReplaySnapshot& snapshot, bool final = false);
 
  private:
+  // The fraction at the first record this run read, and when: the pace behind the ETA.
+  struct EtaFrom {
+    double fraction;
+    std::chrono::steady_clock::time_point at;
+  };
   ReplayProgressOptions options_;
   std::ostream& out_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;
+  std::optional<EtaFrom> eta_from_;
 };
 
 }  // namespace headwire::producers

@@ -20,10 +20,12 @@ class CountingTarget : public common::ReplayTarget {
   }
   Status Commit(const std::map<int32_t, int64_t>&) override { return Status::Ok(); }
   Status Finish() override { return Status::Ok(); }
-  std::map<int32_t, int64_t> StoredPositions() const override { return {}; }
+  std::map<int32_t, int64_t> StoredPositions() const override { return stored; }
   const common::ReplayCounts& counts() const override { return counts_; }
 
   std::function<void(const common::ArchiveRecord&)> on_deliver;
+  // The positions a resumed replay continues after. Default: none (a fresh replay).
+  std::map<int32_t, int64_t> stored;
 
  private:
   common::ReplayCounts counts_;
