@@ -92,7 +92,8 @@ std::string UrlHost(const char* url) {
 }
 
 // Through a proxy the connection is the proxy's: what can be judged is the host of the URL
-// about to be asked for, the feed's or a redirect's.
+// about to be asked for, the feed's or a redirect's. By now the proxy may already have been asked
+// to reach it (an https hop's CONNECT, a SOCKS connect): only the request is held back.
 int OnProxiedPrerequest(Transfer& transfer) {
   char* url = nullptr;
   curl_easy_getinfo(transfer.easy, CURLINFO_EFFECTIVE_URL, &url);
@@ -126,8 +127,10 @@ int Prerequest(Transfer* transfer, const char* primary_ip) {
   return CURL_PREREQFUNC_OK;
 }
 
-// No C++ exception may unwind through libcurl's C frames: a callback that throws (std::bad_alloc
-// above all) ends its transfer, and the transfer's error says why.
+// No C++ exception may unwind through libcurl's C frames. A body or prerequest callback that
+// throws (std::bad_alloc above all) aborts its transfer; an open-socket one that throws refuses
+// that address only, and libcurl goes on to the host's next address. Either way the transfer's
+// result is the Internal error saying why, even if it then completed, its body dropped.
 void RecordException(Transfer& transfer) noexcept {
   try {
     try {
@@ -138,7 +141,7 @@ void RecordException(Transfer& transfer) noexcept {
       transfer.internal = Status::Internal("in a libcurl callback: unknown exception");
     }
   } catch (...) {
-    // No memory for the message: the transfer still ends, with libcurl's error.
+    // No memory for the message: the outcome is libcurl's alone.
   }
 }
 

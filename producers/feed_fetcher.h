@@ -57,9 +57,11 @@ struct FetchOptions {
   // ("http://proxy.internal:3128", "socks5h://10.0.0.2:1080"); proxies named in the environment
   // (http_proxy, https_proxy, all_proxy, no_proxy) are ignored either way. The connection to it
   // is not judged by `private_addresses`, and the fetcher cannot see the addresses the proxy
-  // reaches: the proxy must enforce the policy. What is still refused, before any request, is a
-  // feed URL or redirect whose host is a literal address or localhost the policy refuses
-  // (fetch_policy.h, CheckProxiedHost). Default: "" (none: direct connections).
+  // reaches: the proxy must enforce the policy. What is still refused is a feed URL or redirect
+  // whose host is a literal address or localhost the policy refuses (fetch_policy.h,
+  // CheckProxiedHost), once its connection is set up: no request is sent to it, but an https
+  // hop's CONNECT, and any hop's SOCKS connect, has already asked the proxy to reach it.
+  // Default: "" (none: direct connections).
   std::string proxy;
 };
 

@@ -77,10 +77,13 @@ std::optional<std::string> HostAddress(std::string_view host);
 
 // Through a proxy the fetcher connects only to the proxy, which the operator named and which is
 // not judged; the proxy resolves and reaches the targets, and must enforce the policy itself.
-// What the fetcher can still refuse, before a request is sent, is a hop to a URL whose host is
-// an address by itself (HostAddress): CheckConnectAddress on that address. A host name is
-// allowed, and counts as a public hop (ProxiedHopIsPublic), since the fetcher cannot tell where
-// the proxy takes it.
+// What the fetcher can still refuse is a hop to a URL whose host is an address by itself
+// (HostAddress): CheckConnectAddress on that address. libcurl asks for the check only once the
+// hop's connection is set up, before it sends the request: an http hop through an HTTP proxy is
+// refused before the proxy hears of the address, but an https hop's CONNECT, and a SOCKS
+// proxy's connect for either, has already asked the proxy to reach it. A host name is allowed,
+// and counts as a public hop (ProxiedHopIsPublic), since the fetcher cannot tell where the proxy
+// takes it.
 Status CheckProxiedHost(std::string_view host, PrivateAddresses policy, bool reached_public);
 bool ProxiedHopIsPublic(std::string_view host);
 
