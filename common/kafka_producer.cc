@@ -155,7 +155,8 @@ Status KafkaProducer::Produce(const std::string& topic, std::optional<std::strin
 }
 
 Result<int32_t> KafkaProducer::PartitionCount(const std::string& topic,
-                                              std::chrono::milliseconds timeout) {
+                                              std::chrono::milliseconds timeout,
+                                              const std::function<bool()>& keep_waiting) {
   std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
       rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
   if (!handle) return Err(Status::InvalidArgument("topic " + topic + ": bad name"));
@@ -179,6 +180,9 @@ Result<int32_t> KafkaProducer::PartitionCount(const std::string& topic,
     if (Status s = watch_.Check(); !s.ok()) return Err(s);
     if (std::chrono::steady_clock::now() >= deadline) {
       return Err(Status::Unavailable("metadata of " + topic + ": " + rd_kafka_err2str(err)));
+    }
+    if (keep_waiting && !keep_waiting()) {
+      return Err(Status::Aborted("stopped before the metadata of " + topic + " came"));
     }
   }
 }

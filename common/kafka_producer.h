@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,8 +70,11 @@ class KafkaProducer {
   // The number of partitions of `topic` from the brokers' metadata (a missing topic may be
   // auto-created by the request). Returns Unavailable naming the bootstrap servers when they
   // have been unreachable for the connect timeout, Unavailable when no metadata came within
-  // `timeout`, NotFound when the topic does not exist.
-  Result<int32_t> PartitionCount(const std::string& topic, std::chrono::milliseconds timeout);
+  // `timeout`, NotFound when the topic does not exist. `keep_waiting`, when given, is called
+  // between attempts (about one a second), so that a daemon's loop can beat and see a stop while
+  // it waits; its false ends the wait with Aborted.
+  Result<int32_t> PartitionCount(const std::string& topic, std::chrono::milliseconds timeout,
+                                 const std::function<bool()>& keep_waiting = {});
 
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
   // were delivered; Unavailable naming the bootstrap servers when they have been unreachable for

@@ -32,8 +32,9 @@ Result<DomainPartitioner> DomainPartitioner::Create(const std::string& field, in
 
 Result<DomainPartitioner> DomainPartitioner::ForTopic(common::KafkaProducer& producer,
                                                       const std::string& topic,
-                                                      const std::string& field) {
-  auto partitions = producer.PartitionCount(topic, std::chrono::minutes(5));
+                                                      const std::string& field,
+                                                      const std::function<bool()>& keep_waiting) {
+  auto partitions = producer.PartitionCount(topic, std::chrono::minutes(5), keep_waiting);
   if (!partitions) return Err(partitions.error());
   return Create(field, *partitions);
 }

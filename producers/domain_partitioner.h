@@ -5,6 +5,7 @@
 // Create, thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/kafka_producer.h"
@@ -23,9 +24,11 @@ class DomainPartitioner {
   // listing the fields that can be used.
   static Result<DomainPartitioner> Create(const std::string& field, int32_t partitions);
   // Create() for `topic` with its partition count read from the brokers through `producer`
-  // (waiting up to five minutes for metadata). Returns the lookup's error or Create()'s.
+  // (waiting up to five minutes for metadata, calling `keep_waiting` between attempts as
+  // KafkaProducer::PartitionCount does). Returns the lookup's error or Create()'s.
   static Result<DomainPartitioner> ForTopic(common::KafkaProducer& producer,
-                                            const std::string& topic, const std::string& field);
+                                            const std::string& topic, const std::string& field,
+                                            const std::function<bool()>& keep_waiting = {});
 
   // The partition of `article`'s domain.
   int32_t PartitionOf(const v1::RawArticle& article) const;

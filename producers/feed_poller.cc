@@ -95,6 +95,7 @@ class FeedPoller {
     // The partition count is a broker round trip: asked here, not in on_finished, where no
     // transfer moves while their timeouts count and the loop does not beat.
     if (Status s = ResolveDomains(); !s.ok()) return s;
+    if (!domains_) return Status::Ok();  // stopped while waiting for it: nothing was fetched
     std::vector<FetchRequest> requests;
     for (const FeedEntry* feed : due) {
       const FeedRecord& record = records_[feed->url];
@@ -362,10 +363,20 @@ class FeedPoller {
     outcome.dead_letter_digest = std::move(digest);
   }
 
-  // Reads the topic's partition count once, before the first cycle's fetch.
+  // Reads the topic's partition count once, before the first cycle's fetch, and keeps it. The
+  // wait for the brokers (up to minutes) beats, as the loop would, and ends on a stop, leaving
+  // domains_ unset.
   Status ResolveDomains() {
     if (domains_) return Status::Ok();
-    auto domains = DomainPartitioner::ForTopic(producer_, options_.topic, options_.domain_key);
+    auto domains =
+        DomainPartitioner::ForTopic(producer_, options_.topic, options_.domain_key, [this] {
+          context_.Beat();
+          return !context_.ShutdownRequested();
+        });
+    if (!domains && domains.error().code() == StatusCode::kAborted &&
+        context_.ShutdownRequested()) {
+      return Status::Ok();
+    }
     if (!domains) return domains.error();
     domains_ = std::move(*domains);
     return Status::Ok();

@@ -103,5 +103,22 @@ TEST(KafkaProducerTest, WarmIsUnavailableWhenNoBrokerAnswers) {
   EXPECT_EQ(warmed.code(), StatusCode::kUnavailable) << warmed.ToString();
 }
 
+// A daemon waiting for a topic's metadata must still beat and see a stop: the look-up asks
+// between its attempts whether to go on, and stops at once when told not to.
+TEST(KafkaProducerTest, APartitionCountLookUpAsksBetweenAttemptsAndStopsWhenTold) {
+  KafkaOptions options;
+  options.bootstrap = "127.0.0.1:1";
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  int asked = 0;
+  auto count = (*producer)->PartitionCount("headwire.articles.raw", std::chrono::minutes(5), [&] {
+    ++asked;
+    return asked < 2;
+  });
+  ASSERT_FALSE(count.has_value());
+  EXPECT_EQ(count.error().code(), StatusCode::kAborted) << count.error().ToString();
+  EXPECT_EQ(asked, 2);
+}
+
 }  // namespace
 }  // namespace headwire::common
