@@ -1,5 +1,6 @@
 #include "common/state_store.h"
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -9,10 +10,15 @@
 #include <rocksdb/write_buffer_manager.h>
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "common/logging.h"
 
@@ -124,14 +130,52 @@ Result<std::optional<StateKind>> DetectStateKind(const std::string& path) {
 
 namespace {
 
+// What a look at a state's LOCK found.
+enum class LockHolder { kNone, kWriter, kUnknown };
+
 // Whether a writer holds the database: RocksDB's own lock call, which also sees a writer in this
-// process (fcntl locks do not), taken and given back at once when it is free.
-bool WriterHoldsLock(const std::string& path) {
+// process (fcntl locks do not), taken and given back at once when it is free. kUnknown when this
+// process may not open LOCK for writing (a read-only user or file system): the lock call would
+// fail for that alone, which says nothing about a writer. While taken here, a writer's own lock
+// call fails: the writer's open tries again for a while (see kLockTries).
+LockHolder ProbeLock(const std::string& path) {
+  const std::string lock_path = (std::filesystem::path(path) / "LOCK").string();
+  if (::faccessat(AT_FDCWD, lock_path.c_str(), W_OK, AT_EACCESS) != 0 && errno != ENOENT) {
+    return LockHolder::kUnknown;
+  }
   rocksdb::Env* env = rocksdb::Env::Default();
   rocksdb::FileLock* lock = nullptr;
-  if (!env->LockFile((std::filesystem::path(path) / "LOCK").string(), &lock).ok()) return true;
+  if (!env->LockFile(lock_path, &lock).ok()) return LockHolder::kWriter;
   env->UnlockFile(lock).PermitUncheckedError();
-  return false;
+  return LockHolder::kNone;
+}
+
+// How often, and how far apart, the writer's open tries to take a LOCK that another holds: a
+// query's look at the LOCK (ProbeLock) holds it for a moment, which must not stop a daemon that
+// starts in that moment. About 1.5 s in all, far longer than such a moment, short beside a
+// daemon's start.
+constexpr int kLockTries = 20;
+constexpr auto kLockRetryPause = std::chrono::milliseconds(75);
+
+// Whether RocksDB's open failed because the LOCK is held (by another process, or by a lock call
+// in this one), rather than because it cannot be opened at all.
+bool FailedOnAHeldLock(const rocksdb::Status& status) {
+  if (!status.IsIOError()) return false;
+  const std::string message = status.ToString();
+  return message.find("/LOCK: ") != std::string::npos &&
+         message.find("a file for lock") == std::string::npos;
+}
+
+// OK when nobody holds `path`'s LOCK (or there is none yet, or this process may not open it for
+// writing: RocksDB's open then says what is wrong); RocksDB's lock error when somebody does.
+rocksdb::Status LockIsFree(const std::string& path) {
+  const std::string lock_path = (std::filesystem::path(path) / "LOCK").string();
+  if (::faccessat(AT_FDCWD, lock_path.c_str(), W_OK, AT_EACCESS) != 0) return rocksdb::Status::OK();
+  rocksdb::Env* env = rocksdb::Env::Default();
+  rocksdb::FileLock* lock = nullptr;
+  rocksdb::Status status = env->LockFile(lock_path, &lock);
+  if (status.ok()) env->UnlockFile(lock).PermitUncheckedError();
+  return status;
 }
 
 // Corruption when `path` holds files but no CURRENT: a damaged database (CURRENT deleted or
@@ -148,10 +192,11 @@ Status CheckNotDamagedWithoutCurrent(const std::string& path) {
   return Status::Ok();
 }
 
-// Whether `dir` holds only files that RocksDB's first open writes before CURRENT: LOCK, LOG
-// (LOG.old.* when an earlier first open was cut short), IDENTITY, MANIFEST-000001 and the
-// NNNNNN.dbtmp files IDENTITY and CURRENT are written through. A state that lost its CURRENT
-// holds more: the later manifests, logs, table files and OPTIONS of every open after the first.
+// Whether `dir` holds only regular files named as RocksDB's first open names what it writes
+// before CURRENT: LOCK, LOG (LOG.old.* when an earlier first open was cut short), IDENTITY,
+// MANIFEST-000001 and the NNNNNN.dbtmp files IDENTITY and CURRENT are written through. A state
+// that lost its CURRENT holds more: the later manifests, logs, table files and OPTIONS of every
+// open after the first.
 bool HoldsOnlyFilesOfAFirstOpen(const std::filesystem::path& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
@@ -164,8 +209,34 @@ bool HoldsOnlyFilesOfAFirstOpen(const std::filesystem::path& dir) {
         name != "MANIFEST-000001" && !temporary) {
       return false;
     }
+    if (!std::filesystem::is_regular_file(entry.symlink_status(ec))) return false;
   }
   return !ec;
+}
+
+// Whether `file` is a regular file whose first KiBs hold `text`.
+bool BeginsWith(const std::filesystem::path& file, std::string_view text) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file, ec))) return false;
+  std::ifstream in(file, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head.find(text) != std::string::npos;
+}
+
+// Whether `dir` is what RocksDB's first open leaves when it stops before CURRENT: only its files
+// (HoldsOnlyFilesOfAFirstOpen), and among them its own mark, not merely its names: its
+// MANIFEST-000001, or its LOCK beside a LOG that begins as RocksDB's info log does. A directory
+// holding only a user's own LOG or IDENTITY is none.
+bool IsAnInterruptedFirstOpen(const std::filesystem::path& dir) {
+  if (!HoldsOnlyFilesOfAFirstOpen(dir)) return false;
+  std::error_code ec;
+  const auto regular = [&](const char* name) {
+    return std::filesystem::is_regular_file(std::filesystem::symlink_status(dir / name, ec));
+  };
+  return regular("MANIFEST-000001") ||
+         (regular("LOCK") && BeginsWith(dir / "LOG", "RocksDB version:"));
 }
 
 // The daemon that writes a state of `kind`, as messages name it.
@@ -173,69 +244,44 @@ std::string WriterName(StateKind kind) {
   return kind == StateKind::kFeed ? "feed daemon" : std::string(StateKindName(kind));
 }
 
-// For a directory without CURRENT that holds only the files of a first open: Unavailable while a
-// writer holds its LOCK (it is creating the database), NotFound when none does (a first open
-// that stopped before CURRENT, which the writer creates afresh). OK when it holds anything else.
+// For a directory without CURRENT that is an interrupted first open: Unavailable while a writer
+// holds its LOCK (it is creating the database), NotFound when none does (a first open that
+// stopped before CURRENT, which the writer creates afresh) or when that cannot be told (LOCK not
+// writable here: no writer is claimed). OK when it is anything else.
 Status CheckNotAFirstOpen(const std::string& path, StateKind kind) {
   const std::filesystem::path dir(path);
-  if (!HoldsOnlyFilesOfAFirstOpen(dir)) return Status::Ok();
+  if (!IsAnInterruptedFirstOpen(dir)) return Status::Ok();
   const std::string writer = WriterName(kind);
   std::error_code ec;
   // Only an existing LOCK is tried: creating it could take it before the writer does.
-  if (std::filesystem::exists(dir / "LOCK", ec) && WriterHoldsLock(path)) {
+  const LockHolder holder =
+      std::filesystem::exists(dir / "LOCK", ec) ? ProbeLock(path) : LockHolder::kNone;
+  if (holder == LockHolder::kWriter) {
     return Status::Unavailable("state directory " + path + " is being created by a starting " +
                                writer + " (no CURRENT yet); try again when the " + writer +
                                " is ready");
+  }
+  if (holder == LockHolder::kUnknown) {
+    return Status::NotFound("no state database at " + path + " yet: a first open of it has " +
+                            "not written CURRENT (whether a " + writer +
+                            " is creating it cannot be told: its LOCK is not writable here); "
+                            "the " +
+                            writer + " creates it when it starts");
   }
   return Status::NotFound("no state database at " + path + " yet: a first open of it stopped " +
                           "before it wrote CURRENT, and no " + writer + " holds it; the " + writer +
                           " creates it afresh when it starts");
 }
 
-// Makes `path` ready for the writer's open. A directory without CURRENT that holds only the
-// files of a first open stored nothing: they are removed (LOCK stays, so that no other writer
-// can take a lock of its own meanwhile) and the state is created afresh. Anything else without
-// CURRENT is damaged: starting afresh there would silently lose the state.
-Status PrepareForWriter(const std::string& path) {
-  Status result = CheckNotDamagedWithoutCurrent(path);
-  const std::filesystem::path dir(path);
-  if (result.ok() || !HoldsOnlyFilesOfAFirstOpen(dir)) return result;
-  rocksdb::Env* env = rocksdb::Env::Default();
-  rocksdb::FileLock* lock = nullptr;
-  // The error RocksDB's open gives when another writer holds the state.
-  if (auto s = env->LockFile((dir / "LOCK").string(), &lock); !s.ok()) {
-    return FromRocks(s, "open state " + path);
-  }
-  // Under the lock no writer adds a file: what is seen now stays until the lock is given back.
-  result = CheckNotDamagedWithoutCurrent(path);
-  std::vector<std::string> removed;
-  if (!result.ok() && HoldsOnlyFilesOfAFirstOpen(dir)) {
-    result = Status::Ok();
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      if (entry.path().filename() != "LOCK") removed.push_back(entry.path().filename().string());
-    }
-    std::sort(removed.begin(), removed.end());
-    for (const auto& name : removed) {
-      if (ec || !std::filesystem::remove(dir / name, ec)) break;
-    }
-    if (ec) {
-      result = Status::IoError("state directory " + path +
-                               " holds only an interrupted first open, whose files could not "
-                               "be removed: " +
-                               ec.message());
-    }
-  }
-  env->UnlockFile(lock).PermitUncheckedError();
-  if (result.ok() && !removed.empty()) {
-    std::string names;
-    for (const auto& name : removed) names += (names.empty() ? "" : ",") + name;
-    spdlog::warn(
-        "msg=\"state directory holds only an interrupted first open; created afresh\" dir={} "
-        "removed={}",
-        Quote(path), Quote(names));
-  }
-  return result;
+// Whether the writer may open `path`: Corruption when it holds files but no CURRENT (damaged:
+// starting afresh there would silently lose the state), unless they are an interrupted first
+// open (IsAnInterruptedFirstOpen), which stored nothing: then `over_first_open` is set and
+// RocksDB's own first open runs over them, rewriting IDENTITY and MANIFEST-000001 and moving the
+// old LOG aside as LOG.old.*; nothing is removed here.
+Status CheckWriterMayOpen(const std::string& path, bool& over_first_open) {
+  Status damaged = CheckNotDamagedWithoutCurrent(path);
+  over_first_open = !damaged.ok() && IsAnInterruptedFirstOpen(std::filesystem::path(path));
+  return over_first_open ? Status::Ok() : damaged;
 }
 
 }  // namespace
@@ -363,7 +409,8 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   if (secondary) {
     store->frozen_ = true;
     db_options.max_open_files = -1;
-    if (WriterHoldsLock(options.path)) {
+    // A LOCK this process may not take (kUnknown) is read beside a writer that may be there.
+    if (ProbeLock(options.path) != LockHolder::kNone) {
       s = open_secondary();
     } else {
       // Nobody writes: a read-only open recovers exactly as the writer would, so a missing or
@@ -377,18 +424,38 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       s = rocksdb::DB::OpenForReadOnly(read_only, options.path, descriptors, &store->handles_,
                                        &raw);
       // A writer that started meanwhile may have moved files under the read: open beside it.
-      if (!s.ok() && WriterHoldsLock(options.path)) {
+      if (!s.ok() && ProbeLock(options.path) != LockHolder::kNone) {
         discard();
         s = open_secondary();
       }
     }
   } else {
-    if (Status prepared = PrepareForWriter(options.path); !prepared.ok()) return Err(prepared);
-    if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
-      return Err(free);
+    bool over_first_open = false;
+    for (int attempt = 1;; ++attempt) {
+      // Looked at anew on every try: the state may have been made by the LOCK's holder meanwhile.
+      if (Status verdict = CheckWriterMayOpen(options.path, over_first_open); !verdict.ok()) {
+        return Err(verdict);
+      }
+      if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
+        return Err(free);
+      }
+      std::filesystem::create_directories(options.path);
+      // RocksDB's open moves the LOG aside before it takes the LOCK: a held LOCK is waited for
+      // here, so that the tries do not pile up LOG.old files, nor move the holder's LOG.
+      s = LockIsFree(options.path);
+      if (s.ok()) {
+        s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
+      }
+      if (s.ok() || attempt == kLockTries || !FailedOnAHeldLock(s)) break;
+      discard();
+      std::this_thread::sleep_for(kLockRetryPause);
     }
-    std::filesystem::create_directories(options.path);
-    s = rocksdb::DB::Open(db_options, options.path, descriptors, &store->handles_, &raw);
+    if (s.ok() && over_first_open) {
+      spdlog::warn(
+          "msg=\"state directory held only an interrupted first open (no CURRENT); the state is "
+          "created afresh over it\" dir={}",
+          Quote(options.path));
+    }
   }
   if (!s.ok()) {
     discard();

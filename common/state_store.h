@@ -89,24 +89,33 @@ struct StateStoreOptions {
 class StateStore {
  public:
   // Opens (creating when missing) the database for reading and writing. Only one process may
-  // hold it; a second gets IoError (RocksDB's "While lock file: DIR/LOCK: ..."). InvalidArgument
-  // ("DIR is a processor state, not a sink state") when `path` holds another kind of state. A
-  // directory that holds files but no CURRENT is damaged: Corruption, never a fresh start. The
-  // one exception is a first open that stopped before CURRENT (a writer killed while creating
-  // the state): when the directory holds only what RocksDB writes before CURRENT (LOCK, LOG,
-  // LOG.old.*, IDENTITY, MANIFEST-000001, NNNNNN.dbtmp), nothing was stored, so those files are
-  // removed (but LOCK) and the state is created afresh, with a warning naming them; IoError as
-  // above while another process holds its LOCK.
+  // hold it; a second gets IoError (RocksDB's "While lock file: DIR/LOCK: ..."), after trying
+  // again for about 1.5 s: a query looking whether a writer runs (OpenForQueries) holds the LOCK
+  // for a moment, and a daemon starting then must not fail for it. InvalidArgument ("DIR is a
+  // processor state, not a sink state") when `path` holds another kind of state. A directory
+  // that holds files but no CURRENT is damaged: Corruption, never a fresh start. The one
+  // exception is a first open that stopped before CURRENT (a writer killed while creating the
+  // state), told by RocksDB's own mark, not by file names alone: the directory holds only
+  // regular files named as RocksDB's first open writes them before CURRENT (LOCK, LOG,
+  // LOG.old.*, IDENTITY, MANIFEST-000001, NNNNNN.dbtmp), and among them MANIFEST-000001, or LOCK
+  // beside a LOG that begins as RocksDB's info log does ("RocksDB version:"). Nothing was stored
+  // there, so RocksDB creates the state afresh over those files (it rewrites IDENTITY and
+  // MANIFEST-000001 and moves the old LOG aside as LOG.old.*; this class removes nothing), with
+  // a warning. A directory holding only a user's own LOG stays Corruption, untouched.
   static Result<std::unique_ptr<StateStore>> Open(const StateStoreOptions& options);
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
   // up with the writer at the time of the call. NotFound when there is no database at `path`;
-  // Corruption, as Open says, when `path` holds files but no CURRENT, except when it holds only
-  // what a first open writes before CURRENT (as Open lists): Unavailable ("... is being created
-  // ...") while a writer holds its LOCK; NotFound ("no state database at DIR yet: a first open
-  // of it stopped ...") when none does, which Open creates afresh.
+  // Corruption, as Open says, when `path` holds files but no CURRENT, except for a first open
+  // that stopped before CURRENT (as Open tells it): Unavailable ("... is being created ...")
+  // while a writer holds its LOCK; NotFound ("no state database at DIR yet: a first open of it
+  // stopped ...") when none does, which Open creates afresh. Whether a writer holds the LOCK is
+  // seen by taking it for a moment; a user who may not open LOCK for writing cannot take it, and
+  // is then told NotFound ("... whether a sink is creating it cannot be told ..."), never that a
+  // writer holds it, which could be false for as long as the user asked.
   // When no writer holds the database, it is opened read-only instead, which checks every file:
-  // a missing or truncated file is Corruption rather than an answer from an older version.
+  // a missing or truncated file is Corruption rather than an answer from an older version. A
+  // user who cannot take the LOCK to see that always gets the secondary instance.
   static Result<std::unique_ptr<StateStore>> OpenForQueries(const StateStoreOptions& options);
 
   StateStore(const StateStore&) = delete;

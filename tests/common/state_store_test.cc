@@ -1,22 +1,29 @@
 #include "common/state_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/table_properties.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/common/test_dir.h"
@@ -197,43 +204,6 @@ std::set<std::string> FileNames(const std::filesystem::path& dir) {
   return names;
 }
 
-TEST_F(StateStoreTest, AWriterKilledInItsFirstOpenStartsAfreshAtTheNextOpenAndSaysSo) {
-  std::filesystem::remove_all(dir_.path());
-  LeaveAFirstOpenBeforeCurrent(dir_.path());
-  // A first open cut short before that one, whose info log RocksDB renamed aside.
-  std::filesystem::copy_file(dir_.path() / "LOG", dir_.path() / "LOG.old.1765000000000000");
-  std::set<std::string> left = FileNames(dir_.path());
-  left.erase("LOCK");
-  std::ostringstream log;
-  const auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "state-store-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
-  {
-    auto store = StateStore::Open(Sink());
-    spdlog::set_default_logger(previous);
-    ASSERT_TRUE(store.has_value()) << store.error().ToString();
-    EXPECT_EQ(ArticleCount(**store), 0);
-    EXPECT_EQ((*store)->LoadOffsets().size(), 0u);
-    rocksdb::WriteBatch batch;
-    batch.Put((*store)->family("articles"), "a1", "article");
-    (*store)->PutOffset(batch, {"in", 0}, 1);
-    ASSERT_TRUE((*store)->Write(batch).ok());
-  }
-  std::string removed;
-  for (const auto& name : left) removed += (removed.empty() ? "" : ",") + name;
-  EXPECT_NE(log.str().find("msg=\"state directory holds only an interrupted first open; created "
-                           "afresh\" dir=\"" +
-                           dir_.string() + "\" removed=\"" + removed + "\""),
-            std::string::npos)
-      << log.str();
-  EXPECT_NE(removed.find("MANIFEST-000001"), std::string::npos) << removed;
-  EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kSink);
-  auto reopened = StateStore::Open(Sink());
-  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
-  EXPECT_EQ(ArticleCount(**reopened), 1);
-  EXPECT_EQ((*reopened)->LoadOffset({"in", 0}), 1);
-}
-
 TEST_F(StateStoreTest, AWriterFindingAFirstOpenWhoseLockIsHeldFailsAsLockedAndRemovesNothing) {
   std::filesystem::remove_all(dir_.path());
   LeaveAFirstOpenBeforeCurrent(dir_.path());
@@ -262,6 +232,229 @@ TEST_F(StateStoreTest, AWriterFindingAFirstOpensFilesAndOneMoreCallsItDamagedAnd
   EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
   EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
   EXPECT_EQ(FileNames(dir_.path()), before);
+}
+
+TEST_F(StateStoreTest, AWriterKilledInItsFirstOpenStartsAfreshOverItsFilesAndSaysSo) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  // A first open cut short before that one, whose info log RocksDB renamed aside.
+  std::filesystem::copy_file(dir_.path() / "LOG", dir_.path() / "LOG.old.1765000000000000");
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "state-store-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  {
+    auto store = StateStore::Open(Sink());
+    spdlog::set_default_logger(previous);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    EXPECT_EQ(ArticleCount(**store), 0);
+    EXPECT_EQ((*store)->LoadOffsets().size(), 0u);
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->family("articles"), "a1", "article");
+    (*store)->PutOffset(batch, {"in", 0}, 1);
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  EXPECT_NE(log.str().find("msg=\"state directory held only an interrupted first open (no "
+                           "CURRENT); the state is created afresh over it\" dir=\"" +
+                           dir_.string() + "\""),
+            std::string::npos)
+      << log.str();
+  EXPECT_EQ(log.str().find("removed="), std::string::npos) << log.str();
+  EXPECT_EQ(*DetectStateKind(dir_.string()), StateKind::kSink);
+  auto reopened = StateStore::Open(Sink());
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToString();
+  EXPECT_EQ(ArticleCount(**reopened), 1);
+  EXPECT_EQ((*reopened)->LoadOffset({"in", 0}), 1);
+}
+
+TEST_F(StateStoreTest, AFirstOpenStoppedBeforeItsManifestIsToldByRocksDbsLogBesideItsLock) {
+  std::filesystem::remove_all(dir_.path());
+  LeaveAFirstOpenBeforeCurrent(dir_.path());
+  for (const auto& name : FileNames(dir_.path())) {
+    if (name != "LOCK" && name != "LOG") std::filesystem::remove(dir_.path() / name);
+  }
+  ASSERT_EQ(FileNames(dir_.path()), (std::set<std::string>{"LOCK", "LOG"}));
+  auto query = StateStore::OpenForQueries(Sink());
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().code(), StatusCode::kNotFound) << query.error().ToString();
+  auto store = StateStore::Open(Sink());
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  rocksdb::WriteBatch batch;
+  (*store)->PutOffset(batch, {"in", 0}, 7);
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  EXPECT_EQ((*store)->LoadOffset({"in", 0}), 7);
+}
+
+// The names and contents of the files in `dir`.
+std::map<std::string, std::string> FileContents(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream content;
+    if (entry.is_regular_file()) content << in.rdbuf();
+    out[entry.path().filename().string()] = content.str();
+  }
+  return out;
+}
+
+TEST_F(StateStoreTest, ADirectoryHoldingOnlyAUsersOwnLogIsDamagedAndLeftUntouched) {
+  // Alone, and beside a LOCK and an IDENTITY: the names are RocksDB's, the LOG is not.
+  for (const bool with_lock : {false, true}) {
+    std::filesystem::remove_all(dir_.path());
+    std::filesystem::create_directories(dir_.path());
+    { std::ofstream(dir_.path() / "LOG") << "monday: restarted the feed poller\n"; }
+    if (with_lock) {
+      { std::ofstream(dir_.path() / "LOCK"); }
+      { std::ofstream(dir_.path() / "IDENTITY") << "my-host\n"; }
+    }
+    const auto before = FileContents(dir_.path());
+    auto store = StateStore::Open(Sink());
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+    EXPECT_NE(store.error().message().find("no CURRENT"), std::string::npos);
+    auto query = StateStore::OpenForQueries(Sink());
+    ASSERT_FALSE(query.has_value());
+    EXPECT_EQ(query.error().code(), StatusCode::kCorruption) << query.error().ToString();
+    EXPECT_EQ(FileContents(dir_.path()), before);
+  }
+}
+
+TEST_F(StateStoreTest, DirectoriesNamedAsAFirstOpensFilesAreNoFirstOpen) {
+  std::filesystem::remove_all(dir_.path());
+  std::filesystem::create_directories(dir_.path() / "MANIFEST-000001");
+  { std::ofstream(dir_.path() / "MANIFEST-000001" / "notes") << "kept\n"; }
+  { std::ofstream(dir_.path() / "LOCK"); }
+  std::filesystem::create_directories(dir_.path() / "LOG");
+  auto store = StateStore::Open(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kCorruption) << store.error().ToString();
+  EXPECT_EQ(FileContents(dir_.path() / "MANIFEST-000001"),
+            (std::map<std::string, std::string>{{"notes", "kept\n"}}));
+  EXPECT_EQ(FileNames(dir_.path()), (std::set<std::string>{"LOCK", "LOG", "MANIFEST-000001"}));
+}
+
+// Another process holding `lock_path` as RocksDB does (an fcntl write lock on the whole file),
+// from construction until `hold` has passed, or, when `hold` is zero, until destruction.
+class LockInAnotherProcess {
+ public:
+  LockInAnotherProcess(const std::filesystem::path& lock_path, std::chrono::milliseconds hold) {
+    int taken[2];
+    if (::pipe(taken) != 0 || ::pipe(release_) != 0) return;
+    const std::string path = lock_path.string();
+    pid_t pid = ::fork();
+    if (pid == 0) {  // only async-signal-safe calls in the child of a threaded process
+      ::close(taken[0]);
+      ::close(release_[1]);  // else the child itself would keep its release pipe open
+      struct flock whole {};
+      whole.l_type = F_WRLCK;
+      whole.l_whence = SEEK_SET;
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
+      const char locked = fd >= 0 && ::fcntl(fd, F_SETLK, &whole) == 0 ? '1' : '0';
+      if (::write(taken[1], &locked, 1) != 1) ::_exit(2);
+      if (hold.count() > 0) {
+        const timespec pause{hold.count() / 1000, (hold.count() % 1000) * 1000000};
+        ::nanosleep(&pause, nullptr);
+      } else {
+        char ignored;
+        while (::read(release_[0], &ignored, 1) < 0 && errno == EINTR) {
+        }
+      }
+      ::_exit(0);
+    }
+    ::close(taken[1]);
+    ::close(release_[0]);
+    char locked = '0';
+    if (pid > 0 && ::read(taken[0], &locked, 1) == 1 && locked == '1') pid_ = pid;
+    ::close(taken[0]);
+  }
+  ~LockInAnotherProcess() {
+    ::close(release_[1]);
+    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
+  }
+  bool locked() const { return pid_ > 0; }
+
+ private:
+  int release_[2] = {-1, -1};
+  pid_t pid_ = -1;
+};
+
+TEST_F(StateStoreTest, AWriterStartingWhileAnotherProcessHoldsTheLockBrieflyOpensOnceItIsFree) {
+  ASSERT_TRUE(StateStore::Open(Sink()).has_value());
+  // As a query started from a shell looks whether a writer runs.
+  LockInAnotherProcess other(dir_.path() / "LOCK", std::chrono::milliseconds(200));
+  ASSERT_TRUE(other.locked());
+  auto store = StateStore::Open(Sink());
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+}
+
+TEST_F(StateStoreTest, AWriterStartingWhileAQueryInItsProcessHoldsTheLockBrieflyOpens) {
+  ASSERT_TRUE(StateStore::Open(Sink()).has_value());
+  std::promise<void> taken;
+  std::thread query([&] {
+    rocksdb::FileLock* lock = nullptr;
+    const bool ok = rocksdb::Env::Default()->LockFile((dir_.path() / "LOCK").string(), &lock).ok();
+    taken.set_value();
+    if (!ok) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    rocksdb::Env::Default()->UnlockFile(lock).PermitUncheckedError();
+  });
+  taken.get_future().wait();
+  auto store = StateStore::Open(Sink());
+  query.join();
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+}
+
+TEST_F(StateStoreTest, AWriterWhoseLockAnotherProcessHoldsThroughoutFailsAsLocked) {
+  ASSERT_TRUE(StateStore::Open(Sink()).has_value());
+  LockInAnotherProcess other(dir_.path() / "LOCK", std::chrono::milliseconds(0));
+  ASSERT_TRUE(other.locked());
+  auto store = StateStore::Open(Sink());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), StatusCode::kIoError) << store.error().ToString();
+  EXPECT_NE(store.error().message().find("While lock file: " + (dir_.path() / "LOCK").string() +
+                                         ": " + std::strerror(EAGAIN)),
+            std::string::npos)
+      << store.error().ToString();
+}
+
+// A read-only file system (mounting it needs root, as CI runs), where nobody may open LOCK for
+// writing: a query cannot take it to see whether a writer holds it, and claims none.
+TEST_F(StateStoreTest, AQueryThatCannotTakeTheLockClaimsNoWriterCreatingTheState) {
+  const std::filesystem::path mount = dir_.path() / "fs";
+  std::filesystem::create_directories(mount);
+  const std::string target = mount.string();
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", 0, "size=16m"), 0)
+      << "mounting a tmpfs needs root: " << std::strerror(errno);
+  struct Unmount {
+    std::string target;
+    ~Unmount() { ::umount2(target.c_str(), MNT_DETACH); }
+  } unmount{target};
+  LeaveAFirstOpenBeforeCurrent(mount / "first");
+  StateStoreOptions sound = Sink();
+  sound.path = (mount / "sound").string();
+  sound.min_free_bytes = 0;
+  {
+    auto writer = StateStore::Open(sound);
+    ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+    rocksdb::WriteBatch batch;
+    (*writer)->PutOffset(batch, {"in", 0}, 3);
+    ASSERT_TRUE((*writer)->Write(batch).ok());
+  }
+  ASSERT_EQ(::mount("tmpfs", target.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr), 0)
+      << std::strerror(errno);
+  StateStoreOptions first = Sink();
+  first.path = (mount / "first").string();
+  auto query = StateStore::OpenForQueries(first);
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().code(), StatusCode::kNotFound) << query.error().ToString();
+  EXPECT_EQ(query.error().message(),
+            "no state database at " + first.path +
+                " yet: a first open of it has not written CURRENT (whether a sink is creating it "
+                "cannot be told: its LOCK is not writable here); the sink creates it when it "
+                "starts");
+  auto read = StateStore::OpenForQueries(sound);
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ((*read)->LoadOffset({"in", 0}), 3);
 }
 
 TEST_F(StateStoreTest, AWriterFindingAStateThatLostItsCurrentAfterWritesCallsItDamaged) {
