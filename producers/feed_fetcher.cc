@@ -6,7 +6,9 @@
 
 #include <deque>
 #include <exception>
+#include <initializer_list>
 #include <map>
+#include <optional>
 
 namespace headwire::producers {
 namespace {
@@ -77,18 +79,29 @@ curl_socket_t OpenSocket(Transfer* transfer, curl_sockaddr* address) {
   return socket(address->family, address->socktype, address->protocol);
 }
 
+// The `parts` of `url` as libcurl's URL parser gives them (`flags` as curl_url_get takes them),
+// each empty when the URL has none; nullopt when it cannot parse the URL.
+std::optional<std::vector<std::string>> UrlParts(const char* url,
+                                                 std::initializer_list<CURLUPart> parts,
+                                                 unsigned int flags) {
+  CURLU* parsed = curl_url();
+  std::optional<std::vector<std::string>> values;
+  if (parsed != nullptr && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK) {
+    values.emplace();
+    for (const CURLUPart part : parts) {
+      char* text = nullptr;
+      values->push_back(curl_url_get(parsed, part, &text, flags) == CURLUE_OK ? text : "");
+      curl_free(text);
+    }
+  }
+  curl_url_cleanup(parsed);
+  return values;
+}
+
 // The host part of `url` as libcurl's URL parser gives it; empty when it cannot parse it.
 std::string UrlHost(const char* url) {
-  CURLU* parsed = curl_url();
-  std::string host;
-  char* text = nullptr;
-  if (parsed != nullptr && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(parsed, CURLUPART_HOST, &text, 0) == CURLUE_OK) {
-    host = text;
-  }
-  curl_free(text);
-  curl_url_cleanup(parsed);
-  return host;
+  const auto parts = UrlParts(url, {CURLUPART_HOST}, 0);
+  return parts ? parts->front() : "";
 }
 
 // Through a proxy the connection is the proxy's: what can be judged is the host of the URL
@@ -178,20 +191,12 @@ int OnPrerequest(void* user, char* primary_ip, char*, int, int) {
 // The connection pool a URL draws on: its scheme, host and port; the URL itself when libcurl
 // cannot parse it (the transfer then fails on its own).
 std::string HostOf(const std::string& url) {
-  CURLU* parsed = curl_url();
-  std::string host = url;
-  if (parsed != nullptr && curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    std::string key;
-    for (const CURLUPart part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
-      char* text = nullptr;
-      if (curl_url_get(parsed, part, &text, CURLU_DEFAULT_PORT) == CURLUE_OK) key += text;
-      curl_free(text);
-      key += '|';
-    }
-    host = key;
-  }
-  curl_url_cleanup(parsed);
-  return host;
+  const auto parts =
+      UrlParts(url.c_str(), {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}, CURLU_DEFAULT_PORT);
+  if (!parts) return url;
+  std::string key;
+  for (const std::string& part : *parts) key.append(part).push_back('|');
+  return key;
 }
 
 std::string ResponseHeader(CURL* easy, const char* name) {
