@@ -133,6 +133,16 @@ namespace {
 // What a look at a state's LOCK found.
 enum class LockHolder { kNone, kWriter, kUnknown };
 
+// RocksDB's lock call on `lock_path`, given back at once when it succeeds: OK when nobody held
+// the lock, its error otherwise.
+rocksdb::Status TakeAndGiveBack(const std::string& lock_path) {
+  rocksdb::Env* env = rocksdb::Env::Default();
+  rocksdb::FileLock* lock = nullptr;
+  rocksdb::Status status = env->LockFile(lock_path, &lock);
+  if (status.ok()) env->UnlockFile(lock).PermitUncheckedError();
+  return status;
+}
+
 // Whether a writer holds the database: RocksDB's own lock call, which also sees a writer in this
 // process (fcntl locks do not), taken and given back at once when it is free. kUnknown when this
 // process may not open LOCK for writing (a read-only user or file system): the lock call would
@@ -143,11 +153,7 @@ LockHolder ProbeLock(const std::string& path) {
   if (::faccessat(AT_FDCWD, lock_path.c_str(), W_OK, AT_EACCESS) != 0 && errno != ENOENT) {
     return LockHolder::kUnknown;
   }
-  rocksdb::Env* env = rocksdb::Env::Default();
-  rocksdb::FileLock* lock = nullptr;
-  if (!env->LockFile(lock_path, &lock).ok()) return LockHolder::kWriter;
-  env->UnlockFile(lock).PermitUncheckedError();
-  return LockHolder::kNone;
+  return TakeAndGiveBack(lock_path).ok() ? LockHolder::kNone : LockHolder::kWriter;
 }
 
 // How often, and how far apart, the writer's open tries to take a LOCK that another holds: a
@@ -171,11 +177,7 @@ bool FailedOnAHeldLock(const rocksdb::Status& status) {
 rocksdb::Status LockIsFree(const std::string& path) {
   const std::string lock_path = (std::filesystem::path(path) / "LOCK").string();
   if (::faccessat(AT_FDCWD, lock_path.c_str(), W_OK, AT_EACCESS) != 0) return rocksdb::Status::OK();
-  rocksdb::Env* env = rocksdb::Env::Default();
-  rocksdb::FileLock* lock = nullptr;
-  rocksdb::Status status = env->LockFile(lock_path, &lock);
-  if (status.ok()) env->UnlockFile(lock).PermitUncheckedError();
-  return status;
+  return TakeAndGiveBack(lock_path);
 }
 
 // Corruption when `path` holds files but no CURRENT: a damaged database (CURRENT deleted or
