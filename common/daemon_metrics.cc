@@ -29,7 +29,11 @@ DaemonMetrics::DaemonMetrics(std::string daemon)
       produced_(CounterFamily(*registry_, "headwire_records_produced_total",
                               "Records enqueued to an output topic")),
       dead_letters_(CounterFamily(*registry_, "headwire_dead_letters_total",
-                                  "Records dead-lettered or rejected, by reason")),
+                                  "Records sent to the dead-letter topic, by reason")),
+      rejected_(CounterFamily(*registry_, "headwire_records_rejected_total",
+                              "Records kept as rejects: undecodable, or too far ahead")),
+      late_(CounterFamily(*registry_, "headwire_records_late_total",
+                          "Records past the allowed lateness: dropped or dead-lettered")),
       duplicates_(
           CounterFamily(*registry_, "headwire_duplicates_total",
                         "Duplicates found, by kind (same_id, same_url, same_content, near)")),
@@ -95,9 +99,15 @@ prometheus::Counter& DaemonMetrics::Produced(const std::string& topic) {
   return produced_.Add({{"daemon", daemon_}, {"topic", topic}});
 }
 
-prometheus::Counter& DaemonMetrics::DeadLetters(const std::string& reason) {
-  return dead_letters_.Add({{"daemon", daemon_}, {"reason", reason}});
+prometheus::Counter& DaemonMetrics::DeadLetters(v1::DeadLetterReason reason) {
+  return dead_letters_.Add({{"daemon", daemon_}, {"reason", v1::DeadLetterReason_Name(reason)}});
 }
+
+prometheus::Counter& DaemonMetrics::RejectedRecords() {
+  return rejected_.Add({{"daemon", daemon_}});
+}
+
+prometheus::Counter& DaemonMetrics::LateRecords() { return late_.Add({{"daemon", daemon_}}); }
 
 prometheus::Counter& DaemonMetrics::Duplicates(const std::string& kind) {
   return duplicates_.Add({{"daemon", daemon_}, {"kind", kind}});

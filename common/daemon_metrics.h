@@ -4,7 +4,11 @@
 // labels (README "Operations"):
 //   headwire_records_consumed_total{daemon,topic}        records read from the input
 //   headwire_records_produced_total{daemon,topic}        records enqueued to an output topic
-//   headwire_dead_letters_total{daemon,reason}           records sent to (or kept as) dead letters
+//   headwire_dead_letters_total{daemon,reason}           records sent to the dead-letter topic, by
+//                                                        the DeadLetter's reason (its enum name)
+//   headwire_records_rejected_total{daemon}              records the sink kept as rejects*
+//   headwire_records_late_total{daemon}                  records the sink found late (dropped or
+//                                                        dead-lettered)*
 //   headwire_duplicates_total{daemon,kind}               duplicates found by the processor
 //   headwire_consumer_lag_records{daemon,topic,partition} high watermark minus position
 //   headwire_batch_persist_seconds{daemon}               flush + state write of one batch
@@ -23,9 +27,9 @@
 //                                                        the process, as Prometheus' client
 //                                                        libraries name them; read from /proc at
 //                                                        each Serialize
-// * exported only by a daemon that has RocksDB state: the series appears at the first use of its
-//   accessor, so that a daemon without (the archiver) does not show a zero that reads like a
-//   broken gauge.
+// * exported only by a daemon that has them (RocksDB state; the sink's verdicts): the series
+//   appears at the first use of its accessor, so that a daemon without (the archiver) does not
+//   show a zero that reads like a broken gauge or an idle counter.
 //
 // The accessors return references that stay valid for the registry's life; callers on a hot path
 // keep them rather than look them up per record. Thread-safe (prometheus-cpp's metrics are).
@@ -42,6 +46,8 @@
 #include <string>
 #include <string_view>
 
+#include "headwire/v1/article.pb.h"
+
 namespace headwire::common {
 
 class DaemonMetrics {
@@ -53,7 +59,11 @@ class DaemonMetrics {
 
   prometheus::Counter& Consumed(const std::string& topic);
   prometheus::Counter& Produced(const std::string& topic);
-  prometheus::Counter& DeadLetters(const std::string& reason);
+  // Labelled with the reason's enum name ("DEAD_LETTER_REASON_UNDECODABLE"), as the DeadLetter
+  // record on the topic carries it.
+  prometheus::Counter& DeadLetters(v1::DeadLetterReason reason);
+  prometheus::Counter& RejectedRecords();
+  prometheus::Counter& LateRecords();
   prometheus::Counter& Duplicates(const std::string& kind);
   prometheus::Gauge& Lag(const std::string& topic, int32_t partition);
   // Drops a partition's lag series (the partition was revoked).
@@ -80,6 +90,8 @@ class DaemonMetrics {
   prometheus::Family<prometheus::Counter>& consumed_;
   prometheus::Family<prometheus::Counter>& produced_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Counter>& late_;
   prometheus::Family<prometheus::Counter>& duplicates_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Family<prometheus::Gauge>& brokers_up_;

@@ -35,7 +35,7 @@ class ProcessorStage final : public common::ConsumerStage {
       if (reason == v1::DEAD_LETTER_REASON_UNSPECIFIED || reason == v1::DEAD_LETTER_REASON_LATE) {
         continue;  // LATE is the sink's verdict
       }
-      metrics_.DeadLetters(v1::DeadLetterReason_Name(reason));
+      metrics_.DeadLetters(reason);
     }
     for (const auto kind : {core::DuplicateKind::kSameId, core::DuplicateKind::kSameUrl,
                             core::DuplicateKind::kSameContent, core::DuplicateKind::kNear}) {
@@ -199,7 +199,7 @@ class ProcessorStage final : public common::ConsumerStage {
     switch (decision.kind) {
       case DecisionKind::kDeadLetter:
         ++stats_.dead_lettered;
-        metrics_.DeadLetters(v1::DeadLetterReason_Name(decision.reason)).Increment();
+        metrics_.DeadLetters(decision.reason).Increment();
         spdlog::warn("msg=\"dead letter\" topic={} partition={} offset={} reason={} detail={}",
                      record.topic, record.partition, record.offset,
                      v1::DeadLetterReason_Name(decision.reason), common::Quote(decision.why));

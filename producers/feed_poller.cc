@@ -29,6 +29,8 @@ namespace {
 
 // The most of an unreadable date a log line shows: a feed decides how long that text is.
 constexpr size_t kLoggedDateBytes = 80;
+// The reason a document that is not a feed is dead-lettered with, on the topic and in the metric.
+constexpr v1::DeadLetterReason kNotAFeed = v1::DEAD_LETTER_REASON_UNDECODABLE;
 
 class FeedPoller {
  public:
@@ -45,7 +47,8 @@ class FeedPoller {
         rng_(options.jitter_seed != 0 ? options.jitter_seed : std::random_device()()),
         host_(common::HostName()),
         raw_headers_(common::MessageHeaders(v1::RawArticle::descriptor()->full_name())) {
-    context.metrics().DeadLetters("not_a_feed");  // at 0 from the start, as a rate alert wants
+    // At 0 from the start, as a rate alert wants.
+    context.metrics().DeadLetters(kNotAFeed);
   }
 
   Result<FeedPollReport> Run() {
@@ -155,7 +158,7 @@ class FeedPoller {
         if (Status s = producer_.Produce(*outcome.dead_letter); !s.ok()) return s;
         record.dead_letter_digest = outcome.dead_letter_digest;
         ++report_.dead_letters;
-        context_.metrics().DeadLetters("not_a_feed").Increment();
+        context_.metrics().DeadLetters(kNotAFeed).Increment();
       }
       record.last_poll_ms = now;
       record.next_poll_ms =
@@ -355,11 +358,11 @@ class FeedPoller {
                  FeedOutcome& outcome) {
     std::string digest = core::Hex128(body);
     if (options_.dlq_topic.empty() || digest == outcome.record.dead_letter_digest) return;
-    outcome.dead_letter = common::DeadLetterRecord(
-        options_.dlq_topic,
-        common::MakeDeadLetter(body, feed.url, {}, {.topic = feed.url},
-                               v1::DEAD_LETTER_REASON_UNDECODABLE, feed.url + ": " + why, "feed"),
-        producer_.max_message_bytes());
+    outcome.dead_letter =
+        common::DeadLetterRecord(options_.dlq_topic,
+                                 common::MakeDeadLetter(body, feed.url, {}, {.topic = feed.url},
+                                                        kNotAFeed, feed.url + ": " + why, "feed"),
+                                 producer_.max_message_bytes());
     outcome.dead_letter_digest = std::move(digest);
   }
 

@@ -79,6 +79,8 @@ class RecordApplier {
   static Status CheckTopics(const std::set<std::string>& wanted,
                             const std::set<std::string>& taxonomy);
 
+  const RecordApplierOptions& options() const { return options_; }
+
  private:
   ArticleStore& store_;
   RecordApplierOptions options_;

@@ -36,9 +36,12 @@ class SinkStage final : public common::ConsumerStage {
         metrics_(metrics),
         progress_(progress),
         applier_(store, std::move(apply)) {
-    // Both series start at 0, so that an alert on their rate tells "none yet" from "not exported".
-    metrics_.DeadLetters("REJECTED");
-    metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE));
+    // Every series starts at 0, so that an alert on its rate tells "none yet" from "not exported".
+    metrics_.RejectedRecords();
+    metrics_.LateRecords();
+    if (applier_.options().late_policy == LatePolicy::kDeadLetter) {
+      metrics_.DeadLetters(v1::DEAD_LETTER_REASON_LATE);
+    }
   }
 
   // The sink resumes from the offsets in its own state, and from the partition's start when its
@@ -57,7 +60,7 @@ class SinkStage final : public common::ConsumerStage {
     if (!applied) return applied.error();
     if (applied->outcome == ApplyOutcome::kRejected) {
       ++stats_.rejected;
-      metrics_.DeadLetters("REJECTED").Increment();
+      metrics_.RejectedRecords().Increment();
       const auto now = Clock::now();
       ReportSuppressedRejects(now);
       if (reject_log_.Admit(now)) {
@@ -68,10 +71,13 @@ class SinkStage final : public common::ConsumerStage {
       ++stats_.other_topics;
     } else if (applied->outcome == ApplyOutcome::kLate) {
       ++stats_.late;
-      metrics_.DeadLetters(v1::DeadLetterReason_Name(v1::DEAD_LETTER_REASON_LATE)).Increment();
+      metrics_.LateRecords().Increment();
       spdlog::debug("msg=\"late record\" topic={} partition={} offset={}", tp.topic, tp.partition,
                     record.offset);
-      if (applied->dead_letter) return output.Produce(*applied->dead_letter);
+      if (applied->dead_letter) {
+        metrics_.DeadLetters(v1::DEAD_LETTER_REASON_LATE).Increment();
+        return output.Produce(*applied->dead_letter);
+      }
     }
     return Status::Ok();
   }

@@ -26,7 +26,7 @@ import urllib.request
 import zlib
 
 from harness import SHORT_SESSION, broker_command, run, run_tests, start_broker
-from kafka_check import produce_bytes, read_topic, watermarks
+from kafka_check import load_wire_module, produce_bytes, read_topic, watermarks
 from streams import multi_language_stream, write_jsonl
 
 ARGS = None
@@ -228,6 +228,45 @@ class OperationsTest(unittest.TestCase):
         out = run([ARGS.headwire, "sink", "-b", self.bootstrap, "-s",
                    os.path.join(self.work, "s3"), "-e"], timeout=60)
         self.assertIn(f"headwire sink: {len(processed)} consumed", out.stderr)
+
+    def test_2_sink_counts_rejects_and_late_records_and_dead_letters_only_what_it_sends(self):
+        pb = load_wire_module(ARGS.repo)
+        topic, dlq, t0, minute = "verdicts.processed", "verdicts.dlq", 1772409600000, 60_000
+
+        def processed(article_id, published_at_ms):
+            article = pb.ProcessedArticle(story_id=article_id)
+            article.article.id = article_id
+            article.article.title = f"Headline {article_id}"
+            article.article.published_at_ms = published_at_ms
+            return article.SerializeToString()
+
+        records = [processed("a", t0), b"\xff\xff\xff\xff", processed("far", t0 + 8 * 86400_000),
+                   processed("b", t0 + minute), processed("late", t0 - 5 * 3600_000)]
+        for record in records:
+            produce_bytes(self.bootstrap, topic, b"k", record,
+                          [("headwire-type", b"headwire.v1.ProcessedArticle"),
+                           ("headwire-schema-version", b"1")])
+        for late, group in (("drop", "verdicts-drop"), ("dlq", "verdicts-dlq")):
+            sink = self.daemon(group, "sink", "--processed-topic", topic, "--group", group, "-s",
+                               os.path.join(self.work, group), "--late", late, "--dlq-topic", dlq)
+            try:
+                samples = wait_for(lambda: (lambda s: s if value(
+                    s, "headwire_records_consumed_total", daemon="sink", topic=topic) == len(
+                    records) else None)(scrape(sink.admin)), f"the {late} sink to consume")
+                # The undecodable record and the one 8 days ahead are kept as rejects, not sent.
+                self.assertEqual(value(samples, "headwire_records_rejected_total", daemon="sink"),
+                                 2)
+                self.assertEqual(value(samples, "headwire_records_late_total", daemon="sink"), 1)
+                letters = {labels: n for (name, labels), n in samples.items()
+                           if name == "headwire_dead_letters_total"}
+                if late == "drop":
+                    self.assertEqual(letters, {})
+                else:
+                    self.assertEqual(letters, {frozenset({("daemon", "sink"), (
+                        "reason", "DEAD_LETTER_REASON_LATE")}): 1})
+            finally:
+                self.assertEqual(sink.stop(), 0, sink.text())
+        self.assertEqual(len(read_topic(self.bootstrap, dlq)), 1)
 
     def test_2_closed_port_gives_up_with_a_clear_message(self):
         port = closed_port()
