@@ -17,22 +17,22 @@ std::string Duration(double seconds) {
 
 }  // namespace
 
-ReplayProgress::ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out)
-    : options_(options), out_(bar_out), start_(std::chrono::steady_clock::now()), last_(start_) {}
+ReplayProgress::ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out,
+                               PacerClock& clock)
+    : options_(options), out_(bar_out), clock_(clock), last_ms_(clock.NowMs()) {}
 
 void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
-  const auto now = std::chrono::steady_clock::now();
+  const int64_t now_ms = clock_.NowMs();
   // Anchored before the interval check: a redraw due only later must still measure from here.
-  if (!eta_from_ && snap.read > 0 && snap.fraction) eta_from_ = {*snap.fraction, now};
-  if (!final && now - last_ < options_.interval) return;
-  last_ = now;
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(snap.read) / elapsed : 0;
+  if (!pace_from_ && snap.read > 0) pace_from_ = {snap.read, snap.fraction, now_ms};
+  if (!final && now_ms - last_ms_ < options_.interval.count()) return;
+  last_ms_ = now_ms;
+  const double since = pace_from_ ? static_cast<double>(now_ms - pace_from_->at_ms) / 1000 : 0;
+  const double rate = since > 0 ? static_cast<double>(snap.read - pace_from_->read) / since : 0;
   std::string eta = "?";
-  if (snap.fraction && eta_from_ && *snap.fraction > eta_from_->fraction &&
-      snap.fraction_leaves_out_range) {
-    const double since = std::chrono::duration<double>(now - eta_from_->at).count();
-    eta = Duration(since * (1 - *snap.fraction) / (*snap.fraction - eta_from_->fraction));
+  if (snap.fraction && pace_from_ && pace_from_->fraction &&
+      *snap.fraction > *pace_from_->fraction && snap.fraction_leaves_out_range) {
+    eta = Duration(since * (1 - *snap.fraction) / (*snap.fraction - *pace_from_->fraction));
   }
   if (options_.terminal) {
     constexpr int kWidth = 24;

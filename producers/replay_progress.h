@@ -3,7 +3,9 @@
 // (percentage when the source knows it, records, rate, ETA when that percentage is of the
 // replay's work and has moved since the first record this run read, duplicates, dead letters,
 // invalid source records, filtered);
-// otherwise a structured log line at a fixed interval. Not thread-safe.
+// otherwise a structured log line at a fixed interval. The rate and the ETA are both measured
+// from the first record this run read. The clock is injected so that tests run without sleeping.
+// Not thread-safe.
 
 #include <chrono>
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <ostream>
 
 #include "common/replay_target.h"
+#include "producers/replay_pacer.h"
 
 namespace headwire::producers {
 
@@ -34,26 +37,29 @@ struct ReplaySnapshot {
 
 class ReplayProgress {
  public:
-  // Bars go to `bar_out`.
-  ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out);
+  // Bars go to `bar_out`; time is `clock`'s.
+  ReplayProgress(const ReplayProgressOptions& options, std::ostream& bar_out,
+                 PacerClock& clock = SteadyPacerClock());
 
   // Shows `snapshot` if the interval has passed since the last time (or `final`). Called for the
   // records this run reads, never for those a resumed replay reads again only to skip them: the
-  // ETA is measured from the first snapshot with a record read, since the source's fraction
-  // counts the skipped ones, read in seconds, and would promise the paced rest as soon.
+  // rate and the ETA are measured from the first snapshot with a record read, since the skipped
+  // records take seconds that are not the replay's pace, and the source's fraction counts them,
+  // so that the paced rest would look as quick.
   void Update(const ReplaySnapshot& snapshot, bool final = false);
 
  private:
-  // The fraction at the first record this run read, and when: the pace behind the ETA.
-  struct EtaFrom {
-    double fraction;
-    std::chrono::steady_clock::time_point at;
+  // The first snapshot with a record read: the records and the fraction read by then, and when.
+  struct PaceFrom {
+    uint64_t read;
+    std::optional<double> fraction;
+    int64_t at_ms;
   };
   ReplayProgressOptions options_;
   std::ostream& out_;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_;
-  std::optional<EtaFrom> eta_from_;
+  PacerClock& clock_;
+  int64_t last_ms_;
+  std::optional<PaceFrom> pace_from_;
 };
 
 }  // namespace headwire::producers

@@ -183,6 +183,57 @@ TEST(ReplayTest, AResumedReplayClaimsNoEtaFromTheRecordsItSkipped) {
   EXPECT_EQ(redraws[1].find("ETA ?"), std::string::npos) << redraws[1];
 }
 
+// Reads its records through ListSource, each taking `clock` a second further, as reading does.
+class TimedSource : public ListSource {
+ public:
+  TimedSource(std::deque<common::ArchiveRecord> records, FakeClock& clock)
+      : ListSource(std::move(records)), clock_(clock) {}
+  Result<std::optional<common::ArchiveRecord>> Next() override {
+    clock_.now_ += 1000;
+    return ListSource::Next();
+  }
+
+ private:
+  FakeClock& clock_;
+};
+
+// The rate is of the records this run took, over the time since it took the first: the seconds a
+// resumed replay spends reading again what it skips are not its pace, as they are not the ETA's.
+TEST(ReplayTest, TheRateOfAResumedReplayLeavesOutTheTimeSpentSkipping) {
+  std::deque<common::ArchiveRecord> records;
+  for (int64_t offset = 0; offset < 100; ++offset) {
+    records.push_back(Article(offset, kBase, false));
+  }
+  FakeClock clock;
+  TimedSource source(records, clock);
+  testing::CountingTarget target;
+  target.stored[0] = 90;  // 90 s of skipping, then 10 records taken a second apart
+  std::ostringstream bar;
+  ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar, clock);
+  auto report = RunReplay(source, target, ReplayOptions{}, clock, progress);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_EQ(report->totals.read, 10u);
+  // Counted from the start, 10 records in 101 s would be "0/s".
+  EXPECT_NE(bar.str().find("10 records  1/s"), std::string::npos) << bar.str();
+}
+
+// The rate's clock starts at the first record read, not at the progress's creation, and stops
+// for no record: 100 records a tenth of a second apart are 10/s, whatever came before the first.
+TEST(ReplayTest, TheRateIsMeasuredFromTheFirstRecordRead) {
+  FakeClock clock;
+  std::ostringstream log;
+  ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, log, clock);
+  clock.now_ = 60'000;  // a minute of opening the source and skipping
+  ReplaySnapshot snapshot;
+  snapshot.read = 1;
+  progress.Update(snapshot);
+  EXPECT_NE(log.str().find("1 records  0/s"), std::string::npos) << log.str();
+  clock.now_ += 10'000;
+  snapshot.read = 101;
+  progress.Update(snapshot, /*final=*/true);
+  EXPECT_NE(log.str().find("101 records  10/s"), std::string::npos) << log.str();
+}
+
 // A file's invalid lines never reached the target: they are not its dead letters.
 TEST(ReplayTest, TheBarCountsInvalidSourceRecordsApartFromDeadLetters) {
   std::ostringstream bar;
