@@ -12,6 +12,9 @@
 namespace headwire::producers {
 namespace {
 
+// The most transfers at once a feed list may ask for.
+constexpr long kMaxConnections = 1024;
+
 class FeedListParser {
  public:
   explicit FeedListParser(std::string_view origin) : origin_(origin) {}
@@ -101,6 +104,16 @@ class FeedListParser {
         status = set_integer(list.fetch.max_redirects);
       } else if (key == "per_host_connections") {
         status = set_integer(list.fetch.per_host_connections);
+      } else if (key == "max_connections") {
+        // Each transfer may hold a body of max_bytes: the bound keeps a typo from lifting the
+        // fetcher's memory past any sane sum.
+        const std::optional<int64_t> value = node.value_exact<int64_t>();
+        if (!value || *value < 1 || *value > kMaxConnections) {
+          status =
+              Fail(name, "must be an integer from 1 to " + std::to_string(kMaxConnections)).error();
+        } else {
+          list.fetch.max_connections = static_cast<long>(*value);
+        }
       } else if (key == "jitter") {
         const std::optional<double> value = node.value<double>();
         if (!value || *value < 0 || *value > 0.5) {

@@ -13,6 +13,8 @@
 //                             # meaning: FeedParseOptions::max_nodes
 //   max_redirects = 5
 //   per_host_connections = 2
+//   max_connections = <n>     # most transfers at once, 1 to 1024; default and meaning:
+//                             # FetchOptions::max_connections
 //   seen_ttl = "30d"          # how long an item id is remembered after it left its feed
 //   private_addresses = "direct"  # "direct", "any" or "none": FetchOptions::private_addresses
 //   allow_https_to_http_redirects = false

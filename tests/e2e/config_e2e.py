@@ -272,6 +272,19 @@ class ConfigTest(unittest.TestCase):
                                              "--snapshot-keep", "1", "--max-articles", "1",
                                              "--snapshot-interval", "0").stdout)
 
+    def test_check_refuses_a_feed_list_whose_max_connections_is_out_of_range(self):
+        feed = ("config", "check", "--", "feed", "-b", "k:9092", "--state", "/x", "--config")
+        for value in ("0", "1025"):
+            with self.subTest(value=value):
+                feeds = self.write("feeds.toml", f'[defaults]\nmax_connections = {value}\n'
+                                   '[[feed]]\nurl = "http://a/"\n')
+                refused = self.headwire(*feed, feeds, expect_codes=(2,))
+                self.assertIn(f"{feeds}: [defaults].max_connections: must be an integer from 1 "
+                              "to 1024", refused.stderr)
+        feeds = self.write("feeds.toml", '[defaults]\nmax_connections = 64\n'
+                           '[[feed]]\nurl = "http://a/"\n')
+        self.assertIn(": ok", self.headwire(*feed, feeds).stdout)
+
     def test_check_rejects_bad_files_naming_the_table_and_key(self):
         cases = {
             '[process]\nbootstrp = "x"\n':

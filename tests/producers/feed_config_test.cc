@@ -18,6 +18,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
     max_bytes = 1000
     max_nodes = 5000
     per_host_connections = 1
+    max_connections = 64
 
     [[feed]]
     url = "https://a.example/rss"
@@ -43,6 +44,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
   EXPECT_EQ(list->fetch.max_bytes, 1000u);
   EXPECT_EQ(list->parse.max_nodes, 5000u);
   EXPECT_EQ(list->fetch.per_host_connections, 1);
+  EXPECT_EQ(list->fetch.max_connections, 64);
 }
 
 TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
@@ -50,6 +52,7 @@ TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
   ASSERT_TRUE(list);
   EXPECT_EQ(list->feeds[0].interval, ScheduleOptions{}.interval);
   EXPECT_EQ(list->fetch.max_bytes, FetchOptions{}.max_bytes);
+  EXPECT_EQ(list->fetch.max_connections, FetchOptions{}.max_connections);
   EXPECT_EQ(list->parse.max_nodes, FeedParseOptions{}.max_nodes);
   EXPECT_EQ(list->fetch.private_addresses, PrivateAddresses::kDirect);
   EXPECT_FALSE(list->fetch.allow_https_to_http_redirects);
@@ -113,6 +116,24 @@ TEST(FeedConfigTest, ErrorsNameTheKey) {
   ExpectError("[defaults]\n", "feed: the list needs at least one [[feed]]");
   ExpectError("feeds = 1\n[[feed]]\nurl = \"http://a/\"\n", "feeds: unknown key");
   ExpectError("[[feed]\n", "feeds.toml:1:");
+}
+
+// The most transfers at once: at least one, or nothing is ever fetched, and at most 1024, as
+// each may hold a body of max_bytes.
+TEST(FeedConfigTest, MaxConnectionsIsAnIntegerFromOneTo1024) {
+  const auto with = [](std::string_view value) {
+    return "[defaults]\nmax_connections = " + std::string(value) +
+           "\n[[feed]]\nurl = \"http://a/\"\n";
+  };
+  for (const auto& [value, expected] : {std::pair{"1", 1}, std::pair{"1024", 1024}}) {
+    auto list = ParseFeedList(with(value), "feeds.toml");
+    ASSERT_TRUE(list) << list.error().ToString();
+    EXPECT_EQ(list->fetch.max_connections, expected);
+  }
+  for (const std::string_view value : {"0", "-3", "1025", "1e9", "2.5", "\"16\"", "true"}) {
+    ExpectError(with(value),
+                "feeds.toml: [defaults].max_connections: must be an integer from 1 to 1024");
+  }
 }
 
 TEST(FeedConfigTest, DurationUnits) {

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "producers/feed_config.h"
 #include "tests/common/loopback_server.h"
 
 namespace headwire::producers {
@@ -168,6 +169,21 @@ TEST_F(FeedFetcherTest, NeverMoreThanTheHostLimitAtOnce) {
   for (const FetchResult& result : results) EXPECT_TRUE(result.error.ok());
   EXPECT_LE(max_in_flight_.load(), 2);
   EXPECT_GE(max_in_flight_.load(), 1);
+}
+
+// [defaults] max_connections of a feed list bounds the fetcher built from that list, below a
+// host limit that would allow more.
+TEST_F(FeedFetcherTest, TheFeedListsMaxConnectionsBoundsTheTransfersAtOnce) {
+  auto list = ParseFeedList(
+      "[defaults]\nper_host_connections = 4\nmax_connections = 1\n[[feed]]\nurl = \"" +
+          Url("/busy.xml") + "\"\n",
+      "feeds.toml");
+  ASSERT_TRUE(list) << list.error().ToString();
+  std::vector<FetchRequest> requests;
+  for (int i = 0; i < 6; ++i) requests.push_back({Url("/busy.xml?" + std::to_string(i)), "", ""});
+  auto results = Fetch(requests, list->fetch);
+  for (const FetchResult& result : results) EXPECT_TRUE(result.error.ok());
+  EXPECT_EQ(max_in_flight_.load(), 1);
 }
 
 // Ten feeds of one host, one connection at a time, 150 ms each: the last waits about 1.35 s for
