@@ -88,6 +88,14 @@ void Reset(socket_t sock) {
   ::close(sock);
 }
 
+// A request's method as the log shows it: bare when it is a word of capitals, as every method
+// httplib serves is; quoted otherwise (a malformed request line's, answered 400).
+std::string Token(const std::string& method) {
+  const bool word = !method.empty() && std::all_of(method.begin(), method.end(),
+                                                   [](char c) { return c >= 'A' && c <= 'Z'; });
+  return word ? method : Quote(method);
+}
+
 // The name of a header line ("Content-Length: 5" → "content-length"), lower case.
 std::string HeaderName(std::string_view line) {
   const size_t colon = line.find(':');
@@ -130,6 +138,11 @@ class HeadFirstStream final : public httplib::Stream {
 
   // Whether writing was refused because the response deadline had passed.
   bool timed_out() const { return timed_out_; }
+  // Whether a write failed, at the deadline or otherwise (the client went away, or made no room
+  // for 5 s): the answer was not handed over whole.
+  bool write_failed() const { return write_failed_; }
+  // Bytes of the answer's body handed to the kernel.
+  size_t body_sent() const { return head_bytes_ ? sent_ - *head_bytes_ : 0; }
 
   bool is_readable() const override {
     return read_ < head_.size() || Wait(sock_, POLLIN, kIoTimeoutMs);
@@ -168,8 +181,13 @@ class HeadFirstStream final : public httplib::Stream {
     // httplib's next write.
     while (is_writable()) {
       const ssize_t sent = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return sent;
+      if (sent >= 0) {
+        Count(ptr, static_cast<size_t>(sent));
+        return sent;
+      }
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) break;
     }
+    write_failed_ = true;
     return -1;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -183,6 +201,18 @@ class HeadFirstStream final : public httplib::Stream {
   socket_t socket() const override { return sock_; }
 
  private:
+  // httplib writes the head before the body, so the body begins after the first blank line sent.
+  void Count(const char* ptr, size_t n) {
+    sent_ += n;
+    if (head_bytes_) return;
+    const size_t before = head_sent_.size();
+    head_sent_.append(ptr, n);
+    const size_t end = head_sent_.find("\r\n\r\n", before < 3 ? 0 : before - 3);
+    if (end == std::string::npos) return;
+    head_bytes_ = end + 4;
+    head_sent_ = std::string();
+  }
+
   socket_t sock_;
   std::string head_;
   std::string ip_;
@@ -190,8 +220,23 @@ class HeadFirstStream final : public httplib::Stream {
   std::function<void()> on_first_write_;
   std::optional<Clock::time_point> deadline_;  // set by the first write
   mutable bool timed_out_ = false;             // set by is_writable, which httplib calls too
+  bool write_failed_ = false;
   size_t read_ = 0;
+  size_t sent_ = 0;                   // bytes of the answer handed to the kernel
+  std::string head_sent_;             // of the head, until its end was sent
+  std::optional<size_t> head_bytes_;  // the head's length, once its end was sent
 };
+
+// What httplib's logger saw of the request the thread is serving. httplib calls the logger on
+// that thread once the answer is written, but shows it neither the connection nor whether the
+// writing succeeded; the request is logged when both are known, after process_request.
+struct Answered {
+  std::string method;
+  std::string path;
+  int status = 0;
+  size_t body_length = 0;
+};
+thread_local std::optional<Answered> answered;
 
 }  // namespace
 
@@ -213,6 +258,12 @@ GuardedHttpServer::GuardedHttpServer(const HttpGuardOptions& options)
   // At most `total` connections hold a thread past Admit, so one is always free to refuse.
   const size_t threads = options.connections.total + 1;
   new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  httplib::Server::set_logger([](const httplib::Request& request, const httplib::Response& res) {
+    answered = Answered{.method = request.method,
+                        .path = request.path,
+                        .status = res.status,
+                        .body_length = request.method == "HEAD" ? 0 : res.body.size()};
+  });
 }
 
 bool GuardedHttpServer::Admit(const std::string& ip) {
@@ -273,6 +324,7 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       };
       HeadFirstStream stream(sock, std::move(head), ip, options_.response_timeout, release);
       bool closed = false;
+      answered.reset();
       // Range headers are gone (WithoutRange): httplib would serve each range of one in one body,
       // so "bytes=0-,0-,..." in a 16 KiB head made it build a response thousands of times the size
       // of the resource, in memory, for every such connection. Expect is dropped: there is no
@@ -282,6 +334,15 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
                                [](httplib::Request& request) { request.headers.erase("Expect"); });
       release();
       cut = stream.timed_out();
+      // Logged before the connection ends, so that a client seeing its end finds the line.
+      if (answered) {
+        const char* answer = cut ? "cut" : stream.write_failed() ? "failed" : "whole";
+        spdlog::debug(
+            "msg=\"http request\" method={} path={} status={} answer={} body_sent={} "
+            "body_length={} client={}",
+            Token(answered->method), Quote(answered->path), answered->status, answer,
+            stream.body_sent(), answered->body_length, Quote(ip));
+      }
       // At most connections.total of these per response_timeout, as each holds its connection
       // that long: no sampling needed.
       if (cut) {

@@ -21,6 +21,12 @@
 //     sending answers do not count against it (a client reading slowly holds only its own
 //     connection, for response_timeout at most), nor do requests for `probe_path`, which must
 //     answer while slow requests hold every handler.
+//   - It logs each request it answers at debug level, when the answer has been handed over or
+//     given up: msg="http request" method, path, status (the answer's head's), answer ("whole";
+//     "cut" at the response deadline; "failed": the client went away or made no room for 5 s),
+//     body_sent (bytes of the body handed to the kernel), body_length (the body's, as the
+//     handler set it whole; 0 for HEAD) and client. So it takes httplib's logger for itself:
+//     another set there would silence this log.
 // It runs connections on a pool of connections.total + 1 threads of its own: one for each
 // connection it admits, so that reading heads never waits behind handlers, and one more, so that
 // a connection over the total is refused at once instead of waiting in the queue for an admitted
@@ -60,6 +66,9 @@ struct HttpGuardOptions {
 class GuardedHttpServer final : public httplib::Server {
  public:
   explicit GuardedHttpServer(const HttpGuardOptions& options);
+
+  // The request log is this server's own (above).
+  httplib::Server& set_logger(httplib::Logger logger) = delete;
 
  private:
   bool process_and_close_socket(socket_t sock) override;

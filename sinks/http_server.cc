@@ -247,10 +247,6 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                       common::Quote(what));
         SendError(res, 500, "INTERNAL", "internal error");
       });
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::debug("msg=\"http request\" method={} path={} status={}", req.method,
-                  common::Quote(req.path), res.status);
-  });
 
   const std::string* page = &impl->page;
   server.Get("/", [page](const httplib::Request&, httplib::Response& res) {

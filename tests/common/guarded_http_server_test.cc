@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -9,6 +11,10 @@
 #include <cerrno>
 #include <chrono>
 #include <future>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "tests/common/loopback_server.h"
@@ -16,6 +22,41 @@
 
 namespace headwire::common {
 namespace {
+
+// The process-wide log at debug level, kept while this lives. Read it once the server is stopped:
+// its threads write it.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "guarded-http-server-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(text_));
+    logger->set_level(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+  }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+
+  // The request log's line for `path`, or "" when there is none.
+  std::string RequestLine(std::string_view path) const {
+    std::istringstream lines(text_.str());
+    const std::string wanted = "msg=\"http request\" method=GET path=\"" + std::string(path) + "\"";
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(wanted) != std::string::npos) return line;
+    }
+    return "";
+  }
+
+ private:
+  std::ostringstream text_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// The number after `key=` in a log line; 0 when it is not there.
+uint64_t Field(const std::string& line, std::string_view key) {
+  const size_t at = line.find(" " + std::string(key) + "=");
+  return at == std::string::npos ? 0 : std::stoull(line.substr(at + key.size() + 2));
+}
 
 // A server on a free loopback port with one handler slot, whose /slow handler holds that slot
 // until `release` is set.
@@ -203,6 +244,35 @@ TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
   EXPECT_EQ(answer.size() - body - 4, kBigBody);
 }
 
+// The request log says what reached the kernel, not only the status the handler chose.
+TEST_F(GuardedHttpServerTest, TheRequestLogSaysAWholeAnswerWasHandedOverWhole) {
+  CapturedLog log;
+  EXPECT_TRUE(RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").ends_with("other"));
+  serving_.Stop();
+  const std::string line = log.RequestLine("/other");
+  EXPECT_NE(line.find(" status=200 answer=whole body_sent=5 body_length=5 client=\"127.0.0.1\""),
+            std::string::npos)
+      << line;
+}
+
+// A client that goes away before its answer is read has not been answered 200, whatever the
+// handler set: the log says the writing failed, and how much of the body was handed over.
+TEST_F(GuardedHttpServerTest, TheRequestLogSaysAnAnswerTheClientLeftWasNotHandedOverWhole) {
+  CapturedLog log;
+  const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
+  ASSERT_GE(sock, 0);
+  const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  char first = 0;
+  ASSERT_EQ(::recv(sock, &first, 1, 0), 1);
+  ::close(sock);  // with bytes unread: a reset, which the server's next write meets
+  serving_.Stop();
+  const std::string line = log.RequestLine("/big");
+  EXPECT_NE(line.find(" status=200 answer=failed "), std::string::npos) << line;
+  EXPECT_EQ(Field(line, "body_length"), kBigBody) << line;
+  EXPECT_LT(Field(line, "body_sent"), kBigBody) << line;
+}
+
 // The fixture's server with a response deadline of 1 s, and one connection per client address,
 // so that a connection's slot is the only one its address has.
 class ResponseDeadlineTest : public GuardedHttpServerTest {
@@ -258,6 +328,20 @@ TEST_F(ResponseDeadlineTest, AClientReadingTooSlowlyIsCutOffAtTheDeadline) {
   EXPECT_GT(read.bytes, 0u) << "the answer never began";
   EXPECT_TRUE(read.ended) << "still open after 60 s, having read " << read.bytes << " bytes";
   EXPECT_LT(read.bytes, kBigBody);
+}
+
+// An answer cut at the deadline is logged as cut, with the part of its body handed over; before,
+// the request log said status=200 and nothing else.
+TEST_F(ResponseDeadlineTest, TheRequestLogSaysAnAnswerCutAtTheDeadlineWasCut) {
+  CapturedLog log;
+  const SlowRead read = RequestBigAndReadSlowly(port_);
+  ASSERT_TRUE(read.ended) << "still open after 60 s, having read " << read.bytes << " bytes";
+  serving_.Stop();
+  const std::string line = log.RequestLine("/big");
+  EXPECT_NE(line.find(" status=200 answer=cut "), std::string::npos) << line;
+  EXPECT_EQ(Field(line, "body_length"), kBigBody) << line;
+  EXPECT_GT(Field(line, "body_sent"), 0u) << line;
+  EXPECT_LT(Field(line, "body_sent"), kBigBody) << line;
 }
 
 // The deadline bounds slow clients, not answers: one that reads as fast as the server sends gets
