@@ -3,6 +3,8 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "producers/xml_section.h"
+
 namespace headwire::producers {
 namespace {
 
@@ -11,17 +13,15 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 // Where the next markup at or after `from` begins: a '<' outside the comments and CDATA sections
 // that begin at or after `from`, whose text ("<item>" written about in a description) is no
 // markup; npos when there is none. A comment or CDATA section left unclosed runs to the end, as
-// the repairs before the parse read it. Each byte is looked at a bounded number of times.
+// the repairs before the parse read it (xml_section.h). Each byte is looked at a bounded number of
+// times.
 size_t NextMarkup(std::string_view text, size_t from) {
   for (size_t at = text.find('<', from); at != std::string_view::npos;
        at = text.find('<', at + 1)) {
-    const std::string_view rest = text.substr(at);
-    if (!rest.starts_with("<!--") && !rest.starts_with("<![CDATA[")) return at;
-    const std::string_view open = rest.starts_with("<!--") ? "<!--" : "<![CDATA[";
-    const std::string_view close = open == "<!--" ? "-->" : "]]>";
-    const size_t stop = text.find(close, at + open.size());
-    if (stop == std::string_view::npos) return std::string_view::npos;
-    at = stop + close.size() - 1;
+    const std::optional<XmlSection> section = XmlSectionAt(text, at);
+    if (!section) return at;
+    if (!section->closed) return std::string_view::npos;
+    at = section->end - 1;
   }
   return std::string_view::npos;
 }
@@ -57,11 +57,9 @@ std::optional<std::vector<std::string_view>> OpenStartTags(std::string_view text
   size_t deeper = 0;
   for (size_t at = text.find('<', from); at < end; at = text.find('<', at + 1)) {
     const std::string_view rest = text.substr(at, end - at);
-    if (rest.starts_with("<!--") || rest.starts_with("<![CDATA[")) {
-      const std::string_view close = rest.starts_with("<!--") ? "-->" : "]]>";
-      const size_t stop = text.find(close, at);
-      if (stop == std::string_view::npos || stop >= end) break;
-      at = stop;
+    if (const std::optional<XmlSection> section = XmlSectionAt(text, at)) {
+      if (!section->closed || section->end > end) break;
+      at = section->end - 1;
       continue;
     }
     const size_t close = text.find('>', at);

@@ -12,7 +12,7 @@
 // wrapping would cost more, or whose items lie deeper than libxml2 reads (256 elements), is not
 // cut (SplitItems returns nullopt). Pure text scanning, no parsing; tags are read as the parser's
 // repairs read them (the first '>' ends a tag; the text of comments and CDATA sections, where a
-// description may write "<item>", holds none).
+// description may write "<item>", holds none: xml_section.h).
 
 #include <cstddef>
 #include <optional>

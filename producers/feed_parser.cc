@@ -26,6 +26,7 @@
 #include "producers/feed_date.h"
 #include "producers/feed_item_split.h"
 #include "producers/feed_link.h"
+#include "producers/xml_section.h"
 
 namespace headwire::producers {
 namespace {
@@ -1022,21 +1023,17 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         const size_t end = tag_end(i + 1);
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }
-      if (body.substr(i).starts_with("<!--")) {
-        const size_t end = body.find("-->", i + 4);
-        const size_t stop = end == std::string_view::npos ? body.size() : end + 3;
-        AppendComment(body.substr(i + 4, (end == std::string_view::npos ? stop : end) - i - 4),
-                      end != std::string_view::npos, runs.escapes(), out);
-        i = stop;
+      if (const std::optional<XmlSection> section = XmlSectionAt(body, i)) {
+        if (section->comment) {
+          AppendComment(section->content, section->closed, runs.escapes(), out);
+        } else {
+          out.append(body.substr(i, section->end - i));
+        }
+        i = section->end;
         continue;
       }
-      size_t stop = i + 1;  // a tag's '<' is copied as it is
-      if (body.substr(i).starts_with("<![CDATA[")) {
-        const size_t end = body.find("]]>", i + 9);
-        stop = end == std::string_view::npos ? body.size() : end + 3;
-      }
-      out.append(body.substr(i, stop - i));
-      i = stop;
+      out += '<';  // a tag's '<' is copied as it is
+      ++i;
       continue;
     }
     if (c == '&') {

@@ -119,6 +119,19 @@ TEST(FeedItemSplitTest, AStartTagInACommentOrCdataSectionStartsNoItem) {
   ASSERT_EQ(unclosed->items.size(), 1u);
 }
 
+// "<!-->" opens a comment that its own "->" does not close (xml_section.h): the start tags written
+// in it until its "-->" wrap no item.
+TEST(FeedItemSplitTest, ACommentOpenedAsIfClosedHidesTheStartTagsInIt) {
+  for (const std::string comment : {"<!--> <channel><b> -->", "<!---> <b> -->"}) {
+    const auto split =
+        SplitItems("<rss>" + comment + "<channel><item>A</item></channel></rss>", "<item");
+    ASSERT_TRUE(split) << comment;
+    EXPECT_EQ(split->opening, "<rss><channel>") << comment;
+    EXPECT_EQ(split->closing, "</channel></rss>") << comment;
+    ASSERT_EQ(split->items.size(), 1u) << comment;
+  }
+}
+
 TEST(FeedItemSplitTest, ADocumentWithoutItemsHasNone) {
   const auto split = SplitItems("<rss><channel><title>T</title></channel></rss>", "<item");
   ASSERT_TRUE(split);
