@@ -27,6 +27,13 @@ def inputs(size):
     yield "comments", RSS_HEAD + repeat_to("<!---->", body) + RSS_TAIL
     yield "many_items", RSS_HEAD + repeat_to("<item><title>x</title></item>", body) + RSS_TAIL
     yield "many_empty_items", RSS_HEAD + repeat_to("<item/>", body) + RSS_TAIL
+    # Item start tags with attributes written without quotes, repaired before the parse.
+    yield "unquoted_item_attributes", (RSS_HEAD + repeat_to('<item id=1 q=a"b&c hidden><title>x</title></item>', body)
+                                       + RSS_TAIL)
+    # One start tag of item names inside unquoted values that cannot be read (an unclosed quote
+    # at its end): each item name in it must not read the rest of the tag again.
+    yield "item_names_in_an_unreadable_tag", (RSS_HEAD + "<item" + repeat_to(" a=<item", body - 8)
+                                              + " b='>" + RSS_TAIL)
     yield "deep_nesting", RSS_HEAD + repeat_to("<a>", body // 2) + repeat_to("</a>", body // 2) + RSS_TAIL
     # Markup escaped in a description: one text node in XML, then parsed as HTML.
     yield "escaped_markup", (RSS_HEAD + "<item><title>x</title><description>"

@@ -955,6 +955,130 @@ void AppendComment(std::string_view text, bool closed, bool iso2022, std::string
   if (closed) out.append("-->");
 }
 
+// Whether XML 1.0 allows control character `c` (C0 but tab, CR and LF are forbidden).
+bool AllowedInXml(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 || u == '\t' || u == '\n' || u == '\r';
+}
+
+// Appends the repair of the '&' at `at` in `text` to `out` and returns how many bytes of `text`
+// it stands for: a bare '&' becomes "&amp;", an HTML entity XML does not know its numeric
+// reference, any other reference stays as written.
+size_t AppendAmpersand(std::string_view text, size_t at, std::string& out) {
+  const size_t length = ReferenceLength(text, at);
+  if (length == 0) {
+    out += "&amp;";
+    return 1;
+  }
+  const std::string name(text.substr(at + 1, length - 2));
+  const htmlEntityDesc* html =
+      name.starts_with('#') ? nullptr
+                            : htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+  const bool xml_entity =
+      name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+  if (html != nullptr && !xml_entity) {
+    out += "&#" + std::to_string(html->value) + ";";
+  } else {
+    out.append(text.substr(at, length));
+  }
+  return length;
+}
+
+// One attribute of a start tag as a sloppy CMS writes it: `value` without its quotes; `quote`
+// '"' or '\'', or 0 for a value written without quotes (`id=42`) or none at all (`hidden`).
+struct WrittenAttribute {
+  std::string_view name;
+  std::string_view value;
+  char quote = 0;
+};
+
+// Reads the attributes of start tag `tag` (from its '<' to the first '>' after it, whose name
+// `name` is), calling `take` on each in order, and returns whether the tag closes itself ("/>").
+// An unquoted value runs to whitespace or the tag's end, a '/' before its '>' included, as HTML
+// reads "<item rdf:about=http://example.com/a/>"; an '=' followed by none is an empty value.
+// nullopt when the tag cannot be read so: an attribute name that is no XML name, an '=' without a
+// name, a quote the tag does not close.
+template <typename Take>
+std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, Take take) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  const auto name_char = [](char c) {
+    return IsXmlNameChar(c) || static_cast<unsigned char>(c) >= 0x80;
+  };
+  const size_t last = tag.size() - 1;  // the '>'
+  size_t at = 1 + name.size();
+  while (true) {
+    const size_t gap = at;
+    while (at < last && space(tag[at])) ++at;
+    if (at == last) return false;
+    if (tag[at] == '/' && at + 1 == last) return true;
+    if (at == gap || !(IsXmlNameStart(tag[at]) || static_cast<unsigned char>(tag[at]) >= 0x80)) {
+      return std::nullopt;
+    }
+    WrittenAttribute attribute;
+    const size_t name_start = at;
+    while (at < last && name_char(tag[at])) ++at;
+    attribute.name = tag.substr(name_start, at - name_start);
+    size_t after = at;
+    while (after < last && space(tag[after])) ++after;
+    if (after < last && tag[after] == '=') {
+      at = after + 1;
+      while (at < last && space(tag[at])) ++at;
+      if (tag[at] == '"' || tag[at] == '\'') {
+        const size_t close = tag.find(tag[at], at + 1);
+        if (close == std::string_view::npos || close >= last) return std::nullopt;
+        attribute.quote = tag[at];
+        attribute.value = tag.substr(at + 1, close - at - 1);
+        at = close + 1;
+      } else {
+        const size_t start = at;
+        while (at < last && !space(tag[at])) ++at;
+        attribute.value = tag.substr(start, at - start);
+      }
+    } else if (at < last && !space(tag[at]) && tag[at] != '/') {
+      return std::nullopt;  // a byte that neither names nor ends ("id@x", "a\"b")
+    }
+    take(attribute);
+  }
+}
+
+// Appends start tag `tag` of `name` with every attribute value quoted, when it has one written
+// without quotes or without a value: libxml2 cannot finish such a tag, and recovery closes its
+// element there, so that an item's children become the channel's and the item is lost. Values
+// get the repairs of text (AppendAmpersand, control characters), and '<' and '"' in them become
+// references. Returns whether the tag closes itself, or nullopt (and appends nothing) when it has
+// no attribute to repair or cannot be read (ReadStartTag): it is then left to the other repairs
+// and recovery as written.
+std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view name,
+                                         std::string& out) {
+  bool unquoted = false;
+  const std::optional<bool> readable = ReadStartTag(
+      tag, name, [&](const WrittenAttribute& attribute) { unquoted |= attribute.quote == 0; });
+  if (!readable || !unquoted) return std::nullopt;
+  out.append("<").append(name);
+  const std::optional<bool> self_closing =
+      ReadStartTag(tag, name, [&out](const WrittenAttribute& attribute) {
+        out.append(" ").append(attribute.name).append("=\"");
+        const std::string_view value = attribute.value;
+        for (size_t k = 0; k < value.size();) {
+          if (value[k] == '&') {
+            k += AppendAmpersand(value, k, out);
+            continue;
+          }
+          if (value[k] == '<') {
+            out += "&lt;";
+          } else if (value[k] == '"') {
+            out += "&quot;";
+          } else {
+            out += AllowedInXml(value[k]) ? value[k] : ' ';
+          }
+          ++k;
+        }
+        out += '"';
+      });
+  out.append(*self_closing ? "/>" : ">");
+  return self_closing;
+}
+
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
 // and (but for the last) comments, in an ASCII-compatible encoding (UTF-16 is left alone), and
 // outside an ISO-2022 document's runs of other character sets (Iso2022Runs), whose escape sequences
@@ -968,6 +1092,8 @@ void AppendComment(std::string_view text, bool closed, bool iso2022, std::string
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml);
+// - an item's or entry's start tag with attribute values written without quotes or attributes
+//   without a value ("<item id=42 hidden>") gets quotes (AppendQuotedStartTag);
 // - in a comment, a '-' that makes "--" becomes a space (AppendComment).
 std::string RepairedForXml(std::string_view body, std::string_view lower_encoding) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
@@ -986,6 +1112,10 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     }
     return next_gt;
   };
+  // The '>' of the last item start tag left as written: an item name inside its values
+  // ("<item a=<item a=<item ... b='>") would read the rest of the tag again, a time quadratic in
+  // its length.
+  size_t unrepaired_end = std::string_view::npos;
   Iso2022Runs runs(lower_encoding);
   size_t i = 0;
   while (i < body.size()) {
@@ -1021,6 +1151,18 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         }
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
         const size_t end = tag_end(i + 1);
+        if (end != std::string_view::npos && end != unrepaired_end &&
+            (name == "item" || name == "entry")) {
+          const std::string_view tag = body.substr(i, end + 1 - i);
+          const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
+          if (const std::optional<bool> self_closing =
+                  shifts ? std::nullopt : AppendQuotedStartTag(tag, name, out)) {
+            if (!*self_closing) open.Open(name);
+            i = end + 1;
+            continue;
+          }
+          unrepaired_end = end;
+        }
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }
       if (const std::optional<XmlSection> section = XmlSectionAt(body, i)) {
@@ -1037,29 +1179,10 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
       continue;
     }
     if (c == '&') {
-      const size_t length = ReferenceLength(body, i);
-      if (length == 0) {
-        out += "&amp;";
-        ++i;
-        continue;
-      }
-      const std::string name(body.substr(i + 1, length - 2));
-      const htmlEntityDesc* html =
-          name.starts_with('#') ? nullptr
-                                : htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
-      const bool xml_entity =
-          name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
-      if (html != nullptr && !xml_entity) {
-        out += "&#" + std::to_string(html->value) + ";";
-      } else {
-        out.append(body.substr(i, length));
-      }
-      i += length;
+      i += AppendAmpersand(body, i, out);
       continue;
     }
-    const unsigned char u = static_cast<unsigned char>(c);
-    const bool allowed = u >= 0x20 || u == '\t' || u == '\n' || u == '\r';
-    out += allowed ? c : ' ';
+    out += AllowedInXml(c) ? c : ' ';
     ++i;
   }
   return out;

@@ -7,7 +7,9 @@
 // Before it, what real feeds get wrong and recovery would drop is repaired: a bare '&', HTML
 // entities, a '<' that begins no tag, end tags that close nothing or leave elements open inside
 // the one they close, control characters, "--" inside a comment (where it would also cost
-// libxml2 time quadratic in the comment's length). A document that still needs recovery says why
+// libxml2 time quadratic in the comment's length), an item's or entry's start tag with attribute
+// values not quoted or attributes without a value ("<item id=42 hidden>", which recovery would
+// end the item at). A document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
 // cost more than linear time: feed_item_split.h). An item the document ends inside of, before its

@@ -16,6 +16,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "common/time_format.h"
 #include "core/article_id.h"
@@ -1045,6 +1046,113 @@ TEST(FeedParserTest, DoubledHyphensInACommentAreRepaired) {
   EXPECT_EQ(feed->items[1].title, "B");
   EXPECT_EQ(feed->items[1].url, "http://example.com/b");
   EXPECT_EQ(feed->cut_off_items, 0u);
+}
+
+void ExpectSameItems(const ParsedFeed& got, const ParsedFeed& want, const std::string& name) {
+  EXPECT_EQ(got.damage, want.damage) << name;
+  EXPECT_EQ(got.skipped_items, want.skipped_items) << name;
+  EXPECT_EQ(got.cut_off_items, want.cut_off_items) << name;
+  ASSERT_EQ(got.items.size(), want.items.size()) << name;
+  for (size_t i = 0; i < got.items.size(); ++i) {
+    const FeedItem& a = got.items[i];
+    const FeedItem& b = want.items[i];
+    EXPECT_EQ(std::tie(a.id, a.title, a.body, a.url, a.language, a.published_at_ms, a.usual_id,
+                       a.shared_id, a.key),
+              std::tie(b.id, b.title, b.body, b.url, b.language, b.published_at_ms, b.usual_id,
+                       b.shared_id, b.key))
+        << name << " item " << i;
+  }
+}
+
+// A sloppy CMS writes attributes of an item's start tag unquoted ("<item id=42>", "<entry
+// xml:lang=en>") or without a value ("<item hidden>"), which libxml2 cannot finish: recovery
+// would end the item there and take its children for the channel's. Repaired before the parse,
+// the item is the one its quoted form gives, with what the attributes say (an entry's xml:lang,
+// rdf:about, xml:base); an unquoted value keeps a '/' before the tag's '>' ("rdf:about=http://x/"),
+// as HTML reads it, so that the item is not closed there.
+TEST(FeedParserTest, AnItemStartTagWithUnquotedAttributesIsReadAsItsQuotedForm) {
+  const std::string rss_head = "<rss version=\"2.0\"><channel><title>C</title>";
+  const std::string rss_items =
+      "<title>A</title><link>http://example.com/a</link><description>Alpha.</description></item>"
+      "<item><title>B</title><link>http://example.com/b</link></item></channel></rss>";
+  const std::string rdf_head =
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+      "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>C</title></channel>";
+  const std::string rdf_items =
+      "<title>A</title><description>Alpha.</description></item>"
+      "<item rdf:about=\"http://example.com/b\"><title>B</title></item></rdf:RDF>";
+  const std::string atom_head = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>C</title>";
+  const std::string atom_items =
+      "<title>A</title><link href=\"a\"/><summary>Alpha.</summary></entry>"
+      "<entry><title>B</title><link href=\"http://example.com/b\"/></entry></feed>";
+  struct Case {
+    std::string head, unquoted, quoted, items;
+  };
+  const Case cases[] = {
+      {rss_head, "<item id=42>", "<item id=\"42\">", rss_items},
+      {rss_head, "<item id = 42\tclass=top>", "<item id=\"42\" class=\"top\">", rss_items},
+      {rss_head, "<item hidden>", "<item hidden=\"\">", rss_items},
+      {rss_head, "<item hidden id=42 data-x='a\"b' data-y=\"c'd\" e=>",
+       "<item hidden=\"\" id=\"42\" data-x='a\"b' data-y=\"c'd\" e=\"\">", rss_items},
+      {rss_head, "<item id=42/>", "<item id=\"42/\">", rss_items},
+      {rss_head, "<item title=a\"b<c&d&amp;e&nbsp;>",
+       "<item title=\"a&quot;b&lt;c&amp;d&amp;e&#160;\">", rss_items},
+      {rss_head, "<item xml:lang=fr>", "<item xml:lang=\"fr\">", rss_items},
+      {rdf_head, "<item rdf:about=http://example.com/a/>",
+       "<item rdf:about=\"http://example.com/a/\">", rdf_items},
+      {atom_head, "<entry xml:lang=en xml:base=http://example.com/dir/>",
+       "<entry xml:lang=\"en\" xml:base=\"http://example.com/dir/\">", atom_items},
+      {atom_head, "<entry hidden\n>", "<entry hidden=\"\">", atom_items},
+  };
+  for (const Case& c : cases) {
+    auto unquoted = ParseFeed(c.head + c.unquoted + c.items, {kFeedUrl, "", ""});
+    auto quoted = ParseFeed(c.head + c.quoted + c.items, {kFeedUrl, "", ""});
+    ASSERT_TRUE(unquoted) << c.unquoted << ": " << unquoted.error().ToString();
+    ASSERT_TRUE(quoted) << c.quoted << ": " << quoted.error().ToString();
+    EXPECT_TRUE(quoted->damage.empty()) << c.quoted << ": " << quoted->damage;
+    ASSERT_EQ(quoted->items.size(), 2u) << c.quoted;
+    EXPECT_EQ(quoted->items[0].title, "A") << c.quoted;
+    EXPECT_EQ(quoted->items[0].body, "Alpha.") << c.quoted;
+    ExpectSameItems(*unquoted, *quoted, c.unquoted);
+  }
+  auto base =
+      ParseFeed(atom_head + "<entry xml:lang=en xml:base=http://example.com/dir/>" + atom_items,
+                {kFeedUrl, "", ""});
+  ASSERT_TRUE(base);
+  ASSERT_EQ(base->items.size(), 2u);
+  EXPECT_EQ(base->items[0].language, "en");
+  EXPECT_EQ(base->items[0].url, "http://example.com/dir/a");
+  auto about = ParseFeed(rdf_head + "<item rdf:about=http://example.com/a/>" + rdf_items,
+                         {kFeedUrl, "", ""});
+  auto no_about = ParseFeed(rdf_head + "<item>" + rdf_items, {kFeedUrl, "", ""});
+  ASSERT_TRUE(about);
+  ASSERT_TRUE(no_about);
+  ASSERT_EQ(about->items.size(), 2u);
+  ASSERT_EQ(no_about->items.size(), 2u);
+  EXPECT_NE(about->items[0].id, no_about->items[0].id);  // named by its rdf:about
+}
+
+// Start tags an item written so still cannot make whole are no worse than before: a self-closing
+// item (an empty one, skipped) and one whose attributes cannot be read (an unclosed quote, a name
+// that is no XML name) lose no other item, and every cut of such a document parses.
+TEST(FeedParserTest, ItemStartTagsBeyondRepairLoseNoOtherItem) {
+  const std::string tail =
+      "<item><title>B</title><link>http://example.com/b</link></item></channel></rss>";
+  for (const std::string odd :
+       {"<item hidden/>", "<item id=42 />", "<item id=42/>", "<item id=\"4>2\">", "<item 4=2>",
+        "<item id='42>", "<item =42>", "<item id=42", "<item id=42>\x01", "<item\x01id=42>"}) {
+    const std::string body = "<rss version=\"2.0\"><channel><title>C</title>" + odd + tail;
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << odd << ": " << feed.error().ToString();
+    ASSERT_FALSE(feed->items.empty()) << odd;
+    EXPECT_EQ(feed->items.back().title, "B") << odd;
+    for (size_t cut = 1; cut < body.size(); ++cut) {
+      auto prefix = ParseFeed(body.substr(0, cut), {kFeedUrl, "", ""});
+      if (!prefix) {
+        EXPECT_TRUE(prefix.error().message().starts_with("not a feed")) << odd << cut;
+      }
+    }
+  }
 }
 
 const std::string kLaunchesRss = R"(<?xml version="1.0"?>
