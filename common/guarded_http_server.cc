@@ -66,7 +66,7 @@ void Refuse(socket_t sock, std::string_view status) {
 // pipelined request, a stray line end), the socket would send RST, and the client's kernel would
 // discard the end of the answer it had not read yet. What has arrived is read and dropped (64 KiB
 // at most) without waiting for more: waiting for the client to close first would hold the
-// connection's slot for as long as a client keeps its end open.
+// connection's thread for as long as a client keeps its end open.
 void CloseGracefully(socket_t sock) {
   ::shutdown(sock, SHUT_WR);
   char buffer[4096];
@@ -354,14 +354,15 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
                                                : "408 Request Timeout");
     }
   }
+  // Given back before the client can see the connection end (the FIN or the reset): a client
+  // that has seen its connection end and connects again is never refused for it. Closing, left
+  // to do, never waits for the client, so the pool's spare thread is free again at once.
+  if (admitted) Release(ip);
   if (cut) {
     Reset(sock);
   } else {
     CloseGracefully(sock);
   }
-  // Counted until its thread is done with it, so that the pool's spare thread is free whenever
-  // the count has room.
-  if (admitted) Release(ip);
   return served;
 }
 

@@ -10,6 +10,8 @@
 //     that a pipelined request does not reset it and cut the answer short.
 //   - At most `connections.per_client` connections of one IP address and `connections.total` of
 //     all clients are read or served at once; one over either limit is answered 503 and closed.
+//     A connection stops counting before the client can see it end (closed or reset), so a
+//     client that has seen its connection end may connect again at once.
 //   - Its answer must be handed whole to the kernel within response_timeout, counted from the
 //     first byte the handler's answer is written with (the handler's own time is not counted);
 //     otherwise the connection is reset, cutting the answer short, and the cut is logged. What
@@ -30,7 +32,8 @@
 // It runs connections on a pool of connections.total + 1 threads of its own: one for each
 // connection it admits, so that reading heads never waits behind handlers, and one more, so that
 // a connection over the total is refused at once instead of waiting in the queue for an admitted
-// one to end.
+// one to end (at most for one that has stopped counting to finish closing, which never waits for
+// its client).
 // Thread safety: as httplib::Server; the connection counts are locked.
 
 #include <httplib.h>
