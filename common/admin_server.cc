@@ -15,8 +15,8 @@ namespace {
 
 // Scrapes and probes only, all cheap: every admitted connection may run its handler at once,
 // and no client can hold more than half of them, nor any past the head deadline. A client that
-// asks again at once may still be counted for its last connection, which the server closes just
-// after answering: half leaves room for a few scrapers and probes from one address.
+// asks again as soon as it has read an answer, before the server has ended that connection, may
+// still be counted for it: half leaves room for a few scrapers and probes from one address.
 constexpr size_t kAdminConnections = 16;
 
 HttpGuardOptions AdminGuard() {
