@@ -249,20 +249,30 @@ class OperationsTest(unittest.TestCase):
         for late, group in (("drop", "verdicts-drop"), ("dlq", "verdicts-dlq")):
             sink = self.daemon(group, "sink", "--processed-topic", topic, "--group", group, "-s",
                                os.path.join(self.work, group), "--late", late, "--dlq-topic", dlq)
+            def letters_of(samples):
+                return {labels: n for (name, labels), n in samples.items()
+                        if name == "headwire_dead_letters_total"}
+
+            def settled(samples):
+                # A record is counted as consumed before its verdict is: wait for all of them.
+                verdicts = (value(samples, "headwire_records_rejected_total", daemon="sink") +
+                            value(samples, "headwire_records_late_total", daemon="sink"))
+                return samples if (value(samples, "headwire_records_consumed_total",
+                                         daemon="sink", topic=topic) == len(records) and
+                                   verdicts == 3 and
+                                   sum(letters_of(samples).values()) == (late == "dlq")) else None
+
             try:
-                samples = wait_for(lambda: (lambda s: s if value(
-                    s, "headwire_records_consumed_total", daemon="sink", topic=topic) == len(
-                    records) else None)(scrape(sink.admin)), f"the {late} sink to consume")
+                samples = wait_for(lambda: settled(scrape(sink.admin)),
+                                   f"the {late} sink's verdicts")
                 # The undecodable record and the one 8 days ahead are kept as rejects, not sent.
                 self.assertEqual(value(samples, "headwire_records_rejected_total", daemon="sink"),
                                  2)
                 self.assertEqual(value(samples, "headwire_records_late_total", daemon="sink"), 1)
-                letters = {labels: n for (name, labels), n in samples.items()
-                           if name == "headwire_dead_letters_total"}
                 if late == "drop":
-                    self.assertEqual(letters, {})
+                    self.assertEqual(letters_of(samples), {})
                 else:
-                    self.assertEqual(letters, {frozenset({("daemon", "sink"), (
+                    self.assertEqual(letters_of(samples), {frozenset({("daemon", "sink"), (
                         "reason", "DEAD_LETTER_REASON_LATE")}): 1})
             finally:
                 self.assertEqual(sink.stop(), 0, sink.text())
