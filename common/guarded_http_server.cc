@@ -53,13 +53,19 @@ std::string PeerAddress(socket_t sock) {
   return text;
 }
 
-void Refuse(socket_t sock, std::string_view status) {
+// Answers a connection that is not served with `status` ("503 Service Unavailable") and logs it
+// as the request log logs an answered request, without the method and path it never read.
+void Refuse(socket_t sock, std::string_view status, const std::string& ip) {
   const std::string response =
       "HTTP/1.1 " + std::string(status) + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
   if (Wait(sock, POLLOUT, 100)) {
     [[maybe_unused]] const ssize_t sent =
         ::send(sock, response.data(), response.size(), MSG_NOSIGNAL);
   }
+  spdlog::debug(
+      "msg=\"http request\" method=- path=- status={} answer=refused body_sent=0 body_length=0 "
+      "client={}",
+      status.substr(0, status.find(' ')), Quote(ip));
 }
 
 // Ends a connection without a reset: closed with bytes of the client's still unread (a second,
@@ -290,7 +296,7 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   bool cut = false;
   const bool admitted = Admit(ip);
   if (!admitted) {
-    Refuse(sock, "503 Service Unavailable");
+    Refuse(sock, "503 Service Unavailable", ip);
   } else {
     // The head, read in whatever pieces it comes, within one deadline for all of them.
     const auto deadline = Clock::now() + options_.head_timeout;
@@ -350,8 +356,10 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
                      Quote(ip), options_.response_timeout.count());
       }
     } else if (alive) {
-      Refuse(sock, head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
-                                               : "408 Request Timeout");
+      Refuse(sock,
+             head.size() > kMaxHeadBytes ? "431 Request Header Fields Too Large"
+                                         : "408 Request Timeout",
+             ip);
     }
   }
   // Given back before the client can see the connection end (the FIN or the reset): a client

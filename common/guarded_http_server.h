@@ -28,7 +28,9 @@
 //     "cut" at the response deadline; "failed": the client went away or made no room for 5 s),
 //     body_sent (bytes of the body handed to the kernel), body_length (the body's, as the
 //     handler set it whole; 0 for HEAD) and client. So it takes httplib's logger for itself:
-//     another set there would silence this log.
+//     another set there would silence this log. A connection refused before a request was read
+//     (503 over the limits, 408, 431) is logged too, with answer "refused" and method and path
+//     "-".
 // It runs connections on a pool of connections.total + 1 threads of its own: one for each
 // connection it admits, so that reading heads never waits behind handlers, and one more, so that
 // a connection over the total is refused at once instead of waiting in the queue for an admitted

@@ -37,6 +37,8 @@ class CapturedLog {
   CapturedLog& operator=(const CapturedLog&) = delete;
   ~CapturedLog() { spdlog::set_default_logger(previous_); }
 
+  std::string Text() const { return text_.str(); }
+
   // The request log's line for `path`, or "" when there is none.
   std::string RequestLine(std::string_view path) const {
     std::istringstream lines(text_.str());
@@ -306,6 +308,27 @@ TEST_F(OneConnectionPerClientTest, AClientThatSawItsConnectionEndIsServedAgainAt
     ::close(sock);
     ASSERT_TRUE(again.starts_with("HTTP/1.1 200")) << "request " << i << ": " << again;
   }
+}
+
+// A connection refused before its request was read is in the request log too: a grep for answers
+// that were not whole finds the clients turned away.
+TEST_F(OneConnectionPerClientTest, TheRequestLogSaysAConnectionOverTheLimitWasRefused) {
+  CapturedLog log;
+  const int held = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
+  ASSERT_GE(held, 0);
+  const std::string big = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(held, big.data(), big.size(), MSG_NOSIGNAL), static_cast<ssize_t>(big.size()));
+  // Its answer has begun, so it was admitted: while it is being sent, the next connection from
+  // the same address is over the limit.
+  char first = 0;
+  ASSERT_EQ(::recv(held, &first, 1, 0), 1);
+  const std::string refused = RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
+  ::close(held);
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
+  EXPECT_NE(log.Text().find("msg=\"http request\" method=- path=- status=503 answer=refused "
+                            "body_sent=0 body_length=0 client=\"127.0.0.1\""),
+            std::string::npos)
+      << log.Text();
 }
 
 // The server with one connection per client address and a response deadline of 1 s.
