@@ -1046,14 +1046,21 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, Ta
 // element there, so that an item's children become the channel's and the item is lost. Values
 // get the repairs of text (AppendAmpersand, control characters), and '<' and '"' in them become
 // references. Returns whether the tag closes itself, or nullopt (and appends nothing) when it has
-// no attribute to repair or cannot be read (ReadStartTag): it is then left to the other repairs
-// and recovery as written.
+// no attribute to repair, cannot be read (ReadStartTag) or has more than kMaxAttributesPerTag
+// attributes (quoted, they would reach libxml2's quadratic check of duplicates): it is then left
+// to the other repairs and recovery as written. The tag keeps its line breaks, so that the lines
+// the parser reports after it are those of the feed.
 std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view name,
                                          std::string& out) {
   bool unquoted = false;
-  const std::optional<bool> readable = ReadStartTag(
-      tag, name, [&](const WrittenAttribute& attribute) { unquoted |= attribute.quote == 0; });
-  if (!readable || !unquoted) return std::nullopt;
+  size_t attributes = 0;
+  const std::optional<bool> readable =
+      ReadStartTag(tag, name, [&](const WrittenAttribute& attribute) {
+        unquoted |= attribute.quote == 0;
+        ++attributes;
+      });
+  if (!readable || !unquoted || attributes > kMaxAttributesPerTag) return std::nullopt;
+  const size_t start = out.size();
   out.append("<").append(name);
   const std::optional<bool> self_closing =
       ReadStartTag(tag, name, [&out](const WrittenAttribute& attribute) {
@@ -1075,6 +1082,11 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
         }
         out += '"';
       });
+  const auto newlines = [](std::string_view text) {
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  };
+  // Values keep theirs; those between attributes and around '=' go before the end.
+  out.append(newlines(tag) - newlines(std::string_view(out).substr(start)), '\n');
   out.append(*self_closing ? "/>" : ">");
   return self_closing;
 }
@@ -1112,10 +1124,12 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     }
     return next_gt;
   };
-  // The '>' of the last item start tag left as written: an item name inside its values
-  // ("<item a=<item a=<item ... b='>") would read the rest of the tag again, a time quadratic in
-  // its length.
-  size_t unrepaired_end = std::string_view::npos;
+  // The '>' that ends the last markup begun (a tag, a declaration): an item name before it is
+  // inside that markup, in a value or a literal ("<channel note='<item id=1>'>", "<!ENTITY x
+  // '<item id=1>'>"), where quotes added would end the value; and one inside an item tag left as
+  // written ("<item a=<item a=<item ... b='>") would read the rest of that tag again, a time
+  // quadratic in its length.
+  size_t markup_end = std::string_view::npos;
   Iso2022Runs runs(lower_encoding);
   size_t i = 0;
   while (i < body.size()) {
@@ -1142,6 +1156,8 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         ++i;
         continue;
       }
+      const size_t inside_of = markup_end;
+      markup_end = tag_end(i + 1);
       if (next == '/') {
         const std::string_view name = TagName(body, i + 2);
         const size_t end = tag_end(i + 2);
@@ -1151,7 +1167,7 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         }
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
         const size_t end = tag_end(i + 1);
-        if (end != std::string_view::npos && end != unrepaired_end &&
+        if (end != std::string_view::npos && end != inside_of &&
             (name == "item" || name == "entry")) {
           const std::string_view tag = body.substr(i, end + 1 - i);
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
@@ -1161,7 +1177,6 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
             i = end + 1;
             continue;
           }
-          unrepaired_end = end;
         }
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
       }

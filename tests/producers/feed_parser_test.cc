@@ -1155,6 +1155,51 @@ TEST(FeedParserTest, ItemStartTagsBeyondRepairLoseNoOtherItem) {
   }
 }
 
+// An item name inside other markup (a value of another tag, an entity's literal) is text, not a
+// tag: quotes added there would end the value, and the document would lose its items or gain
+// one made of the channel's title.
+TEST(FeedParserTest, AnItemNameInsideOtherMarkupIsNotRepaired) {
+  const std::string item =
+      "<item><title>y &amp; z</title><link>http://example.com/y</link></item></channel></rss>";
+  for (const std::string head :
+       {"<!DOCTYPE rss [<!ENTITY x \"<item id=1>\">]><rss version=\"2.0\"><channel>"
+        "<title>C</title>",
+        "<rss version=\"2.0\"><channel note=\"see <item id=1> here\"><title>C</title>"}) {
+    auto feed = ParseFeed(head + item, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << head << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 1u) << head;
+    EXPECT_EQ(feed->items[0].title, "y & z") << head;
+    EXPECT_EQ(feed->items[0].url, "http://example.com/y") << head;
+  }
+}
+
+// A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
+TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
+  const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
+  const std::string head = "<rss version=\"2.0\"><channel><title>C</title>\n<item\n";
+  auto unquoted = ParseFeed(head + " id=42\n hidden\n" + after, {kFeedUrl, "", ""});
+  auto quoted = ParseFeed(head + " id=\"42\"\n hidden=\"\"\n" + after, {kFeedUrl, "", ""});
+  ASSERT_TRUE(unquoted) << unquoted.error().ToString();
+  ASSERT_TRUE(quoted) << quoted.error().ToString();
+  ASSERT_FALSE(quoted->damage.empty());
+  EXPECT_EQ(unquoted->damage, quoted->damage);
+}
+
+// A tag with more attributes than any tag may have is left as written, as the limit on a
+// document's tags would otherwise refuse the whole feed for it: the other items are kept.
+TEST(FeedParserTest, AnItemTagWithTooManyAttributesToRepairLosesNoOtherItem) {
+  std::string odd = "<item";
+  for (int i = 0; i < 1025; ++i) odd += " a";
+  odd += "><title>A</title></item>";
+  const std::string body = "<rss version=\"2.0\"><channel><title>C</title>" + odd +
+                           "<item><title>B</title><link>http://example.com/b</link></item>"
+                           "</channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_FALSE(feed->items.empty());
+  EXPECT_EQ(feed->items.back().title, "B");
+}
+
 const std::string kLaunchesRss = R"(<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Launches</title>
 <item><title>Crew returns</title><link>http://example.com/1</link><description>Safe.</description></item>
