@@ -34,6 +34,18 @@ def inputs(size):
     # at its end): each item name in it must not read the rest of the tag again.
     yield "item_names_in_an_unreadable_tag", (RSS_HEAD + "<item" + repeat_to(" a=<item", body - 8)
                                               + " b='>" + RSS_TAIL)
+    # Start tags inside items with attributes written without quotes, a '/' glued to the last
+    # value (read ahead to the next '<' to tell an empty element from one with text).
+    yield "unquoted_attributes_inside_items", (RSS_HEAD + repeat_to(
+        '<item><guid isPermaLink=false>g</guid><enclosure url=http://x/a.mp3 length=1 type=audio/mpeg/>'
+        '<category domain=http://x/>c</category><title>x</title></item>', body) + RSS_TAIL)
+    yield "unquoted_empty_elements", RSS_HEAD + repeat_to("<a x=y/>", body) + RSS_TAIL
+    # One start tag of tag names inside unquoted values, left as written (an unclosed quote at its
+    # end) or repaired (it ends in '>'): each name in it must not read the rest of the tag again.
+    yield "tag_names_in_an_unreadable_tag", (RSS_HEAD + "<guid" + repeat_to(" a=<guid", body - 8)
+                                             + " b='>" + RSS_TAIL)
+    yield "tag_names_in_a_repaired_tag", (RSS_HEAD + "<guid" + repeat_to(" a=<guid", body - 8)
+                                          + "/>" + RSS_TAIL)
     yield "deep_nesting", RSS_HEAD + repeat_to("<a>", body // 2) + repeat_to("</a>", body // 2) + RSS_TAIL
     # Markup escaped in a description: one text node in XML, then parsed as HTML.
     yield "escaped_markup", (RSS_HEAD + "<item><title>x</title><description>"

@@ -994,12 +994,14 @@ struct WrittenAttribute {
 
 // Reads the attributes of start tag `tag` (from its '<' to the first '>' after it, whose name
 // `name` is), calling `take` on each in order, and returns whether the tag closes itself ("/>").
-// An unquoted value runs to whitespace or the tag's end, a '/' before its '>' included, as HTML
-// reads "<item rdf:about=http://example.com/a/>"; an '=' followed by none is an empty value.
-// nullopt when the tag cannot be read so: an attribute name that is no XML name, an '=' without a
-// name, a quote the tag does not close.
+// An unquoted value runs to whitespace or the tag's end; a '/' before its '>' is part of the
+// value, as HTML reads "<item rdf:about=http://example.com/a/>", unless `slash_closes`: then it
+// closes the tag, as XML reads "<link href=http://example.com/a rel=alternate/>". An '=' followed
+// by none is an empty value. nullopt when the tag cannot be read so: an attribute name that is no
+// XML name, an '=' without a name, a quote the tag does not close.
 template <typename Take>
-std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, Take take) {
+std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bool slash_closes,
+                                 Take take) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   const auto name_char = [](char c) {
     return IsXmlNameChar(c) || static_cast<unsigned char>(c) >= 0x80;
@@ -1033,6 +1035,11 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, Ta
         const size_t start = at;
         while (at < last && !space(tag[at])) ++at;
         attribute.value = tag.substr(start, at - start);
+        if (slash_closes && at == last && attribute.value.ends_with('/')) {
+          attribute.value.remove_suffix(1);
+          take(attribute);
+          return true;
+        }
       }
     } else if (at < last && !space(tag[at]) && tag[at] != '/') {
       return std::nullopt;  // a byte that neither names nor ends ("id@x", "a\"b")
@@ -1041,29 +1048,51 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, Ta
   }
 }
 
+// Whether the element `name` of a tag ending in an unquoted value and "/>" was meant to be closed
+// there, as XML reads it ("<enclosure url=http://example.com/a.mp3 type=audio/mpeg/>"), rather
+// than to hold the '/' in its value, as HTML reads it. Not for the elements a feed nests others
+// in (an item, an entry, the root, an RSS channel), which a writer never closes empty, nor for
+// one whose text `rest` (the document after the tag) runs to its own end tag ("<category
+// domain=http://example.com/>World</category>"). Reads `rest` only to its first '<'.
+bool SlashClosesTag(std::string_view name, std::string_view rest) {
+  const size_t colon = name.rfind(':');
+  const std::string_view local = colon == name.npos ? name : name.substr(colon + 1);
+  if (local == "item" || local == "entry" || local == "channel" || local == "rss" ||
+      local == "feed" || local == "RDF") {
+    return false;
+  }
+  const size_t next = rest.find('<');
+  const bool own_end_tag =
+      next != rest.npos && rest.substr(next).starts_with("</") && TagName(rest, next + 2) == name;
+  return !own_end_tag;
+}
+
 // Appends start tag `tag` of `name` with every attribute value quoted, when it has one written
 // without quotes or without a value: libxml2 cannot finish such a tag, and recovery closes its
-// element there, so that an item's children become the channel's and the item is lost. Values
-// get the repairs of text (AppendAmpersand, control characters), and '<' and '"' in them become
-// references. Returns whether the tag closes itself, or nullopt (and appends nothing) when it has
-// no attribute to repair, cannot be read (ReadStartTag) or has more than kMaxAttributesPerTag
-// attributes (quoted, they would reach libxml2's quadratic check of duplicates): it is then left
-// to the other repairs and recovery as written. The tag keeps its line breaks, so that the lines
-// the parser reports after it are those of the feed.
+// element there (an item's children become the channel's and the item is lost; a guid or
+// category loses its text, an RSS root its channel). Values get the repairs of text
+// (AppendAmpersand, control characters), and '<' and '"' in them become references; a '/' glued
+// to the last unquoted value closes the tag or stays in it as SlashClosesTag says, from `rest`,
+// the document after the tag. Returns whether the tag closes itself, or nullopt (and appends
+// nothing) when it has no attribute to repair, cannot be read (ReadStartTag) or has more than
+// kMaxAttributesPerTag attributes (quoted, they would reach libxml2's quadratic check of
+// duplicates): it is then left to the other repairs and recovery as written. The tag keeps its
+// line breaks, so that the lines the parser reports after it are those of the feed.
 std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view name,
-                                         std::string& out) {
+                                         std::string_view rest, std::string& out) {
   bool unquoted = false;
   size_t attributes = 0;
   const std::optional<bool> readable =
-      ReadStartTag(tag, name, [&](const WrittenAttribute& attribute) {
+      ReadStartTag(tag, name, false, [&](const WrittenAttribute& attribute) {
         unquoted |= attribute.quote == 0;
         ++attributes;
       });
   if (!readable || !unquoted || attributes > kMaxAttributesPerTag) return std::nullopt;
+  const bool slash_closes = tag.ends_with("/>") && SlashClosesTag(name, rest);
   const size_t start = out.size();
   out.append("<").append(name);
   const std::optional<bool> self_closing =
-      ReadStartTag(tag, name, [&out](const WrittenAttribute& attribute) {
+      ReadStartTag(tag, name, slash_closes, [&out](const WrittenAttribute& attribute) {
         out.append(" ").append(attribute.name).append("=\"");
         const std::string_view value = attribute.value;
         for (size_t k = 0; k < value.size();) {
@@ -1104,8 +1133,10 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: see InitLibxml);
-// - an item's or entry's start tag with attribute values written without quotes or attributes
-//   without a value ("<item id=42 hidden>") gets quotes (AppendQuotedStartTag);
+// - a start tag with attribute values written without quotes or attributes without a value
+//   ("<item id=42 hidden>", "<guid isPermaLink=false>", "<rss version=2.0>", "<img src=a.jpg>"
+//   in a description's markup) gets quotes (AppendQuotedStartTag): every tag outside CDATA
+//   sections and comments is markup to libxml2, wherever it is in the document;
 // - in a comment, a '-' that makes "--" becomes a space (AppendComment).
 std::string RepairedForXml(std::string_view body, std::string_view lower_encoding) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
@@ -1124,11 +1155,11 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     }
     return next_gt;
   };
-  // The '>' that ends the last markup begun (a tag, a declaration): an item name before it is
-  // inside that markup, in a value or a literal ("<channel note='<item id=1>'>", "<!ENTITY x
-  // '<item id=1>'>"), where quotes added would end the value; and one inside an item tag left as
-  // written ("<item a=<item a=<item ... b='>") would read the rest of that tag again, a time
-  // quadratic in its length.
+  // The '>' that ends the last markup begun (a tag, a declaration): a tag name before it is
+  // inside that markup, in a value or a literal ("<channel note='<guid x=1>'>", "<!ENTITY x
+  // '<item id=1>'>"), where quotes added would end the value; and one inside a start tag left as
+  // written ("<a x=<a x=<a ... y='>") would read the rest of that tag again, a time quadratic in
+  // its length.
   size_t markup_end = std::string_view::npos;
   Iso2022Runs runs(lower_encoding);
   size_t i = 0;
@@ -1167,12 +1198,12 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         }
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
         const size_t end = tag_end(i + 1);
-        if (end != std::string_view::npos && end != inside_of &&
-            (name == "item" || name == "entry")) {
+        if (end != std::string_view::npos && end != inside_of) {
           const std::string_view tag = body.substr(i, end + 1 - i);
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
           if (const std::optional<bool> self_closing =
-                  shifts ? std::nullopt : AppendQuotedStartTag(tag, name, out)) {
+                  shifts ? std::nullopt
+                         : AppendQuotedStartTag(tag, name, body.substr(end + 1), out)) {
             if (!*self_closing) open.Open(name);
             i = end + 1;
             continue;
@@ -1261,8 +1292,8 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
         watch.first_error.empty() ? "the document is not well-formed" : watch.first_error;
   }
   // Read from the parser's own stack of open elements, not from its start and end events: when
-  // it cannot finish a start tag ("<img src=a.jpg>"), recovery closes that element without an end
-  // event.
+  // it cannot finish a start tag ("<img alt="a "b" c">"), recovery closes that element without an
+  // end event.
   if (context->disableSAX == 0 && diagnostics.decoding_errors() == decoding_errors) {
     parse.cut_off.insert(context->nodeTab, context->nodeTab + context->nodeNr);
   }

@@ -7,9 +7,10 @@
 // Before it, what real feeds get wrong and recovery would drop is repaired: a bare '&', HTML
 // entities, a '<' that begins no tag, end tags that close nothing or leave elements open inside
 // the one they close, control characters, "--" inside a comment (where it would also cost
-// libxml2 time quadratic in the comment's length), an item's or entry's start tag with attribute
-// values not quoted or attributes without a value ("<item id=42 hidden>", which recovery would
-// end the item at). A document that still needs recovery says why
+// libxml2 time quadratic in the comment's length), start tags with attribute values not quoted or
+// attributes without a value ("<item id=42 hidden>", "<guid isPermaLink=false>", an "<img
+// src=a.jpg>" in a description's markup), anywhere outside CDATA sections and comments, which
+// recovery would end their element at. A document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
 // cost more than linear time: feed_item_split.h). An item the document ends inside of, before its
@@ -17,7 +18,7 @@
 // dropped), is counted, not returned: its text stops at the cut (ParsedFeed::cut_off_items). Open
 // is what libxml2's own stack holds open when the parse reaches the end of the text: an item
 // whose end tag the text reaches, even in part ("</ite"), is whole, an element recovery closes
-// without an end tag (at a start tag it cannot finish: "<img src=a.jpg>") cuts nothing off, and
+// without an end tag (at a start tag it cannot finish: "<img alt="a "b" c">") cuts nothing off, and
 // a parse the decoder stops before the end (a byte not in the charset) cuts nothing off either:
 // that item keeps its text up to the byte. What a parse may hold is bounded by FeedParseOptions.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader

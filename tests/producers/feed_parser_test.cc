@@ -1155,16 +1155,19 @@ TEST(FeedParserTest, ItemStartTagsBeyondRepairLoseNoOtherItem) {
   }
 }
 
-// An item name inside other markup (a value of another tag, an entity's literal) is text, not a
-// tag: quotes added there would end the value, and the document would lose its items or gain
-// one made of the channel's title.
+// A tag inside other markup (a value of another tag, an entity's literal) is text, not a tag:
+// quotes added there would end the value, and the document would lose its items or gain one
+// made of the channel's title.
 TEST(FeedParserTest, AnItemNameInsideOtherMarkupIsNotRepaired) {
   const std::string item =
       "<item><title>y &amp; z</title><link>http://example.com/y</link></item></channel></rss>";
   for (const std::string head :
        {"<!DOCTYPE rss [<!ENTITY x \"<item id=1>\">]><rss version=\"2.0\"><channel>"
         "<title>C</title>",
-        "<rss version=\"2.0\"><channel note=\"see <item id=1> here\"><title>C</title>"}) {
+        "<rss version=\"2.0\"><channel note=\"see <item id=1> here\"><title>C</title>",
+        "<!DOCTYPE rss [<!ENTITY x \"<guid a=1>\">]><rss version=\"2.0\"><channel>"
+        "<title>C</title>",
+        "<rss version=\"2.0\"><channel note=\"see <title a=1/> here\"><title>C</title>"}) {
     auto feed = ParseFeed(head + item, {kFeedUrl, "", ""});
     ASSERT_TRUE(feed) << head << ": " << feed.error().ToString();
     ASSERT_EQ(feed->items.size(), 1u) << head;
@@ -1198,6 +1201,156 @@ TEST(FeedParserTest, AnItemTagWithTooManyAttributesToRepairLosesNoOtherItem) {
   ASSERT_TRUE(feed) << feed.error().ToString();
   ASSERT_FALSE(feed->items.empty());
   EXPECT_EQ(feed->items.back().title, "B");
+}
+
+// Documents of each format written as sloppy CMSs write them, every start tag's attributes
+// unquoted or without a value, and the same documents quoted. Inside items the broken tags stand
+// before the title, link and id, so that a tag recovery ended early would take them in.
+struct UnquotedAndQuoted {
+  std::string unquoted, quoted;
+};
+
+std::vector<UnquotedAndQuoted> UnquotedFeeds() {
+  return {
+      {"<?xml version=\"1.0\"?><rss version=2.0 xmlns:media=http://search.yahoo.com/mrss/ "
+       "xmlns:atom=http://www.w3.org/2005/Atom><channel class=main><title>C</title>"
+       "<atom:link href=http://example.com/feed rel=self type=application/rss+xml/>"
+       "<item><category domain=news>World</category>"
+       "<category domain=http://example.com/cat/>Europe</category>"
+       "<enclosure url=http://example.com/a.mp3 length=123 type=audio/mpeg/>"
+       "<media:content url=http://example.com/a.jpg?w=1&h=2 medium=image/>"
+       "<title>A</title><link>http://example.com/a</link>"
+       "<guid isPermaLink=false>http://example.com/1</guid>"
+       "<description>Alpha <b class=x>bold</b> &lt;img src=a.jpg&gt;<br clear>"
+       "<![CDATA[ <img src=c.jpg> ]]><!-- <img src=d.jpg> --></description></item>"
+       "<item><title>B</title><link>http://example.com/b</link>"
+       "<guid isPermaLink=true>http://example.com/b</guid></item></channel></rss>",
+       "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\" "
+       "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel class=\"main\"><title>C</title>"
+       "<atom:link href=\"http://example.com/feed\" rel=\"self\" type=\"application/rss+xml\"/>"
+       "<item><category domain=\"news\">World</category>"
+       "<category domain=\"http://example.com/cat/\">Europe</category>"
+       "<enclosure url=\"http://example.com/a.mp3\" length=\"123\" type=\"audio/mpeg\"/>"
+       "<media:content url=\"http://example.com/a.jpg?w=1&amp;h=2\" medium=\"image\"/>"
+       "<title>A</title><link>http://example.com/a</link>"
+       "<guid isPermaLink=\"false\">http://example.com/1</guid>"
+       "<description>Alpha <b class=\"x\">bold</b> &lt;img src=a.jpg&gt;<br clear=\"\"/>"
+       "<![CDATA[ <img src=c.jpg> ]]><!-- <img src=d.jpg> --></description></item>"
+       "<item><title>B</title><link>http://example.com/b</link>"
+       "<guid isPermaLink=\"true\">http://example.com/b</guid></item></channel></rss>"},
+      {"<rdf:RDF xmlns:rdf=http://www.w3.org/1999/02/22-rdf-syntax-ns# "
+       "xmlns=http://purl.org/rss/1.0/ xmlns:dc=http://purl.org/dc/elements/1.1/>"
+       "<channel rdf:about=http://example.com/><title>C</title>"
+       "<image rdf:resource=http://example.com/logo.png/><items><rdf:Seq>"
+       "<rdf:li rdf:resource=http://example.com/a/><rdf:li rdf:resource=http://example.com/b/>"
+       "</rdf:Seq></items></channel>"
+       "<item rdf:about=http://example.com/a/><dc:subject xml:lang=en>World</dc:subject>"
+       "<title>A</title><link>http://example.com/a/</link><description>Alpha.</description></item>"
+       "<item rdf:about=http://example.com/b/><title>B</title></item></rdf:RDF>",
+       "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+       "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+       "<channel rdf:about=\"http://example.com/\"><title>C</title>"
+       "<image rdf:resource=\"http://example.com/logo.png\"/><items><rdf:Seq>"
+       "<rdf:li rdf:resource=\"http://example.com/a\"/><rdf:li "
+       "rdf:resource=\"http://example.com/b\"/>"
+       "</rdf:Seq></items></channel>"
+       "<item rdf:about=\"http://example.com/a/\"><dc:subject xml:lang=\"en\">World</dc:subject>"
+       "<title>A</title><link>http://example.com/a/</link><description>Alpha.</description></item>"
+       "<item rdf:about=\"http://example.com/b/\"><title>B</title></item></rdf:RDF>"},
+      {"<feed xmlns=http://www.w3.org/2005/Atom xml:lang=fr><title type=text>C</title>"
+       "<link href=http://example.com/ rel=alternate/>"
+       "<entry><link href=http://example.com/a/edit rel=edit/><category term=news/>"
+       "<link href=http://example.com/a rel=alternate type=text/html/>"
+       "<id>urn:example:1</id><title type=text>if a&lt;b c=d&gt;e <![CDATA[<f g=h>]]></title>"
+       "<summary type=html>Alpha <b class=x>bold</b></summary></entry>"
+       "<entry xml:lang=en><title>B</title><link href=http://example.com/b/></entry></feed>",
+       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\"><title type=\"text\">C</title>"
+       "<link href=\"http://example.com/\" rel=\"alternate\"/>"
+       "<entry><link href=\"http://example.com/a/edit\" rel=\"edit\"/><category term=\"news\"/>"
+       "<link href=\"http://example.com/a\" rel=\"alternate\" type=\"text/html\"/>"
+       "<id>urn:example:1</id><title type=\"text\">if a&lt;b c=d&gt;e <![CDATA[<f g=h>]]></title>"
+       "<summary type=\"html\">Alpha <b class=\"x\">bold</b></summary></entry>"
+       "<entry xml:lang=\"en\"><title>B</title><link href=\"http://example.com/b\"/></entry>"
+       "</feed>"},
+  };
+}
+
+// Attributes unquoted or without a value on any start tag in a feed (a guid's isPermaLink, an
+// Atom link's href and rel, an enclosure's, a category's, media:content's, the root's version and
+// namespaces, HTML in a description not in CDATA) would end their element early in recovery, so
+// that the item's link, id or text would depend on damage. Repaired before the parse, the document
+// is well-formed and gives the items its quoted form gives; escaped markup and the text of CDATA
+// sections and comments stay as written. A '/' glued to the last unquoted value closes an empty
+// element ("rel=alternate/>", "rdf:resource=http://example.com/a/>"), but not an item, a channel
+// or an element whose text runs to its own end tag ("domain=http://example.com/cat/>Europe").
+TEST(FeedParserTest, UnquotedAttributesOnAnyTagOfAFeedAreReadAsTheirQuotedForm) {
+  for (const auto& [unquoted_body, quoted_body] : UnquotedFeeds()) {
+    auto unquoted = ParseFeed(unquoted_body, {kFeedUrl, "", ""});
+    auto quoted = ParseFeed(quoted_body, {kFeedUrl, "", ""});
+    ASSERT_TRUE(unquoted) << unquoted.error().ToString();
+    ASSERT_TRUE(quoted) << quoted.error().ToString();
+    EXPECT_TRUE(quoted->damage.empty()) << quoted->damage;
+    EXPECT_TRUE(unquoted->damage.empty()) << unquoted->damage;
+    EXPECT_EQ(unquoted->title, quoted->title);
+    EXPECT_EQ(unquoted->title, "C");
+    EXPECT_EQ(unquoted->language, quoted->language);
+    ASSERT_EQ(quoted->items.size(), 2u);
+    EXPECT_EQ(quoted->items[0].title.substr(0, 1), unquoted->items[0].title.substr(0, 1));
+    ExpectSameItems(*unquoted, *quoted, unquoted_body.substr(0, 40));
+  }
+  const std::vector<UnquotedAndQuoted> feeds = UnquotedFeeds();
+  auto rss = ParseFeed(feeds[0].unquoted, {kFeedUrl, "", ""});
+  ASSERT_TRUE(rss);
+  ASSERT_EQ(rss->items.size(), 2u);
+  EXPECT_EQ(rss->items[0].title, "A");
+  EXPECT_EQ(rss->items[0].url, "http://example.com/a");
+  EXPECT_EQ(rss->items[0].body, "Alpha bold");  // escaped markup and CDATA are HTML there
+  auto atom = ParseFeed(feeds[2].unquoted, {kFeedUrl, "", ""});
+  ASSERT_TRUE(atom);
+  ASSERT_EQ(atom->items.size(), 2u);
+  EXPECT_EQ(atom->items[0].title, "if a<b c=d>e <f g=h>");
+  EXPECT_EQ(atom->items[0].url, "http://example.com/a");
+  EXPECT_EQ(atom->items[0].language, "fr");
+  EXPECT_EQ(atom->items[1].url, "http://example.com/b");
+  EXPECT_EQ(atom->items[1].language, "en");
+}
+
+// Every cut of a document whose tags are repaired parses, into a feed or a clear "not a feed":
+// a tag cut inside its attributes, or before the '/' of its "/>", is read as far as it goes.
+TEST(FeedParserTest, EveryPrefixOfADocumentWithUnquotedAttributesParses) {
+  for (const auto& [whole, quoted] : UnquotedFeeds()) {
+    for (size_t cut = 1; cut < whole.size(); ++cut) {
+      auto prefix = ParseFeed(whole.substr(0, cut), {kFeedUrl, "", ""});
+      if (!prefix) {
+        EXPECT_TRUE(prefix.error().message().starts_with("not a feed"))
+            << cut << ": " << prefix.error().ToString();
+        continue;
+      }
+      EXPECT_LE(prefix->items.size() + prefix->cut_off_items, 2u) << cut;
+    }
+  }
+}
+
+// A start tag whose values hold "<" and a tag name again and again ("<guid a=<guid a=<guid ...")
+// is read once, not once per name in it, whether it can be repaired (it ends in '>') or not (an
+// unclosed quote at its end): 100000 names in one tag (800 KB) would otherwise cost some 4 * 10^10
+// byte reads (20000 names took 27 s so). The items before it are read.
+TEST(FeedParserTest, TagNamesInsideUnquotedValuesAreNotReadAgain) {
+  const std::string head =
+      "<rss version=2.0><channel><item><title>A</title><link>http://example.com/a</link></item>"
+      "<item><title>B</title>";
+  std::string names;
+  for (int i = 0; i < 100000; ++i) names += " a=<guid";
+  for (const std::string tail : {" b='>", ">", "/>", " b=c/>x</guid>"}) {
+    const std::string body = head + "<guid" + names + tail + "</item></channel></rss>";
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    if (!feed) {
+      EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << tail;
+      continue;
+    }
+    ASSERT_FALSE(feed->items.empty()) << tail;
+    EXPECT_EQ(feed->items[0].title, "A") << tail;
+  }
 }
 
 const std::string kLaunchesRss = R"(<?xml version="1.0"?>
@@ -1251,24 +1404,27 @@ TEST(FeedParserTest, AnItemTheDocumentEndsInsideIsCountedNotProduced) {
   EXPECT_EQ(only->cut_off_items, 1u);
 }
 
-// A start tag libxml2 cannot finish ("<img src=a.jpg>": an unquoted attribute) ends its element
-// without the end event of other elements; the items around it are still whole, not cut off, in
+// A start tag libxml2 cannot finish ("<img alt="the "big" one">": a quote inside a quoted value,
+// which the repairs cannot tell from the value's end) ends its element without the end event of
+// other elements; the items around it are still whole, not cut off, in
 // a whole document and in one cut right after its last item, and an item the cut is inside of
 // is still cut off.
 TEST(FeedParserTest, AStartTagThatCannotBeFinishedCutsNoItemOff) {
   const std::string atom =
       "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title><content type=\"html\">"
-      "<p><img src=a.jpg> and <img src=b.jpg></p></content></entry>"
+      "<p><img alt=\"the \"a\" one\"> and <img alt=\"the \"b\" one\"></p></content></entry>"
       "<entry><title>B</title></entry></feed>";
   const std::string rss =
-      "<rss><channel><item><title>A</title><description><img src=a.jpg><img src=b.jpg>"
-      "<img src=c.jpg></description></item><item><title>B</title></item></channel></rss>";
+      "<rss><channel><item><title>A</title><description><img alt=\"the \"a\" one\">"
+      "<img alt=\"the \"b\" one\"><img alt=\"the \"c\" one\"></description></item>"
+      "<item><title>B</title></item></channel></rss>";
   const std::string atom_cut =
       "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title>"
-      "<link href=\"http://a/\"/></entry><entry><title>B</title><link href=http://b/ /></entry>";
+      "<link href=\"http://a/\"/></entry><entry><title>B</title>"
+      "<link href=\"http://b/\" title=\"the \"b\" page\"/></entry>";
   const std::string rss_cut =
       "<rss><channel><item><title>A</title></item><item><title>B</title>"
-      "<enclosure url=\"http://b/x.mp3\" length=100 type=\"audio/mpeg\"/></item>";
+      "<enclosure url=\"http://b/x.mp3\" title=\"the \"b\" show\" type=\"audio/mpeg\"/></item>";
   for (const std::string& body : {atom, rss, atom_cut, rss_cut}) {
     auto feed = ParseFeed(body, {kFeedUrl, "", ""});
     ASSERT_TRUE(feed) << feed.error().ToString();
@@ -1331,12 +1487,13 @@ TEST(FeedParserTest, EveryPrefixOfADocumentYieldsOnlyWholeItems) {
       "<item><title>\x1B$)A\x0EVPND\x0F</title><link>http://example.com/1</link></item>"
       "<item><title>\x1B$*H\x1BN%<\x1BN&\"\x0F</title><link>http://example.com/2</link></item>"
       "</channel></rss>";
-  // Undeclared UTF-8, with start tags libxml2 cannot finish (unquoted attributes).
+  // Undeclared UTF-8, with start tags libxml2 cannot finish (a quote inside a quoted value) and
+  // ones the repairs quote (an unquoted value, a '/' glued to one, an attribute without one).
   const std::string utf8 =
       "<rss version=\"2.0\"><channel>"
       "<item><title>\u65e5\u672c\u8a9e\u306e\u30cb\u30e5\u30fc\u30b9</title>"
-      "<link>http://example.com/1</link><description><img src=a.jpg> Caf\u00e9 <img src=b.jpg>"
-      "<img src=c.jpg></description></item>"
+      "<link>http://example.com/1</link><description><img alt=\"the \"a\" one\"> Caf\u00e9 "
+      "<img src=b.jpg/><img hidden></description><guid isPermaLink=false>g1</guid></item>"
       "<item><title>Cr\u00e8me br\u00fbl\u00e9e \U0001f680</title><link>http://example.com/2</link>"
       "</item></channel></rss>";
   for (const std::string& whole : {kLaunchesRss, kLaunchesAtom, jp, cn, utf8}) {
