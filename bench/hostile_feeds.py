@@ -40,8 +40,9 @@ def inputs(size):
         '<item><guid isPermaLink=false>g</guid><enclosure url=http://x/a.mp3 length=1 type=audio/mpeg/>'
         '<category domain=http://x/>c</category><title>x</title></item>', body) + RSS_TAIL)
     yield "unquoted_empty_elements", RSS_HEAD + repeat_to("<a x=y/>", body) + RSS_TAIL
-    # One start tag of tag names inside unquoted values, left as written (an unclosed quote at its
-    # end) or repaired (it ends in '>'): each name in it must not read the rest of the tag again.
+    # One start tag of tag names inside unquoted values, unreadable (an unclosed quote at its end)
+    # or readable but of more attributes than are repaired (it ends in "/>"), so left as written:
+    # each name in it must not read the rest of the tag again.
     yield "tag_names_in_an_unreadable_tag", (RSS_HEAD + "<guid" + repeat_to(" a=<guid", body - 8)
                                              + " b='>" + RSS_TAIL)
     yield "tag_names_in_a_repaired_tag", (RSS_HEAD + "<guid" + repeat_to(" a=<guid", body - 8)
