@@ -1036,7 +1036,10 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
         while (at < last && !space(tag[at])) ++at;
         attribute.value = tag.substr(start, at - start);
         if (slash_closes && at == last && attribute.value.ends_with('/')) {
-          attribute.value.remove_suffix(1);
+          // A URL's own '/' ("href=http://example.com/post/>"), as a permalink ends, is its.
+          if (attribute.value.find("://") == std::string_view::npos) {
+            attribute.value.remove_suffix(1);
+          }
           take(attribute);
           return true;
         }
@@ -1048,6 +1051,15 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
   }
 }
 
+// Whether `name` is an element a feed nests others in (an item, an entry, the root, an RSS
+// channel), which a writer never closes empty.
+bool NestsItems(std::string_view name) {
+  const size_t colon = name.rfind(':');
+  const std::string_view local = colon == name.npos ? name : name.substr(colon + 1);
+  return local == "item" || local == "entry" || local == "channel" || local == "rss" ||
+         local == "feed" || local == "RDF";
+}
+
 // Whether the element `name` of a tag ending in an unquoted value and "/>" was meant to be closed
 // there, as XML reads it ("<enclosure url=http://example.com/a.mp3 type=audio/mpeg/>"), rather
 // than to hold the '/' in its value, as HTML reads it. Not for the elements a feed nests others
@@ -1055,12 +1067,7 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
 // one whose text `rest` (the document after the tag) runs to its own end tag ("<category
 // domain=http://example.com/>World</category>"). Reads `rest` only to its first '<'.
 bool SlashClosesTag(std::string_view name, std::string_view rest) {
-  const size_t colon = name.rfind(':');
-  const std::string_view local = colon == name.npos ? name : name.substr(colon + 1);
-  if (local == "item" || local == "entry" || local == "channel" || local == "rss" ||
-      local == "feed" || local == "RDF") {
-    return false;
-  }
+  if (NestsItems(name)) return false;
   const size_t next = rest.find('<');
   const bool own_end_tag =
       next != rest.npos && rest.substr(next).starts_with("</") && TagName(rest, next + 2) == name;
@@ -1116,8 +1123,59 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
   };
   // Values keep theirs; those between attributes and around '=' go before the end.
   out.append(newlines(tag) - newlines(std::string_view(out).substr(start)), '\n');
-  out.append(*self_closing ? "/>" : ">");
-  return self_closing;
+  // "<item hidden/>" as HTML reads it: closed there, its title and link would be the channel's.
+  const bool closes = *self_closing && !NestsItems(name);
+  out.append(closes ? "/>" : ">");
+  return closes;
+}
+
+// The '>' that ends the start tag whose name ends at `after_name`: the first one outside a quoted
+// attribute value (a quote counts only where a value begins, after '='), so that a value holding
+// '>' or markup ("<channel note='<b>x</b>'>") belongs to its tag. npos when a value's quote is
+// never closed.
+size_t QuoteAwareTagEnd(std::string_view body, size_t after_name) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t at = after_name;
+  while (at < body.size() && body[at] != '>') {
+    if (body[at] != '=') {
+      ++at;
+      continue;
+    }
+    ++at;
+    while (at < body.size() && space(body[at])) ++at;
+    if (at < body.size() && (body[at] == '"' || body[at] == '\'')) {
+      const size_t close = body.find(body[at], at + 1);
+      if (close == std::string_view::npos) return close;
+      at = close + 1;
+    }
+  }
+  return at < body.size() ? at : std::string_view::npos;
+}
+
+// The '>' that ends the document type declaration at `at` ("<!DOCTYPE"), past the quoted
+// literals and comments of its internal subset, where entity values may hold markup
+// ("<!ENTITY footer '<hr/><p class=small>'>"). npos when it does not end.
+size_t DoctypeEnd(std::string_view body, size_t at) {
+  bool subset = false;
+  for (size_t j = at + 9; j < body.size(); ++j) {
+    const char c = body[j];
+    if (c == '"' || c == '\'') {
+      j = body.find(c, j + 1);
+      if (j == std::string_view::npos) return j;
+    } else if (c == '<' && subset) {
+      if (const std::optional<XmlSection> section = XmlSectionAt(body, j); section) {
+        if (!section->closed) return std::string_view::npos;
+        j = section->end - 1;
+      }
+    } else if (c == '[') {
+      subset = true;
+    } else if (c == ']') {
+      subset = false;
+    } else if (c == '>' && !subset) {
+      return j;
+    }
+  }
+  return std::string_view::npos;
 }
 
 // Repairs what real feeds get wrong and libxml2's recovery would drop, outside CDATA sections
@@ -1155,12 +1213,12 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     }
     return next_gt;
   };
-  // The '>' that ends the last markup begun (a tag, a declaration): a tag name before it is
-  // inside that markup, in a value or a literal ("<channel note='<guid x=1>'>", "<!ENTITY x
-  // '<item id=1>'>"), where quotes added would end the value; and one inside a start tag left as
-  // written ("<a x=<a x=<a ... y='>") would read the rest of that tag again, a time quadratic in
-  // its length.
-  size_t markup_end = std::string_view::npos;
+  // Where the last start tag or document type declaration read ends (QuoteAwareTagEnd,
+  // DoctypeEnd), one past its '>': a tag before it is inside that markup, in a value or a literal
+  // ("<channel note='<b>x</b><guid x=1>'>", "<!ENTITY x '<hr/><item id=1>'>"), where quotes added
+  // would end the value; and one inside a start tag left as written ("<a x=<a x=<a ... y='>")
+  // would read the rest of that tag again, a time quadratic in its length.
+  size_t markup_until = 0;
   Iso2022Runs runs(lower_encoding);
   size_t i = 0;
   while (i < body.size()) {
@@ -1187,8 +1245,7 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
         ++i;
         continue;
       }
-      const size_t inside_of = markup_end;
-      markup_end = tag_end(i + 1);
+      const bool inside_markup = i < markup_until;
       if (next == '/') {
         const std::string_view name = TagName(body, i + 2);
         const size_t end = tag_end(i + 2);
@@ -1197,8 +1254,13 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
           continue;
         }
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
-        const size_t end = tag_end(i + 1);
-        if (end != std::string_view::npos && end != inside_of) {
+        size_t end = tag_end(i + 1);
+        if (end != std::string_view::npos && !inside_markup) {
+          if (const size_t whole = QuoteAwareTagEnd(body, i + 1 + name.size());
+              whole != std::string_view::npos) {
+            end = whole;
+          }
+          markup_until = end + 1;
           const std::string_view tag = body.substr(i, end + 1 - i);
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
           if (const std::optional<bool> self_closing =
@@ -1210,6 +1272,10 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
           }
         }
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
+      } else if (!inside_markup && body.substr(i).starts_with("<!DOCTYPE")) {
+        if (const size_t end = DoctypeEnd(body, i); end != std::string_view::npos) {
+          markup_until = end + 1;
+        }
       }
       if (const std::optional<XmlSection> section = XmlSectionAt(body, i)) {
         if (section->comment) {

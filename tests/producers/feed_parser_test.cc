@@ -1167,13 +1167,64 @@ TEST(FeedParserTest, AnItemNameInsideOtherMarkupIsNotRepaired) {
         "<rss version=\"2.0\"><channel note=\"see <item id=1> here\"><title>C</title>",
         "<!DOCTYPE rss [<!ENTITY x \"<guid a=1>\">]><rss version=\"2.0\"><channel>"
         "<title>C</title>",
-        "<rss version=\"2.0\"><channel note=\"see <title a=1/> here\"><title>C</title>"}) {
+        "<rss version=\"2.0\"><channel note=\"see <title a=1/> here\"><title>C</title>",
+        // More than one tag, or a '>', before it in the value or literal.
+        "<!DOCTYPE rss [<!ENTITY footer \"<hr/><p class=small>Copyright</p>\">]><rss "
+        "version=\"2.0\"><channel><title>C</title>",
+        "<!DOCTYPE rss [<!-- \"a\" -->\n<!ENTITY a 'x > y <b c=d>'>]><rss version=\"2.0\">"
+        "<channel><title>C</title>",
+        "<rss version=\"2.0\"><channel note=\"<b>x</b><item id=1>\"><title>C</title>"}) {
     auto feed = ParseFeed(head + item, {kFeedUrl, "", ""});
     ASSERT_TRUE(feed) << head << ": " << feed.error().ToString();
     ASSERT_EQ(feed->items.size(), 1u) << head;
     EXPECT_EQ(feed->items[0].title, "y & z") << head;
     EXPECT_EQ(feed->items[0].url, "http://example.com/y") << head;
   }
+}
+
+// A document type declaration whose entities hold markup is well-formed, and stays so: the
+// repairs leave its literals alone.
+TEST(FeedParserTest, MarkupInADoctypesEntityValuesLeavesTheDocumentWellFormed) {
+  const std::string body =
+      "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY footer \"<hr/><p class=small>Copyright"
+      "</p>\">]><rss version=\"2.0\"><channel><title>C</title><item><title>T1</title><link>"
+      "http://x/1</link></item><item><title>T2</title><link>http://x/2</link></item></channel>"
+      "</rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->damage, "");
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[1].title, "T2");
+}
+
+// A '/' before the '>' of an item with an attribute to repair does not close the item, as HTML
+// reads it: its title and link stay its own.
+TEST(FeedParserTest, AnItemTagWithAValuelessAttributeAndASlashKeepsItsChildren) {
+  for (const std::string tag : {"<item hidden/>", "<item id=42 hidden />", "<entry hidden/>"}) {
+    const bool atom = tag.starts_with("<entry");
+    const std::string body =
+        atom ? "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>C</title>" + tag +
+                   "<title>T1</title><link href=\"http://x/1\"/></entry></feed>"
+             : "<rss version=\"2.0\"><channel><title>C</title>" + tag +
+                   "<title>T1</title><link>http://x/1</link></item></channel></rss>";
+    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << tag << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 1u) << tag;
+    EXPECT_EQ(feed->items[0].title, "T1") << tag;
+    EXPECT_EQ(feed->items[0].url, "http://x/1") << tag;
+  }
+}
+
+// A URL that ends in '/' keeps it when a '/' before the '>' closes its tag: a permalink's form.
+TEST(FeedParserTest, AnUnquotedUrlEndingInASlashKeepsItWhenItsTagCloses) {
+  const std::string body =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>C</title><entry><title>T</title>"
+      "<link rel=alternate href=http://example.com/2024/01/my-post/></entry></feed>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].url, "http://example.com/2024/01/my-post/");
+  EXPECT_EQ(feed->items[0].title, "T");
 }
 
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
@@ -1250,9 +1301,9 @@ std::vector<UnquotedAndQuoted> UnquotedFeeds() {
        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
        "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
        "<channel rdf:about=\"http://example.com/\"><title>C</title>"
-       "<image rdf:resource=\"http://example.com/logo.png\"/><items><rdf:Seq>"
-       "<rdf:li rdf:resource=\"http://example.com/a\"/><rdf:li "
-       "rdf:resource=\"http://example.com/b\"/>"
+       "<image rdf:resource=\"http://example.com/logo.png/\"/><items><rdf:Seq>"
+       "<rdf:li rdf:resource=\"http://example.com/a/\"/><rdf:li "
+       "rdf:resource=\"http://example.com/b/\"/>"
        "</rdf:Seq></items></channel>"
        "<item rdf:about=\"http://example.com/a/\"><dc:subject xml:lang=\"en\">World</dc:subject>"
        "<title>A</title><link>http://example.com/a/</link><description>Alpha.</description></item>"
@@ -1270,7 +1321,7 @@ std::vector<UnquotedAndQuoted> UnquotedFeeds() {
        "<link href=\"http://example.com/a\" rel=\"alternate\" type=\"text/html\"/>"
        "<id>urn:example:1</id><title type=\"text\">if a&lt;b c=d&gt;e <![CDATA[<f g=h>]]></title>"
        "<summary type=\"html\">Alpha <b class=\"x\">bold</b></summary></entry>"
-       "<entry xml:lang=\"en\"><title>B</title><link href=\"http://example.com/b\"/></entry>"
+       "<entry xml:lang=\"en\"><title>B</title><link href=\"http://example.com/b/\"/></entry>"
        "</feed>"},
   };
 }
@@ -1281,8 +1332,9 @@ std::vector<UnquotedAndQuoted> UnquotedFeeds() {
 // that the item's link, id or text would depend on damage. Repaired before the parse, the document
 // is well-formed and gives the items its quoted form gives; escaped markup and the text of CDATA
 // sections and comments stay as written. A '/' glued to the last unquoted value closes an empty
-// element ("rel=alternate/>", "rdf:resource=http://example.com/a/>"), but not an item, a channel
-// or an element whose text runs to its own end tag ("domain=http://example.com/cat/>Europe").
+// element ("rel=alternate/>", "rdf:resource=http://example.com/a/>", where a URL keeps its own
+// '/'), but not an item, a channel or an element whose text runs to its own end tag
+// ("domain=http://example.com/cat/>Europe").
 TEST(FeedParserTest, UnquotedAttributesOnAnyTagOfAFeedAreReadAsTheirQuotedForm) {
   for (const auto& [unquoted_body, quoted_body] : UnquotedFeeds()) {
     auto unquoted = ParseFeed(unquoted_body, {kFeedUrl, "", ""});
@@ -1311,7 +1363,7 @@ TEST(FeedParserTest, UnquotedAttributesOnAnyTagOfAFeedAreReadAsTheirQuotedForm) 
   EXPECT_EQ(atom->items[0].title, "if a<b c=d>e <f g=h>");
   EXPECT_EQ(atom->items[0].url, "http://example.com/a");
   EXPECT_EQ(atom->items[0].language, "fr");
-  EXPECT_EQ(atom->items[1].url, "http://example.com/b");
+  EXPECT_EQ(atom->items[1].url, "http://example.com/b/");  // a URL's own '/' (see ReadStartTag)
   EXPECT_EQ(atom->items[1].language, "en");
 }
 
