@@ -187,7 +187,8 @@ Result<int32_t> KafkaProducer::PartitionCount(const std::string& topic,
   }
 }
 
-Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+Status KafkaProducer::Flush(std::chrono::milliseconds timeout,
+                            const std::function<void()>& meanwhile) {
   // In slices, so that brokers that cannot be reached at all end the wait early and by name.
   constexpr std::chrono::milliseconds kSlice{200};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -202,6 +203,7 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
       return Status::Unavailable(s.message() + "; " + std::to_string(undelivered) +
                                  " message(s) undelivered");
     }
+    if (meanwhile) meanwhile();
   }
   return DeliveryError(rd_kafka_outq_len(rk_.get()));
 }
@@ -229,7 +231,8 @@ Result<bool> KafkaProducer::Delivered(uint64_t group) {
   return group < first_group_;
 }
 
-Status KafkaProducer::WaitDelivered(uint64_t group, std::chrono::milliseconds timeout) {
+Status KafkaProducer::WaitDelivered(uint64_t group, std::chrono::milliseconds timeout,
+                                    const std::function<void()>& meanwhile) {
   constexpr std::chrono::milliseconds kSlice{200};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
@@ -246,6 +249,7 @@ Status KafkaProducer::WaitDelivered(uint64_t group, std::chrono::milliseconds ti
       return Status::Unavailable(s.message() + "; " + std::to_string(rd_kafka_outq_len(rk_.get())) +
                                  " message(s) undelivered");
     }
+    if (meanwhile) meanwhile();
   }
 }
 

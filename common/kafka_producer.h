@@ -79,18 +79,22 @@ class KafkaProducer {
   // Waits up to `timeout` for every enqueued message's delivery report. Returns OK when all
   // were delivered; Unavailable naming the bootstrap servers when they have been unreachable for
   // the connect timeout; otherwise an error saying how many failed or are still undelivered,
-  // with the first delivery error.
-  Status Flush(std::chrono::milliseconds timeout);
+  // with the first delivery error. `meanwhile`, when given, is called between the wait's slices
+  // (a few times a second), so that a daemon whose loop waits here keeps its readiness current:
+  // a wait for a broker that is down lasts the whole timeout.
+  Status Flush(std::chrono::milliseconds timeout, const std::function<void()>& meanwhile = {});
 
   // Delivery groups, for a daemon that persists a batch while it already produces the next one's
   // outputs: Seal() closes the group of messages enqueued since the previous Seal() and returns
   // its number. Delivered(group) serves delivery reports without blocking and tells whether
   // every message of that group and of all earlier ones was acknowledged; it returns the error
   // Flush() would when one of them failed. WaitDelivered() waits up to `timeout` for it, giving
-  // up early, as Flush() does, when the brokers cannot be reached.
+  // up early, as Flush() does, when the brokers cannot be reached, and calls `meanwhile` as
+  // Flush() does.
   uint64_t Seal();
   Result<bool> Delivered(uint64_t group);
-  Status WaitDelivered(uint64_t group, std::chrono::milliseconds timeout);
+  Status WaitDelivered(uint64_t group, std::chrono::milliseconds timeout,
+                       const std::function<void()>& meanwhile = {});
 
   // Looks up the leaders of `topics` (creating them where the brokers auto-create topics), so
   // that the first message to each is sent at once instead of waiting for a metadata refresh
