@@ -117,7 +117,7 @@ Status ConsumerDaemon::Persist(ConsumerStage& stage) {
       pending_records_ = {};
       return Status::Ok();
     }
-    if (Status s = producer_->Flush(options_.flush_timeout); !s.ok()) {
+    if (Status s = producer_->Flush(options_.flush_timeout, [&] { TickIfDue(stage); }); !s.ok()) {
       stage.Discard();
       return s.WithContext("output not acknowledged; the batch will be redone after restart");
     }
@@ -135,7 +135,8 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
   const auto start = Clock::now();
   Status delivery = Status::Ok();
   if (wait) {
-    delivery = producer_->WaitDelivered(sealed_->group, options_.flush_timeout);
+    delivery =
+        producer_->WaitDelivered(sealed_->group, options_.flush_timeout, [&] { TickIfDue(stage); });
   } else {
     auto delivered = producer_->Delivered(sealed_->group);
     if (delivered && !*delivered) return Status::Ok();
@@ -249,7 +250,7 @@ Status ConsumerDaemon::CheckHandoverTopic() {
   return Status::Ok();
 }
 
-void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
+void ConsumerDaemon::HandOver(ConsumerStage& stage, const std::vector<TopicPartition>& partitions,
                               std::chrono::milliseconds wait) {
   if (!handover_producer_) return;
   // A handover whose flush only timed out may have failed since; its failure is sticky, and would
@@ -286,7 +287,7 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
   }
   if (written == 0) return;
   const auto bound = std::min(wait, options_.flush_timeout);
-  if (Status s = handover_producer_->Flush(bound); !s.ok()) {
+  if (Status s = handover_producer_->Flush(bound, [&] { TickIfDue(stage); }); !s.ok()) {
     spdlog::warn(
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
         "committed offset again\" error={}",
@@ -354,7 +355,11 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   } else {
     context_.SetDependencies({});
   }
-  const auto lag = consumer_->Lag();
+  // Partitions count only while the daemon is in its group: one whose session expired lists them
+  // until their revoke is served, which a loop waiting for acknowledgements serves late.
+  const bool member = consumer_->Member();
+  std::map<TopicPartition, std::optional<int64_t>> lag;
+  if (member) lag = consumer_->Lag();
   std::map<TopicPartition, prometheus::Gauge*> seen;
   int64_t worst = 0;
   bool unknown = false;
@@ -374,7 +379,7 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   }
   lag_ = std::move(seen);
   // A group member with no partitions is a standby: ready to take over, which is its work.
-  const bool standby = lag.empty() && consumer_->Member();
+  const bool standby = member && lag.empty();
   if (!not_ready && lag.empty() && !standby) {
     not_ready = options_.assignment == PartitionAssignment::kGroup
                     ? "no partitions assigned: joining the consumer group"
@@ -415,6 +420,13 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   if (state->db()->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) {
     metrics.BlockCacheBytes().Set(static_cast<double>(cache));
   }
+}
+
+void ConsumerDaemon::TickIfDue(ConsumerStage& stage) {
+  const auto now = Clock::now();
+  if (now < next_tick_) return;
+  next_tick_ = now + kTickInterval;
+  Tick(stage);
 }
 
 bool ConsumerDaemon::PreviousBatchDelivered() {
@@ -500,7 +512,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             // its commits) may not have its next owner yet, which then reads the handover. A
             // handover only says what is true (outputs acknowledged), so one read late, or
             // never, does no harm.
-            HandOver(partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
+            HandOver(stage, partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
             stage.Revoked(partitions);
           },
       .rebalanced =

@@ -19,7 +19,9 @@
 //   - health: /healthz while the loop turns, /readyz when the brokers are reachable, the stage's
 //     state is restored and either partitions are assigned and lag by at most ready_max_lag, or
 //     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
-//     assigned");
+//     assigned"); readiness is refreshed about once a second, while the daemon waits for
+//     acknowledgements too, and partitions the group took as lost no longer count from the moment
+//     librdkafka says so, before their revoke is served;
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
@@ -232,12 +234,17 @@ class ConsumerDaemon final : private Output {
   Status CheckHandoverTopic();
   // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them
   // at most `wait`.
-  void HandOver(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds wait);
+  void HandOver(ConsumerStage& stage, const std::vector<TopicPartition>& partitions,
+                std::chrono::milliseconds wait);
   // Gives the handovers a fresh producer when the one they have failed a delivery; returns
   // whether it had.
   bool ReplaceFailedHandoverProducer();
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
+  // Tick() if a second has passed since the last one. The waits for acknowledgements call it, so
+  // that readiness follows what happens meanwhile (partitions lost, brokers unreachable): such a
+  // wait may last flush_timeout.
+  void TickIfDue(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);
 

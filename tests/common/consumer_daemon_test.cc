@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "common/broker_control.h"
@@ -679,6 +681,90 @@ TEST(ConsumerDaemonTest, AStageIsNotAskedToBeQuietWhileASealedBatchAwaitsItsWrit
   EXPECT_EQ(status.code(), StatusCode::kAborted) << status.ToString();
   EXPECT_GT(stage.sealed, 0);
   EXPECT_FALSE(stage.quiet_while_unwritten);
+}
+
+// Produces an output to "out" for each record and does not seal, so that each batch waits for its
+// outputs' acknowledgement before its commit; counts what it handled and committed.
+class UnacknowledgedStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    ++handled;
+    return output.Produce({.topic = "out",
+                           .key = std::string(record.key),
+                           .value = "decided",
+                           .headers = {},
+                           .partition = {}});
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
+    ++committed;
+    return Status::Ok();
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  std::atomic<int> handled{0};
+  std::atomic<int> committed{0};
+};
+
+// A daemon waits up to flush_timeout for a batch's outputs, and its group may take its partitions
+// meanwhile (its session expired: the coordinator was down or, here, refused its heartbeat). The
+// loop serves the revoke only after the wait, but /readyz must not wait with it: Kubernetes would
+// go on routing to a daemon that has no partitions for as long as the brokers hold the outputs.
+TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOutputs) {
+  std::unique_ptr<MockCluster> cluster;
+  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
+  // Every produce is answered with a retriable error: the outputs stay unacknowledged.
+  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE(cluster->Apply(*refuse).ok());
+  auto lose = ParseBrokerControl("errors Heartbeat 1 UNKNOWN_MEMBER_ID");
+  ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options;
+  options.kafka.bootstrap = cluster->bootstrap();
+  options.kafka = ShortSession(options.kafka);
+  options.group_id = "g";
+  options.topics = {"in"};
+  options.produces = true;
+  // Far longer than readiness takes to follow (about a second); the wait's end ends the run.
+  options.flush_timeout = std::chrono::seconds(20);
+  ConsumerDaemon daemon(**context, options);
+  UnacknowledgedStage stage;
+  std::atomic<bool> finished = false;
+  Status status;
+  std::thread run([&] {
+    status = daemon.Run(stage);
+    finished = true;
+  });
+  // Whether `done` held of the readiness before the run ended, within a bound.
+  const auto readiness_until = [&](const std::function<bool(const Probe&)>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!finished && std::chrono::steady_clock::now() < deadline) {
+      if (done((*context)->Readiness())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+
+  const bool ready =
+      readiness_until([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
+  bool followed = false;
+  int committed_by_then = -1;
+  if (ready && cluster->Apply(*lose).ok()) {
+    followed = readiness_until([](const Probe& ready) {
+      return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
+    });
+    committed_by_then = stage.committed;
+  }
+  run.join();
+
+  EXPECT_TRUE(ready);
+  EXPECT_TRUE(followed);
+  EXPECT_EQ(committed_by_then, 0);  // the batch was still waiting for its outputs
+  EXPECT_EQ(status.code(), StatusCode::kTimedOut) << status.ToString();
 }
 
 }  // namespace
