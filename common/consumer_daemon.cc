@@ -423,6 +423,9 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
 }
 
 void ConsumerDaemon::TickIfDue(ConsumerStage& stage) {
+  // Alive: every wait that calls this has a deadline, and three of them may follow one another in
+  // a revoke (two batches and the handovers), longer together than /healthz's stall bound.
+  context_.Beat();
   const auto now = Clock::now();
   if (now < next_tick_) return;
   next_tick_ = now + kTickInterval;

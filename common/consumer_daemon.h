@@ -241,9 +241,10 @@ class ConsumerDaemon final : private Output {
   bool ReplaceFailedHandoverProducer();
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
-  // Tick() if a second has passed since the last one. The waits for acknowledgements call it, so
-  // that readiness follows what happens meanwhile (partitions lost, brokers unreachable): such a
-  // wait may last flush_timeout.
+  // Beats, and Tick()s if a second has passed since the last one. The waits for acknowledgements
+  // call it, so that liveness holds and readiness follows what happens meanwhile (partitions lost,
+  // the producer's brokers unreachable; the consumer is not polled, so its own connectivity is
+  // not refreshed): such a wait may last flush_timeout.
   void TickIfDue(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);

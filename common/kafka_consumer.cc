@@ -445,13 +445,12 @@ void KafkaConsumer::CommitAsync(const std::map<TopicPartition, int64_t>& next_of
 
 bool KafkaConsumer::Member() const {
   if (assignment_ != PartitionAssignment::kGroup) return started_;
-  // librdkafka marks the assignment lost at once; the revoke that takes it comes with a later
-  // poll, which a daemon waiting for acknowledgements may not make for a while.
-  if (!assignment_received_ || assignment_lost_ || rd_kafka_assignment_lost(rk_.get()) != 0) {
-    return false;
-  }
-  // librdkafka drops the member id when the session expires: a standby has no partitions to lose,
-  // so no revoke tells it, and it is out of the group until a join answers with a new id.
+  if (!assignment_received_ || assignment_lost_) return false;
+  // librdkafka drops the member id when the session expires or the group refuses the member's
+  // heartbeat, at once: before the revoke that takes its partitions comes with a later poll, which
+  // a daemon waiting for acknowledgements may not make for a while; and for a standby, which has
+  // no partitions to lose, no revoke tells it. It is out of the group until a join answers with a
+  // new id.
   return HasMemberId();
 }
 

@@ -171,8 +171,9 @@ class KafkaConsumer {
   // assignment, possibly empty (a member with none is a standby), and not since its group session
   // expired (e.g. while the coordinator was down: it lost its partitions without a rebalance, or,
   // a standby, its member id) until the group assigns it again; with kAllPartitions once it
-  // assigned itself its topics' partitions. False from the moment librdkafka takes the
-  // partitions as lost, although Lag() lists them until a Poll() serves their revoke.
+  // assigned itself its topics' partitions. False from the moment the group refuses the member
+  // (its member id is gone), although Lag() lists its partitions until a Poll() serves their
+  // revoke.
   bool Member() const;
 
   // Leaves the group cleanly (revoking, with before_revoke, first). With kGroup, a consumer that

@@ -712,14 +712,18 @@ class UnacknowledgedStage final : public ConsumerStage {
 // meanwhile (its session expired: the coordinator was down or, here, refused its heartbeat). The
 // loop serves the revoke only after the wait, but /readyz must not wait with it: Kubernetes would
 // go on routing to a daemon that has no partitions for as long as the brokers hold the outputs.
-TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOutputs) {
+// UNKNOWN_MEMBER_ID also takes the member id, ILLEGAL_GENERATION keeps it: either way the
+// partitions are lost.
+class LostPartitionsTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LostPartitionsTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOutputs) {
   std::unique_ptr<MockCluster> cluster;
   ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
   // Every produce is answered with a retriable error: the outputs stay unacknowledged.
   auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
   ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
   ASSERT_TRUE(cluster->Apply(*refuse).ok());
-  auto lose = ParseBrokerControl("errors Heartbeat 1 UNKNOWN_MEMBER_ID");
+  auto lose = ParseBrokerControl(std::string("errors Heartbeat 1 ") + GetParam());
   ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
   auto context = DaemonContext::Start("test", {});
   ASSERT_TRUE(context.has_value()) << context.error().ToString();
@@ -729,8 +733,8 @@ TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOut
   options.group_id = "g";
   options.topics = {"in"};
   options.produces = true;
-  // Far longer than readiness takes to follow (about a second); the wait's end ends the run.
-  options.flush_timeout = std::chrono::seconds(20);
+  // Several times what readiness takes to follow (about a second); the wait's end ends the run.
+  options.flush_timeout = std::chrono::seconds(8);
   ConsumerDaemon daemon(**context, options);
   UnacknowledgedStage stage;
   std::atomic<bool> finished = false;
@@ -766,6 +770,9 @@ TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOut
   EXPECT_EQ(committed_by_then, 0);  // the batch was still waiting for its outputs
   EXPECT_EQ(status.code(), StatusCode::kTimedOut) << status.ToString();
 }
+
+INSTANTIATE_TEST_SUITE_P(HeartbeatErrors, LostPartitionsTest,
+                         ::testing::Values("UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION"));
 
 }  // namespace
 }  // namespace headwire::common
