@@ -110,6 +110,9 @@ class GuardedHttpServerTest : public ::testing::Test {
   // More than the socket buffers of loopback hold when a connection begins.
   static constexpr size_t kMediumBody = 1 << 20;
 
+  // Installed before the server's threads start, so that they see it: the logger is read by
+  // them without a lock.
+  CapturedLog log_;
   std::unique_ptr<GuardedHttpServer> server_;
   std::promise<void> entered_;
   std::promise<void> release_;
@@ -248,10 +251,9 @@ TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
 
 // The request log says what reached the kernel, not only the status the handler chose.
 TEST_F(GuardedHttpServerTest, TheRequestLogSaysAWholeAnswerWasHandedOverWhole) {
-  CapturedLog log;
   EXPECT_TRUE(RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n").ends_with("other"));
   serving_.Stop();
-  const std::string line = log.RequestLine("/other");
+  const std::string line = log_.RequestLine("/other");
   EXPECT_NE(line.find(" status=200 answer=whole body_sent=5 body_length=5 client=\"127.0.0.1\""),
             std::string::npos)
       << line;
@@ -260,7 +262,6 @@ TEST_F(GuardedHttpServerTest, TheRequestLogSaysAWholeAnswerWasHandedOverWhole) {
 // A client that goes away before its answer is read has not been answered 200, whatever the
 // handler set: the log says the writing failed, and how much of the body was handed over.
 TEST_F(GuardedHttpServerTest, TheRequestLogSaysAnAnswerTheClientLeftWasNotHandedOverWhole) {
-  CapturedLog log;
   const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
   ASSERT_GE(sock, 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -269,7 +270,7 @@ TEST_F(GuardedHttpServerTest, TheRequestLogSaysAnAnswerTheClientLeftWasNotHanded
   ASSERT_EQ(::recv(sock, &first, 1, 0), 1);
   ::close(sock);  // with bytes unread: a reset, which the server's next write meets
   serving_.Stop();
-  const std::string line = log.RequestLine("/big");
+  const std::string line = log_.RequestLine("/big");
   EXPECT_NE(line.find(" status=200 answer=failed "), std::string::npos) << line;
   EXPECT_EQ(Field(line, "body_length"), kBigBody) << line;
   EXPECT_LT(Field(line, "body_sent"), kBigBody) << line;
@@ -313,7 +314,6 @@ TEST_F(OneConnectionPerClientTest, AClientThatSawItsConnectionEndIsServedAgainAt
 // A connection refused before its request was read is in the request log too: a grep for answers
 // that were not whole finds the clients turned away.
 TEST_F(OneConnectionPerClientTest, TheRequestLogSaysAConnectionOverTheLimitWasRefused) {
-  CapturedLog log;
   const int held = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
   ASSERT_GE(held, 0);
   const std::string big = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -325,10 +325,10 @@ TEST_F(OneConnectionPerClientTest, TheRequestLogSaysAConnectionOverTheLimitWasRe
   const std::string refused = RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
   ::close(held);
   EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
-  EXPECT_NE(log.Text().find("msg=\"http request\" method=- path=- status=503 answer=refused "
-                            "body_sent=0 body_length=0 client=\"127.0.0.1\""),
+  EXPECT_NE(log_.Text().find("msg=\"http request\" method=- path=- status=503 answer=refused "
+                             "body_sent=0 body_length=0 client=\"127.0.0.1\""),
             std::string::npos)
-      << log.Text();
+      << log_.Text();
 }
 
 // The server with one connection per client address and a response deadline of 1 s.
@@ -389,11 +389,10 @@ TEST_F(ResponseDeadlineTest, AClientReadingTooSlowlyIsCutOffAtTheDeadline) {
 // An answer cut at the deadline is logged as cut, with the part of its body handed over; before,
 // the request log said status=200 and nothing else.
 TEST_F(ResponseDeadlineTest, TheRequestLogSaysAnAnswerCutAtTheDeadlineWasCut) {
-  CapturedLog log;
   const SlowRead read = RequestBigAndReadSlowly(port_);
   ASSERT_TRUE(read.ended) << "still open after 60 s, having read " << read.bytes << " bytes";
   serving_.Stop();
-  const std::string line = log.RequestLine("/big");
+  const std::string line = log_.RequestLine("/big");
   EXPECT_NE(line.find(" status=200 answer=cut "), std::string::npos) << line;
   EXPECT_EQ(Field(line, "body_length"), kBigBody) << line;
   EXPECT_GT(Field(line, "body_sent"), 0u) << line;
