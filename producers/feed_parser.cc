@@ -1129,14 +1129,16 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
   return closes;
 }
 
-// The '>' that ends the start tag whose name ends at `after_name`: the first one outside a quoted
+// Where the start tag whose name ends at `after_name` stops: at the first '>' outside a quoted
 // attribute value (a quote counts only where a value begins, after '='), so that a value holding
-// '>' or markup ("<channel note='<b>x</b>'>") belongs to its tag. npos when a value's quote is
-// never closed.
-size_t QuoteAwareTagEnd(std::string_view body, size_t after_name) {
+// '>' or markup ("<channel note='<b>x</b>'>") belongs to its tag; or at the first '<' outside one,
+// which no start tag holds. npos when a value's quote is never closed, or neither comes. What a
+// call reads before where it stops, RepairedForXml reads as inside this tag, so that no later
+// call reads it again ("<a x='>'<a x='>'..." would otherwise be read to its end at every tag).
+size_t QuoteAwareTagStop(std::string_view body, size_t after_name) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   size_t at = after_name;
-  while (at < body.size() && body[at] != '>') {
+  while (at < body.size() && body[at] != '>' && body[at] != '<') {
     if (body[at] != '=') {
       ++at;
       continue;
@@ -1213,12 +1215,15 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     }
     return next_gt;
   };
-  // Where the last start tag or document type declaration read ends (QuoteAwareTagEnd,
+  // Where the last start tag or document type declaration read ends (QuoteAwareTagStop,
   // DoctypeEnd), one past its '>': a tag before it is inside that markup, in a value or a literal
   // ("<channel note='<b>x</b><guid x=1>'>", "<!ENTITY x '<hr/><item id=1>'>"), where quotes added
   // would end the value; and one inside a start tag left as written ("<a x=<a x=<a ... y='>")
   // would read the rest of that tag again, a time quadratic in its length.
   size_t markup_until = 0;
+  // A document has one type declaration: only the first is read as one, so that one left
+  // unterminated is read to the end once, not again at every "<!DOCTYPE" after it.
+  bool doctype_read = false;
   Iso2022Runs runs(lower_encoding);
   size_t i = 0;
   while (i < body.size()) {
@@ -1256,11 +1261,14 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
       } else if (const std::string_view name = TagName(body, i + 1); !name.empty()) {
         size_t end = tag_end(i + 1);
         if (end != std::string_view::npos && !inside_markup) {
-          if (const size_t whole = QuoteAwareTagEnd(body, i + 1 + name.size());
-              whole != std::string_view::npos) {
-            end = whole;
-          }
-          markup_until = end + 1;
+          const size_t stop = QuoteAwareTagStop(body, i + 1 + name.size());
+          if (stop != std::string_view::npos && body[stop] == '>') end = stop;
+          // At a '<' the tag cannot hold, it ends at its first '>', or at that '<' when a quote
+          // took the '>' in. (A quote never closed is read to the end once: no later tag holds
+          // that quote.)
+          markup_until = stop != std::string_view::npos && body[stop] == '<'
+                             ? std::max(end + 1, stop)
+                             : end + 1;
           const std::string_view tag = body.substr(i, end + 1 - i);
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
           if (const std::optional<bool> self_closing =
@@ -1272,7 +1280,8 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
           }
         }
         if (end != std::string_view::npos && body[end - 1] != '/') open.Open(name);
-      } else if (!inside_markup && body.substr(i).starts_with("<!DOCTYPE")) {
+      } else if (!inside_markup && !doctype_read && body.substr(i).starts_with("<!DOCTYPE")) {
+        doctype_read = true;
         if (const size_t end = DoctypeEnd(body, i); end != std::string_view::npos) {
           markup_until = end + 1;
         }
