@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -64,9 +65,13 @@ class FeedListParser {
     return *duration;
   }
 
-  Result<int64_t> PositiveInteger(const toml::node& node, const std::string& key) const {
-    if (!node.is_integer() || node.as_integer()->get() <= 0) {
-      return Fail(key, "must be a positive integer");
+  // A positive integer, at most `most` when there is one.
+  Result<int64_t> PositiveInteger(const toml::node& node, const std::string& key,
+                                  std::optional<int64_t> most = std::nullopt) const {
+    if (!node.is_integer() || node.as_integer()->get() <= 0 ||
+        (most && node.as_integer()->get() > *most)) {
+      return Fail(key, most ? "must be an integer from 1 to " + std::to_string(*most)
+                            : "must be a positive integer");
     }
     return node.as_integer()->get();
   }
@@ -81,8 +86,8 @@ class FeedListParser {
         if (value) field = *value;
         return value ? Status::Ok() : value.error();
       };
-      auto set_integer = [&](auto& field) {
-        auto value = PositiveInteger(node, name);
+      auto set_integer = [&](auto& field, std::optional<int64_t> most = std::nullopt) {
+        auto value = PositiveInteger(node, name, most);
         if (value) field = static_cast<std::remove_reference_t<decltype(field)>>(*value);
         return value ? Status::Ok() : value.error();
       };
@@ -107,13 +112,7 @@ class FeedListParser {
       } else if (key == "max_connections") {
         // Each transfer may hold a body of max_bytes: the bound keeps a typo from lifting the
         // fetcher's memory past any sane sum.
-        const std::optional<int64_t> value = node.value_exact<int64_t>();
-        if (!value || *value < 1 || *value > kMaxConnections) {
-          status =
-              Fail(name, "must be an integer from 1 to " + std::to_string(kMaxConnections)).error();
-        } else {
-          list.fetch.max_connections = static_cast<long>(*value);
-        }
+        status = set_integer(list.fetch.max_connections, kMaxConnections);
       } else if (key == "jitter") {
         const std::optional<double> value = node.value<double>();
         if (!value || *value < 0 || *value > 0.5) {
