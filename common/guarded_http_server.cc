@@ -53,8 +53,18 @@ std::string PeerAddress(socket_t sock) {
   return text;
 }
 
-// Answers a connection that is not served with `status` ("503 Service Unavailable") and logs it
-// as the request log logs an answered request, without the method and path it never read.
+// One line of the request log (guarded_http_server.h), `method` and `path` as they are shown.
+void LogRequest(std::string_view method, std::string_view path, std::string_view status,
+                std::string_view answer, size_t body_sent, size_t body_length,
+                const std::string& ip) {
+  spdlog::debug(
+      "msg=\"http request\" method={} path={} status={} answer={} body_sent={} body_length={} "
+      "client={}",
+      method, path, status, answer, body_sent, body_length, Quote(ip));
+}
+
+// Answers a connection that is not served with `status` ("503 Service Unavailable") and logs it,
+// without the method and path it never read.
 void Refuse(socket_t sock, std::string_view status, const std::string& ip) {
   const std::string response =
       "HTTP/1.1 " + std::string(status) + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
@@ -62,10 +72,7 @@ void Refuse(socket_t sock, std::string_view status, const std::string& ip) {
     [[maybe_unused]] const ssize_t sent =
         ::send(sock, response.data(), response.size(), MSG_NOSIGNAL);
   }
-  spdlog::debug(
-      "msg=\"http request\" method=- path=- status={} answer=refused body_sent=0 body_length=0 "
-      "client={}",
-      status.substr(0, status.find(' ')), Quote(ip));
+  LogRequest("-", "-", status.substr(0, status.find(' ')), "refused", 0, 0, ip);
 }
 
 // Ends a connection without a reset: closed with bytes of the client's still unread (a second,
@@ -343,11 +350,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       // Logged before the connection ends, so that a client seeing its end finds the line.
       if (answered) {
         const char* answer = cut ? "cut" : stream.write_failed() ? "failed" : "whole";
-        spdlog::debug(
-            "msg=\"http request\" method={} path={} status={} answer={} body_sent={} "
-            "body_length={} client={}",
-            Token(answered->method), Quote(answered->path), answered->status, answer,
-            stream.body_sent(), answered->body_length, Quote(ip));
+        LogRequest(Token(answered->method), Quote(answered->path), std::to_string(answered->status),
+                   answer, stream.body_sent(), answered->body_length, ip);
       }
       // At most connections.total of these per response_timeout, as each holds its connection
       // that long: no sampling needed.
