@@ -122,6 +122,22 @@ class GuardedHttpServerTest : public ::testing::Test {
     if (!released_) release_.set_value();
     serving_.Stop();
   }
+  // A connection with a 4 KiB receive buffer whose answer to GET /big has begun (its first byte,
+  // the 'H' of "HTTP/1.1", read), so the server has read its head and run its handler; the rest
+  // of the answer waits for the reader. -1 when that fails.
+  int BigAnswerBegun() const {
+    const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
+    if (sock < 0) return -1;
+    const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+    char first = 0;
+    if (::send(sock, request.data(), request.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(request.size()) ||
+        ::recv(sock, &first, 1, 0) != 1 || first != 'H') {
+      ::close(sock);
+      return -1;
+    }
+    return sock;
+  }
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(30, 0);
@@ -247,19 +263,15 @@ TEST_F(GuardedHttpServerTest, AHeadLongerThan16KiBGets431) {
 // the whole of it. (Before, the slot stayed taken until the slow answer was sent or its write
 // timed out, and the slow client got a cut body.)
 TEST_F(GuardedHttpServerTest, AClientReadingSlowlyDoesNotHoldTheHandlerSlot) {
-  const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
-  ASSERT_GE(sock, 0);
-  const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(::send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
   // The answer has begun: the slow request's handler is done.
-  char first = 0;
-  ASSERT_EQ(::recv(sock, &first, 1, 0), 1);
+  const int sock = BigAnswerBegun();
+  ASSERT_GE(sock, 0);
 
   auto other = Client().Get("/other");
   ASSERT_TRUE(other);
   EXPECT_EQ(other->body, "other");
 
-  std::string answer(1, first);
+  std::string answer = "H";
   char buffer[1 << 16];
   for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) {
     answer.append(buffer, static_cast<size_t>(n));
@@ -283,12 +295,8 @@ TEST_F(GuardedHttpServerTest, TheRequestLogSaysAWholeAnswerWasHandedOverWhole) {
 // A client that goes away before its answer is read has not been answered 200, whatever the
 // handler set: the log says the writing failed, and how much of the body was handed over.
 TEST_F(GuardedHttpServerTest, TheRequestLogSaysAnAnswerTheClientLeftWasNotHandedOverWhole) {
-  const int sock = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
+  const int sock = BigAnswerBegun();
   ASSERT_GE(sock, 0);
-  const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(::send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  char first = 0;
-  ASSERT_EQ(::recv(sock, &first, 1, 0), 1);
   ::close(sock);  // with bytes unread: a reset, which the server's next write meets
   serving_.Stop();
   const std::string line = log_.RequestLine("/big");
@@ -335,14 +343,10 @@ TEST_F(OneConnectionPerClientTest, AClientThatSawItsConnectionEndIsServedAgainAt
 // A connection refused before its request was read is in the request log too: a grep for answers
 // that were not whole finds the clients turned away.
 TEST_F(OneConnectionPerClientTest, TheRequestLogSaysAConnectionOverTheLimitWasRefused) {
-  const int held = testing::ConnectLoopback(port_, /*receive_buffer=*/4096);
-  ASSERT_GE(held, 0);
-  const std::string big = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(::send(held, big.data(), big.size(), MSG_NOSIGNAL), static_cast<ssize_t>(big.size()));
   // Its answer has begun, so it was admitted: while it is being sent, the next connection from
   // the same address is over the limit.
-  char first = 0;
-  ASSERT_EQ(::recv(held, &first, 1, 0), 1);
+  const int held = BigAnswerBegun();
+  ASSERT_GE(held, 0);
   const std::string refused = RawExchange(port_, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
   ::close(held);
   EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
