@@ -8,8 +8,6 @@
 namespace headwire::producers {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 // Where the next markup at or after `from` begins: a '<' outside the comments and CDATA sections
 // that begin at or after `from`, whose text ("<item>" written about in a description) is no
 // markup; npos when there is none. A comment or CDATA section left unclosed runs to the end, as
@@ -107,18 +105,18 @@ void AppendScope(std::string_view tag, std::string& out) {
   out.append("<").append(name);
   size_t at = 1 + name.size();
   while (at < tag.size()) {
-    while (at < tag.size() && IsSpace(tag[at])) ++at;
+    while (at < tag.size() && IsXmlSpace(tag[at])) ++at;
     size_t name_end = at;
-    while (name_end < tag.size() && !IsSpace(tag[name_end]) && tag[name_end] != '=' &&
+    while (name_end < tag.size() && !IsXmlSpace(tag[name_end]) && tag[name_end] != '=' &&
            tag[name_end] != '>' && tag[name_end] != '/') {
       ++name_end;
     }
     if (name_end == at) break;
     size_t value = name_end;
-    while (value < tag.size() && IsSpace(tag[value])) ++value;
+    while (value < tag.size() && IsXmlSpace(tag[value])) ++value;
     if (value >= tag.size() || tag[value] != '=') break;
     ++value;
-    while (value < tag.size() && IsSpace(tag[value])) ++value;
+    while (value < tag.size() && IsXmlSpace(tag[value])) ++value;
     if (value >= tag.size() || (tag[value] != '"' && tag[value] != '\'')) break;
     const size_t quote = tag.find(tag[value], value + 1);
     if (quote == std::string_view::npos) break;
@@ -162,6 +160,8 @@ std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item
   }
   return split;
 }
+
+bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 bool IsXmlNameStart(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';

@@ -39,6 +39,9 @@ struct ItemSplit {
 // would exceed the bound above, or the first item lies deeper than 256 elements.
 std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item_tag);
 
+// Whether `c` is XML white space (space, tab, CR, LF).
+bool IsXmlSpace(char c);
+
 // Whether `c` may begin or continue an XML name (ASCII only; bytes above it are left to libxml2).
 bool IsXmlNameStart(char c);
 bool IsXmlNameChar(char c);

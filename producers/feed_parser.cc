@@ -1002,7 +1002,6 @@ struct WrittenAttribute {
 template <typename Take>
 std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bool slash_closes,
                                  Take take) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   const auto name_char = [](char c) {
     return IsXmlNameChar(c) || static_cast<unsigned char>(c) >= 0x80;
   };
@@ -1010,7 +1009,7 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
   size_t at = 1 + name.size();
   while (true) {
     const size_t gap = at;
-    while (at < last && space(tag[at])) ++at;
+    while (at < last && IsXmlSpace(tag[at])) ++at;
     if (at == last) return false;
     if (tag[at] == '/' && at + 1 == last) return true;
     if (at == gap || !(IsXmlNameStart(tag[at]) || static_cast<unsigned char>(tag[at]) >= 0x80)) {
@@ -1021,10 +1020,10 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
     while (at < last && name_char(tag[at])) ++at;
     attribute.name = tag.substr(name_start, at - name_start);
     size_t after = at;
-    while (after < last && space(tag[after])) ++after;
+    while (after < last && IsXmlSpace(tag[after])) ++after;
     if (after < last && tag[after] == '=') {
       at = after + 1;
-      while (at < last && space(tag[at])) ++at;
+      while (at < last && IsXmlSpace(tag[at])) ++at;
       if (tag[at] == '"' || tag[at] == '\'') {
         const size_t close = tag.find(tag[at], at + 1);
         if (close == std::string_view::npos || close >= last) return std::nullopt;
@@ -1033,7 +1032,7 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
         at = close + 1;
       } else {
         const size_t start = at;
-        while (at < last && !space(tag[at])) ++at;
+        while (at < last && !IsXmlSpace(tag[at])) ++at;
         attribute.value = tag.substr(start, at - start);
         if (slash_closes && at == last && attribute.value.ends_with('/')) {
           // A URL's own '/' ("href=http://example.com/post/>"), as a permalink ends, is its.
@@ -1044,7 +1043,7 @@ std::optional<bool> ReadStartTag(std::string_view tag, std::string_view name, bo
           return true;
         }
       }
-    } else if (at < last && !space(tag[at]) && tag[at] != '/') {
+    } else if (at < last && !IsXmlSpace(tag[at]) && tag[at] != '/') {
       return std::nullopt;  // a byte that neither names nor ends ("id@x", "a\"b")
     }
     take(attribute);
@@ -1136,7 +1135,6 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
 // call reads before where it stops, RepairedForXml reads as inside this tag, so that no later
 // call reads it again ("<a x='>'<a x='>'..." would otherwise be read to its end at every tag).
 size_t QuoteAwareTagStop(std::string_view body, size_t after_name) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   size_t at = after_name;
   while (at < body.size() && body[at] != '>' && body[at] != '<') {
     if (body[at] != '=') {
@@ -1144,7 +1142,7 @@ size_t QuoteAwareTagStop(std::string_view body, size_t after_name) {
       continue;
     }
     ++at;
-    while (at < body.size() && space(body[at])) ++at;
+    while (at < body.size() && IsXmlSpace(body[at])) ++at;
     if (at < body.size() && (body[at] == '"' || body[at] == '\'')) {
       const size_t close = body.find(body[at], at + 1);
       if (close == std::string_view::npos) return close;
