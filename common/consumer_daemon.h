@@ -20,8 +20,8 @@
 //     state is restored and either partitions are assigned and lag by at most ready_max_lag, or
 //     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
 //     assigned"); readiness is refreshed about once a second, while the daemon waits for
-//     acknowledgements too, and partitions the group took as lost no longer count from the moment
-//     librdkafka says so, before their revoke is served;
+//     acknowledgements too, and a member the group refused (its session expired: librdkafka drops
+//     its member id) counts no partitions from then on, before their revoke is served;
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
