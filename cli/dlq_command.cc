@@ -87,6 +87,7 @@ std::optional<std::string> OriginalHeader(const v1::DeadLetter& letter, std::str
 }
 
 std::string Position(std::string_view topic, int32_t partition, int64_t offset) {
+  if (partition < 0 && offset < 0) return std::string(topic);                   // a feed's URL
   if (partition < 0) return std::string(topic) + ":" + std::to_string(offset);  // file:line
   return std::string(topic) + "/" + std::to_string(partition) + "@" + std::to_string(offset);
 }
@@ -286,7 +287,8 @@ void RegisterDlqCommand(CLI::App& app, int& exit_code) {
   CLI::App* list = dlq->add_subcommand(
       "list",
       "Each dead letter with its position, time, reason, stage, origin (topic/partition@offset, "
-      "or file:line for produce), re-drive count, message and an escaped excerpt of the record");
+      "file:line for produce, the URL for feed), re-drive count, message and an escaped excerpt of "
+      "the record");
   AddCommonOptions(*list, *list_args);
   list->add_flag("--json", list_args->json, "One JSON object per dead letter instead of a table");
   list->callback([list_args, &exit_code] {

@@ -204,7 +204,7 @@ Status ConsumerDaemon::LookUpOutputPartitions(ConsumerStage& stage) {
           }
           const bool gave_up =
               options_.loop.exit_at_end && Clock::now() - started >= options_.kafka.connect_timeout;
-          if (gave_up) return error;
+          if (gave_up) return error.WithContext("giving up after --connect-timeout-s");
           if (context_.ShutdownRequested()) {
             return Status::Aborted("stopped before output topic " + topic + " was looked up");
           }

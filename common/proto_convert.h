@@ -30,8 +30,8 @@ inline constexpr const char* kRedriveCountHeader = "headwire-redrive-count";
 // record carries it supersedes that one, so a later re-drive skips the older letter.
 inline constexpr const char* kRedriveOfHeader = "headwire-redrive-of";
 
-// Where a dead letter's record came from: a topic partition and offset, or for `produce` the
-// input file (partition -1) and line.
+// Where a dead letter's record came from: a topic partition and offset, for `produce` the input
+// file (partition -1) and line, for the feed daemon the feed's URL (partition and offset -1).
 struct DeadLetterOrigin {
   std::string topic;
   int32_t partition = -1;

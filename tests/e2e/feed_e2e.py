@@ -362,6 +362,11 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertTrue(html.original_value.lstrip().lower().startswith(b"<!doctype html"))
         self.assertEqual(len(kafka_check.read_topic(self.bootstrap, DLQ)), len(letters))
         self.assertIn("not a feed", self.first.stderr)
+        # `dlq list` names a feed's letter by its URL alone: it has no partition or line.
+        table = run([ARGS.headwire, "dlq", "list", "-b", self.bootstrap, "--dlq-topic", DLQ]).stdout
+        url = self.feeds["node-feedparser/notafeed.html"]
+        self.assertIn(f"  {url}  ", table)
+        self.assertNotIn(f"{url}:-1", table)
 
     def test_second_run_sends_nothing_and_is_answered_304(self):
         self.assertEqual(len(self.after_second), len(self.after_first))
