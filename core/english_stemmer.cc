@@ -105,6 +105,11 @@ void SnowballStemInto(std::string_view word, std::string& out) {
   ++cache.used;
 }
 
+void PrefetchSnowballStem(std::string_view word) {
+  if (word.size() > kMaxCachedBytes) return;
+  __builtin_prefetch(&Cache().slots[SlotHash(word) & (kCacheSlots - 1)]);
+}
+
 std::string SnowballStem(std::string_view word) {
   std::string out;
   SnowballStemInto(word, out);

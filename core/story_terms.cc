@@ -526,14 +526,22 @@ const WordTable& Jurisdictions() {
   return table;
 }
 
+bool KeptUnstemmed(std::string_view word) {
+  return word.size() <= 3 || (word[0] >= '0' && word[0] <= '9');
+}
+
 }  // namespace
 
 void StemInto(std::string_view word, std::string& w) {
-  if (word.size() <= 3 || (word[0] >= '0' && word[0] <= '9')) {
+  if (KeptUnstemmed(word)) {
     w.assign(word);
     return;
   }
   SnowballStemInto(word, w);
+}
+
+void PrefetchStem(std::string_view word) {
+  if (!KeptUnstemmed(word)) PrefetchSnowballStem(word);
 }
 
 std::string Stem(std::string_view word) {

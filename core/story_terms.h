@@ -24,6 +24,9 @@ std::string Stem(std::string_view word);
 // Stem into a caller-owned string (replaced), so a hot loop can reuse its capacity.
 void StemInto(std::string_view word, std::string& out);
 
+// Asks for the memory StemInto(word) will read first (PrefetchSnowballStem); changes nothing.
+void PrefetchStem(std::string_view word);
+
 // The concept of a canonical token (CanonicalWordForm output), stemmed, without a final -e.
 std::string StoryConcept(std::string_view token);
 

@@ -37,5 +37,37 @@ TEST(EnglishStemmerTest, EachThreadStemsAlike) {
   for (const auto& r : results) EXPECT_EQ(r, SnowballStem("negotiations"));
 }
 
+// Each run is on a thread of its own, so that both start from an empty cache of stems.
+std::vector<std::string> StemsOnANewThread(const std::vector<std::string>& words, bool prefetch) {
+  std::vector<std::string> stems;
+  std::thread([&] {
+    if (prefetch) {
+      for (const std::string& word : words) PrefetchSnowballStem(word);
+    }
+    for (const std::string& word : words) stems.push_back(SnowballStem(word));
+  }).join();
+  return stems;
+}
+
+TEST(EnglishStemmerTest, APrefetchChangesNoStem) {
+  const std::vector<std::string> words = {"",
+                                          "a",
+                                          "negotiations",
+                                          "negotiations",
+                                          std::string(30, 'e') + "s",
+                                          "hiring",
+                                          "companies",
+                                          "caf\xC3\xA9s",
+                                          std::string(32, 'e') + "s",
+                                          std::string(200, 'x'),
+                                          "launches",
+                                          "hires",
+                                          "extended"};
+  const std::vector<std::string> plain = StemsOnANewThread(words, false);
+  EXPECT_EQ(StemsOnANewThread(words, true), plain);
+  EXPECT_EQ(plain[2], SnowballStem("negotiations"));
+  EXPECT_EQ(plain[10], "launch");
+}
+
 }  // namespace
 }  // namespace headwire::core
