@@ -92,4 +92,20 @@ Status MockCluster::Apply(const BrokerControlCommand& command) {
   return Status::Ok();
 }
 
+Status MockCluster::DelayRequests(int32_t broker_id, std::string_view api, int count,
+                                  std::chrono::milliseconds delay) {
+  const std::optional<int16_t> key = KafkaApiKeyFromName(api);
+  if (!key) return Status::InvalidArgument("unknown Kafka API " + std::string(api));
+  if (broker_id < 1 || broker_id > brokers_) {
+    return Status::InvalidArgument("no broker " + std::to_string(broker_id));
+  }
+  for (int i = 0; i < count; ++i) {
+    // An "error" of NO_ERROR with a round-trip time: answered normally, that much later.
+    const rd_kafka_resp_err_t err = rd_kafka_mock_broker_push_request_error_rtts(
+        cluster_, broker_id, *key, 1, RD_KAFKA_RESP_ERR_NO_ERROR, static_cast<int>(delay.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Internal(rd_kafka_err2str(err));
+  }
+  return Status::Ok();
+}
+
 }  // namespace headwire::common

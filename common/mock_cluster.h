@@ -8,8 +8,11 @@
 // rdkafka_mock.h requires rdkafka.h first.
 #include <librdkafka/rdkafka_mock.h>
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/broker_control.h"
@@ -57,6 +60,13 @@ class MockCluster {
   // a failed request implicitly when a later one in flight succeeds (the failed messages are
   // lost with a success report) unless producers keep one request in flight.
   Status Apply(const BrokerControlCommand& command);
+
+  // Broker `broker_id` answers the next `count` requests of `api` (Kafka's name, e.g.
+  // "ListOffsets") `delay` late, and normally otherwise: one kind of request slow, where an rtt
+  // slows every request (heartbeats included) and errors are answered at once. For tests.
+  // Returns InvalidArgument for an unknown API or broker.
+  Status DelayRequests(int32_t broker_id, std::string_view api, int count,
+                       std::chrono::milliseconds delay);
 
  private:
   MockCluster() = default;
