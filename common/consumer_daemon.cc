@@ -444,10 +444,10 @@ Status ConsumerDaemon::Turn(ConsumerStage& stage) {
   context_.Beat();
   if (!stop_status_.ok()) return stop_status_;
   if (Status s = WriteSealed(stage, /*wait=*/false); !s.ok()) return s;
+  TickIfDue(stage);
   const auto now = Clock::now();
-  if (now < next_tick_) return Status::Ok();
-  next_tick_ = now + kTickInterval;
-  Tick(stage);
+  if (now < next_check_) return Status::Ok();
+  next_check_ = now + kTickInterval;
   Status consumer = consumer_->connectivity().Check();
   Status producer = producer_ ? producer_->connectivity().Check() : Status::Ok();
   if (options_.loop.exit_at_end) {

@@ -282,6 +282,9 @@ class ConsumerDaemon final : private Output {
   std::map<std::string, uint64_t> kafka_bytes_seen_;
   Status stop_status_;  // the first error met in a callback (assignment, revocation)
   std::chrono::steady_clock::time_point next_tick_{};
+  // Turn()'s connectivity and missing-topic checks have a schedule of their own: a wait's tick
+  // refreshes readiness, and must not put them off by up to a second.
+  std::chrono::steady_clock::time_point next_check_{};
   std::chrono::steady_clock::time_point run_started_{};  // when Run() started consuming
 };
 
