@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "common/blocking_call.h"
 #include "common/logging.h"
 
 namespace headwire::common {
@@ -60,7 +61,7 @@ prometheus::Counter& ConsumerDaemon::CounterFor(
 }
 
 Status ConsumerDaemon::Produce(const OutputRecord& record) {
-  if (Status s = producer_->Produce(record); !s.ok()) return s;
+  if (Status s = producer_->Produce(record, meanwhile_); !s.ok()) return s;
   CounterFor(produced_, record.topic, true).Increment();
   return Status::Ok();
 }
@@ -117,7 +118,7 @@ Status ConsumerDaemon::Persist(ConsumerStage& stage) {
       pending_records_ = {};
       return Status::Ok();
     }
-    if (Status s = producer_->Flush(options_.flush_timeout, [&] { TickIfDue(stage); }); !s.ok()) {
+    if (Status s = producer_->Flush(options_.flush_timeout, meanwhile_); !s.ok()) {
       stage.Discard();
       return s.WithContext("output not acknowledged; the batch will be redone after restart");
     }
@@ -135,8 +136,7 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
   const auto start = Clock::now();
   Status delivery = Status::Ok();
   if (wait) {
-    delivery =
-        producer_->WaitDelivered(sealed_->group, options_.flush_timeout, [&] { TickIfDue(stage); });
+    delivery = producer_->WaitDelivered(sealed_->group, options_.flush_timeout, meanwhile_);
   } else {
     auto delivered = producer_->Delivered(sealed_->group);
     if (delivered && !*delivered) return Status::Ok();
@@ -158,8 +158,13 @@ Status ConsumerDaemon::WriteSealed(ConsumerStage& stage, bool wait) {
 GroupOffset ConsumerDaemon::WithHandover(const TopicPartition& tp, GroupOffset group) {
   if (options_.handover_topic.empty() || !group.known) return group;
   if (!handovers_) {
-    auto read = ReadHandovers(options_.kafka, options_.handover_topic, options_.group_id,
-                              kHandoverReadTimeout);
+    // Inside the group's rebalance, and on a client of its own: the loop ticks meanwhile.
+    auto read = CallWhileWaiting(
+        [&] {
+          return ReadHandovers(options_.kafka, options_.handover_topic, options_.group_id,
+                               kHandoverReadTimeout);
+        },
+        meanwhile_);
     if (read) {
       handovers_ = std::move(*read);
       if (handovers_->undecodable() > 0) {
@@ -250,7 +255,7 @@ Status ConsumerDaemon::CheckHandoverTopic() {
   return Status::Ok();
 }
 
-void ConsumerDaemon::HandOver(ConsumerStage& stage, const std::vector<TopicPartition>& partitions,
+void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
                               std::chrono::milliseconds wait) {
   if (!handover_producer_) return;
   // A handover whose flush only timed out may have failed since; its failure is sticky, and would
@@ -273,7 +278,8 @@ void ConsumerDaemon::HandOver(ConsumerStage& stage, const std::vector<TopicParti
       handed_over = std::max(handed_over, floor->second);
     }
     if (Status s = handover_producer_->Produce(
-            HandoverRecord(options_.handover_topic, options_.group_id, tp, handed_over));
+            HandoverRecord(options_.handover_topic, options_.group_id, tp, handed_over),
+            meanwhile_);
         !s.ok()) {
       spdlog::warn("msg=\"handover not written\" topic={} partition={} error={}", tp.topic,
                    tp.partition, Quote(s.message()));
@@ -287,7 +293,7 @@ void ConsumerDaemon::HandOver(ConsumerStage& stage, const std::vector<TopicParti
   }
   if (written == 0) return;
   const auto bound = std::min(wait, options_.flush_timeout);
-  if (Status s = handover_producer_->Flush(bound, [&] { TickIfDue(stage); }); !s.ok()) {
+  if (Status s = handover_producer_->Flush(bound, meanwhile_); !s.ok()) {
     spdlog::warn(
         "msg=\"handovers not acknowledged; the next owners may emit outputs after the group's "
         "committed offset again\" error={}",
@@ -423,8 +429,9 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
 }
 
 void ConsumerDaemon::TickIfDue(ConsumerStage& stage) {
-  // Alive: every wait that calls this has a deadline, and three of them may follow one another in
-  // a revoke (two batches and the handovers), longer together than /healthz's stall bound.
+  // Alive: every wait that calls this has a deadline, and several of them may follow one another
+  // (in a revoke two batches and the handovers, in an assignment the committed offsets and the
+  // handovers), longer together than /healthz's stall bound.
   context_.Beat();
   const auto now = Clock::now();
   if (now < next_tick_) return;
@@ -469,6 +476,7 @@ Status ConsumerDaemon::Turn(ConsumerStage& stage) {
 }
 
 Status ConsumerDaemon::Run(ConsumerStage& stage) {
+  meanwhile_ = [this, &stage] { TickIfDue(stage); };
   if (options_.produces) {
     auto producer = KafkaProducer::Create(options_.kafka);
     if (!producer) return producer.error();
@@ -515,7 +523,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             // its commits) may not have its next owner yet, which then reads the handover. A
             // handover only says what is true (outputs acknowledged), so one read late, or
             // never, does no harm.
-            HandOver(stage, partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
+            HandOver(partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
             stage.Revoked(partitions);
           },
       .rebalanced =
@@ -527,6 +535,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             next_tick_ = {};     // refresh readiness at once
           },
       .offset_gap = [&](const OffsetGap& gap) { return OnOffsetGap(stage, gap); },
+      .meanwhile = meanwhile_,
   };
   auto consumer = KafkaConsumer::Create(options_.kafka, options_.group_id, options_.topics,
                                         std::move(callbacks), options_.assignment);

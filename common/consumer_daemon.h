@@ -19,9 +19,14 @@
 //   - health: /healthz while the loop turns, /readyz when the brokers are reachable, the stage's
 //     state is restored and either partitions are assigned and lag by at most ready_max_lag, or
 //     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
-//     assigned"); readiness is refreshed about once a second, while the daemon waits for
-//     acknowledgements too, and a member the group refused (its session expired: librdkafka drops
-//     its member id) counts no partitions from then on, before their revoke is served;
+//     assigned"); readiness is refreshed about once a second, and the loop beats, in every wait
+//     of the loop too: for acknowledgements (up to flush_timeout), for room in the producer's
+//     queue (up to message.timeout.ms), and at an assignment for the group's committed offsets,
+//     the handovers and a partition's held offsets (up to 10 s each; librdkafka calls that take
+//     no callback, run on a thread of their own meanwhile: common/blocking_call.h). Partitions
+//     being assigned count, lag unknown, from the start of their assignment; a member the group
+//     refused (its session expired: librdkafka drops its member id) counts no partitions from
+//     then on, before their revoke is served;
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
@@ -171,9 +176,11 @@ class ConsumerStage {
   // record.
   virtual void OutputPartitions(const std::map<std::string, int32_t>& /*counts*/) {}
   // Whether the stage's state is restored (e.g. not still rebuilding a previous owner's state).
+  // Asked about once a second, also during rebalances and from within Handle or Drain while an
+  // output waits for room in the producer's queue.
   virtual bool Restored() const { return true; }
   // The stage's RocksDB state, for the state-size and block-cache metrics; nullptr for a stage
-  // that keeps its state elsewhere (the archiver's segment files).
+  // that keeps its state elsewhere (the archiver's segment files). Asked as Restored() is.
   virtual const StateStore* state() const = 0;
 };
 
@@ -234,17 +241,19 @@ class ConsumerDaemon final : private Output {
   Status CheckHandoverTopic();
   // Writes the handovers of the revoked `partitions` that persisted a batch, and waits for them
   // at most `wait`.
-  void HandOver(ConsumerStage& stage, const std::vector<TopicPartition>& partitions,
-                std::chrono::milliseconds wait);
+  void HandOver(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds wait);
   // Gives the handovers a fresh producer when the one they have failed a delivery; returns
   // whether it had.
   bool ReplaceFailedHandoverProducer();
   // About once a second: lag, readiness, librdkafka and RocksDB statistics.
   void Tick(ConsumerStage& stage);
-  // Beats, and Tick()s if a second has passed since the last one. The waits for acknowledgements
-  // call it, so that liveness holds and readiness follows what happens meanwhile (partitions lost,
-  // the producer's brokers unreachable; the consumer is not polled, so its own connectivity is
-  // not refreshed): such a wait may last flush_timeout.
+  // Beats, and Tick()s if a second has passed since the last one: at each turn of the loop, and,
+  // through meanwhile_, in every wait of the loop, so that liveness holds and readiness follows
+  // what happens meanwhile (partitions lost, the producer's brokers unreachable; the consumer is
+  // not polled, so its own connectivity is not refreshed). Those waits are the acknowledgements'
+  // (a sealed batch, an unsealed batch's flush, the handovers: up to flush_timeout), room in the
+  // producer's queue (up to message.timeout.ms), and at an assignment the group's committed
+  // offsets, the handovers' read and a partition's held offsets (up to 10 s each).
   void TickIfDue(ConsumerStage& stage);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);
@@ -281,6 +290,8 @@ class ConsumerDaemon final : private Output {
   std::map<TopicPartition, prometheus::Gauge*> lag_;
   std::map<std::string, uint64_t> kafka_bytes_seen_;
   Status stop_status_;  // the first error met in a callback (assignment, revocation)
+  // TickIfDue() of Run()'s stage: what every wait of the loop calls.
+  std::function<void()> meanwhile_;
   std::chrono::steady_clock::time_point next_tick_{};
   // Turn()'s connectivity and missing-topic checks have a schedule of their own: a wait's tick
   // refreshes readiness, and must not put them off by up to a second.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/blocking_call.h"
 #include "common/logging.h"
 #include "common/partition_offsets.h"
 
@@ -157,12 +158,14 @@ constexpr std::chrono::milliseconds kFirstAssignmentWait{10000};
 constexpr int kClosePollMs = 100;
 
 // The group's committed offsets of `partitions`, in their order. Blocks until the coordinator
-// answers (or the timeout passes, and then every entry is unknown).
+// answers (or the timeout passes, and then every entry is unknown), calling `meanwhile`.
 std::vector<GroupOffset> CommittedOffsets(rd_kafka_t* rk,
-                                          const rd_kafka_topic_partition_list_t* partitions) {
+                                          const rd_kafka_topic_partition_list_t* partitions,
+                                          const std::function<void()>& meanwhile) {
   std::vector<GroupOffset> result(static_cast<size_t>(partitions->cnt));
   rd_kafka_topic_partition_list_t* query = rd_kafka_topic_partition_list_copy(partitions);
-  const rd_kafka_resp_err_t err = rd_kafka_committed(rk, query, kCommittedTimeoutMs);
+  const rd_kafka_resp_err_t err = CallWhileWaiting(
+      [rk, query] { return rd_kafka_committed(rk, query, kCommittedTimeoutMs); }, meanwhile);
   for (int i = 0; i < query->cnt; ++i) {
     GroupOffset& group = result[static_cast<size_t>(i)];
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR || query->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -181,7 +184,15 @@ std::vector<GroupOffset> CommittedOffsets(rd_kafka_t* rk,
 }  // namespace
 
 void KafkaConsumer::ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partitions) {
-  const std::vector<GroupOffset> group = CommittedOffsets(rk_.get(), partitions);
+  // Listed at once, their lag unknown: a daemon that ticks while the committed offsets are read
+  // sees partitions being assigned (not ready), not a standby's none.
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const TopicPartition tp{partitions->elems[i].topic, partitions->elems[i].partition};
+    at_end_[tp] = false;
+    positions_.erase(tp);
+  }
+  const std::vector<GroupOffset> group =
+      CommittedOffsets(rk_.get(), partitions, callbacks_.meanwhile);
   for (int i = 0; i < partitions->cnt; ++i) {
     const auto index = static_cast<size_t>(i);
     const TopicPartition tp{partitions->elems[i].topic, partitions->elems[i].partition};
@@ -192,8 +203,6 @@ void KafkaConsumer::ChooseResumeOffsets(rd_kafka_topic_partition_list_t* partiti
         from = "state";
       }
     }
-    at_end_[tp] = false;
-    positions_.erase(tp);
     spdlog::info("msg=\"partition assigned\" topic={} partition={} resume_offset={} resume_from={}",
                  tp.topic, tp.partition, ResumeOffsetName(partitions->elems[i].offset), from);
   }
@@ -359,7 +368,9 @@ Status KafkaConsumer::ResumeOutOfRange(const TopicPartition& tp, int64_t offset)
   // itself; only a gap needs to know what the partition holds.
   int64_t low = RD_KAFKA_OFFSET_BEGINNING;
   if (offset >= 0) {
-    auto held = QueryHeldOffsets(rk_.get(), tp.topic, tp.partition, kHeldOffsetsTimeout);
+    auto held = CallWhileWaiting(
+        [&] { return QueryHeldOffsets(rk_.get(), tp.topic, tp.partition, kHeldOffsetsTimeout); },
+        callbacks_.meanwhile);
     if (!held) {
       // The leader is away: the partition stays stopped and is resumed once it answers.
       spdlog::warn(

@@ -136,6 +136,12 @@ struct ConsumerCallbacks {
   // Called when a partition's resume offset is outside the topic (OffsetGap): OK resumes the
   // partition at its first offset held; an error ends Poll() with it. Unset: NotFound.
   std::function<Status(const OffsetGap&)> offset_gap;
+  // Called a few times a second while Poll() waits for the brokers in a call that cannot be
+  // sliced (common/blocking_call.h): the group's committed offsets at an assignment, the offsets a
+  // partition out of range holds (up to 10 s each), so that a daemon's loop beats and keeps its
+  // readiness current. It runs on the polling thread, inside a rebalance callback for the first;
+  // it must not poll or close the consumer. Unset: nothing is called.
+  std::function<void()> meanwhile;
 };
 
 // How to print a resume offset: "beginning", "end", "stored" (the group's committed offset) or

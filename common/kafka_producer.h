@@ -56,15 +56,17 @@ class KafkaProducer {
 
   // Enqueues one message for `topic`, on `partition`, or with kAnyPartition partitioned by `key`
   // (librdkafka's default partitioner, murmur2-compatible with Java clients). A nullopt key is a
-  // missing (null) key, which Kafka tells from an empty one. Waits while the local queue is full;
-  // returns Unavailable when the brokers stay unreachable for the connect timeout meanwhile.
+  // missing (null) key, which Kafka tells from an empty one. Waits while the local queue is full
+  // (until deliveries, or their failures after message.timeout.ms, make room), calling
+  // `meanwhile` as Flush() does; returns Unavailable when the brokers stay unreachable for the
+  // connect timeout meanwhile.
   Status Produce(const std::string& topic, std::optional<std::string_view> key,
                  std::string_view value, const std::vector<Header>& headers,
-                 int32_t partition = kAnyPartition);
+                 int32_t partition = kAnyPartition, const std::function<void()>& meanwhile = {});
   // Enqueues `record`, as Produce() above.
-  Status Produce(const OutputRecord& record) {
+  Status Produce(const OutputRecord& record, const std::function<void()>& meanwhile = {}) {
     return Produce(record.topic, record.key, record.value, record.headers,
-                   record.partition.value_or(kAnyPartition));
+                   record.partition.value_or(kAnyPartition), meanwhile);
   }
 
   // The number of partitions of `topic` from the brokers' metadata (a missing topic may be

@@ -512,6 +512,34 @@ TEST(GroupConsumerTest, AStandbyWhoseSessionExpiredIsNoMemberUntilItRejoins) {
   EXPECT_TRUE(PollUntil(**standby, both, std::chrono::seconds(60)));
 }
 
+// A partition out of range waits, inside Poll, for its leader to say what it holds (up to 10 s):
+// the consumer calls `meanwhile` during that wait, so that a daemon's loop beats and ticks.
+TEST_F(TruncatedTopicTest, TheConsumerCallsMeanwhileWhileItAsksWhatAPartitionOutOfRangeHolds) {
+  // Two answers 3 s late: the questions for the first and the last offset held.
+  ASSERT_TRUE(
+      input_.cluster->DelayRequests(1, "ListOffsets", 2, std::chrono::milliseconds(3000)).ok());
+  int meanwhile = 0;
+  std::optional<int> by_assignment;
+  std::optional<int> by_gap;
+  ConsumerCallbacks callbacks;
+  callbacks.stored_offset = [&](const TopicPartition&, const GroupOffset&) {
+    by_assignment = meanwhile;
+    return std::optional<int64_t>(2);
+  };
+  callbacks.offset_gap = [&](const OffsetGap&) {
+    by_gap = meanwhile;
+    return Status::Ok();
+  };
+  callbacks.meanwhile = [&] { ++meanwhile; };
+  auto consumer = KafkaConsumer::Create(input_.kafka, "g", {"in"}, std::move(callbacks));
+  ASSERT_TRUE(consumer.has_value()) << consumer.error().ToString();
+
+  ASSERT_TRUE(PollUntil(
+      **consumer, [&] { return by_gap.has_value(); }, std::chrono::seconds(60)));
+  ASSERT_TRUE(by_assignment.has_value());
+  EXPECT_GT(*by_gap, *by_assignment);
+}
+
 TEST_F(TruncatedTopicTest, AStateWithoutAnOffsetStartsAtTheFirstRecordHeldWithoutAGap) {
   ResumingStage stage(kOffsetBeginning);
   const Status status = Run(stage, OffsetGapPolicy::kFail);
@@ -708,6 +736,42 @@ class UnacknowledgedStage final : public ConsumerStage {
   std::atomic<int> committed{0};
 };
 
+// Runs a daemon on a thread of its own, so that the test can watch its readiness meanwhile.
+class BackgroundRun {
+ public:
+  BackgroundRun(ConsumerDaemon& daemon, ConsumerStage& stage, const DaemonContext& context)
+      : context_(context), thread_([this, &daemon, &stage] {
+          status_ = daemon.Run(stage);
+          finished_ = true;
+        }) {}
+  BackgroundRun(const BackgroundRun&) = delete;
+  BackgroundRun& operator=(const BackgroundRun&) = delete;
+  ~BackgroundRun() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Whether `done` held of the readiness before the run ended, within a bound.
+  bool ReadinessUntil(const std::function<bool(const Probe&)>& done) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!finished_ && std::chrono::steady_clock::now() < deadline) {
+      if (done(context_.Readiness())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  // Waits for the run to end; returns its status.
+  Status Join() {
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  const DaemonContext& context_;
+  std::atomic<bool> finished_ = false;
+  Status status_;
+  std::thread thread_;  // last: starts once the rest is initialized
+};
+
 // A daemon waits up to flush_timeout for a batch's outputs, and its group may take its partitions
 // meanwhile (its session expired: the coordinator was down or, here, refused its heartbeat). The
 // loop serves the revoke only after the wait, but /readyz must not wait with it: Kubernetes would
@@ -737,33 +801,19 @@ TEST_P(LostPartitionsTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsO
   options.flush_timeout = std::chrono::seconds(8);
   ConsumerDaemon daemon(**context, options);
   UnacknowledgedStage stage;
-  std::atomic<bool> finished = false;
-  Status status;
-  std::thread run([&] {
-    status = daemon.Run(stage);
-    finished = true;
-  });
-  // Whether `done` held of the readiness before the run ended, within a bound.
-  const auto readiness_until = [&](const std::function<bool(const Probe&)>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!finished && std::chrono::steady_clock::now() < deadline) {
-      if (done((*context)->Readiness())) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  };
+  BackgroundRun run(daemon, stage, **context);
 
   const bool ready =
-      readiness_until([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
+      run.ReadinessUntil([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
   bool followed = false;
   int committed_by_then = -1;
   if (ready && cluster->Apply(*lose).ok()) {
-    followed = readiness_until([](const Probe& ready) {
+    followed = run.ReadinessUntil([](const Probe& ready) {
       return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
     });
     committed_by_then = stage.committed;
   }
-  run.join();
+  const Status status = run.Join();
 
   EXPECT_TRUE(ready);
   EXPECT_TRUE(followed);
@@ -773,6 +823,166 @@ TEST_P(LostPartitionsTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsO
 
 INSTANTIATE_TEST_SUITE_P(HeartbeatErrors, LostPartitionsTest,
                          ::testing::Values("UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION"));
+
+// Gives two outputs to "out" for the first record and none for the others, counting the outputs
+// asked for and those whose Produce returned: a Produce that has not returned is waiting for room
+// in the producer's queue.
+class QueueFillingStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    ++handled;
+    for (int i = 0; record.offset == 0 && i < 2; ++i) {
+      ++asked;
+      if (Status s = output.Produce({.topic = "out",
+                                     .key = std::string(record.key),
+                                     .value = "decided",
+                                     .headers = {},
+                                     .partition = {}});
+          !s.ok()) {
+        return s;
+      }
+      ++returned;
+    }
+    return Status::Ok();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
+    ++committed;
+    return Status::Ok();
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  std::atomic<int> handled{0};
+  std::atomic<int> asked{0};
+  std::atomic<int> returned{0};
+  std::atomic<int> committed{0};
+};
+
+// A full producer queue holds Produce until deliveries make room, for as long as
+// message.timeout.ms when the brokers refuse the outputs. Readiness must follow the partitions
+// lost meanwhile all the same, and the daemon, whose first readiness comes from that wait here,
+// must become ready at all.
+TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileAnOutputWaitsForRoomInTheQueue) {
+  std::unique_ptr<MockCluster> cluster;
+  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
+  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE(cluster->Apply(*refuse).ok());
+  auto lose = ParseBrokerControl("errors Heartbeat 1 UNKNOWN_MEMBER_ID");
+  ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options;
+  options.kafka.bootstrap = cluster->bootstrap();
+  options.kafka = ShortSession(options.kafka);
+  // Room for one output: the second waits until the first fails, after message.timeout.ms, many
+  // times what readiness takes to follow (about a second); that failure ends the run.
+  options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
+  options.kafka.properties.push_back("producer.message.timeout.ms=20000");
+  options.group_id = "g";
+  options.topics = {"in"};
+  options.produces = true;
+  options.flush_timeout = std::chrono::seconds(2);
+  ConsumerDaemon daemon(**context, options);
+  QueueFillingStage stage;
+  BackgroundRun run(daemon, stage, **context);
+
+  const bool ready =
+      run.ReadinessUntil([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
+  bool followed = false;
+  bool still_waiting = false;
+  if (ready && cluster->Apply(*lose).ok()) {
+    followed = run.ReadinessUntil([](const Probe& ready) {
+      return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
+    });
+    still_waiting = stage.asked > stage.returned;  // the second output's Produce has not returned
+  }
+  const Status status = run.Join();
+
+  EXPECT_TRUE(ready);
+  EXPECT_TRUE(followed);
+  EXPECT_TRUE(still_waiting);
+  EXPECT_EQ(stage.committed, 0);
+  EXPECT_FALSE(status.ok());  // the first output failed
+}
+
+// Remembers, at its first assignment, what /readyz said and what the group's offset was, then
+// stops the daemon: readiness at that point shows what the ticks in the assignment's waits saw.
+class AssignmentStage final : public ConsumerStage {
+ public:
+  explicit AssignmentStage(DaemonContext& context) : context_(context) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&,
+                                              const GroupOffset& group) override {
+    readiness = context_.Readiness();
+    group_known = group.known;
+    return Err(Status::Aborted("assignment seen"));
+  }
+  Status Handle(const ConsumedRecord&, Output&) override { return Status::Ok(); }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override { return Status::Ok(); }
+  const StateStore* state() const override { return nullptr; }
+
+  std::optional<Probe> readiness;
+  bool group_known = true;
+
+ private:
+  DaemonContext& context_;
+};
+
+// The group's committed offsets are read as partitions are assigned, inside the group's
+// rebalance: a coordinator slow to answer holds the loop for up to 10 s. Meanwhile readiness must
+// say the partitions are being assigned: not what it said before (joining the group), nor take the
+// member for a standby that the group gave no partitions.
+TEST(ConsumerDaemonTest, ReadinessSaysPartitionsAreBeingAssignedWhileTheirCommittedOffsetsAreRead) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
+  // Retriable: the read waits for its whole bound.
+  auto slow = ParseBrokerControl("errors OffsetFetch 1000 COORDINATOR_LOAD_IN_PROGRESS");
+  ASSERT_TRUE(slow.has_value()) << slow.error().ToString();
+  ASSERT_TRUE(input.cluster->Apply(*slow).ok());
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemon daemon(**context, OptionsFor(input));
+  AssignmentStage stage(**context);
+
+  const Status status = daemon.Run(stage);
+
+  EXPECT_EQ(status.code(), StatusCode::kAborted) << status.ToString();
+  EXPECT_FALSE(stage.group_known);  // the read waited until its bound
+  ASSERT_TRUE(stage.readiness.has_value());
+  EXPECT_FALSE(stage.readiness->ok);
+  EXPECT_EQ(stage.readiness->reason, "lag not known yet");
+}
+
+// The handovers are read at the first partition of an assignment, inside the group's rebalance,
+// on a client of their own: a leader slow to say what the handover topic holds holds the loop.
+// Readiness must follow meanwhile as it does while the committed offsets are read.
+TEST(ConsumerDaemonTest, ReadinessSaysPartitionsAreBeingAssignedWhileTheHandoversAreRead) {
+  test_support::InputTopic input;
+  ASSERT_NO_FATAL_FAILURE(input.Start());
+  ASSERT_NO_FATAL_FAILURE(input.Produce(0, 3));
+  // The first requests for a partition's offsets are the handover read's (the daemon resumes
+  // "in" at its beginning only after the assignment): two answers 3 s late each.
+  ASSERT_TRUE(
+      input.cluster->DelayRequests(1, "ListOffsets", 2, std::chrono::milliseconds(3000)).ok());
+  auto context = DaemonContext::Start("test", {});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options = OptionsFor(input);
+  options.produces = true;
+  options.handover_topic = "handover";
+  ConsumerDaemon daemon(**context, options);
+  AssignmentStage stage(**context);
+
+  const Status status = daemon.Run(stage);
+
+  EXPECT_EQ(status.code(), StatusCode::kAborted) << status.ToString();
+  EXPECT_TRUE(stage.group_known);
+  ASSERT_TRUE(stage.readiness.has_value());
+  EXPECT_FALSE(stage.readiness->ok);
+  EXPECT_EQ(stage.readiness->reason, "lag not known yet");
+}
 
 }  // namespace
 }  // namespace headwire::common
