@@ -1,7 +1,8 @@
 // Parses one feed body as `headwire feed` does and prints what it cost: the process's peak
 // resident memory before and after the parse, the parse's wall time, and its outcome (items,
-// damage, or the error). One file per process, since the peak is the process's. With --items,
-// prints each item as well (id, date, url, title, body digest), to compare two builds' output.
+// damage, what its repairs guessed, or the error). One file per process, since the peak is the
+// process's. With --items, prints each item as well (id, date, url, title, body digest), to compare
+// two builds' output.
 //
 //   feed_parse_memory FILE [--items] [--max-nodes N]
 //
@@ -59,7 +60,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::cout << " items=" << feed->items.size() << " skipped=" << feed->skipped_items << " damage=\""
-            << feed->damage << "\"\n";
+            << feed->damage << "\"";
+  if (feed->guesses > 0) std::cout << " guesses=" << feed->guesses;
+  std::cout << "\n";
+  for (const std::string& note : feed->guess_notes) std::cout << "guess: " << note << "\n";
   if (print_items) {
     for (const auto& item : feed->items) {
       std::cout << item.id << '\t' << item.published_at_ms << '\t' << item.url << '\t'

@@ -40,6 +40,11 @@ def inputs(size):
         '<item><guid isPermaLink=false>g</guid><enclosure url=http://x/a.mp3 length=1 type=audio/mpeg/>'
         '<category domain=http://x/>c</category><title>x</title></item>', body) + RSS_TAIL)
     yield "unquoted_empty_elements", RSS_HEAD + repeat_to("<a x=y/>", body) + RSS_TAIL
+    # Glued slashes that read two ways: each looks past the CDATA section after it for its own end
+    # tag, and each URL's is weighed against every URL the document writes (kept for at most 1024).
+    yield "glued_slashes_before_cdata", RSS_HEAD + repeat_to("<a x=y/><![CDATA[z]]>", body) + RSS_TAIL
+    yield "glued_slashes_after_urls", (RSS_HEAD + repeat_to("<a u=http://x/a.png/> http://x/a.png ", body)
+                                       + RSS_TAIL)
     # One start tag of tag names inside unquoted values, unreadable (an unclosed quote at its end)
     # or readable but of more attributes than are repaired (it ends in "/>"), so left as written:
     # each name in it must not read the rest of the tag again.

@@ -1059,46 +1059,243 @@ bool NestsItems(std::string_view name) {
          local == "feed" || local == "RDF";
 }
 
-// Whether the element `name` of a tag ending in an unquoted value and "/>" was meant to be closed
-// there, as XML reads it ("<enclosure url=http://example.com/a.mp3 type=audio/mpeg/>"), rather
-// than to hold the '/' in its value, as HTML reads it. Not for the elements a feed nests others
-// in (an item, an entry, the root, an RSS channel), which a writer never closes empty, nor for
-// one whose text `rest` (the document after the tag) runs to its own end tag ("<category
-// domain=http://example.com/>World</category>"). Reads `rest` only to its first '<'.
-bool SlashClosesTag(std::string_view name, std::string_view rest) {
-  if (NestsItems(name)) return false;
-  const size_t next = rest.find('<');
-  const bool own_end_tag =
-      next != rest.npos && rest.substr(next).starts_with("</") && TagName(rest, next + 2) == name;
-  return !own_end_tag;
+// Whether the text after a start tag of `name` (`rest`, the document after it) runs to the
+// element's own end tag, through text, comments and CDATA sections ("<category domain=x/>
+// <![CDATA[World]]></category>"): then the element holds that text and was not meant to be closed
+// empty. Reads `rest` to its first '<' that begins neither a comment nor a CDATA section, a part
+// of the document no other start tag's call reads (the next start tag is at or after it).
+bool OwnEndTagFollows(std::string_view name, std::string_view rest) {
+  for (size_t at = rest.find('<'); at != std::string_view::npos; at = rest.find('<', at)) {
+    const std::optional<XmlSection> section = XmlSectionAt(rest, at);
+    if (!section) return rest.substr(at).starts_with("</") && TagName(rest, at + 2) == name;
+    if (!section->closed) return false;
+    at = section->end;
+  }
+  return false;
+}
+
+// Whether `url` ends in what names a file ("logo.png", "a.mp3", "index.html"), which a '/' does
+// not follow, rather than in a path's segment, which may end in one: a last path segment with a
+// '.' before an extension of at most five letters and digits, one a letter; no query or fragment.
+bool EndsInFileName(std::string_view url) {
+  if (url.find_first_of("?#") != std::string_view::npos) return false;
+  const size_t host = url.find("://");
+  if (host == std::string_view::npos || url.find('/', host + 3) == std::string_view::npos) {
+    return false;  // a host alone
+  }
+  const std::string_view segment = url.substr(url.rfind('/') + 1);
+  const size_t dot = segment.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  const std::string_view extension = segment.substr(dot + 1);
+  const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  const auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  return !extension.empty() && extension.size() <= 5 &&
+         std::all_of(extension.begin(), extension.end(), alnum) &&
+         std::any_of(extension.begin(), extension.end(), alpha);
+}
+
+// A '/' glued to an unquoted URL before the '>' of a tag it closes: the URL's own as well
+// ("href=http://example.com/post/>", a permalink), or only the tag's
+// ("url=http://example.com/logo.png/>")? Weighed once the whole document is read (WeighUrlSlashes).
+struct UrlSlash {
+  std::string_view attribute;  // its attribute's name
+  std::string_view url;        // the value without that '/'
+  size_t out_at = 0;           // where the '/' is in the repaired text
+  size_t note = 0;             // its note's index in RepairGuesses::notes, or npos
+};
+
+// Most URL slashes weighed against the rest of the document; those after are read by their own
+// form alone (EndsInFileName), so that what is kept for the weighing stays small whatever the
+// document.
+constexpr size_t kMaxUrlSlashesWeighed = 1024;
+
+// `text` (a tag, a value) as a note shows it: its white space spaces, and cut after
+// kShownBytes (not inside a UTF-8 character), "..." saying so.
+std::string ShownInNote(std::string_view text) {
+  constexpr size_t kShownBytes = 120;
+  std::string shown(text.substr(0, kShownBytes));
+  if (text.size() > kShownBytes) {
+    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
+      shown.pop_back();
+    }
+    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+    shown += "...";
+  }
+  std::replace_if(
+      shown.begin(), shown.end(), [](char c) { return IsXmlSpace(c); }, ' ');
+  return shown;
+}
+
+// What RepairedForXml guessed where a start tag reads two ways, for ParsedFeed::guess_notes and
+// guesses. Tags are noted in document order, so that each byte is counted once for their lines.
+class RepairGuesses {
+ public:
+  explicit RepairGuesses(std::string_view body) : body_(body) {}
+
+  // Counts a guess about `tag` (a view into the body) and, while fewer than kMaxGuessNotes are
+  // kept, keeps "line N: <tag>: " + `reading()`; returns the note's index, or npos when not kept.
+  template <typename Reading>
+  size_t Note(std::string_view tag, Reading reading) {
+    ++count_;
+    if (notes_.size() == kMaxGuessNotes) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(tag.data() - body_.data());
+    line_ += static_cast<size_t>(std::count(body_.begin() + static_cast<ptrdiff_t>(counted_),
+                                            body_.begin() + static_cast<ptrdiff_t>(at), '\n'));
+    counted_ = at;
+    notes_.push_back("line " + std::to_string(line_) + ": " + ShownInNote(tag) + ": " + reading());
+    return notes_.size() - 1;
+  }
+  void Complete(size_t note, std::string_view reading) {
+    if (note != std::string_view::npos) notes_[note].append(reading);
+  }
+
+  std::vector<std::string>& notes() { return notes_; }
+  uint64_t count() const { return count_; }
+  std::vector<UrlSlash>& url_slashes() { return url_slashes_; }
+
+ private:
+  std::string_view body_;
+  size_t line_ = 1;
+  size_t counted_ = 0;
+  std::vector<std::string> notes_;
+  uint64_t count_ = 0;
+  std::vector<UrlSlash> url_slashes_;
+};
+
+// How `slash` reads by its URL's own form, the rest of the document saying nothing either way
+// or both: a file name's '/' closes the tag only.
+bool SlashIsTheUrls(const UrlSlash& slash) { return !EndsInFileName(slash.url); }
+
+// The note's end for `slash` read as `urls` says, `why` the reason.
+std::string UrlSlashReading(const UrlSlash& slash, bool urls, std::string_view why) {
+  std::string reading = urls ? "the '/' before '>' read as the URL's own and as closing the tag ("
+                             : "the '/' before '>' read as closing the tag, not as the URL's (";
+  reading.append(slash.attribute)
+      .append("=\"")
+      .append(ShownInNote(slash.url))
+      .append(urls ? "/" : "");
+  return reading.append("\"), ").append(why);
+}
+
+// Whether the URL a text writes ends at `at`: at white space, a quote, markup, or a quote or
+// markup escaped ("&quot;", "&lt;").
+bool EndsWrittenUrl(std::string_view text, size_t at) {
+  const char c = text[at];
+  if (IsXmlSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>') return true;
+  if (c != '&') return false;
+  const std::string_view entity = text.substr(at + 1, 5);
+  for (std::string_view escaped : {"quot;", "apos;", "lt;", "gt;", "#34;", "#39;"}) {
+    if (entity.starts_with(escaped)) return true;
+  }
+  return false;
+}
+
+// Decides each of `guesses`' URL slashes by how the rest of `body` writes its URL: with the '/'
+// (not before a '>', where it reads two ways again) makes it the URL's own, without it only the
+// tag's; a document that writes the URL neither way, or both, leaves it to the URL's form
+// (SlashIsTheUrls). Removes from `out` each '/' that is not the URL's, and completes the notes.
+// One pass over `body`: each URL it writes (from its scheme, "://" and on to where it ends) is
+// read once and looked up once.
+void WeighUrlSlashes(std::string_view body, RepairGuesses& guesses, std::string& out) {
+  std::vector<UrlSlash>& slashes = guesses.url_slashes();
+  if (slashes.empty()) return;
+  struct Written {
+    bool with_slash = false;
+    bool without = false;
+  };
+  std::unordered_map<std::string_view, Written> written;
+  for (const UrlSlash& slash : slashes) written.emplace(slash.url, Written{});
+  const auto scheme_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  };
+  for (size_t at = body.find("://"); at != std::string_view::npos;) {
+    size_t start = at;
+    while (start > 0 && scheme_char(body[start - 1])) --start;
+    size_t end = at + 3;
+    while (end < body.size() && !EndsWrittenUrl(body, end)) ++end;
+    const std::string_view url = body.substr(start, end - start);
+    if (!url.ends_with('/')) {
+      if (auto found = written.find(url); found != written.end()) found->second.without = true;
+    } else if (end == body.size() || body[end] != '>') {
+      const std::string_view bare = url.substr(0, url.size() - 1);
+      if (auto found = written.find(bare); found != written.end()) found->second.with_slash = true;
+    }
+    at = body.find("://", end);
+  }
+  std::vector<size_t> removed;
+  for (const UrlSlash& slash : slashes) {
+    const Written& seen = written[slash.url];
+    bool urls = false;
+    std::string why;
+    if (seen.with_slash != seen.without) {
+      urls = seen.with_slash;
+      why = "as the document writes " + ShownInNote(slash.url) + (urls ? "/" : "") + " elsewhere";
+    } else {
+      urls = SlashIsTheUrls(slash);
+      why = urls ? "as a path may end in '/'" : "as a file name ends the URL";
+      if (seen.with_slash) why += " (the document writes it both ways)";
+    }
+    guesses.Complete(slash.note, UrlSlashReading(slash, urls, why));
+    if (!urls) removed.push_back(slash.out_at);
+  }
+  if (removed.empty()) return;
+  std::string kept;
+  kept.reserve(out.size());
+  size_t from = 0;
+  for (const size_t at : removed) {
+    kept.append(out, from, at - from);
+    from = at + 1;
+  }
+  kept.append(out, from, std::string::npos);
+  out = std::move(kept);
 }
 
 // Appends start tag `tag` of `name` with every attribute value quoted, when it has one written
 // without quotes or without a value: libxml2 cannot finish such a tag, and recovery closes its
 // element there (an item's children become the channel's and the item is lost; a guid or
 // category loses its text, an RSS root its channel). Values get the repairs of text
-// (AppendAmpersand, control characters), and '<' and '"' in them become references; a '/' glued
-// to the last unquoted value closes the tag or stays in it as SlashClosesTag says, from `rest`,
-// the document after the tag. Returns whether the tag closes itself, or nullopt (and appends
-// nothing) when it has no attribute to repair, cannot be read (ReadStartTag) or has more than
-// kMaxAttributesPerTag attributes (quoted, they would reach libxml2's quadratic check of
+// (AppendAmpersand, control characters), and '<' and '"' in them become references. A '/' glued
+// to the last unquoted value before the '>' reads two ways, and `guesses` notes the one taken: it
+// stays in the value, the element open, on an element a feed nests others in (NestsItems) and on
+// one whose own end tag follows (OwnEndTagFollows, from `rest`, the document after the tag);
+// elsewhere it closes the tag, and on a URL it may be the URL's own as well (WeighUrlSlashes
+// decides once the document is read). Returns whether the tag closes itself, or nullopt (and
+// appends nothing) when it has no attribute to repair, cannot be read (ReadStartTag) or has more
+// than kMaxAttributesPerTag attributes (quoted, they would reach libxml2's quadratic check of
 // duplicates): it is then left to the other repairs and recovery as written. The tag keeps its
 // line breaks, so that the lines the parser reports after it are those of the feed.
 std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view name,
-                                         std::string_view rest, std::string& out) {
+                                         std::string_view rest, RepairGuesses& guesses,
+                                         std::string& out) {
   bool unquoted = false;
   size_t attributes = 0;
+  WrittenAttribute last;
   const std::optional<bool> readable =
       ReadStartTag(tag, name, false, [&](const WrittenAttribute& attribute) {
         unquoted |= attribute.quote == 0;
         ++attributes;
+        last = attribute;
       });
   if (!readable || !unquoted || attributes > kMaxAttributesPerTag) return std::nullopt;
-  const bool slash_closes = tag.ends_with("/>") && SlashClosesTag(name, rest);
+  const bool glued = tag.ends_with("/>") && last.quote == 0 && last.value.ends_with('/') &&
+                     last.value.data() + last.value.size() == tag.data() + tag.size() - 1;
+  const auto kept = [&last](std::string_view why) {
+    return "the '/' before '>' read as the value's (" + std::string(last.name) + "=\"" +
+           ShownInNote(last.value) + "\"), not closing the tag" + std::string(why);
+  };
+  bool slash_closes = false;
+  if (glued && NestsItems(name)) {
+    guesses.Note(tag, [&] { return kept(": an item, entry, channel or root holds the others"); });
+  } else if (glued && OwnEndTagFollows(name, rest)) {
+    guesses.Note(tag, [&] { return kept(", as </" + std::string(name) + "> follows"); });
+  } else {
+    slash_closes = glued;
+  }
   const size_t start = out.size();
+  size_t url_slash_at = std::string::npos;
   out.append("<").append(name);
   const std::optional<bool> self_closing =
-      ReadStartTag(tag, name, slash_closes, [&out](const WrittenAttribute& attribute) {
+      ReadStartTag(tag, name, slash_closes, [&](const WrittenAttribute& attribute) {
         out.append(" ").append(attribute.name).append("=\"");
         const std::string_view value = attribute.value;
         for (size_t k = 0; k < value.size();) {
@@ -1115,8 +1312,33 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
           }
           ++k;
         }
+        // The glued value when its '/' stayed in it (a URL's, ReadStartTag).
+        if (slash_closes && value.data() + value.size() == tag.data() + tag.size() - 1) {
+          url_slash_at = out.size() - 1;
+        }
         out += '"';
       });
+  if (slash_closes && url_slash_at == std::string::npos) {
+    guesses.Note(tag, [&] {
+      return "the '/' before '>' read as closing the tag (" + std::string(last.name) + "=\"" +
+             ShownInNote(last.value.substr(0, last.value.size() - 1)) + "\"), as no </" +
+             std::string(name) + "> follows";
+    });
+  } else if (slash_closes) {
+    UrlSlash slash{last.name, last.value.substr(0, last.value.size() - 1), url_slash_at,
+                   guesses.Note(tag, [] { return std::string(); })};
+    if (guesses.url_slashes().size() < kMaxUrlSlashesWeighed) {
+      guesses.url_slashes().push_back(slash);
+    } else {
+      const bool urls = SlashIsTheUrls(slash);
+      guesses.Complete(slash.note,
+                       UrlSlashReading(slash, urls,
+                                       urls ? "as a path may end in '/' (not weighed: too many)"
+                                            : "as a file name ends the URL (not weighed: too "
+                                              "many)"));
+      if (!urls) out.erase(url_slash_at, 1);
+    }
+  }
   const auto newlines = [](std::string_view text) {
     return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
   };
@@ -1124,6 +1346,11 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
   out.append(newlines(tag) - newlines(std::string_view(out).substr(start)), '\n');
   // "<item hidden/>" as HTML reads it: closed there, its title and link would be the channel's.
   const bool closes = *self_closing && !NestsItems(name);
+  if (*self_closing && !closes && !glued) {
+    guesses.Note(tag, [] {
+      return std::string("not closed by its '/': an item, entry, channel or root holds the others");
+    });
+  }
   out.append(closes ? "/>" : ">");
   return closes;
 }
@@ -1194,9 +1421,12 @@ size_t DoctypeEnd(std::string_view body, size_t at) {
 // - a start tag with attribute values written without quotes or attributes without a value
 //   ("<item id=42 hidden>", "<guid isPermaLink=false>", "<rss version=2.0>", "<img src=a.jpg>"
 //   in a description's markup) gets quotes (AppendQuotedStartTag): every tag outside CDATA
-//   sections and comments is markup to libxml2, wherever it is in the document;
+//   sections and comments is markup to libxml2, wherever it is in the document; where such a
+//   tag reads two ways (a '/' glued to its last value before the '>'), `guesses` notes the
+//   reading taken;
 // - in a comment, a '-' that makes "--" becomes a space (AppendComment).
-std::string RepairedForXml(std::string_view body, std::string_view lower_encoding) {
+std::string RepairedForXml(std::string_view body, std::string_view lower_encoding,
+                           RepairGuesses& guesses) {
   if (body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF")) return std::string(body);
   std::string out;
   out.reserve(body.size() + body.size() / 64);
@@ -1271,7 +1501,7 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
           if (const std::optional<bool> self_closing =
                   shifts ? std::nullopt
-                         : AppendQuotedStartTag(tag, name, body.substr(end + 1), out)) {
+                         : AppendQuotedStartTag(tag, name, body.substr(end + 1), guesses, out)) {
             if (!*self_closing) open.Open(name);
             i = end + 1;
             continue;
@@ -1304,6 +1534,7 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
     out += AllowedInXml(c) ? c : ' ';
     ++i;
   }
+  WeighUrlSlashes(body, guesses, out);
   return out;
 }
 
@@ -1479,7 +1710,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   if (ignore_declaration && encoding.empty()) encoding = "UTF-8";
   const std::string& effective = encoding.empty() ? declared : encoding;
-  const std::string cleaned = RepairedForXml(body, Lower(effective));
+  RepairGuesses guesses(body);
+  const std::string cleaned = RepairedForXml(body, Lower(effective), guesses);
   const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
   if (MostAttributesInATag(cleaned) > kMaxAttributesPerTag) {
     return Err(Status::Corruption("not a feed: a tag with more than " +
@@ -1503,6 +1735,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   const std::string root_name(LocalName(root));
   ParsedFeed feed;
+  feed.guess_notes = std::move(guesses.notes());
+  feed.guesses = guesses.count();
   feed.damage = parse->damage;
   if (!decoding_error.empty()) {
     // The cause: libxml2 stops reading at a byte its decoder refuses, and what it reports after
@@ -1532,7 +1766,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     }
     feed.language = TakeXmlString(xmlNodeGetLang(root));
   } else {
-    return Err(Status::Corruption("not a feed: the root element is <" + root_name + ">"));
+    return Err(Status::Corruption("not a feed: the root element is <" +
+                                  std::string(LocalName(root)) + ">"));
   }
   items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items);
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
@@ -1608,6 +1843,7 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
                    (feed->damage.empty() ? "" : "; " + feed->damage);
   }
   for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
+  for (std::string& note : feed->guess_notes) MakeUtf8(note);
   std::vector<std::string> item_ids;
   item_ids.reserve(fields.size());
   // The keys (ItemKey) of the items of each id: an id that has two is shared by distinct items.

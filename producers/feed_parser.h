@@ -10,7 +10,10 @@
 // libxml2 time quadratic in the comment's length), start tags with attribute values not quoted or
 // attributes without a value ("<item id=42 hidden>", "<guid isPermaLink=false>", an "<img
 // src=a.jpg>" in a description's markup), anywhere outside CDATA sections and comments, which
-// recovery would end their element at. A document that still needs recovery says why
+// recovery would end their element at; where such a tag reads two ways (a '/' glued to its last
+// value before the '>': the value's, or the tag's end?), the reading the rest of the document
+// supports is taken and noted (ParsedFeed::guess_notes). A document that still needs recovery
+// says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
 // cost more than linear time: feed_item_split.h). An item the document ends inside of, before its
@@ -36,6 +39,7 @@
 // are resolved against xml:base and the response URL and percent-encoded (feed_link.h); dates are
 // read by feed_date.h.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -85,6 +89,10 @@ struct FeedItem {
   std::string key;
 };
 
+// Most notes ParsedFeed::guess_notes keeps: enough to show a feed's writer what was guessed
+// without a note per tag of a long document.
+inline constexpr size_t kMaxGuessNotes = 8;
+
 struct ParsedFeed {
   FeedFormat format = FeedFormat::kRss;
   std::string title;            // the feed's own title, plain text; may be empty
@@ -94,6 +102,14 @@ struct ParsedFeed {
   // Items the document ends inside of, before their end tag (a body cut short in transit): not
   // in `items`, since what they hold stops at the cut ("NASA launches Arte").
   uint64_t cut_off_items = 0;
+  // Where the repairs before the parse met markup that reads two ways and took one, a note each
+  // saying which and why, in document order, each naming its line: a '/' glued to an unquoted
+  // value before the '>' ("line 3: <enclosure url=http://example.com/logo.png/>: the '/' before
+  // '>' read as closing the tag, not as the URL's (url=\"http://example.com/logo.png\"), as a
+  // file name ends the URL"). At most kMaxGuessNotes notes; `guesses` counts every guess. A guess
+  // is not damage: it leaves `damage` empty, and the document is read whole.
+  std::vector<std::string> guess_notes;
+  uint64_t guesses = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped
   // early (an entity loop), so that items after that point may be missing or incomplete; it ends
   // in "; items not read one at a time: ..." when they could not be (feed_item_split.h). Empty

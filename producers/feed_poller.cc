@@ -261,6 +261,18 @@ class FeedPoller {
           "detail={}",
           common::Quote(feed.url), common::Quote(parsed->damage));
     }
+    if (parsed->guesses > 0) {
+      // The document is read whole as guessed, so its validators are kept: the next poll of
+      // the same bytes would guess alike.
+      std::string notes;
+      for (const std::string& note : parsed->guess_notes) {
+        notes.append(notes.empty() ? "" : "; ").append(note);
+      }
+      spdlog::warn(
+          "msg=\"feed markup that reads two ways was read by a guess\" feed={} guesses={} "
+          "notes={}",
+          common::Quote(feed.url), parsed->guesses, common::Quote(notes));
+    }
     if (!parsed->unknown_encoding.empty()) {
       spdlog::warn(
           "msg=\"feed names an unknown encoding, read as another\" feed={} encoding={} "

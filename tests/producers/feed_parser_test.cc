@@ -1227,6 +1227,151 @@ TEST(FeedParserTest, AnUnquotedUrlEndingInASlashKeepsItWhenItsTagCloses) {
   EXPECT_EQ(feed->items[0].title, "T");
 }
 
+// A '/' glued to an unquoted value before the '>' is the value's, not the tag's end, when the
+// element's own end tag follows its text, whether that text is plain, in a CDATA section or after
+// a comment: the element keeps its text ("<category domain=x/><![CDATA[World]]></category>" was
+// closed empty and lost "World"). Read so, each is what its quoted form with the '/' in the value
+// gives, and a note says which reading was taken and why.
+TEST(FeedParserTest, ASlashGluedToAValueIsTheValuesWhenTheElementsEndTagFollowsItsText) {
+  const auto rss = [](const std::string& title, const std::string& description,
+                      const std::string& category) {
+    return "<rss version=\"2.0\"><channel><title>C</title><item>" + title +
+           "<link>http://example.com/a</link>" + description + category +
+           "<![CDATA[World]]></category></item></channel></rss>";
+  };
+  auto unquoted =
+      ParseFeed(rss("<title lang=en/><![CDATA[A & B]]></title>",
+                    "<description class=x/> <!-- lead --> <![CDATA[<p>Alpha</p>]]></description>",
+                    "<category domain=x/>"),
+                {kFeedUrl, "", ""});
+  auto quoted = ParseFeed(
+      rss("<title lang=\"en/\"><![CDATA[A & B]]></title>",
+          "<description class=\"x/\"> <!-- lead --> <![CDATA[<p>Alpha</p>]]></description>",
+          "<category domain=\"x/\">"),
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(unquoted) << unquoted.error().ToString();
+  ASSERT_TRUE(quoted) << quoted.error().ToString();
+  ASSERT_EQ(unquoted->items.size(), 1u);
+  EXPECT_EQ(unquoted->items[0].title, "A & B");
+  EXPECT_EQ(unquoted->items[0].body, "Alpha");
+  ExpectSameItems(*unquoted, *quoted, "cdata after a glued slash");
+  EXPECT_EQ(unquoted->damage, "");
+  EXPECT_EQ(unquoted->guesses, 3u);
+  ASSERT_EQ(unquoted->guess_notes.size(), 3u);
+  EXPECT_EQ(unquoted->guess_notes[2],
+            "line 1: <category domain=x/>: the '/' before '>' read as the value's "
+            "(domain=\"x/\"), not closing the tag, as </category> follows");
+  EXPECT_EQ(quoted->guesses, 0u);
+  EXPECT_TRUE(quoted->guess_notes.empty());
+}
+
+// A '/' glued to an unquoted URL before the '>' of a tag it closes may be the URL's own as well
+// (a permalink, "my-post/") or only the tag's ("report.pdf/"): the rest of the document decides
+// when it writes the URL one way (elsewhere, not before a '>'), else the URL's own form does (a
+// file name takes no '/' after it). Every such reading, and every other guess of a glued '/',
+// leaves a note saying what was read and why.
+TEST(FeedParserTest, AGluedSlashAfterAUrlIsReadAsTheDocumentWritesTheUrlAndNoted) {
+  const auto atom = [](const std::string& link, const std::string& summary) {
+    return "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>C</title><entry><title>T</title>" +
+           link + "<summary>" + summary + "</summary></entry></feed>";
+  };
+  struct Case {
+    std::string link, summary, url, why;
+  };
+  const Case cases[] = {
+      {"<link href=http://example.com/2024/01/my-post/>", "", "http://example.com/2024/01/my-post/",
+       "as a path may end in '/'"},
+      {"<link href=http://example.com/files/report.pdf/>", "",
+       "http://example.com/files/report.pdf", "as a file name ends the URL"},
+      {"<link href=http://example.com/a/b/>", "See http://example.com/a/b and more.",
+       "http://example.com/a/b", "as the document writes http://example.com/a/b elsewhere"},
+      {"<link href=http://example.com/c.html/>",
+       "&lt;a href=&quot;http://example.com/c.html/&quot;&gt;", "http://example.com/c.html/",
+       "as the document writes http://example.com/c.html/ elsewhere"},
+      {"<link href=http://example.com/d.png/>",
+       "http://example.com/d.png and http://example.com/d.png/ both", "http://example.com/d.png",
+       "as a file name ends the URL (the document writes it both ways)"},
+  };
+  for (const Case& c : cases) {
+    auto feed = ParseFeed(atom(c.link, c.summary), {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << c.link << ": " << feed.error().ToString();
+    EXPECT_EQ(feed->damage, "") << c.link;
+    ASSERT_EQ(feed->items.size(), 1u) << c.link;
+    EXPECT_EQ(feed->items[0].url, c.url) << c.link;
+    EXPECT_EQ(feed->items[0].title, "T") << c.link;
+    EXPECT_EQ(feed->guesses, 1u) << c.link;
+    ASSERT_EQ(feed->guess_notes.size(), 1u) << c.link;
+    const bool urls = c.url.ends_with('/');
+    EXPECT_EQ(feed->guess_notes[0], "line 1: " + c.link + ": the '/' before '>' read as " +
+                                        (urls ? "the URL's own and as closing the tag"
+                                              : "closing the tag, not as the URL's") +
+                                        " (href=\"" + c.url + "\"), " + c.why);
+  }
+  // The other glued slashes: a value's when an item holds it, the tag's end on a value not a URL.
+  auto rss = ParseFeed(
+      "<rss version=\"2.0\"><channel><title>C</title>\n<item id=42/><title>T</title>"
+      "<link>http://example.com/t</link>\n<enclosure url=\"http://example.com/t.mp3\" "
+      "type=audio/mpeg/></item>\n<item hidden/><title>U</title></item></channel></rss>",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(rss) << rss.error().ToString();
+  ASSERT_EQ(rss->items.size(), 2u);
+  EXPECT_EQ(rss->guess_notes,
+            (std::vector<std::string>{
+                "line 2: <item id=42/>: the '/' before '>' read as the value's (id=\"42/\"), not "
+                "closing the tag: an item, entry, channel or root holds the others",
+                "line 3: <enclosure url=\"http://example.com/t.mp3\" type=audio/mpeg/>: the '/' "
+                "before '>' read as closing the tag (type=\"audio/mpeg\"), as no </enclosure> "
+                "follows",
+                "line 4: <item hidden/>: not closed by its '/': an item, entry, channel or root "
+                "holds the others"}));
+}
+
+// Guesses are counted without bound, their notes kept up to kMaxGuessNotes, the shown tag cut.
+TEST(FeedParserTest, GuessesAreAllCountedAndTheirNotesBounded) {
+  std::string links;
+  for (int i = 0; i < 20; ++i) links += "<link href=http://example.com/" + std::to_string(i) + "/>";
+  const std::string long_value(500, 'v');
+  auto feed = ParseFeed(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>C</title><entry>"
+      "<title>T</title><category term=" +
+          long_value + "/>" + links + "</entry></feed>",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_EQ(feed->guesses, 21u);
+  ASSERT_EQ(feed->guess_notes.size(), kMaxGuessNotes);
+  EXPECT_TRUE(feed->guess_notes[0].starts_with("line 1: <category term=vvv"))
+      << feed->guess_notes[0];
+  EXPECT_LT(feed->guess_notes[0].size(), 400u);
+  EXPECT_NE(feed->guess_notes[0].find("...: the '/'"), std::string::npos);
+}
+
+// Hostile runs of what the slash guesses read are read in time linear in their length: 100000
+// glued slashes each before a CDATA section or an unclosed comment (each looks past them for its
+// own end tag), before its own end tag inside a CDATA section, or after a URL (whose '/' is
+// weighed against every URL the document writes, and 100000 of those without a tag), and one URL
+// of 100000 schemes. The items before them are read.
+TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
+  const std::string head =
+      "<rss version=\"2.0\"><channel><item><title>A</title><link>http://example.com/a</link>"
+      "</item><item><title>B</title>";
+  std::vector<std::string> runs = {"<a u=h:/"};
+  for (int i = 0; i < 100000; ++i) runs[0] += "/a:/";
+  runs[0] += "/>";
+  for (const std::string unit :
+       {"<a x=y/><![CDATA[z]]>", "<a x=y/><!--", "<a x=y/><![CDATA[</a>]]>",
+        "<a u=http://x/a.png/>", "<a u=http://x/a/>", "://", "http://x/a/"}) {
+    runs.emplace_back();
+    for (int i = 0; i < 100000; ++i) runs.back() += unit;
+  }
+  for (const std::string& run : runs) {
+    auto feed = ParseFeed(head + run + "</item></channel></rss>", {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << run.substr(0, 30) << ": " << feed.error().ToString();
+    ASSERT_FALSE(feed->items.empty()) << run.substr(0, 30);
+    EXPECT_EQ(feed->items[0].title, "A") << run.substr(0, 30);
+    EXPECT_LE(feed->guess_notes.size(), kMaxGuessNotes) << run.substr(0, 30);
+  }
+}
+
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
 TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
   const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
@@ -1301,7 +1446,7 @@ std::vector<UnquotedAndQuoted> UnquotedFeeds() {
        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
        "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
        "<channel rdf:about=\"http://example.com/\"><title>C</title>"
-       "<image rdf:resource=\"http://example.com/logo.png/\"/><items><rdf:Seq>"
+       "<image rdf:resource=\"http://example.com/logo.png\"/><items><rdf:Seq>"
        "<rdf:li rdf:resource=\"http://example.com/a/\"/><rdf:li "
        "rdf:resource=\"http://example.com/b/\"/>"
        "</rdf:Seq></items></channel>"

@@ -303,5 +303,26 @@ TEST_F(FeedPollerTest, AnItemTheDocumentEndsInsideIsWarnedAboutAndNotProduced) {
   EXPECT_EQ(Produced(), (std::map<std::string, int>{{"Incident A", 1}, {"Incident B", 1}}));
 }
 
+// Markup the parser reads by a guess is warned about with what was guessed, each poll that reads
+// it, and costs the document neither its items nor its validators (the same bytes guess alike).
+TEST_F(FeedPollerTest, AGuessedReadingIsWarnedAboutWithItsNoteAndKeepsTheValidators) {
+  const std::string guessed =
+      "<rss version=\"2.0\"><channel><title>Status</title><item><title>Incident A</title>"
+      "<link>https://status.example.com/a</link><enclosure url=https://status.example.com/a.png/>"
+      "</item></channel></rss>";
+  const std::string log = PollDocument(guessed);
+  EXPECT_EQ(Occurrences(log, "msg=\"feed markup that reads two ways was read by a guess\""), 1u)
+      << log;
+  EXPECT_EQ(Occurrences(log, "guesses=1 "), 1u) << log;
+  EXPECT_EQ(Occurrences(log,
+                        "<enclosure url=https://status.example.com/a.png/>: the '/' before "
+                        "'>' read as closing the tag, not as the URL's"),
+            1u)
+      << log;
+  PollDocument(guessed);
+  EXPECT_EQ(validators_sent_, (std::vector<std::string>{"", "\"v1\""}));
+  EXPECT_EQ(Produced(), (std::map<std::string, int>{{"Incident A", 1}}));
+}
+
 }  // namespace
 }  // namespace headwire::producers
