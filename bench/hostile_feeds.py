@@ -45,6 +45,9 @@ def inputs(size):
     yield "glued_slashes_before_cdata", RSS_HEAD + repeat_to("<a x=y/><![CDATA[z]]>", body) + RSS_TAIL
     yield "glued_slashes_after_urls", (RSS_HEAD + repeat_to("<a u=http://x/a.png/> http://x/a.png ", body)
                                        + RSS_TAIL)
+    # Items written with a prefix the document declares nowhere, read as items (and so noted).
+    yield "undeclared_prefixed_items", (RSS_HEAD + repeat_to("<rss:item><rss:title>x</rss:title></rss:item>", body)
+                                        + RSS_TAIL)
     # One start tag of tag names inside unquoted values, unreadable (an unclosed quote at its end)
     # or readable but of more attributes than are repaired (it ends in "/>"), so left as written:
     # each name in it must not read the rest of the tag again.

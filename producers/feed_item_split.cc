@@ -1,5 +1,6 @@
 #include "producers/feed_item_split.h"
 
+#include <algorithm>
 #include <cctype>
 #include <unordered_map>
 
@@ -24,12 +25,17 @@ size_t NextMarkup(std::string_view text, size_t from) {
   return std::string_view::npos;
 }
 
-// Where `tag` ("<item") opens an element at or after `from`, or npos.
-size_t FindStartTag(std::string_view text, std::string_view tag, size_t from) {
+// Where an element named `local` ("item") opens at or after `from`, with a prefix or without
+// ("<item", "<rss:item"), or npos. Each markup's name is read once.
+size_t FindStartTag(std::string_view text, std::string_view local, size_t from) {
   for (size_t at = NextMarkup(text, from); at != std::string_view::npos;
        at = NextMarkup(text, at + 1)) {
-    const size_t next = at + tag.size();
-    if (text.substr(at).starts_with(tag) && next < text.size() &&
+    const std::string_view name = TagName(text, at + 1);
+    const size_t colon = name.size() - std::min(name.size(), local.size() + 1);
+    const bool named = name == local || (name.ends_with(local) && colon > 0 && name[colon] == ':' &&
+                                         name.find(':') == colon);
+    const size_t next = at + 1 + name.size();
+    if (named && next < text.size() &&
         std::string_view(" \t\r\n>/").find(text[next]) != std::string_view::npos) {
       return at;
     }
@@ -130,7 +136,7 @@ void AppendScope(std::string_view tag, std::string& out) {
 
 }  // namespace
 
-std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item_tag) {
+std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item_name) {
   ItemSplit split;
   size_t root = 0;
   while ((root = NextMarkup(text, root)) != std::string_view::npos && root + 1 < text.size() &&
@@ -139,7 +145,7 @@ std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item
   }
   const size_t root_end = root == std::string_view::npos ? root : text.find('>', root);
   if (root_end == std::string_view::npos) return split;
-  const size_t first = FindStartTag(text, item_tag, root_end);
+  const size_t first = FindStartTag(text, item_name, root_end);
   if (first == std::string_view::npos) return split;
   std::optional<std::vector<std::string_view>> inner = OpenStartTags(text, root_end + 1, first);
   if (!inner) return std::nullopt;
@@ -150,7 +156,7 @@ std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item
     split.closing.append("</").append(TagName(*start, 1)).append(">");
   }
   for (size_t at = first; at != std::string_view::npos;) {
-    const size_t next = FindStartTag(text, item_tag, at + 1);
+    const size_t next = FindStartTag(text, item_name, at + 1);
     split.items.push_back(text.substr(at, next == std::string_view::npos ? next : next - at));
     at = next;
   }

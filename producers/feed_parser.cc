@@ -68,6 +68,31 @@ std::string_view LocalName(const xmlNode* node) {
   return node->name ? reinterpret_cast<const char*>(node->name) : "";
 }
 
+// The prefix `node` is written with when the document declares it nowhere ("rss" of <rss:item>
+// without an xmlns:rss): libxml2 then keeps the whole name as its name, in no namespace. Empty
+// for any other element.
+std::string_view UndeclaredPrefix(const xmlNode* node) {
+  if (node->ns != nullptr) return {};
+  const std::string_view name = LocalName(node);
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos || colon == 0 ? std::string_view() : name.substr(0, colon);
+}
+
+// The name of `node` without a prefix the document declares nowhere: <rss:item> and <atom:entry>
+// so written are an item and an entry, as a feed's own elements are named in no namespace too.
+std::string_view OwnName(const xmlNode* node) {
+  const std::string_view prefix = UndeclaredPrefix(node);
+  return prefix.empty() ? LocalName(node) : LocalName(node).substr(prefix.size() + 1);
+}
+
+// The name `child` is read by inside `parent`: without a prefix the document declares nowhere
+// when `parent` is written with that prefix too (<rss:item><rss:title>), whose vocabulary it then
+// shares; its name as it is otherwise (an undeclared <media:title> in an item is no title).
+std::string_view NameInside(const xmlNode* child, const xmlNode* parent) {
+  const std::string_view prefix = UndeclaredPrefix(child);
+  return !prefix.empty() && prefix == UndeclaredPrefix(parent) ? OwnName(child) : LocalName(child);
+}
+
 std::string Attribute(const xmlNode* node, const char* name) {
   return TakeXmlString(xmlGetProp(node, reinterpret_cast<const xmlChar*>(name)));
 }
@@ -394,17 +419,17 @@ bool IsIn(const xmlNode* node, Vocabulary vocabulary) {
 const xmlNode* FirstChild(const xmlNode* node, std::string_view name,
                           Vocabulary vocabulary = Vocabulary::kAny) {
   for (const xmlNode* child : ChildElements(node)) {
-    if (LocalName(child) == name && IsIn(child, vocabulary)) return child;
+    if (NameInside(child, node) == name && IsIn(child, vocabulary)) return child;
   }
   return nullptr;
 }
 
 // Every element named `name` of `vocabulary` below `node`, depth first (items nested illegally
-// included).
+// included), those written with a prefix the document declares nowhere included (OwnName).
 void CollectElements(const xmlNode* node, std::string_view name, Vocabulary vocabulary,
                      std::vector<const xmlNode*>& out) {
   for (const xmlNode* child : ChildElements(node)) {
-    if (LocalName(child) == name && IsIn(child, vocabulary)) out.push_back(child);
+    if (OwnName(child) == name && IsIn(child, vocabulary)) out.push_back(child);
     CollectElements(child, name, vocabulary, out);
   }
 }
@@ -499,7 +524,7 @@ std::string SharedItemId(const ItemFields& fields, std::string_view feed_url) {
 // or "alternate"), resolved.
 std::string AlternateAtomLink(const xmlNode* node) {
   for (const xmlNode* child : ChildElements(node)) {
-    if (LocalName(child) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
+    if (NameInside(child, node) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
     const std::string rel = Attribute(child, "rel");
     if (!rel.empty() && rel != "alternate") continue;
     const std::string href = ResolveLink(child, Attribute(child, "href"));
@@ -556,7 +581,7 @@ ItemFields ReadAtomEntry(const xmlNode* entry, MarkupLimit& limit) {
   f.url = AlternateAtomLink(entry);
   if (f.url.empty()) {
     for (const xmlNode* child : ChildElements(entry)) {
-      if (LocalName(child) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
+      if (NameInside(child, entry) != "link" || !IsIn(child, Vocabulary::kAtom)) continue;
       const std::string rel = Attribute(child, "rel");
       if (rel == "self" || rel == "edit" || rel == "replies") continue;
       f.url = ResolveLink(child, Attribute(child, "href"));
@@ -1604,10 +1629,29 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   return parse;
 }
 
+// The items or entries of a document written with a prefix it declares nowhere (<rss:item>),
+// read as its own: how many, and the first's name and line.
+struct UndeclaredItems {
+  uint64_t count = 0;
+  std::string first_name;
+  long first_line = 0;
+
+  // The note of ParsedFeed::guess_notes that says so.
+  std::string Note(FeedFormat format) const {
+    const std::string_view prefix = std::string_view(first_name).substr(0, first_name.find(':'));
+    return "line " + std::to_string(first_line) + ": <" + first_name + ">: read as " +
+           (format == FeedFormat::kAtom ? "an entry" : "an item") + ", its prefix " +
+           std::string(prefix) + " declared nowhere in the document" +
+           (count > 1 ? " (as " + std::to_string(count - 1) + " more)" : "");
+  }
+};
+
 // The items of a parsed RSS, RDF or Atom document, in document order, but for those `parse` was
-// cut off inside of (XmlParse::cut_off), which are counted in `cut_off_items` instead.
+// cut off inside of (XmlParse::cut_off), which are counted in `cut_off_items` instead. Those
+// written with an undeclared prefix are counted in `undeclared` when it is given.
 std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const XmlParse& parse,
-                                  MarkupLimit& limit, uint64_t& cut_off_items) {
+                                  MarkupLimit& limit, uint64_t& cut_off_items,
+                                  UndeclaredItems* undeclared = nullptr) {
   std::vector<const xmlNode*> nodes;
   if (format == FeedFormat::kAtom) {
     CollectElements(root, "entry", Vocabulary::kAtom, nodes);
@@ -1618,6 +1662,12 @@ std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const 
   std::vector<ItemFields> items;
   items.reserve(nodes.size());
   for (const xmlNode* node : nodes) {
+    if (undeclared != nullptr && !UndeclaredPrefix(node).empty()) {
+      if (undeclared->count++ == 0) {
+        undeclared->first_name = LocalName(node);
+        undeclared->first_line = xmlGetLineNo(node);
+      }
+    }
     if (parse.cut_off.contains(node)) {
       ++cut_off_items;
     } else {
@@ -1634,23 +1684,42 @@ std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const 
 // runs to the end of the document and is read as it ends, without the end tags of the wrapping,
 // so that an item the document is cut off inside of is seen to be: it is counted in
 // `cut_off_items`, not read. The parses together count against one node limit, as one
-// document's. nullopt when the document is not cut (see SplitItems).
+// document's. Items written with an undeclared prefix are counted in `undeclared`, the first one's
+// line the document's. nullopt when the document is not cut (see SplitItems).
 Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     std::string_view text, FeedFormat format, const std::string& base, const std::string& encoding,
-    const LibxmlDiagnostics& diagnostics, MarkupLimit& limit, uint64_t& cut_off_items) {
-  const auto split = SplitItems(text, format == FeedFormat::kAtom ? "<entry" : "<item");
+    const LibxmlDiagnostics& diagnostics, MarkupLimit& limit, uint64_t& cut_off_items,
+    UndeclaredItems& undeclared) {
+  const auto split = SplitItems(text, format == FeedFormat::kAtom ? "entry" : "item");
   if (!split) return std::nullopt;
+  const auto newlines = [](std::string_view part) {
+    return static_cast<long>(std::count(part.begin(), part.end(), '\n'));
+  };
+  // Where each item starts: its line in `text`, and in its wrapped parse.
+  long item_line = 1;
+  size_t counted = 0;
+  const long wrapped_line = 1 + newlines(split->opening);
   std::vector<ItemFields> items;
   uint64_t nodes = 0;
   std::string wrapped;
   for (size_t i = 0; i < split->items.size(); ++i) {
+    const auto at = static_cast<size_t>(split->items[i].data() - text.data());
+    item_line += newlines(text.substr(counted, at - counted));
+    counted = at;
     wrapped.assign(split->opening).append(split->items[i]);
     if (i + 1 < split->items.size()) wrapped.append(split->closing);
     auto parse = ParseXml(wrapped, base, encoding, diagnostics, nodes, limit.max_nodes);
     if (!parse) return Err(parse.error());
     if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
-      for (ItemFields& fields : ReadItems(element, format, *parse, limit, cut_off_items)) {
+      UndeclaredItems its;
+      for (ItemFields& fields : ReadItems(element, format, *parse, limit, cut_off_items, &its)) {
         items.push_back(std::move(fields));
+      }
+      if (its.count > 0 && undeclared.count == 0) {
+        undeclared = its;
+        undeclared.first_line += item_line - wrapped_line;
+      } else {
+        undeclared.count += its.count;
       }
     }
   }
@@ -1733,7 +1802,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
         Status::Corruption("not a feed: empty or unreadable document" +
                            (decoding_error.empty() ? std::string() : " (" + decoding_error + ")")));
   }
-  const std::string root_name(LocalName(root));
+  const std::string root_name(OwnName(root));
   ParsedFeed feed;
   feed.guess_notes = std::move(guesses.notes());
   feed.guesses = guesses.count();
@@ -1769,12 +1838,14 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     return Err(Status::Corruption("not a feed: the root element is <" +
                                   std::string(LocalName(root)) + ">"));
   }
-  items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items);
+  UndeclaredItems undeclared;
+  items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items, &undeclared);
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
     parse->doc.reset();  // the items read alone are parsed without it
     uint64_t cut_off_alone = 0;
-    auto one_by_one =
-        ReadItemsOneByOne(cleaned, feed.format, base, effective, diagnostics, limit, cut_off_alone);
+    UndeclaredItems undeclared_alone;
+    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, diagnostics, limit,
+                                        cut_off_alone, undeclared_alone);
     if (!one_by_one) return Err(one_by_one.error());
     if (!*one_by_one) {
       feed.damage +=
@@ -1782,6 +1853,13 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     } else if ((*one_by_one)->size() >= items.size()) {
       items = std::move(**one_by_one);
       feed.cut_off_items = cut_off_alone;
+      undeclared = std::move(undeclared_alone);
+    }
+  }
+  if (undeclared.count > 0) {
+    feed.guesses += undeclared.count;
+    if (feed.guess_notes.size() < kMaxGuessNotes) {
+      feed.guess_notes.push_back(undeclared.Note(feed.format));
     }
   }
   return feed;

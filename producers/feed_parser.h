@@ -12,8 +12,9 @@
 // src=a.jpg>" in a description's markup), anywhere outside CDATA sections and comments, which
 // recovery would end their element at; where such a tag reads two ways (a '/' glued to its last
 // value before the '>': the value's, or the tag's end?), the reading the rest of the document
-// supports is taken and noted (ParsedFeed::guess_notes). A document that still needs recovery
-// says why
+// supports is taken and noted (ParsedFeed::guess_notes). Items and entries written with a prefix
+// ("<rss:item>", "<atom:entry>"), declared or not, are read as the unprefixed ones are. A
+// document that still needs recovery says why
 // (ParsedFeed::damage), and its items are also read one at a time, each in its own parse, so
 // that damage in one item (an unclosed quote) does not lose the items after it (unless that would
 // cost more than linear time: feed_item_split.h). An item the document ends inside of, before its
@@ -102,12 +103,13 @@ struct ParsedFeed {
   // Items the document ends inside of, before their end tag (a body cut short in transit): not
   // in `items`, since what they hold stops at the cut ("NASA launches Arte").
   uint64_t cut_off_items = 0;
-  // Where the repairs before the parse met markup that reads two ways and took one, a note each
-  // saying which and why, in document order, each naming its line: a '/' glued to an unquoted
-  // value before the '>' ("line 3: <enclosure url=http://example.com/logo.png/>: the '/' before
-  // '>' read as closing the tag, not as the URL's (url=\"http://example.com/logo.png\"), as a
-  // file name ends the URL"). At most kMaxGuessNotes notes; `guesses` counts every guess. A guess
-  // is not damage: it leaves `damage` empty, and the document is read whole.
+  // Where the parser met markup that reads two ways and took one, a note saying which and why,
+  // each naming its line: each '/' glued to an unquoted value before the '>', in document order
+  // ("line 3: <enclosure url=http://example.com/logo.png/>: the '/' before '>' read as closing
+  // the tag, not as the URL's (url=\"http://example.com/logo.png\"), as a file name ends the
+  // URL"), then one for the items or entries written with a prefix the document declares nowhere
+  // (<rss:item>), which are read as items. At most kMaxGuessNotes notes; `guesses` counts every
+  // guess. A guess is not damage: it leaves `damage` empty, and the document is read whole.
   std::vector<std::string> guess_notes;
   uint64_t guesses = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped

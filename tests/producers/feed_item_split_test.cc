@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace headwire::producers {
 namespace {
@@ -28,7 +30,7 @@ TEST(FeedItemSplitTest, ItemsAreWrappedInTheOpenStartTagsWithOnlyWhatTheyInherit
       "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
       "<!-- c --><channel xml:base='https://news.example/' rdf:about=\"x\" xml:lang=\"de\">"
       "<title>C</title><item><title>A</title></item><item><title>B</title></item></channel></rss>";
-  const auto split = SplitItems(text, "<item");
+  const auto split = SplitItems(text, "item");
   ASSERT_TRUE(split);
   EXPECT_EQ(split->opening,
             "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
@@ -46,7 +48,7 @@ TEST(FeedItemSplitTest, AHugeRootStartTagIsNotCopiedAroundEachItem) {
   }
   const std::string text =
       root + "><channel><item><title a=\"x></title></item>" + Items(2000) + "</channel></rss>";
-  const auto split = SplitItems(text, "<item");
+  const auto split = SplitItems(text, "item");
   ASSERT_TRUE(split);
   EXPECT_EQ(split->items.size(), 2001u);
   EXPECT_EQ(split->opening, "<rss><channel>");
@@ -59,10 +61,10 @@ TEST(FeedItemSplitTest, ADocumentWhoseWrappingWouldNotBeLinearIsNotCut) {
     root += " xmlns:p" + std::to_string(i) + "=\"" + std::string(1000, 'u') + "\"";
   }
   const std::string text = root + "><channel>" + Items(20000) + "</channel></rss>";
-  EXPECT_FALSE(SplitItems(text, "<item"));
+  EXPECT_FALSE(SplitItems(text, "item"));
   // The same declarations around few items are within the bound, and kept.
   const std::string few = root + "><channel>" + Items(3) + "</channel></rss>";
-  const auto split = SplitItems(few, "<item");
+  const auto split = SplitItems(few, "item");
   ASSERT_TRUE(split);
   EXPECT_EQ(split->items.size(), 3u);
   EXPECT_LE(WrappingBytes(*split), kMaxWrappingPerByte * few.size() + kMaxWrappingSlack);
@@ -71,18 +73,18 @@ TEST(FeedItemSplitTest, ADocumentWhoseWrappingWouldNotBeLinearIsNotCut) {
 TEST(FeedItemSplitTest, ItemsDeeperThanLibxml2ReadsAreNotCut) {
   std::string open;
   for (int i = 0; i < 300; ++i) open += "<x>";
-  EXPECT_FALSE(SplitItems("<rss>" + open + Items(2) + "</rss>", "<item"));
+  EXPECT_FALSE(SplitItems("<rss>" + open + Items(2) + "</rss>", "item"));
   // Closed again before the first item, the elements are not around it.
   std::string closed = open;
   for (int i = 0; i < 300; ++i) closed += "</x>";
-  const auto split = SplitItems("<rss><channel>" + closed + Items(2) + "</channel></rss>", "<item");
+  const auto split = SplitItems("<rss><channel>" + closed + Items(2) + "</channel></rss>", "item");
   ASSERT_TRUE(split);
   EXPECT_EQ(split->opening, "<rss><channel>");
   EXPECT_EQ(split->items.size(), 2u);
 }
 
 TEST(FeedItemSplitTest, ElementsLeftOpenAroundTheFirstItemAreClosedInnermostFirst) {
-  const auto split = SplitItems("<feed><a><b><c></c><entry>E</entry></b></a></feed>", "<entry");
+  const auto split = SplitItems("<feed><a><b><c></c><entry>E</entry></b></a></feed>", "entry");
   ASSERT_TRUE(split);
   EXPECT_EQ(split->opening, "<feed><a><b>");
   EXPECT_EQ(split->closing, "</b></a></feed>");
@@ -96,7 +98,7 @@ TEST(FeedItemSplitTest, AStartTagInACommentOrCdataSectionStartsNoItem) {
       "<?xml version=\"1.0\"?><!-- <item> --><rss><channel><!-- <item> -->"
       "<item><title>A</title><description><![CDATA[write <item> or <item/>]]></description></item>"
       "<item><title>B</title></item></channel></rss>";
-  const auto items = SplitItems(rss, "<item");
+  const auto items = SplitItems(rss, "item");
   ASSERT_TRUE(items);
   EXPECT_EQ(items->opening, "<rss><channel>");
   ASSERT_EQ(items->items.size(), 2u);
@@ -107,14 +109,14 @@ TEST(FeedItemSplitTest, AStartTagInACommentOrCdataSectionStartsNoItem) {
   const std::string atom =
       "<feed><!-- an <entry> was here --><entry><title>E</title><!--<entry>--></entry>"
       "<entry><title>F</title><summary><![CDATA[<entry/>]]></summary></entry></feed>";
-  const auto entries = SplitItems(atom, "<entry");
+  const auto entries = SplitItems(atom, "entry");
   ASSERT_TRUE(entries);
   EXPECT_EQ(entries->opening, "<feed>");
   ASSERT_EQ(entries->items.size(), 2u);
   EXPECT_EQ(entries->items[0], "<entry><title>E</title><!--<entry>--></entry>");
 
   // Left unclosed, a comment runs to the end of the document, as the repairs read it.
-  const auto unclosed = SplitItems("<rss><item>A</item><!-- <item>B</item></rss>", "<item");
+  const auto unclosed = SplitItems("<rss><item>A</item><!-- <item>B</item></rss>", "item");
   ASSERT_TRUE(unclosed);
   ASSERT_EQ(unclosed->items.size(), 1u);
 }
@@ -124,7 +126,7 @@ TEST(FeedItemSplitTest, AStartTagInACommentOrCdataSectionStartsNoItem) {
 TEST(FeedItemSplitTest, ACommentOpenedAsIfClosedHidesTheStartTagsInIt) {
   for (const std::string comment : {"<!--> <channel><b> -->", "<!---> <b> -->"}) {
     const auto split =
-        SplitItems("<rss>" + comment + "<channel><item>A</item></channel></rss>", "<item");
+        SplitItems("<rss>" + comment + "<channel><item>A</item></channel></rss>", "item");
     ASSERT_TRUE(split) << comment;
     EXPECT_EQ(split->opening, "<rss><channel>") << comment;
     EXPECT_EQ(split->closing, "</channel></rss>") << comment;
@@ -132,11 +134,45 @@ TEST(FeedItemSplitTest, ACommentOpenedAsIfClosedHidesTheStartTagsInIt) {
   }
 }
 
+// An item or entry written with a prefix ("<rss:item", "<atom:entry", declared or not) is one,
+// as the parser reads it; a name that only ends in the item's, or has more than one prefix, is not.
+TEST(FeedItemSplitTest, PrefixedItemsAreCutAsUnprefixedOnesAre) {
+  const auto split = SplitItems(
+      "<rss:rss xmlns:rss=\"http://backend.userland.com/rss2\"><rss:channel><rss:item id=\"1\">A"
+      "</rss:item><x:item>B</x:item><item>C<myitem>c</myitem><a:b:item/></item><rss:item/>"
+      "</rss:channel></rss:rss>",
+      "item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->opening,
+            "<rss:rss xmlns:rss=\"http://backend.userland.com/rss2\"><rss:channel>");
+  EXPECT_EQ(split->closing, "</rss:channel></rss:rss>");
+  EXPECT_EQ(split->items,
+            (std::vector<std::string_view>{"<rss:item id=\"1\">A</rss:item>", "<x:item>B</x:item>",
+                                           "<item>C<myitem>c</myitem><a:b:item/></item>",
+                                           "<rss:item/></rss:channel></rss:rss>"}));
+  const auto entries =
+      SplitItems("<feed><atom:entry>E</atom:entry><entry>F</entry></feed>", "entry");
+  ASSERT_TRUE(entries);
+  EXPECT_EQ(entries->items.size(), 2u);
+}
+
+// Each markup's name is read once however long the names: 100000 start tags named like an item
+// but not one ("<a:b:...:item/>"), then an item.
+TEST(FeedItemSplitTest, LongNamesThatAreNoItemsAreReadOnce) {
+  std::string text = "<rss><channel>";
+  for (int i = 0; i < 100000; ++i) text += "<a:b:c:d:e:f:g:h:item/>";
+  text += "<item>A</item></channel></rss>";
+  const auto split = SplitItems(text, "item");
+  ASSERT_TRUE(split);
+  ASSERT_EQ(split->items.size(), 1u);
+  EXPECT_EQ(split->items[0], "<item>A</item></channel></rss>");
+}
+
 TEST(FeedItemSplitTest, ADocumentWithoutItemsHasNone) {
-  const auto split = SplitItems("<rss><channel><title>T</title></channel></rss>", "<item");
+  const auto split = SplitItems("<rss><channel><title>T</title></channel></rss>", "item");
   ASSERT_TRUE(split);
   EXPECT_TRUE(split->items.empty());
-  const auto no_element = SplitItems("just text", "<item");
+  const auto no_element = SplitItems("just text", "item");
   ASSERT_TRUE(no_element);
   EXPECT_TRUE(no_element->items.empty());
 }

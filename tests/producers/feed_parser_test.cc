@@ -1372,6 +1372,73 @@ TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
   }
 }
 
+// Items and entries written with a prefix, declared (xmlns:rss, xmlns:atom) or declared nowhere
+// (libxml2 then names the element "rss:item", in no namespace), are read as the unprefixed ones
+// are: with their attributes unquoted, and one at a time when the document is damaged (here by a
+// byte windows-1251 does not have, where the parse of the whole document stops). Children written
+// with an undeclared item's own prefix are its own (<rss:title>); each item so read is a guess,
+// counted and noted once with the first one's line.
+TEST(FeedParserTest, PrefixedItemsAndEntriesAreReadAsTheUnprefixedOnesAre) {
+  const std::string rss =
+      "<rss version=\"2.0\"NS><channel><title>C</title>\n"
+      "<ITEM id=1><title>One</title><link>http://a.example/1</link></ITEM>\n"
+      "<ITEM hidden><title>T\x98o</title><link>http://a.example/2</link></ITEM>\n"
+      "<ITEM><title>Three</title><guid isPermaLink=false>3</guid></ITEM></channel></rss>";
+  const std::string atom =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"NS><title>C</title>\n"
+      "<ITEM xml:lang=fr><title>One</title><link href=\"http://a.example/1\"/></ITEM>\n"
+      "<ITEM><title>T\x98o</title><link href=\"http://a.example/2\"/></ITEM>\n"
+      "<ITEM><title>Three</title><id>urn:x:3</id></ITEM></feed>";
+  const auto written = [](std::string text, const std::string& ns, const std::string& name) {
+    for (size_t at; (at = text.find("NS")) != std::string::npos;) text.replace(at, 2, ns);
+    for (size_t at; (at = text.find("ITEM")) != std::string::npos;) text.replace(at, 4, name);
+    return text;
+  };
+  struct Case {
+    std::string document, ns, prefixed;
+    bool declared;
+  };
+  const Case cases[] = {
+      {rss, " xmlns:rss=\"http://backend.userland.com/rss2\"", "rss:item", true},
+      {rss, "", "rss:item", false},
+      {rss, "", "x:item", false},
+      {atom, " xmlns:atom=\"http://www.w3.org/2005/Atom\"", "atom:entry", true},
+      {atom, "", "atom:entry", false},
+  };
+  for (const Case& c : cases) {
+    const FeedResponse response{kFeedUrl, "", "application/rss+xml; charset=windows-1251"};
+    const bool is_atom = c.document == atom;
+    auto plain = ParseFeed(written(c.document, c.ns, is_atom ? "entry" : "item"), response);
+    auto prefixed = ParseFeed(written(c.document, c.ns, c.prefixed), response);
+    ASSERT_TRUE(plain) << plain.error().ToString();
+    ASSERT_TRUE(prefixed) << c.prefixed << ": " << prefixed.error().ToString();
+    ASSERT_EQ(plain->items.size(), 3u) << c.prefixed;
+    EXPECT_EQ(plain->items[2].title, "Three");
+    ExpectSameItems(*prefixed, *plain, c.prefixed + c.ns);
+    if (c.declared) {
+      EXPECT_EQ(prefixed->guesses, 0u) << c.prefixed;
+      continue;
+    }
+    EXPECT_EQ(prefixed->guesses, 3u) << c.prefixed;
+    ASSERT_EQ(prefixed->guess_notes.size(), 1u) << c.prefixed;
+    const std::string prefix = c.prefixed.substr(0, c.prefixed.find(':'));
+    EXPECT_EQ(prefixed->guess_notes[0],
+              "line 2: <" + c.prefixed + ">: read as " + (is_atom ? "an entry" : "an item") +
+                  ", its prefix " + prefix + " declared nowhere in the document (as 2 more)");
+  }
+  // An undeclared item's children written with its prefix are its own; another prefix's are not.
+  auto own = ParseFeed(
+      "<rss:rss version=\"2.0\"><rss:channel><rss:title>C</rss:title><rss:item><media:title>No"
+      "</media:title><rss:title>Yes</rss:title><rss:link>http://a.example/y</rss:link></rss:item>"
+      "</rss:channel></rss:rss>",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_EQ(own->title, "C");
+  ASSERT_EQ(own->items.size(), 1u);
+  EXPECT_EQ(own->items[0].title, "Yes");
+  EXPECT_EQ(own->items[0].url, "http://a.example/y");
+}
+
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
 TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
   const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
