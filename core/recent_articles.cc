@@ -146,10 +146,13 @@ size_t RecentArticles::TermNodeBytes() {
   return HashNodeBytes(kCountedTermValue);
 }
 
-std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& features) const {
-  std::vector<uint64_t> keys;
+void RecentArticles::CandidateKeys(const HeadlineFeatures& features,
+                                   std::vector<uint64_t>& keys) const {
+  keys.clear();
   if (!features.title_tokens.empty()) {
-    keys = MinHashBandKeys(ComputeMinHash(features.title_tokens), options_.title_bands);
+    const std::vector<uint64_t> bands =
+        MinHashBandKeys(ComputeMinHash(features.title_tokens), options_.title_bands);
+    keys.assign(bands.begin(), bands.end());
   }
   if (features.has_body) {
     for (uint64_t block : SimHashBlockKeys(features.body_simhash)) {
@@ -158,7 +161,6 @@ std::vector<uint64_t> RecentArticles::CandidateKeys(const HeadlineFeatures& feat
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
 }
 
 uint32_t RecentArticles::StoryTag(std::string_view story_id) {
@@ -172,11 +174,12 @@ const RecentArticles::Entry* RecentArticles::Find(uint64_t seq) const {
 }
 
 RecentArticles::NearDuplicateSearch RecentArticles::FindNearDuplicate(
-    int64_t time_ms, const HeadlineFeatures& features) const {
-  std::vector<uint64_t> candidates;
-  for (uint64_t key : CandidateKeys(features)) {
-    buckets_.AppendSeqs(key, candidates);
-  }
+    int64_t time_ms, const HeadlineFeatures& features, std::span<const uint64_t> keys) {
+  std::vector<uint64_t>& candidates = near_candidates_;
+  candidates.clear();
+  // A key's slot is a cache miss in a large window: asked for all at once, they overlap.
+  for (uint64_t key : keys) buckets_.Prefetch(key);
+  for (uint64_t key : keys) buckets_.AppendSeqs(key, candidates);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   NearDuplicateSearch search;
@@ -218,7 +221,10 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   EvictExpired();
 
   RecentVerdict verdict;
-  const NearDuplicateSearch search = FindNearDuplicate(event_time_ms, features);
+  // The keys depend on the title's tokens and the body's SimHash alone, which the window keeps
+  // as they are: found once, they serve the search and the insertion.
+  CandidateKeys(features, keys_);
+  const NearDuplicateSearch search = FindNearDuplicate(event_time_ms, features, keys_);
   if (search.original != nullptr) {
     verdict.near_duplicate = search.match;
     verdict.duplicate_of = search.original->id;
@@ -236,14 +242,8 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       std::max(2.0, options_.max_candidate_df * static_cast<double>(window_.size()));
   // Only the article's rarest terms look for candidates: a story shares them, and common terms
   // would scan long posting lists for nothing. Every term counts in the cosine.
-  struct RankedTerm {
-    double idf;
-    uint32_t document_frequency;
-    const StoryTerm* term;
-    const TermTable::Term* state;  // null when no article in the window has the term
-  };
-  std::vector<RankedTerm> by_idf;
-  by_idf.reserve(features.terms.size());
+  std::vector<RankedTerm>& by_idf = by_idf_;
+  by_idf.clear();
   double norm_squared = 0;
   // The terms' slots, then their posting lists, are far apart in a large window: asked for all
   // at once, as early as their addresses are known, their cache misses overlap instead of coming
@@ -330,11 +330,6 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   // whole story is out of reach) or names what the article's title names (a lower threshold) is
   // only asked of stories whose score could pass a threshold: those checks read the members'
   // features.
-  struct Candidate {
-    const Story* story;
-    MemberScores scores;
-    size_t first_member;  // index into story_members_, then linked by next_member
-  };
   constexpr size_t kNoMember = SIZE_MAX;
   const double lowest_threshold = std::min(options_.story_threshold, options_.story_name_threshold);
   // The bound needs a weight of at least 0; a negative one reads every group.
@@ -354,7 +349,8 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       }
     }
   }
-  std::vector<Candidate> stories;
+  std::vector<Candidate>& stories = candidates_;
+  stories.clear();
   story_members_.clear();
   for (const TagGroup& group : tag_groups_) {
     const size_t group_stories = stories.size();
@@ -364,7 +360,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
           Distance(member->time_ms, event_time_ms) > options_.story_member_window_ms) {
         continue;
       }
-      const Story* story = member->story;
+      Story* story = member->story;
       if (story == nullptr || event_time_ms > story->last_seen_ms + options_.story_quiet_ms) {
         continue;
       }
@@ -379,7 +375,7 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
       candidate->first_member = story_members_.size() - 1;
     }
   }
-  const std::string* best_story = nullptr;
+  Story* best_story = nullptr;
   double best_score = 0;
   for (const Candidate& candidate : stories) {
     const double score = candidate.scores.Combined(
@@ -397,8 +393,8 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
     const double threshold = named ? options_.story_name_threshold : options_.story_threshold;
     if (vetoed || score < threshold) continue;
     if (best_story == nullptr || score > best_score ||
-        (score == best_score && *candidate.story->id < *best_story)) {
-      best_story = candidate.story->id;
+        (score == best_score && *candidate.story->id < *best_story->id)) {
+      best_story = candidate.story;
       best_score = score;
     }
   }
@@ -407,28 +403,36 @@ RecentVerdict RecentArticles::Decide(std::string_view id, int64_t event_time_ms,
   entry.id = std::string(id);
   entry.time_ms = event_time_ms;
   entry.norm = static_cast<float>(norm);
-  entry.story_id = best_story != nullptr ? *best_story : entry.id;
+  entry.story_id = best_story != nullptr ? *best_story->id : entry.id;
   entry.features = std::move(features);
   entry.features.title_names = {};
   verdict.story_id = entry.story_id;
   verdict.story_score = best_story != nullptr ? best_score : 0;
 
-  auto [story, created] = stories_.try_emplace(entry.story_id);
-  story->second.id = &story->first;
+  // A story joined is the node its member points to; only a new one is looked up (its id may
+  // still name a story, when an article's id is reused).
+  bool created = false;
+  Story* story = best_story;
+  if (story == nullptr) {
+    auto [node, inserted] = stories_.try_emplace(entry.story_id);
+    node->second.id = &node->first;
+    story = &node->second;
+    created = inserted;
+  }
   if (created) {
-    story->second.first_seen_ms = event_time_ms;
+    story->first_seen_ms = event_time_ms;
     memory_bytes_ += StoryNodeBytes(entry.story_id);
   }
-  story->second.first_seen_ms = std::min(story->second.first_seen_ms, event_time_ms);
-  story->second.last_seen_ms =
-      created ? event_time_ms : std::max(story->second.last_seen_ms, event_time_ms);
-  ++story->second.members;
-  ++story->second.live_members;
+  story->first_seen_ms = std::min(story->first_seen_ms, event_time_ms);
+  story->last_seen_ms = created ? event_time_ms : std::max(story->last_seen_ms, event_time_ms);
+  ++story->members;
+  ++story->live_members;
   touched_stories_.push_back(entry.story_id);
 
+  entry.story = story;
   entry.seq = next_seq_++;
   added_.push_back(entry.seq);
-  Insert(std::move(entry));
+  Insert(std::move(entry), keys_);
   while (OverBudget()) EvictOldest();
   return verdict;
 }
@@ -439,11 +443,7 @@ bool RecentArticles::OverBudget() const {
           !window_.empty());
 }
 
-void RecentArticles::Insert(Entry entry) {
-  if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
-    entry.story = &story->second;
-  }
-  const std::vector<uint64_t> keys = CandidateKeys(entry.features);
+void RecentArticles::Insert(Entry entry, std::span<const uint64_t> keys) {
   for (uint64_t key : keys) buckets_.Add(key, entry.seq, options_.bucket_limit);
   const uint32_t tag = StoryTag(entry.story_id);
   for (const StoryTerm& term : entry.features.terms) {
@@ -467,7 +467,8 @@ void RecentArticles::Insert(Entry entry) {
 
 void RecentArticles::EvictOldest() {
   Entry& entry = window_.front();
-  for (uint64_t key : CandidateKeys(entry.features)) buckets_.Remove(key, entry.seq);
+  CandidateKeys(entry.features, evicted_keys_);
+  for (uint64_t key : evicted_keys_) buckets_.Remove(key, entry.seq);
   for (const StoryTerm& term : entry.features.terms) {
     TermTable::Term* state = terms_.Find(term.hash);
     if (state == nullptr) continue;
@@ -632,7 +633,13 @@ std::expected<void, std::string> RecentArticles::Restore(
       return std::unexpected("state records are not a contiguous run of articles");
     }
   }
-  for (auto& [seq, entry] : entries) Insert(std::move(entry));
+  for (auto& [seq, entry] : entries) {
+    if (auto story = stories_.find(entry.story_id); story != stories_.end()) {
+      entry.story = &story->second;
+    }
+    CandidateKeys(entry.features, keys_);
+    Insert(std::move(entry), keys_);
+  }
   return {};
 }
 

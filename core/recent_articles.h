@@ -37,6 +37,7 @@
 #include <expected>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -184,16 +185,20 @@ class RecentArticles {
     uint64_t live_members = 0;  // those still in the window
   };
 
-  std::vector<uint64_t> CandidateKeys(const HeadlineFeatures& features) const;
+  // The article's near-duplicate candidate keys, sorted and unique, into `keys`.
+  void CandidateKeys(const HeadlineFeatures& features, std::vector<uint64_t>& keys) const;
   const Entry* Find(uint64_t seq) const;
   struct NearDuplicateSearch {
     const Entry* original = nullptr;  // the earliest confirmed original, if any
     NearDuplicateMatch match = NearDuplicateMatch::kNone;
     bool boilerplate_body = false;  // a candidate shares a boilerplate body with the article
   };
-  NearDuplicateSearch FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features) const;
+  // Looks among the articles that share one of `keys` (CandidateKeys of `features`).
+  NearDuplicateSearch FindNearDuplicate(int64_t time_ms, const HeadlineFeatures& features,
+                                        std::span<const uint64_t> keys);
   double Idf(uint32_t document_frequency, uint64_t term_hash) const;
-  void Insert(Entry entry);
+  // Adds an entry whose `story` is set (its node in stories_) under its candidate `keys`.
+  void Insert(Entry entry, std::span<const uint64_t> keys);
   bool OverBudget() const;
   static size_t StoryNodeBytes(const std::string& id);
   static size_t TermNodeBytes();
@@ -245,6 +250,25 @@ class RecentArticles {
     size_t next;  // the same story's previous member in story_members_, or SIZE_MAX
   };
   std::vector<StoryMember> story_members_;  // scratch of Decide, kept for its capacity
+  // Scratch of Decide, kept for their capacity, so that deciding an article allocates nothing
+  // but what the window keeps: its candidate keys, their articles, its terms by IDF and the
+  // candidate stories; and of EvictOldest, the keys of the article leaving.
+  std::vector<uint64_t> keys_;
+  std::vector<uint64_t> evicted_keys_;
+  std::vector<uint64_t> near_candidates_;
+  struct RankedTerm {
+    double idf;
+    uint32_t document_frequency;
+    const StoryTerm* term;
+    const TermTable::Term* state;  // null when no article in the window has the term
+  };
+  std::vector<RankedTerm> by_idf_;
+  struct Candidate {
+    Story* story;
+    MemberScores scores;
+    size_t first_member;  // index into story_members_, then linked by next
+  };
+  std::vector<Candidate> candidates_;
 };
 
 }  // namespace headwire::core
