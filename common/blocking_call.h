@@ -7,12 +7,14 @@
 // the waits it slices itself (KafkaProducer::Flush and its `meanwhile`).
 //
 // The call must be safe to run on another thread (librdkafka's client calls are) and must share
-// nothing with `meanwhile` but what is thread-safe. Without `meanwhile` it runs on the calling
-// thread. The call's own timeout bounds the wait: it is never abandoned, so nothing outlives it.
+// nothing with `meanwhile` but what is thread-safe. Without `meanwhile`, or when no thread can be
+// started, it runs on the calling thread. The call's own timeout bounds the wait: it is never
+// abandoned, so nothing outlives it.
 
 #include <chrono>
 #include <functional>
 #include <future>
+#include <system_error>
 #include <type_traits>
 #include <utility>
 
@@ -23,7 +25,14 @@ std::invoke_result_t<Call&> CallWhileWaiting(
     Call&& call, const std::function<void()>& meanwhile,
     std::chrono::milliseconds interval = std::chrono::milliseconds(200)) {
   if (!meanwhile) return call();
-  auto result = std::async(std::launch::async, std::forward<Call>(call));
+  std::future<std::invoke_result_t<Call&>> result;
+  try {
+    result = std::async(std::launch::async, call);
+  } catch (const std::system_error&) {
+    // No thread to be had (a pids limit): waiting without the beat beats throwing through the
+    // librdkafka callback that may be on the stack.
+    return call();
+  }
   while (result.wait_for(interval) != std::future_status::ready) meanwhile();
   return result.get();
 }

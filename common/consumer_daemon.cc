@@ -60,8 +60,17 @@ prometheus::Counter& ConsumerDaemon::CounterFor(
   return counter;
 }
 
+Status ConsumerDaemon::ProduceBeating(KafkaProducer& producer, const OutputRecord& record) {
+  std::optional<Clock::time_point> beat_until;
+  return producer.Produce(record, [&] {
+    const auto now = Clock::now();
+    if (!beat_until) beat_until = now + options_.flush_timeout;
+    if (now < *beat_until) meanwhile_();
+  });
+}
+
 Status ConsumerDaemon::Produce(const OutputRecord& record) {
-  if (Status s = producer_->Produce(record, meanwhile_); !s.ok()) return s;
+  if (Status s = ProduceBeating(*producer_, record); !s.ok()) return s;
   CounterFor(produced_, record.topic, true).Increment();
   return Status::Ok();
 }
@@ -277,9 +286,9 @@ void ConsumerDaemon::HandOver(const std::vector<TopicPartition>& partitions,
     if (const auto floor = commit_floor_.find(tp); floor != commit_floor_.end()) {
       handed_over = std::max(handed_over, floor->second);
     }
-    if (Status s = handover_producer_->Produce(
-            HandoverRecord(options_.handover_topic, options_.group_id, tp, handed_over),
-            meanwhile_);
+    if (Status s = ProduceBeating(
+            *handover_producer_,
+            HandoverRecord(options_.handover_topic, options_.group_id, tp, handed_over));
         !s.ok()) {
       spdlog::warn("msg=\"handover not written\" topic={} partition={} error={}", tp.topic,
                    tp.partition, Quote(s.message()));

@@ -21,9 +21,12 @@
 //     the group gave the daemon none (a standby: ready, with the reason "standby: no partitions
 //     assigned"); readiness is refreshed about once a second, and the loop beats, in every wait
 //     of the loop too: for acknowledgements (up to flush_timeout), for room in the producer's
-//     queue (up to message.timeout.ms), and at an assignment for the group's committed offsets,
-//     the handovers and a partition's held offsets (up to 10 s each; librdkafka calls that take
-//     no callback, run on a thread of their own meanwhile: common/blocking_call.h). Partitions
+//     queue (beating for flush_timeout at most: a queue that stays full longer, say with
+//     message.timeout.ms 0, is a stall /healthz reports), and at an assignment for the group's
+//     committed offsets and a partition's held offsets (up to 10 s each) and the handovers' read
+//     (ReadTopicToEnd's bounds: the metadata within the connect timeout, then up to 10 s for
+//     each partition's offsets and until 10 s pass without progress); librdkafka calls that
+//     take no callback run on a thread of their own meanwhile (common/blocking_call.h). Partitions
 //     being assigned count, lag unknown, from the start of their assignment; a member the group
 //     refused (its session expired: librdkafka drops its member id) counts no partitions from
 //     then on, before their revoke is served;
@@ -252,9 +255,14 @@ class ConsumerDaemon final : private Output {
   // what happens meanwhile (partitions lost, the producer's brokers unreachable; the consumer is
   // not polled, so its own connectivity is not refreshed). Those waits are the acknowledgements'
   // (a sealed batch, an unsealed batch's flush, the handovers: up to flush_timeout), room in the
-  // producer's queue (up to message.timeout.ms), and at an assignment the group's committed
-  // offsets, the handovers' read and a partition's held offsets (up to 10 s each).
+  // producer's queue (ProduceBeating: flush_timeout at most), and at an assignment the group's
+  // committed offsets, a partition's held offsets and the handovers' read (bounds above).
   void TickIfDue(ConsumerStage& stage);
+  // `producer`.Produce(record), beating and ticking while it waits for room in the queue for
+  // flush_timeout at most: room comes with deliveries or their failures after
+  // message.timeout.ms, which a user may set to never (0), and then /healthz must report the
+  // stall.
+  Status ProduceBeating(KafkaProducer& producer, const OutputRecord& record);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);
 

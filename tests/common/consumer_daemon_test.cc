@@ -752,12 +752,11 @@ class BackgroundRun {
 
   // Whether `done` held of the readiness before the run ended, within a bound.
   bool ReadinessUntil(const std::function<bool(const Probe&)>& done) const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!finished_ && std::chrono::steady_clock::now() < deadline) {
-      if (done(context_.Readiness())) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
+    return Until([&] { return done(context_.Readiness()); });
+  }
+  // Whether `done` held of the liveness before the run ended, within a bound.
+  bool LivenessUntil(const std::function<bool(const Probe&)>& done) const {
+    return Until([&] { return done(context_.Liveness()); });
   }
   // Waits for the run to end; returns its status.
   Status Join() {
@@ -766,6 +765,15 @@ class BackgroundRun {
   }
 
  private:
+  bool Until(const std::function<bool()>& done) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!finished_ && std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   const DaemonContext& context_;
   std::atomic<bool> finished_ = false;
   Status status_;
@@ -906,6 +914,44 @@ TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileAnOutputWaitsForRoom
   EXPECT_TRUE(still_waiting);
   EXPECT_EQ(stage.committed, 0);
   EXPECT_FALSE(status.ok());  // the first output failed
+}
+
+// Room in the producer's queue comes with deliveries, or with their failures after
+// message.timeout.ms, which a user may set to never (0): an output the brokers keep refusing then
+// holds the loop for as long as they do. The wait beats for flush_timeout at most, so /healthz
+// reports the stall instead of saying the loop turns; once the output goes out the run goes on.
+TEST(ConsumerDaemonTest, AnOutputWaitingForRoomLongerThanTheFlushTimeoutIsAStallHealthzReports) {
+  std::unique_ptr<MockCluster> cluster;
+  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
+  // Twenty refusals a second apart: the first output waits at least 20 s, the second for room.
+  auto refuse = ParseBrokerControl("errors Produce 20 NOT_ENOUGH_REPLICAS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE(cluster->Apply(*refuse).ok());
+  auto context =
+      DaemonContext::Start("test", {.admin = "", .stall_after = std::chrono::seconds(2)});
+  ASSERT_TRUE(context.has_value()) << context.error().ToString();
+  ConsumerDaemonOptions options;
+  options.kafka.bootstrap = cluster->bootstrap();
+  options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
+  options.kafka.properties.push_back("producer.message.timeout.ms=0");
+  options.kafka.properties.push_back("producer.retry.backoff.ms=1000");
+  options.group_id = "g";
+  options.topics = {"in"};
+  options.produces = true;
+  options.loop.exit_at_end = true;
+  options.flush_timeout = std::chrono::seconds(3);
+  ConsumerDaemon daemon(**context, options);
+  QueueFillingStage stage;
+  BackgroundRun run(daemon, stage, **context);
+
+  const bool stalled = run.LivenessUntil(
+      [&](const Probe& alive) { return !alive.ok && stage.asked > stage.returned; });
+  const Status status = run.Join();
+
+  EXPECT_TRUE(stalled);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(stage.returned.load(), 2);
+  EXPECT_GT(stage.committed.load(), 0);
 }
 
 // Remembers, at its first assignment, what /readyz said and what the group's offset was, then
