@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,9 +23,11 @@
 #include "core/text.h"
 #include "core/watermark.h"
 #include "producers/feed_date.h"
+#include "producers/feed_item_fields.h"
 #include "producers/feed_item_split.h"
 #include "producers/feed_link.h"
 #include "producers/feed_markup_repair.h"
+#include "producers/json_feed.h"
 
 namespace headwire::producers {
 namespace {
@@ -167,12 +168,6 @@ class LibxmlDiagnostics {
   uint64_t decoding_errors_ = 0;
 };
 
-// The reason a body over FeedParseOptions::max_nodes is refused with.
-std::string OverNodeLimit(uint64_t max_nodes) {
-  return "not a feed: more than max_nodes = " + std::to_string(max_nodes) +
-         " elements, attributes and other nodes in one parse";
-}
-
 // The most attributes one tag of `markup` has, as the '=' in its tags outside quoted values
 // say (a quoted value also ends at a '<', where libxml2's recovery ends it). NUL bytes are passed
 // over, so that a UTF-16 document is read as its ASCII characters. Linear in the text.
@@ -273,33 +268,6 @@ void WatchNodes(xmlParserCtxtPtr context, ParseWatch& watch) {
   if (sax.processingInstruction != nullptr) sax.processingInstruction = CountedInstruction;
 }
 
-// The node limit of one body's parses (FeedParseOptions::max_nodes), and whether a parse of the
-// markup in its items' text went past it: then the body is refused.
-struct MarkupLimit {
-  uint64_t max_nodes = 0;
-  bool exceeded = false;
-};
-
-// Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
-std::string CollapseWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const bool nbsp = c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0';
-    if (std::isspace(c) || nbsp) {
-      pending_space = !out.empty();
-      if (nbsp) ++i;
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += static_cast<char>(c);
-  }
-  return out;
-}
-
 // The HTML elements that separate the text before them from the text after: words on either
 // side are two words, with no whitespace between them in the markup.
 bool IsBlockElement(std::string_view name) {
@@ -329,38 +297,6 @@ void AppendMarkupText(const xmlNode* node, std::string& out) {
       if (block) out += ' ';
     }
   }
-}
-
-// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
-// removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
-// kMaxAttributesPerTag attributes, marks the limit exceeded and gives "".
-std::string HtmlToText(std::string_view html, MarkupLimit& limit) {
-  if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
-  if (MostAttributesInATag(html) > kMaxAttributesPerTag) {
-    limit.exceeded = true;
-    return "";
-  }
-  const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
-  std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(htmlNewParserCtxt(),
-                                                                         &htmlFreeParserCtxt);
-  if (context == nullptr) return CollapseWhitespace(html);
-  uint64_t nodes = 0;
-  ParseWatch watch;
-  watch.nodes = &nodes;
-  watch.max_nodes = limit.max_nodes;
-  WatchNodes(context.get(), watch);
-  DocPtr doc(htmlCtxtReadMemory(context.get(), wrapped.data(), static_cast<int>(wrapped.size()),
-                                nullptr, "UTF-8",
-                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
-  if (watch.over) {
-    limit.exceeded = true;
-    return "";
-  }
-  if (!doc) return CollapseWhitespace(html);
-  std::string text;
-  AppendMarkupText(xmlDocGetRootElement(doc.get()), text);
-  return CollapseWhitespace(text);
 }
 
 // The concatenated text of a node's descendants (CDATA included, markup dropped).
@@ -438,32 +374,6 @@ bool IsHttpUrl(std::string_view text) {
 std::string ResolveLink(const xmlNode* node, std::string_view link) {
   return ResolveFeedLink(link, TakeXmlString(xmlNodeGetBase(node->doc, node)));
 }
-
-// An item as read from the document, before its id is chosen.
-struct ItemFields {
-  std::string guid;  // RSS guid, Atom id, JSON Feed id; may be empty
-  bool guid_is_permalink = false;
-  std::string title;
-  std::string body;
-  std::string url;
-  std::string language;
-  int64_t published_at_ms = 0;
-  std::string unreadable_date;  // the first date given when none of them could be read
-
-  // Takes the first of the item's date texts that can be read. When there are some but none can,
-  // the item keeps no time (it gets the fetch time) and says which text it could not read.
-  void TakeDate(const std::vector<std::string>& texts) {
-    for (const std::string& text : texts) {
-      if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-      if (auto ms = ParseFeedDate(text)) {
-        published_at_ms = *ms;
-        unreadable_date.clear();
-        return;
-      }
-      if (unreadable_date.empty()) unreadable_date = Trim(text);
-    }
-  }
-};
 
 // The texts of the first child elements of `item` with these names, in the order of the names.
 std::vector<std::string> DateTexts(const xmlNode* item,
@@ -595,119 +505,6 @@ ItemFields ReadAtomEntry(const xmlNode* entry, MarkupLimit& limit) {
   f.language = TakeXmlString(xmlNodeGetLang(entry));
   f.TakeDate(DateTexts(entry, {"published", "updated", "issued", "modified"}));
   return f;
-}
-
-bool LooksLikeJson(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  const auto first = body.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
-}
-
-std::string JsonString(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  return "";
-}
-
-// Deepest nesting of arrays and objects accepted in a JSON Feed. The format needs five levels
-// (feed, items, item, authors, author); extensions a few more. A parsed JSON value costs tens of
-// times its text, so a body of nested brackets would cost hundreds of megabytes if parsed whole.
-constexpr size_t kMaxJsonDepth = 64;
-
-// A SAX pass that stops, before anything is built, at the first array or object nested deeper
-// than kMaxJsonDepth, at the first value (or object key) past `max_nodes` (a value costs tens of
-// times its text too: "{}," is three bytes), and at a syntax error.
-class JsonShapeCheck : public nlohmann::json_sax<nlohmann::json> {
- public:
-  explicit JsonShapeCheck(uint64_t max_nodes) : max_nodes_(max_nodes) {}
-
-  bool too_deep() const { return too_deep_; }
-  bool too_many() const { return too_many_; }
-
-  bool null() override { return Count(); }
-  bool boolean(bool /*value*/) override { return Count(); }
-  bool number_integer(number_integer_t /*value*/) override { return Count(); }
-  bool number_unsigned(number_unsigned_t /*value*/) override { return Count(); }
-  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return Count(); }
-  bool string(string_t& /*value*/) override { return Count(); }
-  bool binary(binary_t& /*value*/) override { return Count(); }
-  bool key(string_t& /*value*/) override { return Count(); }
-  bool start_object(std::size_t /*elements*/) override { return Count() && Enter(); }
-  bool end_object() override { return Leave(); }
-  bool start_array(std::size_t /*elements*/) override { return Count() && Enter(); }
-  bool end_array() override { return Leave(); }
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/,
-                   const nlohmann::detail::exception& /*error*/) override {
-    return false;
-  }
-
- private:
-  bool Count() {
-    too_many_ = ++nodes_ > max_nodes_;
-    return !too_many_;
-  }
-  bool Enter() {
-    too_deep_ = ++depth_ > kMaxJsonDepth;
-    return !too_deep_;
-  }
-  bool Leave() {
-    --depth_;
-    return true;
-  }
-
-  uint64_t max_nodes_;
-  uint64_t nodes_ = 0;
-  size_t depth_ = 0;
-  bool too_deep_ = false;
-  bool too_many_ = false;
-};
-
-Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
-                                 MarkupLimit& limit, std::vector<ItemFields>& items) {
-  // JSON is UTF-8 by definition (RFC 8259), so stray bytes are read as in a UTF-8 XML feed.
-  const std::string text = core::RepairUtf8AsWindows1252(body);
-  JsonShapeCheck shape(limit.max_nodes);
-  if (!nlohmann::json::sax_parse(text, &shape)) {
-    if (shape.too_many()) return Err(Status::Corruption(OverNodeLimit(limit.max_nodes)));
-    return Err(Status::Corruption(shape.too_deep() ? "not a feed: JSON nested deeper than " +
-                                                         std::to_string(kMaxJsonDepth) + " levels"
-                                                   : std::string("not a feed: malformed JSON")));
-  }
-  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Err(Status::Corruption("not a feed: malformed JSON"));
-  if (!doc.is_object() ||
-      !JsonString(doc, "version").starts_with("https://jsonfeed.org/version/")) {
-    return Err(Status::Corruption("not a feed: JSON without a jsonfeed.org version"));
-  }
-  ParsedFeed feed;
-  feed.format = FeedFormat::kJsonFeed;
-  feed.title = CollapseWhitespace(JsonString(doc, "title"));
-  feed.language = JsonString(doc, "language");
-  const std::string base = response.base_url.empty() ? response.feed_url : response.base_url;
-  auto resolve = [&](const std::string& link) { return ResolveFeedLink(link, base); };
-  auto it = doc.find("items");
-  if (it == doc.end() || !it->is_array()) {
-    return Err(Status::Corruption("not a feed: JSON Feed without an items array"));
-  }
-  for (const nlohmann::json& item : *it) {
-    if (!item.is_object()) continue;
-    ItemFields f;
-    f.guid = JsonString(item, "id");
-    f.url = resolve(JsonString(item, "url"));
-    if (f.url.empty()) f.url = resolve(JsonString(item, "external_url"));
-    f.guid_is_permalink = !f.url.empty() && ResolveFeedLink(f.guid, "") == f.url;
-    f.title = HtmlToText(JsonString(item, "title"), limit);
-    for (const char* key : {"summary", "content_text", "content_html"}) {
-      f.body = HtmlToText(JsonString(item, key), limit);
-      if (!f.body.empty()) break;
-    }
-    f.language = JsonString(item, "language");
-    f.TakeDate({JsonString(item, "date_published"), JsonString(item, "date_modified")});
-    items.push_back(std::move(f));
-  }
-  return feed;
 }
 
 // What a gzip body inflated to, and whether its stream ended: a body cut short in transit
@@ -1144,6 +941,73 @@ std::string TruncateUtf8(std::string text, size_t max_bytes) {
 }
 
 }  // namespace
+
+// Shared with the readers of the other formats (feed_item_fields.h).
+
+void ItemFields::TakeDate(const std::vector<std::string>& texts) {
+  for (const std::string& text : texts) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    if (auto ms = ParseFeedDate(text)) {
+      published_at_ms = *ms;
+      unreadable_date.clear();
+      return;
+    }
+    if (unreadable_date.empty()) unreadable_date = Trim(text);
+  }
+}
+
+std::string CollapseWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool nbsp = c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0';
+    if (std::isspace(c) || nbsp) {
+      pending_space = !out.empty();
+      if (nbsp) ++i;
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string HtmlToText(std::string_view html, MarkupLimit& limit) {
+  if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
+  if (MostAttributesInATag(html) > kMaxAttributesPerTag) {
+    limit.exceeded = true;
+    return "";
+  }
+  const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
+  std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(htmlNewParserCtxt(),
+                                                                         &htmlFreeParserCtxt);
+  if (context == nullptr) return CollapseWhitespace(html);
+  uint64_t nodes = 0;
+  ParseWatch watch;
+  watch.nodes = &nodes;
+  watch.max_nodes = limit.max_nodes;
+  WatchNodes(context.get(), watch);
+  DocPtr doc(htmlCtxtReadMemory(context.get(), wrapped.data(), static_cast<int>(wrapped.size()),
+                                nullptr, "UTF-8",
+                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
+  if (watch.over) {
+    limit.exceeded = true;
+    return "";
+  }
+  if (!doc) return CollapseWhitespace(html);
+  std::string text;
+  AppendMarkupText(xmlDocGetRootElement(doc.get()), text);
+  return CollapseWhitespace(text);
+}
+
+std::string OverNodeLimit(uint64_t max_nodes) {
+  return "not a feed: more than max_nodes = " + std::to_string(max_nodes) +
+         " elements, attributes and other nodes in one parse";
+}
 
 const char* FeedFormatName(FeedFormat format) {
   switch (format) {

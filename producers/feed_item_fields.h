@@ -1,0 +1,49 @@
+#pragma once
+// What the feed parser (feed_parser.h) shares with the readers of its formats (json_feed.h): the
+// fields an item is read into, before its id is chosen and its texts are made valid UTF-8, and
+// the reduction of the HTML in titles and bodies to plain text, whose parses count against the
+// node limit of the body (FeedParseOptions::max_nodes). Internal to the parser: defined in
+// feed_parser.cc, which reads the XML formats itself.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace headwire::producers {
+
+// An item as read from the document, before its id is chosen.
+struct ItemFields {
+  std::string guid;  // RSS guid, Atom id, JSON Feed id; may be empty
+  bool guid_is_permalink = false;
+  std::string title;
+  std::string body;
+  std::string url;
+  std::string language;
+  int64_t published_at_ms = 0;
+  std::string unreadable_date;  // the first date given when none of them could be read
+
+  // Takes the first of the item's date texts that can be read. When there are some but none can,
+  // the item keeps no time (it gets the fetch time) and says which text it could not read.
+  void TakeDate(const std::vector<std::string>& texts);
+};
+
+// The node limit of one body's parses (FeedParseOptions::max_nodes), and whether a parse of the
+// markup in its items' text went past it: then the body is refused.
+struct MarkupLimit {
+  uint64_t max_nodes = 0;
+  bool exceeded = false;
+};
+
+// Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
+std::string CollapseWhitespace(std::string_view text);
+
+// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
+// removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
+// kMaxAttributesPerTag attributes, marks the limit exceeded and gives "".
+std::string HtmlToText(std::string_view html, MarkupLimit& limit);
+
+// The reason a body over FeedParseOptions::max_nodes is refused with.
+std::string OverNodeLimit(uint64_t max_nodes);
+
+}  // namespace headwire::producers
