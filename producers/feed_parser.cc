@@ -1,12 +1,10 @@
 #include "producers/feed_parser.h"
 
 #include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
-#include <unicode/ucsdet.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -22,11 +20,13 @@
 #include "core/fingerprint.h"
 #include "core/text.h"
 #include "core/watermark.h"
+#include "producers/feed_charset.h"
 #include "producers/feed_date.h"
 #include "producers/feed_item_fields.h"
 #include "producers/feed_item_split.h"
 #include "producers/feed_link.h"
 #include "producers/feed_markup_repair.h"
+#include "producers/feed_text.h"
 #include "producers/json_feed.h"
 
 namespace headwire::producers {
@@ -96,20 +96,6 @@ std::string_view NameInside(const xmlNode* child, const xmlNode* parent) {
 
 std::string Attribute(const xmlNode* node, const char* name) {
   return TakeXmlString(xmlGetProp(node, reinterpret_cast<const xmlChar*>(name)));
-}
-
-std::string Trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return "";
-  const auto last = text.find_last_not_of(" \t\r\n\f\v");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // libxml2 reports what no parser context catches (a byte its decoder refuses: "encoding error :
@@ -542,86 +528,6 @@ Result<Inflated> Inflate(std::string_view body, uint64_t max_bytes) {
   return Inflated{std::move(out), rc == Z_STREAM_END};
 }
 
-// The charset named by a Content-Type header ("text/xml; charset=KOI8-R" -> "KOI8-R").
-std::string HeaderCharset(std::string_view content_type) {
-  const std::string lower = Lower(content_type);
-  const auto at = lower.find("charset=");
-  if (at == std::string::npos) return "";
-  std::string value(content_type.substr(at + 8));
-  value = Trim(value.substr(0, value.find(';')));
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
-    value = value.substr(1, value.size() - 2);
-  }
-  return value;
-}
-
-// The encoding the document names for itself: its byte-order mark, else its XML declaration's
-// encoding attribute; empty when it names none.
-std::string DocumentEncoding(std::string_view body) {
-  if (body.starts_with("\xEF\xBB\xBF")) return "UTF-8";
-  if (body.starts_with("\xFF\xFE")) return "UTF-16LE";
-  if (body.starts_with("\xFE\xFF")) return "UTF-16BE";
-  const std::string_view head = body.substr(0, 1024);
-  const auto decl = head.find("<?xml");
-  if (decl == std::string_view::npos) return "";
-  const std::string_view declaration = head.substr(decl, head.find("?>", decl) - decl);
-  const auto attribute = declaration.find("encoding");
-  if (attribute == std::string_view::npos) return "";
-  const auto open = declaration.find_first_of("\"'", attribute);
-  if (open == std::string_view::npos) return "";
-  const auto close = declaration.find(declaration[open], open + 1);
-  if (close == std::string_view::npos) return "";
-  return std::string(declaration.substr(open + 1, close - open - 1));
-}
-
-bool IsUtf8Name(std::string_view encoding) {
-  const std::string lower = Lower(encoding);
-  return lower == "utf-8" || lower == "utf8";
-}
-
-// How many bytes at the end of `text` begin a UTF-8 character that they do not complete (up to
-// 3: a body cut inside a character); 0 when it ends at a character boundary, or in bytes that
-// cannot begin a character (those are the decoder's to refuse).
-size_t IncompleteUtf8Tail(std::string_view text) {
-  for (size_t tail = 1; tail <= 3 && tail <= text.size(); ++tail) {
-    const auto lead = static_cast<unsigned char>(text[text.size() - tail]);
-    if ((lead & 0xC0) == 0x80) continue;  // a continuation byte: the lead is further back
-    const size_t length = lead >= 0xC2 && lead <= 0xDF   ? 2
-                          : lead >= 0xE0 && lead <= 0xEF ? 3
-                          : lead >= 0xF0 && lead <= 0xF4 ? 4
-                                                         : 0;
-    if (length <= tail) return 0;
-    if (tail >= 2) {
-      // The second byte's range is narrower after these leads (no overlong forms, surrogates or
-      // code points past U+10FFFF).
-      const auto second = static_cast<unsigned char>(text[text.size() - tail + 1]);
-      const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
-      const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
-      if (second < low || second > high) return 0;
-    }
-    return tail;
-  }
-  return 0;
-}
-
-// ICU's best guess at the charset of bytes that are not UTF-8; empty when it has none.
-std::string DetectCharset(std::string_view body) {
-  UErrorCode status = U_ZERO_ERROR;
-  UCharsetDetector* detector = ucsdet_open(&status);
-  if (U_FAILURE(status)) return "";
-  std::string name;
-  ucsdet_enableInputFilter(detector, true);  // ignore markup when guessing
-  ucsdet_setText(detector, body.data(),
-                 static_cast<int32_t>(std::min<size_t>(body.size(), 1 << 20)), &status);
-  const UCharsetMatch* match = U_SUCCESS(status) ? ucsdet_detect(detector, &status) : nullptr;
-  if (match != nullptr && U_SUCCESS(status)) {
-    const char* detected = ucsdet_getName(match, &status);
-    if (U_SUCCESS(status) && detected != nullptr) name = detected;
-  }
-  ucsdet_close(detector);
-  return name;
-}
-
 // One parse of an XML text in recovering mode, and what recovery had to do.
 struct XmlParse {
   DocPtr doc;
@@ -783,20 +689,6 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     }
   }
   return items;
-}
-
-// An encoding name as written by a feed, fit for a log line: valid UTF-8 and short.
-std::string EncodingNameForLog(std::string_view name) {
-  return core::RepairUtf8AsWindows1252(name.substr(0, 64));
-}
-
-// Whether libxml2 can decode `name`, natively or through iconv.
-bool LibxmlKnowsEncoding(const std::string& name) {
-  if (name.empty()) return false;
-  xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(name.c_str());
-  if (handler == nullptr) return false;
-  xmlCharEncCloseFunc(handler);
-  return true;
 }
 
 Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& response,
