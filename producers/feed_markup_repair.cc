@@ -627,7 +627,7 @@ size_t DoctypeEnd(std::string_view body, size_t at) {
 //   recovery takes either for the end of the enclosing element, and the rest of it is lost;
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
-//   document declares itself are kept (these are never external: see InitLibxml);
+//   document declares itself are kept (these are never external: InitLibxml in feed_parser.cc);
 // - a start tag with attribute values written without quotes or attributes without a value
 //   ("<item id=42 hidden>", "<guid isPermaLink=false>", "<rss version=2.0>", "<img src=a.jpg>"
 //   in a description's markup) gets quotes (AppendQuotedStartTag): every tag outside CDATA
