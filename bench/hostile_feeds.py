@@ -45,6 +45,11 @@ def inputs(size):
     yield "glued_slashes_before_cdata", RSS_HEAD + repeat_to("<a x=y/><![CDATA[z]]>", body) + RSS_TAIL
     yield "glued_slashes_after_urls", (RSS_HEAD + repeat_to("<a u=http://x/a.png/> http://x/a.png ", body)
                                        + RSS_TAIL)
+    # In ISO-2022-JP, a "<!--" inside a two-byte run after each glued slash: the repair skips the
+    # run, and the look-ahead for the tag's own end tag must not read on for that comment's end.
+    iso_head = RSS_HEAD.replace("UTF-8", "ISO-2022-JP")
+    yield "glued_slashes_before_iso2022_runs", (iso_head + repeat_to("<a x=y/>\x1b$B<!--\x1b(B", body)
+                                                + RSS_TAIL)
     # Items written with a prefix the document declares nowhere, read as items (and so noted).
     yield "undeclared_prefixed_items", (RSS_HEAD + repeat_to("<rss:item><rss:title>x</rss:title></rss:item>", body)
                                         + RSS_TAIL)

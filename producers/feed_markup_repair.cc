@@ -90,6 +90,11 @@ class Iso2022Runs {
         g3_bytes_(g2_bytes_) {}
 
   bool escapes() const { return escapes_; }
+  // The bytes that may begin a run: ESC, and SO and SI where shifts are read; none when the
+  // charset has no runs.
+  std::string_view Openers() const {
+    return std::string_view("\x1B\x0E\x0F", !escapes_ ? 0 : shifts_ ? 3 : 1);
+  }
   bool inside() const { return designated_ || shifted_; }
 
   // The length of the escape sequence or shift at `at` (0: none), whose effect is taken; a single
@@ -273,9 +278,15 @@ bool NestsItems(std::string_view name) {
 // element's own end tag, through text, comments and CDATA sections ("<category domain=x/>
 // <![CDATA[World]]></category>"): then the element holds that text and was not meant to be closed
 // empty. Reads `rest` to its first '<' that begins neither a comment nor a CDATA section, a part
-// of the document no other start tag's call reads (the next start tag is at or after it).
-bool OwnEndTagFollows(std::string_view name, std::string_view rest) {
-  for (size_t at = rest.find('<'); at != std::string_view::npos; at = rest.find('<', at)) {
+// of the document no other start tag's call reads (the next start tag is at or after it). In an
+// ISO-2022 document it stops, answering no, at the first byte of `run_openers` outside a section
+// (Iso2022Runs::Openers): RepairedForXml skips the run that may follow whole, so a "<!--" or "<"
+// in it would be read again by the look-ahead of every tag before it (a quadratic time).
+bool OwnEndTagFollows(std::string_view name, std::string_view rest, std::string_view run_openers) {
+  const std::string stops = "<" + std::string(run_openers);
+  for (size_t at = rest.find_first_of(stops); at != std::string_view::npos;
+       at = rest.find_first_of(stops, at)) {
+    if (rest[at] != '<') return false;
     const std::optional<XmlSection> section = XmlSectionAt(rest, at);
     if (!section) return rest.substr(at).starts_with("</") && TagName(rest, at + 2) == name;
     if (!section->closed) return false;
@@ -462,21 +473,21 @@ void WeighUrlSlashes(std::string_view body, RepairGuesses& guesses, std::string&
 
 // Appends start tag `tag` of `name` with every attribute value quoted, when it has one written
 // without quotes or without a value: libxml2 cannot finish such a tag, and recovery closes its
-// element there (an item's children become the channel's and the item is lost; a guid or
-// category loses its text, an RSS root its channel). Values get the repairs of text
-// (AppendAmpersand, control characters), and '<' and '"' in them become references. A '/' glued
-// to the last unquoted value before the '>' reads two ways, and `guesses` notes the one taken: it
-// stays in the value, the element open, on an element a feed nests others in (NestsItems) and on
-// one whose own end tag follows (OwnEndTagFollows, from `rest`, the document after the tag);
-// elsewhere it closes the tag, and on a URL it may be the URL's own as well (WeighUrlSlashes
-// decides once the document is read). Returns whether the tag closes itself, or nullopt (and
-// appends nothing) when it has no attribute to repair, cannot be read (ReadStartTag) or has more
-// than kMaxAttributesPerTag attributes (quoted, they would reach libxml2's quadratic check of
-// duplicates): it is then left to the other repairs and recovery as written. The tag keeps its
-// line breaks, so that the lines the parser reports after it are those of the feed.
+// element there (an item's children become the channel's and the item is lost; a guid or category
+// loses its text, an RSS root its channel). Values get the repairs of text (AppendAmpersand,
+// control characters), and '<' and '"' in them become references. A '/' glued to the last unquoted
+// value before the '>' reads two ways, and `guesses` notes the one taken: it stays in the value,
+// the element open, on an element a feed nests others in (NestsItems) and on one whose own end tag
+// follows (OwnEndTagFollows, from `rest`, the document after the tag, and `run_openers`); elsewhere
+// it closes the tag, and on a URL it may be the URL's own as well (WeighUrlSlashes decides once the
+// document is read). Returns whether the tag closes itself, or nullopt (and appends nothing) when
+// it has no attribute to repair, cannot be read (ReadStartTag) or has more than
+// kMaxAttributesPerTag attributes (quoted, they would reach libxml2's quadratic check of
+// duplicates): it is then left to the other repairs and recovery as written. The tag keeps its line
+// breaks, so that the lines the parser reports after it are those of the feed.
 std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view name,
-                                         std::string_view rest, RepairGuesses& guesses,
-                                         std::string& out) {
+                                         std::string_view rest, std::string_view run_openers,
+                                         RepairGuesses& guesses, std::string& out) {
   bool unquoted = false;
   size_t attributes = 0;
   WrittenAttribute last;
@@ -496,7 +507,7 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
   bool slash_closes = false;
   if (glued && NestsItems(name)) {
     guesses.Note(tag, [&] { return kept(": an item, entry, channel or root holds the others"); });
-  } else if (glued && OwnEndTagFollows(name, rest)) {
+  } else if (glued && OwnEndTagFollows(name, rest, run_openers)) {
     guesses.Note(tag, [&] { return kept(", as </" + std::string(name) + "> follows"); });
   } else {
     slash_closes = glued;
@@ -711,7 +722,8 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
           const bool shifts = runs.escapes() && tag.find_first_of("\x1B\x0E") != tag.npos;
           if (const std::optional<bool> self_closing =
                   shifts ? std::nullopt
-                         : AppendQuotedStartTag(tag, name, body.substr(end + 1), guesses, out)) {
+                         : AppendQuotedStartTag(tag, name, body.substr(end + 1), runs.Openers(),
+                                                guesses, out)) {
             if (!*self_closing) open.Open(name);
             i = end + 1;
             continue;

@@ -1349,7 +1349,8 @@ TEST(FeedParserTest, GuessesAreAllCountedAndTheirNotesBounded) {
 // glued slashes each before a CDATA section or an unclosed comment (each looks past them for its
 // own end tag), before its own end tag inside a CDATA section, or after a URL (whose '/' is
 // weighed against every URL the document writes, and 100000 of those without a tag), and one URL
-// of 100000 schemes. The items before them are read.
+// of 100000 schemes; and in ISO-2022-JP 100000 glued slashes each before a "<!--" inside a
+// two-byte run. The items before them are read.
 TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
   const std::string head =
       "<rss version=\"2.0\"><channel><item><title>A</title><link>http://example.com/a</link>"
@@ -1370,6 +1371,16 @@ TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
     EXPECT_EQ(feed->items[0].title, "A") << run.substr(0, 30);
     EXPECT_LE(feed->guess_notes.size(), kMaxGuessNotes) << run.substr(0, 30);
   }
+  // In ISO-2022-JP a "<!--" inside a two-byte run is no comment (the repair skips the run), so
+  // the look-ahead of every glued slash before it must not read on to the end of the document for
+  // its "-->".
+  std::string iso2022 = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>" + head;
+  for (int i = 0; i < 100000; ++i) iso2022 += "<a x=y/>\x1B$B<!--\x1B(B";
+  auto feed = ParseFeed(iso2022 + "</item></channel></rss>", {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_FALSE(feed->items.empty());
+  EXPECT_EQ(feed->items[0].title, "A");
+  EXPECT_EQ(feed->guesses, 100000u);
 }
 
 // Items and entries written with a prefix, declared (xmlns:rss, xmlns:atom) or declared nowhere
