@@ -330,23 +330,6 @@ struct UrlSlash {
 // document.
 constexpr size_t kMaxUrlSlashesWeighed = 1024;
 
-// `text` (a tag, a value) as a note shows it: its white space spaces, and cut after
-// kShownBytes (not inside a UTF-8 character), "..." saying so.
-std::string ShownInNote(std::string_view text) {
-  constexpr size_t kShownBytes = 120;
-  std::string shown(text.substr(0, kShownBytes));
-  if (text.size() > kShownBytes) {
-    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
-      shown.pop_back();
-    }
-    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
-    shown += "...";
-  }
-  std::replace_if(
-      shown.begin(), shown.end(), [](char c) { return IsXmlSpace(c); }, ' ');
-  return shown;
-}
-
 // What RepairedForXml guessed where a start tag reads two ways, for ParsedFeed::guess_notes and
 // guesses. Tags are noted in document order, so that each byte is counted once for their lines.
 class RepairGuesses {
@@ -391,7 +374,7 @@ bool SlashIsTheUrls(const UrlSlash& slash) { return !EndsInFileName(slash.url); 
 std::string UrlSlashReading(const UrlSlash& slash, bool urls, std::string_view why) {
   std::string reading = urls ? "the '/' before '>' read as the URL's own and as closing the tag ("
                              : "the '/' before '>' read as closing the tag, not as the URL's (";
-  reading.append(slash.attribute)
+  reading.append(ShownInNote(slash.attribute))
       .append("=\"")
       .append(ShownInNote(slash.url))
       .append(urls ? "/" : "");
@@ -501,14 +484,14 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
   const bool glued = tag.ends_with("/>") && last.quote == 0 && last.value.ends_with('/') &&
                      last.value.data() + last.value.size() == tag.data() + tag.size() - 1;
   const auto kept = [&last](std::string_view why) {
-    return "the '/' before '>' read as the value's (" + std::string(last.name) + "=\"" +
+    return "the '/' before '>' read as the value's (" + ShownInNote(last.name) + "=\"" +
            ShownInNote(last.value) + "\"), not closing the tag" + std::string(why);
   };
   bool slash_closes = false;
   if (glued && NestsItems(name)) {
     guesses.Note(tag, [&] { return kept(": an item, entry, channel or root holds the others"); });
   } else if (glued && OwnEndTagFollows(name, rest, run_openers)) {
-    guesses.Note(tag, [&] { return kept(", as </" + std::string(name) + "> follows"); });
+    guesses.Note(tag, [&] { return kept(", as </" + ShownInNote(name) + "> follows"); });
   } else {
     slash_closes = glued;
   }
@@ -541,9 +524,9 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
       });
   if (slash_closes && url_slash_at == std::string::npos) {
     guesses.Note(tag, [&] {
-      return "the '/' before '>' read as closing the tag (" + std::string(last.name) + "=\"" +
+      return "the '/' before '>' read as closing the tag (" + ShownInNote(last.name) + "=\"" +
              ShownInNote(last.value.substr(0, last.value.size() - 1)) + "\"), as no </" +
-             std::string(name) + "> follows";
+             ShownInNote(name) + "> follows";
     });
   } else if (slash_closes) {
     UrlSlash slash{last.name, last.value.substr(0, last.value.size() - 1), url_slash_at,
@@ -761,6 +744,21 @@ std::string RepairedForXml(std::string_view body, std::string_view lower_encodin
 }
 
 }  // namespace
+
+std::string ShownInNote(std::string_view text) {
+  constexpr size_t kShownBytes = 120;
+  std::string shown(text.substr(0, kShownBytes));
+  if (text.size() > kShownBytes) {
+    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
+      shown.pop_back();
+    }
+    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+    shown += "...";
+  }
+  std::replace_if(
+      shown.begin(), shown.end(), [](char c) { return IsXmlSpace(c); }, ' ');
+  return shown;
+}
 
 RepairedMarkup RepairMarkup(std::string_view body, std::string_view lower_encoding) {
   RepairGuesses guesses(body);

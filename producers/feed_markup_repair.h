@@ -43,6 +43,10 @@ struct RepairedMarkup {
   uint64_t guesses = 0;  // every guess, noted or not
 };
 
+// `text` (a tag, a name, a value) as a note shows it: its white space spaces, cut after 120 bytes
+// (not inside a UTF-8 character) with "..." saying so, so that no note grows with the document.
+std::string ShownInNote(std::string_view text);
+
 // The repair of `body`, whose charset is `lower_encoding` (lower case; empty when unknown: only
 // an ISO-2022 charset changes what is read as markup).
 RepairedMarkup RepairMarkup(std::string_view body, std::string_view lower_encoding);

@@ -604,9 +604,9 @@ struct UndeclaredItems {
   // The note of ParsedFeed::guess_notes that says so.
   std::string Note(FeedFormat format) const {
     const std::string_view prefix = std::string_view(first_name).substr(0, first_name.find(':'));
-    return "line " + std::to_string(first_line) + ": <" + first_name + ">: read as " +
+    return "line " + std::to_string(first_line) + ": <" + ShownInNote(first_name) + ">: read as " +
            (format == FeedFormat::kAtom ? "an entry" : "an item") + ", its prefix " +
-           std::string(prefix) + " declared nowhere in the document" +
+           ShownInNote(prefix) + " declared nowhere in the document" +
            (count > 1 ? " (as " + std::to_string(count - 1) + " more)" : "");
   }
 };

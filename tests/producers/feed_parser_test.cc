@@ -1326,7 +1326,8 @@ TEST(FeedParserTest, AGluedSlashAfterAUrlIsReadAsTheDocumentWritesTheUrlAndNoted
                 "holds the others"}));
 }
 
-// Guesses are counted without bound, their notes kept up to kMaxGuessNotes, the shown tag cut.
+// Guesses are counted without bound, their notes kept up to kMaxGuessNotes, the tag, values and
+// names they show cut.
 TEST(FeedParserTest, GuessesAreAllCountedAndTheirNotesBounded) {
   std::string links;
   for (int i = 0; i < 20; ++i) links += "<link href=http://example.com/" + std::to_string(i) + "/>";
@@ -1343,6 +1344,26 @@ TEST(FeedParserTest, GuessesAreAllCountedAndTheirNotesBounded) {
       << feed->guess_notes[0];
   EXPECT_LT(feed->guess_notes[0].size(), 400u);
   EXPECT_NE(feed->guess_notes[0].find("...: the '/'"), std::string::npos);
+  // Names are cut as tags and values are: an attribute's and an element's before an own end tag
+  // or none, an attribute's before a URL's '/', and an undeclared prefix of an item's (libxml2
+  // takes names of up to 50,000 bytes).
+  const std::string long_name(20000, 'n');
+  const std::string rss = "<rss version=\"2.0\"><channel><title>C</title><item><title>T</title>";
+  for (const std::string& document :
+       {rss + "<category " + long_name + "=x/>c</category></item></channel></rss>",
+        rss + "<" + long_name + " x=y/></item></channel></rss>",
+        rss + "<" + long_name + " x=y/>c</" + long_name + "></item></channel></rss>",
+        rss + "<link " + long_name + "=http://example.com/a/></item></channel></rss>",
+        "<rss version=\"2.0\"><channel><title>C</title><" + long_name + ":item><title>T</title></" +
+            long_name + ":item></channel></rss>"}) {
+    auto named = ParseFeed(document, {kFeedUrl, "", ""});
+    ASSERT_TRUE(named) << named.error().ToString();
+    ASSERT_EQ(named->items.size(), 1u) << document.substr(0, 80);
+    EXPECT_EQ(named->guesses, 1u) << document.substr(0, 80);
+    ASSERT_EQ(named->guess_notes.size(), 1u) << document.substr(0, 80);
+    EXPECT_LT(named->guess_notes[0].size(), 600u) << named->guess_notes[0].substr(0, 600);
+    EXPECT_NE(named->guess_notes[0].find("nnn..."), std::string::npos) << named->guess_notes[0];
+  }
 }
 
 // Hostile runs of what the slash guesses read are read in time linear in their length: 100000
