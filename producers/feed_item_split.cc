@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "producers/feed_namespaces.h"
 #include "producers/xml_section.h"
 
 namespace headwire::producers {
@@ -25,15 +26,46 @@ size_t NextMarkup(std::string_view text, size_t from) {
   return std::string_view::npos;
 }
 
-// Where an element named `local` ("item") opens at or after `from`, with a prefix or without
-// ("<item", "<rss:item"), or npos. Each markup's name is read once.
-size_t FindStartTag(std::string_view text, std::string_view local, size_t from) {
+// The prefixes `text` declares ("xmlns:p='...'"), each with whether one of its declarations names
+// a URI `items_vocabulary` takes (the RSS or Atom namespace): a prefix declared only with others
+// is another vocabulary's, whose "<p:item>" the parser does not read as an item. Declarations are
+// read as the bytes write them, wherever they are; one pass, each value read once.
+std::unordered_map<std::string_view, bool> DeclaredPrefixes(
+    std::string_view text, bool (*items_vocabulary)(std::string_view)) {
+  constexpr std::string_view kDeclaration = "xmlns:";
+  std::unordered_map<std::string_view, bool> declared;
+  for (size_t at = text.find(kDeclaration); at != std::string_view::npos;
+       at = text.find(kDeclaration, at)) {
+    const std::string_view prefix = TagName(text, at + kDeclaration.size());
+    at += kDeclaration.size() + prefix.size();
+    while (at < text.size() && IsXmlSpace(text[at])) ++at;
+    if (prefix.empty() || at == text.size() || text[at] != '=') continue;
+    ++at;
+    while (at < text.size() && IsXmlSpace(text[at])) ++at;
+    if (at == text.size() || (text[at] != '"' && text[at] != '\'')) continue;
+    const size_t close = text.find(text[at], at + 1);
+    if (close == std::string_view::npos) break;
+    bool& items = declared[prefix];
+    items = items || items_vocabulary(text.substr(at + 1, close - at - 1));
+    at = close + 1;
+  }
+  return declared;
+}
+
+// Where an element named `local` ("item") opens at or after `from`, without a prefix or with one
+// `declared` (DeclaredPrefixes) does not give to another vocabulary only ("<item", "<rss:item"),
+// or npos. Each markup's name is read once.
+size_t FindStartTag(std::string_view text, std::string_view local,
+                    const std::unordered_map<std::string_view, bool>& declared, size_t from) {
   for (size_t at = NextMarkup(text, from); at != std::string_view::npos;
        at = NextMarkup(text, at + 1)) {
     const std::string_view name = TagName(text, at + 1);
     const size_t colon = name.size() - std::min(name.size(), local.size() + 1);
-    const bool named = name == local || (name.ends_with(local) && colon > 0 && name[colon] == ':' &&
-                                         name.find(':') == colon);
+    const bool prefixed =
+        name.ends_with(local) && colon > 0 && name[colon] == ':' && name.find(':') == colon;
+    const auto declaration = prefixed ? declared.find(name.substr(0, colon)) : declared.end();
+    const bool named =
+        name == local || (prefixed && (declaration == declared.end() || declaration->second));
     const size_t next = at + 1 + name.size();
     if (named && next < text.size() &&
         std::string_view(" \t\r\n>/").find(text[next]) != std::string_view::npos) {
@@ -145,7 +177,9 @@ std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item
   }
   const size_t root_end = root == std::string_view::npos ? root : text.find('>', root);
   if (root_end == std::string_view::npos) return split;
-  const size_t first = FindStartTag(text, item_name, root_end);
+  const std::unordered_map<std::string_view, bool> declared =
+      DeclaredPrefixes(text, item_name == "entry" ? IsAtomNamespace : IsRssNamespace);
+  const size_t first = FindStartTag(text, item_name, declared, root_end);
   if (first == std::string_view::npos) return split;
   std::optional<std::vector<std::string_view>> inner = OpenStartTags(text, root_end + 1, first);
   if (!inner) return std::nullopt;
@@ -156,7 +190,7 @@ std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item
     split.closing.append("</").append(TagName(*start, 1)).append(">");
   }
   for (size_t at = first; at != std::string_view::npos;) {
-    const size_t next = FindStartTag(text, item_name, at + 1);
+    const size_t next = FindStartTag(text, item_name, declared, at + 1);
     split.items.push_back(text.substr(at, next == std::string_view::npos ? next : next - at));
     at = next;
   }

@@ -2,7 +2,7 @@
 // A damaged feed document cut into its items, so that each can be parsed alone: libxml2's
 // recovery can lose every item after a mismatched end tag or an unclosed quote, and read alone the
 // damage stays in its item. Each item runs from its start tag ("<item", "<entry", or so named
-// with a prefix: "<rss:item", "<atom:entry") to the next one
+// with a prefix the parser reads as the feed's: "<rss:item", "<atom:entry") to the next one
 // and is wrapped in the start tags still open before the first item (the root's, an RSS
 // channel's), cut down to what an item inherits from them: namespace declarations, xml:base and
 // xml:lang. Their other attributes are left out, so that a root start tag of megabytes is not
@@ -35,10 +35,13 @@ struct ItemSplit {
   std::vector<std::string_view> items;  // views into the document, in document order
 };
 
-// The items of `text` whose elements are named `item_name` ("item"), with a prefix or without
-// ("<item", "<rss:item": the parser reads both as items), each to be parsed as opening + item +
-// closing. No items when `text` has no element or no item. nullopt when the wrapping of all items
-// would exceed the bound above, or the first item lies deeper than 256 elements.
+// The items of `text` whose elements are named `item_name` ("item" or "entry"), without a prefix
+// or with one ("<item", "<rss:item": the parser reads both as items) that the document declares
+// nowhere or declares somewhere with the namespace of RSS ("item") or Atom ("entry"): a prefix
+// declared only with another URI (<foo:item xmlns:foo="urn:other">) is another vocabulary's, not
+// read as an item and not cut at. Each item is to be parsed as opening + item + closing. No items
+// when `text` has no element or no item. nullopt when the wrapping of all items would exceed the
+// bound above, or the first item lies deeper than 256 elements.
 std::optional<ItemSplit> SplitItems(std::string_view text, std::string_view item_name);
 
 // Whether `c` is XML white space (space, tab, CR, LF).

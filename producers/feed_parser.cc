@@ -26,6 +26,7 @@
 #include "producers/feed_item_split.h"
 #include "producers/feed_link.h"
 #include "producers/feed_markup_repair.h"
+#include "producers/feed_namespaces.h"
 #include "producers/feed_text.h"
 #include "producers/json_feed.h"
 
@@ -324,12 +325,7 @@ bool IsIn(const xmlNode* node, Vocabulary vocabulary) {
     return true;
   }
   const std::string_view href = reinterpret_cast<const char*>(node->ns->href);
-  if (vocabulary == Vocabulary::kRss) {
-    return href == "http://purl.org/rss/1.0/" || href == "http://my.netscape.com/rdf/simple/0.9/" ||
-           href == "http://backend.userland.com/rss2" ||
-           href == "http://blogs.law.harvard.edu/tech/rss";
-  }
-  return href == "http://www.w3.org/2005/Atom" || href == "http://purl.org/atom/ns#";
+  return vocabulary == Vocabulary::kRss ? IsRssNamespace(href) : IsAtomNamespace(href);
 }
 
 const xmlNode* FirstChild(const xmlNode* node, std::string_view name,

@@ -156,11 +156,49 @@ TEST(FeedItemSplitTest, PrefixedItemsAreCutAsUnprefixedOnesAre) {
   EXPECT_EQ(entries->items.size(), 2u);
 }
 
+// A prefix the document declares only with a URI that is not the items' vocabulary's is another
+// vocabulary's: the parser reads no item there, so an item holding one is not cut at it. A prefix
+// declared with RSS's namespace (items) or Atom's (entries) somewhere, or nowhere, is cut at.
+TEST(FeedItemSplitTest, ItemsOfAnotherVocabularyArePassedOver) {
+  const auto split = SplitItems(
+      "<rss xmlns:rss=\"http://purl.org/rss/1.0/\" xmlns:bar = 'urn:bar'><channel><item>A"
+      "<foo:item xmlns:foo=\"urn:other\">a</foo:item><bar:item/>b</item><rss:item>B</rss:item>"
+      "<x:item>C</x:item></channel></rss>",
+      "item");
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->items,
+            (std::vector<std::string_view>{
+                "<item>A<foo:item xmlns:foo=\"urn:other\">a</foo:item><bar:item/>b</item>",
+                "<rss:item>B</rss:item>", "<x:item>C</x:item></channel></rss>"}));
+  const auto entries = SplitItems(
+      "<feed xmlns:a=\"http://www.w3.org/2005/Atom\" xmlns:r=\"http://purl.org/rss/1.0/\">"
+      "<entry>E<r:entry>e</r:entry></entry><a:entry>F</a:entry></feed>",
+      "entry");
+  ASSERT_TRUE(entries);
+  EXPECT_EQ(entries->items, (std::vector<std::string_view>{"<entry>E<r:entry>e</r:entry></entry>",
+                                                           "<a:entry>F</a:entry></feed>"}));
+}
+
 // Each markup's name is read once however long the names: 100000 start tags named like an item
 // but not one ("<a:b:...:item/>"), then an item.
 TEST(FeedItemSplitTest, LongNamesThatAreNoItemsAreReadOnce) {
   std::string text = "<rss><channel>";
   for (int i = 0; i < 100000; ++i) text += "<a:b:c:d:e:f:g:h:item/>";
+  text += "<item>A</item></channel></rss>";
+  const auto split = SplitItems(text, "item");
+  ASSERT_TRUE(split);
+  ASSERT_EQ(split->items.size(), 1u);
+  EXPECT_EQ(split->items[0], "<item>A</item></channel></rss>");
+}
+
+// The declarations are read once however many: 100000 of prefixes of other vocabularies and
+// 100000 start tags of their items, then an item.
+TEST(FeedItemSplitTest, ManyDeclaredPrefixesAreReadOnce) {
+  std::string text = "<rss><channel>";
+  for (int i = 0; i < 100000; ++i) {
+    const std::string prefix = "p" + std::to_string(i);
+    text += "<" + prefix + ":item xmlns:" + prefix + "='urn:x'/>";
+  }
   text += "<item>A</item></channel></rss>";
   const auto split = SplitItems(text, "item");
   ASSERT_TRUE(split);

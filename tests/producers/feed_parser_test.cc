@@ -1471,6 +1471,25 @@ TEST(FeedParserTest, PrefixedItemsAndEntriesAreReadAsTheUnprefixedOnesAre) {
   EXPECT_EQ(own->items[0].url, "http://a.example/y");
 }
 
+// Read one at a time, a damaged document's items are cut only where the parser reads an item: an
+// element named item of another vocabulary (<foo:item xmlns:foo="urn:other">) inside an item
+// does not cut it short.
+TEST(FeedParserTest, ItemsOfAnotherVocabularyInADamagedDocumentCutNoItem) {
+  auto feed = ParseFeed(
+      "<rss version=\"2.0\" xmlns:bar=\"urn:bar\"><channel><title>C</title>"
+      "<item><title>One</title><category domain=\"x>News</category></item>"
+      "<item><title>Two</title><foo:item xmlns:foo=\"urn:other\">x</foo:item><bar:item/>"
+      "<link>http://example.com/2</link><description>Second.</description></item>"
+      "</channel></rss>",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  EXPECT_FALSE(feed->damage.empty());
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[1].title, "Two");
+  EXPECT_EQ(feed->items[1].url, "http://example.com/2");
+  EXPECT_EQ(feed->items[1].body, "Second.");
+}
+
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
 TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
   const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
