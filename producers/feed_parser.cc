@@ -590,6 +590,14 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   return parse;
 }
 
+// The note of ParsedFeed::guess_notes for an element named `name` on line `line`, written with a
+// prefix the document declares nowhere and read as `what` ("an item", "the root").
+std::string UndeclaredPrefixNote(std::string_view name, long line, std::string_view what) {
+  return "line " + std::to_string(line) + ": <" + ShownInNote(name) + ">: read as " +
+         std::string(what) + ", its prefix " + ShownInNote(name.substr(0, name.find(':'))) +
+         " declared nowhere in the document";
+}
+
 // The items or entries of a document written with a prefix it declares nowhere (<rss:item>),
 // read as its own: how many, and the first's name and line.
 struct UndeclaredItems {
@@ -599,13 +607,21 @@ struct UndeclaredItems {
 
   // The note of ParsedFeed::guess_notes that says so.
   std::string Note(FeedFormat format) const {
-    const std::string_view prefix = std::string_view(first_name).substr(0, first_name.find(':'));
-    return "line " + std::to_string(first_line) + ": <" + ShownInNote(first_name) + ">: read as " +
-           (format == FeedFormat::kAtom ? "an entry" : "an item") + ", its prefix " +
-           ShownInNote(prefix) + " declared nowhere in the document" +
+    return UndeclaredPrefixNote(first_name, first_line,
+                                format == FeedFormat::kAtom ? "an entry" : "an item") +
            (count > 1 ? " (as " + std::to_string(count - 1) + " more)" : "");
   }
 };
+
+// Counts a guess in `feed` for `node`, the root or the channel, when it is written with a prefix
+// the document declares nowhere (read as `what`), and notes it while fewer than kMaxGuessNotes are.
+void NoteUndeclaredPrefix(const xmlNode* node, std::string_view what, ParsedFeed& feed) {
+  if (UndeclaredPrefix(node).empty()) return;
+  ++feed.guesses;
+  if (feed.guess_notes.size() < kMaxGuessNotes) {
+    feed.guess_notes.push_back(UndeclaredPrefixNote(LocalName(node), xmlGetLineNo(node), what));
+  }
+}
 
 // The items of a parsed RSS, RDF or Atom document, in document order, but for those `parse` was
 // cut off inside of (XmlParse::cut_off), which are counted in `cut_off_items` instead. Those
@@ -766,8 +782,20 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
+    NoteUndeclaredPrefix(root, "the root", feed);
     const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
+    if (channel == nullptr) {
+      // A channel written with a prefix declared nowhere is the root's whatever the root's prefix
+      // (<rss><rss:channel>), as such items are the document's.
+      for (const xmlNode* child : ChildElements(root)) {
+        if (OwnName(child) == "channel" && IsIn(child, Vocabulary::kRss)) {
+          channel = child;
+          break;
+        }
+      }
+    }
     if (channel != nullptr) {
+      NoteUndeclaredPrefix(channel, "the channel", feed);
       if (const xmlNode* title = FirstChild(channel, "title", Vocabulary::kRss)) {
         feed.title = TextOfMarkupElement(title, limit);
       }
@@ -777,6 +805,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     }
   } else if (root_name == "feed") {
     feed.format = FeedFormat::kAtom;
+    NoteUndeclaredPrefix(root, "the root", feed);
     if (const xmlNode* title = FirstChild(root, "title", Vocabulary::kAtom)) {
       feed.title = AtomText(title, limit);
     }

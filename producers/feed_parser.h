@@ -107,9 +107,11 @@ struct ParsedFeed {
   // each naming its line: each '/' glued to an unquoted value before the '>', in document order
   // ("line 3: <enclosure url=http://example.com/logo.png/>: the '/' before '>' read as closing
   // the tag, not as the URL's (url=\"http://example.com/logo.png\"), as a file name ends the
-  // URL"), then one for the items or entries written with a prefix the document declares nowhere
-  // (<rss:item>), which are read as items. At most kMaxGuessNotes notes; `guesses` counts every
-  // guess. A guess is not damage: it leaves `damage` empty, and the document is read whole.
+  // URL"), then one each for a root and a channel written with a prefix the document declares
+  // nowhere (<rss:rss>, <rss:channel>), read as the root and the channel, and one for the items or
+  // entries so written (<rss:item>), which are read as items. At most kMaxGuessNotes notes;
+  // `guesses` counts every guess. A guess is not damage: it leaves `damage` empty, and the document
+  // is read whole.
   std::vector<std::string> guess_notes;
   uint64_t guesses = 0;
   // Why the XML document needed recovery (the parser's first error and its line) or stopped

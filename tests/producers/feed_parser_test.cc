@@ -1490,6 +1490,43 @@ TEST(FeedParserTest, ItemsOfAnotherVocabularyInADamagedDocumentCutNoItem) {
   EXPECT_EQ(feed->items[1].body, "Second.");
 }
 
+// A root or a channel written with a prefix the document declares nowhere (<rss:rss>, which
+// libxml2 names "rss:rss" in no namespace) is read as the unprefixed one is, and is a guess,
+// counted and noted as the items so written are; such a channel is the root's whatever the root's
+// prefix (<rss><rss:channel>).
+TEST(FeedParserTest, ARootOrChannelWrittenWithAnUndeclaredPrefixIsReadAndNoted) {
+  const std::string item = "<item><title>T</title></item>";
+  struct Case {
+    std::string document;
+    std::vector<std::string> notes;
+  };
+  const auto note = [](const std::string& name, const std::string& what) {
+    return "line 1: <" + name + ">: read as " + what + ", its prefix " +
+           name.substr(0, name.find(':')) + " declared nowhere in the document";
+  };
+  const Case cases[] = {
+      {"<rss:rss version=\"2.0\"><rss:channel><rss:title>C</rss:title>" + item +
+           "</rss:channel></rss:rss>",
+       {note("rss:rss", "the root"), note("rss:channel", "the channel")}},
+      {"<rss version=\"2.0\"><rss:channel><rss:title>C</rss:title><title>C</title>" + item +
+           "</rss:channel></rss>",
+       {note("rss:channel", "the channel")}},
+      {"<x:rss version=\"2.0\"><channel><title>C</title>" + item + "</channel></x:rss>",
+       {note("x:rss", "the root")}},
+      {"<atom:feed><atom:title>C</atom:title><entry><title>T</title></entry></atom:feed>",
+       {note("atom:feed", "the root")}},
+  };
+  for (const Case& c : cases) {
+    auto feed = ParseFeed(c.document, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << c.document << ": " << feed.error().ToString();
+    EXPECT_EQ(feed->title, "C") << c.document;
+    ASSERT_EQ(feed->items.size(), 1u) << c.document;
+    EXPECT_EQ(feed->items[0].title, "T") << c.document;
+    EXPECT_EQ(feed->guesses, c.notes.size()) << c.document;
+    EXPECT_EQ(feed->guess_notes, c.notes) << c.document;
+  }
+}
+
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
 TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
   const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
