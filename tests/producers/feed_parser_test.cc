@@ -1369,7 +1369,7 @@ TEST(FeedParserTest, GuessesAreAllCountedAndTheirNotesBounded) {
 // Hostile runs of what the slash guesses read are read in time linear in their length: 100000
 // glued slashes each before a CDATA section or an unclosed comment (each looks past them for its
 // own end tag), before its own end tag inside a CDATA section, or after a URL (whose '/' is
-// weighed against every URL the document writes, and 100000 of those without a tag), and one URL
+// weighed against every URL the document writes, and 100000 of those after one such tag), one URL
 // of 100000 schemes; and in ISO-2022-JP 100000 glued slashes each before a "<!--" inside a
 // two-byte run. The items before them are read.
 TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
@@ -1382,7 +1382,8 @@ TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
   for (const std::string unit :
        {"<a x=y/><![CDATA[z]]>", "<a x=y/><!--", "<a x=y/><![CDATA[</a>]]>",
         "<a u=http://x/a.png/>", "<a u=http://x/a/>", "://", "http://x/a/"}) {
-    runs.emplace_back();
+    // URLs without a tag are weighed only for a glued slash: one goes before them.
+    runs.emplace_back(unit.starts_with('<') ? "" : "<a u=http://x/a/>");
     for (int i = 0; i < 100000; ++i) runs.back() += unit;
   }
   for (const std::string& run : runs) {
@@ -1391,6 +1392,7 @@ TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
     ASSERT_FALSE(feed->items.empty()) << run.substr(0, 30);
     EXPECT_EQ(feed->items[0].title, "A") << run.substr(0, 30);
     EXPECT_LE(feed->guess_notes.size(), kMaxGuessNotes) << run.substr(0, 30);
+    EXPECT_GE(feed->guesses, 1u) << run.substr(0, 30);
   }
   // In ISO-2022-JP a "<!--" inside a two-byte run is no comment (the repair skips the run), so
   // the look-ahead of every glued slash before it must not read on to the end of the document for
