@@ -198,6 +198,9 @@ struct ParseWatch {
   uint64_t max_nodes = 0;
   bool over = false;
   xmlSAXHandler builder{};  // the handlers that build the tree
+  // The lines of the elements written with a prefix the document declares nowhere that start past
+  // line 65534, which libxml2 keeps in 16 bits (xmlGetLineNo reads 65535 there): notes name them.
+  std::unordered_map<const xmlNode*, long> long_lines;
 };
 
 ParseWatch& WatchOf(void* context) {
@@ -219,8 +222,15 @@ void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* pr
                            const xmlChar* uri, int namespaces, const xmlChar** declarations,
                            int attributes, int defaulted, const xmlChar** values) {
   if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
-    WatchOf(context).builder.startElementNs(context, name, prefix, uri, namespaces, declarations,
-                                            attributes, defaulted, values);
+    ParseWatch& watch = WatchOf(context);
+    watch.builder.startElementNs(context, name, prefix, uri, namespaces, declarations, attributes,
+                                 defaulted, values);
+    // The element just built is the parser's current node, its line the one libxml2 gives it.
+    const auto* parser = static_cast<xmlParserCtxtPtr>(context);
+    if (prefix != nullptr && uri == nullptr && parser->node != nullptr &&
+        parser->input->line >= 65535) {
+      watch.long_lines[parser->node] = parser->input->line;
+    }
   }
 }
 
@@ -534,6 +544,13 @@ struct XmlParse {
   // hold stops at the cut. Empty when the parse stopped before the end of its text (at a byte the
   // decoder refused, an entity loop), where what is open is not known to be cut.
   std::unordered_set<const xmlNode*> cut_off;
+  std::unordered_map<const xmlNode*, long> long_lines;  // ParseWatch::long_lines
+
+  // The line of `node` (one of the parse's elements), past 65534 as well where it is known.
+  long LineOf(const xmlNode* node) const {
+    const auto found = node->line == 65535 ? long_lines.find(node) : long_lines.end();
+    return found == long_lines.end() ? xmlGetLineNo(node) : found->second;
+  }
 };
 
 // Keeps the first well-formedness error of a parse in its ParseWatch; later errors are mostly
@@ -587,6 +604,7 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   if (context->disableSAX == 0 && diagnostics.decoding_errors() == decoding_errors) {
     parse.cut_off.insert(context->nodeTab, context->nodeTab + context->nodeNr);
   }
+  parse.long_lines = std::move(watch.long_lines);
   return parse;
 }
 
@@ -615,11 +633,12 @@ struct UndeclaredItems {
 
 // Counts a guess in `feed` for `node`, the root or the channel, when it is written with a prefix
 // the document declares nowhere (read as `what`), and notes it while fewer than kMaxGuessNotes are.
-void NoteUndeclaredPrefix(const xmlNode* node, std::string_view what, ParsedFeed& feed) {
+void NoteUndeclaredPrefix(const xmlNode* node, std::string_view what, const XmlParse& parse,
+                          ParsedFeed& feed) {
   if (UndeclaredPrefix(node).empty()) return;
   ++feed.guesses;
   if (feed.guess_notes.size() < kMaxGuessNotes) {
-    feed.guess_notes.push_back(UndeclaredPrefixNote(LocalName(node), xmlGetLineNo(node), what));
+    feed.guess_notes.push_back(UndeclaredPrefixNote(LocalName(node), parse.LineOf(node), what));
   }
 }
 
@@ -642,7 +661,7 @@ std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const 
     if (undeclared != nullptr && !UndeclaredPrefix(node).empty()) {
       if (undeclared->count++ == 0) {
         undeclared->first_name = LocalName(node);
-        undeclared->first_line = xmlGetLineNo(node);
+        undeclared->first_line = parse.LineOf(node);
       }
     }
     if (parse.cut_off.contains(node)) {
@@ -782,7 +801,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
-    NoteUndeclaredPrefix(root, "the root", feed);
+    NoteUndeclaredPrefix(root, "the root", *parse, feed);
     const xmlNode* channel = FirstChild(root, "channel", Vocabulary::kRss);
     if (channel == nullptr) {
       // A channel written with a prefix declared nowhere is the root's whatever the root's prefix
@@ -795,7 +814,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
       }
     }
     if (channel != nullptr) {
-      NoteUndeclaredPrefix(channel, "the channel", feed);
+      NoteUndeclaredPrefix(channel, "the channel", *parse, feed);
       if (const xmlNode* title = FirstChild(channel, "title", Vocabulary::kRss)) {
         feed.title = TextOfMarkupElement(title, limit);
       }
@@ -805,7 +824,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     }
   } else if (root_name == "feed") {
     feed.format = FeedFormat::kAtom;
-    NoteUndeclaredPrefix(root, "the root", feed);
+    NoteUndeclaredPrefix(root, "the root", *parse, feed);
     if (const xmlNode* title = FirstChild(root, "title", Vocabulary::kAtom)) {
       feed.title = AtomText(title, limit);
     }

@@ -1529,6 +1529,22 @@ TEST(FeedParserTest, ARootOrChannelWrittenWithAnUndeclaredPrefixIsReadAndNoted) 
   }
 }
 
+// The line a note on an undeclared prefix names is the element's past line 65535 too, where
+// libxml2 keeps 16 bits of it.
+TEST(FeedParserTest, NotesOnUndeclaredPrefixesNameLinesPast65535) {
+  const std::string lines(70000, '\n');
+  auto feed = ParseFeed("<rss version=\"2.0\">" + lines + "<rss:channel><title>C</title>\n" +
+                            lines + "<rss:item>\n<title>T</title></rss:item></rss:channel></rss>",
+                        {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->guess_notes,
+            (std::vector<std::string>{"line 70001: <rss:channel>: read as the channel, its prefix "
+                                      "rss declared nowhere in the document",
+                                      "line 140002: <rss:item>: read as an item, its prefix rss "
+                                      "declared nowhere in the document"}));
+}
+
 // A repaired item tag keeps its line breaks: the damage reported after it names the feed's line.
 TEST(FeedParserTest, ARepairedItemTagKeepsTheLinesOfWhatFollows) {
   const std::string after = ">\n<title>A</title>\n<guid a=\"b></guid>\n</item>\n</channel></rss>";
