@@ -1,8 +1,8 @@
 // An HTTP response body as `headwire feed` parses it: RSS, RDF, Atom or JSON Feed, repaired and
 // recovered by the parser, then each item made the raw article the feed daemon produces. The
 // first byte picks the Content-Type the response claims. Checks that every item the parser keeps
-// has a title and plain text in valid UTF-8, that the notes of its guesses are bounded and UTF-8,
-// and that each item becomes an article or is refused with a reason.
+// has a title and plain text in valid UTF-8, that the notes of its guesses are bounded in number
+// and size and UTF-8, and that each item becomes an article or is refused with a reason.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   for (const auto& note : feed->guess_notes) {
-    if (!Utf8(note)) std::abort();
+    // What a note shows of the document is cut (ShownInNote): a few hundred bytes at most.
+    if (!Utf8(note) || note.size() > 1024) std::abort();
   }
   for (const auto& item : feed->items) {
     if (item.title.empty() || item.id.empty() || !Utf8(item.title) || !Utf8(item.body) ||
