@@ -831,7 +831,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     feed.language = TakeXmlString(xmlNodeGetLang(root));
   } else {
     return Err(Status::Corruption("not a feed: the root element is <" +
-                                  std::string(LocalName(root)) + ">"));
+                                  ShownInNote(LocalName(root)) + ">"));
   }
   UndeclaredItems undeclared;
   items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items, &undeclared);

@@ -402,6 +402,17 @@ TEST(FeedParserTest, HtmlPageIsNotAFeed) {
   EXPECT_EQ(feed.error().message(), "not a feed: the root element is <html>");
 }
 
+// libxml2 reads names of up to 50,000 bytes: the error (which the poller logs and keeps in the
+// feed's status) shows the root's cut, as notes do.
+TEST(FeedParserTest, ARootOfAHugeNameIsNamedCutShortInTheError) {
+  const std::string name(20000, 'h');
+  auto feed = ParseFeed("<" + name + "><x/></" + name + ">", FeedResponse{kFeedUrl, "", ""});
+  ASSERT_FALSE(feed);
+  EXPECT_EQ(feed.error().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(feed.error().message().starts_with("not a feed: the root element is <hhh"));
+  EXPECT_LT(feed.error().message().size(), 200u) << feed.error().message().size();
+}
+
 TEST(FeedParserTest, EmptyDocumentIsNotAFeed) {
   EXPECT_FALSE(ParseFixture("feedparser/rss_empty_document.xml"));
   EXPECT_FALSE(ParseFeed("", {kFeedUrl, "", ""}));
