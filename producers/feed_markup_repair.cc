@@ -282,17 +282,23 @@ bool NestsItems(std::string_view name) {
 // ISO-2022 document it stops, answering no, at the first byte of `run_openers` outside a section
 // (Iso2022Runs::Openers): RepairedForXml skips the run that may follow whole, so a "<!--" or "<"
 // in it would be read again by the look-ahead of every tag before it (a quadratic time).
-bool OwnEndTagFollows(std::string_view name, std::string_view rest, std::string_view run_openers) {
+enum class OwnEndTag { kFollows, kDoesNotFollow, kNotSearchedPastACharsetShift };
+OwnEndTag OwnEndTagFollows(std::string_view name, std::string_view rest,
+                           std::string_view run_openers) {
   const std::string stops = "<" + std::string(run_openers);
   for (size_t at = rest.find_first_of(stops); at != std::string_view::npos;
        at = rest.find_first_of(stops, at)) {
-    if (rest[at] != '<') return false;
+    if (rest[at] != '<') return OwnEndTag::kNotSearchedPastACharsetShift;
     const std::optional<XmlSection> section = XmlSectionAt(rest, at);
-    if (!section) return rest.substr(at).starts_with("</") && TagName(rest, at + 2) == name;
-    if (!section->closed) return false;
+    if (!section) {
+      return rest.substr(at).starts_with("</") && TagName(rest, at + 2) == name
+                 ? OwnEndTag::kFollows
+                 : OwnEndTag::kDoesNotFollow;
+    }
+    if (!section->closed) return OwnEndTag::kDoesNotFollow;
     at = section->end;
   }
-  return false;
+  return OwnEndTag::kDoesNotFollow;
 }
 
 // Whether `url` ends in what names a file ("logo.png", "a.mp3", "index.html"), which a '/' does
@@ -488,9 +494,11 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
            ShownInNote(last.value) + "\"), not closing the tag" + std::string(why);
   };
   bool slash_closes = false;
+  const OwnEndTag end_tag =
+      glued && !NestsItems(name) ? OwnEndTagFollows(name, rest, run_openers) : OwnEndTag::kFollows;
   if (glued && NestsItems(name)) {
     guesses.Note(tag, [&] { return kept(": an item, entry, channel or root holds the others"); });
-  } else if (glued && OwnEndTagFollows(name, rest, run_openers)) {
+  } else if (glued && end_tag == OwnEndTag::kFollows) {
     guesses.Note(tag, [&] { return kept(", as </" + ShownInNote(name) + "> follows"); });
   } else {
     slash_closes = glued;
@@ -526,7 +534,10 @@ std::optional<bool> AppendQuotedStartTag(std::string_view tag, std::string_view 
     guesses.Note(tag, [&] {
       return "the '/' before '>' read as closing the tag (" + ShownInNote(last.name) + "=\"" +
              ShownInNote(last.value.substr(0, last.value.size() - 1)) + "\"), as no </" +
-             ShownInNote(name) + "> follows";
+             ShownInNote(name) + "> follows" +
+             (end_tag == OwnEndTag::kNotSearchedPastACharsetShift
+                  ? " before the document's charset shifts (ISO-2022), which the search stops at"
+                  : "");
     });
   } else if (slash_closes) {
     UrlSlash slash{last.name, last.value.substr(0, last.value.size() - 1), url_slash_at,

@@ -223,11 +223,13 @@ void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* pr
                            int attributes, int defaulted, const xmlChar** values) {
   if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
     ParseWatch& watch = WatchOf(context);
+    const auto* parser = static_cast<xmlParserCtxtPtr>(context);
+    const int depth = parser->nodeNr;
     watch.builder.startElementNs(context, name, prefix, uri, namespaces, declarations, attributes,
                                  defaulted, values);
-    // The element just built is the parser's current node, its line the one libxml2 gives it.
-    const auto* parser = static_cast<xmlParserCtxtPtr>(context);
-    if (prefix != nullptr && uri == nullptr && parser->node != nullptr &&
+    // The element just built is the parser's current node, its line the one libxml2 gives it;
+    // one that could not be pushed (no memory) was freed, and the current node is its parent.
+    if (prefix != nullptr && uri == nullptr && parser->nodeNr > depth && parser->node != nullptr &&
         parser->input->line >= 65535) {
       watch.long_lines[parser->node] = parser->input->line;
     }

@@ -214,6 +214,25 @@ TEST(FeedParserTest, DeclaredIso2022JpIsDecoded) {
   EXPECT_EQ(feed->items[0].title, "東京で新しい政策");
 }
 
+// The search for a glued '/' element's own end tag stops at an ISO-2022 charset shift (reading the
+// run after it would read it again for every tag before it): the '/' then closes the tag, and the
+// note says why instead of claiming that no end tag follows.
+TEST(FeedParserTest, AGluedSlashBeforeACharsetShiftClosesTheTagAndTheNoteSaysSo) {
+  const std::string jp =
+      "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?><rss version=\"2.0\"><channel>"
+      "<item><title>T</title><category domain=x/>\x1B$BEl5~\x1B(B</category>"
+      "<guid isPermaLink=\"false\">jp-3</guid></item></channel></rss>";
+  auto feed = ParseFeed(jp, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "T");
+  EXPECT_EQ(feed->guess_notes,
+            (std::vector<std::string>{
+                "line 1: <category domain=x/>: the '/' before '>' read as closing the tag "
+                "(domain=\"x\"), as no </category> follows before the document's charset shifts "
+                "(ISO-2022), which the search stops at"}));
+}
+
 // In ISO-2022 two-byte runs, '&' and '<' are halves of characters (う is 0x24 0x26, 自 is 0x3C
 // 0x2B) and ISO-2022-KR's SO and SI shifts are control bytes: none of them is repaired. The
 // expected titles are iconv's reading of the same bytes.
