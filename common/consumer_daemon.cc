@@ -65,7 +65,11 @@ Status ConsumerDaemon::ProduceBeating(KafkaProducer& producer, const OutputRecor
   return producer.Produce(record, [&] {
     const auto now = Clock::now();
     if (!beat_until) beat_until = now + options_.flush_timeout;
-    if (now < *beat_until) meanwhile_();
+    if (now < *beat_until) {
+      meanwhile_();
+    } else {
+      tick_unbeaten_();
+    }
   });
 }
 
@@ -437,11 +441,11 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   }
 }
 
-void ConsumerDaemon::TickIfDue(ConsumerStage& stage) {
+void ConsumerDaemon::TickIfDue(ConsumerStage& stage, bool beat) {
   // Alive: every wait that calls this has a deadline, and several of them may follow one another
   // (in a revoke two batches and the handovers, in an assignment the committed offsets and the
   // handovers), longer together than /healthz's stall bound.
-  context_.Beat();
+  if (beat) context_.Beat();
   const auto now = Clock::now();
   if (now < next_tick_) return;
   next_tick_ = now + kTickInterval;
@@ -486,6 +490,7 @@ Status ConsumerDaemon::Turn(ConsumerStage& stage) {
 
 Status ConsumerDaemon::Run(ConsumerStage& stage) {
   meanwhile_ = [this, &stage] { TickIfDue(stage); };
+  tick_unbeaten_ = [this, &stage] { TickIfDue(stage, /*beat=*/false); };
   if (options_.produces) {
     auto producer = KafkaProducer::Create(options_.kafka);
     if (!producer) return producer.error();

@@ -257,11 +257,12 @@ class ConsumerDaemon final : private Output {
   // (a sealed batch, an unsealed batch's flush, the handovers: up to flush_timeout), room in the
   // producer's queue (ProduceBeating: flush_timeout at most), and at an assignment the group's
   // committed offsets, a partition's held offsets and the handovers' read (bounds above).
-  void TickIfDue(ConsumerStage& stage);
-  // `producer`.Produce(record), beating and ticking while it waits for room in the queue for
+  // Without `beat`, readiness alone.
+  void TickIfDue(ConsumerStage& stage, bool beat = true);
+  // `producer`.Produce(record), ticking while it waits for room in the queue, and beating for
   // flush_timeout at most: room comes with deliveries or their failures after
   // message.timeout.ms, which a user may set to never (0), and then /healthz must report the
-  // stall.
+  // stall while /readyz still follows what happens.
   Status ProduceBeating(KafkaProducer& producer, const OutputRecord& record);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);
@@ -300,6 +301,8 @@ class ConsumerDaemon final : private Output {
   Status stop_status_;  // the first error met in a callback (assignment, revocation)
   // TickIfDue() of Run()'s stage: what every wait of the loop calls.
   std::function<void()> meanwhile_;
+  // The same without the beat: a wait past its bound (ProduceBeating).
+  std::function<void()> tick_unbeaten_;
   std::chrono::steady_clock::time_point next_tick_{};
   // Turn()'s connectivity and missing-topic checks have a schedule of their own: a wait's tick
   // refreshes readiness, and must not put them off by up to a second.
