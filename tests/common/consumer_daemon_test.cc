@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -780,6 +781,67 @@ class BackgroundRun {
   std::thread thread_;  // last: starts once the rest is initialized
 };
 
+// A producing daemon whose outputs the brokers refuse, on a thread of its own: group "g" reads
+// "in" (four records) of the cluster of StartWithOutput(1), whose broker answers produces with
+// the errors of a broker control line. It holds the daemon's `Stage`, whose `handled` counts the
+// records handled, so that the run has ended before the stage goes.
+template <typename Stage>
+class RefusedOutputsDaemon {
+ public:
+  // Starts the cluster, refuses produces with `refusal`, and runs a daemon with the options of a
+  // producing daemon as `adjust` changes them. Call under ASSERT_NO_FATAL_FAILURE first.
+  void Start(const std::string& refusal, const std::function<void(ConsumerDaemonOptions&)>& adjust,
+             DaemonOptions daemon_options = {}) {
+    ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster_));
+    auto refuse = ParseBrokerControl(refusal);
+    ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+    ASSERT_TRUE(cluster_->Apply(*refuse).ok());
+    auto context = DaemonContext::Start("test", std::move(daemon_options));
+    ASSERT_TRUE(context.has_value()) << context.error().ToString();
+    context_ = std::move(*context);
+    ConsumerDaemonOptions options;
+    options.kafka.bootstrap = cluster_->bootstrap();
+    options.group_id = "g";
+    options.topics = {"in"};
+    options.produces = true;
+    adjust(options);
+    daemon_.emplace(*context_, options);
+    run_.emplace(*daemon_, stage_, *context_);
+  }
+
+  // What readiness did around partitions lost once it was ready.
+  struct Loss {
+    bool ready = false;     // it went ready once the stage handled a record
+    bool followed = false;  // then, the broker having answered a heartbeat with `lose`, it
+                            // followed the partitions lost
+  };
+  // Waits for readiness, then loses the partitions with `lose` and watches readiness follow;
+  // `at_loss` runs as soon as it has (or its watch gave up), before the run ends. Loses nothing
+  // and runs nothing when readiness never went ready.
+  Loss LoseOnceReady(const BrokerControlCommand& lose, const std::function<void()>& at_loss) {
+    Loss loss;
+    loss.ready =
+        run_->ReadinessUntil([&](const Probe& ready) { return ready.ok && stage_.handled > 0; });
+    if (loss.ready && cluster_->Apply(lose).ok()) {
+      loss.followed = run_->ReadinessUntil([](const Probe& ready) {
+        return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
+      });
+      at_loss();
+    }
+    return loss;
+  }
+
+  Stage& stage() { return stage_; }
+  BackgroundRun& run() { return *run_; }
+
+ private:
+  std::unique_ptr<MockCluster> cluster_;
+  std::unique_ptr<DaemonContext> context_;
+  std::optional<ConsumerDaemon> daemon_;
+  Stage stage_;
+  std::optional<BackgroundRun> run_;  // last: ends before what it runs goes
+};
+
 // A daemon waits up to flush_timeout for a batch's outputs, and its group may take its partitions
 // meanwhile (its session expired: the coordinator was down or, here, refused its heartbeat). The
 // loop serves the revoke only after the wait, but /readyz must not wait with it: Kubernetes would
@@ -789,42 +851,25 @@ class BackgroundRun {
 class LostPartitionsTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LostPartitionsTest, ReadinessFollowsPartitionsLostWhileABatchWaitsForItsOutputs) {
-  std::unique_ptr<MockCluster> cluster;
-  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
-  // Every produce is answered with a retriable error: the outputs stay unacknowledged.
-  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
-  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
-  ASSERT_TRUE(cluster->Apply(*refuse).ok());
   auto lose = ParseBrokerControl(std::string("errors Heartbeat 1 ") + GetParam());
   ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
-  auto context = DaemonContext::Start("test", {});
-  ASSERT_TRUE(context.has_value()) << context.error().ToString();
-  ConsumerDaemonOptions options;
-  options.kafka.bootstrap = cluster->bootstrap();
-  options.kafka = ShortSession(options.kafka);
-  options.group_id = "g";
-  options.topics = {"in"};
-  options.produces = true;
-  // Several times what readiness takes to follow (about a second); the wait's end ends the run.
-  options.flush_timeout = std::chrono::seconds(8);
-  ConsumerDaemon daemon(**context, options);
-  UnacknowledgedStage stage;
-  BackgroundRun run(daemon, stage, **context);
+  RefusedOutputsDaemon<UnacknowledgedStage> daemon;
+  // Every produce is answered with a retriable error: the outputs stay unacknowledged.
+  ASSERT_NO_FATAL_FAILURE(
+      daemon.Start("errors Produce 100000 NOT_ENOUGH_REPLICAS", [](ConsumerDaemonOptions& options) {
+        options.kafka = ShortSession(options.kafka);
+        // Several times what readiness takes to follow (about a second); the wait's end ends the
+        // run.
+        options.flush_timeout = std::chrono::seconds(8);
+      }));
 
-  const bool ready =
-      run.ReadinessUntil([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
-  bool followed = false;
   int committed_by_then = -1;
-  if (ready && cluster->Apply(*lose).ok()) {
-    followed = run.ReadinessUntil([](const Probe& ready) {
-      return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
-    });
-    committed_by_then = stage.committed;
-  }
-  const Status status = run.Join();
+  const auto loss =
+      daemon.LoseOnceReady(*lose, [&] { committed_by_then = daemon.stage().committed; });
+  const Status status = daemon.run().Join();
 
-  EXPECT_TRUE(ready);
-  EXPECT_TRUE(followed);
+  EXPECT_TRUE(loss.ready);
+  EXPECT_TRUE(loss.followed);
   EXPECT_EQ(committed_by_then, 0);  // the batch was still waiting for its outputs
   EXPECT_EQ(status.code(), StatusCode::kTimedOut) << status.ToString();
 }
@@ -873,46 +918,30 @@ class QueueFillingStage final : public ConsumerStage {
 // lost meanwhile all the same, and the daemon, whose first readiness comes from that wait here,
 // must become ready at all.
 TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileAnOutputWaitsForRoomInTheQueue) {
-  std::unique_ptr<MockCluster> cluster;
-  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
-  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
-  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
-  ASSERT_TRUE(cluster->Apply(*refuse).ok());
   auto lose = ParseBrokerControl("errors Heartbeat 1 UNKNOWN_MEMBER_ID");
   ASSERT_TRUE(lose.has_value()) << lose.error().ToString();
-  auto context = DaemonContext::Start("test", {});
-  ASSERT_TRUE(context.has_value()) << context.error().ToString();
-  ConsumerDaemonOptions options;
-  options.kafka.bootstrap = cluster->bootstrap();
-  options.kafka = ShortSession(options.kafka);
-  // Room for one output: the second waits until the first fails, after message.timeout.ms, many
-  // times what readiness takes to follow (about a second); that failure ends the run.
-  options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
-  options.kafka.properties.push_back("producer.message.timeout.ms=20000");
-  options.group_id = "g";
-  options.topics = {"in"};
-  options.produces = true;
-  options.flush_timeout = std::chrono::seconds(2);
-  ConsumerDaemon daemon(**context, options);
-  QueueFillingStage stage;
-  BackgroundRun run(daemon, stage, **context);
+  RefusedOutputsDaemon<QueueFillingStage> daemon;
+  ASSERT_NO_FATAL_FAILURE(
+      daemon.Start("errors Produce 100000 NOT_ENOUGH_REPLICAS", [](ConsumerDaemonOptions& options) {
+        options.kafka = ShortSession(options.kafka);
+        // Room for one output: the second waits until the first fails, after message.timeout.ms,
+        // many times what readiness takes to follow (about a second); that failure ends the run.
+        options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
+        options.kafka.properties.push_back("producer.message.timeout.ms=20000");
+        options.flush_timeout = std::chrono::seconds(2);
+      }));
 
-  const bool ready =
-      run.ReadinessUntil([&](const Probe& ready) { return ready.ok && stage.handled > 0; });
-  bool followed = false;
   bool still_waiting = false;
-  if (ready && cluster->Apply(*lose).ok()) {
-    followed = run.ReadinessUntil([](const Probe& ready) {
-      return !ready.ok && ready.reason == "no partitions assigned: joining the consumer group";
-    });
-    still_waiting = stage.asked > stage.returned;  // the second output's Produce has not returned
-  }
-  const Status status = run.Join();
+  const auto loss = daemon.LoseOnceReady(*lose, [&] {
+    // The second output's Produce has not returned.
+    still_waiting = daemon.stage().asked > daemon.stage().returned;
+  });
+  const Status status = daemon.run().Join();
 
-  EXPECT_TRUE(ready);
-  EXPECT_TRUE(followed);
+  EXPECT_TRUE(loss.ready);
+  EXPECT_TRUE(loss.followed);
   EXPECT_TRUE(still_waiting);
-  EXPECT_EQ(stage.committed, 0);
+  EXPECT_EQ(daemon.stage().committed, 0);
   EXPECT_FALSE(status.ok());  // the first output failed
 }
 
@@ -921,37 +950,28 @@ TEST(ConsumerDaemonTest, ReadinessFollowsPartitionsLostWhileAnOutputWaitsForRoom
 // holds the loop for as long as they do. The wait beats for flush_timeout at most, so /healthz
 // reports the stall instead of saying the loop turns; once the output goes out the run goes on.
 TEST(ConsumerDaemonTest, AnOutputWaitingForRoomLongerThanTheFlushTimeoutIsAStallHealthzReports) {
-  std::unique_ptr<MockCluster> cluster;
-  ASSERT_NO_FATAL_FAILURE(StartWithOutput(1, cluster));
+  RefusedOutputsDaemon<QueueFillingStage> daemon;
   // Twenty refusals a second apart: the first output waits at least 20 s, the second for room.
-  auto refuse = ParseBrokerControl("errors Produce 20 NOT_ENOUGH_REPLICAS");
-  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
-  ASSERT_TRUE(cluster->Apply(*refuse).ok());
-  auto context =
-      DaemonContext::Start("test", {.admin = "", .stall_after = std::chrono::seconds(2)});
-  ASSERT_TRUE(context.has_value()) << context.error().ToString();
-  ConsumerDaemonOptions options;
-  options.kafka.bootstrap = cluster->bootstrap();
-  options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
-  options.kafka.properties.push_back("producer.message.timeout.ms=0");
-  options.kafka.properties.push_back("producer.retry.backoff.ms=1000");
-  options.group_id = "g";
-  options.topics = {"in"};
-  options.produces = true;
-  options.loop.exit_at_end = true;
-  options.flush_timeout = std::chrono::seconds(3);
-  ConsumerDaemon daemon(**context, options);
-  QueueFillingStage stage;
-  BackgroundRun run(daemon, stage, **context);
+  ASSERT_NO_FATAL_FAILURE(
+      daemon.Start("errors Produce 20 NOT_ENOUGH_REPLICAS",
+                   [](ConsumerDaemonOptions& options) {
+                     options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
+                     options.kafka.properties.push_back("producer.message.timeout.ms=0");
+                     options.kafka.properties.push_back("producer.retry.backoff.ms=1000");
+                     options.loop.exit_at_end = true;
+                     options.flush_timeout = std::chrono::seconds(3);
+                   },
+                   {.admin = "", .stall_after = std::chrono::seconds(2)}));
 
-  const bool stalled = run.LivenessUntil(
-      [&](const Probe& alive) { return !alive.ok && stage.asked > stage.returned; });
-  const Status status = run.Join();
+  const bool stalled = daemon.run().LivenessUntil([&](const Probe& alive) {
+    return !alive.ok && daemon.stage().asked > daemon.stage().returned;
+  });
+  const Status status = daemon.run().Join();
 
   EXPECT_TRUE(stalled);
   EXPECT_TRUE(status.ok()) << status.ToString();
-  EXPECT_EQ(stage.returned.load(), 2);
-  EXPECT_GT(stage.committed.load(), 0);
+  EXPECT_EQ(daemon.stage().returned.load(), 2);
+  EXPECT_GT(daemon.stage().committed.load(), 0);
 }
 
 // Remembers, at its first assignment, what /readyz said and what the group's offset was, then
