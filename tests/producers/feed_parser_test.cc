@@ -42,6 +42,25 @@ Result<ParsedFeed> ParseFixture(const std::string& relative, std::string content
 
 int64_t Ms(std::string_view rfc3339) { return *common::ParseRfc3339(rfc3339); }
 
+// `unit` written `count` times over.
+std::string Repeat(std::string_view unit, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += unit;
+  return out;
+}
+
+// How many times the hostile runs of the tests of linear time repeat their unit: 300 KB to 2.4 MB
+// of body, which a read quadratic in the run's length would take minutes over.
+constexpr size_t kLongRun = 100000;
+
+// The feed of `before`, then `unit` repeated `count` times, then `after`: the body of a test of
+// time linear in a hostile run's length.
+Result<ParsedFeed> ParseRepeated(std::string_view before, std::string_view unit, size_t count,
+                                 std::string_view after) {
+  return ParseFeed(std::string(before) + Repeat(unit, count) + std::string(after),
+                   {kFeedUrl, "", ""});
+}
+
 TEST(FeedParserTest, EveryFixtureParsesOrIsRejectedWithAReason) {
   size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
@@ -628,27 +647,22 @@ TEST(FeedParserTest, AnEndTagThatClosesNothingCostsTheItemNothing) {
 // minute). The run opens elements that the channel's end tag closes, so the items around it
 // are still read, and the stray end tag after it is still dropped.
 TEST(FeedParserTest, ARunOfUnfinishedTagsIsRepairedAndTheItemsAroundItAreRead) {
-  std::string run;
-  for (int i = 0; i < 50000; ++i) run += "<a";
   const std::string item1 =
       "<item><title>before</title><guid isPermaLink=\"false\">1</guid></item>";
   const std::string item2 = "<item><title>after</title><guid isPermaLink=\"false\">2</guid></item>";
-  const std::string between = "<rss><channel>" + item1 + run + item2 + "</b></channel></rss>";
-  auto feed = ParseFeed(between, {kFeedUrl, "", ""});
+  auto feed = ParseRepeated("<rss><channel>" + item1, "<a", 50000, item2 + "</b></channel></rss>");
   ASSERT_TRUE(feed) << feed.error().ToString();
   EXPECT_FALSE(feed->damage.empty());  // "<a<a" is no attribute list: recovery is still needed
   ASSERT_EQ(feed->items.size(), 2u);
   EXPECT_EQ(feed->items[0].title, "before");
   EXPECT_EQ(feed->items[1].title, "after");
 
-  const std::string at_the_end = "<rss><channel>" + item1 + run + "</channel></rss>";
-  auto last = ParseFeed(at_the_end, {kFeedUrl, "", ""});
+  auto last = ParseRepeated("<rss><channel>" + item1, "<a", 50000, "</channel></rss>");
   ASSERT_TRUE(last) << last.error().ToString();
   ASSERT_EQ(last->items.size(), 1u);
   EXPECT_EQ(last->items[0].title, "before");
 
-  const std::string unterminated = "<rss><channel>" + item1 + run;
-  auto open = ParseFeed(unterminated, {kFeedUrl, "", ""});
+  auto open = ParseRepeated("<rss><channel>" + item1, "<a", 50000, "");
   ASSERT_TRUE(open) << open.error().ToString();
   ASSERT_EQ(open->items.size(), 1u);
   EXPECT_EQ(open->items[0].title, "before");
@@ -1406,30 +1420,33 @@ TEST(FeedParserTest, GluedSlashesAndTheUrlsWeighedForThemAreReadInLinearTime) {
   const std::string head =
       "<rss version=\"2.0\"><channel><item><title>A</title><link>http://example.com/a</link>"
       "</item><item><title>B</title>";
-  std::vector<std::string> runs = {"<a u=h:/"};
-  for (int i = 0; i < 100000; ++i) runs[0] += "/a:/";
-  runs[0] += "/>";
+  struct Run {
+    std::string before;
+    std::string unit;
+    std::string after;
+  };
+  std::vector<Run> runs = {{"<a u=h:/", "/a:/", "/>"}};
   for (const std::string unit :
        {"<a x=y/><![CDATA[z]]>", "<a x=y/><!--", "<a x=y/><![CDATA[</a>]]>",
         "<a u=http://x/a.png/>", "<a u=http://x/a/>", "://", "http://x/a/"}) {
     // URLs without a tag are weighed only for a glued slash: one goes before them.
-    runs.emplace_back(unit.starts_with('<') ? "" : "<a u=http://x/a/>");
-    for (int i = 0; i < 100000; ++i) runs.back() += unit;
+    runs.push_back({unit.starts_with('<') ? "" : "<a u=http://x/a/>", unit, ""});
   }
-  for (const std::string& run : runs) {
-    auto feed = ParseFeed(head + run + "</item></channel></rss>", {kFeedUrl, "", ""});
-    ASSERT_TRUE(feed) << run.substr(0, 30) << ": " << feed.error().ToString();
-    ASSERT_FALSE(feed->items.empty()) << run.substr(0, 30);
-    EXPECT_EQ(feed->items[0].title, "A") << run.substr(0, 30);
-    EXPECT_LE(feed->guess_notes.size(), kMaxGuessNotes) << run.substr(0, 30);
-    EXPECT_GE(feed->guesses, 1u) << run.substr(0, 30);
+  for (const Run& run : runs) {
+    const std::string name = run.before + run.unit;
+    auto feed =
+        ParseRepeated(head + run.before, run.unit, kLongRun, run.after + "</item></channel></rss>");
+    ASSERT_TRUE(feed) << name << ": " << feed.error().ToString();
+    ASSERT_FALSE(feed->items.empty()) << name;
+    EXPECT_EQ(feed->items[0].title, "A") << name;
+    EXPECT_LE(feed->guess_notes.size(), kMaxGuessNotes) << name;
+    EXPECT_GE(feed->guesses, 1u) << name;
   }
   // In ISO-2022-JP a "<!--" inside a two-byte run is no comment (the repair skips the run), so
   // the look-ahead of every glued slash before it must not read on to the end of the document for
   // its "-->".
-  std::string iso2022 = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>" + head;
-  for (int i = 0; i < 100000; ++i) iso2022 += "<a x=y/>\x1B$B<!--\x1B(B";
-  auto feed = ParseFeed(iso2022 + "</item></channel></rss>", {kFeedUrl, "", ""});
+  auto feed = ParseRepeated("<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>" + head,
+                            "<a x=y/>\x1B$B<!--\x1B(B", kLongRun, "</item></channel></rss>");
   ASSERT_TRUE(feed) << feed.error().ToString();
   ASSERT_FALSE(feed->items.empty());
   EXPECT_EQ(feed->items[0].title, "A");
@@ -1739,11 +1756,9 @@ TEST(FeedParserTest, TagNamesInsideUnquotedValuesAreNotReadAgain) {
   const std::string head =
       "<rss version=2.0><channel><item><title>A</title><link>http://example.com/a</link></item>"
       "<item><title>B</title>";
-  std::string names;
-  for (int i = 0; i < 100000; ++i) names += " a=<guid";
   for (const std::string tail : {" b='>", ">", "/>", " b=c/>x</guid>"}) {
-    const std::string body = head + "<guid" + names + tail + "</item></channel></rss>";
-    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+    auto feed =
+        ParseRepeated(head + "<guid", " a=<guid", kLongRun, tail + "</item></channel></rss>");
     if (!feed) {
       EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << tail;
       continue;
@@ -1759,13 +1774,10 @@ TEST(FeedParserTest, TagNamesInsideUnquotedValuesAreNotReadAgain) {
 // some 5 minutes). The items before them are read.
 TEST(FeedParserTest, TagsWhoseQuotedValuesHoldTheirEndAreReadOnce) {
   for (const std::string unit : {"<a x=\">\"", "<!DOCTYPE x [\""}) {
-    std::string tags;
-    for (int i = 0; i < 100000; ++i) tags += unit;
-    const std::string body =
+    auto feed = ParseRepeated(
         "<rss version=\"2.0\"><channel><item><title>A</title><link>http://example.com/a</link>"
-        "</item><item><title>B" +
-        tags + "</title></item></channel></rss>";
-    auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+        "</item><item><title>B",
+        unit, kLongRun, "</title></item></channel></rss>");
     if (!feed) {
       EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << unit;
       continue;
@@ -2164,12 +2176,6 @@ std::string Rss(const std::string& inside) {
   return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Limit</title>"
          "<item><title>One</title><link>http://news.example/1</link></item>" +
          inside + "</channel></rss>";
-}
-
-std::string Repeat(std::string_view unit, size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) out += unit;
-  return out;
 }
 
 void ExpectOverNodeLimit(const Result<ParsedFeed>& feed, uint64_t max_nodes) {
