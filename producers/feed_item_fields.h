@@ -1,9 +1,9 @@
 #pragma once
 // What the feed parser (feed_parser.h) shares with the readers of its formats (json_feed.h): the
-// fields an item is read into, before its id is chosen and its texts are made valid UTF-8, and
-// the reduction of the HTML in titles and bodies to plain text, whose parses count against the
-// node limit of the body (FeedParseOptions::max_nodes). Internal to the parser: defined in
-// feed_parser.cc, which reads the XML formats itself.
+// fields an item is read into, before its id is chosen and its texts are made valid UTF-8, and the
+// node limit of the body (FeedParseOptions::max_nodes) that the parses of the HTML in titles and
+// bodies (feed_html_text.h) count against. Internal to the parser: defined in feed_parser.cc,
+// which reads the XML formats itself.
 
 #include <cstdint>
 #include <string>
@@ -34,14 +34,6 @@ struct MarkupLimit {
   uint64_t max_nodes = 0;
   bool exceeded = false;
 };
-
-// Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
-std::string CollapseWhitespace(std::string_view text);
-
-// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
-// removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
-// kMaxAttributesPerTag attributes, marks the limit exceeded and gives "".
-std::string HtmlToText(std::string_view html, MarkupLimit& limit);
 
 // The reason a body over FeedParseOptions::max_nodes is refused with.
 std::string OverNodeLimit(uint64_t max_nodes);

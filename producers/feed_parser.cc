@@ -1,6 +1,5 @@
 #include "producers/feed_parser.h"
 
-#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
@@ -22,8 +21,10 @@
 #include "core/watermark.h"
 #include "producers/feed_charset.h"
 #include "producers/feed_date.h"
+#include "producers/feed_html_text.h"
 #include "producers/feed_item_fields.h"
 #include "producers/feed_item_split.h"
+#include "producers/feed_libxml.h"
 #include "producers/feed_link.h"
 #include "producers/feed_markup_repair.h"
 #include "producers/feed_namespaces.h"
@@ -49,25 +50,6 @@ void InitLibxml() {
     return true;
   }();
   static_cast<void>(initialised);
-}
-
-struct DocDeleter {
-  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
-
-struct XmlCharDeleter {
-  void operator()(xmlChar* text) const { xmlFree(text); }
-};
-using XmlCharPtr = std::unique_ptr<xmlChar, XmlCharDeleter>;
-
-std::string TakeXmlString(xmlChar* text) {
-  XmlCharPtr owned(text);
-  return owned ? std::string(reinterpret_cast<const char*>(owned.get())) : std::string();
-}
-
-std::string_view LocalName(const xmlNode* node) {
-  return node->name ? reinterpret_cast<const char*>(node->name) : "";
 }
 
 // The prefix `node` is written with when the document declares it nowhere ("rss" of <rss:item>
@@ -155,161 +137,8 @@ class LibxmlDiagnostics {
   uint64_t decoding_errors_ = 0;
 };
 
-// The most attributes one tag of `markup` has, as the '=' in its tags outside quoted values
-// say (a quoted value also ends at a '<', where libxml2's recovery ends it). NUL bytes are passed
-// over, so that a UTF-16 document is read as its ASCII characters. Linear in the text.
-size_t MostAttributesInATag(std::string_view markup) {
-  size_t most = 0;
-  size_t count = 0;
-  bool after_lt = false;
-  bool in_tag = false;
-  char quote = 0;
-  for (const char c : markup) {
-    if (c == '\0') continue;
-    if (after_lt) {
-      after_lt = false;
-      in_tag = IsXmlNameStart(c);
-    }
-    if (quote != 0 && c != '<') {
-      if (c == quote) quote = 0;
-      continue;
-    }
-    quote = 0;
-    if (c == '<') {
-      after_lt = true;
-      in_tag = false;
-      count = 0;
-    } else if (in_tag && (c == '"' || c == '\'')) {
-      quote = c;
-    } else if (in_tag && c == '=') {
-      most = std::max(most, ++count);
-    } else if (c == '>') {
-      in_tag = false;
-    }
-  }
-  return most;
-}
-
-// What a parse keeps in its context's _private: its first error, and the nodes built so far
-// against the limit, counted by the SAX handlers below before they build them.
-struct ParseWatch {
-  std::string first_error;
-  uint64_t* nodes = nullptr;  // shared by the parses of a damaged document's items
-  uint64_t max_nodes = 0;
-  bool over = false;
-  xmlSAXHandler builder{};  // the handlers that build the tree
-  // The lines of the elements written with a prefix the document declares nowhere that start past
-  // line 65534, which libxml2 keeps in 16 bits (xmlGetLineNo reads 65535 there): notes name them.
-  std::unordered_map<const xmlNode*, long> long_lines;
-};
-
-ParseWatch& WatchOf(void* context) {
-  return *static_cast<ParseWatch*>(static_cast<xmlParserCtxtPtr>(context)->_private);
-}
-
-// Counts `nodes` about to be built; past the limit, stops the parse instead, so that what a
-// parse holds is bounded whatever its input.
-bool Admit(void* context, uint64_t nodes) {
-  ParseWatch& watch = WatchOf(context);
-  *watch.nodes += nodes;
-  if (*watch.nodes <= watch.max_nodes) return true;
-  watch.over = true;
-  xmlStopParser(static_cast<xmlParserCtxtPtr>(context));
-  return false;
-}
-
-void CountedStartElementNs(void* context, const xmlChar* name, const xmlChar* prefix,
-                           const xmlChar* uri, int namespaces, const xmlChar** declarations,
-                           int attributes, int defaulted, const xmlChar** values) {
-  if (Admit(context, 1 + static_cast<uint64_t>(namespaces) + static_cast<uint64_t>(attributes))) {
-    ParseWatch& watch = WatchOf(context);
-    const auto* parser = static_cast<xmlParserCtxtPtr>(context);
-    const int depth = parser->nodeNr;
-    watch.builder.startElementNs(context, name, prefix, uri, namespaces, declarations, attributes,
-                                 defaulted, values);
-    // The element just built is the parser's current node, its line the one libxml2 gives it;
-    // one that could not be pushed (no memory) was freed, and the current node is its parent.
-    if (prefix != nullptr && uri == nullptr && parser->nodeNr > depth && parser->node != nullptr &&
-        parser->input->line >= 65535) {
-      watch.long_lines[parser->node] = parser->input->line;
-    }
-  }
-}
-
-void CountedStartElement(void* context, const xmlChar* name, const xmlChar** attributes) {
-  uint64_t nodes = 1;
-  for (const xmlChar** a = attributes; a != nullptr && a[0] != nullptr; a += 2) ++nodes;
-  if (Admit(context, nodes)) WatchOf(context).builder.startElement(context, name, attributes);
-}
-
-void CountedReference(void* context, const xmlChar* name) {
-  if (Admit(context, 1)) WatchOf(context).builder.reference(context, name);
-}
-
-void CountedComment(void* context, const xmlChar* text) {
-  if (Admit(context, 1)) WatchOf(context).builder.comment(context, text);
-}
-
-void CountedInstruction(void* context, const xmlChar* target, const xmlChar* data) {
-  if (Admit(context, 1)) WatchOf(context).builder.processingInstruction(context, target, data);
-}
-
-// Puts the counting handlers in front of those of `context` that build nodes, and `watch` in its
-// _private. Text is not counted: a text node lies between two counted nodes.
-void WatchNodes(xmlParserCtxtPtr context, ParseWatch& watch) {
-  xmlSAXHandler& sax = *context->sax;
-  watch.builder = sax;
-  context->_private = &watch;
-  if (sax.startElementNs != nullptr) sax.startElementNs = CountedStartElementNs;
-  if (sax.startElement != nullptr) sax.startElement = CountedStartElement;
-  if (sax.reference != nullptr) sax.reference = CountedReference;
-  if (sax.comment != nullptr) sax.comment = CountedComment;
-  if (sax.processingInstruction != nullptr) sax.processingInstruction = CountedInstruction;
-}
-
-// The HTML elements that separate the text before them from the text after: words on either
-// side are two words, with no whitespace between them in the markup.
-bool IsBlockElement(std::string_view name) {
-  static const std::unordered_set<std::string_view> kBlocks = {
-      "p",     "div",  "br",         "li",     "ul",         "ol",      "dl",      "dt",     "dd",
-      "tr",    "td",   "th",         "table",  "caption",    "h1",      "h2",      "h3",     "h4",
-      "h5",    "h6",   "blockquote", "pre",    "section",    "article", "header",  "footer", "nav",
-      "aside", "main", "address",    "figure", "figcaption", "details", "summary", "hr"};
-  return kBlocks.contains(name);
-}
-
-// Appends the text of `node` and its following siblings: text and CDATA as they are, script and
-// style dropped, a space around each block element, and the text of an entity reference (a feed's
-// own internal entity, which the XML parser leaves unsubstituted).
-void AppendMarkupText(const xmlNode* node, std::string& out) {
-  for (const xmlNode* n = node; n != nullptr; n = n->next) {
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      if (n->content) out += reinterpret_cast<const char*>(n->content);
-    } else if (n->type == XML_ENTITY_REF_NODE) {
-      out += TakeXmlString(xmlNodeGetContent(n));
-    } else if (n->type == XML_ELEMENT_NODE) {
-      const std::string name = Lower(LocalName(n));
-      if (name == "script" || name == "style" || name == "noscript") continue;
-      const bool block = IsBlockElement(name);
-      if (block) out += ' ';
-      AppendMarkupText(n->children, out);
-      if (block) out += ' ';
-    }
-  }
-}
-
 // The concatenated text of a node's descendants (CDATA included, markup dropped).
 std::string NodeText(const xmlNode* node) { return TakeXmlString(xmlNodeGetContent(node)); }
-
-// The text of an element that may hold HTML: nested markup (a "naked" <p> in a title, Atom
-// xhtml) and escaped markup (&lt;p&gt;, CDATA) both reduce to plain text. The nested markup is
-// walked here, before the escaped markup its text may hold is read, so that its block elements
-// still separate words.
-std::string TextOfMarkupElement(const xmlNode* node, MarkupLimit& limit) {
-  std::string text;
-  AppendMarkupText(node->children, text);
-  return HtmlToText(text, limit);
-}
 
 // Atom text constructs: type="text" is plain text (its '&' and '<' are literal), "html" and
 // "xhtml" are markup.
@@ -892,54 +721,6 @@ void ItemFields::TakeDate(const std::vector<std::string>& texts) {
     }
     if (unreadable_date.empty()) unreadable_date = Trim(text);
   }
-}
-
-std::string CollapseWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const bool nbsp = c == 0xC2 && i + 1 < text.size() && text[i + 1] == '\xA0';
-    if (std::isspace(c) || nbsp) {
-      pending_space = !out.empty();
-      if (nbsp) ++i;
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += static_cast<char>(c);
-  }
-  return out;
-}
-
-std::string HtmlToText(std::string_view html, MarkupLimit& limit) {
-  if (html.find_first_of("<&") == std::string_view::npos) return CollapseWhitespace(html);
-  if (MostAttributesInATag(html) > kMaxAttributesPerTag) {
-    limit.exceeded = true;
-    return "";
-  }
-  const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
-  std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(htmlNewParserCtxt(),
-                                                                         &htmlFreeParserCtxt);
-  if (context == nullptr) return CollapseWhitespace(html);
-  uint64_t nodes = 0;
-  ParseWatch watch;
-  watch.nodes = &nodes;
-  watch.max_nodes = limit.max_nodes;
-  WatchNodes(context.get(), watch);
-  DocPtr doc(htmlCtxtReadMemory(context.get(), wrapped.data(), static_cast<int>(wrapped.size()),
-                                nullptr, "UTF-8",
-                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED));
-  if (watch.over) {
-    limit.exceeded = true;
-    return "";
-  }
-  if (!doc) return CollapseWhitespace(html);
-  std::string text;
-  AppendMarkupText(xmlDocGetRootElement(doc.get()), text);
-  return CollapseWhitespace(text);
 }
 
 std::string OverNodeLimit(uint64_t max_nodes) {

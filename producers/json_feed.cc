@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/text.h"
+#include "producers/feed_html_text.h"
 #include "producers/feed_link.h"
 
 namespace headwire::producers {
