@@ -2,8 +2,7 @@
 // What the feed parser (feed_parser.h) shares with the readers of its formats (json_feed.h): the
 // fields an item is read into, before its id is chosen and its texts are made valid UTF-8, and the
 // node limit of the body (FeedParseOptions::max_nodes) that the parses of the HTML in titles and
-// bodies (feed_html_text.h) count against. Internal to the parser: defined in feed_parser.cc,
-// which reads the XML formats itself.
+// bodies (feed_html_text.h) count against. Internal to the parser.
 
 #include <cstdint>
 #include <string>
