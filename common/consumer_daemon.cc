@@ -70,11 +70,21 @@ Status ConsumerDaemon::ProduceBeating(KafkaProducer& producer, const OutputRecor
     } else {
       tick_unbeaten_();
     }
+    // Room may never come: a stop must not wait for it.
+    return !context_.ShutdownRequested();
   });
 }
 
 Status ConsumerDaemon::Produce(const OutputRecord& record) {
-  if (Status s = ProduceBeating(*producer_, record); !s.ok()) return s;
+  if (Status s = ProduceBeating(*producer_, record); !s.ok()) {
+    if (s.code() == StatusCode::kAborted) {
+      // The batch in hand lacks this output, whatever the stage makes of the error: nothing of it
+      // may be persisted, not by the persist the loop ends with at a stop nor at the revoke.
+      stopped_waiting_for_room_ = true;
+      if (stop_status_.ok()) stop_status_ = s;
+    }
+    return s;
+  }
   CounterFor(produced_, record.topic, true).Increment();
   return Status::Ok();
 }
@@ -578,6 +588,14 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   // daemon stops on an error: then that batch may hold a record no one decided.
   if (!status.ok() && stop_status_.ok()) stop_status_ = status;
   consumer_->Close();
+  if (stopped_waiting_for_room_ && status.code() == StatusCode::kAborted) {
+    // A stop, as asked: only the batch in hand is left undone, which a restart redoes.
+    spdlog::warn(
+        "msg=\"stopped while an output waited for room in the producer's queue; the batch in hand "
+        "was not persisted and is redone after restart\" error={}",
+        Quote(status.message()));
+    return Status::Ok();
+  }
   return status;
 }
 

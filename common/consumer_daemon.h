@@ -30,6 +30,12 @@
 //     being assigned count, lag unknown, from the start of their assignment; a member the group
 //     refused (its session expired: librdkafka drops its member id) counts no partitions from
 //     then on, before their revoke is served;
+//   - shutdown: SIGINT/SIGTERM/SIGHUP persist the batch in hand, once its outputs are acknowledged
+//     (a stop lets that wait run its course, flush_timeout at most, as it lets the waits for
+//     librdkafka calls run to their own bounds: they cannot be interrupted), except while an output
+//     waits for room in the producer's queue, which may never come (message.timeout.ms 0): a stop
+//     ends that wait at once, and the batch in hand is then neither written nor committed, its
+//     records decided again after a restart (outputs are at-least-once; see Run());
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
@@ -205,7 +211,9 @@ class ConsumerDaemon final : private Output {
   // Runs `stage` until shutdown, the end of input (exit_at_end) or an error, which it returns:
   // bad options, a state write, a fatal Kafka error, undeliverable output, unreachable brokers
   // a missing partitioned output topic, or a missing input topic with exit_at_end. A stop asked
-  // for while the output topics are looked up is a clean stop.
+  // for while the output topics are looked up is a clean stop, and so is one asked for while an
+  // output waits for room in the producer's queue: then the batch in hand is not persisted (it is
+  // logged as a warning; a restart redoes the batch).
   Status Run(ConsumerStage& stage);
 
  private:
@@ -262,7 +270,7 @@ class ConsumerDaemon final : private Output {
   // `producer`.Produce(record), ticking while it waits for room in the queue, and beating for
   // flush_timeout at most: room comes with deliveries or their failures after
   // message.timeout.ms, which a user may set to never (0), and then /healthz must report the
-  // stall while /readyz still follows what happens.
+  // stall while /readyz still follows what happens. A stop ends the wait with Aborted.
   Status ProduceBeating(KafkaProducer& producer, const OutputRecord& record);
   prometheus::Counter& CounterFor(std::map<std::string, prometheus::Counter*, std::less<>>& cache,
                                   std::string_view topic, bool produced);
@@ -298,7 +306,12 @@ class ConsumerDaemon final : private Output {
   std::map<std::string, prometheus::Counter*, std::less<>> produced_;
   std::map<TopicPartition, prometheus::Gauge*> lag_;
   std::map<std::string, uint64_t> kafka_bytes_seen_;
-  Status stop_status_;  // the first error met in a callback (assignment, revocation)
+  // The first error met in a callback (assignment, revocation), or an output's wait for room in
+  // the queue that a stop ended.
+  Status stop_status_;
+  // Whether a stop ended an output's wait for room in the producer's queue: Run() then reports
+  // the stop as a clean one.
+  bool stopped_waiting_for_room_ = false;
   // TickIfDue() of Run()'s stage: what every wait of the loop calls.
   std::function<void()> meanwhile_;
   // The same without the beat: a wait past its bound (ProduceBeating).

@@ -120,7 +120,7 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
 
 Status KafkaProducer::Produce(const std::string& topic, std::optional<std::string_view> key,
                               std::string_view value, const std::vector<Header>& headers,
-                              int32_t partition, const std::function<void()>& meanwhile) {
+                              int32_t partition, const std::function<bool()>& keep_waiting) {
   // librdkafka writes a null key for a null pointer, an empty one for any other with length 0.
   char* const key_data = key ? const_cast<char*>(key->data()) : nullptr;
   const size_t key_size = key ? key->size() : 0;
@@ -148,7 +148,10 @@ Status KafkaProducer::Produce(const std::string& topic, std::optional<std::strin
       // brokers cannot be reached at all.
       rd_kafka_poll(rk_.get(), 100);
       if (Status s = watch_.Check(); !s.ok()) return s;
-      if (meanwhile) meanwhile();
+      if (keep_waiting && !keep_waiting()) {
+        return Status::Aborted("stopped while a message to " + topic +
+                               " waited for room in the producer's queue");
+      }
       continue;
     }
     return Status::InvalidArgument("produce to " + topic + ": " + rd_kafka_err2str(err));

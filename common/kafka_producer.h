@@ -6,12 +6,13 @@
 // and Flush() waits for all of them: a daemon persists its progress only after Flush() returned
 // OK, which is what makes its output at-least-once. Errors: Produce() fails only for a message
 // librdkafka refuses outright (too large, unknown topic in strict mode); a full local queue is
-// waited out. Delivery failures are final after librdkafka's own retries (message.timeout.ms) and
-// so is the producer's failure: once a message failed, Flush(), Delivered() and WaitDelivered()
-// report it from then on, whatever they are asked about, so that no later persist can take a
-// batch with a lost output for delivered (every user stops and redoes its batch on restart). When
-// the bootstrap servers cannot be reached at all for KafkaOptions::connect_timeout, Flush() gives
-// up early with Unavailable naming them and
+// waited out, for as long as the caller's `keep_waiting` lets it (a daemon ends the wait on a
+// stop: room may never come, see Produce()). Delivery failures are final after librdkafka's own
+// retries (message.timeout.ms) and so is the producer's failure: once a message failed, Flush(),
+// Delivered() and WaitDelivered() report it from then on, whatever they are asked about, so that no
+// later persist can take a batch with a lost output for delivered (every user stops and redoes its
+// batch on restart). When the bootstrap servers cannot be reached at all for
+// KafkaOptions::connect_timeout, Flush() gives up early with Unavailable naming them and
 // --bootstrap (common/kafka_connectivity.h), rather than waiting out message.timeout.ms.
 // Not thread-safe (connectivity()'s readers excepted).
 
@@ -57,16 +58,19 @@ class KafkaProducer {
   // Enqueues one message for `topic`, on `partition`, or with kAnyPartition partitioned by `key`
   // (librdkafka's default partitioner, murmur2-compatible with Java clients). A nullopt key is a
   // missing (null) key, which Kafka tells from an empty one. Waits while the local queue is full
-  // (until deliveries, or their failures after message.timeout.ms, make room), calling
-  // `meanwhile` as Flush() does; returns Unavailable when the brokers stay unreachable for the
-  // connect timeout meanwhile.
+  // (until deliveries, or their failures after message.timeout.ms, make room: never, with
+  // message.timeout.ms 0 and brokers that keep refusing the messages); returns Unavailable when
+  // the brokers stay unreachable for the connect timeout meanwhile. `keep_waiting`, when given,
+  // is called between the wait's slices (a few times a second), so that a daemon's loop can beat
+  // and see a stop while it waits; its false ends the wait with Aborted, the message not
+  // enqueued.
   Status Produce(const std::string& topic, std::optional<std::string_view> key,
                  std::string_view value, const std::vector<Header>& headers,
-                 int32_t partition = kAnyPartition, const std::function<void()>& meanwhile = {});
+                 int32_t partition = kAnyPartition, const std::function<bool()>& keep_waiting = {});
   // Enqueues `record`, as Produce() above.
-  Status Produce(const OutputRecord& record, const std::function<void()>& meanwhile = {}) {
+  Status Produce(const OutputRecord& record, const std::function<bool()>& keep_waiting = {}) {
     return Produce(record.topic, record.key, record.value, record.headers,
-                   record.partition.value_or(kAnyPartition), meanwhile);
+                   record.partition.value_or(kAnyPartition), keep_waiting);
   }
 
   // The number of partitions of `topic` from the brokers' metadata (a missing topic may be
@@ -83,7 +87,8 @@ class KafkaProducer {
   // the connect timeout; otherwise an error saying how many failed or are still undelivered,
   // with the first delivery error. `meanwhile`, when given, is called between the wait's slices
   // (a few times a second), so that a daemon whose loop waits here keeps its readiness current:
-  // a wait for a broker that is down lasts the whole timeout.
+  // a wait for a broker that is down lasts the whole timeout. It cannot end the wait: `timeout`
+  // bounds it, and a daemon that stops waits it out to persist the batch in hand.
   Status Flush(std::chrono::milliseconds timeout, const std::function<void()>& meanwhile = {});
 
   // Delivery groups, for a daemon that persists a batch while it already produces the next one's

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +20,7 @@
 #include "common/kafka_producer.h"
 #include "common/mock_cluster.h"
 #include "common/partition_handover.h"
+#include "common/shutdown.h"
 #include "common/topic_reader.h"
 #include "tests/common/input_topic.h"
 
@@ -1048,6 +1053,115 @@ TEST(ConsumerDaemonTest, ReadinessSaysPartitionsAreBeingAssignedWhileTheHandover
   ASSERT_TRUE(stage.readiness.has_value());
   EXPECT_FALSE(stage.readiness->ok);
   EXPECT_EQ(stage.readiness->reason, "lag not known yet");
+}
+
+// Gives two outputs to "out" for the record at offset 0 and none for the others, counting those
+// asked for and those enqueued, and the batches committed.
+class TwoOutputsStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    for (int i = 0; record.offset == 0 && i < 2; ++i) {
+      ++asked;
+      if (Status s = output.Produce({.topic = "out",
+                                     .key = std::string(record.key),
+                                     .value = "decided",
+                                     .headers = {},
+                                     .partition = {}});
+          !s.ok()) {
+        return s;
+      }
+      ++enqueued;
+    }
+    return Status::Ok();
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
+    ++committed;
+    return Status::Ok();
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  std::atomic<int> asked{0};
+  std::atomic<int> enqueued{0};
+  std::atomic<int> committed{0};
+};
+
+// Ends the process at once, saying `what` on stderr: a death test's child reports so, and a run
+// left waiting on another thread cannot hold it up.
+[[noreturn]] void ExitSaying(const std::string& what) {
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+// In a process of its own (the signal's flag is process-wide and stays set): runs a daemon whose
+// second output can never find room in the producer's queue, sends the process SIGTERM once that
+// output is asked for, and says what the run did, for the test below to read.
+[[noreturn]] void StopWhileAnOutputWaitsForRoom() {
+  InstallShutdownHandlers();
+  auto cluster = MockCluster::Start(
+      {.topics = {{.name = "in", .partitions = 1}, {.name = "out", .partitions = 1}}});
+  if (!cluster) ExitSaying("setup: " + cluster.error().ToString());
+  KafkaOptions kafka;
+  kafka.bootstrap = (*cluster)->bootstrap();
+  auto input = KafkaProducer::Create(kafka);
+  if (!input) ExitSaying("setup: " + input.error().ToString());
+  if (Status s = (*input)->Produce("in", "k", "record", {}); !s.ok())
+    ExitSaying("setup: " + s.ToString());
+  if (Status s = (*input)->Flush(std::chrono::seconds(10)); !s.ok())
+    ExitSaying("setup: " + s.ToString());
+  // The brokers refuse every output, and with message.timeout.ms 0 the producer never gives up
+  // on one: with room for a single output in the queue, the second waits for room for good.
+  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
+  if (Status s = (*cluster)->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
+  auto context = DaemonContext::Start("test", {});
+  if (!context) ExitSaying("setup: " + context.error().ToString());
+  ConsumerDaemonOptions options;
+  options.kafka = kafka;
+  options.kafka.properties.push_back("producer.queue.buffering.max.messages=1");
+  options.kafka.properties.push_back("producer.message.timeout.ms=0");
+  options.group_id = "g";
+  options.topics = {"in"};
+  options.produces = true;
+  options.flush_timeout = std::chrono::seconds(2);
+  ConsumerDaemon daemon(**context, options);
+  TwoOutputsStage stage;
+  std::promise<Status> ran;
+  std::future<Status> result = ran.get_future();
+  std::thread run([&] { ran.set_value(daemon.Run(stage)); });
+  run.detach();  // a run that never ends is left to _Exit
+
+  // Bounds that only turn a run that never gets there into a failure instead of a hang.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (stage.asked < 2) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      ExitSaying("the second output was never asked for");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::raise(SIGTERM);
+  if (result.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ExitSaying("the run did not end after SIGTERM: committed=" + std::to_string(stage.committed));
+  }
+  const Status status = result.get();
+  ExitSaying("ended: status=" + status.ToString() + " enqueued=" + std::to_string(stage.enqueued) +
+             " committed=" + std::to_string(stage.committed));
+}
+
+// SIGTERM, SIGINT or SIGHUP must stop a daemon whose output waits for room in the producer's queue
+// (brokers that take no output, not yet given up on): that wait may last as long as
+// message.timeout.ms, forever with 0, and an operator, systemd or Kubernetes would have to kill
+// it. The batch in hand is neither committed nor written (its second output was never
+// enqueued: a restart redoes it), and the stop is a clean one, as any stop by a signal is. The
+// group's offsets move only when a batch is committed (Persisted, no auto-commit), so no commit
+// means no offset past what was delivered.
+TEST(ConsumerDaemonStopTest,
+     AStopAskedWhileAnOutputWaitsForRoomInTheQueueEndsTheWaitAndCommitsNothingUndelivered) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(StopWhileAnOutputWaitsForRoom(), ::testing::ExitedWithCode(0),
+              "ended: status=OK enqueued=1 committed=0");
 }
 
 }  // namespace

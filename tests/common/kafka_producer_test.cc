@@ -120,5 +120,33 @@ TEST(KafkaProducerTest, APartitionCountLookUpAsksBetweenAttemptsAndStopsWhenTold
   EXPECT_EQ(asked, 2);
 }
 
+// Room in a full queue comes only with deliveries or their failures, which may never come
+// (message.timeout.ms 0): a daemon must still see a stop. The wait asks between its slices
+// whether to go on, and when told not to ends with Aborted, the message not enqueued.
+TEST(KafkaProducerTest, AWaitForRoomInTheQueueAsksBetweenSlicesAndStopsWhenTold) {
+  auto cluster = MockCluster::Start({});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().ToString();
+  // Twenty refusals a second apart: the first message holds the only place in the queue for 20 s
+  // at least; then it goes out, which ends a wait that cannot be stopped.
+  auto refuse = ParseBrokerControl("errors Produce 20 NOT_ENOUGH_REPLICAS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE((*cluster)->Apply(*refuse).ok());
+  KafkaOptions options;
+  options.bootstrap = (*cluster)->bootstrap();
+  options.properties = {"producer.queue.buffering.max.messages=1", "producer.message.timeout.ms=0",
+                        "producer.retry.backoff.ms=1000"};
+  auto producer = KafkaProducer::Create(options);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  ASSERT_TRUE((*producer)->Produce("t", "k", "first", {}).ok());
+  int asked = 0;
+
+  const Status second = (*producer)->Produce("t", "k", "second", {}, KafkaProducer::kAnyPartition,
+                                             [&] { return ++asked < 2; });
+
+  EXPECT_EQ(second.code(), StatusCode::kAborted) << second.ToString();
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ((*producer)->delivered() + (*producer)->failed(), 0u);  // the first held the queue
+}
+
 }  // namespace
 }  // namespace headwire::common
