@@ -9,7 +9,7 @@
 // The call must be safe to run on another thread (librdkafka's client calls are) and must share
 // nothing with `meanwhile` but what is thread-safe. Without `meanwhile`, or when no thread can be
 // started, it runs on the calling thread. The call's own timeout bounds the wait: it is never
-// abandoned, so nothing outlives it.
+// abandoned, so nothing outlives it, and a daemon asked to stop meanwhile waits it out.
 
 #include <chrono>
 #include <functional>
