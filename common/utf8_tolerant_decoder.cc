@@ -17,7 +17,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::FieldDescriptorProto;
 using google::protobuf::FileDescriptor;
 using google::protobuf::FileDescriptorProto;
-using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 void StringsToBytes(DescriptorProto& message) {
@@ -33,8 +32,9 @@ void StringsToBytes(DescriptorProto& message) {
 
 class ErrorText : public DescriptorPool::ErrorCollector {
  public:
-  void AddError(const std::string& filename, const std::string& element_name, const Message*,
-                ErrorLocation, const std::string& message) override {
+  void AddError(const std::string& filename, const std::string& element_name,
+                const google::protobuf::Message*, ErrorLocation,
+                const std::string& message) override {
     if (!text.empty()) text += "; ";
     text += filename + ": " + element_name + ": " + message;
   }
@@ -65,7 +65,7 @@ void AddOnce(std::vector<std::string>& paths, std::string path) {
 
 // Adds to `out` the paths of the fields that `original` declares as strings and `message` (its
 // copy) holds invalid UTF-8 in, looking into every message field set, repeated ones included.
-void CollectInvalidUtf8(const Message& message, const Descriptor& original,
+void CollectInvalidUtf8(const google::protobuf::Message& message, const Descriptor& original,
                         const std::string& prefix, std::vector<std::string>& out) {
   const Reflection& reflection = *message.GetReflection();
   const Descriptor& copy = *message.GetDescriptor();
@@ -120,7 +120,7 @@ Utf8TolerantDecoder::Utf8TolerantDecoder(const Descriptor& type,
 }
 
 Result<TolerantMessage> Utf8TolerantDecoder::Decode(std::string_view bytes) const {
-  TolerantMessage decoded{std::unique_ptr<Message>(prototype_->New()), {}};
+  TolerantMessage decoded{std::unique_ptr<google::protobuf::Message>(prototype_->New()), {}};
   if (bytes.size() > INT_MAX ||
       !decoded.message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Err(Status::Corruption("value is not a " + type_.full_name() + " (" +
@@ -131,7 +131,7 @@ Result<TolerantMessage> Utf8TolerantDecoder::Decode(std::string_view bytes) cons
 }
 
 std::string Utf8TolerantDecoder::Text(const TolerantMessage& decoded, std::string_view path) {
-  const Message* message = decoded.message.get();
+  const google::protobuf::Message* message = decoded.message.get();
   for (;;) {
     const size_t dot = path.find('.');
     const FieldDescriptor* field =

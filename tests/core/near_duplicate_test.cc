@@ -9,8 +9,8 @@
 namespace headwire::core {
 namespace {
 
-NearDuplicateMatch Match(std::string_view title_a, std::string_view title_b,
-                         std::string_view body_a = "", std::string_view body_b = "") {
+NearDuplicateMatch MatchHeadlines(std::string_view title_a, std::string_view title_b,
+                                  std::string_view body_a = "", std::string_view body_b = "") {
   return MatchNearDuplicate(ExtractHeadlineFeatures(title_a, body_a),
                             ExtractHeadlineFeatures(title_b, body_b));
 }
@@ -27,50 +27,53 @@ constexpr std::string_view kLede =
     "maker above its last round, people familiar with the matter said.";
 
 TEST(NearDuplicateTest, WirePrefixesAndOutletSuffixesAreDecorations) {
-  EXPECT_EQ(Match(kTitle, "UPDATE 2-SpaceX tender offer values company at $900 billion"),
+  EXPECT_EQ(MatchHeadlines(kTitle, "UPDATE 2-SpaceX tender offer values company at $900 billion"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match(kTitle, "EXCLUSIVE-SpaceX tender offer values company at $900 billion"),
+  EXPECT_EQ(MatchHeadlines(kTitle, "EXCLUSIVE-SpaceX tender offer values company at $900 billion"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match(kTitle, "BREAKING: SpaceX tender offer values company at $900 billion"),
+  EXPECT_EQ(MatchHeadlines(kTitle, "BREAKING: SpaceX tender offer values company at $900 billion"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match(kTitle, "SpaceX tender offer values company at $900 billion - Orbital Wire"),
-            NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match(kTitle, "SpaceX tender offer values company at $900 billion | Capitol Post"),
-            NearDuplicateMatch::kTitle);
+  EXPECT_EQ(
+      MatchHeadlines(kTitle, "SpaceX tender offer values company at $900 billion - Orbital Wire"),
+      NearDuplicateMatch::kTitle);
+  EXPECT_EQ(
+      MatchHeadlines(kTitle, "SpaceX tender offer values company at $900 billion | Capitol Post"),
+      NearDuplicateMatch::kTitle);
 }
 
 TEST(NearDuplicateTest, CaseQuotesEntitiesAndSpellingDoNotMatter) {
-  EXPECT_EQ(Match(kTitle, "SPACEX TENDER OFFER VALUES COMPANY AT $900 BILLION"),
+  EXPECT_EQ(MatchHeadlines(kTitle, "SPACEX TENDER OFFER VALUES COMPANY AT $900 BILLION"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match("Crowd chants \xE2\x80\x9CMVP\xE2\x80\x9D as Iverson returns",
-                  "Crowd chants \"MVP\" as Iverson returns"),
+  EXPECT_EQ(MatchHeadlines("Crowd chants \xE2\x80\x9CMVP\xE2\x80\x9D as Iverson returns",
+                           "Crowd chants \"MVP\" as Iverson returns"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match("Harlan & Webb rolls out contract review",
-                  "Harlan &amp; Webb rolls out contract review"),
+  EXPECT_EQ(MatchHeadlines("Harlan & Webb rolls out contract review",
+                           "Harlan &amp; Webb rolls out contract review"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match("NATO defence ministers agree plan to boost air defences",
-                  "NATO defense ministers agree plan to boost air defenses"),
+  EXPECT_EQ(MatchHeadlines("NATO defence ministers agree plan to boost air defences",
+                           "NATO defense ministers agree plan to boost air defenses"),
             NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match("Atlas Bancorp agrees to buy Pinecrest for $14 billion",
-                  "Atlas Bancorp agrees to buy Pinecrest for $14 bln"),
+  EXPECT_EQ(MatchHeadlines("Atlas Bancorp agrees to buy Pinecrest for $14 billion",
+                           "Atlas Bancorp agrees to buy Pinecrest for $14 bln"),
             NearDuplicateMatch::kTitle);
 }
 
 TEST(NearDuplicateTest, TruncatedTitleIsAPrefix) {
-  EXPECT_EQ(Match("Ukraine, Russia delegations meet in Geneva for first direct talks in months",
-                  "Ukraine, Russia delegations meet in Geneva for first direct talks..."),
-            NearDuplicateMatch::kTitle);
-  EXPECT_EQ(Match("Magnitude 6.4 earthquake strikes southern Peru",
-                  "Magnitude 6.4 earthquake strikes\xE2\x80\xA6"),
+  EXPECT_EQ(
+      MatchHeadlines("Ukraine, Russia delegations meet in Geneva for first direct talks in months",
+                     "Ukraine, Russia delegations meet in Geneva for first direct talks..."),
+      NearDuplicateMatch::kTitle);
+  EXPECT_EQ(MatchHeadlines("Magnitude 6.4 earthquake strikes southern Peru",
+                           "Magnitude 6.4 earthquake strikes\xE2\x80\xA6"),
             NearDuplicateMatch::kTitle);
   // Too little left to be sure.
-  EXPECT_EQ(Match("Magnitude 6.4 earthquake strikes southern Peru", "Magnitude 6.4..."),
+  EXPECT_EQ(MatchHeadlines("Magnitude 6.4 earthquake strikes southern Peru", "Magnitude 6.4..."),
             NearDuplicateMatch::kNone);
 }
 
 TEST(NearDuplicateTest, SameBodyUnderARewrittenHeadline) {
-  EXPECT_EQ(Match(kTitle, "Rocket maker's share sale puts it near a trillion", kLede,
-                  std::string("(Ledger Daily) -- ") + std::string(kLede)),
+  EXPECT_EQ(MatchHeadlines(kTitle, "Rocket maker's share sale puts it near a trillion", kLede,
+                           std::string("(Ledger Daily) -- ") + std::string(kLede)),
             NearDuplicateMatch::kBody);
 }
 
@@ -79,8 +82,8 @@ TEST(NearDuplicateTest, BoilerplateUnderUnrelatedTitlesIsNotOneArticle) {
        {"Read more.", "Comments", "Photo: Getty Images",
         "Click here for the full story and video coverage from our correspondents.",
         "Subscribe to read the full article. Already a subscriber? Sign in to continue reading."}) {
-    EXPECT_EQ(Match("NASA delays Artemis II crew launch to April",
-                    "Fed holds interest rates steady in March", boilerplate, boilerplate),
+    EXPECT_EQ(MatchHeadlines("NASA delays Artemis II crew launch to April",
+                             "Fed holds interest rates steady in March", boilerplate, boilerplate),
               NearDuplicateMatch::kNone)
         << boilerplate;
   }
@@ -110,10 +113,10 @@ TEST(NearDuplicateTest, SameBodyEchoingOnlyOneOfTheTitlesIsADuplicate) {
   constexpr std::string_view kContinuation =
       "Nonfarm payrolls came in below forecasts of 160,000 and March was revised lower, the "
       "Labor Department said on Friday.";
-  EXPECT_EQ(
-      Match("US employers add 142,000 jobs in April as unemployment rises to 4.5%",
-            "Payroll growth slows in April as jobless rate rises", kContinuation, kContinuation),
-      NearDuplicateMatch::kBody);
+  EXPECT_EQ(MatchHeadlines("US employers add 142,000 jobs in April as unemployment rises to 4.5%",
+                           "Payroll growth slows in April as jobless rate rises", kContinuation,
+                           kContinuation),
+            NearDuplicateMatch::kBody);
 }
 
 TEST(NearDuplicateTest, BoilerplateUnderLookAlikeTitlesIsNotOneArticle) {
@@ -121,34 +124,36 @@ TEST(NearDuplicateTest, BoilerplateUnderLookAlikeTitlesIsNotOneArticle) {
        {std::pair{"Fed holds rates steady", "Fed cuts rates"},
         std::pair{"Apple shares rise after earnings", "Apple shares fall after earnings"},
         std::pair{"Watch: Biden speaks in Ohio", "Watch: Biden speaks in Texas"}}) {
-    EXPECT_EQ(Match(a, b, "Read more.", "Read more."), NearDuplicateMatch::kNone) << a;
+    EXPECT_EQ(MatchHeadlines(a, b, "Read more.", "Read more."), NearDuplicateMatch::kNone) << a;
   }
 }
 
 TEST(NearDuplicateTest, SameTitleOverDifferentBodiesIsNotADuplicate) {
-  EXPECT_EQ(Match("Central bank holds rates steady as inflation eases",
-                  "Central bank holds rates steady as inflation eases",
-                  "The Reserve Bank of Australia kept its cash rate at 3.60% on Tuesday.",
-                  "The Bank of Canada left its overnight rate at 2.25% on Wednesday, citing a "
-                  "softer labour market and slower growth."),
-            NearDuplicateMatch::kNone);
+  EXPECT_EQ(
+      MatchHeadlines("Central bank holds rates steady as inflation eases",
+                     "Central bank holds rates steady as inflation eases",
+                     "The Reserve Bank of Australia kept its cash rate at 3.60% on Tuesday.",
+                     "The Bank of Canada left its overnight rate at 2.25% on Wednesday, citing a "
+                     "softer labour market and slower growth."),
+      NearDuplicateMatch::kNone);
 }
 
 TEST(NearDuplicateTest, NumbersThatDifferVetoAMatch) {
-  EXPECT_EQ(
-      Match("Drone strike kills 12 in eastern Ukraine", "Drone strike kills 7 in eastern Ukraine"),
-      NearDuplicateMatch::kNone);
-  EXPECT_EQ(Match("Magnitude 6.1 earthquake strikes off Japan",
-                  "Magnitude 5.4 earthquake strikes off Japan"),
+  EXPECT_EQ(MatchHeadlines("Drone strike kills 12 in eastern Ukraine",
+                           "Drone strike kills 7 in eastern Ukraine"),
             NearDuplicateMatch::kNone);
-  EXPECT_EQ(
-      Match("Two killed in Lagos building collapse", "Three killed in Lagos building collapse"),
-      NearDuplicateMatch::kNone);
+  EXPECT_EQ(MatchHeadlines("Magnitude 6.1 earthquake strikes off Japan",
+                           "Magnitude 5.4 earthquake strikes off Japan"),
+            NearDuplicateMatch::kNone);
+  EXPECT_EQ(MatchHeadlines("Two killed in Lagos building collapse",
+                           "Three killed in Lagos building collapse"),
+            NearDuplicateMatch::kNone);
 }
 
 TEST(NearDuplicateTest, AnotherActorIsAnotherTitle) {
-  EXPECT_EQ(Match("Nvidia shares jump 5% after earnings", "AMD shares jump 5% after earnings"),
-            NearDuplicateMatch::kNone);
+  EXPECT_EQ(
+      MatchHeadlines("Nvidia shares jump 5% after earnings", "AMD shares jump 5% after earnings"),
+      NearDuplicateMatch::kNone);
 }
 
 TEST(NearDuplicateTest, LookAlikesOfDifferentEventsAreConflictingTwins) {

@@ -27,7 +27,7 @@
 namespace headwire::producers {
 namespace {
 
-constexpr int64_t kBase = 1772439300000;
+constexpr int64_t kFirstArchivedMs = 1772439300000;
 constexpr int64_t kMinute = 60'000;
 
 // Source position of a replayed record.
@@ -35,14 +35,14 @@ using Position = std::pair<int32_t, int64_t>;
 
 class ArchiveSourceTest : public ::testing::Test {
  protected:
-  // An archived RawArticle of `partition` at `offset`, published `minutes` after kBase; an
-  // estimated one carries the time its producer stamped instead.
+  // An archived RawArticle of `partition` at `offset`, published `minutes` after kFirstArchivedMs;
+  // an estimated one carries the time its producer stamped instead.
   static common::ArchiveRecord Article(int32_t partition, int64_t offset, int64_t minutes,
                                        bool estimated = false) {
     v1::RawArticle article;
     article.set_id("p" + std::to_string(partition) + "-" + std::to_string(offset));
     article.set_title("headline");
-    article.set_published_at_ms(kBase + minutes * kMinute);
+    article.set_published_at_ms(kFirstArchivedMs + minutes * kMinute);
     article.set_event_time_estimated(estimated);
     common::ArchiveRecord record;
     record.partition = partition;
@@ -78,7 +78,8 @@ class ArchiveSourceTest : public ::testing::Test {
                    {Article(0, 4, 20), Article(0, 5, 21)}});
     ArchiveSourceOptions options;
     options.dir = dir_.string();
-    options.range = {.from_ms = kBase + 10 * kMinute, .to_ms = kBase + 21 * kMinute};
+    options.range = {.from_ms = kFirstArchivedMs + 10 * kMinute,
+                     .to_ms = kFirstArchivedMs + 21 * kMinute};
     return options;
   }
 
@@ -149,7 +150,7 @@ TEST_F(ArchiveSourceTest, TheFractionReadLeavesOutBlocksTheTimeRangeExcludes) {
     ASSERT_TRUE(next.has_value() && next->has_value());
     EXPECT_EQ((*source)->Fraction(), fraction) << "offset " << (*next)->offset;
   }
-  options.range = {.from_ms = kBase + 30 * kMinute, .to_ms = std::nullopt};
+  options.range = {.from_ms = kFirstArchivedMs + 30 * kMinute, .to_ms = std::nullopt};
   auto nothing = ArchiveSource::Open(options);
   ASSERT_TRUE(nothing.has_value()) << nothing.error().ToString();
   EXPECT_EQ((*nothing)->Fraction(), 1.0);

@@ -18,7 +18,7 @@
 namespace headwire::producers {
 namespace {
 
-constexpr int64_t kBase = 1772439300000;
+constexpr int64_t kFirstReplayedMs = 1772439300000;
 
 // A clock that only moves when the pacer sleeps.
 class FakeClock : public PacerClock {
@@ -64,8 +64,9 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
   // The middle record had no published_at and was produced 300 days after the stream's time;
   // at 60x, waiting for it would take five days, and the last record would then go unpaced.
   constexpr int64_t kDay = 86'400'000;
-  ListSource source({Article(1, kBase, false), Article(2, kBase + 300 * kDay, true),
-                     Article(3, kBase + 60'000, false)});
+  ListSource source({Article(1, kFirstReplayedMs, false),
+                     Article(2, kFirstReplayedMs + 300 * kDay, true),
+                     Article(3, kFirstReplayedMs + 60'000, false)});
   FakeClock clock;
   testing::CountingTarget target;
   std::vector<int64_t> delivered_at;
@@ -81,14 +82,14 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
 }
 
 TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
-  ListSource source(
-      {Article(1, kBase, false), Article(2, kBase + 1, false), Article(3, kBase + 2, false)});
+  ListSource source({Article(1, kFirstReplayedMs, false), Article(2, kFirstReplayedMs + 1, false),
+                     Article(3, kFirstReplayedMs + 2, false)});
   FakeClock clock;
   testing::CountingTarget target;
   std::ostringstream bar;
   ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
   ReplayOptions options;
-  options.range.to_ms = kBase;
+  options.range.to_ms = kFirstReplayedMs;
   auto report = RunReplay(source, target, options, clock, progress);
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   EXPECT_EQ(report->totals.filtered, 3u);
@@ -137,8 +138,8 @@ std::vector<std::string> RedrawsBeforeTheEnd(const std::string& bar) {
 // --to-time). No ETA is better than that one.
 TEST(ReplayTest, NoEtaIsShownFromAFractionThatCountsRecordsOutsideTheRange) {
   const std::deque<common::ArchiveRecord> records = {
-      Article(1, kBase, false), Article(2, kBase + 1, false), Article(3, kBase + 2, false),
-      Article(4, kBase + 3, false)};
+      Article(1, kFirstReplayedMs, false), Article(2, kFirstReplayedMs + 1, false),
+      Article(3, kFirstReplayedMs + 2, false), Article(4, kFirstReplayedMs + 3, false)};
   for (const bool leaves_out_range : {false, true}) {
     CountingSource source(records, leaves_out_range);
     FakeClock clock;
@@ -146,7 +147,7 @@ TEST(ReplayTest, NoEtaIsShownFromAFractionThatCountsRecordsOutsideTheRange) {
     std::ostringstream bar;
     ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
     ReplayOptions options;
-    options.range.from_ms = kBase + 2;
+    options.range.from_ms = kFirstReplayedMs + 2;
     auto report = RunReplay(source, target, options, clock, progress);
     ASSERT_TRUE(report.has_value()) << report.error().ToString();
     EXPECT_EQ(report->totals.filtered, 2u);
@@ -166,7 +167,8 @@ TEST(ReplayTest, NoEtaIsShownFromAFractionThatCountsRecordsOutsideTheRange) {
 // a moment. The pace is measured from the first record this run delivers.
 TEST(ReplayTest, AResumedReplayClaimsNoEtaFromTheRecordsItSkipped) {
   std::deque<common::ArchiveRecord> records;
-  for (int64_t offset = 0; offset < 10; ++offset) records.push_back(Article(offset, kBase, false));
+  for (int64_t offset = 0; offset < 10; ++offset)
+    records.push_back(Article(offset, kFirstReplayedMs, false));
   CountingSource source(records, /*leaves_out_range=*/true);
   FakeClock clock;
   testing::CountingTarget target;
@@ -202,7 +204,7 @@ class TimedSource : public ListSource {
 TEST(ReplayTest, TheRateOfAResumedReplayLeavesOutTheTimeSpentSkipping) {
   std::deque<common::ArchiveRecord> records;
   for (int64_t offset = 0; offset < 100; ++offset) {
-    records.push_back(Article(offset, kBase, false));
+    records.push_back(Article(offset, kFirstReplayedMs, false));
   }
   FakeClock clock;
   TimedSource source(records, clock);

@@ -24,7 +24,7 @@
 namespace headwire::producers {
 namespace {
 
-constexpr int64_t kBase = 1772439300000;
+constexpr int64_t kFirstReadMs = 1772439300000;
 constexpr const char* kTopic = "raw";
 
 struct Produced {
@@ -49,13 +49,13 @@ class TopicSourceTest : public ::testing::Test {
     producer_ = std::move(*producer);
   }
 
-  // Appends articles with these event times (seconds after kBase) to `partition`.
+  // Appends articles with these event times (seconds after kFirstReadMs) to `partition`.
   void Produce(int32_t partition, const std::vector<int64_t>& seconds) {
     for (const int64_t s : seconds) {
       v1::RawArticle article;
       article.set_id("p" + std::to_string(partition) + "-" + std::to_string(next_[partition]));
       article.set_title("headline");
-      article.set_published_at_ms(kBase + s * 1000);
+      article.set_published_at_ms(kFirstReadMs + s * 1000);
       ASSERT_TRUE(
           producer_->Produce(kTopic, article.id(), article.SerializeAsString(), {}, partition)
               .ok());
@@ -79,7 +79,7 @@ class TopicSourceTest : public ::testing::Test {
       article.set_id("p" + std::to_string(partition) + "-" + std::to_string(next_[partition]));
       article.set_title("headline");
       article.set_body(body);
-      article.set_published_at_ms(kBase + (first + i) * 1000LL);
+      article.set_published_at_ms(kFirstReadMs + (first + i) * 1000LL);
       ASSERT_TRUE(
           producer_->Produce(kTopic, article.id(), article.SerializeAsString(), {}, partition)
               .ok());
@@ -200,7 +200,7 @@ TEST_F(TopicSourceTest, EndsAtTheEndEachPartitionHadWhenItOpened) {
 TEST_F(TopicSourceTest, FromTimeStartsEachPartitionAtItsFirstRecordOfThatTimeAndMerges) {
   ASSERT_NO_FATAL_FAILURE(ProduceInterleaved());
   TopicSourceOptions options = Options();
-  options.from_time_ms = kBase + 10 * 1000;
+  options.from_time_ms = kFirstReadMs + 10 * 1000;
   auto source = Open(options);
   ASSERT_NE(source, nullptr);
   EXPECT_EQ(source->starts(), (std::map<int32_t, int64_t>{{0, 5}, {1, 3}, {2, 4}}));
@@ -215,17 +215,18 @@ TEST_F(TopicSourceTest, FromTimeStartsEachPartitionAtItsFirstRecordOfThatTimeAnd
 TEST_F(TopicSourceTest, TheFractionReadLeavesOutRecordsBeforeTheStartSearchedForOnly) {
   ASSERT_NO_FATAL_FAILURE(ProduceInterleaved());
   TopicSourceOptions options = Options();
-  options.from_time_ms = kBase + 10 * 1000;
+  options.from_time_ms = kFirstReadMs + 10 * 1000;
   auto searched = Open(options);
   ASSERT_NE(searched, nullptr);
-  EXPECT_TRUE(searched->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = std::nullopt}));
-  EXPECT_FALSE(
-      searched->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = kBase + 20 * 1000}));
+  EXPECT_TRUE(
+      searched->FractionLeavesOut({.from_ms = kFirstReadMs + 10 * 1000, .to_ms = std::nullopt}));
+  EXPECT_FALSE(searched->FractionLeavesOut(
+      {.from_ms = kFirstReadMs + 10 * 1000, .to_ms = kFirstReadMs + 20 * 1000}));
   options.from_offset = 0;
   auto from_offset = Open(options);
   ASSERT_NE(from_offset, nullptr);
   EXPECT_FALSE(
-      from_offset->FractionLeavesOut({.from_ms = kBase + 10 * 1000, .to_ms = std::nullopt}));
+      from_offset->FractionLeavesOut({.from_ms = kFirstReadMs + 10 * 1000, .to_ms = std::nullopt}));
   EXPECT_TRUE(from_offset->FractionLeavesOut({}));
 }
 
