@@ -25,8 +25,9 @@ phase "build and test: ASan + UBSan"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DHEADWIRE_WERROR=ON -DHEADWIRE_SANITIZE=ON
 cmake --build build/asan -j"$jobs"
+# Waiting dominates here too: the same twice as many tests as cores.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/asan --output-on-failure -j"$jobs"
+  ctest --test-dir build/asan --output-on-failure -j"$((2 * jobs))"
 
 phase "ThreadSanitizer: the tests of what runs threads (thread_tests)"
 bash scripts/tsan.sh
