@@ -580,21 +580,35 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                       .turn = [&] { return Turn(stage); },
                       .may_end_early = [&] { return PreviousBatchDelivered(); }});
   if (status.ok()) status = stop_status_;
-  if (status.ok()) status = WriteSealed(stage, /*wait=*/true);
-  if (status.ok()) {
+  const bool stopped_waiting = stopped_waiting_for_room_ && status.code() == StatusCode::kAborted;
+  if (stopped_waiting) {
+    // A stop, as asked, with the batch in hand undone (the revoke below leaves it: stop_status_
+    // holds the abort). An output already known lost is an undeliverable output, as at any
+    // persist; else the batch sealed before is written if its outputs are acknowledged, without
+    // waiting, since the brokers take no outputs.
+    status = producer_->Failures();
+    if (!status.ok()) {
+      status =
+          status.WithContext("output not acknowledged; the batch will be redone after restart");
+    } else {
+      status = WriteSealed(stage, /*wait=*/false);
+    }
+  } else if (status.ok()) {
+    status = WriteSealed(stage, /*wait=*/true);
+  }
+  if (status.ok() && !stopped_waiting) {
     status = stage.Finish(options_.loop.exit_at_end && !context_.ShutdownRequested());
   }
   // Closing revokes the partitions, which persists the open batch (before_revoke) unless the
   // daemon stops on an error: then that batch may hold a record no one decided.
   if (!status.ok() && stop_status_.ok()) stop_status_ = status;
   consumer_->Close();
-  if (stopped_waiting_for_room_ && status.code() == StatusCode::kAborted) {
-    // A stop, as asked: only the batch in hand is left undone, which a restart redoes.
+  if (stopped_waiting && status.ok()) {
     spdlog::warn(
         "msg=\"stopped while an output waited for room in the producer's queue; the batch in hand "
-        "was not persisted and is redone after restart\" error={}",
-        Quote(status.message()));
-    return Status::Ok();
+        "(and one sealed before it whose outputs were not acknowledged yet) was not persisted and "
+        "is redone after restart\" error={}",
+        Quote(stop_status_.message()));
   }
   return status;
 }

@@ -35,7 +35,8 @@
 //     librdkafka calls run to their own bounds: they cannot be interrupted), except while an output
 //     waits for room in the producer's queue, which may never come (message.timeout.ms 0): a stop
 //     ends that wait at once, and the batch in hand is then neither written nor committed, its
-//     records decided again after a restart (outputs are at-least-once; see Run());
+//     records decided again after a restart (outputs are at-least-once; see Run()); a batch
+//     sealed before it is written if its outputs are acknowledged by then, else redone too;
 //   - offset gaps: a resume offset the topic no longer holds stops the daemon or is skipped with
 //     an error and a count (options.offset_gap), never silently;
 //   - connectivity: while the bootstrap servers cannot be reached it says so every 10 s; with
@@ -213,7 +214,9 @@ class ConsumerDaemon final : private Output {
   // a missing partitioned output topic, or a missing input topic with exit_at_end. A stop asked
   // for while the output topics are looked up is a clean stop, and so is one asked for while an
   // output waits for room in the producer's queue: then the batch in hand is not persisted (it is
-  // logged as a warning; a restart redoes the batch).
+  // logged as a warning; a restart redoes the batch), nor one sealed before it whose outputs are
+  // not acknowledged yet, and an output already known lost is an undeliverable output as at any
+  // persist (an error).
   Status Run(ConsumerStage& stage);
 
  private:

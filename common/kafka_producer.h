@@ -120,6 +120,8 @@ class KafkaProducer {
 
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
+  // The deliveries that failed so far, as Flush() reports them; OK when none did.
+  Status Failures() const { return DeliveryError(0); }
 
  private:
   explicit KafkaProducer(const KafkaOptions& options);
