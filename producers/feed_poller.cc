@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <random>
 #include <thread>
@@ -31,6 +32,9 @@ namespace {
 constexpr size_t kLoggedDateBytes = 80;
 // The reason a document that is not a feed is dead-lettered with, on the topic and in the metric.
 constexpr v1::DeadLetterReason kNotAFeed = v1::DEAD_LETTER_REASON_UNDECODABLE;
+// How long a cycle waits for Kafka to acknowledge its items, and how long a wait for room in the
+// producer's queue beats for /healthz.
+constexpr std::chrono::seconds kFlushTimeout{60};
 
 class FeedPoller {
  public:
@@ -109,6 +113,8 @@ class FeedPoller {
     const int64_t now = common::WallClockMs();
     std::vector<FeedOutcome> outcomes(due.size());
     cycle_items_.clear();
+    // What the report said before this cycle: a cycle a stop leaves undone counts for nothing.
+    const FeedPollReport before = report_;
     Status failed;
     fetcher_.FetchAll(
         requests,
@@ -155,7 +161,9 @@ class FeedPoller {
       }
       for (const auto& [id, key] : outcome.seen) state_.MarkSeen(batch, feed.url, id, key, now);
       if (outcome.dead_letter) {
-        if (Status s = producer_.Produce(*outcome.dead_letter); !s.ok()) return s;
+        if (Status s = producer_.Produce(*outcome.dead_letter, KeepWaitingForRoom()); !s.ok()) {
+          return UndoneByStop(s, before);
+        }
         record.dead_letter_digest = outcome.dead_letter_digest;
         ++report_.dead_letters;
         context_.metrics().DeadLetters(kNotAFeed).Increment();
@@ -170,10 +178,10 @@ class FeedPoller {
                            outcome.produced_shared};
     }
     outcomes.clear();
-    if (Status s = ProduceCycleItems(); !s.ok()) return s;
+    if (Status s = ProduceCycleItems(); !s.ok()) return UndoneByStop(s, before);
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
     const auto persist_start = std::chrono::steady_clock::now();
-    if (Status s = producer_.Flush(std::chrono::seconds(60)); !s.ok()) return s;
+    if (Status s = producer_.Flush(kFlushTimeout); !s.ok()) return s;
     if (Status s = state_.Write(batch); !s.ok()) return s;
     common::DaemonMetrics& metrics = context_.metrics();
     metrics.BatchPersistSeconds().Observe(
@@ -198,13 +206,42 @@ class FeedPoller {
       return std::tie(a.event_time_ms, a.feed, a.item) < std::tie(b.event_time_ms, b.feed, b.item);
     });
     for (const CycleItem& item : cycle_items_) {
-      if (Status s =
-              producer_.Produce(options_.topic, item.id, item.value, raw_headers_, item.partition);
+      if (Status s = producer_.Produce(options_.topic, item.id, item.value, raw_headers_,
+                                       item.partition, KeepWaitingForRoom());
           !s.ok()) {
         return s;
       }
     }
     cycle_items_.clear();
+    return Status::Ok();
+  }
+
+  // What a Produce() asks between the slices of its wait for room in the producer's queue. Room
+  // comes with deliveries or their failures after message.timeout.ms, which a user may set to
+  // never (0): the wait beats for kFlushTimeout at most, as long as the flush after it may wait,
+  // so that /healthz then reports the stall, and a stop ends it (Aborted), as room may never come.
+  std::function<bool()> KeepWaitingForRoom() {
+    return [this, beat_until = std::optional<std::chrono::steady_clock::time_point>()]() mutable {
+      const auto now = std::chrono::steady_clock::now();
+      if (!beat_until) beat_until = now + kFlushTimeout;
+      if (now < *beat_until) context_.Beat();
+      return !context_.ShutdownRequested();
+    };
+  }
+
+  // `produced`, the error of a Produce() of the cycle, unless a stop ended its wait for room in
+  // the queue: then the cycle is left undone, its state not written (nothing it read is marked
+  // seen, no validator kept), so that a restart fetches and produces it again (an item already
+  // delivered comes again under the same id: a duplicate the processor drops), and the stop is a
+  // clean one, the report back at `before`.
+  Status UndoneByStop(const Status& produced, const FeedPollReport& before) {
+    if (produced.code() != StatusCode::kAborted || !context_.ShutdownRequested()) return produced;
+    report_ = before;
+    spdlog::warn(
+        "msg=\"stopped while an output waited for room in the producer's queue; the cycle's "
+        "state was not written and its feeds are polled and produced again after restart\" "
+        "error={}",
+        common::Quote(produced.message()));
     return Status::Ok();
   }
 

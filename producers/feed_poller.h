@@ -4,8 +4,11 @@
 // produced before to the raw topic as a RawArticle keyed by its item id, and remembers what it
 // produced in RocksDB under --state DIR. With `once`, polls every feed one time and returns.
 // Runs on the daemon runtime (common/daemon_context.h): SIGINT/SIGTERM/SIGHUP stop it between
-// cycles (a fetch in flight is abandoned, nothing of it persisted), its loop beats for /healthz, it
-// is ready once its state is open, and /metrics carries the runtime's series (records produced,
+// cycles (a fetch in flight is abandoned, nothing of it persisted) and end a wait for room in the
+// producer's queue, which may never come (message.timeout.ms 0): that cycle is then left undone
+// (step 4 below is not reached, a warning says so, and the stop is a clean one). Its loop beats for
+// /healthz, in a wait for room for 60 s at most (then /healthz reports the stall), it is ready
+// once its state is open, and /metrics carries the runtime's series (records produced,
 // dead letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
@@ -23,7 +26,8 @@
 //   3. Flush(): wait until Kafka acknowledged every one of them;
 //   4. write ONE RocksDB batch: the ids as seen, the new validators, schedule and health.
 // A state read that fails in 1 stops the fetch and then the daemon with that error, as a dead
-// letter Kafka refuses in 2 does; the state is not written then.
+// letter Kafka refuses in 2 does; the state is not written then, nor when a stop ends 2's wait
+// for room in the producer's queue (the next start polls those feeds again).
 // Nothing is marked seen before Kafka has it, so a crash at any point before 4 loses nothing: the
 // state still has the old validators and no trace of the items, and the next run fetches the
 // feed in full and produces them again. The one window for a duplicate is a crash (kill -9, power)
@@ -89,9 +93,10 @@ struct FeedPollReport {
   uint64_t dead_letters = 0;   // bodies dead-lettered
 };
 
-// Runs the daemon until shutdown is requested (or one cycle with `once`). Returns the totals, or
-// the error that stopped it: bad options, the admin address is taken, the state cannot be opened,
-// Kafka did not acknowledge (then nothing of that cycle is marked seen).
+// Runs the daemon until shutdown is requested (or one cycle with `once`). Returns the totals (of
+// the cycles completed: one a stop left undone counts for nothing), or the error that stopped it:
+// bad options, the admin address is taken, the state cannot be opened, Kafka did not acknowledge
+// (then nothing of that cycle is marked seen).
 Result<FeedPollReport> RunFeedPoller(const FeedList& list, const FeedPollerOptions& options);
 
 }  // namespace headwire::producers

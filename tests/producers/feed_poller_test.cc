@@ -9,7 +9,11 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "common/mock_cluster.h"
+#include "common/shutdown.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
 #include "producers/feed_state.h"
@@ -167,6 +172,12 @@ class FeedPollerTest : public ::testing::Test {
     return titles;
   }
 
+  // In a process of its own (the signal's flag is process-wide and stays set): runs one poll of a
+  // two-item feed whose second item can never find room in the producer's queue, sends the process
+  // SIGTERM once the feed is read (before its items are produced), and says what the run did and
+  // left in the state, for the test below to read.
+  [[noreturn]] void StopWhileAnItemWaitsForRoom();
+
   const testing::TestDir dir_{"feed_poller_test"};
   std::unique_ptr<common::MockCluster> cluster_;
   httplib::Server server_;
@@ -197,6 +208,66 @@ class WatchingSink : public spdlog::sinks::base_sink<std::mutex> {
  private:
   std::function<void(const std::string&)> on_line_;
 };
+
+// Ends the process at once, saying `what` on stderr: a death test's child reports so, and a
+// watchdog thread cannot be held up by a run that never ends.
+[[noreturn]] void ExitSaying(const std::string& what) {
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
+  common::InstallShutdownHandlers();
+  {
+    const std::lock_guard lock(mutex_);
+    document_ = StatusPage({"Incident A", "Incident B"});
+  }
+  // The brokers refuse every item, and with message.timeout.ms 0 the producer never gives up on
+  // one: with room for a single item in the queue, the second waits for room for good.
+  auto refuse = common::ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
+  if (Status s = cluster_->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
+  FeedList list;
+  list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
+  FeedPollerOptions options = Options();
+  options.kafka.properties = {"producer.queue.buffering.max.messages=1",
+                              "producer.message.timeout.ms=0"};
+  std::atomic<int> warned{0};
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "feed-poller-test", std::make_shared<WatchingSink>([&](const std::string& line) {
+        // Read, not yet produced: the stop comes before the items' wait, whenever that begins.
+        if (line.starts_with("msg=\"feed polled\"")) std::raise(SIGTERM);
+        if (line.starts_with("msg=\"stopped while an output waited for room")) ++warned;
+      })));
+  // A bound that only turns a run that never ends into a failure instead of a hang.
+  std::thread([] {
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    ExitSaying("the poll did not end after SIGTERM");
+  }).detach();
+
+  auto report = RunFeedPoller(list, options);
+  if (!report) ExitSaying("ended: " + report.error().ToString());
+  auto state = FeedState::OpenForQueries(dir_.string());
+  if (!state) ExitSaying("state: " + state.error().ToString());
+  auto records = (*state)->LoadRecords();
+  if (!records) ExitSaying("state: " + records.error().ToString());
+  ExitSaying("ended: status=OK polls=" + std::to_string(report->polls) +
+             " produced=" + std::to_string(report->produced) +
+             " records=" + std::to_string(records->size()) + " warned=" + std::to_string(warned));
+}
+
+// SIGTERM, SIGINT or SIGHUP must stop the feed daemon while an item waits for room in the
+// producer's queue (brokers that take nothing, not yet given up on): that wait may last as long as
+// message.timeout.ms, forever with 0, and an operator would have to kill it. The stop is a clean
+// one, with a warning, and the cycle is left undone: nothing of it is written to the state (no
+// item marked seen, no validator kept), so the next start fetches and produces it again and no
+// item is lost; the report counts nothing of it.
+TEST_F(FeedPollerTest, AStopWhileAnItemWaitsForRoomInTheQueueEndsTheCycleCleanlyAndWritesNoState) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(StopWhileAnItemWaitsForRoom(), ::testing::ExitedWithCode(0),
+              "ended: status=OK polls=0 produced=0 records=0 warned=1");
+}
 
 // Incidents listed one at a time, then together, then one at a time again, each poll a restart:
 // every incident reaches the topic once, and the warning about items that share a link is
