@@ -2,9 +2,11 @@
 // `headwire replay`'s loop: records from a ReplaySource, filtered by event time, paced, handed
 // to a ReplayTarget, committed every `commit_every` records with their source positions, with
 // progress shown. Stops cleanly on SIGINT/SIGTERM/SIGHUP: what was delivered is committed, so
-// --resume continues after it. With `resume`, records before the target's stored positions are
-// skipped (records outside the time range count as passed, so they are not read twice either). A
-// record whose event time the producer estimated (RawArticle.event_time_estimated) is not paced.
+// --resume continues after it; a record whose delivery the stop ended (the target answers Aborted:
+// see topic_target.h) was not delivered, and --resume starts at it. With `resume`, records before
+// the target's stored positions are skipped (records outside the time range count as passed, so
+// they are not read twice either). A record whose event time the producer estimated
+// (RawArticle.event_time_estimated) is not paced.
 
 #include <cstdint>
 #include <map>

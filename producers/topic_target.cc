@@ -7,9 +7,17 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/shutdown.h"
 #include "headwire/v1/article.pb.h"
 
 namespace headwire::producers {
+namespace {
+
+// What a wait for the brokers (the topic's partitions, room in the producer's queue) asks between
+// its slices: room may never come (message.timeout.ms 0), and a stop must not wait for it.
+bool NotStopped() { return !common::ShutdownRequested(); }
+
+}  // namespace
 
 Result<StoredProgress> ReadPositionsFile(const std::string& path) {
   StoredProgress out;
@@ -74,7 +82,8 @@ Result<std::unique_ptr<TopicTarget>> TopicTarget::Create(const TopicTargetOption
 Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
   if (options_.partition == TargetPartition::kSource) {
     if (!target_partitions_) {
-      auto count = producer_->PartitionCount(options_.topic, options_.kafka.connect_timeout);
+      auto count =
+          producer_->PartitionCount(options_.topic, options_.kafka.connect_timeout, NotStopped);
       if (!count) return Err(count.error());
       target_partitions_ = *count;
     }
@@ -94,7 +103,8 @@ Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
   v1::RawArticle raw;
   if (!raw_type || !raw.ParseFromString(record.value)) return common::KafkaProducer::kAnyPartition;
   if (!domains_) {
-    auto domains = DomainPartitioner::ForTopic(*producer_, options_.topic, options_.domain_key);
+    auto domains =
+        DomainPartitioner::ForTopic(*producer_, options_.topic, options_.domain_key, NotStopped);
     if (!domains) return Err(domains.error());
     domains_ = std::move(*domains);
   }
@@ -104,8 +114,8 @@ Result<int32_t> TopicTarget::PartitionOf(const common::ArchiveRecord& record) {
 Status TopicTarget::Deliver(const common::ArchiveRecord& record) {
   auto partition = PartitionOf(record);
   if (!partition) return partition.error();
-  if (Status s =
-          producer_->Produce(options_.topic, record.key, record.value, record.headers, *partition);
+  if (Status s = producer_->Produce(options_.topic, record.key, record.value, record.headers,
+                                    *partition, NotStopped);
       !s.ok()) {
     return s;
   }

@@ -4,7 +4,11 @@
 // chooses. Commit() waits for every delivery, then writes the source
 // positions to the progress file (temporary file and rename), so that --resume continues after
 // them. Delivery is at least once: after a crash, records after the last Commit are produced again,
-// and the processor drops them as same-id duplicates. Not thread-safe.
+// and the processor drops them as same-id duplicates. A stop (SIGINT/SIGTERM/SIGHUP, common/
+// shutdown.h) ends Deliver()'s waits for the brokers, the one for room in the producer's queue
+// included (it may never end: message.timeout.ms 0), with Aborted, the record not delivered; a
+// Commit() still waits for what was enqueued before, flush_timeout at most, and writes no
+// position unless all of it was acknowledged. Not thread-safe.
 
 #include <chrono>
 #include <map>

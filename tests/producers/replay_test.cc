@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <sstream>
 #include <vector>
 
 #include "common/proto_convert.h"
+#include "common/shutdown.h"
 #include "headwire/v1/article.pb.h"
 #include "producers/replay_pacer.h"
 #include "producers/replay_progress.h"
@@ -247,6 +251,67 @@ TEST(ReplayTest, TheBarCountsInvalidSourceRecordsApartFromDeadLetters) {
   snapshot.counts.dead_letters = 1;
   progress.Update(snapshot, /*final=*/true);
   EXPECT_NE(bar.str().find("dlq 1  invalid 27  filtered 0"), std::string::npos) << bar.str();
+}
+
+// A target whose delivery of offset 1 waits for room that never comes until a stop ends the
+// wait, as TopicTarget's does: it raises SIGTERM and answers Aborted, the record not delivered.
+// Keeps the positions of each commit.
+class StoppedWhileWaitingTarget : public common::ReplayTarget {
+ public:
+  Status Deliver(const common::ArchiveRecord& record) override {
+    if (record.offset == 1) {
+      std::raise(SIGTERM);
+      return Status::Aborted("stopped while a message waited for room in the producer's queue");
+    }
+    ++counts_.delivered;
+    return Status::Ok();
+  }
+  Status Commit(const std::map<int32_t, int64_t>& next_positions) override {
+    committed.push_back(next_positions);
+    return Status::Ok();
+  }
+  Status Finish() override { return Status::Ok(); }
+  std::map<int32_t, int64_t> StoredPositions() const override { return {}; }
+  const common::ReplayCounts& counts() const override { return counts_; }
+
+  std::vector<std::map<int32_t, int64_t>> committed;
+
+ private:
+  common::ReplayCounts counts_;
+};
+
+// In a process of its own (the signal's flag is process-wide and stays set): replays three
+// records into that target and says what was committed.
+[[noreturn]] void ReplayStoppedWhileARecordWaits() {
+  common::InstallShutdownHandlers();
+  ListSource source({Article(0, kFirstReplayedMs, false), Article(1, kFirstReplayedMs, false),
+                     Article(2, kFirstReplayedMs, false)});
+  StoppedWhileWaitingTarget target;
+  FakeClock clock;
+  std::ostringstream out;
+  ReplayProgress progress({.interval = std::chrono::hours(1)}, out);
+  auto report = RunReplay(source, target, {}, clock, progress);
+  std::string said = report ? std::string("ok complete=") + (report->complete ? "1" : "0") +
+                                  " read=" + std::to_string(report->totals.read)
+                            : "error " + report.error().ToString();
+  for (const auto& positions : target.committed) {
+    said += " commit:";
+    for (const auto& [partition, offset] : positions) {
+      said += std::to_string(partition) + "=" + std::to_string(offset);
+    }
+  }
+  std::fprintf(stderr, "%s\n", said.c_str());
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+// A stop that ends a delivery's wait for room is a stop like any other: the replay is
+// interrupted, not failed, and commits what was delivered, and the record whose delivery the
+// stop ended is not among it: --resume starts at that record, so it is not lost.
+TEST(ReplayStopTest, AStopEndingADeliverysWaitCommitsUpToTheRecordThatWasNotDelivered) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(ReplayStoppedWhileARecordWaits(), ::testing::ExitedWithCode(0),
+              "ok complete=0 read=1 commit:0=1\n");
 }
 
 }  // namespace

@@ -2,14 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/mock_cluster.h"
 #include "common/record.h"
+#include "common/shutdown.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
 #include "tests/common/test_dir.h"
@@ -156,6 +161,62 @@ TEST_F(TopicTargetTest, AProgressFileIsResumedOnlyByTheReplayThatWroteIt) {
   EXPECT_NE(other.error().message().find("another replay (archive /a from 2026-03-01"),
             std::string::npos)
       << other.error().message();
+}
+
+// Ends the process at once, saying `what` on stderr: a death test's child reports so.
+[[noreturn]] void ExitSaying(const std::string& what) {
+  std::fprintf(stderr, "%s\n", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+// In a process of its own (the signal's flag is process-wide and stays set): delivers a record
+// the brokers refuse for good, which takes the only room in the producer's queue, sends the
+// process SIGTERM, delivers a second record and commits, and says what came of it.
+[[noreturn]] void StopWhileARecordWaitsForRoom(const std::string& progress_file) {
+  common::InstallShutdownHandlers();
+  auto cluster = common::MockCluster::Start({.topics = {{.name = "raw", .partitions = 1}}});
+  if (!cluster) ExitSaying("setup: " + cluster.error().ToString());
+  auto refuse = common::ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
+  if (Status s = (*cluster)->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
+  TopicTargetOptions options;
+  options.kafka.bootstrap = (*cluster)->bootstrap();
+  options.kafka.properties = {"producer.queue.buffering.max.messages=1",
+                              "producer.message.timeout.ms=0"};
+  options.topic = "raw";
+  options.progress_file = progress_file;
+  options.flush_timeout = std::chrono::seconds(1);
+  auto target = TopicTarget::Create(options);
+  if (!target) ExitSaying("setup: " + target.error().ToString());
+  if (Status s = (*target)->Deliver(Archived("a", "Reuters", 0)); !s.ok())
+    ExitSaying("setup: " + s.ToString());
+  std::raise(SIGTERM);
+  // A bound that only turns a wait that never ends into a failure instead of a hang.
+  std::thread([] {
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    ExitSaying("the delivery did not end after SIGTERM");
+  }).detach();
+
+  const Status second = (*target)->Deliver(Archived("b", "Reuters", 0));
+  const Status commit = (*target)->Commit({{0, 1}});
+  ExitSaying("second=" + std::string(second.code() == StatusCode::kAborted ? "aborted" : "other") +
+             " delivered=" + std::to_string((*target)->counts().delivered) +
+             " commit=" + (commit.ok() ? "ok" : "failed") +
+             " progress=" + (std::filesystem::exists(progress_file) ? "written" : "absent"));
+}
+
+// SIGTERM, SIGINT or SIGHUP must stop a replay whose record waits for room in the producer's
+// queue (brokers that take nothing, not yet given up on, never with message.timeout.ms 0): the
+// wait ends with Aborted, the record not delivered, and a commit that cannot flush what is still
+// queued records no progress past what Kafka has.
+TEST(TopicTargetStopTest, AStopEndsADeliverysWaitForRoomAndNoProgressIsRecordedPastWhatKafkaHas) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const testing::TestDir dir("topic_target_test");
+  std::filesystem::create_directories(dir.path());
+  EXPECT_EXIT(StopWhileARecordWaitsForRoom((dir.path() / "progress.json").string()),
+              ::testing::ExitedWithCode(0),
+              "second=aborted delivered=1 commit=failed progress=absent");
 }
 
 }  // namespace
