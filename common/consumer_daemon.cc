@@ -541,6 +541,12 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             Status s = Persist(stage);
             if (s.ok()) s = WriteSealed(stage, /*wait=*/true);
             if (!s.ok() && stop_status_.ok()) stop_status_ = s;
+            if (!s.ok() && sealed_) {
+              // Its partitions are being given up: written later, its offsets would be committed
+              // for their next owner, who redoes its records instead.
+              sealed_.reset();
+              stage.Discard();
+            }
             // Even after a failed persist: the offsets handed over are those of earlier batches,
             // whose outputs were acknowledged. Lost partitions too: one lost while the brokers
             // answer (the group moved past this member's generation during a rebalance, refusing
@@ -581,6 +587,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
                       .may_end_early = [&] { return PreviousBatchDelivered(); }});
   if (status.ok()) status = stop_status_;
   const bool stopped_waiting = stopped_waiting_for_room_ && status.code() == StatusCode::kAborted;
+  bool sealed_undone = false;
   if (stopped_waiting) {
     // A stop, as asked, with the batch in hand undone (the revoke below leaves it: stop_status_
     // holds the abort). An output already known lost is an undeliverable output, as at any
@@ -592,6 +599,7 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
           status.WithContext("output not acknowledged; the batch will be redone after restart");
     } else {
       status = WriteSealed(stage, /*wait=*/false);
+      sealed_undone = sealed_.has_value();
     }
   } else if (status.ok()) {
     status = WriteSealed(stage, /*wait=*/true);
@@ -605,9 +613,11 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
   consumer_->Close();
   if (stopped_waiting && status.ok()) {
     spdlog::warn(
-        "msg=\"stopped while an output waited for room in the producer's queue; the batch in hand "
-        "(and one sealed before it whose outputs were not acknowledged yet) was not persisted and "
-        "is redone after restart\" error={}",
+        "msg=\"stopped while an output waited for room in the producer's queue; {} not persisted "
+        "and redone after restart\" error={}",
+        sealed_undone ? "the batch in hand and the one sealed before it, whose outputs were not "
+                        "acknowledged yet, are"
+                      : "the batch in hand is",
         Quote(stop_status_.message()));
   }
   return status;
