@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +22,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -252,9 +254,15 @@ void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
   if (!state) ExitSaying("state: " + state.error().ToString());
   auto records = (*state)->LoadRecords();
   if (!records) ExitSaying("state: " + records.error().ToString());
-  ExitSaying("ended: status=OK polls=" + std::to_string(report->polls) +
-             " produced=" + std::to_string(report->produced) +
-             " records=" + std::to_string(records->size()) + " warned=" + std::to_string(warned));
+  const std::string outcome = "ended: status=OK polls=" + std::to_string(report->polls) +
+                              " produced=" + std::to_string(report->produced) +
+                              " records=" + std::to_string(records->size()) +
+                              " warned=" + std::to_string(warned);
+  state->reset();
+  // The child's own state directory: _Exit runs no destructor to remove it.
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_.path(), ignored);
+  ExitSaying(outcome);
 }
 
 // SIGTERM, SIGINT or SIGHUP must stop the feed daemon while an item waits for room in the
