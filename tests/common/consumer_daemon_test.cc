@@ -22,10 +22,13 @@
 #include "common/partition_handover.h"
 #include "common/shutdown.h"
 #include "common/topic_reader.h"
+#include "tests/common/exit_saying.h"
 #include "tests/common/input_topic.h"
 
 namespace headwire::common {
 namespace {
+
+using headwire::testing::ExitSaying;
 
 constexpr int64_t kFailingOffset = 5;
 
@@ -1055,47 +1058,6 @@ TEST(ConsumerDaemonTest, ReadinessSaysPartitionsAreBeingAssignedWhileTheHandover
   EXPECT_EQ(stage.readiness->reason, "lag not known yet");
 }
 
-// Gives two outputs to "out" for the record at offset 0 and none for the others, counting those
-// asked for and those enqueued, and the batches committed.
-class TwoOutputsStage final : public ConsumerStage {
- public:
-  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
-    return std::optional<int64_t>(kOffsetBeginning);
-  }
-  Status Handle(const ConsumedRecord& record, Output& output) override {
-    for (int i = 0; record.offset == 0 && i < 2; ++i) {
-      ++asked;
-      if (Status s = output.Produce({.topic = "out",
-                                     .key = std::string(record.key),
-                                     .value = "decided",
-                                     .headers = {},
-                                     .partition = {}});
-          !s.ok()) {
-        return s;
-      }
-      ++enqueued;
-    }
-    return Status::Ok();
-  }
-  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
-    ++committed;
-    return Status::Ok();
-  }
-  const StateStore* state() const override { return nullptr; }
-
-  std::atomic<int> asked{0};
-  std::atomic<int> enqueued{0};
-  std::atomic<int> committed{0};
-};
-
-// Ends the process at once, saying `what` on stderr: a death test's child reports so, and a run
-// left waiting on another thread cannot hold it up.
-[[noreturn]] void ExitSaying(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::fflush(stderr);
-  std::_Exit(0);
-}
-
 // In a process of its own (the signal's flag is process-wide and stays set): runs a daemon whose
 // second output can never find room in the producer's queue, sends the process SIGTERM once that
 // output is asked for, and says what the run did, for the test below to read.
@@ -1128,7 +1090,7 @@ class TwoOutputsStage final : public ConsumerStage {
   options.produces = true;
   options.flush_timeout = std::chrono::seconds(2);
   ConsumerDaemon daemon(**context, options);
-  TwoOutputsStage stage;
+  QueueFillingStage stage;
   std::promise<Status> ran;
   std::future<Status> result = ran.get_future();
   std::thread run([&] { ran.set_value(daemon.Run(stage)); });
@@ -1146,7 +1108,7 @@ class TwoOutputsStage final : public ConsumerStage {
     ExitSaying("the run did not end after SIGTERM: committed=" + std::to_string(stage.committed));
   }
   const Status status = result.get();
-  ExitSaying("ended: status=" + status.ToString() + " enqueued=" + std::to_string(stage.enqueued) +
+  ExitSaying("ended: status=" + status.ToString() + " enqueued=" + std::to_string(stage.returned) +
              " committed=" + std::to_string(stage.committed));
 }
 

@@ -31,11 +31,14 @@
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
 #include "producers/feed_state.h"
+#include "tests/common/exit_saying.h"
 #include "tests/common/loopback_server.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::producers {
 namespace {
+
+using headwire::testing::ExitSaying;
 
 constexpr const char* kTopic = "headwire.articles.raw";
 constexpr std::string_view kSharedWarning = "msg=\"new feed items share a link";
@@ -210,14 +213,6 @@ class WatchingSink : public spdlog::sinks::base_sink<std::mutex> {
  private:
   std::function<void(const std::string&)> on_line_;
 };
-
-// Ends the process at once, saying `what` on stderr: a death test's child reports so, and a
-// watchdog thread cannot be held up by a run that never ends.
-[[noreturn]] void ExitSaying(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::fflush(stderr);
-  std::_Exit(0);
-}
 
 void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
   common::InstallShutdownHandlers();

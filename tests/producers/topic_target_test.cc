@@ -18,10 +18,13 @@
 #include "common/shutdown.h"
 #include "common/topic_reader.h"
 #include "headwire/v1/article.pb.h"
+#include "tests/common/exit_saying.h"
 #include "tests/common/test_dir.h"
 
 namespace headwire::producers {
 namespace {
+
+using headwire::testing::ExitSaying;
 
 // A RawArticle as an archive holds it: its bytes, its type header and its partition.
 common::ArchiveRecord Archived(const std::string& id, const std::string& source,
@@ -162,13 +165,6 @@ TEST_F(TopicTargetTest, AProgressFileIsResumedOnlyByTheReplayThatWroteIt) {
   EXPECT_NE(other.error().message().find("another replay (archive /a from 2026-03-01"),
             std::string::npos)
       << other.error().message();
-}
-
-// Ends the process at once, saying `what` on stderr: a death test's child reports so.
-[[noreturn]] void ExitSaying(const std::string& what) {
-  std::fprintf(stderr, "%s\n", what.c_str());
-  std::fflush(stderr);
-  std::_Exit(0);
 }
 
 // In a process of its own (the signal's flag is process-wide and stays set): delivers a record
