@@ -265,7 +265,7 @@ int RunRedrive(const DlqArgs& args) {
     }
     ++redriven;
   }
-  if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s.ok()) {
+  if (Status s = (*producer)->Flush(common::kDefaultFlushTimeout); !s.ok()) {
     return ReportError("dlq redrive", s);
   }
   std::cerr << "headwire dlq redrive: " << redriven << " re-driven to " << args.raw_topic << ", "

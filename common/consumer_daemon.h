@@ -97,8 +97,8 @@ struct ConsumerDaemonOptions {
   // Default: false.
   bool produces = false;
   // How long a batch's flush may wait for the brokers; when it passes, the daemon stops without
-  // persisting the batch (a restart redoes it). Default: 60 s.
-  std::chrono::milliseconds flush_timeout{60000};
+  // persisting the batch (a restart redoes it). Default: kDefaultFlushTimeout (60 s).
+  std::chrono::milliseconds flush_timeout = kDefaultFlushTimeout;
   // /readyz fails while any assigned partition lags by more than this many records.
   // Default: 1000.
   int64_t ready_max_lag = 1000;

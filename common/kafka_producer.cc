@@ -31,17 +31,18 @@ Result<size_t> MaxMessageBytes(const KafkaOptions& options) {
 }
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
-  auto conf = MakeKafkaConf(options, KafkaClientKind::kProducer,
-                            {
-                                {"enable.idempotence", "true"},
-                                {"acks", "all"},
-                                {"linger.ms", "5"},
-                                {"compression.type", "lz4"},
-                                {"message.timeout.ms", "60000"},
-                                // What a daemon may hold while a broker is down;
-                                // librdkafka's 1 GiB would let it grow that far.
-                                {"queue.buffering.max.kbytes", "65536"},
-                            });
+  auto conf =
+      MakeKafkaConf(options, KafkaClientKind::kProducer,
+                    {
+                        {"enable.idempotence", "true"},
+                        {"acks", "all"},
+                        {"linger.ms", "5"},
+                        {"compression.type", "lz4"},
+                        {"message.timeout.ms", std::to_string(kDefaultFlushTimeout.count())},
+                        // What a daemon may hold while a broker is down;
+                        // librdkafka's 1 GiB would let it grow that far.
+                        {"queue.buffering.max.kbytes", "65536"},
+                    });
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer(options));
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);

@@ -1,7 +1,5 @@
 #include "producers/jsonl_producer.h"
 
-#include <chrono>
-
 #include "common/host_name.h"
 #include "common/json_lines.h"
 #include "common/proto_convert.h"
@@ -15,7 +13,7 @@ namespace {
 // Stops the run on `error`, but first waits for what was already enqueued, so that the lines
 // before the failing one are delivered rather than lost with the process.
 std::unexpected<Status> FlushThenFail(common::KafkaProducer& producer, const Status& error) {
-  if (Status s = producer.Flush(std::chrono::seconds(60)); !s.ok()) {
+  if (Status s = producer.Flush(common::kDefaultFlushTimeout); !s.ok()) {
     return Err(Status::Unavailable(error.message() +
                                    "; earlier lines were not delivered either: " + s.message()));
   }
@@ -78,7 +76,7 @@ Result<ProduceReport> ProduceJsonLines(std::istream& in, const std::string& inpu
       });
   // A failed read or produce still delivers the lines before it.
   if (!read.ok()) return FlushThenFail(producer, read);
-  if (Status s = producer.Flush(std::chrono::seconds(60)); !s.ok()) return Err(s);
+  if (Status s = producer.Flush(common::kDefaultFlushTimeout); !s.ok()) return Err(s);
   return report;
 }
 

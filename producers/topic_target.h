@@ -48,8 +48,8 @@ struct TopicTargetOptions {
   // Which replay this is (its source and time range, common::ReplayTarget): kept in the progress
   // file, which a replay of another source or range then refuses to resume. Default: "".
   std::string replay;
-  // How long a Commit waits for deliveries. Default: 60 s.
-  std::chrono::milliseconds flush_timeout{60000};
+  // How long a Commit waits for deliveries. Default: common::kDefaultFlushTimeout (60 s).
+  std::chrono::milliseconds flush_timeout = common::kDefaultFlushTimeout;
 };
 
 class TopicTarget : public common::ReplayTarget {
