@@ -61,18 +61,8 @@ prometheus::Counter& ConsumerDaemon::CounterFor(
 }
 
 Status ConsumerDaemon::ProduceBeating(KafkaProducer& producer, const OutputRecord& record) {
-  std::optional<Clock::time_point> beat_until;
-  return producer.Produce(record, [&] {
-    const auto now = Clock::now();
-    if (!beat_until) beat_until = now + options_.flush_timeout;
-    if (now < *beat_until) {
-      meanwhile_();
-    } else {
-      tick_unbeaten_();
-    }
-    // Room may never come: a stop must not wait for it.
-    return !context_.ShutdownRequested();
-  });
+  return producer.Produce(
+      record, KeepWaitingUntilStop(context_, options_.flush_timeout, meanwhile_, tick_unbeaten_));
 }
 
 Status ConsumerDaemon::Produce(const OutputRecord& record) {

@@ -1,5 +1,7 @@
 #include "common/daemon_context.h"
 
+#include <optional>
+
 #include "common/shutdown.h"
 
 namespace headwire::common {
@@ -76,5 +78,22 @@ Probe DaemonContext::Readiness() const {
 bool DaemonContext::ShutdownRequested() const { return common::ShutdownRequested(); }
 
 std::string DaemonContext::admin_address() const { return admin_ ? admin_->address() : ""; }
+
+std::function<bool()> KeepWaitingUntilStop(const DaemonContext& context,
+                                           std::chrono::milliseconds bound,
+                                           std::function<void()> beat,
+                                           std::function<void()> past_bound) {
+  return [&context, bound, beat = std::move(beat), past_bound = std::move(past_bound),
+          beat_until = std::optional<std::chrono::steady_clock::time_point>()]() mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (!beat_until) beat_until = now + bound;
+    if (now < *beat_until) {
+      beat();
+    } else {
+      past_bound();
+    }
+    return !context.ShutdownRequested();
+  };
+}
 
 }  // namespace headwire::common

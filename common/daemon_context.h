@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -81,5 +82,14 @@ class DaemonContext {
   // Declared last: stops (joining its threads) before the state it reads goes away.
   std::unique_ptr<AdminServer> admin_;
 };
+
+// What a daemon's wait that may never end asks between its slices (KafkaProducer::Produce's
+// keep_waiting: room in the producer's queue comes with deliveries or their failures after
+// message.timeout.ms, which a user may set to never): it calls `beat` for `bound` from its first
+// call and `past_bound` after that, so that /healthz then reports the stall, and it keeps the
+// wait going until a stop is asked for, since room may never come.
+std::function<bool()> KeepWaitingUntilStop(
+    const DaemonContext& context, std::chrono::milliseconds bound, std::function<void()> beat,
+    std::function<void()> past_bound = [] {});
 
 }  // namespace headwire::common
