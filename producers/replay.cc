@@ -45,16 +45,17 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
     // time (months, for a record produced today among last year's), and every record after it
     // would then count as out of order and go unpaced. Such a record goes at once.
     const bool paced = options.speed > 0 && !record.event_time_estimated;
-    if (paced && !pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })) {
-      --snap.read;
-      positions[record.partition] = record.offset;
-      break;
-    }
-    if (Status s = target.Deliver(record); !s.ok()) {
-      if (s.code() != StatusCode::kAborted || !common::ShutdownRequested()) return Err(s);
-      // A stop ended the target's wait for the brokers (room in the producer's queue may never
-      // come): the record is not delivered, so the commit below keeps it for --resume, as it
-      // keeps one whose pace was not waited out.
+    const Status delivered =
+        paced && !pacer.Wait(record.event_time_ms, [] { return common::ShutdownRequested(); })
+            ? Status::Aborted("stopped while pacing")
+            : target.Deliver(record);
+    if (!delivered.ok()) {
+      if (delivered.code() != StatusCode::kAborted || !common::ShutdownRequested()) {
+        return Err(delivered);
+      }
+      // A stop ended the wait for the record's pace or the target's for the brokers (room in the
+      // producer's queue may never come): the record is not delivered, so the commit below keeps
+      // it for --resume.
       --snap.read;
       positions[record.partition] = record.offset;
       break;
