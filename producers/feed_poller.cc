@@ -32,9 +32,6 @@ namespace {
 constexpr size_t kLoggedDateBytes = 80;
 // The reason a document that is not a feed is dead-lettered with, on the topic and in the metric.
 constexpr v1::DeadLetterReason kNotAFeed = v1::DEAD_LETTER_REASON_UNDECODABLE;
-// How long a cycle waits for Kafka to acknowledge its items, and how long a wait for room in the
-// producer's queue beats for /healthz.
-constexpr std::chrono::seconds kFlushTimeout{60};
 
 class FeedPoller {
  public:
@@ -148,6 +145,7 @@ class FeedPoller {
     };
     std::map<std::string, Outcome> updated;
     uint64_t cycle_produced = 0;
+    uint64_t cycle_dead_letters = 0;
     for (size_t i = 0; i < due.size(); ++i) {
       const FeedEntry& feed = *due[i];
       FeedOutcome& outcome = outcomes[i];
@@ -165,8 +163,7 @@ class FeedPoller {
           return UndoneByStop(s, before);
         }
         record.dead_letter_digest = outcome.dead_letter_digest;
-        ++report_.dead_letters;
-        context_.metrics().DeadLetters(kNotAFeed).Increment();
+        ++cycle_dead_letters;
       }
       record.last_poll_ms = now;
       record.next_poll_ms =
@@ -181,14 +178,21 @@ class FeedPoller {
     if (Status s = ProduceCycleItems(); !s.ok()) return UndoneByStop(s, before);
     // Only what Kafka acknowledged is marked seen: see feed_poller.h.
     const auto persist_start = std::chrono::steady_clock::now();
-    if (Status s = producer_.Flush(kFlushTimeout); !s.ok()) return s;
+    // A bounded wait (the loop is alive while it lasts), which a stop lets run its course.
+    if (Status s = producer_.Flush(common::kDefaultFlushTimeout, [this] { context_.Beat(); });
+        !s.ok()) {
+      return s;
+    }
     if (Status s = state_.Write(batch); !s.ok()) return s;
     common::DaemonMetrics& metrics = context_.metrics();
     metrics.BatchPersistSeconds().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - persist_start).count());
     metrics.StateBytes().Set(static_cast<double>(state_.ApproximateSizeBytes()));
+    // Counted once the cycle is done: a stop may still leave it undone before.
     produced_.Increment(static_cast<double>(cycle_produced));
     report_.produced += cycle_produced;
+    metrics.DeadLetters(kNotAFeed).Increment(static_cast<double>(cycle_dead_letters));
+    report_.dead_letters += cycle_dead_letters;
     for (auto& [url, outcome] : updated) {
       feed_metrics_.RecordPoll(url, outcome.result, outcome.record, outcome.produced,
                                outcome.produced_shared);
@@ -216,26 +220,27 @@ class FeedPoller {
     return Status::Ok();
   }
 
-  // What a Produce() asks between the slices of its wait for room in the producer's queue. Room
-  // comes with deliveries or their failures after message.timeout.ms, which a user may set to
-  // never (0): the wait beats for kFlushTimeout at most, as long as the flush after it may wait,
-  // so that /healthz then reports the stall, and a stop ends it (Aborted), as room may never come.
+  // What a Produce() asks between the slices of its wait for room in the producer's queue: the
+  // wait beats for as long as the flush after it may wait.
   std::function<bool()> KeepWaitingForRoom() {
-    return [this, beat_until = std::optional<std::chrono::steady_clock::time_point>()]() mutable {
-      const auto now = std::chrono::steady_clock::now();
-      if (!beat_until) beat_until = now + kFlushTimeout;
-      if (now < *beat_until) context_.Beat();
-      return !context_.ShutdownRequested();
-    };
+    return common::KeepWaitingUntilStop(context_, common::kDefaultFlushTimeout,
+                                        [this] { context_.Beat(); });
   }
 
   // `produced`, the error of a Produce() of the cycle, unless a stop ended its wait for room in
   // the queue: then the cycle is left undone, its state not written (nothing it read is marked
   // seen, no validator kept), so that a restart fetches and produces it again (an item already
   // delivered comes again under the same id: a duplicate the processor drops), and the stop is a
-  // clean one, the report back at `before`.
+  // clean one, the report back at `before`, unless an output had already failed.
   Status UndoneByStop(const Status& produced, const FeedPollReport& before) {
     if (produced.code() != StatusCode::kAborted || !context_.ShutdownRequested()) return produced;
+    // An output already known lost fails the cycle, as its flush would have: the operator must
+    // learn that the brokers refused it, stop or no stop.
+    if (Status failed = producer_.Failures(); !failed.ok()) {
+      return failed.WithContext(
+          "output not acknowledged; the cycle's state was not written and its feeds are polled "
+          "again after restart");
+    }
     report_ = before;
     spdlog::warn(
         "msg=\"stopped while an output waited for room in the producer's queue; the cycle's "

@@ -6,7 +6,8 @@
 // Runs on the daemon runtime (common/daemon_context.h): SIGINT/SIGTERM/SIGHUP stop it between
 // cycles (a fetch in flight is abandoned, nothing of it persisted) and end a wait for room in the
 // producer's queue, which may never come (message.timeout.ms 0): that cycle is then left undone
-// (step 4 below is not reached, a warning says so, and the stop is a clean one). Its loop beats for
+// (step 4 below is not reached, a warning says so, and the stop is a clean one unless an output of
+// the daemon already failed, which it then returns as a failed flush would). Its loop beats for
 // /healthz, in a wait for room for 60 s at most (then /healthz reports the stall), it is ready
 // once its state is open, and /metrics carries the runtime's series (records produced,
 // dead letters, persist time, state size) plus each feed's health (producers/feed_metrics.h).
