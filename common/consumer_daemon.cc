@@ -384,14 +384,18 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   bool unknown = false;
   for (const auto& [tp, records] : lag) {
     auto it = lag_.find(tp);
+    if (!records) {
+      // A partition's series appears with its first known lag: a 0 while its position is still
+      // being read (the group's committed offsets, the handovers) would tell an alert it is caught
+      // up. One already known keeps its last value meanwhile.
+      unknown = true;
+      if (it != lag_.end()) seen[tp] = it->second;
+      continue;
+    }
     prometheus::Gauge* gauge = it != lag_.end() ? it->second : &metrics.Lag(tp.topic, tp.partition);
     seen[tp] = gauge;
-    if (records) {
-      gauge->Set(static_cast<double>(*records));
-      worst = std::max(worst, *records);
-    } else {
-      unknown = true;
-    }
+    gauge->Set(static_cast<double>(*records));
+    worst = std::max(worst, *records);
   }
   for (const auto& [tp, gauge] : lag_) {
     if (!seen.contains(tp)) metrics.RemoveLag(tp.topic, tp.partition);
