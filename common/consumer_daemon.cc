@@ -385,9 +385,10 @@ void ConsumerDaemon::Tick(ConsumerStage& stage) {
   for (const auto& [tp, records] : lag) {
     auto it = lag_.find(tp);
     if (!records) {
-      // A partition's series appears with its first known lag: a 0 while its position is still
-      // being read (the group's committed offsets, the handovers) would tell an alert it is caught
-      // up. One already known keeps its last value meanwhile.
+      // A partition's series appears with its first known lag (its position and end, after its
+      // first fetch): a 0 while its position is still being read (the group's committed offsets,
+      // the handovers) would tell an alert it is caught up. One already known keeps its last
+      // value meanwhile (a revoke removes it, so that is never a previous assignment's).
       unknown = true;
       if (it != lag_.end()) seen[tp] = it->second;
       continue;
@@ -549,6 +550,9 @@ Status ConsumerDaemon::Run(ConsumerStage& stage) {
             // never, does no harm.
             HandOver(partitions, lost ? kLostHandoverWriteTimeout : kHandoverWriteTimeout);
             stage.Revoked(partitions);
+            for (const TopicPartition& tp : partitions) {
+              if (lag_.erase(tp) > 0) context_.metrics().RemoveLag(tp.topic, tp.partition);
+            }
           },
       .rebalanced =
           [&](size_t partitions) {

@@ -87,7 +87,8 @@ class DaemonContext {
 // keep_waiting: room in the producer's queue comes with deliveries or their failures after
 // message.timeout.ms, which a user may set to never): it calls `beat` for `bound` from its first
 // call and `past_bound` after that, so that /healthz then reports the stall, and it keeps the
-// wait going until a stop is asked for, since room may never come.
+// wait going until a stop is asked for, since room may never come. `context` and what `beat` and
+// `past_bound` refer to must outlive the returned function (a Produce call's wait).
 std::function<bool()> KeepWaitingUntilStop(
     const DaemonContext& context, std::chrono::milliseconds bound, std::function<void()> beat,
     std::function<void()> past_bound = [] {});

@@ -39,7 +39,7 @@ struct KafkaOptions {
 // How long a client waits for its messages' acknowledgements unless told otherwise (a flush, a
 // batch's outputs): the producer's message.timeout.ms by default (common/kafka_producer.cc),
 // after which librdkafka reports an undelivered message as failed, so that with that default a
-// wait this long sees each message it waits for delivered or failed.
+// wait this long sees about every message it waits for delivered or failed.
 inline constexpr std::chrono::milliseconds kDefaultFlushTimeout{60000};
 
 struct RdKafkaConfDeleter {
