@@ -108,4 +108,11 @@ Status MockCluster::DelayRequests(int32_t broker_id, std::string_view api, int c
   return Status::Ok();
 }
 
+Status MockCluster::ClearErrors(std::string_view api) {
+  const std::optional<int16_t> key = KafkaApiKeyFromName(api);
+  if (!key) return Status::InvalidArgument("unknown Kafka API " + std::string(api));
+  rd_kafka_mock_clear_request_errors(cluster_, *key);
+  return Status::Ok();
+}
+
 }  // namespace headwire::common

@@ -67,6 +67,10 @@ class MockCluster {
   // Returns InvalidArgument for an unknown API or broker.
   Status DelayRequests(int32_t broker_id, std::string_view api, int count,
                        std::chrono::milliseconds delay);
+  // Drops the errors still pending for requests of `api` (Kafka's name) that Apply's kErrors
+  // pushed: the next ones are answered normally. For tests that release a request refused so far
+  // at a moment of their choosing. Returns InvalidArgument for an unknown API.
+  Status ClearErrors(std::string_view api);
 
  private:
   MockCluster() = default;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "common/broker_control.h"
+#include "common/kafka_producer.h"
+
 namespace headwire::common {
 namespace {
 
@@ -15,6 +20,25 @@ TEST(MockClusterTest, FaultCommandsApplyToExistingBrokersOnly) {
   const Status missing = (*cluster)->Apply({.kind = BrokerControlKind::kDown, .broker_id = 3});
   EXPECT_TRUE(missing.IsInvalidArgument());
   EXPECT_NE(missing.message().find("brokers 1..2"), std::string::npos);
+}
+
+// A test lets a request refused so far through when it chooses: once the pending errors of an API
+// are cleared, its next requests are answered normally.
+TEST(MockClusterTest, RequestsOfAnApiWhoseErrorsWereClearedAreAnsweredNormally) {
+  auto cluster = MockCluster::Start({.topics = {{.name = "t", .partitions = 1}}});
+  ASSERT_TRUE(cluster.has_value()) << cluster.error().message();
+  auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+  ASSERT_TRUE(refuse.has_value()) << refuse.error().ToString();
+  ASSERT_TRUE((*cluster)->Apply(*refuse).ok());
+  ASSERT_TRUE((*cluster)->ClearErrors("Produce").ok());
+  KafkaOptions kafka;
+  kafka.bootstrap = (*cluster)->bootstrap();
+  auto producer = KafkaProducer::Create(kafka);
+  ASSERT_TRUE(producer.has_value()) << producer.error().ToString();
+  ASSERT_TRUE((*producer)->Produce("t", "k", "v", {}).ok());
+  const Status flushed = (*producer)->Flush(std::chrono::seconds(10));
+  EXPECT_TRUE(flushed.ok()) << flushed.ToString();
+  EXPECT_TRUE((*cluster)->ClearErrors("NoSuchApi").IsInvalidArgument());
 }
 
 // A taxonomy that renames a topic gets the renamed stream only, not the built-in name beside it.
