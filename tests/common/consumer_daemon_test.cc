@@ -20,6 +20,7 @@
 #include "common/kafka_producer.h"
 #include "common/mock_cluster.h"
 #include "common/partition_handover.h"
+#include "common/partition_offsets.h"
 #include "common/shutdown.h"
 #include "common/topic_reader.h"
 #include "tests/common/exit_saying.h"
@@ -1124,6 +1125,231 @@ TEST(ConsumerDaemonStopTest,
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(StopWhileAnOutputWaitsForRoom(), ::testing::ExitedWithCode(0),
               "ended: status=OK enqueued=1 committed=0");
+}
+
+// A death test's child daemon (a stop's flag is process-wide and stays set: each stop runs in a
+// process of its own): group "g" reads "in" (one partition, four records) one record a batch and
+// produces to "out" (one partition), whose brokers answer produces with `refusals` in turn. The
+// producer's queue has room for one output and never gives up on one (message.timeout.ms 0):
+// while the brokers refuse, an output waits for room until a stop. A setup that fails ends the
+// child saying so.
+class StopInChild {
+ public:
+  explicit StopInChild(const std::vector<std::string>& refusals) {
+    InstallShutdownHandlers();
+    std::unique_ptr<MockCluster> cluster;
+    StartWithOutput(1, cluster);
+    if (::testing::Test::HasFatalFailure()) ExitSaying("setup: the cluster did not start");
+    cluster_ = std::move(cluster);
+    for (const std::string& refusal : refusals) {
+      auto refuse = ParseBrokerControl(refusal);
+      if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
+      if (Status s = cluster_->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
+    }
+    auto context = DaemonContext::Start("test", {});
+    if (!context) ExitSaying("setup: " + context.error().ToString());
+    context_ = std::move(*context);
+  }
+
+  MockCluster& cluster() { return *cluster_; }
+
+  // Runs the daemon with `stage` to its end. A bound that only turns a run that never ends into a
+  // failure instead of a hang.
+  Status Run(ConsumerStage& stage) {
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::seconds(90));
+      ExitSaying("the run did not end within 90 s");
+    }).detach();
+    ConsumerDaemonOptions options;
+    options.kafka.bootstrap = cluster_->bootstrap();
+    options.kafka.properties = {"producer.queue.buffering.max.messages=1",
+                                "producer.message.timeout.ms=0"};
+    options.group_id = "g";
+    options.topics = {"in"};
+    options.loop.max_batch = 1;
+    options.produces = true;
+    ConsumerDaemon daemon(*context_, options);
+    return daemon.Run(stage);
+  }
+
+  // The group's committed next offset of "in", as a restart would read it; -1 for none.
+  int64_t GroupCommitted() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", cluster_->bootstrap().c_str(), error,
+                      sizeof error);
+    rd_kafka_conf_set(conf, "group.id", "g", error, sizeof error);
+    RdKafkaPtr rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error));
+    if (!rk) ExitSaying(std::string("committed offsets: ") + error);
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, "in", 0);
+    const rd_kafka_resp_err_t err = rd_kafka_committed(rk.get(), list, 10000);
+    const int64_t next = list->elems[0].offset;
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      ExitSaying(std::string("committed offsets: ") + rd_kafka_err2str(err));
+    }
+    return next < 0 ? -1 : next;
+  }
+
+ private:
+  std::unique_ptr<MockCluster> cluster_;
+  std::unique_ptr<DaemonContext> context_;
+};
+
+// The output of `record` to "out".
+OutputRecord DecidedOutput(const ConsumedRecord& record) {
+  return {.topic = "out",
+          .key = std::string(record.key),
+          .value = "decided",
+          .headers = {},
+          .partition = {}};
+}
+
+// Seals its batches; each write remembers the next offset it persists. Record 0's output is
+// refused by the brokers until record 1 lets it through and waits until "out" holds it; then the
+// brokers refuse again, record 1's first output goes into the queue once the report of record
+// 0's has been served (the queue has room for one), the stage asks for the stop (SIGTERM) and
+// its second output waits for room that never comes. So at the stop record 0's batch is sealed,
+// its output acknowledged, and not written, as `written_before_stop` tells.
+class SealedBeforeStopStage final : public ConsumerStage {
+ public:
+  explicit SealedBeforeStopStage(MockCluster& cluster) : cluster_(cluster) {}
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    if (record.offset == 0) return output.Produce(DecidedOutput(record));
+    if (Status s = cluster_.ClearErrors("Produce"); !s.ok()) return s;
+    if (Status s = AwaitStored(); !s.ok()) return s;
+    auto refuse = ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
+    if (!refuse) return refuse.error();
+    if (Status s = cluster_.Apply(*refuse); !s.ok()) return s;
+    if (Status s = output.Produce(DecidedOutput(record)); !s.ok()) return s;
+    written_before_stop = static_cast<int>(written.size());
+    std::raise(SIGTERM);
+    return output.Produce(DecidedOutput(record));
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
+    ++committed;
+    return Status::Ok();
+  }
+  std::optional<std::function<Status()>> Seal(
+      const std::map<TopicPartition, int64_t>& next_offsets) override {
+    return [this, next = next_offsets.at({"in", 0})] {
+      written.push_back(next);
+      return Status::Ok();
+    };
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  std::vector<int64_t> written;  // the next offset of each write, in order
+  int written_before_stop = -1;
+  int committed = 0;
+
+ private:
+  // Waits until "out" holds record 0's output: the brokers took it, and acknowledge it.
+  Status AwaitStored() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", cluster_.bootstrap().c_str(), error, sizeof error);
+    RdKafkaPtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error));
+    if (!rk) return Status::Internal(error);
+    // A bound that only turns an output never stored into a failure instead of a hang.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto held = QueryHeldOffsets(rk.get(), "out", 0, std::chrono::seconds(5));
+      if (held && held->end > 0) return Status::Ok();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Status::TimedOut("record 0's output never reached \"out\"");
+  }
+
+  MockCluster& cluster_;
+};
+
+[[noreturn]] void StopWithAnAcknowledgedBatchSealed() {
+  StopInChild child({"errors Produce 100000 NOT_ENOUGH_REPLICAS"});
+  SealedBeforeStopStage stage(child.cluster());
+  const Status status = child.Run(stage);
+  std::string written;
+  for (const int64_t next : stage.written) written += " " + std::to_string(next);
+  ExitSaying("ended: status=" + status.ToString() +
+             " written_before_stop=" + std::to_string(stage.written_before_stop) + " written=[" +
+             written + " ] committed=" + std::to_string(stage.committed) +
+             " group_committed=" + std::to_string(child.GroupCommitted()));
+}
+
+// A stop that ends a wait for room leaves the batch in hand undone, but not the batch sealed
+// before it when the brokers have acknowledged that one's outputs by then: it is written (its
+// state and its offsets, also the group's), and a restart resumes after it instead of redoing
+// it. The batch in hand is neither written nor committed, and the stop is a clean one.
+TEST(ConsumerDaemonStopTest,
+     AStopWhileAnOutputWaitsForRoomStillWritesTheBatchSealedBeforeWhoseOutputsWereAcknowledged) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(StopWithAnAcknowledgedBatchSealed(), ::testing::ExitedWithCode(0),
+              "ended: status=OK written_before_stop=0 written=\\[ 1 \\] committed=0 "
+              "group_committed=1");
+}
+
+// Gives record 0 three outputs: the brokers fail the first for good; the second goes into the
+// queue once the report of that failure has been served (the queue has room for one) and is
+// refused without end; the stage asks for the stop (SIGTERM) before the third, which waits for
+// room that never comes. So the failure is known before the stop.
+class FailedBeforeStopStage final : public ConsumerStage {
+ public:
+  Result<std::optional<int64_t>> ResumeOffset(const TopicPartition&, const GroupOffset&) override {
+    return std::optional<int64_t>(kOffsetBeginning);
+  }
+  Status Handle(const ConsumedRecord& record, Output& output) override {
+    for (int i = 0; i < 2; ++i) {
+      if (Status s = output.Produce(DecidedOutput(record)); !s.ok()) return s;
+    }
+    std::raise(SIGTERM);
+    return output.Produce(DecidedOutput(record));
+  }
+  Status Commit(const std::map<TopicPartition, int64_t>&, bool) override {
+    ++committed;
+    return Status::Ok();
+  }
+  std::optional<std::function<Status()>> Seal(const std::map<TopicPartition, int64_t>&) override {
+    return [this] {
+      ++written;
+      return Status::Ok();
+    };
+  }
+  const StateStore* state() const override { return nullptr; }
+
+  int committed = 0;
+  int written = 0;
+};
+
+[[noreturn]] void StopAfterAnOutputFailed() {
+  StopInChild child(
+      {"errors Produce 1 MSG_SIZE_TOO_LARGE", "errors Produce 100000 NOT_ENOUGH_REPLICAS"});
+  FailedBeforeStopStage stage;
+  const Status status = child.Run(stage);
+  const std::string& message = status.message();
+  const bool says_not_acknowledged =
+      message.find("output not acknowledged; the batch will be redone after restart") !=
+      std::string::npos;
+  const bool names_the_failure = message.find("1 message(s) failed") != std::string::npos;
+  ExitSaying("ended: ok=" + std::to_string(status.ok()) +
+             " not_acknowledged=" + std::to_string(says_not_acknowledged) + " failure_named=" +
+             std::to_string(names_the_failure) + " written=" + std::to_string(stage.written) +
+             " committed=" + std::to_string(stage.committed) + " group_committed=" +
+             std::to_string(child.GroupCommitted()) + " status=" + status.ToString());
+}
+
+// An output already lost when a stop ends a wait for room is an undeliverable output, as at any
+// persist: the daemon fails (exit 1) saying so instead of stopping cleanly, and nothing of the
+// batch that lost it is written or committed, so a restart redoes it.
+TEST(ConsumerDaemonStopTest,
+     AStopWhileAnOutputWaitsForRoomAfterAnOutputFailedIsAnErrorAndPersistsNothingOfTheBatch) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(StopAfterAnOutputFailed(), ::testing::ExitedWithCode(0),
+              "ended: ok=0 not_acknowledged=1 failure_named=1 written=0 committed=0 "
+              "group_committed=-1 ");
 }
 
 }  // namespace
