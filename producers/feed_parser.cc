@@ -33,6 +33,21 @@
 namespace headwire::producers {
 namespace {
 
+// The most of a libxml2 message a parse keeps. Its messages quote the input (an element's name
+// may be 50,000 bytes), and what a parse keeps goes into logs, the feed's state, `feed status`
+// and dead letters' reasons.
+constexpr size_t kMaxLibxmlMessageBytes = 300;
+
+// libxml2's `message`, trimmed, cut to kMaxLibxmlMessageBytes on a character boundary.
+std::string LibxmlMessage(const char* message) {
+  std::string text = Trim(message);
+  if (text.size() <= kMaxLibxmlMessageBytes) return text;
+  size_t end = kMaxLibxmlMessageBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "... (cut)";
+}
+
 // Longest title made from an item's body when it has no title of its own.
 constexpr size_t kTitleFromBodyBytes = 160;
 
@@ -120,7 +135,7 @@ class LibxmlDiagnostics {
         (error->domain == XML_FROM_IO && error->code == XML_IO_ENCODER)) {
       ++self->decoding_errors_;
       if (self->decoding_error_.empty() && error->message != nullptr) {
-        self->decoding_error_ = Trim(error->message);
+        self->decoding_error_ = LibxmlMessage(error->message);
       }
     }
   }
@@ -391,7 +406,7 @@ void KeepFirstError(void* data, xmlError* error) {
       error->domain != XML_FROM_PARSER || error->level < XML_ERR_ERROR) {
     return;
   }
-  first = Trim(error->message) + " (line " + std::to_string(error->line) + ")";
+  first = LibxmlMessage(error->message) + " (line " + std::to_string(error->line) + ")";
 }
 
 // `encoding` (empty: the document's own BOM or declaration, else UTF-8) decodes `text`; with
@@ -421,9 +436,10 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
     // The error that stopped the parse, with its line in the document: the first one may be an
     // entity's, numbered from the start of the entity's text.
     const xmlError* error = xmlCtxtGetLastError(context.get());
-    parse.damage = error != nullptr && error->message != nullptr
-                       ? Trim(error->message) + " (line " + std::to_string(error->line) + ")"
-                       : "the XML parser stopped early";
+    parse.damage =
+        error != nullptr && error->message != nullptr
+            ? LibxmlMessage(error->message) + " (line " + std::to_string(error->line) + ")"
+            : "the XML parser stopped early";
   } else if (context->wellFormed == 0) {
     parse.damage =
         watch.first_error.empty() ? "the document is not well-formed" : watch.first_error;

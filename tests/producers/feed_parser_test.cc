@@ -2187,6 +2187,29 @@ void ExpectOverNodeLimit(const Result<ParsedFeed>& feed, uint64_t max_nodes) {
   EXPECT_TRUE(feed.error().message().starts_with("not a feed")) << feed.error().message();
 }
 
+// libxml2's messages quote the input, and an element's name may run to 50,000 bytes: whole, it
+// would go into the warning, the feed's state, `feed status` and a dead letter's reason. What a
+// parse keeps of a message is cut, on a character boundary, and says so; the items before the
+// damage are still read.
+TEST(FeedParserTest, ADamageMessageQuotingAHugeElementNameIsCutOnACharacterBoundary) {
+  // Two-byte characters behind one and two bytes: one of the two cuts falls inside a character.
+  for (const std::string& name :
+       {Repeat("a", 40000), "x" + Repeat("\u00e9", 20000), "xx" + Repeat("\u00e9", 20000)}) {
+    auto feed = ParseFeed(
+        "<rss version=\"2.0\"><channel><title>T</title><item><title>Kept</title>"
+        "<link>https://news.example/1</link></item><item><title>Cut</title><" +
+            name,
+        FeedResponse{kFeedUrl, "", ""});
+    ASSERT_TRUE(feed.has_value()) << feed.error().ToString();
+    ASSERT_FALSE(feed->damage.empty());
+    EXPECT_LT(feed->damage.size(), 400u) << feed->damage.substr(0, 400);
+    EXPECT_NE(feed->damage.find("... (cut)"), std::string::npos) << feed->damage;
+    EXPECT_TRUE(core::IsValidUtf8(feed->damage));
+    ASSERT_FALSE(feed->items.empty());
+    EXPECT_EQ(feed->items.front().title, "Kept");
+  }
+}
+
 TEST(FeedParserTest, ADocumentOverTheNodeLimitIsRefusedWithTheLimitNamed) {
   const FeedResponse response{kFeedUrl, "", "application/rss+xml"};
   const std::string body = Rss(Repeat("<a/>", 100));
