@@ -38,14 +38,23 @@ namespace {
 // and dead letters' reasons.
 constexpr size_t kMaxLibxmlMessageBytes = 300;
 
+// The first `max_bytes` of UTF-8 `text`, cut at a character boundary (at most three bytes
+// earlier: a character has no more continuation bytes, whatever bytes that are not UTF-8 do).
+std::string TruncateUtf8(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  while (cut > 0 && max_bytes - cut < 3 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+  return text;
+}
+
 // libxml2's `message`, trimmed, cut to kMaxLibxmlMessageBytes on a character boundary.
 std::string LibxmlMessage(const char* message) {
   std::string text = Trim(message);
   if (text.size() <= kMaxLibxmlMessageBytes) return text;
-  size_t end = kMaxLibxmlMessageBytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text + "... (cut)";
+  return TruncateUtf8(std::move(text), kMaxLibxmlMessageBytes) + "... (cut)";
 }
 
 // Longest title made from an item's body when it has no title of its own.
@@ -711,15 +720,6 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
 // a feed declared UTF-8.
 void MakeUtf8(std::string& text) {
   if (!core::IsValidUtf8(text)) text = core::RepairUtf8AsWindows1252(text);
-}
-
-// The first `max_bytes` of UTF-8 `text`, cut at a character boundary.
-std::string TruncateUtf8(std::string text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text;
 }
 
 }  // namespace

@@ -2203,8 +2203,12 @@ TEST(FeedParserTest, ADamageMessageQuotingAHugeElementNameIsCutOnACharacterBound
     ASSERT_TRUE(feed.has_value()) << feed.error().ToString();
     ASSERT_FALSE(feed->damage.empty());
     EXPECT_LT(feed->damage.size(), 400u) << feed->damage.substr(0, 400);
-    EXPECT_NE(feed->damage.find("... (cut)"), std::string::npos) << feed->damage;
-    EXPECT_TRUE(core::IsValidUtf8(feed->damage));
+    // Cut inside a character, the message would end in a lone first byte, which the parser's
+    // repair of what is not UTF-8 turns into another character.
+    const size_t cut = feed->damage.find("... (cut)");
+    ASSERT_NE(cut, std::string::npos) << feed->damage;
+    const std::string kept = feed->damage.substr(0, cut);
+    EXPECT_TRUE(kept.ends_with("a") || kept.ends_with("\u00e9")) << kept;
     ASSERT_FALSE(feed->items.empty());
     EXPECT_EQ(feed->items.front().title, "Kept");
   }
