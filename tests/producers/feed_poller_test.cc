@@ -177,14 +177,13 @@ class FeedPollerTest : public ::testing::Test {
     return titles;
   }
 
-  // In a process of its own (the signal's flag is process-wide and stays set): runs one poll of a
-  // two-item feed whose second item can never find room in the producer's queue, sends the process
-  // SIGTERM once the feed is read (before its items are produced), and says what the run did and
-  // left in the state, for the test below to read.
-  [[noreturn]] void StopWhileAnItemWaitsForRoom();
-  // The same for two feeds whose bodies are not feeds: the stop comes once both were read, and the
-  // second dead letter waits for room.
-  [[noreturn]] void StopWhileADeadLetterWaitsForRoom();
+  // In a process of its own (the signal's flag is process-wide and stays set): runs one poll of
+  // `list` against brokers that refuse every output, with room for one in the producer's queue and
+  // message.timeout.ms 0, so that the second output waits for room for good; sends the process
+  // SIGTERM at the first log line `stop_at` accepts, and says what the run did and left in the
+  // state, for the tests below to read.
+  [[noreturn]] void StopWhileWaitingForRoom(const FeedList& list,
+                                            std::function<bool(const std::string&)> stop_at);
 
   const testing::TestDir dir_{"feed_poller_test"};
   std::unique_ptr<common::MockCluster> cluster_;
@@ -217,27 +216,20 @@ class WatchingSink : public spdlog::sinks::base_sink<std::mutex> {
   std::function<void(const std::string&)> on_line_;
 };
 
-void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
+void FeedPollerTest::StopWhileWaitingForRoom(const FeedList& list,
+                                             std::function<bool(const std::string&)> stop_at) {
   common::InstallShutdownHandlers();
-  {
-    const std::lock_guard lock(mutex_);
-    document_ = StatusPage({"Incident A", "Incident B"});
-  }
-  // The brokers refuse every item, and with message.timeout.ms 0 the producer never gives up on
-  // one: with room for a single item in the queue, the second waits for room for good.
   auto refuse = common::ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
   if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
   if (Status s = cluster_->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
-  FeedList list;
-  list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
   FeedPollerOptions options = Options();
+  options.dlq_topic = "headwire.dlq";
   options.kafka.properties = {"producer.queue.buffering.max.messages=1",
                               "producer.message.timeout.ms=0"};
   std::atomic<int> warned{0};
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(
       "feed-poller-test", std::make_shared<WatchingSink>([&](const std::string& line) {
-        // Read, not yet produced: the stop comes before the items' wait, whenever that begins.
-        if (line.starts_with("msg=\"feed polled\"")) std::raise(SIGTERM);
+        if (stop_at(line)) std::raise(SIGTERM);
         if (line.starts_with("msg=\"stopped while an output waited for room")) ++warned;
       })));
   // A bound that only turns a run that never ends into a failure instead of a hang.
@@ -254,6 +246,7 @@ void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
   if (!records) ExitSaying("state: " + records.error().ToString());
   const std::string outcome = "ended: status=OK polls=" + std::to_string(report->polls) +
                               " produced=" + std::to_string(report->produced) +
+                              " dead_letters=" + std::to_string(report->dead_letters) +
                               " records=" + std::to_string(records->size()) +
                               " warned=" + std::to_string(warned);
   state->reset();
@@ -271,59 +264,18 @@ void FeedPollerTest::StopWhileAnItemWaitsForRoom() {
 // item is lost; the report counts nothing of it.
 TEST_F(FeedPollerTest, AStopWhileAnItemWaitsForRoomInTheQueueEndsTheCycleCleanlyAndWritesNoState) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(StopWhileAnItemWaitsForRoom(), ::testing::ExitedWithCode(0),
-              "ended: status=OK polls=0 produced=0 records=0 warned=1");
-}
-
-void FeedPollerTest::StopWhileADeadLetterWaitsForRoom() {
-  common::InstallShutdownHandlers();
   {
     const std::lock_guard lock(mutex_);
-    document_ = "<html><body><p>Status: all systems go</p></body></html>";
-    second_document_ = "<html><body><p>Down for maintenance</p></body></html>";
+    document_ = StatusPage({"Incident A", "Incident B"});
   }
-  // The brokers refuse every letter, and with message.timeout.ms 0 the producer never gives up on
-  // one: with room for a single letter in the queue, the second waits for room for good.
-  auto refuse = common::ParseBrokerControl("errors Produce 100000 NOT_ENOUGH_REPLICAS");
-  if (!refuse) ExitSaying("setup: " + refuse.error().ToString());
-  if (Status s = cluster_->Apply(*refuse); !s.ok()) ExitSaying("setup: " + s.ToString());
   FeedList list;
   list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
-  list.feeds.push_back({Url("/second.xml"), "", "", std::chrono::minutes(15)});
-  FeedPollerOptions options = Options();
-  options.dlq_topic = "headwire.dlq";
-  options.kafka.properties = {"producer.queue.buffering.max.messages=1",
-                              "producer.message.timeout.ms=0"};
-  std::atomic<int> not_feeds{0};
-  std::atomic<int> warned{0};
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "feed-poller-test", std::make_shared<WatchingSink>([&](const std::string& line) {
-        // Both read, their letters not yet produced: the stop comes before the second's wait.
-        if (line.starts_with("msg=\"not a feed\"") && ++not_feeds == 2) std::raise(SIGTERM);
-        if (line.starts_with("msg=\"stopped while an output waited for room")) ++warned;
-      })));
-  // A bound that only turns a run that never ends into a failure instead of a hang.
-  std::thread([] {
-    std::this_thread::sleep_for(std::chrono::seconds(60));
-    ExitSaying("the poll did not end after SIGTERM");
-  }).detach();
-
-  auto report = RunFeedPoller(list, options);
-  if (!report) ExitSaying("ended: " + report.error().ToString());
-  auto state = FeedState::OpenForQueries(dir_.string());
-  if (!state) ExitSaying("state: " + state.error().ToString());
-  auto records = (*state)->LoadRecords();
-  if (!records) ExitSaying("state: " + records.error().ToString());
-  const std::string outcome = "ended: status=OK not_feeds=" + std::to_string(not_feeds) +
-                              " polls=" + std::to_string(report->polls) +
-                              " dead_letters=" + std::to_string(report->dead_letters) +
-                              " records=" + std::to_string(records->size()) +
-                              " warned=" + std::to_string(warned);
-  state->reset();
-  // The child's own state directory: _Exit runs no destructor to remove it.
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_.path(), ignored);
-  ExitSaying(outcome);
+  // Read, not yet produced: the stop comes before the second item's wait, whenever that begins.
+  EXPECT_EXIT(
+      StopWhileWaitingForRoom(
+          list, [](const std::string& line) { return line.starts_with("msg=\"feed polled\""); }),
+      ::testing::ExitedWithCode(0),
+      "ended: status=OK polls=0 produced=0 dead_letters=0 records=0 warned=1");
 }
 
 // A dead letter (a body that is not a feed) waits for room in the producer's queue as an item
@@ -333,8 +285,23 @@ void FeedPollerTest::StopWhileADeadLetterWaitsForRoom() {
 TEST_F(FeedPollerTest,
        AStopWhileADeadLetterWaitsForRoomInTheQueueEndsTheCycleCleanlyAndWritesNoState) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(StopWhileADeadLetterWaitsForRoom(), ::testing::ExitedWithCode(0),
-              "ended: status=OK not_feeds=2 polls=0 dead_letters=0 records=0 warned=1");
+  {
+    const std::lock_guard lock(mutex_);
+    document_ = "<html><body><p>Status: all systems go</p></body></html>";
+    second_document_ = "<html><body><p>Down for maintenance</p></body></html>";
+  }
+  FeedList list;
+  list.feeds.push_back({FeedUrl(), "", "", std::chrono::minutes(15)});
+  list.feeds.push_back({Url("/second.xml"), "", "", std::chrono::minutes(15)});
+  // Both read, their letters not yet produced: the stop comes before the second letter's wait.
+  int not_feeds = 0;
+  EXPECT_EXIT(StopWhileWaitingForRoom(list,
+                                      [&](const std::string& line) {
+                                        return line.starts_with("msg=\"not a feed\"") &&
+                                               ++not_feeds == 2;
+                                      }),
+              ::testing::ExitedWithCode(0),
+              "ended: status=OK polls=0 produced=0 dead_letters=0 records=0 warned=1");
 }
 
 // Incidents listed one at a time, then together, then one at a time again, each poll a restart:
