@@ -4,23 +4,15 @@
 
 #include <vector>
 
+#include "tests/producers/fake_pacer_clock.h"
+
 namespace headwire::producers {
 namespace {
 
-// A clock that only moves when the pacer sleeps.
-class FakeClock : public PacerClock {
- public:
-  int64_t NowMs() override { return now_; }
-  void SleepMs(int64_t ms) override {
-    now_ += ms;
-    slept_ += ms;
-  }
-  int64_t now_ = 1000;
-  int64_t slept_ = 0;
-};
+using testing::FakePacerClock;
 
 TEST(ReplayPacerTest, SixtyTimesRealTimeReleasesAnHourOfEventsInOneMinute) {
-  FakeClock clock;
+  FakePacerClock clock(1000);
   ReplayPacer pacer(60, clock);
   const int64_t t0 = 1'772'438'400'000;
   std::vector<int64_t> released;
@@ -32,7 +24,7 @@ TEST(ReplayPacerTest, SixtyTimesRealTimeReleasesAnHourOfEventsInOneMinute) {
 }
 
 TEST(ReplayPacerTest, OutOfOrderRecordsAreNotDelayed) {
-  FakeClock clock;
+  FakePacerClock clock(1000);
   ReplayPacer pacer(10, clock);
   ASSERT_TRUE(pacer.Wait(100'000, [] { return false; }));
   ASSERT_TRUE(pacer.Wait(200'000, [] { return false; }));
@@ -43,14 +35,14 @@ TEST(ReplayPacerTest, OutOfOrderRecordsAreNotDelayed) {
 }
 
 TEST(ReplayPacerTest, MaxSpeedNeverSleeps) {
-  FakeClock clock;
+  FakePacerClock clock(1000);
   ReplayPacer pacer(0, clock);
   for (int64_t t : {0, 3'600'000, 86'400'000}) ASSERT_TRUE(pacer.Wait(t, [] { return false; }));
   EXPECT_EQ(clock.slept_, 0);
 }
 
 TEST(ReplayPacerTest, StopEndsTheWaitEarly) {
-  FakeClock clock;
+  FakePacerClock clock(1000);
   ReplayPacer pacer(1, clock);
   ASSERT_TRUE(pacer.Wait(0, [] { return false; }));
   EXPECT_FALSE(pacer.Wait(3'600'000, [&clock] { return clock.slept_ >= 1000; }));

@@ -18,19 +18,14 @@
 #include "producers/replay_progress.h"
 #include "producers/replay_source.h"
 #include "tests/producers/counting_target.h"
+#include "tests/producers/fake_pacer_clock.h"
 
 namespace headwire::producers {
 namespace {
 
-constexpr int64_t kFirstReplayedMs = 1772439300000;
+using testing::FakePacerClock;
 
-// A clock that only moves when the pacer sleeps.
-class FakeClock : public PacerClock {
- public:
-  int64_t NowMs() override { return now_; }
-  void SleepMs(int64_t ms) override { now_ += ms; }
-  int64_t now_ = 0;
-};
+constexpr int64_t kFirstReplayedMs = 1772439300000;
 
 // Hands out the records it was given, in order.
 class ListSource : public ReplaySource {
@@ -71,7 +66,7 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
   ListSource source({Article(1, kFirstReplayedMs, false),
                      Article(2, kFirstReplayedMs + 300 * kDay, true),
                      Article(3, kFirstReplayedMs + 60'000, false)});
-  FakeClock clock;
+  FakePacerClock clock;
   testing::CountingTarget target;
   std::vector<int64_t> delivered_at;
   target.on_deliver = [&](const common::ArchiveRecord&) { delivered_at.push_back(clock.now_); };
@@ -88,7 +83,7 @@ TEST(ReplayTest, ARecordWithAnEstimatedEventTimeIsNotWaitedForAndPacingGoesOn) {
 TEST(ReplayTest, TheProgressBarMovesWhileRecordsAreFilteredOut) {
   ListSource source({Article(1, kFirstReplayedMs, false), Article(2, kFirstReplayedMs + 1, false),
                      Article(3, kFirstReplayedMs + 2, false)});
-  FakeClock clock;
+  FakePacerClock clock;
   testing::CountingTarget target;
   std::ostringstream bar;
   ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
@@ -146,7 +141,7 @@ TEST(ReplayTest, NoEtaIsShownFromAFractionThatCountsRecordsOutsideTheRange) {
       Article(3, kFirstReplayedMs + 2, false), Article(4, kFirstReplayedMs + 3, false)};
   for (const bool leaves_out_range : {false, true}) {
     CountingSource source(records, leaves_out_range);
-    FakeClock clock;
+    FakePacerClock clock;
     testing::CountingTarget target;
     std::ostringstream bar;
     ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, bar);
@@ -174,7 +169,7 @@ TEST(ReplayTest, AResumedReplayClaimsNoEtaFromTheRecordsItSkipped) {
   for (int64_t offset = 0; offset < 10; ++offset)
     records.push_back(Article(offset, kFirstReplayedMs, false));
   CountingSource source(records, /*leaves_out_range=*/true);
-  FakeClock clock;
+  FakePacerClock clock;
   testing::CountingTarget target;
   target.stored[0] = 8;  // records 0..7 were delivered before the interruption
   std::ostringstream bar;
@@ -192,7 +187,7 @@ TEST(ReplayTest, AResumedReplayClaimsNoEtaFromTheRecordsItSkipped) {
 // Reads its records through ListSource, each taking `clock` a second further, as reading does.
 class TimedSource : public ListSource {
  public:
-  TimedSource(std::deque<common::ArchiveRecord> records, FakeClock& clock)
+  TimedSource(std::deque<common::ArchiveRecord> records, FakePacerClock& clock)
       : ListSource(std::move(records)), clock_(clock) {}
   Result<std::optional<common::ArchiveRecord>> Next() override {
     clock_.now_ += 1000;
@@ -200,7 +195,7 @@ class TimedSource : public ListSource {
   }
 
  private:
-  FakeClock& clock_;
+  FakePacerClock& clock_;
 };
 
 // The rate is of the records this run took, over the time since it took the first: the seconds a
@@ -210,7 +205,7 @@ TEST(ReplayTest, TheRateOfAResumedReplayLeavesOutTheTimeSpentSkipping) {
   for (int64_t offset = 0; offset < 100; ++offset) {
     records.push_back(Article(offset, kFirstReplayedMs, false));
   }
-  FakeClock clock;
+  FakePacerClock clock;
   TimedSource source(records, clock);
   testing::CountingTarget target;
   target.stored[0] = 90;  // 90 s of skipping, then 10 records taken a second apart
@@ -226,7 +221,7 @@ TEST(ReplayTest, TheRateOfAResumedReplayLeavesOutTheTimeSpentSkipping) {
 // The rate's clock starts at the first record read, not at the progress's creation, and stops
 // for no record: 100 records a tenth of a second apart are 10/s, whatever came before the first.
 TEST(ReplayTest, TheRateIsMeasuredFromTheFirstRecordRead) {
-  FakeClock clock;
+  FakePacerClock clock;
   std::ostringstream log;
   ReplayProgress progress({.terminal = true, .interval = std::chrono::milliseconds(0)}, log, clock);
   clock.now_ = 60'000;  // a minute of opening the source and skipping
@@ -287,7 +282,7 @@ class StoppedWhileWaitingTarget : public common::ReplayTarget {
   ListSource source({Article(0, kFirstReplayedMs, false), Article(1, kFirstReplayedMs, false),
                      Article(2, kFirstReplayedMs, false)});
   StoppedWhileWaitingTarget target;
-  FakeClock clock;
+  FakePacerClock clock;
   std::ostringstream out;
   ReplayProgress progress({.interval = std::chrono::hours(1)}, out);
   auto report = RunReplay(source, target, {}, clock, progress);
