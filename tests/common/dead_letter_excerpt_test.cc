@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kChars = 60;
 
-std::string Raw(const std::string& title) {
+std::string RawOfTheYear3000(const std::string& title) {
   v1::RawArticle raw;
   raw.set_id("h-5965");
   raw.set_title(title);
@@ -34,7 +34,7 @@ class DeadLetterExcerptsTest : public ::testing::Test {
 };
 
 TEST_F(DeadLetterExcerptsTest, ARawArticleShowsItsTitleWithOrWithoutTypeHeader) {
-  const std::string value = Raw("Year 3000 date Fed rates");
+  const std::string value = RawOfTheYear3000("Year 3000 date Fed rates");
   EXPECT_EQ(Of(Letter(value, raw_headers_, "process", v1::DEAD_LETTER_REASON_BAD_EVENT_TIME)),
             "RawArticle title: Year 3000 date Fed rates");
   // kcat sends no headers; the processor read the value as a RawArticle all the same.
@@ -43,19 +43,20 @@ TEST_F(DeadLetterExcerptsTest, ARawArticleShowsItsTitleWithOrWithoutTypeHeader) 
 }
 
 TEST_F(DeadLetterExcerptsTest, ATitleThatIsNotUtf8ShowsEscaped) {
-  const std::string value = Raw("") + "\x12\x0e\xff\xfe Fed \"rates\"";  // title, 14 bytes
+  const std::string value =
+      RawOfTheYear3000("") + "\x12\x0e\xff\xfe Fed \"rates\"";  // title, 14 bytes
   EXPECT_EQ(Of(Letter(value, {}, "process", v1::DEAD_LETTER_REASON_INVALID_UTF8)),
             "RawArticle title: \\xff\\xfe Fed \\\"rates\\\"");
 }
 
 TEST_F(DeadLetterExcerptsTest, ALongTitleIsCut) {
-  EXPECT_EQ(Of(Letter(Raw(std::string(100, 'x')), raw_headers_, "process",
+  EXPECT_EQ(Of(Letter(RawOfTheYear3000(std::string(100, 'x')), raw_headers_, "process",
                       v1::DEAD_LETTER_REASON_TOO_LARGE)),
             "RawArticle title: " + std::string(kChars, 'x') + "...");
 }
 
 TEST_F(DeadLetterExcerptsTest, ABlankTitleShowsTheBytes) {
-  const std::string value = Raw(" \u200b");
+  const std::string value = RawOfTheYear3000(" \u200b");
   EXPECT_EQ(Of(Letter(value, raw_headers_, "process", v1::DEAD_LETTER_REASON_MISSING_FIELD)),
             "\\n\\x06h-5965\\x12\\x04 \u200b8\\x80\\xc0\\xb3\\xd2\\xfd\\xb1\\x07");
 }
@@ -66,10 +67,10 @@ TEST_F(DeadLetterExcerptsTest, WhatIsNoHeadwireRecordShowsItsBytes) {
       "\\xff\\xfe garbage");
   // produce and feed dead-letter the text they read, never a RawArticle, though some text
   // decodes as one: their letters show the bytes whatever they are.
-  EXPECT_EQ(Of(Letter(Raw("T"), {}, "produce", v1::DEAD_LETTER_REASON_UNDECODABLE)),
+  EXPECT_EQ(Of(Letter(RawOfTheYear3000("T"), {}, "produce", v1::DEAD_LETTER_REASON_UNDECODABLE)),
             "\\n\\x06h-5965\\x12\\x01T8\\x80\\xc0\\xb3\\xd2\\xfd\\xb1\\x07");
   // A RawArticle under another type header is not read as one.
-  EXPECT_EQ(Of(Letter(Raw("T"), MessageHeaders("other.Type"), "process",
+  EXPECT_EQ(Of(Letter(RawOfTheYear3000("T"), MessageHeaders("other.Type"), "process",
                       v1::DEAD_LETTER_REASON_UNKNOWN_SCHEMA)),
             "\\n\\x06h-5965\\x12\\x01T8\\x80\\xc0\\xb3\\xd2\\xfd\\xb1\\x07");
 }

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "core/canonical_url.h"
+#include "tests/core/event_times.h"
 
 namespace headwire::core {
 namespace {
 
-constexpr int64_t kHour = 3600 * 1000;
-constexpr int64_t kT0 = 1772438400000;  // 2026-03-02T08:00:00Z
+using testing::kHour;
+using testing::kT0;
 
 Article Make(std::string id, std::string title, std::string url, int64_t t, std::string body = "") {
   Article a;

@@ -19,14 +19,7 @@ LinearModel Trained() {
   return std::move(*model);
 }
 
-std::vector<float> Probabilities(const LinearModel& model, std::string_view title) {
-  const FeatureExtractor extractor(model.feature_options());
-  FeatureBuffer buffer;
-  extractor.Extract(title, "", buffer);
-  std::vector<float> p(model.labels().size());
-  model.Predict(buffer.ids, p);
-  return p;
-}
+using testing::Probabilities;
 
 TEST(LinearModelTest, SerializeThenDeserializeGivesTheSameModel) {
   LinearModel model = Trained();

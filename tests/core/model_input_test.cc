@@ -9,7 +9,7 @@
 namespace headwire::core {
 namespace {
 
-constexpr std::string_view kTaxonomy = R"(
+constexpr std::string_view kInputTaxonomy = R"(
 name = "model-input-test"
 version = 1
 [topics.space]
@@ -19,7 +19,7 @@ veto = ["rocket salad"]
 "rocket" = 1.0
 )";
 
-RulesClassifier Rules() { return testing::RulesFromToml(kTaxonomy); }
+RulesClassifier InputRules() { return testing::RulesFromToml(kInputTaxonomy); }
 
 FeatureOptions Options(bool use_body, int max_body_words) {
   FeatureOptions options;
@@ -55,7 +55,7 @@ TEST(ModelInputTest, ABodyThatIsOnlyADatelineReadsAsNoBody) {
 }
 
 TEST(ModelInputTest, AReusedBufferKeepsNothingOfTheLastArticle) {
-  const RulesClassifier rules = Rules();
+  const RulesClassifier rules = InputRules();
   for (const FeatureOptions& options : {Options(true, 0), Options(false, 0)}) {
     const ModelInput input(options, &rules.taxonomy(), 1);
     FeatureBuffer buffer;
@@ -70,7 +70,7 @@ TEST(ModelInputTest, AReusedBufferKeepsNothingOfTheLastArticle) {
 }
 
 TEST(ModelInputTest, TheRulesReadTheWholeBodyWhateverPartOfItGivesFeatures) {
-  const RulesClassifier rules = Rules();
+  const RulesClassifier rules = InputRules();
   for (const FeatureOptions& options : {Options(true, 0), Options(true, 2), Options(false, 0)}) {
     const ModelInput input(options, &rules.taxonomy(), 1);
     FeatureBuffer buffer;
@@ -84,7 +84,7 @@ TEST(ModelInputTest, TheRulesReadTheWholeBodyWhateverPartOfItGivesFeatures) {
 }
 
 TEST(ModelInputTest, TheRulesVerdictsAreFeaturesOnlyWithATaxonomyAndCopies) {
-  const RulesClassifier rules = Rules();
+  const RulesClassifier rules = InputRules();
   const ModelInput plain(Options(true, 0), nullptr, 0);
   const ModelInput no_copies(Options(true, 0), &rules.taxonomy(), 0);
   const ModelInput stacked(Options(true, 0), &rules.taxonomy(), 3);
@@ -102,7 +102,7 @@ TEST(ModelInputTest, TheRulesVerdictsAreFeaturesOnlyWithATaxonomyAndCopies) {
 }
 
 TEST(ModelInputTest, NamedFeaturesAreTheEncodedOnesInTheSameOrder) {
-  const RulesClassifier rules = Rules();
+  const RulesClassifier rules = InputRules();
   const ModelInput input(Options(true, 3), &rules.taxonomy(), 2);
   const std::string_view title = "Rocket salad recipe";
   const std::string_view body = "PARIS (AFP) - Chefs toss greens with rocket and lemon today.";

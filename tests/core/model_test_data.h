@@ -1,12 +1,26 @@
 #pragma once
 // A tiny labelled set shared by the model tests: each topic has its own words, so a linear
-// model must separate it perfectly; "other" rows share none of them.
+// model must separate it perfectly; "other" rows share none of them. And what a model gives a
+// title, label by label.
 
+#include <string_view>
 #include <vector>
 
+#include "core/hashed_features.h"
+#include "core/linear_model.h"
 #include "core/model_trainer.h"
 
 namespace headwire::core::testing {
+
+// What `model` gives each of its labels for a title without a body.
+inline std::vector<float> Probabilities(const LinearModel& model, std::string_view title) {
+  const FeatureExtractor extractor(model.feature_options());
+  FeatureBuffer buffer;
+  extractor.Extract(title, "", buffer);
+  std::vector<float> p(model.labels().size());
+  model.Predict(buffer.ids, p);
+  return p;
+}
 
 inline LabelledText Labelled(std::string id, std::string title, std::vector<std::string> topics,
                              std::string group = "") {

@@ -15,14 +15,7 @@ using testing::SeparableSet;
 using testing::SmallOptions;
 
 // The model's probability per label for a title.
-std::vector<float> Probabilities(const LinearModel& model, std::string_view title) {
-  const FeatureExtractor extractor(model.feature_options());
-  FeatureBuffer buffer;
-  extractor.Extract(title, "", buffer);
-  std::vector<float> p(model.labels().size());
-  model.Predict(buffer.ids, p);
-  return p;
-}
+using testing::Probabilities;
 
 std::vector<std::string> Predict(const LinearModel& model, std::string_view title) {
   std::vector<std::string> out;

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/core/event_times.h"
 #include "tests/core/taxonomy_test_data.h"
 
 namespace headwire::core {
 namespace {
 
-constexpr int64_t kT0 = 1772438400000;  // 2026-03-02T08:00:00Z
+using testing::kHour;
+using testing::kT0;
 
 constexpr std::string_view kTinyTaxonomy = R"(
 name = "pipeline-test"
@@ -94,7 +96,6 @@ TEST(PipelineTest, DuplicateIsMarkedAndStillClassified) {
 // after the original is within the content window of the original, so it is a same_content
 // duplicate of it, whether the copy in between was dated before or after the original.
 TEST(PipelineTest, AnExactCopyIsSameContentWhateverOrderEarlierCopiesArrivedIn) {
-  constexpr int64_t kHour = 3600 * 1000;
   for (const int64_t between : {-13 * kHour, 13 * kHour}) {
     SCOPED_TRACE(between);
     InMemoryDedupIndex index;

@@ -11,13 +11,14 @@
 #include <string_view>
 
 #include "tests/common/numbered_id.h"
+#include "tests/core/event_times.h"
 
 namespace headwire::core {
 namespace {
 
 using headwire::testing::NumberedId;
 
-constexpr int64_t kHour = 3600 * 1000;
+using testing::kHour;
 constexpr int64_t kDay = 24 * kHour;
 
 struct Item {

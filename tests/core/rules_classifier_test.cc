@@ -19,7 +19,7 @@ namespace {
 
 using Topics = std::vector<std::string>;
 
-const std::string kShippedTaxonomy = std::string(HEADWIRE_SOURCE_DIR) + "/data/taxonomy.toml";
+using testing::kShippedTaxonomy;
 
 // Small, hand-checkable rules for the matching mechanics; the shipped file is tested below.
 constexpr std::string_view kMechanics = R"(

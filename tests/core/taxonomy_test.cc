@@ -8,10 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "tests/core/taxonomy_test_data.h"
+
 namespace headwire::core {
 namespace {
 
-const std::string kShippedTaxonomy = std::string(HEADWIRE_SOURCE_DIR) + "/data/taxonomy.toml";
+using testing::kShippedTaxonomy;
 
 // A valid two-topic taxonomy; error tests append to it or replace parts of it.
 constexpr std::string_view kValid = R"(

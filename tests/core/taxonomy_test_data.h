@@ -4,12 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "core/rules_classifier.h"
 
 namespace headwire::core::testing {
+
+// The taxonomy the project ships (data/taxonomy.toml).
+inline const std::string kShippedTaxonomy =
+    std::string(HEADWIRE_SOURCE_DIR) + "/data/taxonomy.toml";
 
 inline RulesClassifier RulesFromToml(std::string_view toml) {
   auto taxonomy = Taxonomy::FromString(toml, "test.toml");
