@@ -6,12 +6,6 @@
 namespace headwire::common {
 namespace {
 
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-
 // The offset ListOffsets answers for `which` (RD_KAFKA_OFFSET_BEGINNING or RD_KAFKA_OFFSET_END,
 // which a broker reads as "earliest" and "latest"), waiting until `deadline` at most.
 Result<int64_t> ListOffset(rd_kafka_t* rk, const std::string& topic, int32_t partition,
@@ -19,8 +13,7 @@ Result<int64_t> ListOffset(rd_kafka_t* rk, const std::string& topic, int32_t par
   const std::string name = topic + "/" + std::to_string(partition);
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> list(
-      rd_kafka_topic_partition_list_new(1));
+  RdKafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = which;
   const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(
       rk, list.get(), static_cast<int>(std::max<int64_t>(1, left.count())));

@@ -8,15 +8,6 @@
 #include "common/topic_metadata.h"
 
 namespace headwire::common {
-namespace {
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-
-}  // namespace
 
 Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& topic,
                                 const std::function<void(const Message&)>& visit,
@@ -46,8 +37,7 @@ Result<uint64_t> ReadTopicToEnd(const KafkaOptions& options, const std::string& 
 
   // The end of each partition as of now; partitions already empty are not read.
   std::map<int32_t, int64_t> ends;
-  std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> assignment(
-      rd_kafka_topic_partition_list_new(found->partition_cnt));
+  RdKafkaPartitionListPtr assignment(rd_kafka_topic_partition_list_new(found->partition_cnt));
   for (int i = 0; i < found->partition_cnt; ++i) {
     const int32_t partition = found->partitions[i].id;
     auto held = QueryHeldOffsets(rk->get(), topic, partition, reader.timeout);
