@@ -3,108 +3,20 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include "core/byte_codec.h"
+
 namespace headwire::core {
 namespace {
 
 constexpr std::string_view kMagic = "HWTM";
-// Bounds that keep a corrupt header from asking for absurd allocations.
-constexpr uint32_t kMaxLabels = 256;
+// Bounds that keep a corrupt header from asking for absurd allocations (with kMaxLabels).
 constexpr uint32_t kMaxNameBytes = 4096;
-
-// Little-endian writers and a bounds-checked reader: the file is the same on every machine.
-class Writer {
- public:
-  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void U16(uint16_t v) {
-    for (int i = 0; i < 2; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void U64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) U8(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void F32(float v) { U32(std::bit_cast<uint32_t>(v)); }
-  void Varint(uint32_t v) {
-    while (v >= 0x80) {
-      U8(static_cast<uint8_t>(v | 0x80));
-      v >>= 7;
-    }
-    U8(static_cast<uint8_t>(v));
-  }
-  void String(std::string_view s) {
-    U32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
-  }
-  void Bytes(std::string_view s) { out_.append(s); }
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool U8(uint8_t& v) {
-    if (pos_ + 1 > in_.size()) return false;
-    v = static_cast<uint8_t>(in_[pos_++]);
-    return true;
-  }
-  bool U16(uint16_t& v) {
-    v = 0;
-    for (int i = 0; i < 2; ++i) {
-      uint8_t b = 0;
-      if (!U8(b)) return false;
-      v = static_cast<uint16_t>(v | uint16_t{b} << (8 * i));
-    }
-    return true;
-  }
-  bool U32(uint32_t& v) {
-    v = 0;
-    for (int i = 0; i < 4; ++i) {
-      uint8_t b = 0;
-      if (!U8(b)) return false;
-      v |= uint32_t{b} << (8 * i);
-    }
-    return true;
-  }
-  bool F32(float& v) {
-    uint32_t bits = 0;
-    if (!U32(bits)) return false;
-    v = std::bit_cast<float>(bits);
-    return std::isfinite(v);
-  }
-  bool Varint(uint32_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      uint8_t b = 0;
-      if (!U8(b)) return false;
-      v |= uint32_t{static_cast<uint8_t>(b & 0x7f)} << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return false;
-  }
-  bool String(std::string& s, uint32_t max) {
-    uint32_t n = 0;
-    if (!U32(n) || n > max || pos_ + n > in_.size()) return false;
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool AtEnd() const { return pos_ == in_.size(); }
-
- private:
-  std::string_view in_;
-  size_t pos_ = 0;
-};
 
 float Sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 
@@ -209,10 +121,10 @@ size_t LinearModel::NonZeroRows() const {
 }
 
 std::string LinearModel::Serialize() const {
-  Writer w;
-  w.Bytes(kMagic);
+  ByteWriter w;
+  w.Raw(kMagic);
   w.U32(kFormatVersion);
-  w.String(name_);
+  w.String32(name_);
   w.U8(static_cast<uint8_t>(features_.bucket_bits));
   w.U8(features_.word_bigrams ? 1 : 0);
   w.U8(static_cast<uint8_t>(features_.min_char_ngram));
@@ -223,7 +135,7 @@ std::string LinearModel::Serialize() const {
   w.U8(static_cast<uint8_t>(rule_feature_copies_));
   w.U32(static_cast<uint32_t>(labels_.size()));
   for (const ModelLabel& label : labels_) {
-    w.String(label.name);
+    w.String32(label.name);
     w.F32(label.threshold);
     w.F32(label.bias);
     w.F32(label.scale);
@@ -241,8 +153,8 @@ std::string LinearModel::Serialize() const {
     previous = b;
     for (size_t l = 0; l < n; ++l) w.U8(static_cast<uint8_t>(row[l]));
   }
-  w.U64(XXH64(w.out().data(), w.out().size(), 0));
-  return std::move(w.out());
+  w.U64(XXH64(w.bytes().data(), w.bytes().size(), 0));
+  return w.Take();
 }
 
 Result<LinearModel> LinearModel::Deserialize(std::string_view bytes, std::string_view origin) {
@@ -254,28 +166,26 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes, std::string
     return corrupt("bad magic");
   }
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
-  Reader trailer(bytes.substr(bytes.size() - 8));
-  uint32_t lo = 0, hi = 0;
-  trailer.U32(lo);
-  trailer.U32(hi);
-  if ((uint64_t{hi} << 32 | lo) != XXH64(body.data(), body.size(), 0)) {
+  if (ByteReader(bytes.substr(bytes.size() - 8)).U64() != XXH64(body.data(), body.size(), 0)) {
     return corrupt("checksum mismatch (truncated or damaged file)");
   }
-  Reader r(body.substr(kMagic.size()));
-  uint32_t version = 0;
-  if (!r.U32(version)) return corrupt("truncated header");
+  ByteReader r(body.substr(kMagic.size()));
+  const uint32_t version = r.U32();
+  if (!r.ok()) return corrupt("truncated header");
   if (version < 1 || version > kFormatVersion) {
     return corrupt("format version " + std::to_string(version) + ", this build reads " +
                    std::to_string(kFormatVersion));
   }
-  std::string name;
-  uint8_t bits = 0, bigrams = 0, min_n = 0, max_n = 0, use_body = 0, loss = 0, rules = 0;
-  uint16_t max_body_words = 0;  // version 1 files read the whole body
-  if (!r.String(name, kMaxNameBytes) || !r.U8(bits) || !r.U8(bigrams) || !r.U8(min_n) ||
-      !r.U8(max_n) || !r.U8(use_body) || (version >= 2 && !r.U16(max_body_words)) || !r.U8(loss) ||
-      !r.U8(rules)) {
-    return corrupt("truncated header");
-  }
+  std::string name = r.String32(kMaxNameBytes);
+  const uint8_t bits = r.U8();
+  const uint8_t bigrams = r.U8();
+  const uint8_t min_n = r.U8();
+  const uint8_t max_n = r.U8();
+  const uint8_t use_body = r.U8();
+  const uint16_t max_body_words = version >= 2 ? r.U16() : 0;  // version 1 reads the whole body
+  const uint8_t loss = r.U8();
+  const uint8_t rules = r.U8();
+  if (!r.ok()) return corrupt("truncated header");
   FeatureOptions features{.bucket_bits = bits,
                           .word_bigrams = bigrams != 0,
                           .min_char_ngram = min_n,
@@ -285,32 +195,31 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes, std::string
   if (const Status s = features.Validate(); !s.ok()) return corrupt(s.message());
   if (loss > 1) return corrupt("unknown loss kind");
   if (rules > 64) return corrupt("bad rule feature copies");
-  uint32_t label_count = 0;
-  if (!r.U32(label_count) || label_count == 0 || label_count > kMaxLabels) {
-    return corrupt("bad label count");
-  }
+  const uint32_t label_count = r.U32();
+  if (!r.ok() || label_count == 0 || label_count > kMaxLabels) return corrupt("bad label count");
   std::vector<ModelLabel> labels(label_count);
   for (ModelLabel& label : labels) {
-    if (!r.String(label.name, kMaxNameBytes) || label.name.empty() || !r.F32(label.threshold) ||
-        !r.F32(label.bias) || !r.F32(label.scale)) {
-      return corrupt("bad label entry");
-    }
+    label.name = r.String32(kMaxNameBytes);
+    label.threshold = r.F32();
+    label.bias = r.F32();
+    label.scale = r.F32();
+    if (!r.ok() || label.name.empty()) return corrupt("bad label entry");
   }
   const size_t buckets = size_t{1} << bits;
   std::vector<int8_t> weights(buckets * label_count, 0);
-  uint32_t rows = 0;
-  if (!r.U32(rows) || rows > buckets) return corrupt("bad row count");
+  const uint32_t rows = r.U32();
+  if (!r.ok() || rows > buckets) return corrupt("bad row count");
   uint64_t bucket = 0;
   for (uint32_t i = 0; i < rows; ++i) {
-    uint32_t delta = 0;
-    if (!r.Varint(delta)) return corrupt("truncated weights");
+    const uint64_t delta = r.Varint();
+    if (!r.ok()) return corrupt("truncated weights");
+    if (delta >= buckets || (i > 0 && delta == 0)) return corrupt("bad weight row index");
     bucket += delta;
-    if (bucket >= buckets || (i > 0 && delta == 0)) return corrupt("bad weight row index");
+    if (bucket >= buckets) return corrupt("bad weight row index");
     for (uint32_t l = 0; l < label_count; ++l) {
-      uint8_t v = 0;
-      if (!r.U8(v)) return corrupt("truncated weights");
-      weights[bucket * label_count + l] = static_cast<int8_t>(v);
+      weights[bucket * label_count + l] = static_cast<int8_t>(r.U8());
     }
+    if (!r.ok()) return corrupt("truncated weights");
   }
   if (!r.AtEnd()) return corrupt("trailing bytes");
   return LinearModel(std::move(name), features, static_cast<LossKind>(loss), std::move(labels),

@@ -36,6 +36,9 @@ class LinearModel {
  public:
   // Version 2 added FeatureOptions::max_body_words; version 1 files still load (whole body).
   static constexpr uint32_t kFormatVersion = 2;
+  // The most labels a model may have: a prediction keeps its sums on the stack, and a file that
+  // claims more is corrupt.
+  static constexpr uint32_t kMaxLabels = 256;
 
   // `weights` has bucket_count * labels.size() entries, row-major by bucket. `features` must be
   // valid and `labels` non-empty; names are unique.

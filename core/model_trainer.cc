@@ -12,7 +12,6 @@
 namespace headwire::core {
 namespace {
 
-constexpr size_t kMaxLabels = 256;
 // Keeps AdaGrad's first step finite.
 constexpr float kAdaGradEpsilon = 1e-8f;
 
@@ -89,7 +88,10 @@ Result<LinearModel> TrainModel(std::span<const LabelledText> data, const TrainOp
     }
   }
   if (names.empty()) return Err(Status::InvalidArgument("the data has no labels at all"));
-  if (names.size() > kMaxLabels) return Err(Status::InvalidArgument("more than 256 labels"));
+  if (names.size() > LinearModel::kMaxLabels) {
+    return Err(Status::InvalidArgument("more than " + std::to_string(LinearModel::kMaxLabels) +
+                                       " labels"));
+  }
   const size_t n = names.size();
 
   const ModelInput input(options.features,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <span>
 
+#include "core/byte_codec.h"
 #include "core/similarity_hash.h"
 #include "core/story_scoring.h"
 
@@ -13,94 +14,11 @@ namespace {
 
 constexpr uint64_t kSeqMask = (1ULL << 56) - 1;
 constexpr uint64_t kBodyKeySalt = 0x5bd1e9955bd1e995ULL;
+// The state records are private to this class (core/byte_codec.h), each led by this version, and
+// round-trip exactly (floats by their bits).
 constexpr uint32_t kEncodingVersion = 1;
 
 int64_t Distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
-
-// A minimal little-endian record codec: the state is private to this class, versioned by a
-// leading byte, and must round-trip exactly (floats by their bits).
-class Writer {
- public:
-  void Varint(uint64_t v) {
-    while (v >= 0x80) {
-      out_.push_back(static_cast<char>(v | 0x80));
-      v >>= 7;
-    }
-    out_.push_back(static_cast<char>(v));
-  }
-  void Fixed64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-  void Signed(int64_t v) { Fixed64(static_cast<uint64_t>(v)); }
-  void Bytes(std::string_view s) {
-    Varint(s.size());
-    out_.append(s);
-  }
-  void Hashes(const std::vector<uint64_t>& values) {
-    Varint(values.size());
-    for (uint64_t v : values) Fixed64(v);
-  }
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  uint64_t Varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (in_.empty()) return Fail();
-      const auto byte = static_cast<uint8_t>(in_.front());
-      in_.remove_prefix(1);
-      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) return v;
-    }
-    return Fail();
-  }
-  uint64_t Fixed64() {
-    if (in_.size() < 8) return Fail();
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in_[i])) << (8 * i);
-    in_.remove_prefix(8);
-    return v;
-  }
-  int64_t Signed() { return static_cast<int64_t>(Fixed64()); }
-  std::string Bytes() {
-    const uint64_t n = Varint();
-    if (!ok_ || n > in_.size()) {
-      Fail();
-      return {};
-    }
-    std::string s(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return s;
-  }
-  std::vector<uint64_t> Hashes() {
-    const uint64_t n = Varint();
-    std::vector<uint64_t> values;
-    if (!ok_ || n > in_.size() / 8) {
-      Fail();
-      return values;
-    }
-    values.reserve(n);
-    for (uint64_t i = 0; i < n; ++i) values.push_back(Fixed64());
-    return values;
-  }
-  bool AtEnd() const { return in_.empty(); }
-
- private:
-  uint64_t Fail() {
-    ok_ = false;
-    in_ = {};
-    return 0;
-  }
-  std::string_view in_;
-  bool ok_ = true;
-};
 
 std::string SeqKey(uint64_t seq) {
   std::string key(1 + 8, kRecentArticleKeyPrefix);
@@ -502,36 +420,36 @@ void RecentArticles::EvictExpired() {
 
 std::string RecentArticles::EncodeEntry(const Entry& entry) const {
   const HeadlineFeatures& f = entry.features;
-  Writer w;
+  ByteWriter w;
   w.Varint(kEncodingVersion);
-  w.Bytes(entry.id);
-  w.Bytes(entry.story_id);
-  w.Signed(entry.time_ms);
+  w.VarintString(entry.id);
+  w.VarintString(entry.story_id);
+  w.I64(entry.time_ms);
   w.Varint(std::bit_cast<uint32_t>(entry.norm));
-  w.Hashes(f.title_tokens);
+  w.VarintU64s(f.title_tokens);
   std::string slots;
   for (bool slot : f.title_slots) slots.push_back(slot ? '1' : '0');
-  w.Bytes(slots);
-  w.Hashes(f.title_numbers);
+  w.VarintString(slots);
+  w.VarintU64s(f.title_numbers);
   // The flag is stored inverted: an entry written before it existed reads as about its title and
   // matches as it did.
   w.Varint((f.truncated ? 1 : 0) | (f.has_body ? 2 : 0) | (f.body_about_title ? 0 : 4));
-  w.Fixed64(f.body_simhash);
-  w.Hashes(f.body_numbers);
-  w.Hashes(f.countries);
+  w.U64(f.body_simhash);
+  w.VarintU64s(f.body_numbers);
+  w.VarintU64s(f.countries);
   w.Varint(f.terms.size());
   for (const StoryTerm& term : f.terms) {
-    w.Fixed64(term.hash);
+    w.U64(term.hash);
     w.Varint(term.weight);
   }
   return w.Take();
 }
 
 std::string RecentArticles::EncodeStory(const Story& story) const {
-  Writer w;
+  ByteWriter w;
   w.Varint(kEncodingVersion);
-  w.Signed(story.first_seen_ms);
-  w.Signed(story.last_seen_ms);
+  w.I64(story.first_seen_ms);
+  w.I64(story.last_seen_ms);
   w.Varint(story.members);
   w.Varint(story.live_members);
   return w.Take();
@@ -557,10 +475,10 @@ std::vector<StateChange> RecentArticles::TakeChanges() {
   // it where an uninterrupted run has it (what is far ahead, what expires, what is forgotten).
   if (!added_.empty() || !evicted_.empty() || watermark_ms_ != persisted_watermark_ms_) {
     persisted_watermark_ms_ = watermark_ms_;
-    Writer w;
+    ByteWriter w;
     w.Varint(kEncodingVersion);
     w.Varint(next_seq_);
-    w.Signed(watermark_ms_);
+    w.I64(watermark_ms_);
     changes.push_back({std::string(1, kRecentMetaKey), w.Take()});
   }
   added_.clear();
@@ -575,16 +493,16 @@ std::expected<void, std::string> RecentArticles::Restore(
   std::vector<std::pair<uint64_t, Entry>> entries;
   for (const auto& [key, value] : records) {
     if (key.empty()) continue;
-    Reader r(value);
+    ByteReader r(value);
     if (r.Varint() != kEncodingVersion) return std::unexpected("unknown state record version");
     if (key[0] == kRecentMetaKey && key.size() == 1) {
       next_seq_ = r.Varint();
-      watermark_ms_ = r.Signed();
+      watermark_ms_ = r.I64();
       persisted_watermark_ms_ = watermark_ms_;
     } else if (key[0] == kRecentStoryKeyPrefix) {
       Story story;
-      story.first_seen_ms = r.Signed();
-      story.last_seen_ms = r.Signed();
+      story.first_seen_ms = r.I64();
+      story.last_seen_ms = r.I64();
       story.members = r.Varint();
       story.live_members = r.Varint();
       auto [it, inserted] = stories_.insert_or_assign(key.substr(1), story);
@@ -595,25 +513,25 @@ std::expected<void, std::string> RecentArticles::Restore(
       for (int i = 0; i < 8; ++i) {
         entry.seq = (entry.seq << 8) | static_cast<uint8_t>(key[1 + i]);
       }
-      entry.id = r.Bytes();
-      entry.story_id = r.Bytes();
-      entry.time_ms = r.Signed();
+      entry.id = r.VarintString();
+      entry.story_id = r.VarintString();
+      entry.time_ms = r.I64();
       entry.norm = std::bit_cast<float>(static_cast<uint32_t>(r.Varint()));
       HeadlineFeatures& f = entry.features;
-      f.title_tokens = r.Hashes();
-      for (char c : r.Bytes()) f.title_slots.push_back(c == '1');
-      f.title_numbers = r.Hashes();
+      f.title_tokens = r.VarintU64s();
+      for (char c : r.VarintString()) f.title_slots.push_back(c == '1');
+      f.title_numbers = r.VarintU64s();
       const uint64_t flags = r.Varint();
       f.truncated = (flags & 1) != 0;
       f.has_body = (flags & 2) != 0;
       f.body_about_title = (flags & 4) == 0;
-      f.body_simhash = r.Fixed64();
-      f.body_numbers = r.Hashes();
-      f.countries = r.Hashes();
+      f.body_simhash = r.U64();
+      f.body_numbers = r.VarintU64s();
+      f.countries = r.VarintU64s();
       const uint64_t terms = r.Varint();
       for (uint64_t i = 0; r.ok() && i < terms; ++i) {
         StoryTerm term;
-        term.hash = r.Fixed64();
+        term.hash = r.U64();
         term.weight = static_cast<uint8_t>(r.Varint());
         f.terms.push_back(term);
       }

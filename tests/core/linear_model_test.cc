@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "core/model_trainer.h"
 #include "tests/core/model_test_data.h"
@@ -37,6 +38,19 @@ TEST(LinearModelTest, SerializeThenDeserializeGivesTheSameModel) {
   for (const char* title : {"rocket launch", "chatbot lab", "shares earnings", "cup final"}) {
     EXPECT_EQ(Probabilities(*loaded, title), Probabilities(model, title)) << title;
   }
+}
+
+// The shipped model is read and written by the same codec as every model: written again, it is
+// its file byte for byte, so that no change to the reader or the writer can change what a model
+// file says without this failing.
+TEST(LinearModelTest, TheShippedModelWrittenAgainIsItsFileByteForByte) {
+  const std::string path = HEADWIRE_SOURCE_DIR "/models/topics-v1.hwm";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto model = LinearModel::Deserialize(file, path);
+  ASSERT_TRUE(model.has_value()) << model.error().ToString();
+  EXPECT_TRUE(model->Serialize() == file);
 }
 
 TEST(LinearModelTest, BodyWordCapIsRecordedInTheFile) {
