@@ -8,7 +8,7 @@
 // The reader never reads past its input, and its failure is sticky: a read that runs out of input
 // or finds a value out of bounds makes ok() false, and every read after it returns 0 or empty.
 // A parser reads a group of fields and checks ok() once, and before it allocates for a count it
-// read.
+// read. The reader reads its input in place: the bytes must outlive it.
 
 #include <cstdint>
 #include <string>

@@ -97,14 +97,16 @@ TEST(ByteCodecTest, DamagedLengthsCountsVarintsAndFloatsFail) {
     EXPECT_FALSE(r.ok());
   }
   {
-    ByteReader r(std::string(11, '\xFF'));
+    const std::string endless(11, '\xFF');
+    ByteReader r(endless);
     r.Varint();
     EXPECT_FALSE(r.ok());
   }
   {
     ByteWriter w;
     w.VarintString("ab");
-    ByteReader r(w.bytes().substr(0, 2));  // the string cut short
+    const std::string cut = w.bytes().substr(0, 2);  // the string cut short
+    ByteReader r(cut);
     EXPECT_EQ(r.VarintString(), "");
     EXPECT_FALSE(r.ok());
   }
