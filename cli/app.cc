@@ -50,6 +50,7 @@ void BuildApp(CLI::App& app, int& exit_code) {
   RegisterDigestCommand(app, exit_code);
   RegisterFilterCommands(app, exit_code);
   RegisterDemoCommand(app, exit_code);
+  RegisterBenchCommand(app, exit_code);
   RegisterTrainCommand(app, exit_code);
   RegisterArchiveCommand(app, exit_code);
   RegisterReplayCommand(app, exit_code);

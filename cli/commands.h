@@ -23,6 +23,7 @@ void RegisterQueryCommand(CLI::App& app, int& exit_code);
 void RegisterDigestCommand(CLI::App& app, int& exit_code);
 void RegisterFilterCommands(CLI::App& app, int& exit_code);
 void RegisterDemoCommand(CLI::App& app, int& exit_code);
+void RegisterBenchCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
 void RegisterArchiveCommand(CLI::App& app, int& exit_code);
 void RegisterReplayCommand(CLI::App& app, int& exit_code);

@@ -1,0 +1,323 @@
+// `headwire bench`: measures this build on this machine, in one process: the classifier and the
+// offline dedup pipeline (no Kafka), then produce, a raw librdkafka passthrough (the ceiling of
+// any processor, common/kafka_passthrough.h), process and sink on an in-process mock cluster, each
+// with its wall time and rate, and process's rate as a ratio of the passthrough's measured in the
+// same run. The input is the sample stream or --input, repeated as cli/bench_stream.h describes.
+// No figure decides the exit code.
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/bench_stream.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "cli/embedded_data.h"
+#include "common/article_json.h"
+#include "common/json_lines.h"
+#include "common/kafka_passthrough.h"
+#include "common/logging.h"
+#include "common/mock_cluster.h"
+#include "common/shutdown.h"
+#include "core/pipeline.h"
+#include "processors/article_processor.h"
+#include "producers/jsonl_producer.h"
+#include "sinks/sink_daemon.h"
+
+#ifndef HEADWIRE_BUILD_TYPE
+#define HEADWIRE_BUILD_TYPE ""
+#endif
+
+namespace headwire::cli {
+namespace {
+
+struct BenchArgs {
+  std::string input;  // empty: the built-in sample stream
+  uint64_t records = 20000;
+  bool json = false;
+  std::string state;  // empty: a temporary directory, removed afterwards
+  ClassifierChoice classifier;
+  std::optional<core::TopicClassifier> loaded;  // by the command-line check
+};
+
+// The topic the passthrough writes; created with the pipeline's topics.
+constexpr char kPassthroughTopic[] = "headwire.bench.passthrough";
+
+struct StageFigures {
+  std::string name{};
+  uint64_t records = 0;
+  double seconds = 0;
+  std::string baseline{};  // the stage this one's rate is a ratio of; empty for none
+  double ratio = 0;
+  common::Json details = common::Json::object();
+
+  double rate() const { return seconds > 0 ? static_cast<double>(records) / seconds : 0; }
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Result<std::vector<std::string>> ReadBenchInput(const std::string& input) {
+  std::optional<common::CommandLineInput> file;
+  std::istringstream sample{std::string(kSampleHeadlines)};
+  std::istream* in = &sample;
+  if (!input.empty()) {
+    auto opened = common::CommandLineInput::Open(input);
+    if (!opened) return Err(opened.error());
+    file = std::move(*opened);
+    in = &file->stream();
+  }
+  std::vector<std::string> lines;
+  const Status read = common::ForEachLine(*in, input.empty() ? "sample" : input,
+                                          [&](uint64_t, const std::string& line) {
+                                            lines.push_back(line);
+                                            return Status::Ok();
+                                          });
+  if (!read.ok()) return Err(read);
+  return lines;
+}
+
+// Parse, validate and classify every record, as `headwire classify` does without its output.
+StageFigures ClassifyStage(const std::vector<std::string>& stream,
+                           const core::TopicClassifier& classifier) {
+  const core::ValidationOptions validation;
+  uint64_t classified = 0, invalid = 0, topics = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& line : stream) {
+    auto record = common::ParseArticleLine(line, validation);
+    if (!record || core::Validate(record->article, validation)) {
+      ++invalid;
+      continue;
+    }
+    topics += classifier.Classify(record->article.title, record->article.body).topics.size();
+    ++classified;
+  }
+  StageFigures stage{.name = "classify", .records = stream.size(), .seconds = SecondsSince(start)};
+  stage.details = {{"classified", classified}, {"invalid", invalid}, {"topics_assigned", topics}};
+  return stage;
+}
+
+// The offline dedup pipeline of `headwire dedup`, with its in-memory index.
+StageFigures DedupStage(const std::vector<std::string>& stream) {
+  core::PipelineOptions options;
+  options.recent.background = BuiltInStoryBackground();
+  core::InMemoryDedupIndex index;
+  core::RecentArticles recent(options.recent);
+  core::ArticlePipeline pipeline(options, nullptr, index, &recent);
+  uint64_t unique = 0, duplicates = 0, invalid = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& line : stream) {
+    auto record = common::ParseArticleLine(line, options.validation);
+    if (!record) {
+      ++invalid;
+      continue;
+    }
+    auto verdict = pipeline.Process(record->article);
+    if (!verdict) {
+      ++invalid;
+    } else if (verdict->dedup.duplicate_of.empty()) {
+      ++unique;
+    } else {
+      ++duplicates;
+    }
+  }
+  StageFigures stage{
+      .name = "dedup+stories", .records = stream.size(), .seconds = SecondsSince(start)};
+  stage.details = {{"unique", unique}, {"duplicates", duplicates}, {"invalid", invalid}};
+  return stage;
+}
+
+// The produce, passthrough, process and sink stages on a mock cluster, state under `state`.
+Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& stream,
+                                              const core::TopicClassifier& classifier,
+                                              const std::filesystem::path& state) {
+  std::vector<std::string> streams;
+  for (const auto& topic : classifier.topics()) {
+    streams.push_back(processors::ArticleDeciderOptions{}.topic_prefix + topic);
+  }
+  std::vector<common::TopicSpec> topics = common::PipelineTopics(streams);
+  topics.push_back({.name = kPassthroughTopic});
+  auto cluster = common::MockCluster::Start({.topics = topics});
+  if (!cluster) return Err(cluster.error());
+  common::KafkaOptions kafka;
+  kafka.bootstrap = (*cluster)->bootstrap();
+  std::vector<StageFigures> stages;
+
+  std::string joined;
+  for (const std::string& line : stream) joined.append(line).push_back('\n');
+  std::istringstream in(std::move(joined));
+  producers::ProduceOptions produce;
+  produce.kafka = kafka;
+  std::ostringstream produce_errors;  // the input's invalid lines are counted, not listed
+  auto start = std::chrono::steady_clock::now();
+  auto produced = producers::ProduceJsonLines(in, "bench stream", produce, produce_errors);
+  if (!produced) return Err(produced.error());
+  stages.push_back(
+      {.name = "produce", .records = produced->produced, .seconds = SecondsSince(start)});
+  stages.back().details = {{"invalid", produced->invalid}};
+
+  common::PassthroughOptions passthrough;
+  passthrough.kafka = kafka;
+  passthrough.input = produce.topic;
+  passthrough.output = kPassthroughTopic;
+  passthrough.batch = 1000;
+  auto copied = common::RunKafkaPassthrough(passthrough);
+  if (!copied) return Err(copied.error());
+  stages.push_back({.name = "passthrough", .records = copied->records, .seconds = copied->seconds});
+  const double passthrough_rate = stages.back().rate();
+
+  // From here on the daemons finish their batch on SIGINT, SIGTERM or SIGHUP, as in the demo.
+  common::InstallShutdownHandlers();
+  processors::ProcessorOptions process;
+  process.consumer.kafka = kafka;
+  process.state_dir = (state / "process").string();
+  process.consumer.loop.exit_at_end = true;
+  process.decide.pipeline.recent.background = BuiltInStoryBackground();
+  start = std::chrono::steady_clock::now();
+  auto processed = processors::RunProcessor(process, classifier);
+  if (!processed) return Err(processed.error());
+  StageFigures process_stage{
+      .name = "process", .records = processed->consumed, .seconds = SecondsSince(start)};
+  process_stage.baseline = "passthrough";
+  process_stage.ratio = passthrough_rate > 0 ? process_stage.rate() / passthrough_rate : 0;
+  process_stage.details = {{"unique", processed->unique},
+                           {"duplicates", processed->duplicates},
+                           {"dead_lettered", processed->dead_lettered}};
+  stages.push_back(std::move(process_stage));
+
+  sinks::SinkOptions sink;
+  sink.consumer.kafka = kafka;
+  sink.state_dir = (state / "sink").string();
+  sink.consumer.loop.exit_at_end = true;
+  start = std::chrono::steady_clock::now();
+  auto sunk = sinks::RunSink(sink);
+  if (!sunk) return Err(sunk.error());
+  stages.push_back({.name = "sink", .records = sunk->consumed, .seconds = SecondsSince(start)});
+  stages.back().details = {{"rejected", sunk->rejected}, {"late", sunk->late}};
+  return stages;
+}
+
+void PrintTable(const std::vector<StageFigures>& stages, const std::string& input_name,
+                uint64_t records) {
+  std::cout << "headwire bench: " << records << " records from " << input_name << ", "
+            << std::thread::hardware_concurrency() << " cores"
+            << (std::string_view(HEADWIRE_BUILD_TYPE).empty()
+                    ? std::string()
+                    : std::string(", ") + HEADWIRE_BUILD_TYPE + " build")
+            << "\n\n";
+  std::cout << std::left << std::setw(15) << "stage" << std::right << std::setw(10) << "records"
+            << std::setw(11) << "seconds" << std::setw(13) << "records/s" << std::setw(14)
+            << "baseline" << std::setw(8) << "ratio"
+            << "\n";
+  for (const StageFigures& s : stages) {
+    std::cout << std::left << std::setw(15) << s.name << std::right << std::setw(10) << s.records
+              << std::setw(11) << std::fixed << std::setprecision(3) << s.seconds << std::setw(13)
+              << std::setprecision(0) << s.rate() << std::setw(14)
+              << (s.baseline.empty() ? "-" : s.baseline) << std::setw(8);
+    if (s.baseline.empty()) {
+      std::cout << "-";
+    } else {
+      std::cout << std::setprecision(2) << s.ratio;
+    }
+    std::cout << "\n";
+  }
+  std::cout << "\nprocess and sink are timed from start to exit (joining the group and opening "
+               "their state included);\nthe passthrough is raw librdkafka consume -> produce with "
+               "a flush and a commit every 1,000 records.\n";
+}
+
+void PrintJson(const std::vector<StageFigures>& stages, const std::string& input_name,
+               uint64_t records) {
+  common::Json out = {{"input", input_name},
+                      {"records", records},
+                      {"cores", std::thread::hardware_concurrency()},
+                      {"build_type", HEADWIRE_BUILD_TYPE}};
+  common::Json by_name = common::Json::object();
+  for (const StageFigures& s : stages) {
+    common::Json stage = {
+        {"records", s.records}, {"seconds", s.seconds}, {"records_per_s", s.rate()}};
+    if (!s.baseline.empty()) {
+      stage["baseline"] = s.baseline;
+      stage["ratio"] = s.ratio;
+    }
+    stage.update(s.details);
+    by_name[s.name] = std::move(stage);
+  }
+  out["stages"] = std::move(by_name);
+  std::cout << out.dump() << "\n";
+}
+
+Status RunBench(const BenchArgs& args) {
+  namespace fs = std::filesystem;
+  auto lines = ReadBenchInput(args.input);
+  if (!lines) return lines.error();
+  auto stream = BuildBenchStream(*lines, {.records = args.records});
+  if (!stream) return stream.error();
+
+  // A state of a previous run belongs to another cluster's offsets: it is replaced.
+  fs::path state = args.state;
+  std::error_code ec;
+  if (state.empty()) {
+    std::string pattern = (fs::temp_directory_path(ec) / "headwire-bench-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return Status::IoError("cannot create a temporary directory " + pattern);
+    }
+    state = pattern;
+  } else {
+    fs::remove_all(state / "process", ec);
+    fs::remove_all(state / "sink", ec);
+  }
+
+  std::vector<StageFigures> stages;
+  stages.push_back(ClassifyStage(*stream, *args.loaded));
+  stages.push_back(DedupStage(*stream));
+  auto kafka = KafkaStages(*stream, *args.loaded, state);
+  if (args.state.empty()) fs::remove_all(state, ec);
+  if (!kafka) return kafka.error();
+  stages.insert(stages.end(), kafka->begin(), kafka->end());
+
+  const std::string input_name = args.input.empty() ? "the built-in sample" : args.input;
+  if (args.json) {
+    PrintJson(stages, input_name, stream->size());
+  } else {
+    PrintTable(stages, input_name, stream->size());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterBenchCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* cmd = AddCheckedSubcommand(
+      app, "bench",
+      "Measure this build on this machine: classify, dedup, and produce, a raw Kafka "
+      "passthrough, process and sink on an in-process mock cluster, with ratios.",
+      LoadClassifierCheck(args));
+  cmd->add_option("--input", args->input,
+                  "JSON Lines to repeat instead of the built-in sample stream");
+  cmd->add_option("-n,--records", args->records, "Records to measure with")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of a table");
+  cmd->add_option("-s,--state", args->state,
+                  "Directory for the RocksDB state (its process/ and sink/ are replaced and "
+                  "kept); default: a temporary directory, removed afterwards");
+  AddClassifierOptions(*cmd, args->classifier);
+  cmd->callback([cmd, args, &exit_code] {
+    common::InitLogging("bench", LogLevel() == "info" ? "warn" : LogLevel());
+    if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
+      exit_code = ReportCheckFailure("bench", checked);
+      return;
+    }
+    const Status status = RunBench(*args);
+    exit_code = status.ok() ? kExitOk : ReportError("bench", status);
+  });
+}
+
+}  // namespace headwire::cli

@@ -1,0 +1,40 @@
+#pragma once
+// The input of `headwire bench`: a JSON Lines stream repeated until it holds the records asked
+// for, each repetition ("copy") a stream of new articles, decided as a live stream of new articles
+// would be, deterministically. Copy k of C (k = 0 .. C-1) is every input line in order with
+//   - "id", when there is one, suffixed "-r<k>" (a number becomes a string),
+//   - "url", when it is a string, with "/r<k>" added to the end of its path (before any query or
+//     fragment, which the canonicaliser may strip),
+//   - "published_at", when it is an RFC 3339 string or epoch milliseconds, moved (C - 1 - k) *
+//     (span + gap) earlier, written as epoch milliseconds; span is the input's event-time span.
+// So the last copy keeps the input's own times (an input dated before now stays so: the producer
+// refuses times ahead of ingestion), and each copy starts `gap` after the one before ends: past
+// every window in which an article can match an earlier one, but not so far ahead that the
+// watermark would take it for a mistaken date and hold still. A record without an event time
+// keeps none: the producer stamps it at ingestion, so its later copies repeat its first, as a
+// resend would. A line that is not a JSON object is repeated as written and stays invalid.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace headwire::cli {
+
+struct BenchStreamOptions {
+  // Records in the stream; the last copy is cut short to fit. Default: 20,000.
+  uint64_t records = 20000;
+  // Event time between the end of one copy and the start of the next. Must exceed the content
+  // (12 h), near-duplicate (24 h), story-member (72 h) and story retention (72 h) windows and stay
+  // below the watermark's max-ahead (7 days). URLs and ids differ between copies, so the URL
+  // window (7 days) has nothing to match. Default: 4 days.
+  int64_t gap_ms = 4LL * 24 * 3600 * 1000;
+};
+
+// The stream of `options.records` lines built from `lines` (the input's non-blank lines) as
+// above. Returns InvalidArgument for an empty input.
+Result<std::vector<std::string>> BuildBenchStream(const std::vector<std::string>& lines,
+                                                  const BenchStreamOptions& options);
+
+}  // namespace headwire::cli
