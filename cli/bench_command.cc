@@ -69,12 +69,13 @@ StageFigures DaemonStage(std::string name, uint64_t records,
                          std::chrono::steady_clock::time_point start,
                          const LogEventClock& assigned) {
   const auto end = std::chrono::steady_clock::now();
-  const auto from = assigned.first().value_or(start);
+  const auto assigned_at = assigned.first();
+  const auto from = assigned_at.value_or(start);
   StageFigures stage{.name = std::move(name),
                      .records = records,
                      .seconds = std::chrono::duration<double>(end - from).count()};
   stage.details = {{"wall_seconds", std::chrono::duration<double>(end - start).count()},
-                   {"timed_from", assigned.first() ? "partition assigned" : "start"}};
+                   {"timed_from", assigned_at ? "partition assigned" : "start"}};
   return stage;
 }
 
