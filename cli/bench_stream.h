@@ -23,8 +23,8 @@
 namespace headwire::cli {
 
 struct BenchStreamOptions {
-  // Records in the stream; the last copy is cut short to fit. Default: 20,000.
-  uint64_t records = 20000;
+  // Records in the stream; the last copy is cut short to fit. Default: 10,000.
+  uint64_t records = 10000;
   // Event time between the end of one copy and the start of the next. Must exceed the content
   // (12 h), near-duplicate (24 h), story-member (72 h) and story retention (72 h) windows and stay
   // below the watermark's max-ahead (7 days). URLs and ids differ between copies, so the URL
