@@ -152,8 +152,14 @@ StageFigures DedupStage(const std::vector<std::string>& stream) {
 // A Kafka stage that read fewer records than were written for it: the mock cluster keeps about
 // 5 MiB per partition and drops the oldest records silently, so the figures would measure part
 // of the input (all the processed records are on one partition, as the raw topic has one).
+// A daemon a signal stopped read less for that reason: the run is cut short, not the input.
 Status CheckNothingDropped(std::string_view stage, uint64_t read, uint64_t written) {
   if (read == written) return Status::Ok();
+  if (common::ShutdownRequested()) {
+    return Status::Aborted(std::string(stage) + " stopped by signal " +
+                           std::to_string(common::ShutdownSignal()) + " after " +
+                           std::to_string(read) + " of " + std::to_string(written) + " records");
+  }
   return Status::Unavailable(std::string(stage) + " read " + std::to_string(read) + " of the " +
                              std::to_string(written) +
                              " records written for it: the in-process mock cluster keeps about "
@@ -162,6 +168,7 @@ Status CheckNothingDropped(std::string_view stage, uint64_t read, uint64_t writt
 }
 
 // The produce, passthrough, process and sink stages on a mock cluster, state under `state`.
+// `assigned` times the daemons (DaemonStage).
 Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& stream,
                                               const core::TopicClassifier& classifier,
                                               const std::filesystem::path& state,
@@ -208,6 +215,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
   common::InstallShutdownHandlers();
   processors::ProcessorOptions process;
   process.consumer.kafka = kafka;
+  process.raw_topic = produce.topic;
   process.state_dir = (state / "process").string();
   process.consumer.loop.exit_at_end = true;
   process.decide.pipeline.recent.background = BuiltInStoryBackground();
@@ -364,6 +372,9 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
     }
     const Status status = RunBench(*args);
     exit_code = status.ok() ? kExitOk : ReportError("bench", status);
+    if (!status.ok() && common::ShutdownRequested()) {
+      exit_code = kExitSignalBase + common::ShutdownSignal();
+    }
   });
 }
 
