@@ -10,29 +10,32 @@ namespace headwire::cli {
 
 class LogEventClock::Listener : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  void Listen(std::string text) {
+  void Listen(std::vector<std::string> texts) {
     std::lock_guard lock(mutex_);
-    text_ = std::move(text);
-    first_.reset();
+    texts_ = std::move(texts);
+    first_.assign(texts_.size(), std::nullopt);
   }
 
-  std::optional<std::chrono::steady_clock::time_point> first() {
+  std::optional<std::chrono::steady_clock::time_point> first(size_t index) {
     std::lock_guard lock(mutex_);
-    return first_;
+    return index < first_.size() ? first_[index] : std::nullopt;
   }
 
  protected:
   // Called with mutex_ held.
   void sink_it_(const spdlog::details::log_msg& event) override {
-    if (first_ || text_.empty()) return;
     const std::string_view message(event.payload.data(), event.payload.size());
-    if (message.find(text_) != std::string_view::npos) first_ = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < texts_.size(); ++i) {
+      if (!first_[i] && message.find(texts_[i]) != std::string_view::npos) {
+        first_[i] = std::chrono::steady_clock::now();
+      }
+    }
   }
   void flush_() override {}
 
  private:
-  std::string text_;
-  std::optional<std::chrono::steady_clock::time_point> first_;
+  std::vector<std::string> texts_;
+  std::vector<std::optional<std::chrono::steady_clock::time_point>> first_;
 };
 
 LogEventClock::LogEventClock()
@@ -57,10 +60,10 @@ LogEventClock::~LogEventClock() {
   }
 }
 
-void LogEventClock::Listen(std::string text) { listener_->Listen(std::move(text)); }
+void LogEventClock::Listen(std::vector<std::string> texts) { listener_->Listen(std::move(texts)); }
 
-std::optional<std::chrono::steady_clock::time_point> LogEventClock::first() const {
-  return listener_->first();
+std::optional<std::chrono::steady_clock::time_point> LogEventClock::first(size_t index) const {
+  return listener_->first(index);
 }
 
 }  // namespace headwire::cli

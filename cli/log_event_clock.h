@@ -1,7 +1,8 @@
 #pragma once
-// LogEventClock: the time a log event first occurred, for a measurement that must start when a
-// daemon reached a point it only logs (`headwire bench` times the processor and the sink from
-// "partition assigned", as bench/run does, so that joining the consumer group is left out).
+// LogEventClock: the times log events first occurred, for a measurement that must start and end
+// where a daemon reached points it only logs (`headwire bench` times the processor and the sink
+// from "partition assigned" to their stop line, as bench/run does, so that joining the consumer
+// group and closing the clients are left out).
 // While it exists it listens on the process-wide logger (common/logging.h) at info level or
 // finer, and the logger's own sinks print only what the logger's level let through before; the
 // destructor restores the logger as it was. Construct and destroy it while no other thread
@@ -30,11 +31,13 @@ class LogEventClock {
   LogEventClock(const LogEventClock&) = delete;
   LogEventClock& operator=(const LogEventClock&) = delete;
 
-  // Forgets any earlier event and waits for the first whose message contains `text`.
-  void Listen(std::string text);
+  // Forgets any earlier event and waits, for each of `texts`, for the first event whose message
+  // contains it.
+  void Listen(std::vector<std::string> texts);
 
-  // When the first such event was logged since the last Listen; nullopt when none was.
-  std::optional<std::chrono::steady_clock::time_point> first() const;
+  // When the first event containing `texts[index]` of the last Listen was logged; nullopt when
+  // none was (or for an index beyond those texts).
+  std::optional<std::chrono::steady_clock::time_point> first(size_t index) const;
 
  private:
   class Listener;

@@ -1,12 +1,14 @@
 #pragma once
-// The ceiling for any processor on a broker: raw librdkafka consume -> produce of the same
-// messages, with the same delivery rule as headwire's daemons and nothing else. It reads every
-// partition of the input topic from the start (assigned directly, no group join), produces each
-// message's key, value and headers to the output topic with the producer settings headwire uses
-// (idempotent, acks=all, lz4, linger.ms=5), and after every `batch` messages waits for their
-// delivery reports and then commits the consumed offsets (asynchronously, as headwire does; its
-// durable offsets are in RocksDB, which this ceiling leaves out). It stops at the end of every
-// partition. Used by `headwire bench` and by bench/kafka_passthrough (bench/run).
+// A baseline for a processor on a broker: raw librdkafka consume -> produce of the same messages
+// and nothing else. It reads every partition of the input topic from the start (assigned
+// directly, no group join), produces each message's key, value and headers to the output topic
+// with the producer settings headwire uses (idempotent, acks=all, lz4, linger.ms=5), and after
+// every `batch` messages waits for their delivery reports and then commits the consumed offsets
+// (asynchronously, as headwire does; its durable offsets are in RocksDB, which this leaves out).
+// With `batch` at the processor's batch size it waits for delivery about as headwire's daemons
+// do; with a `batch` above the message count it flushes once, at the end: the raw-librdkafka
+// rate on those messages, which `headwire bench` uses as its baseline. It stops at the end of
+// every partition. Used by `headwire bench` and by bench/kafka_passthrough (bench/run).
 
 #include <cstdint>
 #include <string>
@@ -23,7 +25,7 @@ struct PassthroughOptions {
   std::string input;
   // Topic written. Required.
   std::string output;
-  // Messages per flush and commit. Default: 1,000.
+  // Messages per flush and commit; above the message count, one flush at the end. Default: 1,000.
   int64_t batch = 1000;
   // Consumer group the offsets are committed to. Default: "kafka-passthrough".
   std::string group = "kafka-passthrough";

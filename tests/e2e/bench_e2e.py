@@ -58,11 +58,13 @@ class BenchTest(harness.unittest.TestCase):
         self.assertEqual(self.stages["process"]["dead_lettered"], 0)
         self.assertEqual(self.stages["sink"]["rejected"], 0)
 
-    def test_the_daemons_are_timed_from_their_assignment_within_their_wall_time(self):
-        for name in ("process", "sink"):
+    def test_the_daemons_are_timed_from_their_assignment_to_their_stop_line_within_their_wall_time(
+            self):
+        for name, stopped in (("process", "processor stopped"), ("sink", "sink stopped")):
             with self.subTest(stage=name):
                 stage = self.stages[name]
                 self.assertEqual(stage["timed_from"], "partition assigned")
+                self.assertEqual(stage["timed_to"], stopped)
                 self.assertLessEqual(stage["seconds"], stage["wall_seconds"])
 
     def test_process_ratio_is_its_rate_over_the_passthrough_rate_of_the_same_run(self):
