@@ -1,12 +1,16 @@
 #pragma once
 // The input of `headwire bench`: a JSON Lines stream repeated until it holds the records asked
 // for, each repetition ("copy") a stream of new articles, decided as a live stream of new articles
-// would be, deterministically. Copy k of C (k = 0 .. C-1) is every input line in order with
+// would be, deterministically. The input's lines are first put in event order (a stable sort; the
+// lines without an event time, and those that are not JSON objects, last), as a live stream
+// arrives about, so that each copy's first record follows the copy before's last by `gap`.
+// Copy k of C (k = 0 .. C-1) is every input line in that order with
 //   - "id", when there is one, suffixed "-r<k>" (a number becomes a string),
 //   - "url", when it is a string, with "/r<k>" added to the end of its path (before any query or
 //     fragment, which the canonicaliser may strip),
-//   - "published_at", when it is an RFC 3339 string or epoch milliseconds, moved (C - 1 - k) *
-//     (span + gap) earlier, written as epoch milliseconds; span is the input's event-time span.
+//   - "published_at", when the producer reads an event time from it (an RFC 3339 string, or
+//     epoch milliseconds whose fraction it drops), moved (C - 1 - k) * (span + gap) earlier,
+//     written as whole epoch milliseconds; span is the input's event-time span.
 // So the last copy keeps the input's own times (an input dated before now stays so: the producer
 // refuses times ahead of ingestion), and each copy starts `gap` after the one before ends: past
 // every window in which an article can match an earlier one, but not so far ahead that the
@@ -33,7 +37,9 @@ struct BenchStreamOptions {
 };
 
 // The stream of `options.records` lines built from `lines` (the input's non-blank lines) as
-// above. Returns InvalidArgument for an empty input.
+// above. Returns InvalidArgument for an empty input, and for copies so many, or an input spanning
+// so long, that the first copy would start before the earliest event time validation accepts
+// (core::ValidationOptions::min_event_time_ms, 1990): its records would be invalid, not measured.
 Result<std::vector<std::string>> BuildBenchStream(const std::vector<std::string>& lines,
                                                   const BenchStreamOptions& options);
 
