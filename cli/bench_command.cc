@@ -30,16 +30,12 @@
 #include "producers/jsonl_producer.h"
 #include "sinks/sink_daemon.h"
 
-#ifndef HEADWIRE_BUILD_TYPE
-#define HEADWIRE_BUILD_TYPE ""
-#endif
-
 namespace headwire::cli {
 namespace {
 
 struct BenchArgs {
   std::string input;  // empty: the built-in sample stream
-  uint64_t records = 10000;
+  BenchStreamOptions stream;
   bool json = false;
   std::string state;  // empty: a temporary directory, removed afterwards
   ClassifierChoice classifier;
@@ -180,6 +176,14 @@ Status CheckNothingDropped(std::string_view stage, uint64_t read, uint64_t writt
                              "--records or smaller records");
 }
 
+// After a stage a signal arrived during: the run stops there (the stages before the daemons do
+// not look at the signal themselves).
+Status CheckNotStopped(std::string_view stage) {
+  if (!common::ShutdownRequested()) return Status::Ok();
+  return Status::Aborted(std::string(stage) + " stopped by signal " +
+                         std::to_string(common::ShutdownSignal()));
+}
+
 // The produce, passthrough, process and sink stages on a mock cluster, state under `state`.
 // `marks` times the daemons (DaemonStage).
 Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& stream,
@@ -197,6 +201,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
   common::KafkaOptions kafka;
   kafka.bootstrap = (*cluster)->bootstrap();
   std::vector<StageFigures> stages;
+  if (Status s = CheckNotStopped("the mock cluster's start"); !s.ok()) return Err(s);
 
   std::string joined;
   for (const std::string& line : stream) joined.append(line).push_back('\n');
@@ -210,6 +215,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
   stages.push_back(
       {.name = "produce", .records = produced->produced, .seconds = SecondsSince(start)});
   stages.back().details = {{"invalid", produced->invalid}};
+  if (Status s = CheckNotStopped("produce"); !s.ok()) return Err(s);
 
   common::PassthroughOptions passthrough;
   passthrough.kafka = kafka;
@@ -226,8 +232,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
   }
   const double passthrough_rate = stages.back().rate();
 
-  // From here on the daemons finish their batch on SIGINT, SIGTERM or SIGHUP, as in the demo.
-  common::InstallShutdownHandlers();
+  if (Status s = CheckNotStopped("passthrough"); !s.ok()) return Err(s);
   processors::ProcessorOptions process;
   process.consumer.kafka = kafka;
   process.raw_topic = produce.topic;
@@ -323,41 +328,67 @@ void PrintJson(const std::vector<StageFigures>& stages, const std::string& input
   std::cout << out.dump() << "\n";
 }
 
+// Runs the stages with `state` for the daemons' RocksDB state, which the caller owns.
+Result<std::vector<StageFigures>> RunStages(const std::vector<std::string>& stream,
+                                            const core::TopicClassifier& classifier,
+                                            const std::filesystem::path& state) {
+  std::vector<StageFigures> stages;
+  stages.push_back(ClassifyStage(stream, classifier));
+  if (Status s = CheckNotStopped("classify"); !s.ok()) return Err(s);
+  stages.push_back(DedupStage(stream));
+  if (Status s = CheckNotStopped("dedup+stories"); !s.ok()) return Err(s);
+  LogEventClock marks;  // made before the cluster's threads log, which it outlives
+  auto kafka = KafkaStages(stream, classifier, state, marks);
+  if (!kafka) return Err(kafka.error());
+  stages.insert(stages.end(), kafka->begin(), kafka->end());
+  return stages;
+}
+
 Status RunBench(const BenchArgs& args) {
   namespace fs = std::filesystem;
   auto lines = ReadBenchInput(args.input);
   if (!lines) return lines.error();
-  auto stream = BuildBenchStream(*lines, {.records = args.records});
+  auto stream = BuildBenchStream(*lines, args.stream);
   if (!stream) return stream.error();
 
+  // From here on a SIGINT, SIGTERM or SIGHUP ends the run after the stage it arrived in (the
+  // daemons finish their batch, as in the demo), so that the temporary state is still removed.
+  common::InstallShutdownHandlers();
   // A state of a previous run belongs to another cluster's offsets: it is replaced.
   fs::path state = args.state;
   std::error_code ec;
   if (state.empty()) {
-    std::string pattern = (fs::temp_directory_path(ec) / "headwire-bench-XXXXXX").string();
+    const fs::path temp = fs::temp_directory_path(ec);
+    if (ec) return Status::IoError("no temporary directory: " + ec.message());
+    std::string pattern = (temp / "headwire-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       return Status::IoError("cannot create a temporary directory " + pattern);
     }
     state = pattern;
   } else {
-    fs::remove_all(state / "process", ec);
-    fs::remove_all(state / "sink", ec);
+    for (const char* daemon : {"process", "sink"}) {
+      fs::remove_all(state / daemon, ec);
+      if (ec) {
+        return Status::IoError("cannot replace " + (state / daemon).string() + ": " + ec.message());
+      }
+    }
   }
 
-  std::vector<StageFigures> stages;
-  stages.push_back(ClassifyStage(*stream, *args.loaded));
-  stages.push_back(DedupStage(*stream));
-  LogEventClock marks;  // made before the cluster's threads log, which it outlives
-  auto kafka = KafkaStages(*stream, *args.loaded, state, marks);
-  if (args.state.empty()) fs::remove_all(state, ec);
-  if (!kafka) return kafka.error();
-  stages.insert(stages.end(), kafka->begin(), kafka->end());
+  auto stages = RunStages(*stream, *args.loaded, state);
+  if (args.state.empty()) {
+    fs::remove_all(state, ec);
+    if (ec && stages) {
+      return Status::IoError("cannot remove the temporary directory " + state.string() + ": " +
+                             ec.message());
+    }
+  }
+  if (!stages) return stages.error();
 
   const std::string input_name = args.input.empty() ? "the built-in sample" : args.input;
   if (args.json) {
-    PrintJson(stages, input_name, stream->size());
+    PrintJson(*stages, input_name, stream->size());
   } else {
-    PrintTable(stages, input_name, stream->size());
+    PrintTable(*stages, input_name, stream->size());
   }
   return Status::Ok();
 }
@@ -374,7 +405,7 @@ void RegisterBenchCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--input", args->input,
                   "JSON Lines to repeat instead of the built-in sample stream");
   cmd->add_option(
-         "-n,--records", args->records,
+         "-n,--records", args->stream.records,
          "Records to measure with; the mock cluster holds about 5 MiB a partition, some 18,000 of "
          "the sample's processed records, and a run past that is an error")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000}))
