@@ -97,23 +97,28 @@ KafkaConsumer::KafkaConsumer(const KafkaOptions& options)
               .client = "consumer",
               .give_up_after = options.connect_timeout}) {}
 
+std::vector<std::pair<std::string, std::string>> ConsumerDefaultProperties(
+    const std::string& group_id) {
+  return {
+      {"group.id", group_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      // Never skip silently: ResumeOutOfRange decides.
+      {"auto.offset.reset", "error"},
+      {"enable.partition.eof", "true"},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"session.timeout.ms", "6000"},
+      {"isolation.level", "read_committed"},
+  };
+}
+
 Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const KafkaOptions& options,
                                                              const std::string& group_id,
                                                              const std::vector<std::string>& topics,
                                                              ConsumerCallbacks callbacks,
                                                              PartitionAssignment assignment) {
-  auto conf = MakeKafkaConf(options, KafkaClientKind::kConsumer,
-                            {
-                                {"group.id", group_id},
-                                {"enable.auto.commit", "false"},
-                                {"enable.auto.offset.store", "false"},
-                                // Never skip silently: ResumeOutOfRange decides.
-                                {"auto.offset.reset", "error"},
-                                {"enable.partition.eof", "true"},
-                                {"partition.assignment.strategy", "cooperative-sticky"},
-                                {"session.timeout.ms", "6000"},
-                                {"isolation.level", "read_committed"},
-                            });
+  auto conf =
+      MakeKafkaConf(options, KafkaClientKind::kConsumer, ConsumerDefaultProperties(group_id));
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer(options));
   consumer->callbacks_ = std::move(callbacks);

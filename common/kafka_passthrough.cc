@@ -7,16 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
+
 namespace headwire::common {
 namespace {
-
-struct PassthroughPartitionsDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PassthroughPartitions =
-    std::unique_ptr<rd_kafka_topic_partition_list_t, PassthroughPartitionsDeleter>;
 
 // The consumer leaves its assignment before it is destroyed, whichever way the copy ends.
 struct PassthroughConsumerCloser {
@@ -80,11 +75,8 @@ Result<PassthroughResult> RunKafkaPassthrough(const PassthroughOptions& options)
   if (options.batch < 1) return Err(Status::InvalidArgument("passthrough: batch must be >= 1"));
 
   uint64_t undelivered = 0;
-  auto pconf = MakeKafkaConf(options.kafka, KafkaClientKind::kProducer,
-                             {{"enable.idempotence", "true"},
-                              {"acks", "all"},
-                              {"linger.ms", "5"},
-                              {"compression.type", "lz4"}});
+  auto pconf =
+      MakeKafkaConf(options.kafka, KafkaClientKind::kProducer, ProducerDefaultProperties());
   if (!pconf) return Err(pconf.error());
   rd_kafka_conf_set_dr_msg_cb(pconf->get(), &CountUndelivered);
   rd_kafka_conf_set_opaque(pconf->get(), &undelivered);
@@ -93,10 +85,7 @@ Result<PassthroughResult> RunKafkaPassthrough(const PassthroughOptions& options)
   RdKafkaPtr producer(*made_producer);
 
   auto cconf = MakeKafkaConf(options.kafka, KafkaClientKind::kConsumer,
-                             {{"group.id", options.group},
-                              {"enable.auto.commit", "false"},
-                              {"enable.partition.eof", "true"},
-                              {"isolation.level", "read_committed"}});
+                             ConsumerDefaultProperties(options.group));
   if (!cconf) return Err(cconf.error());
   auto made_consumer = NewPassthroughClient(RD_KAFKA_CONSUMER, std::move(*cconf));
   if (!made_consumer) return Err(made_consumer.error());
@@ -105,8 +94,8 @@ Result<PassthroughResult> RunKafkaPassthrough(const PassthroughOptions& options)
 
   auto partitions = InputPartitions(consumer.get(), options.input);
   if (!partitions) return Err(partitions.error());
-  PassthroughPartitions assignment(rd_kafka_topic_partition_list_new(*partitions));
-  PassthroughPartitions positions(rd_kafka_topic_partition_list_new(*partitions));
+  RdKafkaPartitionListPtr assignment(rd_kafka_topic_partition_list_new(*partitions));
+  RdKafkaPartitionListPtr positions(rd_kafka_topic_partition_list_new(*partitions));
   for (int p = 0; p < *partitions; ++p) {
     rd_kafka_topic_partition_list_add(assignment.get(), options.input.c_str(), p)->offset =
         RD_KAFKA_OFFSET_BEGINNING;

@@ -2,7 +2,8 @@
 // A baseline for a processor on a broker: raw librdkafka consume -> produce of the same messages
 // and nothing else. It reads every partition of the input topic from the start (assigned
 // directly, no group join), produces each message's key, value and headers to the output topic
-// with the producer settings headwire uses (idempotent, acks=all, lz4, linger.ms=5), and after
+// with the producer and consumer settings headwire's clients use (ProducerDefaultProperties,
+// ConsumerDefaultProperties; the consumer's offsets are assigned, not reset), and after
 // every `batch` messages waits for their delivery reports and then commits the consumed offsets
 // (asynchronously, as headwire does; its durable offsets are in RocksDB, which this leaves out).
 // With `batch` at the processor's batch size it waits for delivery about as headwire's daemons

@@ -30,19 +30,21 @@ Result<size_t> MaxMessageBytes(const KafkaOptions& options) {
   return ConfMaxMessageBytes(conf->get());
 }
 
+std::vector<std::pair<std::string, std::string>> ProducerDefaultProperties() {
+  return {
+      {"enable.idempotence", "true"},
+      {"acks", "all"},
+      {"linger.ms", "5"},
+      {"compression.type", "lz4"},
+      {"message.timeout.ms", std::to_string(kDefaultFlushTimeout.count())},
+      // What a daemon may hold while a broker is down; librdkafka's 1 GiB would let it grow that
+      // far.
+      {"queue.buffering.max.kbytes", "65536"},
+  };
+}
+
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
-  auto conf =
-      MakeKafkaConf(options, KafkaClientKind::kProducer,
-                    {
-                        {"enable.idempotence", "true"},
-                        {"acks", "all"},
-                        {"linger.ms", "5"},
-                        {"compression.type", "lz4"},
-                        {"message.timeout.ms", std::to_string(kDefaultFlushTimeout.count())},
-                        // What a daemon may hold while a broker is down;
-                        // librdkafka's 1 GiB would let it grow that far.
-                        {"queue.buffering.max.kbytes", "65536"},
-                    });
+  auto conf = MakeKafkaConf(options, KafkaClientKind::kProducer, ProducerDefaultProperties());
   if (!conf) return Err(conf.error());
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer(options));
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);

@@ -34,6 +34,12 @@
 
 namespace headwire::common {
 
+// The librdkafka properties every producer headwire makes starts from (the user's properties are
+// applied after them): idempotent, acks=all, lz4, linger.ms=5, deliveries timed out at
+// kDefaultFlushTimeout, a local queue of at most 64 MiB. Shared with common/kafka_passthrough.h,
+// whose baseline must use the same settings.
+std::vector<std::pair<std::string, std::string>> ProducerDefaultProperties();
+
 // The size of a message as librdkafka weighs it against message.max.bytes: key, value, and each
 // header's name and value with a few bytes of framing.
 size_t MessageBytes(std::string_view key, std::string_view value,
