@@ -17,7 +17,7 @@
 #include "cli/bench_stream.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "cli/embedded_data.h"
+#include "cli/in_process_pipeline.h"
 #include "cli/log_event_clock.h"
 #include "common/article_json.h"
 #include "common/json_lines.h"
@@ -89,17 +89,10 @@ Result<StageFigures> DaemonStage(std::string name, uint64_t records,
 }
 
 Result<std::vector<std::string>> ReadBenchInput(const std::string& input) {
-  std::optional<common::CommandLineInput> file;
-  std::istringstream sample{std::string(kSampleHeadlines)};
-  std::istream* in = &sample;
-  if (!input.empty()) {
-    auto opened = common::CommandLineInput::Open(input);
-    if (!opened) return Err(opened.error());
-    file = std::move(*opened);
-    in = &file->stream();
-  }
+  auto opened = PipelineInput::Open(input);
+  if (!opened) return Err(opened.error());
   std::vector<std::string> lines;
-  const Status read = common::ForEachLine(*in, input.empty() ? "sample" : input,
+  const Status read = common::ForEachLine(opened->stream(), input.empty() ? "sample" : input,
                                           [&](uint64_t, const std::string& line) {
                                             lines.push_back(line);
                                             return Status::Ok();
@@ -190,13 +183,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
                                               const core::TopicClassifier& classifier,
                                               const std::filesystem::path& state,
                                               LogEventClock& marks) {
-  std::vector<std::string> streams;
-  for (const auto& topic : classifier.topics()) {
-    streams.push_back(processors::ArticleDeciderOptions{}.topic_prefix + topic);
-  }
-  std::vector<common::TopicSpec> topics = common::PipelineTopics(streams);
-  topics.push_back({.name = kPassthroughTopic});
-  auto cluster = common::MockCluster::Start({.topics = topics});
+  auto cluster = StartPipelineCluster(classifier, {{.name = kPassthroughTopic}});
   if (!cluster) return Err(cluster.error());
   common::KafkaOptions kafka;
   kafka.bootstrap = (*cluster)->bootstrap();
@@ -233,12 +220,8 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
   const double passthrough_rate = stages.back().rate();
 
   if (Status s = CheckNotStopped("passthrough"); !s.ok()) return Err(s);
-  processors::ProcessorOptions process;
-  process.consumer.kafka = kafka;
+  processors::ProcessorOptions process = InProcessProcessorOptions(kafka, state);
   process.raw_topic = produce.topic;
-  process.state_dir = (state / "process").string();
-  process.consumer.loop.exit_at_end = true;
-  process.decide.pipeline.recent.background = BuiltInStoryBackground();
   ListenForDaemon(marks, process.raw_topic, "processor stopped");
   start = std::chrono::steady_clock::now();
   auto processed = processors::RunProcessor(process, classifier);
@@ -257,10 +240,7 @@ Result<std::vector<StageFigures>> KafkaStages(const std::vector<std::string>& st
     return Err(s);
   }
 
-  sinks::SinkOptions sink;
-  sink.consumer.kafka = kafka;
-  sink.state_dir = (state / "sink").string();
-  sink.consumer.loop.exit_at_end = true;
+  const sinks::SinkOptions sink = InProcessSinkOptions(kafka, state);
   ListenForDaemon(marks, sink.processed_topic, "sink stopped");
   start = std::chrono::steady_clock::now();
   auto sunk = sinks::RunSink(sink);
@@ -366,12 +346,7 @@ Status RunBench(const BenchArgs& args) {
     }
     state = pattern;
   } else {
-    for (const char* daemon : {"process", "sink"}) {
-      fs::remove_all(state / daemon, ec);
-      if (ec) {
-        return Status::IoError("cannot replace " + (state / daemon).string() + ": " + ec.message());
-      }
-    }
+    if (Status s = ReplaceDaemonState(state); !s.ok()) return s;
   }
 
   auto stages = RunStages(*stream, *args.loaded, state);

@@ -8,7 +8,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "cli/embedded_data.h"
+#include "cli/in_process_pipeline.h"
 #include "common/json_lines.h"
 #include "common/logging.h"
 #include "common/mock_cluster.h"
@@ -31,43 +31,25 @@ struct DemoArgs {
 };
 
 Status RunDemo(const DemoArgs& args) {
-  namespace fs = std::filesystem;
   const core::TopicClassifier& classifier = *args.loaded;
 
   std::cout << "headwire demo: starting an in-process Kafka mock cluster...\n";
-  std::vector<std::string> streams;
-  for (const auto& topic : classifier.topics()) {
-    streams.push_back(processors::ArticleDeciderOptions{}.topic_prefix + topic);
-  }
-  auto cluster = common::MockCluster::Start({.topics = common::PipelineTopics(streams)});
+  auto cluster = StartPipelineCluster(classifier);
   if (!cluster) return cluster.error();
   common::KafkaOptions kafka;
   kafka.bootstrap = (*cluster)->bootstrap();
   std::cout << "  bootstrap.servers = " << kafka.bootstrap << "\n";
 
-  // The state belongs to this cluster's offsets: a previous demo's state would resume at
-  // offsets that mean nothing here.
-  const fs::path process_state = fs::path(args.state) / "process";
-  const fs::path sink_state = fs::path(args.state) / "sink";
-  std::error_code ec;
-  fs::remove_all(process_state, ec);
-  fs::remove_all(sink_state, ec);
+  if (Status s = ReplaceDaemonState(args.state); !s.ok()) return s;
 
-  std::optional<common::CommandLineInput> file;
-  std::istringstream sample{std::string(kSampleHeadlines)};
-  std::istream* in = &sample;
-  std::string input_name = "built-in sample (data/sample/headlines.jsonl)";
-  if (!args.input.empty()) {
-    auto opened = common::CommandLineInput::Open(args.input);
-    if (!opened) return opened.error();
-    file = std::move(*opened);
-    in = &file->stream();
-    input_name = args.input;
-  }
+  auto input = PipelineInput::Open(args.input);
+  if (!input) return input.error();
+  const std::string input_name =
+      args.input.empty() ? "built-in sample (data/sample/headlines.jsonl)" : args.input;
   producers::ProduceOptions produce;
   produce.kafka = kafka;
   std::ostringstream produce_errors;
-  auto produced = producers::ProduceJsonLines(*in, input_name, produce, produce_errors);
+  auto produced = producers::ProduceJsonLines(input->stream(), input_name, produce, produce_errors);
   if (!produced) return produced.error();
   std::cout << "1. produce: " << produced->produced << " articles from " << input_name << " ("
             << produced->invalid << " invalid lines)\n"
@@ -76,11 +58,7 @@ Status RunDemo(const DemoArgs& args) {
   // From here on the daemons finish their batch on SIGINT, SIGTERM or SIGHUP; while producing
   // there is no batch to finish, and an input that never ends must not outlive the signal.
   common::InstallShutdownHandlers();
-  processors::ProcessorOptions process;
-  process.consumer.kafka = kafka;
-  process.state_dir = process_state.string();
-  process.consumer.loop.exit_at_end = true;
-  process.decide.pipeline.recent.background = BuiltInStoryBackground();
+  const processors::ProcessorOptions process = InProcessProcessorOptions(kafka, args.state);
   auto processed = processors::RunProcessor(process, classifier);
   if (!processed) return processed.error();
   std::cout << "2. process: " << processed->consumed << " consumed, " << processed->unique
@@ -88,16 +66,14 @@ Status RunDemo(const DemoArgs& args) {
             << " duplicates (exact and near) dropped from the topic "
             << "streams, " << processed->dead_lettered << " dead-lettered\n";
 
-  sinks::SinkOptions sink;
-  sink.consumer.kafka = kafka;
-  sink.state_dir = sink_state.string();
-  sink.consumer.loop.exit_at_end = true;
+  const sinks::SinkOptions sink = InProcessSinkOptions(kafka, args.state);
+  const std::string sink_state = sink.state_dir;
   auto sunk = sinks::RunSink(sink);
   if (!sunk) return sunk.error();
-  std::cout << "3. sink: " << sunk->consumed << " records applied to RocksDB at "
-            << sink_state.string() << "\n\n";
+  std::cout << "3. sink: " << sunk->consumed << " records applied to RocksDB at " << sink_state
+            << "\n\n";
 
-  auto store = sinks::ArticleStore::Open(sink_state.string(), /*for_queries=*/false);
+  auto store = sinks::ArticleStore::Open(sink_state, /*for_queries=*/false);
   if (!store) return store.error();
   std::vector<std::string> topics = classifier.topics();
   topics.push_back(sinks::kOtherTopic);
@@ -121,8 +97,8 @@ Status RunDemo(const DemoArgs& args) {
   }
   const std::string& hw = ProgramPath();
   std::cout << "\nNext, try:\n"
-            << "  " << hw << " query --state " << sink_state.string() << " latest --topic ai\n"
-            << "  " << hw << " query --state " << sink_state.string() << " counts\n"
+            << "  " << hw << " query --state " << sink_state << " latest --topic ai\n"
+            << "  " << hw << " query --state " << sink_state << " counts\n"
             << "  " << hw << " classify data/sample/headlines.jsonl | head -3\n"
             << "  " << hw
             << " dedup data/sample/headlines.jsonl | grep -v '\"duplicate_of\":null' | head -3\n"
