@@ -99,7 +99,6 @@ struct GroupOffset {
   }
 };
 
-// How partitions come to a consumer.
 // The librdkafka properties every consumer headwire makes starts from, in group `group_id` (the
 // user's properties are applied after them): no automatic commit or offset store, an out-of-range
 // offset an error rather than a silent skip, partition EOF events, the cooperative-sticky
@@ -108,6 +107,7 @@ struct GroupOffset {
 std::vector<std::pair<std::string, std::string>> ConsumerDefaultProperties(
     const std::string& group_id);
 
+// How partitions come to a consumer.
 enum class PartitionAssignment {
   // The consumer group shares the input's partitions among its members (cooperative-sticky).
   kGroup,
