@@ -1,43 +1,15 @@
 #include "cli/bench_stream.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/article_json.h"
 #include "common/time_format.h"
 #include "core/validation.h"
 
 namespace headwire::cli {
 namespace {
-
-using BenchJson = nlohmann::ordered_json;
-
-// The record's event time in epoch milliseconds, read as the producer reads it
-// (common/article_json.cc): an RFC 3339 string, or a number of milliseconds whose fraction is
-// dropped; nullopt for none or one the producer refuses.
-std::optional<int64_t> EventTimeOf(const BenchJson& record) {
-  const auto it = record.find("published_at");
-  if (it == record.end()) return std::nullopt;
-  if (it->is_number_unsigned()) {
-    if (it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return std::nullopt;
-    }
-    return static_cast<int64_t>(it->get<uint64_t>());
-  }
-  if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) {
-    const double ms = it->get<double>();
-    if (!std::isfinite(ms) || std::abs(ms) >= 9e15) return std::nullopt;
-    return static_cast<int64_t>(std::floor(ms));
-  }
-  if (it->is_string()) {
-    auto parsed = common::ParseRfc3339(it->get_ref<const std::string&>());
-    if (parsed) return *parsed;
-  }
-  return std::nullopt;
-}
 
 // `url` with "/r<copy>" at the end of its path, before a query or a fragment.
 std::string UrlOfCopy(const std::string& url, uint64_t copy) {
@@ -57,19 +29,26 @@ Result<std::vector<std::string>> BuildBenchStream(const std::vector<std::string>
   if (lines.empty()) return Err(Status::InvalidArgument("the input holds no records"));
   struct Line {
     const std::string* text;
-    std::optional<BenchJson> record;  // nullopt: not a JSON object, repeated as written
+    std::optional<common::Json> record;  // nullopt: not a JSON object, repeated as written
     std::optional<int64_t> event_time;
   };
   std::vector<Line> input;
   input.reserve(lines.size());
   for (const std::string& line : lines) {
-    BenchJson parsed = BenchJson::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
-      input.push_back({&line, std::nullopt, std::nullopt});
+    // The event time the producer reads, by the producer's own parser.
+    if (auto article = common::ParseArticleJson(line)) {
+      input.push_back({&line, std::move(article->object),
+                       article->has_event_time
+                           ? std::optional<int64_t>(article->article.published_at_ms)
+                           : std::nullopt});
       continue;
     }
-    const auto t = EventTimeOf(parsed);
-    input.push_back({&line, std::move(parsed), t});
+    common::Json parsed = common::Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+      input.push_back({&line, std::nullopt, std::nullopt});
+    } else {
+      input.push_back({&line, std::move(parsed), std::nullopt});
+    }
   }
   // In event order, as a live stream arrives about, so that a copy's first record follows the
   // copy before's last by `gap_ms` whatever the input's order.
@@ -109,7 +88,7 @@ Result<std::vector<std::string>> BuildBenchStream(const std::vector<std::string>
         stream.push_back(*input[i].text);
         continue;
       }
-      BenchJson record = *input[i].record;
+      common::Json record = *input[i].record;
       const auto id = record.find("id");
       if (id != record.end() && !id->is_null()) {
         const std::string base = id->is_string() ? id->get<std::string>() : id->dump();
@@ -118,7 +97,7 @@ Result<std::vector<std::string>> BuildBenchStream(const std::vector<std::string>
       const auto url = record.find("url");
       if (url != record.end() && url->is_string()) *url = UrlOfCopy(url->get<std::string>(), copy);
       if (input[i].event_time) record["published_at"] = *input[i].event_time + shift;
-      stream.push_back(record.dump(-1, ' ', false, BenchJson::error_handler_t::replace));
+      stream.push_back(record.dump(-1, ' ', false, common::Json::error_handler_t::replace));
     }
   }
   return stream;

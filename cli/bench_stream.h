@@ -8,9 +8,10 @@
 //   - "id", when there is one, suffixed "-r<k>" (a number becomes a string),
 //   - "url", when it is a string, with "/r<k>" added to the end of its path (before any query or
 //     fragment, which the canonicaliser may strip),
-//   - "published_at", when the producer reads an event time from it (an RFC 3339 string, or
-//     epoch milliseconds whose fraction it drops), moved (C - 1 - k) * (span + gap) earlier,
-//     written as whole epoch milliseconds; span is the input's event-time span.
+//   - "published_at", when the producer reads an event time from it (common::ParseArticleJson:
+//     an RFC 3339 string, or epoch milliseconds whose fraction it drops, of a line that is an
+//     article), moved (C - 1 - k) * (span + gap) earlier, written as whole epoch milliseconds;
+//     span is the input's event-time span.
 // So the last copy keeps the input's own times (an input dated before now stays so: the producer
 // refuses times ahead of ingestion), and each copy starts `gap` after the one before ends: past
 // every window in which an article can match an earlier one, but not so far ahead that the
