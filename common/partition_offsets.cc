@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/kafka_config.h"
+
 namespace headwire::common {
 namespace {
 
