@@ -180,6 +180,20 @@ rocksdb::Status LockIsFree(const std::string& path) {
   return TakeAndGiveBack(lock_path);
 }
 
+// InvalidArgument when `path` is there but is not a directory (a regular file, or a path through
+// one): neither a state nor a place to create one, and not to be mistaken for a damaged state.
+Status CheckIsADirectoryOrMissing(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Status::InvalidArgument("state directory " + path + ": " + ec.message());
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
+    return Status::InvalidArgument("state directory " + path + " is not a directory");
+  }
+  return Status::Ok();
+}
+
 // Corruption when `path` holds files but no CURRENT: a damaged database (CURRENT deleted or
 // lost), not an empty one. OK for a missing or empty directory, or one with a CURRENT.
 Status CheckNotDamagedWithoutCurrent(const std::string& path) {
@@ -289,12 +303,14 @@ Status CheckWriterMayOpen(const std::string& path, bool& over_first_open) {
 }  // namespace
 
 Result<std::unique_ptr<StateStore>> StateStore::Open(const StateStoreOptions& options) {
+  if (Status usable = CheckIsADirectoryOrMissing(options.path); !usable.ok()) return Err(usable);
   return OpenImpl(options, /*secondary=*/false);
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::OpenForQueries(const StateStoreOptions& options) {
   // A damaged state, not a missing one: the writer refuses it too. Unless it holds only a first
   // open's files: a state being created, or one that never was.
+  if (Status usable = CheckIsADirectoryOrMissing(options.path); !usable.ok()) return Err(usable);
   if (Status damaged = CheckNotDamagedWithoutCurrent(options.path); !damaged.ok()) {
     Status why = CheckNotAFirstOpen(options.path, options.kind);
     if (why.ok()) why = damaged;
@@ -397,8 +413,12 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
   };
   // A secondary needs a directory of its own for its info log; it lives only as long as us.
   const auto open_secondary = [&]() -> rocksdb::Status {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "headwire-query-XXXXXX").string();
+    std::error_code no_temp;
+    const std::filesystem::path temp = std::filesystem::temp_directory_path(no_temp);
+    if (no_temp) {
+      return rocksdb::Status::IOError("no temporary directory (TMPDIR): " + no_temp.message());
+    }
+    std::string pattern = (temp / "headwire-query-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       return rocksdb::Status::IOError("cannot create a temporary directory");
     }
@@ -441,7 +461,10 @@ Result<std::unique_ptr<StateStore>> StateStore::OpenImpl(const StateStoreOptions
       if (Status free = CheckFreeSpace(options.path, options.min_free_bytes); !free.ok()) {
         return Err(free);
       }
-      std::filesystem::create_directories(options.path);
+      if (std::error_code ec; !std::filesystem::create_directories(options.path, ec) && ec) {
+        return Err(
+            Status::IoError("cannot create state directory " + options.path + ": " + ec.message()));
+      }
       // RocksDB's open moves the LOG aside before it takes the LOCK: a held LOCK is waited for
       // here, so that the tries do not pile up LOG.old files, nor move the holder's LOG.
       s = LockIsFree(options.path);

@@ -92,7 +92,8 @@ class StateStore {
   // hold it; a second gets IoError (RocksDB's "While lock file: DIR/LOCK: ..."), after trying
   // again for about 1.5 s: a query looking whether a writer runs (OpenForQueries) holds the LOCK
   // for a moment, and a daemon starting then must not fail for it. InvalidArgument ("DIR is a
-  // processor state, not a sink state") when `path` holds another kind of state. A directory
+  // processor state, not a sink state") when `path` holds another kind of state, and
+  // ("state directory DIR is not a directory") when `path` is a file or lies under one. A directory
   // that holds files but no CURRENT is damaged: Corruption, never a fresh start. The one
   // exception is a first open that stopped before CURRENT (a writer killed while creating the
   // state), told by RocksDB's own mark, not by file names alone: the directory holds only
@@ -106,6 +107,7 @@ class StateStore {
 
   // Opens the database for reading beside a running writer (RocksDB secondary instance), caught
   // up with the writer at the time of the call. NotFound when there is no database at `path`;
+  // InvalidArgument, as Open says, when `path` is not a directory;
   // Corruption, as Open says, when `path` holds files but no CURRENT, except for a first open
   // that stopped before CURRENT (as Open tells it): Unavailable ("... is being created ...")
   // while a writer holds its LOCK; NotFound ("no state database at DIR yet: a first open of it

@@ -116,6 +116,31 @@ TEST_F(StateStoreTest, AMissingOrEmptyDirectoryStartsAFreshDatabase) {
   EXPECT_TRUE(StateStore::Open(Processor()).has_value());
 }
 
+TEST_F(StateStoreTest, AStatePathThatIsAFileOrLiesUnderOneIsRefusedAsNotADirectory) {
+  std::filesystem::remove_all(dir_.path());
+  std::filesystem::create_directories(dir_.path().parent_path());
+  for (const bool with_content : {false, true}) {
+    { std::ofstream(dir_.path()) << (with_content ? "not a database\n" : ""); }
+    for (const auto& path : {dir_.path(), dir_.path() / "state"}) {
+      SCOPED_TRACE(path.string() + (with_content ? " (a file with content)" : " (an empty file)"));
+      StateStoreOptions options = Sink();
+      options.path = path.string();
+      auto writer = StateStore::Open(options);
+      ASSERT_FALSE(writer.has_value());
+      EXPECT_EQ(writer.error().code(), StatusCode::kInvalidArgument) << writer.error().ToString();
+      auto query = StateStore::OpenForQueries(options);
+      ASSERT_FALSE(query.has_value());
+      EXPECT_EQ(query.error().code(), StatusCode::kInvalidArgument) << query.error().ToString();
+      EXPECT_EQ(query.error().message(), writer.error().message());
+    }
+    EXPECT_EQ(StateStore::Open(Sink()).error().message(),
+              "state directory " + dir_.string() + " is not a directory");
+    // The file is left as it was: not taken for a damaged state to remove or restore.
+    EXPECT_TRUE(std::filesystem::is_regular_file(dir_.path()));
+    std::filesystem::remove(dir_.path());
+  }
+}
+
 TEST_F(StateStoreTest, ADirectoryWithoutCurrentIsDamagedNotFresh) {
   {
     auto store = StateStore::Open(Processor());
