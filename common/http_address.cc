@@ -1,6 +1,9 @@
 #include "common/http_address.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
+#include <string>
 
 namespace headwire::common {
 
@@ -36,7 +39,14 @@ Result<HttpAddress> ParseHttpAddress(std::string_view text) {
 }
 
 bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  // Only address literals: a name such as "127.0.0.1.example.com" resolves wherever its owner
+  // says.
+  const std::string text(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 std::string FormatHttpAddress(const HttpAddress& address) {

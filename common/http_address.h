@@ -18,7 +18,8 @@ struct HttpAddress {
 // Returns InvalidArgument, naming what is wrong, for anything but HOST:PORT, :PORT or PORT.
 Result<HttpAddress> ParseHttpAddress(std::string_view text);
 
-// True when `host` only reaches this machine: 127.0.0.0/8, ::1 or "localhost".
+// True when `host` only reaches this machine: an address literal in 127.0.0.0/8, ::1 or
+// "localhost" (a name that merely begins with "127." is not one).
 bool IsLoopbackHost(std::string_view host);
 
 // "host:port", or "[host]:port" when the host is an IPv6 address.

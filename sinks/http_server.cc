@@ -49,6 +49,27 @@ std::string NewNonce() {
   return nonce;
 }
 
+// The host part of a Host header ("localhost:8080", "[::1]:8080", "127.0.0.1"), lower case.
+std::string HostOfHostHeader(std::string_view header) {
+  if (header.starts_with('[')) {
+    const size_t close = header.find(']');
+    return core::AsciiLowercase(
+        header.substr(1, close == std::string_view::npos ? close : close - 1));
+  }
+  return core::AsciiLowercase(header.substr(0, header.rfind(':')));
+}
+
+// Whether a request to an API on loopback without a token may be answered. A web page the
+// operator opens can make the browser send requests to 127.0.0.1 under the page's own host name
+// (DNS rebinding) and read the answers; a browser always names that host in Host, so requests
+// that name a host other than a loopback one are refused. Clients that send no Host (HTTP/1.0)
+// are no browsers and are served.
+bool IsAddressedToLoopback(const httplib::Request& req) {
+  if (!req.has_header("Host")) return true;
+  const std::string host = HostOfHostHeader(req.get_header_value("Host"));
+  return common::IsLoopbackHost(host);
+}
+
 bool IsKnownPath(const std::string& path) {
   if (path == "/" || path == "/healthz" || path == "/v1/status") return true;
   for (const QueryKind kind : kQueryKinds) {
@@ -207,8 +228,16 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
                               {"X-Content-Type-Options", "nosniff"},
                               {"Accept-Ranges", "none"}});
 
-  server.set_pre_routing_handler([token = options.bearer_token](const httplib::Request& req,
-                                                                httplib::Response& res) {
+  const bool loopback_only = common::IsLoopbackHost(address->host) && options.bearer_token.empty();
+  server.set_pre_routing_handler([token = options.bearer_token, loopback_only](
+                                     const httplib::Request& req, httplib::Response& res) {
+    if (loopback_only && !IsAddressedToLoopback(req)) {
+      SendError(res, 403, "FORBIDDEN",
+                "this API listens on loopback without --http-token-file and answers only requests "
+                "addressed to localhost, 127.0.0.1 or [::1], not to " +
+                    req.get_header_value("Host") + " (a guard against DNS rebinding)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.method == "GET" || req.method == "HEAD") {
       if (token.empty() || !req.path.starts_with("/v1/") ||
           HasBearerToken(req.get_header_value("Authorization"), token)) {

@@ -12,9 +12,11 @@
 //                        answers, from one snapshot per request
 //
 // Errors are JSON {"error": {"code", "message"}}: 400 bad parameter, 401 missing or wrong bearer
-// token (HttpServerOptions::bearer_token), 404 unknown path, 405 any method but GET/HEAD, 500
-// anything else. Handlers only read the ArticleStore (RocksDB reads are
-// thread-safe beside the sink's writer). Start and Stop belong to one owning thread.
+// token (HttpServerOptions::bearer_token), 403 a request whose Host names anything but a loopback
+// host while the server listens on loopback without a token (a guard against DNS rebinding), 404
+// unknown path, 405 any method but GET/HEAD, 500 anything else. Handlers only read the ArticleStore
+// (RocksDB reads are thread-safe beside the sink's writer). Start and Stop belong to one owning
+// thread.
 
 #include <cstddef>
 #include <functional>

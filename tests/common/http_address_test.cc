@@ -46,10 +46,11 @@ TEST(HttpAddressTest, MalformedAddressesAreInvalidArguments) {
 }
 
 TEST(HttpAddressTest, OnlyLoopbackHostsCountAsLoopback) {
-  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;
   }
-  for (const char* host : {"0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127"}) {
+  for (const char* host : {"0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "127",
+                           "127.0.0.1.example.com", "127.evil", "::2", "::ffff:10.0.0.1"}) {
     EXPECT_FALSE(IsLoopbackHost(host)) << host;
   }
   auto parsed = ParseHttpAddress(":8080");

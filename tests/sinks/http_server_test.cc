@@ -334,6 +334,40 @@ TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
   EXPECT_EQ(Get("/v1/latest").first, 200);
 }
 
+// A page the operator opens may rebind its own host name to 127.0.0.1 (DNS rebinding); the
+// browser then names that host in Host, which a loopback API without a token refuses.
+TEST_F(HttpServerTest, OnLoopbackWithoutATokenOnlyRequestsAddressedToLoopbackAreAnswered) {
+  for (const char* host : {"evil.example", "evil.example:8080", "127.0.0.1.evil.example",
+                           "localhost.evil.example:80", "[::2]:8080"}) {
+    for (const char* path : {"/v1/latest", "/v1/status", "/", "/healthz"}) {
+      auto res = client_->Get(path, {{"Host", host}});
+      ASSERT_TRUE(res) << host << path;
+      EXPECT_EQ(res->status, 403) << host << path;
+      EXPECT_EQ(common::Json::parse(res->body)["error"]["code"], "FORBIDDEN") << host << path;
+    }
+  }
+  for (const char* host :
+       {"localhost", "LOCALHOST:8080", "127.0.0.1", "127.1.2.3:80", "[::1]:8080"}) {
+    auto res = client_->Get("/v1/latest", {{"Host", host}});
+    ASSERT_TRUE(res) << host;
+    EXPECT_EQ(res->status, 200) << host;
+  }
+  // A token guards the API instead: the host it is addressed to no longer matters.
+  HttpServerOptions options;
+  options.address = "127.0.0.1:0";
+  options.bearer_token = "s3cret-token";
+  auto server = HttpServer::Start(options, *store_, nullptr);
+  ASSERT_TRUE(server.has_value()) << server.error().ToString();
+  auto bound = common::ParseHttpAddress((*server)->address());
+  ASSERT_TRUE(bound.has_value());
+  httplib::Client client(bound->host, bound->port);
+  EXPECT_EQ(
+      client
+          .Get("/v1/latest", {{"Host", "evil.example"}, {"Authorization", "Bearer s3cret-token"}})
+          ->status,
+      200);
+}
+
 // Whichever of them the server takes first, one connection over a limit is refused and every
 // other is held until its head deadline; the limits are the options', not constants.
 TEST_F(HttpServerTest, ConnectionsOverEitherLimitGet503) {
