@@ -3,6 +3,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 
 #include "cli/cli_support.h"
@@ -63,6 +64,12 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
         if (options->checkpoint_interval_records > 0 && options->checkpoint_dir.empty()) {
           return Status::InvalidArgument("--checkpoint-interval needs --checkpoint-dir");
         }
+        if (std::error_code ec; !options->checkpoint_dir.empty() &&
+                                std::filesystem::exists(options->checkpoint_dir, ec) &&
+                                !std::filesystem::is_directory(options->checkpoint_dir, ec)) {
+          return Status::InvalidArgument("--checkpoint-dir " + options->checkpoint_dir +
+                                         " is not a directory");
+        }
         if (http->connections.per_client > http->connections.total) {
           return Status::InvalidArgument(fmt::format(
               "--http-max-connections-per-client ({}) must not exceed --http-max-connections ({})",
@@ -104,7 +111,12 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
          "Keep the state of these topics only (comma-separated, e.g. space,ai): articles lose "
          "their other topics, and those with none of them are skipped (default: every topic). "
          "A topic the input's taxonomy lacks stops the sink, naming the taxonomy's topics")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](const std::string& topic) {
+            return topic.empty() ? std::string("a topic name is empty") : std::string();
+          },
+          "TOPIC"));
   cmd->add_option("--checkpoint-dir", options->checkpoint_dir,
                   "Write RocksDB checkpoints under this directory (on SIGUSR1 and every "
                   "--checkpoint-interval records)");
@@ -185,6 +197,9 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       summary += fmt::format("{} of other topics, ", stats->other_topics);
     }
     summary += fmt::format("{} checkpoints", stats->checkpoints);
+    if (stats->failed_checkpoints > 0) {
+      summary += fmt::format(" ({} failed)", stats->failed_checkpoints);
+    }
     ReportSummary("sink", summary);
     exit_code = kExitOk;
   });

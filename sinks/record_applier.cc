@@ -23,11 +23,15 @@ std::string LateReason(int64_t event_ms, std::optional<int64_t> watermark_ms, in
 Status RecordApplier::CheckTopics(const std::set<std::string>& wanted,
                                   const std::set<std::string>& taxonomy) {
   if (taxonomy.empty()) return Status::Ok();
+  // An empty name is unknown too, so whether any was found is not whether the list is empty.
   std::string unknown;
+  bool any_unknown = false;
   for (const std::string& topic : wanted) {
-    if (!taxonomy.contains(topic)) unknown += (unknown.empty() ? "" : ", ") + topic;
+    if (taxonomy.contains(topic)) continue;
+    unknown += (any_unknown ? ", " : "") + topic;
+    any_unknown = true;
   }
-  if (unknown.empty()) return Status::Ok();
+  if (!any_unknown) return Status::Ok();
   std::string known;
   for (const std::string& topic : taxonomy) known += (known.empty() ? "" : ", ") + topic;
   return Status::InvalidArgument("--topics: " + unknown +

@@ -167,7 +167,16 @@ class SinkStage final : public common::ConsumerStage {
       return Status::Ok();
     }
     std::filesystem::create_directories(options_.checkpoint_dir, ec);
-    if (Status s = store_.state().Checkpoint(dir.string()); !s.ok()) return s;
+    // The state itself is committed and sound: a checkpoint that cannot be written (a full disk,
+    // the directory gone) costs the copy, not the daemon and the queries it serves.
+    if (Status s = store_.state().Checkpoint(dir.string()); !s.ok()) {
+      ++stats_.failed_checkpoints;
+      spdlog::error(
+          "msg=\"checkpoint failed; the sink goes on and tries again at the next request or "
+          "interval\" dir={} records={} error={}",
+          common::Quote(dir.string()), covered, common::Quote(s.ToString()));
+      return Status::Ok();
+    }
     ++stats_.checkpoints;
     spdlog::info("msg=\"checkpoint\" dir={} records={}", dir.string(), covered);
     return Status::Ok();

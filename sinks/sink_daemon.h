@@ -56,7 +56,9 @@ struct SinkOptions {
   std::chrono::milliseconds idle_after{30'000};
   // Directory under which checkpoints are written, one subdirectory "offsets-<N>" each, where N
   // is the number of input records the checkpoint covers (the sum of its resume offsets).
-  // Default: "" (no checkpoints; SIGUSR1 is then ignored with a warning).
+  // Default: "" (no checkpoints; SIGUSR1 is then ignored with a warning). A checkpoint that
+  // cannot be written is logged as an error and counted (SinkStats::failed_checkpoints), and the
+  // sink goes on.
   std::string checkpoint_dir;
   // Take a checkpoint after every this many consumed records (at the end of the batch that
   // crosses it). Default: 0 (only on demand, SIGUSR1).
@@ -76,6 +78,7 @@ struct SinkStats {
   uint64_t late = 0;
   uint64_t other_topics = 0;  // skipped: none of the kept topics (RecordApplierOptions::topics)
   uint64_t checkpoints = 0;
+  uint64_t failed_checkpoints = 0;  // could not be written; logged, and the sink went on
 };
 
 // Runs the daemon until SIGTERM/SIGINT/SIGHUP or, with options.loop.exit_at_end, the end of input.

@@ -368,6 +368,10 @@ class HostileInputEndToEnd(unittest.TestCase):
         known = run([*sink, "--group", "t-sink", "--state", state, "--topics", "space,spcae"],
                     expect_codes=(1,), timeout=60)
         self.assertIn(message, known.stderr)
+        # An empty name would keep no article at all: refused before the sink starts.
+        empty = run([*sink, "--group", "t-sink", "--state", state, "--topics", ""],
+                    expect_codes=(2,), timeout=60)
+        self.assertIn("a topic name is empty", empty.stderr)
 
     # --- brokers that cannot be used ------------------------------------------------------
 

@@ -313,6 +313,61 @@ class SinkStateEndToEnd(unittest.TestCase):
                       ["--from-checkpoint", first, "--exit-at-end"], expect_codes=(1,))
         self.assertIn("not empty", refused.stderr)
 
+    def wait_until_all_applied(self, state, deadline):
+        """Waits until the running sink at `state` has applied every record of self.records."""
+        # Every record is a unique article or a duplicate: both counts complete = all applied.
+        expected = [sum(1 for a, _ in self.records if not a.duplicate_of),
+                    sum(1 for a, _ in self.records if a.duplicate_of)]
+        while time.monotonic() < deadline:
+            result = subprocess.run([ARGS.headwire, "query", "--state", state, "counts",
+                                     "--json"], capture_output=True, text=True)
+            if result.returncode == 0:
+                totals = json.loads(result.stdout)["totals"]
+                if [totals["articles"], totals["duplicates"]] == expected:
+                    return
+            time.sleep(0.5)
+
+    def test_a_checkpoint_dir_that_is_a_file_is_refused_at_start(self):
+        not_a_dir = os.path.join(self.work, "checkpoints-file")
+        with open(not_a_dir, "w") as f:
+            f.write("not a directory\n")
+        result = run(self.sink_command("file-checkpoints", os.path.join(self.work, "fc")) +
+                     ["--checkpoint-dir", not_a_dir, "--exit-at-end"], expect_codes=(2,))
+        self.assertIn(f"--checkpoint-dir {not_a_dir} is not a directory", result.stderr)
+
+    def test_a_checkpoint_that_cannot_be_written_is_logged_and_the_sink_goes_on(self):
+        state = os.path.join(self.work, "unwritable")
+        checkpoints = os.path.join(self.work, "unwritable-checkpoints")
+        os.mkdir(checkpoints)
+        log_path = os.path.join(self.work, "unwritable.log")
+        log = open(log_path, "w")
+        sink = subprocess.Popen(self.sink_command("unwritable", state) +
+                                ["--checkpoint-dir", checkpoints],
+                                stdout=subprocess.DEVNULL, stderr=log, text=True)
+        log.close()
+        try:
+            deadline = time.monotonic() + 60
+            self.wait_until_all_applied(state, deadline)
+            # The directory becomes a file under the running sink: the checkpoint cannot go there.
+            os.rmdir(checkpoints)
+            with open(checkpoints, "w") as f:
+                f.write("in the way\n")
+            sink.send_signal(signal.SIGUSR1)
+            failed = 'msg="checkpoint failed; the sink goes on'
+            while time.monotonic() < deadline and failed not in open(log_path).read():
+                time.sleep(0.2)
+            self.assertIn(failed, open(log_path).read())
+            self.assertIsNone(sink.poll(), open(log_path).read())
+            # Still serving its state.
+            self.assertEqual(self.query("counts", state=state)["totals"]["articles"],
+                             sum(1 for a, _ in self.records if not a.duplicate_of))
+        finally:
+            sink.terminate()
+            sink.wait(timeout=30)
+        stderr = open(log_path).read()
+        self.assertEqual(sink.returncode, 0, stderr)
+        self.assertIn("0 checkpoints (1 failed)", stderr)
+
     def test_sigusr1_takes_a_checkpoint_of_a_running_sink(self):
         state = os.path.join(self.work, "running")
         checkpoints = os.path.join(self.work, "running-checkpoints")
@@ -325,18 +380,8 @@ class SinkStateEndToEnd(unittest.TestCase):
         try:
             # Once it has applied everything (the handler is installed long before), ask.
             wanted = f"offsets-{len(self.records)}"
-            # Every record is a unique article or a duplicate: both counts complete = all applied.
-            expected = [sum(1 for a, _ in self.records if not a.duplicate_of),
-                        sum(1 for a, _ in self.records if a.duplicate_of)]
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                result = subprocess.run([ARGS.headwire, "query", "--state", state, "counts",
-                                         "--json"], capture_output=True, text=True)
-                if result.returncode == 0:
-                    totals = json.loads(result.stdout)["totals"]
-                    if [totals["articles"], totals["duplicates"]] == expected:
-                        break
-                time.sleep(0.5)
+            self.wait_until_all_applied(state, deadline)
             sink.send_signal(signal.SIGUSR1)
             while time.monotonic() < deadline and not os.path.isdir(
                     os.path.join(checkpoints, wanted)):

@@ -122,6 +122,15 @@ TEST_F(RecordApplierTest, ArticlesOfOtherTopicsAreSkippedAndKeptOnesLoseTheirOth
   EXPECT_EQ(topics->at("space"), 1u);
 }
 
+TEST(RecordApplierCheckTopicsTest, AnEmptyTopicNameIsNotATopicOfTheTaxonomy) {
+  const std::set<std::string> taxonomy = {"ai", "space"};
+  EXPECT_TRUE(RecordApplier::CheckTopics({"space"}, taxonomy).ok());
+  const auto empty = RecordApplier::CheckTopics({""}, taxonomy);
+  EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument) << empty.ToString();
+  EXPECT_EQ(RecordApplier::CheckTopics({"", "space"}, taxonomy).code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(RecordApplierTest, NoTopicsKeepsEverything) {
   RecordApplier applier(*store_, {});
   ArticleStore::Batch batch;
