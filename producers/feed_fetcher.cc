@@ -36,7 +36,9 @@ struct Transfer {
   bool socket_allowed = false;  // an address of the current hop was allowed on opening
   Status refused_request;       // why the hop's request was refused: the error of the abort
   bool https_only_redirects = false;
-  Status internal;  // an exception a callback caught: the transfer's error
+  Status internal;           // an exception a callback caught: the transfer's error
+  bool conditional = false;  // the request carries validators (If-None-Match, If-Modified-Since)
+  bool retried = false;      // started again on a fresh connection: RetriesOnAFreshConnection
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -264,12 +266,49 @@ void Finish(Transfer& transfer, CURLcode code, const FetchOptions& options) {
   }
   result.etag = ResponseHeader(transfer.easy, "ETag");
   result.last_modified = ResponseHeader(transfer.easy, "Last-Modified");
-  if (status == 304) {
+  if (status == 304 && !transfer.conditional) {
+    result.error = Status::IoError(
+        "HTTP status 304 (not modified) to a request without validators: there was nothing it "
+        "could be unmodified from");
+    DropBody(result);
+  } else if (status == 304) {
     result.not_modified = true;
   } else if (status >= 400 || status < 200) {
     result.error = Status::IoError("HTTP status " + std::to_string(status));
     DropBody(result);
   }
+}
+
+// Whether `transfer`, ended by `code`, failed on bytes an earlier response left in a reused
+// connection, and is to be started again on a fresh one. libcurl reads of a response only as many
+// bytes as its Content-Length announces: a body longer than that leaves its tail in the
+// connection, which goes back to the pool, and the next request sent over it, another feed's,
+// reads that tail as its reply (no status line: HTTP/0.9, which libcurl refuses with
+// CURLE_UNSUPPORTED_PROTOCOL; a garbled one: CURLE_WEIRD_SERVER_REPLY). Only a transfer that got
+// no status line and opened no connection of its own may have been served so, and it is retried
+// once: a server that answers so on a fresh connection fails its own feed only.
+bool RetriesOnAFreshConnection(const Transfer& transfer, CURLcode code) {
+  if (transfer.retried || !transfer.internal.ok() ||
+      (code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_WEIRD_SERVER_REPLY)) {
+    return false;
+  }
+  long status = 0;
+  long connects = 0;
+  curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &connects);
+  return status == 0 && connects == 0;
+}
+
+// Readies `transfer` to be started again on a new connection: what its first attempt received
+// and judged is forgotten.
+void PrepareRetry(Transfer& transfer) {
+  transfer.retried = true;
+  transfer.reached_public = false;
+  transfer.refused_socket = Status::Ok();
+  transfer.socket_allowed = false;
+  transfer.refused_request = Status::Ok();
+  DropBody(*transfer.result);
+  curl_easy_setopt(transfer.easy, CURLOPT_FRESH_CONNECT, 1L);
 }
 
 }  // namespace
@@ -347,6 +386,7 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       transfer->headers =
           curl_slist_append(transfer->headers, ("If-None-Match: " + requests[i].etag).c_str());
     }
+    transfer->conditional = !requests[i].etag.empty() || !requests[i].last_modified.empty();
     if (!requests[i].last_modified.empty()) {
       transfer->headers = curl_slist_append(
           transfer->headers, ("If-Modified-Since: " + requests[i].last_modified).c_str());
@@ -388,8 +428,17 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       if (message->msg != CURLMSG_DONE) continue;
       Transfer* transfer = nullptr;
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
-      Finish(*transfer, message->data.result, options_);
-      curl_multi_remove_handle(multi, message->easy_handle);
+      const CURLcode code = message->data.result;
+      if (RetriesOnAFreshConnection(*transfer, code)) {
+        curl_multi_remove_handle(multi, transfer->easy);
+        PrepareRetry(*transfer);
+        // It keeps its host's connection slot.
+        if (curl_multi_add_handle(multi, transfer->easy) == CURLM_OK) continue;
+        transfer->result->error = Status::Internal("curl_multi_add_handle failed");
+      } else {
+        Finish(*transfer, code, options_);
+        curl_multi_remove_handle(multi, message->easy_handle);
+      }
       transfer->result = nullptr;
       --per_host[transfer->host];
       --active;

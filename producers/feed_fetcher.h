@@ -16,7 +16,12 @@
 // fetcher.
 //
 // Errors are all transient from the fetcher's point of view (a later poll may succeed): the
-// caller backs off. An HTTP status >= 400 is an error; 304 is "not modified".
+// caller backs off. An HTTP status >= 400 is an error; 304 is "not modified", and an error in
+// answer to a request that sent no validators (nothing it could be unmodified from).
+// A response whose body runs past its Content-Length leaves the rest in its connection, where
+// the next request over it, another feed's maybe, would read it as its reply: a transfer that
+// gets no status line over reused connections only is started once more on a fresh connection,
+// its timeout counted anew.
 
 #include <curl/curl.h>
 

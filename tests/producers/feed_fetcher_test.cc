@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -61,6 +62,10 @@ class FeedFetcherTest : public ::testing::Test {
     });
     server_.Get("/gone", [](const httplib::Request&, httplib::Response& response) {
       response.status = 410;
+    });
+    // Answers 304 whatever the request asked, validators or none.
+    server_.Get("/unchanged.xml", [](const httplib::Request&, httplib::Response& response) {
+      response.status = 304;
     });
     server_.Get("/big.xml", [](const httplib::Request&, httplib::Response& response) {
       response.set_content(std::string(4096, 'x'), "application/rss+xml");
@@ -127,6 +132,24 @@ TEST_F(FeedFetcherTest, KeepsValidatorsAndAsksConditionally) {
   EXPECT_TRUE(second[0].not_modified);
   EXPECT_EQ(second[0].http_status, 304);
   EXPECT_TRUE(second[0].body.empty());
+}
+
+// A 304 says the validators the request sent still hold: to a request that sent none there is
+// nothing it could be unmodified from, and the feed was not read.
+TEST_F(FeedFetcherTest, A304ToARequestWithoutValidatorsIsAnError) {
+  auto results = Fetch({{Url("/unchanged.xml"), "", ""},
+                        {Url("/unchanged.xml"), "\"v1\"", ""},
+                        {Url("/unchanged.xml"), "", "Wed, 02 Dec 2026 10:00:00 GMT"}});
+  EXPECT_EQ(results[0].http_status, 304);
+  EXPECT_FALSE(results[0].not_modified);
+  EXPECT_EQ(results[0].error.code(), StatusCode::kIoError);
+  EXPECT_EQ(results[0].error.message(),
+            "HTTP status 304 (not modified) to a request without validators: there was nothing it "
+            "could be unmodified from");
+  for (size_t i : {1, 2}) {
+    EXPECT_TRUE(results[i].error.ok()) << results[i].error.ToString();
+    EXPECT_TRUE(results[i].not_modified);
+  }
 }
 
 TEST_F(FeedFetcherTest, FollowsRedirectsUpToTheLimit) {
@@ -345,6 +368,123 @@ TEST_F(FeedFetcherTest, ThroughAProxyARedirectToALiteralAddressThePolicyRefusesI
   serving.Stop();
   EXPECT_EQ(asked_inside.load(), 0);
   EXPECT_TRUE(agent_.empty()) << "the feed server was asked directly";
+}
+
+// What RawHttpServer sends for a request: `now`, then `before_next` ahead of the answer to the
+// next request on the connection, as bytes a server sent late arrive.
+struct RawReply {
+  std::string now;
+  std::string before_next;
+};
+
+// An HTTP/1.1 server on 127.0.0.1 that serves one connection at a time, each request on it
+// answered with the bytes `answer` gives for its path, sent as they are (whatever the
+// Content-Length they announce), until the client closes it. Counts the connections it accepted.
+class RawHttpServer {
+ public:
+  explicit RawHttpServer(std::function<RawReply(const std::string& path)> answer)
+      : answer_(std::move(answer)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 8) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      return;
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~RawHttpServer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (listener_ >= 0) ::close(listener_);
+  }
+  RawHttpServer(const RawHttpServer&) = delete;
+  RawHttpServer& operator=(const RawHttpServer&) = delete;
+
+  int port() const { return port_; }
+  int connections() const { return connections_; }
+
+ private:
+  // Whether `fd` became readable before a stop; polled in slices so that a stop is seen.
+  bool Readable(int fd) const {
+    while (!stop_) {
+      pollfd ready{fd, POLLIN, 0};
+      if (::poll(&ready, 1, 20) > 0) return true;
+    }
+    return false;
+  }
+
+  void Serve() {
+    while (Readable(listener_)) {
+      const int connection = ::accept(listener_, nullptr, nullptr);
+      if (connection < 0) continue;
+      ++connections_;
+      std::string received;
+      std::string late;
+      char buffer[4096];
+      while (Readable(connection)) {
+        const ssize_t got = ::recv(connection, buffer, sizeof buffer, 0);
+        if (got <= 0) break;
+        received.append(buffer, static_cast<size_t>(got));
+        for (size_t end; (end = received.find("\r\n\r\n")) != std::string::npos;) {
+          const size_t path = received.find(' ') + 1;
+          RawReply reply = answer_(received.substr(path, received.find(' ', path) - path));
+          received.erase(0, end + 4);
+          const std::string bytes = late + reply.now;
+          late = std::move(reply.before_next);
+          if (::send(connection, bytes.data(), bytes.size(), MSG_NOSIGNAL) < 0) break;
+        }
+      }
+      ::close(connection);
+    }
+  }
+
+  std::function<RawReply(const std::string&)> answer_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+// libcurl reads of a response only the bytes its Content-Length announces: a body longer than
+// that leaves its tail in the connection (here it arrives once libcurl has read what was
+// announced, as a tail sent late does), and the next feed asked for over it would read that tail
+// as its reply (HTTP/0.9, refused: "Unsupported protocol"). That feed is asked again on a fresh
+// connection and read; the feed whose response was too long gets what it announced.
+TEST_F(FeedFetcherTest, ABodyLongerThanItsContentLengthCostsTheNextFeedOnTheConnectionNothing) {
+  const std::string document = "<rss><channel><title>Long</title></channel></rss>";
+  RawHttpServer server([&](const std::string& path) {
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n";
+    if (path != "/long.xml") {
+      const std::string body = "<rss>" + path + "</rss>";
+      return RawReply{head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+                      ""};
+    }
+    const size_t announced = document.size() - 20;
+    return RawReply{head + "Content-Length: " + std::to_string(announced) + "\r\n\r\n" +
+                        document.substr(0, announced),
+                    document.substr(announced)};
+  });
+  ASSERT_GT(server.port(), 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  FetchOptions options;
+  options.per_host_connections = 1;
+  auto results = Fetch(
+      {{url + "/long.xml", "", ""}, {url + "/a.xml", "", ""}, {url + "/b.xml", "", ""}}, options);
+  ASSERT_TRUE(results[0].error.ok()) << results[0].error.ToString();
+  EXPECT_EQ(results[0].body, document.substr(0, document.size() - 20));
+  for (size_t i : {1, 2}) {
+    ASSERT_TRUE(results[i].error.ok()) << i << ": " << results[i].error.ToString();
+    EXPECT_EQ(results[i].http_status, 200);
+  }
+  EXPECT_EQ(results[1].body, "<rss>/a.xml</rss>");
+  EXPECT_EQ(results[2].body, "<rss>/b.xml</rss>");
+  EXPECT_EQ(server.connections(), 2);
 }
 
 TEST_F(FeedFetcherTest, OnlyHttpAndHttps) {
