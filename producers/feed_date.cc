@@ -237,6 +237,30 @@ std::optional<Fields> ReadRfc822(std::string_view s) {
   return f;
 }
 
+// C's asctime() and Unix date(1): "Tue Jun 10 04:00:00 2003", "Tue Jun  3 04:00:00 PST 2003"
+// (weekday optional; without a zone, UTC).
+std::optional<Fields> ReadAsctime(std::string_view s) {
+  std::vector<std::string_view> words = Words(s);
+  if (!words.empty() && IsWeekday(words.front())) words.erase(words.begin());
+  if (words.size() != 4 && words.size() != 5) return std::nullopt;
+  Fields f;
+  f.month = MonthNumber(words[0]);
+  size_t pos = 0;
+  if (f.month == 0 || words[1].size() > 2 || !ReadDigits(words[1], pos, words[1].size(), f.day) ||
+      !ReadTimeOfDay(words[2], f)) {
+    return std::nullopt;
+  }
+  pos = 0;
+  if (words.back().size() != 4 || !ReadDigits(words.back(), pos, 4, f.year)) return std::nullopt;
+  if (words.size() == 5) {
+    pos = 0;
+    auto zone = ReadZone(words[3], pos);
+    if (!zone || pos != words[3].size()) return std::nullopt;
+    f.offset_minutes = *zone;
+  }
+  return f;
+}
+
 // The instant of `f`, or nothing when that date or time does not exist.
 std::optional<int64_t> EpochMs(const Fields& f) {
   using namespace std::chrono;
@@ -263,6 +287,7 @@ Result<int64_t> ReadFeedDate(std::string_view text) {
   const std::string quoted = "\"" + std::string(trimmed) + "\"";
   std::optional<Fields> fields = ReadIso8601(trimmed);
   if (!fields) fields = ReadRfc822(trimmed);
+  if (!fields) fields = ReadAsctime(trimmed);
   if (!fields) return Err(Status::InvalidArgument("not a date: " + quoted));
   const std::optional<int64_t> ms = EpochMs(*fields);
   if (!ms) return Err(Status::InvalidArgument("no such date or time: " + quoted));

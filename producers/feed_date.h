@@ -7,7 +7,8 @@
 // "20260302T081500Z"), and RFC 822 with its variants (weekday optional and full or abbreviated,
 // full month names, two-digit years, "+01:00" or "+0100", the RFC's zone names and common ones
 // such as CET, MSK, IST (India), AEST, a zone name with an offset: "GMT+1", and a trailing
-// "(CET)" comment). A time without a zone is UTC, as RFC 822 readers take it; a date without a
+// "(CET)" comment), and C's asctime() form ("Tue Jun 10 04:00:00 2003", a zone before the year
+// as date(1) writes it). A time without a zone is UTC, as RFC 822 readers take it; a date without a
 // time is its midnight.
 // Refused rather than guessed: a date that does not exist (31 February, hour 24), a zone that
 // is not known or is ambiguous by definition (the military letters other than Z, whose sign
