@@ -30,6 +30,7 @@ nlohmann::json StatusJson(const std::map<std::string, producers::FeedRecord>& re
                      {"last_poll", TimeOrNever(r.last_poll_ms)},
                      {"last_success", TimeOrNever(r.last_success_ms)},
                      {"last_error", r.last_error},
+                     {"warning", r.warning},
                      {"last_error_at", TimeOrNever(r.last_error_ms)},
                      {"items_last_poll", r.items_last_poll},
                      {"new_items_last_poll", r.new_items_last_poll},
@@ -43,10 +44,14 @@ nlohmann::json StatusJson(const std::map<std::string, producers::FeedRecord>& re
 void PrintStatusTable(const std::map<std::string, producers::FeedRecord>& records,
                       std::ostream& out) {
   for (const auto& [url, r] : records) {
-    out << (r.last_error.empty() ? "ok    " : "ERROR ") << url << "\n"
+    const char* health = !r.last_error.empty() ? "ERROR "
+                         : !r.warning.empty()  ? "WARN  "
+                                               : "ok    ";
+    out << health << url << "\n"
         << "      http " << r.http_status << ", items " << r.items_last_poll << " (new "
         << r.new_items_last_poll << "), produced " << r.items_produced << ", last success "
         << TimeOrNever(r.last_success_ms) << ", next poll " << TimeOrNever(r.next_poll_ms) << "\n";
+    if (!r.warning.empty()) out << "      warning: " << r.warning << "\n";
     if (!r.last_error.empty()) {
       out << "      last error " << TimeOrNever(r.last_error_ms) << " (" << r.consecutive_failures
           << " in a row): " << r.last_error << "\n";

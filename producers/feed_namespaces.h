@@ -14,9 +14,11 @@ inline bool IsRssNamespace(std::string_view uri) {
          uri == "http://blogs.law.harvard.edu/tech/rss";
 }
 
-// Atom 1.0 and Atom 0.3.
+// Atom 1.0, Atom 0.3 and the IETF drafts between them ("http://purl.org/atom/ns#draft-ietf-
+// atompub-format-08"), which feeds written while they were current still name.
 inline bool IsAtomNamespace(std::string_view uri) {
-  return uri == "http://www.w3.org/2005/Atom" || uri == "http://purl.org/atom/ns#";
+  return uri == "http://www.w3.org/2005/Atom" || uri == "http://purl.org/atom/ns#" ||
+         uri.starts_with("http://purl.org/atom/ns#draft-ietf-atompub-format-");
 }
 
 }  // namespace headwire::producers

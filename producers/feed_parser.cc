@@ -57,6 +57,9 @@ std::string LibxmlMessage(const char* message) {
   return TruncateUtf8(std::move(text), kMaxLibxmlMessageBytes) + "... (cut)";
 }
 
+// The namespace of RDF's own elements: an RSS 1.0 document's root, and the rdf:about of its items.
+constexpr std::string_view kRdfNamespace = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+
 // Longest title made from an item's body when it has no title of its own.
 constexpr size_t kTitleFromBodyBytes = 160;
 
@@ -301,9 +304,9 @@ ItemFields ReadRssItem(const xmlNode* item, MarkupLimit& limit) {
     if (f.url.empty() && f.guid_is_permalink) f.url = ResolveFeedLink(f.guid, "");
   } else {
     // RSS 1.0 names each item by its rdf:about URI.
-    const std::string uri = TakeXmlString(xmlGetNsProp(
-        item, reinterpret_cast<const xmlChar*>("about"),
-        reinterpret_cast<const xmlChar*>("http://www.w3.org/1999/02/22-rdf-syntax-ns#")));
+    const std::string uri =
+        TakeXmlString(xmlGetNsProp(item, reinterpret_cast<const xmlChar*>("about"),
+                                   reinterpret_cast<const xmlChar*>(kRdfNamespace.data())));
     if (!uri.empty()) {
       f.guid = Trim(uri);
       f.guid_is_permalink = IsHttpUrl(f.guid);
@@ -319,7 +322,8 @@ ItemFields ReadRssItem(const xmlNode* item, MarkupLimit& limit) {
   if (const xmlNode* language = FirstChild(item, "language")) {
     f.language = Trim(NodeText(language));
   }
-  f.TakeDate(DateTexts(item, {"pubDate", "date", "published", "updated"}));
+  // dcterms:issued and dcterms:modified as well, before and after dc:date's "updated" kin.
+  f.TakeDate(DateTexts(item, {"pubDate", "date", "published", "issued", "updated", "modified"}));
   return f;
 }
 
@@ -497,6 +501,72 @@ void NoteUndeclaredPrefix(const xmlNode* node, std::string_view what, const XmlP
   }
 }
 
+// The namespace of a document's own elements when it is none its format's vocabulary knows: its
+// root's (<rss xmlns="http://example.com/ns">, <rss xmlns="http://www.w3.org/2005/Atom">, <feed
+// xmlns="urn:x">), or for an RDF root, which is RDF's, its first child's when that is the channel
+// (<channel xmlns="http://purl.org/rss/1.0">, the URI mistyped). Empty when the document has
+// none, or one of its format's, or `root` is no feed's.
+std::string ForeignOwnNamespace(const xmlNode* root) {
+  const std::string_view root_name = OwnName(root);
+  const xmlNode* own = root;
+  if (root_name == "RDF") {
+    own = root->children;
+    while (own != nullptr && own->type != XML_ELEMENT_NODE) own = own->next;
+    if (own == nullptr || OwnName(own) != "channel") return "";
+  } else if (root_name != "rss" && root_name != "feed") {
+    return "";
+  }
+  if (own->ns == nullptr || own->ns->href == nullptr) return "";
+  const std::string_view uri = reinterpret_cast<const char*>(own->ns->href);
+  if (uri == kRdfNamespace || (root_name == "feed" ? IsAtomNamespace(uri) : IsRssNamespace(uri))) {
+    return "";
+  }
+  return std::string(uri);
+}
+
+// Puts the elements in the document's foreign own namespace (ForeignOwnNamespace) in none, where
+// the format's own elements are written, so that its items, titles and links are read as
+// feedparser reads them: the document says they are its own vocabulary, under a URI this parser
+// does not know. Extensions in other namespaces stay where they are. One walk of the tree, which
+// enters elements only (an entity reference's children are its declaration's).
+void AdoptForeignOwnNamespace(xmlNode* root) {
+  const std::string uri = ForeignOwnNamespace(root);
+  if (uri.empty()) return;
+  const auto* href = reinterpret_cast<const xmlChar*>(uri.c_str());
+  xmlNode* node = root;
+  while (node != nullptr) {
+    if (node->ns != nullptr && xmlStrEqual(node->ns->href, href)) node->ns = nullptr;
+    xmlNode* next = node->children;
+    while (next != nullptr && next->type != XML_ELEMENT_NODE) next = next->next;
+    for (xmlNode* up = node; next == nullptr && up != root; up = up->parent) {
+      next = up->next;
+      while (next != nullptr && next->type != XML_ELEMENT_NODE) next = next->next;
+    }
+    node = next;
+  }
+}
+
+// The elements named as `format`'s items are (<item>, <entry>, by OwnName) below `root` that are
+// not read as items, their namespace not the format's (<x:item xmlns:x="urn:other">).
+struct ForeignItems {
+  uint64_t count = 0;
+  std::string first_namespace;  // the first one's namespace URI, as ShownInNote shows it
+};
+
+ForeignItems FindForeignItems(const xmlNode* root, FeedFormat format) {
+  const Vocabulary vocabulary = format == FeedFormat::kAtom ? Vocabulary::kAtom : Vocabulary::kRss;
+  std::vector<const xmlNode*> named;
+  CollectElements(root, format == FeedFormat::kAtom ? "entry" : "item", Vocabulary::kAny, named);
+  ForeignItems foreign;
+  for (const xmlNode* node : named) {
+    if (IsIn(node, vocabulary)) continue;
+    if (foreign.count++ == 0) {
+      foreign.first_namespace = ShownInNote(reinterpret_cast<const char*>(node->ns->href));
+    }
+  }
+  return foreign;
+}
+
 // The items of a parsed RSS, RDF or Atom document, in document order, but for those `parse` was
 // cut off inside of (XmlParse::cut_off), which are counted in `cut_off_items` instead. Those
 // written with an undeclared prefix are counted in `undeclared` when it is given.
@@ -561,7 +631,8 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     if (i + 1 < split->items.size()) wrapped.append(split->closing);
     auto parse = ParseXml(wrapped, base, encoding, diagnostics, nodes, limit.max_nodes);
     if (!parse) return Err(parse.error());
-    if (const xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
+    if (xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
+      AdoptForeignOwnNamespace(element);
       UndeclaredItems its;
       for (ItemFields& fields : ReadItems(element, format, *parse, limit, cut_off_items, &its)) {
         items.push_back(std::move(fields));
@@ -629,7 +700,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
   const std::string decoding_error = diagnostics.decoding_error();
-  const xmlNode* root = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr;
+  xmlNode* root = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr;
   if (root == nullptr) {
     if (!unknown_encoding.empty()) {
       return Err(Status::Corruption("not a feed: unreadable document in the unknown encoding \"" +
@@ -639,6 +710,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
         Status::Corruption("not a feed: empty or unreadable document" +
                            (decoding_error.empty() ? std::string() : " (" + decoding_error + ")")));
   }
+  AdoptForeignOwnNamespace(root);
   const std::string root_name(OwnName(root));
   ParsedFeed feed;
   feed.guess_notes = std::move(repair.guess_notes);
@@ -690,6 +762,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   UndeclaredItems undeclared;
   items = ReadItems(root, feed.format, *parse, limit, feed.cut_off_items, &undeclared);
+  // Read before the doc may go; items read now are not lost by reading them one at a time.
+  ForeignItems foreign = items.empty() ? FindForeignItems(root, feed.format) : ForeignItems{};
   if (!feed.damage.empty() && !(body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF"))) {
     parse->doc.reset();  // the items read alone are parsed without it
     uint64_t cut_off_alone = 0;
@@ -705,6 +779,10 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
       feed.cut_off_items = cut_off_alone;
       undeclared = std::move(undeclared_alone);
     }
+  }
+  if (items.empty() && feed.cut_off_items == 0) {
+    feed.foreign_items = foreign.count;
+    feed.foreign_items_namespace = std::move(foreign.first_namespace);
   }
   if (undeclared.count > 0) {
     feed.guesses += undeclared.count;
@@ -761,7 +839,10 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
     feed->damage = "the gzip data ends before its stream does (the body was cut short)" +
                    (feed->damage.empty() ? "" : "; " + feed->damage);
   }
-  for (std::string* text : {&feed->title, &feed->language, &feed->damage}) MakeUtf8(*text);
+  for (std::string* text :
+       {&feed->title, &feed->language, &feed->damage, &feed->foreign_items_namespace}) {
+    MakeUtf8(*text);
+  }
   for (std::string& note : feed->guess_notes) MakeUtf8(note);
   std::vector<std::string> item_ids;
   item_ids.reserve(fields.size());

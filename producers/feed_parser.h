@@ -27,7 +27,12 @@
 // that item keeps its text up to the byte. What a parse may hold is bounded by FeedParseOptions.
 // External entities and DTDs are never loaded (no XML_PARSE_NOENT/DTDLOAD, NONET, and a loader
 // that refuses everything), so a feed cannot make the parser read files or fetch URLs (XXE).
-// Item children are matched by namespace as well as name: media:title is not the RSS title.
+// Item children are matched by namespace as well as name: media:title is not the RSS title. A
+// document whose own elements are in a namespace its format does not name (<rss
+// xmlns="http://example.com/ns">, an RDF channel's mistyped RSS 1.0 URI) has them read as its
+// format's, as the Atom drafts' namespaces are read as Atom's; elements named as items in yet
+// another namespace are not items, but a document that has no other is told
+// (ParsedFeed::foreign_items).
 // Charsets: the HTTP header's charset wins, then the document's BOM or declaration; a document
 // that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
 // windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte that is not UTF-8
@@ -119,6 +124,13 @@ struct ParsedFeed {
   // in "; items not read one at a time: ..." when they could not be (feed_item_split.h). Empty
   // when it is well-formed (after the repairs the parser makes before: see ParseFeed).
   std::string damage;
+  // When no item was read (nor cut off): the elements of the document named as its format's items
+  // (<item>, <entry>) that are not read as items, being in a namespace neither the format's nor
+  // the document's own (<x:item xmlns:x="urn:other">, <entry xmlns="urn:other"> in Atom), and the
+  // first one's namespace URI (its first 120 bytes). 0 and empty otherwise, and whenever an item
+  // was read.
+  uint64_t foreign_items = 0;
+  std::string foreign_items_namespace;
   // The charset the response or the document named that libxml2 cannot decode ("x-bogus-9"),
   // when the document was read without it; `read_as` is then what it was read as (the
   // declaration's, else the detected charset, else UTF-8). Both empty otherwise.

@@ -333,6 +333,18 @@ class FeedPoller {
           "msg=\"feed items cut off by the end of the document not produced\" feed={} items={}",
           common::Quote(feed.url), parsed->cut_off_items);
     }
+    record.warning.clear();
+    if (parsed->foreign_items > 0) {
+      const char* element = parsed->format == FeedFormat::kAtom ? "<entry>" : "<item>";
+      record.warning = "no item read: " + std::to_string(parsed->foreign_items) + " " + element +
+                       " elements are in the namespace \"" + parsed->foreign_items_namespace +
+                       "\", not " + FeedFormatName(parsed->format) + "'s";
+      spdlog::warn(
+          "msg=\"feed read no item; its elements named as items are in another namespace\" "
+          "feed={} elements={} namespace={}",
+          common::Quote(feed.url), parsed->foreign_items,
+          common::Quote(parsed->foreign_items_namespace));
+    }
     outcome.expire = true;
     const FeedItemOverrides overrides{feed.source, feed.language, list_.language};
     auto novelty = JudgeItems(state_, feed.url, parsed->items);

@@ -29,6 +29,7 @@ std::string EncodeRecord(const FeedRecord& r) {
                       {"last_success_ms", r.last_success_ms},
                       {"last_error_ms", r.last_error_ms},
                       {"last_error", r.last_error},
+                      {"warning", r.warning},
                       {"http_status", r.http_status},
                       {"items_last_poll", r.items_last_poll},
                       {"new_items_last_poll", r.new_items_last_poll},
@@ -51,6 +52,7 @@ Result<FeedRecord> DecodeRecord(const std::string& bytes) {
   r.last_success_ms = j.value("last_success_ms", int64_t{0});
   r.last_error_ms = j.value("last_error_ms", int64_t{0});
   r.last_error = j.value("last_error", "");
+  r.warning = j.value("warning", "");
   r.http_status = j.value("http_status", 0L);
   r.items_last_poll = j.value("items_last_poll", uint64_t{0});
   r.new_items_last_poll = j.value("new_items_last_poll", uint64_t{0});

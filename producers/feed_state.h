@@ -34,10 +34,14 @@ struct SeenId {
 struct FeedRecord {
   std::string etag;  // validators of the last 200 response that parsed
   std::string last_modified;
-  int64_t last_poll_ms = 0;          // wall clock of the last poll (informational)
-  int64_t last_success_ms = 0;       // last poll that was read (200 parsed, or 304); 0: never
-  int64_t last_error_ms = 0;         // last poll that failed; 0: never
-  std::string last_error;            // its reason; empty once a poll succeeded again
+  int64_t last_poll_ms = 0;     // wall clock of the last poll (informational)
+  int64_t last_success_ms = 0;  // last poll that was read (200 parsed, or 304); 0: never
+  int64_t last_error_ms = 0;    // last poll that failed; 0: never
+  std::string last_error;       // its reason; empty once a poll succeeded again
+  // What the last document read says is wrong with it though it was read (no item read, its
+  // elements named as items in another namespace); empty when nothing. A 304 or a failed poll
+  // leaves it as it was.
+  std::string warning;
   long http_status = 0;              // of the last poll; 0 when no response arrived
   uint64_t items_last_poll = 0;      // items in the feed at the last successful 200
   uint64_t new_items_last_poll = 0;  // of those, produced (not seen before)

@@ -80,6 +80,13 @@ class JsonShapeCheck : public nlohmann::json_sax<nlohmann::json> {
   bool too_many_ = false;
 };
 
+// The spec names its versions "https://jsonfeed.org/version/1" and ".../1.1", and feeds in the
+// wild write them with http as well, which other readers accept.
+bool IsJsonFeedVersion(std::string_view version) {
+  return version.starts_with("https://jsonfeed.org/version/") ||
+         version.starts_with("http://jsonfeed.org/version/");
+}
+
 }  // namespace
 
 Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& response,
@@ -95,8 +102,7 @@ Result<ParsedFeed> ParseJsonFeed(std::string_view body, const FeedResponse& resp
   }
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Err(Status::Corruption("not a feed: malformed JSON"));
-  if (!doc.is_object() ||
-      !JsonString(doc, "version").starts_with("https://jsonfeed.org/version/")) {
+  if (!doc.is_object() || !IsJsonFeedVersion(JsonString(doc, "version"))) {
     return Err(Status::Corruption("not a feed: JSON without a jsonfeed.org version"));
   }
   ParsedFeed feed;

@@ -539,6 +539,120 @@ TEST(FeedParserTest, NamespacedElementsAreNotTakenForRssOnes) {
   EXPECT_EQ(feed->items[2].url, "http://example.com/c10");
 }
 
+// A document whose own elements are in a namespace its format does not name is read as feedparser
+// reads it: an RSS root with a default namespace (Atom's, another's), an RDF channel with RSS
+// 1.0's URI mistyped, an Atom feed in a draft's namespace or in another. Extensions in other
+// namespaces are still not taken for the format's own elements.
+TEST(FeedParserTest, ItemsInTheDocumentsOwnNamespaceAreReadWhateverItsUri) {
+  const std::string item =
+      "<item><media:title>WRONG media title</media:title><title>Own title</title>"
+      "<link>http://example.com/1</link><description>Own text</description>"
+      "<pubDate>Mon, 07 Dec 2026 10:00:00 GMT</pubDate></item>";
+  for (const std::string root : {R"(<rss version="2.0" xmlns="http://www.w3.org/2005/Atom")",
+                                 R"(<rss version="2.0" xmlns="http://example.com/ns")",
+                                 R"(<rss version="2.0" xmlns="http://www.w3.org/1999/xhtml")"}) {
+    auto feed = ParseFeed(root + R"( xmlns:media="http://search.yahoo.com/mrss/"><channel>)" +
+                              "<title>Feed</title>" + item + "</channel></rss>",
+                          {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << root << ": " << feed.error().ToString();
+    EXPECT_EQ(feed->format, FeedFormat::kRss);
+    EXPECT_EQ(feed->title, "Feed") << root;
+    ASSERT_EQ(feed->items.size(), 1u) << root;
+    EXPECT_EQ(feed->items[0].title, "Own title");
+    EXPECT_EQ(feed->items[0].url, "http://example.com/1");
+    EXPECT_EQ(feed->items[0].body, "Own text");
+    EXPECT_EQ(feed->items[0].published_at_ms, Ms("2026-12-07T10:00:00Z"));
+    EXPECT_EQ(feed->foreign_items, 0u);
+  }
+  auto rdf = ParseFeed(
+      R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#")"
+      R"( xmlns="http://purl.org/rss/1.0"><channel rdf:about="http://example.com/"><title>R</title>)"
+      R"(</channel><item rdf:about="http://example.com/r1"><title>RDF item</title>)"
+      R"(<link>http://example.com/r1</link></item></rdf:RDF>)",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(rdf) << rdf.error().ToString();
+  EXPECT_EQ(rdf->format, FeedFormat::kRdf);
+  ASSERT_EQ(rdf->items.size(), 1u);
+  EXPECT_EQ(rdf->items[0].title, "RDF item");
+  for (const std::string uri : {"http://purl.org/atom/ns#draft-ietf-atompub-format-08", "urn:x"}) {
+    auto atom =
+        ParseFeed(R"(<?xml version="1.0"?><feed xmlns=")" + uri +
+                      R"("><title>A</title><entry><title>Draft entry</title>)"
+                      R"(<link href="http://example.com/da"/><id>urn:da</id></entry></feed>)",
+                  {kFeedUrl, "", ""});
+    ASSERT_TRUE(atom) << uri << ": " << atom.error().ToString();
+    EXPECT_EQ(atom->format, FeedFormat::kAtom);
+    ASSERT_EQ(atom->items.size(), 1u) << uri;
+    EXPECT_EQ(atom->items[0].title, "Draft entry");
+    EXPECT_EQ(atom->items[0].url, "http://example.com/da");
+  }
+  // Damaged, its items are read one at a time in the root's namespace too.
+  auto damaged = ParseFeed(
+      R"(<rss version="2.0" xmlns="http://example.com/ns"><channel><title>C</title>)"
+      R"(<item><title>One</title><category domain="x>News</category></item>)"
+      R"(<item><title>Two</title><link>http://example.com/2</link></item></channel></rss>)",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(damaged) << damaged.error().ToString();
+  EXPECT_FALSE(damaged->damage.empty());
+  ASSERT_EQ(damaged->items.size(), 2u);
+  EXPECT_EQ(damaged->items[1].title, "Two");
+  EXPECT_EQ(damaged->items[1].url, "http://example.com/2");
+}
+
+// Elements named as items in a namespace neither the format's nor the document's own are not
+// items; a document that has no other item says how many it has and in which namespace, so that
+// a feed read as empty is not taken for an empty one. Beside an item read, they are not counted.
+TEST(FeedParserTest, ADocumentWhoseOnlyItemsAreInAnotherNamespaceSaysSo) {
+  auto rss =
+      ParseFeed(R"(<rss version="2.0" xmlns:x="urn:other"><channel><title>C</title>)"
+                R"(<x:item><x:title>One</x:title></x:item><x:item><x:title>Two</x:title></x:item>)"
+                R"(</channel></rss>)",
+                {kFeedUrl, "", ""});
+  ASSERT_TRUE(rss) << rss.error().ToString();
+  EXPECT_TRUE(rss->items.empty());
+  EXPECT_EQ(rss->foreign_items, 2u);
+  EXPECT_EQ(rss->foreign_items_namespace, "urn:other");
+  auto atom = ParseFeed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>)"
+                        R"(<entry xmlns="urn:elsewhere"><title>E</title></entry></feed>)",
+                        {kFeedUrl, "", ""});
+  ASSERT_TRUE(atom) << atom.error().ToString();
+  EXPECT_TRUE(atom->items.empty());
+  EXPECT_EQ(atom->foreign_items, 1u);
+  EXPECT_EQ(atom->foreign_items_namespace, "urn:elsewhere");
+  auto beside = ParseFeed(
+      R"(<rss version="2.0" xmlns:x="urn:other"><channel><title>C</title><x:item/>)"
+      R"(<item><title>Read</title><link>http://example.com/r</link></item></channel></rss>)",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(beside) << beside.error().ToString();
+  ASSERT_EQ(beside->items.size(), 1u);
+  EXPECT_EQ(beside->foreign_items, 0u);
+  EXPECT_TRUE(beside->foreign_items_namespace.empty());
+  auto empty = ParseFeed(R"(<rss version="2.0"><channel><title>C</title></channel></rss>)",
+                         {kFeedUrl, "", ""});
+  ASSERT_TRUE(empty) << empty.error().ToString();
+  EXPECT_EQ(empty->foreign_items, 0u);
+}
+
+// RSS items dated with Dublin Core's terms (dcterms:issued, dcterms:modified) only.
+TEST(FeedParserTest, RssItemsDatedByDctermsIssuedOrModifiedHaveThatDate) {
+  auto feed = ParseFeed(
+      R"(<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><title>C</title>)"
+      R"(<item><title>I</title><link>http://example.com/i</link>)"
+      R"(<dcterms:issued>2026-03-02T08:15:00Z</dcterms:issued></item>)"
+      R"(<item><title>M</title><link>http://example.com/m</link>)"
+      R"(<dcterms:modified>2026-03-03T09:00:00Z</dcterms:modified></item>)"
+      R"(<item><title>B</title><link>http://example.com/b</link>)"
+      R"(<dcterms:modified>2026-03-05T09:00:00Z</dcterms:modified>)"
+      R"(<dcterms:issued>2026-03-04T09:00:00Z</dcterms:issued></item>)"
+      R"(</channel></rss>)",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 3u);
+  EXPECT_EQ(feed->items[0].published_at_ms, Ms("2026-03-02T08:15:00Z"));
+  EXPECT_EQ(feed->items[1].published_at_ms, Ms("2026-03-03T09:00:00Z"));
+  EXPECT_EQ(feed->items[2].published_at_ms, Ms("2026-03-04T09:00:00Z"));
+}
+
 // RSS 2.0 puts items in <channel>, but an item written beside it is still an item of the feed.
 TEST(FeedParserTest, ItemsOutsideTheChannelAreRead) {
   const std::string body = R"(<rss version="2.0"><channel><title>D</title>
@@ -804,6 +918,25 @@ TEST(FeedParserTest, JsonNestedDeeperThan64LevelsIsRejectedWithTheReason) {
       {kFeedUrl, "", ""});
   ASSERT_FALSE(unterminated);
   EXPECT_EQ(unterminated.error().message(), "not a feed: JSON nested deeper than 64 levels");
+}
+
+// The spec writes its versions with https; feeds in the wild write http, which readers accept.
+TEST(FeedParserTest, JsonFeedVersionsAreReadWithHttpsOrHttp) {
+  for (const std::string version :
+       {"https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1",
+        "http://jsonfeed.org/version/1", "http://jsonfeed.org/version/1.1"}) {
+    auto feed =
+        ParseFeed(R"({"version":")" + version +
+                      R"(","items":[{"id":"1","url":"http://news.example/1","title":"One"}]})",
+                  {kFeedUrl, "", "application/feed+json"});
+    ASSERT_TRUE(feed) << version << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 1u) << version;
+    EXPECT_EQ(feed->items[0].title, "One");
+  }
+  auto other = ParseFeed(R"({"version":"http://example.com/version/1","items":[]})",
+                         {kFeedUrl, "", "application/feed+json"});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().message(), "not a feed: JSON without a jsonfeed.org version");
 }
 
 TEST(FeedParserTest, JsonThatIsNoJsonFeedIsRejected) {

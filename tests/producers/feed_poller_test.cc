@@ -332,6 +332,32 @@ TEST_F(FeedPollerTest, ADamagedDocumentsValidatorsAreNotKeptSoTheNextPollReadsIt
   EXPECT_EQ(Produced().count("Incident B"), 1u);
 }
 
+// A document read without items whose elements named as items are in a namespace that is not
+// read is not an empty feed: each poll of it warns, and the feed's record keeps the warning for
+// `feed status` until a poll reads a document of the feed without it.
+TEST_F(FeedPollerTest, AFeedWhoseOnlyItemsAreInAnotherNamespaceIsWarnedAboutAndRecordedSo) {
+  const auto warning = [this] {
+    auto state = FeedState::OpenForQueries(dir_.string());
+    EXPECT_TRUE(state) << state.error().ToString();
+    auto records = (*state)->LoadRecords();
+    EXPECT_TRUE(records) << records.error().ToString();
+    return records->at(FeedUrl()).warning;
+  };
+  const std::string log =
+      PollDocument(R"(<rss version="2.0" xmlns:x="urn:other"><channel><title>S</title>)"
+                   R"(<x:item><x:title>A</x:title></x:item><x:item><x:title>B</x:title></x:item>)"
+                   R"(</channel></rss>)");
+  EXPECT_NE(log.find("msg=\"feed read no item; its elements named as items are in another "
+                     "namespace\" feed=\"" +
+                     FeedUrl() + "\" elements=2 namespace=\"urn:other\""),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(warning(),
+            "no item read: 2 <item> elements are in the namespace \"urn:other\", not rss's");
+  PollDocument(StatusPage({"Incident A"}));
+  EXPECT_EQ(warning(), "");
+}
+
 // A feed the address policy refuses is a failed poll as an unreachable one is: counted, kept as
 // the feed's last error, and backed off (polled again after twice its interval, not at once).
 TEST_F(FeedPollerTest, AFeedTheAddressPolicyRefusesIsAFailedPollAndIsBackedOff) {
