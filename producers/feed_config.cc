@@ -105,6 +105,8 @@ class FeedListParser {
         status = set_integer(list.fetch.max_bytes);
       } else if (key == "max_nodes") {
         status = set_integer(list.parse.max_nodes);
+      } else if (key == "max_entity_bytes") {
+        status = set_integer(list.parse.max_entity_bytes);
       } else if (key == "max_redirects") {
         status = set_integer(list.fetch.max_redirects);
       } else if (key == "per_host_connections") {

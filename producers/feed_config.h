@@ -11,6 +11,8 @@
 //   max_bytes = 16777216      # largest body accepted
 //   max_nodes = <n>           # most nodes a body may make the parser build; default and
 //                             # meaning: FeedParseOptions::max_nodes
+//   max_entity_bytes = <n>    # most text a document's entity references may stand for (or
+//                             # its size); default and meaning: FeedParseOptions::max_entity_bytes
 //   max_redirects = 5
 //   per_host_connections = 2
 //   max_connections = <n>     # most transfers at once, 1 to 1024; default and meaning:

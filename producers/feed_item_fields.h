@@ -32,6 +32,9 @@ struct ItemFields {
 struct MarkupLimit {
   uint64_t max_nodes = 0;
   bool exceeded = false;
+  // FeedParseOptions::max_entity_bytes: the XML document's parses are held to it (or to the
+  // body's size when larger); the HTML in its items' text has no entities of its own.
+  uint64_t max_entity_bytes = 0;
 };
 
 // The reason a body over FeedParseOptions::max_nodes is refused with.

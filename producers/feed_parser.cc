@@ -422,19 +422,41 @@ void KeepFirstError(void* data, xmlError* error) {
   first = LibxmlMessage(error->message) + " (line " + std::to_string(error->line) + ")";
 }
 
+// What the parses of one document count together, and their limits: nodes (max_nodes) and the
+// text its entity references stand for (ParseWatch::entity_bytes).
+struct DocumentCounts {
+  uint64_t nodes = 0;
+  uint64_t max_nodes = 0;
+  uint64_t entity_bytes = 0;
+  uint64_t max_entity_bytes = 0;
+};
+
+// The reason a body whose entity references stand for more than `max_entity_bytes` is refused
+// with; `floor` is FeedParseOptions::max_entity_bytes.
+std::string OverEntityLimit(uint64_t max_entity_bytes, uint64_t floor) {
+  return "not a feed: its entity references stand for more than " +
+         std::to_string(max_entity_bytes) +
+         " bytes of text in one parse (max_entity_bytes = " + std::to_string(floor) +
+         ", or the body's size when larger)";
+}
+
 // `encoding` (empty: the document's own BOM or declaration, else UTF-8) decodes `text`; with
 // `ignore_declaration` it does even when the XML declaration names another. The nodes it builds
-// are added to `nodes`; past `max_nodes` the parse stops and the body is refused. `diagnostics`
-// tells whether the decoder stopped it.
+// and the entity text its references stand for are added to `counts`; past either limit the
+// parse stops and the body is refused (`limit` names the floor of the entity limit).
+// `diagnostics` tells whether the decoder stopped it.
 Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
                           const std::string& encoding, const LibxmlDiagnostics& diagnostics,
-                          uint64_t& nodes, uint64_t max_nodes, bool ignore_declaration = false) {
+                          DocumentCounts& counts, const MarkupLimit& limit,
+                          bool ignore_declaration = false) {
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> context(xmlNewParserCtxt(),
                                                                        &xmlFreeParserCtxt);
   if (context == nullptr) return Err(Status::Internal("libxml2: no parser context"));
   ParseWatch watch;
-  watch.nodes = &nodes;
-  watch.max_nodes = max_nodes;
+  watch.nodes = &counts.nodes;
+  watch.max_nodes = counts.max_nodes;
+  watch.entity_bytes = &counts.entity_bytes;
+  watch.max_entity_bytes = counts.max_entity_bytes;
   WatchNodes(context.get(), watch);
   context->sax->serror = KeepFirstError;
   const uint64_t decoding_errors = diagnostics.decoding_errors();
@@ -444,7 +466,11 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
                                     XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
                                         XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
                                         (ignore_declaration ? XML_PARSE_IGNORE_ENC : 0)));
-  if (watch.over) return Err(Status::Corruption(OverNodeLimit(max_nodes)));
+  if (watch.over) return Err(Status::Corruption(OverNodeLimit(counts.max_nodes)));
+  if (watch.entities_over) {
+    return Err(
+        Status::Corruption(OverEntityLimit(counts.max_entity_bytes, limit.max_entity_bytes)));
+  }
   if (context->disableSAX != 0) {
     // The error that stopped the parse, with its line in the document: the first one may be an
     // entity's, numbered from the start of the entity's text.
@@ -465,6 +491,12 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   }
   parse.long_lines = std::move(watch.long_lines);
   return parse;
+}
+
+// The most text the entity references of the document `text` may stand for in one parse:
+// FeedParseOptions::max_entity_bytes, or the document's size when larger.
+uint64_t EntityBudget(std::string_view text, const MarkupLimit& limit) {
+  return std::max<uint64_t>(limit.max_entity_bytes, text.size());
 }
 
 // The note of ParsedFeed::guess_notes for an element named `name` on line `line`, written with a
@@ -621,7 +653,8 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
   size_t counted = 0;
   const long wrapped_line = 1 + newlines(split->opening);
   std::vector<ItemFields> items;
-  uint64_t nodes = 0;
+  DocumentCounts counts{.max_nodes = limit.max_nodes,
+                        .max_entity_bytes = EntityBudget(text, limit)};
   std::string wrapped;
   for (size_t i = 0; i < split->items.size(); ++i) {
     const auto at = static_cast<size_t>(split->items[i].data() - text.data());
@@ -629,7 +662,7 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     counted = at;
     wrapped.assign(split->opening).append(split->items[i]);
     if (i + 1 < split->items.size()) wrapped.append(split->closing);
-    auto parse = ParseXml(wrapped, base, encoding, diagnostics, nodes, limit.max_nodes);
+    auto parse = ParseXml(wrapped, base, encoding, diagnostics, counts, limit);
     if (!parse) return Err(parse.error());
     if (xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
       AdoptForeignOwnNamespace(element);
@@ -694,9 +727,9 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     return Err(Status::Corruption("not a feed: a tag with more than " +
                                   std::to_string(kMaxAttributesPerTag) + " attributes"));
   }
-  uint64_t nodes = 0;
-  auto parse =
-      ParseXml(cleaned, base, encoding, diagnostics, nodes, limit.max_nodes, ignore_declaration);
+  DocumentCounts counts{.max_nodes = limit.max_nodes,
+                        .max_entity_bytes = EntityBudget(cleaned, limit)};
+  auto parse = ParseXml(cleaned, base, encoding, diagnostics, counts, limit, ignore_declaration);
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
   const std::string decoding_error = diagnostics.decoding_error();
@@ -830,7 +863,7 @@ Result<ParsedFeed> ParseFeed(std::string_view body, const FeedResponse& response
   }
   const LibxmlDiagnostics diagnostics;  // the whole parse: HTML in JSON Feed goes through libxml2
   std::vector<ItemFields> fields;
-  MarkupLimit limit{options.max_nodes};
+  MarkupLimit limit{.max_nodes = options.max_nodes, .max_entity_bytes = options.max_entity_bytes};
   auto feed = LooksLikeJson(body) ? ParseJsonFeed(body, response, limit, fields)
                                   : ParseXmlFeed(body, response, diagnostics, limit, fields);
   if (!feed) return feed;

@@ -17,6 +17,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
     timeout = "20s"
     max_bytes = 1000
     max_nodes = 5000
+    max_entity_bytes = 4096
     per_host_connections = 1
     max_connections = 64
 
@@ -43,6 +44,7 @@ TEST(FeedConfigTest, DefaultsApplyToFeedsThatSetNothing) {
   EXPECT_EQ(list->fetch.timeout, seconds(20));
   EXPECT_EQ(list->fetch.max_bytes, 1000u);
   EXPECT_EQ(list->parse.max_nodes, 5000u);
+  EXPECT_EQ(list->parse.max_entity_bytes, 4096u);
   EXPECT_EQ(list->fetch.per_host_connections, 1);
   EXPECT_EQ(list->fetch.max_connections, 64);
 }
@@ -54,6 +56,7 @@ TEST(FeedConfigTest, WithoutDefaultsTheOptionStructsDecide) {
   EXPECT_EQ(list->fetch.max_bytes, FetchOptions{}.max_bytes);
   EXPECT_EQ(list->fetch.max_connections, FetchOptions{}.max_connections);
   EXPECT_EQ(list->parse.max_nodes, FeedParseOptions{}.max_nodes);
+  EXPECT_EQ(list->parse.max_entity_bytes, FeedParseOptions{}.max_entity_bytes);
   EXPECT_EQ(list->fetch.private_addresses, PrivateAddresses::kDirect);
   EXPECT_FALSE(list->fetch.allow_https_to_http_redirects);
   EXPECT_EQ(list->fetch.proxy, "");

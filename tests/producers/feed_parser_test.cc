@@ -2373,6 +2373,84 @@ TEST(FeedParserTest, AttributesCommentsAndEntityReferencesCountAsNodes) {
   ExpectOverNodeLimit(ParseFeed(entities, response, {.max_nodes = 40}), 40);
 }
 
+// An RSS document declaring `entities` in its DTD, with `item` as its one item.
+std::string RssWithEntities(const std::string& entities, const std::string& item) {
+  return "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [" + entities +
+         "]>\n<rss version=\"2.0\"><channel><title>Q</title>" + item + "</channel></rss>";
+}
+
+void ExpectOverEntityLimit(const Result<ParsedFeed>& feed, uint64_t limit) {
+  ASSERT_FALSE(feed) << feed->items.size() << " items";
+  EXPECT_EQ(feed.error().code(), StatusCode::kCorruption) << feed.error().ToString();
+  EXPECT_TRUE(
+      feed.error().message().starts_with("not a feed: its entity references stand for more than " +
+                                         std::to_string(limit) + " bytes of text in one parse"))
+      << feed.error().message();
+}
+
+// A feed's own entity is kept once by libxml2 however often it is referred to, but each
+// reference would be copied into the item's text: 6,000 references to a 100 KB entity (a 118 KB
+// body) would be 600 MB. Without the limit this parse took 48 s and 1.8 GB.
+TEST(FeedParserTest, EntityReferencesThatStandForMoreTextThanTheLimitAreRefused) {
+  const std::string body =
+      RssWithEntities("<!ENTITY a \"" + Repeat("A", 100000) + "\">",
+                      "<item><title>q</title><link>http://e.com/q</link><description>" +
+                          Repeat("&a;", 6000) + "</description></item>");
+  ExpectOverEntityLimit(ParseFeed(body, {kFeedUrl, "", "application/rss+xml"}),
+                        FeedParseOptions{}.max_entity_bytes);
+  // A body whose references stand for less than the floor (1 MiB by default) is read.
+  const std::string within =
+      RssWithEntities("<!ENTITY a \"" + Repeat("A", 100000) + "\">",
+                      "<item><title>q</title><link>http://e.com/q</link><description>" +
+                          Repeat("&a;", 10) + "</description></item>");
+  auto feed = ParseFeed(within, {kFeedUrl, "", "application/rss+xml"});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].body, Repeat("A", 1000000));
+}
+
+// The limit is the larger of max_entity_bytes and the body's size; an entity's references to
+// other entities count at each reference to it, as do references in attribute values.
+TEST(FeedParserTest, TheEntityLimitIsTheLargerOfTheOptionAndTheBodysSize) {
+  const FeedResponse response{kFeedUrl, "", ""};
+  const std::string entity = "<!ENTITY a \"" + Repeat("A", 100) + "\">";
+  // An item whose title holds `references` references to a (100 bytes each), in a body of some
+  // 2,400 bytes.
+  const auto body = [&](size_t references) {
+    return RssWithEntities(entity, "<item><title>q" + Repeat("&a;", references) +
+                                       "</title><link>http://e.com/q</link><description>" +
+                                       Repeat("x", 2000) + "</description></item>");
+  };
+  // 10 references, 1,000 bytes: within a 500-byte option, as the body is larger.
+  auto small = ParseFeed(body(10), response, {.max_entity_bytes = 500});
+  ASSERT_TRUE(small) << small.error().ToString();
+  ASSERT_EQ(small->items.size(), 1u);
+  EXPECT_EQ(small->items[0].title, "q" + Repeat("A", 1000));
+  // 100 references, 10,000 bytes: more than the body's size.
+  ExpectOverEntityLimit(ParseFeed(body(100), response, {.max_entity_bytes = 500}),
+                        body(100).size());
+  auto allowed = ParseFeed(body(100), response, {.max_entity_bytes = 10000});
+  ASSERT_TRUE(allowed) << allowed.error().ToString();
+  EXPECT_EQ(allowed->items[0].title, "q" + Repeat("A", 10000));
+
+  // Nested: b stands for ten a's, 1,000 bytes a reference.
+  const std::string nested = RssWithEntities(
+      entity + "<!ENTITY b \"" + Repeat("&a;", 10) + "\">",
+      "<item><title>q" + Repeat("&b;", 10) + "</title><link>http://e.com/q</link></item>");
+  ExpectOverEntityLimit(ParseFeed(nested, response, {.max_entity_bytes = 5000}), 5000);
+
+  // In an attribute value: xml:base is read for every link of the item.
+  const std::string attribute =
+      RssWithEntities(entity, "<item xml:base=\"http://e.com/" + Repeat("&a;", 100) +
+                                  "\"><title>q</title><link>x</link></item>");
+  ExpectOverEntityLimit(ParseFeed(attribute, response, {.max_entity_bytes = 5000}), 5000);
+  // And in the values the DTD gives an attribute by default.
+  const std::string defaulted =
+      RssWithEntities(entity + "<!ATTLIST title lang CDATA \"" + Repeat("&a;", 100) + "\">",
+                      "<item><title>q</title><link>http://e.com/q</link></item>");
+  ExpectOverEntityLimit(ParseFeed(defaulted, response, {.max_entity_bytes = 5000}), 5000);
+}
+
 // Escaped markup in an item's text is one text node of the document, and parsed as HTML after:
 // that parse counts on its own against the limit.
 TEST(FeedParserTest, MarkupInAnItemsTextOverTheNodeLimitIsRefused) {
