@@ -4,11 +4,15 @@
 #include <curl/curl.h>
 #include <sys/socket.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <initializer_list>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace headwire::producers {
 namespace {
@@ -330,14 +334,126 @@ Result<std::unique_ptr<FeedFetcher>> FeedFetcher::Create(const FetchOptions& opt
 FeedFetcher::FeedFetcher(const FetchOptions& options, CURLM* multi)
     : options_(options), multi_(multi) {}
 
+// The results the transfer thread hands over to the calling thread, in the order their transfers
+// ended, and what the two tell each other: how many results are held (handed over, not yet
+// through on_finished), whether the transfers are done, whether they are to stop.
+class FeedFetcher::Handover {
+ public:
+  explicit Handover(CURLM* multi) : multi_(multi) {}
+
+  // The transfer thread: `index`'s result is final.
+  void Push(size_t index) {
+    {
+      const std::lock_guard lock(mutex_);
+      finished_.push_back(index);
+      ++held_;
+    }
+    changed_.notify_one();
+  }
+
+  // The transfer thread: results handed over whose on_finished has not returned.
+  size_t Held() const {
+    const std::lock_guard lock(mutex_);
+    return held_;
+  }
+
+  // The transfer thread: every result is handed over, or `failure` ended the transfers.
+  void Done(std::exception_ptr failure) {
+    {
+      const std::lock_guard lock(mutex_);
+      done_ = true;
+      failure_ = std::move(failure);
+    }
+    changed_.notify_one();
+  }
+
+  bool StopRequested() const { return stop_.load(); }
+
+  // The calling thread: the next result handed over, waiting up to `wait` for one; nullopt when
+  // none came, `done` then telling whether none will.
+  std::optional<size_t> Next(std::chrono::milliseconds wait, bool& done) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, wait, [this] { return !finished_.empty() || done_; });
+    done = done_ && finished_.empty();
+    if (finished_.empty()) return std::nullopt;
+    const size_t index = finished_.front();
+    finished_.pop_front();
+    return index;
+  }
+
+  // The calling thread: on_finished returned for a result; a transfer may start in its place.
+  void Handled() {
+    {
+      const std::lock_guard lock(mutex_);
+      --held_;
+    }
+    curl_multi_wakeup(multi_);
+  }
+
+  // The calling thread: the unfinished transfers are to end now.
+  void RequestStop() {
+    stop_ = true;
+    curl_multi_wakeup(multi_);
+  }
+
+  // What ended the transfer thread, once it is joined.
+  std::exception_ptr failure() const {
+    const std::lock_guard lock(mutex_);
+    return failure_;
+  }
+
+ private:
+  CURLM* multi_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<size_t> finished_;
+  size_t held_ = 0;
+  bool done_ = false;
+  std::exception_ptr failure_;
+  std::atomic<bool> stop_{false};
+};
+
 std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& requests,
                                                const std::function<bool()>& stop,
                                                const OnFinished& on_finished) {
-  CURLM* multi = multi_.get();
   std::vector<FetchResult> results(requests.size());
-  const auto hand_over = [&](size_t index) {
-    if (on_finished) on_finished(index, results[index]);
-  };
+  Handover handover(multi_.get());
+  std::thread transfers([&] {
+    try {
+      RunTransfers(requests, results, handover);
+      handover.Done(nullptr);
+    } catch (...) {
+      handover.Done(std::current_exception());
+    }
+  });
+  // What on_finished threw: the transfers are stopped, and it is thrown again once they are.
+  std::exception_ptr thrown;
+  bool stopping = false;
+  for (bool done = false; !done;) {
+    const std::optional<size_t> index = handover.Next(std::chrono::milliseconds(100), done);
+    if (index && on_finished && !thrown) {
+      try {
+        on_finished(*index, results[*index]);
+      } catch (...) {
+        thrown = std::current_exception();
+      }
+    }
+    if (index) handover.Handled();
+    if (!stopping && (thrown || (!done && stop()))) {
+      stopping = true;
+      handover.RequestStop();
+    }
+  }
+  transfers.join();
+  if (thrown) std::rethrow_exception(thrown);
+  if (std::exception_ptr failure = handover.failure()) std::rethrow_exception(failure);
+  return results;
+}
+
+void FeedFetcher::RunTransfers(const std::vector<FetchRequest>& requests,
+                               std::vector<FetchResult>& results, Handover& handover) {
+  CURLM* multi = multi_.get();
+  const auto hand_over = [&](size_t index) { handover.Push(index); };
   std::vector<std::unique_ptr<Transfer>> transfers;
   const std::string user_agent = FeedUserAgent();
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -403,7 +519,11 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
   std::map<std::string, long> per_host;
   long active = 0;
   const auto start_ready = [&] {
-    for (auto it = waiting.begin(); it != waiting.end() && active < options_.max_connections;) {
+    // A result held for on_finished keeps its body as a transfer in flight does: together they
+    // are at most max_connections.
+    const auto held = static_cast<long>(handover.Held());
+    for (auto it = waiting.begin();
+         it != waiting.end() && active + held < options_.max_connections;) {
       Transfer& transfer = **it;
       if (per_host[transfer.host] >= options_.per_host_connections) {
         ++it;
@@ -458,8 +578,9 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       failure = curl_multi_perform(multi, &running);
       if (failure != CURLM_OK) break;
     }
-    if ((running > 0 || !waiting.empty()) && stop()) break;
-    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    if ((running > 0 || !waiting.empty()) && handover.StopRequested()) break;
+    // Also while transfers wait for room: on_finished returning makes some (Handled wakes this).
+    if (running > 0 || !waiting.empty()) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
   } while (running > 0 || !waiting.empty());
   // The last perform may have ended transfers (one started by it that failed at once, such as
   // a URL with a space in its host): their outcome is already known, not cut short.
@@ -476,7 +597,6 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
     transfer->result = nullptr;
     hand_over(transfer->index);
   }
-  return results;
 }
 
 }  // namespace headwire::producers

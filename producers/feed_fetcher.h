@@ -12,8 +12,9 @@
 // kDirect the first hop may reach a loopback or private address, named by the URL or resolved.
 // Through FetchOptions::proxy only the hosts a URL names by address are checked: the proxy must
 // enforce the policy on the rest.
-// Never throws; every failure is a FetchResult with an error. Not thread-safe: one thread uses a
-// fetcher.
+// Never throws (but for what the caller's on_finished throws); every failure is a FetchResult with
+// an error. Not thread-safe: one thread uses a fetcher (which runs its transfers on a thread of
+// its own during FetchAll).
 //
 // Errors are all transient from the fetcher's point of view (a later poll may succeed): the
 // caller backs off. An HTTP status >= 400 is an error; 304 is "not modified", and an error in
@@ -98,19 +99,25 @@ class FeedFetcher {
   FeedFetcher(const FeedFetcher&) = delete;
   FeedFetcher& operator=(const FeedFetcher&) = delete;
 
-  // Called once for each request, with its index in the requests, as soon as its result is final:
-  // in the order the transfers end (one whose handle libcurl could not make at once, those ended
-  // by `stop` or a libcurl failure after the rest, in request order). It may take what it
-  // needs out of the result, its body above all: then a body lives only from its transfer's end
-  // to this call's, and a round holds at most the bodies of the `max_connections` transfers in
-  // flight, not every request's. It runs on the fetching thread, between two turns of libcurl:
-  // while it runs no transfer moves, and their timeouts keep counting.
+  // Called once for each request, with its index in the requests, once its result is final: in
+  // the order the transfers end (one whose handle libcurl could not make at once, those ended by
+  // `stop` or a libcurl failure after the rest, in request order). It may take what it needs out
+  // of the result, its body above all. It runs on the thread that called FetchAll, one call at a
+  // time, while the transfers go on in a thread of the fetcher's own: however long it takes (a
+  // slow parse), no transfer waits for it, and its time counts against no transfer's timeout. A
+  // result handed to it holds its body as a transfer in flight does, and a transfer starts only
+  // while fewer than `max_connections` are in flight or handed over and not yet returned from
+  // here: a slow on_finished holds back transfers not yet started, never those under way, and a
+  // round holds at most `max_connections` bodies at once (each at most `max_bytes`), not every
+  // request's, when on_finished takes them.
   using OnFinished = std::function<void(size_t index, FetchResult& result)>;
 
   // Fetches every request concurrently within the limits and returns one result per request, in
   // request order, as `on_finished` (when given) left it. Blocks until all finished or timed out;
-  // `stop` is asked about every 100 ms and when it returns true the unfinished transfers end with
-  // Aborted (Internal if libcurl failed).
+  // `stop` is asked on the calling thread after each call of `on_finished` and at least every
+  // 100 ms, and when it returns true the unfinished transfers end with Aborted (Internal if
+  // libcurl failed). What `on_finished` throws stops the transfers the same way, and is thrown
+  // from here once they are over.
   std::vector<FetchResult> FetchAll(const std::vector<FetchRequest>& requests,
                                     const std::function<bool()>& stop,
                                     const OnFinished& on_finished = nullptr);
@@ -120,7 +127,13 @@ class FeedFetcher {
     void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
   };
 
+  class Handover;
+
   FeedFetcher(const FetchOptions& options, CURLM* multi);
+  // The transfers of FetchAll, on its thread of their own: each result, once final, is handed
+  // to the calling thread through `handover`.
+  void RunTransfers(const std::vector<FetchRequest>& requests, std::vector<FetchResult>& results,
+                    Handover& handover);
   FetchOptions options_;
   std::unique_ptr<CURLM, MultiDeleter> multi_;
 };

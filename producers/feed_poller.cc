@@ -91,13 +91,13 @@ class FeedPoller {
     uint64_t produced_shared = 0;  // of those: under a shared id
   };
 
-  // Each body is parsed and judged as soon as its transfer ends, and released: a cycle holds the
-  // bodies in flight plus what the FeedOutcomes and cycle_items_ keep. Everything written (batch,
-  // Kafka, metrics) is then done in the feed list's order, never in the order the transfers
-  // ended.
+  // Each body is parsed and judged once its transfer ends, and released, while the other
+  // transfers go on: a cycle holds at most max_connections bodies, in flight or waiting for their
+  // parse, plus what the FeedOutcomes and cycle_items_ keep. Everything written (batch, Kafka,
+  // metrics) is then done in the feed list's order, never in the order the transfers ended.
   Status PollCycle(const std::vector<const FeedEntry*>& due) {
-    // The partition count is a broker round trip: asked here, not in on_finished, where no
-    // transfer moves while their timeouts count and the loop does not beat.
+    // The partition count is a broker round trip: asked here, not in on_finished, which holds
+    // back the transfers not yet started and during which the loop does not beat.
     if (Status s = ResolveDomains(); !s.ok()) return s;
     if (!domains_) return Status::Ok();  // stopped while waiting for it: nothing was fetched
     std::vector<FetchRequest> requests;

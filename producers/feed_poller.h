@@ -14,9 +14,11 @@
 //
 // Never re-emit, and never lose: one poll cycle runs in this order
 //   1. fetch the due feeds (conditional GET with the stored validators); each body is parsed,
-//      its items judged against the state (feed_novelty.h, reads only) and the body released as
-//      soon as its transfer ends, so a cycle holds at most the bodies in flight (the fetcher's
-//      max_connections, each at most max_bytes) besides what it keeps for the steps below: the
+//      its items judged against the state (feed_novelty.h, reads only) and the body released
+//      once its transfer ends, on the poller's thread while the other transfers go on in the
+//      fetcher's (a slow parse holds back no transfer under way, nor counts against its timeout),
+//      so a cycle holds at most max_connections bodies, in flight or waiting for their parse
+//      (feed_fetcher.h; each at most max_bytes) besides what it keeps for the steps below: the
 //      new items, serialized, the ids and keys of the items still listed, the validators and, for
 //      a body that is not a feed, its dead letter (cut to the broker's message size);
 //   2. produce the dead letters in feed-list order, then the items not in the feed's seen set,

@@ -54,6 +54,24 @@ class FeedFetcherTest : public ::testing::Test {
           released_changed_.wait_for(lock, std::chrono::seconds(20), [this] { return released_; });
       response.set_content("<rss>held</rss>", "application/rss+xml");
     });
+    // Redirects to /after-held once the test releases it (as /held.xml answers).
+    server_.Get("/held-moved", [this](const httplib::Request&, httplib::Response& response) {
+      std::unique_lock lock(mutex_);
+      released_changed_.wait_for(lock, std::chrono::seconds(20), [this] { return released_; });
+      response.set_redirect("/after-held");
+    });
+    server_.Get("/after-held", [this](const httplib::Request&, httplib::Response& response) {
+      {
+        const std::lock_guard lock(mutex_);
+        after_held_asked_ = true;
+      }
+      released_changed_.notify_all();
+      response.set_content("<rss>after</rss>", "application/rss+xml");
+    });
+    server_.Get("/counted.xml", [this](const httplib::Request&, httplib::Response& response) {
+      ++counted_asked_;
+      response.set_content("<rss/>", "application/rss+xml");
+    });
     server_.Get("/moved", [](const httplib::Request&, httplib::Response& response) {
       response.set_redirect("/feed.xml");
     });
@@ -115,6 +133,8 @@ class FeedFetcherTest : public ::testing::Test {
   std::condition_variable released_changed_;
   bool released_ = false;
   bool held_ = false;  // /held.xml answered because it was released
+  bool after_held_asked_ = false;
+  std::atomic<int> counted_asked_{0};
 };
 
 TEST_F(FeedFetcherTest, KeepsValidatorsAndAsksConditionally) {
@@ -536,6 +556,56 @@ TEST_F(FeedFetcherTest, EveryRequestIsHandedOverOnceEvenWhenStopEndsItsTransfer)
   EXPECT_FALSE(results[1].error.ok());
   EXPECT_TRUE(results[2].error.ok()) << results[2].error.ToString();
   EXPECT_FALSE(Held());
+}
+
+// A slow on_finished (a long parse of one feed) holds up no transfer under way: while it runs,
+// the others go on, and its time does not count against their timeouts. Here on_finished lets the
+// server answer /held-moved with a redirect and waits for the redirect to be followed, which only
+// a transfer that moves while on_finished runs can do (were the transfers held, the wait would
+// end after 20 s with nothing asked).
+TEST_F(FeedFetcherTest, TransfersGoOnWhileOnFinishedRuns) {
+  auto fetcher = FeedFetcher::Create({});
+  ASSERT_TRUE(fetcher);
+  bool followed_during = false;
+  const auto results = (*fetcher)->FetchAll(
+      {{Url("/feed.xml"), "", ""}, {Url("/held-moved"), "", ""}}, [] { return false; },
+      [&](size_t index, FetchResult&) {
+        if (index != 0) return;
+        Release();
+        std::unique_lock lock(mutex_);
+        followed_during = released_changed_.wait_for(lock, std::chrono::seconds(20),
+                                                     [this] { return after_held_asked_; });
+      });
+  EXPECT_TRUE(followed_during);
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_TRUE(results[1].error.ok()) << results[1].error.ToString();
+  EXPECT_EQ(results[1].body, "<rss>after</rss>");
+}
+
+// A result handed to on_finished holds its body as a transfer does: with max_connections = 1 no
+// other transfer starts before on_finished returns, so that a round holds at most
+// max_connections bodies however slow on_finished is.
+TEST_F(FeedFetcherTest, NoTransferStartsWhileMaxConnectionsResultsAreInFlightOrHeld) {
+  FetchOptions options;
+  options.max_connections = 1;
+  auto fetcher = FeedFetcher::Create(options);
+  ASSERT_TRUE(fetcher);
+  std::vector<int> asked_while_held;
+  const auto results = (*fetcher)->FetchAll(
+      {{Url("/counted.xml"), "", ""}, {Url("/counted.xml"), "", ""}, {Url("/counted.xml"), "", ""}},
+      [] { return false; },
+      [&](size_t, FetchResult&) {
+        // Time for a transfer started early to reach the server; none may be.
+        for (int i = 0;
+             i < 20 && counted_asked_.load() <= static_cast<int>(asked_while_held.size()) + 1;
+             ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        asked_while_held.push_back(counted_asked_.load());
+      });
+  EXPECT_EQ(asked_while_held, (std::vector<int>{1, 2, 3}));
+  for (const FetchResult& result : results)
+    EXPECT_TRUE(result.error.ok()) << result.error.ToString();
 }
 
 }  // namespace
