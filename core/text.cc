@@ -189,12 +189,25 @@ std::string RepairUtf8(std::string_view text) {
   return out;
 }
 
-std::string RepairUtf8AsWindows1252(std::string_view text) {
-  // windows-1252's 0x80-0x9F; 0 where it defines no character. 0xA0-0xFF are Latin-1's.
+char32_t Windows1252CodePoint(unsigned char byte) {
+  // windows-1252's 0x80-0x9F; 0 where it defines no character. The other bytes are Latin-1's.
   static constexpr char32_t kHigh[32] = {
       0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
       0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
       0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  return byte >= 0x80 && byte < 0xA0 ? kHigh[byte - 0x80] : byte;
+}
+
+namespace {
+
+void AppendWindows1252(unsigned char byte, std::string& out) {
+  const char32_t decoded = Windows1252CodePoint(byte);
+  AppendUtf8(decoded != 0 || byte == 0 ? decoded : U'\uFFFD', out);
+}
+
+}  // namespace
+
+std::string RepairUtf8AsWindows1252(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   size_t i = 0;
@@ -205,13 +218,16 @@ std::string RepairUtf8AsWindows1252(std::string_view text) {
       i += static_cast<size_t>(n);
       continue;
     }
-    const auto byte = static_cast<unsigned char>(text[i]);
-    char32_t decoded = byte;
-    if (byte >= 0x80 && byte < 0xA0)
-      decoded = kHigh[byte - 0x80] != 0 ? kHigh[byte - 0x80] : U'\uFFFD';
-    AppendUtf8(decoded, out);
+    AppendWindows1252(static_cast<unsigned char>(text[i]), out);
     ++i;
   }
+  return out;
+}
+
+std::string Windows1252ToUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (const char c : text) AppendWindows1252(static_cast<unsigned char>(c), out);
   return out;
 }
 

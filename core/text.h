@@ -22,6 +22,14 @@ std::string RepairUtf8(std::string_view text);
 // five bytes windows-1252 leaves undefined become U+FFFD. Valid text is returned unchanged.
 std::string RepairUtf8AsWindows1252(std::string_view text);
 
+// The character windows-1252 byte `byte` stands for (0x92 -> U+2019, 0xE9 -> U+00E9); 0 for the
+// five bytes it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+char32_t Windows1252CodePoint(unsigned char byte);
+
+// `text` read as windows-1252, in UTF-8: every byte one character, the five undefined ones U+FFFD
+// (as in RepairUtf8AsWindows1252).
+std::string Windows1252ToUtf8(std::string_view text);
+
 // `text` safe to print on a terminal: control characters (C0, DEL, C1: ESC, BEL, CR, ...) and
 // the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are written as
 // "\x1B" or "\u202E", a backslash as "\\"; invalid UTF-8 bytes as "\xFF". Everything else is kept.

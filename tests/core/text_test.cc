@@ -145,6 +145,14 @@ TEST(TextTest, RepairUtf8ReplacesInvalidBytesAndKeepsValidText) {
   EXPECT_TRUE(IsValidUtf8(RepairUtf8("\xED\xA0\x80 surrogate")));
 }
 
+TEST(TextTest, Windows1252ToUtf8ReadsEveryByteAsWindows1252) {
+  EXPECT_EQ(Windows1252ToUtf8("It\x92s caf\xE9 \x80"
+                              "5 \xC3\xA9"),
+            "It\u2019s caf\u00E9 \u20AC5 \u00C3\u00A9");
+  EXPECT_EQ(Windows1252ToUtf8(std::string("undefined \x81 nul ") + '\0'),
+            std::string("undefined \uFFFD nul ") + '\0');
+}
+
 TEST(TextTest, RepairUtf8AsWindows1252ReadsStrayBytesAsWindows1252) {
   EXPECT_EQ(RepairUtf8AsWindows1252("It\x92s caf\xE9 \x80"
                                     "5"),
