@@ -4,6 +4,9 @@
 #include <unicode/ucsdet.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <iterator>
 
 #include "core/text.h"
 #include "producers/feed_text.h"
@@ -22,10 +25,14 @@ std::string HeaderCharset(std::string_view content_type) {
   return value;
 }
 
-std::string DocumentEncoding(std::string_view body) {
+std::string BomEncoding(std::string_view body) {
   if (body.starts_with("\xEF\xBB\xBF")) return "UTF-8";
   if (body.starts_with("\xFF\xFE")) return "UTF-16LE";
   if (body.starts_with("\xFE\xFF")) return "UTF-16BE";
+  return "";
+}
+
+std::string DeclaredEncoding(std::string_view body) {
   const std::string_view head = body.substr(0, 1024);
   const auto decl = head.find("<?xml");
   if (decl == std::string_view::npos) return "";
@@ -42,6 +49,41 @@ std::string DocumentEncoding(std::string_view body) {
 bool IsUtf8Name(std::string_view encoding) {
   const std::string lower = Lower(encoding);
   return lower == "utf-8" || lower == "utf8";
+}
+
+bool IsUtf16Or32Name(std::string_view encoding) {
+  const std::string lower = Lower(encoding);
+  return lower.starts_with("utf-16") || lower.starts_with("utf16") || lower.starts_with("utf-32") ||
+         lower.starts_with("utf32") || lower.starts_with("ucs");
+}
+
+bool IsWindows1252Label(std::string_view encoding) {
+  // The labels of windows-1252 in the WHATWG Encoding Standard.
+  static constexpr std::string_view kLabels[] = {
+      "ansi_x3.4-1968",  "ascii",      "cp1252",    "cp819",        "csisolatin1", "ibm819",
+      "iso-8859-1",      "iso-ir-100", "iso8859-1", "iso88591",     "iso_8859-1",  "l1",
+      "iso_8859-1:1987", "latin1",     "us-ascii",  "windows-1252", "x-cp1252"};
+  const std::string label = Lower(Trim(encoding));
+  return std::find(std::begin(kLabels), std::end(kLabels), label) != std::end(kLabels);
+}
+
+std::string Windows1252Reference(std::string_view reference) {
+  if (!reference.starts_with("&#") || !reference.ends_with(';')) return "";
+  std::string_view digits = reference.substr(2, reference.size() - 3);
+  int base = 10;
+  if (digits.starts_with('x') || digits.starts_with('X')) {
+    base = 16;
+    digits.remove_prefix(1);
+  }
+  unsigned value = 0;
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+      value < 0x80 || value > 0x9F) {
+    return "";
+  }
+  const char32_t character = core::Windows1252CodePoint(static_cast<unsigned char>(value));
+  return character == 0 ? "" : "&#" + std::to_string(static_cast<uint32_t>(character)) + ";";
 }
 
 size_t IncompleteUtf8Tail(std::string_view text) {

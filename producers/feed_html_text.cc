@@ -7,6 +7,7 @@
 #include <memory>
 #include <unordered_set>
 
+#include "producers/feed_charset.h"
 #include "producers/feed_libxml.h"
 #include "producers/feed_markup_repair.h"
 #include "producers/feed_text.h"
@@ -45,6 +46,26 @@ void AppendMarkupText(const xmlNode* node, std::string& out) {
   }
 }
 
+// `html` with each numeric reference to 0x80-0x9F ("&#146;") rewritten to the windows-1252
+// character HTML reads it as (Windows1252Reference), which libxml2's HTML parser does not do.
+// A reference is looked for in the few bytes after its "&#", so the time is linear.
+std::string WithWindows1252References(std::string_view html) {
+  constexpr size_t kLongestReference = 12;  // "&#x0000009F;"
+  std::string out;
+  size_t copied = 0;
+  for (size_t at = html.find("&#"); at != std::string_view::npos; at = html.find("&#", at + 2)) {
+    const size_t end = html.substr(at, kLongestReference).find(';');
+    if (end == std::string_view::npos) continue;
+    const std::string windows_1252 = Windows1252Reference(html.substr(at, end + 1));
+    if (windows_1252.empty()) continue;
+    out.append(html.substr(copied, at - copied)).append(windows_1252);
+    copied = at + end + 1;
+  }
+  if (copied == 0) return std::string(html);
+  out.append(html.substr(copied));
+  return out;
+}
+
 }  // namespace
 
 std::string CollapseWhitespace(std::string_view text) {
@@ -72,7 +93,7 @@ std::string HtmlToText(std::string_view html, MarkupLimit& limit) {
     limit.exceeded = true;
     return "";
   }
-  const std::string wrapped = "<html><body>" + std::string(html) + "</body></html>";
+  const std::string wrapped = "<html><body>" + WithWindows1252References(html) + "</body></html>";
   std::unique_ptr<htmlParserCtxt, decltype(&htmlFreeParserCtxt)> context(htmlNewParserCtxt(),
                                                                          &htmlFreeParserCtxt);
   if (context == nullptr) return CollapseWhitespace(html);

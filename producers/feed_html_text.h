@@ -18,8 +18,9 @@ namespace headwire::producers {
 // Runs of whitespace (including no-break spaces) become one space; the ends are trimmed.
 std::string CollapseWhitespace(std::string_view text);
 
-// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded, scripts and styles
-// removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
+// The plain text of an HTML fragment (UTF-8): tags dropped, entities decoded (a numeric reference
+// to 0x80-0x9F as windows-1252's character, as HTML reads it: "&#146;" is U+2019), scripts and
+// styles removed, whitespace collapsed. Markup past `limit`, or with a tag of more than
 // kMaxAttributesPerTag attributes, marks the limit exceeded and gives "".
 std::string HtmlToText(std::string_view html, MarkupLimit& limit);
 

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "producers/feed_charset.h"
 #include "producers/feed_item_split.h"
 #include "producers/feed_parser.h"
 #include "producers/xml_section.h"
@@ -178,12 +179,18 @@ bool AllowedInXml(char c) {
 
 // Appends the repair of the '&' at `at` in `text` to `out` and returns how many bytes of `text`
 // it stands for: a bare '&' becomes "&amp;", an HTML entity XML does not know its numeric
-// reference, any other reference stays as written.
+// reference, a numeric reference to 0x80-0x9F the windows-1252 character HTML reads it as, any
+// other reference stays as written.
 size_t AppendAmpersand(std::string_view text, size_t at, std::string& out) {
   const size_t length = ReferenceLength(text, at);
   if (length == 0) {
     out += "&amp;";
     return 1;
+  }
+  if (const std::string windows_1252 = Windows1252Reference(text.substr(at, length));
+      !windows_1252.empty()) {
+    out += windows_1252;
+    return length;
   }
   const std::string name(text.substr(at + 1, length - 2));
   const htmlEntityDesc* html =
@@ -633,6 +640,8 @@ size_t DoctypeEnd(std::string_view body, size_t at) {
 // - an HTML entity XML does not know ("&nbsp;", "&eacute;") becomes its numeric reference, which
 //   means the same character in any document encoding. The five XML entities and entities the
 //   document declares itself are kept (these are never external: InitLibxml in feed_parser.cc);
+// - a numeric reference to 0x80-0x9F ("&#146;"), a C1 control to XML, becomes the reference to
+//   the windows-1252 character HTML reads it as ("&#8217;": Windows1252Reference);
 // - a start tag with attribute values written without quotes or attributes without a value
 //   ("<item id=42 hidden>", "<guid isPermaLink=false>", "<rss version=2.0>", "<img src=a.jpg>"
 //   in a description's markup) gets quotes (AppendQuotedStartTag): every tag outside CDATA

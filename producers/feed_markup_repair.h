@@ -2,7 +2,9 @@
 // The markup real feeds get wrong, and libxml2's recovery would drop, repaired before libxml2
 // reads the document (feed_parser.h). Outside CDATA sections and comments: a C0 control character
 // other than tab, CR and LF becomes a space; a bare '&' becomes "&amp;", and an HTML entity XML
-// does not know ("&nbsp;") its numeric reference; a '<' that can begin no markup becomes "&lt;";
+// does not know ("&nbsp;") its numeric reference, and a numeric reference to 0x80-0x9F ("&#146;")
+// the windows-1252 character HTML reads it as ("&#8217;"); a '<' that can begin no markup becomes
+// "&lt;";
 // an end tag that closes no open element is dropped, and one that closes an element with others
 // open inside it closes those first; a start tag with attribute values written without quotes,
 // or attributes without a value, gets quotes, and keeps its line breaks, so that the lines libxml2

@@ -638,11 +638,12 @@ std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const 
 // so that an item the document is cut off inside of is seen to be: it is counted in
 // `cut_off_items`, not read. The parses together count against one node limit, as one
 // document's. Items written with an undeclared prefix are counted in `undeclared`, the first one's
-// line the document's. nullopt when the document is not cut (see SplitItems).
+// line the document's. `encoding` and `ignore_declaration` are the document's parse's (ParseXml).
+// nullopt when the document is not cut (see SplitItems).
 Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     std::string_view text, FeedFormat format, const std::string& base, const std::string& encoding,
-    const LibxmlDiagnostics& diagnostics, MarkupLimit& limit, uint64_t& cut_off_items,
-    UndeclaredItems& undeclared) {
+    bool ignore_declaration, const LibxmlDiagnostics& diagnostics, MarkupLimit& limit,
+    uint64_t& cut_off_items, UndeclaredItems& undeclared) {
   const auto split = SplitItems(text, format == FeedFormat::kAtom ? "entry" : "item");
   if (!split) return std::nullopt;
   const auto newlines = [](std::string_view part) {
@@ -662,7 +663,7 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     counted = at;
     wrapped.assign(split->opening).append(split->items[i]);
     if (i + 1 < split->items.size()) wrapped.append(split->closing);
-    auto parse = ParseXml(wrapped, base, encoding, diagnostics, counts, limit);
+    auto parse = ParseXml(wrapped, base, encoding, diagnostics, counts, limit, ignore_declaration);
     if (!parse) return Err(parse.error());
     if (xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
       AdoptForeignOwnNamespace(element);
@@ -685,40 +686,74 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
                                 const LibxmlDiagnostics& diagnostics, MarkupLimit& limit,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
+  // A byte-order mark wins over the header and the declaration (RFC 7303 section 3.3, as browsers
+  // do): it is the document's own bytes, where a server's header may label a whole site with one
+  // charset, and a declaration may have been copied with a template.
   // A charset libxml2 cannot decode is as good as none: libxml2 itself would ignore an unknown
   // one passed to it, and halt at one in the declaration, reading nothing (the XML
   // recommendation's rule), so that every item of a readable feed would be lost on each poll.
+  // The labels read as windows-1252 are decoded here, whether libxml2 knows them or not.
+  const auto readable = [](const std::string& name) {
+    return IsWindows1252Label(name) || LibxmlKnowsEncoding(name);
+  };
   std::string unknown_encoding;
-  std::string encoding = HeaderCharset(response.content_type);
-  if (!encoding.empty() && !LibxmlKnowsEncoding(encoding)) {
-    unknown_encoding = EncodingNameForLog(encoding);
-    encoding.clear();
+  std::string encoding = BomEncoding(body);
+  const bool by_bom = !encoding.empty();
+  if (!by_bom) {
+    encoding = HeaderCharset(response.content_type);
+    if (!encoding.empty() && !readable(encoding)) {
+      unknown_encoding = EncodingNameForLog(encoding);
+      encoding.clear();
+    }
   }
-  std::string declared = encoding.empty() ? DocumentEncoding(body) : encoding;
-  const bool ignore_declaration = !declared.empty() && !LibxmlKnowsEncoding(declared);
-  if (ignore_declaration) {
+  const std::string declaration = by_bom ? std::string() : DeclaredEncoding(body);
+  std::string declared = encoding.empty() ? declaration : encoding;
+  const bool unknown_declaration = !declared.empty() && !readable(declared);
+  if (unknown_declaration) {
     if (unknown_encoding.empty()) unknown_encoding = EncodingNameForLog(declared);
     declared.clear();
+  }
+  // A header that says UTF-8 in front of a body that is not, whose declaration names another
+  // charset: a server labelling every response UTF-8, not windows-1252 pasted into a UTF-8 feed
+  // (which its own declaration would call UTF-8). The declaration is right.
+  if (IsUtf8Name(encoding) && !by_bom && !declaration.empty() && !IsUtf8Name(declaration) &&
+      !IsUtf16Or32Name(declaration) && readable(declaration)) {
+    std::string_view whole = body;
+    whole.remove_suffix(IncompleteUtf8Tail(whole));
+    if (!core::IsValidUtf8(whole)) encoding = declared = declaration;
   }
   // A UTF-8 body cut inside a character ends in its first bytes, where libxml2 stops as at an
   // error, leaving the item the cut is in as if whole but for its last character. Without them,
   // the parse reaches the end of the text inside the item, which is then seen to be cut off.
   if (declared.empty() || IsUtf8Name(declared)) body.remove_suffix(IncompleteUtf8Tail(body));
   std::string repaired;
-  if (!core::IsValidUtf8(body)) {
-    if (declared.empty()) {
-      encoding = DetectCharset(body);
-      if (!LibxmlKnowsEncoding(encoding)) encoding.clear();
-    }
+  if (!core::IsValidUtf8(body) && declared.empty()) {
+    encoding = DetectCharset(body);
+    if (!readable(encoding)) encoding.clear();
+  }
+  // What the body is read as, named in `damage` and `read_as`.
+  std::string read_as = encoding.empty() ? declared : encoding;
+  if (IsWindows1252Label(read_as)) {
+    // Decoded here, not by libxml2, whose ISO-8859-1 gives C1 controls for windows-1252's curly
+    // quotes, whose ASCII stops at the first byte past 0x7F, and whose windows-1252 (iconv's)
+    // refuses the five undefined bytes.
+    repaired = core::Windows1252ToUtf8(body);
+    body = repaired;
+    read_as = "windows-1252";
+    encoding = "UTF-8";
+  } else if (!core::IsValidUtf8(body) &&
+             (IsUtf8Name(declared) || (unknown_declaration && encoding.empty()))) {
     // A feed declared UTF-8 with some bytes that are not: almost always windows-1252 text
     // pasted in. Read so, the item is delivered instead of failing validation on every poll.
     // The same holds for a document whose charset is unknown and cannot be detected.
-    if (IsUtf8Name(declared) || (ignore_declaration && encoding.empty())) {
-      repaired = core::RepairUtf8AsWindows1252(body);
-      body = repaired;
-    }
+    repaired = core::RepairUtf8AsWindows1252(body);
+    body = repaired;
   }
-  if (ignore_declaration && encoding.empty()) encoding = "UTF-8";
+  if (unknown_declaration && encoding.empty()) encoding = "UTF-8";
+  // Whatever decides the charset but the declaration itself (the BOM, the header, detection, a
+  // decoding done here) is followed whatever the declaration says: libxml2 would otherwise switch
+  // to the declared charset at the declaration, for the part of the body it has not decoded yet.
+  const bool ignore_declaration = unknown_declaration || !encoding.empty();
   const std::string& effective = encoding.empty() ? declared : encoding;
   RepairedMarkup repair = RepairMarkup(body, Lower(effective));
   const std::string& cleaned = repair.text;
@@ -752,12 +787,12 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   if (!decoding_error.empty()) {
     // The cause: libxml2 stops reading at a byte its decoder refuses, and what it reports after
     // (a premature end) follows from it.
-    feed.damage = "bytes that are not " + (effective.empty() ? "UTF-8" : effective) + " (" +
-                  decoding_error + ")";
+    feed.damage =
+        "bytes that are not " + (read_as.empty() ? "UTF-8" : read_as) + " (" + decoding_error + ")";
   }
   if (!unknown_encoding.empty()) {
     feed.unknown_encoding = unknown_encoding;
-    feed.read_as = effective.empty() ? "UTF-8" : effective;
+    feed.read_as = read_as.empty() ? "UTF-8" : read_as;
   }
   if (root_name == "rss" || root_name == "RDF") {
     feed.format = root_name == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
@@ -801,8 +836,8 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     parse->doc.reset();  // the items read alone are parsed without it
     uint64_t cut_off_alone = 0;
     UndeclaredItems undeclared_alone;
-    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, diagnostics, limit,
-                                        cut_off_alone, undeclared_alone);
+    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, ignore_declaration,
+                                        diagnostics, limit, cut_off_alone, undeclared_alone);
     if (!one_by_one) return Err(one_by_one.error());
     if (!*one_by_one) {
       feed.damage +=

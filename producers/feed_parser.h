@@ -33,11 +33,16 @@
 // format's, as the Atom drafts' namespaces are read as Atom's; elements named as items in yet
 // another namespace are not items, but a document that has no other is told
 // (ParsedFeed::foreign_items).
-// Charsets: the HTTP header's charset wins, then the document's BOM or declaration; a document
-// that declares nothing and is not UTF-8 is decoded as the charset ICU detects (KOI8-R,
-// windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte that is not UTF-8
-// is read as windows-1252; every text the parser returns is valid UTF-8, whatever the document
-// declared. A charset libxml2 does not know is passed over, as if not named (see
+// Charsets: a byte-order mark wins (RFC 7303 section 3.3), then the HTTP header's charset, then
+// the document's declaration; but a body the header calls UTF-8 that is not, whose declaration
+// names another charset, is read as the declaration says (Shift_JIS behind a server that labels
+// everything UTF-8). A document that declares nothing and is not UTF-8 is decoded as the charset
+// ICU detects (KOI8-R, windows-1251, Big5, ...); in one declared UTF-8 (and in JSON Feed) a byte
+// that is not UTF-8 is read as windows-1252. The labels WHATWG reads as windows-1252
+// (ISO-8859-1, latin1, US-ASCII, ascii, ...) are decoded as windows-1252, as browsers do, and a
+// numeric character reference to 0x80-0x9F ("&#146;") as windows-1252's character, as HTML
+// does. Every text the parser returns is valid UTF-8, whatever the document declared. A charset
+// libxml2 does not know is passed over, as if not named (see
 // ParsedFeed::unknown_encoding); a document so read that is not UTF-8 and whose charset ICU
 // cannot detect is read as UTF-8 with windows-1252 repair. A gzip-compressed body is inflated;
 // a UTF-8 BOM before JSON is skipped. Titles and bodies are plain text: HTML in them (escaped or

@@ -220,6 +220,141 @@ TEST(FeedParserTest, StrayWindows1252BytesInAUtf8FeedAreReadAsWindows1252) {
   EXPECT_EQ(whole->items[0].title, "Caf\u00e9 \u201cnews\u201d \u2013 \u20ac5");
 }
 
+// The text of the items of the charset tests below: "Café “quoted” €5 It’s" as each encodes it.
+const std::string kCafeUtf8 = "Caf\u00e9 \u201cquoted\u201d \u20ac5 It\u2019s";
+const std::string kCafeWindows1252 =
+    "Caf\xE9 \x93quoted\x94 \x80"
+    "5 It\x92s";
+
+// An RSS document of one item titled `title`, after `prolog` (a BOM, a declaration).
+std::string OneItemRss(const std::string& prolog, const std::string& title) {
+  return prolog + "<rss version=\"2.0\"><channel><title>T</title><item><title>" + title +
+         "</title><link>http://news.example/1</link></item><item><title>second</title>"
+         "<link>http://news.example/2</link></item></channel></rss>";
+}
+
+// `utf8` (ASCII but for its characters) in UTF-16LE, after its byte-order mark.
+std::string Utf16LeWithBom(const std::string& utf8) {
+  std::string out = "\xFF\xFE";
+  for (size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t c = length == 1 ? lead : lead & (0x3F >> (length - 1));
+    for (size_t k = 1; k < length; ++k) c = (c << 6) | (utf8[i + k] & 0x3F);
+    out += static_cast<char>(c & 0xFF);
+    out += static_cast<char>(c >> 8);
+    i += length;
+  }
+  return out;
+}
+
+// A byte-order mark is the document's own bytes: it wins over the charset of a header (a
+// server's label for a whole site) and over the declaration, as RFC 7303 section 3.3 and browsers
+// have it. Against it, the feed used to be refused ("empty or unreadable document") or misread.
+TEST(FeedParserTest, AByteOrderMarkWinsOverTheHttpCharsetAndTheDeclaration) {
+  const std::string utf8_bom =
+      OneItemRss("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>", kCafeUtf8);
+  for (const char* charset : {"iso-8859-1", "windows-1252", "us-ascii", "windows-1251"}) {
+    auto feed = ParseFeed(utf8_bom, {kFeedUrl, "", std::string("text/xml; charset=") + charset});
+    ASSERT_TRUE(feed) << charset << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 2u) << charset;
+    EXPECT_EQ(feed->items[0].title, kCafeUtf8) << charset;
+    EXPECT_TRUE(feed->damage.empty()) << charset << ": " << feed->damage;
+  }
+  auto declared_latin1 = ParseFeed(
+      OneItemRss("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", kCafeUtf8),
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(declared_latin1) << declared_latin1.error().ToString();
+  ASSERT_EQ(declared_latin1->items.size(), 2u);
+  EXPECT_EQ(declared_latin1->items[0].title, kCafeUtf8);
+
+  const std::string utf16 =
+      Utf16LeWithBom(OneItemRss("<?xml version=\"1.0\" encoding=\"UTF-16\"?>", kCafeUtf8));
+  for (const char* content_type :
+       {"application/rss+xml; charset=utf-8", "application/xml; charset=ISO-8859-1", ""}) {
+    auto feed = ParseFeed(utf16, {kFeedUrl, "", content_type});
+    ASSERT_TRUE(feed) << content_type << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 2u) << content_type;
+    EXPECT_EQ(feed->items[0].title, kCafeUtf8) << content_type;
+  }
+}
+
+// ISO-8859-1, latin1, US-ASCII and ascii are labels of windows-1252 (WHATWG Encoding): text so
+// labelled is windows-1252 in practice. Read as ISO-8859-1, its curly quotes were C1 controls
+// (U+0092, invisible); read as ASCII, a byte past 0x7F lost the whole item ("Premature end of
+// data in tag title").
+TEST(FeedParserTest, LabelsOfWindows1252DecodeAsWindows1252) {
+  for (const char* label : {"ISO-8859-1", "latin1", "US-ASCII", "ascii", "windows-1252", "l1"}) {
+    const std::string declared = OneItemRss(
+        "<?xml version=\"1.0\" encoding=\"" + std::string(label) + "\"?>", kCafeWindows1252);
+    auto feed = ParseFeed(declared, {kFeedUrl, "", ""});
+    ASSERT_TRUE(feed) << label << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 2u) << label;
+    EXPECT_EQ(feed->items[0].title, kCafeUtf8) << label;
+    EXPECT_TRUE(feed->damage.empty()) << label << ": " << feed->damage;
+
+    auto by_header = ParseFeed(OneItemRss("", kCafeWindows1252),
+                               {kFeedUrl, "", std::string("text/xml; charset=") + label});
+    ASSERT_TRUE(by_header) << label << ": " << by_header.error().ToString();
+    ASSERT_EQ(by_header->items.size(), 2u) << label;
+    EXPECT_EQ(by_header->items[0].title, kCafeUtf8) << label;
+  }
+  // The five bytes windows-1252 leaves undefined are U+FFFD, not a decoding error.
+  auto undefined =
+      ParseFeed(OneItemRss("<?xml version=\"1.0\" encoding=\"windows-1252\"?>", "a\x81z"),
+                {kFeedUrl, "", ""});
+  ASSERT_TRUE(undefined) << undefined.error().ToString();
+  ASSERT_EQ(undefined->items.size(), 2u);
+  EXPECT_EQ(undefined->items[0].title, "a\uFFFDz");
+  EXPECT_TRUE(undefined->damage.empty()) << undefined->damage;
+}
+
+// A header that says UTF-8 in front of a body that is not, whose declaration names another
+// charset: the declaration is right (the windows-1252 repair of UTF-8 made mojibake of it).
+TEST(FeedParserTest, ABodyTheHeaderCallsUtf8ThatIsNotIsReadAsItsDeclarationSays) {
+  // "日本語" in Shift_JIS, "Привет" in windows-1251.
+  const std::pair<std::string, std::string> cases[] = {
+      {OneItemRss("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>", "\x93\xfa\x96{\x8c\xea"),
+       "\u65e5\u672c\u8a9e"},
+      {OneItemRss("<?xml version=\"1.0\" encoding=\"windows-1251\"?>", "\xCF\xF0\xE8\xE2\xE5\xF2"),
+       "\u041f\u0440\u0438\u0432\u0435\u0442"},
+  };
+  for (const auto& [body, title] : cases) {
+    auto feed = ParseFeed(body, {kFeedUrl, "", "text/xml; charset=UTF-8"});
+    ASSERT_TRUE(feed) << title << ": " << feed.error().ToString();
+    ASSERT_EQ(feed->items.size(), 2u) << title;
+    EXPECT_EQ(feed->items[0].title, title);
+  }
+  // A body that is UTF-8 is read as the header says, whatever the declaration; one declared
+  // UTF-8 too keeps the windows-1252 repair of its stray bytes.
+  auto utf8 = ParseFeed(OneItemRss("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>", kCafeUtf8),
+                        {kFeedUrl, "", "text/xml; charset=UTF-8"});
+  ASSERT_TRUE(utf8) << utf8.error().ToString();
+  ASSERT_EQ(utf8->items.size(), 2u);
+  EXPECT_EQ(utf8->items[0].title, kCafeUtf8);
+  auto stray = ParseFeed(OneItemRss("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "It\x92s"),
+                         {kFeedUrl, "", "text/xml; charset=UTF-8"});
+  ASSERT_TRUE(stray) << stray.error().ToString();
+  ASSERT_EQ(stray->items.size(), 2u);
+  EXPECT_EQ(stray->items[0].title, "It\u2019s");
+}
+
+// HTML reads a numeric reference to 0x80-0x9F as the windows-1252 character of that byte, as the
+// pages that write them mean it; to XML it is a C1 control (invisible U+0092 for "&#146;").
+TEST(FeedParserTest, NumericReferencesTo0x80Through0x9FAreWindows1252Characters) {
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><item>"
+      "<title>Smart &#146;quote&#x92; and &#150; dash &#128; euro &#129;</title>"
+      "<description>&lt;p&gt;It&amp;#146;s &amp;#X93;escaped&amp;#148;&lt;/p&gt;"
+      "</description><link>http://news.example/1</link></item></channel></rss>";
+  auto feed = ParseFeed(body, {kFeedUrl, "", ""});
+  ASSERT_TRUE(feed) << feed.error().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  // &#129; names a byte windows-1252 leaves undefined: it stays U+0081.
+  EXPECT_EQ(feed->items[0].title, "Smart \u2019quote\u2019 and \u2013 dash \u20ac euro \u0081");
+  EXPECT_EQ(feed->items[0].body, "It\u2019s \u201cescaped\u201d");
+}
+
 // ISO-2022-JP shifts between character sets with ESC sequences: the control-character repair
 // must leave them to the decoder.
 TEST(FeedParserTest, DeclaredIso2022JpIsDecoded) {
