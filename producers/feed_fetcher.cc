@@ -426,7 +426,19 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       handover.Done(std::current_exception());
     }
   });
-  // What on_finished threw: the transfers are stopped, and it is thrown again once they are.
+  // Whatever leaves this scope with the thread running (an exception of the handover itself)
+  // stops the transfers and waits for them: they write into `results`.
+  struct JoinOnExit {
+    Handover& handover;
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (!thread.joinable()) return;
+      handover.RequestStop();
+      thread.join();
+    }
+  } join_on_exit{handover, transfers};
+  // What on_finished or stop threw: the transfers are stopped, and it is thrown again once they
+  // are.
   std::exception_ptr thrown;
   bool stopping = false;
   for (bool done = false; !done;) {
@@ -439,7 +451,16 @@ std::vector<FetchResult> FeedFetcher::FetchAll(const std::vector<FetchRequest>& 
       }
     }
     if (index) handover.Handled();
-    if (!stopping && (thrown || (!done && stop()))) {
+    if (stopping) continue;
+    bool asked_to_stop = false;
+    if (!thrown && !done) {
+      try {
+        asked_to_stop = stop();
+      } catch (...) {
+        thrown = std::current_exception();
+      }
+    }
+    if (thrown || asked_to_stop) {
       stopping = true;
       handover.RequestStop();
     }

@@ -12,9 +12,10 @@
 // kDirect the first hop may reach a loopback or private address, named by the URL or resolved.
 // Through FetchOptions::proxy only the hosts a URL names by address are checked: the proxy must
 // enforce the policy on the rest.
-// Never throws (but for what the caller's on_finished throws); every failure is a FetchResult with
-// an error. Not thread-safe: one thread uses a fetcher (which runs its transfers on a thread of
-// its own during FetchAll).
+// Never throws (but for what the caller's on_finished or stop throws, and std::system_error when
+// the transfers' thread cannot be started); every failure is a FetchResult with an error. Not
+// thread-safe: one thread uses a fetcher (which runs its transfers on a thread of its own during
+// FetchAll).
 //
 // Errors are all transient from the fetcher's point of view (a later poll may succeed): the
 // caller backs off. An HTTP status >= 400 is an error; 304 is "not modified", and an error in
@@ -116,8 +117,8 @@ class FeedFetcher {
   // request order, as `on_finished` (when given) left it. Blocks until all finished or timed out;
   // `stop` is asked on the calling thread after each call of `on_finished` and at least every
   // 100 ms, and when it returns true the unfinished transfers end with Aborted (Internal if
-  // libcurl failed). What `on_finished` throws stops the transfers the same way, and is thrown
-  // from here once they are over.
+  // libcurl failed). What `on_finished` or `stop` throws stops the transfers the same way, and is
+  // thrown from here once they are over.
   std::vector<FetchResult> FetchAll(const std::vector<FetchRequest>& requests,
                                     const std::function<bool()>& stop,
                                     const OnFinished& on_finished = nullptr);

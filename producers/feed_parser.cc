@@ -493,10 +493,11 @@ Result<XmlParse> ParseXml(std::string_view text, const std::string& base,
   return parse;
 }
 
-// The most text the entity references of the document `text` may stand for in one parse:
+// The most text the entity references of a document of `received_bytes` (its body as it came,
+// before any decoding or repair here, which may make it larger) may stand for in one parse:
 // FeedParseOptions::max_entity_bytes, or the document's size when larger.
-uint64_t EntityBudget(std::string_view text, const MarkupLimit& limit) {
-  return std::max<uint64_t>(limit.max_entity_bytes, text.size());
+uint64_t EntityBudget(size_t received_bytes, const MarkupLimit& limit) {
+  return std::max<uint64_t>(limit.max_entity_bytes, received_bytes);
 }
 
 // The note of ParsedFeed::guess_notes for an element named `name` on line `line`, written with a
@@ -556,13 +557,13 @@ std::string ForeignOwnNamespace(const xmlNode* root) {
   return std::string(uri);
 }
 
-// Puts the elements in the document's foreign own namespace (ForeignOwnNamespace) in none, where
-// the format's own elements are written, so that its items, titles and links are read as
-// feedparser reads them: the document says they are its own vocabulary, under a URI this parser
-// does not know. Extensions in other namespaces stay where they are. One walk of the tree, which
-// enters elements only (an entity reference's children are its declaration's).
-void AdoptForeignOwnNamespace(xmlNode* root) {
-  const std::string uri = ForeignOwnNamespace(root);
+// Puts the elements in `uri`, the document's foreign own namespace (ForeignOwnNamespace), in
+// none, where the format's own elements are written, so that its items, titles and links are read
+// as feedparser reads them: the document says they are its own vocabulary, under a URI this parser
+// does not know. Extensions in other namespaces stay where they are; an empty `uri` changes
+// nothing. One walk of the tree, which enters elements only (an entity reference's children are
+// its declaration's).
+void AdoptForeignOwnNamespace(xmlNode* root, const std::string& uri) {
   if (uri.empty()) return;
   const auto* href = reinterpret_cast<const xmlChar*>(uri.c_str());
   xmlNode* node = root;
@@ -638,12 +639,14 @@ std::vector<ItemFields> ReadItems(const xmlNode* root, FeedFormat format, const 
 // so that an item the document is cut off inside of is seen to be: it is counted in
 // `cut_off_items`, not read. The parses together count against one node limit, as one
 // document's. Items written with an undeclared prefix are counted in `undeclared`, the first one's
-// line the document's. `encoding` and `ignore_declaration` are the document's parse's (ParseXml).
-// nullopt when the document is not cut (see SplitItems).
+// line the document's. `encoding` and `ignore_declaration` are the document's parse's (ParseXml),
+// `own_namespace` its foreign own namespace (ForeignOwnNamespace) and `received_bytes` its size
+// as it came (EntityBudget). nullopt when the document is not cut (see SplitItems).
 Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     std::string_view text, FeedFormat format, const std::string& base, const std::string& encoding,
-    bool ignore_declaration, const LibxmlDiagnostics& diagnostics, MarkupLimit& limit,
-    uint64_t& cut_off_items, UndeclaredItems& undeclared) {
+    bool ignore_declaration, const std::string& own_namespace, size_t received_bytes,
+    const LibxmlDiagnostics& diagnostics, MarkupLimit& limit, uint64_t& cut_off_items,
+    UndeclaredItems& undeclared) {
   const auto split = SplitItems(text, format == FeedFormat::kAtom ? "entry" : "item");
   if (!split) return std::nullopt;
   const auto newlines = [](std::string_view part) {
@@ -655,7 +658,7 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
   const long wrapped_line = 1 + newlines(split->opening);
   std::vector<ItemFields> items;
   DocumentCounts counts{.max_nodes = limit.max_nodes,
-                        .max_entity_bytes = EntityBudget(text, limit)};
+                        .max_entity_bytes = EntityBudget(received_bytes, limit)};
   std::string wrapped;
   for (size_t i = 0; i < split->items.size(); ++i) {
     const auto at = static_cast<size_t>(split->items[i].data() - text.data());
@@ -666,7 +669,7 @@ Result<std::optional<std::vector<ItemFields>>> ReadItemsOneByOne(
     auto parse = ParseXml(wrapped, base, encoding, diagnostics, counts, limit, ignore_declaration);
     if (!parse) return Err(parse.error());
     if (xmlNode* element = parse->doc ? xmlDocGetRootElement(parse->doc.get()) : nullptr) {
-      AdoptForeignOwnNamespace(element);
+      AdoptForeignOwnNamespace(element, own_namespace);
       UndeclaredItems its;
       for (ItemFields& fields : ReadItems(element, format, *parse, limit, cut_off_items, &its)) {
         items.push_back(std::move(fields));
@@ -686,6 +689,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
                                 const LibxmlDiagnostics& diagnostics, MarkupLimit& limit,
                                 std::vector<ItemFields>& items) {
   InitLibxml();
+  const size_t received_bytes = body.size();
   // A byte-order mark wins over the header and the declaration (RFC 7303 section 3.3, as browsers
   // do): it is the document's own bytes, where a server's header may label a whole site with one
   // charset, and a declaration may have been copied with a template.
@@ -763,7 +767,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
                                   std::to_string(kMaxAttributesPerTag) + " attributes"));
   }
   DocumentCounts counts{.max_nodes = limit.max_nodes,
-                        .max_entity_bytes = EntityBudget(cleaned, limit)};
+                        .max_entity_bytes = EntityBudget(received_bytes, limit)};
   auto parse = ParseXml(cleaned, base, encoding, diagnostics, counts, limit, ignore_declaration);
   if (!parse) return Err(parse.error());
   // Read now: the parses below (HTML in items, items one by one) do not decode the document.
@@ -778,7 +782,10 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
         Status::Corruption("not a feed: empty or unreadable document" +
                            (decoding_error.empty() ? std::string() : " (" + decoding_error + ")")));
   }
-  AdoptForeignOwnNamespace(root);
+  // Found once, in the whole document: an item read alone (ReadItemsOneByOne) is wrapped in the
+  // start tags still open at it, where an RDF channel, closed before its items, is not.
+  const std::string own_namespace = ForeignOwnNamespace(root);
+  AdoptForeignOwnNamespace(root, own_namespace);
   const std::string root_name(OwnName(root));
   ParsedFeed feed;
   feed.guess_notes = std::move(repair.guess_notes);
@@ -836,8 +843,9 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
     parse->doc.reset();  // the items read alone are parsed without it
     uint64_t cut_off_alone = 0;
     UndeclaredItems undeclared_alone;
-    auto one_by_one = ReadItemsOneByOne(cleaned, feed.format, base, effective, ignore_declaration,
-                                        diagnostics, limit, cut_off_alone, undeclared_alone);
+    auto one_by_one =
+        ReadItemsOneByOne(cleaned, feed.format, base, effective, ignore_declaration, own_namespace,
+                          received_bytes, diagnostics, limit, cut_off_alone, undeclared_alone);
     if (!one_by_one) return Err(one_by_one.error());
     if (!*one_by_one) {
       feed.damage +=

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -555,6 +556,25 @@ TEST_F(FeedFetcherTest, EveryRequestIsHandedOverOnceEvenWhenStopEndsItsTransfer)
   EXPECT_EQ(results[0].error.code(), StatusCode::kAborted) << results[0].error.ToString();
   EXPECT_FALSE(results[1].error.ok());
   EXPECT_TRUE(results[2].error.ok()) << results[2].error.ToString();
+  EXPECT_FALSE(Held());
+}
+
+// A stop that throws ends the transfers as a stop asked for would, and its exception reaches the
+// caller once they are over (were the transfers' thread left running, the process would end).
+TEST_F(FeedFetcherTest, WhatStopThrowsStopsTheTransfersAndIsThrownOnceTheyAreOver) {
+  auto fetcher = FeedFetcher::Create({});
+  ASSERT_TRUE(fetcher);
+  size_t handed = 0;
+  EXPECT_THROW((*fetcher)->FetchAll(
+                   {{Url("/held.xml"), "", ""}, {Url("/feed.xml"), "", ""}},
+                   [&]() -> bool {
+                     if (handed > 0) throw std::runtime_error("stop failed");
+                     return false;
+                   },
+                   [&](size_t, FetchResult&) { ++handed; }),
+               std::runtime_error);
+  // /feed.xml's; /held.xml, never answered, ended with the stop and was not handed on.
+  EXPECT_EQ(handed, 1u);
   EXPECT_FALSE(Held());
 }
 

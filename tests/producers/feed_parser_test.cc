@@ -732,6 +732,21 @@ TEST(FeedParserTest, ItemsInTheDocumentsOwnNamespaceAreReadWhateverItsUri) {
   ASSERT_EQ(damaged->items.size(), 2u);
   EXPECT_EQ(damaged->items[1].title, "Two");
   EXPECT_EQ(damaged->items[1].url, "http://example.com/2");
+  // An RDF channel is closed before its items, so an item read alone is wrapped without it: the
+  // namespace its channel names is the whole document's, found before the items are read alone.
+  auto damaged_rdf = ParseFeed(
+      R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#")"
+      R"( xmlns="http://purl.org/rss/1.0"><channel rdf:about="http://example.com/"><title>R</title>)"
+      R"(</channel><item rdf:about="http://example.com/r1"><title>One</title>)"
+      R"(<dc:subject domain="x>News</dc:subject></item>)"
+      R"(<item rdf:about="http://example.com/r2"><title>Two</title>)"
+      R"(<link>http://example.com/r2</link></item></rdf:RDF>)",
+      {kFeedUrl, "", ""});
+  ASSERT_TRUE(damaged_rdf) << damaged_rdf.error().ToString();
+  EXPECT_FALSE(damaged_rdf->damage.empty());
+  ASSERT_EQ(damaged_rdf->items.size(), 2u);
+  EXPECT_EQ(damaged_rdf->items[1].title, "Two");
+  EXPECT_EQ(damaged_rdf->items[1].url, "http://example.com/r2");
 }
 
 // Elements named as items in a namespace neither the format's nor the document's own are not
@@ -2567,6 +2582,16 @@ TEST(FeedParserTest, TheEntityLimitIsTheLargerOfTheOptionAndTheBodysSize) {
   auto allowed = ParseFeed(body(100), response, {.max_entity_bytes = 10000});
   ASSERT_TRUE(allowed) << allowed.error().ToString();
   EXPECT_EQ(allowed->items[0].title, "q" + Repeat("A", 10000));
+
+  // The body's size is its size as it came: a windows-1252 body decoded here grows (each byte
+  // past 0x7F becomes two or three), and the limit does not grow with it. 30 references stand for
+  // 3,000 bytes, more than the body as it came and less than it decoded.
+  std::string latin = body(30);
+  latin.replace(0, latin.find('\n'), "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>");
+  latin.replace(latin.find(Repeat("x", 2000)), 2000, Repeat("\xE9", 2000));
+  ASSERT_LT(latin.size(), 3000u);
+  ASSERT_GT(latin.size() + 2000, 3000u);
+  ExpectOverEntityLimit(ParseFeed(latin, response, {.max_entity_bytes = 500}), latin.size());
 
   // Nested: b stands for ten a's, 1,000 bytes a reference.
   const std::string nested = RssWithEntities(
