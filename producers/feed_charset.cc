@@ -67,6 +67,13 @@ bool IsWindows1252Label(std::string_view encoding) {
   return std::find(std::begin(kLabels), std::end(kLabels), label) != std::end(kLabels);
 }
 
+bool IsAsciiLabel(std::string_view encoding) {
+  // The labels among IsWindows1252Label's that name ASCII itself.
+  static constexpr std::string_view kLabels[] = {"ansi_x3.4-1968", "ascii", "us-ascii"};
+  const std::string label = Lower(Trim(encoding));
+  return std::find(std::begin(kLabels), std::end(kLabels), label) != std::end(kLabels);
+}
+
 std::string Windows1252Reference(std::string_view reference) {
   if (!reference.starts_with("&#") || !reference.ends_with(';')) return "";
   std::string_view digits = reference.substr(2, reference.size() - 3);

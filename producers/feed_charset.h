@@ -37,6 +37,10 @@ bool IsUtf16Or32Name(std::string_view encoding);
 // windows-1252 is a superset of both ISO-8859-1's printable characters and ASCII.
 bool IsWindows1252Label(std::string_view encoding);
 
+// Whether `encoding` names ASCII itself ("US-ASCII", "ascii", "ANSI_X3.4-1968"; any case, white
+// space around it ignored): a label no byte past 0x7F can be true to.
+bool IsAsciiLabel(std::string_view encoding);
+
 // The reference HTML reads numeric character reference `reference` ("&#146;", "&#x92;", as
 // written, ';' included) as when it names 0x80-0x9F: the windows-1252 character of that byte
 // ("&#8217;"), as pages that mean windows-1252 write them; empty for every other reference, and

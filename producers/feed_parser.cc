@@ -737,6 +737,12 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view body, const FeedResponse& respo
   }
   // What the body is read as, named in `damage` and `read_as`.
   std::string read_as = encoding.empty() ? declared : encoding;
+  // A body labelled US-ASCII that holds bytes past 0x7F is labelled wrongly whatever it is; when
+  // those bytes are UTF-8, UTF-8 is what it is (a server's or a template's default label).
+  if (IsAsciiLabel(read_as) && core::IsValidUtf8(body)) {
+    read_as.clear();
+    encoding = "UTF-8";
+  }
   if (IsWindows1252Label(read_as)) {
     // Decoded here, not by libxml2, whose ISO-8859-1 gives C1 controls for windows-1252's curly
     // quotes, whose ASCII stops at the first byte past 0x7F, and whose windows-1252 (iconv's)

@@ -309,6 +309,29 @@ TEST(FeedParserTest, LabelsOfWindows1252DecodeAsWindows1252) {
   EXPECT_TRUE(undefined->damage.empty()) << undefined->damage;
 }
 
+// No byte past 0x7F can be ASCII: a body labelled so that is valid UTF-8 is UTF-8 (a default
+// label), one that is not is windows-1252 as above.
+TEST(FeedParserTest, ABodyLabelledAsciiThatIsUtf8IsReadAsUtf8) {
+  for (const char* label : {"US-ASCII", "ascii"}) {
+    auto declared = ParseFeed(
+        OneItemRss("<?xml version=\"1.0\" encoding=\"" + std::string(label) + "\"?>", kCafeUtf8),
+        {kFeedUrl, "", ""});
+    ASSERT_TRUE(declared) << label << ": " << declared.error().ToString();
+    ASSERT_EQ(declared->items.size(), 2u) << label;
+    EXPECT_EQ(declared->items[0].title, kCafeUtf8) << label;
+    auto by_header = ParseFeed(OneItemRss("", kCafeUtf8),
+                               {kFeedUrl, "", std::string("text/xml; charset=") + label});
+    ASSERT_TRUE(by_header) << label << ": " << by_header.error().ToString();
+    ASSERT_EQ(by_header->items.size(), 2u) << label;
+    EXPECT_EQ(by_header->items[0].title, kCafeUtf8) << label;
+  }
+  // Latin-1's label may be true to bytes that happen to form UTF-8: it is followed.
+  auto latin1 = ParseFeed(OneItemRss("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", "\xC3\xA9"),
+                          {kFeedUrl, "", ""});
+  ASSERT_TRUE(latin1) << latin1.error().ToString();
+  EXPECT_EQ(latin1->items[0].title, "\u00C3\u00A9");
+}
+
 // A header that says UTF-8 in front of a body that is not, whose declaration names another
 // charset: the declaration is right (the windows-1252 repair of UTF-8 made mojibake of it).
 TEST(FeedParserTest, ABodyTheHeaderCallsUtf8ThatIsNotIsReadAsItsDeclarationSays) {
