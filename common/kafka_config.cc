@@ -25,9 +25,24 @@ bool HoldsValue(std::string_view reason, std::string_view key, std::string_view 
   return false;
 }
 
+// `reason` with every double-quoted part but the key's name masked: librdkafka quotes the part
+// of a value it refuses, which may be a piece of a secret ("hunter2" of "debug=hunter2,all").
+std::string WithQuotesMasked(std::string_view reason, std::string_view key) {
+  std::string out;
+  for (size_t open = reason.find('"'); open != std::string_view::npos; open = reason.find('"')) {
+    const size_t close = reason.find('"', open + 1);
+    if (close == std::string_view::npos) break;
+    const std::string_view quoted = reason.substr(open + 1, close - open - 1);
+    out.append(reason.substr(0, open + 1)).append(quoted == key ? quoted : "*****").append("\"");
+    reason.remove_prefix(close + 1);
+  }
+  return out.append(reason);
+}
+
 // librdkafka's reason, or a placeholder when it holds the value: some reasons quote the value
 // ("Invalid value \"x\" for configuration property ..."). Cutting the value out instead would
-// mangle every word that merely holds a short value ("s" in "supported") and hint at it.
+// mangle every word that merely holds a short value ("s" in "supported") and hint at it. What it
+// quotes of the value is masked (WithQuotesMasked).
 std::string ReasonWithoutValue(std::string_view reason, std::string_view key,
                                std::string_view value) {
   while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
@@ -35,7 +50,37 @@ std::string ReasonWithoutValue(std::string_view reason, std::string_view key,
   if (!value.empty() && HoldsValue(reason, key, value)) {
     return "(librdkafka's reason not shown: it contains the value)";
   }
-  return std::string(reason);
+  return WithQuotesMasked(reason, key);
+}
+
+// Whether `value` is a decimal integer outside librdkafka's int (32 bits), which librdkafka reads
+// with atoi: "4294967396" would be taken as 100, and a value out of range be named as another.
+bool BeyondLibrdkafkaInt(std::string_view value) {
+  std::string_view digits = value;
+  if (digits.starts_with('-') || digits.starts_with('+')) digits.remove_prefix(1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string_view::npos) return false;
+  digits.remove_prefix(first);
+  const std::string_view limit = value.starts_with('-') ? "2147483648" : "2147483647";
+  return digits.size() > limit.size() || (digits.size() == limit.size() && digits > limit);
+}
+
+// Whether librdkafka keeps `value` of `key` as something else: an integer property it wrapped.
+// A string property keeps the text as it is.
+bool WrappedByLibrdkafka(const std::string& key, const std::string& value) {
+  RdKafkaConfPtr scratch(rd_kafka_conf_new());
+  char error[512];
+  if (rd_kafka_conf_set(scratch.get(), key.c_str(), value.c_str(), error, sizeof error) !=
+      RD_KAFKA_CONF_OK) {
+    return true;
+  }
+  char kept[512];
+  size_t size = sizeof kept;
+  return rd_kafka_conf_get(scratch.get(), key.c_str(), kept, &size) != RD_KAFKA_CONF_OK ||
+         value != kept;
 }
 
 // `name` is the property as the user wrote its key (with a scope); the error names it and gives
@@ -43,11 +88,16 @@ std::string ReasonWithoutValue(std::string_view reason, std::string_view key,
 // password all the same.
 Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
            std::string_view name = {}) {
+  const std::string shown(name.empty() ? std::string_view(key) : name);
+  if (BeyondLibrdkafkaInt(value) && WrappedByLibrdkafka(key, value)) {
+    return Status::InvalidArgument(
+        "kafka property " + shown +
+        ": the value is beyond the integers librdkafka takes (-2147483648 to 2147483647)");
+  }
   char error[512];
   if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
-    return Status::InvalidArgument("kafka property " +
-                                   std::string(name.empty() ? std::string_view(key) : name) + ": " +
+    return Status::InvalidArgument("kafka property " + shown + ": " +
                                    ReasonWithoutValue(error, key, value));
   }
   return Status::Ok();

@@ -82,6 +82,7 @@ TEST(KafkaConfigTest, ARefusedPropertyNeverShowsItsValue) {
       {"security.protocol=hunter3", "hunter3"},      // librdkafka quotes an invalid value
       {"sasl.mechanisms=PLAIN hunter4", "hunter4"},  // or appends it
       {"security.protocol=protocol", "protocol"},    // a value inside the key's own name
+      {"debug=hunter2,all", "hunter2"},              // or quotes a part of it
   };
   for (const auto& [property, secret] : cases) {
     const std::string text(property);
@@ -117,6 +118,31 @@ TEST(KafkaConfigTest, AReasonWithoutTheValueIsShownWhole) {
   EXPECT_EQ(conf.error().message(),
             "kafka property consumer.no.such.property: No such configuration property: "
             "\"no.such.property\"");
+}
+
+TEST(KafkaConfigTest, WhatLibrdkafkaQuotesOfAValueIsMaskedAndTheKeyIsNot) {
+  auto conf = MakeKafkaConf(WithProperties({"debug=hunter2,all"}), KafkaClientKind::kConsumer, {});
+  ASSERT_FALSE(conf.has_value());
+  EXPECT_EQ(conf.error().message(),
+            "kafka property debug: Invalid value \"*****\" for configuration property \"debug\"");
+}
+
+TEST(KafkaConfigTest, AnIntegerBeyondLibrdkafkasIntIsRefusedNotWrapped) {
+  // 4294967396 is 2^32 + 100: librdkafka would keep 100, which is in range.
+  for (const char* property :
+       {"socket.timeout.ms=4294967396", "socket.timeout.ms=99999999999",
+        "socket.timeout.ms=-99999999999", "consumer.fetch.max.bytes=2147483648"}) {
+    auto conf = MakeKafkaConf(WithProperties({property}), KafkaClientKind::kConsumer, {});
+    ASSERT_FALSE(conf.has_value()) << property;
+    EXPECT_NE(conf.error().message().find("beyond the integers librdkafka takes"),
+              std::string::npos)
+        << conf.error().message();
+  }
+  // The largest int, and a string property that holds a long number, are taken as they are.
+  auto conf = MakeKafkaConf(WithProperties({"client.id=99999999999", "fetch.max.bytes=2147483135"}),
+                            KafkaClientKind::kConsumer, {});
+  ASSERT_TRUE(conf.has_value()) << conf.error().message();
+  EXPECT_EQ(Get(*conf, "client.id"), "99999999999");
 }
 
 TEST(KafkaConfigTest, AValueMayHoldEqualsSigns) {
