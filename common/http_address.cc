@@ -2,10 +2,35 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
 namespace headwire::common {
+namespace {
+
+// Why `host` (brackets removed) cannot be a host to listen on, or "". A malformed address would
+// otherwise be looked up as a name, and fail only once the server binds, after the command has
+// started; a name that does not resolve is still found then.
+std::string MalformedHost(std::string_view host, bool bracketed) {
+  const std::string text(host);
+  if (bracketed) {
+    in6_addr v6{};
+    return inet_pton(AF_INET6, text.c_str(), &v6) == 1 ? "" : "not an IPv6 address";
+  }
+  // Digits and dots only is an IPv4 address, never a name: "999.1.1.1", "10.0.0".
+  if (host.find_first_not_of("0123456789.") == std::string_view::npos) {
+    in_addr v4{};
+    return inet_pton(AF_INET, text.c_str(), &v4) == 1 ? "" : "not an IPv4 address";
+  }
+  const bool name_text = std::all_of(host.begin(), host.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-';
+  });
+  return name_text ? "" : "not a host name";
+}
+
+}  // namespace
 
 Result<HttpAddress> ParseHttpAddress(std::string_view text) {
   const auto bad = [&](std::string_view why) {
@@ -19,11 +44,17 @@ Result<HttpAddress> ParseHttpAddress(std::string_view text) {
   if (colon == std::string_view::npos && !bare_port) return bad("no port");
   std::string_view host = bare_port ? std::string_view() : text.substr(0, colon);
   const std::string_view port_text = bare_port ? text : text.substr(colon + 1);
-  if (host.starts_with('[')) {
+  const bool bracketed = host.starts_with('[');
+  if (bracketed) {
     if (!host.ends_with(']') || host.size() < 3) return bad("unbalanced brackets");
     host = host.substr(1, host.size() - 2);
   } else if (host.find(':') != std::string_view::npos) {
     return bad("an IPv6 host needs brackets");
+  }
+  if (!host.empty()) {
+    if (std::string why = MalformedHost(host, bracketed); !why.empty()) {
+      return bad("host " + std::string(host) + " is " + why);
+    }
   }
   int port = -1;
   const auto [end, ec] =

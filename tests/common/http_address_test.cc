@@ -45,6 +45,19 @@ TEST(HttpAddressTest, MalformedAddressesAreInvalidArguments) {
   }
 }
 
+TEST(HttpAddressTest, AHostThatIsNeitherAnAddressNorANameIsInvalid) {
+  for (const char* text : {"999.1.1.1:80", "10.0.0:80", "1.2.3.4.5:80", "[::g]:80", "[1.2.3.4]:80",
+                           "a b:80", "host/x:80"}) {
+    auto a = ParseHttpAddress(text);
+    ASSERT_FALSE(a.has_value()) << text;
+    EXPECT_TRUE(a.error().IsInvalidArgument()) << text;
+  }
+  for (const char* text :
+       {"0.0.0.0:80", "[::]:80", "[fe80::1]:80", "example.invalid:8080", "my-host.local:80"}) {
+    EXPECT_TRUE(ParseHttpAddress(text).has_value()) << text;
+  }
+}
+
 TEST(HttpAddressTest, OnlyLoopbackHostsCountAsLoopback) {
   for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;
