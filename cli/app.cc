@@ -16,6 +16,17 @@ namespace {
 
 constexpr const char* kConfigEnvironment = "HEADWIRE_CONFIG";
 
+// Why `path`, named by HEADWIRE_CONFIG, cannot be the configuration file, or "". CLI11 passes
+// over a default file it cannot read (a directory) without a word, and reading a FIFO waits for
+// a writer.
+std::string NotAConfigurationFile(const char* path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return "no such configuration file";
+  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
+  return "";
+}
+
 }  // namespace
 
 void BuildApp(CLI::App& app, int& exit_code) {
@@ -77,10 +88,8 @@ int ParseAndRun(CLI::App& app, int argc, const char* const* argv, const int& exi
   };
   if (const char* file = std::getenv(kConfigEnvironment);
       file != nullptr && *file != '\0' && !given({"--config", "--help", "-h", "--version"})) {
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) {
-      std::cerr << "headwire: error: " << kConfigEnvironment << "=" << file
-                << ": no such configuration file\n";
+    if (std::string why = NotAConfigurationFile(file); !why.empty()) {
+      std::cerr << "headwire: error: " << kConfigEnvironment << "=" << file << ": " << why << "\n";
       return kExitUsage;
     }
   }

@@ -205,7 +205,9 @@ void RegisterArchiveCommand(CLI::App& app, int& exit_code) {
   // `archive ls` and `archive verify` need no broker.
   cmd->get_option("--bootstrap")->required(false);
   cmd->add_option("-d,--dir", options->writer.dir, "Archive directory");
-  cmd->add_option("-t,--topic", options->topic, "Topic to archive")->capture_default_str();
+  cmd->add_option("-t,--topic", options->topic, "Topic to archive")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--segment-kib", *segment_kib,
                   "A segment is sealed once it reaches this size, KiB")
       ->capture_default_str()

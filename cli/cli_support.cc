@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -53,6 +54,21 @@ std::string CheckTopicThreshold(const std::string& spec) {
     return "expected TOPIC=P with 0 < P <= 1, got '" + spec + "'";
   }
   return "";
+}
+
+// The most sources a story may name: far more than any story has, and a number a configuration
+// file holds (an unbounded size_t, 2^64-1, does not fit a TOML integer).
+constexpr int64_t kMaxStorySources = 1'000'000;
+
+// Kafka's longest topic name (its metadata file names take the rest of 255 bytes).
+constexpr size_t kMaxTopicNameBytes = 249;
+
+// Whether `text` has only the characters of a Kafka topic name.
+bool IsTopicNameText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
 }
 
 // Why librdkafka, or headwire, refuses the property "[consumer.|producer.]key=value", or "": so
@@ -109,7 +125,15 @@ void AddKafkaOptions(CLI::App& command, common::KafkaOptions& kafka) {
 void AddDaemonOptions(CLI::App& command, common::ConsumerDaemonOptions& consumer,
                       common::DaemonOptions& daemon) {
   AddKafkaOptions(command, consumer.kafka);
-  command.add_option("-g,--group", consumer.group_id, "Consumer group")->capture_default_str();
+  command.add_option("-g,--group", consumer.group_id, "Consumer group")
+      ->capture_default_str()
+      // librdkafka takes an empty group id, and the broker answers every request of it with an
+      // error: the daemon would retry without end, or fail only once it has started.
+      ->check(CLI::Validator(
+          [](std::string& group) {
+            return group.empty() ? std::string("a consumer group id cannot be empty") : "";
+          },
+          "GROUP"));
   common::ConsumeLoopOptions& loop = consumer.loop;
   command
       .add_option("--admin", daemon.admin,
@@ -379,7 +403,7 @@ void AddSinkStateOptions(CLI::App& command, const std::string& prefix, SinkState
                   "Most sources a story names (the first in byte order); the members of its "
                   "other sources are counted together")
       ->capture_default_str()
-      ->check(IntegerAtLeast(0));
+      ->check(IntegerRange(0, kMaxStorySources));
 }
 
 Status CheckSinkStateArgs(const SinkStateArgs& args, const std::string& prefix) {
@@ -398,11 +422,19 @@ void ApplySinkStateArgs(const SinkStateArgs& args, sinks::StoreOptions& store) {
 }
 
 CLI::Validator IntegerAtLeast(int64_t min) {
+  // As CLI11 names its own validators in --help: "UINT:POSITIVE".
+  CLI::Validator validator = IntegerRange(min, std::numeric_limits<int64_t>::max());
+  validator.description(min == 0   ? "NONNEGATIVE"
+                        : min == 1 ? "POSITIVE"
+                                   : "AT LEAST " + std::to_string(min));
+  return validator;
+}
+
+CLI::Validator IntegerRange(int64_t min, int64_t max) {
   return CLI::Validator(
-      [min](std::string& text) -> std::string {
+      [min, max](std::string& text) -> std::string {
         int64_t value = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        // Beyond 64 bits is left to the option's own type to refuse, except below zero.
         const bool out_of_range = ec == std::errc::result_out_of_range;
         if (end != text.data() + text.size() || (ec != std::errc() && !out_of_range)) {
           return "Value " + text + " is not an integer";
@@ -410,12 +442,55 @@ CLI::Validator IntegerAtLeast(int64_t min) {
         if (out_of_range ? text.starts_with('-') : value < min) {
           return "Value " + text + " must be at least " + std::to_string(min);
         }
+        if (out_of_range || value > max) {
+          return "Value " + text + " must be at most " + std::to_string(max);
+        }
         return std::string();
       },
-      // As CLI11 names its own validators in --help: "UINT:POSITIVE".
-      min == 0   ? "NONNEGATIVE"
-      : min == 1 ? "POSITIVE"
-                 : "AT LEAST " + std::to_string(min));
+      "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
+
+CLI::Validator KafkaTopicName(bool empty_ok) {
+  return CLI::Validator(
+      [empty_ok](std::string& name) -> std::string {
+        if (name.empty()) return empty_ok ? "" : "a topic name cannot be empty";
+        if (name == "." || name == "..") return "a topic cannot be named \"" + name + "\"";
+        if (name.size() > kMaxTopicNameBytes) {
+          return "a topic name has at most " + std::to_string(kMaxTopicNameBytes) +
+                 " characters, not " + std::to_string(name.size());
+        }
+        if (!IsTopicNameText(name)) {
+          return "a topic name has only the characters a-z, A-Z, 0-9, '.', '_' and '-': \"" + name +
+                 "\"";
+        }
+        return "";
+      },
+      "TOPIC");
+}
+
+CLI::Validator KafkaTopicPrefix() {
+  return CLI::Validator(
+      [](std::string& prefix) -> std::string {
+        // Room for a topic of a few characters after it.
+        constexpr size_t kMaxPrefixBytes = kMaxTopicNameBytes - 32;
+        if (prefix.size() > kMaxPrefixBytes) {
+          return "a topic prefix has at most " + std::to_string(kMaxPrefixBytes) + " characters";
+        }
+        if (!IsTopicNameText(prefix)) {
+          return "a topic prefix has only the characters a-z, A-Z, 0-9, '.', '_' and '-': \"" +
+                 prefix + "\"";
+        }
+        return "";
+      },
+      "PREFIX");
+}
+
+Status CheckNotInputTopic(std::string_view output_flag, std::string_view output,
+                          std::string_view input_flag, std::string_view input) {
+  if (output != input) return Status::Ok();
+  return Status::InvalidArgument(std::string(output_flag) + " must not be the input topic " +
+                                 std::string(input_flag) + " (" + std::string(input) +
+                                 "): what it writes there would be consumed again without end");
 }
 
 CLI::Validator FiniteRange(double min, double max) {

@@ -77,8 +77,29 @@ CLI::Validator EventDuration(int64_t min, int64_t unit_ms = 1);
 
 // A whole number of at least `min`, for an integer option without an upper bound of its own (a
 // count). CLI::PositiveNumber and CLI::NonNegativeNumber compare as doubles and name the largest
-// double, 309 digits, as the upper bound in their message; this one says "must be at least".
+// double, 309 digits, as the upper bound in their message; this one says "must be at least". It
+// is at most 2^63-1, the largest integer of a configuration file (TOML), so that `config print`
+// writes every accepted value as an integer that `--config` reads back.
 CLI::Validator IntegerAtLeast(int64_t min);
+
+// A whole number from `min` to `max`, named so in its messages.
+CLI::Validator IntegerRange(int64_t min, int64_t max);
+
+// A topic name Kafka can create: 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-', neither
+// "." nor "..". A name it cannot have would leave a daemon waiting for its input topic, or a
+// producer failing every record, without end. With `empty_ok`, also "" (an optional topic, which
+// an empty value turns off).
+CLI::Validator KafkaTopicName(bool empty_ok = false);
+
+// The prefix of topic names (process --topic-prefix): the characters a topic name may have, and
+// short enough to leave room for the topic after it; may be empty.
+CLI::Validator KafkaTopicPrefix();
+
+// InvalidArgument when `output`, a topic the command writes to (named by `output_flag`), is
+// `input`, the topic it consumes (`input_flag`): each record it wrote would come back to it, and
+// a dead letter be dead-lettered again, without end.
+Status CheckNotInputTopic(std::string_view output_flag, std::string_view output,
+                          std::string_view input_flag, std::string_view input);
 
 // CLI::Range for a floating-point option that also refuses NaN and infinities: NaN compares false
 // with both bounds, so CLI::Range lets it through.

@@ -110,6 +110,22 @@ std::string NotASubcommand(const CLI::App& root, const std::string& name) {
          "command line";
 }
 
+// The checks `query KIND` runs of its parameters, for every KIND, with `config_file`: its
+// [query.KIND] tables are read whichever kind runs, and a value no query can use would be found
+// only by the first query. The first error, naming the kind, or OK.
+Status CheckQueryTables(const CLI::App& root, const std::string& config_file) {
+  const CLI::App* query = root.get_subcommand("query");
+  for (const CLI::App* kind : query->get_subcommands([](const CLI::App*) { return true; })) {
+    // The state directory is not opened by a dry run; the flag only satisfies --state.
+    auto parsed = DryRun(config_file, {"query", "--state", "-", kind->get_name()},
+                         /*missing_ok=*/false);
+    const Status checked = parsed ? CheckCommandLine(**parsed) : parsed.error();
+    if (!checked.ok())
+      return {checked.code(), "query " + kind->get_name() + ": " + checked.message()};
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterConfigCommand(CLI::App& app, int& exit_code) {
@@ -129,7 +145,7 @@ void RegisterConfigCommand(CLI::App& app, int& exit_code) {
       "Exit 0 when good, 2 otherwise.");
   check->add_option("command", *check_args, "A command line to check with the file, after --")
       ->configurable(false);
-  check->callback([config_file, check_args, &exit_code] {
+  check->callback([&app, config_file, check_args, &exit_code] {
     const std::string file = config_file->as<std::string>();
     if (file.empty() && check_args->empty()) {
       std::cerr << "headwire config check: error: no configuration file: pass --config FILE or "
@@ -137,8 +153,16 @@ void RegisterConfigCommand(CLI::App& app, int& exit_code) {
       exit_code = kExitUsage;
       return;
     }
-    // Reaching this point means every table of the file was read and checked.
-    if (!file.empty()) std::cout << file << ": ok\n";
+    // Reaching this point means every table of the file was read and checked, all but what the
+    // query commands check of their parameters when they run.
+    if (!file.empty()) {
+      if (Status checked = CheckQueryTables(app, file); !checked.ok()) {
+        std::cerr << "headwire config check: error: " << file << ": " << checked.message() << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      std::cout << file << ": ok\n";
+    }
     if (check_args->empty()) {
       exit_code = kExitOk;
       return;

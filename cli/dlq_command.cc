@@ -116,7 +116,9 @@ struct DlqArgs {
 
 void AddCommonOptions(CLI::App& command, DlqArgs& args) {
   AddKafkaOptions(command, args.kafka);
-  command.add_option("--dlq-topic", args.dlq_topic, "Dead-letter topic")->capture_default_str();
+  command.add_option("--dlq-topic", args.dlq_topic, "Dead-letter topic")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   command.add_option("--reason", args.reason, "Only dead letters of this reason")
       ->check(CLI::IsMember(ReasonNames(), CLI::ignore_case));
 }
@@ -304,7 +306,8 @@ void RegisterDlqCommand(CLI::App& app, int& exit_code) {
       "not sent. Only records that came from the raw topic are re-driven.");
   AddCommonOptions(*redrive, *redrive_args);
   redrive->add_option("--raw-topic", redrive_args->raw_topic, "Where the records go back to")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   redrive
       ->add_option("--max-redrives", redrive_args->max_redrives,
                    "A record re-driven this many times is not re-driven again")

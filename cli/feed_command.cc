@@ -99,7 +99,9 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--state", args->options.state_dir,
                   "State directory (RocksDB); REQUIRED to run the daemon");
   cmd->add_flag("--once", args->options.once, "Poll every feed once, produce, exit");
-  cmd->add_option("-t,--topic", args->options.topic, "Destination topic")->capture_default_str();
+  cmd->add_option("-t,--topic", args->options.topic, "Destination topic")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--domain-key", args->options.domain_key,
                   "Article field whose value is the dedup domain: items with one value go to one "
                   "partition of the topic (e.g. language, source)")
@@ -107,7 +109,8 @@ void RegisterFeedCommand(CLI::App& app, int& exit_code) {
       ->check(DomainKeyField());
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for feeds that are not feeds; empty to only log them")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName(/*empty_ok=*/true));
   cmd->add_option("--admin", args->options.daemon.admin,
                   "Serve /metrics, /healthz and /readyz on HOST:PORT (a bare PORT listens on "
                   "127.0.0.1)")

@@ -11,6 +11,32 @@
 #include "processors/article_processor.h"
 
 namespace headwire::cli {
+namespace {
+
+// InvalidArgument when a topic the processor writes to is its input topic: it would consume its
+// own output, and a dead letter (an undecodable record stays undecodable) would be dead-lettered
+// again, without end.
+Status CheckOutputTopics(const processors::ProcessorOptions& options,
+                         const core::TopicClassifier& classifier) {
+  const std::string& raw = options.raw_topic;
+  for (const auto& [flag, topic] : {std::pair<std::string_view, const std::string&>{
+                                        "--processed-topic", options.decide.processed_topic},
+                                    {"--dlq-topic", options.decide.dlq_topic},
+                                    {"--handover-topic", options.consumer.handover_topic}}) {
+    if (Status s = CheckNotInputTopic(flag, topic, "--raw-topic", raw); !s.ok()) return s;
+  }
+  for (const std::string& topic : classifier.topics()) {
+    if (Status s = CheckNotInputTopic(
+            "--topic-prefix " + options.decide.topic_prefix + " with the topic " + topic,
+            options.decide.topic_prefix + topic, "--raw-topic", raw);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 void RegisterProcessCommand(CLI::App& app, int& exit_code) {
   struct Args {
@@ -32,23 +58,31 @@ void RegisterProcessCommand(CLI::App& app, int& exit_code) {
         }
         // The classifier's files and --topic-threshold's topics against the model: a threshold
         // for a topic the model does not have is a command line that cannot be used.
-        return load_classifier(command);
+        if (Status loaded = load_classifier(command); !loaded.ok()) return loaded;
+        return CheckOutputTopics(args->options, *args->loaded);
       });
   AddDaemonOptions(*cmd, o.consumer, o.daemon);
   AddClassifierOptions(*cmd, args->classifier);
   cmd->add_option("-s,--state", o.state_dir, "RocksDB directory of the dedup memory and offsets")
       ->envname("HEADWIRE_PROCESS_STATE")
       ->required();
-  cmd->add_option("--raw-topic", o.raw_topic, "Input topic")->capture_default_str();
+  cmd->add_option("--raw-topic", o.raw_topic, "Input topic")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--processed-topic", o.decide.processed_topic, "Every article with its verdicts")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--topic-prefix", o.decide.topic_prefix, "Prefix of the per-topic streams")
-      ->capture_default_str();
-  cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicPrefix());
+  cmd->add_option("--dlq-topic", o.decide.dlq_topic, "Dead-letter topic")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--handover-topic", o.consumer.handover_topic,
                   "Where a processor that gives a raw partition up says how far its output went, "
                   "for the partition's next owner (empty: rely on the group's committed offsets)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName(/*empty_ok=*/true));
   cmd->add_option("--snapshot-dir", o.snapshot_dir,
                   "Write a snapshot of each domain (raw partition) with its offset under "
                   "DIR/<raw topic>/partition-<P>/offset-<O>, every --snapshot-interval records");

@@ -31,7 +31,9 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
         return CheckIngestTimeAccepted(args->options.ingest_time_ms, args->options.validation);
       });
   AddKafkaOptions(*cmd, args->options.kafka);
-  cmd->add_option("-t,--topic", args->options.topic, "Destination topic")->capture_default_str();
+  cmd->add_option("-t,--topic", args->options.topic, "Destination topic")
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option("--domain-key", args->options.domain_key,
                   "Article field whose value is the dedup domain: articles with one value go to "
                   "one partition of the topic (e.g. language, source)")
@@ -39,7 +41,8 @@ void RegisterProduceCommand(CLI::App& app, int& exit_code) {
       ->check(DomainKeyField());
   cmd->add_option("--dlq-topic", args->options.dlq_topic,
                   "Dead-letter topic for invalid lines; empty to only report them")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName(/*empty_ok=*/true));
   AddIngestTimeOption(*cmd, args->options.ingest_time_ms);
   AddMinEventTimeOption(*cmd, args->options.validation);
   cmd->add_option("input", args->input, "Input file, or - for stdin")->capture_default_str();

@@ -208,6 +208,12 @@ Result<ReplayPlan> PlanReplay(const ReplayArgs& a) {
   if (!a.topic.empty() && a.kafka.bootstrap.empty()) {
     return Err(Status::InvalidArgument("--topic needs --bootstrap"));
   }
+  if (!a.topic.empty() && a.into.empty()) {
+    if (Status s = CheckNotInputTopic("--target-topic", a.target_topic, "--topic", a.topic);
+        !s.ok()) {
+      return Err(s);
+    }
+  }
   if (a.into.empty() && a.kafka.bootstrap.empty()) {
     return Err(Status::InvalidArgument("give --bootstrap (replay into a topic) or --into DIR"));
   }
@@ -360,7 +366,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       });
   cmd->add_option("--archive", a->archive, "Archive directory written by `headwire archive`");
   cmd->add_option("--archive-topic", a->archive_topic,
-                  "The archived topic to replay (needed when the archive holds several)");
+                  "The archived topic to replay (needed when the archive holds several)")
+      ->check(KafkaTopicName());
   cmd->add_option("--file", a->file, "JSON Lines or CSV file (.jsonl, .csv; plain, .gz or .zst)");
   cmd->add_option("--layout", a->layout, "Ready column mapping of --file: uci or ag-news");
   cmd->add_option("--columns", a->columns,
@@ -368,7 +375,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
                   "source, language, published_at; COLUMN a header name or a 1-based number)");
   AddIngestTimeOption(*cmd, a->ingest_time_ms);
   AddMinEventTimeOption(*cmd, a->decide.pipeline.validation);
-  cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)");
+  cmd->add_option("--topic", a->topic, "Kafka topic to replay from (with --bootstrap)")
+      ->check(KafkaTopicName());
   cmd->add_option("--from-offset", a->from_offset,
                   "With --topic: first offset of every partition (default: --from-time, else the "
                   "start)")
@@ -409,7 +417,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(DomainKeyField());
   cmd->add_option("-t,--target-topic", a->target_topic, "Topic replayed into")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   const auto topic_options =
       std::make_shared<std::vector<std::string>>(OptionNamesFrom(*cmd, topic_options_start));
   cmd->add_option("--commit-every", a->commit_every, "Records per commit")

@@ -58,8 +58,15 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       app, "sink",
       "The sink daemon: processed articles into RocksDB, each batch written atomically with its "
       "consumed offsets.",
-      [d, token_file, options, http](const CLI::App&) {
+      [d, token_file, options, http](const CLI::App& command) {
         if (Status checked = CheckSinkStateArgs(d->state, ""); !checked.ok()) return checked;
+        if (d->late == "dlq") {
+          if (Status checked = CheckNotInputTopic("--dlq-topic", options->apply.dlq_topic,
+                                                  "--processed-topic", options->processed_topic);
+              !checked.ok()) {
+            return checked;
+          }
+        }
         // Checkpoints with nowhere to go would be skipped without a word.
         if (options->checkpoint_interval_records > 0 && options->checkpoint_dir.empty()) {
           return Status::InvalidArgument("--checkpoint-interval needs --checkpoint-dir");
@@ -75,11 +82,25 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
               "--http-max-connections-per-client ({}) must not exceed --http-max-connections ({})",
               http->connections.per_client, http->connections.total));
         }
+        // Checked here rather than by a validator of the option: CLI11 reads the environment
+        // variable for every subcommand, and a validator's refusal would stop them all.
+        if (std::error_code ec; !token_file->empty()) {
+          if (!std::filesystem::exists(*token_file, ec)) {
+            return Status::InvalidArgument("--http-token-file " + *token_file + ": no such file");
+          }
+          if (std::filesystem::is_directory(*token_file, ec)) {
+            return Status::InvalidArgument("--http-token-file " + *token_file + ": is a directory");
+          }
+        }
         // A token file without a token is a configuration that cannot be used; one that cannot
         // be read (gone since it was named) is left to the run.
         if (!token_file->empty()) {
           auto token = ReadBearerToken(*token_file);
           if (!token && token.error().code() == StatusCode::kInvalidArgument) return token.error();
+        }
+        // A token guards the HTTP API: without --http, nothing it guards is served.
+        if (!token_file->empty() && command.get_option("--http")->count() == 0) {
+          return Status::InvalidArgument("--http-token-file needs --http");
         }
         return Status::Ok();
       });
@@ -88,7 +109,8 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->envname("HEADWIRE_SINK_STATE")
       ->required();
   cmd->add_option("--processed-topic", options->processed_topic, "Input topic")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   AddMebibyteOption(*cmd, "--memory-budget-mib", options->store.memory_budget_bytes,
                     "RocksDB memory budget: one block cache shared by every column family, with "
                     "the memtables (at most half) charged to it",
@@ -102,7 +124,8 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember({"drop", "dlq"}));
   cmd->add_option("--dlq-topic", options->apply.dlq_topic, "Dead-letter topic for --late dlq")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(KafkaTopicName());
   cmd->add_option_function<std::vector<std::string>>(
          "--topics",
          [options](const std::vector<std::string>& topics) {
@@ -164,8 +187,7 @@ void RegisterSinkCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-token-file", *token_file,
                   "Require \"Authorization: Bearer TOKEN\" on the /v1/ API, TOKEN being this "
                   "file's first line (see README, Security)")
-      ->envname("HEADWIRE_HTTP_TOKEN_FILE")
-      ->check(CLI::ExistingFile);
+      ->envname("HEADWIRE_HTTP_TOKEN_FILE");
   cmd->callback([cmd, options, d, http, http_address, token_file, &exit_code] {
     if (Status checked = CheckCommandLine(*cmd); !checked.ok()) {
       exit_code = ReportUsageError("sink", checked);

@@ -542,6 +542,132 @@ class ConfigTest(unittest.TestCase):
         # Nothing was opened or created on the way.
         self.assertFalse(os.path.exists(state))
 
+    def test_a_daemon_whose_output_topic_is_its_input_topic_is_refused(self):
+        # Each would consume what it wrote again, and dead-letter a dead letter again, forever.
+        state = os.path.join(self.work, "state")
+        process = ["process", "-b", "127.0.0.1:1", "-s", state]
+        sink = ["sink", "-b", "127.0.0.1:1", "-s", state]
+        cases = {
+            (*process, "--dlq-topic", "headwire.articles.raw"):
+                "--dlq-topic must not be the input topic --raw-topic (headwire.articles.raw)",
+            (*process, "--processed-topic", "headwire.articles.raw"):
+                "--processed-topic must not be the input topic --raw-topic",
+            (*process, "--handover-topic", "in", "--raw-topic", "in"):
+                "--handover-topic must not be the input topic --raw-topic (in)",
+            (*process, "--raw-topic", "headwire.topic.space"):
+                "--topic-prefix headwire.topic. with the topic space must not be the input topic",
+            (*sink, "--late", "dlq", "--dlq-topic", "headwire.articles.processed"):
+                "--dlq-topic must not be the input topic --processed-topic",
+            ("replay", "--topic", "t", "--target-topic", "t", "-b", "127.0.0.1:1"):
+                "--target-topic must not be the input topic --topic (t)",
+        }
+        for args, message in cases.items():
+            with self.subTest(args=args):
+                self.assertIn(message, self.headwire(*args, expect_codes=(2,), input="",
+                                                     timeout=30).stderr)
+                checked = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                self.assertIn(message, checked.stderr)
+                self.assertNotIn(": ok", checked.stdout)
+        # A dead-letter topic the sink does not use (--late drop) may be anything.
+        self.headwire("config", "check", "--", *sink, "--dlq-topic",
+                      "headwire.articles.processed")
+        config = self.write("loop.toml", '[process]\nprocessed-topic = "headwire.articles.raw"\n')
+        self.assertIn(f"--processed-topic is from {config}: [process]: processed-topic",
+                      self.headwire("--config", config, "config", "check", "--", *process,
+                                    expect_codes=(2,)).stderr)
+        self.assertFalse(os.path.exists(state))
+
+    def test_values_kafka_or_the_http_server_cannot_take_are_usage_errors(self):
+        state = os.path.join(self.work, "state")
+        token = self.write("good.tok", "s3cr3t\n")
+        process = ["process", "-b", "127.0.0.1:1", "-s", state]
+        sink = ["sink", "-b", "127.0.0.1:1", "-s", state]
+        cases = {
+            (*process, "--raw-topic", ""): "a topic name cannot be empty",
+            (*sink, "--processed-topic", ""): "a topic name cannot be empty",
+            (*sink, "--processed-topic", "bad topic!"): "only the characters a-z",
+            (*sink, "--processed-topic", ".."): 'cannot be named ".."',
+            (*sink, "--processed-topic", "t" * 250): "at most 249 characters",
+            (*process, "--topic-prefix", "a/b."): "a topic prefix has only the characters",
+            ("produce", "-b", "127.0.0.1:1", "-t", "", "-"): "a topic name cannot be empty",
+            ("archive", "-b", "127.0.0.1:1", "-d", state, "-t", "a b"): "only the characters",
+            (*process, "--group", ""): "a consumer group id cannot be empty",
+            (*sink, "-g", ""): "a consumer group id cannot be empty",
+            (*sink, "--http", "999.1.1.1:80"): "host 999.1.1.1 is not an IPv4 address",
+            (*sink, "--http", "10.0.0:80"): "not an IPv4 address",
+            (*process, "--admin", "[::g]:9000"): "not an IPv6 address",
+            (*sink, "--http-token-file", token): "--http-token-file needs --http",
+            (*sink, "--max-story-sources", "18446744073709551615"): "must be at most 1000000",
+            (*sink, "--max-story-sources", "99999999999999999999999"): "must be at most 1000000",
+            (*sink, "--ready-max-lag", "9223372036854775808"):
+                "must be at most 9223372036854775807",
+            (*sink, "-X", "socket.timeout.ms=4294967396"):
+                "beyond the integers librdkafka takes",
+            (*sink, "-X", "socket.timeout.ms=99999999999"):
+                "beyond the integers librdkafka takes",
+        }
+        for args, message in cases.items():
+            with self.subTest(args=args[:8]):
+                self.assertIn(message, self.headwire(*args, expect_codes=(2,), input="",
+                                                     timeout=30).stderr)
+                checked = self.headwire("config", "check", "--", *args, expect_codes=(2,))
+                self.assertIn(message, checked.stderr)
+                self.assertNotIn(": ok", checked.stdout)
+        # Optional topics may be empty (turned off); a name that merely does not resolve is
+        # found when the server starts; the largest accepted count round-trips through a file.
+        self.headwire("config", "check", "--", "produce", "-b", "k:9092", "--dlq-topic", "", "-")
+        self.headwire("config", "check", "--", *sink, "--http", "example.invalid:8080",
+                      "--http-token-file", token)
+        printed = self.headwire("config", "print", "--", *sink, "--max-story-sources",
+                                "1000000").stdout
+        self.assertEqual(tomllib.loads(printed)["sink"]["max-story-sources"], 1000000)
+        saved = self.write("printed.toml", printed)
+        self.headwire("--config", saved, "config", "check", "--", *sink)
+        self.assertFalse(os.path.exists(state))
+
+    def test_a_librdkafka_reason_never_shows_a_part_of_the_value(self):
+        result = self.headwire("config", "check", "--", "sink", "-b", "k:9092", "-s", "/x",
+                               "-X", "debug=hunter2,all", expect_codes=(2,))
+        self.assertIn('Invalid value "*****" for configuration property "debug"', result.stderr)
+        self.assertNotIn("hunter2", result.stdout + result.stderr)
+
+    def test_a_configuration_file_from_the_environment_must_be_a_regular_file(self):
+        fifo = os.path.join(self.work, "fifo.toml")
+        os.mkfifo(fifo)
+        for path, why in ((self.work, "not a regular file"), (fifo, "not a regular file")):
+            env = env_without_headwire(HEADWIRE_CONFIG=path)
+            for args in (["config", "check"], ["query", "-s", "/x", "latest"]):
+                with self.subTest(path=path, args=args):
+                    result = self.headwire(*args, env=env, expect_codes=(2,), timeout=30)
+                    self.assertIn(f"HEADWIRE_CONFIG={path}: {why}", result.stderr)
+                    self.assertNotIn(": ok", result.stdout)
+
+    def test_a_missing_token_file_from_the_environment_concerns_only_the_sink(self):
+        env = env_without_headwire(HEADWIRE_HTTP_TOKEN_FILE="/nonexistent")
+        self.headwire("broker", "--help", env=env)
+        self.headwire("config", "check", "--", "query", "-s", "/x", "latest", env=env)
+        for args in (["sink", "-b", "127.0.0.1:1", "-s", os.path.join(self.work, "s"), "--http",
+                      "0"],
+                     ["config", "check", "--", "sink", "-b", "k:9092", "-s", "/x", "--http",
+                      "0"]):
+            with self.subTest(args=args):
+                result = self.headwire(*args, env=env, expect_codes=(2,), timeout=30)
+                self.assertIn("--http-token-file /nonexistent: no such file (--http-token-file "
+                              "is from the environment: HEADWIRE_HTTP_TOKEN_FILE)", result.stderr)
+
+    def test_config_check_refuses_query_tables_no_query_could_use(self):
+        for table, message in (("[query.latest]\nlimit = 5000\n", "--limit"),
+                               ('[query.latest]\ntopic = ""\n', "--topic"),
+                               ('[query.counts]\nwindow = "week"\n', "--window"),
+                               ('[query.counts]\nfrom = "yesterday"\n', "--from"),
+                               ('[query.stories]\nstatus = "weird"\n', "--status")):
+            with self.subTest(table=table):
+                config = self.write("query.toml", table)
+                result = self.headwire("--config", config, "config", "check", expect_codes=(2,))
+                self.assertIn(message, result.stderr)
+                self.assertIn(f"is from {config}: [query.", result.stderr)
+                self.assertNotIn(": ok", result.stdout)
+
 
 if __name__ == "__main__":
     harness.run_tests(bind_args)
