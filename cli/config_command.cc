@@ -120,8 +120,9 @@ Status CheckQueryTables(const CLI::App& root, const std::string& config_file) {
     auto parsed = DryRun(config_file, {"query", "--state", "-", kind->get_name()},
                          /*missing_ok=*/false);
     const Status checked = parsed ? CheckCommandLine(**parsed) : parsed.error();
-    if (!checked.ok())
+    if (!checked.ok()) {
       return {checked.code(), "query " + kind->get_name() + ": " + checked.message()};
+    }
   }
   return Status::Ok();
 }
