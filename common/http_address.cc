@@ -25,7 +25,7 @@ std::string MalformedHost(std::string_view host, bool bracketed) {
   }
   const bool name_text = std::all_of(host.begin(), host.end(), [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '-';
+           c == '-' || c == '_';
   });
   return name_text ? "" : "not a host name";
 }

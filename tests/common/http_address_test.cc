@@ -52,8 +52,8 @@ TEST(HttpAddressTest, AHostThatIsNeitherAnAddressNorANameIsInvalid) {
     ASSERT_FALSE(a.has_value()) << text;
     EXPECT_TRUE(a.error().IsInvalidArgument()) << text;
   }
-  for (const char* text :
-       {"0.0.0.0:80", "[::]:80", "[fe80::1]:80", "example.invalid:8080", "my-host.local:80"}) {
+  for (const char* text : {"0.0.0.0:80", "[::]:80", "[fe80::1]:80", "example.invalid:8080",
+                           "my-host.local:80", "my_host:80"}) {
     EXPECT_TRUE(ParseHttpAddress(text).has_value()) << text;
   }
 }
