@@ -327,6 +327,17 @@ class SinkStateEndToEnd(unittest.TestCase):
                     return
             time.sleep(0.5)
 
+    def start_sink_with_checkpoints(self, name, checkpoints):
+        """A running sink of its own group and state `name`, checkpointing into `checkpoints`,
+        its log in a file: (the process, its state, the log's path)."""
+        state = os.path.join(self.work, name)
+        log_path = os.path.join(self.work, f"{name}.log")
+        with open(log_path, "w") as log:
+            sink = subprocess.Popen(self.sink_command(name, state) +
+                                    ["--checkpoint-dir", checkpoints],
+                                    stdout=subprocess.DEVNULL, stderr=log, text=True)
+        return sink, state, log_path
+
     def test_a_checkpoint_dir_that_is_a_file_is_refused_at_start(self):
         not_a_dir = os.path.join(self.work, "checkpoints-file")
         with open(not_a_dir, "w") as f:
@@ -336,15 +347,9 @@ class SinkStateEndToEnd(unittest.TestCase):
         self.assertIn(f"--checkpoint-dir {not_a_dir} is not a directory", result.stderr)
 
     def test_a_checkpoint_that_cannot_be_written_is_logged_and_the_sink_goes_on(self):
-        state = os.path.join(self.work, "unwritable")
         checkpoints = os.path.join(self.work, "unwritable-checkpoints")
         os.mkdir(checkpoints)
-        log_path = os.path.join(self.work, "unwritable.log")
-        log = open(log_path, "w")
-        sink = subprocess.Popen(self.sink_command("unwritable", state) +
-                                ["--checkpoint-dir", checkpoints],
-                                stdout=subprocess.DEVNULL, stderr=log, text=True)
-        log.close()
+        sink, state, log_path = self.start_sink_with_checkpoints("unwritable", checkpoints)
         try:
             deadline = time.monotonic() + 60
             self.wait_until_all_applied(state, deadline)
@@ -369,14 +374,8 @@ class SinkStateEndToEnd(unittest.TestCase):
         self.assertIn("0 checkpoints (1 failed)", stderr)
 
     def test_sigusr1_takes_a_checkpoint_of_a_running_sink(self):
-        state = os.path.join(self.work, "running")
         checkpoints = os.path.join(self.work, "running-checkpoints")
-        log_path = os.path.join(self.work, "running.log")
-        log = open(log_path, "w")
-        sink = subprocess.Popen(self.sink_command("running", state) +
-                                ["--checkpoint-dir", checkpoints],
-                                stdout=subprocess.DEVNULL, stderr=log, text=True)
-        log.close()
+        sink, state, log_path = self.start_sink_with_checkpoints("running", checkpoints)
         try:
             # Once it has applied everything (the handler is installed long before), ask.
             wanted = f"offsets-{len(self.records)}"

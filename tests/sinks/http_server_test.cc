@@ -112,6 +112,26 @@ class HttpServerTest : public ::testing::Test {
     store_.reset();
   }
 
+  // A second server of the same store whose API needs `token`, and a client of it; both null
+  // (with a failure) when it does not start.
+  std::pair<std::unique_ptr<HttpServer>, std::unique_ptr<httplib::Client>> StartWithToken(
+      const std::string& token) {
+    HttpServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.bearer_token = token;
+    auto server = HttpServer::Start(options, *store_, nullptr);
+    if (!server) {
+      ADD_FAILURE() << server.error().ToString();
+      return {};
+    }
+    auto bound = common::ParseHttpAddress((*server)->address());
+    if (!bound) {
+      ADD_FAILURE() << bound.error().ToString();
+      return {};
+    }
+    return {std::move(*server), std::make_unique<httplib::Client>(bound->host, bound->port)};
+  }
+
   // Status and parsed JSON body of a GET.
   std::pair<int, common::Json> Get(const std::string& path) {
     auto res = client_->Get(path);
@@ -301,35 +321,29 @@ TEST_F(HttpServerTest, PageScriptsRunOnlyByTheResponsesNonce) {
 }
 
 TEST_F(HttpServerTest, WithATokenTheApiAnswersOnlyItsBearer) {
-  HttpServerOptions options;
-  options.address = "127.0.0.1:0";
-  options.bearer_token = "s3cret-token";
-  auto server = HttpServer::Start(options, *store_, nullptr);
-  ASSERT_TRUE(server.has_value()) << server.error().ToString();
-  auto bound = common::ParseHttpAddress((*server)->address());
-  ASSERT_TRUE(bound.has_value());
-  httplib::Client client(bound->host, bound->port);
+  auto [server, client] = StartWithToken("s3cret-token");
+  ASSERT_TRUE(client);
   for (const char* header : {"", "Bearer wrong", "Bearer s3cret-toke", "Bearer s3cret-token2",
                              "Basic s3cret-token", "s3cret-token"}) {
     httplib::Headers headers;
     if (*header != '\0') headers.emplace("Authorization", header);
-    auto res = client.Get("/v1/latest", headers);
+    auto res = client->Get("/v1/latest", headers);
     ASSERT_TRUE(res) << header;
     EXPECT_EQ(res->status, 401) << header;
     EXPECT_EQ(common::Json::parse(res->body)["error"]["code"], "UNAUTHENTICATED") << header;
-    EXPECT_EQ(client.Get("/v1/status", headers)->status, 401) << header;
+    EXPECT_EQ(client->Get("/v1/status", headers)->status, 401) << header;
   }
-  auto res = client.Get("/v1/latest", {{"Authorization", "Bearer s3cret-token"}});
+  auto res = client->Get("/v1/latest", {{"Authorization", "Bearer s3cret-token"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(common::Json::parse(res->body)["items"].size(), 3u);
   // The scheme's name is case-insensitive; the token is not.
-  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "bearer s3cret-token"}})->status, 200);
-  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "BEARER s3cret-token"}})->status, 200);
-  EXPECT_EQ(client.Get("/v1/latest", {{"Authorization", "Bearer S3CRET-TOKEN"}})->status, 401);
+  EXPECT_EQ(client->Get("/v1/latest", {{"Authorization", "bearer s3cret-token"}})->status, 200);
+  EXPECT_EQ(client->Get("/v1/latest", {{"Authorization", "BEARER s3cret-token"}})->status, 200);
+  EXPECT_EQ(client->Get("/v1/latest", {{"Authorization", "Bearer S3CRET-TOKEN"}})->status, 401);
   // Probes and the page need no token; the page asks for it in its URL.
-  EXPECT_EQ(client.Get("/healthz")->status, 200);
-  EXPECT_EQ(client.Get("/")->status, 200);
+  EXPECT_EQ(client->Get("/healthz")->status, 200);
+  EXPECT_EQ(client->Get("/")->status, 200);
   // Without a token the API is open, as before.
   EXPECT_EQ(Get("/v1/latest").first, 200);
 }
@@ -353,17 +367,11 @@ TEST_F(HttpServerTest, OnLoopbackWithoutATokenOnlyRequestsAddressedToLoopbackAre
     EXPECT_EQ(res->status, 200) << host;
   }
   // A token guards the API instead: the host it is addressed to no longer matters.
-  HttpServerOptions options;
-  options.address = "127.0.0.1:0";
-  options.bearer_token = "s3cret-token";
-  auto server = HttpServer::Start(options, *store_, nullptr);
-  ASSERT_TRUE(server.has_value()) << server.error().ToString();
-  auto bound = common::ParseHttpAddress((*server)->address());
-  ASSERT_TRUE(bound.has_value());
-  httplib::Client client(bound->host, bound->port);
+  auto [server, client] = StartWithToken("s3cret-token");
+  ASSERT_TRUE(client);
   EXPECT_EQ(
       client
-          .Get("/v1/latest", {{"Host", "evil.example"}, {"Authorization", "Bearer s3cret-token"}})
+          ->Get("/v1/latest", {{"Host", "evil.example"}, {"Authorization", "Bearer s3cret-token"}})
           ->status,
       200);
 }
