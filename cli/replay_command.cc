@@ -336,13 +336,16 @@ Result<int> RunReplayCommand(const ReplayArgs& a, const ReplayPlan& plan) {
   const char* interrupted = resumable ? "; interrupted, continue with --resume"
                                       : "; interrupted, and without --progress-file it cannot be "
                                         "resumed: the records delivered are in the topic";
-  ReportSummary("replay",
-                fmt::format("{} delivered, {} outside the time range, {} duplicates, "
-                            "{} dead letters, {} invalid{}",
-                            t.counts.delivered, t.filtered, t.counts.duplicates,
-                            t.counts.dead_letters, t.invalid, report->complete ? "" : interrupted));
+  // Shown only when there are some: a source in offset order has none.
+  const std::string out_of_order =
+      t.out_of_order > 0 ? fmt::format(", {} out of offset order (skipped)", t.out_of_order) : "";
+  ReportSummary("replay", fmt::format("{} delivered, {} outside the time range, {} duplicates, "
+                                      "{} dead letters, {} invalid{}{}",
+                                      t.counts.delivered, t.filtered, t.counts.duplicates,
+                                      t.counts.dead_letters, t.invalid, out_of_order,
+                                      report->complete ? "" : interrupted));
   if (!report->complete) return kExitSignalBase + common::ShutdownSignal();
-  return t.invalid > 0 ? kExitInvalidInput : kExitOk;
+  return t.invalid > 0 || t.out_of_order > 0 ? kExitInvalidInput : kExitOk;
 }
 
 }  // namespace
@@ -356,7 +359,8 @@ void RegisterReplayCommand(CLI::App& app, int& exit_code) {
       "Replay a historical stream (--archive DIR, --file F, or --topic T) into the raw topic of "
       "--bootstrap, or with --into DIR through the processor's and sink's code in-process into a "
       "sink state; filtered by event time, paced with --speed, resumable with --resume. Exit code "
-      "2 when some file records were invalid (each reported as FILE:RECORD: reason); 130, 143 or "
+      "2 when some file records were invalid (each reported as FILE:RECORD: reason) or some "
+      "records came out of offset order (skipped, counted and warned of); 130, 143 or "
       "129 when SIGINT, SIGTERM or SIGHUP stopped it before the end (continue with --resume; "
       "into a topic only with --progress-file).",
       [a, note_given](const CLI::App& command) {

@@ -1,5 +1,8 @@
 #include "producers/replay.h"
 
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
 #include "common/shutdown.h"
 
 namespace headwire::producers {
@@ -8,7 +11,9 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
                                const ReplayOptions& options, PacerClock& clock,
                                ReplayProgress& progress) {
   ReplayPacer pacer(options.speed, clock);
-  std::map<int32_t, int64_t> positions = target.StoredPositions();
+  // Where a resumed replay starts; `positions` moves on from there as records are read.
+  const std::map<int32_t, int64_t> resume_from = target.StoredPositions();
+  std::map<int32_t, int64_t> positions = resume_from;
   ReplayReport report;
   ReplaySnapshot& snap = report.totals;
   uint64_t since_commit = 0;
@@ -29,9 +34,24 @@ Result<ReplayReport> RunReplay(ReplaySource& source, common::ReplayTarget& targe
       break;
     }
     const common::ArchiveRecord& record = **next;
-    const auto stored = positions.find(record.partition);
     // Delivered before a resume: no progress update, so that these set no pace for the ETA.
-    if (stored != positions.end() && record.offset < stored->second) continue;
+    const auto resumed = resume_from.find(record.partition);
+    if (resumed != resume_from.end() && record.offset < resumed->second) continue;
+    // At or before an offset this run read already: delivering it again would count it twice,
+    // and skipping it unseen would hide a source that lost its order (and maybe records).
+    const auto read_to = positions.find(record.partition);
+    if (read_to != positions.end() && record.offset < read_to->second) {
+      if (snap.out_of_order++ == 0) {
+        spdlog::warn(
+            "msg=\"record out of offset order skipped\" partition={} offset={} after_offset={} "
+            "hint={}",
+            record.partition, record.offset, read_to->second - 1,
+            common::Quote("the source gave an offset it had passed; the count of such records "
+                          "is out_of_order"));
+      }
+      progress.Update(snapshot());
+      continue;
+    }
     positions[record.partition] = record.offset + 1;
     ++snap.read;
     if (!options.range.Contains(record.event_time_ms)) {

@@ -40,18 +40,21 @@ void ReplayProgress::Update(const ReplaySnapshot& snap, bool final) {
     const int filled = static_cast<int>(f * kWidth);
     out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
          << (snap.fraction ? fmt::format("{:3.0f}% ", f * 100) : std::string())
-         << fmt::format("{} records  {:.0f}/s  ETA {}  dup {}  dlq {}  invalid {}  filtered {}",
+         << fmt::format("{} records  {:.0f}/s  ETA {}  dup {}  dlq {}  invalid {}  filtered {}{}",
                         snap.read, rate, final ? Duration(0) : eta, snap.counts.duplicates,
-                        snap.counts.dead_letters, snap.invalid, snap.filtered)
+                        snap.counts.dead_letters, snap.invalid, snap.filtered,
+                        snap.out_of_order > 0 ? fmt::format("  out of order {}", snap.out_of_order)
+                                              : std::string())
          << "\x1b[K" << (final ? "\n" : "") << std::flush;
     return;
   }
   spdlog::info(
       "msg=\"{}\" records={} delivered={} rate={:.0f} fraction={} eta={} duplicates={} "
-      "dead_letters={} invalid={} filtered={}",
+      "dead_letters={} invalid={} filtered={} out_of_order={}",
       final ? "replay stopped" : "replay progress", snap.read, snap.counts.delivered, rate,
       snap.fraction ? fmt::format("{:.3f}", *snap.fraction) : "unknown", final ? "0m00s" : eta,
-      snap.counts.duplicates, snap.counts.dead_letters, snap.invalid, snap.filtered);
+      snap.counts.duplicates, snap.counts.dead_letters, snap.invalid, snap.filtered,
+      snap.out_of_order);
 }
 
 }  // namespace headwire::producers

@@ -28,6 +28,9 @@ struct ReplaySnapshot {
   uint64_t read = 0;      // records taken from the source
   uint64_t filtered = 0;  // outside the time range
   uint64_t invalid = 0;   // rejected by the source
+  // Skipped: at or before an offset of their partition already read in this run (not those a
+  // --resume skips)
+  uint64_t out_of_order = 0;
   common::ReplayCounts counts;
   std::optional<double> fraction;  // of the source read, when known
   // Whether `fraction` leaves out the records outside the time range
