@@ -206,6 +206,16 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
   return out;
 }
 
+std::string PlaceProblem(const SegmentEntry& entry) {
+  const fs::path path(entry.path);
+  const std::string topic_dir = path.parent_path().parent_path().filename().string();
+  const auto partition_dir = PartitionOf(path);
+  if (topic_dir == entry.index.topic && partition_dir == entry.index.partition) return "";
+  return "holds partition " + std::to_string(entry.index.partition) + " of topic " +
+         entry.index.topic + " but lies in the directory of partition " +
+         (partition_dir ? std::to_string(*partition_dir) : "?") + " of topic " + topic_dir;
+}
+
 Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
   auto segments = ListSegments(dir);
   if (!segments) return Err(segments.error());
@@ -214,6 +224,13 @@ Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
   // after it, or the archive would hold a record twice.
   std::map<std::pair<std::string, int32_t>, int64_t> last_offsets;
   for (const auto& entry : *segments) {
+    // Checked first, and kept out of the offset order below: the segments of the partition it
+    // lies in are not the ones it follows, and blaming them would send the reader to the wrong
+    // file.
+    if (const std::string problem = PlaceProblem(entry); !problem.empty()) {
+      findings.push_back({entry.path, problem});
+      continue;
+    }
     if (entry.index.records > 0) {
       const auto key = std::make_pair(entry.index.topic, entry.index.partition);
       const auto it = last_offsets.find(key);

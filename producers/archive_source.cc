@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "common/archive_gaps.h"
@@ -10,6 +12,7 @@
 #include "producers/event_time_merge.h"
 
 namespace headwire::producers {
+namespace fs = std::filesystem;
 
 Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOptions& options) {
   auto segments = common::ListSegments(options.dir);
@@ -29,13 +32,16 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
   } else {
     source->topic_ = options.topic;
   }
+  constexpr const char* kVerifyHint = " (headwire archive verify lists every damaged segment)";
   for (auto& s : *segments) {
     if (s.index.topic != source->topic_) continue;
     // Replaying around the damage would rebuild a state without its records, and say nothing.
     if (!s.damage.empty()) {
       return Err(Status::Corruption(s.path + ": " + s.damage +
-                                    "; the records after it cannot be read (headwire archive "
-                                    "verify lists every damaged segment)"));
+                                    "; the records after it cannot be read" + kVerifyHint));
+    }
+    if (const std::string problem = common::PlaceProblem(s); !problem.empty()) {
+      return Err(Status::Corruption(s.path + ": " + problem + kVerifyHint));
     }
     // Left out, as the archiver will cut it; said, because a damaged last block looks the same
     // and its records would otherwise be missing from the replay without a word.
@@ -56,6 +62,25 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
       }
     }
     source->partitions_[s.index.partition].segments.push_back(std::move(s));
+  }
+  // Read in the order of their offsets, whatever their file names say; two segments holding
+  // the same offsets would replay a record twice or, skipped as already read, hide a damage.
+  for (auto& [partition, p] : source->partitions_) {
+    std::stable_sort(p.segments.begin(), p.segments.end(), [](const auto& a, const auto& b) {
+      return a.index.first_offset < b.index.first_offset;
+    });
+    const common::SegmentEntry* previous = nullptr;
+    for (const auto& s : p.segments) {
+      if (s.index.records == 0) continue;
+      if (previous != nullptr && s.index.first_offset <= previous->index.last_offset) {
+        return Err(Status::Corruption(
+            s.path + ": its offsets " + std::to_string(s.index.first_offset) + "-" +
+            std::to_string(s.index.last_offset) + " overlap those of " + previous->path + " (" +
+            std::to_string(previous->index.first_offset) + "-" +
+            std::to_string(previous->index.last_offset) + ")" + kVerifyHint));
+      }
+      previous = &s;
+    }
   }
   if (source->partitions_.empty()) {
     return Err(Status::NotFound("the archive holds nothing of " + source->topic_));

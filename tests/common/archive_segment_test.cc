@@ -208,5 +208,32 @@ TEST_F(ArchiveSegmentTest, VerifyFindsSegmentsThatOverlapInOffsets) {
   EXPECT_EQ((*findings)[0].segment, second);
 }
 
+// Seals the segment WriteSegment wrote; returns its index path.
+std::string Seal(const std::string& path) {
+  const auto scan = ScanSegment(path);
+  EXPECT_TRUE(scan.has_value());
+  const std::string index_path = IndexPathOf(path);
+  EXPECT_TRUE(
+      WriteSegmentIndex(index_path, MakeSegmentIndex(scan->header, scan->blocks, scan->valid_bytes))
+          .ok());
+  return index_path;
+}
+
+// A copy sorts before the original in partition 0's directory: blaming the original would send
+// the reader to the one file that is fine.
+TEST_F(ArchiveSegmentTest, VerifyNamesASegmentCopiedIntoAnotherPartitionsDirectory) {
+  const auto path = WriteSegment(6);
+  const std::string index_path = Seal(path);
+  const std::string copy = SegmentPath(dir_.string(), "t", 0, 0);
+  fs::create_directories(fs::path(copy).parent_path());
+  fs::copy_file(path, copy);
+  fs::copy_file(index_path, IndexPathOf(copy));
+  auto findings = VerifyArchive(dir_.string());
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ((*findings)[0].segment, copy);
+  EXPECT_TRUE((*findings)[0].damaged);
+}
+
 }  // namespace
 }  // namespace headwire::common

@@ -228,5 +228,87 @@ TEST_F(ArchiveSourceDamageTest, DamageBeforeTheEndOfTheOpenSegmentIsCorruption) 
       << replayed.error().message();
 }
 
+// Sealed segments of topic "t", laid out by hand as a damaged or edited archive would be.
+class ArchiveSourceLayoutTest : public ::testing::Test {
+ protected:
+  // Seals a segment holding `offsets` of partition `partition`, in the directory of
+  // `dir_partition`, its file named by `name_offset`. Returns its path.
+  std::string Seal(int32_t partition, int32_t dir_partition, int64_t name_offset,
+                   const std::vector<int64_t>& offsets) {
+    const std::string path = common::SegmentPath(dir_.string(), "t", dir_partition, name_offset);
+    fs::create_directories(fs::path(path).parent_path());
+    auto writer = common::SegmentWriter::Open(path, {"t", partition});
+    EXPECT_TRUE(writer.has_value());
+    if (!writer) return path;
+    for (const int64_t offset : offsets) {
+      common::ArchiveRecord record;
+      record.partition = partition;
+      record.offset = offset;
+      record.event_time_ms = 1000 + offset;
+      record.value = "record " + std::to_string(offset);
+      EXPECT_TRUE((*writer)->Append(record).ok());
+    }
+    EXPECT_TRUE((*writer)->Sync().ok());
+    const auto scan = common::ScanSegment(path);
+    EXPECT_TRUE(scan.has_value());
+    EXPECT_TRUE(common::WriteSegmentIndex(
+                    common::IndexPathOf(path),
+                    common::MakeSegmentIndex(scan->header, scan->blocks, scan->valid_bytes))
+                    .ok());
+    return path;
+  }
+
+  // The offsets the source yields, in order, or its error.
+  Result<std::vector<int64_t>> Replayed(const TimeRange& range = {}) const {
+    ArchiveSourceOptions options;
+    options.dir = dir_.string();
+    options.range = range;
+    auto source = ArchiveSource::Open(options);
+    if (!source) return Err(source.error());
+    std::vector<int64_t> offsets;
+    for (;;) {
+      auto next = (*source)->Next();
+      if (!next) return Err(next.error());
+      if (!next->has_value()) return offsets;
+      offsets.push_back((*next)->offset);
+    }
+  }
+
+  // Expects Corruption naming `file`.
+  void ExpectCorruptionNaming(const std::string& file) const {
+    auto replayed = Replayed();
+    ASSERT_FALSE(replayed.has_value()) << replayed->size() << " records replayed";
+    EXPECT_EQ(replayed.error().code(), StatusCode::kCorruption);
+    EXPECT_NE(replayed.error().message().find(file), std::string::npos)
+        << replayed.error().message();
+  }
+
+  const testing::TestDir dir_{"hw-archive-source"};
+};
+
+TEST_F(ArchiveSourceLayoutTest, SegmentsAreReadInTheOrderOfTheirOffsetsNotOfTheirFileNames) {
+  Seal(0, 0, 0, {3, 4, 5});
+  Seal(0, 0, 10, {0, 1, 2});
+  auto replayed = Replayed();
+  ASSERT_TRUE(replayed.has_value()) << replayed.error().ToString();
+  EXPECT_EQ(*replayed, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+}
+
+// The replay would skip the second copy of each offset as read already: the damage would go
+// unseen.
+TEST_F(ArchiveSourceLayoutTest, SegmentsWhoseOffsetsOverlapAreCorruptionNamingBoth) {
+  const std::string first = Seal(0, 0, 0, {0, 1, 2, 3});
+  const std::string second = Seal(0, 0, 3, {3, 4});
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(first));
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(second));
+}
+
+TEST_F(ArchiveSourceLayoutTest, ASegmentInAnotherPartitionsDirectoryIsCorruptionNamingIt) {
+  Seal(0, 0, 0, {0, 1, 2});
+  const std::string moved = Seal(0, 99, 3, {3, 4, 5});
+  Seal(0, 0, 6, {6, 7, 8});
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(moved));
+}
+
 }  // namespace
 }  // namespace headwire::producers
