@@ -216,6 +216,24 @@ std::string PlaceProblem(const SegmentEntry& entry) {
          (partition_dir ? std::to_string(*partition_dir) : "?") + " of topic " + topic_dir;
 }
 
+std::string SummaryProblem(const SegmentIndex& index) {
+  const SegmentIndex actual =
+      MakeSegmentIndex({index.topic, index.partition}, index.blocks, index.bytes);
+  const std::pair<const char*, std::pair<int64_t, int64_t>> fields[] = {
+      {"records", {static_cast<int64_t>(index.records), static_cast<int64_t>(actual.records)}},
+      {"first_offset", {index.first_offset, actual.first_offset}},
+      {"last_offset", {index.last_offset, actual.last_offset}},
+      {"min_event_ms", {index.min_event_ms, actual.min_event_ms}},
+      {"max_event_ms", {index.max_event_ms, actual.max_event_ms}}};
+  for (const auto& [name, values] : fields) {
+    if (values.first != values.second) {
+      return std::string("the index says ") + name + " " + std::to_string(values.first) +
+             " but its blocks say " + std::to_string(values.second);
+    }
+  }
+  return "";
+}
+
 Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
   auto segments = ListSegments(dir);
   if (!segments) return Err(segments.error());
@@ -256,6 +274,10 @@ Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
       if (!SameBlocks(actual.blocks, entry.index.blocks) || actual.bytes != entry.index.bytes ||
           actual.topic != entry.index.topic || actual.partition != entry.index.partition) {
         findings.push_back({entry.path, "the index does not match the segment"});
+        continue;
+      }
+      if (const std::string problem = SummaryProblem(entry.index); !problem.empty()) {
+        findings.push_back({entry.path, problem});
         continue;
       }
     }

@@ -79,6 +79,11 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir);
 // directories it lies in (a segment moved or copied by hand). Empty when it lies in its place.
 std::string PlaceProblem(const SegmentEntry& entry);
 
+// Which summary field of `index` (records, first_offset, last_offset, min_event_ms,
+// max_event_ms) disagrees with its block list, and how; empty when none does. Readers skip and
+// count segments by the summary, so a wrong one loses records without a word.
+std::string SummaryProblem(const SegmentIndex& index);
+
 struct VerifyFinding {
   std::string segment;  // its path
   std::string problem;
@@ -87,9 +92,10 @@ struct VerifyFinding {
   bool damaged = true;
 };
 
-// Reads every block of every segment, checking checksums, the encoding, each index against its
-// segment, and that each segment lies in its partition's directory and follows the one before
-// in offset order. Returns the findings, empty when the archive is sound.
+// Reads every block of every segment, checking checksums, the encoding, each index (its block
+// list and its summary) against its segment, and that each segment lies in its partition's
+// directory and follows the one before in offset order. Returns the findings, empty when the
+// archive is sound.
 Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir);
 
 }  // namespace headwire::common

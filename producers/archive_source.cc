@@ -43,6 +43,12 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
     if (const std::string problem = common::PlaceProblem(s); !problem.empty()) {
       return Err(Status::Corruption(s.path + ": " + problem + kVerifyHint));
     }
+    // Refill skips and counts whole segments by the summary: a wrong one would drop records
+    // that no counter shows. Checked against the block list, which is in memory already; the
+    // blocks themselves are checked as they are read.
+    if (const std::string problem = common::SummaryProblem(s.index); !problem.empty()) {
+      return Err(Status::Corruption(common::IndexPathOf(s.path) + ": " + problem + kVerifyHint));
+    }
     // Left out, as the archiver will cut it; said, because a damaged last block looks the same
     // and its records would otherwise be missing from the replay without a word.
     if (!s.torn_tail.empty()) {

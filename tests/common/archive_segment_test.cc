@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "common/archive_catalog.h"
@@ -233,6 +234,27 @@ TEST_F(ArchiveSegmentTest, VerifyNamesASegmentCopiedIntoAnotherPartitionsDirecto
   ASSERT_EQ(findings->size(), 1u);
   EXPECT_EQ((*findings)[0].segment, copy);
   EXPECT_TRUE((*findings)[0].damaged);
+}
+
+// `archive ls` and replay trust the summary: records, offsets and event-time bounds.
+TEST_F(ArchiveSegmentTest, VerifyFindsAnIndexSummaryThatDisagreesWithItsBlocks) {
+  const auto path = WriteSegment(9);
+  const std::string index_path = Seal(path);
+  const auto sound = ReadSegmentIndex(index_path);
+  ASSERT_TRUE(sound.has_value());
+  for (const auto& edit : std::vector<std::function<void(SegmentIndex&)>>{
+           [](SegmentIndex& i) { i.records = 7; }, [](SegmentIndex& i) { i.first_offset = 1; },
+           [](SegmentIndex& i) { i.last_offset = 9; }, [](SegmentIndex& i) { i.min_event_ms = 1; },
+           [](SegmentIndex& i) { i.max_event_ms = 1000000000001; }}) {
+    SegmentIndex edited = *sound;
+    edit(edited);
+    ASSERT_TRUE(WriteSegmentIndex(index_path, edited).ok());
+    auto findings = VerifyArchive(dir_.string());
+    ASSERT_TRUE(findings.has_value());
+    ASSERT_EQ(findings->size(), 1u);
+    EXPECT_EQ((*findings)[0].segment, path);
+    EXPECT_TRUE((*findings)[0].damaged);
+  }
 }
 
 }  // namespace

@@ -310,5 +310,17 @@ TEST_F(ArchiveSourceLayoutTest, ASegmentInAnotherPartitionsDirectoryIsCorruption
   ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(moved));
 }
 
+// The source skips and counts whole segments by the index's summary: an edited one would skip
+// records of the range, and count fewer than it skipped.
+TEST_F(ArchiveSourceLayoutTest, AnIndexWhoseSummaryDisagreesWithItsBlocksIsCorruption) {
+  const std::string path = Seal(0, 0, 0, {0, 1, 2});
+  auto index = common::ReadSegmentIndex(common::IndexPathOf(path));
+  ASSERT_TRUE(index.has_value());
+  index->max_event_ms = 1;
+  index->records = 7;
+  ASSERT_TRUE(common::WriteSegmentIndex(common::IndexPathOf(path), *index).ok());
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(common::IndexPathOf(path)));
+}
+
 }  // namespace
 }  // namespace headwire::producers
