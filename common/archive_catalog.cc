@@ -206,6 +206,26 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir) {
   return out;
 }
 
+Result<std::vector<std::string>> ListOrphanIndexes(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Err(Status::NotFound("no archive at " + dir));
+  std::vector<std::string> orphans;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file() || it->path().extension() != kIndexExtension ||
+        !PartitionOf(it->path())) {
+      continue;
+    }
+    fs::path segment = it->path();
+    segment.replace_extension(kSegmentExtension);
+    std::error_code exists_ec;
+    if (!fs::exists(segment, exists_ec)) orphans.push_back(it->path().string());
+  }
+  if (ec) return Err(Status::IoError("list " + dir + ": " + ec.message()));
+  std::sort(orphans.begin(), orphans.end());
+  return orphans;
+}
+
 std::string PlaceProblem(const SegmentEntry& entry) {
   const fs::path path(entry.path);
   const std::string topic_dir = path.parent_path().parent_path().filename().string();
@@ -304,6 +324,14 @@ Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir) {
         break;
       }
     }
+  }
+  auto orphans = ListOrphanIndexes(dir);
+  if (!orphans) return Err(orphans.error());
+  for (const auto& index_path : *orphans) {
+    fs::path segment(index_path);
+    segment.replace_extension(kSegmentExtension);
+    findings.push_back({segment.string(), "the segment is missing; its index " + index_path +
+                                              " is left, and the records it lists are lost"});
   }
   return findings;
 }

@@ -75,6 +75,10 @@ struct SegmentEntry {
 // SegmentEntry::damage). Returns NotFound when `dir` does not exist.
 Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir);
 
+// Index files under `dir` whose segment file is missing: the records they list are gone.
+// Returns NotFound when `dir` does not exist.
+Result<std::vector<std::string>> ListOrphanIndexes(const std::string& dir);
+
 // What is wrong with where `entry` lies: its index names another topic or partition than the
 // directories it lies in (a segment moved or copied by hand). Empty when it lies in its place.
 std::string PlaceProblem(const SegmentEntry& entry);
@@ -93,9 +97,9 @@ struct VerifyFinding {
 };
 
 // Reads every block of every segment, checking checksums, the encoding, each index (its block
-// list and its summary) against its segment, and that each segment lies in its partition's
-// directory and follows the one before in offset order. Returns the findings, empty when the
-// archive is sound.
+// list and its summary) against its segment, that each segment lies in its partition's directory
+// and follows the one before in offset order, and that no index has lost its segment. Returns
+// the findings, empty when the archive is sound.
 Result<std::vector<VerifyFinding>> VerifyArchive(const std::string& dir);
 
 }  // namespace headwire::common

@@ -33,6 +33,15 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(const ArchiveSourceOp
     source->topic_ = options.topic;
   }
   constexpr const char* kVerifyHint = " (headwire archive verify lists every damaged segment)";
+  auto orphans = common::ListOrphanIndexes(options.dir);
+  if (!orphans) return Err(orphans.error());
+  for (const auto& index_path : *orphans) {
+    if (fs::path(index_path).parent_path().parent_path().filename() != source->topic_) continue;
+    return Err(Status::Corruption(index_path +
+                                  ": its segment is missing, and the records it "
+                                  "lists with it" +
+                                  kVerifyHint));
+  }
   for (auto& s : *segments) {
     if (s.index.topic != source->topic_) continue;
     // Replaying around the damage would rebuild a state without its records, and say nothing.

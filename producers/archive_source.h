@@ -36,7 +36,7 @@ class ArchiveSource : public ReplaySource {
   // topics and none was chosen, Corruption when an open segment of the topic is damaged before
   // its end (SegmentEntry::damage; a torn tail is only left out), a segment lies in another
   // partition's directory than its index names, an index's summary disagrees with its block
-  // list, or two segments of a partition overlap in offsets.
+  // list, two segments of a partition overlap in offsets, or an index has lost its segment.
   // Each partition's segments are read in the order of their first offsets.
   static Result<std::unique_ptr<ArchiveSource>> Open(const ArchiveSourceOptions& options);
   ~ArchiveSource() override;

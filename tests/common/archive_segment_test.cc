@@ -257,5 +257,18 @@ TEST_F(ArchiveSegmentTest, VerifyFindsAnIndexSummaryThatDisagreesWithItsBlocks) 
   }
 }
 
+TEST_F(ArchiveSegmentTest, VerifyReportsAnIndexLeftWithoutItsSegmentAsAMissingSegment) {
+  const auto path = WriteSegment(6);
+  const std::string index_path = Seal(path);
+  fs::remove(path);
+  auto findings = VerifyArchive(dir_.string());
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ((*findings)[0].segment, path);
+  EXPECT_NE((*findings)[0].problem.find("missing"), std::string::npos);
+  EXPECT_NE((*findings)[0].problem.find(index_path), std::string::npos);
+  EXPECT_TRUE((*findings)[0].damaged);
+}
+
 }  // namespace
 }  // namespace headwire::common

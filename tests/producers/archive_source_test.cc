@@ -322,5 +322,12 @@ TEST_F(ArchiveSourceLayoutTest, AnIndexWhoseSummaryDisagreesWithItsBlocksIsCorru
   ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(common::IndexPathOf(path)));
 }
 
+TEST_F(ArchiveSourceLayoutTest, AnIndexWhoseSegmentIsMissingIsCorruptionNamingIt) {
+  const std::string lost = Seal(0, 0, 0, {0, 1, 2});
+  Seal(0, 0, 3, {3, 4, 5});
+  fs::remove(lost);
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(common::IndexPathOf(lost)));
+}
+
 }  // namespace
 }  // namespace headwire::producers
