@@ -230,7 +230,17 @@ std::string PlaceProblem(const SegmentEntry& entry) {
   const fs::path path(entry.path);
   const std::string topic_dir = path.parent_path().parent_path().filename().string();
   const auto partition_dir = PartitionOf(path);
-  if (topic_dir == entry.index.topic && partition_dir == entry.index.partition) return "";
+  if (topic_dir == entry.index.topic && partition_dir == entry.index.partition) {
+    // The archiver names a segment by its first record's offset, and finds where to go on by
+    // the names: a segment renamed would be read, and written on, out of its place.
+    const std::string named = fs::path(SegmentPath("", entry.index.topic, entry.index.partition,
+                                                   entry.index.first_offset))
+                                  .filename()
+                                  .string();
+    if (entry.index.records == 0 || path.filename().string() == named) return "";
+    return "is named " + path.stem().string() + " but its first record is at offset " +
+           std::to_string(entry.index.first_offset) + " (a segment is named by it)";
+  }
   return "holds partition " + std::to_string(entry.index.partition) + " of topic " +
          entry.index.topic + " but lies in the directory of partition " +
          (partition_dir ? std::to_string(*partition_dir) : "?") + " of topic " + topic_dir;

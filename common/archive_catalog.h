@@ -80,7 +80,8 @@ Result<std::vector<SegmentEntry>> ListSegments(const std::string& dir);
 Result<std::vector<std::string>> ListOrphanIndexes(const std::string& dir);
 
 // What is wrong with where `entry` lies: its index names another topic or partition than the
-// directories it lies in (a segment moved or copied by hand). Empty when it lies in its place.
+// directories it lies in (a segment moved or copied by hand), or its file is not named by its
+// first record's offset (renamed by hand). Empty when it lies in its place.
 std::string PlaceProblem(const SegmentEntry& entry);
 
 // Which summary field of `index` (records, first_offset, last_offset, min_event_ms,

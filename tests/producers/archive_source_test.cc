@@ -286,12 +286,12 @@ class ArchiveSourceLayoutTest : public ::testing::Test {
   const testing::TestDir dir_{"hw-archive-source"};
 };
 
-TEST_F(ArchiveSourceLayoutTest, SegmentsAreReadInTheOrderOfTheirOffsetsNotOfTheirFileNames) {
-  Seal(0, 0, 0, {3, 4, 5});
+// The archiver goes on after the segment its names put last: a renamed one is out of its place,
+// as archive verify says too.
+TEST_F(ArchiveSourceLayoutTest, ASegmentNotNamedByItsFirstOffsetIsCorruptionNamingIt) {
+  const std::string renamed = Seal(0, 0, 0, {3, 4, 5});
   Seal(0, 0, 10, {0, 1, 2});
-  auto replayed = Replayed();
-  ASSERT_TRUE(replayed.has_value()) << replayed.error().ToString();
-  EXPECT_EQ(*replayed, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  ASSERT_NO_FATAL_FAILURE(ExpectCorruptionNaming(renamed));
 }
 
 // The replay would skip the second copy of each offset as read already: the damage would go
