@@ -1,7 +1,8 @@
 #pragma once
 // Reads a file as a byte stream whatever its compression: zstd (".zst", Debian's libzstd), gzip
-// (".gz", zlib) or plain. Line by line for JSON Lines, in chunks for the CSV parser. Not
-// thread-safe.
+// (a file that begins with gzip's magic bytes, zlib; members one after another read as one
+// stream, other bytes after a member are Corruption) or plain. Line by line for JSON Lines, in
+// chunks for the CSV parser. Not thread-safe.
 
 #include <cstdint>
 #include <memory>
@@ -14,12 +15,13 @@ namespace headwire::producers {
 
 class CompressedInput {
  public:
-  // Opens `path`; the compression follows its extension. Returns IoError when it cannot be read.
+  // Opens `path`; zstd by its extension, gzip by its first bytes. Returns IoError when it cannot
+  // be read.
   static Result<std::unique_ptr<CompressedInput>> Open(const std::string& path);
   virtual ~CompressedInput() = default;
 
   // Up to `max` decompressed bytes into `out` (replacing it); empty at the end of the file.
-  // Returns IoError or Corruption when the file cannot be read or decompressed.
+  // Returns IoError or Corruption, naming the file, when it cannot be read or decompressed.
   virtual Result<size_t> Read(std::string& out, size_t max) = 0;
 
   // The next line without its end-of-line ("\n" or "\r\n"), nullopt at the end of the file. Of a

@@ -104,8 +104,35 @@ TEST_F(FileSourceTest, ACompressedFileCutShortIsCorruptionNotAShorterStream) {
     ASSERT_TRUE(cut.error.has_value()) << name << ": " << cut.records << " records, no error";
     EXPECT_TRUE(cut.error->code() == StatusCode::kCorruption) << cut.error->ToString();
     EXPECT_NE(cut.error->message().find("truncated"), std::string::npos) << cut.error->message();
+    EXPECT_NE(cut.error->message().find(name), std::string::npos) << cut.error->message();
   }
   EXPECT_EQ(ReadAll(Write("empty.jsonl.zst", "")).records, 0u);
+}
+
+TEST_F(FileSourceTest, GzipMembersOneAfterAnotherAreReadAsOneStream) {
+  const Reading reading = ReadAll(Write("two.jsonl.gz", Gzip(JsonLines(30)) + Gzip(JsonLines(20))));
+  EXPECT_FALSE(reading.error.has_value()) << reading.error->ToString();
+  EXPECT_EQ(reading.records, 50u);
+}
+
+TEST_F(FileSourceTest, BytesAfterAGzipMemberThatAreNoGzipMemberAreCorruptionNotIgnored) {
+  std::string second = Gzip(JsonLines(20));
+  second[0] = '\x1E';  // one bit of the magic byte flipped
+  for (const auto& [name, bytes] :
+       {std::pair{"plain_after.jsonl.gz", JsonLines(20)}, {"flipped_magic.jsonl.gz", second}}) {
+    const Reading reading = ReadAll(Write(name, Gzip(JsonLines(30)) + bytes));
+    ASSERT_TRUE(reading.error.has_value())
+        << name << ": " << reading.records << " records, no error";
+    EXPECT_TRUE(reading.error->code() == StatusCode::kCorruption) << reading.error->ToString();
+    EXPECT_NE(reading.error->message().find(name), std::string::npos) << reading.error->message();
+    EXPECT_NE(reading.error->message().find("not a gzip member"), std::string::npos)
+        << reading.error->message();
+  }
+}
+
+TEST_F(FileSourceTest, AFileNamedGzThatIsNotGzipIsReadAsPlainText) {
+  EXPECT_EQ(ReadAll(Write("plain.jsonl.gz", JsonLines(4))).records, 4u);
+  EXPECT_EQ(ReadAll(Write("empty.jsonl.gz", "")).records, 0u);
 }
 
 TEST_F(FileSourceTest, ALineLongerThanAnArticleCanBeIsTooLargeAndTheNextLinesAreRead) {
