@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/logging.h"
 #include "core/ascii.h"
 #include "core/text.h"
 
@@ -115,9 +116,10 @@ class StrictHandler {
   bool key(Json::string_t& name) {
     auto& seen = keys_.back();
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      error_ = JsonError{JsonProblem::kDuplicateKey,
-                         "the key \"" + core::RepairUtf8(std::string_view(name).substr(0, 64)) +
-                             "\" appears twice in one object"};
+      error_ =
+          JsonError{JsonProblem::kDuplicateKey,
+                    "the key " + Quote(core::RepairUtf8(std::string_view(name).substr(0, 64))) +
+                        " appears twice in one object"};
       return false;
     }
     seen.push_back(name);

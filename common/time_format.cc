@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/logging.h"
 #include "core/text.h"
 
 namespace headwire::common {
@@ -25,8 +26,8 @@ bool ReadDigits(std::string_view s, size_t pos, size_t width, int& out) {
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
   auto invalid = [&](std::string_view why) {
-    return Err(Status::InvalidArgument("not an RFC 3339 date-time (" + std::string(why) + "): \"" +
-                                       core::RepairUtf8(text.substr(0, 64)) + "\""));
+    return Err(Status::InvalidArgument("not an RFC 3339 date-time (" + std::string(why) +
+                                       "): " + Quote(core::RepairUtf8(text.substr(0, 64)))));
   };
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' ||
@@ -80,8 +81,8 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   // one that would have no RFC 3339 form in UTC to be shown in.
   const auto outside = [&](std::string_view why) {
     return Err(Status::InvalidArgument("an RFC 3339 date-time outside years 0000-9999 (" +
-                                       std::string(why) + "): \"" +
-                                       core::RepairUtf8(text.substr(0, 64)) + "\""));
+                                       std::string(why) +
+                                       "): " + Quote(core::RepairUtf8(text.substr(0, 64)))));
   };
   if (ms < kMinRfc3339Ms) return outside("before 0000-01-01T00:00:00Z in UTC");
   if (ms > kMaxRfc3339Ms) return outside("after 9999-12-31T23:59:59.999Z in UTC");

@@ -105,6 +105,12 @@ TEST(StrictJsonTest, DuplicateKeyMessageStaysValidUtf8) {
   EXPECT_TRUE(core::IsValidUtf8(r.error().message));
 }
 
+TEST(StrictJsonTest, DuplicateKeyMessageEscapesControlCharactersOfTheKey) {
+  auto r = ParseStrictJson(R"({"a\u001b]0;x\u0007\u0000b":1,"a\u001b]0;x\u0007\u0000b":2})");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, R"(the key "a\x1B]0;x\x07\x00b" appears twice in one object)");
+}
+
 TEST(StrictJsonTest, SameKeyInDifferentObjectsIsFine) {
   EXPECT_TRUE(ParseStrictJson(R"({"a":{"a":1},"b":{"a":2}})").has_value());
   EXPECT_TRUE(ParseStrictJson(R"([{"a":1},{"a":2}])").has_value());

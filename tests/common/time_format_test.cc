@@ -45,6 +45,15 @@ TEST(TimeFormatTest, ErrorQuotingALongTextStaysValidUtf8) {
   EXPECT_TRUE(core::IsValidUtf8(parsed.error().message())) << parsed.error().message();
 }
 
+TEST(TimeFormatTest, ErrorQuotingATextWithControlCharactersEscapesThem) {
+  auto parsed = ParseRfc3339("\x1B[2J\x1B]0;owned\x07\"");
+  ASSERT_FALSE(parsed.has_value());
+  const std::string& message = parsed.error().message();
+  EXPECT_EQ(message.find('\x1B'), std::string::npos) << message;
+  EXPECT_EQ(message.find('\x07'), std::string::npos) << message;
+  EXPECT_NE(message.find(R"("\x1B[2J\x1B]0;owned\x07\"")"), std::string::npos) << message;
+}
+
 TEST(TimeFormatTest, AnOffsetCarryingATimeOutsideYears0000To9999IsRefused) {
   EXPECT_EQ(ParseRfc3339("0000-01-01T00:00:00Z").value(), kMinRfc3339Ms);
   EXPECT_EQ(ParseRfc3339("0000-01-01T01:00:00+01:00").value(), kMinRfc3339Ms);
