@@ -340,12 +340,12 @@ Status CheckIngestTimeAccepted(const std::optional<int64_t>& ingest_time_ms,
                                const core::ValidationOptions& validation) {
   if (!ingest_time_ms) return Status::Ok();
   const int64_t ms = *ingest_time_ms;
-  if (ms >= validation.min_event_time_ms && ms <= validation.max_event_time_ms) {
+  if (core::IsAcceptedEventTime(ms, validation)) {
     return Status::Ok();
   }
   return Status::InvalidArgument(
       "--ingest-time " + common::FormatRfc3339(ms) + " is outside the accepted event times (" +
-      common::FormatRfc3339(validation.min_event_time_ms) + " to " +
+      common::FormatRfc3339(validation.min_event_time_ms) + " to before " +
       common::FormatRfc3339(validation.max_event_time_ms) +
       ", the start set by --min-event-time): it is the event time of every record without "
       "published_at, so each such record would be rejected as bad_event_time");

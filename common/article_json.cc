@@ -37,7 +37,7 @@ std::string BoundText(int64_t ms) {
 std::optional<RecordError> CheckEpochMillis(int64_t ms, const core::ValidationOptions& validation) {
   const int64_t min_ms = validation.min_event_time_ms;
   const int64_t max_ms = validation.max_event_time_ms;
-  if (ms >= min_ms && ms < max_ms) return std::nullopt;
+  if (core::IsAcceptedEventTime(ms, validation)) return std::nullopt;
   const std::string min_year = BoundText(min_ms);
   const std::string max_year = BoundText(max_ms);
   if (ms <= -max_ms * 1000 || ms >= max_ms * 1000) {

@@ -86,20 +86,20 @@ std::optional<Rejection> Validate(const Article& article, const ValidationOption
   if (IsBlankText(article.title)) {
     return Rejection{RejectReason::kMissingField, "title is missing or empty"};
   }
-  if (article.published_at_ms != 0 && article.published_at_ms < options.min_event_time_ms) {
+  if (article.published_at_ms == 0 || IsAcceptedEventTime(article.published_at_ms, options)) {
+    return std::nullopt;
+  }
+  if (article.published_at_ms < options.min_event_time_ms) {
     return Rejection{RejectReason::kBadEventTime,
                      "published_at " + EventTimeText(article.published_at_ms) + " is before " +
                          EventTimeText(options.min_event_time_ms) +
                          ", the earliest event time accepted; for an older stream, lower "
                          "--min-event-time on every stage that reads it"};
   }
-  if (article.published_at_ms != 0 && article.published_at_ms > options.max_event_time_ms) {
-    return Rejection{RejectReason::kBadEventTime,
-                     "published_at " + EventTimeText(article.published_at_ms) + " is after " +
-                         EventTimeText(options.max_event_time_ms) +
-                         ", the latest event time accepted"};
-  }
-  return std::nullopt;
+  return Rejection{RejectReason::kBadEventTime,
+                   "published_at " + EventTimeText(article.published_at_ms) + " is not before " +
+                       EventTimeText(options.max_event_time_ms) +
+                       ", the end of the accepted event times"};
 }
 
 }  // namespace headwire::core

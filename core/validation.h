@@ -25,10 +25,18 @@ struct ValidationOptions {
   // that epoch seconds taken for milliseconds (January 1970) are rejected, not filed as ancient
   // news; lower it (--min-event-time) to replay older archives.
   int64_t min_event_time_ms = 631152000000;
-  // Latest accepted event time, ms since the epoch. Default: 4102444800000 (2100-01-01). A fixed
-  // bound, not "now + slack", so that validation never depends on the wall clock.
+  // End of the accepted event times, ms since the epoch: the first one refused. Default:
+  // 4102444800000 (2100-01-01T00:00:00Z). A fixed bound, not "now + slack", so that validation
+  // never depends on the wall clock.
   int64_t max_event_time_ms = 4102444800000;
 };
+
+// True when `event_time_ms` is within the accepted event times of `options`: from
+// min_event_time_ms (included) to max_event_time_ms (excluded). The one rule, whether the time
+// was written as RFC 3339 or as epoch milliseconds.
+inline bool IsAcceptedEventTime(int64_t event_time_ms, const ValidationOptions& options) {
+  return event_time_ms >= options.min_event_time_ms && event_time_ms < options.max_event_time_ms;
+}
 
 // The longest line (or message) of one article that can be within `options`: its title and body
 // at their limits and 64 KiB for the other fields and the JSON around them. A longer one is

@@ -18,6 +18,7 @@
 #include "core/article_id.h"
 #include "core/fingerprint.h"
 #include "core/text.h"
+#include "core/validation.h"
 #include "core/watermark.h"
 #include "producers/feed_charset.h"
 #include "producers/feed_html_text.h"
@@ -992,8 +993,7 @@ std::expected<v1::RawArticle, core::Rejection> FeedItemToRawArticle(
   // A date that reads but cannot be right (Go's zero time, a 1970 placeholder, a date far past
   // the fetch) says as little as no date: the item is still an article, and gets the fetch time.
   const bool plausible =
-      item.published_at_ms >= validation.min_event_time_ms &&
-      item.published_at_ms <= validation.max_event_time_ms &&
+      core::IsAcceptedEventTime(item.published_at_ms, validation) &&
       !common::CheckAheadOfIngest(item.published_at_ms, fetched_at_ms, core::kDefaultMaxAheadMs);
   article.published_at_ms = plausible ? item.published_at_ms : 0;
   if (auto rejection = core::Validate(article, validation)) return std::unexpected(*rejection);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
 
 namespace headwire::common {
@@ -196,6 +197,18 @@ TEST(ArticleJsonTest, ALoweredEventTimeFloorAcceptsOlderEpochMilliseconds) {
   ASSERT_FALSE(older.has_value());
   EXPECT_NE(older.error().message.find("before 1987-02-26T15:01:01.791Z"), std::string::npos)
       << older.error().message;
+}
+
+TEST(ArticleJsonTest, TheEndOfTheEventTimesIsRefusedWrittenEitherWay) {
+  for (const char* time : {"4102444800000", R"("2100-01-01T00:00:00Z")"}) {
+    auto r = ParseArticleJson(std::string(R"({"title":"T","published_at":)") + time + "}");
+    EXPECT_TRUE(!r.has_value() || core::Validate(r->article, {}).has_value()) << time;
+  }
+  for (const char* time : {"4102444799999", R"("2099-12-31T23:59:59.999Z")"}) {
+    auto r = ParseArticleJson(std::string(R"({"title":"T","published_at":)") + time + "}");
+    ASSERT_TRUE(r.has_value()) << time;
+    EXPECT_FALSE(core::Validate(r->article, {}).has_value()) << time;
+  }
 }
 
 TEST(ArticleJsonTest, ALineLongerThanAnArticleCanBeIsTooLargeBeforeItIsParsed) {

@@ -99,8 +99,13 @@ TEST(ValidationTest, AnEventTimeOutsideTheRangeIsNamedInRfc3339) {
   a.published_at_ms = 32503680000000;  // year 3000
   ASSERT_TRUE(Validate(a, {}).has_value());
   EXPECT_EQ(Validate(a, {})->message,
-            "published_at 3000-01-01T00:00:00Z is after 2100-01-01T00:00:00Z, the latest event "
-            "time accepted");
+            "published_at 3000-01-01T00:00:00Z is not before 2100-01-01T00:00:00Z, the end of "
+            "the accepted event times");
+  // The end itself is refused: the bound is excluded, as the numeric form's is.
+  a.published_at_ms = 4102444800000;
+  EXPECT_TRUE(Validate(a, {}).has_value());
+  a.published_at_ms = 4102444799999;
+  EXPECT_FALSE(Validate(a, {}).has_value());
   a.published_at_ms = INT64_MIN + 1;
   ASSERT_TRUE(Validate(a, {}).has_value());
   EXPECT_NE(Validate(a, {})->message.find(std::to_string(INT64_MIN + 1) + " ms"),
