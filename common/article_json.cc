@@ -158,6 +158,11 @@ std::expected<ArticleRecord, RecordError> ParseArticleJson(
       a.published_at_ms = it->is_number_float()
                               ? static_cast<int64_t>(std::floor(it->get<double>()))
                               : it->get<int64_t>();
+      // As for the string form: whatever --min-event-time allows, 0 cannot be an event time.
+      if (a.published_at_ms == 0) {
+        return Fail("bad_event_time", "published_at " + it->dump() +
+                                          " is the Unix epoch itself, not a time a story has");
+      }
       if (auto error = CheckEpochMillis(a.published_at_ms, validation)) {
         return std::unexpected(*error);
       }

@@ -199,6 +199,20 @@ TEST(ArticleJsonTest, ALoweredEventTimeFloorAcceptsOlderEpochMilliseconds) {
       << older.error().message;
 }
 
+TEST(ArticleJsonTest, ANumericPublishedAtOfZeroIsTheEpochItselfWhateverTheFloor) {
+  core::ValidationOptions validation;
+  validation.min_event_time_ms = -315619200000;  // 1960-01-01
+  for (const char* zero : {"0", "0.7", "-0.0"}) {
+    auto r =
+        ParseArticleJson(std::string(R"({"title":"T","published_at":)") + zero + "}", validation);
+    ASSERT_FALSE(r.has_value()) << zero;
+    EXPECT_EQ(r.error().reason, "bad_event_time");
+    EXPECT_NE(r.error().message.find("the Unix epoch itself"), std::string::npos)
+        << r.error().message;
+  }
+  EXPECT_TRUE(ParseArticleJson(R"({"title":"T","published_at":-1})", validation).has_value());
+}
+
 TEST(ArticleJsonTest, TheEndOfTheEventTimesIsRefusedWrittenEitherWay) {
   for (const char* time : {"4102444800000", R"("2100-01-01T00:00:00Z")"}) {
     auto r = ParseArticleJson(std::string(R"({"title":"T","published_at":)") + time + "}");
