@@ -85,13 +85,26 @@ Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping ba
   return base;
 }
 
+Status CheckCsvColumnNumbers(const ColumnMapping& mapping, const std::vector<std::string>& header,
+                             size_t width) {
+  for (const auto& [field, column] : mapping.columns) {
+    if (std::find(header.begin(), header.end(), column) != header.end()) continue;
+    const auto number = ColumnNumber(column);
+    if (!number || *number < width) continue;
+    return Status::InvalidArgument(
+        "column " + column + " for " + std::string(ArticleFieldName(field)) + " is beyond the " +
+        std::to_string(width) + " columns of the " + (header.empty() ? "first row" : "header row"));
+  }
+  return Status::Ok();
+}
+
 Status CheckCsvHeader(const ColumnMapping& mapping, const std::vector<std::string>& header) {
   const auto mapped = mapping.columns.find(ArticleField::kTitle);
   const std::string column = mapped != mapping.columns.end()
                                  ? mapped->second
                                  : std::string(ArticleFieldName(ArticleField::kTitle));
   if (std::find(header.begin(), header.end(), column) != header.end() || ColumnNumber(column)) {
-    return Status::Ok();
+    return CheckCsvColumnNumbers(mapping, header, header.size());
   }
   std::string names;
   for (const auto& name : header) names += (names.empty() ? "" : ", ") + name;

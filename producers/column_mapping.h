@@ -40,7 +40,14 @@ Result<ColumnMapping> ParseColumnMapping(std::string_view spec, ColumnMapping ba
 // InvalidArgument when no column of `header` (the header row) gives the title, which every
 // article needs: without it each record would be refused on its own, thousands of times over.
 // Names the header's columns and the ways to map one.
+// Also InvalidArgument when a field is mapped to a column number beyond the header's columns.
 Status CheckCsvHeader(const ColumnMapping& mapping, const std::vector<std::string>& header);
+
+// InvalidArgument when a field is mapped to a column number beyond `width`, the columns of the
+// header row `header` or, in a file without one (`header` empty), of its first row: no record
+// could have that field.
+Status CheckCsvColumnNumbers(const ColumnMapping& mapping, const std::vector<std::string>& header,
+                             size_t width);
 
 // The JSON record of one CSV row. `header` is the header row (empty without one). An empty
 // cell is an absent field; a published_at of digits only is epoch milliseconds. Returns

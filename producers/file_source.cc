@@ -150,9 +150,24 @@ Result<std::optional<FileSource::Line>> FileSource::NextJsonLine() {
       if (Status s = CheckCsvHeader(options_.mapping, header_); !s.ok()) {
         return Err(s.WithContext(options_.path));
       }
+      csv_width_ = header_.size();
       continue;
     }
+    if (csv_width_ == 0) {
+      if (Status s = CheckCsvColumnNumbers(options_.mapping, header_, (*row)->size()); !s.ok()) {
+        return Err(s.WithContext(options_.path));
+      }
+      csv_width_ = (*row)->size();
+    }
     ++record_number_;
+    // CSV is read strictly: a row of another width has lost or gained a cell somewhere, and its
+    // cells may no longer be under their columns' names.
+    if ((*row)->size() != csv_width_) {
+      return Line(std::unexpected(common::RecordError{
+          "wrong_cell_count", "the row has " + std::to_string((*row)->size()) + " cells, the " +
+                                  (header_.empty() ? "first row " : "header ") +
+                                  std::to_string(csv_width_)}));
+    }
     auto mapped = MapCsvRow(options_.mapping, header_, **row);
     if (!mapped) return Err(mapped.error().WithContext(options_.path));
     // Only the cells an article takes: a column it leaves out may hold anything.

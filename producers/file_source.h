@@ -74,6 +74,9 @@ class FileSource : public ReplaySource {
   struct CsvState;
   std::unique_ptr<CsvState> csv_state_;
   std::vector<std::string> header_;
+  // The cells of every CSV row: the header's, or the first row's in a file without one (0
+  // before it is read).
+  size_t csv_width_ = 0;
   uint64_t record_number_ = 0;
   uint64_t invalid_ = 0;
   std::string host_;

@@ -90,5 +90,17 @@ TEST(ColumnMappingTest, AHeaderWithoutATitleColumnIsOneErrorNamingTheColumnsAndT
   EXPECT_TRUE(CheckCsvHeader({}, {"id", "title"}).ok());
 }
 
+TEST(ColumnMappingTest, AColumnNumberBeyondTheHeaderIsAnErrorAtTheHeader) {
+  const Status status = CheckCsvHeader(*ParseColumnMapping("title=3"), {"a", "b"});
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "column 3 for title is beyond the 2 columns of the header row");
+  EXPECT_FALSE(CheckCsvHeader(*ParseColumnMapping("title=a,published_at=9"), {"a", "b"}).ok());
+  EXPECT_TRUE(CheckCsvHeader(*ParseColumnMapping("title=2"), {"a", "b"}).ok());
+  // A header that names a column "3" is that column, wherever it stands.
+  EXPECT_TRUE(CheckCsvHeader(*ParseColumnMapping("title=3"), {"3", "b"}).ok());
+  EXPECT_FALSE(CheckCsvColumnNumbers(*NamedLayout("ag-news"), {}, 2).ok());
+  EXPECT_TRUE(CheckCsvColumnNumbers(*NamedLayout("ag-news"), {}, 3).ok());
+}
+
 }  // namespace
 }  // namespace headwire::producers

@@ -246,6 +246,50 @@ TEST_F(FileSourceTest, ACsvSavedWithAByteOrderMarkFindsItsFirstColumn) {
   }
 }
 
+TEST_F(FileSourceTest, ACsvRowWithMoreOrFewerCellsThanTheHeaderIsAnInvalidRecord) {
+  const std::string header = "title,published_at,url\n";
+  const Reading reading = ReadAll(
+      Write("ragged.csv", header + "First," + kTime + ",https://a.example/1\n" + "Short row\n" +
+                              "Long row," + kTime + ",https://a.example/3,extra\n" + "Fourth," +
+                              kTime + ",https://a.example/4\n"));
+  EXPECT_FALSE(reading.error.has_value()) << reading.error->ToString();
+  EXPECT_EQ(reading.records, 2u);
+  EXPECT_EQ(reading.invalid, 2u);
+  EXPECT_NE(errors_.str().find("ragged.csv:2: wrong_cell_count: the row has 1 cells, the header 3"),
+            std::string::npos)
+      << errors_.str();
+  EXPECT_NE(errors_.str().find("ragged.csv:3: wrong_cell_count: the row has 4 cells, the header 3"),
+            std::string::npos)
+      << errors_.str();
+}
+
+TEST_F(FileSourceTest, WithoutAHeaderACsvRowIsMeasuredAgainstTheFirstRow) {
+  FileSourceOptions options;
+  options.path = Write("headless.csv", "1,First title,body\n2,Second title\n3,Third title,body\n");
+  options.errors = &errors_;
+  options.mapping = *NamedLayout("ag-news");
+  const Reading reading = ReadAll(options);
+  EXPECT_FALSE(reading.error.has_value()) << reading.error->ToString();
+  EXPECT_EQ(reading.records, 2u);
+  EXPECT_EQ(reading.invalid, 1u);
+  EXPECT_NE(errors_.str().find("headless.csv:2: wrong_cell_count: the row has 2 cells, the first "
+                               "row 3"),
+            std::string::npos)
+      << errors_.str();
+}
+
+TEST_F(FileSourceTest, ACsvColumnNumberBeyondTheHeaderStopsTheReplayAtTheHeader) {
+  FileSourceOptions options;
+  options.path = Write("narrow.csv", std::string("a,b\nFirst,") + kTime + "\n");
+  options.errors = &errors_;
+  options.mapping = *ParseColumnMapping("title=3");
+  const Reading reading = ReadAll(options);
+  ASSERT_TRUE(reading.error.has_value()) << reading.records << " records, no error";
+  EXPECT_EQ(reading.records, 0u);
+  EXPECT_NE(reading.error->message().find("beyond the 2 columns"), std::string::npos)
+      << reading.error->message();
+}
+
 TEST_F(FileSourceTest, ACsvCellThatIsNotUtf8IsAnInvalidRecordAndTheOthersAreKept) {
   // The third record's bad byte is in a column no article field takes: it does not count.
   const Reading reading = ReadAll(
