@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include "core/text.h"
+
 namespace headwire::producers {
 namespace {
 
@@ -107,7 +109,10 @@ Status CheckCsvHeader(const ColumnMapping& mapping, const std::vector<std::strin
     return CheckCsvColumnNumbers(mapping, header, header.size());
   }
   std::string names;
-  for (const auto& name : header) names += (names.empty() ? "" : ", ") + name;
+  // The names are the file's text, bound for a terminal.
+  for (const auto& name : header) {
+    names += (names.empty() ? "" : ", ") + core::EscapeForTerminal(name);
+  }
   return Status::InvalidArgument("the header row (" + names + ") has no column \"" + column +
                                  "\" for the title: map one with --columns title=COLUMN, or give "
                                  "--layout (uci, ag-news) for a known file");

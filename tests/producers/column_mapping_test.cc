@@ -90,6 +90,12 @@ TEST(ColumnMappingTest, AHeaderWithoutATitleColumnIsOneErrorNamingTheColumnsAndT
   EXPECT_TRUE(CheckCsvHeader({}, {"id", "title"}).ok());
 }
 
+TEST(ColumnMappingTest, TheHeaderNamesInTheErrorAreEscapedForTheTerminal) {
+  const Status status = CheckCsvHeader({}, {"a\x1B]0;owned\x07", "b"});
+  EXPECT_NE(status.message().find("(a\\x1B]0;owned\\x07, b)"), std::string::npos)
+      << status.message();
+}
+
 TEST(ColumnMappingTest, AColumnNumberBeyondTheHeaderIsAnErrorAtTheHeader) {
   const Status status = CheckCsvHeader(*ParseColumnMapping("title=3"), {"a", "b"});
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
