@@ -113,13 +113,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   const std::string& dir = ArchiveDir();
   fs::remove_all(dir);
-  const std::string path = SegmentPath(dir, "t", 0, 0);
-  fs::create_directories(fs::path(path).parent_path());
   const bool written_by_writer = data[0] % 2 == 1;
   std::vector<ArchiveRecord> written;
   if (written_by_writer) {
     written = CarveRecords(Carver(input));
     if (written.empty()) return 0;
+  }
+  // Named by its first record's offset, as the archiver names a segment.
+  const std::string path = SegmentPath(dir, "t", 0, written.empty() ? 0 : written.front().offset);
+  fs::create_directories(fs::path(path).parent_path());
+  if (written_by_writer) {
     auto writer = SegmentWriter::Open(path, {"t", 0}, {.block_bytes = 64, .compression_level = 1});
     if (!writer) std::abort();
     for (const auto& r : written) {
